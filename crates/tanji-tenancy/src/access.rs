@@ -1,0 +1,247 @@
+//! Access control: the one table that says which actor may do what.
+//!
+//! Three things decide: the actor's **role** in the organisation, the organisation's **kind** (only a platform
+//! operator manages tenants; only suppliers accept customers), and, for API tokens, the token's **scopes**.
+//! Isolation between organisations is not decided here but by construction: an [`Actor`] is bound to one
+//! organisation, and the storage adapter filters every query by [`Actor::organisation_id`].
+
+use serde::Serialize;
+
+use crate::ids::{ApiTokenId, OrganisationId, UserId};
+use crate::member::Role;
+use crate::organisation::OrganisationKind;
+use crate::token::{TokenScope, TokenScopes};
+
+/// Something an actor may be allowed to do within their organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Permission {
+    /// See the organisation's profile.
+    ViewOrganisation,
+    /// Change the organisation's profile.
+    EditOrganisation,
+    /// List and read facilities.
+    ViewFacilities,
+    /// Create, change and archive facilities.
+    EditFacilities,
+    /// List the organisation's members.
+    ViewMembers,
+    /// Add and remove members and change their roles.
+    ManageMembers,
+    /// Create, list and revoke one's own API tokens.
+    ManageOwnTokens,
+    /// List and revoke every API token of the organisation.
+    ManageAllTokens,
+    /// See the organisation's customers and suppliers.
+    ViewSupplierLinks,
+    /// Invite suppliers and end links with them.
+    ManageSuppliers,
+    /// Accept a customer's invitation, and end links with customers.
+    ManageCustomers,
+    /// Read the audit log of changes.
+    ViewAuditLog,
+    /// See where each number came from: who entered it, from which source, when.
+    ViewProvenance,
+    /// Register organisations and see the tenant directory (platform operator only).
+    ManageTenants,
+}
+
+impl Permission {
+    /// The token scope an API token needs for this permission.
+    pub const fn required_scope(self) -> TokenScope {
+        match self {
+            Permission::ViewOrganisation
+            | Permission::ViewFacilities
+            | Permission::ViewMembers
+            | Permission::ViewSupplierLinks
+            | Permission::ViewAuditLog
+            | Permission::ViewProvenance => TokenScope::Read,
+            Permission::EditFacilities => TokenScope::Write,
+            Permission::EditOrganisation
+            | Permission::ManageMembers
+            | Permission::ManageOwnTokens
+            | Permission::ManageAllTokens
+            | Permission::ManageSuppliers
+            | Permission::ManageCustomers
+            | Permission::ManageTenants => TokenScope::Admin,
+        }
+    }
+
+    /// Whether `role` carries this permission.
+    pub const fn granted_to_role(self, role: Role) -> bool {
+        use Role::{Auditor, Editor, Owner};
+        match self {
+            Permission::ViewOrganisation
+            | Permission::ViewFacilities
+            | Permission::ViewMembers
+            | Permission::ViewSupplierLinks => true,
+            Permission::EditFacilities | Permission::ManageSuppliers => matches!(role, Owner | Editor),
+            Permission::ManageOwnTokens => matches!(role, Owner | Editor | Auditor),
+            Permission::ViewAuditLog | Permission::ViewProvenance => matches!(role, Owner | Auditor),
+            Permission::EditOrganisation
+            | Permission::ManageMembers
+            | Permission::ManageAllTokens
+            | Permission::ManageCustomers
+            | Permission::ManageTenants => matches!(role, Owner),
+        }
+    }
+
+    /// Whether an organisation of `kind` may use this permission at all.
+    pub const fn available_to_kind(self, kind: OrganisationKind) -> bool {
+        use OrganisationKind::{BrandRetailer, PlatformOperator, Supplier};
+        match self {
+            Permission::ManageTenants => matches!(kind, PlatformOperator),
+            // Brands invite their suppliers; a supplier may in turn invite its own (tier-2) suppliers.
+            Permission::ManageSuppliers => matches!(kind, BrandRetailer | Supplier),
+            Permission::ManageCustomers => matches!(kind, Supplier),
+            _ => true,
+        }
+    }
+}
+
+/// Refused: the actor lacks a permission. Adapters answer 403, or 404 where revealing existence would leak.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("permission denied: {permission:?}")]
+pub struct Denied {
+    /// The permission that was missing.
+    pub permission: Permission,
+}
+
+/// How an actor proved who they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// A person logged in to the console.
+    Session,
+    /// A machine client presenting an API token.
+    ApiToken {
+        /// The token.
+        token_id: ApiTokenId,
+        /// What the token may do.
+        scopes: TokenScopes,
+    },
+}
+
+/// Someone acting within one organisation: a logged-in member, or an API token acting for the member who created it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    /// The person, or the creator of the token.
+    pub user_id: UserId,
+    /// How to name the actor in the audit log, e.g. "zhao@ruikang.example" or "token 'ERP export' of zhao@…".
+    pub label: String,
+    /// The organisation the actor acts in; every query is confined to it.
+    pub organisation_id: OrganisationId,
+    /// That organisation's kind.
+    pub organisation_kind: OrganisationKind,
+    /// The person's current role there.
+    pub role: Role,
+    /// How they proved who they are.
+    pub credential: Credential,
+}
+
+impl Actor {
+    /// Whether the actor may do what `permission` covers.
+    pub fn may(&self, permission: Permission) -> bool {
+        let scope_allows = match self.credential {
+            Credential::Session => true,
+            Credential::ApiToken { scopes, .. } => scopes.contains(permission.required_scope()),
+        };
+        permission.granted_to_role(self.role) && permission.available_to_kind(self.organisation_kind) && scope_allows
+    }
+
+    /// `Ok` if the actor may do what `permission` covers, else the refusal.
+    pub fn require(&self, permission: Permission) -> Result<(), Denied> {
+        if self.may(permission) { Ok(()) } else { Err(Denied { permission }) }
+    }
+
+    /// The token the actor presented, if any.
+    pub fn token_id(&self) -> Option<ApiTokenId> {
+        match self.credential {
+            Credential::Session => None,
+            Credential::ApiToken { token_id, .. } => Some(token_id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn actor(kind: OrganisationKind, role: Role, credential: Credential) -> Actor {
+        Actor {
+            user_id: UserId::from_uuid(Uuid::nil()),
+            label: "tester".to_owned(),
+            organisation_id: OrganisationId::from_uuid(Uuid::nil()),
+            organisation_kind: kind,
+            role,
+            credential,
+        }
+    }
+
+    /// The permission table, written out so that a change to it shows up in review.
+    #[test]
+    fn role_table() {
+        use Permission::*;
+        let cases: [(Permission, [bool; 4]); 14] = [
+            //                   owner  editor auditor viewer
+            (ViewOrganisation, [true, true, true, true]),
+            (EditOrganisation, [true, false, false, false]),
+            (ViewFacilities, [true, true, true, true]),
+            (EditFacilities, [true, true, false, false]),
+            (ViewMembers, [true, true, true, true]),
+            (ManageMembers, [true, false, false, false]),
+            (ManageOwnTokens, [true, true, true, false]),
+            (ManageAllTokens, [true, false, false, false]),
+            (ViewSupplierLinks, [true, true, true, true]),
+            (ManageSuppliers, [true, true, false, false]),
+            (ManageCustomers, [true, false, false, false]),
+            (ViewAuditLog, [true, false, true, false]),
+            (ViewProvenance, [true, false, true, false]),
+            (ManageTenants, [true, false, false, false]),
+        ];
+        for (permission, expected) in cases {
+            for (role, expect) in Role::ALL.into_iter().zip(expected) {
+                assert_eq!(permission.granted_to_role(role), expect, "{permission:?} for {role:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_platform_operator_manages_tenants() {
+        for kind in OrganisationKind::ALL {
+            let owner = actor(kind, Role::Owner, Credential::Session);
+            assert_eq!(owner.may(Permission::ManageTenants), kind == OrganisationKind::PlatformOperator);
+        }
+    }
+
+    #[test]
+    fn only_suppliers_accept_customers() {
+        let brand_owner = actor(OrganisationKind::BrandRetailer, Role::Owner, Credential::Session);
+        assert!(brand_owner.may(Permission::ManageSuppliers));
+        assert!(!brand_owner.may(Permission::ManageCustomers));
+        let supplier_owner = actor(OrganisationKind::Supplier, Role::Owner, Credential::Session);
+        assert!(supplier_owner.may(Permission::ManageCustomers));
+    }
+
+    #[test]
+    fn tokens_are_narrowed_by_scope_and_by_role() {
+        let token = |role, scopes: &str| {
+            actor(
+                OrganisationKind::Supplier,
+                role,
+                Credential::ApiToken {
+                    token_id: ApiTokenId::from_uuid(Uuid::nil()),
+                    scopes: TokenScopes::parse(scopes).unwrap(),
+                },
+            )
+        };
+        let read_only = token(Role::Owner, "read");
+        assert!(read_only.may(Permission::ViewFacilities));
+        assert!(!read_only.may(Permission::EditFacilities));
+        // A write token of a member who has since been made viewer can no longer write.
+        let demoted = token(Role::Viewer, "read,write");
+        assert!(!demoted.may(Permission::EditFacilities));
+        assert_eq!(demoted.require(Permission::EditFacilities), Err(Denied { permission: Permission::EditFacilities }));
+    }
+}

@@ -1,0 +1,197 @@
+//! The audit log: who changed what, when. Entries are written in the same transaction as the change they record, so
+//! the log can never miss a change that happened nor record one that did not.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ApiTokenId, AuditEventId, OrganisationId, UserId};
+
+/// What happened. The machine names are stable: they are stored, filtered on, and returned by the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum AuditAction {
+    /// The organisation was registered on the platform.
+    #[serde(rename = "organisation.registered")]
+    OrganisationRegistered,
+    /// The organisation's profile changed.
+    #[serde(rename = "organisation.updated")]
+    OrganisationUpdated,
+    /// A facility was registered.
+    #[serde(rename = "facility.created")]
+    FacilityCreated,
+    /// A facility's details changed.
+    #[serde(rename = "facility.updated")]
+    FacilityUpdated,
+    /// A facility was archived.
+    #[serde(rename = "facility.archived")]
+    FacilityArchived,
+    /// An archived facility was restored.
+    #[serde(rename = "facility.restored")]
+    FacilityRestored,
+    /// A person became a member.
+    #[serde(rename = "member.added")]
+    MemberAdded,
+    /// A member's role changed.
+    #[serde(rename = "member.role_changed")]
+    MemberRoleChanged,
+    /// A member was removed.
+    #[serde(rename = "member.removed")]
+    MemberRemoved,
+    /// An API token was created.
+    #[serde(rename = "token.created")]
+    TokenCreated,
+    /// An API token was revoked.
+    #[serde(rename = "token.revoked")]
+    TokenRevoked,
+    /// A supplier was invited.
+    #[serde(rename = "supplier_invitation.created")]
+    SupplierInvitationCreated,
+    /// A supplier invitation was withdrawn.
+    #[serde(rename = "supplier_invitation.revoked")]
+    SupplierInvitationRevoked,
+    /// A customer–supplier link came into force (recorded on both sides).
+    #[serde(rename = "supplier_link.created")]
+    SupplierLinkCreated,
+    /// A customer–supplier link was ended (recorded on both sides).
+    #[serde(rename = "supplier_link.ended")]
+    SupplierLinkEnded,
+    /// A member logged in to the console.
+    #[serde(rename = "user.logged_in")]
+    UserLoggedIn,
+}
+
+impl AuditAction {
+    /// Every action, in the order filters list them.
+    pub const ALL: [AuditAction; 16] = [
+        AuditAction::OrganisationRegistered,
+        AuditAction::OrganisationUpdated,
+        AuditAction::FacilityCreated,
+        AuditAction::FacilityUpdated,
+        AuditAction::FacilityArchived,
+        AuditAction::FacilityRestored,
+        AuditAction::MemberAdded,
+        AuditAction::MemberRoleChanged,
+        AuditAction::MemberRemoved,
+        AuditAction::TokenCreated,
+        AuditAction::TokenRevoked,
+        AuditAction::SupplierInvitationCreated,
+        AuditAction::SupplierInvitationRevoked,
+        AuditAction::SupplierLinkCreated,
+        AuditAction::SupplierLinkEnded,
+        AuditAction::UserLoggedIn,
+    ];
+
+    /// The stable machine name, e.g. `facility.created`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::OrganisationRegistered => "organisation.registered",
+            AuditAction::OrganisationUpdated => "organisation.updated",
+            AuditAction::FacilityCreated => "facility.created",
+            AuditAction::FacilityUpdated => "facility.updated",
+            AuditAction::FacilityArchived => "facility.archived",
+            AuditAction::FacilityRestored => "facility.restored",
+            AuditAction::MemberAdded => "member.added",
+            AuditAction::MemberRoleChanged => "member.role_changed",
+            AuditAction::MemberRemoved => "member.removed",
+            AuditAction::TokenCreated => "token.created",
+            AuditAction::TokenRevoked => "token.revoked",
+            AuditAction::SupplierInvitationCreated => "supplier_invitation.created",
+            AuditAction::SupplierInvitationRevoked => "supplier_invitation.revoked",
+            AuditAction::SupplierLinkCreated => "supplier_link.created",
+            AuditAction::SupplierLinkEnded => "supplier_link.ended",
+            AuditAction::UserLoggedIn => "user.logged_in",
+        }
+    }
+
+    /// Looks an action up by its machine name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|action| action.as_str() == name)
+    }
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+/// One field's value before and after a change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// The field's machine name.
+    pub field: String,
+    /// Its value before, if it had one.
+    pub before: Option<String>,
+    /// Its value after, if it has one.
+    pub after: Option<String>,
+}
+
+/// Lists the fields whose values differ between `before` and `after`, given as `(field, value)` pairs in the same
+/// order. Used to record exactly what an update changed.
+pub fn field_changes(before: &[(&str, Option<String>)], after: &[(&str, Option<String>)]) -> Vec<FieldChange> {
+    assert_eq!(before.len(), after.len(), "before and after must list the same fields");
+    before
+        .iter()
+        .zip(after)
+        .filter(|((_, old), (_, new))| old != new)
+        .map(|((field, old), (field_after, new))| {
+            assert_eq!(field, field_after, "before and after must list the fields in the same order");
+            FieldChange { field: (*field).to_owned(), before: old.clone(), after: new.clone() }
+        })
+        .collect()
+}
+
+/// An entry of the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    /// Its identifier (time-ordered).
+    pub id: AuditEventId,
+    /// The organisation whose log holds it.
+    pub organisation_id: OrganisationId,
+    /// When it happened.
+    pub occurred_at: Timestamp,
+    /// The person who acted (directly or through a token), if a person did; operator commands have none.
+    pub actor_user_id: Option<UserId>,
+    /// The token used, if one was.
+    pub actor_token_id: Option<ApiTokenId>,
+    /// The actor as people read it.
+    pub actor_label: String,
+    /// What happened.
+    pub action: AuditAction,
+    /// The identifier of the object acted on.
+    pub object_id: Option<String>,
+    /// The object's name at the time, so the entry stays readable after the object is renamed or removed.
+    pub object_label: String,
+    /// For updates, the fields that changed.
+    pub changes: Vec<FieldChange>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_names_round_trip() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::from_name(action.as_str()), Some(action));
+            // The serde name, used in API bodies, must agree with the stored machine name.
+            assert_eq!(serde_json::to_string(&action).unwrap(), format!("\"{}\"", action.as_str()));
+        }
+    }
+
+    #[test]
+    fn field_changes_lists_only_what_changed() {
+        let before = [("name", Some("A".to_owned())), ("city", None), ("code", Some("X".to_owned()))];
+        let after = [("name", Some("B".to_owned())), ("city", None), ("code", None)];
+        let changes = field_changes(&before, &after);
+        assert_eq!(
+            changes,
+            vec![
+                FieldChange { field: "name".into(), before: Some("A".into()), after: Some("B".into()) },
+                FieldChange { field: "code".into(), before: Some("X".into()), after: None },
+            ]
+        );
+    }
+}
