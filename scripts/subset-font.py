@@ -13,6 +13,14 @@ The character set is:
     character) found in any UTF-8 text file under --scan-dir, so re-running
     after adding UI strings picks them up.
 
+Changes beyond subsetting (the result is an OFL "Modified Version"; the font
+has no Reserved Font Name, and its name table is left as it is):
+  * hinting dropped, CFF desubroutinised (smaller WOFF2);
+  * 'locl' lookups for JP/KR/TC/HK forms dropped (see keep_only_sc_locl);
+  * the font lacks most superscripts and all subscripts (only the three
+    Latin-1 superscripts and U+2074 exist), so the missing ones in U+2070-209F
+    are synthesised from its own glyphs (see synthesize_scripts).
+
 Output is reproducible: the same inputs and fontTools version give
 byte-identical files (head.modified is not touched). A file is only rewritten
 when its content changes.
@@ -22,6 +30,7 @@ Requires: fontTools, brotli (pip install fonttools brotli).
 
 import argparse
 import hashlib
+import json
 import os
 import sys
 import tempfile
@@ -72,8 +81,10 @@ HAN_RANGES = [
 # font's own glyphs (scaled like its U+00B2 superscript two, placed at its
 # OS/2 subscript offset). Only code points the font lacks are added.
 SYNTH = {}
+for _cp, _d in zip([0x2070, 0x00B9, 0x00B2, 0x00B3] + list(range(0x2074, 0x207A)),
+                   "0123456789"):
+    SYNTH[_cp] = (_d, "sup")           # superscript digits (existing ones kept)
 for _i, _d in enumerate("0123456789"):
-    SYNTH[0x2070 + _i] = (_d, "sup")   # superscript digits (existing ones kept)
     SYNTH[0x2080 + _i] = (_d, "sub")   # subscript digits
 for _off, _src in zip(range(0xA, 0xF), "+\u2212=()"):
     SYNTH[0x2070 + _off] = (_src, "sup")  # superscript + - = ( )
@@ -105,12 +116,15 @@ def gb2312_level1():
     return chars
 
 
-def scan_chars(scan_dir):
-    """Non-ASCII, non-control characters in all UTF-8 text files under scan_dir."""
+def scan_chars(scan_dir, exclude=()):
+    """Non-ASCII, non-control characters in all UTF-8 text files under scan_dir
+    (skipping the directories in `exclude` and SKIP_DIRS)."""
     found = set()
     nfiles = 0
+    exclude = {os.path.realpath(p) for p in exclude}
     for root, dirs, files in os.walk(scan_dir):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS
+                         and os.path.realpath(os.path.join(root, d)) not in exclude)
         for name in sorted(files):
             path = os.path.join(root, name)
             try:
@@ -225,14 +239,47 @@ def synthesize_scripts(font, wanted):
     return added
 
 
+def keep_only_sc_locl(font):
+    """Drop the Japanese/Korean/Traditional Chinese/Hong Kong 'locl' lookups.
+
+    The SC face of the collection carries every other region's glyph variants
+    behind 'locl' (about 3,200 extra glyphs for this character set, ~40 % of the
+    file). Keep only the 'locl' lookups that the default language systems and
+    ZHS use; every 'locl' feature then points at those, so the font renders
+    Simplified Chinese forms whatever the page's lang, like upstream's
+    region-specific Noto Sans SC. Returns the dropped lookup indices."""
+    if "GSUB" not in font:
+        return []
+    table = font["GSUB"].table
+    records = table.FeatureList.FeatureRecord
+    keep, all_locl = set(), set()
+    for rec in records:
+        if rec.FeatureTag == "locl":
+            all_locl.update(rec.Feature.LookupListIndex)
+    for script in table.ScriptList.ScriptRecord:
+        langsys = [script.Script.DefaultLangSys] if script.Script.DefaultLangSys else []
+        langsys += [r.LangSys for r in script.Script.LangSysRecord if r.LangSysTag == "ZHS "]
+        for ls in langsys:
+            for i in ls.FeatureIndex:
+                if records[i].FeatureTag == "locl":
+                    keep.update(records[i].Feature.LookupListIndex)
+    for rec in records:
+        if rec.FeatureTag == "locl":
+            rec.Feature.LookupListIndex = [i for i in rec.Feature.LookupListIndex if i in keep]
+            rec.Feature.LookupCount = len(rec.Feature.LookupListIndex)
+    return sorted(all_locl - keep)
+
+
 def subset_one(src, font_number, codepoints, out_path):
     options = subset.Options()
     options.flavor = "woff2"
     options.font_number = font_number
     options.hinting = False          # drop CFF hints (and hinting tables if any)
     options.desubroutinize = True    # compresses better in WOFF2
-    # Default layout features (kern, palt/halt, locl, ccmp, vert, ...) are kept;
-    # they matter for CJK punctuation spacing and proportional Latin.
+    # fontTools' default layout features are kept (GPOS kern, palt, halt, vert,
+    # vpal, ...; GSUB ccmp, locl, vert, vrt2, ...): they matter for CJK
+    # punctuation spacing and proportional Latin. 'locl' is trimmed to the SC
+    # forms by keep_only_sc_locl().
     options.name_IDs = ["*"]         # leave the name table as it is
     options.name_languages = ["*"]
     options.name_legacy = True
@@ -244,6 +291,7 @@ def subset_one(src, font_number, codepoints, out_path):
     cmap = font.getBestCmap()
     present = sorted(cp for cp in codepoints if cp in cmap)
 
+    keep_only_sc_locl(font)
     sub = subset.Subsetter(options=options)
     sub.populate(unicodes=present)
     sub.subset(font)
@@ -279,8 +327,13 @@ def main():
     ap.add_argument("--out-dir", required=True)
     ap.add_argument("--scan-dir", required=True,
                     help="directory whose text files are scanned for Han characters")
+    ap.add_argument("--exclude", action="append", default=[],
+                    help="directory under --scan-dir not to scan (repeatable); "
+                         "vendor-assets.sh excludes its own outputs so that "
+                         "re-running it converges")
     ap.add_argument("--weights", default="Regular,Bold")
     ap.add_argument("--family", default=FACE_FAMILY)
+    ap.add_argument("--summary-json", help="write what was done to this JSON file")
     args = ap.parse_args()
 
     codepoints = set()
@@ -290,7 +343,7 @@ def main():
     level1 = gb2312_level1()
     codepoints.update(level1)
 
-    scanned, nfiles = scan_chars(args.scan_dir)
+    scanned, nfiles = scan_chars(args.scan_dir, args.exclude)
     scanned_han = {cp for cp in scanned if is_han(cp)}
     extra_han = scanned_han - codepoints
     extra_other = {cp for cp in scanned if not is_han(cp)} - codepoints
@@ -303,15 +356,28 @@ def main():
           + (": " + "".join(chr(c) for c in sorted(extra_han)) if extra_han else "")
           + f"), {len(extra_other)} other extra non-ASCII chars")
 
+    summary = {
+        "fonttools": fonttools_version,
+        "gb2312_level1": len(level1),
+        "scanned_files": nfiles,
+        "scanned_han": len(scanned_han),
+        "extra_han": "".join(chr(c) for c in sorted(extra_han)),
+        "extra_other": len(extra_other),
+        "outputs": [],
+    }
     for weight in args.weights.split(","):
         src = os.path.join(args.src_dir, f"NotoSansCJK-{weight}.ttc")
         out = os.path.join(args.out_dir, f"NotoSansSC-{weight}.subset.woff2")
         n = find_face(src, args.family)
         present, missing, synthesized, glyphs, status = subset_one(src, n, codepoints, out)
         missing_han = [cp for cp in missing if is_han(cp)]
-        if missing_han:
-            sys.exit(f"error: {src}#{n} lacks Han chars: "
-                     + "".join(chr(c) for c in missing_han))
+        missing_level1 = [cp for cp in missing_han if cp in set(level1)]
+        if missing_level1:
+            sys.exit(f"error: {src}#{n} lacks GB 2312 level-1 hanzi: "
+                     + "".join(chr(c) for c in missing_level1))
+        if missing_han:  # found in the scanned files; the browser falls back for them
+            print(f"warning: {src}#{n} has no glyph for these Han characters used under "
+                  f"{args.scan_dir}: " + "".join(chr(c) for c in missing_han), file=sys.stderr)
         # Check the result really maps the essentials.
         check = TTFont(out)
         cmap = check.getBestCmap()
@@ -324,6 +390,16 @@ def main():
         print(f"  {len(present)} code points from the font, {len(synthesized)} synthesised ("
               + "".join(chr(c) for c in synthesized) + f"), {len(missing)} requested but not in the font, "
               f"{glyphs} glyphs, {os.path.getsize(out)} bytes, sha256 {sha256_file(out)}")
+        summary["outputs"].append({
+            "weight": weight, "source": src, "source_sha256": sha256_file(src),
+            "font_number": n, "output": out, "bytes": os.path.getsize(out),
+            "sha256": sha256_file(out), "codepoints": len(present) + len(synthesized),
+            "synthesized": "".join(chr(c) for c in synthesized), "glyphs": glyphs,
+            "status": status,
+        })
+    if args.summary_json:
+        with open(args.summary_json, "w", encoding="utf-8") as fh:
+            json.dump(summary, fh, ensure_ascii=False, indent=1)
 
 
 if __name__ == "__main__":

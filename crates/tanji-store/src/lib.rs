@@ -1,1 +1,142 @@
-//! placeholder
+//! Storage adapter: the one place that reads and writes tanji's data, on embedded SQLite or on PostgreSQL.
+//!
+//! Tenant isolation is enforced here, not in the web handlers: every method that touches an organisation's data
+//! takes the [`Actor`](tanji_tenancy::Actor) making the request, checks the actor's permission, and confines its SQL
+//! to `actor.organisation_id`. An object of another organisation is reported as [`StoreError::NotFound`], exactly
+//! like an object that does not exist.
+//!
+//! Every change, together with its audit-log entry, is one transaction: a failed request leaves nothing behind.
+//!
+//! Methods are grouped by what they manage, one module each; all hang off [`Store`].
+
+mod audit;
+mod clock;
+pub mod credentials;
+mod dashboard;
+mod database;
+mod error;
+mod facilities;
+mod members;
+mod organisations;
+mod sessions;
+mod supplier_links;
+mod tokens;
+
+pub use audit::AuditQuery;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use dashboard::{DailyCount, Overview, TenantSummary};
+pub use database::{Backend, redact_url};
+pub use error::{Conflict, StoreError};
+pub use members::NewMember;
+pub use sessions::{LoginOutcome, NewSession, SessionContext};
+pub use supplier_links::{InvitationPreview, NewSupplierOwner};
+pub use tokens::NewToken;
+
+use std::borrow::Cow;
+use std::sync::{Arc, LazyLock};
+
+use anyhow::Context;
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+use database::Pools;
+
+/// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
+/// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
+const MIGRATIONS: [(i64, &str, &str); 1] = [(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+
+static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|(version, description, sql)| {
+                Migration::new(*version, Cow::Borrowed(*description), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    )
+});
+
+/// A handle on the database. Cheap to clone; clones share the connection pools.
+#[derive(Clone)]
+pub struct Store {
+    pools: Pools,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("Store").field("backend", &self.pools.backend).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Connects to the database at `url` (`sqlite://…` or `postgres://…`) without changing its schema.
+    pub async fn connect(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let pools = Pools::connect(url).await?;
+        Ok(Self { pools, clock })
+    }
+
+    /// Connects and brings the schema up to date: the usual way to open a store.
+    pub async fn open(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let store = Self::connect(url, clock).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies the migrations that have not run yet. Each migration runs in its own transaction.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        MIGRATOR.run(&self.pools.writer).await.context("applying database migrations")?;
+        Ok(())
+    }
+
+    /// The migrations embedded in this binary, as `(version, description)`.
+    pub fn known_migrations() -> Vec<(i64, String)> {
+        MIGRATOR.iter().map(|migration| (migration.version, migration.description.to_string())).collect()
+    }
+
+    /// Versions of the migrations already applied to the database.
+    pub async fn applied_migrations(&self) -> anyhow::Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(&self.pools.reader)
+            .await
+            .context("reading the applied migrations")?;
+        Ok(rows.into_iter().map(|(version,)| version).collect())
+    }
+
+    /// Checks that the database answers and its schema is current; used by `/readyz`.
+    pub async fn check_ready(&self) -> anyhow::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pools.reader).await.context("querying the database")?;
+        let applied = self.applied_migrations().await?;
+        let missing: Vec<i64> = Self::known_migrations()
+            .into_iter()
+            .map(|(version, _)| version)
+            .filter(|version| !applied.contains(version))
+            .collect();
+        anyhow::ensure!(missing.is_empty(), "migrations not applied: {missing:?}; run `tanji migrate`");
+        Ok(())
+    }
+
+    /// The engine behind this store.
+    pub fn backend(&self) -> Backend {
+        self.pools.backend
+    }
+
+    /// The clock the store stamps changes with.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Closes the connections, waiting for queries in flight.
+    pub async fn close(&self) {
+        self.pools.close().await;
+    }
+
+    fn now(&self) -> jiff::Timestamp {
+        database::stored_precision(self.clock.now())
+    }
+}
+
+/// Mints a new time-ordered identifier.
+fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}

@@ -34,6 +34,8 @@ pub enum Problem {
     },
     /// The value contains characters that are not allowed (control characters, for example).
     ForbiddenCharacters,
+    /// The value is well-formed but wrong, e.g. a current password that does not match.
+    Incorrect,
     /// A number outside the accepted range.
     OutOfRange {
         /// The smallest accepted value, as text.
@@ -52,6 +54,7 @@ impl fmt::Display for Problem {
             Problem::NotOneOf { choices } => write!(formatter, "must be one of: {}", choices.join(", ")),
             Problem::Malformed { expected } => write!(formatter, "must be {expected}"),
             Problem::ForbiddenCharacters => write!(formatter, "must not contain control characters"),
+            Problem::Incorrect => write!(formatter, "is not correct"),
             Problem::OutOfRange { min, max } => write!(formatter, "must be between {min} and {max}"),
         }
     }

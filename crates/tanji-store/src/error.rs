@@ -1,0 +1,92 @@
+//! What can go wrong when the store is asked to read or change data.
+
+use tanji_tenancy::member::LastOwner;
+use tanji_tenancy::supplier_link::AcceptanceRefused;
+use tanji_tenancy::{Denied, FieldError};
+
+/// A request the store refused or could not carry out. Nothing was changed when any of these is returned: every
+/// change runs in one transaction that is rolled back on error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The object does not exist, or belongs to another organisation. The two are deliberately indistinguishable,
+    /// so that nobody can probe for other tenants' objects.
+    #[error("not found")]
+    NotFound,
+    /// The actor lacks a permission within their own organisation.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// An input value is not acceptable.
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    /// The change conflicts with data that already exists.
+    #[error(transparent)]
+    Conflict(#[from] Conflict),
+    /// The database failed, or returned data the store cannot read.
+    #[error("storage failure: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        StoreError::Internal(anyhow::Error::new(error))
+    }
+}
+
+impl From<LastOwner> for StoreError {
+    fn from(_: LastOwner) -> Self {
+        StoreError::Conflict(Conflict::LastOwner)
+    }
+}
+
+impl From<AcceptanceRefused> for StoreError {
+    fn from(refused: AcceptanceRefused) -> Self {
+        StoreError::Conflict(Conflict::InvitationRefused(refused))
+    }
+}
+
+/// A change that clashes with existing data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Conflict {
+    /// Another organisation already has this name.
+    #[error("an organisation with this name is already registered")]
+    OrganisationName,
+    /// Another organisation already has this unified social credit code.
+    #[error("an organisation with this unified social credit code is already registered")]
+    CreditCode,
+    /// Another user already logs in with this e-mail address.
+    #[error("a user with this e-mail address already exists")]
+    Email,
+    /// The person is already a member of the organisation.
+    #[error("this person is already a member of the organisation")]
+    AlreadyMember,
+    /// Another facility of the organisation already has this name.
+    #[error("the organisation already has a facility with this name")]
+    FacilityName,
+    /// Another facility of the organisation already has this code.
+    #[error("the organisation already has a facility with this code")]
+    FacilityCode,
+    /// The change would leave the organisation without an owner.
+    #[error("an organisation must keep at least one owner; make another member owner first")]
+    LastOwner,
+    /// The invitation cannot be accepted.
+    #[error(transparent)]
+    InvitationRefused(AcceptanceRefused),
+    /// The object is already in the requested state (e.g. a revoked token revoked again, an ended link ended).
+    #[error("nothing to change: it is already in that state")]
+    AlreadyDone,
+}
+
+impl Conflict {
+    /// The input field the conflict is about, when there is one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Conflict::OrganisationName | Conflict::FacilityName => Some("name"),
+            Conflict::CreditCode => Some("credit_code"),
+            Conflict::Email | Conflict::AlreadyMember => Some("email"),
+            Conflict::FacilityCode => Some("code"),
+            Conflict::LastOwner | Conflict::InvitationRefused(_) | Conflict::AlreadyDone => None,
+        }
+    }
+}

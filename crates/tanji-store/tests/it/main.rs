@@ -1,0 +1,13 @@
+//! The storage suite: every test body runs on SQLite and, when `TANJI_TEST_POSTGRES_URL` is set, on PostgreSQL.
+
+mod fixtures;
+mod harness;
+
+mod audit_log;
+mod facilities;
+mod members;
+mod organisations;
+mod schema;
+mod sessions;
+mod supplier_links;
+mod tokens;

@@ -1,0 +1,128 @@
+//! Members and roles: adding people, changing roles, the last-owner rule, removal, isolation.
+
+use tanji_store::{Conflict, LoginOutcome, NewToken, StoreError};
+use tanji_tenancy::member::{Email, Password, Role};
+use tanji_tenancy::token::{TokenName, TokenScopes};
+
+use crate::fixtures::{PASSWORD, World, log_in, new_member, session_secret_and_actor};
+use crate::harness::TestStore;
+use crate::storage_test;
+
+storage_test!(owners_add_new_and_existing_people);
+async fn owners_add_new_and_existing_people(test: TestStore) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let added = store.add_member(&world.brand_owner, &new_member("new@brand.example", Role::Editor)).await.unwrap();
+    assert_eq!(added.role, Role::Editor);
+    assert_eq!(store.list_members(&world.brand_viewer).await.unwrap().len(), 5);
+
+    // The supplier's owner joins the brand as a viewer: same person, second membership, old password.
+    let mut existing = new_member("owner@factory.example", Role::Viewer);
+    existing.initial_password = None;
+    existing.display_name = None;
+    store.add_member(&world.brand_owner, &existing).await.unwrap();
+    let memberships = store.memberships(world.supplier_owner.user_id).await.unwrap();
+    assert_eq!(memberships.len(), 2);
+    let as_brand_viewer = log_in(store, &world.brand, "owner@factory.example").await;
+    assert_eq!(as_brand_viewer.role, Role::Viewer);
+
+    let again = store.add_member(&world.brand_owner, &existing).await;
+    assert!(matches!(again, Err(StoreError::Conflict(Conflict::AlreadyMember))), "{again:?}");
+
+    // A new person needs a password.
+    let mut no_password = new_member("nopass@brand.example", Role::Viewer);
+    no_password.initial_password = None;
+    let refused = store.add_member(&world.brand_owner, &no_password).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "password"), "{refused:?}");
+    assert!(store.operator_find_user(&Email::parse("nopass@brand.example").unwrap()).await.unwrap().is_none());
+
+    for actor in [&world.brand_editor, &world.brand_auditor, &world.brand_viewer] {
+        let attempt = store.add_member(actor, &new_member("x@brand.example", Role::Owner)).await;
+        assert!(matches!(attempt, Err(StoreError::Denied(_))));
+    }
+}
+
+storage_test!(an_organisation_always_keeps_an_owner);
+async fn an_organisation_always_keeps_an_owner(test: TestStore) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let owner = &world.brand_owner;
+    let demote_self = store.change_member_role(owner, owner.user_id, Role::Editor).await;
+    assert!(matches!(demote_self, Err(StoreError::Conflict(Conflict::LastOwner))), "{demote_self:?}");
+    let remove_self = store.remove_member(owner, owner.user_id).await;
+    assert!(matches!(remove_self, Err(StoreError::Conflict(Conflict::LastOwner))));
+
+    store.change_member_role(owner, world.brand_editor.user_id, Role::Owner).await.unwrap();
+    store.change_member_role(owner, owner.user_id, Role::Editor).await.unwrap();
+    let members = store.list_members(&world.brand_viewer).await.unwrap();
+    let owners: Vec<&str> =
+        members.iter().filter(|member| member.role == Role::Owner).map(|member| member.user.email.as_str()).collect();
+    assert_eq!(owners, ["editor@brand.example"]);
+}
+
+storage_test!(removing_a_member_ends_their_sessions_and_tokens);
+async fn removing_a_member_ends_their_sessions_and_tokens(test: TestStore) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let (session_secret, editor) = session_secret_and_actor(store, &world.brand, "editor@brand.example").await;
+    let new_token = NewToken {
+        name: TokenName::parse("ERP").unwrap(),
+        scopes: TokenScopes::parse("read,write").unwrap(),
+        expires_at: None,
+    };
+    let (_, token_secret) = store.create_token(&editor, &new_token).await.unwrap();
+    assert!(store.token_actor(&token_secret).await.unwrap().is_some());
+
+    store.remove_member(&world.brand_owner, editor.user_id).await.unwrap();
+    assert!(store.session(&session_secret).await.unwrap().is_none());
+    assert!(store.token_actor(&token_secret).await.unwrap().is_none());
+    // They can still log in, but belong to no organisation now.
+    let outcome = store.login("editor@brand.example", &Password::for_login(PASSWORD), None).await.unwrap();
+    assert!(matches!(outcome, LoginOutcome::NoOrganisation), "{outcome:?}");
+}
+
+storage_test!(members_of_another_organisation_are_not_found);
+async fn members_of_another_organisation_are_not_found(test: TestStore) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let intruder = &world.supplier_owner;
+    let victim = world.brand_owner.user_id;
+    assert!(matches!(store.member(intruder, victim).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.change_member_role(intruder, victim, Role::Viewer).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.remove_member(intruder, victim).await, Err(StoreError::NotFound)));
+    let listed = store.list_members(intruder).await.unwrap();
+    assert!(listed.iter().all(|member| member.user.id != victim));
+    assert_eq!(store.member(&world.brand_viewer, victim).await.unwrap().role, Role::Owner);
+}
+
+storage_test!(people_change_their_own_password);
+async fn people_change_their_own_password(test: TestStore) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let (other_session, _) = session_secret_and_actor(store, &world.brand, "viewer@brand.example").await;
+    let user_id = world.brand_viewer.user_id;
+    let wrong = store
+        .change_password(
+            user_id,
+            &Password::for_login("not my password"),
+            &Password::parse_new("a new pass phrase").unwrap(),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(wrong, StoreError::Invalid(ref error) if error.field == "current_password"));
+    store
+        .change_password(
+            user_id,
+            &Password::for_login(PASSWORD),
+            &Password::parse_new("a new pass phrase").unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(store.session(&other_session).await.unwrap().is_none(), "other sessions end");
+    let old = store.login("viewer@brand.example", &Password::for_login(PASSWORD), None).await.unwrap();
+    assert!(matches!(old, LoginOutcome::WrongCredentials));
+    let new = store.login("viewer@brand.example", &Password::for_login("a new pass phrase"), None).await.unwrap();
+    assert!(matches!(new, LoginOutcome::LoggedIn(_)));
+}

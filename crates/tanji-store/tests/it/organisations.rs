@@ -1,0 +1,67 @@
+//! Organisation profiles and tenant registration.
+
+use tanji_store::{Conflict, StoreError};
+use tanji_tenancy::Permission;
+use tanji_tenancy::organisation::{OrganisationKind, OrganisationProfile};
+
+use crate::fixtures::{World, member, organisation, profile};
+use crate::harness::TestStore;
+use crate::storage_test;
+
+storage_test!(owners_edit_their_profile_and_the_change_is_audited);
+async fn owners_edit_their_profile_and_the_change_is_audited(test: TestStore) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let new_profile = OrganisationProfile::parse("Brand 品牌 (Group)", "cn", Some("91350100M000100Y43")).unwrap();
+    let updated = store.update_organisation(&world.brand_owner, &new_profile).await.unwrap();
+    assert_eq!(updated.name.as_str(), "Brand 品牌 (Group)");
+    assert_eq!(store.organisation(&world.brand_viewer).await.unwrap(), updated);
+
+    let log = store.list_audit_events(&world.brand_auditor, &Default::default()).await.unwrap();
+    let entry = &log[0];
+    assert_eq!(entry.action.as_str(), "organisation.updated");
+    assert_eq!(entry.actor_label, "owner@brand.example");
+    let changed: Vec<&str> = entry.changes.iter().map(|change| change.field.as_str()).collect();
+    assert_eq!(changed, ["name", "credit_code"]);
+
+    // Editors may not.
+    let denied = store.update_organisation(&world.brand_editor, &profile("Renamed")).await.unwrap_err();
+    assert!(matches!(denied, StoreError::Denied(d) if d.permission == Permission::EditOrganisation));
+}
+
+storage_test!(organisation_names_and_credit_codes_are_unique);
+async fn organisation_names_and_credit_codes_are_unique(test: TestStore) {
+    let store = &test.store;
+    let first = OrganisationProfile::parse("Acme", "CN", Some("91350100M000100Y43")).unwrap();
+    store.operator_register_organisation(&first, OrganisationKind::Supplier).await.unwrap();
+    let same_name = store.operator_register_organisation(&profile("Acme"), OrganisationKind::Supplier).await;
+    assert!(matches!(same_name, Err(StoreError::Conflict(Conflict::OrganisationName))), "{same_name:?}");
+    let same_code = OrganisationProfile::parse("Acme Two", "CN", Some("91350100M000100Y43")).unwrap();
+    let same_code = store.operator_register_organisation(&same_code, OrganisationKind::Supplier).await;
+    assert!(matches!(same_code, Err(StoreError::Conflict(Conflict::CreditCode))), "{same_code:?}");
+    // Organisations without a code do not clash with each other.
+    store.operator_register_organisation(&profile("Beta"), OrganisationKind::Supplier).await.unwrap();
+    store.operator_register_organisation(&profile("Gamma"), OrganisationKind::Supplier).await.unwrap();
+}
+
+storage_test!(only_platform_operators_register_and_list_tenants);
+async fn only_platform_operators_register_and_list_tenants(test: TestStore) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let platform = organisation(store, "Platform", OrganisationKind::PlatformOperator).await;
+    let operator = member(store, &platform, "ops@platform.example", tanji_tenancy::member::Role::Owner).await;
+
+    let registered =
+        store.register_organisation(&operator, &profile("New Supplier"), OrganisationKind::Supplier).await.unwrap();
+    let tenants = store.list_tenants(&operator).await.unwrap();
+    assert_eq!(tenants.len(), 5);
+    let brand = tenants.iter().find(|tenant| tenant.organisation.id == world.brand.id).unwrap();
+    assert_eq!(brand.n_members, 4);
+    assert!(tenants.iter().any(|tenant| tenant.organisation.id == registered.id));
+
+    for actor in [&world.brand_owner, &world.supplier_owner] {
+        assert!(matches!(store.list_tenants(actor).await, Err(StoreError::Denied(_))));
+        let attempt = store.register_organisation(actor, &profile("Sneaky"), OrganisationKind::Supplier).await;
+        assert!(matches!(attempt, Err(StoreError::Denied(_))));
+    }
+}
