@@ -1,1 +1,46 @@
-fn main() {}
+//! The `tanji` command.
+//!
+//! Data goes to stdout (as text, or as JSON with `--format json`); logs and progress go to stderr.
+
+// Printing is this crate's job; the workspace forbids it only in libraries.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod commands;
+mod demo;
+mod options;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use options::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    options::init_logging(&cli);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: starting the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => commands::serve(args).await,
+            Command::Demo(args) => demo::run(args).await,
+            Command::Migrate(args) => commands::migrate(args).await,
+            Command::Org(command) => commands::org(command).await,
+            Command::User(command) => commands::user(command).await,
+            Command::Token(command) => commands::token(command).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // `{:#}` prints the whole chain of context: "opening …: permission denied".
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,97 @@
-//! placeholder
+//! HTTP adapter: the web console, the REST API under `/api/v1` with its generated OpenAPI document, health checks,
+//! and the middleware every request passes through (request ids, tracing, security headers, compression, limits).
+//!
+//! Handlers are thin: they parse input into domain values, call the store with the authenticated actor, and render
+//! the result. Who may see what is decided by the store and the tenancy domain, not here.
+
+mod api;
+mod assets;
+mod console;
+pub mod error;
+mod health;
+pub mod i18n;
+mod links;
+mod serve;
+mod state;
+mod web_context;
+
+pub use serve::{SHUTDOWN_GRACE, TlsFiles, serve, shutdown_signal};
+pub use state::{AppState, DemoAccount, DemoLogins, ServerConfig};
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// The OpenAPI document of the REST API, as served at `/api/v1/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api::router().1
+}
+
+/// Largest request body accepted anywhere.
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Longest a request may take before it is answered 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Scripts, styles, fonts and images come from this server only; no inline scripts; no framing.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+/// The whole application: console, public pages, API, assets and health checks, with middleware.
+pub fn app(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let secure = state.config().secure_cookies;
+    let web_pages = console::routes().layer(from_fn_with_state(state.clone(), web_context::web_context_layer));
+    let router = Router::new()
+        .merge(api::routes())
+        .merge(web_pages)
+        .route("/assets/{*path}", get(assets::serve))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .with_state(state);
+
+    let security_headers = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        // Invitation links carry their secret in the path: never leak a URL to another site in a Referer.
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            secure.then(|| HeaderValue::from_static("max-age=31536000")),
+        ));
+
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+            .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                // The matched route, not the raw path: paths such as /invitations/{code} carry secrets.
+                let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
+                let request_id = request.headers().get("x-request-id").and_then(|value| value.to_str().ok()).unwrap_or("");
+                tracing::info_span!("request", method = %request.method(), route, request_id, organisation_id = tracing::field::Empty)
+            }))
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(CatchPanicLayer::new())
+            .layer(security_headers)
+            .layer(CompressionLayer::new())
+            .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+            .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
+    )
+}

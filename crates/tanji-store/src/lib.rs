@@ -28,7 +28,7 @@ pub use dashboard::{DailyCount, Overview, TenantSummary};
 pub use database::{Backend, redact_url};
 pub use error::{Conflict, StoreError};
 pub use members::NewMember;
-pub use sessions::{LoginOutcome, NewSession, SessionContext};
+pub use sessions::{LoginOutcome, NewSession, SESSION_LIFETIME, SessionContext};
 pub use supplier_links::{InvitationPreview, NewSupplierOwner};
 pub use tokens::NewToken;
 

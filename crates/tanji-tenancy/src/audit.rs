@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{ApiTokenId, AuditEventId, OrganisationId, UserId};
 
 /// What happened. The machine names are stable: they are stored, filtered on, and returned by the API.
+///
+/// Deliberately exhaustive: adding an action must fail to compile wherever actions are named for people (the
+/// console's translations), so no action can appear untranslated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
 pub enum AuditAction {
     /// The organisation was registered on the platform.
     #[serde(rename = "organisation.registered")]

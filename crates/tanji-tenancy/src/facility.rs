@@ -12,6 +12,7 @@ use crate::region::SubdivisionCode;
 use crate::validation::{self, FieldError};
 
 /// What a facility is used for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FacilityKind {

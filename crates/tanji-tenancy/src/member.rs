@@ -10,6 +10,7 @@ use crate::organisation::{OrganisationKind, OrganisationName};
 use crate::validation::{self, FieldError, Problem};
 
 /// What a member may do in an organisation. See [`crate::access`] for the full permission table.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

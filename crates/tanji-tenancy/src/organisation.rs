@@ -9,6 +9,7 @@ use crate::ids::OrganisationId;
 use crate::validation::{self, FieldError, Problem};
 
 /// What part an organisation plays on the platform. The kind decides which capabilities it may use.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrganisationKind {

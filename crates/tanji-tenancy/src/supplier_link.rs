@@ -90,6 +90,7 @@ pub struct Invitation {
 }
 
 /// Where an invitation stands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationState {

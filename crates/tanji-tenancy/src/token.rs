@@ -11,6 +11,7 @@ use crate::validation::{self, FieldError, Problem};
 
 /// A class of operations a token may perform. Scopes only narrow: a token never does more than the role of the person
 /// who created it allows, checked again at every use.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenScope {

@@ -1,0 +1,263 @@
+//! `serve`, `migrate` and the operator commands.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, anyhow, bail};
+use jiff::SignedDuration;
+use serde_json::json;
+use tanji_server::{AppState, ServerConfig, TlsFiles};
+use tanji_store::{NewMember, NewToken, Store, StoreError, SystemClock, redact_url};
+use tanji_tenancy::member::{DisplayName, Email, Password};
+use tanji_tenancy::organisation::{Organisation, OrganisationProfile};
+use tanji_tenancy::token::{TokenName, TokenScopes};
+use tokio::net::TcpListener;
+
+use crate::options::{
+    DatabaseArgs, ListArgs, OrgAddArgs, OrgCommand, OutputFormat, ServeArgs, TokenCommand, UserCommand,
+};
+
+/// The database URL the arguments name: `--database`, or the SQLite file `file_name` in the data directory.
+pub fn database_url(database: Option<&str>, data_dir: &Path, file_name: &str) -> anyhow::Result<String> {
+    if let Some(url) = database {
+        return Ok(url.to_owned());
+    }
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    Ok(format!("sqlite://{}?mode=rwc", data_dir.join(file_name).display()))
+}
+
+/// Opens the store the arguments name and brings its schema up to date.
+pub async fn open_store(args: &DatabaseArgs) -> anyhow::Result<Store> {
+    let url = database_url(args.database.as_deref(), &args.data_dir, "tanji.sqlite")?;
+    tracing::info!(database = %redact_url(&url), "opening the database");
+    Store::open(&url, Arc::new(SystemClock)).await
+}
+
+/// Turns a store refusal into a message for the command line.
+fn explain(error: StoreError) -> anyhow::Error {
+    match error {
+        StoreError::Invalid(field_error) => {
+            anyhow!("--{} {}", field_error.field.replace('_', "-"), field_error.problem)
+        }
+        StoreError::Conflict(conflict) => anyhow!("{conflict}"),
+        StoreError::NotFound => anyhow!("not found"),
+        other => anyhow!(other),
+    }
+}
+
+/// `tanji serve`.
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let store = open_store(&args.database).await?;
+    let tls = match (args.tls_cert, args.tls_key) {
+        (Some(certificate), Some(private_key)) => Some(TlsFiles { certificate, private_key }),
+        _ => None,
+    };
+    let public_url = args.public_url.map(|url| url.trim_end_matches('/').to_owned());
+    let secure_cookies = tls.is_some() || public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
+    let config = ServerConfig { secure_cookies, public_url, demo_logins: None };
+    let listener = TcpListener::bind(args.listen).await.with_context(|| {
+        format!("listening on {}\nhint: is another server using the port? Pick another with --listen", args.listen)
+    })?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(address = %format!("{scheme}://{}", listener.local_addr()?), "serving the console and the API");
+    let app = tanji_server::app(AppState::new(store.clone(), config));
+    tanji_server::serve(app, listener, tls, tanji_server::shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// `tanji migrate`.
+pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
+    let store = open_store(&args).await?;
+    let applied = store.applied_migrations().await?;
+    for (version, description) in Store::known_migrations() {
+        let state = if applied.contains(&version) { "applied" } else { "MISSING" };
+        println!("{version:04} {description}: {state}");
+    }
+    store.close().await;
+    Ok(())
+}
+
+fn organisation_json(organisation: &Organisation) -> serde_json::Value {
+    json!({
+        "id": organisation.id,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "country": organisation.country,
+        "credit_code": organisation.credit_code,
+        "created_at": organisation.created_at,
+    })
+}
+
+/// `tanji org …`.
+pub async fn org(command: OrgCommand) -> anyhow::Result<()> {
+    match command {
+        OrgCommand::Add(args) => org_add(args).await,
+        OrgCommand::List(args) => org_list(args).await,
+    }
+}
+
+async fn org_add(args: OrgAddArgs) -> anyhow::Result<()> {
+    let profile = OrganisationProfile::parse(&args.name, &args.country, args.credit_code.as_deref())
+        .map_err(|error| anyhow!("--{} {}", error.field.replace('_', "-"), error.problem))?;
+    let store = open_store(&args.database).await?;
+    let organisation = store.operator_register_organisation(&profile, args.kind).await.map_err(explain)?;
+    match args.format {
+        OutputFormat::Json => println!("{}", organisation_json(&organisation)),
+        OutputFormat::Text => {
+            println!("registered {} ({}) as {}", organisation.name.as_str(), organisation.kind, organisation.id)
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn org_list(args: ListArgs) -> anyhow::Result<()> {
+    let store = open_store(&args.database).await?;
+    let organisations = store.operator_list_organisations().await.map_err(explain)?;
+    match args.format {
+        OutputFormat::Json => {
+            println!("{}", serde_json::Value::Array(organisations.iter().map(organisation_json).collect()));
+        }
+        OutputFormat::Text => {
+            if organisations.is_empty() {
+                eprintln!("no organisations yet; register one with `tanji org add --name NAME --kind brand_retailer`");
+            }
+            for organisation in &organisations {
+                println!("{}  {:<17}  {}", organisation.id, organisation.kind.as_str(), organisation.name.as_str());
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn find_organisation(store: &Store, id_or_name: &str) -> anyhow::Result<Organisation> {
+    store
+        .operator_find_organisation(id_or_name)
+        .await
+        .map_err(explain)?
+        .ok_or_else(|| anyhow!("no organisation has the id or name {id_or_name:?}\nhint: `tanji org list` shows them"))
+}
+
+/// `tanji user …`.
+pub async fn user(command: UserCommand) -> anyhow::Result<()> {
+    let UserCommand::Add(args) = command;
+    let email = Email::parse(&args.email).map_err(|error| anyhow!("--email {}", error.problem))?;
+    let display_name = args
+        .name
+        .as_deref()
+        .map(DisplayName::parse)
+        .transpose()
+        .map_err(|error| anyhow!("--name {}", error.problem))?;
+    let store = open_store(&args.database).await?;
+    let organisation = find_organisation(&store, &args.org).await?;
+    let exists = store.operator_find_user(&email).await.map_err(explain)?.is_some();
+    let (password, generated) = if exists {
+        (None, false)
+    } else if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+        let password = line.trim_end_matches(['\r', '\n']);
+        (Some(Password::parse_new(password).map_err(|error| anyhow!("the password {}", error.problem))?), false)
+    } else {
+        (Some(Password::parse_new(&generate_password()).expect("generated passwords satisfy the policy")), true)
+    };
+    if !exists && display_name.is_none() {
+        bail!("{email} has no account yet, so --name is needed to create one");
+    }
+    let new_member = NewMember { email, display_name, role: args.role, initial_password: password.clone() };
+    let member = store.operator_add_member(organisation.id, &new_member).await.map_err(explain)?;
+    let shown_password = password.filter(|_| generated).map(|password| password.expose().to_owned());
+    match args.format {
+        OutputFormat::Json => println!(
+            "{}",
+            json!({
+                "user_id": member.user.id,
+                "email": member.user.email,
+                "organisation_id": organisation.id,
+                "role": member.role,
+                "generated_password": shown_password,
+            })
+        ),
+        OutputFormat::Text => {
+            println!("{} is now {} of {}", member.user.email, member.role, organisation.name.as_str());
+            if let Some(password) = shown_password {
+                println!("initial password (shown once; ask them to change it): {password}");
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// A random 20-character password from an alphabet without look-alike characters.
+fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let secret = tanji_store::credentials::new_secret("");
+    secret.bytes().take(20).map(|byte| ALPHABET[usize::from(byte) % ALPHABET.len()] as char).collect()
+}
+
+/// `tanji token …`.
+pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
+    let TokenCommand::Create(args) = command;
+    let new_token = NewToken {
+        name: TokenName::parse(&args.name).map_err(|error| anyhow!("--name {}", error.problem))?,
+        scopes: TokenScopes::parse(&args.scopes).map_err(|error| anyhow!("--scopes {}", error.problem))?,
+        expires_at: args
+            .expires_in_days
+            .map(|days| jiff::Timestamp::now() + SignedDuration::from_hours(24 * i64::from(days))),
+    };
+    let email = Email::parse(&args.user).map_err(|error| anyhow!("--user {}", error.problem))?;
+    let store = open_store(&args.database).await?;
+    let organisation = find_organisation(&store, &args.org).await?;
+    let user = store
+        .operator_find_user(&email)
+        .await
+        .map_err(explain)?
+        .ok_or_else(|| anyhow!("no user logs in as {email}\nhint: add them with `tanji user add`"))?;
+    let (token, secret) =
+        store.operator_create_token(organisation.id, user.id, &new_token).await.map_err(|error| match error {
+            StoreError::NotFound => anyhow!("{email} is not a member of {}", organisation.name.as_str()),
+            other => explain(other),
+        })?;
+    match args.format {
+        OutputFormat::Json => println!(
+            "{}",
+            json!({ "token_id": token.id, "secret": secret, "scopes": token.scopes.to_string(), "expires_at": token.expires_at })
+        ),
+        OutputFormat::Text => {
+            println!("{secret}");
+            eprintln!(
+                "token {:?} ({}) created; the secret above is shown only once",
+                token.name.as_str(),
+                token.scopes
+            );
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_passwords_are_long_and_varied() {
+        let first = generate_password();
+        assert_eq!(first.chars().count(), 20);
+        assert_ne!(first, generate_password());
+        assert!(Password::parse_new(&first).is_ok());
+    }
+
+    #[test]
+    fn the_default_database_is_a_file_in_the_data_directory() {
+        let directory = tempfile::tempdir().unwrap();
+        let url = database_url(None, &directory.path().join("nested"), "tanji.sqlite").unwrap();
+        assert!(url.starts_with("sqlite://") && url.ends_with("nested/tanji.sqlite?mode=rwc"), "{url}");
+        assert!(directory.path().join("nested").is_dir());
+        assert_eq!(database_url(Some("postgres://h/d"), directory.path(), "x").unwrap(), "postgres://h/d");
+    }
+}

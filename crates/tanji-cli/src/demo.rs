@@ -1,0 +1,288 @@
+//! `tanji demo`: the story of SPEC.md §1 as far as tanji can tell it today, on its own embedded database.
+//!
+//! A retailer (绿洲超市) launches a "carbon footprint" series under its private brand 绿选. It links the two factories
+//! that passed its carbon-reduction assessment — 瑞禾, which makes bamboo-fibre paper cups and bagasse plates in
+//! Taizhou, and 竹韵, which makes bamboo chopsticks in Anji — and still has an invitation open to a third. A verifier
+//! audits both the retailer and 瑞禾. A food-delivery sub-platform and the platform operator complete the cast.
+//! Every organisation, person and code here is fictional.
+//!
+//! Later capabilities add their part of the story here (energy data, inventories, footprints, labels, points).
+
+use std::sync::Arc;
+
+use anyhow::{Context, anyhow};
+use tanji_server::{AppState, DemoAccount, DemoLogins, ServerConfig};
+use tanji_store::{LoginOutcome, NewMember, Store, StoreError, SystemClock};
+use tanji_tenancy::Actor;
+use tanji_tenancy::facility::{FacilityDetails, FacilityInput};
+use tanji_tenancy::member::{DisplayName, Email, Password, Role};
+use tanji_tenancy::organisation::{Organisation, OrganisationKind, OrganisationProfile};
+use tanji_tenancy::supplier_link::InvitationDetails;
+use tokio::net::TcpListener;
+
+use crate::commands::database_url;
+use crate::options::DemoArgs;
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "tanji-demo-2026";
+
+/// The retailer's name; its presence means the demo data is already loaded.
+const RETAILER: &str = "绿洲超市有限公司";
+const FACTORY_CUPS: &str = "台州瑞禾日用品科技有限公司";
+const FACTORY_CHOPSTICKS: &str = "安吉竹韵竹木制品有限公司";
+const SUB_PLATFORM: &str = "绿行外卖";
+const OPERATOR: &str = "碳迹平台运营中心";
+
+struct Person {
+    email: &'static str,
+    name: &'static str,
+    organisation: &'static str,
+    role: Role,
+    zh: &'static str,
+    en: &'static str,
+}
+
+const PEOPLE: [Person; 9] = [
+    Person {
+        email: "owner@lvzhou.example",
+        name: "林晓",
+        organisation: RETAILER,
+        role: Role::Owner,
+        zh: "绿洲超市 · 所有者（绿色供应链负责人）",
+        en: "Retailer · owner (head of green supply chain)",
+    },
+    Person {
+        email: "carbon@lvzhou.example",
+        name: "周敏",
+        organisation: RETAILER,
+        role: Role::Editor,
+        zh: "绿洲超市 · 编辑（碳管理专员）",
+        en: "Retailer · editor (carbon manager)",
+    },
+    Person {
+        email: "verifier@lvzhou.example",
+        name: "陈静",
+        organisation: RETAILER,
+        role: Role::Auditor,
+        zh: "绿洲超市与瑞禾工厂 · 审核员（第三方核查）",
+        en: "Retailer and 瑞禾 factory · auditor (third-party verifier)",
+    },
+    Person {
+        email: "viewer@lvzhou.example",
+        name: "王磊",
+        organisation: RETAILER,
+        role: Role::Viewer,
+        zh: "绿洲超市 · 查看者（采购）",
+        en: "Retailer · viewer (buyer)",
+    },
+    Person {
+        email: "zhao@ruihe.example",
+        name: "赵永",
+        organisation: FACTORY_CUPS,
+        role: Role::Owner,
+        zh: "瑞禾工厂 · 所有者（厂长）",
+        en: "瑞禾 factory · owner (plant manager)",
+    },
+    Person {
+        email: "energy@ruihe.example",
+        name: "李工",
+        organisation: FACTORY_CUPS,
+        role: Role::Editor,
+        zh: "瑞禾工厂 · 编辑（能源工程师）",
+        en: "瑞禾 factory · editor (energy engineer)",
+    },
+    Person {
+        email: "owner@zhuyun.example",
+        name: "吴竹",
+        organisation: FACTORY_CHOPSTICKS,
+        role: Role::Owner,
+        zh: "竹韵工厂 · 所有者",
+        en: "竹韵 factory · owner",
+    },
+    Person {
+        email: "owner@lvxing.example",
+        name: "孙悦",
+        organisation: SUB_PLATFORM,
+        role: Role::Owner,
+        zh: "绿行外卖 · 所有者（子平台）",
+        en: "Food-delivery sub-platform · owner",
+    },
+    Person {
+        email: "ops@tanji.example",
+        name: "平台运营",
+        organisation: OPERATOR,
+        role: Role::Owner,
+        zh: "平台运营方 · 所有者",
+        en: "Platform operator · owner",
+    },
+];
+
+/// `tanji demo`.
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    let database_file = args.data_dir.join("demo.sqlite");
+    if args.reset {
+        for suffix in ["", "-wal", "-shm"] {
+            let path = format!("{}{suffix}", database_file.display());
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(error).with_context(|| format!("removing {path}")),
+            }
+        }
+    }
+    let url = database_url(None, &args.data_dir, "demo.sqlite")?;
+    let store = Store::open(&url, Arc::new(SystemClock)).await?;
+    if store.operator_find_organisation(RETAILER).await.map_err(store_error)?.is_some() {
+        eprintln!("reusing the demo data in {}", database_file.display());
+    } else {
+        eprintln!("loading the demo data into {} …", database_file.display());
+        load(&store).await?;
+    }
+
+    let listener = TcpListener::bind(args.listen).await.with_context(|| {
+        format!("listening on {}\nhint: is another server using the port? Pick another with --listen", args.listen)
+    })?;
+    let address = listener.local_addr()?;
+    print_welcome(&format!("http://{address}"));
+    let demo_logins = DemoLogins {
+        password: DEMO_PASSWORD.to_owned(),
+        accounts: PEOPLE
+            .iter()
+            .map(|person| DemoAccount {
+                email: person.email.to_owned(),
+                description_zh: person.zh.to_owned(),
+                description_en: person.en.to_owned(),
+            })
+            .collect(),
+    };
+    let config = ServerConfig { secure_cookies: false, public_url: None, demo_logins: Some(demo_logins) };
+    let app = tanji_server::app(AppState::new(store.clone(), config));
+    tanji_server::serve(app, listener, None, tanji_server::shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+fn print_welcome(url: &str) {
+    println!();
+    println!("  tanji (碳迹) demo is running at {url}");
+    println!();
+    println!("  Log in as any of these (password: {DEMO_PASSWORD}):");
+    for person in &PEOPLE {
+        println!("    {:<26} {}", person.email, person.en);
+    }
+    println!();
+    println!("  Press Ctrl-C to stop. Run `tanji demo --reset` to start over.");
+    println!();
+}
+
+fn store_error(error: StoreError) -> anyhow::Error {
+    anyhow!("loading the demo data: {error}")
+}
+
+async fn actor(store: &Store, email: &str, organisation: &Organisation) -> anyhow::Result<Actor> {
+    let outcome =
+        store.login(email, &Password::for_login(DEMO_PASSWORD), Some(organisation.id)).await.map_err(store_error)?;
+    let LoginOutcome::LoggedIn(session) = outcome else { return Err(anyhow!("demo user {email} cannot log in")) };
+    let context = store.session(&session.secret).await.map_err(store_error)?.context("a fresh demo session")?;
+    store.logout(&session.secret).await.map_err(store_error)?;
+    Ok(context.actor)
+}
+
+fn facility(
+    name: &str,
+    code: Option<&str>,
+    kind: &str,
+    subdivision: &str,
+    city: &str,
+    address: &str,
+) -> FacilityDetails {
+    FacilityDetails::parse(&FacilityInput {
+        name,
+        code,
+        kind,
+        country: Some("CN"),
+        subdivision: Some(subdivision),
+        city: Some(city),
+        address: Some(address),
+    })
+    .expect("demo facilities are valid")
+}
+
+/// Loads the demo data set. Each step is its own transaction; the retailer is registered first, so an interrupted
+/// load is noticed on the next start only if it got that far — `--reset` starts over cleanly.
+async fn load(store: &Store) -> anyhow::Result<()> {
+    let register = |name: &'static str, kind| async move {
+        let profile = OrganisationProfile::parse(name, "CN", None).expect("demo names are valid");
+        store.operator_register_organisation(&profile, kind).await.map_err(store_error)
+    };
+    let operator = register(OPERATOR, OrganisationKind::PlatformOperator).await?;
+    let factory_cups = register(FACTORY_CUPS, OrganisationKind::Supplier).await?;
+    let factory_chopsticks = register(FACTORY_CHOPSTICKS, OrganisationKind::Supplier).await?;
+    let sub_platform = register(SUB_PLATFORM, OrganisationKind::SubPlatform).await?;
+    let retailer = register(RETAILER, OrganisationKind::BrandRetailer).await?;
+    let organisation_named = |name: &str| {
+        [&operator, &factory_cups, &factory_chopsticks, &sub_platform, &retailer]
+            .into_iter()
+            .find(|organisation| organisation.name.as_str() == name)
+            .expect("every demo person belongs to a demo organisation")
+    };
+
+    for person in &PEOPLE {
+        let new_member = NewMember {
+            email: Email::parse(person.email).expect("demo e-mail addresses are valid"),
+            display_name: Some(DisplayName::parse(person.name).expect("demo names are valid")),
+            role: person.role,
+            initial_password: Some(Password::parse_new(DEMO_PASSWORD).expect("the demo password is valid")),
+        };
+        store
+            .operator_add_member(organisation_named(person.organisation).id, &new_member)
+            .await
+            .map_err(store_error)?;
+    }
+    // The verifier audits the cup factory too, and so switches between two organisations.
+    let verifier = NewMember {
+        email: Email::parse("verifier@lvzhou.example").expect("valid"),
+        display_name: None,
+        role: Role::Auditor,
+        initial_password: None,
+    };
+    store.operator_add_member(factory_cups.id, &verifier).await.map_err(store_error)?;
+
+    let carbon_manager = actor(store, "carbon@lvzhou.example", &retailer).await?;
+    for details in [
+        facility("杭州总部", Some("LZ-HQ"), "office", "CN-ZJ", "杭州", "西湖区文三路 100 号"),
+        facility("嘉兴区域配送中心", Some("LZ-DC-JX"), "warehouse", "CN-ZJ", "嘉兴", "南湖区物流园 8 号"),
+        facility("上海徐汇门店", Some("LZ-SH-XH"), "store", "CN-SH", "上海", "徐汇区漕溪北路 200 号"),
+    ] {
+        store.create_facility(&carbon_manager, &details).await.map_err(store_error)?;
+    }
+    let energy_engineer = actor(store, "energy@ruihe.example", &factory_cups).await?;
+    for details in [
+        facility("黄岩工厂", Some("RH-HY"), "factory", "CN-ZJ", "台州", "黄岩区经济开发区 18 号"),
+        facility("黄岩成品仓", Some("RH-HY-W"), "warehouse", "CN-ZJ", "台州", "黄岩区经济开发区 20 号"),
+    ] {
+        store.create_facility(&energy_engineer, &details).await.map_err(store_error)?;
+    }
+    let bamboo_owner = actor(store, "owner@zhuyun.example", &factory_chopsticks).await?;
+    for details in [
+        facility("安吉竹筷工厂", Some("ZY-AJ"), "factory", "CN-ZJ", "湖州", "安吉县递铺街道竹海路 6 号"),
+        facility("宜春原竹初加工点", Some("ZY-YC"), "factory", "CN-JX", "宜春", "袁州区竹产业园 3 号"),
+    ] {
+        store.create_facility(&bamboo_owner, &details).await.map_err(store_error)?;
+    }
+
+    // The retailer invites the two factories that passed its assessment; both accept. A third stays open.
+    let message = "绿选“碳足迹”系列：请加入绿洲超市绿色供应链，共享碳数据。";
+    for (supplier_name, supplier_owner, organisation) in [
+        (FACTORY_CUPS, "zhao@ruihe.example", &factory_cups),
+        (FACTORY_CHOPSTICKS, "owner@zhuyun.example", &factory_chopsticks),
+    ] {
+        let details = InvitationDetails::parse(supplier_name, Some(message)).expect("valid");
+        let (_, code) = store.create_invitation(&carbon_manager, &details).await.map_err(store_error)?;
+        let owner = actor(store, supplier_owner, organisation).await?;
+        store.accept_invitation(&owner, &code).await.map_err(store_error)?;
+    }
+    let pending = InvitationDetails::parse("温州青禾纸制品有限公司", Some(message)).expect("valid");
+    store.create_invitation(&carbon_manager, &pending).await.map_err(store_error)?;
+    Ok(())
+}

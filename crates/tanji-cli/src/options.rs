@@ -1,0 +1,247 @@
+//! Command-line options.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use tanji_tenancy::member::Role;
+use tanji_tenancy::organisation::OrganisationKind;
+
+/// tanji (碳迹): the green supply-chain carbon platform.
+///
+/// Start with `tanji demo` to explore the console with sample data, or `tanji serve` to run it for real.
+#[derive(Debug, Parser)]
+#[command(name = "tanji", version, propagate_version = true, max_term_width = 110)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// How to write logs to stderr: `text` for people, `json` for log collectors.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "TANJI_LOG_FORMAT")]
+    pub log_format: LogFormat,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web console and the REST API.
+    Serve(ServeArgs),
+    /// Serve the demo data set (a retailer, its private brand, two supplier factories) on its own embedded database.
+    Demo(DemoArgs),
+    /// Create the database schema or bring it up to date. `serve` does this too when it starts.
+    Migrate(DatabaseArgs),
+    /// Register and list organisations (tenants).
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Add people to organisations.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Create API tokens for machine clients.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// Log output formats.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Output formats for commands that print data.
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Where the data lives.
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Database URL: `sqlite://PATH` or `postgres://USER@HOST:PORT/DATABASE`.
+    /// Default: the SQLite file `tanji.sqlite` in the data directory.
+    #[arg(long, env = "TANJI_DATABASE_URL", value_name = "URL")]
+    pub database: Option<String>,
+
+    /// Directory for the embedded database and other local files; created if missing.
+    #[arg(long, env = "TANJI_DATA_DIR", value_name = "DIR", default_value = "tanji-data")]
+    pub data_dir: PathBuf,
+}
+
+/// `tanji serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Address and port to listen on. Use 0.0.0.0:PORT to accept connections from other machines.
+    #[arg(long, env = "TANJI_LISTEN", value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// PEM certificate chain: serve HTTPS instead of HTTP (needs --tls-key).
+    #[arg(long, env = "TANJI_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "TANJI_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// The URL people reach this server at, e.g. https://tanji.example.com, when behind a reverse proxy.
+    /// Used in links the server hands out; an https URL also marks cookies Secure.
+    #[arg(long, env = "TANJI_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+}
+
+/// `tanji demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "TANJI_LISTEN", value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Directory for the demo database (`demo.sqlite`), kept apart from real data; created if missing.
+    #[arg(long, env = "TANJI_DATA_DIR", value_name = "DIR", default_value = "tanji-data")]
+    pub data_dir: PathBuf,
+
+    /// Start from a fresh demo database, deleting the previous one.
+    #[arg(long)]
+    pub reset: bool,
+}
+
+/// `tanji org …`.
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Register an organisation.
+    Add(OrgAddArgs),
+    /// List all organisations.
+    List(ListArgs),
+}
+
+/// `tanji org add`.
+#[derive(Debug, Args)]
+pub struct OrgAddArgs {
+    /// Registered name, e.g. "台州瑞禾日用品科技有限公司".
+    #[arg(long)]
+    pub name: String,
+    /// What part it plays on the platform.
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: OrganisationKind,
+    /// ISO 3166-1 alpha-2 country code.
+    #[arg(long, default_value = "CN")]
+    pub country: String,
+    /// Unified social credit code (统一社会信用代码), checked against its check character.
+    #[arg(long)]
+    pub credit_code: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// A command that only lists.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// `tanji user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a person to an organisation, creating their account if needed.
+    ///
+    /// The password is read from stdin with --password-stdin; otherwise a strong one is generated and printed once.
+    Add(UserAddArgs),
+}
+
+/// `tanji user add`.
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Login e-mail address.
+    #[arg(long)]
+    pub email: String,
+    /// Name as shown in the console (needed for a new account).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The organisation, by id or exact name.
+    #[arg(long, value_name = "ID_OR_NAME")]
+    pub org: String,
+    /// Role in the organisation.
+    #[arg(long, value_parser = parse_role)]
+    pub role: Role,
+    /// Read the new account's password from the first line of stdin instead of generating one.
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// `tanji token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token acting for a member of an organisation. The secret is printed once.
+    Create(TokenCreateArgs),
+}
+
+/// `tanji token create`.
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The organisation, by id or exact name.
+    #[arg(long, value_name = "ID_OR_NAME")]
+    pub org: String,
+    /// The member the token acts for; it never exceeds their role.
+    #[arg(long, value_name = "EMAIL")]
+    pub user: String,
+    /// What the token is for, e.g. "ERP nightly export".
+    #[arg(long)]
+    pub name: String,
+    /// Comma-separated scopes: read, write, admin.
+    #[arg(long, default_value = "read")]
+    pub scopes: String,
+    /// Days until the token stops working; without it, it works until revoked.
+    #[arg(long, value_name = "DAYS")]
+    pub expires_in_days: Option<u16>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+fn parse_kind(raw: &str) -> Result<OrganisationKind, String> {
+    OrganisationKind::parse("kind", raw).map_err(|error| error.to_string())
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    Role::parse("role", raw).map_err(|error| error.to_string())
+}
+
+/// Sets up logging to stderr. `TANJI_LOG` (e.g. `debug`, `tanji_store=trace`) overrides the default `info`.
+pub fn init_logging(cli: &Cli) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TANJI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.with_ansi(std::env::var_os("NO_COLOR").is_none()).init(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

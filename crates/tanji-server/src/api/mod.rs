@@ -1,0 +1,108 @@
+//! The REST API under `/api/v1`, authenticated by API tokens, described by an OpenAPI 3 document generated from the
+//! handlers' annotations and served at `/api/v1/openapi.json`.
+
+mod audit;
+mod auth;
+mod dto;
+mod extract;
+mod facilities;
+mod members;
+mod organisation;
+mod supplier_links;
+mod tokens;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "tanji API",
+        description = "The REST API of tanji (碳迹), the green supply-chain carbon platform.\n\n\
+            Authenticate with an API token created on the console's *API tokens* page: \
+            `Authorization: Bearer tanji_pat_…`. A token acts in one organisation for the member who created it, \
+            limited by its scopes (`read`, `write`, `admin`) and by that member's current role.\n\n\
+            Errors are `{\"code\", \"message\", \"field\"}` with stable codes; see the `ErrorBody` schema.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    modifiers(&BearerToken),
+    security(("bearer" = [])),
+    tags(
+        (name = "organisation", description = "The caller's organisation"),
+        (name = "facilities", description = "Factories, warehouses, offices and shops"),
+        (name = "members", description = "People and their roles"),
+        (name = "tokens", description = "API tokens for machine clients"),
+        (name = "supplier links", description = "Customer–supplier links and invitations"),
+        (name = "audit", description = "The audit log of changes"),
+        (name = "tenants", description = "The tenant directory (platform operator)"),
+    ),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("tanji_pat_…")
+                    .description(Some("An API token created on the console's API tokens page."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API's routes and its OpenAPI document, built from the same list so they cannot disagree.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(organisation::get_me))
+        .routes(routes!(organisation::get_organisation, organisation::patch_organisation))
+        .routes(routes!(organisation::list_tenants, organisation::register_tenant))
+        .routes(routes!(facilities::list_facilities, facilities::create_facility))
+        .routes(routes!(facilities::get_facility, facilities::update_facility))
+        .routes(routes!(facilities::archive_facility))
+        .routes(routes!(facilities::restore_facility))
+        .routes(routes!(members::list_members, members::add_member))
+        .routes(routes!(members::change_role, members::remove_member))
+        .routes(routes!(tokens::list_tokens, tokens::create_token))
+        .routes(routes!(tokens::revoke_token))
+        .routes(routes!(supplier_links::list_links))
+        .routes(routes!(supplier_links::end_link))
+        .routes(routes!(supplier_links::list_invitations, supplier_links::create_invitation))
+        .routes(routes!(supplier_links::withdraw_invitation))
+        .routes(routes!(supplier_links::accept_invitation))
+        .routes(routes!(audit::list_audit_events))
+        .split_for_parts()
+}
+
+/// The API router with its document at `/api/v1/openapi.json` and JSON 404s for unknown API paths.
+pub fn routes() -> Router<AppState> {
+    let (router, openapi) = router();
+    let document: Arc<String> = Arc::new(openapi.to_pretty_json().expect("the OpenAPI document serialises"));
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], document.as_str().to_owned()).into_response() }
+            }),
+        )
+        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() }))
+}

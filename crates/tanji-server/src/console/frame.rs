@@ -1,0 +1,185 @@
+//! The frame around every console page: navigation, organisation switcher, language switch, notices.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use tanji_tenancy::Permission;
+
+use crate::assets;
+use crate::i18n::Text;
+use crate::web_context::{Console, WebContext};
+
+/// A link in the navigation.
+#[derive(Debug)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// An organisation in the switcher.
+#[derive(Debug)]
+pub struct OrganisationOption {
+    pub id: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// Everything the layout template needs.
+#[derive(Debug)]
+pub struct Frame {
+    pub t: &'static Text,
+    pub title: String,
+    pub csrf_token: String,
+    pub path: String,
+    pub user_name: Option<String>,
+    pub organisation_name: Option<String>,
+    pub organisation_kind: Option<&'static str>,
+    pub role: Option<&'static str>,
+    pub organisations: Vec<OrganisationOption>,
+    pub nav: Vec<NavItem>,
+    pub notice: Option<&'static str>,
+    pub css_url: String,
+    pub htmx_url: String,
+    pub echarts_url: String,
+    pub console_js_url: String,
+}
+
+/// Which page is showing, to highlight it in the navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Overview,
+    Organisation,
+    Facilities,
+    Members,
+    Tokens,
+    Suppliers,
+    Audit,
+    Tenants,
+    Account,
+}
+
+/// One-off confirmations shown after a redirect, named in the `notice` query parameter. Only these names are
+/// accepted, so the parameter cannot inject text.
+pub fn notice_text(t: &'static Text, name: &str) -> Option<&'static str> {
+    Some(match name {
+        "saved" => t.saved,
+        "facility_created" => t.facility_created,
+        "facility_archived" => t.facility_archived,
+        "facility_restored" => t.facility_restored,
+        "member_added" => t.member_added,
+        "member_removed" => t.member_removed,
+        "role_changed" => t.role_changed,
+        "token_revoked" => t.token_revoked,
+        "link_ended" => t.link_ended,
+        "link_created" => t.link_created,
+        "invitation_withdrawn" => t.invitation_withdrawn,
+        "organisation_registered" => t.organisation_registered,
+        "password_changed" => t.password_changed,
+        "logged_out" => t.logged_out,
+        "session_expired" => t.session_expired,
+        "registered" => t.registered_welcome,
+        _ => return None,
+    })
+}
+
+fn notice_from_path(t: &'static Text, path: &str) -> Option<&'static str> {
+    let query = path.split_once('?')?.1;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "notice")
+        .and_then(|(_, value)| notice_text(t, &value))
+}
+
+impl Frame {
+    /// The frame of a logged-in console page.
+    pub fn console(console: &Console, section: Section, title: &str) -> Self {
+        let t = console.text();
+        let actor = console.actor();
+        let session = &console.session;
+        let mut nav = vec![
+            NavItem { href: "/console", label: t.nav_overview, current: section == Section::Overview },
+            NavItem {
+                href: "/console/organisation",
+                label: t.nav_organisation,
+                current: section == Section::Organisation,
+            },
+            NavItem { href: "/console/facilities", label: t.nav_facilities, current: section == Section::Facilities },
+            NavItem { href: "/console/members", label: t.nav_members, current: section == Section::Members },
+            NavItem { href: "/console/suppliers", label: t.nav_suppliers, current: section == Section::Suppliers },
+        ];
+        if actor.may(Permission::ManageOwnTokens) {
+            nav.push(NavItem { href: "/console/tokens", label: t.nav_tokens, current: section == Section::Tokens });
+        }
+        if actor.may(Permission::ViewAuditLog) {
+            nav.push(NavItem { href: "/console/audit", label: t.nav_audit, current: section == Section::Audit });
+        }
+        if actor.may(Permission::ManageTenants) {
+            nav.push(NavItem { href: "/console/tenants", label: t.nav_tenants, current: section == Section::Tenants });
+        }
+        let current_name = session
+            .memberships
+            .iter()
+            .find(|membership| membership.organisation_id == actor.organisation_id)
+            .map(|membership| membership.organisation_name.as_str().to_owned());
+        Self {
+            user_name: Some(session.user.display_name.as_str().to_owned()),
+            organisation_name: current_name,
+            organisation_kind: Some(t.organisation_kind(&actor.organisation_kind)),
+            role: Some(t.role(&actor.role)),
+            organisations: session
+                .memberships
+                .iter()
+                .map(|membership| OrganisationOption {
+                    id: membership.organisation_id.to_string(),
+                    name: membership.organisation_name.as_str().to_owned(),
+                    selected: membership.organisation_id == actor.organisation_id,
+                })
+                .collect(),
+            nav,
+            ..Self::public(&console.web, title)
+        }
+    }
+
+    /// The frame of a page seen without logging in (login, invitations, errors).
+    pub fn public(web: &WebContext, title: &str) -> Self {
+        let t = web.text();
+        Self {
+            t,
+            title: title.to_owned(),
+            csrf_token: web.csrf_token.clone(),
+            path: web.path.clone(),
+            user_name: None,
+            organisation_name: None,
+            organisation_kind: None,
+            role: None,
+            organisations: Vec::new(),
+            nav: Vec::new(),
+            notice: notice_from_path(t, &web.path),
+            css_url: assets::url("console.css"),
+            htmx_url: assets::url("vendor/htmx.min.js"),
+            echarts_url: assets::url("vendor/echarts.min.js"),
+            console_js_url: assets::url("console.js"),
+        }
+    }
+
+    /// Whether the organisation switcher has anything to switch to.
+    pub fn can_switch(&self) -> bool {
+        self.organisations.len() > 1
+    }
+
+    /// The path without its query, for the language switch to come back to.
+    pub fn return_path(&self) -> &str {
+        self.path.split('?').next().unwrap_or("/")
+    }
+}
+
+/// Renders a page, or a plain 500 if the template fails (it cannot, short of a bug, but must not panic).
+pub fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "rendering a page");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

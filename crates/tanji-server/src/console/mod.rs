@@ -1,0 +1,63 @@
+//! The web console: server-rendered pages (askama templates, checked at compile time) in 简体中文 and English,
+//! enhanced by htmx where JavaScript is available and fully usable without it.
+
+mod account;
+mod audit;
+mod charts;
+mod dashboard;
+pub mod error_page;
+mod facilities;
+mod forms;
+mod frame;
+mod invitations;
+mod members;
+mod organisation;
+mod session_pages;
+mod suppliers;
+mod tenants;
+mod tokens;
+
+use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+use crate::web_context::WebContext;
+
+/// The console's and public pages' routes. They need the web-context layer, which [`crate::app`] adds.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/console") }))
+        .route("/login", get(session_pages::show_login).post(session_pages::submit_login))
+        .route("/logout", post(session_pages::logout))
+        .route("/lang", post(session_pages::switch_language))
+        .route("/invitations/{code}", get(invitations::show))
+        .route("/invitations/{code}/accept", post(invitations::accept))
+        .route("/invitations/{code}/register", post(invitations::register))
+        .route("/console", get(dashboard::show))
+        .route("/console/switch", post(session_pages::switch_organisation))
+        .route("/console/organisation", get(organisation::show).post(organisation::update))
+        .route("/console/facilities", get(facilities::list).post(facilities::create))
+        .route("/console/facilities/{id}", get(facilities::show).post(facilities::update))
+        .route("/console/facilities/{id}/archive", post(facilities::archive))
+        .route("/console/facilities/{id}/restore", post(facilities::restore))
+        .route("/console/members", get(members::list).post(members::add))
+        .route("/console/members/{id}/role", post(members::change_role))
+        .route("/console/members/{id}/remove", post(members::remove))
+        .route("/console/tokens", get(tokens::list).post(tokens::create))
+        .route("/console/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/console/suppliers", get(suppliers::show))
+        .route("/console/suppliers/invitations", post(suppliers::invite))
+        .route("/console/suppliers/invitations/{id}/withdraw", post(suppliers::withdraw))
+        .route("/console/suppliers/accept", post(suppliers::accept))
+        .route("/console/suppliers/links/{id}/end", post(suppliers::end_link))
+        .route("/console/audit", get(audit::list))
+        .route("/console/tenants", get(tenants::list).post(tenants::register))
+        .route("/console/account", get(account::show))
+        .route("/console/account/password", post(account::change_password))
+        .fallback(not_found)
+}
+
+async fn not_found(web: WebContext) -> Response {
+    error_page::ErrorPage::not_found(&web).into_response()
+}

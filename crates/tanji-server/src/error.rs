@@ -1,0 +1,183 @@
+//! `ApiError`: the one error type of the REST API, with stable machine-readable codes.
+//!
+//! | code | status | when |
+//! |---|---|---|
+//! | `unauthenticated` | 401 | no, unknown, revoked or expired API token |
+//! | `forbidden` | 403 | the token or its creator's role lacks a permission |
+//! | `not_found` | 404 | no such object in the caller's organisation (another tenant's objects are not found either) |
+//! | `bad_request` | 400 | the body is not valid JSON or has the wrong shape |
+//! | `validation_failed` | 422 | a field's value is not acceptable; `field` names it |
+//! | `organisation_name_taken`, `credit_code_taken`, `email_taken`, `already_member`, `facility_name_taken`, `facility_code_taken` | 409 | unique data already exists; `field` names it |
+//! | `last_owner` | 409 | the change would leave the organisation without an owner |
+//! | `invitation_not_open`, `own_invitation`, `not_a_supplier`, `already_linked` | 409 | the invitation cannot be accepted |
+//! | `already_done` | 409 | the object is already in the requested state |
+//! | `rate_limited` | 429 | too many attempts; `Retry-After` says when to try again |
+//! | `payload_too_large` | 413 | the body exceeds the limit |
+//! | `internal` | 500 | a failure on our side; details are logged, never returned |
+//! | `unavailable` | 503 | the database is unreachable or not migrated (`/readyz`) |
+//!
+//! The body is always `{"code": "...", "message": "...", "field": "..."}`, with `field` only where one is at fault.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tanji_store::{Conflict, StoreError};
+use tanji_tenancy::FieldError;
+use tanji_tenancy::supplier_link::AcceptanceRefused;
+use utoipa::ToSchema;
+
+/// An error answer of the REST API.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    field: Option<&'static str>,
+    retry_after_seconds: Option<u64>,
+}
+
+/// The JSON body of every API error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code, e.g. `validation_failed`.
+    #[schema(example = "validation_failed")]
+    pub code: &'static str,
+    /// What went wrong and how to fix it, in English.
+    #[schema(example = "name is required")]
+    pub message: String,
+    /// The request field at fault, if one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "name")]
+    pub field: Option<&'static str>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), field: None, retry_after_seconds: None }
+    }
+
+    /// 401: no valid credentials.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "send a valid API token as `Authorization: Bearer tanji_pat_…`; create one on the console's API tokens page",
+        )
+    }
+
+    /// 404: nothing there for the caller.
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "no such object in your organisation")
+    }
+
+    /// 400: a malformed request.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// 422: a field's value is not acceptable.
+    pub fn validation(error: &FieldError) -> Self {
+        Self {
+            field: Some(error.field),
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", error.to_string())
+        }
+    }
+
+    /// 429: too many attempts.
+    pub fn rate_limited(retry_after_seconds: u64) -> Self {
+        Self {
+            retry_after_seconds: Some(retry_after_seconds),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many attempts; wait and try again")
+        }
+    }
+
+    /// 500: our failure. The cause is logged with the request's id; the caller learns nothing about internals.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; it has been logged. Quote the x-request-id response header when reporting it",
+        )
+    }
+
+    /// 503: not ready to serve.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+    }
+
+    /// The machine-readable code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Self::not_found(),
+            StoreError::Denied(denied) => Self::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!(
+                    "your role or token does not allow this (missing permission: {}; token scope needed: {})",
+                    serde_json::to_value(denied.permission)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    denied.permission.required_scope().as_str()
+                ),
+            ),
+            StoreError::Invalid(field_error) => Self::validation(&field_error),
+            StoreError::Conflict(conflict) => Self {
+                field: conflict.field(),
+                ..Self::new(StatusCode::CONFLICT, conflict_code(conflict), conflict.to_string())
+            },
+            StoreError::Internal(cause) => Self::internal(&format!("{cause:#}")),
+            other => Self::internal(&other),
+        }
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        Self::validation(&error)
+    }
+}
+
+/// The stable code of a conflict.
+pub fn conflict_code(conflict: Conflict) -> &'static str {
+    match conflict {
+        Conflict::OrganisationName => "organisation_name_taken",
+        Conflict::CreditCode => "credit_code_taken",
+        Conflict::Email => "email_taken",
+        Conflict::AlreadyMember => "already_member",
+        Conflict::FacilityName => "facility_name_taken",
+        Conflict::FacilityCode => "facility_code_taken",
+        Conflict::LastOwner => "last_owner",
+        Conflict::InvitationRefused(AcceptanceRefused::NotOpen(_)) => "invitation_not_open",
+        Conflict::InvitationRefused(AcceptanceRefused::OwnInvitation) => "own_invitation",
+        Conflict::InvitationRefused(AcceptanceRefused::NotASupplier) => "not_a_supplier",
+        Conflict::InvitationRefused(AcceptanceRefused::AlreadyLinked) => "already_linked",
+        Conflict::AlreadyDone => "already_done",
+        _ => "conflict",
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody { code: self.code, message: self.message, field: self.field };
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after_seconds {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"tanji\""),
+            );
+        }
+        response
+    }
+}

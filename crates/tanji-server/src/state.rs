@@ -1,0 +1,99 @@
+//! What every request handler shares: the store, the configuration, the login throttle.
+
+use std::sync::{Arc, Mutex};
+
+use jiff::SignedDuration;
+use tanji_store::Store;
+use tanji_tenancy::throttle::LoginThrottle;
+
+/// A demo account shown on the login page of `tanji demo`.
+#[derive(Clone, Debug)]
+pub struct DemoAccount {
+    /// The login.
+    pub email: String,
+    /// Who this is, in Chinese.
+    pub description_zh: String,
+    /// Who this is, in English.
+    pub description_en: String,
+}
+
+/// The demo accounts and their shared password, shown on the login page when serving the demo.
+#[derive(Clone, Debug)]
+pub struct DemoLogins {
+    /// The password of every demo account.
+    pub password: String,
+    /// The accounts.
+    pub accounts: Vec<DemoAccount>,
+}
+
+/// How the server presents itself.
+#[derive(Clone, Debug, Default)]
+pub struct ServerConfig {
+    /// Mark cookies `Secure` (and use the `__Host-` prefix): on when serving TLS or behind an HTTPS proxy.
+    pub secure_cookies: bool,
+    /// The address people reach the console at, e.g. `https://tanji.example.com`, for links the server hands out
+    /// (invitation links). Without it, links are built from the request's `Host` header.
+    pub public_url: Option<String>,
+    /// The demo accounts to list on the login page, when serving the demo data set.
+    pub demo_logins: Option<DemoLogins>,
+}
+
+/// Failed logins allowed per account within [`LOGIN_WINDOW`].
+pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
+/// Failed logins allowed per client address within [`LOGIN_WINDOW`]; higher, since offices share addresses.
+pub const MAX_FAILURES_PER_ADDRESS: usize = 50;
+/// The window over which failed logins are counted.
+pub const LOGIN_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+
+/// Shared by all handlers. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    config: ServerConfig,
+    account_throttle: Mutex<LoginThrottle>,
+    address_throttle: Mutex<LoginThrottle>,
+}
+
+impl AppState {
+    /// State over `store`, configured by `config`.
+    pub fn new(store: Store, config: ServerConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                account_throttle: Mutex::new(LoginThrottle::new(MAX_FAILURES_PER_ACCOUNT, LOGIN_WINDOW, 100_000)),
+                address_throttle: Mutex::new(LoginThrottle::new(MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW, 100_000)),
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ServerConfig {
+        &self.inner.config
+    }
+
+    /// The throttle of failed logins per account.
+    pub(crate) fn account_throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
+        self.inner.account_throttle.lock().expect("throttle lock poisoned")
+    }
+
+    /// The throttle of failed logins per client address.
+    pub(crate) fn address_throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
+        self.inner.address_throttle.lock().expect("throttle lock poisoned")
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("AppState").field("config", &self.inner.config).finish_non_exhaustive()
+    }
+}
