@@ -71,7 +71,10 @@ pub async fn change_password(
     let new_password = match Password::parse_new(&form.new_password) {
         Ok(password) => password,
         Err(error) => {
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &page(&console, FormErrors::field(console.text(), &error)));
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(&console, FormErrors::field(console.text(), &error)),
+            );
         }
     };
     let result = state

@@ -5,15 +5,14 @@ use tanji_tenancy::audit::AuditAction;
 use tanji_tenancy::facility::{FacilityDetails, FacilityInput};
 
 use crate::fixtures::World;
-use crate::harness::TestStore;
-use crate::storage_test;
+use tanji_testkit::{TestDatabase, on_both_databases};
 
 fn details(name: &str) -> FacilityDetails {
     FacilityDetails::parse(&FacilityInput { name, kind: "warehouse", ..FacilityInput::default() }).unwrap()
 }
 
-storage_test!(owners_and_auditors_page_through_the_log);
-async fn owners_and_auditors_page_through_the_log(test: TestStore) {
+on_both_databases!(owners_and_auditors_page_through_the_log);
+async fn owners_and_auditors_page_through_the_log(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     for facility_idx in 0..7 {
@@ -47,8 +46,8 @@ async fn owners_and_auditors_page_through_the_log(test: TestStore) {
     }
 }
 
-storage_test!(the_log_of_another_organisation_is_invisible);
-async fn the_log_of_another_organisation_is_invisible(test: TestStore) {
+on_both_databases!(the_log_of_another_organisation_is_invisible);
+async fn the_log_of_another_organisation_is_invisible(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     store.create_facility(&world.supplier_owner, &details("Their store")).await.unwrap();
@@ -63,8 +62,8 @@ async fn the_log_of_another_organisation_is_invisible(test: TestStore) {
     assert!(store.list_audit_events(&world.brand_owner, &probe).await.unwrap().is_empty());
 }
 
-storage_test!(the_dashboard_counts_what_exists);
-async fn the_dashboard_counts_what_exists(test: TestStore) {
+on_both_databases!(the_dashboard_counts_what_exists);
+async fn the_dashboard_counts_what_exists(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     store.create_facility(&world.brand_owner, &details("A")).await.unwrap();

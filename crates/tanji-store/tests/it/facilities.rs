@@ -4,8 +4,7 @@ use tanji_store::{Conflict, StoreError};
 use tanji_tenancy::facility::{FacilityDetails, FacilityInput};
 
 use crate::fixtures::World;
-use crate::harness::TestStore;
-use crate::storage_test;
+use tanji_testkit::{TestDatabase, on_both_databases};
 
 fn details(name: &str, code: Option<&str>) -> FacilityDetails {
     FacilityDetails::parse(&FacilityInput {
@@ -19,8 +18,8 @@ fn details(name: &str, code: Option<&str>) -> FacilityDetails {
     .unwrap()
 }
 
-storage_test!(facility_life_cycle);
-async fn facility_life_cycle(test: TestStore) {
+on_both_databases!(facility_life_cycle);
+async fn facility_life_cycle(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let editor = &world.brand_editor;
@@ -56,8 +55,8 @@ async fn facility_life_cycle(test: TestStore) {
     assert!(history.iter().all(|event| event.actor_label == "editor@brand.example"));
 }
 
-storage_test!(facility_names_and_codes_are_unique_within_an_organisation);
-async fn facility_names_and_codes_are_unique_within_an_organisation(test: TestStore) {
+on_both_databases!(facility_names_and_codes_are_unique_within_an_organisation);
+async fn facility_names_and_codes_are_unique_within_an_organisation(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     store.create_facility(&world.brand_owner, &details("Plant", Some("P1"))).await.unwrap();
@@ -76,8 +75,8 @@ async fn facility_names_and_codes_are_unique_within_an_organisation(test: TestSt
     assert_eq!(log.iter().filter(|event| event.action.as_str() == "facility.created").count(), 3);
 }
 
-storage_test!(read_only_roles_cannot_change_facilities);
-async fn read_only_roles_cannot_change_facilities(test: TestStore) {
+on_both_databases!(read_only_roles_cannot_change_facilities);
+async fn read_only_roles_cannot_change_facilities(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let facility = store.create_facility(&world.brand_owner, &details("Plant", None)).await.unwrap();
@@ -91,8 +90,8 @@ async fn read_only_roles_cannot_change_facilities(test: TestStore) {
     }
 }
 
-storage_test!(facilities_of_another_organisation_are_not_found);
-async fn facilities_of_another_organisation_are_not_found(test: TestStore) {
+on_both_databases!(facilities_of_another_organisation_are_not_found);
+async fn facilities_of_another_organisation_are_not_found(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let theirs = store.create_facility(&world.supplier_owner, &details("Secret plant", None)).await.unwrap();
@@ -108,8 +107,8 @@ async fn facilities_of_another_organisation_are_not_found(test: TestStore) {
     assert!(store.list_audit_events(intruder, &query).await.unwrap().is_empty());
 }
 
-storage_test!(concurrent_writes_all_succeed);
-async fn concurrent_writes_all_succeed(test: TestStore) {
+on_both_databases!(concurrent_writes_all_succeed);
+async fn concurrent_writes_all_succeed(test: TestDatabase) {
     // SQLite allows one writer; the store queues writers instead of failing with "database is locked".
     let store = &test.store;
     let world = World::build(store).await;

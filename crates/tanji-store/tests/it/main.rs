@@ -1,7 +1,6 @@
 //! The storage suite: every test body runs on SQLite and, when `TANJI_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
 mod fixtures;
-mod harness;
 
 mod audit_log;
 mod facilities;

@@ -5,11 +5,10 @@ use tanji_tenancy::member::{Email, Password, Role};
 use tanji_tenancy::token::{TokenName, TokenScopes};
 
 use crate::fixtures::{PASSWORD, World, log_in, new_member, session_secret_and_actor};
-use crate::harness::TestStore;
-use crate::storage_test;
+use tanji_testkit::{TestDatabase, on_both_databases};
 
-storage_test!(owners_add_new_and_existing_people);
-async fn owners_add_new_and_existing_people(test: TestStore) {
+on_both_databases!(owners_add_new_and_existing_people);
+async fn owners_add_new_and_existing_people(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let added = store.add_member(&world.brand_owner, &new_member("new@brand.example", Role::Editor)).await.unwrap();
@@ -42,8 +41,8 @@ async fn owners_add_new_and_existing_people(test: TestStore) {
     }
 }
 
-storage_test!(an_organisation_always_keeps_an_owner);
-async fn an_organisation_always_keeps_an_owner(test: TestStore) {
+on_both_databases!(an_organisation_always_keeps_an_owner);
+async fn an_organisation_always_keeps_an_owner(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let owner = &world.brand_owner;
@@ -60,8 +59,8 @@ async fn an_organisation_always_keeps_an_owner(test: TestStore) {
     assert_eq!(owners, ["editor@brand.example"]);
 }
 
-storage_test!(removing_a_member_ends_their_sessions_and_tokens);
-async fn removing_a_member_ends_their_sessions_and_tokens(test: TestStore) {
+on_both_databases!(removing_a_member_ends_their_sessions_and_tokens);
+async fn removing_a_member_ends_their_sessions_and_tokens(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (session_secret, editor) = session_secret_and_actor(store, &world.brand, "editor@brand.example").await;
@@ -81,8 +80,8 @@ async fn removing_a_member_ends_their_sessions_and_tokens(test: TestStore) {
     assert!(matches!(outcome, LoginOutcome::NoOrganisation), "{outcome:?}");
 }
 
-storage_test!(members_of_another_organisation_are_not_found);
-async fn members_of_another_organisation_are_not_found(test: TestStore) {
+on_both_databases!(members_of_another_organisation_are_not_found);
+async fn members_of_another_organisation_are_not_found(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let intruder = &world.supplier_owner;
@@ -95,8 +94,8 @@ async fn members_of_another_organisation_are_not_found(test: TestStore) {
     assert_eq!(store.member(&world.brand_viewer, victim).await.unwrap().role, Role::Owner);
 }
 
-storage_test!(people_change_their_own_password);
-async fn people_change_their_own_password(test: TestStore) {
+on_both_databases!(people_change_their_own_password);
+async fn people_change_their_own_password(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (other_session, _) = session_secret_and_actor(store, &world.brand, "viewer@brand.example").await;

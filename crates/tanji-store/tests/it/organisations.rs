@@ -5,11 +5,10 @@ use tanji_tenancy::Permission;
 use tanji_tenancy::organisation::{OrganisationKind, OrganisationProfile};
 
 use crate::fixtures::{World, member, organisation, profile};
-use crate::harness::TestStore;
-use crate::storage_test;
+use tanji_testkit::{TestDatabase, on_both_databases};
 
-storage_test!(owners_edit_their_profile_and_the_change_is_audited);
-async fn owners_edit_their_profile_and_the_change_is_audited(test: TestStore) {
+on_both_databases!(owners_edit_their_profile_and_the_change_is_audited);
+async fn owners_edit_their_profile_and_the_change_is_audited(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let new_profile = OrganisationProfile::parse("Brand 品牌 (Group)", "cn", Some("91350100M000100Y43")).unwrap();
@@ -29,8 +28,8 @@ async fn owners_edit_their_profile_and_the_change_is_audited(test: TestStore) {
     assert!(matches!(denied, StoreError::Denied(d) if d.permission == Permission::EditOrganisation));
 }
 
-storage_test!(organisation_names_and_credit_codes_are_unique);
-async fn organisation_names_and_credit_codes_are_unique(test: TestStore) {
+on_both_databases!(organisation_names_and_credit_codes_are_unique);
+async fn organisation_names_and_credit_codes_are_unique(test: TestDatabase) {
     let store = &test.store;
     let first = OrganisationProfile::parse("Acme", "CN", Some("91350100M000100Y43")).unwrap();
     store.operator_register_organisation(&first, OrganisationKind::Supplier).await.unwrap();
@@ -44,8 +43,8 @@ async fn organisation_names_and_credit_codes_are_unique(test: TestStore) {
     store.operator_register_organisation(&profile("Gamma"), OrganisationKind::Supplier).await.unwrap();
 }
 
-storage_test!(only_platform_operators_register_and_list_tenants);
-async fn only_platform_operators_register_and_list_tenants(test: TestStore) {
+on_both_databases!(only_platform_operators_register_and_list_tenants);
+async fn only_platform_operators_register_and_list_tenants(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let platform = organisation(store, "Platform", OrganisationKind::PlatformOperator).await;

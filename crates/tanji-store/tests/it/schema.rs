@@ -2,11 +2,10 @@
 
 use tanji_store::Store;
 
-use crate::harness::TestStore;
-use crate::storage_test;
+use tanji_testkit::{TestDatabase, on_both_databases};
 
-storage_test!(migrations_are_applied_once_and_the_store_is_ready);
-async fn migrations_are_applied_once_and_the_store_is_ready(test: TestStore) {
+on_both_databases!(migrations_are_applied_once_and_the_store_is_ready);
+async fn migrations_are_applied_once_and_the_store_is_ready(test: TestDatabase) {
     let known: Vec<i64> = Store::known_migrations().into_iter().map(|(version, _)| version).collect();
     assert_eq!(test.store.applied_migrations().await.unwrap(), known);
     // Running them again changes nothing.

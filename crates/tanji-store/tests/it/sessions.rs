@@ -6,11 +6,10 @@ use tanji_tenancy::member::{Password, Role};
 use tanji_tenancy::organisation::OrganisationKind;
 
 use crate::fixtures::{PASSWORD, World, new_member, organisation, session_secret_and_actor};
-use crate::harness::TestStore;
-use crate::storage_test;
+use tanji_testkit::{TestDatabase, on_both_databases};
 
-storage_test!(wrong_logins_are_indistinguishable);
-async fn wrong_logins_are_indistinguishable(test: TestStore) {
+on_both_databases!(wrong_logins_are_indistinguishable);
+async fn wrong_logins_are_indistinguishable(test: TestDatabase) {
     let store = &test.store;
     World::build(store).await;
     for (email, password) in [
@@ -27,8 +26,8 @@ async fn wrong_logins_are_indistinguishable(test: TestStore) {
     assert!(matches!(outcome, LoginOutcome::LoggedIn(_)));
 }
 
-storage_test!(sessions_expire_after_twelve_hours_and_end_at_logout);
-async fn sessions_expire_after_twelve_hours_and_end_at_logout(test: TestStore) {
+on_both_databases!(sessions_expire_after_twelve_hours_and_end_at_logout);
+async fn sessions_expire_after_twelve_hours_and_end_at_logout(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (secret, _) = session_secret_and_actor(store, &world.brand, "viewer@brand.example").await;
@@ -47,8 +46,8 @@ async fn sessions_expire_after_twelve_hours_and_end_at_logout(test: TestStore) {
     assert!(store.session("made-up").await.unwrap().is_none());
 }
 
-storage_test!(members_of_several_organisations_switch_between_them);
-async fn members_of_several_organisations_switch_between_them(test: TestStore) {
+on_both_databases!(members_of_several_organisations_switch_between_them);
+async fn members_of_several_organisations_switch_between_them(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let mut consultant = new_member("consultant@verifier.example", Role::Auditor);
@@ -72,8 +71,8 @@ async fn members_of_several_organisations_switch_between_them(test: TestStore) {
     assert_eq!(store.session(&secret).await.unwrap().unwrap().actor.organisation_id, world.supplier.id);
 }
 
-storage_test!(people_without_an_organisation_cannot_open_a_session);
-async fn people_without_an_organisation_cannot_open_a_session(test: TestStore) {
+on_both_databases!(people_without_an_organisation_cannot_open_a_session);
+async fn people_without_an_organisation_cannot_open_a_session(test: TestDatabase) {
     let store = &test.store;
     let lonely = organisation(store, "Temporary", OrganisationKind::Supplier).await;
     let owner = crate::fixtures::member(store, &lonely, "a@temp.example", Role::Owner).await;

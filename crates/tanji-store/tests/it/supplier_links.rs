@@ -6,8 +6,7 @@ use tanji_tenancy::member::{DisplayName, Email, Password};
 use tanji_tenancy::supplier_link::{AcceptanceRefused, InvitationDetails, InvitationState};
 
 use crate::fixtures::{World, profile};
-use crate::harness::TestStore;
-use crate::storage_test;
+use tanji_testkit::{TestDatabase, on_both_databases};
 
 fn invitation(name: &str) -> InvitationDetails {
     InvitationDetails::parse(name, Some("请加入我们的碳足迹供应链")).unwrap()
@@ -21,8 +20,8 @@ fn owner(email: &str) -> NewSupplierOwner {
     }
 }
 
-storage_test!(a_brand_invites_and_a_supplier_accepts);
-async fn a_brand_invites_and_a_supplier_accepts(test: TestStore) {
+on_both_databases!(a_brand_invites_and_a_supplier_accepts);
+async fn a_brand_invites_and_a_supplier_accepts(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (sent, code) = store.create_invitation(&world.brand_editor, &invitation("Factory 工厂")).await.unwrap();
@@ -56,8 +55,8 @@ async fn a_brand_invites_and_a_supplier_accepts(test: TestStore) {
     assert!(matches!(duplicate, StoreError::Conflict(Conflict::InvitationRefused(AcceptanceRefused::AlreadyLinked))));
 }
 
-storage_test!(only_supplier_owners_accept_and_codes_expire);
-async fn only_supplier_owners_accept_and_codes_expire(test: TestStore) {
+on_both_databases!(only_supplier_owners_accept_and_codes_expire);
+async fn only_supplier_owners_accept_and_codes_expire(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (_, code) = store.create_invitation(&world.brand_owner, &invitation("Factory")).await.unwrap();
@@ -79,8 +78,8 @@ async fn only_supplier_owners_accept_and_codes_expire(test: TestStore) {
     ));
 }
 
-storage_test!(withdrawn_invitations_cannot_be_accepted);
-async fn withdrawn_invitations_cannot_be_accepted(test: TestStore) {
+on_both_databases!(withdrawn_invitations_cannot_be_accepted);
+async fn withdrawn_invitations_cannot_be_accepted(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (sent, code) = store.create_invitation(&world.brand_owner, &invitation("Factory")).await.unwrap();
@@ -93,8 +92,8 @@ async fn withdrawn_invitations_cannot_be_accepted(test: TestStore) {
     ));
 }
 
-storage_test!(a_new_supplier_registers_from_an_invitation_all_or_nothing);
-async fn a_new_supplier_registers_from_an_invitation_all_or_nothing(test: TestStore) {
+on_both_databases!(a_new_supplier_registers_from_an_invitation_all_or_nothing);
+async fn a_new_supplier_registers_from_an_invitation_all_or_nothing(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (_, code) = store.create_invitation(&world.brand_owner, &invitation("瑞康日用品")).await.unwrap();
@@ -134,8 +133,8 @@ async fn a_new_supplier_registers_from_an_invitation_all_or_nothing(test: TestSt
     assert!(store.operator_find_organisation("Another").await.unwrap().is_none());
 }
 
-storage_test!(either_side_ends_a_link_and_outsiders_cannot);
-async fn either_side_ends_a_link_and_outsiders_cannot(test: TestStore) {
+on_both_databases!(either_side_ends_a_link_and_outsiders_cannot);
+async fn either_side_ends_a_link_and_outsiders_cannot(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (_, code) = store.create_invitation(&world.brand_owner, &invitation("Factory")).await.unwrap();

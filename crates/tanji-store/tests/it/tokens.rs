@@ -8,15 +8,14 @@ use tanji_tenancy::member::Role;
 use tanji_tenancy::token::{TokenName, TokenScopes};
 
 use crate::fixtures::World;
-use crate::harness::TestStore;
-use crate::storage_test;
+use tanji_testkit::{TestDatabase, on_both_databases};
 
 fn new_token(scopes: &str, expires_at: Option<jiff::Timestamp>) -> NewToken {
     NewToken { name: TokenName::parse("ERP export").unwrap(), scopes: TokenScopes::parse(scopes).unwrap(), expires_at }
 }
 
-storage_test!(a_token_acts_for_its_creator_within_its_scopes);
-async fn a_token_acts_for_its_creator_within_its_scopes(test: TestStore) {
+on_both_databases!(a_token_acts_for_its_creator_within_its_scopes);
+async fn a_token_acts_for_its_creator_within_its_scopes(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (token, secret) = store.create_token(&world.brand_editor, &new_token("read", None)).await.unwrap();
@@ -43,8 +42,8 @@ async fn a_token_acts_for_its_creator_within_its_scopes(test: TestStore) {
     }
 }
 
-storage_test!(scopes_cannot_exceed_the_creators_role);
-async fn scopes_cannot_exceed_the_creators_role(test: TestStore) {
+on_both_databases!(scopes_cannot_exceed_the_creators_role);
+async fn scopes_cannot_exceed_the_creators_role(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let attempt = store.create_token(&world.brand_editor, &new_token("read,admin", None)).await.unwrap_err();
@@ -63,8 +62,8 @@ async fn scopes_cannot_exceed_the_creators_role(test: TestStore) {
     assert!(matches!(store.create_token(&token_actor, &new_token("read", None)).await, Err(StoreError::Denied(_))));
 }
 
-storage_test!(revoked_and_expired_tokens_stop_working);
-async fn revoked_and_expired_tokens_stop_working(test: TestStore) {
+on_both_databases!(revoked_and_expired_tokens_stop_working);
+async fn revoked_and_expired_tokens_stop_working(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (token, secret) = store.create_token(&world.brand_editor, &new_token("read", None)).await.unwrap();
@@ -85,8 +84,8 @@ async fn revoked_and_expired_tokens_stop_working(test: TestStore) {
     assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "expires_at"));
 }
 
-storage_test!(owners_see_all_tokens_others_only_their_own);
-async fn owners_see_all_tokens_others_only_their_own(test: TestStore) {
+on_both_databases!(owners_see_all_tokens_others_only_their_own);
+async fn owners_see_all_tokens_others_only_their_own(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (editor_token, _) = store.create_token(&world.brand_editor, &new_token("read", None)).await.unwrap();
@@ -100,8 +99,8 @@ async fn owners_see_all_tokens_others_only_their_own(test: TestStore) {
     store.revoke_token(&world.brand_owner, auditor_token.id).await.unwrap();
 }
 
-storage_test!(tokens_of_another_organisation_are_not_found);
-async fn tokens_of_another_organisation_are_not_found(test: TestStore) {
+on_both_databases!(tokens_of_another_organisation_are_not_found);
+async fn tokens_of_another_organisation_are_not_found(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let (theirs, secret) = store.create_token(&world.supplier_owner, &new_token("read", None)).await.unwrap();

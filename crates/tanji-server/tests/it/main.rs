@@ -1,0 +1,9 @@
+//! The HTTP suite: the real app served on a free port, driven over HTTP like a browser or an API client would.
+//! Each test runs on SQLite and, when `TANJI_TEST_POSTGRES_URL` is set, on PostgreSQL.
+
+mod harness;
+
+mod api;
+mod console;
+mod isolation;
+mod security;
