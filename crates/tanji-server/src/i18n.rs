@@ -327,8 +327,6 @@ catalogue! {
 
     // Validation problems; the field's label comes first.
     problem_required: "为必填项", "is required";
-    problem_too_long: "太长，最多字符数：", "is too long; most characters allowed:";
-    problem_too_short: "太短，最少字符数：", "is too short; fewest characters allowed:";
     problem_not_one_of: "必须是以下之一：", "must be one of:";
     problem_malformed: "格式不正确", "is not in the expected form";
     problem_forbidden_characters: "不能包含换行等控制字符", "must not contain line breaks or other control characters";
@@ -470,13 +468,30 @@ impl Text {
         }
     }
 
+    /// A field's label and what is wrong with it, punctuated for the language: "名称：为必填项", "Name: is required".
+    pub fn field_problem(&self, field: &str, problem: &Problem) -> String {
+        match self.language {
+            Language::SimplifiedChinese => format!("{}：{}", self.field_label(field), self.problem(problem)),
+            Language::English => format!("{}: {}", self.field_label(field), self.problem(problem)),
+        }
+    }
+
     /// A validation problem as a sentence fragment following the field's label.
     pub fn problem(&self, problem: &Problem) -> String {
         match problem {
             Problem::Required => self.problem_required.to_owned(),
-            Problem::TooLong { max_chars } => format!("{} {max_chars}", self.problem_too_long),
-            Problem::TooShort { min_chars } => format!("{} {min_chars}", self.problem_too_short),
-            Problem::NotOneOf { choices } => format!("{} {}", self.problem_not_one_of, choices.join(", ")),
+            Problem::TooLong { max_chars } => match self.language {
+                Language::SimplifiedChinese => format!("太长，最多 {max_chars} 个字符"),
+                Language::English => format!("is too long; at most {max_chars} characters"),
+            },
+            Problem::TooShort { min_chars } => match self.language {
+                Language::SimplifiedChinese => format!("太短，至少 {min_chars} 个字符"),
+                Language::English => format!("is too short; at least {min_chars} characters"),
+            },
+            Problem::NotOneOf { choices } => match self.language {
+                Language::SimplifiedChinese => format!("{}{}", self.problem_not_one_of, choices.join("、")),
+                Language::English => format!("{} {}", self.problem_not_one_of, choices.join(", ")),
+            },
             Problem::Malformed { expected } => match self.language {
                 // The expected form is written in English in the domain crate; Chinese readers get the generic
                 // sentence plus the field's own hint, which the form shows next to the field.

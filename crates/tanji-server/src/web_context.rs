@@ -169,10 +169,8 @@ fn presented_token<'a>(parts: &'a Parts, body: &'a [u8]) -> Option<String> {
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|content_type| content_type.starts_with("application/x-www-form-urlencoded"));
-    if is_form {
-        if let Some((_, token)) = form_urlencoded::parse(body).find(|(name, _)| name == CSRF_FIELD) {
-            return Some(token.into_owned());
-        }
+    if is_form && let Some((_, token)) = form_urlencoded::parse(body).find(|(name, _)| name == CSRF_FIELD) {
+        return Some(token.into_owned());
     }
     parts
         .uri

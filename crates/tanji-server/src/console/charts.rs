@@ -38,12 +38,13 @@ fn base() -> Value {
     })
 }
 
-/// A doughnut of parts of a whole.
+/// A doughnut of parts of a whole. On narrow screens (phones) the slice labels would not fit beside the ring, so a
+/// media rule hides them there and the legend names the slices instead.
 pub fn doughnut(id: &'static str, title: &'static str, entries: &[(String, i64)]) -> Chart {
-    let mut option = base();
-    option["tooltip"] = json!({ "trigger": "item", "formatter": "{b}: {c} ({d}%)" });
-    option["legend"] = json!({ "bottom": 0, "type": "scroll" });
-    option["series"] = json!([{
+    let mut base_option = base();
+    base_option["tooltip"] = json!({ "trigger": "item", "formatter": "{b}: {c} ({d}%)" });
+    base_option["legend"] = json!({ "bottom": 0, "type": "scroll" });
+    base_option["series"] = json!([{
         "type": "pie",
         "radius": ["45%", "72%"],
         "center": ["50%", "45%"],
@@ -52,6 +53,13 @@ pub fn doughnut(id: &'static str, title: &'static str, entries: &[(String, i64)]
         "label": { "formatter": "{b}\n{c}" },
         "data": entries.iter().map(|(name, value)| json!({ "name": name, "value": value })).collect::<Vec<_>>(),
     }]);
+    let option = json!({
+        "baseOption": base_option,
+        "media": [{
+            "query": { "maxWidth": 480 },
+            "option": { "series": [{ "label": { "show": false }, "labelLine": { "show": false }, "radius": ["40%", "68%"] }] },
+        }],
+    });
     Chart { id, title, option_json: script_safe(&option), summary: summary(entries) }
 }
 
@@ -115,13 +123,14 @@ mod tests {
         let chart = doughnut("kinds", "Kinds", &[("</script><script>alert(1)</script>".to_owned(), 1)]);
         assert!(!chart.option_json.contains("</script>"));
         let option: Value = serde_json::from_str(&chart.option_json).unwrap();
-        assert_eq!(option["series"][0]["data"][0]["name"], "</script><script>alert(1)</script>");
+        assert_eq!(option["baseOption"]["series"][0]["data"][0]["name"], "</script><script>alert(1)</script>");
     }
 
     #[test]
     fn doughnut_data_carries_names_and_values() {
         let chart = doughnut("kinds", "Kinds", &[("Factory".to_owned(), 2)]);
         let option: Value = serde_json::from_str(&chart.option_json).unwrap();
-        assert_eq!(option["series"][0]["data"], json!([{ "name": "Factory", "value": 2 }]));
+        assert_eq!(option["baseOption"]["series"][0]["data"], json!([{ "name": "Factory", "value": 2 }]));
+        assert_eq!(option["media"][0]["option"]["series"][0]["label"]["show"], false, "no labels on phones");
     }
 }

@@ -72,7 +72,7 @@ impl ErrorPage {
             StoreError::Conflict(conflict) => Self::conflict(web, conflict),
             StoreError::Invalid(field_error) => {
                 let t = web.text();
-                let message = format!("{}: {}", t.field_label(field_error.field), t.problem(&field_error.problem));
+                let message = t.field_problem(field_error.field, &field_error.problem);
                 Self::new(web, StatusCode::UNPROCESSABLE_ENTITY, message)
             }
             other => Self::internal(web, &other),

@@ -249,15 +249,11 @@ async fn facility_page(
     render(status, &page)
 }
 
-fn parse_id(console: &Console, raw: &str) -> Result<FacilityId, Response> {
-    raw.parse().map_err(|_| ErrorPage::not_found(&console.web).into_response())
-}
-
 /// `GET /console/facilities/{id}`.
 pub async fn show(State(state): State<AppState>, console: Console, Path(raw_id): Path<String>) -> Response {
-    match parse_id(&console, &raw_id) {
+    match raw_id.parse::<FacilityId>() {
         Ok(id) => facility_page(&state, &console, id, None, FormErrors::none(), StatusCode::OK).await,
-        Err(response) => response,
+        Err(_) => ErrorPage::not_found(&console.web).into_response(),
     }
 }
 
@@ -268,10 +264,7 @@ pub async fn update(
     Path(raw_id): Path<String>,
     Form(form): Form<FacilityForm>,
 ) -> Response {
-    let id = match parse_id(&console, &raw_id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
+    let Ok(id) = raw_id.parse::<FacilityId>() else { return ErrorPage::not_found(&console.web).into_response() };
     let details = match form.parse() {
         Ok(details) => details,
         Err(error) => {
@@ -289,10 +282,7 @@ pub async fn update(
 }
 
 async fn set_archived(state: &AppState, console: &Console, raw_id: &str, archived: bool) -> Response {
-    let id = match parse_id(console, raw_id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
+    let Ok(id) = raw_id.parse::<FacilityId>() else { return ErrorPage::not_found(&console.web).into_response() };
     match state.store().set_facility_archived(console.actor(), id, archived).await {
         Ok(_) => {
             let notice = if archived { "facility_archived" } else { "facility_restored" };

@@ -24,10 +24,7 @@ impl FormErrors {
 
     /// One invalid field.
     pub fn field(t: &'static Text, error: &FieldError) -> Self {
-        Self {
-            messages: vec![format!("{}: {}", t.field_label(error.field), t.problem(&error.problem))],
-            fields: vec![error.field],
-        }
+        Self { messages: vec![t.field_problem(error.field, &error.problem)], fields: vec![error.field] }
     }
 
     /// Whether there is anything to show.

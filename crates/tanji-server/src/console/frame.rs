@@ -167,10 +167,23 @@ impl Frame {
         self.organisations.len() > 1
     }
 
-    /// The path without its query, for the language switch to come back to.
-    pub fn return_path(&self) -> &str {
-        self.path.split('?').next().unwrap_or("/")
+    /// Where the language switch comes back to: this page with its query (filters, paging), minus a one-off notice.
+    pub fn return_path(&self) -> String {
+        without_notice(&self.path)
     }
+}
+
+/// `path` without its `notice` query parameter.
+fn without_notice(path_and_query: &str) -> String {
+    let Some((path, query)) = path_and_query.split_once('?') else { return path_and_query.to_owned() };
+    let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| name != "notice")
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        return path.to_owned();
+    }
+    format!("{path}?{}", form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish())
 }
 
 /// Renders a page, or a plain 500 if the template fails (it cannot, short of a bug, but must not panic).
@@ -181,5 +194,21 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
             tracing::error!(%error, "rendering a page");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_notice;
+
+    #[test]
+    fn the_language_switch_keeps_filters_but_not_notices() {
+        assert_eq!(without_notice("/console/facilities"), "/console/facilities");
+        assert_eq!(without_notice("/console/facilities?archived=true"), "/console/facilities?archived=true");
+        assert_eq!(without_notice("/console/facilities?notice=saved"), "/console/facilities");
+        assert_eq!(
+            without_notice("/console/audit?notice=saved&action=facility.created"),
+            "/console/audit?action=facility.created"
+        );
     }
 }

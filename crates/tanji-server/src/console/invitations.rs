@@ -40,10 +40,11 @@ impl RegisterForm {
     fn parse(&self) -> Result<(OrganisationProfile, NewSupplierOwner), FieldError> {
         let country = if self.country.trim().is_empty() { "CN" } else { self.country.as_str() };
         let mut profile = OrganisationProfile::parse(&self.company_name, country, Some(&self.credit_code));
-        if let Err(error) = &mut profile {
-            if error.field == "name" {
-                error.field = "company_name";
-            }
+        // The form calls the organisation's name `company_name`.
+        if let Err(error) = &mut profile
+            && error.field == "name"
+        {
+            error.field = "company_name";
         }
         Ok((
             profile?,

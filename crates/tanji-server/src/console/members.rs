@@ -144,10 +144,6 @@ pub struct RoleForm {
     role: String,
 }
 
-fn parse_user(console: &Console, raw: &str) -> Result<UserId, Response> {
-    raw.parse().map_err(|_| ErrorPage::not_found(&console.web).into_response())
-}
-
 /// `POST /console/members/{user_id}/role`.
 pub async fn change_role(
     State(state): State<AppState>,
@@ -155,10 +151,7 @@ pub async fn change_role(
     Path(raw_id): Path<String>,
     Form(form): Form<RoleForm>,
 ) -> Response {
-    let user_id = match parse_user(&console, &raw_id) {
-        Ok(user_id) => user_id,
-        Err(response) => return response,
-    };
+    let Ok(user_id) = raw_id.parse::<UserId>() else { return ErrorPage::not_found(&console.web).into_response() };
     let role = match Role::parse("role", &form.role) {
         Ok(role) => role,
         Err(error) => return ErrorPage::from_store(&console.web, error.into()).into_response(),
@@ -173,10 +166,7 @@ pub async fn change_role(
 
 /// `POST /console/members/{user_id}/remove`.
 pub async fn remove(State(state): State<AppState>, console: Console, Path(raw_id): Path<String>) -> Response {
-    let user_id = match parse_user(&console, &raw_id) {
-        Ok(user_id) => user_id,
-        Err(response) => return response,
-    };
+    let Ok(user_id) = raw_id.parse::<UserId>() else { return ErrorPage::not_found(&console.web).into_response() };
     match state.store().remove_member(console.actor(), user_id).await {
         Ok(()) if user_id == console.actor().user_id => Redirect::to("/login").into_response(),
         Ok(()) => Redirect::to("/console/members?notice=member_removed").into_response(),

@@ -138,10 +138,10 @@ pub async fn submit_login(
 
 /// `POST /logout`.
 pub async fn logout(State(state): State<AppState>, web: WebContext) -> Response {
-    if let Some(secret) = &web.session_secret {
-        if let Err(error) = state.store().logout(secret).await {
-            return ErrorPage::from_store(&web, error).into_response();
-        }
+    if let Some(secret) = &web.session_secret
+        && let Err(error) = state.store().logout(secret).await
+    {
+        return ErrorPage::from_store(&web, error).into_response();
     }
     let secure = state.config().secure_cookies;
     let removal = Cookie::build((session_cookie_name(secure), "")).path("/").secure(secure).build();
@@ -164,10 +164,10 @@ pub async fn switch_language(
     let Some(language) = Language::from_tag(&form.lang) else {
         return ErrorPage::not_found(&web).into_response();
     };
-    if let Some(session) = &web.session {
-        if let Err(error) = state.store().set_user_language(session.user.id, language).await {
-            return ErrorPage::from_store(&web, error).into_response();
-        }
+    if let Some(session) = &web.session
+        && let Err(error) = state.store().set_user_language(session.user.id, language).await
+    {
+        return ErrorPage::from_store(&web, error).into_response();
     }
     let cookie = Cookie::build((LANGUAGE_COOKIE, language.tag()))
         .path("/")

@@ -1,0 +1,185 @@
+//! The `tanji` command as an operator uses it: real processes, a temporary data directory, output checked.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn tanji(data_dir: &Path, arguments: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tanji"))
+        .args(arguments)
+        .env("TANJI_DATA_DIR", data_dir)
+        .env_remove("TANJI_DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("running tanji")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn help_explains_every_command() {
+    let directory = tempfile::tempdir().unwrap();
+    let help = stdout(&tanji(directory.path(), &["--help"]));
+    for command in ["serve", "demo", "migrate", "org", "user", "token"] {
+        assert!(help.contains(command), "--help does not mention {command}:\n{help}");
+    }
+    let serve_help = stdout(&tanji(directory.path(), &["serve", "--help"]));
+    for option in ["--database", "--listen", "--data-dir", "--tls-cert", "--tls-key", "--public-url"] {
+        assert!(serve_help.contains(option), "serve --help lacks {option}");
+    }
+}
+
+#[test]
+fn an_operator_registers_a_tenant_adds_its_owner_and_creates_a_token() {
+    let directory = tempfile::tempdir().unwrap();
+    let data = directory.path();
+
+    let migrated = tanji(data, &["migrate"]);
+    assert!(migrated.status.success(), "{}", stderr(&migrated));
+    assert!(stdout(&migrated).contains("0001 foundation: applied"));
+    assert!(data.join("tanji.sqlite").is_file());
+
+    let added = tanji(data, &["org", "add", "--name", "台州瑞禾日用品科技有限公司", "--kind", "supplier", "--format", "json"]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    let organisation: Value = serde_json::from_str(&stdout(&added)).unwrap();
+    assert_eq!(organisation["kind"], "supplier");
+    assert_eq!(organisation["country"], "CN");
+
+    let user = tanji(data, &["user", "add", "--email", "zhao@ruihe.example", "--name", "赵永", "--org", "台州瑞禾日用品科技有限公司", "--role", "owner", "--format", "json"]);
+    assert!(user.status.success(), "{}", stderr(&user));
+    let user: Value = serde_json::from_str(&stdout(&user)).unwrap();
+    assert_eq!(user["role"], "owner");
+    assert_eq!(user["organisation_id"], organisation["id"]);
+    assert_eq!(user["generated_password"].as_str().unwrap().len(), 20, "a generated password is printed once");
+
+    let organisation_id = organisation["id"].as_str().unwrap();
+    let token = tanji(data, &["token", "create", "--org", organisation_id, "--user", "zhao@ruihe.example", "--name", "ERP", "--scopes", "read,write", "--format", "json"]);
+    assert!(token.status.success(), "{}", stderr(&token));
+    let token: Value = serde_json::from_str(&stdout(&token)).unwrap();
+    assert!(token["secret"].as_str().unwrap().starts_with("tanji_pat_"));
+    assert_eq!(token["scopes"], "read,write");
+
+    let listed = tanji(data, &["org", "list", "--format", "json"]);
+    let listed: Value = serde_json::from_str(&stdout(&listed)).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn mistakes_are_explained_with_the_flag_and_a_hint() {
+    let directory = tempfile::tempdir().unwrap();
+    let data = directory.path();
+    let cases: [(&[&str], &str); 6] = [
+        (&["org", "add", "--name", "X", "--kind", "factory"], "kind must be one of: brand_retailer, supplier, sub_platform, platform_operator"),
+        (&["org", "add", "--name", "X", "--kind", "supplier", "--credit-code", "12345"], "--credit-code must be an 18-character"),
+        (&["user", "add", "--email", "a@b.example", "--name", "A", "--org", "Nobody", "--role", "owner"], "hint: `tanji org list` shows them"),
+        (&["user", "add", "--email", "not-an-email", "--name", "A", "--org", "X", "--role", "owner"], "--email must be an e-mail address"),
+        (&["token", "create", "--org", "X", "--user", "a@b.example", "--name", "T", "--scopes", "everything"], "--scopes must be one of: read, write, admin"),
+        (&["serve", "--database", "mysql://localhost/x"], "unsupported database URL"),
+    ];
+    for (arguments, expected) in cases {
+        let output = tanji(data, arguments);
+        assert!(!output.status.success(), "{arguments:?} should fail");
+        assert!(stderr(&output).contains(expected), "{arguments:?}: {}", stderr(&output));
+    }
+    // A duplicate organisation is refused and the first one is kept.
+    assert!(tanji(data, &["org", "add", "--name", "Acme", "--kind", "supplier"]).status.success());
+    let duplicate = tanji(data, &["org", "add", "--name", "Acme", "--kind", "brand_retailer"]);
+    assert!(stderr(&duplicate).contains("already registered"), "{}", stderr(&duplicate));
+    // A password from stdin must satisfy the policy.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
+        .args(["user", "add", "--email", "a@acme.example", "--name", "A", "--org", "Acme", "--role", "owner", "--password-stdin"])
+        .env("TANJI_DATA_DIR", data)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(stderr(&output).contains("the password must be at least 10 characters"), "{}", stderr(&output));
+}
+
+/// Kills the demo server when the test ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_demo(data: &Path) -> (Running, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
+        .args(["demo", "--listen", "127.0.0.1:0"])
+        .env("TANJI_DATA_DIR", data)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting tanji demo");
+    let stdout = child.stdout.take().unwrap();
+    let running = Running(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines.next().expect("the demo prints its URL").unwrap();
+        if let Some(start) = line.find("http://") {
+            break line[start..].trim().to_owned();
+        }
+    };
+    let rest: Vec<String> = lines.take(12).map(Result::unwrap).collect();
+    assert!(rest.iter().any(|line| line.contains("owner@lvzhou.example")), "the demo prints its logins: {rest:?}");
+    assert!(rest.iter().any(|line| line.contains("password: tanji-demo-2026")));
+    (running, url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_serves_the_story_and_reuses_its_database() {
+    let directory = tempfile::tempdir().unwrap();
+    let data = directory.path().to_owned();
+    let (demo, url) = tokio::task::spawn_blocking({
+        let data = data.clone();
+        move || start_demo(&data)
+    })
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    let ready = client.get(format!("{url}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let login = client.get(format!("{url}/login")).header("accept-language", "en").send().await.unwrap().text().await.unwrap();
+    assert!(login.contains("Demo accounts") && login.contains("verifier@lvzhou.example"));
+    drop(demo);
+    assert!(data.join("demo.sqlite").is_file());
+
+    // Started again, it reuses the data instead of loading it twice.
+    let (_demo, url) = tokio::task::spawn_blocking({
+        let data = data.clone();
+        move || start_demo(&data)
+    })
+    .await
+    .unwrap();
+    let store = tanji_store::Store::open(
+        &format!("sqlite://{}", data.join("demo.sqlite").display()),
+        std::sync::Arc::new(tanji_store::SystemClock),
+    )
+    .await
+    .unwrap();
+    let organisations = store.operator_list_organisations().await.unwrap();
+    let names: Vec<&str> = organisations.iter().map(|organisation| organisation.name.as_str()).collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+    for name in ["绿洲超市有限公司", "台州瑞禾日用品科技有限公司", "安吉竹韵竹木制品有限公司"] {
+        assert!(names.contains(&name), "{name} is missing: {names:?}");
+    }
+    assert_eq!(client.get(format!("{url}/healthz")).send().await.unwrap().status(), 200);
+    store.close().await;
+}
