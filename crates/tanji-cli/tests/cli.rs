@@ -48,13 +48,30 @@ fn an_operator_registers_a_tenant_adds_its_owner_and_creates_a_token() {
     assert!(stdout(&migrated).contains("0001 foundation: applied"));
     assert!(data.join("tanji.sqlite").is_file());
 
-    let added = tanji(data, &["org", "add", "--name", "台州瑞禾日用品科技有限公司", "--kind", "supplier", "--format", "json"]);
+    let added =
+        tanji(data, &["org", "add", "--name", "台州瑞禾日用品科技有限公司", "--kind", "supplier", "--format", "json"]);
     assert!(added.status.success(), "{}", stderr(&added));
     let organisation: Value = serde_json::from_str(&stdout(&added)).unwrap();
     assert_eq!(organisation["kind"], "supplier");
     assert_eq!(organisation["country"], "CN");
 
-    let user = tanji(data, &["user", "add", "--email", "zhao@ruihe.example", "--name", "赵永", "--org", "台州瑞禾日用品科技有限公司", "--role", "owner", "--format", "json"]);
+    let user = tanji(
+        data,
+        &[
+            "user",
+            "add",
+            "--email",
+            "zhao@ruihe.example",
+            "--name",
+            "赵永",
+            "--org",
+            "台州瑞禾日用品科技有限公司",
+            "--role",
+            "owner",
+            "--format",
+            "json",
+        ],
+    );
     assert!(user.status.success(), "{}", stderr(&user));
     let user: Value = serde_json::from_str(&stdout(&user)).unwrap();
     assert_eq!(user["role"], "owner");
@@ -62,7 +79,23 @@ fn an_operator_registers_a_tenant_adds_its_owner_and_creates_a_token() {
     assert_eq!(user["generated_password"].as_str().unwrap().len(), 20, "a generated password is printed once");
 
     let organisation_id = organisation["id"].as_str().unwrap();
-    let token = tanji(data, &["token", "create", "--org", organisation_id, "--user", "zhao@ruihe.example", "--name", "ERP", "--scopes", "read,write", "--format", "json"]);
+    let token = tanji(
+        data,
+        &[
+            "token",
+            "create",
+            "--org",
+            organisation_id,
+            "--user",
+            "zhao@ruihe.example",
+            "--name",
+            "ERP",
+            "--scopes",
+            "read,write",
+            "--format",
+            "json",
+        ],
+    );
     assert!(token.status.success(), "{}", stderr(&token));
     let token: Value = serde_json::from_str(&stdout(&token)).unwrap();
     assert!(token["secret"].as_str().unwrap().starts_with("tanji_pat_"));
@@ -78,11 +111,26 @@ fn mistakes_are_explained_with_the_flag_and_a_hint() {
     let directory = tempfile::tempdir().unwrap();
     let data = directory.path();
     let cases: [(&[&str], &str); 6] = [
-        (&["org", "add", "--name", "X", "--kind", "factory"], "kind must be one of: brand_retailer, supplier, sub_platform, platform_operator"),
-        (&["org", "add", "--name", "X", "--kind", "supplier", "--credit-code", "12345"], "--credit-code must be an 18-character"),
-        (&["user", "add", "--email", "a@b.example", "--name", "A", "--org", "Nobody", "--role", "owner"], "hint: `tanji org list` shows them"),
-        (&["user", "add", "--email", "not-an-email", "--name", "A", "--org", "X", "--role", "owner"], "--email must be an e-mail address"),
-        (&["token", "create", "--org", "X", "--user", "a@b.example", "--name", "T", "--scopes", "everything"], "--scopes must be one of: read, write, admin"),
+        (
+            &["org", "add", "--name", "X", "--kind", "factory"],
+            "kind must be one of: brand_retailer, supplier, sub_platform, platform_operator",
+        ),
+        (
+            &["org", "add", "--name", "X", "--kind", "supplier", "--credit-code", "12345"],
+            "--credit-code must be an 18-character",
+        ),
+        (
+            &["user", "add", "--email", "a@b.example", "--name", "A", "--org", "Nobody", "--role", "owner"],
+            "hint: `tanji org list` shows them",
+        ),
+        (
+            &["user", "add", "--email", "not-an-email", "--name", "A", "--org", "X", "--role", "owner"],
+            "--email must be an e-mail address",
+        ),
+        (
+            &["token", "create", "--org", "X", "--user", "a@b.example", "--name", "T", "--scopes", "everything"],
+            "--scopes must be one of: read, write, admin",
+        ),
         (&["serve", "--database", "mysql://localhost/x"], "unsupported database URL"),
     ];
     for (arguments, expected) in cases {
@@ -96,7 +144,19 @@ fn mistakes_are_explained_with_the_flag_and_a_hint() {
     assert!(stderr(&duplicate).contains("already registered"), "{}", stderr(&duplicate));
     // A password from stdin must satisfy the policy.
     let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
-        .args(["user", "add", "--email", "a@acme.example", "--name", "A", "--org", "Acme", "--role", "owner", "--password-stdin"])
+        .args([
+            "user",
+            "add",
+            "--email",
+            "a@acme.example",
+            "--name",
+            "A",
+            "--org",
+            "Acme",
+            "--role",
+            "owner",
+            "--password-stdin",
+        ])
         .env("TANJI_DATA_DIR", data)
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
@@ -156,7 +216,8 @@ async fn the_demo_serves_the_story_and_reuses_its_database() {
     let client = reqwest::Client::new();
     let ready = client.get(format!("{url}/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
-    let login = client.get(format!("{url}/login")).header("accept-language", "en").send().await.unwrap().text().await.unwrap();
+    let login =
+        client.get(format!("{url}/login")).header("accept-language", "en").send().await.unwrap().text().await.unwrap();
     assert!(login.contains("Demo accounts") && login.contains("verifier@lvzhou.example"));
     drop(demo);
     assert!(data.join("demo.sqlite").is_file());
@@ -177,7 +238,8 @@ async fn the_demo_serves_the_story_and_reuses_its_database() {
     let organisations = store.operator_list_organisations().await.unwrap();
     let names: Vec<&str> = organisations.iter().map(|organisation| organisation.name.as_str()).collect();
     assert_eq!(names.len(), 5, "{names:?}");
-    for name in ["绿洲超市有限公司", "台州瑞禾日用品科技有限公司", "安吉竹韵竹木制品有限公司"] {
+    for name in ["绿洲超市有限公司", "台州瑞禾日用品科技有限公司", "安吉竹韵竹木制品有限公司"]
+    {
         assert!(names.contains(&name), "{name} is missing: {names:?}");
     }
     assert_eq!(client.get(format!("{url}/healthz")).send().await.unwrap().status(), 200);

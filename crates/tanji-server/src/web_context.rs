@@ -79,11 +79,10 @@ pub async fn web_context_layer(State(state): State<AppState>, request: Request, 
     };
     let anonymous_token = jar.get(ANONYMOUS_CSRF_COOKIE).map(|cookie| cookie.value().to_owned());
     let new_anonymous_token = if session.is_none() && anonymous_token.is_none() { Some(new_secret("")) } else { None };
-    let csrf_token = match (&session, &anonymous_token, &new_anonymous_token) {
-        (Some(session), _, _) => session.csrf_token.clone(),
-        (None, Some(token), _) => token.clone(),
-        (None, None, Some(token)) => token.clone(),
-        (None, None, None) => unreachable!("a new token is minted when there is none"),
+    let csrf_token = match (&session, anonymous_token.or_else(|| new_anonymous_token.clone())) {
+        (Some(session), _) => session.csrf_token.clone(),
+        (None, Some(token)) => token,
+        (None, None) => unreachable!("a new anonymous token is minted whenever there is no session and no cookie"),
     };
     let language = choose_language(&jar, session.as_deref(), &parts.headers);
     let context = WebContext {
