@@ -231,7 +231,12 @@ pub fn init_logging(cli: &Cli) {
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match cli.log_format {
         LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.with_ansi(std::env::var_os("NO_COLOR").is_none()).init(),
+        LogFormat::Text => {
+            use std::io::IsTerminal;
+            // Colour only for a person at a terminal, and never when NO_COLOR is set (https://no-color.org).
+            let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            builder.with_ansi(colour).init();
+        }
     }
 }
 

@@ -32,7 +32,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 /// The OpenAPI document of the REST API, as served at `/api/v1/openapi.json`.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
@@ -86,7 +87,9 @@ pub fn app(state: AppState) -> Router {
                 let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
                 let request_id = request.headers().get("x-request-id").and_then(|value| value.to_str().ok()).unwrap_or("");
                 tracing::info_span!("request", method = %request.method(), route, request_id, organisation_id = tracing::field::Empty)
-            }))
+            })
+            .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis))
+            .on_failure(DefaultOnFailure::new().level(Level::ERROR)))
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(CatchPanicLayer::new())
             .layer(security_headers)

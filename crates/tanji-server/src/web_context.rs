@@ -84,6 +84,9 @@ pub async fn web_context_layer(State(state): State<AppState>, request: Request, 
         (None, Some(token)) => token,
         (None, None) => unreachable!("a new anonymous token is minted whenever there is no session and no cookie"),
     };
+    if let Some(session) = &session {
+        tracing::Span::current().record("organisation_id", tracing::field::display(session.actor.organisation_id));
+    }
     let language = choose_language(&jar, session.as_deref(), &parts.headers);
     let context = WebContext {
         session,

@@ -205,13 +205,19 @@ impl Store {
         if before.archived == archived {
             return Err(Conflict::AlreadyDone.into());
         }
-        sqlx::query("UPDATE facilities SET archived_at = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4")
-            .bind(archived.then(|| time_to_db(now)))
-            .bind(time_to_db(now))
-            .bind(id.to_string())
-            .bind(actor.organisation_id.to_string())
-            .execute(&mut *transaction)
-            .await?;
+        let state_filter = if archived { "archived_at IS NULL" } else { "archived_at IS NOT NULL" };
+        let changed = sqlx::query(AssertSqlSafe(format!(
+            "UPDATE facilities SET archived_at = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4 AND {state_filter}"
+        )))
+        .bind(archived.then(|| time_to_db(now)))
+        .bind(time_to_db(now))
+        .bind(id.to_string())
+        .bind(actor.organisation_id.to_string())
+        .execute(&mut *transaction)
+        .await?;
+        if changed.rows_affected() != 1 {
+            return Err(Conflict::AlreadyDone.into());
+        }
         audit::record(
             &mut transaction,
             ChangedBy::Actor(actor),

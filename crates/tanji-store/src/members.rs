@@ -72,6 +72,25 @@ async fn lock_organisation(transaction: &mut Transaction<'static, Any>, id: Orga
     Ok(())
 }
 
+/// Re-reads the actor's role inside the transaction (after [`lock_organisation`]) and checks `permission` with it, so
+/// that a member demoted or removed a moment ago cannot still manage members with the role their request began with.
+async fn require_current(
+    transaction: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    permission: Permission,
+) -> Result<(), StoreError> {
+    let role: Option<(String,)> =
+        sqlx::query_as("SELECT role FROM memberships WHERE organisation_id = $1 AND user_id = $2")
+            .bind(actor.organisation_id.to_string())
+            .bind(actor.user_id.to_string())
+            .fetch_optional(&mut **transaction)
+            .await?;
+    let (role,) = role.ok_or(StoreError::NotFound)?;
+    let current = Actor { role: Role::parse("role", &role).map_err(anyhow::Error::from)?, ..actor.clone() };
+    current.require(permission)?;
+    Ok(())
+}
+
 async fn n_owners(transaction: &mut Transaction<'static, Any>, id: OrganisationId) -> Result<usize, StoreError> {
     let (count,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE organisation_id = $1 AND role = 'owner'")
@@ -148,6 +167,9 @@ impl Store {
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
         lock_organisation(&mut transaction, organisation_id).await?;
+        if let ChangedBy::Actor(actor) = by {
+            require_current(&mut transaction, actor, Permission::ManageMembers).await?;
+        }
         let existing = sqlx::query(AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1")))
             .bind(new_member.email.as_str())
             .fetch_optional(&mut *transaction)
@@ -234,6 +256,7 @@ impl Store {
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
         lock_organisation(&mut transaction, actor.organisation_id).await?;
+        require_current(&mut transaction, actor, Permission::ManageMembers).await?;
         let member = self.member_in(&mut transaction, actor.organisation_id, user_id).await?;
         if member.role == role {
             return Ok(member);
@@ -277,6 +300,7 @@ impl Store {
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
         lock_organisation(&mut transaction, actor.organisation_id).await?;
+        require_current(&mut transaction, actor, Permission::ManageMembers).await?;
         let member = self.member_in(&mut transaction, actor.organisation_id, user_id).await?;
         ensure_an_owner_remains(
             n_owners(&mut transaction, actor.organisation_id).await?,

@@ -7,8 +7,8 @@ use tanji_tenancy::audit::AuditAction;
 use tanji_tenancy::member::{DisplayName, Email, Password, Role, User};
 use tanji_tenancy::organisation::{Organisation, OrganisationKind, OrganisationName, OrganisationProfile};
 use tanji_tenancy::supplier_link::{
-    INVITATION_VALIDITY, Invitation, InvitationDetails, InvitationState, LinkedOrganisation, SupplierLink,
-    check_acceptance,
+    AcceptanceRefused, INVITATION_VALIDITY, Invitation, InvitationDetails, InvitationState, LinkedOrganisation,
+    SupplierLink, check_acceptance,
 };
 use tanji_tenancy::{Actor, InvitationId, OrganisationId, Permission, SupplierLinkId, UserId};
 
@@ -154,11 +154,15 @@ impl Store {
         if invitation.state(now) != InvitationState::Open {
             return Err(Conflict::AlreadyDone.into());
         }
-        sqlx::query("UPDATE supplier_invitations SET revoked_at = $1 WHERE id = $2")
-            .bind(time_to_db(now))
-            .bind(id.to_string())
-            .execute(&mut *transaction)
-            .await?;
+        let withdrawn =
+            sqlx::query("UPDATE supplier_invitations SET revoked_at = $1 WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL")
+                .bind(time_to_db(now))
+                .bind(id.to_string())
+                .execute(&mut *transaction)
+                .await?;
+        if withdrawn.rows_affected() != 1 {
+            return Err(Conflict::AlreadyDone.into());
+        }
         audit::record(
             &mut transaction,
             ChangedBy::Actor(actor),
@@ -227,10 +231,7 @@ impl Store {
         // Check the code first, so that an invalid one does not reveal whether the names are taken.
         let invitation = self.invitation_by_code_in(&mut transaction, code).await?.ok_or(StoreError::NotFound)?;
         if invitation.state(now) != InvitationState::Open {
-            return Err(Conflict::InvitationRefused(tanji_tenancy::supplier_link::AcceptanceRefused::NotOpen(
-                invitation.state(now),
-            ))
-            .into());
+            return Err(Conflict::InvitationRefused(AcceptanceRefused::NotOpen(invitation.state(now))).into());
         }
         let organisation =
             self.insert_organisation_in(&mut transaction, by, profile, OrganisationKind::Supplier).await?;
@@ -302,12 +303,19 @@ impl Store {
         .await?;
         check_acceptance(&invitation, supplier_id, supplier_kind, n_active > 0, now)?;
         let link_id = SupplierLinkId::from_uuid(new_id());
-        sqlx::query("UPDATE supplier_invitations SET accepted_at = $1, accepted_by_organisation_id = $2 WHERE id = $3")
-            .bind(time_to_db(now))
-            .bind(supplier_id.to_string())
-            .bind(invitation.id.to_string())
-            .execute(&mut **transaction)
-            .await?;
+        // Conditional, so that of two concurrent acceptances (possible on PostgreSQL) exactly one wins.
+        let accepted = sqlx::query(
+            "UPDATE supplier_invitations SET accepted_at = $1, accepted_by_organisation_id = $2 \
+             WHERE id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(time_to_db(now))
+        .bind(supplier_id.to_string())
+        .bind(invitation.id.to_string())
+        .execute(&mut **transaction)
+        .await?;
+        if accepted.rows_affected() != 1 {
+            return Err(AcceptanceRefused::NotOpen(InvitationState::Accepted).into());
+        }
         sqlx::query(
             "INSERT INTO supplier_links (id, customer_organisation_id, supplier_organisation_id, invitation_id, \
              linked_at) VALUES ($1, $2, $3, $4, $5)",
@@ -378,11 +386,14 @@ impl Store {
         if !link.is_active() {
             return Err(Conflict::AlreadyDone.into());
         }
-        sqlx::query("UPDATE supplier_links SET ended_at = $1 WHERE id = $2")
+        let ended = sqlx::query("UPDATE supplier_links SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
             .bind(time_to_db(now))
             .bind(id.to_string())
             .execute(&mut *transaction)
             .await?;
+        if ended.rows_affected() != 1 {
+            return Err(Conflict::AlreadyDone.into());
+        }
         for (organisation_id, other_side) in
             [(link.customer.id, link.supplier.name.as_str()), (link.supplier.id, link.customer.name.as_str())]
         {

@@ -182,11 +182,14 @@ impl Store {
         if token.revoked_at.is_some() {
             return Err(crate::Conflict::AlreadyDone.into());
         }
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
+        let revoked = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(time_to_db(now))
             .bind(id.to_string())
             .execute(&mut *transaction)
             .await?;
+        if revoked.rows_affected() != 1 {
+            return Err(crate::Conflict::AlreadyDone.into());
+        }
         audit::record(
             &mut transaction,
             ChangedBy::Actor(actor),

@@ -125,3 +125,51 @@ async fn people_change_their_own_password(test: TestDatabase) {
     let new = store.login("viewer@brand.example", &Password::for_login("a new pass phrase"), None).await.unwrap();
     assert!(matches!(new, LoginOutcome::LoggedIn(_)));
 }
+
+on_both_databases!(two_owners_demoting_each_other_at_once_leave_one_owner);
+async fn two_owners_demoting_each_other_at_once_leave_one_owner(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    store.change_member_role(&world.brand_owner, world.brand_editor.user_id, Role::Owner).await.unwrap();
+    let second_owner = crate::fixtures::log_in(store, &world.brand, "editor@brand.example").await;
+    let first = {
+        let store = store.clone();
+        let actor = world.brand_owner.clone();
+        let target = second_owner.user_id;
+        tokio::spawn(async move { store.change_member_role(&actor, target, Role::Viewer).await })
+    };
+    let second = {
+        let store = store.clone();
+        let actor = second_owner.clone();
+        let target = world.brand_owner.user_id;
+        tokio::spawn(async move { store.change_member_role(&actor, target, Role::Viewer).await })
+    };
+    let results = [first.await.unwrap(), second.await.unwrap()];
+    let n_owners =
+        store.list_members(&world.brand_viewer).await.unwrap().iter().filter(|m| m.role == Role::Owner).count();
+    assert_eq!(n_owners, 1, "{results:?}");
+    assert_eq!(results.iter().filter(|result| result.is_ok()).count(), 1, "{results:?}");
+    // The loser is refused either because it is no longer an owner or because it would remove the last one.
+    assert!(
+        results.iter().any(|result| matches!(
+            result,
+            Err(StoreError::Denied(_)) | Err(StoreError::Conflict(Conflict::LastOwner))
+        ))
+    );
+}
+
+on_both_databases!(a_member_demoted_mid_request_can_no_longer_manage_members);
+async fn a_member_demoted_mid_request_can_no_longer_manage_members(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    store.change_member_role(&world.brand_owner, world.brand_editor.user_id, Role::Owner).await.unwrap();
+    // Their request began while they were an owner...
+    let stale = crate::fixtures::log_in(store, &world.brand, "editor@brand.example").await;
+    assert_eq!(stale.role, Role::Owner);
+    // ...and they were demoted before it reached the store.
+    store.change_member_role(&world.brand_owner, stale.user_id, Role::Viewer).await.unwrap();
+    let attempt = store.add_member(&stale, &new_member("sneaky@brand.example", Role::Owner)).await;
+    assert!(matches!(attempt, Err(StoreError::Denied(_))), "{attempt:?}");
+    let attempt = store.change_member_role(&stale, stale.user_id, Role::Owner).await;
+    assert!(matches!(attempt, Err(StoreError::Denied(_))), "{attempt:?}");
+}

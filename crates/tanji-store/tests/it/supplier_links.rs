@@ -157,3 +157,30 @@ async fn either_side_ends_a_link_and_outsiders_cannot(test: TestDatabase) {
     let (_, code) = store.create_invitation(&world.brand_owner, &invitation("Factory")).await.unwrap();
     store.accept_invitation(&world.supplier_owner, &code).await.unwrap();
 }
+
+on_both_databases!(an_invitation_is_accepted_once_even_when_two_try_at_once);
+async fn an_invitation_is_accepted_once_even_when_two_try_at_once(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    for _ in 0..5 {
+        let (_, code) = store.create_invitation(&world.brand_owner, &invitation("Whoever is first")).await.unwrap();
+        let attempts = [world.supplier_owner.clone(), world.other_supplier_owner.clone()].map(|actor| {
+            let store = store.clone();
+            let code = code.clone();
+            tokio::spawn(async move { store.accept_invitation(&actor, &code).await })
+        });
+        let mut n_accepted = 0;
+        for attempt in attempts {
+            match attempt.await.unwrap() {
+                Ok(_) => n_accepted += 1,
+                Err(StoreError::Conflict(Conflict::InvitationRefused(_))) => {}
+                Err(other) => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(n_accepted, 1);
+        let links = store.list_supplier_links(&world.brand_owner, true).await.unwrap();
+        for link in links.iter().filter(|link| link.is_active()) {
+            store.end_supplier_link(&world.brand_owner, link.id).await.unwrap();
+        }
+    }
+}
