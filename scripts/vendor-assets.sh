@@ -161,9 +161,11 @@ else
     "$PYTHON" -m pip install -q "fonttools==$FONTTOOLS_VERSION" "brotli==$BROTLI_VERSION"
 fi
 
-log "subsetting fonts (scanning $SERVER for Han characters, except assets/vendor and assets/fonts)"
+# Scan every crate, not only the server: the console also shows text from the domain (province names) and the
+# demo data set (tanji-cli), and later crates add their own.
+log "subsetting fonts (scanning $ROOT/crates for Han characters, except assets/vendor and assets/fonts)"
 "$PYTHON" "$ROOT/scripts/subset-font.py" \
-    --src-dir "$FONT_DIR" --out-dir "$FONTS" --scan-dir "$SERVER" \
+    --src-dir "$FONT_DIR" --out-dir "$FONTS" --scan-dir "$ROOT/crates" \
     --exclude "$VENDOR" --exclude "$FONTS" \
     --summary-json "$TMP/font-summary.json" | sed 's/^/[subset-font] /'
 
@@ -240,7 +242,7 @@ w(f"- Made with fontTools {s['fonttools']} by \`scripts/subset-font.py\`. Charac
 w("  Latin-1 supplement, U+2000-206F, U+2070-209F, U+2190-21FF, U+2212 U+2264 U+2265")
 w("  U+00B1 U+00D7 U+2248 U+2103, U+3000-303F, U+FF00-FFEF (code points the font has), the")
 w(f"  {s['gb2312_level1']} level-1 hanzi of GB 2312, and every Han character in the text files under")
-w(f"  \`crates/tanji-server/\` (except this script's outputs in \`assets/vendor/\` and \`assets/fonts/\`) when the script ran ({s['scanned_han']} distinct, "
+w(f"  \`crates/\` (except this script's outputs in \`assets/vendor/\` and \`assets/fonts/\`) when the script ran ({s['scanned_han']} distinct, "
   f"{len(s['extra_han'])} of them beyond GB 2312 level 1).")
 w("- Changes from the original (so this is an OFL Modified Version; the Reserved Font Name")
 w("  'Source' is not used: the font's names are left as they are): glyphs outside the character set")
