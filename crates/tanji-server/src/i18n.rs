@@ -270,6 +270,7 @@ catalogue! {
     audit_object: "对象", "Object";
     audit_changes: "变更内容", "Changes";
     all_actions: "全部操作", "All actions";
+    actor_operator: "平台运营（命令行）", "Platform operator (command line)";
     filter: "筛选", "Filter";
     empty_audit: "没有符合条件的记录。", "No entries match.";
     action_organisation_registered: "注册组织", "Organisation registered";

@@ -8,6 +8,9 @@ use serde::Deserialize;
 use tanji_store::AuditQuery;
 use tanji_tenancy::AuditEventId;
 use tanji_tenancy::audit::{AuditAction, AuditEvent};
+use tanji_tenancy::facility::FacilityKind;
+use tanji_tenancy::member::Role;
+use tanji_tenancy::token::TokenScopes;
 
 use super::error_page::ErrorPage;
 use super::facilities::SelectOption;
@@ -18,9 +21,27 @@ use crate::web_context::Console;
 
 /// One change within an entry, ready to print.
 pub struct ChangeRow {
-    pub field: String,
+    /// The field's label in the reader's language.
+    pub field: &'static str,
+    /// The field's machine name, shown on hover.
+    pub field_code: String,
     pub before: String,
     pub after: String,
+}
+
+/// A stored value as people read it: kinds, roles and provinces in the reader's language, anything else as stored.
+fn readable_value(t: &'static Text, field: &str, value: Option<String>) -> String {
+    let Some(value) = value else { return t.none.to_owned() };
+    let translated = match field {
+        "kind" => FacilityKind::parse("kind", &value).ok().map(|kind| t.facility_kind(&kind).to_owned()),
+        "role" => Role::parse("role", &value).ok().map(|role| t.role(&role).to_owned()),
+        "subdivision" => Some(t.subdivision(&value)),
+        "scopes" => TokenScopes::parse(&value)
+            .ok()
+            .map(|scopes| scopes.iter().map(|scope| t.scope(&scope)).collect::<Vec<_>>().join(", ")),
+        _ => None,
+    };
+    translated.unwrap_or(value)
 }
 
 /// An audit entry, ready to print.
@@ -39,7 +60,8 @@ pub fn event_rows(t: &'static Text, events: Vec<AuditEvent>) -> Vec<EventRow> {
         .into_iter()
         .map(|event| EventRow {
             time: event.occurred_at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
-            actor: event.actor_label,
+            // Operator commands have no person behind them; their stored label is English, so name them here.
+            actor: if event.actor_user_id.is_none() { t.actor_operator.to_owned() } else { event.actor_label },
             action: t.audit_action(&event.action),
             action_code: event.action.as_str(),
             object: event.object_label,
@@ -47,9 +69,10 @@ pub fn event_rows(t: &'static Text, events: Vec<AuditEvent>) -> Vec<EventRow> {
                 .changes
                 .into_iter()
                 .map(|change| ChangeRow {
-                    field: change.field,
-                    before: change.before.unwrap_or_else(|| t.none.to_owned()),
-                    after: change.after.unwrap_or_else(|| t.none.to_owned()),
+                    field: t.field_label(&change.field),
+                    before: readable_value(t, &change.field, change.before),
+                    after: readable_value(t, &change.field, change.after),
+                    field_code: change.field,
                 })
                 .collect(),
         })

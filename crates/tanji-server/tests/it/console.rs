@@ -241,3 +241,34 @@ async fn an_existing_supplier_accepts_by_pasting_the_link(database: TestDatabase
     let page = supplier.get("/console/suppliers").await;
     assert!(page.body.contains("Brand 品牌"));
 }
+
+on_both_databases!(the_audit_log_reads_in_the_readers_language);
+async fn the_audit_log_reads_in_the_readers_language(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    World::build(app.store()).await;
+    let editor = app.browser();
+    editor.log_in(BRAND_EDITOR).await;
+    let fields = [("name", "Plant"), ("kind", "factory"), ("country", "CN"), ("subdivision", "CN-ZJ")];
+    editor.submit("/console/facilities", "/console/facilities", &fields).await;
+
+    let english = app.browser();
+    english.log_in(BRAND_AUDITOR).await;
+    let page = english.get("/console/audit").await;
+    assert!(page.body.contains("<span title=\"kind\">Kind</span>: <del>—</del> → <ins>Factory</ins>"), "{}", page.body);
+    assert!(page.body.contains("<ins>Zhejiang</ins>"));
+    assert!(
+        page.body.contains("Platform operator (command line)"),
+        "operator entries are named in the reader's language"
+    );
+    let chinese = Browser::new(&app.base_url, "zh-CN");
+    chinese.log_in(BRAND_AUDITOR).await;
+    let page = chinese.get("/console/audit?action=facility.created").await;
+    assert!(
+        page.body.contains("<span title=\"kind\">设施类型</span>: <del>—</del> → <ins>工厂</ins>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<ins>浙江省</ins>"));
+    assert!(!page.body.contains("title=\"member.added\""), "the filter keeps only facility creations");
+    assert!(page.body.contains("title=\"facility.created\""));
+}
