@@ -162,17 +162,18 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints the address and the logins. Write errors are ignored: a server must not stop because whoever started it
+/// stopped reading its output (`tanji demo | head`, a closed terminal).
 fn print_welcome(url: &str) {
-    println!();
-    println!("  tanji (碳迹) demo is running at {url}");
-    println!();
-    println!("  Log in as any of these (password: {DEMO_PASSWORD}):");
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let mut text =
+        format!("\n  tanji (碳迹) demo is running at {url}\n\n  Log in as any of these (password: {DEMO_PASSWORD}):\n");
     for person in &PEOPLE {
-        println!("    {:<26} {}", person.email, person.en);
+        text.push_str(&format!("    {:<26} {}\n", person.email, person.en));
     }
-    println!();
-    println!("  Press Ctrl-C to stop. Run `tanji demo --reset` to start over.");
-    println!();
+    text.push_str("\n  Press Ctrl-C to stop. Run `tanji demo --reset` to start over.\n\n");
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn store_error(error: StoreError) -> anyhow::Error {

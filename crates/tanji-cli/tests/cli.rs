@@ -197,10 +197,31 @@ fn start_demo(data: &Path) -> (Running, String) {
             break line[start..].trim().to_owned();
         }
     };
-    let rest: Vec<String> = lines.take(12).map(Result::unwrap).collect();
+    let rest: Vec<String> = lines.by_ref().take(12).map(Result::unwrap).collect();
     assert!(rest.iter().any(|line| line.contains("owner@lvzhou.example")), "the demo prints its logins: {rest:?}");
     assert!(rest.iter().any(|line| line.contains("password: tanji-demo-2026")));
+    // Keep reading whatever else it prints, as a terminal would.
+    std::thread::spawn(move || lines.for_each(drop));
     (running, url)
+}
+
+/// Regression: the demo used to die with "failed printing to stdout" when its reader went away.
+#[test]
+fn the_demo_keeps_serving_when_nobody_reads_its_output() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
+        .args(["demo", "--listen", "127.0.0.1:0"])
+        .env("TANJI_DATA_DIR", directory.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let still_running = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(still_running, "the demo exited when its stdout was closed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
