@@ -294,7 +294,9 @@ catalogue! {
     tenants_title: "租户", "Tenants";
     tenants_intro: "平台上的全部组织。运营方可以看到组织概况，但看不到各组织的数据。", "Every organisation on the platform. The operator sees each tenant's size, never its data.";
     register_organisation: "注册组织", "Register an organisation";
-    register_organisation_hint: "注册后，用“tanji user add”或成员页为其添加第一位所有者。", "After registering, add its first owner with `tanji user add`.";
+    register_organisation_hint: "可同时指定第一位所有者；组织与所有者一并创建，或都不创建。", "Name its first owner here to create both at once, or neither if anything is wrong.";
+    first_owner: "第一位所有者", "First owner";
+    first_owner_hint: "如果此邮箱已有账户，此人将直接成为所有者，姓名和初始密码会被忽略。", "If this e-mail address already has an account, the person becomes owner and name and password are ignored.";
     organisation_registered: "组织已注册。", "Organisation registered.";
 
     // My account.

@@ -100,6 +100,14 @@ async fn n_owners(transaction: &mut Transaction<'static, Any>, id: OrganisationI
     Ok(usize::try_from(count).map_err(anyhow::Error::from)?)
 }
 
+/// Hashes a new member's initial password, if one was given.
+pub(crate) async fn hash_initial_password(new_member: &NewMember) -> Result<Option<String>, StoreError> {
+    match &new_member.initial_password {
+        Some(password) => Ok(Some(hash_password(password).await?)),
+        None => Ok(None),
+    }
+}
+
 pub(crate) async fn hash_password(password: &Password) -> Result<String, StoreError> {
     let password = password.clone();
     let hash = tokio::task::spawn_blocking(move || credentials::hash_password(&password))
@@ -160,19 +168,31 @@ impl Store {
         new_member: &NewMember,
     ) -> Result<Member, StoreError> {
         // Hash before taking the write lock: hashing is slow and must not hold up other writers.
-        let password_hash = match &new_member.initial_password {
-            Some(password) => Some(hash_password(password).await?),
-            None => None,
-        };
-        let now = self.now();
+        let password_hash = hash_initial_password(new_member).await?;
         let mut transaction = self.pools.begin_write().await?;
         lock_organisation(&mut transaction, organisation_id).await?;
         if let ChangedBy::Actor(actor) = by {
             require_current(&mut transaction, actor, Permission::ManageMembers).await?;
         }
+        let member = self.insert_member_in(&mut transaction, by, organisation_id, new_member, password_hash).await?;
+        transaction.commit().await?;
+        Ok(member)
+    }
+
+    /// Adds a member within the caller's transaction, creating the user when nobody has the e-mail address yet.
+    /// `password_hash` is the hash of `new_member.initial_password`, made beforehand by [`hash_initial_password`].
+    pub(crate) async fn insert_member_in(
+        &self,
+        transaction: &mut Transaction<'static, Any>,
+        by: ChangedBy<'_>,
+        organisation_id: OrganisationId,
+        new_member: &NewMember,
+        password_hash: Option<String>,
+    ) -> Result<Member, StoreError> {
+        let now = self.now();
         let existing = sqlx::query(AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1")))
             .bind(new_member.email.as_str())
-            .fetch_optional(&mut *transaction)
+            .fetch_optional(&mut **transaction)
             .await?;
         let user = match existing {
             Some(row) => user_from_row(&row)?,
@@ -187,7 +207,7 @@ impl Store {
                     language: None,
                     created_at: now,
                 };
-                self.insert_user_in(&mut transaction, &user, &password_hash).await?;
+                self.insert_user_in(transaction, &user, &password_hash).await?;
                 user
             }
         };
@@ -199,13 +219,13 @@ impl Store {
         .bind(user.id.to_string())
         .bind(new_member.role.as_str())
         .bind(time_to_db(now))
-        .execute(&mut *transaction)
+        .execute(&mut **transaction)
         .await?;
         if inserted.rows_affected() == 0 {
             return Err(Conflict::AlreadyMember.into());
         }
         audit::record(
-            &mut transaction,
+            transaction,
             by,
             now,
             Entry {
@@ -221,7 +241,6 @@ impl Store {
             },
         )
         .await?;
-        transaction.commit().await?;
         Ok(Member { user, role: new_member.role, joined_at: now })
     }
 

@@ -8,9 +8,12 @@ use tanji_tenancy::organisation::{
 };
 use tanji_tenancy::{Actor, OrganisationId, Permission};
 
+use tanji_tenancy::member::{Member, Role};
+
 use crate::audit::{self, ChangedBy, Entry};
 use crate::database::{RowExt, time_to_db, violated_unique_index};
-use crate::{Conflict, Store, StoreError, new_id};
+use crate::members::hash_initial_password;
+use crate::{Conflict, NewMember, Store, StoreError, new_id};
 
 pub(crate) const ORGANISATION_COLUMNS: &str = "id, name, kind, country, credit_code, created_at, updated_at";
 
@@ -122,15 +125,34 @@ impl Store {
         })
     }
 
-    /// Registers a new organisation on behalf of a platform operator's owner (console or API).
+    /// Registers a new organisation on behalf of a platform operator's owner (console or API), with its first owner
+    /// when one is given — both or neither. Without an owner nobody could log in to the new organisation until
+    /// someone runs `tanji user add`.
     pub async fn register_organisation(
         &self,
         actor: &Actor,
         profile: &OrganisationProfile,
         kind: OrganisationKind,
-    ) -> Result<Organisation, StoreError> {
+        first_owner: Option<&NewMember>,
+    ) -> Result<(Organisation, Option<Member>), StoreError> {
         actor.require(Permission::ManageTenants)?;
-        self.insert_organisation(ChangedBy::Actor(actor), profile, kind).await
+        let password_hash = match first_owner {
+            Some(owner) => hash_initial_password(owner).await?,
+            None => None,
+        };
+        let mut transaction = self.pools.begin_write().await?;
+        let organisation =
+            self.insert_organisation_in(&mut transaction, ChangedBy::Actor(actor), profile, kind).await?;
+        let owner = match first_owner {
+            Some(owner) => {
+                let owner = NewMember { role: Role::Owner, ..owner.clone() };
+                let by = ChangedBy::Actor(actor);
+                Some(self.insert_member_in(&mut transaction, by, organisation.id, &owner, password_hash).await?)
+            }
+            None => None,
+        };
+        transaction.commit().await?;
+        Ok((organisation, owner))
     }
 
     /// Registers a new organisation from the operator's command line (`tanji org add`, the demo loader).

@@ -50,7 +50,7 @@ pub struct OrganisationPatch {
     pub credit_code: Option<String>,
 }
 
-/// An organisation to register (platform operator only).
+/// An organisation to register (platform operator only), optionally with its first owner.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisationBody {
@@ -59,6 +59,24 @@ pub struct NewOrganisationBody {
     /// ISO 3166-1 alpha-2; defaults to CN.
     pub country: Option<String>,
     pub credit_code: Option<String>,
+    /// The first owner: an existing account joins, a new one needs `display_name` and `initial_password`.
+    pub owner: Option<FirstOwnerBody>,
+}
+
+/// The first owner of a newly registered organisation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FirstOwnerBody {
+    pub email: String,
+    pub display_name: Option<String>,
+    pub initial_password: Option<String>,
+}
+
+/// A newly registered organisation and its first owner, if one was given.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegisteredTenantView {
+    pub organisation: OrganisationView,
+    pub owner: Option<MemberView>,
 }
 
 /// An organisation in the tenant directory.

@@ -3,11 +3,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use tanji_store::NewMember;
 use tanji_tenancy::access::Credential;
+use tanji_tenancy::member::{DisplayName, Email, Password, Role};
 use tanji_tenancy::organisation::OrganisationProfile;
 
 use super::auth::ApiActor;
-use super::dto::{MeView, NewOrganisationBody, OrganisationPatch, OrganisationView, TenantView};
+use super::dto::{MeView, NewOrganisationBody, OrganisationPatch, OrganisationView, RegisteredTenantView, TenantView};
 use super::extract::ApiJson;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -81,17 +83,29 @@ pub async fn list_tenants(
     ))
 }
 
-/// Registers an organisation (platform operator owners, `admin` scope).
+/// Registers an organisation, with its first owner when given, all or nothing (platform operator owners,
+/// `admin` scope).
 #[utoipa::path(post, path = "/api/v1/tenants", tag = "tenants", request_body = NewOrganisationBody,
-    responses((status = 201, body = OrganisationView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+    responses((status = 201, body = RegisteredTenantView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn register_tenant(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewOrganisationBody>,
-) -> Result<(StatusCode, Json<OrganisationView>), ApiError> {
+) -> Result<(StatusCode, Json<RegisteredTenantView>), ApiError> {
     let profile =
         OrganisationProfile::parse(&body.name, body.country.as_deref().unwrap_or("CN"), body.credit_code.as_deref())?;
-    let organisation = state.store().register_organisation(&actor, &profile, body.kind).await?;
-    Ok((StatusCode::CREATED, Json(organisation.into())))
+    let owner = match &body.owner {
+        Some(owner) => Some(NewMember {
+            email: Email::parse(&owner.email)?,
+            display_name: owner.display_name.as_deref().map(DisplayName::parse).transpose()?,
+            role: Role::Owner,
+            initial_password: owner.initial_password.as_deref().map(Password::parse_new).transpose()?,
+        }),
+        None => None,
+    };
+    let (organisation, owner) =
+        state.store().register_organisation(&actor, &profile, body.kind, owner.as_ref()).await?;
+    let view = RegisteredTenantView { organisation: organisation.into(), owner: owner.map(Into::into) };
+    Ok((StatusCode::CREATED, Json(view)))
 }

@@ -6,6 +6,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tanji_store::NewMember;
+use tanji_tenancy::FieldError;
+use tanji_tenancy::member::{DisplayName, Email, Password, Role};
 use tanji_tenancy::organisation::{OrganisationKind, OrganisationProfile};
 
 use super::error_page::ErrorPage;
@@ -36,6 +39,31 @@ pub struct TenantForm {
     country: String,
     #[serde(default)]
     credit_code: String,
+    #[serde(default)]
+    owner_email: String,
+    #[serde(default)]
+    owner_name: String,
+    #[serde(default)]
+    owner_password: String,
+}
+
+impl TenantForm {
+    fn parse(&self) -> Result<(OrganisationKind, OrganisationProfile, Option<NewMember>), FieldError> {
+        let kind = OrganisationKind::parse("kind", &self.kind)?;
+        let profile = OrganisationProfile::parse(&self.name, &self.country, Some(&self.credit_code))?;
+        let owner = if self.owner_email.trim().is_empty() {
+            None
+        } else {
+            let optional = |text: &str| (!text.trim().is_empty()).then(|| text.to_owned());
+            Some(NewMember {
+                email: Email::parse(&self.owner_email)?,
+                display_name: optional(&self.owner_name).as_deref().map(DisplayName::parse).transpose()?,
+                role: Role::Owner,
+                initial_password: optional(&self.owner_password).as_deref().map(Password::parse_new).transpose()?,
+            })
+        };
+        Ok((kind, profile, owner))
+    }
 }
 
 #[derive(Template)]
@@ -98,19 +126,20 @@ pub async fn list(State(state): State<AppState>, console: Console) -> Response {
 /// `POST /console/tenants`.
 pub async fn register(State(state): State<AppState>, console: Console, Form(form): Form<TenantForm>) -> Response {
     let t = console.text();
-    let parsed = OrganisationKind::parse("kind", &form.kind)
-        .and_then(|kind| Ok((kind, OrganisationProfile::parse(&form.name, &form.country, Some(&form.credit_code))?)));
-    let (kind, profile) = match parsed {
+    let (kind, profile, owner) = match form.parse() {
         Ok(parsed) => parsed,
         Err(error) => {
             let errors = FormErrors::field(t, &error);
+            let form = TenantForm { owner_password: String::new(), ..form };
             return page(&state, &console, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    match state.store().register_organisation(console.actor(), &profile, kind).await {
+    match state.store().register_organisation(console.actor(), &profile, kind, owner.as_ref()).await {
         Ok(_) => Redirect::to("/console/tenants?notice=organisation_registered").into_response(),
         Err(error) => match Outcome::of(&console.web, error) {
-            Outcome::ShowForm(errors, status) => page(&state, &console, form, errors, status).await,
+            Outcome::ShowForm(errors, status) => {
+                page(&state, &console, TenantForm { owner_password: String::new(), ..form }, errors, status).await
+            }
             Outcome::Page(page) => page.into_response(),
         },
     }

@@ -50,8 +50,11 @@ async fn only_platform_operators_register_and_list_tenants(test: TestDatabase) {
     let platform = organisation(store, "Platform", OrganisationKind::PlatformOperator).await;
     let operator = member(store, &platform, "ops@platform.example", tanji_tenancy::member::Role::Owner).await;
 
-    let registered =
-        store.register_organisation(&operator, &profile("New Supplier"), OrganisationKind::Supplier).await.unwrap();
+    let (registered, no_owner) = store
+        .register_organisation(&operator, &profile("New Supplier"), OrganisationKind::Supplier, None)
+        .await
+        .unwrap();
+    assert!(no_owner.is_none());
     let tenants = store.list_tenants(&operator).await.unwrap();
     assert_eq!(tenants.len(), 5);
     let brand = tenants.iter().find(|tenant| tenant.organisation.id == world.brand.id).unwrap();
@@ -60,7 +63,35 @@ async fn only_platform_operators_register_and_list_tenants(test: TestDatabase) {
 
     for actor in [&world.brand_owner, &world.supplier_owner] {
         assert!(matches!(store.list_tenants(actor).await, Err(StoreError::Denied(_))));
-        let attempt = store.register_organisation(actor, &profile("Sneaky"), OrganisationKind::Supplier).await;
+        let attempt = store.register_organisation(actor, &profile("Sneaky"), OrganisationKind::Supplier, None).await;
         assert!(matches!(attempt, Err(StoreError::Denied(_))));
     }
+}
+
+on_both_databases!(an_organisation_is_registered_with_its_first_owner_or_not_at_all);
+async fn an_organisation_is_registered_with_its_first_owner_or_not_at_all(test: TestDatabase) {
+    let store = &test.store;
+    let platform = organisation(store, "Platform", OrganisationKind::PlatformOperator).await;
+    let operator = member(store, &platform, "ops@platform.example", tanji_tenancy::member::Role::Owner).await;
+
+    // A new owner without a password: nothing is created.
+    let mut owner = crate::fixtures::new_member("lin@lvzhou.example", tanji_tenancy::member::Role::Viewer);
+    owner.initial_password = None;
+    let refused = store
+        .register_organisation(&operator, &profile("绿洲超市"), OrganisationKind::BrandRetailer, Some(&owner))
+        .await;
+    assert!(matches!(refused, Err(StoreError::Invalid(ref error)) if error.field == "password"), "{refused:?}");
+    assert!(store.operator_find_organisation("绿洲超市").await.unwrap().is_none());
+
+    // With one, both exist, and the owner is an owner whatever role the request named.
+    let owner = crate::fixtures::new_member("lin@lvzhou.example", tanji_tenancy::member::Role::Viewer);
+    let (registered, first_owner) = store
+        .register_organisation(&operator, &profile("绿洲超市"), OrganisationKind::BrandRetailer, Some(&owner))
+        .await
+        .unwrap();
+    let first_owner = first_owner.unwrap();
+    assert_eq!(first_owner.role, tanji_tenancy::member::Role::Owner);
+    let owner_actor = crate::fixtures::log_in(store, &registered, "lin@lvzhou.example").await;
+    assert_eq!(owner_actor.organisation_id, registered.id);
+    assert!(owner_actor.may(Permission::ManageMembers));
 }
