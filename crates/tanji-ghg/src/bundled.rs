@@ -1,0 +1,329 @@
+//! The reference data that ships inside the binary (`data/`), parsed and checked once, and the row format shared
+//! with organisations' own factor files.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+use tanji_units::Unit;
+
+use crate::factor::{Citation, EmissionFactor, FactorCategory, FactorLibrary, FactorOwner, GasRate, PublishedCo2e};
+use crate::fuel::FuelParameters;
+use crate::gas::Gas;
+use crate::gwp::{GwpSet, GwpTable, TableError};
+
+/// Every bundled factor file, by path under `data/`. A test checks that no file in `data/factors` is missing here.
+pub const FACTOR_FILES: &[(&str, &str)] = &[
+    ("factors/china-grid.csv", include_str!("../data/factors/china-grid.csv")),
+    ("factors/desnz-2024.csv", include_str!("../data/factors/desnz-2024.csv")),
+    ("factors/epa-hub-2025.csv", include_str!("../data/factors/epa-hub-2025.csv")),
+];
+
+/// Every bundled fuel-parameter file.
+pub const FUEL_PARAMETER_FILES: &[(&str, &str)] =
+    &[("fuel-parameters/china-guideline.csv", include_str!("../data/fuel-parameters/china-guideline.csv"))];
+
+const GWP_FILE: &str = include_str!("../data/gwp/globalwarmingpotentials.csv");
+const BLEND_FILE: &str = include_str!("../data/gwp/refrigerant-blends.csv");
+
+static GWP_TABLE: LazyLock<GwpTable> =
+    LazyLock::new(|| GwpTable::parse(GWP_FILE, BLEND_FILE).unwrap_or_else(|error| panic!("bundled GWP data: {error}")));
+
+static LIBRARY: LazyLock<FactorLibrary> = LazyLock::new(|| {
+    let mut library = FactorLibrary::new();
+    for (file, text) in FACTOR_FILES {
+        for factor in parse_factor_csv(file, text, &FactorOwner::Bundled).unwrap_or_else(|errors| {
+            panic!("bundled factor data: {}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+        }) {
+            library.add(factor).unwrap_or_else(|error| panic!("bundled factor data, {file}: {error}"));
+        }
+    }
+    library
+});
+
+static FUEL_PARAMETERS: LazyLock<Vec<FuelParameters>> = LazyLock::new(|| {
+    FUEL_PARAMETER_FILES
+        .iter()
+        .flat_map(|(file, text)| {
+            parse_fuel_parameter_csv(file, text).unwrap_or_else(|errors| {
+                panic!("bundled fuel data: {}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+            })
+        })
+        .collect()
+});
+
+/// The bundled GWP table (every set) with refrigerant blends.
+pub fn gwp_table() -> &'static GwpTable {
+    &GWP_TABLE
+}
+
+/// The bundled emission-factor library.
+pub fn factor_library() -> &'static FactorLibrary {
+    &LIBRARY
+}
+
+/// The bundled default fuel parameters.
+pub fn fuel_parameters() -> &'static [FuelParameters] {
+    &FUEL_PARAMETERS
+}
+
+/// One row of a factor file (see `data/README.md`).
+#[derive(Debug, Deserialize)]
+struct FactorRow {
+    id: String,
+    version: u32,
+    name_en: String,
+    name_zh: String,
+    #[serde(default)]
+    keywords: String,
+    category: String,
+    #[serde(default)]
+    fuel: String,
+    unit: String,
+    #[serde(default)]
+    co2: String,
+    #[serde(default)]
+    ch4: String,
+    #[serde(default)]
+    n2o: String,
+    #[serde(default)]
+    co2e: String,
+    #[serde(default)]
+    gwp_set: String,
+    #[serde(default)]
+    biogenic_co2: String,
+    publisher: String,
+    document: String,
+    #[serde(default)]
+    edition: String,
+    #[serde(default)]
+    table: String,
+    #[serde(default)]
+    url: String,
+    year: String,
+    region: String,
+    licence: String,
+    #[serde(default)]
+    verification: String,
+    #[serde(default)]
+    notes: String,
+}
+
+fn problem(file: &str, row: usize, column: &str, problem: impl Into<String>) -> TableError {
+    TableError { file: file.to_owned(), row, column: column.to_owned(), problem: problem.into() }
+}
+
+fn optional_number(file: &str, row: usize, column: &str, text: &str) -> Result<Option<f64>, TableError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let value: f64 = text.parse().map_err(|_| problem(file, row, column, format!("“{text}” is not a number")))?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(problem(file, row, column, format!("“{text}” must be a finite, non-negative number")));
+    }
+    Ok(Some(value))
+}
+
+/// Parse a factor file. Every row is checked; all problems are returned together, each with its row and column.
+pub fn parse_factor_csv(file: &str, text: &str, owner: &FactorOwner) -> Result<Vec<EmissionFactor>, Vec<TableError>> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut factors = Vec::new();
+    let mut errors = Vec::new();
+    for (record_idx, row) in reader.deserialize::<FactorRow>().enumerate() {
+        let row_number = record_idx + 2;
+        match row {
+            Ok(row) => match factor_from_row(file, row_number, row, owner) {
+                Ok(factor) => factors.push(factor),
+                Err(error) => errors.push(error),
+            },
+            Err(error) => errors.push(problem(file, row_number, "", error.to_string())),
+        }
+    }
+    if errors.is_empty() { Ok(factors) } else { Err(errors) }
+}
+
+fn factor_from_row(
+    file: &str,
+    row: usize,
+    fields: FactorRow,
+    owner: &FactorOwner,
+) -> Result<EmissionFactor, TableError> {
+    if fields.id.is_empty() || !fields.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(problem(file, row, "id", "use a lowercase slug of a–z, 0–9 and '-'"));
+    }
+    if fields.version == 0 {
+        return Err(problem(file, row, "version", "versions start at 1"));
+    }
+    let category = FactorCategory::parse(&fields.category)
+        .ok_or_else(|| problem(file, row, "category", format!("unknown category “{}”", fields.category)))?;
+    let unit = Unit::parse(&fields.unit).map_err(|error| problem(file, row, "unit", error.to_string()))?;
+    let mut gas_rates = Vec::new();
+    for (column, gas, text) in
+        [("co2", Gas::CO2, &fields.co2), ("ch4", Gas::CH4, &fields.ch4), ("n2o", Gas::N2O, &fields.n2o)]
+    {
+        if let Some(value) = optional_number(file, row, column, text)? {
+            gas_rates.push(GasRate { gas: Gas::from_table_name(gas), kg_per_unit: value });
+        }
+    }
+    let published_co2e = match optional_number(file, row, "co2e", &fields.co2e)? {
+        Some(value) => {
+            let gwp_set: GwpSet = fields
+                .gwp_set
+                .parse()
+                .map_err(|_| problem(file, row, "gwp_set", "a CO2e value needs the GWP set it was computed with"))?;
+            Some(PublishedCo2e { kg_per_unit: value, gwp_set })
+        }
+        None => None,
+    };
+    let biogenic_co2_kg_per_unit = optional_number(file, row, "biogenic_co2", &fields.biogenic_co2)?;
+    if gas_rates.is_empty() && published_co2e.is_none() && biogenic_co2_kg_per_unit.is_none() {
+        return Err(problem(file, row, "co2", "a factor needs at least one of co2, ch4, n2o, co2e or biogenic_co2"));
+    }
+    let year: i32 = fields.year.parse().map_err(|_| problem(file, row, "year", "write the year as four digits"))?;
+    if fields.publisher.is_empty() || fields.document.is_empty() || fields.licence.is_empty() {
+        return Err(problem(file, row, "publisher", "every factor needs publisher, document and licence"));
+    }
+    if fields.region.is_empty() {
+        return Err(problem(file, row, "region", "write GLOBAL, a country code (CN) or a subdivision (CN-HE)"));
+    }
+    Ok(EmissionFactor {
+        id: fields.id,
+        version: fields.version,
+        name_en: fields.name_en,
+        name_zh: fields.name_zh,
+        keywords: fields
+            .keywords
+            .split(';')
+            .map(str::trim)
+            .filter(|word| !word.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        category,
+        fuel: (!fields.fuel.is_empty()).then_some(fields.fuel),
+        unit,
+        gas_rates,
+        published_co2e,
+        biogenic_co2_kg_per_unit,
+        citation: Citation {
+            publisher: fields.publisher,
+            document: fields.document,
+            edition: fields.edition,
+            table: fields.table,
+            url: fields.url,
+            licence: fields.licence,
+            verification: fields.verification,
+        },
+        year,
+        region: fields.region.to_uppercase(),
+        notes: fields.notes,
+        owner: owner.clone(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct FuelRow {
+    id: String,
+    version: u32,
+    fuel: String,
+    name_en: String,
+    name_zh: String,
+    quantity_unit: String,
+    ncv: String,
+    ncv_unit: String,
+    #[serde(default)]
+    carbon_content_t_c_per_gj: String,
+    #[serde(default)]
+    oxidation_fraction: String,
+    publisher: String,
+    document: String,
+    #[serde(default)]
+    edition: String,
+    #[serde(default)]
+    table: String,
+    #[serde(default)]
+    url: String,
+    year: String,
+    region: String,
+    licence: String,
+    #[serde(default)]
+    verification: String,
+    #[serde(default)]
+    notes: String,
+}
+
+/// Parse a fuel-parameter file; NCVs are normalised to GJ per `quantity_unit` (TJ/Gg equals GJ/t numerically).
+pub fn parse_fuel_parameter_csv(file: &str, text: &str) -> Result<Vec<FuelParameters>, Vec<TableError>> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut parameters = Vec::new();
+    let mut errors = Vec::new();
+    for (record_idx, row) in reader.deserialize::<FuelRow>().enumerate() {
+        let row_number = record_idx + 2;
+        let parsed = row.map_err(|error| problem(file, row_number, "", error.to_string())).and_then(|fields| {
+            let quantity_unit = Unit::parse(&fields.quantity_unit)
+                .map_err(|error| problem(file, row_number, "quantity_unit", error.to_string()))?;
+            let ncv = optional_number(file, row_number, "ncv", &fields.ncv)?
+                .ok_or_else(|| problem(file, row_number, "ncv", "the NCV is required"))?;
+            // The NCV unit must be energy per the quantity unit; TJ/Gg is GJ/t.
+            let (energy_text, per_text) = fields
+                .ncv_unit
+                .split_once('/')
+                .ok_or_else(|| problem(file, row_number, "ncv_unit", "write energy/quantity, e.g. GJ/t"))?;
+            let energy =
+                Unit::parse(energy_text).map_err(|error| problem(file, row_number, "ncv_unit", error.to_string()))?;
+            let per =
+                Unit::parse(per_text).map_err(|error| problem(file, row_number, "ncv_unit", error.to_string()))?;
+            let to_gj = energy
+                .conversion_factor_to(&Unit::parse("GJ").expect("GJ is a unit"))
+                .map_err(|error| problem(file, row_number, "ncv_unit", error.to_string()))?;
+            let per_to_quantity = quantity_unit
+                .conversion_factor_to(&per)
+                .map_err(|error| problem(file, row_number, "ncv_unit", error.to_string()))?;
+            let oxidation_fraction =
+                optional_number(file, row_number, "oxidation_fraction", &fields.oxidation_fraction)?;
+            if oxidation_fraction.is_some_and(|fraction| fraction > 1.0) {
+                return Err(problem(
+                    file,
+                    row_number,
+                    "oxidation_fraction",
+                    "write a fraction (0.98), not a percentage",
+                ));
+            }
+            Ok(FuelParameters {
+                id: fields.id,
+                version: fields.version,
+                fuel: fields.fuel,
+                name_en: fields.name_en,
+                name_zh: fields.name_zh,
+                quantity_unit,
+                ncv_gj_per_unit: ncv * to_gj * per_to_quantity,
+                carbon_content_t_c_per_gj: optional_number(
+                    file,
+                    row_number,
+                    "carbon_content_t_c_per_gj",
+                    &fields.carbon_content_t_c_per_gj,
+                )?,
+                oxidation_fraction,
+                citation: Citation {
+                    publisher: fields.publisher,
+                    document: fields.document,
+                    edition: fields.edition,
+                    table: fields.table,
+                    url: fields.url,
+                    licence: fields.licence,
+                    verification: fields.verification,
+                },
+                year: fields
+                    .year
+                    .parse()
+                    .map_err(|_| problem(file, row_number, "year", "write the year as four digits"))?,
+                region: fields.region,
+                notes: fields.notes,
+            })
+        });
+        match parsed {
+            Ok(parameter) => parameters.push(parameter),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() { Ok(parameters) } else { Err(errors) }
+}
