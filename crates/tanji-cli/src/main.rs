@@ -7,6 +7,7 @@
 
 mod commands;
 mod demo;
+mod inventory;
 mod options;
 
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ fn main() -> ExitCode {
             Command::Org(command) => commands::org(command).await,
             Command::User(command) => commands::user(command).await,
             Command::Token(command) => commands::token(command).await,
+            Command::Inventory(command) => inventory::inventory(command),
+            Command::Factors(command) => inventory::factors(command),
         }
     });
     match result {

@@ -39,6 +39,82 @@ pub enum Command {
     /// Create API tokens for machine clients.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Compute an organisation GHG inventory from an inventory file, without a database.
+    #[command(subcommand)]
+    Inventory(InventoryCommand),
+    /// Search and show the bundled emission-factor library.
+    #[command(subcommand)]
+    Factors(FactorsCommand),
+}
+
+/// `tanji inventory …`
+#[derive(Debug, Subcommand)]
+pub enum InventoryCommand {
+    /// Compute the inventory described by FILE (see docs/inventory-file.md) and print totals, lines and diagnostics.
+    Compute(InventoryComputeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryComputeArgs {
+    /// The inventory file (TOML), e.g. examples/inventory/ruihe-2025.toml.
+    pub file: PathBuf,
+    /// GWP set for non-CO2 gases; overrides the file's `gwp`.
+    #[arg(long, value_parser = ["SAR", "AR4", "AR5", "AR6"], ignore_case = true)]
+    pub gwp: Option<String>,
+    /// `table` for people, `json` for machines (every line with its provenance).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Exit with status 2 when any record could not be calculated.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Output formats for reports.
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum ReportFormat {
+    #[default]
+    Table,
+    Json,
+}
+
+/// `tanji factors …`
+#[derive(Debug, Subcommand)]
+pub enum FactorsCommand {
+    /// Search by Chinese or English words, region, year, source and category.
+    Search(FactorsSearchArgs),
+    /// Show one factor with every version, its citation and licence.
+    Show(FactorsShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FactorsSearchArgs {
+    /// Words that must all match (名称、关键词 or English names), e.g. `电网 华东` or `natural gas`.
+    pub words: Vec<String>,
+    /// Region: GLOBAL, a country (CN) or a subdivision/grid (CN-ZJ, CN-GRID-EAST); a country includes its parts.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The year the factor applies to.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Publisher or document, e.g. EPA, DESNZ, IPCC, 生态环境部.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Category, e.g. electricity, stationary_combustion, mobile_combustion, transport_freight.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Show at most this many.
+    #[arg(long, default_value_t = 30)]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct FactorsShowArgs {
+    /// The factor id, e.g. mee-nbs-2022-grid-cn-east.
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 }
 
 /// Log output formats.

@@ -16,11 +16,14 @@ pub const FACTOR_FILES: &[(&str, &str)] = &[
     ("factors/china-grid.csv", include_str!("../data/factors/china-grid.csv")),
     ("factors/desnz-2024.csv", include_str!("../data/factors/desnz-2024.csv")),
     ("factors/epa-hub-2025.csv", include_str!("../data/factors/epa-hub-2025.csv")),
+    ("factors/ipcc-2006-stationary.csv", include_str!("../data/factors/ipcc-2006-stationary.csv")),
 ];
 
 /// Every bundled fuel-parameter file.
-pub const FUEL_PARAMETER_FILES: &[(&str, &str)] =
-    &[("fuel-parameters/china-guideline.csv", include_str!("../data/fuel-parameters/china-guideline.csv"))];
+pub const FUEL_PARAMETER_FILES: &[(&str, &str)] = &[
+    ("fuel-parameters/china-guideline.csv", include_str!("../data/fuel-parameters/china-guideline.csv")),
+    ("fuel-parameters/ipcc-2006.csv", include_str!("../data/fuel-parameters/ipcc-2006.csv")),
+];
 
 const GWP_FILE: &str = include_str!("../data/gwp/globalwarmingpotentials.csv");
 const BLEND_FILE: &str = include_str!("../data/gwp/refrigerant-blends.csv");

@@ -1,0 +1,178 @@
+//! Base year: fixed or a multi-year average, compared with the current year under today's boundary, and the rule
+//! that decides when it must be recalculated (structural, method, factor changes and significant errors above a
+//! stated significance threshold; never organic growth).
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Inventory, Reference, calculate};
+use crate::model::InventoryInput;
+
+/// How the base year is defined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaseYearPolicy {
+    Fixed(i16),
+    /// The average of several years, to smooth unusual fluctuation.
+    Average(Vec<i16>),
+}
+
+impl BaseYearPolicy {
+    pub fn years(&self) -> Vec<i16> {
+        match self {
+            BaseYearPolicy::Fixed(year) => vec![*year],
+            BaseYearPolicy::Average(years) => years.clone(),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            BaseYearPolicy::Fixed(year) => year.to_string(),
+            BaseYearPolicy::Average(years) => {
+                format!("average of {}", years.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+            }
+        }
+    }
+}
+
+/// What changed since the base year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Acquisition, divestment, merger, outsourcing or insourcing.
+    Structural,
+    /// A change in calculation method.
+    Methodology,
+    /// A corrected or updated emission factor.
+    FactorChange,
+    /// Discovery of a significant error or several cumulative errors.
+    ErrorCorrection,
+    /// More or less production, new or closed sites built or closed by the organisation itself: never a trigger.
+    OrganicGrowth,
+}
+
+/// One change and its estimated effect on base-year emissions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaseYearChange {
+    pub kind: ChangeKind,
+    pub description: String,
+    /// Effect on base-year emissions, kg CO2e (sign as it would change the base year).
+    pub impact_kg: f64,
+}
+
+/// The decision on recalculation, with its reasons.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecalculationAssessment {
+    pub threshold_percent: f64,
+    /// Sum of the absolute effects of the changes that can trigger recalculation.
+    pub cumulative_impact_kg: f64,
+    pub impact_percent: f64,
+    pub recalculate: bool,
+    pub explanation: String,
+}
+
+/// Decide whether the base year must be recalculated.
+pub fn assess_recalculation(
+    base_total_kg: f64,
+    threshold_percent: f64,
+    changes: &[BaseYearChange],
+) -> RecalculationAssessment {
+    let cumulative_impact_kg: f64 = changes
+        .iter()
+        .filter(|change| change.kind != ChangeKind::OrganicGrowth)
+        .map(|change| change.impact_kg.abs())
+        .sum();
+    let n_organic = changes.iter().filter(|change| change.kind == ChangeKind::OrganicGrowth).count();
+    let impact_percent = if base_total_kg > 0.0 { cumulative_impact_kg / base_total_kg * 100.0 } else { 0.0 };
+    let recalculate = cumulative_impact_kg > 0.0 && impact_percent >= threshold_percent;
+    let mut explanation = format!(
+        "structural, method, factor and error changes together move the base year by {impact_percent:.2} % against a \
+         significance threshold of {threshold_percent} %: {}",
+        if recalculate { "recalculate the base year" } else { "no recalculation" }
+    );
+    if n_organic > 0 {
+        explanation.push_str(&format!("; {n_organic} organic-growth change(s) ignored, as the standards require"));
+    }
+    RecalculationAssessment { threshold_percent, cumulative_impact_kg, impact_percent, recalculate, explanation }
+}
+
+/// Base year against the current year, both under today's boundary and GWP set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BaseYearComparison {
+    pub policy: BaseYearPolicy,
+    /// Each base year's inventory total (location-based), kg CO2e.
+    pub years: Vec<(i16, f64)>,
+    pub base_scope1_kg: f64,
+    pub base_scope2_location_kg: f64,
+    pub base_scope3_kg: f64,
+    pub base_total_location_kg: f64,
+    pub current_total_location_kg: f64,
+    /// (current − base) / base × 100.
+    pub change_percent: Option<f64>,
+}
+
+/// Recompute the base year(s) from the same records with today's facilities and boundary approach.
+pub fn compare_with_base_year(
+    current: &InventoryInput,
+    current_inventory: &Inventory,
+    policy: &BaseYearPolicy,
+    reference: Reference<'_>,
+) -> BaseYearComparison {
+    let mut years = Vec::new();
+    let (mut scope1, mut scope2, mut scope3) = (0.0, 0.0, 0.0);
+    let year_list = policy.years();
+    for year in &year_list {
+        let (Ok(start), Ok(end)) = (jiff::civil::Date::new(*year, 1, 1), jiff::civil::Date::new(*year, 12, 31)) else {
+            continue;
+        };
+        let input = InventoryInput { period_start: start, period_end: end, ..current.clone() };
+        let inventory = calculate(&input, reference);
+        scope1 += inventory.totals.scope1_kg;
+        scope2 += inventory.totals.scope2_location_kg;
+        scope3 += inventory.totals.scope3_kg;
+        years.push((*year, inventory.totals.total_location_kg));
+    }
+    let n_years = year_list.len().max(1) as f64;
+    let base_total = (scope1 + scope2 + scope3) / n_years;
+    let current_total = current_inventory.totals.total_location_kg;
+    BaseYearComparison {
+        policy: policy.clone(),
+        years,
+        base_scope1_kg: scope1 / n_years,
+        base_scope2_location_kg: scope2 / n_years,
+        base_scope3_kg: scope3 / n_years,
+        base_total_location_kg: base_total,
+        current_total_location_kg: current_total,
+        change_percent: (base_total > 0.0).then(|| (current_total - base_total) / base_total * 100.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(kind: ChangeKind, impact_kg: f64) -> BaseYearChange {
+        BaseYearChange { kind, description: String::new(), impact_kg }
+    }
+
+    #[test]
+    fn organic_growth_never_triggers_recalculation() {
+        let assessment = assess_recalculation(1000.0, 5.0, &[change(ChangeKind::OrganicGrowth, 500.0)]);
+        assert!(!assessment.recalculate);
+        assert!(assessment.explanation.contains("organic-growth"));
+    }
+
+    #[test]
+    fn structural_change_above_threshold_triggers() {
+        assert!(assess_recalculation(1000.0, 5.0, &[change(ChangeKind::Structural, -60.0)]).recalculate);
+        assert!(!assess_recalculation(1000.0, 5.0, &[change(ChangeKind::FactorChange, 40.0)]).recalculate);
+        // Cumulative: two small changes together cross the threshold.
+        assert!(
+            assess_recalculation(
+                1000.0,
+                5.0,
+                &[change(ChangeKind::FactorChange, 30.0), change(ChangeKind::Methodology, 25.0)]
+            )
+            .recalculate
+        );
+    }
+}

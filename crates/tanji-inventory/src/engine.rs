@@ -1,0 +1,1082 @@
+//! The calculation: every record becomes a traceable result line (record → factor → GWP set → formula → number),
+//! lines are consolidated by the boundary and summed by scope, category, gas, facility and month. Problems become
+//! diagnostics; the rest of the inventory is still calculated.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::Serialize;
+use tanji_ghg::{
+    CO2_PER_C, Co2eBasis, EmissionFactor, FactorLibrary, FactorRef, FuelParameters, Gas, GasGroup, GwpSet, GwpTable,
+};
+use tanji_units::Unit;
+
+use crate::classification::{DataSourceKind, EmissionSource, IsoCategory, Scope};
+use crate::model::{ActivityRecord, FactorChoice, InventoryInput, Method, RefrigerantApproach};
+
+/// What the calculation may draw on.
+#[derive(Clone, Copy)]
+pub struct Reference<'a> {
+    pub factors: &'a FactorLibrary,
+    pub fuel_parameters: &'a [FuelParameters],
+    pub gwp: &'a GwpTable,
+}
+
+/// How a result line entered (or did not enter) the totals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum LineStatus {
+    Counted,
+    /// A higher-priority data source covers the same activity and period.
+    Superseded {
+        by_record: String,
+        by_source: DataSourceKind,
+    },
+    /// Not calculated; see the diagnostics.
+    Failed,
+    /// Outside the boundary under the chosen approach (share 0) or outside the period.
+    Excluded {
+        reason: String,
+    },
+}
+
+/// One gas of a result line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GasLine {
+    /// `None` for a source's published non-CO2 remainder that is not split by gas.
+    pub gas: Option<String>,
+    pub group: Option<GasGroup>,
+    pub mass_kg: Option<f64>,
+    pub gwp: Option<f64>,
+    /// Gross (100 %) CO2e of this gas.
+    pub co2e_kg: f64,
+}
+
+/// The factor a line used, with its citation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactorTrace {
+    pub reference: FactorRef,
+    pub name_en: String,
+    pub name_zh: String,
+    pub unit: String,
+    pub citation: String,
+    pub verification: String,
+    pub licence: String,
+    pub year: i32,
+    pub region: String,
+    /// The CO2e basis: recomputed per gas under the inventory's set, or as published under the source's set.
+    pub basis: Co2eBasis,
+}
+
+/// One record's result, with everything needed to follow it back to its inputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultLine {
+    pub record_id: String,
+    pub facility: String,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub source: EmissionSource,
+    pub scope: Scope,
+    pub scope3_category: Option<u8>,
+    pub iso_category: IsoCategory,
+    pub emission_point: String,
+    pub activity: String,
+    /// The quantity as entered, e.g. `1200 kWh`.
+    pub quantity_entered: String,
+    pub data_source: DataSourceKind,
+    pub status: LineStatus,
+    pub factors: Vec<FactorTrace>,
+    /// The fuel parameters used (measured or default with their citation).
+    pub parameters: Vec<String>,
+    /// The arithmetic, with numbers, in the order performed.
+    pub formula: String,
+    pub gases: Vec<GasLine>,
+    /// Share of the record inside the reporting period (by days).
+    pub period_share: f64,
+    /// Share consolidated under the boundary approach.
+    pub boundary_share: f64,
+    /// Gross CO2e of the gases in scope totals, for the record's whole period (kg).
+    pub gross_co2e_kg: f64,
+    /// Reported CO2e: gross × period share × boundary share (kg). Location-based for electricity.
+    pub co2e_kg: f64,
+    /// Market-based CO2e for purchased electricity (kg, reported basis).
+    pub market_based_co2e_kg: Option<f64>,
+    /// Biogenic CO2 (kg, reported basis): never in scope totals.
+    pub biogenic_co2_kg: f64,
+    /// Gases outside the Kyoto groups (kg CO2e, reported basis): memo only.
+    pub memo_co2e_kg: f64,
+    pub uncertainty_percent: Option<f64>,
+    pub quality_mean: Option<f64>,
+    pub evidence: Vec<String>,
+    /// Reported CO2e by month (`YYYY-MM`), prorated by days.
+    pub monthly_co2e_kg: BTreeMap<String, f64>,
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The record could not be calculated.
+    Error,
+    /// Calculated, but a reviewer should look.
+    Warning,
+    /// Shown for transparency (e.g. which data source was chosen).
+    Info,
+}
+
+/// What a diagnostic is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    MissingFactor,
+    UnitMismatch,
+    MissingGwp,
+    MissingParameter,
+    UnknownFacility,
+    PeriodGap,
+    OutsidePeriod,
+    SourceChosen,
+    PossibleDoubleCount,
+    GwpSetDiffers,
+    MarketFactorMissing,
+    MemoGas,
+    InvalidInput,
+}
+
+/// A problem or remark, tied to a record where there is one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub kind: DiagnosticKind,
+    pub record_id: Option<String>,
+    pub message: String,
+}
+
+/// Sums over counted lines (kg CO2e, reported basis).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Totals {
+    pub scope1_kg: f64,
+    pub scope2_location_kg: f64,
+    pub scope2_market_kg: f64,
+    pub scope3_kg: f64,
+    /// Scope 1 + 2 (location) + 3.
+    pub total_location_kg: f64,
+    /// Scope 1 + 2 (market) + 3.
+    pub total_market_kg: f64,
+    pub biogenic_co2_kg: f64,
+    pub memo_co2e_kg: f64,
+    /// The China guideline total: scope 1 + 2 (location) − exported electricity and heat.
+    pub china_guideline_net_kg: f64,
+    pub by_scope3_category: BTreeMap<u8, f64>,
+    pub by_iso_category: BTreeMap<u8, f64>,
+    pub by_gas_group: BTreeMap<String, f64>,
+    pub by_facility: BTreeMap<String, f64>,
+    pub by_month: BTreeMap<String, f64>,
+    /// Relative uncertainty of the total (95 %, percent), IPCC 2006 Vol. 1 Eq. 3.2, over lines that state one.
+    pub uncertainty_percent: Option<f64>,
+    /// Lines counted without a stated uncertainty.
+    pub n_lines_without_uncertainty: usize,
+}
+
+/// A calculated inventory.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Inventory {
+    pub organisation: String,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub gwp_set: GwpSet,
+    pub consolidation: crate::model::ConsolidationApproach,
+    pub lines: Vec<ResultLine>,
+    pub totals: Totals,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every factor version the inventory used (pinned).
+    pub factors_used: Vec<FactorRef>,
+}
+
+/// Inclusive day count between two dates.
+fn days_inclusive(start: Date, end: Date) -> i64 {
+    i64::from((end - start).get_days()) + 1
+}
+
+fn days_between(start: Date, end: Date) -> i64 {
+    match start.until(end) {
+        Ok(span) => span.total(jiff::Unit::Day).map(|days| days as i64).unwrap_or(0) + 1,
+        Err(_) => days_inclusive(start, end),
+    }
+}
+
+/// Days of `[start, end]` falling in each month.
+fn days_by_month(start: Date, end: Date) -> BTreeMap<String, i64> {
+    let mut months = BTreeMap::new();
+    let mut month_start = start;
+    while month_start <= end {
+        let next_month = month_start.first_of_month().checked_add(1.month()).unwrap_or(end.tomorrow().unwrap_or(end));
+        let month_end = next_month.yesterday().unwrap_or(end).min(end);
+        months.insert(
+            format!("{:04}-{:02}", month_start.year(), month_start.month()),
+            days_between(month_start, month_end),
+        );
+        month_start = next_month;
+    }
+    months
+}
+
+fn format_number(value: f64) -> String {
+    if value == 0.0 {
+        return "0".into();
+    }
+    let magnitude = value.abs();
+    if (0.001..1e12).contains(&magnitude) {
+        let text = format!("{value:.6}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        format!("{value:e}")
+    }
+}
+
+struct LineDraft {
+    gases: Vec<GasLine>,
+    formula: Vec<String>,
+    factors: Vec<FactorTrace>,
+    parameters: Vec<String>,
+    biogenic_co2_kg: f64,
+    market_based_gross_kg: Option<f64>,
+    negate: bool,
+}
+
+impl LineDraft {
+    fn new() -> LineDraft {
+        LineDraft {
+            gases: Vec::new(),
+            formula: Vec::new(),
+            factors: Vec::new(),
+            parameters: Vec::new(),
+            biogenic_co2_kg: 0.0,
+            market_based_gross_kg: None,
+            negate: false,
+        }
+    }
+}
+
+struct Calculation<'a> {
+    reference: Reference<'a>,
+    gwp_set: GwpSet,
+    diagnostics: Vec<Diagnostic>,
+    factors_used: BTreeSet<FactorRef>,
+}
+
+impl<'a> Calculation<'a> {
+    fn diagnose(&mut self, severity: Severity, kind: DiagnosticKind, record: Option<&ActivityRecord>, message: String) {
+        self.diagnostics.push(Diagnostic {
+            severity,
+            kind,
+            record_id: record.map(|record| record.id.clone()),
+            message,
+        });
+    }
+
+    fn resolve_factor(&mut self, record: &ActivityRecord, choice: &FactorChoice) -> Option<&'a EmissionFactor> {
+        let factors = self.reference.factors;
+        let factor = match choice.version {
+            Some(version) => factors.get(&choice.id, version),
+            None => factors.latest(&choice.id),
+        };
+        if factor.is_none() {
+            let version = choice.version.map(|version| format!(" version {version}")).unwrap_or_default();
+            self.diagnose(
+                Severity::Error,
+                DiagnosticKind::MissingFactor,
+                Some(record),
+                format!("factor “{}”{version} is not in the library; search with `tanji factors search`", choice.id),
+            );
+        }
+        factor
+    }
+
+    /// Activity in the factor's unit, or a unit-mismatch diagnostic.
+    fn activity_in(&mut self, record: &ActivityRecord, amount: f64, unit: &Unit) -> Option<f64> {
+        match record.quantity.unit.conversion_factor_to(unit) {
+            Ok(factor) => Some(amount * factor),
+            Err(error) => {
+                self.diagnose(Severity::Error, DiagnosticKind::UnitMismatch, Some(record), error.to_string());
+                None
+            }
+        }
+    }
+
+    fn trace(&mut self, factor: &EmissionFactor, basis: Co2eBasis) -> FactorTrace {
+        self.factors_used.insert(factor.reference());
+        FactorTrace {
+            reference: factor.reference(),
+            name_en: factor.name_en.clone(),
+            name_zh: factor.name_zh.clone(),
+            unit: factor.unit.symbol().to_owned(),
+            citation: factor.citation.short(),
+            verification: factor.citation.verification.clone(),
+            licence: factor.citation.licence.clone(),
+            year: factor.year,
+            region: factor.region.clone(),
+            basis,
+        }
+    }
+
+    /// activity × factor, gas by gas; returns gross CO2e (in-scope gases only).
+    fn apply_factor(
+        &mut self,
+        record: &ActivityRecord,
+        draft: &mut LineDraft,
+        factor: &EmissionFactor,
+        activity_in_factor_unit: f64,
+    ) -> Option<f64> {
+        let co2e = match factor.co2e(self.gwp_set, self.reference.gwp) {
+            Ok(co2e) => co2e,
+            Err(error) => {
+                self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), error.to_string());
+                return None;
+            }
+        };
+        if let Co2eBasis::Published { gwp_set } = co2e.basis
+            && gwp_set != self.gwp_set
+        {
+            self.diagnose(
+                Severity::Warning,
+                DiagnosticKind::GwpSetDiffers,
+                Some(record),
+                format!(
+                    "factor {} publishes CO2e under {gwp_set} without a per-gas split; the published value is used \
+                     although the inventory states {}",
+                    factor.reference(),
+                    self.gwp_set
+                ),
+            );
+        }
+        let mut total = 0.0;
+        for contribution in &co2e.contributions {
+            let co2e_kg = activity_in_factor_unit * contribution.kg_co2e_per_unit;
+            let group = contribution.gas.as_ref().map(Gas::group);
+            if group.is_none_or(GasGroup::is_in_scope_totals) {
+                total += co2e_kg;
+            }
+            draft.gases.push(GasLine {
+                gas: contribution.gas.as_ref().map(|gas| gas.name().to_owned()),
+                group,
+                mass_kg: contribution.kg_gas_per_unit.map(|rate| rate * activity_in_factor_unit),
+                gwp: contribution.gwp,
+                co2e_kg,
+            });
+        }
+        if let Some(biogenic) = factor.biogenic_co2_kg_per_unit {
+            draft.biogenic_co2_kg += biogenic * activity_in_factor_unit;
+        }
+        let per_gas: Vec<String> = co2e
+            .contributions
+            .iter()
+            .map(|contribution| match (&contribution.gas, contribution.kg_gas_per_unit, contribution.gwp) {
+                (Some(gas), Some(rate), Some(gwp)) => {
+                    format!("{} kg {gas}/{} × GWP {}", format_number(rate), factor.unit, format_number(gwp))
+                }
+                _ => format!(
+                    "{} kg CO2e/{} (published, not split by gas)",
+                    format_number(contribution.kg_co2e_per_unit),
+                    factor.unit
+                ),
+            })
+            .collect();
+        draft.formula.push(format!(
+            "{} {} × [{}] = {} kg CO2e",
+            format_number(activity_in_factor_unit),
+            factor.unit,
+            per_gas.join(" + "),
+            format_number(total)
+        ));
+        let trace = self.trace(factor, co2e.basis);
+        draft.factors.push(trace);
+        Some(total)
+    }
+
+    fn calculate(&mut self, record: &ActivityRecord, draft: &mut LineDraft) -> Option<f64> {
+        let amount = record.quantity.value;
+        match &record.method {
+            Method::Factor { factor: choice } => {
+                let factor = self.resolve_factor(record, choice)?;
+                let activity = self.activity_in(record, amount, &factor.unit)?;
+                draft.negate =
+                    matches!(record.source, EmissionSource::ExportedElectricity | EmissionSource::ExportedHeat);
+                self.apply_factor(record, draft, factor, activity)
+            }
+            Method::Electricity { location_factor, market } => {
+                let factor = self.resolve_factor(record, location_factor)?;
+                let activity = self.activity_in(record, amount, &factor.unit)?;
+                let location = self.apply_factor(record, draft, factor, activity)?;
+                let covered = self.activity_in(record, market.covered_by_instruments, &factor.unit)?;
+                let uncovered = (activity - covered).max(0.0);
+                let market_factor = match &market.market_factor {
+                    Some(choice) => self.resolve_factor(record, choice)?,
+                    None => {
+                        if uncovered > 0.0 {
+                            self.diagnose(
+                                Severity::Warning,
+                                DiagnosticKind::MarketFactorMissing,
+                                Some(record),
+                                "no residual-mix or supplier factor given: the market-based figure uses the location \
+                                 factor for electricity not covered by instruments"
+                                    .into(),
+                            );
+                        }
+                        factor
+                    }
+                };
+                let rate = match market_factor.co2e(self.gwp_set, self.reference.gwp) {
+                    Ok(co2e) => co2e.kg_co2e_per_unit,
+                    Err(error) => {
+                        self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), error.to_string());
+                        return None;
+                    }
+                };
+                let uncovered_in_market_unit =
+                    uncovered * factor.unit.conversion_factor_to(&market_factor.unit).unwrap_or(f64::NAN);
+                if !uncovered_in_market_unit.is_finite() {
+                    self.diagnose(
+                        Severity::Error,
+                        DiagnosticKind::UnitMismatch,
+                        Some(record),
+                        format!("market factor {} is not per unit of energy", market_factor.reference()),
+                    );
+                    return None;
+                }
+                let market_kg = uncovered_in_market_unit * rate;
+                draft.formula.push(format!(
+                    "market-based: ({} − {} covered by certificates/PPAs) {} × {} kg CO2e/{} = {} kg CO2e",
+                    format_number(activity),
+                    format_number(covered),
+                    factor.unit,
+                    format_number(rate),
+                    market_factor.unit,
+                    format_number(market_kg)
+                ));
+                if market_factor.reference() != factor.reference() {
+                    let basis = market_factor
+                        .co2e(self.gwp_set, self.reference.gwp)
+                        .map(|co2e| co2e.basis)
+                        .unwrap_or(Co2eBasis::PerGas);
+                    let trace = self.trace(market_factor, basis);
+                    draft.factors.push(trace);
+                }
+                draft.market_based_gross_kg = Some(market_kg);
+                Some(location)
+            }
+            Method::FuelCombustion(fuel) => self.fuel_combustion(record, draft, fuel),
+            Method::DirectEmission { gas } => {
+                let kg_unit = Unit::parse("kg").expect("kg is a unit");
+                let mass_kg = self.activity_in(record, amount, &kg_unit)?;
+                self.gas_emission(record, draft, gas.clone(), mass_kg, &format!("measured {gas}"))
+            }
+            Method::Refrigerant { refrigerant, approach } => {
+                let kg_unit = Unit::parse("kg").expect("kg is a unit");
+                let (loss_kg, how) = match approach {
+                    RefrigerantApproach::TopUp => {
+                        let kg = self.activity_in(record, amount, &kg_unit)?;
+                        (kg, format!("top-up {} kg = loss", format_number(kg)))
+                    }
+                    RefrigerantApproach::MassBalance {
+                        inventory_decrease_kg,
+                        purchased_kg,
+                        disposed_kg,
+                        capacity_increase_kg,
+                    } => {
+                        let loss = inventory_decrease_kg + purchased_kg - disposed_kg - capacity_increase_kg;
+                        (
+                            loss,
+                            format!(
+                                "mass balance {} + {} − {} − {} = {} kg",
+                                format_number(*inventory_decrease_kg),
+                                format_number(*purchased_kg),
+                                format_number(*disposed_kg),
+                                format_number(*capacity_increase_kg),
+                                format_number(loss)
+                            ),
+                        )
+                    }
+                    RefrigerantApproach::Screening { annual_leak_fraction } => {
+                        let charge = self.activity_in(record, amount, &kg_unit)?;
+                        let year_share = days_inclusive(record.period_start, record.period_end) as f64
+                            / f64::from(record.period_start.days_in_year());
+                        let loss = charge * annual_leak_fraction * year_share;
+                        (
+                            loss,
+                            format!(
+                                "screening: charge {} kg × leak rate {} %/yr × {} yr = {} kg",
+                                format_number(charge),
+                                format_number(annual_leak_fraction * 100.0),
+                                format_number(year_share),
+                                format_number(loss)
+                            ),
+                        )
+                    }
+                };
+                let gwp = match self.reference.gwp.refrigerant_gwp(refrigerant, self.gwp_set) {
+                    Ok(gwp) => gwp,
+                    Err(error) => {
+                        self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), error.to_string());
+                        return None;
+                    }
+                };
+                let mut total = 0.0;
+                let mut parts = Vec::new();
+                for (gas, fraction, component_gwp) in &gwp.components {
+                    let mass = loss_kg * fraction;
+                    let co2e = mass * component_gwp;
+                    if gas.group().is_in_scope_totals() {
+                        total += co2e;
+                    } else {
+                        self.diagnose(
+                            Severity::Info,
+                            DiagnosticKind::MemoGas,
+                            Some(record),
+                            format!("{gas} is not a Kyoto gas: reported as a memo item, not in scope totals"),
+                        );
+                    }
+                    draft.gases.push(GasLine {
+                        gas: Some(gas.name().to_owned()),
+                        group: Some(gas.group()),
+                        mass_kg: Some(mass),
+                        gwp: Some(*component_gwp),
+                        co2e_kg: co2e,
+                    });
+                    parts.push(format!(
+                        "{} % {gas} × GWP {}",
+                        format_number(fraction * 100.0),
+                        format_number(*component_gwp)
+                    ));
+                }
+                draft.parameters.push(format!(
+                    "{} GWP ({}) = {}",
+                    gwp.designation,
+                    self.gwp_set,
+                    format_number(gwp.gwp)
+                ));
+                draft.formula.push(format!(
+                    "{how}; {} kg × [{}] = {} kg CO2e",
+                    format_number(loss_kg),
+                    parts.join(" + "),
+                    format_number(total)
+                ));
+                Some(total)
+            }
+            Method::NoEmissions => {
+                draft.formula.push(format!("{} {}: no emissions (memo)", format_number(amount), record.quantity.unit));
+                Some(0.0)
+            }
+        }
+    }
+
+    fn gas_emission(
+        &mut self,
+        record: &ActivityRecord,
+        draft: &mut LineDraft,
+        gas: Gas,
+        mass_kg: f64,
+        what: &str,
+    ) -> Option<f64> {
+        let gwp = match self.reference.gwp.gwp(&gas, self.gwp_set) {
+            Ok(gwp) => gwp,
+            Err(error) => {
+                self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), error.to_string());
+                return None;
+            }
+        };
+        let co2e = mass_kg * gwp;
+        let in_totals = gas.group().is_in_scope_totals();
+        draft.gases.push(GasLine {
+            gas: Some(gas.name().to_owned()),
+            group: Some(gas.group()),
+            mass_kg: Some(mass_kg),
+            gwp: Some(gwp),
+            co2e_kg: co2e,
+        });
+        draft.formula.push(format!(
+            "{what}: {} kg × GWP {} = {} kg CO2e",
+            format_number(mass_kg),
+            format_number(gwp),
+            format_number(co2e)
+        ));
+        Some(if in_totals { co2e } else { 0.0 })
+    }
+
+    fn fuel_combustion(
+        &mut self,
+        record: &ActivityRecord,
+        draft: &mut LineDraft,
+        fuel: &crate::model::FuelCombustion,
+    ) -> Option<f64> {
+        let defaults = match &fuel.default_parameters {
+            Some(id) => {
+                let found = self
+                    .reference
+                    .fuel_parameters
+                    .iter()
+                    .filter(|parameters| &parameters.id == id)
+                    .max_by_key(|parameters| parameters.version);
+                if found.is_none() {
+                    self.diagnose(
+                        Severity::Error,
+                        DiagnosticKind::MissingParameter,
+                        Some(record),
+                        format!("default fuel parameters “{id}” are not in the library"),
+                    );
+                    return None;
+                }
+                found
+            }
+            None => None,
+        };
+        let mut quantity = record.quantity.value;
+        let mut quantity_note = format!("FC {}", record.quantity);
+        // Coal weighed on another basis than as-received is converted to as-received mass first.
+        if let Some(coal) = &fuel.coal
+            && coal.quantity_basis != tanji_ghg::CoalBasis::AsReceived
+        {
+            let factor = coal.moisture.mass_factor(coal.quantity_basis, tanji_ghg::CoalBasis::AsReceived);
+            quantity *= factor;
+            quantity_note = format!(
+                "FC_ar = {} {} ({}) × {} = {} {}",
+                format_number(record.quantity.value),
+                record.quantity.unit,
+                coal.quantity_basis.symbol(),
+                format_number(factor),
+                format_number(quantity),
+                record.quantity.unit
+            );
+        }
+        let oxidation = fuel.oxidation_fraction.or(defaults.and_then(|parameters| parameters.oxidation_fraction));
+        let Some(oxidation) = oxidation else {
+            self.diagnose(
+                Severity::Error,
+                DiagnosticKind::MissingParameter,
+                Some(record),
+                "the oxidation factor (OF) is missing: measure it or name default parameters".into(),
+            );
+            return None;
+        };
+        let carbon_t;
+        let mut steps = vec![quantity_note];
+        if let Some(coal) = fuel.coal
+            && let Some(carbon_percent) = coal.carbon_percent
+        {
+            // Element-carbon route: C content by mass converted to as-received.
+            let factor = coal.moisture.content_factor(coal.carbon_basis, tanji_ghg::CoalBasis::AsReceived);
+            let carbon_ar = carbon_percent * factor;
+            let tonnes = self.activity_in(record, quantity, &Unit::parse("t").expect("t is a unit"))?;
+            carbon_t = tonnes * carbon_ar / 100.0;
+            draft.parameters.push(format!(
+                "C_ar = C_{} {} % × {} = {} % (M_ar {} %, M_ad {} %)",
+                coal.carbon_basis.symbol(),
+                format_number(carbon_percent),
+                format_number(factor),
+                format_number(carbon_ar),
+                format_number(coal.moisture.as_received_percent),
+                format_number(coal.moisture.air_dried_percent)
+            ));
+            steps.push(format!(
+                "C = {} t × {} % = {} t C",
+                format_number(tonnes),
+                format_number(carbon_ar),
+                format_number(carbon_t)
+            ));
+        } else {
+            let (ncv, ncv_note) = match (fuel.ncv_gj_per_unit, defaults) {
+                (Some(ncv), _) => (ncv, format!("NCV {} GJ/{} (measured)", format_number(ncv), record.quantity.unit)),
+                (None, Some(parameters)) => {
+                    let per_record_unit = match record.quantity.unit.conversion_factor_to(&parameters.quantity_unit) {
+                        Ok(factor) => factor,
+                        Err(error) => {
+                            self.diagnose(
+                                Severity::Error,
+                                DiagnosticKind::UnitMismatch,
+                                Some(record),
+                                error.to_string(),
+                            );
+                            return None;
+                        }
+                    };
+                    let ncv = parameters.ncv_gj_per_unit * per_record_unit;
+                    (
+                        ncv,
+                        format!(
+                            "NCV {} GJ/{} (default {}, {})",
+                            format_number(parameters.ncv_gj_per_unit),
+                            parameters.quantity_unit,
+                            parameters.id,
+                            parameters.citation.short()
+                        ),
+                    )
+                }
+                (None, None) => {
+                    self.diagnose(
+                        Severity::Error,
+                        DiagnosticKind::MissingParameter,
+                        Some(record),
+                        "the net calorific value (NCV) is missing: measure it or name default parameters".into(),
+                    );
+                    return None;
+                }
+            };
+            let carbon_content =
+                fuel.carbon_content_t_c_per_gj.or(defaults.and_then(|parameters| parameters.carbon_content_t_c_per_gj));
+            let Some(carbon_content) = carbon_content else {
+                self.diagnose(
+                    Severity::Error,
+                    DiagnosticKind::MissingParameter,
+                    Some(record),
+                    "the carbon content per unit heat (CC) is missing: measure it or name default parameters".into(),
+                );
+                return None;
+            };
+            let energy_gj = quantity * ncv;
+            carbon_t = energy_gj * carbon_content;
+            draft.parameters.push(ncv_note);
+            draft.parameters.push(format!(
+                "CC {} tC/GJ ({})",
+                format_number(carbon_content),
+                if fuel.carbon_content_t_c_per_gj.is_some() { "measured" } else { "default" }
+            ));
+            steps.push(format!(
+                "AD = {} × {} = {} GJ",
+                format_number(quantity),
+                format_number(ncv),
+                format_number(energy_gj)
+            ));
+            steps.push(format!(
+                "C = {} GJ × {} tC/GJ = {} t C",
+                format_number(energy_gj),
+                format_number(carbon_content),
+                format_number(carbon_t)
+            ));
+        }
+        draft.parameters.push(format!(
+            "OF {} ({})",
+            format_number(oxidation),
+            if fuel.oxidation_fraction.is_some() { "measured" } else { "default" }
+        ));
+        let co2_kg = carbon_t * oxidation * CO2_PER_C * 1000.0;
+        steps.push(format!(
+            "CO2 = {} t C × {} × 44/12 = {} kg",
+            format_number(carbon_t),
+            format_number(oxidation),
+            format_number(co2_kg)
+        ));
+        draft.formula.push(steps.join("; "));
+        if fuel.biomass {
+            draft.biogenic_co2_kg += co2_kg;
+            draft.formula.push("biomass: CO2 reported as biogenic, outside scope totals".into());
+            return Some(0.0);
+        }
+        draft.gases.push(GasLine {
+            gas: Some(Gas::CO2.to_owned()),
+            group: Some(GasGroup::CarbonDioxide),
+            mass_kg: Some(co2_kg),
+            gwp: Some(1.0),
+            co2e_kg: co2_kg,
+        });
+        Some(co2_kg)
+    }
+}
+
+/// Calculate an inventory. Never fails as a whole: records that cannot be calculated are reported in the
+/// diagnostics and left out of the totals.
+pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory {
+    let mut calculation =
+        Calculation { reference, gwp_set: input.gwp_set, diagnostics: Vec::new(), factors_used: BTreeSet::new() };
+    let superseded = choose_sources(input, &mut calculation);
+    let mut lines = Vec::with_capacity(input.records.len());
+    for record in &input.records {
+        let mut draft = LineDraft::new();
+        let facility = input.facilities.iter().find(|facility| facility.key == record.facility);
+        let boundary_share = match facility {
+            Some(facility) => facility.inclusion_share(input.consolidation).value(),
+            None => {
+                calculation.diagnose(
+                    Severity::Error,
+                    DiagnosticKind::UnknownFacility,
+                    Some(record),
+                    format!(
+                        "facility “{}” is not in the organisation boundary; add it to the facilities",
+                        record.facility
+                    ),
+                );
+                0.0
+            }
+        };
+        let overlap_start = record.period_start.max(input.period_start);
+        let overlap_end = record.period_end.min(input.period_end);
+        let record_days = days_inclusive(record.period_start, record.period_end);
+        let period_share = if overlap_start > overlap_end {
+            0.0
+        } else {
+            days_inclusive(overlap_start, overlap_end) as f64 / record_days as f64
+        };
+        if period_share < 1.0 {
+            calculation.diagnose(
+                if period_share == 0.0 { Severity::Warning } else { Severity::Info },
+                DiagnosticKind::OutsidePeriod,
+                Some(record),
+                format!(
+                    "record covers {} to {}; {:.1} % of it falls in the reporting period and is counted",
+                    record.period_start,
+                    record.period_end,
+                    period_share * 100.0
+                ),
+            );
+        }
+        let gross = calculation.calculate(record, &mut draft);
+        let sign = if draft.negate { -1.0 } else { 1.0 };
+        let status = match (&gross, superseded.get(&record.id)) {
+            (None, _) => LineStatus::Failed,
+            (Some(_), Some((by_record, by_source))) => {
+                LineStatus::Superseded { by_record: by_record.clone(), by_source: *by_source }
+            }
+            (Some(_), None) if facility.is_none() => {
+                LineStatus::Excluded { reason: "facility outside the boundary".into() }
+            }
+            (Some(_), None) if boundary_share == 0.0 => {
+                LineStatus::Excluded { reason: format!("share 0 under {}", input.consolidation.key()) }
+            }
+            (Some(_), None) if period_share == 0.0 => {
+                LineStatus::Excluded { reason: "outside the reporting period".into() }
+            }
+            (Some(_), None) => LineStatus::Counted,
+        };
+        let gross_co2e_kg = gross.unwrap_or(0.0) * sign;
+        let reported_share = period_share * boundary_share;
+        let memo_gross: f64 = draft
+            .gases
+            .iter()
+            .filter(|gas| gas.group.is_some_and(|group| !group.is_in_scope_totals()))
+            .map(|gas| gas.co2e_kg)
+            .sum();
+        let co2e_kg = gross_co2e_kg * reported_share;
+        let mut monthly_co2e_kg = BTreeMap::new();
+        if overlap_start <= overlap_end && co2e_kg != 0.0 {
+            let overlap_days = days_inclusive(overlap_start, overlap_end) as f64;
+            for (month, days) in days_by_month(overlap_start, overlap_end) {
+                monthly_co2e_kg.insert(month, co2e_kg * days as f64 / overlap_days);
+            }
+        }
+        let mut formula = draft.formula.join("; ");
+        if gross.is_some() && reported_share != 1.0 {
+            formula.push_str(&format!(
+                "; reported = {} × period share {} × boundary share {} = {} kg CO2e",
+                format_number(gross_co2e_kg),
+                format_number(period_share),
+                format_number(boundary_share),
+                format_number(co2e_kg)
+            ));
+        }
+        lines.push(ResultLine {
+            record_id: record.id.clone(),
+            facility: record.facility.clone(),
+            period_start: record.period_start,
+            period_end: record.period_end,
+            source: record.source,
+            scope: record.source.scope(),
+            scope3_category: match record.source {
+                EmissionSource::Scope3(category) => Some(category.number()),
+                _ => None,
+            },
+            iso_category: record.iso_category(),
+            emission_point: record.emission_point.clone(),
+            activity: record.activity.clone(),
+            quantity_entered: record.quantity.to_string(),
+            data_source: record.data_source,
+            status,
+            factors: draft.factors,
+            parameters: draft.parameters,
+            formula,
+            gases: draft.gases,
+            period_share,
+            boundary_share,
+            gross_co2e_kg,
+            co2e_kg,
+            market_based_co2e_kg: draft.market_based_gross_kg.map(|kg| kg * reported_share),
+            biogenic_co2_kg: draft.biogenic_co2_kg * reported_share,
+            memo_co2e_kg: memo_gross * reported_share,
+            uncertainty_percent: record.uncertainty_percent,
+            quality_mean: record.quality.map(|quality| quality.mean()),
+            evidence: record.evidence.clone(),
+            monthly_co2e_kg,
+        });
+    }
+    find_period_gaps(input, &lines, &mut calculation);
+    let totals = sum_totals(&lines);
+    Inventory {
+        organisation: input.organisation.clone(),
+        period_start: input.period_start,
+        period_end: input.period_end,
+        gwp_set: input.gwp_set,
+        consolidation: input.consolidation,
+        lines,
+        totals,
+        diagnostics: calculation.diagnostics,
+        factors_used: calculation.factors_used.into_iter().collect(),
+    }
+}
+
+/// Records covering the same activity and overlapping periods compete; the higher-priority source wins.
+fn choose_sources(
+    input: &InventoryInput,
+    calculation: &mut Calculation<'_>,
+) -> BTreeMap<String, (String, DataSourceKind)> {
+    let mut superseded = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<&ActivityRecord>> = BTreeMap::new();
+    for record in &input.records {
+        groups.entry(record.competition_key()).or_default().push(record);
+    }
+    for records in groups.values() {
+        for record in records {
+            let overlapping = records.iter().filter(|other| {
+                other.id != record.id
+                    && other.period_start <= record.period_end
+                    && record.period_start <= other.period_end
+            });
+            let best = overlapping.clone().min_by_key(|other| (other.data_source, other.id.clone()));
+            if let Some(best) = best {
+                if best.data_source < record.data_source {
+                    superseded.insert(record.id.clone(), (best.id.clone(), best.data_source));
+                    calculation.diagnose(
+                        Severity::Info,
+                        DiagnosticKind::SourceChosen,
+                        Some(record),
+                        format!(
+                            "record {} ({}) covers the same activity and period with a higher-priority source; this \
+                             record ({}) is shown but not counted",
+                            best.id,
+                            best.data_source.key(),
+                            record.data_source.key()
+                        ),
+                    );
+                } else if best.data_source == record.data_source && record.id < best.id {
+                    calculation.diagnose(
+                        Severity::Warning,
+                        DiagnosticKind::PossibleDoubleCount,
+                        Some(record),
+                        format!(
+                            "records {} and {} cover the same activity and overlapping periods from the same kind of \
+                             source; both are counted — check they are not the same consumption",
+                            record.id, best.id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    superseded
+}
+
+/// Months of the reporting period in which an activity that is reported in some months has no counted record.
+fn find_period_gaps(input: &InventoryInput, lines: &[ResultLine], calculation: &mut Calculation<'_>) {
+    let all_months: BTreeSet<String> = days_by_month(input.period_start, input.period_end).into_keys().collect();
+    let mut covered: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (record, line) in input.records.iter().zip(lines) {
+        if matches!(line.status, LineStatus::Counted | LineStatus::Superseded { .. }) {
+            let overlap_start = record.period_start.max(input.period_start);
+            let overlap_end = record.period_end.min(input.period_end);
+            if overlap_start <= overlap_end {
+                covered
+                    .entry(format!("{} · {} · {}", record.facility, record.source.key(), record.emission_point))
+                    .or_default()
+                    .extend(days_by_month(overlap_start, overlap_end).into_keys());
+            }
+        }
+    }
+    for (activity, months) in covered {
+        let missing: Vec<&String> = all_months.difference(&months).collect();
+        if !missing.is_empty() {
+            calculation.diagnose(
+                Severity::Warning,
+                DiagnosticKind::PeriodGap,
+                None,
+                format!(
+                    "{activity}: no data for {} — add the missing records or state why the source did not operate",
+                    missing.iter().map(|month| month.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+    }
+}
+
+/// Sum counted lines. Every total is a plain sum of line values, so the breakdowns add up to the totals exactly
+/// up to floating-point summation order.
+pub fn sum_totals(lines: &[ResultLine]) -> Totals {
+    let mut totals = Totals::default();
+    let mut variance_kg2 = 0.0;
+    let mut total_with_uncertainty = 0.0;
+    for line in lines.iter().filter(|line| line.status == LineStatus::Counted) {
+        totals.biogenic_co2_kg += line.biogenic_co2_kg;
+        totals.memo_co2e_kg += line.memo_co2e_kg;
+        match line.scope {
+            Scope::Scope1 => totals.scope1_kg += line.co2e_kg,
+            Scope::Scope2 => {
+                totals.scope2_location_kg += line.co2e_kg;
+                totals.scope2_market_kg += line.market_based_co2e_kg.unwrap_or(line.co2e_kg);
+            }
+            Scope::Scope3 => {
+                totals.scope3_kg += line.co2e_kg;
+                if let Some(category) = line.scope3_category {
+                    *totals.by_scope3_category.entry(category).or_default() += line.co2e_kg;
+                }
+            }
+            Scope::Outside => {}
+        }
+        if matches!(line.source, EmissionSource::ExportedElectricity | EmissionSource::ExportedHeat) {
+            totals.china_guideline_net_kg += line.co2e_kg;
+        }
+        if line.scope == Scope::Outside {
+            continue;
+        }
+        *totals.by_iso_category.entry(line.iso_category.number()).or_default() += line.co2e_kg;
+        *totals.by_facility.entry(line.facility.clone()).or_default() += line.co2e_kg;
+        for (month, kg) in &line.monthly_co2e_kg {
+            *totals.by_month.entry(month.clone()).or_default() += kg;
+        }
+        let reported_share = if line.gross_co2e_kg == 0.0 { 0.0 } else { line.co2e_kg / line.gross_co2e_kg };
+        for gas in &line.gases {
+            if let Some(group) = gas.group.filter(|group| group.is_in_scope_totals()) {
+                *totals.by_gas_group.entry(group.symbol().to_owned()).or_default() += gas.co2e_kg * reported_share;
+            } else if gas.group.is_none() {
+                *totals.by_gas_group.entry("non-CO2 (published CO2e)".to_owned()).or_default() +=
+                    gas.co2e_kg * reported_share;
+            }
+        }
+        match line.uncertainty_percent {
+            Some(percent) => {
+                variance_kg2 += (percent / 100.0 * line.co2e_kg).powi(2);
+                total_with_uncertainty += line.co2e_kg;
+            }
+            None if line.co2e_kg != 0.0 => totals.n_lines_without_uncertainty += 1,
+            None => {}
+        }
+    }
+    totals.total_location_kg = totals.scope1_kg + totals.scope2_location_kg + totals.scope3_kg;
+    totals.total_market_kg = totals.scope1_kg + totals.scope2_market_kg + totals.scope3_kg;
+    totals.china_guideline_net_kg += totals.scope1_kg + totals.scope2_location_kg;
+    if total_with_uncertainty > 0.0 {
+        totals.uncertainty_percent = Some(variance_kg2.sqrt() / total_with_uncertainty * 100.0);
+    }
+    totals
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_split_by_month() {
+        let months = days_by_month(Date::constant(2025, 1, 20), Date::constant(2025, 3, 5));
+        assert_eq!(months.get("2025-01"), Some(&12));
+        assert_eq!(months.get("2025-02"), Some(&28));
+        assert_eq!(months.get("2025-03"), Some(&5));
+        assert_eq!(days_inclusive(Date::constant(2025, 1, 1), Date::constant(2025, 12, 31)), 365);
+    }
+}

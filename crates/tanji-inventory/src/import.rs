@@ -1,0 +1,641 @@
+//! Activity rows as people write them (CSV exported from Excel, or `[[activities]]` tables in an inventory file),
+//! turned into activity records. Every problem is reported with its file, row, column, reason and a hint; one bad
+//! row rejects the whole import, so an import applies whole or not at all.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use tanji_ghg::{CoalBasis, CoalMoisture, Gas};
+use tanji_units::{Quantity, Unit};
+
+use crate::classification::{DataSourceKind, EmissionSource, IsoCategory};
+use crate::model::{
+    ActivityRecord, CoalBases, DataQuality, FactorChoice, FuelCombustion, MarketBasis, Method, RefrigerantApproach,
+};
+
+/// One activity row. Every field is text so that each problem can be reported against its column.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActivityRow {
+    pub id: String,
+    pub facility: String,
+    /// `2025-03` (a month), `2025` (a year) or `2025-03-01` (a day); or use period_start/period_end.
+    pub period: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub source: String,
+    pub emission_point: String,
+    pub activity: String,
+    pub quantity: String,
+    pub unit: String,
+    pub data_source: String,
+    /// `factor`, `electricity`, `fuel_combustion`, `direct`, `refrigerant`, `none`; inferred when empty.
+    pub method: String,
+    pub factor: String,
+    pub market_factor: String,
+    pub covered_by_instruments: String,
+    pub ncv: String,
+    pub ncv_unit: String,
+    pub carbon_content: String,
+    pub oxidation: String,
+    pub fuel_parameters: String,
+    pub biomass: String,
+    pub coal_quantity_basis: String,
+    pub coal_carbon_basis: String,
+    pub carbon_percent: String,
+    pub moisture_as_received: String,
+    pub moisture_air_dried: String,
+    pub gas: String,
+    pub refrigerant: String,
+    pub refrigerant_approach: String,
+    pub leak_rate_percent: String,
+    pub inventory_decrease_kg: String,
+    pub purchased_kg: String,
+    pub disposed_kg: String,
+    pub capacity_increase_kg: String,
+    pub scope3_method: String,
+    pub iso_category: String,
+    pub quality: String,
+    pub uncertainty_percent: String,
+    pub evidence: String,
+    pub notes: String,
+}
+
+/// The columns of an activity CSV, in the order of the documented template.
+pub const ACTIVITY_COLUMNS: &[&str] = &[
+    "id",
+    "facility",
+    "period",
+    "period_start",
+    "period_end",
+    "source",
+    "emission_point",
+    "activity",
+    "quantity",
+    "unit",
+    "data_source",
+    "method",
+    "factor",
+    "market_factor",
+    "covered_by_instruments",
+    "ncv",
+    "ncv_unit",
+    "carbon_content",
+    "oxidation",
+    "fuel_parameters",
+    "biomass",
+    "coal_quantity_basis",
+    "coal_carbon_basis",
+    "carbon_percent",
+    "moisture_as_received",
+    "moisture_air_dried",
+    "gas",
+    "refrigerant",
+    "refrigerant_approach",
+    "leak_rate_percent",
+    "inventory_decrease_kg",
+    "purchased_kg",
+    "disposed_kg",
+    "capacity_increase_kg",
+    "scope3_method",
+    "iso_category",
+    "quality",
+    "uncertainty_percent",
+    "evidence",
+    "notes",
+];
+
+/// A problem in one cell (or row) of an import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub file: String,
+    /// 1-based line number as a spreadsheet shows it (the header is row 1); 0 for the file as a whole.
+    pub row: usize,
+    pub column: String,
+    pub reason: String,
+    pub hint: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}, row {}", self.file, self.row)?;
+        if !self.column.is_empty() {
+            write!(formatter, ", column {}", self.column)?;
+        }
+        write!(formatter, ": {}", self.reason)?;
+        if !self.hint.is_empty() {
+            write!(formatter, "\n  hint: {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+struct RowContext<'a> {
+    file: &'a str,
+    row: usize,
+    errors: Vec<RowError>,
+}
+
+impl RowContext<'_> {
+    fn error(&mut self, column: &str, reason: impl Into<String>, hint: impl Into<String>) {
+        self.errors.push(RowError {
+            file: self.file.to_owned(),
+            row: self.row,
+            column: column.to_owned(),
+            reason: reason.into(),
+            hint: hint.into(),
+        });
+    }
+
+    fn number(&mut self, column: &str, text: &str) -> Option<f64> {
+        let text = text.trim().replace(',', "");
+        if text.is_empty() {
+            return None;
+        }
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => Some(value),
+            _ => {
+                self.error(
+                    column,
+                    format!("“{text}” is not a number"),
+                    "write digits with a dot for decimals, e.g. 1234.5",
+                );
+                None
+            }
+        }
+    }
+
+    fn required(&mut self, column: &str, text: &str, hint: &str) -> Option<String> {
+        let text = text.trim();
+        if text.is_empty() {
+            self.error(column, "is required", hint);
+            return None;
+        }
+        Some(text.to_owned())
+    }
+}
+
+fn parse_date(text: &str) -> Option<Date> {
+    text.trim().parse().ok()
+}
+
+/// `2025` → the year; `2025-03` → the month; `2025-03-04` → that day.
+fn parse_period(text: &str) -> Option<(Date, Date)> {
+    let text = text.trim();
+    if let Ok(year) = text.parse::<i16>() {
+        return Some((Date::new(year, 1, 1).ok()?, Date::new(year, 12, 31).ok()?));
+    }
+    if let Some((year, month)) = text.split_once('-')
+        && !month.contains('-')
+    {
+        let start = Date::new(year.parse().ok()?, month.parse().ok()?, 1).ok()?;
+        return Some((start, start.last_of_month()));
+    }
+    let day = parse_date(text)?;
+    Some((day, day))
+}
+
+impl ActivityRow {
+    /// Turn the row into a record, or report every problem of the row.
+    pub fn into_record(self, file: &str, row: usize) -> Result<ActivityRecord, Vec<RowError>> {
+        let mut context = RowContext { file, row, errors: Vec::new() };
+        let id = if self.id.trim().is_empty() { format!("{file}:{row}") } else { self.id.trim().to_owned() };
+        let facility = context.required("facility", &self.facility, "the facility key as listed under facilities");
+        let period = if !self.period.trim().is_empty() {
+            let parsed = parse_period(&self.period);
+            if parsed.is_none() {
+                context.error(
+                    "period",
+                    format!("“{}” is not a period", self.period),
+                    "write 2025 (a year), 2025-03 (a month) or 2025-03-14 (a day)",
+                );
+            }
+            parsed
+        } else {
+            let start = parse_date(&self.period_start);
+            let end = parse_date(&self.period_end);
+            match (start, end) {
+                (Some(start), Some(end)) if start <= end => Some((start, end)),
+                (Some(_), Some(_)) => {
+                    context.error("period_end", "is before period_start", "swap the two dates");
+                    None
+                }
+                _ => {
+                    context.error(
+                        "period",
+                        "no period given",
+                        "fill period (2025-03) or period_start and period_end (2025-03-01, 2025-03-31)",
+                    );
+                    None
+                }
+            }
+        };
+        let source = EmissionSource::parse(&self.source);
+        if source.is_none() {
+            context.error(
+                "source",
+                format!("“{}” is not an emission source", self.source),
+                "use stationary_combustion, mobile_combustion, process, fugitive, purchased_electricity, purchased_heat, \
+                 exported_electricity, exported_heat, on_site_renewable or scope3_1 … scope3_15",
+            );
+        }
+        let quantity_value = context.number("quantity", &self.quantity);
+        if quantity_value.is_none()
+            && !context.errors.iter().any(|error| error.column == "quantity")
+            && self.refrigerant_approach.trim() != "mass_balance"
+        {
+            context.error("quantity", "is required", "the amount consumed, in the unit of the unit column");
+        }
+        let unit = match Unit::parse(&self.unit) {
+            Ok(unit) => Some(unit),
+            Err(error) => {
+                context.error("unit", error.to_string(), "e.g. kWh, 万kWh, t, 10^4Nm3, L, kg, t.km");
+                None
+            }
+        };
+        let data_source = if self.data_source.trim().is_empty() {
+            Some(DataSourceKind::Estimate)
+        } else {
+            let parsed = DataSourceKind::parse(&self.data_source);
+            if parsed.is_none() {
+                context.error(
+                    "data_source",
+                    format!("“{}” is not a data source", self.data_source),
+                    "use production_monthly_report, production_daily_report, meter, finance, logistics, derived_report, statistics_filing or estimate",
+                );
+            }
+            parsed
+        };
+        let method = self.method(&mut context, source, unit.as_ref());
+        let quality = if self.quality.trim().is_empty() {
+            None
+        } else {
+            let parsed = DataQuality::parse(&self.quality);
+            if parsed.is_none() {
+                context.error("quality", format!("“{}” is not five scores", self.quality), "five scores 1 (very good) to 5 (very poor): reliability, temporal, geographical, technological, completeness, e.g. 1,2,1,2,1");
+            }
+            parsed
+        };
+        let uncertainty_percent = context.number("uncertainty_percent", &self.uncertainty_percent);
+        if uncertainty_percent.is_some_and(|percent| percent < 0.0) {
+            context.error(
+                "uncertainty_percent",
+                "cannot be negative",
+                "the 95 % confidence half-width in percent, e.g. 5",
+            );
+        }
+        let iso_category_override = if self.iso_category.trim().is_empty() {
+            None
+        } else {
+            let parsed = self.iso_category.trim().parse::<u8>().ok().and_then(IsoCategory::from_number);
+            if parsed.is_none() {
+                context.error(
+                    "iso_category",
+                    format!("“{}” is not an ISO 14064-1 category", self.iso_category),
+                    "a number 1 to 6",
+                );
+            }
+            parsed
+        };
+        let quantity = match (quantity_value.or(Some(0.0)), unit) {
+            (Some(value), Some(unit)) => match Quantity::new(value, unit) {
+                Ok(quantity) => Some(quantity),
+                Err(error) => {
+                    context.error("quantity", error.to_string(), "");
+                    None
+                }
+            },
+            _ => None,
+        };
+        if quantity_value.is_some_and(|value| value < 0.0) {
+            context.error(
+                "quantity",
+                "cannot be negative",
+                "record exports with source exported_electricity or exported_heat",
+            );
+        }
+        if !context.errors.is_empty() {
+            return Err(context.errors);
+        }
+        let (
+            Some(facility),
+            Some((period_start, period_end)),
+            Some(source),
+            Some(quantity),
+            Some(data_source),
+            Some(method),
+        ) = (facility, period, source, quantity, data_source, method)
+        else {
+            context.error("", "row could not be read", "");
+            return Err(context.errors);
+        };
+        Ok(ActivityRecord {
+            id,
+            facility,
+            period_start,
+            period_end,
+            source,
+            emission_point: self.emission_point.trim().to_owned(),
+            activity: self.activity.trim().to_owned(),
+            quantity,
+            data_source,
+            method,
+            quality,
+            uncertainty_percent,
+            scope3_method: (!self.scope3_method.trim().is_empty()).then(|| self.scope3_method.trim().to_owned()),
+            iso_category_override,
+            evidence: self
+                .evidence
+                .split(';')
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            notes: self.notes.trim().to_owned(),
+        })
+    }
+
+    fn method(
+        &self,
+        context: &mut RowContext<'_>,
+        source: Option<EmissionSource>,
+        unit: Option<&Unit>,
+    ) -> Option<Method> {
+        let explicit = self.method.trim().to_lowercase();
+        let inferred = if !explicit.is_empty() {
+            explicit
+        } else if source == Some(EmissionSource::OnSiteRenewable) {
+            "none".into()
+        } else if !self.refrigerant.trim().is_empty() {
+            "refrigerant".into()
+        } else if !self.gas.trim().is_empty() {
+            "direct".into()
+        } else if !self.ncv.trim().is_empty()
+            || !self.fuel_parameters.trim().is_empty()
+            || !self.carbon_percent.trim().is_empty()
+        {
+            "fuel_combustion".into()
+        } else if source == Some(EmissionSource::PurchasedElectricity) {
+            "electricity".into()
+        } else {
+            "factor".into()
+        };
+        match inferred.as_str() {
+            "factor" => {
+                let factor = FactorChoice::parse(&self.factor);
+                if factor.is_none() {
+                    context.error(
+                        "factor",
+                        "is required for the factor method",
+                        "a factor id from `tanji factors search`, optionally with @version",
+                    );
+                }
+                Some(Method::Factor { factor: factor? })
+            }
+            "electricity" => {
+                let location_factor = FactorChoice::parse(&self.factor);
+                if location_factor.is_none() {
+                    context.error(
+                        "factor",
+                        "purchased electricity needs a location-based grid factor",
+                        "e.g. mee-nbs-2022-grid-cn-east; search with `tanji factors search 电网`",
+                    );
+                }
+                let covered = context.number("covered_by_instruments", &self.covered_by_instruments).unwrap_or(0.0);
+                if covered < 0.0 {
+                    context.error(
+                        "covered_by_instruments",
+                        "cannot be negative",
+                        "electricity covered by green certificates or PPAs, in the record's unit",
+                    );
+                }
+                Some(Method::Electricity {
+                    location_factor: location_factor?,
+                    market: MarketBasis {
+                        market_factor: FactorChoice::parse(&self.market_factor),
+                        covered_by_instruments: covered,
+                    },
+                })
+            }
+            "fuel_combustion" => {
+                let ncv = context.number("ncv", &self.ncv);
+                let ncv_gj_per_unit = match (ncv, unit) {
+                    (Some(ncv), Some(unit)) => self.ncv_per_record_unit(context, ncv, unit),
+                    _ => None,
+                };
+                let oxidation = context
+                    .number("oxidation", &self.oxidation)
+                    .map(|value| if value > 1.0 { value / 100.0 } else { value });
+                let coal = self.coal_bases(context);
+                Some(Method::FuelCombustion(FuelCombustion {
+                    ncv_gj_per_unit,
+                    carbon_content_t_c_per_gj: context.number("carbon_content", &self.carbon_content),
+                    oxidation_fraction: oxidation,
+                    default_parameters: (!self.fuel_parameters.trim().is_empty())
+                        .then(|| self.fuel_parameters.trim().to_owned()),
+                    coal,
+                    biomass: matches!(self.biomass.trim().to_lowercase().as_str(), "yes" | "true" | "1" | "是"),
+                }))
+            }
+            "direct" => {
+                let gas = context.required("gas", &self.gas, "the gas measured, e.g. CO2, CH4, N2O, SF6")?;
+                Some(Method::DirectEmission { gas: Gas::parse(&gas) })
+            }
+            "refrigerant" => {
+                let refrigerant = context.required("refrigerant", &self.refrigerant, "e.g. R-410A, R-134a, HFC-32")?;
+                let approach = match self.refrigerant_approach.trim() {
+                    "" | "top_up" => RefrigerantApproach::TopUp,
+                    "mass_balance" => RefrigerantApproach::MassBalance {
+                        inventory_decrease_kg: context
+                            .number("inventory_decrease_kg", &self.inventory_decrease_kg)
+                            .unwrap_or(0.0),
+                        purchased_kg: context.number("purchased_kg", &self.purchased_kg).unwrap_or(0.0),
+                        disposed_kg: context.number("disposed_kg", &self.disposed_kg).unwrap_or(0.0),
+                        capacity_increase_kg: context
+                            .number("capacity_increase_kg", &self.capacity_increase_kg)
+                            .unwrap_or(0.0),
+                    },
+                    "screening" => {
+                        let percent = context.number("leak_rate_percent", &self.leak_rate_percent);
+                        if percent.is_none() {
+                            context.error(
+                                "leak_rate_percent",
+                                "screening needs an annual leak rate",
+                                "e.g. 10 for 10 % a year; the quantity is the equipment charge",
+                            );
+                        }
+                        RefrigerantApproach::Screening { annual_leak_fraction: percent.unwrap_or(0.0) / 100.0 }
+                    }
+                    other => {
+                        context.error(
+                            "refrigerant_approach",
+                            format!("“{other}” is not an approach"),
+                            "top_up, mass_balance or screening",
+                        );
+                        return None;
+                    }
+                };
+                Some(Method::Refrigerant { refrigerant, approach })
+            }
+            "none" => Some(Method::NoEmissions),
+            other => {
+                context.error(
+                    "method",
+                    format!("“{other}” is not a method"),
+                    "factor, electricity, fuel_combustion, direct, refrigerant or none",
+                );
+                None
+            }
+        }
+    }
+
+    fn ncv_per_record_unit(&self, context: &mut RowContext<'_>, ncv: f64, record_unit: &Unit) -> Option<f64> {
+        let ncv_unit = if self.ncv_unit.trim().is_empty() {
+            format!("GJ/{}", record_unit.symbol())
+        } else {
+            self.ncv_unit.trim().to_owned()
+        };
+        let Some((energy_text, per_text)) = ncv_unit.split_once('/') else {
+            context.error("ncv_unit", format!("“{ncv_unit}” is not energy per quantity"), "e.g. GJ/t or GJ/10^4Nm3");
+            return None;
+        };
+        let converted = Unit::parse(energy_text).and_then(|energy| {
+            let per = Unit::parse(per_text)?;
+            let to_gj = energy.conversion_factor_to(&Unit::parse("GJ")?)?;
+            let per_record_unit = record_unit.conversion_factor_to(&per)?;
+            Ok(ncv * to_gj * per_record_unit)
+        });
+        match converted {
+            Ok(value) => Some(value),
+            Err(error) => {
+                context.error(
+                    "ncv_unit",
+                    error.to_string(),
+                    "the NCV must be energy per unit of the quantity, e.g. GJ/t for coal in t",
+                );
+                None
+            }
+        }
+    }
+
+    fn coal_bases(&self, context: &mut RowContext<'_>) -> Option<CoalBases> {
+        let any = [
+            &self.coal_quantity_basis,
+            &self.coal_carbon_basis,
+            &self.carbon_percent,
+            &self.moisture_as_received,
+            &self.moisture_air_dried,
+        ]
+        .iter()
+        .any(|text| !text.trim().is_empty());
+        if !any {
+            return None;
+        }
+        let basis = |context: &mut RowContext<'_>, column: &str, text: &str| -> Option<CoalBasis> {
+            if text.trim().is_empty() {
+                return Some(CoalBasis::AsReceived);
+            }
+            let parsed = CoalBasis::parse(text);
+            if parsed.is_none() {
+                context.error(
+                    column,
+                    format!("“{text}” is not a coal basis"),
+                    "ar (as received, 收到基), ad (air-dried, 空气干燥基) or d (dry, 干燥基)",
+                );
+            }
+            parsed
+        };
+        let quantity_basis = basis(context, "coal_quantity_basis", &self.coal_quantity_basis);
+        let carbon_basis = basis(context, "coal_carbon_basis", &self.coal_carbon_basis);
+        let as_received = context.number("moisture_as_received", &self.moisture_as_received).unwrap_or(0.0);
+        let air_dried = context.number("moisture_air_dried", &self.moisture_air_dried).unwrap_or(0.0);
+        let moisture = match CoalMoisture::new(as_received, air_dried) {
+            Ok(moisture) => Some(moisture),
+            Err(error) => {
+                context.error("moisture_as_received", error.to_string(), "moisture in percent by mass, e.g. 8.5");
+                None
+            }
+        };
+        Some(CoalBases {
+            quantity_basis: quantity_basis?,
+            carbon_basis: carbon_basis?,
+            moisture: moisture?,
+            carbon_percent: context.number("carbon_percent", &self.carbon_percent),
+        })
+    }
+}
+
+/// Read an activity CSV. Either every row is returned as a record, or every problem is (the import is refused whole).
+///
+/// `progress` is called with the number of rows read so far, for progress bars on large files.
+pub fn parse_activity_csv(
+    file: &str,
+    text: &str,
+    mut progress: impl FnMut(usize),
+) -> Result<Vec<ActivityRecord>, Vec<RowError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text); // Excel writes a byte-order mark.
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
+    let mut errors = Vec::new();
+    match reader.headers() {
+        Ok(headers) => {
+            for header in headers {
+                if !ACTIVITY_COLUMNS.contains(&header) {
+                    errors.push(RowError {
+                        file: file.to_owned(),
+                        row: 1,
+                        column: header.to_owned(),
+                        reason: "unknown column".into(),
+                        hint: format!("the columns are: {}", ACTIVITY_COLUMNS.join(", ")),
+                    });
+                }
+            }
+        }
+        Err(error) => {
+            return Err(vec![RowError {
+                file: file.to_owned(),
+                row: 1,
+                column: String::new(),
+                reason: error.to_string(),
+                hint: "save the sheet as CSV UTF-8".into(),
+            }]);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut records = Vec::new();
+    let mut seen_ids = std::collections::BTreeMap::new();
+    for (record_idx, row) in reader.deserialize::<ActivityRow>().enumerate() {
+        let row_number = record_idx + 2;
+        match row {
+            Ok(row) => match row.into_record(file, row_number) {
+                Ok(record) => {
+                    if let Some(first_row) = seen_ids.insert(record.id.clone(), row_number) {
+                        errors.push(RowError {
+                            file: file.to_owned(),
+                            row: row_number,
+                            column: "id".into(),
+                            reason: format!("id “{}” is also used on row {first_row}", record.id),
+                            hint: "give every row its own id, or leave id empty".into(),
+                        });
+                    }
+                    records.push(record);
+                }
+                Err(row_errors) => errors.extend(row_errors),
+            },
+            Err(error) => errors.push(RowError {
+                file: file.to_owned(),
+                row: row_number,
+                column: String::new(),
+                reason: error.to_string(),
+                hint: "every row needs as many cells as the header".into(),
+            }),
+        }
+        if row_number % 1000 == 0 {
+            progress(record_idx + 1);
+        }
+    }
+    progress(records.len() + errors.len());
+    if errors.is_empty() { Ok(records) } else { Err(errors) }
+}
