@@ -143,14 +143,24 @@ fn compute(args: InventoryComputeArgs) -> anyhow::Result<()> {
     let n_failed = inventory.lines.iter().filter(|line| line.status == LineStatus::Failed).count();
     let report = ComputeReport { inventory, base_year, recalculation };
     match args.format {
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        ReportFormat::Table => print!("{}", table(&report)),
+        ReportFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
+        ReportFormat::Table => emit(&table(&report))?,
     }
     if args.strict && n_failed > 0 {
         eprintln!("error: {n_failed} record(s) could not be calculated (see diagnostics)");
         std::process::exit(2);
     }
     Ok(())
+}
+
+/// Write data to stdout; a reader that went away (`| head`) is not an error.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => Ok(result.context("writing to stdout")?),
+    }
 }
 
 fn tonnes(kg: f64) -> String {
@@ -255,6 +265,9 @@ fn table(report: &ComputeReport) -> String {
             tonnes(line.co2e_kg),
             status
         );
+        for parameter in &line.parameters {
+            let _ = writeln!(out, "      {parameter}");
+        }
         if !line.formula.is_empty() {
             let _ = writeln!(out, "      {}", line.formula);
         }
@@ -288,6 +301,7 @@ struct FactorSummary<'a> {
 }
 
 fn search(args: FactorsSearchArgs) -> anyhow::Result<()> {
+    let mut out = String::new();
     let category = match &args.category {
         Some(text) => Some(FactorCategory::parse(text).with_context(|| {
             format!(
@@ -310,63 +324,68 @@ fn search(args: FactorsSearchArgs) -> anyhow::Result<()> {
         ReportFormat::Json => {
             let shown: Vec<FactorSummary<'_>> =
                 hits.iter().take(args.limit).map(|factor| FactorSummary { factor }).collect();
-            println!("{}", serde_json::to_string_pretty(&shown)?);
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&shown)?);
         }
         ReportFormat::Table => {
             if hits.is_empty() {
                 eprintln!("no factor matches; try fewer words, another language (电网 / grid) or drop --year/--region");
-                return Ok(());
+                return emit(&out);
             }
             for factor in hits.iter().take(args.limit) {
                 let per_unit = factor
                     .co2e(GwpSet::AR5, gwp_table())
                     .map(|co2e| format!("{:.6} kg CO2e/{} (AR5)", co2e.kg_co2e_per_unit, factor.unit))
                     .unwrap_or_else(|error| error.to_string());
-                println!("{}@{}  {} · {}", factor.id, factor.version, factor.name_en, factor.name_zh);
-                println!("    {per_unit} · {} · {} · {}", factor.region, factor.year, factor.citation.short());
+                let _ = writeln!(out, "{}@{}  {} · {}", factor.id, factor.version, factor.name_en, factor.name_zh);
+                let _ =
+                    writeln!(out, "    {per_unit} · {} · {} · {}", factor.region, factor.year, factor.citation.short());
             }
             if hits.len() > args.limit {
                 eprintln!("{} more; narrow the search or raise --limit", hits.len() - args.limit);
             }
         }
     }
-    Ok(())
+    emit(&out)
 }
 
 fn show(args: FactorsShowArgs) -> anyhow::Result<()> {
+    let mut out = String::new();
     let versions = factor_library().versions(&args.id);
     if versions.is_empty() {
         bail!("no factor “{}”\n  hint: find ids with `tanji factors search WORDS`", args.id);
     }
     match args.format {
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&versions)?),
+        ReportFormat::Json => {
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&versions)?);
+        }
         ReportFormat::Table => {
             for factor in versions {
-                println!("{}@{}  {} · {}", factor.id, factor.version, factor.name_en, factor.name_zh);
-                println!("  category     {}", factor.category.key());
-                println!("  unit         {}", factor.unit);
+                let _ = writeln!(out, "{}@{}  {} · {}", factor.id, factor.version, factor.name_en, factor.name_zh);
+                let _ = writeln!(out, "  category     {}", factor.category.key());
+                let _ = writeln!(out, "  unit         {}", factor.unit);
                 for rate in &factor.gas_rates {
-                    println!("  {:<12} {} kg/{}", rate.gas.name(), rate.kg_per_unit, factor.unit);
+                    let _ = writeln!(out, "  {:<12} {} kg/{}", rate.gas.name(), rate.kg_per_unit, factor.unit);
                 }
                 if let Some(published) = &factor.published_co2e {
-                    println!(
+                    let _ = writeln!(
+                        out,
                         "  CO2e         {} kg/{} ({} as published)",
                         published.kg_per_unit, factor.unit, published.gwp_set
                     );
                 }
                 if let Some(biogenic) = factor.biogenic_co2_kg_per_unit {
-                    println!("  biogenic CO2 {biogenic} kg/{} (reported apart)", factor.unit);
+                    let _ = writeln!(out, "  biogenic CO2 {biogenic} kg/{} (reported apart)", factor.unit);
                 }
-                println!("  year/region  {} · {}", factor.year, factor.region);
-                println!("  source       {}", factor.citation.short());
-                println!("  url          {}", factor.citation.url);
-                println!("  licence      {}", factor.citation.licence);
-                println!("  verification {}", factor.citation.verification);
+                let _ = writeln!(out, "  year/region  {} · {}", factor.year, factor.region);
+                let _ = writeln!(out, "  source       {}", factor.citation.short());
+                let _ = writeln!(out, "  url          {}", factor.citation.url);
+                let _ = writeln!(out, "  licence      {}", factor.citation.licence);
+                let _ = writeln!(out, "  verification {}", factor.citation.verification);
                 if !factor.notes.is_empty() {
-                    println!("  notes        {}", factor.notes);
+                    let _ = writeln!(out, "  notes        {}", factor.notes);
                 }
             }
         }
     }
-    Ok(())
+    emit(&out)
 }

@@ -200,13 +200,6 @@ fn days_inclusive(start: Date, end: Date) -> i64 {
     i64::from((end - start).get_days()) + 1
 }
 
-fn days_between(start: Date, end: Date) -> i64 {
-    match start.until(end) {
-        Ok(span) => span.total(jiff::Unit::Day).map(|days| days as i64).unwrap_or(0) + 1,
-        Err(_) => days_inclusive(start, end),
-    }
-}
-
 /// Days of `[start, end]` falling in each month.
 fn days_by_month(start: Date, end: Date) -> BTreeMap<String, i64> {
     let mut months = BTreeMap::new();
@@ -216,7 +209,7 @@ fn days_by_month(start: Date, end: Date) -> BTreeMap<String, i64> {
         let month_end = next_month.yesterday().unwrap_or(end).min(end);
         months.insert(
             format!("{:04}-{:02}", month_start.year(), month_start.month()),
-            days_between(month_start, month_end),
+            days_inclusive(month_start, month_end),
         );
         month_start = next_month;
     }
@@ -414,19 +407,7 @@ impl<'a> Calculation<'a> {
                 let uncovered = (activity - covered).max(0.0);
                 let market_factor = match &market.market_factor {
                     Some(choice) => self.resolve_factor(record, choice)?,
-                    None => {
-                        if uncovered > 0.0 {
-                            self.diagnose(
-                                Severity::Warning,
-                                DiagnosticKind::MarketFactorMissing,
-                                Some(record),
-                                "no residual-mix or supplier factor given: the market-based figure uses the location \
-                                 factor for electricity not covered by instruments"
-                                    .into(),
-                            );
-                        }
-                        factor
-                    }
+                    None => factor,
                 };
                 let rate = match market_factor.co2e(self.gwp_set, self.reference.gwp) {
                     Ok(co2e) => co2e.kg_co2e_per_unit,
@@ -789,9 +770,16 @@ impl<'a> Calculation<'a> {
 pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory {
     let mut calculation =
         Calculation { reference, gwp_set: input.gwp_set, diagnostics: Vec::new(), factors_used: BTreeSet::new() };
-    let superseded = choose_sources(input, &mut calculation);
-    let mut lines = Vec::with_capacity(input.records.len());
-    for record in &input.records {
+    // Files and databases hold several years; only records that touch the reporting period become lines.
+    let records: Vec<&ActivityRecord> = input
+        .records
+        .iter()
+        .filter(|record| record.period_start <= input.period_end && input.period_start <= record.period_end)
+        .collect();
+    let superseded = choose_sources(&records, &mut calculation);
+    let mut lines = Vec::with_capacity(records.len());
+    let mut without_market_factor = Vec::new();
+    for record in records.iter().copied() {
         let mut draft = LineDraft::new();
         let facility = input.facilities.iter().find(|facility| facility.key == record.facility);
         let boundary_share = match facility {
@@ -831,6 +819,12 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
             );
         }
         let gross = calculation.calculate(record, &mut draft);
+        if let Method::Electricity { market, .. } = &record.method
+            && market.market_factor.is_none()
+            && market.covered_by_instruments < record.quantity.value
+        {
+            without_market_factor.push(record.id.clone());
+        }
         let sign = if draft.negate { -1.0 } else { 1.0 };
         let status = match (&gross, superseded.get(&record.id)) {
             (None, _) => LineStatus::Failed,
@@ -908,7 +902,22 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
             monthly_co2e_kg,
         });
     }
-    find_period_gaps(input, &lines, &mut calculation);
+    if !without_market_factor.is_empty() {
+        let shown: Vec<&str> = without_market_factor.iter().take(5).map(String::as_str).collect();
+        calculation.diagnose(
+            Severity::Warning,
+            DiagnosticKind::MarketFactorMissing,
+            None,
+            format!(
+                "{} electricity record(s) ({}{}) have no residual-mix or supplier factor: their market-based figure \
+                 uses the location factor for electricity not covered by certificates or PPAs",
+                without_market_factor.len(),
+                shown.join(", "),
+                if without_market_factor.len() > shown.len() { ", …" } else { "" }
+            ),
+        );
+    }
+    find_period_gaps(input, &records, &lines, &mut calculation);
     let totals = sum_totals(&lines);
     Inventory {
         organisation: input.organisation.clone(),
@@ -925,12 +934,12 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
 
 /// Records covering the same activity and overlapping periods compete; the higher-priority source wins.
 fn choose_sources(
-    input: &InventoryInput,
+    records: &[&ActivityRecord],
     calculation: &mut Calculation<'_>,
 ) -> BTreeMap<String, (String, DataSourceKind)> {
     let mut superseded = BTreeMap::new();
     let mut groups: BTreeMap<String, Vec<&ActivityRecord>> = BTreeMap::new();
-    for record in &input.records {
+    for record in records.iter().copied() {
         groups.entry(record.competition_key()).or_default().push(record);
     }
     for records in groups.values() {
@@ -975,11 +984,25 @@ fn choose_sources(
 }
 
 /// Months of the reporting period in which an activity that is reported in some months has no counted record.
-fn find_period_gaps(input: &InventoryInput, lines: &[ResultLine], calculation: &mut Calculation<'_>) {
+fn find_period_gaps(
+    input: &InventoryInput,
+    records: &[&ActivityRecord],
+    lines: &[ResultLine],
+    calculation: &mut Calculation<'_>,
+) {
     let all_months: BTreeSet<String> = days_by_month(input.period_start, input.period_end).into_keys().collect();
     let mut covered: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (record, line) in input.records.iter().zip(lines) {
-        if matches!(line.status, LineStatus::Counted | LineStatus::Superseded { .. }) {
+    for (record, line) in records.iter().zip(lines) {
+        // Continuous sources only: refrigerant top-ups, process batches and scope-3 shipments are events.
+        let continuous = matches!(
+            record.source,
+            EmissionSource::StationaryCombustion
+                | EmissionSource::MobileCombustion
+                | EmissionSource::PurchasedElectricity
+                | EmissionSource::PurchasedHeat
+                | EmissionSource::OnSiteRenewable
+        );
+        if continuous && matches!(line.status, LineStatus::Counted | LineStatus::Superseded { .. }) {
             let overlap_start = record.period_start.max(input.period_start);
             let overlap_end = record.period_end.min(input.period_end);
             if overlap_start <= overlap_end {
@@ -1077,6 +1100,7 @@ mod tests {
         assert_eq!(months.get("2025-01"), Some(&12));
         assert_eq!(months.get("2025-02"), Some(&28));
         assert_eq!(months.get("2025-03"), Some(&5));
+        assert_eq!(days_by_month(Date::constant(2025, 3, 1), Date::constant(2025, 3, 31)).get("2025-03"), Some(&31));
         assert_eq!(days_inclusive(Date::constant(2025, 1, 1), Date::constant(2025, 12, 31)), 365);
     }
 }

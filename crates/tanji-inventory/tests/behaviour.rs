@@ -1,0 +1,169 @@
+//! Behaviour of the engine and the import: data-source priority, boundary, diagnostics instead of failure,
+//! row-level import errors and all-or-nothing imports.
+
+mod common;
+
+use common::{inventory, row};
+use tanji_ghg::GwpSet;
+use tanji_inventory::{DiagnosticKind, LineStatus, Severity, parse_activity_csv};
+
+#[test]
+fn the_higher_priority_source_is_used_and_the_choice_is_shown() {
+    let monthly = row(&[
+        ("id", "monthly"),
+        ("facility", "plant"),
+        ("period", "2025-03"),
+        ("source", "purchased_electricity"),
+        ("quantity", "1000"),
+        ("unit", "kWh"),
+        ("factor", "mee-nbs-2021-grid-cn-national"),
+        ("data_source", "production_monthly_report"),
+    ]);
+    let invoice = row(&[
+        ("id", "invoice"),
+        ("facility", "plant"),
+        ("period", "2025-03"),
+        ("source", "purchased_electricity"),
+        ("quantity", "1100"),
+        ("unit", "kWh"),
+        ("factor", "mee-nbs-2021-grid-cn-national"),
+        ("data_source", "finance"),
+    ]);
+    let result = inventory(vec![invoice, monthly], GwpSet::AR5);
+    let invoice_line = result.lines.iter().find(|line| line.record_id == "invoice").unwrap();
+    assert!(matches!(&invoice_line.status, LineStatus::Superseded { by_record, .. } if by_record == "monthly"));
+    assert!((result.totals.scope2_location_kg - 556.8).abs() < 1e-9);
+    assert!(result.diagnostics.iter().any(|diagnostic| diagnostic.kind == DiagnosticKind::SourceChosen
+        && diagnostic.record_id.as_deref() == Some("invoice")));
+}
+
+#[test]
+fn a_record_with_problems_is_diagnosed_and_the_rest_is_still_calculated() {
+    let good = row(&[
+        ("id", "good"),
+        ("facility", "plant"),
+        ("period", "2025"),
+        ("source", "stationary_combustion"),
+        ("quantity", "10"),
+        ("unit", "TJ"),
+        ("factor", "ipcc-2006-stationary-manufacturing-anthracite-tj"),
+    ]);
+    let missing = row(&[
+        ("id", "missing"),
+        ("facility", "plant"),
+        ("period", "2025"),
+        ("source", "stationary_combustion"),
+        ("quantity", "10"),
+        ("unit", "t"),
+        ("factor", "no-such-factor"),
+    ]);
+    let mismatch = row(&[
+        ("id", "mismatch"),
+        ("facility", "plant"),
+        ("period", "2025"),
+        ("source", "stationary_combustion"),
+        ("quantity", "10"),
+        ("unit", "kg"),
+        ("factor", "ipcc-2006-stationary-manufacturing-anthracite-tj"),
+    ]);
+    let result = inventory(vec![good, missing, mismatch], GwpSet::AR5);
+    assert_eq!(result.lines.iter().filter(|line| line.status == LineStatus::Failed).count(), 2);
+    assert!(result.totals.scope1_kg > 0.0);
+    let kinds: Vec<_> = result
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.severity == Severity::Error)
+        .map(|diagnostic| (diagnostic.record_id.clone().unwrap(), diagnostic.kind))
+        .collect();
+    assert!(kinds.contains(&("missing".into(), DiagnosticKind::MissingFactor)));
+    assert!(kinds.contains(&("mismatch".into(), DiagnosticKind::UnitMismatch)));
+    let message =
+        &result.diagnostics.iter().find(|diagnostic| diagnostic.kind == DiagnosticKind::UnitMismatch).unwrap().message;
+    assert!(message.contains("cannot convert kg (mass) to TJ (energy)"), "{message}");
+}
+
+#[test]
+fn period_gaps_are_reported() {
+    let january = row(&[
+        ("facility", "plant"),
+        ("period", "2025-01"),
+        ("source", "purchased_electricity"),
+        ("quantity", "1"),
+        ("unit", "MWh"),
+        ("factor", "mee-nbs-2021-grid-cn-national"),
+    ]);
+    let march = row(&[
+        ("id", "march"),
+        ("facility", "plant"),
+        ("period", "2025-03"),
+        ("source", "purchased_electricity"),
+        ("quantity", "1"),
+        ("unit", "MWh"),
+        ("factor", "mee-nbs-2021-grid-cn-national"),
+    ]);
+    let result = inventory(vec![january, march], GwpSet::AR5);
+    let gap = result.diagnostics.iter().find(|diagnostic| diagnostic.kind == DiagnosticKind::PeriodGap).unwrap();
+    assert!(
+        gap.message.contains("2025-02") && gap.message.contains("2025-12") && !gap.message.contains("2025-01,"),
+        "{}",
+        gap.message
+    );
+}
+
+#[test]
+fn biogenic_co2_is_reported_apart() {
+    let wood = row(&[
+        ("facility", "plant"),
+        ("period", "2025"),
+        ("source", "stationary_combustion"),
+        ("quantity", "10"),
+        ("unit", "short_ton"),
+        ("factor", "epa-hub-2025-wood-and-wood-residuals-short-ton"),
+    ]);
+    let result = inventory(vec![wood], GwpSet::AR5);
+    assert!(result.totals.biogenic_co2_kg > 0.0);
+    // Only CH4 and N2O count: 10 × (0.126 × 28 + 0.063 × 265).
+    assert!(
+        (result.totals.scope1_kg - 10.0 * (0.126 * 28.0 + 0.063 * 265.0)).abs() < 1e-9,
+        "{}",
+        result.totals.scope1_kg
+    );
+}
+
+#[test]
+fn csv_import_reports_every_bad_cell_with_row_column_and_hint_and_applies_nothing() {
+    let csv = "id,facility,period,source,quantity,unit,factor\n\
+               ok-1,plant,2025-01,purchased_electricity,1000,kWh,mee-nbs-2021-grid-cn-national\n\
+               bad-1,plant,2025-13,purchased_electricity,12x,kWhh,mee-nbs-2021-grid-cn-national\n\
+               bad-2,,2025-02,fossil,5,t,\n";
+    let errors = parse_activity_csv("activities.csv", csv, |_| {}).unwrap_err();
+    let cells: Vec<(usize, &str)> = errors.iter().map(|error| (error.row, error.column.as_str())).collect();
+    for expected in [(3, "period"), (3, "quantity"), (3, "unit"), (4, "facility"), (4, "source")] {
+        assert!(cells.contains(&expected), "{expected:?} missing from {cells:?}");
+    }
+    let unit_error = errors.iter().find(|error| error.column == "unit").unwrap();
+    assert!(unit_error.reason.contains("did you mean “kWh”"), "{}", unit_error.reason);
+    assert!(unit_error.to_string().starts_with("activities.csv, row 3, column unit: "), "{unit_error}");
+    assert!(errors.iter().all(|error| !error.hint.is_empty() || error.column == "quantity"), "{errors:?}");
+}
+
+#[test]
+fn csv_import_rejects_unknown_columns_and_duplicate_ids() {
+    let unknown = parse_activity_csv("a.csv", "id,facility,colour\n1,plant,red\n", |_| {}).unwrap_err();
+    assert_eq!((unknown[0].row, unknown[0].column.as_str()), (1, "colour"));
+    let csv = "id,facility,period,source,quantity,unit,factor\n\
+               same,plant,2025-01,purchased_electricity,1,MWh,mee-nbs-2021-grid-cn-national\n\
+               same,plant,2025-02,purchased_electricity,1,MWh,mee-nbs-2021-grid-cn-national\n";
+    let duplicate = parse_activity_csv("a.csv", csv, |_| {}).unwrap_err();
+    assert_eq!((duplicate[0].row, duplicate[0].column.as_str()), (3, "id"));
+}
+
+#[test]
+fn csv_import_accepts_excel_bom_and_chinese_units() {
+    let csv = "\u{feff}facility,period,source,quantity,unit,factor,data_source\n\
+               plant,2025-01,purchased_electricity,\"1,200\",万千瓦时,mee-nbs-2021-grid-cn-national,生产月报\n";
+    let records = parse_activity_csv("a.csv", csv, |_| {}).unwrap();
+    assert_eq!(records[0].quantity.value, 1200.0);
+    assert_eq!(records[0].quantity.unit.symbol(), "万kWh");
+    assert_eq!(records[0].id, "a.csv:2");
+}
