@@ -162,7 +162,7 @@ pub struct EmissionFactor {
 }
 
 /// How a factor's CO2e per unit was obtained under a given GWP set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "basis")]
 pub enum Co2eBasis {
     /// Σ gas rate × GWP of the inventory's set.

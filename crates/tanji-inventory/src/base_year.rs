@@ -60,7 +60,7 @@ pub struct BaseYearChange {
 }
 
 /// The decision on recalculation, with its reasons.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecalculationAssessment {
     pub threshold_percent: f64,
     /// Sum of the absolute effects of the changes that can trigger recalculation.
@@ -96,7 +96,7 @@ pub fn assess_recalculation(
 }
 
 /// Base year against the current year, both under today's boundary and GWP set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaseYearComparison {
     pub policy: BaseYearPolicy,
     /// Each base year's inventory total (location-based), kg CO2e.

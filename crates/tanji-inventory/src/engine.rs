@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tanji_ghg::{
     CO2_PER_C, Co2eBasis, EmissionFactor, FactorLibrary, FactorRef, FuelParameters, Gas, GasGroup, GwpSet, GwpTable,
 };
@@ -24,7 +24,7 @@ pub struct Reference<'a> {
 }
 
 /// How a result line entered (or did not enter) the totals.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum LineStatus {
     Counted,
@@ -42,7 +42,7 @@ pub enum LineStatus {
 }
 
 /// One gas of a result line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GasLine {
     /// `None` for a source's published non-CO2 remainder that is not split by gas.
     pub gas: Option<String>,
@@ -54,7 +54,7 @@ pub struct GasLine {
 }
 
 /// The factor a line used, with its citation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FactorTrace {
     pub reference: FactorRef,
     pub name_en: String,
@@ -70,7 +70,7 @@ pub struct FactorTrace {
 }
 
 /// One record's result, with everything needed to follow it back to its inputs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultLine {
     pub record_id: String,
     pub facility: String,
@@ -114,7 +114,7 @@ pub struct ResultLine {
 }
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The record could not be calculated.
@@ -126,7 +126,7 @@ pub enum Severity {
 }
 
 /// What a diagnostic is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DiagnosticKind {
@@ -146,7 +146,7 @@ pub enum DiagnosticKind {
 }
 
 /// A problem or remark, tied to a record where there is one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub kind: DiagnosticKind,
@@ -155,7 +155,7 @@ pub struct Diagnostic {
 }
 
 /// Sums over counted lines (kg CO2e, reported basis).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
     pub scope1_kg: f64,
     pub scope2_location_kg: f64,
@@ -181,7 +181,7 @@ pub struct Totals {
 }
 
 /// A calculated inventory.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inventory {
     pub organisation: String,
     pub period_start: Date,

@@ -10,7 +10,8 @@
 //! | `organisation_name_taken`, `credit_code_taken`, `email_taken`, `already_member`, `facility_name_taken`, `facility_code_taken` | 409 | unique data already exists; `field` names it |
 //! | `last_owner` | 409 | the change would leave the organisation without an owner |
 //! | `invitation_not_open`, `own_invitation`, `not_a_supplier`, `already_linked` | 409 | the invitation cannot be accepted |
-//! | `already_done` | 409 | the object is already in the requested state |
+//! | `already_done` | 409 | the object is already in the requested state (e.g. an inventory version already verified) |
+//! | `rows_rejected` | 422 | an import or entry was refused whole; `rows` lists each problem with file, row, column, reason and hint |
 //! | `rate_limited` | 429 | too many attempts; `Retry-After` says when to try again |
 //! | `payload_too_large` | 413 | the body exceeds the limit |
 //! | `internal` | 500 | a failure on our side; details are logged, never returned |
@@ -35,6 +36,18 @@ pub struct ApiError {
     message: String,
     field: Option<&'static str>,
     retry_after_seconds: Option<u64>,
+    rows: Vec<RowProblem>,
+}
+
+/// One problem of a rejected import.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowProblem {
+    pub file: String,
+    /// Row as a spreadsheet numbers it (the header is row 1).
+    pub row: usize,
+    pub column: String,
+    pub reason: String,
+    pub hint: String,
 }
 
 /// The JSON body of every API error.
@@ -50,11 +63,14 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "name")]
     pub field: Option<&'static str>,
+    /// For `rows_rejected`: every problem of the import.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowProblem>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, retry_after_seconds: None }
+        Self { status, code, message: message.into(), field: None, retry_after_seconds: None, rows: Vec::new() }
     }
 
     /// 401: no valid credentials.
@@ -134,6 +150,23 @@ impl From<StoreError> for ApiError {
                 field: conflict.field(),
                 ..Self::new(StatusCode::CONFLICT, conflict_code(conflict), conflict.to_string())
             },
+            StoreError::Rejected(errors) => Self {
+                rows: errors
+                    .into_iter()
+                    .map(|error| RowProblem {
+                        file: error.file,
+                        row: error.row,
+                        column: error.column,
+                        reason: error.reason,
+                        hint: error.hint,
+                    })
+                    .collect(),
+                ..Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "rows_rejected",
+                    "the data was refused whole; nothing was saved",
+                )
+            },
             StoreError::Internal(cause) => Self::internal(&format!("{cause:#}")),
             other => Self::internal(&other),
         }
@@ -167,7 +200,7 @@ pub fn conflict_code(conflict: Conflict) -> &'static str {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { code: self.code, message: self.message, field: self.field };
+        let body = ErrorBody { code: self.code, message: self.message, field: self.field, rows: self.rows };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after_seconds {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());

@@ -288,6 +288,13 @@ catalogue! {
     action_supplier_invitation_revoked: "撤回邀请", "Invitation withdrawn";
     action_supplier_link_created: "建立供应关联", "Supplier link created";
     action_supplier_link_ended: "解除供应关联", "Supplier link ended";
+    action_activity_recorded: "录入活动数据", "Activity data entered";
+    action_activities_imported: "导入活动数据", "Activity data imported";
+    action_activity_deleted: "删除活动数据", "Activity data deleted";
+    action_factor_added: "新增自有排放因子", "Own emission factor added";
+    action_inventory_computed: "计算温室气体清单", "Inventory computed";
+    action_inventory_verified: "核查签署清单", "Inventory verified";
+    action_facility_boundary_changed: "修改设施边界", "Facility boundary changed";
     action_user_logged_in: "登录", "Logged in";
 
     // Tenants.
@@ -431,6 +438,13 @@ impl Text {
             AuditAction::SupplierLinkCreated => self.action_supplier_link_created,
             AuditAction::SupplierLinkEnded => self.action_supplier_link_ended,
             AuditAction::UserLoggedIn => self.action_user_logged_in,
+            AuditAction::ActivityRecorded => self.action_activity_recorded,
+            AuditAction::ActivitiesImported => self.action_activities_imported,
+            AuditAction::ActivityDeleted => self.action_activity_deleted,
+            AuditAction::FactorAdded => self.action_factor_added,
+            AuditAction::InventoryComputed => self.action_inventory_computed,
+            AuditAction::InventoryVerified => self.action_inventory_verified,
+            AuditAction::FacilityBoundaryChanged => self.action_facility_boundary_changed,
         }
     }
 

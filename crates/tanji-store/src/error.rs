@@ -22,6 +22,9 @@ pub enum StoreError {
     /// The change conflicts with data that already exists.
     #[error(transparent)]
     Conflict(#[from] Conflict),
+    /// An import or entry was refused as a whole; every problem is listed with its row and column.
+    #[error("{} problem(s) in the data; nothing was saved", .0.len())]
+    Rejected(Vec<tanji_inventory::RowError>),
     /// The database failed, or returned data the store cannot read.
     #[error("storage failure: {0:#}")]
     Internal(#[from] anyhow::Error),

@@ -16,6 +16,7 @@ mod dashboard;
 mod database;
 mod error;
 mod facilities;
+mod inventory;
 mod members;
 mod organisations;
 mod sessions;
@@ -27,6 +28,9 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use dashboard::{DailyCount, Overview, TenantSummary};
 pub use database::{Backend, redact_url};
 pub use error::{Conflict, StoreError};
+pub use inventory::{
+    ActivityEntry, FacilityBoundaryView, InventoryRequest, InventoryVersion, InventoryVersionSummary, StoredActivity,
+};
 pub use members::NewMember;
 pub use sessions::{LoginOutcome, NewSession, SESSION_LIFETIME, SessionContext};
 pub use supplier_links::{InvitationPreview, NewSupplierOwner};
@@ -43,7 +47,10 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 1] = [(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: [(i64, &str, &str); 2] = [
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+    (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
+];
 
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
     Migrator::with_migrations(

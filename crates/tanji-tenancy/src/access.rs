@@ -45,6 +45,12 @@ pub enum Permission {
     ViewProvenance,
     /// Register organisations and see the tenant directory (platform operator only).
     ManageTenants,
+    /// See the organisation's GHG inventories, activity data and emission factors.
+    ViewInventory,
+    /// Enter and import activity data, add own emission factors, compute inventories.
+    EditInventory,
+    /// Sign off an inventory version as verified, which freezes it (auditors, i.e. verifiers).
+    VerifyInventory,
 }
 
 impl Permission {
@@ -56,8 +62,9 @@ impl Permission {
             | Permission::ViewMembers
             | Permission::ViewSupplierLinks
             | Permission::ViewAuditLog
-            | Permission::ViewProvenance => TokenScope::Read,
-            Permission::EditFacilities => TokenScope::Write,
+            | Permission::ViewProvenance
+            | Permission::ViewInventory => TokenScope::Read,
+            Permission::EditFacilities | Permission::EditInventory | Permission::VerifyInventory => TokenScope::Write,
             Permission::EditOrganisation
             | Permission::ManageMembers
             | Permission::ManageOwnTokens
@@ -75,8 +82,13 @@ impl Permission {
             Permission::ViewOrganisation
             | Permission::ViewFacilities
             | Permission::ViewMembers
-            | Permission::ViewSupplierLinks => true,
-            Permission::EditFacilities | Permission::ManageSuppliers => matches!(role, Owner | Editor),
+            | Permission::ViewSupplierLinks
+            | Permission::ViewInventory => true,
+            Permission::EditFacilities | Permission::ManageSuppliers | Permission::EditInventory => {
+                matches!(role, Owner | Editor)
+            }
+            // Verification is independent of the people who entered the data.
+            Permission::VerifyInventory => matches!(role, Auditor),
             Permission::ManageOwnTokens => matches!(role, Owner | Editor | Auditor),
             Permission::ViewAuditLog | Permission::ViewProvenance => matches!(role, Owner | Auditor),
             Permission::EditOrganisation

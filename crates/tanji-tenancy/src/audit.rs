@@ -62,11 +62,32 @@ pub enum AuditAction {
     /// A member logged in to the console.
     #[serde(rename = "user.logged_in")]
     UserLoggedIn,
+    /// An activity record was entered.
+    #[serde(rename = "activity.recorded")]
+    ActivityRecorded,
+    /// A file of activity records was imported.
+    #[serde(rename = "activity.imported")]
+    ActivitiesImported,
+    /// An activity record was deleted.
+    #[serde(rename = "activity.deleted")]
+    ActivityDeleted,
+    /// An organisation-specific emission factor (version) was added.
+    #[serde(rename = "factor.added")]
+    FactorAdded,
+    /// An inventory version was computed.
+    #[serde(rename = "inventory.computed")]
+    InventoryComputed,
+    /// An inventory version was signed off as verified and frozen.
+    #[serde(rename = "inventory.verified")]
+    InventoryVerified,
+    /// A facility's place in the inventory boundary (equity share, control) changed.
+    #[serde(rename = "facility.boundary_changed")]
+    FacilityBoundaryChanged,
 }
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::OrganisationRegistered,
         AuditAction::OrganisationUpdated,
         AuditAction::FacilityCreated,
@@ -83,6 +104,13 @@ impl AuditAction {
         AuditAction::SupplierLinkCreated,
         AuditAction::SupplierLinkEnded,
         AuditAction::UserLoggedIn,
+        AuditAction::ActivityRecorded,
+        AuditAction::ActivitiesImported,
+        AuditAction::ActivityDeleted,
+        AuditAction::FactorAdded,
+        AuditAction::InventoryComputed,
+        AuditAction::InventoryVerified,
+        AuditAction::FacilityBoundaryChanged,
     ];
 
     /// The stable machine name, e.g. `facility.created`.
@@ -104,6 +132,13 @@ impl AuditAction {
             AuditAction::SupplierLinkCreated => "supplier_link.created",
             AuditAction::SupplierLinkEnded => "supplier_link.ended",
             AuditAction::UserLoggedIn => "user.logged_in",
+            AuditAction::ActivityRecorded => "activity.recorded",
+            AuditAction::ActivitiesImported => "activity.imported",
+            AuditAction::ActivityDeleted => "activity.deleted",
+            AuditAction::FactorAdded => "factor.added",
+            AuditAction::InventoryComputed => "inventory.computed",
+            AuditAction::InventoryVerified => "inventory.verified",
+            AuditAction::FacilityBoundaryChanged => "facility.boundary_changed",
         }
     }
 

@@ -4,6 +4,7 @@ mod fixtures;
 
 mod audit_log;
 mod facilities;
+mod inventory;
 mod members;
 mod organisations;
 mod schema;

@@ -1,0 +1,826 @@
+//! The organisation GHG inventory: facilities' place in the boundary, activity data (entered or imported whole or not
+//! at all), the organisation's own emission factors, and inventory versions that are computed by the pure engine
+//! (`tanji_inventory`), stored immutably and frozen by a verifier's sign-off.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+use tanji_ghg::bundled::{factor_library, fuel_parameters, gwp_table, parse_factor_csv};
+use tanji_ghg::{EmissionFactor, FactorLibrary, FactorOwner, GwpSet};
+use tanji_inventory::{
+    ActivityRecord, ActivityRow, BaseYearComparison, BaseYearPolicy, ConsolidationApproach, FacilityBoundary, Fraction,
+    Inventory, InventoryInput, RecalculationAssessment, Reference, RowError, Severity, assess_recalculation, calculate,
+    compare_with_base_year,
+};
+use tanji_tenancy::audit::{AuditAction, FieldChange, field_changes};
+use tanji_tenancy::{Actor, FacilityId, FieldError, Permission, Problem};
+
+use crate::audit::{self, ChangedBy, Entry};
+use crate::database::{RowExt, time_to_db};
+use crate::{Conflict, Store, StoreError, new_id};
+
+/// A facility with its place in the inventory boundary.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FacilityBoundaryView {
+    pub facility_id: FacilityId,
+    pub name: String,
+    pub code: Option<String>,
+    pub archived: bool,
+    pub equity_share_percent: f64,
+    pub financial_control: bool,
+    pub operational_control: bool,
+}
+
+/// A stored activity record with who entered it and how.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoredActivity {
+    pub id: String,
+    pub facility_id: FacilityId,
+    pub facility_name: String,
+    /// The row exactly as entered.
+    pub row: ActivityRow,
+    /// The record as the engine sees it (facility = facility id).
+    pub record: ActivityRecord,
+    pub created_at: jiff::Timestamp,
+    pub created_by: String,
+    /// The file it was imported from, if any.
+    pub import_file: Option<String>,
+}
+
+/// One computed inventory version, with the base-year comparison and everything needed to trace each number.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InventoryVersion {
+    pub id: String,
+    pub reporting_year: i16,
+    pub version: i64,
+    pub inventory: Inventory,
+    pub base_year: Option<BaseYearComparison>,
+    pub recalculation: Option<RecalculationAssessment>,
+    /// Facility id → name, as they were when computed.
+    pub facility_names: BTreeMap<String, String>,
+    pub computed_at: jiff::Timestamp,
+    pub computed_by: String,
+    pub verified_at: Option<jiff::Timestamp>,
+    pub verified_by: Option<String>,
+    pub verification_statement: Option<String>,
+}
+
+/// A line of the list of inventory versions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InventoryVersionSummary {
+    pub id: String,
+    pub reporting_year: i16,
+    pub version: i64,
+    pub gwp_set: String,
+    pub consolidation: String,
+    pub total_location_kg: f64,
+    pub total_market_kg: f64,
+    pub n_errors: i64,
+    pub computed_at: jiff::Timestamp,
+    pub computed_by: String,
+    pub verified_at: Option<jiff::Timestamp>,
+    pub verified_by: Option<String>,
+}
+
+/// What is stored with each version beside the inventory itself.
+#[derive(Serialize, Deserialize)]
+struct StoredResult {
+    inventory: Inventory,
+    base_year: Option<BaseYearComparison>,
+    recalculation: Option<RecalculationAssessment>,
+    facility_names: BTreeMap<String, String>,
+}
+
+/// How an inventory is to be computed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InventoryRequest {
+    pub reporting_year: i16,
+    pub gwp_set: GwpSet,
+    pub consolidation: ConsolidationApproach,
+    pub base_year: Option<BaseYearPolicy>,
+    pub significance_threshold_percent: f64,
+}
+
+/// A single entry from a form: alias kept for readers of the API.
+pub type ActivityEntry = ActivityRow;
+
+fn json_error(error: serde_json::Error) -> StoreError {
+    StoreError::Internal(anyhow::Error::new(error))
+}
+
+fn flag(row: &AnyRow, column: &str) -> anyhow::Result<bool> {
+    Ok(row.integer(column)? != 0)
+}
+
+fn double(row: &AnyRow, column: &str) -> anyhow::Result<f64> {
+    use anyhow::Context as _;
+    row.try_get::<f64, _>(column).with_context(|| format!("reading column {column}"))
+}
+
+impl Store {
+    /// The actor's facilities with equity share and control flags.
+    pub async fn facility_boundaries(&self, actor: &Actor) -> Result<Vec<FacilityBoundaryView>, StoreError> {
+        actor.require(Permission::ViewInventory)?;
+        let rows = sqlx::query(
+            "SELECT id, name, code, archived_at, equity_share_percent, financial_control, operational_control \
+             FROM facilities WHERE organisation_id = $1 ORDER BY name",
+        )
+        .bind(actor.organisation_id.to_string())
+        .fetch_all(&self.pools.reader)
+        .await?;
+        let mut views = Vec::with_capacity(rows.len());
+        for row in &rows {
+            views.push(FacilityBoundaryView {
+                facility_id: row.id("id")?,
+                name: row.text("name")?,
+                code: row.optional_text("code")?,
+                archived: row.optional_text("archived_at")?.is_some(),
+                equity_share_percent: double(row, "equity_share_percent")?,
+                financial_control: flag(row, "financial_control")?,
+                operational_control: flag(row, "operational_control")?,
+            });
+        }
+        Ok(views)
+    }
+
+    /// Set a facility's equity share and control flags.
+    pub async fn set_facility_boundary(
+        &self,
+        actor: &Actor,
+        id: FacilityId,
+        equity_share_percent: f64,
+        financial_control: bool,
+        operational_control: bool,
+    ) -> Result<FacilityBoundaryView, StoreError> {
+        actor.require(Permission::EditInventory)?;
+        if Fraction::from_percent(equity_share_percent).is_none() {
+            return Err(FieldError::new("equity_share_percent", Problem::OutOfRange { min: "0", max: "100" }).into());
+        }
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        let before = sqlx::query(
+            "SELECT name, equity_share_percent, financial_control, operational_control FROM facilities \
+             WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(id.to_string())
+        .bind(actor.organisation_id.to_string())
+        .fetch_optional(&mut *transaction)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let name = before.text("name")?;
+        let fields = |share: f64, financial: bool, operational: bool| {
+            [
+                ("equity_share_percent", Some(share.to_string())),
+                ("financial_control", Some(financial.to_string())),
+                ("operational_control", Some(operational.to_string())),
+            ]
+        };
+        let changes: Vec<FieldChange> = field_changes(
+            &fields(
+                double(&before, "equity_share_percent")?,
+                flag(&before, "financial_control")?,
+                flag(&before, "operational_control")?,
+            ),
+            &fields(equity_share_percent, financial_control, operational_control),
+        );
+        if !changes.is_empty() {
+            sqlx::query(
+                "UPDATE facilities SET equity_share_percent = $1, financial_control = $2, operational_control = $3, \
+                 updated_at = $4 WHERE id = $5 AND organisation_id = $6",
+            )
+            .bind(equity_share_percent)
+            .bind(i64::from(financial_control))
+            .bind(i64::from(operational_control))
+            .bind(time_to_db(now))
+            .bind(id.to_string())
+            .bind(actor.organisation_id.to_string())
+            .execute(&mut *transaction)
+            .await?;
+            audit::record(
+                &mut transaction,
+                ChangedBy::Actor(actor),
+                now,
+                Entry {
+                    organisation_id: actor.organisation_id,
+                    action: AuditAction::FacilityBoundaryChanged,
+                    object_id: Some(id.to_string()),
+                    object_label: &name,
+                    changes,
+                },
+            )
+            .await?;
+        }
+        transaction.commit().await?;
+        self.facility_boundaries(actor)
+            .await?
+            .into_iter()
+            .find(|view| view.facility_id == id)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Save activity rows: all of them or, if any row has a problem, none (every problem is returned with its row
+    /// and column). `file_name` names an import; without it the rows are single entries from a form.
+    /// The `facility` column holds a facility's code or name.
+    pub async fn record_activities(
+        &self,
+        actor: &Actor,
+        file_name: Option<&str>,
+        rows: Vec<ActivityRow>,
+    ) -> Result<usize, StoreError> {
+        actor.require(Permission::EditInventory)?;
+        let source_name = file_name.unwrap_or("form");
+        let facilities = self.facility_boundaries(actor).await?;
+        let mut errors: Vec<RowError> = Vec::new();
+        let mut prepared = Vec::with_capacity(rows.len());
+        let mut keys_seen = BTreeMap::new();
+        for (row_idx, row) in rows.into_iter().enumerate() {
+            // Row 1 of a file is its header; a form's single entry is "row 1".
+            let row_number = if file_name.is_some() { row_idx + 2 } else { row_idx + 1 };
+            let wanted = row.facility.trim().to_owned();
+            let facility = facilities.iter().find(|facility| {
+                !facility.archived && (facility.code.as_deref() == Some(wanted.as_str()) || facility.name == wanted)
+            });
+            match row.clone().into_record(source_name, row_number) {
+                Ok(mut record) => {
+                    let Some(facility) = facility else {
+                        errors.push(RowError {
+                            file: source_name.to_owned(),
+                            row: row_number,
+                            column: "facility".into(),
+                            reason: format!("no active facility with code or name “{wanted}”"),
+                            hint: "use the facility's code or exact name as listed on the Facilities page".into(),
+                        });
+                        continue;
+                    };
+                    let key = if row.id.trim().is_empty() { new_id().to_string() } else { row.id.trim().to_owned() };
+                    if let Some(first) = keys_seen.insert(key.clone(), row_number) {
+                        errors.push(RowError {
+                            file: source_name.to_owned(),
+                            row: row_number,
+                            column: "id".into(),
+                            reason: format!("id “{key}” is also used on row {first}"),
+                            hint: "give every row its own id, or leave id empty".into(),
+                        });
+                    }
+                    record.id = key.clone();
+                    record.facility = facility.facility_id.to_string();
+                    prepared.push((row_number, key, facility.facility_id, row, record));
+                }
+                Err(mut row_errors) => {
+                    if facility.is_none() && !wanted.is_empty() {
+                        row_errors.push(RowError {
+                            file: source_name.to_owned(),
+                            row: row_number,
+                            column: "facility".into(),
+                            reason: format!("no active facility with code or name “{wanted}”"),
+                            hint: "use the facility's code or exact name as listed on the Facilities page".into(),
+                        });
+                    }
+                    errors.extend(row_errors);
+                }
+            }
+        }
+        if prepared.is_empty() && errors.is_empty() {
+            errors.push(RowError {
+                file: source_name.to_owned(),
+                row: 0,
+                column: String::new(),
+                reason: "no rows".into(),
+                hint: "the file needs a header row and at least one data row".into(),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Rejected(errors));
+        }
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        for (row_number, key, _, _, _) in &prepared {
+            let exists =
+                sqlx::query("SELECT 1 AS one FROM activity_records WHERE organisation_id = $1 AND record_key = $2")
+                    .bind(actor.organisation_id.to_string())
+                    .bind(key)
+                    .fetch_optional(&mut *transaction)
+                    .await?;
+            if exists.is_some() {
+                errors.push(RowError {
+                    file: source_name.to_owned(),
+                    row: *row_number,
+                    column: "id".into(),
+                    reason: format!("a record with id “{key}” already exists"),
+                    hint: "ids identify records: leave id empty for new records, or delete the old record first".into(),
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Rejected(errors));
+        }
+        let import_id = match file_name {
+            Some(file_name) => {
+                let import_id = new_id().to_string();
+                sqlx::query(
+                    "INSERT INTO activity_imports (id, organisation_id, file_name, n_rows, imported_at, imported_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&import_id)
+                .bind(actor.organisation_id.to_string())
+                .bind(file_name)
+                .bind(prepared.len() as i64)
+                .bind(time_to_db(now))
+                .bind(&actor.label)
+                .execute(&mut *transaction)
+                .await?;
+                Some(import_id)
+            }
+            None => None,
+        };
+        for (_, key, facility_id, row, record) in &prepared {
+            sqlx::query(
+                "INSERT INTO activity_records (id, organisation_id, facility_id, record_key, period_start, period_end, \
+                 source, quantity, unit, data_source, row_json, import_id, created_at, created_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            )
+            .bind(new_id().to_string())
+            .bind(actor.organisation_id.to_string())
+            .bind(facility_id.to_string())
+            .bind(key)
+            .bind(record.period_start.to_string())
+            .bind(record.period_end.to_string())
+            .bind(record.source.key())
+            .bind(record.quantity.value)
+            .bind(record.quantity.unit.symbol().to_owned())
+            .bind(record.data_source.key())
+            .bind(serde_json::to_string(row).map_err(json_error)?)
+            .bind(import_id.clone())
+            .bind(time_to_db(now))
+            .bind(&actor.label)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        let (action, label, changes) = match file_name {
+            Some(file_name) => (
+                AuditAction::ActivitiesImported,
+                file_name.to_owned(),
+                vec![FieldChange { field: "rows".into(), before: None, after: Some(prepared.len().to_string()) }],
+            ),
+            None => {
+                let (_, key, _, row, _) = &prepared[0];
+                (
+                    AuditAction::ActivityRecorded,
+                    key.clone(),
+                    vec![FieldChange {
+                        field: "quantity".into(),
+                        before: None,
+                        after: Some(format!("{} {} ({})", row.quantity.trim(), row.unit.trim(), row.source.trim())),
+                    }],
+                )
+            }
+        };
+        audit::record(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            Entry {
+                organisation_id: actor.organisation_id,
+                action,
+                object_id: import_id,
+                object_label: &label,
+                changes,
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(prepared.len())
+    }
+
+    /// The actor's activity records, optionally only those touching `year`, by period then key.
+    pub async fn activities(&self, actor: &Actor, year: Option<i16>) -> Result<Vec<StoredActivity>, StoreError> {
+        actor.require(Permission::ViewInventory)?;
+        let (from, to) = match year {
+            Some(year) => (format!("{year:04}-01-01"), format!("{year:04}-12-31")),
+            None => ("0000-01-01".to_owned(), "9999-12-31".to_owned()),
+        };
+        let rows = sqlx::query(
+            "SELECT a.id, a.facility_id, f.name AS facility_name, a.record_key, a.row_json, a.created_at, \
+             a.created_by, i.file_name FROM activity_records a JOIN facilities f ON f.id = a.facility_id \
+             LEFT JOIN activity_imports i ON i.id = a.import_id \
+             WHERE a.organisation_id = $1 AND a.period_start <= $3 AND a.period_end >= $2 \
+             ORDER BY a.period_start, a.record_key",
+        )
+        .bind(actor.organisation_id.to_string())
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pools.reader)
+        .await?;
+        rows.iter().map(stored_activity).collect()
+    }
+
+    /// One activity record of the actor's organisation.
+    pub async fn activity(&self, actor: &Actor, id: &str) -> Result<StoredActivity, StoreError> {
+        actor.require(Permission::ViewInventory)?;
+        let row = sqlx::query(
+            "SELECT a.id, a.facility_id, f.name AS facility_name, a.record_key, a.row_json, a.created_at, \
+             a.created_by, i.file_name FROM activity_records a JOIN facilities f ON f.id = a.facility_id \
+             LEFT JOIN activity_imports i ON i.id = a.import_id WHERE a.organisation_id = $1 \
+             AND (a.id = $2 OR a.record_key = $2)",
+        )
+        .bind(actor.organisation_id.to_string())
+        .bind(id)
+        .fetch_optional(&self.pools.reader)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        stored_activity(&row)
+    }
+
+    /// Delete an activity record. Computed inventory versions keep their copy of it.
+    pub async fn delete_activity(&self, actor: &Actor, id: &str) -> Result<(), StoreError> {
+        actor.require(Permission::EditInventory)?;
+        let activity = self.activity(actor, id).await?;
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        let deleted = sqlx::query("DELETE FROM activity_records WHERE id = $1 AND organisation_id = $2")
+            .bind(&activity.id)
+            .bind(actor.organisation_id.to_string())
+            .execute(&mut *transaction)
+            .await?;
+        if deleted.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit::record(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            Entry {
+                organisation_id: actor.organisation_id,
+                action: AuditAction::ActivityDeleted,
+                object_id: Some(activity.id.clone()),
+                object_label: &activity.record.id,
+                changes: vec![FieldChange {
+                    field: "quantity".into(),
+                    before: Some(format!("{} {}", activity.row.quantity, activity.row.unit)),
+                    after: None,
+                }],
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// The organisation's own emission factors (every version).
+    pub async fn own_factors(&self, actor: &Actor) -> Result<Vec<EmissionFactor>, StoreError> {
+        actor.require(Permission::ViewInventory)?;
+        let rows = sqlx::query(
+            "SELECT factor_json FROM own_emission_factors WHERE organisation_id = $1 ORDER BY factor_id, version",
+        )
+        .bind(actor.organisation_id.to_string())
+        .fetch_all(&self.pools.reader)
+        .await?;
+        rows.iter().map(|row| serde_json::from_str(&row.text("factor_json")?).map_err(json_error)).collect()
+    }
+
+    /// The factors the actor's organisation may use: the bundled library and its own.
+    pub async fn factor_library_for(&self, actor: &Actor) -> Result<FactorLibrary, StoreError> {
+        let mut library = factor_library().clone();
+        for factor in self.own_factors(actor).await? {
+            library.add(factor).map_err(|error| StoreError::Internal(anyhow::anyhow!("stored own factor: {error}")))?;
+        }
+        Ok(library)
+    }
+
+    /// Add own factors from a CSV in the bundled factor-file format. All rows or none. A correction of an own factor
+    /// is a new version; bundled ids cannot be reused.
+    pub async fn add_own_factors(&self, actor: &Actor, file_name: &str, csv_text: &str) -> Result<usize, StoreError> {
+        actor.require(Permission::EditInventory)?;
+        let owner = FactorOwner::Organisation(actor.organisation_id.to_string());
+        let factors = parse_factor_csv(file_name, csv_text, &owner).map_err(|errors| {
+            StoreError::Rejected(
+                errors
+                    .into_iter()
+                    .map(|error| RowError {
+                        file: error.file,
+                        row: error.row,
+                        column: error.column,
+                        reason: error.problem,
+                        hint: "see the factor-file columns in docs/factors.md".into(),
+                    })
+                    .collect(),
+            )
+        })?;
+        let mut library = self.factor_library_for(actor).await?;
+        let mut errors = Vec::new();
+        for (factor_idx, factor) in factors.iter().enumerate() {
+            let row = factor_idx + 2;
+            if factor_library().latest(&factor.id).is_some() {
+                errors.push(RowError {
+                    file: file_name.to_owned(),
+                    row,
+                    column: "id".into(),
+                    reason: format!("“{}” is a bundled factor", factor.id),
+                    hint: "own factors need their own ids, e.g. prefixed with your organisation".into(),
+                });
+            } else if let Err(error) = library.add(factor.clone()) {
+                errors.push(RowError {
+                    file: file_name.to_owned(),
+                    row,
+                    column: "version".into(),
+                    reason: error.to_string(),
+                    hint: "a new factor starts at version 1; a correction is the next version".into(),
+                });
+            }
+        }
+        if factors.is_empty() {
+            errors.push(RowError {
+                file: file_name.to_owned(),
+                row: 0,
+                column: String::new(),
+                reason: "no rows".into(),
+                hint: "the file needs a header row and at least one factor".into(),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Rejected(errors));
+        }
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        for factor in &factors {
+            sqlx::query(
+                "INSERT INTO own_emission_factors (id, organisation_id, factor_id, version, factor_json, created_at, \
+                 created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(new_id().to_string())
+            .bind(actor.organisation_id.to_string())
+            .bind(&factor.id)
+            .bind(i64::from(factor.version))
+            .bind(serde_json::to_string(factor).map_err(json_error)?)
+            .bind(time_to_db(now))
+            .bind(&actor.label)
+            .execute(&mut *transaction)
+            .await?;
+            audit::record(
+                &mut transaction,
+                ChangedBy::Actor(actor),
+                now,
+                Entry {
+                    organisation_id: actor.organisation_id,
+                    action: AuditAction::FactorAdded,
+                    object_id: None,
+                    object_label: &format!("{}@{}", factor.id, factor.version),
+                    changes: vec![FieldChange {
+                        field: "file".into(),
+                        before: None,
+                        after: Some(file_name.to_owned()),
+                    }],
+                },
+            )
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(factors.len())
+    }
+
+    /// Compute a new inventory version from the organisation's current activity data, facilities and factors.
+    pub async fn compute_inventory(
+        &self,
+        actor: &Actor,
+        request: &InventoryRequest,
+    ) -> Result<InventoryVersion, StoreError> {
+        actor.require(Permission::EditInventory)?;
+        let facilities = self.facility_boundaries(actor).await?;
+        let records: Vec<ActivityRecord> =
+            self.activities(actor, None).await?.into_iter().map(|activity| activity.record).collect();
+        let library = self.factor_library_for(actor).await?;
+        let year = request.reporting_year;
+        let (Ok(period_start), Ok(period_end)) =
+            (jiff::civil::Date::new(year, 1, 1), jiff::civil::Date::new(year, 12, 31))
+        else {
+            return Err(FieldError::new("reporting_year", Problem::OutOfRange { min: "1990", max: "2100" }).into());
+        };
+        let input = InventoryInput {
+            organisation: self.organisation_name(actor).await?,
+            period_start,
+            period_end,
+            gwp_set: request.gwp_set,
+            consolidation: request.consolidation,
+            facilities: facilities
+                .iter()
+                .map(|facility| FacilityBoundary {
+                    key: facility.facility_id.to_string(),
+                    name: facility.name.clone(),
+                    equity_share: Fraction::from_percent(facility.equity_share_percent).unwrap_or(Fraction::ONE),
+                    financial_control: facility.financial_control,
+                    operational_control: facility.operational_control,
+                })
+                .collect(),
+            records,
+        };
+        let reference = Reference { factors: &library, fuel_parameters: fuel_parameters(), gwp: gwp_table() };
+        let inventory = calculate(&input, reference);
+        let base_year =
+            request.base_year.as_ref().map(|policy| compare_with_base_year(&input, &inventory, policy, reference));
+        let recalculation = base_year.as_ref().map(|comparison| {
+            assess_recalculation(comparison.base_total_location_kg, request.significance_threshold_percent, &[])
+        });
+        let facility_names =
+            facilities.iter().map(|facility| (facility.facility_id.to_string(), facility.name.clone())).collect();
+        let n_errors = inventory.diagnostics.iter().filter(|diagnostic| diagnostic.severity == Severity::Error).count();
+        let stored = StoredResult { inventory, base_year, recalculation, facility_names };
+        let now = self.now();
+        let id = new_id().to_string();
+        let mut transaction = self.pools.begin_write().await?;
+        let previous = sqlx::query(
+            "SELECT COALESCE(MAX(version), 0) AS latest FROM inventory_versions WHERE organisation_id = $1 AND \
+             reporting_year = $2",
+        )
+        .bind(actor.organisation_id.to_string())
+        .bind(i64::from(year))
+        .fetch_one(&mut *transaction)
+        .await?
+        .integer("latest")?;
+        let version = previous + 1;
+        sqlx::query(
+            "INSERT INTO inventory_versions (id, organisation_id, reporting_year, version, gwp_set, consolidation, \
+             base_year_json, total_location_kg, total_market_kg, n_errors, result_json, computed_at, computed_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(&id)
+        .bind(actor.organisation_id.to_string())
+        .bind(i64::from(year))
+        .bind(version)
+        .bind(request.gwp_set.name())
+        .bind(request.consolidation.key())
+        .bind(request.base_year.as_ref().map(|policy| serde_json::to_string(policy)).transpose().map_err(json_error)?)
+        .bind(stored.inventory.totals.total_location_kg)
+        .bind(stored.inventory.totals.total_market_kg)
+        .bind(n_errors as i64)
+        .bind(serde_json::to_string(&stored).map_err(json_error)?)
+        .bind(time_to_db(now))
+        .bind(&actor.label)
+        .execute(&mut *transaction)
+        .await?;
+        audit::record(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            Entry {
+                organisation_id: actor.organisation_id,
+                action: AuditAction::InventoryComputed,
+                object_id: Some(id.clone()),
+                object_label: &format!("{year} v{version}"),
+                changes: vec![FieldChange {
+                    field: "total_location_t".into(),
+                    before: None,
+                    after: Some(format!("{:.3}", stored.inventory.totals.total_location_kg / 1000.0)),
+                }],
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        self.inventory_version(actor, &id).await
+    }
+
+    /// Inventory versions of the actor's organisation, newest first.
+    pub async fn inventory_versions(&self, actor: &Actor) -> Result<Vec<InventoryVersionSummary>, StoreError> {
+        actor.require(Permission::ViewInventory)?;
+        let rows = sqlx::query(
+            "SELECT id, reporting_year, version, gwp_set, consolidation, total_location_kg, total_market_kg, n_errors, \
+             computed_at, computed_by, verified_at, verified_by FROM inventory_versions WHERE organisation_id = $1 \
+             ORDER BY reporting_year DESC, version DESC",
+        )
+        .bind(actor.organisation_id.to_string())
+        .fetch_all(&self.pools.reader)
+        .await?;
+        let mut summaries = Vec::with_capacity(rows.len());
+        for row in &rows {
+            summaries.push(InventoryVersionSummary {
+                id: row.text("id")?,
+                reporting_year: i16::try_from(row.integer("reporting_year")?).unwrap_or_default(),
+                version: row.integer("version")?,
+                gwp_set: row.text("gwp_set")?,
+                consolidation: row.text("consolidation")?,
+                total_location_kg: double(row, "total_location_kg")?,
+                total_market_kg: double(row, "total_market_kg")?,
+                n_errors: row.integer("n_errors")?,
+                computed_at: row.time("computed_at")?,
+                computed_by: row.text("computed_by")?,
+                verified_at: row.optional_time("verified_at")?,
+                verified_by: row.optional_text("verified_by")?,
+            });
+        }
+        Ok(summaries)
+    }
+
+    /// One inventory version, whole.
+    pub async fn inventory_version(&self, actor: &Actor, id: &str) -> Result<InventoryVersion, StoreError> {
+        actor.require(Permission::ViewInventory)?;
+        let row = sqlx::query(AssertSqlSafe(
+            "SELECT id, reporting_year, version, result_json, computed_at, computed_by, verified_at, verified_by, \
+             verification_statement FROM inventory_versions WHERE id = $1 AND organisation_id = $2"
+                .to_owned(),
+        ))
+        .bind(id)
+        .bind(actor.organisation_id.to_string())
+        .fetch_optional(&self.pools.reader)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let stored: StoredResult = serde_json::from_str(&row.text("result_json")?).map_err(json_error)?;
+        Ok(InventoryVersion {
+            id: row.text("id")?,
+            reporting_year: i16::try_from(row.integer("reporting_year")?).unwrap_or_default(),
+            version: row.integer("version")?,
+            inventory: stored.inventory,
+            base_year: stored.base_year,
+            recalculation: stored.recalculation,
+            facility_names: stored.facility_names,
+            computed_at: row.time("computed_at")?,
+            computed_by: row.text("computed_by")?,
+            verified_at: row.optional_time("verified_at")?,
+            verified_by: row.optional_text("verified_by")?,
+            verification_statement: row.optional_text("verification_statement")?,
+        })
+    }
+
+    /// Sign an inventory version off as verified. It is frozen from then on: a version is verified once, and
+    /// recomputing makes a new version instead of changing this one. Auditors only.
+    pub async fn verify_inventory(
+        &self,
+        actor: &Actor,
+        id: &str,
+        statement: &str,
+    ) -> Result<InventoryVersion, StoreError> {
+        actor.require(Permission::VerifyInventory)?;
+        let statement = statement.trim();
+        if statement.is_empty() {
+            return Err(FieldError::new("statement", Problem::Required).into());
+        }
+        let version = self.inventory_version(actor, id).await?;
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE inventory_versions SET verified_at = $1, verified_by = $2, verification_statement = $3 \
+             WHERE id = $4 AND organisation_id = $5 AND verified_at IS NULL",
+        )
+        .bind(time_to_db(now))
+        .bind(&actor.label)
+        .bind(statement)
+        .bind(id)
+        .bind(actor.organisation_id.to_string())
+        .execute(&mut *transaction)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(Conflict::AlreadyDone.into());
+        }
+        audit::record(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            Entry {
+                organisation_id: actor.organisation_id,
+                action: AuditAction::InventoryVerified,
+                object_id: Some(id.to_owned()),
+                object_label: &format!("{} v{}", version.reporting_year, version.version),
+                changes: vec![FieldChange {
+                    field: "statement".into(),
+                    before: None,
+                    after: Some(statement.to_owned()),
+                }],
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        self.inventory_version(actor, id).await
+    }
+
+    async fn organisation_name(&self, actor: &Actor) -> Result<String, StoreError> {
+        let row = sqlx::query("SELECT name FROM organisations WHERE id = $1")
+            .bind(actor.organisation_id.to_string())
+            .fetch_one(&self.pools.reader)
+            .await?;
+        Ok(row.text("name")?)
+    }
+}
+
+fn stored_activity(row: &AnyRow) -> Result<StoredActivity, StoreError> {
+    let activity_row: ActivityRow = serde_json::from_str(&row.text("row_json")?).map_err(json_error)?;
+    let facility_id: FacilityId = row.id("facility_id")?;
+    let key = row.text("record_key")?;
+    let mut record = activity_row.clone().into_record("stored", 0).map_err(|errors| {
+        StoreError::Internal(anyhow::anyhow!(
+            "stored activity {key} no longer parses: {}",
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+        ))
+    })?;
+    record.id = key;
+    record.facility = facility_id.to_string();
+    Ok(StoredActivity {
+        id: row.text("id")?,
+        facility_id,
+        facility_name: row.text("facility_name")?,
+        row: activity_row,
+        record,
+        created_at: row.time("created_at")?,
+        created_by: row.text("created_by")?,
+        import_file: row.optional_text("file_name")?,
+    })
+}
