@@ -68,6 +68,13 @@ pub fn load_inventory_file(path: &Path, gwp_override: Option<GwpSet>) -> anyhow:
                     anyhow::anyhow!(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
                 })?;
         for factor in own {
+            if factor_library().latest(&factor.id).is_some() {
+                bail!(
+                    "{factors_display}: factor id “{}” is a bundled factor\n  hint: give your own factors their own ids, \
+                     e.g. prefixed with your organisation",
+                    factor.id
+                );
+            }
             library.add(factor).with_context(|| format!("adding the factors of {factors_display}"))?;
         }
     }

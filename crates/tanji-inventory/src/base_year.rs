@@ -80,7 +80,8 @@ pub fn assess_recalculation(
         .iter()
         .filter(|change| change.kind != ChangeKind::OrganicGrowth)
         .map(|change| change.impact_kg.abs())
-        .sum();
+        .sum::<f64>()
+        + 0.0; // An empty sum is -0.0.
     let n_organic = changes.iter().filter(|change| change.kind == ChangeKind::OrganicGrowth).count();
     let impact_percent = if base_total_kg > 0.0 { cumulative_impact_kg / base_total_kg * 100.0 } else { 0.0 };
     let recalculate = cumulative_impact_kg > 0.0 && impact_percent >= threshold_percent;

@@ -807,7 +807,7 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
         };
         if period_share < 1.0 {
             calculation.diagnose(
-                if period_share == 0.0 { Severity::Warning } else { Severity::Info },
+                Severity::Info,
                 DiagnosticKind::OutsidePeriod,
                 Some(record),
                 format!(
@@ -1080,6 +1080,18 @@ pub fn sum_totals(lines: &[ResultLine]) -> Totals {
             None if line.co2e_kg != 0.0 => totals.n_lines_without_uncertainty += 1,
             None => {}
         }
+    }
+    // Sums of nothing are -0.0 in Rust; report them as 0.
+    for value in [
+        &mut totals.scope1_kg,
+        &mut totals.scope2_location_kg,
+        &mut totals.scope2_market_kg,
+        &mut totals.scope3_kg,
+        &mut totals.biogenic_co2_kg,
+        &mut totals.memo_co2e_kg,
+        &mut totals.china_guideline_net_kg,
+    ] {
+        *value += 0.0;
     }
     totals.total_location_kg = totals.scope1_kg + totals.scope2_location_kg + totals.scope3_kg;
     totals.total_market_kg = totals.scope1_kg + totals.scope2_market_kg + totals.scope3_kg;

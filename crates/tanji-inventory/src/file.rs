@@ -92,7 +92,7 @@ impl InventoryFile {
     /// Parse the TOML text. Errors name the file and, for TOML syntax errors, the line.
     pub fn parse(file: &str, text: &str) -> Result<InventoryFile, Vec<RowError>> {
         let document: FileDocument = toml::from_str(text).map_err(|error| {
-            let row = error.span().map(|span| text[..span.start].lines().count().max(1)).unwrap_or(0);
+            let row = error.span().map(|span| text[..span.start].matches('\n').count() + 1).unwrap_or(0);
             vec![RowError {
                 file: file.to_owned(),
                 row,

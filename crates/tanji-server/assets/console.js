@@ -39,6 +39,24 @@
     root.querySelectorAll("[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.requestSubmit(); });
     });
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+    // Emission intensity: the total divided by an output or revenue the reader types in.
+    root.querySelectorAll("[data-intensity]").forEach(function (box) {
+      var totalKg = parseFloat(box.getAttribute("data-intensity"));
+      var amount = box.querySelector("[data-intensity-amount]");
+      var unit = box.querySelector("[data-intensity-unit]");
+      var result = box.querySelector("[data-intensity-result]");
+      function update() {
+        var value = parseFloat(amount.value);
+        if (!(value > 0)) { result.textContent = ""; return; }
+        var perUnit = totalKg / 1000 / value;
+        result.textContent = perUnit.toPrecision(4) + " t CO2e / " + (unit.value || "unit");
+      }
+      amount.addEventListener("input", update);
+      unit.addEventListener("input", update);
+    });
     root.querySelectorAll("[data-copy]").forEach(function (button) {
       button.addEventListener("click", function () {
         var text = document.getElementById(button.getAttribute("data-copy")).textContent;

@@ -335,6 +335,162 @@ catalogue! {
     conflict_not_a_supplier: "只有供应商组织可以接受客户邀请。", "Only a supplier organisation can accept a customer's invitation.";
     conflict_already_linked: "双方已建立关联。", "These organisations are already linked.";
 
+    // GHG inventory.
+    nav_inventory: "温室气体盘查", "GHG inventory";
+    nav_activities: "活动数据", "Activity data";
+    nav_factors: "排放因子库", "Emission factors";
+    inventory_title: "温室气体清单", "GHG inventory";
+    inventory_intro: "依据 ISO 14064-1 与温室气体核算体系（GHG Protocol），由活动数据 × 排放因子计算组织排放；每个数字都可追溯到记录、因子、GWP 与公式。", "Organisation emissions per ISO 14064-1 and the GHG Protocol, from activity data × emission factors; every number leads back to its record, factor, GWP and formula.";
+    inventory_versions: "清单版本", "Inventory versions";
+    empty_inventories: "还没有计算过清单。先录入或导入活动数据，再在下方选择年份计算。", "No inventory computed yet. Enter or import activity data, then compute a year below.";
+    compute_inventory: "计算清单", "Compute inventory";
+    compute_inventory_hint: "每次计算生成一个新版本；已核查的版本保持冻结。", "Each computation makes a new version; verified versions stay frozen.";
+    reporting_year: "报告年度", "Reporting year";
+    gwp_set: "GWP 值集", "GWP set";
+    consolidation: "合并方法", "Consolidation approach";
+    consolidation_equity_share: "股权比例法", "Equity share";
+    consolidation_financial_control: "财务控制法", "Financial control";
+    consolidation_operational_control: "运营控制法", "Operational control";
+    base_years: "基准年", "Base year(s)";
+    base_years_hint: "一个年份，或用逗号分隔的多个年份（取平均）", "One year, or several separated by commas (averaged)";
+    significance_threshold: "重算显著性阈值（%）", "Recalculation significance threshold (%)";
+    boundary_title: "组织边界", "Organisation boundary";
+    boundary_intro: "设施的股权比例和控制权决定其排放在各合并方法下计入的比例。", "A facility's equity share and control decide how much of its emissions each consolidation approach reports.";
+    equity_share: "股权比例（%）", "Equity share (%)";
+    financial_control: "财务控制", "Financial control";
+    operational_control: "运营控制", "Operational control";
+    version: "版本", "Version";
+    computed: "计算于", "Computed";
+    total_location: "总排放（范围二基于位置）", "Total (location-based scope 2)";
+    total_market: "总排放（范围二基于市场）", "Total (market-based scope 2)";
+    t_co2e: "t CO2e", "t CO2e";
+    verified: "已核查", "Verified";
+    draft: "未核查", "Not verified";
+    errors_count: "错误", "Errors";
+    scope1: "范围一", "Scope 1";
+    scope2_location: "范围二（基于位置）", "Scope 2 (location-based)";
+    scope2_market: "范围二（基于市场）", "Scope 2 (market-based)";
+    scope3: "范围三", "Scope 3";
+    scope_outside: "范围外", "Outside scopes";
+    biogenic_co2: "生物源 CO2（单独报告）", "Biogenic CO2 (reported apart)";
+    china_net: "中国核算指南口径（扣除输出）", "China guideline total (exports deducted)";
+    memo_gases: "备忘：非京都气体", "Memo: non-Kyoto gases";
+    uncertainty: "不确定性（95%）", "Uncertainty (95 %)";
+    chart_by_scope: "按范围", "By scope";
+    chart_by_iso: "按 ISO 14064-1 类别", "By ISO 14064-1 category";
+    chart_by_gas: "按气体", "By gas";
+    chart_by_facility: "按设施", "By facility";
+    chart_by_month: "按月份", "By month";
+    chart_base_year: "基准年与本年（当前边界）", "Base year vs this year (today's boundary)";
+    base_year_label: "基准年", "Base year";
+    this_year: "本年", "This year";
+    change_since_base_year: "较基准年变化", "Change since base year";
+    recalculation: "基准年重算判断", "Base-year recalculation";
+    intensity: "排放强度", "Intensity";
+    intensity_hint: "输入产量或营业收入，计算单位排放。", "Enter output or revenue to see emissions per unit.";
+    output_amount: "产量或营业收入", "Output or revenue";
+    output_unit: "单位（如 万只、万元）", "Unit (e.g. 10k cups, 10k CNY)";
+    per: "每", "per";
+    lines_title: "排放明细", "Emission lines";
+    lines_intro: "点击记录查看其证据、因子、GWP 与公式。", "Click a record to see its evidence, factor, GWP and formula.";
+    record: "记录", "Record";
+    source: "排放源", "Source";
+    scope: "范围", "Scope";
+    iso_category: "ISO 类别", "ISO category";
+    quantity: "活动量", "Quantity";
+    status_counted: "计入", "Counted";
+    status_superseded: "被更高优先级来源替代", "Superseded by a higher-priority source";
+    status_failed: "无法计算", "Not calculated";
+    status_excluded: "不计入", "Excluded";
+    diagnostics_title: "诊断", "Diagnostics";
+    diagnostics_empty: "没有问题。", "No problems.";
+    severity_error: "错误", "Error";
+    severity_warning: "警告", "Warning";
+    severity_info: "提示", "Info";
+    verify_title: "核查签署", "Verification sign-off";
+    verify_intro: "签署后此版本冻结：数据更改只会产生新版本。", "Signing freezes this version: later changes make new versions.";
+    verification_statement: "核查声明", "Verification statement";
+    verify_button: "签署为已核查", "Sign off as verified";
+    verify_confirm: "签署后不可撤销，确定吗？", "The sign-off cannot be undone. Continue?";
+    verified_by: "核查人", "Verified by";
+    inventory_verified: "清单已核查并冻结。", "Inventory verified and frozen.";
+    inventory_computed: "已计算新的清单版本。", "A new inventory version was computed.";
+    report: "ISO 14064-1 报告", "ISO 14064-1 report";
+    export_csv: "导出 CSV", "Export CSV";
+    export_json: "导出 JSON", "Export JSON";
+    provenance: "来源追溯", "Provenance";
+    as_entered: "原始录入", "As entered";
+    evidence: "证据", "Evidence";
+    data_source: "数据来源", "Data source";
+    data_quality: "数据质量（可靠性/时间/地理/技术/完整性）", "Data quality (reliability/temporal/geographical/technological/completeness)";
+    factor: "排放因子", "Emission factor";
+    factor_source: "出处", "Source";
+    licence: "许可", "Licence";
+    verification_status: "核验状态", "Verification";
+    gwp: "GWP", "GWP";
+    gas: "气体", "Gas";
+    mass_kg: "质量（kg）", "Mass (kg)";
+    co2e_kg: "CO2e（kg）", "CO2e (kg)";
+    formula: "公式", "Formula";
+    parameters: "参数", "Parameters";
+    shares: "期间与边界比例", "Period and boundary shares";
+    entered_by: "录入人", "Entered by";
+    imported_from: "导入文件", "Imported from";
+    activities_title: "活动数据", "Activity data";
+    activities_intro: "能源、燃料、制冷剂、运输等活动量。同一活动有多个来源时，按 生产月报 > 生产日报 > 计量表 > 财务 > 物流 > 推算 > 统计报表 > 估算 取用。", "Energy, fuel, refrigerant, transport and other activity data. When several sources cover the same activity the order is production monthly report > daily report > meter > finance > logistics > derived report > statistics filing > estimate.";
+    empty_activities: "该年度没有活动数据。在下方录入一条，或导入 CSV（可由 Excel 另存为 CSV UTF-8）。", "No activity data for this year. Enter a record below, or import a CSV (save from Excel as CSV UTF-8).";
+    add_activity: "录入活动数据", "Enter activity data";
+    import_activities: "导入 CSV", "Import CSV";
+    import_hint: "整批导入：任一行有错则全部不导入，并逐行列出问题。列说明见 docs/inventory-file.md。", "All or nothing: if any row is wrong nothing is imported and every problem is listed. Columns are described in docs/inventory-file.md.";
+    import_file: "CSV 文件", "CSV file";
+    import_button: "导入", "Import";
+    imported: "活动数据已导入。", "Activity data imported.";
+    activity_saved: "活动数据已保存。", "Activity data saved.";
+    activity_deleted: "活动数据已删除。", "Activity data deleted.";
+    import_rejected: "数据未保存。请修正以下问题后重新提交：", "Nothing was saved. Fix these problems and submit again:";
+    row: "行", "Row";
+    column: "列", "Column";
+    reason: "原因", "Reason";
+    hint: "建议", "Hint";
+    facility: "设施", "Facility";
+    period: "期间（如 2025-03）", "Period (e.g. 2025-03)";
+    unit: "单位", "Unit";
+    factor_id: "因子编号", "Factor id";
+    method: "方法", "Method";
+    emission_point: "排放设施/计量点", "Emission point";
+    activity: "活动", "Activity";
+    delete: "删除", "Delete";
+    delete_confirm: "确定删除这条记录吗？已计算的清单版本不受影响。", "Delete this record? Computed inventory versions keep their copy.";
+    year: "年份", "Year";
+    show: "显示", "Show";
+    factors_title: "排放因子库", "Emission-factor library";
+    factors_intro: "随软件发布的因子均注明出处、版本、年份、地区和许可；“secondary”表示仅经二手来源核对。", "Every bundled factor names its source, edition, year, region and licence; “secondary” means it was checked against secondary copies only.";
+    search: "搜索", "Search";
+    search_placeholder: "中文或英文关键词，如 电网 华东 / natural gas", "Words in Chinese or English, e.g. 电网 华东 / natural gas";
+    region: "地区", "Region";
+    category: "类别", "Category";
+    any: "全部", "Any";
+    per_unit: "每单位", "Per unit";
+    no_factors_found: "没有匹配的因子。试试更少的关键词或另一种语言（电网 / grid）。", "No factor matches. Try fewer words or the other language (电网 / grid).";
+    versions: "版本", "Versions";
+    notes: "说明", "Notes";
+    own_factor: "自有因子", "Own factor";
+    report_boundary: "组织边界与合并方法", "Organisational boundary and consolidation";
+    report_period: "报告期", "Reporting period";
+    report_methods: "量化方法", "Quantification methods";
+    report_factors: "使用的排放因子及出处", "Emission factors used and their sources";
+    report_exclusions: "排除项及原因", "Exclusions and reasons";
+    report_quality: "数据质量", "Data quality";
+    report_results: "结果", "Results";
+    report_verification: "核查", "Verification";
+    report_not_verified: "本版本尚未经核查。", "This version has not been verified.";
+    report_methods_text: "排放 = 活动数据 × 排放因子，按气体乘以所述 GWP 值集换算为 CO2e；化石燃料燃烧按《企业温室气体排放核算方法与报告指南》公式 FC × NCV × CC × OF × 44/12（煤的基准换算见各行）；制冷剂按补充量、质量平衡或筛选法；外购电力同时报告基于位置与基于市场的结果。", "Emissions = activity data × emission factor, each gas converted to CO2e with the stated GWP set; fuel combustion by the China enterprise-guideline formula FC × NCV × CC × OF × 44/12 (coal basis conversions shown per line); refrigerants by top-up, mass balance or screening; purchased electricity reported both location-based and market-based.";
+    print: "打印", "Print";
+    no_exclusions: "无排除项。", "No exclusions.";
+    mean_quality: "平均数据质量得分（1 最好，5 最差）", "Mean data-quality score (1 best, 5 worst)";
+    source_mix: "数据来源构成", "Data-source mix";
+    lines_count: "条", "lines";
+
     // Validation problems; the field's label comes first.
     problem_required: "为必填项", "is required";
     problem_not_one_of: "必须是以下之一：", "must be one of:";
@@ -345,6 +501,74 @@ catalogue! {
 }
 
 impl Text {
+    fn pick(&self, zh: &'static str, en: &'static str) -> &'static str {
+        match self.language {
+            Language::SimplifiedChinese => zh,
+            Language::English => en,
+        }
+    }
+
+    /// An emission source's name.
+    pub fn emission_source(&self, source: tanji_inventory::EmissionSource) -> String {
+        use tanji_inventory::EmissionSource as S;
+        match source {
+            S::StationaryCombustion => self.pick("固定燃烧", "Stationary combustion").to_owned(),
+            S::MobileCombustion => self.pick("移动燃烧", "Mobile combustion").to_owned(),
+            S::Process => self.pick("工业过程", "Process").to_owned(),
+            S::Fugitive => self.pick("逸散（制冷剂）", "Fugitive (refrigerants)").to_owned(),
+            S::PurchasedElectricity => self.pick("外购电力", "Purchased electricity").to_owned(),
+            S::PurchasedHeat => self.pick("外购热力", "Purchased heat and steam").to_owned(),
+            S::ExportedElectricity => self.pick("输出电力", "Exported electricity").to_owned(),
+            S::ExportedHeat => self.pick("输出热力", "Exported heat").to_owned(),
+            S::OnSiteRenewable => self.pick("自发自用可再生电力", "On-site renewable electricity").to_owned(),
+            S::Scope3(category) => {
+                format!("{} {}", self.scope3, self.pick(category.label_zh(), category.label_en()))
+            }
+            _ => source.key(),
+        }
+    }
+
+    /// A data-source kind's name.
+    pub fn data_source_kind(&self, kind: tanji_inventory::DataSourceKind) -> &'static str {
+        use tanji_inventory::DataSourceKind as D;
+        match kind {
+            D::ProductionMonthlyReport => self.pick("生产月报", "Production monthly report"),
+            D::ProductionDailyReport => self.pick("生产日报", "Production daily report"),
+            D::Meter => self.pick("计量表", "Meter"),
+            D::Finance => self.pick("财务（发票）", "Finance (invoices)"),
+            D::Logistics => self.pick("物流", "Logistics"),
+            D::DerivedReport => self.pick("推算报表", "Derived report"),
+            D::StatisticsFiling => self.pick("统计报表", "Statistics filing"),
+            D::Estimate => self.pick("估算", "Estimate"),
+        }
+    }
+
+    /// An ISO 14064-1 category's name.
+    pub fn iso_category(&self, category: tanji_inventory::IsoCategory) -> &'static str {
+        self.pick(category.label_zh(), category.label_en())
+    }
+
+    /// A consolidation approach's name.
+    pub fn consolidation(&self, approach: tanji_inventory::ConsolidationApproach) -> &'static str {
+        use tanji_inventory::ConsolidationApproach as C;
+        match approach {
+            C::EquityShare => self.consolidation_equity_share,
+            C::FinancialControl => self.consolidation_financial_control,
+            C::OperationalControl => self.consolidation_operational_control,
+        }
+    }
+
+    /// A scope's name.
+    pub fn scope_name(&self, scope: tanji_inventory::Scope) -> &'static str {
+        use tanji_inventory::Scope as Sc;
+        match scope {
+            Sc::Scope1 => self.scope1,
+            Sc::Scope2 => self.pick("范围二", "Scope 2"),
+            Sc::Scope3 => self.scope3,
+            Sc::Outside => self.scope_outside,
+        }
+    }
+
     /// The strings of `language`.
     pub fn of(language: Language) -> &'static Text {
         match language {

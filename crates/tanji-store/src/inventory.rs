@@ -650,7 +650,7 @@ impl Store {
         .bind(version)
         .bind(request.gwp_set.name())
         .bind(request.consolidation.key())
-        .bind(request.base_year.as_ref().map(|policy| serde_json::to_string(policy)).transpose().map_err(json_error)?)
+        .bind(request.base_year.as_ref().map(serde_json::to_string).transpose().map_err(json_error)?)
         .bind(stored.inventory.totals.total_location_kg)
         .bind(stored.inventory.totals.total_market_kg)
         .bind(n_errors as i64)

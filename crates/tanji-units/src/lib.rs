@@ -215,7 +215,7 @@ const UNITS: &[UnitDefinition] = &[
         symbol: "GWh",
         dimension: Dimension::Energy,
         size_in_base: 3600.0,
-        aliases: &["吉瓦时", "亿千瓦时"],
+        aliases: &["吉瓦时", "百万千瓦时"],
     },
     UnitDefinition {
         symbol: "MJ", dimension: Dimension::Energy, size_in_base: 0.001, aliases: &["兆焦", "megajoule"]

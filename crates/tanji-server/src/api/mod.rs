@@ -6,6 +6,7 @@ mod auth;
 mod dto;
 mod extract;
 mod facilities;
+pub mod inventory;
 mod members;
 mod organisation;
 mod supplier_links;
@@ -89,6 +90,13 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supplier_links::withdraw_invitation))
         .routes(routes!(supplier_links::accept_invitation))
         .routes(routes!(audit::list_audit_events))
+        .routes(routes!(inventory::list_activities, inventory::add_activities))
+        .routes(routes!(inventory::import_activities))
+        .routes(routes!(inventory::list_inventories, inventory::compute_inventory))
+        .routes(routes!(inventory::get_inventory))
+        .routes(routes!(inventory::verify_inventory))
+        .routes(routes!(inventory::search_factors))
+        .routes(routes!(inventory::get_factor))
         .split_for_parts()
 }
 

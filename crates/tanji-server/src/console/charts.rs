@@ -67,10 +67,16 @@ pub fn doughnut(id: &'static str, title: &'static str, entries: &[(String, i64)]
 pub fn horizontal_bars(id: &'static str, title: &'static str, series_name: &str, entries: &[(String, i64)]) -> Chart {
     let mut option = base();
     option["tooltip"] = json!({ "trigger": "axis", "axisPointer": { "type": "shadow" } });
-    option["grid"] = json!({ "left": 8, "right": 24, "top": 8, "bottom": 8, "containLabel": true });
+    // Long category names (ISO categories, facility names) get a fixed label column and are truncated with an
+    // ellipsis there; the tooltip shows them whole.
+    option["grid"] = json!({ "left": 132, "right": 24, "top": 8, "bottom": 24 });
     // ECharts draws the first category at the bottom; reverse so the largest is on top.
     let reversed: Vec<&(String, i64)> = entries.iter().rev().collect();
-    option["yAxis"] = json!({ "type": "category", "data": reversed.iter().map(|(name, _)| name).collect::<Vec<_>>() });
+    option["yAxis"] = json!({
+        "type": "category",
+        "data": reversed.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+        "axisLabel": { "width": 120, "overflow": "truncate" },
+    });
     option["xAxis"] = json!({ "type": "value", "minInterval": 1 });
     option["series"] = json!([{
         "name": series_name,

@@ -57,6 +57,9 @@ pub enum Section {
     Audit,
     Tenants,
     Account,
+    Inventory,
+    Activities,
+    Factors,
 }
 
 /// One-off confirmations shown after a redirect, named in the `notice` query parameter. Only these names are
@@ -79,6 +82,11 @@ pub fn notice_text(t: &'static Text, name: &str) -> Option<&'static str> {
         "logged_out" => t.logged_out,
         "session_expired" => t.session_expired,
         "registered" => t.registered_welcome,
+        "inventory_computed" => t.inventory_computed,
+        "inventory_verified" => t.inventory_verified,
+        "imported" => t.imported,
+        "activity_saved" => t.activity_saved,
+        "activity_deleted" => t.activity_deleted,
         _ => return None,
     })
 }
@@ -107,6 +115,14 @@ impl Frame {
             NavItem { href: "/console/members", label: t.nav_members, current: section == Section::Members },
             NavItem { href: "/console/suppliers", label: t.nav_suppliers, current: section == Section::Suppliers },
         ];
+        if actor.may(Permission::ViewInventory) {
+            nav.push(NavItem {
+                href: "/console/inventory",
+                label: t.nav_inventory,
+                current: matches!(section, Section::Inventory | Section::Activities),
+            });
+            nav.push(NavItem { href: "/console/factors", label: t.nav_factors, current: section == Section::Factors });
+        }
         if actor.may(Permission::ManageOwnTokens) {
             nav.push(NavItem { href: "/console/tokens", label: t.nav_tokens, current: section == Section::Tokens });
         }

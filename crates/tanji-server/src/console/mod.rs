@@ -9,6 +9,7 @@ pub mod error_page;
 mod facilities;
 mod forms;
 mod frame;
+mod inventory;
 mod invitations;
 mod members;
 mod organisation;
@@ -53,6 +54,19 @@ pub fn routes() -> Router<AppState> {
         .route("/console/suppliers/links/{id}/end", post(suppliers::end_link))
         .route("/console/audit", get(audit::list))
         .route("/console/tenants", get(tenants::list).post(tenants::register))
+        .route("/console/inventory", get(inventory::overview))
+        .route("/console/inventory/compute", post(inventory::compute))
+        .route("/console/inventory/boundary/{id}", post(inventory::set_boundary))
+        .route("/console/inventory/{id}", get(inventory::version))
+        .route("/console/inventory/{id}/verify", post(inventory::verify))
+        .route("/console/inventory/{id}/report", get(inventory::report))
+        .route("/console/inventory/{id}/export.csv", get(inventory::export_csv))
+        .route("/console/inventory/{id}/export.json", get(inventory::export_json))
+        .route("/console/inventory/{id}/lines/{record}", get(inventory::line))
+        .route("/console/activities", get(inventory::activities).post(inventory::add_activity))
+        .route("/console/activities/import", post(inventory::import))
+        .route("/console/activities/{id}/delete", post(inventory::delete_activity))
+        .route("/console/factors", get(inventory::factors))
         .route("/console/account", get(account::show))
         .route("/console/account/password", post(account::change_password))
         .fallback(not_found)

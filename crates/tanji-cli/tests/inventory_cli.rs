@@ -1,0 +1,309 @@
+//! `tanji inventory compute` and `tanji factors …` as a carbon manager uses them: the real binary, the shipped
+//! examples, output checked against numbers worked out by hand (see examples/inventory/golden-hand-check.toml).
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn tanji(arguments: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tanji"))
+        .args(arguments)
+        .env_remove("TANJI_DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("running tanji")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/inventory").join(name)
+}
+
+fn golden() -> String {
+    example("golden-hand-check.toml").display().to_string()
+}
+
+/// Run `inventory compute … --format json` and return the parsed report.
+fn compute_json(file: &str, extra: &[&str]) -> Value {
+    let mut arguments = vec!["inventory", "compute", file, "--format", "json"];
+    arguments.extend_from_slice(extra);
+    let output = tanji(&arguments);
+    assert!(output.status.success(), "compute failed:\n{}", stderr(&output));
+    serde_json::from_str(&stdout(&output)).expect("compute --format json prints JSON")
+}
+
+/// Equal to within floating-point summation noise (values are kg, hand-checked to 0.001 kg).
+fn assert_kg(actual: &Value, expected: f64, what: &str) {
+    let actual = actual.as_f64().unwrap_or_else(|| panic!("{what} is not a number: {actual}"));
+    assert!((actual - expected).abs() < 1e-6, "{what}: expected {expected} kg, got {actual} kg");
+}
+
+fn line<'a>(report: &'a Value, record_id: &str) -> &'a Value {
+    report["inventory"]["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .find(|line| line["record_id"] == record_id)
+        .unwrap_or_else(|| panic!("no line {record_id}"))
+}
+
+#[test]
+fn the_golden_inventory_gives_the_hand_checked_numbers() {
+    let report = compute_json(&golden(), &[]);
+    let inventory = &report["inventory"];
+    assert_eq!(inventory["gwp_set"], "AR5");
+    for (record, kg) in [
+        ("ng-epa", 5449.534),
+        ("diesel-desnz", 2512.79),
+        ("anthracite-ipcc", 264_269.925),
+        ("r410a", 19_235.0),
+        ("grid-east", 561_700.0),
+        ("ng-china", 213_936.228),
+    ] {
+        let line = line(&report, record);
+        assert_eq!(line["status"]["status"], "counted", "{record}");
+        assert_kg(&line["co2e_kg"], kg, record);
+    }
+    assert_kg(&line(&report, "grid-east")["market_based_co2e_kg"], 449_360.0, "grid-east market-based");
+
+    let totals = &inventory["totals"];
+    assert_kg(&totals["scope1_kg"], 505_403.477, "scope 1");
+    assert_kg(&totals["scope2_location_kg"], 561_700.0, "scope 2 location");
+    assert_kg(&totals["scope2_market_kg"], 449_360.0, "scope 2 market");
+    assert_kg(&totals["scope3_kg"], 0.0, "scope 3");
+    assert_kg(&totals["total_location_kg"], 1_067_103.477, "total location");
+    assert_kg(&totals["total_market_kg"], 954_763.477, "total market");
+    assert_kg(&totals["by_gas_group"]["CO2"], 1_046_020.828, "CO2");
+    assert_kg(&totals["by_gas_group"]["CH4"], 750.484, "CH4");
+    assert_kg(&totals["by_gas_group"]["N2O"], 1_063.975, "N2O");
+    assert_kg(&totals["by_gas_group"]["HFCs"], 19_235.0, "HFCs");
+    assert_kg(&totals["by_gas_group"]["non-CO2 (published CO2e)"], 33.19, "DESNZ non-CO2 remainder");
+    assert_kg(&totals["by_iso_category"]["1"], 505_403.477, "ISO category 1");
+    assert_kg(&totals["by_iso_category"]["2"], 561_700.0, "ISO category 2");
+    assert_kg(
+        &totals["by_month"]["2025-07"],
+        561_700.0 * 31.0 / 365.0 + (505_403.477 - 19_235.0) * 31.0 / 365.0 + 19_235.0,
+        "July",
+    );
+
+    let pinned: Vec<String> = inventory["factors_used"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|reference| format!("{}@{}", reference["id"].as_str().unwrap(), reference["version"]))
+        .collect();
+    assert_eq!(
+        pinned,
+        [
+            "desnz-2024-diesel-average-biofuel-blend-l@1",
+            "epa-hub-2025-natural-gas-scf@1",
+            "ipcc-2006-stationary-manufacturing-anthracite-tj@1",
+            "mee-nbs-2022-grid-cn-grid-east@1",
+        ]
+    );
+    let errors: Vec<&Value> =
+        inventory["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert!(errors.is_empty(), "no errors expected: {errors:?}");
+}
+
+#[test]
+fn the_golden_table_shows_the_numbers_written_in_the_file() {
+    let output = tanji(&["inventory", "compute", &golden()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    for (label, tonnes) in [
+        ("Scope 1", "505.403"),
+        ("Scope 2 (location-based)", "561.700"),
+        ("Scope 2 (market-based)", "449.360"),
+        ("Total (location-based scope 2)", "1067.103"),
+        ("Total (market-based scope 2)", "954.763"),
+    ] {
+        let row = table.lines().find(|row| row.starts_with(label)).unwrap_or_else(|| panic!("no row {label}"));
+        assert!(row.trim_end().ends_with(tonnes), "{label}: expected {tonnes} t, got “{row}”");
+    }
+    for formula in [
+        "= 5449.534 kg CO2e",
+        "= 2512.79 kg CO2e",
+        "= 264269.925 kg CO2e",
+        "= 19235 kg CO2e",
+        "= 561700 kg CO2e",
+        "= 449360 kg CO2e",
+        "= 213936.228 kg",
+    ] {
+        assert!(table.contains(formula), "table lacks “{formula}”:\n{table}");
+    }
+}
+
+#[test]
+fn gwp_override_changes_only_the_non_co2_gases() {
+    let ar5 = compute_json(&golden(), &[]);
+    let ar4 = compute_json(&golden(), &["--gwp", "AR4"]);
+    assert_eq!(ar4["inventory"]["gwp_set"], "AR4", "--gwp overrides the file's gwp = \"AR5\"");
+
+    let (gases5, gases4) = (&ar5["inventory"]["totals"]["by_gas_group"], &ar4["inventory"]["totals"]["by_gas_group"]);
+    assert_kg(&gases4["CO2"], gases5["CO2"].as_f64().unwrap(), "CO2 is the same under AR4");
+    assert_kg(&gases4["CO2"], 1_046_020.828, "CO2 under AR4");
+    assert_kg(&gases4["CH4"], 0.103 * 25.0 + 26.7 * 25.0, "CH4 under AR4");
+    assert_kg(&gases4["N2O"], 0.01 * 298.0 + 4.005 * 298.0, "N2O under AR4");
+    assert_kg(&gases4["HFCs"], 20_875.0, "R-410A under AR4 (GWP 2087.5)");
+    // DESNZ publishes CO2e under AR5 only: the published figure is kept and a warning says so.
+    assert_kg(&gases4["non-CO2 (published CO2e)"], 33.19, "DESNZ remainder");
+    assert_kg(&line(&ar4, "diesel-desnz")["co2e_kg"], 2512.79, "diesel-desnz under AR4");
+    assert!(
+        ar4["inventory"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["kind"] == "gwp_set_differs" && d["record_id"] == "diesel-desnz"),
+        "a gwp_set_differs warning names the DESNZ line"
+    );
+
+    // Lines with CO2 only do not move.
+    for record in ["grid-east", "ng-china"] {
+        assert_eq!(line(&ar4, record)["co2e_kg"], line(&ar5, record)["co2e_kg"], "{record}");
+    }
+    assert_kg(&line(&ar4, "ng-epa")["co2e_kg"], 5449.555, "ng-epa under AR4");
+    assert_kg(&line(&ar4, "anthracite-ipcc")["co2e_kg"], 264_321.99, "anthracite under AR4");
+    assert_kg(&ar4["inventory"]["totals"]["scope1_kg"], 507_095.563, "scope 1 under AR4");
+    assert_kg(&ar4["inventory"]["totals"]["scope2_location_kg"], 561_700.0, "scope 2 under AR4");
+}
+
+#[test]
+fn own_factors_are_used_at_their_latest_version() {
+    let report = compute_json(&example("own-factors.toml").display().to_string(), &[]);
+    let steam = line(&report, "steam-2025");
+    assert_kg(&steam["co2e_kg"], 310_680.0, "steam");
+    assert_eq!(steam["factors"][0]["reference"]["version"], 2);
+    assert_kg(&line(&report, "paperboard-2025")["co2e_kg"], 1_003_000.0, "paperboard");
+    assert_kg(&report["inventory"]["totals"]["total_location_kg"], 1_594_530.0, "total");
+}
+
+#[test]
+fn a_bad_activity_csv_is_refused_with_file_row_column_and_hint() {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::write(
+        directory.path().join("inventory.toml"),
+        "organisation = \"Test\"\nreporting_year = 2025\ngwp = \"AR5\"\nconsolidation = \"operational_control\"\n\
+         activities_csv = \"activities.csv\"\n\n[[facilities]]\nkey = \"plant\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        directory.path().join("activities.csv"),
+        "id,facility,period,source,quantity,unit,factor\n\
+         elec-01,plant,2025-01,purchased_electricity,1000,kWh,mee-nbs-2022-grid-cn-grid-east\n\
+         elec-02,plant,2025-02,purchased_electricity,12O0,kWh,mee-nbs-2022-grid-cn-grid-east\n",
+    )
+    .unwrap();
+    let file = directory.path().join("inventory.toml").display().to_string();
+    for format in ["table", "json"] {
+        let output = tanji(&["inventory", "compute", &file, "--format", format]);
+        assert_eq!(output.status.code(), Some(1), "a bad row fails with exit code 1");
+        assert!(output.stdout.is_empty(), "nothing is printed to stdout: {}", stdout(&output));
+        let message = stderr(&output);
+        assert!(message.contains("activities.csv"), "stderr names the file: {message}");
+        assert!(message.contains("row 3"), "stderr names the spreadsheet row (header is row 1): {message}");
+        assert!(message.contains("column quantity"), "stderr names the column: {message}");
+        assert!(message.contains("12O0"), "stderr quotes the bad cell: {message}");
+        assert!(message.contains("hint:"), "stderr gives a hint: {message}");
+        assert!(message.contains("nothing was computed"), "{message}");
+    }
+}
+
+#[test]
+fn factor_search_finds_the_east_china_grid() {
+    let output = tanji(&["factors", "search", "电网", "--region", "CN", "--year", "2022"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("mee-nbs-2022-grid-cn-grid-east@1"), "{text}");
+    assert!(text.contains("561.700000 kg CO2e/MWh"), "{text}");
+    assert!(text.contains("CN-GRID-EAST"), "{text}");
+    assert!(!text.contains("mee-nbs-2021"), "--year 2022 leaves out the 2021 factor: {text}");
+
+    let json = tanji(&["factors", "search", "电网", "华东", "--region", "CN", "--year", "2022", "--format", "json"]);
+    assert!(json.status.success(), "{}", stderr(&json));
+    let hits: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(hits[0]["id"], "mee-nbs-2022-grid-cn-grid-east");
+    assert_eq!(hits[0]["region"], "CN-GRID-EAST");
+}
+
+#[test]
+fn showing_an_unknown_factor_fails_with_a_hint() {
+    let output = tanji(&["factors", "show", "no-such-factor"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "{}", stdout(&output));
+    let message = stderr(&output);
+    assert!(message.contains("no-such-factor"), "{message}");
+    assert!(message.contains("hint:"), "{message}");
+
+    let known = tanji(&["factors", "show", "mee-nbs-2022-grid-cn-grid-east"]);
+    assert!(known.status.success(), "{}", stderr(&known));
+    assert!(stdout(&known).contains("verification secondary:"), "{}", stdout(&known));
+}
+
+#[test]
+fn strict_exits_2_when_a_record_names_an_unknown_factor() {
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("inventory.toml");
+    std::fs::write(
+        &file,
+        "organisation = \"Test\"\nreporting_year = 2025\ngwp = \"AR5\"\nconsolidation = \"operational_control\"\n\n\
+         [[facilities]]\nkey = \"plant\"\n\n\
+         [[activities]]\nid = \"good\"\nfacility = \"plant\"\nperiod = \"2025\"\nsource = \"purchased_electricity\"\n\
+         quantity = \"1000\"\nunit = \"kWh\"\nfactor = \"mee-nbs-2022-grid-cn-grid-east\"\n\n\
+         [[activities]]\nid = \"typo\"\nfacility = \"plant\"\nperiod = \"2025\"\nsource = \"stationary_combustion\"\n\
+         quantity = \"1\"\nunit = \"t\"\nfactor = \"no-such-factor\"\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
+
+    // Without --strict the rest of the inventory is still computed and the failure is a diagnostic.
+    let lenient = tanji(&["inventory", "compute", &file, "--format", "json"]);
+    assert!(lenient.status.success(), "{}", stderr(&lenient));
+    let report: Value = serde_json::from_str(&stdout(&lenient)).unwrap();
+    assert_eq!(line(&report, "typo")["status"]["status"], "failed");
+    assert_kg(&report["inventory"]["totals"]["scope2_location_kg"], 561.7, "the good line is counted");
+    assert!(
+        report["inventory"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["kind"] == "missing_factor" && d["record_id"] == "typo" && d["severity"] == "error")
+    );
+
+    let strict = tanji(&["inventory", "compute", &file, "--strict"]);
+    assert_eq!(strict.status.code(), Some(2), "--strict exits 2: {}", stderr(&strict));
+    assert!(stderr(&strict).contains("1 record(s) could not be calculated"), "{}", stderr(&strict));
+    assert!(stdout(&strict).contains("no-such-factor"), "the report is still printed");
+}
+
+#[test]
+fn a_closed_pipe_does_not_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
+        .args(["inventory", "compute", &example("ruihe-2025.toml").display().to_string(), "--format", "json"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting tanji");
+    let stdout = child.stdout.take().unwrap();
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).unwrap();
+    assert_eq!(first.trim(), "{");
+    // The reader is dropped here, like `| head -1`: tanji's further writes hit a closed pipe.
+    let mut errors = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut errors).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!errors.contains("panicked"), "{errors}");
+    assert!(status.success(), "status {status}: {errors}");
+}

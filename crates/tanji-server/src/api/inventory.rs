@@ -1,0 +1,250 @@
+//! `/api/v1/activities`, `/api/v1/inventories`, `/api/v1/factors`: activity data, inventory versions and the
+//! emission-factor library.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tanji_ghg::{FactorCategory, FactorQuery, GwpSet};
+use tanji_inventory::{ActivityRow, BaseYearPolicy, ConsolidationApproach, parse_activity_csv};
+use tanji_store::InventoryRequest;
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::ApiActor;
+use super::extract::ApiJson;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+/// Which activity records to list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ActivityListQuery {
+    /// Only records touching this year.
+    pub year: Option<i16>,
+}
+
+/// The activity records of the organisation, each with the row as entered and who entered it.
+#[utoipa::path(get, path = "/api/v1/activities", tag = "inventory", params(ActivityListQuery),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+pub async fn list_activities(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(query): Query<ActivityListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let activities = state.store().activities(&actor, query.year).await?;
+    Ok(Json(json!(activities)))
+}
+
+/// Adds activity records given as JSON rows (the columns of the activity CSV). All rows are saved, or none
+/// (`rows_rejected` lists every problem). Owners and editors, `write` scope.
+#[utoipa::path(post, path = "/api/v1/activities", tag = "inventory", request_body = Object,
+    responses((status = 201, body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_activities(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(rows): ApiJson<Vec<ActivityRow>>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let n_saved = state.store().record_activities(&actor, None, rows).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "saved": n_saved }))))
+}
+
+/// Where an import came from.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ImportQuery {
+    /// The file name to record with the import (shown in provenance).
+    pub file_name: Option<String>,
+}
+
+/// Imports a CSV file (body `text/csv`, UTF-8, the documented activity columns). All rows or none.
+#[utoipa::path(post, path = "/api/v1/activities/import", tag = "inventory", params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn import_activities(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(query): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let file_name = query.file_name.unwrap_or_else(|| "upload.csv".to_owned());
+    let rows = csv_rows(&file_name, &body)?;
+    let n_saved = state.store().record_activities(&actor, Some(&file_name), rows).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "saved": n_saved, "file_name": file_name }))))
+}
+
+/// Reads CSV text into rows, refusing (with row errors) what the domain parser refuses.
+pub fn csv_rows(file_name: &str, body: &[u8]) -> Result<Vec<ActivityRow>, ApiError> {
+    let text =
+        std::str::from_utf8(body).map_err(|_| ApiError::bad_request("the file is not UTF-8; save it as CSV UTF-8"))?;
+    // The domain parser checks headers and every cell and reports all problems at once.
+    if let Err(errors) = parse_activity_csv(file_name, text, |_| {}) {
+        return Err(tanji_store::StoreError::Rejected(errors).into());
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    reader
+        .deserialize::<ActivityRow>()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| ApiError::bad_request(format!("{file_name}: {error}")))
+}
+
+/// How to compute an inventory.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ComputeBody {
+    /// The reporting year.
+    pub reporting_year: i16,
+    /// `SAR`, `AR4`, `AR5` or `AR6`.
+    pub gwp: String,
+    /// `equity_share`, `financial_control` or `operational_control`.
+    pub consolidation: String,
+    /// Base year(s): one year, or several for a multi-year average.
+    #[serde(default)]
+    pub base_years: Vec<i16>,
+    /// Significance threshold for base-year recalculation, percent (default 5).
+    pub significance_threshold_percent: Option<f64>,
+}
+
+/// Parses the compute settings shared by the API and the console.
+pub fn inventory_request(
+    reporting_year: i16,
+    gwp: &str,
+    consolidation: &str,
+    base_years: Vec<i16>,
+    threshold: Option<f64>,
+) -> Result<InventoryRequest, tanji_tenancy::FieldError> {
+    use tanji_tenancy::{FieldError, Problem};
+    let gwp_set: GwpSet = gwp.parse().map_err(|_| FieldError::new("gwp", Problem::Incorrect))?;
+    let consolidation =
+        ConsolidationApproach::parse(consolidation).ok_or(FieldError::new("consolidation", Problem::Incorrect))?;
+    if !(1990..=2100).contains(&reporting_year) {
+        return Err(FieldError::new("reporting_year", Problem::OutOfRange { min: "1990", max: "2100" }));
+    }
+    let base_year = match base_years.len() {
+        0 => None,
+        1 => Some(BaseYearPolicy::Fixed(base_years[0])),
+        _ => Some(BaseYearPolicy::Average(base_years)),
+    };
+    let significance_threshold_percent = threshold.unwrap_or(5.0);
+    if !(0.0..=100.0).contains(&significance_threshold_percent) {
+        return Err(FieldError::new("significance_threshold_percent", Problem::OutOfRange { min: "0", max: "100" }));
+    }
+    Ok(InventoryRequest { reporting_year, gwp_set, consolidation, base_year, significance_threshold_percent })
+}
+
+/// Computes a new inventory version from the organisation's current data (owners and editors, `write` scope).
+#[utoipa::path(post, path = "/api/v1/inventories", tag = "inventory", request_body = ComputeBody,
+    responses((status = 201, body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn compute_inventory(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<ComputeBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let request = inventory_request(
+        body.reporting_year,
+        &body.gwp,
+        &body.consolidation,
+        body.base_years,
+        body.significance_threshold_percent,
+    )?;
+    let version = state.store().compute_inventory(&actor, &request).await?;
+    Ok((StatusCode::CREATED, Json(json!(version))))
+}
+
+/// The organisation's inventory versions, newest first.
+#[utoipa::path(get, path = "/api/v1/inventories", tag = "inventory",
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+pub async fn list_inventories(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(state.store().inventory_versions(&actor).await?)))
+}
+
+/// One inventory version with every line, factor, formula and diagnostic.
+#[utoipa::path(get, path = "/api/v1/inventories/{id}", tag = "inventory", params(("id" = String, Path)),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn get_inventory(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(state.store().inventory_version(&actor, &id).await?)))
+}
+
+/// A verifier's sign-off.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct VerifyBody {
+    /// The verification statement (level of assurance, standard, opinion).
+    pub statement: String,
+}
+
+/// Signs an inventory version off as verified and freezes it (auditors only, `write` scope).
+#[utoipa::path(post, path = "/api/v1/inventories/{id}/verify", tag = "inventory", params(("id" = String, Path)),
+    request_body = VerifyBody,
+    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub async fn verify_inventory(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<VerifyBody>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(state.store().verify_inventory(&actor, &id, &body.statement).await?)))
+}
+
+/// A factor search.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FactorSearchQuery {
+    /// Words in Chinese or English; all must match.
+    #[serde(default)]
+    pub q: String,
+    pub region: Option<String>,
+    pub year: Option<i32>,
+    /// Publisher or document, e.g. `EPA`, `DESNZ`, `生态环境部`.
+    pub source: Option<String>,
+    pub category: Option<String>,
+    /// At most this many (default 50).
+    pub limit: Option<usize>,
+}
+
+/// Searches the factors the organisation may use: the bundled library and its own.
+#[utoipa::path(get, path = "/api/v1/factors", tag = "inventory", params(FactorSearchQuery),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+pub async fn search_factors(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(query): Query<FactorSearchQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let library = state.store().factor_library_for(&actor).await?;
+    let category = match query.category.as_deref().filter(|text| !text.is_empty()) {
+        Some(text) => {
+            Some(FactorCategory::parse(text).ok_or_else(|| ApiError::bad_request(format!("unknown category {text}")))?)
+        }
+        None => None,
+    };
+    let hits = library.search(&FactorQuery {
+        text: query.q,
+        region: query.region.filter(|region| !region.is_empty()),
+        year: query.year,
+        source: query.source.filter(|source| !source.is_empty()),
+        category,
+        all_versions: false,
+    });
+    Ok(Json(json!(hits.into_iter().take(query.limit.unwrap_or(50)).collect::<Vec<_>>())))
+}
+
+/// Every version of one factor.
+#[utoipa::path(get, path = "/api/v1/factors/{id}", tag = "inventory", params(("id" = String, Path)),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn get_factor(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let library = state.store().factor_library_for(&actor).await?;
+    let versions = library.versions(&id);
+    if versions.is_empty() {
+        return Err(ApiError::not_found());
+    }
+    Ok(Json(json!(versions)))
+}

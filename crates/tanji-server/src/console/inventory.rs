@@ -1,0 +1,1408 @@
+//! `/console/inventory`, `/console/activities`, `/console/factors`: the GHG inventory in the console — versions with
+//! charts, every line's provenance, the auditor's sign-off, the ISO 14064-1 report and exports, activity entry and
+//! import, and the factor browser.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use tanji_ghg::{Co2eBasis, FactorCategory, FactorQuery, GwpSet};
+use tanji_inventory::{
+    ActivityRow, ConsolidationApproach, DataSourceKind, EmissionSource, IsoCategory, LineStatus, ResultLine, RowError,
+    Severity,
+};
+use tanji_store::{InventoryVersion, StoreError};
+use tanji_tenancy::{FacilityId, Permission};
+
+use super::charts::{self, Chart};
+use super::error_page::ErrorPage;
+use super::forms::{FormErrors, Outcome};
+use super::frame::{Frame, Section, render};
+use crate::i18n::Text;
+use crate::state::AppState;
+use crate::web_context::Console;
+
+fn tonnes(kg: f64) -> String {
+    let t = kg / 1000.0;
+    if t.abs() >= 100.0 { format!("{t:.1}") } else { format!("{t:.3}") }
+}
+
+fn kg_text(kg: f64) -> String {
+    format!("{kg:.3}")
+}
+
+fn tonnes_i64(kg: f64) -> i64 {
+    (kg / 1000.0).round() as i64
+}
+
+/// A labelled figure.
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+}
+
+/// A choice in a select.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A row of the versions table.
+pub struct VersionRow {
+    pub id: String,
+    pub year: i16,
+    pub version: i64,
+    pub gwp: String,
+    pub consolidation: &'static str,
+    pub total_location_t: String,
+    pub total_market_t: String,
+    pub n_errors: i64,
+    pub computed_at: String,
+    pub computed_by: String,
+    pub verified: bool,
+}
+
+/// A facility in the boundary table.
+pub struct BoundaryRow {
+    pub id: String,
+    pub name: String,
+    pub equity_share_percent: String,
+    pub financial_control: bool,
+    pub operational_control: bool,
+}
+
+/// The compute form as typed.
+#[derive(Debug, Deserialize)]
+pub struct ComputeForm {
+    #[serde(default)]
+    reporting_year: String,
+    #[serde(default)]
+    gwp: String,
+    #[serde(default)]
+    consolidation: String,
+    #[serde(default)]
+    base_years: String,
+    #[serde(default)]
+    significance_threshold_percent: String,
+}
+
+impl ComputeForm {
+    fn blank(year: i16) -> Self {
+        Self {
+            reporting_year: year.to_string(),
+            gwp: "AR6".into(),
+            consolidation: "operational_control".into(),
+            base_years: String::new(),
+            significance_threshold_percent: "5".into(),
+        }
+    }
+
+    pub fn gwp_choices(&self) -> Vec<Choice> {
+        GwpSet::ALL
+            .into_iter()
+            .map(|set| Choice { value: set.name().into(), label: set.name().into(), selected: self.gwp == set.name() })
+            .collect()
+    }
+
+    pub fn consolidation_choices(&self, t: &'static Text) -> Vec<Choice> {
+        ConsolidationApproach::ALL
+            .into_iter()
+            .map(|approach| Choice {
+                value: approach.key().into(),
+                label: t.consolidation(approach).into(),
+                selected: self.consolidation == approach.key(),
+            })
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inventory.html")]
+struct InventoryPage {
+    frame: Frame,
+    versions: Vec<VersionRow>,
+    boundary: Vec<BoundaryRow>,
+    can_edit: bool,
+    form: ComputeForm,
+    errors: FormErrors,
+    trend: Option<Chart>,
+}
+
+fn current_year(state: &AppState) -> i16 {
+    state.store().clock().now().to_zoned(jiff::tz::TimeZone::UTC).year()
+}
+
+async fn inventory_page(
+    state: &AppState,
+    console: &Console,
+    form: ComputeForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Response {
+    let t = console.text();
+    let actor = console.actor();
+    let store = state.store();
+    let (versions, boundary) = match (store.inventory_versions(actor).await, store.facility_boundaries(actor).await) {
+        (Ok(versions), Ok(boundary)) => (versions, boundary),
+        (Err(error), _) | (_, Err(error)) => return ErrorPage::from_store(&console.web, error).into_response(),
+    };
+    // The latest version of each year, oldest year first, for the trend chart.
+    let mut latest_by_year: Vec<(String, i64)> = Vec::new();
+    for version in versions.iter().rev() {
+        let year = version.reporting_year.to_string();
+        match latest_by_year.iter_mut().find(|(label, _)| *label == year) {
+            Some(entry) => entry.1 = tonnes_i64(version.total_location_kg),
+            None => latest_by_year.push((year, tonnes_i64(version.total_location_kg))),
+        }
+    }
+    let trend =
+        (latest_by_year.len() > 1).then(|| charts::daily_bars("trend", t.total_location, t.t_co2e, &latest_by_year));
+    let page = InventoryPage {
+        frame: Frame::console(console, Section::Inventory, t.inventory_title),
+        versions: versions
+            .iter()
+            .map(|version| VersionRow {
+                id: version.id.clone(),
+                year: version.reporting_year,
+                version: version.version,
+                gwp: version.gwp_set.clone(),
+                consolidation: ConsolidationApproach::parse(&version.consolidation)
+                    .map(|approach| t.consolidation(approach))
+                    .unwrap_or(""),
+                total_location_t: tonnes(version.total_location_kg),
+                total_market_t: tonnes(version.total_market_kg),
+                n_errors: version.n_errors,
+                computed_at: version.computed_at.strftime("%Y-%m-%d %H:%M").to_string(),
+                computed_by: version.computed_by.clone(),
+                verified: version.verified_at.is_some(),
+            })
+            .collect(),
+        boundary: boundary
+            .iter()
+            .filter(|facility| !facility.archived)
+            .map(|facility| BoundaryRow {
+                id: facility.facility_id.to_string(),
+                name: facility.name.clone(),
+                equity_share_percent: format!("{}", facility.equity_share_percent),
+                financial_control: facility.financial_control,
+                operational_control: facility.operational_control,
+            })
+            .collect(),
+        can_edit: actor.may(Permission::EditInventory),
+        form,
+        errors,
+        trend,
+    };
+    render(status, &page)
+}
+
+/// `GET /console/inventory`.
+pub async fn overview(State(state): State<AppState>, console: Console) -> Response {
+    let year = current_year(&state) - 1;
+    inventory_page(&state, &console, ComputeForm::blank(year), FormErrors::none(), StatusCode::OK).await
+}
+
+/// `POST /console/inventory/compute`.
+pub async fn compute(State(state): State<AppState>, console: Console, Form(form): Form<ComputeForm>) -> Response {
+    let t = console.text();
+    let year: Option<i16> = form.reporting_year.trim().parse().ok();
+    let base_years: Result<Vec<i16>, _> = form
+        .base_years
+        .split([',', '，', ' '])
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| part.trim().parse::<i16>())
+        .collect();
+    let threshold: Option<f64> = form.significance_threshold_percent.trim().parse().ok();
+    let request = match (year, base_years) {
+        (Some(year), Ok(base_years)) => {
+            crate::api::inventory::inventory_request(year, &form.gwp, &form.consolidation, base_years, threshold)
+        }
+        (None, _) => Err(tanji_tenancy::FieldError::new(
+            "reporting_year",
+            tanji_tenancy::Problem::Malformed { expected: "a number" },
+        )),
+        (_, Err(_)) => Err(tanji_tenancy::FieldError::new(
+            "base_years",
+            tanji_tenancy::Problem::Malformed { expected: "a number" },
+        )),
+    };
+    let request = match request {
+        Ok(request) => request,
+        Err(error) => {
+            return inventory_page(
+                &state,
+                &console,
+                form,
+                FormErrors::field(t, &error),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match state.store().compute_inventory(console.actor(), &request).await {
+        Ok(version) => {
+            Redirect::to(&format!("/console/inventory/{}?notice=inventory_computed", version.id)).into_response()
+        }
+        Err(error) => match Outcome::of(&console.web, error) {
+            Outcome::ShowForm(errors, status) => inventory_page(&state, &console, form, errors, status).await,
+            Outcome::Page(page) => page.into_response(),
+        },
+    }
+}
+
+/// The boundary form for one facility.
+#[derive(Debug, Deserialize)]
+pub struct BoundaryForm {
+    #[serde(default)]
+    equity_share_percent: String,
+    #[serde(default)]
+    financial_control: Option<String>,
+    #[serde(default)]
+    operational_control: Option<String>,
+}
+
+/// `POST /console/inventory/boundary/{facility}`.
+pub async fn set_boundary(
+    State(state): State<AppState>,
+    console: Console,
+    Path(raw_id): Path<String>,
+    Form(form): Form<BoundaryForm>,
+) -> Response {
+    let Ok(id) = raw_id.parse::<FacilityId>() else { return ErrorPage::not_found(&console.web).into_response() };
+    let Ok(share) = form.equity_share_percent.trim().parse::<f64>() else {
+        let error = tanji_tenancy::FieldError::new(
+            "equity_share_percent",
+            tanji_tenancy::Problem::Malformed { expected: "a number" },
+        );
+        let year = current_year(&state) - 1;
+        return inventory_page(
+            &state,
+            &console,
+            ComputeForm::blank(year),
+            FormErrors::field(console.text(), &error),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    match state
+        .store()
+        .set_facility_boundary(
+            console.actor(),
+            id,
+            share,
+            form.financial_control.is_some(),
+            form.operational_control.is_some(),
+        )
+        .await
+    {
+        Ok(_) => Redirect::to("/console/inventory?notice=saved#boundary").into_response(),
+        Err(error) => match Outcome::of(&console.web, error) {
+            Outcome::ShowForm(errors, status) => {
+                let year = current_year(&state) - 1;
+                inventory_page(&state, &console, ComputeForm::blank(year), errors, status).await
+            }
+            Outcome::Page(page) => page.into_response(),
+        },
+    }
+}
+
+/// A result line as the version page lists it.
+pub struct LineRow {
+    pub record_id: String,
+    pub facility: String,
+    pub source: String,
+    pub scope: &'static str,
+    pub iso: u8,
+    pub quantity: String,
+    pub co2e_t: String,
+    pub status: String,
+    pub counted: bool,
+    pub failed: bool,
+}
+
+/// A diagnostic as shown.
+pub struct DiagnosticRow {
+    pub severity: &'static str,
+    pub class: &'static str,
+    pub record_id: String,
+    pub message: String,
+}
+
+fn status_text(t: &'static Text, status: &LineStatus) -> String {
+    match status {
+        LineStatus::Counted => t.status_counted.to_owned(),
+        LineStatus::Superseded { by_record, .. } => format!("{} ({by_record})", t.status_superseded),
+        LineStatus::Failed => t.status_failed.to_owned(),
+        LineStatus::Excluded { reason } => format!("{}: {reason}", t.status_excluded),
+    }
+}
+
+fn facility_name(version: &InventoryVersion, id: &str) -> String {
+    version.facility_names.get(id).cloned().unwrap_or_else(|| id.to_owned())
+}
+
+#[derive(Template)]
+#[template(path = "inventory_version.html")]
+struct VersionPage {
+    frame: Frame,
+    id: String,
+    heading: String,
+    gwp: String,
+    consolidation: &'static str,
+    computed: String,
+    figures: Vec<Figure>,
+    charts: Vec<Chart>,
+    base_year: Vec<Figure>,
+    recalculation: String,
+    lines: Vec<LineRow>,
+    diagnostics: Vec<DiagnosticRow>,
+    verified: bool,
+    verified_by: String,
+    verified_at: String,
+    statement: String,
+    can_verify: bool,
+    errors: FormErrors,
+    total_location_kg: f64,
+}
+
+fn version_figures(t: &'static Text, version: &InventoryVersion) -> Vec<Figure> {
+    let totals = &version.inventory.totals;
+    let mut figures = vec![
+        Figure { label: t.scope1.into(), value: tonnes(totals.scope1_kg) },
+        Figure { label: t.scope2_location.into(), value: tonnes(totals.scope2_location_kg) },
+        Figure { label: t.scope2_market.into(), value: tonnes(totals.scope2_market_kg) },
+        Figure { label: t.scope3.into(), value: tonnes(totals.scope3_kg) },
+        Figure { label: t.total_location.into(), value: tonnes(totals.total_location_kg) },
+        Figure { label: t.total_market.into(), value: tonnes(totals.total_market_kg) },
+        Figure { label: t.china_net.into(), value: tonnes(totals.china_guideline_net_kg) },
+        Figure { label: t.biogenic_co2.into(), value: tonnes(totals.biogenic_co2_kg) },
+    ];
+    if totals.memo_co2e_kg != 0.0 {
+        figures.push(Figure { label: t.memo_gases.into(), value: tonnes(totals.memo_co2e_kg) });
+    }
+    if let Some(percent) = totals.uncertainty_percent {
+        figures.push(Figure { label: t.uncertainty.into(), value: format!("±{percent:.1} %") });
+    }
+    figures
+}
+
+fn version_charts(t: &'static Text, version: &InventoryVersion) -> Vec<Chart> {
+    let totals = &version.inventory.totals;
+    let scopes = vec![
+        (t.scope1.to_owned(), tonnes_i64(totals.scope1_kg)),
+        (t.scope2_location.to_owned(), tonnes_i64(totals.scope2_location_kg)),
+        (t.scope3.to_owned(), tonnes_i64(totals.scope3_kg)),
+    ];
+    let iso: Vec<(String, i64)> = IsoCategory::ALL
+        .into_iter()
+        .map(|category| {
+            (
+                t.iso_category(category).to_owned(),
+                tonnes_i64(totals.by_iso_category.get(&category.number()).copied().unwrap_or(0.0)),
+            )
+        })
+        .collect();
+    let gases: Vec<(String, i64)> =
+        totals.by_gas_group.iter().map(|(gas, kg)| (gas.clone(), tonnes_i64(*kg))).collect();
+    let mut facilities: Vec<(String, i64)> =
+        totals.by_facility.iter().map(|(id, kg)| (facility_name(version, id), tonnes_i64(*kg))).collect();
+    facilities.sort_by(|left, right| right.1.cmp(&left.1));
+    let months: Vec<(String, i64)> =
+        totals.by_month.iter().map(|(month, kg)| (month.clone(), tonnes_i64(*kg))).collect();
+    let mut charts = vec![
+        charts::doughnut("scopes", t.chart_by_scope, &scopes),
+        charts::horizontal_bars("iso", t.chart_by_iso, t.t_co2e, &iso),
+        charts::doughnut("gases", t.chart_by_gas, &gases),
+        charts::horizontal_bars("facilities", t.chart_by_facility, t.t_co2e, &facilities),
+        charts::daily_bars("months", t.chart_by_month, t.t_co2e, &months),
+    ];
+    if let Some(base) = &version.base_year {
+        let entries = vec![
+            (format!("{} ({})", t.base_year_label, base.policy.label()), tonnes_i64(base.base_total_location_kg)),
+            (format!("{} ({})", t.this_year, version.reporting_year), tonnes_i64(base.current_total_location_kg)),
+        ];
+        charts.push(charts::daily_bars("base_year", t.chart_base_year, t.t_co2e, &entries));
+    }
+    charts
+}
+
+async fn version_page(
+    state: &AppState,
+    console: &Console,
+    id: &str,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Response {
+    let t = console.text();
+    let actor = console.actor();
+    let version = match state.store().inventory_version(actor, id).await {
+        Ok(version) => version,
+        Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+    };
+    let inventory = &version.inventory;
+    let lines = inventory
+        .lines
+        .iter()
+        .map(|line| LineRow {
+            record_id: line.record_id.clone(),
+            facility: facility_name(&version, &line.facility),
+            source: t.emission_source(line.source),
+            scope: t.scope_name(line.scope),
+            iso: line.iso_category.number(),
+            quantity: line.quantity_entered.clone(),
+            co2e_t: tonnes(line.co2e_kg),
+            status: status_text(t, &line.status),
+            counted: line.status == LineStatus::Counted,
+            failed: line.status == LineStatus::Failed,
+        })
+        .collect();
+    let diagnostics = inventory
+        .diagnostics
+        .iter()
+        .map(|diagnostic| DiagnosticRow {
+            severity: match diagnostic.severity {
+                Severity::Error => t.severity_error,
+                Severity::Warning => t.severity_warning,
+                Severity::Info => t.severity_info,
+            },
+            class: match diagnostic.severity {
+                Severity::Error => "badge-danger",
+                Severity::Warning => "badge-warn",
+                Severity::Info => "badge-muted",
+            },
+            record_id: diagnostic.record_id.clone().unwrap_or_default(),
+            message: diagnostic.message.clone(),
+        })
+        .collect();
+    let base_year = version
+        .base_year
+        .as_ref()
+        .map(|base| {
+            let mut figures = vec![
+                Figure {
+                    label: format!("{} ({})", t.base_year_label, base.policy.label()),
+                    value: tonnes(base.base_total_location_kg),
+                },
+                Figure { label: t.this_year.into(), value: tonnes(base.current_total_location_kg) },
+            ];
+            if let Some(change) = base.change_percent {
+                figures.push(Figure { label: t.change_since_base_year.into(), value: format!("{change:+.1} %") });
+            }
+            figures
+        })
+        .unwrap_or_default();
+    let page = VersionPage {
+        frame: Frame::console(
+            console,
+            Section::Inventory,
+            &format!("{} {} v{}", t.inventory_title, version.reporting_year, version.version),
+        ),
+        id: version.id.clone(),
+        heading: format!("{} · {} v{}", inventory.organisation, version.reporting_year, version.version),
+        gwp: inventory.gwp_set.name().into(),
+        consolidation: t.consolidation(inventory.consolidation),
+        computed: format!("{} · {}", version.computed_at.strftime("%Y-%m-%d %H:%M UTC"), version.computed_by),
+        figures: version_figures(t, &version),
+        charts: version_charts(t, &version),
+        base_year,
+        recalculation: version
+            .recalculation
+            .as_ref()
+            .map(|assessment| assessment.explanation.clone())
+            .unwrap_or_default(),
+        lines,
+        diagnostics,
+        verified: version.verified_at.is_some(),
+        verified_by: version.verified_by.clone().unwrap_or_default(),
+        verified_at: version.verified_at.map(|at| at.strftime("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default(),
+        statement: version.verification_statement.clone().unwrap_or_default(),
+        can_verify: actor.may(Permission::VerifyInventory) && version.verified_at.is_none(),
+        errors,
+        total_location_kg: inventory.totals.total_location_kg,
+    };
+    render(status, &page)
+}
+
+/// `GET /console/inventory/{id}`.
+pub async fn version(State(state): State<AppState>, console: Console, Path(id): Path<String>) -> Response {
+    version_page(&state, &console, &id, FormErrors::none(), StatusCode::OK).await
+}
+
+/// The sign-off form.
+#[derive(Debug, Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    statement: String,
+}
+
+/// `POST /console/inventory/{id}/verify`.
+pub async fn verify(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<String>,
+    Form(form): Form<VerifyForm>,
+) -> Response {
+    match state.store().verify_inventory(console.actor(), &id, &form.statement).await {
+        Ok(_) => Redirect::to(&format!("/console/inventory/{id}?notice=inventory_verified")).into_response(),
+        Err(error) => match Outcome::of(&console.web, error) {
+            Outcome::ShowForm(errors, status) => version_page(&state, &console, &id, errors, status).await,
+            Outcome::Page(page) => page.into_response(),
+        },
+    }
+}
+
+/// A gas of a line as shown.
+pub struct GasRow {
+    pub gas: String,
+    pub mass_kg: String,
+    pub gwp: String,
+    pub co2e_kg: String,
+}
+
+/// A factor as shown on a provenance page.
+pub struct FactorRow {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub citation: String,
+    pub licence: String,
+    pub verification: String,
+    pub region_year: String,
+    pub basis: String,
+}
+
+#[derive(Template)]
+#[template(path = "inventory_line.html")]
+struct LinePage {
+    frame: Frame,
+    version_id: String,
+    version_label: String,
+    record_id: String,
+    facts: Vec<Figure>,
+    entered: Vec<Figure>,
+    evidence: Vec<String>,
+    factors: Vec<FactorRow>,
+    gases: Vec<GasRow>,
+    parameters: Vec<String>,
+    formula: Vec<String>,
+    months: Vec<Figure>,
+}
+
+fn gwp_basis_text(basis: &Co2eBasis, inventory_set: GwpSet) -> String {
+    match basis {
+        Co2eBasis::PerGas => format!("per gas × {inventory_set}"),
+        Co2eBasis::Published { gwp_set } => format!("CO2e as published ({gwp_set})"),
+    }
+}
+
+/// `GET /console/inventory/{id}/lines/{record}`: one number's provenance.
+pub async fn line(
+    State(state): State<AppState>,
+    console: Console,
+    Path((id, record)): Path<(String, String)>,
+) -> Response {
+    let t = console.text();
+    let actor = console.actor();
+    let version = match state.store().inventory_version(actor, &id).await {
+        Ok(version) => version,
+        Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+    };
+    let Some(line) = version.inventory.lines.iter().find(|line| line.record_id == record) else {
+        return ErrorPage::not_found(&console.web).into_response();
+    };
+    // The record as entered now (it may since have been deleted; the version keeps the computed line).
+    let stored = state.store().activity(actor, &record).await.ok();
+    let mut entered = Vec::new();
+    if let Some(stored) = &stored {
+        let row = serde_json::to_value(&stored.row).unwrap_or_default();
+        if let Some(object) = row.as_object() {
+            for (column, value) in object {
+                if let Some(text) = value.as_str().filter(|text| !text.is_empty()) {
+                    entered.push(Figure { label: column.clone(), value: text.to_owned() });
+                }
+            }
+        }
+        entered.push(Figure {
+            label: t.entered_by.into(),
+            value: format!("{} · {}", stored.created_by, stored.created_at.strftime("%Y-%m-%d %H:%M UTC")),
+        });
+        if let Some(file) = &stored.import_file {
+            entered.push(Figure { label: t.imported_from.into(), value: file.clone() });
+        }
+    }
+    let facts = line_facts(t, &version, line);
+    let page = LinePage {
+        frame: Frame::console(&console, Section::Inventory, &format!("{} {}", t.provenance, line.record_id)),
+        version_id: version.id.clone(),
+        version_label: format!("{} v{}", version.reporting_year, version.version),
+        record_id: line.record_id.clone(),
+        facts,
+        entered,
+        evidence: line.evidence.clone(),
+        factors: line
+            .factors
+            .iter()
+            .map(|factor| FactorRow {
+                id: factor.reference.to_string(),
+                name: match console.web.language {
+                    tanji_tenancy::member::Language::SimplifiedChinese => factor.name_zh.clone(),
+                    tanji_tenancy::member::Language::English => factor.name_en.clone(),
+                },
+                unit: factor.unit.clone(),
+                citation: factor.citation.clone(),
+                licence: factor.licence.clone(),
+                verification: factor.verification.clone(),
+                region_year: format!("{} · {}", factor.region, factor.year),
+                basis: gwp_basis_text(&factor.basis, version.inventory.gwp_set),
+            })
+            .collect(),
+        gases: line
+            .gases
+            .iter()
+            .map(|gas| GasRow {
+                gas: gas.gas.clone().unwrap_or_else(|| "non-CO2 (CO2e)".into()),
+                mass_kg: gas.mass_kg.map(kg_text).unwrap_or_default(),
+                gwp: gas.gwp.map(|gwp| format!("{gwp}")).unwrap_or_default(),
+                co2e_kg: kg_text(gas.co2e_kg),
+            })
+            .collect(),
+        parameters: line.parameters.clone(),
+        formula: line.formula.split("; ").map(str::to_owned).collect(),
+        months: line
+            .monthly_co2e_kg
+            .iter()
+            .map(|(month, kg)| Figure { label: month.clone(), value: kg_text(*kg) })
+            .collect(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+fn line_facts(t: &'static Text, version: &InventoryVersion, line: &ResultLine) -> Vec<Figure> {
+    let mut facts = vec![
+        Figure { label: t.facility.into(), value: facility_name(version, &line.facility) },
+        Figure { label: t.period.into(), value: format!("{} – {}", line.period_start, line.period_end) },
+        Figure { label: t.source.into(), value: t.emission_source(line.source) },
+        Figure { label: t.scope.into(), value: t.scope_name(line.scope).into() },
+        Figure { label: t.iso_category.into(), value: t.iso_category(line.iso_category).into() },
+        Figure { label: t.quantity.into(), value: line.quantity_entered.clone() },
+        Figure { label: t.data_source.into(), value: t.data_source_kind(line.data_source).into() },
+        Figure { label: t.status.into(), value: status_text(t, &line.status) },
+        Figure { label: t.gwp_set.into(), value: version.inventory.gwp_set.name().into() },
+        Figure { label: t.shares.into(), value: format!("{:.4} × {:.4}", line.period_share, line.boundary_share) },
+        Figure { label: format!("CO2e ({})", t.t_co2e), value: tonnes(line.co2e_kg) },
+    ];
+    if let Some(market) = line.market_based_co2e_kg {
+        facts.push(Figure { label: format!("{} ({})", t.scope2_market, t.t_co2e), value: tonnes(market) });
+    }
+    if line.biogenic_co2_kg != 0.0 {
+        facts.push(Figure { label: t.biogenic_co2.into(), value: tonnes(line.biogenic_co2_kg) });
+    }
+    if let Some(quality) = line.quality_mean {
+        facts.push(Figure { label: t.mean_quality.into(), value: format!("{quality:.1}") });
+    }
+    if let Some(uncertainty) = line.uncertainty_percent {
+        facts.push(Figure { label: t.uncertainty.into(), value: format!("±{uncertainty} %") });
+    }
+    facts
+}
+
+#[derive(Template)]
+#[template(path = "inventory_report.html")]
+struct ReportPage {
+    frame: Frame,
+    version_id: String,
+    organisation: String,
+    period: String,
+    gwp: String,
+    consolidation: &'static str,
+    boundary: Vec<Figure>,
+    base_year: Vec<Figure>,
+    recalculation: String,
+    factors: Vec<FactorRow>,
+    exclusions: Vec<DiagnosticRow>,
+    quality: Vec<Figure>,
+    figures: Vec<Figure>,
+    by_iso: Vec<Figure>,
+    by_scope3: Vec<Figure>,
+    by_gas: Vec<Figure>,
+    by_facility: Vec<Figure>,
+    charts: Vec<Chart>,
+    verified: bool,
+    verification: String,
+    uncertainty: String,
+}
+
+/// `GET /console/inventory/{id}/report`: the ISO 14064-1-structured inventory report, printable.
+pub async fn report(State(state): State<AppState>, console: Console, Path(id): Path<String>) -> Response {
+    let t = console.text();
+    let actor = console.actor();
+    let store = state.store();
+    let version = match store.inventory_version(actor, &id).await {
+        Ok(version) => version,
+        Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+    };
+    let library = match store.factor_library_for(actor).await {
+        Ok(library) => library,
+        Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+    };
+    let boundaries = store.facility_boundaries(actor).await.unwrap_or_default();
+    let inventory = &version.inventory;
+    let totals = &inventory.totals;
+    let boundary = version
+        .facility_names
+        .iter()
+        .map(|(facility_id, name)| {
+            let detail = boundaries
+                .iter()
+                .find(|facility| facility.facility_id.to_string() == *facility_id)
+                .map(|facility| {
+                    format!(
+                        "{} {} % · {} {} · {} {}",
+                        t.equity_share,
+                        facility.equity_share_percent,
+                        t.financial_control,
+                        if facility.financial_control { t.yes } else { t.no },
+                        t.operational_control,
+                        if facility.operational_control { t.yes } else { t.no }
+                    )
+                })
+                .unwrap_or_default();
+            Figure { label: name.clone(), value: detail }
+        })
+        .collect();
+    let factors = inventory
+        .factors_used
+        .iter()
+        .filter_map(|reference| library.resolve(reference))
+        .map(|factor| FactorRow {
+            id: factor.reference().to_string(),
+            name: format!("{} · {}", factor.name_zh, factor.name_en),
+            unit: factor.unit.symbol().to_owned(),
+            citation: format!("{} {}", factor.citation.short(), factor.citation.url),
+            licence: factor.citation.licence.clone(),
+            verification: factor.citation.verification.clone(),
+            region_year: format!("{} · {}", factor.region, factor.year),
+            basis: String::new(),
+        })
+        .collect();
+    let exclusions = inventory
+        .lines
+        .iter()
+        .filter(|line| line.status != LineStatus::Counted)
+        .map(|line| DiagnosticRow {
+            severity: "",
+            class: "",
+            record_id: line.record_id.clone(),
+            message: {
+                let mut reasons: Vec<String> = inventory
+                    .diagnostics
+                    .iter()
+                    .filter(|diagnostic| diagnostic.record_id.as_deref() == Some(line.record_id.as_str()))
+                    .map(|diagnostic| diagnostic.message.clone())
+                    .collect();
+                if reasons.is_empty() {
+                    reasons.push(status_text(t, &line.status));
+                }
+                reasons.join(" ")
+            },
+        })
+        .collect();
+    let counted: Vec<&ResultLine> = inventory.lines.iter().filter(|line| line.status == LineStatus::Counted).collect();
+    let scored: Vec<f64> = counted.iter().filter_map(|line| line.quality_mean).collect();
+    let mut quality = vec![Figure {
+        label: t.mean_quality.into(),
+        value: if scored.is_empty() {
+            t.none.into()
+        } else {
+            format!(
+                "{:.2} ({} / {} {})",
+                scored.iter().sum::<f64>() / scored.len() as f64,
+                scored.len(),
+                counted.len(),
+                t.lines_count
+            )
+        },
+    }];
+    for kind in DataSourceKind::ALL {
+        let kg: f64 = counted.iter().filter(|line| line.data_source == kind).map(|line| line.co2e_kg).sum();
+        if kg != 0.0 {
+            quality.push(Figure {
+                label: format!("{}: {}", t.source_mix, t.data_source_kind(kind)),
+                value: format!(
+                    "{} t ({:.1} %)",
+                    tonnes(kg),
+                    kg / totals.total_location_kg.max(f64::MIN_POSITIVE) * 100.0
+                ),
+            });
+        }
+    }
+    let page = ReportPage {
+        frame: Frame::console(&console, Section::Inventory, &format!("{} {}", t.report, version.reporting_year)),
+        version_id: version.id.clone(),
+        organisation: inventory.organisation.clone(),
+        period: format!("{} – {} (v{})", inventory.period_start, inventory.period_end, version.version),
+        gwp: inventory.gwp_set.name().into(),
+        consolidation: t.consolidation(inventory.consolidation),
+        boundary,
+        base_year: version
+            .base_year
+            .as_ref()
+            .map(|base| {
+                vec![
+                    Figure {
+                        label: format!("{} ({})", t.base_year_label, base.policy.label()),
+                        value: tonnes(base.base_total_location_kg),
+                    },
+                    Figure { label: t.this_year.into(), value: tonnes(base.current_total_location_kg) },
+                    Figure {
+                        label: t.change_since_base_year.into(),
+                        value: base.change_percent.map(|change| format!("{change:+.1} %")).unwrap_or_default(),
+                    },
+                ]
+            })
+            .unwrap_or_default(),
+        recalculation: version
+            .recalculation
+            .as_ref()
+            .map(|assessment| assessment.explanation.clone())
+            .unwrap_or_default(),
+        factors,
+        exclusions,
+        quality,
+        figures: version_figures(t, &version),
+        by_iso: IsoCategory::ALL
+            .into_iter()
+            .map(|category| Figure {
+                label: t.iso_category(category).into(),
+                value: tonnes(totals.by_iso_category.get(&category.number()).copied().unwrap_or(0.0)),
+            })
+            .collect(),
+        by_scope3: totals
+            .by_scope3_category
+            .iter()
+            .map(|(number, kg)| Figure {
+                label: tanji_inventory::Scope3Category::new(*number)
+                    .map(|category| t.emission_source(EmissionSource::Scope3(category)))
+                    .unwrap_or_default(),
+                value: tonnes(*kg),
+            })
+            .collect(),
+        by_gas: totals.by_gas_group.iter().map(|(gas, kg)| Figure { label: gas.clone(), value: tonnes(*kg) }).collect(),
+        by_facility: totals
+            .by_facility
+            .iter()
+            .map(|(id, kg)| Figure { label: facility_name(&version, id), value: tonnes(*kg) })
+            .collect(),
+        charts: version_charts(t, &version).into_iter().take(2).collect(),
+        verified: version.verified_at.is_some(),
+        verification: match (&version.verified_by, &version.verified_at, &version.verification_statement) {
+            (Some(by), Some(at), Some(statement)) => format!("{statement} — {by}, {}", at.strftime("%Y-%m-%d")),
+            _ => String::new(),
+        },
+        uncertainty: totals
+            .uncertainty_percent
+            .map(|percent| format!("±{percent:.1} % ({} {})", totals.n_lines_without_uncertainty, t.lines_count))
+            .unwrap_or_default(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// `GET /console/inventory/{id}/export.csv`: one row per line and gas, with provenance columns.
+pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id): Path<String>) -> Response {
+    let version = match state.store().inventory_version(console.actor(), &id).await {
+        Ok(version) => version,
+        Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+    };
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "record_id",
+        "facility",
+        "period_start",
+        "period_end",
+        "source",
+        "scope",
+        "scope3_category",
+        "iso_category",
+        "quantity",
+        "data_source",
+        "status",
+        "gas",
+        "gas_mass_kg",
+        "gwp",
+        "gas_co2e_kg_gross",
+        "line_co2e_kg",
+        "market_based_co2e_kg",
+        "biogenic_co2_kg",
+        "period_share",
+        "boundary_share",
+        "factors",
+        "formula",
+        "gwp_set",
+    ];
+    let _ = writer.write_record(header);
+    for line in &version.inventory.lines {
+        let factors = line
+            .factors
+            .iter()
+            .map(|factor| format!("{} ({})", factor.reference, factor.citation))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let status = match &line.status {
+            LineStatus::Counted => "counted".to_owned(),
+            LineStatus::Superseded { by_record, .. } => format!("superseded by {by_record}"),
+            LineStatus::Failed => "failed".to_owned(),
+            LineStatus::Excluded { reason } => format!("excluded: {reason}"),
+        };
+        let gases: Vec<(String, String, String, String)> = if line.gases.is_empty() {
+            vec![(String::new(), String::new(), String::new(), String::new())]
+        } else {
+            line.gases
+                .iter()
+                .map(|gas| {
+                    (
+                        gas.gas.clone().unwrap_or_else(|| "non-CO2 (published CO2e)".into()),
+                        gas.mass_kg.map(|mass| mass.to_string()).unwrap_or_default(),
+                        gas.gwp.map(|gwp| gwp.to_string()).unwrap_or_default(),
+                        gas.co2e_kg.to_string(),
+                    )
+                })
+                .collect()
+        };
+        for (gas, mass, gwp, co2e) in gases {
+            let _ = writer.write_record([
+                line.record_id.clone(),
+                facility_name(&version, &line.facility),
+                line.period_start.to_string(),
+                line.period_end.to_string(),
+                line.source.key(),
+                format!("{:?}", line.scope),
+                line.scope3_category.map(|category| category.to_string()).unwrap_or_default(),
+                line.iso_category.number().to_string(),
+                line.quantity_entered.clone(),
+                line.data_source.key().to_owned(),
+                status.clone(),
+                gas,
+                mass,
+                gwp,
+                co2e,
+                line.co2e_kg.to_string(),
+                line.market_based_co2e_kg.map(|kg| kg.to_string()).unwrap_or_default(),
+                line.biogenic_co2_kg.to_string(),
+                line.period_share.to_string(),
+                line.boundary_share.to_string(),
+                factors.clone(),
+                line.formula.clone(),
+                version.inventory.gwp_set.name().to_owned(),
+            ]);
+        }
+    }
+    let body = writer.into_inner().unwrap_or_default();
+    let file_name = format!("inventory-{}-v{}.csv", version.reporting_year, version.version);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+        ],
+        // A byte-order mark so that Excel opens the UTF-8 file with Chinese text intact.
+        [b"\xEF\xBB\xBF".as_slice(), body.as_slice()].concat(),
+    )
+        .into_response()
+}
+
+/// `GET /console/inventory/{id}/export.json`.
+pub async fn export_json(State(state): State<AppState>, console: Console, Path(id): Path<String>) -> Response {
+    match state.store().inventory_version(console.actor(), &id).await {
+        Ok(version) => {
+            let file_name = format!("inventory-{}-v{}.json", version.reporting_year, version.version);
+            (
+                [
+                    (header::CONTENT_TYPE, "application/json".to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+                ],
+                serde_json::to_string_pretty(&json!(version)).unwrap_or_default(),
+            )
+                .into_response()
+        }
+        Err(error) => ErrorPage::from_store(&console.web, error).into_response(),
+    }
+}
+
+/// An activity record in the list.
+pub struct ActivityListRow {
+    pub id: String,
+    pub key: String,
+    pub facility: String,
+    pub period: String,
+    pub source: String,
+    pub quantity: String,
+    pub data_source: &'static str,
+    pub method: String,
+    pub evidence: String,
+}
+
+/// The single-entry form.
+#[derive(Debug, Default, Deserialize)]
+pub struct ActivityForm {
+    #[serde(default)]
+    facility: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    emission_point: String,
+    #[serde(default)]
+    activity: String,
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    data_source: String,
+    #[serde(default)]
+    factor: String,
+    #[serde(default)]
+    refrigerant: String,
+    #[serde(default)]
+    covered_by_instruments: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+impl ActivityForm {
+    fn row(&self) -> ActivityRow {
+        ActivityRow {
+            facility: self.facility.clone(),
+            period: self.period.clone(),
+            source: self.source.clone(),
+            emission_point: self.emission_point.clone(),
+            activity: self.activity.clone(),
+            quantity: self.quantity.clone(),
+            unit: self.unit.clone(),
+            data_source: self.data_source.clone(),
+            factor: self.factor.clone(),
+            refrigerant: self.refrigerant.clone(),
+            covered_by_instruments: self.covered_by_instruments.clone(),
+            evidence: self.evidence.clone(),
+            ..ActivityRow::default()
+        }
+    }
+
+    pub fn source_choices(&self, t: &'static Text) -> Vec<Choice> {
+        EmissionSource::all()
+            .into_iter()
+            .map(|source| Choice {
+                value: source.key(),
+                label: t.emission_source(source),
+                selected: self.source == source.key(),
+            })
+            .collect()
+    }
+
+    pub fn data_source_choices(&self, t: &'static Text) -> Vec<Choice> {
+        DataSourceKind::ALL
+            .into_iter()
+            .map(|kind| Choice {
+                value: kind.key().into(),
+                label: t.data_source_kind(kind).into(),
+                selected: self.data_source == kind.key(),
+            })
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "activities.html")]
+struct ActivitiesPage {
+    frame: Frame,
+    year: i16,
+    years: Vec<i16>,
+    rows: Vec<ActivityListRow>,
+    facilities: Vec<Choice>,
+    can_edit: bool,
+    form: ActivityForm,
+    row_errors: Vec<RowError>,
+}
+
+/// Which year to list.
+#[derive(Debug, Deserialize)]
+pub struct YearQuery {
+    year: Option<i16>,
+}
+
+async fn activities_page(
+    state: &AppState,
+    console: &Console,
+    year: i16,
+    form: ActivityForm,
+    row_errors: Vec<RowError>,
+    status: StatusCode,
+) -> Response {
+    let t = console.text();
+    let actor = console.actor();
+    let (activities, boundaries) =
+        match (state.store().activities(actor, Some(year)).await, state.store().facility_boundaries(actor).await) {
+            (Ok(activities), Ok(boundaries)) => (activities, boundaries),
+            (Err(error), _) | (_, Err(error)) => return ErrorPage::from_store(&console.web, error).into_response(),
+        };
+    let this_year = current_year(state);
+    let page = ActivitiesPage {
+        frame: Frame::console(console, Section::Activities, t.activities_title),
+        year,
+        years: (this_year - 5..=this_year).rev().collect(),
+        rows: activities
+            .iter()
+            .map(|activity| ActivityListRow {
+                id: activity.id.clone(),
+                key: activity.record.id.clone(),
+                facility: activity.facility_name.clone(),
+                period: if activity.record.period_start == activity.record.period_end.first_of_month()
+                    && activity.record.period_end == activity.record.period_start.last_of_month()
+                {
+                    activity.record.period_start.strftime("%Y-%m").to_string()
+                } else {
+                    format!("{} – {}", activity.record.period_start, activity.record.period_end)
+                },
+                source: t.emission_source(activity.record.source),
+                quantity: activity.record.quantity.to_string(),
+                data_source: t.data_source_kind(activity.record.data_source),
+                method: [
+                    activity.row.factor.as_str(),
+                    activity.row.refrigerant.as_str(),
+                    activity.row.fuel_parameters.as_str(),
+                    activity.row.method.as_str(),
+                ]
+                .into_iter()
+                .find(|text| !text.is_empty())
+                .unwrap_or_default()
+                .to_owned(),
+                evidence: activity.record.evidence.join("; "),
+            })
+            .collect(),
+        facilities: boundaries
+            .iter()
+            .filter(|facility| !facility.archived)
+            .map(|facility| {
+                let value = facility.code.clone().unwrap_or_else(|| facility.name.clone());
+                Choice { selected: form.facility == value, value, label: facility.name.clone() }
+            })
+            .collect(),
+        can_edit: actor.may(Permission::EditInventory),
+        form,
+        row_errors,
+    };
+    render(status, &page)
+}
+
+/// `GET /console/activities?year=`.
+pub async fn activities(State(state): State<AppState>, console: Console, Query(query): Query<YearQuery>) -> Response {
+    let year = query.year.unwrap_or_else(|| current_year(&state) - 1);
+    let form = ActivityForm {
+        period: format!("{year}-01"),
+        unit: "kWh".into(),
+        source: "purchased_electricity".into(),
+        data_source: "production_monthly_report".into(),
+        ..ActivityForm::default()
+    };
+    activities_page(&state, &console, year, form, Vec::new(), StatusCode::OK).await
+}
+
+fn year_of(period: &str, fallback: i16) -> i16 {
+    period.get(..4).and_then(|year| year.parse().ok()).unwrap_or(fallback)
+}
+
+/// `POST /console/activities`: one record from the form.
+pub async fn add_activity(State(state): State<AppState>, console: Console, Form(form): Form<ActivityForm>) -> Response {
+    let year = year_of(&form.period, current_year(&state) - 1);
+    match state.store().record_activities(console.actor(), None, vec![form.row()]).await {
+        Ok(_) => Redirect::to(&format!("/console/activities?year={year}&notice=activity_saved")).into_response(),
+        Err(StoreError::Rejected(errors)) => {
+            activities_page(&state, &console, year, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(error) => ErrorPage::from_store(&console.web, error).into_response(),
+    }
+}
+
+/// `POST /console/activities/import`: a CSV file, all rows or none.
+pub async fn import(State(state): State<AppState>, console: Console, mut multipart: Multipart) -> Response {
+    let fallback_year = current_year(&state) - 1;
+    let mut file_name = "upload.csv".to_owned();
+    let mut bytes = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            if let Some(name) = field.file_name().filter(|name| !name.is_empty()) {
+                file_name = name.to_owned();
+            }
+            match field.bytes().await {
+                Ok(data) => bytes = data.to_vec(),
+                Err(_) => return ErrorPage::payload_too_large(&console.web).into_response(),
+            }
+        }
+    }
+    let rows = match crate::api::inventory::csv_rows(&file_name, &bytes) {
+        Ok(rows) => rows,
+        Err(_) => {
+            // Re-run the domain parser for its row-level report (csv_rows wraps it for the API).
+            let text = String::from_utf8_lossy(&bytes);
+            let errors = match tanji_inventory::parse_activity_csv(&file_name, &text, |_| {}) {
+                Err(errors) => errors,
+                Ok(_) => vec![RowError {
+                    file: file_name.clone(),
+                    row: 0,
+                    column: String::new(),
+                    reason: "the file could not be read as CSV".into(),
+                    hint: "save it from Excel as CSV UTF-8".into(),
+                }],
+            };
+            return activities_page(
+                &state,
+                &console,
+                fallback_year,
+                ActivityForm::default(),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let year = rows
+        .first()
+        .map(|row| year_of(if row.period.is_empty() { &row.period_start } else { &row.period }, fallback_year))
+        .unwrap_or(fallback_year);
+    match state.store().record_activities(console.actor(), Some(&file_name), rows).await {
+        Ok(_) => Redirect::to(&format!("/console/activities?year={year}&notice=imported")).into_response(),
+        Err(StoreError::Rejected(errors)) => {
+            activities_page(&state, &console, year, ActivityForm::default(), errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+        Err(error) => ErrorPage::from_store(&console.web, error).into_response(),
+    }
+}
+
+/// `POST /console/activities/{id}/delete`.
+pub async fn delete_activity(State(state): State<AppState>, console: Console, Path(id): Path<String>) -> Response {
+    let year = match state.store().activity(console.actor(), &id).await {
+        Ok(activity) => activity.record.period_start.year(),
+        Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+    };
+    match state.store().delete_activity(console.actor(), &id).await {
+        Ok(()) => Redirect::to(&format!("/console/activities?year={year}&notice=activity_deleted")).into_response(),
+        Err(error) => ErrorPage::from_store(&console.web, error).into_response(),
+    }
+}
+
+/// A factor in the browser.
+pub struct FactorListRow {
+    pub id: String,
+    pub name: String,
+    pub other_name: String,
+    pub per_unit: String,
+    pub region: String,
+    pub year: i32,
+    pub source: String,
+    pub licence: String,
+    pub verification: String,
+    pub primary: bool,
+    pub own: bool,
+}
+
+/// The factor search form.
+#[derive(Debug, Default, Deserialize)]
+pub struct FactorSearch {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    category: String,
+}
+
+impl FactorSearch {
+    pub fn category_choices(&self) -> Vec<Choice> {
+        FactorCategory::ALL
+            .into_iter()
+            .map(|category| Choice {
+                value: category.key().into(),
+                label: category.key().replace('_', " "),
+                selected: self.category == category.key(),
+            })
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "factors.html")]
+struct FactorsPage {
+    frame: Frame,
+    search: FactorSearch,
+    rows: Vec<FactorListRow>,
+    n_total: usize,
+    n_more: usize,
+}
+
+/// `GET /console/factors`: the factor browser.
+pub async fn factors(State(state): State<AppState>, console: Console, Query(search): Query<FactorSearch>) -> Response {
+    let t = console.text();
+    let library = match state.store().factor_library_for(console.actor()).await {
+        Ok(library) => library,
+        Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+    };
+    let query = FactorQuery {
+        text: search.q.clone(),
+        region: Some(search.region.clone()).filter(|region| !region.trim().is_empty()),
+        year: search.year.trim().parse().ok(),
+        source: Some(search.source.clone()).filter(|source| !source.trim().is_empty()),
+        category: FactorCategory::parse(&search.category),
+        all_versions: false,
+    };
+    let hits = library.search(&query);
+    let chinese = matches!(console.web.language, tanji_tenancy::member::Language::SimplifiedChinese);
+    let rows: Vec<FactorListRow> = hits
+        .iter()
+        .take(100)
+        .map(|factor| {
+            let per_unit = match factor.co2e(GwpSet::AR6, tanji_ghg::bundled::gwp_table()) {
+                Ok(co2e) => format!("{} kg CO2e/{}", trim_number(co2e.kg_co2e_per_unit), factor.unit),
+                Err(_) => String::new(),
+            };
+            let biogenic = factor
+                .biogenic_co2_kg_per_unit
+                .map(|kg| format!(" + {} kg biogenic CO2", trim_number(kg)))
+                .unwrap_or_default();
+            FactorListRow {
+                id: factor.reference().to_string(),
+                name: if chinese { factor.name_zh.clone() } else { factor.name_en.clone() },
+                other_name: if chinese { factor.name_en.clone() } else { factor.name_zh.clone() },
+                per_unit: format!("{per_unit}{biogenic}"),
+                region: factor.region.clone(),
+                year: factor.year,
+                source: factor.citation.short(),
+                licence: factor.citation.licence.clone(),
+                verification: factor.citation.verification.clone(),
+                primary: factor.citation.is_primary(),
+                own: factor.owner != tanji_ghg::FactorOwner::Bundled,
+            }
+        })
+        .collect();
+    let page = FactorsPage {
+        frame: Frame::console(&console, Section::Factors, t.factors_title),
+        n_total: library.len(),
+        n_more: hits.len().saturating_sub(rows.len()),
+        search,
+        rows,
+    };
+    render(StatusCode::OK, &page)
+}
+
+fn trim_number(value: f64) -> String {
+    let text = format!("{value:.6}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
