@@ -410,7 +410,7 @@ fn version_charts(t: &'static Text, version: &InventoryVersion) -> Vec<Chart> {
         totals.by_gas_group.iter().map(|(gas, kg)| (gas.clone(), tonnes_i64(*kg))).collect();
     let mut facilities: Vec<(String, i64)> =
         totals.by_facility.iter().map(|(id, kg)| (facility_name(version, id), tonnes_i64(*kg))).collect();
-    facilities.sort_by(|left, right| right.1.cmp(&left.1));
+    facilities.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     let months: Vec<(String, i64)> =
         totals.by_month.iter().map(|(month, kg)| (month.clone(), tonnes_i64(*kg))).collect();
     let mut charts = vec![
