@@ -43,6 +43,19 @@ fn row_errors(errors: &[RowError]) -> anyhow::Error {
     anyhow::anyhow!("{} problem(s); nothing was computed:\n{}{more}", errors.len(), shown.join("\n"))
 }
 
+/// CSV text as Excel writes it: UTF-8 (with or without a byte-order mark) or, from Chinese Excel's "CSV (逗号分隔)",
+/// GB 18030/GBK.
+fn decode_csv(display: &str, bytes: &[u8]) -> anyhow::Result<String> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_owned());
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if had_errors {
+        bail!("{display}: the file is neither UTF-8 nor GBK text\n  hint: save it from Excel as \"CSV UTF-8\"");
+    }
+    Ok(text.into_owned())
+}
+
 /// The inventory input and reference library built from an inventory file and the files it names.
 pub struct LoadedInventory {
     pub file: InventoryFile,
@@ -89,7 +102,8 @@ pub fn load_inventory_file(path: &Path, gwp_override: Option<GwpSet>) -> anyhow:
     if let Some(activities_csv) = &file.activities_csv {
         let csv_path = base.join(activities_csv);
         let csv_display = csv_path.display().to_string();
-        let csv_text = std::fs::read_to_string(&csv_path).with_context(|| format!("reading {csv_display}"))?;
+        let csv_bytes = std::fs::read(&csv_path).with_context(|| format!("reading {csv_display}"))?;
+        let csv_text = decode_csv(&csv_display, &csv_bytes)?;
         let progress = (csv_text.len() > 2_000_000).then(|| {
             let bar = indicatif::ProgressBar::new(csv_text.lines().count().saturating_sub(1) as u64);
             bar.set_style(

@@ -475,6 +475,8 @@ catalogue! {
     versions: "版本", "Versions";
     notes: "说明", "Notes";
     own_factor: "自有因子", "Own factor";
+    add_own_factors: "添加自有排放因子", "Add own emission factors";
+    add_own_factors_hint: "如供应商提供的特定因子。CSV 列与内置因子文件相同（见 docs/factors.md），仅本组织可见；更正请以同一编号的下一版本提交。", "E.g. supplier-specific factors. The CSV has the columns of the bundled factor files (see docs/factors.md) and stays private to your organisation; submit a correction as the next version of the same id.";
     report_boundary: "组织边界与合并方法", "Organisational boundary and consolidation";
     report_period: "报告期", "Reporting period";
     report_methods: "量化方法", "Quantification methods";

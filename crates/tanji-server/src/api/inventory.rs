@@ -72,10 +72,23 @@ pub async fn import_activities(
     Ok((StatusCode::CREATED, Json(json!({ "saved": n_saved, "file_name": file_name }))))
 }
 
+/// The text of an uploaded CSV: UTF-8 (with or without the byte-order mark Excel writes), or GB 18030/GBK, which
+/// Chinese Excel uses for "CSV (逗号分隔)".
+pub fn csv_text(body: &[u8]) -> Result<std::borrow::Cow<'_, str>, ApiError> {
+    if let Ok(text) = std::str::from_utf8(body) {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(body);
+    if had_errors {
+        return Err(ApiError::bad_request("the file is neither UTF-8 nor GBK text; save it from Excel as CSV UTF-8"));
+    }
+    Ok(text)
+}
+
 /// Reads CSV text into rows, refusing (with row errors) what the domain parser refuses.
 pub fn csv_rows(file_name: &str, body: &[u8]) -> Result<Vec<ActivityRow>, ApiError> {
-    let text =
-        std::str::from_utf8(body).map_err(|_| ApiError::bad_request("the file is not UTF-8; save it as CSV UTF-8"))?;
+    let text = csv_text(body)?;
+    let text = text.as_ref();
     // The domain parser checks headers and every cell and reports all problems at once.
     if let Err(errors) = parse_activity_csv(file_name, text, |_| {}) {
         return Err(tanji_store::StoreError::Rejected(errors).into());
@@ -231,6 +244,23 @@ pub async fn search_factors(
         all_versions: false,
     });
     Ok(Json(json!(hits.into_iter().take(query.limit.unwrap_or(50)).collect::<Vec<_>>())))
+}
+
+/// Adds the organisation's own factors (body `text/csv` in the bundled factor-file format of docs/factors.md). All
+/// rows or none; a correction is the next version of the same id; bundled ids cannot be reused. Owners and editors.
+#[utoipa::path(post, path = "/api/v1/factors", tag = "inventory", params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_own_factors(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(query): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let file_name = query.file_name.unwrap_or_else(|| "factors.csv".to_owned());
+    let text = csv_text(&body)?;
+    let n_saved = state.store().add_own_factors(&actor, &file_name, &text).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "saved": n_saved, "file_name": file_name }))))
 }
 
 /// Every version of one factor.

@@ -95,7 +95,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(inventory::list_inventories, inventory::compute_inventory))
         .routes(routes!(inventory::get_inventory))
         .routes(routes!(inventory::verify_inventory))
-        .routes(routes!(inventory::search_factors))
+        .routes(routes!(inventory::search_factors, inventory::add_own_factors))
         .routes(routes!(inventory::get_factor))
         .split_for_parts()
 }

@@ -1247,7 +1247,9 @@ pub async fn import(State(state): State<AppState>, console: Console, mut multipa
         Ok(rows) => rows,
         Err(_) => {
             // Re-run the domain parser for its row-level report (csv_rows wraps it for the API).
-            let text = String::from_utf8_lossy(&bytes);
+            let text = crate::api::inventory::csv_text(&bytes)
+                .map(|text| text.into_owned())
+                .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned());
             let errors = match tanji_inventory::parse_activity_csv(&file_name, &text, |_| {}) {
                 Err(errors) => errors,
                 Ok(_) => vec![RowError {
@@ -1346,10 +1348,50 @@ struct FactorsPage {
     rows: Vec<FactorListRow>,
     n_total: usize,
     n_more: usize,
+    can_edit: bool,
+    row_errors: Vec<RowError>,
 }
 
 /// `GET /console/factors`: the factor browser.
 pub async fn factors(State(state): State<AppState>, console: Console, Query(search): Query<FactorSearch>) -> Response {
+    factors_page(&state, &console, search, Vec::new(), StatusCode::OK).await
+}
+
+/// `POST /console/factors/import`: the organisation's own factors from a CSV, all rows or none.
+pub async fn import_factors(State(state): State<AppState>, console: Console, mut multipart: Multipart) -> Response {
+    let mut file_name = "factors.csv".to_owned();
+    let mut bytes = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            if let Some(name) = field.file_name().filter(|name| !name.is_empty()) {
+                file_name = name.to_owned();
+            }
+            match field.bytes().await {
+                Ok(data) => bytes = data.to_vec(),
+                Err(_) => return ErrorPage::payload_too_large(&console.web).into_response(),
+            }
+        }
+    }
+    let text = match crate::api::inventory::csv_text(&bytes) {
+        Ok(text) => text.into_owned(),
+        Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    match state.store().add_own_factors(console.actor(), &file_name, &text).await {
+        Ok(_) => Redirect::to("/console/factors?notice=saved").into_response(),
+        Err(StoreError::Rejected(errors)) => {
+            factors_page(&state, &console, FactorSearch::default(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(error) => ErrorPage::from_store(&console.web, error).into_response(),
+    }
+}
+
+async fn factors_page(
+    state: &AppState,
+    console: &Console,
+    search: FactorSearch,
+    row_errors: Vec<RowError>,
+    status: StatusCode,
+) -> Response {
     let t = console.text();
     let library = match state.store().factor_library_for(console.actor()).await {
         Ok(library) => library,
@@ -1393,13 +1435,15 @@ pub async fn factors(State(state): State<AppState>, console: Console, Query(sear
         })
         .collect();
     let page = FactorsPage {
-        frame: Frame::console(&console, Section::Factors, t.factors_title),
+        frame: Frame::console(console, Section::Factors, t.factors_title),
         n_total: library.len(),
         n_more: hits.len().saturating_sub(rows.len()),
         search,
         rows,
+        can_edit: console.actor().may(Permission::EditInventory),
+        row_errors,
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
 }
 
 fn trim_number(value: f64) -> String {

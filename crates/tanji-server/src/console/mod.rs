@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/activities/import", post(inventory::import))
         .route("/console/activities/{id}/delete", post(inventory::delete_activity))
         .route("/console/factors", get(inventory::factors))
+        .route("/console/factors/import", post(inventory::import_factors))
         .route("/console/account", get(account::show))
         .route("/console/account/password", post(account::change_password))
         .fallback(not_found)

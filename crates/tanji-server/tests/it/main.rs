@@ -5,5 +5,6 @@ mod harness;
 
 mod api;
 mod console;
+mod inventory;
 mod isolation;
 mod security;
