@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs the browser journey (console-journey.mjs) against a fresh `tanji demo` in headless Chromium.
+# Runs the browser journeys (console-journey.mjs, then inventory-journey.mjs) against a fresh `tanji demo` in
+# headless Chromium. The inventory journey changes the demo data (imports, computes, signs off), so it runs last.
 #
 #   e2e/run-browser-tests.sh PATH/TO/tanji SCREENSHOT_DIR
 #
 # Starts the demo on a free port of 127.0.0.1 with its own temporary data directory, waits for /readyz, runs the
-# journey, and always stops the server and removes the data directory. Needs node, python3 and Chromium
+# journeys, and always stops the server and removes the data directory. Needs node, python3 and Chromium
 # (/usr/bin/chromium, or the one $CHROMIUM names); it installs nothing but the npm packages of package-lock.json.
 set -euo pipefail
 
@@ -115,4 +116,5 @@ done
 echo "tanji demo is ready at $base_url"
 
 BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node console-journey.mjs
+BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node inventory-journey.mjs
 echo "screenshots are in $screenshot_dir"

@@ -40,7 +40,8 @@ impl TokenScope {
     pub const fn grantable_by(self, role: Role) -> bool {
         match self {
             TokenScope::Read => true,
-            TokenScope::Write => matches!(role, Role::Owner | Role::Editor),
+            // Auditors write only their sign-offs; their role, not the scope, keeps them from changing data.
+            TokenScope::Write => matches!(role, Role::Owner | Role::Editor | Role::Auditor),
             TokenScope::Admin => matches!(role, Role::Owner),
         }
     }
@@ -182,6 +183,7 @@ mod tests {
         let everything = TokenScopes::parse("read,write,admin").unwrap();
         assert_eq!(everything.first_not_grantable_by(Role::Owner), None);
         assert_eq!(everything.first_not_grantable_by(Role::Editor), Some(TokenScope::Admin));
-        assert_eq!(everything.first_not_grantable_by(Role::Auditor), Some(TokenScope::Write));
+        assert_eq!(everything.first_not_grantable_by(Role::Auditor), Some(TokenScope::Admin));
+        assert_eq!(everything.first_not_grantable_by(Role::Viewer), Some(TokenScope::Write));
     }
 }

@@ -89,8 +89,11 @@ pub fn csv_text(body: &[u8]) -> Result<std::borrow::Cow<'_, str>, ApiError> {
 pub fn csv_rows(file_name: &str, body: &[u8]) -> Result<Vec<ActivityRow>, ApiError> {
     let text = csv_text(body)?;
     let text = text.as_ref();
-    // The domain parser checks headers and every cell and reports all problems at once.
-    if let Err(errors) = parse_activity_csv(file_name, text, |_| {}) {
+    // Unknown columns and broken CSV structure stop here; problems in cells go on to the store, which checks every
+    // row again together with what only it knows (facilities, existing ids), so one answer lists them all.
+    if let Err(errors) = parse_activity_csv(file_name, text, |_| {})
+        && errors.iter().any(|error| error.row <= 1 || error.column.is_empty())
+    {
         return Err(tanji_store::StoreError::Rejected(errors).into());
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
