@@ -336,7 +336,30 @@ catalogue! {
     conflict_already_linked: "双方已建立关联。", "These organisations are already linked.";
 
     // GHG inventory.
-    nav_inventory: "温室气体盘查", "GHG inventory";
+    nav_inventory: "温室气体清单", "GHG inventory";
+    period_label: "期间", "Period";
+    refrigerant: "制冷剂（如 R-410A）", "Refrigerant (e.g. R-410A)";
+    covered_by_instruments: "绿证/绿电交易/购电协议覆盖量（同单位）", "Covered by certificates, green power or PPAs (same unit)";
+    no_factor_for_method: "此行按实测参数或制冷剂计算，不使用排放因子。", "This line is calculated from measured parameters or a refrigerant, not an emission factor.";
+    lines_without_uncertainty: "条未给出不确定性", "lines without a stated uncertainty";
+    recalculation_yes: "结构、方法、因子和差错变化合计影响基准年 {percent}%，达到 {threshold}% 的显著性阈值：应重算基准年。", "Structural, method, factor and error changes together move the base year by {percent} %, at or above the {threshold} % significance threshold: recalculate the base year.";
+    recalculation_no: "结构、方法、因子和差错变化合计影响基准年 {percent}%，低于 {threshold}% 的显著性阈值：无需重算（有机增长不触发重算）。", "Structural, method, factor and error changes together move the base year by {percent} %, below the {threshold} % significance threshold: no recalculation (organic growth never triggers one).";
+    factors_total: "共 {n} 个因子版本", "{n} factor versions in all";
+    category_stationary_combustion: "固定燃烧", "Stationary combustion";
+    category_mobile_combustion: "移动燃烧", "Mobile combustion";
+    category_electricity: "电力", "Electricity";
+    category_heat_steam: "热力与蒸汽", "Heat and steam";
+    category_refrigerant: "制冷剂", "Refrigerants";
+    category_process: "工业过程", "Process";
+    category_transport_freight: "货物运输", "Freight transport";
+    category_transport_passenger: "旅客运输", "Passenger transport";
+    category_waste: "废弃物", "Waste";
+    category_water: "水", "Water";
+    category_material: "材料", "Materials";
+    category_spend: "支出法", "Spend-based";
+    category_other: "其他", "Other";
+    verification_primary: "已核对原始出处", "checked against the primary source";
+    verification_secondary: "仅核对二手来源", "checked against secondary copies only";
     nav_activities: "活动数据", "Activity data";
     nav_factors: "排放因子库", "Emission factors";
     inventory_title: "温室气体清单", "GHG inventory";
@@ -548,6 +571,34 @@ impl Text {
     /// An ISO 14064-1 category's name.
     pub fn iso_category(&self, category: tanji_inventory::IsoCategory) -> &'static str {
         self.pick(category.label_zh(), category.label_en())
+    }
+
+    /// A factor category's name.
+    pub fn factor_category(&self, category: tanji_ghg::FactorCategory) -> &'static str {
+        use tanji_ghg::FactorCategory as F;
+        match category {
+            F::StationaryCombustion => self.category_stationary_combustion,
+            F::MobileCombustion => self.category_mobile_combustion,
+            F::Electricity => self.category_electricity,
+            F::HeatSteam => self.category_heat_steam,
+            F::Refrigerant => self.category_refrigerant,
+            F::Process => self.category_process,
+            F::TransportFreight => self.category_transport_freight,
+            F::TransportPassenger => self.category_transport_passenger,
+            F::Waste => self.category_waste,
+            F::Water => self.category_water,
+            F::Material => self.category_material,
+            F::Spend => self.category_spend,
+            _ => self.category_other,
+        }
+    }
+
+    /// The base-year recalculation decision as a sentence.
+    pub fn recalculation(&self, assessment: &tanji_inventory::RecalculationAssessment) -> String {
+        let template = if assessment.recalculate { self.recalculation_yes } else { self.recalculation_no };
+        template
+            .replace("{percent}", &format!("{:.2}", assessment.impact_percent))
+            .replace("{threshold}", &format!("{}", assessment.threshold_percent))
     }
 
     /// A consolidation approach's name.

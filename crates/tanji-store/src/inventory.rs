@@ -232,6 +232,7 @@ impl Store {
         actor.require(Permission::EditInventory)?;
         let source_name = file_name.unwrap_or("form");
         let facilities = self.facility_boundaries(actor).await?;
+        let library = self.factor_library_for(actor).await?;
         let mut errors: Vec<RowError> = Vec::new();
         let mut prepared = Vec::with_capacity(rows.len());
         let mut keys_seen = BTreeMap::new();
@@ -262,6 +263,15 @@ impl Store {
                             column: "id".into(),
                             reason: format!("id “{key}” is also used on row {first}"),
                             hint: "give every row its own id, or leave id empty".into(),
+                        });
+                    }
+                    for (column, problem) in unknown_references(&record, &library) {
+                        errors.push(RowError {
+                            file: source_name.to_owned(),
+                            row: row_number,
+                            column: column.into(),
+                            reason: problem,
+                            hint: "find factor ids with the factor browser or `tanji factors search`".into(),
                         });
                     }
                     record.id = key.clone();
@@ -799,6 +809,42 @@ impl Store {
             .await?;
         Ok(row.text("name")?)
     }
+}
+
+/// Factor and fuel-parameter ids a record names that the organisation's library does not hold.
+fn unknown_references(record: &ActivityRecord, library: &FactorLibrary) -> Vec<(&'static str, String)> {
+    use tanji_inventory::{FactorChoice, Method};
+    let exists = |choice: &FactorChoice| match choice.version {
+        Some(version) => library.get(&choice.id, version).is_some(),
+        None => library.latest(&choice.id).is_some(),
+    };
+    let describe = |choice: &FactorChoice| match choice.version {
+        Some(version) => format!("no factor “{}” version {version}", choice.id),
+        None => format!("no factor “{}”", choice.id),
+    };
+    let mut problems = Vec::new();
+    match &record.method {
+        Method::Factor { factor } if !exists(factor) => problems.push(("factor", describe(factor))),
+        Method::Electricity { location_factor, market } => {
+            if !exists(location_factor) {
+                problems.push(("factor", describe(location_factor)));
+            }
+            if let Some(market_factor) = &market.market_factor
+                && !exists(market_factor)
+            {
+                problems.push(("market_factor", describe(market_factor)));
+            }
+        }
+        Method::FuelCombustion(fuel) => {
+            if let Some(id) = &fuel.default_parameters
+                && !fuel_parameters().iter().any(|parameters| &parameters.id == id)
+            {
+                problems.push(("fuel_parameters", format!("no default fuel parameters “{id}”")));
+            }
+        }
+        _ => {}
+    }
+    problems
 }
 
 fn stored_activity(row: &AnyRow) -> Result<StoredActivity, StoreError> {

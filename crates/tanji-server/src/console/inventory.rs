@@ -202,8 +202,15 @@ async fn inventory_page(
 
 /// `GET /console/inventory`.
 pub async fn overview(State(state): State<AppState>, console: Console) -> Response {
-    let year = current_year(&state) - 1;
-    inventory_page(&state, &console, ComputeForm::blank(year), FormErrors::none(), StatusCode::OK).await
+    let mut form = ComputeForm::blank(current_year(&state) - 1);
+    // Start from the settings of the latest computation, so that a recomputation is comparable.
+    if let Ok(versions) = state.store().inventory_versions(console.actor()).await
+        && let Some(latest) = versions.iter().max_by_key(|version| version.computed_at)
+    {
+        form.gwp = latest.gwp_set.clone();
+        form.consolidation = latest.consolidation.clone();
+    }
+    inventory_page(&state, &console, form, FormErrors::none(), StatusCode::OK).await
 }
 
 /// `POST /console/inventory/compute`.
@@ -684,7 +691,7 @@ pub async fn line(
 fn line_facts(t: &'static Text, version: &InventoryVersion, line: &ResultLine) -> Vec<Figure> {
     let mut facts = vec![
         Figure { label: t.facility.into(), value: facility_name(version, &line.facility) },
-        Figure { label: t.period.into(), value: format!("{} – {}", line.period_start, line.period_end) },
+        Figure { label: t.period_label.into(), value: format!("{} – {}", line.period_start, line.period_end) },
         Figure { label: t.source.into(), value: t.emission_source(line.source) },
         Figure { label: t.scope.into(), value: t.scope_name(line.scope).into() },
         Figure { label: t.iso_category.into(), value: t.iso_category(line.iso_category).into() },
@@ -781,10 +788,14 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
         .map(|factor| FactorRow {
             id: factor.reference().to_string(),
             name: format!("{} · {}", factor.name_zh, factor.name_en),
-            unit: factor.unit.symbol().to_owned(),
+            unit: factor_values(factor, inventory.gwp_set),
             citation: format!("{} {}", factor.citation.short(), factor.citation.url),
             licence: factor.citation.licence.clone(),
-            verification: factor.citation.verification.clone(),
+            verification: if factor.citation.is_primary() {
+                t.verification_primary.to_owned()
+            } else {
+                t.verification_secondary.to_owned()
+            },
             region_year: format!("{} · {}", factor.region, factor.year),
             basis: String::new(),
         })
@@ -905,7 +916,13 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
         },
         uncertainty: totals
             .uncertainty_percent
-            .map(|percent| format!("±{percent:.1} % ({} {})", totals.n_lines_without_uncertainty, t.lines_count))
+            .map(|percent| {
+                if totals.n_lines_without_uncertainty == 0 {
+                    format!("±{percent:.1} %")
+                } else {
+                    format!("±{percent:.1} % ({} {})", totals.n_lines_without_uncertainty, t.lines_without_uncertainty)
+                }
+            })
             .unwrap_or_default(),
     };
     render(StatusCode::OK, &page)
@@ -1153,7 +1170,14 @@ async fn activities_page(
     let page = ActivitiesPage {
         frame: Frame::console(console, Section::Activities, t.activities_title),
         year,
-        years: (this_year - 5..=this_year).rev().collect(),
+        years: {
+            let mut years: Vec<i16> = (this_year - 5..=this_year + 1).rev().collect();
+            if !years.contains(&year) {
+                years.push(year);
+                years.sort_unstable_by(|left, right| right.cmp(left));
+            }
+            years
+        },
         rows: activities
             .iter()
             .map(|activity| ActivityListRow {
@@ -1328,12 +1352,12 @@ pub struct FactorSearch {
 }
 
 impl FactorSearch {
-    pub fn category_choices(&self) -> Vec<Choice> {
+    pub fn category_choices(&self, t: &'static Text) -> Vec<Choice> {
         FactorCategory::ALL
             .into_iter()
             .map(|category| Choice {
                 value: category.key().into(),
-                label: category.key().replace('_', " "),
+                label: t.factor_category(category).into(),
                 selected: self.category == category.key(),
             })
             .collect()
@@ -1444,6 +1468,25 @@ async fn factors_page(
         row_errors,
     };
     render(status, &page)
+}
+
+/// A factor's values as the report lists them: each gas per unit, or the published CO2e.
+fn factor_values(factor: &tanji_ghg::EmissionFactor, set: GwpSet) -> String {
+    let mut parts: Vec<String> = factor
+        .gas_rates
+        .iter()
+        .map(|rate| format!("{} kg {}/{}", trim_number(rate.kg_per_unit), rate.gas, factor.unit))
+        .collect();
+    if let Some(published) = &factor.published_co2e {
+        parts.push(format!("{} kg CO2e/{} ({})", trim_number(published.kg_per_unit), factor.unit, published.gwp_set));
+    }
+    if let Some(biogenic) = factor.biogenic_co2_kg_per_unit {
+        parts.push(format!("{} kg biogenic CO2/{}", trim_number(biogenic), factor.unit));
+    }
+    if parts.is_empty() {
+        return format!("— ({set})");
+    }
+    parts.join("; ")
 }
 
 fn trim_number(value: f64) -> String {

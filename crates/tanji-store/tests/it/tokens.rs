@@ -48,9 +48,14 @@ async fn scopes_cannot_exceed_the_creators_role(test: TestDatabase) {
     let world = World::build(store).await;
     let attempt = store.create_token(&world.brand_editor, &new_token("read,admin", None)).await.unwrap_err();
     assert!(matches!(attempt, StoreError::Invalid(ref error) if error.field == "scopes"), "{attempt:?}");
-    let attempt = store.create_token(&world.brand_auditor, &new_token("write", None)).await.unwrap_err();
+    // Auditors may hold write tokens (for sign-offs); their role still keeps them from changing data.
+    let attempt = store.create_token(&world.brand_auditor, &new_token("read,admin", None)).await.unwrap_err();
     assert!(matches!(attempt, StoreError::Invalid(_)));
     store.create_token(&world.brand_auditor, &new_token("read", None)).await.unwrap();
+    let (_, auditor_secret) = store.create_token(&world.brand_auditor, &new_token("read,write", None)).await.unwrap();
+    let auditor_actor = store.token_actor(&auditor_secret).await.unwrap().unwrap();
+    assert!(!auditor_actor.may(tanji_tenancy::Permission::EditFacilities));
+    assert!(auditor_actor.may(tanji_tenancy::Permission::VerifyInventory));
     // Viewers have no tokens at all.
     assert!(matches!(
         store.create_token(&world.brand_viewer, &new_token("read", None)).await,
