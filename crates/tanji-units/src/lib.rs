@@ -412,8 +412,9 @@ const MULTIPLIERS: &[(&str, f64, &str)] = &[
 
 /// Normalise how people type units: superscripts, middle dots, full-width characters and spaces around the dot.
 fn normalise(text: &str) -> String {
-    let mapped: String = text
-        .trim()
+    // Superscript exponents after 10 are powers (10⁴ = 10^4), elsewhere they are dimensions (m³ = m3).
+    let powers = text.trim().replace("10⁴", "10^4").replace("10³", "10^3").replace("10⁸", "10^8");
+    let mapped: String = powers
         .chars()
         .map(|character| match character {
             '³' => '3',
@@ -622,6 +623,8 @@ mod tests {
         check("m³", "m3", 1.0);
         check("litres", "L", 0.001);
         check("万元", "万CNY", 1.0e4);
+        // 1 亿千瓦时 is 10⁸ kWh = 100 GWh (a regression: it was once read as 1 GWh).
+        check("亿千瓦时", "亿kWh", 3.6e5);
     }
 
     #[test]
