@@ -50,4 +50,5 @@ PY
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "rows: $N_ROWS ($(du -h "$WORK/activities.csv" | cut -f1) CSV), binary: $BIN"
 /usr/bin/time -f "wall %e s, peak RSS %M KiB" "$BIN" inventory compute "$WORK/inventory.toml" --format json > "$WORK/out.json"
+python3 -c "import json,collections; d=json.load(open('$WORK/out.json')); print(collections.Counter(x['kind'] for x in d['inventory']['diagnostics']).most_common(4))"
 python3 -c "import json,sys; d=json.load(open('$WORK/out.json')); t=d['inventory']['totals']; print('lines', len(d['inventory']['lines']), 'total t CO2e', round(t['total_location_kg']/1000, 1), 'diagnostics', len(d['inventory']['diagnostics']))"
