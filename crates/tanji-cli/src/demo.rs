@@ -321,6 +321,11 @@ async fn record_factory_inventory(
         consolidation: tanji_inventory::ConsolidationApproach::OperationalControl,
         base_year: Some(tanji_inventory::BaseYearPolicy::Fixed(2024)),
         significance_threshold_percent: 5.0,
+        base_year_changes: vec![tanji_inventory::BaseYearChange {
+            kind: tanji_inventory::ChangeKind::OrganicGrowth,
+            description: "第二条纸杯生产线全年运行 Second paper-cup line ran a full year".into(),
+            impact_kg: 180_000.0,
+        }],
     };
     store.compute_inventory(energy_engineer, &request(2024)).await.map_err(store_error)?;
     let current = store.compute_inventory(energy_engineer, &request(2025)).await.map_err(store_error)?;

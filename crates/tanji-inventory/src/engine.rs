@@ -130,19 +130,30 @@ pub enum Severity {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DiagnosticKind {
+    /// The record names a factor the library does not hold.
     MissingFactor,
+    /// The record's unit cannot be converted to the factor's unit.
     UnitMismatch,
+    /// A gas has no GWP in the inventory's set.
     MissingGwp,
+    /// A fuel parameter (NCV, CC, OF) is neither measured nor available as a default.
     MissingParameter,
+    /// The record's facility is not in the boundary.
     UnknownFacility,
+    /// A continuous source has months without data.
     PeriodGap,
+    /// The record reaches outside the reporting period and is prorated.
     OutsidePeriod,
+    /// A higher-priority data source was used for the same activity.
     SourceChosen,
+    /// Two records of the same priority cover the same activity and period.
     PossibleDoubleCount,
+    /// A factor's published CO2e uses another GWP set than the inventory.
     GwpSetDiffers,
+    /// Market-based electricity fell back to the location factor.
     MarketFactorMissing,
+    /// A non-Kyoto gas is reported as a memo item.
     MemoGas,
-    InvalidInput,
 }
 
 /// A problem or remark, tied to a record where there is one.

@@ -377,6 +377,8 @@ catalogue! {
     base_years: "基准年", "Base year(s)";
     base_years_hint: "一个年份，或用逗号分隔的多个年份（取平均）", "One year, or several separated by commas (averaged)";
     significance_threshold: "重算显著性阈值（%）", "Recalculation significance threshold (%)";
+    base_year_changes: "自基准年以来的变化", "Changes since the base year";
+    base_year_changes_hint: "每行一项：类型；对基准年排放的影响（t CO2e，可为负）；说明。类型：structural 结构变化、methodology 方法变化、factor_change 因子变化、error_correction 差错更正、organic_growth 有机增长（不触发重算）。", "One per line: kind; effect on base-year emissions (t CO2e, may be negative); description. Kinds: structural, methodology, factor_change, error_correction, organic_growth (never triggers recalculation).";
     boundary_title: "组织边界", "Organisation boundary";
     boundary_intro: "设施的股权比例和控制权决定其排放在各合并方法下计入的比例。", "A facility's equity share and control decide how much of its emissions each consolidation approach reports.";
     equity_share: "股权比例（%）", "Equity share (%)";
@@ -573,6 +575,26 @@ impl Text {
         self.pick(category.label_zh(), category.label_en())
     }
 
+    /// A diagnostic kind as a short headline.
+    pub fn diagnostic_kind(&self, kind: tanji_inventory::DiagnosticKind) -> &'static str {
+        use tanji_inventory::DiagnosticKind as D;
+        match kind {
+            D::MissingFactor => self.pick("缺少排放因子", "Missing factor"),
+            D::UnitMismatch => self.pick("单位不匹配", "Unit mismatch"),
+            D::MissingGwp => self.pick("缺少 GWP", "Missing GWP"),
+            D::MissingParameter => self.pick("缺少燃料参数", "Missing fuel parameter"),
+            D::UnknownFacility => self.pick("设施不在边界内", "Facility outside the boundary"),
+            D::PeriodGap => self.pick("月份缺数据", "Months without data"),
+            D::OutsidePeriod => self.pick("跨越报告期", "Outside the reporting period"),
+            D::SourceChosen => self.pick("已按数据来源优先级取用", "Data source chosen by priority"),
+            D::PossibleDoubleCount => self.pick("可能重复计算", "Possible double count"),
+            D::GwpSetDiffers => self.pick("因子 GWP 值集不同", "Factor uses another GWP set"),
+            D::MarketFactorMissing => self.pick("缺少剩余组合/供应商因子", "No residual-mix or supplier factor"),
+            D::MemoGas => self.pick("非京都气体（备忘）", "Non-Kyoto gas (memo)"),
+            _ => self.pick("其他", "Other"),
+        }
+    }
+
     /// A factor category's name.
     pub fn factor_category(&self, category: tanji_ghg::FactorCategory) -> &'static str {
         use tanji_ghg::FactorCategory as F;
@@ -758,6 +780,14 @@ impl Text {
             "code_or_link" => self.invitation_code,
             "company_name" => self.company_name,
             "limit" | "action" => self.filter,
+            "reporting_year" => self.reporting_year,
+            "gwp" => self.gwp_set,
+            "consolidation" => self.consolidation,
+            "base_years" => self.base_years,
+            "significance_threshold_percent" => self.significance_threshold,
+            "base_year_changes" => self.base_year_changes,
+            "equity_share_percent" => self.equity_share,
+            "statement" => self.verification_statement,
             _ => self.name_label,
         }
     }

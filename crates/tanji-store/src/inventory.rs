@@ -101,6 +101,8 @@ pub struct InventoryRequest {
     pub consolidation: ConsolidationApproach,
     pub base_year: Option<BaseYearPolicy>,
     pub significance_threshold_percent: f64,
+    /// Structural, method, factor and error changes since the base year, with their estimated effect.
+    pub base_year_changes: Vec<tanji_inventory::BaseYearChange>,
 }
 
 /// A single entry from a form: alias kept for readers of the API.
@@ -630,7 +632,11 @@ impl Store {
         let base_year =
             request.base_year.as_ref().map(|policy| compare_with_base_year(&input, &inventory, policy, reference));
         let recalculation = base_year.as_ref().map(|comparison| {
-            assess_recalculation(comparison.base_total_location_kg, request.significance_threshold_percent, &[])
+            assess_recalculation(
+                comparison.base_total_location_kg,
+                request.significance_threshold_percent,
+                &request.base_year_changes,
+            )
         });
         let facility_names =
             facilities.iter().map(|facility| (facility.facility_id.to_string(), facility.name.clone())).collect();

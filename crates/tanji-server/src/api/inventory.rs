@@ -118,6 +118,11 @@ pub struct ComputeBody {
     pub base_years: Vec<i16>,
     /// Significance threshold for base-year recalculation, percent (default 5).
     pub significance_threshold_percent: Option<f64>,
+    /// Changes since the base year: `{"kind": "structural" | "methodology" | "factor_change" | "error_correction" |
+    /// "organic_growth", "description": "…", "impact_kg": -120000}`.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub base_year_changes: Vec<tanji_inventory::BaseYearChange>,
 }
 
 /// Parses the compute settings shared by the API and the console.
@@ -127,6 +132,7 @@ pub fn inventory_request(
     consolidation: &str,
     base_years: Vec<i16>,
     threshold: Option<f64>,
+    base_year_changes: Vec<tanji_inventory::BaseYearChange>,
 ) -> Result<InventoryRequest, tanji_tenancy::FieldError> {
     use tanji_tenancy::{FieldError, Problem};
     let gwp_set: GwpSet = gwp.parse().map_err(|_| FieldError::new("gwp", Problem::Incorrect))?;
@@ -144,7 +150,14 @@ pub fn inventory_request(
     if !(0.0..=100.0).contains(&significance_threshold_percent) {
         return Err(FieldError::new("significance_threshold_percent", Problem::OutOfRange { min: "0", max: "100" }));
     }
-    Ok(InventoryRequest { reporting_year, gwp_set, consolidation, base_year, significance_threshold_percent })
+    Ok(InventoryRequest {
+        reporting_year,
+        gwp_set,
+        consolidation,
+        base_year,
+        significance_threshold_percent,
+        base_year_changes,
+    })
 }
 
 /// Computes a new inventory version from the organisation's current data (owners and editors, `write` scope).
@@ -161,6 +174,7 @@ pub async fn compute_inventory(
         &body.consolidation,
         body.base_years,
         body.significance_threshold_percent,
+        body.base_year_changes,
     )?;
     let version = state.store().compute_inventory(&actor, &request).await?;
     Ok((StatusCode::CREATED, Json(json!(version))))

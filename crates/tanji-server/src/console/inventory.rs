@@ -88,6 +88,41 @@ pub struct ComputeForm {
     base_years: String,
     #[serde(default)]
     significance_threshold_percent: String,
+    #[serde(default)]
+    base_year_changes: String,
+}
+
+/// Parses the changes textarea: one change a line, `kind; t CO2e; description`.
+fn parse_base_year_changes(text: &str) -> Result<Vec<tanji_inventory::BaseYearChange>, tanji_tenancy::FieldError> {
+    use tanji_inventory::{BaseYearChange, ChangeKind};
+    let malformed = || {
+        tanji_tenancy::FieldError::new(
+            "base_year_changes",
+            tanji_tenancy::Problem::Malformed { expected: "“kind; t CO2e; description” on each line" },
+        )
+    };
+    let mut changes = Vec::new();
+    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        let mut parts = line.splitn(3, [';', '；']).map(str::trim);
+        let kind = match parts.next().unwrap_or_default().to_lowercase().as_str() {
+            "structural" | "结构变化" | "结构" => ChangeKind::Structural,
+            "methodology" | "方法变化" | "方法" => ChangeKind::Methodology,
+            "factor_change" | "因子变化" | "因子" => ChangeKind::FactorChange,
+            "error_correction" | "差错更正" | "差错" => ChangeKind::ErrorCorrection,
+            "organic_growth" | "有机增长" => ChangeKind::OrganicGrowth,
+            _ => return Err(malformed()),
+        };
+        let impact_t: f64 = parts.next().and_then(|text| text.replace(',', "").parse().ok()).ok_or_else(malformed)?;
+        if !impact_t.is_finite() {
+            return Err(malformed());
+        }
+        changes.push(BaseYearChange {
+            kind,
+            description: parts.next().unwrap_or_default().to_owned(),
+            impact_kg: impact_t * 1000.0,
+        });
+    }
+    Ok(changes)
 }
 
 impl ComputeForm {
@@ -98,6 +133,7 @@ impl ComputeForm {
             consolidation: "operational_control".into(),
             base_years: String::new(),
             significance_threshold_percent: "5".into(),
+            base_year_changes: String::new(),
         }
     }
 
@@ -224,15 +260,22 @@ pub async fn compute(State(state): State<AppState>, console: Console, Form(form)
         .map(|part| part.trim().parse::<i16>())
         .collect();
     let threshold: Option<f64> = form.significance_threshold_percent.trim().parse().ok();
-    let request = match (year, base_years) {
-        (Some(year), Ok(base_years)) => {
-            crate::api::inventory::inventory_request(year, &form.gwp, &form.consolidation, base_years, threshold)
-        }
-        (None, _) => Err(tanji_tenancy::FieldError::new(
+    let changes = parse_base_year_changes(&form.base_year_changes);
+    let request = match (year, base_years, changes) {
+        (Some(year), Ok(base_years), Ok(changes)) => crate::api::inventory::inventory_request(
+            year,
+            &form.gwp,
+            &form.consolidation,
+            base_years,
+            threshold,
+            changes,
+        ),
+        (_, _, Err(error)) => Err(error),
+        (None, _, _) => Err(tanji_tenancy::FieldError::new(
             "reporting_year",
             tanji_tenancy::Problem::Malformed { expected: "a number" },
         )),
-        (_, Err(_)) => Err(tanji_tenancy::FieldError::new(
+        (_, Err(_), _) => Err(tanji_tenancy::FieldError::new(
             "base_years",
             tanji_tenancy::Problem::Malformed { expected: "a number" },
         )),
@@ -334,6 +377,7 @@ pub struct LineRow {
 /// A diagnostic as shown.
 pub struct DiagnosticRow {
     pub severity: &'static str,
+    pub headline: &'static str,
     pub class: &'static str,
     pub record_id: String,
     pub message: String,
@@ -471,6 +515,7 @@ async fn version_page(
         .diagnostics
         .iter()
         .map(|diagnostic| DiagnosticRow {
+            headline: t.diagnostic_kind(diagnostic.kind),
             severity: match diagnostic.severity {
                 Severity::Error => t.severity_error,
                 Severity::Warning => t.severity_warning,
@@ -806,6 +851,7 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
         .filter(|line| line.status != LineStatus::Counted)
         .map(|line| DiagnosticRow {
             severity: "",
+            headline: "",
             class: "",
             record_id: line.record_id.clone(),
             message: {
@@ -1492,4 +1538,25 @@ fn factor_values(factor: &tanji_ghg::EmissionFactor, set: GwpSet) -> String {
 fn trim_number(value: f64) -> String {
     let text = format!("{value:.6}");
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_year_changes_are_read_one_per_line_in_either_language() {
+        let changes =
+            parse_base_year_changes("structural; -120; sold the Wenzhou warehouse\n\n有机增长；1,500；第二条产线\n")
+                .unwrap();
+        assert_eq!(changes.len(), 2);
+        assert_eq!(changes[0].kind, tanji_inventory::ChangeKind::Structural);
+        assert_eq!(changes[0].impact_kg, -120_000.0);
+        assert_eq!(changes[0].description, "sold the Wenzhou warehouse");
+        assert_eq!(changes[1].kind, tanji_inventory::ChangeKind::OrganicGrowth);
+        assert_eq!(changes[1].impact_kg, 1_500_000.0);
+        for bad in ["merger; 5", "structural; lots", "structural"] {
+            assert_eq!(parse_base_year_changes(bad).unwrap_err().field, "base_year_changes", "{bad}");
+        }
+    }
 }

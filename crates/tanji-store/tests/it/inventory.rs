@@ -38,6 +38,7 @@ fn request(year: i16) -> InventoryRequest {
         consolidation: ConsolidationApproach::EquityShare,
         base_year: Some(BaseYearPolicy::Fixed(2024)),
         significance_threshold_percent: 5.0,
+        base_year_changes: Vec::new(),
     }
 }
 
