@@ -366,7 +366,8 @@ pub struct LineRow {
     pub facility: String,
     pub source: String,
     pub scope: &'static str,
-    pub iso: u8,
+    /// ISO 14064-1 category number; empty for lines outside the scopes (memo lines).
+    pub iso: String,
     pub quantity: String,
     pub co2e_t: String,
     pub status: String,
@@ -503,7 +504,11 @@ async fn version_page(
             facility: facility_name(&version, &line.facility),
             source: t.emission_source(line.source),
             scope: t.scope_name(line.scope),
-            iso: line.iso_category.number(),
+            iso: if line.scope == tanji_inventory::Scope::Outside {
+                String::new()
+            } else {
+                line.iso_category.number().to_string()
+            },
             quantity: line.quantity_entered.clone(),
             co2e_t: tonnes(line.co2e_kg),
             status: status_text(t, &line.status),
