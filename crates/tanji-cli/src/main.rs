@@ -8,6 +8,7 @@
 mod commands;
 mod demo;
 mod inventory;
+mod lca;
 mod options;
 
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
             Command::Token(command) => commands::token(command).await,
             Command::Inventory(command) => inventory::inventory(command),
             Command::Factors(command) => inventory::factors(command),
+            Command::Lca(command) => lca::lca(command),
         }
     });
     match result {

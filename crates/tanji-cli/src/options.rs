@@ -1,9 +1,10 @@
 //! Command-line options.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use tanji_tenancy::member::Role;
 use tanji_tenancy::organisation::OrganisationKind;
 
@@ -45,6 +46,9 @@ pub enum Command {
     /// Search and show the bundled emission-factor library.
     #[command(subcommand)]
     Factors(FactorsCommand),
+    /// Solve life-cycle assessment matrices (technosphere, biosphere, characterization) for product footprints.
+    #[command(subcommand)]
+    Lca(LcaCommand),
 }
 
 /// `tanji inventory …`
@@ -115,6 +119,45 @@ pub struct FactorsShowArgs {
     pub id: String,
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+}
+
+/// `tanji lca …`
+#[derive(Debug, Subcommand)]
+pub enum LcaCommand {
+    /// Score products of a system given as Matrix Market coordinate files (Brightway sign convention: production
+    /// positive on A's diagonal, inputs negative), e.g. the files in examples/lca/.
+    Solve(LcaSolveArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("products").required(true).args(["demand", "all_products"])))]
+pub struct LcaSolveArgs {
+    /// Technosphere matrix A (n×n): column j is the process making product j.
+    #[arg(long, value_name = "A.mtx")]
+    pub technosphere: PathBuf,
+    /// Biosphere matrix B (flows×n): elementary flows (emissions, resources) per run of each process.
+    #[arg(long, value_name = "B.mtx")]
+    pub biosphere: PathBuf,
+    /// Characterization factors c (flows×1), e.g. GWP-100 in kg CO2e per kg of each flow.
+    #[arg(long, value_name = "c.mtx")]
+    pub characterization: PathBuf,
+    /// Score one unit of product J (1-based column of A, as in Matrix Market).
+    #[arg(long, value_name = "J")]
+    pub demand: Option<NonZeroUsize>,
+    /// Score one unit of every product with one adjoint solve.
+    #[arg(long)]
+    pub all_products: bool,
+    /// `csv` (`product,score` lines with a header) or `json`.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: LcaFormat,
+}
+
+/// Output formats for `lca solve`.
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum LcaFormat {
+    #[default]
+    Csv,
+    Json,
 }
 
 /// Log output formats.
