@@ -417,6 +417,9 @@ catalogue! {
     output_unit: "单位（如 万只、万元）", "Unit (e.g. 10k cups, 10k CNY)";
     per: "每", "per";
     lines_title: "排放明细", "Emission lines";
+    filter_lines: "筛选", "Filter";
+    all_lines: "全部", "All";
+    showing_lines: "显示 {shown} / {total} 条", "Showing {shown} of {total} lines";
     lines_intro: "点击记录查看其证据、因子、GWP 与公式。", "Click a record to see its evidence, factor, GWP and formula.";
     record: "记录", "Record";
     source: "排放源", "Source";

@@ -42,6 +42,50 @@ fn tonnes_i64(kg: f64) -> i64 {
 pub struct Figure {
     pub label: String,
     pub value: String,
+    /// Where the figure's lines are listed (a filter of the version page), if anywhere.
+    pub href: String,
+}
+
+impl Figure {
+    fn new(label: impl ToString, value: impl ToString) -> Self {
+        Self { label: label.to_string(), value: value.to_string(), href: String::new() }
+    }
+
+    fn linked(label: impl ToString, value: impl ToString, href: String) -> Self {
+        Self { label: label.to_string(), value: value.to_string(), href }
+    }
+}
+
+/// Which lines of a version to list: by scope, ISO category or facility. Every total on the page links to its lines,
+/// so a number leads to its records, and a record to its evidence.
+#[derive(Debug, Default, Deserialize)]
+pub struct LineFilter {
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    iso: String,
+    #[serde(default)]
+    facility: String,
+}
+
+impl LineFilter {
+    fn is_empty(&self) -> bool {
+        self.scope.is_empty() && self.iso.is_empty() && self.facility.is_empty()
+    }
+
+    fn admits(&self, line: &ResultLine) -> bool {
+        let scope_key = match line.scope {
+            tanji_inventory::Scope::Scope1 => "scope1",
+            tanji_inventory::Scope::Scope2 => "scope2",
+            tanji_inventory::Scope::Scope3 => "scope3",
+            tanji_inventory::Scope::Outside => "outside",
+        };
+        (self.scope.is_empty() || self.scope == scope_key)
+            && (self.iso.is_empty()
+                || (line.scope != tanji_inventory::Scope::Outside
+                    && self.iso == line.iso_category.number().to_string()))
+            && (self.facility.is_empty() || self.facility == line.facility)
+    }
 }
 
 /// A choice in a select.
@@ -411,6 +455,11 @@ struct VersionPage {
     base_year: Vec<Figure>,
     recalculation: String,
     lines: Vec<LineRow>,
+    n_lines_total: usize,
+    filtered: bool,
+    scope_choices: Vec<Choice>,
+    iso_choices: Vec<Choice>,
+    facility_choices: Vec<Choice>,
     diagnostics: Vec<DiagnosticRow>,
     verified: bool,
     verified_by: String,
@@ -423,21 +472,23 @@ struct VersionPage {
 
 fn version_figures(t: &'static Text, version: &InventoryVersion) -> Vec<Figure> {
     let totals = &version.inventory.totals;
+    let lines_of = |scope: &str| format!("/console/inventory/{}?scope={scope}#lines", version.id);
+    let all_lines = format!("/console/inventory/{}#lines", version.id);
     let mut figures = vec![
-        Figure { label: t.scope1.into(), value: tonnes(totals.scope1_kg) },
-        Figure { label: t.scope2_location.into(), value: tonnes(totals.scope2_location_kg) },
-        Figure { label: t.scope2_market.into(), value: tonnes(totals.scope2_market_kg) },
-        Figure { label: t.scope3.into(), value: tonnes(totals.scope3_kg) },
-        Figure { label: t.total_location.into(), value: tonnes(totals.total_location_kg) },
-        Figure { label: t.total_market.into(), value: tonnes(totals.total_market_kg) },
-        Figure { label: t.china_net.into(), value: tonnes(totals.china_guideline_net_kg) },
-        Figure { label: t.biogenic_co2.into(), value: tonnes(totals.biogenic_co2_kg) },
+        Figure::linked(t.scope1, tonnes(totals.scope1_kg), lines_of("scope1")),
+        Figure::linked(t.scope2_location, tonnes(totals.scope2_location_kg), lines_of("scope2")),
+        Figure::linked(t.scope2_market, tonnes(totals.scope2_market_kg), lines_of("scope2")),
+        Figure::linked(t.scope3, tonnes(totals.scope3_kg), lines_of("scope3")),
+        Figure::linked(t.total_location, tonnes(totals.total_location_kg), all_lines.clone()),
+        Figure::linked(t.total_market, tonnes(totals.total_market_kg), all_lines.clone()),
+        Figure::linked(t.china_net, tonnes(totals.china_guideline_net_kg), all_lines.clone()),
+        Figure::linked(t.biogenic_co2, tonnes(totals.biogenic_co2_kg), all_lines),
     ];
     if totals.memo_co2e_kg != 0.0 {
-        figures.push(Figure { label: t.memo_gases.into(), value: tonnes(totals.memo_co2e_kg) });
+        figures.push(Figure::new(t.memo_gases, tonnes(totals.memo_co2e_kg)));
     }
     if let Some(percent) = totals.uncertainty_percent {
-        figures.push(Figure { label: t.uncertainty.into(), value: format!("±{percent:.1} %") });
+        figures.push(Figure::new(t.uncertainty, format!("±{percent:.1} %")));
     }
     figures
 }
@@ -486,6 +537,7 @@ async fn version_page(
     state: &AppState,
     console: &Console,
     id: &str,
+    filter: &LineFilter,
     errors: FormErrors,
     status: StatusCode,
 ) -> Response {
@@ -496,9 +548,10 @@ async fn version_page(
         Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
     };
     let inventory = &version.inventory;
-    let lines = inventory
+    let lines: Vec<LineRow> = inventory
         .lines
         .iter()
+        .filter(|line| filter.admits(line))
         .map(|line| LineRow {
             record_id: line.record_id.clone(),
             facility: facility_name(&version, &line.facility),
@@ -540,14 +593,14 @@ async fn version_page(
         .as_ref()
         .map(|base| {
             let mut figures = vec![
-                Figure {
-                    label: format!("{} ({})", t.base_year_label, base.policy.label()),
-                    value: tonnes(base.base_total_location_kg),
-                },
-                Figure { label: t.this_year.into(), value: tonnes(base.current_total_location_kg) },
+                Figure::new(
+                    format!("{} ({})", t.base_year_label, base.policy.label()),
+                    tonnes(base.base_total_location_kg),
+                ),
+                Figure::new(t.this_year, tonnes(base.current_total_location_kg)),
             ];
             if let Some(change) = base.change_percent {
-                figures.push(Figure { label: t.change_since_base_year.into(), value: format!("{change:+.1} %") });
+                figures.push(Figure::new(t.change_since_base_year, format!("{change:+.1} %")));
             }
             figures
         })
@@ -572,6 +625,30 @@ async fn version_page(
             .map(|assessment| assessment.explanation.clone())
             .unwrap_or_default(),
         lines,
+        n_lines_total: inventory.lines.len(),
+        filtered: !filter.is_empty(),
+        scope_choices: [
+            ("scope1", t.scope1),
+            ("scope2", t.scope_name(tanji_inventory::Scope::Scope2)),
+            ("scope3", t.scope3),
+            ("outside", t.scope_outside),
+        ]
+        .into_iter()
+        .map(|(value, label)| Choice { value: value.into(), label: label.into(), selected: filter.scope == value })
+        .collect(),
+        iso_choices: IsoCategory::ALL
+            .into_iter()
+            .map(|category| Choice {
+                value: category.number().to_string(),
+                label: t.iso_category(category).into(),
+                selected: filter.iso == category.number().to_string(),
+            })
+            .collect(),
+        facility_choices: version
+            .facility_names
+            .iter()
+            .map(|(id, name)| Choice { value: id.clone(), label: name.clone(), selected: filter.facility == *id })
+            .collect(),
         diagnostics,
         verified: version.verified_at.is_some(),
         verified_by: version.verified_by.clone().unwrap_or_default(),
@@ -585,8 +662,13 @@ async fn version_page(
 }
 
 /// `GET /console/inventory/{id}`.
-pub async fn version(State(state): State<AppState>, console: Console, Path(id): Path<String>) -> Response {
-    version_page(&state, &console, &id, FormErrors::none(), StatusCode::OK).await
+pub async fn version(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<String>,
+    Query(filter): Query<LineFilter>,
+) -> Response {
+    version_page(&state, &console, &id, &filter, FormErrors::none(), StatusCode::OK).await
 }
 
 /// The sign-off form.
@@ -606,7 +688,9 @@ pub async fn verify(
     match state.store().verify_inventory(console.actor(), &id, &form.statement).await {
         Ok(_) => Redirect::to(&format!("/console/inventory/{id}?notice=inventory_verified")).into_response(),
         Err(error) => match Outcome::of(&console.web, error) {
-            Outcome::ShowForm(errors, status) => version_page(&state, &console, &id, errors, status).await,
+            Outcome::ShowForm(errors, status) => {
+                version_page(&state, &console, &id, &LineFilter::default(), errors, status).await
+            }
             Outcome::Page(page) => page.into_response(),
         },
     }
@@ -679,16 +763,16 @@ pub async fn line(
         if let Some(object) = row.as_object() {
             for (column, value) in object {
                 if let Some(text) = value.as_str().filter(|text| !text.is_empty()) {
-                    entered.push(Figure { label: column.clone(), value: text.to_owned() });
+                    entered.push(Figure::new(column.clone(), text.to_owned()));
                 }
             }
         }
-        entered.push(Figure {
-            label: t.entered_by.into(),
-            value: format!("{} · {}", stored.created_by, stored.created_at.strftime("%Y-%m-%d %H:%M UTC")),
-        });
+        entered.push(Figure::new(
+            t.entered_by,
+            format!("{} · {}", stored.created_by, stored.created_at.strftime("%Y-%m-%d %H:%M UTC")),
+        ));
         if let Some(file) = &stored.import_file {
-            entered.push(Figure { label: t.imported_from.into(), value: file.clone() });
+            entered.push(Figure::new(t.imported_from, file.clone()));
         }
     }
     let facts = line_facts(t, &version, line);
@@ -729,40 +813,36 @@ pub async fn line(
             .collect(),
         parameters: line.parameters.clone(),
         formula: line.formula.split("; ").map(str::to_owned).collect(),
-        months: line
-            .monthly_co2e_kg
-            .iter()
-            .map(|(month, kg)| Figure { label: month.clone(), value: kg_text(*kg) })
-            .collect(),
+        months: line.monthly_co2e_kg.iter().map(|(month, kg)| Figure::new(month.clone(), kg_text(*kg))).collect(),
     };
     render(StatusCode::OK, &page)
 }
 
 fn line_facts(t: &'static Text, version: &InventoryVersion, line: &ResultLine) -> Vec<Figure> {
     let mut facts = vec![
-        Figure { label: t.facility.into(), value: facility_name(version, &line.facility) },
-        Figure { label: t.period_label.into(), value: format!("{} – {}", line.period_start, line.period_end) },
-        Figure { label: t.source.into(), value: t.emission_source(line.source) },
-        Figure { label: t.scope.into(), value: t.scope_name(line.scope).into() },
-        Figure { label: t.iso_category.into(), value: t.iso_category(line.iso_category).into() },
-        Figure { label: t.quantity.into(), value: line.quantity_entered.clone() },
-        Figure { label: t.data_source.into(), value: t.data_source_kind(line.data_source).into() },
-        Figure { label: t.status.into(), value: status_text(t, &line.status) },
-        Figure { label: t.gwp_set.into(), value: version.inventory.gwp_set.name().into() },
-        Figure { label: t.shares.into(), value: format!("{:.4} × {:.4}", line.period_share, line.boundary_share) },
-        Figure { label: format!("CO2e ({})", t.t_co2e), value: tonnes(line.co2e_kg) },
+        Figure::new(t.facility, facility_name(version, &line.facility)),
+        Figure::new(t.period_label, format!("{} – {}", line.period_start, line.period_end)),
+        Figure::new(t.source, t.emission_source(line.source)),
+        Figure::new(t.scope, t.scope_name(line.scope)),
+        Figure::new(t.iso_category, t.iso_category(line.iso_category)),
+        Figure::new(t.quantity, line.quantity_entered.clone()),
+        Figure::new(t.data_source, t.data_source_kind(line.data_source)),
+        Figure::new(t.status, status_text(t, &line.status)),
+        Figure::new(t.gwp_set, version.inventory.gwp_set.name()),
+        Figure::new(t.shares, format!("{:.4} × {:.4}", line.period_share, line.boundary_share)),
+        Figure::new(format!("CO2e ({})", t.t_co2e), tonnes(line.co2e_kg)),
     ];
     if let Some(market) = line.market_based_co2e_kg {
-        facts.push(Figure { label: format!("{} ({})", t.scope2_market, t.t_co2e), value: tonnes(market) });
+        facts.push(Figure::new(format!("{} ({})", t.scope2_market, t.t_co2e), tonnes(market)));
     }
     if line.biogenic_co2_kg != 0.0 {
-        facts.push(Figure { label: t.biogenic_co2.into(), value: tonnes(line.biogenic_co2_kg) });
+        facts.push(Figure::new(t.biogenic_co2, tonnes(line.biogenic_co2_kg)));
     }
     if let Some(quality) = line.quality_mean {
-        facts.push(Figure { label: t.mean_quality.into(), value: format!("{quality:.1}") });
+        facts.push(Figure::new(t.mean_quality, format!("{quality:.1}")));
     }
     if let Some(uncertainty) = line.uncertainty_percent {
-        facts.push(Figure { label: t.uncertainty.into(), value: format!("±{uncertainty} %") });
+        facts.push(Figure::new(t.uncertainty, format!("±{uncertainty} %")));
     }
     facts
 }
@@ -828,7 +908,7 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
                     )
                 })
                 .unwrap_or_default();
-            Figure { label: name.clone(), value: detail }
+            Figure::new(name.clone(), detail)
         })
         .collect();
     let factors = inventory
@@ -875,9 +955,9 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
         .collect();
     let counted: Vec<&ResultLine> = inventory.lines.iter().filter(|line| line.status == LineStatus::Counted).collect();
     let scored: Vec<f64> = counted.iter().filter_map(|line| line.quality_mean).collect();
-    let mut quality = vec![Figure {
-        label: t.mean_quality.into(),
-        value: if scored.is_empty() {
+    let mut quality = vec![Figure::new(
+        t.mean_quality,
+        if scored.is_empty() {
             t.none.into()
         } else {
             format!(
@@ -888,18 +968,14 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
                 t.lines_count
             )
         },
-    }];
+    )];
     for kind in DataSourceKind::ALL {
         let kg: f64 = counted.iter().filter(|line| line.data_source == kind).map(|line| line.co2e_kg).sum();
         if kg != 0.0 {
-            quality.push(Figure {
-                label: format!("{}: {}", t.source_mix, t.data_source_kind(kind)),
-                value: format!(
-                    "{} t ({:.1} %)",
-                    tonnes(kg),
-                    kg / totals.total_location_kg.max(f64::MIN_POSITIVE) * 100.0
-                ),
-            });
+            quality.push(Figure::new(
+                format!("{}: {}", t.source_mix, t.data_source_kind(kind)),
+                format!("{} t ({:.1} %)", tonnes(kg), kg / totals.total_location_kg.max(f64::MIN_POSITIVE) * 100.0),
+            ));
         }
     }
     let page = ReportPage {
@@ -915,15 +991,15 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
             .as_ref()
             .map(|base| {
                 vec![
-                    Figure {
-                        label: format!("{} ({})", t.base_year_label, base.policy.label()),
-                        value: tonnes(base.base_total_location_kg),
-                    },
-                    Figure { label: t.this_year.into(), value: tonnes(base.current_total_location_kg) },
-                    Figure {
-                        label: t.change_since_base_year.into(),
-                        value: base.change_percent.map(|change| format!("{change:+.1} %")).unwrap_or_default(),
-                    },
+                    Figure::new(
+                        format!("{} ({})", t.base_year_label, base.policy.label()),
+                        tonnes(base.base_total_location_kg),
+                    ),
+                    Figure::new(t.this_year, tonnes(base.current_total_location_kg)),
+                    Figure::new(
+                        t.change_since_base_year,
+                        base.change_percent.map(|change| format!("{change:+.1} %")).unwrap_or_default(),
+                    ),
                 ]
             })
             .unwrap_or_default(),
@@ -938,26 +1014,30 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
         figures: version_figures(t, &version),
         by_iso: IsoCategory::ALL
             .into_iter()
-            .map(|category| Figure {
-                label: t.iso_category(category).into(),
-                value: tonnes(totals.by_iso_category.get(&category.number()).copied().unwrap_or(0.0)),
+            .map(|category| {
+                Figure::new(
+                    t.iso_category(category),
+                    tonnes(totals.by_iso_category.get(&category.number()).copied().unwrap_or(0.0)),
+                )
             })
             .collect(),
         by_scope3: totals
             .by_scope3_category
             .iter()
-            .map(|(number, kg)| Figure {
-                label: tanji_inventory::Scope3Category::new(*number)
-                    .map(|category| t.emission_source(EmissionSource::Scope3(category)))
-                    .unwrap_or_default(),
-                value: tonnes(*kg),
+            .map(|(number, kg)| {
+                Figure::new(
+                    tanji_inventory::Scope3Category::new(*number)
+                        .map(|category| t.emission_source(EmissionSource::Scope3(category)))
+                        .unwrap_or_default(),
+                    tonnes(*kg),
+                )
             })
             .collect(),
-        by_gas: totals.by_gas_group.iter().map(|(gas, kg)| Figure { label: gas.clone(), value: tonnes(*kg) }).collect(),
+        by_gas: totals.by_gas_group.iter().map(|(gas, kg)| Figure::new(gas.clone(), tonnes(*kg))).collect(),
         by_facility: totals
             .by_facility
             .iter()
-            .map(|(id, kg)| Figure { label: facility_name(&version, id), value: tonnes(*kg) })
+            .map(|(id, kg)| Figure::new(facility_name(&version, id), tonnes(*kg)))
             .collect(),
         charts: version_charts(t, &version).into_iter().take(2).collect(),
         verified: version.verified_at.is_some(),
@@ -1548,6 +1628,53 @@ fn trim_number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_filters_select_by_scope_iso_category_and_facility() {
+        let record = |id: &str, facility: &str, source: &str| {
+            let row = ActivityRow {
+                id: id.into(),
+                facility: facility.into(),
+                period: "2025-01".into(),
+                source: source.into(),
+                quantity: "1".into(),
+                unit: "MWh".into(),
+                factor: "mee-nbs-2021-grid-cn-national".into(),
+                ..ActivityRow::default()
+            };
+            row.into_record("t", 2).unwrap()
+        };
+        let facilities = ["a", "b"].map(|key| tanji_inventory::FacilityBoundary {
+            key: key.into(),
+            name: key.into(),
+            equity_share: tanji_inventory::Fraction::ONE,
+            financial_control: true,
+            operational_control: true,
+        });
+        let input = tanji_inventory::InventoryInput {
+            organisation: "o".into(),
+            period_start: jiff::civil::Date::constant(2025, 1, 1),
+            period_end: jiff::civil::Date::constant(2025, 12, 31),
+            gwp_set: GwpSet::AR6,
+            consolidation: ConsolidationApproach::OperationalControl,
+            facilities: facilities.to_vec(),
+            records: vec![
+                record("e", "a", "purchased_electricity"),
+                record("t", "b", "scope3_4"),
+                record("x", "b", "exported_electricity"),
+            ],
+        };
+        let inventory = tanji_inventory::calculate(&input, tanji_inventory::bundled_reference());
+        let pick = |filter: LineFilter| -> Vec<String> {
+            inventory.lines.iter().filter(|line| filter.admits(line)).map(|line| line.record_id.clone()).collect()
+        };
+        assert_eq!(pick(LineFilter::default()), vec!["e", "t", "x"]);
+        assert_eq!(pick(LineFilter { scope: "scope2".into(), ..LineFilter::default() }), vec!["e"]);
+        assert_eq!(pick(LineFilter { iso: "3".into(), ..LineFilter::default() }), vec!["t"]);
+        assert_eq!(pick(LineFilter { iso: "1".into(), ..LineFilter::default() }), Vec::<String>::new());
+        assert_eq!(pick(LineFilter { facility: "b".into(), ..LineFilter::default() }), vec!["t", "x"]);
+        assert_eq!(pick(LineFilter { scope: "outside".into(), ..LineFilter::default() }), vec!["x"]);
+    }
 
     #[test]
     fn base_year_changes_are_read_one_per_line_in_either_language() {
