@@ -5,78 +5,26 @@
 // Needs a running `tanji demo` (run-browser-tests.sh starts one). Exits non-zero with a readable message on the
 // first failed step, and then also saves failure.png of the page it was on into SCREENSHOT_DIR.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import {
+  BASE_URL,
+  SCREENSHOT_DIR,
+  STEP_TIMEOUT,
+  assertNoProblems,
+  launchChromium,
+  logIn,
+  ok,
+  pathOf,
+  reportFailure,
+  step,
+  watch,
+} from "./journey-kit.mjs";
 
-const BASE_URL = (process.env.BASE_URL || "").replace(/\/+$/, "");
-const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || "screenshots";
-const PASSWORD = "tanji-demo-2026";
 const EDITOR = "carbon@lvzhou.example";
 const VIEWER = "viewer@lvzhou.example";
-const STEP_TIMEOUT = 15_000;
-
-if (!BASE_URL) {
-  console.error("BASE_URL is not set (e.g. BASE_URL=http://127.0.0.1:8080)");
-  process.exit(2);
-}
-mkdirSync(SCREENSHOT_DIR, { recursive: true });
-
-let stepName = "start";
-function step(name) {
-  stepName = name;
-  console.log(`\n▶ ${name}`);
-}
-function ok(message) {
-  console.log(`  ✓ ${message}`);
-}
-
-/** The path (and query) of the page's current URL. */
-function pathOf(page) {
-  const url = new URL(page.url());
-  return url.pathname + url.search;
-}
-
-// Chromium logs every 4xx answer to a fetch as a console error; the refused duplicate (409) and validation errors
-// (422) are expected answers that htmx swaps in, so they are not problems.
-const EXPECTED_CONSOLE_ERROR = /Failed to load resource: the server responded with a status of (409|422)\b/;
-
-/**
- * Sets the page's time limits and collects what the console should never have: uncaught JavaScript errors, console
- * errors (CSP violations show up there), server errors and missing assets. The journey fails on them at the end.
- */
-function watch(page, problems) {
-  page.setDefaultTimeout(STEP_TIMEOUT);
-  page.setDefaultNavigationTimeout(30_000);
-  page.on("pageerror", (error) => problems.push(`uncaught JavaScript error on ${page.url()}: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !EXPECTED_CONSOLE_ERROR.test(message.text())) {
-      problems.push(`console error on ${page.url()}: ${message.text()}`);
-    }
-  });
-  page.on("response", (response) => {
-    const url = response.url();
-    if (!url.startsWith(BASE_URL)) return;
-    const status = response.status();
-    if (status >= 500 || (status === 404 && new URL(url).pathname.startsWith("/assets/"))) {
-      problems.push(`HTTP ${status} from ${response.request().method()} ${url}`);
-    }
-  });
-  return page;
-}
 
 async function htmlLang(page) {
   return page.evaluate(() => document.documentElement.lang);
-}
-
-async function logIn(page, email) {
-  await page.goto(`${BASE_URL}/login`);
-  await page.fill('form[action="/login"] input[name="email"]', email);
-  await page.fill('form[action="/login"] input[name="password"]', PASSWORD);
-  await Promise.all([
-    page.waitForURL((url) => url.pathname === "/console", { waitUntil: "load" }),
-    page.click('form[action="/login"] button[type="submit"]'),
-  ]);
 }
 
 /** The names linked from table#facilities, trimmed. */
@@ -100,19 +48,7 @@ async function submitFacility(page, { name, kind, subdivision, city }) {
   return response.status();
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchChromium();
 
 const problems = [];
 let current = null; // the page a failure screenshot is taken of
@@ -288,25 +224,13 @@ try {
   current = null;
 
   step("h. no JavaScript errors, console errors, server errors or missing assets along the way");
-  assert.equal(problems.length, 0, `the console had ${problems.length} problem(s) along the way:\n${problems.map((p) => `! ${p}`).join("\n")}`);
+  assertNoProblems(problems);
   ok("none");
 
   console.log("\n✔ console journey passed");
 } catch (error) {
   exitCode = 1;
-  console.error(`\n✘ console journey failed in step "${stepName}":\n  ${error.message.split("\n").join("\n  ")}`);
-  if (problems.length && stepName.startsWith("h.") === false) {
-    console.error("Problems noticed before the failure:");
-    for (const problem of problems) console.error(`  ! ${problem}`);
-  }
-  if (current && !current.isClosed()) {
-    console.error(`  page URL: ${current.url()}`);
-    const shot = join(SCREENSHOT_DIR, "failure.png");
-    await current
-      .screenshot({ path: shot, fullPage: true })
-      .then(() => console.error(`  screenshot: ${shot}`))
-      .catch((shotError) => console.error(`  (could not save ${shot}: ${shotError.message})`));
-  }
+  await reportFailure("console journey", error, { problems, page: current, screenshot: "failure.png", finalStep: "h." });
 } finally {
   await browser.close().catch(() => {});
 }

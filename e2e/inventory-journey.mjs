@@ -23,18 +23,27 @@
 //   8. nothing went wrong on the side: no JavaScript or console errors, 5xx answers, missing assets or stray dialogs.
 // Desktop and phone screenshots of the pages are saved as inventory-*.png.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import {
+  BASE_URL,
+  SCREENSHOT_DIR,
+  STEP_TIMEOUT,
+  assertNoProblems,
+  launchChromium,
+  logIn,
+  note,
+  ok,
+  pathOf,
+  reportFailure,
+  squash,
+  step,
+  watch as watchPage,
+} from "./journey-kit.mjs";
 
-const BASE_URL = (process.env.BASE_URL || "").replace(/\/+$/, "");
-const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || "screenshots";
-const PASSWORD = "tanji-demo-2026";
 const EDITOR = "energy@ruihe.example";
 const AUDITOR = "verifier@lvzhou.example";
 const FACTORY = "台州瑞禾日用品科技有限公司";
 const RETAILER = "绿洲超市有限公司";
-const STEP_TIMEOUT = 15_000;
 const DESKTOP = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
@@ -52,86 +61,12 @@ const GOOD_CSV = [
   "",
 ].join("\n");
 
-if (!BASE_URL) {
-  console.error("BASE_URL is not set (e.g. BASE_URL=http://127.0.0.1:8080)");
-  process.exit(2);
-}
-mkdirSync(SCREENSHOT_DIR, { recursive: true });
-
-let stepName = "start";
-function step(name) {
-  stepName = name;
-  console.log(`\n▶ ${name}`);
-}
-function ok(message) {
-  console.log(`  ✓ ${message}`);
-}
-function note(message) {
-  console.log(`  ! ${message}`);
-}
-
-/** The path (and query) of the page's current URL. */
-function pathOf(page) {
-  const url = new URL(page.url());
-  return url.pathname + url.search;
-}
-
-/** Collapses whitespace. */
-function squash(text) {
-  return (text || "").replace(/\s+/g, " ").trim();
-}
-
 const VERSION_PATH = /^\/console\/inventory\/[0-9a-f-]{36}$/;
 const CJK = /[\u3400-\u9fff\uff00-\uffef]/;
 
-// Chromium logs every 4xx answer to a fetch as a console error; the refused import (422) is an expected answer that
-// htmx swaps in, so it is not a problem.
-const EXPECTED_CONSOLE_ERROR = /Failed to load resource: the server responded with a status of (409|422)\b/;
-
-/**
- * Sets the page's time limits and collects what the console should never have: uncaught JavaScript errors, console
- * errors (CSP violations show up there), server errors and missing assets. The journey fails on them at the end.
- */
+// A confirm() this journey does not expect is a problem too (the sign-off sets page.expectedDialog around its own).
 function watch(page, problems) {
-  page.setDefaultTimeout(STEP_TIMEOUT);
-  page.setDefaultNavigationTimeout(30_000);
-  page.on("pageerror", (error) => problems.push(`uncaught JavaScript error on ${page.url()}: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !EXPECTED_CONSOLE_ERROR.test(message.text())) {
-      problems.push(`console error on ${page.url()}: ${message.text()}`);
-    }
-  });
-  page.on("response", (response) => {
-    const url = response.url();
-    if (!url.startsWith(BASE_URL)) return;
-    const status = response.status();
-    if (status >= 500 || (status === 404 && new URL(url).pathname.startsWith("/assets/"))) {
-      problems.push(`HTTP ${status} from ${response.request().method()} ${url}`);
-    }
-  });
-  // An unexpected confirm() would otherwise be dismissed silently and the form not sent: fail loudly instead.
-  page.on("dialog", (dialog) => {
-    if (!page.expectedDialog) {
-      problems.push(`unexpected ${dialog.type()} dialog on ${page.url()}: ${dialog.message()}`);
-      dialog.dismiss().catch(() => {});
-      return;
-    }
-    page.seenDialogs.push(dialog.message());
-    dialog.accept().catch(() => {});
-  });
-  page.expectedDialog = false;
-  page.seenDialogs = [];
-  return page;
-}
-
-async function logIn(page, email) {
-  await page.goto(`${BASE_URL}/login`);
-  await page.fill('form[action="/login"] input[name="email"]', email);
-  await page.fill('form[action="/login"] input[name="password"]', PASSWORD);
-  await Promise.all([
-    page.waitForURL((url) => url.pathname === "/console", { waitUntil: "load" }),
-    page.click('form[action="/login"] button[type="submit"]'),
-  ]);
+  return watchPage(page, problems, { failOnDialogs: true });
 }
 
 /** Clicks a link and waits until the URL's path satisfies `pathTest` and the page has loaded. */
@@ -253,19 +188,7 @@ async function shot(page, name) {
   ok(`saved ${name}`);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchChromium();
 
 const problems = [];
 let current = null; // the page a failure screenshot is taken of
@@ -603,25 +526,18 @@ try {
   current = null;
 
   step("8. no JavaScript errors, console errors, server errors, missing assets or unexpected dialogs along the way");
-  assert.equal(problems.length, 0, `the console had ${problems.length} problem(s) along the way:\n${problems.map((p) => `! ${p}`).join("\n")}`);
+  assertNoProblems(problems);
   ok("none");
 
   console.log("\n✔ inventory journey passed");
 } catch (error) {
   exitCode = 1;
-  console.error(`\n✘ inventory journey failed in step "${stepName}":\n  ${error.message.split("\n").join("\n  ")}`);
-  if (problems.length && stepName.startsWith("8.") === false) {
-    console.error("Problems noticed before the failure:");
-    for (const problem of problems) console.error(`  ! ${problem}`);
-  }
-  if (current && !current.isClosed()) {
-    console.error(`  page URL: ${current.url()}`);
-    const path = join(SCREENSHOT_DIR, "inventory-failure.png");
-    await current
-      .screenshot({ path, fullPage: true })
-      .then(() => console.error(`  screenshot: ${path}`))
-      .catch((shotError) => console.error(`  (could not save ${path}: ${shotError.message})`));
-  }
+  await reportFailure("inventory journey", error, {
+    problems,
+    page: current,
+    screenshot: "inventory-failure.png",
+    finalStep: "8.",
+  });
 } finally {
   await browser.close().catch(() => {});
 }

@@ -301,8 +301,9 @@ async fn record_factory_inventory(
 ) -> anyhow::Result<()> {
     const ACTIVITIES: &str = include_str!("../../../examples/inventory/ruihe-activities.csv");
     let text = ACTIVITIES.replace("ruihe-warehouse", "RH-HY-W").replace("ruihe-taizhou", "RH-HY");
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let rows = reader.deserialize::<tanji_inventory::ActivityRow>().collect::<Result<Vec<_>, _>>()?;
+    let rows = tanji_inventory::read_activity_rows("ruihe-activities.csv", text.as_bytes()).map_err(|errors| {
+        anyhow!("the demo's activity file: {}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+    })?;
     store.record_activities(energy_engineer, Some("ruihe-activities.csv"), rows).await.map_err(store_error)?;
     let warehouse = store
         .facility_boundaries(energy_engineer)

@@ -43,17 +43,11 @@ fn row_errors(errors: &[RowError]) -> anyhow::Error {
     anyhow::anyhow!("{} problem(s); nothing was computed:\n{}{more}", errors.len(), shown.join("\n"))
 }
 
-/// CSV text as Excel writes it: UTF-8 (with or without a byte-order mark) or, from Chinese Excel's "CSV (逗号分隔)",
-/// GB 18030/GBK.
+/// CSV text as Excel writes it (UTF-8 or GBK), with the domain's message on failure.
 fn decode_csv(display: &str, bytes: &[u8]) -> anyhow::Result<String> {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(text.to_owned());
-    }
-    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-    if had_errors {
-        bail!("{display}: the file is neither UTF-8 nor GBK text\n  hint: save it from Excel as \"CSV UTF-8\"");
-    }
-    Ok(text.into_owned())
+    tanji_inventory::decode_csv(display, bytes)
+        .map(|text| text.into_owned())
+        .map_err(|error| anyhow::anyhow!("{error}"))
 }
 
 /// The inventory input and reference library built from an inventory file and the files it names.

@@ -117,6 +117,57 @@ pub struct RowError {
     pub hint: String,
 }
 
+impl RowError {
+    pub fn new(
+        file: impl Into<String>,
+        row: usize,
+        column: impl Into<String>,
+        reason: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Self { file: file.into(), row, column: column.into(), reason: reason.into(), hint: hint.into() }
+    }
+}
+
+/// The text of a CSV file as Excel writes it: UTF-8 (with or without a byte-order mark), or GB 18030/GBK, which Chinese
+/// Excel uses for "CSV (逗号分隔)".
+pub fn decode_csv<'a>(file: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>, RowError> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(std::borrow::Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)));
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if had_errors {
+        return Err(RowError::new(
+            file,
+            0,
+            "",
+            "the file is neither UTF-8 nor GBK text",
+            "save it from Excel as “CSV UTF-8”",
+        ));
+    }
+    Ok(text)
+}
+
+/// The rows of an activity CSV as written, for a caller that validates them itself (the store checks every row
+/// together with what only it knows: facilities, existing ids). Unknown columns, broken CSV structure and undecodable
+/// text are refused here, each problem with its row.
+pub fn read_activity_rows(file: &str, bytes: &[u8]) -> Result<Vec<ActivityRow>, Vec<RowError>> {
+    let text = decode_csv(file, bytes).map_err(|error| vec![error])?;
+    if let Err(errors) = parse_activity_csv(file, &text, |_| {})
+        && errors.iter().any(|error| error.row <= 1 || error.column.is_empty())
+    {
+        return Err(errors.into_iter().filter(|error| error.row <= 1 || error.column.is_empty()).collect());
+    }
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    reader
+        .deserialize::<ActivityRow>()
+        .enumerate()
+        .map(|(record_idx, row)| {
+            row.map_err(|error| vec![RowError::new(file, record_idx + 2, "", error.to_string(), "")])
+        })
+        .collect()
+}
+
 impl fmt::Display for RowError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(formatter, "{}, row {}", self.file, self.row)?;

@@ -20,7 +20,7 @@ pub use engine::{
     calculate, sum_totals,
 };
 pub use file::InventoryFile;
-pub use import::{ACTIVITY_COLUMNS, ActivityRow, RowError, parse_activity_csv};
+pub use import::{ACTIVITY_COLUMNS, ActivityRow, RowError, decode_csv, parse_activity_csv, read_activity_rows};
 pub use model::{
     ActivityRecord, CoalBases, ConsolidationApproach, DataQuality, FacilityBoundary, FactorChoice, Fraction,
     FuelCombustion, InventoryInput, MarketBasis, Method, RefrigerantApproach,

@@ -167,3 +167,23 @@ fn csv_import_accepts_excel_bom_and_chinese_units() {
     assert_eq!(records[0].quantity.unit.symbol(), "万kWh");
     assert_eq!(records[0].id, "a.csv:2");
 }
+
+#[test]
+fn csv_files_from_chinese_excel_in_gbk_are_read() {
+    let text = "facility,period,source,quantity,unit,factor,activity\nplant,2025-01,purchased_electricity,1,MWh,mee-nbs-2021-grid-cn-national,电网购电\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    assert!(std::str::from_utf8(&gbk).is_err(), "the sample must not be UTF-8");
+    let rows = tanji_inventory::read_activity_rows("gbk.csv", &gbk).unwrap();
+    assert_eq!(rows[0].activity, "电网购电");
+    // Bytes that are neither UTF-8 nor GBK are refused with a hint, not garbled.
+    let error = tanji_inventory::decode_csv("bad.csv", &[0xff, 0xff, 0xff]).unwrap_err();
+    assert!(error.hint.contains("CSV UTF-8"), "{error}");
+}
+
+#[test]
+fn reading_rows_leaves_cell_checks_to_the_caller_but_refuses_unknown_columns() {
+    let with_bad_cell = "facility,period,source,quantity,unit\nplant,2025-13,purchased_electricity,x,kWh\n";
+    assert_eq!(tanji_inventory::read_activity_rows("a.csv", with_bad_cell.as_bytes()).unwrap().len(), 1);
+    let errors = tanji_inventory::read_activity_rows("a.csv", b"facility,colour\nplant,red\n").unwrap_err();
+    assert_eq!((errors[0].row, errors[0].column.as_str()), (1, "colour"));
+}

@@ -241,89 +241,75 @@ impl Store {
         for (row_idx, row) in rows.into_iter().enumerate() {
             // Row 1 of a file is its header; a form's single entry is "row 1".
             let row_number = if file_name.is_some() { row_idx + 2 } else { row_idx + 1 };
+            let problem =
+                |column: &str, reason: String, hint: &str| RowError::new(source_name, row_number, column, reason, hint);
             let wanted = row.facility.trim().to_owned();
             let facility = facilities.iter().find(|facility| {
                 !facility.archived && (facility.code.as_deref() == Some(wanted.as_str()) || facility.name == wanted)
             });
+            if facility.is_none() && !wanted.is_empty() {
+                errors.push(problem(
+                    "facility",
+                    format!("no active facility with code or name “{wanted}”"),
+                    "use the facility's code or exact name as listed on the Facilities page",
+                ));
+            }
             match row.clone().into_record(source_name, row_number) {
                 Ok(mut record) => {
-                    let Some(facility) = facility else {
-                        errors.push(RowError {
-                            file: source_name.to_owned(),
-                            row: row_number,
-                            column: "facility".into(),
-                            reason: format!("no active facility with code or name “{wanted}”"),
-                            hint: "use the facility's code or exact name as listed on the Facilities page".into(),
-                        });
-                        continue;
-                    };
+                    let Some(facility) = facility else { continue };
                     let key = if row.id.trim().is_empty() { new_id().to_string() } else { row.id.trim().to_owned() };
                     if let Some(first) = keys_seen.insert(key.clone(), row_number) {
-                        errors.push(RowError {
-                            file: source_name.to_owned(),
-                            row: row_number,
-                            column: "id".into(),
-                            reason: format!("id “{key}” is also used on row {first}"),
-                            hint: "give every row its own id, or leave id empty".into(),
-                        });
+                        errors.push(problem(
+                            "id",
+                            format!("id “{key}” is also used on row {first}"),
+                            "give every row its own id, or leave id empty",
+                        ));
                     }
-                    for (column, problem) in unknown_references(&record, &library) {
-                        errors.push(RowError {
-                            file: source_name.to_owned(),
-                            row: row_number,
-                            column: column.into(),
-                            reason: problem,
-                            hint: "find factor ids with the factor browser or `tanji factors search`".into(),
-                        });
+                    for (column, reason) in unknown_references(&record, &library) {
+                        errors.push(problem(
+                            column,
+                            reason,
+                            "find factor ids with the factor browser or `tanji factors search`",
+                        ));
                     }
                     record.id = key.clone();
                     record.facility = facility.facility_id.to_string();
                     prepared.push((row_number, key, facility.facility_id, row, record));
                 }
-                Err(mut row_errors) => {
-                    if facility.is_none() && !wanted.is_empty() {
-                        row_errors.push(RowError {
-                            file: source_name.to_owned(),
-                            row: row_number,
-                            column: "facility".into(),
-                            reason: format!("no active facility with code or name “{wanted}”"),
-                            hint: "use the facility's code or exact name as listed on the Facilities page".into(),
-                        });
-                    }
-                    errors.extend(row_errors);
-                }
+                Err(row_errors) => errors.extend(row_errors),
             }
         }
         if prepared.is_empty() && errors.is_empty() {
-            errors.push(RowError {
-                file: source_name.to_owned(),
-                row: 0,
-                column: String::new(),
-                reason: "no rows".into(),
-                hint: "the file needs a header row and at least one data row".into(),
-            });
+            errors.push(RowError::new(
+                source_name,
+                0,
+                "",
+                "no rows",
+                "the file needs a header row and at least one data row",
+            ));
         }
         if !errors.is_empty() {
             return Err(StoreError::Rejected(errors));
         }
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
-        for (row_number, key, _, _, _) in &prepared {
-            let exists =
-                sqlx::query("SELECT 1 AS one FROM activity_records WHERE organisation_id = $1 AND record_key = $2")
-                    .bind(actor.organisation_id.to_string())
-                    .bind(key)
-                    .fetch_optional(&mut *transaction)
-                    .await?;
-            if exists.is_some() {
-                errors.push(RowError {
-                    file: source_name.to_owned(),
-                    row: *row_number,
-                    column: "id".into(),
-                    reason: format!("a record with id “{key}” already exists"),
-                    hint: "ids identify records: leave id empty for new records, or delete the old record first".into(),
-                });
-            }
+        // Ids already taken, read once inside the writing transaction.
+        let existing: std::collections::BTreeSet<String> =
+            sqlx::query("SELECT record_key FROM activity_records WHERE organisation_id = $1")
+                .bind(actor.organisation_id.to_string())
+                .fetch_all(&mut *transaction)
+                .await?
+                .iter()
+                .map(|row| row.text("record_key"))
+                .collect::<anyhow::Result<_>>()?;
+        for (row_number, key, _, _, _) in prepared.iter().filter(|(_, key, _, _, _)| existing.contains(key)) {
+            errors.push(RowError::new(
+                source_name,
+                *row_number,
+                "id",
+                format!("a record with id “{key}” already exists"),
+                "ids identify records: leave id empty for new records, or delete the old record first",
+            ));
         }
         if !errors.is_empty() {
             return Err(StoreError::Rejected(errors));
@@ -510,12 +496,14 @@ impl Store {
             StoreError::Rejected(
                 errors
                     .into_iter()
-                    .map(|error| RowError {
-                        file: error.file,
-                        row: error.row,
-                        column: error.column,
-                        reason: error.problem,
-                        hint: "see the factor-file columns in docs/factors.md".into(),
+                    .map(|error| {
+                        RowError::new(
+                            error.file,
+                            error.row,
+                            error.column,
+                            error.problem,
+                            "see the factor-file columns in docs/factors.md",
+                        )
                     })
                     .collect(),
             )
@@ -525,31 +513,31 @@ impl Store {
         for (factor_idx, factor) in factors.iter().enumerate() {
             let row = factor_idx + 2;
             if factor_library().latest(&factor.id).is_some() {
-                errors.push(RowError {
-                    file: file_name.to_owned(),
+                errors.push(RowError::new(
+                    file_name,
                     row,
-                    column: "id".into(),
-                    reason: format!("“{}” is a bundled factor", factor.id),
-                    hint: "own factors need their own ids, e.g. prefixed with your organisation".into(),
-                });
+                    "id",
+                    format!("“{}” is a bundled factor", factor.id),
+                    "own factors need their own ids, e.g. prefixed with your organisation",
+                ));
             } else if let Err(error) = library.add(factor.clone()) {
-                errors.push(RowError {
-                    file: file_name.to_owned(),
+                errors.push(RowError::new(
+                    file_name,
                     row,
-                    column: "version".into(),
-                    reason: error.to_string(),
-                    hint: "a new factor starts at version 1; a correction is the next version".into(),
-                });
+                    "version",
+                    error.to_string(),
+                    "a new factor starts at version 1; a correction is the next version",
+                ));
             }
         }
         if factors.is_empty() {
-            errors.push(RowError {
-                file: file_name.to_owned(),
-                row: 0,
-                column: String::new(),
-                reason: "no rows".into(),
-                hint: "the file needs a header row and at least one factor".into(),
-            });
+            errors.push(RowError::new(
+                file_name,
+                0,
+                "",
+                "no rows",
+                "the file needs a header row and at least one factor",
+            ));
         }
         if !errors.is_empty() {
             return Err(StoreError::Rejected(errors));

@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tanji_ghg::{FactorCategory, FactorQuery, GwpSet};
-use tanji_inventory::{ActivityRow, BaseYearPolicy, ConsolidationApproach, parse_activity_csv};
-use tanji_store::InventoryRequest;
+use tanji_inventory::{ActivityRow, BaseYearPolicy, ConsolidationApproach, decode_csv, read_activity_rows};
+use tanji_store::{InventoryRequest, StoreError};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::ApiActor;
@@ -67,41 +67,9 @@ pub async fn import_activities(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let file_name = query.file_name.unwrap_or_else(|| "upload.csv".to_owned());
-    let rows = csv_rows(&file_name, &body)?;
+    let rows = read_activity_rows(&file_name, &body).map_err(StoreError::Rejected)?;
     let n_saved = state.store().record_activities(&actor, Some(&file_name), rows).await?;
     Ok((StatusCode::CREATED, Json(json!({ "saved": n_saved, "file_name": file_name }))))
-}
-
-/// The text of an uploaded CSV: UTF-8 (with or without the byte-order mark Excel writes), or GB 18030/GBK, which
-/// Chinese Excel uses for "CSV (逗号分隔)".
-pub fn csv_text(body: &[u8]) -> Result<std::borrow::Cow<'_, str>, ApiError> {
-    if let Ok(text) = std::str::from_utf8(body) {
-        return Ok(std::borrow::Cow::Borrowed(text));
-    }
-    let (text, _, had_errors) = encoding_rs::GB18030.decode(body);
-    if had_errors {
-        return Err(ApiError::bad_request("the file is neither UTF-8 nor GBK text; save it from Excel as CSV UTF-8"));
-    }
-    Ok(text)
-}
-
-/// Reads CSV text into rows, refusing (with row errors) what the domain parser refuses.
-pub fn csv_rows(file_name: &str, body: &[u8]) -> Result<Vec<ActivityRow>, ApiError> {
-    let text = csv_text(body)?;
-    let text = text.as_ref();
-    // Unknown columns and broken CSV structure stop here; problems in cells go on to the store, which checks every
-    // row again together with what only it knows (facilities, existing ids), so one answer lists them all.
-    if let Err(errors) = parse_activity_csv(file_name, text, |_| {})
-        && errors.iter().any(|error| error.row <= 1 || error.column.is_empty())
-    {
-        return Err(tanji_store::StoreError::Rejected(errors).into());
-    }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    reader
-        .deserialize::<ActivityRow>()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|error| ApiError::bad_request(format!("{file_name}: {error}")))
 }
 
 /// How to compute an inventory.
@@ -275,7 +243,7 @@ pub async fn add_own_factors(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let file_name = query.file_name.unwrap_or_else(|| "factors.csv".to_owned());
-    let text = csv_text(&body)?;
+    let text = decode_csv(&file_name, &body).map_err(|error| StoreError::Rejected(vec![error]))?;
     let n_saved = state.store().add_own_factors(&actor, &file_name, &text).await?;
     Ok((StatusCode::CREATED, Json(json!({ "saved": n_saved, "file_name": file_name }))))
 }

@@ -95,6 +95,21 @@ pub struct Choice {
     pub selected: bool,
 }
 
+/// The options of a select: each item's value and label, the one equal to `current` selected.
+fn choices<T>(
+    items: impl IntoIterator<Item = T>,
+    current: &str,
+    describe: impl Fn(T) -> (String, String),
+) -> Vec<Choice> {
+    items
+        .into_iter()
+        .map(|item| {
+            let (value, label) = describe(item);
+            Choice { selected: value == current, value, label }
+        })
+        .collect()
+}
+
 /// A row of the versions table.
 pub struct VersionRow {
     pub id: String,
@@ -182,21 +197,13 @@ impl ComputeForm {
     }
 
     pub fn gwp_choices(&self) -> Vec<Choice> {
-        GwpSet::ALL
-            .into_iter()
-            .map(|set| Choice { value: set.name().into(), label: set.name().into(), selected: self.gwp == set.name() })
-            .collect()
+        choices(GwpSet::ALL, &self.gwp, |set| (set.name().into(), set.name().into()))
     }
 
     pub fn consolidation_choices(&self, t: &'static Text) -> Vec<Choice> {
-        ConsolidationApproach::ALL
-            .into_iter()
-            .map(|approach| Choice {
-                value: approach.key().into(),
-                label: t.consolidation(approach).into(),
-                selected: self.consolidation == approach.key(),
-            })
-            .collect()
+        choices(ConsolidationApproach::ALL, &self.consolidation, |approach| {
+            (approach.key().into(), t.consolidation(approach).into())
+        })
     }
 }
 
@@ -627,28 +634,20 @@ async fn version_page(
         lines,
         n_lines_total: inventory.lines.len(),
         filtered: !filter.is_empty(),
-        scope_choices: [
-            ("scope1", t.scope1),
-            ("scope2", t.scope_name(tanji_inventory::Scope::Scope2)),
-            ("scope3", t.scope3),
-            ("outside", t.scope_outside),
-        ]
-        .into_iter()
-        .map(|(value, label)| Choice { value: value.into(), label: label.into(), selected: filter.scope == value })
-        .collect(),
-        iso_choices: IsoCategory::ALL
-            .into_iter()
-            .map(|category| Choice {
-                value: category.number().to_string(),
-                label: t.iso_category(category).into(),
-                selected: filter.iso == category.number().to_string(),
-            })
-            .collect(),
-        facility_choices: version
-            .facility_names
-            .iter()
-            .map(|(id, name)| Choice { value: id.clone(), label: name.clone(), selected: filter.facility == *id })
-            .collect(),
+        scope_choices: choices(
+            [
+                ("scope1", t.scope1),
+                ("scope2", t.scope_name(tanji_inventory::Scope::Scope2)),
+                ("scope3", t.scope3),
+                ("outside", t.scope_outside),
+            ],
+            &filter.scope,
+            |(value, label)| (value.into(), label.into()),
+        ),
+        iso_choices: choices(IsoCategory::ALL, &filter.iso, |category| {
+            (category.number().to_string(), t.iso_category(category).into())
+        }),
+        facility_choices: choices(&version.facility_names, &filter.facility, |(id, name)| (id.clone(), name.clone())),
         diagnostics,
         verified: version.verified_at.is_some(),
         verified_by: version.verified_by.clone().unwrap_or_default(),
@@ -1241,25 +1240,11 @@ impl ActivityForm {
     }
 
     pub fn source_choices(&self, t: &'static Text) -> Vec<Choice> {
-        EmissionSource::all()
-            .into_iter()
-            .map(|source| Choice {
-                value: source.key(),
-                label: t.emission_source(source),
-                selected: self.source == source.key(),
-            })
-            .collect()
+        choices(EmissionSource::all(), &self.source, |source| (source.key(), t.emission_source(source)))
     }
 
     pub fn data_source_choices(&self, t: &'static Text) -> Vec<Choice> {
-        DataSourceKind::ALL
-            .into_iter()
-            .map(|kind| Choice {
-                value: kind.key().into(),
-                label: t.data_source_kind(kind).into(),
-                selected: self.data_source == kind.key(),
-            })
-            .collect()
+        choices(DataSourceKind::ALL, &self.data_source, |kind| (kind.key().into(), t.data_source_kind(kind).into()))
     }
 }
 
@@ -1382,39 +1367,35 @@ pub async fn add_activity(State(state): State<AppState>, console: Console, Form(
     }
 }
 
+/// The `file` field of an upload form: its name (or `default_name`) and bytes. `None` when the body cannot be read
+/// (e.g. it exceeds the size limit).
+async fn read_upload(multipart: &mut Multipart, default_name: &str) -> Option<(String, Vec<u8>)> {
+    let mut file_name = default_name.to_owned();
+    let mut bytes = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                if let Some(name) = field.file_name().filter(|name| !name.is_empty()) {
+                    file_name = name.to_owned();
+                }
+                bytes = field.bytes().await.ok()?.to_vec();
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => return Some((file_name, bytes)),
+            Err(_) => return None,
+        }
+    }
+}
+
 /// `POST /console/activities/import`: a CSV file, all rows or none.
 pub async fn import(State(state): State<AppState>, console: Console, mut multipart: Multipart) -> Response {
     let fallback_year = current_year(&state) - 1;
-    let mut file_name = "upload.csv".to_owned();
-    let mut bytes = Vec::new();
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            if let Some(name) = field.file_name().filter(|name| !name.is_empty()) {
-                file_name = name.to_owned();
-            }
-            match field.bytes().await {
-                Ok(data) => bytes = data.to_vec(),
-                Err(_) => return ErrorPage::payload_too_large(&console.web).into_response(),
-            }
-        }
-    }
-    let rows = match crate::api::inventory::csv_rows(&file_name, &bytes) {
+    let Some((file_name, bytes)) = read_upload(&mut multipart, "upload.csv").await else {
+        return ErrorPage::payload_too_large(&console.web).into_response();
+    };
+    let rows = match tanji_inventory::read_activity_rows(&file_name, &bytes) {
         Ok(rows) => rows,
-        Err(_) => {
-            // Re-run the domain parser for its row-level report (csv_rows wraps it for the API).
-            let text = crate::api::inventory::csv_text(&bytes)
-                .map(|text| text.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned());
-            let errors = match tanji_inventory::parse_activity_csv(&file_name, &text, |_| {}) {
-                Err(errors) => errors,
-                Ok(_) => vec![RowError {
-                    file: file_name.clone(),
-                    row: 0,
-                    column: String::new(),
-                    reason: "the file could not be read as CSV".into(),
-                    hint: "save it from Excel as CSV UTF-8".into(),
-                }],
-            };
+        Err(errors) => {
             return activities_page(
                 &state,
                 &console,
@@ -1484,14 +1465,9 @@ pub struct FactorSearch {
 
 impl FactorSearch {
     pub fn category_choices(&self, t: &'static Text) -> Vec<Choice> {
-        FactorCategory::ALL
-            .into_iter()
-            .map(|category| Choice {
-                value: category.key().into(),
-                label: t.factor_category(category).into(),
-                selected: self.category == category.key(),
-            })
-            .collect()
+        choices(FactorCategory::ALL, &self.category, |category| {
+            (category.key().into(), t.factor_category(category).into())
+        })
     }
 }
 
@@ -1514,22 +1490,21 @@ pub async fn factors(State(state): State<AppState>, console: Console, Query(sear
 
 /// `POST /console/factors/import`: the organisation's own factors from a CSV, all rows or none.
 pub async fn import_factors(State(state): State<AppState>, console: Console, mut multipart: Multipart) -> Response {
-    let mut file_name = "factors.csv".to_owned();
-    let mut bytes = Vec::new();
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            if let Some(name) = field.file_name().filter(|name| !name.is_empty()) {
-                file_name = name.to_owned();
-            }
-            match field.bytes().await {
-                Ok(data) => bytes = data.to_vec(),
-                Err(_) => return ErrorPage::payload_too_large(&console.web).into_response(),
-            }
+    let Some((file_name, bytes)) = read_upload(&mut multipart, "factors.csv").await else {
+        return ErrorPage::payload_too_large(&console.web).into_response();
+    };
+    let text = match tanji_inventory::decode_csv(&file_name, &bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            return factors_page(
+                &state,
+                &console,
+                FactorSearch::default(),
+                vec![error],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
-    }
-    let text = match crate::api::inventory::csv_text(&bytes) {
-        Ok(text) => text.into_owned(),
-        Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
     };
     match state.store().add_own_factors(console.actor(), &file_name, &text).await {
         Ok(_) => Redirect::to("/console/factors?notice=saved").into_response(),
