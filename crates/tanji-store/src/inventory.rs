@@ -18,7 +18,7 @@ use tanji_tenancy::audit::{AuditAction, FieldChange, field_changes};
 use tanji_tenancy::{Actor, FacilityId, FieldError, Permission, Problem};
 
 use crate::audit::{self, ChangedBy, Entry};
-use crate::database::{RowExt, time_to_db};
+use crate::database::{RowExt, time_to_db, violated_unique_index};
 use crate::{Conflict, Store, StoreError, new_id};
 
 /// A facility with its place in the inventory boundary.
@@ -333,7 +333,7 @@ impl Store {
             }
             None => None,
         };
-        for (_, key, facility_id, row, record) in &prepared {
+        for (row_number, key, facility_id, row, record) in &prepared {
             sqlx::query(
                 "INSERT INTO activity_records (id, organisation_id, facility_id, record_key, period_start, period_end, \
                  source, quantity, unit, data_source, row_json, import_id, created_at, created_by) \
@@ -354,7 +354,26 @@ impl Store {
             .bind(time_to_db(now))
             .bind(&actor.label)
             .execute(&mut *transaction)
-            .await?;
+            .await
+            .map_err(|error| {
+                // A concurrent import took the same id after the check above; the unique index keeps one.
+                if violated_unique_index(
+                    &error,
+                    &[("activity_records_key", "activity_records.organisation_id, activity_records.record_key")],
+                )
+                .is_some()
+                {
+                    StoreError::Rejected(vec![RowError::new(
+                        source_name,
+                        *row_number,
+                        "id",
+                        format!("a record with id “{key}” was saved at the same time by someone else"),
+                        "reload the activity list and import again",
+                    )])
+                } else {
+                    error.into()
+                }
+            })?;
         }
         let (action, label, changes) = match file_name {
             Some(file_name) => (

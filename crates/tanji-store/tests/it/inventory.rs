@@ -172,3 +172,23 @@ async fn inventory_data_is_private_to_the_tenant_and_guarded_by_role(test: TestD
     store.add_own_factors(editor, "own.csv", &corrected).await.unwrap();
     assert_eq!(store.own_factors(editor).await.unwrap().len(), 2);
 }
+
+on_both_databases!(concurrent_imports_of_the_same_id_keep_one_and_refuse_the_other);
+async fn concurrent_imports_of_the_same_id_keep_one_and_refuse_the_other(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    store.create_facility(editor, &details("台州工厂", "TZ-01")).await.unwrap();
+    let one_row = || rows(GOOD).into_iter().take(1).collect::<Vec<_>>();
+    let (first, second) = tokio::join!(
+        store.record_activities(editor, Some("a.csv"), one_row()),
+        store.record_activities(editor, Some("b.csv"), one_row()),
+    );
+    let outcomes = [first, second];
+    assert_eq!(outcomes.iter().filter(|outcome| outcome.is_ok()).count(), 1, "{outcomes:?}");
+    assert!(
+        outcomes.iter().any(|outcome| matches!(outcome, Err(StoreError::Rejected(errors)) if errors[0].column == "id")),
+        "{outcomes:?}"
+    );
+    assert_eq!(store.activities(editor, None).await.unwrap().len(), 1);
+}
