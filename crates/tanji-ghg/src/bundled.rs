@@ -15,7 +15,12 @@ use crate::gwp::{GwpSet, GwpTable, TableError};
 pub const FACTOR_FILES: &[(&str, &str)] = &[
     ("factors/china-grid.csv", include_str!("../data/factors/china-grid.csv")),
     ("factors/desnz-2024.csv", include_str!("../data/factors/desnz-2024.csv")),
+    (
+        "factors/desnz-2024-materials-waste-water.csv",
+        include_str!("../data/factors/desnz-2024-materials-waste-water.csv"),
+    ),
     ("factors/epa-hub-2025.csv", include_str!("../data/factors/epa-hub-2025.csv")),
+    ("factors/epa-hub-2025-waste.csv", include_str!("../data/factors/epa-hub-2025-waste.csv")),
     ("factors/ipcc-2006-stationary.csv", include_str!("../data/factors/ipcc-2006-stationary.csv")),
 ];
 
