@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Subset Noto Sans CJK SC (from Debian's fonts-noto-cjk) into small WOFF2 web fonts.
 
+With --flavor otf it writes uncompressed OpenType (CFF) files instead, for renderers
+that cannot read WOFF2 (resvg, which draws the print labels of crates/tanji-label).
+
 Maintainer tool, called by scripts/vendor-assets.sh; it is not run at build time.
 
 The character set is:
@@ -270,9 +273,9 @@ def keep_only_sc_locl(font):
     return sorted(all_locl - keep)
 
 
-def subset_one(src, font_number, codepoints, out_path):
+def subset_one(src, font_number, codepoints, out_path, flavor="woff2"):
     options = subset.Options()
-    options.flavor = "woff2"
+    options.flavor = None if flavor == "otf" else flavor
     options.font_number = font_number
     options.hinting = False          # drop CFF hints (and hinting tables if any)
     options.desubroutinize = True    # compresses better in WOFF2
@@ -299,7 +302,7 @@ def subset_one(src, font_number, codepoints, out_path):
 
     out_dir = os.path.dirname(out_path) or "."
     os.makedirs(out_dir, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".subset-", suffix=".woff2", dir=out_dir)
+    fd, tmp = tempfile.mkstemp(prefix=".subset-", suffix="." + flavor, dir=out_dir)
     os.close(fd)
     try:
         subset.save_font(font, tmp, options)
@@ -333,6 +336,9 @@ def main():
                          "re-running it converges")
     ap.add_argument("--weights", default="Regular,Bold")
     ap.add_argument("--family", default=FACE_FAMILY)
+    ap.add_argument("--flavor", choices=["woff2", "otf"], default="woff2",
+                    help="woff2 for browsers; otf (uncompressed OpenType/CFF) for "
+                         "renderers that cannot read WOFF2")
     ap.add_argument("--summary-json", help="write what was done to this JSON file")
     args = ap.parse_args()
 
@@ -367,9 +373,9 @@ def main():
     }
     for weight in args.weights.split(","):
         src = os.path.join(args.src_dir, f"NotoSansCJK-{weight}.ttc")
-        out = os.path.join(args.out_dir, f"NotoSansSC-{weight}.subset.woff2")
+        out = os.path.join(args.out_dir, f"NotoSansSC-{weight}.subset.{args.flavor}")
         n = find_face(src, args.family)
-        present, missing, synthesized, glyphs, status = subset_one(src, n, codepoints, out)
+        present, missing, synthesized, glyphs, status = subset_one(src, n, codepoints, out, args.flavor)
         missing_han = [cp for cp in missing if is_han(cp)]
         missing_level1 = [cp for cp in missing_han if cp in set(level1)]
         if missing_level1:

@@ -13,6 +13,7 @@ use crate::options::{LcaCommand, LcaFormat, LcaSolveArgs};
 pub fn lca(command: LcaCommand) -> anyhow::Result<()> {
     match command {
         LcaCommand::Solve(args) => solve(args),
+        LcaCommand::Export(args) => crate::footprint::export(args),
     }
 }
 

@@ -5,8 +5,10 @@
 // Printing is this crate's job; the workspace forbids it only in libraries.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench_lca;
 mod commands;
 mod demo;
+mod footprint;
 mod inventory;
 mod lca;
 mod options;
@@ -38,6 +40,8 @@ fn main() -> ExitCode {
             Command::Inventory(command) => inventory::inventory(command),
             Command::Factors(command) => inventory::factors(command),
             Command::Lca(command) => lca::lca(command),
+            Command::Bench(command) => bench_lca::bench(command),
+            Command::Footprint(command) => footprint::footprint(command),
         }
     });
     match result {

@@ -49,6 +49,36 @@ pub enum Command {
     /// Solve life-cycle assessment matrices (technosphere, biosphere, characterization) for product footprints.
     #[command(subcommand)]
     Lca(LcaCommand),
+    /// Benchmarks that print figures (the workloads the issues name).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Product carbon footprints (ISO 14067) from a footprint file, no database needed.
+    #[command(subcommand)]
+    Footprint(FootprintCommand),
+}
+
+/// `tanji footprint …`
+#[derive(Debug, Subcommand)]
+pub enum FootprintCommand {
+    /// Compute the footprint per declared unit of the product in a footprint file (docs/footprint-file.md), with
+    /// its baseline comparison when the file has one, e.g. examples/footprint/bamboo-fibre-cup.toml.
+    Compute(FootprintComputeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FootprintComputeArgs {
+    /// The footprint file (TOML).
+    pub file: PathBuf,
+    /// Run a Monte Carlo analysis with this many iterations (every exchange varies by its distribution or by the
+    /// spread its data-quality ratings imply).
+    #[arg(long, value_name = "N")]
+    pub monte_carlo: Option<usize>,
+    /// Seed of the Monte Carlo samples; the same seed gives the same result.
+    #[arg(long, default_value_t = 42, requires = "monte_carlo")]
+    pub seed: u64,
+    /// `table` for people, `json` for programs.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 }
 
 /// `tanji inventory …`
@@ -127,6 +157,21 @@ pub enum LcaCommand {
     /// Score products of a system given as Matrix Market coordinate files (Brightway sign convention: production
     /// positive on A's diagonal, inputs negative), e.g. the files in examples/lca/.
     Solve(LcaSolveArgs),
+    /// Write the product system of a footprint file as the three Matrix Market files `lca solve` reads
+    /// (A.mtx, B.mtx, c.mtx), with products.csv and flows.csv naming the columns and rows.
+    Export(LcaExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LcaExportArgs {
+    /// The footprint file (TOML), as for `tanji footprint compute`.
+    pub file: PathBuf,
+    /// Export the file's baseline product instead of the product.
+    #[arg(long)]
+    pub baseline: bool,
+    /// The directory to write to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +195,42 @@ pub struct LcaSolveArgs {
     /// `csv` (`product,score` lines with a header) or `json`.
     #[arg(long, value_enum, default_value_t)]
     pub format: LcaFormat,
+}
+
+/// `tanji bench …`
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Generate a seeded ecoinvent-sized system, write it as Matrix Market files with its uncertainty (for
+    /// scripts/bench-lca-brightway.py), and time all-product scores, one demand and Monte Carlo on it.
+    Lca(BenchLcaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchLcaArgs {
+    /// Activities (processes) of the generated system; about 13 technosphere and 10 biosphere entries each.
+    #[arg(long, default_value_t = 20_000)]
+    pub activities: usize,
+    /// Seed of the generated system and of the Monte Carlo samples.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Monte Carlo iterations.
+    #[arg(long, default_value_t = 2_000)]
+    pub iterations: usize,
+    /// Worker threads for Monte Carlo.
+    #[arg(long, default_value = "2")]
+    pub threads: NonZeroUsize,
+    /// The product (1-based column) of the one-demand and Monte Carlo figures.
+    #[arg(long, value_name = "J")]
+    pub demand: Option<usize>,
+    /// Relative residual at which a Monte Carlo iteration's iterative solve stops.
+    #[arg(long, default_value_t = 1e-10)]
+    pub tolerance: f64,
+    /// Cold runs of each deterministic figure; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    pub repeats: usize,
+    /// Where to write the matrices, the uncertainty, the scores and tanji-bench.json.
+    #[arg(long, value_name = "DIR", default_value = "target/bench-lca")]
+    pub out: PathBuf,
 }
 
 /// Output formats for `lca solve`.

@@ -4,12 +4,21 @@
 //! Pure computation: no I/O. Readers and writers work on `&str` and `String`; files are the adapters' business.
 
 pub mod matrix_market;
+pub mod monte_carlo;
 mod solver;
 mod system;
+pub mod synthetic;
+pub mod uncertainty;
 
 pub use matrix_market::{CoordinateMatrix, Entry, MatrixMarketError};
+pub use monte_carlo::{
+    MonteCarlo, MonteCarloError, MonteCarloResult, MonteCarloSettings, UncertainEntry, UncertainSystem, VarianceDriver,
+};
 pub use solver::{SolveError, Solver};
 pub use system::{MatrixName, System, SystemError};
+pub use uncertainty::{Distribution, PedigreeScores, UncertaintyError, lognormal_from_pedigree};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_monte_carlo;

@@ -128,6 +128,11 @@ impl Solver {
         &self.system
     }
 
+    /// The LU factors of Aᵀ: the Monte Carlo preconditioner.
+    pub(crate) fn lu_of_transpose(&self) -> &Lu<usize, f64> {
+        &self.lu_of_transpose
+    }
+
     /// The supply (scaling) vector for one unit of product `product_idx`: how many runs of each process it takes,
     /// the solution of A x = e_j.
     pub fn supply(&self, product_idx: usize) -> Result<Vec<f64>, SolveError> {

@@ -1,0 +1,373 @@
+//! `tanji bench lca`: the LCA engine's benchmark (issue 4). Generates a seeded ecoinvent-sized system, writes it as
+//! Matrix Market files with its uncertainty (for `scripts/bench-lca-brightway.py`, which runs Brightway on the same
+//! matrices), and times tanji on it: every product's score from a cold start, one demand from a cold start, and Monte
+//! Carlo with every uncertain exchange resampled. Figures go to stdout, the details to `DIR/tanji-bench.json`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, anyhow};
+use serde::Serialize;
+use tanji_lca::monte_carlo::{MonteCarlo, MonteCarloResult, MonteCarloSettings, UncertainEntry, UncertainSystem};
+use tanji_lca::synthetic::{SyntheticParameters, generate};
+use tanji_lca::{CoordinateMatrix, Distribution, Entry, Solver, System, matrix_market};
+
+use crate::inventory::emit;
+use crate::options::{BenchCommand, BenchLcaArgs};
+
+pub fn bench(command: BenchCommand) -> anyhow::Result<()> {
+    match command {
+        BenchCommand::Lca(args) => lca(args),
+    }
+}
+
+/// Every figure of one run, written to `tanji-bench.json` for the comparison script.
+#[derive(Serialize)]
+struct Report {
+    n_activities: usize,
+    n_flows: usize,
+    technosphere_entries: usize,
+    biosphere_entries: usize,
+    characterized_flows: usize,
+    seed: u64,
+    /// 1-based product column of the one-demand and Monte Carlo figures.
+    demand_product: usize,
+    threads: usize,
+    generate_s: f64,
+    /// Median of `repeats` cold runs each (the individual runs are kept too).
+    all_products_in_memory_s: Timing,
+    all_products_from_files_s: Timing,
+    one_demand_in_memory_s: Timing,
+    one_demand_from_files_s: Timing,
+    one_demand_score: f64,
+    monte_carlo: MonteCarloReport,
+    peak_rss_mib: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Timing {
+    median: f64,
+    runs: Vec<f64>,
+}
+
+#[derive(Serialize)]
+struct MonteCarloReport {
+    iterations: usize,
+    /// Factorising the mean system, its adjoint solve and laying out the samplers.
+    prepare_s: f64,
+    iterations_s: f64,
+    iterations_per_s: f64,
+    iterations_per_s_including_prepare: f64,
+    sampled_technosphere: usize,
+    sampled_biosphere: usize,
+    result: MonteCarloResult,
+}
+
+fn lca(args: BenchLcaArgs) -> anyhow::Result<()> {
+    let out = &args.out;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let threads = args.threads;
+    eprintln!(
+        "tanji bench lca: {} activities, seed {}, {} Monte Carlo iterations on {} threads; files in {}",
+        args.activities,
+        args.seed,
+        args.iterations,
+        threads,
+        out.display()
+    );
+
+    let progress = spinner("generating the system");
+    let started = Instant::now();
+    let parameters = SyntheticParameters::scaled(args.activities, args.seed);
+    let uncertain = generate(&parameters);
+    let generate_s = started.elapsed().as_secs_f64();
+    progress.finish_and_clear();
+    let system = uncertain.system();
+    let n = system.n_processes();
+    let demand_product = args.demand.unwrap_or(1);
+    if demand_product == 0 || demand_product > n {
+        return Err(anyhow!("--demand {demand_product}: the system has {n} products\n  hint: give 1 to {n}"));
+    }
+    let demand_idx = demand_product - 1;
+
+    let progress = spinner("writing the matrices");
+    write_files(out, &uncertain)?;
+    progress.finish_and_clear();
+
+    // Cold starts: nothing is reused between runs; the system (or the files' text) is all that exists before.
+    let repeats = args.repeats.max(1);
+    let mut all_scores = Vec::new();
+    let all_products_in_memory_s = time_runs(repeats, "all products, in memory", || {
+        let system = system.clone();
+        let started = Instant::now();
+        all_scores = Solver::new(system)?.all_scores()?;
+        Ok(started.elapsed())
+    })?;
+    let all_products_from_files_s = time_runs(repeats, "all products, from files", || {
+        let started = Instant::now();
+        let scores = Solver::new(read_system(out)?)?.all_scores()?;
+        let elapsed = started.elapsed();
+        anyhow::ensure!(scores == all_scores, "the scores from the files differ from those in memory");
+        Ok(elapsed)
+    })?;
+    let mut one_demand_score = f64::NAN;
+    let one_demand_in_memory_s = time_runs(repeats, "one demand, in memory", || {
+        let system = system.clone();
+        let started = Instant::now();
+        one_demand_score = Solver::new(system)?.score(demand_idx)?;
+        Ok(started.elapsed())
+    })?;
+    let one_demand_from_files_s = time_runs(repeats, "one demand, from files", || {
+        let started = Instant::now();
+        let score = Solver::new(read_system(out)?)?.score(demand_idx)?;
+        let elapsed = started.elapsed();
+        anyhow::ensure!(score == one_demand_score, "the score from the files differs from the one in memory");
+        Ok(elapsed)
+    })?;
+    write_scores(out, &all_scores)?;
+
+    let progress = spinner("Monte Carlo: factorising the mean system");
+    let started = Instant::now();
+    let monte_carlo = MonteCarlo::new(&uncertain, &[(demand_idx, 1.0)], 20)?;
+    let prepare_s = started.elapsed().as_secs_f64();
+    progress.finish_and_clear();
+    let (sampled_technosphere, sampled_biosphere) = monte_carlo.n_sampled();
+    let settings = MonteCarloSettings {
+        iterations: args.iterations,
+        seed: args.seed,
+        threads,
+        tolerance: args.tolerance,
+        ..MonteCarloSettings::default()
+    };
+    let bar = indicatif::ProgressBar::new(args.iterations as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("Monte Carlo [{bar:30}] {pos}/{len} iterations, {per_sec}, {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let result = monte_carlo.run_with_progress(&settings, &|| bar.inc(1))?;
+    let iterations_s = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    write_monte_carlo_scores(out, &result)?;
+
+    let report = Report {
+        n_activities: n,
+        n_flows: system.n_flows(),
+        technosphere_entries: system.technosphere().len(),
+        biosphere_entries: system.biosphere().len(),
+        characterized_flows: system.characterization().iter().filter(|factor| **factor != 0.0).count(),
+        seed: args.seed,
+        demand_product,
+        threads: threads.get(),
+        generate_s,
+        all_products_in_memory_s,
+        all_products_from_files_s,
+        one_demand_in_memory_s,
+        one_demand_from_files_s,
+        one_demand_score,
+        monte_carlo: MonteCarloReport {
+            iterations: args.iterations,
+            prepare_s,
+            iterations_s,
+            iterations_per_s: args.iterations as f64 / iterations_s,
+            iterations_per_s_including_prepare: args.iterations as f64 / (iterations_s + prepare_s),
+            sampled_technosphere,
+            sampled_biosphere,
+            result,
+        },
+        peak_rss_mib: peak_rss_mib(),
+    };
+    let json_path = out.join("tanji-bench.json");
+    std::fs::write(&json_path, serde_json::to_string_pretty(&report)? + "\n")
+        .with_context(|| format!("writing {}", json_path.display()))?;
+    emit(&summary(&report))
+}
+
+/// Run `run` `repeats` times and keep every duration and the median.
+fn time_runs(repeats: usize, what: &str, mut run: impl FnMut() -> anyhow::Result<Duration>) -> anyhow::Result<Timing> {
+    let progress = spinner(what);
+    let mut runs = Vec::with_capacity(repeats);
+    for _ in 0..repeats {
+        runs.push(run().with_context(|| what.to_owned())?.as_secs_f64());
+    }
+    progress.finish_and_clear();
+    let mut sorted = runs.clone();
+    sorted.sort_by(f64::total_cmp);
+    Ok(Timing { median: sorted[sorted.len() / 2], runs })
+}
+
+fn spinner(message: &str) -> indicatif::ProgressBar {
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.set_message(message.to_owned());
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    spinner
+}
+
+/// A.mtx, B.mtx, c.mtx and the uncertainty of every exchange, in the same order as the Matrix Market entries.
+fn write_files(out: &Path, uncertain: &UncertainSystem) -> anyhow::Result<()> {
+    let system = uncertain.system();
+    let n = system.n_processes();
+    let matrix = |n_rows: usize, exchanges: &[UncertainEntry]| CoordinateMatrix {
+        n_rows,
+        n_cols: n,
+        entries: exchanges
+            .iter()
+            .map(|exchange| Entry { row_idx: exchange.row_idx, col_idx: exchange.col_idx, value: exchange.amount })
+            .collect(),
+    };
+    let characterization = CoordinateMatrix {
+        n_rows: system.n_flows(),
+        n_cols: 1,
+        entries: system
+            .characterization()
+            .iter()
+            .enumerate()
+            .filter(|(_, factor)| **factor != 0.0)
+            .map(|(flow_idx, factor)| Entry { row_idx: flow_idx, col_idx: 0, value: *factor })
+            .collect(),
+    };
+    let files = [
+        ("A.mtx", matrix_market::write(&matrix(n, uncertain.technosphere()))),
+        ("B.mtx", matrix_market::write(&matrix(system.n_flows(), uncertain.biosphere()))),
+        ("c.mtx", matrix_market::write(&characterization)),
+        ("A.uncertainty.csv", uncertainty_csv(uncertain.technosphere())?),
+        ("B.uncertainty.csv", uncertainty_csv(uncertain.biosphere())?),
+    ];
+    for (name, text) in files {
+        let path = out.join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `row,col,amount,geometric_sd` (1-based, as in the Matrix Market files; a GSD of 1 means fixed).
+fn uncertainty_csv(exchanges: &[UncertainEntry]) -> anyhow::Result<String> {
+    let mut out = String::with_capacity(32 + exchanges.len() * 48);
+    out.push_str("row,col,amount,geometric_sd\n");
+    for exchange in exchanges {
+        let geometric_sd = match exchange.distribution {
+            Distribution::Fixed => 1.0,
+            Distribution::Lognormal { geometric_sd } => geometric_sd,
+            other => return Err(anyhow!("the benchmark writes lognormal distributions only, not {other:?}")),
+        };
+        let _ =
+            writeln!(out, "{},{},{:?},{:?}", exchange.row_idx + 1, exchange.col_idx + 1, exchange.amount, geometric_sd);
+    }
+    Ok(out)
+}
+
+/// Read the three Matrix Market files back: what a cold start from files costs.
+fn read_system(out: &Path) -> anyhow::Result<System> {
+    let read = |name: &str| -> anyhow::Result<CoordinateMatrix> {
+        let path = out.join(name);
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        matrix_market::parse(&text).with_context(|| format!("parsing {}", path.display()))
+    };
+    Ok(System::from_matrices(&read("A.mtx")?, &read("B.mtx")?, &read("c.mtx")?)?)
+}
+
+fn write_scores(out: &Path, scores: &[f64]) -> anyhow::Result<()> {
+    let mut text = String::with_capacity(16 + scores.len() * 28);
+    text.push_str("product,score\n");
+    for (product_idx, score) in scores.iter().enumerate() {
+        let _ = writeln!(text, "{},{:?}", product_idx + 1, score);
+    }
+    let path = out.join("tanji-scores.csv");
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+fn write_monte_carlo_scores(out: &Path, result: &MonteCarloResult) -> anyhow::Result<()> {
+    let mut text = String::with_capacity(16 + result.scores.len() * 24);
+    text.push_str("iteration,score\n");
+    for (iteration, score) in result.scores.iter().enumerate() {
+        let _ = writeln!(text, "{},{:?}", iteration + 1, score);
+    }
+    let path = out.join("tanji-monte-carlo.csv");
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Peak resident memory of this process (VmHWM), where /proc exists.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn summary(report: &Report) -> String {
+    let monte_carlo = &report.monte_carlo;
+    let result = &monte_carlo.result;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "system: {} activities, {} technosphere entries, {} flows ({} characterised), {} biosphere entries; \
+         generated in {:.2} s",
+        report.n_activities,
+        report.technosphere_entries,
+        report.n_flows,
+        report.characterized_flows,
+        report.biosphere_entries,
+        report.generate_s
+    );
+    let _ = writeln!(out, "cold starts (median of {} runs):", report.all_products_in_memory_s.runs.len());
+    for (what, timing) in [
+        ("all products (adjoint), in memory", &report.all_products_in_memory_s),
+        ("all products (adjoint), from files", &report.all_products_from_files_s),
+        ("one demand, in memory", &report.one_demand_in_memory_s),
+        ("one demand, from files", &report.one_demand_from_files_s),
+    ] {
+        let _ = writeln!(out, "  {what:<38} {:>9.1} ms", timing.median * 1e3);
+    }
+    let _ = writeln!(out, "  score of product {}: {:?}", report.demand_product, report.one_demand_score);
+    let _ = writeln!(
+        out,
+        "Monte Carlo, product {}: {} iterations on {} threads, {} + {} exchanges drawn per iteration",
+        report.demand_product,
+        monte_carlo.iterations,
+        report.threads,
+        monte_carlo.sampled_technosphere,
+        monte_carlo.sampled_biosphere
+    );
+    let _ = writeln!(
+        out,
+        "  prepare {:.1} ms, iterations {:.2} s: {:.1} iterations/s ({:.1} including prepare)",
+        monte_carlo.prepare_s * 1e3,
+        monte_carlo.iterations_s,
+        monte_carlo.iterations_per_s,
+        monte_carlo.iterations_per_s_including_prepare
+    );
+    let solves = &result.solves;
+    let _ = writeln!(
+        out,
+        "  solves: {} iterative (mean {:.1}, max {} GMRES steps, relative residual ≤ {:.0e}), {} direct fallbacks",
+        solves.iterative,
+        solves.krylov_steps as f64 / solves.iterative.max(1) as f64,
+        solves.max_krylov_steps,
+        solves.tolerance,
+        solves.fallbacks
+    );
+    let [low, median, high] = &result.summary.percentiles;
+    let _ = writeln!(
+        out,
+        "  deterministic {:.6e}; mean {:.6e}, sd {:.3e}; 2.5 % {:.6e}, median {:.6e}, 97.5 % {:.6e}",
+        result.deterministic_score, result.summary.mean, result.summary.sd, low.value, median.value, high.value
+    );
+    let _ = writeln!(out, "  largest variance drivers (first-order share, Spearman ρ with the score):");
+    for driver in result.drivers.iter().take(5) {
+        let _ = writeln!(
+            out,
+            "    {:?} ({}, {}) amount {:.4e}: {:>5.1} %, ρ = {:+.2}",
+            driver.matrix,
+            driver.row_idx + 1,
+            driver.col_idx + 1,
+            driver.amount,
+            driver.first_order_share * 100.0,
+            driver.rank_correlation
+        );
+    }
+    if let Some(peak) = report.peak_rss_mib {
+        let _ = writeln!(out, "peak memory (VmHWM): {peak:.0} MiB");
+    }
+    out
+}

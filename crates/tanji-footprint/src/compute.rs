@@ -1,0 +1,703 @@
+//! Solving a product model and explaining the result: totals per declared unit split into fossil, biogenic and
+//! land-use change; contributions by stage, process, gas and exchange; allocation, cut-off and recycling records;
+//! data quality and primary data share; a supply-chain tree.
+
+use serde::{Deserialize, Serialize};
+use tanji_ghg::{FactorLibrary, GwpTable};
+use tanji_lca::{SolveError, Solver};
+
+use crate::build::{AllocationRecord, Built, Column, ItemKind, PRE_CHARACTERISED, build, data_kind_of};
+use crate::model::{DataKind, Exemption, Origin, ProductInfo, ProductModel, Stage};
+use crate::problem::{Problem, Problems};
+
+/// Why a footprint could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FootprintError {
+    /// The model has problems (listed with where and how to fix them).
+    #[error("{0}")]
+    Model(#[from] Problems),
+    /// The product system cannot be solved; the processes involved are named.
+    #[error("the product system cannot be solved: {message}")]
+    Solve { message: String, processes: Vec<String> },
+}
+
+/// A product carbon footprint per declared unit, with everything that explains it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Footprint {
+    pub product: ProductInfo,
+    pub gwp_set: String,
+    /// ISO 14067 CFP: all emissions and removals, kg CO2e per declared unit (PACT pcfIncludingBiogenicUptake).
+    pub total_kg_co2e: f64,
+    /// PACT pcfExcludingBiogenicUptake: the total without biogenic CO2 removals.
+    pub excluding_biogenic_uptake_kg_co2e: f64,
+    /// PACT fossilGhgEmissions.
+    pub fossil_kg_co2e: f64,
+    pub biogenic_emissions_kg_co2e: f64,
+    /// Biogenic CO2 uptake, negative.
+    pub biogenic_removals_kg_co2e: f64,
+    /// Direct land-use change (PACT landUseChangeGhgEmissions).
+    pub land_use_change_kg_co2e: f64,
+    pub by_stage: Vec<StageResult>,
+    pub by_process: Vec<ProcessResult>,
+    pub by_gas: Vec<GasResult>,
+    /// Every exchange's contribution with its formula and factor: the provenance drill-down.
+    pub lines: Vec<Line>,
+    /// Share of the absolute contributions that come from primary data, %.
+    pub primary_data_share_percent: f64,
+    pub data_quality: Option<DataQualitySummary>,
+    pub allocations: Vec<AllocationRecord>,
+    pub exemptions: ExemptionReport,
+    pub recycling: Vec<RecyclingLine>,
+    pub supply_tree: TreeNode,
+    pub factors: Vec<FactorCitation>,
+    pub notes: Vec<String>,
+    /// Monte Carlo spread, when one was run ([`crate::monte_carlo`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<crate::UncertaintyResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageResult {
+    pub stage: Stage,
+    pub kg_co2e: f64,
+    /// Share of the total, % (of the sum of absolute stage values when removals make the total small).
+    pub share_percent: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessResult {
+    pub process: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub stage: Stage,
+    pub data: DataKind,
+    pub kg_co2e: f64,
+    pub share_percent: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GasResult {
+    /// Gas name, or `CO2e` for pre-characterised amounts (supplier footprints, published totals).
+    pub gas: String,
+    pub origin: Origin,
+    /// kg of the gas itself (absent for pre-characterised amounts).
+    pub kg_gas: Option<f64>,
+    pub kg_co2e: f64,
+}
+
+/// One exchange of the model and what it adds per declared unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    /// Where in the model, e.g. `processes[2].factors[0]`.
+    pub path: String,
+    pub process: String,
+    pub stage: Stage,
+    pub data: DataKind,
+    /// `emission`, `factor` or `supplier`.
+    pub kind: String,
+    pub description: String,
+    /// Amount per declared unit, in `unit`.
+    pub amount: f64,
+    pub unit: String,
+    /// `id@version` of the library factor, or the supplier footprint id.
+    pub source: String,
+    pub kg_co2e_per_unit: f64,
+    pub kg_co2e: f64,
+    /// The arithmetic with the numbers, e.g. `0.0123 kWh × 0.5568 kg CO2e/kWh = 0.00685 kg CO2e`.
+    pub formula: String,
+    pub gases: Vec<GasResult>,
+    pub allocation_share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataQualitySummary {
+    /// Contribution-weighted mean ratings (1 best, 5 worst).
+    pub technological: f64,
+    pub temporal: f64,
+    pub geographical: f64,
+    /// Share of the absolute contributions that carry ratings, %.
+    pub coverage_percent: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExemptionReport {
+    pub items: Vec<Exemption>,
+    pub exempted_kg_co2e: f64,
+    /// Exempted estimate as a share of (footprint excluding uptake + exempted), % (PACT exemptedEmissionsPercent).
+    pub exempted_percent: f64,
+    pub max_exempted_percent: f64,
+    pub within_limit: bool,
+}
+
+/// Material leaving to recycling under the cut-off approach (no burden, no credit).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecyclingLine {
+    pub process: String,
+    pub material: String,
+    pub kg_per_declared_unit: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorCitation {
+    /// `id@version`.
+    pub factor: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub unit: String,
+    pub citation: String,
+    pub url: String,
+    pub licence: String,
+    pub verification: String,
+    pub year: i32,
+    pub region: String,
+}
+
+/// A node of the supply-chain tree: a product (or factor, supplier footprint, emission) and its cumulative footprint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreeNode {
+    pub name: String,
+    /// `product`, `factor`, `supplier`, `emission`, `loop` (already on the path) or `other` (folded by the cut-off).
+    pub kind: String,
+    pub amount: f64,
+    pub unit: String,
+    pub kg_co2e: f64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<TreeNode>,
+}
+
+const TREE_DEPTH: usize = 8;
+
+/// Compute a product's footprint per declared unit.
+pub fn compute(
+    model: &ProductModel,
+    library: &FactorLibrary,
+    gwp_table: &GwpTable,
+) -> Result<Footprint, FootprintError> {
+    let built = build(model, library, gwp_table)?;
+    let solver = Solver::new(built.system.clone()).map_err(|error| solve_error(model, &built, error))?;
+    let unit_supply = solver.supply(built.reference_column).map_err(|error| solve_error(model, &built, error))?;
+    let supply: Vec<f64> = unit_supply.iter().map(|runs| runs * built.reference_amount).collect();
+    let scores = solver.all_scores().map_err(|error| solve_error(model, &built, error))?;
+    Ok(explain(model, &built, &supply, &scores))
+}
+
+/// Name the model's processes behind a solver error.
+fn solve_error(model: &ProductModel, built: &Built, error: SolveError) -> FootprintError {
+    let columns: Vec<usize> = match &error {
+        SolveError::NoReferenceProduction { process_idxs } | SolveError::NumericallySingular { process_idxs } => {
+            process_idxs.clone()
+        }
+        _ => Vec::new(),
+    };
+    let processes = columns.iter().map(|&column| column_name(model, built, column)).collect::<Vec<_>>();
+    let message = match &error {
+        SolveError::NumericallySingular { .. } => format!(
+            "processes {} only supply each other and produce nothing net (a loop whose inputs equal its outputs)",
+            processes.join(", ")
+        ),
+        _ if !processes.is_empty() => format!("{error}; processes: {}", processes.join(", ")),
+        _ => error.to_string(),
+    };
+    FootprintError::Solve { message, processes }
+}
+
+/// A column's name for people.
+pub fn column_name(model: &ProductModel, built: &Built, column: usize) -> String {
+    crate::build::column_label(model, built, column).1
+}
+
+/// Per-unit direct kg CO2e of a column's own interventions, and its gas split.
+fn column_gases(built: &Built, column: usize) -> Vec<GasResult> {
+    let factors = built.system.characterization();
+    built
+        .system
+        .biosphere()
+        .iter()
+        .filter(|entry| entry.col_idx == column)
+        .map(|entry| {
+            let flow = &built.flows[entry.row_idx];
+            GasResult {
+                gas: flow.gas.clone(),
+                origin: flow.origin,
+                kg_gas: (flow.gas != PRE_CHARACTERISED).then_some(entry.value),
+                kg_co2e: entry.value * factors[entry.row_idx],
+            }
+        })
+        .collect()
+}
+
+fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) -> Footprint {
+    let characterization = built.system.characterization();
+    let direct = built.system.direct_impact_per_process();
+    let mut lines = Vec::new();
+    for item in &built.items {
+        let runs = supply[item.column];
+        let process_idx = built.process_of(item.column).expect("items belong to foreground columns");
+        let process = &model.processes[process_idx];
+        let stage = process.stage;
+        let data = data_kind_of(model, built, item);
+        let line = match &item.kind {
+            ItemKind::Emission { gas, origin, kg_per_run } => {
+                let flow_idx = built
+                    .flows
+                    .iter()
+                    .position(|flow| flow.gas == *gas && flow.origin == *origin)
+                    .expect("every emission has its flow");
+                let gwp = characterization[flow_idx];
+                let kg_gas = runs * kg_per_run;
+                let kg_co2e = kg_gas * gwp;
+                Line {
+                    path: item.path.clone(),
+                    process: process.id.clone(),
+                    stage,
+                    data,
+                    kind: "emission".to_owned(),
+                    description: if item.description.is_empty() {
+                        format!("{gas} ({})", origin.key())
+                    } else {
+                        item.description.clone()
+                    },
+                    amount: kg_gas,
+                    unit: format!("kg {gas}"),
+                    source: format!("GWP {} {}", built.gwp_set, gas),
+                    kg_co2e_per_unit: gwp,
+                    kg_co2e,
+                    formula: format!("{} kg {gas} × GWP {} = {} kg CO2e", figure(kg_gas), figure(gwp), figure(kg_co2e)),
+                    gases: vec![GasResult { gas: gas.clone(), origin: *origin, kg_gas: Some(kg_gas), kg_co2e }],
+                    allocation_share: item.allocation_share,
+                }
+            }
+            ItemKind::Factor { factor, amount_per_run, unit, entered } => {
+                let column = factor_column(built, factor);
+                let amount = runs * amount_per_run;
+                let per_unit = direct[column];
+                let kg_co2e = amount * per_unit;
+                Line {
+                    path: item.path.clone(),
+                    process: process.id.clone(),
+                    stage,
+                    data,
+                    kind: "factor".to_owned(),
+                    description: item.description.clone(),
+                    amount,
+                    unit: unit.clone(),
+                    source: factor.to_string(),
+                    kg_co2e_per_unit: per_unit,
+                    kg_co2e,
+                    formula: format!(
+                        "{} {unit} × {} kg CO2e/{unit} = {} kg CO2e (entered per run: {entered})",
+                        figure(amount),
+                        figure(per_unit),
+                        figure(kg_co2e)
+                    ),
+                    gases: scale_gases(&column_gases(built, column), amount),
+                    allocation_share: item.allocation_share,
+                }
+            }
+            ItemKind::Supplier { supplier_idx, amount_per_run, unit } => {
+                let supplier = &model.supplier_footprints[*supplier_idx];
+                let column = built
+                    .columns
+                    .iter()
+                    .position(|kind| *kind == Column::Supplier { supplier_idx: *supplier_idx })
+                    .expect("every supplier footprint has its column");
+                let amount = runs * amount_per_run;
+                let per_unit = direct[column];
+                let kg_co2e = amount * per_unit;
+                Line {
+                    path: item.path.clone(),
+                    process: process.id.clone(),
+                    stage,
+                    data,
+                    kind: "supplier".to_owned(),
+                    description: item.description.clone(),
+                    amount,
+                    unit: unit.clone(),
+                    source: format!("{} ({}; {})", supplier.id, supplier.supplier, supplier.source),
+                    kg_co2e_per_unit: per_unit,
+                    kg_co2e,
+                    formula: format!(
+                        "{} {unit} × {} kg CO2e/{unit} = {} kg CO2e",
+                        figure(amount),
+                        figure(per_unit),
+                        figure(kg_co2e)
+                    ),
+                    gases: scale_gases(&column_gases(built, column), amount),
+                    allocation_share: item.allocation_share,
+                }
+            }
+            ItemKind::Product { .. } => continue,
+        };
+        lines.push(line);
+    }
+
+    let total: f64 = lines.iter().map(|line| line.kg_co2e).sum::<f64>() + 0.0;
+    let mut by_gas: Vec<GasResult> = Vec::new();
+    for gas in lines.iter().flat_map(|line| &line.gases) {
+        match by_gas.iter_mut().find(|known| known.gas == gas.gas && known.origin == gas.origin) {
+            Some(known) => {
+                known.kg_co2e += gas.kg_co2e;
+                known.kg_gas = known.kg_gas.zip(gas.kg_gas).map(|(a, b)| a + b);
+            }
+            None => by_gas.push(gas.clone()),
+        }
+    }
+    by_gas.sort_by(|a, b| b.kg_co2e.abs().total_cmp(&a.kg_co2e.abs()));
+    let sum_of = |predicate: &dyn Fn(&GasResult) -> bool| -> f64 {
+        lines.iter().flat_map(|line| &line.gases).filter(|gas| predicate(gas)).map(|gas| gas.kg_co2e).sum::<f64>() + 0.0
+    };
+    let fossil = sum_of(&|gas| gas.origin == Origin::Fossil);
+    let biogenic_emissions = sum_of(&|gas| gas.origin == Origin::Biogenic && gas.kg_co2e > 0.0);
+    let biogenic_removals = sum_of(&|gas| gas.origin == Origin::Biogenic && gas.kg_co2e < 0.0);
+    let land_use_change = sum_of(&|gas| gas.origin == Origin::LandUseChange);
+    let absolute_total: f64 = lines.iter().map(|line| line.kg_co2e.abs()).sum::<f64>();
+    let share = |value: f64| if absolute_total > 0.0 { 100.0 * value / absolute_total.max(total.abs()) } else { 0.0 };
+
+    let by_stage: Vec<StageResult> = Stage::ALL
+        .into_iter()
+        .map(|stage| {
+            let kg_co2e = lines.iter().filter(|line| line.stage == stage).map(|line| line.kg_co2e).sum::<f64>() + 0.0;
+            StageResult { stage, kg_co2e, share_percent: share(kg_co2e) }
+        })
+        .collect();
+    let mut by_process: Vec<ProcessResult> = model
+        .processes
+        .iter()
+        .map(|process| {
+            let kg_co2e =
+                lines.iter().filter(|line| line.process == process.id).map(|line| line.kg_co2e).sum::<f64>() + 0.0;
+            ProcessResult {
+                process: process.id.clone(),
+                name_zh: process.name_zh.clone(),
+                name_en: process.name_en.clone(),
+                stage: process.stage,
+                data: process.data,
+                kg_co2e,
+                share_percent: share(kg_co2e),
+            }
+        })
+        .collect();
+    by_process.sort_by(|a, b| b.kg_co2e.abs().total_cmp(&a.kg_co2e.abs()));
+
+    let primary: f64 =
+        lines.iter().filter(|line| line.data == DataKind::Primary).map(|line| line.kg_co2e.abs()).sum::<f64>();
+    let primary_data_share_percent = if absolute_total > 0.0 { 100.0 * primary / absolute_total } else { 0.0 };
+
+    let data_quality = data_quality(model, built, &lines, absolute_total);
+    let exempted_kg_co2e: f64 = model.exempted.iter().map(|item| item.estimate_kg_co2e).sum::<f64>() + 0.0;
+    let excluding_uptake = total - biogenic_removals;
+    let exempted_percent = if excluding_uptake + exempted_kg_co2e > 0.0 {
+        100.0 * exempted_kg_co2e / (excluding_uptake + exempted_kg_co2e)
+    } else {
+        0.0
+    };
+    let exemptions = ExemptionReport {
+        items: model.exempted.clone(),
+        exempted_kg_co2e,
+        exempted_percent,
+        max_exempted_percent: model.cut_off.max_exempted_percent,
+        within_limit: exempted_percent <= model.cut_off.max_exempted_percent,
+    };
+    let mut notes = built.notes.clone();
+    for (process_idx, process) in model.processes.iter().enumerate() {
+        let reached = built.columns.iter().enumerate().any(|(column, kind)| {
+            matches!(kind, Column::Foreground { process_idx: idx, .. } if *idx == process_idx) && supply[column] != 0.0
+        });
+        if !reached {
+            notes.push(format!(
+                "process “{}” is not in the supply chain of the reference process “{}”, so it adds nothing; make \
+                 the reference the last process of the life cycle (e.g. end of life) or connect it with an input",
+                process.id, model.reference_process
+            ));
+        }
+    }
+    if !exemptions.within_limit {
+        notes.push(format!(
+            "the exempted items add an estimated {exempted_percent:.1} % — more than the {:.1} % the cut-off rule \
+             allows; model them instead of exempting them",
+            model.cut_off.max_exempted_percent
+        ));
+    }
+    let recycling = built
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(column, kind)| match kind {
+            Column::Foreground { process_idx, output_idx: 0 } => Some((column, *process_idx)),
+            _ => None,
+        })
+        .flat_map(|(column, process_idx)| {
+            let process = &model.processes[process_idx];
+            process.to_recycling.iter().map(move |output| RecyclingLine {
+                process: process.id.clone(),
+                material: output.material.clone(),
+                kg_per_declared_unit: supply[column] * output.kg,
+            })
+        })
+        .collect();
+
+    let root_column = built.reference_column;
+    let root_amount = model.product.declared_unit.amount;
+    let root_unit = model.product.declared_unit.unit.clone();
+    let threshold = model.cut_off.tree_threshold_percent / 100.0 * total.abs();
+    let supply_tree = tree(model, built, scores, root_column, built.reference_amount, &mut Vec::new(), threshold);
+    let supply_tree = TreeNode { amount: root_amount, unit: root_unit, ..supply_tree };
+
+    let factors = built
+        .factors
+        .values()
+        .map(|factor| FactorCitation {
+            factor: factor.reference().to_string(),
+            name_en: factor.name_en.clone(),
+            name_zh: factor.name_zh.clone(),
+            unit: factor.unit.symbol().to_owned(),
+            citation: factor.citation.short(),
+            url: factor.citation.url.clone(),
+            licence: factor.citation.licence.clone(),
+            verification: factor.citation.verification.clone(),
+            year: factor.year,
+            region: factor.region.clone(),
+        })
+        .collect();
+
+    Footprint {
+        product: model.product.clone(),
+        gwp_set: built.gwp_set.name().to_owned(),
+        total_kg_co2e: total,
+        excluding_biogenic_uptake_kg_co2e: excluding_uptake,
+        fossil_kg_co2e: fossil,
+        biogenic_emissions_kg_co2e: biogenic_emissions,
+        biogenic_removals_kg_co2e: biogenic_removals,
+        land_use_change_kg_co2e: land_use_change,
+        by_stage,
+        by_process,
+        by_gas,
+        lines,
+        primary_data_share_percent,
+        data_quality,
+        allocations: built.allocations.clone(),
+        exemptions,
+        recycling,
+        supply_tree,
+        factors,
+        notes,
+        uncertainty: None,
+    }
+}
+
+fn factor_column(built: &Built, factor: &tanji_ghg::FactorRef) -> usize {
+    built
+        .columns
+        .iter()
+        .position(|kind| matches!(kind, Column::Factor { factor: known } if known == factor))
+        .expect("every factor used has its column")
+}
+
+fn scale_gases(gases: &[GasResult], amount: f64) -> Vec<GasResult> {
+    gases
+        .iter()
+        .map(|gas| GasResult {
+            gas: gas.gas.clone(),
+            origin: gas.origin,
+            kg_gas: gas.kg_gas.map(|kg| kg * amount),
+            kg_co2e: gas.kg_co2e * amount,
+        })
+        .collect()
+}
+
+fn data_quality(
+    model: &ProductModel,
+    built: &Built,
+    lines: &[Line],
+    absolute_total: f64,
+) -> Option<DataQualitySummary> {
+    let mut weight = 0.0;
+    let mut sums = [0.0; 3];
+    for (line, item) in
+        lines.iter().zip(built.items.iter().filter(|item| !matches!(item.kind, ItemKind::Product { .. })))
+    {
+        let quality = match item.kind {
+            ItemKind::Supplier { supplier_idx, .. } => model.supplier_footprints[supplier_idx].quality,
+            _ => built.process_of(item.column).and_then(|idx| model.processes[idx].quality),
+        };
+        let Some(quality) = quality else { continue };
+        let contribution = line.kg_co2e.abs();
+        weight += contribution;
+        sums[0] += contribution * f64::from(quality.technological);
+        sums[1] += contribution * f64::from(quality.temporal);
+        sums[2] += contribution * f64::from(quality.geographical);
+    }
+    (weight > 0.0).then(|| DataQualitySummary {
+        technological: sums[0] / weight,
+        temporal: sums[1] / weight,
+        geographical: sums[2] / weight,
+        coverage_percent: 100.0 * weight / absolute_total,
+    })
+}
+
+/// The supply-chain tree below `amount` units of the product in `column`.
+fn tree(
+    model: &ProductModel,
+    built: &Built,
+    scores: &[f64],
+    column: usize,
+    amount: f64,
+    path: &mut Vec<usize>,
+    threshold: f64,
+) -> TreeNode {
+    let kg_co2e = amount * scores[column];
+    let Column::Foreground { process_idx, output_idx } = built.columns[column] else {
+        unreachable!("the tree only descends into foreground columns")
+    };
+    let output = &model.processes[process_idx].outputs[output_idx];
+    let name = column_name(model, built, column);
+    if path.contains(&column) || path.len() >= TREE_DEPTH {
+        let kind = if path.contains(&column) { "loop" } else { "other" };
+        return TreeNode { name, kind: kind.to_owned(), amount, unit: output.unit.clone(), kg_co2e, children: vec![] };
+    }
+    path.push(column);
+    let runs = amount / output.amount;
+    let characterization = built.system.characterization();
+    let direct = built.system.direct_impact_per_process();
+    let mut children = Vec::new();
+    for item in built.items.iter().filter(|item| item.column == column) {
+        let child = match &item.kind {
+            ItemKind::Product { provider_column, amount_per_run, .. } => {
+                tree(model, built, scores, *provider_column, runs * amount_per_run, path, threshold)
+            }
+            ItemKind::Factor { factor, amount_per_run, unit, .. } => TreeNode {
+                name: if item.description.is_empty() { factor.to_string() } else { item.description.clone() },
+                kind: "factor".to_owned(),
+                amount: runs * amount_per_run,
+                unit: unit.clone(),
+                kg_co2e: runs * amount_per_run * direct[factor_column(built, factor)],
+                children: vec![],
+            },
+            ItemKind::Supplier { supplier_idx, amount_per_run, unit } => {
+                let supplier_column = built
+                    .columns
+                    .iter()
+                    .position(|kind| *kind == Column::Supplier { supplier_idx: *supplier_idx })
+                    .expect("supplier column");
+                TreeNode {
+                    name: model.supplier_footprints[*supplier_idx].name_en.clone(),
+                    kind: "supplier".to_owned(),
+                    amount: runs * amount_per_run,
+                    unit: unit.clone(),
+                    kg_co2e: runs * amount_per_run * direct[supplier_column],
+                    children: vec![],
+                }
+            }
+            ItemKind::Emission { gas, origin, kg_per_run } => {
+                let flow_idx = built
+                    .flows
+                    .iter()
+                    .position(|flow| flow.gas == *gas && flow.origin == *origin)
+                    .expect("every emission has its flow");
+                TreeNode {
+                    name: format!("{gas} ({})", origin.key()),
+                    kind: "emission".to_owned(),
+                    amount: runs * kg_per_run,
+                    unit: "kg".to_owned(),
+                    kg_co2e: runs * kg_per_run * characterization[flow_idx],
+                    children: vec![],
+                }
+            }
+        };
+        children.push(child);
+    }
+    path.pop();
+    children.sort_by(|a, b| b.kg_co2e.abs().total_cmp(&a.kg_co2e.abs()));
+    let (kept, folded): (Vec<TreeNode>, Vec<TreeNode>) =
+        children.into_iter().partition(|child| child.kg_co2e.abs() >= threshold);
+    let mut children = kept;
+    if !folded.is_empty() {
+        children.push(TreeNode {
+            name: format!("{} more below the cut-off", folded.len()),
+            kind: "other".to_owned(),
+            amount: folded.len() as f64,
+            unit: "items".to_owned(),
+            kg_co2e: folded.iter().map(|child| child.kg_co2e).sum(),
+            children: vec![],
+        });
+    }
+    TreeNode { name, kind: "product".to_owned(), amount, unit: output.unit.clone(), kg_co2e, children }
+}
+
+/// A number with enough significant figures for a formula line.
+pub fn figure(value: f64) -> String {
+    if value == 0.0 {
+        return "0".to_owned();
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    if !(-4..6).contains(&magnitude) {
+        return format!("{value:.4e}");
+    }
+    let decimals = (5 - magnitude).clamp(0, 10) as usize;
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
+    if text == "-0" { "0".to_owned() } else { text }
+}
+
+/// How a product compares with its baseline (the "reduction footprint", 减碳足迹), per declared unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub product_kg_co2e: f64,
+    pub baseline_kg_co2e: f64,
+    /// Baseline minus product: positive when the product is lower.
+    pub reduction_kg_co2e: f64,
+    /// Reduction as a share of the baseline, %.
+    pub reduction_percent: f64,
+    pub by_stage: Vec<StageComparison>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageComparison {
+    pub stage: Stage,
+    pub product_kg_co2e: f64,
+    pub baseline_kg_co2e: f64,
+    pub reduction_kg_co2e: f64,
+}
+
+/// Compare a footprint with a baseline's. Both must be per the same declared unit and under the same GWP set.
+pub fn compare(product: &Footprint, baseline: &Footprint) -> Result<Comparison, Problems> {
+    let mut problems = Problems::default();
+    let (ours, theirs) = (&product.product.declared_unit, &baseline.product.declared_unit);
+    if ours.amount != theirs.amount || ours.unit != theirs.unit {
+        problems.push(Problem::new(
+            "baseline.product.declared_unit",
+            format!(
+                "the product is declared per {} {} but the baseline per {} {}",
+                ours.amount, ours.unit, theirs.amount, theirs.unit
+            ),
+            "compare products with the same declared unit (and function)",
+        ));
+    }
+    if product.gwp_set != baseline.gwp_set {
+        problems.push(Problem::new(
+            "baseline.gwp",
+            format!("the product uses {} but the baseline {}", product.gwp_set, baseline.gwp_set),
+            "compute both under the same GWP set",
+        ));
+    }
+    problems.into_result()?;
+    let reduction = baseline.total_kg_co2e - product.total_kg_co2e;
+    Ok(Comparison {
+        product_kg_co2e: product.total_kg_co2e,
+        baseline_kg_co2e: baseline.total_kg_co2e,
+        reduction_kg_co2e: reduction,
+        reduction_percent: if baseline.total_kg_co2e != 0.0 { 100.0 * reduction / baseline.total_kg_co2e } else { 0.0 },
+        by_stage: product
+            .by_stage
+            .iter()
+            .zip(&baseline.by_stage)
+            .map(|(ours, theirs)| StageComparison {
+                stage: ours.stage,
+                product_kg_co2e: ours.kg_co2e,
+                baseline_kg_co2e: theirs.kg_co2e,
+                reduction_kg_co2e: theirs.kg_co2e - ours.kg_co2e,
+            })
+            .collect(),
+    })
+}

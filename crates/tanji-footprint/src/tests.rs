@@ -1,0 +1,499 @@
+use proptest::prelude::*;
+use tanji_ghg::bundled::gwp_table;
+use tanji_ghg::{Citation, EmissionFactor, FactorCategory, FactorLibrary, FactorOwner, Gas, GasRate, GwpSet};
+use tanji_units::Unit;
+
+use crate::*;
+
+fn factor(id: &str, unit: &str, co2: f64, ch4: Option<f64>, biogenic: Option<f64>) -> EmissionFactor {
+    let mut gas_rates = vec![GasRate { gas: Gas::parse("CO2"), kg_per_unit: co2 }];
+    if let Some(ch4) = ch4 {
+        gas_rates.push(GasRate { gas: Gas::parse("CH4"), kg_per_unit: ch4 });
+    }
+    EmissionFactor {
+        id: id.to_owned(),
+        version: 1,
+        name_en: format!("test factor {id}"),
+        name_zh: format!("测试因子 {id}"),
+        keywords: vec![],
+        category: FactorCategory::Other,
+        fuel: None,
+        unit: Unit::parse(unit).unwrap(),
+        gas_rates,
+        published_co2e: None,
+        biogenic_co2_kg_per_unit: biogenic,
+        citation: Citation {
+            publisher: "test".into(),
+            document: "unit test".into(),
+            edition: "1".into(),
+            table: "-".into(),
+            url: "https://example.org".into(),
+            licence: "CC0-1.0".into(),
+            verification: "primary: test fixture".into(),
+        },
+        year: 2025,
+        region: "CN".into(),
+        notes: String::new(),
+        owner: FactorOwner::Organisation("test".into()),
+    }
+}
+
+fn library() -> FactorLibrary {
+    let mut library = FactorLibrary::new();
+    library.add(factor("grid", "kWh", 0.5, None, None)).unwrap();
+    library.add(factor("truck", "t.km", 0.1, None, None)).unwrap();
+    library.add(factor("gas-boiler", "MJ", 0.056, Some(0.000001), None)).unwrap();
+    library.add(factor("wood-chips", "kg", 0.0, None, Some(1.6))).unwrap();
+    library
+}
+
+fn process(id: &str, stage: Stage, product: &str, amount: f64, unit: &str) -> ProcessModel {
+    ProcessModel {
+        id: id.into(),
+        name_zh: id.into(),
+        name_en: id.into(),
+        stage,
+        data: DataKind::Primary,
+        quality: None,
+        outputs: vec![Output {
+            product: product.into(),
+            amount,
+            unit: unit.into(),
+            mass_kg: None,
+            energy_mj: None,
+            revenue: None,
+        }],
+        allocation: None,
+        subdivided_from: None,
+        inputs: vec![],
+        factors: vec![],
+        transport: vec![],
+        emissions: vec![],
+        to_recycling: vec![],
+    }
+}
+
+fn use_factor(factor: &str, amount: f64, unit: &str) -> FactorUse {
+    FactorUse { factor: factor.into(), amount, unit: unit.into(), uncertainty: None, note: String::new() }
+}
+
+fn input(product: &str, amount: f64, unit: &str) -> ProductInput {
+    ProductInput { product: product.into(), amount, unit: unit.into(), uncertainty: None, note: String::new() }
+}
+
+fn emission(gas: &str, origin: Origin, kg: f64) -> Emission {
+    Emission { gas: gas.into(), origin, kg, uncertainty: None, note: String::new() }
+}
+
+fn model(processes: Vec<ProcessModel>, reference: &str) -> ProductModel {
+    ProductModel {
+        product: ProductInfo {
+            sku: "SKU-1".into(),
+            name_zh: "测试杯".into(),
+            name_en: "Test cup".into(),
+            declared_unit: DeclaredUnit {
+                amount: 1.0,
+                unit: "unit".into(),
+                name_zh: "每只".into(),
+                name_en: "per piece".into(),
+            },
+            mass_per_declared_unit_kg: 0.01,
+            reference_period_start: "2025-01-01".into(),
+            reference_period_end: "2025-12-31".into(),
+            geography: "CN".into(),
+        },
+        gwp: "AR5".into(),
+        reference_process: reference.into(),
+        cut_off: CutOffRule::default(),
+        processes,
+        supplier_footprints: vec![],
+        exempted: vec![],
+    }
+}
+
+fn ch4_ar5() -> f64 {
+    gwp_table().gwp(&Gas::parse("CH4"), GwpSet::AR5).unwrap()
+}
+
+/// Two processes by hand: forming makes 1,000 cups per run from 10 kg board (board making: 0.2 kWh and 5 MJ gas per
+/// kg), 30 kWh and 0.002 kg CH4 per run; 10 kg trucked 200 km.
+fn cup_model() -> ProductModel {
+    let mut board = process("board", Stage::RawMaterial, "board", 1.0, "kg");
+    board.factors = vec![use_factor("grid", 0.2, "kWh"), use_factor("gas-boiler", 5.0, "MJ")];
+    board.data = DataKind::Secondary;
+    let mut forming = process("forming", Stage::Production, "cup", 1000.0, "unit");
+    forming.inputs = vec![input("board", 10.0, "kg")];
+    forming.factors = vec![use_factor("grid", 0.03, "MWh")];
+    forming.emissions = vec![emission("CH4", Origin::Fossil, 0.002)];
+    forming.transport = vec![TransportLeg {
+        factor: "truck".into(),
+        mass_kg: 10.0,
+        distance_km: 200.0,
+        uncertainty: None,
+        note: "board to factory".into(),
+    }];
+    let mut cup = model(vec![board, forming], "forming");
+    cup.processes[1].stage = Stage::Production;
+    cup
+}
+
+fn hand_total() -> (f64, f64, f64) {
+    let board_per_kg = 0.2 * 0.5 + 5.0 * (0.056 + 0.000001 * ch4_ar5());
+    let raw = 10.0 * board_per_kg / 1000.0;
+    let production = (30.0 * 0.5 + 0.002 * ch4_ar5() + 10.0 / 1000.0 * 200.0 * 0.1) / 1000.0;
+    (raw + production, raw, production)
+}
+
+#[test]
+fn a_two_process_model_matches_the_hand_calculation_by_stage_process_and_line() {
+    let footprint = compute(&cup_model(), &library(), gwp_table()).unwrap();
+    let (total, raw, production) = hand_total();
+    assert!((footprint.total_kg_co2e - total).abs() < 1e-12 * total, "{} vs {total}", footprint.total_kg_co2e);
+    let stage = |stage: Stage| footprint.by_stage.iter().find(|result| result.stage == stage).unwrap().kg_co2e;
+    assert!((stage(Stage::RawMaterial) - raw).abs() < 1e-15);
+    assert!((stage(Stage::Production) - production).abs() < 1e-15);
+    assert_eq!(stage(Stage::Use), 0.0);
+    assert_eq!(footprint.fossil_kg_co2e, footprint.total_kg_co2e);
+    let electricity = footprint.lines.iter().find(|line| line.path == "processes[1].factors[0]").unwrap();
+    assert_eq!(electricity.unit, "kWh");
+    assert!((electricity.amount - 0.03).abs() < 1e-15, "30 kWh per 1,000 cups: {}", electricity.amount);
+    assert!(electricity.formula.contains("kg CO2e/kWh"), "{}", electricity.formula);
+    assert_eq!(electricity.source, "grid@1");
+    // Primary: forming's lines; secondary: board's.
+    let primary = production / total * 100.0;
+    assert!((footprint.primary_data_share_percent - primary).abs() < 1e-9);
+    // The tree's root is the product, with the board below it.
+    assert_eq!(footprint.supply_tree.kind, "product");
+    assert!((footprint.supply_tree.kg_co2e - total).abs() < 1e-12);
+    assert!(footprint.supply_tree.children.iter().any(|child| child.name == "board" && child.kind == "product"));
+    assert_eq!(footprint.factors.len(), 3);
+}
+
+#[test]
+fn electricity_used_to_make_electricity_is_a_cycle_the_solver_handles() {
+    // 1 kWh out, 0.1 kWh of its own output in, 0.9 kg CO2 per run: 0.9 / (1 − 0.1) = 1 kg per net kWh.
+    let mut power = process("power", Stage::Production, "kwh", 1.0, "kWh");
+    power.inputs = vec![input("kwh", 0.1, "kWh")];
+    power.emissions = vec![emission("CO2", Origin::Fossil, 0.9)];
+    let mut product = model(vec![power], "power");
+    product.product.declared_unit.unit = "kWh".into();
+    product.product.declared_unit.amount = 2.0;
+    let footprint = compute(&product, &library(), gwp_table()).unwrap();
+    assert!((footprint.total_kg_co2e - 2.0).abs() < 1e-12, "{}", footprint.total_kg_co2e);
+    assert_eq!(footprint.supply_tree.amount, 2.0);
+}
+
+#[test]
+fn a_loop_that_makes_nothing_net_is_refused_with_the_processes_named() {
+    let mut left = process("left", Stage::Production, "a", 1.0, "kg");
+    left.inputs = vec![input("b", 1.0, "kg")];
+    let mut right = process("right", Stage::Production, "b", 1.0, "kg");
+    right.inputs = vec![input("a", 1.0, "kg")];
+    right.emissions = vec![emission("CO2", Origin::Fossil, 1.0)];
+    let mut product = model(vec![left, right], "left");
+    product.product.declared_unit.unit = "kg".into();
+    let error = compute(&product, &library(), gwp_table()).unwrap_err();
+    let FootprintError::Solve { processes, message } = error else { panic!("expected a solve error, got {error:?}") };
+    assert!(!processes.is_empty(), "{message}");
+    assert!(processes.iter().all(|name| name == "left" || name == "right"), "{processes:?}");
+}
+
+#[test]
+fn biogenic_uptake_and_land_use_change_are_reported_apart() {
+    let mut growing = process("growing", Stage::RawMaterial, "fibre", 1.0, "kg");
+    growing.emissions = vec![
+        emission("CO2", Origin::Biogenic, -1.5),
+        emission("CO2", Origin::LandUseChange, 0.2),
+        emission("CH4", Origin::Biogenic, 0.001),
+    ];
+    growing.factors = vec![use_factor("wood-chips", 1.0, "kg")];
+    let mut product = model(vec![growing], "growing");
+    product.product.declared_unit.unit = "kg".into();
+    let footprint = compute(&product, &library(), gwp_table()).unwrap();
+    let biogenic_emissions = 0.001 * ch4_ar5() + 1.6;
+    assert!((footprint.biogenic_removals_kg_co2e + 1.5).abs() < 1e-12);
+    assert!((footprint.biogenic_emissions_kg_co2e - biogenic_emissions).abs() < 1e-12);
+    assert!((footprint.land_use_change_kg_co2e - 0.2).abs() < 1e-12);
+    assert_eq!(footprint.fossil_kg_co2e, 0.0);
+    let total = biogenic_emissions - 1.5 + 0.2;
+    assert!((footprint.total_kg_co2e - total).abs() < 1e-12);
+    assert!((footprint.excluding_biogenic_uptake_kg_co2e - (total + 1.5)).abs() < 1e-12);
+}
+
+#[test]
+fn multi_output_processes_follow_the_allocation_hierarchy_and_record_it() {
+    let mut mill = process("mill", Stage::RawMaterial, "sugar", 1.0, "kg");
+    mill.outputs[0].mass_kg = Some(1.0);
+    mill.outputs[0].revenue = Some(5.0);
+    mill.outputs.push(Output {
+        product: "bagasse".into(),
+        amount: 3.0,
+        unit: "kg".into(),
+        mass_kg: Some(3.0),
+        energy_mj: None,
+        revenue: Some(0.3),
+    });
+    mill.emissions = vec![emission("CO2", Origin::Fossil, 4.0)];
+    let mut moulding = process("moulding", Stage::Production, "plate", 100.0, "unit");
+    moulding.inputs = vec![input("bagasse", 3.0, "kg")];
+    let plate = model(vec![mill.clone(), moulding.clone()], "moulding");
+    let footprint = compute(&plate, &library(), gwp_table()).unwrap();
+    // Mass: bagasse gets 3/4 of 4 kg CO2 over 3 kg → 1 kg CO2/kg; 3 kg per 100 plates.
+    assert!((footprint.total_kg_co2e - 0.03).abs() < 1e-12, "{}", footprint.total_kg_co2e);
+    let record = &footprint.allocations[0];
+    assert_eq!((record.method.as_str(), record.follows_hierarchy), ("mass", true));
+    assert_eq!(record.shares[1], ("bagasse".to_owned(), 0.75));
+
+    // Economic allocation while mass data exist needs a reason …
+    let mut economic = plate.clone();
+    economic.processes[0].allocation =
+        Some(AllocationChoice { method: Some(AllocationMethod::Economic), reason: None });
+    let error = compute(&economic, &library(), gwp_table()).unwrap_err();
+    assert!(error.to_string().contains("processes[0].allocation.reason"), "{error}");
+    // … and with one it is used and recorded as a departure from the hierarchy.
+    economic.processes[0].allocation = Some(AllocationChoice {
+        method: Some(AllocationMethod::Economic),
+        reason: Some("bagasse is a residue sold for fuel".into()),
+    });
+    let footprint = compute(&economic, &library(), gwp_table()).unwrap();
+    let share = 0.3 / 5.3;
+    assert!((footprint.total_kg_co2e - 4.0 * share / 3.0 * 3.0 / 100.0).abs() < 1e-12);
+    assert!(!footprint.allocations[0].follows_hierarchy);
+
+    // No allocation data at all: refused with the fix.
+    let mut bare = plate;
+    for output in &mut bare.processes[0].outputs {
+        output.mass_kg = None;
+        output.revenue = None;
+    }
+    let error = compute(&bare, &library(), gwp_table()).unwrap_err();
+    assert!(error.to_string().contains("subdivide the process"), "{error}");
+}
+
+#[test]
+fn every_problem_in_a_model_is_reported_at_once_with_where_and_how_to_fix() {
+    let mut broken = cup_model();
+    broken.gwp = "AR7".into();
+    broken.processes[1].factors.push(use_factor("no-such-factor", 1.0, "kWh"));
+    broken.processes[1].factors.push(use_factor("grid", 1.0, "kg"));
+    broken.processes[1].inputs.push(input("unobtainium", 1.0, "kg"));
+    broken.processes[0].id = "forming".into();
+    broken.product.reference_period_end = "2025-13-01".into();
+    broken.processes[1].quality =
+        Some(DataQuality { technological: 0, temporal: 2, geographical: 6, completeness: None, reliability: None });
+    let FootprintError::Model(problems) = compute(&broken, &library(), gwp_table()).unwrap_err() else {
+        panic!("expected model problems")
+    };
+    let paths: Vec<&str> = problems.problems.iter().map(|problem| problem.path.as_str()).collect();
+    for expected in [
+        "gwp",
+        "processes[1].factors[1].factor",
+        "processes[1].factors[2].unit",
+        "processes[1].inputs[1].product",
+        "processes[1].id",
+        "product.reference_period_end",
+        "processes[1].quality.technological",
+        "processes[1].quality.geographical",
+    ] {
+        assert!(paths.contains(&expected), "missing {expected} in {paths:?}");
+    }
+    assert!(problems.problems.iter().all(|problem| !problem.hint.is_empty()));
+}
+
+#[test]
+fn supplier_footprints_count_as_primary_when_the_supplier_measured_them() {
+    let mut cup = cup_model();
+    cup.supplier_footprints.push(SupplierFootprint {
+        id: "pulp".into(),
+        name_zh: "竹浆".into(),
+        name_en: "Bamboo pulp".into(),
+        supplier: "Supplier Co.".into(),
+        unit: "kg".into(),
+        fossil_kg_co2e: 0.8,
+        biogenic_emissions_kg_co2e: 0.1,
+        biogenic_removals_kg_co2e: -1.2,
+        land_use_change_kg_co2e: 0.05,
+        data: DataKind::Primary,
+        quality: Some(DataQuality {
+            technological: 1,
+            temporal: 2,
+            geographical: 1,
+            completeness: None,
+            reliability: None,
+        }),
+        source: "PACT footprint 3f2a…".into(),
+        uncertainty: None,
+    });
+    cup.processes[0].inputs.push(input("pulp", 500.0, "g"));
+    let footprint = compute(&cup, &library(), gwp_table()).unwrap();
+    let (hand, _, _) = hand_total();
+    // 0.5 kg pulp per kg board, 10 kg board per 1,000 cups.
+    let pulp = 0.5 * 10.0 / 1000.0;
+    let expected = hand + pulp * (0.8 + 0.1 - 1.2 + 0.05);
+    assert!((footprint.total_kg_co2e - expected).abs() < 1e-12);
+    assert!((footprint.biogenic_removals_kg_co2e + pulp * 1.2).abs() < 1e-12);
+    let quality = footprint.data_quality.unwrap();
+    assert_eq!(quality.technological, 1.0, "only the supplier line carries ratings");
+    assert!(quality.coverage_percent > 0.0 && quality.coverage_percent < 100.0);
+}
+
+#[test]
+fn exemptions_beyond_the_cut_off_limit_are_flagged() {
+    let mut cup = cup_model();
+    let (total, _, _) = hand_total();
+    cup.exempted.push(Exemption {
+        name: "ink".into(),
+        stage: Stage::Production,
+        estimate_kg_co2e: total * 0.1,
+        reason: "not measured".into(),
+    });
+    let footprint = compute(&cup, &library(), gwp_table()).unwrap();
+    assert!((footprint.exemptions.exempted_percent - 100.0 * 0.1 / 1.1).abs() < 1e-9);
+    assert!(!footprint.exemptions.within_limit);
+    assert!(footprint.notes.iter().any(|note| note.contains("cut-off rule")));
+}
+
+#[test]
+fn a_baseline_comparison_gives_the_reduction_by_stage() {
+    let product = compute(&cup_model(), &library(), gwp_table()).unwrap();
+    let mut heavier = cup_model();
+    heavier.processes[1].inputs[0].amount = 20.0;
+    let baseline = compute(&heavier, &library(), gwp_table()).unwrap();
+    let comparison = compare(&product, &baseline).unwrap();
+    assert!(comparison.reduction_kg_co2e > 0.0);
+    let raw = comparison.by_stage.iter().find(|stage| stage.stage == Stage::RawMaterial).unwrap();
+    assert!((raw.reduction_kg_co2e - comparison.reduction_kg_co2e).abs() < 1e-15, "only raw material changed");
+    assert!(
+        (comparison.reduction_percent - 100.0 * comparison.reduction_kg_co2e / baseline.total_kg_co2e).abs() < 1e-12
+    );
+
+    let mut per_kg = cup_model();
+    per_kg.product.declared_unit.unit = "kg".into();
+    let mismatch = Footprint { product: per_kg.product, ..baseline };
+    assert!(compare(&product, &mismatch).is_err());
+}
+
+#[test]
+fn footprint_files_parse_and_syntax_errors_name_the_line() {
+    let text = include_str!("../../../examples/footprint/bamboo-fibre-cup.toml");
+    let file = parse_footprint_file(text).unwrap();
+    assert!(file.baseline.is_some());
+    let error = parse_footprint_file("reference_process = \"x\"\nprocesses = 3\n").unwrap_err();
+    assert!(error.problems[0].path.starts_with("line "), "{error}");
+}
+
+/// A random foreground system: process i makes product i and takes inputs from any process (cycles included,
+/// columns kept diagonally dominant so the system is solvable), each with some electricity and CO2.
+fn random_model(inputs: &[(usize, usize, f64)], direct: &[(f64, f64)]) -> ProductModel {
+    let n = direct.len();
+    let mut processes: Vec<ProcessModel> = (0..n)
+        .map(|idx| {
+            let mut process =
+                process(&format!("p{idx}"), Stage::ALL[idx % Stage::ALL.len()], &format!("product{idx}"), 1.0, "kg");
+            process.factors = vec![use_factor("grid", direct[idx].0, "kWh")];
+            process.emissions = vec![emission("CO2", Origin::Fossil, direct[idx].1)];
+            process
+        })
+        .collect();
+    for &(consumer, provider, amount) in inputs {
+        let (consumer, provider) = (consumer % n, provider % n);
+        processes[consumer].inputs.push(input(&format!("product{provider}"), amount / n as f64, "kg"));
+    }
+    let mut product = model(processes, "p0");
+    product.product.declared_unit.unit = "kg".into();
+    product
+}
+
+/// The footprint of product 0 by a dense Gaussian elimination of the same system.
+fn dense_reference(model: &ProductModel) -> f64 {
+    let n = model.processes.len();
+    let mut matrix = vec![vec![0.0; n]; n];
+    let mut direct = vec![0.0; n];
+    for (col, process) in model.processes.iter().enumerate() {
+        matrix[col][col] += 1.0;
+        for input in &process.inputs {
+            let row: usize = input.product.trim_start_matches("product").parse().unwrap();
+            matrix[row][col] -= input.amount;
+        }
+        direct[col] = process.factors[0].amount * 0.5 + process.emissions[0].kg;
+    }
+    // Solve A x = e_0.
+    let mut rhs = vec![0.0; n];
+    rhs[0] = 1.0;
+    for pivot in 0..n {
+        let best = (pivot..n).max_by(|&a, &b| matrix[a][pivot].abs().total_cmp(&matrix[b][pivot].abs())).unwrap();
+        matrix.swap(pivot, best);
+        rhs.swap(pivot, best);
+        for row in pivot + 1..n {
+            let ratio = matrix[row][pivot] / matrix[pivot][pivot];
+            for col in pivot..n {
+                matrix[row][col] -= ratio * matrix[pivot][col];
+            }
+            rhs[row] -= ratio * rhs[pivot];
+        }
+    }
+    let mut supply = vec![0.0; n];
+    for row in (0..n).rev() {
+        let known: f64 = (row + 1..n).map(|col| matrix[row][col] * supply[col]).sum();
+        supply[row] = (rhs[row] - known) / matrix[row][row];
+    }
+    supply.iter().zip(&direct).map(|(runs, impact)| runs * impact).sum()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn random_systems_with_cycles_match_a_dense_solve_and_the_breakdowns_add_up(
+        direct in prop::collection::vec((0.0..10.0f64, 0.0..5.0f64), 1..12),
+        inputs in prop::collection::vec((0..12usize, 0..12usize, 0.0..0.9f64), 0..40),
+    ) {
+        let model = random_model(&inputs, &direct);
+        let footprint = compute(&model, &library(), gwp_table()).unwrap();
+        let reference = dense_reference(&model);
+        let tolerance = 1e-9 * reference.abs().max(1e-12);
+        prop_assert!((footprint.total_kg_co2e - reference).abs() <= tolerance,
+            "engine {} vs dense {}", footprint.total_kg_co2e, reference);
+        let stages: f64 = footprint.by_stage.iter().map(|stage| stage.kg_co2e).sum();
+        let processes: f64 = footprint.by_process.iter().map(|process| process.kg_co2e).sum();
+        let gases: f64 = footprint.by_gas.iter().map(|gas| gas.kg_co2e).sum();
+        for breakdown in [stages, processes, gases, footprint.fossil_kg_co2e, footprint.supply_tree.kg_co2e] {
+            prop_assert!((breakdown - footprint.total_kg_co2e).abs() <= tolerance.max(1e-12));
+        }
+    }
+}
+
+#[test]
+fn monte_carlo_is_seeded_and_matches_a_lognormal_exchange() {
+    // One process, one CO2 emission of 2 kg with GSD 1.2: the footprint is that lognormal.
+    let mut making = process("making", Stage::Production, "thing", 1.0, "unit");
+    making.emissions = vec![Emission {
+        gas: "CO2".into(),
+        origin: Origin::Fossil,
+        kg: 2.0,
+        uncertainty: Some(tanji_lca::Distribution::Lognormal { geometric_sd: 1.2 }),
+        note: "stack".into(),
+    }];
+    let product = model(vec![making], "making");
+    let request = MonteCarloRequest { iterations: 4000, seed: 7, threads: std::num::NonZeroUsize::new(2).unwrap() };
+    let result = monte_carlo(&product, &library(), gwp_table(), request).unwrap();
+    let sigma = 1.2f64.ln();
+    let expected_p97_5 = 2.0 * (1.959964 * sigma).exp();
+    assert!((result.p50_kg_co2e - 2.0).abs() < 0.02, "{}", result.p50_kg_co2e);
+    assert!((result.p97_5_kg_co2e - expected_p97_5).abs() / expected_p97_5 < 0.02, "{}", result.p97_5_kg_co2e);
+    assert_eq!(result.drivers[0].path, "processes[0].emissions[0]");
+    let again = monte_carlo(&product, &library(), gwp_table(), request).unwrap();
+    assert_eq!(result, again, "same seed, same result");
+}
+
+#[test]
+fn data_quality_ratings_give_a_spread_where_no_distribution_is_stated() {
+    let mut cup = cup_model();
+    cup.processes[0].quality =
+        Some(DataQuality { technological: 3, temporal: 3, geographical: 4, completeness: None, reliability: None });
+    let request = MonteCarloRequest { iterations: 500, seed: 1, threads: std::num::NonZeroUsize::MIN };
+    let result = monte_carlo(&cup, &library(), gwp_table(), request).unwrap();
+    assert_eq!(result.pedigree_derived, cup.processes[0].factors.len());
+    assert!(result.p2_5_kg_co2e < result.p50_kg_co2e && result.p50_kg_co2e < result.p97_5_kg_co2e);
+    assert!(result.drivers.iter().all(|driver| driver.process == "board"));
+}

@@ -1,0 +1,904 @@
+//! Monte Carlo uncertainty analysis on matrix level: every uncertain entry of A and B is resampled in every
+//! iteration, the sampled system is solved and scored, and the scores are summarised (mean, standard deviation,
+//! percentiles) with the inputs that drive their variance.
+//!
+//! # Speed
+//! A direct solve per iteration would refactorise A every time. Instead the LU factors of the *mean* system
+//! (deterministic amounts) serve as a preconditioner: each iteration runs right-preconditioned GMRES on the sampled
+//! system, started from the deterministic supply vector, until the relative residual ‖d − A x‖₂ / ‖d‖₂ is at most
+//! [`MonteCarloSettings::tolerance`] (1e-10 unless changed). Because a sample differs from the mean by a few tens of
+//! per cent entry by entry, the preconditioned operator is close to the identity and a handful of steps suffice. An
+//! iteration that has not converged after [`MonteCarloSettings::max_krylov_steps`] steps falls back to a fresh sparse
+//! LU of the sampled matrix (same pattern, so the symbolic analysis is done once), and is counted in
+//! [`SolveStatistics::fallbacks`]. Iterations run on [`MonteCarloSettings::threads`] threads.
+//!
+//! Entries of B whose flow has no characterisation factor cannot change the score, so they are not drawn.
+//!
+//! # Reproducibility
+//! Iteration k draws from its own Xoshiro256++ stream, seeded from (seed, k), and starts from the same vector, so
+//! the same seed and the same system give bit-for-bit the same scores in the same order whatever the number of
+//! threads.
+//!
+//! # Variance drivers
+//! A first-order (linear) analysis at the deterministic solution ranks every uncertain entry by the variance it
+//! would add on its own: (∂score/∂entry)² · variance(entry), with ∂score/∂a_ij = −λ_i x_j and ∂score/∂b_fj = c_f x_j
+//! (x the supply, λ the adjoint Aᵀλ = Bᵀc). This costs one extra solve. The leading candidates' samples are kept,
+//! and their Spearman rank correlation with the score is measured on the Monte Carlo samples, which also catches
+//! non-linear effects the first-order shares miss.
+
+use std::num::NonZeroUsize;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use faer::Mat;
+use faer::prelude::Solve as _;
+use faer::sparse::linalg::solvers::{Lu, SymbolicLu};
+use faer::sparse::{SparseColMat, SymbolicSparseColMat};
+use rand::SeedableRng as _;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::matrix_market::Entry;
+use crate::solver::{SolveError, Solver};
+use crate::system::{MatrixName, System, SystemError};
+use crate::uncertainty::{Distribution, Sampler, UncertaintyError};
+
+/// One exchange of a system with its uncertainty: where it goes (0-based), its deterministic amount, how it varies.
+///
+/// Several exchanges may share a position (a process's production and its own use on A's diagonal): each is drawn
+/// on its own and the draws are summed, as Brightway does.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UncertainEntry {
+    pub row_idx: usize,
+    pub col_idx: usize,
+    pub amount: f64,
+    pub distribution: Distribution,
+}
+
+/// A product system whose exchanges carry distributions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UncertainSystem {
+    /// The deterministic system: every exchange at its amount.
+    system: System,
+    technosphere: Vec<UncertainEntry>,
+    biosphere: Vec<UncertainEntry>,
+}
+
+/// Why a Monte Carlo analysis cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MonteCarloError {
+    /// The deterministic matrices do not make a system (shapes, ranges, non-finite amounts).
+    #[error(transparent)]
+    System(#[from] SystemError),
+    /// An exchange's distribution does not fit its amount.
+    #[error("the {matrix} entry at 0-based ({row_idx}, {col_idx}): {source}")]
+    Distribution { matrix: MatrixName, row_idx: usize, col_idx: usize, source: UncertaintyError },
+    /// The deterministic system cannot be solved.
+    #[error(transparent)]
+    Solve(#[from] SolveError),
+    /// The demand names a product the system does not have.
+    #[error("the demand names product {} but the system has {n_products} products", .product_idx + 1)]
+    DemandOutOfRange { product_idx: usize, n_products: usize },
+    /// The demand is empty, all zero, or has an amount that is not finite.
+    #[error("the demand must have at least one non-zero, finite amount")]
+    EmptyDemand,
+    /// Zero iterations were asked for.
+    #[error("a Monte Carlo analysis needs at least one iteration")]
+    NoIterations,
+    /// A sampled system could not be solved even by a direct factorisation.
+    #[error("iteration {iteration}: the sampled technosphere matrix cannot be solved ({reason})")]
+    SampleNotSolvable { iteration: usize, reason: String },
+}
+
+impl UncertainSystem {
+    /// A system from exchanges with distributions (0-based indices; exchanges at the same position are summed).
+    pub fn new(
+        n_processes: usize,
+        n_flows: usize,
+        technosphere: Vec<UncertainEntry>,
+        biosphere: Vec<UncertainEntry>,
+        characterization: Vec<f64>,
+    ) -> Result<Self, MonteCarloError> {
+        let entries = |exchanges: &[UncertainEntry]| -> Vec<Entry> {
+            exchanges
+                .iter()
+                .map(|exchange| Entry { row_idx: exchange.row_idx, col_idx: exchange.col_idx, value: exchange.amount })
+                .collect()
+        };
+        let system = System::new(n_processes, n_flows, &entries(&technosphere), &entries(&biosphere), characterization)?;
+        for (matrix, exchanges) in [(MatrixName::Technosphere, &technosphere), (MatrixName::Biosphere, &biosphere)] {
+            for exchange in exchanges {
+                exchange.distribution.check(exchange.amount).map_err(|source| MonteCarloError::Distribution {
+                    matrix,
+                    row_idx: exchange.row_idx,
+                    col_idx: exchange.col_idx,
+                    source,
+                })?;
+            }
+        }
+        Ok(Self { system, technosphere, biosphere })
+    }
+
+    /// A system without uncertainty: every entry fixed.
+    pub fn deterministic(system: System) -> Self {
+        let fixed = |entries: &[Entry]| -> Vec<UncertainEntry> {
+            entries
+                .iter()
+                .map(|entry| UncertainEntry {
+                    row_idx: entry.row_idx,
+                    col_idx: entry.col_idx,
+                    amount: entry.value,
+                    distribution: Distribution::Fixed,
+                })
+                .collect()
+        };
+        let technosphere = fixed(system.technosphere());
+        let biosphere = fixed(system.biosphere());
+        Self { system, technosphere, biosphere }
+    }
+
+    /// The deterministic system (every exchange at its amount, duplicates summed).
+    pub fn system(&self) -> &System {
+        &self.system
+    }
+
+    /// The technosphere exchanges as given.
+    pub fn technosphere(&self) -> &[UncertainEntry] {
+        &self.technosphere
+    }
+
+    /// The biosphere exchanges as given.
+    pub fn biosphere(&self) -> &[UncertainEntry] {
+        &self.biosphere
+    }
+}
+
+/// How to run an analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonteCarloSettings {
+    /// Number of iterations (samples of the score).
+    pub iterations: usize,
+    /// The seed; the same seed gives the same samples.
+    pub seed: u64,
+    /// Worker threads. The results do not depend on it.
+    pub threads: NonZeroUsize,
+    /// Relative residual ‖d − A x‖₂ / ‖d‖₂ at which an iterative solve stops.
+    pub tolerance: f64,
+    /// GMRES steps (each one LU solve with the mean factors and one product with the sampled A) before an
+    /// iteration falls back to a direct solve. 0 makes every iteration a direct solve.
+    pub max_krylov_steps: usize,
+    /// How many uncertain entries (those with the largest first-order variance) to follow for rank correlations.
+    pub n_driver_candidates: usize,
+}
+
+impl Default for MonteCarloSettings {
+    fn default() -> Self {
+        Self {
+            iterations: 1_000,
+            seed: 0,
+            threads: NonZeroUsize::MIN,
+            tolerance: 1e-10,
+            max_krylov_steps: 40,
+            n_driver_candidates: 20,
+        }
+    }
+}
+
+/// The outcome of an analysis.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MonteCarloResult {
+    /// The score with every exchange at its amount.
+    pub deterministic_score: f64,
+    /// The score of each iteration, in iteration order.
+    pub scores: Vec<f64>,
+    pub summary: ScoreSummary,
+    /// Uncertain entries by decreasing first-order variance share (at most `n_driver_candidates`).
+    pub drivers: Vec<VarianceDriver>,
+    pub solves: SolveStatistics,
+}
+
+/// Mean, spread and percentiles of the sampled scores.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ScoreSummary {
+    pub mean: f64,
+    /// Sample standard deviation (n − 1).
+    pub sd: f64,
+    /// The 2.5th, 50th and 97.5th percentiles.
+    pub percentiles: [Percentile; 3],
+}
+
+/// One percentile, interpolated linearly between order statistics (NumPy's default), with a distribution-free 95 %
+/// confidence interval from the order statistics around it (binomial, normal approximation).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Percentile {
+    /// In per cent, e.g. 2.5.
+    pub percent: f64,
+    pub value: f64,
+    pub lower_95: f64,
+    pub upper_95: f64,
+}
+
+/// An uncertain entry and how much of the score's variance it explains.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct VarianceDriver {
+    /// Technosphere or biosphere.
+    #[serde(serialize_with = "serialize_matrix_name")]
+    pub matrix: MatrixName,
+    pub row_idx: usize,
+    pub col_idx: usize,
+    pub amount: f64,
+    pub distribution: Distribution,
+    /// Its share of the first-order (linearised) variance of the score, over all uncertain entries.
+    pub first_order_share: f64,
+    /// Spearman rank correlation between its samples and the score's (NaN with fewer than 3 iterations).
+    pub rank_correlation: f64,
+}
+
+fn serialize_matrix_name<S: serde::Serializer>(matrix: &MatrixName, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(match matrix {
+        MatrixName::Technosphere => "technosphere",
+        MatrixName::Biosphere => "biosphere",
+        MatrixName::Characterization => "characterization",
+    })
+}
+
+/// How the iterations were solved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct SolveStatistics {
+    /// Iterations solved by preconditioned GMRES.
+    pub iterative: usize,
+    /// Iterations that fell back to a direct sparse LU.
+    pub fallbacks: usize,
+    /// GMRES steps over all iterative solves (mean = total / iterative).
+    pub krylov_steps: usize,
+    /// The largest GMRES step count of one iteration.
+    pub max_krylov_steps: usize,
+    /// The tolerance the solves met.
+    pub tolerance: f64,
+}
+
+/// A prepared analysis: the mean system factorised, the samplers laid out for the inner loop.
+pub struct MonteCarlo {
+    solver: Solver,
+    n: usize,
+    demand: Vec<f64>,
+    demand_norm: f64,
+    mean_supply: Vec<f64>,
+    deterministic_score: f64,
+    /// The sampled A in compressed columns: the pattern, the fixed part of each value, and the uncertain exchanges
+    /// (position, sampler), the driver candidates first.
+    a_col_ptr: Vec<usize>,
+    a_row_idx: Vec<u32>,
+    a_fixed: Vec<f64>,
+    a_uncertain: Vec<(u32, Sampler)>,
+    /// h = Bᵀc: its fixed part, and the uncertain biosphere exchanges of characterised flows as (process, factor,
+    /// sampler), the driver candidates first.
+    h_fixed: Vec<f64>,
+    b_uncertain: Vec<(u32, f64, Sampler)>,
+    n_a_candidates: usize,
+    n_b_candidates: usize,
+    /// The candidates in the order their samples are recorded (A's first, then B's), with their first-order share.
+    candidates: Vec<(MatrixName, UncertainEntry, f64)>,
+    /// For the direct fallback: Aᵀ's pattern, where each A position lands in it, and its symbolic LU once needed.
+    transpose_template: SparseColMat<usize, f64>,
+    a_to_transpose: Vec<usize>,
+    symbolic_lu: OnceLock<Result<SymbolicLu<usize>, String>>,
+}
+
+impl std::fmt::Debug for MonteCarlo {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("MonteCarlo")
+            .field("n_processes", &self.n)
+            .field("n_uncertain_technosphere", &self.a_uncertain.len())
+            .field("n_uncertain_biosphere", &self.b_uncertain.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the inner loop of one thread reuses between iterations.
+struct Workspace {
+    values: Vec<f64>,
+    h: Vec<f64>,
+    x: Vec<f64>,
+    residual: Vec<f64>,
+    basis: Vec<Vec<f64>>,
+    preconditioned: Vec<Vec<f64>>,
+    hessenberg: Vec<Vec<f64>>,
+    rotations: Vec<(f64, f64)>,
+    rhs: Vec<f64>,
+    column: Mat<f64>,
+    candidate_samples: Vec<f64>,
+}
+
+/// One iteration's outcome, before the merge.
+struct Sample {
+    iteration: usize,
+    score: f64,
+    krylov_steps: Option<usize>,
+    candidate_values: Vec<f64>,
+}
+
+impl MonteCarlo {
+    /// Factorise the deterministic system, solve it for `demand` (pairs of 0-based product and amount), and prepare
+    /// the samplers.
+    pub fn new(
+        uncertain: &UncertainSystem,
+        demand: &[(usize, f64)],
+        n_driver_candidates: usize,
+    ) -> Result<Self, MonteCarloError> {
+        let system = uncertain.system();
+        let n = system.n_processes();
+        let mut demand_vector = vec![0.0; n];
+        for &(product_idx, amount) in demand {
+            if product_idx >= n {
+                return Err(MonteCarloError::DemandOutOfRange { product_idx, n_products: n });
+            }
+            if !amount.is_finite() {
+                return Err(MonteCarloError::EmptyDemand);
+            }
+            demand_vector[product_idx] += amount;
+        }
+        let demand_norm = norm(&demand_vector);
+        if demand_norm == 0.0 || !demand_norm.is_finite() {
+            return Err(MonteCarloError::EmptyDemand);
+        }
+
+        // The deterministic solution: supply x (A x = d) and adjoint λ (Aᵀ λ = Bᵀc), both checked by the solver.
+        let solver = Solver::new(system.clone())?;
+        let adjoint = solver.all_scores()?;
+        let mut mean_supply = demand_vector.clone();
+        solve_with_mean(&solver, &mut mean_supply);
+        let direct_impact = system.direct_impact_per_process();
+        let deterministic_score = dot(&direct_impact, &mean_supply);
+
+        // A's pattern: the union of every exchange's position, in compressed columns.
+        let mut positions: Vec<(usize, usize)> =
+            uncertain.technosphere().iter().map(|exchange| (exchange.col_idx, exchange.row_idx)).collect();
+        positions.sort_unstable();
+        positions.dedup();
+        let mut a_col_ptr = vec![0usize; n + 1];
+        for &(col_idx, _) in &positions {
+            a_col_ptr[col_idx + 1] += 1;
+        }
+        for col_idx in 0..n {
+            a_col_ptr[col_idx + 1] += a_col_ptr[col_idx];
+        }
+        let a_row_idx: Vec<u32> = positions.iter().map(|&(_, row_idx)| row_idx as u32).collect();
+        let position_of = |row_idx: usize, col_idx: usize| -> usize {
+            let column = &a_row_idx[a_col_ptr[col_idx]..a_col_ptr[col_idx + 1]];
+            a_col_ptr[col_idx] + column.binary_search(&(row_idx as u32)).expect("every exchange is in the pattern")
+        };
+
+        // First-order variance of each uncertain exchange, to rank the driver candidates.
+        let mut a_fixed = vec![0.0; positions.len()];
+        let mut ranked: Vec<(f64, MatrixName, usize)> = Vec::new();
+        for (exchange_idx, exchange) in uncertain.technosphere().iter().enumerate() {
+            if exchange.distribution.is_fixed() {
+                a_fixed[position_of(exchange.row_idx, exchange.col_idx)] += exchange.amount;
+            } else {
+                let gradient = -adjoint[exchange.row_idx] * mean_supply[exchange.col_idx];
+                let variance = gradient * gradient * variance_of(exchange.distribution, exchange.amount);
+                ranked.push((variance, MatrixName::Technosphere, exchange_idx));
+            }
+        }
+        let characterization = system.characterization();
+        let mut h_fixed = vec![0.0; n];
+        for (exchange_idx, exchange) in uncertain.biosphere().iter().enumerate() {
+            let factor = characterization[exchange.row_idx];
+            if factor == 0.0 {
+                continue;
+            }
+            if exchange.distribution.is_fixed() {
+                h_fixed[exchange.col_idx] += factor * exchange.amount;
+            } else {
+                let gradient = factor * mean_supply[exchange.col_idx];
+                let variance = gradient * gradient * variance_of(exchange.distribution, exchange.amount);
+                ranked.push((variance, MatrixName::Biosphere, exchange_idx));
+            }
+        }
+        let total_variance: f64 = ranked.iter().map(|(variance, ..)| variance).sum();
+        let mut order: Vec<usize> = (0..ranked.len()).collect();
+        order.sort_by(|&left, &right| ranked[right].0.total_cmp(&ranked[left].0));
+        let candidate_set: Vec<usize> = order.iter().copied().take(n_driver_candidates).collect();
+        let is_candidate = {
+            let mut flags = vec![false; ranked.len()];
+            for &ranked_idx in &candidate_set {
+                flags[ranked_idx] = true;
+            }
+            flags
+        };
+
+        // Lay the samplers out: candidates first (their samples are recorded), then the rest in storage order.
+        let mut candidates = Vec::new();
+        let mut a_uncertain = Vec::new();
+        let mut b_uncertain = Vec::new();
+        for pass_candidates in [true, false] {
+            for (ranked_idx, &(variance, matrix, exchange_idx)) in ranked.iter().enumerate() {
+                if is_candidate[ranked_idx] != pass_candidates || matrix != MatrixName::Technosphere {
+                    continue;
+                }
+                let exchange = uncertain.technosphere()[exchange_idx];
+                let position = position_of(exchange.row_idx, exchange.col_idx) as u32;
+                a_uncertain.push((position, Sampler::new(exchange.distribution, exchange.amount)));
+                if pass_candidates {
+                    candidates.push((matrix, exchange, share(variance, total_variance)));
+                }
+            }
+        }
+        let n_a_candidates = candidates.len();
+        for pass_candidates in [true, false] {
+            for (ranked_idx, &(variance, matrix, exchange_idx)) in ranked.iter().enumerate() {
+                if is_candidate[ranked_idx] != pass_candidates || matrix != MatrixName::Biosphere {
+                    continue;
+                }
+                let exchange = uncertain.biosphere()[exchange_idx];
+                let factor = characterization[exchange.row_idx];
+                b_uncertain.push((exchange.col_idx as u32, factor, Sampler::new(exchange.distribution, exchange.amount)));
+                if pass_candidates {
+                    candidates.push((matrix, exchange, share(variance, total_variance)));
+                }
+            }
+        }
+        let n_b_candidates = candidates.len() - n_a_candidates;
+
+        // Aᵀ in compressed columns is A by rows.
+        let mut t_col_ptr = vec![0usize; n + 1];
+        for &row_idx in &a_row_idx {
+            t_col_ptr[row_idx as usize + 1] += 1;
+        }
+        for row_idx in 0..n {
+            t_col_ptr[row_idx + 1] += t_col_ptr[row_idx];
+        }
+        let mut next = t_col_ptr.clone();
+        let mut t_row_idx = vec![0usize; a_row_idx.len()];
+        let mut a_to_transpose = vec![0usize; a_row_idx.len()];
+        for col_idx in 0..n {
+            for position in a_col_ptr[col_idx]..a_col_ptr[col_idx + 1] {
+                let row_idx = a_row_idx[position] as usize;
+                t_row_idx[next[row_idx]] = col_idx;
+                a_to_transpose[position] = next[row_idx];
+                next[row_idx] += 1;
+            }
+        }
+        let n_entries = t_row_idx.len();
+        let transpose_template = SparseColMat::new(
+            SymbolicSparseColMat::new_checked(n, n, t_col_ptr, None, t_row_idx),
+            vec![0.0; n_entries],
+        );
+
+        Ok(Self {
+            solver,
+            n,
+            demand: demand_vector,
+            demand_norm,
+            mean_supply,
+            deterministic_score,
+            a_col_ptr,
+            a_row_idx,
+            a_fixed,
+            a_uncertain,
+            h_fixed,
+            b_uncertain,
+            n_a_candidates,
+            n_b_candidates,
+            candidates,
+            transpose_template,
+            a_to_transpose,
+            symbolic_lu: OnceLock::new(),
+        })
+    }
+
+    /// The score with every exchange at its amount.
+    pub fn deterministic_score(&self) -> f64 {
+        self.deterministic_score
+    }
+
+    /// How many exchanges each iteration draws: (technosphere, biosphere of characterised flows).
+    pub fn n_sampled(&self) -> (usize, usize) {
+        (self.a_uncertain.len(), self.b_uncertain.len())
+    }
+
+    /// Run the iterations.
+    pub fn run(&self, settings: &MonteCarloSettings) -> Result<MonteCarloResult, MonteCarloError> {
+        self.run_with_progress(settings, &|| {})
+    }
+
+    /// Run the iterations, calling `on_iteration` (from any worker thread) after each one.
+    pub fn run_with_progress(
+        &self,
+        settings: &MonteCarloSettings,
+        on_iteration: &(dyn Fn() + Sync),
+    ) -> Result<MonteCarloResult, MonteCarloError> {
+        if settings.iterations == 0 {
+            return Err(MonteCarloError::NoIterations);
+        }
+        let next_iteration = AtomicUsize::new(0);
+        let failed = AtomicBool::new(false);
+        let worker = || -> Result<Vec<Sample>, MonteCarloError> {
+            let mut workspace = self.workspace(settings.max_krylov_steps);
+            let mut samples = Vec::new();
+            loop {
+                let iteration = next_iteration.fetch_add(1, Ordering::Relaxed);
+                if iteration >= settings.iterations || failed.load(Ordering::Relaxed) {
+                    return Ok(samples);
+                }
+                match self.iterate(iteration, settings, &mut workspace) {
+                    Ok(sample) => samples.push(sample),
+                    Err(error) => {
+                        failed.store(true, Ordering::Relaxed);
+                        return Err(error);
+                    }
+                }
+                on_iteration();
+            }
+        };
+        let n_threads = settings.threads.get().min(settings.iterations);
+        let per_thread: Vec<Result<Vec<Sample>, MonteCarloError>> = if n_threads == 1 {
+            vec![worker()]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..n_threads).map(|_| scope.spawn(worker)).collect();
+                handles.into_iter().map(|handle| handle.join().expect("a Monte Carlo worker panicked")).collect()
+            })
+        };
+        let mut samples = Vec::with_capacity(settings.iterations);
+        for result in per_thread {
+            samples.extend(result?);
+        }
+        samples.sort_unstable_by_key(|sample| sample.iteration);
+        Ok(self.summarise(samples, settings.tolerance))
+    }
+
+    fn workspace(&self, max_krylov_steps: usize) -> Workspace {
+        let n = self.n;
+        Workspace {
+            values: vec![0.0; self.a_fixed.len()],
+            h: vec![0.0; n],
+            x: vec![0.0; n],
+            residual: vec![0.0; n],
+            basis: (0..=max_krylov_steps).map(|_| vec![0.0; n]).collect(),
+            preconditioned: (0..max_krylov_steps).map(|_| vec![0.0; n]).collect(),
+            hessenberg: (0..max_krylov_steps).map(|_| vec![0.0; max_krylov_steps + 1]).collect(),
+            rotations: vec![(0.0, 0.0); max_krylov_steps],
+            rhs: vec![0.0; max_krylov_steps + 1],
+            column: Mat::zeros(n, 1),
+            candidate_samples: vec![0.0; self.n_a_candidates + self.n_b_candidates],
+        }
+    }
+
+    /// Draw one sample of A and h, solve, score.
+    fn iterate(
+        &self,
+        iteration: usize,
+        settings: &MonteCarloSettings,
+        workspace: &mut Workspace,
+    ) -> Result<Sample, MonteCarloError> {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(stream_seed(settings.seed, iteration));
+        workspace.values.copy_from_slice(&self.a_fixed);
+        for (idx, (position, sampler)) in self.a_uncertain.iter().enumerate() {
+            let value = sampler.sample(&mut rng);
+            workspace.values[*position as usize] += value;
+            if idx < self.n_a_candidates {
+                workspace.candidate_samples[idx] = value;
+            }
+        }
+        workspace.h.copy_from_slice(&self.h_fixed);
+        for (idx, (process, factor, sampler)) in self.b_uncertain.iter().enumerate() {
+            let value = sampler.sample(&mut rng);
+            workspace.h[*process as usize] += factor * value;
+            if idx < self.n_b_candidates {
+                workspace.candidate_samples[self.n_a_candidates + idx] = value;
+            }
+        }
+
+        let krylov_steps = self.gmres(settings, workspace);
+        if krylov_steps.is_none() {
+            self.direct_solve(iteration, workspace)?;
+        }
+        let score = dot(&workspace.h, &workspace.x);
+        if !score.is_finite() {
+            return Err(MonteCarloError::SampleNotSolvable { iteration, reason: "the score is not finite".into() });
+        }
+        Ok(Sample { iteration, score, krylov_steps, candidate_values: workspace.candidate_samples.clone() })
+    }
+
+    /// Right-preconditioned GMRES on the sampled A (in `workspace.values`), preconditioner the mean system's LU,
+    /// started from the deterministic supply. Leaves the solution in `workspace.x` and returns the number of steps,
+    /// or `None` when the tolerance was not met within the step limit.
+    fn gmres(&self, settings: &MonteCarloSettings, workspace: &mut Workspace) -> Option<usize> {
+        let Workspace { values, x, residual, basis, preconditioned, hessenberg, rotations, rhs, column, .. } =
+            workspace;
+        let target = settings.tolerance * self.demand_norm;
+        x.copy_from_slice(&self.mean_supply);
+        self.residual(values, x, residual);
+        let beta = norm(residual);
+        if beta <= target {
+            return Some(0);
+        }
+        if settings.max_krylov_steps == 0 {
+            return None;
+        }
+        for (basis_value, residual_value) in basis[0].iter_mut().zip(residual.iter()) {
+            *basis_value = residual_value / beta;
+        }
+        rhs.fill(0.0);
+        rhs[0] = beta;
+        for step in 0..settings.max_krylov_steps {
+            // z = M⁻¹ v_step, w = A z.
+            for (row_idx, value) in basis[step].iter().enumerate() {
+                column[(row_idx, 0)] = *value;
+            }
+            self.solver.lu_of_transpose().solve_transpose_in_place(column.as_mut());
+            for (row_idx, value) in preconditioned[step].iter_mut().enumerate() {
+                *value = column[(row_idx, 0)];
+            }
+            let (done, rest) = basis.split_at_mut(step + 1);
+            let w = &mut rest[0];
+            self.multiply(values, &preconditioned[step], w);
+            // Modified Gram–Schmidt.
+            let h_column = &mut hessenberg[step];
+            for (idx, previous) in done.iter().enumerate() {
+                let coefficient = dot(w, previous);
+                h_column[idx] = coefficient;
+                for (w_value, previous_value) in w.iter_mut().zip(previous) {
+                    *w_value -= coefficient * previous_value;
+                }
+            }
+            let w_norm = norm(w);
+            h_column[step + 1] = w_norm;
+            if w_norm > 0.0 {
+                for w_value in w.iter_mut() {
+                    *w_value /= w_norm;
+                }
+            }
+            // Apply the earlier Givens rotations, then one that removes the subdiagonal.
+            for (idx, &(cosine, sine)) in rotations.iter().enumerate().take(step) {
+                let (upper, lower) = (h_column[idx], h_column[idx + 1]);
+                h_column[idx] = cosine * upper + sine * lower;
+                h_column[idx + 1] = -sine * upper + cosine * lower;
+            }
+            let radius = h_column[step].hypot(h_column[step + 1]);
+            let (cosine, sine) = if radius == 0.0 { (1.0, 0.0) } else { (h_column[step] / radius, h_column[step + 1] / radius) };
+            rotations[step] = (cosine, sine);
+            h_column[step] = radius;
+            h_column[step + 1] = 0.0;
+            rhs[step + 1] = -sine * rhs[step];
+            rhs[step] *= cosine;
+            let n_steps = step + 1;
+            if rhs[step + 1].abs() <= target || w_norm == 0.0 {
+                // Back-substitute H y = g and update x = x0 + Z y.
+                let mut coefficients = vec![0.0; n_steps];
+                for row in (0..n_steps).rev() {
+                    let mut sum = rhs[row];
+                    for col in row + 1..n_steps {
+                        sum -= hessenberg[col][row] * coefficients[col];
+                    }
+                    coefficients[row] = sum / hessenberg[row][row];
+                }
+                for (coefficient, direction) in coefficients.iter().zip(preconditioned.iter()) {
+                    for (x_value, direction_value) in x.iter_mut().zip(direction) {
+                        *x_value += coefficient * direction_value;
+                    }
+                }
+                // Trust the true residual, not the recurrence.
+                self.residual(values, x, residual);
+                return (norm(residual) <= target).then_some(n_steps);
+            }
+        }
+        None
+    }
+
+    /// r = d − A x for the sampled A.
+    fn residual(&self, values: &[f64], x: &[f64], residual: &mut [f64]) {
+        residual.copy_from_slice(&self.demand);
+        for col_idx in 0..self.n {
+            let x_value = x[col_idx];
+            if x_value == 0.0 {
+                continue;
+            }
+            let range = self.a_col_ptr[col_idx]..self.a_col_ptr[col_idx + 1];
+            for (row_idx, value) in self.a_row_idx[range.clone()].iter().zip(&values[range]) {
+                residual[*row_idx as usize] -= value * x_value;
+            }
+        }
+    }
+
+    /// w = A z for the sampled A.
+    fn multiply(&self, values: &[f64], z: &[f64], w: &mut [f64]) {
+        w.fill(0.0);
+        for col_idx in 0..self.n {
+            let z_value = z[col_idx];
+            let range = self.a_col_ptr[col_idx]..self.a_col_ptr[col_idx + 1];
+            for (row_idx, value) in self.a_row_idx[range.clone()].iter().zip(&values[range]) {
+                w[*row_idx as usize] += value * z_value;
+            }
+        }
+    }
+
+    /// Factorise the sampled Aᵀ afresh and solve A x = d.
+    fn direct_solve(&self, iteration: usize, workspace: &mut Workspace) -> Result<(), MonteCarloError> {
+        let not_solvable = |reason: String| MonteCarloError::SampleNotSolvable { iteration, reason };
+        let mut transpose = self.transpose_template.clone();
+        {
+            let transpose_values = transpose.val_mut();
+            for (position, value) in workspace.values.iter().enumerate() {
+                transpose_values[self.a_to_transpose[position]] = *value;
+            }
+        }
+        let symbolic = self
+            .symbolic_lu
+            .get_or_init(|| SymbolicLu::try_new(transpose.symbolic()).map_err(|error| format!("{error:?}")))
+            .clone()
+            .map_err(not_solvable)?;
+        let lu = Lu::try_new_with_symbolic(symbolic, transpose.as_ref()).map_err(|error| not_solvable(format!("{error:?}")))?;
+        let column = &mut workspace.column;
+        for (row_idx, value) in self.demand.iter().enumerate() {
+            column[(row_idx, 0)] = *value;
+        }
+        lu.solve_transpose_in_place(column.as_mut());
+        for (row_idx, value) in workspace.x.iter_mut().enumerate() {
+            *value = column[(row_idx, 0)];
+        }
+        if workspace.x.iter().any(|value| !value.is_finite()) {
+            return Err(not_solvable("the solution is not finite: the sample is singular".into()));
+        }
+        Ok(())
+    }
+
+    fn summarise(&self, samples: Vec<Sample>, tolerance: f64) -> MonteCarloResult {
+        let scores: Vec<f64> = samples.iter().map(|sample| sample.score).collect();
+        let mut solves = SolveStatistics { tolerance, ..SolveStatistics::default() };
+        for sample in &samples {
+            match sample.krylov_steps {
+                Some(steps) => {
+                    solves.iterative += 1;
+                    solves.krylov_steps += steps;
+                    solves.max_krylov_steps = solves.max_krylov_steps.max(steps);
+                }
+                None => solves.fallbacks += 1,
+            }
+        }
+        let score_ranks = ranks(&scores);
+        let drivers = self
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(candidate_idx, &(matrix, exchange, first_order_share))| {
+                let values: Vec<f64> = samples.iter().map(|sample| sample.candidate_values[candidate_idx]).collect();
+                VarianceDriver {
+                    matrix,
+                    row_idx: exchange.row_idx,
+                    col_idx: exchange.col_idx,
+                    amount: exchange.amount,
+                    distribution: exchange.distribution,
+                    first_order_share,
+                    rank_correlation: if samples.len() < 3 { f64::NAN } else { pearson(&ranks(&values), &score_ranks) },
+                }
+            })
+            .collect::<Vec<_>>();
+        let mut drivers = drivers;
+        drivers.sort_by(|left, right| right.first_order_share.total_cmp(&left.first_order_share));
+        MonteCarloResult { deterministic_score: self.deterministic_score, summary: summarise(&scores), scores, drivers, solves }
+    }
+}
+
+/// Solve A x = b with the mean factors (in place), with one step of iterative refinement.
+fn solve_with_mean(solver: &Solver, rhs: &mut [f64]) {
+    let n = rhs.len();
+    let mut column = Mat::<f64>::from_fn(n, 1, |row_idx, _| rhs[row_idx]);
+    solver.lu_of_transpose().solve_transpose_in_place(column.as_mut());
+    let mut residual = rhs.to_vec();
+    for entry in solver.system().technosphere() {
+        residual[entry.row_idx] -= entry.value * column[(entry.col_idx, 0)];
+    }
+    let mut correction = Mat::<f64>::from_fn(n, 1, |row_idx, _| residual[row_idx]);
+    solver.lu_of_transpose().solve_transpose_in_place(correction.as_mut());
+    for (row_idx, value) in rhs.iter_mut().enumerate() {
+        *value = column[(row_idx, 0)] + correction[(row_idx, 0)];
+    }
+}
+
+/// The seed of iteration k's stream: SplitMix64 of the seed and k, so neighbouring iterations and neighbouring seeds
+/// get unrelated streams.
+fn stream_seed(seed: u64, iteration: usize) -> u64 {
+    let mut z = seed ^ (iteration as u64).wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The variance of one exchange (exact for each family).
+fn variance_of(distribution: Distribution, amount: f64) -> f64 {
+    match distribution {
+        Distribution::Fixed => 0.0,
+        Distribution::Lognormal { geometric_sd } => {
+            let sigma_squared = geometric_sd.ln().powi(2);
+            amount * amount * sigma_squared.exp() * sigma_squared.exp_m1()
+        }
+        Distribution::Normal { sd } => sd * sd,
+        Distribution::Triangular { min, mode, max } => {
+            (min * min + mode * mode + max * max - min * mode - min * max - mode * max) / 18.0
+        }
+        Distribution::Uniform { min, max } => (max - min).powi(2) / 12.0,
+    }
+}
+
+fn share(part: f64, total: f64) -> f64 {
+    if total > 0.0 { part / total } else { 0.0 }
+}
+
+fn dot(left: &[f64], right: &[f64]) -> f64 {
+    left.iter().zip(right).map(|(left, right)| left * right).sum()
+}
+
+fn norm(values: &[f64]) -> f64 {
+    dot(values, values).sqrt()
+}
+
+/// Mean, sample standard deviation and the 2.5/50/97.5 percentiles.
+pub fn summarise(scores: &[f64]) -> ScoreSummary {
+    let n = scores.len();
+    let mean = scores.iter().sum::<f64>() / n as f64;
+    let sd = if n > 1 {
+        (scores.iter().map(|score| (score - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
+    let mut sorted = scores.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let percentile = |percent: f64| {
+        let probability = percent / 100.0;
+        // The order statistics that bound the percentile with 95 % confidence: n p ± 1.96 √(n p (1 − p)).
+        let half_width = 1.96 * (n as f64 * probability * (1.0 - probability)).sqrt();
+        let lower_rank = (n as f64 * probability - half_width).floor().max(0.0) as usize;
+        let upper_rank = ((n as f64 * probability + half_width).ceil() as usize).min(n - 1);
+        Percentile {
+            percent,
+            value: interpolate(&sorted, probability),
+            lower_95: sorted[lower_rank.min(n - 1)],
+            upper_95: sorted[upper_rank],
+        }
+    };
+    ScoreSummary { mean, sd, percentiles: [percentile(2.5), percentile(50.0), percentile(97.5)] }
+}
+
+/// NumPy's default ("linear") percentile of sorted values.
+fn interpolate(sorted: &[f64], probability: f64) -> f64 {
+    let position = probability * (sorted.len() - 1) as f64;
+    let below = position.floor() as usize;
+    let above = (below + 1).min(sorted.len() - 1);
+    sorted[below] + (position - below as f64) * (sorted[above] - sorted[below])
+}
+
+/// Ranks 1..n with ties averaged.
+fn ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&left, &right| values[left].total_cmp(&values[right]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        while end < order.len() && values[order[end]] == values[order[start]] {
+            end += 1;
+        }
+        let rank = (start + end + 1) as f64 / 2.0;
+        for &idx in &order[start..end] {
+            ranks[idx] = rank;
+        }
+        start = end;
+    }
+    ranks
+}
+
+fn pearson(left: &[f64], right: &[f64]) -> f64 {
+    let n = left.len() as f64;
+    let (left_mean, right_mean) = (left.iter().sum::<f64>() / n, right.iter().sum::<f64>() / n);
+    let (mut covariance, mut left_variance, mut right_variance) = (0.0, 0.0, 0.0);
+    for (left, right) in left.iter().zip(right) {
+        covariance += (left - left_mean) * (right - right_mean);
+        left_variance += (left - left_mean).powi(2);
+        right_variance += (right - right_mean).powi(2);
+    }
+    if left_variance == 0.0 || right_variance == 0.0 { 0.0 } else { covariance / (left_variance * right_variance).sqrt() }
+}
