@@ -13,6 +13,7 @@ mod compute;
 mod file;
 pub mod model;
 mod problem;
+mod summary;
 mod uncertainty;
 
 pub use compute::{
@@ -26,6 +27,7 @@ pub use model::{
     SupplierFootprint, TransportLeg,
 };
 pub use problem::{Problem, Problems};
+pub use summary::{PublishedBaseline, PublishedFootprint, PublishedRange, PublishedStage, STANDARD, published_summary};
 pub use uncertainty::{Driver, MonteCarloRequest, UncertaintyResult, monte_carlo};
 
 #[cfg(test)]

@@ -99,7 +99,7 @@ pub struct LabelFacts {
     pub verified_by: Option<String>,
     /// The standard the footprint was quantified to.
     pub standard: FootprintStandard,
-    /// The label's full short URL, encoded in the QR code: "https://tanji.example.cn/l/K7M29XQD".
+    /// The label's full short URL, encoded in the QR code: `https://tanji.example.cn/l/K7M29XQD`.
     pub url: String,
     /// The publication version the label shows.
     pub version: u32,

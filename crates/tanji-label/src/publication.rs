@@ -523,7 +523,8 @@ fn write_string(text: &str, out: &mut String) {
 // Verification
 
 /// Something wrong with one record of a chain.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ChainProblem {
     /// The content no longer hashes to `content_hash`: what the public page would show was changed after
@@ -591,7 +592,7 @@ impl fmt::Display for ChainProblem {
 }
 
 /// The verdict on one record.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RecordCheck {
     /// The record's sequence number (as stored).
     pub sequence: u64,
@@ -611,7 +612,7 @@ impl RecordCheck {
 }
 
 /// The verdict on a whole chain.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ChainReport {
     /// One check per record, in the order given.
     pub records: Vec<RecordCheck>,

@@ -6,8 +6,8 @@
 pub mod matrix_market;
 pub mod monte_carlo;
 mod solver;
-mod system;
 pub mod synthetic;
+mod system;
 pub mod uncertainty;
 
 pub use matrix_market::{CoordinateMatrix, Entry, MatrixMarketError};

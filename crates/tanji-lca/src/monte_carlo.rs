@@ -105,7 +105,8 @@ impl UncertainSystem {
                 .map(|exchange| Entry { row_idx: exchange.row_idx, col_idx: exchange.col_idx, value: exchange.amount })
                 .collect()
         };
-        let system = System::new(n_processes, n_flows, &entries(&technosphere), &entries(&biosphere), characterization)?;
+        let system =
+            System::new(n_processes, n_flows, &entries(&technosphere), &entries(&biosphere), characterization)?;
         for (matrix, exchanges) in [(MatrixName::Technosphere, &technosphere), (MatrixName::Biosphere, &biosphere)] {
             for exchange in exchanges {
                 exchange.distribution.check(exchange.amount).map_err(|source| MonteCarloError::Distribution {
@@ -434,7 +435,11 @@ impl MonteCarlo {
                 }
                 let exchange = uncertain.biosphere()[exchange_idx];
                 let factor = characterization[exchange.row_idx];
-                b_uncertain.push((exchange.col_idx as u32, factor, Sampler::new(exchange.distribution, exchange.amount)));
+                b_uncertain.push((
+                    exchange.col_idx as u32,
+                    factor,
+                    Sampler::new(exchange.distribution, exchange.amount),
+                ));
                 if pass_candidates {
                     candidates.push((matrix, exchange, share(variance, total_variance)));
                 }
@@ -659,7 +664,8 @@ impl MonteCarlo {
                 h_column[idx + 1] = -sine * upper + cosine * lower;
             }
             let radius = h_column[step].hypot(h_column[step + 1]);
-            let (cosine, sine) = if radius == 0.0 { (1.0, 0.0) } else { (h_column[step] / radius, h_column[step + 1] / radius) };
+            let (cosine, sine) =
+                if radius == 0.0 { (1.0, 0.0) } else { (h_column[step] / radius, h_column[step + 1] / radius) };
             rotations[step] = (cosine, sine);
             h_column[step] = radius;
             h_column[step + 1] = 0.0;
@@ -731,7 +737,8 @@ impl MonteCarlo {
             .get_or_init(|| SymbolicLu::try_new(transpose.symbolic()).map_err(|error| format!("{error:?}")))
             .clone()
             .map_err(not_solvable)?;
-        let lu = Lu::try_new_with_symbolic(symbolic, transpose.as_ref()).map_err(|error| not_solvable(format!("{error:?}")))?;
+        let lu = Lu::try_new_with_symbolic(symbolic, transpose.as_ref())
+            .map_err(|error| not_solvable(format!("{error:?}")))?;
         let column = &mut workspace.column;
         for (row_idx, value) in self.demand.iter().enumerate() {
             column[(row_idx, 0)] = *value;
@@ -779,7 +786,13 @@ impl MonteCarlo {
             .collect::<Vec<_>>();
         let mut drivers = drivers;
         drivers.sort_by(|left, right| right.first_order_share.total_cmp(&left.first_order_share));
-        MonteCarloResult { deterministic_score: self.deterministic_score, summary: summarise(&scores), scores, drivers, solves }
+        MonteCarloResult {
+            deterministic_score: self.deterministic_score,
+            summary: summarise(&scores),
+            scores,
+            drivers,
+            solves,
+        }
     }
 }
 
@@ -900,5 +913,9 @@ fn pearson(left: &[f64], right: &[f64]) -> f64 {
         left_variance += (left - left_mean).powi(2);
         right_variance += (right - right_mean).powi(2);
     }
-    if left_variance == 0.0 || right_variance == 0.0 { 0.0 } else { covariance / (left_variance * right_variance).sqrt() }
+    if left_variance == 0.0 || right_variance == 0.0 {
+        0.0
+    } else {
+        covariance / (left_variance * right_variance).sqrt()
+    }
 }

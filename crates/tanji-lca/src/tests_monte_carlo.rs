@@ -109,8 +109,9 @@ fn the_same_seed_gives_the_same_scores_whatever_the_thread_count() {
     let uncertain = generate(&SyntheticParameters::scaled(300, 4));
     let monte_carlo = MonteCarlo::new(&uncertain, &[(5, 1.0)], 10).expect("solvable");
     let one_thread = monte_carlo.run(&settings(30, 77)).expect("runs");
-    let three_threads =
-        monte_carlo.run(&MonteCarloSettings { threads: NonZeroUsize::new(3).unwrap(), ..settings(30, 77) }).expect("runs");
+    let three_threads = monte_carlo
+        .run(&MonteCarloSettings { threads: NonZeroUsize::new(3).unwrap(), ..settings(30, 77) })
+        .expect("runs");
     assert_eq!(one_thread, three_threads);
     let other_seed = monte_carlo.run(&settings(30, 78)).expect("runs");
     assert_ne!(one_thread.scores, other_seed.scores);

@@ -258,7 +258,11 @@ impl PedigreeScores {
     /// The variance of ln the scores add (σ² of the underlying normal), the sum of the five indicators' variances.
     pub fn added_variance(&self) -> Result<f64, UncertaintyError> {
         self.check()?;
-        Ok(PEDIGREE_VARIANCES.iter().zip(self.as_array()).map(|((_, variances), score)| variances[score as usize - 1]).sum())
+        Ok(PEDIGREE_VARIANCES
+            .iter()
+            .zip(self.as_array())
+            .map(|((_, variances), score)| variances[score as usize - 1])
+            .sum())
     }
 
     /// Pedigree scores from the three data-quality ratings (DQR) that the PACT Pathfinder Framework and the
@@ -410,9 +414,17 @@ mod tests {
             0.0,
             "a lognormal distribution needs a non-zero amount (its median), but the amount is 0",
         );
-        check_error(Distribution::Lognormal { geometric_sd: f64::NAN }, 1.0, "the geometric standard deviation is not a finite number");
+        check_error(
+            Distribution::Lognormal { geometric_sd: f64::NAN },
+            1.0,
+            "the geometric standard deviation is not a finite number",
+        );
         check_error(Distribution::Fixed, f64::INFINITY, "the amount is not a finite number");
-        check_error(Distribution::Normal { sd: -1.0 }, 1.0, "the standard deviation must not be negative, but it is -1");
+        check_error(
+            Distribution::Normal { sd: -1.0 },
+            1.0,
+            "the standard deviation must not be negative, but it is -1",
+        );
         check_error(Distribution::Uniform { min: 2.0, max: 2.0 }, 2.0, "the minimum (2) must be below the maximum (2)");
         check_error(
             Distribution::Uniform { min: 0.0, max: 1.0 },
@@ -449,7 +461,8 @@ mod tests {
         // The worst scores: σ² = 0.04 + 0.008 + 0.04 + 0.002 + 0.12 = 0.21.
         assert_eq!(scores([5; 5]).added_variance(), Ok(0.21));
         // (2,3,1,4,2) with basic GSD 1.05: σ² = ln²1.05 + 0.0006 + 0.0006 + 0 + 0.0006 + 0.0006.
-        let Ok(Distribution::Lognormal { geometric_sd }) = lognormal_from_pedigree(1.05, scores([2, 3, 1, 4, 2])) else {
+        let Ok(Distribution::Lognormal { geometric_sd }) = lognormal_from_pedigree(1.05, scores([2, 3, 1, 4, 2]))
+        else {
             panic!("a lognormal");
         };
         let expected = (1.05f64.ln().powi(2) + 0.0024).sqrt().exp();
@@ -458,7 +471,10 @@ mod tests {
             scores([1, 1, 6, 1, 1]).check().unwrap_err().to_string(),
             "the temporal correlation score must be 1, 2, 3, 4 or 5, but it is 6"
         );
-        assert_eq!(lognormal_from_pedigree(0.9, scores([1; 5])), Err(UncertaintyError::GeometricSdBelowOne { geometric_sd: 0.9 }));
+        assert_eq!(
+            lognormal_from_pedigree(0.9, scores([1; 5])),
+            Err(UncertaintyError::GeometricSdBelowOne { geometric_sd: 0.9 })
+        );
     }
 
     #[test]

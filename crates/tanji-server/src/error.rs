@@ -37,9 +37,19 @@ pub struct ApiError {
     field: Option<&'static str>,
     retry_after_seconds: Option<u64>,
     rows: Vec<RowProblem>,
+    problems: Vec<ModelProblem>,
 }
 
 /// One problem of a rejected import.
+/// One problem of a product model: where in the model, what is wrong, how to fix it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModelProblem {
+    /// e.g. `processes[2].factors[0].unit`.
+    pub path: String,
+    pub message: String,
+    pub hint: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RowProblem {
     pub file: String,
@@ -66,11 +76,22 @@ pub struct ErrorBody {
     /// For `rows_rejected`: every problem of the import.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<RowProblem>,
+    /// For `model_invalid`: every problem of the product model.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<ModelProblem>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, retry_after_seconds: None, rows: Vec::new() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            retry_after_seconds: None,
+            rows: Vec::new(),
+            problems: Vec::new(),
+        }
     }
 
     /// 401: no valid credentials.
@@ -167,6 +188,18 @@ impl From<StoreError> for ApiError {
                     "the data was refused whole; nothing was saved",
                 )
             },
+            StoreError::ModelProblems(problems) => Self {
+                problems: problems
+                    .problems
+                    .into_iter()
+                    .map(|problem| ModelProblem { path: problem.path, message: problem.message, hint: problem.hint })
+                    .collect(),
+                ..Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "model_invalid",
+                    "the product model has problems; nothing was saved",
+                )
+            },
             StoreError::Internal(cause) => Self::internal(&format!("{cause:#}")),
             other => Self::internal(&other),
         }
@@ -200,7 +233,13 @@ pub fn conflict_code(conflict: Conflict) -> &'static str {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { code: self.code, message: self.message, field: self.field, rows: self.rows };
+        let body = ErrorBody {
+            code: self.code,
+            message: self.message,
+            field: self.field,
+            rows: self.rows,
+            problems: self.problems,
+        };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after_seconds {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());

@@ -295,6 +295,12 @@ catalogue! {
     action_inventory_computed: "计算温室气体清单", "Inventory computed";
     action_inventory_verified: "核查签署清单", "Inventory verified";
     action_facility_boundary_changed: "修改设施边界", "Facility boundary changed";
+    action_product_created: "新建产品", "Product created";
+    action_product_model_saved: "保存产品模型版本", "Product model version saved";
+    action_footprint_computed: "计算产品碳足迹", "Product footprint computed";
+    action_footprint_verified: "核查产品碳足迹", "Product footprint verified";
+    action_label_published: "发布碳标签", "Carbon label published";
+    action_label_withdrawn: "撤回碳标签", "Carbon label withdrawn";
     action_user_logged_in: "登录", "Logged in";
 
     // Tenants.
@@ -747,6 +753,12 @@ impl Text {
             AuditAction::InventoryComputed => self.action_inventory_computed,
             AuditAction::InventoryVerified => self.action_inventory_verified,
             AuditAction::FacilityBoundaryChanged => self.action_facility_boundary_changed,
+            AuditAction::ProductCreated => self.action_product_created,
+            AuditAction::ProductModelSaved => self.action_product_model_saved,
+            AuditAction::FootprintComputed => self.action_footprint_computed,
+            AuditAction::FootprintVerified => self.action_footprint_verified,
+            AuditAction::LabelPublished => self.action_label_published,
+            AuditAction::LabelWithdrawn => self.action_label_withdrawn,
         }
     }
 

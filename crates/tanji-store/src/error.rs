@@ -25,6 +25,9 @@ pub enum StoreError {
     /// An import or entry was refused as a whole; every problem is listed with its row and column.
     #[error("{} problem(s) in the data; nothing was saved", .0.len())]
     Rejected(Vec<tanji_inventory::RowError>),
+    /// A product model has problems; each names where it is in the model and how to fix it.
+    #[error("{0}")]
+    ModelProblems(tanji_footprint::Problems),
     /// The database failed, or returned data the store cannot read.
     #[error("storage failure: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -79,6 +82,12 @@ pub enum Conflict {
     /// The object is already in the requested state (e.g. a revoked token revoked again, an ended link ended).
     #[error("nothing to change: it is already in that state")]
     AlreadyDone,
+    /// Another product of the organisation already has this SKU.
+    #[error("the organisation already has a product with this SKU")]
+    ProductSku,
+    /// Someone else changed the same thing at the same moment; try again.
+    #[error("someone else changed this at the same moment; try again")]
+    ConcurrentChange,
 }
 
 impl Conflict {
@@ -89,7 +98,11 @@ impl Conflict {
             Conflict::CreditCode => Some("credit_code"),
             Conflict::Email | Conflict::AlreadyMember => Some("email"),
             Conflict::FacilityCode => Some("code"),
-            Conflict::LastOwner | Conflict::InvitationRefused(_) | Conflict::AlreadyDone => None,
+            Conflict::ProductSku => Some("sku"),
+            Conflict::LastOwner
+            | Conflict::InvitationRefused(_)
+            | Conflict::AlreadyDone
+            | Conflict::ConcurrentChange => None,
         }
     }
 }

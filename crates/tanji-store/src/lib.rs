@@ -19,6 +19,7 @@ mod facilities;
 mod inventory;
 mod members;
 mod organisations;
+mod products;
 mod sessions;
 mod supplier_links;
 mod tokens;
@@ -32,6 +33,7 @@ pub use inventory::{
     ActivityEntry, FacilityBoundaryView, InventoryRequest, InventoryVersion, InventoryVersionSummary, StoredActivity,
 };
 pub use members::NewMember;
+pub use products::{ModelVersion, NewProduct, Product, PublicChain, PublicLabel, Publication, StoredFootprint};
 pub use sessions::{LoginOutcome, NewSession, SESSION_LIFETIME, SessionContext};
 pub use supplier_links::{InvitationPreview, NewSupplierOwner};
 pub use tokens::NewToken;
@@ -47,9 +49,10 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 2] = [
+const MIGRATIONS: [(i64, &str, &str); 3] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
+    (3, "products", include_str!("../migrations/0003_products.sql")),
 ];
 
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {

@@ -51,6 +51,14 @@ pub enum Permission {
     EditInventory,
     /// Sign off an inventory version as verified, which freezes it (auditors, i.e. verifiers).
     VerifyInventory,
+    /// See the organisation's products, product models, footprints and label publications.
+    ViewFootprints,
+    /// Create products, save product model versions, compute footprints.
+    EditFootprints,
+    /// Publish footprints as carbon labels (public pages with QR codes) and withdraw them.
+    PublishLabels,
+    /// Sign a product footprint off as verified (auditors, i.e. verifiers).
+    VerifyFootprints,
 }
 
 impl Permission {
@@ -63,8 +71,14 @@ impl Permission {
             | Permission::ViewSupplierLinks
             | Permission::ViewAuditLog
             | Permission::ViewProvenance
-            | Permission::ViewInventory => TokenScope::Read,
-            Permission::EditFacilities | Permission::EditInventory | Permission::VerifyInventory => TokenScope::Write,
+            | Permission::ViewInventory
+            | Permission::ViewFootprints => TokenScope::Read,
+            Permission::EditFacilities
+            | Permission::EditInventory
+            | Permission::VerifyInventory
+            | Permission::EditFootprints
+            | Permission::PublishLabels
+            | Permission::VerifyFootprints => TokenScope::Write,
             Permission::EditOrganisation
             | Permission::ManageMembers
             | Permission::ManageOwnTokens
@@ -83,12 +97,15 @@ impl Permission {
             | Permission::ViewFacilities
             | Permission::ViewMembers
             | Permission::ViewSupplierLinks
-            | Permission::ViewInventory => true,
-            Permission::EditFacilities | Permission::ManageSuppliers | Permission::EditInventory => {
-                matches!(role, Owner | Editor)
-            }
+            | Permission::ViewInventory
+            | Permission::ViewFootprints => true,
+            Permission::EditFacilities
+            | Permission::ManageSuppliers
+            | Permission::EditInventory
+            | Permission::EditFootprints
+            | Permission::PublishLabels => matches!(role, Owner | Editor),
             // Verification is independent of the people who entered the data.
-            Permission::VerifyInventory => matches!(role, Auditor),
+            Permission::VerifyInventory | Permission::VerifyFootprints => matches!(role, Auditor),
             Permission::ManageOwnTokens => matches!(role, Owner | Editor | Auditor),
             Permission::ViewAuditLog | Permission::ViewProvenance => matches!(role, Owner | Auditor),
             Permission::EditOrganisation

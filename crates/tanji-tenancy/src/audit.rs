@@ -83,11 +83,29 @@ pub enum AuditAction {
     /// A facility's place in the inventory boundary (equity share, control) changed.
     #[serde(rename = "facility.boundary_changed")]
     FacilityBoundaryChanged,
+    /// A product was created.
+    #[serde(rename = "product.created")]
+    ProductCreated,
+    /// A new version of a product model was saved.
+    #[serde(rename = "product.model_saved")]
+    ProductModelSaved,
+    /// A product footprint was computed.
+    #[serde(rename = "footprint.computed")]
+    FootprintComputed,
+    /// A product footprint was signed off as verified.
+    #[serde(rename = "footprint.verified")]
+    FootprintVerified,
+    /// A footprint was published as a carbon label.
+    #[serde(rename = "label.published")]
+    LabelPublished,
+    /// A published label was withdrawn.
+    #[serde(rename = "label.withdrawn")]
+    LabelWithdrawn,
 }
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::OrganisationRegistered,
         AuditAction::OrganisationUpdated,
         AuditAction::FacilityCreated,
@@ -111,6 +129,12 @@ impl AuditAction {
         AuditAction::InventoryComputed,
         AuditAction::InventoryVerified,
         AuditAction::FacilityBoundaryChanged,
+        AuditAction::ProductCreated,
+        AuditAction::ProductModelSaved,
+        AuditAction::FootprintComputed,
+        AuditAction::FootprintVerified,
+        AuditAction::LabelPublished,
+        AuditAction::LabelWithdrawn,
     ];
 
     /// The stable machine name, e.g. `facility.created`.
@@ -139,6 +163,12 @@ impl AuditAction {
             AuditAction::InventoryComputed => "inventory.computed",
             AuditAction::InventoryVerified => "inventory.verified",
             AuditAction::FacilityBoundaryChanged => "facility.boundary_changed",
+            AuditAction::ProductCreated => "product.created",
+            AuditAction::ProductModelSaved => "product.model_saved",
+            AuditAction::FootprintComputed => "footprint.computed",
+            AuditAction::FootprintVerified => "footprint.verified",
+            AuditAction::LabelPublished => "label.published",
+            AuditAction::LabelWithdrawn => "label.withdrawn",
         }
     }
 

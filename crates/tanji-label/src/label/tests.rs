@@ -247,7 +247,10 @@ fn the_bundled_fonts_cover_the_labels_own_words_and_the_demo_products() {
 fn display_urls_drop_the_scheme_and_split_after_the_host() {
     assert_eq!(display_url("https://tanji.example.cn/l/K7M29XQD"), ("tanji.example.cn", "/l/K7M29XQD"));
     assert_eq!(display_url("http://t.cn"), ("t.cn", ""));
-    assert_eq!(url_lines("https://tanji.example.cn/l/K7M29XQD", 184.0), (18.0, vec!["tanji.example.cn", "/l/K7M29XQD"]));
+    assert_eq!(
+        url_lines("https://tanji.example.cn/l/K7M29XQD", 184.0),
+        (18.0, vec!["tanji.example.cn", "/l/K7M29XQD"])
+    );
     // A long host is broken after a dot, never cut.
     let (size, lines) = url_lines("https://carbon-label.tanji.example.com.cn/l/ZZZZZZZZ", 184.0);
     assert_eq!(size, 14.0);

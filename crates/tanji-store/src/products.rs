@@ -1,0 +1,922 @@
+//! Product carbon footprints: products, immutable product model versions (factor references pinned on save),
+//! footprints computed by the pure engine (`tanji_footprint`) against a pinned model version, verifier sign-off, and
+//! the organisation's tamper-evident chain of label publications (`tanji_label::publication`), read without login
+//! by the public label pages.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use tanji_footprint::{
+    Comparison, Footprint, FootprintError, MonteCarloRequest, ProductModel, PublishedFootprint, compare, compute,
+    monte_carlo, published_summary,
+};
+use tanji_ghg::FactorLibrary;
+use tanji_ghg::bundled::gwp_table;
+use tanji_label::publication::{
+    ChainReport, Digest, LabelCode, NewPublication, PublicationRecord, VerifierSignOff, new_code, parse_code,
+    verify_chain,
+};
+use tanji_tenancy::audit::{AuditAction, FieldChange};
+use tanji_tenancy::{Actor, FieldError, Permission, Problem};
+
+use crate::audit::{self, ChangedBy, Entry};
+use crate::database::{RowExt, time_from_db, time_to_db, violated_unique_index};
+use crate::{Conflict, Store, StoreError, new_id};
+
+/// A product of the organisation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Product {
+    pub id: String,
+    pub sku: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub baseline_product_id: Option<String>,
+    pub created_at: jiff::Timestamp,
+    pub created_by: String,
+    /// The latest model version, if any was saved.
+    pub latest_model_version: Option<i64>,
+    /// The latest footprint's total per declared unit and id.
+    pub latest_footprint: Option<(String, f64)>,
+    /// The label code, once published.
+    pub label_code: Option<String>,
+}
+
+/// What a new product needs.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct NewProduct {
+    pub sku: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// One saved version of a product model.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ModelVersion {
+    pub id: String,
+    pub product_id: String,
+    pub version: i64,
+    pub model: ProductModel,
+    pub note: String,
+    pub created_at: jiff::Timestamp,
+    pub created_by: String,
+}
+
+/// A computed footprint as stored.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoredFootprint {
+    pub id: String,
+    pub product_id: String,
+    pub model_id: String,
+    pub model_version: i64,
+    pub footprint: Footprint,
+    pub baseline_footprint_id: Option<String>,
+    pub baseline: Option<Footprint>,
+    pub comparison: Option<Comparison>,
+    pub computed_at: jiff::Timestamp,
+    pub computed_by: String,
+    pub sign_off: Option<VerifierSignOff>,
+}
+
+/// A label publication with its place in the chain and whether it was withdrawn.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Publication {
+    pub id: String,
+    pub product_id: String,
+    pub footprint_id: String,
+    pub record: PublicationRecord,
+    pub published_by: String,
+    pub withdrawn_at: Option<jiff::Timestamp>,
+    pub withdrawn_reason: Option<String>,
+}
+
+impl Publication {
+    /// The summary the label shows, read from the record's content.
+    pub fn summary(&self) -> Option<PublishedFootprint> {
+        serde_json::from_value(self.record.content.clone()).ok()
+    }
+}
+
+/// What a public label page needs: the version asked for, the newest version of the code, and the chain check.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PublicLabel {
+    pub publication: Publication,
+    pub latest_version: u32,
+    /// Whether this record's hashes and its link to the previous record check out.
+    pub intact: bool,
+    pub problems: Vec<String>,
+}
+
+/// The organisation's whole chain with the verification report, for the public "verify" view.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PublicChain {
+    pub organisation: String,
+    pub publications: Vec<Publication>,
+    pub report: ChainReport,
+}
+
+fn json_error(error: serde_json::Error) -> StoreError {
+    StoreError::Internal(anyhow::Error::new(error))
+}
+
+fn double(row: &AnyRow, column: &str) -> anyhow::Result<f64> {
+    use anyhow::Context as _;
+    row.try_get::<f64, _>(column).with_context(|| format!("reading column {column}"))
+}
+
+fn footprint_error(error: FootprintError) -> StoreError {
+    match error {
+        FootprintError::Model(problems) => StoreError::ModelProblems(problems),
+        FootprintError::Solve { message, .. } => StoreError::ModelProblems(tanji_footprint::Problems::one(
+            tanji_footprint::Problem::new("processes", message, "check the inputs between processes"),
+        )),
+        other => StoreError::ModelProblems(tanji_footprint::Problems::one(tanji_footprint::Problem::new(
+            "model",
+            other.to_string(),
+            "check the model",
+        ))),
+    }
+}
+
+/// Replace every `factor = "id"` by `id@version` of the version the library holds now, so that a saved model always
+/// computes with the same factors.
+fn pin_factors(model: &mut ProductModel, library: &FactorLibrary) {
+    let pin = |text: &mut String| {
+        if !text.contains('@')
+            && let Some(factor) = library.latest(text.trim())
+        {
+            *text = factor.reference().to_string();
+        }
+    };
+    for process in &mut model.processes {
+        for usage in &mut process.factors {
+            pin(&mut usage.factor);
+        }
+        for leg in &mut process.transport {
+            pin(&mut leg.factor);
+        }
+    }
+}
+
+const PUBLICATION_COLUMNS: &str = "id, product_id, footprint_id, sequence, code, version, published_at, content_json, \
+                                   sign_off_json, content_hash, previous_hash, record_hash, published_by, \
+                                   withdrawn_at, withdrawn_reason";
+
+fn publication_from_row(row: &AnyRow) -> Result<Publication, StoreError> {
+    let digest = |column: &str| -> Result<Digest, StoreError> {
+        row.text(column)?.parse().map_err(|error| {
+            StoreError::Internal(anyhow::anyhow!("stored {column} is not a SHA-256 digest: {error:?}"))
+        })
+    };
+    let code = parse_code(&row.text("code")?)
+        .map_err(|error| StoreError::Internal(anyhow::anyhow!("stored label code: {error}")))?;
+    let record = PublicationRecord {
+        sequence: u64::try_from(row.integer("sequence")?).unwrap_or_default(),
+        code,
+        version: u32::try_from(row.integer("version")?).unwrap_or_default(),
+        published_at: time_from_db(&row.text("published_at")?)?,
+        // Read exactly as stored, tampered with or not: the chain check decides.
+        content: serde_json::from_str(&row.text("content_json")?).map_err(json_error)?,
+        sign_off: row
+            .optional_text("sign_off_json")?
+            .map(|text| serde_json::from_str(&text))
+            .transpose()
+            .map_err(json_error)?,
+        content_hash: digest("content_hash")?,
+        previous_hash: digest("previous_hash")?,
+        record_hash: digest("record_hash")?,
+    };
+    Ok(Publication {
+        id: row.text("id")?,
+        product_id: row.text("product_id")?,
+        footprint_id: row.text("footprint_id")?,
+        record,
+        published_by: row.text("published_by")?,
+        withdrawn_at: row.optional_time("withdrawn_at")?,
+        withdrawn_reason: row.optional_text("withdrawn_reason")?,
+    })
+}
+
+impl Store {
+    /// Create a product.
+    pub async fn create_product(&self, actor: &Actor, new: &NewProduct) -> Result<Product, StoreError> {
+        actor.require(Permission::EditFootprints)?;
+        let sku = new.sku.trim();
+        if sku.is_empty() {
+            return Err(FieldError::new("sku", Problem::Required).into());
+        }
+        if new.name_zh.trim().is_empty() && new.name_en.trim().is_empty() {
+            return Err(FieldError::new("name_zh", Problem::Required).into());
+        }
+        let id = new_id().to_string();
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO products (id, organisation_id, sku, name_zh, name_en, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&id)
+        .bind(actor.organisation_id.to_string())
+        .bind(sku)
+        .bind(new.name_zh.trim())
+        .bind(new.name_en.trim())
+        .bind(time_to_db(now))
+        .bind(&actor.label)
+        .execute(&mut *transaction)
+        .await;
+        if let Err(error) = inserted {
+            if violated_unique_index(&error, &[("products_sku", "sku")]).is_some() {
+                return Err(Conflict::ProductSku.into());
+            }
+            return Err(error.into());
+        }
+        audit::record(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            Entry {
+                organisation_id: actor.organisation_id,
+                action: AuditAction::ProductCreated,
+                object_id: Some(id.clone()),
+                object_label: sku,
+                changes: vec![FieldChange { field: "sku".into(), before: None, after: Some(sku.to_owned()) }],
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        self.product(actor, &id).await
+    }
+
+    /// The organisation's products, by SKU.
+    pub async fn products(&self, actor: &Actor) -> Result<Vec<Product>, StoreError> {
+        actor.require(Permission::ViewFootprints)?;
+        let rows = sqlx::query("SELECT id FROM products WHERE organisation_id = $1 ORDER BY sku")
+            .bind(actor.organisation_id.to_string())
+            .fetch_all(&self.pools.reader)
+            .await?;
+        let mut products = Vec::with_capacity(rows.len());
+        for row in &rows {
+            products.push(self.product(actor, &row.text("id")?).await?);
+        }
+        Ok(products)
+    }
+
+    /// One product with its latest model version, footprint and label code.
+    pub async fn product(&self, actor: &Actor, id: &str) -> Result<Product, StoreError> {
+        actor.require(Permission::ViewFootprints)?;
+        let row = sqlx::query(
+            "SELECT id, sku, name_zh, name_en, baseline_product_id, created_at, created_by FROM products \
+             WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(id)
+        .bind(actor.organisation_id.to_string())
+        .fetch_optional(&self.pools.reader)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let latest_model_version =
+            sqlx::query("SELECT MAX(version) AS latest FROM product_models WHERE product_id = $1")
+                .bind(id)
+                .fetch_one(&self.pools.reader)
+                .await?
+                .try_get::<Option<i64>, _>("latest")
+                .unwrap_or(None);
+        let latest_footprint = sqlx::query(
+            "SELECT id, total_kg_co2e FROM footprints WHERE product_id = $1 ORDER BY computed_at DESC, id DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pools.reader)
+        .await?
+        .map(|row| -> Result<(String, f64), StoreError> { Ok((row.text("id")?, double(&row, "total_kg_co2e")?)) })
+        .transpose()?;
+        let label_code = sqlx::query("SELECT code FROM label_publications WHERE product_id = $1 LIMIT 1")
+            .bind(id)
+            .fetch_optional(&self.pools.reader)
+            .await?
+            .map(|row| row.text("code"))
+            .transpose()?;
+        Ok(Product {
+            id: row.text("id")?,
+            sku: row.text("sku")?,
+            name_zh: row.text("name_zh")?,
+            name_en: row.text("name_en")?,
+            baseline_product_id: row.optional_text("baseline_product_id")?,
+            created_at: row.time("created_at")?,
+            created_by: row.text("created_by")?,
+            latest_model_version,
+            latest_footprint,
+            label_code,
+        })
+    }
+
+    /// Set (or clear) the conventional product a product is compared with.
+    pub async fn set_baseline(
+        &self,
+        actor: &Actor,
+        id: &str,
+        baseline_id: Option<&str>,
+    ) -> Result<Product, StoreError> {
+        actor.require(Permission::EditFootprints)?;
+        self.product(actor, id).await?;
+        if let Some(baseline_id) = baseline_id {
+            if baseline_id == id {
+                return Err(FieldError::new(
+                    "baseline_product_id",
+                    Problem::OutOfRange { min: "another", max: "product" },
+                )
+                .into());
+            }
+            // The baseline must be the organisation's own product.
+            self.product(actor, baseline_id).await?;
+        }
+        let mut transaction = self.pools.begin_write().await?;
+        sqlx::query("UPDATE products SET baseline_product_id = $1 WHERE id = $2 AND organisation_id = $3")
+            .bind(baseline_id)
+            .bind(id)
+            .bind(actor.organisation_id.to_string())
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        self.product(actor, id).await
+    }
+
+    /// Save a new version of a product's model. The model is checked (built against the organisation's factor
+    /// library) before it is saved, and factor references are pinned to the versions used.
+    pub async fn save_model(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+        model: &ProductModel,
+        note: &str,
+    ) -> Result<ModelVersion, StoreError> {
+        actor.require(Permission::EditFootprints)?;
+        let product = self.product(actor, product_id).await?;
+        let library = self.factor_library_for(actor).await?;
+        let mut model = model.clone();
+        model.product.sku = product.sku.clone();
+        pin_factors(&mut model, &library);
+        tanji_footprint::build::build(&model, &library, gwp_table()).map_err(StoreError::ModelProblems)?;
+        let id = new_id().to_string();
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        let version =
+            sqlx::query("SELECT COALESCE(MAX(version), 0) AS latest FROM product_models WHERE product_id = $1")
+                .bind(product_id)
+                .fetch_one(&mut *transaction)
+                .await?
+                .integer("latest")?
+                + 1;
+        let inserted = sqlx::query(
+            "INSERT INTO product_models (id, organisation_id, product_id, version, model_json, note, created_at, \
+             created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&id)
+        .bind(actor.organisation_id.to_string())
+        .bind(product_id)
+        .bind(version)
+        .bind(serde_json::to_string(&model).map_err(json_error)?)
+        .bind(note.trim())
+        .bind(time_to_db(now))
+        .bind(&actor.label)
+        .execute(&mut *transaction)
+        .await;
+        if let Err(error) = inserted {
+            if violated_unique_index(&error, &[("product_models_version", "version")]).is_some() {
+                return Err(Conflict::ConcurrentChange.into());
+            }
+            return Err(error.into());
+        }
+        sqlx::query("UPDATE products SET name_zh = $1, name_en = $2 WHERE id = $3")
+            .bind(&model.product.name_zh)
+            .bind(&model.product.name_en)
+            .bind(product_id)
+            .execute(&mut *transaction)
+            .await?;
+        audit::record(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            Entry {
+                organisation_id: actor.organisation_id,
+                action: AuditAction::ProductModelSaved,
+                object_id: Some(product_id.to_owned()),
+                object_label: &format!("{} v{version}", product.sku),
+                changes: vec![FieldChange {
+                    field: "processes".into(),
+                    before: None,
+                    after: Some(model.processes.len().to_string()),
+                }],
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        self.model_version(actor, product_id, Some(version)).await
+    }
+
+    /// A product's model: the version asked for, or the latest.
+    pub async fn model_version(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+        version: Option<i64>,
+    ) -> Result<ModelVersion, StoreError> {
+        actor.require(Permission::ViewFootprints)?;
+        let row = sqlx::query(
+            "SELECT id, product_id, version, model_json, note, created_at, created_by FROM product_models \
+             WHERE product_id = $1 AND organisation_id = $2 AND ($3 = 0 OR version = $3) ORDER BY version DESC LIMIT 1",
+        )
+        .bind(product_id)
+        .bind(actor.organisation_id.to_string())
+        .bind(version.unwrap_or(0))
+        .fetch_optional(&self.pools.reader)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        model_from_row(&row)
+    }
+
+    /// Every saved version of a product's model, newest first.
+    pub async fn model_versions(&self, actor: &Actor, product_id: &str) -> Result<Vec<ModelVersion>, StoreError> {
+        actor.require(Permission::ViewFootprints)?;
+        let rows = sqlx::query(
+            "SELECT id, product_id, version, model_json, note, created_at, created_by FROM product_models \
+             WHERE product_id = $1 AND organisation_id = $2 ORDER BY version DESC",
+        )
+        .bind(product_id)
+        .bind(actor.organisation_id.to_string())
+        .fetch_all(&self.pools.reader)
+        .await?;
+        rows.iter().map(model_from_row).collect()
+    }
+
+    /// Compute a footprint from a model version (the latest when `version` is `None`), compared with the baseline
+    /// product's latest footprint when the product has a baseline that has one. `monte_carlo` adds the spread.
+    pub async fn compute_footprint(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+        version: Option<i64>,
+        monte_carlo_request: Option<MonteCarloRequest>,
+    ) -> Result<StoredFootprint, StoreError> {
+        actor.require(Permission::EditFootprints)?;
+        let product = self.product(actor, product_id).await?;
+        let model_version = self.model_version(actor, product_id, version).await?;
+        let library = self.factor_library_for(actor).await?;
+        let model = model_version.model.clone();
+        // The engine is CPU work: keep it off the async workers.
+        let (footprint, library) = tokio::task::spawn_blocking(move || {
+            let result = compute(&model, &library, gwp_table()).and_then(|mut footprint| {
+                if let Some(request) = monte_carlo_request {
+                    footprint.uncertainty = Some(monte_carlo(&model, &library, gwp_table(), request)?);
+                }
+                Ok(footprint)
+            });
+            (result, library)
+        })
+        .await
+        .map_err(|error| StoreError::Internal(anyhow::Error::new(error)))?;
+        drop(library);
+        let footprint = footprint.map_err(footprint_error)?;
+        let baseline = match &product.baseline_product_id {
+            Some(baseline_id) => self.latest_footprint(actor, baseline_id).await?,
+            None => None,
+        };
+        let comparison = match &baseline {
+            Some(baseline) => Some(compare(&footprint, &baseline.footprint).map_err(StoreError::ModelProblems)?),
+            None => None,
+        };
+        let id = new_id().to_string();
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO footprints (id, organisation_id, product_id, model_id, model_version, total_kg_co2e, \
+             result_json, baseline_footprint_id, comparison_json, computed_at, computed_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&id)
+        .bind(actor.organisation_id.to_string())
+        .bind(product_id)
+        .bind(&model_version.id)
+        .bind(model_version.version)
+        .bind(footprint.total_kg_co2e)
+        .bind(serde_json::to_string(&footprint).map_err(json_error)?)
+        .bind(baseline.as_ref().map(|baseline| baseline.id.clone()))
+        .bind(comparison.as_ref().map(serde_json::to_string).transpose().map_err(json_error)?)
+        .bind(time_to_db(now))
+        .bind(&actor.label)
+        .execute(&mut *transaction)
+        .await?;
+        audit::record(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            Entry {
+                organisation_id: actor.organisation_id,
+                action: AuditAction::FootprintComputed,
+                object_id: Some(id.clone()),
+                object_label: &format!("{} v{}", product.sku, model_version.version),
+                changes: vec![FieldChange {
+                    field: "total_kg_co2e".into(),
+                    before: None,
+                    after: Some(tanji_footprint::figure(footprint.total_kg_co2e)),
+                }],
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        self.footprint(actor, &id).await
+    }
+
+    /// A product's latest footprint, if it has one.
+    pub async fn latest_footprint(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+    ) -> Result<Option<StoredFootprint>, StoreError> {
+        actor.require(Permission::ViewFootprints)?;
+        let row = sqlx::query(
+            "SELECT id FROM footprints WHERE product_id = $1 AND organisation_id = $2 \
+             ORDER BY computed_at DESC, id DESC LIMIT 1",
+        )
+        .bind(product_id)
+        .bind(actor.organisation_id.to_string())
+        .fetch_optional(&self.pools.reader)
+        .await?;
+        match row {
+            Some(row) => Ok(Some(self.footprint(actor, &row.text("id")?).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// A product's footprints, newest first (without their baselines' detail).
+    pub async fn footprints(&self, actor: &Actor, product_id: &str) -> Result<Vec<StoredFootprint>, StoreError> {
+        actor.require(Permission::ViewFootprints)?;
+        let rows = sqlx::query(
+            "SELECT id FROM footprints WHERE product_id = $1 AND organisation_id = $2 ORDER BY computed_at DESC, id DESC",
+        )
+        .bind(product_id)
+        .bind(actor.organisation_id.to_string())
+        .fetch_all(&self.pools.reader)
+        .await?;
+        let mut footprints = Vec::with_capacity(rows.len());
+        for row in &rows {
+            footprints.push(self.footprint(actor, &row.text("id")?).await?);
+        }
+        Ok(footprints)
+    }
+
+    /// One footprint, with its baseline's footprint when it was compared with one.
+    pub async fn footprint(&self, actor: &Actor, id: &str) -> Result<StoredFootprint, StoreError> {
+        actor.require(Permission::ViewFootprints)?;
+        let row = sqlx::query(
+            "SELECT id, product_id, model_id, model_version, result_json, baseline_footprint_id, comparison_json, \
+             computed_at, computed_by, verified_at, verified_by, verifier_organisation, verification_statement \
+             FROM footprints WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(id)
+        .bind(actor.organisation_id.to_string())
+        .fetch_optional(&self.pools.reader)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let baseline_footprint_id = row.optional_text("baseline_footprint_id")?;
+        let baseline = match &baseline_footprint_id {
+            Some(baseline_id) => {
+                let baseline_row =
+                    sqlx::query("SELECT result_json FROM footprints WHERE id = $1 AND organisation_id = $2")
+                        .bind(baseline_id)
+                        .bind(actor.organisation_id.to_string())
+                        .fetch_optional(&self.pools.reader)
+                        .await?;
+                baseline_row
+                    .map(|row| -> Result<Footprint, StoreError> {
+                        serde_json::from_str(&row.text("result_json")?).map_err(json_error)
+                    })
+                    .transpose()?
+            }
+            None => None,
+        };
+        let sign_off = match row.optional_time("verified_at")? {
+            Some(signed_at) => Some(VerifierSignOff {
+                verifier_name: row.optional_text("verified_by")?.unwrap_or_default(),
+                verifier_organisation: row.optional_text("verifier_organisation")?.unwrap_or_default(),
+                statement: row.optional_text("verification_statement")?.unwrap_or_default(),
+                signed_at,
+            }),
+            None => None,
+        };
+        Ok(StoredFootprint {
+            id: row.text("id")?,
+            product_id: row.text("product_id")?,
+            model_id: row.text("model_id")?,
+            model_version: row.integer("model_version")?,
+            footprint: serde_json::from_str(&row.text("result_json")?).map_err(json_error)?,
+            baseline_footprint_id,
+            baseline,
+            comparison: row
+                .optional_text("comparison_json")?
+                .map(|text| serde_json::from_str(&text))
+                .transpose()
+                .map_err(json_error)?,
+            computed_at: row.time("computed_at")?,
+            computed_by: row.text("computed_by")?,
+            sign_off,
+        })
+    }
+
+    /// Sign a footprint off as verified (auditors). Once only; a later label publication carries the sign-off.
+    pub async fn verify_footprint(
+        &self,
+        actor: &Actor,
+        id: &str,
+        verifier_organisation: &str,
+        statement: &str,
+    ) -> Result<StoredFootprint, StoreError> {
+        actor.require(Permission::VerifyFootprints)?;
+        let (statement, verifier_organisation) = (statement.trim(), verifier_organisation.trim());
+        if statement.is_empty() {
+            return Err(FieldError::new("statement", Problem::Required).into());
+        }
+        if verifier_organisation.is_empty() {
+            return Err(FieldError::new("verifier_organisation", Problem::Required).into());
+        }
+        self.footprint(actor, id).await?;
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE footprints SET verified_at = $1, verified_by = $2, verifier_organisation = $3, \
+             verification_statement = $4 WHERE id = $5 AND organisation_id = $6 AND verified_at IS NULL",
+        )
+        .bind(time_to_db(now))
+        .bind(&actor.label)
+        .bind(verifier_organisation)
+        .bind(statement)
+        .bind(id)
+        .bind(actor.organisation_id.to_string())
+        .execute(&mut *transaction)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(Conflict::AlreadyDone.into());
+        }
+        audit::record(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            Entry {
+                organisation_id: actor.organisation_id,
+                action: AuditAction::FootprintVerified,
+                object_id: Some(id.to_owned()),
+                object_label: id,
+                changes: vec![FieldChange {
+                    field: "statement".into(),
+                    before: None,
+                    after: Some(statement.to_owned()),
+                }],
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        self.footprint(actor, id).await
+    }
+
+    /// Publish a footprint as a carbon label: a new record in the organisation's chain, under the product's code
+    /// (a new code the first time; the next version of the same code after that, so printed QR codes keep working).
+    pub async fn publish_footprint(&self, actor: &Actor, footprint_id: &str) -> Result<Publication, StoreError> {
+        actor.require(Permission::PublishLabels)?;
+        let stored = self.footprint(actor, footprint_id).await?;
+        let organisation = self.organisation_display_name(actor).await?;
+        let baseline = stored.baseline.as_ref().zip(stored.comparison.as_ref());
+        let summary = published_summary(&organisation, &stored.footprint, baseline, &stored.id, stored.model_version);
+        let content = serde_json::to_value(&summary).map_err(json_error)?;
+        let now = self.now();
+        let id = new_id().to_string();
+        let mut transaction = self.pools.begin_write().await?;
+        let previous = sqlx::query(assert_sql(format!(
+            "SELECT {PUBLICATION_COLUMNS} FROM label_publications WHERE organisation_id = $1 \
+             ORDER BY sequence DESC LIMIT 1"
+        )))
+        .bind(actor.organisation_id.to_string())
+        .fetch_optional(&mut *transaction)
+        .await?
+        .map(|row| publication_from_row(&row))
+        .transpose()?;
+        let existing = sqlx::query(
+            "SELECT code, MAX(version) AS latest FROM label_publications WHERE product_id = $1 GROUP BY code",
+        )
+        .bind(&stored.product_id)
+        .fetch_optional(&mut *transaction)
+        .await?;
+        let (code, version) = match existing {
+            Some(row) => {
+                let code = parse_code(&row.text("code")?)
+                    .map_err(|error| StoreError::Internal(anyhow::anyhow!("stored label code: {error}")))?;
+                (code, u32::try_from(row.integer("latest")? + 1).unwrap_or(u32::MAX))
+            }
+            None => (new_code(rand::random()), 1),
+        };
+        let record = PublicationRecord::publish(
+            NewPublication { code, version, published_at: now, content, sign_off: stored.sign_off.clone() },
+            previous.as_ref().map(|publication| &publication.record),
+        )
+        .map_err(|error| StoreError::Internal(anyhow::anyhow!("{error}")))?;
+        let inserted = sqlx::query(
+            "INSERT INTO label_publications (id, organisation_id, product_id, footprint_id, sequence, code, version, \
+             published_at, content_json, sign_off_json, content_hash, previous_hash, record_hash, published_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(&id)
+        .bind(actor.organisation_id.to_string())
+        .bind(&stored.product_id)
+        .bind(&stored.id)
+        .bind(i64::try_from(record.sequence).unwrap_or(i64::MAX))
+        .bind(record.code.as_str())
+        .bind(i64::from(record.version))
+        .bind(time_to_db(record.published_at))
+        .bind(record.canonical_content())
+        .bind(record.sign_off.as_ref().map(serde_json::to_string).transpose().map_err(json_error)?)
+        .bind(record.content_hash.to_string())
+        .bind(record.previous_hash.to_string())
+        .bind(record.record_hash.to_string())
+        .bind(&actor.label)
+        .execute(&mut *transaction)
+        .await;
+        if let Err(error) = inserted {
+            if violated_unique_index(
+                &error,
+                &[("label_publications_sequence", "sequence"), ("label_publications_code_version", "version")],
+            )
+            .is_some()
+            {
+                // Someone published at the same moment; the chain stays linear and the caller can try again.
+                return Err(Conflict::ConcurrentChange.into());
+            }
+            return Err(error.into());
+        }
+        audit::record(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            Entry {
+                organisation_id: actor.organisation_id,
+                action: AuditAction::LabelPublished,
+                object_id: Some(id.clone()),
+                object_label: &format!("{} v{}", record.code, record.version),
+                changes: vec![FieldChange {
+                    field: "record_hash".into(),
+                    before: None,
+                    after: Some(record.record_hash.to_string()),
+                }],
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        self.publication_by_id(actor, &id).await
+    }
+
+    /// Withdraw a published label version: its page says so; the chain keeps the record.
+    pub async fn withdraw_publication(&self, actor: &Actor, id: &str, reason: &str) -> Result<Publication, StoreError> {
+        actor.require(Permission::PublishLabels)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(FieldError::new("reason", Problem::Required).into());
+        }
+        let publication = self.publication_by_id(actor, id).await?;
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE label_publications SET withdrawn_at = $1, withdrawn_reason = $2 \
+             WHERE id = $3 AND organisation_id = $4 AND withdrawn_at IS NULL",
+        )
+        .bind(time_to_db(now))
+        .bind(reason)
+        .bind(id)
+        .bind(actor.organisation_id.to_string())
+        .execute(&mut *transaction)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(Conflict::AlreadyDone.into());
+        }
+        audit::record(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            Entry {
+                organisation_id: actor.organisation_id,
+                action: AuditAction::LabelWithdrawn,
+                object_id: Some(id.to_owned()),
+                object_label: &format!("{} v{}", publication.record.code, publication.record.version),
+                changes: vec![FieldChange { field: "reason".into(), before: None, after: Some(reason.to_owned()) }],
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        self.publication_by_id(actor, id).await
+    }
+
+    /// The organisation's label publications, newest first.
+    pub async fn publications(&self, actor: &Actor) -> Result<Vec<Publication>, StoreError> {
+        actor.require(Permission::ViewFootprints)?;
+        let rows = sqlx::query(assert_sql(format!(
+            "SELECT {PUBLICATION_COLUMNS} FROM label_publications WHERE organisation_id = $1 ORDER BY sequence DESC"
+        )))
+        .bind(actor.organisation_id.to_string())
+        .fetch_all(&self.pools.reader)
+        .await?;
+        rows.iter().map(publication_from_row).collect()
+    }
+
+    /// One of the organisation's publications.
+    pub async fn publication_by_id(&self, actor: &Actor, id: &str) -> Result<Publication, StoreError> {
+        actor.require(Permission::ViewFootprints)?;
+        let row = sqlx::query(assert_sql(format!(
+            "SELECT {PUBLICATION_COLUMNS} FROM label_publications WHERE id = $1 AND organisation_id = $2"
+        )))
+        .bind(id)
+        .bind(actor.organisation_id.to_string())
+        .fetch_optional(&self.pools.reader)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        publication_from_row(&row)
+    }
+
+    /// A published label for the public page: no login. `version` `None` is the newest version of the code.
+    /// Unknown codes are `NotFound`.
+    pub async fn public_label(&self, code: &LabelCode, version: Option<u32>) -> Result<PublicLabel, StoreError> {
+        let latest_version = sqlx::query("SELECT MAX(version) AS latest FROM label_publications WHERE code = $1")
+            .bind(code.as_str())
+            .fetch_one(&self.pools.reader)
+            .await?
+            .try_get::<Option<i64>, _>("latest")
+            .unwrap_or(None)
+            .ok_or(StoreError::NotFound)?;
+        let latest_version = u32::try_from(latest_version).unwrap_or_default();
+        let wanted = version.unwrap_or(latest_version);
+        let row = sqlx::query(assert_sql(format!(
+            "SELECT organisation_id, {PUBLICATION_COLUMNS} FROM label_publications WHERE code = $1 AND version = $2"
+        )))
+        .bind(code.as_str())
+        .bind(i64::from(wanted))
+        .fetch_optional(&self.pools.reader)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let publication = publication_from_row(&row)?;
+        let previous = sqlx::query(assert_sql(format!(
+            "SELECT {PUBLICATION_COLUMNS} FROM label_publications WHERE organisation_id = $1 AND sequence = $2"
+        )))
+        .bind(row.text("organisation_id")?)
+        .bind(i64::try_from(publication.record.sequence).unwrap_or(i64::MAX) - 1)
+        .fetch_optional(&self.pools.reader)
+        .await?
+        .map(|row| publication_from_row(&row))
+        .transpose()?;
+        let check = tanji_label::publication::verify_one(&publication.record, previous.as_ref().map(|p| &p.record));
+        Ok(PublicLabel {
+            intact: check.is_ok(),
+            problems: check.problems.iter().map(ToString::to_string).collect(),
+            publication,
+            latest_version,
+        })
+    }
+
+    /// The whole publication chain of the organisation that published `code`, verified, for the public verify view.
+    pub async fn public_chain(&self, code: &LabelCode) -> Result<PublicChain, StoreError> {
+        let row = sqlx::query(
+            "SELECT o.id AS organisation_id, o.name AS name FROM label_publications p \
+             JOIN organisations o ON o.id = p.organisation_id WHERE p.code = $1 LIMIT 1",
+        )
+        .bind(code.as_str())
+        .fetch_optional(&self.pools.reader)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let rows = sqlx::query(assert_sql(format!(
+            "SELECT {PUBLICATION_COLUMNS} FROM label_publications WHERE organisation_id = $1 ORDER BY sequence"
+        )))
+        .bind(row.text("organisation_id")?)
+        .fetch_all(&self.pools.reader)
+        .await?;
+        let publications: Vec<Publication> = rows.iter().map(publication_from_row).collect::<Result<_, _>>()?;
+        let records: Vec<PublicationRecord> = publications.iter().map(|p| p.record.clone()).collect();
+        Ok(PublicChain { organisation: row.text("name")?, report: verify_chain(&records), publications })
+    }
+
+    async fn organisation_display_name(&self, actor: &Actor) -> Result<String, StoreError> {
+        let row = sqlx::query("SELECT name FROM organisations WHERE id = $1")
+            .bind(actor.organisation_id.to_string())
+            .fetch_one(&self.pools.reader)
+            .await?;
+        Ok(row.text("name")?)
+    }
+}
+
+/// SQL built from the column-list constant above (no user input), marked safe for sqlx.
+fn assert_sql(sql: String) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(sql)
+}
+
+fn model_from_row(row: &AnyRow) -> Result<ModelVersion, StoreError> {
+    Ok(ModelVersion {
+        id: row.text("id")?,
+        product_id: row.text("product_id")?,
+        version: row.integer("version")?,
+        model: serde_json::from_str(&row.text("model_json")?).map_err(json_error)?,
+        note: row.text("note")?,
+        created_at: row.time("created_at")?,
+        created_by: row.text("created_by")?,
+    })
+}
