@@ -265,6 +265,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
         store.create_facility(&energy_engineer, &details).await.map_err(store_error)?;
     }
     record_factory_inventory(store, &energy_engineer, &factory_cups).await?;
+    record_factory_footprints(store, &energy_engineer, &factory_cups).await?;
     let bamboo_owner = actor(store, "owner@zhuyun.example", &factory_chopsticks).await?;
     for details in [
         facility("安吉竹筷工厂", Some("ZY-AJ"), "factory", "CN-ZJ", "湖州", "安吉县递铺街道竹海路 6 号"),
@@ -340,5 +341,68 @@ async fn record_factory_inventory(
         )
         .await
         .map_err(store_error)?;
+    Ok(())
+}
+
+/// The retailer's private-brand "carbon footprint" series made by 瑞禾: the bamboo-fibre cup and the bagasse plate
+/// (the files shipped as `examples/footprint/*.toml`), each with its conventional baseline product. Both are computed
+/// with Monte Carlo and published as carbon labels; the cup's footprint is signed off by the verifier first, the
+/// plate's is self-declared.
+async fn record_factory_footprints(
+    store: &Store,
+    energy_engineer: &tanji_tenancy::Actor,
+    factory: &tanji_tenancy::organisation::Organisation,
+) -> anyhow::Result<()> {
+    const FILES: [(&str, &str, bool); 2] = [
+        ("bamboo-fibre-cup.toml", include_str!("../../../examples/footprint/bamboo-fibre-cup.toml"), true),
+        ("bagasse-plate.toml", include_str!("../../../examples/footprint/bagasse-plate.toml"), false),
+    ];
+    let verifier = actor(store, "verifier@lvzhou.example", factory).await?;
+    let monte_carlo = tanji_footprint::MonteCarloRequest {
+        iterations: 2_000,
+        seed: 42,
+        threads: std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN),
+    };
+    for (name, text, verified) in FILES {
+        let file = tanji_footprint::parse_footprint_file(text)
+            .map_err(|problems| anyhow!("the demo's footprint file {name}: {problems}"))?;
+        let baseline_model = file.baseline.context("the demo's footprint files have a baseline")?;
+        let mut baseline_id = None;
+        for (model, baseline) in [(baseline_model, None), (file.model, Some(()))] {
+            let new = tanji_store::NewProduct {
+                sku: model.product.sku.clone(),
+                name_zh: model.product.name_zh.clone(),
+                name_en: model.product.name_en.clone(),
+            };
+            let product = store.create_product(energy_engineer, &new).await.map_err(store_error)?;
+            if baseline.is_some() {
+                store.set_baseline(energy_engineer, &product.id, baseline_id.as_deref()).await.map_err(store_error)?;
+            }
+            store
+                .save_model(energy_engineer, &product.id, &model, &format!("imported from examples/footprint/{name}"))
+                .await
+                .map_err(store_error)?;
+            let footprint = store
+                .compute_footprint(energy_engineer, &product.id, None, Some(monte_carlo))
+                .await
+                .map_err(store_error)?;
+            if baseline.is_none() {
+                baseline_id = Some(product.id);
+                continue;
+            }
+            if verified {
+                store
+                    .verify_footprint(
+                        &verifier,
+                        &footprint.id,
+                        "第三方核查（演示） Third-party verifier (demo)",
+                        "依据 ISO 14067:2018 核查，有限保证。Verified against ISO 14067:2018, limited assurance.",
+                    )
+                    .await
+                    .map_err(store_error)?;
+            }
+            store.publish_footprint(energy_engineer, &footprint.id).await.map_err(store_error)?;
+        }
+    }
     Ok(())
 }
