@@ -7,6 +7,7 @@ mod facilities;
 mod inventory;
 mod members;
 mod organisations;
+mod products;
 mod schema;
 mod sessions;
 mod supplier_links;

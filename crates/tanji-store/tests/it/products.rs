@@ -1,0 +1,196 @@
+//! Product footprints in storage: models are versioned and pinned, footprints compute from a pinned version and
+//! compare with their baseline, labels chain per organisation and tampering shows, and every role and tenant sees
+//! only what it may.
+
+use std::num::NonZeroUsize;
+
+use tanji_footprint::{MonteCarloRequest, ProductModel, parse_footprint_file};
+use tanji_store::{Conflict, NewProduct, StoreError};
+
+use crate::fixtures::World;
+use tanji_testkit::{TestDatabase, on_both_databases};
+
+const CUP: &str = include_str!("../../../../examples/footprint/bamboo-fibre-cup.toml");
+
+fn cup_models() -> (ProductModel, ProductModel) {
+    let file = parse_footprint_file(CUP).unwrap();
+    (file.model, file.baseline.unwrap())
+}
+
+fn new_product(model: &ProductModel) -> NewProduct {
+    NewProduct {
+        sku: model.product.sku.clone(),
+        name_zh: model.product.name_zh.clone(),
+        name_en: model.product.name_en.clone(),
+    }
+}
+
+const MONTE_CARLO: MonteCarloRequest = MonteCarloRequest { iterations: 300, seed: 7, threads: NonZeroUsize::MIN };
+
+on_both_databases!(a_product_is_modelled_computed_against_its_baseline_verified_and_published);
+async fn a_product_is_modelled_computed_against_its_baseline_verified_and_published(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let (model, baseline_model) = cup_models();
+    let baseline = store.create_product(editor, &new_product(&baseline_model)).await.unwrap();
+    store.save_model(editor, &baseline.id, &baseline_model, "conventional cup").await.unwrap();
+    store.compute_footprint(editor, &baseline.id, None, None).await.unwrap();
+
+    let cup = store.create_product(editor, &new_product(&model)).await.unwrap();
+    store.set_baseline(editor, &cup.id, Some(&baseline.id)).await.unwrap();
+    let version = store.save_model(editor, &cup.id, &model, "first model").await.unwrap();
+    assert_eq!(version.version, 1);
+    // Factor references are pinned to the version used.
+    assert!(version.model.processes.iter().flat_map(|p| &p.factors).all(|usage| usage.factor.contains('@')));
+    let stored = store.compute_footprint(editor, &cup.id, None, Some(MONTE_CARLO)).await.unwrap();
+    let expected =
+        tanji_footprint::compute(&model, tanji_ghg::bundled::factor_library(), tanji_ghg::bundled::gwp_table())
+            .unwrap()
+            .total_kg_co2e;
+    assert!((stored.footprint.total_kg_co2e - expected).abs() < 1e-15, "the stored result is the engine's");
+    let comparison = stored.comparison.as_ref().expect("compared with the baseline's latest footprint");
+    assert!(comparison.reduction_percent > 0.0);
+    assert!(stored.footprint.uncertainty.is_some());
+
+    // A second version changes the result; the first footprint stays as computed.
+    let mut lighter = model.clone();
+    lighter.processes[1].factors[1].amount = 5.0;
+    store.save_model(editor, &cup.id, &lighter, "less forming electricity").await.unwrap();
+    let second = store.compute_footprint(editor, &cup.id, None, None).await.unwrap();
+    assert_eq!(second.model_version, 2);
+    assert!(second.footprint.total_kg_co2e < stored.footprint.total_kg_co2e);
+    let first_again = store.compute_footprint(editor, &cup.id, Some(1), None).await.unwrap();
+    assert_eq!(first_again.footprint.total_kg_co2e, stored.footprint.total_kg_co2e);
+    assert_eq!(store.footprint(editor, &stored.id).await.unwrap().footprint, stored.footprint);
+
+    // Verified once, by an auditor; then published with the sign-off inside the record.
+    let auditor = &world.brand_auditor;
+    store.verify_footprint(auditor, &stored.id, "CQC", "ISO 14067 limited assurance").await.unwrap();
+    assert!(matches!(
+        store.verify_footprint(auditor, &stored.id, "CQC", "again").await,
+        Err(StoreError::Conflict(Conflict::AlreadyDone))
+    ));
+    let first = store.publish_footprint(editor, &stored.id).await.unwrap();
+    assert_eq!((first.record.sequence, first.record.version), (1, 1));
+    assert!(first.record.sign_off.is_some());
+    let again = store.publish_footprint(editor, &second.id).await.unwrap();
+    assert_eq!((again.record.sequence, again.record.version), (2, 2));
+    assert_eq!(again.record.code, first.record.code, "republishing keeps the code printed on the label");
+    assert_eq!(again.record.previous_hash, first.record.record_hash);
+
+    // The public page reads without login; old versions resolve and know a newer one exists.
+    let public = store.public_label(&first.record.code, Some(1)).await.unwrap();
+    assert!(public.intact);
+    assert_eq!(public.latest_version, 2);
+    let summary = public.publication.summary().unwrap();
+    assert_eq!(summary.sku, model.product.sku);
+    assert!(summary.baseline.is_some());
+    let chain = store.public_chain(&first.record.code).await.unwrap();
+    assert!(chain.report.is_intact());
+    assert_eq!(chain.publications.len(), 2);
+    let unknown = tanji_label::publication::parse_code("ZZZZ2222").unwrap();
+    assert!(matches!(store.public_label(&unknown, None).await, Err(StoreError::NotFound)));
+
+    // Withdrawn: the page says so, the chain keeps the record.
+    store.withdraw_publication(editor, &again.id, "board supplier changed").await.unwrap();
+    let withdrawn = store.public_label(&first.record.code, None).await.unwrap();
+    assert!(withdrawn.publication.withdrawn_at.is_some());
+    assert!(store.public_chain(&first.record.code).await.unwrap().report.is_intact());
+}
+
+on_both_databases!(tampering_with_a_stored_publication_is_detected);
+async fn tampering_with_a_stored_publication_is_detected(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let (model, _) = cup_models();
+    let cup = store.create_product(editor, &new_product(&model)).await.unwrap();
+    store.save_model(editor, &cup.id, &model, "").await.unwrap();
+    let footprint = store.compute_footprint(editor, &cup.id, None, None).await.unwrap();
+    let first = store.publish_footprint(editor, &footprint.id).await.unwrap();
+    store.publish_footprint(editor, &footprint.id).await.unwrap();
+
+    // Someone with database access makes the cup look greener.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&test.url).await.unwrap();
+    let halved = first.record.content["total_kg_co2e"].as_f64().unwrap() / 2.0;
+    let mut content = first.record.content.clone();
+    content["total_kg_co2e"] = serde_json::json!(halved);
+    sqlx::query("UPDATE label_publications SET content_json = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&content).unwrap())
+        .bind(&first.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let page = store.public_label(&first.record.code, Some(1)).await.unwrap();
+    assert!(!page.intact, "the page of the altered record warns");
+    assert!(page.problems.iter().any(|problem| problem.contains("content")), "{:?}", page.problems);
+    let chain = store.public_chain(&first.record.code).await.unwrap();
+    assert!(!chain.report.is_intact());
+    assert_eq!(chain.report.failures().count(), 1);
+
+    // Recomputing the content hash too is caught by the record hash; rewriting that breaks the next link.
+    let digest = tanji_label::publication::content_hash(&content);
+    sqlx::query("UPDATE label_publications SET content_hash = $1 WHERE id = $2")
+        .bind(digest.to_string())
+        .bind(&first.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(!store.public_chain(&first.record.code).await.unwrap().report.is_intact());
+    pool.close().await;
+}
+
+on_both_databases!(roles_and_tenants_see_only_what_they_may);
+async fn roles_and_tenants_see_only_what_they_may(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let (model, _) = cup_models();
+    let cup = store.create_product(editor, &new_product(&model)).await.unwrap();
+    store.save_model(editor, &cup.id, &model, "").await.unwrap();
+    let footprint = store.compute_footprint(editor, &cup.id, None, None).await.unwrap();
+
+    // Viewers and auditors read but do not edit or publish; editors do not verify.
+    for reader in [&world.brand_viewer, &world.brand_auditor] {
+        assert_eq!(store.products(reader).await.unwrap().len(), 1);
+        assert!(matches!(store.create_product(reader, &new_product(&model)).await, Err(StoreError::Denied(_))));
+        assert!(matches!(store.save_model(reader, &cup.id, &model, "").await, Err(StoreError::Denied(_))));
+        assert!(matches!(store.publish_footprint(reader, &footprint.id).await, Err(StoreError::Denied(_))));
+    }
+    assert!(matches!(store.verify_footprint(editor, &footprint.id, "x", "y").await, Err(StoreError::Denied(_))));
+    // Another organisation sees nothing of it, not even that it exists.
+    let other = &world.supplier_owner;
+    assert!(store.products(other).await.unwrap().is_empty());
+    assert!(matches!(store.product(other, &cup.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.footprint(other, &footprint.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.compute_footprint(other, &cup.id, None, None).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.publish_footprint(other, &footprint.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.model_version(other, &cup.id, None).await, Err(StoreError::NotFound)));
+    // Its own product cannot take ours as a baseline.
+    let theirs = store.create_product(other, &new_product(&model)).await.unwrap();
+    assert!(matches!(store.set_baseline(other, &theirs.id, Some(&cup.id)).await, Err(StoreError::NotFound)));
+}
+
+on_both_databases!(bad_models_are_refused_whole_with_every_problem);
+async fn bad_models_are_refused_whole_with_every_problem(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let (mut model, _) = cup_models();
+    let cup = store.create_product(editor, &new_product(&model)).await.unwrap();
+    assert!(matches!(
+        store.create_product(editor, &new_product(&model)).await,
+        Err(StoreError::Conflict(Conflict::ProductSku))
+    ));
+    model.processes[0].factors[0].factor = "no-such-factor".into();
+    model.processes[1].factors[1].unit = "kg".into();
+    let Err(StoreError::ModelProblems(problems)) = store.save_model(editor, &cup.id, &model, "").await else {
+        panic!("a bad model is refused")
+    };
+    let paths: Vec<&str> = problems.problems.iter().map(|problem| problem.path.as_str()).collect();
+    assert!(paths.contains(&"processes[0].factors[0].factor") && paths.contains(&"processes[1].factors[1].unit"));
+    assert!(store.model_versions(editor, &cup.id).await.unwrap().is_empty(), "nothing was saved");
+    assert!(matches!(store.compute_footprint(editor, &cup.id, None, None).await, Err(StoreError::NotFound)));
+}
