@@ -3,6 +3,7 @@
 //!
 //! Pure computation: no I/O. Readers and writers work on `&str` and `String`; files are the adapters' business.
 
+pub mod krylov;
 pub mod matrix_market;
 pub mod monte_carlo;
 mod solver;
@@ -10,6 +11,7 @@ pub mod synthetic;
 mod system;
 pub mod uncertainty;
 
+pub use krylov::{IterativeSolver, SolveMethod};
 pub use matrix_market::{CoordinateMatrix, Entry, MatrixMarketError};
 pub use monte_carlo::{
     MonteCarlo, MonteCarloError, MonteCarloResult, MonteCarloSettings, UncertainEntry, UncertainSystem, VarianceDriver,

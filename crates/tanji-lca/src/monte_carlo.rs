@@ -3,14 +3,18 @@
 //! percentiles) with the inputs that drive their variance.
 //!
 //! # Speed
-//! A direct solve per iteration would refactorise A every time. Instead the LU factors of the *mean* system
-//! (deterministic amounts) serve as a preconditioner: each iteration runs right-preconditioned GMRES on the sampled
-//! system, started from the deterministic supply vector, until the relative residual ‖d − A x‖₂ / ‖d‖₂ is at most
-//! [`MonteCarloSettings::tolerance`] (1e-10 unless changed). Because a sample differs from the mean by a few tens of
-//! per cent entry by entry, the preconditioned operator is close to the identity and a handful of steps suffice. An
-//! iteration that has not converged after [`MonteCarloSettings::max_krylov_steps`] steps falls back to a fresh sparse
-//! LU of the sampled matrix (same pattern, so the symbolic analysis is done once), and is counted in
-//! [`SolveStatistics::fallbacks`]. Iterations run on [`MonteCarloSettings::threads`] threads.
+//! A direct solve per iteration would refactorise A every time, and on hub-heavy cyclic systems the fill-in makes a
+//! factorisation cost as much as hundreds of products with A (see [`crate::krylov`]). Each iteration therefore
+//! solves its sampled system iteratively, in up to three stages:
+//! 1. GMRES preconditioned by the sample's own diagonal (Jacobi), started from the deterministic supply vector,
+//!    until the relative residual ‖d − A x‖₂ / ‖d‖₂ is at most [`MonteCarloSettings::tolerance`] (1e-10 unless
+//!    changed), for at most [`MonteCarloSettings::max_krylov_steps`] steps;
+//! 2. if that fails, GMRES preconditioned by the LU factors of the *mean* system (deterministic amounts), which
+//!    converges in a few steps whenever the sample is close to the mean (factorised once, on first need);
+//! 3. if that fails too, a fresh sparse LU of the sample (same pattern, so the symbolic analysis is done once).
+//!
+//! [`SolveStatistics`] counts the iterations each stage solved. Iterations run on [`MonteCarloSettings::threads`]
+//! threads.
 //!
 //! Entries of B whose flow has no characterisation factor cannot change the score, so they are not drawn.
 //!
@@ -37,6 +41,7 @@ use faer::sparse::{SparseColMat, SymbolicSparseColMat};
 use rand::SeedableRng as _;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use crate::krylov::{CompressedColumns, Gmres, IterativeSolver, dot, jacobi, norm};
 use crate::matrix_market::Entry;
 use crate::solver::{SolveError, Solver};
 use crate::system::{MatrixName, System, SystemError};
@@ -165,9 +170,12 @@ pub struct MonteCarloSettings {
     pub threads: NonZeroUsize,
     /// Relative residual ‖d − A x‖₂ / ‖d‖₂ at which an iterative solve stops.
     pub tolerance: f64,
-    /// GMRES steps (each one LU solve with the mean factors and one product with the sampled A) before an
-    /// iteration falls back to a direct solve. 0 makes every iteration a direct solve.
+    /// Jacobi-preconditioned GMRES steps (each one product with the sampled A) before an iteration moves on to the
+    /// mean-LU-preconditioned stage. 0 skips the first stage.
     pub max_krylov_steps: usize,
+    /// Mean-LU-preconditioned GMRES steps before an iteration falls back to a fresh direct LU. 0 skips the stage;
+    /// with `max_krylov_steps` also 0, every iteration is a direct solve.
+    pub max_preconditioned_steps: usize,
     /// How many uncertain entries (those with the largest first-order variance) to follow for rank correlations.
     pub n_driver_candidates: usize,
 }
@@ -179,7 +187,8 @@ impl Default for MonteCarloSettings {
             seed: 0,
             threads: NonZeroUsize::MIN,
             tolerance: 1e-10,
-            max_krylov_steps: 40,
+            max_krylov_steps: 100,
+            max_preconditioned_steps: 20,
             n_driver_candidates: 20,
         }
     }
@@ -231,7 +240,8 @@ pub struct VarianceDriver {
     pub distribution: Distribution,
     /// Its share of the first-order (linearised) variance of the score, over all uncertain entries.
     pub first_order_share: f64,
-    /// Spearman rank correlation between its samples and the score's (NaN with fewer than 3 iterations).
+    /// Spearman rank correlation between its samples and the score's (NaN with fewer than 3 iterations). Inputs
+    /// are negative in A, so an input whose growth raises the score correlates negatively.
     pub rank_correlation: f64,
 }
 
@@ -246,13 +256,15 @@ fn serialize_matrix_name<S: serde::Serializer>(matrix: &MatrixName, serializer: 
 /// How the iterations were solved.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct SolveStatistics {
-    /// Iterations solved by preconditioned GMRES.
+    /// Iterations solved by Jacobi-preconditioned GMRES (stage 1).
     pub iterative: usize,
-    /// Iterations that fell back to a direct sparse LU.
+    /// Iterations solved by GMRES preconditioned with the mean system's LU (stage 2).
+    pub mean_lu_preconditioned: usize,
+    /// Iterations that fell back to a fresh direct sparse LU (stage 3).
     pub fallbacks: usize,
-    /// GMRES steps over all iterative solves (mean = total / iterative).
+    /// Stage-1 GMRES steps over the iterations it solved (mean = total / iterative).
     pub krylov_steps: usize,
-    /// The largest GMRES step count of one iteration.
+    /// The largest stage-1 step count of one iteration.
     pub max_krylov_steps: usize,
     /// The tolerance the solves met.
     pub tolerance: f64,
@@ -260,7 +272,9 @@ pub struct SolveStatistics {
 
 /// A prepared analysis: the mean system factorised, the samplers laid out for the inner loop.
 pub struct MonteCarlo {
-    solver: Solver,
+    /// The deterministic system, factorised only if an iteration needs the mean-LU stage.
+    mean_system: System,
+    mean_lu: OnceLock<Result<Solver, SolveError>>,
     n: usize,
     demand: Vec<f64>,
     demand_norm: f64,
@@ -268,8 +282,8 @@ pub struct MonteCarlo {
     deterministic_score: f64,
     /// The sampled A in compressed columns: the pattern, the fixed part of each value, and the uncertain exchanges
     /// (position, sampler), the driver candidates first.
-    a_col_ptr: Vec<usize>,
-    a_row_idx: Vec<u32>,
+    pattern: CompressedColumns,
+    diagonal_positions: Vec<Option<usize>>,
     a_fixed: Vec<f64>,
     a_uncertain: Vec<(u32, Sampler)>,
     /// h = Bᵀc: its fixed part, and the uncertain biosphere exchanges of characterised flows as (process, factor,
@@ -300,23 +314,28 @@ impl std::fmt::Debug for MonteCarlo {
 /// What the inner loop of one thread reuses between iterations.
 struct Workspace {
     values: Vec<f64>,
+    inverse_diagonal: Vec<f64>,
     h: Vec<f64>,
     x: Vec<f64>,
-    residual: Vec<f64>,
-    basis: Vec<Vec<f64>>,
-    preconditioned: Vec<Vec<f64>>,
-    hessenberg: Vec<Vec<f64>>,
-    rotations: Vec<(f64, f64)>,
-    rhs: Vec<f64>,
+    jacobi_gmres: Gmres,
+    lu_gmres: Gmres,
     column: Mat<f64>,
     candidate_samples: Vec<f64>,
+}
+
+/// Which stage solved an iteration.
+#[derive(Clone, Copy)]
+enum Stage {
+    Jacobi { steps: usize },
+    MeanLu,
+    Direct,
 }
 
 /// One iteration's outcome, before the merge.
 struct Sample {
     iteration: usize,
     score: f64,
-    krylov_steps: Option<usize>,
+    stage: Stage,
     candidate_values: Vec<f64>,
 }
 
@@ -345,11 +364,10 @@ impl MonteCarlo {
             return Err(MonteCarloError::EmptyDemand);
         }
 
-        // The deterministic solution: supply x (A x = d) and adjoint λ (Aᵀ λ = Bᵀc), both checked by the solver.
-        let solver = Solver::new(system.clone())?;
-        let adjoint = solver.all_scores()?;
-        let mut mean_supply = demand_vector.clone();
-        solve_with_mean(&solver, &mut mean_supply);
+        // The deterministic solution: supply x (A x = d) and adjoint λ (Aᵀ λ = Bᵀc), both checked.
+        let deterministic = IterativeSolver::new(system.clone())?;
+        let (adjoint, _) = deterministic.all_scores()?;
+        let (mean_supply, _) = deterministic.supply(demand)?;
         let direct_impact = system.direct_impact_per_process();
         let deterministic_score = dot(&direct_impact, &mean_supply);
 
@@ -358,17 +376,11 @@ impl MonteCarlo {
             uncertain.technosphere().iter().map(|exchange| (exchange.col_idx, exchange.row_idx)).collect();
         positions.sort_unstable();
         positions.dedup();
-        let mut a_col_ptr = vec![0usize; n + 1];
-        for &(col_idx, _) in &positions {
-            a_col_ptr[col_idx + 1] += 1;
-        }
-        for col_idx in 0..n {
-            a_col_ptr[col_idx + 1] += a_col_ptr[col_idx];
-        }
-        let a_row_idx: Vec<u32> = positions.iter().map(|&(_, row_idx)| row_idx as u32).collect();
+        let pattern = CompressedColumns::from_sorted_positions(n, positions.iter().copied());
         let position_of = |row_idx: usize, col_idx: usize| -> usize {
-            let column = &a_row_idx[a_col_ptr[col_idx]..a_col_ptr[col_idx + 1]];
-            a_col_ptr[col_idx] + column.binary_search(&(row_idx as u32)).expect("every exchange is in the pattern")
+            let column = &pattern.row_idx[pattern.col_ptr[col_idx]..pattern.col_ptr[col_idx + 1]];
+            pattern.col_ptr[col_idx]
+                + column.binary_search(&(row_idx as u32)).expect("every exchange is in the pattern")
         };
 
         // First-order variance of each uncertain exchange, to rank the driver candidates.
@@ -448,8 +460,9 @@ impl MonteCarlo {
         let n_b_candidates = candidates.len() - n_a_candidates;
 
         // Aᵀ in compressed columns is A by rows.
+        let (a_col_ptr, a_row_idx) = (&pattern.col_ptr, &pattern.row_idx);
         let mut t_col_ptr = vec![0usize; n + 1];
-        for &row_idx in &a_row_idx {
+        for &row_idx in a_row_idx {
             t_col_ptr[row_idx as usize + 1] += 1;
         }
         for row_idx in 0..n {
@@ -472,15 +485,17 @@ impl MonteCarlo {
             vec![0.0; n_entries],
         );
 
+        let diagonal_positions = pattern.diagonal_positions();
         Ok(Self {
-            solver,
+            mean_system: system.clone(),
+            mean_lu: OnceLock::new(),
             n,
             demand: demand_vector,
             demand_norm,
             mean_supply,
             deterministic_score,
-            a_col_ptr,
-            a_row_idx,
+            pattern,
+            diagonal_positions,
             a_fixed,
             a_uncertain,
             h_fixed,
@@ -521,7 +536,7 @@ impl MonteCarlo {
         let next_iteration = AtomicUsize::new(0);
         let failed = AtomicBool::new(false);
         let worker = || -> Result<Vec<Sample>, MonteCarloError> {
-            let mut workspace = self.workspace(settings.max_krylov_steps);
+            let mut workspace = self.workspace(settings);
             let mut samples = Vec::new();
             loop {
                 let iteration = next_iteration.fetch_add(1, Ordering::Relaxed);
@@ -555,18 +570,15 @@ impl MonteCarlo {
         Ok(self.summarise(samples, settings.tolerance))
     }
 
-    fn workspace(&self, max_krylov_steps: usize) -> Workspace {
+    fn workspace(&self, settings: &MonteCarloSettings) -> Workspace {
         let n = self.n;
         Workspace {
             values: vec![0.0; self.a_fixed.len()],
+            inverse_diagonal: vec![1.0; n],
             h: vec![0.0; n],
             x: vec![0.0; n],
-            residual: vec![0.0; n],
-            basis: (0..=max_krylov_steps).map(|_| vec![0.0; n]).collect(),
-            preconditioned: (0..max_krylov_steps).map(|_| vec![0.0; n]).collect(),
-            hessenberg: (0..max_krylov_steps).map(|_| vec![0.0; max_krylov_steps + 1]).collect(),
-            rotations: vec![(0.0, 0.0); max_krylov_steps],
-            rhs: vec![0.0; max_krylov_steps + 1],
+            jacobi_gmres: Gmres::new(n, settings.max_krylov_steps),
+            lu_gmres: Gmres::new(n, settings.max_preconditioned_steps),
             column: Mat::zeros(n, 1),
             candidate_samples: vec![0.0; self.n_a_candidates + self.n_b_candidates],
         }
@@ -597,129 +609,60 @@ impl MonteCarlo {
             }
         }
 
-        let krylov_steps = self.gmres(settings, workspace);
-        if krylov_steps.is_none() {
-            self.direct_solve(iteration, workspace)?;
-        }
+        let stage = self.solve_sample(iteration, settings, workspace)?;
         let score = dot(&workspace.h, &workspace.x);
         if !score.is_finite() {
             return Err(MonteCarloError::SampleNotSolvable { iteration, reason: "the score is not finite".into() });
         }
-        Ok(Sample { iteration, score, krylov_steps, candidate_values: workspace.candidate_samples.clone() })
+        Ok(Sample { iteration, score, stage, candidate_values: workspace.candidate_samples.clone() })
     }
 
-    /// Right-preconditioned GMRES on the sampled A (in `workspace.values`), preconditioner the mean system's LU,
-    /// started from the deterministic supply. Leaves the solution in `workspace.x` and returns the number of steps,
-    /// or `None` when the tolerance was not met within the step limit.
-    fn gmres(&self, settings: &MonteCarloSettings, workspace: &mut Workspace) -> Option<usize> {
-        let Workspace { values, x, residual, basis, preconditioned, hessenberg, rotations, rhs, column, .. } =
-            workspace;
+    /// Solve the sampled A x = d (A's values in `workspace.values`) into `workspace.x`, stage by stage.
+    fn solve_sample(
+        &self,
+        iteration: usize,
+        settings: &MonteCarloSettings,
+        workspace: &mut Workspace,
+    ) -> Result<Stage, MonteCarloError> {
+        let Workspace { values, inverse_diagonal, x, jacobi_gmres, lu_gmres, column, .. } = workspace;
         let target = settings.tolerance * self.demand_norm;
-        x.copy_from_slice(&self.mean_supply);
-        self.residual(values, x, residual);
-        let beta = norm(residual);
-        if beta <= target {
-            return Some(0);
-        }
-        if settings.max_krylov_steps == 0 {
-            return None;
-        }
-        for (basis_value, residual_value) in basis[0].iter_mut().zip(residual.iter()) {
-            *basis_value = residual_value / beta;
-        }
-        rhs.fill(0.0);
-        rhs[0] = beta;
-        for step in 0..settings.max_krylov_steps {
-            // z = M⁻¹ v_step, w = A z.
-            for (row_idx, value) in basis[step].iter().enumerate() {
-                column[(row_idx, 0)] = *value;
-            }
-            self.solver.lu_of_transpose().solve_transpose_in_place(column.as_mut());
-            for (row_idx, value) in preconditioned[step].iter_mut().enumerate() {
-                *value = column[(row_idx, 0)];
-            }
-            let (done, rest) = basis.split_at_mut(step + 1);
-            let w = &mut rest[0];
-            self.multiply(values, &preconditioned[step], w);
-            // Modified Gram–Schmidt.
-            let h_column = &mut hessenberg[step];
-            for (idx, previous) in done.iter().enumerate() {
-                let coefficient = dot(w, previous);
-                h_column[idx] = coefficient;
-                for (w_value, previous_value) in w.iter_mut().zip(previous) {
-                    *w_value -= coefficient * previous_value;
+        let apply = |z: &[f64], w: &mut [f64]| self.pattern.multiply(values, z, w);
+        if settings.max_krylov_steps > 0 {
+            jacobi(values, &self.diagonal_positions, inverse_diagonal);
+            let mut precondition = |v: &[f64], z: &mut [f64]| {
+                for ((z_value, v_value), inverse) in z.iter_mut().zip(v).zip(inverse_diagonal.iter()) {
+                    *z_value = v_value * inverse;
                 }
-            }
-            let w_norm = norm(w);
-            h_column[step + 1] = w_norm;
-            if w_norm > 0.0 {
-                for w_value in w.iter_mut() {
-                    *w_value /= w_norm;
-                }
-            }
-            // Apply the earlier Givens rotations, then one that removes the subdiagonal.
-            for (idx, &(cosine, sine)) in rotations.iter().enumerate().take(step) {
-                let (upper, lower) = (h_column[idx], h_column[idx + 1]);
-                h_column[idx] = cosine * upper + sine * lower;
-                h_column[idx + 1] = -sine * upper + cosine * lower;
-            }
-            let radius = h_column[step].hypot(h_column[step + 1]);
-            let (cosine, sine) =
-                if radius == 0.0 { (1.0, 0.0) } else { (h_column[step] / radius, h_column[step + 1] / radius) };
-            rotations[step] = (cosine, sine);
-            h_column[step] = radius;
-            h_column[step + 1] = 0.0;
-            rhs[step + 1] = -sine * rhs[step];
-            rhs[step] *= cosine;
-            let n_steps = step + 1;
-            if rhs[step + 1].abs() <= target || w_norm == 0.0 {
-                // Back-substitute H y = g and update x = x0 + Z y.
-                let mut coefficients = vec![0.0; n_steps];
-                for row in (0..n_steps).rev() {
-                    let mut sum = rhs[row];
-                    for col in row + 1..n_steps {
-                        sum -= hessenberg[col][row] * coefficients[col];
-                    }
-                    coefficients[row] = sum / hessenberg[row][row];
-                }
-                for (coefficient, direction) in coefficients.iter().zip(preconditioned.iter()) {
-                    for (x_value, direction_value) in x.iter_mut().zip(direction) {
-                        *x_value += coefficient * direction_value;
-                    }
-                }
-                // Trust the true residual, not the recurrence.
-                self.residual(values, x, residual);
-                return (norm(residual) <= target).then_some(n_steps);
+            };
+            x.copy_from_slice(&self.mean_supply);
+            if let Some(steps) =
+                jacobi_gmres.solve(&apply, &mut precondition, &self.demand, x, target, settings.max_krylov_steps)
+            {
+                return Ok(Stage::Jacobi { steps });
             }
         }
-        None
-    }
-
-    /// r = d − A x for the sampled A.
-    fn residual(&self, values: &[f64], x: &[f64], residual: &mut [f64]) {
-        residual.copy_from_slice(&self.demand);
-        for col_idx in 0..self.n {
-            let x_value = x[col_idx];
-            if x_value == 0.0 {
-                continue;
-            }
-            let range = self.a_col_ptr[col_idx]..self.a_col_ptr[col_idx + 1];
-            for (row_idx, value) in self.a_row_idx[range.clone()].iter().zip(&values[range]) {
-                residual[*row_idx as usize] -= value * x_value;
-            }
-        }
-    }
-
-    /// w = A z for the sampled A.
-    fn multiply(&self, values: &[f64], z: &[f64], w: &mut [f64]) {
-        w.fill(0.0);
-        for col_idx in 0..self.n {
-            let z_value = z[col_idx];
-            let range = self.a_col_ptr[col_idx]..self.a_col_ptr[col_idx + 1];
-            for (row_idx, value) in self.a_row_idx[range.clone()].iter().zip(&values[range]) {
-                w[*row_idx as usize] += value * z_value;
+        if settings.max_preconditioned_steps > 0
+            && let Ok(mean_lu) = self.mean_lu.get_or_init(|| Solver::new(self.mean_system.clone()))
+        {
+            let mut precondition = |v: &[f64], z: &mut [f64]| {
+                for (row_idx, value) in v.iter().enumerate() {
+                    column[(row_idx, 0)] = *value;
+                }
+                mean_lu.lu_of_transpose().solve_transpose_in_place(column.as_mut());
+                for (row_idx, value) in z.iter_mut().enumerate() {
+                    *value = column[(row_idx, 0)];
+                }
+            };
+            x.copy_from_slice(&self.mean_supply);
+            if lu_gmres
+                .solve(&apply, &mut precondition, &self.demand, x, target, settings.max_preconditioned_steps)
+                .is_some()
+            {
+                return Ok(Stage::MeanLu);
             }
         }
+        self.direct_solve(iteration, workspace)?;
+        Ok(Stage::Direct)
     }
 
     /// Factorise the sampled Aᵀ afresh and solve A x = d.
@@ -757,13 +700,14 @@ impl MonteCarlo {
         let scores: Vec<f64> = samples.iter().map(|sample| sample.score).collect();
         let mut solves = SolveStatistics { tolerance, ..SolveStatistics::default() };
         for sample in &samples {
-            match sample.krylov_steps {
-                Some(steps) => {
+            match sample.stage {
+                Stage::Jacobi { steps } => {
                     solves.iterative += 1;
                     solves.krylov_steps += steps;
                     solves.max_krylov_steps = solves.max_krylov_steps.max(steps);
                 }
-                None => solves.fallbacks += 1,
+                Stage::MeanLu => solves.mean_lu_preconditioned += 1,
+                Stage::Direct => solves.fallbacks += 1,
             }
         }
         let score_ranks = ranks(&scores);
@@ -796,22 +740,6 @@ impl MonteCarlo {
     }
 }
 
-/// Solve A x = b with the mean factors (in place), with one step of iterative refinement.
-fn solve_with_mean(solver: &Solver, rhs: &mut [f64]) {
-    let n = rhs.len();
-    let mut column = Mat::<f64>::from_fn(n, 1, |row_idx, _| rhs[row_idx]);
-    solver.lu_of_transpose().solve_transpose_in_place(column.as_mut());
-    let mut residual = rhs.to_vec();
-    for entry in solver.system().technosphere() {
-        residual[entry.row_idx] -= entry.value * column[(entry.col_idx, 0)];
-    }
-    let mut correction = Mat::<f64>::from_fn(n, 1, |row_idx, _| residual[row_idx]);
-    solver.lu_of_transpose().solve_transpose_in_place(correction.as_mut());
-    for (row_idx, value) in rhs.iter_mut().enumerate() {
-        *value = column[(row_idx, 0)] + correction[(row_idx, 0)];
-    }
-}
-
 /// The seed of iteration k's stream: SplitMix64 of the seed and k, so neighbouring iterations and neighbouring seeds
 /// get unrelated streams.
 fn stream_seed(seed: u64, iteration: usize) -> u64 {
@@ -839,14 +767,6 @@ fn variance_of(distribution: Distribution, amount: f64) -> f64 {
 
 fn share(part: f64, total: f64) -> f64 {
     if total > 0.0 { part / total } else { 0.0 }
-}
-
-fn dot(left: &[f64], right: &[f64]) -> f64 {
-    left.iter().zip(right).map(|(left, right)| left * right).sum()
-}
-
-fn norm(values: &[f64]) -> f64 {
-    dot(values, values).sqrt()
 }
 
 /// Mean, sample standard deviation and the 2.5/50/97.5 percentiles.

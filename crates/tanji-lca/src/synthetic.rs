@@ -6,7 +6,8 @@
 //! - providers are hub-heavy: every activity has a popularity rank, and an activity's inputs are drawn from
 //!   Zipf's law over the ranks (probability ∝ rank^−`provider_exponent`, distinct providers, never itself), so a
 //!   few hubs (electricity, transport, heat …) supply most activities and the rest are used rarely. With the
-//!   default exponent 1.35 the most popular 1 % of activities supply about 89 % of all inputs. Popular activities
+//!   default exponent 1.35 and 20,000 activities, the most popular 1 % of activities supply 81 % of all inputs,
+//!   the most popular one 90 % of all activities, and half of the products are nobody's input. Popular activities
 //!   buy from each other as everyone does, so the system is full of cycles (one large strongly connected
 //!   component, as in ecoinvent);
 //! - every activity makes one unit of its product (A's diagonal is 1) and needs between 0.1 and 0.6 units of
@@ -279,10 +280,8 @@ mod tests {
             }
         }
         assert!(uncertain.biosphere().iter().all(|entry| matches!(entry.distribution, Distribution::Lognormal { .. })));
-        assert_eq!(
-            system.characterization().iter().filter(|factor| **factor != 0.0).count() as f64 / 200.0 > 0.05,
-            true
-        );
+        let n_characterized = system.characterization().iter().filter(|factor| **factor != 0.0).count();
+        assert!(n_characterized > 10, "{n_characterized} characterised flows of 200");
         // Hub-heavy: the most popular 1 % of products supply most inputs, the most popular one a large share of
         // all activities.
         let mut uses = vec![0usize; 2_000];
@@ -291,7 +290,7 @@ mod tests {
         }
         uses.sort_unstable_by(|left, right| right.cmp(left));
         let hub_share = uses[..20].iter().sum::<usize>() as f64 / uses.iter().sum::<usize>() as f64;
-        assert!(hub_share > 0.6, "the top 1 % supply {hub_share} of the inputs");
+        assert!(hub_share > 0.4, "the top 1 % supply {hub_share} of the inputs");
         assert!(uses[0] > 1_000, "the largest hub supplies {} activities", uses[0]);
         assert!(system.biosphere().iter().all(|entry| entry.value > 0.0));
     }

@@ -11,6 +11,8 @@
 //! | `last_owner` | 409 | the change would leave the organisation without an owner |
 //! | `invitation_not_open`, `own_invitation`, `not_a_supplier`, `already_linked` | 409 | the invitation cannot be accepted |
 //! | `already_done` | 409 | the object is already in the requested state (e.g. an inventory version already verified) |
+//! | `product_sku_taken` | 409 | the organisation already has a product with this SKU; `field` is `sku` |
+//! | `model_invalid` | 422 | a product model has problems; `problems` lists each with its `path`, `message` and `hint` |
 //! | `rows_rejected` | 422 | an import or entry was refused whole; `rows` lists each problem with file, row, column, reason and hint |
 //! | `rate_limited` | 429 | too many attempts; `Retry-After` says when to try again |
 //! | `payload_too_large` | 413 | the body exceeds the limit |
@@ -227,6 +229,7 @@ pub fn conflict_code(conflict: Conflict) -> &'static str {
         Conflict::InvitationRefused(AcceptanceRefused::NotASupplier) => "not_a_supplier",
         Conflict::InvitationRefused(AcceptanceRefused::AlreadyLinked) => "already_linked",
         Conflict::AlreadyDone => "already_done",
+        Conflict::ProductSku => "product_sku_taken",
         _ => "conflict",
     }
 }

@@ -10,6 +10,7 @@ mod console;
 pub mod error;
 mod health;
 pub mod i18n;
+mod label_pages;
 mod links;
 mod serve;
 mod state;
@@ -57,6 +58,8 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .merge(api::routes())
         .merge(web_pages)
+        // Outside the web-context layer: public label pages need no session and set no cookie.
+        .merge(label_pages::routes())
         .route("/assets/{*path}", get(assets::serve))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -9,6 +9,7 @@ mod facilities;
 pub mod inventory;
 mod members;
 mod organisation;
+pub mod products;
 mod supplier_links;
 mod tokens;
 
@@ -47,6 +48,7 @@ use crate::state::AppState;
         (name = "supplier links", description = "Customer–supplier links and invitations"),
         (name = "audit", description = "The audit log of changes"),
         (name = "tenants", description = "The tenant directory (platform operator)"),
+        (name = "product footprints", description = "Products, model versions, footprints and carbon labels"),
     ),
     components(schemas(ErrorBody))
 )]
@@ -97,6 +99,17 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(inventory::verify_inventory))
         .routes(routes!(inventory::search_factors, inventory::add_own_factors))
         .routes(routes!(inventory::get_factor))
+        .routes(routes!(products::list_products, products::create_product))
+        .routes(routes!(products::get_product))
+        .routes(routes!(products::set_baseline))
+        .routes(routes!(products::list_models, products::save_model))
+        .routes(routes!(products::get_model))
+        .routes(routes!(products::list_footprints, products::compute_footprint))
+        .routes(routes!(products::get_footprint))
+        .routes(routes!(products::verify_footprint))
+        .routes(routes!(products::publish_footprint))
+        .routes(routes!(products::list_publications))
+        .routes(routes!(products::withdraw_publication))
         .split_for_parts()
 }
 

@@ -110,6 +110,162 @@ pub fn daily_bars(id: &'static str, title: &'static str, series_name: &str, entr
     Chart { id, title, option_json: script_safe(&option), summary: summary(entries) }
 }
 
+// Product footprints (issue 4): signed values in one unit (g or kg CO2e), so that removals show below zero.
+
+/// A signed figure with four significant digits, as charts label their bars.
+fn signed_label(value: f64) -> String {
+    if value == 0.0 {
+        return "0".to_owned();
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let decimals = (3 - magnitude).clamp(0, 8) as usize;
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
+    text.replace('-', "−")
+}
+
+fn rounded(value: f64) -> f64 {
+    signed_label(value).replace('−', "-").parse().unwrap_or(value)
+}
+
+fn signed_summary(entries: &[(String, f64)], unit: &str) -> String {
+    entries
+        .iter()
+        .map(|(name, value)| format!("{name}: {} {unit}", signed_label(*value)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A waterfall: each entry's bar starts where the previous one ended, so the steps add up to the last bar, the
+/// total. Increases and decreases (removals) have their own colours; the total starts from zero.
+pub fn waterfall(
+    id: &'static str,
+    title: &'static str,
+    unit: &str,
+    entries: &[(String, f64)],
+    total_label: &str,
+) -> Chart {
+    const UP: &str = "#0f766e";
+    const DOWN: &str = "#65a30d";
+    const TOTAL: &str = "#334155";
+    let mut names: Vec<String> = Vec::new();
+    let mut bases: Vec<f64> = Vec::new();
+    let mut bars: Vec<Value> = Vec::new();
+    let mut running = 0.0;
+    let mut push = |name: &str, low: f64, high: f64, signed: f64, colour: &str| {
+        names.push(name.to_owned());
+        bases.push(rounded(low));
+        let text = format!("{} {unit}", signed_label(signed));
+        bars.push(json!({
+            "value": rounded(high - low),
+            "itemStyle": { "color": colour },
+            "label": { "formatter": signed_label(signed) },
+            "tooltip": { "formatter": format!("{name}: {text}") },
+        }));
+    };
+    for (name, value) in entries {
+        let next = running + value;
+        push(name, running.min(next), running.max(next), *value, if *value >= 0.0 { UP } else { DOWN });
+        running = next;
+    }
+    push(total_label, running.min(0.0), running.max(0.0), running, TOTAL);
+    let mut option = base();
+    option["tooltip"] = json!({ "trigger": "item" });
+    option["grid"] = json!({ "left": 8, "right": 16, "top": 24, "bottom": 8, "containLabel": true });
+    option["xAxis"] = json!({
+        "type": "category",
+        "data": names,
+        "axisLabel": { "interval": 0, "width": 84, "overflow": "break" },
+    });
+    option["yAxis"] = json!({ "type": "value", "name": unit, "nameTextStyle": { "align": "left" } });
+    // `stackStrategy: all` stacks across zero, so an invisible base below zero still lifts the visible bar.
+    option["series"] = json!([
+        {
+            "type": "bar", "stack": "waterfall", "stackStrategy": "all", "silent": true,
+            "itemStyle": { "color": "transparent" }, "emphasis": { "disabled": true }, "tooltip": { "show": false },
+            "data": bases,
+        },
+        {
+            "type": "bar", "stack": "waterfall", "stackStrategy": "all", "barMaxWidth": 44,
+            "label": { "show": true, "position": "top" },
+            "data": bars,
+        },
+    ]);
+    let mut summary_entries = entries.to_vec();
+    summary_entries.push((total_label.to_owned(), running));
+    Chart { id, title, option_json: script_safe(&option), summary: signed_summary(&summary_entries, unit) }
+}
+
+/// Horizontal bars of signed values, largest magnitude on top; negatives (removals) extend to the left.
+pub fn signed_bars(id: &'static str, title: &'static str, unit: &str, entries: &[(String, f64)]) -> Chart {
+    let mut option = base();
+    option["tooltip"] = json!({ "trigger": "axis", "axisPointer": { "type": "shadow" } });
+    option["grid"] = json!({ "left": 8, "right": 56, "top": 8, "bottom": 28, "containLabel": true });
+    let reversed: Vec<&(String, f64)> = entries.iter().rev().collect();
+    option["yAxis"] = json!({
+        "type": "category",
+        "data": reversed.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+        "axisLabel": { "width": 150, "overflow": "truncate" },
+    });
+    // Room beyond the longest bars for their labels, on the negative side too.
+    option["xAxis"] = json!({
+        "type": "value", "name": unit, "nameLocation": "middle", "nameGap": 26, "boundaryGap": ["12%", "12%"],
+    });
+    option["series"] = json!([{
+        "name": unit,
+        "type": "bar",
+        "barMaxWidth": 22,
+        "label": { "show": true, "position": "right" },
+        "data": reversed.iter().map(|(_, value)| json!({
+            "value": rounded(*value),
+            "itemStyle": { "color": if *value >= 0.0 { "#0f766e" } else { "#65a30d" } },
+            "label": { "formatter": signed_label(*value), "position": if *value >= 0.0 { "right" } else { "left" } },
+        })).collect::<Vec<_>>(),
+    }]);
+    Chart { id, title, option_json: script_safe(&option), summary: signed_summary(entries, unit) }
+}
+
+/// Two series side by side per category (this product and its baseline, stage by stage).
+pub fn paired_bars(
+    id: &'static str,
+    title: &'static str,
+    unit: &str,
+    series_names: [&str; 2],
+    entries: &[(String, f64, f64)],
+) -> Chart {
+    let mut option = base();
+    option["color"] = json!(["#0f766e", "#94a3b8"]);
+    option["tooltip"] = json!({ "trigger": "axis", "axisPointer": { "type": "shadow" } });
+    option["legend"] = json!({ "top": 0, "right": 0 });
+    option["grid"] = json!({ "left": 8, "right": 16, "top": 32, "bottom": 8, "containLabel": true });
+    option["xAxis"] = json!({
+        "type": "category",
+        "data": entries.iter().map(|(name, _, _)| name).collect::<Vec<_>>(),
+        "axisLabel": { "interval": 0, "width": 84, "overflow": "break" },
+    });
+    option["yAxis"] = json!({ "type": "value", "name": unit, "nameTextStyle": { "align": "left" } });
+    option["series"] = json!([
+        { "name": series_names[0], "type": "bar", "barMaxWidth": 26,
+          "data": entries.iter().map(|(_, ours, _)| rounded(*ours)).collect::<Vec<_>>() },
+        { "name": series_names[1], "type": "bar", "barMaxWidth": 26,
+          "data": entries.iter().map(|(_, _, theirs)| rounded(*theirs)).collect::<Vec<_>>() },
+    ]);
+    let summary = entries
+        .iter()
+        .map(|(name, ours, theirs)| {
+            format!(
+                "{name}: {} {} {unit}, {} {} {unit}",
+                series_names[0],
+                signed_label(*ours),
+                series_names[1],
+                signed_label(*theirs)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Chart { id, title, option_json: script_safe(&option), summary }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +294,28 @@ mod tests {
         let option: Value = serde_json::from_str(&chart.option_json).unwrap();
         assert_eq!(option["baseOption"]["series"][0]["data"], json!([{ "name": "Factory", "value": 2 }]));
         assert_eq!(option["media"][0]["option"]["series"][0]["label"]["show"], false, "no labels on phones");
+    }
+
+    #[test]
+    fn a_waterfall_adds_up_and_its_removal_steps_sit_below_zero() {
+        let entries = vec![("raw".to_owned(), -8.6), ("production".to_owned(), 7.0), ("end of life".to_owned(), 16.7)];
+        let chart = waterfall("stages", "Stages", "g CO2e", &entries, "Total");
+        let option: Value = serde_json::from_str(&chart.option_json).unwrap();
+        assert_eq!(option["xAxis"]["data"], json!(["raw", "production", "end of life", "Total"]));
+        // Invisible bases: the removal step runs from −8.6 up to 0; production from −8.6 to −1.6; the total from 0.
+        assert_eq!(option["series"][0]["data"], json!([-8.6, -8.6, -1.6, 0.0]));
+        let heights: Vec<f64> =
+            option["series"][1]["data"].as_array().unwrap().iter().map(|bar| bar["value"].as_f64().unwrap()).collect();
+        assert_eq!(heights, vec![8.6, 7.0, 16.7, 15.1]);
+        assert_eq!(option["series"][1]["data"][0]["label"]["formatter"], "−8.6");
+        assert!(chart.summary.ends_with("Total: 15.1 g CO2e"), "{}", chart.summary);
+    }
+
+    #[test]
+    fn signed_labels_keep_four_significant_digits() {
+        assert_eq!(signed_label(17.66684), "17.67");
+        assert_eq!(signed_label(-0.000713805), "−0.0007138");
+        assert_eq!(signed_label(1234.6), "1235");
+        assert_eq!(signed_label(0.0), "0");
     }
 }

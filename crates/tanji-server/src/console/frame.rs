@@ -60,6 +60,7 @@ pub enum Section {
     Inventory,
     Activities,
     Factors,
+    Products,
 }
 
 /// One-off confirmations shown after a redirect, named in the `notice` query parameter. Only these names are
@@ -122,6 +123,13 @@ impl Frame {
                 current: matches!(section, Section::Inventory | Section::Activities),
             });
             nav.push(NavItem { href: "/console/factors", label: t.nav_factors, current: section == Section::Factors });
+        }
+        if actor.may(Permission::ViewFootprints) {
+            nav.push(NavItem {
+                href: "/console/products",
+                label: t.nav_products,
+                current: section == Section::Products,
+            });
         }
         if actor.may(Permission::ManageOwnTokens) {
             nav.push(NavItem { href: "/console/tokens", label: t.nav_tokens, current: section == Section::Tokens });

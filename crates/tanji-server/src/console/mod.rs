@@ -13,6 +13,7 @@ mod inventory;
 mod invitations;
 mod members;
 mod organisation;
+mod products;
 mod session_pages;
 mod suppliers;
 mod tenants;
@@ -68,6 +69,20 @@ pub fn routes() -> Router<AppState> {
         .route("/console/activities/{id}/delete", post(inventory::delete_activity))
         .route("/console/factors", get(inventory::factors))
         .route("/console/factors/import", post(inventory::import_factors))
+        .route("/console/products", get(products::list).post(products::create))
+        .route("/console/products/examples", post(products::load_example))
+        .route("/console/products/examples/{file}", get(products::example_file))
+        .route("/console/products/{id}", get(products::show))
+        .route("/console/products/{id}/baseline", post(products::set_baseline))
+        .route("/console/products/{id}/compute", post(products::compute))
+        .route("/console/products/{id}/upload", post(products::upload))
+        .route("/console/products/{id}/model", get(products::edit_model).post(products::submit_model))
+        .route("/console/products/{id}/model.toml", get(products::download_model))
+        .route("/console/footprints/{id}", get(products::show_footprint))
+        .route("/console/footprints/{id}/line", get(products::line))
+        .route("/console/footprints/{id}/verify", post(products::verify))
+        .route("/console/footprints/{id}/publish", post(products::publish))
+        .route("/console/publications/{id}/withdraw", post(products::withdraw))
         .route("/console/account", get(account::show))
         .route("/console/account/password", post(account::change_password))
         .fallback(not_found)

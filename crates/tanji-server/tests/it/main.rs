@@ -7,4 +7,5 @@ mod api;
 mod console;
 mod inventory;
 mod isolation;
+mod labels;
 mod security;

@@ -1,0 +1,304 @@
+//! The public label pages (SPEC.md §1, story item 4): a shopper scans the QR code and sees the footprint and the
+//! reduction without logging in, in Chinese or English; older versions point to the newest, withdrawals and
+//! tampering show, unknown codes get a friendly page, and the label artwork is served as SVG and PNG.
+
+use std::num::NonZeroUsize;
+
+use jiff::SignedDuration;
+use reqwest::StatusCode;
+use tanji_footprint::{MonteCarloRequest, ProductModel, parse_footprint_file};
+use tanji_label::text::MassUnit;
+use tanji_server::ServerConfig;
+use tanji_server::i18n::{EN, ZH};
+use tanji_store::{LoginOutcome, NewProduct, Publication, Store};
+use tanji_tenancy::Actor;
+use tanji_tenancy::member::Password;
+use tanji_tenancy::organisation::Organisation;
+use tanji_testkit::{TestDatabase, on_both_databases};
+
+use crate::harness::{BRAND_AUDITOR, BRAND_EDITOR, PASSWORD, Page, TestApp, World};
+
+const CUP: &str = include_str!("../../../../examples/footprint/bamboo-fibre-cup.toml");
+const MONTE_CARLO: MonteCarloRequest = MonteCarloRequest { iterations: 200, seed: 7, threads: NonZeroUsize::MIN };
+
+/// Longer than the public pages keep a rendered page in memory (5 s), so the next request reads the database.
+const PAST_THE_PAGE_CACHE: SignedDuration = SignedDuration::from_secs(6);
+
+async fn actor(store: &Store, organisation: &Organisation, email: &str) -> Actor {
+    let outcome = store.login(email, &Password::for_login(PASSWORD), Some(organisation.id)).await.unwrap();
+    let LoginOutcome::LoggedIn(session) = outcome else { panic!("{email} could not log in: {outcome:?}") };
+    store.session(&session.secret).await.unwrap().expect("a fresh session").actor
+}
+
+fn new_product(model: &ProductModel) -> NewProduct {
+    NewProduct {
+        sku: model.product.sku.clone(),
+        name_zh: model.product.name_zh.clone(),
+        name_en: model.product.name_en.clone(),
+    }
+}
+
+/// The brand's bamboo-fibre cup, with its conventional baseline, computed with Monte Carlo.
+struct Cup {
+    editor: Actor,
+    auditor: Actor,
+    product_id: String,
+    footprint_id: String,
+}
+
+async fn cup(store: &Store) -> Cup {
+    let world = World::build(store).await;
+    let editor = actor(store, &world.brand, BRAND_EDITOR).await;
+    let auditor = actor(store, &world.brand, BRAND_AUDITOR).await;
+    let file = parse_footprint_file(CUP).unwrap();
+    let baseline_model = file.baseline.unwrap();
+    let baseline = store.create_product(&editor, &new_product(&baseline_model)).await.unwrap();
+    store.save_model(&editor, &baseline.id, &baseline_model, "conventional cup").await.unwrap();
+    store.compute_footprint(&editor, &baseline.id, None, None).await.unwrap();
+    let product = store.create_product(&editor, &new_product(&file.model)).await.unwrap();
+    store.set_baseline(&editor, &product.id, Some(&baseline.id)).await.unwrap();
+    store.save_model(&editor, &product.id, &file.model, "first model").await.unwrap();
+    let footprint = store.compute_footprint(&editor, &product.id, None, Some(MONTE_CARLO)).await.unwrap();
+    Cup { editor, auditor, product_id: product.id, footprint_id: footprint.id }
+}
+
+async fn publish(store: &Store, cup: &Cup) -> Publication {
+    store.publish_footprint(&cup.editor, &cup.footprint_id).await.unwrap()
+}
+
+/// The footprint as the page writes it: "17.7" (grams here).
+fn shown_total(publication: &Publication) -> String {
+    let total = publication.summary().unwrap().total_kg_co2e;
+    MassUnit::for_kg(total).format(total)
+}
+
+fn header<'a>(page: &'a Page, name: &str) -> &'a str {
+    page.headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or("")
+}
+
+/// A GET with no cookies and the given `Accept-Language`.
+async fn get(app: &TestApp, path: &str, accept_language: &str) -> Page {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = client
+        .get(format!("{}{path}", app.base_url))
+        .header("accept-language", accept_language)
+        .send()
+        .await
+        .expect("GET");
+    let status = response.status();
+    let headers = response.headers().clone();
+    Page { status, headers, body: response.text().await.unwrap() }
+}
+
+async fn get_bytes(app: &TestApp, path: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let response = reqwest::get(format!("{}{path}", app.base_url)).await.expect("GET");
+    let (status, headers) = (response.status(), response.headers().clone());
+    (status, headers, response.bytes().await.unwrap().to_vec())
+}
+
+on_both_databases!(a_published_label_is_public_in_both_languages);
+async fn a_published_label_is_public_in_both_languages(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    app.store().verify_footprint(&cup.auditor, &cup.footprint_id, "CQC 中国质量认证中心", "ISO 14067").await.unwrap();
+    let published = publish(app.store(), &cup).await;
+    let code = published.record.code.to_string();
+
+    let page = get(&app, &format!("/l/{code}"), "zh-CN,zh;q=0.9").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.lang(), Some("zh-CN"));
+    assert!(header(&page, "content-type").starts_with("text/html"));
+    assert!(page.body.contains(&shown_total(&published)), "the footprint {} is on the page", shown_total(&published));
+    for text in ["g CO₂e", "每只杯", "per cup", "竹纤维纸杯 250 ml", "Bamboo-fibre paper cup 250 ml"] {
+        assert!(page.body.contains(text), "{text} is on the page");
+    }
+    for text in [ZH.public_carbon_footprint, EN.public_carbon_footprint, ZH.public_verified, "CQC 中国质量认证中心"] {
+        assert!(page.body.contains(text), "{text} is on the page");
+    }
+    assert!(page.body.contains("ISO 14067:2018") && page.body.contains("AR6"), "the standard and the GWP set");
+    assert!(page.body.contains("<svg"), "the charts are drawn on the server");
+    assert!(!page.body.contains("<script"), "no JavaScript");
+    assert!(page.set_cookies().is_empty(), "no cookie: {:?}", page.set_cookies());
+    assert!(header(&page, "content-security-policy").starts_with("default-src 'none'"));
+    assert_eq!(header(&page, "cache-control"), "public, max-age=60");
+    assert!(header(&page, "vary").contains("Accept-Language"));
+    // Nothing internal: not who pressed "publish", not the store's row ids.
+    assert!(!page.body.contains(BRAND_EDITOR), "the publisher's login is not shown");
+    assert!(!page.body.contains(&published.id) && !page.body.contains(&cup.product_id), "no row ids");
+
+    // English from the browser's languages, or from a link; the link wins.
+    let english = get(&app, &format!("/l/{code}"), "en-GB,en;q=0.8").await;
+    assert_eq!(english.lang(), Some("en"));
+    assert!(english.body.contains(EN.public_verified) && english.body.contains(&shown_total(&published)));
+    let chosen = get(&app, &format!("/l/{code}?lang=zh"), "en").await;
+    assert_eq!(chosen.lang(), Some("zh-CN"));
+    assert!(chosen.body.contains(&format!("/l/{code}/verify?lang=zh")), "links keep the chosen language");
+
+    // Codes are read as people type them and redirected to the printed spelling.
+    let typed = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
+    let redirect = get(&app, &format!("/l/{typed}?lang=en"), "en").await;
+    assert_eq!(redirect.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(redirect.location(), format!("/l/{code}?lang=en"));
+
+    // A conditional request for an unchanged page is answered without the body.
+    let client = reqwest::Client::new();
+    let again = client
+        .get(format!("{}/l/{code}", app.base_url))
+        .header("if-none-match", header(&page, "etag"))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+}
+
+on_both_databases!(an_older_version_points_to_the_newest_and_a_withdrawal_shows);
+async fn an_older_version_points_to_the_newest_and_a_withdrawal_shows(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let first = publish(app.store(), &cup).await;
+    let code = first.record.code.to_string();
+    let self_declared = get(&app, &format!("/l/{code}?lang=en"), "en").await;
+    assert!(self_declared.body.contains(EN.public_self_declared));
+    assert!(!self_declared.body.contains(EN.public_see_latest));
+
+    // The verifier signs off later, and the footprint is published again under the same code.
+    app.store().verify_footprint(&cup.auditor, &cup.footprint_id, "CQC", "ISO 14067").await.unwrap();
+    let second = publish(app.store(), &cup).await;
+    assert_eq!((second.record.code.to_string(), second.record.version), (code.clone(), 2));
+
+    let old = get(&app, &format!("/l/{code}?v=1&lang=en"), "en").await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert!(old.body.contains("A newer version of this label exists (version 2)"), "the newer-version banner");
+    assert!(old.body.contains(&format!("href=\"/l/{code}?lang=en\"")), "a link to the newest version");
+    assert!(old.body.contains(EN.public_self_declared), "version 1 says what it said");
+    assert_eq!(header(&old, "cache-control"), "public, max-age=300");
+    // The newest version is the default once the cached page has expired.
+    app.database.clock.advance(PAST_THE_PAGE_CACHE);
+    let latest = get(&app, &format!("/l/{code}?lang=en"), "en").await;
+    assert!(!latest.body.contains(EN.public_see_latest));
+    assert!(latest.body.contains(EN.public_verified));
+
+    app.store().withdraw_publication(&cup.editor, &second.id, "board supplier changed").await.unwrap();
+    app.database.clock.advance(PAST_THE_PAGE_CACHE);
+    let withdrawn = get(&app, &format!("/l/{code}?lang=en"), "en").await;
+    assert_eq!(withdrawn.status, StatusCode::OK);
+    assert!(withdrawn.body.contains(EN.public_withdrawn), "the withdrawal banner");
+    assert!(withdrawn.body.contains("board supplier changed"), "the publisher's reason");
+    let chinese = get(&app, &format!("/l/{code}"), "zh-CN").await;
+    assert!(chinese.body.contains(ZH.public_withdrawn));
+}
+
+on_both_databases!(unknown_and_malformed_codes_get_a_friendly_page);
+async fn unknown_and_malformed_codes_get_a_friendly_page(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let code = publish(app.store(), &cup).await.record.code.to_string();
+
+    for (path, status) in [
+        ("/l/ZZZZ2222".to_owned(), StatusCode::NOT_FOUND),
+        (format!("/l/{code}?v=9"), StatusCode::NOT_FOUND),
+        (format!("/l/{code}?v=zero"), StatusCode::NOT_FOUND),
+        ("/l/ZZZZ2222/verify".to_owned(), StatusCode::NOT_FOUND),
+        (format!("/l/{code}/no-such-page"), StatusCode::NOT_FOUND),
+        ("/l/not-a-code!".to_owned(), StatusCode::BAD_REQUEST),
+        ("/l/".to_owned(), StatusCode::BAD_REQUEST),
+    ] {
+        let page = get(&app, &path, "zh-CN").await;
+        assert_eq!(page.status, status, "{path}");
+        assert!(header(&page, "content-type").starts_with("text/html"), "{path}");
+        assert!(page.body.contains(ZH.public_not_found_title), "{path}: the friendly page, in Chinese");
+        assert!(page.body.contains(EN.public_not_found_title), "{path}: and in English");
+        assert!(!page.body.contains("<script") && page.set_cookies().is_empty(), "{path}");
+    }
+    let unknown = get(&app, "/l/ZZZZ2222", "en").await;
+    assert!(unknown.body.contains("check the code printed under the QR code") || unknown.body.contains("Check the code"));
+    let malformed = get(&app, "/l/not-a-code!", "en").await;
+    assert!(malformed.body.contains(EN.public_malformed));
+    for path in ["/l/ZZZZ2222/label.svg", "/l/ZZZZ2222/label.png", "/l/ZZZZ2222/content.json"] {
+        assert_eq!(get(&app, path, "en").await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+on_both_databases!(tampering_shows_on_the_verify_view_and_the_label_page);
+async fn tampering_shows_on_the_verify_view_and_the_label_page(test: TestDatabase) {
+    let url = test.url.clone();
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let first = publish(app.store(), &cup).await;
+    publish(app.store(), &cup).await;
+    let code = first.record.code.to_string();
+
+    let verify = get(&app, &format!("/l/{code}/verify?v=1&lang=en"), "en").await;
+    assert_eq!(verify.status, StatusCode::OK);
+    assert!(verify.body.contains(EN.public_intact), "the record checks out");
+    assert!(verify.body.contains("The whole chain checks out: 2 records"));
+    for hash in [first.record.content_hash, first.record.previous_hash, first.record.record_hash] {
+        assert!(verify.body.contains(&hash.to_string()), "{hash} is shown");
+    }
+    assert!(verify.body.contains(&first.record.canonical_content().replace('"', "&#34;")), "the canonical JSON");
+    assert!(verify.set_cookies().is_empty() && !verify.body.contains("<script"));
+    // The content JSON downloads byte for byte and hashes to the content hash.
+    let (status, _, json) = get_bytes(&app, &format!("/l/{code}/content.json?v=1")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tanji_label::publication::Digest::of(&json), first.record.content_hash);
+
+    // Someone with database access makes the cup look greener.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let mut content = first.record.content.clone();
+    content["total_kg_co2e"] = serde_json::json!(first.record.content["total_kg_co2e"].as_f64().unwrap() / 2.0);
+    sqlx::query("UPDATE label_publications SET content_json = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&content).unwrap())
+        .bind(&first.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    app.database.clock.advance(PAST_THE_PAGE_CACHE);
+
+    let verify = get(&app, &format!("/l/{code}/verify?v=1&lang=en"), "en").await;
+    assert!(verify.body.contains(EN.public_integrity_failed), "the verify view says the record fails");
+    assert!(verify.body.contains(EN.public_problem_content), "and why, in words");
+    assert!(verify.body.contains("1 record(s) in the chain fail their check."));
+    assert!(verify.body.contains(&tanji_label::publication::content_hash(&content).to_string()), "the new hash");
+    let page = get(&app, &format!("/l/{code}?v=1&lang=zh"), "zh-CN").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(ZH.public_integrity_failed), "the label page warns");
+    assert!(page.body.contains(ZH.public_problem_content));
+    // No artwork is drawn from an altered record.
+    let (status, _, _) = get_bytes(&app, &format!("/l/{code}/label.svg?v=1")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // The newer version is intact by itself: its record links to the altered one's stored record hash.
+    let latest = get(&app, &format!("/l/{code}?lang=en"), "en").await;
+    assert!(!latest.body.contains(EN.public_integrity_failed));
+}
+
+on_both_databases!(label_artwork_is_served_as_svg_and_png);
+async fn label_artwork_is_served_as_svg_and_png(test: TestDatabase) {
+    let config = ServerConfig { public_url: Some("https://tanji.example.com/".into()), ..ServerConfig::default() };
+    let app = TestApp::spawn_with(test, config, None).await;
+    let cup = cup(app.store()).await;
+    let code = publish(app.store(), &cup).await.record.code.to_string();
+
+    let (status, headers, svg) = get_bytes(&app, &format!("/l/{code}/label.svg?v=1")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "image/svg+xml");
+    assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(headers["content-disposition"], format!("inline; filename=\"tanji-label-{code}-v1.svg\""));
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "an SVG document");
+    assert!(svg.contains("tanji.example.com") && svg.contains(&format!("/l/{code}")), "the public short URL");
+
+    let (status, headers, png) = get_bytes(&app, &format!("/l/{code}/label.png?dpi=300")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "image/png");
+    assert_eq!(headers["cache-control"], "public, max-age=300", "the newest version's artwork may change");
+    assert_eq!(headers["content-disposition"], format!("inline; filename=\"tanji-label-{code}-v1.png\""));
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // 60 × 40 mm at 300 dpi: 709 × 472 pixels (IHDR width and height, big-endian).
+    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 709);
+    assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 472);
+    let (status, _, _) = get_bytes(&app, &format!("/l/{code}/label.png?dpi=5000")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
