@@ -61,7 +61,7 @@ pub struct Footprint {
 pub struct StageResult {
     pub stage: Stage,
     pub kg_co2e: f64,
-    /// Share of the total, % (of the sum of absolute stage values when removals make the total small).
+    /// Share of the total, %; with removals (negative stages) shares can be negative or exceed 100.
     pub share_percent: f64,
 }
 
@@ -352,7 +352,7 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
     let biogenic_removals = sum_of(&|gas| gas.origin == Origin::Biogenic && gas.kg_co2e < 0.0);
     let land_use_change = sum_of(&|gas| gas.origin == Origin::LandUseChange);
     let absolute_total: f64 = lines.iter().map(|line| line.kg_co2e.abs()).sum::<f64>();
-    let share = |value: f64| if absolute_total > 0.0 { 100.0 * value / absolute_total.max(total.abs()) } else { 0.0 };
+    let share = |value: f64| if total != 0.0 { 100.0 * value / total } else { 0.0 };
 
     let by_stage: Vec<StageResult> = Stage::ALL
         .into_iter()
