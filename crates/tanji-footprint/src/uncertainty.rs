@@ -37,7 +37,7 @@ pub struct UncertaintyResult {
     /// How many exchanges varied, and how many of those by a spread derived from data-quality ratings.
     pub uncertain_exchanges: usize,
     pub pedigree_derived: usize,
-    /// Iterations solved iteratively (warm-started GMRES on the mean factors) and by direct fallback.
+    /// Iterations solved iteratively (warm-started GMRES, Jacobi- or mean-LU-preconditioned) and by direct fall-back.
     pub iterative_solves: usize,
     pub direct_fallbacks: usize,
     pub tolerance: f64,
@@ -240,7 +240,7 @@ pub fn monte_carlo(
         drivers,
         uncertain_exchanges,
         pedigree_derived,
-        iterative_solves: result.solves.iterative,
+        iterative_solves: result.solves.iterative + result.solves.mean_lu_preconditioned,
         direct_fallbacks: result.solves.fallbacks,
         tolerance: result.solves.tolerance,
     })
