@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the browser journeys (console-journey.mjs, then inventory-journey.mjs) against a fresh `tanji demo` in
-# headless Chromium. The inventory journey changes the demo data (imports, computes, signs off), so it runs last.
+# Runs the browser journeys (console-journey.mjs, inventory-journey.mjs, then footprint-journey.mjs) against a fresh
+# `tanji demo` in headless Chromium. The inventory and footprint journeys change the demo data (imports, computes,
+# sign-offs; products, model versions, footprints, labels), so they run after the console journey; they change
+# different data (the factory's inventory, the retailer's products), so neither depends on the other's changes.
 #
 #   e2e/run-browser-tests.sh PATH/TO/tanji SCREENSHOT_DIR
 #
@@ -117,4 +119,5 @@ echo "tanji demo is ready at $base_url"
 
 BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node console-journey.mjs
 BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node inventory-journey.mjs
+BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node footprint-journey.mjs
 echo "screenshots are in $screenshot_dir"

@@ -37,7 +37,8 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     field: Option<&'static str>,
-    retry_after_seconds: Option<u64>,
+    /// Seconds; `u32` (136 years) keeps the error small enough to pass around by value.
+    retry_after_seconds: Option<u32>,
     rows: Vec<RowProblem>,
     problems: Vec<ModelProblem>,
 }
@@ -126,7 +127,7 @@ impl ApiError {
     /// 429: too many attempts.
     pub fn rate_limited(retry_after_seconds: u64) -> Self {
         Self {
-            retry_after_seconds: Some(retry_after_seconds),
+            retry_after_seconds: Some(u32::try_from(retry_after_seconds).unwrap_or(u32::MAX)),
             ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many attempts; wait and try again")
         }
     }

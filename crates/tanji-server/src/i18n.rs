@@ -672,7 +672,7 @@ catalogue! {
     fp_baseline_product: "基准产品", "Baseline";
     fp_set_baseline: "保存基准", "Save baseline";
     fp_no_baseline: "不对比", "No baseline";
-    fp_compared_with: "对比：", "Compared with";
+    fp_compared_with: "对比", "Compared with";
     fp_model: "产品模型", "Model";
     fp_label: "碳标签", "Carbon label";
     fp_labels: "已发布的碳标签", "Published labels";
@@ -923,6 +923,8 @@ catalogue! {
     fp_no_library_factor: "此行不使用排放因子库（直接排放按 GWP 折算，或引用产品碳足迹）。", "This line uses no library factor (a direct emission characterised by its GWP, or a product footprint).";
     fp_per: "每", "per";
     fp_stage_short: "阶段", "Stage";
+    fp_hint_find_factor: "用“查找排放因子”在因子库中搜索，或在因子编号栏输入关键词从提示中选择", "search the library with “Find an emission factor”, or type in the factor field and pick a suggestion";
+    fp_toc: "本页目录", "On this page";
     fp_no_spread: "已运行蒙特卡洛模拟，但没有任何交换给出不确定性分布或数据质量评级，因此没有区间。", "Monte Carlo was run, but no exchange has an uncertainty distribution or data-quality ratings, so there is no range.";
 }
 

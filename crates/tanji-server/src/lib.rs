@@ -55,11 +55,11 @@ pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let secure = state.config().secure_cookies;
     let web_pages = console::routes().layer(from_fn_with_state(state.clone(), web_context::web_context_layer));
+    // Outside the web-context layer (no session, no cookie) and outside the middleware below: see label_pages.
+    let label_pages = label_pages::routes(state.clone());
     let router = Router::new()
         .merge(api::routes())
         .merge(web_pages)
-        // Outside the web-context layer: public label pages need no session and set no cookie.
-        .merge(label_pages::routes())
         .route("/assets/{*path}", get(assets::serve))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -100,4 +100,7 @@ pub fn app(state: AppState) -> Router {
             .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
             .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
     )
+    // What a QR-code scan opens: answered from memory with its own security, cache and compression headers, so it
+    // skips the per-request middleware above, which costs as much as the page (BENCHMARKS.md, "Public label page").
+    .merge(label_pages)
 }

@@ -289,8 +289,8 @@ pub async fn save_model(
 }
 
 /// A version number in a path: 1, 2, 3 … Anything else names nothing.
-fn version_number(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>().ok().filter(|version| *version >= 1).ok_or_else(ApiError::not_found)
+fn version_number(raw: &str) -> Option<i64> {
+    raw.parse::<i64>().ok().filter(|version| *version >= 1)
 }
 
 /// One model version.
@@ -302,7 +302,7 @@ pub async fn get_model(
     ApiActor(actor): ApiActor,
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let version = version_number(&version)?;
+    let version = version_number(&version).ok_or_else(ApiError::not_found)?;
     let model = state.store().model_version(&actor, &id, Some(version)).await?;
     Ok(Json(model_version_json(&model)))
 }
@@ -545,9 +545,9 @@ mod tests {
 
     #[test]
     fn versions_in_paths_start_at_one() {
-        assert_eq!(version_number("3").unwrap(), 3);
+        assert_eq!(version_number("3"), Some(3));
         for bad in ["0", "-1", "x", ""] {
-            assert_eq!(version_number(bad).unwrap_err().code(), "not_found", "{bad}");
+            assert_eq!(version_number(bad), None, "{bad}");
         }
     }
 }

@@ -128,6 +128,18 @@ fn rounded(value: f64) -> f64 {
     signed_label(value).replace('−', "-").parse().unwrap_or(value)
 }
 
+/// Category names under vertical bars break onto more lines, in a smaller font, on a phone. (ECharts queries the
+/// chart's own width: a half-width card on a laptop is about 430 px, a phone's chart about 330 px.)
+fn with_narrow_category_labels(option: Value) -> Value {
+    json!({
+        "baseOption": option,
+        "media": [{
+            "query": { "maxWidth": 400 },
+            "option": { "xAxis": { "axisLabel": { "width": 40, "fontSize": 10, "lineHeight": 12 } } },
+        }],
+    })
+}
+
 fn signed_summary(entries: &[(String, f64)], unit: &str) -> String {
     entries
         .iter()
@@ -193,6 +205,7 @@ pub fn waterfall(
     ]);
     let mut summary_entries = entries.to_vec();
     summary_entries.push((total_label.to_owned(), running));
+    let option = with_narrow_category_labels(option);
     Chart { id, title, option_json: script_safe(&option), summary: signed_summary(&summary_entries, unit) }
 }
 
@@ -219,7 +232,9 @@ pub fn signed_bars(id: &'static str, title: &'static str, unit: &str, entries: &
         "data": reversed.iter().map(|(_, value)| json!({
             "value": rounded(*value),
             "itemStyle": { "color": if *value >= 0.0 { "#0f766e" } else { "#65a30d" } },
-            "label": { "formatter": signed_label(*value), "position": if *value >= 0.0 { "right" } else { "left" } },
+            // Right of the bar's right end: after a positive bar, and just right of zero for a negative one, so
+            // that a removal's label never runs into the category names on the left.
+            "label": { "formatter": signed_label(*value), "position": "right" },
         })).collect::<Vec<_>>(),
     }]);
     Chart { id, title, option_json: script_safe(&option), summary: signed_summary(entries, unit) }
@@ -236,8 +251,9 @@ pub fn paired_bars(
     let mut option = base();
     option["color"] = json!(["#0f766e", "#94a3b8"]);
     option["tooltip"] = json!({ "trigger": "axis", "axisPointer": { "type": "shadow" } });
-    option["legend"] = json!({ "top": 0, "right": 0 });
-    option["grid"] = json!({ "left": 8, "right": 16, "top": 32, "bottom": 8, "containLabel": true });
+    // The legend on its own line above the unit, so that neither covers the other on a phone.
+    option["legend"] = json!({ "top": 0, "left": "center" });
+    option["grid"] = json!({ "left": 8, "right": 16, "top": 56, "bottom": 8, "containLabel": true });
     option["xAxis"] = json!({
         "type": "category",
         "data": entries.iter().map(|(name, _, _)| name).collect::<Vec<_>>(),
@@ -263,6 +279,7 @@ pub fn paired_bars(
         })
         .collect::<Vec<_>>()
         .join("; ");
+    let option = with_narrow_category_labels(option);
     Chart { id, title, option_json: script_safe(&option), summary }
 }
 
@@ -300,7 +317,9 @@ mod tests {
     fn a_waterfall_adds_up_and_its_removal_steps_sit_below_zero() {
         let entries = vec![("raw".to_owned(), -8.6), ("production".to_owned(), 7.0), ("end of life".to_owned(), 16.7)];
         let chart = waterfall("stages", "Stages", "g CO2e", &entries, "Total");
-        let option: Value = serde_json::from_str(&chart.option_json).unwrap();
+        let whole: Value = serde_json::from_str(&chart.option_json).unwrap();
+        assert_eq!(whole["media"][0]["option"]["xAxis"]["axisLabel"]["width"], 40, "narrow labels on phones");
+        let option = &whole["baseOption"];
         assert_eq!(option["xAxis"]["data"], json!(["raw", "production", "end of life", "Total"]));
         // Invisible bases: the removal step runs from −8.6 up to 0; production from −8.6 to −1.6; the total from 0.
         assert_eq!(option["series"][0]["data"], json!([-8.6, -8.6, -1.6, 0.0]));

@@ -24,7 +24,7 @@ use tanji_tenancy::member::Language;
 use tanji_tenancy::{FieldError, Permission};
 
 use super::error_page::{ErrorPage, conflict_text};
-use super::forms::FormErrors;
+use super::forms::{FormErrors, Outcome};
 use super::frame::{Frame, Section, render};
 use super::inventory::Choice;
 use crate::api::products::{model_from_toml, monte_carlo_request};
@@ -161,14 +161,20 @@ pub struct ProblemView {
     pub hint: String,
 }
 
-fn problem_views(problems: &tanji_footprint::Problems) -> Vec<ProblemView> {
+/// The problems of a model as the console shows them. The engine's hints are written for every client; the one that
+/// sends people to the command line's factor search is told the console's way instead.
+fn problem_views(t: &'static Text, problems: &tanji_footprint::Problems) -> Vec<ProblemView> {
     problems
         .problems
         .iter()
         .map(|problem| ProblemView {
             path: problem.path.clone(),
             message: problem.message.clone(),
-            hint: problem.hint.clone(),
+            hint: if problem.hint.contains("tanji factors search") {
+                t.fp_hint_find_factor.to_owned()
+            } else {
+                problem.hint.clone()
+            },
         })
         .collect()
 }
@@ -198,24 +204,27 @@ fn field_message(t: &'static Text, error: &FieldError) -> String {
 }
 
 /// A store error on a form of this module: shown next to the form (invalid input, conflicts) or as an error page.
-fn form_errors(console: &Console, error: StoreError) -> Result<(FormErrors, StatusCode), Response> {
+fn form_errors(console: &Console, error: StoreError) -> Outcome {
     let t = console.text();
+    let show = |messages: Vec<String>, fields: Vec<&'static str>, status| {
+        Outcome::ShowForm(FormErrors { messages, fields }, status)
+    };
     match error {
-        StoreError::Invalid(field_error) => Ok((
-            FormErrors { messages: vec![field_message(t, &field_error)], fields: vec![field_error.field] },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )),
+        StoreError::Invalid(field_error) => {
+            show(vec![field_message(t, &field_error)], vec![field_error.field], StatusCode::UNPROCESSABLE_ENTITY)
+        }
         StoreError::Conflict(Conflict::ProductSku) => {
-            Ok((FormErrors { messages: vec![t.fp_conflict_sku.to_owned()], fields: vec!["sku"] }, StatusCode::CONFLICT))
+            show(vec![t.fp_conflict_sku.to_owned()], vec!["sku"], StatusCode::CONFLICT)
         }
         StoreError::Conflict(Conflict::ConcurrentChange) => {
-            Ok((FormErrors { messages: vec![t.fp_conflict_concurrent.to_owned()], fields: vec![] }, StatusCode::CONFLICT))
+            show(vec![t.fp_conflict_concurrent.to_owned()], vec![], StatusCode::CONFLICT)
         }
-        StoreError::Conflict(conflict) => Ok((
-            FormErrors { messages: vec![conflict_text(t, conflict).to_owned()], fields: conflict.field().into_iter().collect() },
+        StoreError::Conflict(conflict) => show(
+            vec![conflict_text(t, conflict).to_owned()],
+            conflict.field().into_iter().collect(),
             StatusCode::CONFLICT,
-        )),
-        other => Err(ErrorPage::from_store(&console.web, other).into_response()),
+        ),
+        other => Outcome::Page(Box::new(ErrorPage::from_store(&console.web, other))),
     }
 }
 
@@ -333,7 +342,8 @@ fn example_views(t: &'static Text) -> Vec<ExampleView> {
         .iter()
         .filter_map(|(name, text)| {
             let file = tanji_footprint::parse_footprint_file(text).ok()?;
-            let baseline = file.baseline.as_ref().map(|model| in_language(t, &model.product.name_zh, &model.product.name_en));
+            let baseline =
+                file.baseline.as_ref().map(|model| in_language(t, &model.product.name_zh, &model.product.name_en));
             Some(ExampleView {
                 name,
                 product: in_language(t, &file.model.product.name_zh, &file.model.product.name_en),
@@ -391,7 +401,8 @@ async fn products_page(
             .iter()
             .filter(|publication| publication.product_id == product.id)
             .max_by_key(|publication| publication.record.version);
-        let baseline = product.baseline_product_id.as_ref().and_then(|id| products.iter().find(|other| other.id == *id));
+        let baseline =
+            product.baseline_product_id.as_ref().and_then(|id| products.iter().find(|other| other.id == *id));
         let mut row = ProductRow {
             id: product.id.clone(),
             sku: product.sku.clone(),
@@ -404,15 +415,15 @@ async fn products_page(
             reduction: String::new(),
             model_version: product.latest_model_version.map(|version| format!("v{version}")).unwrap_or_default(),
             baseline_id: baseline.map(|baseline| baseline.id.clone()).unwrap_or_default(),
-            baseline: baseline
-                .map(|baseline| in_language(t, &baseline.name_zh, &baseline.name_en))
-                .unwrap_or_default(),
+            baseline: baseline.map(|baseline| in_language(t, &baseline.name_zh, &baseline.name_en)).unwrap_or_default(),
             label_state: match newest_publication {
                 Some(publication) if publication.withdrawn_at.is_some() => "withdrawn",
                 Some(_) => "published",
                 None => "",
             },
-            label_code: newest_publication.map(|publication| publication.record.code.as_str().to_owned()).unwrap_or_default(),
+            label_code: newest_publication
+                .map(|publication| publication.record.code.as_str().to_owned())
+                .unwrap_or_default(),
             label_version: newest_publication.map(|publication| publication.record.version).unwrap_or_default(),
         };
         if let Some(stored) = &latest {
@@ -427,11 +438,8 @@ async fn products_page(
                 .filter(|spread| spread.uncertain_exchanges > 0)
                 .map(|spread| format!("{} – {}", scale.show(spread.p2_5_kg_co2e), scale.show(spread.p97_5_kg_co2e)))
                 .unwrap_or_default();
-            row.reduction = stored
-                .comparison
-                .as_ref()
-                .map(|comparison| percent(comparison.reduction_percent))
-                .unwrap_or_default();
+            row.reduction =
+                stored.comparison.as_ref().map(|comparison| percent(comparison.reduction_percent)).unwrap_or_default();
         }
         rows.push(row);
     }
@@ -457,10 +465,12 @@ pub async fn list(State(state): State<AppState>, console: Console) -> Response {
 pub async fn create(State(state): State<AppState>, console: Console, Form(form): Form<NewProductForm>) -> Response {
     let new = NewProduct { sku: form.sku.clone(), name_zh: form.name_zh.clone(), name_en: form.name_en.clone() };
     match state.store().create_product(console.actor(), &new).await {
-        Ok(product) => Redirect::to(&format!("/console/products/{}?notice=product_created", product.id)).into_response(),
+        Ok(product) => {
+            Redirect::to(&format!("/console/products/{}?notice=product_created", product.id)).into_response()
+        }
         Err(error) => match form_errors(&console, error) {
-            Ok((errors, status)) => products_page(&state, &console, form, errors, status).await,
-            Err(page) => page,
+            Outcome::ShowForm(errors, status) => products_page(&state, &console, form, errors, status).await,
+            Outcome::Page(page) => page.into_response(),
         },
     }
 }
@@ -473,8 +483,8 @@ pub struct ExampleForm {
 }
 
 /// `POST /console/products/examples`: creates an example product and its baseline product from the example file,
-/// saves both models, computes the baseline's footprint and then the product's (compared with it), and opens the
-/// product. A second load finds the SKUs taken and says so.
+/// saves both models, computes the baseline's footprint and then the product's (compared with it, with Monte Carlo),
+/// and opens the product. A second load finds the SKUs taken and says so.
 pub async fn load_example(State(state): State<AppState>, console: Console, Form(form): Form<ExampleForm>) -> Response {
     let t = console.text();
     let Some((name, text)) = EXAMPLES.iter().find(|(name, _)| *name == form.name) else {
@@ -501,7 +511,9 @@ pub async fn load_example(State(state): State<AppState>, console: Console, Form(
                 store.set_baseline(actor, &product.id, baseline_id.as_deref()).await?;
             }
             store.save_model(actor, &product.id, &model, &note).await?;
-            store.compute_footprint(actor, &product.id, None, None).await?;
+            // The product with its 95 % range, as the compute form would by default; the baseline as it stands.
+            let spread = is_product.then(|| monte_carlo_request(2_000, 42)).transpose()?;
+            store.compute_footprint(actor, &product.id, None, spread).await?;
             Ok::<_, StoreError>(product.id)
         }
         .await;
@@ -510,10 +522,10 @@ pub async fn load_example(State(state): State<AppState>, console: Console, Form(
             Ok(id) => baseline_id = Some(id),
             Err(error) => {
                 return match form_errors(&console, error) {
-                    Ok((errors, status)) => {
+                    Outcome::ShowForm(errors, status) => {
                         products_page(&state, &console, NewProductForm::default(), errors, status).await
                     }
-                    Err(page) => page,
+                    Outcome::Page(page) => page.into_response(),
                 };
             }
         }
@@ -549,9 +561,11 @@ pub struct ExchangeRow {
     pub kind: &'static str,
     pub item: String,
     pub amount: String,
-    /// A factor id (links to the factor browser), a product or supplier footprint id, or a gas.
+    /// A factor id (links to the factor browser), a product or supplier footprint id, or words (origin, approach).
     pub source: String,
     pub factor_id: String,
+    /// Whether `source` is an id (shown as code) rather than words.
+    pub source_is_id: bool,
 }
 
 /// A process with its exchanges.
@@ -596,6 +610,7 @@ fn process_block(t: &'static Text, model: &ProductModel, process: &ProcessModel)
             amount: format!("{} {}", figure(input.amount), input.unit),
             source: input.product.clone(),
             factor_id: String::new(),
+            source_is_id: true,
         });
     }
     for usage in &process.factors {
@@ -605,6 +620,7 @@ fn process_block(t: &'static Text, model: &ProductModel, process: &ProcessModel)
             amount: format!("{} {}", figure(usage.amount), usage.unit),
             source: usage.factor.clone(),
             factor_id: factor_id_of(&usage.factor),
+            source_is_id: true,
         });
     }
     for leg in &process.transport {
@@ -614,6 +630,7 @@ fn process_block(t: &'static Text, model: &ProductModel, process: &ProcessModel)
             amount: format!("{} kg × {} km", figure(leg.mass_kg), figure(leg.distance_km)),
             source: leg.factor.clone(),
             factor_id: factor_id_of(&leg.factor),
+            source_is_id: true,
         });
     }
     for emission in &process.emissions {
@@ -623,6 +640,7 @@ fn process_block(t: &'static Text, model: &ProductModel, process: &ProcessModel)
             amount: format!("{} kg {}", figure(emission.kg), emission.gas),
             source: origin_name(t, emission.origin).to_owned(),
             factor_id: String::new(),
+            source_is_id: false,
         });
     }
     for output in &process.to_recycling {
@@ -632,6 +650,7 @@ fn process_block(t: &'static Text, model: &ProductModel, process: &ProcessModel)
             amount: format!("{} kg", figure(output.kg)),
             source: t.fp_cut_off_approach.to_owned(),
             factor_id: String::new(),
+            source_is_id: false,
         });
     }
     ProcessBlock {
@@ -879,9 +898,7 @@ async fn product_page(
                     .uncertainty
                     .as_ref()
                     .filter(|spread| spread.uncertain_exchanges > 0)
-                    .map(|spread| {
-                        format!("{} – {}", scale.show(spread.p2_5_kg_co2e), scale.show(spread.p97_5_kg_co2e))
-                    })
+                    .map(|spread| format!("{} – {}", scale.show(spread.p2_5_kg_co2e), scale.show(spread.p97_5_kg_co2e)))
                     .unwrap_or_default(),
                 reduction: stored
                     .comparison
@@ -900,7 +917,8 @@ async fn product_page(
         })
         .collect();
     let baseline = product.baseline_product_id.as_ref().and_then(|id| products.iter().find(|other| other.id == *id));
-    let mut baseline_choices = vec![Choice { value: String::new(), label: t.fp_no_baseline.to_owned(), selected: baseline.is_none() }];
+    let mut baseline_choices =
+        vec![Choice { value: String::new(), label: t.fp_no_baseline.to_owned(), selected: baseline.is_none() }];
     baseline_choices.extend(products.iter().filter(|other| other.id != product.id).map(|other| Choice {
         value: other.id.clone(),
         label: format!("{} · {}", other.sku, in_language(t, &other.name_zh, &other.name_en)),
@@ -977,13 +995,20 @@ fn headline(t: &'static Text, stored: &StoredFootprint) -> Headline {
             .uncertainty
             .as_ref()
             .filter(|spread| spread.uncertain_exchanges > 0)
-            .map(|spread| format!("{} – {} {}", scale.show(spread.p2_5_kg_co2e), scale.show(spread.p97_5_kg_co2e), scale.unit()))
+            .map(|spread| {
+                format!("{} – {} {}", scale.show(spread.p2_5_kg_co2e), scale.show(spread.p97_5_kg_co2e), scale.unit())
+            })
             .unwrap_or_default(),
         reduction: stored
             .comparison
             .as_ref()
             .map(|comparison| {
-                format!("{} {} ({})", scale.show(comparison.reduction_kg_co2e), scale.unit(), percent(comparison.reduction_percent))
+                format!(
+                    "{} {} ({})",
+                    scale.show(comparison.reduction_kg_co2e),
+                    scale.unit(),
+                    percent(comparison.reduction_percent)
+                )
             })
             .unwrap_or_default(),
         model_version: stored.model_version,
@@ -1013,11 +1038,11 @@ pub async fn set_baseline(
     match state.store().set_baseline(console.actor(), &id, baseline).await {
         Ok(_) => Redirect::to(&format!("/console/products/{id}?notice=baseline_saved#baseline")).into_response(),
         Err(error) => match form_errors(&console, error) {
-            Ok((errors, status)) => {
+            Outcome::ShowForm(errors, status) => {
                 let forms = ProductForms { baseline_errors: errors, ..ProductForms::default() };
                 product_page(&state, &console, &id, forms, status).await
             }
-            Err(page) => page,
+            Outcome::Page(page) => page.into_response(),
         },
     }
 }
@@ -1040,7 +1065,8 @@ pub async fn compute(
             Ok(version) if version >= 1 => Some(version),
             _ => {
                 let error = FieldError::new("version", tanji_tenancy::Problem::Incorrect);
-                return product_page(&state, &console, &id, refuse(error, form), StatusCode::UNPROCESSABLE_ENTITY).await;
+                return product_page(&state, &console, &id, refuse(error, form), StatusCode::UNPROCESSABLE_ENTITY)
+                    .await;
             }
         },
     };
@@ -1056,12 +1082,15 @@ pub async fn compute(
                 "monte_carlo.iterations",
                 tanji_tenancy::Problem::OutOfRange { min: "100", max: "20000" },
             )),
-            (_, Err(_)) => Err(FieldError::new("seed", tanji_tenancy::Problem::Malformed { expected: "a whole number" })),
+            (_, Err(_)) => {
+                Err(FieldError::new("seed", tanji_tenancy::Problem::Malformed { expected: "a whole number" }))
+            }
         };
         match checked {
             Ok(request) => Some(request),
             Err(error) => {
-                return product_page(&state, &console, &id, refuse(error, form), StatusCode::UNPROCESSABLE_ENTITY).await;
+                return product_page(&state, &console, &id, refuse(error, form), StatusCode::UNPROCESSABLE_ENTITY)
+                    .await;
             }
         }
     } else {
@@ -1072,15 +1101,19 @@ pub async fn compute(
             Redirect::to(&format!("/console/footprints/{}?notice=footprint_computed", stored.id)).into_response()
         }
         Err(StoreError::ModelProblems(problems)) => {
-            let forms = ProductForms { compute: form, compute_problems: problem_views(&problems), ..ProductForms::default() };
+            let forms = ProductForms {
+                compute: form,
+                compute_problems: problem_views(t, &problems),
+                ..ProductForms::default()
+            };
             product_page(&state, &console, &id, forms, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(error) => match form_errors(&console, error) {
-            Ok((errors, status)) => {
+            Outcome::ShowForm(errors, status) => {
                 let forms = ProductForms { compute: form, compute_errors: errors, ..ProductForms::default() };
                 product_page(&state, &console, &id, forms, status).await
             }
-            Err(page) => page,
+            Outcome::Page(page) => page.into_response(),
         },
     }
 }
@@ -1117,14 +1150,16 @@ pub async fn upload(
         Err(error) => Err(error),
     };
     match saved {
-        Ok(version) => Redirect::to(&format!(
-            "/console/products/{id}?notice=model_saved&version={}#model",
-            version.version
-        ))
-        .into_response(),
+        Ok(version) => {
+            Redirect::to(&format!("/console/products/{id}?notice=model_saved&version={}#model", version.version))
+                .into_response()
+        }
         Err(StoreError::ModelProblems(problems)) => {
-            let forms =
-                ProductForms { upload_note: note, upload_problems: problem_views(&problems), ..ProductForms::default() };
+            let forms = ProductForms {
+                upload_note: note,
+                upload_problems: problem_views(console.text(), &problems),
+                ..ProductForms::default()
+            };
             product_page(&state, &console, &id, forms, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(error) => ErrorPage::from_store(&console.web, error).into_response(),
@@ -1198,7 +1233,8 @@ mod tests {
     #[test]
     fn the_example_files_parse() {
         for (name, text) in EXAMPLES {
-            let file = tanji_footprint::parse_footprint_file(text).unwrap_or_else(|problems| panic!("{name}: {problems}"));
+            let file =
+                tanji_footprint::parse_footprint_file(text).unwrap_or_else(|problems| panic!("{name}: {problems}"));
             assert!(file.baseline.is_some(), "{name} has a baseline to compare with");
         }
     }

@@ -12,8 +12,19 @@
 //! cookie if the browser has one, else `Accept-Language`, else Chinese. Only the publication's record and content
 //! are shown; the store's row ids and who pressed "publish" are not.
 //!
-//! Pages are rendered once per page, version and language and kept for a few seconds ([`cache`]); the HTTP cache
-//! headers let browsers and proxies keep a version's artwork for a year and pages for a minute or five.
+//! Pages are rendered once per page, version and language and kept for a few seconds ([`cache`]), each with its
+//! complete headers and a gzipped body, so a scan is answered from memory; the HTTP cache headers let browsers and
+//! proxies keep a version's artwork for a year and pages for a minute or five.
+//!
+//! # Outside the middleware
+//!
+//! These routes are merged into the application after its per-request middleware (request ids, request spans and
+//! logs, security headers, compression, time limit; see [`crate::app`]), because they are the one part of tanji
+//! that anyone on the internet can call in volume, and that middleware cost as much as the page itself (measured:
+//! BENCHMARKS.md, "Public label page"). They do its work themselves, once per cached answer rather than per
+//! request: the security headers are part of every answer (a stricter CSP than the console's), text is gzipped when
+//! cached, a database read is bounded by the same time limit, and failures are logged with the code and version.
+//! What they give up is a request id and a log line per request, as a static file server with its access log off.
 
 mod cache;
 mod view;
@@ -21,18 +32,19 @@ mod view;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Extension, Path, RawQuery, State};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Router, body::Bytes};
 use tanji_label::label::{DEFAULT_DPI, DPI_RANGE, bundled_fonts, label_png, label_svg};
 use tanji_label::publication::{LabelCode, parse_code};
-use tanji_store::{PublicLabel, StoreError};
+use tanji_store::{PublicChain, PublicLabel, StoreError};
 use tanji_tenancy::member::Language;
 
-use self::cache::{PageCache, Rendered};
-use self::view::{Missing, Request};
+use self::cache::{Key, Kind, PageCache, Parts, Rendered};
+use self::view::{Missing, Request as PageRequest};
 use crate::i18n::Text;
 use crate::state::AppState;
 use crate::web_context::LANGUAGE_COOKIE;
@@ -57,18 +69,26 @@ const FILE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-anc
 
 const HTML: &str = "text/html; charset=utf-8";
 
-/// The public label routes, with their page cache.
-pub fn routes() -> Router<AppState> {
+/// What the public label handlers share.
+struct Pages {
+    state: AppState,
+    cache: PageCache,
+}
+
+type Shared = State<Arc<Pages>>;
+
+/// The public label routes, with their page cache, ready to be merged into the application (after its middleware).
+pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/l", get(no_code))
         .route("/l/", get(no_code))
         .route("/l/{code}", get(label_page))
         .route("/l/{code}/verify", get(verify_page))
-        .route("/l/{code}/label.svg", get(artwork_svg))
-        .route("/l/{code}/label.png", get(artwork_png))
-        .route("/l/{code}/content.json", get(content_json))
+        .route("/l/{code}/label.svg", get(|pages, code, request| file(pages, code, request, Kind::Svg)))
+        .route("/l/{code}/label.png", get(|pages, code, request| file(pages, code, request, Kind::Png)))
+        .route("/l/{code}/content.json", get(|pages, code, request| file(pages, code, request, Kind::ContentJson)))
         .route("/l/{code}/{*rest}", get(unknown_subpage))
-        .layer(Extension(Arc::new(PageCache::default())))
+        .with_state(Arc::new(Pages { state, cache: PageCache::default() }))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -76,7 +96,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The query of a public request, read leniently: unknown parameters are ignored.
 struct Query {
-    request: Request,
+    page: PageRequest,
     /// `?v=` was given but is not a version number.
     bad_version: bool,
     dpi: Option<String>,
@@ -84,23 +104,27 @@ struct Query {
 
 fn parse_query(raw: Option<&str>, headers: &HeaderMap) -> Query {
     let (mut language, mut version, mut bad_version, mut dpi) = (None, None, false, None);
-    for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
-        match name.as_ref() {
-            "lang" => language = Language::from_tag(&value),
-            "v" => match value.trim().trim_start_matches(['v', 'V']).parse::<u32>() {
-                Ok(number) if number >= 1 => version = Some(number),
-                _ => bad_version = true,
-            },
-            "dpi" => dpi = Some(value.into_owned()),
-            _ => {}
+    if let Some(raw) = raw.filter(|raw| !raw.is_empty()) {
+        for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+            match name.as_ref() {
+                "lang" => language = Language::from_tag(&value),
+                "v" => match value.trim().trim_start_matches(['v', 'V']).parse::<u32>() {
+                    Ok(number) if number >= 1 => version = Some(number),
+                    _ => bad_version = true,
+                },
+                "dpi" => dpi = Some(value.into_owned()),
+                _ => {}
+            }
         }
     }
     let explicit_language = language.is_some();
     let language = language.unwrap_or_else(|| language_from_headers(headers));
-    Query { request: Request { language, explicit_language, version }, bad_version, dpi }
+    Query { page: PageRequest { language, explicit_language, version }, bad_version, dpi }
 }
 
-/// The console's language cookie if the browser has one, else `Accept-Language`, else Chinese.
+/// The console's language cookie if the browser has one, else the first of Chinese and English by the
+/// `Accept-Language` qualities (the earlier on a tie), else Chinese. Reads the headers without allocating: this
+/// runs for every scan.
 fn language_from_headers(headers: &HeaderMap) -> Language {
     let cookie = headers
         .get_all(header::COOKIE)
@@ -110,299 +134,293 @@ fn language_from_headers(headers: &HeaderMap) -> Language {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == LANGUAGE_COOKIE)
         .and_then(|(_, value)| Language::from_tag(value));
-    cookie
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|value| value.to_str().ok())
-                .and_then(|accept| accept_language::parse(accept).iter().find_map(|tag| Language::from_tag(tag)))
-        })
-        .unwrap_or_default()
+    if let Some(language) = cookie {
+        return language;
+    }
+    let mut best: Option<(f32, Language)> = None;
+    let ranges = headers.get_all(header::ACCEPT_LANGUAGE).iter().filter_map(|value| value.to_str().ok());
+    for range in ranges.flat_map(|value| value.split(',')) {
+        let mut parts = range.split(';');
+        let Some(language) = Language::from_tag(parts.next().unwrap_or_default()) else { continue };
+        let quality = parts
+            .find_map(|parameter| parameter.trim().strip_prefix("q="))
+            .map_or(1.0, |quality| quality.trim().parse::<f32>().unwrap_or(0.0));
+        if quality > 0.0 && best.is_none_or(|(best_quality, _)| quality > best_quality) {
+            best = Some((quality, language));
+        }
+    }
+    best.map(|(_, language)| language).unwrap_or_default()
 }
 
 /// The label code of the path, or the answer to give instead: the "not found" page for text that is not a code, a
 /// permanent redirect to the code's canonical spelling (`k7m2-9xqd` → `K7M29XQD`) keeping the query.
-fn resolve_code(text: &str, suffix: &str, raw_query: Option<&str>, query: &Query) -> Result<LabelCode, Response> {
-    let code = parse_code(text).map_err(|_| missing(&query.request, Missing::Malformed, text))?;
+fn resolve_code(text: &str, suffix: &str, raw_query: Option<&str>, query: &Query, secure: bool) -> Result<LabelCode, Response> {
+    let code = parse_code(text).map_err(|_| missing(&query.page, Missing::Malformed, text, secure))?;
     if code.as_str() != text {
         let query = raw_query.map(|raw| format!("?{raw}")).unwrap_or_default();
-        return Err(Redirect::permanent(&format!("/l/{code}{suffix}{query}")).into_response());
+        let location = format!("/l/{code}{suffix}{query}");
+        let mut response = StatusCode::PERMANENT_REDIRECT.into_response();
+        if let Ok(location) = HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_MISSING));
+        response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        return Err(response);
     }
     if query.bad_version {
-        return Err(missing(&query.request, Missing::Unknown, text));
+        return Err(missing(&query.page, Missing::Unknown, text, secure));
     }
     Ok(code)
 }
 
-fn now(state: &AppState) -> jiff::Timestamp {
-    state.store().clock().now()
+impl Pages {
+    fn now(&self) -> jiff::Timestamp {
+        self.state.store().clock().now()
+    }
+
+    fn secure(&self) -> bool {
+        self.state.config().secure_cookies
+    }
+
+    fn parts(&self, content_type: &'static str, cache_control: &'static str, csp: &'static str) -> Parts {
+        Parts {
+            status: StatusCode::OK,
+            content_type,
+            cache_control,
+            content_security_policy: csp,
+            varies_by_language: false,
+            content_disposition: None,
+            strict_transport_security: self.secure(),
+            compress: content_type != "image/png",
+        }
+    }
+
+    /// The page of a publication, bounded by the application's request time limit.
+    async fn public_label(&self, code: &LabelCode, version: Option<u32>) -> Result<PublicLabel, StoreError> {
+        tokio::time::timeout(crate::REQUEST_TIMEOUT, self.state.store().public_label(code, version))
+            .await
+            .unwrap_or_else(|_| Err(StoreError::Internal(anyhow::anyhow!("reading a public label timed out"))))
+    }
+
+    /// The chain of a code's organisation, bounded likewise.
+    async fn public_chain(&self, code: &LabelCode) -> Result<PublicChain, StoreError> {
+        tokio::time::timeout(crate::REQUEST_TIMEOUT, self.state.store().public_chain(code))
+            .await
+            .unwrap_or_else(|_| Err(StoreError::Internal(anyhow::anyhow!("reading a publication chain timed out"))))
+    }
 }
 
-fn render_html(status: StatusCode, cache_control: &'static str, page: &impl Template) -> Result<Rendered, Response> {
+fn key(kind: Kind, code: &LabelCode, page: &PageRequest, dpi: u32, base_url: Option<&str>) -> Key {
+    let mut code_bytes = [0u8; 8];
+    code_bytes.copy_from_slice(&code.as_str().as_bytes()[..8]);
+    Key {
+        kind,
+        code: code_bytes,
+        version: page.version.unwrap_or(0),
+        english: page.language == Language::English,
+        explicit_language: page.explicit_language,
+        dpi,
+        base_url: base_url.map(Box::from),
+    }
+}
+
+fn render_html(parts: Parts, page: &impl Template) -> Result<Rendered, Response> {
     match page.render() {
-        Ok(html) => Ok(Rendered::new(status, HTML, cache_control, PAGE_CSP, html)),
+        Ok(html) => Ok(Rendered::new(parts, html)),
         Err(error) => {
             tracing::error!(%error, "rendering a public label page");
-            Err((StatusCode::INTERNAL_SERVER_ERROR, [(header::CACHE_CONTROL, CACHE_NONE)]).into_response())
+            Err(refusal(StatusCode::INTERNAL_SERVER_ERROR, |t| t.public_unavailable.to_owned()))
         }
     }
 }
 
 /// The friendly page for a label that is not there (or cannot be shown now).
-fn missing(request: &Request, missing: Missing, code_given: &str) -> Response {
+fn missing(page: &PageRequest, missing: Missing, code_given: &str, secure: bool) -> Response {
     let (status, cache_control) = match missing {
         Missing::Unknown => (StatusCode::NOT_FOUND, CACHE_MISSING),
         Missing::Malformed => (StatusCode::BAD_REQUEST, CACHE_MISSING),
         Missing::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, CACHE_NONE),
     };
-    let page = view::missing_page(request, missing, code_given);
-    match render_html(status, cache_control, &page) {
-        Ok(mut rendered) => {
-            rendered.varies_by_language = !request.explicit_language;
-            rendered.respond(&HeaderMap::new())
-        }
+    let parts = Parts {
+        status,
+        content_type: HTML,
+        cache_control,
+        content_security_policy: PAGE_CSP,
+        varies_by_language: !page.explicit_language,
+        content_disposition: None,
+        strict_transport_security: secure,
+        compress: false,
+    };
+    match render_html(parts, &view::missing_page(page, missing, code_given)) {
+        Ok(rendered) => rendered.respond(&HeaderMap::new()),
         Err(response) => response,
     }
 }
 
 /// The answer to a store error: "not found" for `NotFound`, else logged and "temporarily unavailable".
-fn store_failure(request: &Request, error: StoreError, code: &LabelCode) -> Response {
+fn store_failure(page: &PageRequest, error: StoreError, code: &LabelCode, secure: bool) -> Response {
     match error {
-        StoreError::NotFound => missing(request, Missing::Unknown, code.as_str()),
+        StoreError::NotFound => missing(page, Missing::Unknown, code.as_str(), secure),
         other => {
-            tracing::error!(error = %other, "reading a public label");
-            missing(request, Missing::Unavailable, code.as_str())
+            tracing::error!(error = %other, %code, "reading a public label");
+            missing(page, Missing::Unavailable, code.as_str(), secure)
         }
     }
-}
-
-/// The key of a cached answer. `base_url` only for answers that print it (artwork, the verify view).
-fn cache_key(kind: &str, code: &LabelCode, request: &Request, extra: &str) -> String {
-    format!(
-        "{kind}|{code}|{}|{}|{}|{extra}",
-        request.version.unwrap_or(0),
-        view::language_parameter(request.language),
-        request.explicit_language
-    )
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Pages
-
-async fn no_code(RawQuery(raw_query): RawQuery, headers: HeaderMap) -> Response {
-    let query = parse_query(raw_query.as_deref(), &headers);
-    missing(&query.request, Missing::Malformed, "")
-}
-
-async fn unknown_subpage(
-    Path((code, _rest)): Path<(String, String)>,
-    RawQuery(raw_query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let query = parse_query(raw_query.as_deref(), &headers);
-    missing(&query.request, Missing::Unknown, &code)
-}
-
-/// `GET /l/{code}`.
-async fn label_page(
-    State(state): State<AppState>,
-    Extension(cache): Extension<Arc<PageCache>>,
-    Path(code): Path<String>,
-    RawQuery(raw_query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let query = parse_query(raw_query.as_deref(), &headers);
-    let code = match resolve_code(&code, "", raw_query.as_deref(), &query) {
-        Ok(code) => code,
-        Err(response) => return response,
-    };
-    let request = query.request;
-    let key = cache_key("page", &code, &request, "");
-    if let Some(rendered) = cache.get(&key, now(&state)) {
-        return rendered.respond(&headers);
-    }
-    let label = match state.store().public_label(&code, request.version).await {
-        Ok(label) => label,
-        Err(error) => return store_failure(&request, error, &code),
-    };
-    let cache_control = if request.version.is_some() { CACHE_VERSION_PAGE } else { CACHE_LATEST_PAGE };
-    let mut rendered = match render_html(StatusCode::OK, cache_control, &view::label_page(&request, &label)) {
-        Ok(rendered) => rendered,
-        Err(response) => return response,
-    };
-    rendered.varies_by_language = !request.explicit_language;
-    cache.put(key, rendered.clone(), now(&state));
-    rendered.respond(&headers)
-}
-
-/// `GET /l/{code}/verify`.
-async fn verify_page(
-    State(state): State<AppState>,
-    Extension(cache): Extension<Arc<PageCache>>,
-    Path(code): Path<String>,
-    RawQuery(raw_query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let query = parse_query(raw_query.as_deref(), &headers);
-    let code = match resolve_code(&code, "/verify", raw_query.as_deref(), &query) {
-        Ok(code) => code,
-        Err(response) => return response,
-    };
-    let request = query.request;
-    let base_url = crate::links::base_url(&state, &headers);
-    let key = cache_key("verify", &code, &request, &base_url);
-    if let Some(rendered) = cache.get(&key, now(&state)) {
-        return rendered.respond(&headers);
-    }
-    let chain = match state.store().public_chain(&code).await {
-        Ok(chain) => chain,
-        Err(error) => return store_failure(&request, error, &code),
-    };
-    let of_code = || chain.publications.iter().enumerate().filter(|(_, publication)| publication.record.code == code);
-    let index = match request.version {
-        Some(version) => of_code().find(|(_, publication)| publication.record.version == version),
-        None => of_code().max_by_key(|(_, publication)| publication.record.version),
-    };
-    let Some((index, _)) = index else { return missing(&request, Missing::Unknown, code.as_str()) };
-    let page = view::verify_page(&request, &chain, index, &base_url);
-    let mut rendered = match render_html(StatusCode::OK, CACHE_LATEST_PAGE, &page) {
-        Ok(rendered) => rendered,
-        Err(response) => return response,
-    };
-    rendered.varies_by_language = !request.explicit_language;
-    cache.put(key, rendered.clone(), now(&state));
-    rendered.respond(&headers)
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Files
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum File {
-    Svg,
-    Png,
-    ContentJson,
-}
-
-impl File {
-    fn suffix(self) -> &'static str {
-        match self {
-            File::Svg => "/label.svg",
-            File::Png => "/label.png",
-            File::ContentJson => "/content.json",
-        }
-    }
-
-    fn content_type(self) -> &'static str {
-        match self {
-            File::Svg => "image/svg+xml",
-            File::Png => "image/png",
-            File::ContentJson => "application/json",
-        }
-    }
-
-    fn extension(self) -> &'static str {
-        match self {
-            File::Svg => "svg",
-            File::Png => "png",
-            File::ContentJson => "json",
-        }
-    }
-}
-
-async fn artwork_svg(
-    state: State<AppState>,
-    cache: Extension<Arc<PageCache>>,
-    code: Path<String>,
-    raw_query: RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    file(state, cache, code, raw_query, headers, File::Svg).await
-}
-
-async fn artwork_png(
-    state: State<AppState>,
-    cache: Extension<Arc<PageCache>>,
-    code: Path<String>,
-    raw_query: RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    file(state, cache, code, raw_query, headers, File::Png).await
-}
-
-async fn content_json(
-    state: State<AppState>,
-    cache: Extension<Arc<PageCache>>,
-    code: Path<String>,
-    raw_query: RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    file(state, cache, code, raw_query, headers, File::ContentJson).await
 }
 
 /// A plain-text refusal in both languages.
 fn refusal(status: StatusCode, message: impl Fn(&'static Text) -> String) -> Response {
     let text = format!("{}\n{}\n", message(Text::of(Language::SimplifiedChinese)), message(Text::of(Language::English)));
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, CACHE_NONE)], text)
-        .into_response()
+    let headers = [
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        (header::CACHE_CONTROL, CACHE_NONE),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CONTENT_SECURITY_POLICY, FILE_CSP),
+    ];
+    (status, headers, text).into_response()
 }
 
-async fn file(
-    State(state): State<AppState>,
-    Extension(cache): Extension<Arc<PageCache>>,
-    Path(code): Path<String>,
-    RawQuery(raw_query): RawQuery,
-    headers: HeaderMap,
-    file: File,
-) -> Response {
-    let query = parse_query(raw_query.as_deref(), &headers);
-    let code = match resolve_code(&code, file.suffix(), raw_query.as_deref(), &query) {
+// ---------------------------------------------------------------------------------------------------------------
+// Pages
+
+async fn no_code(State(pages): Shared, request: Request) -> Response {
+    let query = parse_query(request.uri().query(), request.headers());
+    missing(&query.page, Missing::Malformed, "", pages.secure())
+}
+
+async fn unknown_subpage(State(pages): Shared, Path((code, _rest)): Path<(String, String)>, request: Request) -> Response {
+    let query = parse_query(request.uri().query(), request.headers());
+    missing(&query.page, Missing::Unknown, &code, pages.secure())
+}
+
+/// `GET /l/{code}`.
+async fn label_page(State(pages): Shared, Path(code): Path<String>, request: Request) -> Response {
+    let (raw_query, headers) = (request.uri().query(), request.headers());
+    let query = parse_query(raw_query, headers);
+    let code = match resolve_code(&code, "", raw_query, &query, pages.secure()) {
         Ok(code) => code,
         Err(response) => return response,
     };
-    let request = query.request;
-    let dpi = match (file, query.dpi.as_deref()) {
-        (File::Png, Some(text)) => match text.trim().parse::<u32>() {
+    let page = query.page;
+    let key = key(Kind::Page, &code, &page, 0, None);
+    if let Some(rendered) = pages.cache.get(&key, pages.now()) {
+        return rendered.respond(headers);
+    }
+    let label = match pages.public_label(&code, page.version).await {
+        Ok(label) => label,
+        Err(error) => return store_failure(&page, error, &code, pages.secure()),
+    };
+    let cache_control = if page.version.is_some() { CACHE_VERSION_PAGE } else { CACHE_LATEST_PAGE };
+    let parts = Parts { varies_by_language: !page.explicit_language, ..pages.parts(HTML, cache_control, PAGE_CSP) };
+    match render_html(parts, &view::label_page(&page, &label)) {
+        Ok(rendered) => pages.cache.put(key, rendered, pages.now()).respond(headers),
+        Err(response) => response,
+    }
+}
+
+/// `GET /l/{code}/verify`.
+async fn verify_page(State(pages): Shared, Path(code): Path<String>, request: Request) -> Response {
+    let (raw_query, headers) = (request.uri().query(), request.headers());
+    let query = parse_query(raw_query, headers);
+    let code = match resolve_code(&code, "/verify", raw_query, &query, pages.secure()) {
+        Ok(code) => code,
+        Err(response) => return response,
+    };
+    let page = query.page;
+    let base_url = crate::links::base_url(&pages.state, headers);
+    let key = key(Kind::Verify, &code, &page, 0, Some(&base_url));
+    if let Some(rendered) = pages.cache.get(&key, pages.now()) {
+        return rendered.respond(headers);
+    }
+    let chain = match pages.public_chain(&code).await {
+        Ok(chain) => chain,
+        Err(error) => return store_failure(&page, error, &code, pages.secure()),
+    };
+    let of_code = || chain.publications.iter().enumerate().filter(|(_, publication)| publication.record.code == code);
+    let index = match page.version {
+        Some(version) => of_code().find(|(_, publication)| publication.record.version == version),
+        None => of_code().max_by_key(|(_, publication)| publication.record.version),
+    };
+    let Some((index, _)) = index else { return missing(&page, Missing::Unknown, code.as_str(), pages.secure()) };
+    let parts = Parts { varies_by_language: !page.explicit_language, ..pages.parts(HTML, CACHE_LATEST_PAGE, PAGE_CSP) };
+    match render_html(parts, &view::verify_page(&page, &chain, index, &base_url)) {
+        Ok(rendered) => pages.cache.put(key, rendered, pages.now()).respond(headers),
+        Err(response) => response,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Files
+
+fn file_suffix(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Svg => "/label.svg",
+        Kind::Png => "/label.png",
+        _ => "/content.json",
+    }
+}
+
+fn file_type(kind: Kind) -> (&'static str, &'static str) {
+    match kind {
+        Kind::Svg => ("image/svg+xml", "svg"),
+        Kind::Png => ("image/png", "png"),
+        _ => ("application/json", "json"),
+    }
+}
+
+/// `GET /l/{code}/label.svg`, `/label.png` and `/content.json`.
+async fn file(State(pages): Shared, Path(code): Path<String>, request: Request, kind: Kind) -> Response {
+    let (raw_query, headers) = (request.uri().query(), request.headers());
+    let query = parse_query(raw_query, headers);
+    let code = match resolve_code(&code, file_suffix(kind), raw_query, &query, pages.secure()) {
+        Ok(code) => code,
+        Err(response) => return response,
+    };
+    let page = query.page;
+    let dpi = match (kind, query.dpi.as_deref()) {
+        (Kind::Png, Some(text)) => match text.trim().parse::<u32>() {
             Ok(dpi) if DPI_RANGE.contains(&dpi) => dpi,
             _ => {
                 let (low, high) = (DPI_RANGE.start(), DPI_RANGE.end());
                 return refusal(StatusCode::BAD_REQUEST, |_| format!("dpi: {low}–{high}"));
             }
         },
-        _ => DEFAULT_DPI,
+        (Kind::Png, None) => DEFAULT_DPI,
+        _ => 0,
     };
-    let base_url = crate::links::base_url(&state, &headers);
+    let base_url = crate::links::base_url(&pages.state, headers);
     // The language does not change a file: key it as if the page were Chinese.
-    let key_request = Request { language: Language::SimplifiedChinese, explicit_language: false, ..request };
-    let key = cache_key(file.extension(), &code, &key_request, &format!("{dpi}|{base_url}"));
-    if let Some(rendered) = cache.get(&key, now(&state)) {
-        return rendered.respond(&headers);
+    let neutral = PageRequest { language: Language::SimplifiedChinese, explicit_language: false, ..page };
+    let key = key(kind, &code, &neutral, dpi, Some(&base_url));
+    if let Some(rendered) = pages.cache.get(&key, pages.now()) {
+        return rendered.respond(headers);
     }
-    let label = match state.store().public_label(&code, request.version).await {
+    let label = match pages.public_label(&code, page.version).await {
         Ok(label) => label,
-        Err(error) => return store_failure(&request, error, &code),
+        Err(error) => return store_failure(&page, error, &code, pages.secure()),
     };
-    let body = match make_file(&label, file, dpi, format!("{base_url}/l/{code}")).await {
+    let body = match make_file(&label, kind, dpi, format!("{base_url}/l/{code}")).await {
         Ok(body) => body,
         Err(response) => return response,
     };
-    let version = label.publication.record.version;
-    let cache_control = match (file, request.version) {
-        (File::Svg | File::Png, Some(_)) => CACHE_VERSION_ARTWORK,
+    let (content_type, extension) = file_type(kind);
+    let cache_control = match (kind, page.version) {
+        (Kind::Svg | Kind::Png, Some(_)) => CACHE_VERSION_ARTWORK,
         _ => CACHE_LATEST_ARTWORK,
     };
-    let mut rendered = Rendered::new(StatusCode::OK, file.content_type(), cache_control, FILE_CSP, body);
-    let file_name = format!("tanji-label-{code}-v{version}.{}", file.extension());
-    rendered.content_disposition = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")).ok();
-    cache.put(key, rendered.clone(), now(&state));
-    rendered.respond(&headers)
+    let file_name = format!("tanji-label-{code}-v{}.{extension}", label.publication.record.version);
+    let parts = Parts {
+        content_disposition: HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")).ok(),
+        ..pages.parts(content_type, cache_control, FILE_CSP)
+    };
+    pages.cache.put(key, Rendered::new(parts, body), pages.now()).respond(headers)
 }
 
-/// The bytes of `file` for `label`, whose QR code (for artwork) opens `url`. A record that fails its chain check
+/// The bytes of a file for `label`, whose QR code (for artwork) opens `url`. A record that fails its chain check
 /// gets no artwork: printing a label from altered figures is exactly what the check is there to stop.
-async fn make_file(label: &PublicLabel, file: File, dpi: u32, url: String) -> Result<Bytes, Response> {
+async fn make_file(label: &PublicLabel, kind: Kind, dpi: u32, url: String) -> Result<Bytes, Response> {
     let record = &label.publication.record;
-    if file == File::ContentJson {
+    if kind == Kind::ContentJson {
         return Ok(Bytes::from(record.canonical_content()));
     }
     let summary = label.publication.summary().filter(|_| label.intact);
@@ -412,8 +430,8 @@ async fn make_file(label: &PublicLabel, file: File, dpi: u32, url: String) -> Re
         }));
     };
     let facts = view::label_facts(record, &summary, url);
-    let result = match file {
-        File::Svg => label_svg(&facts).map(Bytes::from),
+    let result = match kind {
+        Kind::Svg => label_svg(&facts).map(Bytes::from),
         // Rendering at print resolution is CPU work: keep it off the async workers.
         _ => tokio::task::spawn_blocking(move || label_png(&facts, dpi, &bundled_fonts()).map(Bytes::from))
             .await
@@ -423,4 +441,40 @@ async fn make_file(label: &PublicLabel, file: File, dpi: u32, url: String) -> Re
         tracing::error!(%error, code = %record.code, version = record.version, "drawing a label");
         refusal(StatusCode::INTERNAL_SERVER_ERROR, |t| t.public_unavailable.to_owned())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn language(accept_language: &str, cookie: Option<&str>) -> Language {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_str(accept_language).unwrap());
+        if let Some(cookie) = cookie {
+            headers.insert(header::COOKIE, HeaderValue::from_str(cookie).unwrap());
+        }
+        language_from_headers(&headers)
+    }
+
+    #[test]
+    fn the_language_follows_the_cookie_then_the_browser_then_chinese() {
+        assert_eq!(language("en-GB,en;q=0.9", None), Language::English);
+        assert_eq!(language("zh-CN,zh;q=0.9,en;q=0.8", None), Language::SimplifiedChinese);
+        assert_eq!(language("fr-FR, en;q=0.5, zh;q=0.7", None), Language::SimplifiedChinese);
+        assert_eq!(language("fr, de", None), Language::SimplifiedChinese);
+        assert_eq!(language("en;q=0, zh-TW", None), Language::SimplifiedChinese);
+        assert_eq!(language("en", Some("a=b; tanji_lang=zh-CN")), Language::SimplifiedChinese);
+        assert_eq!(language("zh", Some("tanji_lang=en")), Language::English);
+    }
+
+    #[test]
+    fn query_parameters_are_read_leniently() {
+        let headers = HeaderMap::new();
+        let query = parse_query(Some("v=2&lang=en&utm_source=qr"), &headers);
+        assert_eq!((query.page.version, query.page.language, query.page.explicit_language), (Some(2), Language::English, true));
+        assert!(parse_query(Some("v=0"), &headers).bad_version);
+        assert!(parse_query(Some("v=two"), &headers).bad_version);
+        assert_eq!(parse_query(Some("v=v3"), &headers).page.version, Some(3));
+        assert_eq!(parse_query(None, &headers).page.language, Language::SimplifiedChinese);
+    }
 }

@@ -8,4 +8,5 @@ mod console;
 mod inventory;
 mod isolation;
 mod labels;
+mod products;
 mod security;

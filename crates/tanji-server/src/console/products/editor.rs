@@ -28,6 +28,7 @@ use tanji_store::{Product, StoreError};
 use tanji_tenancy::Permission;
 
 use super::super::error_page::ErrorPage;
+use super::super::forms::Outcome;
 use super::super::frame::{Frame, Section, render};
 use super::super::inventory::Choice;
 use super::{ProblemView, form_errors, in_language, is_chinese, problem_views, stage_name};
@@ -67,7 +68,11 @@ fn number_field(value: f64) -> Field {
 /// A number as typed back into a form: the shortest text that reads back as the same `f64`.
 fn figure_exact(value: f64) -> String {
     let text = format!("{value}");
-    if text.contains('e') { format!("{value:.12}").trim_end_matches('0').trim_end_matches('.').to_owned() } else { text }
+    if text.contains('e') {
+        format!("{value:.12}").trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
 }
 
 fn json_field<T: Serialize>(value: &T) -> Field {
@@ -758,9 +763,9 @@ impl Draft {
         self.processes.iter().map(|process| process.id.value.clone()).filter(|id| !id.trim().is_empty()).collect()
     }
 
-    /// The model the draft describes, or every problem of reading it (numbers that are not numbers and the like).
-    /// Whether the model makes sense is the engine's to say when it is saved.
-    fn to_model(&self, t: &'static Text, sku: &str) -> Result<ProductModel, tanji_footprint::Problems> {
+    /// The model the draft describes, and every problem of reading it (numbers that are not numbers and the like;
+    /// those read as zero). Whether the model makes sense is the engine's to say.
+    fn to_model(&self, t: &'static Text, sku: &str) -> (ProductModel, tanji_footprint::Problems) {
         let mut reader = Reader { t, problems: tanji_footprint::Problems::default() };
         let processes = self
             .processes
@@ -891,7 +896,7 @@ impl Draft {
                 })
                 .collect(),
         };
-        reader.problems.into_result().map(|()| model)
+        (model, reader.problems)
     }
 }
 
@@ -1043,10 +1048,15 @@ impl Reader {
 
     /// Ratings are optional, but technological, temporal and geographical go together.
     fn quality(&mut self, process: &ProcessDraft) -> Option<DataQuality> {
-        let given =
-            [&process.technological, &process.temporal, &process.geographical, &process.completeness, &process.reliability]
-                .iter()
-                .any(|field| !field.value.trim().is_empty());
+        let given = [
+            &process.technological,
+            &process.temporal,
+            &process.geographical,
+            &process.completeness,
+            &process.reliability,
+        ]
+        .iter()
+        .any(|field| !field.value.trim().is_empty());
         if !given {
             return None;
         }
@@ -1157,8 +1167,10 @@ async fn editor_page(
     let chinese = is_chinese(t);
     let mut factor_options = Vec::new();
     let mut freight_options = Vec::new();
-    let mut latest: Vec<&tanji_ghg::EmissionFactor> =
-        library.iter().filter(|factor| library.latest(&factor.id).map(|latest| latest.version) == Some(factor.version)).collect();
+    let mut latest: Vec<&tanji_ghg::EmissionFactor> = library
+        .iter()
+        .filter(|factor| library.latest(&factor.id).map(|latest| latest.version) == Some(factor.version))
+        .collect();
     latest.sort_by(|left, right| left.id.cmp(&right.id));
     for factor in latest {
         let option = FactorOption {
@@ -1345,10 +1357,9 @@ fn apply(draft: &mut Draft, operation: &Operation) -> Option<String> {
             None
         }
         Operation::AddExemption => {
-            draft.exemptions.push(ExemptionDraft {
-                stage: Field::of(Stage::RawMaterial.key()),
-                ..ExemptionDraft::default()
-            });
+            draft
+                .exemptions
+                .push(ExemptionDraft { stage: Field::of(Stage::RawMaterial.key()), ..ExemptionDraft::default() });
             draft.renumber();
             Some(format!("exempted[{}].name", draft.exemptions.len() - 1))
         }
@@ -1461,14 +1472,17 @@ pub async fn submit_model(
             match (found, draft.processes.get(process_idx)) {
                 (Some((other, stored)), Some(_)) => {
                     let source = format!("{OWN_FOOTPRINT_SOURCE}{}", stored.id);
-                    let existing = draft.suppliers.iter().filter_map(SupplierDraft::parsed).find(|s| s.source == source);
+                    let existing =
+                        draft.suppliers.iter().filter_map(SupplierDraft::parsed).find(|s| s.source == source);
                     let supplier = match existing {
                         Some(supplier) => supplier,
                         None => {
                             let taken = draft.product_ids();
                             let organisation = organisation_name(&console);
                             let supplier = supplier_from_footprint(&other, &stored, &organisation, &taken);
-                            draft.suppliers.push(SupplierDraft { json: json_field(&supplier), ..SupplierDraft::default() });
+                            draft
+                                .suppliers
+                                .push(SupplierDraft { json: json_field(&supplier), ..SupplierDraft::default() });
                             supplier
                         }
                     };
@@ -1502,32 +1516,42 @@ pub async fn submit_model(
             return editor_page(&state, &console, &product, draft, Vec::new(), StatusCode::OK).await;
         }
     }
-    let model = match draft.to_model(t, &product.sku) {
-        Ok(model) => model,
-        Err(problems) => {
-            return editor_page(
+    let (model, mut problems) = draft.to_model(t, &product.sku);
+    if !problems.is_empty() {
+        // Whatever else is wrong is shown at the same time, so that one round fixes everything; the engine's
+        // problems at fields that could not be read are left out (they are about the zero read in their place).
+        let library = match state.store().factor_library_for(actor).await {
+            Ok(library) => library,
+            Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+        };
+        if let Err(more) = tanji_footprint::build::build(&model, &library, tanji_ghg::bundled::gwp_table()) {
+            for problem in more.problems {
+                if !problems.problems.iter().any(|known| names(&problem.path, &known.path)) {
+                    problems.push(problem);
+                }
+            }
+        }
+        let views = problem_views(t, &problems);
+        return editor_page(&state, &console, &product, draft, views, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    match state.store().save_model(actor, &id, &model, &draft.note.value).await {
+        Ok(version) => {
+            Redirect::to(&format!("/console/products/{id}?notice=model_saved&version={}#model", version.version))
+                .into_response()
+        }
+        Err(StoreError::ModelProblems(problems)) => {
+            editor_page(
                 &state,
                 &console,
                 &product,
                 draft,
-                problem_views(&problems),
+                problem_views(t, &problems),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await;
-        }
-    };
-    match state.store().save_model(actor, &id, &model, &draft.note.value).await {
-        Ok(version) => Redirect::to(&format!(
-            "/console/products/{id}?notice=model_saved&version={}#model",
-            version.version
-        ))
-        .into_response(),
-        Err(StoreError::ModelProblems(problems)) => {
-            editor_page(&state, &console, &product, draft, problem_views(&problems), StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            .await
         }
         Err(error) => match form_errors(&console, error) {
-            Ok((errors, status)) => {
+            Outcome::ShowForm(errors, status) => {
                 let problems = errors
                     .messages
                     .into_iter()
@@ -1535,7 +1559,7 @@ pub async fn submit_model(
                     .collect();
                 editor_page(&state, &console, &product, draft, problems, status).await
             }
-            Err(page) => page,
+            Outcome::Page(page) => page.into_response(),
         },
     }
 }
@@ -1552,11 +1576,8 @@ mod tests {
     /// The pairs a browser would post for the draft, as the template names them.
     fn posted(draft: &Draft) -> Vec<(String, String)> {
         let mut draft = draft.clone();
-        let mut pairs: Vec<(String, String)> = draft
-            .fields_mut()
-            .into_iter()
-            .map(|field| (field.name.clone(), field.value.clone()))
-            .collect();
+        let mut pairs: Vec<(String, String)> =
+            draft.fields_mut().into_iter().map(|field| (field.name.clone(), field.value.clone())).collect();
         pairs.push(("base_version".into(), draft.base_version.clone()));
         for process in &draft.processes {
             pairs.push((process.rest.name.clone(), process.rest.value.clone()));
@@ -1583,7 +1604,8 @@ mod tests {
     fn a_model_survives_the_form_unchanged() {
         let model = cup();
         let draft = Draft::from_model(&model, 1);
-        let back = Draft::from_form(&posted(&draft)).to_model(&crate::i18n::EN, &model.product.sku).unwrap();
+        let (back, problems) = Draft::from_form(&posted(&draft)).to_model(&crate::i18n::EN, &model.product.sku);
+        assert!(problems.is_empty(), "{problems}");
         assert_eq!(back, model, "everything the form does not show rides along in hidden fields");
     }
 
@@ -1610,13 +1632,13 @@ mod tests {
         draft.processes[0].factors[0].amount.value = "six hundred".into();
         draft.mass_kg.value = String::new();
         draft.processes[2].temporal.value = String::new();
-        let problems = draft.to_model(&crate::i18n::EN, "RH-CUP-BF-250").unwrap_err();
+        let (_, problems) = draft.to_model(&crate::i18n::EN, "RH-CUP-BF-250");
         let paths: Vec<&str> = problems.problems.iter().map(|problem| problem.path.as_str()).collect();
         assert_eq!(
             paths,
             ["processes[0].factors[0].amount", "processes[2].quality.temporal", "product.mass_per_declared_unit_kg"]
         );
-        let views = problem_views(&problems);
+        let views = problem_views(&crate::i18n::EN, &problems);
         draft.attach(&views);
         assert!(draft.processes[0].factors[0].amount.invalid);
         assert_eq!(draft.processes[0].factors[0].amount.value, "six hundred", "kept as typed");

@@ -17,12 +17,12 @@ use tanji_tenancy::Permission;
 
 use super::super::charts::{self, Chart};
 use super::super::error_page::ErrorPage;
-use super::super::forms::FormErrors;
+use super::super::forms::{FormErrors, Outcome};
 use super::super::frame::{Frame, Section, render};
 use super::super::inventory::Choice;
 use super::{
-    Fact, PublicationRow, Scale, amount, data_kind_name, percent, declared_unit_text, form_errors, in_language, notice, number,
-    origin_name, other_language, own_footprint_source, publication_rows, stage_name, when,
+    Fact, PublicationRow, Scale, amount, data_kind_name, declared_unit_text, form_errors, in_language, notice, number,
+    origin_name, other_language, own_footprint_source, percent, publication_rows, stage_name, when,
 };
 use crate::i18n::Text;
 use crate::links::base_url;
@@ -278,10 +278,11 @@ struct FootprintPage {
     public_base: String,
 }
 
+/// A line's share of the footprint total, as the engine states stage and process shares: with removals, shares can
+/// be negative or exceed 100 %, and they still add up to 100 %.
 fn share_of(value: f64, footprint: &Footprint) -> String {
-    let absolute: f64 = footprint.lines.iter().map(|line| line.kg_co2e.abs()).sum();
-    let base = absolute.max(footprint.total_kg_co2e.abs());
-    if base > 0.0 { percent(100.0 * value / base) } else { String::new() }
+    let total = footprint.total_kg_co2e;
+    if total != 0.0 { percent(100.0 * value / total) } else { String::new() }
 }
 
 fn kind_name(t: &'static Text, kind: &str) -> &'static str {
@@ -427,7 +428,11 @@ fn footprint_charts(t: &'static Text, stored: &StoredFootprint, scale: Scale) ->
             .iter()
             .filter(|stage| stage.product_kg_co2e != 0.0 || stage.baseline_kg_co2e != 0.0)
             .map(|stage| {
-                (stage_name(t, stage.stage).to_owned(), scale.of(stage.product_kg_co2e), scale.of(stage.baseline_kg_co2e))
+                (
+                    stage_name(t, stage.stage).to_owned(),
+                    scale.of(stage.product_kg_co2e),
+                    scale.of(stage.baseline_kg_co2e),
+                )
             })
             .collect();
         let baseline_name = in_language(t, &baseline.product.name_zh, &baseline.product.name_en);
@@ -486,15 +491,18 @@ async fn footprint_page(
         .by_stage
         .iter()
         .map(|stage| {
-            let compared = comparison.and_then(|comparison| comparison.by_stage.iter().find(|row| row.stage == stage.stage));
+            let compared =
+                comparison.and_then(|comparison| comparison.by_stage.iter().find(|row| row.stage == stage.stage));
             StageRow {
                 name: stage_name(t, stage.stage),
                 value: scale.show(stage.kg_co2e),
                 share: percent(stage.share_percent),
                 baseline: compared.map(|row| scale.show(row.baseline_kg_co2e)).unwrap_or_default(),
                 reduction: compared.map(|row| scale.show(row.reduction_kg_co2e)).unwrap_or_default(),
+                // A share of a negative (removal) or zero stage reads as nonsense ("222 %"); only real reductions
+                // or increases of an emitting stage get one.
                 reduction_percent: compared
-                    .filter(|row| row.baseline_kg_co2e != 0.0)
+                    .filter(|row| row.baseline_kg_co2e > 0.0 && row.reduction_kg_co2e.abs() > 1e-12)
                     .map(|row| percent(100.0 * row.reduction_kg_co2e / row.baseline_kg_co2e.abs()))
                     .unwrap_or_default(),
                 href: lines_href(&stored.id, "stage", stage.stage.key()),
@@ -769,13 +777,15 @@ pub async fn verify(
     Form(form): Form<VerifyForm>,
 ) -> Response {
     match state.store().verify_footprint(console.actor(), &id, &form.verifier_organisation, &form.statement).await {
-        Ok(_) => Redirect::to(&format!("/console/footprints/{id}?notice=footprint_verified#verification")).into_response(),
+        Ok(_) => {
+            Redirect::to(&format!("/console/footprints/{id}?notice=footprint_verified#verification")).into_response()
+        }
         Err(error) => match form_errors(&console, error) {
-            Ok((errors, status)) => {
+            Outcome::ShowForm(errors, status) => {
                 let forms = PageForms { verify: form, verify_errors: errors, ..PageForms::default() };
                 footprint_page(&state, &console, &headers, &id, &LineFilter::default(), forms, status).await
             }
-            Err(page) => page,
+            Outcome::Page(page) => page.into_response(),
         },
     }
 }
@@ -820,7 +830,7 @@ pub async fn withdraw(
             Redirect::to(&format!("{path}?notice=label_withdrawn#labels")).into_response()
         }
         Err(error) => match form_errors(&console, error) {
-            Ok((errors, status)) => {
+            Outcome::ShowForm(errors, status) => {
                 let forms = PageForms { withdraw_errors: errors, ..PageForms::default() };
                 footprint_page(
                     &state,
@@ -833,7 +843,7 @@ pub async fn withdraw(
                 )
                 .await
             }
-            Err(page) => page,
+            Outcome::Page(page) => page.into_response(),
         },
     }
 }
@@ -941,7 +951,12 @@ pub async fn line(
         Fact { label: t.fp_kind, value: kind_name(t, &line.kind).to_owned() },
         Fact {
             label: t.fp_amount_per_unit,
-            value: format!("{} {} ({})", amount(line.amount), line.unit, declared_unit_text(t, &footprint.product.declared_unit)),
+            value: format!(
+                "{} {} ({})",
+                amount(line.amount),
+                line.unit,
+                declared_unit_text(t, &footprint.product.declared_unit)
+            ),
         },
         Fact { label: t.fp_per_unit_factor, value: format!("{} kg CO2e/{}", amount(line.kg_co2e_per_unit), line.unit) },
         Fact {
