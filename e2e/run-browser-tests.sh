@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the browser journeys (console-journey.mjs, inventory-journey.mjs, then footprint-journey.mjs) against a fresh
+# Runs the browser journeys (console-, inventory-, label-, then footprint-journey.mjs) against a fresh
 # `tanji demo` in headless Chromium. The inventory and footprint journeys change the demo data (imports, computes,
 # sign-offs; products, model versions, footprints, labels), so they run after the console journey; they change
-# different data (the factory's inventory, the retailer's products), so neither depends on the other's changes.
+# different data (the factory's inventory, the retailer's products), so neither depends on the other's changes. The
+# label journey only reads (the factory's published cup and plate labels).
 #
 #   e2e/run-browser-tests.sh PATH/TO/tanji SCREENSHOT_DIR
 #
@@ -119,5 +120,17 @@ echo "tanji demo is ready at $base_url"
 
 BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node console-journey.mjs
 BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node inventory-journey.mjs
+# The shopper's journey reads the demo's published labels: the verified cup and the self-declared plate.
+label_code() {
+  python3 - "$data_dir/demo.sqlite" "$1" <<'PY'
+import sqlite3, sys
+with sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True) as db:
+    row = db.execute("SELECT p.code FROM label_publications p JOIN products pr ON pr.id = p.product_id "
+                     "WHERE pr.sku = ? ORDER BY p.version DESC LIMIT 1", (sys.argv[2],)).fetchone()
+print(row[0] if row else "")
+PY
+}
+LABEL_CODE="$(label_code RH-CUP-BF-250)" PLAIN_LABEL_CODE="$(label_code RH-PLATE-BG-9)" \
+  BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node label-journey.mjs
 BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node footprint-journey.mjs
 echo "screenshots are in $screenshot_dir"

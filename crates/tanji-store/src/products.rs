@@ -637,6 +637,12 @@ impl Store {
             return Err(FieldError::new("verifier_organisation", Problem::Required).into());
         }
         self.footprint(actor, id).await?;
+        // The sign-off is published with the label: it names the person, never their login e-mail.
+        let verifier_name = sqlx::query("SELECT display_name FROM users WHERE id = $1")
+            .bind(actor.user_id.to_string())
+            .fetch_one(&self.pools.reader)
+            .await?
+            .text("display_name")?;
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
         let updated = sqlx::query(
@@ -644,7 +650,7 @@ impl Store {
              verification_statement = $4 WHERE id = $5 AND organisation_id = $6 AND verified_at IS NULL",
         )
         .bind(time_to_db(now))
-        .bind(&actor.label)
+        .bind(&verifier_name)
         .bind(verifier_organisation)
         .bind(statement)
         .bind(id)

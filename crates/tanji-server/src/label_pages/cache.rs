@@ -85,7 +85,8 @@ impl Rendered {
     pub fn new(parts: Parts, body: impl Into<Bytes>) -> Self {
         let body = body.into();
         let digest = tanji_label::publication::Digest::of(&body).to_string();
-        let etag = HeaderValue::from_str(&format!("\"{}\"", &digest[..24])).expect("hex digits are a valid header value");
+        let etag =
+            HeaderValue::from_str(&format!("\"{}\"", &digest[..24])).expect("hex digits are a valid header value");
         let mut headers = HeaderMap::with_capacity(12);
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(parts.content_type));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(parts.cache_control));

@@ -19,12 +19,13 @@
 //! # Outside the middleware
 //!
 //! These routes are merged into the application after its per-request middleware (request ids, request spans and
-//! logs, security headers, compression, time limit; see [`crate::app`]), because they are the one part of tanji
-//! that anyone on the internet can call in volume, and that middleware cost as much as the page itself (measured:
+//! logs, security headers, compression, time limit; see [`crate::app`]), because they are what the public calls in
+//! volume — every scan of every printed label — and that middleware cost as much as the page itself (measured:
 //! BENCHMARKS.md, "Public label page"). They do its work themselves, once per cached answer rather than per
 //! request: the security headers are part of every answer (a stricter CSP than the console's), text is gzipped when
 //! cached, a database read is bounded by the same time limit, and failures are logged with the code and version.
-//! What they give up is a request id and a log line per request, as a static file server with its access log off.
+//! What they give up is a request id and a log line per request, as a static file server with its access log off,
+//! and the panic guard: a bug that panicked here would close the connection instead of answering 500.
 
 mod cache;
 mod view;
@@ -154,8 +155,14 @@ fn language_from_headers(headers: &HeaderMap) -> Language {
 
 /// The label code of the path, or the answer to give instead: the "not found" page for text that is not a code, a
 /// permanent redirect to the code's canonical spelling (`k7m2-9xqd` → `K7M29XQD`) keeping the query.
-fn resolve_code(text: &str, suffix: &str, raw_query: Option<&str>, query: &Query, secure: bool) -> Result<LabelCode, Response> {
-    let code = parse_code(text).map_err(|_| missing(&query.page, Missing::Malformed, text, secure))?;
+fn resolve_code(
+    text: &str,
+    suffix: &str,
+    raw_query: Option<&str>,
+    query: &Query,
+    secure: bool,
+) -> Result<LabelCode, Box<Response>> {
+    let code = parse_code(text).map_err(|_| Box::new(missing(&query.page, Missing::Malformed, text, secure)))?;
     if code.as_str() != text {
         let query = raw_query.map(|raw| format!("?{raw}")).unwrap_or_default();
         let location = format!("/l/{code}{suffix}{query}");
@@ -165,10 +172,10 @@ fn resolve_code(text: &str, suffix: &str, raw_query: Option<&str>, query: &Query
         }
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_MISSING));
         response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-        return Err(response);
+        return Err(Box::new(response));
     }
     if query.bad_version {
-        return Err(missing(&query.page, Missing::Unknown, text, secure));
+        return Err(Box::new(missing(&query.page, Missing::Unknown, text, secure)));
     }
     Ok(code)
 }
@@ -224,12 +231,12 @@ fn key(kind: Kind, code: &LabelCode, page: &PageRequest, dpi: u32, base_url: Opt
     }
 }
 
-fn render_html(parts: Parts, page: &impl Template) -> Result<Rendered, Response> {
+fn render_html(parts: Parts, page: &impl Template) -> Result<Rendered, Box<Response>> {
     match page.render() {
         Ok(html) => Ok(Rendered::new(parts, html)),
         Err(error) => {
             tracing::error!(%error, "rendering a public label page");
-            Err(refusal(StatusCode::INTERNAL_SERVER_ERROR, |t| t.public_unavailable.to_owned()))
+            Err(Box::new(refusal(StatusCode::INTERNAL_SERVER_ERROR, |t| t.public_unavailable.to_owned())))
         }
     }
 }
@@ -253,7 +260,7 @@ fn missing(page: &PageRequest, missing: Missing, code_given: &str, secure: bool)
     };
     match render_html(parts, &view::missing_page(page, missing, code_given)) {
         Ok(rendered) => rendered.respond(&HeaderMap::new()),
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -270,7 +277,8 @@ fn store_failure(page: &PageRequest, error: StoreError, code: &LabelCode, secure
 
 /// A plain-text refusal in both languages.
 fn refusal(status: StatusCode, message: impl Fn(&'static Text) -> String) -> Response {
-    let text = format!("{}\n{}\n", message(Text::of(Language::SimplifiedChinese)), message(Text::of(Language::English)));
+    let text =
+        format!("{}\n{}\n", message(Text::of(Language::SimplifiedChinese)), message(Text::of(Language::English)));
     let headers = [
         (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
         (header::CACHE_CONTROL, CACHE_NONE),
@@ -288,7 +296,11 @@ async fn no_code(State(pages): Shared, request: Request) -> Response {
     missing(&query.page, Missing::Malformed, "", pages.secure())
 }
 
-async fn unknown_subpage(State(pages): Shared, Path((code, _rest)): Path<(String, String)>, request: Request) -> Response {
+async fn unknown_subpage(
+    State(pages): Shared,
+    Path((code, _rest)): Path<(String, String)>,
+    request: Request,
+) -> Response {
     let query = parse_query(request.uri().query(), request.headers());
     missing(&query.page, Missing::Unknown, &code, pages.secure())
 }
@@ -299,7 +311,7 @@ async fn label_page(State(pages): Shared, Path(code): Path<String>, request: Req
     let query = parse_query(raw_query, headers);
     let code = match resolve_code(&code, "", raw_query, &query, pages.secure()) {
         Ok(code) => code,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let page = query.page;
     let key = key(Kind::Page, &code, &page, 0, None);
@@ -314,7 +326,7 @@ async fn label_page(State(pages): Shared, Path(code): Path<String>, request: Req
     let parts = Parts { varies_by_language: !page.explicit_language, ..pages.parts(HTML, cache_control, PAGE_CSP) };
     match render_html(parts, &view::label_page(&page, &label)) {
         Ok(rendered) => pages.cache.put(key, rendered, pages.now()).respond(headers),
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -324,7 +336,7 @@ async fn verify_page(State(pages): Shared, Path(code): Path<String>, request: Re
     let query = parse_query(raw_query, headers);
     let code = match resolve_code(&code, "/verify", raw_query, &query, pages.secure()) {
         Ok(code) => code,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let page = query.page;
     let base_url = crate::links::base_url(&pages.state, headers);
@@ -345,7 +357,7 @@ async fn verify_page(State(pages): Shared, Path(code): Path<String>, request: Re
     let parts = Parts { varies_by_language: !page.explicit_language, ..pages.parts(HTML, CACHE_LATEST_PAGE, PAGE_CSP) };
     match render_html(parts, &view::verify_page(&page, &chain, index, &base_url)) {
         Ok(rendered) => pages.cache.put(key, rendered, pages.now()).respond(headers),
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -374,7 +386,7 @@ async fn file(State(pages): Shared, Path(code): Path<String>, request: Request, 
     let query = parse_query(raw_query, headers);
     let code = match resolve_code(&code, file_suffix(kind), raw_query, &query, pages.secure()) {
         Ok(code) => code,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let page = query.page;
     let dpi = match (kind, query.dpi.as_deref()) {
@@ -401,7 +413,7 @@ async fn file(State(pages): Shared, Path(code): Path<String>, request: Request, 
     };
     let body = match make_file(&label, kind, dpi, format!("{base_url}/l/{code}")).await {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let (content_type, extension) = file_type(kind);
     let cache_control = match (kind, page.version) {
@@ -418,16 +430,16 @@ async fn file(State(pages): Shared, Path(code): Path<String>, request: Request, 
 
 /// The bytes of a file for `label`, whose QR code (for artwork) opens `url`. A record that fails its chain check
 /// gets no artwork: printing a label from altered figures is exactly what the check is there to stop.
-async fn make_file(label: &PublicLabel, kind: Kind, dpi: u32, url: String) -> Result<Bytes, Response> {
+async fn make_file(label: &PublicLabel, kind: Kind, dpi: u32, url: String) -> Result<Bytes, Box<Response>> {
     let record = &label.publication.record;
     if kind == Kind::ContentJson {
         return Ok(Bytes::from(record.canonical_content()));
     }
     let summary = label.publication.summary().filter(|_| label.intact);
     let Some(summary) = summary else {
-        return Err(refusal(StatusCode::CONFLICT, |t| {
+        return Err(Box::new(refusal(StatusCode::CONFLICT, |t| {
             format!("{}: {}", t.public_integrity_failed, t.public_integrity_failed_explained)
-        }));
+        })));
     };
     let facts = view::label_facts(record, &summary, url);
     let result = match kind {
@@ -439,7 +451,7 @@ async fn make_file(label: &PublicLabel, kind: Kind, dpi: u32, url: String) -> Re
     };
     result.map_err(|error| {
         tracing::error!(%error, code = %record.code, version = record.version, "drawing a label");
-        refusal(StatusCode::INTERNAL_SERVER_ERROR, |t| t.public_unavailable.to_owned())
+        Box::new(refusal(StatusCode::INTERNAL_SERVER_ERROR, |t| t.public_unavailable.to_owned()))
     })
 }
 
@@ -471,7 +483,10 @@ mod tests {
     fn query_parameters_are_read_leniently() {
         let headers = HeaderMap::new();
         let query = parse_query(Some("v=2&lang=en&utm_source=qr"), &headers);
-        assert_eq!((query.page.version, query.page.language, query.page.explicit_language), (Some(2), Language::English, true));
+        assert_eq!(
+            (query.page.version, query.page.language, query.page.explicit_language),
+            (Some(2), Language::English, true)
+        );
         assert!(parse_query(Some("v=0"), &headers).bad_version);
         assert!(parse_query(Some("v=two"), &headers).bad_version);
         assert_eq!(parse_query(Some("v=v3"), &headers).page.version, Some(3));

@@ -312,9 +312,8 @@ fn footprint_view(request: &Request, record: &PublicationRecord, summary: &Publi
     let facts = label_facts(record, summary, String::new());
 
     let range = summary.range.as_ref();
-    let range_text = range.map(|range| {
-        format!("{}–{} {unit_label}", unit.format(range.p2_5_kg_co2e), unit.format(range.p97_5_kg_co2e))
-    });
+    let range_text = range
+        .map(|range| format!("{}–{} {unit_label}", unit.format(range.p2_5_kg_co2e), unit.format(range.p97_5_kg_co2e)));
     let range_chart = range.and_then(|range| {
         range_svg(
             in_unit(range.p2_5_kg_co2e, unit),
@@ -326,7 +325,9 @@ fn footprint_view(request: &Request, record: &PublicationRecord, summary: &Publi
         .ok()
     });
     let range_explained = match range {
-        Some(range) => t.public_range_explained.replace("{iterations}", &format_significant(range.iterations as f64, 6)),
+        Some(range) => {
+            t.public_range_explained.replace("{iterations}", &format_significant(range.iterations as f64, 6))
+        }
         None => t.public_no_range.to_owned(),
     };
 
@@ -336,9 +337,8 @@ fn footprint_view(request: &Request, record: &PublicationRecord, summary: &Publi
             Some(claimed) => t.public_percent_lower.replace("{percent}", &claimed.to_string()),
             None => t.public_about_the_same.to_owned(),
         };
-        let badge = claimed.map_or_else(String::new, |claimed| {
-            t.public_badge_lower.replace("{percent}", &claimed.to_string())
-        });
+        let badge =
+            claimed.map_or_else(String::new, |claimed| t.public_badge_lower.replace("{percent}", &claimed.to_string()));
         let longest = summary.total_kg_co2e.max(baseline.total_kg_co2e);
         let bar = |kg: f64| {
             let share = if longest > 0.0 { (kg / longest * 100.0).clamp(0.0, 100.0) } else { 0.0 };
@@ -553,10 +553,9 @@ pub fn explain(t: &'static Text, problem: &ChainProblem) -> String {
             .public_problem_sequence
             .replace("{expected}", &expected.to_string())
             .replace("{found}", &found.to_string()),
-        ChainProblem::VersionGap { expected, found } => t
-            .public_problem_version
-            .replace("{expected}", &expected.to_string())
-            .replace("{found}", &found.to_string()),
+        ChainProblem::VersionGap { expected, found } => {
+            t.public_problem_version.replace("{expected}", &expected.to_string()).replace("{found}", &found.to_string())
+        }
         _ => t.public_problem_other.to_owned(),
     }
 }

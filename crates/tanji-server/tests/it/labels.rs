@@ -112,16 +112,21 @@ async fn a_published_label_is_public_in_both_languages(test: TestDatabase) {
     for text in ["g CO₂e", "每只杯", "per cup", "竹纤维纸杯 250 ml", "Bamboo-fibre paper cup 250 ml"] {
         assert!(page.body.contains(text), "{text} is on the page");
     }
-    for text in [ZH.public_carbon_footprint, EN.public_carbon_footprint, ZH.public_verified, "CQC 中国质量认证中心"] {
+    for text in [ZH.public_carbon_footprint, EN.public_carbon_footprint, ZH.public_verified, "CQC 中国质量认证中心"]
+    {
         assert!(page.body.contains(text), "{text} is on the page");
     }
     assert!(page.body.contains("ISO 14067:2018") && page.body.contains("AR6"), "the standard and the GWP set");
     assert!(page.body.contains("<svg"), "the charts are drawn on the server");
     assert!(!page.body.contains("<script"), "no JavaScript");
     assert!(page.set_cookies().is_empty(), "no cookie: {:?}", page.set_cookies());
+    // The security headers the rest of the application gets from middleware, which these routes skip.
     assert!(header(&page, "content-security-policy").starts_with("default-src 'none'"));
+    assert_eq!(header(&page, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&page, "x-frame-options"), "DENY");
+    assert_eq!(header(&page, "referrer-policy"), "same-origin");
     assert_eq!(header(&page, "cache-control"), "public, max-age=60");
-    assert!(header(&page, "vary").contains("Accept-Language"));
+    assert!(header(&page, "vary").contains("Accept-Language") && header(&page, "vary").contains("Accept-Encoding"));
     // Nothing internal: not who pressed "publish", not the store's row ids.
     assert!(!page.body.contains(BRAND_EDITOR), "the publisher's login is not shown");
     assert!(!page.body.contains(&published.id) && !page.body.contains(&cup.product_id), "no row ids");
@@ -140,8 +145,21 @@ async fn a_published_label_is_public_in_both_languages(test: TestDatabase) {
     assert_eq!(redirect.status, StatusCode::PERMANENT_REDIRECT);
     assert_eq!(redirect.location(), format!("/l/{code}?lang=en"));
 
-    // A conditional request for an unchanged page is answered without the body.
+    // Phones that take gzip get the page gzipped (once, when it was cached).
     let client = reqwest::Client::new();
+    let zipped = client
+        .get(format!("{}/l/{code}", app.base_url))
+        .header("accept-encoding", "gzip, deflate, br")
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let zipped = zipped.bytes().await.unwrap();
+    assert_eq!(&zipped[..2], b"\x1f\x8b");
+    assert!(zipped.len() * 3 < page.body.len(), "{} bytes gzipped, {} plain", zipped.len(), page.body.len());
+
+    // A conditional request for an unchanged page is answered without the body.
     let again = client
         .get(format!("{}/l/{code}", app.base_url))
         .header("if-none-match", header(&page, "etag"))
@@ -210,9 +228,12 @@ async fn unknown_and_malformed_codes_get_a_friendly_page(test: TestDatabase) {
         assert!(page.body.contains(ZH.public_not_found_title), "{path}: the friendly page, in Chinese");
         assert!(page.body.contains(EN.public_not_found_title), "{path}: and in English");
         assert!(!page.body.contains("<script") && page.set_cookies().is_empty(), "{path}");
+        assert_eq!(header(&page, "x-frame-options"), "DENY", "{path}");
     }
     let unknown = get(&app, "/l/ZZZZ2222", "en").await;
-    assert!(unknown.body.contains("check the code printed under the QR code") || unknown.body.contains("Check the code"));
+    assert!(
+        unknown.body.contains("check the code printed under the QR code") || unknown.body.contains("Check the code")
+    );
     let malformed = get(&app, "/l/not-a-code!", "en").await;
     assert!(malformed.body.contains(EN.public_malformed));
     for path in ["/l/ZZZZ2222/label.svg", "/l/ZZZZ2222/label.png", "/l/ZZZZ2222/content.json"] {
