@@ -424,10 +424,11 @@ fn dense_reference(model: &ProductModel) -> f64 {
         let best = (pivot..n).max_by(|&a, &b| matrix[a][pivot].abs().total_cmp(&matrix[b][pivot].abs())).unwrap();
         matrix.swap(pivot, best);
         rhs.swap(pivot, best);
+        let pivot_row = matrix[pivot].clone();
         for row in pivot + 1..n {
-            let ratio = matrix[row][pivot] / matrix[pivot][pivot];
-            for col in pivot..n {
-                matrix[row][col] -= ratio * matrix[pivot][col];
+            let ratio = matrix[row][pivot] / pivot_row[pivot];
+            for (cell, above) in matrix[row].iter_mut().zip(&pivot_row).skip(pivot) {
+                *cell -= ratio * above;
             }
             rhs[row] -= ratio * rhs[pivot];
         }
