@@ -841,6 +841,17 @@ catalogue! {
     fp_split: "构成（kg CO2e/单位）", "Split (kg CO2e per unit)";
     fp_estimate: "估计值（kg CO2e/声明单位）", "Estimate (kg CO2e per declared unit)";
     fp_add_exemption: "添加排除项", "Add exempted item";
+    fp_add_supplier: "添加供应商碳足迹", "Add supplier footprint";
+    fp_remove_supplier: "删除此碳足迹", "Remove this footprint";
+    fp_supplier_id: "编号", "Id";
+    fp_supplier_id_hint: "产品输入以此编号引用它", "Product inputs name it by this id";
+    fp_supplier_unit_hint: "以下数值均按每一此单位计", "The figures below are per one of this unit";
+    fp_fossil_kg: "化石排放（kg CO2e/单位）", "Fossil (kg CO2e per unit)";
+    fp_biogenic_emissions_kg: "生物源排放（kg CO2e/单位）", "Biogenic emissions (kg CO2e per unit)";
+    fp_biogenic_removals_kg: "生物源吸收（kg CO2/单位）", "Biogenic removals (kg CO2 per unit)";
+    fp_biogenic_removals_hint: "以负数或零填写，如 -0.8", "a negative number or zero, e.g. -0.8";
+    fp_luc_kg: "土地利用变化（kg CO2e/单位）", "Land-use change (kg CO2e per unit)";
+    fp_source_hint: "必填：PACT 碳足迹编号、EPD 编号或报告名称", "Required: the PACT footprint id, EPD number or report";
     fp_problem_number_required: "需要填写数字", "a number is required";
     fp_problem_not_a_number: "“{value}”不是数字", "“{value}” is not a number";
     fp_hint_number: "填写数字，如 10.5（小数点用英文句点）", "write a number such as 10.5";

@@ -689,6 +689,101 @@ async fn a_product_model_built_computed_and_published_in_the_console(database: T
     assert!(list.body.contains("LZ-PLATE-1") && list.body.contains("5.055") && list.body.contains("Withdrawn"));
 }
 
+on_both_databases!(a_suppliers_footprint_entered_in_the_editor_is_saved_with_the_model);
+async fn a_suppliers_footprint_entered_in_the_editor_is_saved_with_the_model(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let _world = World::build(app.store()).await;
+    let browser = app.browser();
+    browser.log_in(BRAND_EDITOR).await;
+    let fields = [("sku", "LZ-BOWL-1"), ("name_zh", "甘蔗渣碗"), ("name_en", "Bagasse bowl")];
+    let created = browser.submit("/console/products", "/console/products", &fields).await;
+    let product = redirected_id(&created, "products");
+
+    // "Add supplier footprint" comes back with an empty row, the cursor in its id, nothing saved.
+    let editor = browser.get(&format!("/console/products/{product}/model")).await;
+    let fields = form_fields(&editor.body, "model-editor");
+    let added = post_editor(&browser, &product, &fields, "add_supplier").await;
+    assert_eq!(added.status, StatusCode::OK);
+    assert!(added.body.contains("name=\"supplier_footprints[0].id\" value=\"\" autofocus"), "{}", added.body);
+    let mut fields = form_fields(&added.body, "model-editor");
+    for (name, value) in [
+        ("supplier_footprints[0].id", "pcf-bagasse-pulp"),
+        ("supplier_footprints[0].name_zh", "甘蔗渣浆"),
+        ("supplier_footprints[0].name_en", "Bagasse pulp"),
+        ("supplier_footprints[0].supplier", "Guangxi Pulp Co."),
+        ("supplier_footprints[0].unit", "kg"),
+        ("supplier_footprints[0].fossil_kg_co2e", "1.2"),
+        ("supplier_footprints[0].biogenic_emissions_kg_co2e", "0.1"),
+        ("supplier_footprints[0].biogenic_removals_kg_co2e", "-0.8"),
+        ("supplier_footprints[0].land_use_change_kg_co2e", "0.05"),
+        ("supplier_footprints[0].data", "primary"),
+        ("supplier_footprints[0].quality.technological", "2"),
+        ("supplier_footprints[0].quality.temporal", "2"),
+        ("supplier_footprints[0].quality.geographical", "1"),
+        ("product.mass_per_declared_unit_kg", "0.015"),
+    ] {
+        set(&mut fields, name, value);
+    }
+    let with_input = post_editor(&browser, &product, &fields, "add:0:inputs").await;
+    assert_eq!(with_input.status, StatusCode::OK);
+    assert!(with_input.body.contains("value=\"Guangxi Pulp Co.\""), "what was typed stays");
+    let mut fields = form_fields(&with_input.body, "model-editor");
+    set(&mut fields, "processes[0].inputs[0].product", "pcf-bagasse-pulp");
+    set(&mut fields, "processes[0].inputs[0].amount", "0.015");
+    set(&mut fields, "processes[0].inputs[0].unit", "kg");
+
+    // Without its source it is refused, the problem next to the field, everything typed kept, nothing saved.
+    let refused = post_editor(&browser, &product, &fields, "save").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("supplier_footprints[0].source"), "{}", refused.body);
+    assert!(refused.body.contains("a supplier footprint needs its source"), "{}", refused.body);
+    assert!(refused.body.contains("name=\"supplier_footprints[0].source\" value=\"\" aria-invalid=\"true\""));
+    for typed in ["value=\"pcf-bagasse-pulp\"", "value=\"Guangxi Pulp Co.\"", "value=\"-0.8\"", "value=\"0.05\""] {
+        assert!(refused.body.contains(typed), "{typed} is kept");
+    }
+    assert!(browser.get(&format!("/console/products/{product}")).await.body.contains("This product has no model yet."));
+
+    // With its source, saved as version 1; the saved model holds the supplier footprint as entered.
+    let mut fields = form_fields(&refused.body, "model-editor");
+    set(&mut fields, "supplier_footprints[0].source", "EPD-CN-2024-0042");
+    let saved = post_editor(&browser, &product, &fields, "save").await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(saved.location().contains("version=1"), "{}", saved.location());
+    let expected = tanji_footprint::SupplierFootprint {
+        id: "pcf-bagasse-pulp".into(),
+        name_zh: "甘蔗渣浆".into(),
+        name_en: "Bagasse pulp".into(),
+        supplier: "Guangxi Pulp Co.".into(),
+        unit: "kg".into(),
+        fossil_kg_co2e: 1.2,
+        biogenic_emissions_kg_co2e: 0.1,
+        biogenic_removals_kg_co2e: -0.8,
+        land_use_change_kg_co2e: 0.05,
+        data: tanji_footprint::DataKind::Primary,
+        quality: Some(tanji_footprint::DataQuality {
+            technological: 2,
+            temporal: 2,
+            geographical: 1,
+            completeness: None,
+            reliability: None,
+        }),
+        source: "EPD-CN-2024-0042".into(),
+        uncertainty: None,
+    };
+    let toml = browser.get(&format!("/console/products/{product}/model.toml?version=1")).await;
+    let saved_model = parse_footprint_file(toml.body.as_str()).expect("the download is a footprint file").model;
+    assert_eq!(saved_model.supplier_footprints, std::slice::from_ref(&expected));
+
+    // Opened again and saved unchanged, the next version keeps it.
+    let editor = browser.get(&format!("/console/products/{product}/model")).await;
+    assert!(editor.body.contains("name=\"supplier_footprints[0].source\" value=\"EPD-CN-2024-0042\""));
+    let again = post_editor(&browser, &product, &form_fields(&editor.body, "model-editor"), "save").await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let toml = browser.get(&format!("/console/products/{product}/model.toml?version=2")).await;
+    let second = parse_footprint_file(toml.body.as_str()).expect("the download is a footprint file").model;
+    assert_eq!(second, saved_model, "the round trip through the editor changes nothing");
+}
+
 on_both_databases!(examples_uploads_and_other_products_footprints_in_the_console);
 async fn examples_uploads_and_other_products_footprints_in_the_console(database: TestDatabase) {
     let app = TestApp::spawn(database).await;

@@ -249,70 +249,73 @@ pub struct ExemptionDraft {
     pub problems: Vec<ProblemView>,
 }
 
-/// A supplier footprint the model uses (kept whole, shown read-only).
+/// A supplier footprint: a product footprint received from a supplier (or one of the organisation's own), per unit.
 #[derive(Clone, Debug, Default)]
 pub struct SupplierDraft {
     pub path: String,
-    pub json: Field,
+    pub id: Field,
+    pub name_zh: Field,
+    pub name_en: Field,
+    pub supplier: Field,
+    pub unit: Field,
+    pub fossil: Field,
+    pub biogenic_emissions: Field,
+    pub biogenic_removals: Field,
+    pub land_use_change: Field,
+    pub data: Field,
+    pub technological: Field,
+    pub temporal: Field,
+    pub geographical: Field,
+    pub completeness: Field,
+    pub reliability: Field,
+    pub source: Field,
+    pub uncertainty: Field,
     pub problems: Vec<ProblemView>,
 }
 
-/// A supplier footprint as the editor lists it.
-pub struct SupplierSummary {
-    pub id: String,
-    pub name: String,
-    pub supplier: String,
-    pub per_unit: String,
-    pub split: String,
-    pub source: String,
-    pub footprint_id: String,
-}
-
 impl SupplierDraft {
-    fn parsed(&self) -> Option<SupplierFootprint> {
-        serde_json::from_str(&self.json.value).ok()
+    fn of(supplier: &SupplierFootprint) -> Self {
+        let rating = |value: Option<u8>| value.map(|value| Field::of(value.to_string())).unwrap_or_default();
+        let quality = supplier.quality;
+        Self {
+            id: Field::of(&supplier.id),
+            name_zh: Field::of(&supplier.name_zh),
+            name_en: Field::of(&supplier.name_en),
+            supplier: Field::of(&supplier.supplier),
+            unit: Field::of(&supplier.unit),
+            fossil: number_field(supplier.fossil_kg_co2e),
+            biogenic_emissions: number_field(supplier.biogenic_emissions_kg_co2e),
+            biogenic_removals: number_field(supplier.biogenic_removals_kg_co2e),
+            land_use_change: number_field(supplier.land_use_change_kg_co2e),
+            data: Field::of(match supplier.data {
+                DataKind::Primary => "primary",
+                DataKind::Secondary => "secondary",
+            }),
+            technological: rating(quality.map(|quality| quality.technological)),
+            temporal: rating(quality.map(|quality| quality.temporal)),
+            geographical: rating(quality.map(|quality| quality.geographical)),
+            completeness: rating(quality.and_then(|quality| quality.completeness)),
+            reliability: rating(quality.and_then(|quality| quality.reliability)),
+            source: Field::of(&supplier.source),
+            uncertainty: optional_json_field(supplier.uncertainty.as_ref()),
+            ..Self::default()
+        }
     }
 
-    pub fn summary(&self, t: &'static Text) -> SupplierSummary {
-        match self.parsed() {
-            Some(supplier) => SupplierSummary {
-                id: supplier.id.clone(),
-                name: in_language(t, &supplier.name_zh, &supplier.name_en),
-                supplier: supplier.supplier.clone(),
-                per_unit: format!(
-                    "{} kg CO2e/{}",
-                    figure(
-                        supplier.fossil_kg_co2e
-                            + supplier.biogenic_emissions_kg_co2e
-                            + supplier.biogenic_removals_kg_co2e
-                            + supplier.land_use_change_kg_co2e
-                    ),
-                    supplier.unit
-                ),
-                split: format!(
-                    "{} {} · {} {} · {} {} · {} {}",
-                    t.fp_origin_fossil,
-                    figure(supplier.fossil_kg_co2e),
-                    t.fp_biogenic_emissions,
-                    figure(supplier.biogenic_emissions_kg_co2e),
-                    t.fp_biogenic_removals,
-                    figure(supplier.biogenic_removals_kg_co2e),
-                    t.fp_origin_luc,
-                    figure(supplier.land_use_change_kg_co2e)
-                ),
-                footprint_id: super::own_footprint_source(&supplier.source).unwrap_or_default(),
-                source: supplier.source,
-            },
-            None => SupplierSummary {
-                id: String::new(),
-                name: self.json.value.clone(),
-                supplier: String::new(),
-                per_unit: String::new(),
-                split: String::new(),
-                source: String::new(),
-                footprint_id: String::new(),
-            },
+    fn blank() -> Self {
+        Self {
+            unit: Field::of("kg"),
+            biogenic_emissions: Field::of("0"),
+            biogenic_removals: Field::of("0"),
+            land_use_change: Field::of("0"),
+            data: Field::of("secondary"),
+            ..Self::default()
         }
+    }
+
+    /// The footprint a supplier footprint built from one of the organisation's own footprints came from.
+    pub fn footprint_id(&self) -> String {
+        super::own_footprint_source(self.source.value.trim()).unwrap_or_default()
     }
 }
 
@@ -384,11 +387,7 @@ impl Draft {
             max_exempted_percent: number_field(model.cut_off.max_exempted_percent),
             tree_threshold_percent: number_field(model.cut_off.tree_threshold_percent),
             processes: model.processes.iter().map(process_draft).collect(),
-            suppliers: model
-                .supplier_footprints
-                .iter()
-                .map(|supplier| SupplierDraft { json: json_field(supplier), ..SupplierDraft::default() })
-                .collect(),
+            suppliers: model.supplier_footprints.iter().map(SupplierDraft::of).collect(),
             exemptions: model
                 .exempted
                 .iter()
@@ -492,9 +491,29 @@ impl Draft {
             });
         }
         let suppliers = (0..)
-            .map_while(|idx| {
-                form.get(format!("supplier_footprints[{idx}]").as_str())
-                    .map(|json| SupplierDraft { json: Field::of(*json), ..SupplierDraft::default() })
+            .take_while(|idx| has(&format!("supplier_footprints[{idx}].id")))
+            .map(|idx| {
+                let at = |suffix: &str| get(&format!("supplier_footprints[{idx}].{suffix}"));
+                SupplierDraft {
+                    id: at("id"),
+                    name_zh: at("name_zh"),
+                    name_en: at("name_en"),
+                    supplier: at("supplier"),
+                    unit: at("unit"),
+                    fossil: at("fossil_kg_co2e"),
+                    biogenic_emissions: at("biogenic_emissions_kg_co2e"),
+                    biogenic_removals: at("biogenic_removals_kg_co2e"),
+                    land_use_change: at("land_use_change_kg_co2e"),
+                    data: at("data"),
+                    technological: at("quality.technological"),
+                    temporal: at("quality.temporal"),
+                    geographical: at("quality.geographical"),
+                    completeness: at("quality.completeness"),
+                    reliability: at("quality.reliability"),
+                    source: at("source"),
+                    uncertainty: at("uncertainty"),
+                    ..SupplierDraft::default()
+                }
             })
             .collect();
         let exemptions = (0..)
@@ -631,7 +650,27 @@ impl Draft {
         }
         for (idx, supplier) in self.suppliers.iter_mut().enumerate() {
             supplier.path = format!("supplier_footprints[{idx}]");
-            supplier.json.name = supplier.path.clone();
+            for (field, suffix) in [
+                (&mut supplier.id, "id"),
+                (&mut supplier.name_zh, "name_zh"),
+                (&mut supplier.name_en, "name_en"),
+                (&mut supplier.supplier, "supplier"),
+                (&mut supplier.unit, "unit"),
+                (&mut supplier.fossil, "fossil_kg_co2e"),
+                (&mut supplier.biogenic_emissions, "biogenic_emissions_kg_co2e"),
+                (&mut supplier.biogenic_removals, "biogenic_removals_kg_co2e"),
+                (&mut supplier.land_use_change, "land_use_change_kg_co2e"),
+                (&mut supplier.data, "data"),
+                (&mut supplier.technological, "quality.technological"),
+                (&mut supplier.temporal, "quality.temporal"),
+                (&mut supplier.geographical, "quality.geographical"),
+                (&mut supplier.completeness, "quality.completeness"),
+                (&mut supplier.reliability, "quality.reliability"),
+                (&mut supplier.source, "source"),
+                (&mut supplier.uncertainty, "uncertainty"),
+            ] {
+                name(field, &supplier.path, suffix);
+            }
         }
         for (idx, item) in self.exemptions.iter_mut().enumerate() {
             item.path = format!("exempted[{idx}]");
@@ -697,6 +736,26 @@ impl Draft {
                 fields.extend([&mut row.material, &mut row.kg]);
             }
         }
+        for supplier in &mut self.suppliers {
+            fields.extend([
+                &mut supplier.id,
+                &mut supplier.name_zh,
+                &mut supplier.name_en,
+                &mut supplier.supplier,
+                &mut supplier.unit,
+                &mut supplier.fossil,
+                &mut supplier.biogenic_emissions,
+                &mut supplier.biogenic_removals,
+                &mut supplier.land_use_change,
+                &mut supplier.data,
+                &mut supplier.technological,
+                &mut supplier.temporal,
+                &mut supplier.geographical,
+                &mut supplier.completeness,
+                &mut supplier.reliability,
+                &mut supplier.source,
+            ]);
+        }
         for item in &mut self.exemptions {
             fields.extend([&mut item.name, &mut item.stage, &mut item.estimate_kg_co2e, &mut item.reason]);
         }
@@ -753,7 +812,7 @@ impl Draft {
     /// The product ids inputs may name: the processes' outputs and the supplier footprints.
     pub fn product_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = self.processes.iter().map(|process| process.output_product.value.clone()).collect();
-        ids.extend(self.suppliers.iter().filter_map(SupplierDraft::parsed).map(|supplier| supplier.id));
+        ids.extend(self.suppliers.iter().map(|supplier| supplier.id.value.trim().to_owned()));
         ids.retain(|id| !id.trim().is_empty());
         ids.dedup();
         ids
@@ -772,7 +831,13 @@ impl Draft {
             .iter()
             .map(|process| {
                 let rest: ProcessRest = reader.json_or_default(&process.rest);
-                let quality = reader.quality(process);
+                let quality = reader.quality([
+                    &process.technological,
+                    &process.temporal,
+                    &process.geographical,
+                    &process.completeness,
+                    &process.reliability,
+                ]);
                 let mut outputs = vec![Output {
                     product: process.output_product.value.trim().to_owned(),
                     amount: reader.number(&process.output_amount),
@@ -877,12 +942,26 @@ impl Draft {
             supplier_footprints: self
                 .suppliers
                 .iter()
-                .filter_map(|supplier| {
-                    let parsed = supplier.parsed();
-                    if parsed.is_none() {
-                        reader.problem(&supplier.json, t.fp_problem_unreadable, t.fp_hint_remove_and_add);
-                    }
-                    parsed
+                .map(|row| SupplierFootprint {
+                    id: row.id.value.trim().to_owned(),
+                    name_zh: row.name_zh.value.trim().to_owned(),
+                    name_en: row.name_en.value.trim().to_owned(),
+                    supplier: row.supplier.value.trim().to_owned(),
+                    unit: row.unit.value.trim().to_owned(),
+                    fossil_kg_co2e: reader.number(&row.fossil),
+                    biogenic_emissions_kg_co2e: reader.number(&row.biogenic_emissions),
+                    biogenic_removals_kg_co2e: reader.number(&row.biogenic_removals),
+                    land_use_change_kg_co2e: reader.number(&row.land_use_change),
+                    data: if row.data.is("primary") { DataKind::Primary } else { DataKind::Secondary },
+                    quality: reader.quality([
+                        &row.technological,
+                        &row.temporal,
+                        &row.geographical,
+                        &row.completeness,
+                        &row.reliability,
+                    ]),
+                    source: row.source.value.trim().to_owned(),
+                    uncertainty: reader.json_or_default(&row.uncertainty),
                 })
                 .collect(),
             exempted: self
@@ -1047,16 +1126,10 @@ impl Reader {
     }
 
     /// Ratings are optional, but technological, temporal and geographical go together.
-    fn quality(&mut self, process: &ProcessDraft) -> Option<DataQuality> {
-        let given = [
-            &process.technological,
-            &process.temporal,
-            &process.geographical,
-            &process.completeness,
-            &process.reliability,
-        ]
-        .iter()
-        .any(|field| !field.value.trim().is_empty());
+    /// The ratings in the order technological, temporal, geographical, completeness, reliability.
+    fn quality(&mut self, fields: [&Field; 5]) -> Option<DataQuality> {
+        let [technological, temporal, geographical, completeness, reliability] = fields;
+        let given = fields.iter().any(|field| !field.value.trim().is_empty());
         if !given {
             return None;
         }
@@ -1069,15 +1142,15 @@ impl Reader {
                 0
             }
         };
-        let technological = required(&process.technological);
-        let temporal = required(&process.temporal);
-        let geographical = required(&process.geographical);
+        let technological = required(technological);
+        let temporal = required(temporal);
+        let geographical = required(geographical);
         Some(DataQuality {
             technological,
             temporal,
             geographical,
-            completeness: self.rating(&process.completeness),
-            reliability: self.rating(&process.reliability),
+            completeness: self.rating(completeness),
+            reliability: self.rating(reliability),
         })
     }
 
@@ -1127,10 +1200,6 @@ impl EditorPage {
 
     pub fn uncertainty(&self, field: &Field) -> String {
         uncertainty_text(field)
-    }
-
-    pub fn supplier(&self, supplier: &SupplierDraft) -> SupplierSummary {
-        supplier.summary(self.frame.t)
     }
 }
 
@@ -1250,6 +1319,7 @@ enum Operation {
     AddRow { process_idx: usize, kind: &'static str },
     RemoveRow { process_idx: usize, kind: &'static str, row_idx: usize },
     AddProductInput(usize),
+    AddSupplier,
     RemoveSupplier(usize),
     AddExemption,
     RemoveExemption(usize),
@@ -1265,6 +1335,7 @@ impl Operation {
             "add_process" => Operation::AddProcess,
             "remove_process" => Operation::RemoveProcess(index()?),
             "add_product_input" => Operation::AddProductInput(index()?),
+            "add_supplier" => Operation::AddSupplier,
             "remove_supplier" => Operation::RemoveSupplier(index()?),
             "add_exemption" => Operation::AddExemption,
             "remove_exemption" => Operation::RemoveExemption(index()?),
@@ -1350,6 +1421,11 @@ fn apply(draft: &mut Draft, operation: &Operation) -> Option<String> {
             }
             draft.renumber();
             None
+        }
+        Operation::AddSupplier => {
+            draft.suppliers.push(SupplierDraft::blank());
+            draft.renumber();
+            Some(format!("supplier_footprints[{}].id", draft.suppliers.len() - 1))
         }
         Operation::RemoveSupplier(idx) if idx < draft.suppliers.len() => {
             draft.suppliers.remove(idx);
@@ -1472,25 +1548,22 @@ pub async fn submit_model(
             match (found, draft.processes.get(process_idx)) {
                 (Some((other, stored)), Some(_)) => {
                     let source = format!("{OWN_FOOTPRINT_SOURCE}{}", stored.id);
-                    let existing =
-                        draft.suppliers.iter().filter_map(SupplierDraft::parsed).find(|s| s.source == source);
-                    let supplier = match existing {
-                        Some(supplier) => supplier,
+                    let existing = draft.suppliers.iter().find(|supplier| supplier.source.value.trim() == source);
+                    let (supplier_id, unit) = match existing {
+                        Some(supplier) => (supplier.id.value.trim().to_owned(), supplier.unit.value.trim().to_owned()),
                         None => {
                             let taken = draft.product_ids();
                             let organisation = organisation_name(&console);
                             let supplier = supplier_from_footprint(&other, &stored, &organisation, &taken);
-                            draft
-                                .suppliers
-                                .push(SupplierDraft { json: json_field(&supplier), ..SupplierDraft::default() });
-                            supplier
+                            draft.suppliers.push(SupplierDraft::of(&supplier));
+                            (supplier.id, supplier.unit)
                         }
                     };
                     let process = &mut draft.processes[process_idx];
                     process.inputs.push(InputDraft {
-                        product: Field::of(&supplier.id),
+                        product: Field::of(&supplier_id),
                         amount: Field::of("1"),
-                        unit: Field::of(&supplier.unit),
+                        unit: Field::of(&unit),
                         note: Field::of(in_language(t, &other.name_zh, &other.name_en)),
                         ..InputDraft::default()
                     });
@@ -1595,7 +1668,7 @@ mod tests {
             }
         }
         for supplier in &draft.suppliers {
-            pairs.push((supplier.json.name.clone(), supplier.json.value.clone()));
+            pairs.push((supplier.uncertainty.name.clone(), supplier.uncertainty.value.clone()));
         }
         pairs
     }
