@@ -441,7 +441,8 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
     let root_amount = model.product.declared_unit.amount;
     let root_unit = model.product.declared_unit.unit.clone();
     let threshold = model.cut_off.tree_threshold_percent / 100.0 * total.abs();
-    let supply_tree = tree(model, built, scores, root_column, built.reference_amount, &mut Vec::new(), threshold);
+    let supply_tree =
+        tree(model, built, scores, &direct, root_column, built.reference_amount, &mut Vec::new(), threshold);
     let supply_tree = TreeNode { amount: root_amount, unit: root_unit, ..supply_tree };
 
     let factors = built
@@ -537,10 +538,12 @@ fn data_quality(
 }
 
 /// The supply-chain tree below `amount` units of the product in `column`.
+#[allow(clippy::too_many_arguments)]
 fn tree(
     model: &ProductModel,
     built: &Built,
     scores: &[f64],
+    direct: &[f64],
     column: usize,
     amount: f64,
     path: &mut Vec<usize>,
@@ -559,12 +562,11 @@ fn tree(
     path.push(column);
     let runs = amount / output.amount;
     let characterization = built.system.characterization();
-    let direct = built.system.direct_impact_per_process();
     let mut children = Vec::new();
     for item in built.items.iter().filter(|item| item.column == column) {
         let child = match &item.kind {
             ItemKind::Product { provider_column, amount_per_run, .. } => {
-                tree(model, built, scores, *provider_column, runs * amount_per_run, path, threshold)
+                tree(model, built, scores, direct, *provider_column, runs * amount_per_run, path, threshold)
             }
             ItemKind::Factor { factor, amount_per_run, unit, .. } => TreeNode {
                 name: if item.description.is_empty() { factor.to_string() } else { item.description.clone() },

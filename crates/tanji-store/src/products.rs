@@ -3,6 +3,8 @@
 //! the organisation's tamper-evident chain of label publications (`tanji_label::publication`), read without login
 //! by the public label pages.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -116,11 +118,6 @@ pub struct PublicChain {
 
 fn json_error(error: serde_json::Error) -> StoreError {
     StoreError::Internal(anyhow::Error::new(error))
-}
-
-fn double(row: &AnyRow, column: &str) -> anyhow::Result<f64> {
-    use anyhow::Context as _;
-    row.try_get::<f64, _>(column).with_context(|| format!("reading column {column}"))
 }
 
 fn footprint_error(error: FootprintError) -> StoreError {
@@ -249,62 +246,53 @@ impl Store {
     /// The organisation's products, by SKU.
     pub async fn products(&self, actor: &Actor) -> Result<Vec<Product>, StoreError> {
         actor.require(Permission::ViewFootprints)?;
-        let rows = sqlx::query("SELECT id FROM products WHERE organisation_id = $1 ORDER BY sku")
-            .bind(actor.organisation_id.to_string())
-            .fetch_all(&self.pools.reader)
-            .await?;
-        let mut products = Vec::with_capacity(rows.len());
-        for row in &rows {
-            products.push(self.product(actor, &row.text("id")?).await?);
-        }
-        Ok(products)
+        self.product_rows(actor, None).await
     }
 
     /// One product with its latest model version, footprint and label code.
     pub async fn product(&self, actor: &Actor, id: &str) -> Result<Product, StoreError> {
         actor.require(Permission::ViewFootprints)?;
-        let row = sqlx::query(
-            "SELECT id, sku, name_zh, name_en, baseline_product_id, created_at, created_by FROM products \
-             WHERE id = $1 AND organisation_id = $2",
+        self.product_rows(actor, Some(id)).await?.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// Products of the actor's organisation (all, or the one with `id`) with their latest model version, footprint
+    /// and label code, in one query.
+    async fn product_rows(&self, actor: &Actor, id: Option<&str>) -> Result<Vec<Product>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.sku, p.name_zh, p.name_en, p.baseline_product_id, p.created_at, p.created_by, \
+             (SELECT MAX(m.version) FROM product_models m WHERE m.product_id = p.id) AS latest_model_version, \
+             (SELECT f.id FROM footprints f WHERE f.product_id = p.id \
+              ORDER BY f.computed_at DESC, f.id DESC LIMIT 1) AS latest_footprint_id, \
+             (SELECT f.total_kg_co2e FROM footprints f WHERE f.product_id = p.id \
+              ORDER BY f.computed_at DESC, f.id DESC LIMIT 1) AS latest_total_kg_co2e, \
+             (SELECT l.code FROM label_publications l WHERE l.product_id = p.id LIMIT 1) AS label_code \
+             FROM products p WHERE p.organisation_id = $1 AND ($2 = '' OR p.id = $2) ORDER BY p.sku",
         )
-        .bind(id)
         .bind(actor.organisation_id.to_string())
-        .fetch_optional(&self.pools.reader)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let latest_model_version =
-            sqlx::query("SELECT MAX(version) AS latest FROM product_models WHERE product_id = $1")
-                .bind(id)
-                .fetch_one(&self.pools.reader)
-                .await?
-                .try_get::<Option<i64>, _>("latest")
-                .unwrap_or(None);
-        let latest_footprint = sqlx::query(
-            "SELECT id, total_kg_co2e FROM footprints WHERE product_id = $1 ORDER BY computed_at DESC, id DESC LIMIT 1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pools.reader)
-        .await?
-        .map(|row| -> Result<(String, f64), StoreError> { Ok((row.text("id")?, double(&row, "total_kg_co2e")?)) })
-        .transpose()?;
-        let label_code = sqlx::query("SELECT code FROM label_publications WHERE product_id = $1 LIMIT 1")
-            .bind(id)
-            .fetch_optional(&self.pools.reader)
-            .await?
-            .map(|row| row.text("code"))
-            .transpose()?;
-        Ok(Product {
-            id: row.text("id")?,
-            sku: row.text("sku")?,
-            name_zh: row.text("name_zh")?,
-            name_en: row.text("name_en")?,
-            baseline_product_id: row.optional_text("baseline_product_id")?,
-            created_at: row.time("created_at")?,
-            created_by: row.text("created_by")?,
-            latest_model_version,
-            latest_footprint,
-            label_code,
-        })
+        .bind(id.unwrap_or_default())
+        .fetch_all(&self.pools.reader)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let latest_total = row
+                    .try_get::<Option<f64>, _>("latest_total_kg_co2e")
+                    .map_err(|error| StoreError::Internal(anyhow::Error::new(error)))?;
+                Ok(Product {
+                    id: row.text("id")?,
+                    sku: row.text("sku")?,
+                    name_zh: row.text("name_zh")?,
+                    name_en: row.text("name_en")?,
+                    baseline_product_id: row.optional_text("baseline_product_id")?,
+                    created_at: row.time("created_at")?,
+                    created_by: row.text("created_by")?,
+                    latest_model_version: row
+                        .try_get::<Option<i64>, _>("latest_model_version")
+                        .map_err(|error| StoreError::Internal(anyhow::Error::new(error)))?,
+                    latest_footprint: row.optional_text("latest_footprint_id")?.zip(latest_total),
+                    label_code: row.optional_text("label_code")?,
+                })
+            })
+            .collect()
     }
 
     /// Set (or clear) the conventional product a product is compared with.
@@ -545,79 +533,89 @@ impl Store {
         }
     }
 
-    /// A product's footprints, newest first (without their baselines' detail).
+    /// A product's footprints, newest first, each with its baseline's footprint.
     pub async fn footprints(&self, actor: &Actor, product_id: &str) -> Result<Vec<StoredFootprint>, StoreError> {
         actor.require(Permission::ViewFootprints)?;
-        let rows = sqlx::query(
-            "SELECT id FROM footprints WHERE product_id = $1 AND organisation_id = $2 ORDER BY computed_at DESC, id DESC",
-        )
-        .bind(product_id)
-        .bind(actor.organisation_id.to_string())
-        .fetch_all(&self.pools.reader)
-        .await?;
-        let mut footprints = Vec::with_capacity(rows.len());
-        for row in &rows {
-            footprints.push(self.footprint(actor, &row.text("id")?).await?);
-        }
-        Ok(footprints)
+        self.footprint_rows(actor, "product_id", product_id).await
     }
 
     /// One footprint, with its baseline's footprint when it was compared with one.
     pub async fn footprint(&self, actor: &Actor, id: &str) -> Result<StoredFootprint, StoreError> {
         actor.require(Permission::ViewFootprints)?;
-        let row = sqlx::query(
+        self.footprint_rows(actor, "id", id).await?.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// Footprints of the actor's organisation whose `column` (`id` or `product_id`) is `value`, newest first. The
+    /// baselines they were compared with are read once each, in one more query.
+    async fn footprint_rows(
+        &self,
+        actor: &Actor,
+        column: &str,
+        value: &str,
+    ) -> Result<Vec<StoredFootprint>, StoreError> {
+        let column = match column {
+            "id" => "id",
+            _ => "product_id",
+        };
+        let rows = sqlx::query(assert_sql(format!(
             "SELECT id, product_id, model_id, model_version, result_json, baseline_footprint_id, comparison_json, \
              computed_at, computed_by, verified_at, verified_by, verifier_organisation, verification_statement \
-             FROM footprints WHERE id = $1 AND organisation_id = $2",
-        )
-        .bind(id)
+             FROM footprints WHERE {column} = $1 AND organisation_id = $2 ORDER BY computed_at DESC, id DESC"
+        )))
+        .bind(value)
         .bind(actor.organisation_id.to_string())
-        .fetch_optional(&self.pools.reader)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let baseline_footprint_id = row.optional_text("baseline_footprint_id")?;
-        let baseline = match &baseline_footprint_id {
-            Some(baseline_id) => {
-                let baseline_row =
-                    sqlx::query("SELECT result_json FROM footprints WHERE id = $1 AND organisation_id = $2")
-                        .bind(baseline_id)
-                        .bind(actor.organisation_id.to_string())
-                        .fetch_optional(&self.pools.reader)
-                        .await?;
-                baseline_row
-                    .map(|row| -> Result<Footprint, StoreError> {
-                        serde_json::from_str(&row.text("result_json")?).map_err(json_error)
-                    })
-                    .transpose()?
+        .fetch_all(&self.pools.reader)
+        .await?;
+        let mut baseline_ids: Vec<String> =
+            rows.iter().filter_map(|row| row.optional_text("baseline_footprint_id").ok().flatten()).collect();
+        baseline_ids.sort();
+        baseline_ids.dedup();
+        let mut baselines: HashMap<String, Footprint> = HashMap::new();
+        if !baseline_ids.is_empty() {
+            let placeholders: Vec<String> = (0..baseline_ids.len()).map(|idx| format!("${}", idx + 2)).collect();
+            let mut query = sqlx::query(assert_sql(format!(
+                "SELECT id, result_json FROM footprints WHERE organisation_id = $1 AND id IN ({})",
+                placeholders.join(", ")
+            )))
+            .bind(actor.organisation_id.to_string());
+            for baseline_id in &baseline_ids {
+                query = query.bind(baseline_id.clone());
             }
-            None => None,
-        };
-        let sign_off = match row.optional_time("verified_at")? {
-            Some(signed_at) => Some(VerifierSignOff {
-                verifier_name: row.optional_text("verified_by")?.unwrap_or_default(),
-                verifier_organisation: row.optional_text("verifier_organisation")?.unwrap_or_default(),
-                statement: row.optional_text("verification_statement")?.unwrap_or_default(),
-                signed_at,
-            }),
-            None => None,
-        };
-        Ok(StoredFootprint {
-            id: row.text("id")?,
-            product_id: row.text("product_id")?,
-            model_id: row.text("model_id")?,
-            model_version: row.integer("model_version")?,
-            footprint: serde_json::from_str(&row.text("result_json")?).map_err(json_error)?,
-            baseline_footprint_id,
-            baseline,
-            comparison: row
-                .optional_text("comparison_json")?
-                .map(|text| serde_json::from_str(&text))
-                .transpose()
-                .map_err(json_error)?,
-            computed_at: row.time("computed_at")?,
-            computed_by: row.text("computed_by")?,
-            sign_off,
-        })
+            for row in query.fetch_all(&self.pools.reader).await? {
+                baselines.insert(row.text("id")?, serde_json::from_str(&row.text("result_json")?).map_err(json_error)?);
+            }
+        }
+        rows.iter()
+            .map(|row| {
+                let baseline_footprint_id = row.optional_text("baseline_footprint_id")?;
+                let sign_off = match row.optional_time("verified_at")? {
+                    Some(signed_at) => Some(VerifierSignOff {
+                        verifier_name: row.optional_text("verified_by")?.unwrap_or_default(),
+                        verifier_organisation: row.optional_text("verifier_organisation")?.unwrap_or_default(),
+                        statement: row.optional_text("verification_statement")?.unwrap_or_default(),
+                        signed_at,
+                    }),
+                    None => None,
+                };
+                Ok(StoredFootprint {
+                    id: row.text("id")?,
+                    product_id: row.text("product_id")?,
+                    model_id: row.text("model_id")?,
+                    model_version: row.integer("model_version")?,
+                    footprint: serde_json::from_str(&row.text("result_json")?).map_err(json_error)?,
+                    baseline: baseline_footprint_id.as_ref().and_then(|id| baselines.get(id).cloned()),
+                    baseline_footprint_id,
+                    comparison: row
+                        .optional_text("comparison_json")?
+                        .map(|text| serde_json::from_str(&text))
+                        .transpose()
+                        .map_err(json_error)?,
+                    computed_at: row.time("computed_at")?,
+                    computed_by: row.text("computed_by")?,
+                    sign_off,
+                })
+            })
+            .collect()
     }
 
     /// Sign a footprint off as verified (auditors). Once only; a later label publication carries the sign-off.

@@ -63,6 +63,16 @@ async fn a_product_is_modelled_computed_against_its_baseline_verified_and_publis
     let first_again = store.compute_footprint(editor, &cup.id, Some(1), None).await.unwrap();
     assert_eq!(first_again.footprint.total_kg_co2e, stored.footprint.total_kg_co2e);
     assert_eq!(store.footprint(editor, &stored.id).await.unwrap().footprint, stored.footprint);
+    // Lists read in bulk give the same as one by one: newest first, each with its baseline.
+    let history = store.footprints(editor, &cup.id).await.unwrap();
+    assert_eq!(history.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), [&first_again.id, &second.id, &stored.id]);
+    assert!(history.iter().all(|f| f.baseline.is_some() && f.comparison.is_some()));
+    assert_eq!(history[2], store.footprint(editor, &stored.id).await.unwrap());
+    let listed = store.products(editor).await.unwrap();
+    let listed_cup = listed.iter().find(|product| product.id == cup.id).unwrap();
+    assert_eq!(listed_cup.latest_model_version, Some(2));
+    assert_eq!(listed_cup.latest_footprint.as_ref().map(|(id, _)| id.as_str()), Some(first_again.id.as_str()));
+    assert_eq!(*listed_cup, store.product(editor, &cup.id).await.unwrap());
 
     // Verified once, by an auditor; then published with the sign-off inside the record.
     let auditor = &world.brand_auditor;
