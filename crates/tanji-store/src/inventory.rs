@@ -108,7 +108,8 @@ pub struct InventoryRequest {
 /// A single entry from a form: alias kept for readers of the API.
 pub type ActivityEntry = ActivityRow;
 
-fn json_error(error: serde_json::Error) -> StoreError {
+/// A stored JSON document the store cannot read (or a value it cannot write).
+pub(crate) fn json_error(error: serde_json::Error) -> StoreError {
     StoreError::Internal(anyhow::Error::new(error))
 }
 

@@ -23,6 +23,7 @@ use tanji_tenancy::{Actor, FieldError, Permission, Problem};
 
 use crate::audit::{self, ChangedBy, Entry};
 use crate::database::{RowExt, time_from_db, time_to_db, violated_unique_index};
+use crate::inventory::json_error;
 use crate::{Conflict, Store, StoreError, new_id};
 
 /// A product of the organisation.
@@ -114,10 +115,6 @@ pub struct PublicChain {
     pub organisation: String,
     pub publications: Vec<Publication>,
     pub report: ChainReport,
-}
-
-fn json_error(error: serde_json::Error) -> StoreError {
-    StoreError::Internal(anyhow::Error::new(error))
 }
 
 fn footprint_error(error: FootprintError) -> StoreError {
