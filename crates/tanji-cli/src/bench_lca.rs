@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow};
 use serde::Serialize;
+use tanji_csv::{Cell, CsvTable};
 use tanji_lca::monte_carlo::{MonteCarlo, MonteCarloResult, MonteCarloSettings, UncertainEntry, UncertainSystem};
 use tanji_lca::synthetic::{SyntheticParameters, generate};
 use tanji_lca::{CoordinateMatrix, Distribution, Entry, IterativeSolver, SolveMethod, Solver, System, matrix_market};
@@ -284,18 +285,21 @@ fn write_files(out: &Path, uncertain: &UncertainSystem) -> anyhow::Result<()> {
 
 /// `row,col,amount,geometric_sd` (1-based, as in the Matrix Market files; a GSD of 1 means fixed).
 fn uncertainty_csv(exchanges: &[UncertainEntry]) -> anyhow::Result<String> {
-    let mut out = String::with_capacity(32 + exchanges.len() * 48);
-    out.push_str("row,col,amount,geometric_sd\n");
+    let mut table = CsvTable::new(&["row", "col", "amount", "geometric_sd"]);
     for exchange in exchanges {
         let geometric_sd = match exchange.distribution {
             Distribution::Fixed => 1.0,
             Distribution::Lognormal { geometric_sd } => geometric_sd,
             other => return Err(anyhow!("the benchmark writes lognormal distributions only, not {other:?}")),
         };
-        let _ =
-            writeln!(out, "{},{},{:?},{:?}", exchange.row_idx + 1, exchange.col_idx + 1, exchange.amount, geometric_sd);
+        table.row([
+            Cell::from(exchange.row_idx + 1),
+            Cell::from(exchange.col_idx + 1),
+            Cell::Number(exchange.amount),
+            Cell::Number(geometric_sd),
+        ]);
     }
-    Ok(out)
+    Ok(table.into_string())
 }
 
 /// A system as the arrays it is built from.
@@ -342,23 +346,21 @@ fn read_system(out: &Path) -> anyhow::Result<System> {
 }
 
 fn write_scores(out: &Path, scores: &[f64]) -> anyhow::Result<()> {
-    let mut text = String::with_capacity(16 + scores.len() * 28);
-    text.push_str("product,score\n");
+    let mut table = CsvTable::new(&["product", "score"]);
     for (product_idx, score) in scores.iter().enumerate() {
-        let _ = writeln!(text, "{},{:?}", product_idx + 1, score);
+        table.row([Cell::from(product_idx + 1), Cell::Number(*score)]);
     }
     let path = out.join("tanji-scores.csv");
-    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+    std::fs::write(&path, table.into_bytes()).with_context(|| format!("writing {}", path.display()))
 }
 
 fn write_monte_carlo_scores(out: &Path, result: &MonteCarloResult) -> anyhow::Result<()> {
-    let mut text = String::with_capacity(16 + result.scores.len() * 24);
-    text.push_str("iteration,score\n");
+    let mut table = CsvTable::new(&["iteration", "score"]);
     for (iteration, score) in result.scores.iter().enumerate() {
-        let _ = writeln!(text, "{},{:?}", iteration + 1, score);
+        table.row([Cell::from(iteration + 1), Cell::Number(*score)]);
     }
     let path = out.join("tanji-monte-carlo.csv");
-    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+    std::fs::write(&path, table.into_bytes()).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Peak resident memory of this process (VmHWM), where /proc exists.

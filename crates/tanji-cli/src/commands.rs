@@ -55,7 +55,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let public_url = args.public_url.map(|url| url.trim_end_matches('/').to_owned());
     let secure_cookies = tls.is_some() || public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
-    let config = ServerConfig { secure_cookies, public_url, demo_logins: None };
+    let config = ServerConfig { secure_cookies, public_url, demo_logins: None, trusted_proxies: args.trusted_proxies };
     let listener = TcpListener::bind(args.listen).await.with_context(|| {
         format!("listening on {}\nhint: is another server using the port? Pick another with --listen", args.listen)
     })?;

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, anyhow};
 use serde::Serialize;
+use tanji_csv::{Cell, CsvTable};
 use tanji_footprint::{
     Comparison, Footprint, FootprintError, FootprintFile, MonteCarloRequest, ProductModel, Stage, TreeNode, compare,
     compute, figure, monte_carlo, parse_footprint_file,
@@ -325,17 +326,18 @@ pub fn export(args: LcaExportArgs) -> anyhow::Result<()> {
     for (name, matrix) in &files {
         write(&args.out.join(name), &matrix_market::write(matrix))?;
     }
-    let mut products = String::from("column,kind,name,reference\n");
+    let mut products = CsvTable::new(&["column", "kind", "name", "reference"]);
     for (column, _) in built.columns.iter().enumerate() {
         let name = tanji_footprint::build::column_label(model, &built, column);
         let reference = if column == built.reference_column { "yes" } else { "" };
-        let _ = writeln!(products, "{},{},{},{reference}", column + 1, name.0, csv_field(&name.1));
+        products.row([Cell::from(column + 1), Cell::text(name.0), Cell::text(name.1), Cell::text(reference)]);
     }
-    write(&args.out.join("products.csv"), &products)?;
-    let mut flows = String::from("row,gas,origin\n");
+    write(&args.out.join("products.csv"), &products.into_string())?;
+    let mut flows = CsvTable::new(&["row", "gas", "origin"]);
     for (row, flow) in built.flows.iter().enumerate() {
-        let _ = writeln!(flows, "{},{},{}", row + 1, flow.gas, flow.origin.key());
+        flows.row([Cell::from(row + 1), Cell::text(flow.gas.to_string()), Cell::text(flow.origin.key())]);
     }
+    let flows = flows.into_string();
     write(&args.out.join("flows.csv"), &flows)?;
     eprintln!(
         "wrote A.mtx ({n}×{n}), B.mtx ({}×{n}), c.mtx, products.csv and flows.csv to {}; the product is column {} \
@@ -353,8 +355,4 @@ pub fn export(args: LcaExportArgs) -> anyhow::Result<()> {
 
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
 }

@@ -1,10 +1,10 @@
 //! `tanji lca solve`: score products of a system given as Matrix Market files, for cross-checking other LCA tools.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::anyhow;
 use serde::Serialize;
+use tanji_csv::{Cell, CsvTable};
 use tanji_lca::{CoordinateMatrix, SolveError, Solver, System, SystemError, matrix_market};
 
 use crate::inventory::emit;
@@ -56,13 +56,13 @@ fn solve(args: LcaSolveArgs) -> anyhow::Result<()> {
     };
     match args.format {
         LcaFormat::Csv => {
-            let mut out = String::with_capacity(16 + scores.len() * 28);
-            out.push_str("product,score\n");
+            // Numbers are written as the shortest text that reads back to the same f64 (tanji_csv), so other tools
+            // can compare to 1e-15.
+            let mut table = CsvTable::new(&["product", "score"]);
             for line in &scores {
-                // `{:?}` is the shortest text that reads back to the same f64, so other tools can compare to 1e-15.
-                let _ = writeln!(out, "{},{:?}", line.product, line.score);
+                table.row([Cell::from(line.product), Cell::Number(line.score)]);
             }
-            emit(&out)
+            emit(&table.into_string())
         }
         LcaFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&scores)?)),
     }

@@ -291,6 +291,19 @@ pub struct ServeArgs {
     /// Used in links the server hands out; an https URL also marks cookies Secure.
     #[arg(long, env = "TANJI_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+
+    /// A reverse proxy (address or network, e.g. 10.0.0.0/8) whose X-Forwarded-For names the client; repeat for
+    /// several. Without it the header is ignored, so clients cannot pick their own address for the login throttle.
+    #[arg(long = "trusted-proxy", env = "TANJI_TRUSTED_PROXIES", value_name = "ADDR|CIDR", value_delimiter = ',',
+          value_parser = parse_network)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// An address (a one-host network) or a network in CIDR notation.
+fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{text}` is neither an IP address nor a network such as 10.0.0.0/8"))
 }
 
 /// `tanji demo`.

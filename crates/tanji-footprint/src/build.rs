@@ -15,6 +15,7 @@ use crate::model::{
     AllocationMethod, DataKind, DataQuality, Origin, ProcessModel, ProductModel, Stage, SupplierFootprint,
 };
 use crate::problem::{Problem, Problems};
+use crate::product::{ProductNames, Sku};
 
 /// Label of the pre-characterised flows (supplier footprints and CO2e totals published without a gas split).
 pub const PRE_CHARACTERISED: &str = "CO2e";
@@ -515,11 +516,17 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
 
 fn check_product(model: &ProductModel, problems: &mut Problems) {
     let product = &model.product;
-    if product.sku.trim().is_empty() {
-        problems.push(Problem::new("product.sku", "the product has no SKU", "write the product's SKU or id"));
+    if let Err(error) = Sku::parse("sku", &product.sku) {
+        problems.push(Problem::new(
+            "product.sku",
+            format!("the SKU {}", error.problem),
+            format!("write the product's SKU or id: 1–{} letters, digits, spaces and - _ . / # + ( )", Sku::MAX_CHARS),
+        ));
     }
-    if product.name_zh.trim().is_empty() && product.name_en.trim().is_empty() {
-        problems.push(Problem::new("product.name_zh", "the product has no name", "write name_zh and name_en"));
+    if let Err(error) = ProductNames::parse("name_zh", &product.name_zh, "name_en", &product.name_en) {
+        let hint =
+            format!("write name_zh and name_en, each one line of at most {} characters", ProductNames::MAX_CHARS);
+        problems.push(Problem::new(format!("product.{}", error.field), format!("the name {}", error.problem), hint));
     }
     let unit = &product.declared_unit;
     if !(unit.amount.is_finite() && unit.amount > 0.0) {

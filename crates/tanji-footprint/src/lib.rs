@@ -13,6 +13,7 @@ mod compute;
 mod file;
 pub mod model;
 mod problem;
+pub mod product;
 mod summary;
 mod uncertainty;
 
@@ -27,6 +28,7 @@ pub use model::{
     SupplierFootprint, TransportLeg,
 };
 pub use problem::{Problem, Problems};
+pub use product::{ProductNames, Sku};
 pub use summary::{PublishedBaseline, PublishedFootprint, PublishedRange, PublishedStage, STANDARD, published_summary};
 pub use uncertainty::{Driver, MonteCarloRequest, UncertaintyResult, monte_carlo};
 

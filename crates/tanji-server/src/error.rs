@@ -15,11 +15,17 @@
 //! | `model_invalid` | 422 | a product model has problems; `problems` lists each with its `path`, `message` and `hint` |
 //! | `rows_rejected` | 422 | an import or entry was refused whole; `rows` lists each problem with file, row, column, reason and hint |
 //! | `rate_limited` | 429 | too many attempts; `Retry-After` says when to try again |
-//! | `payload_too_large` | 413 | the body exceeds the limit |
-//! | `internal` | 500 | a failure on our side; details are logged, never returned |
+//! | `method_not_allowed` | 405 | the path exists but not with this method; `Allow` lists the methods |
+//! | `timeout` | 408 | the request took longer than 60 s |
+//! | `payload_too_large` | 413 | the body exceeds the limit (2 MiB) |
+//! | `unsupported_media_type` | 415 | the body's `Content-Type` is not the one the endpoint reads |
+//! | `internal` | 500 | a failure on our side; details are logged under `request_id`, never returned |
 //! | `unavailable` | 503 | the database is unreachable or not migrated (`/readyz`) |
 //!
-//! The body is always `{"code": "...", "message": "...", "field": "..."}`, with `field` only where one is at fault.
+//! The body is always `{"code": "...", "message": "...", "field": "...", "request_id": "..."}`, with `field` only
+//! where one is at fault and `request_id` on failures of ours (5xx). Errors that no handler produced — a malformed
+//! query string, a body over the limit, a timeout, a panic — get the same shape from
+//! [`crate::structured_errors`].
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -39,8 +45,10 @@ pub struct ApiError {
     field: Option<&'static str>,
     /// Seconds; `u32` (136 years) keeps the error small enough to pass around by value.
     retry_after_seconds: Option<u32>,
-    rows: Vec<RowProblem>,
-    problems: Vec<ModelProblem>,
+    // Boxed slices, not vectors: an error travels by value through every handler, and most have neither.
+    rows: Box<[RowProblem]>,
+    problems: Box<[ModelProblem]>,
+    request_id: Option<Box<str>>,
 }
 
 /// One problem of a rejected import.
@@ -76,6 +84,9 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "name")]
     pub field: Option<&'static str>,
+    /// On failures of ours (5xx): the request's id, as in the `x-request-id` header; quote it when reporting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// For `rows_rejected`: every problem of the import.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<RowProblem>,
@@ -92,8 +103,9 @@ impl ApiError {
             message: message.into(),
             field: None,
             retry_after_seconds: None,
-            rows: Vec::new(),
-            problems: Vec::new(),
+            rows: Box::default(),
+            problems: Box::default(),
+            request_id: None,
         }
     }
 
@@ -132,14 +144,58 @@ impl ApiError {
         }
     }
 
+    /// The answer for an error `status` that no handler explained (see [`crate::structured_errors`]); `detail` is
+    /// what the framework said about a client error (e.g. which query parameter did not parse), never about ours.
+    pub fn for_status(status: StatusCode, detail: Option<String>) -> Self {
+        let (code, message) = match status {
+            StatusCode::UNAUTHORIZED => return Self::unauthenticated(),
+            StatusCode::NOT_FOUND => return Self::not_found(),
+            StatusCode::FORBIDDEN => ("forbidden", "your role or token does not allow this"),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                ("method_not_allowed", "this path does not take this method; see `Allow`")
+            }
+            StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took longer than 60 s; send smaller batches"),
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                ("payload_too_large", "the body is larger than 2 MiB; split it into smaller requests")
+            }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ("unsupported_media_type", "send the body with the Content-Type the endpoint documents")
+            }
+            StatusCode::TOO_MANY_REQUESTS => ("rate_limited", "too many attempts; wait and try again"),
+            StatusCode::SERVICE_UNAVAILABLE => ("unavailable", "the service is not ready; try again shortly"),
+            status if status.is_server_error() => return Self::internal(&format!("unexplained {status} answer")),
+            _ => ("bad_request", "the request is malformed"),
+        };
+        let message = match detail {
+            Some(detail) if !status.is_server_error() && !detail.trim().is_empty() => {
+                format!("{message}: {}", detail.trim())
+            }
+            _ => message.to_owned(),
+        };
+        Self::new(status, code, message)
+    }
+
     /// 500: our failure. The cause is logged with the request's id; the caller learns nothing about internals.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            "internal error; it has been logged. Quote the x-request-id response header when reporting it",
+            "internal error; it has been logged. Quote the request_id when reporting it",
         )
+    }
+
+    /// The 500 answer for request `request_id`, whose cause was logged where it happened (a handler's
+    /// [`ApiError::internal`], or the panic handler).
+    pub fn internal_logged(request_id: Option<String>) -> Self {
+        Self {
+            request_id: request_id.map(String::into_boxed_str),
+            ..Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error; it has been logged. Quote the request_id when reporting it",
+            )
+        }
     }
 
     /// 503: not ready to serve.
@@ -241,8 +297,9 @@ impl IntoResponse for ApiError {
             code: self.code,
             message: self.message,
             field: self.field,
-            rows: self.rows,
-            problems: self.problems,
+            request_id: self.request_id.map(String::from),
+            rows: self.rows.into_vec(),
+            problems: self.problems.into_vec(),
         };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after_seconds {

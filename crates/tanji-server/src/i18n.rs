@@ -326,8 +326,14 @@ catalogue! {
     error_not_found: "页面不存在，或您无权访问。", "This page does not exist, or you may not see it.";
     error_forbidden: "您的角色没有执行此操作的权限。", "Your role does not allow this.";
     error_csrf: "表单已过期或来源无法验证，请返回刷新页面后重试。", "The form has expired or its origin could not be verified. Go back, reload the page and try again.";
-    error_internal: "服务器内部错误。已记录，请稍后重试；如持续出现，请将请求编号告知管理员：", "Internal error. It has been logged; try again later. If it persists, give your administrator the request id:";
+    error_internal: "服务器内部错误。已记录，请稍后重试；如持续出现，请将下面的请求编号告知管理员。", "Internal error. It has been logged; try again later. If it persists, give your administrator the request id below.";
     error_conflict: "无法完成：", "Could not be done:";
+    error_bad_request: "无法读取此请求：表单字段或网址参数的格式不对。请返回，检查后重试。", "This request could not be read: a form field or an address parameter is malformed. Go back, check it and try again.";
+    error_method_not_allowed: "此地址不支持这种请求方式。请从页面上的链接或按钮进入。", "This address does not accept this kind of request. Use the links and buttons on the pages.";
+    error_timeout: "请求处理超时。请稍后重试；如果是大文件，请拆分后分批上传。", "The request took too long. Try again later; split a large file and upload it in parts.";
+    error_payload_too_large: "提交的内容太大（表单最大 1 MiB，上传文件最大 2 MiB）。请拆分后分批提交。", "What was sent is too large (forms up to 1 MiB, uploads up to 2 MiB). Split it and send it in parts.";
+    error_unsupported_media_type: "无法识别提交内容的格式。请使用页面上的表单提交。", "The format of what was sent is not recognised. Submit it with the form on the page.";
+    error_request_id: "请求编号", "Request id";
     back_to_overview: "返回概览", "Back to the overview";
     conflict_organisation_name: "已有同名组织。", "An organisation with this name is already registered.";
     conflict_credit_code: "已有组织使用此统一社会信用代码。", "An organisation with this unified social credit code is already registered.";
@@ -661,6 +667,8 @@ catalogue! {
     fp_products: "产品", "Products";
     fp_product: "产品", "Product";
     fp_sku: "SKU（货号）", "SKU";
+    fp_sku_rule: "1–64 个字符：文字、数字、空格及 - _ . / # + ( )", "1–64 characters: letters, digits, spaces and - _ . / # + ( )";
+    fp_name_rule: "中英文名称至少填一个，每个最多 200 个字符，单行。", "Give at least one of the two names; each one line of at most 200 characters.";
     fp_name_zh: "中文名称", "Chinese name";
     fp_name_en: "英文名称", "English name";
     fp_latest_footprint: "最新碳足迹", "Latest footprint";

@@ -6,14 +6,18 @@
 
 mod api;
 mod assets;
+pub mod client_address;
 mod console;
+pub mod download;
 pub mod error;
 mod health;
 pub mod i18n;
 mod label_pages;
 mod links;
+pub mod redirect;
 mod serve;
 mod state;
+pub mod structured_errors;
 mod web_context;
 
 pub use serve::{SHUTDOWN_GRACE, TlsFiles, serve, shutdown_signal};
@@ -94,9 +98,10 @@ pub fn app(state: AppState) -> Router {
             .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis))
             .on_failure(DefaultOnFailure::new().level(Level::ERROR)))
             .layer(PropagateRequestIdLayer::new(request_id))
-            .layer(CatchPanicLayer::new())
             .layer(security_headers)
             .layer(CompressionLayer::new())
+            .layer(axum::middleware::from_fn(structured_errors::structured_errors))
+            .layer(CatchPanicLayer::custom(structured_errors::panic_answer))
             .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
             .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
     )

@@ -2,7 +2,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use jiff::SignedDuration;
 use tanji_store::Store;
 use tanji_tenancy::throttle::LoginThrottle;
 
@@ -36,14 +35,13 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     /// The demo accounts to list on the login page, when serving the demo data set.
     pub demo_logins: Option<DemoLogins>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: requests from these addresses are attributed to the
+    /// client the proxy names (see [`crate::client_address`]). Empty: every request is its peer's.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
-/// Failed logins allowed per account within [`LOGIN_WINDOW`].
-pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
-/// Failed logins allowed per client address within [`LOGIN_WINDOW`]; higher, since offices share addresses.
-pub const MAX_FAILURES_PER_ADDRESS: usize = 50;
-/// The window over which failed logins are counted.
-pub const LOGIN_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+/// The most accounts, clients and pairs the login throttle tracks at once (each a few dozen bytes).
+const MAX_THROTTLED_KEYS: usize = 100_000;
 
 /// Shared by all handlers. Cheap to clone.
 #[derive(Clone)]
@@ -54,8 +52,7 @@ pub struct AppState {
 struct Inner {
     store: Store,
     config: ServerConfig,
-    account_throttle: Mutex<LoginThrottle>,
-    address_throttle: Mutex<LoginThrottle>,
+    login_throttle: Mutex<LoginThrottle>,
 }
 
 impl AppState {
@@ -65,8 +62,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 store,
                 config,
-                account_throttle: Mutex::new(LoginThrottle::new(MAX_FAILURES_PER_ACCOUNT, LOGIN_WINDOW, 100_000)),
-                address_throttle: Mutex::new(LoginThrottle::new(MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW, 100_000)),
+                login_throttle: Mutex::new(LoginThrottle::new(MAX_THROTTLED_KEYS)),
             }),
         }
     }
@@ -81,14 +77,11 @@ impl AppState {
         &self.inner.config
     }
 
-    /// The throttle of failed logins per account.
-    pub(crate) fn account_throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
-        self.inner.account_throttle.lock().expect("throttle lock poisoned")
-    }
-
-    /// The throttle of failed logins per client address.
-    pub(crate) fn address_throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
-        self.inner.address_throttle.lock().expect("throttle lock poisoned")
+    /// The throttle of password guesses (login and password change); see [`tanji_tenancy::throttle`].
+    pub(crate) fn login_throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
+        // A panic while holding this lock cannot leave the counters half-updated in a way that matters more than
+        // refusing every login would, so a poisoned lock is used as it is.
+        self.inner.login_throttle.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

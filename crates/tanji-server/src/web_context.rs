@@ -11,7 +11,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -51,6 +51,8 @@ pub struct WebContext {
     pub language: Language,
     /// The request path, for "come back here" links.
     pub path: String,
+    /// The request's id (the `x-request-id` header the server sets), for error pages people quote.
+    pub request_id: Option<String>,
 }
 
 impl WebContext {
@@ -94,6 +96,7 @@ pub async fn web_context_layer(State(state): State<AppState>, request: Request, 
         csrf_token: csrf_token.clone(),
         language,
         path: parts.uri.path_and_query().map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned()),
+        request_id: request_id(&parts.headers),
     };
 
     let body = if is_state_changing(&parts.method) {
@@ -117,6 +120,11 @@ pub async fn web_context_layer(State(state): State<AppState>, request: Request, 
 
     parts.extensions.insert(context);
     let mut response = next.run(Request::from_parts(parts, body)).await;
+    // Console pages show one person's data, and even the login page carries a CSRF token bound to a cookie: no
+    // browser or proxy cache may keep any of them (ASVS 8.2.1). Downloads set their own header the same way.
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if let Some(token) = new_anonymous_token {
         let cookie = Cookie::build((ANONYMOUS_CSRF_COOKIE, token))
             .path("/")
@@ -129,6 +137,24 @@ pub async fn web_context_layer(State(state): State<AppState>, request: Request, 
         }
     }
     response
+}
+
+/// The id [`crate::app`]'s middleware gave the request.
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers.get("x-request-id").and_then(|value| value.to_str().ok()).map(str::to_owned)
+}
+
+/// The context of a request that never reached the web-context layer (an error answered by the middleware): no
+/// session, no CSRF token, the language from the cookie or the browser.
+pub fn bare_context(headers: &HeaderMap, path: &str) -> WebContext {
+    WebContext {
+        session: None,
+        session_secret: None,
+        csrf_token: String::new(),
+        language: choose_language(&CookieJar::from_headers(headers), None, headers),
+        path: path.to_owned(),
+        request_id: request_id(headers),
+    }
 }
 
 fn is_state_changing(method: &Method) -> bool {
@@ -235,24 +261,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Console {
     }
 }
 
-/// A path to send people back to after login or a language switch, if it is safely local (no open redirects).
-pub fn local_path(candidate: Option<&str>) -> Option<String> {
-    let candidate = candidate?.trim();
-    let is_local = candidate.starts_with('/') && !candidate.starts_with("//") && !candidate.contains('\\');
-    is_local.then(|| candidate.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert_eq!(local_path(Some("/console/facilities?x=1")).as_deref(), Some("/console/facilities?x=1"));
-        for hostile in ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", ""] {
-            assert_eq!(local_path(Some(hostile)), None, "{hostile:?}");
-        }
-    }
 
     #[test]
     fn token_comparison() {

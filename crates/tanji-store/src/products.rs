@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use tanji_footprint::{
-    Comparison, Footprint, FootprintError, MonteCarloRequest, ProductModel, PublishedFootprint, compare, compute,
-    monte_carlo, published_summary,
+    Comparison, Footprint, FootprintError, MonteCarloRequest, ProductModel, ProductNames, PublishedFootprint, Sku,
+    compare, compute, monte_carlo, published_summary,
 };
 use tanji_ghg::FactorLibrary;
 use tanji_ghg::bundled::gwp_table;
@@ -19,6 +19,7 @@ use tanji_label::publication::{
     verify_chain,
 };
 use tanji_tenancy::audit::{AuditAction, FieldChange};
+use tanji_tenancy::validation::{multi_line_text, single_line_text};
 use tanji_tenancy::{Actor, FieldError, Permission, Problem};
 
 use crate::audit::{self, ChangedBy, Entry};
@@ -151,6 +152,15 @@ fn pin_factors(model: &mut ProductModel, library: &FactorLibrary) {
     }
 }
 
+/// Longest note on a model version.
+const MAX_NOTE_CHARS: usize = 2_000;
+/// Longest verification statement.
+const MAX_STATEMENT_CHARS: usize = 4_000;
+/// Longest reason for withdrawing a label (shown on its public page).
+const MAX_REASON_CHARS: usize = 1_000;
+/// Longest verifier organisation name.
+const MAX_ORGANISATION_NAME_CHARS: usize = 200;
+
 const PUBLICATION_COLUMNS: &str = "id, product_id, footprint_id, sequence, code, version, published_at, content_json, \
                                    sign_off_json, content_hash, previous_hash, record_hash, published_by, \
                                    withdrawn_at, withdrawn_reason";
@@ -194,13 +204,8 @@ impl Store {
     /// Create a product.
     pub async fn create_product(&self, actor: &Actor, new: &NewProduct) -> Result<Product, StoreError> {
         actor.require(Permission::EditFootprints)?;
-        let sku = new.sku.trim();
-        if sku.is_empty() {
-            return Err(FieldError::new("sku", Problem::Required).into());
-        }
-        if new.name_zh.trim().is_empty() && new.name_en.trim().is_empty() {
-            return Err(FieldError::new("name_zh", Problem::Required).into());
-        }
+        let sku = Sku::parse("sku", &new.sku)?;
+        let names = ProductNames::parse("name_zh", &new.name_zh, "name_en", &new.name_en)?;
         let id = new_id().to_string();
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
@@ -210,9 +215,9 @@ impl Store {
         )
         .bind(&id)
         .bind(actor.organisation_id.to_string())
-        .bind(sku)
-        .bind(new.name_zh.trim())
-        .bind(new.name_en.trim())
+        .bind(sku.as_str())
+        .bind(&names.zh)
+        .bind(&names.en)
         .bind(time_to_db(now))
         .bind(&actor.label)
         .execute(&mut *transaction)
@@ -231,8 +236,8 @@ impl Store {
                 organisation_id: actor.organisation_id,
                 action: AuditAction::ProductCreated,
                 object_id: Some(id.clone()),
-                object_label: sku,
-                changes: vec![FieldChange { field: "sku".into(), before: None, after: Some(sku.to_owned()) }],
+                object_label: sku.as_str(),
+                changes: vec![FieldChange { field: "sku".into(), before: None, after: Some(sku.as_str().to_owned()) }],
             },
         )
         .await?;
@@ -333,6 +338,7 @@ impl Store {
         note: &str,
     ) -> Result<ModelVersion, StoreError> {
         actor.require(Permission::EditFootprints)?;
+        let note = multi_line_text("note", note, MAX_NOTE_CHARS)?;
         let product = self.product(actor, product_id).await?;
         let library = self.factor_library_for(actor).await?;
         let mut model = model.clone();
@@ -358,7 +364,7 @@ impl Store {
         .bind(product_id)
         .bind(version)
         .bind(serde_json::to_string(&model).map_err(json_error)?)
-        .bind(note.trim())
+        .bind(&note)
         .bind(time_to_db(now))
         .bind(&actor.label)
         .execute(&mut *transaction)
@@ -624,13 +630,13 @@ impl Store {
         statement: &str,
     ) -> Result<StoredFootprint, StoreError> {
         actor.require(Permission::VerifyFootprints)?;
-        let (statement, verifier_organisation) = (statement.trim(), verifier_organisation.trim());
+        let statement = multi_line_text("statement", statement, MAX_STATEMENT_CHARS)?;
         if statement.is_empty() {
             return Err(FieldError::new("statement", Problem::Required).into());
         }
-        if verifier_organisation.is_empty() {
-            return Err(FieldError::new("verifier_organisation", Problem::Required).into());
-        }
+        let verifier_organisation =
+            single_line_text("verifier_organisation", verifier_organisation, MAX_ORGANISATION_NAME_CHARS)?;
+        let (statement, verifier_organisation) = (statement.as_str(), verifier_organisation.as_str());
         self.footprint(actor, id).await?;
         // The sign-off is published with the label: it names the person, never their login e-mail.
         let verifier_name = sqlx::query("SELECT display_name FROM users WHERE id = $1")
@@ -773,10 +779,11 @@ impl Store {
     /// Withdraw a published label version: its page says so; the chain keeps the record.
     pub async fn withdraw_publication(&self, actor: &Actor, id: &str, reason: &str) -> Result<Publication, StoreError> {
         actor.require(Permission::PublishLabels)?;
-        let reason = reason.trim();
+        let reason = multi_line_text("reason", reason, MAX_REASON_CHARS)?;
         if reason.is_empty() {
             return Err(FieldError::new("reason", Problem::Required).into());
         }
+        let reason = reason.as_str();
         let publication = self.publication_by_id(actor, id).await?;
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;

@@ -95,6 +95,20 @@ pub fn single_line_text(field: &'static str, raw: &str, max_chars: usize) -> Res
     Ok(trimmed.to_owned())
 }
 
+/// Trims `raw` and checks it is text of at most `max_chars` characters whose only control characters are line
+/// breaks and tabs (notes, statements, reasons); `\r\n` is stored as `\n`. Empty is allowed: the caller decides
+/// whether the field is required.
+pub fn multi_line_text(field: &'static str, raw: &str, max_chars: usize) -> Result<String, FieldError> {
+    let text = raw.trim().replace("\r\n", "\n");
+    if text.chars().any(|character| character.is_control() && character != '\n' && character != '\t') {
+        return Err(FieldError::new(field, Problem::ForbiddenCharacters));
+    }
+    if text.chars().count() > max_chars {
+        return Err(FieldError::new(field, Problem::TooLong { max_chars }));
+    }
+    Ok(text)
+}
+
 /// Like [`single_line_text`], but an empty value means "not given".
 pub fn optional_single_line_text(
     field: &'static str,
@@ -141,6 +155,21 @@ mod tests {
         check("   ", Err(Problem::Required));
         check("a\nb", Err(Problem::ForbiddenCharacters));
         check("a\u{7}", Err(Problem::ForbiddenCharacters));
+    }
+
+    #[test]
+    fn multi_line_text_keeps_line_breaks_only() {
+        assert_eq!(multi_line_text("note", " a\r\nb\tc ", 10), Ok("a\nb\tc".to_owned()));
+        assert_eq!(multi_line_text("note", "", 10), Ok(String::new()));
+        assert_eq!(multi_line_text("note", "a\u{0}b", 10), Err(FieldError::new("note", Problem::ForbiddenCharacters)));
+        assert_eq!(
+            multi_line_text("note", "a\u{1b}[31m", 10),
+            Err(FieldError::new("note", Problem::ForbiddenCharacters))
+        );
+        assert_eq!(
+            multi_line_text("note", &"x".repeat(11), 10),
+            Err(FieldError::new("note", Problem::TooLong { max_chars: 10 }))
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 use tanji_tenancy::member::Email;
 use tanji_tenancy::organisation::UnifiedSocialCreditCode;
-use tanji_tenancy::throttle::LoginThrottle;
+use tanji_tenancy::throttle::{BackoffPolicy, BackoffThrottle};
 use tanji_tenancy::token::{TokenScope, TokenScopes};
 use tanji_tenancy::validation::single_line_text;
 
@@ -68,28 +68,45 @@ proptest! {
         prop_assert_eq!(scopes.contains(TokenScope::Write), write);
     }
 
-    /// The throttle refuses exactly when the number of failures in the last window reaches the limit.
+    /// The back-off throttle agrees with a model that replays the granted attempts: an attempt is refused exactly
+    /// when the failures since the last quiet period exceed the free ones and the doubled delay has not passed.
     #[test]
-    fn the_throttle_agrees_with_counting_failures(
-        failure_minutes in proptest::collection::vec(0i64..120, 0..30),
-        check_minute in 0i64..150,
-        max_failures in 1usize..6,
+    fn the_backoff_throttle_agrees_with_replaying_its_attempts(
+        attempt_seconds in proptest::collection::vec(0i64..7_200, 0..60),
+        free_failures in 1u32..6,
     ) {
         let start = Timestamp::from_second(1_800_000_000).unwrap();
-        let at = |minute: i64| start + SignedDuration::from_mins(minute);
-        let window = SignedDuration::from_mins(15);
-        let mut minutes = failure_minutes;
-        minutes.sort_unstable();
-        let mut throttle = LoginThrottle::new(max_failures, window, 1_000);
-        let mut recorded = Vec::new();
-        for minute in minutes.into_iter().filter(|minute| *minute <= check_minute) {
-            // A real server records a failure only for attempts the throttle let through.
-            if throttle.check("k", at(minute)).is_ok() {
-                throttle.record_failure("k", at(minute));
-                recorded.push(minute);
+        let at = |second: i64| start + SignedDuration::from_secs(second);
+        let policy = BackoffPolicy {
+            free_failures,
+            first_delay: SignedDuration::from_secs(1),
+            max_delay: SignedDuration::from_mins(15),
+            forget_after: SignedDuration::from_hours(1),
+        };
+        let mut seconds = attempt_seconds;
+        seconds.sort_unstable();
+        let mut throttle = BackoffThrottle::new(policy, 1_000);
+        let mut granted: Vec<i64> = Vec::new();
+        for second in seconds {
+            // The model: the failures since the last gap of an hour or more, and the delay after them.
+            let allowed_by_model = match granted.last() {
+                Some(last) if second - last < 3_600 => {
+                    let mut n_recent = 1u32;
+                    for pair in granted.windows(2).rev() {
+                        if pair[1] - pair[0] >= 3_600 {
+                            break;
+                        }
+                        n_recent += 1;
+                    }
+                    second >= last + policy.delay_after(n_recent).as_secs()
+                }
+                _ => true,
+            };
+            prop_assert_eq!(throttle.check("k", at(second)).is_ok(), allowed_by_model, "at {}", second);
+            if allowed_by_model {
+                throttle.record_failure("k", at(second));
+                granted.push(second);
             }
         }
-        let recent = recorded.iter().filter(|minute| at(**minute) + window > at(check_minute)).count();
-        prop_assert_eq!(throttle.check("k", at(check_minute)).is_err(), recent >= max_failures);
     }
 }

@@ -1,7 +1,7 @@
 //! `/api/v1/audit-events`.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use tanji_store::AuditQuery;
 use tanji_tenancy::AuditEventId;
@@ -12,6 +12,7 @@ use utoipa::IntoParams;
 
 use super::auth::ApiActor;
 use super::dto::AuditPage;
+use super::extract::ApiQuery;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -34,7 +35,7 @@ pub struct AuditListQuery {
 pub async fn list_audit_events(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(query): Query<AuditListQuery>,
+    ApiQuery(query): ApiQuery<AuditListQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
     let action = match query.action.as_deref() {
         None | Some("") => None,

@@ -1,7 +1,7 @@
 //! `/api/v1/facilities`.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use tanji_tenancy::FacilityId;
@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use super::auth::ApiActor;
 use super::dto::{FacilityBody, FacilityView};
-use super::extract::{ApiJson, IdPath};
+use super::extract::{ApiJson, ApiQuery, IdPath};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -40,7 +40,7 @@ fn parse_body(body: &FacilityBody) -> Result<FacilityDetails, ApiError> {
 pub async fn list_facilities(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(query): Query<FacilityListQuery>,
+    ApiQuery(query): ApiQuery<FacilityListQuery>,
 ) -> Result<Json<Vec<FacilityView>>, ApiError> {
     let facilities = state.store().list_facilities(&actor, query.include_archived).await?;
     Ok(Json(facilities.into_iter().map(Into::into).collect()))

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -13,7 +13,7 @@ use tanji_store::{InventoryRequest, StoreError};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::ApiActor;
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiQuery};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -30,7 +30,7 @@ pub struct ActivityListQuery {
 pub async fn list_activities(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(query): Query<ActivityListQuery>,
+    ApiQuery(query): ApiQuery<ActivityListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let activities = state.store().activities(&actor, query.year).await?;
     Ok(Json(json!(activities)))
@@ -63,7 +63,7 @@ pub struct ImportQuery {
 pub async fn import_activities(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(query): Query<ImportQuery>,
+    ApiQuery(query): ApiQuery<ImportQuery>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let file_name = query.file_name.unwrap_or_else(|| "upload.csv".to_owned());
@@ -211,7 +211,7 @@ pub struct FactorSearchQuery {
 pub async fn search_factors(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(query): Query<FactorSearchQuery>,
+    ApiQuery(query): ApiQuery<FactorSearchQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let library = state.store().factor_library_for(&actor).await?;
     let category = match query.category.as_deref().filter(|text| !text.is_empty()) {
@@ -239,7 +239,7 @@ pub async fn search_factors(
 pub async fn add_own_factors(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(query): Query<ImportQuery>,
+    ApiQuery(query): ApiQuery<ImportQuery>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let file_name = query.file_name.unwrap_or_else(|| "factors.csv".to_owned());

@@ -16,9 +16,10 @@ mod tokens;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -126,4 +127,6 @@ pub fn routes() -> Router<AppState> {
             }),
         )
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() }))
+        // Answers carry organisations' data and depend on the token: no shared or browser cache may keep them.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
 }

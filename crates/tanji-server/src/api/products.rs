@@ -6,7 +6,7 @@ use std::num::NonZeroUsize;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -16,7 +16,7 @@ use tanji_tenancy::{FieldError, Problem};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::ApiActor;
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiQuery};
 use crate::error::{ApiError, ErrorBody};
 use crate::links::base_url;
 use crate::state::AppState;
@@ -263,7 +263,7 @@ pub async fn save_model(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
-    Query(query): Query<SaveModelQuery>,
+    ApiQuery(query): ApiQuery<SaveModelQuery>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {

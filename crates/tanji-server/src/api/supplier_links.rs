@@ -1,7 +1,7 @@
 //! `/api/v1/supplier-links` and `/api/v1/supplier-invitations`.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use tanji_tenancy::supplier_link::InvitationDetails;
@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use super::auth::ApiActor;
 use super::dto::{AcceptInvitationBody, CreatedInvitationView, InvitationView, NewInvitationBody, SupplierLinkView};
-use super::extract::{ApiJson, IdPath};
+use super::extract::{ApiJson, ApiQuery, IdPath};
 use crate::error::{ApiError, ErrorBody};
 use crate::links::invitation_link;
 use crate::state::AppState;
@@ -29,7 +29,7 @@ pub struct LinkListQuery {
 pub async fn list_links(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(query): Query<LinkListQuery>,
+    ApiQuery(query): ApiQuery<LinkListQuery>,
 ) -> Result<Json<Vec<SupplierLinkView>>, ApiError> {
     let links = state.store().list_supplier_links(&actor, query.include_ended).await?;
     Ok(Json(links.into_iter().map(Into::into).collect()))

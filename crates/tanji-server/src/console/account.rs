@@ -6,10 +6,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tanji_store::StoreError;
 use tanji_tenancy::member::Password;
+use tanji_tenancy::throttle::Attempt;
 
 use super::forms::{FormErrors, Outcome};
 use super::frame::{Frame, Section, render};
+use super::session_pages::{reserve_attempt, settle_attempt, throttled_message, with_retry_after};
+use crate::client_address::ClientAddress;
 use crate::state::AppState;
 use crate::web_context::Console;
 
@@ -62,9 +66,12 @@ pub struct PasswordForm {
     new_password: String,
 }
 
-/// `POST /console/account/password`: keeps this session, ends the others.
+/// `POST /console/account/password`: keeps this session, ends the others. The current password is a password guess
+/// like a login, so it goes through the same throttle (someone at an unlocked screen must not be able to try a
+/// dictionary against it).
 pub async fn change_password(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     console: Console,
     Form(form): Form<PasswordForm>,
 ) -> Response {
@@ -77,6 +84,13 @@ pub async fn change_password(
             );
         }
     };
+    let attempt = Attempt::new(console.session.user.email.as_str(), &client.to_string());
+    if let Err(throttled) = reserve_attempt(&state, &attempt) {
+        tracing::warn!(%client, "password change throttled");
+        let message = throttled_message(console.text(), throttled);
+        let errors = FormErrors::message("current_password", message);
+        return with_retry_after(render(StatusCode::TOO_MANY_REQUESTS, &page(&console, errors)), &state, throttled);
+    }
     let result = state
         .store()
         .change_password(
@@ -86,6 +100,14 @@ pub async fn change_password(
             Some(&console.session.session_digest),
         )
         .await;
+    let verdict = match &result {
+        Ok(()) => Ok(true),
+        Err(StoreError::Invalid(error)) if error.field == "current_password" => Ok(false),
+        // A refused new password still proved the current one right; anything else reached no verdict.
+        Err(StoreError::Invalid(_)) => Ok(true),
+        Err(_) => Err(()),
+    };
+    settle_attempt(&state, &attempt, &verdict);
     match result {
         Ok(()) => Redirect::to("/console/account?notice=password_changed").into_response(),
         Err(error) => match Outcome::of(&console.web, error) {

@@ -17,6 +17,7 @@ struct ErrorTemplate {
     heading: String,
     message: String,
     logged_in: bool,
+    request_id: Option<String>,
 }
 
 /// An error page: a status and what to tell the person.
@@ -49,7 +50,25 @@ impl ErrorPage {
 
     /// 413: a form too large.
     pub fn payload_too_large(web: &WebContext) -> Self {
-        Self::new(web, StatusCode::PAYLOAD_TOO_LARGE, web.text().error_title.to_owned())
+        Self::new(web, StatusCode::PAYLOAD_TOO_LARGE, web.text().error_payload_too_large.to_owned())
+    }
+
+    /// The page for an error `status` that no handler explained (a malformed form or query, a method the route does
+    /// not take, a body over the limit, a timeout, a panic): the middleware in [`crate::structured_errors`] answers
+    /// with it.
+    pub fn for_status(web: &WebContext, status: StatusCode) -> Self {
+        let t = web.text();
+        let message = match status {
+            StatusCode::NOT_FOUND => t.error_not_found,
+            StatusCode::FORBIDDEN => t.error_forbidden,
+            StatusCode::METHOD_NOT_ALLOWED => t.error_method_not_allowed,
+            StatusCode::REQUEST_TIMEOUT => t.error_timeout,
+            StatusCode::PAYLOAD_TOO_LARGE => t.error_payload_too_large,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => t.error_unsupported_media_type,
+            status if status.is_server_error() => t.error_internal,
+            _ => t.error_bad_request,
+        };
+        Self::new(web, status, message.to_owned())
     }
 
     /// 409: a conflict with existing data.
@@ -88,6 +107,8 @@ impl IntoResponse for ErrorPage {
             heading: t.error_title.to_owned(),
             message: self.message,
             logged_in: self.web.session.is_some(),
+            // Only failures on our side need a reference; a 404 with an id would invite pointless reports.
+            request_id: self.status.is_server_error().then(|| self.web.request_id.clone()).flatten(),
         };
         render(self.status, &page)
     }

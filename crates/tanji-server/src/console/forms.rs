@@ -27,6 +27,11 @@ impl FormErrors {
         Self { messages: vec![t.field_problem(error.field, &error.problem)], fields: vec![error.field] }
     }
 
+    /// A sentence about one field.
+    pub fn message(field: &'static str, message: String) -> Self {
+        Self { messages: vec![message], fields: vec![field] }
+    }
+
     /// Whether there is anything to show.
     pub fn any(&self) -> bool {
         !self.messages.is_empty()

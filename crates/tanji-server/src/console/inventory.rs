@@ -5,10 +5,11 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
+use tanji_csv::{Cell, CsvTable};
 use tanji_ghg::{Co2eBasis, FactorCategory, FactorQuery, GwpSet};
 use tanji_inventory::{
     ActivityRow, ConsolidationApproach, DataSourceKind, EmissionSource, IsoCategory, LineStatus, ResultLine, RowError,
@@ -21,6 +22,7 @@ use super::charts::{self, Chart};
 use super::error_page::ErrorPage;
 use super::forms::{FormErrors, Outcome};
 use super::frame::{Frame, Section, render};
+use crate::download::attachment;
 use crate::i18n::Text;
 use crate::state::AppState;
 use crate::web_context::Console;
@@ -1064,8 +1066,7 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
         Ok(version) => version,
         Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
     };
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = [
+    let mut table = CsvTable::new(&[
         "record_id",
         "facility",
         "period_start",
@@ -1089,8 +1090,7 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
         "factors",
         "formula",
         "gwp_set",
-    ];
-    let _ = writer.write_record(header);
+    ]);
     for line in &version.inventory.lines {
         let factors = line
             .factors
@@ -1104,60 +1104,41 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
             LineStatus::Failed => "failed".to_owned(),
             LineStatus::Excluded { reason } => format!("excluded: {reason}"),
         };
-        let gases: Vec<(String, String, String, String)> = if line.gases.is_empty() {
-            vec![(String::new(), String::new(), String::new(), String::new())]
-        } else {
-            line.gases
-                .iter()
-                .map(|gas| {
-                    (
-                        gas.gas.clone().unwrap_or_else(|| "non-CO2 (published CO2e)".into()),
-                        gas.mass_kg.map(|mass| mass.to_string()).unwrap_or_default(),
-                        gas.gwp.map(|gwp| gwp.to_string()).unwrap_or_default(),
-                        gas.co2e_kg.to_string(),
-                    )
-                })
-                .collect()
-        };
-        for (gas, mass, gwp, co2e) in gases {
-            let _ = writer.write_record([
-                line.record_id.clone(),
-                facility_name(&version, &line.facility),
-                line.period_start.to_string(),
-                line.period_end.to_string(),
-                line.source.key(),
-                format!("{:?}", line.scope),
-                line.scope3_category.map(|category| category.to_string()).unwrap_or_default(),
-                line.iso_category.number().to_string(),
-                line.quantity_entered.clone(),
-                line.data_source.key().to_owned(),
-                status.clone(),
-                gas,
-                mass,
-                gwp,
-                co2e,
-                line.co2e_kg.to_string(),
-                line.market_based_co2e_kg.map(|kg| kg.to_string()).unwrap_or_default(),
-                line.biogenic_co2_kg.to_string(),
-                line.period_share.to_string(),
-                line.boundary_share.to_string(),
-                factors.clone(),
-                line.formula.clone(),
-                version.inventory.gwp_set.name().to_owned(),
+        let no_gas = [None];
+        let gases: Vec<Option<&_>> =
+            if line.gases.is_empty() { no_gas.to_vec() } else { line.gases.iter().map(Some).collect() };
+        for gas in gases {
+            table.row([
+                Cell::text(line.record_id.as_str()),
+                Cell::text(facility_name(&version, &line.facility)),
+                Cell::text(line.period_start.to_string()),
+                Cell::text(line.period_end.to_string()),
+                Cell::text(line.source.key()),
+                Cell::text(format!("{:?}", line.scope)),
+                line.scope3_category.map_or(Cell::Empty, |category| Cell::text(category.to_string())),
+                Cell::text(line.iso_category.number().to_string()),
+                Cell::text(line.quantity_entered.as_str()),
+                Cell::text(line.data_source.key()),
+                Cell::text(status.as_str()),
+                gas.map_or(Cell::Empty, |gas| {
+                    Cell::text(gas.gas.clone().unwrap_or_else(|| "non-CO2 (published CO2e)".into()))
+                }),
+                Cell::number(gas.and_then(|gas| gas.mass_kg)),
+                Cell::number(gas.and_then(|gas| gas.gwp)),
+                Cell::number(gas.map(|gas| gas.co2e_kg)),
+                Cell::Number(line.co2e_kg),
+                Cell::number(line.market_based_co2e_kg),
+                Cell::Number(line.biogenic_co2_kg),
+                Cell::Number(line.period_share),
+                Cell::Number(line.boundary_share),
+                Cell::text(factors.as_str()),
+                Cell::text(line.formula.as_str()),
+                Cell::text(version.inventory.gwp_set.name()),
             ]);
         }
     }
-    let body = writer.into_inner().unwrap_or_default();
     let file_name = format!("inventory-{}-v{}.csv", version.reporting_year, version.version);
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
-        ],
-        // A byte-order mark so that Excel opens the UTF-8 file with Chinese text intact.
-        [b"\xEF\xBB\xBF".as_slice(), body.as_slice()].concat(),
-    )
-        .into_response()
+    attachment("text/csv; charset=utf-8", &file_name, table.into_bytes_for_spreadsheets())
 }
 
 /// `GET /console/inventory/{id}/export.json`.
@@ -1165,14 +1146,11 @@ pub async fn export_json(State(state): State<AppState>, console: Console, Path(i
     match state.store().inventory_version(console.actor(), &id).await {
         Ok(version) => {
             let file_name = format!("inventory-{}-v{}.json", version.reporting_year, version.version);
-            (
-                [
-                    (header::CONTENT_TYPE, "application/json".to_owned()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
-                ],
+            attachment(
+                "application/json",
+                &file_name,
                 serde_json::to_string_pretty(&json!(version)).unwrap_or_default(),
             )
-                .into_response()
         }
         Err(error) => ErrorPage::from_store(&console.web, error).into_response(),
     }

@@ -15,7 +15,7 @@ pub use footprint::{line, publish, show_footprint, verify, withdraw};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tanji_footprint::{DataKind, DeclaredUnit, FootprintFile, Origin, ProcessModel, ProductModel, Stage, figure};
@@ -28,6 +28,7 @@ use super::forms::{FormErrors, Outcome};
 use super::frame::{Frame, Section, render};
 use super::inventory::Choice;
 use crate::api::products::{model_from_toml, monte_carlo_request};
+use crate::download::attachment;
 use crate::i18n::Text;
 use crate::state::AppState;
 use crate::web_context::Console;
@@ -544,14 +545,7 @@ pub async fn example_file(console: Console, Path(file): Path<String>) -> Respons
 }
 
 fn toml_download(file_name: &str, text: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/toml; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
-        ],
-        text,
-    )
-        .into_response()
+    attachment("application/toml; charset=utf-8", file_name, text)
 }
 
 // ── The model as a readable table, by life-cycle stage ──────────────────────────────────────────────────────────
@@ -1188,13 +1182,16 @@ pub async fn download_model(
     };
     match tanji_footprint::write_footprint_file(&FootprintFile { model: version.model.clone(), baseline: None }) {
         Ok(text) => {
+            // Comment lines end at a line break: none may come from stored text (records older than the field
+            // rules may hold one).
+            let one_line = |text: &str| text.replace(|character: char| character.is_control(), " ");
             let header_comment = format!(
                 "# {} v{} — {} · {}\n# {}\n\n",
-                version.model.product.sku,
+                one_line(version.model.product.sku.as_str()),
                 version.version,
                 when(version.created_at),
-                version.created_by,
-                version.note.replace('\n', " ")
+                one_line(&version.created_by),
+                one_line(&version.note)
             );
             toml_download(&format!("{}-v{}.toml", version.model.product.sku, version.version), header_comment + &text)
         }

@@ -1,10 +1,8 @@
 //! Logging in and out, switching language, switching organisation.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -12,11 +10,15 @@ use serde::Deserialize;
 use tanji_store::LoginOutcome;
 use tanji_tenancy::OrganisationId;
 use tanji_tenancy::member::{Language, Password};
+use tanji_tenancy::throttle::{Attempt, Throttled};
 
 use super::error_page::ErrorPage;
 use super::frame::{Frame, render};
+use crate::client_address::ClientAddress;
+use crate::i18n::Text;
+use crate::redirect::LocalPath;
 use crate::state::AppState;
-use crate::web_context::{Console, LANGUAGE_COOKIE, WebContext, local_path, session_cookie_name};
+use crate::web_context::{Console, LANGUAGE_COOKIE, WebContext, session_cookie_name};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -65,11 +67,11 @@ pub struct NextQuery {
 
 /// `GET /login`.
 pub async fn show_login(State(state): State<AppState>, web: WebContext, Query(query): Query<NextQuery>) -> Response {
-    let next = local_path(query.next.as_deref()).unwrap_or_else(|| "/console".to_owned());
+    let next = LocalPath::or_home(query.next.as_deref());
     if web.session.is_some() {
-        return Redirect::to(&next).into_response();
+        return next.redirect();
     }
-    render(StatusCode::OK, &login_page(&state, &web, None, "", &next))
+    render(StatusCode::OK, &login_page(&state, &web, None, "", next.as_str()))
 }
 
 /// The login form.
@@ -80,72 +82,95 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// `POST /login`: checks the throttle, the password, and opens a session.
+/// `POST /login`: reserves an attempt with the throttle, checks the password, opens a session.
 pub async fn submit_login(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     web: WebContext,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let t = web.text();
-    let next = local_path(form.next.as_deref()).unwrap_or_else(|| "/console".to_owned());
-    let now = state.store().clock().now();
-    let account_key = format!("account:{}", form.email.trim().to_lowercase());
-    let address_key = format!("address:{}", client.ip());
-    let throttled = state
-        .account_throttle()
-        .check(&account_key, now)
-        .and_then(|()| state.address_throttle().check(&address_key, now));
-    if let Err(throttled) = throttled {
-        tracing::warn!(client = %client.ip(), "login throttled");
-        let retry_at = throttled.retry_at.strftime("%Y-%m-%d %H:%M:%S").to_string();
-        let message = format!("{} {retry_at}", t.login_throttled);
-        let mut response =
-            render(StatusCode::TOO_MANY_REQUESTS, &login_page(&state, &web, Some(message), &form.email, &next));
-        let wait_seconds = throttled.retry_at.duration_since(now).as_secs().max(1);
-        response.headers_mut().insert(header::RETRY_AFTER, wait_seconds.into());
-        return response;
+    let next = LocalPath::or_home(form.next.as_deref());
+    let attempt = Attempt::new(&form.email, &client.to_string());
+    if let Err(throttled) = reserve_attempt(&state, &attempt) {
+        tracing::warn!(%client, "login throttled");
+        let page = login_page(&state, &web, Some(throttled_message(t, throttled)), &form.email, next.as_str());
+        return with_retry_after(render(StatusCode::TOO_MANY_REQUESTS, &page), &state, throttled);
     }
 
-    match state.store().login(&form.email, &Password::for_login(&form.password), None).await {
+    let outcome = state.store().login(&form.email, &Password::for_login(&form.password), None).await;
+    settle_attempt(
+        &state,
+        &attempt,
+        &outcome.as_ref().map(|outcome| !matches!(outcome, LoginOutcome::WrongCredentials)),
+    );
+    match outcome {
         Ok(LoginOutcome::LoggedIn(session)) => {
-            state.account_throttle().record_success(&account_key);
-            let secure = state.config().secure_cookies;
-            let cookie = Cookie::build((session_cookie_name(secure), session.secret))
-                .path("/")
-                .http_only(true)
-                .secure(secure)
-                .same_site(SameSite::Lax)
-                .max_age(cookie::time::Duration::seconds(tanji_store::SESSION_LIFETIME.as_secs()))
-                .build();
-            (CookieJar::new().add(cookie), Redirect::to(&next)).into_response()
+            let cookie = session_cookie(&state, session.secret, tanji_store::SESSION_LIFETIME.as_secs());
+            (CookieJar::new().add(cookie), next.redirect()).into_response()
         }
-        Ok(LoginOutcome::WrongCredentials) => {
-            state.account_throttle().record_failure(&account_key, now);
-            state.address_throttle().record_failure(&address_key, now);
-            render(
-                StatusCode::UNAUTHORIZED,
-                &login_page(&state, &web, Some(t.login_failed.to_owned()), &form.email, &next),
-            )
-        }
+        Ok(LoginOutcome::WrongCredentials) => render(
+            StatusCode::UNAUTHORIZED,
+            &login_page(&state, &web, Some(t.login_failed.to_owned()), &form.email, next.as_str()),
+        ),
         Ok(LoginOutcome::NoOrganisation) => render(
             StatusCode::FORBIDDEN,
-            &login_page(&state, &web, Some(t.login_no_organisation.to_owned()), &form.email, &next),
+            &login_page(&state, &web, Some(t.login_no_organisation.to_owned()), &form.email, next.as_str()),
         ),
         Err(error) => ErrorPage::from_store(&web, error).into_response(),
     }
 }
 
-/// `POST /logout`.
+/// Reserves a password guess for `attempt` (login, or the password-change form's current password).
+pub(crate) fn reserve_attempt(state: &AppState, attempt: &Attempt) -> Result<(), Throttled> {
+    state.login_throttle().reserve(attempt, state.store().clock().now())
+}
+
+/// Settles a reserved guess: `Ok(true)` the password was right, `Ok(false)` wrong (the reservation stays a
+/// failure), `Err` no verdict was reached (the reservation is taken back).
+pub(crate) fn settle_attempt<E>(state: &AppState, attempt: &Attempt, verdict: &Result<bool, E>) {
+    let mut throttle = state.login_throttle();
+    match verdict {
+        Ok(true) => throttle.succeeded(attempt),
+        Ok(false) => {}
+        Err(_) => throttle.abandoned(attempt),
+    }
+}
+
+/// "Too many failed attempts. Try again after (UTC): …".
+pub(crate) fn throttled_message(t: &'static Text, throttled: Throttled) -> String {
+    format!("{} {}", t.login_throttled, throttled.retry_at.strftime("%Y-%m-%d %H:%M:%S"))
+}
+
+/// Adds `Retry-After` (whole seconds, at least 1) to a refusal.
+pub(crate) fn with_retry_after(mut response: Response, state: &AppState, throttled: Throttled) -> Response {
+    let wait_seconds = throttled.retry_at.duration_since(state.store().clock().now()).as_secs().max(1);
+    response.headers_mut().insert(header::RETRY_AFTER, wait_seconds.into());
+    response
+}
+
+/// The session cookie with `value`, living `max_age_seconds` (0 expires it in the browser at once).
+fn session_cookie(state: &AppState, value: String, max_age_seconds: i64) -> Cookie<'static> {
+    let secure = state.config().secure_cookies;
+    Cookie::build((session_cookie_name(secure), value))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age_seconds))
+        .build()
+}
+
+/// `POST /logout`: ends the session on the server and expires the cookie in the browser.
 pub async fn logout(State(state): State<AppState>, web: WebContext) -> Response {
     if let Some(secret) = &web.session_secret
         && let Err(error) = state.store().logout(secret).await
     {
         return ErrorPage::from_store(&web, error).into_response();
     }
-    let secure = state.config().secure_cookies;
-    let removal = Cookie::build((session_cookie_name(secure), "")).path("/").secure(secure).build();
-    (CookieJar::new().remove(removal), Redirect::to("/login?notice=logged_out")).into_response()
+    // Removing a cookie from a fresh jar emits nothing; adding an empty one with Max-Age=0 makes the browser drop it.
+    let expired = session_cookie(&state, String::new(), 0);
+    (CookieJar::new().add(expired), Redirect::to("/login?notice=logged_out")).into_response()
 }
 
 /// The language switch.
@@ -176,8 +201,8 @@ pub async fn switch_language(
         .same_site(SameSite::Lax)
         .max_age(cookie::time::Duration::days(365))
         .build();
-    let next = local_path(form.next.as_deref()).unwrap_or_else(|| "/console".to_owned());
-    (CookieJar::new().add(cookie), Redirect::to(&next)).into_response()
+    let next = LocalPath::or_home(form.next.as_deref());
+    (CookieJar::new().add(cookie), next.redirect()).into_response()
 }
 
 /// The organisation switcher.

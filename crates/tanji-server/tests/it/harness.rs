@@ -115,7 +115,8 @@ impl Page {
     }
 }
 
-/// A cookie-keeping client that follows no redirects, so tests see them.
+/// A cookie-keeping client that follows no redirects, so tests see them. Clones share the cookie jar.
+#[derive(Clone)]
 pub struct Browser {
     client: reqwest::Client,
     base_url: String,
@@ -144,6 +145,16 @@ impl Browser {
 
     pub async fn get(&self, path: &str) -> Page {
         Self::read(self.client.get(format!("{}{path}", self.base_url)).send().await.expect("GET")).await
+    }
+
+    /// A request with any method and a raw body, for malformed requests.
+    pub async fn send_raw(&self, method: reqwest::Method, path: &str, content_type: &str, body: Vec<u8>) -> Page {
+        let request = self
+            .client
+            .request(method, format!("{}{path}", self.base_url))
+            .header("content-type", content_type)
+            .body(body);
+        Self::read(request.send().await.expect("a request")).await
     }
 
     /// Posts a form exactly as given (no token added).

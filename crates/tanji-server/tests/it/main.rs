@@ -5,6 +5,7 @@ mod harness;
 
 mod api;
 mod console;
+mod hardening;
 mod inventory;
 mod isolation;
 mod labels;

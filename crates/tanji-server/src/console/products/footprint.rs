@@ -26,8 +26,9 @@ use super::{
 };
 use crate::i18n::Text;
 use crate::links::base_url;
+use crate::redirect::{LocalPath, see_other};
 use crate::state::AppState;
-use crate::web_context::{Console, local_path};
+use crate::web_context::Console;
 
 /// Which lines of a footprint to list. Every figure of the page links to its lines this way.
 #[derive(Debug, Default, Deserialize)]
@@ -823,11 +824,9 @@ pub async fn withdraw(
     };
     match store.withdraw_publication(console.actor(), &id, &form.reason).await {
         Ok(_) => {
-            let back = local_path(Some(&form.back))
-                .filter(|path| path.starts_with("/console/"))
-                .unwrap_or_else(|| format!("/console/footprints/{}", publication.footprint_id));
-            let path = back.split(['?', '#']).next().unwrap_or_default().to_owned();
-            Redirect::to(&format!("{path}?notice=label_withdrawn#labels")).into_response()
+            let fallback = format!("/console/footprints/{}", publication.footprint_id);
+            let back = LocalPath::under_or(Some(&form.back), "/console/", fallback);
+            see_other(&format!("{}?notice=label_withdrawn#labels", back.without_query()))
         }
         Err(error) => match form_errors(&console, error) {
             Outcome::ShowForm(errors, status) => {
