@@ -8,5 +8,6 @@ mod console;
 mod inventory;
 mod isolation;
 mod labels;
+mod member_invitations;
 mod products;
 mod security;
