@@ -10,6 +10,7 @@
 //! | `organisation_name_taken`, `credit_code_taken`, `email_taken`, `already_member`, `facility_name_taken`, `facility_code_taken` | 409 | unique data already exists; `field` names it |
 //! | `last_owner` | 409 | the change would leave the organisation without an owner |
 //! | `invitation_not_open`, `own_invitation`, `not_a_supplier`, `already_linked` | 409 | the invitation cannot be accepted |
+//! | `invitation_not_open`, `not_the_invitee`, `already_member`, `account_exists` | 409 | a member invitation cannot be accepted: not open, another address, already a member, or (registering) the address has an account |
 //! | `already_done` | 409 | the object is already in the requested state (e.g. an inventory version already verified) |
 //! | `product_sku_taken` | 409 | the organisation already has a product with this SKU; `field` is `sku` |
 //! | `model_invalid` | 422 | a product model has problems; `problems` lists each with its `path`, `message` and `hint` |
@@ -33,6 +34,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tanji_store::{Conflict, StoreError};
 use tanji_tenancy::FieldError;
+use tanji_tenancy::member_invitation::JoinRefused;
 use tanji_tenancy::supplier_link::AcceptanceRefused;
 use utoipa::ToSchema;
 
@@ -285,6 +287,10 @@ pub fn conflict_code(conflict: Conflict) -> &'static str {
         Conflict::InvitationRefused(AcceptanceRefused::OwnInvitation) => "own_invitation",
         Conflict::InvitationRefused(AcceptanceRefused::NotASupplier) => "not_a_supplier",
         Conflict::InvitationRefused(AcceptanceRefused::AlreadyLinked) => "already_linked",
+        Conflict::JoinRefused(JoinRefused::NotOpen(_)) => "invitation_not_open",
+        Conflict::JoinRefused(JoinRefused::NotTheInvitee) => "not_the_invitee",
+        Conflict::JoinRefused(JoinRefused::AlreadyMember) => "already_member",
+        Conflict::JoinRefused(JoinRefused::AccountExists) => "account_exists",
         Conflict::AlreadyDone => "already_done",
         Conflict::ProductSku => "product_sku_taken",
         _ => "conflict",

@@ -7,6 +7,7 @@
 use tanji_tenancy::audit::AuditAction;
 use tanji_tenancy::facility::FacilityKind;
 use tanji_tenancy::member::{Language, Role};
+use tanji_tenancy::member_invitation::{JoinRefused, MemberInvitationState};
 use tanji_tenancy::organisation::OrganisationKind;
 use tanji_tenancy::supplier_link::InvitationState;
 use tanji_tenancy::token::TokenScope;
@@ -163,8 +164,6 @@ catalogue! {
     member_name: "姓名", "Name";
     role: "角色", "Role";
     joined_at: "加入时间", "Joined";
-    add_member: "添加成员", "Add a member";
-    add_member_hint: "如果此邮箱已有账户，将直接加入本组织，姓名和初始密码会被忽略。", "If this e-mail address already has an account, the person simply joins; name and initial password are then ignored.";
     display_name: "姓名", "Name";
     initial_password: "初始密码", "Initial password";
     initial_password_hint: "至少 10 个字符；请对方登录后修改", "At least 10 characters; ask them to change it after logging in";
@@ -179,6 +178,36 @@ catalogue! {
     role_editor: "编辑", "Editor";
     role_auditor: "审核员", "Auditor";
     role_viewer: "查看者", "Viewer";
+
+    // Member invitations: the members page's invite form and list, the /join/{code} page, their audit actions.
+    invite_member: "邀请成员", "Invite a member";
+    invite_member_hint: "生成一个 7 天内有效的邀请链接，请发给对方。对方用此邮箱登录（或用它创建账户）并接受后，才会成为成员。", "Creates an invitation link valid for 7 days; send it to the person. They become a member only once they log in with this address (or create an account for it) and accept.";
+    member_invitation_created: "邀请已生成。请复制链接发给对方——它只显示这一次：", "Invitation created. Copy the link and send it to the person — it is shown only this once:";
+    member_invitations_open: "待接受的邀请", "Open invitations";
+    empty_member_invitations: "没有待接受的邀请。", "No open invitations.";
+    member_invitation_withdraw_confirm: "撤回后此邀请链接立即失效。确定撤回？", "The link stops working at once. Withdraw the invitation?";
+    join_title: "加入组织的邀请", "Invitation to join an organisation";
+    join_lead: "邀请您加入其在碳迹上的组织。", "invites you to join their organisation on tanji.";
+    join_organisation: "组织", "Organisation";
+    join_address: "受邀邮箱", "Invited address";
+    join_unknown: "此邀请链接不存在。请检查链接是否完整，或请组织所有者重新邀请。", "This invitation link does not exist. Check that the link is complete, or ask the organisation's owner for a new invitation.";
+    join_expired: "此邀请已过期，请联系组织所有者重新邀请。", "This invitation has expired. Ask the organisation's owner for a new one.";
+    join_revoked: "此邀请已被组织撤回。", "This invitation was withdrawn by the organisation.";
+    join_accepted: "此邀请已被接受，不能再次使用。", "This invitation has already been accepted and cannot be used again.";
+    join_logged_in_as: "您当前登录的账户：", "You are logged in as:";
+    join_accept: "接受邀请并加入", "Accept and join";
+    join_not_the_invitee: "此邀请发给的是另一个邮箱。请退出登录，再用受邀邮箱登录后接受。", "This invitation is for another e-mail address. Log out, then log in with the invited address to accept it.";
+    join_already_member: "您已是该组织的成员。", "You are already a member of this organisation.";
+    join_log_in_hint: "请用受邀邮箱登录，登录后会回到此页接受邀请。", "Log in with the invited address; you come back to this page to accept.";
+    join_register: "还没有账户？创建账户并加入", "No account yet? Create one and join";
+    join_register_hint: "账户的邮箱就是受邀邮箱。如果该邮箱已有账户，不会创建任何内容，请改为登录后接受。", "The account's e-mail address is the invited one. If that address already has an account, nothing is created: log in instead to accept.";
+    join_register_button: "创建账户并加入", "Create account and join";
+    join_password_hint: "至少 10 个字符，可以是一句话", "At least 10 characters; a phrase is fine";
+    join_account_exists: "受邀邮箱已有账户，未创建任何内容。请用该邮箱登录后接受邀请。", "The invited address already has an account; nothing was created. Log in with it to accept the invitation.";
+    joined: "您已加入该组织。", "You have joined the organisation.";
+    action_member_invitation_created: "邀请成员", "Member invited";
+    action_member_invitation_revoked: "撤回成员邀请", "Member invitation withdrawn";
+    action_member_invitation_accepted: "接受成员邀请", "Member invitation accepted";
 
     // Tokens.
     tokens_title: "API 令牌", "API tokens";
@@ -1138,6 +1167,29 @@ impl Text {
         }
     }
 
+    /// The name of a member invitation's state.
+    pub fn member_invitation_state(&self, state: &MemberInvitationState) -> &'static str {
+        match state {
+            MemberInvitationState::Open => self.state_open,
+            MemberInvitationState::Accepted => self.state_accepted,
+            MemberInvitationState::Expired => self.state_expired,
+            MemberInvitationState::Revoked => self.state_revoked,
+        }
+    }
+
+    /// Why a member invitation cannot be used, for the person holding its link.
+    pub fn join_refused(&self, refused: &JoinRefused) -> &'static str {
+        match refused {
+            JoinRefused::NotOpen(MemberInvitationState::Accepted) => self.join_accepted,
+            JoinRefused::NotOpen(MemberInvitationState::Revoked) => self.join_revoked,
+            JoinRefused::NotOpen(_) => self.join_expired,
+            JoinRefused::NotTheInvitee => self.join_not_the_invitee,
+            JoinRefused::AlreadyMember => self.join_already_member,
+            JoinRefused::AccountExists => self.join_account_exists,
+            _ => self.conflict_already_done,
+        }
+    }
+
     /// The name of an audit action.
     pub fn audit_action(&self, action: &AuditAction) -> &'static str {
         match action {
@@ -1150,6 +1202,9 @@ impl Text {
             AuditAction::MemberAdded => self.action_member_added,
             AuditAction::MemberRoleChanged => self.action_member_role_changed,
             AuditAction::MemberRemoved => self.action_member_removed,
+            AuditAction::MemberInvitationCreated => self.action_member_invitation_created,
+            AuditAction::MemberInvitationRevoked => self.action_member_invitation_revoked,
+            AuditAction::MemberInvitationAccepted => self.action_member_invitation_accepted,
             AuditAction::TokenCreated => self.action_token_created,
             AuditAction::TokenRevoked => self.action_token_revoked,
             AuditAction::SupplierInvitationCreated => self.action_supplier_invitation_created,

@@ -19,3 +19,8 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 pub fn invitation_link(state: &AppState, headers: &HeaderMap, code: &str) -> String {
     format!("{}/invitations/{code}", base_url(state, headers))
 }
+
+/// The page where a person accepts an invitation to become a member.
+pub fn member_invitation_link(state: &AppState, headers: &HeaderMap, code: &str) -> String {
+    format!("{}/join/{code}", base_url(state, headers))
+}

@@ -16,6 +16,8 @@ use tanji_tenancy::member::Password;
 pub const API_TOKEN_PREFIX: &str = "tanji_pat_";
 /// Prefix of supplier invitation codes.
 pub const INVITATION_CODE_PREFIX: &str = "tanji_inv_";
+/// Prefix of member invitation codes (the secret in a `/join/…` link).
+pub const MEMBER_INVITATION_CODE_PREFIX: &str = "tanji_join_";
 
 /// Hashes a password with Argon2id. Takes tens of milliseconds by design; call it from a blocking thread.
 pub fn hash_password(password: &Password) -> anyhow::Result<String> {

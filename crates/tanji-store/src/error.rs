@@ -1,6 +1,7 @@
 //! What can go wrong when the store is asked to read or change data.
 
 use tanji_tenancy::member::LastOwner;
+use tanji_tenancy::member_invitation::{JoinRefused, MemberInvitationState};
 use tanji_tenancy::supplier_link::AcceptanceRefused;
 use tanji_tenancy::{Denied, FieldError};
 
@@ -51,6 +52,29 @@ impl From<AcceptanceRefused> for StoreError {
     }
 }
 
+impl From<JoinRefused> for StoreError {
+    fn from(refused: JoinRefused) -> Self {
+        StoreError::Conflict(Conflict::JoinRefused(refused))
+    }
+}
+
+/// A member invitation's refusal in English, for the API's `message` (the console words it in both languages).
+fn join_refused_sentence(refused: &JoinRefused) -> &'static str {
+    match refused {
+        JoinRefused::NotOpen(MemberInvitationState::Accepted) => "this invitation has already been accepted",
+        JoinRefused::NotOpen(MemberInvitationState::Revoked) => "this invitation was withdrawn; ask for a new one",
+        JoinRefused::NotOpen(_) => "this invitation has expired; ask for a new one",
+        JoinRefused::NotTheInvitee => {
+            "this invitation is for another e-mail address; log in with the invited address to accept it"
+        }
+        JoinRefused::AlreadyMember => "you are already a member of this organisation",
+        JoinRefused::AccountExists => {
+            "an account with the invited e-mail address exists; log in with it to accept the invitation"
+        }
+        _ => "this invitation cannot be used",
+    }
+}
+
 /// A change that clashes with existing data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -79,6 +103,9 @@ pub enum Conflict {
     /// The invitation cannot be accepted.
     #[error(transparent)]
     InvitationRefused(AcceptanceRefused),
+    /// A member invitation cannot be accepted, or not by this person, or not by registering.
+    #[error("{}", join_refused_sentence(.0))]
+    JoinRefused(JoinRefused),
     /// The object is already in the requested state (e.g. a revoked token revoked again, an ended link ended).
     #[error("nothing to change: it is already in that state")]
     AlreadyDone,
@@ -101,6 +128,7 @@ impl Conflict {
             Conflict::ProductSku => Some("sku"),
             Conflict::LastOwner
             | Conflict::InvitationRefused(_)
+            | Conflict::JoinRefused(_)
             | Conflict::AlreadyDone
             | Conflict::ConcurrentChange => None,
         }

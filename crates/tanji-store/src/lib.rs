@@ -17,6 +17,7 @@ mod database;
 mod error;
 mod facilities;
 mod inventory;
+mod member_invitations;
 mod members;
 mod organisations;
 mod products;
@@ -32,6 +33,7 @@ pub use error::{Conflict, StoreError};
 pub use inventory::{
     ActivityEntry, FacilityBoundaryView, InventoryRequest, InventoryVersion, InventoryVersionSummary, StoredActivity,
 };
+pub use member_invitations::{InvitationForInvitee, NewInvitedAccount};
 pub use members::NewMember;
 pub use products::{ModelVersion, NewProduct, Product, PublicChain, PublicLabel, Publication, StoredFootprint};
 pub use sessions::{LoginOutcome, NewSession, SESSION_LIFETIME, SessionContext};
@@ -49,10 +51,11 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 3] = [
+const MIGRATIONS: [(i64, &str, &str); 4] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
+    (4, "member_invitations", include_str!("../migrations/0004_member_invitations.sql")),
 ];
 
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {

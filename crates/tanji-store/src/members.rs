@@ -16,8 +16,10 @@ use crate::credentials;
 use crate::database::{RowExt, time_to_db, violated_unique_index};
 use crate::{Conflict, Store, StoreError, new_id};
 
-/// A person to add to an organisation. If nobody logs in with `email` yet, a user is created, which needs a display
-/// name and an initial password; if the person exists, they simply join, and those two fields are ignored.
+/// A person the operator adds to an organisation (`tanji user add --org`, the demo), or a platform operator's owner
+/// names as a new organisation's first owner. If nobody logs in with `email` yet, a user is created, which needs a
+/// display name and an initial password; if the person exists, they simply join, and those two fields are ignored.
+/// Members of an organisation never use this: they invite people (`Store::invite_member`).
 #[derive(Clone, Debug)]
 pub struct NewMember {
     /// Their login.
@@ -61,7 +63,10 @@ pub(crate) fn membership_from_row(row: &AnyRow) -> anyhow::Result<Membership> {
 
 /// Serialises changes to one organisation's membership: on PostgreSQL the row lock makes two concurrent demotions
 /// queue, so they cannot both pass the last-owner check; on SQLite the write lock already does.
-async fn lock_organisation(transaction: &mut Transaction<'static, Any>, id: OrganisationId) -> Result<(), StoreError> {
+pub(crate) async fn lock_organisation(
+    transaction: &mut Transaction<'static, Any>,
+    id: OrganisationId,
+) -> Result<(), StoreError> {
     let updated = sqlx::query("UPDATE organisations SET updated_at = updated_at WHERE id = $1")
         .bind(id.to_string())
         .execute(&mut **transaction)
@@ -74,7 +79,7 @@ async fn lock_organisation(transaction: &mut Transaction<'static, Any>, id: Orga
 
 /// Re-reads the actor's role inside the transaction (after [`lock_organisation`]) and checks `permission` with it, so
 /// that a member demoted or removed a moment ago cannot still manage members with the role their request began with.
-async fn require_current(
+pub(crate) async fn require_current(
     transaction: &mut Transaction<'static, Any>,
     actor: &Actor,
     permission: Permission,
@@ -146,24 +151,14 @@ impl Store {
         Ok(member_from_row(&row)?)
     }
 
-    /// Adds a person to the actor's organisation, creating their user if needed. Owners only.
-    pub async fn add_member(&self, actor: &Actor, new_member: &NewMember) -> Result<Member, StoreError> {
-        actor.require(Permission::ManageMembers)?;
-        self.insert_member(ChangedBy::Actor(actor), actor.organisation_id, new_member).await
-    }
-
-    /// Adds a person to an organisation from the operator's command line (`tanji user add`, the demo loader).
+    /// Adds a person to an organisation from the operator's command line (`tanji user add`, the demo loader), creating
+    /// their user if needed.
+    ///
+    /// Operator only: members of an organisation cannot attach people directly — they invite them
+    /// (`Store::invite_member`), and the invited person decides. An operator at the command line already holds the
+    /// database, so this path neither reveals nor grants anything new.
     pub async fn operator_add_member(
         &self,
-        organisation_id: OrganisationId,
-        new_member: &NewMember,
-    ) -> Result<Member, StoreError> {
-        self.insert_member(ChangedBy::Operator, organisation_id, new_member).await
-    }
-
-    async fn insert_member(
-        &self,
-        by: ChangedBy<'_>,
         organisation_id: OrganisationId,
         new_member: &NewMember,
     ) -> Result<Member, StoreError> {
@@ -171,10 +166,9 @@ impl Store {
         let password_hash = hash_initial_password(new_member).await?;
         let mut transaction = self.pools.begin_write().await?;
         lock_organisation(&mut transaction, organisation_id).await?;
-        if let ChangedBy::Actor(actor) = by {
-            require_current(&mut transaction, actor, Permission::ManageMembers).await?;
-        }
-        let member = self.insert_member_in(&mut transaction, by, organisation_id, new_member, password_hash).await?;
+        let member = self
+            .insert_member_in(&mut transaction, ChangedBy::Operator, organisation_id, new_member, password_hash)
+            .await?;
         transaction.commit().await?;
         Ok(member)
     }

@@ -27,7 +27,7 @@ pub enum Permission {
     EditFacilities,
     /// List the organisation's members.
     ViewMembers,
-    /// Add and remove members and change their roles.
+    /// Invite people to become members, remove members and change their roles.
     ManageMembers,
     /// Create, list and revoke one's own API tokens.
     ManageOwnTokens,

@@ -41,6 +41,15 @@ pub enum AuditAction {
     /// A member was removed.
     #[serde(rename = "member.removed")]
     MemberRemoved,
+    /// A person was invited to become a member.
+    #[serde(rename = "member_invitation.created")]
+    MemberInvitationCreated,
+    /// A member invitation was withdrawn.
+    #[serde(rename = "member_invitation.revoked")]
+    MemberInvitationRevoked,
+    /// The invited person accepted a member invitation (and so became a member).
+    #[serde(rename = "member_invitation.accepted")]
+    MemberInvitationAccepted,
     /// An API token was created.
     #[serde(rename = "token.created")]
     TokenCreated,
@@ -105,7 +114,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::OrganisationRegistered,
         AuditAction::OrganisationUpdated,
         AuditAction::FacilityCreated,
@@ -115,6 +124,9 @@ impl AuditAction {
         AuditAction::MemberAdded,
         AuditAction::MemberRoleChanged,
         AuditAction::MemberRemoved,
+        AuditAction::MemberInvitationCreated,
+        AuditAction::MemberInvitationRevoked,
+        AuditAction::MemberInvitationAccepted,
         AuditAction::TokenCreated,
         AuditAction::TokenRevoked,
         AuditAction::SupplierInvitationCreated,
@@ -149,6 +161,9 @@ impl AuditAction {
             AuditAction::MemberAdded => "member.added",
             AuditAction::MemberRoleChanged => "member.role_changed",
             AuditAction::MemberRemoved => "member.removed",
+            AuditAction::MemberInvitationCreated => "member_invitation.created",
+            AuditAction::MemberInvitationRevoked => "member_invitation.revoked",
+            AuditAction::MemberInvitationAccepted => "member_invitation.accepted",
             AuditAction::TokenCreated => "token.created",
             AuditAction::TokenRevoked => "token.revoked",
             AuditAction::SupplierInvitationCreated => "supplier_invitation.created",

@@ -68,6 +68,10 @@ id_type!(
     InvitationId
 );
 id_type!(
+    /// Identifies an invitation for a person to become a member of an organisation.
+    MemberInvitationId
+);
+id_type!(
     /// Identifies one entry of the audit log.
     AuditEventId
 );

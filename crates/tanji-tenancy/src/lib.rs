@@ -9,6 +9,7 @@ pub mod audit;
 pub mod facility;
 pub mod ids;
 pub mod member;
+pub mod member_invitation;
 pub mod organisation;
 pub mod region;
 pub mod supplier_link;
@@ -17,5 +18,7 @@ pub mod token;
 pub mod validation;
 
 pub use access::{Actor, Denied, Permission};
-pub use ids::{ApiTokenId, AuditEventId, FacilityId, InvitationId, OrganisationId, SupplierLinkId, UserId};
+pub use ids::{
+    ApiTokenId, AuditEventId, FacilityId, InvitationId, MemberInvitationId, OrganisationId, SupplierLinkId, UserId,
+};
 pub use validation::{FieldError, Problem};

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use tanji_tenancy::audit::{AuditEvent, FieldChange};
 use tanji_tenancy::facility::Facility;
 use tanji_tenancy::member::{Member, Role};
+use tanji_tenancy::member_invitation::{MemberInvitation, MemberInvitationState};
 use tanji_tenancy::organisation::{Organisation, OrganisationKind};
 use tanji_tenancy::supplier_link::{Invitation, InvitationState, LinkedOrganisation, SupplierLink};
 use tanji_tenancy::token::{ApiToken, TokenScope};
@@ -169,14 +170,58 @@ impl From<Member> for MemberView {
     }
 }
 
-/// A person to add. For someone without an account, `display_name` and `initial_password` are required.
+/// A person to invite: the address that may accept, and the role they will have.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewMemberBody {
+pub struct NewMemberInvitationBody {
+    #[schema(example = "qian.xy@ruikang.example")]
     pub email: String,
     pub role: Role,
-    pub display_name: Option<String>,
-    pub initial_password: Option<String>,
+}
+
+/// An invitation to become a member (never its code).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberInvitationView {
+    pub id: Uuid,
+    /// The only address that may accept it.
+    pub email: String,
+    pub role: Role,
+    pub state: MemberInvitationState,
+    pub created_by: Uuid,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub accepted_at: Option<Timestamp>,
+    /// The account that accepted it.
+    pub accepted_by: Option<Uuid>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl MemberInvitationView {
+    pub fn new(invitation: MemberInvitation, now: Timestamp) -> Self {
+        Self {
+            id: invitation.id.as_uuid(),
+            state: invitation.state(now),
+            email: invitation.email.as_str().to_owned(),
+            role: invitation.role,
+            created_by: invitation.created_by.as_uuid(),
+            created_at: invitation.created_at,
+            expires_at: invitation.expires_at,
+            accepted_at: invitation.accepted_at,
+            accepted_by: invitation.accepted_by.map(|id| id.as_uuid()),
+            revoked_at: invitation.revoked_at,
+        }
+    }
+}
+
+/// A member invitation just created, with its code and link — shown this once. The answer is the same whether or
+/// not the address has an account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedMemberInvitationView {
+    pub invitation: MemberInvitationView,
+    /// The secret code in the link.
+    pub code: String,
+    /// The page where the invited person accepts (logged in) or creates their account; send it to them.
+    pub link: String,
 }
 
 /// A new role for a member.

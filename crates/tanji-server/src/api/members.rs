@@ -1,16 +1,19 @@
-//! `/api/v1/members`.
+//! `/api/v1/members` and `/api/v1/members/invitations`. People join by accepting an invitation; nothing here adds
+//! them directly.
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use tanji_store::NewMember;
-use tanji_tenancy::UserId;
-use tanji_tenancy::member::{DisplayName, Email, Password};
+use axum::http::{HeaderMap, StatusCode};
+use tanji_tenancy::member::Email;
+use tanji_tenancy::{MemberInvitationId, UserId};
 
 use super::auth::ApiActor;
-use super::dto::{MemberView, NewMemberBody, RoleChangeBody};
+use super::dto::{
+    CreatedMemberInvitationView, MemberInvitationView, MemberView, NewMemberInvitationBody, RoleChangeBody,
+};
 use super::extract::{ApiJson, IdPath};
 use crate::error::{ApiError, ErrorBody};
+use crate::links::member_invitation_link;
 use crate::state::AppState;
 
 /// The organisation's members, owners first.
@@ -23,23 +26,54 @@ pub async fn list_members(
     Ok(Json(state.store().list_members(&actor).await?.into_iter().map(Into::into).collect()))
 }
 
-/// Adds a person, creating their account if needed (owners, `admin` scope).
-#[utoipa::path(post, path = "/api/v1/members", tag = "members", request_body = NewMemberBody,
-    responses((status = 201, body = MemberView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
-pub async fn add_member(
+/// The organisation's member invitations, newest first, in every state (owners, `admin` scope).
+#[utoipa::path(get, path = "/api/v1/members/invitations", tag = "members",
+    responses((status = 200, body = Vec<MemberInvitationView>), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn list_invitations(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    ApiJson(body): ApiJson<NewMemberBody>,
-) -> Result<(StatusCode, Json<MemberView>), ApiError> {
-    let new_member = NewMember {
-        email: Email::parse(&body.email)?,
-        display_name: body.display_name.as_deref().map(DisplayName::parse).transpose()?,
-        role: body.role,
-        initial_password: body.initial_password.as_deref().map(Password::parse_new).transpose()?,
+) -> Result<Json<Vec<MemberInvitationView>>, ApiError> {
+    let now = state.store().clock().now();
+    let invitations = state.store().list_member_invitations(&actor).await?;
+    Ok(Json(invitations.into_iter().map(|invitation| MemberInvitationView::new(invitation, now)).collect()))
+}
+
+/// Invites a person to become a member (owners, `admin` scope). Nobody is added: the invited person accepts through
+/// the link, logged in with the invited address or by creating an account for it, within 7 days. The answer is the
+/// same whether or not the address has an account; the code and link are in it and nowhere else.
+#[utoipa::path(post, path = "/api/v1/members/invitations", tag = "members", request_body = NewMemberInvitationBody,
+    responses((status = 201, body = CreatedMemberInvitationView), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn create_invitation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<NewMemberInvitationBody>,
+) -> Result<(StatusCode, Json<CreatedMemberInvitationView>), ApiError> {
+    let email = Email::parse(&body.email)?;
+    let (invitation, code) = state.store().invite_member(&actor, &email, body.role).await?;
+    let now = state.store().clock().now();
+    let view = CreatedMemberInvitationView {
+        invitation: MemberInvitationView::new(invitation, now),
+        link: member_invitation_link(&state, &headers, &code),
+        code,
     };
-    let member = state.store().add_member(&actor, &new_member).await?;
-    Ok((StatusCode::CREATED, Json(member.into())))
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Withdraws an open invitation; its link stops working at once (owners, `admin` scope).
+#[utoipa::path(post, path = "/api/v1/members/invitations/{id}/revoke", tag = "members",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = MemberInvitationView), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath<MemberInvitationId>,
+) -> Result<Json<MemberInvitationView>, ApiError> {
+    let invitation = state.store().revoke_member_invitation(&actor, id).await?;
+    Ok(Json(MemberInvitationView::new(invitation, state.store().clock().now())))
 }
 
 /// Changes a member's role; the last owner cannot be demoted (owners, `admin` scope).

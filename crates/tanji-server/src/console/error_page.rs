@@ -128,6 +128,7 @@ pub fn conflict_text(t: &'static Text, conflict: Conflict) -> &'static str {
         Conflict::InvitationRefused(AcceptanceRefused::NotASupplier) => t.conflict_not_a_supplier,
         Conflict::InvitationRefused(AcceptanceRefused::AlreadyLinked) => t.conflict_already_linked,
         Conflict::InvitationRefused(AcceptanceRefused::NotOpen(_)) => t.invitation_not_open,
+        Conflict::JoinRefused(refused) => t.join_refused(&refused),
         _ => t.conflict_already_done,
     }
 }

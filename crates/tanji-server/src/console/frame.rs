@@ -83,6 +83,7 @@ pub fn notice_text(t: &'static Text, name: &str) -> Option<&'static str> {
         "logged_out" => t.logged_out,
         "session_expired" => t.session_expired,
         "registered" => t.registered_welcome,
+        "joined" => t.joined,
         "inventory_computed" => t.inventory_computed,
         "inventory_verified" => t.inventory_verified,
         "imported" => t.imported,

@@ -1,20 +1,22 @@
-//! `/console/members`: members, roles, adding and removing people.
+//! `/console/members`: members and roles; inviting people (they join by accepting at `/join/{code}`, see
+//! `join.rs`), withdrawing invitations, changing roles and removing members.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tanji_store::NewMember;
-use tanji_tenancy::member::{DisplayName, Email, Password, Role};
-use tanji_tenancy::{FieldError, Permission, UserId};
+use tanji_tenancy::member::{Email, Role};
+use tanji_tenancy::member_invitation::MemberInvitationState;
+use tanji_tenancy::{FieldError, MemberInvitationId, Permission, UserId};
 
 use super::error_page::ErrorPage;
 use super::facilities::SelectOption;
 use super::forms::{FormErrors, Outcome};
 use super::frame::{Frame, Section, render};
 use crate::i18n::Text;
+use crate::links::member_invitation_link;
 use crate::state::AppState;
 use crate::web_context::Console;
 
@@ -29,28 +31,27 @@ pub struct MemberRow {
     pub is_self: bool,
 }
 
-/// The add-member form.
+/// An open invitation, as a row.
+pub struct InvitationRow {
+    pub id: String,
+    pub email: String,
+    pub role: &'static str,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+/// The invite form: an address and a role. Nothing else — the invited person chooses their name and password.
 #[derive(Debug, Default, Deserialize)]
-pub struct AddMemberForm {
+pub struct InviteForm {
     #[serde(default)]
     email: String,
     #[serde(default)]
-    display_name: String,
-    #[serde(default)]
     role: String,
-    #[serde(default)]
-    initial_password: String,
 }
 
-impl AddMemberForm {
-    fn parse(&self) -> Result<NewMember, FieldError> {
-        let optional = |text: &str| (!text.trim().is_empty()).then_some(text.to_owned());
-        Ok(NewMember {
-            email: Email::parse(&self.email)?,
-            display_name: optional(&self.display_name).as_deref().map(DisplayName::parse).transpose()?,
-            role: Role::parse("role", &self.role)?,
-            initial_password: optional(&self.initial_password).as_deref().map(Password::parse_new).transpose()?,
-        })
+impl InviteForm {
+    fn parse(&self) -> Result<(Email, Role), FieldError> {
+        Ok((Email::parse(&self.email)?, Role::parse("role", &self.role)?))
     }
 }
 
@@ -71,28 +72,42 @@ struct MembersPage {
     frame: Frame,
     rows: Vec<MemberRow>,
     can_manage: bool,
-    form: AddMemberForm,
+    invitations: Vec<InvitationRow>,
+    form: InviteForm,
     new_member_roles: Vec<SelectOption>,
     errors: FormErrors,
+    created_link: Option<String>,
 }
 
-async fn page(
-    state: &AppState,
-    console: &Console,
-    form: AddMemberForm,
+#[derive(Default)]
+struct PageInput {
+    form: InviteForm,
     errors: FormErrors,
-    status: StatusCode,
-) -> Response {
+    created_link: Option<String>,
+}
+
+async fn page(state: &AppState, console: &Console, input: PageInput, status: StatusCode) -> Response {
     let t = console.text();
-    let members = match state.store().list_members(console.actor()).await {
+    let actor = console.actor();
+    let members = match state.store().list_members(actor).await {
         Ok(members) => members,
         Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
     };
+    let can_manage = actor.may(Permission::ManageMembers);
+    let invitations = if can_manage {
+        match state.store().list_member_invitations(actor).await {
+            Ok(invitations) => invitations,
+            Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+        }
+    } else {
+        Vec::new()
+    };
+    let now = state.store().clock().now();
     let rows = members
         .into_iter()
         .map(|member| MemberRow {
             user_id: member.user.id.to_string(),
-            is_self: member.user.id == console.actor().user_id,
+            is_self: member.user.id == actor.user_id,
             name: member.user.display_name.as_str().to_owned(),
             email: member.user.email.as_str().to_owned(),
             role: t.role(&member.role),
@@ -100,41 +115,81 @@ async fn page(
             joined_at: member.joined_at.strftime("%Y-%m-%d").to_string(),
         })
         .collect();
+    let invitations = invitations
+        .into_iter()
+        .filter(|invitation| invitation.state(now) == MemberInvitationState::Open)
+        .map(|invitation| InvitationRow {
+            id: invitation.id.to_string(),
+            email: invitation.email.as_str().to_owned(),
+            role: t.role(&invitation.role),
+            created_at: invitation.created_at.strftime("%Y-%m-%d").to_string(),
+            expires_at: invitation.expires_at.strftime("%Y-%m-%d %H:%M").to_string(),
+        })
+        .collect();
+    let form = input.form;
     let selected_role = if form.role.is_empty() { Role::Viewer.as_str().to_owned() } else { form.role.clone() };
     let page = MembersPage {
         frame: Frame::console(console, Section::Members, t.members_title),
         rows,
-        can_manage: console.actor().may(Permission::ManageMembers),
+        can_manage,
+        invitations,
         new_member_roles: role_options(t, &selected_role),
         form,
-        errors,
+        errors: input.errors,
+        created_link: input.created_link,
     };
     render(status, &page)
 }
 
 /// `GET /console/members`.
 pub async fn list(State(state): State<AppState>, console: Console) -> Response {
-    page(&state, &console, AddMemberForm::default(), FormErrors::none(), StatusCode::OK).await
+    page(&state, &console, PageInput::default(), StatusCode::OK).await
 }
 
-/// `POST /console/members`.
-pub async fn add(State(state): State<AppState>, console: Console, Form(form): Form<AddMemberForm>) -> Response {
-    let new_member = match form.parse() {
-        Ok(new_member) => new_member,
+/// `POST /console/members/invitations`: invites a person and shows the link once. The page looks the same whether or
+/// not the address has an account.
+pub async fn invite(
+    State(state): State<AppState>,
+    console: Console,
+    headers: HeaderMap,
+    Form(form): Form<InviteForm>,
+) -> Response {
+    let (email, role) = match form.parse() {
+        Ok(parsed) => parsed,
         Err(error) => {
-            let errors = FormErrors::field(console.text(), &error);
-            return page(&state, &console, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            let input = PageInput { errors: FormErrors::field(console.text(), &error), form, ..PageInput::default() };
+            return page(&state, &console, input, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    match state.store().add_member(console.actor(), &new_member).await {
-        Ok(_) => Redirect::to("/console/members?notice=member_added").into_response(),
+    match state.store().invite_member(console.actor(), &email, role).await {
+        Ok((_, code)) => {
+            let link = member_invitation_link(&state, &headers, &code);
+            let input = PageInput { created_link: Some(link), ..PageInput::default() };
+            let mut response = page(&state, &console, input, StatusCode::CREATED).await;
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
         Err(error) => match Outcome::of(&console.web, error) {
-            // Never send a password back to the browser.
             Outcome::ShowForm(errors, status) => {
-                page(&state, &console, AddMemberForm { initial_password: String::new(), ..form }, errors, status).await
+                page(&state, &console, PageInput { errors, form, ..PageInput::default() }, status).await
             }
             Outcome::Page(page) => page.into_response(),
         },
+    }
+}
+
+/// `POST /console/members/invitations/{id}/revoke`.
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    console: Console,
+    Path(raw_id): Path<String>,
+) -> Response {
+    let Ok(id) = raw_id.parse::<MemberInvitationId>() else {
+        return ErrorPage::not_found(&console.web).into_response();
+    };
+    match state.store().revoke_member_invitation(console.actor(), id).await {
+        Ok(_) => Redirect::to("/console/members?notice=invitation_withdrawn").into_response(),
+        Err(error) => ErrorPage::from_store(&console.web, error).into_response(),
     }
 }
 

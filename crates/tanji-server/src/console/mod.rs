@@ -11,6 +11,7 @@ mod forms;
 mod frame;
 mod inventory;
 mod invitations;
+mod join;
 mod members;
 mod organisation;
 mod products;
@@ -36,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/invitations/{code}", get(invitations::show))
         .route("/invitations/{code}/accept", post(invitations::accept))
         .route("/invitations/{code}/register", post(invitations::register))
+        .route("/join/{code}", get(join::show))
+        .route("/join/{code}/accept", post(join::accept))
+        .route("/join/{code}/register", post(join::register))
         .route("/console", get(dashboard::show))
         .route("/console/switch", post(session_pages::switch_organisation))
         .route("/console/organisation", get(organisation::show).post(organisation::update))
@@ -43,7 +47,9 @@ pub fn routes() -> Router<AppState> {
         .route("/console/facilities/{id}", get(facilities::show).post(facilities::update))
         .route("/console/facilities/{id}/archive", post(facilities::archive))
         .route("/console/facilities/{id}/restore", post(facilities::restore))
-        .route("/console/members", get(members::list).post(members::add))
+        .route("/console/members", get(members::list))
+        .route("/console/members/invitations", post(members::invite))
+        .route("/console/members/invitations/{id}/revoke", post(members::revoke_invitation))
         .route("/console/members/{id}/role", post(members::change_role))
         .route("/console/members/{id}/remove", post(members::remove))
         .route("/console/tokens", get(tokens::list).post(tokens::create))

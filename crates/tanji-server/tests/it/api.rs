@@ -25,6 +25,8 @@ async fn the_openapi_document_describes_every_route(database: TestDatabase) {
         "/api/v1/facilities/{id}/archive",
         "/api/v1/members",
         "/api/v1/members/{user_id}",
+        "/api/v1/members/invitations",
+        "/api/v1/members/invitations/{id}/revoke",
         "/api/v1/tokens",
         "/api/v1/tokens/{id}",
         "/api/v1/supplier-links",
@@ -151,21 +153,20 @@ async fn members_and_roles_through_the_api(database: TestDatabase) {
     let app = TestApp::spawn(database).await;
     let world = World::build(app.store()).await;
     let owner = app.api(&World::token(app.store(), &world.brand, BRAND_OWNER, "read,write,admin").await);
-    let added = owner
-        .post(
-            "/api/v1/members",
-            json!({ "email": "new@brand.example", "role": "editor", "display_name": "New", "initial_password": "a good long password" }),
-        )
-        .await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.json);
-    let user_id = added.json["user_id"].as_str().unwrap().to_owned();
-    let short_password = owner
-        .post(
-            "/api/v1/members",
-            json!({ "email": "x@brand.example", "role": "viewer", "display_name": "X", "initial_password": "short" }),
-        )
-        .await;
-    assert_eq!(short_password.json["field"], "password");
+    // People join by invitation (see member_invitations.rs); here the newcomer registers from theirs.
+    let invited =
+        owner.post("/api/v1/members/invitations", json!({ "email": "new@brand.example", "role": "editor" })).await;
+    assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.json);
+    let account = tanji_store::NewInvitedAccount {
+        display_name: tanji_tenancy::member::DisplayName::parse("New").unwrap(),
+        password: tanji_tenancy::member::Password::parse_new("a good long password").unwrap(),
+    };
+    let code = invited.json["code"].as_str().unwrap();
+    let added = app.store().register_from_member_invitation(code, &account).await.unwrap();
+    let user_id = added.user.id.to_string();
+    let malformed =
+        owner.post("/api/v1/members/invitations", json!({ "email": "not an address", "role": "viewer" })).await;
+    assert_eq!((malformed.status, malformed.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("email")));
 
     let changed = owner.patch(&format!("/api/v1/members/{user_id}"), json!({ "role": "auditor" })).await;
     assert_eq!(changed.json["role"], "auditor");

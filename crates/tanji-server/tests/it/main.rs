@@ -9,5 +9,6 @@ mod hardening;
 mod inventory;
 mod isolation;
 mod labels;
+mod member_invitations;
 mod products;
 mod security;

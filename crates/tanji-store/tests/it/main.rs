@@ -5,6 +5,7 @@ mod fixtures;
 mod audit_log;
 mod facilities;
 mod inventory;
+mod member_invitations;
 mod members;
 mod organisations;
 mod products;

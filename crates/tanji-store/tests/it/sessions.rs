@@ -76,7 +76,7 @@ async fn people_without_an_organisation_cannot_open_a_session(test: TestDatabase
     let store = &test.store;
     let lonely = organisation(store, "Temporary", OrganisationKind::Supplier).await;
     let owner = crate::fixtures::member(store, &lonely, "a@temp.example", Role::Owner).await;
-    store.add_member(&owner, &new_member("b@temp.example", Role::Owner)).await.unwrap();
+    store.operator_add_member(lonely.id, &new_member("b@temp.example", Role::Owner)).await.unwrap();
     store.remove_member(&owner, owner.user_id).await.unwrap();
     let outcome = store.login("a@temp.example", &Password::for_login(PASSWORD), None).await.unwrap();
     assert!(matches!(outcome, LoginOutcome::NoOrganisation), "{outcome:?}");
