@@ -247,10 +247,42 @@ fn parse_period(text: &str) -> Option<(Date, Date)> {
     Some((day, day))
 }
 
+/// The free-text cells that are stored and shown as typed: their longest length, and whether line breaks are allowed.
+const FREE_TEXT_LIMITS: [(&str, usize, bool); 6] = [
+    ("id", 100, false),
+    ("facility", 100, false),
+    ("emission_point", 200, false),
+    ("activity", 200, false),
+    ("evidence", 1_000, true),
+    ("notes", 2_000, true),
+];
+
 impl ActivityRow {
+    /// Free text is stored as typed and shown on pages, in reports and in CSV exports: bounded in length, with no
+    /// control characters (which break log lines and exports, or hide text), line breaks only in evidence and notes.
+    fn check_free_text(&self, context: &mut RowContext<'_>) {
+        let cells = [&self.id, &self.facility, &self.emission_point, &self.activity, &self.evidence, &self.notes];
+        for ((column, max_chars, multi_line), text) in FREE_TEXT_LIMITS.into_iter().zip(cells) {
+            let n_chars = text.chars().count();
+            if n_chars > max_chars {
+                context.error(column, format!("has {n_chars} characters; at most {max_chars} are kept"), "shorten it");
+            }
+            let allowed_control = |character: char| multi_line && matches!(character, '\n' | '\r' | '\t');
+            if let Some(control) = text.chars().find(|character| character.is_control() && !allowed_control(*character)) {
+                let hint = if multi_line {
+                    "remove invisible characters (only line breaks and tabs are kept)"
+                } else {
+                    "write it on one line, without tabs or invisible characters"
+                };
+                context.error(column, format!("contains the control character U+{:04X}", u32::from(control)), hint);
+            }
+        }
+    }
+
     /// Turn the row into a record, or report every problem of the row.
     pub fn into_record(self, file: &str, row: usize) -> Result<ActivityRecord, Vec<RowError>> {
         let mut context = RowContext { file, row, errors: Vec::new() };
+        self.check_free_text(&mut context);
         let id = if self.id.trim().is_empty() { format!("{file}:{row}") } else { self.id.trim().to_owned() };
         let facility = context.required("facility", &self.facility, "the facility key as listed under facilities");
         let period = if !self.period.trim().is_empty() {

@@ -148,6 +148,22 @@ fn csv_import_reports_every_bad_cell_with_row_column_and_hint_and_applies_nothin
 }
 
 #[test]
+fn free_text_cells_are_bounded_and_free_of_control_characters() {
+    let long_id = "x".repeat(101);
+    let csv = format!(
+        "id,facility,period,source,quantity,unit,factor,evidence,notes\n\
+         {long_id},plant,2025-01,purchased_electricity,1,MWh,mee-nbs-2021-grid-cn-national,ok,ok\n\
+         bell,pla\u{7}nt,2025-02,purchased_electricity,1,MWh,mee-nbs-2021-grid-cn-national,ok,ok\n\
+         lines,plant,2025-03,purchased_electricity,1,MWh,mee-nbs-2021-grid-cn-national,\"bill\nscan\",\"a\u{1b}[2J\"\n"
+    );
+    let errors = parse_activity_csv("a.csv", &csv, |_| {}).unwrap_err();
+    let cells: Vec<(usize, &str)> = errors.iter().map(|error| (error.row, error.column.as_str())).collect();
+    assert_eq!(cells, [(2, "id"), (3, "facility"), (4, "notes")], "{errors:?}");
+    assert!(errors[0].reason.contains("at most 100"), "{}", errors[0].reason);
+    assert!(errors[1].reason.contains("U+0007"), "{}", errors[1].reason);
+}
+
+#[test]
 fn csv_import_rejects_unknown_columns_and_duplicate_ids() {
     let unknown = parse_activity_csv("a.csv", "id,facility,colour\n1,plant,red\n", |_| {}).unwrap_err();
     assert_eq!((unknown[0].row, unknown[0].column.as_str()), (1, "colour"));
