@@ -117,7 +117,56 @@ pub fn panic_answer(panic: Box<dyn Any + Send + 'static>) -> HttpResponse<Body> 
 
 #[cfg(test)]
 mod tests {
+    use axum::Router;
+    use axum::routing::get;
+    use tower::ServiceExt;
+    use tower_http::catch_panic::CatchPanicLayer;
+
     use super::*;
+
+    /// A panicking handler behind the same two layers as in [`crate::app`].
+    fn panicking_app() -> Router {
+        async fn boom() -> &'static str {
+            panic!("a bug in a handler")
+        }
+        Router::new()
+            .route("/api/v1/boom", get(boom))
+            .route("/console/boom", get(boom))
+            // Router layers wrap what is already there: the panic catcher inside, the shaping around it.
+            .layer(CatchPanicLayer::custom(panic_answer))
+            .layer(axum::middleware::from_fn(structured_errors))
+    }
+
+    async fn get_with_id(path: &str) -> (StatusCode, String, String) {
+        let request = Request::builder()
+            .uri(path)
+            .header("x-request-id", "0190e7a2-0000-7000-8000-000000000001")
+            .header("accept-language", "zh-CN")
+            .body(Body::empty())
+            .unwrap();
+        let response = panicking_app().oneshot(request).await.unwrap();
+        let status = response.status();
+        let content_type = response.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        (status, content_type, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_a_500_with_the_request_id_in_the_surfaces_shape() {
+        let (status, content_type, body) = get_with_id("/api/v1/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(content_type.starts_with("application/json"), "{content_type}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["code"], "internal");
+        assert_eq!(json["request_id"], "0190e7a2-0000-7000-8000-000000000001");
+        assert!(!body.contains("a bug in a handler"), "the panic message stays in the log");
+
+        let (status, content_type, body) = get_with_id("/console/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(content_type.starts_with("text/html"), "{content_type}");
+        assert!(body.contains("服务器内部错误") && body.contains("0190e7a2-0000-7000-8000-000000000001"), "{body}");
+        assert!(!body.contains("a bug in a handler"));
+    }
 
     #[test]
     fn surfaces() {

@@ -26,11 +26,13 @@ pub struct ErrorPage {
     status: StatusCode,
     web: WebContext,
     message: String,
+    /// Answered by the middleware, which does not look the session up: offer the way back, not a login.
+    session_unknown: bool,
 }
 
 impl ErrorPage {
     fn new(web: &WebContext, status: StatusCode, message: String) -> Self {
-        Self { status, web: web.clone(), message }
+        Self { status, web: web.clone(), message, session_unknown: false }
     }
 
     /// 404: the page does not exist or belongs to another organisation.
@@ -68,7 +70,7 @@ impl ErrorPage {
             status if status.is_server_error() => t.error_internal,
             _ => t.error_bad_request,
         };
-        Self::new(web, status, message.to_owned())
+        Self { session_unknown: true, ..Self::new(web, status, message.to_owned()) }
     }
 
     /// 409: a conflict with existing data.
@@ -106,7 +108,8 @@ impl IntoResponse for ErrorPage {
             frame: Frame::public(&self.web, t.error_title),
             heading: t.error_title.to_owned(),
             message: self.message,
-            logged_in: self.web.session.is_some(),
+            // /console sends people who are not logged in to the login page anyway.
+            logged_in: self.web.session.is_some() || self.session_unknown,
             // Only failures on our side need a reference; a 404 with an id would invite pointless reports.
             request_id: self.status.is_server_error().then(|| self.web.request_id.clone()).flatten(),
         };
