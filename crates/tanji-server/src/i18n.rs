@@ -165,7 +165,6 @@ catalogue! {
     role: "角色", "Role";
     joined_at: "加入时间", "Joined";
     display_name: "姓名", "Name";
-    initial_password: "初始密码", "Initial password";
     initial_password_hint: "至少 10 个字符；请对方登录后修改", "At least 10 characters; ask them to change it after logging in";
     change_role: "修改角色", "Change role";
     remove: "移除", "Remove";
@@ -336,9 +335,10 @@ catalogue! {
     tenants_title: "租户", "Tenants";
     tenants_intro: "平台上的全部组织。运营方可以看到组织概况，但看不到各组织的数据。", "Every organisation on the platform. The operator sees each tenant's size, never its data.";
     register_organisation: "注册组织", "Register an organisation";
-    register_organisation_hint: "可同时指定第一位所有者；组织与所有者一并创建，或都不创建。", "Name its first owner here to create both at once, or neither if anything is wrong.";
+    register_organisation_hint: "可同时邀请第一位所有者：组织与邀请一并创建，或都不创建。您会得到一个 7 天内有效的链接，请发给对方；对方接受后才成为所有者。", "You may invite its first owner at the same time: the organisation and the invitation are created together, or neither. You get a link valid for 7 days to send them; they become owner only once they accept it.";
     first_owner: "第一位所有者", "First owner";
-    first_owner_hint: "如果此邮箱已有账户，此人将直接成为所有者，姓名和初始密码会被忽略。", "If this e-mail address already has an account, the person becomes owner and name and password are ignored.";
+    first_owner_invitation_hint: "只填邮箱。对方用此邮箱登录后接受；还没有账户的，接受时自行设置姓名和密码。", "An e-mail address only. They accept logged in with it; someone without an account chooses their name and password when accepting.";
+    tenant_owner_invitation_created: "组织已注册，并已邀请其第一位所有者。请复制链接发给对方——它只显示这一次：", "Organisation registered, and its first owner invited. Copy the link and send it to them — it is shown only this once:";
     organisation_registered: "组织已注册。", "Organisation registered.";
 
     // My account.

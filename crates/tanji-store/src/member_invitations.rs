@@ -17,7 +17,7 @@ use tanji_tenancy::member_invitation::{
     self, DEFAULT_VALIDITY, JoinRefused, MemberInvitation, MemberInvitationState, check_acceptance, check_registration,
 };
 use tanji_tenancy::organisation::OrganisationName;
-use tanji_tenancy::{Actor, MemberInvitationId, Permission, UserId};
+use tanji_tenancy::{Actor, MemberInvitationId, OrganisationId, Permission, UserId};
 
 use crate::audit::{self, ChangedBy, Entry};
 use crate::credentials::{self, MEMBER_INVITATION_CODE_PREFIX};
@@ -95,41 +95,13 @@ impl Store {
     ) -> Result<(MemberInvitation, String), StoreError> {
         actor.require(Permission::ManageMembers)?;
         let now = self.now();
-        let code = credentials::new_secret(MEMBER_INVITATION_CODE_PREFIX);
-        let id = MemberInvitationId::from_uuid(new_id());
         let mut transaction = self.pools.begin_write().await?;
         lock_organisation(&mut transaction, actor.organisation_id).await?;
         require_current(&mut transaction, actor, Permission::ManageMembers).await?;
-        sqlx::query(
-            "INSERT INTO member_invitations (id, organisation_id, code_hash, email, role, created_by, created_at, \
-             expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id.to_string())
-        .bind(actor.organisation_id.to_string())
-        .bind(credentials::secret_digest(&code))
-        .bind(email.as_str())
-        .bind(role.as_str())
-        .bind(actor.user_id.to_string())
-        .bind(time_to_db(now))
-        .bind(time_to_db(member_invitation::expiry(now, DEFAULT_VALIDITY)))
-        .execute(&mut *transaction)
-        .await?;
-        audit::record(
-            &mut transaction,
-            ChangedBy::Actor(actor),
-            now,
-            Entry {
-                organisation_id: actor.organisation_id,
-                action: AuditAction::MemberInvitationCreated,
-                object_id: Some(id.to_string()),
-                object_label: email.as_str(),
-                changes: vec![FieldChange { field: "role".into(), before: None, after: Some(role.to_string()) }],
-            },
-        )
-        .await?;
-        let invitation = invitation_by_id_in(&mut transaction, id).await?.ok_or(StoreError::NotFound)?;
+        let created =
+            insert_member_invitation_in(&mut transaction, actor, actor.organisation_id, email, role, now).await?;
         transaction.commit().await?;
-        Ok((invitation, code))
+        Ok(created)
     }
 
     /// The member invitations of the actor's organisation, newest first, in every state. Owners only: the list names
@@ -299,6 +271,54 @@ impl Store {
         lock_organisation(transaction, found.organisation_id).await?;
         invitation_by_digest_in(transaction, digest).await?.ok_or(StoreError::NotFound)
     }
+}
+
+/// Writes an open invitation to join `organisation_id` for `email` as `role`, made by `actor`, with its audit entry, in
+/// the caller's transaction. Returns the invitation and its code, which the caller shows once (the database keeps only
+/// its digest). The caller has checked that `actor` may invite into `organisation_id`: an owner into their own
+/// organisation ([`Store::invite_member`]), a platform operator's owner into the tenant they are registering
+/// ([`Store::register_organisation`]).
+///
+/// Never reads the `users` table, so neither the answer nor the audit entry depends on whether `email` has an account.
+pub(crate) async fn insert_member_invitation_in(
+    transaction: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    organisation_id: OrganisationId,
+    email: &Email,
+    role: Role,
+    now: Timestamp,
+) -> Result<(MemberInvitation, String), StoreError> {
+    let code = credentials::new_secret(MEMBER_INVITATION_CODE_PREFIX);
+    let id = MemberInvitationId::from_uuid(new_id());
+    sqlx::query(
+        "INSERT INTO member_invitations (id, organisation_id, code_hash, email, role, created_by, created_at, \
+         expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id.to_string())
+    .bind(organisation_id.to_string())
+    .bind(credentials::secret_digest(&code))
+    .bind(email.as_str())
+    .bind(role.as_str())
+    .bind(actor.user_id.to_string())
+    .bind(time_to_db(now))
+    .bind(time_to_db(member_invitation::expiry(now, DEFAULT_VALIDITY)))
+    .execute(&mut **transaction)
+    .await?;
+    audit::record(
+        transaction,
+        ChangedBy::Actor(actor),
+        now,
+        Entry {
+            organisation_id,
+            action: AuditAction::MemberInvitationCreated,
+            object_id: Some(id.to_string()),
+            object_label: email.as_str(),
+            changes: vec![FieldChange { field: "role".into(), before: None, after: Some(role.to_string()) }],
+        },
+    )
+    .await?;
+    let invitation = invitation_by_id_in(transaction, id).await?.ok_or(StoreError::NotFound)?;
+    Ok((invitation, code))
 }
 
 /// Marks `invitation` accepted by `user` and makes them a member, with both audit entries, in the caller's

@@ -16,10 +16,11 @@ use crate::credentials;
 use crate::database::{RowExt, time_to_db, violated_unique_index};
 use crate::{Conflict, Store, StoreError, new_id};
 
-/// A person the operator adds to an organisation (`tanji user add --org`, the demo), or a platform operator's owner
-/// names as a new organisation's first owner. If nobody logs in with `email` yet, a user is created, which needs a
-/// display name and an initial password; if the person exists, they simply join, and those two fields are ignored.
-/// Members of an organisation never use this: they invite people (`Store::invite_member`).
+/// A person the operator adds to an organisation from the command line (`tanji user add --org`, the demo). If nobody
+/// logs in with `email` yet, a user is created, which needs a display name and an initial password; if the person
+/// exists, they simply join, and those two fields are ignored. Nothing reachable over HTTP uses this: owners invite
+/// people (`Store::invite_member`), and a platform operator's owner registering a tenant invites its first owner
+/// (`Store::register_organisation`).
 #[derive(Clone, Debug)]
 pub struct NewMember {
     /// Their login.

@@ -1,4 +1,5 @@
-//! Organisations: reading and editing one's own profile, and registering tenants (operators only).
+//! Organisations: reading and editing one's own profile, and registering tenants (operators only) with an invitation
+//! for their first owner.
 
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
@@ -8,12 +9,13 @@ use tanji_tenancy::organisation::{
 };
 use tanji_tenancy::{Actor, OrganisationId, Permission};
 
-use tanji_tenancy::member::{Member, Role};
+use tanji_tenancy::member::{Email, Role};
+use tanji_tenancy::member_invitation::MemberInvitation;
 
 use crate::audit::{self, ChangedBy, Entry};
 use crate::database::{RowExt, time_to_db, violated_unique_index};
-use crate::members::hash_initial_password;
-use crate::{Conflict, NewMember, Store, StoreError, new_id};
+use crate::member_invitations::insert_member_invitation_in;
+use crate::{Conflict, Store, StoreError, new_id};
 
 pub(crate) const ORGANISATION_COLUMNS: &str = "id, name, kind, country, credit_code, created_at, updated_at";
 
@@ -125,34 +127,34 @@ impl Store {
         })
     }
 
-    /// Registers a new organisation on behalf of a platform operator's owner (console or API), with its first owner
-    /// when one is given — both or neither. Without an owner nobody could log in to the new organisation until
-    /// someone runs `tanji user add`.
+    /// Registers a new organisation on behalf of a platform operator's owner (console or API) and, when `first_owner`
+    /// is given, invites that address to be its owner — both or neither, in one transaction. Returns the organisation
+    /// and the invitation with its code, which the caller shows once.
+    ///
+    /// Nobody is made a member here: the invited person accepts at the link (logged in with that address, or by
+    /// creating its account), like any member invitation. Until then the organisation has no members; the invitation
+    /// is still acceptable, since accepting only adds an owner. Like [`Store::invite_member`] this never reads the
+    /// `users` table, so the answer is the same whether or not the address has an account.
     pub async fn register_organisation(
         &self,
         actor: &Actor,
         profile: &OrganisationProfile,
         kind: OrganisationKind,
-        first_owner: Option<&NewMember>,
-    ) -> Result<(Organisation, Option<Member>), StoreError> {
+        first_owner: Option<&Email>,
+    ) -> Result<(Organisation, Option<(MemberInvitation, String)>), StoreError> {
         actor.require(Permission::ManageTenants)?;
-        let password_hash = match first_owner {
-            Some(owner) => hash_initial_password(owner).await?,
-            None => None,
-        };
         let mut transaction = self.pools.begin_write().await?;
         let organisation =
             self.insert_organisation_in(&mut transaction, ChangedBy::Actor(actor), profile, kind).await?;
-        let owner = match first_owner {
-            Some(owner) => {
-                let owner = NewMember { role: Role::Owner, ..owner.clone() };
-                let by = ChangedBy::Actor(actor);
-                Some(self.insert_member_in(&mut transaction, by, organisation.id, &owner, password_hash).await?)
-            }
+        let owner_invitation = match first_owner {
+            Some(email) => Some(
+                insert_member_invitation_in(&mut transaction, actor, organisation.id, email, Role::Owner, self.now())
+                    .await?,
+            ),
             None => None,
         };
         transaction.commit().await?;
-        Ok((organisation, owner))
+        Ok((organisation, owner_invitation))
     }
 
     /// Registers a new organisation from the operator's command line (`tanji org add`, the demo loader).

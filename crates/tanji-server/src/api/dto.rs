@@ -51,7 +51,7 @@ pub struct OrganisationPatch {
     pub credit_code: Option<String>,
 }
 
-/// An organisation to register (platform operator only), optionally with its first owner.
+/// An organisation to register (platform operator only), optionally inviting its first owner.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisationBody {
@@ -60,24 +60,25 @@ pub struct NewOrganisationBody {
     /// ISO 3166-1 alpha-2; defaults to CN.
     pub country: Option<String>,
     pub credit_code: Option<String>,
-    /// The first owner: an existing account joins, a new one needs `display_name` and `initial_password`.
+    /// The first owner to invite. Nobody is added: the person becomes owner by accepting the invitation's link.
     pub owner: Option<FirstOwnerBody>,
 }
 
-/// The first owner of a newly registered organisation.
+/// The first owner of an organisation being registered: only an address. Its holder chooses their name and password
+/// when they accept (if they have no account yet); `display_name` and `initial_password` are refused as unknown fields.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirstOwnerBody {
+    #[schema(example = "lin@lvzhou.example")]
     pub email: String,
-    pub display_name: Option<String>,
-    pub initial_password: Option<String>,
 }
 
-/// A newly registered organisation and its first owner, if one was given.
+/// A newly registered organisation and, if a first owner was named, the invitation for them with its code and link —
+/// shown this once. The answer is the same whether or not the address has an account.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegisteredTenantView {
     pub organisation: OrganisationView,
-    pub owner: Option<MemberView>,
+    pub owner_invitation: Option<CreatedMemberInvitationView>,
 }
 
 /// An organisation in the tenant directory.

@@ -2,16 +2,19 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use tanji_store::NewMember;
+use axum::http::{HeaderMap, StatusCode};
 use tanji_tenancy::access::Credential;
-use tanji_tenancy::member::{DisplayName, Email, Password, Role};
+use tanji_tenancy::member::Email;
 use tanji_tenancy::organisation::OrganisationProfile;
 
 use super::auth::ApiActor;
-use super::dto::{MeView, NewOrganisationBody, OrganisationPatch, OrganisationView, RegisteredTenantView, TenantView};
+use super::dto::{
+    CreatedMemberInvitationView, MeView, MemberInvitationView, NewOrganisationBody, OrganisationPatch,
+    OrganisationView, RegisteredTenantView, TenantView,
+};
 use super::extract::ApiJson;
 use crate::error::{ApiError, ErrorBody};
+use crate::links::member_invitation_link;
 use crate::state::AppState;
 
 /// Who the token acts for: its organisation, its creator's role, its scopes.
@@ -83,29 +86,32 @@ pub async fn list_tenants(
     ))
 }
 
-/// Registers an organisation, with its first owner when given, all or nothing (platform operator owners,
-/// `admin` scope).
+/// Registers an organisation and, when `owner` is given, invites that address to be its owner, both or neither
+/// (platform operator owners, `admin` scope). Nobody is added: the invited person becomes owner by accepting the link,
+/// logged in with the invited address or by creating an account for it, within 7 days. The answer is the same whether
+/// or not the address has an account; the invitation's code and link are in it and nowhere else.
 #[utoipa::path(post, path = "/api/v1/tenants", tag = "tenants", request_body = NewOrganisationBody,
-    responses((status = 201, body = RegisteredTenantView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = RegisteredTenantView), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn register_tenant(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewOrganisationBody>,
 ) -> Result<(StatusCode, Json<RegisteredTenantView>), ApiError> {
     let profile =
         OrganisationProfile::parse(&body.name, body.country.as_deref().unwrap_or("CN"), body.credit_code.as_deref())?;
-    let owner = match &body.owner {
-        Some(owner) => Some(NewMember {
-            email: Email::parse(&owner.email)?,
-            display_name: owner.display_name.as_deref().map(DisplayName::parse).transpose()?,
-            role: Role::Owner,
-            initial_password: owner.initial_password.as_deref().map(Password::parse_new).transpose()?,
-        }),
-        None => None,
-    };
-    let (organisation, owner) =
+    let owner = body.owner.as_ref().map(|owner| Email::parse(&owner.email)).transpose()?;
+    let (organisation, owner_invitation) =
         state.store().register_organisation(&actor, &profile, body.kind, owner.as_ref()).await?;
-    let view = RegisteredTenantView { organisation: organisation.into(), owner: owner.map(Into::into) };
+    let now = state.store().clock().now();
+    let view = RegisteredTenantView {
+        organisation: organisation.into(),
+        owner_invitation: owner_invitation.map(|(invitation, code)| CreatedMemberInvitationView {
+            invitation: MemberInvitationView::new(invitation, now),
+            link: member_invitation_link(&state, &headers, &code),
+            code,
+        }),
+    };
     Ok((StatusCode::CREATED, Json(view)))
 }

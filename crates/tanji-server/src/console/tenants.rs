@@ -1,20 +1,21 @@
-//! `/console/tenants`: the platform operator's tenant directory.
+//! `/console/tenants`: the platform operator's tenant directory, and registering a tenant with an invitation for its
+//! first owner (who joins by accepting it at `/join/{code}`, see `join.rs`).
 
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tanji_store::NewMember;
 use tanji_tenancy::FieldError;
-use tanji_tenancy::member::{DisplayName, Email, Password, Role};
+use tanji_tenancy::member::Email;
 use tanji_tenancy::organisation::{OrganisationKind, OrganisationProfile};
 
 use super::error_page::ErrorPage;
 use super::facilities::SelectOption;
 use super::forms::{FormErrors, Outcome};
 use super::frame::{Frame, Section, render};
+use crate::links::member_invitation_link;
 use crate::state::AppState;
 use crate::web_context::Console;
 
@@ -28,7 +29,8 @@ pub struct TenantRow {
     pub registered_at: String,
 }
 
-/// The registration form.
+/// The registration form. The first owner is only an address to invite: there are no name or password fields (the
+/// invited person chooses theirs when accepting), and such fields, if posted, are ignored.
 #[derive(Debug, Default, Deserialize)]
 pub struct TenantForm {
     #[serde(default)]
@@ -41,27 +43,17 @@ pub struct TenantForm {
     credit_code: String,
     #[serde(default)]
     owner_email: String,
-    #[serde(default)]
-    owner_name: String,
-    #[serde(default)]
-    owner_password: String,
 }
 
 impl TenantForm {
-    fn parse(&self) -> Result<(OrganisationKind, OrganisationProfile, Option<NewMember>), FieldError> {
+    fn empty() -> Self {
+        Self { country: "CN".to_owned(), ..Self::default() }
+    }
+
+    fn parse(&self) -> Result<(OrganisationKind, OrganisationProfile, Option<Email>), FieldError> {
         let kind = OrganisationKind::parse("kind", &self.kind)?;
         let profile = OrganisationProfile::parse(&self.name, &self.country, Some(&self.credit_code))?;
-        let owner = if self.owner_email.trim().is_empty() {
-            None
-        } else {
-            let optional = |text: &str| (!text.trim().is_empty()).then(|| text.to_owned());
-            Some(NewMember {
-                email: Email::parse(&self.owner_email)?,
-                display_name: optional(&self.owner_name).as_deref().map(DisplayName::parse).transpose()?,
-                role: Role::Owner,
-                initial_password: optional(&self.owner_password).as_deref().map(Password::parse_new).transpose()?,
-            })
-        };
+        let owner = if self.owner_email.trim().is_empty() { None } else { Some(Email::parse(&self.owner_email)?) };
         Ok((kind, profile, owner))
     }
 }
@@ -74,6 +66,8 @@ struct TenantsPage {
     kind_options: Vec<SelectOption>,
     form: TenantForm,
     errors: FormErrors,
+    /// The first owner's invitation link, shown once right after registering.
+    created_link: Option<String>,
 }
 
 async fn page(
@@ -81,6 +75,7 @@ async fn page(
     console: &Console,
     form: TenantForm,
     errors: FormErrors,
+    created_link: Option<String>,
     status: StatusCode,
 ) -> Response {
     let t = console.text();
@@ -113,33 +108,43 @@ async fn page(
             .collect(),
         form,
         errors,
+        created_link,
     };
     render(status, &page)
 }
 
 /// `GET /console/tenants`.
 pub async fn list(State(state): State<AppState>, console: Console) -> Response {
-    let form = TenantForm { country: "CN".to_owned(), ..TenantForm::default() };
-    page(&state, &console, form, FormErrors::none(), StatusCode::OK).await
+    page(&state, &console, TenantForm::empty(), FormErrors::none(), None, StatusCode::OK).await
 }
 
-/// `POST /console/tenants`.
-pub async fn register(State(state): State<AppState>, console: Console, Form(form): Form<TenantForm>) -> Response {
+/// `POST /console/tenants`: registers an organisation and, with a first owner's address, shows the link of their
+/// invitation once. The page looks the same whether or not the address has an account.
+pub async fn register(
+    State(state): State<AppState>,
+    console: Console,
+    headers: HeaderMap,
+    Form(form): Form<TenantForm>,
+) -> Response {
     let t = console.text();
     let (kind, profile, owner) = match form.parse() {
         Ok(parsed) => parsed,
         Err(error) => {
             let errors = FormErrors::field(t, &error);
-            let form = TenantForm { owner_password: String::new(), ..form };
-            return page(&state, &console, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return page(&state, &console, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     match state.store().register_organisation(console.actor(), &profile, kind, owner.as_ref()).await {
-        Ok(_) => Redirect::to("/console/tenants?notice=organisation_registered").into_response(),
+        Ok((_, Some((_, code)))) => {
+            let link = member_invitation_link(&state, &headers, &code);
+            let empty = TenantForm::empty();
+            let mut response = page(&state, &console, empty, FormErrors::none(), Some(link), StatusCode::CREATED).await;
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Ok((_, None)) => Redirect::to("/console/tenants?notice=organisation_registered").into_response(),
         Err(error) => match Outcome::of(&console.web, error) {
-            Outcome::ShowForm(errors, status) => {
-                page(&state, &console, TenantForm { owner_password: String::new(), ..form }, errors, status).await
-            }
+            Outcome::ShowForm(errors, status) => page(&state, &console, form, errors, None, status).await,
             Outcome::Page(page) => page.into_response(),
         },
     }

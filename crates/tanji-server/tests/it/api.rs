@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tanji_testkit::{TestDatabase, on_both_databases};
 
-use crate::harness::{BRAND_EDITOR, BRAND_OWNER, BRAND_VIEWER, OPERATOR, PASSWORD, SUPPLIER_OWNER, TestApp, World};
+use crate::harness::{BRAND_EDITOR, BRAND_OWNER, BRAND_VIEWER, OPERATOR, SUPPLIER_OWNER, TestApp, World};
 
 fn factory(name: &str) -> Value {
     json!({ "name": name, "kind": "factory", "subdivision": "CN-ZJ", "city": "台州" })
@@ -250,34 +250,8 @@ async fn only_the_platform_operator_sees_tenants(database: TestDatabase) {
     let registered =
         operator.post("/api/v1/tenants", json!({ "name": "New Retailer", "kind": "brand_retailer" })).await;
     assert_eq!(registered.status, StatusCode::CREATED, "{}", registered.json);
-    assert!(registered.json["owner"].is_null());
-    let with_owner = operator
-        .post(
-            "/api/v1/tenants",
-            json!({ "name": "Retailer Two", "kind": "brand_retailer",
-                    "owner": { "email": "boss@two.example", "display_name": "Boss", "initial_password": PASSWORD } }),
-        )
-        .await;
-    assert_eq!(with_owner.status, StatusCode::CREATED, "{}", with_owner.json);
-    assert_eq!(with_owner.json["owner"]["role"], "owner");
-    let boss = app.browser();
-    boss.log_in("boss@two.example").await;
-    assert!(boss.get("/console").await.body.contains("Retailer Two"));
-    let bad_owner = operator
-        .post(
-            "/api/v1/tenants",
-            json!({ "name": "Retailer Three", "kind": "brand_retailer", "owner": { "email": "x@three.example" } }),
-        )
-        .await;
-    assert_eq!(
-        (bad_owner.status, bad_owner.json["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("display_name"))
-    );
-    assert_eq!(
-        operator.get("/api/v1/tenants").await.json.as_array().unwrap().len(),
-        6,
-        "Retailer Three was not created"
-    );
+    assert!(registered.json["owner_invitation"].is_null());
+    assert_eq!(operator.get("/api/v1/tenants").await.json.as_array().unwrap().len(), 5);
     let brand = app.api(&World::token(app.store(), &world.brand, BRAND_OWNER, "read,admin").await);
     assert_eq!(brand.get("/api/v1/tenants").await.status, StatusCode::FORBIDDEN);
     assert_eq!(

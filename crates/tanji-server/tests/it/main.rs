@@ -12,3 +12,4 @@ mod labels;
 mod member_invitations;
 mod products;
 mod security;
+mod tenants;

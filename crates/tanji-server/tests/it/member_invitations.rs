@@ -16,7 +16,7 @@ use crate::harness::{
 const NEWCOMER: &str = "qian.xy@newcomer.example";
 
 /// The `/join/…` path in the link a members page shows once after inviting.
-fn link_path(app: &TestApp, page: &Page) -> String {
+pub(crate) fn link_path(app: &TestApp, page: &Page) -> String {
     let marker = format!("{}/join/", app.base_url);
     let start = page.body.find(&marker).unwrap_or_else(|| panic!("the page shows no invitation link: {}", page.body));
     let link = &page.body[start..];
@@ -33,7 +33,7 @@ async fn invite_in_console(app: &TestApp, owner: &Browser, email: &str, role: &s
 }
 
 /// The JSON's shape: every key with the kind of its value, recursively, values left out.
-fn shape(value: &Value) -> Value {
+pub(crate) fn shape(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(map.iter().map(|(key, value)| (key.clone(), shape(value))).collect()),
         Value::Array(items) => Value::Array(items.iter().map(shape).collect()),
@@ -234,7 +234,7 @@ async fn another_tenant_cannot_revoke_an_invitation(database: TestDatabase) {
     assert!(page.body.contains("This invitation was withdrawn by the organisation."));
 }
 
-fn link_path_of(app: &TestApp, created: &Value) -> String {
+pub(crate) fn link_path_of(app: &TestApp, created: &Value) -> String {
     created["link"].as_str().unwrap().strip_prefix(&app.base_url).unwrap().to_owned()
 }
 

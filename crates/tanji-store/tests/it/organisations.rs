@@ -1,10 +1,12 @@
 //! Organisation profiles and tenant registration.
 
-use tanji_store::{Conflict, StoreError};
+use tanji_store::{AuditQuery, Clock, Conflict, StoreError};
 use tanji_tenancy::Permission;
+use tanji_tenancy::member::{Email, Role};
+use tanji_tenancy::member_invitation::MemberInvitationState;
 use tanji_tenancy::organisation::{OrganisationKind, OrganisationProfile};
 
-use crate::fixtures::{World, member, organisation, profile};
+use crate::fixtures::{World, log_in, member, organisation, profile};
 use tanji_testkit::{TestDatabase, on_both_databases};
 
 on_both_databases!(owners_edit_their_profile_and_the_change_is_audited);
@@ -48,7 +50,7 @@ async fn only_platform_operators_register_and_list_tenants(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let platform = organisation(store, "Platform", OrganisationKind::PlatformOperator).await;
-    let operator = member(store, &platform, "ops@platform.example", tanji_tenancy::member::Role::Owner).await;
+    let operator = member(store, &platform, "ops@platform.example", Role::Owner).await;
 
     let (registered, no_owner) = store
         .register_organisation(&operator, &profile("New Supplier"), OrganisationKind::Supplier, None)
@@ -68,30 +70,49 @@ async fn only_platform_operators_register_and_list_tenants(test: TestDatabase) {
     }
 }
 
-on_both_databases!(an_organisation_is_registered_with_its_first_owner_or_not_at_all);
-async fn an_organisation_is_registered_with_its_first_owner_or_not_at_all(test: TestDatabase) {
+on_both_databases!(a_registered_organisation_invites_its_first_owner_who_joins_only_by_accepting);
+async fn a_registered_organisation_invites_its_first_owner_who_joins_only_by_accepting(test: TestDatabase) {
     let store = &test.store;
+    let world = World::build(store).await;
     let platform = organisation(store, "Platform", OrganisationKind::PlatformOperator).await;
-    let operator = member(store, &platform, "ops@platform.example", tanji_tenancy::member::Role::Owner).await;
+    let operator = member(store, &platform, "ops@platform.example", Role::Owner).await;
 
-    // A new owner without a password: nothing is created.
-    let mut owner = crate::fixtures::new_member("lin@lvzhou.example", tanji_tenancy::member::Role::Viewer);
-    owner.initial_password = None;
-    let refused = store
-        .register_organisation(&operator, &profile("绿洲超市"), OrganisationKind::BrandRetailer, Some(&owner))
-        .await;
-    assert!(matches!(refused, Err(StoreError::Invalid(ref error)) if error.field == "password"), "{refused:?}");
-    assert!(store.operator_find_organisation("绿洲超市").await.unwrap().is_none());
-
-    // With one, both exist, and the owner is an owner whatever role the request named.
-    let owner = crate::fixtures::new_member("lin@lvzhou.example", tanji_tenancy::member::Role::Viewer);
-    let (registered, first_owner) = store
-        .register_organisation(&operator, &profile("绿洲超市"), OrganisationKind::BrandRetailer, Some(&owner))
+    // The supplier's owner has an account; registering a tenant for them attaches nothing.
+    let existing = Email::parse("owner@factory.example").unwrap();
+    let (registered, invitation) = store
+        .register_organisation(&operator, &profile("绿洲超市"), OrganisationKind::BrandRetailer, Some(&existing))
         .await
         .unwrap();
-    let first_owner = first_owner.unwrap();
-    assert_eq!(first_owner.role, tanji_tenancy::member::Role::Owner);
-    let owner_actor = crate::fixtures::log_in(store, &registered, "lin@lvzhou.example").await;
-    assert_eq!(owner_actor.organisation_id, registered.id);
-    assert!(owner_actor.may(Permission::ManageMembers));
+    let (invitation, code) = invitation.expect("an owner invitation");
+    assert!(code.starts_with("tanji_join_"));
+    assert_eq!((invitation.organisation_id, invitation.role), (registered.id, Role::Owner));
+    assert_eq!(invitation.email, existing);
+    assert_eq!(invitation.created_by, operator.user_id);
+    assert_eq!(invitation.state(test.clock.now()), MemberInvitationState::Open);
+    let tenant = |tenants: Vec<tanji_store::TenantSummary>| {
+        tenants.into_iter().find(|tenant| tenant.organisation.id == registered.id).unwrap()
+    };
+    assert_eq!(tenant(store.list_tenants(&operator).await.unwrap()).n_members, 0);
+    assert_eq!(store.memberships(world.supplier_owner.user_id).await.unwrap().len(), 1);
+
+    // Accepting makes them its owner, although the organisation has no owner yet.
+    store.accept_member_invitation(world.supplier_owner.user_id, &code).await.unwrap();
+    let owner = log_in(store, &registered, "owner@factory.example").await;
+    assert_eq!(owner.role, Role::Owner);
+    assert!(owner.may(Permission::ManageMembers));
+    assert_eq!(tenant(store.list_tenants(&operator).await.unwrap()).n_members, 1);
+
+    // The new organisation's log: registered, invited (both by the operator), accepted, added; then the login above.
+    let log = store.list_audit_events(&owner, &AuditQuery::default()).await.unwrap();
+    let actions: Vec<(&str, &str)> =
+        log.iter().rev().map(|entry| (entry.action.as_str(), entry.actor_label.as_str())).collect();
+    assert_eq!(
+        actions[..4],
+        [
+            ("organisation.registered", "ops@platform.example"),
+            ("member_invitation.created", "ops@platform.example"),
+            ("member_invitation.accepted", "owner@factory.example"),
+            ("member.added", "owner@factory.example"),
+        ]
+    );
 }
