@@ -268,7 +268,8 @@ impl ActivityRow {
                 context.error(column, format!("has {n_chars} characters; at most {max_chars} are kept"), "shorten it");
             }
             let allowed_control = |character: char| multi_line && matches!(character, '\n' | '\r' | '\t');
-            if let Some(control) = text.chars().find(|character| character.is_control() && !allowed_control(*character)) {
+            if let Some(control) = text.chars().find(|character| character.is_control() && !allowed_control(*character))
+            {
                 let hint = if multi_line {
                     "remove invisible characters (only line breaks and tabs are kept)"
                 } else {
