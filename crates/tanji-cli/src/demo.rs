@@ -155,7 +155,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             })
             .collect(),
     };
-    let config = ServerConfig { secure_cookies: false, public_url: None, demo_logins: Some(demo_logins) };
+    let config = ServerConfig {
+        secure_cookies: false,
+        public_url: None,
+        listen_address: Some(address),
+        demo_logins: Some(demo_logins),
+    };
     let app = tanji_server::app(AppState::new(store.clone(), config));
     tanji_server::serve(app, listener, None, tanji_server::shutdown_signal()).await?;
     store.close().await;

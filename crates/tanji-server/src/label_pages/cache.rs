@@ -41,7 +41,7 @@ pub enum Kind {
     ContentJson,
 }
 
-/// What an answer depends on. Fixed-size but for the base URL, which only the answers that print it carry.
+/// What an answer depends on. (Not the request's `Host`: links are built from the configuration alone.)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     pub kind: Kind,
@@ -51,7 +51,6 @@ pub struct Key {
     pub english: bool,
     pub explicit_language: bool,
     pub dpi: u32,
-    pub base_url: Option<Box<str>>,
 }
 
 /// A complete answer, ready to be sent again: status, every header, the body and, for text, the body gzipped.
@@ -228,15 +227,7 @@ mod tests {
     }
 
     fn key(version: u32) -> Key {
-        Key {
-            kind: Kind::Page,
-            code: *b"K7M29XQD",
-            version,
-            english: false,
-            explicit_language: false,
-            dpi: 0,
-            base_url: None,
-        }
+        Key { kind: Kind::Page, code: *b"K7M29XQD", version, english: false, explicit_language: false, dpi: 0 }
     }
 
     #[test]

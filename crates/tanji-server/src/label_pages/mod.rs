@@ -217,7 +217,7 @@ impl Pages {
     }
 }
 
-fn key(kind: Kind, code: &LabelCode, page: &PageRequest, dpi: u32, base_url: Option<&str>) -> Key {
+fn key(kind: Kind, code: &LabelCode, page: &PageRequest, dpi: u32) -> Key {
     let mut code_bytes = [0u8; 8];
     code_bytes.copy_from_slice(&code.as_str().as_bytes()[..8]);
     Key {
@@ -227,7 +227,6 @@ fn key(kind: Kind, code: &LabelCode, page: &PageRequest, dpi: u32, base_url: Opt
         english: page.language == Language::English,
         explicit_language: page.explicit_language,
         dpi,
-        base_url: base_url.map(Box::from),
     }
 }
 
@@ -314,7 +313,7 @@ async fn label_page(State(pages): Shared, Path(code): Path<String>, request: Req
         Err(response) => return *response,
     };
     let page = query.page;
-    let key = key(Kind::Page, &code, &page, 0, None);
+    let key = key(Kind::Page, &code, &page, 0);
     if let Some(rendered) = pages.cache.get(&key, pages.now()) {
         return rendered.respond(headers);
     }
@@ -339,11 +338,11 @@ async fn verify_page(State(pages): Shared, Path(code): Path<String>, request: Re
         Err(response) => return *response,
     };
     let page = query.page;
-    let base_url = crate::links::base_url(&pages.state, headers);
-    let key = key(Kind::Verify, &code, &page, 0, Some(&base_url));
+    let key = key(Kind::Verify, &code, &page, 0);
     if let Some(rendered) = pages.cache.get(&key, pages.now()) {
         return rendered.respond(headers);
     }
+    let base_url = crate::links::base_url(&pages.state);
     let chain = match pages.public_chain(&code).await {
         Ok(chain) => chain,
         Err(error) => return store_failure(&page, error, &code, pages.secure()),
@@ -400,10 +399,9 @@ async fn file(State(pages): Shared, Path(code): Path<String>, request: Request, 
         (Kind::Png, None) => DEFAULT_DPI,
         _ => 0,
     };
-    let base_url = crate::links::base_url(&pages.state, headers);
     // The language does not change a file: key it as if the page were Chinese.
     let neutral = PageRequest { language: Language::SimplifiedChinese, explicit_language: false, ..page };
-    let key = key(kind, &code, &neutral, dpi, Some(&base_url));
+    let key = key(kind, &code, &neutral, dpi);
     if let Some(rendered) = pages.cache.get(&key, pages.now()) {
         return rendered.respond(headers);
     }
@@ -411,7 +409,8 @@ async fn file(State(pages): Shared, Path(code): Path<String>, request: Request, 
         Ok(label) => label,
         Err(error) => return store_failure(&page, error, &code, pages.secure()),
     };
-    let body = match make_file(&label, kind, dpi, format!("{base_url}/l/{code}")).await {
+    let url = format!("{}/l/{code}", crate::links::base_url(&pages.state));
+    let body = match make_file(&label, kind, dpi, url).await {
         Ok(body) => body,
         Err(response) => return *response,
     };

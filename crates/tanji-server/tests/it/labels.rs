@@ -16,7 +16,7 @@ use tanji_tenancy::member::Password;
 use tanji_tenancy::organisation::Organisation;
 use tanji_testkit::{TestDatabase, on_both_databases};
 
-use crate::harness::{BRAND_AUDITOR, BRAND_EDITOR, PASSWORD, Page, TestApp, World};
+use crate::harness::{BRAND_AUDITOR, BRAND_EDITOR, BRAND_OWNER, PASSWORD, Page, TestApp, World};
 
 const CUP: &str = include_str!("../../../../examples/footprint/bamboo-fibre-cup.toml");
 const MONTE_CARLO: MonteCarloRequest = MonteCarloRequest { iterations: 200, seed: 7, threads: NonZeroUsize::MIN };
@@ -322,4 +322,74 @@ async fn label_artwork_is_served_as_svg_and_png(test: TestDatabase) {
     assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 472);
     let (status, _, _) = get_bytes(&app, &format!("/l/{code}/label.png?dpi=5000")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// A GET whose `Host` header names a site that is not this server.
+async fn get_as_host(app: &TestApp, path: &str, host: &str, token: Option<&str>) -> (StatusCode, Vec<u8>) {
+    let mut request = reqwest::Client::new().get(format!("{}{path}", app.base_url)).header("host", host);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("GET");
+    (response.status(), response.bytes().await.unwrap().to_vec())
+}
+
+fn mentions(body: &[u8], text: &str) -> bool {
+    body.windows(text.len()).any(|window| window == text.as_bytes())
+}
+
+on_both_databases!(links_never_take_their_host_from_the_request);
+async fn links_never_take_their_host_from_the_request(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let code = publish(app.store(), &cup).await.record.code.to_string();
+    let listen_address = app.base_url.strip_prefix("http://").unwrap();
+    const EVIL: &str = "evil.example";
+
+    // The artwork first drawn for a request naming another host is the same as for this server's own name: the QR
+    // code and the short URL printed under it come from the configuration (here the listen address).
+    let artwork = [format!("/l/{code}/label.svg?v=1"), format!("/l/{code}/label.png?v=1&dpi=300")];
+    let mut drawn_for_evil = Vec::new();
+    for path in &artwork {
+        let (status, body) = get_as_host(&app, path, EVIL, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!mentions(&body, EVIL), "{path} names {EVIL}");
+        drawn_for_evil.push(body);
+    }
+    app.database.clock.advance(PAST_THE_PAGE_CACHE);
+    for (path, evil_body) in artwork.iter().zip(&drawn_for_evil) {
+        let (_, body) = get_as_host(&app, path, listen_address, None).await;
+        assert!(body == *evil_body, "{path} depends on the Host header");
+    }
+    // The short URL is printed in two lines, host and path.
+    assert!(mentions(&drawn_for_evil[0], listen_address), "the short URL is this server's");
+
+    // The pages (the verify view prints a command with the server's address).
+    for path in [format!("/l/{code}?lang=en"), format!("/l/{code}/verify?lang=en")] {
+        let (status, body) = get_as_host(&app, &path, EVIL, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!mentions(&body, EVIL), "{path} names {EVIL}");
+    }
+    let (_, verify) = get_as_host(&app, &format!("/l/{code}/verify?lang=en"), EVIL, None).await;
+    assert!(mentions(&verify, &format!("{}/l/{code}/content.json", app.base_url)), "the check command");
+
+    // The API's label links and invitation links.
+    let brand = app.store().operator_find_organisation("Brand 品牌").await.unwrap().unwrap();
+    let token = World::token(app.store(), &brand, BRAND_OWNER, "read,admin").await;
+    let (status, publications) = get_as_host(&app, "/api/v1/publications", EVIL, Some(&token)).await;
+    assert_eq!(status, StatusCode::OK);
+    let publications: serde_json::Value = serde_json::from_slice(&publications).unwrap();
+    assert_eq!(publications[0]["links"]["page_url"], format!("{}/l/{code}", app.base_url));
+    let invited = reqwest::Client::new()
+        .post(format!("{}/api/v1/supplier-invitations", app.base_url))
+        .header("host", EVIL)
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "supplier_name": "Factory 工厂" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invited.status(), StatusCode::CREATED);
+    let invited: serde_json::Value = invited.json().await.unwrap();
+    let link = invited["link"].as_str().unwrap();
+    assert!(link.starts_with(&format!("{}/invitations/", app.base_url)), "{link}");
 }
