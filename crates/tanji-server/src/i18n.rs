@@ -654,6 +654,9 @@ catalogue! {
     public_canonical_json: "规范化内容 JSON", "Canonical content JSON";
     public_back_to_label: "返回碳标签", "Back to the label";
 
+    // Public label pages: sizes, withdrawal, damaged records (issue 15).
+    public_dpi_refused: "标签 PNG 的分辨率（dpi）只能是 150、300 或 600。", "The label PNG comes at 150, 300 or 600 dpi only.";
+
     // Product footprints console (issue 4).
     nav_products: "产品碳足迹", "Product footprints";
     fp_products_title: "产品碳足迹", "Product footprints";

@@ -4,7 +4,7 @@
 //! - `GET /l/{code}` (`?v=N` for an older version, `?lang=zh|en`): the footprint page.
 //! - `GET /l/{code}/verify`: the publication's hashes and the publisher's whole chain, checked.
 //! - `GET /l/{code}/label.svg`, `GET /l/{code}/label.png?dpi=300`: the label artwork, its QR code opening
-//!   `{public URL}/l/{code}`.
+//!   `{public URL}/l/{code}`; the PNG at 150, 300 or 600 dpi ([`SERVED_DPIS`]).
 //! - `GET /l/{code}/content.json`: the canonical content JSON, byte for byte, whose SHA-256 is the content hash.
 //!
 //! These routes sit outside the console's web-context layer on purpose: that layer looks up sessions and hands out
@@ -39,7 +39,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tanji_label::label::{DEFAULT_DPI, DPI_RANGE, bundled_fonts, label_png, label_svg};
+use tanji_label::label::{DEFAULT_DPI, bundled_fonts, label_png, label_svg};
 use tanji_label::publication::{LabelCode, parse_code};
 use tanji_store::{PublicChain, PublicLabel, StoreError};
 use tanji_tenancy::member::Language;
@@ -69,6 +69,11 @@ const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src '
 const FILE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 const HTML: &str = "text/html; charset=utf-8";
+
+/// The PNG resolutions served: screen, print and fine print. Any other `dpi` is refused rather than drawn: each value
+/// would be a PNG of its own, drawn on the CPU and kept in the page cache (up to 2.5 MB at 1200 dpi), so arbitrary
+/// values would let anyone keep the server drawing and fill its memory, and browsers' caches could not share them.
+const SERVED_DPIS: [u32; 3] = [150, DEFAULT_DPI, 600];
 
 /// What the public label handlers share.
 struct Pages {
@@ -390,11 +395,8 @@ async fn file(State(pages): Shared, Path(code): Path<String>, request: Request, 
     let page = query.page;
     let dpi = match (kind, query.dpi.as_deref()) {
         (Kind::Png, Some(text)) => match text.trim().parse::<u32>() {
-            Ok(dpi) if DPI_RANGE.contains(&dpi) => dpi,
-            _ => {
-                let (low, high) = (DPI_RANGE.start(), DPI_RANGE.end());
-                return refusal(StatusCode::BAD_REQUEST, |_| format!("dpi: {low}–{high}"));
-            }
+            Ok(dpi) if SERVED_DPIS.contains(&dpi) => dpi,
+            _ => return refusal(StatusCode::BAD_REQUEST, |t| t.public_dpi_refused.to_owned()),
         },
         (Kind::Png, None) => DEFAULT_DPI,
         _ => 0,
@@ -476,6 +478,15 @@ mod tests {
         assert_eq!(language("en;q=0, zh-TW", None), Language::SimplifiedChinese);
         assert_eq!(language("en", Some("a=b; tanji_lang=zh-CN")), Language::SimplifiedChinese);
         assert_eq!(language("zh", Some("tanji_lang=en")), Language::English);
+    }
+
+    #[test]
+    fn the_dpi_refusal_names_every_size_served() {
+        for t in [Text::of(Language::SimplifiedChinese), Text::of(Language::English)] {
+            for dpi in SERVED_DPIS {
+                assert!(t.public_dpi_refused.contains(&dpi.to_string()), "{dpi}: {}", t.public_dpi_refused);
+            }
+        }
     }
 
     #[test]

@@ -393,3 +393,27 @@ async fn links_never_take_their_host_from_the_request(test: TestDatabase) {
     let link = invited["link"].as_str().unwrap();
     assert!(link.starts_with(&format!("{}/invitations/", app.base_url)), "{link}");
 }
+
+on_both_databases!(the_label_png_comes_in_three_sizes_only);
+async fn the_label_png_comes_in_three_sizes_only(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let code = publish(app.store(), &cup).await.record.code.to_string();
+    // 60 mm wide: 354, 709 and 1417 pixels; 300 dpi when none is asked for.
+    for (query, width_px) in
+        [("?dpi=150", 354), ("?dpi=300", 709), ("?dpi=600", 1417), ("", 709), ("?v=1&dpi=600", 1417)]
+    {
+        let (status, _, png) = get_bytes(&app, &format!("/l/{code}/label.png{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), width_px, "{query}");
+    }
+    // Any other value is refused, saying which sizes there are, rather than drawn and cached once per value.
+    for dpi in ["72", "299", "301", "1200", "5000", "abc", ""] {
+        let (status, headers, body) = get_bytes(&app, &format!("/l/{code}/label.png?dpi={dpi}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "dpi={dpi}");
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/plain"), "dpi={dpi}");
+        let body = String::from_utf8(body).unwrap();
+        assert!(body.contains("150, 300") && body.contains("600"), "dpi={dpi}: {body}");
+        assert!(body.contains("dpi") && body.contains("分辨率"), "in both languages: {body}");
+    }
+}
