@@ -656,6 +656,7 @@ catalogue! {
 
     // Public label pages: sizes, withdrawal, damaged records (issue 15).
     public_dpi_refused: "标签 PNG 的分辨率（dpi）只能是 150、300 或 600。", "The label PNG comes at 150, 300 or 600 dpi only.";
+    public_withdrawn_in_chain: "此记录仍保留在发布方的发布链中，可以核验。", "The record stays in the publisher's chain, where it can still be checked.";
 
     // Product footprints console (issue 4).
     nav_products: "产品碳足迹", "Product footprints";

@@ -12,9 +12,12 @@
 //! cookie if the browser has one, else `Accept-Language`, else Chinese. Only the publication's record and content
 //! are shown; the store's row ids and who pressed "publish" are not.
 //!
+//! A withdrawn version answers 410 Gone everywhere: its page says when and why (in both languages), its artwork and
+//! content are no longer served. Since every version can be withdrawn, nothing here is cached as `immutable`.
+//!
 //! Pages are rendered once per page, version and language and kept for a few seconds ([`cache`]), each with its
 //! complete headers and a gzipped body, so a scan is answered from memory; the HTTP cache headers let browsers and
-//! proxies keep a version's artwork for a year and pages for a minute or five.
+//! proxies keep the newest version's page for a minute and anything else for five.
 //!
 //! # Outside the middleware
 //!
@@ -54,10 +57,9 @@ use crate::web_context::LANGUAGE_COOKIE;
 const CACHE_LATEST_PAGE: &str = "public, max-age=60";
 /// An older version's page: its content never changes, but a withdrawal or a failed chain check must still show.
 const CACHE_VERSION_PAGE: &str = "public, max-age=300";
-/// A version's artwork: made from its immutable record.
-const CACHE_VERSION_ARTWORK: &str = "public, max-age=31536000, immutable";
-/// The newest version's artwork (and a version's content JSON).
-const CACHE_LATEST_ARTWORK: &str = "public, max-age=300";
+/// Artwork and content JSON, of any version. Made from an immutable record, but never `immutable`: the version can
+/// be withdrawn (or found altered), and a browser or proxy must then ask again within minutes, not a year.
+const CACHE_FILE: &str = "public, max-age=300";
 /// Unknown codes: a code published a minute later must not stay "not found" for long.
 const CACHE_MISSING: &str = "public, max-age=60";
 const CACHE_NONE: &str = "no-store";
@@ -69,6 +71,7 @@ const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src '
 const FILE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 const HTML: &str = "text/html; charset=utf-8";
+const TEXT: &str = "text/plain; charset=utf-8";
 
 /// The PNG resolutions served: screen, print and fine print. Any other `dpi` is refused rather than drawn: each value
 /// would be a PNG of its own, drawn on the CPU and kept in the page cache (up to 2.5 MB at 1200 dpi), so arbitrary
@@ -322,14 +325,20 @@ async fn label_page(State(pages): Shared, Path(code): Path<String>, request: Req
     if let Some(rendered) = pages.cache.get(&key, pages.now()) {
         return rendered.respond(headers);
     }
+    let read_at = pages.now();
     let label = match pages.public_label(&code, page.version).await {
         Ok(label) => label,
         Err(error) => return store_failure(&page, error, &code, pages.secure()),
     };
     let cache_control = if page.version.is_some() { CACHE_VERSION_PAGE } else { CACHE_LATEST_PAGE };
     let parts = Parts { varies_by_language: !page.explicit_language, ..pages.parts(HTML, cache_control, PAGE_CSP) };
-    match render_html(parts, &view::label_page(&page, &label)) {
-        Ok(rendered) => pages.cache.put(key, rendered, pages.now()).respond(headers),
+    let rendered = if label.publication.withdrawn_at.is_some() {
+        render_html(Parts { status: StatusCode::GONE, ..parts }, &view::withdrawn_page(&page, &label))
+    } else {
+        render_html(parts, &view::label_page(&page, &label))
+    };
+    match rendered {
+        Ok(rendered) => pages.cache.put(key, rendered, read_at).respond(headers),
         Err(response) => *response,
     }
 }
@@ -348,6 +357,7 @@ async fn verify_page(State(pages): Shared, Path(code): Path<String>, request: Re
         return rendered.respond(headers);
     }
     let base_url = crate::links::base_url(&pages.state);
+    let read_at = pages.now();
     let chain = match pages.public_chain(&code).await {
         Ok(chain) => chain,
         Err(error) => return store_failure(&page, error, &code, pages.secure()),
@@ -360,7 +370,7 @@ async fn verify_page(State(pages): Shared, Path(code): Path<String>, request: Re
     let Some((index, _)) = index else { return missing(&page, Missing::Unknown, code.as_str(), pages.secure()) };
     let parts = Parts { varies_by_language: !page.explicit_language, ..pages.parts(HTML, CACHE_LATEST_PAGE, PAGE_CSP) };
     match render_html(parts, &view::verify_page(&page, &chain, index, &base_url)) {
-        Ok(rendered) => pages.cache.put(key, rendered, pages.now()).respond(headers),
+        Ok(rendered) => pages.cache.put(key, rendered, read_at).respond(headers),
         Err(response) => *response,
     }
 }
@@ -407,26 +417,28 @@ async fn file(State(pages): Shared, Path(code): Path<String>, request: Request, 
     if let Some(rendered) = pages.cache.get(&key, pages.now()) {
         return rendered.respond(headers);
     }
+    let read_at = pages.now();
     let label = match pages.public_label(&code, page.version).await {
         Ok(label) => label,
         Err(error) => return store_failure(&page, error, &code, pages.secure()),
     };
+    if label.publication.withdrawn_at.is_some() {
+        let parts = Parts { status: StatusCode::GONE, ..pages.parts(TEXT, CACHE_FILE, FILE_CSP) };
+        let gone = Rendered::new(parts, view::withdrawn_text(&label.publication));
+        return pages.cache.put(key, gone, read_at).respond(headers);
+    }
     let url = format!("{}/l/{code}", crate::links::base_url(&pages.state));
     let body = match make_file(&label, kind, dpi, url).await {
         Ok(body) => body,
         Err(response) => return *response,
     };
     let (content_type, extension) = file_type(kind);
-    let cache_control = match (kind, page.version) {
-        (Kind::Svg | Kind::Png, Some(_)) => CACHE_VERSION_ARTWORK,
-        _ => CACHE_LATEST_ARTWORK,
-    };
     let file_name = format!("tanji-label-{code}-v{}.{extension}", label.publication.record.version);
     let parts = Parts {
         content_disposition: HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")).ok(),
-        ..pages.parts(content_type, cache_control, FILE_CSP)
+        ..pages.parts(content_type, CACHE_FILE, FILE_CSP)
     };
-    pages.cache.put(key, Rendered::new(parts, body), pages.now()).respond(headers)
+    pages.cache.put(key, Rendered::new(parts, body), read_at).respond(headers)
 }
 
 /// The bytes of a file for `label`, whose QR code (for artwork) opens `url`. A record that fails its chain check

@@ -125,20 +125,12 @@ pub struct LabelPage {
     pub version: u32,
     pub newer: Option<String>,
     pub newer_href: String,
-    pub withdrawn: Option<Withdrawn>,
     /// The chain check's problems in words; empty when the record is intact.
     pub integrity_problems: Vec<&'static str>,
     pub footprint: Option<FootprintView>,
     pub verify_href: String,
     pub svg_href: String,
     pub png_href: String,
-}
-
-/// A withdrawal, as the banner shows it.
-#[derive(Debug)]
-pub struct Withdrawn {
-    pub explanation: String,
-    pub reason: Option<String>,
 }
 
 /// The published footprint, formatted.
@@ -462,11 +454,70 @@ fn integrity_problems(t: &'static Text, label: &PublicLabel) -> Vec<&'static str
     problems
 }
 
-fn withdrawn(t: &'static Text, publication: &Publication) -> Option<Withdrawn> {
-    publication.withdrawn_at.map(|withdrawn_at| Withdrawn {
-        explanation: t.public_withdrawn_explained.replace("{date}", &day(withdrawn_at)),
-        reason: publication.withdrawn_reason.clone().filter(|reason| !reason.trim().is_empty()),
-    })
+// ---------------------------------------------------------------------------------------------------------------
+// A withdrawn version
+
+/// `GET /l/{code}` of a withdrawn version (answered 410 Gone): when and why, in both languages, without the figures
+/// the publisher no longer claims.
+#[derive(Template)]
+#[template(path = "label_withdrawn.html")]
+pub struct WithdrawnPage {
+    pub chrome: Chrome,
+    pub product: String,
+    pub code_display: String,
+    pub version: u32,
+    pub explanation: String,
+    pub other_explanation: String,
+    pub other_colon: &'static str,
+    pub reason: Option<String>,
+    /// The newest version's page, when a newer version than this one exists.
+    pub newer_href: Option<String>,
+    pub verify_href: String,
+}
+
+/// "Withdrawn on {date}. Its figures are no longer claimed." in the language of `t`.
+fn withdrawn_explanation(t: &'static Text, publication: &Publication) -> String {
+    let date = publication.withdrawn_at.map(day).unwrap_or_default();
+    t.public_withdrawn_explained.replace("{date}", &date)
+}
+
+fn withdrawn_reason(publication: &Publication) -> Option<String> {
+    publication.withdrawn_reason.clone().filter(|reason| !reason.trim().is_empty())
+}
+
+/// The page of `label`, a withdrawn version.
+pub fn withdrawn_page(request: &Request, label: &PublicLabel) -> WithdrawnPage {
+    let (t, s) = (request.t(), request.s());
+    let publication = &label.publication;
+    let record = &publication.record;
+    let path = format!("/l/{}", record.code);
+    let product = product_name(publication, request.language);
+    let code_display = display_code(record.code.as_str());
+    let title = format!("{} · {}", if product.is_empty() { &code_display } else { &product }, t.public_withdrawn);
+    WithdrawnPage {
+        chrome: Chrome::new(request, title, &path),
+        product,
+        code_display,
+        version: record.version,
+        explanation: withdrawn_explanation(t, publication),
+        other_explanation: withdrawn_explanation(s, publication),
+        other_colon: pick(s.language, "：", ": "),
+        reason: withdrawn_reason(publication),
+        newer_href: (record.version < label.latest_version).then(|| request.link(&path, None)),
+        verify_href: request.link(&format!("{path}/verify"), Some(record.version)),
+    }
+}
+
+/// The body of a withdrawn version's artwork or content (answered 410 Gone): when and why, in both languages.
+pub fn withdrawn_text(publication: &Publication) -> String {
+    let mut text = String::new();
+    for (t, colon) in [(Text::of(Language::SimplifiedChinese), "："), (Text::of(Language::English), ": ")] {
+        text.push_str(&format!("{}{colon}{}\n", t.public_withdrawn, withdrawn_explanation(t, publication)));
+        if let Some(reason) = withdrawn_reason(publication) {
+            text.push_str(&format!("{}{colon}{reason}\n", t.public_withdrawn_reason));
+        }
+    }
+    text
 }
 
 /// The label page of `label`.
@@ -492,7 +543,6 @@ pub fn label_page(request: &Request, label: &PublicLabel) -> LabelPage {
         version: record.version,
         newer,
         newer_href: request.link(&path, None),
-        withdrawn: withdrawn(t, &label.publication),
         integrity_problems: integrity_problems(t, label),
         footprint,
         verify_href: request.link(&format!("{path}/verify"), request.version),

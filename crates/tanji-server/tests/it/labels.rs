@@ -200,11 +200,15 @@ async fn an_older_version_points_to_the_newest_and_a_withdrawal_shows(test: Test
     app.store().withdraw_publication(&cup.editor, &second.id, "board supplier changed").await.unwrap();
     app.database.clock.advance(PAST_THE_PAGE_CACHE);
     let withdrawn = get(&app, &format!("/l/{code}?lang=en"), "en").await;
-    assert_eq!(withdrawn.status, StatusCode::OK);
-    assert!(withdrawn.body.contains(EN.public_withdrawn), "the withdrawal banner");
+    assert_eq!(withdrawn.status, StatusCode::GONE);
+    assert!(withdrawn.body.contains(EN.public_withdrawn), "the withdrawal page");
     assert!(withdrawn.body.contains("board supplier changed"), "the publisher's reason");
     let chinese = get(&app, &format!("/l/{code}"), "zh-CN").await;
     assert!(chinese.body.contains(ZH.public_withdrawn));
+    // Version 1 was not withdrawn; its page still points to the newest version, which says it was withdrawn.
+    let old = get(&app, &format!("/l/{code}?v=1&lang=en"), "en").await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert!(old.body.contains(EN.public_see_latest));
 }
 
 on_both_databases!(unknown_and_malformed_codes_get_a_friendly_page);
@@ -305,7 +309,7 @@ async fn label_artwork_is_served_as_svg_and_png(test: TestDatabase) {
     let (status, headers, svg) = get_bytes(&app, &format!("/l/{code}/label.svg?v=1")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "image/svg+xml");
-    assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(headers["cache-control"], "public, max-age=300", "briefly: the version can be withdrawn");
     assert_eq!(headers["content-disposition"], format!("inline; filename=\"tanji-label-{code}-v1.svg\""));
     let svg = String::from_utf8(svg).unwrap();
     assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "an SVG document");
@@ -416,4 +420,64 @@ async fn the_label_png_comes_in_three_sizes_only(test: TestDatabase) {
         assert!(body.contains("150, 300") && body.contains("600"), "dpi={dpi}: {body}");
         assert!(body.contains("dpi") && body.contains("分辨率"), "in both languages: {body}");
     }
+}
+
+on_both_databases!(a_withdrawn_label_is_gone_everywhere_within_the_page_cache_time);
+async fn a_withdrawn_label_is_gone_everywhere_within_the_page_cache_time(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let first = publish(app.store(), &cup).await;
+    let code = first.record.code.to_string();
+    app.database.clock.advance(SignedDuration::from_hours(24));
+
+    // Everything that a withdrawal changes is cached briefly, nothing for good.
+    let withdrawable = [
+        format!("/l/{code}"),
+        format!("/l/{code}?v=1"),
+        format!("/l/{code}/label.svg?v=1"),
+        format!("/l/{code}/label.png?v=1&dpi=300"),
+        format!("/l/{code}/label.svg"),
+        format!("/l/{code}/content.json?v=1"),
+    ];
+    for path in &withdrawable {
+        let (status, headers, _) = get_bytes(&app, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let cache_control = headers["cache-control"].to_str().unwrap();
+        assert!(!cache_control.contains("immutable"), "{path}: {cache_control}");
+        let max_age: u32 = cache_control.split("max-age=").nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
+        assert!(max_age <= 300, "{path}: {cache_control}");
+    }
+
+    // Withdrawn a second after those answers were rendered: the server's copies are served at most until five
+    // seconds after they were made.
+    app.database.clock.advance(SignedDuration::from_secs(1));
+    app.store().withdraw_publication(&cup.editor, &first.id, "board supplier changed").await.unwrap();
+    assert_eq!(get(&app, &format!("/l/{code}"), "zh-CN").await.status, StatusCode::OK, "still the cached page");
+    app.database.clock.advance(SignedDuration::from_secs(4));
+
+    // The page answers 410 Gone, in both languages, with the date and the publisher's reason.
+    for (path, accept_language) in [(format!("/l/{code}?lang=en"), "en"), (format!("/l/{code}?v=1"), "zh-CN")] {
+        let page = get(&app, &path, accept_language).await;
+        assert_eq!(page.status, StatusCode::GONE, "{path}");
+        assert!(header(&page, "content-type").starts_with("text/html"), "{path}");
+        assert!(page.body.contains(EN.public_withdrawn) && page.body.contains(ZH.public_withdrawn), "{path}");
+        assert!(page.body.contains("2026-03-03"), "{path}: the withdrawal date");
+        assert!(page.body.contains("board supplier changed"), "{path}: the reason");
+        assert!(page.body.contains(&format!("/l/{code}/verify")), "{path}: the chain still shows the record");
+        assert!(!header(&page, "cache-control").contains("immutable"), "{path}");
+        assert!(!page.body.contains("<script") && page.set_cookies().is_empty(), "{path}");
+    }
+    let english = get(&app, &format!("/l/{code}?lang=en"), "en").await;
+    assert_eq!(english.lang(), Some("en"));
+    // The artwork and the content are gone too.
+    for path in &withdrawable[2..] {
+        let (status, headers, body) = get_bytes(&app, path).await;
+        assert_eq!(status, StatusCode::GONE, "{path}");
+        assert!(!headers["cache-control"].to_str().unwrap().contains("immutable"), "{path}");
+        assert!(String::from_utf8_lossy(&body).contains("2026-03-03"), "{path}: says when");
+    }
+    // The verify view still shows the record: withdrawing keeps it in the chain.
+    let verify = get(&app, &format!("/l/{code}/verify?lang=en"), "en").await;
+    assert_eq!(verify.status, StatusCode::OK);
+    assert!(verify.body.contains(&first.record.record_hash.to_string()));
 }
