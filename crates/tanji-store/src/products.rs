@@ -683,7 +683,7 @@ impl Store {
         let stored = self.footprint(actor, footprint_id).await?;
         let organisation = self.organisation_display_name(actor).await?;
         let baseline = stored.baseline.as_ref().zip(stored.comparison.as_ref());
-        let summary = published_summary(&organisation, &stored.footprint, baseline, &stored.id, stored.model_version);
+        let summary = published_summary(&organisation, &stored.footprint, baseline, stored.model_version);
         let content = serde_json::to_value(&summary).map_err(json_error)?;
         let now = self.now();
         let id = new_id().to_string();

@@ -481,3 +481,22 @@ async fn a_withdrawn_label_is_gone_everywhere_within_the_page_cache_time(test: T
     assert_eq!(verify.status, StatusCode::OK);
     assert!(verify.body.contains(&first.record.record_hash.to_string()));
 }
+
+on_both_databases!(the_content_json_carries_no_internal_ids);
+async fn the_content_json_carries_no_internal_ids(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let published = publish(app.store(), &cup).await;
+    let code = published.record.code.to_string();
+    let (status, _, json) = get_bytes(&app, &format!("/l/{code}/content.json?v=1")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tanji_label::publication::Digest::of(&json), published.record.content_hash, "still checkable");
+    let verify = get(&app, &format!("/l/{code}/verify?v=1"), "en").await;
+    for id in [&cup.footprint_id, &cup.product_id, &published.id, &published.footprint_id] {
+        assert!(!mentions(&json, id), "content.json names {id}: {}", String::from_utf8_lossy(&json));
+        assert!(!verify.body.contains(id.as_str()), "the verify view names {id}");
+    }
+    let content: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert!(content.get("footprint_id").is_none(), "{content}");
+    assert_eq!(content["sku"], "RH-CUP-BF-250", "public codes stay");
+}
