@@ -15,8 +15,8 @@ use tanji_footprint::{
 use tanji_ghg::FactorLibrary;
 use tanji_ghg::bundled::gwp_table;
 use tanji_label::publication::{
-    ChainReport, Digest, LabelCode, NewPublication, PublicationRecord, VerifierSignOff, new_code, parse_code,
-    verify_chain,
+    ChainProblem, ChainReport, Digest, LabelCode, NewPublication, PublicationRecord, StoredRecord, UnreadableRecord,
+    VerifierSignOff, new_code, parse_code, verify_one_stored, verify_stored_chain,
 };
 use tanji_tenancy::audit::{AuditAction, FieldChange};
 use tanji_tenancy::{Actor, FieldError, Permission, Problem};
@@ -106,14 +106,19 @@ pub struct PublicLabel {
     pub latest_version: u32,
     /// Whether this record's hashes and its link to the previous record check out.
     pub intact: bool,
-    pub problems: Vec<String>,
+    /// What is wrong with it when it is not intact.
+    pub problems: Vec<ChainProblem>,
 }
 
-/// The organisation's whole chain with the verification report, for the public "verify" view.
+/// A publication as read back from storage: whole, or what could be read of a damaged one.
+pub type StoredPublication = Result<Publication, UnreadableRecord>;
+
+/// The organisation's whole chain with the verification report, for the public "verify" view. A damaged record is
+/// one entry among the others (and fails the check, naming its field); it does not hide the rest.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PublicChain {
     pub organisation: String,
-    pub publications: Vec<Publication>,
+    pub publications: Vec<StoredPublication>,
     pub report: ChainReport,
 }
 
@@ -155,39 +160,56 @@ const PUBLICATION_COLUMNS: &str = "id, product_id, footprint_id, sequence, code,
                                    sign_off_json, content_hash, previous_hash, record_hash, published_by, \
                                    withdrawn_at, withdrawn_reason";
 
-fn publication_from_row(row: &AnyRow) -> Result<Publication, StoreError> {
-    let digest = |column: &str| -> Result<Digest, StoreError> {
-        row.text(column)?.parse().map_err(|error| {
-            StoreError::Internal(anyhow::anyhow!("stored {column} is not a SHA-256 digest: {error:?}"))
-        })
+/// A publication as read back from its row, or — when a field of it is damaged in the database — what could be read
+/// of it, naming the field. Everything is read exactly as stored, tampered with or not: the chain check decides.
+fn publication_from_row(row: &AnyRow) -> Result<Publication, UnreadableRecord> {
+    let sequence = row.integer("sequence").ok().and_then(|sequence| u64::try_from(sequence).ok());
+    let code = row.text("code").ok().and_then(|text| parse_code(&text).ok());
+    let version = row.integer("version").ok().and_then(|version| u32::try_from(version).ok());
+    let record_hash: Option<Digest> = row.text("record_hash").ok().and_then(|text| text.parse().ok());
+    let unreadable = |column: &str| UnreadableRecord {
+        sequence: sequence.unwrap_or_default(),
+        code: code.clone(),
+        version,
+        record_hash,
+        field: column.to_owned(),
     };
-    let code = parse_code(&row.text("code")?)
-        .map_err(|error| StoreError::Internal(anyhow::anyhow!("stored label code: {error}")))?;
+    let digest = |column: &str| {
+        row.text(column).ok().and_then(|text| text.parse::<Digest>().ok()).ok_or_else(|| unreadable(column))
+    };
+    let json = |column: &str| -> Result<Option<serde_json::Value>, UnreadableRecord> {
+        let text = row.optional_text(column).map_err(|_| unreadable(column))?;
+        text.map(|text| serde_json::from_str(&text).map_err(|_| unreadable(column))).transpose()
+    };
+    let text = |column: &str| row.text(column).map_err(|_| unreadable(column));
     let record = PublicationRecord {
-        sequence: u64::try_from(row.integer("sequence")?).unwrap_or_default(),
-        code,
-        version: u32::try_from(row.integer("version")?).unwrap_or_default(),
-        published_at: time_from_db(&row.text("published_at")?)?,
-        // Read exactly as stored, tampered with or not: the chain check decides.
-        content: serde_json::from_str(&row.text("content_json")?).map_err(json_error)?,
-        sign_off: row
-            .optional_text("sign_off_json")?
-            .map(|text| serde_json::from_str(&text))
-            .transpose()
-            .map_err(json_error)?,
+        sequence: sequence.ok_or_else(|| unreadable("sequence"))?,
+        code: code.clone().ok_or_else(|| unreadable("code"))?,
+        version: version.ok_or_else(|| unreadable("version"))?,
+        published_at: text("published_at")
+            .and_then(|text| time_from_db(&text).map_err(|_| unreadable("published_at")))?,
+        content: json("content_json")?.ok_or_else(|| unreadable("content_json"))?,
+        sign_off: json("sign_off_json")?
+            .map(|value| serde_json::from_value(value).map_err(|_| unreadable("sign_off_json")))
+            .transpose()?,
         content_hash: digest("content_hash")?,
         previous_hash: digest("previous_hash")?,
-        record_hash: digest("record_hash")?,
+        record_hash: record_hash.ok_or_else(|| unreadable("record_hash"))?,
     };
     Ok(Publication {
-        id: row.text("id")?,
-        product_id: row.text("product_id")?,
-        footprint_id: row.text("footprint_id")?,
+        id: text("id")?,
+        product_id: text("product_id")?,
+        footprint_id: text("footprint_id")?,
         record,
-        published_by: row.text("published_by")?,
-        withdrawn_at: row.optional_time("withdrawn_at")?,
-        withdrawn_reason: row.optional_text("withdrawn_reason")?,
+        published_by: text("published_by")?,
+        withdrawn_at: row.optional_time("withdrawn_at").map_err(|_| unreadable("withdrawn_at"))?,
+        withdrawn_reason: row.optional_text("withdrawn_reason").map_err(|_| unreadable("withdrawn_reason"))?,
     })
+}
+
+/// A damaged publication where a whole one is needed (the console, the API, publishing after it): a storage failure.
+fn unreadable_error(unreadable: UnreadableRecord) -> StoreError {
+    StoreError::Internal(anyhow::Error::new(unreadable))
 }
 
 impl Store {
@@ -696,7 +718,8 @@ impl Store {
         .fetch_optional(&mut *transaction)
         .await?
         .map(|row| publication_from_row(&row))
-        .transpose()?;
+        .transpose()
+        .map_err(unreadable_error)?;
         let existing = sqlx::query(
             "SELECT code, MAX(version) AS latest FROM label_publications WHERE product_id = $1 GROUP BY code",
         )
@@ -819,7 +842,7 @@ impl Store {
         .bind(actor.organisation_id.to_string())
         .fetch_all(&self.pools.reader)
         .await?;
-        rows.iter().map(publication_from_row).collect()
+        rows.iter().map(|row| publication_from_row(row).map_err(unreadable_error)).collect()
     }
 
     /// One of the organisation's publications.
@@ -833,7 +856,7 @@ impl Store {
         .fetch_optional(&self.pools.reader)
         .await?
         .ok_or(StoreError::NotFound)?;
-        publication_from_row(&row)
+        publication_from_row(&row).map_err(unreadable_error)
     }
 
     /// A published label for the public page: no login. `version` `None` is the newest version of the code.
@@ -856,7 +879,8 @@ impl Store {
         .fetch_optional(&self.pools.reader)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let publication = publication_from_row(&row)?;
+        // This record damaged: nothing of it can be shown (a storage failure, logged); its neighbours still show.
+        let publication = publication_from_row(&row).map_err(unreadable_error)?;
         let previous = sqlx::query(assert_sql(format!(
             "SELECT {PUBLICATION_COLUMNS} FROM label_publications WHERE organisation_id = $1 AND sequence = $2"
         )))
@@ -864,15 +888,10 @@ impl Store {
         .bind(i64::try_from(publication.record.sequence).unwrap_or(i64::MAX) - 1)
         .fetch_optional(&self.pools.reader)
         .await?
-        .map(|row| publication_from_row(&row))
-        .transpose()?;
-        let check = tanji_label::publication::verify_one(&publication.record, previous.as_ref().map(|p| &p.record));
-        Ok(PublicLabel {
-            intact: check.is_ok(),
-            problems: check.problems.iter().map(ToString::to_string).collect(),
-            publication,
-            latest_version,
-        })
+        .map(|row| publication_from_row(&row));
+        let previous = previous.as_ref().map(|previous| previous.as_ref().map(|previous| &previous.record));
+        let check = verify_one_stored(&publication.record, previous);
+        Ok(PublicLabel { intact: check.is_ok(), problems: check.problems, publication, latest_version })
     }
 
     /// The whole publication chain of the organisation that published `code`, verified, for the public verify view.
@@ -891,9 +910,12 @@ impl Store {
         .bind(row.text("organisation_id")?)
         .fetch_all(&self.pools.reader)
         .await?;
-        let publications: Vec<Publication> = rows.iter().map(publication_from_row).collect::<Result<_, _>>()?;
-        let records: Vec<PublicationRecord> = publications.iter().map(|p| p.record.clone()).collect();
-        Ok(PublicChain { organisation: row.text("name")?, report: verify_chain(&records), publications })
+        let publications: Vec<StoredPublication> = rows.iter().map(publication_from_row).collect();
+        let records: Vec<StoredRecord> = publications
+            .iter()
+            .map(|publication| publication.as_ref().map(|publication| publication.record.clone()).map_err(Clone::clone))
+            .collect();
+        Ok(PublicChain { organisation: row.text("name")?, report: verify_stored_chain(&records), publications })
     }
 
     async fn organisation_display_name(&self, actor: &Actor) -> Result<String, StoreError> {

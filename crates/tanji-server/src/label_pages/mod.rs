@@ -362,7 +362,16 @@ async fn verify_page(State(pages): Shared, Path(code): Path<String>, request: Re
         Ok(chain) => chain,
         Err(error) => return store_failure(&page, error, &code, pages.secure()),
     };
-    let of_code = || chain.publications.iter().enumerate().filter(|(_, publication)| publication.record.code == code);
+    for unreadable in chain.publications.iter().filter_map(|publication| publication.as_ref().err()) {
+        tracing::error!(%code, sequence = unreadable.sequence, field = %unreadable.field, "a stored label publication cannot be read");
+    }
+    // The record shown is a readable one of this code; damaged records are rows of the chain table.
+    let of_code = || {
+        let readable = chain.publications.iter().enumerate();
+        readable
+            .filter_map(|(index, publication)| Some((index, publication.as_ref().ok()?)))
+            .filter(|(_, publication)| publication.record.code == code)
+    };
     let index = match page.version {
         Some(version) => of_code().find(|(_, publication)| publication.record.version == version),
         None => of_code().max_by_key(|(_, publication)| publication.record.version),

@@ -500,3 +500,48 @@ async fn the_content_json_carries_no_internal_ids(test: TestDatabase) {
     assert!(content.get("footprint_id").is_none(), "{content}");
     assert_eq!(content["sku"], "RH-CUP-BF-250", "public codes stay");
 }
+
+on_both_databases!(one_unreadable_record_leaves_the_rest_of_the_chain_readable);
+async fn one_unreadable_record_leaves_the_rest_of_the_chain_readable(test: TestDatabase) {
+    let url = test.url.clone();
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let first = publish(app.store(), &cup).await;
+    let second = publish(app.store(), &cup).await;
+    let third = publish(app.store(), &cup).await;
+    let code = first.record.code.to_string();
+
+    // The second record's content is cut short in the database: it is no longer JSON at all.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::query("UPDATE label_publications SET content_json = $1 WHERE id = $2")
+        .bind(&second.record.canonical_content()[..40])
+        .bind(&second.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    // The verify view shows the whole chain and names the broken record.
+    let verify = get(&app, &format!("/l/{code}/verify?lang=en"), "en").await;
+    assert_eq!(verify.status, StatusCode::OK, "{}", verify.body);
+    assert!(verify.body.contains("1 record(s) in the chain fail their check."));
+    for record in [&first.record, &second.record, &third.record] {
+        assert!(verify.body.contains(&record.record_hash.to_string()[..12]), "record {} is listed", record.sequence);
+    }
+    assert!(verify.body.contains("Unreadable"), "the broken record is named");
+    let old = get(&app, &format!("/l/{code}/verify?v=1&lang=en"), "en").await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert!(old.body.contains(EN.public_intact), "the first record checks out");
+
+    // The other versions' pages and artwork still show, intact: the link from the third record to the second is
+    // checked against the second's stored record hash, which is readable.
+    for version in [1, 3] {
+        let page = get(&app, &format!("/l/{code}?v={version}&lang=en"), "en").await;
+        assert_eq!(page.status, StatusCode::OK, "version {version}");
+        assert!(!page.body.contains(EN.public_integrity_failed), "version {version}");
+        let (status, _, _) = get_bytes(&app, &format!("/l/{code}/label.svg?v={version}")).await;
+        assert_eq!(status, StatusCode::OK, "version {version}");
+    }
+    assert_eq!(get(&app, &format!("/l/{code}?lang=en"), "en").await.status, StatusCode::OK, "the newest version");
+}

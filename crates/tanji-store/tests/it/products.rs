@@ -5,6 +5,7 @@
 use std::num::NonZeroUsize;
 
 use tanji_footprint::{MonteCarloRequest, ProductModel, parse_footprint_file};
+use tanji_label::publication::ChainProblem;
 use tanji_store::{Conflict, NewProduct, StoreError};
 
 use crate::fixtures::World;
@@ -135,7 +136,7 @@ async fn tampering_with_a_stored_publication_is_detected(test: TestDatabase) {
         .unwrap();
     let page = store.public_label(&first.record.code, Some(1)).await.unwrap();
     assert!(!page.intact, "the page of the altered record warns");
-    assert!(page.problems.iter().any(|problem| problem.contains("content")), "{:?}", page.problems);
+    assert!(matches!(page.problems[..], [ChainProblem::ContentAltered { .. }]), "{:?}", page.problems);
     let chain = store.public_chain(&first.record.code).await.unwrap();
     assert!(!chain.report.is_intact());
     assert_eq!(chain.report.failures().count(), 1);
@@ -149,6 +150,65 @@ async fn tampering_with_a_stored_publication_is_detected(test: TestDatabase) {
         .await
         .unwrap();
     assert!(!store.public_chain(&first.record.code).await.unwrap().report.is_intact());
+    pool.close().await;
+}
+
+on_both_databases!(an_unreadable_stored_publication_is_named_and_the_rest_of_the_chain_reads);
+async fn an_unreadable_stored_publication_is_named_and_the_rest_of_the_chain_reads(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let (model, _) = cup_models();
+    let cup = store.create_product(editor, &new_product(&model)).await.unwrap();
+    store.save_model(editor, &cup.id, &model, "").await.unwrap();
+    let footprint = store.compute_footprint(editor, &cup.id, None, None).await.unwrap();
+    let first = store.publish_footprint(editor, &footprint.id).await.unwrap();
+    let second = store.publish_footprint(editor, &footprint.id).await.unwrap();
+    let third = store.publish_footprint(editor, &footprint.id).await.unwrap();
+    let code = &first.record.code;
+
+    // The second record's content stops being JSON.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&test.url).await.unwrap();
+    let damage = |column: &'static str, value: &'static str| {
+        let pool = pool.clone();
+        let id = second.id.clone();
+        async move {
+            sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE label_publications SET {column} = $1 WHERE id = $2")))
+                .bind(value)
+                .bind(id)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+    damage("content_json", "{\"total_kg_co2e\": 0.0").await;
+    let chain = store.public_chain(code).await.unwrap();
+    assert_eq!(chain.publications.len(), 3);
+    assert!(chain.publications[0].is_ok() && chain.publications[2].is_ok());
+    let unreadable = chain.publications[1].as_ref().unwrap_err();
+    assert_eq!((unreadable.sequence, unreadable.version, &unreadable.field[..]), (2, Some(2), "content_json"));
+    let failures: Vec<_> = chain.report.failures().collect();
+    assert_eq!(failures.len(), 1, "{:?}", chain.report);
+    assert_eq!(failures[0].sequence, 2);
+    assert_eq!(failures[0].problems, [ChainProblem::Unreadable { field: "content_json".to_owned() }]);
+    assert_eq!(chain.report.head, Some(third.record.record_hash));
+    // The neighbours' pages read, intact: the third record's link is checked against the second's stored hash.
+    for version in [1, 3] {
+        let page = store.public_label(code, Some(version)).await.unwrap();
+        assert!(page.intact, "version {version}: {:?}", page.problems);
+    }
+    assert!(matches!(store.public_label(code, Some(2)).await, Err(StoreError::Internal(_))), "nothing to show");
+
+    // With its record hash damaged too, the third record's link can no longer be confirmed, and says so.
+    damage("record_hash", "not a digest").await;
+    let third_page = store.public_label(code, Some(3)).await.unwrap();
+    assert!(!third_page.intact);
+    assert_eq!(third_page.problems, [ChainProblem::PredecessorUnreadable { sequence: 2 }]);
+    let chain = store.public_chain(code).await.unwrap();
+    assert_eq!(chain.report.failures().map(|check| check.sequence).collect::<Vec<_>>(), [2, 3]);
+    // Where a whole publication is needed (the console's list), the damage is a storage failure, not a panic.
+    assert!(matches!(store.publications(editor).await, Err(StoreError::Internal(_))));
     pool.close().await;
 }
 
