@@ -6,11 +6,11 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 use tanji_footprint::{
-    Comparison, Footprint, FootprintError, MonteCarloRequest, ProductModel, PublishedFootprint, compare, compute,
-    monte_carlo, published_summary,
+    Comparison, Footprint, FootprintError, FootprintFile, MonteCarloRequest, ProductModel, PublishedFootprint, compare,
+    compute, monte_carlo, published_summary,
 };
 use tanji_ghg::FactorLibrary;
 use tanji_ghg::bundled::gwp_table;
@@ -156,6 +156,237 @@ fn pin_factors(model: &mut ProductModel, library: &FactorLibrary) {
     }
 }
 
+/// The checks every new product passes: a SKU, and a name in at least one language.
+fn check_new_product(new: &NewProduct) -> Result<(), StoreError> {
+    if new.sku.trim().is_empty() {
+        return Err(FieldError::new("sku", Problem::Required).into());
+    }
+    if new.name_zh.trim().is_empty() && new.name_en.trim().is_empty() {
+        return Err(FieldError::new("name_zh", Problem::Required).into());
+    }
+    Ok(())
+}
+
+/// `model` as it is saved for the product `sku`: factor references pinned, and checked to build.
+fn buildable_model(model: &ProductModel, sku: &str, library: &FactorLibrary) -> Result<ProductModel, StoreError> {
+    let mut model = model.clone();
+    model.product.sku = sku.to_owned();
+    pin_factors(&mut model, library);
+    tanji_footprint::build::build(&model, library, gwp_table()).map_err(StoreError::ModelProblems)?;
+    Ok(model)
+}
+
+/// Computes the footprint of `model` (with its Monte Carlo spread when asked) on a blocking thread, since the engine
+/// is CPU work; hands the library back for the next computation.
+async fn compute_off_the_workers(
+    model: ProductModel,
+    library: FactorLibrary,
+    monte_carlo_request: Option<MonteCarloRequest>,
+) -> Result<(Footprint, FactorLibrary), StoreError> {
+    let (footprint, library) = tokio::task::spawn_blocking(move || {
+        let result = compute(&model, &library, gwp_table()).and_then(|mut footprint| {
+            if let Some(request) = monte_carlo_request {
+                footprint.uncertainty = Some(monte_carlo(&model, &library, gwp_table(), request)?);
+            }
+            Ok(footprint)
+        });
+        (result, library)
+    })
+    .await
+    .map_err(|error| StoreError::Internal(anyhow::Error::new(error)))?;
+    Ok((footprint.map_err(footprint_error)?, library))
+}
+
+/// One product of a footprint file, checked and computed, ready to be written.
+struct Prepared {
+    new: NewProduct,
+    model: ProductModel,
+    footprint: Footprint,
+}
+
+async fn prepare_from_file(
+    model: &ProductModel,
+    monte_carlo_request: Option<MonteCarloRequest>,
+    library: FactorLibrary,
+) -> Result<(Prepared, FactorLibrary), StoreError> {
+    let new = NewProduct {
+        sku: model.product.sku.clone(),
+        name_zh: model.product.name_zh.clone(),
+        name_en: model.product.name_en.clone(),
+    };
+    check_new_product(&new)?;
+    let model = buildable_model(model, new.sku.trim(), &library)?;
+    let (footprint, library) = compute_off_the_workers(model.clone(), library, monte_carlo_request).await?;
+    Ok((Prepared { new, model, footprint }, library))
+}
+
+/// Inserts a checked product (see [`check_new_product`]) with its audit entry; answers its id.
+async fn insert_product(
+    transaction: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    now: jiff::Timestamp,
+    new: &NewProduct,
+    baseline_product_id: Option<&str>,
+) -> Result<String, StoreError> {
+    let id = new_id().to_string();
+    let sku = new.sku.trim();
+    let inserted = sqlx::query(
+        "INSERT INTO products (id, organisation_id, sku, name_zh, name_en, baseline_product_id, created_at, \
+         created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(actor.organisation_id.to_string())
+    .bind(sku)
+    .bind(new.name_zh.trim())
+    .bind(new.name_en.trim())
+    .bind(baseline_product_id)
+    .bind(time_to_db(now))
+    .bind(&actor.label)
+    .execute(&mut **transaction)
+    .await;
+    if let Err(error) = inserted {
+        if violated_unique_index(&error, &[("products_sku", "sku")]).is_some() {
+            return Err(Conflict::ProductSku.into());
+        }
+        return Err(error.into());
+    }
+    audit::record(
+        transaction,
+        ChangedBy::Actor(actor),
+        now,
+        Entry {
+            organisation_id: actor.organisation_id,
+            action: AuditAction::ProductCreated,
+            object_id: Some(id.clone()),
+            object_label: sku,
+            changes: vec![FieldChange { field: "sku".into(), before: None, after: Some(sku.to_owned()) }],
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// A model version as written: what its footprints refer to.
+struct SavedModel {
+    id: String,
+    product_id: String,
+    sku: String,
+    version: i64,
+}
+
+/// Inserts the next version of a product's model (`model` from [`buildable_model`]), takes the product's names from
+/// it, with the audit entry.
+async fn insert_model_version(
+    transaction: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    now: jiff::Timestamp,
+    product_id: &str,
+    model: &ProductModel,
+    note: &str,
+) -> Result<SavedModel, StoreError> {
+    let id = new_id().to_string();
+    let version = sqlx::query("SELECT COALESCE(MAX(version), 0) AS latest FROM product_models WHERE product_id = $1")
+        .bind(product_id)
+        .fetch_one(&mut **transaction)
+        .await?
+        .integer("latest")?
+        + 1;
+    let inserted = sqlx::query(
+        "INSERT INTO product_models (id, organisation_id, product_id, version, model_json, note, created_at, \
+         created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(actor.organisation_id.to_string())
+    .bind(product_id)
+    .bind(version)
+    .bind(serde_json::to_string(model).map_err(json_error)?)
+    .bind(note.trim())
+    .bind(time_to_db(now))
+    .bind(&actor.label)
+    .execute(&mut **transaction)
+    .await;
+    if let Err(error) = inserted {
+        if violated_unique_index(&error, &[("product_models_version", "version")]).is_some() {
+            return Err(Conflict::ConcurrentChange.into());
+        }
+        return Err(error.into());
+    }
+    sqlx::query("UPDATE products SET name_zh = $1, name_en = $2 WHERE id = $3")
+        .bind(&model.product.name_zh)
+        .bind(&model.product.name_en)
+        .bind(product_id)
+        .execute(&mut **transaction)
+        .await?;
+    let sku = model.product.sku.clone();
+    audit::record(
+        transaction,
+        ChangedBy::Actor(actor),
+        now,
+        Entry {
+            organisation_id: actor.organisation_id,
+            action: AuditAction::ProductModelSaved,
+            object_id: Some(product_id.to_owned()),
+            object_label: &format!("{sku} v{version}"),
+            changes: vec![FieldChange {
+                field: "processes".into(),
+                before: None,
+                after: Some(model.processes.len().to_string()),
+            }],
+        },
+    )
+    .await?;
+    Ok(SavedModel { id, product_id: product_id.to_owned(), sku, version })
+}
+
+/// Inserts a footprint computed from `model`, compared with the baseline footprint whose id is given, with the
+/// audit entry; answers its id.
+async fn insert_footprint(
+    transaction: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    now: jiff::Timestamp,
+    model: &SavedModel,
+    footprint: &Footprint,
+    compared: Option<(&str, &Comparison)>,
+) -> Result<String, StoreError> {
+    let id = new_id().to_string();
+    sqlx::query(
+        "INSERT INTO footprints (id, organisation_id, product_id, model_id, model_version, total_kg_co2e, \
+         result_json, baseline_footprint_id, comparison_json, computed_at, computed_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(actor.organisation_id.to_string())
+    .bind(&model.product_id)
+    .bind(&model.id)
+    .bind(model.version)
+    .bind(footprint.total_kg_co2e)
+    .bind(serde_json::to_string(footprint).map_err(json_error)?)
+    .bind(compared.map(|(baseline_id, _)| baseline_id.to_owned()))
+    .bind(compared.map(|(_, comparison)| serde_json::to_string(comparison)).transpose().map_err(json_error)?)
+    .bind(time_to_db(now))
+    .bind(&actor.label)
+    .execute(&mut **transaction)
+    .await?;
+    audit::record(
+        transaction,
+        ChangedBy::Actor(actor),
+        now,
+        Entry {
+            organisation_id: actor.organisation_id,
+            action: AuditAction::FootprintComputed,
+            object_id: Some(id.clone()),
+            object_label: &format!("{} v{}", model.sku, model.version),
+            changes: vec![FieldChange {
+                field: "total_kg_co2e".into(),
+                before: None,
+                after: Some(tanji_footprint::figure(footprint.total_kg_co2e)),
+            }],
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
 const PUBLICATION_COLUMNS: &str = "id, product_id, footprint_id, sequence, code, version, published_at, content_json, \
                                    sign_off_json, content_hash, previous_hash, record_hash, published_by, \
                                    withdrawn_at, withdrawn_reason";
@@ -216,50 +447,63 @@ impl Store {
     /// Create a product.
     pub async fn create_product(&self, actor: &Actor, new: &NewProduct) -> Result<Product, StoreError> {
         actor.require(Permission::EditFootprints)?;
-        let sku = new.sku.trim();
-        if sku.is_empty() {
-            return Err(FieldError::new("sku", Problem::Required).into());
-        }
-        if new.name_zh.trim().is_empty() && new.name_en.trim().is_empty() {
-            return Err(FieldError::new("name_zh", Problem::Required).into());
-        }
-        let id = new_id().to_string();
+        check_new_product(new)?;
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO products (id, organisation_id, sku, name_zh, name_en, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&id)
-        .bind(actor.organisation_id.to_string())
-        .bind(sku)
-        .bind(new.name_zh.trim())
-        .bind(new.name_en.trim())
-        .bind(time_to_db(now))
-        .bind(&actor.label)
-        .execute(&mut *transaction)
-        .await;
-        if let Err(error) = inserted {
-            if violated_unique_index(&error, &[("products_sku", "sku")]).is_some() {
-                return Err(Conflict::ProductSku.into());
-            }
-            return Err(error.into());
-        }
-        audit::record(
-            &mut transaction,
-            ChangedBy::Actor(actor),
-            now,
-            Entry {
-                organisation_id: actor.organisation_id,
-                action: AuditAction::ProductCreated,
-                object_id: Some(id.clone()),
-                object_label: sku,
-                changes: vec![FieldChange { field: "sku".into(), before: None, after: Some(sku.to_owned()) }],
-            },
-        )
-        .await?;
+        let id = insert_product(&mut transaction, actor, now, new, None).await?;
         transaction.commit().await?;
         self.product(actor, &id).await
+    }
+
+    /// Create a product from a footprint file in one go: the conventional product it is compared with (when the file
+    /// has one) and the product, each with model version 1 and its footprint — the product's compared with the
+    /// baseline's, with a Monte Carlo spread when `monte_carlo_request` is given. Every check and computation runs
+    /// first, then everything is written in one transaction, audited as the separate steps would be: if anything
+    /// fails (a SKU already taken, a model that does not build), nothing is created.
+    pub async fn create_product_from_file(
+        &self,
+        actor: &Actor,
+        file: &FootprintFile,
+        note: &str,
+        monte_carlo_request: Option<MonteCarloRequest>,
+    ) -> Result<Product, StoreError> {
+        actor.require(Permission::EditFootprints)?;
+        let library = self.factor_library_for(actor).await?;
+        let (baseline, library) = match &file.baseline {
+            Some(model) => {
+                let (baseline, library) = prepare_from_file(model, None, library).await?;
+                (Some(baseline), library)
+            }
+            None => (None, library),
+        };
+        let (product, library) = prepare_from_file(&file.model, monte_carlo_request, library).await?;
+        drop(library);
+        let comparison = match &baseline {
+            Some(baseline) => {
+                Some(compare(&product.footprint, &baseline.footprint).map_err(StoreError::ModelProblems)?)
+            }
+            None => None,
+        };
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        let baseline_ids = match &baseline {
+            Some(baseline) => {
+                let product_id = insert_product(&mut transaction, actor, now, &baseline.new, None).await?;
+                let model =
+                    insert_model_version(&mut transaction, actor, now, &product_id, &baseline.model, note).await?;
+                let footprint_id =
+                    insert_footprint(&mut transaction, actor, now, &model, &baseline.footprint, None).await?;
+                Some((product_id, footprint_id))
+            }
+            None => None,
+        };
+        let baseline_product_id = baseline_ids.as_ref().map(|(product_id, _)| product_id.as_str());
+        let product_id = insert_product(&mut transaction, actor, now, &product.new, baseline_product_id).await?;
+        let model = insert_model_version(&mut transaction, actor, now, &product_id, &product.model, note).await?;
+        let compared = baseline_ids.as_ref().map(|(_, footprint_id)| footprint_id.as_str()).zip(comparison.as_ref());
+        insert_footprint(&mut transaction, actor, now, &model, &product.footprint, compared).await?;
+        transaction.commit().await?;
+        self.product(actor, &product_id).await
     }
 
     /// The organisation's products, by SKU.
@@ -357,65 +601,12 @@ impl Store {
         actor.require(Permission::EditFootprints)?;
         let product = self.product(actor, product_id).await?;
         let library = self.factor_library_for(actor).await?;
-        let mut model = model.clone();
-        model.product.sku = product.sku.clone();
-        pin_factors(&mut model, &library);
-        tanji_footprint::build::build(&model, &library, gwp_table()).map_err(StoreError::ModelProblems)?;
-        let id = new_id().to_string();
+        let model = buildable_model(model, &product.sku, &library)?;
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
-        let version =
-            sqlx::query("SELECT COALESCE(MAX(version), 0) AS latest FROM product_models WHERE product_id = $1")
-                .bind(product_id)
-                .fetch_one(&mut *transaction)
-                .await?
-                .integer("latest")?
-                + 1;
-        let inserted = sqlx::query(
-            "INSERT INTO product_models (id, organisation_id, product_id, version, model_json, note, created_at, \
-             created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&id)
-        .bind(actor.organisation_id.to_string())
-        .bind(product_id)
-        .bind(version)
-        .bind(serde_json::to_string(&model).map_err(json_error)?)
-        .bind(note.trim())
-        .bind(time_to_db(now))
-        .bind(&actor.label)
-        .execute(&mut *transaction)
-        .await;
-        if let Err(error) = inserted {
-            if violated_unique_index(&error, &[("product_models_version", "version")]).is_some() {
-                return Err(Conflict::ConcurrentChange.into());
-            }
-            return Err(error.into());
-        }
-        sqlx::query("UPDATE products SET name_zh = $1, name_en = $2 WHERE id = $3")
-            .bind(&model.product.name_zh)
-            .bind(&model.product.name_en)
-            .bind(product_id)
-            .execute(&mut *transaction)
-            .await?;
-        audit::record(
-            &mut transaction,
-            ChangedBy::Actor(actor),
-            now,
-            Entry {
-                organisation_id: actor.organisation_id,
-                action: AuditAction::ProductModelSaved,
-                object_id: Some(product_id.to_owned()),
-                object_label: &format!("{} v{version}", product.sku),
-                changes: vec![FieldChange {
-                    field: "processes".into(),
-                    before: None,
-                    after: Some(model.processes.len().to_string()),
-                }],
-            },
-        )
-        .await?;
+        let saved = insert_model_version(&mut transaction, actor, now, product_id, &model, note).await?;
         transaction.commit().await?;
-        self.model_version(actor, product_id, Some(version)).await
+        self.model_version(actor, product_id, Some(saved.version)).await
     }
 
     /// A product's model: the version asked for, or the latest.
@@ -466,21 +657,9 @@ impl Store {
         let product = self.product(actor, product_id).await?;
         let model_version = self.model_version(actor, product_id, version).await?;
         let library = self.factor_library_for(actor).await?;
-        let model = model_version.model.clone();
-        // The engine is CPU work: keep it off the async workers.
-        let (footprint, library) = tokio::task::spawn_blocking(move || {
-            let result = compute(&model, &library, gwp_table()).and_then(|mut footprint| {
-                if let Some(request) = monte_carlo_request {
-                    footprint.uncertainty = Some(monte_carlo(&model, &library, gwp_table(), request)?);
-                }
-                Ok(footprint)
-            });
-            (result, library)
-        })
-        .await
-        .map_err(|error| StoreError::Internal(anyhow::Error::new(error)))?;
+        let (footprint, library) =
+            compute_off_the_workers(model_version.model.clone(), library, monte_carlo_request).await?;
         drop(library);
-        let footprint = footprint.map_err(footprint_error)?;
         let baseline = match &product.baseline_product_id {
             Some(baseline_id) => self.latest_footprint(actor, baseline_id).await?,
             None => None,
@@ -489,44 +668,16 @@ impl Store {
             Some(baseline) => Some(compare(&footprint, &baseline.footprint).map_err(StoreError::ModelProblems)?),
             None => None,
         };
-        let id = new_id().to_string();
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO footprints (id, organisation_id, product_id, model_id, model_version, total_kg_co2e, \
-             result_json, baseline_footprint_id, comparison_json, computed_at, computed_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&id)
-        .bind(actor.organisation_id.to_string())
-        .bind(product_id)
-        .bind(&model_version.id)
-        .bind(model_version.version)
-        .bind(footprint.total_kg_co2e)
-        .bind(serde_json::to_string(&footprint).map_err(json_error)?)
-        .bind(baseline.as_ref().map(|baseline| baseline.id.clone()))
-        .bind(comparison.as_ref().map(serde_json::to_string).transpose().map_err(json_error)?)
-        .bind(time_to_db(now))
-        .bind(&actor.label)
-        .execute(&mut *transaction)
-        .await?;
-        audit::record(
-            &mut transaction,
-            ChangedBy::Actor(actor),
-            now,
-            Entry {
-                organisation_id: actor.organisation_id,
-                action: AuditAction::FootprintComputed,
-                object_id: Some(id.clone()),
-                object_label: &format!("{} v{}", product.sku, model_version.version),
-                changes: vec![FieldChange {
-                    field: "total_kg_co2e".into(),
-                    before: None,
-                    after: Some(tanji_footprint::figure(footprint.total_kg_co2e)),
-                }],
-            },
-        )
-        .await?;
+        let saved = SavedModel {
+            id: model_version.id.clone(),
+            product_id: product_id.to_owned(),
+            sku: product.sku.clone(),
+            version: model_version.version,
+        };
+        let compared = baseline.as_ref().map(|baseline| baseline.id.as_str()).zip(comparison.as_ref());
+        let id = insert_footprint(&mut transaction, actor, now, &saved, &footprint, compared).await?;
         transaction.commit().await?;
         self.footprint(actor, &id).await
     }

@@ -4,14 +4,16 @@
 
 use std::num::NonZeroUsize;
 
+use sqlx::Row;
 use tanji_footprint::{MonteCarloRequest, ProductModel, parse_footprint_file};
 use tanji_label::publication::ChainProblem;
-use tanji_store::{Conflict, NewProduct, StoreError};
+use tanji_store::{AuditQuery, Conflict, NewProduct, StoreError};
 
 use crate::fixtures::World;
 use tanji_testkit::{TestDatabase, on_both_databases};
 
 const CUP: &str = include_str!("../../../../examples/footprint/bamboo-fibre-cup.toml");
+const BASELINE_SKU: &str = "BASELINE-CUP-250";
 
 fn cup_models() -> (ProductModel, ProductModel) {
     let file = parse_footprint_file(CUP).unwrap();
@@ -209,6 +211,53 @@ async fn an_unreadable_stored_publication_is_named_and_the_rest_of_the_chain_rea
     assert_eq!(chain.report.failures().map(|check| check.sequence).collect::<Vec<_>>(), [2, 3]);
     // Where a whole publication is needed (the console's list), the damage is a storage failure, not a panic.
     assert!(matches!(store.publications(editor).await, Err(StoreError::Internal(_))));
+    pool.close().await;
+}
+
+on_both_databases!(a_footprint_file_is_created_whole_or_not_at_all);
+async fn a_footprint_file_is_created_whole_or_not_at_all(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let mut file = parse_footprint_file(CUP).unwrap();
+    let audit = async || {
+        let query = AuditQuery { limit: 200, ..Default::default() };
+        store.list_audit_events(&world.brand_owner, &query).await.unwrap().len()
+    };
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&test.url).await.unwrap();
+    let count = async |table: &str| -> i64 {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&pool).await.unwrap().get::<i64, _>("n")
+    };
+
+    // The cup's SKU is taken, its baseline's is not: the file fails after its baseline is written, inside the one
+    // transaction — so the baseline, its model and its footprint are gone with it, audit entries included.
+    let taken = NewProduct { sku: file.model.product.sku.clone(), name_zh: "杯".into(), name_en: "Cup".into() };
+    store.create_product(editor, &taken).await.unwrap();
+    let audit_before = audit().await;
+    let failed = store.create_product_from_file(editor, &file, "example", Some(MONTE_CARLO)).await;
+    assert!(matches!(failed, Err(StoreError::Conflict(Conflict::ProductSku))), "{failed:?}");
+    let products = store.products(editor).await.unwrap();
+    assert_eq!(products.iter().map(|product| product.sku.as_str()).collect::<Vec<_>>(), [taken.sku.as_str()]);
+    assert_eq!((count("product_models").await, count("footprints").await), (0, 0));
+    assert_eq!(audit().await, audit_before, "no audit entry of a change that was not made");
+
+    // Under a free SKU the whole file goes in: baseline and product, a model version and a footprint each, the
+    // product compared with the baseline and with its Monte Carlo range; six audit entries.
+    file.model.product.sku = "RH-CUP-BF-250-B".into();
+    let product = store.create_product_from_file(editor, &file, "example", Some(MONTE_CARLO)).await.unwrap();
+    let baseline_id = product.baseline_product_id.clone().expect("compared with the baseline product");
+    let baseline = store.product(editor, &baseline_id).await.unwrap();
+    assert_eq!(baseline.sku, BASELINE_SKU);
+    for created in [&product, &baseline] {
+        assert_eq!(created.latest_model_version, Some(1));
+        assert!(created.latest_footprint.is_some());
+    }
+    let footprint = store.latest_footprint(editor, &product.id).await.unwrap().unwrap();
+    assert!(footprint.comparison.is_some() && footprint.footprint.uncertainty.is_some());
+    assert_eq!(footprint.model_version, 1);
+    assert_eq!(audit().await, audit_before + 6);
     pool.close().await;
 }
 
