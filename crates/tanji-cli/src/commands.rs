@@ -55,12 +55,26 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let public_url = args.public_url.map(|url| url.trim_end_matches('/').to_owned());
     let secure_cookies = tls.is_some() || public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
-    let config = ServerConfig { secure_cookies, public_url, demo_logins: None, trusted_proxies: args.trusted_proxies };
     let listener = TcpListener::bind(args.listen).await.with_context(|| {
         format!("listening on {}\nhint: is another server using the port? Pick another with --listen", args.listen)
     })?;
+    let listen_address = Some(listener.local_addr()?);
+    let config = ServerConfig {
+        secure_cookies,
+        public_url,
+        listen_address,
+        demo_logins: None,
+        trusted_proxies: args.trusted_proxies,
+    };
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(address = %format!("{scheme}://{}", listener.local_addr()?), "serving the console and the API");
+    if config.public_url.is_none() {
+        tracing::warn!(
+            links = %config.base_url(),
+            "no --public-url: label QR codes and invitation links use the listen address; set --public-url before \
+             printing labels"
+        );
+    }
     let app = tanji_server::app(AppState::new(store.clone(), config));
     tanji_server::serve(app, listener, tls, tanji_server::shutdown_signal()).await?;
     store.close().await;

@@ -155,7 +155,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             })
             .collect(),
     };
-    let config = ServerConfig { demo_logins: Some(demo_logins), ..ServerConfig::default() };
+    let config =
+        ServerConfig { listen_address: Some(address), demo_logins: Some(demo_logins), ..ServerConfig::default() };
     let app = tanji_server::app(AppState::new(store.clone(), config));
     tanji_server::serve(app, listener, None, tanji_server::shutdown_signal()).await?;
     store.close().await;

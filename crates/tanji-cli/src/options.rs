@@ -288,7 +288,8 @@ pub struct ServeArgs {
     pub tls_key: Option<PathBuf>,
 
     /// The URL people reach this server at, e.g. https://tanji.example.com, when behind a reverse proxy.
-    /// Used in links the server hands out; an https URL also marks cookies Secure.
+    /// Used in label QR codes and links the server hands out (else they use --listen); an https URL also marks
+    /// cookies Secure.
     #[arg(long, env = "TANJI_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
 

@@ -1,5 +1,11 @@
 //! What a published label says: the summary of a footprint that the public page shows and the publication chain
 //! hashes. It is self-contained (names, units, stages, baseline), so a page can be drawn from it alone, years later.
+//!
+//! It is public — anyone can download it to check its hash — so it names things only by what is public anyway: the
+//! organisation's name, the SKU, the model version number. No ids of the publisher's tanji (footprints, products,
+//! users): they would tell outsiders about its database (the ids are time-ordered UUIDs) and give them the ids to
+//! aim requests at. Records published before this rule carry `footprint_id`; it is still read, so they still show,
+//! and their stored content is never rewritten, so they still verify.
 
 use serde::{Deserialize, Serialize};
 
@@ -34,8 +40,12 @@ pub struct PublishedFootprint {
     /// Contribution-weighted technological, temporal, geographical ratings (1 best – 5 worst).
     pub data_quality: Option<[f64; 3]>,
     pub exempted_percent: f64,
-    /// The footprint and model version the label was published from (ids in the publisher's tanji).
-    pub footprint_id: String,
+    /// Only in records published before contents named nothing internal: the footprint's id in the publisher's
+    /// tanji. Read so that those records still show; never written (the store keeps which footprint a publication
+    /// came from beside the record, not inside it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footprint_id: Option<String>,
+    /// The version of the product model the label was published from (1, 2, 3 … per product).
     pub model_version: i64,
 }
 
@@ -69,7 +79,6 @@ pub fn published_summary(
     organisation: &str,
     footprint: &Footprint,
     baseline: Option<(&Footprint, &Comparison)>,
-    footprint_id: &str,
     model_version: i64,
 ) -> PublishedFootprint {
     let product = &footprint.product;
@@ -115,7 +124,7 @@ pub fn published_summary(
             .as_ref()
             .map(|quality| [quality.technological, quality.temporal, quality.geographical]),
         exempted_percent: footprint.exemptions.exempted_percent,
-        footprint_id: footprint_id.to_owned(),
+        footprint_id: None,
         model_version,
     }
 }

@@ -498,3 +498,18 @@ fn data_quality_ratings_give_a_spread_where_no_distribution_is_stated() {
     assert!(result.p2_5_kg_co2e < result.p50_kg_co2e && result.p50_kg_co2e < result.p97_5_kg_co2e);
     assert!(result.drivers.iter().all(|driver| driver.process == "board"));
 }
+
+#[test]
+fn a_published_summary_names_nothing_internal_and_older_ones_still_read() {
+    let footprint = compute(&cup_model(), &library(), gwp_table()).unwrap();
+    let summary = published_summary("Ruihe 瑞禾", &footprint, None, 3);
+    let content = serde_json::to_value(&summary).unwrap();
+    assert!(content.get("footprint_id").is_none(), "{content}");
+    assert_eq!(content["model_version"], 3);
+    // A record published before carries the publisher's footprint id, and still reads.
+    let mut older = content.clone();
+    older["footprint_id"] = serde_json::json!("01a24d86-9274-75b1-b730-c4bafd78feda");
+    let read: PublishedFootprint = serde_json::from_value(older).unwrap();
+    assert_eq!(read.footprint_id.as_deref(), Some("01a24d86-9274-75b1-b730-c4bafd78feda"));
+    assert_eq!(PublishedFootprint { footprint_id: None, ..read }, summary);
+}

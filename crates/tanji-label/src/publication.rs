@@ -66,6 +66,16 @@
 //! does not rewrite every later record too. The last record (the chain's head) can be rewritten whole without a
 //! trace inside the chain, so the head hash ([`ChainReport::head`]) is what to anchor outside the database: shown on
 //! the public page, given to the verifier, or written to a public log.
+//!
+//! # Damaged records
+//!
+//! A record that cannot even be read back from storage (its content is no longer JSON, a hash is no longer hex …)
+//! is an [`UnreadableRecord`]: whatever of it could be read, and which field could not. [`verify_stored_chain`] checks
+//! a chain given as it was read, such records included: the damaged one fails with
+//! [`ChainProblem::Unreadable`] naming the field, and every other record is checked as usual — the one after it
+//! against the damaged one's stored record hash if that can still be read, or else it fails too, since its link
+//! cannot be confirmed ([`ChainProblem::PredecessorUnreadable`]). One bad record names itself; it does not hide the
+//! rest of the chain.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -343,6 +353,32 @@ pub struct PublicationRecord {
     pub record_hash: Digest,
 }
 
+/// A stored record that cannot be read back whole — a field was damaged in storage — with what could be read of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnreadableRecord {
+    /// Its sequence number (0 if even that cannot be read).
+    pub sequence: u64,
+    /// Its code, if it can be read.
+    pub code: Option<LabelCode>,
+    /// Its version, if it can be read.
+    pub version: Option<u32>,
+    /// Its stored record hash, if it can be read: the next record's link is checked against it.
+    pub record_hash: Option<Digest>,
+    /// The stored field that cannot be read, as the storage names it (e.g. `content_json`).
+    pub field: String,
+}
+
+impl fmt::Display for UnreadableRecord {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "publication record {} cannot be read: its {} is damaged", self.sequence, self.field)
+    }
+}
+
+impl std::error::Error for UnreadableRecord {}
+
+/// One record of a chain as read from storage: the record, or what could be read of a damaged one.
+pub type StoredRecord = Result<PublicationRecord, UnreadableRecord>;
+
 /// Why a publication cannot be recorded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -567,6 +603,18 @@ pub enum ChainProblem {
         /// The one it has.
         found: u32,
     },
+    /// The record before this one cannot be read back from storage, nor its record hash, so this record's link to
+    /// it cannot be checked. (The damaged record fails with [`ChainProblem::Unreadable`].)
+    PredecessorUnreadable {
+        /// The sequence number of the record before.
+        sequence: u64,
+    },
+    /// The record cannot be read back from storage: `field` is damaged. Its hashes cannot be checked, and what it
+    /// said cannot be shown.
+    Unreadable {
+        /// The stored field that cannot be read (e.g. `content_json`).
+        field: String,
+    },
 }
 
 impl fmt::Display for ChainProblem {
@@ -587,6 +635,10 @@ impl fmt::Display for ChainProblem {
             ChainProblem::VersionGap { expected, found } => {
                 write!(formatter, "version gap: version {found}, expected {expected}")
             }
+            ChainProblem::PredecessorUnreadable { sequence } => {
+                write!(formatter, "link unchecked: record {sequence} before it cannot be read")
+            }
+            ChainProblem::Unreadable { field } => write!(formatter, "unreadable: the stored {field} is damaged"),
         }
     }
 }
@@ -596,10 +648,10 @@ impl fmt::Display for ChainProblem {
 pub struct RecordCheck {
     /// The record's sequence number (as stored).
     pub sequence: u64,
-    /// The record's code (as stored).
-    pub code: LabelCode,
-    /// The record's version (as stored).
-    pub version: u32,
+    /// The record's code (as stored; `None` when it cannot be read).
+    pub code: Option<LabelCode>,
+    /// The record's version (as stored; `None` when it cannot be read).
+    pub version: Option<u32>,
     /// What is wrong with it; empty when it is intact.
     pub problems: Vec<ChainProblem>,
 }
@@ -616,7 +668,8 @@ impl RecordCheck {
 pub struct ChainReport {
     /// One check per record, in the order given.
     pub records: Vec<RecordCheck>,
-    /// The last record's stored `record_hash`: the value to anchor outside the database (`None` for no records).
+    /// The last record's stored `record_hash`: the value to anchor outside the database (`None` for no records, or
+    /// when the last record's hash cannot be read).
     pub head: Option<Digest>,
 }
 
@@ -635,25 +688,97 @@ impl ChainReport {
 /// Checks the whole chain of one organisation, given in sequence order from its first record: every content hash,
 /// record hash, link and sequence number, and that each code's versions go 1, 2, 3 ….
 pub fn verify_chain(records: &[PublicationRecord]) -> ChainReport {
-    let mut latest_versions: HashMap<&LabelCode, u32> = HashMap::new();
-    let mut checks = Vec::with_capacity(records.len());
-    for (record_idx, record) in records.iter().enumerate() {
-        let previous = record_idx.checked_sub(1).map(|previous_idx| &records[previous_idx]);
-        let mut check = verify_one(record, previous);
-        let expected_version = latest_versions.get(&record.code).map_or(1, |version| version.saturating_add(1));
-        if record.version != expected_version {
-            check.problems.push(ChainProblem::VersionGap { expected: expected_version, found: record.version });
+    verify_entries(records.iter().map(Ok))
+}
+
+/// [`verify_chain`] for a chain as read from storage, damaged records included (see the module documentation).
+pub fn verify_stored_chain(entries: &[StoredRecord]) -> ChainReport {
+    verify_entries(entries.iter().map(Result::as_ref))
+}
+
+/// What a record's link is checked against: the record before it.
+#[derive(Clone, Copy)]
+struct Predecessor {
+    sequence: u64,
+    /// `None` when the record before is damaged and its hash cannot be read: the link cannot be checked then.
+    record_hash: Option<Digest>,
+}
+
+impl Predecessor {
+    fn of(entry: Result<&PublicationRecord, &UnreadableRecord>) -> Predecessor {
+        match entry {
+            Ok(record) => Predecessor { sequence: record.sequence, record_hash: Some(record.record_hash) },
+            Err(unreadable) => Predecessor { sequence: unreadable.sequence, record_hash: unreadable.record_hash },
         }
-        let latest = latest_versions.entry(&record.code).or_insert(0);
-        *latest = (*latest).max(record.version);
-        checks.push(check);
     }
-    ChainReport { records: checks, head: records.last().map(|record| record.record_hash) }
+}
+
+fn verify_entries<'a>(
+    entries: impl Iterator<Item = Result<&'a PublicationRecord, &'a UnreadableRecord>>,
+) -> ChainReport {
+    let mut latest_versions: HashMap<LabelCode, u32> = HashMap::new();
+    // Damaged records whose code or version cannot be read: each may be the version another code seems to skip.
+    let mut n_unknown_versions: u32 = 0;
+    let mut checks = Vec::new();
+    let mut previous: Option<Predecessor> = None;
+    let mut head = None;
+    for entry in entries {
+        let (mut check, code, version) = match entry {
+            Ok(record) => (check_record(record, previous), Some(&record.code), Some(record.version)),
+            Err(unreadable) => {
+                let mut check = RecordCheck {
+                    sequence: unreadable.sequence,
+                    code: unreadable.code.clone(),
+                    version: unreadable.version,
+                    problems: vec![ChainProblem::Unreadable { field: unreadable.field.clone() }],
+                };
+                if let Some(gap) = sequence_gap(unreadable.sequence, previous) {
+                    check.problems.push(gap);
+                }
+                (check, unreadable.code.as_ref(), unreadable.version)
+            }
+        };
+        if let (Some(code), Some(version)) = (code, version) {
+            let expected_version = latest_versions.get(code).map_or(1, |latest| latest.saturating_add(1));
+            let explained = version > expected_version && version - expected_version <= n_unknown_versions;
+            if version != expected_version && !explained {
+                check.problems.push(ChainProblem::VersionGap { expected: expected_version, found: version });
+            }
+            let latest = latest_versions.entry(code.clone()).or_insert(0);
+            *latest = (*latest).max(version);
+        } else {
+            n_unknown_versions = n_unknown_versions.saturating_add(1);
+        }
+        checks.push(check);
+        previous = Some(Predecessor::of(entry));
+        head = previous.and_then(|predecessor| predecessor.record_hash);
+    }
+    ChainReport { records: checks, head }
 }
 
 /// Checks one record against the one before it in its organisation's chain (`None` if it should be the first):
 /// its content hash, its record hash, its sequence number and its link.
 pub fn verify_one(record: &PublicationRecord, previous: Option<&PublicationRecord>) -> RecordCheck {
+    check_record(record, previous.map(|previous| Predecessor::of(Ok(previous))))
+}
+
+/// [`verify_one`] with the record before it as read from storage, possibly damaged: the link is then checked
+/// against the damaged record's stored record hash, if that can be read.
+pub fn verify_one_stored(
+    record: &PublicationRecord,
+    previous: Option<Result<&PublicationRecord, &UnreadableRecord>>,
+) -> RecordCheck {
+    check_record(record, previous.map(Predecessor::of))
+}
+
+/// The sequence gap between a record numbered `sequence` and the record before it, if there is one.
+fn sequence_gap(sequence: u64, previous: Option<Predecessor>) -> Option<ChainProblem> {
+    let expected = previous.map_or(Some(1), |previous| previous.sequence.checked_add(1));
+    (expected != Some(sequence))
+        .then(|| ChainProblem::SequenceGap { expected: expected.unwrap_or(u64::MAX), found: sequence })
+}
+
+fn check_record(record: &PublicationRecord, previous: Option<Predecessor>) -> RecordCheck {
     let mut problems = Vec::new();
     let recomputed_content = content_hash(&record.content);
     if recomputed_content != record.content_hash {
@@ -663,19 +788,20 @@ pub fn verify_one(record: &PublicationRecord, previous: Option<&PublicationRecor
     if recomputed_record != record.record_hash {
         problems.push(ChainProblem::RecordAltered { stored: record.record_hash, recomputed: recomputed_record });
     }
-    let expected_sequence = previous.map_or(Some(1), |previous| previous.sequence.checked_add(1));
-    if expected_sequence != Some(record.sequence) {
-        problems.push(ChainProblem::SequenceGap {
-            expected: expected_sequence.unwrap_or(u64::MAX),
-            found: record.sequence,
-        });
+    if let Some(gap) = sequence_gap(record.sequence, previous) {
+        problems.push(gap);
     } else {
-        let expected_link = previous.map_or(Digest::ZERO, |previous| previous.record_hash);
-        if record.previous_hash != expected_link {
-            problems.push(ChainProblem::LinkBroken { previous_hash: record.previous_hash, expected: expected_link });
+        match previous.map(|previous| (previous.sequence, previous.record_hash)) {
+            Some((sequence, None)) => problems.push(ChainProblem::PredecessorUnreadable { sequence }),
+            link => {
+                let expected = link.and_then(|(_, record_hash)| record_hash).unwrap_or(Digest::ZERO);
+                if record.previous_hash != expected {
+                    problems.push(ChainProblem::LinkBroken { previous_hash: record.previous_hash, expected });
+                }
+            }
         }
     }
-    RecordCheck { sequence: record.sequence, code: record.code.clone(), version: record.version, problems }
+    RecordCheck { sequence: record.sequence, code: Some(record.code.clone()), version: Some(record.version), problems }
 }
 
 #[cfg(test)]

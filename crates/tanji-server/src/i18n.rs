@@ -689,6 +689,12 @@ catalogue! {
     public_canonical_json: "规范化内容 JSON", "Canonical content JSON";
     public_back_to_label: "返回碳标签", "Back to the label";
 
+    // Public label pages: sizes, withdrawal, damaged records (issue 15).
+    public_dpi_refused: "标签 PNG 的分辨率（dpi）只能是 150、300 或 600。", "The label PNG comes at 150, 300 or 600 dpi only.";
+    public_withdrawn_in_chain: "此记录仍保留在发布方的发布链中，可以核验。", "The record stays in the publisher's chain, where it can still be checked.";
+    public_problem_predecessor_unreadable: "无法核对链接：前一条记录（序号 {sequence}）无法读取，无法确认此记录与它的链接。", "Link unchecked: the record before it (sequence {sequence}) cannot be read, so this record's link to it cannot be confirmed.";
+    public_problem_unreadable: "无法读取：此记录在数据库中的 {field} 已损坏，无法读出，因此无法校验和显示。", "Unreadable: this record's stored {field} is damaged and cannot be read back, so it can be neither checked nor shown.";
+
     // Product footprints console (issue 4).
     nav_products: "产品碳足迹", "Product footprints";
     fp_products_title: "产品碳足迹", "Product footprints";

@@ -1,5 +1,6 @@
 //! What every request handler shares: the store, the configuration, the login throttle.
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use tanji_store::Store;
@@ -31,13 +32,32 @@ pub struct ServerConfig {
     /// Mark cookies `Secure` (and use the `__Host-` prefix): on when serving TLS or behind an HTTPS proxy.
     pub secure_cookies: bool,
     /// The address people reach the console at, e.g. `https://tanji.example.com`, for links the server hands out
-    /// (invitation links). Without it, links are built from the request's `Host` header.
+    /// (label QR codes, invitation links). Without it, links are built from [`Self::listen_address`].
     pub public_url: Option<String>,
+    /// The address the server listens on (after binding, so port 0 is resolved): the links' fall-back when
+    /// `public_url` is not set. Never taken from a request.
+    pub listen_address: Option<SocketAddr>,
     /// The demo accounts to list on the login page, when serving the demo data set.
     pub demo_logins: Option<DemoLogins>,
     /// Reverse proxies whose `X-Forwarded-For` is believed: requests from these addresses are attributed to the
     /// client the proxy names (see [`crate::client_address`]). Empty: every request is its peer's.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl ServerConfig {
+    /// The base URL of links the server hands out, without a trailing slash: the public URL, else the listen
+    /// address (`https` when cookies are secure, which without a public URL means serving TLS), else
+    /// `http://localhost`.
+    pub fn base_url(&self) -> String {
+        if let Some(public_url) = &self.public_url {
+            return public_url.trim_end_matches('/').to_owned();
+        }
+        let scheme = if self.secure_cookies { "https" } else { "http" };
+        match self.listen_address {
+            Some(address) => format!("{scheme}://{address}"),
+            None => format!("{scheme}://localhost"),
+        }
+    }
 }
 
 /// The most accounts, clients and pairs the login throttle tracks at once (each a few dozen bytes).

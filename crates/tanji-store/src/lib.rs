@@ -35,7 +35,9 @@ pub use inventory::{
 };
 pub use member_invitations::{InvitationForInvitee, NewInvitedAccount};
 pub use members::NewMember;
-pub use products::{ModelVersion, NewProduct, Product, PublicChain, PublicLabel, Publication, StoredFootprint};
+pub use products::{
+    ModelVersion, NewProduct, Product, PublicChain, PublicLabel, Publication, StoredFootprint, StoredPublication,
+};
 pub use sessions::{LoginOutcome, NewSession, SESSION_LIFETIME, SessionContext};
 pub use supplier_links::{InvitationPreview, NewSupplierOwner};
 pub use tokens::NewToken;

@@ -6,17 +6,17 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 use tanji_footprint::{
-    Comparison, Footprint, FootprintError, MonteCarloRequest, ProductModel, ProductNames, PublishedFootprint, Sku,
-    compare, compute, monte_carlo, published_summary,
+    Comparison, Footprint, FootprintError, FootprintFile, MonteCarloRequest, ProductModel, ProductNames,
+    PublishedFootprint, Sku, compare, compute, monte_carlo, published_summary,
 };
 use tanji_ghg::FactorLibrary;
 use tanji_ghg::bundled::gwp_table;
 use tanji_label::publication::{
-    ChainReport, Digest, LabelCode, NewPublication, PublicationRecord, VerifierSignOff, new_code, parse_code,
-    verify_chain,
+    ChainProblem, ChainReport, Digest, LabelCode, NewPublication, PublicationRecord, StoredRecord, UnreadableRecord,
+    VerifierSignOff, new_code, parse_code, verify_one_stored, verify_stored_chain,
 };
 use tanji_tenancy::audit::{AuditAction, FieldChange};
 use tanji_tenancy::validation::{multi_line_text, single_line_text};
@@ -107,14 +107,19 @@ pub struct PublicLabel {
     pub latest_version: u32,
     /// Whether this record's hashes and its link to the previous record check out.
     pub intact: bool,
-    pub problems: Vec<String>,
+    /// What is wrong with it when it is not intact.
+    pub problems: Vec<ChainProblem>,
 }
 
-/// The organisation's whole chain with the verification report, for the public "verify" view.
+/// A publication as read back from storage: whole, or what could be read of a damaged one.
+pub type StoredPublication = Result<Publication, UnreadableRecord>;
+
+/// The organisation's whole chain with the verification report, for the public "verify" view. A damaged record is
+/// one entry among the others (and fails the check, naming its field); it does not hide the rest.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PublicChain {
     pub organisation: String,
-    pub publications: Vec<Publication>,
+    pub publications: Vec<StoredPublication>,
     pub report: ChainReport,
 }
 
@@ -161,88 +166,351 @@ const MAX_REASON_CHARS: usize = 1_000;
 /// Longest verifier organisation name.
 const MAX_ORGANISATION_NAME_CHARS: usize = 200;
 
+/// The checks every new product passes — a SKU and names as `Sku` and `ProductNames` define them — answering the
+/// product as it is stored (trimmed).
+fn check_new_product(new: &NewProduct) -> Result<NewProduct, StoreError> {
+    let sku = Sku::parse("sku", &new.sku)?;
+    let names = ProductNames::parse("name_zh", &new.name_zh, "name_en", &new.name_en)?;
+    Ok(NewProduct { sku: sku.as_str().to_owned(), name_zh: names.zh, name_en: names.en })
+}
+
+/// `model` as it is saved for the product `sku`: factor references pinned, and checked to build.
+fn buildable_model(model: &ProductModel, sku: &str, library: &FactorLibrary) -> Result<ProductModel, StoreError> {
+    let mut model = model.clone();
+    model.product.sku = sku.to_owned();
+    pin_factors(&mut model, library);
+    tanji_footprint::build::build(&model, library, gwp_table()).map_err(StoreError::ModelProblems)?;
+    Ok(model)
+}
+
+/// Computes the footprint of `model` (with its Monte Carlo spread when asked) on a blocking thread, since the engine
+/// is CPU work; hands the library back for the next computation.
+async fn compute_off_the_workers(
+    model: ProductModel,
+    library: FactorLibrary,
+    monte_carlo_request: Option<MonteCarloRequest>,
+) -> Result<(Footprint, FactorLibrary), StoreError> {
+    let (footprint, library) = tokio::task::spawn_blocking(move || {
+        let result = compute(&model, &library, gwp_table()).and_then(|mut footprint| {
+            if let Some(request) = monte_carlo_request {
+                footprint.uncertainty = Some(monte_carlo(&model, &library, gwp_table(), request)?);
+            }
+            Ok(footprint)
+        });
+        (result, library)
+    })
+    .await
+    .map_err(|error| StoreError::Internal(anyhow::Error::new(error)))?;
+    Ok((footprint.map_err(footprint_error)?, library))
+}
+
+/// One product of a footprint file, checked and computed, ready to be written.
+struct Prepared {
+    new: NewProduct,
+    model: ProductModel,
+    footprint: Footprint,
+}
+
+async fn prepare_from_file(
+    model: &ProductModel,
+    monte_carlo_request: Option<MonteCarloRequest>,
+    library: FactorLibrary,
+) -> Result<(Prepared, FactorLibrary), StoreError> {
+    let new = NewProduct {
+        sku: model.product.sku.clone(),
+        name_zh: model.product.name_zh.clone(),
+        name_en: model.product.name_en.clone(),
+    };
+    let new = check_new_product(&new)?;
+    let model = buildable_model(model, &new.sku, &library)?;
+    let (footprint, library) = compute_off_the_workers(model.clone(), library, monte_carlo_request).await?;
+    Ok((Prepared { new, model, footprint }, library))
+}
+
+/// Inserts a checked product (see [`check_new_product`]) with its audit entry; answers its id.
+async fn insert_product(
+    transaction: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    now: jiff::Timestamp,
+    new: &NewProduct,
+    baseline_product_id: Option<&str>,
+) -> Result<String, StoreError> {
+    let id = new_id().to_string();
+    let sku = new.sku.trim();
+    let inserted = sqlx::query(
+        "INSERT INTO products (id, organisation_id, sku, name_zh, name_en, baseline_product_id, created_at, \
+         created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(actor.organisation_id.to_string())
+    .bind(sku)
+    .bind(new.name_zh.trim())
+    .bind(new.name_en.trim())
+    .bind(baseline_product_id)
+    .bind(time_to_db(now))
+    .bind(&actor.label)
+    .execute(&mut **transaction)
+    .await;
+    if let Err(error) = inserted {
+        if violated_unique_index(&error, &[("products_sku", "sku")]).is_some() {
+            return Err(Conflict::ProductSku.into());
+        }
+        return Err(error.into());
+    }
+    audit::record(
+        transaction,
+        ChangedBy::Actor(actor),
+        now,
+        Entry {
+            organisation_id: actor.organisation_id,
+            action: AuditAction::ProductCreated,
+            object_id: Some(id.clone()),
+            object_label: sku,
+            changes: vec![FieldChange { field: "sku".into(), before: None, after: Some(sku.to_owned()) }],
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// A model version as written: what its footprints refer to.
+struct SavedModel {
+    id: String,
+    product_id: String,
+    sku: String,
+    version: i64,
+}
+
+/// Inserts the next version of a product's model (`model` from [`buildable_model`]), takes the product's names from
+/// it, with the audit entry.
+async fn insert_model_version(
+    transaction: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    now: jiff::Timestamp,
+    product_id: &str,
+    model: &ProductModel,
+    note: &str,
+) -> Result<SavedModel, StoreError> {
+    let id = new_id().to_string();
+    let version = sqlx::query("SELECT COALESCE(MAX(version), 0) AS latest FROM product_models WHERE product_id = $1")
+        .bind(product_id)
+        .fetch_one(&mut **transaction)
+        .await?
+        .integer("latest")?
+        + 1;
+    let inserted = sqlx::query(
+        "INSERT INTO product_models (id, organisation_id, product_id, version, model_json, note, created_at, \
+         created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(actor.organisation_id.to_string())
+    .bind(product_id)
+    .bind(version)
+    .bind(serde_json::to_string(model).map_err(json_error)?)
+    .bind(note)
+    .bind(time_to_db(now))
+    .bind(&actor.label)
+    .execute(&mut **transaction)
+    .await;
+    if let Err(error) = inserted {
+        if violated_unique_index(&error, &[("product_models_version", "version")]).is_some() {
+            return Err(Conflict::ConcurrentChange.into());
+        }
+        return Err(error.into());
+    }
+    sqlx::query("UPDATE products SET name_zh = $1, name_en = $2 WHERE id = $3")
+        .bind(&model.product.name_zh)
+        .bind(&model.product.name_en)
+        .bind(product_id)
+        .execute(&mut **transaction)
+        .await?;
+    let sku = model.product.sku.clone();
+    audit::record(
+        transaction,
+        ChangedBy::Actor(actor),
+        now,
+        Entry {
+            organisation_id: actor.organisation_id,
+            action: AuditAction::ProductModelSaved,
+            object_id: Some(product_id.to_owned()),
+            object_label: &format!("{sku} v{version}"),
+            changes: vec![FieldChange {
+                field: "processes".into(),
+                before: None,
+                after: Some(model.processes.len().to_string()),
+            }],
+        },
+    )
+    .await?;
+    Ok(SavedModel { id, product_id: product_id.to_owned(), sku, version })
+}
+
+/// Inserts a footprint computed from `model`, compared with the baseline footprint whose id is given, with the
+/// audit entry; answers its id.
+async fn insert_footprint(
+    transaction: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    now: jiff::Timestamp,
+    model: &SavedModel,
+    footprint: &Footprint,
+    compared: Option<(&str, &Comparison)>,
+) -> Result<String, StoreError> {
+    let id = new_id().to_string();
+    sqlx::query(
+        "INSERT INTO footprints (id, organisation_id, product_id, model_id, model_version, total_kg_co2e, \
+         result_json, baseline_footprint_id, comparison_json, computed_at, computed_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(actor.organisation_id.to_string())
+    .bind(&model.product_id)
+    .bind(&model.id)
+    .bind(model.version)
+    .bind(footprint.total_kg_co2e)
+    .bind(serde_json::to_string(footprint).map_err(json_error)?)
+    .bind(compared.map(|(baseline_id, _)| baseline_id.to_owned()))
+    .bind(compared.map(|(_, comparison)| serde_json::to_string(comparison)).transpose().map_err(json_error)?)
+    .bind(time_to_db(now))
+    .bind(&actor.label)
+    .execute(&mut **transaction)
+    .await?;
+    audit::record(
+        transaction,
+        ChangedBy::Actor(actor),
+        now,
+        Entry {
+            organisation_id: actor.organisation_id,
+            action: AuditAction::FootprintComputed,
+            object_id: Some(id.clone()),
+            object_label: &format!("{} v{}", model.sku, model.version),
+            changes: vec![FieldChange {
+                field: "total_kg_co2e".into(),
+                before: None,
+                after: Some(tanji_footprint::figure(footprint.total_kg_co2e)),
+            }],
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
 const PUBLICATION_COLUMNS: &str = "id, product_id, footprint_id, sequence, code, version, published_at, content_json, \
                                    sign_off_json, content_hash, previous_hash, record_hash, published_by, \
                                    withdrawn_at, withdrawn_reason";
 
-fn publication_from_row(row: &AnyRow) -> Result<Publication, StoreError> {
-    let digest = |column: &str| -> Result<Digest, StoreError> {
-        row.text(column)?.parse().map_err(|error| {
-            StoreError::Internal(anyhow::anyhow!("stored {column} is not a SHA-256 digest: {error:?}"))
-        })
+/// A publication as read back from its row, or — when a field of it is damaged in the database — what could be read
+/// of it, naming the field. Everything is read exactly as stored, tampered with or not: the chain check decides.
+fn publication_from_row(row: &AnyRow) -> Result<Publication, UnreadableRecord> {
+    let sequence = row.integer("sequence").ok().and_then(|sequence| u64::try_from(sequence).ok());
+    let code = row.text("code").ok().and_then(|text| parse_code(&text).ok());
+    let version = row.integer("version").ok().and_then(|version| u32::try_from(version).ok());
+    let record_hash: Option<Digest> = row.text("record_hash").ok().and_then(|text| text.parse().ok());
+    let unreadable = |column: &str| UnreadableRecord {
+        sequence: sequence.unwrap_or_default(),
+        code: code.clone(),
+        version,
+        record_hash,
+        field: column.to_owned(),
     };
-    let code = parse_code(&row.text("code")?)
-        .map_err(|error| StoreError::Internal(anyhow::anyhow!("stored label code: {error}")))?;
+    let digest = |column: &str| {
+        row.text(column).ok().and_then(|text| text.parse::<Digest>().ok()).ok_or_else(|| unreadable(column))
+    };
+    let json = |column: &str| -> Result<Option<serde_json::Value>, UnreadableRecord> {
+        let text = row.optional_text(column).map_err(|_| unreadable(column))?;
+        text.map(|text| serde_json::from_str(&text).map_err(|_| unreadable(column))).transpose()
+    };
+    let text = |column: &str| row.text(column).map_err(|_| unreadable(column));
     let record = PublicationRecord {
-        sequence: u64::try_from(row.integer("sequence")?).unwrap_or_default(),
-        code,
-        version: u32::try_from(row.integer("version")?).unwrap_or_default(),
-        published_at: time_from_db(&row.text("published_at")?)?,
-        // Read exactly as stored, tampered with or not: the chain check decides.
-        content: serde_json::from_str(&row.text("content_json")?).map_err(json_error)?,
-        sign_off: row
-            .optional_text("sign_off_json")?
-            .map(|text| serde_json::from_str(&text))
-            .transpose()
-            .map_err(json_error)?,
+        sequence: sequence.ok_or_else(|| unreadable("sequence"))?,
+        code: code.clone().ok_or_else(|| unreadable("code"))?,
+        version: version.ok_or_else(|| unreadable("version"))?,
+        published_at: text("published_at")
+            .and_then(|text| time_from_db(&text).map_err(|_| unreadable("published_at")))?,
+        content: json("content_json")?.ok_or_else(|| unreadable("content_json"))?,
+        sign_off: json("sign_off_json")?
+            .map(|value| serde_json::from_value(value).map_err(|_| unreadable("sign_off_json")))
+            .transpose()?,
         content_hash: digest("content_hash")?,
         previous_hash: digest("previous_hash")?,
-        record_hash: digest("record_hash")?,
+        record_hash: record_hash.ok_or_else(|| unreadable("record_hash"))?,
     };
     Ok(Publication {
-        id: row.text("id")?,
-        product_id: row.text("product_id")?,
-        footprint_id: row.text("footprint_id")?,
+        id: text("id")?,
+        product_id: text("product_id")?,
+        footprint_id: text("footprint_id")?,
         record,
-        published_by: row.text("published_by")?,
-        withdrawn_at: row.optional_time("withdrawn_at")?,
-        withdrawn_reason: row.optional_text("withdrawn_reason")?,
+        published_by: text("published_by")?,
+        withdrawn_at: row.optional_time("withdrawn_at").map_err(|_| unreadable("withdrawn_at"))?,
+        withdrawn_reason: row.optional_text("withdrawn_reason").map_err(|_| unreadable("withdrawn_reason"))?,
     })
+}
+
+/// A damaged publication where a whole one is needed (the console, the API, publishing after it): a storage failure.
+fn unreadable_error(unreadable: UnreadableRecord) -> StoreError {
+    StoreError::Internal(anyhow::Error::new(unreadable))
 }
 
 impl Store {
     /// Create a product.
     pub async fn create_product(&self, actor: &Actor, new: &NewProduct) -> Result<Product, StoreError> {
         actor.require(Permission::EditFootprints)?;
-        let sku = Sku::parse("sku", &new.sku)?;
-        let names = ProductNames::parse("name_zh", &new.name_zh, "name_en", &new.name_en)?;
-        let id = new_id().to_string();
+        let new = check_new_product(new)?;
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO products (id, organisation_id, sku, name_zh, name_en, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&id)
-        .bind(actor.organisation_id.to_string())
-        .bind(sku.as_str())
-        .bind(&names.zh)
-        .bind(&names.en)
-        .bind(time_to_db(now))
-        .bind(&actor.label)
-        .execute(&mut *transaction)
-        .await;
-        if let Err(error) = inserted {
-            if violated_unique_index(&error, &[("products_sku", "sku")]).is_some() {
-                return Err(Conflict::ProductSku.into());
-            }
-            return Err(error.into());
-        }
-        audit::record(
-            &mut transaction,
-            ChangedBy::Actor(actor),
-            now,
-            Entry {
-                organisation_id: actor.organisation_id,
-                action: AuditAction::ProductCreated,
-                object_id: Some(id.clone()),
-                object_label: sku.as_str(),
-                changes: vec![FieldChange { field: "sku".into(), before: None, after: Some(sku.as_str().to_owned()) }],
-            },
-        )
-        .await?;
+        let id = insert_product(&mut transaction, actor, now, &new, None).await?;
         transaction.commit().await?;
         self.product(actor, &id).await
+    }
+
+    /// Create a product from a footprint file in one go: the conventional product it is compared with (when the file
+    /// has one) and the product, each with model version 1 and its footprint — the product's compared with the
+    /// baseline's, with a Monte Carlo spread when `monte_carlo_request` is given. Every check and computation runs
+    /// first, then everything is written in one transaction, audited as the separate steps would be: if anything
+    /// fails (a SKU already taken, a model that does not build), nothing is created.
+    pub async fn create_product_from_file(
+        &self,
+        actor: &Actor,
+        file: &FootprintFile,
+        note: &str,
+        monte_carlo_request: Option<MonteCarloRequest>,
+    ) -> Result<Product, StoreError> {
+        actor.require(Permission::EditFootprints)?;
+        let library = self.factor_library_for(actor).await?;
+        let (baseline, library) = match &file.baseline {
+            Some(model) => {
+                let (baseline, library) = prepare_from_file(model, None, library).await?;
+                (Some(baseline), library)
+            }
+            None => (None, library),
+        };
+        let (product, library) = prepare_from_file(&file.model, monte_carlo_request, library).await?;
+        drop(library);
+        let comparison = match &baseline {
+            Some(baseline) => {
+                Some(compare(&product.footprint, &baseline.footprint).map_err(StoreError::ModelProblems)?)
+            }
+            None => None,
+        };
+        let now = self.now();
+        let mut transaction = self.pools.begin_write().await?;
+        let baseline_ids = match &baseline {
+            Some(baseline) => {
+                let product_id = insert_product(&mut transaction, actor, now, &baseline.new, None).await?;
+                let model =
+                    insert_model_version(&mut transaction, actor, now, &product_id, &baseline.model, note).await?;
+                let footprint_id =
+                    insert_footprint(&mut transaction, actor, now, &model, &baseline.footprint, None).await?;
+                Some((product_id, footprint_id))
+            }
+            None => None,
+        };
+        let baseline_product_id = baseline_ids.as_ref().map(|(product_id, _)| product_id.as_str());
+        let product_id = insert_product(&mut transaction, actor, now, &product.new, baseline_product_id).await?;
+        let model = insert_model_version(&mut transaction, actor, now, &product_id, &product.model, note).await?;
+        let compared = baseline_ids.as_ref().map(|(_, footprint_id)| footprint_id.as_str()).zip(comparison.as_ref());
+        insert_footprint(&mut transaction, actor, now, &model, &product.footprint, compared).await?;
+        transaction.commit().await?;
+        self.product(actor, &product_id).await
     }
 
     /// The organisation's products, by SKU.
@@ -341,65 +609,12 @@ impl Store {
         let note = multi_line_text("note", note, MAX_NOTE_CHARS)?;
         let product = self.product(actor, product_id).await?;
         let library = self.factor_library_for(actor).await?;
-        let mut model = model.clone();
-        model.product.sku = product.sku.clone();
-        pin_factors(&mut model, &library);
-        tanji_footprint::build::build(&model, &library, gwp_table()).map_err(StoreError::ModelProblems)?;
-        let id = new_id().to_string();
+        let model = buildable_model(model, &product.sku, &library)?;
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
-        let version =
-            sqlx::query("SELECT COALESCE(MAX(version), 0) AS latest FROM product_models WHERE product_id = $1")
-                .bind(product_id)
-                .fetch_one(&mut *transaction)
-                .await?
-                .integer("latest")?
-                + 1;
-        let inserted = sqlx::query(
-            "INSERT INTO product_models (id, organisation_id, product_id, version, model_json, note, created_at, \
-             created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&id)
-        .bind(actor.organisation_id.to_string())
-        .bind(product_id)
-        .bind(version)
-        .bind(serde_json::to_string(&model).map_err(json_error)?)
-        .bind(&note)
-        .bind(time_to_db(now))
-        .bind(&actor.label)
-        .execute(&mut *transaction)
-        .await;
-        if let Err(error) = inserted {
-            if violated_unique_index(&error, &[("product_models_version", "version")]).is_some() {
-                return Err(Conflict::ConcurrentChange.into());
-            }
-            return Err(error.into());
-        }
-        sqlx::query("UPDATE products SET name_zh = $1, name_en = $2 WHERE id = $3")
-            .bind(&model.product.name_zh)
-            .bind(&model.product.name_en)
-            .bind(product_id)
-            .execute(&mut *transaction)
-            .await?;
-        audit::record(
-            &mut transaction,
-            ChangedBy::Actor(actor),
-            now,
-            Entry {
-                organisation_id: actor.organisation_id,
-                action: AuditAction::ProductModelSaved,
-                object_id: Some(product_id.to_owned()),
-                object_label: &format!("{} v{version}", product.sku),
-                changes: vec![FieldChange {
-                    field: "processes".into(),
-                    before: None,
-                    after: Some(model.processes.len().to_string()),
-                }],
-            },
-        )
-        .await?;
+        let saved = insert_model_version(&mut transaction, actor, now, product_id, &model, &note).await?;
         transaction.commit().await?;
-        self.model_version(actor, product_id, Some(version)).await
+        self.model_version(actor, product_id, Some(saved.version)).await
     }
 
     /// A product's model: the version asked for, or the latest.
@@ -450,21 +665,9 @@ impl Store {
         let product = self.product(actor, product_id).await?;
         let model_version = self.model_version(actor, product_id, version).await?;
         let library = self.factor_library_for(actor).await?;
-        let model = model_version.model.clone();
-        // The engine is CPU work: keep it off the async workers.
-        let (footprint, library) = tokio::task::spawn_blocking(move || {
-            let result = compute(&model, &library, gwp_table()).and_then(|mut footprint| {
-                if let Some(request) = monte_carlo_request {
-                    footprint.uncertainty = Some(monte_carlo(&model, &library, gwp_table(), request)?);
-                }
-                Ok(footprint)
-            });
-            (result, library)
-        })
-        .await
-        .map_err(|error| StoreError::Internal(anyhow::Error::new(error)))?;
+        let (footprint, library) =
+            compute_off_the_workers(model_version.model.clone(), library, monte_carlo_request).await?;
         drop(library);
-        let footprint = footprint.map_err(footprint_error)?;
         let baseline = match &product.baseline_product_id {
             Some(baseline_id) => self.latest_footprint(actor, baseline_id).await?,
             None => None,
@@ -473,44 +676,16 @@ impl Store {
             Some(baseline) => Some(compare(&footprint, &baseline.footprint).map_err(StoreError::ModelProblems)?),
             None => None,
         };
-        let id = new_id().to_string();
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO footprints (id, organisation_id, product_id, model_id, model_version, total_kg_co2e, \
-             result_json, baseline_footprint_id, comparison_json, computed_at, computed_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&id)
-        .bind(actor.organisation_id.to_string())
-        .bind(product_id)
-        .bind(&model_version.id)
-        .bind(model_version.version)
-        .bind(footprint.total_kg_co2e)
-        .bind(serde_json::to_string(&footprint).map_err(json_error)?)
-        .bind(baseline.as_ref().map(|baseline| baseline.id.clone()))
-        .bind(comparison.as_ref().map(serde_json::to_string).transpose().map_err(json_error)?)
-        .bind(time_to_db(now))
-        .bind(&actor.label)
-        .execute(&mut *transaction)
-        .await?;
-        audit::record(
-            &mut transaction,
-            ChangedBy::Actor(actor),
-            now,
-            Entry {
-                organisation_id: actor.organisation_id,
-                action: AuditAction::FootprintComputed,
-                object_id: Some(id.clone()),
-                object_label: &format!("{} v{}", product.sku, model_version.version),
-                changes: vec![FieldChange {
-                    field: "total_kg_co2e".into(),
-                    before: None,
-                    after: Some(tanji_footprint::figure(footprint.total_kg_co2e)),
-                }],
-            },
-        )
-        .await?;
+        let saved = SavedModel {
+            id: model_version.id.clone(),
+            product_id: product_id.to_owned(),
+            sku: product.sku.clone(),
+            version: model_version.version,
+        };
+        let compared = baseline.as_ref().map(|baseline| baseline.id.as_str()).zip(comparison.as_ref());
+        let id = insert_footprint(&mut transaction, actor, now, &saved, &footprint, compared).await?;
         transaction.commit().await?;
         self.footprint(actor, &id).await
     }
@@ -689,7 +864,7 @@ impl Store {
         let stored = self.footprint(actor, footprint_id).await?;
         let organisation = self.organisation_display_name(actor).await?;
         let baseline = stored.baseline.as_ref().zip(stored.comparison.as_ref());
-        let summary = published_summary(&organisation, &stored.footprint, baseline, &stored.id, stored.model_version);
+        let summary = published_summary(&organisation, &stored.footprint, baseline, stored.model_version);
         let content = serde_json::to_value(&summary).map_err(json_error)?;
         let now = self.now();
         let id = new_id().to_string();
@@ -702,7 +877,8 @@ impl Store {
         .fetch_optional(&mut *transaction)
         .await?
         .map(|row| publication_from_row(&row))
-        .transpose()?;
+        .transpose()
+        .map_err(unreadable_error)?;
         let existing = sqlx::query(
             "SELECT code, MAX(version) AS latest FROM label_publications WHERE product_id = $1 GROUP BY code",
         )
@@ -826,7 +1002,7 @@ impl Store {
         .bind(actor.organisation_id.to_string())
         .fetch_all(&self.pools.reader)
         .await?;
-        rows.iter().map(publication_from_row).collect()
+        rows.iter().map(|row| publication_from_row(row).map_err(unreadable_error)).collect()
     }
 
     /// One of the organisation's publications.
@@ -840,7 +1016,7 @@ impl Store {
         .fetch_optional(&self.pools.reader)
         .await?
         .ok_or(StoreError::NotFound)?;
-        publication_from_row(&row)
+        publication_from_row(&row).map_err(unreadable_error)
     }
 
     /// A published label for the public page: no login. `version` `None` is the newest version of the code.
@@ -863,7 +1039,8 @@ impl Store {
         .fetch_optional(&self.pools.reader)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let publication = publication_from_row(&row)?;
+        // This record damaged: nothing of it can be shown (a storage failure, logged); its neighbours still show.
+        let publication = publication_from_row(&row).map_err(unreadable_error)?;
         let previous = sqlx::query(assert_sql(format!(
             "SELECT {PUBLICATION_COLUMNS} FROM label_publications WHERE organisation_id = $1 AND sequence = $2"
         )))
@@ -871,15 +1048,10 @@ impl Store {
         .bind(i64::try_from(publication.record.sequence).unwrap_or(i64::MAX) - 1)
         .fetch_optional(&self.pools.reader)
         .await?
-        .map(|row| publication_from_row(&row))
-        .transpose()?;
-        let check = tanji_label::publication::verify_one(&publication.record, previous.as_ref().map(|p| &p.record));
-        Ok(PublicLabel {
-            intact: check.is_ok(),
-            problems: check.problems.iter().map(ToString::to_string).collect(),
-            publication,
-            latest_version,
-        })
+        .map(|row| publication_from_row(&row));
+        let previous = previous.as_ref().map(|previous| previous.as_ref().map(|previous| &previous.record));
+        let check = verify_one_stored(&publication.record, previous);
+        Ok(PublicLabel { intact: check.is_ok(), problems: check.problems, publication, latest_version })
     }
 
     /// The whole publication chain of the organisation that published `code`, verified, for the public verify view.
@@ -898,9 +1070,12 @@ impl Store {
         .bind(row.text("organisation_id")?)
         .fetch_all(&self.pools.reader)
         .await?;
-        let publications: Vec<Publication> = rows.iter().map(publication_from_row).collect::<Result<_, _>>()?;
-        let records: Vec<PublicationRecord> = publications.iter().map(|p| p.record.clone()).collect();
-        Ok(PublicChain { organisation: row.text("name")?, report: verify_chain(&records), publications })
+        let publications: Vec<StoredPublication> = rows.iter().map(publication_from_row).collect();
+        let records: Vec<StoredRecord> = publications
+            .iter()
+            .map(|publication| publication.as_ref().map(|publication| publication.record.clone()).map_err(Clone::clone))
+            .collect();
+        Ok(PublicChain { organisation: row.text("name")?, report: verify_stored_chain(&records), publications })
     }
 
     async fn organisation_display_name(&self, actor: &Actor) -> Result<String, StoreError> {

@@ -59,6 +59,8 @@ fn only_variant(problems: &[ChainProblem]) -> &'static str {
         [ChainProblem::LinkBroken { .. }] => "link broken",
         [ChainProblem::SequenceGap { .. }] => "sequence gap",
         [ChainProblem::VersionGap { .. }] => "version gap",
+        [ChainProblem::Unreadable { .. }] => "unreadable",
+        [ChainProblem::PredecessorUnreadable { .. }] => "link unchecked",
         [] => "ok",
         _ => "several",
     }
@@ -135,6 +137,92 @@ fn an_altered_previous_hash_is_detected() {
     // Re-hashing the forged record hides the record change but not the broken link.
     records[3].record_hash = records[3].compute_record_hash();
     assert_eq!(verdicts(&records), ["ok", "ok", "ok", "link broken", "link broken"]);
+}
+
+/// The chain as read from storage, with record `damaged_idx` read only as far as `damage` leaves it.
+fn stored_with_damage(
+    damaged_idx: usize,
+    damage: impl Fn(&PublicationRecord) -> UnreadableRecord,
+) -> Vec<StoredRecord> {
+    let records = chain_of_five();
+    records
+        .into_iter()
+        .enumerate()
+        .map(|(record_idx, record)| if record_idx == damaged_idx { Err(damage(&record)) } else { Ok(record) })
+        .collect()
+}
+
+fn unreadable_content(record: &PublicationRecord) -> UnreadableRecord {
+    UnreadableRecord {
+        sequence: record.sequence,
+        code: Some(record.code.clone()),
+        version: Some(record.version),
+        record_hash: Some(record.record_hash),
+        field: "content_json".to_owned(),
+    }
+}
+
+fn stored_verdicts(entries: &[StoredRecord]) -> Vec<&'static str> {
+    verify_stored_chain(entries).records.iter().map(|check| only_variant(&check.problems)).collect()
+}
+
+#[test]
+fn an_unreadable_record_is_named_and_the_rest_of_the_chain_is_still_checked() {
+    let entries = stored_with_damage(2, unreadable_content);
+    let report = verify_stored_chain(&entries);
+    assert_eq!(stored_verdicts(&entries), ["ok", "ok", "unreadable", "ok", "ok"]);
+    assert_eq!(report.records[2].problems, [ChainProblem::Unreadable { field: "content_json".to_owned() }]);
+    assert_eq!((report.records[2].sequence, report.records[2].version), (3, Some(2)));
+    assert_eq!(report.head, chain_of_five().last().map(|record| record.record_hash));
+    // The next record's link is still checked, against the damaged record's stored record hash.
+    let entries = stored_with_damage(2, |record| UnreadableRecord {
+        record_hash: Some(Digest::of(b"rewritten")),
+        ..unreadable_content(record)
+    });
+    assert_eq!(stored_verdicts(&entries), ["ok", "ok", "unreadable", "link broken", "ok"]);
+}
+
+#[test]
+fn after_a_record_whose_hash_cannot_be_read_the_link_cannot_be_confirmed() {
+    let entries = stored_with_damage(1, |record| UnreadableRecord {
+        code: None,
+        version: None,
+        record_hash: None,
+        field: "record_hash".to_owned(),
+        ..unreadable_content(record)
+    });
+    // The plate's version 2 follows a version 1 whose code cannot be read: not held against it as a version gap.
+    assert_eq!(stored_verdicts(&entries), ["ok", "unreadable", "link unchecked", "ok", "ok"]);
+    assert_eq!(
+        verify_stored_chain(&entries).records[2].problems,
+        [ChainProblem::PredecessorUnreadable { sequence: 2 }]
+    );
+    let mut records = chain_of_five();
+    records.remove(1);
+    let mut entries: Vec<StoredRecord> = records.into_iter().map(Ok).collect();
+    entries.insert(
+        1,
+        Err(UnreadableRecord { sequence: 2, code: None, version: None, record_hash: None, field: "code".to_owned() }),
+    );
+    if let Ok(plate) = &mut entries[4] {
+        plate.version = 3;
+        plate.record_hash = plate.compute_record_hash();
+    }
+    // One unreadable record can hide one version, not two.
+    assert_eq!(stored_verdicts(&entries), ["ok", "unreadable", "link unchecked", "ok", "version gap"]);
+    let entries = stored_with_damage(4, |record| UnreadableRecord { record_hash: None, ..unreadable_content(record) });
+    assert_eq!(verify_stored_chain(&entries).head, None, "no head to anchor");
+}
+
+#[test]
+fn one_record_is_checked_after_a_damaged_one_by_its_stored_hash() {
+    let records = chain_of_five();
+    let damaged = unreadable_content(&records[2]);
+    assert!(verify_one_stored(&records[3], Some(Err(&damaged))).is_ok());
+    let forged = UnreadableRecord { record_hash: Some(Digest::of(b"forged")), ..damaged.clone() };
+    assert_eq!(only_variant(&verify_one_stored(&records[3], Some(Err(&forged))).problems), "link broken");
+    assert!(verify_one_stored(&records[3], Some(Ok(&records[2]))).is_ok());
+    assert_eq!(verify_chain(&records), verify_stored_chain(&records.into_iter().map(Ok).collect::<Vec<_>>()));
 }
 
 #[test]

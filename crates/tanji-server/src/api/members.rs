@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use tanji_tenancy::member::Email;
 use tanji_tenancy::{MemberInvitationId, UserId};
 
@@ -47,7 +47,6 @@ pub async fn list_invitations(
         (status = 422, body = ErrorBody)))]
 pub async fn create_invitation(
     State(state): State<AppState>,
-    headers: HeaderMap,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewMemberInvitationBody>,
 ) -> Result<(StatusCode, Json<CreatedMemberInvitationView>), ApiError> {
@@ -56,7 +55,7 @@ pub async fn create_invitation(
     let now = state.store().clock().now();
     let view = CreatedMemberInvitationView {
         invitation: MemberInvitationView::new(invitation, now),
-        link: member_invitation_link(&state, &headers, &code),
+        link: member_invitation_link(&state, &code),
         code,
     };
     Ok((StatusCode::CREATED, Json(view)))

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use tanji_tenancy::access::Credential;
 use tanji_tenancy::member::Email;
 use tanji_tenancy::organisation::OrganisationProfile;
@@ -95,7 +95,6 @@ pub async fn list_tenants(
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn register_tenant(
     State(state): State<AppState>,
-    headers: HeaderMap,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewOrganisationBody>,
 ) -> Result<(StatusCode, Json<RegisteredTenantView>), ApiError> {
@@ -109,7 +108,7 @@ pub async fn register_tenant(
         organisation: organisation.into(),
         owner_invitation: owner_invitation.map(|(invitation, code)| CreatedMemberInvitationView {
             invitation: MemberInvitationView::new(invitation, now),
-            link: member_invitation_link(&state, &headers, &code),
+            link: member_invitation_link(&state, &code),
             code,
         }),
     };

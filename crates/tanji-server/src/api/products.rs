@@ -114,9 +114,8 @@ pub struct NewProductBody {
 pub async fn list_products(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
 ) -> Result<Json<Vec<ProductView>>, ApiError> {
-    let base = base_url(&state, &headers);
+    let base = base_url(&state);
     let products = state.store().products(&actor).await?;
     Ok(Json(products.into_iter().map(|product| product_view(product, &base)).collect()))
 }
@@ -129,12 +128,11 @@ pub async fn list_products(
 pub async fn create_product(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     ApiJson(body): ApiJson<NewProductBody>,
 ) -> Result<(StatusCode, Json<ProductView>), ApiError> {
     let new = NewProduct { sku: body.sku, name_zh: body.name_zh, name_en: body.name_en };
     let product = state.store().create_product(&actor, &new).await?;
-    Ok((StatusCode::CREATED, Json(product_view(product, &base_url(&state, &headers)))))
+    Ok((StatusCode::CREATED, Json(product_view(product, &base_url(&state)))))
 }
 
 /// One product.
@@ -143,11 +141,10 @@ pub async fn create_product(
 pub async fn get_product(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<ProductView>, ApiError> {
     let product = state.store().product(&actor, &id).await?;
-    Ok(Json(product_view(product, &base_url(&state, &headers))))
+    Ok(Json(product_view(product, &base_url(&state))))
 }
 
 /// The baseline to compare a product with.
@@ -167,13 +164,12 @@ pub struct BaselineBody {
 pub async fn set_baseline(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<BaselineBody>,
 ) -> Result<Json<ProductView>, ApiError> {
     let baseline = body.baseline_product_id.as_deref().map(str::trim).filter(|id| !id.is_empty());
     let product = state.store().set_baseline(&actor, &id, baseline).await?;
-    Ok(Json(product_view(product, &base_url(&state, &headers))))
+    Ok(Json(product_view(product, &base_url(&state))))
 }
 
 /// A saved model version as the API shows it.
@@ -473,11 +469,10 @@ pub fn publication_json(publication: &Publication, base: &str) -> Value {
 pub async fn publish_footprint(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let publication = state.store().publish_footprint(&actor, &id).await?;
-    Ok((StatusCode::CREATED, Json(publication_json(&publication, &base_url(&state, &headers)))))
+    Ok((StatusCode::CREATED, Json(publication_json(&publication, &base_url(&state)))))
 }
 
 /// The organisation's label publications, newest first.
@@ -486,9 +481,8 @@ pub async fn publish_footprint(
 pub async fn list_publications(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let base = base_url(&state, &headers);
+    let base = base_url(&state);
     let publications = state.store().publications(&actor).await?;
     Ok(Json(Value::Array(publications.iter().map(|publication| publication_json(publication, &base)).collect())))
 }
@@ -510,12 +504,11 @@ pub struct WithdrawBody {
 pub async fn withdraw_publication(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<WithdrawBody>,
 ) -> Result<Json<Value>, ApiError> {
     let publication = state.store().withdraw_publication(&actor, &id, &body.reason).await?;
-    Ok(Json(publication_json(&publication, &base_url(&state, &headers))))
+    Ok(Json(publication_json(&publication, &base_url(&state))))
 }
 
 #[cfg(test)]

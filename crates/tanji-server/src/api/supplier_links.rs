@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use tanji_tenancy::supplier_link::InvitationDetails;
 use tanji_tenancy::{InvitationId, SupplierLinkId};
@@ -64,14 +64,13 @@ pub async fn list_invitations(
     responses((status = 201, body = CreatedInvitationView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_invitation(
     State(state): State<AppState>,
-    headers: HeaderMap,
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewInvitationBody>,
 ) -> Result<(StatusCode, Json<CreatedInvitationView>), ApiError> {
     let details = InvitationDetails::parse(&body.supplier_name, body.message.as_deref())?;
     let (invitation, code) = state.store().create_invitation(&actor, &details).await?;
     let now = state.store().clock().now();
-    let link = invitation_link(&state, &headers, &code);
+    let link = invitation_link(&state, &code);
     Ok((
         StatusCode::CREATED,
         Json(CreatedInvitationView { invitation: InvitationView::new(invitation, now), code, link }),

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tanji_tenancy::member::{Email, Role};
@@ -148,12 +148,7 @@ pub async fn list(State(state): State<AppState>, console: Console) -> Response {
 
 /// `POST /console/members/invitations`: invites a person and shows the link once. The page looks the same whether or
 /// not the address has an account.
-pub async fn invite(
-    State(state): State<AppState>,
-    console: Console,
-    headers: HeaderMap,
-    Form(form): Form<InviteForm>,
-) -> Response {
+pub async fn invite(State(state): State<AppState>, console: Console, Form(form): Form<InviteForm>) -> Response {
     let (email, role) = match form.parse() {
         Ok(parsed) => parsed,
         Err(error) => {
@@ -163,7 +158,7 @@ pub async fn invite(
     };
     match state.store().invite_member(console.actor(), &email, role).await {
         Ok((_, code)) => {
-            let link = member_invitation_link(&state, &headers, &code);
+            let link = member_invitation_link(&state, &code);
             let input = PageInput { created_link: Some(link), ..PageInput::default() };
             let mut response = page(&state, &console, input, StatusCode::CREATED).await;
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

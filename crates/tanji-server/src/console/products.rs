@@ -484,8 +484,8 @@ pub struct ExampleForm {
 }
 
 /// `POST /console/products/examples`: creates an example product and its baseline product from the example file,
-/// saves both models, computes the baseline's footprint and then the product's (compared with it, with Monte Carlo),
-/// and opens the product. A second load finds the SKUs taken and says so.
+/// each with its model and footprint (the product's compared with the baseline's, with Monte Carlo), all at once or
+/// not at all, and opens the product. A second load finds the SKUs taken and says so.
 pub async fn load_example(State(state): State<AppState>, console: Console, Form(form): Form<ExampleForm>) -> Response {
     let t = console.text();
     let Some((name, text)) = EXAMPLES.iter().find(|(name, _)| *name == form.name) else {
@@ -495,43 +495,21 @@ pub async fn load_example(State(state): State<AppState>, console: Console, Form(
         Ok(file) => file,
         Err(problems) => return ErrorPage::internal(&console.web, &problems).into_response(),
     };
-    let store = state.store();
-    let actor = console.actor();
     let note = t.fp_example_note.replace("{file}", &format!("examples/footprint/{name}.toml"));
-    let mut baseline_id = None;
-    let mut product_id = String::new();
-    for (model, is_product) in file.baseline.into_iter().map(|model| (model, false)).chain([(file.model, true)]) {
-        let new = NewProduct {
-            sku: model.product.sku.clone(),
-            name_zh: model.product.name_zh.clone(),
-            name_en: model.product.name_en.clone(),
-        };
-        let result = async {
-            let product = store.create_product(actor, &new).await?;
-            if is_product {
-                store.set_baseline(actor, &product.id, baseline_id.as_deref()).await?;
+    // The product with its 95 % range, as the compute form would by default; the baseline as it stands.
+    let loaded = match monte_carlo_request(2_000, 42) {
+        Ok(spread) => state.store().create_product_from_file(console.actor(), &file, &note, Some(spread)).await,
+        Err(error) => Err(error.into()),
+    };
+    match loaded {
+        Ok(product) => Redirect::to(&format!("/console/products/{}?notice=example_loaded", product.id)).into_response(),
+        Err(error) => match form_errors(&console, error) {
+            Outcome::ShowForm(errors, status) => {
+                products_page(&state, &console, NewProductForm::default(), errors, status).await
             }
-            store.save_model(actor, &product.id, &model, &note).await?;
-            // The product with its 95 % range, as the compute form would by default; the baseline as it stands.
-            let spread = is_product.then(|| monte_carlo_request(2_000, 42)).transpose()?;
-            store.compute_footprint(actor, &product.id, None, spread).await?;
-            Ok::<_, StoreError>(product.id)
-        }
-        .await;
-        match result {
-            Ok(id) if is_product => product_id = id,
-            Ok(id) => baseline_id = Some(id),
-            Err(error) => {
-                return match form_errors(&console, error) {
-                    Outcome::ShowForm(errors, status) => {
-                        products_page(&state, &console, NewProductForm::default(), errors, status).await
-                    }
-                    Outcome::Page(page) => page.into_response(),
-                };
-            }
-        }
+            Outcome::Page(page) => page.into_response(),
+        },
     }
-    Redirect::to(&format!("/console/products/{product_id}?notice=example_loaded")).into_response()
 }
 
 /// `GET /console/products/examples/{name}.toml`: an example footprint file.

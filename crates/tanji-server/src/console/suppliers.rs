@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tanji_tenancy::supplier_link::{InvitationDetails, InvitationState, SupplierLink};
@@ -149,12 +149,7 @@ pub async fn show(State(state): State<AppState>, console: Console) -> Response {
 }
 
 /// `POST /console/suppliers/invitations`: shows the invitation link once.
-pub async fn invite(
-    State(state): State<AppState>,
-    console: Console,
-    headers: HeaderMap,
-    Form(form): Form<InviteForm>,
-) -> Response {
+pub async fn invite(State(state): State<AppState>, console: Console, Form(form): Form<InviteForm>) -> Response {
     let t = console.text();
     let details = match InvitationDetails::parse(&form.supplier_name, Some(&form.message)) {
         Ok(details) => details,
@@ -166,8 +161,7 @@ pub async fn invite(
     };
     match state.store().create_invitation(console.actor(), &details).await {
         Ok((_, code)) => {
-            let input =
-                PageInput { created_link: Some(invitation_link(&state, &headers, &code)), ..PageInput::default() };
+            let input = PageInput { created_link: Some(invitation_link(&state, &code)), ..PageInput::default() };
             let mut response = page(&state, &console, input, StatusCode::CREATED).await;
             response
                 .headers_mut()

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tanji_tenancy::FieldError;
@@ -120,12 +120,7 @@ pub async fn list(State(state): State<AppState>, console: Console) -> Response {
 
 /// `POST /console/tenants`: registers an organisation and, with a first owner's address, shows the link of their
 /// invitation once. The page looks the same whether or not the address has an account.
-pub async fn register(
-    State(state): State<AppState>,
-    console: Console,
-    headers: HeaderMap,
-    Form(form): Form<TenantForm>,
-) -> Response {
+pub async fn register(State(state): State<AppState>, console: Console, Form(form): Form<TenantForm>) -> Response {
     let t = console.text();
     let (kind, profile, owner) = match form.parse() {
         Ok(parsed) => parsed,
@@ -136,7 +131,7 @@ pub async fn register(
     };
     match state.store().register_organisation(console.actor(), &profile, kind, owner.as_ref()).await {
         Ok((_, Some((_, code)))) => {
-            let link = member_invitation_link(&state, &headers, &code);
+            let link = member_invitation_link(&state, &code);
             let empty = TenantForm::empty();
             let mut response = page(&state, &console, empty, FormErrors::none(), Some(link), StatusCode::CREATED).await;
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

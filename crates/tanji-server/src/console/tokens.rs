@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use jiff::SignedDuration;
@@ -165,12 +165,7 @@ fn parse(form: &TokenForm, now: jiff::Timestamp) -> Result<NewToken, FieldError>
 }
 
 /// `POST /console/tokens`: shows the new secret once, on this response only.
-pub async fn create(
-    State(state): State<AppState>,
-    console: Console,
-    headers: HeaderMap,
-    Form(form): Form<TokenForm>,
-) -> Response {
+pub async fn create(State(state): State<AppState>, console: Console, Form(form): Form<TokenForm>) -> Response {
     let now = state.store().clock().now();
     let new_token = match parse(&form, now) {
         Ok(new_token) => new_token,
@@ -181,8 +176,7 @@ pub async fn create(
     };
     match state.store().create_token(console.actor(), &new_token).await {
         Ok((_, secret)) => {
-            let example =
-                format!("curl -H 'Authorization: Bearer {secret}' {}/api/v1/facilities", base_url(&state, &headers));
+            let example = format!("curl -H 'Authorization: Bearer {secret}' {}/api/v1/facilities", base_url(&state));
             let created = CreatedToken { secret, example };
             let fresh_form = TokenForm { expires_in_days: "90".to_owned(), ..TokenForm::default() };
             let mut response =

@@ -13,8 +13,15 @@
 //! shows on the public pages within [`TIME_TO_LIVE`], well within the `max-age` the pages already give browsers and
 //! proxies. The entry's age is measured with the store's clock, so tests step it instead of sleeping.
 //!
-//! Only successful answers are kept (never "not found", so guessing codes cannot fill the memory), and the map is
-//! bounded by [`MAX_ENTRIES`]: when it is full, expired entries are dropped, and if none are, the whole map is.
+//! The time to live counts from when the database read *began*, not from when the answer was put here: a read that
+//! started before a withdrawal committed may still see the version as published, and counting from its end would
+//! let a slow read (up to the request time limit) keep that stale answer for longer. Any read that begins after the
+//! commit sees the withdrawal, so a withdrawn version is served as published for at most [`TIME_TO_LIVE`] after its
+//! withdrawal, by every server on the database.
+//!
+//! Only answers about published versions are kept — their pages, files, and "410 Gone" once withdrawn — never "not
+//! found", so guessing codes cannot fill the memory; and the map is bounded by [`MAX_ENTRIES`]: when it is full,
+//! expired entries are dropped, and if none are, the whole map is.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -41,7 +48,7 @@ pub enum Kind {
     ContentJson,
 }
 
-/// What an answer depends on. Fixed-size but for the base URL, which only the answers that print it carry.
+/// What an answer depends on. (Not the request's `Host`: links are built from the configuration alone.)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     pub kind: Kind,
@@ -51,7 +58,6 @@ pub struct Key {
     pub english: bool,
     pub explicit_language: bool,
     pub dpi: u32,
-    pub base_url: Option<Box<str>>,
 }
 
 /// A complete answer, ready to be sent again: status, every header, the body and, for text, the body gzipped.
@@ -193,7 +199,8 @@ impl PageCache {
         entries.get(key).filter(|(expires_at, _)| now < *expires_at).map(|(_, rendered)| Arc::clone(rendered))
     }
 
-    /// Keeps `rendered` under `key` from `now` for [`TIME_TO_LIVE`], and hands it back.
+    /// Keeps `rendered` under `key` for [`TIME_TO_LIVE`] from `now`, the time its database read began (see the
+    /// module documentation), and hands it back.
     pub fn put(&self, key: Key, rendered: Rendered, now: Timestamp) -> Arc<Rendered> {
         let rendered = Arc::new(rendered);
         let expires_at = now.saturating_add(TIME_TO_LIVE).unwrap_or(now);
@@ -228,15 +235,7 @@ mod tests {
     }
 
     fn key(version: u32) -> Key {
-        Key {
-            kind: Kind::Page,
-            code: *b"K7M29XQD",
-            version,
-            english: false,
-            explicit_language: false,
-            dpi: 0,
-            base_url: None,
-        }
+        Key { kind: Kind::Page, code: *b"K7M29XQD", version, english: false, explicit_language: false, dpi: 0 }
     }
 
     #[test]

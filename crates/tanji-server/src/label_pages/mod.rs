@@ -4,7 +4,7 @@
 //! - `GET /l/{code}` (`?v=N` for an older version, `?lang=zh|en`): the footprint page.
 //! - `GET /l/{code}/verify`: the publication's hashes and the publisher's whole chain, checked.
 //! - `GET /l/{code}/label.svg`, `GET /l/{code}/label.png?dpi=300`: the label artwork, its QR code opening
-//!   `{public URL}/l/{code}`.
+//!   `{public URL}/l/{code}`; the PNG at 150, 300 or 600 dpi ([`SERVED_DPIS`]).
 //! - `GET /l/{code}/content.json`: the canonical content JSON, byte for byte, whose SHA-256 is the content hash.
 //!
 //! These routes sit outside the console's web-context layer on purpose: that layer looks up sessions and hands out
@@ -12,9 +12,12 @@
 //! cookie if the browser has one, else `Accept-Language`, else Chinese. Only the publication's record and content
 //! are shown; the store's row ids and who pressed "publish" are not.
 //!
+//! A withdrawn version answers 410 Gone everywhere: its page says when and why (in both languages), its artwork and
+//! content are no longer served. Since every version can be withdrawn, nothing here is cached as `immutable`.
+//!
 //! Pages are rendered once per page, version and language and kept for a few seconds ([`cache`]), each with its
 //! complete headers and a gzipped body, so a scan is answered from memory; the HTTP cache headers let browsers and
-//! proxies keep a version's artwork for a year and pages for a minute or five.
+//! proxies keep the newest version's page for a minute and anything else for five.
 //!
 //! # Outside the middleware
 //!
@@ -39,7 +42,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tanji_label::label::{DEFAULT_DPI, DPI_RANGE, bundled_fonts, label_png, label_svg};
+use tanji_label::label::{DEFAULT_DPI, bundled_fonts, label_png, label_svg};
 use tanji_label::publication::{LabelCode, parse_code};
 use tanji_store::{PublicChain, PublicLabel, StoreError};
 use tanji_tenancy::member::Language;
@@ -54,10 +57,9 @@ use crate::web_context::LANGUAGE_COOKIE;
 const CACHE_LATEST_PAGE: &str = "public, max-age=60";
 /// An older version's page: its content never changes, but a withdrawal or a failed chain check must still show.
 const CACHE_VERSION_PAGE: &str = "public, max-age=300";
-/// A version's artwork: made from its immutable record.
-const CACHE_VERSION_ARTWORK: &str = "public, max-age=31536000, immutable";
-/// The newest version's artwork (and a version's content JSON).
-const CACHE_LATEST_ARTWORK: &str = "public, max-age=300";
+/// Artwork and content JSON, of any version. Made from an immutable record, but never `immutable`: the version can
+/// be withdrawn (or found altered), and a browser or proxy must then ask again within minutes, not a year.
+const CACHE_FILE: &str = "public, max-age=300";
 /// Unknown codes: a code published a minute later must not stay "not found" for long.
 const CACHE_MISSING: &str = "public, max-age=60";
 const CACHE_NONE: &str = "no-store";
@@ -69,6 +71,12 @@ const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src '
 const FILE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 const HTML: &str = "text/html; charset=utf-8";
+const TEXT: &str = "text/plain; charset=utf-8";
+
+/// The PNG resolutions served: screen, print and fine print. Any other `dpi` is refused rather than drawn: each value
+/// would be a PNG of its own, drawn on the CPU and kept in the page cache (up to 2.5 MB at 1200 dpi), so arbitrary
+/// values would let anyone keep the server drawing and fill its memory, and browsers' caches could not share them.
+const SERVED_DPIS: [u32; 3] = [150, DEFAULT_DPI, 600];
 
 /// What the public label handlers share.
 struct Pages {
@@ -217,7 +225,7 @@ impl Pages {
     }
 }
 
-fn key(kind: Kind, code: &LabelCode, page: &PageRequest, dpi: u32, base_url: Option<&str>) -> Key {
+fn key(kind: Kind, code: &LabelCode, page: &PageRequest, dpi: u32) -> Key {
     let mut code_bytes = [0u8; 8];
     code_bytes.copy_from_slice(&code.as_str().as_bytes()[..8]);
     Key {
@@ -227,7 +235,6 @@ fn key(kind: Kind, code: &LabelCode, page: &PageRequest, dpi: u32, base_url: Opt
         english: page.language == Language::English,
         explicit_language: page.explicit_language,
         dpi,
-        base_url: base_url.map(Box::from),
     }
 }
 
@@ -314,18 +321,24 @@ async fn label_page(State(pages): Shared, Path(code): Path<String>, request: Req
         Err(response) => return *response,
     };
     let page = query.page;
-    let key = key(Kind::Page, &code, &page, 0, None);
+    let key = key(Kind::Page, &code, &page, 0);
     if let Some(rendered) = pages.cache.get(&key, pages.now()) {
         return rendered.respond(headers);
     }
+    let read_at = pages.now();
     let label = match pages.public_label(&code, page.version).await {
         Ok(label) => label,
         Err(error) => return store_failure(&page, error, &code, pages.secure()),
     };
     let cache_control = if page.version.is_some() { CACHE_VERSION_PAGE } else { CACHE_LATEST_PAGE };
     let parts = Parts { varies_by_language: !page.explicit_language, ..pages.parts(HTML, cache_control, PAGE_CSP) };
-    match render_html(parts, &view::label_page(&page, &label)) {
-        Ok(rendered) => pages.cache.put(key, rendered, pages.now()).respond(headers),
+    let rendered = if label.publication.withdrawn_at.is_some() {
+        render_html(Parts { status: StatusCode::GONE, ..parts }, &view::withdrawn_page(&page, &label))
+    } else {
+        render_html(parts, &view::label_page(&page, &label))
+    };
+    match rendered {
+        Ok(rendered) => pages.cache.put(key, rendered, read_at).respond(headers),
         Err(response) => *response,
     }
 }
@@ -339,16 +352,26 @@ async fn verify_page(State(pages): Shared, Path(code): Path<String>, request: Re
         Err(response) => return *response,
     };
     let page = query.page;
-    let base_url = crate::links::base_url(&pages.state, headers);
-    let key = key(Kind::Verify, &code, &page, 0, Some(&base_url));
+    let key = key(Kind::Verify, &code, &page, 0);
     if let Some(rendered) = pages.cache.get(&key, pages.now()) {
         return rendered.respond(headers);
     }
+    let base_url = crate::links::base_url(&pages.state);
+    let read_at = pages.now();
     let chain = match pages.public_chain(&code).await {
         Ok(chain) => chain,
         Err(error) => return store_failure(&page, error, &code, pages.secure()),
     };
-    let of_code = || chain.publications.iter().enumerate().filter(|(_, publication)| publication.record.code == code);
+    for unreadable in chain.publications.iter().filter_map(|publication| publication.as_ref().err()) {
+        tracing::error!(%code, sequence = unreadable.sequence, field = %unreadable.field, "a stored label publication cannot be read");
+    }
+    // The record shown is a readable one of this code; damaged records are rows of the chain table.
+    let of_code = || {
+        let readable = chain.publications.iter().enumerate();
+        readable
+            .filter_map(|(index, publication)| Some((index, publication.as_ref().ok()?)))
+            .filter(|(_, publication)| publication.record.code == code)
+    };
     let index = match page.version {
         Some(version) => of_code().find(|(_, publication)| publication.record.version == version),
         None => of_code().max_by_key(|(_, publication)| publication.record.version),
@@ -356,7 +379,7 @@ async fn verify_page(State(pages): Shared, Path(code): Path<String>, request: Re
     let Some((index, _)) = index else { return missing(&page, Missing::Unknown, code.as_str(), pages.secure()) };
     let parts = Parts { varies_by_language: !page.explicit_language, ..pages.parts(HTML, CACHE_LATEST_PAGE, PAGE_CSP) };
     match render_html(parts, &view::verify_page(&page, &chain, index, &base_url)) {
-        Ok(rendered) => pages.cache.put(key, rendered, pages.now()).respond(headers),
+        Ok(rendered) => pages.cache.put(key, rendered, read_at).respond(headers),
         Err(response) => *response,
     }
 }
@@ -391,41 +414,40 @@ async fn file(State(pages): Shared, Path(code): Path<String>, request: Request, 
     let page = query.page;
     let dpi = match (kind, query.dpi.as_deref()) {
         (Kind::Png, Some(text)) => match text.trim().parse::<u32>() {
-            Ok(dpi) if DPI_RANGE.contains(&dpi) => dpi,
-            _ => {
-                let (low, high) = (DPI_RANGE.start(), DPI_RANGE.end());
-                return refusal(StatusCode::BAD_REQUEST, |_| format!("dpi: {low}–{high}"));
-            }
+            Ok(dpi) if SERVED_DPIS.contains(&dpi) => dpi,
+            _ => return refusal(StatusCode::BAD_REQUEST, |t| t.public_dpi_refused.to_owned()),
         },
         (Kind::Png, None) => DEFAULT_DPI,
         _ => 0,
     };
-    let base_url = crate::links::base_url(&pages.state, headers);
     // The language does not change a file: key it as if the page were Chinese.
     let neutral = PageRequest { language: Language::SimplifiedChinese, explicit_language: false, ..page };
-    let key = key(kind, &code, &neutral, dpi, Some(&base_url));
+    let key = key(kind, &code, &neutral, dpi);
     if let Some(rendered) = pages.cache.get(&key, pages.now()) {
         return rendered.respond(headers);
     }
+    let read_at = pages.now();
     let label = match pages.public_label(&code, page.version).await {
         Ok(label) => label,
         Err(error) => return store_failure(&page, error, &code, pages.secure()),
     };
-    let body = match make_file(&label, kind, dpi, format!("{base_url}/l/{code}")).await {
+    if label.publication.withdrawn_at.is_some() {
+        let parts = Parts { status: StatusCode::GONE, ..pages.parts(TEXT, CACHE_FILE, FILE_CSP) };
+        let gone = Rendered::new(parts, view::withdrawn_text(&label.publication));
+        return pages.cache.put(key, gone, read_at).respond(headers);
+    }
+    let url = format!("{}/l/{code}", crate::links::base_url(&pages.state));
+    let body = match make_file(&label, kind, dpi, url).await {
         Ok(body) => body,
         Err(response) => return *response,
     };
     let (content_type, extension) = file_type(kind);
-    let cache_control = match (kind, page.version) {
-        (Kind::Svg | Kind::Png, Some(_)) => CACHE_VERSION_ARTWORK,
-        _ => CACHE_LATEST_ARTWORK,
-    };
     let file_name = format!("tanji-label-{code}-v{}.{extension}", label.publication.record.version);
     let parts = Parts {
         content_disposition: HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")).ok(),
-        ..pages.parts(content_type, cache_control, FILE_CSP)
+        ..pages.parts(content_type, CACHE_FILE, FILE_CSP)
     };
-    pages.cache.put(key, Rendered::new(parts, body), pages.now()).respond(headers)
+    pages.cache.put(key, Rendered::new(parts, body), read_at).respond(headers)
 }
 
 /// The bytes of a file for `label`, whose QR code (for artwork) opens `url`. A record that fails its chain check
@@ -477,6 +499,15 @@ mod tests {
         assert_eq!(language("en;q=0, zh-TW", None), Language::SimplifiedChinese);
         assert_eq!(language("en", Some("a=b; tanji_lang=zh-CN")), Language::SimplifiedChinese);
         assert_eq!(language("zh", Some("tanji_lang=en")), Language::English);
+    }
+
+    #[test]
+    fn the_dpi_refusal_names_every_size_served() {
+        for t in [Text::of(Language::SimplifiedChinese), Text::of(Language::English)] {
+            for dpi in SERVED_DPIS {
+                assert!(t.public_dpi_refused.contains(&dpi.to_string()), "{dpi}: {}", t.public_dpi_refused);
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use askama::Template;
 use tanji_footprint::{PublishedFootprint, PublishedStage, Stage};
 use tanji_label::label::{FootprintStandard, Interval, LabelFacts};
 use tanji_label::page_chart::{range_svg, stage_bars_svg};
-use tanji_label::publication::{ChainProblem, PublicationRecord, content_hash};
+use tanji_label::publication::{ChainProblem, PublicationRecord, UnreadableRecord, content_hash};
 use tanji_label::text::{MassUnit, format_mass_kg, format_significant};
 use tanji_store::{PublicChain, PublicLabel, Publication};
 use tanji_tenancy::member::Language;
@@ -125,20 +125,12 @@ pub struct LabelPage {
     pub version: u32,
     pub newer: Option<String>,
     pub newer_href: String,
-    pub withdrawn: Option<Withdrawn>,
     /// The chain check's problems in words; empty when the record is intact.
-    pub integrity_problems: Vec<&'static str>,
+    pub integrity_problems: Vec<String>,
     pub footprint: Option<FootprintView>,
     pub verify_href: String,
     pub svg_href: String,
     pub png_href: String,
-}
-
-/// A withdrawal, as the banner shows it.
-#[derive(Debug)]
-pub struct Withdrawn {
-    pub explanation: String,
-    pub reason: Option<String>,
 }
 
 /// The published footprint, formatted.
@@ -442,31 +434,70 @@ fn footprint_view(request: &Request, record: &PublicationRecord, summary: &Publi
     }
 }
 
-/// Why a record that is not intact fails, in words, from what can be checked on the record alone: its content hash
-/// and record hash. Anything else the store found wrong is its link to the record before it.
-fn integrity_problems(t: &'static Text, label: &PublicLabel) -> Vec<&'static str> {
-    if label.intact {
-        return Vec::new();
-    }
-    let record = &label.publication.record;
-    let mut problems = Vec::new();
-    if content_hash(&record.content) != record.content_hash {
-        problems.push(t.public_problem_content);
-    }
-    if record.compute_record_hash() != record.record_hash {
-        problems.push(t.public_problem_record);
-    }
-    if problems.is_empty() {
-        problems.push(t.public_problem_link);
-    }
-    problems
+// ---------------------------------------------------------------------------------------------------------------
+// A withdrawn version
+
+/// `GET /l/{code}` of a withdrawn version (answered 410 Gone): when and why, in both languages, without the figures
+/// the publisher no longer claims.
+#[derive(Template)]
+#[template(path = "label_withdrawn.html")]
+pub struct WithdrawnPage {
+    pub chrome: Chrome,
+    pub product: String,
+    pub code_display: String,
+    pub version: u32,
+    pub explanation: String,
+    pub other_explanation: String,
+    pub other_colon: &'static str,
+    pub reason: Option<String>,
+    /// The newest version's page, when a newer version than this one exists.
+    pub newer_href: Option<String>,
+    pub verify_href: String,
 }
 
-fn withdrawn(t: &'static Text, publication: &Publication) -> Option<Withdrawn> {
-    publication.withdrawn_at.map(|withdrawn_at| Withdrawn {
-        explanation: t.public_withdrawn_explained.replace("{date}", &day(withdrawn_at)),
-        reason: publication.withdrawn_reason.clone().filter(|reason| !reason.trim().is_empty()),
-    })
+/// "Withdrawn on {date}. Its figures are no longer claimed." in the language of `t`.
+fn withdrawn_explanation(t: &'static Text, publication: &Publication) -> String {
+    let date = publication.withdrawn_at.map(day).unwrap_or_default();
+    t.public_withdrawn_explained.replace("{date}", &date)
+}
+
+fn withdrawn_reason(publication: &Publication) -> Option<String> {
+    publication.withdrawn_reason.clone().filter(|reason| !reason.trim().is_empty())
+}
+
+/// The page of `label`, a withdrawn version.
+pub fn withdrawn_page(request: &Request, label: &PublicLabel) -> WithdrawnPage {
+    let (t, s) = (request.t(), request.s());
+    let publication = &label.publication;
+    let record = &publication.record;
+    let path = format!("/l/{}", record.code);
+    let product = product_name(publication, request.language);
+    let code_display = display_code(record.code.as_str());
+    let title = format!("{} · {}", if product.is_empty() { &code_display } else { &product }, t.public_withdrawn);
+    WithdrawnPage {
+        chrome: Chrome::new(request, title, &path),
+        product,
+        code_display,
+        version: record.version,
+        explanation: withdrawn_explanation(t, publication),
+        other_explanation: withdrawn_explanation(s, publication),
+        other_colon: pick(s.language, "：", ": "),
+        reason: withdrawn_reason(publication),
+        newer_href: (record.version < label.latest_version).then(|| request.link(&path, None)),
+        verify_href: request.link(&format!("{path}/verify"), Some(record.version)),
+    }
+}
+
+/// The body of a withdrawn version's artwork or content (answered 410 Gone): when and why, in both languages.
+pub fn withdrawn_text(publication: &Publication) -> String {
+    let mut text = String::new();
+    for (t, colon) in [(Text::of(Language::SimplifiedChinese), "："), (Text::of(Language::English), ": ")] {
+        text.push_str(&format!("{}{colon}{}\n", t.public_withdrawn, withdrawn_explanation(t, publication)));
+        if let Some(reason) = withdrawn_reason(publication) {
+            text.push_str(&format!("{}{colon}{reason}\n", t.public_withdrawn_reason));
+        }
+    }
+    text
 }
 
 /// The label page of `label`.
@@ -492,8 +523,7 @@ pub fn label_page(request: &Request, label: &PublicLabel) -> LabelPage {
         version: record.version,
         newer,
         newer_href: request.link(&path, None),
-        withdrawn: withdrawn(t, &label.publication),
-        integrity_problems: integrity_problems(t, label),
+        integrity_problems: label.problems.iter().map(|problem| explain(t, problem)).collect(),
         footprint,
         verify_href: request.link(&format!("{path}/verify"), request.version),
         // The artwork of this very version, whichever way the page was asked for.
@@ -532,7 +562,8 @@ pub struct ChainRow {
     pub sequence: u64,
     pub code: String,
     pub href: String,
-    pub version: u32,
+    /// The version, or "?" when a damaged record's cannot be read.
+    pub version: String,
     pub product: String,
     pub date: String,
     pub record_hash_short: String,
@@ -556,6 +587,10 @@ pub fn explain(t: &'static Text, problem: &ChainProblem) -> String {
         ChainProblem::VersionGap { expected, found } => {
             t.public_problem_version.replace("{expected}", &expected.to_string()).replace("{found}", &found.to_string())
         }
+        ChainProblem::Unreadable { field } => t.public_problem_unreadable.replace("{field}", field),
+        ChainProblem::PredecessorUnreadable { sequence } => {
+            t.public_problem_predecessor_unreadable.replace("{sequence}", &sequence.to_string())
+        }
         _ => t.public_problem_other.to_owned(),
     }
 }
@@ -571,11 +606,11 @@ fn product_name(publication: &Publication, language: Language) -> String {
     .unwrap_or_default()
 }
 
-/// The verify view of version `index` of the chain (an index into `chain.publications`), with `base_url` for the
-/// command that checks the content hash.
+/// The verify view of version `index` of the chain (an index into `chain.publications`, of a readable record), with
+/// `base_url` for the command that checks the content hash.
 pub fn verify_page(request: &Request, chain: &PublicChain, index: usize, base_url: &str) -> VerifyPage {
     let t = request.t();
-    let publication = &chain.publications[index];
+    let publication = chain.publications[index].as_ref().expect("the verify view is of a readable record");
     let record = &publication.record;
     let code = record.code.as_str();
     let path = format!("/l/{code}");
@@ -614,13 +649,17 @@ pub fn verify_page(request: &Request, chain: &PublicChain, index: usize, base_ur
         .zip(&chain.report.records)
         .enumerate()
         .map(|(row_idx, (publication, check))| {
+            let publication = match publication {
+                Ok(publication) => publication,
+                Err(unreadable) => return unreadable_row(request, unreadable, check.problems.iter()),
+            };
             let record = &publication.record;
             let record_hash = record.record_hash.to_string();
             ChainRow {
                 sequence: record.sequence,
                 code: display_code(record.code.as_str()),
                 href: request.link(&format!("/l/{}", record.code), Some(record.version)),
-                version: record.version,
+                version: record.version.to_string(),
                 product: product_name(publication, request.language),
                 date: day(record.published_at),
                 record_hash_short: record_hash[..12].to_owned(),
@@ -656,6 +695,30 @@ pub fn verify_page(request: &Request, chain: &PublicChain, index: usize, base_ur
         head: chain.report.head.map(|head| head.to_string()).unwrap_or_default(),
         rows,
         canonical_json: record.canonical_content(),
+    }
+}
+
+/// The chain table's row of a damaged record: what could be read of it, and what is wrong.
+fn unreadable_row<'a>(
+    request: &Request,
+    unreadable: &UnreadableRecord,
+    problems: impl Iterator<Item = &'a ChainProblem>,
+) -> ChainRow {
+    let record_hash = unreadable.record_hash.map(|hash| hash.to_string()).unwrap_or_default();
+    let code = unreadable.code.as_ref();
+    ChainRow {
+        sequence: unreadable.sequence,
+        code: code.map_or_else(|| "?".to_owned(), |code| display_code(code.as_str())),
+        href: code.map_or_else(String::new, |code| request.link(&format!("/l/{code}/verify"), None)),
+        version: unreadable.version.map_or_else(|| "?".to_owned(), |version| version.to_string()),
+        product: String::new(),
+        date: String::new(),
+        record_hash_short: record_hash.get(..12).unwrap_or("?").to_owned(),
+        record_hash,
+        ok: false,
+        this_one: false,
+        withdrawn: false,
+        problems: problems.map(|problem| explain(request.t(), problem)).collect(),
     }
 }
 

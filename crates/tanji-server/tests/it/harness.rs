@@ -39,9 +39,15 @@ impl TestApp {
     }
 
     /// Serves a fresh app with `config`, over TLS when `tls` is given.
-    pub async fn spawn_with(database: TestDatabase, config: ServerConfig, tls: Option<tanji_server::TlsFiles>) -> Self {
+    /// Like `tanji serve`, the server is told the address it listens on (unless `config` names another).
+    pub async fn spawn_with(
+        database: TestDatabase,
+        mut config: ServerConfig,
+        tls: Option<tanji_server::TlsFiles>,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("binding a free port");
         let address: SocketAddr = listener.local_addr().expect("the bound address");
+        config.listen_address.get_or_insert(address);
         let scheme = if tls.is_some() { "https" } else { "http" };
         let app = tanji_server::app(AppState::new(database.store.clone(), config));
         let (shutdown, shutdown_received) = oneshot::channel::<()>();

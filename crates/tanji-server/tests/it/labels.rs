@@ -16,7 +16,7 @@ use tanji_tenancy::member::Password;
 use tanji_tenancy::organisation::Organisation;
 use tanji_testkit::{TestDatabase, on_both_databases};
 
-use crate::harness::{BRAND_AUDITOR, BRAND_EDITOR, PASSWORD, Page, TestApp, World};
+use crate::harness::{BRAND_AUDITOR, BRAND_EDITOR, BRAND_OWNER, PASSWORD, Page, TestApp, World};
 
 const CUP: &str = include_str!("../../../../examples/footprint/bamboo-fibre-cup.toml");
 const MONTE_CARLO: MonteCarloRequest = MonteCarloRequest { iterations: 200, seed: 7, threads: NonZeroUsize::MIN };
@@ -200,11 +200,15 @@ async fn an_older_version_points_to_the_newest_and_a_withdrawal_shows(test: Test
     app.store().withdraw_publication(&cup.editor, &second.id, "board supplier changed").await.unwrap();
     app.database.clock.advance(PAST_THE_PAGE_CACHE);
     let withdrawn = get(&app, &format!("/l/{code}?lang=en"), "en").await;
-    assert_eq!(withdrawn.status, StatusCode::OK);
-    assert!(withdrawn.body.contains(EN.public_withdrawn), "the withdrawal banner");
+    assert_eq!(withdrawn.status, StatusCode::GONE);
+    assert!(withdrawn.body.contains(EN.public_withdrawn), "the withdrawal page");
     assert!(withdrawn.body.contains("board supplier changed"), "the publisher's reason");
     let chinese = get(&app, &format!("/l/{code}"), "zh-CN").await;
     assert!(chinese.body.contains(ZH.public_withdrawn));
+    // Version 1 was not withdrawn; its page still points to the newest version, which says it was withdrawn.
+    let old = get(&app, &format!("/l/{code}?v=1&lang=en"), "en").await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert!(old.body.contains(EN.public_see_latest));
 }
 
 on_both_databases!(unknown_and_malformed_codes_get_a_friendly_page);
@@ -305,7 +309,7 @@ async fn label_artwork_is_served_as_svg_and_png(test: TestDatabase) {
     let (status, headers, svg) = get_bytes(&app, &format!("/l/{code}/label.svg?v=1")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "image/svg+xml");
-    assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(headers["cache-control"], "public, max-age=300", "briefly: the version can be withdrawn");
     assert_eq!(headers["content-disposition"], format!("inline; filename=\"tanji-label-{code}-v1.svg\""));
     let svg = String::from_utf8(svg).unwrap();
     assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "an SVG document");
@@ -322,4 +326,222 @@ async fn label_artwork_is_served_as_svg_and_png(test: TestDatabase) {
     assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 472);
     let (status, _, _) = get_bytes(&app, &format!("/l/{code}/label.png?dpi=5000")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// A GET whose `Host` header names a site that is not this server.
+async fn get_as_host(app: &TestApp, path: &str, host: &str, token: Option<&str>) -> (StatusCode, Vec<u8>) {
+    let mut request = reqwest::Client::new().get(format!("{}{path}", app.base_url)).header("host", host);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("GET");
+    (response.status(), response.bytes().await.unwrap().to_vec())
+}
+
+fn mentions(body: &[u8], text: &str) -> bool {
+    body.windows(text.len()).any(|window| window == text.as_bytes())
+}
+
+on_both_databases!(links_never_take_their_host_from_the_request);
+async fn links_never_take_their_host_from_the_request(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let code = publish(app.store(), &cup).await.record.code.to_string();
+    let listen_address = app.base_url.strip_prefix("http://").unwrap();
+    const EVIL: &str = "evil.example";
+
+    // The artwork first drawn for a request naming another host is the same as for this server's own name: the QR
+    // code and the short URL printed under it come from the configuration (here the listen address).
+    let artwork = [format!("/l/{code}/label.svg?v=1"), format!("/l/{code}/label.png?v=1&dpi=300")];
+    let mut drawn_for_evil = Vec::new();
+    for path in &artwork {
+        let (status, body) = get_as_host(&app, path, EVIL, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!mentions(&body, EVIL), "{path} names {EVIL}");
+        drawn_for_evil.push(body);
+    }
+    app.database.clock.advance(PAST_THE_PAGE_CACHE);
+    for (path, evil_body) in artwork.iter().zip(&drawn_for_evil) {
+        let (_, body) = get_as_host(&app, path, listen_address, None).await;
+        assert!(body == *evil_body, "{path} depends on the Host header");
+    }
+    // The short URL is printed in two lines, host and path.
+    assert!(mentions(&drawn_for_evil[0], listen_address), "the short URL is this server's");
+
+    // The pages (the verify view prints a command with the server's address).
+    for path in [format!("/l/{code}?lang=en"), format!("/l/{code}/verify?lang=en")] {
+        let (status, body) = get_as_host(&app, &path, EVIL, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!mentions(&body, EVIL), "{path} names {EVIL}");
+    }
+    let (_, verify) = get_as_host(&app, &format!("/l/{code}/verify?lang=en"), EVIL, None).await;
+    assert!(mentions(&verify, &format!("{}/l/{code}/content.json", app.base_url)), "the check command");
+
+    // The API's label links and invitation links.
+    let brand = app.store().operator_find_organisation("Brand 品牌").await.unwrap().unwrap();
+    let token = World::token(app.store(), &brand, BRAND_OWNER, "read,admin").await;
+    let (status, publications) = get_as_host(&app, "/api/v1/publications", EVIL, Some(&token)).await;
+    assert_eq!(status, StatusCode::OK);
+    let publications: serde_json::Value = serde_json::from_slice(&publications).unwrap();
+    assert_eq!(publications[0]["links"]["page_url"], format!("{}/l/{code}", app.base_url));
+    let invited = reqwest::Client::new()
+        .post(format!("{}/api/v1/supplier-invitations", app.base_url))
+        .header("host", EVIL)
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "supplier_name": "Factory 工厂" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invited.status(), StatusCode::CREATED);
+    let invited: serde_json::Value = invited.json().await.unwrap();
+    let link = invited["link"].as_str().unwrap();
+    assert!(link.starts_with(&format!("{}/invitations/", app.base_url)), "{link}");
+}
+
+on_both_databases!(the_label_png_comes_in_three_sizes_only);
+async fn the_label_png_comes_in_three_sizes_only(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let code = publish(app.store(), &cup).await.record.code.to_string();
+    // 60 mm wide: 354, 709 and 1417 pixels; 300 dpi when none is asked for.
+    for (query, width_px) in
+        [("?dpi=150", 354), ("?dpi=300", 709), ("?dpi=600", 1417), ("", 709), ("?v=1&dpi=600", 1417)]
+    {
+        let (status, _, png) = get_bytes(&app, &format!("/l/{code}/label.png{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), width_px, "{query}");
+    }
+    // Any other value is refused, saying which sizes there are, rather than drawn and cached once per value.
+    for dpi in ["72", "299", "301", "1200", "5000", "abc", ""] {
+        let (status, headers, body) = get_bytes(&app, &format!("/l/{code}/label.png?dpi={dpi}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "dpi={dpi}");
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/plain"), "dpi={dpi}");
+        let body = String::from_utf8(body).unwrap();
+        assert!(body.contains("150, 300") && body.contains("600"), "dpi={dpi}: {body}");
+        assert!(body.contains("dpi") && body.contains("分辨率"), "in both languages: {body}");
+    }
+}
+
+on_both_databases!(a_withdrawn_label_is_gone_everywhere_within_the_page_cache_time);
+async fn a_withdrawn_label_is_gone_everywhere_within_the_page_cache_time(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let first = publish(app.store(), &cup).await;
+    let code = first.record.code.to_string();
+    app.database.clock.advance(SignedDuration::from_hours(24));
+
+    // Everything that a withdrawal changes is cached briefly, nothing for good.
+    let withdrawable = [
+        format!("/l/{code}"),
+        format!("/l/{code}?v=1"),
+        format!("/l/{code}/label.svg?v=1"),
+        format!("/l/{code}/label.png?v=1&dpi=300"),
+        format!("/l/{code}/label.svg"),
+        format!("/l/{code}/content.json?v=1"),
+    ];
+    for path in &withdrawable {
+        let (status, headers, _) = get_bytes(&app, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let cache_control = headers["cache-control"].to_str().unwrap();
+        assert!(!cache_control.contains("immutable"), "{path}: {cache_control}");
+        let max_age: u32 = cache_control.split("max-age=").nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
+        assert!(max_age <= 300, "{path}: {cache_control}");
+    }
+
+    // Withdrawn a second after those answers were rendered: the server's copies are served at most until five
+    // seconds after they were made.
+    app.database.clock.advance(SignedDuration::from_secs(1));
+    app.store().withdraw_publication(&cup.editor, &first.id, "board supplier changed").await.unwrap();
+    assert_eq!(get(&app, &format!("/l/{code}"), "zh-CN").await.status, StatusCode::OK, "still the cached page");
+    app.database.clock.advance(SignedDuration::from_secs(4));
+
+    // The page answers 410 Gone, in both languages, with the date and the publisher's reason.
+    for (path, accept_language) in [(format!("/l/{code}?lang=en"), "en"), (format!("/l/{code}?v=1"), "zh-CN")] {
+        let page = get(&app, &path, accept_language).await;
+        assert_eq!(page.status, StatusCode::GONE, "{path}");
+        assert!(header(&page, "content-type").starts_with("text/html"), "{path}");
+        assert!(page.body.contains(EN.public_withdrawn) && page.body.contains(ZH.public_withdrawn), "{path}");
+        assert!(page.body.contains("2026-03-03"), "{path}: the withdrawal date");
+        assert!(page.body.contains("board supplier changed"), "{path}: the reason");
+        assert!(page.body.contains(&format!("/l/{code}/verify")), "{path}: the chain still shows the record");
+        assert!(!header(&page, "cache-control").contains("immutable"), "{path}");
+        assert!(!page.body.contains("<script") && page.set_cookies().is_empty(), "{path}");
+    }
+    let english = get(&app, &format!("/l/{code}?lang=en"), "en").await;
+    assert_eq!(english.lang(), Some("en"));
+    // The artwork and the content are gone too.
+    for path in &withdrawable[2..] {
+        let (status, headers, body) = get_bytes(&app, path).await;
+        assert_eq!(status, StatusCode::GONE, "{path}");
+        assert!(!headers["cache-control"].to_str().unwrap().contains("immutable"), "{path}");
+        assert!(String::from_utf8_lossy(&body).contains("2026-03-03"), "{path}: says when");
+    }
+    // The verify view still shows the record: withdrawing keeps it in the chain.
+    let verify = get(&app, &format!("/l/{code}/verify?lang=en"), "en").await;
+    assert_eq!(verify.status, StatusCode::OK);
+    assert!(verify.body.contains(&first.record.record_hash.to_string()));
+}
+
+on_both_databases!(the_content_json_carries_no_internal_ids);
+async fn the_content_json_carries_no_internal_ids(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let published = publish(app.store(), &cup).await;
+    let code = published.record.code.to_string();
+    let (status, _, json) = get_bytes(&app, &format!("/l/{code}/content.json?v=1")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tanji_label::publication::Digest::of(&json), published.record.content_hash, "still checkable");
+    let verify = get(&app, &format!("/l/{code}/verify?v=1"), "en").await;
+    for id in [&cup.footprint_id, &cup.product_id, &published.id, &published.footprint_id] {
+        assert!(!mentions(&json, id), "content.json names {id}: {}", String::from_utf8_lossy(&json));
+        assert!(!verify.body.contains(id.as_str()), "the verify view names {id}");
+    }
+    let content: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert!(content.get("footprint_id").is_none(), "{content}");
+    assert_eq!(content["sku"], "RH-CUP-BF-250", "public codes stay");
+}
+
+on_both_databases!(one_unreadable_record_leaves_the_rest_of_the_chain_readable);
+async fn one_unreadable_record_leaves_the_rest_of_the_chain_readable(test: TestDatabase) {
+    let url = test.url.clone();
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    let first = publish(app.store(), &cup).await;
+    let second = publish(app.store(), &cup).await;
+    let third = publish(app.store(), &cup).await;
+    let code = first.record.code.to_string();
+
+    // The second record's content is cut short in the database: it is no longer JSON at all.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::query("UPDATE label_publications SET content_json = $1 WHERE id = $2")
+        .bind(&second.record.canonical_content()[..40])
+        .bind(&second.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    // The verify view shows the whole chain and names the broken record.
+    let verify = get(&app, &format!("/l/{code}/verify?lang=en"), "en").await;
+    assert_eq!(verify.status, StatusCode::OK, "{}", verify.body);
+    assert!(verify.body.contains("1 record(s) in the chain fail their check."));
+    for record in [&first.record, &second.record, &third.record] {
+        assert!(verify.body.contains(&record.record_hash.to_string()[..12]), "record {} is listed", record.sequence);
+    }
+    assert!(verify.body.contains("Unreadable"), "the broken record is named");
+    let old = get(&app, &format!("/l/{code}/verify?v=1&lang=en"), "en").await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert!(old.body.contains(EN.public_intact), "the first record checks out");
+
+    // The other versions' pages and artwork still show, intact: the link from the third record to the second is
+    // checked against the second's stored record hash, which is readable.
+    for version in [1, 3] {
+        let page = get(&app, &format!("/l/{code}?v={version}&lang=en"), "en").await;
+        assert_eq!(page.status, StatusCode::OK, "version {version}");
+        assert!(!page.body.contains(EN.public_integrity_failed), "version {version}");
+        let (status, _, _) = get_bytes(&app, &format!("/l/{code}/label.svg?v={version}")).await;
+        assert_eq!(status, StatusCode::OK, "version {version}");
+    }
+    assert_eq!(get(&app, &format!("/l/{code}?lang=en"), "en").await.status, StatusCode::OK, "the newest version");
 }

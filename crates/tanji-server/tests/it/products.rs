@@ -977,3 +977,24 @@ impl Uploader {
         Self::read(response).await
     }
 }
+
+on_both_databases!(loading_an_example_that_fails_part_way_leaves_nothing);
+async fn loading_an_example_that_fails_part_way_leaves_nothing(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let browser = crate::harness::Browser::new(&app.base_url, "en");
+    browser.log_in(BRAND_EDITOR).await;
+    // The cup's SKU is taken, its baseline's is not: the example fails after the baseline would have been made.
+    let created = browser
+        .submit("/console/products", "/console/products", &[("sku", CUP_SKU), ("name_zh", "杯"), ("name_en", "Cup")])
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+
+    let loaded =
+        browser.submit("/console/products", "/console/products/examples", &[("name", "bamboo-fibre-cup")]).await;
+    assert_eq!(loaded.status, StatusCode::CONFLICT, "{}", loaded.body);
+    let api = app.api(&World::token(app.store(), &world.brand, BRAND_EDITOR, "read").await);
+    let products = api.get("/api/v1/products").await.json;
+    let skus: Vec<&str> = products.as_array().unwrap().iter().map(|product| product["sku"].as_str().unwrap()).collect();
+    assert_eq!(skus, [CUP_SKU], "nothing of the example was kept");
+}

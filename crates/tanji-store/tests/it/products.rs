@@ -4,13 +4,16 @@
 
 use std::num::NonZeroUsize;
 
+use sqlx::Row;
 use tanji_footprint::{MonteCarloRequest, ProductModel, parse_footprint_file};
-use tanji_store::{Conflict, NewProduct, StoreError};
+use tanji_label::publication::ChainProblem;
+use tanji_store::{AuditQuery, Conflict, NewProduct, StoreError};
 
 use crate::fixtures::World;
 use tanji_testkit::{TestDatabase, on_both_databases};
 
 const CUP: &str = include_str!("../../../../examples/footprint/bamboo-fibre-cup.toml");
+const BASELINE_SKU: &str = "BASELINE-CUP-250";
 
 fn cup_models() -> (ProductModel, ProductModel) {
     let file = parse_footprint_file(CUP).unwrap();
@@ -135,7 +138,7 @@ async fn tampering_with_a_stored_publication_is_detected(test: TestDatabase) {
         .unwrap();
     let page = store.public_label(&first.record.code, Some(1)).await.unwrap();
     assert!(!page.intact, "the page of the altered record warns");
-    assert!(page.problems.iter().any(|problem| problem.contains("content")), "{:?}", page.problems);
+    assert!(matches!(page.problems[..], [ChainProblem::ContentAltered { .. }]), "{:?}", page.problems);
     let chain = store.public_chain(&first.record.code).await.unwrap();
     assert!(!chain.report.is_intact());
     assert_eq!(chain.report.failures().count(), 1);
@@ -149,6 +152,112 @@ async fn tampering_with_a_stored_publication_is_detected(test: TestDatabase) {
         .await
         .unwrap();
     assert!(!store.public_chain(&first.record.code).await.unwrap().report.is_intact());
+    pool.close().await;
+}
+
+on_both_databases!(an_unreadable_stored_publication_is_named_and_the_rest_of_the_chain_reads);
+async fn an_unreadable_stored_publication_is_named_and_the_rest_of_the_chain_reads(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let (model, _) = cup_models();
+    let cup = store.create_product(editor, &new_product(&model)).await.unwrap();
+    store.save_model(editor, &cup.id, &model, "").await.unwrap();
+    let footprint = store.compute_footprint(editor, &cup.id, None, None).await.unwrap();
+    let first = store.publish_footprint(editor, &footprint.id).await.unwrap();
+    let second = store.publish_footprint(editor, &footprint.id).await.unwrap();
+    let third = store.publish_footprint(editor, &footprint.id).await.unwrap();
+    let code = &first.record.code;
+
+    // The second record's content stops being JSON.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&test.url).await.unwrap();
+    let damage = |column: &'static str, value: &'static str| {
+        let pool = pool.clone();
+        let id = second.id.clone();
+        async move {
+            sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE label_publications SET {column} = $1 WHERE id = $2")))
+                .bind(value)
+                .bind(id)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+    damage("content_json", "{\"total_kg_co2e\": 0.0").await;
+    let chain = store.public_chain(code).await.unwrap();
+    assert_eq!(chain.publications.len(), 3);
+    assert!(chain.publications[0].is_ok() && chain.publications[2].is_ok());
+    let unreadable = chain.publications[1].as_ref().unwrap_err();
+    assert_eq!((unreadable.sequence, unreadable.version, &unreadable.field[..]), (2, Some(2), "content_json"));
+    let failures: Vec<_> = chain.report.failures().collect();
+    assert_eq!(failures.len(), 1, "{:?}", chain.report);
+    assert_eq!(failures[0].sequence, 2);
+    assert_eq!(failures[0].problems, [ChainProblem::Unreadable { field: "content_json".to_owned() }]);
+    assert_eq!(chain.report.head, Some(third.record.record_hash));
+    // The neighbours' pages read, intact: the third record's link is checked against the second's stored hash.
+    for version in [1, 3] {
+        let page = store.public_label(code, Some(version)).await.unwrap();
+        assert!(page.intact, "version {version}: {:?}", page.problems);
+    }
+    assert!(matches!(store.public_label(code, Some(2)).await, Err(StoreError::Internal(_))), "nothing to show");
+
+    // With its record hash damaged too, the third record's link can no longer be confirmed, and says so.
+    damage("record_hash", "not a digest").await;
+    let third_page = store.public_label(code, Some(3)).await.unwrap();
+    assert!(!third_page.intact);
+    assert_eq!(third_page.problems, [ChainProblem::PredecessorUnreadable { sequence: 2 }]);
+    let chain = store.public_chain(code).await.unwrap();
+    assert_eq!(chain.report.failures().map(|check| check.sequence).collect::<Vec<_>>(), [2, 3]);
+    // Where a whole publication is needed (the console's list), the damage is a storage failure, not a panic.
+    assert!(matches!(store.publications(editor).await, Err(StoreError::Internal(_))));
+    pool.close().await;
+}
+
+on_both_databases!(a_footprint_file_is_created_whole_or_not_at_all);
+async fn a_footprint_file_is_created_whole_or_not_at_all(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let mut file = parse_footprint_file(CUP).unwrap();
+    let audit = async || {
+        let query = AuditQuery { limit: 200, ..Default::default() };
+        store.list_audit_events(&world.brand_owner, &query).await.unwrap().len()
+    };
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&test.url).await.unwrap();
+    let count = async |table: &str| -> i64 {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&pool).await.unwrap().get::<i64, _>("n")
+    };
+
+    // The cup's SKU is taken, its baseline's is not: the file fails after its baseline is written, inside the one
+    // transaction — so the baseline, its model and its footprint are gone with it, audit entries included.
+    let taken = NewProduct { sku: file.model.product.sku.clone(), name_zh: "杯".into(), name_en: "Cup".into() };
+    store.create_product(editor, &taken).await.unwrap();
+    let audit_before = audit().await;
+    let failed = store.create_product_from_file(editor, &file, "example", Some(MONTE_CARLO)).await;
+    assert!(matches!(failed, Err(StoreError::Conflict(Conflict::ProductSku))), "{failed:?}");
+    let products = store.products(editor).await.unwrap();
+    assert_eq!(products.iter().map(|product| product.sku.as_str()).collect::<Vec<_>>(), [taken.sku.as_str()]);
+    assert_eq!((count("product_models").await, count("footprints").await), (0, 0));
+    assert_eq!(audit().await, audit_before, "no audit entry of a change that was not made");
+
+    // Under a free SKU the whole file goes in: baseline and product, a model version and a footprint each, the
+    // product compared with the baseline and with its Monte Carlo range; six audit entries.
+    file.model.product.sku = "RH-CUP-BF-250-B".into();
+    let product = store.create_product_from_file(editor, &file, "example", Some(MONTE_CARLO)).await.unwrap();
+    let baseline_id = product.baseline_product_id.clone().expect("compared with the baseline product");
+    let baseline = store.product(editor, &baseline_id).await.unwrap();
+    assert_eq!(baseline.sku, BASELINE_SKU);
+    for created in [&product, &baseline] {
+        assert_eq!(created.latest_model_version, Some(1));
+        assert!(created.latest_footprint.is_some());
+    }
+    let footprint = store.latest_footprint(editor, &product.id).await.unwrap().unwrap();
+    assert!(footprint.comparison.is_some() && footprint.footprint.uncertainty.is_some());
+    assert_eq!(footprint.model_version, 1);
+    assert_eq!(audit().await, audit_before + 6);
     pool.close().await;
 }
 

@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
@@ -460,7 +460,6 @@ struct PageForms {
 async fn footprint_page(
     state: &AppState,
     console: &Console,
-    headers: &HeaderMap,
     id: &str,
     filter: &LineFilter,
     forms: PageForms,
@@ -753,7 +752,7 @@ async fn footprint_page(
         can_publish: actor.may(Permission::PublishLabels),
         publications: publication_rows(t, &publications, &products),
         withdraw_errors: forms.withdraw_errors,
-        public_base: base_url(state, headers),
+        public_base: base_url(state),
     };
     render(status, &page)
 }
@@ -762,18 +761,16 @@ async fn footprint_page(
 pub async fn show_footprint(
     State(state): State<AppState>,
     console: Console,
-    headers: HeaderMap,
     Path(id): Path<String>,
     Query(filter): Query<LineFilter>,
 ) -> Response {
-    footprint_page(&state, &console, &headers, &id, &filter, PageForms::default(), StatusCode::OK).await
+    footprint_page(&state, &console, &id, &filter, PageForms::default(), StatusCode::OK).await
 }
 
 /// `POST /console/footprints/{id}/verify` (auditors).
 pub async fn verify(
     State(state): State<AppState>,
     console: Console,
-    headers: HeaderMap,
     Path(id): Path<String>,
     Form(form): Form<VerifyForm>,
 ) -> Response {
@@ -784,7 +781,7 @@ pub async fn verify(
         Err(error) => match form_errors(&console, error) {
             Outcome::ShowForm(errors, status) => {
                 let forms = PageForms { verify: form, verify_errors: errors, ..PageForms::default() };
-                footprint_page(&state, &console, &headers, &id, &LineFilter::default(), forms, status).await
+                footprint_page(&state, &console, &id, &LineFilter::default(), forms, status).await
             }
             Outcome::Page(page) => page.into_response(),
         },
@@ -813,7 +810,6 @@ pub struct WithdrawForm {
 pub async fn withdraw(
     State(state): State<AppState>,
     console: Console,
-    headers: HeaderMap,
     Path(id): Path<String>,
     Form(form): Form<WithdrawForm>,
 ) -> Response {
@@ -831,16 +827,7 @@ pub async fn withdraw(
         Err(error) => match form_errors(&console, error) {
             Outcome::ShowForm(errors, status) => {
                 let forms = PageForms { withdraw_errors: errors, ..PageForms::default() };
-                footprint_page(
-                    &state,
-                    &console,
-                    &headers,
-                    &publication.footprint_id,
-                    &LineFilter::default(),
-                    forms,
-                    status,
-                )
-                .await
+                footprint_page(&state, &console, &publication.footprint_id, &LineFilter::default(), forms, status).await
             }
             Outcome::Page(page) => page.into_response(),
         },
