@@ -5,6 +5,7 @@ mod harness;
 
 mod api;
 mod console;
+mod fuzz_http;
 mod inventory;
 mod isolation;
 mod labels;
