@@ -261,10 +261,9 @@ fn plausible_kg(kg: f64) -> bool {
 }
 
 impl LineDraft {
-    /// Whether every amount of the line (gross `kg` included) is a number within [`MAX_PLAUSIBLE_KG`].
-    fn is_plausible(&self, kg: f64) -> bool {
-        plausible_kg(kg)
-            && plausible_kg(self.biogenic_co2_kg)
+    /// Whether every amount of the line is a number within [`MAX_PLAUSIBLE_KG`].
+    fn amounts_are_plausible(&self) -> bool {
+        plausible_kg(self.biogenic_co2_kg)
             && self.market_based_gross_kg.is_none_or(plausible_kg)
             && self.gases.iter().all(|gas| plausible_kg(gas.co2e_kg) && gas.mass_kg.is_none_or(plausible_kg))
     }
@@ -855,17 +854,17 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
             );
         }
         let mut gross = calculation.calculate(record, &mut draft);
-        if let Some(kg) = gross
-            && !draft.is_plausible(kg)
-        {
+        // A failed calculation can leave amounts behind (a location-based line before its market-based half failed),
+        // so the line's amounts are checked whether or not it produced a total.
+        if !gross.is_none_or(plausible_kg) || !draft.amounts_are_plausible() {
+            let result = gross.map(|kg| format!(" ({} kg CO2e)", format_number(kg))).unwrap_or_default();
             calculation.diagnose(
                 Severity::Error,
                 DiagnosticKind::ImplausibleResult,
                 Some(record),
                 format!(
-                    "the result ({} kg CO2e) is beyond any real emission; check the quantity, its unit and the \
-                     parameters of this record",
-                    format_number(kg)
+                    "the result{result} is beyond any real emission; check the quantity, its unit and the parameters \
+                     of this record"
                 ),
             );
             gross = None;

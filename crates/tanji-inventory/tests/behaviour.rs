@@ -224,6 +224,30 @@ fn a_result_beyond_any_real_emission_is_an_error_not_infinity() {
     assert_eq!(serde_json::from_str::<tanji_inventory::Inventory>(&json).unwrap(), result);
 }
 
+/// Found by fuzzing (`inventory_toml`, after the fix above): 1e308 万kWh of grid electricity overflowed in the
+/// location-based half, then the market-based half failed, and the failed line kept its infinite gas amounts — which
+/// the stored result's JSON wrote as `null` and could not read back.
+#[test]
+fn a_failed_line_keeps_no_infinite_amounts() {
+    let overflowing = row(&[
+        ("id", "grid"),
+        ("facility", "plant"),
+        ("period", "2025"),
+        ("source", "purchased_electricity"),
+        ("quantity", "1e308"),
+        ("unit", "万kWh"),
+        ("covered_by_instruments", "20"),
+        ("factor", "mee-nbs-2022-grid-cn-grid-east"),
+    ]);
+    let result = inventory(vec![overflowing], GwpSet::AR5);
+    let line = &result.lines[0];
+    assert_eq!(line.status, LineStatus::Failed);
+    assert!(line.gases.is_empty() && line.market_based_co2e_kg.is_none());
+    assert!(result.diagnostics.iter().any(|diagnostic| diagnostic.kind == DiagnosticKind::ImplausibleResult));
+    let json = serde_json::to_string(&result).unwrap();
+    assert!(serde_json::from_str::<tanji_inventory::Inventory>(&json).is_ok(), "{json}");
+}
+
 /// Found while fixing the overflow above (issue 15): `uncertainty_percent = 1e300` was accepted, and the total's
 /// uncertainty (a root of summed squares) overflowed.
 #[test]
