@@ -49,23 +49,26 @@ case "${1:-}" in
     shift
     minutes="${1:-30}"
     [ $# -gt 0 ] && shift
+    build # the plain binary lists the targets and writes their seeds
     targets=("$@")
-    [ ${#targets[@]} -gt 0 ] || { build; mapfile -t targets < <("$binary" list | cut -d' ' -f1); }
-    # libFuzzer needs every crate compiled with coverage instrumentation: a separate target directory, so the normal
-    # build is not invalidated. These are stable codegen options; libfuzzer-sys compiles libFuzzer with the C++ compiler.
-    export CARGO_TARGET_DIR="$dir/libfuzzer-build"
-    export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+    [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <("$binary" list | cut -d' ' -f1)
+    # libFuzzer needs the code compiled with coverage instrumentation: stable codegen options, given for the host
+    # target only (`--target`), so build scripts are not instrumented, into a target directory of its own so the normal
+    # build is not invalidated. libfuzzer-sys compiles libFuzzer itself with the system C++ compiler.
+    host="$(rustc -vV | sed -n 's/^host: //p')"
+    libfuzzer_dir="$dir/libfuzzer-build"
+    RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
--Cllvm-args=-sanitizer-coverage-trace-compares"
-    cargo build --locked --profile fuzz -p tanji-fuzz --features libfuzzer --bin tanji-fuzz-libfuzzer --bin tanji-fuzz >&2
+-Cllvm-args=-sanitizer-coverage-trace-compares" CARGO_TARGET_DIR="$libfuzzer_dir" \
+      cargo build --locked --profile fuzz --target "$host" -p tanji-fuzz --features libfuzzer --bin tanji-fuzz-libfuzzer >&2
     status=0
     for target in "${targets[@]}"; do
       corpus="$dir/libfuzzer-corpus/$target"
       artifacts="$dir/artifacts/$target"
       mkdir -p "$corpus" "$artifacts"
-      "$CARGO_TARGET_DIR/fuzz/tanji-fuzz" seeds "$target" "$corpus"
+      "$binary" seeds "$target" "$corpus"
       echo "libFuzzer on $target for $minutes minute(s)" >&2
-      TANJI_FUZZ_TARGET="$target" "$CARGO_TARGET_DIR/fuzz/tanji-fuzz-libfuzzer" "$corpus" \
+      TANJI_FUZZ_TARGET="$target" "$libfuzzer_dir/$host/fuzz/tanji-fuzz-libfuzzer" "$corpus" \
         -max_total_time="$(seconds_of "$minutes")" -max_len=131072 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$artifacts/" -print_final_stats=1 || status=1
     done

@@ -290,21 +290,33 @@ fn structured_tenancy(u: &mut Unstructured<'_>, _seeds: &[Seed]) -> arbitrary::R
 // ---------------------------------------------------------------------------------------------------------------
 // Checks.
 
-/// An error message reduced to its kind: the quoted values (from the first “ to the last ”) and digits removed, so
-/// that "row 7: “x” is not a number" and "row 9: “y” is not a number" count as one outcome.
+/// An error message reduced to its kind: quoted values (from the first “ to the last ”, and between backticks or
+/// straight double quotes, as serde quotes them) and digits removed, so that "row 7: “x” is not a number" and "row 9:
+/// “y” is not a number" count as one outcome.
 fn shape(text: &str) -> String {
     let text = match (text.find('“'), text.rfind('”')) {
         (Some(start), Some(end)) if start < end => format!("{}…{}", &text[..start], &text[end + '”'.len_utf8()..]),
         _ => text.to_owned(),
     };
     let mut out = String::new();
-    for character in text.chars().take(80) {
-        if character.is_ascii_digit() {
-            if !out.ends_with('#') {
-                out.push('#');
+    let mut quote = None;
+    for character in text.chars() {
+        match (quote, character) {
+            (None, '`' | '"') => {
+                quote = Some(character);
+                out.push('…');
             }
-        } else {
-            out.push(character);
+            (Some(open), _) if character == open => quote = None,
+            (Some(_), _) => {}
+            (None, '0'..='9') => {
+                if !out.ends_with('#') {
+                    out.push('#');
+                }
+            }
+            (None, _) => out.push(character),
+        }
+        if out.chars().count() >= 60 {
+            break;
         }
     }
     out
@@ -819,6 +831,11 @@ mod tests {
     fn outcomes_are_kinds_not_values() {
         assert_eq!(shape("row 7: “abc” is not a number"), "row #: … is not a number");
         assert_eq!(shape("id “a”b” is also used on row 12"), "id … is also used on row #");
+        assert_eq!(shape("unknown variant `x#`, expected one of `a`, `b`"), "unknown variant …, expected one of …, …");
+        assert_eq!(
+            shape("invalid type: string \"tkm\", expected struct Unit"),
+            "invalid type: string …, expected struct Unit"
+        );
         assert_eq!(variant(&matrix_market::MatrixMarketError::Empty), "Empty");
     }
 }
