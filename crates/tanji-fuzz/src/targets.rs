@@ -16,8 +16,8 @@ use tanji_footprint::{MonteCarloRequest, Problems, compute, monte_carlo, parse_f
 use tanji_ghg::FactorOwner;
 use tanji_ghg::bundled::{factor_library, fuel_parameters, gwp_table, parse_factor_csv};
 use tanji_inventory::{
-    ActivityRecord, ConsolidationApproach, FacilityBoundary, Fraction, InventoryFile, InventoryInput, Reference,
-    RowError, calculate, decode_csv, parse_activity_csv, read_activity_rows,
+    ACTIVITY_COLUMNS, ActivityRecord, ConsolidationApproach, FacilityBoundary, Fraction, InventoryFile, InventoryInput,
+    Reference, RowError, calculate, decode_csv, parse_activity_csv, read_activity_rows,
 };
 use tanji_lca::{Solver, System, matrix_market};
 
@@ -322,6 +322,19 @@ fn shape(text: &str) -> String {
     out
 }
 
+/// A column or key as an outcome: a documented one by name, anything else (an unknown header the file made up) as
+/// one kind.
+fn known_column(column: &str) -> &str {
+    if column.is_empty()
+        || ACTIVITY_COLUMNS.contains(&column)
+        || column.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.') && column.len() <= 40
+    {
+        column
+    } else {
+        "(unknown)"
+    }
+}
+
 /// The name of an error's variant, from its `Debug` form: the kind, without the values.
 fn variant<T: std::fmt::Debug>(error: &T) -> String {
     let debug = format!("{error:?}");
@@ -395,7 +408,7 @@ fn check_inventory_toml(bytes: &[u8]) -> Result<Outcome, String> {
             for error in &errors {
                 check_row_error(error, false)?;
             }
-            return Ok(Outcome(format!("file: {} {}", first.column, shape(&first.reason))));
+            return Ok(Outcome(format!("file: {} {}", known_column(&first.column), shape(&first.reason))));
         }
     };
     let mut records = Vec::new();
@@ -407,7 +420,7 @@ fn check_inventory_toml(bytes: &[u8]) -> Result<Outcome, String> {
                     check_row_error(error, false)?;
                 }
                 let first = &errors[0];
-                return Ok(Outcome(format!("row: {} {}", first.column, shape(&first.reason))));
+                return Ok(Outcome(format!("row: {} {}", known_column(&first.column), shape(&first.reason))));
             }
         }
     }
@@ -460,7 +473,7 @@ fn check_activity_csv(bytes: &[u8]) -> Result<Outcome, String> {
             if let Some(Ok(records)) = &whole {
                 return Err(format!("the CLI reads {} records that the server refuses: {first}", records.len()));
             }
-            return Ok(Outcome(format!("file: {} {}", first.column, shape(&first.reason))));
+            return Ok(Outcome(format!("file: {} {}", known_column(&first.column), shape(&first.reason))));
         }
     };
     let mut records = Vec::new();
@@ -490,7 +503,7 @@ fn check_activity_csv(bytes: &[u8]) -> Result<Outcome, String> {
         _ => {}
     }
     if let Some(first) = row_errors.first() {
-        return Ok(Outcome(format!("row: {} {}", first.column, shape(&first.reason))));
+        return Ok(Outcome(format!("row: {} {}", known_column(&first.column), shape(&first.reason))));
     }
     let (Ok(period_start), Ok(period_end)) = (jiff::civil::Date::new(2025, 1, 1), jiff::civil::Date::new(2025, 12, 31))
     else {
@@ -528,7 +541,7 @@ fn check_factor_csv(bytes: &[u8]) -> Result<Outcome, String> {
                     return Err(format!("a factor-file error without its file, row (≥ 2) or problem: {error:?}"));
                 }
             }
-            return Ok(Outcome(format!("row: {} {}", first.column, shape(&first.problem))));
+            return Ok(Outcome(format!("row: {} {}", known_column(&first.column), shape(&first.problem))));
         }
     };
     // As the store adds them: next to the bundled library, ids and versions checked.
