@@ -160,6 +160,14 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
                 ));
             }
             check_unit(&output.unit, &format!("{output_path}.unit"), &mut problems);
+            // Allocation keys are checked where a rule uses them; a stated one must still be a number (it is stored).
+            for (field, value) in
+                [("mass_kg", output.mass_kg), ("energy_mj", output.energy_mj), ("revenue", output.revenue)]
+            {
+                if let Some(value) = value {
+                    check_amount(value, &format!("{output_path}.{field}"), &mut problems);
+                }
+            }
             if product_columns.insert(output.product.as_str(), columns.len()).is_some() {
                 problems.push(Problem::new(
                     format!("{output_path}.product"),
@@ -311,6 +319,9 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
                 allocation_share: share,
             });
             factors.insert(factor.reference(), factor.clone());
+        }
+        for (idx, recycled) in process.to_recycling.iter().enumerate() {
+            check_amount(recycled.kg, &format!("{path}.to_recycling[{idx}].kg"), &mut problems);
         }
         for (idx, emission) in process.emissions.iter().enumerate() {
             let emission_path = format!("{path}.emissions[{idx}]");
@@ -563,6 +574,13 @@ fn check_product(model: &ProductModel, problems: &mut Problems) {
             "product.reference_period_end",
             "the reference period ends before it starts",
             "swap the dates",
+        ));
+    }
+    if !(0.0..=100.0).contains(&model.cut_off.tree_threshold_percent) {
+        problems.push(Problem::new(
+            "cut_off.tree_threshold_percent",
+            "the supply-tree threshold must be between 0 and 100",
+            "the share below which a branch of the supply tree is folded, e.g. 1",
         ));
     }
     if !(0.0..=100.0).contains(&model.cut_off.max_exempted_percent) {

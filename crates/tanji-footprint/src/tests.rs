@@ -300,6 +300,24 @@ fn every_problem_in_a_model_is_reported_at_once_with_where_and_how_to_fix() {
     assert!(problems.problems.iter().all(|problem| !problem.hint.is_empty()));
 }
 
+/// Found by fuzzing (`footprint_toml`): `to_recycling = [{ material = "trim", kg = -inf }]` was accepted (recycled
+/// material has no burden, so nothing checked it); the saved model's JSON held `null` and could not be read back.
+#[test]
+fn numbers_that_are_only_recorded_must_still_be_numbers() {
+    let mut odd = cup_model();
+    odd.processes[1].to_recycling.push(RecyclingOutput { material: "trim".into(), kg: f64::NEG_INFINITY });
+    odd.processes[1].outputs[0].mass_kg = Some(f64::NAN);
+    odd.cut_off.tree_threshold_percent = f64::INFINITY;
+    let FootprintError::Model(problems) = compute(&odd, &library(), gwp_table()).unwrap_err() else {
+        panic!("expected model problems")
+    };
+    let paths: Vec<&str> = problems.problems.iter().map(|problem| problem.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["cut_off.tree_threshold_percent", "processes[1].outputs[0].mass_kg", "processes[1].to_recycling[0].kg"]
+    );
+}
+
 #[test]
 fn supplier_footprints_count_as_primary_when_the_supplier_measured_them() {
     let mut cup = cup_model();

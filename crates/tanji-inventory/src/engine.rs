@@ -154,6 +154,8 @@ pub enum DiagnosticKind {
     MarketFactorMissing,
     /// A non-Kyoto gas is reported as a memo item.
     MemoGas,
+    /// A line's result is too large to be real (or not a number): a wrong quantity, unit or parameter.
+    ImplausibleResult,
 }
 
 /// A problem or remark, tied to a record where there is one.
@@ -250,7 +252,29 @@ struct LineDraft {
     negate: bool,
 }
 
+/// The largest amount a line may hold, in kg (CO2e or gas mass): about 10¹⁷ times the world's yearly emissions, so
+/// only a wrong quantity, unit or parameter reaches it — and sums of lines below it cannot overflow.
+const MAX_PLAUSIBLE_KG: f64 = 1e30;
+
+fn plausible_kg(kg: f64) -> bool {
+    kg.is_finite() && kg.abs() <= MAX_PLAUSIBLE_KG
+}
+
 impl LineDraft {
+    /// Whether every amount of the line is a number within [`MAX_PLAUSIBLE_KG`].
+    fn amounts_are_plausible(&self) -> bool {
+        plausible_kg(self.biogenic_co2_kg)
+            && self.market_based_gross_kg.is_none_or(plausible_kg)
+            && self.gases.iter().all(|gas| plausible_kg(gas.co2e_kg) && gas.mass_kg.is_none_or(plausible_kg))
+    }
+
+    /// Drops the amounts of a line that failed, keeping its formula and factors to show what was attempted.
+    fn clear_amounts(&mut self) {
+        self.gases.clear();
+        self.biogenic_co2_kg = 0.0;
+        self.market_based_gross_kg = None;
+    }
+
     fn new() -> LineDraft {
         LineDraft {
             gases: Vec::new(),
@@ -829,7 +853,23 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
                 ),
             );
         }
-        let gross = calculation.calculate(record, &mut draft);
+        let mut gross = calculation.calculate(record, &mut draft);
+        // A failed calculation can leave amounts behind (a location-based line before its market-based half failed),
+        // so the line's amounts are checked whether or not it produced a total.
+        if !gross.is_none_or(plausible_kg) || !draft.amounts_are_plausible() {
+            let result = gross.map(|kg| format!(" ({} kg CO2e)", format_number(kg))).unwrap_or_default();
+            calculation.diagnose(
+                Severity::Error,
+                DiagnosticKind::ImplausibleResult,
+                Some(record),
+                format!(
+                    "the result{result} is beyond any real emission; check the quantity, its unit and the parameters \
+                     of this record"
+                ),
+            );
+            gross = None;
+            draft.clear_amounts();
+        }
         if let Method::Electricity { market, .. } = &record.method
             && market.market_factor.is_none()
             && market.covered_by_instruments < record.quantity.value

@@ -62,6 +62,9 @@ pub struct ActivityRow {
     pub notes: String,
 }
 
+/// The largest uncertainty a row may state, in percent.
+pub const MAX_UNCERTAINTY_PERCENT: f64 = 1000.0;
+
 /// The columns of an activity CSV, in the order of the documented template.
 pub const ACTIVITY_COLUMNS: &[&str] = &[
     "id",
@@ -366,6 +369,15 @@ impl ActivityRow {
             context.error(
                 "uncertainty_percent",
                 "cannot be negative",
+                "the 95 % confidence half-width in percent, e.g. 5",
+            );
+        }
+        // IPCC's widest category uncertainties are a few hundred percent; beyond this the figure is a typing error,
+        // and the total's uncertainty (a root of summed squares) would overflow.
+        if uncertainty_percent.is_some_and(|percent| percent > MAX_UNCERTAINTY_PERCENT) {
+            context.error(
+                "uncertainty_percent",
+                format!("cannot be more than {MAX_UNCERTAINTY_PERCENT} %"),
                 "the 95 % confidence half-width in percent, e.g. 5",
             );
         }

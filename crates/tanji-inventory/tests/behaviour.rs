@@ -203,3 +203,75 @@ fn reading_rows_leaves_cell_checks_to_the_caller_but_refuses_unknown_columns() {
     let errors = tanji_inventory::read_activity_rows("a.csv", b"facility,colour\nplant,red\n").unwrap_err();
     assert_eq!((errors[0].row, errors[0].column.as_str()), (1, "colour"));
 }
+
+/// Found by fuzzing (`inventory_toml`): a mass-balance row with `disposed_kg = "-1e308"` is a finite number, but its
+/// emissions overflowed to infinity, which made the scope-1 total infinite (and its stored JSON `null`, unreadable).
+#[test]
+fn a_result_beyond_any_real_emission_is_an_error_not_infinity() {
+    let overflowing = row(&[
+        ("id", "leak"),
+        ("facility", "plant"),
+        ("period", "2025"),
+        ("source", "fugitive"),
+        ("refrigerant", "R-410A"),
+        ("refrigerant_approach", "mass_balance"),
+        ("disposed_kg", "-1e308"),
+        ("unit", "kg"),
+    ]);
+    let fine = row(&[
+        ("id", "grid"),
+        ("facility", "plant"),
+        ("period", "2025"),
+        ("source", "purchased_electricity"),
+        ("quantity", "1000"),
+        ("unit", "kWh"),
+        ("factor", "mee-nbs-2021-grid-cn-national"),
+    ]);
+    let result = inventory(vec![overflowing, fine], GwpSet::AR5);
+    let leak = result.lines.iter().find(|line| line.record_id == "leak").unwrap();
+    assert_eq!(leak.status, LineStatus::Failed);
+    assert!(leak.gases.is_empty() && leak.co2e_kg == 0.0);
+    assert!(result.diagnostics.iter().any(|diagnostic| diagnostic.kind == DiagnosticKind::ImplausibleResult
+        && diagnostic.severity == Severity::Error
+        && diagnostic.record_id.as_deref() == Some("leak")));
+    assert_eq!(result.totals.scope1_kg, 0.0);
+    assert!(result.totals.total_location_kg.is_finite() && result.totals.total_location_kg > 0.0);
+    let json = serde_json::to_string(&result).unwrap();
+    assert_eq!(serde_json::from_str::<tanji_inventory::Inventory>(&json).unwrap(), result);
+}
+
+/// Found by fuzzing (`inventory_toml`, after the fix above): 1e308 万kWh of grid electricity overflowed in the
+/// location-based half, then the market-based half failed, and the failed line kept its infinite gas amounts — which
+/// the stored result's JSON wrote as `null` and could not read back.
+#[test]
+fn a_failed_line_keeps_no_infinite_amounts() {
+    let overflowing = row(&[
+        ("id", "grid"),
+        ("facility", "plant"),
+        ("period", "2025"),
+        ("source", "purchased_electricity"),
+        ("quantity", "1e308"),
+        ("unit", "万kWh"),
+        ("covered_by_instruments", "20"),
+        ("factor", "mee-nbs-2022-grid-cn-grid-east"),
+    ]);
+    let result = inventory(vec![overflowing], GwpSet::AR5);
+    let line = &result.lines[0];
+    assert_eq!(line.status, LineStatus::Failed);
+    assert!(line.gases.is_empty() && line.market_based_co2e_kg.is_none());
+    assert!(result.diagnostics.iter().any(|diagnostic| diagnostic.kind == DiagnosticKind::ImplausibleResult));
+    let json = serde_json::to_string(&result).unwrap();
+    assert!(serde_json::from_str::<tanji_inventory::Inventory>(&json).is_ok(), "{json}");
+}
+
+/// Found while fixing the overflow above (issue 15): `uncertainty_percent = 1e300` was accepted, and the total's
+/// uncertainty (a root of summed squares) overflowed.
+#[test]
+fn an_uncertainty_above_1000_percent_is_refused_with_its_row_and_column() {
+    let text = "id,facility,period,source,quantity,unit,factor,uncertainty_percent\n\
+                a,plant,2025,purchased_electricity,1,kWh,mee-nbs-2021-grid-cn-national,1e300\n";
+    let errors = parse_activity_csv("upload.csv", text, |_| {}).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0].row, errors[0].column.as_str()), (2, "uncertainty_percent"));
+    assert_eq!(errors[0].reason, "cannot be more than 1000 %");
+}

@@ -102,7 +102,8 @@ pub fn parse(text: &str) -> Result<CoordinateMatrix, MatrixMarketError> {
     let (size_line, size_text) = size.ok_or(MatrixMarketError::MissingSizeLine { line: last_line + 1 })?;
     let (n_rows, n_cols, n_entries) = parse_size(size_line, size_text)?;
 
-    let mut entries = Vec::with_capacity(n_entries.min(1 << 24));
+    // The size line is not trusted for memory: an entry line takes at least six bytes.
+    let mut entries = Vec::with_capacity(n_entries.min(text.len() / 6 + 1));
     for (line, content) in lines {
         if content.is_empty() || content.starts_with('%') {
             continue;

@@ -42,6 +42,21 @@ pub enum SystemError {
     /// A value is NaN or infinite.
     #[error("the {matrix} has a value that is not finite at 0-based ({row_idx}, {col_idx})")]
     NonFinite { matrix: MatrixName, row_idx: usize, col_idx: usize },
+    /// A matrix has more rows or columns than any product system (its size line is most likely wrong).
+    #[error("the {matrix} is {n_rows}×{n_cols}, larger than the {max} rows and columns a product system may have")]
+    TooLarge { matrix: MatrixName, n_rows: usize, n_cols: usize, max: usize },
+}
+
+/// The most processes or elementary flows a system may have: ecoinvent has about 25,000 processes, so this leaves
+/// room for any real database, while a size line such as `9223372036854775807 1 0` is refused before anything of
+/// that size is allocated.
+pub const MAX_DIMENSION: usize = 10_000_000;
+
+fn check_size(matrix: MatrixName, n_rows: usize, n_cols: usize) -> Result<(), SystemError> {
+    if n_rows > MAX_DIMENSION || n_cols > MAX_DIMENSION {
+        return Err(SystemError::TooLarge { matrix, n_rows, n_cols, max: MAX_DIMENSION });
+    }
+    Ok(())
 }
 
 /// A product system: n processes, each with one reference product (column j produces product j), and some elementary
@@ -69,6 +84,8 @@ impl System {
         biosphere: &[Entry],
         characterization: Vec<f64>,
     ) -> Result<Self, SystemError> {
+        check_size(MatrixName::Technosphere, n_processes, n_processes)?;
+        check_size(MatrixName::Biosphere, n_flows, n_processes)?;
         if characterization.len() != n_flows {
             return Err(SystemError::CharacterizationLength { n_factors: characterization.len(), n_flows });
         }
@@ -90,6 +107,9 @@ impl System {
         biosphere: &CoordinateMatrix,
         characterization: &CoordinateMatrix,
     ) -> Result<Self, SystemError> {
+        check_size(MatrixName::Technosphere, technosphere.n_rows, technosphere.n_cols)?;
+        check_size(MatrixName::Biosphere, biosphere.n_rows, biosphere.n_cols)?;
+        check_size(MatrixName::Characterization, characterization.n_rows, characterization.n_cols)?;
         if technosphere.n_rows != technosphere.n_cols {
             return Err(SystemError::TechnosphereNotSquare {
                 n_rows: technosphere.n_rows,
@@ -104,6 +124,12 @@ impl System {
             return Err(SystemError::CharacterizationNotColumn {
                 n_rows: characterization.n_rows,
                 n_cols: characterization.n_cols,
+            });
+        }
+        if characterization.n_rows != biosphere.n_rows {
+            return Err(SystemError::CharacterizationLength {
+                n_factors: characterization.n_rows,
+                n_flows: biosphere.n_rows,
             });
         }
         let mut factors = vec![0.0; characterization.n_rows];

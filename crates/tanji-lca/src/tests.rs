@@ -102,6 +102,28 @@ fn shape_errors_are_reported() {
     );
 }
 
+/// Found by fuzzing (`lca_system`): a characterization size line of `9223372036854775807 1 0` made `from_matrices`
+/// allocate a vector of that length before comparing it with B, and the process aborted on capacity overflow.
+#[test]
+fn a_huge_size_line_is_refused_before_anything_is_allocated() {
+    use crate::CoordinateMatrix;
+    let matrix = |n_rows, n_cols| CoordinateMatrix { n_rows, n_cols, entries: Vec::new() };
+    assert_eq!(
+        System::from_matrices(&matrix(3, 3), &matrix(1, 3), &matrix(usize::MAX >> 1, 1)).unwrap_err().to_string(),
+        "the characterization vector c is 9223372036854775807×1, larger than the 10000000 rows and columns a product \
+         system may have"
+    );
+    assert_eq!(
+        System::from_matrices(&matrix(3, 3), &matrix(1, 3), &matrix(5, 1)).unwrap_err(),
+        SystemError::CharacterizationLength { n_factors: 5, n_flows: 1 }
+    );
+    assert!(matches!(
+        System::from_matrices(&matrix(1 << 40, 1 << 40), &matrix(0, 1 << 40), &matrix(0, 1)),
+        Err(SystemError::TooLarge { n_rows: 1_099_511_627_776, .. })
+    ));
+    assert!(matches!(System::new(1 << 40, 0, &[], &[], vec![]), Err(SystemError::TooLarge { .. })));
+}
+
 #[test]
 fn an_empty_system_has_no_scores() {
     let solver = Solver::new(System::new(0, 0, &[], &[], vec![]).unwrap()).unwrap();

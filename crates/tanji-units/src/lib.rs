@@ -528,9 +528,16 @@ impl<'de> Deserialize<'de> for Unit {
 
 fn closest_symbol(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
+    let n_chars = lower.chars().count();
     let mut best: Option<(f64, &str)> = None;
     for definition in UNITS {
         for candidate in std::iter::once(definition.symbol).chain(definition.aliases.iter().copied()) {
+            // The similarity is at most (shorter length / longer length), so a text more than twice as long as the
+            // candidate can never reach the 0.5 a suggestion needs. Skipping it keeps a long cell (a pasted
+            // paragraph) from costing a quadratic edit distance against every unit: 12 s for 100,000 characters.
+            if n_chars > 2 * candidate.chars().count() {
+                continue;
+            }
             let similarity = strsim::normalized_levenshtein(&lower, &candidate.to_lowercase());
             if best.is_none_or(|(best_similarity, _)| similarity > best_similarity) {
                 best = Some((similarity, definition.symbol));
@@ -632,6 +639,20 @@ mod tests {
         let error = Unit::parse("kwhh").unwrap_err();
         assert_eq!(error, UnitError::Unknown { text: "kwhh".into(), suggestion: Some("kWh".into()) });
         assert!(error.to_string().contains("did you mean “kWh”"), "{error}");
+    }
+
+    /// Found by fuzzing (`units`): a 100,000-character cell took 12 s (debug build) to refuse, an edit distance
+    /// against every unit's spelling; a form field or CSV column of such cells kept a server core busy for minutes.
+    #[test]
+    fn a_long_unknown_unit_is_refused_at_once_without_a_suggestion() {
+        let text = "a".repeat(100_000);
+        let started = std::time::Instant::now();
+        let error = Unit::parse(&text).unwrap_err();
+        let elapsed = started.elapsed();
+        assert!(matches!(error, UnitError::Unknown { suggestion: None, .. }));
+        assert!(elapsed < std::time::Duration::from_secs(2), "refusing took {elapsed:?}");
+        // Suggestions for texts up to twice a spelling's length are unchanged.
+        assert!(matches!(Unit::parse("kilowatthours").unwrap_err(), UnitError::Unknown { suggestion: Some(_), .. }));
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod harness;
 
 mod api;
 mod console;
+mod fuzz_http;
 mod hardening;
 mod inventory;
 mod isolation;
