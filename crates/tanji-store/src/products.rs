@@ -993,7 +993,8 @@ impl Store {
         self.publication_by_id(actor, id).await
     }
 
-    /// The organisation's label publications, newest first.
+    /// The organisation's label publications, newest first. A record damaged in the database is left out and logged
+    /// (sequence and field), so one bad record does not take the lists down; the public verify view names it.
     pub async fn publications(&self, actor: &Actor) -> Result<Vec<Publication>, StoreError> {
         actor.require(Permission::ViewFootprints)?;
         let rows = sqlx::query(assert_sql(format!(
@@ -1002,7 +1003,16 @@ impl Store {
         .bind(actor.organisation_id.to_string())
         .fetch_all(&self.pools.reader)
         .await?;
-        rows.iter().map(|row| publication_from_row(row).map_err(unreadable_error)).collect()
+        let (publications, damaged): (Vec<_>, Vec<_>) = rows.iter().map(publication_from_row).partition(Result::is_ok);
+        for damaged in damaged.into_iter().filter_map(Result::err) {
+            tracing::error!(
+                organisation_id = %actor.organisation_id,
+                sequence = damaged.sequence,
+                field = %damaged.field,
+                "a stored label publication cannot be read; it is left out of the list"
+            );
+        }
+        Ok(publications.into_iter().filter_map(Result::ok).collect())
     }
 
     /// One of the organisation's publications.
