@@ -2,8 +2,8 @@
 //! form. Only paths on this server pass; everything else falls back to a page of ours (no open redirects).
 //!
 //! The decision is made on the decoded value, and again on that value decoded once more, because a proxy or a browser
-//! may decode `%2F` or `%5C` a second time. A path passes when it starts with exactly one `/` and contains no `\`, no
-//! control character, no whitespace and no `.`/`..` segment; browsers drop tabs and newlines from URLs and read `\`
+//! may decode `%2F` or `%5C` a second time. A path passes when it starts with exactly one `/`, its path part contains
+//! no `\`, no whitespace and no `.`/`..` segment, and nothing in it is a control character; browsers drop tabs and newlines from URLs and read `\`
 //! as `/`, which is how `/%09/evil.example` and `/\evil.example` become `//evil.example`. Non-ASCII characters are
 //! percent-encoded in the `Location` header, so no value can make the header invalid (which used to be a 500).
 
@@ -31,7 +31,7 @@ impl LocalPath {
             return None;
         }
         let decoded_again: Cow<'_, str> = percent_decode_str(candidate).decode_utf8_lossy();
-        is_local(&decoded_again).then(|| Self(candidate.to_owned()))
+        is_local_path(&decoded_again).then(|| Self(candidate.to_owned()))
     }
 
     /// The path if `candidate` is safely local, else the console's home page.
@@ -68,12 +68,20 @@ pub fn see_other(path: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
-fn is_local(path: &str) -> bool {
-    let mut characters = path.chars();
+/// The rules on the value itself: one leading `/`; in the path part no `\\`, whitespace or dot segment; no control
+/// character anywhere (the query may hold spaces: they are percent-encoded in `Location`).
+fn is_local(candidate: &str) -> bool {
+    is_local_path(candidate) && !candidate.chars().any(char::is_control)
+}
+
+/// The rules that decide which host a browser goes to, applied to the path part (before `?` or `#`) only: the query
+/// cannot change the host, and a query decoded twice may legitimately hold spaces or line breaks.
+fn is_local_path(candidate: &str) -> bool {
+    let mut characters = candidate.chars();
     let starts_with_one_slash = characters.next() == Some('/') && !matches!(characters.next(), Some('/' | '\\'));
-    let path_part = path.split(['?', '#']).next().unwrap_or_default();
+    let path_part = candidate.split(['?', '#']).next().unwrap_or_default();
     starts_with_one_slash
-        && !path.chars().any(|character| character == '\\' || character.is_control() || character.is_whitespace())
+        && !path_part.chars().any(|character| character == '\\' || character.is_control() || character.is_whitespace())
         && !path_part.split('/').any(|segment| segment == "." || segment == "..")
 }
 
@@ -126,7 +134,15 @@ mod tests {
 
     #[test]
     fn local_paths_are_kept_and_encoded_safely() {
-        for path in ["/console", "/console/facilities?x=1", "/console/factors?q=电网&region=CN", "/l/ABC#verify"] {
+        for path in [
+            "/console",
+            "/console/facilities?x=1",
+            "/console/factors?q=电网&region=CN",
+            "/l/ABC#verify",
+            // What the login redirect carries back for a search with a space: decoded again, the query holds a space.
+            "/console/factors?q=natural%20gas",
+            "/console/factors?q=natural gas",
+        ] {
             assert_eq!(LocalPath::parse(path).as_ref().map(LocalPath::as_str), Some(path));
         }
         let response = LocalPath::parse("/console/factors?q=电网").unwrap().redirect();

@@ -165,6 +165,15 @@ async fn next_never_leaves_the_site(database: TestDatabase) {
         let page = fresh.submit("/console", "/lang", &[("lang", "en"), ("next", &decoded)]).await;
         assert_eq!((page.status, page.location()), (StatusCode::SEE_OTHER, "/console"), "language next={payload}");
     }
+    // A page asked for before logging in is where login sends the person, search words with spaces included.
+    let visitor = app.browser();
+    let asked = visitor.get("/console/factors?q=natural%20gas").await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let login_path = asked.location().to_owned();
+    let next = login_path.split_once("next=").map(|(_, next)| percent_decode(next)).unwrap();
+    let page =
+        visitor.submit(&login_path, "/login", &[("email", BRAND_OWNER), ("password", PASSWORD), ("next", &next)]).await;
+    assert_eq!(page.location(), "/console/factors?q=natural%20gas");
     // Local paths still work, Chinese ones included.
     let page = browser.get("/login?next=/console/factors%3Fq%3D%E7%94%B5%E7%BD%91").await;
     assert_eq!(page.location(), "/console/factors?q=%E7%94%B5%E7%BD%91");
