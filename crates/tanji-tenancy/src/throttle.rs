@@ -159,6 +159,9 @@ impl BackoffThrottle {
     }
 }
 
+/// The longest account or client key kept (an e-mail address has at most 254 characters).
+pub const MAX_KEY_CHARS: usize = 320;
+
 /// Who is guessing: the account (normalised login) and the client address, as text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attempt {
@@ -167,9 +170,11 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    /// An attempt on `account` (an e-mail address; compared case-insensitively) from `client`.
+    /// An attempt on `account` (an e-mail address; compared case-insensitively) from `client`. Keys are cut to
+    /// [`MAX_KEY_CHARS`] characters: what is typed into a login form must not decide how much memory a counter holds.
     pub fn new(account: &str, client: &str) -> Self {
-        Self { account: account.trim().to_lowercase(), client: client.to_owned() }
+        let cut = |text: &str| text.chars().take(MAX_KEY_CHARS).collect::<String>();
+        Self { account: cut(&account.trim().to_lowercase()), client: cut(client) }
     }
 
     fn account_and_client_key(&self) -> String {
@@ -322,6 +327,12 @@ mod tests {
         assert!(throttle.check("k", at(10)).is_err());
         assert!(throttle.check("k", at(3_600)).is_ok());
         assert_eq!(throttle.n_failures("k", at(3_600)), 0);
+    }
+
+    #[test]
+    fn typed_text_does_not_decide_the_memory_a_key_holds() {
+        let attempt = Attempt::new(&"a".repeat(1_000_000), "192.0.2.1");
+        assert_eq!(attempt.account.chars().count(), MAX_KEY_CHARS);
     }
 
     #[test]
