@@ -155,33 +155,12 @@ impl Browser {
 
     /// A request with any method and a raw body, for malformed requests.
     pub async fn send_raw(&self, method: reqwest::Method, path: &str, content_type: &str, body: Vec<u8>) -> Page {
-        self.try_send_raw(method, path, content_type, body).await.expect("a request")
-    }
-
-    /// Like [`Self::send_raw`], for bodies the server refuses before reading them whole: it answers and closes the
-    /// connection, and the client, still sending, may see the reset instead of the answer. Tries three times.
-    pub async fn send_oversized(&self, method: reqwest::Method, path: &str, content_type: &str, body: Vec<u8>) -> Page {
-        for _ in 0..3 {
-            if let Ok(page) = self.try_send_raw(method.clone(), path, content_type, body.clone()).await {
-                return page;
-            }
-        }
-        panic!("three connections reset before the answer to an oversized request to {path}")
-    }
-
-    async fn try_send_raw(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        content_type: &str,
-        body: Vec<u8>,
-    ) -> Result<Page, reqwest::Error> {
         let request = self
             .client
             .request(method, format!("{}{path}", self.base_url))
             .header("content-type", content_type)
             .body(body);
-        Ok(Self::read(request.send().await?).await)
+        Self::read(request.send().await.expect("a request")).await
     }
 
     /// Posts a form exactly as given (no token added).
