@@ -29,7 +29,10 @@ pub use model::{
 };
 pub use problem::{Problem, Problems};
 pub use product::{ProductNames, Sku};
-pub use summary::{PublishedBaseline, PublishedFootprint, PublishedRange, PublishedStage, STANDARD, published_summary};
+pub use summary::{
+    Assurance, ComparisonWithheld, PublishedBaseline, PublishedFootprint, PublishedRange, PublishedStage,
+    ReductionFromUptake, STANDARD, published_summary,
+};
 pub use uncertainty::{Driver, MonteCarloRequest, UncertaintyResult, monte_carlo};
 
 #[cfg(test)]

@@ -14,6 +14,40 @@ use crate::model::{DeclaredUnit, Stage};
 
 pub const STANDARD: &str = "ISO 14067:2018";
 
+/// Who stands behind a footprint: what decides whether a comparison with another product may be shown to the public.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Assurance {
+    /// Signed off by a verifier: third-party verification (ISO 14064-3) or critical review.
+    Verified,
+    /// Declared by the publisher alone.
+    SelfDeclared,
+}
+
+impl Assurance {
+    /// Whether a comparative claim ("25 % lower than conventional") may go on a public page or label.
+    ///
+    /// ISO 14044:2006 §6.1 requires a critical review by a panel of interested parties when LCA results support "a
+    /// comparative assertion intended to be disclosed to the public"; ISO 14067:2018 applies the same rule to CFP
+    /// studies meant for comparison, and ISO 14026:2017 to footprint communications that compare (clause numbers of
+    /// those two not checked against the texts, which are not freely available). The Carbon Trust's "lower carbon" label is likewise granted only after
+    /// certification against the compared product. tanji's record of such a review is the verifier's sign-off, so a
+    /// self-declared footprint publishes its own figures and says that the comparison is not shown, and why.
+    pub const fn permits_public_comparison(self) -> bool {
+        matches!(self, Assurance::Verified)
+    }
+}
+
+/// Why a published footprint shows no comparison although its model has a baseline product. Stored in the
+/// published content as `{"code": "not_verified"}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ComparisonWithheld {
+    /// The footprint was not verified, and a comparative claim shown to the public needs verification or critical
+    /// review (see [`Assurance::permits_public_comparison`]).
+    NotVerified,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublishedFootprint {
     pub standard: String,
@@ -35,7 +69,13 @@ pub struct PublishedFootprint {
     /// The 95 % interval from Monte Carlo, when one was run.
     pub range: Option<PublishedRange>,
     pub stages: Vec<PublishedStage>,
+    /// The comparison with the conventional product: only in a verified footprint's summary (see
+    /// [`Assurance::permits_public_comparison`]).
     pub baseline: Option<PublishedBaseline>,
+    /// Set when the model had a baseline but the comparison was left out, and why. Absent in records published
+    /// before the rule (which [`PublishedFootprint::public_comparison`] still holds back when they are unverified).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison_withheld: Option<ComparisonWithheld>,
     pub primary_data_share_percent: f64,
     /// Contribution-weighted technological, temporal, geographical ratings (1 best – 5 worst).
     pub data_quality: Option<[f64; 3]>,
@@ -72,15 +112,80 @@ pub struct PublishedBaseline {
     pub reduction_kg_co2e: f64,
     pub reduction_percent: f64,
     pub stages: Vec<PublishedStage>,
+    /// The baseline's biogenic CO2 uptake (negative), so that the part of the reduction that comes from uptake can
+    /// be told apart. Absent in records published before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biogenic_removals_kg_co2e: Option<f64>,
 }
 
-/// The summary of a footprint, with its baseline comparison when there is one.
+/// How much of a product's reduction against its baseline comes from biogenic CO2 uptake (carbon taken up by the
+/// plants its materials grew from, reported as a removal under ISO 14067), in kg CO2e per declared unit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReductionFromUptake {
+    /// The product's uptake minus the baseline's, as a positive number of kg CO2e: the part of the reduction that
+    /// is uptake. When the baseline's uptake is not recorded (older records) this is the product's whole uptake.
+    pub uptake_kg_co2e: f64,
+    /// The reduction without any uptake: baseline minus product, both excluding biogenic uptake.
+    pub reduction_excluding_uptake_kg_co2e: f64,
+    /// That reduction in per cent of the baseline excluding uptake; `None` when the baseline's uptake is unknown.
+    pub reduction_excluding_uptake_percent: Option<f64>,
+    /// Whether the baseline's uptake was recorded (else the figures treat it as unknown and say so).
+    pub baseline_uptake_known: bool,
+}
+
+impl PublishedFootprint {
+    /// The comparison the public may see: the baseline when the footprint is verified, else nothing. Records
+    /// published before self-declared summaries left the baseline out still carry one; this holds it back too.
+    pub fn public_comparison(&self, assurance: Assurance) -> Option<&PublishedBaseline> {
+        self.baseline.as_ref().filter(|_| assurance.permits_public_comparison())
+    }
+
+    /// Whether a comparison exists but is not shown, and why.
+    pub fn withheld_comparison(&self, assurance: Assurance) -> Option<ComparisonWithheld> {
+        match (&self.baseline, self.comparison_withheld) {
+            (_, Some(reason)) => Some(reason),
+            (Some(_), None) if !assurance.permits_public_comparison() => Some(ComparisonWithheld::NotVerified),
+            _ => None,
+        }
+    }
+
+    /// The part of the shown reduction that comes from biogenic uptake, when the product is lower than its
+    /// baseline and has uptake at all (removals below zero) beyond the baseline's.
+    pub fn reduction_from_uptake(&self, assurance: Assurance) -> Option<ReductionFromUptake> {
+        let baseline = self.public_comparison(assurance)?;
+        if baseline.reduction_kg_co2e <= 0.0 || self.biogenic_removals_kg_co2e >= 0.0 {
+            return None;
+        }
+        let baseline_removals = baseline.biogenic_removals_kg_co2e;
+        let uptake = -(self.biogenic_removals_kg_co2e - baseline_removals.unwrap_or(0.0));
+        if uptake <= 0.0 {
+            return None;
+        }
+        let baseline_excluding = baseline.total_kg_co2e - baseline_removals.unwrap_or(0.0);
+        let reduction_excluding = baseline_excluding - self.excluding_biogenic_uptake_kg_co2e;
+        Some(ReductionFromUptake {
+            uptake_kg_co2e: uptake,
+            reduction_excluding_uptake_kg_co2e: reduction_excluding,
+            reduction_excluding_uptake_percent: baseline_removals
+                .filter(|_| baseline_excluding > 0.0)
+                .map(|_| reduction_excluding / baseline_excluding * 100.0),
+            baseline_uptake_known: baseline_removals.is_some(),
+        })
+    }
+}
+
+/// The summary of a footprint, with its baseline comparison when there is one and `assurance` permits showing it
+/// to the public; a self-declared footprint's summary leaves the comparison out and says why.
 pub fn published_summary(
     organisation: &str,
     footprint: &Footprint,
     baseline: Option<(&Footprint, &Comparison)>,
     model_version: i64,
+    assurance: Assurance,
 ) -> PublishedFootprint {
+    let comparison_withheld =
+        (baseline.is_some() && !assurance.permits_public_comparison()).then_some(ComparisonWithheld::NotVerified);
+    let baseline = baseline.filter(|_| assurance.permits_public_comparison());
     let product = &footprint.product;
     let stages = |footprint: &Footprint| {
         footprint.by_stage.iter().map(|stage| PublishedStage { stage: stage.stage, kg_co2e: stage.kg_co2e }).collect()
@@ -117,7 +222,9 @@ pub fn published_summary(
             reduction_kg_co2e: comparison.reduction_kg_co2e,
             reduction_percent: comparison.reduction_percent,
             stages: stages(baseline),
+            biogenic_removals_kg_co2e: Some(baseline.biogenic_removals_kg_co2e),
         }),
+        comparison_withheld,
         primary_data_share_percent: footprint.primary_data_share_percent,
         data_quality: footprint
             .data_quality

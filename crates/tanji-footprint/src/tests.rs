@@ -520,7 +520,7 @@ fn data_quality_ratings_give_a_spread_where_no_distribution_is_stated() {
 #[test]
 fn a_published_summary_names_nothing_internal_and_older_ones_still_read() {
     let footprint = compute(&cup_model(), &library(), gwp_table()).unwrap();
-    let summary = published_summary("Ruihe 瑞禾", &footprint, None, 3);
+    let summary = published_summary("Ruihe 瑞禾", &footprint, None, 3, Assurance::SelfDeclared);
     let content = serde_json::to_value(&summary).unwrap();
     assert!(content.get("footprint_id").is_none(), "{content}");
     assert_eq!(content["model_version"], 3);
@@ -530,4 +530,85 @@ fn a_published_summary_names_nothing_internal_and_older_ones_still_read() {
     let read: PublishedFootprint = serde_json::from_value(older).unwrap();
     assert_eq!(read.footprint_id.as_deref(), Some("01a24d86-9274-75b1-b730-c4bafd78feda"));
     assert_eq!(PublishedFootprint { footprint_id: None, ..read }, summary);
+}
+
+/// A cup with a heavier conventional twin: the pair every comparison test below publishes.
+fn cup_and_heavier_baseline() -> (Footprint, Footprint, Comparison) {
+    let product = compute(&cup_model(), &library(), gwp_table()).unwrap();
+    let mut heavier = cup_model();
+    heavier.processes[1].inputs[0].amount = 20.0;
+    let baseline = compute(&heavier, &library(), gwp_table()).unwrap();
+    let comparison = compare(&product, &baseline).unwrap();
+    assert!(comparison.reduction_percent > 1.0, "the fixture compares: {}", comparison.reduction_percent);
+    (product, baseline, comparison)
+}
+
+#[test]
+fn a_self_declared_summary_publishes_no_comparison_and_says_why() {
+    let (product, baseline, comparison) = cup_and_heavier_baseline();
+    let summary = published_summary("Ruihe 瑞禾", &product, Some((&baseline, &comparison)), 1, Assurance::SelfDeclared);
+    assert_eq!(summary.baseline, None, "no comparative claim without verification");
+    assert_eq!(summary.comparison_withheld, Some(ComparisonWithheld::NotVerified));
+    assert_eq!(summary.total_kg_co2e, product.total_kg_co2e, "the footprint itself is still published");
+    let content = serde_json::to_value(&summary).unwrap();
+    assert_eq!(content["comparison_withheld"], serde_json::json!({"code": "not_verified"}));
+    assert!(content["baseline"].is_null(), "{content}");
+    assert_eq!(summary.public_comparison(Assurance::SelfDeclared), None);
+    assert_eq!(summary.withheld_comparison(Assurance::SelfDeclared), Some(ComparisonWithheld::NotVerified));
+}
+
+#[test]
+fn a_verified_summary_publishes_the_comparison() {
+    let (product, baseline, comparison) = cup_and_heavier_baseline();
+    let summary = published_summary("Ruihe 瑞禾", &product, Some((&baseline, &comparison)), 1, Assurance::Verified);
+    let published = summary.public_comparison(Assurance::Verified).expect("a verified footprint compares");
+    assert_eq!(published.reduction_percent, comparison.reduction_percent);
+    assert_eq!(published.biogenic_removals_kg_co2e, Some(baseline.biogenic_removals_kg_co2e));
+    assert_eq!(summary.comparison_withheld, None);
+    assert_eq!(summary.withheld_comparison(Assurance::Verified), None);
+    // Without a baseline there is nothing to withhold.
+    let alone = published_summary("Ruihe 瑞禾", &product, None, 1, Assurance::SelfDeclared);
+    assert_eq!((alone.baseline, alone.comparison_withheld), (None, None));
+}
+
+#[test]
+fn an_older_self_declared_record_with_a_comparison_no_longer_shows_it() {
+    let (product, baseline, comparison) = cup_and_heavier_baseline();
+    // Records published before the rule carried the baseline whether or not they were verified.
+    let mut older = serde_json::to_value(published_summary(
+        "瑞禾",
+        &product,
+        Some((&baseline, &comparison)),
+        1,
+        Assurance::Verified,
+    ))
+    .unwrap();
+    older["baseline"].as_object_mut().unwrap().remove("biogenic_removals_kg_co2e");
+    let read: PublishedFootprint = serde_json::from_value(older).unwrap();
+    assert!(read.baseline.is_some());
+    assert_eq!(read.public_comparison(Assurance::SelfDeclared), None);
+    assert_eq!(read.withheld_comparison(Assurance::SelfDeclared), Some(ComparisonWithheld::NotVerified));
+    assert!(read.public_comparison(Assurance::Verified).is_some());
+}
+
+#[test]
+fn a_reduction_that_comes_from_biogenic_uptake_is_told_apart() {
+    let (mut product, baseline, mut comparison) = cup_and_heavier_baseline();
+    // The product takes up 0.004 kg of biogenic CO2 more than the baseline, which takes up none.
+    product.biogenic_removals_kg_co2e = -0.004;
+    product.excluding_biogenic_uptake_kg_co2e = product.total_kg_co2e + 0.004;
+    comparison.reduction_kg_co2e = baseline.total_kg_co2e - product.total_kg_co2e;
+    let summary = published_summary("瑞禾", &product, Some((&baseline, &comparison)), 1, Assurance::Verified);
+    let uptake = summary.reduction_from_uptake(Assurance::Verified).expect("uptake is part of the reduction");
+    assert!((uptake.uptake_kg_co2e - 0.004).abs() < 1e-15);
+    let expected = baseline.total_kg_co2e - (product.total_kg_co2e + 0.004);
+    assert!((uptake.reduction_excluding_uptake_kg_co2e - expected).abs() < 1e-15);
+    let percent = uptake.reduction_excluding_uptake_percent.unwrap();
+    assert!((percent - expected / baseline.total_kg_co2e * 100.0).abs() < 1e-9);
+    assert!(uptake.baseline_uptake_known);
+    // Not shown when the comparison is not public, nor when there is no uptake.
+    assert_eq!(summary.reduction_from_uptake(Assurance::SelfDeclared), None);
+    let (plain, baseline, comparison) = cup_and_heavier_baseline();
+    let summary = published_summary("瑞禾", &plain, Some((&baseline, &comparison)), 1, Assurance::Verified);
+    assert_eq!(summary.reduction_from_uptake(Assurance::Verified), None);
 }

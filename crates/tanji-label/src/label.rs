@@ -33,6 +33,25 @@ pub const DPI_RANGE: std::ops::RangeInclusive<u32> = 72..=1200;
 
 /// User units per millimetre in the label SVG.
 const UNITS_PER_MM: f64 = 10.0;
+/// The smallest size the verification statement is printed at, in points at the label's print size: below 6 pt,
+/// small print on packaging is hard to read.
+pub const MIN_STATEMENT_SIZE_PT: f64 = 6.0;
+/// The verification statement's size in user units: 2.2 mm, 6.24 pt (1 pt = 25.4/72 mm), just above
+/// [`MIN_STATEMENT_SIZE_PT`].
+const VERIFICATION_SIZE: f64 = 22.0;
+const LEFT: f64 = 34.0;
+const RIGHT: f64 = WIDTH - 34.0;
+const QR_SIZE: f64 = 184.0;
+/// Where the QR code's square starts.
+const QR_X: f64 = RIGHT - QR_SIZE + 8.0;
+/// The width of the left column (product, number, reduction, verification).
+const LEFT_COLUMN_WIDTH: f64 = QR_X - 18.0 - LEFT;
+const VERIFICATION_LINE_PITCH: f64 = 25.0;
+/// The baseline of the foot lines (verification, version).
+const FOOT_BASELINE: f64 = HEIGHT - 24.0;
+const BADGE_HEIGHT: f64 = 52.0;
+/// The most lines a verifier's name takes on the label; longer names are refused by [`LabelFacts::check`].
+const MAX_VERIFIER_LINES: usize = 2;
 const WIDTH: f64 = LABEL_WIDTH_MM * UNITS_PER_MM;
 const HEIGHT: f64 = LABEL_HEIGHT_MM * UNITS_PER_MM;
 
@@ -116,11 +135,12 @@ impl LabelFacts {
     }
 
     /// The reduction the label claims: [`Self::reduction_percent`] rounded down to a whole per cent, so a label never
-    /// overstates it, and only when that is at least 1 %.
+    /// overstates it, only when that is at least 1 %, and only for a verified footprint.
     pub fn claimed_reduction_percent(&self) -> Option<u32> {
-        let reduction = self.reduction_percent()?.floor();
-        // At most 100 % can be claimed (a product with a negative footprint claims all of the baseline).
-        (reduction >= 1.0).then(|| reduction.min(100.0) as u32)
+        // A comparison shown to the public needs verification (`tanji_footprint::Assurance`, which decides what a
+        // publication's facts carry); the artwork holds to it too, whatever facts it is given.
+        self.verified_by.as_ref()?;
+        claimed_reduction_percent(self.kg_co2e_per_unit, self.baseline_kg_co2e_per_unit?)
     }
 
     /// Checks that the facts can be drawn: names and units given, numbers finite, interval ordered, baseline
@@ -150,8 +170,13 @@ impl LabelFacts {
         if self.baseline_kg_co2e_per_unit.is_some_and(|baseline| !baseline.is_finite() || baseline <= 0.0) {
             return Err(LabelError::BaselineNotPositive);
         }
-        if self.verified_by.as_ref().is_some_and(|verifier| verifier.trim().is_empty()) {
-            return Err(LabelError::EmptyField { field: "verified_by" });
+        if let Some(verifier) = &self.verified_by {
+            if verifier.trim().is_empty() {
+                return Err(LabelError::EmptyField { field: "verified_by" });
+            }
+            if wrap(verifier, Weight::Bold, VERIFICATION_SIZE, LEFT_COLUMN_WIDTH).len() > MAX_VERIFIER_LINES {
+                return Err(LabelError::VerifierTooLong);
+            }
         }
         if self.version == 0 {
             return Err(LabelError::VersionZero);
@@ -167,6 +192,18 @@ impl LabelFacts {
         }
         Ok(())
     }
+}
+
+/// The reduction a label or page may claim for a product of `kg_co2e` against a baseline of `baseline_kg_co2e`: the
+/// per cent lower, rounded down to a whole per cent so that it is never overstated, only when that is at least 1 %,
+/// and at most 100 % (a product with a negative footprint claims all of the baseline). `None` without a positive,
+/// finite baseline. Whether the claim may be shown at all is `tanji_footprint::Assurance`'s rule.
+pub fn claimed_reduction_percent(kg_co2e: f64, baseline_kg_co2e: f64) -> Option<u32> {
+    if !(baseline_kg_co2e.is_finite() && baseline_kg_co2e > 0.0 && kg_co2e.is_finite()) {
+        return None;
+    }
+    let reduction = ((baseline_kg_co2e - kg_co2e) / baseline_kg_co2e * 100.0).floor();
+    (reduction >= 1.0).then(|| reduction.min(100.0) as u32)
 }
 
 /// Why a label cannot be drawn or rendered.
@@ -191,6 +228,9 @@ pub enum LabelError {
     /// A baseline must be a positive number of kg CO₂e.
     #[error("the baseline footprint must be a positive number")]
     BaselineNotPositive,
+    /// The verifier's name does not fit the label whole at 6 pt (two lines of about 15 Chinese characters).
+    #[error("the verifier's name is too long to print whole on the label")]
+    VerifierTooLong,
     /// Versions start at 1.
     #[error("the label's version starts at 1")]
     VersionZero,
@@ -285,8 +325,7 @@ pub fn label_svg(facts: &LabelFacts) -> Result<String, LabelError> {
     );
 
     // Header: a leaf mark, "碳足迹 Carbon Footprint", the standard on the right.
-    let left = 34.0;
-    let right = WIDTH - 34.0;
+    let (left, right) = (LEFT, RIGHT);
     leaf_mark(&mut svg, left, 22.0, 40.0);
     let title_x = left + 52.0;
     let standard = facts.standard.designation();
@@ -307,45 +346,56 @@ pub fn label_svg(facts: &LabelFacts) -> Result<String, LabelError> {
     text(&mut svg, right, 55.0, standard, standard_size, Weight::Regular, "#FFFFFF", Anchor::End);
 
     // Right column: the QR code, the URL under it, the version and date at the foot.
-    let qr_size = 184.0;
-    let qr_x = right - qr_size + 8.0;
+    let (qr_size, qr_x) = (QR_SIZE, QR_X);
     let qr_y = header_bottom + 10.0;
     qr_path(&mut svg, &qr, qr_x, qr_y, qr_size);
     let column_centre = qr_x + qr_size / 2.0;
     let column_width = qr_size;
     let mut y = qr_y + qr_size + 14.0;
-    let (url_size, url_lines) = url_lines(&facts.url, column_width);
+    let (host, path) = printed_url(&facts.url);
+    let (url_size, url_lines) = url_lines(&host, &path, column_width);
     for line in url_lines {
         text(&mut svg, column_centre, y, line, url_size, Weight::Regular, DARK, Anchor::Middle);
         y += url_size + 3.0;
     }
     let edition = format!("第 {} 版 v{} · {}", facts.version, facts.version, facts.published_on);
     let size = fitted_size(&edition, Weight::Regular, 16.0, 12.0, column_width);
-    text(&mut svg, column_centre, HEIGHT - 26.0, &edition, size, Weight::Regular, GREY, Anchor::Middle);
+    text(&mut svg, column_centre, FOOT_BASELINE, &edition, size, Weight::Regular, GREY, Anchor::Middle);
 
     // Left column: product, the number, the declared unit, the interval, the reduction, the verification.
-    let column = qr_x - 18.0 - left;
+    let column = LEFT_COLUMN_WIDTH;
     let product_zh = fit(facts.product_name_zh.trim(), Weight::Bold, 34.0, 26.0, column);
     text(&mut svg, left, 124.0, &product_zh.0, product_zh.1, Weight::Bold, DARK, Anchor::Start);
     let product_en = fit(facts.product_name_en.trim(), Weight::Regular, 21.0, 16.0, column);
     text(&mut svg, left, 152.0, &product_en.0, product_en.1, Weight::Regular, GREY, Anchor::Start);
 
+    // The verification is laid out first, from the foot up, because it must be printed whole and legible; what
+    // sits above it (the number, the interval, the reduction) gives way.
+    let verification = verification_lines(facts.verified_by.as_deref(), column);
+    let verification_top =
+        FOOT_BASELINE - VERIFICATION_LINE_PITCH * (verification.len() - 1) as f64 - VERIFICATION_SIZE;
+
     // The number, with its unit and the declared unit stacked to its right.
-    let number_baseline = 252.0;
+    let has_badge = facts.claimed_reduction_percent().is_some();
+    let has_interval = facts.interval_95_kg_co2e_per_unit.is_some();
+    let below_number = if has_interval { 26.0 } else { 0.0 } + if has_badge { 6.0 + BADGE_HEIGHT } else { 0.0 };
+    let number_baseline = (verification_top - 8.0 - below_number).min(252.0);
     let unit_size = 30.0;
     let declared_size = 20.0;
     let gap = 12.0;
-    // The number gives way to the unit (and at least the Chinese declared unit); the English one may be cut.
+    // The number gives way to the unit (and at least the Chinese declared unit); the English one may be cut. Its
+    // height is bounded by the room between the English name and its baseline.
     let side_width = (text_width_em(&unit_text, Weight::Bold) * unit_size)
         .max(text_width_em(&facts.declared_unit_zh, Weight::Regular) * declared_size);
-    let number_size = fitted_size(&number, Weight::Bold, 100.0, 56.0, column - gap - side_width);
+    let number_room = ((number_baseline - 162.0) / 0.78).clamp(48.0, 100.0);
+    let number_size = fitted_size(&number, Weight::Bold, number_room, 48.0, column - gap - side_width);
     text(&mut svg, left - 3.0, number_baseline, &number, number_size, Weight::Bold, GREEN, Anchor::Start);
     let side_x = left + text_width_em(&number, Weight::Bold) * number_size + gap;
     text(&mut svg, side_x, number_baseline - 38.0, &unit_text, unit_size, Weight::Bold, DARK, Anchor::Start);
     let declared = fit(&declared_unit, Weight::Regular, declared_size, 14.0, left + column - side_x);
     text(&mut svg, side_x, number_baseline - 4.0, &declared.0, declared.1, Weight::Regular, GREY, Anchor::Start);
 
-    let mut y = number_baseline + 30.0;
+    let mut y = number_baseline + 26.0;
     if let Some(interval) = facts.interval_95_kg_co2e_per_unit {
         // "10.9–14.1", but "−1.9 – −0.61": a dash against a minus sign reads as one mark.
         let dash = if interval.low < 0.0 || interval.high < 0.0 { " – " } else { "–" };
@@ -357,42 +407,104 @@ pub fn label_svg(facts: &LabelFacts) -> Result<String, LabelError> {
         );
         let (line, size) = fit(&line, Weight::Regular, 18.0, 14.0, column);
         text(&mut svg, left, y, &line, size, Weight::Regular, GREY, Anchor::Start);
-        y += 12.0;
+        y += 6.0;
+    } else {
+        y = number_baseline + 6.0;
     }
 
     if let Some(percent) = facts.claimed_reduction_percent() {
         let badge_top = y;
-        let badge_height = 58.0;
         let zh = format!("比常规产品减少 {percent}%");
         let en = format!("{percent}% lower than conventional");
-        let (zh, zh_size) = fit(&zh, Weight::Bold, 22.0, 16.0, column - 52.0);
-        let (en, en_size) = fit(&en, Weight::Regular, 17.0, 13.0, column - 52.0);
+        let (zh, zh_size) = fit(&zh, Weight::Bold, 21.0, 16.0, column - 52.0);
+        let (en, en_size) = fit(&en, Weight::Regular, 16.0, 13.0, column - 52.0);
         let _ = write!(
             svg,
-            r#"<rect x="{left}" y="{badge_top}" width="{column}" height="{badge_height}" rx="10" fill="{PALE_GREEN}"/>"#
+            r#"<rect x="{left}" y="{badge_top}" width="{column}" height="{BADGE_HEIGHT}" rx="10" fill="{PALE_GREEN}"/>"#
         );
         // A downward arrow as tall as both lines.
         let _ = write!(
             svg,
-            r#"<path d="M{x0},{y0} h10 v18 h8 l-13,16 l-13,-16 h8 z" fill="{GREEN}"/>"#,
+            r#"<path d="M{x0},{y0} h10 v14 h8 l-13,16 l-13,-16 h8 z" fill="{GREEN}"/>"#,
             x0 = left + 12.0,
-            y0 = badge_top + 12.0,
+            y0 = badge_top + 9.0,
         );
         let text_x = left + 40.0;
-        text(&mut svg, text_x, badge_top + 26.0, &zh, zh_size, Weight::Bold, GREEN, Anchor::Start);
-        text(&mut svg, text_x, badge_top + 48.0, &en, en_size, Weight::Regular, DARK, Anchor::Start);
+        text(&mut svg, text_x, badge_top + 23.0, &zh, zh_size, Weight::Bold, GREEN, Anchor::Start);
+        text(&mut svg, text_x, badge_top + 43.0, &en, en_size, Weight::Regular, DARK, Anchor::Start);
     }
 
-    // Verification, at the foot of the left column.
-    let verification = match &facts.verified_by {
-        Some(verifier) => format!("第三方核查 Verified by {}", verifier.trim()),
-        None => "自我声明 Self-declared".to_owned(),
-    };
-    let (verification, size) = fit(&verification, Weight::Regular, 16.0, 12.0, column);
-    text(&mut svg, left, HEIGHT - 26.0, &verification, size, Weight::Regular, GREY, Anchor::Start);
+    // Verification, at the foot of the left column: never smaller than 6 pt, never cut.
+    for (line_idx, (line, weight, colour)) in verification.iter().enumerate() {
+        let baseline = verification_top + VERIFICATION_SIZE + VERIFICATION_LINE_PITCH * line_idx as f64;
+        text(&mut svg, left, baseline, line, VERIFICATION_SIZE, *weight, colour, Anchor::Start);
+    }
 
     svg.push_str("</svg>");
     Ok(svg)
+}
+
+/// The verification statement as printed, line by line with weight and colour: "自我声明 Self-declared", or
+/// "第三方核查 Verified by" over the verifier's name, the name wrapped onto at most [`MAX_VERIFIER_LINES`] lines
+/// (never cut: [`LabelFacts::check`] refuses a name that does not fit) at [`VERIFICATION_SIZE`].
+fn verification_lines(verified_by: Option<&str>, width: f64) -> Vec<(String, Weight, &'static str)> {
+    match verified_by.map(str::trim) {
+        None => vec![("自我声明 Self-declared".to_owned(), Weight::Regular, GREY)],
+        Some(verifier) => {
+            let mut lines = vec![("第三方核查 Verified by".to_owned(), Weight::Regular, GREY)];
+            lines.extend(
+                wrap(verifier, Weight::Bold, VERIFICATION_SIZE, width)
+                    .into_iter()
+                    .map(|line| (line, Weight::Bold, DARK)),
+            );
+            lines
+        }
+    }
+}
+
+/// `content` broken into lines no wider than `width` at `size`: after a space where there is one, else between
+/// any two characters (Chinese text has no spaces).
+fn wrap(content: &str, weight: Weight, size: f64, width: f64) -> Vec<String> {
+    let fits = |text: &str| text_width_em(text.trim_end(), weight) * size <= width;
+    let mut lines = Vec::new();
+    let mut rest = content.trim();
+    while !rest.is_empty() {
+        if fits(rest) {
+            lines.push(rest.to_owned());
+            break;
+        }
+        let (mut fitting_end, mut space_end) = (0, None);
+        for (byte_idx, ch) in rest.char_indices() {
+            let end = byte_idx + ch.len_utf8();
+            if !fits(&rest[..end]) {
+                break;
+            }
+            fitting_end = end;
+            if ch == ' ' {
+                space_end = Some(end);
+            }
+        }
+        let end = space_end.unwrap_or(fitting_end).max(rest.chars().next().map_or(0, char::len_utf8));
+        lines.push(rest[..end].trim_end().to_owned());
+        rest = rest[end..].trim_start();
+    }
+    lines
+}
+
+/// The URL as printed under the QR code, host and path apart: without the scheme, and a label code at its end in
+/// the form people see everywhere else (`/l/K7M2-9XQD`; the server takes either form).
+fn printed_url(url: &str) -> (String, String) {
+    let (host, path) = display_url(url);
+    let path = match path.rsplit_once('/') {
+        Some((head, last)) if last.len() == crate::publication::CODE_LENGTH => {
+            match crate::publication::parse_code(last) {
+                Ok(code) if code.as_str() == last => format!("{head}/{}", code.display()),
+                _ => path.to_owned(),
+            }
+        }
+        _ => path.to_owned(),
+    };
+    (host.to_owned(), path)
 }
 
 /// Where a text's `x` is.
@@ -457,8 +569,7 @@ fn display_url(url: &str) -> (&str, &str) {
 /// The URL as printed under the QR code, and its font size: without the scheme, host and path on lines of their own,
 /// and a line still wider than `width` at the smallest size broken after a '.', '/' or '-' (or anywhere, if it has
 /// none). Never cut short: a reader without a camera types it.
-fn url_lines(url: &str, width: f64) -> (f64, Vec<&str>) {
-    let (host, path) = display_url(url);
+fn url_lines<'a>(host: &'a str, path: &'a str, width: f64) -> (f64, Vec<&'a str>) {
     let widest = if text_width_em(host, Weight::Regular) >= text_width_em(path, Weight::Regular) { host } else { path };
     let size = fitted_size(widest, Weight::Regular, 18.0, 14.0, width);
     let fits = |text: &str| text_width_em(text, Weight::Regular) * size <= width;

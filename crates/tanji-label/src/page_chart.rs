@@ -19,7 +19,6 @@ const VALUE_SIZE: f64 = 13.0;
 const BAR_HEIGHT: f64 = 16.0;
 
 const PRODUCT_FILL: &str = "#17794A";
-const CREDIT_FILL: &str = "#5BA4C8";
 const BASELINE_FILL: &str = "#A9B4AE";
 const INK: &str = "#14251C";
 const MUTED: &str = "#56655D";
@@ -28,7 +27,8 @@ const MUTED: &str = "#56655D";
 /// are in that unit).
 ///
 /// Each stage's label sits above its bar and the value is printed at the bar's end. Negative values (biogenic carbon
-/// uptake, recycling credits) are drawn to the left of the zero line in another colour. With a `baseline` (the
+/// uptake, recycling credits) are drawn to the left of the zero line, in their series' colour: a bar's colour always
+/// says whose it is, as the legend does (a third colour for negatives was in no legend). With a `baseline` (the
 /// conventional product, by the same stage labels), each stage gets a grey bar for the baseline under the product's,
 /// and a legend; stages only the baseline has come last. A value that is not finite is shown as "—" without a bar.
 pub fn stage_bars_svg(stages: &[(String, f64)], baseline: Option<&[(String, f64)]>, unit_label: &str) -> String {
@@ -122,7 +122,7 @@ fn bar(body: &mut String, top: f64, value: Option<f64>, zero_x: f64, scale: f64,
         return;
     };
     let length = (value.abs() * scale).max(if value == 0.0 { 0.0 } else { 1.0 });
-    let (x, fill) = if value < 0.0 { (zero_x - length, CREDIT_FILL) } else { (zero_x, fill) };
+    let x = if value < 0.0 { zero_x - length } else { zero_x };
     let _ = write!(
         body,
         r#"<rect x="{x:.1}" y="{top:.1}" width="{length:.1}" height="{BAR_HEIGHT}" rx="2" fill="{fill}"/>"#

@@ -209,6 +209,15 @@ impl LabelCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The code as people see it, on the label, the pages and the console: two groups of four, `K7M2-9XQD`, easier
+    /// to read out and to type. [`parse_code`] takes it back (hyphens and spaces are ignored).
+    pub fn display(&self) -> String {
+        match (self.0.get(..4), self.0.get(4..)) {
+            (Some(head), Some(tail)) if !tail.is_empty() => format!("{head}-{tail}"),
+            _ => self.0.clone(),
+        }
+    }
 }
 
 impl fmt::Display for LabelCode {

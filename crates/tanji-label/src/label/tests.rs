@@ -50,9 +50,10 @@ fn the_label_shows_the_footprint_bilingually() {
         "95% 区间 interval 10.9–14.1 g",
         "比常规产品减少 23%",
         "23% lower than conventional",
-        "第三方核查 Verified by 中国质量认证中心 CQC",
+        "第三方核查 Verified by",
+        "中国质量认证中心 CQC",
         "tanji.example.cn",
-        "/l/K7M29XQD",
+        "/l/K7M2-9XQD",
         "第 2 版 v2 · 2025-06-01",
     ] {
         assert!(shows(&svg, expected), "{expected:?} not in {:?}", texts(&svg));
@@ -86,10 +87,89 @@ fn the_reduction_is_computed_from_the_baseline_and_never_overstated() {
 }
 
 #[test]
-fn a_self_declared_footprint_says_so() {
-    let svg = label_svg(&LabelFacts { verified_by: None, ..cup() }).unwrap();
+fn a_self_declared_footprint_says_so_and_claims_no_reduction() {
+    let facts = LabelFacts { verified_by: None, ..cup() };
+    assert!(facts.reduction_percent().is_some(), "the facts have a baseline");
+    assert_eq!(facts.claimed_reduction_percent(), None, "but a self-declared label does not compare");
+    let svg = label_svg(&facts).unwrap();
     assert!(shows(&svg, "自我声明 Self-declared"));
     assert!(!svg.contains("Verified by"));
+    assert!(!svg.contains("减少") && !svg.contains("lower than"), "{:?}", texts(&svg));
+}
+
+/// The `<text>` elements of a label with their font size in user units (0.1 mm).
+fn sized_texts(svg: &str) -> Vec<(String, f64)> {
+    let document = roxmltree::Document::parse(svg).expect("the label is well-formed XML");
+    document
+        .descendants()
+        .filter(|node| node.has_tag_name("text"))
+        .filter_map(|node| {
+            let size = node.attribute("font-size")?.parse::<f64>().ok()?;
+            let text = node.descendants().filter(|child| child.is_text()).filter_map(|child| child.text()).collect();
+            Some((text, size))
+        })
+        .collect()
+}
+
+/// Points at the label's print size (60 mm wide) of a font size in user units.
+fn points(size_units: f64) -> f64 {
+    size_units / UNITS_PER_MM / (25.4 / 72.0)
+}
+
+#[test]
+fn the_verification_line_is_at_least_6_pt_whole_and_said_once() {
+    for verifier in [
+        "中国质量认证中心 CQC",
+        "杭州谨衡碳核查有限公司",
+        "SGS-CSTC Standards Technical Services Co., Ltd.",
+        "中环联合（北京）认证中心有限公司 CEC",
+    ] {
+        let svg = label_svg(&LabelFacts { verified_by: Some(verifier.to_owned()), ..cup() }).unwrap();
+        let sized = sized_texts(&svg);
+        let heading: Vec<_> = sized.iter().filter(|(text, _)| text.contains("Verified by")).collect();
+        assert_eq!(heading.len(), 1, "said once: {sized:?}");
+        assert_eq!(heading[0].0, "第三方核查 Verified by");
+        assert!(points(heading[0].1) >= MIN_STATEMENT_SIZE_PT, "{} pt", points(heading[0].1));
+        // The name follows on lines of its own, whole (no ellipsis), each within the column, at 6 pt or more.
+        let at = sized.iter().position(|(text, _)| text.contains("Verified by")).unwrap();
+        let name_lines = &sized[at + 1..];
+        assert!(!name_lines.is_empty() && name_lines.len() <= 2, "{verifier}: {name_lines:?}");
+        let joined: String = name_lines.iter().map(|(text, _)| text.as_str()).collect::<Vec<_>>().join(" ");
+        let squeeze = |text: &str| text.chars().filter(|ch| !ch.is_whitespace()).collect::<String>();
+        assert_eq!(squeeze(&joined), squeeze(verifier), "the name is printed whole");
+        for (line, size) in name_lines {
+            assert!(points(*size) >= MIN_STATEMENT_SIZE_PT, "{line}: {} pt", points(*size));
+            assert!(!line.contains('…'), "{line}");
+            assert!(text_width_em(line, Weight::Bold) * size <= LEFT_COLUMN_WIDTH + 1e-9, "{line} is too wide");
+        }
+        let everything = squeeze(&texts(&svg).concat());
+        assert_eq!(everything.matches(&squeeze(verifier)).count(), 1, "printed once: {sized:?}");
+    }
+    let svg = label_svg(&LabelFacts { verified_by: None, ..cup() }).unwrap();
+    let sized = sized_texts(&svg);
+    let (_, size) = sized.iter().find(|(text, _)| text == "自我声明 Self-declared").unwrap();
+    assert!(points(*size) >= MIN_STATEMENT_SIZE_PT);
+}
+
+#[test]
+fn a_verifier_name_too_long_to_print_whole_is_refused() {
+    let long = "中华人民共和国某某省某某市某某区某某街道第三方温室气体排放核查与碳足迹认证服务中心有限责任公司";
+    assert_eq!(
+        label_svg(&LabelFacts { verified_by: Some(long.to_owned()), ..cup() }),
+        Err(LabelError::VerifierTooLong)
+    );
+}
+
+#[test]
+fn the_code_is_printed_as_on_the_pages() {
+    let svg = label_svg(&cup()).unwrap();
+    assert!(shows(&svg, "/l/K7M2-9XQD"), "{:?}", texts(&svg));
+    assert!(!shows(&svg, "/l/K7M29XQD"));
+    // The QR code still encodes the canonical URL; a path that is not a code is printed as it is.
+    assert_eq!(printed_url("https://t.example/l/K7M29XQD").1, "/l/K7M2-9XQD");
+    assert_eq!(printed_url("https://t.example/l/ABC").1, "/l/ABC");
+    assert_eq!(printed_url("https://t.example/labels/verylongx").1, "/labels/verylongx");
+    assert_eq!(crate::publication::parse_code("K7M2-9XQD").unwrap().display(), "K7M2-9XQD");
 }
 
 #[test]
@@ -121,7 +201,7 @@ fn text_is_escaped() {
     assert!(svg.contains("Tom &amp; Jerry&apos;s &lt;cup&gt; &quot;deluxe&quot;"));
     assert!(!svg.contains("<cup>"));
     assert!(shows(&svg, "Tom & Jerry's <cup> \"deluxe\""));
-    assert!(shows(&svg, "第三方核查 Verified by A&B <Verifiers>"));
+    assert!(shows(&svg, "A&B <Verifiers>"));
 }
 
 #[test]
@@ -247,14 +327,12 @@ fn the_bundled_fonts_cover_the_labels_own_words_and_the_demo_products() {
 fn display_urls_drop_the_scheme_and_split_after_the_host() {
     assert_eq!(display_url("https://tanji.example.cn/l/K7M29XQD"), ("tanji.example.cn", "/l/K7M29XQD"));
     assert_eq!(display_url("http://t.cn"), ("t.cn", ""));
-    assert_eq!(
-        url_lines("https://tanji.example.cn/l/K7M29XQD", 184.0),
-        (18.0, vec!["tanji.example.cn", "/l/K7M29XQD"])
-    );
+    assert_eq!(url_lines("tanji.example.cn", "/l/K7M2-9XQD", 184.0), (18.0, vec!["tanji.example.cn", "/l/K7M2-9XQD"]));
     // A long host is broken after a dot, never cut.
-    let (size, lines) = url_lines("https://carbon-label.tanji.example.com.cn/l/ZZZZZZZZ", 184.0);
+    let (host, path) = printed_url("https://carbon-label.tanji.example.com.cn/l/ZZZZZZZZ");
+    let (size, lines) = url_lines(&host, &path, 184.0);
     assert_eq!(size, 14.0);
-    assert_eq!(lines, ["carbon-label.tanji.example.", "com.cn", "/l/ZZZZZZZZ"]);
+    assert_eq!(lines, ["carbon-label.tanji.example.", "com.cn", "/l/ZZZZ-ZZZZ"]);
     for line in lines {
         assert!(text_width_em(line, Weight::Regular) * size <= 184.0);
     }

@@ -82,10 +82,10 @@ fn stage_bars_print_labels_and_values() {
 fn negative_values_are_drawn_left_of_zero() {
     let svg = stage_bars_svg(&stages(), None, "kg CO₂e");
     let zero = zero_line_x(&svg);
-    let positive = bars(&svg, PRODUCT_FILL);
+    let product = bars(&svg, PRODUCT_FILL);
+    assert_eq!(product.len(), 3, "negative bars keep the product's colour");
+    let (positive, negative): (Vec<_>, Vec<_>) = product.into_iter().partition(|(x, _)| (x - zero).abs() < 0.11);
     assert_eq!(positive.len(), 2);
-    assert!(positive.iter().all(|(x, _)| (x - zero).abs() < 0.11));
-    let negative = bars(&svg, CREDIT_FILL);
     assert_eq!(negative.len(), 1);
     let (x, width) = negative[0];
     assert!((x + width - zero).abs() < 0.11 && x < zero);
@@ -174,4 +174,35 @@ fn the_range_plot_refuses_bad_intervals() {
     assert_eq!(range_svg(2.0, 1.0, 3.0, 2.0, "kg"), Err(ChartError::NotOrdered));
     assert_eq!(range_svg(1.0, 2.0, f64::INFINITY, 2.0, "kg"), Err(ChartError::NotFinite));
     assert!(range_svg(2.0, 2.0, 2.0, 2.0, "kg").is_ok(), "a zero-width interval still draws");
+}
+
+/// The fills of the legend's swatches and of the bars.
+fn legend_and_bar_fills(svg: &str) -> (Vec<String>, Vec<String>) {
+    let document = roxmltree::Document::parse(svg).unwrap();
+    let rects = || document.descendants().filter(|node| node.has_tag_name("rect"));
+    let fills = |height: &str| {
+        rects()
+            .filter(|node| node.attribute("height") == Some(height))
+            .filter_map(|node| node.attribute("fill").map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
+    (fills("14"), fills(&BAR_HEIGHT.to_string()))
+}
+
+#[test]
+fn every_bar_colour_is_in_the_legend() {
+    // Regression: negative values (biogenic uptake) were drawn in a blue the legend did not have.
+    let mut with_uptake = baseline();
+    with_uptake.push(("生物碳 Biogenic uptake".to_owned(), -0.4));
+    let svg = stage_bars_svg(&stages(), Some(&with_uptake), "kg CO₂e");
+    let (legend, bars_drawn) = legend_and_bar_fills(&svg);
+    assert_eq!(legend, [PRODUCT_FILL, BASELINE_FILL]);
+    assert!(!bars_drawn.is_empty());
+    for fill in &bars_drawn {
+        assert!(legend.contains(fill), "{fill} is drawn but not in the legend {legend:?}");
+    }
+    // Each series' negative bar is in its own colour, left of zero.
+    let zero = zero_line_x(&svg);
+    assert!(bars(&svg, PRODUCT_FILL).iter().any(|(x, _)| *x < zero - 1.0));
+    assert!(bars(&svg, BASELINE_FILL).iter().any(|(x, _)| *x < zero - 1.0));
 }
