@@ -24,6 +24,7 @@ mod products;
 mod sessions;
 mod supplier_links;
 mod tokens;
+mod verification;
 
 pub use audit::AuditQuery;
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -41,6 +42,7 @@ pub use products::{
 pub use sessions::{LoginOutcome, NewSession, SESSION_LIFETIME, SessionContext};
 pub use supplier_links::{InvitationPreview, NewSupplierOwner};
 pub use tokens::NewToken;
+pub use verification::{VerificationBody, VerificationEngagement};
 
 use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
@@ -53,11 +55,12 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 4] = [
+const MIGRATIONS: [(i64, &str, &str); 5] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
     (4, "member_invitations", include_str!("../migrations/0004_member_invitations.sql")),
+    (7, "verification_bodies", include_str!("../migrations/0007_verification_bodies.sql")),
 ];
 
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tanji_footprint::{
-    Comparison, Footprint, FootprintError, FootprintFile, MonteCarloRequest, ProductModel, ProductNames,
+    Assurance, Comparison, Footprint, FootprintError, FootprintFile, MonteCarloRequest, ProductModel, ProductNames,
     PublishedFootprint, Sku, compare, compute, monte_carlo, published_summary,
 };
 use tanji_ghg::FactorLibrary;
@@ -811,6 +811,11 @@ impl Store {
         }
         let verifier_organisation =
             single_line_text("verifier_organisation", verifier_organisation, MAX_ORGANISATION_NAME_CHARS)?;
+        // A verifier acting through an engagement signs for the body as it is registered, whatever was typed.
+        let verifier_organisation = match self.engaged_body_name(actor).await? {
+            Some(body) => body,
+            None => verifier_organisation,
+        };
         let (statement, verifier_organisation) = (statement.as_str(), verifier_organisation.as_str());
         self.footprint(actor, id).await?;
         // The sign-off is published with the label: it names the person, never their login e-mail.
@@ -864,7 +869,9 @@ impl Store {
         let stored = self.footprint(actor, footprint_id).await?;
         let organisation = self.organisation_display_name(actor).await?;
         let baseline = stored.baseline.as_ref().zip(stored.comparison.as_ref());
-        let summary = published_summary(&organisation, &stored.footprint, baseline, stored.model_version);
+        // A comparison with the baseline goes public only when the footprint was verified (see `Assurance`).
+        let assurance = if stored.sign_off.is_some() { Assurance::Verified } else { Assurance::SelfDeclared };
+        let summary = published_summary(&organisation, &stored.footprint, baseline, stored.model_version, assurance);
         let content = serde_json::to_value(&summary).map_err(json_error)?;
         let now = self.now();
         let id = new_id().to_string();

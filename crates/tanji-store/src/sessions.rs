@@ -95,7 +95,7 @@ impl Store {
             return Ok(LoginOutcome::WrongCredentials);
         }
         let user = user_from_row(&user_row)?;
-        let memberships = self.memberships(user.id).await?;
+        let memberships = self.memberships_and_engagements(user.id).await?;
         let Some(membership) = memberships
             .iter()
             .find(|membership| Some(membership.organisation_id) == preferred)
@@ -158,7 +158,7 @@ impl Store {
         .bind(&digest)
         .fetch_optional(&self.pools.reader)
         .await?;
-        let Some(row) = row else { return Ok(None) };
+        let Some(row) = row else { return self.engaged_session(secret).await };
         if row.time("expires_at")? <= self.now() || row.optional_text("disabled_at")?.is_some() {
             return Ok(None);
         }
@@ -171,7 +171,7 @@ impl Store {
             role: Role::parse("role", &row.text("role")?).map_err(anyhow::Error::from)?,
             credential: Credential::Session,
         };
-        let memberships = self.memberships(user.id).await?;
+        let memberships = self.memberships_and_engagements(user.id).await?;
         Ok(Some(SessionContext {
             user,
             actor,
@@ -181,8 +181,76 @@ impl Store {
         }))
     }
 
-    /// Moves a session to another organisation the person belongs to.
+    /// A session in an organisation its person reaches through an open engagement of their verification body
+    /// rather than a membership (see [`crate::verification`]): valid while the engagement is open and the person is
+    /// still an auditor of the body.
+    async fn engaged_session(&self, secret: &str) -> Result<Option<SessionContext>, StoreError> {
+        let digest = credentials::secret_digest(secret);
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.display_name, u.language, u.created_at, u.disabled_at, \
+             s.organisation_id, s.csrf_token, s.expires_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+        )
+        .bind(&digest)
+        .fetch_optional(&self.pools.reader)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        if row.time("expires_at")? <= self.now() || row.optional_text("disabled_at")?.is_some() {
+            return Ok(None);
+        }
+        let user = user_from_row(&row)?;
+        let organisation_id: OrganisationId = row.id("organisation_id")?;
+        let memberships = self.memberships_and_engagements(user.id).await?;
+        let Some(engaged) = memberships.iter().find(|membership| membership.organisation_id == organisation_id) else {
+            return Ok(None);
+        };
+        let actor = Actor {
+            user_id: user.id,
+            label: user.email.as_str().to_owned(),
+            organisation_id,
+            organisation_kind: engaged.organisation_kind,
+            role: engaged.role,
+            credential: Credential::Session,
+        };
+        Ok(Some(SessionContext {
+            user,
+            actor,
+            csrf_token: row.text("csrf_token")?,
+            memberships,
+            session_digest: digest,
+        }))
+    }
+
+    /// The organisations a person may act in: their memberships, then the organisations that engaged a
+    /// verification body they are an auditor of.
+    async fn memberships_and_engagements(
+        &self,
+        user_id: tanji_tenancy::UserId,
+    ) -> Result<Vec<tanji_tenancy::member::Membership>, StoreError> {
+        let mut memberships = self.memberships(user_id).await?;
+        memberships.extend(self.engaged_organisations(user_id).await?);
+        Ok(memberships)
+    }
+
+    /// Moves a session to another organisation the person belongs to, or reaches through an engagement.
     pub async fn switch_organisation(&self, secret: &str, organisation_id: OrganisationId) -> Result<(), StoreError> {
+        let user_id = sqlx::query("SELECT user_id FROM sessions WHERE id_hash = $1")
+            .bind(credentials::secret_digest(secret))
+            .fetch_optional(&self.pools.reader)
+            .await?
+            .map(|row| row.id::<tanji_tenancy::UserId>("user_id"))
+            .transpose()?
+            .ok_or(StoreError::NotFound)?;
+        if self.engaged_organisations(user_id).await?.iter().any(|engaged| engaged.organisation_id == organisation_id) {
+            let mut transaction = self.pools.begin_write().await?;
+            sqlx::query("UPDATE sessions SET organisation_id = $1 WHERE id_hash = $2")
+                .bind(organisation_id.to_string())
+                .bind(credentials::secret_digest(secret))
+                .execute(&mut *transaction)
+                .await?;
+            transaction.commit().await?;
+            return Ok(());
+        }
         let mut transaction = self.pools.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE sessions SET organisation_id = $1 WHERE id_hash = $2 AND EXISTS \

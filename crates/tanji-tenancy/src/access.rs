@@ -59,6 +59,8 @@ pub enum Permission {
     PublishLabels,
     /// Sign a product footprint off as verified (auditors, i.e. verifiers).
     VerifyFootprints,
+    /// Engage an independent verification body (give its auditors access to verify) and end the engagement.
+    ManageVerifiers,
 }
 
 impl Permission {
@@ -85,7 +87,8 @@ impl Permission {
             | Permission::ManageAllTokens
             | Permission::ManageSuppliers
             | Permission::ManageCustomers
-            | Permission::ManageTenants => TokenScope::Admin,
+            | Permission::ManageTenants
+            | Permission::ManageVerifiers => TokenScope::Admin,
         }
     }
 
@@ -112,15 +115,19 @@ impl Permission {
             | Permission::ManageMembers
             | Permission::ManageAllTokens
             | Permission::ManageCustomers
-            | Permission::ManageTenants => matches!(role, Owner),
+            | Permission::ManageTenants
+            | Permission::ManageVerifiers => matches!(role, Owner),
         }
     }
 
     /// Whether an organisation of `kind` may use this permission at all.
     pub const fn available_to_kind(self, kind: OrganisationKind) -> bool {
-        use OrganisationKind::{BrandRetailer, PlatformOperator, Supplier};
+        use OrganisationKind::{BrandRetailer, PlatformOperator, SubPlatform, Supplier};
         match self {
             Permission::ManageTenants => matches!(kind, PlatformOperator),
+            // Organisations with inventories and footprints of their own engage verifiers; a verification body does
+            // not verify itself.
+            Permission::ManageVerifiers => matches!(kind, BrandRetailer | Supplier | SubPlatform),
             // Brands invite their suppliers; a supplier may in turn invite its own (tier-2) suppliers.
             Permission::ManageSuppliers => matches!(kind, BrandRetailer | Supplier),
             Permission::ManageCustomers => matches!(kind, Supplier),
@@ -212,7 +219,7 @@ mod tests {
     #[test]
     fn role_table() {
         use Permission::*;
-        let cases: [(Permission, [bool; 4]); 14] = [
+        let cases: [(Permission, [bool; 4]); 15] = [
             //                   owner  editor auditor viewer
             (ViewOrganisation, [true, true, true, true]),
             (EditOrganisation, [true, false, false, false]),
@@ -228,6 +235,7 @@ mod tests {
             (ViewAuditLog, [true, false, true, false]),
             (ViewProvenance, [true, false, true, false]),
             (ManageTenants, [true, false, false, false]),
+            (ManageVerifiers, [true, false, false, false]),
         ];
         for (permission, expected) in cases {
             for (role, expect) in Role::ALL.into_iter().zip(expected) {
@@ -241,6 +249,18 @@ mod tests {
         for kind in OrganisationKind::ALL {
             let owner = actor(kind, Role::Owner, Credential::Session);
             assert_eq!(owner.may(Permission::ManageTenants), kind == OrganisationKind::PlatformOperator);
+        }
+    }
+
+    #[test]
+    fn organisations_with_data_engage_verifiers_and_verification_bodies_do_not() {
+        for kind in OrganisationKind::ALL {
+            let owner = actor(kind, Role::Owner, Credential::Session);
+            let expected = matches!(
+                kind,
+                OrganisationKind::BrandRetailer | OrganisationKind::Supplier | OrganisationKind::SubPlatform
+            );
+            assert_eq!(owner.may(Permission::ManageVerifiers), expected, "{kind:?}");
         }
     }
 

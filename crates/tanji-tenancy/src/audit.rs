@@ -110,11 +110,17 @@ pub enum AuditAction {
     /// A published label was withdrawn.
     #[serde(rename = "label.withdrawn")]
     LabelWithdrawn,
+    /// A verification body was engaged: its auditors may verify the organisation's data (recorded on both sides).
+    #[serde(rename = "verification_engagement.started")]
+    VerificationEngagementStarted,
+    /// An engagement of a verification body ended (recorded on both sides).
+    #[serde(rename = "verification_engagement.ended")]
+    VerificationEngagementEnded,
 }
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::OrganisationRegistered,
         AuditAction::OrganisationUpdated,
         AuditAction::FacilityCreated,
@@ -147,6 +153,8 @@ impl AuditAction {
         AuditAction::FootprintVerified,
         AuditAction::LabelPublished,
         AuditAction::LabelWithdrawn,
+        AuditAction::VerificationEngagementStarted,
+        AuditAction::VerificationEngagementEnded,
     ];
 
     /// The stable machine name, e.g. `facility.created`.
@@ -184,6 +192,8 @@ impl AuditAction {
             AuditAction::FootprintVerified => "footprint.verified",
             AuditAction::LabelPublished => "label.published",
             AuditAction::LabelWithdrawn => "label.withdrawn",
+            AuditAction::VerificationEngagementStarted => "verification_engagement.started",
+            AuditAction::VerificationEngagementEnded => "verification_engagement.ended",
         }
     }
 

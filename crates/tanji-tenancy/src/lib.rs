@@ -16,6 +16,7 @@ pub mod supplier_link;
 pub mod throttle;
 pub mod token;
 pub mod validation;
+pub mod verification;
 
 pub use access::{Actor, Denied, Permission};
 pub use ids::{

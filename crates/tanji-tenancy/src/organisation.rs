@@ -21,14 +21,18 @@ pub enum OrganisationKind {
     Supplier,
     /// An app or business line that reports consumers' low-carbon behaviour to the carbon account (子平台).
     SubPlatform,
+    /// An independent verification body (核查机构): its auditors verify the inventories and footprints of the
+    /// organisations that engage it ([`crate::verification`]), and have no data of their own to verify.
+    VerificationBody,
 }
 
 impl OrganisationKind {
     /// Every kind, in the order menus show them.
-    pub const ALL: [OrganisationKind; 4] = [
+    pub const ALL: [OrganisationKind; 5] = [
         OrganisationKind::BrandRetailer,
         OrganisationKind::Supplier,
         OrganisationKind::SubPlatform,
+        OrganisationKind::VerificationBody,
         OrganisationKind::PlatformOperator,
     ];
 
@@ -39,6 +43,7 @@ impl OrganisationKind {
             OrganisationKind::BrandRetailer => "brand_retailer",
             OrganisationKind::Supplier => "supplier",
             OrganisationKind::SubPlatform => "sub_platform",
+            OrganisationKind::VerificationBody => "verification_body",
         }
     }
 

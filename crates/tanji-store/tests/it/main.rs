@@ -13,3 +13,4 @@ mod schema;
 mod sessions;
 mod supplier_links;
 mod tokens;
+mod verification;

@@ -28,6 +28,18 @@ fn new_product(model: &ProductModel) -> NewProduct {
     }
 }
 
+/// The cup and its baseline, modelled and computed by `editor`: the cup's footprint id.
+pub async fn cup_with_footprint(store: &tanji_store::Store, editor: &tanji_tenancy::Actor) -> String {
+    let (model, baseline_model) = cup_models();
+    let baseline = store.create_product(editor, &new_product(&baseline_model)).await.unwrap();
+    store.save_model(editor, &baseline.id, &baseline_model, "conventional cup").await.unwrap();
+    store.compute_footprint(editor, &baseline.id, None, None).await.unwrap();
+    let cup = store.create_product(editor, &new_product(&model)).await.unwrap();
+    store.set_baseline(editor, &cup.id, Some(&baseline.id)).await.unwrap();
+    store.save_model(editor, &cup.id, &model, "first model").await.unwrap();
+    store.compute_footprint(editor, &cup.id, None, None).await.unwrap().id
+}
+
 const MONTE_CARLO: MonteCarloRequest = MonteCarloRequest { iterations: 300, seed: 7, threads: NonZeroUsize::MIN };
 
 on_both_databases!(a_product_is_modelled_computed_against_its_baseline_verified_and_published);
@@ -91,6 +103,11 @@ async fn a_product_is_modelled_computed_against_its_baseline_verified_and_publis
     assert_eq!((again.record.sequence, again.record.version), (2, 2));
     assert_eq!(again.record.code, first.record.code, "republishing keeps the code printed on the label");
     assert_eq!(again.record.previous_hash, first.record.record_hash);
+    // The verified version publishes its comparison; the self-declared one leaves it out and says why.
+    assert!(first.summary().unwrap().baseline.is_some());
+    let self_declared = again.summary().unwrap();
+    assert_eq!(self_declared.baseline, None, "no public comparative claim without verification");
+    assert_eq!(self_declared.comparison_withheld, Some(tanji_footprint::ComparisonWithheld::NotVerified));
 
     // The public page reads without login; old versions resolve and know a newer one exists.
     let public = store.public_label(&first.record.code, Some(1)).await.unwrap();

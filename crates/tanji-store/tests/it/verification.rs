@@ -1,0 +1,136 @@
+//! Verification bodies: an organisation engages one, the body's auditors verify there as auditors without being
+//! members, and lose access when the engagement ends. Every refusal is tested.
+
+use tanji_store::{Conflict, LoginOutcome, StoreError};
+use tanji_tenancy::member::{Password, Role};
+use tanji_tenancy::organisation::OrganisationKind;
+use tanji_tenancy::{OrganisationId, Permission};
+
+use crate::fixtures::{PASSWORD, World, member, organisation, session_secret_and_actor};
+use tanji_testkit::{TestDatabase, on_both_databases};
+
+/// A world with a verification body that has an owner and an auditor (the verifier).
+async fn with_body(store: &tanji_store::Store) -> (World, tanji_tenancy::organisation::Organisation) {
+    let world = World::build(store).await;
+    let body = organisation(store, "Verifier 核查机构", OrganisationKind::VerificationBody).await;
+    member(store, &body, "owner@body.example", Role::Owner).await;
+    member(store, &body, "verifier@body.example", Role::Auditor).await;
+    (world, body)
+}
+
+async fn login_to(store: &tanji_store::Store, email: &str, organisation: OrganisationId) -> Option<OrganisationId> {
+    let outcome = store.login(email, &Password::for_login(PASSWORD), Some(organisation)).await.unwrap();
+    let LoginOutcome::LoggedIn(session) = outcome else { panic!("{email}: {outcome:?}") };
+    store.session(&session.secret).await.unwrap().map(|context| context.actor.organisation_id)
+}
+
+on_both_databases!(an_engaged_verifier_acts_as_an_auditor_without_being_a_member);
+async fn an_engaged_verifier_acts_as_an_auditor_without_being_a_member(test: TestDatabase) {
+    let store = &test.store;
+    let (world, body) = with_body(store).await;
+
+    // Before the engagement, the verifier cannot act in the supplier.
+    assert_eq!(login_to(store, "verifier@body.example", world.supplier.id).await, Some(body.id));
+
+    let engagement = store.engage_verification_body(&world.supplier_owner, body.id).await.unwrap();
+    assert!(engagement.is_open());
+    assert_eq!(engagement.verification_body_name, "Verifier 核查机构");
+
+    let (secret, verifier) = session_secret_and_actor(store, &world.supplier, "verifier@body.example").await;
+    assert_eq!(verifier.role, Role::Auditor);
+    assert_eq!(verifier.organisation_kind, OrganisationKind::Supplier);
+    assert!(verifier.may(Permission::VerifyInventory) && verifier.may(Permission::VerifyFootprints));
+    assert!(!verifier.may(Permission::EditInventory) && !verifier.may(Permission::PublishLabels));
+    // It is not a membership: the supplier's member list does not show the verifier.
+    let members = store.list_members(&world.supplier_owner).await.unwrap();
+    assert!(members.iter().all(|member| member.user.email.as_str() != "verifier@body.example"));
+    // The switcher offers both: the body (membership) and the supplier (engagement).
+    let context = store.session(&secret).await.unwrap().unwrap();
+    let reachable: Vec<OrganisationId> =
+        context.memberships.iter().map(|membership| membership.organisation_id).collect();
+    assert!(reachable.contains(&body.id) && reachable.contains(&world.supplier.id), "{reachable:?}");
+    assert!(!reachable.contains(&world.brand.id), "only the engaging organisation: {reachable:?}");
+    store.switch_organisation(&secret, body.id).await.unwrap();
+    store.switch_organisation(&secret, world.supplier.id).await.unwrap();
+    assert!(matches!(store.switch_organisation(&secret, world.brand.id).await, Err(StoreError::NotFound)));
+
+    // Both sides see the engagement, and its start is in both audit logs.
+    let body_owner = session_secret_and_actor(store, &body, "owner@body.example").await.1;
+    assert_eq!(store.verification_engagements(&body_owner).await.unwrap().len(), 1);
+    let started = tanji_store::AuditQuery {
+        action: Some(tanji_tenancy::audit::AuditAction::VerificationEngagementStarted),
+        limit: 10,
+        ..Default::default()
+    };
+    for owner in [&world.supplier_owner, &body_owner] {
+        assert_eq!(store.list_audit_events(owner, &started).await.unwrap().len(), 1, "in both audit logs");
+    }
+    assert_eq!(store.verification_engagements(&world.supplier_owner).await.unwrap()[0].id, engagement.id);
+    assert!(store.verification_engagements(&world.brand_owner).await.unwrap().is_empty(), "others see nothing");
+
+    // Ending it takes the access away at once, from the live session too.
+    store.end_verification_engagement(&world.supplier_owner, &engagement.id).await.unwrap();
+    assert!(store.session(&secret).await.unwrap().is_none(), "the session in the supplier ends with the engagement");
+    assert_eq!(login_to(store, "verifier@body.example", world.supplier.id).await, Some(body.id));
+    assert!(matches!(
+        store.end_verification_engagement(&world.supplier_owner, &engagement.id).await,
+        Err(StoreError::Conflict(Conflict::AlreadyDone))
+    ));
+}
+
+on_both_databases!(only_owners_engage_only_verification_bodies_and_only_their_auditors_get_in);
+async fn only_owners_engage_only_verification_bodies_and_only_their_auditors_get_in(test: TestDatabase) {
+    let store = &test.store;
+    let (world, body) = with_body(store).await;
+
+    for actor in [&world.brand_editor, &world.brand_auditor, &world.brand_viewer] {
+        assert!(
+            matches!(store.engage_verification_body(actor, body.id).await, Err(StoreError::Denied(_))),
+            "{:?}",
+            actor.role
+        );
+    }
+    // Only a verification body can be engaged, and not by itself; an unknown id is not found either.
+    for not_a_body in [world.supplier.id, world.brand.id, OrganisationId::from_uuid(uuid::Uuid::nil())] {
+        assert!(matches!(
+            store.engage_verification_body(&world.brand_owner, not_a_body).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+    let body_owner = session_secret_and_actor(store, &body, "owner@body.example").await.1;
+    assert!(matches!(store.engage_verification_body(&body_owner, body.id).await, Err(StoreError::Denied(_))));
+    assert!(matches!(store.verification_bodies(&world.brand_editor).await, Err(StoreError::Denied(_))));
+    let bodies = store.verification_bodies(&world.brand_owner).await.unwrap();
+    assert_eq!(bodies.iter().map(|body| body.name.as_str()).collect::<Vec<_>>(), ["Verifier 核查机构"]);
+
+    let engagement = store.engage_verification_body(&world.brand_owner, body.id).await.unwrap();
+    assert!(matches!(
+        store.engage_verification_body(&world.brand_owner, body.id).await,
+        Err(StoreError::Conflict(Conflict::AlreadyDone))
+    ));
+    // The body's owner runs the body; only its auditors act in the engaging organisation.
+    assert_eq!(login_to(store, "owner@body.example", world.brand.id).await, Some(body.id));
+    assert_eq!(login_to(store, "verifier@body.example", world.brand.id).await, Some(world.brand.id));
+    // Another organisation cannot end the brand's engagement, nor can the brand's editor.
+    assert!(matches!(
+        store.end_verification_engagement(&world.supplier_owner, &engagement.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.end_verification_engagement(&world.brand_editor, &engagement.id).await,
+        Err(StoreError::Denied(_))
+    ));
+}
+
+on_both_databases!(an_engaged_verifier_signs_for_the_body_as_registered);
+async fn an_engaged_verifier_signs_for_the_body_as_registered(test: TestDatabase) {
+    let store = &test.store;
+    let (world, body) = with_body(store).await;
+    store.engage_verification_body(&world.supplier_owner, body.id).await.unwrap();
+    let verifier = session_secret_and_actor(store, &world.supplier, "verifier@body.example").await.1;
+    let editor = member(store, &world.supplier, "editor@factory.example", Role::Editor).await;
+    let product = crate::products::cup_with_footprint(store, &editor).await;
+    let signed = store.verify_footprint(&verifier, &product, "Someone Else Ltd", "Verified.").await.unwrap();
+    let sign_off = signed.sign_off.expect("signed");
+    assert_eq!(sign_off.verifier_organisation, "Verifier 核查机构", "the registered body, not the typed name");
+}
