@@ -68,7 +68,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(address = %format!("{scheme}://{}", listener.local_addr()?), "serving the console and the API");
-    if config.public_url.is_none() {
+    if let Some(warning) = unreachable_links_warning(&config, "tanji serve") {
+        tracing::warn!(links = %config.base_url(), "{warning}");
+    } else if config.public_url.is_none() {
         tracing::warn!(
             links = %config.base_url(),
             "no --public-url: label QR codes and invitation links use the listen address; set --public-url before \
@@ -79,6 +81,20 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tanji_server::serve(app, listener, tls, tanji_server::shutdown_signal()).await?;
     store.close().await;
     Ok(())
+}
+
+/// The warning `tanji serve` and `tanji demo` give when the links they hand out (label QR codes, invitation links)
+/// would point at this computer only, with how to set the public URL; `None` when the links are reachable.
+pub fn unreachable_links_warning(config: &ServerConfig, command: &str) -> Option<String> {
+    let host = config.unreachable_link_host()?;
+    let base_url = config.base_url();
+    Some(format!(
+        "label QR codes and invitation links will open {base_url}, and {host} is this computer only: a phone that \
+         scans a label gets nothing.\nhint: set the address people reach this server at with --public-url (or \
+         TANJI_PUBLIC_URL), e.g. `{command} --listen 0.0.0.0:8080 --public-url http://<this computer's LAN address>:8080` \
+         to try labels with a phone on the same network, or --public-url https://<your domain> behind a reverse \
+         proxy; set it before printing labels"
+    ))
 }
 
 /// `tanji migrate`.

@@ -2,8 +2,10 @@
 //!
 //! A retailer (绿洲超市) launches a "carbon footprint" series under its private brand 绿选. It links the two factories
 //! that passed its carbon-reduction assessment — 瑞禾, which makes bamboo-fibre paper cups and bagasse plates in
-//! Taizhou, and 竹韵, which makes bamboo chopsticks in Anji — and still has an invitation open to a third. A verifier
-//! audits both the retailer and 瑞禾. A food-delivery sub-platform and the platform operator complete the cast.
+//! Taizhou, and 竹韵, which makes bamboo chopsticks in Anji — and still has an invitation open to a third. An
+//! independent verification body, 谨衡, verifies 瑞禾's inventory and cup footprint: its verifier belongs to neither
+//! the retailer nor the factory, and acts there only because each engaged the body. A food-delivery sub-platform and
+//! the platform operator complete the cast.
 //! Every organisation, person and code here is fictional.
 //!
 //! Later capabilities add their part of the story here (energy data, inventories, footprints, labels, points).
@@ -32,6 +34,7 @@ const FACTORY_CUPS: &str = "台州瑞禾日用品科技有限公司";
 const FACTORY_CHOPSTICKS: &str = "安吉竹韵竹木制品有限公司";
 const SUB_PLATFORM: &str = "绿行外卖";
 const OPERATOR: &str = "碳迹平台运营中心";
+const VERIFICATION_BODY: &str = "谨衡碳核查中心有限公司";
 
 struct Person {
     email: &'static str,
@@ -42,7 +45,7 @@ struct Person {
     en: &'static str,
 }
 
-const PEOPLE: [Person; 9] = [
+const PEOPLE: [Person; 10] = [
     Person {
         email: "owner@lvzhou.example",
         name: "林晓",
@@ -59,13 +62,15 @@ const PEOPLE: [Person; 9] = [
         zh: "绿洲超市 · 编辑（碳管理专员）",
         en: "Retailer · editor (carbon manager)",
     },
+    // The login keeps its historic address (documented and used by the browser tests); the person belongs to the
+    // verification body only.
     Person {
         email: "verifier@lvzhou.example",
         name: "陈静",
-        organisation: RETAILER,
+        organisation: VERIFICATION_BODY,
         role: Role::Auditor,
-        zh: "绿洲超市与瑞禾工厂 · 审核员（第三方核查）",
-        en: "Retailer and 瑞禾 factory · auditor (third-party verifier)",
+        zh: "谨衡碳核查中心 · 核查员（受绿洲超市与瑞禾工厂委托）",
+        en: "谨衡 verification body · verifier (engaged by the retailer and 瑞禾)",
     },
     Person {
         email: "viewer@lvzhou.example",
@@ -108,6 +113,14 @@ const PEOPLE: [Person; 9] = [
         en: "Food-delivery sub-platform · owner",
     },
     Person {
+        email: "owner@jinheng.example",
+        name: "郑衡",
+        organisation: VERIFICATION_BODY,
+        role: Role::Owner,
+        zh: "谨衡碳核查中心 · 所有者（核查机构负责人）",
+        en: "谨衡 verification body · owner (head of the body)",
+    },
+    Person {
         email: "ops@tanji.example",
         name: "平台运营",
         organisation: OPERATOR,
@@ -143,7 +156,14 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         format!("listening on {}\nhint: is another server using the port? Pick another with --listen", args.listen)
     })?;
     let address = listener.local_addr()?;
-    print_welcome(&format!("http://{address}"));
+    let public_url = args.public_url.map(|url| url.trim_end_matches('/').to_owned());
+    let links =
+        ServerConfig { listen_address: Some(address), public_url: public_url.clone(), ..ServerConfig::default() };
+    let labels = published_labels(&store).await?;
+    print_welcome(&format!("http://{address}"), &links.base_url(), &labels);
+    if let Some(warning) = crate::commands::unreachable_links_warning(&links, "tanji demo") {
+        eprintln!("warning: {warning}");
+    }
     let demo_logins = DemoLogins {
         password: DEMO_PASSWORD.to_owned(),
         accounts: PEOPLE
@@ -155,26 +175,78 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             })
             .collect(),
     };
-    let config =
-        ServerConfig { listen_address: Some(address), demo_logins: Some(demo_logins), ..ServerConfig::default() };
+    let config = ServerConfig {
+        listen_address: Some(address),
+        public_url,
+        demo_logins: Some(demo_logins),
+        ..ServerConfig::default()
+    };
     let app = tanji_server::app(AppState::new(store.clone(), config));
     tanji_server::serve(app, listener, None, tanji_server::shutdown_signal()).await?;
     store.close().await;
     Ok(())
 }
 
-/// Prints the address and the logins. Write errors are ignored: a server must not stop because whoever started it
-/// stopped reading its output (`tanji demo | head`, a closed terminal).
-fn print_welcome(url: &str) {
+/// A published label of the demo: the product's names and the label's code as printed.
+struct DemoLabel {
+    name_zh: String,
+    name_en: String,
+    code: String,
+    verified: bool,
+}
+
+/// The labels the demo publishes (the factory's current label versions), for the welcome text.
+async fn published_labels(store: &Store) -> anyhow::Result<Vec<DemoLabel>> {
+    let factory =
+        store.operator_find_organisation(FACTORY_CUPS).await.map_err(store_error)?.context("the demo factory")?;
+    let owner = actor(store, "zhao@ruihe.example", &factory).await?;
+    let mut labels: Vec<DemoLabel> = Vec::new();
+    for publication in store.publications(&owner).await.map_err(store_error)? {
+        if publication.withdrawn_at.is_some() {
+            continue;
+        }
+        let Some(summary) = publication.summary() else { continue };
+        let code = publication.record.code.display();
+        if labels.iter().any(|label| label.code == code) {
+            continue;
+        }
+        labels.push(DemoLabel {
+            name_zh: summary.name_zh,
+            name_en: summary.name_en,
+            code,
+            verified: publication.record.sign_off.is_some(),
+        });
+    }
+    labels.sort_by(|a, b| a.name_en.cmp(&b.name_en));
+    Ok(labels)
+}
+
+/// Prints the address, the logins and the public label pages. Write errors are ignored: a server must not stop
+/// because whoever started it stopped reading its output (`tanji demo | head`, a closed terminal).
+fn print_welcome(url: &str, links_base: &str, labels: &[DemoLabel]) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
+    let _ = out.write_all(welcome_text(url, links_base, labels).as_bytes()).and_then(|()| out.flush());
+}
+
+fn welcome_text(url: &str, links_base: &str, labels: &[DemoLabel]) -> String {
     let mut text =
         format!("\n  tanji (碳迹) demo is running at {url}\n\n  Log in as any of these (password: {DEMO_PASSWORD}):\n");
     for person in &PEOPLE {
         text.push_str(&format!("    {:<26} {}\n", person.email, person.en));
     }
+    if !labels.is_empty() {
+        text.push_str("\n  Public carbon label pages (what the QR codes open; no login):\n");
+        for label in labels {
+            let assurance = if label.verified { "verified" } else { "self-declared" };
+            text.push_str(&format!(
+                "    {links_base}/l/{}   {} {} ({assurance})\n",
+                label.code, label.name_zh, label.name_en
+            ));
+        }
+    }
     text.push_str("\n  Press Ctrl-C to stop. Run `tanji demo --reset` to start over.\n\n");
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    text
 }
 
 fn store_error(error: StoreError) -> anyhow::Error {
@@ -222,8 +294,9 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     let factory_chopsticks = register(FACTORY_CHOPSTICKS, OrganisationKind::Supplier).await?;
     let sub_platform = register(SUB_PLATFORM, OrganisationKind::SubPlatform).await?;
     let retailer = register(RETAILER, OrganisationKind::BrandRetailer).await?;
+    let verification_body = register(VERIFICATION_BODY, OrganisationKind::VerificationBody).await?;
     let organisation_named = |name: &str| {
-        [&operator, &factory_cups, &factory_chopsticks, &sub_platform, &retailer]
+        [&operator, &factory_cups, &factory_chopsticks, &sub_platform, &retailer, &verification_body]
             .into_iter()
             .find(|organisation| organisation.name.as_str() == name)
             .expect("every demo person belongs to a demo organisation")
@@ -241,14 +314,12 @@ async fn load(store: &Store) -> anyhow::Result<()> {
             .await
             .map_err(store_error)?;
     }
-    // The verifier audits the cup factory too, and so switches between two organisations.
-    let verifier = NewMember {
-        email: Email::parse("verifier@lvzhou.example").expect("valid"),
-        display_name: None,
-        role: Role::Auditor,
-        initial_password: None,
-    };
-    store.operator_add_member(factory_cups.id, &verifier).await.map_err(store_error)?;
+    // The retailer and the cup factory each engage the verification body; its verifier then switches between them
+    // without being a member of either.
+    for (owner, organisation) in [("owner@lvzhou.example", &retailer), ("zhao@ruihe.example", &factory_cups)] {
+        let owner = actor(store, owner, organisation).await?;
+        store.engage_verification_body(&owner, verification_body.id).await.map_err(store_error)?;
+    }
 
     let carbon_manager = actor(store, "carbon@lvzhou.example", &retailer).await?;
     for details in [
@@ -292,7 +363,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
 }
 
 /// The cup factory's activity data for 2024 and 2025 (the file shipped as `examples/inventory/ruihe-activities.csv`,
-/// with its facility keys mapped to the demo's facility codes): grid electricity with green certificates from June
+/// whose facility keys are the demo's facility codes): grid electricity with green certificates from June
 /// 2025, rooftop PV, the coal steam boiler, natural gas for the dryer, diesel trucks, refrigerant top-ups and inbound
 /// freight. The warehouse is a joint venture (40 % equity, operated by 瑞禾). The 2025 inventory is computed against
 /// base year 2024 and signed off by the verifier; 2024 is computed too, for the year-on-year view.
@@ -301,11 +372,15 @@ async fn record_factory_inventory(
     energy_engineer: &tanji_tenancy::Actor,
     factory: &tanji_tenancy::organisation::Organisation,
 ) -> anyhow::Result<()> {
+    // The file's facility keys are the demo facilities' codes: it imports here as shipped.
     const ACTIVITIES: &str = include_str!("../../../examples/inventory/ruihe-activities.csv");
-    let text = ACTIVITIES.replace("ruihe-warehouse", "RH-HY-W").replace("ruihe-taizhou", "RH-HY");
-    let rows = tanji_inventory::read_activity_rows("ruihe-activities.csv", text.as_bytes()).map_err(|errors| {
-        anyhow!("the demo's activity file: {}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
-    })?;
+    let rows =
+        tanji_inventory::read_activity_rows("ruihe-activities.csv", ACTIVITIES.as_bytes()).map_err(|errors| {
+            anyhow!(
+                "the demo's activity file: {}",
+                errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            )
+        })?;
     store.record_activities(energy_engineer, Some("ruihe-activities.csv"), rows).await.map_err(store_error)?;
     let warehouse = store
         .facility_boundaries(energy_engineer)
@@ -392,11 +467,12 @@ async fn record_factory_footprints(
                 continue;
             }
             if verified {
+                // The sign-off names the engaged body as registered (the store fills it in for an engaged verifier).
                 store
                     .verify_footprint(
                         &verifier,
                         &footprint.id,
-                        "第三方核查（演示） Third-party verifier (demo)",
+                        VERIFICATION_BODY,
                         "依据 ISO 14067:2018 核查，有限保证。Verified against ISO 14067:2018, limited assurance.",
                     )
                     .await

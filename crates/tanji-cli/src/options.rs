@@ -49,7 +49,8 @@ pub enum Command {
     /// Solve life-cycle assessment matrices (technosphere, biosphere, characterization) for product footprints.
     #[command(subcommand)]
     Lca(LcaCommand),
-    /// Benchmarks that print figures (the workloads the issues name).
+    /// Measure how fast this machine runs tanji's heavy computations, e.g. `tanji bench lca`: an LCA system the
+    /// size of ecoinvent solved and sampled by Monte Carlo, timed and written to files to compare with other tools.
     #[command(subcommand)]
     Bench(BenchCommand),
     /// Product carbon footprints (ISO 14067) from a footprint file, no database needed.
@@ -200,8 +201,10 @@ pub struct LcaSolveArgs {
 /// `tanji bench …`
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
-    /// Generate a seeded ecoinvent-sized system, write it as Matrix Market files with its uncertainty (for
-    /// scripts/bench-lca-brightway.py), and time all-product scores, one demand and Monte Carlo on it.
+    /// Time life-cycle assessment on this machine: generate a reproducible system the size of ecoinvent (20,000
+    /// processes by default), then time footprints of every product, one product's footprint and Monte Carlo
+    /// sampling; the system is written as Matrix Market files so that scripts/bench-lca-brightway.py can time
+    /// Brightway on the same one.
     Lca(BenchLcaArgs),
 }
 
@@ -321,6 +324,12 @@ pub struct DemoArgs {
     /// Start from a fresh demo database, deleting the previous one.
     #[arg(long)]
     pub reset: bool,
+
+    /// The URL phones and other computers reach the demo at, e.g. http://192.168.1.20:8080 (with
+    /// --listen 0.0.0.0:8080), for the labels' QR codes and the links the demo prints. Without it they use
+    /// --listen, which by default only this computer can open.
+    #[arg(long, env = "TANJI_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 /// `tanji org …`.

@@ -32,6 +32,12 @@ fn help_explains_every_command() {
     for command in ["serve", "demo", "migrate", "org", "user", "token"] {
         assert!(help.contains(command), "--help does not mention {command}:\n{help}");
     }
+    // `bench` says what it does for the person running it, not which issue asked for it.
+    let bench_line = help.lines().find(|line| line.trim_start().starts_with("bench")).expect("bench is listed");
+    assert!(bench_line.contains("Measure how fast this machine"), "{bench_line}");
+    assert!(!help.contains("issues name"), "{help}");
+    let demo_help = stdout(&tanji(directory.path(), &["demo", "--help"]));
+    assert!(demo_help.contains("--public-url"), "demo --help lacks --public-url");
     let serve_help = stdout(&tanji(directory.path(), &["serve", "--help"]));
     for option in ["--database", "--listen", "--data-dir", "--tls-cert", "--tls-key", "--public-url"] {
         assert!(serve_help.contains(option), "serve --help lacks {option}");
@@ -113,7 +119,7 @@ fn mistakes_are_explained_with_the_flag_and_a_hint() {
     let cases: [(&[&str], &str); 6] = [
         (
             &["org", "add", "--name", "X", "--kind", "factory"],
-            "kind must be one of: brand_retailer, supplier, sub_platform, platform_operator",
+            "kind must be one of: brand_retailer, supplier, sub_platform, verification_body, platform_operator",
         ),
         (
             &["org", "add", "--name", "X", "--kind", "supplier", "--credit-code", "12345"],
@@ -180,8 +186,15 @@ impl Drop for Running {
 }
 
 fn start_demo(data: &Path) -> (Running, String) {
+    let (running, url, _) = start_demo_with(data, &[]);
+    (running, url)
+}
+
+/// Starts the demo with extra arguments: the process, its URL, and the lines it printed after the URL.
+fn start_demo_with(data: &Path, extra: &[&str]) -> (Running, String, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
         .args(["demo", "--listen", "127.0.0.1:0"])
+        .args(extra)
         .env("TANJI_DATA_DIR", data)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -197,12 +210,21 @@ fn start_demo(data: &Path) -> (Running, String) {
             break line[start..].trim().to_owned();
         }
     };
-    let rest: Vec<String> = lines.by_ref().take(12).map(Result::unwrap).collect();
+    // Up to the last line of the welcome ("Press Ctrl-C …").
+    let mut rest: Vec<String> = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let last = line.contains("Ctrl-C");
+        rest.push(line);
+        if last {
+            break;
+        }
+    }
     assert!(rest.iter().any(|line| line.contains("owner@lvzhou.example")), "the demo prints its logins: {rest:?}");
     assert!(rest.iter().any(|line| line.contains("password: tanji-demo-2026")));
     // Keep reading whatever else it prints, as a terminal would.
     std::thread::spawn(move || lines.for_each(drop));
-    (running, url)
+    (running, url, rest)
 }
 
 /// Regression: the demo used to die with "failed printing to stdout" when its reader went away.
@@ -258,11 +280,114 @@ async fn the_demo_serves_the_story_and_reuses_its_database() {
     .unwrap();
     let organisations = store.operator_list_organisations().await.unwrap();
     let names: Vec<&str> = organisations.iter().map(|organisation| organisation.name.as_str()).collect();
-    assert_eq!(names.len(), 5, "{names:?}");
-    for name in ["绿洲超市有限公司", "台州瑞禾日用品科技有限公司", "安吉竹韵竹木制品有限公司"]
+    assert_eq!(names.len(), 6, "{names:?}");
+    for name in ["绿洲超市有限公司", "台州瑞禾日用品科技有限公司", "安吉竹韵竹木制品有限公司", "谨衡碳核查中心有限公司"]
     {
         assert!(names.contains(&name), "{name} is missing: {names:?}");
     }
     assert_eq!(client.get(format!("{url}/healthz")).send().await.unwrap().status(), 200);
+
+    // The verifier belongs to the verification body only, and reaches the retailer and the factory through their
+    // engagements of it.
+    let outcome = store
+        .login("verifier@lvzhou.example", &tanji_tenancy::member::Password::for_login("tanji-demo-2026"), None)
+        .await
+        .unwrap();
+    let tanji_store::LoginOutcome::LoggedIn(session) = outcome else { panic!("{outcome:?}") };
+    let verifier = store.session(&session.secret).await.unwrap().unwrap();
+    let memberships = store.memberships(verifier.user.id).await.unwrap();
+    let member_of: Vec<&str> = memberships.iter().map(|membership| membership.organisation_name.as_str()).collect();
+    assert_eq!(member_of, ["谨衡碳核查中心有限公司"], "a member of the body only");
+    let reachable: Vec<&str> =
+        verifier.memberships.iter().map(|membership| membership.organisation_name.as_str()).collect();
+    for name in ["绿洲超市有限公司", "台州瑞禾日用品科技有限公司"] {
+        assert!(reachable.contains(&name), "{name} engaged the body: {reachable:?}");
+    }
+
+    // The example activity file of the first-run tour imports into the demo's own factory as shipped.
+    let factory = store.operator_find_organisation("台州瑞禾日用品科技有限公司").await.unwrap().unwrap();
+    let outcome = store
+        .login("energy@ruihe.example", &tanji_tenancy::member::Password::for_login("tanji-demo-2026"), Some(factory.id))
+        .await
+        .unwrap();
+    let tanji_store::LoginOutcome::LoggedIn(session) = outcome else { panic!("{outcome:?}") };
+    let engineer = store.session(&session.secret).await.unwrap().unwrap().actor;
+    let file = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/inventory/ruihe-2026-q1.csv"))
+        .unwrap();
+    let rows = tanji_inventory::read_activity_rows("ruihe-2026-q1.csv", &file).expect("the example file parses");
+    assert_eq!(rows.len(), 12);
+    store
+        .record_activities(&engineer, Some("ruihe-2026-q1.csv"), rows)
+        .await
+        .expect("it imports into the demo factory");
     store.close().await;
+}
+
+/// The label lines of the demo's welcome: (URL, rest of the line).
+fn label_lines(printed: &[String]) -> Vec<(String, String)> {
+    printed
+        .iter()
+        .filter(|line| line.contains("/l/"))
+        .map(|line| {
+            let line = line.trim();
+            let (url, rest) = line.split_once(' ').unwrap_or((line, ""));
+            (url.to_owned(), rest.trim().to_owned())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_prints_its_label_pages_and_warns_about_loopback_links() {
+    let directory = tempfile::tempdir().unwrap();
+    let data = directory.path().to_owned();
+    // On the default loopback address: the label URLs, printed as the codes are printed, and a warning with the fix.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
+        .args(["demo", "--listen", "127.0.0.1:0"])
+        .env("TANJI_DATA_DIR", &data)
+        .env_remove("TANJI_PUBLIC_URL")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr_lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let stdout_lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let running = Running(child);
+    let printed: Vec<String> = stdout_lines.map(Result::unwrap).take_while(|line| !line.contains("Ctrl-C")).collect();
+    let mut stderr_lines = stderr_lines.map(Result::unwrap);
+    let warning = stderr_lines.by_ref().find(|line| line.starts_with("warning:")).expect("a warning");
+    let hint = stderr_lines.next().unwrap_or_default();
+    assert!(warning.contains("127.0.0.1") && warning.contains("this computer only"), "{warning}");
+    assert!(hint.starts_with("hint:") && hint.contains("--public-url"), "{hint}");
+    let url =
+        printed.iter().find_map(|line| line.split_once("running at ").map(|(_, url)| url.trim().to_owned())).unwrap();
+    let labels = label_lines(&printed);
+    assert_eq!(labels.len(), 2, "the cup and the plate: {printed:?}");
+    let client = reqwest::Client::new();
+    for (label_url, description) in &labels {
+        let code = label_url.rsplit('/').next().unwrap();
+        assert!(label_url.starts_with(&format!("{url}/l/")), "{label_url}");
+        assert!(code.len() == 9 && code.as_bytes()[4] == b'-', "printed as on the pages: {code}");
+        let page = client.get(label_url).header("accept-language", "en").send().await.unwrap();
+        assert_eq!(page.status(), 200, "{label_url}");
+        let body = page.text().await.unwrap();
+        if description.contains("self-declared") {
+            assert!(body.contains("comparison-not-verified"), "the plate's page says why it does not compare");
+        } else {
+            assert!(description.contains("(verified)"), "{description}");
+            assert!(body.contains("谨衡碳核查中心有限公司"), "the cup is verified by the body, as registered");
+        }
+    }
+    drop(running);
+
+    // With a public URL, the labels use it and nothing is said.
+    let (_demo, _, printed) = tokio::task::spawn_blocking({
+        let data = data.clone();
+        move || start_demo_with(&data, &["--public-url", "http://192.0.2.10:8080/"])
+    })
+    .await
+    .unwrap();
+    let labels = label_lines(&printed);
+    assert_eq!(labels.len(), 2);
+    assert!(labels.iter().all(|(url, _)| url.starts_with("http://192.0.2.10:8080/l/")), "{labels:?}");
 }

@@ -118,10 +118,26 @@ catalogue! {
     credit_code_hint: "18 位，系统会校验末位校验码", "18 characters; the check character is verified";
     registered_at: "注册时间", "Registered";
     edit_profile: "编辑组织信息", "Edit profile";
+    verification_bodies_title: "核查机构", "Verification bodies";
+    verification_bodies_intro: "委托独立的核查机构后，该机构的核查员可作为本组织的审核员查看数据并签署核查意见（碳盘查与产品碳足迹），但不成为本组织成员；结束委托后立即失去访问权限。面向公众的比较声明须经核查。", "Engaging an independent verification body lets its verifiers read this organisation's data and sign off its inventories and product footprints as auditors, without becoming members; ending the engagement removes their access at once. Comparative claims shown to the public need this verification.";
+    verification_clients_intro: "以下组织委托本机构核查。本机构的审核员可通过右上角的组织切换进入这些组织，以审核员身份查看数据并签署核查意见。", "These organisations engaged this body to verify them. Its auditors switch into them with the organisation menu and act there as auditors: they read the data and sign off.";
+    verification_none: "暂无核查委托。", "No engagements yet.";
+    verification_no_bodies: "平台上尚无已注册的核查机构；请平台运营方注册。", "No verification body is registered on the platform yet; ask the platform operator to register one.";
+    verification_body: "核查机构", "Verification body";
+    verification_client: "委托方", "Engaged by";
+    verification_since: "委托日期", "Engaged on";
+    verification_active: "有效", "Active";
+    verification_ended: "已结束", "Ended";
+    verification_engage: "委托核查", "Engage";
+    verification_end: "结束委托", "End engagement";
+    verification_end_confirm: "结束后该机构的核查员将立即失去访问权限。确定结束？", "The body's verifiers lose access at once. End the engagement?";
+    verifier_engaged: "已委托核查机构。", "Verification body engaged.";
+    verifier_engagement_ended: "已结束核查委托。", "Engagement ended.";
     kind_platform_operator: "平台运营方", "Platform operator";
     kind_brand_retailer: "品牌商/零售商", "Brand / retailer";
     kind_supplier: "供应商（工厂）", "Supplier (factory)";
     kind_sub_platform: "子平台", "Sub-platform";
+    kind_verification_body: "核查机构", "Verification body";
 
     // Facilities.
     facilities_title: "设施", "Facilities";
@@ -329,6 +345,8 @@ catalogue! {
     action_footprint_verified: "核查产品碳足迹", "Product footprint verified";
     action_label_published: "发布碳标签", "Carbon label published";
     action_label_withdrawn: "撤回碳标签", "Carbon label withdrawn";
+    action_verification_engagement_started: "委托核查机构", "Verification body engaged";
+    action_verification_engagement_ended: "结束核查委托", "Verification engagement ended";
     action_user_logged_in: "登录", "Logged in";
 
     // Tenants.
@@ -589,6 +607,10 @@ catalogue! {
     public_more_than_baseline: "比常规产品多 {amount}", "{amount} more than the conventional product";
     public_baseline: "对比的常规产品", "Compared with";
     public_no_baseline: "此产品未与常规产品比较。", "This product was not compared with a conventional product.";
+    public_comparison_not_verified: "发布方将此产品与常规产品做了比较，但该碳足迹未经第三方核查，因此不显示比较结果：面向公众的比较声明须经独立核查或鉴定性评审（ISO 14044 第 6.1 条、ISO 14067、ISO 14026）。上方数值为此产品本身的碳足迹。", "The publisher compared this product with a conventional one, but the comparison is not shown because this footprint has not been verified by a third party: a comparison shown to the public needs independent verification or critical review (ISO 14044 §6.1, ISO 14067, ISO 14026). The figure above is this product's own footprint.";
+    public_comparison_withheld: "此处不显示与常规产品的比较。", "The comparison with a conventional product is not shown here.";
+    public_reduction_uptake: "其中 {amount} 来自生物源碳吸收（原料植物生长时吸收的二氧化碳，计为清除量）；不计生物源碳吸收时，比常规产品低 {percent}%。", "Of this reduction, {amount} is biogenic uptake (carbon dioxide taken up by the plants the materials grew from, counted as a removal); without uptake the product is {percent}% lower than conventional.";
+    public_reduction_uptake_baseline_unknown: "此减少量中包含此产品的生物源碳吸收 {amount}（原料植物生长时吸收的二氧化碳）；发布记录未载明常规产品的吸收量。", "This reduction includes the product's biogenic uptake of {amount} (carbon dioxide taken up by the plants the materials grew from); the record does not state the conventional product's uptake.";
     public_by_stage: "各生命周期阶段", "By life-cycle stage";
     public_by_stage_explained: "负值是植物生长时吸收的二氧化碳（生物源碳）或回收抵扣。", "Negative values are carbon dioxide taken up by plants as they grew (biogenic carbon) or recycling credits.";
     public_split: "排放构成", "What the footprint is made of";
@@ -965,6 +987,8 @@ catalogue! {
     fp_publish: "发布碳标签", "Publish carbon label";
     fp_publish_intro: "发布后生成带二维码的碳标签和公开页面；再次发布为同一标签码的新版本。", "Publishing creates the carbon label with its QR code and public page; publishing again makes a new version of the same code.";
     fp_publish_unverified: "此碳足迹尚未核查，标签将显示为“自我声明”。", "This footprint is not verified; the label will say “self-declared”.";
+    fp_publish_comparison_withheld: "此产品有对比的常规产品（比常规产品低 {percent}%），但碳足迹尚未核查，因此公开页面和标签只显示碳足迹本身，不显示比较结果：面向公众的比较声明须经第三方核查或鉴定性评审（ISO 14044 第 6.1 条、ISO 14067、ISO 14026）。如需显示比较，请先请核查机构签署核查意见，再发布。", "This product is compared with a conventional one ({percent}% lower), but its footprint is not verified, so the public page and the label will show the footprint alone, without the comparison: a comparison shown to the public needs third-party verification or critical review (ISO 14044 §6.1, ISO 14067, ISO 14026). To show it, have a verification body sign the footprint off first, then publish.";
+    fp_publish_comparison_shown: "核查意见涵盖与常规产品的比较，公开页面和标签将显示比常规产品低 {percent}%。", "The sign-off covers the comparison with the conventional product: the public page and the label will show {percent}% lower than conventional.";
     fp_publish_confirm: "发布后记录将写入防篡改发布链，公开可见。确定发布？", "The publication enters the tamper-evident chain and becomes public. Publish?";
     fp_artwork: "标签图稿", "Artwork";
     fp_contribution: "贡献", "Contribution";
@@ -1119,6 +1143,7 @@ impl Text {
             OrganisationKind::BrandRetailer => self.kind_brand_retailer,
             OrganisationKind::Supplier => self.kind_supplier,
             OrganisationKind::SubPlatform => self.kind_sub_platform,
+            OrganisationKind::VerificationBody => self.kind_verification_body,
         }
     }
 
@@ -1231,6 +1256,8 @@ impl Text {
             AuditAction::FootprintVerified => self.action_footprint_verified,
             AuditAction::LabelPublished => self.action_label_published,
             AuditAction::LabelWithdrawn => self.action_label_withdrawn,
+            AuditAction::VerificationEngagementStarted => self.action_verification_engagement_started,
+            AuditAction::VerificationEngagementEnded => self.action_verification_engagement_ended,
         }
     }
 

@@ -60,6 +60,27 @@ impl ServerConfig {
     }
 }
 
+impl ServerConfig {
+    /// The host of [`Self::base_url`] when no one else can reach it: a loopback address (`127.0.0.1`, `::1`,
+    /// `localhost`) or an unspecified one (`0.0.0.0`, `::`). Label QR codes and invitation links built on it open
+    /// nothing on a shopper's phone or a supplier's computer, so `tanji serve` and `tanji demo` warn about it.
+    pub fn unreachable_link_host(&self) -> Option<String> {
+        let base_url = self.base_url();
+        let authority = base_url.split_once("://").map_or(base_url.as_str(), |(_, rest)| rest);
+        let authority = authority.split(['/', '?', '#']).next().unwrap_or_default();
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+        let host = match authority.strip_prefix('[') {
+            Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+            None => authority.rsplit_once(':').map_or(authority, |(host, _)| host),
+        };
+        let lower = host.to_ascii_lowercase();
+        let unreachable = lower == "localhost"
+            || lower.ends_with(".localhost")
+            || host.parse::<std::net::IpAddr>().is_ok_and(|address| address.is_loopback() || address.is_unspecified());
+        unreachable.then(|| host.to_owned())
+    }
+}
+
 /// The most accounts, clients and pairs the login throttle tracks at once (each a few dozen bytes).
 const MAX_THROTTLED_KEYS: usize = 100_000;
 
@@ -108,5 +129,41 @@ impl AppState {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.debug_struct("AppState").field("config", &self.inner.config).finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(public_url: Option<&str>, listen: &str) -> ServerConfig {
+        ServerConfig {
+            public_url: public_url.map(str::to_owned),
+            listen_address: Some(listen.parse().unwrap()),
+            ..ServerConfig::default()
+        }
+    }
+
+    #[test]
+    fn links_on_a_loopback_or_unspecified_address_are_flagged() {
+        for (public_url, listen, expected) in [
+            (None, "127.0.0.1:8080", Some("127.0.0.1")),
+            (None, "[::1]:8080", Some("::1")),
+            (None, "0.0.0.0:8080", Some("0.0.0.0")),
+            (None, "[::]:8080", Some("::")),
+            (Some("http://localhost:8080"), "0.0.0.0:8080", Some("localhost")),
+            (Some("http://app.localhost/"), "0.0.0.0:8080", Some("app.localhost")),
+            (Some("http://127.0.0.2:9000/tanji"), "0.0.0.0:8080", Some("127.0.0.2")),
+            (Some("https://tanji.example.cn"), "127.0.0.1:8080", None),
+            (Some("http://192.168.1.20:8080"), "0.0.0.0:8080", None),
+            (None, "192.168.1.20:8080", None),
+            (Some("https://[2001:db8::1]:8443"), "[::]:8443", None),
+        ] {
+            assert_eq!(
+                config(public_url, listen).unreachable_link_host().as_deref(),
+                expected,
+                "{public_url:?} listening on {listen}"
+            );
+        }
     }
 }

@@ -89,6 +89,8 @@ pub fn notice_text(t: &'static Text, name: &str) -> Option<&'static str> {
         "imported" => t.imported,
         "activity_saved" => t.activity_saved,
         "activity_deleted" => t.activity_deleted,
+        "verifier_engaged" => t.verifier_engaged,
+        "verifier_engagement_ended" => t.verifier_engagement_ended,
         _ => return None,
     })
 }

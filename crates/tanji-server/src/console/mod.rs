@@ -43,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/console", get(dashboard::show))
         .route("/console/switch", post(session_pages::switch_organisation))
         .route("/console/organisation", get(organisation::show).post(organisation::update))
+        .route("/console/organisation/verifiers", post(organisation::engage))
+        .route("/console/organisation/verifiers/{id}/end", post(organisation::end_engagement))
         .route("/console/facilities", get(facilities::list).post(facilities::create))
         .route("/console/facilities/{id}", get(facilities::show).post(facilities::update))
         .route("/console/facilities/{id}/archive", post(facilities::archive))

@@ -3,7 +3,7 @@
 //! did not publish (who clicked "publish", internal ids outside the content) can reach the page.
 
 use askama::Template;
-use tanji_footprint::{PublishedFootprint, PublishedStage, Stage};
+use tanji_footprint::{Assurance, ComparisonWithheld, PublishedFootprint, PublishedStage, Stage};
 use tanji_label::label::{FootprintStandard, Interval, LabelFacts};
 use tanji_label::page_chart::{range_svg, stage_bars_svg};
 use tanji_label::publication::{ChainProblem, PublicationRecord, UnreadableRecord, content_hash};
@@ -147,6 +147,8 @@ pub struct FootprintView {
     pub range_chart: Option<String>,
     pub range_explained: String,
     pub reduction: Option<ReductionView>,
+    /// Why the comparison with a conventional product is not shown, when the model has one.
+    pub comparison_withheld: Option<String>,
     pub stage_chart: String,
     /// Some stage is below zero (uptake or credits), which the note under the chart explains.
     pub has_negative_stage: bool,
@@ -176,6 +178,8 @@ pub struct ReductionView {
     /// Bar lengths of the product and the baseline, in per cent of the longer one.
     pub product_bar_percent: String,
     pub baseline_bar_percent: String,
+    /// What part of the reduction is biogenic uptake, when some is.
+    pub uptake_note: Option<String>,
 }
 
 /// The data quality rating.
@@ -244,6 +248,11 @@ pub fn display_code(code: &str) -> String {
     if code.len() == 8 { format!("{}-{}", &code[..4], &code[4..]) } else { code.to_owned() }
 }
 
+/// Whether a publication's footprint was signed off by a verifier: what decides if its comparison is shown.
+pub fn assurance(record: &PublicationRecord) -> Assurance {
+    if record.sign_off.is_some() { Assurance::Verified } else { Assurance::SelfDeclared }
+}
+
 /// The standard named in a published footprint, as the label knows it (ISO 14067 unless another is named).
 fn standard(summary: &PublishedFootprint) -> FootprintStandard {
     [FootprintStandard::GbT24067_2024, FootprintStandard::Pas2050_2011]
@@ -264,9 +273,9 @@ pub fn label_facts(record: &PublicationRecord, summary: &PublishedFootprint, url
             .range
             .as_ref()
             .map(|range| Interval { low: range.p2_5_kg_co2e, high: range.p97_5_kg_co2e }),
+        // Only a verified footprint's comparison is printed: the same rule as the page (`Assurance`).
         baseline_kg_co2e_per_unit: summary
-            .baseline
-            .as_ref()
+            .public_comparison(assurance(record))
             .map(|baseline| baseline.total_kg_co2e)
             .filter(|total| total.is_finite() && *total > 0.0),
         verified_by: record.sign_off.as_ref().map(|sign_off| sign_off.verifier_organisation.clone()),
@@ -323,7 +332,23 @@ fn footprint_view(request: &Request, record: &PublicationRecord, summary: &Publi
         None => t.public_no_range.to_owned(),
     };
 
-    let reduction = summary.baseline.as_ref().map(|baseline| {
+    let assurance = assurance(record);
+    let comparison = summary.public_comparison(assurance);
+    let comparison_withheld = summary.withheld_comparison(assurance).map(|reason| match reason {
+        ComparisonWithheld::NotVerified => t.public_comparison_not_verified.to_owned(),
+        _ => t.public_comparison_withheld.to_owned(),
+    });
+    let uptake_note = summary.reduction_from_uptake(assurance).map(|uptake| {
+        let amount = format!("{} CO₂e", format_mass_kg(uptake.uptake_kg_co2e));
+        match uptake.reduction_excluding_uptake_percent {
+            Some(percent_excluding) => t
+                .public_reduction_uptake
+                .replace("{amount}", &amount)
+                .replace("{percent}", &format_significant(percent_excluding, 2)),
+            None => t.public_reduction_uptake_baseline_unknown.replace("{amount}", &amount),
+        }
+    });
+    let reduction = comparison.map(|baseline| {
         let claimed = facts.claimed_reduction_percent();
         let headline = match claimed {
             Some(claimed) => t.public_percent_lower.replace("{percent}", &claimed.to_string()),
@@ -353,10 +378,11 @@ fn footprint_view(request: &Request, record: &PublicationRecord, summary: &Publi
             baseline_short_figure: show(baseline.total_kg_co2e),
             product_bar_percent: bar(summary.total_kg_co2e),
             baseline_bar_percent: bar(baseline.total_kg_co2e),
+            uptake_note: uptake_note.clone(),
         }
     });
     let stages = chart_stages(&summary.stages, language, unit);
-    let baseline_stages = summary.baseline.as_ref().map(|baseline| chart_stages(&baseline.stages, language, unit));
+    let baseline_stages = comparison.map(|baseline| chart_stages(&baseline.stages, language, unit));
     let stage_chart = stage_bars_svg(&stages, baseline_stages.as_deref(), &unit_label);
 
     let split = vec![
@@ -418,11 +444,12 @@ fn footprint_view(request: &Request, record: &PublicationRecord, summary: &Publi
         range_chart,
         range_explained,
         reduction,
+        comparison_withheld,
         stage_chart,
         has_negative_stage: summary
             .stages
             .iter()
-            .chain(summary.baseline.iter().flat_map(|baseline| &baseline.stages))
+            .chain(comparison.iter().flat_map(|baseline| &baseline.stages))
             .any(|stage| stage.kg_co2e < 0.0),
         split,
         primary_share: percent(primary_share),

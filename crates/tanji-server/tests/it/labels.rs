@@ -16,7 +16,7 @@ use tanji_tenancy::member::Password;
 use tanji_tenancy::organisation::Organisation;
 use tanji_testkit::{TestDatabase, on_both_databases};
 
-use crate::harness::{BRAND_AUDITOR, BRAND_EDITOR, BRAND_OWNER, PASSWORD, Page, TestApp, World};
+use crate::harness::{BRAND_AUDITOR, BRAND_EDITOR, BRAND_OWNER, Browser, PASSWORD, Page, TestApp, World};
 
 const CUP: &str = include_str!("../../../../examples/footprint/bamboo-fibre-cup.toml");
 const MONTE_CARLO: MonteCarloRequest = MonteCarloRequest { iterations: 200, seed: 7, threads: NonZeroUsize::MIN };
@@ -313,7 +313,9 @@ async fn label_artwork_is_served_as_svg_and_png(test: TestDatabase) {
     assert_eq!(headers["content-disposition"], format!("inline; filename=\"tanji-label-{code}-v1.svg\""));
     let svg = String::from_utf8(svg).unwrap();
     assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "an SVG document");
-    assert!(svg.contains("tanji.example.com") && svg.contains(&format!("/l/{code}")), "the public short URL");
+    // Printed under the QR code as the pages print codes: K7M2-9XQD.
+    let printed = format!("/l/{}-{}", &code[..4], &code[4..]);
+    assert!(svg.contains("tanji.example.com") && svg.contains(&printed), "the public short URL");
 
     let (status, headers, png) = get_bytes(&app, &format!("/l/{code}/label.png?dpi=300")).await;
     assert_eq!(status, StatusCode::OK);
@@ -544,4 +546,96 @@ async fn one_unreadable_record_leaves_the_rest_of_the_chain_readable(test: TestD
         assert_eq!(status, StatusCode::OK, "version {version}");
     }
     assert_eq!(get(&app, &format!("/l/{code}?lang=en"), "en").await.status, StatusCode::OK, "the newest version");
+}
+
+/// The fragments of a page's text that tell a comparison is shown: the reduction badge and its words.
+fn shows_a_comparison(body: &str) -> bool {
+    body.contains("class=\"badge badge-reduction\"")
+        || body.contains("lower than conventional")
+        || body.contains("比常规产品减少")
+}
+
+on_both_databases!(a_self_declared_footprint_publishes_no_comparison_and_a_verified_one_does);
+async fn a_self_declared_footprint_publishes_no_comparison_and_a_verified_one_does(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+
+    // The publisher is told before publishing, in the console's publish step, in both languages.
+    for (accept_language, expected) in
+        [("en", "is compared with a conventional one"), ("zh-CN", "因此公开页面和标签只显示碳足迹本身")]
+    {
+        let browser = Browser::new(&app.base_url, accept_language);
+        browser.log_in(BRAND_EDITOR).await;
+        let page = browser.get(&format!("/console/footprints/{}", cup.footprint_id)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("id=\"publish-comparison\""), "the publish step explains the comparison");
+        assert!(page.body.contains(expected), "{accept_language}: {expected:?} not in the publish step");
+        assert!(page.body.contains("ISO 14044"));
+    }
+
+    // Published self-declared: the footprint, and why no comparison, on the page and in the artwork.
+    let first = publish(app.store(), &cup).await;
+    let code = first.record.code.to_string();
+    for (accept_language, explained) in [
+        ("en", "the comparison is not shown because this footprint has not been verified by a third party"),
+        ("zh-CN", "因此不显示比较结果"),
+    ] {
+        let page = get(&app, &format!("/l/{code}"), accept_language).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(&shown_total(&first)), "the footprint itself is shown");
+        assert!(
+            page.body.contains("id=\"comparison-not-verified\"") && page.body.contains(explained),
+            "{accept_language}"
+        );
+        assert!(!shows_a_comparison(&page.body), "{accept_language}: a comparison is shown without verification");
+    }
+    let (_, _, svg) = get_bytes(&app, &format!("/l/{code}/label.svg")).await;
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(!svg.contains("lower than conventional") && !svg.contains("减少"), "no claim on the label either");
+    assert!(svg.contains("自我声明 Self-declared"));
+
+    // Verified, published again: now the comparison is shown.
+    app.store().verify_footprint(&cup.auditor, &cup.footprint_id, "CQC 中国质量认证中心", "ISO 14067").await.unwrap();
+    publish(app.store(), &cup).await;
+    app.database.clock.advance(PAST_THE_PAGE_CACHE);
+    let page = get(&app, &format!("/l/{code}?lang=en"), "en").await;
+    assert!(shows_a_comparison(&page.body), "the verified label compares");
+    assert!(!page.body.contains("comparison-not-verified"));
+    let (_, _, svg) = get_bytes(&app, &format!("/l/{code}/label.svg?v=2")).await;
+    assert!(String::from_utf8(svg).unwrap().contains("lower than conventional"));
+    // Version 1 still says what it said: no comparison.
+    let old = get(&app, &format!("/l/{code}?v=1&lang=en"), "en").await;
+    assert!(!shows_a_comparison(&old.body) && old.body.contains("comparison-not-verified"));
+}
+
+on_both_databases!(the_page_prints_the_code_as_the_label_does_and_the_chart_matches_its_legend);
+async fn the_page_prints_the_code_as_the_label_does_and_the_chart_matches_its_legend(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    app.store().verify_footprint(&cup.auditor, &cup.footprint_id, "CQC", "ISO 14067").await.unwrap();
+    let published = publish(app.store(), &cup).await;
+    let code = published.record.code.to_string();
+    let printed = published.record.code.display();
+    assert_eq!(printed, format!("{}-{}", &code[..4], &code[4..]));
+    let page = get(&app, &format!("/l/{code}?lang=en"), "en").await;
+    assert!(page.body.contains(&printed), "the page shows {printed}");
+    let (_, _, svg) = get_bytes(&app, &format!("/l/{code}/label.svg")).await;
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(svg.contains(&format!("/l/{printed}")), "the label prints the same form under its QR code");
+    // Every bar colour of the stage chart is one its legend shows.
+    let chart_start = page.body.find("Carbon footprint by life-cycle stage").expect("the stage chart");
+    let chart = &page.body[chart_start..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    let fills: std::collections::BTreeSet<&str> = chart
+        .split("fill=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|fill| fill.starts_with('#'))
+        .collect();
+    for fill in fills {
+        assert!(
+            ["#17794A", "#A9B4AE", "#14251C", "#56655D"].contains(&fill),
+            "{fill} is in the chart but not its legend"
+        );
+    }
 }

@@ -274,9 +274,34 @@ struct FootprintPage {
     verify_form: VerifyForm,
     verify_errors: FormErrors,
     can_publish: bool,
+    /// What publishing will do with the comparison, told before publishing.
+    publish_comparison: Option<PublishComparison>,
     publications: Vec<PublicationRow>,
     withdraw_errors: FormErrors,
     public_base: String,
+}
+
+/// What the label will say about the comparison with the conventional product.
+struct PublishComparison {
+    text: String,
+    /// The comparison will be left out (the footprint is not verified).
+    withheld: bool,
+}
+
+/// The publish step's note about the comparison: shown when verified, withheld (and why) when not. The rule is
+/// `tanji_footprint::Assurance`'s, the percentage `tanji_label`'s claim rule: what the page will show.
+fn publish_comparison(t: &'static Text, stored: &StoredFootprint) -> Option<PublishComparison> {
+    let comparison = stored.comparison.as_ref()?;
+    let claimed =
+        tanji_label::label::claimed_reduction_percent(comparison.product_kg_co2e, comparison.baseline_kg_co2e)?;
+    let assurance = if stored.sign_off.is_some() {
+        tanji_footprint::Assurance::Verified
+    } else {
+        tanji_footprint::Assurance::SelfDeclared
+    };
+    let withheld = !assurance.permits_public_comparison();
+    let template = if withheld { t.fp_publish_comparison_withheld } else { t.fp_publish_comparison_shown };
+    Some(PublishComparison { text: template.replace("{percent}", &claimed.to_string()), withheld })
 }
 
 /// A line's share of the footprint total, as the engine states stage and process shares: with removals, shares can
@@ -750,6 +775,7 @@ async fn footprint_page(
         verify_form: forms.verify,
         verify_errors: forms.verify_errors,
         can_publish: actor.may(Permission::PublishLabels),
+        publish_comparison: publish_comparison(t, &stored),
         publications: publication_rows(t, &publications, &products),
         withdraw_errors: forms.withdraw_errors,
         public_base: base_url(state),
