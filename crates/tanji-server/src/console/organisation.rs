@@ -57,11 +57,15 @@ async fn verification(state: &AppState, console: &Console) -> Verification {
     let actor = console.actor();
     // The page still shows the profile if these cannot be read; the sections are then empty.
     let engagements = state.store().verification_engagements(actor).await.unwrap_or_default();
-    let bodies = if actor.may(Permission::ManageVerifiers) {
+    let mut bodies = if actor.may(Permission::ManageVerifiers) {
         state.store().verification_bodies(actor).await.unwrap_or_default()
     } else {
         Vec::new()
     };
+    // A body engaged already is not offered again.
+    bodies.retain(|body| {
+        !engagements.iter().any(|engagement| engagement.is_open() && engagement.verification_body_id == body.id)
+    });
     Verification { engagements, bodies }
 }
 
