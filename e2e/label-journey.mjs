@@ -88,6 +88,10 @@ try {
     step("a self-declared label");
     await openPublic(`/l/${PLAIN_LABEL_CODE}?lang=en`, "en");
     assert.match(squash(await page.locator(".hero").innerText()), /Self-declared/);
+    // A comparison shown to the public needs verification: the plate has a baseline, but its page shows no
+    // reduction and says why.
+    assert.equal(await page.locator(".badge-reduction").count(), 0, "a self-declared label should claim no reduction");
+    assert.match(squash(await page.locator("#comparison-not-verified").innerText()), /not been verified by a third party/);
     await shoot("label-plain-phone-en.png");
   }
 

@@ -195,25 +195,20 @@ struct DemoLabel {
     verified: bool,
 }
 
-/// The labels the demo publishes (the factory's current label versions), for the welcome text.
+/// The labels the demo publishes (each code's newest version), for the welcome text. Read as the public reads them,
+/// without logging anyone in (a login would be an audit-log entry at every start).
 async fn published_labels(store: &Store) -> anyhow::Result<Vec<DemoLabel>> {
     let factory =
         store.operator_find_organisation(FACTORY_CUPS).await.map_err(store_error)?.context("the demo factory")?;
-    let owner = actor(store, "zhao@ruihe.example", &factory).await?;
     let mut labels: Vec<DemoLabel> = Vec::new();
-    for publication in store.publications(&owner).await.map_err(store_error)? {
-        if publication.withdrawn_at.is_some() {
-            continue;
-        }
-        let Some(summary) = publication.summary() else { continue };
-        let code = publication.record.code.display();
-        if labels.iter().any(|label| label.code == code) {
-            continue;
-        }
+    for code in store.public_label_codes(factory.id).await.map_err(store_error)? {
+        let label = store.public_label(&code, None).await.map_err(store_error)?;
+        let publication = &label.publication;
+        let Some(summary) = publication.summary().filter(|_| publication.withdrawn_at.is_none()) else { continue };
         labels.push(DemoLabel {
             name_zh: summary.name_zh,
             name_en: summary.name_en,
-            code,
+            code: code.display(),
             verified: publication.record.sign_off.is_some(),
         });
     }

@@ -20,7 +20,7 @@ use tanji_label::publication::{
 };
 use tanji_tenancy::audit::{AuditAction, FieldChange};
 use tanji_tenancy::validation::{multi_line_text, single_line_text};
-use tanji_tenancy::{Actor, FieldError, Permission, Problem};
+use tanji_tenancy::{Actor, FieldError, OrganisationId, Permission, Problem};
 
 use crate::audit::{self, ChangedBy, Entry};
 use crate::database::{RowExt, time_from_db, time_to_db, violated_unique_index};
@@ -1034,6 +1034,24 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         publication_from_row(&row).map_err(unreadable_error)
+    }
+
+    /// The codes of the labels an organisation has published, for `tanji demo` to print their pages: no login, as
+    /// labels are public by design (the verify view of any one of them lists the publisher's whole chain anyway).
+    pub async fn public_label_codes(&self, organisation_id: OrganisationId) -> Result<Vec<LabelCode>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT code, MIN(sequence) AS first FROM label_publications WHERE organisation_id = $1 GROUP BY code \
+             ORDER BY first",
+        )
+        .bind(organisation_id.to_string())
+        .fetch_all(&self.pools.reader)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                parse_code(&row.text("code")?)
+                    .map_err(|error| StoreError::Internal(anyhow::anyhow!("stored label code: {error}")))
+            })
+            .collect()
     }
 
     /// A published label for the public page: no login. `version` `None` is the newest version of the code.
