@@ -332,7 +332,7 @@ fn search(args: FactorsSearchArgs) -> anyhow::Result<()> {
         year: args.year,
         source: args.source.clone(),
         category,
-        all_versions: false,
+        ..FactorQuery::default()
     };
     let hits = factor_library().search(&query);
     match args.format {

@@ -337,20 +337,11 @@ impl EmissionFactor {
                 kg_co2e_per_unit: co2,
             });
         }
-        for share in &published.by_gas {
-            contributions.push(GasContributionRate {
-                gas: Some(share.gas.clone()),
-                kg_gas_per_unit: None,
-                gwp: None,
-                kg_co2e_per_unit: share.kg_co2e_per_unit,
-            });
-        }
-        let shares: f64 = published.by_gas.iter().map(|share| share.kg_co2e_per_unit).sum();
-        let remainder = published.kg_per_unit - co2.unwrap_or(0.0) - shares;
-        // The published parts add up to the published total (to the source's rounding): no remainder line for the
-        // last bits of floating-point noise.
-        let noise = if published.by_gas.is_empty() { 0.0 } else { 1e-9 * published.kg_per_unit.abs().max(1.0) };
-        if (co2.is_none() && published.by_gas.is_empty()) || remainder.abs() > noise {
+        // A published per-gas split (DESNZ's kg CO2e of CH4 and of N2O) stays in `published.by_gas` for provenance;
+        // it is CO2e under the source's GWP set, so it is not mixed into the inventory's per-gas totals: the
+        // non-CO2 part of the published total remains one line.
+        let remainder = published.kg_per_unit - co2.unwrap_or(0.0);
+        if co2.is_none() || remainder.abs() > 0.0 {
             contributions.push(GasContributionRate {
                 gas: None,
                 kg_gas_per_unit: None,
