@@ -556,6 +556,7 @@ catalogue! {
     factor_gases: "各气体数值", "Values by gas";
     factor_edition: "版本", "Edition";
     factor_document_link: "原始文件", "Source document";
+    factor_citation: "完整出处", "Full citation";
     factors_showing: "第 {first}–{last} 条，共 {n} 条匹配", "Showing {first}–{last} of {n} matches";
     factors_preferred: "本组织所在地区的因子排在前面：", "Factors for your organisation's regions come first:";
     factors_own_region: "本组织所在地区", "Your region";
