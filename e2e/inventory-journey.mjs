@@ -428,7 +428,7 @@ try {
   await editor.goto(`${BASE_URL}/console/factors?q=${encodeURIComponent("电网")}`);
   const search = editor.locator('form[action="/console/factors"]');
   assert.equal(await search.locator('input[name="q"]').inputValue(), "电网", "the factor search box should keep the query 电网");
-  await search.locator('input[name="region"]').fill("CN-GRID-EAST");
+  await search.locator('select[name="region"]').selectOption("CN-GRID-EAST");
   await Promise.all([
     editor.waitForURL((url) => url.pathname === "/console/factors" && url.searchParams.get("region") === "CN-GRID-EAST", { waitUntil: "load" }),
     search.locator('button[type="submit"]').click(),
@@ -440,7 +440,8 @@ try {
   const east = factorRows.find((cells) => cells[0].includes("mee-nbs-2022-grid-cn-grid-east"));
   assert.ok(east, `the East China 2022 grid factor should be found, the rows are ${JSON.stringify(factorRows.map((c) => c[0]))}`);
   assert.equal(east[1], "561.7 kg CO2e/MWh", `the East China 2022 grid factor should be 561.7 kg CO2e/MWh, it is "${east[1]}"`);
-  const otherRegions = factorRows.filter((cells) => cells[2] !== "CN-GRID-EAST").map((cells) => cells[2]);
+  // Columns: factor, per unit, values by gas, region ("华东电网 CN-GRID-EAST"), year, source, verification.
+  const otherRegions = factorRows.filter((cells) => !cells[3].endsWith("CN-GRID-EAST")).map((cells) => cells[3]);
   assert.deepEqual(otherRegions, [], "filtering by CN-GRID-EAST should show only that region");
   ok(`${factorRows.length} factor(s) in CN-GRID-EAST, including 561.7 kg CO2e/MWh`);
   await shot(editor, "inventory-factors.png");

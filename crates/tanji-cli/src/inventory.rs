@@ -332,7 +332,7 @@ fn search(args: FactorsSearchArgs) -> anyhow::Result<()> {
         year: args.year,
         source: args.source.clone(),
         category,
-        all_versions: false,
+        ..FactorQuery::default()
     };
     let hits = factor_library().search(&query);
     match args.format {
@@ -387,6 +387,15 @@ fn show(args: FactorsShowArgs) -> anyhow::Result<()> {
                         "  CO2e         {} kg/{} ({} as published)",
                         published.kg_per_unit, factor.unit, published.gwp_set
                     );
+                    for share in &published.by_gas {
+                        let _ = writeln!(
+                            out,
+                            "  {:<12} {} kg CO2e/{} (its share of the published CO2e)",
+                            share.gas.name(),
+                            share.kg_co2e_per_unit,
+                            factor.unit
+                        );
+                    }
                 }
                 if let Some(biogenic) = factor.biogenic_co2_kg_per_unit {
                     let _ = writeln!(out, "  biogenic CO2 {biogenic} kg/{} (reported apart)", factor.unit);

@@ -248,6 +248,12 @@ fn showing_an_unknown_factor_fails_with_a_hint() {
     let known = tanji(&["factors", "show", "mee-nbs-2022-grid-cn-grid-east"]);
     assert!(known.status.success(), "{}", stderr(&known));
     assert!(stdout(&known).contains("verification secondary:"), "{}", stdout(&known));
+
+    // DESNZ publishes each gas's share of its CO2e total; `show` prints them beside the total.
+    let diesel = stdout(&tanji(&["factors", "show", "desnz-2024-diesel-average-biofuel-blend-l"]));
+    assert!(diesel.contains("CO2e         2.51279 kg/L (AR5 as published)"), "{diesel}");
+    assert!(diesel.contains("CH4          0.00029 kg CO2e/L (its share of the published CO2e)"), "{diesel}");
+    assert!(diesel.contains("N2O          0.0329 kg CO2e/L (its share of the published CO2e)"), "{diesel}");
 }
 
 #[test]

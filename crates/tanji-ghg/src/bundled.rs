@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 use tanji_units::Unit;
 
-use crate::factor::{Citation, EmissionFactor, FactorCategory, FactorLibrary, FactorOwner, GasRate, PublishedCo2e};
+use crate::factor::{
+    Citation, EmissionFactor, FactorCategory, FactorLibrary, FactorOwner, GasCo2e, GasRate, PublishedCo2e,
+};
 use crate::fuel::FuelParameters;
 use crate::gas::Gas;
 use crate::gwp::{GwpSet, GwpTable, TableError};
@@ -95,6 +97,12 @@ struct FactorRow {
     n2o: String,
     #[serde(default)]
     co2e: String,
+    /// kg CO2e of CH4 per unit, where the source publishes the CH4 share of its CO2e total (DESNZ).
+    #[serde(default)]
+    ch4_co2e: String,
+    /// kg CO2e of N2O per unit, likewise.
+    #[serde(default)]
+    n2o_co2e: String,
     #[serde(default)]
     gwp_set: String,
     #[serde(default)]
@@ -173,13 +181,23 @@ fn factor_from_row(
             gas_rates.push(GasRate { gas: Gas::from_table_name(gas), kg_per_unit: value });
         }
     }
+    let mut by_gas = Vec::new();
+    for (column, gas, text) in [("ch4_co2e", Gas::CH4, &fields.ch4_co2e), ("n2o_co2e", Gas::N2O, &fields.n2o_co2e)] {
+        if let Some(value) = optional_number(file, row, column, text)? {
+            by_gas.push(GasCo2e { gas: Gas::from_table_name(gas), kg_co2e_per_unit: value });
+        }
+    }
     let published_co2e = match optional_number(file, row, "co2e", &fields.co2e)? {
         Some(value) => {
             let gwp_set: GwpSet = fields
                 .gwp_set
                 .parse()
                 .map_err(|_| problem(file, row, "gwp_set", "a CO2e value needs the GWP set it was computed with"))?;
-            Some(PublishedCo2e { kg_per_unit: value, gwp_set })
+            Some(PublishedCo2e { kg_per_unit: value, gwp_set, by_gas })
+        }
+        None if !by_gas.is_empty() => {
+            let column = if fields.ch4_co2e.trim().is_empty() { "n2o_co2e" } else { "ch4_co2e" };
+            return Err(problem(file, row, column, "a gas's CO2e share needs the published CO2e total in co2e"));
         }
         None => None,
     };

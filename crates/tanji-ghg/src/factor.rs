@@ -121,6 +121,76 @@ pub struct GasRate {
 pub struct PublishedCo2e {
     pub kg_per_unit: f64,
     pub gwp_set: GwpSet,
+    /// The non-CO2 gases' shares of the total, in kg CO2e per unit, where the source publishes them (DESNZ gives
+    /// "kg CO2e of CH4 per unit" and "kg CO2e of N2O per unit" beside the total). Empty when not published; stored
+    /// factors from before this field read as empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_gas: Vec<GasCo2e>,
+}
+
+impl PublishedCo2e {
+    /// The published CO2e share of one gas, if the source gives it.
+    pub fn of(&self, gas: &str) -> Option<f64> {
+        self.by_gas.iter().find(|share| share.gas.name() == gas).map(|share| share.kg_co2e_per_unit)
+    }
+}
+
+/// One gas's share of a published CO2e total, in kg CO2e per unit, under the total's GWP set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GasCo2e {
+    pub gas: Gas,
+    pub kg_co2e_per_unit: f64,
+}
+
+/// What a factor gives a value for, as a filter: a gas mass, a published CO2e total, or biogenic CO2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactorGas {
+    /// Fossil CO2 (kg per unit).
+    Co2,
+    /// Methane, as kg per unit or as the CO2e share of a published total.
+    Ch4,
+    /// Nitrous oxide, as kg per unit or as the CO2e share of a published total.
+    N2o,
+    /// A CO2e total as the source published it.
+    Co2e,
+    /// Biogenic CO2, reported apart.
+    BiogenicCo2,
+}
+
+impl FactorGas {
+    pub const ALL: [FactorGas; 5] =
+        [FactorGas::Co2, FactorGas::Ch4, FactorGas::N2o, FactorGas::Co2e, FactorGas::BiogenicCo2];
+
+    /// The machine name used in query strings (`co2`, `ch4`, `n2o`, `co2e`, `biogenic_co2`).
+    pub fn key(self) -> &'static str {
+        match self {
+            FactorGas::Co2 => "co2",
+            FactorGas::Ch4 => "ch4",
+            FactorGas::N2o => "n2o",
+            FactorGas::Co2e => "co2e",
+            FactorGas::BiogenicCo2 => "biogenic_co2",
+        }
+    }
+
+    /// The symbol people read (`CO2`, `CH4`, `N2O`, `CO2e`, `CO2 (biogenic)`).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            FactorGas::Co2 => "CO2",
+            FactorGas::Ch4 => "CH4",
+            FactorGas::N2o => "N2O",
+            FactorGas::Co2e => "CO2e",
+            FactorGas::BiogenicCo2 => "CO2 (biogenic)",
+        }
+    }
+
+    /// Parses a machine name or symbol, ignoring case.
+    pub fn parse(text: &str) -> Option<FactorGas> {
+        let text = text.trim();
+        FactorGas::ALL
+            .into_iter()
+            .find(|gas| gas.key().eq_ignore_ascii_case(text) || gas.symbol().eq_ignore_ascii_case(text))
+    }
 }
 
 /// Who may see a factor.
@@ -210,6 +280,20 @@ impl EmissionFactor {
         self.gas_rates.iter().find(|rate| rate.gas.name() == gas).map(|rate| rate.kg_per_unit)
     }
 
+    /// Whether the factor gives a value for `gas` (as a gas mass, a published CO2e share, a published total or
+    /// biogenic CO2).
+    pub fn publishes(&self, gas: FactorGas) -> bool {
+        let published_share =
+            |name: &str| self.published_co2e.as_ref().is_some_and(|published| published.of(name).is_some());
+        match gas {
+            FactorGas::Co2 => self.rate_of(Gas::CO2).is_some(),
+            FactorGas::Ch4 => self.rate_of(Gas::CH4).is_some() || published_share(Gas::CH4),
+            FactorGas::N2o => self.rate_of(Gas::N2O).is_some() || published_share(Gas::N2O),
+            FactorGas::Co2e => self.published_co2e.is_some(),
+            FactorGas::BiogenicCo2 => self.biogenic_co2_kg_per_unit.is_some(),
+        }
+    }
+
     /// CO2e per unit under `set`.
     ///
     /// When the source gives individual gases beyond CO2, tanji recomputes CO2e with the inventory's GWP set, so that
@@ -253,6 +337,9 @@ impl EmissionFactor {
                 kg_co2e_per_unit: co2,
             });
         }
+        // A published per-gas split (DESNZ's kg CO2e of CH4 and of N2O) stays in `published.by_gas` for provenance;
+        // it is CO2e under the source's GWP set, so it is not mixed into the inventory's per-gas totals: the
+        // non-CO2 part of the published total remains one line.
         let remainder = published.kg_per_unit - co2.unwrap_or(0.0);
         if co2.is_none() || remainder.abs() > 0.0 {
             contributions.push(GasContributionRate {
@@ -306,6 +393,14 @@ pub struct FactorQuery {
     /// Matches the publisher or document, e.g. `DESNZ`, `EPA`, `IPCC`, `生态环境部`.
     pub source: Option<String>,
     pub category: Option<FactorCategory>,
+    /// Only factors that give a value for this gas (or a published CO2e total).
+    #[serde(default)]
+    pub gas: Option<FactorGas>,
+    /// Regions to list first, most preferred first (e.g. the organisation's facility provinces, then its country):
+    /// a factor of exactly a preferred region comes before one that merely lies within it (`CN-GRID-EAST` within
+    /// `CN`), and both before the rest. Order only; nothing is filtered out.
+    #[serde(default)]
+    pub prefer_regions: Vec<String>,
     /// Include superseded versions too.
     pub all_versions: bool,
 }
@@ -390,6 +485,7 @@ impl FactorLibrary {
             .filter(|factor| query.region.as_deref().is_none_or(|region| factor.is_in_region(region)))
             .filter(|factor| query.year.is_none_or(|year| factor.year == year))
             .filter(|factor| query.category.is_none_or(|category| factor.category == category))
+            .filter(|factor| query.gas.is_none_or(|gas| factor.publishes(gas)))
             .filter(|factor| {
                 source.as_deref().is_none_or(|source| {
                     factor.citation.publisher.to_lowercase().contains(source)
@@ -407,9 +503,24 @@ impl FactorLibrary {
                 Some((name_hits, factor))
             })
             .collect();
+        let preference = |factor: &EmissionFactor| {
+            query
+                .prefer_regions
+                .iter()
+                .enumerate()
+                .find_map(|(index, region)| {
+                    if factor.region.eq_ignore_ascii_case(region.trim()) {
+                        Some(2 * index)
+                    } else {
+                        factor.is_in_region(region).then_some(2 * index + 1)
+                    }
+                })
+                .unwrap_or(2 * query.prefer_regions.len())
+        };
         hits.sort_by(|(left_hits, left), (right_hits, right)| {
-            right_hits
-                .cmp(left_hits)
+            preference(left)
+                .cmp(&preference(right))
+                .then(right_hits.cmp(left_hits))
                 .then(right.year.cmp(&left.year))
                 .then(left.id.cmp(&right.id))
                 .then(left.version.cmp(&right.version))

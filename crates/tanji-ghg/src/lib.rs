@@ -3,6 +3,7 @@
 //! The bundled data (`data/`) ships inside the binary and is parsed once on first use; every record carries its
 //! publisher, document, edition, table, year, region, licence and how it was verified.
 
+pub mod audit;
 pub mod bundled;
 pub mod factor;
 pub mod fuel;
@@ -10,8 +11,8 @@ pub mod gas;
 pub mod gwp;
 
 pub use factor::{
-    Citation, Co2eBasis, EmissionFactor, FactorCategory, FactorCo2e, FactorError, FactorLibrary, FactorOwner,
-    FactorQuery, FactorRef, GasContributionRate, GasRate, LibraryError, PublishedCo2e,
+    Citation, Co2eBasis, EmissionFactor, FactorCategory, FactorCo2e, FactorError, FactorGas, FactorLibrary,
+    FactorOwner, FactorQuery, FactorRef, GasCo2e, GasContributionRate, GasRate, LibraryError, PublishedCo2e,
 };
 pub use fuel::{CO2_PER_C, CoalBasis, CoalMoisture, FuelParameters};
 pub use gas::{Gas, GasGroup};

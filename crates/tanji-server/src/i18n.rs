@@ -564,6 +564,38 @@ catalogue! {
     own_factor: "自有因子", "Own factor";
     add_own_factors: "添加自有排放因子", "Add own emission factors";
     add_own_factors_hint: "如供应商提供的特定因子。CSV 列与内置因子文件相同（见 docs/factors.md），仅本组织可见；更正请以同一编号的下一版本提交。", "E.g. supplier-specific factors. The CSV has the columns of the bundled factor files (see docs/factors.md) and stays private to your organisation; submit a correction as the next version of the same id.";
+    // The factor library's filters, paging and provenance (factor-provenance).
+    factor_gas_filter: "气体", "Gas";
+    factor_gas_co2: "二氧化碳 CO2", "Carbon dioxide CO2";
+    factor_gas_ch4: "甲烷 CH4", "Methane CH4";
+    factor_gas_n2o: "氧化亚氮 N2O", "Nitrous oxide N2O";
+    factor_gas_co2e: "发布的 CO2e 合计值", "Published CO2e total";
+    factor_gas_biogenic_co2: "生物源 CO2", "Biogenic CO2";
+    factor_gases: "各气体数值", "Values by gas";
+    factor_edition: "版本", "Edition";
+    factor_document_link: "原始文件", "Source document";
+    factor_citation: "完整出处", "Full citation";
+    factors_showing: "第 {first}–{last} 条，共 {n} 条匹配", "Showing {first}–{last} of {n} matches";
+    factors_preferred: "本组织所在地区的因子排在前面：", "Factors for your organisation's regions come first:";
+    factors_own_region: "本组织所在地区", "Your region";
+    factors_clear_filters: "清除筛选条件", "Clear the filters";
+    factors_none_with_filters: "没有同时满足这些筛选条件的因子。", "No factor meets all of these filters.";
+    factors_pages: "分页", "Pages";
+    page_previous: "上一页", "Previous";
+    page_next: "下一页", "Next";
+    factor_verification_secondary_hint: "仅经二手来源核对：下列说明（英文原文）列出核对所用的副本与位置。", "Checked against secondary copies only: the note lists the copies and where in them.";
+    factor_verification_primary_hint: "已对照发布方原始文件核对：", "Checked against the publisher's own file:";
+    region_cn: "中国", "China";
+    region_gb: "英国", "United Kingdom";
+    region_us: "美国", "United States";
+    region_global: "全球", "Global";
+    region_grid_north: "华北电网", "North China grid";
+    region_grid_northeast: "东北电网", "Northeast China grid";
+    region_grid_east: "华东电网", "East China grid";
+    region_grid_central: "华中电网", "Central China grid";
+    region_grid_northwest: "西北电网", "Northwest China grid";
+    region_grid_south: "南方电网", "South China grid";
+    region_grid_southwest: "西南电网", "Southwest China grid";
     report_boundary: "组织边界与合并方法", "Organisational boundary and consolidation";
     report_period: "报告期", "Reporting period";
     report_methods: "量化方法", "Quantification methods";
@@ -1075,6 +1107,18 @@ impl Text {
     }
 
     /// A factor category's name.
+    /// A gas filter's label.
+    pub fn factor_gas(&self, gas: tanji_ghg::FactorGas) -> &'static str {
+        use tanji_ghg::FactorGas as G;
+        match gas {
+            G::Co2 => self.factor_gas_co2,
+            G::Ch4 => self.factor_gas_ch4,
+            G::N2o => self.factor_gas_n2o,
+            G::Co2e => self.factor_gas_co2e,
+            G::BiogenicCo2 => self.factor_gas_biogenic_co2,
+        }
+    }
+
     pub fn factor_category(&self, category: tanji_ghg::FactorCategory) -> &'static str {
         use tanji_ghg::FactorCategory as F;
         match category {

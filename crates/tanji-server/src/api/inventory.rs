@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tanji_ghg::{FactorCategory, FactorQuery, GwpSet};
+use tanji_ghg::{FactorCategory, FactorGas, FactorQuery, GwpSet};
 use tanji_inventory::{ActivityRow, BaseYearPolicy, ConsolidationApproach, decode_csv, read_activity_rows};
 use tanji_store::{InventoryRequest, StoreError};
 use utoipa::{IntoParams, ToSchema};
@@ -201,8 +201,13 @@ pub struct FactorSearchQuery {
     /// Publisher or document, e.g. `EPA`, `DESNZ`, `生态环境部`.
     pub source: Option<String>,
     pub category: Option<String>,
+    /// Only factors that give a value for this gas: `co2`, `ch4`, `n2o`, `co2e` (a published CO2e total) or
+    /// `biogenic_co2`.
+    pub gas: Option<String>,
     /// At most this many (default 50).
     pub limit: Option<usize>,
+    /// Skip this many matches first (default 0), for paging with `limit`.
+    pub offset: Option<usize>,
 }
 
 /// Searches the factors the organisation may use: the bundled library and its own.
@@ -220,15 +225,24 @@ pub async fn search_factors(
         }
         None => None,
     };
+    let gas = match query.gas.as_deref().filter(|text| !text.is_empty()) {
+        Some(text) => Some(FactorGas::parse(text).ok_or_else(|| {
+            let known = FactorGas::ALL.map(FactorGas::key).join(", ");
+            ApiError::bad_request(format!("unknown gas {text}; use one of {known}"))
+        })?),
+        None => None,
+    };
     let hits = library.search(&FactorQuery {
         text: query.q,
         region: query.region.filter(|region| !region.is_empty()),
         year: query.year,
         source: query.source.filter(|source| !source.is_empty()),
         category,
-        all_versions: false,
+        gas,
+        ..FactorQuery::default()
     });
-    Ok(Json(json!(hits.into_iter().take(query.limit.unwrap_or(50)).collect::<Vec<_>>())))
+    let page = hits.into_iter().skip(query.offset.unwrap_or(0)).take(query.limit.unwrap_or(50));
+    Ok(Json(json!(page.collect::<Vec<_>>())))
 }
 
 /// Adds the organisation's own factors (body `text/csv` in the bundled factor-file format of docs/factors.md). All

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 use tanji_csv::{Cell, CsvTable};
-use tanji_ghg::{Co2eBasis, FactorCategory, FactorQuery, GwpSet};
+use tanji_ghg::{Co2eBasis, FactorCategory, FactorGas, FactorQuery, GwpSet};
 use tanji_inventory::{
     ActivityRow, ConsolidationApproach, DataSourceKind, EmissionSource, IsoCategory, LineStatus, ResultLine, RowError,
     Severity,
@@ -1417,16 +1417,26 @@ pub struct FactorListRow {
     pub name: String,
     pub other_name: String,
     pub per_unit: String,
-    pub region: String,
+    /// Each gas the source gives, as `CH4 0.00029 kg CO2e/L` or `N2O 0.0016 kg/mmBtu`.
+    pub gases: Vec<String>,
+    pub region_label: String,
+    /// The factor's region is one of the organisation's own (a facility's province, or its country).
+    pub region_is_own: bool,
     pub year: i32,
     pub source: String,
+    pub publisher: String,
+    pub edition: String,
+    pub url: String,
     pub licence: String,
     pub verification: String,
     pub primary: bool,
     pub own: bool,
 }
 
-/// The factor search form.
+/// How many factors one page of the library lists.
+pub const FACTORS_PER_PAGE: usize = 50;
+
+/// The factor search form: query-string filters, so a filtered page can be bookmarked and shared.
 #[derive(Debug, Default, Deserialize)]
 pub struct FactorSearch {
     #[serde(default)]
@@ -1439,6 +1449,12 @@ pub struct FactorSearch {
     source: String,
     #[serde(default)]
     category: String,
+    /// `co2`, `ch4`, `n2o`, `co2e` or `biogenic_co2`.
+    #[serde(default)]
+    gas: String,
+    /// 1-based page number.
+    #[serde(default)]
+    page: String,
 }
 
 impl FactorSearch {
@@ -1447,6 +1463,50 @@ impl FactorSearch {
             (category.key().into(), t.factor_category(category).into())
         })
     }
+
+    pub fn gas_choices(&self, t: &'static Text) -> Vec<Choice> {
+        choices(FactorGas::ALL, &self.gas, |gas| (gas.key().into(), t.factor_gas(gas).into()))
+    }
+
+    /// Whether any filter is set (the empty state then offers to clear them).
+    pub fn is_filtered(&self) -> bool {
+        [&self.q, &self.region, &self.year, &self.source, &self.category, &self.gas]
+            .iter()
+            .any(|value| !value.trim().is_empty())
+    }
+
+    fn page_number(&self) -> usize {
+        self.page.trim().parse::<usize>().ok().filter(|page| *page >= 1).unwrap_or(1)
+    }
+
+    /// This search's address at another page.
+    fn href(&self, page: usize) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("q", &self.q),
+            ("region", &self.region),
+            ("year", &self.year),
+            ("source", &self.source),
+            ("category", &self.category),
+            ("gas", &self.gas),
+        ] {
+            if !value.trim().is_empty() {
+                query.append_pair(key, value.trim());
+            }
+        }
+        if page > 1 {
+            query.append_pair("page", &page.to_string());
+        }
+        let query = query.finish();
+        if query.is_empty() { "/console/factors".to_owned() } else { format!("/console/factors?{query}") }
+    }
+}
+
+/// A link to another page of the results.
+pub struct PageLink {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
 }
 
 #[derive(Template)]
@@ -1456,7 +1516,19 @@ struct FactorsPage {
     search: FactorSearch,
     rows: Vec<FactorListRow>,
     n_total: usize,
-    n_more: usize,
+    /// Matches of the search, over all pages.
+    n_hits: usize,
+    /// 1-based positions of the first and last row shown.
+    first: usize,
+    last: usize,
+    pages: Vec<PageLink>,
+    previous: Option<String>,
+    next: Option<String>,
+    source_choices: Vec<Choice>,
+    year_choices: Vec<Choice>,
+    region_choices: Vec<Choice>,
+    /// The organisation's own regions, listed first, as labels.
+    preferred: Vec<String>,
     can_edit: bool,
     row_errors: Vec<RowError>,
 }
@@ -1493,6 +1565,72 @@ pub async fn import_factors(State(state): State<AppState>, console: Console, mut
     }
 }
 
+/// The organisation's own regions, most specific first: its facilities' provinces, then its country.
+async fn own_regions(state: &AppState, console: &Console) -> Result<Vec<String>, StoreError> {
+    let actor = console.actor();
+    let mut regions: Vec<String> = Vec::new();
+    if actor.may(Permission::ViewFacilities) {
+        for facility in state.store().list_facilities(actor, false).await? {
+            if let Some(code) = &facility.details.subdivision {
+                let code = code.as_str().to_owned();
+                if !regions.contains(&code) {
+                    regions.push(code);
+                }
+            }
+        }
+    }
+    if actor.may(Permission::ViewOrganisation) {
+        let country = state.store().organisation(actor).await?.country.as_str().to_owned();
+        if !regions.contains(&country) {
+            regions.push(country);
+        }
+    }
+    Ok(regions)
+}
+
+/// A region code as people read it: `浙江省 CN-ZJ`, `East China grid CN-GRID-EAST`.
+fn region_label(t: &'static Text, code: &str) -> String {
+    let chinese = matches!(t.language, tanji_tenancy::member::Language::SimplifiedChinese);
+    if let Some(province) = tanji_tenancy::region::china_province(code) {
+        let name = if chinese { province.name_zh } else { province.name_en };
+        return format!("{name} {code}");
+    }
+    let name = match code {
+        "CN" => t.region_cn,
+        "GB" => t.region_gb,
+        "US" => t.region_us,
+        "GLOBAL" => t.region_global,
+        "CN-GRID-NORTH" => t.region_grid_north,
+        "CN-GRID-NORTHEAST" => t.region_grid_northeast,
+        "CN-GRID-EAST" => t.region_grid_east,
+        "CN-GRID-CENTRAL" => t.region_grid_central,
+        "CN-GRID-NORTHWEST" => t.region_grid_northwest,
+        "CN-GRID-SOUTH" => t.region_grid_south,
+        "CN-GRID-SOUTHWEST" => t.region_grid_southwest,
+        _ => return code.to_owned(),
+    };
+    format!("{name} {code}")
+}
+
+/// Each gas value a factor gives, as one short line per gas.
+fn gas_lines(factor: &tanji_ghg::EmissionFactor) -> Vec<String> {
+    let mut lines: Vec<String> = factor
+        .gas_rates
+        .iter()
+        .map(|rate| format!("{} {} kg/{}", rate.gas, trim_number(rate.kg_per_unit), factor.unit))
+        .collect();
+    if let Some(published) = &factor.published_co2e {
+        for share in &published.by_gas {
+            lines.push(format!("{} {} kg CO2e/{}", share.gas, trim_number(share.kg_co2e_per_unit), factor.unit));
+        }
+        lines.push(format!("CO2e {} kg/{} ({})", trim_number(published.kg_per_unit), factor.unit, published.gwp_set));
+    }
+    if let Some(biogenic) = factor.biogenic_co2_kg_per_unit {
+        lines.push(format!("CO2 (bio) {} kg/{}", trim_number(biogenic), factor.unit));
+    }
+    lines
+}
+
 async fn factors_page(
     state: &AppState,
     console: &Console,
@@ -1505,36 +1643,47 @@ async fn factors_page(
         Ok(library) => library,
         Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
     };
+    let own_regions = match own_regions(state, console).await {
+        Ok(regions) => regions,
+        Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+    };
     let query = FactorQuery {
         text: search.q.clone(),
         region: Some(search.region.clone()).filter(|region| !region.trim().is_empty()),
         year: search.year.trim().parse().ok(),
         source: Some(search.source.clone()).filter(|source| !source.trim().is_empty()),
         category: FactorCategory::parse(&search.category),
+        gas: FactorGas::parse(&search.gas),
+        prefer_regions: own_regions.clone(),
         all_versions: false,
     };
     let hits = library.search(&query);
+    let n_pages = hits.len().div_ceil(FACTORS_PER_PAGE).max(1);
+    let page = search.page_number().min(n_pages);
+    let skip = (page - 1) * FACTORS_PER_PAGE;
     let chinese = matches!(console.web.language, tanji_tenancy::member::Language::SimplifiedChinese);
     let rows: Vec<FactorListRow> = hits
         .iter()
-        .take(100)
+        .skip(skip)
+        .take(FACTORS_PER_PAGE)
         .map(|factor| {
             let per_unit = match factor.co2e(GwpSet::AR6, tanji_ghg::bundled::gwp_table()) {
                 Ok(co2e) => format!("{} kg CO2e/{}", trim_number(co2e.kg_co2e_per_unit), factor.unit),
                 Err(_) => String::new(),
             };
-            let biogenic = factor
-                .biogenic_co2_kg_per_unit
-                .map(|kg| format!(" + {} kg biogenic CO2", trim_number(kg)))
-                .unwrap_or_default();
             FactorListRow {
                 id: factor.reference().to_string(),
                 name: if chinese { factor.name_zh.clone() } else { factor.name_en.clone() },
                 other_name: if chinese { factor.name_en.clone() } else { factor.name_zh.clone() },
-                per_unit: format!("{per_unit}{biogenic}"),
-                region: factor.region.clone(),
+                per_unit,
+                gases: gas_lines(factor),
+                region_label: region_label(t, &factor.region),
+                region_is_own: own_regions.iter().any(|region| factor.region.eq_ignore_ascii_case(region)),
                 year: factor.year,
                 source: factor.citation.short(),
+                publisher: factor.citation.publisher.clone(),
+                edition: factor.citation.edition.clone(),
+                url: factor.citation.url.clone(),
                 licence: factor.citation.licence.clone(),
                 verification: factor.citation.verification.clone(),
                 primary: factor.citation.is_primary(),
@@ -1542,10 +1691,40 @@ async fn factors_page(
             }
         })
         .collect();
+    let pages = (1..=n_pages)
+        .filter(|number| *number == 1 || *number == n_pages || number.abs_diff(page) <= 2)
+        .map(|number| PageLink { href: search.href(number), label: number.to_string(), current: number == page })
+        .collect();
+    // The filters offer what the library holds: every publisher, year and region once.
+    let latest: Vec<&tanji_ghg::EmissionFactor> = library
+        .iter()
+        .filter(|factor| library.latest(&factor.id).map(|latest| latest.version) == Some(factor.version))
+        .collect();
+    let mut publishers: Vec<&str> = latest.iter().map(|factor| factor.citation.publisher.as_str()).collect();
+    publishers.sort_unstable();
+    publishers.dedup();
+    let mut years: Vec<i32> = latest.iter().map(|factor| factor.year).collect();
+    years.sort_unstable_by(|left, right| right.cmp(left));
+    years.dedup();
+    let mut regions: Vec<&str> = latest.iter().map(|factor| factor.region.as_str()).collect();
+    regions.sort_unstable_by_key(|region| {
+        let own = own_regions.iter().position(|own| own.eq_ignore_ascii_case(region)).unwrap_or(usize::MAX);
+        (own, region.to_string())
+    });
+    regions.dedup();
     let page = FactorsPage {
         frame: Frame::console(console, Section::Factors, t.factors_title),
         n_total: library.len(),
-        n_more: hits.len().saturating_sub(rows.len()),
+        n_hits: hits.len(),
+        first: if rows.is_empty() { 0 } else { skip + 1 },
+        last: skip + rows.len(),
+        previous: (page > 1).then(|| search.href(page - 1)),
+        next: (page < n_pages).then(|| search.href(page + 1)),
+        pages,
+        source_choices: choices(publishers, search.source.trim(), |publisher| (publisher.into(), publisher.into())),
+        year_choices: choices(years, search.year.trim(), |year| (year.to_string(), year.to_string())),
+        region_choices: choices(regions, search.region.trim(), |region| (region.into(), region_label(t, region))),
+        preferred: own_regions.iter().map(|region| region_label(t, region)).collect(),
         search,
         rows,
         can_edit: console.actor().may(Permission::EditInventory),

@@ -5,6 +5,7 @@ mod harness;
 
 mod api;
 mod console;
+mod factor_library;
 mod fuzz_http;
 mod hardening;
 mod inventory;
