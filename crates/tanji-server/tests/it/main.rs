@@ -8,6 +8,7 @@ mod console;
 mod fuzz_http;
 mod hardening;
 mod inventory;
+mod inventory_trust;
 mod isolation;
 mod labels;
 mod member_invitations;
