@@ -244,17 +244,22 @@ fn days_by_month(start: Date, end: Date) -> BTreeMap<String, i64> {
     months
 }
 
+/// A number in a formula, for people: up to six decimals (or six significant figures below 0.001), never an
+/// exponent below 10¹², and float noise (below 10⁻¹²) written as 0.
 fn format_number(value: f64) -> String {
-    if value == 0.0 {
+    let magnitude = value.abs();
+    if magnitude < 1e-12 {
         return "0".into();
     }
-    let magnitude = value.abs();
-    if (0.001..1e12).contains(&magnitude) {
-        let text = format!("{value:.6}");
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    let text = if magnitude < 0.001 {
+        let decimals = (-magnitude.log10().floor()) as usize + 5;
+        format!("{value:.decimals$}")
+    } else if magnitude < 1e12 {
+        format!("{value:.6}")
     } else {
-        format!("{value:e}")
-    }
+        return format!("{value:e}");
+    };
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 struct LineDraft {
@@ -1362,6 +1367,17 @@ fn gwp_message_with(error: &impl GwpProblem, gwp: &GwpTable, display: String) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_numbers_have_no_exponent_and_no_float_noise() {
+        assert_eq!(format_number(1.6e-6), "0.0000016");
+        assert_eq!(format_number(5.4e-6), "0.0000054");
+        assert_eq!(format_number(0.000123456789), "0.000123457");
+        assert_eq!(format_number(3.4694e-18), "0");
+        assert_eq!(format_number(-3.4694e-18), "0");
+        assert_eq!(format_number(561.7), "561.7");
+        assert_eq!(format_number(0.0), "0");
+    }
 
     #[test]
     fn days_split_by_month() {
