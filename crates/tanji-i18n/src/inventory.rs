@@ -20,11 +20,19 @@ pub fn figure(value: f64, significant: usize) -> String {
     if value == 0.0 {
         return "0".to_owned();
     }
-    let magnitude = value.abs().log10().floor() as i64;
     // Float noise such as 3.4694e-18 next to figures of ordinary size is zero for people.
     if value.abs() < 1e-9 {
         return "0".to_owned();
     }
+    // Beyond a thousand trillion only a typing error produces a figure: say its size, not thirty digits of it.
+    if value.abs() >= 1e15 {
+        let text = format!("{:.*e}", significant.saturating_sub(1), value);
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((text.as_str(), "0"));
+        let mantissa =
+            if mantissa.contains('.') { mantissa.trim_end_matches('0').trim_end_matches('.') } else { mantissa };
+        return format!("{mantissa}×10^{exponent}");
+    }
+    let magnitude = value.abs().log10().floor() as i64;
     let decimals = (significant as i64 - 1 - magnitude).max(0) as usize;
     let factor = 10f64.powi((magnitude + 1 - significant as i64) as i32);
     let rounded = if magnitude + 1 > significant as i64 { (value / factor).round() * factor } else { value };
@@ -450,6 +458,8 @@ mod tests {
         assert_eq!(figure(0.0123456, 3), "0.0123");
         assert_eq!(figure(1_234_567.0, 4), "1235000");
         assert_eq!(figure(1.0, 4), "1");
+        assert_eq!(figure(1e33, 4), "1×10^33");
+        assert_eq!(figure(5.617e29, 4), "5.617×10^29");
         assert_eq!(mass_co2e(1_234_567.0, 4), "1235 t CO2e");
         assert_eq!(mass_co2e(56.78, 4), "56.78 kg CO2e");
         assert_eq!(mass_co2e(3.4694e-18, 6), "0 kg CO2e");
