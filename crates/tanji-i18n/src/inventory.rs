@@ -379,13 +379,116 @@ impl Localize for RowProblem {
                     en: "no GWP is known for “{refrigerant}”{did_you_mean}")
             }
             RowProblem::Implausible(finding) => finding.localize(language),
+            RowProblem::Required => text!(language, zh: "必填", en: "is required"),
+            RowProblem::NotANumber { text } => {
+                text!(language, zh: "“{text}”不是数字", en: "“{text}” is not a number")
+            }
+            RowProblem::UnknownUnit { text, suggestion } => {
+                let did_you_mean = suggestion_text(suggestion, language);
+                text!(language, zh: "未知单位“{text}”{did_you_mean}", en: "unknown unit “{text}”{did_you_mean}")
+            }
+            RowProblem::NotAPeriod { text } => {
+                text!(language, zh: "“{text}”不是期间", en: "“{text}” is not a period")
+            }
+            RowProblem::NoPeriod => text!(language, zh: "未填写期间", en: "no period given"),
+            RowProblem::PeriodEndBeforeStart => {
+                text!(language, zh: "结束日期早于开始日期", en: "is before period_start")
+            }
+            RowProblem::NotASource { text } => {
+                text!(language, zh: "“{text}”不是排放源类型", en: "“{text}” is not an emission source")
+            }
+            RowProblem::NotADataSource { text } => {
+                text!(language, zh: "“{text}”不是数据来源类型", en: "“{text}” is not a data source")
+            }
+            RowProblem::NotAMethod { text } => {
+                text!(language, zh: "“{text}”不是计算方法", en: "“{text}” is not a method")
+            }
+            RowProblem::Negative => text!(language, zh: "不能为负数", en: "cannot be negative"),
+            RowProblem::FacilityNotFound { facility } => text!(language,
+                zh: "没有编码或名称为“{facility}”的在用设施",
+                en: "no active facility with code or name “{facility}”"),
+            RowProblem::DuplicateId { id, first_row } => text!(language,
+                zh: "编号“{id}”已在第 {first_row} 行使用",
+                en: "id “{id}” is also used on row {first_row}"),
+            RowProblem::IdExists { id } => {
+                text!(language, zh: "编号为“{id}”的记录已存在", en: "a record with id “{id}” already exists")
+            }
+            RowProblem::UnknownColumn { column } => {
+                text!(language, zh: "未知列“{column}”", en: "unknown column “{column}”")
+            }
+            RowProblem::NoRows => text!(language, zh: "没有数据行", en: "no rows"),
         }
     }
 }
 
-/// How to fix a row problem.
-pub fn row_problem_hint(problem: &RowProblem, language: Language) -> String {
+/// The hint for a required cell, by column.
+fn required_hint(column: &str, language: Language) -> String {
+    match column {
+        "facility" => text!(language,
+            zh: "填写设施页面上列出的设施编码或完整名称",
+            en: "the facility's code or exact name, as listed on the Facilities page"),
+        "quantity" => text!(language,
+            zh: "消耗量，单位见 unit 列",
+            en: "the amount consumed, in the unit of the unit column"),
+        "factor" => text!(language,
+            zh: "排放因子编号，可用 `tanji factors search` 或因子库页面查找（外购电力填电网因子，如 mee-nbs-2022-grid-cn-grid-east）",
+            en: "a factor id from `tanji factors search` or the factor library (a grid factor for purchased electricity, e.g. mee-nbs-2022-grid-cn-grid-east)"),
+        "gas" => {
+            text!(language, zh: "所测气体，如 CO2、CH4、N2O、SF6", en: "the gas measured, e.g. CO2, CH4, N2O, SF6")
+        }
+        "refrigerant" => text!(language, zh: "如 R-410A、R-134a、HFC-32", en: "e.g. R-410A, R-134a, HFC-32"),
+        _ => String::new(),
+    }
+}
+
+/// How to fix a row problem found in `column`.
+pub fn row_problem_hint(problem: &RowProblem, column: &str, language: Language) -> String {
     match problem {
+        RowProblem::Required => required_hint(column, language),
+        RowProblem::NotANumber { .. } => text!(language,
+            zh: "用阿拉伯数字和小数点书写，如 1234.5",
+            en: "write digits with a dot for decimals, e.g. 1234.5"),
+        RowProblem::UnknownUnit { .. } => text!(language,
+            zh: "例如 kWh、万kWh、t、10^4Nm3、L、kg、t.km",
+            en: "e.g. kWh, 万kWh, t, 10^4Nm3, L, kg, t.km"),
+        RowProblem::NotAPeriod { .. } => text!(language,
+            zh: "写 2025（一年）、2025-03（一个月）或 2025-03-14（一天）",
+            en: "write 2025 (a year), 2025-03 (a month) or 2025-03-14 (a day)"),
+        RowProblem::NoPeriod => text!(language,
+            zh: "填写 period（2025-03），或 period_start 和 period_end（2025-03-01、2025-03-31）",
+            en: "fill period (2025-03) or period_start and period_end (2025-03-01, 2025-03-31)"),
+        RowProblem::PeriodEndBeforeStart => text!(language, zh: "交换两个日期", en: "swap the two dates"),
+        RowProblem::NotASource { .. } => text!(language,
+            zh: "使用 stationary_combustion、mobile_combustion、process、fugitive、purchased_electricity、purchased_heat、exported_electricity、exported_heat、on_site_renewable 或 scope3_1 … scope3_15（也可写“外购电力”等中文名称）",
+            en: "use stationary_combustion, mobile_combustion, process, fugitive, purchased_electricity, purchased_heat, exported_electricity, exported_heat, on_site_renewable or scope3_1 … scope3_15"),
+        RowProblem::NotADataSource { .. } => text!(language,
+            zh: "使用 production_monthly_report、production_daily_report、meter、finance、logistics、derived_report、statistics_filing 或 estimate（也可写“生产月报”等中文名称）",
+            en: "use production_monthly_report, production_daily_report, meter, finance, logistics, derived_report, statistics_filing or estimate"),
+        RowProblem::NotAMethod { .. } => text!(language,
+            zh: "factor、electricity、fuel_combustion、direct、refrigerant 或 none",
+            en: "factor, electricity, fuel_combustion, direct, refrigerant or none"),
+        RowProblem::Negative if column == "quantity" => text!(language,
+            zh: "输出的电力或热力请用 exported_electricity 或 exported_heat 排放源记录",
+            en: "record exports with source exported_electricity or exported_heat"),
+        RowProblem::Negative => text!(language,
+            zh: "绿证或购电协议覆盖的电量，单位与数量相同",
+            en: "electricity covered by green certificates or PPAs, in the record's unit"),
+        RowProblem::FacilityNotFound { .. } => text!(language,
+            zh: "使用设施页面上列出的设施编码或完整名称",
+            en: "use the facility's code or exact name as listed on the Facilities page"),
+        RowProblem::DuplicateId { .. } => text!(language,
+            zh: "每行使用不同的编号，或留空",
+            en: "give every row its own id, or leave id empty"),
+        RowProblem::IdExists { .. } => text!(language,
+            zh: "编号用于识别记录：新记录请留空编号，或先删除旧记录",
+            en: "ids identify records: leave id empty for new records, or delete the old record first"),
+        RowProblem::UnknownColumn { .. } => {
+            let columns = tanji_inventory::ACTIVITY_COLUMNS.join(", ");
+            text!(language, zh: "可用的列：{columns}", en: "the columns are: {columns}")
+        }
+        RowProblem::NoRows => text!(language,
+            zh: "文件需要一行表头和至少一行数据",
+            en: "the file needs a header row and at least one data row"),
         RowProblem::UnitIncompatibleWithFactor { factor_unit, .. } => text!(language,
             zh: "按 {factor_unit} 录入数量，或换用与该单位一致的因子（如用电按 kWh 录入并选电网因子）",
             en: "enter the quantity in {factor_unit}, or choose a factor in your unit (electricity is entered in kWh against a grid factor)"),
@@ -424,7 +527,7 @@ pub fn row_problem_hint(problem: &RowProblem, language: Language) -> String {
 /// message value (problems not yet converted are English, as the domain wrote them).
 pub fn row_error_parts(error: &RowError, language: Language) -> (String, String) {
     match &error.problem {
-        Some(problem) => (problem.localize(language), row_problem_hint(problem, language)),
+        Some(problem) => (problem.localize(language), row_problem_hint(problem, &error.column, language)),
         None => (error.reason.clone(), error.hint.clone()),
     }
 }

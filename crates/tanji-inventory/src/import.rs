@@ -147,6 +147,36 @@ pub enum RowProblem {
     RefrigerantUnknown { refrigerant: String, suggestion: Option<String> },
     /// A parameter that cannot be right (see [`Plausibility`]).
     Implausible(Plausibility),
+    /// A required cell is empty (the hint depends on the column).
+    Required,
+    /// The cell is not a number.
+    NotANumber { text: String },
+    /// The unit is not one tanji knows.
+    UnknownUnit { text: String, suggestion: Option<String> },
+    /// The period is not a year, month or day.
+    NotAPeriod { text: String },
+    /// Neither `period` nor `period_start` and `period_end` is given.
+    NoPeriod,
+    /// `period_end` is before `period_start`.
+    PeriodEndBeforeStart,
+    /// The source is not an emission source.
+    NotASource { text: String },
+    /// The data source is not one of the kinds.
+    NotADataSource { text: String },
+    /// The method is not one of the methods.
+    NotAMethod { text: String },
+    /// A quantity or coverage is negative.
+    Negative,
+    /// No active facility has this code or name.
+    FacilityNotFound { facility: String },
+    /// Another row of the same import has this id.
+    DuplicateId { id: String, first_row: usize },
+    /// A stored record already has this id.
+    IdExists { id: String },
+    /// The header has a column that is not an activity column.
+    UnknownColumn { column: String },
+    /// The file has no data rows.
+    NoRows,
 }
 
 impl RowProblem {
@@ -165,6 +195,21 @@ impl RowProblem {
                 Plausibility::FactorKindMismatch { .. } => "factor_kind_mismatch",
                 Plausibility::CoverageAboveConsumption { .. } => "coverage_above_consumption",
             },
+            RowProblem::Required => "required",
+            RowProblem::NotANumber { .. } => "not_a_number",
+            RowProblem::UnknownUnit { .. } => "unknown_unit",
+            RowProblem::NotAPeriod { .. } => "not_a_period",
+            RowProblem::NoPeriod => "no_period",
+            RowProblem::PeriodEndBeforeStart => "period_end_before_start",
+            RowProblem::NotASource { .. } => "not_a_source",
+            RowProblem::NotADataSource { .. } => "not_a_data_source",
+            RowProblem::NotAMethod { .. } => "not_a_method",
+            RowProblem::Negative => "negative",
+            RowProblem::FacilityNotFound { .. } => "facility_not_found",
+            RowProblem::DuplicateId { .. } => "duplicate_id",
+            RowProblem::IdExists { .. } => "id_exists",
+            RowProblem::UnknownColumn { .. } => "unknown_column",
+            RowProblem::NoRows => "no_rows",
         }
     }
 }
@@ -378,20 +423,16 @@ impl RowContext<'_> {
         match text.parse::<f64>() {
             Ok(value) if value.is_finite() => Some(value),
             _ => {
-                self.error(
-                    column,
-                    format!("“{text}” is not a number"),
-                    "write digits with a dot for decimals, e.g. 1234.5",
-                );
+                self.problem(column, RowProblem::NotANumber { text });
                 None
             }
         }
     }
 
-    fn required(&mut self, column: &str, text: &str, hint: &str) -> Option<String> {
+    fn required(&mut self, column: &str, text: &str) -> Option<String> {
         let text = text.trim();
         if text.is_empty() {
-            self.error(column, "is required", hint);
+            self.problem(column, RowProblem::Required);
             return None;
         }
         Some(text.to_owned())
@@ -456,15 +497,11 @@ impl ActivityRow {
         let mut context = RowContext { file, row, errors: Vec::new() };
         self.check_free_text(&mut context);
         let id = if self.id.trim().is_empty() { format!("{file}:{row}") } else { self.id.trim().to_owned() };
-        let facility = context.required("facility", &self.facility, "the facility key as listed under facilities");
+        let facility = context.required("facility", &self.facility);
         let period = if !self.period.trim().is_empty() {
             let parsed = parse_period(&self.period);
             if parsed.is_none() {
-                context.error(
-                    "period",
-                    format!("“{}” is not a period", self.period),
-                    "write 2025 (a year), 2025-03 (a month) or 2025-03-14 (a day)",
-                );
+                context.problem("period", RowProblem::NotAPeriod { text: self.period.trim().to_owned() });
             }
             parsed
         } else {
@@ -473,37 +510,32 @@ impl ActivityRow {
             match (start, end) {
                 (Some(start), Some(end)) if start <= end => Some((start, end)),
                 (Some(_), Some(_)) => {
-                    context.error("period_end", "is before period_start", "swap the two dates");
+                    context.problem("period_end", RowProblem::PeriodEndBeforeStart);
                     None
                 }
                 _ => {
-                    context.error(
-                        "period",
-                        "no period given",
-                        "fill period (2025-03) or period_start and period_end (2025-03-01, 2025-03-31)",
-                    );
+                    context.problem("period", RowProblem::NoPeriod);
                     None
                 }
             }
         };
         let source = EmissionSource::parse(&self.source);
         if source.is_none() {
-            context.error(
-                "source",
-                format!("“{}” is not an emission source", self.source),
-                "use stationary_combustion, mobile_combustion, process, fugitive, purchased_electricity, purchased_heat, \
-                 exported_electricity, exported_heat, on_site_renewable or scope3_1 … scope3_15",
-            );
+            context.problem("source", RowProblem::NotASource { text: self.source.trim().to_owned() });
         }
         let quantity_value = context.number("quantity", &self.quantity);
         if quantity_value.is_none()
             && !context.errors.iter().any(|error| error.column == "quantity")
             && self.refrigerant_approach.trim() != "mass_balance"
         {
-            context.error("quantity", "is required", "the amount consumed, in the unit of the unit column");
+            context.problem("quantity", RowProblem::Required);
         }
         let unit = match Unit::parse(&self.unit) {
             Ok(unit) => Some(unit),
+            Err(tanji_units::UnitError::Unknown { text, suggestion }) => {
+                context.problem("unit", RowProblem::UnknownUnit { text, suggestion });
+                None
+            }
             Err(error) => {
                 context.error("unit", error.to_string(), "e.g. kWh, 万kWh, t, 10^4Nm3, L, kg, t.km");
                 None
@@ -514,11 +546,7 @@ impl ActivityRow {
         } else {
             let parsed = DataSourceKind::parse(&self.data_source);
             if parsed.is_none() {
-                context.error(
-                    "data_source",
-                    format!("“{}” is not a data source", self.data_source),
-                    "use production_monthly_report, production_daily_report, meter, finance, logistics, derived_report, statistics_filing or estimate",
-                );
+                context.problem("data_source", RowProblem::NotADataSource { text: self.data_source.trim().to_owned() });
             }
             parsed
         };
@@ -573,11 +601,7 @@ impl ActivityRow {
             _ => None,
         };
         if quantity_value.is_some_and(|value| value < 0.0) {
-            context.error(
-                "quantity",
-                "cannot be negative",
-                "record exports with source exported_electricity or exported_heat",
-            );
+            context.problem("quantity", RowProblem::Negative);
         }
         if !context.errors.is_empty() {
             return Err(context.errors);
@@ -649,30 +673,18 @@ impl ActivityRow {
             "factor" => {
                 let factor = FactorChoice::parse(&self.factor);
                 if factor.is_none() {
-                    context.error(
-                        "factor",
-                        "is required for the factor method",
-                        "a factor id from `tanji factors search`, optionally with @version",
-                    );
+                    context.problem("factor", RowProblem::Required);
                 }
                 Some(Method::Factor { factor: factor? })
             }
             "electricity" => {
                 let location_factor = FactorChoice::parse(&self.factor);
                 if location_factor.is_none() {
-                    context.error(
-                        "factor",
-                        "purchased electricity needs a location-based grid factor",
-                        "e.g. mee-nbs-2022-grid-cn-grid-east; search with `tanji factors search 电网`",
-                    );
+                    context.problem("factor", RowProblem::Required);
                 }
                 let covered = context.number("covered_by_instruments", &self.covered_by_instruments).unwrap_or(0.0);
                 if covered < 0.0 {
-                    context.error(
-                        "covered_by_instruments",
-                        "cannot be negative",
-                        "electricity covered by green certificates or PPAs, in the record's unit",
-                    );
+                    context.problem("covered_by_instruments", RowProblem::Negative);
                 }
                 let consumed = self.quantity.trim().replace(',', "").parse::<f64>().ok();
                 if let (Some(consumed), Some(unit)) = (consumed, unit)
@@ -740,11 +752,11 @@ impl ActivityRow {
                 }))
             }
             "direct" => {
-                let gas = context.required("gas", &self.gas, "the gas measured, e.g. CO2, CH4, N2O, SF6")?;
+                let gas = context.required("gas", &self.gas)?;
                 Some(Method::DirectEmission { gas: Gas::parse(&gas) })
             }
             "refrigerant" => {
-                let refrigerant = context.required("refrigerant", &self.refrigerant, "e.g. R-410A, R-134a, HFC-32")?;
+                let refrigerant = context.required("refrigerant", &self.refrigerant)?;
                 let approach = match self.refrigerant_approach.trim() {
                     "" | "top_up" => RefrigerantApproach::TopUp,
                     "mass_balance" => RefrigerantApproach::MassBalance {
@@ -781,11 +793,7 @@ impl ActivityRow {
             }
             "none" => Some(Method::NoEmissions),
             other => {
-                context.error(
-                    "method",
-                    format!("“{other}” is not a method"),
-                    "factor, electricity, fuel_combustion, direct, refrigerant or none",
-                );
+                context.problem("method", RowProblem::NotAMethod { text: other.to_owned() });
                 None
             }
         }
@@ -892,13 +900,7 @@ pub fn parse_activity_csv(
         Ok(headers) => {
             for header in headers {
                 if !ACTIVITY_COLUMNS.contains(&header) {
-                    errors.push(RowError::new(
-                        file,
-                        1,
-                        header,
-                        "unknown column",
-                        format!("the columns are: {}", ACTIVITY_COLUMNS.join(", ")),
-                    ));
+                    errors.push(RowError::of(file, 1, header, RowProblem::UnknownColumn { column: header.to_owned() }));
                 }
             }
         }
@@ -917,12 +919,11 @@ pub fn parse_activity_csv(
             Ok(row) => match row.into_record(file, row_number) {
                 Ok(record) => {
                     if let Some(first_row) = seen_ids.insert(record.id.clone(), row_number) {
-                        errors.push(RowError::new(
+                        errors.push(RowError::of(
                             file,
                             row_number,
                             "id",
-                            format!("id “{}” is also used on row {first_row}", record.id),
-                            "give every row its own id, or leave id empty",
+                            RowProblem::DuplicateId { id: record.id.clone(), first_row },
                         ));
                     }
                     records.push(record);

@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use tanji_ghg::bundled::{factor_library, fuel_parameters, gwp_table, parse_factor_csv};
 use tanji_ghg::{EmissionFactor, FactorLibrary, FactorOwner, GwpSet};
-use tanji_inventory::import::check_with_reference;
+use tanji_inventory::import::{RowProblem, check_with_reference};
 use tanji_inventory::{
     ActivityRecord, ActivityRow, BaseYearComparison, BaseYearPolicy, Completeness, ConsolidationApproach,
     FacilityBoundary, Fraction, Inventory, InventoryInput, ProductionOutput, RecalculationAssessment, Reference,
@@ -260,28 +260,28 @@ impl Store {
         for (row_idx, row) in rows.into_iter().enumerate() {
             // Row 1 of a file is its header; a form's single entry is "row 1".
             let row_number = if file_name.is_some() { row_idx + 2 } else { row_idx + 1 };
-            let problem =
-                |column: &str, reason: String, hint: &str| RowError::new(source_name, row_number, column, reason, hint);
             let wanted = row.facility.trim().to_owned();
             let facility = facilities.iter().find(|facility| {
                 !facility.archived && (facility.code.as_deref() == Some(wanted.as_str()) || facility.name == wanted)
             });
             if facility.is_none() && !wanted.is_empty() {
-                errors.push(problem(
+                errors.push(RowError::of(
+                    source_name,
+                    row_number,
                     "facility",
-                    format!("no active facility with code or name “{wanted}”"),
-                    "use the facility's code or exact name as listed on the Facilities page",
+                    RowProblem::FacilityNotFound { facility: wanted.clone() },
                 ));
             }
             match row.clone().into_record(source_name, row_number) {
                 Ok(mut record) => {
                     let Some(facility) = facility else { continue };
                     let key = if row.id.trim().is_empty() { new_id().to_string() } else { row.id.trim().to_owned() };
-                    if let Some(first) = keys_seen.insert(key.clone(), row_number) {
-                        errors.push(problem(
+                    if let Some(first_row) = keys_seen.insert(key.clone(), row_number) {
+                        errors.push(RowError::of(
+                            source_name,
+                            row_number,
                             "id",
-                            format!("id “{key}” is also used on row {first}"),
-                            "give every row its own id, or leave id empty",
+                            RowProblem::DuplicateId { id: key.clone(), first_row },
                         ));
                     }
                     // A row that names unknown reference data, or whose unit can never convert to its factor's, would
@@ -302,13 +302,7 @@ impl Store {
             }
         }
         if prepared.is_empty() && errors.is_empty() {
-            errors.push(RowError::new(
-                source_name,
-                0,
-                "",
-                "no rows",
-                "the file needs a header row and at least one data row",
-            ));
+            errors.push(RowError::of(source_name, 0, "", RowProblem::NoRows));
         }
         if !errors.is_empty() {
             return Err(StoreError::Rejected(errors));
@@ -325,13 +319,7 @@ impl Store {
                 .map(|row| row.text("record_key"))
                 .collect::<anyhow::Result<_>>()?;
         for (row_number, key, _, _, _) in prepared.iter().filter(|(_, key, _, _, _)| existing.contains(key)) {
-            errors.push(RowError::new(
-                source_name,
-                *row_number,
-                "id",
-                format!("a record with id “{key}” already exists"),
-                "ids identify records: leave id empty for new records, or delete the old record first",
-            ));
+            errors.push(RowError::of(source_name, *row_number, "id", RowProblem::IdExists { id: key.clone() }));
         }
         if !errors.is_empty() {
             return Err(StoreError::Rejected(errors));

@@ -267,6 +267,31 @@ async fn activity_entry_offers_a_template_and_puts_the_import_above_the_list(dat
     assert!(template.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
     let header = template.body.trim_start_matches('\u{feff}').lines().next().unwrap().to_owned();
     assert_eq!(header, tanji_inventory::ACTIVITY_COLUMNS.join(","));
+    // A wrong entry is refused with its problems in the page's language.
+    let refused = browser
+        .submit(
+            "/console/activities?year=2025",
+            "/console/activities",
+            &[
+                ("facility", "TZ-01"),
+                ("period", "2025-13"),
+                ("source", "purchased_electricity"),
+                ("quantity", "12x"),
+                ("unit", "kWhh"),
+                ("factor", GRID_EAST),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&refused.body);
+    for chinese in
+        ["未知单位“kWhh”；您是不是要找“kWh”？", "“12x”不是数字", "“2025-13”不是期间", "用阿拉伯数字和小数点书写"]
+    {
+        assert!(text.contains(chinese), "“{chinese}” missing: {text}");
+    }
+    for english in ["unknown unit", "is not a number", "is not a period", "did you mean"] {
+        assert!(!text.contains(english), "English “{english}” on the 简体中文 page: {text}");
+    }
     // Not for people who are not logged in.
     let anonymous = Browser::new(&app.base_url, "en").get("/console/activities/template.csv").await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
