@@ -140,10 +140,11 @@ pub(crate) fn diagnostic_message_or_legacy<'de, D: Deserializer<'de>>(
 /// Whether a total counts every record it should. "Incomplete" is stated by record and, because records of one
 /// source may be in different units, by source and dimension: "purchased electricity: 1200 kg of 1200 kg in mass
 /// not counted" beside "… 0 kWh of 3.4 GWh in energy" — amounts are only added where their units convert.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Completeness {
     /// Every record that should be in the total is.
+    #[default]
     Complete,
     /// Some records could not be calculated; the total leaves them out.
     Incomplete {
@@ -156,12 +157,6 @@ pub enum Completeness {
         /// Activity not counted, per source and dimension, against the activity of that source and dimension.
         activity: Vec<UncountedActivity>,
     },
-}
-
-impl Default for Completeness {
-    fn default() -> Self {
-        Completeness::Complete
-    }
 }
 
 impl Completeness {
