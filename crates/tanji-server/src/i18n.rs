@@ -1066,6 +1066,8 @@ impl Text {
             D::GwpSetDiffers => self.pick("因子 GWP 值集不同", "Factor uses another GWP set"),
             D::MarketFactorMissing => self.pick("缺少剩余组合/供应商因子", "No residual-mix or supplier factor"),
             D::MemoGas => self.pick("非京都气体（备忘）", "Non-Kyoto gas (memo)"),
+            D::ImplausibleResult => self.pick("结果不合理", "Implausible result"),
+            D::ImplausibleParameter => self.pick("参数可疑（单位或范围）", "Suspicious parameter (unit or range)"),
             _ => self.pick("其他", "Other"),
         }
     }

@@ -463,6 +463,8 @@ pub struct LineRow {
     pub status: String,
     pub counted: bool,
     pub failed: bool,
+    /// The engine warned about this line's parameters (shown next to its figure).
+    pub warned: bool,
 }
 
 /// A diagnostic as shown.
@@ -705,6 +707,11 @@ async fn version_page(
             status: status_text(t, &line.status),
             counted: line.status == LineStatus::Counted,
             failed: line.status == LineStatus::Failed,
+            warned: inventory.diagnostics.iter().any(|diagnostic| {
+                diagnostic.severity == Severity::Warning
+                    && diagnostic.kind == tanji_inventory::DiagnosticKind::ImplausibleParameter
+                    && diagnostic.record_id.as_deref() == Some(line.record_id.as_str())
+            }),
         })
         .collect();
     let diagnostics = inventory
@@ -868,6 +875,33 @@ struct LinePage {
     parameters: Vec<String>,
     formula: Vec<String>,
     months: Vec<Figure>,
+    /// What the engine said about this record (errors, warnings on its parameters), beside its figures.
+    diagnostics: Vec<DiagnosticRow>,
+}
+
+/// The diagnostics of one record, in the page's language.
+fn record_diagnostics(t: &'static Text, version: &InventoryVersion, record_id: &str) -> Vec<DiagnosticRow> {
+    version
+        .inventory
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.record_id.as_deref() == Some(record_id))
+        .map(|diagnostic| DiagnosticRow {
+            headline: t.diagnostic_kind(diagnostic.kind),
+            severity: match diagnostic.severity {
+                Severity::Error => t.severity_error,
+                Severity::Warning => t.severity_warning,
+                Severity::Info => t.severity_info,
+            },
+            class: match diagnostic.severity {
+                Severity::Error => "badge-danger",
+                Severity::Warning => "badge-warn",
+                Severity::Info => "badge-muted",
+            },
+            record_id: record_id.to_owned(),
+            message: diagnostic.message.localize(t.language),
+        })
+        .collect()
 }
 
 fn gwp_basis_text(basis: &Co2eBasis, inventory_set: GwpSet) -> String {
@@ -951,6 +985,7 @@ pub async fn line(
         parameters: line.parameters.clone(),
         formula: line.formula.split("; ").map(str::to_owned).collect(),
         months: line.monthly_co2e_kg.iter().map(|(month, kg)| Figure::new(month.clone(), kg_text(*kg))).collect(),
+        diagnostics: record_diagnostics(t, &version, &line.record_id),
     };
     render(StatusCode::OK, &page)
 }

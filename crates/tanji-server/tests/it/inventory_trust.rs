@@ -296,3 +296,24 @@ async fn activity_entry_offers_a_template_and_puts_the_import_above_the_list(dat
     let anonymous = Browser::new(&app.base_url, "en").get("/console/activities/template.csv").await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
 }
+
+on_both_databases!(a_suspicious_parameter_is_accepted_with_a_warning_next_to_its_figure);
+async fn a_suspicious_parameter_is_accepted_with_a_warning_next_to_its_figure(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    // 0.2 tC/GJ is possible as a number but above any fuel's carbon content: accepted, and flagged.
+    let coal = json!([{ "id": "coal-2025-01", "facility": "TZ-01", "period": "2025-01", "source": "stationary_combustion",
+                        "quantity": "10", "unit": "t", "ncv": "20.9", "ncv_unit": "GJ/t", "carbon_content": "0.2",
+                        "oxidation": "0.98" }]);
+    let editor = factory_with_activities(&app, &world, coal).await;
+    let version = editor.post("/api/v1/inventories", compute_body()).await.json;
+    assert_eq!(version["complete"], true, "a warning does not make the totals incomplete");
+    let id = version["id"].as_str().unwrap();
+    let browser = Browser::new(&app.base_url, "zh-CN");
+    browser.log_in(BRAND_EDITOR).await;
+    let page = browser.get(&format!("/console/inventory/{id}")).await;
+    assert!(page.body.contains("lines/coal-2025-01#line-diagnostics"), "the line's figure links its warning");
+    let line = visible_text(&browser.get(&format!("/console/inventory/{id}/lines/coal-2025-01")).await.body);
+    assert!(line.contains("参数可疑") && line.contains("单位热值含碳量 0.2 tC/GJ"), "{line}");
+    assert!(!line.contains("carbon content 0.2"), "no English on the 简体中文 page: {line}");
+}
