@@ -399,6 +399,13 @@ async fn record_factory_inventory(
             description: "第二条纸杯生产线全年运行 Second paper-cup line ran a full year".into(),
             impact_kg: 180_000.0,
         }],
+        // The demo factory's stated output, for the emission intensity per unit of output (illustrative figures,
+        // like the rest of the demo's activity data).
+        output: Some(tanji_inventory::ProductionOutput {
+            quantity: if year == 2024 { 3_650.0 } else { 4_120.0 },
+            unit: "万只".into(),
+            description: "纸杯与餐盘 paper cups and plates".into(),
+        }),
     };
     store.compute_inventory(energy_engineer, &request(2024)).await.map_err(store_error)?;
     let current = store.compute_inventory(energy_engineer, &request(2025)).await.map_err(store_error)?;
@@ -409,6 +416,7 @@ async fn record_factory_inventory(
             &current.id,
             "ISO 14064-3 合理保证：2025 年范围一、二排放在所有重大方面按 ISO 14064-1 量化。Reasonable assurance: scope 1 \
              and 2 emissions for 2025 are quantified in all material respects in accordance with ISO 14064-1.",
+            None,
         )
         .await
         .map_err(store_error)?;

@@ -7,18 +7,20 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 use tanji_ghg::bundled::{factor_library, fuel_parameters, gwp_table, parse_factor_csv};
 use tanji_ghg::{EmissionFactor, FactorCategory, FactorLibrary, FactorOwner, FactorQuery, GwpSet};
+use tanji_i18n::inventory::{figure, mass_co2e, row_error_text};
+use tanji_i18n::{Language, Localize, text};
 use tanji_inventory::{
     BaseYearComparison, Inventory, InventoryFile, InventoryInput, IsoCategory, LineStatus, RecalculationAssessment,
-    Reference, RowError, Severity, assess_recalculation, calculate, compare_with_base_year, parse_activity_csv,
+    Reference, RowError, Scope, Severity, assess_recalculation, calculate, compare_with_base_year, parse_activity_csv,
 };
 
 use crate::options::{
     FactorsCommand, FactorsSearchArgs, FactorsShowArgs, InventoryCommand, InventoryComputeArgs, ReportFormat,
 };
 
-pub fn inventory(command: InventoryCommand) -> anyhow::Result<()> {
+pub fn inventory(command: InventoryCommand, language: Language) -> anyhow::Result<()> {
     match command {
-        InventoryCommand::Compute(args) => compute(args),
+        InventoryCommand::Compute(args) => compute(args, language),
     }
 }
 
@@ -37,10 +39,18 @@ struct ComputeReport {
     recalculation: Option<RecalculationAssessment>,
 }
 
-fn row_errors(errors: &[RowError]) -> anyhow::Error {
-    let shown: Vec<String> = errors.iter().take(50).map(ToString::to_string).collect();
-    let more = if errors.len() > 50 { format!("\n… and {} more", errors.len() - 50) } else { String::new() };
-    anyhow::anyhow!("{} problem(s); nothing was computed:\n{}{more}", errors.len(), shown.join("\n"))
+fn row_errors(errors: &[RowError], language: Language) -> anyhow::Error {
+    let shown: Vec<String> = errors.iter().take(50).map(|error| row_error_text(error, language)).collect();
+    let n_more = errors.len().saturating_sub(50);
+    let more = if n_more > 0 {
+        text!(language, zh: "\n……另有 {n_more} 个问题", en: "\n… and {n_more} more")
+    } else {
+        String::new()
+    };
+    let n_errors = errors.len();
+    let headline =
+        text!(language, zh: "{n_errors} 个问题，未进行计算：", en: "{n_errors} problem(s); nothing was computed:");
+    anyhow::anyhow!("{headline}\n{}{more}", shown.join("\n"))
 }
 
 /// CSV text as Excel writes it (UTF-8 or GBK), with the domain's message on failure.
@@ -58,10 +68,14 @@ pub struct LoadedInventory {
 }
 
 /// Read an inventory file and what it names; `gwp_override` wins over the file's `gwp`.
-pub fn load_inventory_file(path: &Path, gwp_override: Option<GwpSet>) -> anyhow::Result<LoadedInventory> {
+pub fn load_inventory_file(
+    path: &Path,
+    gwp_override: Option<GwpSet>,
+    language: Language,
+) -> anyhow::Result<LoadedInventory> {
     let display = path.display().to_string();
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {display}"))?;
-    let file = InventoryFile::parse(&display, &text).map_err(|errors| row_errors(&errors))?;
+    let file = InventoryFile::parse(&display, &text).map_err(|errors| row_errors(&errors, language))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let mut library = factor_library().clone();
     if let Some(factors_csv) = &file.factors_csv {
@@ -120,7 +134,7 @@ pub fn load_inventory_file(path: &Path, gwp_override: Option<GwpSet>) -> anyhow:
         }
     }
     if !errors.is_empty() {
-        return Err(row_errors(&errors));
+        return Err(row_errors(&errors, language));
     }
     let Some(gwp_set) = gwp_override.or(file.gwp_set) else {
         bail!("{display}: no GWP set given\n  hint: add `gwp = \"AR6\"` to the file or pass --gwp AR6");
@@ -138,9 +152,9 @@ pub fn load_inventory_file(path: &Path, gwp_override: Option<GwpSet>) -> anyhow:
     Ok(LoadedInventory { file, input, library })
 }
 
-fn compute(args: InventoryComputeArgs) -> anyhow::Result<()> {
+fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()> {
     let gwp_override = args.gwp.as_deref().map(str::parse::<GwpSet>).transpose()?;
-    let loaded = load_inventory_file(&args.file, gwp_override)?;
+    let loaded = load_inventory_file(&args.file, gwp_override, language)?;
     let reference = Reference { factors: &loaded.library, fuel_parameters: fuel_parameters(), gwp: gwp_table() };
     let inventory = calculate(&loaded.input, reference);
     let base_year = loaded
@@ -155,15 +169,25 @@ fn compute(args: InventoryComputeArgs) -> anyhow::Result<()> {
             &loaded.file.base_year_changes,
         )
     });
-    let n_failed = inventory.lines.iter().filter(|line| line.status == LineStatus::Failed).count();
+    let completeness = inventory.totals.completeness.clone();
     let report = ComputeReport { inventory, base_year, recalculation };
     match args.format {
         ReportFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
-        ReportFormat::Table => emit(&table(&report))?,
+        ReportFormat::Table => emit(&table(&report, language))?,
     }
-    if args.strict && n_failed > 0 {
-        eprintln!("error: {n_failed} record(s) could not be calculated (see diagnostics)");
-        std::process::exit(2);
+    // `--strict` is the default now and is accepted for old scripts without effect.
+    let _ = args.strict;
+    if !completeness.is_complete() {
+        let sentence = completeness.localize(language);
+        if args.allow_incomplete {
+            eprintln!("{}", text!(language, zh: "警告：{sentence}", en: "warning: {sentence}"));
+        } else {
+            let hint = text!(language,
+                zh: "提示：修正诊断中列出的记录；若确需不完整的结果，加 --allow-incomplete",
+                en: "hint: fix the records the diagnostics name, or pass --allow-incomplete to accept an incomplete result");
+            eprintln!("{}\n  {hint}", text!(language, zh: "错误：{sentence}", en: "error: {sentence}"));
+            std::process::exit(2);
+        }
     }
     Ok(())
 }
@@ -178,107 +202,149 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
-fn tonnes(kg: f64) -> String {
-    format!("{:.3}", kg / 1000.0)
+/// A total for people: t CO2e from one tonne up, kg below, six significant figures, no float noise.
+fn amount(kg: f64) -> String {
+    mass_co2e(kg, 6)
 }
 
-fn table(report: &ComputeReport) -> String {
-    let inventory = &report.inventory;
-    let totals = &inventory.totals;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — GHG inventory {} to {}",
-        inventory.organisation, inventory.period_start, inventory.period_end
-    );
-    let _ = writeln!(
-        out,
-        "GWP set {} · consolidation {} · {} lines · {} factor versions pinned\n",
-        inventory.gwp_set,
-        inventory.consolidation.key(),
-        inventory.lines.len(),
-        inventory.factors_used.len()
-    );
-    let _ = writeln!(out, "{:<44} {:>16}", "total", "t CO2e");
-    for (label, kg) in [
-        ("Scope 1", totals.scope1_kg),
-        ("Scope 2 (location-based)", totals.scope2_location_kg),
-        ("Scope 2 (market-based)", totals.scope2_market_kg),
-        ("Scope 3", totals.scope3_kg),
-        ("Total (location-based scope 2)", totals.total_location_kg),
-        ("Total (market-based scope 2)", totals.total_market_kg),
-        ("China guideline net (exports deducted)", totals.china_guideline_net_kg),
-        ("Biogenic CO2 (reported apart)", totals.biogenic_co2_kg),
-        ("Memo: non-Kyoto gases", totals.memo_co2e_kg),
-    ] {
-        let _ = writeln!(out, "{label:<44} {:>16}", tonnes(kg));
-    }
-    if let Some(percent) = totals.uncertainty_percent {
-        let _ = writeln!(
-            out,
-            "{:<44} {:>15.1}%",
-            format!("Uncertainty (95 %, {} lines without)", totals.n_lines_without_uncertainty),
-            percent
-        );
-    }
-    let _ = writeln!(out, "\n{:<44} {:>16}", "ISO 14064-1 category", "t CO2e");
-    for category in IsoCategory::ALL {
-        let kg = totals.by_iso_category.get(&category.number()).copied().unwrap_or(0.0);
-        let _ = writeln!(out, "{:<44} {:>16}", category.label_en(), tonnes(kg));
-    }
-    if !totals.by_scope3_category.is_empty() {
-        let _ = writeln!(out, "\n{:<44} {:>16}", "Scope 3 category", "t CO2e");
-        for (category, kg) in &totals.by_scope3_category {
-            let label =
-                tanji_inventory::Scope3Category::new(*category).map(|category| category.label_en()).unwrap_or("?");
-            let _ = writeln!(out, "{label:<44} {:>16}", tonnes(*kg));
+fn line_status(status: &LineStatus, language: Language) -> String {
+    match status {
+        LineStatus::Counted => text!(language, zh: "已计入", en: "counted"),
+        LineStatus::Superseded { by_record, by_source } => {
+            let by_source = by_source.localize(language);
+            text!(language, zh: "被 {by_record}（{by_source}）取代", en: "superseded by {by_record} ({by_source})")
+        }
+        LineStatus::Failed => text!(language, zh: "无法计算，未计入", en: "FAILED, not counted"),
+        LineStatus::Excluded { reason } => {
+            let reason = reason.localize(language);
+            text!(language, zh: "不计入：{reason}", en: "excluded: {reason}")
         }
     }
-    let _ = writeln!(out, "\n{:<44} {:>16}", "gas", "t CO2e");
+}
+
+fn table(report: &ComputeReport, language: Language) -> String {
+    let inventory = &report.inventory;
+    let totals = &inventory.totals;
+    let complete = totals.completeness.is_complete();
+    let mut out = String::new();
+    let (organisation, start, end) = (&inventory.organisation, inventory.period_start, inventory.period_end);
+    let _ = writeln!(
+        out,
+        "{}",
+        text!(language, zh: "{organisation} — 温室气体清单 {start} 至 {end}", en: "{organisation} — GHG inventory {start} to {end}")
+    );
+    let (gwp, n_lines, n_factors) = (inventory.gwp_set, inventory.lines.len(), inventory.factors_used.len());
+    let consolidation = inventory.consolidation.key();
+    let _ = writeln!(
+        out,
+        "{}",
+        text!(language,
+            zh: "GWP 值集 {gwp} · 合并方法 {consolidation} · {n_lines} 行 · 固定 {n_factors} 个因子版本",
+            en: "GWP set {gwp} · consolidation {consolidation} · {n_lines} lines · {n_factors} factor versions pinned")
+    );
+    let completeness = totals.completeness.localize(language);
+    let _ = writeln!(out, "{}\n", text!(language, zh: "完整性：{completeness}", en: "Completeness: {completeness}"));
+    let marker = if complete { String::new() } else { text!(language, zh: "（不完整）", en: " (incomplete)") };
+    let _ = writeln!(out, "{}", text!(language, zh: "合计{marker}", en: "Totals{marker}"));
+    let scope2 = Scope::Scope2.localize(language);
+    for (label, kg) in [
+        (Scope::Scope1.localize(language), totals.scope1_kg),
+        (text!(language, zh: "{scope2}（基于位置）", en: "{scope2} (location-based)"), totals.scope2_location_kg),
+        (text!(language, zh: "{scope2}（基于市场）", en: "{scope2} (market-based)"), totals.scope2_market_kg),
+        (Scope::Scope3.localize(language), totals.scope3_kg),
+        (text!(language, zh: "总计（范围二基于位置）", en: "Total (location-based scope 2)"), totals.total_location_kg),
+        (text!(language, zh: "总计（范围二基于市场）", en: "Total (market-based scope 2)"), totals.total_market_kg),
+        (
+            text!(language, zh: "中国核算指南净排放（扣除输出）", en: "China guideline net (exports deducted)"),
+            totals.china_guideline_net_kg,
+        ),
+        (text!(language, zh: "生物源 CO2（单独报告）", en: "Biogenic CO2 (reported apart)"), totals.biogenic_co2_kg),
+        (text!(language, zh: "备忘：非京都气体", en: "Memo: non-Kyoto gases"), totals.memo_co2e_kg),
+    ] {
+        let _ = writeln!(out, "  {label:<44} {:>18}", amount(kg));
+    }
+    if let Some(percent) = totals.uncertainty_percent {
+        let (n_without, percent) = (totals.n_lines_without_uncertainty, figure(percent, 3));
+        let label = text!(language, zh: "不确定性（95%，{n_without} 行未说明）", en: "Uncertainty (95 %, {n_without} lines without)");
+        let _ = writeln!(out, "  {label:<44} {:>18}", format!("±{percent} %"));
+    }
+    let _ = writeln!(out, "\n{}", text!(language, zh: "ISO 14064-1 类别", en: "ISO 14064-1 category"));
+    for category in IsoCategory::ALL {
+        let kg = totals.by_iso_category.get(&category.number()).copied().unwrap_or(0.0);
+        let label = match language {
+            Language::SimplifiedChinese => category.label_zh(),
+            Language::English => category.label_en(),
+        };
+        let _ = writeln!(out, "  {label:<44} {:>18}", amount(kg));
+    }
+    if !totals.by_scope3_category.is_empty() {
+        let _ = writeln!(out, "\n{}", text!(language, zh: "范围三类别", en: "Scope 3 category"));
+        for (category, kg) in &totals.by_scope3_category {
+            let label = tanji_inventory::Scope3Category::new(*category)
+                .map(|category| tanji_inventory::EmissionSource::Scope3(category).localize(language))
+                .unwrap_or_else(|| category.to_string());
+            let _ = writeln!(out, "  {label:<44} {:>18}", amount(*kg));
+        }
+    }
+    let _ = writeln!(out, "\n{}", text!(language, zh: "气体", en: "Gas"));
     for (gas, kg) in &totals.by_gas_group {
-        let _ = writeln!(out, "{gas:<44} {:>16}", tonnes(*kg));
+        let _ = writeln!(out, "  {gas:<44} {:>18}", amount(*kg));
     }
-    let _ = writeln!(out, "\n{:<44} {:>16}", "facility", "t CO2e");
+    let _ = writeln!(out, "\n{}", text!(language, zh: "设施", en: "Facility"));
     for (facility, kg) in &totals.by_facility {
-        let _ = writeln!(out, "{facility:<44} {:>16}", tonnes(*kg));
+        let _ = writeln!(out, "  {facility:<44} {:>18}", amount(*kg));
     }
-    let _ = writeln!(out, "\n{:<44} {:>16}", "month", "t CO2e");
+    let _ = writeln!(out, "\n{}", text!(language, zh: "月份", en: "Month"));
     for (month, kg) in &totals.by_month {
-        let _ = writeln!(out, "{month:<44} {:>16}", tonnes(*kg));
+        let _ = writeln!(out, "  {month:<44} {:>18}", amount(*kg));
     }
     if let Some(base) = &report.base_year {
+        let (policy, base_total) = (base.policy.localize(language), amount(base.base_total_location_kg));
         let _ = writeln!(
             out,
-            "\nBase year ({}) under today's boundary: {} t CO2e",
-            base.policy.label(),
-            tonnes(base.base_total_location_kg)
+            "\n{}",
+            text!(language, zh: "基准年（{policy}，按当前边界）：{base_total}", en: "Base year ({policy}) under today's boundary: {base_total}")
         );
         if let Some(change) = base.change_percent {
-            let _ = writeln!(out, "Change since base year: {change:+.1} %");
+            let change = format!("{change:+.1}");
+            let _ = writeln!(
+                out,
+                "{}",
+                text!(language, zh: "较基准年变化：{change}%", en: "Change since base year: {change} %")
+            );
+        }
+        if base.both_sides_complete() == Some(false) {
+            let _ = writeln!(
+                out,
+                "{}",
+                text!(language,
+                    zh: "注意：基准年或本年的合计不完整，上述变化并非同口径比较",
+                    en: "Note: the base year or this year is incomplete, so this change is not like-for-like")
+            );
+            for (year, completeness) in base.incomplete_base_years() {
+                let _ = writeln!(out, "  {year}: {}", completeness.localize(language));
+            }
         }
     }
     if let Some(recalculation) = &report.recalculation {
-        let _ = writeln!(out, "Recalculation: {}", recalculation.explanation);
+        let explanation = recalculation.explanation.localize(language);
+        let _ = writeln!(out, "{}", text!(language, zh: "重新计算：{explanation}", en: "Recalculation: {explanation}"));
     }
-    let _ = writeln!(out, "\nlines (t CO2e; status; formula)");
+    let _ = writeln!(
+        out,
+        "\n{}",
+        text!(language, zh: "明细行（排放量；状态；公式）", en: "Lines (emissions; status; formula)")
+    );
     for line in &inventory.lines {
-        let status = match &line.status {
-            LineStatus::Counted => "counted".to_owned(),
-            LineStatus::Superseded { by_record, by_source } => {
-                format!("superseded by {by_record} ({})", by_source.key())
-            }
-            LineStatus::Failed => "FAILED".to_owned(),
-            LineStatus::Excluded { reason } => format!("excluded: {reason}"),
-        };
         let _ = writeln!(
             out,
-            "  {} · {} · {} · {} · {} t · {}",
+            "  {} · {} · {} · {} · {} · {}",
             line.record_id,
             line.facility,
-            line.source.key(),
+            line.source.localize(language),
             line.quantity_entered,
-            tonnes(line.co2e_kg),
-            status
+            amount(line.co2e_kg),
+            line_status(&line.status, language)
         );
         for parameter in &line.parameters {
             let _ = writeln!(out, "      {parameter}");
@@ -287,23 +353,25 @@ fn table(report: &ComputeReport) -> String {
             let _ = writeln!(out, "      {}", line.formula);
         }
         for factor in &line.factors {
+            let (reference, citation, region, year) =
+                (&factor.reference, &factor.citation, &factor.region, factor.year);
             let _ = writeln!(
                 out,
-                "      factor {} — {} ({}, {})",
-                factor.reference, factor.citation, factor.region, factor.year
+                "      {}",
+                text!(language, zh: "因子 {reference} — {citation}（{region}，{year}）", en: "factor {reference} — {citation} ({region}, {year})")
             );
         }
     }
     if !inventory.diagnostics.is_empty() {
-        let _ = writeln!(out, "\ndiagnostics");
+        let _ = writeln!(out, "\n{}", text!(language, zh: "诊断", en: "Diagnostics"));
         for diagnostic in &inventory.diagnostics {
             let severity = match diagnostic.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "info",
+                Severity::Error => text!(language, zh: "错误", en: "error"),
+                Severity::Warning => text!(language, zh: "警告", en: "warning"),
+                Severity::Info => text!(language, zh: "信息", en: "info"),
             };
             let record = diagnostic.record_id.as_deref().map(|id| format!("{id}: ")).unwrap_or_default();
-            let _ = writeln!(out, "  {severity}: {record}{}", diagnostic.message);
+            let _ = writeln!(out, "  {severity}: {record}{}", diagnostic.message.localize(language));
         }
     }
     out

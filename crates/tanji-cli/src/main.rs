@@ -22,6 +22,7 @@ use options::{Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     options::init_logging(&cli);
+    let language = cli.language();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
             Command::Org(command) => commands::org(command).await,
             Command::User(command) => commands::user(command).await,
             Command::Token(command) => commands::token(command).await,
-            Command::Inventory(command) => inventory::inventory(command),
+            Command::Inventory(command) => inventory::inventory(command, language),
             Command::Factors(command) => inventory::factors(command),
             Command::Lca(command) => lca::lca(command),
             Command::Bench(command) => bench_lca::bench(command),

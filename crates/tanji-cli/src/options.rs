@@ -20,6 +20,21 @@ pub struct Cli {
     /// How to write logs to stderr: `text` for people, `json` for log collectors.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "TANJI_LOG_FORMAT")]
     pub log_format: LogFormat,
+
+    /// The language of reports and messages: `en` or `zh-CN`. Without it, a `zh` locale (LC_ALL, LC_MESSAGES, LANG)
+    /// means Chinese, anything else English.
+    #[arg(long, global = true, value_name = "LANGUAGE")]
+    pub lang: Option<String>,
+}
+
+impl Cli {
+    /// The language asked for with `--lang`, else by the locale.
+    pub fn language(&self) -> tanji_i18n::Language {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()));
+        tanji_i18n::language_from_locale(self.lang.as_deref(), locale.as_deref())
+    }
 }
 
 /// The subcommands.
@@ -99,8 +114,12 @@ pub struct InventoryComputeArgs {
     /// `table` for people, `json` for machines (every line with its provenance).
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
-    /// Exit with status 2 when any record could not be calculated.
+    /// Print the report and exit 0 even when records could not be calculated and the totals are incomplete.
+    /// Without it an incomplete inventory exits with status 2 (after printing the report).
     #[arg(long)]
+    pub allow_incomplete: bool,
+    /// Accepted for scripts written before incomplete results failed by default; it changes nothing.
+    #[arg(long, hide = true)]
     pub strict: bool,
 }
 
@@ -146,7 +165,7 @@ pub struct FactorsSearchArgs {
 
 #[derive(Debug, Args)]
 pub struct FactorsShowArgs {
-    /// The factor id, e.g. mee-nbs-2022-grid-cn-east.
+    /// The factor id, e.g. mee-nbs-2022-grid-cn-grid-east.
     pub id: String,
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,

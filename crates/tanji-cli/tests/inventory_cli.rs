@@ -12,6 +12,10 @@ fn tanji(arguments: &[&str]) -> Output {
         .args(arguments)
         .env_remove("TANJI_DATABASE_URL")
         .env("NO_COLOR", "1")
+        // English unless a test asks for Chinese: the locale of whoever runs the tests must not decide.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .stdin(Stdio::null())
         .output()
         .expect("running tanji")
@@ -121,14 +125,16 @@ fn the_golden_table_shows_the_numbers_written_in_the_file() {
     let output = tanji(&["inventory", "compute", &golden()]);
     assert!(output.status.success(), "{}", stderr(&output));
     let table = stdout(&output);
+    // Totals for people: six significant figures, trailing zeros dropped (the JSON report keeps every digit).
     for (label, tonnes) in [
-        ("Scope 1", "505.403"),
-        ("Scope 2 (location-based)", "561.700"),
-        ("Scope 2 (market-based)", "449.360"),
-        ("Total (location-based scope 2)", "1067.103"),
-        ("Total (market-based scope 2)", "954.763"),
+        ("Scope 1", "505.403 t CO2e"),
+        ("Scope 2 (location-based)", "561.7 t CO2e"),
+        ("Scope 2 (market-based)", "449.36 t CO2e"),
+        ("Total (location-based scope 2)", "1067.1 t CO2e"),
+        ("Total (market-based scope 2)", "954.763 t CO2e"),
     ] {
-        let row = table.lines().find(|row| row.starts_with(label)).unwrap_or_else(|| panic!("no row {label}"));
+        let row =
+            table.lines().find(|row| row.trim_start().starts_with(label)).unwrap_or_else(|| panic!("no row {label}"));
         assert!(row.trim_end().ends_with(tonnes), "{label}: expected {tonnes} t, got “{row}”");
     }
     for formula in [
@@ -256,27 +262,51 @@ fn showing_an_unknown_factor_fails_with_a_hint() {
     assert!(diesel.contains("N2O          0.0329 kg CO2e/L (its share of the published CO2e)"), "{diesel}");
 }
 
-#[test]
-fn strict_exits_2_when_a_record_names_an_unknown_factor() {
-    let directory = tempfile::tempdir().unwrap();
-    let file = directory.path().join("inventory.toml");
+/// An inventory file with one good record and one that names a factor with a typo.
+fn file_with_a_typo(directory: &Path) -> String {
+    let file = directory.join("inventory.toml");
     std::fs::write(
         &file,
         "organisation = \"Test\"\nreporting_year = 2025\ngwp = \"AR5\"\nconsolidation = \"operational_control\"\n\n\
          [[facilities]]\nkey = \"plant\"\n\n\
          [[activities]]\nid = \"good\"\nfacility = \"plant\"\nperiod = \"2025\"\nsource = \"purchased_electricity\"\n\
          quantity = \"1000\"\nunit = \"kWh\"\nfactor = \"mee-nbs-2022-grid-cn-grid-east\"\n\n\
-         [[activities]]\nid = \"typo\"\nfacility = \"plant\"\nperiod = \"2025\"\nsource = \"stationary_combustion\"\n\
-         quantity = \"1\"\nunit = \"t\"\nfactor = \"no-such-factor\"\n",
+         [[activities]]\nid = \"typo\"\nfacility = \"plant\"\nperiod = \"2025\"\nsource = \"purchased_electricity\"\n\
+         quantity = \"1\"\nunit = \"MWh\"\nfactor = \"mee-nbs-2022-grid-cn-grid-eats\"\n",
     )
     .unwrap();
-    let file = file.display().to_string();
+    file.display().to_string()
+}
 
-    // Without --strict the rest of the inventory is still computed and the failure is a diagnostic.
-    let lenient = tanji(&["inventory", "compute", &file, "--format", "json"]);
-    assert!(lenient.status.success(), "{}", stderr(&lenient));
-    let report: Value = serde_json::from_str(&stdout(&lenient)).unwrap();
+#[test]
+fn an_incomplete_inventory_exits_2_unless_allowed() {
+    let directory = tempfile::tempdir().unwrap();
+    let file = file_with_a_typo(directory.path());
+
+    // By default the report is printed, marked incomplete, and the exit status is 2.
+    let default = tanji(&["inventory", "compute", &file]);
+    assert_eq!(default.status.code(), Some(2), "an incomplete result fails: {}", stderr(&default));
+    let message = stderr(&default);
+    assert!(message.contains("error: incomplete: 1 of 2 records could not be calculated"), "{message}");
+    assert!(message.contains("--allow-incomplete"), "the way out is named: {message}");
+    let report = stdout(&default);
+    assert!(report.contains("Completeness: incomplete: 1 of 2 records"), "{report}");
+    assert!(report.contains("Totals (incomplete)"), "{report}");
+    assert!(report.contains("did you mean “mee-nbs-2022-grid-cn-grid-east”?"), "{report}");
+
+    // The JSON report says so too, and also exits 2.
+    let json = tanji(&["inventory", "compute", &file, "--format", "json"]);
+    assert_eq!(json.status.code(), Some(2));
+    let report: Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(line(&report, "typo")["status"]["status"], "failed");
+    assert_eq!(report["inventory"]["totals"]["completeness"]["status"], "incomplete");
+    assert_eq!(report["inventory"]["totals"]["completeness"]["record_ids"][0], "typo");
+
+    // --allow-incomplete gives the report and exit 0, with a warning.
+    let allowed = tanji(&["inventory", "compute", &file, "--format", "json", "--allow-incomplete"]);
+    assert!(allowed.status.success(), "{}", stderr(&allowed));
+    assert!(stderr(&allowed).contains("warning: incomplete"), "{}", stderr(&allowed));
+    let report: Value = serde_json::from_str(&stdout(&allowed)).unwrap();
     assert_kg(&report["inventory"]["totals"]["scope2_location_kg"], 561.7, "the good line is counted");
     assert!(
         report["inventory"]["diagnostics"]
@@ -285,11 +315,49 @@ fn strict_exits_2_when_a_record_names_an_unknown_factor() {
             .iter()
             .any(|d| d["kind"] == "missing_factor" && d["record_id"] == "typo" && d["severity"] == "error")
     );
+    // --strict, the old way to ask for this, is still accepted and changes nothing.
+    assert_eq!(tanji(&["inventory", "compute", &file, "--strict"]).status.code(), Some(2));
+    // A complete inventory exits 0.
+    let complete = tanji(&["inventory", "compute", &golden()]);
+    assert!(complete.status.success(), "{}", stderr(&complete));
+    assert!(stdout(&complete).contains("Completeness: complete"), "{}", stdout(&complete));
+}
 
-    let strict = tanji(&["inventory", "compute", &file, "--strict"]);
-    assert_eq!(strict.status.code(), Some(2), "--strict exits 2: {}", stderr(&strict));
-    assert!(stderr(&strict).contains("1 record(s) could not be calculated"), "{}", stderr(&strict));
-    assert!(stdout(&strict).contains("no-such-factor"), "the report is still printed");
+#[test]
+fn the_report_speaks_chinese_with_lang_or_a_chinese_locale() {
+    let directory = tempfile::tempdir().unwrap();
+    let file = file_with_a_typo(directory.path());
+    let by_option = tanji(&["--lang", "zh-CN", "inventory", "compute", &file, "--allow-incomplete"]);
+    assert!(by_option.status.success(), "{}", stderr(&by_option));
+    let report = stdout(&by_option);
+    assert!(report.contains("完整性：不完整：2 条记录中有 1 条无法计算"), "{report}");
+    assert!(report.contains("您是不是要找“mee-nbs-2022-grid-cn-grid-east”"), "{report}");
+    assert!(report.contains("外购电力"), "sources are named in Chinese: {report}");
+    assert!(!report.contains("could not be calculated") && !report.contains("did you mean"), "{report}");
+    let by_locale = Command::new(env!("CARGO_BIN_EXE_tanji"))
+        .args(["inventory", "compute", &file])
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(by_locale.status.code(), Some(2));
+    assert!(stderr(&by_locale).contains("错误：不完整"), "{}", stderr(&by_locale));
+}
+
+#[test]
+fn figures_are_written_for_people() {
+    let output = tanji(&["inventory", "compute", &example("ruihe-2025.toml").display().to_string()]);
+    let report = stdout(&output);
+    assert!(!report.contains("scope3_"), "no raw enum ids: {report}");
+    let noise = report.as_bytes().windows(4).any(|window| {
+        window[0].is_ascii_digit() && window[1] == b'e' && window[2] == b'-' && window[3].is_ascii_digit()
+    });
+    assert!(!noise, "no float noise such as 3.4694e-18: {report}");
+    assert!(report.contains("t CO2e"), "{report}");
+    if report.contains("Scope 3 category") {
+        assert!(report.contains("Scope 3, category"), "scope-3 categories are named: {report}");
+    }
 }
 
 #[test]

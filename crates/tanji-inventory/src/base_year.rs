@@ -2,9 +2,10 @@
 //! that decides when it must be recalculated (structural, method, factor changes and significant errors above a
 //! stated significance threshold; never organic growth).
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::engine::{Inventory, Reference, calculate};
+use crate::message::Completeness;
 use crate::model::InventoryInput;
 
 /// How the base year is defined.
@@ -67,7 +68,32 @@ pub struct RecalculationAssessment {
     pub cumulative_impact_kg: f64,
     pub impact_percent: f64,
     pub recalculate: bool,
-    pub explanation: String,
+    /// The decision in words, as a message value.
+    #[serde(deserialize_with = "explanation_or_legacy")]
+    pub explanation: RecalculationMessage,
+}
+
+/// Why the base year is or is not recalculated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum RecalculationMessage {
+    /// Structural, method, factor and error changes move the base year by `impact_percent` against the threshold.
+    Assessed { impact_percent: f64, threshold_percent: f64, recalculate: bool, n_organic_ignored: usize },
+    /// A sentence stored by an earlier version.
+    Legacy { text: String },
+}
+
+fn explanation_or_legacy<'de, D: Deserializer<'de>>(deserializer: D) -> Result<RecalculationMessage, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Coded(RecalculationMessage),
+        Text(String),
+    }
+    Ok(match Stored::deserialize(deserializer)? {
+        Stored::Coded(message) => message,
+        Stored::Text(text) => RecalculationMessage::Legacy { text },
+    })
 }
 
 /// Decide whether the base year must be recalculated.
@@ -85,14 +111,8 @@ pub fn assess_recalculation(
     let n_organic = changes.iter().filter(|change| change.kind == ChangeKind::OrganicGrowth).count();
     let impact_percent = if base_total_kg > 0.0 { cumulative_impact_kg / base_total_kg * 100.0 } else { 0.0 };
     let recalculate = cumulative_impact_kg > 0.0 && impact_percent >= threshold_percent;
-    let mut explanation = format!(
-        "structural, method, factor and error changes together move the base year by {impact_percent:.2} % against a \
-         significance threshold of {threshold_percent} %: {}",
-        if recalculate { "recalculate the base year" } else { "no recalculation" }
-    );
-    if n_organic > 0 {
-        explanation.push_str(&format!("; {n_organic} organic-growth change(s) ignored, as the standards require"));
-    }
+    let explanation =
+        RecalculationMessage::Assessed { impact_percent, threshold_percent, recalculate, n_organic_ignored: n_organic };
     RecalculationAssessment { threshold_percent, cumulative_impact_kg, impact_percent, recalculate, explanation }
 }
 
@@ -109,6 +129,31 @@ pub struct BaseYearComparison {
     pub current_total_location_kg: f64,
     /// (current − base) / base × 100.
     pub change_percent: Option<f64>,
+    /// Whether each base year's total counts every record (`None` in comparisons stored before this was kept).
+    #[serde(default)]
+    pub years_completeness: Option<Vec<(i16, Completeness)>>,
+    /// Whether the current year's total counts every record (`None` likewise).
+    #[serde(default)]
+    pub current_completeness: Option<Completeness>,
+}
+
+impl BaseYearComparison {
+    /// The base years whose totals leave records out, with their completeness.
+    pub fn incomplete_base_years(&self) -> Vec<(i16, &Completeness)> {
+        self.years_completeness
+            .iter()
+            .flatten()
+            .filter(|(_, completeness)| !completeness.is_complete())
+            .map(|(year, completeness)| (*year, completeness))
+            .collect()
+    }
+
+    /// Whether both sides of "change since base year" count every record: `None` when that was not recorded.
+    pub fn both_sides_complete(&self) -> Option<bool> {
+        let current = self.current_completeness.as_ref()?.is_complete();
+        let years = self.years_completeness.as_ref()?;
+        Some(current && years.iter().all(|(_, completeness)| completeness.is_complete()))
+    }
 }
 
 /// Recompute the base year(s) from the same records with today's facilities and boundary approach.
@@ -119,6 +164,7 @@ pub fn compare_with_base_year(
     reference: Reference<'_>,
 ) -> BaseYearComparison {
     let mut years = Vec::new();
+    let mut years_completeness = Vec::new();
     let (mut scope1, mut scope2, mut scope3) = (0.0, 0.0, 0.0);
     let year_list = policy.years();
     for year in &year_list {
@@ -131,6 +177,7 @@ pub fn compare_with_base_year(
         scope2 += inventory.totals.scope2_location_kg;
         scope3 += inventory.totals.scope3_kg;
         years.push((*year, inventory.totals.total_location_kg));
+        years_completeness.push((*year, inventory.totals.completeness.clone()));
     }
     let n_years = year_list.len().max(1) as f64;
     let base_total = (scope1 + scope2 + scope3) / n_years;
@@ -144,6 +191,8 @@ pub fn compare_with_base_year(
         base_total_location_kg: base_total,
         current_total_location_kg: current_total,
         change_percent: (base_total > 0.0).then(|| (current_total - base_total) / base_total * 100.0),
+        years_completeness: Some(years_completeness),
+        current_completeness: Some(current_inventory.totals.completeness.clone()),
     }
 }
 
@@ -159,7 +208,7 @@ mod tests {
     fn organic_growth_never_triggers_recalculation() {
         let assessment = assess_recalculation(1000.0, 5.0, &[change(ChangeKind::OrganicGrowth, 500.0)]);
         assert!(!assessment.recalculate);
-        assert!(assessment.explanation.contains("organic-growth"));
+        assert!(matches!(assessment.explanation, RecalculationMessage::Assessed { n_organic_ignored: 1, .. }));
     }
 
     #[test]

@@ -8,11 +8,16 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use tanji_ghg::{
-    CO2_PER_C, Co2eBasis, EmissionFactor, FactorLibrary, FactorRef, FuelParameters, Gas, GasGroup, GwpSet, GwpTable,
+    CO2_PER_C, Co2eBasis, EmissionFactor, FactorCategory, FactorLibrary, FactorRef, FuelParameters, Gas, GasGroup,
+    GwpError, GwpSet, GwpTable,
 };
-use tanji_units::Unit;
+use tanji_units::{Quantity, Unit, UnitError};
 
 use crate::classification::{DataSourceKind, EmissionSource, IsoCategory, Scope};
+use crate::message::{
+    Completeness, DiagnosticMessage, ExclusionReason, Plausibility, RecordActivity, assess_completeness,
+    diagnostic_message_or_legacy,
+};
 use crate::model::{ActivityRecord, FactorChoice, InventoryInput, Method, RefrigerantApproach};
 
 /// What the calculation may draw on.
@@ -33,11 +38,11 @@ pub enum LineStatus {
         by_record: String,
         by_source: DataSourceKind,
     },
-    /// Not calculated; see the diagnostics.
+    /// Not calculated; see the diagnostics. The totals are incomplete without it.
     Failed,
     /// Outside the boundary under the chosen approach (share 0) or outside the period.
     Excluded {
-        reason: String,
+        reason: ExclusionReason,
     },
 }
 
@@ -84,6 +89,9 @@ pub struct ResultLine {
     pub activity: String,
     /// The quantity as entered, e.g. `1200 kWh`.
     pub quantity_entered: String,
+    /// The same quantity as a value (absent in results stored before it was kept; read from `quantity_entered`).
+    #[serde(default)]
+    pub quantity: Option<Quantity>,
     pub data_source: DataSourceKind,
     pub status: LineStatus,
     pub factors: Vec<FactorTrace>,
@@ -156,6 +164,8 @@ pub enum DiagnosticKind {
     MemoGas,
     /// A line's result is too large to be real (or not a number): a wrong quantity, unit or parameter.
     ImplausibleResult,
+    /// A parameter is almost certainly in the wrong unit or range; the figure is shown with this warning.
+    ImplausibleParameter,
 }
 
 /// A problem or remark, tied to a record where there is one.
@@ -164,7 +174,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub kind: DiagnosticKind,
     pub record_id: Option<String>,
-    pub message: String,
+    /// What to tell the person, as a message value (rendered by `tanji-i18n`).
+    #[serde(deserialize_with = "diagnostic_message_or_legacy")]
+    pub message: DiagnosticMessage,
 }
 
 /// Sums over counted lines (kg CO2e, reported basis).
@@ -191,6 +203,9 @@ pub struct Totals {
     pub uncertainty_percent: Option<f64>,
     /// Lines counted without a stated uncertainty.
     pub n_lines_without_uncertainty: usize,
+    /// Whether these totals count every record they should: every total carries this flag.
+    #[serde(default)]
+    pub completeness: Completeness,
 }
 
 /// A calculated inventory.
@@ -229,17 +244,22 @@ fn days_by_month(start: Date, end: Date) -> BTreeMap<String, i64> {
     months
 }
 
+/// A number in a formula, for people: up to six decimals (or six significant figures below 0.001), never an
+/// exponent below 10¹², and float noise (below 10⁻¹²) written as 0.
 fn format_number(value: f64) -> String {
-    if value == 0.0 {
+    let magnitude = value.abs();
+    if magnitude < 1e-12 {
         return "0".into();
     }
-    let magnitude = value.abs();
-    if (0.001..1e12).contains(&magnitude) {
-        let text = format!("{value:.6}");
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    let text = if magnitude < 0.001 {
+        let decimals = (-magnitude.log10().floor()) as usize + 5;
+        format!("{value:.decimals$}")
+    } else if magnitude < 1e12 {
+        format!("{value:.6}")
     } else {
-        format!("{value:e}")
-    }
+        return format!("{value:e}");
+    };
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 struct LineDraft {
@@ -296,13 +316,37 @@ struct Calculation<'a> {
 }
 
 impl<'a> Calculation<'a> {
-    fn diagnose(&mut self, severity: Severity, kind: DiagnosticKind, record: Option<&ActivityRecord>, message: String) {
+    fn diagnose(
+        &mut self,
+        severity: Severity,
+        kind: DiagnosticKind,
+        record: Option<&ActivityRecord>,
+        message: DiagnosticMessage,
+    ) {
         self.diagnostics.push(Diagnostic {
             severity,
             kind,
             record_id: record.map(|record| record.id.clone()),
             message,
         });
+    }
+
+    fn gwp_message(&self, error: &(impl GwpProblem + std::fmt::Display)) -> DiagnosticMessage {
+        gwp_message_with(error, self.reference.gwp, error.to_string())
+    }
+
+    /// Warnings, shown next to the line's figure, for parameters that are almost certainly in the wrong unit or range.
+    /// Import refuses the impossible ones; records from files and older data reach the engine unchecked, so the engine
+    /// says it again rather than count them silently.
+    fn check_plausibility(&mut self, record: &ActivityRecord) {
+        for finding in plausibility_findings(record, self.reference.factors) {
+            self.diagnose(
+                Severity::Warning,
+                DiagnosticKind::ImplausibleParameter,
+                Some(record),
+                DiagnosticMessage::Implausible(finding),
+            );
+        }
     }
 
     fn resolve_factor(&mut self, record: &ActivityRecord, choice: &FactorChoice) -> Option<&'a EmissionFactor> {
@@ -312,12 +356,16 @@ impl<'a> Calculation<'a> {
             None => factors.latest(&choice.id),
         };
         if factor.is_none() {
-            let version = choice.version.map(|version| format!(" version {version}")).unwrap_or_default();
+            let suggestion = closest_factor_id(factors, &choice.id);
             self.diagnose(
                 Severity::Error,
                 DiagnosticKind::MissingFactor,
                 Some(record),
-                format!("factor “{}”{version} is not in the library; search with `tanji factors search`", choice.id),
+                DiagnosticMessage::FactorNotInLibrary {
+                    factor: choice.id.clone(),
+                    version: choice.version,
+                    suggestion,
+                },
             );
         }
         factor
@@ -328,7 +376,7 @@ impl<'a> Calculation<'a> {
         match record.quantity.unit.conversion_factor_to(unit) {
             Ok(factor) => Some(amount * factor),
             Err(error) => {
-                self.diagnose(Severity::Error, DiagnosticKind::UnitMismatch, Some(record), error.to_string());
+                self.diagnose(Severity::Error, DiagnosticKind::UnitMismatch, Some(record), unit_message(&error));
                 None
             }
         }
@@ -361,7 +409,7 @@ impl<'a> Calculation<'a> {
         let co2e = match factor.co2e(self.gwp_set, self.reference.gwp) {
             Ok(co2e) => co2e,
             Err(error) => {
-                self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), error.to_string());
+                self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), self.gwp_message(&error));
                 return None;
             }
         };
@@ -372,12 +420,11 @@ impl<'a> Calculation<'a> {
                 Severity::Warning,
                 DiagnosticKind::GwpSetDiffers,
                 Some(record),
-                format!(
-                    "factor {} publishes CO2e under {gwp_set} without a per-gas split; the published value is used \
-                     although the inventory states {}",
-                    factor.reference(),
-                    self.gwp_set
-                ),
+                DiagnosticMessage::PublishedUnderOtherGwpSet {
+                    factor: factor.reference().to_string(),
+                    published_set: gwp_set,
+                    inventory_set: self.gwp_set,
+                },
             );
         }
         let mut total = 0.0;
@@ -447,7 +494,12 @@ impl<'a> Calculation<'a> {
                 let rate = match market_factor.co2e(self.gwp_set, self.reference.gwp) {
                     Ok(co2e) => co2e.kg_co2e_per_unit,
                     Err(error) => {
-                        self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), error.to_string());
+                        self.diagnose(
+                            Severity::Error,
+                            DiagnosticKind::MissingGwp,
+                            Some(record),
+                            self.gwp_message(&error),
+                        );
                         return None;
                     }
                 };
@@ -458,7 +510,7 @@ impl<'a> Calculation<'a> {
                         Severity::Error,
                         DiagnosticKind::UnitMismatch,
                         Some(record),
-                        format!("market factor {} is not per unit of energy", market_factor.reference()),
+                        DiagnosticMessage::MarketFactorNotPerEnergy { factor: market_factor.reference().to_string() },
                     );
                     return None;
                 }
@@ -535,7 +587,15 @@ impl<'a> Calculation<'a> {
                 let gwp = match self.reference.gwp.refrigerant_gwp(refrigerant, self.gwp_set) {
                     Ok(gwp) => gwp,
                     Err(error) => {
-                        self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), error.to_string());
+                        // An unknown refrigerant is named as the person wrote it, with the closest known name.
+                        let message = match error {
+                            GwpError::UnknownGas(_) => DiagnosticMessage::GasUnknown {
+                                gas: refrigerant.clone(),
+                                suggestion: closest_refrigerant(self.reference.gwp, refrigerant),
+                            },
+                            other => self.gwp_message(&other),
+                        };
+                        self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), message);
                         return None;
                     }
                 };
@@ -551,7 +611,7 @@ impl<'a> Calculation<'a> {
                             Severity::Info,
                             DiagnosticKind::MemoGas,
                             Some(record),
-                            format!("{gas} is not a Kyoto gas: reported as a memo item, not in scope totals"),
+                            DiagnosticMessage::MemoGas { gas: gas.name().to_owned() },
                         );
                     }
                     draft.gases.push(GasLine {
@@ -599,7 +659,7 @@ impl<'a> Calculation<'a> {
         let gwp = match self.reference.gwp.gwp(&gas, self.gwp_set) {
             Ok(gwp) => gwp,
             Err(error) => {
-                self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), error.to_string());
+                self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), self.gwp_message(&error));
                 return None;
             }
         };
@@ -636,11 +696,13 @@ impl<'a> Calculation<'a> {
                     .filter(|parameters| &parameters.id == id)
                     .max_by_key(|parameters| parameters.version);
                 if found.is_none() {
+                    let known = self.reference.fuel_parameters.iter().map(|parameters| parameters.id.as_str());
+                    let suggestion = closest(known, id);
                     self.diagnose(
                         Severity::Error,
                         DiagnosticKind::MissingParameter,
                         Some(record),
-                        format!("default fuel parameters “{id}” are not in the library"),
+                        DiagnosticMessage::FuelParametersNotInLibrary { id: id.clone(), suggestion },
                     );
                     return None;
                 }
@@ -672,7 +734,7 @@ impl<'a> Calculation<'a> {
                 Severity::Error,
                 DiagnosticKind::MissingParameter,
                 Some(record),
-                "the oxidation factor (OF) is missing: measure it or name default parameters".into(),
+                DiagnosticMessage::OxidationMissing,
             );
             return None;
         };
@@ -712,7 +774,7 @@ impl<'a> Calculation<'a> {
                                 Severity::Error,
                                 DiagnosticKind::UnitMismatch,
                                 Some(record),
-                                error.to_string(),
+                                unit_message(&error),
                             );
                             return None;
                         }
@@ -734,7 +796,7 @@ impl<'a> Calculation<'a> {
                         Severity::Error,
                         DiagnosticKind::MissingParameter,
                         Some(record),
-                        "the net calorific value (NCV) is missing: measure it or name default parameters".into(),
+                        DiagnosticMessage::NcvMissing,
                     );
                     return None;
                 }
@@ -746,7 +808,7 @@ impl<'a> Calculation<'a> {
                     Severity::Error,
                     DiagnosticKind::MissingParameter,
                     Some(record),
-                    "the carbon content per unit heat (CC) is missing: measure it or name default parameters".into(),
+                    DiagnosticMessage::CarbonContentMissing,
                 );
                 return None;
             };
@@ -824,10 +886,7 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
                     Severity::Error,
                     DiagnosticKind::UnknownFacility,
                     Some(record),
-                    format!(
-                        "facility “{}” is not in the organisation boundary; add it to the facilities",
-                        record.facility
-                    ),
+                    DiagnosticMessage::FacilityNotInBoundary { facility: record.facility.clone() },
                 );
                 0.0
             }
@@ -845,27 +904,22 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
                 Severity::Info,
                 DiagnosticKind::OutsidePeriod,
                 Some(record),
-                format!(
-                    "record covers {} to {}; {:.1} % of it falls in the reporting period and is counted",
-                    record.period_start,
-                    record.period_end,
-                    period_share * 100.0
-                ),
+                DiagnosticMessage::PartlyInPeriod {
+                    start: record.period_start,
+                    end: record.period_end,
+                    percent_in_period: period_share * 100.0,
+                },
             );
         }
         let mut gross = calculation.calculate(record, &mut draft);
         // A failed calculation can leave amounts behind (a location-based line before its market-based half failed),
         // so the line's amounts are checked whether or not it produced a total.
         if !gross.is_none_or(plausible_kg) || !draft.amounts_are_plausible() {
-            let result = gross.map(|kg| format!(" ({} kg CO2e)", format_number(kg))).unwrap_or_default();
             calculation.diagnose(
                 Severity::Error,
                 DiagnosticKind::ImplausibleResult,
                 Some(record),
-                format!(
-                    "the result{result} is beyond any real emission; check the quantity, its unit and the parameters \
-                     of this record"
-                ),
+                DiagnosticMessage::ImplausibleResult { co2e_kg: gross.filter(|kg| kg.is_finite()) },
             );
             gross = None;
             draft.clear_amounts();
@@ -877,22 +931,24 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
             without_market_factor.push(record.id.clone());
         }
         let sign = if draft.negate { -1.0 } else { 1.0 };
+        // A record that a better source covers is not missed if it fails; every other record that cannot be
+        // calculated — or names a facility outside the boundary, which leaves its share unknown — is a hole in the
+        // totals, and the totals say so (see `Completeness`).
         let status = match (&gross, superseded.get(&record.id)) {
-            (None, _) => LineStatus::Failed,
-            (Some(_), Some((by_record, by_source))) => {
+            (_, Some((by_record, by_source))) => {
                 LineStatus::Superseded { by_record: by_record.clone(), by_source: *by_source }
             }
-            (Some(_), None) if facility.is_none() => {
-                LineStatus::Excluded { reason: "facility outside the boundary".into() }
+            (_, None) if facility.is_none() => LineStatus::Failed,
+            (_, None) if boundary_share == 0.0 => {
+                LineStatus::Excluded { reason: ExclusionReason::ZeroShare { approach: input.consolidation } }
             }
-            (Some(_), None) if boundary_share == 0.0 => {
-                LineStatus::Excluded { reason: format!("share 0 under {}", input.consolidation.key()) }
-            }
-            (Some(_), None) if period_share == 0.0 => {
-                LineStatus::Excluded { reason: "outside the reporting period".into() }
-            }
+            (None, None) => LineStatus::Failed,
+            (Some(_), None) if period_share == 0.0 => LineStatus::Excluded { reason: ExclusionReason::OutsidePeriod },
             (Some(_), None) => LineStatus::Counted,
         };
+        if status == LineStatus::Counted || status == LineStatus::Failed {
+            calculation.check_plausibility(record);
+        }
         let gross_co2e_kg = gross.unwrap_or(0.0) * sign;
         let reported_share = period_share * boundary_share;
         let memo_gross: f64 = draft
@@ -934,6 +990,7 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
             emission_point: record.emission_point.clone(),
             activity: record.activity.clone(),
             quantity_entered: record.quantity.to_string(),
+            quantity: Some(record.quantity.clone()),
             data_source: record.data_source,
             status,
             factors: draft.factors,
@@ -959,13 +1016,10 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
             Severity::Warning,
             DiagnosticKind::MarketFactorMissing,
             None,
-            format!(
-                "{} electricity record(s) ({}{}) have no residual-mix or supplier factor: their market-based figure \
-                 uses the location factor for electricity not covered by certificates or PPAs",
-                without_market_factor.len(),
-                shown.join(", "),
-                if without_market_factor.len() > shown.len() { ", …" } else { "" }
-            ),
+            DiagnosticMessage::MarketFactorMissing {
+                n_records: without_market_factor.len(),
+                record_ids: shown.iter().map(|id| (*id).to_owned()).collect(),
+            },
         );
     }
     find_period_gaps(input, &records, &lines, &mut calculation);
@@ -1008,24 +1062,21 @@ fn choose_sources(
                         Severity::Info,
                         DiagnosticKind::SourceChosen,
                         Some(record),
-                        format!(
-                            "record {} ({}) covers the same activity and period with a higher-priority source; this \
-                             record ({}) is shown but not counted",
-                            best.id,
-                            best.data_source.key(),
-                            record.data_source.key()
-                        ),
+                        DiagnosticMessage::SourceChosen {
+                            by_record: best.id.clone(),
+                            by_source: best.data_source,
+                            this_source: record.data_source,
+                        },
                     );
                 } else if best.data_source == record.data_source && record.id < best.id {
                     calculation.diagnose(
                         Severity::Warning,
                         DiagnosticKind::PossibleDoubleCount,
                         Some(record),
-                        format!(
-                            "records {} and {} cover the same activity and overlapping periods from the same kind of \
-                             source; both are counted — check they are not the same consumption",
-                            record.id, best.id
-                        ),
+                        DiagnosticMessage::PossibleDoubleCount {
+                            record: record.id.clone(),
+                            other_record: best.id.clone(),
+                        },
                     );
                 }
             }
@@ -1042,7 +1093,7 @@ fn find_period_gaps(
     calculation: &mut Calculation<'_>,
 ) {
     let all_months: BTreeSet<String> = days_by_month(input.period_start, input.period_end).into_keys().collect();
-    let mut covered: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut covered: BTreeMap<(String, String, String), (EmissionSource, BTreeSet<String>)> = BTreeMap::new();
     for (record, line) in records.iter().zip(lines) {
         // Continuous sources only: refrigerant top-ups, process batches and scope-3 shipments are events.
         let continuous = matches!(
@@ -1058,23 +1109,21 @@ fn find_period_gaps(
             let overlap_end = record.period_end.min(input.period_end);
             if overlap_start <= overlap_end {
                 covered
-                    .entry(format!("{} · {} · {}", record.facility, record.source.key(), record.emission_point))
-                    .or_default()
+                    .entry((record.facility.clone(), record.source.key(), record.emission_point.clone()))
+                    .or_insert_with(|| (record.source, BTreeSet::new()))
+                    .1
                     .extend(days_by_month(overlap_start, overlap_end).into_keys());
             }
         }
     }
-    for (activity, months) in covered {
-        let missing: Vec<&String> = all_months.difference(&months).collect();
+    for ((facility, _, emission_point), (source, months)) in covered {
+        let missing: Vec<String> = all_months.difference(&months).cloned().collect();
         if !missing.is_empty() {
             calculation.diagnose(
                 Severity::Warning,
                 DiagnosticKind::PeriodGap,
                 None,
-                format!(
-                    "{activity}: no data for {} — add the missing records or state why the source did not operate",
-                    missing.iter().map(|month| month.as_str()).collect::<Vec<_>>().join(", ")
-                ),
+                DiagnosticMessage::PeriodGap { facility, source, emission_point, months: missing },
             );
         }
     }
@@ -1150,12 +1199,185 @@ pub fn sum_totals(lines: &[ResultLine]) -> Totals {
     if total_with_uncertainty > 0.0 {
         totals.uncertainty_percent = Some(variance_kg2.sqrt() / total_with_uncertainty * 100.0);
     }
+    totals.completeness = completeness_of(lines);
     totals
+}
+
+/// Whether the counted lines are every line that should be counted: lines that failed (and are not covered by a
+/// better source) make the totals incomplete, stated by record and by activity.
+pub fn completeness_of(lines: &[ResultLine]) -> Completeness {
+    let quantities: Vec<Option<Quantity>> = lines
+        .iter()
+        .map(|line| line.quantity.clone().or_else(|| Quantity::parse(&line.quantity_entered).ok()))
+        .collect();
+    let should_count = lines.iter().zip(&quantities).filter_map(|(line, quantity)| {
+        let counted = match line.status {
+            LineStatus::Counted => true,
+            LineStatus::Failed => false,
+            LineStatus::Superseded { .. } | LineStatus::Excluded { .. } => return None,
+        };
+        Some((line, quantity, counted))
+    });
+    // A quantity that no longer parses (a result stored long ago) still counts as a record, not as activity.
+    let fallback = Quantity::new(0.0, Unit::parse("kg").expect("kg is a unit")).expect("0 kg is a quantity");
+    assess_completeness(should_count.map(|(line, quantity, counted)| RecordActivity {
+        record_id: &line.record_id,
+        source: line.source,
+        quantity: quantity.as_ref().unwrap_or(&fallback),
+        counted,
+    }))
+}
+
+/// Parameters of a record that are almost certainly in the wrong unit or range (see [`Plausibility`]).
+pub fn plausibility_findings(record: &ActivityRecord, factors: &FactorLibrary) -> Vec<Plausibility> {
+    use crate::message::CARBON_CONTENT_T_C_PER_GJ_TYPICAL;
+    let mut findings = Vec::new();
+    let find = |choice: &FactorChoice| match choice.version {
+        Some(version) => factors.get(&choice.id, version),
+        None => factors.latest(&choice.id),
+    };
+    let is_combustion = |factor: &EmissionFactor| {
+        matches!(factor.category, FactorCategory::StationaryCombustion | FactorCategory::MobileCombustion)
+    };
+    match &record.method {
+        Method::FuelCombustion(fuel) => {
+            if let Some(value) = fuel.carbon_content_t_c_per_gj {
+                if value > CARBON_CONTENT_T_C_PER_GJ_TYPICAL.1 {
+                    findings.push(Plausibility::CarbonContentLooksPerTj { value });
+                } else if value < CARBON_CONTENT_T_C_PER_GJ_TYPICAL.0 {
+                    findings.push(Plausibility::CarbonContentLooksTooSmall { value });
+                }
+            }
+            if let Some(fraction) = fuel.oxidation_fraction
+                && fraction > 1.0
+            {
+                findings.push(Plausibility::OxidationAbove100 { percent: fraction * 100.0 });
+            }
+        }
+        Method::Electricity { location_factor, market } => {
+            if let Some(factor) = find(location_factor)
+                && is_combustion(factor)
+            {
+                findings.push(Plausibility::FactorKindMismatch {
+                    factor: factor.id.clone(),
+                    category: factor.category,
+                    source: record.source,
+                });
+            }
+            if market.covered_by_instruments > record.quantity.value {
+                findings.push(Plausibility::CoverageAboveConsumption {
+                    covered: market.covered_by_instruments,
+                    consumed: record.quantity.value,
+                    unit: record.quantity.unit.symbol().to_owned(),
+                });
+            }
+        }
+        Method::Factor { factor: choice } => {
+            if matches!(record.source, EmissionSource::PurchasedElectricity)
+                && let Some(factor) = find(choice)
+                && is_combustion(factor)
+            {
+                findings.push(Plausibility::FactorKindMismatch {
+                    factor: factor.id.clone(),
+                    category: factor.category,
+                    source: record.source,
+                });
+            }
+        }
+        _ => {}
+    }
+    findings
+}
+
+/// The closest of `candidates` to `wanted`, if one is close enough to be what was meant ("did you mean …").
+/// Case, spaces, hyphens and underscores do not count as differences.
+pub fn closest<'a>(candidates: impl IntoIterator<Item = &'a str>, wanted: &str) -> Option<String> {
+    let normalise = |text: &str| -> String {
+        text.chars().filter(|character| !matches!(character, '-' | ' ' | '_')).flat_map(char::to_lowercase).collect()
+    };
+    let wanted_normalised = normalise(wanted);
+    if wanted_normalised.is_empty() {
+        return None;
+    }
+    let max_distance = (wanted_normalised.chars().count() / 4).clamp(1, 4);
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::levenshtein(&normalise(candidate), &wanted_normalised), candidate))
+        .filter(|(distance, _)| *distance <= max_distance)
+        .min_by(|left, right| left.0.cmp(&right.0).then_with(|| left.1.cmp(right.1)))
+        .map(|(_, candidate)| candidate.to_owned())
+}
+
+/// The library's factor id closest to `wanted`.
+pub fn closest_factor_id(library: &FactorLibrary, wanted: &str) -> Option<String> {
+    let ids: BTreeSet<&str> = library.iter().map(|factor| factor.id.as_str()).collect();
+    closest(ids, wanted)
+}
+
+/// The refrigerant or gas name closest to `wanted` that the GWP table knows.
+pub fn closest_refrigerant(gwp: &GwpTable, wanted: &str) -> Option<String> {
+    let mut names: Vec<String> = gwp.gases().map(|gas| gas.name().to_owned()).collect();
+    names.extend(gwp.blends().map(|blend| blend.designation.clone()));
+    closest(names.iter().map(String::as_str), wanted)
+}
+
+fn unit_message(error: &UnitError) -> DiagnosticMessage {
+    match error {
+        UnitError::Incompatible { from, to, from_dimension, to_dimension } => DiagnosticMessage::UnitsIncompatible {
+            from: from.clone(),
+            to: to.clone(),
+            from_dimension: *from_dimension,
+            to_dimension: *to_dimension,
+        },
+        // Units reaching the engine have been parsed; other unit errors cannot occur here, but are kept readable.
+        other => DiagnosticMessage::Legacy { text: other.to_string() },
+    }
+}
+
+/// A GWP problem as a message; the gas name is looked up for "did you mean".
+trait GwpProblem {
+    fn gwp_error(&self) -> Option<&GwpError>;
+}
+
+impl GwpProblem for GwpError {
+    fn gwp_error(&self) -> Option<&GwpError> {
+        Some(self)
+    }
+}
+
+impl GwpProblem for tanji_ghg::FactorError {
+    fn gwp_error(&self) -> Option<&GwpError> {
+        match self {
+            tanji_ghg::FactorError::Gwp { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+fn gwp_message_with(error: &impl GwpProblem, gwp: &GwpTable, display: String) -> DiagnosticMessage {
+    match error.gwp_error() {
+        Some(GwpError::UnknownGas(gas)) => {
+            DiagnosticMessage::GasUnknown { gas: gas.clone(), suggestion: closest_refrigerant(gwp, gas) }
+        }
+        Some(GwpError::NotInSet { gas, set }) => DiagnosticMessage::GasNotInGwpSet { gas: gas.clone(), set: *set },
+        _ => DiagnosticMessage::Legacy { text: display },
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_numbers_have_no_exponent_and_no_float_noise() {
+        assert_eq!(format_number(1.6e-6), "0.0000016");
+        assert_eq!(format_number(5.4e-6), "0.0000054");
+        assert_eq!(format_number(0.000123456789), "0.000123457");
+        assert_eq!(format_number(3.4694e-18), "0");
+        assert_eq!(format_number(-3.4694e-18), "0");
+        assert_eq!(format_number(561.7), "561.7");
+        assert_eq!(format_number(0.0), "0");
+    }
 
     #[test]
     fn days_split_by_month() {

@@ -93,24 +93,11 @@ impl InventoryFile {
     pub fn parse(file: &str, text: &str) -> Result<InventoryFile, Vec<RowError>> {
         let document: FileDocument = toml::from_str(text).map_err(|error| {
             let row = error.span().map(|span| text[..span.start].matches('\n').count() + 1).unwrap_or(0);
-            vec![RowError {
-                file: file.to_owned(),
-                row,
-                column: String::new(),
-                reason: error.message().to_owned(),
-                hint: "see docs/inventory-file.md for the format".into(),
-            }]
+            vec![RowError::new(file, row, "", error.message(), "see docs/inventory-file.md for the format")]
         })?;
         let mut errors = Vec::new();
-        let mut error = |column: &str, reason: String, hint: &str| {
-            errors.push(RowError {
-                file: file.to_owned(),
-                row: 0,
-                column: column.to_owned(),
-                reason,
-                hint: hint.to_owned(),
-            })
-        };
+        let mut error =
+            |column: &str, reason: String, hint: &str| errors.push(RowError::new(file, 0, column, reason, hint));
         let gwp_set = match &document.gwp {
             Some(text) => match text.parse::<GwpSet>() {
                 Ok(set) => Some(set),

@@ -6,10 +6,12 @@ use std::fmt;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use tanji_ghg::{CoalBasis, CoalMoisture, Gas};
-use tanji_units::{Quantity, Unit};
+use tanji_ghg::{CoalBasis, CoalMoisture, FactorLibrary, Gas, GwpTable};
+use tanji_units::{Dimension, Quantity, Unit};
 
 use crate::classification::{DataSourceKind, EmissionSource, IsoCategory};
+use crate::engine::{closest, closest_factor_id, closest_refrigerant, plausibility_findings};
+use crate::message::{CARBON_CONTENT_T_C_PER_GJ_POSSIBLE, Plausibility};
 use crate::model::{
     ActivityRecord, CoalBases, DataQuality, FactorChoice, FuelCombustion, MarketBasis, Method, RefrigerantApproach,
 };
@@ -110,14 +112,106 @@ pub const ACTIVITY_COLUMNS: &[&str] = &[
 ];
 
 /// A problem in one cell (or row) of an import.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowError {
     pub file: String,
     /// 1-based line number as a spreadsheet shows it (the header is row 1); 0 for the file as a whole.
     pub row: usize,
     pub column: String,
+    /// The problem in English, for problems not yet expressed as a [`RowProblem`]; the problem's code otherwise.
     pub reason: String,
     pub hint: String,
+    /// The problem as a message value (rendered with its fix by `tanji-i18n`), where it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<RowProblem>,
+}
+
+/// Row problems as message values: a code with parameters, rendered with the fix in the reader's language.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum RowProblem {
+    /// The quantity's unit measures something else than the unit of the factor the row names, so the row could
+    /// never be calculated (electricity in kg against a kWh factor).
+    UnitIncompatibleWithFactor {
+        unit: String,
+        dimension: tanji_units::Dimension,
+        factor: String,
+        factor_unit: String,
+        factor_dimension: tanji_units::Dimension,
+    },
+    /// The row names a factor the library does not hold.
+    FactorNotFound { factor: String, version: Option<u32>, suggestion: Option<String> },
+    /// The row names default fuel parameters the library does not hold.
+    FuelParametersNotFound { id: String, suggestion: Option<String> },
+    /// The refrigerant (or gas) has no GWP in the table.
+    RefrigerantUnknown { refrigerant: String, suggestion: Option<String> },
+    /// A parameter that cannot be right (see [`Plausibility`]).
+    Implausible(Plausibility),
+    /// A required cell is empty (the hint depends on the column).
+    Required,
+    /// The cell is not a number.
+    NotANumber { text: String },
+    /// The unit is not one tanji knows.
+    UnknownUnit { text: String, suggestion: Option<String> },
+    /// The period is not a year, month or day.
+    NotAPeriod { text: String },
+    /// Neither `period` nor `period_start` and `period_end` is given.
+    NoPeriod,
+    /// `period_end` is before `period_start`.
+    PeriodEndBeforeStart,
+    /// The source is not an emission source.
+    NotASource { text: String },
+    /// The data source is not one of the kinds.
+    NotADataSource { text: String },
+    /// The method is not one of the methods.
+    NotAMethod { text: String },
+    /// A quantity or coverage is negative.
+    Negative,
+    /// No active facility has this code or name.
+    FacilityNotFound { facility: String },
+    /// Another row of the same import has this id.
+    DuplicateId { id: String, first_row: usize },
+    /// A stored record already has this id.
+    IdExists { id: String },
+    /// The header has a column that is not an activity column.
+    UnknownColumn { column: String },
+    /// The file has no data rows.
+    NoRows,
+}
+
+impl RowProblem {
+    /// The stable code, as the API's `code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RowProblem::UnitIncompatibleWithFactor { .. } => "unit_incompatible_with_factor",
+            RowProblem::FactorNotFound { .. } => "factor_not_found",
+            RowProblem::FuelParametersNotFound { .. } => "fuel_parameters_not_found",
+            RowProblem::RefrigerantUnknown { .. } => "refrigerant_unknown",
+            RowProblem::Implausible(finding) => match finding {
+                Plausibility::CarbonContentLooksPerTj { .. } => "carbon_content_looks_per_tj",
+                Plausibility::CarbonContentLooksTooSmall { .. } => "carbon_content_looks_too_small",
+                Plausibility::OxidationAbove100 { .. } => "oxidation_above_100",
+                Plausibility::NcvWithoutUnit { .. } => "ncv_without_unit",
+                Plausibility::FactorKindMismatch { .. } => "factor_kind_mismatch",
+                Plausibility::CoverageAboveConsumption { .. } => "coverage_above_consumption",
+            },
+            RowProblem::Required => "required",
+            RowProblem::NotANumber { .. } => "not_a_number",
+            RowProblem::UnknownUnit { .. } => "unknown_unit",
+            RowProblem::NotAPeriod { .. } => "not_a_period",
+            RowProblem::NoPeriod => "no_period",
+            RowProblem::PeriodEndBeforeStart => "period_end_before_start",
+            RowProblem::NotASource { .. } => "not_a_source",
+            RowProblem::NotADataSource { .. } => "not_a_data_source",
+            RowProblem::NotAMethod { .. } => "not_a_method",
+            RowProblem::Negative => "negative",
+            RowProblem::FacilityNotFound { .. } => "facility_not_found",
+            RowProblem::DuplicateId { .. } => "duplicate_id",
+            RowProblem::IdExists { .. } => "id_exists",
+            RowProblem::UnknownColumn { .. } => "unknown_column",
+            RowProblem::NoRows => "no_rows",
+        }
+    }
 }
 
 impl RowError {
@@ -128,12 +222,135 @@ impl RowError {
         reason: impl Into<String>,
         hint: impl Into<String>,
     ) -> Self {
-        Self { file: file.into(), row, column: column.into(), reason: reason.into(), hint: hint.into() }
+        Self { file: file.into(), row, column: column.into(), reason: reason.into(), hint: hint.into(), problem: None }
     }
+
+    /// A problem given as a message value.
+    pub fn of(file: impl Into<String>, row: usize, column: impl Into<String>, problem: RowProblem) -> Self {
+        Self {
+            file: file.into(),
+            row,
+            column: column.into(),
+            reason: problem.code().to_owned(),
+            hint: String::new(),
+            problem: Some(problem),
+        }
+    }
+}
+
+/// Problems of a parsed row that only the reference data can show, found at import so that a row that could never be
+/// calculated is refused with its fix instead of leaving a hole in every total later: a factor, fuel parameters or a
+/// refrigerant the library does not know ("did you mean …"), a quantity whose unit cannot convert to its factor's
+/// unit, a combustion factor on purchased electricity.
+pub fn check_with_reference(
+    file: &str,
+    row: usize,
+    record: &ActivityRecord,
+    factors: &FactorLibrary,
+    fuel_parameters: &[tanji_ghg::FuelParameters],
+    gwp: &GwpTable,
+) -> Vec<RowError> {
+    let mut errors = Vec::new();
+    let check_factor = |column: &str, choice: &FactorChoice, errors: &mut Vec<RowError>| -> Option<()> {
+        let factor = match choice.version {
+            Some(version) => factors.get(&choice.id, version),
+            None => factors.latest(&choice.id),
+        };
+        let Some(factor) = factor else {
+            errors.push(RowError::of(
+                file,
+                row,
+                column,
+                RowProblem::FactorNotFound {
+                    factor: choice.id.clone(),
+                    version: choice.version,
+                    suggestion: closest_factor_id(factors, &choice.id),
+                },
+            ));
+            return None;
+        };
+        if column == "factor" && record.quantity.unit.conversion_factor_to(&factor.unit).is_err() {
+            errors.push(RowError::of(
+                file,
+                row,
+                "unit",
+                RowProblem::UnitIncompatibleWithFactor {
+                    unit: record.quantity.unit.symbol().to_owned(),
+                    dimension: record.quantity.unit.dimension(),
+                    factor: factor.reference().to_string(),
+                    factor_unit: factor.unit.symbol().to_owned(),
+                    factor_dimension: factor.unit.dimension(),
+                },
+            ));
+        }
+        Some(())
+    };
+    match &record.method {
+        Method::Factor { factor } => {
+            check_factor("factor", factor, &mut errors);
+        }
+        Method::Electricity { location_factor, market } => {
+            check_factor("factor", location_factor, &mut errors);
+            if let Some(market_factor) = &market.market_factor {
+                check_factor("market_factor", market_factor, &mut errors);
+            }
+        }
+        Method::FuelCombustion(fuel) => {
+            if let Some(id) = &fuel.default_parameters
+                && !fuel_parameters.iter().any(|parameters| &parameters.id == id)
+            {
+                let suggestion = closest(fuel_parameters.iter().map(|parameters| parameters.id.as_str()), id);
+                errors.push(RowError::of(
+                    file,
+                    row,
+                    "fuel_parameters",
+                    RowProblem::FuelParametersNotFound { id: id.clone(), suggestion },
+                ));
+            }
+        }
+        Method::Refrigerant { refrigerant, .. } => {
+            if gwp.blend(refrigerant).is_none() && !gwp.knows(&Gas::parse(refrigerant)) {
+                errors.push(RowError::of(
+                    file,
+                    row,
+                    "refrigerant",
+                    RowProblem::RefrigerantUnknown {
+                        refrigerant: refrigerant.clone(),
+                        suggestion: closest_refrigerant(gwp, refrigerant),
+                    },
+                ));
+            }
+        }
+        Method::DirectEmission { gas } => {
+            if !gwp.knows(gas) {
+                errors.push(RowError::of(
+                    file,
+                    row,
+                    "gas",
+                    RowProblem::RefrigerantUnknown {
+                        refrigerant: gas.name().to_owned(),
+                        suggestion: closest_refrigerant(gwp, gas.name()),
+                    },
+                ));
+            }
+        }
+        Method::NoEmissions => {}
+    }
+    if errors.is_empty() {
+        for finding in plausibility_findings(record, factors) {
+            if let Plausibility::FactorKindMismatch { .. } = finding {
+                errors.push(RowError::of(file, row, "factor", RowProblem::Implausible(finding)));
+            }
+        }
+    }
+    errors
 }
 
 /// The text of a CSV file as Excel writes it: UTF-8 (with or without a byte-order mark), or GB 18030/GBK, which Chinese
 /// Excel uses for "CSV (逗号分隔)".
+// A RowError carries its problem as a value (with parameters), which makes it larger than clippy's threshold for an
+// error returned by value; this function fails once per file read, never in a loop, so boxing would buy nothing.
+#[allow(clippy::result_large_err)]
 pub fn decode_csv<'a>(file: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>, RowError> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(std::borrow::Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)));
@@ -172,6 +389,7 @@ pub fn read_activity_rows(file: &str, bytes: &[u8]) -> Result<Vec<ActivityRow>, 
 }
 
 impl fmt::Display for RowError {
+    /// The English form for logs; people see the problem rendered by `tanji-i18n`.
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(formatter, "{}, row {}", self.file, self.row)?;
         if !self.column.is_empty() {
@@ -193,13 +411,11 @@ struct RowContext<'a> {
 
 impl RowContext<'_> {
     fn error(&mut self, column: &str, reason: impl Into<String>, hint: impl Into<String>) {
-        self.errors.push(RowError {
-            file: self.file.to_owned(),
-            row: self.row,
-            column: column.to_owned(),
-            reason: reason.into(),
-            hint: hint.into(),
-        });
+        self.errors.push(RowError::new(self.file, self.row, column, reason, hint));
+    }
+
+    fn problem(&mut self, column: &str, problem: RowProblem) {
+        self.errors.push(RowError::of(self.file, self.row, column, problem));
     }
 
     fn number(&mut self, column: &str, text: &str) -> Option<f64> {
@@ -210,20 +426,16 @@ impl RowContext<'_> {
         match text.parse::<f64>() {
             Ok(value) if value.is_finite() => Some(value),
             _ => {
-                self.error(
-                    column,
-                    format!("“{text}” is not a number"),
-                    "write digits with a dot for decimals, e.g. 1234.5",
-                );
+                self.problem(column, RowProblem::NotANumber { text });
                 None
             }
         }
     }
 
-    fn required(&mut self, column: &str, text: &str, hint: &str) -> Option<String> {
+    fn required(&mut self, column: &str, text: &str) -> Option<String> {
         let text = text.trim();
         if text.is_empty() {
-            self.error(column, "is required", hint);
+            self.problem(column, RowProblem::Required);
             return None;
         }
         Some(text.to_owned())
@@ -288,15 +500,11 @@ impl ActivityRow {
         let mut context = RowContext { file, row, errors: Vec::new() };
         self.check_free_text(&mut context);
         let id = if self.id.trim().is_empty() { format!("{file}:{row}") } else { self.id.trim().to_owned() };
-        let facility = context.required("facility", &self.facility, "the facility key as listed under facilities");
+        let facility = context.required("facility", &self.facility);
         let period = if !self.period.trim().is_empty() {
             let parsed = parse_period(&self.period);
             if parsed.is_none() {
-                context.error(
-                    "period",
-                    format!("“{}” is not a period", self.period),
-                    "write 2025 (a year), 2025-03 (a month) or 2025-03-14 (a day)",
-                );
+                context.problem("period", RowProblem::NotAPeriod { text: self.period.trim().to_owned() });
             }
             parsed
         } else {
@@ -305,37 +513,32 @@ impl ActivityRow {
             match (start, end) {
                 (Some(start), Some(end)) if start <= end => Some((start, end)),
                 (Some(_), Some(_)) => {
-                    context.error("period_end", "is before period_start", "swap the two dates");
+                    context.problem("period_end", RowProblem::PeriodEndBeforeStart);
                     None
                 }
                 _ => {
-                    context.error(
-                        "period",
-                        "no period given",
-                        "fill period (2025-03) or period_start and period_end (2025-03-01, 2025-03-31)",
-                    );
+                    context.problem("period", RowProblem::NoPeriod);
                     None
                 }
             }
         };
         let source = EmissionSource::parse(&self.source);
         if source.is_none() {
-            context.error(
-                "source",
-                format!("“{}” is not an emission source", self.source),
-                "use stationary_combustion, mobile_combustion, process, fugitive, purchased_electricity, purchased_heat, \
-                 exported_electricity, exported_heat, on_site_renewable or scope3_1 … scope3_15",
-            );
+            context.problem("source", RowProblem::NotASource { text: self.source.trim().to_owned() });
         }
         let quantity_value = context.number("quantity", &self.quantity);
         if quantity_value.is_none()
             && !context.errors.iter().any(|error| error.column == "quantity")
             && self.refrigerant_approach.trim() != "mass_balance"
         {
-            context.error("quantity", "is required", "the amount consumed, in the unit of the unit column");
+            context.problem("quantity", RowProblem::Required);
         }
         let unit = match Unit::parse(&self.unit) {
             Ok(unit) => Some(unit),
+            Err(tanji_units::UnitError::Unknown { text, suggestion }) => {
+                context.problem("unit", RowProblem::UnknownUnit { text, suggestion });
+                None
+            }
             Err(error) => {
                 context.error("unit", error.to_string(), "e.g. kWh, 万kWh, t, 10^4Nm3, L, kg, t.km");
                 None
@@ -346,11 +549,7 @@ impl ActivityRow {
         } else {
             let parsed = DataSourceKind::parse(&self.data_source);
             if parsed.is_none() {
-                context.error(
-                    "data_source",
-                    format!("“{}” is not a data source", self.data_source),
-                    "use production_monthly_report, production_daily_report, meter, finance, logistics, derived_report, statistics_filing or estimate",
-                );
+                context.problem("data_source", RowProblem::NotADataSource { text: self.data_source.trim().to_owned() });
             }
             parsed
         };
@@ -405,11 +604,7 @@ impl ActivityRow {
             _ => None,
         };
         if quantity_value.is_some_and(|value| value < 0.0) {
-            context.error(
-                "quantity",
-                "cannot be negative",
-                "record exports with source exported_electricity or exported_heat",
-            );
+            context.problem("quantity", RowProblem::Negative);
         }
         if !context.errors.is_empty() {
             return Err(context.errors);
@@ -481,29 +676,30 @@ impl ActivityRow {
             "factor" => {
                 let factor = FactorChoice::parse(&self.factor);
                 if factor.is_none() {
-                    context.error(
-                        "factor",
-                        "is required for the factor method",
-                        "a factor id from `tanji factors search`, optionally with @version",
-                    );
+                    context.problem("factor", RowProblem::Required);
                 }
                 Some(Method::Factor { factor: factor? })
             }
             "electricity" => {
                 let location_factor = FactorChoice::parse(&self.factor);
                 if location_factor.is_none() {
-                    context.error(
-                        "factor",
-                        "purchased electricity needs a location-based grid factor",
-                        "e.g. mee-nbs-2022-grid-cn-east; search with `tanji factors search 电网`",
-                    );
+                    context.problem("factor", RowProblem::Required);
                 }
                 let covered = context.number("covered_by_instruments", &self.covered_by_instruments).unwrap_or(0.0);
                 if covered < 0.0 {
-                    context.error(
+                    context.problem("covered_by_instruments", RowProblem::Negative);
+                }
+                let consumed = self.quantity.trim().replace(',', "").parse::<f64>().ok();
+                if let (Some(consumed), Some(unit)) = (consumed, unit)
+                    && covered > consumed
+                {
+                    context.problem(
                         "covered_by_instruments",
-                        "cannot be negative",
-                        "electricity covered by green certificates or PPAs, in the record's unit",
+                        RowProblem::Implausible(Plausibility::CoverageAboveConsumption {
+                            covered,
+                            consumed,
+                            unit: unit.symbol().to_owned(),
+                        }),
                     );
                 }
                 Some(Method::Electricity {
@@ -520,13 +716,37 @@ impl ActivityRow {
                     (Some(ncv), Some(unit)) => self.ncv_per_record_unit(context, ncv, unit),
                     _ => None,
                 };
+                // A fraction (0.98) or a percentage (98); above 100 % is a typing or unit error, never a guess.
                 let oxidation = context
                     .number("oxidation", &self.oxidation)
                     .map(|value| if value > 1.0 { value / 100.0 } else { value });
+                if let Some(fraction) = oxidation
+                    && fraction > 1.0
+                {
+                    context.problem(
+                        "oxidation",
+                        RowProblem::Implausible(Plausibility::OxidationAbove100 { percent: fraction * 100.0 }),
+                    );
+                }
+                let carbon_content = context.number("carbon_content", &self.carbon_content);
+                if let Some(value) = carbon_content {
+                    let (lowest, highest) = CARBON_CONTENT_T_C_PER_GJ_POSSIBLE;
+                    if value > highest {
+                        context.problem(
+                            "carbon_content",
+                            RowProblem::Implausible(Plausibility::CarbonContentLooksPerTj { value }),
+                        );
+                    } else if value < lowest {
+                        context.problem(
+                            "carbon_content",
+                            RowProblem::Implausible(Plausibility::CarbonContentLooksTooSmall { value }),
+                        );
+                    }
+                }
                 let coal = self.coal_bases(context);
                 Some(Method::FuelCombustion(FuelCombustion {
                     ncv_gj_per_unit,
-                    carbon_content_t_c_per_gj: context.number("carbon_content", &self.carbon_content),
+                    carbon_content_t_c_per_gj: carbon_content,
                     oxidation_fraction: oxidation,
                     default_parameters: (!self.fuel_parameters.trim().is_empty())
                         .then(|| self.fuel_parameters.trim().to_owned()),
@@ -535,11 +755,11 @@ impl ActivityRow {
                 }))
             }
             "direct" => {
-                let gas = context.required("gas", &self.gas, "the gas measured, e.g. CO2, CH4, N2O, SF6")?;
+                let gas = context.required("gas", &self.gas)?;
                 Some(Method::DirectEmission { gas: Gas::parse(&gas) })
             }
             "refrigerant" => {
-                let refrigerant = context.required("refrigerant", &self.refrigerant, "e.g. R-410A, R-134a, HFC-32")?;
+                let refrigerant = context.required("refrigerant", &self.refrigerant)?;
                 let approach = match self.refrigerant_approach.trim() {
                     "" | "top_up" => RefrigerantApproach::TopUp,
                     "mass_balance" => RefrigerantApproach::MassBalance {
@@ -576,17 +796,23 @@ impl ActivityRow {
             }
             "none" => Some(Method::NoEmissions),
             other => {
-                context.error(
-                    "method",
-                    format!("“{other}” is not a method"),
-                    "factor, electricity, fuel_combustion, direct, refrigerant or none",
-                );
+                context.problem("method", RowProblem::NotAMethod { text: other.to_owned() });
                 None
             }
         }
     }
 
     fn ncv_per_record_unit(&self, context: &mut RowContext<'_>, ncv: f64, record_unit: &Unit) -> Option<f64> {
+        // GJ/kg and GJ/t differ 1000×: an NCV for a mass needs its unit written, not assumed.
+        if self.ncv_unit.trim().is_empty() && record_unit.dimension() == Dimension::Mass {
+            context.problem(
+                "ncv_unit",
+                RowProblem::Implausible(Plausibility::NcvWithoutUnit {
+                    quantity_unit: record_unit.symbol().to_owned(),
+                }),
+            );
+            return None;
+        }
         let ncv_unit = if self.ncv_unit.trim().is_empty() {
             format!("GJ/{}", record_unit.symbol())
         } else {
@@ -677,24 +903,12 @@ pub fn parse_activity_csv(
         Ok(headers) => {
             for header in headers {
                 if !ACTIVITY_COLUMNS.contains(&header) {
-                    errors.push(RowError {
-                        file: file.to_owned(),
-                        row: 1,
-                        column: header.to_owned(),
-                        reason: "unknown column".into(),
-                        hint: format!("the columns are: {}", ACTIVITY_COLUMNS.join(", ")),
-                    });
+                    errors.push(RowError::of(file, 1, header, RowProblem::UnknownColumn { column: header.to_owned() }));
                 }
             }
         }
         Err(error) => {
-            return Err(vec![RowError {
-                file: file.to_owned(),
-                row: 1,
-                column: String::new(),
-                reason: error.to_string(),
-                hint: "save the sheet as CSV UTF-8".into(),
-            }]);
+            return Err(vec![RowError::new(file, 1, "", error.to_string(), "save the sheet as CSV UTF-8")]);
         }
     }
     if !errors.is_empty() {
@@ -708,25 +922,24 @@ pub fn parse_activity_csv(
             Ok(row) => match row.into_record(file, row_number) {
                 Ok(record) => {
                     if let Some(first_row) = seen_ids.insert(record.id.clone(), row_number) {
-                        errors.push(RowError {
-                            file: file.to_owned(),
-                            row: row_number,
-                            column: "id".into(),
-                            reason: format!("id “{}” is also used on row {first_row}", record.id),
-                            hint: "give every row its own id, or leave id empty".into(),
-                        });
+                        errors.push(RowError::of(
+                            file,
+                            row_number,
+                            "id",
+                            RowProblem::DuplicateId { id: record.id.clone(), first_row },
+                        ));
                     }
                     records.push(record);
                 }
                 Err(row_errors) => errors.extend(row_errors),
             },
-            Err(error) => errors.push(RowError {
-                file: file.to_owned(),
-                row: row_number,
-                column: String::new(),
-                reason: error.to_string(),
-                hint: "every row needs as many cells as the header".into(),
-            }),
+            Err(error) => errors.push(RowError::new(
+                file,
+                row_number,
+                "",
+                error.to_string(),
+                "every row needs as many cells as the header",
+            )),
         }
         if row_number % 1000 == 0 {
             progress(record_idx + 1);

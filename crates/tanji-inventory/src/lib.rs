@@ -8,22 +8,24 @@ pub mod classification;
 pub mod engine;
 pub mod file;
 pub mod import;
+pub mod message;
 pub mod model;
 
 pub use base_year::{
-    BaseYearChange, BaseYearComparison, BaseYearPolicy, ChangeKind, RecalculationAssessment, assess_recalculation,
-    compare_with_base_year,
+    BaseYearChange, BaseYearComparison, BaseYearPolicy, ChangeKind, RecalculationAssessment, RecalculationMessage,
+    assess_recalculation, compare_with_base_year,
 };
 pub use classification::{DataSourceKind, EmissionSource, IsoCategory, Scope, Scope3Category};
 pub use engine::{
     Diagnostic, DiagnosticKind, FactorTrace, GasLine, Inventory, LineStatus, Reference, ResultLine, Severity, Totals,
-    calculate, sum_totals,
+    calculate, closest, closest_factor_id, closest_refrigerant, completeness_of, plausibility_findings, sum_totals,
 };
 pub use file::InventoryFile;
 pub use import::{ACTIVITY_COLUMNS, ActivityRow, RowError, decode_csv, parse_activity_csv, read_activity_rows};
+pub use message::{Completeness, DiagnosticMessage, ExclusionReason, Plausibility, UncountedActivity};
 pub use model::{
     ActivityRecord, CoalBases, ConsolidationApproach, DataQuality, FacilityBoundary, FactorChoice, Fraction,
-    FuelCombustion, InventoryInput, MarketBasis, Method, RefrigerantApproach,
+    FuelCombustion, InventoryInput, MarketBasis, Method, OutputError, ProductionOutput, RefrigerantApproach,
 };
 
 /// The bundled reference data as a calculation reference.

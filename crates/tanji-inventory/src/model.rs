@@ -293,3 +293,56 @@ pub struct InventoryInput {
     pub facilities: Vec<FacilityBoundary>,
     pub records: Vec<ActivityRecord>,
 }
+
+/// What the organisation produced in the reporting period, stated by it, for the emission intensity per unit of
+/// output (GB/T 32150-2015 and the China sector guidelines report emissions per unit of product; the GHG Protocol
+/// Corporate Standard ch. 9 lists intensity ratios as optional information beside the absolute totals).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductionOutput {
+    /// The amount produced, greater than zero.
+    pub quantity: f64,
+    /// Its unit as the organisation reports it (`t`, `件`, `万元` of revenue …): free text, at most 40 characters.
+    pub unit: String,
+    /// What was produced ("paper cups", "瓦楞纸箱"), optional, at most 200 characters.
+    pub description: String,
+}
+
+/// Why a stated output was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum OutputError {
+    /// The quantity is missing, not a number, zero or negative.
+    #[error("the output quantity must be a number greater than 0")]
+    QuantityNotPositive,
+    /// The unit is missing or longer than 40 characters, or contains control characters.
+    #[error("the output unit is required, on one line, at most 40 characters")]
+    UnitInvalid,
+    /// The description is longer than 200 characters or contains control characters.
+    #[error("the description is at most 200 characters, on one line")]
+    DescriptionInvalid,
+}
+
+impl ProductionOutput {
+    /// Parse the output as typed in a form or on the command line.
+    pub fn parse(quantity: &str, unit: &str, description: &str) -> Result<ProductionOutput, OutputError> {
+        let quantity: f64 = quantity.trim().replace(',', "").parse().map_err(|_| OutputError::QuantityNotPositive)?;
+        if !quantity.is_finite() || quantity <= 0.0 {
+            return Err(OutputError::QuantityNotPositive);
+        }
+        let one_line =
+            |text: &str, max_chars: usize| text.chars().count() <= max_chars && !text.chars().any(char::is_control);
+        let unit = unit.trim();
+        if unit.is_empty() || !one_line(unit, 40) {
+            return Err(OutputError::UnitInvalid);
+        }
+        let description = description.trim();
+        if !one_line(description, 200) {
+            return Err(OutputError::DescriptionInvalid);
+        }
+        Ok(ProductionOutput { quantity, unit: unit.to_owned(), description: description.to_owned() })
+    }
+
+    /// Emissions per unit of output, kg CO2e per unit: (location-based, market-based).
+    pub fn intensity_kg_per_unit(&self, totals: &crate::engine::Totals) -> (f64, f64) {
+        (totals.total_location_kg / self.quantity, totals.total_market_kg / self.quantity)
+    }
+}

@@ -164,4 +164,43 @@ proptest! {
             }
         }
     }
+
+    /// Breaking some records (a unit that cannot convert to their factor's) leaves exactly those records out, and the
+    /// totals say so: complete iff nothing failed, the records named are the failed lines, and the totals equal those
+    /// of the same inventory without the broken records.
+    #[test]
+    fn the_totals_name_exactly_the_records_they_leave_out(
+        (records, facilities) in strategy(),
+        broken in proptest::collection::vec(any::<bool>(), 40),
+    ) {
+        let mut with_broken = Vec::new();
+        let mut without_broken = Vec::new();
+        let mut broken_ids = Vec::new();
+        for (index, record) in records.iter().enumerate() {
+            if broken[index % broken.len()] && !matches!(record.method, tanji_inventory::Method::NoEmissions) {
+                let mut bad = record.clone();
+                bad.quantity = tanji_units::Quantity::new(record.quantity.value, tanji_units::Unit::parse("km").unwrap()).unwrap();
+                broken_ids.push(bad.id.clone());
+                with_broken.push(bad);
+            } else {
+                with_broken.push(record.clone());
+                without_broken.push(record.clone());
+            }
+        }
+        let approach = ConsolidationApproach::OperationalControl;
+        let result = compute(&with_broken, &facilities, approach, GwpSet::AR6);
+        let failed: Vec<String> = result.lines.iter().filter(|line| line.status == LineStatus::Failed)
+            .map(|line| line.record_id.clone()).collect();
+        let completeness = &result.totals.completeness;
+        prop_assert_eq!(completeness.is_complete(), failed.is_empty());
+        prop_assert_eq!(completeness.n_records_not_counted(), failed.len());
+        if let tanji_inventory::Completeness::Incomplete { record_ids, .. } = completeness {
+            prop_assert_eq!(record_ids, &failed);
+        }
+        for id in &failed {
+            prop_assert!(broken_ids.contains(id));
+        }
+        let reference = compute(&without_broken, &facilities, approach, GwpSet::AR6);
+        prop_assert!(close(result.totals.total_location_kg, reference.totals.total_location_kg));
+    }
 }

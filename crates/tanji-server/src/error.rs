@@ -69,6 +69,9 @@ pub struct RowProblem {
     /// Row as a spreadsheet numbers it (the header is row 1).
     pub row: usize,
     pub column: String,
+    /// The problem's stable code, where it has one (e.g. `unit_incompatible_with_factor`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
     pub reason: String,
     pub hint: String,
 }
@@ -235,12 +238,18 @@ impl From<StoreError> for ApiError {
             StoreError::Rejected(errors) => Self {
                 rows: errors
                     .into_iter()
-                    .map(|error| RowProblem {
-                        file: error.file,
-                        row: error.row,
-                        column: error.column,
-                        reason: error.reason,
-                        hint: error.hint,
+                    .map(|error| {
+                        // API errors are in English; the code beside the text is what programs match on.
+                        let (reason, hint) =
+                            tanji_i18n::inventory::row_error_parts(&error, tanji_i18n::Language::English);
+                        RowProblem {
+                            code: error.problem.as_ref().map(tanji_inventory::import::RowProblem::code),
+                            file: error.file,
+                            row: error.row,
+                            column: error.column,
+                            reason,
+                            hint,
+                        }
                     })
                     .collect(),
                 ..Self::new(
@@ -293,6 +302,7 @@ pub fn conflict_code(conflict: Conflict) -> &'static str {
         Conflict::JoinRefused(JoinRefused::AccountExists) => "account_exists",
         Conflict::AlreadyDone => "already_done",
         Conflict::ProductSku => "product_sku_taken",
+        Conflict::IncompleteSignOff => "inventory_incomplete",
         _ => "conflict",
     }
 }

@@ -535,6 +535,26 @@ catalogue! {
     activity_saved: "活动数据已保存。", "Activity data saved.";
     activity_deleted: "活动数据已删除。", "Activity data deleted.";
     import_rejected: "数据未保存。请修正以下问题后重新提交：", "Nothing was saved. Fix these problems and submit again:";
+    // Completeness of inventory totals, sign-off of incomplete versions, intensity, the activity template.
+    completeness: "完整性", "Completeness";
+    complete: "完整", "Complete";
+    incomplete: "不完整", "Incomplete";
+    incomplete_title: "清单不完整：合计未包含无法计算的记录", "Incomplete inventory: the totals leave out records that could not be calculated";
+    incomplete_hint: "请修正下列记录（见“诊断”）后重新计算；在此之前，所有合计都偏低。", "Fix the records listed (see the diagnostics) and compute again; until then every total is too low.";
+    records_not_counted: "未计入的记录", "Records not counted";
+    incomplete_sign_off_intro: "此版本不完整。若仍要签署，须在核查意见之外写明接受缺失记录的理由（保留意见）；该理由会被保存、记入审计日志，并印在报告首页。", "This version is incomplete. To sign it off anyway, write why the missing records are accepted (a qualified opinion) in addition to the statement; the reason is stored, audited and printed on the report's first page.";
+    incomplete_sign_off_reason: "接受不完整的理由", "Reason for accepting the incompleteness";
+    conflict_inventory_incomplete: "此清单版本不完整，签署时必须写明接受缺失记录的理由；或修正记录后重新计算。", "This inventory version is incomplete: sign it off only with a written reason for accepting the missing records, or fix them and compute again.";
+    base_year_not_comparable: "基准年或本年的合计不完整，“较基准年变化”并非同口径比较：", "The base year or this year is incomplete, so the change since the base year is not like-for-like:";
+    base_year_side_incomplete: "{year} 年：{completeness}", "{year}: {completeness}";
+    base_year_completeness_unknown: "此版本计算时尚未记录基准年的完整性；请重新计算以核对。", "Base-year completeness was not recorded when this version was computed; compute again to check it.";
+    output_description: "产品或产出（可选）", "Product or output (optional)";
+    intensity_location: "排放强度（基于位置）", "Emission intensity (location-based)";
+    intensity_market: "排放强度（基于市场）", "Emission intensity (market-based)";
+    intensity_output: "报告期产出", "Output in the period";
+    intensity_not_stated: "未填写报告期产出；计算清单时填写产量及单位，即可保存单位产出排放强度。", "No output was stated; give the output quantity and unit when computing to save the intensity per unit of output.";
+    intensity_compute_hint: "报告期的产量（或产值）及其单位，用于计算并随版本保存单位产出排放强度（GB/T 32150）。", "The period's output (or revenue) and its unit, to compute and save the emission intensity per unit of output with the version (GB/T 32150).";
+    download_template: "下载 CSV 模板", "Download the CSV template";
     row: "行", "Row";
     column: "列", "Column";
     reason: "原因", "Reason";
@@ -1102,6 +1122,8 @@ impl Text {
             D::GwpSetDiffers => self.pick("因子 GWP 值集不同", "Factor uses another GWP set"),
             D::MarketFactorMissing => self.pick("缺少剩余组合/供应商因子", "No residual-mix or supplier factor"),
             D::MemoGas => self.pick("非京都气体（备忘）", "Non-Kyoto gas (memo)"),
+            D::ImplausibleResult => self.pick("结果不合理", "Implausible result"),
+            D::ImplausibleParameter => self.pick("参数可疑（单位或范围）", "Suspicious parameter (unit or range)"),
             _ => self.pick("其他", "Other"),
         }
     }

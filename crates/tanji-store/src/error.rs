@@ -115,6 +115,12 @@ pub enum Conflict {
     /// Someone else changed the same thing at the same moment; try again.
     #[error("someone else changed this at the same moment; try again")]
     ConcurrentChange,
+    /// An inventory version leaves records out of its totals and the sign-off gives no written reason to accept it.
+    #[error(
+        "this inventory version is incomplete (records could not be calculated); sign it off only with a written \
+         reason in incomplete_reason, or fix the records and compute a new version"
+    )]
+    IncompleteSignOff,
 }
 
 impl Conflict {
@@ -126,6 +132,7 @@ impl Conflict {
             Conflict::Email | Conflict::AlreadyMember => Some("email"),
             Conflict::FacilityCode => Some("code"),
             Conflict::ProductSku => Some("sku"),
+            Conflict::IncompleteSignOff => Some("incomplete_reason"),
             Conflict::LastOwner
             | Conflict::InvitationRefused(_)
             | Conflict::JoinRefused(_)

@@ -9,10 +9,11 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use tanji_ghg::bundled::{factor_library, fuel_parameters, gwp_table, parse_factor_csv};
 use tanji_ghg::{EmissionFactor, FactorLibrary, FactorOwner, GwpSet};
+use tanji_inventory::import::{RowProblem, check_with_reference};
 use tanji_inventory::{
-    ActivityRecord, ActivityRow, BaseYearComparison, BaseYearPolicy, ConsolidationApproach, FacilityBoundary, Fraction,
-    Inventory, InventoryInput, RecalculationAssessment, Reference, RowError, Severity, assess_recalculation, calculate,
-    compare_with_base_year,
+    ActivityRecord, ActivityRow, BaseYearComparison, BaseYearPolicy, Completeness, ConsolidationApproach,
+    FacilityBoundary, Fraction, Inventory, InventoryInput, ProductionOutput, RecalculationAssessment, Reference,
+    RowError, Severity, assess_recalculation, calculate, compare_with_base_year, completeness_of,
 };
 use tanji_tenancy::audit::{AuditAction, FieldChange, field_changes};
 use tanji_tenancy::{Actor, FacilityId, FieldError, Permission, Problem};
@@ -65,6 +66,17 @@ pub struct InventoryVersion {
     pub verified_at: Option<jiff::Timestamp>,
     pub verified_by: Option<String>,
     pub verification_statement: Option<String>,
+    /// The verifier's written reason for signing off although records are not counted (only for incomplete versions).
+    pub incomplete_sign_off_reason: Option<String>,
+    /// What the organisation produced in the period, for the emission intensity, when stated.
+    pub output: Option<ProductionOutput>,
+}
+
+impl InventoryVersion {
+    /// Whether the totals count every record: the one flag every headline total of this version carries.
+    pub fn completeness(&self) -> &Completeness {
+        &self.inventory.totals.completeness
+    }
 }
 
 /// A line of the list of inventory versions.
@@ -78,6 +90,8 @@ pub struct InventoryVersionSummary {
     pub total_location_kg: f64,
     pub total_market_kg: f64,
     pub n_errors: i64,
+    /// Records that could not be calculated and are not in the totals (0: the totals are complete).
+    pub n_records_not_counted: i64,
     pub computed_at: jiff::Timestamp,
     pub computed_by: String,
     pub verified_at: Option<jiff::Timestamp>,
@@ -91,6 +105,8 @@ struct StoredResult {
     base_year: Option<BaseYearComparison>,
     recalculation: Option<RecalculationAssessment>,
     facility_names: BTreeMap<String, String>,
+    #[serde(default)]
+    output: Option<ProductionOutput>,
 }
 
 /// How an inventory is to be computed.
@@ -103,6 +119,8 @@ pub struct InventoryRequest {
     pub significance_threshold_percent: f64,
     /// Structural, method, factor and error changes since the base year, with their estimated effect.
     pub base_year_changes: Vec<tanji_inventory::BaseYearChange>,
+    /// What the organisation produced in the period, for the emission intensity per unit of output.
+    pub output: Option<ProductionOutput>,
 }
 
 /// A single entry from a form: alias kept for readers of the API.
@@ -242,37 +260,40 @@ impl Store {
         for (row_idx, row) in rows.into_iter().enumerate() {
             // Row 1 of a file is its header; a form's single entry is "row 1".
             let row_number = if file_name.is_some() { row_idx + 2 } else { row_idx + 1 };
-            let problem =
-                |column: &str, reason: String, hint: &str| RowError::new(source_name, row_number, column, reason, hint);
             let wanted = row.facility.trim().to_owned();
             let facility = facilities.iter().find(|facility| {
                 !facility.archived && (facility.code.as_deref() == Some(wanted.as_str()) || facility.name == wanted)
             });
             if facility.is_none() && !wanted.is_empty() {
-                errors.push(problem(
+                errors.push(RowError::of(
+                    source_name,
+                    row_number,
                     "facility",
-                    format!("no active facility with code or name “{wanted}”"),
-                    "use the facility's code or exact name as listed on the Facilities page",
+                    RowProblem::FacilityNotFound { facility: wanted.clone() },
                 ));
             }
             match row.clone().into_record(source_name, row_number) {
                 Ok(mut record) => {
                     let Some(facility) = facility else { continue };
                     let key = if row.id.trim().is_empty() { new_id().to_string() } else { row.id.trim().to_owned() };
-                    if let Some(first) = keys_seen.insert(key.clone(), row_number) {
-                        errors.push(problem(
+                    if let Some(first_row) = keys_seen.insert(key.clone(), row_number) {
+                        errors.push(RowError::of(
+                            source_name,
+                            row_number,
                             "id",
-                            format!("id “{key}” is also used on row {first}"),
-                            "give every row its own id, or leave id empty",
+                            RowProblem::DuplicateId { id: key.clone(), first_row },
                         ));
                     }
-                    for (column, reason) in unknown_references(&record, &library) {
-                        errors.push(problem(
-                            column,
-                            reason,
-                            "find factor ids with the factor browser or `tanji factors search`",
-                        ));
-                    }
+                    // A row that names unknown reference data, or whose unit can never convert to its factor's, would
+                    // only leave a hole in every total: it is refused here, with its fix.
+                    errors.extend(check_with_reference(
+                        source_name,
+                        row_number,
+                        &record,
+                        &library,
+                        fuel_parameters(),
+                        gwp_table(),
+                    ));
                     record.id = key.clone();
                     record.facility = facility.facility_id.to_string();
                     prepared.push((row_number, key, facility.facility_id, row, record));
@@ -281,13 +302,7 @@ impl Store {
             }
         }
         if prepared.is_empty() && errors.is_empty() {
-            errors.push(RowError::new(
-                source_name,
-                0,
-                "",
-                "no rows",
-                "the file needs a header row and at least one data row",
-            ));
+            errors.push(RowError::of(source_name, 0, "", RowProblem::NoRows));
         }
         if !errors.is_empty() {
             return Err(StoreError::Rejected(errors));
@@ -304,13 +319,7 @@ impl Store {
                 .map(|row| row.text("record_key"))
                 .collect::<anyhow::Result<_>>()?;
         for (row_number, key, _, _, _) in prepared.iter().filter(|(_, key, _, _, _)| existing.contains(key)) {
-            errors.push(RowError::new(
-                source_name,
-                *row_number,
-                "id",
-                format!("a record with id “{key}” already exists"),
-                "ids identify records: leave id empty for new records, or delete the old record first",
-            ));
+            errors.push(RowError::of(source_name, *row_number, "id", RowProblem::IdExists { id: key.clone() }));
         }
         if !errors.is_empty() {
             return Err(StoreError::Rejected(errors));
@@ -649,7 +658,9 @@ impl Store {
         let facility_names =
             facilities.iter().map(|facility| (facility.facility_id.to_string(), facility.name.clone())).collect();
         let n_errors = inventory.diagnostics.iter().filter(|diagnostic| diagnostic.severity == Severity::Error).count();
-        let stored = StoredResult { inventory, base_year, recalculation, facility_names };
+        let n_records_not_counted = inventory.totals.completeness.n_records_not_counted();
+        let output = request.output.clone();
+        let stored = StoredResult { inventory, base_year, recalculation, facility_names, output };
         let now = self.now();
         let id = new_id().to_string();
         let mut transaction = self.pools.begin_write().await?;
@@ -665,8 +676,8 @@ impl Store {
         let version = previous + 1;
         sqlx::query(
             "INSERT INTO inventory_versions (id, organisation_id, reporting_year, version, gwp_set, consolidation, \
-             base_year_json, total_location_kg, total_market_kg, n_errors, result_json, computed_at, computed_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             base_year_json, total_location_kg, total_market_kg, n_errors, result_json, computed_at, computed_by, \
+             n_records_not_counted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(&id)
         .bind(actor.organisation_id.to_string())
@@ -681,6 +692,7 @@ impl Store {
         .bind(serde_json::to_string(&stored).map_err(json_error)?)
         .bind(time_to_db(now))
         .bind(&actor.label)
+        .bind(n_records_not_counted as i64)
         .execute(&mut *transaction)
         .await?;
         audit::record(
@@ -692,11 +704,18 @@ impl Store {
                 action: AuditAction::InventoryComputed,
                 object_id: Some(id.clone()),
                 object_label: &format!("{year} v{version}"),
-                changes: vec![FieldChange {
-                    field: "total_location_t".into(),
-                    before: None,
-                    after: Some(format!("{:.3}", stored.inventory.totals.total_location_kg / 1000.0)),
-                }],
+                changes: vec![
+                    FieldChange {
+                        field: "total_location_t".into(),
+                        before: None,
+                        after: Some(format!("{:.3}", stored.inventory.totals.total_location_kg / 1000.0)),
+                    },
+                    FieldChange {
+                        field: "records_not_counted".into(),
+                        before: None,
+                        after: Some(n_records_not_counted.to_string()),
+                    },
+                ],
             },
         )
         .await?;
@@ -709,14 +728,22 @@ impl Store {
         actor.require(Permission::ViewInventory)?;
         let rows = sqlx::query(
             "SELECT id, reporting_year, version, gwp_set, consolidation, total_location_kg, total_market_kg, n_errors, \
-             computed_at, computed_by, verified_at, verified_by FROM inventory_versions WHERE organisation_id = $1 \
-             ORDER BY reporting_year DESC, version DESC",
+             n_records_not_counted, computed_at, computed_by, verified_at, verified_by FROM inventory_versions \
+             WHERE organisation_id = $1 ORDER BY reporting_year DESC, version DESC",
         )
         .bind(actor.organisation_id.to_string())
         .fetch_all(&self.pools.reader)
         .await?;
         let mut summaries = Vec::with_capacity(rows.len());
         for row in &rows {
+            // Versions computed before the count was kept: read it from the stored result (once per such version).
+            let stored_count: Option<i64> = row.try_get("n_records_not_counted").map_err(anyhow::Error::new)?;
+            let n_records_not_counted = match stored_count {
+                Some(count) => count,
+                None => {
+                    self.inventory_version(actor, &row.text("id")?).await?.completeness().n_records_not_counted() as i64
+                }
+            };
             summaries.push(InventoryVersionSummary {
                 id: row.text("id")?,
                 reporting_year: i16::try_from(row.integer("reporting_year")?).unwrap_or_default(),
@@ -726,6 +753,7 @@ impl Store {
                 total_location_kg: double(row, "total_location_kg")?,
                 total_market_kg: double(row, "total_market_kg")?,
                 n_errors: row.integer("n_errors")?,
+                n_records_not_counted,
                 computed_at: row.time("computed_at")?,
                 computed_by: row.text("computed_by")?,
                 verified_at: row.optional_time("verified_at")?,
@@ -740,7 +768,8 @@ impl Store {
         actor.require(Permission::ViewInventory)?;
         let row = sqlx::query(AssertSqlSafe(
             "SELECT id, reporting_year, version, result_json, computed_at, computed_by, verified_at, verified_by, \
-             verification_statement FROM inventory_versions WHERE id = $1 AND organisation_id = $2"
+             verification_statement, incomplete_sign_off_reason FROM inventory_versions WHERE id = $1 AND \
+             organisation_id = $2"
                 .to_owned(),
         ))
         .bind(id)
@@ -748,7 +777,10 @@ impl Store {
         .fetch_optional(&self.pools.reader)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let stored: StoredResult = serde_json::from_str(&row.text("result_json")?).map_err(json_error)?;
+        let mut stored: StoredResult = serde_json::from_str(&row.text("result_json")?).map_err(json_error)?;
+        // Results stored before totals carried their completeness are assessed from their lines, which they kept:
+        // an old version with failed records reads as incomplete, never as complete by default.
+        stored.inventory.totals.completeness = completeness_of(&stored.inventory.lines);
         Ok(InventoryVersion {
             id: row.text("id")?,
             reporting_year: i16::try_from(row.integer("reporting_year")?).unwrap_or_default(),
@@ -762,38 +794,69 @@ impl Store {
             verified_at: row.optional_time("verified_at")?,
             verified_by: row.optional_text("verified_by")?,
             verification_statement: row.optional_text("verification_statement")?,
+            incomplete_sign_off_reason: row.optional_text("incomplete_sign_off_reason")?,
+            output: stored.output,
         })
     }
 
     /// Sign an inventory version off as verified. It is frozen from then on: a version is verified once, and
     /// recomputing makes a new version instead of changing this one. Auditors only.
+    ///
+    /// A version whose totals leave records out is signed off only with `incomplete_reason`: the verifier's written
+    /// reason for accepting the omission (ISO 14064-3 lets a verifier give a qualified opinion that names what is
+    /// excluded and why). The reason is stored, audited and printed on the report's first page. A complete version
+    /// takes no such reason.
     pub async fn verify_inventory(
         &self,
         actor: &Actor,
         id: &str,
         statement: &str,
+        incomplete_reason: Option<&str>,
     ) -> Result<InventoryVersion, StoreError> {
         actor.require(Permission::VerifyInventory)?;
         let statement = statement.trim();
         if statement.is_empty() {
             return Err(FieldError::new("statement", Problem::Required).into());
         }
+        let incomplete_reason = incomplete_reason.map(str::trim).filter(|reason| !reason.is_empty());
+        if let Some(reason) = incomplete_reason {
+            tanji_tenancy::validation::multi_line_text("incomplete_reason", reason, 4_000)?;
+        }
         let version = self.inventory_version(actor, id).await?;
+        let incomplete = !version.completeness().is_complete();
+        if incomplete && incomplete_reason.is_none() {
+            return Err(Conflict::IncompleteSignOff.into());
+        }
+        let incomplete_reason = if incomplete { incomplete_reason } else { None };
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
         let updated = sqlx::query(
-            "UPDATE inventory_versions SET verified_at = $1, verified_by = $2, verification_statement = $3 \
-             WHERE id = $4 AND organisation_id = $5 AND verified_at IS NULL",
+            "UPDATE inventory_versions SET verified_at = $1, verified_by = $2, verification_statement = $3, \
+             incomplete_sign_off_reason = $6 WHERE id = $4 AND organisation_id = $5 AND verified_at IS NULL",
         )
         .bind(time_to_db(now))
         .bind(&actor.label)
         .bind(statement)
         .bind(id)
         .bind(actor.organisation_id.to_string())
+        .bind(incomplete_reason)
         .execute(&mut *transaction)
         .await?;
         if updated.rows_affected() == 0 {
             return Err(Conflict::AlreadyDone.into());
+        }
+        let mut changes =
+            vec![FieldChange { field: "statement".into(), before: None, after: Some(statement.to_owned()) }];
+        if let Some(reason) = incomplete_reason {
+            changes.push(FieldChange {
+                field: "incomplete_sign_off_reason".into(),
+                before: None,
+                after: Some(format!(
+                    "{} ({} records not counted)",
+                    reason,
+                    version.completeness().n_records_not_counted()
+                )),
+            });
         }
         audit::record(
             &mut transaction,
@@ -804,11 +867,7 @@ impl Store {
                 action: AuditAction::InventoryVerified,
                 object_id: Some(id.to_owned()),
                 object_label: &format!("{} v{}", version.reporting_year, version.version),
-                changes: vec![FieldChange {
-                    field: "statement".into(),
-                    before: None,
-                    after: Some(statement.to_owned()),
-                }],
+                changes,
             },
         )
         .await?;
@@ -823,42 +882,6 @@ impl Store {
             .await?;
         Ok(row.text("name")?)
     }
-}
-
-/// Factor and fuel-parameter ids a record names that the organisation's library does not hold.
-fn unknown_references(record: &ActivityRecord, library: &FactorLibrary) -> Vec<(&'static str, String)> {
-    use tanji_inventory::{FactorChoice, Method};
-    let exists = |choice: &FactorChoice| match choice.version {
-        Some(version) => library.get(&choice.id, version).is_some(),
-        None => library.latest(&choice.id).is_some(),
-    };
-    let describe = |choice: &FactorChoice| match choice.version {
-        Some(version) => format!("no factor “{}” version {version}", choice.id),
-        None => format!("no factor “{}”", choice.id),
-    };
-    let mut problems = Vec::new();
-    match &record.method {
-        Method::Factor { factor } if !exists(factor) => problems.push(("factor", describe(factor))),
-        Method::Electricity { location_factor, market } => {
-            if !exists(location_factor) {
-                problems.push(("factor", describe(location_factor)));
-            }
-            if let Some(market_factor) = &market.market_factor
-                && !exists(market_factor)
-            {
-                problems.push(("market_factor", describe(market_factor)));
-            }
-        }
-        Method::FuelCombustion(fuel) => {
-            if let Some(id) = &fuel.default_parameters
-                && !fuel_parameters().iter().any(|parameters| &parameters.id == id)
-            {
-                problems.push(("fuel_parameters", format!("no default fuel parameters “{id}”")));
-            }
-        }
-        _ => {}
-    }
-    problems
 }
 
 fn stored_activity(row: &AnyRow) -> Result<StoredActivity, StoreError> {

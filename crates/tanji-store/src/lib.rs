@@ -55,11 +55,12 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 5] = [
+const MIGRATIONS: [(i64, &str, &str); 6] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
     (4, "member_invitations", include_str!("../migrations/0004_member_invitations.sql")),
+    (5, "inventory_completeness", include_str!("../migrations/0005_inventory_completeness.sql")),
     (7, "verification_bodies", include_str!("../migrations/0007_verification_bodies.sql")),
 ];
 

@@ -3,19 +3,93 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tanji_ghg::{FactorCategory, FactorGas, FactorQuery, GwpSet};
-use tanji_inventory::{ActivityRow, BaseYearPolicy, ConsolidationApproach, decode_csv, read_activity_rows};
-use tanji_store::{InventoryRequest, StoreError};
+use tanji_i18n::{Language, Localize};
+use tanji_inventory::{
+    ActivityRow, BaseYearPolicy, ConsolidationApproach, ProductionOutput, decode_csv, read_activity_rows,
+};
+use tanji_store::{InventoryRequest, InventoryVersion, StoreError};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::ApiActor;
 use super::extract::{ApiJson, ApiQuery};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
+
+/// The language of the `message` texts beside the codes in inventory answers: Chinese when `Accept-Language`
+/// prefers `zh`, English otherwise (the API's default, for programs and logs).
+pub struct ApiLanguage(pub Language);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiLanguage {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()).unwrap_or("");
+        let first = accept.split(',').next().unwrap_or("").trim();
+        Ok(ApiLanguage(tanji_i18n::language_from_locale(Some(first), None)))
+    }
+}
+
+/// A message value as the API gives it: its stable `code`, its parameters, and the text in `language`.
+fn coded(value: &impl serde::Serialize, text: String) -> Value {
+    let mut object = match serde_json::to_value(value) {
+        Ok(Value::Object(object)) => object,
+        _ => serde_json::Map::new(),
+    };
+    object.insert("message".into(), Value::String(text));
+    Value::Object(object)
+}
+
+/// An inventory version as JSON: the stored result, with every message value (diagnostics, exclusions, the
+/// completeness of the totals, the base-year explanation) given as `{code, …parameters, message}`, and the
+/// completeness and intensity stated at the top level where a reader looks first.
+pub fn version_json(version: &InventoryVersion, language: Language) -> Value {
+    let mut value = json!(version);
+    let completeness = version.completeness();
+    let completeness_json = coded(completeness, completeness.localize(language));
+    if let Some(inventory) = value.get_mut("inventory") {
+        if let Some(totals) = inventory.get_mut("totals") {
+            totals["completeness"] = completeness_json.clone();
+        }
+        if let Some(Value::Array(diagnostics)) = inventory.get_mut("diagnostics") {
+            for (diagnostic, source) in diagnostics.iter_mut().zip(&version.inventory.diagnostics) {
+                let rendered = coded(&source.message, source.message.localize(language));
+                diagnostic["code"] = rendered.get("code").cloned().unwrap_or(Value::Null);
+                diagnostic["message"] = rendered;
+            }
+        }
+        if let Some(Value::Array(lines)) = inventory.get_mut("lines") {
+            for (line, source) in lines.iter_mut().zip(&version.inventory.lines) {
+                if let tanji_inventory::LineStatus::Excluded { reason } = &source.status {
+                    line["status"]["reason"] = coded(reason, reason.localize(language));
+                }
+            }
+        }
+    }
+    if let (Some(recalculation), Some(assessment)) = (value.get_mut("recalculation"), &version.recalculation)
+        && recalculation.is_object()
+    {
+        recalculation["explanation"] = coded(&assessment.explanation, assessment.explanation.localize(language));
+    }
+    value["complete"] = Value::Bool(completeness.is_complete());
+    value["completeness"] = completeness_json;
+    if let Some(output) = &version.output {
+        let (location, market) = output.intensity_kg_per_unit(&version.inventory.totals);
+        value["intensity"] = json!({
+            "output_quantity": output.quantity,
+            "output_unit": output.unit,
+            "output_description": output.description,
+            "kg_co2e_per_unit_location": location,
+            "kg_co2e_per_unit_market": market,
+        });
+    }
+    value
+}
 
 /// Which activity records to list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -91,6 +165,12 @@ pub struct ComputeBody {
     #[serde(default)]
     #[schema(value_type = Vec<Object>)]
     pub base_year_changes: Vec<tanji_inventory::BaseYearChange>,
+    /// What the organisation produced in the period (for the emission intensity per unit of output), e.g. 1200000.
+    pub output_quantity: Option<f64>,
+    /// The output's unit as reported, e.g. `只` or `t`; required with `output_quantity`.
+    pub output_unit: Option<String>,
+    /// What was produced, optional.
+    pub output_description: Option<String>,
 }
 
 /// Parses the compute settings shared by the API and the console.
@@ -125,6 +205,7 @@ pub fn inventory_request(
         base_year,
         significance_threshold_percent,
         base_year_changes,
+        output: None,
     })
 }
 
@@ -134,9 +215,10 @@ pub fn inventory_request(
 pub async fn compute_inventory(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
     ApiJson(body): ApiJson<ComputeBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let request = inventory_request(
+    let mut request = inventory_request(
         body.reporting_year,
         &body.gwp,
         &body.consolidation,
@@ -144,8 +226,26 @@ pub async fn compute_inventory(
         body.significance_threshold_percent,
         body.base_year_changes,
     )?;
+    if body.output_quantity.is_some() || body.output_unit.is_some() {
+        use tanji_tenancy::{FieldError, Problem};
+        let quantity = body.output_quantity.map(|quantity| quantity.to_string()).unwrap_or_default();
+        let output = ProductionOutput::parse(
+            &quantity,
+            body.output_unit.as_deref().unwrap_or_default(),
+            body.output_description.as_deref().unwrap_or_default(),
+        )
+        .map_err(|error| {
+            let field = match error {
+                tanji_inventory::OutputError::QuantityNotPositive => "output_quantity",
+                tanji_inventory::OutputError::UnitInvalid => "output_unit",
+                tanji_inventory::OutputError::DescriptionInvalid => "output_description",
+            };
+            FieldError::new(field, Problem::Malformed { expected: "see the API description" })
+        })?;
+        request.output = Some(output);
+    }
     let version = state.store().compute_inventory(&actor, &request).await?;
-    Ok((StatusCode::CREATED, Json(json!(version))))
+    Ok((StatusCode::CREATED, Json(version_json(&version, language))))
 }
 
 /// The organisation's inventory versions, newest first.
@@ -155,7 +255,16 @@ pub async fn list_inventories(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(state.store().inventory_versions(&actor).await?)))
+    let versions = state.store().inventory_versions(&actor).await?;
+    let versions: Vec<Value> = versions
+        .iter()
+        .map(|summary| {
+            let mut value = json!(summary);
+            value["complete"] = Value::Bool(summary.n_records_not_counted == 0);
+            value
+        })
+        .collect();
+    Ok(Json(Value::Array(versions)))
 }
 
 /// One inventory version with every line, factor, formula and diagnostic.
@@ -164,9 +273,10 @@ pub async fn list_inventories(
 pub async fn get_inventory(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(state.store().inventory_version(&actor, &id).await?)))
+    Ok(Json(version_json(&state.store().inventory_version(&actor, &id).await?, language)))
 }
 
 /// A verifier's sign-off.
@@ -174,6 +284,9 @@ pub async fn get_inventory(
 pub struct VerifyBody {
     /// The verification statement (level of assurance, standard, opinion).
     pub statement: String,
+    /// Required when the version is incomplete (`complete: false`): why the verifier accepts the records that are
+    /// not counted. Refused with 409 `inventory_incomplete` when missing; stored, audited and printed in the report.
+    pub incomplete_reason: Option<String>,
 }
 
 /// Signs an inventory version off as verified and freezes it (auditors only, `write` scope).
@@ -184,10 +297,13 @@ pub struct VerifyBody {
 pub async fn verify_inventory(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<VerifyBody>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(state.store().verify_inventory(&actor, &id, &body.statement).await?)))
+    let version =
+        state.store().verify_inventory(&actor, &id, &body.statement, body.incomplete_reason.as_deref()).await?;
+    Ok(Json(version_json(&version, language)))
 }
 
 /// A factor search.

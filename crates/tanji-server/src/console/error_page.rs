@@ -132,6 +132,7 @@ pub fn conflict_text(t: &'static Text, conflict: Conflict) -> &'static str {
         Conflict::InvitationRefused(AcceptanceRefused::AlreadyLinked) => t.conflict_already_linked,
         Conflict::InvitationRefused(AcceptanceRefused::NotOpen(_)) => t.invitation_not_open,
         Conflict::JoinRefused(refused) => t.join_refused(&refused),
+        Conflict::IncompleteSignOff => t.conflict_inventory_incomplete,
         _ => t.conflict_already_done,
     }
 }

@@ -11,9 +11,10 @@ use serde::Deserialize;
 use serde_json::json;
 use tanji_csv::{Cell, CsvTable};
 use tanji_ghg::{Co2eBasis, FactorCategory, FactorGas, FactorQuery, GwpSet};
+use tanji_i18n::Localize;
 use tanji_inventory::{
-    ActivityRow, ConsolidationApproach, DataSourceKind, EmissionSource, IsoCategory, LineStatus, ResultLine, RowError,
-    Severity,
+    ActivityRow, Completeness, ConsolidationApproach, DataSourceKind, EmissionSource, IsoCategory, LineStatus,
+    ProductionOutput, ResultLine, RowError, Severity,
 };
 use tanji_store::{InventoryVersion, StoreError};
 use tanji_tenancy::{FacilityId, Permission};
@@ -122,6 +123,8 @@ pub struct VersionRow {
     pub total_location_t: String,
     pub total_market_t: String,
     pub n_errors: i64,
+    /// Records not in the totals (0: complete).
+    pub n_records_not_counted: i64,
     pub computed_at: String,
     pub computed_by: String,
     pub verified: bool,
@@ -151,6 +154,32 @@ pub struct ComputeForm {
     significance_threshold_percent: String,
     #[serde(default)]
     base_year_changes: String,
+    #[serde(default)]
+    output_quantity: String,
+    #[serde(default)]
+    output_unit: String,
+    #[serde(default)]
+    output_description: String,
+}
+
+/// The output typed in the compute form: none when the quantity and unit are both empty.
+fn parse_output(form: &ComputeForm) -> Result<Option<ProductionOutput>, tanji_tenancy::FieldError> {
+    use tanji_inventory::OutputError;
+    use tanji_tenancy::{FieldError, Problem};
+    if form.output_quantity.trim().is_empty() && form.output_unit.trim().is_empty() {
+        return Ok(None);
+    }
+    ProductionOutput::parse(&form.output_quantity, &form.output_unit, &form.output_description).map(Some).map_err(
+        |error| match error {
+            OutputError::QuantityNotPositive => {
+                FieldError::new("output_quantity", Problem::Malformed { expected: "a number greater than 0" })
+            }
+            OutputError::UnitInvalid => FieldError::new("output_unit", Problem::TooLong { max_chars: 40 }),
+            OutputError::DescriptionInvalid => {
+                FieldError::new("output_description", Problem::TooLong { max_chars: 200 })
+            }
+        },
+    )
 }
 
 /// Parses the changes textarea: one change a line, `kind; t CO2e; description`.
@@ -195,6 +224,9 @@ impl ComputeForm {
             base_years: String::new(),
             significance_threshold_percent: "5".into(),
             base_year_changes: String::new(),
+            output_quantity: String::new(),
+            output_unit: String::new(),
+            output_description: String::new(),
         }
     }
 
@@ -265,6 +297,7 @@ async fn inventory_page(
                 total_location_t: tonnes(version.total_location_kg),
                 total_market_t: tonnes(version.total_market_kg),
                 n_errors: version.n_errors,
+                n_records_not_counted: version.n_records_not_counted,
                 computed_at: version.computed_at.strftime("%Y-%m-%d %H:%M").to_string(),
                 computed_by: version.computed_by.clone(),
                 verified: version.verified_at.is_some(),
@@ -314,6 +347,7 @@ pub async fn compute(State(state): State<AppState>, console: Console, Form(form)
         .collect();
     let threshold: Option<f64> = form.significance_threshold_percent.trim().parse().ok();
     let changes = parse_base_year_changes(&form.base_year_changes);
+    let output = parse_output(&form);
     let request = match (year, base_years, changes) {
         (Some(year), Ok(base_years), Ok(changes)) => crate::api::inventory::inventory_request(
             year,
@@ -333,6 +367,7 @@ pub async fn compute(State(state): State<AppState>, console: Console, Form(form)
             tanji_tenancy::Problem::Malformed { expected: "a number" },
         )),
     };
+    let request = request.and_then(|request| Ok(tanji_store::InventoryRequest { output: output?, ..request }));
     let request = match request {
         Ok(request) => request,
         Err(error) => {
@@ -347,9 +382,11 @@ pub async fn compute(State(state): State<AppState>, console: Console, Form(form)
         }
     };
     match state.store().compute_inventory(console.actor(), &request).await {
-        Ok(version) => {
+        // An incomplete version gets no "computed" confirmation: its page opens on the incomplete banner.
+        Ok(version) if version.completeness().is_complete() => {
             Redirect::to(&format!("/console/inventory/{}?notice=inventory_computed", version.id)).into_response()
         }
+        Ok(version) => Redirect::to(&format!("/console/inventory/{}", version.id)).into_response(),
         Err(error) => match Outcome::of(&console.web, error) {
             Outcome::ShowForm(errors, status) => inventory_page(&state, &console, form, errors, status).await,
             Outcome::Page(page) => page.into_response(),
@@ -426,6 +463,8 @@ pub struct LineRow {
     pub status: String,
     pub counted: bool,
     pub failed: bool,
+    /// The engine warned about this line's parameters (shown next to its figure).
+    pub warned: bool,
 }
 
 /// A diagnostic as shown.
@@ -442,8 +481,94 @@ fn status_text(t: &'static Text, status: &LineStatus) -> String {
         LineStatus::Counted => t.status_counted.to_owned(),
         LineStatus::Superseded { by_record, .. } => format!("{} ({by_record})", t.status_superseded),
         LineStatus::Failed => t.status_failed.to_owned(),
-        LineStatus::Excluded { reason } => format!("{}: {reason}", t.status_excluded),
+        LineStatus::Excluded { reason } => format!("{}: {}", t.status_excluded, reason.localize(t.language)),
     }
+}
+
+/// The completeness of a version's totals as the banner and the report's first page show it.
+pub struct CompletenessView {
+    pub complete: bool,
+    /// "complete: …" or "incomplete: N of M records …, X of Y …" in the page's language.
+    pub text: String,
+    /// The records left out, each with the first error the engine gave for it.
+    pub records: Vec<DiagnosticRow>,
+}
+
+fn completeness_view(t: &'static Text, version: &InventoryVersion) -> CompletenessView {
+    let completeness = version.completeness();
+    let records = match completeness {
+        Completeness::Complete => Vec::new(),
+        Completeness::Incomplete { record_ids, .. } => record_ids
+            .iter()
+            .map(|record_id| {
+                let message = version
+                    .inventory
+                    .diagnostics
+                    .iter()
+                    .find(|diagnostic| {
+                        diagnostic.severity == Severity::Error && diagnostic.record_id.as_deref() == Some(record_id)
+                    })
+                    .map(|diagnostic| diagnostic.message.localize(t.language))
+                    .unwrap_or_default();
+                DiagnosticRow {
+                    severity: t.severity_error,
+                    headline: "",
+                    class: "badge-danger",
+                    record_id: record_id.clone(),
+                    message,
+                }
+            })
+            .collect(),
+    };
+    CompletenessView { complete: completeness.is_complete(), text: completeness.localize(t.language), records }
+}
+
+/// What the base-year comparison says about completeness: nothing when both sides are complete.
+fn base_year_completeness(t: &'static Text, version: &InventoryVersion) -> Vec<String> {
+    let Some(base) = &version.base_year else { return Vec::new() };
+    match base.both_sides_complete() {
+        None => vec![t.base_year_completeness_unknown.to_owned()],
+        Some(true) => Vec::new(),
+        Some(false) => {
+            let mut notes = vec![t.base_year_not_comparable.to_owned()];
+            for (year, completeness) in base.incomplete_base_years() {
+                notes.push(
+                    t.base_year_side_incomplete
+                        .replace("{year}", &year.to_string())
+                        .replace("{completeness}", &completeness.localize(t.language)),
+                );
+            }
+            if !version.completeness().is_complete() {
+                notes.push(
+                    t.base_year_side_incomplete
+                        .replace("{year}", &version.reporting_year.to_string())
+                        .replace("{completeness}", &version.completeness().localize(t.language)),
+                );
+            }
+            notes
+        }
+    }
+}
+
+/// The saved output and the intensity per unit of it.
+fn intensity_figures(t: &'static Text, version: &InventoryVersion) -> Vec<Figure> {
+    let Some(output) = &version.output else { return Vec::new() };
+    let (location, market) = output.intensity_kg_per_unit(&version.inventory.totals);
+    let what = if output.description.is_empty() { String::new() } else { format!(" ({})", output.description) };
+    vec![
+        Figure::new(
+            t.intensity_output,
+            format!("{} {}{what}", tanji_i18n::inventory::figure(output.quantity, 6), output.unit),
+        ),
+        Figure::new(
+            t.intensity_location,
+            format!("{} kg CO2e / {}", tanji_i18n::inventory::figure(location, 4), output.unit),
+        ),
+        Figure::new(
+            t.intensity_market,
+            format!("{} kg CO2e / {}", tanji_i18n::inventory::figure(market, 4), output.unit),
+        ),
+    ]
 }
 
 fn facility_name(version: &InventoryVersion, id: &str) -> String {
@@ -476,7 +601,10 @@ struct VersionPage {
     statement: String,
     can_verify: bool,
     errors: FormErrors,
-    total_location_kg: f64,
+    completeness: CompletenessView,
+    base_year_notes: Vec<String>,
+    intensity: Vec<Figure>,
+    incomplete_sign_off_reason: String,
 }
 
 fn version_figures(t: &'static Text, version: &InventoryVersion) -> Vec<Figure> {
@@ -534,7 +662,10 @@ fn version_charts(t: &'static Text, version: &InventoryVersion) -> Vec<Chart> {
     ];
     if let Some(base) = &version.base_year {
         let entries = vec![
-            (format!("{} ({})", t.base_year_label, base.policy.label()), tonnes_i64(base.base_total_location_kg)),
+            (
+                format!("{} ({})", t.base_year_label, base.policy.localize(t.language)),
+                tonnes_i64(base.base_total_location_kg),
+            ),
             (format!("{} ({})", t.this_year, version.reporting_year), tonnes_i64(base.current_total_location_kg)),
         ];
         charts.push(charts::daily_bars("base_year", t.chart_base_year, t.t_co2e, &entries));
@@ -576,6 +707,11 @@ async fn version_page(
             status: status_text(t, &line.status),
             counted: line.status == LineStatus::Counted,
             failed: line.status == LineStatus::Failed,
+            warned: inventory.diagnostics.iter().any(|diagnostic| {
+                diagnostic.severity == Severity::Warning
+                    && diagnostic.kind == tanji_inventory::DiagnosticKind::ImplausibleParameter
+                    && diagnostic.record_id.as_deref() == Some(line.record_id.as_str())
+            }),
         })
         .collect();
     let diagnostics = inventory
@@ -594,7 +730,7 @@ async fn version_page(
                 Severity::Info => "badge-muted",
             },
             record_id: diagnostic.record_id.clone().unwrap_or_default(),
-            message: diagnostic.message.clone(),
+            message: diagnostic.message.localize(t.language),
         })
         .collect();
     let base_year = version
@@ -603,7 +739,7 @@ async fn version_page(
         .map(|base| {
             let mut figures = vec![
                 Figure::new(
-                    format!("{} ({})", t.base_year_label, base.policy.label()),
+                    format!("{} ({})", t.base_year_label, base.policy.localize(t.language)),
                     tonnes(base.base_total_location_kg),
                 ),
                 Figure::new(t.this_year, tonnes(base.current_total_location_kg)),
@@ -631,7 +767,7 @@ async fn version_page(
         recalculation: version
             .recalculation
             .as_ref()
-            .map(|assessment| assessment.explanation.clone())
+            .map(|assessment| assessment.explanation.localize(t.language))
             .unwrap_or_default(),
         lines,
         n_lines_total: inventory.lines.len(),
@@ -657,7 +793,10 @@ async fn version_page(
         statement: version.verification_statement.clone().unwrap_or_default(),
         can_verify: actor.may(Permission::VerifyInventory) && version.verified_at.is_none(),
         errors,
-        total_location_kg: inventory.totals.total_location_kg,
+        completeness: completeness_view(t, &version),
+        base_year_notes: base_year_completeness(t, &version),
+        intensity: intensity_figures(t, &version),
+        incomplete_sign_off_reason: version.incomplete_sign_off_reason.clone().unwrap_or_default(),
     };
     render(status, &page)
 }
@@ -677,6 +816,9 @@ pub async fn version(
 pub struct VerifyForm {
     #[serde(default)]
     statement: String,
+    /// Required when the version is incomplete: why the verifier accepts the missing records.
+    #[serde(default)]
+    incomplete_reason: String,
 }
 
 /// `POST /console/inventory/{id}/verify`.
@@ -686,7 +828,8 @@ pub async fn verify(
     Path(id): Path<String>,
     Form(form): Form<VerifyForm>,
 ) -> Response {
-    match state.store().verify_inventory(console.actor(), &id, &form.statement).await {
+    let reason = Some(form.incomplete_reason.as_str()).filter(|reason| !reason.trim().is_empty());
+    match state.store().verify_inventory(console.actor(), &id, &form.statement, reason).await {
         Ok(_) => Redirect::to(&format!("/console/inventory/{id}?notice=inventory_verified")).into_response(),
         Err(error) => match Outcome::of(&console.web, error) {
             Outcome::ShowForm(errors, status) => {
@@ -732,6 +875,33 @@ struct LinePage {
     parameters: Vec<String>,
     formula: Vec<String>,
     months: Vec<Figure>,
+    /// What the engine said about this record (errors, warnings on its parameters), beside its figures.
+    diagnostics: Vec<DiagnosticRow>,
+}
+
+/// The diagnostics of one record, in the page's language.
+fn record_diagnostics(t: &'static Text, version: &InventoryVersion, record_id: &str) -> Vec<DiagnosticRow> {
+    version
+        .inventory
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.record_id.as_deref() == Some(record_id))
+        .map(|diagnostic| DiagnosticRow {
+            headline: t.diagnostic_kind(diagnostic.kind),
+            severity: match diagnostic.severity {
+                Severity::Error => t.severity_error,
+                Severity::Warning => t.severity_warning,
+                Severity::Info => t.severity_info,
+            },
+            class: match diagnostic.severity {
+                Severity::Error => "badge-danger",
+                Severity::Warning => "badge-warn",
+                Severity::Info => "badge-muted",
+            },
+            record_id: record_id.to_owned(),
+            message: diagnostic.message.localize(t.language),
+        })
+        .collect()
 }
 
 fn gwp_basis_text(basis: &Co2eBasis, inventory_set: GwpSet) -> String {
@@ -815,6 +985,7 @@ pub async fn line(
         parameters: line.parameters.clone(),
         formula: line.formula.split("; ").map(str::to_owned).collect(),
         months: line.monthly_co2e_kg.iter().map(|(month, kg)| Figure::new(month.clone(), kg_text(*kg))).collect(),
+        diagnostics: record_diagnostics(t, &version, &line.record_id),
     };
     render(StatusCode::OK, &page)
 }
@@ -872,6 +1043,10 @@ struct ReportPage {
     verified: bool,
     verification: String,
     uncertainty: String,
+    completeness: CompletenessView,
+    base_year_notes: Vec<String>,
+    intensity: Vec<Figure>,
+    incomplete_sign_off_reason: String,
 }
 
 /// `GET /console/inventory/{id}/report`: the ISO 14064-1-structured inventory report, printable.
@@ -945,7 +1120,7 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
                     .diagnostics
                     .iter()
                     .filter(|diagnostic| diagnostic.record_id.as_deref() == Some(line.record_id.as_str()))
-                    .map(|diagnostic| diagnostic.message.clone())
+                    .map(|diagnostic| diagnostic.message.localize(t.language))
                     .collect();
                 if reasons.is_empty() {
                     reasons.push(status_text(t, &line.status));
@@ -993,7 +1168,7 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
             .map(|base| {
                 vec![
                     Figure::new(
-                        format!("{} ({})", t.base_year_label, base.policy.label()),
+                        format!("{} ({})", t.base_year_label, base.policy.localize(t.language)),
                         tonnes(base.base_total_location_kg),
                     ),
                     Figure::new(t.this_year, tonnes(base.current_total_location_kg)),
@@ -1007,7 +1182,7 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
         recalculation: version
             .recalculation
             .as_ref()
-            .map(|assessment| assessment.explanation.clone())
+            .map(|assessment| assessment.explanation.localize(t.language))
             .unwrap_or_default(),
         factors,
         exclusions,
@@ -1056,6 +1231,10 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
                 }
             })
             .unwrap_or_default(),
+        completeness: completeness_view(t, &version),
+        base_year_notes: base_year_completeness(t, &version),
+        intensity: intensity_figures(t, &version),
+        incomplete_sign_off_reason: version.incomplete_sign_off_reason.clone().unwrap_or_default(),
     };
     render(StatusCode::OK, &page)
 }
@@ -1102,7 +1281,7 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
             LineStatus::Counted => "counted".to_owned(),
             LineStatus::Superseded { by_record, .. } => format!("superseded by {by_record}"),
             LineStatus::Failed => "failed".to_owned(),
-            LineStatus::Excluded { reason } => format!("excluded: {reason}"),
+            LineStatus::Excluded { reason } => format!("excluded: {}", reason.english()),
         };
         let no_gas = [None];
         let gases: Vec<Option<&_>> =
@@ -1236,7 +1415,26 @@ struct ActivitiesPage {
     facilities: Vec<Choice>,
     can_edit: bool,
     form: ActivityForm,
-    row_errors: Vec<RowError>,
+    row_errors: Vec<RowErrorView>,
+}
+
+/// An import problem as shown: reason and hint in the page's language where the problem is a message value.
+pub struct RowErrorView {
+    pub file: String,
+    pub row: usize,
+    pub column: String,
+    pub reason: String,
+    pub hint: String,
+}
+
+fn row_error_views(t: &'static Text, errors: Vec<RowError>) -> Vec<RowErrorView> {
+    errors
+        .into_iter()
+        .map(|error| {
+            let (reason, hint) = tanji_i18n::inventory::row_error_parts(&error, t.language);
+            RowErrorView { file: error.file, row: error.row, column: error.column, reason, hint }
+        })
+        .collect()
 }
 
 /// Which year to list.
@@ -1311,7 +1509,7 @@ async fn activities_page(
             .collect(),
         can_edit: actor.may(Permission::EditInventory),
         form,
-        row_errors,
+        row_errors: row_error_views(t, row_errors),
     };
     render(status, &page)
 }
@@ -1397,6 +1595,15 @@ pub async fn import(State(state): State<AppState>, console: Console, mut multipa
         }
         Err(error) => ErrorPage::from_store(&console.web, error).into_response(),
     }
+}
+
+/// `GET /console/activities/template.csv`: the activity columns in the documented order, written by the one CSV
+/// writer, with a byte-order mark so that Excel opens it as UTF-8. Only the header: an example row would be imported
+/// as data by anyone who forgets to delete it; docs/inventory-file.md explains each column.
+pub async fn activity_template(console: Console) -> Response {
+    let _ = console; // Logged-in members only, like every console page.
+    let table = CsvTable::new(tanji_inventory::ACTIVITY_COLUMNS);
+    attachment("text/csv; charset=utf-8", "tanji-activities-template.csv", table.into_bytes_for_spreadsheets())
 }
 
 /// `POST /console/activities/{id}/delete`.

@@ -74,6 +74,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/inventory/{id}/lines/{record}", get(inventory::line))
         .route("/console/activities", get(inventory::activities).post(inventory::add_activity))
         .route("/console/activities/import", post(inventory::import))
+        .route("/console/activities/template.csv", get(inventory::activity_template))
         .route("/console/activities/{id}/delete", post(inventory::delete_activity))
         .route("/console/factors", get(inventory::factors))
         .route("/console/factors/import", post(inventory::import_factors))

@@ -2,8 +2,10 @@
 //! when verified, own factors stay private, and every role and tenant sees only what it may.
 
 use tanji_ghg::GwpSet;
-use tanji_inventory::{ActivityRow, BaseYearPolicy, ConsolidationApproach, parse_activity_csv};
-use tanji_store::{Conflict, InventoryRequest, StoreError};
+use tanji_inventory::import::RowProblem;
+use tanji_inventory::{ActivityRow, BaseYearPolicy, Completeness, ConsolidationApproach, parse_activity_csv};
+use tanji_store::{AuditQuery, Conflict, InventoryRequest, StoreError};
+use tanji_tenancy::audit::AuditAction;
 use tanji_tenancy::facility::{FacilityDetails, FacilityInput};
 
 use crate::fixtures::World;
@@ -39,6 +41,7 @@ fn request(year: i16) -> InventoryRequest {
         base_year: Some(BaseYearPolicy::Fixed(2024)),
         significance_threshold_percent: 5.0,
         base_year_changes: Vec::new(),
+        output: None,
     }
 }
 
@@ -108,14 +111,19 @@ async fn inventories_compute_from_stored_data_and_freeze_when_verified(test: Tes
 
     // Editors and owners cannot verify; the auditor can, once.
     for actor in [editor, &world.brand_owner, &world.brand_viewer] {
-        assert!(matches!(store.verify_inventory(actor, &first.id, "ok").await, Err(StoreError::Denied(_))));
+        assert!(matches!(store.verify_inventory(actor, &first.id, "ok", None).await, Err(StoreError::Denied(_))));
     }
-    assert!(matches!(store.verify_inventory(&world.brand_auditor, &first.id, " ").await, Err(StoreError::Invalid(_))));
-    let verified =
-        store.verify_inventory(&world.brand_auditor, &first.id, "Reasonable assurance, ISO 14064-3").await.unwrap();
+    assert!(matches!(
+        store.verify_inventory(&world.brand_auditor, &first.id, " ", None).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let verified = store
+        .verify_inventory(&world.brand_auditor, &first.id, "Reasonable assurance, ISO 14064-3", None)
+        .await
+        .unwrap();
     assert_eq!(verified.verified_by.as_deref(), Some(world.brand_auditor.label.as_str()));
     assert!(matches!(
-        store.verify_inventory(&world.brand_auditor, &first.id, "again").await,
+        store.verify_inventory(&world.brand_auditor, &first.id, "again", None).await,
         Err(StoreError::Conflict(Conflict::AlreadyDone))
     ));
     // New data does not change the verified version; recomputing makes a new one.
@@ -191,4 +199,104 @@ async fn concurrent_imports_of_the_same_id_keep_one_and_refuse_the_other(test: T
         "{outcomes:?}"
     );
     assert_eq!(store.activities(editor, None).await.unwrap().len(), 1);
+}
+
+/// A row whose result is beyond any real emission (10³⁰ MWh): it passes the import (a quantity is not checked against
+/// a ceiling there) and cannot be calculated, so the version that holds it is incomplete.
+const IMPLAUSIBLE: &str = "id,facility,period,source,quantity,unit,factor\n\
+    huge-2025-03,TZ-01,2025-03,purchased_electricity,1e30,MWh,mee-nbs-2022-grid-cn-grid-east\n";
+
+on_both_databases!(an_incomplete_version_says_so_and_is_signed_off_only_with_a_written_reason);
+async fn an_incomplete_version_says_so_and_is_signed_off_only_with_a_written_reason(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    store.create_facility(editor, &details("台州工厂", "TZ-01")).await.unwrap();
+    store.create_facility(editor, &details("合资仓库", "JV-01")).await.unwrap();
+    store.record_activities(editor, Some("activities.csv"), rows(GOOD)).await.unwrap();
+    let complete = store.compute_inventory(editor, &request(2025)).await.unwrap();
+    assert_eq!(complete.completeness(), &Completeness::Complete);
+
+    store.record_activities(editor, Some("huge.csv"), rows(IMPLAUSIBLE)).await.unwrap();
+    let incomplete = store.compute_inventory(editor, &request(2025)).await.unwrap();
+    let Completeness::Incomplete { n_records_not_counted: 1, record_ids, .. } = incomplete.completeness() else {
+        panic!("{:?}", incomplete.completeness())
+    };
+    assert_eq!(record_ids, &vec!["huge-2025-03".to_owned()]);
+    // The list of versions carries the flag too.
+    let summaries = store.inventory_versions(&world.brand_viewer).await.unwrap();
+    let counts: Vec<(i64, i64)> =
+        summaries.iter().map(|summary| (summary.version, summary.n_records_not_counted)).collect();
+    assert_eq!(counts, vec![(2, 1), (1, 0)]);
+
+    // Sign-off without a reason is refused, and nothing is written.
+    let auditor = &world.brand_auditor;
+    for reason in [None, Some("  ")] {
+        assert!(matches!(
+            store.verify_inventory(auditor, &incomplete.id, "Limited assurance", reason).await,
+            Err(StoreError::Conflict(Conflict::IncompleteSignOff))
+        ));
+    }
+    assert!(store.inventory_version(auditor, &incomplete.id).await.unwrap().verified_at.is_none());
+    // Permission is checked before completeness: an editor is denied, not told about the reason.
+    assert!(matches!(
+        store.verify_inventory(editor, &incomplete.id, "ok", Some("reason")).await,
+        Err(StoreError::Denied(_))
+    ));
+    // With a written reason it is signed off; the reason is stored and audited.
+    let reason =
+        "记录 huge-2025-03 为录入错误，金额不重大；合格意见 Qualified: the record is a typing error, immaterial.";
+    let verified = store.verify_inventory(auditor, &incomplete.id, "Limited assurance", Some(reason)).await.unwrap();
+    assert_eq!(verified.incomplete_sign_off_reason.as_deref(), Some(reason));
+    assert_eq!(
+        store
+            .inventory_version(&world.brand_viewer, &incomplete.id)
+            .await
+            .unwrap()
+            .incomplete_sign_off_reason
+            .as_deref(),
+        Some(reason)
+    );
+    let events = store
+        .list_audit_events(
+            auditor,
+            &AuditQuery { action: Some(AuditAction::InventoryVerified), limit: 10, ..Default::default() },
+        )
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert!(
+        events[0].changes.iter().any(|change| change.field == "incomplete_sign_off_reason"
+            && change.after.as_deref().is_some_and(|after| after.contains(reason) && after.contains("1 records"))),
+        "{:?}",
+        events[0].changes
+    );
+
+    // A complete version takes no such reason: it is not stored.
+    let verified =
+        store.verify_inventory(auditor, &complete.id, "Reasonable assurance", Some("not needed")).await.unwrap();
+    assert_eq!(verified.incomplete_sign_off_reason, None);
+}
+
+on_both_databases!(the_import_refuses_rows_that_could_never_be_calculated);
+async fn the_import_refuses_rows_that_could_never_be_calculated(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    store.create_facility(editor, &details("台州工厂", "TZ-01")).await.unwrap();
+    let csv = "id,facility,period,source,quantity,unit,factor\n\
+        ok-01,TZ-01,2025-01,purchased_electricity,100,MWh,mee-nbs-2022-grid-cn-grid-east\n\
+        kg-02,TZ-01,2025-02,purchased_electricity,1200,kg,mee-nbs-2022-grid-cn-grid-east\n\
+        typo-03,TZ-01,2025-03,purchased_electricity,100,MWh,mee-nbs-2022-grid-cn-grid-eats\n";
+    let Err(StoreError::Rejected(errors)) = store.record_activities(editor, Some("upload.csv"), rows(csv)).await else {
+        panic!("rows that cannot compute must be refused")
+    };
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!((errors[0].file.as_str(), errors[0].row, errors[0].column.as_str()), ("upload.csv", 3, "unit"));
+    assert!(matches!(&errors[0].problem, Some(RowProblem::UnitIncompatibleWithFactor { unit, factor_unit, .. })
+        if unit == "kg" && factor_unit == "MWh"));
+    assert_eq!((errors[1].row, errors[1].column.as_str()), (4, "factor"));
+    assert!(matches!(&errors[1].problem, Some(RowProblem::FactorNotFound { suggestion: Some(suggestion), .. })
+        if suggestion == "mee-nbs-2022-grid-cn-grid-east"));
+    assert!(store.activities(editor, None).await.unwrap().is_empty(), "nothing is saved");
 }
