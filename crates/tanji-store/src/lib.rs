@@ -23,11 +23,12 @@ mod organisations;
 mod products;
 mod sessions;
 mod supplier_links;
+mod supplier_shares;
 mod tokens;
 
 pub use audit::AuditQuery;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use dashboard::{DailyCount, Overview, TenantSummary};
+pub use dashboard::{CarbonOverview, DailyCount, LatestInventory, Overview, TenantSummary, Waiting, WaitingItem};
 pub use database::{Backend, redact_url};
 pub use error::{Conflict, StoreError};
 pub use inventory::{
@@ -40,6 +41,7 @@ pub use products::{
 };
 pub use sessions::{LoginOutcome, NewSession, SESSION_LIFETIME, SessionContext};
 pub use supplier_links::{InvitationPreview, NewSupplierOwner};
+pub use supplier_shares::{SharedFootprint, SharedInventorySummary, SupplierView};
 pub use tokens::NewToken;
 
 use std::borrow::Cow;
@@ -53,11 +55,12 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 4] = [
+const MIGRATIONS: [(i64, &str, &str); 5] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
     (4, "member_invitations", include_str!("../migrations/0004_member_invitations.sql")),
+    (6, "supplier_shares", include_str!("../migrations/0006_supplier_shares.sql")),
 ];
 
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {

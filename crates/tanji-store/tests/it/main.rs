@@ -12,4 +12,5 @@ mod products;
 mod schema;
 mod sessions;
 mod supplier_links;
+mod supplier_shares;
 mod tokens;
