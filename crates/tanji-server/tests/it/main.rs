@@ -11,6 +11,7 @@ mod inventory;
 mod isolation;
 mod labels;
 mod member_invitations;
+mod personas;
 mod products;
 mod security;
 mod tenants;
