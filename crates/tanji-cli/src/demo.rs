@@ -442,7 +442,7 @@ async fn record_factory_footprints(
                 store.set_baseline(energy_engineer, &product.id, baseline_id.as_deref()).await.map_err(store_error)?;
             }
             store
-                .save_model(energy_engineer, &product.id, &model, &format!("imported from examples/footprint/{name}"))
+                .save_model(energy_engineer, &product.id, &model, &format!("导入自示例文件 examples/footprint/{name}"))
                 .await
                 .map_err(store_error)?;
             let footprint = store

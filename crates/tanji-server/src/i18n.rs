@@ -326,6 +326,8 @@ catalogue! {
     supplier_products_intro: "供应商通过供应关联共享的已发布碳足迹（只读）。点击供应商查看其共享的全部数据。", "Published footprints your suppliers share with you through your links (read-only). Open a supplier to see everything it shares.";
     supplier_products_empty: "还没有供应商与您共享产品碳足迹。供应商的所有者可在其“供应商与客户”页面中为您开启共享。", "No supplier shares product footprints with you yet. A supplier's owner turns sharing on in its Suppliers & customers page.";
     supplier: "供应商", "Supplier";
+    supplier_inventories_title: "供应商共享的温室气体清单", "Inventories your suppliers share";
+    supplier_inventories_intro: "各供应商最新一版经核查的清单摘要（只读，t CO2e）。点击供应商查看其共享的全部数据。", "Each supplier's latest verified inventory summary (read-only, t CO2e). Open a supplier to see everything it shares.";
     customer: "客户", "Customer";
 
     // The invitation landing page.

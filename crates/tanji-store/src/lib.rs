@@ -41,7 +41,7 @@ pub use products::{
 };
 pub use sessions::{LoginOutcome, NewSession, SESSION_LIFETIME, SessionContext};
 pub use supplier_links::{InvitationPreview, NewSupplierOwner};
-pub use supplier_shares::{SharedFootprint, SharedInventorySummary, SupplierView};
+pub use supplier_shares::{SharedFootprint, SharedInventory, SharedInventorySummary, SupplierView};
 pub use tokens::NewToken;
 
 use std::borrow::Cow;

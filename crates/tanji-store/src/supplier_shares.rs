@@ -66,6 +66,16 @@ pub struct SharedInventorySummary {
     pub verified_at: jiff::Timestamp,
 }
 
+/// A supplier's latest verified inventory summary, as its customer's inventory page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SharedInventory {
+    /// The link through which it is shared (the supplier's page).
+    pub link_id: SupplierLinkId,
+    pub supplier_name: String,
+    pub supplier_name_en: Option<String>,
+    pub summary: SharedInventorySummary,
+}
+
 /// What a customer may see of one of its suppliers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SupplierView {
@@ -296,6 +306,35 @@ impl Store {
         actor.require(Permission::ViewSupplierLinks)?;
         actor.require(ShareKind::PublishedFootprints.permission_to_read())?;
         self.shared_footprints_where(actor, None).await
+    }
+
+    /// The latest verified inventory summary of every supplier that shares it with the actor's organisation, by
+    /// supplier name. Suppliers that share it but have no verified inventory yet are left out.
+    pub async fn shared_inventories(&self, actor: &Actor) -> Result<Vec<SharedInventory>, StoreError> {
+        actor.require(Permission::ViewSupplierLinks)?;
+        actor.require(ShareKind::VerifiedInventorySummary.permission_to_read())?;
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {LINK_COLUMNS} {LINK_JOINS} JOIN supplier_shares sh ON sh.supplier_link_id = l.id \
+             AND sh.kind = $2 AND sh.revoked_at IS NULL \
+             WHERE l.customer_organisation_id = $1 AND l.ended_at IS NULL ORDER BY s.name"
+        )))
+        .bind(actor.organisation_id.to_string())
+        .bind(ShareKind::VerifiedInventorySummary.as_str())
+        .fetch_all(&self.pools.reader)
+        .await?;
+        let mut inventories = Vec::new();
+        for row in &rows {
+            let link = link_from_row(row)?;
+            if let Some(summary) = self.latest_verified_inventory(actor, &link).await? {
+                inventories.push(SharedInventory {
+                    link_id: link.id,
+                    supplier_name: link.supplier.name.as_str().to_owned(),
+                    supplier_name_en: link.supplier.name_en.as_ref().map(|name| name.as_str().to_owned()),
+                    summary,
+                });
+            }
+        }
+        Ok(inventories)
     }
 
     async fn shared_footprints_where(

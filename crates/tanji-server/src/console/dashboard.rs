@@ -150,7 +150,11 @@ fn carbon_stats(t: &'static Text, carbon: &CarbonOverview) -> Vec<CarbonStat> {
             badge_ok: inventory.verified,
         });
     }
-    if let (Some(n_products), Some(n_labels)) = (carbon.n_products_footprinted, carbon.n_labels_published) {
+    // A retailer whose products are all made by suppliers has none of its own: its figures are the suppliers'.
+    let own_products = (carbon.n_products_footprinted, carbon.n_labels_published);
+    if let (Some(n_products), Some(n_labels)) = own_products
+        && (n_products > 0 || n_labels > 0 || carbon.n_supplier_footprints.unwrap_or(0) == 0)
+    {
         stats.push(CarbonStat {
             href: "/console/products#products".to_owned(),
             value: n_products.to_string(),

@@ -219,6 +219,8 @@ struct InventoryPage {
     form: ComputeForm,
     errors: FormErrors,
     trend: Option<Chart>,
+    /// The latest verified inventories the organisation's suppliers share with it (read-only).
+    supplier_inventories: Vec<super::supplier_detail::SharedInventoryRow>,
 }
 
 fn current_year(state: &AppState) -> i16 {
@@ -250,7 +252,16 @@ async fn inventory_page(
     }
     let trend =
         (latest_by_year.len() > 1).then(|| charts::daily_bars("trend", t.total_location, t.t_co2e, &latest_by_year));
+    let supplier_inventories = if actor.may(Permission::ViewSupplierLinks) {
+        match store.shared_inventories(actor).await {
+            Ok(shared) => super::supplier_detail::shared_inventory_rows(t, &shared),
+            Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+        }
+    } else {
+        Vec::new()
+    };
     let page = InventoryPage {
+        supplier_inventories,
         frame: Frame::console(console, Section::Inventory, t.inventory_title),
         versions: versions
             .iter()

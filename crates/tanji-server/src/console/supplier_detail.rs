@@ -120,6 +120,25 @@ fn tonnes(kg: f64) -> String {
     number(kg / 1000.0)
 }
 
+/// A supplier's shared inventory, as a row of the customer's inventory page.
+pub struct SharedInventoryRow {
+    pub link_id: String,
+    pub supplier: String,
+    pub inventory: InventorySummaryView,
+}
+
+/// Rows for the suppliers' shared inventories.
+pub fn shared_inventory_rows(t: &'static Text, shared: &[tanji_store::SharedInventory]) -> Vec<SharedInventoryRow> {
+    shared
+        .iter()
+        .map(|shared| SharedInventoryRow {
+            link_id: shared.link_id.to_string(),
+            supplier: supplier_name(t, &shared.supplier_name, shared.supplier_name_en.as_deref()),
+            inventory: inventory_view(t, &shared.summary),
+        })
+        .collect()
+}
+
 fn inventory_view(t: &'static Text, summary: &SharedInventorySummary) -> InventorySummaryView {
     InventorySummaryView {
         reporting_year: summary.reporting_year,

@@ -101,6 +101,9 @@ async fn a_customer_sees_what_its_supplier_shares_and_nothing_more(test: TestDat
     store.grant_supplier_share(&world.supplier_owner, link.id, ShareKind::VerifiedInventorySummary).await.unwrap();
     let view = store.supplier_view(&world.brand_auditor, link.id).await.unwrap();
     let inventory = view.inventory.expect("the latest verified inventory");
+    let listed = store.shared_inventories(&world.brand_viewer).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].link_id, &listed[0].summary), (link.id, &inventory));
     assert_eq!((inventory.reporting_year, inventory.version), (2025, 1), "the verified version, not the newer one");
     assert_eq!(inventory.base_years, vec![2024]);
     assert!(inventory.base_year_change_percent.unwrap() < 0.0, "100 MWh against 150 MWh");
@@ -118,6 +121,9 @@ async fn a_customer_sees_what_its_supplier_shares_and_nothing_more(test: TestDat
     }
 
     // Revoked: gone at once, and logged.
+    store.revoke_supplier_share(&world.supplier_owner, link.id, ShareKind::VerifiedInventorySummary).await.unwrap();
+    assert!(store.shared_inventories(&world.brand_editor).await.unwrap().is_empty());
+    store.grant_supplier_share(&world.supplier_owner, link.id, ShareKind::VerifiedInventorySummary).await.unwrap();
     store.revoke_supplier_share(&world.supplier_owner, link.id, ShareKind::PublishedFootprints).await.unwrap();
     assert!(store.shared_footprints(&world.brand_editor).await.unwrap().is_empty());
     let view = store.supplier_view(&world.brand_editor, link.id).await.unwrap();
@@ -159,6 +165,7 @@ async fn only_the_linked_customer_reads_and_only_the_supplier_owner_shares(test:
     let stranger_owner = member(store, &stranger, "owner@stranger.example", Role::Owner).await;
     assert!(matches!(store.supplier_view(&stranger_owner, link.id).await, Err(StoreError::NotFound)));
     assert!(store.shared_footprints(&stranger_owner).await.unwrap().is_empty());
+    assert!(store.shared_inventories(&stranger_owner).await.unwrap().is_empty());
     assert!(matches!(store.supplier_shares(&stranger_owner, link.id).await, Err(StoreError::NotFound)));
     // Another supplier cannot share on someone else's link, nor read through it.
     let other = &world.other_supplier_owner;
