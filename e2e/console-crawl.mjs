@@ -48,6 +48,7 @@ const ALLOWED = [
   /\bt\s?CO2e?\b/g,
   /\bCO2e?\b|\bCH4\b|\bN2O\b|\bSF6\b|\bNF3\b|\bHFCs?\b|\bPFCs?\b/g,
   /\b(?:k|M|G)?Wh\b|\bNm³|\bt·km\b|\bkm\b|\bml\b|\bkg\b|\bGJ\b|\bTJ\b|\bMJ\b|\btce\b/g,
+  /\bmmBtu\b|\bgal_us\b|\bshort_ton\b|\bscf\b|\bHHV\b|\bNCV\b|\b\d+(?:\.\d+)? units?\b/g,
   // Standards, methods, file formats and proper nouns.
   /\bISO\s?\d{4,5}(?:-\d)?(?::\d{4})?/g,
   /\bGHG Protocol\b|\bPACT\b|\bIPCC\b|\bAR[456]\b|\bSAR\b|\bGWP\d*\b|\bMonte Carlo\b|\bGMRES\b|\bLCA\b/g,
@@ -58,7 +59,7 @@ const ALLOWED = [
   /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g,
   /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g,
   /\btanji_[a-z]+_[A-Za-z0-9_-]+/g,
-  /\b[a-z0-9]+(?:[-_.][a-z0-9]+){2,}(?:@\d+)?\b/g,
+  /\b[a-z0-9]+(?:[-_.][a-z0-9]+)+(?:@\d+)?\b/g,
   /\b[A-Z0-9]{2,}(?:-[A-Z0-9]+)+\b/g,
   /\bv\d+\b/g,
   // Machine names shown on hover or beside their translation (audit actions, scopes).
@@ -99,7 +100,8 @@ function csvCells(text) {
 const QUOTED_DATA = [
   ...filesUnder(join(here, "../crates/tanji-ghg/data"), ".csv").flatMap((file) => csvCells(readFileSync(file, "utf8"))),
   ...[...filesUnder(join(here, "../examples"), ".toml"), join(here, "../crates/tanji-cli/src/demo.rs")].flatMap((file) =>
-    [...readFileSync(file, "utf8").matchAll(/"((?:[^"\\\n]|\\.)*)"/g)].map((match) => match[1]),
+    // A Rust string's backslash-newline continues it without the next line's indentation.
+    [...readFileSync(file, "utf8").replace(/\\\n\s*/g, "").matchAll(/"((?:[^"\\\n]|\\.)*)"/g)].map((match) => match[1]),
   ),
   ...filesUnder(join(here, "../examples"), ".csv").flatMap((file) => csvCells(readFileSync(file, "utf8"))),
 ].join("\n");
@@ -126,8 +128,8 @@ const ENGINE_MESSAGES = [
 function latinSentences(text) {
   const sentence = /[A-Za-z][A-Za-z'’]+(?:[\s,.;:()/&'’"“”\d%+-]+[A-Za-z][A-Za-z'’]+){2,}/g;
   const found = [];
-  for (const run of text.match(sentence) || []) {
-    if (ENGINE_MESSAGES.some((pattern) => pattern.test(run))) continue;
+  if (ENGINE_MESSAGES.some((pattern) => pattern.test(text))) return found;
+  for (const run of text.replace(/https?:\/\/\S+/g, " ").match(sentence) || []) {
     // Runs are cut where quoted fields are joined (a citation is publisher, document, edition and table).
     for (const chunk of run.split(/\s*[,;/()"“”]\s*|\s+-\s+/)) {
       if (!chunk.trim() || QUOTED_DATA.includes(chunk.trim())) continue;

@@ -509,6 +509,7 @@ catalogue! {
     scope3: "范围三", "Scope 3";
     scope_outside: "范围外", "Outside scopes";
     biogenic_co2: "生物源 CO2（单独报告）", "Biogenic CO2 (reported apart)";
+    biogenic_co2_short: "生物源 CO2", "biogenic CO2";
     china_net: "中国核算指南口径（扣除输出）", "China guideline total (exports deducted)";
     memo_gases: "备忘：非京都气体", "Memo: non-Kyoto gases";
     uncertainty: "不确定性（95%）", "Uncertainty (95 %)";

@@ -930,7 +930,7 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
         .map(|factor| FactorRow {
             id: factor.reference().to_string(),
             name: format!("{} · {}", factor.name_zh, factor.name_en),
-            unit: factor_values(factor, inventory.gwp_set),
+            unit: factor_values(t, factor, inventory.gwp_set),
             citation: format!("{} {}", factor.citation.short(), factor.citation.url),
             licence: factor.citation.licence.clone(),
             verification: if factor.citation.is_primary() {
@@ -1536,7 +1536,7 @@ async fn factors_page(
             };
             let biogenic = factor
                 .biogenic_co2_kg_per_unit
-                .map(|kg| format!(" + {} kg biogenic CO2", trim_number(kg)))
+                .map(|kg| format!(" + {} kg {}", trim_number(kg), console.text().biogenic_co2_short))
                 .unwrap_or_default();
             FactorListRow {
                 id: factor.reference().to_string(),
@@ -1566,7 +1566,7 @@ async fn factors_page(
 }
 
 /// A factor's values as the report lists them: each gas per unit, or the published CO2e.
-fn factor_values(factor: &tanji_ghg::EmissionFactor, set: GwpSet) -> String {
+fn factor_values(t: &'static Text, factor: &tanji_ghg::EmissionFactor, set: GwpSet) -> String {
     let mut parts: Vec<String> = factor
         .gas_rates
         .iter()
@@ -1576,7 +1576,7 @@ fn factor_values(factor: &tanji_ghg::EmissionFactor, set: GwpSet) -> String {
         parts.push(format!("{} kg CO2e/{} ({})", trim_number(published.kg_per_unit), factor.unit, published.gwp_set));
     }
     if let Some(biogenic) = factor.biogenic_co2_kg_per_unit {
-        parts.push(format!("{} kg biogenic CO2/{}", trim_number(biogenic), factor.unit));
+        parts.push(format!("{} kg {}/{}", trim_number(biogenic), t.biogenic_co2_short, factor.unit));
     }
     if parts.is_empty() {
         return format!("— ({set})");
