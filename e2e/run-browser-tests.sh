@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the browser journeys (console-, inventory-, label-, then footprint-journey.mjs) against a fresh
+# Runs the browser journeys (console-, inventory-, label-, then footprint-journey.mjs, then the console-crawl.mjs check
+# of every page) against a fresh
 # `tanji demo` in headless Chromium. The inventory and footprint journeys change the demo data (imports, computes,
 # sign-offs; products, model versions, footprints, labels), so they run after the console journey; they change
 # different data (the factory's inventory, the retailer's products), so neither depends on the other's changes. The
@@ -133,4 +134,7 @@ PY
 LABEL_CODE="$(label_code RH-CUP-BF-250)" PLAIN_LABEL_CODE="$(label_code RH-PLATE-BG-9)" \
   BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node label-journey.mjs
 BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node footprint-journey.mjs
+# Last, over everything the journeys left: every console page as every persona, in 简体中文 (no Latin-script sentences
+# outside the allow-list) and at 1366 px and 390 px (every table fits its card or scrolls with a cue). It only reads.
+BASE_URL="$base_url" SCREENSHOT_DIR="$screenshot_dir" node console-crawl.mjs
 echo "screenshots are in $screenshot_dir"

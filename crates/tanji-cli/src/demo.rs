@@ -20,6 +20,7 @@ use tanji_tenancy::facility::{FacilityDetails, FacilityInput};
 use tanji_tenancy::member::{DisplayName, Email, Password, Role};
 use tanji_tenancy::organisation::{Organisation, OrganisationKind, OrganisationProfile};
 use tanji_tenancy::supplier_link::InvitationDetails;
+use tanji_tenancy::supplier_share::ShareKind;
 use tokio::net::TcpListener;
 
 use crate::commands::database_url;
@@ -129,6 +130,18 @@ const PEOPLE: [Person; 10] = [
         en: "Platform operator · owner",
     },
 ];
+
+/// The English name of a demo organisation, shown on English pages.
+fn english_name(name: &str) -> Option<&'static str> {
+    match name {
+        RETAILER => Some("Lüzhou Supermarkets Co., Ltd."),
+        FACTORY_CUPS => Some("Taizhou Ruihe Daily Products Technology Co., Ltd."),
+        FACTORY_CHOPSTICKS => Some("Anji Zhuyun Bamboo Products Co., Ltd."),
+        SUB_PLATFORM => Some("Lüxing Food Delivery"),
+        OPERATOR => Some("tanji Platform Operations"),
+        _ => None,
+    }
+}
 
 /// `tanji demo`.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
@@ -259,6 +272,7 @@ async fn actor(store: &Store, email: &str, organisation: &Organisation) -> anyho
 
 fn facility(
     name: &str,
+    name_en: &str,
     code: Option<&str>,
     kind: &str,
     subdivision: &str,
@@ -273,6 +287,7 @@ fn facility(
         subdivision: Some(subdivision),
         city: Some(city),
         address: Some(address),
+        name_en: Some(name_en),
     })
     .expect("demo facilities are valid")
 }
@@ -281,7 +296,9 @@ fn facility(
 /// load is noticed on the next start only if it got that far — `--reset` starts over cleanly.
 async fn load(store: &Store) -> anyhow::Result<()> {
     let register = |name: &'static str, kind| async move {
-        let profile = OrganisationProfile::parse(name, "CN", None).expect("demo names are valid");
+        let profile = OrganisationProfile::parse(name, "CN", None)
+            .and_then(|profile| profile.with_name_en(english_name(name)))
+            .expect("demo names are valid");
         store.operator_register_organisation(&profile, kind).await.map_err(store_error)
     };
     let operator = register(OPERATOR, OrganisationKind::PlatformOperator).await?;
@@ -318,16 +335,40 @@ async fn load(store: &Store) -> anyhow::Result<()> {
 
     let carbon_manager = actor(store, "carbon@lvzhou.example", &retailer).await?;
     for details in [
-        facility("杭州总部", Some("LZ-HQ"), "office", "CN-ZJ", "杭州", "西湖区文三路 100 号"),
-        facility("嘉兴区域配送中心", Some("LZ-DC-JX"), "warehouse", "CN-ZJ", "嘉兴", "南湖区物流园 8 号"),
-        facility("上海徐汇门店", Some("LZ-SH-XH"), "store", "CN-SH", "上海", "徐汇区漕溪北路 200 号"),
+        facility("杭州总部", "Hangzhou head office", Some("LZ-HQ"), "office", "CN-ZJ", "杭州", "西湖区文三路 100 号"),
+        facility(
+            "嘉兴区域配送中心",
+            "Jiaxing regional distribution centre",
+            Some("LZ-DC-JX"),
+            "warehouse",
+            "CN-ZJ",
+            "嘉兴",
+            "南湖区物流园 8 号",
+        ),
+        facility(
+            "上海徐汇门店",
+            "Shanghai Xuhui store",
+            Some("LZ-SH-XH"),
+            "store",
+            "CN-SH",
+            "上海",
+            "徐汇区漕溪北路 200 号",
+        ),
     ] {
         store.create_facility(&carbon_manager, &details).await.map_err(store_error)?;
     }
     let energy_engineer = actor(store, "energy@ruihe.example", &factory_cups).await?;
     for details in [
-        facility("黄岩工厂", Some("RH-HY"), "factory", "CN-ZJ", "台州", "黄岩区经济开发区 18 号"),
-        facility("黄岩成品仓", Some("RH-HY-W"), "warehouse", "CN-ZJ", "台州", "黄岩区经济开发区 20 号"),
+        facility("黄岩工厂", "Huangyan factory", Some("RH-HY"), "factory", "CN-ZJ", "台州", "黄岩区经济开发区 18 号"),
+        facility(
+            "黄岩成品仓",
+            "Huangyan finished-goods warehouse",
+            Some("RH-HY-W"),
+            "warehouse",
+            "CN-ZJ",
+            "台州",
+            "黄岩区经济开发区 20 号",
+        ),
     ] {
         store.create_facility(&energy_engineer, &details).await.map_err(store_error)?;
     }
@@ -335,22 +376,43 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     record_factory_footprints(store, &energy_engineer, &factory_cups).await?;
     let bamboo_owner = actor(store, "owner@zhuyun.example", &factory_chopsticks).await?;
     for details in [
-        facility("安吉竹筷工厂", Some("ZY-AJ"), "factory", "CN-ZJ", "湖州", "安吉县递铺街道竹海路 6 号"),
-        facility("宜春原竹初加工点", Some("ZY-YC"), "factory", "CN-JX", "宜春", "袁州区竹产业园 3 号"),
+        facility(
+            "安吉竹筷工厂",
+            "Anji chopstick factory",
+            Some("ZY-AJ"),
+            "factory",
+            "CN-ZJ",
+            "湖州",
+            "安吉县递铺街道竹海路 6 号",
+        ),
+        facility(
+            "宜春原竹初加工点",
+            "Yichun raw-bamboo processing site",
+            Some("ZY-YC"),
+            "factory",
+            "CN-JX",
+            "宜春",
+            "袁州区竹产业园 3 号",
+        ),
     ] {
         store.create_facility(&bamboo_owner, &details).await.map_err(store_error)?;
     }
 
     // The retailer invites the two factories that passed its assessment; both accept. A third stays open.
+    // 瑞禾, the maker of the private brand's series, shares its published footprints and its verified inventory
+    // summary with the retailer, whose carbon manager so sees the series in her console; 竹韵 shares nothing yet.
     let message = "绿选“碳足迹”系列：请加入绿洲超市绿色供应链，共享碳数据。";
-    for (supplier_name, supplier_owner, organisation) in [
-        (FACTORY_CUPS, "zhao@ruihe.example", &factory_cups),
-        (FACTORY_CHOPSTICKS, "owner@zhuyun.example", &factory_chopsticks),
+    for (supplier_name, supplier_owner, organisation, shares) in [
+        (FACTORY_CUPS, "zhao@ruihe.example", &factory_cups, &ShareKind::ALL[..]),
+        (FACTORY_CHOPSTICKS, "owner@zhuyun.example", &factory_chopsticks, &[][..]),
     ] {
         let details = InvitationDetails::parse(supplier_name, Some(message)).expect("valid");
         let (_, code) = store.create_invitation(&carbon_manager, &details).await.map_err(store_error)?;
         let owner = actor(store, supplier_owner, organisation).await?;
-        store.accept_invitation(&owner, &code).await.map_err(store_error)?;
+        let link = store.accept_invitation(&owner, &code).await.map_err(store_error)?;
+        for kind in shares {
+            store.grant_supplier_share(&owner, link.id, *kind).await.map_err(store_error)?;
+        }
     }
     let pending = InvitationDetails::parse("温州青禾纸制品有限公司", Some(message)).expect("valid");
     store.create_invitation(&carbon_manager, &pending).await.map_err(store_error)?;
@@ -458,7 +520,7 @@ async fn record_factory_footprints(
                 store.set_baseline(energy_engineer, &product.id, baseline_id.as_deref()).await.map_err(store_error)?;
             }
             store
-                .save_model(energy_engineer, &product.id, &model, &format!("imported from examples/footprint/{name}"))
+                .save_model(energy_engineer, &product.id, &model, &format!("导入自示例文件 examples/footprint/{name}"))
                 .await
                 .map_err(store_error)?;
             let footprint = store

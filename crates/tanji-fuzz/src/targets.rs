@@ -804,6 +804,7 @@ fn check_tenancy_fields(bytes: &[u8]) -> Result<Outcome, String> {
             subdivision: Some(field(4)),
             city: Some(field(5)),
             address: Some(field(6)),
+            name_en: Some(field(7)),
         })
         .map(drop),
     )?;

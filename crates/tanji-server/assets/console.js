@@ -78,7 +78,32 @@
     }
   }, true);
 
+  // Wide tables: a container that scrolls sideways is marked (the CSS then shows shadows at the hidden edges and a
+  // line saying so), and the marks follow the scroll position and the window's width.
+  function markTableOverflow(root) {
+    var cue = document.body.getAttribute("data-scroll-cue") || "";
+    (root.querySelectorAll ? root : document).querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var overflowing = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (overflowing) {
+        wrap.setAttribute("data-overflowing", "true");
+        wrap.setAttribute("data-scroll-cue", cue);
+        wrap.toggleAttribute("data-scrolled-start", wrap.scrollLeft > 1);
+        wrap.toggleAttribute("data-scrolled-end", wrap.scrollLeft + wrap.clientWidth >= wrap.scrollWidth - 1);
+      } else {
+        wrap.removeAttribute("data-overflowing");
+      }
+      if (!wrap.hasAttribute("data-scroll-watched")) {
+        wrap.setAttribute("data-scroll-watched", "true");
+        wrap.addEventListener("scroll", function () { markTableOverflow(wrap.parentNode); }, { passive: true });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { markTableOverflow(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { markTableOverflow(event.target); });
+  window.addEventListener("load", function () { markTableOverflow(document); });
+
   window.addEventListener("resize", function () {
+    markTableOverflow(document);
     if (!window.echarts) { return; }
     document.querySelectorAll("[data-drawn]").forEach(function (element) {
       var chart = window.echarts.getInstanceByDom(element);

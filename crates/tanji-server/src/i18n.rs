@@ -10,6 +10,7 @@ use tanji_tenancy::member::{Language, Role};
 use tanji_tenancy::member_invitation::{JoinRefused, MemberInvitationState};
 use tanji_tenancy::organisation::OrganisationKind;
 use tanji_tenancy::supplier_link::InvitationState;
+use tanji_tenancy::supplier_share::ShareKind;
 use tanji_tenancy::token::TokenScope;
 use tanji_tenancy::validation::Problem;
 
@@ -56,6 +57,8 @@ catalogue! {
     footer_api: "REST API 文档（OpenAPI）", "REST API description (OpenAPI)";
     footer_licence: "开源软件，Apache-2.0 许可", "Open source under the Apache-2.0 licence";
     name_label: "名称", "Name";
+    name_en_label: "英文名称", "English name";
+    name_en_hint: "英文界面显示此名称；留空则显示中文名称。", "English pages show this name; left empty, they show the Chinese name.";
     save: "保存", "Save";
     cancel: "取消", "Cancel";
     create: "创建", "Create";
@@ -74,6 +77,7 @@ catalogue! {
     saved: "已保存。", "Saved.";
     confirm_generic: "确定吗？", "Are you sure?";
     older_entries: "更早的记录 →", "Older entries →";
+    table_scroll_cue: "表格较宽：左右滑动查看更多列", "Wide table: scroll sideways for more columns";
     newest_entries: "← 最新记录", "← Newest entries";
 
     // Login.
@@ -94,6 +98,23 @@ catalogue! {
     // Overview.
     overview_title: "概览", "Overview";
     overview_intro: "本组织在碳迹中的数据一览。", "Your organisation's data on tanji at a glance.";
+    overview_carbon: "碳数据", "Carbon";
+    overview_inventory_total: "{year} 年温室气体排放（v{version}）", "GHG emissions {year} (v{version})";
+    overview_change_vs_base_year: "较基准年 {years}：{change}", "Against base year {years}: {change}";
+    overview_no_base_year: "未设基准年", "No base year set";
+    overview_incomplete: "不完整：{n} 条记录无法计算，未计入总量", "Incomplete: {n} record(s) could not be computed and are left out";
+    overview_not_verified: "未核查", "Not verified";
+    overview_products_footprinted: "已核算碳足迹的产品", "Products with a footprint";
+    overview_labels_published: "有效的碳标签", "Carbon labels in force";
+    overview_supplier_footprints: "供应商共享的产品碳足迹", "Product footprints shared by suppliers";
+    overview_no_carbon: "还没有碳数据。先录入活动数据计算温室气体清单，或为产品建立碳足迹模型；如果产品由供应商生产，请邀请供应商并请其共享已发布的碳足迹。", "No carbon data yet. Enter activity data and compute an inventory, or model a product's footprint; if suppliers make your products, invite them and ask them to share their published footprints.";
+    waiting_title: "待办事项", "Waiting for you";
+    waiting_nothing: "目前没有待办事项。", "Nothing is waiting for you.";
+    waiting_inventory_to_verify: "核查并签署温室气体清单 {inventory}", "Verify and sign off the inventory {inventory}";
+    waiting_footprint_to_verify: "核查产品碳足迹 {footprint}", "Verify the product footprint {footprint}";
+    waiting_inventory_errors: "清单 {inventory} 有 {n} 条记录无法计算：请修正活动数据后重新计算", "Inventory {inventory} has {n} record(s) that could not be computed: fix the activity data and compute again";
+    waiting_member_invitations: "{n} 份成员邀请尚未被接受", "{n} member invitation(s) not yet accepted";
+    waiting_supplier_invitations: "{n} 份供应商邀请尚未被接受", "{n} supplier invitation(s) not yet accepted";
     stat_facilities: "在用设施", "Facilities in use";
     stat_members: "成员", "Members";
     stat_suppliers: "供应商", "Suppliers";
@@ -288,6 +309,43 @@ catalogue! {
     link_active: "有效", "Active";
     link_ended_state: "已解除", "Ended";
 
+    // A supplier's (or customer's) page, and what suppliers share.
+    supplier_details: "详情", "Details";
+    supplier_page_intro: "该供应商通过供应关联与您共享的数据（只读）。共享内容由供应商决定，可随时撤回。", "What this supplier shares with you through your link (read-only). The supplier decides what it shares and may stop at any time.";
+    customer_page_intro: "决定与该客户共享哪些数据。客户只能只读查看，您可随时停止共享；每次变更都记入双方的审计日志。", "Decide what you share with this customer. They can only read it; you may stop sharing at any time; every change is recorded in both organisations' audit logs.";
+    shared_data: "共享的数据", "Shared data";
+    share_published_footprints: "已发布的产品碳足迹与碳标签", "Published product footprints and carbon labels";
+    share_published_footprints_hint: "您的有效碳标签：产品、每声明单位碳足迹、较常规产品减碳、核查情况。", "Your carbon labels in force: product, footprint per declared unit, reduction against the conventional product, verification.";
+    share_verified_inventory_summary: "最新已核查温室气体清单摘要", "Latest verified GHG inventory summary";
+    share_verified_inventory_summary_hint: "年份、范围一/二/三排放、总量、较基准年变化与核查日期；不含活动数据与明细。", "Year, scope 1/2/3 emissions, totals, change against the base year and date of verification; never the activity data or lines.";
+    shared_since: "共享自", "Shared since";
+    not_shared: "未共享", "Not shared";
+    shared: "已共享", "Shared";
+    start_sharing: "开始共享", "Share";
+    stop_sharing: "停止共享", "Stop sharing";
+    stop_sharing_confirm: "客户将立即无法再看到这些数据。确定停止共享？", "The customer will no longer see this data, from now on. Stop sharing?";
+    share_granted: "已开始共享。", "Sharing started.";
+    share_revoked: "已停止共享。", "Sharing stopped.";
+    share_owner_only: "只有本组织的所有者可以更改共享设置。", "Only the organisation's owners can change what is shared.";
+    supplier_footprints: "该供应商的产品碳足迹", "This supplier's product footprints";
+    supplier_footprints_not_shared: "该供应商尚未与您共享其产品碳足迹。", "This supplier does not share its product footprints with you.";
+    supplier_footprints_empty: "该供应商共享了产品碳足迹，但目前没有有效的碳标签。", "This supplier shares its product footprints but has no carbon label in force.";
+    supplier_inventory: "最新已核查的温室气体清单", "Latest verified GHG inventory";
+    supplier_inventory_not_shared: "该供应商尚未与您共享其温室气体清单摘要。", "This supplier does not share its GHG inventory summary with you.";
+    supplier_inventory_empty: "该供应商共享了清单摘要，但还没有经核查的清单。", "This supplier shares its inventory summary but has no verified inventory yet.";
+    no_permission_to_read: "您的角色无权查看此类数据。", "Your role may not read this kind of data.";
+    verified_on: "核查日期", "Verified on";
+    change_vs_base_year: "较基准年变化", "Change against the base year";
+    self_declared: "自我声明", "Self-declared";
+    per_declared_unit: "每声明单位", "Per declared unit";
+    supplier_products_title: "供应商共享的产品", "Products from your suppliers";
+    supplier_products_intro: "供应商通过供应关联共享的已发布碳足迹（只读）。点击供应商查看其共享的全部数据。", "Published footprints your suppliers share with you through your links (read-only). Open a supplier to see everything it shares.";
+    supplier_products_empty: "还没有供应商与您共享产品碳足迹。供应商的所有者可在其“供应商与客户”页面中为您开启共享。", "No supplier shares product footprints with you yet. A supplier's owner turns sharing on in its Suppliers & customers page.";
+    supplier: "供应商", "Supplier";
+    supplier_inventories_title: "供应商共享的温室气体清单", "Inventories your suppliers share";
+    supplier_inventories_intro: "各供应商最新一版经核查的清单摘要（只读，t CO2e）。点击供应商查看其共享的全部数据。", "Each supplier's latest verified inventory summary (read-only, t CO2e). Open a supplier to see everything it shares.";
+    customer: "客户", "Customer";
+
     // The invitation landing page.
     invitation_title: "供应商邀请", "Supplier invitation";
     invitation_invites: "邀请您作为其供应商，在碳迹上建立关联：", "invites you to link on tanji as their supplier:";
@@ -332,6 +390,18 @@ catalogue! {
     action_supplier_invitation_revoked: "撤回邀请", "Invitation withdrawn";
     action_supplier_link_created: "建立供应关联", "Supplier link created";
     action_supplier_link_ended: "解除供应关联", "Supplier link ended";
+    audit_field_rows: "导入行数", "Rows imported";
+    audit_field_quantity: "活动量", "Quantity";
+    audit_field_file: "文件", "File";
+    audit_field_total_location_t: "总排放（t CO2e，范围二基于位置）", "Total (t CO2e, location-based scope 2)";
+    audit_field_processes: "工序数", "Processes";
+    audit_field_total_kg_co2e: "碳足迹（kg CO2e/声明单位）", "Footprint (kg CO2e per declared unit)";
+    audit_field_record_hash: "记录哈希", "Record hash";
+    audit_field_other: "其他字段", "Other field";
+    audit_token_actor: "API 令牌“{name}”（{email}）", "API token “{name}” of {email}";
+    audit_unnamed_object: "查看对象", "Open";
+    action_supplier_share_granted: "供应商开始共享数据", "Supplier started sharing data";
+    action_supplier_share_revoked: "供应商停止共享数据", "Supplier stopped sharing data";
     action_activity_recorded: "录入活动数据", "Activity data entered";
     action_activities_imported: "导入活动数据", "Activity data imported";
     action_activity_deleted: "删除活动数据", "Activity data deleted";
@@ -457,6 +527,7 @@ catalogue! {
     scope3: "范围三", "Scope 3";
     scope_outside: "范围外", "Outside scopes";
     biogenic_co2: "生物源 CO2（单独报告）", "Biogenic CO2 (reported apart)";
+    biogenic_co2_short: "生物源 CO2", "biogenic CO2";
     china_net: "中国核算指南口径（扣除输出）", "China guideline total (exports deducted)";
     memo_gases: "备忘：非京都气体", "Memo: non-Kyoto gases";
     uncertainty: "不确定性（95%）", "Uncertainty (95 %)";
@@ -1202,6 +1273,24 @@ impl Text {
         self.language.tag()
     }
 
+    /// The language tag of the other language, for text shown in it (a product's name in both languages).
+    pub fn other_tag(&self) -> &'static str {
+        match self.language {
+            Language::SimplifiedChinese => Language::English.tag(),
+            Language::English => Language::SimplifiedChinese.tag(),
+        }
+    }
+
+    /// What a kind of shared data is called, and what it contains.
+    pub fn share_kind(&self, kind: ShareKind) -> (&'static str, &'static str) {
+        match kind {
+            ShareKind::PublishedFootprints => (self.share_published_footprints, self.share_published_footprints_hint),
+            ShareKind::VerifiedInventorySummary => {
+                (self.share_verified_inventory_summary, self.share_verified_inventory_summary_hint)
+            }
+        }
+    }
+
     /// The name of an organisation kind.
     pub fn organisation_kind(&self, kind: &OrganisationKind) -> &'static str {
         match kind {
@@ -1308,6 +1397,8 @@ impl Text {
             AuditAction::SupplierInvitationRevoked => self.action_supplier_invitation_revoked,
             AuditAction::SupplierLinkCreated => self.action_supplier_link_created,
             AuditAction::SupplierLinkEnded => self.action_supplier_link_ended,
+            AuditAction::SupplierShareGranted => self.action_supplier_share_granted,
+            AuditAction::SupplierShareRevoked => self.action_supplier_share_revoked,
             AuditAction::UserLoggedIn => self.action_user_logged_in,
             AuditAction::ActivityRecorded => self.action_activity_recorded,
             AuditAction::ActivitiesImported => self.action_activities_imported,
@@ -1353,6 +1444,7 @@ impl Text {
             "city" => self.city,
             "address" => self.address,
             "credit_code" => self.credit_code,
+            "name_en" => self.name_en_label,
             "scopes" => self.scopes,
             "expires_at" | "expires_in_days" => self.expires_in,
             "supplier_name" => self.supplier_name,
@@ -1369,6 +1461,39 @@ impl Text {
             "equity_share_percent" => self.equity_share,
             "statement" => self.verification_statement,
             _ => self.name_label,
+        }
+    }
+
+    /// The label of a field whose change the audit log records (`tanji_tenancy::audit::RECORDED_FIELDS`): each has
+    /// its own; a field unknown to this version reads "other field", never another field's label.
+    pub fn audit_field_label(&self, field: &str) -> &'static str {
+        match field {
+            "name" => self.name_label,
+            "name_en" => self.name_en_label,
+            "code" => self.facility_code,
+            "kind" => self.facility_kind,
+            "country" => self.country,
+            "subdivision" => self.province,
+            "city" => self.city,
+            "address" => self.address,
+            "credit_code" => self.credit_code,
+            "role" => self.role,
+            "scopes" => self.scopes,
+            "rows" => self.audit_field_rows,
+            "quantity" => self.audit_field_quantity,
+            "file" => self.audit_field_file,
+            "total_location_t" => self.audit_field_total_location_t,
+            "statement" => self.verification_statement,
+            "equity_share_percent" => self.equity_share,
+            "financial_control" => self.financial_control,
+            "operational_control" => self.operational_control,
+            "sku" => self.fp_sku,
+            "processes" => self.audit_field_processes,
+            "total_kg_co2e" => self.audit_field_total_kg_co2e,
+            "record_hash" => self.audit_field_record_hash,
+            "reason" => self.fp_withdraw_reason,
+            "shared_data" => self.shared_data,
+            _ => self.audit_field_other,
         }
     }
 
@@ -1412,6 +1537,21 @@ impl Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every field the audit log records has a label of its own: a hash or a footprint value is never "Name:".
+    #[test]
+    fn every_audited_field_has_its_own_label() {
+        for text in [&ZH, &EN] {
+            let mut seen = std::collections::BTreeMap::new();
+            for field in tanji_tenancy::audit::RECORDED_FIELDS {
+                let label = text.audit_field_label(field);
+                assert_ne!(label, text.audit_field_other, "{field} has no label");
+                if let Some(other) = seen.insert(label, field) {
+                    panic!("{field} and {other} share the label {label}");
+                }
+            }
+        }
+    }
 
     /// A string left in the wrong language is the commonest translation slip: every Chinese string must contain
     /// Chinese, except symbols that are the same in both languages.

@@ -12,8 +12,8 @@ use crate::audit::{self, ChangedBy, Entry};
 use crate::database::{RowExt, time_to_db, violated_unique_index};
 use crate::{Conflict, Store, StoreError, new_id};
 
-const FACILITY_COLUMNS: &str =
-    "id, organisation_id, name, code, kind, country, subdivision, city, address, archived_at, created_at, updated_at";
+const FACILITY_COLUMNS: &str = "id, organisation_id, name, code, kind, country, subdivision, city, address, archived_at, created_at, updated_at, \
+     name_en";
 
 fn facility_from_row(row: &AnyRow) -> anyhow::Result<Facility> {
     let country = CountryCode::parse("country", &row.text("country")?)?;
@@ -32,6 +32,7 @@ fn facility_from_row(row: &AnyRow) -> anyhow::Result<Facility> {
             subdivision,
             city: row.optional_text("city")?,
             address: row.optional_text("address")?,
+            name_en: row.optional_text("name_en")?,
         },
         archived: row.optional_text("archived_at")?.is_some(),
         created_at: row.time("created_at")?,
@@ -53,9 +54,10 @@ fn facility_conflict(error: sqlx::Error) -> StoreError {
     }
 }
 
-fn detail_fields(details: &FacilityDetails) -> [(&'static str, Option<String>); 7] {
+fn detail_fields(details: &FacilityDetails) -> [(&'static str, Option<String>); 8] {
     [
         ("name", Some(details.name.clone())),
+        ("name_en", details.name_en.clone()),
         ("code", details.code.clone()),
         ("kind", Some(details.kind.to_string())),
         ("country", Some(details.country.as_str().to_owned())),
@@ -108,7 +110,7 @@ impl Store {
         let mut transaction = self.pools.begin_write().await?;
         sqlx::query(
             "INSERT INTO facilities (id, organisation_id, name, code, kind, country, subdivision, city, address, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+             created_at, updated_at, name_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)",
         )
         .bind(facility.id.to_string())
         .bind(actor.organisation_id.to_string())
@@ -120,6 +122,7 @@ impl Store {
         .bind(details.city.clone())
         .bind(details.address.clone())
         .bind(time_to_db(now))
+        .bind(details.name_en.clone())
         .execute(&mut *transaction)
         .await
         .map_err(facility_conflict)?;
@@ -159,7 +162,7 @@ impl Store {
         }
         sqlx::query(
             "UPDATE facilities SET name = $1, code = $2, kind = $3, country = $4, subdivision = $5, city = $6, \
-             address = $7, updated_at = $8 WHERE id = $9 AND organisation_id = $10",
+             address = $7, updated_at = $8, name_en = $11 WHERE id = $9 AND organisation_id = $10",
         )
         .bind(&details.name)
         .bind(details.code.clone())
@@ -171,6 +174,7 @@ impl Store {
         .bind(time_to_db(now))
         .bind(id.to_string())
         .bind(actor.organisation_id.to_string())
+        .bind(details.name_en.clone())
         .execute(&mut *transaction)
         .await
         .map_err(facility_conflict)?;

@@ -23,12 +23,13 @@ mod organisations;
 mod products;
 mod sessions;
 mod supplier_links;
+mod supplier_shares;
 mod tokens;
 mod verification;
 
 pub use audit::AuditQuery;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use dashboard::{DailyCount, Overview, TenantSummary};
+pub use dashboard::{CarbonOverview, DailyCount, LatestInventory, Overview, TenantSummary, Waiting, WaitingItem};
 pub use database::{Backend, redact_url};
 pub use error::{Conflict, StoreError};
 pub use inventory::{
@@ -41,6 +42,7 @@ pub use products::{
 };
 pub use sessions::{LoginOutcome, NewSession, SESSION_LIFETIME, SessionContext};
 pub use supplier_links::{InvitationPreview, NewSupplierOwner};
+pub use supplier_shares::{SharedFootprint, SharedInventory, SharedInventorySummary, SupplierView};
 pub use tokens::NewToken;
 pub use verification::{VerificationBody, VerificationEngagement};
 
@@ -55,12 +57,13 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 6] = [
+const MIGRATIONS: [(i64, &str, &str); 7] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
     (4, "member_invitations", include_str!("../migrations/0004_member_invitations.sql")),
     (5, "inventory_completeness", include_str!("../migrations/0005_inventory_completeness.sql")),
+    (6, "supplier_shares", include_str!("../migrations/0006_supplier_shares.sql")),
     (7, "verification_bodies", include_str!("../migrations/0007_verification_bodies.sql")),
 ];
 

@@ -57,6 +57,11 @@ pub(crate) fn membership_from_row(row: &AnyRow) -> anyhow::Result<Membership> {
     Ok(Membership {
         organisation_id: row.id("organisation_id")?,
         organisation_name: OrganisationName::parse(&row.text("organisation_name")?)?,
+        organisation_name_en: row
+            .optional_text("organisation_name_en")?
+            .as_deref()
+            .map(OrganisationName::parse)
+            .transpose()?,
         organisation_kind: OrganisationKind::parse("kind", &row.text("organisation_kind")?)?,
         role: Role::parse("role", &row.text("role")?)?,
     })
@@ -378,7 +383,8 @@ impl Store {
     /// The organisations a person belongs to, by name.
     pub async fn memberships(&self, user_id: UserId) -> Result<Vec<Membership>, StoreError> {
         let rows = sqlx::query(
-            "SELECT m.organisation_id, o.name AS organisation_name, o.kind AS organisation_kind, m.role \
+            "SELECT m.organisation_id, o.name AS organisation_name, o.name_en AS organisation_name_en, \
+             o.kind AS organisation_kind, m.role \
              FROM memberships m JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = $1 ORDER BY o.name",
         )
         .bind(user_id.to_string())

@@ -17,7 +17,7 @@ use crate::database::{RowExt, time_to_db, violated_unique_index};
 use crate::member_invitations::insert_member_invitation_in;
 use crate::{Conflict, Store, StoreError, new_id};
 
-pub(crate) const ORGANISATION_COLUMNS: &str = "id, name, kind, country, credit_code, created_at, updated_at";
+pub(crate) const ORGANISATION_COLUMNS: &str = "id, name, name_en, kind, country, credit_code, created_at, updated_at";
 
 pub(crate) fn organisation_from_row(row: &AnyRow) -> anyhow::Result<Organisation> {
     let kind = row.text("kind")?;
@@ -25,6 +25,7 @@ pub(crate) fn organisation_from_row(row: &AnyRow) -> anyhow::Result<Organisation
     Ok(Organisation {
         id: row.id("id")?,
         name: OrganisationName::parse(&row.text("name")?)?,
+        name_en: row.optional_text("name_en")?.as_deref().map(OrganisationName::parse).transpose()?,
         kind: OrganisationKind::parse("kind", &kind)?,
         country: CountryCode::parse("country", &row.text("country")?)?,
         credit_code: credit_code.as_deref().map(UnifiedSocialCreditCode::parse).transpose()?,
@@ -46,9 +47,10 @@ fn organisation_conflict(error: &sqlx::Error) -> Option<Conflict> {
     }
 }
 
-fn profile_fields(profile: &OrganisationProfile) -> [(&'static str, Option<String>); 3] {
+fn profile_fields(profile: &OrganisationProfile) -> [(&'static str, Option<String>); 4] {
     [
         ("name", Some(profile.name.as_str().to_owned())),
+        ("name_en", profile.name_en.as_ref().map(|name| name.as_str().to_owned())),
         ("country", Some(profile.country.as_str().to_owned())),
         ("credit_code", profile.credit_code.as_ref().map(|code| code.as_str().to_owned())),
     ]
@@ -86,6 +88,7 @@ impl Store {
         let before = organisation_from_row(&row)?;
         let before_profile = OrganisationProfile {
             name: before.name.clone(),
+            name_en: before.name_en.clone(),
             country: before.country.clone(),
             credit_code: before.credit_code.clone(),
         };
@@ -94,13 +97,15 @@ impl Store {
             return Ok(before);
         }
         sqlx::query(
-            "UPDATE organisations SET name = $1, country = $2, credit_code = $3, updated_at = $4 WHERE id = $5",
+            "UPDATE organisations SET name = $1, country = $2, credit_code = $3, updated_at = $4, name_en = $6 \
+             WHERE id = $5",
         )
         .bind(profile.name.as_str())
         .bind(profile.country.as_str())
         .bind(profile.credit_code.as_ref().map(UnifiedSocialCreditCode::as_str))
         .bind(time_to_db(now))
         .bind(actor.organisation_id.to_string())
+        .bind(profile.name_en.as_ref().map(OrganisationName::as_str))
         .execute(&mut *transaction)
         .await
         .map_err(|error| organisation_conflict(&error).map_or_else(|| error.into(), StoreError::Conflict))?;
@@ -120,6 +125,7 @@ impl Store {
         transaction.commit().await?;
         Ok(Organisation {
             name: profile.name.clone(),
+            name_en: profile.name_en.clone(),
             country: profile.country.clone(),
             credit_code: profile.credit_code.clone(),
             updated_at: now,
@@ -189,6 +195,7 @@ impl Store {
         let organisation = Organisation {
             id: OrganisationId::from_uuid(new_id()),
             name: profile.name.clone(),
+            name_en: profile.name_en.clone(),
             kind,
             country: profile.country.clone(),
             credit_code: profile.credit_code.clone(),
@@ -196,8 +203,8 @@ impl Store {
             updated_at: now,
         };
         sqlx::query(
-            "INSERT INTO organisations (id, name, kind, country, credit_code, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            "INSERT INTO organisations (id, name, kind, country, credit_code, created_at, updated_at, name_en) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
         )
         .bind(organisation.id.to_string())
         .bind(organisation.name.as_str())
@@ -205,6 +212,7 @@ impl Store {
         .bind(organisation.country.as_str())
         .bind(organisation.credit_code.as_ref().map(UnifiedSocialCreditCode::as_str))
         .bind(time_to_db(now))
+        .bind(organisation.name_en.as_ref().map(OrganisationName::as_str))
         .execute(&mut **transaction)
         .await
         .map_err(|error| organisation_conflict(&error).map_or_else(|| error.into(), StoreError::Conflict))?;

@@ -400,7 +400,7 @@ const PUBLICATION_COLUMNS: &str = "id, product_id, footprint_id, sequence, code,
 
 /// A publication as read back from its row, or — when a field of it is damaged in the database — what could be read
 /// of it, naming the field. Everything is read exactly as stored, tampered with or not: the chain check decides.
-fn publication_from_row(row: &AnyRow) -> Result<Publication, UnreadableRecord> {
+pub(crate) fn publication_from_row(row: &AnyRow) -> Result<Publication, UnreadableRecord> {
     let sequence = row.integer("sequence").ok().and_then(|sequence| u64::try_from(sequence).ok());
     let code = row.text("code").ok().and_then(|text| parse_code(&text).ok());
     let version = row.integer("version").ok().and_then(|version| u32::try_from(version).ok());
@@ -817,7 +817,9 @@ impl Store {
             None => verifier_organisation,
         };
         let (statement, verifier_organisation) = (statement.as_str(), verifier_organisation.as_str());
-        self.footprint(actor, id).await?;
+        let stored = self.footprint(actor, id).await?;
+        // The audit log names the footprint as people know it (product and model version), never by its id.
+        let object_label = format!("{} v{}", stored.footprint.product.sku, stored.model_version);
         // The sign-off is published with the label: it names the person, never their login e-mail.
         let verifier_name = sqlx::query("SELECT display_name FROM users WHERE id = $1")
             .bind(actor.user_id.to_string())
@@ -849,7 +851,7 @@ impl Store {
                 organisation_id: actor.organisation_id,
                 action: AuditAction::FootprintVerified,
                 object_id: Some(id.to_owned()),
-                object_label: id,
+                object_label: &object_label,
                 changes: vec![FieldChange {
                     field: "statement".into(),
                     before: None,

@@ -27,7 +27,8 @@ pub struct InvitationPreview {
     pub state: InvitationState,
 }
 
-const INVITATION_COLUMNS: &str = "i.id, i.customer_organisation_id, o.name AS customer_name, o.kind AS customer_kind, \
+const INVITATION_COLUMNS: &str = "i.id, i.customer_organisation_id, o.name AS customer_name, \
+     o.name_en AS customer_name_en, o.kind AS customer_kind, \
      i.supplier_name, i.message, i.created_by, i.created_at, i.expires_at, i.accepted_at, i.revoked_at";
 
 fn invitation_from_row(row: &AnyRow) -> anyhow::Result<Invitation> {
@@ -36,6 +37,7 @@ fn invitation_from_row(row: &AnyRow) -> anyhow::Result<Invitation> {
         customer: LinkedOrganisation {
             id: row.id("customer_organisation_id")?,
             name: OrganisationName::parse(&row.text("customer_name")?)?,
+            name_en: optional_name(row, "customer_name_en")?,
             kind: OrganisationKind::parse("kind", &row.text("customer_kind")?)?,
         },
         supplier_name: row.text("supplier_name")?,
@@ -48,23 +50,30 @@ fn invitation_from_row(row: &AnyRow) -> anyhow::Result<Invitation> {
     })
 }
 
-const LINK_COLUMNS: &str = "l.id, l.customer_organisation_id, c.name AS customer_name, c.kind AS customer_kind, \
-     l.supplier_organisation_id, s.name AS supplier_name, s.kind AS supplier_kind, l.linked_at, l.ended_at";
+pub(crate) const LINK_COLUMNS: &str = "l.id, l.customer_organisation_id, c.name AS customer_name, \
+     c.name_en AS customer_name_en, c.kind AS customer_kind, l.supplier_organisation_id, s.name AS supplier_name, \
+     s.name_en AS supplier_name_en, s.kind AS supplier_kind, l.linked_at, l.ended_at";
 
-const LINK_JOINS: &str = "FROM supplier_links l JOIN organisations c ON c.id = l.customer_organisation_id \
+fn optional_name(row: &AnyRow, column: &str) -> anyhow::Result<Option<OrganisationName>> {
+    Ok(row.optional_text(column)?.as_deref().map(OrganisationName::parse).transpose()?)
+}
+
+pub(crate) const LINK_JOINS: &str = "FROM supplier_links l JOIN organisations c ON c.id = l.customer_organisation_id \
      JOIN organisations s ON s.id = l.supplier_organisation_id";
 
-fn link_from_row(row: &AnyRow) -> anyhow::Result<SupplierLink> {
+pub(crate) fn link_from_row(row: &AnyRow) -> anyhow::Result<SupplierLink> {
     Ok(SupplierLink {
         id: row.id("id")?,
         customer: LinkedOrganisation {
             id: row.id("customer_organisation_id")?,
             name: OrganisationName::parse(&row.text("customer_name")?)?,
+            name_en: optional_name(row, "customer_name_en")?,
             kind: OrganisationKind::parse("kind", &row.text("customer_kind")?)?,
         },
         supplier: LinkedOrganisation {
             id: row.id("supplier_organisation_id")?,
             name: OrganisationName::parse(&row.text("supplier_name")?)?,
+            name_en: optional_name(row, "supplier_name_en")?,
             kind: OrganisationKind::parse("kind", &row.text("supplier_kind")?)?,
         },
         linked_at: row.time("linked_at")?,

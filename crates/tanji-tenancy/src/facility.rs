@@ -86,6 +86,19 @@ pub struct FacilityDetails {
     pub city: Option<String>,
     /// Its street address.
     pub address: Option<String>,
+    /// Its English name, when given; English pages show it instead of `name`.
+    #[serde(default)]
+    pub name_en: Option<String>,
+}
+
+impl FacilityDetails {
+    /// The name to show in `language`: the English name on English pages when there is one.
+    pub fn name_in(&self, language: crate::member::Language) -> &str {
+        match (language, &self.name_en) {
+            (crate::member::Language::English, Some(english)) => english,
+            _ => &self.name,
+        }
+    }
 }
 
 /// Raw facility fields as they arrive from a form, an API body or a CLI, before parsing.
@@ -105,6 +118,8 @@ pub struct FacilityInput<'a> {
     pub city: Option<&'a str>,
     /// `address`: optional, at most 300 characters.
     pub address: Option<&'a str>,
+    /// `name_en`: optional, at most 120 characters.
+    pub name_en: Option<&'a str>,
 }
 
 impl FacilityDetails {
@@ -126,7 +141,8 @@ impl FacilityDetails {
         };
         let city = validation::optional_single_line_text("city", input.city, 80)?;
         let address = validation::optional_single_line_text("address", input.address, 300)?;
-        Ok(Self { name, code, kind, country, subdivision, city, address })
+        let name_en = validation::optional_single_line_text("name_en", input.name_en, Self::MAX_NAME_CHARS)?;
+        Ok(Self { name, code, kind, country, subdivision, city, address, name_en })
     }
 }
 
@@ -163,6 +179,26 @@ mod tests {
         assert_eq!(details.name, "台州黄岩工厂");
         assert_eq!(details.country.as_str(), "CN");
         assert_eq!(details.subdivision.unwrap().china_province().unwrap().name_en, "Zhejiang");
+    }
+
+    #[test]
+    fn the_english_name_is_optional() {
+        use crate::member::Language;
+        let details = FacilityDetails::parse(&input("黄岩工厂", "factory", "CN-ZJ")).unwrap();
+        assert_eq!(details.name_in(Language::English), "黄岩工厂");
+        let details = FacilityDetails::parse(&FacilityInput {
+            name_en: Some(" Huangyan factory "),
+            ..input("黄岩工厂", "factory", "CN-ZJ")
+        })
+        .unwrap();
+        assert_eq!(details.name_in(Language::English), "Huangyan factory");
+        assert_eq!(details.name_in(Language::SimplifiedChinese), "黄岩工厂");
+        let blank =
+            FacilityDetails::parse(&FacilityInput { name_en: Some("  "), ..input("A", "factory", "") }).unwrap();
+        assert_eq!(blank.name_en, None);
+        let long = "x".repeat(121);
+        let error = FacilityDetails::parse(&FacilityInput { name_en: Some(&long), ..input("A", "factory", "") });
+        assert_eq!(error.unwrap_err().field, "name_en");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod member_invitation;
 pub mod organisation;
 pub mod region;
 pub mod supplier_link;
+pub mod supplier_share;
 pub mod throttle;
 pub mod token;
 pub mod validation;

@@ -212,6 +212,9 @@ pub struct Membership {
     pub organisation_id: OrganisationId,
     /// The organisation's name, for menus.
     pub organisation_name: OrganisationName,
+    /// Its English name, when it gave one (English menus show it).
+    #[serde(default)]
+    pub organisation_name_en: Option<OrganisationName>,
     /// The organisation's kind.
     pub organisation_kind: OrganisationKind,
     /// What the person may do there.

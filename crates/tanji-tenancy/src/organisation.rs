@@ -70,7 +70,20 @@ impl OrganisationName {
 
     /// Parses a name: trimmed, one line, 1–120 characters.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        validation::single_line_text("name", raw, Self::MAX_CHARS).map(Self)
+        Self::parse_field("name", raw)
+    }
+
+    /// Parses a name given in the input field `field` (e.g. `name_en`), with the same rules.
+    pub fn parse_field(field: &'static str, raw: &str) -> Result<Self, FieldError> {
+        validation::single_line_text(field, raw, Self::MAX_CHARS).map(Self)
+    }
+
+    /// Parses an optional name: empty or blank is none.
+    pub fn parse_optional(field: &'static str, raw: Option<&str>) -> Result<Option<Self>, FieldError> {
+        match raw.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(name) => Self::parse_field(field, name).map(Some),
+        }
     }
 
     /// The name as text.
@@ -164,6 +177,9 @@ pub struct Organisation {
     pub id: OrganisationId,
     /// Its registered name.
     pub name: OrganisationName,
+    /// Its English name, when it gave one; English pages show it instead of the registered name.
+    #[serde(default)]
+    pub name_en: Option<OrganisationName>,
     /// The part it plays on the platform.
     pub kind: OrganisationKind,
     /// The country it is registered in.
@@ -181,6 +197,8 @@ pub struct Organisation {
 pub struct OrganisationProfile {
     /// Its registered name.
     pub name: OrganisationName,
+    /// Its English name, if given.
+    pub name_en: Option<OrganisationName>,
     /// The country it is registered in.
     pub country: CountryCode,
     /// Its unified social credit code, if given.
@@ -194,7 +212,37 @@ impl OrganisationProfile {
             None | Some("") => None,
             Some(code) => Some(UnifiedSocialCreditCode::parse(code)?),
         };
-        Ok(Self { name: OrganisationName::parse(name)?, country: CountryCode::parse("country", country)?, credit_code })
+        Ok(Self {
+            name: OrganisationName::parse(name)?,
+            name_en: None,
+            country: CountryCode::parse("country", country)?,
+            credit_code,
+        })
+    }
+
+    /// The profile with an English name (`None` or blank: none).
+    pub fn with_name_en(self, name_en: Option<&str>) -> Result<Self, FieldError> {
+        Ok(Self { name_en: OrganisationName::parse_optional("name_en", name_en)?, ..self })
+    }
+}
+
+impl Organisation {
+    /// The name to show in `language`: the English name on English pages when there is one, else the registered
+    /// name.
+    pub fn name_in(&self, language: crate::member::Language) -> &str {
+        name_in(language, &self.name, self.name_en.as_ref())
+    }
+}
+
+/// The name to show in `language`: `name_en` on English pages when there is one, else `name`.
+pub fn name_in<'a>(
+    language: crate::member::Language,
+    name: &'a OrganisationName,
+    name_en: Option<&'a OrganisationName>,
+) -> &'a str {
+    match (language, name_en) {
+        (crate::member::Language::English, Some(english)) => english.as_str(),
+        _ => name.as_str(),
     }
 }
 
@@ -211,6 +259,21 @@ mod tests {
         assert!(UnifiedSocialCreditCode::parse("91350100M000100Y44").is_err());
         assert!(UnifiedSocialCreditCode::parse("91350100M000100Y4").is_err(), "17 characters");
         assert!(UnifiedSocialCreditCode::parse("9135010OM000100Y43").is_err(), "O is not in the alphabet");
+    }
+
+    #[test]
+    fn the_english_name_is_optional_and_shown_on_english_pages() {
+        use crate::member::Language;
+        let profile = OrganisationProfile::parse("台州瑞禾日用品科技有限公司", "CN", None).unwrap();
+        assert_eq!(profile.clone().with_name_en(Some("  ")).unwrap().name_en, None);
+        let profile = profile.with_name_en(Some(" Taizhou Ruihe Daily Products ")).unwrap();
+        let english = profile.name_en.clone().unwrap();
+        assert_eq!(english.as_str(), "Taizhou Ruihe Daily Products");
+        assert_eq!(name_in(Language::English, &profile.name, Some(&english)), "Taizhou Ruihe Daily Products");
+        assert_eq!(name_in(Language::SimplifiedChinese, &profile.name, Some(&english)), "台州瑞禾日用品科技有限公司");
+        assert_eq!(name_in(Language::English, &profile.name, None), "台州瑞禾日用品科技有限公司");
+        let too_long = "x".repeat(OrganisationName::MAX_CHARS + 1);
+        assert_eq!(profile.with_name_en(Some(&too_long)).unwrap_err().field, "name_en");
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct LinkedOrganisation {
     pub id: OrganisationId,
     /// Its name.
     pub name: OrganisationName,
+    /// Its English name, when it gave one.
+    #[serde(default)]
+    pub name_en: Option<OrganisationName>,
     /// Its kind.
     pub kind: OrganisationKind,
 }
@@ -176,6 +179,7 @@ mod tests {
             customer: LinkedOrganisation {
                 id: organisation(1),
                 name: OrganisationName::parse("Brand").unwrap(),
+                name_en: None,
                 kind: OrganisationKind::BrandRetailer,
             },
             supplier_name: "Factory".to_owned(),

@@ -19,6 +19,9 @@ pub struct OrganisationView {
     pub id: Uuid,
     #[schema(example = "台州瑞康日用品科技有限公司")]
     pub name: String,
+    /// The English name, when given; English pages show it.
+    #[schema(example = "Taizhou Ruikang Daily Products")]
+    pub name_en: Option<String>,
     pub kind: OrganisationKind,
     #[schema(example = "CN")]
     pub country: String,
@@ -33,6 +36,7 @@ impl From<Organisation> for OrganisationView {
         Self {
             id: organisation.id.as_uuid(),
             name: organisation.name.as_str().to_owned(),
+            name_en: organisation.name_en.map(|name| name.as_str().to_owned()),
             kind: organisation.kind,
             country: organisation.country.as_str().to_owned(),
             credit_code: organisation.credit_code.map(|code| code.as_str().to_owned()),
@@ -42,11 +46,13 @@ impl From<Organisation> for OrganisationView {
     }
 }
 
-/// Changes to an organisation's profile; omitted fields keep their value, `credit_code: ""` clears the code.
+/// Changes to an organisation's profile; omitted fields keep their value, `credit_code: ""` clears the code and
+/// `name_en: ""` the English name.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationPatch {
     pub name: Option<String>,
+    pub name_en: Option<String>,
     pub country: Option<String>,
     pub credit_code: Option<String>,
 }
@@ -56,6 +62,8 @@ pub struct OrganisationPatch {
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisationBody {
     pub name: String,
+    /// The English name, optional.
+    pub name_en: Option<String>,
     pub kind: OrganisationKind,
     /// ISO 3166-1 alpha-2; defaults to CN.
     pub country: Option<String>,
@@ -96,6 +104,9 @@ pub struct FacilityView {
     pub organisation_id: Uuid,
     #[schema(example = "黄岩工厂")]
     pub name: String,
+    /// The English name, when given.
+    #[schema(example = "Huangyan factory")]
+    pub name_en: Option<String>,
     pub code: Option<String>,
     #[schema(example = "factory")]
     pub kind: tanji_tenancy::facility::FacilityKind,
@@ -118,6 +129,7 @@ impl From<Facility> for FacilityView {
             id: facility.id.as_uuid(),
             organisation_id: facility.organisation_id.as_uuid(),
             name: details.name,
+            name_en: details.name_en,
             code: details.code,
             kind: details.kind,
             country: details.country.as_str().to_owned(),
@@ -137,6 +149,8 @@ impl From<Facility> for FacilityView {
 pub struct FacilityBody {
     #[schema(example = "黄岩工厂")]
     pub name: String,
+    /// The English name, optional.
+    pub name_en: Option<String>,
     pub code: Option<String>,
     /// One of `factory`, `warehouse`, `logistics_hub`, `office`, `store`, `data_centre`, `other`.
     #[schema(example = "factory")]

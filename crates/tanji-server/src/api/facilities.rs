@@ -31,6 +31,7 @@ fn parse_body(body: &FacilityBody) -> Result<FacilityDetails, ApiError> {
         subdivision: body.subdivision.as_deref(),
         city: body.city.as_deref(),
         address: body.address.as_deref(),
+        name_en: body.name_en.as_deref(),
     })?)
 }
 

@@ -62,7 +62,11 @@ pub async fn patch_organisation(
             Some(code) => Some(code.as_str()),
             None => current.credit_code.as_ref().map(|code| code.as_str()),
         },
-    )?;
+    )?
+    .with_name_en(match &patch.name_en {
+        Some(name_en) => Some(name_en.as_str()),
+        None => current.name_en.as_ref().map(|name| name.as_str()),
+    })?;
     Ok(Json(state.store().update_organisation(&actor, &profile).await?.into()))
 }
 
@@ -99,7 +103,8 @@ pub async fn register_tenant(
     ApiJson(body): ApiJson<NewOrganisationBody>,
 ) -> Result<(StatusCode, Json<RegisteredTenantView>), ApiError> {
     let profile =
-        OrganisationProfile::parse(&body.name, body.country.as_deref().unwrap_or("CN"), body.credit_code.as_deref())?;
+        OrganisationProfile::parse(&body.name, body.country.as_deref().unwrap_or("CN"), body.credit_code.as_deref())?
+            .with_name_en(body.name_en.as_deref())?;
     let owner = body.owner.as_ref().map(|owner| Email::parse(&owner.email)).transpose()?;
     let (organisation, owner_invitation) =
         state.store().register_organisation(&actor, &profile, body.kind, owner.as_ref()).await?;

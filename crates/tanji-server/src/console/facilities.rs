@@ -42,7 +42,7 @@ impl FacilityRow {
         let details = &facility.details;
         Self {
             id: facility.id.to_string(),
-            name: details.name.clone(),
+            name: details.name_in(t.language).to_owned(),
             code: details.code.clone().unwrap_or_default(),
             kind: t.facility_kind(&details.kind),
             province: details.subdivision.as_ref().map(|code| t.subdivision(code.as_str())).unwrap_or_default(),
@@ -69,6 +69,8 @@ pub struct FacilityForm {
     city: String,
     #[serde(default)]
     address: String,
+    #[serde(default)]
+    name_en: String,
 }
 
 impl FacilityForm {
@@ -86,6 +88,7 @@ impl FacilityForm {
             subdivision: details.subdivision.as_ref().map(|code| code.as_str().to_owned()).unwrap_or_default(),
             city: details.city.clone().unwrap_or_default(),
             address: details.address.clone().unwrap_or_default(),
+            name_en: details.name_en.clone().unwrap_or_default(),
         }
     }
 
@@ -98,6 +101,7 @@ impl FacilityForm {
             subdivision: Some(&self.subdivision),
             city: Some(&self.city),
             address: Some(&self.address),
+            name_en: Some(&self.name_en),
         })
     }
 
@@ -234,7 +238,7 @@ async fn facility_page(
         Vec::new()
     };
     let page = FacilityPage {
-        frame: Frame::console(console, Section::Facilities, &facility.details.name),
+        frame: Frame::console(console, Section::Facilities, facility.details.name_in(t.language)),
         facility: FacilityRow::new(t, &facility),
         address: facility.details.address.clone().unwrap_or_default(),
         country: facility.details.country.as_str().to_owned(),

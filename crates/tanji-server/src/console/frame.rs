@@ -147,7 +147,7 @@ impl Frame {
             .memberships
             .iter()
             .find(|membership| membership.organisation_id == actor.organisation_id)
-            .map(|membership| membership.organisation_name.as_str().to_owned());
+            .map(|membership| membership_name(t, membership));
         Self {
             user_name: Some(session.user.display_name.as_str().to_owned()),
             organisation_name: current_name,
@@ -158,7 +158,7 @@ impl Frame {
                 .iter()
                 .map(|membership| OrganisationOption {
                     id: membership.organisation_id.to_string(),
-                    name: membership.organisation_name.as_str().to_owned(),
+                    name: membership_name(t, membership),
                     selected: membership.organisation_id == actor.organisation_id,
                 })
                 .collect(),
@@ -198,6 +198,16 @@ impl Frame {
     pub fn return_path(&self) -> String {
         without_notice(&self.path)
     }
+}
+
+/// An organisation's name in the reader's language, for the header and the switcher.
+fn membership_name(t: &'static Text, membership: &tanji_tenancy::member::Membership) -> String {
+    tanji_tenancy::organisation::name_in(
+        t.language,
+        &membership.organisation_name,
+        membership.organisation_name_en.as_ref(),
+    )
+    .to_owned()
 }
 
 /// `path` without its `notice` query parameter.

@@ -251,6 +251,8 @@ struct InventoryPage {
     form: ComputeForm,
     errors: FormErrors,
     trend: Option<Chart>,
+    /// The latest verified inventories the organisation's suppliers share with it (read-only).
+    supplier_inventories: Vec<super::supplier_detail::SharedInventoryRow>,
 }
 
 fn current_year(state: &AppState) -> i16 {
@@ -282,7 +284,16 @@ async fn inventory_page(
     }
     let trend =
         (latest_by_year.len() > 1).then(|| charts::daily_bars("trend", t.total_location, t.t_co2e, &latest_by_year));
+    let supplier_inventories = if actor.may(Permission::ViewSupplierLinks) {
+        match store.shared_inventories(actor).await {
+            Ok(shared) => super::supplier_detail::shared_inventory_rows(t, &shared),
+            Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+        }
+    } else {
+        Vec::new()
+    };
     let page = InventoryPage {
+        supplier_inventories,
         frame: Frame::console(console, Section::Inventory, t.inventory_title),
         versions: versions
             .iter()
@@ -1094,7 +1105,7 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
         .map(|factor| FactorRow {
             id: factor.reference().to_string(),
             name: format!("{} · {}", factor.name_zh, factor.name_en),
-            unit: factor_values(factor, inventory.gwp_set),
+            unit: factor_values(t, factor, inventory.gwp_set),
             citation: format!("{} {}", factor.citation.short(), factor.citation.url),
             licence: factor.citation.licence.clone(),
             verification: if factor.citation.is_primary() {
@@ -1820,7 +1831,7 @@ fn region_label(t: &'static Text, code: &str) -> String {
 }
 
 /// Each gas value a factor gives, as one short line per gas.
-fn gas_lines(factor: &tanji_ghg::EmissionFactor) -> Vec<String> {
+fn gas_lines(t: &Text, factor: &tanji_ghg::EmissionFactor) -> Vec<String> {
     let mut lines: Vec<String> = factor
         .gas_rates
         .iter()
@@ -1833,7 +1844,7 @@ fn gas_lines(factor: &tanji_ghg::EmissionFactor) -> Vec<String> {
         lines.push(format!("CO2e {} kg/{} ({})", trim_number(published.kg_per_unit), factor.unit, published.gwp_set));
     }
     if let Some(biogenic) = factor.biogenic_co2_kg_per_unit {
-        lines.push(format!("CO2 (bio) {} kg/{}", trim_number(biogenic), factor.unit));
+        lines.push(format!("{} {} kg/{}", t.biogenic_co2_short, trim_number(biogenic), factor.unit));
     }
     lines
 }
@@ -1883,7 +1894,7 @@ async fn factors_page(
                 name: if chinese { factor.name_zh.clone() } else { factor.name_en.clone() },
                 other_name: if chinese { factor.name_en.clone() } else { factor.name_zh.clone() },
                 per_unit,
-                gases: gas_lines(factor),
+                gases: gas_lines(console.text(), factor),
                 region_label: region_label(t, &factor.region),
                 region_is_own: own_regions.iter().any(|region| factor.region.eq_ignore_ascii_case(region)),
                 year: factor.year,
@@ -1941,7 +1952,7 @@ async fn factors_page(
 }
 
 /// A factor's values as the report lists them: each gas per unit, or the published CO2e.
-fn factor_values(factor: &tanji_ghg::EmissionFactor, set: GwpSet) -> String {
+fn factor_values(t: &'static Text, factor: &tanji_ghg::EmissionFactor, set: GwpSet) -> String {
     let mut parts: Vec<String> = factor
         .gas_rates
         .iter()
@@ -1951,7 +1962,7 @@ fn factor_values(factor: &tanji_ghg::EmissionFactor, set: GwpSet) -> String {
         parts.push(format!("{} kg CO2e/{} ({})", trim_number(published.kg_per_unit), factor.unit, published.gwp_set));
     }
     if let Some(biogenic) = factor.biogenic_co2_kg_per_unit {
-        parts.push(format!("{} kg biogenic CO2/{}", trim_number(biogenic), factor.unit));
+        parts.push(format!("{} kg {}/{}", trim_number(biogenic), t.biogenic_co2_short, factor.unit));
     }
     if parts.is_empty() {
         return format!("— ({set})");

@@ -16,6 +16,7 @@ mod members;
 mod organisation;
 mod products;
 mod session_pages;
+mod supplier_detail;
 mod suppliers;
 mod tenants;
 mod tokens;
@@ -61,6 +62,8 @@ pub fn routes() -> Router<AppState> {
         .route("/console/suppliers/invitations/{id}/withdraw", post(suppliers::withdraw))
         .route("/console/suppliers/accept", post(suppliers::accept))
         .route("/console/suppliers/links/{id}/end", post(suppliers::end_link))
+        .route("/console/suppliers/links/{id}", get(supplier_detail::show))
+        .route("/console/suppliers/links/{id}/shares", post(supplier_detail::change_share))
         .route("/console/audit", get(audit::list))
         .route("/console/tenants", get(tenants::list).post(tenants::register))
         .route("/console/inventory", get(inventory::overview))

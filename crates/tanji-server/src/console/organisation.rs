@@ -22,6 +22,7 @@ use crate::web_context::Console;
 struct OrganisationPage {
     frame: Frame,
     name: String,
+    name_en: String,
     kind: &'static str,
     country: String,
     credit_code: String,
@@ -75,6 +76,8 @@ pub struct ProfileForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
+    name_en: String,
+    #[serde(default)]
     country: String,
     #[serde(default)]
     credit_code: String,
@@ -111,6 +114,7 @@ fn page(
     OrganisationPage {
         frame: Frame::console(console, Section::Organisation, t.organisation_title),
         name: organisation.name.as_str().to_owned(),
+        name_en: organisation.name_en.as_ref().map(|name| name.as_str().to_owned()).unwrap_or_default(),
         kind: t.organisation_kind(&organisation.kind),
         country: organisation.country.as_str().to_owned(),
         credit_code: organisation.credit_code.as_ref().map(|code| code.as_str().to_owned()).unwrap_or_default(),
@@ -131,6 +135,7 @@ pub async fn show(State(state): State<AppState>, console: Console) -> Response {
         Ok(organisation) => {
             let form = ProfileForm {
                 name: organisation.name.as_str().to_owned(),
+                name_en: organisation.name_en.as_ref().map(|name| name.as_str().to_owned()).unwrap_or_default(),
                 country: organisation.country.as_str().to_owned(),
                 credit_code: organisation.credit_code.as_ref().map(|code| code.as_str().to_owned()).unwrap_or_default(),
             };
@@ -148,7 +153,9 @@ pub async fn update(State(state): State<AppState>, console: Console, Form(form):
         Ok(organisation) => organisation,
         Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
     };
-    let profile = match OrganisationProfile::parse(&form.name, &form.country, Some(&form.credit_code)) {
+    let profile = match OrganisationProfile::parse(&form.name, &form.country, Some(&form.credit_code))
+        .and_then(|profile| profile.with_name_en(Some(&form.name_en)))
+    {
         Ok(profile) => profile,
         Err(error) => {
             let errors = FormErrors::field(t, &error);

@@ -50,13 +50,13 @@ fn is_chinese(t: &'static Text) -> bool {
 }
 
 /// The name in the reader's language, or the other one when that is empty.
-fn in_language(t: &'static Text, zh: &str, en: &str) -> String {
+pub(super) fn in_language(t: &'static Text, zh: &str, en: &str) -> String {
     let (first, second) = if is_chinese(t) { (zh, en) } else { (en, zh) };
     if first.trim().is_empty() { second.to_owned() } else { first.to_owned() }
 }
 
 /// The name in the other language, unless it is empty or the same.
-fn other_language(t: &'static Text, zh: &str, en: &str) -> String {
+pub(super) fn other_language(t: &'static Text, zh: &str, en: &str) -> String {
     let (first, second) = if is_chinese(t) { (zh, en) } else { (en, zh) };
     if first.trim().is_empty() || first == second { String::new() } else { second.to_owned() }
 }
@@ -149,7 +149,7 @@ impl Scale {
 }
 
 /// "每只杯" / "per cup", or "per 1 kg" when the model names no unit.
-fn declared_unit_text(t: &'static Text, unit: &DeclaredUnit) -> String {
+pub(super) fn declared_unit_text(t: &'static Text, unit: &DeclaredUnit) -> String {
     let name = in_language(t, &unit.name_zh, &unit.name_en);
     if name.trim().is_empty() { format!("{} {} {}", t.fp_per, figure(unit.amount), unit.unit) } else { name }
 }
@@ -376,6 +376,9 @@ struct ProductsPage {
     form: NewProductForm,
     errors: FormErrors,
     examples: Vec<ExampleView>,
+    /// Footprints the organisation's suppliers share with it (read-only), when it may see supplier links.
+    supplier_rows: Vec<super::supplier_detail::SharedFootprintRow>,
+    has_suppliers: bool,
 }
 
 async fn products_page(
@@ -444,7 +447,23 @@ async fn products_page(
         }
         rows.push(row);
     }
+    // What suppliers share: a customer's own product list is often empty, its products being made by suppliers.
+    let (supplier_rows, has_suppliers) = if actor.may(Permission::ViewSupplierLinks) {
+        let shared = match store.shared_footprints(actor).await {
+            Ok(shared) => shared,
+            Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+        };
+        let has_suppliers = match store.list_supplier_links(actor, false).await {
+            Ok(links) => links.iter().any(|link| link.customer.id == actor.organisation_id),
+            Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+        };
+        (super::supplier_detail::shared_footprint_rows(t, &shared), has_suppliers)
+    } else {
+        (Vec::new(), false)
+    };
     let page = ProductsPage {
+        supplier_rows,
+        has_suppliers,
         frame: Frame::console(console, Section::Products, t.fp_products_title),
         notice: notice(console),
         rows,

@@ -99,7 +99,7 @@ async fn page(state: &AppState, console: &Console, input: PageInput, status: Sta
         let other = if we_are_customer { &link.supplier } else { &link.customer };
         LinkRow {
             id: link.id.to_string(),
-            name: other.name.as_str().to_owned(),
+            name: tanji_tenancy::organisation::name_in(t.language, &other.name, other.name_en.as_ref()).to_owned(),
             kind: t.organisation_kind(&other.kind),
             linked_at: link.linked_at.strftime("%Y-%m-%d").to_string(),
             active: link.is_active(),

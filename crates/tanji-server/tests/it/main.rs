@@ -13,6 +13,7 @@ mod inventory_trust;
 mod isolation;
 mod labels;
 mod member_invitations;
+mod personas;
 mod products;
 mod security;
 mod tenants;

@@ -12,5 +12,6 @@ mod products;
 mod schema;
 mod sessions;
 mod supplier_links;
+mod supplier_shares;
 mod tokens;
 mod verification;
