@@ -219,7 +219,8 @@ impl Store {
     /// person is a member of are left out: a membership decides there.
     pub(crate) async fn engaged_organisations(&self, user_id: UserId) -> Result<Vec<Membership>, StoreError> {
         let rows = sqlx::query(
-            "SELECT DISTINCT o.id AS organisation_id, o.name AS organisation_name, o.kind AS organisation_kind, \
+            "SELECT DISTINCT o.id AS organisation_id, o.name AS organisation_name, o.name_en AS organisation_name_en, \
+             o.kind AS organisation_kind, \
              bm.role AS body_role \
              FROM memberships bm \
              JOIN verification_engagements e ON e.verification_body_id = bm.organisation_id AND e.ended_at IS NULL \
@@ -244,6 +245,12 @@ impl Store {
             engaged.push(Membership {
                 organisation_id,
                 organisation_name: OrganisationName::parse(&row.text("organisation_name")?)
+                    .map_err(anyhow::Error::from)?,
+                organisation_name_en: row
+                    .optional_text("organisation_name_en")?
+                    .as_deref()
+                    .map(OrganisationName::parse)
+                    .transpose()
                     .map_err(anyhow::Error::from)?,
                 organisation_kind: OrganisationKind::parse("kind", &row.text("organisation_kind")?)
                     .map_err(anyhow::Error::from)?,

@@ -126,7 +126,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::OrganisationRegistered,
         AuditAction::OrganisationUpdated,
         AuditAction::FacilityCreated,

@@ -73,7 +73,10 @@ fn object_href(action: AuditAction, object_id: Option<&str>, object_label: &str)
     use AuditAction as A;
     let id = object_id.filter(|id| !id.is_empty());
     match action {
-        A::OrganisationRegistered | A::OrganisationUpdated => Some("/console/organisation".to_owned()),
+        A::OrganisationRegistered
+        | A::OrganisationUpdated
+        | A::VerificationEngagementStarted
+        | A::VerificationEngagementEnded => Some("/console/organisation".to_owned()),
         A::FacilityCreated
         | A::FacilityUpdated
         | A::FacilityArchived

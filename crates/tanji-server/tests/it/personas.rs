@@ -193,6 +193,7 @@ async fn the_overview_leads_with_carbon_and_what_waits_for_each_role(database: T
         base_year: Some(tanji_inventory::BaseYearPolicy::Fixed(2024)),
         significance_threshold_percent: 5.0,
         base_year_changes: Vec::new(),
+        output: None,
     };
     store.compute_inventory(&brand_editor, &request(2024)).await.unwrap();
     let current = store.compute_inventory(&brand_editor, &request(2025)).await.unwrap();

@@ -65,10 +65,11 @@ async fn supplier_with_data(store: &Store, world: &World) {
         base_year: Some(BaseYearPolicy::Fixed(2024)),
         significance_threshold_percent: 5.0,
         base_year_changes: Vec::new(),
+        output: None,
     };
     store.compute_inventory(owner, &request(2024)).await.unwrap();
     let current = store.compute_inventory(owner, &request(2025)).await.unwrap();
-    store.verify_inventory(&auditor, &current.id, "ISO 14064-3 reasonable assurance").await.unwrap();
+    store.verify_inventory(&auditor, &current.id, "ISO 14064-3 reasonable assurance", None).await.unwrap();
     // A newer, unverified version must not be what the customer sees.
     store.compute_inventory(owner, &request(2025)).await.unwrap();
 }
