@@ -22,6 +22,7 @@ use options::{Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     options::init_logging(&cli);
+    let language = cli.language();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -39,9 +40,9 @@ fn main() -> ExitCode {
             Command::Token(command) => commands::token(command).await,
             Command::Inventory(command) => inventory::inventory(command),
             Command::Factors(command) => inventory::factors(command),
-            Command::Lca(command) => lca::lca(command),
+            Command::Lca(command) => lca::lca(command, language),
             Command::Bench(command) => bench_lca::bench(command),
-            Command::Footprint(command) => footprint::footprint(command),
+            Command::Footprint(command) => footprint::footprint(command, language),
         }
     });
     match result {

@@ -20,6 +20,21 @@ pub struct Cli {
     /// How to write logs to stderr: `text` for people, `json` for log collectors.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "TANJI_LOG_FORMAT")]
     pub log_format: LogFormat,
+
+    /// Language of messages and reports: `en` or `zh-CN`. Without it, a `zh` locale (LC_ALL, LC_MESSAGES, LANG) means
+    /// Chinese, anything else English.
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+}
+
+impl Cli {
+    /// The language the user asked for, by `--lang` or the locale.
+    pub fn language(&self) -> tanji_i18n::Language {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()));
+        tanji_i18n::language_from_locale(self.lang.as_deref(), locale.as_deref())
+    }
 }
 
 /// The subcommands.
@@ -192,7 +207,7 @@ pub struct LcaSolveArgs {
     /// Score one unit of every product with one adjoint solve.
     #[arg(long)]
     pub all_products: bool,
-    /// `csv` (`product,score` lines with a header) or `json`.
+    /// `csv` (`product,score` lines with a header), `json`, or `table` for people.
     #[arg(long, value_enum, default_value_t)]
     pub format: LcaFormat,
 }
@@ -236,9 +251,12 @@ pub struct BenchLcaArgs {
 /// Output formats for `lca solve`.
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
 pub enum LcaFormat {
+    /// `product,score` lines with a header, each score the shortest text that reads back to the same number.
     #[default]
     Csv,
     Json,
+    /// For people: four significant figures.
+    Table,
 }
 
 /// Log output formats.

@@ -283,6 +283,136 @@ pub fn paired_bars(
     Chart { id, title, option_json: script_safe(&option), summary }
 }
 
+/// A histogram of Monte Carlo results: one bar per bin (`from`, `to`, count) on a value axis, with the percentiles
+/// marked as dashed vertical lines labelled with their names (P2.5, median, P97.5).
+pub fn histogram(
+    id: &'static str,
+    title: &'static str,
+    unit: &str,
+    count_name: &str,
+    bins: &[(f64, f64, usize)],
+    markers: &[(String, f64)],
+) -> Chart {
+    let mut option = base();
+    option["tooltip"] = json!({ "trigger": "axis", "axisPointer": { "type": "shadow" } });
+    option["grid"] = json!({ "left": 8, "right": 24, "top": 36, "bottom": 8, "containLabel": true });
+    let (Some(first), Some(last)) = (bins.first(), bins.last()) else {
+        return Chart { id, title, option_json: script_safe(&option), summary: String::new() };
+    };
+    option["xAxis"] = json!({
+        "type": "value",
+        "name": unit,
+        "nameLocation": "middle",
+        "nameGap": 24,
+        "min": rounded(first.0),
+        "max": rounded(last.1),
+        "axisLabel": { "hideOverlap": true },
+    });
+    option["yAxis"] = json!({ "type": "value", "minInterval": 1, "name": count_name });
+    option["series"] = json!([{
+        "name": count_name,
+        "type": "bar",
+        "barWidth": "96%",
+        "itemStyle": { "color": PALETTE[1] },
+        "data": bins.iter().map(|(from, to, count)| json!([rounded(0.5 * (from + to)), count])).collect::<Vec<_>>(),
+        "markLine": {
+            "symbol": "none",
+            "silent": true,
+            "lineStyle": { "type": "dashed", "color": PALETTE[0] },
+            "label": { "formatter": "{b}", "position": "end", "fontSize": 11 },
+            "data": markers.iter().map(|(name, value)| json!({ "name": name, "xAxis": rounded(*value) })).collect::<Vec<_>>(),
+        },
+    }]);
+    let summary = markers
+        .iter()
+        .map(|(name, value)| format!("{name}: {} {unit}", signed_label(*value)))
+        .chain(std::iter::once(format!("{count_name}: {}", bins.iter().map(|bin| bin.2).sum::<usize>())))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let option = json!({
+        "baseOption": option,
+        "media": [{ "query": { "maxWidth": 400 }, "option": { "series": [{ "markLine": { "label": { "fontSize": 9 } } }] } }],
+    });
+    Chart { id, title, option_json: script_safe(&option), summary }
+}
+
+/// One node of a flow graph: a unique key, the name shown, and its value.
+#[derive(Debug, Clone)]
+pub struct FlowNode {
+    pub key: String,
+    pub name: String,
+}
+
+/// A Sankey diagram of contributions: each link carries `value` (in `unit`) from a contributor to what it goes into,
+/// ending at the product. Node keys are unique; names may repeat (the same factor under two processes). On a phone
+/// the diagram turns vertical so that the labels have the width.
+pub fn sankey(
+    id: &'static str,
+    title: &'static str,
+    unit: &str,
+    nodes: &[FlowNode],
+    links: &[(String, String, f64)],
+) -> Chart {
+    let mut option = base();
+    option["tooltip"] = json!({ "trigger": "item", "triggerOn": "mousemove" });
+    let series = |orient: &str| {
+        json!({
+            "type": "sankey",
+            "orient": orient,
+            "left": 8,
+            "right": if orient == "horizontal" { 96 } else { 8 },
+            "top": 8,
+            "bottom": if orient == "horizontal" { 8 } else { 48 },
+            "nodeWidth": 12,
+            "nodeGap": 10,
+            "draggable": false,
+            "emphasis": { "focus": "adjacency" },
+            "lineStyle": { "color": "gradient", "curveness": 0.5, "opacity": 0.4 },
+            "label": { "fontSize": 11, "overflow": "truncate", "width": 110 },
+        })
+    };
+    let mut horizontal = series("horizontal");
+    horizontal["data"] = json!(
+        nodes
+            .iter()
+            .map(|node| json!({
+                "name": node.key,
+                "label": { "formatter": node.name.replace('{', "(").replace('}', ")") },
+                "tooltip": { "formatter": node.name.replace('{', "(").replace('}', ")") },
+            }))
+            .collect::<Vec<_>>()
+    );
+    horizontal["links"] = json!(links
+        .iter()
+        .map(|(source, target, value)| {
+            let name = nodes.iter().find(|node| node.key == *source).map(|node| node.name.as_str()).unwrap_or_default();
+            json!({
+                "source": source,
+                "target": target,
+                "value": rounded(*value),
+                "tooltip": { "formatter": format!("{}: {} {unit}", name.replace('{', "(").replace('}', ")"), signed_label(*value)) },
+            })
+        })
+        .collect::<Vec<_>>());
+    option["series"] = json!([horizontal]);
+    let summary = links
+        .iter()
+        .filter_map(|(source, target, value)| {
+            let name = |key: &String| nodes.iter().find(|node| node.key == *key).map(|node| node.name.clone());
+            Some(format!("{} → {}: {} {unit}", name(source)?, name(target)?, signed_label(*value)))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let option = json!({
+        "baseOption": option,
+        "media": [{
+            "query": { "maxWidth": 480 },
+            "option": { "series": [{ "orient": "vertical", "left": 8, "right": 8, "bottom": 56, "label": { "fontSize": 10, "width": 64, "rotate": 0 } }] },
+        }],
+    });
+    Chart { id, title, option_json: script_safe(&option), summary }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
