@@ -16,6 +16,11 @@ pub fn location(problem: &Problem, language: Language) -> String {
     }
 }
 
+/// "line 12" / "第 12 行".
+pub fn line(line: usize, language: Language) -> String {
+    text!(language, zh: "第 {line} 行", en: "line {line}")
+}
+
 /// A problem's fix, in the reader's language.
 pub struct Hint<'a>(pub &'a ProblemKind);
 

@@ -171,7 +171,12 @@ fn problem_views(t: &'static Text, problems: &tanji_footprint::Problems) -> Vec<
         .iter()
         .map(|problem| ProblemView {
             path: problem.path.clone(),
-            message: problem.localize(t.language),
+            message: match problem.line {
+                Some(line) => {
+                    format!("{}: {}", tanji_i18n::footprint::line(line, t.language), problem.localize(t.language))
+                }
+                None => problem.localize(t.language),
+            },
             hint: if matches!(problem.kind, tanji_footprint::ProblemKind::UnknownFactor { .. }) {
                 t.fp_hint_find_factor.to_owned()
             } else {
