@@ -58,15 +58,15 @@ pub fn problem_lines(problems: &[tanji_footprint::Problem], language: Language) 
         (Language::English, 1) => "1 problem".to_owned(),
         (Language::English, _) => format!("{count} problems"),
     };
-    let hint_label = match language {
-        Language::SimplifiedChinese => "提示",
-        Language::English => "hint",
+    let (hint_label, colon) = match language {
+        Language::SimplifiedChinese => ("提示", "："),
+        Language::English => ("hint", ": "),
     };
     let lines: Vec<String> = problems
         .iter()
         .map(|problem| {
             format!(
-                "  {}: {}\n    {hint_label}: {}",
+                "  {}{colon}{}\n    {hint_label}{colon}{}",
                 location(problem, language),
                 problem.localize(language),
                 Hint(&problem.kind).localize(language)

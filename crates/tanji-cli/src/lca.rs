@@ -141,8 +141,8 @@ fn system_error(args: &LcaSolveArgs, error: &SystemError, language: Language) ->
         ),
         _ => (&args.technosphere, if zh { "对照检查三个文件" } else { "check the three files against each other" }),
     };
-    let hint_label = if zh { "提示" } else { "hint" };
-    anyhow!("{}: {}\n  {hint_label}: {hint}", file.display(), error.localize(language))
+    let (hint_label, colon) = if zh { ("提示", "：") } else { ("hint", ": ") };
+    anyhow!("{}{colon}{}\n  {hint_label}{colon}{hint}", file.display(), error.localize(language))
 }
 
 /// A system that cannot be solved, blamed on A, with the processes involved when known.
@@ -181,6 +181,6 @@ fn solve_error(args: &LcaSolveArgs, error: &SolveError, language: Language) -> a
             }
         }
     };
-    let hint_label = if zh { "提示" } else { "hint" };
-    anyhow!("{}: {}\n  {hint_label}: {hint}", args.technosphere.display(), error.localize(language))
+    let (hint_label, colon) = if zh { ("提示", "：") } else { ("hint", ": ") };
+    anyhow!("{}{colon}{}\n  {hint_label}{colon}{hint}", args.technosphere.display(), error.localize(language))
 }

@@ -428,6 +428,36 @@ mod tests {
     }
 
     #[test]
+    fn the_histogram_marks_its_percentiles_and_the_sankey_flows_into_the_product() {
+        let bins = [(1.0, 2.0, 3), (2.0, 3.0, 5), (3.0, 4.0, 2)];
+        let markers = [("P2.5".to_owned(), 1.1), ("中位数".to_owned(), 2.4), ("P97.5".to_owned(), 3.9)];
+        let chart = histogram("mc", "蒙特卡洛结果分布", "g CO2e", "迭代次数", &bins, &markers);
+        let option: Value = serde_json::from_str(&chart.option_json).unwrap();
+        let series = &option["baseOption"]["series"][0];
+        assert_eq!(series["data"], json!([[1.5, 3], [2.5, 5], [3.5, 2]]));
+        assert_eq!(series["markLine"]["data"][1], json!({ "name": "中位数", "xAxis": 2.4 }));
+        assert_eq!(chart.summary, "P2.5: 1.1 g CO2e; 中位数: 2.4 g CO2e; P97.5: 3.9 g CO2e; 迭代次数: 10");
+
+        let nodes = [
+            FlowNode { key: "0".into(), name: "Cup".into() },
+            FlowNode { key: "0.0".into(), name: "Board {mill}".into() },
+            FlowNode { key: "0.0.1".into(), name: "grid".into() },
+        ];
+        let links = [("0.0".to_owned(), "0".to_owned(), 12.0), ("0.0.1".to_owned(), "0.0".to_owned(), 7.5)];
+        let chart = sankey("flows", "Flows", "g CO2e", &nodes, &links);
+        let option: Value = serde_json::from_str(&chart.option_json).unwrap();
+        let series = &option["baseOption"]["series"][0];
+        assert_eq!(series["type"], "sankey");
+        assert_eq!(series["data"][1]["label"]["formatter"], "Board (mill)", "no ECharts template braces");
+        assert_eq!(
+            series["links"][1],
+            json!({ "source": "0.0.1", "target": "0.0", "value": 7.5, "tooltip": { "formatter": "grid: 7.5 g CO2e" } })
+        );
+        assert_eq!(option["media"][0]["option"]["series"][0]["orient"], "vertical", "vertical on a phone");
+        assert_eq!(chart.summary, "Board {mill} → Cup: 12 g CO2e; grid → Board {mill}: 7.5 g CO2e");
+    }
+
+    #[test]
     fn option_json_cannot_close_its_script_element() {
         let chart = doughnut("kinds", "Kinds", &[("</script><script>alert(1)</script>".to_owned(), 1)]);
         assert!(!chart.option_json.contains("</script>"));
