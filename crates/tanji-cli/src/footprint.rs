@@ -14,7 +14,7 @@ use tanji_footprint::{
 use tanji_ghg::bundled::{factor_library, gwp_table};
 use tanji_i18n::footprint::{Hint, location};
 use tanji_i18n::{Language, Localize as _};
-use tanji_label::text::{format_mass_kg, format_significant};
+use tanji_label::text::{MassUnit, format_mass_kg, format_significant};
 use tanji_lca::{CoordinateMatrix, Entry, matrix_market};
 
 use crate::inventory::emit;
@@ -141,7 +141,104 @@ fn compute_file(args: FootprintComputeArgs, language: Language) -> anyhow::Resul
 /// millionth of the scale it sits in is 0).
 fn co2e(kg: f64, scale_kg: f64) -> String {
     let kg = if kg.abs() <= 1e-9 * scale_kg.abs() { 0.0 } else { kg };
+    if kg == 0.0 {
+        // Zero in the unit the rest of the report uses, not "0 kg" among grams.
+        return format!("0 {} CO2e", MassUnit::for_kg(scale_kg).symbol());
+    }
     format!("{} CO2e", format_mass_kg(kg))
+}
+
+/// Metric units that read best, in the order tried (largest first): an amount is shown in the first unit in which it
+/// is at least 1, so 0.0000105 t reads 10.5 g and US factors' short tons and ton-miles read in t and t·km.
+const READABLE_UNITS: [(&str, &[&str]); 9] = [
+    ("t", &["t", "kg", "g"]),
+    ("kg", &["kg", "g"]),
+    ("short_ton", &["t", "kg", "g"]),
+    ("short_ton_mile", &["t.km"]),
+    ("mile", &["km", "m"]),
+    ("TJ", &["GJ", "MJ", "kJ"]),
+    ("GJ", &["GJ", "MJ", "kJ"]),
+    ("MWh", &["MWh", "kWh", "Wh"]),
+    ("kWh", &["kWh", "Wh"]),
+];
+
+/// An amount in the metric unit that reads best, and the factor to convert from the given unit.
+fn readable(amount: f64, unit: &str) -> (f64, String, f64) {
+    let Some((_, candidates)) = READABLE_UNITS.iter().find(|(from, _)| *from == unit) else {
+        return (amount, unit.to_owned(), 1.0);
+    };
+    let Ok(from) = tanji_units::Unit::parse(unit) else { return (amount, unit.to_owned(), 1.0) };
+    let mut chosen = (amount, unit.to_owned(), 1.0);
+    for candidate in candidates.iter() {
+        let Some(conversion) =
+            tanji_units::Unit::parse(candidate).ok().and_then(|to| from.conversion_factor_to(&to).ok())
+        else {
+            continue;
+        };
+        chosen = (amount * conversion, (*candidate).replace(".km", "·km"), conversion);
+        if (amount * conversion).abs() >= 1.0 || amount == 0.0 {
+            break;
+        }
+    }
+    chosen
+}
+
+fn amount_text(amount: f64, unit: &str) -> String {
+    let (value, unit, _) = readable(amount, unit);
+    format!("{} {unit}", format_significant(value, 4))
+}
+
+/// One exchange's arithmetic for people: the amount in a readable metric unit, the factor per that unit, the result.
+fn formula_text(line: &tanji_footprint::Line, scale: f64, language: Language) -> String {
+    let result = co2e(line.kg_co2e, scale);
+    if line.kind == "emission" {
+        let gas = line.unit.trim_start_matches("kg ").to_owned();
+        return format!(
+            "{} {gas} × GWP {} = {result}",
+            format_mass_kg(line.amount),
+            format_significant(line.kg_co2e_per_unit, 4)
+        );
+    }
+    let (value, unit, conversion) = readable(line.amount, &line.unit);
+    let per_unit = if conversion != 0.0 { line.kg_co2e_per_unit / conversion } else { line.kg_co2e_per_unit };
+    let entered = line.formula.split_once("(entered per run: ").map(|(_, rest)| rest.trim_end_matches(')').to_owned());
+    let entered = match (entered, language) {
+        (Some(entered), Language::SimplifiedChinese) => format!("（每次运行录入：{entered}）"),
+        (Some(entered), Language::English) => format!(" (entered per run: {entered})"),
+        (None, _) => String::new(),
+    };
+    format!(
+        "{} {unit} × {} kg CO2e/{unit} = {result}{entered}",
+        format_significant(value, 4),
+        format_significant(per_unit, 4)
+    )
+}
+
+/// A supply-tree node's name in the reader's language: the engine names an emission "CO2 (fossil)" and a folded
+/// branch "3 more below the cut-off".
+fn tree_name(node: &TreeNode, language: Language) -> String {
+    match node.kind.as_str() {
+        "emission" => node
+            .name
+            .rsplit_once(" (")
+            .and_then(|(gas, origin)| {
+                let origin: tanji_footprint::Origin =
+                    serde_json::from_value(serde_json::Value::String(origin.trim_end_matches(')').to_owned())).ok()?;
+                Some(match language {
+                    Language::SimplifiedChinese => format!("{gas}（{}）", origin_name(origin, language)),
+                    Language::English => format!("{gas} ({})", origin_name(origin, language)),
+                })
+            })
+            .unwrap_or_else(|| node.name.clone()),
+        "other" if node.unit == "items" => {
+            let count = node.amount;
+            match language {
+                Language::SimplifiedChinese => format!("另有 {count} 项低于截断阈值（已折叠）"),
+                Language::English => format!("{count} more below the cut-off"),
+            }
+        }
+        _ => node.name.clone(),
+    }
 }
 
 /// A number for people: at most four significant figures, float noise removed relative to `scale`.
@@ -152,7 +249,7 @@ fn number(value: f64, scale: f64) -> String {
 
 fn percent(value: f64) -> String {
     let value = if value.abs() < 0.05 { 0.0 } else { value };
-    format!("{value:.1} %")
+    format!("{value:.1} %").replace('-', "\u{2212}")
 }
 
 fn stage_name(stage: Stage, language: Language) -> &'static str {
@@ -409,8 +506,13 @@ fn table(report: &Report, language: Language) -> String {
     tree_lines(&footprint.supply_tree, 1, scale, language, &mut out);
     let _ = writeln!(out, "\n{}", if zh { "交换量" } else { "Exchanges" });
     for line in &footprint.lines {
-        let _ =
-            writeln!(out, "  {} {} {}", pad(&line.path, 28), pad(stage_name(line.stage, language), 14), line.formula);
+        let _ = writeln!(
+            out,
+            "  {} {} {}",
+            pad(&line.path, 28),
+            pad(stage_name(line.stage, language), 14),
+            formula_text(line, scale, language)
+        );
     }
     let _ = writeln!(out, "\n{}", if zh { "因子" } else { "Factors" });
     for factor in &footprint.factors {
@@ -437,13 +539,16 @@ fn tree_lines(node: &TreeNode, depth: usize, scale: f64, language: Language, out
         (true, Language::SimplifiedChinese) => "（循环）",
         (true, Language::English) => " (loop)",
     };
+    let amount = if node.kind == "other" && node.unit == "items" {
+        String::new()
+    } else {
+        format!(" — {}", amount_text(node.amount, &node.unit))
+    };
     let _ = writeln!(
         out,
-        "{}{} — {} {} → {}{loop_mark}",
+        "{}{}{amount} → {}{loop_mark}",
         "  ".repeat(depth),
-        node.name,
-        number(node.amount, node.amount),
-        node.unit,
+        tree_name(node, language),
         co2e(node.kg_co2e, scale),
     );
     for child in &node.children {

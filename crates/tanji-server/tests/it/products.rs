@@ -267,7 +267,9 @@ async fn bad_products_models_and_requests_are_refused_with_what_to_fix(database:
     let broken =
         post_text(&app, &editor_token, &format!("/api/v1/products/{cup}/models"), "application/toml", "gwp = \n").await;
     assert_eq!((broken.status, broken.code()), (StatusCode::UNPROCESSABLE_ENTITY, "model_invalid"));
-    assert!(broken.json["problems"][0]["path"].as_str().unwrap().starts_with("line 1"), "{}", broken.json);
+    assert_eq!(broken.json["problems"][0]["line"], 1, "{}", broken.json);
+    assert_eq!(broken.json["problems"][0]["code"], "toml_syntax", "{}", broken.json);
+    assert_eq!(unknown["code"], "unknown_factor", "{unknown}");
     let text = post_text(&app, &editor_token, &format!("/api/v1/products/{cup}/models"), "text/plain", "hello").await;
     assert_eq!((text.status, text.code()), (StatusCode::BAD_REQUEST, "bad_request"));
     let shapeless = editor.post(&format!("/api/v1/products/{cup}/models"), json!({ "processes": [] })).await;
