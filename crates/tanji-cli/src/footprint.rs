@@ -199,7 +199,11 @@ fn formula_text(line: &tanji_footprint::Line, scale: f64, language: Language) ->
             format_significant(line.kg_co2e_per_unit, 4)
         );
     }
-    let (value, unit, conversion) = readable(line.amount, &line.unit);
+    let (mut value, mut unit, mut conversion) = readable(line.amount, &line.unit);
+    if unit == "g" {
+        // A factor per gram reads oddly (0.002959 kg CO2e/g); masses in a formula stay in kg.
+        (value, unit, conversion) = (value / 1000.0, "kg".to_owned(), conversion / 1000.0);
+    }
     let per_unit = if conversion != 0.0 { line.kg_co2e_per_unit / conversion } else { line.kg_co2e_per_unit };
     let entered = line.formula.split_once("(entered per run: ").map(|(_, rest)| rest.trim_end_matches(')').to_owned());
     let entered = match (entered, language) {

@@ -364,14 +364,10 @@ fn locate_value(value: &Value<'_>, offset: usize, segments: &mut Vec<Segment>) {
     match value.get_ref() {
         toml::de::DeValue::Table(table) => locate_table(table, offset, segments),
         toml::de::DeValue::Array(array) => {
-            let position = array.iter().position(|element| contains(element.span(), offset)).or_else(|| {
-                array
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, element)| element.span().start <= offset)
-                    .map(|(idx, _)| idx)
-                    .last()
-            });
+            let position = array
+                .iter()
+                .position(|element| contains(element.span(), offset))
+                .or_else(|| (0..array.len()).rev().find(|&idx| array[idx].span().start <= offset));
             if let Some(idx) = position {
                 segments.push(Segment::Index(idx));
                 locate_value(&array[idx], offset, segments);

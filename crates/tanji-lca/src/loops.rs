@@ -173,13 +173,10 @@ fn check_component(
     let mut walk = vec![start];
     let mut steps: Vec<LoopStep> = Vec::new();
     let mut current = start;
-    loop {
-        let Some(&(provider, units)) = inner[current]
-            .iter()
-            .max_by(|(a, units_a), (b, units_b)| (units_a * vector[*a]).total_cmp(&(units_b * vector[*b])))
-        else {
-            break;
-        };
+    while let Some(&(provider, units)) = inner[current]
+        .iter()
+        .max_by(|(a, units_a), (b, units_b)| (units_a * vector[*a]).total_cmp(&(units_b * vector[*b])))
+    {
         steps.push(LoopStep { consumer_idx: members[current], provider_idx: members[provider], units_per_unit: units });
         if let Some(position) = walk.iter().position(|&seen| seen == provider) {
             steps.drain(..position);
