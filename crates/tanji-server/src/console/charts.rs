@@ -363,6 +363,9 @@ pub fn sankey(
             "right": if orient == "horizontal" { 96 } else { 8 },
             "top": 8,
             "bottom": if orient == "horizontal" { 8 } else { 48 },
+            // Every flow ends at the product: align nodes to the right, so that an emission feeding the product
+            // directly sits next to it instead of in the leftmost column with the deepest suppliers.
+            "nodeAlign": "right",
             "nodeWidth": 12,
             "nodeGap": 10,
             "draggable": false,
@@ -448,6 +451,7 @@ mod tests {
         let option: Value = serde_json::from_str(&chart.option_json).unwrap();
         let series = &option["baseOption"]["series"][0];
         assert_eq!(series["type"], "sankey");
+        assert_eq!(series["nodeAlign"], "right", "flows end at the product on the right");
         assert_eq!(series["data"][1]["label"]["formatter"], "Board (mill)", "no ECharts template braces");
         assert_eq!(
             series["links"][1],
