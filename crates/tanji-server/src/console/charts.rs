@@ -345,7 +345,8 @@ pub struct FlowNode {
 
 /// A Sankey diagram of contributions: each link carries `value` (in `unit`) from a contributor to what it goes into,
 /// ending at the product. Node keys are unique; names may repeat (the same factor under two processes). On a phone
-/// the diagram turns vertical so that the labels have the width.
+/// (a chart narrower than 360 px) the labels get smaller and the gaps tighter; the diagram stays horizontal, as a
+/// vertical Sankey has no room for its labels.
 pub fn sankey(
     id: &'static str,
     title: &'static str,
@@ -409,8 +410,8 @@ pub fn sankey(
     let option = json!({
         "baseOption": option,
         "media": [{
-            "query": { "maxWidth": 480 },
-            "option": { "series": [{ "orient": "vertical", "left": 8, "right": 8, "bottom": 56, "label": { "fontSize": 10, "width": 64, "rotate": 0 } }] },
+            "query": { "maxWidth": 360 },
+            "option": { "series": [{ "right": 64, "nodeGap": 6, "label": { "fontSize": 9, "width": 56 } }] },
         }],
     });
     Chart { id, title, option_json: script_safe(&option), summary }
@@ -457,7 +458,7 @@ mod tests {
             series["links"][1],
             json!({ "source": "0.0.1", "target": "0.0", "value": 7.5, "tooltip": { "formatter": "grid: 7.5 g CO2e" } })
         );
-        assert_eq!(option["media"][0]["option"]["series"][0]["orient"], "vertical", "vertical on a phone");
+        assert_eq!(option["media"][0]["query"]["maxWidth"], 360, "smaller labels on a phone only");
         assert_eq!(chart.summary, "Board {mill} → Cup: 12 g CO2e; grid → Board {mill}: 7.5 g CO2e");
     }
 
