@@ -11,7 +11,8 @@
 // What it walks through:
 //   1. the carbon manager (绿洲超市, editor) opens 产品碳足迹 from the side navigation, sees what a product footprint
 //      is (or the products already there), loads the bamboo-fibre cup example, and opens the cup and its footprint:
-//      total per cup with its 95 % range, four charts drawn, a comparison with the wood-pulp cup;
+//      total per cup with its 95 % range, six charts drawn (the Monte Carlo histogram with its percentiles marked and
+//      the contribution Sankey among them), a comparison with the wood-pulp cup;
 //   2. from a number to its factor in three clicks: the raw-material stage figure → its lines → a line's formula and
 //      exchange as entered → the factor in the factor library, with citation and licence on the way;
 //   3. a new product built in the model editor: a row added (the cursor lands in it), an unknown factor refused with
@@ -202,7 +203,15 @@ try {
   assert.ok(hero.includes("每只杯") && hero.includes("g CO2e"), `the total should be per cup in g CO2e, the hero reads "${hero}"`);
   assert.ok((await page.locator(".fp-hero-range").count()) === 1, "the cup was computed with Monte Carlo, so the 95 % range shows");
   const charts = await chartsDrawn(page, "the cup's footprint page");
-  assert.equal(charts, 4, `the footprint page should draw the waterfall, processes, origins and baseline charts, it has ${charts}`);
+  assert.equal(charts, 6, `the footprint page should draw the Monte Carlo histogram, the waterfall, processes, origins, contribution Sankey and baseline charts, it has ${charts}`);
+  for (const [id, title] of [["monte-carlo-histogram", "蒙特卡洛结果分布"], ["contribution-sankey", "产品系统中的贡献流"]]) {
+    assert.equal(await page.locator(`[data-chart="${id}"]`).count(), 1, `the footprint page should have the chart ${id}`);
+    assert.ok(squash(await page.locator("main").textContent()).includes(title), `the footprint page should title a chart "${title}"`);
+  }
+  const markers = await page.locator('[data-chart="monte-carlo-histogram"] svg text').allTextContents();
+  for (const marker of ["P2.5", "中位数", "P97.5"]) {
+    assert.ok(markers.some((text) => text.includes(marker)), `the histogram should mark ${marker}; its texts are ${markers.join(" | ")}`);
+  }
   const comparison = squash(await page.locator("section#comparison").textContent());
   assert.ok(comparison.includes("常规木浆纸杯") && comparison.includes("25.2 %"), `the comparison should name the wood-pulp cup and 25.2 %, it reads "${comparison}"`);
   ok(`${footprintPath}: 17.67 g CO2e per cup, ${charts} charts, 25.2 % below the wood-pulp cup`);
@@ -377,6 +386,8 @@ try {
   await logIn(phone, CARBON_MANAGER);
   await phone.goto(`${BASE_URL}${footprintPath}`);
   await chartsDrawn(phone, "the footprint page on a phone");
+  assert.equal(await phone.locator('[data-chart="contribution-sankey"] svg').count(), 1, "the Sankey draws on a phone");
+  assert.equal(await phone.locator('[data-chart="monte-carlo-histogram"] svg').count(), 1, "the histogram draws on a phone");
   const overflow = await horizontalOverflow(phone);
   assert.ok(overflow <= 1, `the footprint page should not overflow sideways on a phone, it is ${overflow}px too wide`);
   ok("no sideways overflow at 390 px");

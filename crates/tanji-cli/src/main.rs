@@ -40,9 +40,9 @@ fn main() -> ExitCode {
             Command::Token(command) => commands::token(command).await,
             Command::Inventory(command) => inventory::inventory(command, language),
             Command::Factors(command) => inventory::factors(command),
-            Command::Lca(command) => lca::lca(command),
+            Command::Lca(command) => lca::lca(command, language),
             Command::Bench(command) => bench_lca::bench(command),
-            Command::Footprint(command) => footprint::footprint(command),
+            Command::Footprint(command) => footprint::footprint(command, language),
         }
     });
     match result {

@@ -212,7 +212,7 @@ pub struct LcaSolveArgs {
     /// Score one unit of every product with one adjoint solve.
     #[arg(long)]
     pub all_products: bool,
-    /// `csv` (`product,score` lines with a header) or `json`.
+    /// `csv` (`product,score` lines with a header), `json`, or `table` for people.
     #[arg(long, value_enum, default_value_t)]
     pub format: LcaFormat,
 }
@@ -258,9 +258,12 @@ pub struct BenchLcaArgs {
 /// Output formats for `lca solve`.
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
 pub enum LcaFormat {
+    /// `product,score` lines with a header, each score the shortest text that reads back to the same number.
     #[default]
     Csv,
     Json,
+    /// For people: four significant figures.
+    Table,
 }
 
 /// Log output formats.

@@ -142,3 +142,120 @@ fn broken_files_name_the_line_or_the_field_and_the_fix() {
     let output = tanji(&["footprint", "compute", "/nonexistent/cup.toml"]);
     assert!(!output.status.success() && stderr(&output).contains("cannot read"));
 }
+
+/// Six different mistakes in one file: all are reported in one run, each once, with its line and key, in words (no
+/// Rust type names, no "row 0"), with "did you mean" where a name is close.
+#[test]
+fn a_file_with_six_mistakes_reports_all_of_them_at_once() {
+    let text = std::fs::read_to_string(example("bamboo-fibre-cup.toml")).unwrap();
+    let broken = text
+        // 1. a number written as text (line of the first output)
+        .replacen(
+            "outputs = [{ product = \"bamboo-board\", amount = 1, unit = \"t\" }]",
+            "outputs = [{ product = \"bamboo-board\", amount = \"one\", unit = \"t\" }]",
+            1,
+        )
+        // 2. a misspelt stage
+        .replacen("stage = \"production\"", "stage = \"producton\"", 1)
+        // 3. a misspelt key
+        .replacen(
+            "mass_per_declared_unit_kg = 0.011",
+            "mass_per_declared_unit_kg = 0.011\nreference_perod_end = \"2025-12-31\"",
+            1,
+        )
+        // 4. a misspelt factor id
+        .replacen(
+            "\"ipcc-2006-stationary-manufacturing-natural-gas-tj\"",
+            "\"ipcc-2006-stationary-manufacturing-natural-gas-t\"",
+            1,
+        )
+        // 5. a negative input
+        .replacen("amount = 10.5, unit = \"kg\"", "amount = -10.5, unit = \"kg\"", 1)
+        // 6. a unit that does not fit the factor
+        .replacen("amount = 30, unit = \"m3\"", "amount = 30, unit = \"kWh\"", 1);
+    assert_ne!(broken, text);
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("six.toml");
+    std::fs::write(&path, &broken).unwrap();
+    let output = tanji(&["footprint", "compute", &path.display().to_string()]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    let line_of = |needle: &str| broken.lines().position(|line| line.contains(needle)).unwrap() + 1;
+    for expected in [
+        format!("line {}, processes[0].outputs[0].amount: “amount” must be a number, not \"one\"", line_of("amount = \"one\"")),
+        "“stage” cannot be “producton” (did you mean “production”?)".to_owned(),
+        "there is no field “reference_perod_end” (did you mean “reference_period_end”?)".to_owned(),
+        "processes[0].factors[1].factor: no factor “ipcc-2006-stationary-manufacturing-natural-gas-t” in the library (did you mean “ipcc-2006-stationary-manufacturing-natural-gas-tj”?)".to_owned(),
+        "processes[1].inputs[0].amount: an input cannot be negative (-10.5)".to_owned(),
+        "if the process gives this product away, list it as an output instead".to_owned(),
+        "processes[0].factors[2].unit: kWh cannot be used where m3 is expected".to_owned(),
+    ] {
+        assert!(message.contains(&expected), "missing {expected:?} in\n{message}");
+    }
+    for forbidden in ["f64", "row 0", "expected struct", "invalid type"] {
+        assert!(!message.contains(forbidden), "{forbidden:?} in\n{message}");
+    }
+    // Each problem once.
+    let lines: Vec<&str> = message
+        .lines()
+        .filter(|line| line.starts_with("  line") || line.starts_with("  processes") || line.starts_with("  product"))
+        .collect();
+    let mut unique = lines.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(lines.len(), unique.len(), "a problem printed twice:\n{message}");
+    assert!(message.contains("6 problems") || message.contains("7 problems"), "{message}");
+
+    let chinese = tanji(&["footprint", "compute", &path.display().to_string(), "--lang", "zh-CN"]);
+    let message = stderr(&chinese);
+    assert!(message.contains("“amount”应为数字") && message.contains("提示："), "{message}");
+    assert!(!message.contains("must be") && !message.contains("hint:"), "{message}");
+}
+
+#[test]
+fn a_loop_in_a_footprint_file_names_its_processes_and_inputs() {
+    let text = std::fs::read_to_string(example("bamboo-fibre-cup.toml")).unwrap();
+    // The board mill now needs 120 cups per tonne of board: each cup needs 10.5 g of board, each tonne of board
+    // 120 cups — a loop, but one that makes plenty net (10.5 kg/1000 × 120 = 1.26 kg of board per tonne).
+    let looped = text.replacen(
+        "outputs = [{ product = \"bamboo-board\", amount = 1, unit = \"t\" }]",
+        "outputs = [{ product = \"bamboo-board\", amount = 1, unit = \"t\" }]\ninputs = [{ product = \"cup\", amount = 120, unit = \"unit\" }]",
+        1,
+    );
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("loop.toml");
+    std::fs::write(&path, &looped).unwrap();
+    let output = tanji(&["footprint", "compute", &path.display().to_string()]);
+    assert!(output.status.success(), "a productive loop solves: {}", stderr(&output));
+    // 100,000 cups per tonne: each cup needs 0.0105 kg × 100 cups/kg … = 1.05 cups per cup.
+    let unproductive = looped.replacen("amount = 120, unit = \"unit\"", "amount = 100000, unit = \"unit\"", 1);
+    std::fs::write(&path, &unproductive).unwrap();
+    let output = tanji(&["footprint", "compute", &path.display().to_string()]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    for expected in [
+        "supply each other in a loop that produces nothing net",
+        "units of “cup-forming” (processes[0].inputs[0])",
+        "(processes[1].inputs[0])",
+        "needs 1.05 units of",
+    ] {
+        assert!(message.contains(expected), "missing {expected:?} in\n{message}");
+    }
+    assert!(!message.contains("@"), "no emission factor is named as part of a loop:\n{message}");
+}
+
+#[test]
+fn the_table_speaks_chinese_and_shows_masses_for_people() {
+    let output = tanji(&["footprint", "compute", &example("bamboo-fibre-cup.toml"), "--lang", "zh-CN"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    for expected in ["产品碳足迹（ISO 14067）", "按生命周期阶段", "总计", "g CO2e", "初级数据占比"]
+    {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    for forbidden in ["By life-cycle stage", "e-1", "e-2", "raw_material", "land_use_change"] {
+        assert!(!text.contains(forbidden), "{forbidden:?} in\n{text}");
+    }
+    let english = stdout(&tanji(&["footprint", "compute", &example("bamboo-fibre-cup.toml")]));
+    assert!(english.contains("17.7 g CO2e"), "the cup's 0.0177 kg reads in grams:\n{english}");
+}

@@ -203,7 +203,7 @@ fn a_process_that_makes_nothing_is_named() {
 }
 
 #[test]
-fn a_loop_that_makes_nothing_net_is_reported_as_singular() {
+fn a_loop_that_makes_nothing_net_is_refused_naming_the_loop() {
     let directory = tempfile::tempdir().expect("temporary directory");
     // Each process needs exactly one unit of the other's product per unit of its own.
     let broken = write_temp(
@@ -212,5 +212,72 @@ fn a_loop_that_makes_nothing_net_is_reported_as_singular() {
         "%%MatrixMarket matrix coordinate real general\n2 2 4\n1 1 1\n2 1 -1\n1 2 -1\n2 2 1\n",
     );
     let output = solve(&broken, &example("B.mtx"), &example("c.mtx"), &["--demand", "1"]);
-    assert_fails_with(&output, &["A.mtx: the technosphere matrix A is numerically singular", "hint:"]);
+    assert_fails_with(
+        &output,
+        &[
+            "A.mtx: the processes in columns 1, 2 (1-based) supply each other in a loop that produces nothing net",
+            "hint:",
+        ],
+    );
+}
+
+#[test]
+fn a_loop_with_gain_1_6_is_refused_with_its_amounts_never_a_negative_score() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    // Each unit of product 1 needs 2 units of product 2, each of which needs 0.8 units of product 1: a plain solve
+    // of this non-singular matrix gives negative supply and a negative score.
+    let broken = write_temp(
+        &directory,
+        "A.mtx",
+        "%%MatrixMarket matrix coordinate real general\n2 2 4\n1 1 1\n2 1 -2\n1 2 -0.8\n2 2 1\n",
+    );
+    let output = solve(&broken, &example("B.mtx"), &example("c.mtx"), &["--all-products"]);
+    assert_fails_with(
+        &output,
+        &[
+            "each unit of product 1 needs 2 units of product 2",
+            "each unit of product 2 needs 0.8 units of product 1",
+            "needs 1.6 units of itself through the loop",
+            "hint: check the inputs in the loop",
+        ],
+    );
+    let chinese = solve(&broken, &example("B.mtx"), &example("c.mtx"), &["--all-products", "--lang", "zh-CN"]);
+    assert_fails_with(&chinese, &["每单位产品 1 需要 2 单位产品 2", "没有非负解", "提示："]);
+}
+
+#[test]
+fn a_process_using_more_of_its_own_product_than_it_makes_is_a_loop_of_one_step() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let broken = write_temp(
+        &directory,
+        "A.mtx",
+        "%%MatrixMarket matrix coordinate real general\n2 2 4\n1 1 1\n1 1 -1.6\n2 2 1\n1 2 -1\n",
+    );
+    let output = solve(&broken, &example("B.mtx"), &example("c.mtx"), &["--demand", "2"]);
+    assert_fails_with(
+        &output,
+        &["the process in column 1 (1-based) uses at least as much of its own product", "1.6 units of itself"],
+    );
+}
+
+#[test]
+fn float_noise_is_printed_as_zero_and_the_table_is_for_people() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    // Product 2 has no emissions of its own and needs none of product 1; its exact score is 0, but the solve may
+    // leave 1e-18 behind. Product 1 emits 1 kg per unit.
+    let technosphere = write_temp(
+        &directory,
+        "A.mtx",
+        "%%MatrixMarket matrix coordinate real general\n2 2 3\n1 1 0.3\n2 2 0.7\n2 1 -0.1\n",
+    );
+    let biosphere =
+        write_temp(&directory, "B.mtx", "%%MatrixMarket matrix coordinate real general\n1 2 2\n1 1 0.1\n1 2 1e-30\n");
+    let characterization =
+        write_temp(&directory, "c.mtx", "%%MatrixMarket matrix coordinate real general\n1 1 1\n1 1 3\n");
+    let scores = csv_scores(&solve(&technosphere, &biosphere, &characterization, &["--all-products"]));
+    assert_eq!(scores[1], (2, 0.0), "{scores:?}");
+    let table = solve(&technosphere, &biosphere, &characterization, &["--all-products", "--format", "table"]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let text = stdout(&table);
+    assert!(text.contains("score per unit") && !text.contains("e-"), "{text}");
 }

@@ -14,7 +14,10 @@ use tanji_units::Unit;
 use crate::model::{
     AllocationMethod, DataKind, DataQuality, Origin, ProcessModel, ProductModel, Stage, SupplierFootprint,
 };
-use crate::problem::{Problem, Problems};
+use crate::note::Note;
+use crate::problem::{
+    AmountOf, Problem, ProblemKind, Problems, SupplierAmount, TextProblem, UncertaintyReason, closest,
+};
 use crate::product::{ProductNames, Sku};
 
 /// Label of the pre-characterised flows (supplier footprints and CO2e totals published without a gas split).
@@ -97,7 +100,7 @@ pub struct Built {
     /// Factors used, by reference, for citations.
     pub factors: BTreeMap<FactorRef, EmissionFactor>,
     /// Notes for the report that are not errors (e.g. a factor published under another GWP set).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl Built {
@@ -124,7 +127,8 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
     let gwp_set: GwpSet = match model.gwp.parse() {
         Ok(set) => set,
         Err(error) => {
-            problems.push(Problem::new("gwp", error.to_string(), "write AR6, AR5, AR4 or SAR"));
+            let _ = error;
+            problems.push(Problem::new("gwp", ProblemKind::UnknownGwpSet { given: model.gwp.clone() }));
             GwpSet::AR6
         }
     };
@@ -137,17 +141,13 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
     for (process_idx, process) in model.processes.iter().enumerate() {
         let path = format!("processes[{process_idx}]");
         if process_ids.insert(process.id.as_str(), process_idx).is_some() {
-            problems.push(Problem::new(
-                format!("{path}.id"),
-                format!("process id “{}” is used twice", process.id),
-                "give every process its own id",
-            ));
+            problems
+                .push(Problem::new(format!("{path}.id"), ProblemKind::DuplicateProcessId { id: process.id.clone() }));
         }
         if process.outputs.is_empty() {
             problems.push(Problem::new(
                 format!("{path}.outputs"),
-                format!("process “{}” makes nothing", process.id),
-                "add at least one output: the product one run of the process makes",
+                ProblemKind::ProcessMakesNothing { id: process.id.clone() },
             ));
         }
         for (output_idx, output) in process.outputs.iter().enumerate() {
@@ -155,8 +155,7 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
             if !(output.amount.is_finite() && output.amount > 0.0) {
                 problems.push(Problem::new(
                     format!("{output_path}.amount"),
-                    format!("output amount must be a positive number, not {}", output.amount),
-                    "state how much of the product one run makes",
+                    ProblemKind::OutputAmountNotPositive { amount: output.amount },
                 ));
             }
             check_unit(&output.unit, &format!("{output_path}.unit"), &mut problems);
@@ -165,14 +164,13 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
                 [("mass_kg", output.mass_kg), ("energy_mj", output.energy_mj), ("revenue", output.revenue)]
             {
                 if let Some(value) = value {
-                    check_amount(value, &format!("{output_path}.{field}"), &mut problems);
+                    check_amount(value, &format!("{output_path}.{field}"), AmountOf::AllocationKey, &mut problems);
                 }
             }
             if product_columns.insert(output.product.as_str(), columns.len()).is_some() {
                 problems.push(Problem::new(
                     format!("{output_path}.product"),
-                    format!("product “{}” is made by more than one process", output.product),
-                    "give each output its own product id (one provider per product)",
+                    ProblemKind::ProductMadeTwice { product: output.product.clone() },
                 ));
             }
             columns.push(Column::Foreground { process_idx, output_idx });
@@ -186,8 +184,7 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
         {
             problems.push(Problem::new(
                 format!("supplier_footprints[{supplier_idx}].id"),
-                format!("“{}” is already the id of a product or another supplier footprint", supplier.id),
-                "give each supplier footprint its own id",
+                ProblemKind::DuplicateSupplierId { id: supplier.id.clone() },
             ));
         }
     }
@@ -212,7 +209,7 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
         let path = format!("processes[{process_idx}]");
         for (idx, input) in process.inputs.iter().enumerate() {
             let input_path = format!("{path}.inputs[{idx}]");
-            check_amount(input.amount, &format!("{input_path}.amount"), &mut problems);
+            check_amount(input.amount, &format!("{input_path}.amount"), AmountOf::Input, &mut problems);
             check_distribution(input.uncertainty.as_ref(), input.amount, &input_path, &mut problems);
             if let Some(&provider_column) = product_columns.get(input.product.as_str()) {
                 let Column::Foreground { process_idx: provider_process, output_idx: provider_output } =
@@ -257,16 +254,19 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
                     allocation_share: share,
                 });
             } else {
+                let known = product_columns.keys().chain(supplier_ids.keys()).copied();
                 problems.push(Problem::new(
                     format!("{input_path}.product"),
-                    format!("no process makes “{}” and no supplier footprint has that id", input.product),
-                    "name an output product of another process, or add a supplier footprint with this id",
+                    ProblemKind::UnknownProduct {
+                        product: input.product.clone(),
+                        suggestion: closest(&input.product, known),
+                    },
                 ));
             }
         }
         for (idx, usage) in process.factors.iter().enumerate() {
             let usage_path = format!("{path}.factors[{idx}]");
-            check_amount(usage.amount, &format!("{usage_path}.amount"), &mut problems);
+            check_amount(usage.amount, &format!("{usage_path}.amount"), AmountOf::FactorActivity, &mut problems);
             check_distribution(usage.uncertainty.as_ref(), usage.amount, &usage_path, &mut problems);
             let Some(factor) = lookup_factor(library, &usage.factor, &usage_path, &mut problems) else { continue };
             let Some(amount) = convert(usage.amount, &usage.unit, factor.unit.symbol(), &usage_path, &mut problems)
@@ -291,8 +291,13 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
         }
         for (idx, leg) in process.transport.iter().enumerate() {
             let leg_path = format!("{path}.transport[{idx}]");
-            check_amount(leg.mass_kg, &format!("{leg_path}.mass_kg"), &mut problems);
-            check_amount(leg.distance_km, &format!("{leg_path}.distance_km"), &mut problems);
+            check_amount(leg.mass_kg, &format!("{leg_path}.mass_kg"), AmountOf::TransportMass, &mut problems);
+            check_amount(
+                leg.distance_km,
+                &format!("{leg_path}.distance_km"),
+                AmountOf::TransportDistance,
+                &mut problems,
+            );
             let tonne_km = leg.mass_kg / 1000.0 * leg.distance_km;
             check_distribution(leg.uncertainty.as_ref(), tonne_km, &leg_path, &mut problems);
             let Some(factor) = lookup_factor(library, &leg.factor, &leg_path, &mut problems) else { continue };
@@ -321,32 +326,29 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
             factors.insert(factor.reference(), factor.clone());
         }
         for (idx, recycled) in process.to_recycling.iter().enumerate() {
-            check_amount(recycled.kg, &format!("{path}.to_recycling[{idx}].kg"), &mut problems);
+            check_amount(recycled.kg, &format!("{path}.to_recycling[{idx}].kg"), AmountOf::Recycling, &mut problems);
         }
         for (idx, emission) in process.emissions.iter().enumerate() {
             let emission_path = format!("{path}.emissions[{idx}]");
             if !emission.kg.is_finite() {
-                problems.push(Problem::new(
-                    format!("{emission_path}.kg"),
-                    "the amount is not a number",
-                    "write kg per run",
-                ));
+                problems.push(Problem::new(format!("{emission_path}.kg"), ProblemKind::EmissionNotANumber));
             }
             check_distribution(emission.uncertainty.as_ref(), emission.kg, &emission_path, &mut problems);
             let gas = Gas::parse(&emission.gas);
             if !gwp_table.knows(&gas) {
                 problems.push(Problem::new(
                     format!("{emission_path}.gas"),
-                    format!("no GWP is known for gas “{}”", emission.gas),
-                    "use a gas name from the GWP table, e.g. CO2, CH4, N2O, HFC-134a",
+                    ProblemKind::UnknownGas {
+                        gas: emission.gas.clone(),
+                        suggestion: closest(&emission.gas, gwp_table.species()),
+                    },
                 ));
                 continue;
             }
             if emission.kg < 0.0 && !(emission.origin == Origin::Biogenic && gas.name() == Gas::CO2) {
                 problems.push(Problem::new(
                     format!("{emission_path}.kg"),
-                    "only biogenic CO2 may be negative (an uptake)",
-                    "write emissions as positive kg; record uptake as gas = \"CO2\", origin = \"biogenic\"",
+                    ProblemKind::NegativeEmission { gas: gas.name().to_owned(), kg: emission.kg },
                 ));
             }
             items.push(Item {
@@ -383,8 +385,13 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
         _ => {
             problems.push(Problem::new(
                 "reference_process",
-                format!("there is no process “{}”", model.reference_process),
-                "name the process whose first output is the product (e.g. the final assembly or packing)",
+                ProblemKind::UnknownReferenceProcess {
+                    process: model.reference_process.clone(),
+                    suggestion: closest(
+                        &model.reference_process,
+                        model.processes.iter().map(|process| process.id.as_str()),
+                    ),
+                },
             ));
             (0, 1.0)
         }
@@ -430,16 +437,22 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
                 technosphere.push(Entry { row_idx: column, col_idx: column, value: 1.0 });
                 let factor = &factors[factor];
                 let co2e = factor.co2e(gwp_set, gwp_table).map_err(|error| {
-                    Problems::one(Problem::new("factors", error.to_string(), "choose another factor or GWP set"))
+                    Problems::one(Problem::new(
+                        "factors",
+                        ProblemKind::FactorNotCharacterised {
+                            factor: factor.reference().to_string(),
+                            detail: error.to_string(),
+                        },
+                    ))
                 })?;
                 if let Co2eBasis::Published { gwp_set: published } = co2e.basis
                     && published != gwp_set
                 {
-                    notes.push(format!(
-                        "factor {} gives only a CO2e total, published under {published}; it is used as published \
-                         although the footprint states {gwp_set}",
-                        factor.reference()
-                    ));
+                    notes.push(Note::FactorPublishedUnderOtherGwp {
+                        factor: factor.reference().to_string(),
+                        published: published.name().to_owned(),
+                        used: gwp_set.name().to_owned(),
+                    });
                 }
                 for contribution in &co2e.contributions {
                     match (&contribution.gas, contribution.kg_gas_per_unit) {
@@ -508,9 +521,13 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
             },
         )
         .collect::<Result<Vec<f64>, _>>()
-        .map_err(|error| Problems::one(Problem::new("gwp", error.to_string(), "choose another GWP set")))?;
-    let system = System::new(columns.len(), flows.len(), &technosphere, &biosphere, characterization)
-        .map_err(|error| Problems::one(Problem::new("processes", error.to_string(), "check the amounts")))?;
+        .map_err(|error| {
+            Problems::one(Problem::new("gwp", ProblemKind::GwpUnavailable { detail: error.to_string() }))
+        })?;
+    let system =
+        System::new(columns.len(), flows.len(), &technosphere, &biosphere, characterization).map_err(|error| {
+            Problems::one(Problem::new("processes", ProblemKind::SystemInvalid { detail: error.to_string() }))
+        })?;
     Ok(Built {
         system,
         columns,
@@ -530,28 +547,30 @@ fn check_product(model: &ProductModel, problems: &mut Problems) {
     if let Err(error) = Sku::parse("sku", &product.sku) {
         problems.push(Problem::new(
             "product.sku",
-            format!("the SKU {}", error.problem),
-            format!("write the product's SKU or id: 1–{} letters, digits, spaces and - _ . / # + ( )", Sku::MAX_CHARS),
+            ProblemKind::InvalidSku { problem: TextProblem::from(&error.problem), max_chars: Sku::MAX_CHARS },
         ));
     }
     if let Err(error) = ProductNames::parse("name_zh", &product.name_zh, "name_en", &product.name_en) {
-        let hint =
-            format!("write name_zh and name_en, each one line of at most {} characters", ProductNames::MAX_CHARS);
-        problems.push(Problem::new(format!("product.{}", error.field), format!("the name {}", error.problem), hint));
+        problems.push(Problem::new(
+            format!("product.{}", error.field),
+            ProblemKind::InvalidName {
+                field: error.field.to_string(),
+                problem: TextProblem::from(&error.problem),
+                max_chars: ProductNames::MAX_CHARS,
+            },
+        ));
     }
     let unit = &product.declared_unit;
     if !(unit.amount.is_finite() && unit.amount > 0.0) {
         problems.push(Problem::new(
             "product.declared_unit.amount",
-            format!("the declared unit amount must be positive, not {}", unit.amount),
-            "usually 1",
+            ProblemKind::DeclaredUnitNotPositive { amount: unit.amount },
         ));
     }
     if !(product.mass_per_declared_unit_kg.is_finite() && product.mass_per_declared_unit_kg >= 0.0) {
         problems.push(Problem::new(
             "product.mass_per_declared_unit_kg",
-            "the mass per declared unit must be zero or positive",
-            "weigh one declared unit of the product, in kg",
+            ProblemKind::MassNegative { mass_kg: product.mass_per_declared_unit_kg },
         ));
     }
     for (field, date) in [
@@ -561,8 +580,7 @@ fn check_product(model: &ProductModel, problems: &mut Problems) {
         if !is_iso_date(date) {
             problems.push(Problem::new(
                 format!("product.{field}"),
-                format!("“{date}” is not a date"),
-                "write YYYY-MM-DD, e.g. 2025-01-01",
+                ProblemKind::NotADate { field: field.to_owned(), value: date.clone() },
             ));
         }
     }
@@ -570,40 +588,29 @@ fn check_product(model: &ProductModel, problems: &mut Problems) {
         && is_iso_date(&product.reference_period_end)
         && product.reference_period_end < product.reference_period_start
     {
-        problems.push(Problem::new(
-            "product.reference_period_end",
-            "the reference period ends before it starts",
-            "swap the dates",
-        ));
+        problems.push(Problem::new("product.reference_period_end", ProblemKind::PeriodEndsBeforeStart));
     }
     if !(0.0..=100.0).contains(&model.cut_off.tree_threshold_percent) {
         problems.push(Problem::new(
             "cut_off.tree_threshold_percent",
-            "the supply-tree threshold must be between 0 and 100",
-            "the share below which a branch of the supply tree is folded, e.g. 1",
+            ProblemKind::TreeThresholdOutOfRange { percent: model.cut_off.tree_threshold_percent },
         ));
     }
     if !(0.0..=100.0).contains(&model.cut_off.max_exempted_percent) {
         problems.push(Problem::new(
             "cut_off.max_exempted_percent",
-            "the exempted share limit must be between 0 and 100",
-            "PACT allows at most 5",
+            ProblemKind::ExemptedLimitOutOfRange { percent: model.cut_off.max_exempted_percent },
         ));
     }
     for (idx, exemption) in model.exempted.iter().enumerate() {
         if !(exemption.estimate_kg_co2e.is_finite() && exemption.estimate_kg_co2e >= 0.0) {
             problems.push(Problem::new(
                 format!("exempted[{idx}].estimate_kg_co2e"),
-                "the estimate must be zero or positive",
-                "give an upper estimate of what the item would add per declared unit",
+                ProblemKind::ExemptionEstimateNegative { estimate_kg_co2e: exemption.estimate_kg_co2e },
             ));
         }
         if exemption.reason.trim().is_empty() {
-            problems.push(Problem::new(
-                format!("exempted[{idx}].reason"),
-                "an exempted item needs a reason",
-                "say why it may be left out, e.g. “< 1 % of mass, no hazardous content”",
-            ));
+            problems.push(Problem::new(format!("exempted[{idx}].reason"), ProblemKind::ExemptionWithoutReason));
         }
     }
     for (idx, process) in model.processes.iter().enumerate() {
@@ -626,11 +633,7 @@ fn is_iso_date(text: &str) -> bool {
 fn check_quality(quality: &DataQuality, path: &str, problems: &mut Problems) {
     for (name, rating) in quality.ratings() {
         if !(1..=5).contains(&rating) {
-            problems.push(Problem::new(
-                format!("{path}.{name}"),
-                format!("a data-quality rating must be 1 to 5, not {rating}"),
-                "1 is best (measured, this site, this year), 5 worst",
-            ));
+            problems.push(Problem::new(format!("{path}.{name}"), ProblemKind::QualityRatingOutOfRange { rating }));
         }
     }
 }
@@ -638,32 +641,24 @@ fn check_quality(quality: &DataQuality, path: &str, problems: &mut Problems) {
 fn check_supplier(supplier: &SupplierFootprint, idx: usize, problems: &mut Problems) {
     let path = format!("supplier_footprints[{idx}]");
     check_unit(&supplier.unit, &format!("{path}.unit"), problems);
-    for (field, value) in [
-        ("fossil_kg_co2e", supplier.fossil_kg_co2e),
-        ("biogenic_emissions_kg_co2e", supplier.biogenic_emissions_kg_co2e),
-        ("land_use_change_kg_co2e", supplier.land_use_change_kg_co2e),
+    for (field, amount, value) in [
+        ("fossil_kg_co2e", SupplierAmount::Fossil, supplier.fossil_kg_co2e),
+        ("biogenic_emissions_kg_co2e", SupplierAmount::BiogenicEmissions, supplier.biogenic_emissions_kg_co2e),
+        ("land_use_change_kg_co2e", SupplierAmount::LandUseChange, supplier.land_use_change_kg_co2e),
     ] {
         if !(value.is_finite() && value >= 0.0) {
-            problems.push(Problem::new(
-                format!("{path}.{field}"),
-                format!("{field} must be zero or positive, not {value}"),
-                "emissions are positive; only biogenic_removals_kg_co2e is negative",
-            ));
+            problems
+                .push(Problem::new(format!("{path}.{field}"), ProblemKind::SupplierEmissionNegative { amount, value }));
         }
     }
     if !(supplier.biogenic_removals_kg_co2e.is_finite() && supplier.biogenic_removals_kg_co2e <= 0.0) {
         problems.push(Problem::new(
             format!("{path}.biogenic_removals_kg_co2e"),
-            "biogenic removals are written as a negative number (or zero)",
-            "e.g. -0.8 for 0.8 kg CO2 taken up per unit",
+            ProblemKind::SupplierRemovalPositive { value: supplier.biogenic_removals_kg_co2e },
         ));
     }
     if supplier.source.trim().is_empty() {
-        problems.push(Problem::new(
-            format!("{path}.source"),
-            "a supplier footprint needs its source",
-            "name the PACT footprint id, EPD number or report it comes from",
-        ));
+        problems.push(Problem::new(format!("{path}.source"), ProblemKind::SupplierWithoutSource));
     }
     if let Some(quality) = &supplier.quality {
         check_quality(quality, &format!("{path}.quality"), problems);
@@ -671,19 +666,22 @@ fn check_supplier(supplier: &SupplierFootprint, idx: usize, problems: &mut Probl
     check_distribution(supplier.uncertainty.as_ref(), 1.0, &path, problems);
 }
 
-fn check_amount(amount: f64, path: &str, problems: &mut Problems) {
+fn check_amount(amount: f64, path: &str, of: AmountOf, problems: &mut Problems) {
     if !(amount.is_finite() && amount >= 0.0) {
-        problems.push(Problem::new(
-            path,
-            format!("the amount must be zero or positive, not {amount}"),
-            "write the amount per run of the process",
-        ));
+        problems.push(Problem::new(path, ProblemKind::NegativeAmount { amount, of }));
     }
 }
 
+/// Units people write in footprint files, for "did you mean".
+const COMMON_UNITS: [&str; 16] =
+    ["unit", "kg", "g", "t", "kWh", "MWh", "MJ", "GJ", "m3", "L", "t.km", "km", "m2", "Nm3", "tce", "pcs"];
+
 fn check_unit(unit: &str, path: &str, problems: &mut Problems) {
-    if let Err(error) = Unit::parse(unit) {
-        problems.push(Problem::new(path, error.to_string(), "use a unit such as unit, kg, t, kWh, m3, t.km"));
+    if Unit::parse(unit).is_err() {
+        problems.push(Problem::new(
+            path,
+            ProblemKind::UnknownUnit { unit: unit.to_owned(), suggestion: closest(unit, COMMON_UNITS) },
+        ));
     }
 }
 
@@ -693,8 +691,7 @@ fn check_distribution(distribution: Option<&Distribution>, amount: f64, path: &s
     {
         problems.push(Problem::new(
             format!("{path}.uncertainty"),
-            error.to_string(),
-            "see docs/footprint-file.md#uncertainty for the parameters of each distribution",
+            ProblemKind::InvalidUncertainty { reason: UncertaintyReason::from(&error) },
         ));
     }
 }
@@ -707,10 +704,11 @@ fn lookup_factor<'a>(
 ) -> Option<&'a EmissionFactor> {
     let factor = resolve_factor(library, text);
     if factor.is_none() {
+        let id = text.rsplit_once('@').map_or(text, |(id, _)| id).trim();
+        let suggestion = closest(id, library.iter().map(|factor| factor.id.as_str()));
         problems.push(Problem::new(
             format!("{path}.factor"),
-            format!("no factor “{text}” in the library"),
-            "search with `tanji factors search WORDS` and copy the id (optionally id@version)",
+            ProblemKind::UnknownFactor { factor: text.to_owned(), suggestion },
         ));
     }
     factor
@@ -718,14 +716,19 @@ fn lookup_factor<'a>(
 
 /// `amount` in `from` expressed in `to`, or a problem.
 fn convert(amount: f64, from: &str, to: &str, path: &str, problems: &mut Problems) -> Option<f64> {
-    let parsed = Unit::parse(from).and_then(|from| Unit::parse(to).and_then(|to| from.conversion_factor_to(&to)));
-    match parsed {
+    let Ok(from_unit) = Unit::parse(from) else {
+        problems.push(Problem::new(
+            format!("{path}.unit"),
+            ProblemKind::UnknownUnit { unit: from.to_owned(), suggestion: closest(from, COMMON_UNITS) },
+        ));
+        return None;
+    };
+    match Unit::parse(to).and_then(|to| from_unit.conversion_factor_to(&to)) {
         Ok(conversion) => Some(amount * conversion),
-        Err(error) => {
+        Err(_) => {
             problems.push(Problem::new(
                 format!("{path}.unit"),
-                format!("cannot use {from} where {to} is expected: {error}"),
-                format!("give the amount in {to} or a unit of the same kind"),
+                ProblemKind::UnitMismatch { from: from.to_owned(), to: to.to_owned() },
             ));
             None
         }
@@ -741,11 +744,7 @@ fn allocate(
     let path = format!("processes[{process_idx}]");
     if process.outputs.len() <= 1 {
         if process.allocation.is_some() {
-            problems.push(Problem::new(
-                format!("{path}.allocation"),
-                "a process with one output needs no allocation",
-                "remove the allocation, or list the co-products as outputs",
-            ));
+            problems.push(Problem::new(format!("{path}.allocation"), ProblemKind::AllocationOnSingleOutput));
         }
         let record = process.subdivided_from.as_ref().map(|parent| AllocationRecord {
             process: process.id.clone(),
@@ -774,16 +773,14 @@ fn allocate(
     let Some(method) = choice.method.or(first_available) else {
         problems.push(Problem::new(
             format!("{path}.outputs"),
-            format!("process “{}” has {} outputs but no allocation data", process.id, process.outputs.len()),
-            "subdivide the process, or give every output mass_kg (or energy_mj, or revenue)",
+            ProblemKind::NoAllocationData { process: process.id.clone(), n_outputs: process.outputs.len() },
         ));
         return (vec![0.0; process.outputs.len()], None);
     };
     let Some(values) = property(method) else {
         problems.push(Problem::new(
             format!("{path}.allocation.method"),
-            format!("{} allocation needs that property on every output", method.key()),
-            "add it to every output, or choose another method",
+            ProblemKind::AllocationPropertyMissing { method: method.key().to_owned() },
         ));
         return (vec![0.0; process.outputs.len()], None);
     };
@@ -791,20 +788,17 @@ fn allocate(
     if !follows_hierarchy && choice.reason.as_deref().is_none_or(|reason| reason.trim().is_empty()) {
         problems.push(Problem::new(
             format!("{path}.allocation.reason"),
-            format!(
-                "{} allocation skips {} allocation although its data are given",
-                method.key(),
-                first_available.map(AllocationMethod::key).unwrap_or_default()
-            ),
-            "ISO 14067 prefers physical allocation; give the reason for departing from it",
+            ProblemKind::AllocationSkipsHierarchy {
+                method: method.key().to_owned(),
+                preferred: first_available.map(AllocationMethod::key).unwrap_or_default().to_owned(),
+            },
         ));
     }
     let total: f64 = values.iter().sum();
     if !(total.is_finite() && total > 0.0) || values.iter().any(|value| *value < 0.0) {
         problems.push(Problem::new(
             format!("{path}.outputs"),
-            format!("the {} values of the outputs must be positive", method.key()),
-            "check the outputs' allocation properties",
+            ProblemKind::AllocationValuesNotPositive { method: method.key().to_owned() },
         ));
         return (vec![0.0; process.outputs.len()], None);
     }

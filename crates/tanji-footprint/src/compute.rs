@@ -4,22 +4,20 @@
 
 use serde::{Deserialize, Serialize};
 use tanji_ghg::{FactorLibrary, GwpTable};
-use tanji_lca::{SolveError, Solver};
+use tanji_lca::{SolveError, Solver, UnproductiveLoop, find_unproductive_loop};
 
 use crate::build::{AllocationRecord, Built, Column, ItemKind, PRE_CHARACTERISED, build, data_kind_of};
 use crate::model::{DataKind, Exemption, Origin, ProductInfo, ProductModel, Stage};
-use crate::problem::{Problem, Problems};
+use crate::note::Note;
+use crate::problem::{LoopStepNamed, Problem, ProblemKind, Problems};
 
 /// Why a footprint could not be computed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
 pub enum FootprintError {
-    /// The model has problems (listed with where and how to fix them).
+    /// The model has problems (listed with where they are), including a product system that cannot be solved
+    /// (a loop that produces nothing net names its processes and the inputs that close it).
     #[error("{0}")]
     Model(#[from] Problems),
-    /// The product system cannot be solved; the processes involved are named.
-    #[error("the product system cannot be solved: {message}")]
-    Solve { message: String, processes: Vec<String> },
 }
 
 /// A product carbon footprint per declared unit, with everything that explains it.
@@ -43,7 +41,8 @@ pub struct Footprint {
     pub by_gas: Vec<GasResult>,
     /// Every exchange's contribution with its formula and factor: the provenance drill-down.
     pub lines: Vec<Line>,
-    /// Share of the absolute contributions that come from primary data, %.
+    /// PACT primaryDataShare: the share of the footprint's emissions that comes from primary data, % (see
+    /// [`primary_data_share_percent`]).
     pub primary_data_share_percent: f64,
     pub data_quality: Option<DataQualitySummary>,
     pub allocations: Vec<AllocationRecord>,
@@ -51,7 +50,8 @@ pub struct Footprint {
     pub recycling: Vec<RecyclingLine>,
     pub supply_tree: TreeNode,
     pub factors: Vec<FactorCitation>,
-    pub notes: Vec<String>,
+    #[serde(deserialize_with = "crate::note::read_notes")]
+    pub notes: Vec<Note>,
     /// Monte Carlo spread, when one was run ([`crate::monte_carlo`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<crate::UncertaintyResult>,
@@ -175,31 +175,89 @@ pub fn compute(
     gwp_table: &GwpTable,
 ) -> Result<Footprint, FootprintError> {
     let built = build(model, library, gwp_table)?;
+    check_loops(model, &built)?;
     let solver = Solver::new(built.system.clone()).map_err(|error| solve_error(model, &built, error))?;
     let unit_supply = solver.supply(built.reference_column).map_err(|error| solve_error(model, &built, error))?;
     let supply: Vec<f64> = unit_supply.iter().map(|runs| runs * built.reference_amount).collect();
+    check_supply(model, &built, &supply)?;
     let scores = solver.all_scores().map_err(|error| solve_error(model, &built, error))?;
     Ok(explain(model, &built, &supply, &scores))
 }
 
-/// Name the model's processes behind a solver error.
+/// Refuse a model whose processes supply each other in a loop that consumes at least what it makes, naming the
+/// processes and the inputs (by model path) that close the loop. Such a system has no non-negative solution: solved
+/// anyway it is singular, or gives negative runs and a negative footprint.
+pub(crate) fn check_loops(model: &ProductModel, built: &Built) -> Result<(), Problems> {
+    let (production, consumptions) = built.system.production_and_consumptions();
+    match find_unproductive_loop(&production, &consumptions) {
+        Some(found) => Err(Problems::one(loop_problem(model, built, &found))),
+        None => Ok(()),
+    }
+}
+
+fn loop_problem(model: &ProductModel, built: &Built, found: &UnproductiveLoop) -> Problem {
+    let steps: Vec<LoopStepNamed> = found
+        .cycle
+        .iter()
+        .map(|step| {
+            let path = built
+                .items
+                .iter()
+                .find(|item| {
+                    item.column == step.consumer_idx
+                        && matches!(item.kind, ItemKind::Product { provider_column, .. } if provider_column == step.provider_idx)
+                })
+                .map(|item| item.path.clone())
+                .unwrap_or_default();
+            LoopStepNamed {
+                consumer: column_name(model, built, step.consumer_idx),
+                provider: column_name(model, built, step.provider_idx),
+                units_per_unit: step.units_per_unit,
+                path,
+            }
+        })
+        .collect();
+    let path = steps.first().map(|step| format!("{}.amount", step.path)).unwrap_or_else(|| "processes".to_owned());
+    let processes = found.process_idxs.iter().map(|&column| column_name(model, built, column)).collect();
+    Problem::new(
+        path,
+        ProblemKind::UnproductiveLoop { processes, steps, cycle_gain: found.cycle_gain, loop_gain: found.loop_gain },
+    )
+}
+
+/// Every foreground process runs zero or more times; a negative run (which only an ill-posed system can produce
+/// once loops are checked) would make a negative footprint, so it is refused rather than reported.
+fn check_supply(model: &ProductModel, built: &Built, supply: &[f64]) -> Result<(), Problems> {
+    let scale = supply.iter().fold(0.0_f64, |max, runs| max.max(runs.abs()));
+    let negative: Vec<String> = supply
+        .iter()
+        .enumerate()
+        .filter(|(column, runs)| **runs < -1e-9 * scale && built.process_of(*column).is_some())
+        .map(|(column, _)| column_name(model, built, column))
+        .collect();
+    if negative.is_empty() {
+        return Ok(());
+    }
+    Err(Problems::one(Problem::new("processes", ProblemKind::NegativeSupply { processes: negative })))
+}
+
+/// Name the model's processes behind a solver error: foreground processes only (a library factor or a supplier
+/// footprint cannot be part of a loop: it has no inputs).
 fn solve_error(model: &ProductModel, built: &Built, error: SolveError) -> FootprintError {
+    if let SolveError::UnproductiveLoop(found) = &error {
+        return FootprintError::Model(Problems::one(loop_problem(model, built, found)));
+    }
     let columns: Vec<usize> = match &error {
         SolveError::NoReferenceProduction { process_idxs } | SolveError::NumericallySingular { process_idxs } => {
-            process_idxs.clone()
+            process_idxs.iter().copied().filter(|&column| built.process_of(column).is_some()).collect()
         }
         _ => Vec::new(),
     };
     let processes = columns.iter().map(|&column| column_name(model, built, column)).collect::<Vec<_>>();
-    let message = match &error {
-        SolveError::NumericallySingular { .. } => format!(
-            "processes {} only supply each other and produce nothing net (a loop whose inputs equal its outputs)",
-            processes.join(", ")
-        ),
-        _ if !processes.is_empty() => format!("{error}; processes: {}", processes.join(", ")),
-        _ => error.to_string(),
-    };
-    FootprintError::Solve { message, processes }
+    FootprintError::Model(Problems::one(Problem::new(
+        "processes",
+        ProblemKind::Unsolvable { processes, detail: error.to_string() },
+    )))
 }
 
 /// A column's name for people.
@@ -380,9 +438,7 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
         .collect();
     by_process.sort_by(|a, b| b.kg_co2e.abs().total_cmp(&a.kg_co2e.abs()));
 
-    let primary: f64 =
-        lines.iter().filter(|line| line.data == DataKind::Primary).map(|line| line.kg_co2e.abs()).sum::<f64>();
-    let primary_data_share_percent = if absolute_total > 0.0 { 100.0 * primary / absolute_total } else { 0.0 };
+    let primary_data_share_percent = primary_data_share_percent(&lines);
 
     let data_quality = data_quality(model, built, &lines, absolute_total);
     let exempted_kg_co2e: f64 = model.exempted.iter().map(|item| item.estimate_kg_co2e).sum::<f64>() + 0.0;
@@ -405,19 +461,17 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
             matches!(kind, Column::Foreground { process_idx: idx, .. } if *idx == process_idx) && supply[column] != 0.0
         });
         if !reached {
-            notes.push(format!(
-                "process “{}” is not in the supply chain of the reference process “{}”, so it adds nothing; make \
-                 the reference the last process of the life cycle (e.g. end of life) or connect it with an input",
-                process.id, model.reference_process
-            ));
+            notes.push(Note::ProcessNotReached {
+                process: process.id.clone(),
+                reference: model.reference_process.clone(),
+            });
         }
     }
     if !exemptions.within_limit {
-        notes.push(format!(
-            "the exempted items add an estimated {exempted_percent:.1} % — more than the {:.1} % the cut-off rule \
-             allows; model them instead of exempting them",
-            model.cut_off.max_exempted_percent
-        ));
+        notes.push(Note::ExemptionsOverLimit {
+            percent: exempted_percent,
+            limit_percent: model.cut_off.max_exempted_percent,
+        });
     }
     let recycling = built
         .columns
@@ -485,6 +539,20 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
         notes,
         uncertainty: None,
     }
+}
+
+/// PACT primaryDataShare (PACT Methodology §4.2.2; Technical Specification v3 `CarbonFootprint.primaryDataShare`):
+/// the share of the PCF that was calculated from primary data, in percent. Each exchange counts wholly as primary or
+/// secondary by its process's `data` (a supplier footprint by its own `data`). The base is the footprint's emissions,
+/// i.e. every positive contribution of every gas (fossil, biogenic and land-use change): biogenic CO2 removals are
+/// not emissions and are left out of both the primary part and the base, so the share stays within 0–100 % and does
+/// not grow because an uptake was measured. (Before this, tanji divided by the sum of absolute contributions, which
+/// counted a removal as if it were an emission.)
+pub fn primary_data_share_percent(lines: &[Line]) -> f64 {
+    let emissions = |line: &Line| line.gases.iter().map(|gas| gas.kg_co2e.max(0.0)).sum::<f64>();
+    let total: f64 = lines.iter().map(emissions).sum();
+    let primary: f64 = lines.iter().filter(|line| line.data == DataKind::Primary).map(emissions).sum();
+    if total > 0.0 { 100.0 * primary / total } else { 0.0 }
 }
 
 fn factor_column(built: &Built, factor: &tanji_ghg::FactorRef) -> usize {
@@ -669,18 +737,18 @@ pub fn compare(product: &Footprint, baseline: &Footprint) -> Result<Comparison, 
     if ours.amount != theirs.amount || ours.unit != theirs.unit {
         problems.push(Problem::new(
             "baseline.product.declared_unit",
-            format!(
-                "the product is declared per {} {} but the baseline per {} {}",
-                ours.amount, ours.unit, theirs.amount, theirs.unit
-            ),
-            "compare products with the same declared unit (and function)",
+            ProblemKind::DeclaredUnitsDiffer {
+                product_amount: ours.amount,
+                product_unit: ours.unit.clone(),
+                baseline_amount: theirs.amount,
+                baseline_unit: theirs.unit.clone(),
+            },
         ));
     }
     if product.gwp_set != baseline.gwp_set {
         problems.push(Problem::new(
             "baseline.gwp",
-            format!("the product uses {} but the baseline {}", product.gwp_set, baseline.gwp_set),
-            "compute both under the same GWP set",
+            ProblemKind::GwpSetsDiffer { product: product.gwp_set.clone(), baseline: baseline.gwp_set.clone() },
         ));
     }
     problems.into_result()?;

@@ -12,6 +12,7 @@ pub mod build;
 mod compute;
 mod file;
 pub mod model;
+mod note;
 mod problem;
 pub mod product;
 mod summary;
@@ -21,19 +22,23 @@ pub use compute::{
     Comparison, DataQualitySummary, ExemptionReport, FactorCitation, Footprint, FootprintError, GasResult, Line,
     ProcessResult, RecyclingLine, StageComparison, StageResult, TreeNode, compare, compute, figure,
 };
-pub use file::{FootprintFile, parse_footprint_file, write_footprint_file};
+pub use file::{FootprintFile, parse_footprint_file, read_footprint_file, write_footprint_file};
 pub use model::{
     AllocationChoice, AllocationMethod, CutOffRule, DataKind, DataQuality, DeclaredUnit, Emission, Exemption,
     FactorUse, Origin, Output, ProcessModel, ProductInfo, ProductInput, ProductModel, RecyclingOutput, Stage,
     SupplierFootprint, TransportLeg,
 };
-pub use problem::{Problem, Problems};
+pub use note::Note;
+pub use problem::{
+    AmountOf, Expected, LoopStepNamed, Problem, ProblemKind, Problems, SupplierAmount, TextProblem, UncertaintyReason,
+    closest,
+};
 pub use product::{ProductNames, Sku};
 pub use summary::{
     Assurance, ComparisonWithheld, PublishedBaseline, PublishedFootprint, PublishedRange, PublishedStage,
     ReductionFromUptake, STANDARD, published_summary,
 };
-pub use uncertainty::{Driver, MonteCarloRequest, UncertaintyResult, monte_carlo};
+pub use uncertainty::{Driver, HistogramBin, MonteCarloRequest, UncertaintyResult, histogram, monte_carlo};
 
 #[cfg(test)]
 mod tests;

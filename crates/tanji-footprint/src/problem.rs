@@ -1,30 +1,393 @@
-//! Problems in a product model, each with where it is, what is wrong and how to fix it.
+//! Problems in a product model, each with where it is and what is wrong, as message values: the variant is the
+//! message code, the fields its parameters. `tanji-i18n` (module `footprint`) says each in 简体中文 or English with its
+//! fix; nothing here is a sentence for people.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One thing wrong with a model.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
-    /// Where in the model, e.g. `processes[2].factors[0].unit` (a line number is added by the file reader).
+    /// Where in the model, e.g. `processes[2].factors[0].unit` (0-based, as the console's form fields are named).
     pub path: String,
-    pub message: String,
-    pub hint: String,
+    /// The line of the footprint file, when the problem comes from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// What is wrong, with its parameters.
+    #[serde(flatten)]
+    pub kind: ProblemKind,
 }
 
 impl Problem {
-    pub fn new(path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self { path: path.into(), message: message.into(), hint: hint.into() }
+    pub fn new(path: impl Into<String>, kind: ProblemKind) -> Self {
+        Self { path: path.into(), line: None, kind }
+    }
+
+    /// A problem whose text the caller has already put in the reader's language (the console's form reader, whose
+    /// messages come from the console catalogue).
+    pub fn text(path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new(path, ProblemKind::Text { message: message.into(), hint: hint.into() })
+    }
+
+    /// The stable code of the problem (the variant's name in snake_case).
+    pub fn code(&self) -> String {
+        serde_json::to_value(&self.kind)
+            .ok()
+            .and_then(|value| value.get("code").and_then(|code| code.as_str().map(str::to_owned)))
+            .unwrap_or_default()
     }
 }
 
 impl std::fmt::Display for Problem {
+    /// The path and the code only: the sentence is `tanji_i18n`'s to make, in the reader's language.
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(formatter, "{}: {} (fix: {})", self.path, self.message, self.hint)
+        match self.line {
+            Some(line) => write!(formatter, "line {line}, {}: {}", self.path, self.code()),
+            None => write!(formatter, "{}: {}", self.path, self.code()),
+        }
     }
 }
 
+/// Which amount of a process a negative number was given for: the fix differs for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AmountOf {
+    /// An input of a product made by another process or bought from a supplier.
+    Input,
+    /// The activity behind a library emission factor (kWh, kg of fuel …).
+    FactorActivity,
+    /// The mass carried on a transport leg.
+    TransportMass,
+    /// The distance of a transport leg.
+    TransportDistance,
+    /// Material sent to recycling.
+    Recycling,
+    /// An output's mass, energy or revenue, used as an allocation key.
+    AllocationKey,
+}
+
+/// Which pre-characterised amount of a supplier footprint is negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupplierAmount {
+    Fossil,
+    BiogenicEmissions,
+    LandUseChange,
+}
+
+/// What is wrong. Numbers are the values found; names are as written in the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+// Not `non_exhaustive`: tanji-i18n matches every code, so a new one without its texts does not compile.
+pub enum ProblemKind {
+    // The file.
+    /// The TOML itself is malformed; `detail` is the parser's own description (English).
+    TomlSyntax {
+        detail: String,
+    },
+    /// A value has the wrong type, e.g. text where a number belongs.
+    WrongType {
+        key: String,
+        expected: Expected,
+        found: String,
+    },
+    /// A required key is missing.
+    MissingKey {
+        key: String,
+    },
+    /// A key the format does not have (often a typing mistake).
+    UnknownKey {
+        key: String,
+        suggestion: Option<String>,
+        allowed: Vec<String>,
+    },
+    /// A value that is not one of the allowed words.
+    UnknownValue {
+        key: String,
+        value: String,
+        suggestion: Option<String>,
+        allowed: Vec<String>,
+    },
+    /// Another problem the TOML reader found, in its own words (English).
+    TomlOther {
+        detail: String,
+    },
+    /// The file is not UTF-8 text.
+    NotUtf8,
+
+    // The model.
+    UnknownGwpSet {
+        given: String,
+    },
+    DuplicateProcessId {
+        id: String,
+    },
+    ProcessMakesNothing {
+        id: String,
+    },
+    OutputAmountNotPositive {
+        amount: f64,
+    },
+    UnknownUnit {
+        unit: String,
+        suggestion: Option<String>,
+    },
+    /// A negative amount where only zero or more makes sense; `of` says which kind, for the fix.
+    NegativeAmount {
+        amount: f64,
+        of: AmountOf,
+    },
+    ProductMadeTwice {
+        product: String,
+    },
+    DuplicateSupplierId {
+        id: String,
+    },
+    UnknownProduct {
+        product: String,
+        suggestion: Option<String>,
+    },
+    UnknownFactor {
+        factor: String,
+        suggestion: Option<String>,
+    },
+    /// An amount in a unit of another kind than the one expected (kg where kWh is expected).
+    UnitMismatch {
+        from: String,
+        to: String,
+    },
+    EmissionNotANumber,
+    UnknownGas {
+        gas: String,
+        suggestion: Option<String>,
+    },
+    /// Only biogenic CO2 may be negative (an uptake).
+    NegativeEmission {
+        gas: String,
+        kg: f64,
+    },
+    UnknownReferenceProcess {
+        process: String,
+        suggestion: Option<String>,
+    },
+    InvalidUncertainty {
+        reason: UncertaintyReason,
+    },
+    /// The GWP table has no value for a gas under the chosen set.
+    GwpUnavailable {
+        detail: String,
+    },
+    /// A library factor cannot be characterised under the chosen set.
+    FactorNotCharacterised {
+        factor: String,
+        detail: String,
+    },
+    /// The matrices could not be formed (an internal inconsistency, or amounts too large).
+    SystemInvalid {
+        detail: String,
+    },
+    InvalidSku {
+        problem: TextProblem,
+        max_chars: usize,
+    },
+    InvalidName {
+        field: String,
+        problem: TextProblem,
+        max_chars: usize,
+    },
+    DeclaredUnitNotPositive {
+        amount: f64,
+    },
+    MassNegative {
+        mass_kg: f64,
+    },
+    NotADate {
+        field: String,
+        value: String,
+    },
+    PeriodEndsBeforeStart,
+    TreeThresholdOutOfRange {
+        percent: f64,
+    },
+    ExemptedLimitOutOfRange {
+        percent: f64,
+    },
+    ExemptionEstimateNegative {
+        estimate_kg_co2e: f64,
+    },
+    ExemptionWithoutReason,
+    QualityRatingOutOfRange {
+        rating: u8,
+    },
+    SupplierEmissionNegative {
+        amount: SupplierAmount,
+        value: f64,
+    },
+    SupplierRemovalPositive {
+        value: f64,
+    },
+    SupplierWithoutSource,
+    AllocationOnSingleOutput,
+    NoAllocationData {
+        process: String,
+        n_outputs: usize,
+    },
+    AllocationPropertyMissing {
+        method: String,
+    },
+    AllocationSkipsHierarchy {
+        method: String,
+        preferred: String,
+    },
+    AllocationValuesNotPositive {
+        method: String,
+    },
+
+    // The comparison with a baseline.
+    DeclaredUnitsDiffer {
+        product_amount: f64,
+        product_unit: String,
+        baseline_amount: f64,
+        baseline_unit: String,
+    },
+    GwpSetsDiffer {
+        product: String,
+        baseline: String,
+    },
+
+    // The product system.
+    /// Processes supply each other in a loop that consumes at least what it makes; `steps` go round one cycle.
+    UnproductiveLoop {
+        processes: Vec<String>,
+        steps: Vec<LoopStepNamed>,
+        cycle_gain: f64,
+        loop_gain: f64,
+    },
+    /// The solver found no (accurate) solution; the processes involved, when known.
+    Unsolvable {
+        processes: Vec<String>,
+        detail: String,
+    },
+    /// A process would run a negative number of times.
+    NegativeSupply {
+        processes: Vec<String>,
+    },
+
+    /// A message already in the reader's language (see [`Problem::text`]).
+    Text {
+        message: String,
+        hint: String,
+    },
+}
+
+/// One step of a loop, named: each unit of `consumer`'s product needs `units_per_unit` units of `provider`'s product,
+/// written at `path` (the input, as entered per run: `amount_per_run` `unit`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoopStepNamed {
+    pub consumer: String,
+    pub provider: String,
+    pub units_per_unit: f64,
+    pub path: String,
+}
+
+/// What is wrong with a text field (SKU, names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextProblem {
+    Required,
+    TooLong,
+    ForbiddenCharacters,
+    Malformed,
+}
+
+impl From<&tanji_tenancy::validation::Problem> for TextProblem {
+    fn from(problem: &tanji_tenancy::validation::Problem) -> Self {
+        use tanji_tenancy::validation::Problem;
+        match problem {
+            Problem::Required => Self::Required,
+            Problem::TooLong { .. } => Self::TooLong,
+            Problem::ForbiddenCharacters => Self::ForbiddenCharacters,
+            _ => Self::Malformed,
+        }
+    }
+}
+
+/// Why an exchange's uncertainty does not fit its amount (`tanji_lca::UncertaintyError` as data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum UncertaintyReason {
+    NonFinite {
+        parameter: String,
+    },
+    GeometricSdBelowOne {
+        geometric_sd: f64,
+    },
+    LognormalOfZero,
+    NegativeSd {
+        sd: f64,
+    },
+    EmptyRange {
+        min: f64,
+        max: f64,
+    },
+    ModeOutsideRange {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    AmountOutsideRange {
+        amount: f64,
+        min: f64,
+        max: f64,
+    },
+    PedigreeScore {
+        indicator: String,
+        score: u8,
+    },
+    DataQualityRating {
+        indicator: String,
+        rating: f64,
+    },
+    /// A reason this version does not know by name (English).
+    Other {
+        detail: String,
+    },
+}
+
+impl From<&tanji_lca::UncertaintyError> for UncertaintyReason {
+    fn from(error: &tanji_lca::UncertaintyError) -> Self {
+        use tanji_lca::UncertaintyError as E;
+        match *error {
+            E::NonFinite { parameter } => Self::NonFinite { parameter: parameter.to_owned() },
+            E::GeometricSdBelowOne { geometric_sd } => Self::GeometricSdBelowOne { geometric_sd },
+            E::LognormalOfZero => Self::LognormalOfZero,
+            E::NegativeSd { sd } => Self::NegativeSd { sd },
+            E::EmptyRange { min, max } => Self::EmptyRange { min, max },
+            E::ModeOutsideRange { min, mode, max } => Self::ModeOutsideRange { min, mode, max },
+            E::AmountOutsideRange { amount, min, max } => Self::AmountOutsideRange { amount, min, max },
+            E::PedigreeScore { indicator, score } => Self::PedigreeScore { indicator: indicator.to_owned(), score },
+            E::DataQualityRating { indicator, rating } => {
+                Self::DataQualityRating { indicator: indicator.to_owned(), rating }
+            }
+            _ => Self::Other { detail: error.to_string() },
+        }
+    }
+}
+
+/// The type a key needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expected {
+    Number,
+    WholeNumber,
+    Text,
+    TrueOrFalse,
+    Table,
+    List,
+    Other,
+}
+
 /// Every problem found in a model; a model with problems is not computed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, thiserror::Error)]
 #[error("{}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
 pub struct Problems {
     pub problems: Vec<Problem>,
@@ -35,8 +398,11 @@ impl Problems {
         Self { problems: vec![problem] }
     }
 
+    /// Add a problem, unless the same one (same place, same kind) is already there.
     pub fn push(&mut self, problem: Problem) {
-        self.problems.push(problem);
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -46,4 +412,18 @@ impl Problems {
     pub fn into_result(self) -> Result<(), Problems> {
         if self.problems.is_empty() { Ok(()) } else { Err(self) }
     }
+}
+
+/// The known name closest to `given`, if one is close enough to be a typing mistake.
+pub fn closest<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let given_lower = given.trim().to_lowercase();
+    if given_lower.is_empty() {
+        return None;
+    }
+    known
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(&given_lower, &candidate.to_lowercase()), candidate))
+        .filter(|(score, candidate)| *score >= 0.85 && !candidate.eq_ignore_ascii_case(given))
+        .max_by(|(a, _), (b, _)| a.total_cmp(b))
+        .map(|(_, candidate)| candidate.to_owned())
 }

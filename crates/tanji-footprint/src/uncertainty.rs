@@ -12,7 +12,7 @@ use tanji_lca::{Distribution, MatrixName};
 use crate::build::{Built, Item, ItemKind, build};
 use crate::compute::FootprintError;
 use crate::model::{DataQuality, ProductModel};
-use crate::problem::{Problem, Problems};
+use crate::problem::{Problem, ProblemKind, Problems};
 
 /// How a Monte Carlo run was asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +41,52 @@ pub struct UncertaintyResult {
     pub iterative_solves: usize,
     pub direct_fallbacks: usize,
     pub tolerance: f64,
+    /// The sampled footprints in equal-width bins, for the histogram (absent in results stored before it existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub histogram: Vec<HistogramBin>,
+}
+
+/// One bin of the Monte Carlo histogram: how many iterations gave a footprint in [from, to) (the last bin includes
+/// its upper edge).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HistogramBin {
+    pub from_kg_co2e: f64,
+    pub to_kg_co2e: f64,
+    pub count: usize,
+}
+
+/// Equal-width bins over the samples' range. The number of bins follows the Freedman–Diaconis rule (width 2·IQR/∛n),
+/// kept between 10 and 60 so that a phone can still show the bars.
+pub fn histogram(scores: &[f64]) -> Vec<HistogramBin> {
+    let mut sorted: Vec<f64> = scores.iter().copied().filter(|score| score.is_finite()).collect();
+    if sorted.is_empty() {
+        return Vec::new();
+    }
+    sorted.sort_by(f64::total_cmp);
+    let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
+    if max - min <= f64::EPSILON * max.abs().max(min.abs()) {
+        return vec![HistogramBin { from_kg_co2e: min, to_kg_co2e: max, count: sorted.len() }];
+    }
+    let quantile = |fraction: f64| sorted[((sorted.len() - 1) as f64 * fraction).round() as usize];
+    let iqr = quantile(0.75) - quantile(0.25);
+    let n = sorted.len() as f64;
+    let n_bins = if iqr > 0.0 { ((max - min) / (2.0 * iqr / n.cbrt())).ceil() as usize } else { 10 };
+    let n_bins = n_bins.clamp(10, 60);
+    let width = (max - min) / n_bins as f64;
+    let mut counts = vec![0_usize; n_bins];
+    for score in &sorted {
+        let idx = (((score - min) / width) as usize).min(n_bins - 1);
+        counts[idx] += 1;
+    }
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(idx, count)| HistogramBin {
+            from_kg_co2e: min + width * idx as f64,
+            to_kg_co2e: if idx + 1 == n_bins { max } else { min + width * (idx + 1) as f64 },
+            count,
+        })
+        .collect()
 }
 
 /// An exchange that drives the variance.
@@ -195,7 +241,7 @@ pub fn monte_carlo(
         built.system.characterization().to_vec(),
     )
     .map_err(|error| {
-        Problems::one(Problem::new("processes", error.to_string(), "check the uncertainty of each exchange"))
+        Problems::one(Problem::new("processes", ProblemKind::SystemInvalid { detail: error.to_string() }))
     })?;
     let settings = MonteCarloSettings {
         iterations: request.iterations,
@@ -205,10 +251,8 @@ pub fn monte_carlo(
     };
     let analysis =
         MonteCarlo::new(&uncertain, &[(built.reference_column, built.reference_amount)], settings.n_driver_candidates)
-            .map_err(|error| FootprintError::Solve { message: error.to_string(), processes: vec![] })?;
-    let result = analysis
-        .run(&settings)
-        .map_err(|error| FootprintError::Solve { message: error.to_string(), processes: vec![] })?;
+            .map_err(unsolvable)?;
+    let result = analysis.run(&settings).map_err(unsolvable)?;
     let drivers = result
         .drivers
         .iter()
@@ -243,5 +287,33 @@ pub fn monte_carlo(
         iterative_solves: result.solves.iterative + result.solves.mean_lu_preconditioned,
         direct_fallbacks: result.solves.fallbacks,
         tolerance: result.solves.tolerance,
+        histogram: histogram(&result.scores),
     })
+}
+
+/// A Monte Carlo run that could not solve (the deterministic model solved, so this is rare: a sample far out).
+fn unsolvable(error: impl std::fmt::Display) -> FootprintError {
+    FootprintError::Model(Problems::one(Problem::new(
+        "processes",
+        ProblemKind::Unsolvable { processes: Vec::new(), detail: error.to_string() },
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_histogram_counts_every_sample_once_in_equal_bins() {
+        let scores: Vec<f64> = (0..1000).map(|idx| 1.0 + f64::from(idx) / 999.0).collect();
+        let bins = histogram(&scores);
+        assert!((10..=60).contains(&bins.len()), "{}", bins.len());
+        assert_eq!(bins.iter().map(|bin| bin.count).sum::<usize>(), 1000);
+        assert_eq!(bins[0].from_kg_co2e, 1.0);
+        assert_eq!(bins.last().unwrap().to_kg_co2e, 2.0);
+        let width = bins[0].to_kg_co2e - bins[0].from_kg_co2e;
+        assert!(bins.iter().all(|bin| ((bin.to_kg_co2e - bin.from_kg_co2e) - width).abs() < 1e-12));
+        assert_eq!(histogram(&[3.0, 3.0]), [HistogramBin { from_kg_co2e: 3.0, to_kg_co2e: 3.0, count: 2 }]);
+        assert!(histogram(&[]).is_empty());
+    }
 }

@@ -360,9 +360,16 @@ fn check_problems(problems: &Problems) -> Result<(), String> {
     if problems.problems.is_empty() {
         return Err("a model refused with no problem listed".into());
     }
+    use tanji_i18n::Localize as _;
     for problem in &problems.problems {
-        if problem.path.trim().is_empty() || problem.message.trim().is_empty() || problem.hint.trim().is_empty() {
-            return Err(format!("a model problem without its path, message or hint: {problem:?}"));
+        let hint = tanji_i18n::footprint::Hint(&problem.kind);
+        for language in [tanji_i18n::Language::English, tanji_i18n::Language::SimplifiedChinese] {
+            if problem.path.trim().is_empty()
+                || problem.localize(language).trim().is_empty()
+                || hint.localize(language).trim().is_empty()
+            {
+                return Err(format!("a model problem without its path, message or hint: {problem:?}"));
+            }
         }
     }
     Ok(())
@@ -564,7 +571,7 @@ fn check_footprint_toml(bytes: &[u8]) -> Result<Outcome, String> {
         Ok(file) => file,
         Err(problems) => {
             check_problems(&problems)?;
-            return Ok(Outcome(format!("file: {}", shape(&problems.problems[0].message))));
+            return Ok(Outcome(format!("file: {}", problems.problems[0].code())));
         }
     };
     // The file writer (`GET …/model.toml`) and the API's JSON must give the same model back.
@@ -580,13 +587,7 @@ fn check_footprint_toml(bytes: &[u8]) -> Result<Outcome, String> {
         Ok(footprint) => footprint,
         Err(tanji_footprint::FootprintError::Model(problems)) => {
             check_problems(&problems)?;
-            return Ok(Outcome(format!("model: {}", shape(&problems.problems[0].message))));
-        }
-        Err(error) => {
-            if error.to_string().trim().is_empty() {
-                return Err("a model that cannot be solved, with no message".into());
-            }
-            return Ok(Outcome(format!("solve: {}", shape(&error.to_string()))));
+            return Ok(Outcome(format!("model: {}", problems.problems[0].code())));
         }
     };
     finite("footprint total", footprint.total_kg_co2e)?;

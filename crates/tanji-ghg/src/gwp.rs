@@ -204,6 +204,11 @@ impl GwpTable {
         self.values.contains_key(gas.table_name())
     }
 
+    /// The names of every gas the table has a GWP for (for "did you mean" on a misspelt gas).
+    pub fn species(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+
     pub fn blend(&self, designation: &str) -> Option<&RefrigerantBlend> {
         let wanted = normalise_designation(designation);
         self.blends.values().find(|blend| normalise_designation(&blend.designation) == wanted)

@@ -277,6 +277,10 @@ impl IterativeSolver {
     /// Check the system (every process makes its product) and prepare; nothing is factorised.
     pub fn new(system: System) -> Result<Self, SolveError> {
         let n = system.n_processes();
+        let (production, consumptions) = system.production_and_consumptions();
+        if let Some(found) = crate::loops::find_unproductive_loop(&production, &consumptions) {
+            return Err(SolveError::UnproductiveLoop(found));
+        }
         let pattern = CompressedColumns::from_sorted_positions(
             n,
             system.technosphere().iter().map(|entry| (entry.col_idx, entry.row_idx)),
@@ -443,13 +447,12 @@ mod tests {
     }
 
     #[test]
-    fn a_singular_loop_falls_back_to_the_direct_solver_and_its_error() {
+    fn a_singular_loop_is_refused_before_any_solve() {
         use crate::Entry;
         let entry = |row_idx, col_idx, value| Entry { row_idx, col_idx, value };
         let technosphere = [entry(0, 0, 1.0), entry(1, 0, -1.0), entry(0, 1, -1.0), entry(1, 1, 1.0)];
         let system = System::new(2, 1, &technosphere, &[entry(0, 0, 1.0)], vec![1.0]).unwrap();
-        let solver = IterativeSolver::new(system).expect("the diagonal is full");
-        assert!(matches!(solver.score(&[(0, 1.0)]), Err(SolveError::NumericallySingular { .. })));
+        assert!(matches!(IterativeSolver::new(system), Err(SolveError::UnproductiveLoop(_))));
         let system = System::new(2, 1, &[entry(0, 0, 1.0), entry(0, 1, -0.5)], &[entry(0, 0, 1.0)], vec![1.0]).unwrap();
         assert_eq!(
             IterativeSolver::new(system).unwrap_err(),

@@ -4,6 +4,7 @@
 //! Pure computation: no I/O. Readers and writers work on `&str` and `String`; files are the adapters' business.
 
 pub mod krylov;
+pub mod loops;
 pub mod matrix_market;
 pub mod monte_carlo;
 mod solver;
@@ -12,6 +13,7 @@ mod system;
 pub mod uncertainty;
 
 pub use krylov::{IterativeSolver, SolveMethod};
+pub use loops::{Consumption, LoopStep, UnproductiveLoop, find_unproductive_loop};
 pub use matrix_market::{CoordinateMatrix, Entry, MatrixMarketError};
 pub use monte_carlo::{
     MonteCarlo, MonteCarloError, MonteCarloResult, MonteCarloSettings, UncertainEntry, UncertainSystem, VarianceDriver,

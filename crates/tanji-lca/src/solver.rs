@@ -24,8 +24,12 @@ const RESIDUAL_LIMIT: f64 = 1e-9;
 
 /// Why a system could not be solved. Process indices are 0-based; messages show 1-based columns, as Matrix Market does.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n says every variant, so a new one without its texts does not compile.
 pub enum SolveError {
+    /// Processes supply each other in a loop that consumes at least as much as it makes: no non-negative solution
+    /// exists (the system is singular, or its solution has negative supply and would give a negative footprint).
+    #[error("{}", unproductive_loop(.0))]
+    UnproductiveLoop(crate::loops::UnproductiveLoop),
     /// Some processes do not produce their reference product: A's diagonal is zero (or the column is empty).
     #[error("the technosphere matrix A is singular: no reference product comes from {} (zero on A's diagonal)",
             columns(.process_idxs))]
@@ -66,6 +70,41 @@ fn columns(process_idxs: &[usize]) -> String {
     format!("{noun} {}{more} (1-based)", shown.join(", "))
 }
 
+/// The English text of an unproductive loop, with 1-based process columns.
+fn unproductive_loop(found: &crate::loops::UnproductiveLoop) -> String {
+    use crate::loops::amount_text;
+    let first = found.cycle.first().map_or(0, |step| step.consumer_idx) + 1;
+    if let [step] = found.cycle.as_slice()
+        && found.process_idxs.len() == 1
+    {
+        return format!(
+            "the process in column {first} (1-based) uses at least as much of its own product as it makes: each unit \
+             of product {first} needs {} units of itself: there is no non-negative solution",
+            amount_text(step.units_per_unit)
+        );
+    }
+    let steps: Vec<String> = found
+        .cycle
+        .iter()
+        .map(|step| {
+            format!(
+                "each unit of product {} needs {} units of product {}",
+                step.consumer_idx + 1,
+                amount_text(step.units_per_unit),
+                step.provider_idx + 1
+            )
+        })
+        .collect();
+    format!(
+        "{} supply each other in a loop that produces nothing net: {}; so each unit of product {first} needs {} units \
+         of itself through the loop (loop gain {}, at least 1): there is no non-negative solution",
+        columns(&found.process_idxs),
+        steps.join(", "),
+        amount_text(found.cycle_gain),
+        amount_text(found.loop_gain),
+    )
+}
+
 /// A factorised product system, ready to answer any number of demands.
 pub struct Solver {
     system: System,
@@ -102,6 +141,10 @@ impl Solver {
             row_sums[entry.row_idx] += entry.value.abs();
             col_sums[entry.col_idx] += entry.value.abs();
             transpose_triplets.push(Triplet::new(entry.col_idx, entry.row_idx, entry.value));
+        }
+        let (production, consumptions) = system.production_and_consumptions();
+        if let Some(found) = crate::loops::find_unproductive_loop(&production, &consumptions) {
+            return Err(SolveError::UnproductiveLoop(found));
         }
         let process_idxs: Vec<usize> = (0..n).filter(|&idx| diagonal[idx] == 0.0).collect();
         if !process_idxs.is_empty() {

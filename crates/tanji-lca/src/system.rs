@@ -22,7 +22,7 @@ impl std::fmt::Display for MatrixName {
 
 /// Why three matrices do not make a product system.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n says every variant, so a new one without its texts does not compile.
 pub enum SystemError {
     /// The technosphere has a different number of rows (products) and columns (processes).
     #[error("the technosphere matrix A must be square (one product per process), but it is {n_rows}×{n_cols}")]
@@ -73,6 +73,10 @@ pub struct System {
     technosphere: Vec<Entry>,
     biosphere: Vec<Entry>,
     characterization: Vec<f64>,
+    /// Uses of a process's own product given as separate negative diagonal entries, (process, amount > 0), before
+    /// they were summed into the diagonal: the loop check needs them (a process that uses 1.6 units of what it makes
+    /// per unit is a loop, not merely a negative diagonal).
+    own_use: Vec<(usize, f64)>,
 }
 
 impl System {
@@ -92,9 +96,24 @@ impl System {
         if let Some(flow_idx) = characterization.iter().position(|factor| !factor.is_finite()) {
             return Err(SystemError::NonFinite { matrix: MatrixName::Characterization, row_idx: flow_idx, col_idx: 0 });
         }
+        let mut own_use: Vec<(usize, f64)> = Vec::new();
+        let mut has_production = std::collections::HashSet::new();
+        for entry in technosphere.iter().filter(|entry| entry.row_idx == entry.col_idx) {
+            if entry.value > 0.0 {
+                has_production.insert(entry.col_idx);
+            }
+        }
+        for entry in technosphere.iter().filter(|entry| entry.row_idx == entry.col_idx && entry.value < 0.0) {
+            // A lone negative diagonal is Brightway's waste-treatment convention, not a use of the process's own
+            // product.
+            if has_production.contains(&entry.col_idx) && entry.value.is_finite() {
+                own_use.push((entry.col_idx, -entry.value));
+            }
+        }
         Ok(Self {
             n_processes,
             n_flows,
+            own_use,
             technosphere: merge(MatrixName::Technosphere, n_processes, n_processes, technosphere)?,
             biosphere: merge(MatrixName::Biosphere, n_flows, n_processes, biosphere)?,
             characterization,
@@ -165,6 +184,33 @@ impl System {
     /// The characterisation factor of each elementary flow.
     pub fn characterization(&self) -> &[f64] {
         &self.characterization
+    }
+
+    /// A's consumptions for the loop check: each process's gross production of its own product, and every use of a
+    /// product (negative off-diagonal entries, and separately given uses of a process's own product).
+    pub fn production_and_consumptions(&self) -> (Vec<f64>, Vec<crate::loops::Consumption>) {
+        let mut production = vec![0.0; self.n_processes];
+        let mut consumptions = Vec::new();
+        for entry in &self.technosphere {
+            if entry.row_idx == entry.col_idx {
+                production[entry.col_idx] += entry.value;
+            } else {
+                consumptions.push(crate::loops::Consumption {
+                    provider_idx: entry.row_idx,
+                    consumer_idx: entry.col_idx,
+                    amount: -entry.value,
+                });
+            }
+        }
+        for &(process_idx, amount) in &self.own_use {
+            production[process_idx] += amount;
+            consumptions.push(crate::loops::Consumption {
+                provider_idx: process_idx,
+                consumer_idx: process_idx,
+                amount,
+            });
+        }
+        (production, consumptions)
     }
 
     /// Bᵀc: the characterised direct interventions of one run of each process (e.g. kg CO2e per run).

@@ -58,25 +58,75 @@ fn a_process_without_its_reference_product_is_named() {
 }
 
 #[test]
-fn production_cancelled_by_own_use_is_no_production() {
-    // 1 kWh produced, 1 kWh used by the same process: the diagonal sums to zero.
+fn production_cancelled_by_own_use_is_a_loop_of_one_process() {
+    // 1 kWh produced, 1 kWh used by the same process: the diagonal sums to zero, and the loop is named as such.
     let system = System::new(1, 1, &[entry(0, 0, 1.0), entry(0, 0, -1.0)], &[], vec![1.0]).unwrap();
-    assert_eq!(Solver::new(system).unwrap_err(), SolveError::NoReferenceProduction { process_idxs: vec![0] });
+    let SolveError::UnproductiveLoop(found) = Solver::new(system).unwrap_err() else { panic!("a loop") };
+    assert_eq!(found.process_idxs, [0]);
+    assert_eq!(found.cycle, [crate::LoopStep { consumer_idx: 0, provider_idx: 0, units_per_unit: 1.0 }]);
 }
 
 #[test]
-fn a_loop_producing_nothing_net_is_numerically_singular() {
+fn a_process_using_more_of_its_own_product_than_it_makes_is_refused() {
+    // The self-loop: 1 unit made, 1.6 used by the same process. The diagonal sums to −0.6, which alone would solve to
+    // a negative supply (a negative footprint).
+    let technosphere = [entry(0, 0, 1.0), entry(0, 0, -1.6), entry(1, 1, 1.0), entry(0, 1, -1.0)];
+    let system = System::new(2, 1, &technosphere, &[entry(0, 0, 1.0)], vec![1.0]).unwrap();
+    let error = Solver::new(system).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the process in column 1 (1-based) uses at least as much of its own product as it makes: each unit of \
+         product 1 needs 1.6 units of itself: there is no non-negative solution"
+    );
+}
+
+#[test]
+fn a_two_process_loop_with_gain_1_6_is_refused_naming_the_amounts() {
+    // Each unit of product 1 needs 2 units of product 2, each of which needs 0.8 units of product 1: 1.6 units of 1
+    // per unit of 1. The matrix is not singular (det = 1 − 1.6), so a plain solve would give negative supply.
+    let technosphere = [entry(0, 0, 1.0), entry(1, 0, -2.0), entry(0, 1, -0.8), entry(1, 1, 1.0)];
+    let system = System::new(2, 1, &technosphere, &[entry(0, 0, 1.0)], vec![1.0]).unwrap();
+    let SolveError::UnproductiveLoop(found) = Solver::new(system.clone()).unwrap_err() else { panic!("a loop") };
+    assert_eq!(found.process_idxs, [0, 1]);
+    assert!((found.cycle_gain - 1.6).abs() < 1e-12);
+    let text = SolveError::UnproductiveLoop(found).to_string();
+    assert!(text.contains("needs 2 units of product 2") && text.contains("needs 0.8 units of product 1"), "{text}");
+    assert!(text.contains("1.6 units of itself"), "{text}");
+    assert!(matches!(crate::IterativeSolver::new(system), Err(SolveError::UnproductiveLoop(_))));
+}
+
+#[test]
+fn a_loop_with_net_output_still_solves() {
+    // Each unit of 1 needs 0.5 of 2, each unit of 2 needs 0.5 of 1: supply of 1 = 1/(1 − 0.25).
+    let technosphere = [entry(0, 0, 1.0), entry(1, 0, -0.5), entry(0, 1, -0.5), entry(1, 1, 1.0)];
+    let system = System::new(2, 1, &technosphere, &[entry(0, 0, 1.0)], vec![1.0]).unwrap();
+    let solver = Solver::new(system).expect("a productive loop");
+    let supply = solver.supply(0).unwrap();
+    assert_close(supply[0], 4.0 / 3.0);
+    assert_close(supply[1], 2.0 / 3.0);
+}
+
+#[test]
+fn a_loop_producing_nothing_net_is_refused_before_the_solve() {
     // Each process needs one unit of the other's product per unit of its own: A = [[1, −1], [−1, 1]].
     let technosphere = [entry(0, 0, 1.0), entry(1, 0, -1.0), entry(0, 1, -1.0), entry(1, 1, 1.0)];
     let system = System::new(2, 1, &technosphere, &[entry(0, 0, 1.0)], vec![1.0]).unwrap();
-    let solver = Solver::new(system).expect("the factorisation itself does not check pivots");
-    assert!(matches!(solver.score(0), Err(SolveError::NumericallySingular { .. })), "{:?}", solver.score(0));
-    assert!(matches!(solver.all_scores(), Err(SolveError::NumericallySingular { .. })));
+    assert!(matches!(Solver::new(system), Err(SolveError::UnproductiveLoop(_))));
 }
 
 #[test]
-fn a_nearly_singular_loop_is_ill_conditioned() {
+fn a_loop_that_makes_next_to_nothing_net_is_refused_as_a_loop() {
+    // Gain 1 − 1e-14: the loop makes 1e-14 units net per unit, which no model means.
     let technosphere = [entry(0, 0, 1.0), entry(1, 0, -1.0), entry(0, 1, -(1.0 - 1e-14)), entry(1, 1, 1.0)];
+    let system = System::new(2, 1, &technosphere, &[entry(0, 0, 1.0)], vec![1.0]).unwrap();
+    assert!(matches!(Solver::new(system), Err(SolveError::UnproductiveLoop(_))));
+}
+
+#[test]
+fn a_nearly_singular_productive_loop_is_ill_conditioned() {
+    // Each unit of 1 needs 1e7 units of 2, each of which needs (1 − 1e-11)/1e7 units of 1: the loop is productive
+    // (gain 1 − 1e-11) but the supply is 1e11 and the answer has lost most of its digits.
+    let technosphere = [entry(0, 0, 1.0), entry(1, 0, -1e7), entry(0, 1, -(1.0 - 1e-11) / 1e7), entry(1, 1, 1.0)];
     let system = System::new(2, 1, &technosphere, &[entry(0, 0, 1.0)], vec![1.0]).unwrap();
     let solver = Solver::new(system).unwrap();
     assert!(matches!(solver.score(0), Err(SolveError::IllConditioned { .. })), "{:?}", solver.score(0));

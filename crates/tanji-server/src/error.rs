@@ -59,7 +59,14 @@ pub struct ApiError {
 pub struct ModelProblem {
     /// e.g. `processes[2].factors[0].unit`.
     pub path: String,
+    /// The line of the uploaded footprint file, when the problem is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Stable code of the problem, e.g. `unknown_factor`, `unproductive_loop` (docs/api.md).
+    pub code: String,
+    /// The problem in English.
     pub message: String,
+    /// How to fix it, in English.
     pub hint: String,
 }
 
@@ -262,7 +269,16 @@ impl From<StoreError> for ApiError {
                 problems: problems
                     .problems
                     .into_iter()
-                    .map(|problem| ModelProblem { path: problem.path, message: problem.message, hint: problem.hint })
+                    .map(|problem| {
+                        use tanji_i18n::Localize as _;
+                        ModelProblem {
+                            code: problem.code(),
+                            line: problem.line,
+                            message: problem.english(),
+                            hint: tanji_i18n::footprint::Hint(&problem.kind).english(),
+                            path: problem.path,
+                        }
+                    })
                     .collect(),
                 ..Self::new(
                     StatusCode::UNPROCESSABLE_ENTITY,

@@ -1059,11 +1059,17 @@ catalogue! {
     fp_biogenic_emissions: "生物源排放", "Biogenic emissions";
     fp_biogenic_removals: "生物源吸收", "Biogenic removals";
     fp_primary_share: "一手数据占比", "Primary data share";
-    fp_primary_share_hint: "按贡献绝对值计，来自实测数据的比例", "share of the contributions (absolute) resting on measured data";
+    fp_primary_share_hint: "排放中来自一手（实测）数据的比例（PACT）；生物源吸收不计入", "share of the emissions resting on primary (measured) data (PACT); removals not counted";
     fp_chart_stages: "各生命周期阶段（瀑布图）", "Life-cycle stages (waterfall)";
     fp_chart_processes: "各工序贡献", "Contribution by process";
     fp_chart_origins: "化石、生物源与土地利用变化", "Fossil, biogenic and land-use change";
     fp_chart_comparison: "与常规产品逐阶段对比", "Against the baseline, stage by stage";
+    fp_chart_histogram: "蒙特卡洛结果分布", "Monte Carlo results";
+    fp_chart_iterations: "迭代次数", "Iterations";
+    fp_tree_more_below_cut_off: "项低于截断阈值（已折叠）", "more below the cut-off";
+    fp_tree_items: "项", "items";
+    fp_chart_sankey: "产品系统中的贡献流", "Contributions through the product system";
+    fp_chart_sankey_removals: "（生物源吸收等负贡献不在此图中，见上方各阶段图）", " (negative contributions such as biogenic removals are not drawn here; see the stage chart)";
     fp_other_processes: "其他工序", "Other processes";
     fp_by_stage: "按生命周期阶段", "By life-cycle stage";
     fp_this_product: "本产品", "This product";

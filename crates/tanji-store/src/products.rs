@@ -126,14 +126,6 @@ pub struct PublicChain {
 fn footprint_error(error: FootprintError) -> StoreError {
     match error {
         FootprintError::Model(problems) => StoreError::ModelProblems(problems),
-        FootprintError::Solve { message, .. } => StoreError::ModelProblems(tanji_footprint::Problems::one(
-            tanji_footprint::Problem::new("processes", message, "check the inputs between processes"),
-        )),
-        other => StoreError::ModelProblems(tanji_footprint::Problems::one(tanji_footprint::Problem::new(
-            "model",
-            other.to_string(),
-            "check the model",
-        ))),
     }
 }
 

@@ -236,8 +236,7 @@ pub fn model_from_toml(bytes: &[u8]) -> Result<ProductModel, StoreError> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
         StoreError::ModelProblems(tanji_footprint::Problems::one(tanji_footprint::Problem::new(
             "file",
-            "the file is not UTF-8 text",
-            "save the footprint file as UTF-8",
+            tanji_footprint::ProblemKind::NotUtf8,
         )))
     })?;
     tanji_footprint::parse_footprint_file(text).map(|file| file.model).map_err(StoreError::ModelProblems)

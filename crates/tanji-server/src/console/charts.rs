@@ -283,6 +283,140 @@ pub fn paired_bars(
     Chart { id, title, option_json: script_safe(&option), summary }
 }
 
+/// A histogram of Monte Carlo results: one bar per bin (`from`, `to`, count) on a value axis, with the percentiles
+/// marked as dashed vertical lines labelled with their names (P2.5, median, P97.5).
+pub fn histogram(
+    id: &'static str,
+    title: &'static str,
+    unit: &str,
+    count_name: &str,
+    bins: &[(f64, f64, usize)],
+    markers: &[(String, f64)],
+) -> Chart {
+    let mut option = base();
+    option["tooltip"] = json!({ "trigger": "axis", "axisPointer": { "type": "shadow" } });
+    option["grid"] = json!({ "left": 8, "right": 24, "top": 36, "bottom": 8, "containLabel": true });
+    let (Some(first), Some(last)) = (bins.first(), bins.last()) else {
+        return Chart { id, title, option_json: script_safe(&option), summary: String::new() };
+    };
+    option["xAxis"] = json!({
+        "type": "value",
+        "name": unit,
+        "nameLocation": "middle",
+        "nameGap": 24,
+        "min": rounded(first.0),
+        "max": rounded(last.1),
+        "axisLabel": { "hideOverlap": true },
+    });
+    option["yAxis"] = json!({ "type": "value", "minInterval": 1, "name": count_name });
+    option["series"] = json!([{
+        "name": count_name,
+        "type": "bar",
+        "barWidth": "96%",
+        "itemStyle": { "color": PALETTE[1] },
+        "data": bins.iter().map(|(from, to, count)| json!([rounded(0.5 * (from + to)), count])).collect::<Vec<_>>(),
+        "markLine": {
+            "symbol": "none",
+            "silent": true,
+            "lineStyle": { "type": "dashed", "color": PALETTE[0] },
+            "label": { "formatter": "{b}", "position": "end", "fontSize": 11 },
+            "data": markers.iter().map(|(name, value)| json!({ "name": name, "xAxis": rounded(*value) })).collect::<Vec<_>>(),
+        },
+    }]);
+    let summary = markers
+        .iter()
+        .map(|(name, value)| format!("{name}: {} {unit}", signed_label(*value)))
+        .chain(std::iter::once(format!("{count_name}: {}", bins.iter().map(|bin| bin.2).sum::<usize>())))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let option = json!({
+        "baseOption": option,
+        "media": [{ "query": { "maxWidth": 400 }, "option": { "series": [{ "markLine": { "label": { "fontSize": 9 } } }] } }],
+    });
+    Chart { id, title, option_json: script_safe(&option), summary }
+}
+
+/// One node of a flow graph: a unique key, the name shown, and its value.
+#[derive(Debug, Clone)]
+pub struct FlowNode {
+    pub key: String,
+    pub name: String,
+}
+
+/// A Sankey diagram of contributions: each link carries `value` (in `unit`) from a contributor to what it goes into,
+/// ending at the product. Node keys are unique; names may repeat (the same factor under two processes). On a phone
+/// (a chart narrower than 360 px) the labels get smaller and the gaps tighter; the diagram stays horizontal, as a
+/// vertical Sankey has no room for its labels.
+pub fn sankey(
+    id: &'static str,
+    title: &'static str,
+    unit: &str,
+    nodes: &[FlowNode],
+    links: &[(String, String, f64)],
+) -> Chart {
+    let mut option = base();
+    option["tooltip"] = json!({ "trigger": "item", "triggerOn": "mousemove" });
+    let series = |orient: &str| {
+        json!({
+            "type": "sankey",
+            "orient": orient,
+            "left": 8,
+            "right": if orient == "horizontal" { 96 } else { 8 },
+            "top": 8,
+            "bottom": if orient == "horizontal" { 8 } else { 48 },
+            // Every flow ends at the product: align nodes to the right, so that an emission feeding the product
+            // directly sits next to it instead of in the leftmost column with the deepest suppliers.
+            "nodeAlign": "right",
+            "nodeWidth": 12,
+            "nodeGap": 10,
+            "draggable": false,
+            "emphasis": { "focus": "adjacency" },
+            "lineStyle": { "color": "gradient", "curveness": 0.5, "opacity": 0.4 },
+            "label": { "fontSize": 11, "overflow": "truncate", "width": 110 },
+        })
+    };
+    let mut horizontal = series("horizontal");
+    horizontal["data"] = json!(
+        nodes
+            .iter()
+            .map(|node| json!({
+                "name": node.key,
+                "label": { "formatter": node.name.replace('{', "(").replace('}', ")") },
+                "tooltip": { "formatter": node.name.replace('{', "(").replace('}', ")") },
+            }))
+            .collect::<Vec<_>>()
+    );
+    horizontal["links"] = json!(links
+        .iter()
+        .map(|(source, target, value)| {
+            let name = nodes.iter().find(|node| node.key == *source).map(|node| node.name.as_str()).unwrap_or_default();
+            json!({
+                "source": source,
+                "target": target,
+                "value": rounded(*value),
+                "tooltip": { "formatter": format!("{}: {} {unit}", name.replace('{', "(").replace('}', ")"), signed_label(*value)) },
+            })
+        })
+        .collect::<Vec<_>>());
+    option["series"] = json!([horizontal]);
+    let summary = links
+        .iter()
+        .filter_map(|(source, target, value)| {
+            let name = |key: &String| nodes.iter().find(|node| node.key == *key).map(|node| node.name.clone());
+            Some(format!("{} → {}: {} {unit}", name(source)?, name(target)?, signed_label(*value)))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let option = json!({
+        "baseOption": option,
+        "media": [{
+            "query": { "maxWidth": 360 },
+            "option": { "series": [{ "right": 64, "nodeGap": 6, "label": { "fontSize": 9, "width": 56 } }] },
+        }],
+    });
+    Chart { id, title, option_json: script_safe(&option), summary }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,6 +429,37 @@ mod tests {
         assert_eq!(option["yAxis"]["data"], json!(["江苏省", "浙江省"]));
         assert_eq!(option["series"][0]["data"], json!([1, 3]));
         assert_eq!(chart.summary, "浙江省: 3; 江苏省: 1");
+    }
+
+    #[test]
+    fn the_histogram_marks_its_percentiles_and_the_sankey_flows_into_the_product() {
+        let bins = [(1.0, 2.0, 3), (2.0, 3.0, 5), (3.0, 4.0, 2)];
+        let markers = [("P2.5".to_owned(), 1.1), ("中位数".to_owned(), 2.4), ("P97.5".to_owned(), 3.9)];
+        let chart = histogram("mc", "蒙特卡洛结果分布", "g CO2e", "迭代次数", &bins, &markers);
+        let option: Value = serde_json::from_str(&chart.option_json).unwrap();
+        let series = &option["baseOption"]["series"][0];
+        assert_eq!(series["data"], json!([[1.5, 3], [2.5, 5], [3.5, 2]]));
+        assert_eq!(series["markLine"]["data"][1], json!({ "name": "中位数", "xAxis": 2.4 }));
+        assert_eq!(chart.summary, "P2.5: 1.1 g CO2e; 中位数: 2.4 g CO2e; P97.5: 3.9 g CO2e; 迭代次数: 10");
+
+        let nodes = [
+            FlowNode { key: "0".into(), name: "Cup".into() },
+            FlowNode { key: "0.0".into(), name: "Board {mill}".into() },
+            FlowNode { key: "0.0.1".into(), name: "grid".into() },
+        ];
+        let links = [("0.0".to_owned(), "0".to_owned(), 12.0), ("0.0.1".to_owned(), "0.0".to_owned(), 7.5)];
+        let chart = sankey("flows", "Flows", "g CO2e", &nodes, &links);
+        let option: Value = serde_json::from_str(&chart.option_json).unwrap();
+        let series = &option["baseOption"]["series"][0];
+        assert_eq!(series["type"], "sankey");
+        assert_eq!(series["nodeAlign"], "right", "flows end at the product on the right");
+        assert_eq!(series["data"][1]["label"]["formatter"], "Board (mill)", "no ECharts template braces");
+        assert_eq!(
+            series["links"][1],
+            json!({ "source": "0.0.1", "target": "0.0", "value": 7.5, "tooltip": { "formatter": "grid: 7.5 g CO2e" } })
+        );
+        assert_eq!(option["media"][0]["query"]["maxWidth"], 360, "smaller labels on a phone only");
+        assert_eq!(chart.summary, "Board {mill} → Cup: 12 g CO2e; grid → Board {mill}: 7.5 g CO2e");
     }
 
     #[test]

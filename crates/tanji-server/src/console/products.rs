@@ -162,19 +162,25 @@ pub struct ProblemView {
     pub hint: String,
 }
 
-/// The problems of a model as the console shows them. The engine's hints are written for every client; the one that
-/// sends people to the command line's factor search is told the console's way instead.
+/// The problems of a model as the console shows them, in the reader's language (`tanji_i18n::footprint`). The
+/// engine's fix for an unknown factor sends people to the command line's factor search; the console's own is used.
 fn problem_views(t: &'static Text, problems: &tanji_footprint::Problems) -> Vec<ProblemView> {
+    use tanji_i18n::Localize as _;
     problems
         .problems
         .iter()
         .map(|problem| ProblemView {
             path: problem.path.clone(),
-            message: problem.message.clone(),
-            hint: if problem.hint.contains("tanji factors search") {
+            message: match problem.line {
+                Some(line) => {
+                    format!("{}: {}", tanji_i18n::footprint::line(line, t.language), problem.localize(t.language))
+                }
+                None => problem.localize(t.language),
+            },
+            hint: if matches!(problem.kind, tanji_footprint::ProblemKind::UnknownFactor { .. }) {
                 t.fp_hint_find_factor.to_owned()
             } else {
-                problem.hint.clone()
+                tanji_i18n::footprint::Hint(&problem.kind).localize(t.language)
             },
         })
         .collect()

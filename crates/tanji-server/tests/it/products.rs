@@ -267,7 +267,9 @@ async fn bad_products_models_and_requests_are_refused_with_what_to_fix(database:
     let broken =
         post_text(&app, &editor_token, &format!("/api/v1/products/{cup}/models"), "application/toml", "gwp = \n").await;
     assert_eq!((broken.status, broken.code()), (StatusCode::UNPROCESSABLE_ENTITY, "model_invalid"));
-    assert!(broken.json["problems"][0]["path"].as_str().unwrap().starts_with("line 1"), "{}", broken.json);
+    assert_eq!(broken.json["problems"][0]["line"], 1, "{}", broken.json);
+    assert_eq!(broken.json["problems"][0]["code"], "toml_syntax", "{}", broken.json);
+    assert_eq!(unknown["code"], "unknown_factor", "{unknown}");
     let text = post_text(&app, &editor_token, &format!("/api/v1/products/{cup}/models"), "text/plain", "hello").await;
     assert_eq!((text.status, text.code()), (StatusCode::BAD_REQUEST, "bad_request"));
     let shapeless = editor.post(&format!("/api/v1/products/{cup}/models"), json!({ "processes": [] })).await;
@@ -641,9 +643,18 @@ async fn a_product_model_built_computed_and_published_in_the_console(database: T
     assert_eq!(page.status, StatusCode::OK);
     // 9 kWh per plate × 561.7 kg CO2e/MWh = 5.055 kg CO2e, shown in kilograms.
     assert!(page.body.contains("id=\"total-figure\">5.055</a>"), "{}", page.body);
-    for text in ["kg CO2e", "Lines (provenance)", "stage-waterfall", "process-contribution", "Not verified yet"] {
+    for text in [
+        "kg CO2e",
+        "Lines (provenance)",
+        "stage-waterfall",
+        "process-contribution",
+        "contribution-sankey",
+        "Contributions through the product system",
+        "Not verified yet",
+    ] {
         assert!(page.body.contains(text), "the footprint page lacks {text:?}");
     }
+    assert!(!page.body.contains("monte-carlo-histogram"), "no histogram without a Monte Carlo run");
     // A number leads to its line, the line to its factor.
     let line = browser.get(&format!("/console/footprints/{footprint}/line?path=processes%5B0%5D.factors%5B0%5D")).await;
     assert_eq!(line.status, StatusCode::OK);
@@ -798,6 +809,24 @@ async fn examples_uploads_and_other_products_footprints_in_the_console(database:
     let cup = redirected_id(&loaded, "products");
     let page = browser.get(loaded.location()).await;
     assert!(page.body.contains("示例已载入") && page.body.contains("原材料获取"), "{}", page.body);
+    // With Monte Carlo, the footprint page shows the histogram and the contribution graph, in Chinese.
+    let computed = browser
+        .submit(
+            &format!("/console/products/{cup}"),
+            &format!("/console/products/{cup}/compute"),
+            &[("monte_carlo", "on"), ("iterations", "300"), ("seed", "3")],
+        )
+        .await;
+    assert_eq!(computed.status, StatusCode::SEE_OTHER, "{}", computed.body);
+    let footprint_page = browser.get(&format!("/console/footprints/{}", redirected_id(&computed, "footprints"))).await;
+    for text in
+        ["monte-carlo-histogram", "蒙特卡洛结果分布", "中位数", "P97.5", "contribution-sankey", "产品系统中的贡献流"]
+    {
+        assert!(footprint_page.body.contains(text), "the Chinese footprint page lacks {text:?}");
+    }
+    for english in ["Monte Carlo results", "Contributions through", "more below the cut-off", "(fossil)"] {
+        assert!(!footprint_page.body.contains(english), "English {english:?} on the Chinese page");
+    }
     assert!(page.body.contains("17.67") && page.body.contains("g CO2e 每只杯"), "the cup in grams per cup");
     let twice =
         browser.submit("/console/products", "/console/products/examples", &[("name", "bamboo-fibre-cup")]).await;
@@ -857,6 +886,19 @@ async fn examples_uploads_and_other_products_footprints_in_the_console(database:
     let broken = uploader.post_file(&action, "gwp = \n", "broken").await;
     assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(broken.body.contains("upload-problems") && broken.body.contains("line 1"), "{}", broken.body);
+    let six = uploader
+        .post_file(
+            &action,
+            &CUP_TOML.replacen("stage = \"production\"", "stage = \"producton\"", 1).replacen(
+                "amount = 10.5",
+                "amount = -10.5",
+                1,
+            ),
+            "broken",
+        )
+        .await;
+    assert_eq!(six.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(six.body.contains("did you mean “production”?"), "{}", six.body);
     let uploaded = uploader.post_file(&action, CUP_TOML, "re-uploaded").await;
     assert_eq!(uploaded.status, StatusCode::SEE_OTHER);
     assert!(uploaded.location().contains("version=2"), "{}", uploaded.location());

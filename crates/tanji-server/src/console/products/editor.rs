@@ -1084,7 +1084,7 @@ struct Reader {
 
 impl Reader {
     fn problem(&mut self, field: &Field, message: &str, hint: &str) {
-        self.problems.push(tanji_footprint::Problem::new(field.name.clone(), message, hint));
+        self.problems.push(tanji_footprint::Problem::text(field.name.clone(), message, hint));
     }
 
     fn number(&mut self, field: &Field) -> f64 {

@@ -343,26 +343,55 @@ fn distribution_text(distribution: &impl serde::Serialize) -> String {
     if parameters.is_empty() { kind } else { format!("{kind}, {}", parameters.join(", ")) }
 }
 
-fn flatten_tree(node: &TreeNode, scale: Scale, depth: usize, items: &mut Vec<(usize, TreeItem)>) {
+/// A supply-tree node's name and unit in the reader's language: the engine names an emission "CO2 (fossil)" and a
+/// folded branch "3 more below the cut-off" in English, with the origin's key.
+fn tree_node_text(t: &'static Text, node: &TreeNode) -> (String, String) {
+    match node.kind.as_str() {
+        "emission" => {
+            let name = node
+                .name
+                .rsplit_once(" (")
+                .and_then(|(gas, origin)| {
+                    let origin: Origin =
+                        serde_json::from_value(Value::String(origin.trim_end_matches(')').to_owned())).ok()?;
+                    Some(format!("{gas}（{}）", origin_name(t, origin)))
+                })
+                .unwrap_or_else(|| node.name.clone());
+            (name, node.unit.clone())
+        }
+        "other" if node.unit == "items" => {
+            (format!("{} {}", amount(node.amount), t.fp_tree_more_below_cut_off), t.fp_tree_items.to_owned())
+        }
+        _ => (node.name.clone(), node.unit.clone()),
+    }
+}
+
+fn flatten_tree(t: &'static Text, node: &TreeNode, scale: Scale, depth: usize, items: &mut Vec<(usize, TreeItem)>) {
+    let (name, unit) = tree_node_text(t, node);
+    let shown_amount = if node.kind == "other" && node.unit == "items" {
+        String::new()
+    } else {
+        format!("{} {unit}", amount(node.amount))
+    };
     items.push((
         depth,
         TreeItem {
-            name: node.name.clone(),
+            name,
             kind: node.kind.clone(),
-            amount: format!("{} {}", amount(node.amount), node.unit),
+            amount: shown_amount,
             value: scale.show(node.kg_co2e),
             opens: !node.children.is_empty(),
             closes: 0,
         },
     ));
     for child in &node.children {
-        flatten_tree(child, scale, depth + 1, items);
+        flatten_tree(t, child, scale, depth + 1, items);
     }
 }
 
-fn tree_items(root: &TreeNode, scale: Scale) -> Vec<TreeItem> {
+fn tree_items(t: &'static Text, root: &TreeNode, scale: Scale) -> Vec<TreeItem> {
     let mut items = Vec::new();
-    flatten_tree(root, scale, 0, &mut items);
+    flatten_tree(t, root, scale, 0, &mut items);
     let depths: Vec<usize> = items.iter().map(|(depth, _)| *depth).collect();
     items
         .into_iter()
@@ -447,7 +476,33 @@ fn footprint_charts(t: &'static Text, stored: &StoredFootprint, scale: Scale) ->
         charts::waterfall("stage-waterfall", t.fp_chart_stages, unit, &stages, t.fp_total),
         charts::signed_bars("process-contribution", t.fp_chart_processes, unit, &processes),
         charts::signed_bars("origin-split", t.fp_chart_origins, unit, &origins),
+        contribution_sankey(t, footprint, scale),
     ];
+    if let Some(spread) = &footprint.uncertainty
+        && !spread.histogram.is_empty()
+    {
+        let bins: Vec<(f64, f64, usize)> = spread
+            .histogram
+            .iter()
+            .map(|bin| (scale.of(bin.from_kg_co2e), scale.of(bin.to_kg_co2e), bin.count))
+            .collect();
+        let markers = [
+            ("P2.5".to_owned(), scale.of(spread.p2_5_kg_co2e)),
+            (t.fp_median.to_owned(), scale.of(spread.p50_kg_co2e)),
+            ("P97.5".to_owned(), scale.of(spread.p97_5_kg_co2e)),
+        ];
+        charts.insert(
+            0,
+            charts::histogram(
+                "monte-carlo-histogram",
+                t.fp_chart_histogram,
+                unit,
+                t.fp_chart_iterations,
+                &bins,
+                &markers,
+            ),
+        );
+    }
     if let (Some(comparison), Some(baseline)) = (&stored.comparison, &stored.baseline) {
         let entries: Vec<(String, f64, f64)> = comparison
             .by_stage
@@ -472,6 +527,42 @@ fn footprint_charts(t: &'static Text, stored: &StoredFootprint, scale: Scale) ->
         ));
     }
     charts
+}
+
+/// The supply tree as a Sankey diagram: every positive contribution flows from its exchange (factor, supplier
+/// footprint, emission) through the processes to the product. Negative contributions (biogenic removals) cannot be
+/// drawn as flows; the stage chart shows them.
+fn contribution_sankey(t: &'static Text, footprint: &tanji_footprint::Footprint, scale: Scale) -> Chart {
+    fn walk(
+        t: &'static Text,
+        node: &TreeNode,
+        key: String,
+        scale: Scale,
+        nodes: &mut Vec<charts::FlowNode>,
+        links: &mut Vec<(String, String, f64)>,
+    ) {
+        for (idx, child) in node.children.iter().enumerate() {
+            if child.kg_co2e <= 0.0 {
+                continue;
+            }
+            let child_key = format!("{key}.{idx}");
+            nodes.push(charts::FlowNode { key: child_key.clone(), name: tree_node_text(t, child).0 });
+            links.push((child_key.clone(), key.clone(), scale.of(child.kg_co2e)));
+            walk(t, child, child_key, scale, nodes, links);
+        }
+    }
+    let root = &footprint.supply_tree;
+    let mut nodes = vec![charts::FlowNode {
+        key: "0".to_owned(),
+        name: in_language(t, &footprint.product.name_zh, &footprint.product.name_en),
+    }];
+    let mut links = Vec::new();
+    walk(t, root, "0".to_owned(), scale, &mut nodes, &mut links);
+    let mut chart = charts::sankey("contribution-sankey", t.fp_chart_sankey, scale.unit(), &nodes, &links);
+    if footprint.biogenic_removals_kg_co2e < 0.0 {
+        chart.summary.push_str(t.fp_chart_sankey_removals);
+    }
+    chart
 }
 
 /// What the footprint page's forms show after a refused submission.
@@ -729,7 +820,7 @@ async fn footprint_page(
             })
             .collect(),
         uncertainty,
-        tree: tree_items(&footprint.supply_tree, scale),
+        tree: tree_items(t, &footprint.supply_tree, scale),
         lines,
         n_lines_total: footprint.lines.len(),
         filtered: !filter.is_empty(),
@@ -769,7 +860,7 @@ async fn footprint_page(
                 region_year: format!("{} · {}", factor.region, factor.year),
             })
             .collect(),
-        notes: footprint.notes.clone(),
+        notes: footprint.notes.iter().map(|note| tanji_i18n::Localize::localize(note, t.language)).collect(),
         can_verify: actor.may(Permission::VerifyFootprints) && stored.sign_off.is_none(),
         sign_off,
         verify_form: forms.verify,
@@ -1088,7 +1179,7 @@ mod tests {
                 leaf("ink"),
             ],
         };
-        let items = tree_items(&root, Scale::for_values([0.02]));
+        let items = tree_items(&crate::i18n::EN, &root, Scale::for_values([0.02]));
         let shape: Vec<(&str, bool, usize)> =
             items.iter().map(|item| (item.name.as_str(), item.opens, item.closes)).collect();
         assert_eq!(shape, [("cup", true, 0), ("board", true, 0), ("pulp", false, 1), ("ink", false, 1)]);
