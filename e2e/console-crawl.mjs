@@ -106,29 +106,10 @@ const QUOTED_DATA = [
   ...filesUnder(join(here, "../examples"), ".csv").flatMap((file) => csvCells(readFileSync(file, "utf8"))),
 ].join("\n");
 
-// Engine messages (inventory diagnostics and base-year explanations, footprint problems and notes) are being turned
-// into message values in the branches inventory-trust and footprint-trust. engine messages — converted in branch
-// inventory-trust/footprint-trust: remove this block after merging them.
-const ENGINE_MESSAGES = [
-  /structural, method, factor and error changes together move the base year by/,
-  /significance threshold of/,
-  /organic-growth change/,
-  /ignored, as the standards require/,
-  /covers the same activity and period with/,
-  /higher-priority source; this record/,
-  /is shown but not counted/,
-  /residual-mix or supplier factor/,
-  /not covered by certificates or PPAs/,
-  /it is used as published although the footprint states/,
-  /factor gives only/,
-  /more below the cut-off/,
-];
-
-/** Latin-script runs of three or more words that are neither allowed tokens, quoted data nor engine messages. */
+/** Latin-script runs of three or more words that are neither allowed tokens nor quoted data. */
 function latinSentences(text) {
   const sentence = /[A-Za-z][A-Za-z'’]+(?:[\s,.;:()/&'’"“”\d%+-]+[A-Za-z][A-Za-z'’]+){2,}/g;
   const found = [];
-  if (ENGINE_MESSAGES.some((pattern) => pattern.test(text))) return found;
   for (const run of text.replace(/https?:\/\/\S+/g, " ").match(sentence) || []) {
     // Runs are cut where quoted fields are joined (a citation is publisher, document, edition and table).
     for (const chunk of run.split(/\s*[,;/()"“”]\s*|\s+-\s+/)) {
