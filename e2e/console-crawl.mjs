@@ -58,6 +58,8 @@ const ALLOWED = [
   // E-mail addresses, ids, codes, factor ids (lower-case-with-dashes), label codes, SKUs and versions.
   /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g,
   /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g,
+  // Hashes, shown shortened (the audit log's content and record hashes): hexadecimal, whatever letters they happen to hold.
+  /\b[0-9a-f]{8,64}\b/g,
   /\btanji_[a-z]+_[A-Za-z0-9_-]+/g,
   /\b[a-z0-9]+(?:[-_.][a-z0-9]+)+(?:@\d+)?\b/g,
   /\b[A-Z0-9]{2,}(?:-[A-Z0-9]+)+\b/g,
