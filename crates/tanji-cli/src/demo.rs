@@ -205,7 +205,7 @@ struct DemoLabel {
     name_zh: String,
     name_en: String,
     code: String,
-    verified: bool,
+    assurance: tanji_footprint::Assurance,
 }
 
 /// The labels the demo publishes (each code's newest version), for the welcome text. Read as the public reads them,
@@ -222,7 +222,7 @@ async fn published_labels(store: &Store) -> anyhow::Result<Vec<DemoLabel>> {
             name_zh: summary.name_zh,
             name_en: summary.name_en,
             code: code.display(),
-            verified: publication.record.sign_off.is_some(),
+            assurance: publication.assurance(),
         });
     }
     labels.sort_by(|a, b| a.name_en.cmp(&b.name_en));
@@ -246,7 +246,11 @@ fn welcome_text(url: &str, links_base: &str, labels: &[DemoLabel]) -> String {
     if !labels.is_empty() {
         text.push_str("\n  Public carbon label pages (what the QR codes open; no login):\n");
         for label in labels {
-            let assurance = if label.verified { "verified" } else { "self-declared" };
+            let assurance = match label.assurance {
+                tanji_footprint::Assurance::Verified => "verified",
+                tanji_footprint::Assurance::InternalReview => "internal review",
+                tanji_footprint::Assurance::SelfDeclared => "self-declared",
+            };
             text.push_str(&format!(
                 "    {links_base}/l/{}   {} {} ({assurance})\n",
                 label.code, label.name_zh, label.name_en

@@ -376,6 +376,9 @@ async fn the_demo_prints_its_label_pages_and_warns_about_loopback_links() {
         } else {
             assert!(description.contains("(verified)"), "{description}");
             assert!(body.contains("谨衡碳核查中心有限公司"), "the cup is verified by the body, as registered");
+            // The body's sign-off is third-party verification: the comparison is shown, no "internal review".
+            assert!(body.contains("badge-reduction"), "the verified cup shows its comparison");
+            assert!(!body.contains("internal-review") && !body.contains("comparison-not-verified"));
         }
     }
     drop(running);

@@ -36,7 +36,7 @@ pub use problem::{
 pub use product::{ProductNames, Sku};
 pub use summary::{
     Assurance, ComparisonWithheld, PublishedBaseline, PublishedFootprint, PublishedRange, PublishedStage,
-    ReductionFromUptake, STANDARD, published_summary,
+    ReductionFromUptake, STANDARD, Signer, published_summary,
 };
 pub use uncertainty::{Driver, HistogramBin, MonteCarloRequest, UncertaintyResult, histogram, monte_carlo};
 

@@ -15,23 +15,60 @@ use crate::model::{DeclaredUnit, Stage};
 pub const STANDARD: &str = "ISO 14067:2018";
 
 /// Who stands behind a footprint: what decides whether a comparison with another product may be shown to the public.
+///
+/// ISO 14064-3:2019 tells first-party verification (by the organisation responsible for the claim) from third-party
+/// verification (by a body independent of it); only the latter is independent (the standard's definitions were not
+/// checked against its text, which is not freely available). In tanji a verifier is independent when they act for a
+/// verification body the publisher engaged, not when they are a member of the publisher.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Assurance {
-    /// Signed off by a verifier: third-party verification (ISO 14064-3) or critical review.
+    /// Signed off by an auditor acting for an independent verification body the publisher engaged: third-party
+    /// verification (ISO 14064-3) or critical review.
     Verified,
+    /// Signed off by an auditor who is a member of the publishing organisation: internal review (内部审核), a
+    /// first-party check that is worth recording but is not independent.
+    InternalReview,
     /// Declared by the publisher alone.
     SelfDeclared,
 }
 
+/// Who signed a footprint off, as far as assurance is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signer {
+    /// An auditor acting for an engaged verification body.
+    IndependentVerificationBody,
+    /// An auditor who is a member of the publishing organisation.
+    PublisherMember,
+}
+
 impl Assurance {
+    /// The stable machine name: `verified`, `internal_review`, `self_declared`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Assurance::Verified => "verified",
+            Assurance::InternalReview => "internal_review",
+            Assurance::SelfDeclared => "self_declared",
+        }
+    }
+
+    /// The assurance of a footprint signed off by `signer`, or not at all (`None`).
+    pub const fn of_sign_off(signer: Option<Signer>) -> Self {
+        match signer {
+            Some(Signer::IndependentVerificationBody) => Assurance::Verified,
+            Some(Signer::PublisherMember) => Assurance::InternalReview,
+            None => Assurance::SelfDeclared,
+        }
+    }
+
     /// Whether a comparative claim ("25 % lower than conventional") may go on a public page or label.
     ///
     /// ISO 14044:2006 §6.1 requires a critical review by a panel of interested parties when LCA results support "a
     /// comparative assertion intended to be disclosed to the public"; ISO 14067:2018 applies the same rule to CFP
     /// studies meant for comparison, and ISO 14026:2017 to footprint communications that compare (clause numbers of
     /// those two not checked against the texts, which are not freely available). The Carbon Trust's "lower carbon" label is likewise granted only after
-    /// certification against the compared product. tanji's record of such a review is the verifier's sign-off, so a
-    /// self-declared footprint publishes its own figures and says that the comparison is not shown, and why.
+    /// certification against the compared product. tanji's record of such a review is the sign-off of a verifier
+    /// acting for an independent body, so a self-declared or internally reviewed footprint publishes its own figures
+    /// and says that the comparison is not shown, and why.
     pub const fn permits_public_comparison(self) -> bool {
         matches!(self, Assurance::Verified)
     }
@@ -46,6 +83,18 @@ pub enum ComparisonWithheld {
     /// The footprint was not verified, and a comparative claim shown to the public needs verification or critical
     /// review (see [`Assurance::permits_public_comparison`]).
     NotVerified,
+    /// The footprint was reviewed by the publisher's own auditor only, which is not independent verification.
+    InternalReviewOnly,
+}
+
+impl ComparisonWithheld {
+    /// Why a footprint of `assurance` (one that does not permit a public comparison) shows none.
+    const fn for_assurance(assurance: Assurance) -> Self {
+        match assurance {
+            Assurance::InternalReview => ComparisonWithheld::InternalReviewOnly,
+            Assurance::Verified | Assurance::SelfDeclared => ComparisonWithheld::NotVerified,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,7 +193,9 @@ impl PublishedFootprint {
     pub fn withheld_comparison(&self, assurance: Assurance) -> Option<ComparisonWithheld> {
         match (&self.baseline, self.comparison_withheld) {
             (_, Some(reason)) => Some(reason),
-            (Some(_), None) if !assurance.permits_public_comparison() => Some(ComparisonWithheld::NotVerified),
+            (Some(_), None) if !assurance.permits_public_comparison() => {
+                Some(ComparisonWithheld::for_assurance(assurance))
+            }
             _ => None,
         }
     }
@@ -183,8 +234,8 @@ pub fn published_summary(
     model_version: i64,
     assurance: Assurance,
 ) -> PublishedFootprint {
-    let comparison_withheld =
-        (baseline.is_some() && !assurance.permits_public_comparison()).then_some(ComparisonWithheld::NotVerified);
+    let comparison_withheld = (baseline.is_some() && !assurance.permits_public_comparison())
+        .then_some(ComparisonWithheld::for_assurance(assurance));
     let baseline = baseline.filter(|_| assurance.permits_public_comparison());
     let product = &footprint.product;
     let stages = |footprint: &Footprint| {

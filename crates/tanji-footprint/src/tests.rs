@@ -649,6 +649,42 @@ fn a_verified_summary_publishes_the_comparison() {
 }
 
 #[test]
+fn only_a_sign_off_for_an_independent_body_is_verification() {
+    assert_eq!(Assurance::of_sign_off(Some(Signer::IndependentVerificationBody)), Assurance::Verified);
+    assert_eq!(Assurance::of_sign_off(Some(Signer::PublisherMember)), Assurance::InternalReview);
+    assert_eq!(Assurance::of_sign_off(None), Assurance::SelfDeclared);
+    assert!(Assurance::Verified.permits_public_comparison());
+    assert!(!Assurance::InternalReview.permits_public_comparison());
+    assert!(!Assurance::SelfDeclared.permits_public_comparison());
+}
+
+#[test]
+fn an_internally_reviewed_summary_publishes_no_comparison_and_says_why() {
+    let (product, baseline, comparison) = cup_and_heavier_baseline();
+    let summary =
+        published_summary("Ruihe 瑞禾", &product, Some((&baseline, &comparison)), 1, Assurance::InternalReview);
+    assert_eq!(summary.baseline, None, "a member's own review is not independent verification");
+    assert_eq!(summary.comparison_withheld, Some(ComparisonWithheld::InternalReviewOnly));
+    let content = serde_json::to_value(&summary).unwrap();
+    assert_eq!(content["comparison_withheld"], serde_json::json!({"code": "internal_review_only"}));
+    // A record published before the rule, verified by a member, carries the baseline: it is held back too.
+    let older: PublishedFootprint = serde_json::from_value(
+        serde_json::to_value(published_summary(
+            "瑞禾",
+            &product,
+            Some((&baseline, &comparison)),
+            1,
+            Assurance::Verified,
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(older.public_comparison(Assurance::InternalReview), None);
+    assert_eq!(older.withheld_comparison(Assurance::InternalReview), Some(ComparisonWithheld::InternalReviewOnly));
+    assert_eq!(older.reduction_from_uptake(Assurance::InternalReview), None);
+}
+
+#[test]
 fn an_older_self_declared_record_with_a_comparison_no_longer_shows_it() {
     let (product, baseline, comparison) = cup_and_heavier_baseline();
     // Records published before the rule carried the baseline whether or not they were verified.

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use jiff::civil::date;
-use tanji_label::label::{DEFAULT_DPI, FootprintStandard, Interval, LabelFacts, bundled_fonts, label_png, label_svg};
+use tanji_label::label::{
+    DEFAULT_DPI, FootprintStandard, Interval, LabelFacts, LabelVerification, bundled_fonts, label_png, label_svg,
+};
 use tanji_label::page_chart::{range_svg, stage_bars_svg};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -19,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         kg_co2e_per_unit: 0.0123,
         interval_95_kg_co2e_per_unit: Some(Interval { low: 0.0109, high: 0.0141 }),
         baseline_kg_co2e_per_unit: Some(0.0160),
-        verified_by: Some("中国质量认证中心 CQC".to_owned()),
+        verification: LabelVerification::ThirdParty { verifier: "中国质量认证中心 CQC".to_owned() },
         standard: FootprintStandard::Iso14067_2018,
         url: "https://tanji.example.cn/l/K7M29XQD".to_owned(),
         version: 2,
@@ -33,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         kg_co2e_per_unit: 0.0456,
         interval_95_kg_co2e_per_unit: None,
         baseline_kg_co2e_per_unit: Some(0.0712),
-        verified_by: None,
+        verification: LabelVerification::SelfDeclared,
         standard: FootprintStandard::Iso14067_2018,
         url: "https://tanji.example.cn/l/PB4TE9QM".to_owned(),
         version: 1,

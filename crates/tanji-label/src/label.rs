@@ -97,6 +97,21 @@ pub struct Interval {
     pub high: f64,
 }
 
+/// Who stands behind a labelled footprint, as the label prints it (`tanji_footprint::Assurance` decides which).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LabelVerification {
+    /// Declared by the publisher alone: "自我声明 Self-declared".
+    SelfDeclared,
+    /// Signed off by the publisher's own auditor, which is not independent: "内部审核 Internal review".
+    InternalReview,
+    /// Verified by an independent body, named as the label names it ("中国质量认证中心 CQC"): "第三方核查 Verified
+    /// by" over the name.
+    ThirdParty {
+        /// The verification body's name.
+        verifier: String,
+    },
+}
+
 /// What a label says. Build it from a published footprint; [`label_svg`] checks it before drawing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabelFacts {
@@ -114,8 +129,8 @@ pub struct LabelFacts {
     pub interval_95_kg_co2e_per_unit: Option<Interval>,
     /// The footprint of the conventional product this one is compared with, in kg CO₂e per the same declared unit.
     pub baseline_kg_co2e_per_unit: Option<f64>,
-    /// Who verified the footprint, as the label names them ("中国质量认证中心 CQC"); `None` for a self-declared one.
-    pub verified_by: Option<String>,
+    /// Who stands behind the footprint: an independent verifier, the publisher's own review, or nobody.
+    pub verification: LabelVerification,
     /// The standard the footprint was quantified to.
     pub standard: FootprintStandard,
     /// The label's full short URL, encoded in the QR code: `https://tanji.example.cn/l/K7M29XQD`.
@@ -139,7 +154,9 @@ impl LabelFacts {
     pub fn claimed_reduction_percent(&self) -> Option<u32> {
         // A comparison shown to the public needs verification (`tanji_footprint::Assurance`, which decides what a
         // publication's facts carry); the artwork holds to it too, whatever facts it is given.
-        self.verified_by.as_ref()?;
+        if !matches!(self.verification, LabelVerification::ThirdParty { .. }) {
+            return None;
+        }
         claimed_reduction_percent(self.kg_co2e_per_unit, self.baseline_kg_co2e_per_unit?)
     }
 
@@ -170,9 +187,9 @@ impl LabelFacts {
         if self.baseline_kg_co2e_per_unit.is_some_and(|baseline| !baseline.is_finite() || baseline <= 0.0) {
             return Err(LabelError::BaselineNotPositive);
         }
-        if let Some(verifier) = &self.verified_by {
+        if let LabelVerification::ThirdParty { verifier } = &self.verification {
             if verifier.trim().is_empty() {
-                return Err(LabelError::EmptyField { field: "verified_by" });
+                return Err(LabelError::EmptyField { field: "verifier" });
             }
             if wrap(verifier, Weight::Bold, VERIFICATION_SIZE, LEFT_COLUMN_WIDTH).len() > MAX_VERIFIER_LINES {
                 return Err(LabelError::VerifierTooLong);
@@ -371,7 +388,7 @@ pub fn label_svg(facts: &LabelFacts) -> Result<String, LabelError> {
 
     // The verification is laid out first, from the foot up, because it must be printed whole and legible; what
     // sits above it (the number, the interval, the reduction) gives way.
-    let verification = verification_lines(facts.verified_by.as_deref(), column);
+    let verification = verification_lines(&facts.verification, column);
     let verification_top =
         FOOT_BASELINE - VERIFICATION_LINE_PITCH * (verification.len() - 1) as f64 - VERIFICATION_SIZE;
 
@@ -444,16 +461,17 @@ pub fn label_svg(facts: &LabelFacts) -> Result<String, LabelError> {
     Ok(svg)
 }
 
-/// The verification statement as printed, line by line with weight and colour: "自我声明 Self-declared", or
-/// "第三方核查 Verified by" over the verifier's name, the name wrapped onto at most [`MAX_VERIFIER_LINES`] lines
+/// The verification statement as printed, line by line with weight and colour: "自我声明 Self-declared",
+/// "内部审核 Internal review", or "第三方核查 Verified by" over the verifier's name, the name wrapped onto at most [`MAX_VERIFIER_LINES`] lines
 /// (never cut: [`LabelFacts::check`] refuses a name that does not fit) at [`VERIFICATION_SIZE`].
-fn verification_lines(verified_by: Option<&str>, width: f64) -> Vec<(String, Weight, &'static str)> {
-    match verified_by.map(str::trim) {
-        None => vec![("自我声明 Self-declared".to_owned(), Weight::Regular, GREY)],
-        Some(verifier) => {
+fn verification_lines(verification: &LabelVerification, width: f64) -> Vec<(String, Weight, &'static str)> {
+    match verification {
+        LabelVerification::SelfDeclared => vec![("自我声明 Self-declared".to_owned(), Weight::Regular, GREY)],
+        LabelVerification::InternalReview => vec![("内部审核 Internal review".to_owned(), Weight::Regular, GREY)],
+        LabelVerification::ThirdParty { verifier } => {
             let mut lines = vec![("第三方核查 Verified by".to_owned(), Weight::Regular, GREY)];
             lines.extend(
-                wrap(verifier, Weight::Bold, VERIFICATION_SIZE, width)
+                wrap(verifier.trim(), Weight::Bold, VERIFICATION_SIZE, width)
                     .into_iter()
                     .map(|line| (line, Weight::Bold, DARK)),
             );

@@ -140,7 +140,7 @@ catalogue! {
     registered_at: "注册时间", "Registered";
     edit_profile: "编辑组织信息", "Edit profile";
     verification_bodies_title: "核查机构", "Verification bodies";
-    verification_bodies_intro: "委托独立的核查机构后，该机构的核查员可作为本组织的审核员查看数据并签署核查意见（碳盘查与产品碳足迹），但不成为本组织成员；结束委托后立即失去访问权限。面向公众的比较声明须经核查。", "Engaging an independent verification body lets its verifiers read this organisation's data and sign off its inventories and product footprints as auditors, without becoming members; ending the engagement removes their access at once. Comparative claims shown to the public need this verification.";
+    verification_bodies_intro: "委托独立的核查机构后，该机构的核查员可作为本组织的审核员查看数据并签署核查意见（碳盘查与产品碳足迹），但不成为本组织成员；结束委托后立即失去访问权限。面向公众的比较声明须经此类第三方核查：本组织自己的审核员签署的只算内部审核，公开页面和标签显示为“内部审核”，不显示比较结果。", "Engaging an independent verification body lets its verifiers read this organisation's data and sign off its inventories and product footprints as auditors, without becoming members; ending the engagement removes their access at once. Comparative claims shown to the public need this third-party verification: a sign-off by the organisation's own auditor counts as internal review, and public pages and labels say “internal review” and show no comparison.";
     verification_clients_intro: "以下组织委托本机构核查。本机构的审核员可通过右上角的组织切换进入这些组织，以审核员身份查看数据并签署核查意见。", "These organisations engaged this body to verify them. Its auditors switch into them with the organisation menu and act there as auditors: they read the data and sign off.";
     verification_none: "暂无核查委托。", "No engagements yet.";
     verification_no_bodies: "平台上尚无已注册的核查机构；请平台运营方注册。", "No verification body is registered on the platform yet; ask the platform operator to register one.";
@@ -520,6 +520,7 @@ catalogue! {
     t_co2e: "t CO2e", "t CO2e";
     verified: "已核查", "Verified";
     draft: "未核查", "Not verified";
+    internal_review: "内部审核", "Internal review";
     errors_count: "错误", "Errors";
     scope1: "范围一", "Scope 1";
     scope2_location: "范围二（基于位置）", "Scope 2 (location-based)";
@@ -732,6 +733,7 @@ catalogue! {
     public_no_baseline: "此产品未与常规产品比较。", "This product was not compared with a conventional product.";
     public_comparison_not_verified: "发布方将此产品与常规产品做了比较，但该碳足迹未经第三方核查，因此不显示比较结果：面向公众的比较声明须经独立核查或鉴定性评审（ISO 14044 第 6.1 条、ISO 14067、ISO 14026）。上方数值为此产品本身的碳足迹。", "The publisher compared this product with a conventional one, but the comparison is not shown because this footprint has not been verified by a third party: a comparison shown to the public needs independent verification or critical review (ISO 14044 §6.1, ISO 14067, ISO 14026). The figure above is this product's own footprint.";
     public_comparison_withheld: "此处不显示与常规产品的比较。", "The comparison with a conventional product is not shown here.";
+    public_comparison_internal_review: "发布方将此产品与常规产品做了比较，但该碳足迹只经发布方自己的审核员内部审核，未经独立的第三方核查，因此不显示比较结果：面向公众的比较声明须经独立核查或鉴定性评审（ISO 14044 第 6.1 条、ISO 14067、ISO 14026）。上方数值为此产品本身的碳足迹。", "The publisher compared this product with a conventional one, but the comparison is not shown because this footprint was only reviewed internally by the publisher's own auditor, not verified by an independent third party: a comparison shown to the public needs independent verification or critical review (ISO 14044 §6.1, ISO 14067, ISO 14026). The figure above is this product's own footprint.";
     public_reduction_uptake: "其中 {amount} 来自生物源碳吸收（原料植物生长时吸收的二氧化碳，计为清除量）；不计生物源碳吸收时，比常规产品低 {percent}%。", "Of this reduction, {amount} is biogenic uptake (carbon dioxide taken up by the plants the materials grew from, counted as a removal); without uptake the product is {percent}% lower than conventional.";
     public_reduction_uptake_baseline_unknown: "此减少量中包含此产品的生物源碳吸收 {amount}（原料植物生长时吸收的二氧化碳）；发布记录未载明常规产品的吸收量。", "This reduction includes the product's biogenic uptake of {amount} (carbon dioxide taken up by the plants the materials grew from); the record does not state the conventional product's uptake.";
     public_by_stage: "各生命周期阶段", "By life-cycle stage";
@@ -765,6 +767,9 @@ catalogue! {
     public_statement: "核查声明", "Statement";
     public_signed_on: "签署日期", "Signed on";
     public_self_declared: "自我声明", "Self-declared";
+    public_internal_review: "内部审核", "Internal review";
+    public_internal_review_explained: "此碳足迹由发布方自己的审核员审核签署：这是内部审核，不是独立的第三方核查。", "The publisher's own auditor reviewed and signed off this footprint: an internal review, not independent third-party verification.";
+    public_internal_review_by: "内部审核签署方", "Internal review by";
     public_self_declared_explained: "此碳足迹由发布方自行核算，尚未经第三方核查。", "The publisher quantified this footprint itself; no third party has verified it.";
     public_about: "关于这些数据", "About these figures";
     public_standard: "核算标准", "Standard";
@@ -1115,6 +1120,8 @@ catalogue! {
     fp_not_verified: "尚未核查。核查由审核员角色进行。", "Not verified yet. Verification is done by an auditor.";
     fp_publish: "发布碳标签", "Publish carbon label";
     fp_publish_intro: "发布后生成带二维码的碳标签和公开页面；再次发布为同一标签码的新版本。", "Publishing creates the carbon label with its QR code and public page; publishing again makes a new version of the same code.";
+    fp_internal_review_note: "此核查意见由本组织自己的审核员签署，属于内部审核，不是独立的第三方核查：公开页面和标签显示为“内部审核”，不显示与常规产品的比较。如需第三方核查，请在“组织”页委托核查机构，由其核查员签署。", "This sign-off was made by the organisation's own auditor: an internal review, not independent third-party verification. The public page and the label say “internal review” and show no comparison with a conventional product. For third-party verification, engage a verification body on the Organisation page and have its verifier sign off.";
+    fp_publish_comparison_internal_review: "此产品有对比的常规产品（比常规产品低 {percent}%），但碳足迹只经本组织审核员内部审核，未经第三方核查，因此公开页面和标签只显示碳足迹本身，不显示比较结果：面向公众的比较声明须经第三方核查或鉴定性评审（ISO 14044 第 6.1 条、ISO 14067、ISO 14026）。如需显示比较，请委托核查机构，由其核查员签署核查意见后再发布。", "This product is compared with a conventional one ({percent}% lower), but its footprint was only reviewed internally by the organisation's own auditor, not verified by a third party, so the public page and the label will show the footprint alone, without the comparison: a comparison shown to the public needs third-party verification or critical review (ISO 14044 §6.1, ISO 14067, ISO 14026). To show it, engage a verification body and have its verifier sign the footprint off, then publish.";
     fp_publish_unverified: "此碳足迹尚未核查，标签将显示为“自我声明”。", "This footprint is not verified; the label will say “self-declared”.";
     fp_publish_comparison_withheld: "此产品有对比的常规产品（比常规产品低 {percent}%），但碳足迹尚未核查，因此公开页面和标签只显示碳足迹本身，不显示比较结果：面向公众的比较声明须经第三方核查或鉴定性评审（ISO 14044 第 6.1 条、ISO 14067、ISO 14026）。如需显示比较，请先请核查机构签署核查意见，再发布。", "This product is compared with a conventional one ({percent}% lower), but its footprint is not verified, so the public page and the label will show the footprint alone, without the comparison: a comparison shown to the public needs third-party verification or critical review (ISO 14044 §6.1, ISO 14067, ISO 14026). To show it, have a verification body sign the footprint off first, then publish.";
     fp_publish_comparison_shown: "核查意见涵盖与常规产品的比较，公开页面和标签将显示比常规产品低 {percent}%。", "The sign-off covers the comparison with the conventional product: the public page and the label will show {percent}% lower than conventional.";

@@ -82,6 +82,31 @@ pub(crate) async fn record(
     Ok(())
 }
 
+/// Writes the same entry on both organisations of a relation between two of them (a supplier link, a share on it,
+/// a verification engagement): each organisation's log names the object by the *other* side's name, which is how its
+/// people know it. `sides` pairs each organisation with the other side's name.
+pub(crate) async fn record_on_both_sides(
+    transaction: &mut Transaction<'static, Any>,
+    by: ChangedBy<'_>,
+    at: Timestamp,
+    sides: [(OrganisationId, &str); 2],
+    action: AuditAction,
+    object_id: &str,
+    changes: &[FieldChange],
+) -> Result<(), StoreError> {
+    for (organisation_id, other_side) in sides {
+        let entry = Entry {
+            organisation_id,
+            action,
+            object_id: Some(object_id.to_owned()),
+            object_label: other_side,
+            changes: changes.to_vec(),
+        };
+        record(transaction, by, at, entry).await?;
+    }
+    Ok(())
+}
+
 /// Which audit entries to list: newest first, optionally of one action or one object, in pages.
 #[derive(Clone, Debug)]
 pub struct AuditQuery {

@@ -57,7 +57,7 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 7] = [
+const MIGRATIONS: [(i64, &str, &str); 8] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
@@ -65,6 +65,7 @@ const MIGRATIONS: [(i64, &str, &str); 7] = [
     (5, "inventory_completeness", include_str!("../migrations/0005_inventory_completeness.sql")),
     (6, "supplier_shares", include_str!("../migrations/0006_supplier_shares.sql")),
     (7, "verification_bodies", include_str!("../migrations/0007_verification_bodies.sql")),
+    (8, "sign_off_verification_body", include_str!("../migrations/0008_sign_off_verification_body.sql")),
 ];
 
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tanji_footprint::{
     Assurance, Comparison, Footprint, FootprintError, FootprintFile, MonteCarloRequest, ProductModel, ProductNames,
-    PublishedFootprint, Sku, compare, compute, monte_carlo, published_summary,
+    PublishedFootprint, Signer, Sku, compare, compute, monte_carlo, published_summary,
 };
 use tanji_ghg::FactorLibrary;
 use tanji_ghg::bundled::gwp_table;
@@ -79,6 +79,25 @@ pub struct StoredFootprint {
     pub computed_at: jiff::Timestamp,
     pub computed_by: String,
     pub sign_off: Option<VerifierSignOff>,
+    /// The independent verification body the sign-off was made for; `None` when a member of the organisation
+    /// signed (internal review) or nobody did.
+    pub verification_body_id: Option<OrganisationId>,
+}
+
+impl StoredFootprint {
+    /// Who stands behind the footprint: what decides whether its comparison may go public.
+    pub fn assurance(&self) -> Assurance {
+        assurance_of(self.sign_off.as_ref(), self.verification_body_id)
+    }
+}
+
+/// The one rule, for footprints and publications alike: a sign-off is third-party verification when it was made for
+/// an independent verification body, else the publisher's internal review.
+fn assurance_of(sign_off: Option<&VerifierSignOff>, verification_body_id: Option<OrganisationId>) -> Assurance {
+    Assurance::of_sign_off(sign_off.map(|_| match verification_body_id {
+        Some(_) => Signer::IndependentVerificationBody,
+        None => Signer::PublisherMember,
+    }))
 }
 
 /// A label publication with its place in the chain and whether it was withdrawn.
@@ -91,9 +110,18 @@ pub struct Publication {
     pub published_by: String,
     pub withdrawn_at: Option<jiff::Timestamp>,
     pub withdrawn_reason: Option<String>,
+    /// The independent verification body the record's sign-off was made for (kept beside the record, like its
+    /// withdrawal); `None` for a member's sign-off or none.
+    pub verification_body_id: Option<OrganisationId>,
 }
 
 impl Publication {
+    /// Who stands behind the published footprint: what decides whether its comparison is shown and how its
+    /// sign-off is named (verified by a body, or internal review).
+    pub fn assurance(&self) -> Assurance {
+        assurance_of(self.record.sign_off.as_ref(), self.verification_body_id)
+    }
+
     /// The summary the label shows, read from the record's content.
     pub fn summary(&self) -> Option<PublishedFootprint> {
         serde_json::from_value(self.record.content.clone()).ok()
@@ -388,7 +416,7 @@ async fn insert_footprint(
 
 const PUBLICATION_COLUMNS: &str = "id, product_id, footprint_id, sequence, code, version, published_at, content_json, \
                                    sign_off_json, content_hash, previous_hash, record_hash, published_by, \
-                                   withdrawn_at, withdrawn_reason";
+                                   withdrawn_at, withdrawn_reason, verification_body_id";
 
 /// A publication as read back from its row, or — when a field of it is damaged in the database — what could be read
 /// of it, naming the field. Everything is read exactly as stored, tampered with or not: the chain check decides.
@@ -434,6 +462,9 @@ pub(crate) fn publication_from_row(row: &AnyRow) -> Result<Publication, Unreadab
         published_by: text("published_by")?,
         withdrawn_at: row.optional_time("withdrawn_at").map_err(|_| unreadable("withdrawn_at"))?,
         withdrawn_reason: row.optional_text("withdrawn_reason").map_err(|_| unreadable("withdrawn_reason"))?,
+        verification_body_id: row
+            .optional_id("verification_body_id")
+            .map_err(|_| unreadable("verification_body_id"))?,
     })
 }
 
@@ -729,8 +760,8 @@ impl Store {
         };
         let rows = sqlx::query(assert_sql(format!(
             "SELECT id, product_id, model_id, model_version, result_json, baseline_footprint_id, comparison_json, \
-             computed_at, computed_by, verified_at, verified_by, verifier_organisation, verification_statement \
-             FROM footprints WHERE {column} = $1 AND organisation_id = $2 ORDER BY computed_at DESC, id DESC"
+             computed_at, computed_by, verified_at, verified_by, verifier_organisation, verification_statement, \
+             verification_body_id FROM footprints WHERE {column} = $1 AND organisation_id = $2 ORDER BY computed_at DESC, id DESC"
         )))
         .bind(value)
         .bind(actor.organisation_id.to_string())
@@ -783,6 +814,7 @@ impl Store {
                     computed_at: row.time("computed_at")?,
                     computed_by: row.text("computed_by")?,
                     sign_off,
+                    verification_body_id: row.optional_id("verification_body_id")?,
                 })
             })
             .collect()
@@ -803,9 +835,11 @@ impl Store {
         }
         let verifier_organisation =
             single_line_text("verifier_organisation", verifier_organisation, MAX_ORGANISATION_NAME_CHARS)?;
-        // A verifier acting through an engagement signs for the body as it is registered, whatever was typed.
-        let verifier_organisation = match self.engaged_body_name(actor).await? {
-            Some(body) => body,
+        // A verifier acting through an engagement signs for the body as it is registered, whatever was typed, and
+        // the body is recorded: only such a sign-off is independent verification (`StoredFootprint::assurance`).
+        let engaged_body = self.engaged_body(actor).await?;
+        let verifier_organisation = match &engaged_body {
+            Some(body) => body.name.clone(),
             None => verifier_organisation,
         };
         let (statement, verifier_organisation) = (statement.as_str(), verifier_organisation.as_str());
@@ -822,7 +856,8 @@ impl Store {
         let mut transaction = self.pools.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE footprints SET verified_at = $1, verified_by = $2, verifier_organisation = $3, \
-             verification_statement = $4 WHERE id = $5 AND organisation_id = $6 AND verified_at IS NULL",
+             verification_statement = $4, verification_body_id = $7 \
+             WHERE id = $5 AND organisation_id = $6 AND verified_at IS NULL",
         )
         .bind(time_to_db(now))
         .bind(&verifier_name)
@@ -830,6 +865,7 @@ impl Store {
         .bind(statement)
         .bind(id)
         .bind(actor.organisation_id.to_string())
+        .bind(engaged_body.map(|body| body.id.to_string()))
         .execute(&mut *transaction)
         .await?;
         if updated.rows_affected() == 0 {
@@ -863,9 +899,10 @@ impl Store {
         let stored = self.footprint(actor, footprint_id).await?;
         let organisation = self.organisation_display_name(actor).await?;
         let baseline = stored.baseline.as_ref().zip(stored.comparison.as_ref());
-        // A comparison with the baseline goes public only when the footprint was verified (see `Assurance`).
-        let assurance = if stored.sign_off.is_some() { Assurance::Verified } else { Assurance::SelfDeclared };
-        let summary = published_summary(&organisation, &stored.footprint, baseline, stored.model_version, assurance);
+        // A comparison with the baseline goes public only when the footprint was verified independently (see
+        // `Assurance`).
+        let summary =
+            published_summary(&organisation, &stored.footprint, baseline, stored.model_version, stored.assurance());
         let content = serde_json::to_value(&summary).map_err(json_error)?;
         let now = self.now();
         let id = new_id().to_string();
@@ -901,8 +938,8 @@ impl Store {
         .map_err(|error| StoreError::Internal(anyhow::anyhow!("{error}")))?;
         let inserted = sqlx::query(
             "INSERT INTO label_publications (id, organisation_id, product_id, footprint_id, sequence, code, version, \
-             published_at, content_json, sign_off_json, content_hash, previous_hash, record_hash, published_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             published_at, content_json, sign_off_json, content_hash, previous_hash, record_hash, published_by, \
+             verification_body_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(&id)
         .bind(actor.organisation_id.to_string())
@@ -918,6 +955,7 @@ impl Store {
         .bind(record.previous_hash.to_string())
         .bind(record.record_hash.to_string())
         .bind(&actor.label)
+        .bind(stored.sign_off.as_ref().and(stored.verification_body_id).map(|body| body.to_string()))
         .execute(&mut *transaction)
         .await;
         if let Err(error) = inserted {

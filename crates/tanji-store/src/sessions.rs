@@ -7,8 +7,7 @@
 use jiff::{SignedDuration, Timestamp};
 use tanji_tenancy::access::Credential;
 use tanji_tenancy::audit::AuditAction;
-use tanji_tenancy::member::{Email, Membership, Password, Role, User};
-use tanji_tenancy::organisation::OrganisationKind;
+use tanji_tenancy::member::{Email, Membership, Password, User};
 use tanji_tenancy::{Actor, OrganisationId};
 
 use crate::audit::{self, ChangedBy, Entry};
@@ -142,49 +141,10 @@ impl Store {
         Ok(LoginOutcome::LoggedIn(NewSession { secret, expires_at }))
     }
 
-    /// The session a cookie's secret stands for, if it exists, has not expired, and its person still belongs to the
-    /// session's organisation.
+    /// The session a cookie's secret stands for, if it exists, has not expired, and its person may still act in the
+    /// session's organisation — as a member, or through an open engagement of their verification body (the rule
+    /// is [`Store::acting_role`], which API tokens follow too).
     pub async fn session(&self, secret: &str) -> Result<Option<SessionContext>, StoreError> {
-        let digest = credentials::secret_digest(secret);
-        let row = sqlx::query(
-            "SELECT u.id, u.email, u.display_name, u.language, u.created_at, u.disabled_at, \
-             s.organisation_id, s.csrf_token, s.expires_at, m.role, o.kind \
-             FROM sessions s \
-             JOIN users u ON u.id = s.user_id \
-             JOIN memberships m ON m.user_id = s.user_id AND m.organisation_id = s.organisation_id \
-             JOIN organisations o ON o.id = s.organisation_id \
-             WHERE s.id_hash = $1",
-        )
-        .bind(&digest)
-        .fetch_optional(&self.pools.reader)
-        .await?;
-        let Some(row) = row else { return self.engaged_session(secret).await };
-        if row.time("expires_at")? <= self.now() || row.optional_text("disabled_at")?.is_some() {
-            return Ok(None);
-        }
-        let user = user_from_row(&row)?;
-        let actor = Actor {
-            user_id: user.id,
-            label: user.email.as_str().to_owned(),
-            organisation_id: row.id("organisation_id")?,
-            organisation_kind: OrganisationKind::parse("kind", &row.text("kind")?).map_err(anyhow::Error::from)?,
-            role: Role::parse("role", &row.text("role")?).map_err(anyhow::Error::from)?,
-            credential: Credential::Session,
-        };
-        let memberships = self.memberships_and_engagements(user.id).await?;
-        Ok(Some(SessionContext {
-            user,
-            actor,
-            csrf_token: row.text("csrf_token")?,
-            memberships,
-            session_digest: digest,
-        }))
-    }
-
-    /// A session in an organisation its person reaches through an open engagement of their verification body
-    /// rather than a membership (see [`crate::verification`]): valid while the engagement is open and the person is
-    /// still an auditor of the body.
-    async fn engaged_session(&self, secret: &str) -> Result<Option<SessionContext>, StoreError> {
         let digest = credentials::secret_digest(secret);
         let row = sqlx::query(
             "SELECT u.id, u.email, u.display_name, u.language, u.created_at, u.disabled_at, \
@@ -200,18 +160,18 @@ impl Store {
         }
         let user = user_from_row(&row)?;
         let organisation_id: OrganisationId = row.id("organisation_id")?;
-        let memberships = self.memberships_and_engagements(user.id).await?;
-        let Some(engaged) = memberships.iter().find(|membership| membership.organisation_id == organisation_id) else {
+        let Some((role, organisation_kind)) = self.acting_role(user.id, organisation_id).await? else {
             return Ok(None);
         };
         let actor = Actor {
             user_id: user.id,
             label: user.email.as_str().to_owned(),
             organisation_id,
-            organisation_kind: engaged.organisation_kind,
-            role: engaged.role,
+            organisation_kind,
+            role,
             credential: Credential::Session,
         };
+        let memberships = self.memberships_and_engagements(user.id).await?;
         Ok(Some(SessionContext {
             user,
             actor,
@@ -234,35 +194,23 @@ impl Store {
 
     /// Moves a session to another organisation the person belongs to, or reaches through an engagement.
     pub async fn switch_organisation(&self, secret: &str, organisation_id: OrganisationId) -> Result<(), StoreError> {
+        let digest = credentials::secret_digest(secret);
         let user_id = sqlx::query("SELECT user_id FROM sessions WHERE id_hash = $1")
-            .bind(credentials::secret_digest(secret))
+            .bind(&digest)
             .fetch_optional(&self.pools.reader)
             .await?
             .map(|row| row.id::<tanji_tenancy::UserId>("user_id"))
             .transpose()?
             .ok_or(StoreError::NotFound)?;
-        if self.engaged_organisations(user_id).await?.iter().any(|engaged| engaged.organisation_id == organisation_id) {
-            let mut transaction = self.pools.begin_write().await?;
-            sqlx::query("UPDATE sessions SET organisation_id = $1 WHERE id_hash = $2")
-                .bind(organisation_id.to_string())
-                .bind(credentials::secret_digest(secret))
-                .execute(&mut *transaction)
-                .await?;
-            transaction.commit().await?;
-            return Ok(());
-        }
-        let mut transaction = self.pools.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE sessions SET organisation_id = $1 WHERE id_hash = $2 AND EXISTS \
-             (SELECT 1 FROM memberships m WHERE m.user_id = sessions.user_id AND m.organisation_id = $1)",
-        )
-        .bind(organisation_id.to_string())
-        .bind(credentials::secret_digest(secret))
-        .execute(&mut *transaction)
-        .await?;
-        if updated.rows_affected() == 0 {
+        if self.acting_role(user_id, organisation_id).await?.is_none() {
             return Err(StoreError::NotFound);
         }
+        let mut transaction = self.pools.begin_write().await?;
+        sqlx::query("UPDATE sessions SET organisation_id = $1 WHERE id_hash = $2")
+            .bind(organisation_id.to_string())
+            .bind(&digest)
+            .execute(&mut *transaction)
+            .await?;
         transaction.commit().await?;
         Ok(())
     }

@@ -338,23 +338,16 @@ impl Store {
         .await?;
         let link = link_by_id_in(transaction, link_id).await?.ok_or(StoreError::NotFound)?;
         // Both sides' logs record the link.
-        for (organisation_id, other_side) in
-            [(link.customer.id, link.supplier.name.as_str()), (link.supplier.id, link.customer.name.as_str())]
-        {
-            audit::record(
-                transaction,
-                by,
-                now,
-                Entry {
-                    organisation_id,
-                    action: AuditAction::SupplierLinkCreated,
-                    object_id: Some(link_id.to_string()),
-                    object_label: other_side,
-                    changes: Vec::new(),
-                },
-            )
-            .await?;
-        }
+        audit::record_on_both_sides(
+            transaction,
+            by,
+            now,
+            [(link.customer.id, link.supplier.name.as_str()), (link.supplier.id, link.customer.name.as_str())],
+            AuditAction::SupplierLinkCreated,
+            &link_id.to_string(),
+            &[],
+        )
+        .await?;
         Ok(link)
     }
 
@@ -403,23 +396,16 @@ impl Store {
         if ended.rows_affected() != 1 {
             return Err(Conflict::AlreadyDone.into());
         }
-        for (organisation_id, other_side) in
-            [(link.customer.id, link.supplier.name.as_str()), (link.supplier.id, link.customer.name.as_str())]
-        {
-            audit::record(
-                &mut transaction,
-                ChangedBy::Actor(actor),
-                now,
-                Entry {
-                    organisation_id,
-                    action: AuditAction::SupplierLinkEnded,
-                    object_id: Some(id.to_string()),
-                    object_label: other_side,
-                    changes: Vec::new(),
-                },
-            )
-            .await?;
-        }
+        audit::record_on_both_sides(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            [(link.customer.id, link.supplier.name.as_str()), (link.supplier.id, link.customer.name.as_str())],
+            AuditAction::SupplierLinkEnded,
+            &id.to_string(),
+            &[],
+        )
+        .await?;
         transaction.commit().await?;
         Ok(SupplierLink { ended_at: Some(now), ..link })
     }

@@ -19,7 +19,7 @@ use tanji_tenancy::supplier_link::SupplierLink;
 use tanji_tenancy::supplier_share::{ShareKind, SupplierShare};
 use tanji_tenancy::{Actor, Denied, OrganisationId, Permission, SupplierLinkId};
 
-use crate::audit::{self, ChangedBy, Entry};
+use crate::audit::{self, ChangedBy};
 use crate::database::{RowExt, time_to_db, violated_unique_index};
 use crate::products::publication_from_row;
 use crate::supplier_links::{LINK_COLUMNS, LINK_JOINS, link_from_row};
@@ -47,6 +47,9 @@ pub struct SharedFootprint {
     pub summary: PublishedFootprint,
     /// The verifier's sign-off, when the footprint was verified before publication.
     pub sign_off: Option<VerifierSignOff>,
+    /// Who stands behind it: an independent body's verification, the supplier's internal review, or nobody.
+    #[serde(skip)]
+    pub assurance: tanji_footprint::Assurance,
 }
 
 /// The summary of a supplier's latest verified inventory: the figures, never the activity data behind them.
@@ -111,7 +114,7 @@ fn share_from_row(row: &AnyRow) -> anyhow::Result<SupplierShare> {
 /// The label columns of `label_publications p`, under their own names, for `publication_from_row`.
 const SHARED_PUBLICATION_COLUMNS: &str = "p.id, p.product_id, p.footprint_id, p.sequence, p.code, p.version, \
      p.published_at, p.content_json, p.sign_off_json, p.content_hash, p.previous_hash, p.record_hash, \
-     p.published_by, p.withdrawn_at, p.withdrawn_reason";
+     p.published_by, p.withdrawn_at, p.withdrawn_reason, p.verification_body_id";
 
 /// What is read of an inventory version's stored result: only the figures a summary shows. Unknown fields are
 /// ignored, so the summary keeps reading results that later versions store more in.
@@ -228,8 +231,7 @@ impl Store {
             }
         })
         .and_then(|done| if done.rows_affected() == 1 { Ok(()) } else { Err(StoreError::NotFound) })?;
-        record_on_both_sides(&mut transaction, actor, now, &link, AuditAction::SupplierShareGranted, kind, true)
-            .await?;
+        record_share_change(&mut transaction, actor, now, &link, AuditAction::SupplierShareGranted, kind, true).await?;
         transaction.commit().await?;
         Ok(SupplierShare {
             link_id: link.id,
@@ -263,7 +265,7 @@ impl Store {
         if revoked.rows_affected() != 1 {
             return Err(Conflict::AlreadyDone.into());
         }
-        record_on_both_sides(&mut transaction, actor, now, &link, AuditAction::SupplierShareRevoked, kind, false)
+        record_share_change(&mut transaction, actor, now, &link, AuditAction::SupplierShareRevoked, kind, false)
             .await?;
         transaction.commit().await?;
         Ok(())
@@ -384,6 +386,7 @@ impl Store {
                 version: publication.record.version,
                 published_at: publication.record.published_at,
                 summary,
+                assurance: publication.assurance(),
                 sign_off: publication.record.sign_off,
             });
         }
@@ -442,7 +445,7 @@ fn require_supplier_side(actor: &Actor, link: &SupplierLink) -> Result<(), Store
     Ok(())
 }
 
-async fn record_on_both_sides(
+async fn record_share_change(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     actor: &Actor,
     now: jiff::Timestamp,
@@ -456,22 +459,14 @@ async fn record_on_both_sides(
         before: (!granted).then(|| kind.as_str().to_owned()),
         after: granted.then(|| kind.as_str().to_owned()),
     };
-    for (organisation_id, other_side) in
-        [(link.customer.id, link.supplier.name.as_str()), (link.supplier.id, link.customer.name.as_str())]
-    {
-        audit::record(
-            transaction,
-            ChangedBy::Actor(actor),
-            now,
-            Entry {
-                organisation_id,
-                action,
-                object_id: Some(link.id.to_string()),
-                object_label: other_side,
-                changes: vec![change.clone()],
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    audit::record_on_both_sides(
+        transaction,
+        ChangedBy::Actor(actor),
+        now,
+        [(link.customer.id, link.supplier.name.as_str()), (link.supplier.id, link.customer.name.as_str())],
+        action,
+        &link.id.to_string(),
+        &[change],
+    )
+    .await
 }

@@ -6,7 +6,6 @@ use sqlx::any::AnyRow;
 use tanji_tenancy::access::Credential;
 use tanji_tenancy::audit::{AuditAction, FieldChange};
 use tanji_tenancy::member::Role;
-use tanji_tenancy::organisation::OrganisationKind;
 use tanji_tenancy::token::{ApiToken, TokenName, TokenScope, TokenScopes};
 use tanji_tenancy::validation::Problem;
 use tanji_tenancy::{Actor, ApiTokenId, FieldError, OrganisationId, Permission, UserId};
@@ -60,21 +59,15 @@ impl Store {
         self.insert_token(ChangedBy::Actor(actor), actor.organisation_id, actor.user_id, actor.role, new_token).await
     }
 
-    /// Creates a token from the operator's command line, acting for `user_id` in `organisation_id`.
+    /// Creates a token from the operator's command line, acting for `user_id` in `organisation_id`, where they
+    /// may act as a member or as an engaged verifier ([`Store::acting_role`]).
     pub async fn operator_create_token(
         &self,
         organisation_id: OrganisationId,
         user_id: UserId,
         new_token: &NewToken,
     ) -> Result<(ApiToken, String), StoreError> {
-        let role: Option<(String,)> =
-            sqlx::query_as("SELECT role FROM memberships WHERE organisation_id = $1 AND user_id = $2")
-                .bind(organisation_id.to_string())
-                .bind(user_id.to_string())
-                .fetch_optional(&self.pools.reader)
-                .await?;
-        let (role,) = role.ok_or(StoreError::NotFound)?;
-        let role = Role::parse("role", &role).map_err(anyhow::Error::from)?;
+        let (role, _) = self.acting_role(user_id, organisation_id).await?.ok_or(StoreError::NotFound)?;
         self.insert_token(ChangedBy::Operator, organisation_id, user_id, role, new_token).await
     }
 
@@ -208,18 +201,16 @@ impl Store {
     }
 
     /// The actor a presented token secret stands for, or `None` if the secret is unknown, revoked, expired, or its
-    /// creator has left the organisation or been disabled. The creator's *current* role applies.
+    /// creator has been disabled or may no longer act in the organisation (left it, or — for a verifier — the
+    /// engagement ended). The creator's *current* role applies ([`Store::acting_role`]).
     pub async fn token_actor(&self, secret: &str) -> Result<Option<Actor>, StoreError> {
         if !secret.starts_with(API_TOKEN_PREFIX) {
             return Ok(None);
         }
         let row = sqlx::query(
             "SELECT t.id, t.organisation_id, t.created_by, t.name, t.scopes, t.expires_at, t.revoked_at, \
-             t.last_used_at, m.role, o.kind, u.email, u.disabled_at \
-             FROM api_tokens t \
-             JOIN memberships m ON m.organisation_id = t.organisation_id AND m.user_id = t.created_by \
-             JOIN organisations o ON o.id = t.organisation_id \
-             JOIN users u ON u.id = t.created_by \
+             t.last_used_at, u.email, u.disabled_at \
+             FROM api_tokens t JOIN users u ON u.id = t.created_by \
              WHERE t.secret_hash = $1",
         )
         .bind(credentials::secret_digest(secret))
@@ -231,6 +222,12 @@ impl Store {
         if row.optional_text("revoked_at")?.is_some() || expired || row.optional_text("disabled_at")?.is_some() {
             return Ok(None);
         }
+        // The creator's current role there, by the same rule as a console session: a membership, or an open
+        // engagement of their verification body. A token of someone who left, or of a verifier whose engagement
+        // ended, is no credential any more.
+        let user_id: UserId = row.id("created_by")?;
+        let organisation_id: OrganisationId = row.id("organisation_id")?;
+        let Some((role, kind)) = self.acting_role(user_id, organisation_id).await? else { return Ok(None) };
         let token_id: ApiTokenId = row.id("id")?;
         let last_used_at = row.optional_time("last_used_at")?;
         if last_used_at.is_none_or(|last_used_at| last_used_at + LAST_USED_GRANULARITY <= now) {
@@ -242,13 +239,12 @@ impl Store {
                 .await?;
             transaction.commit().await?;
         }
-        let kind = OrganisationKind::parse("kind", &row.text("kind")?).map_err(anyhow::Error::from)?;
         Ok(Some(Actor {
-            user_id: row.id("created_by")?,
+            user_id,
             label: format!("token \"{}\" of {}", row.text("name")?, row.text("email")?),
-            organisation_id: row.id("organisation_id")?,
+            organisation_id,
             organisation_kind: kind,
-            role: Role::parse("role", &row.text("role")?).map_err(anyhow::Error::from)?,
+            role,
             credential: Credential::ApiToken {
                 token_id,
                 scopes: TokenScopes::parse(&row.text("scopes")?).map_err(anyhow::Error::from)?,

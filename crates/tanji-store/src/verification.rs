@@ -4,8 +4,9 @@
 //!
 //! Access comes from the engagement, not from a membership: the verifier is never a member of the organisation it
 //! verifies. `Store::session`, `Store::login` and `Store::switch_organisation` accept an organisation reached through
-//! an open engagement; when the engagement ends, the verifier's sessions there stop working at the next request.
-//! API tokens stay membership-only (`Store::token_actor` joins memberships), so a token cannot outlive an engagement.
+//! an open engagement, and so does `Store::token_actor` for API tokens: both ask `Store::acting_role`. A verifier may
+//! therefore make an API token while acting in the organisation (it acts as an auditor there, like the verifier);
+//! when the engagement ends, the verifier's sessions and tokens there stop working at the next request.
 
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
@@ -15,7 +16,7 @@ use tanji_tenancy::organisation::{OrganisationKind, OrganisationName};
 use tanji_tenancy::verification::{check_engagement, engaged_role};
 use tanji_tenancy::{Actor, OrganisationId, Permission, UserId};
 
-use crate::audit::{self, ChangedBy, Entry};
+use crate::audit::{self, ChangedBy};
 use crate::database::{RowExt, time_to_db, violated_unique_index};
 use crate::{Conflict, Store, StoreError, new_id};
 
@@ -99,6 +100,19 @@ impl Store {
         Ok(rows.iter().map(engagement_from_row).collect::<anyhow::Result<_>>()?)
     }
 
+    /// The organisations that engaged the actor's verification body and have not ended the engagement, by name:
+    /// whom its auditors may verify now. Verification bodies only.
+    pub async fn verification_clients(&self, actor: &Actor) -> Result<Vec<VerificationEngagement>, StoreError> {
+        actor.require(Permission::ViewVerificationClients)?;
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{ENGAGEMENT_SELECT} WHERE e.verification_body_id = $1 AND e.ended_at IS NULL ORDER BY o.name, e.id"
+        )))
+        .bind(actor.organisation_id.to_string())
+        .fetch_all(&self.pools.reader)
+        .await?;
+        Ok(rows.iter().map(engagement_from_row).collect::<anyhow::Result<_>>()?)
+    }
+
     /// Engages the verification body `body_id`: from now on its auditors may act in the actor's organisation as
     /// auditors. Owners only. A body id that is not a verification body (or is the organisation itself) is not
     /// found, like any id the actor cannot use.
@@ -133,23 +147,16 @@ impl Store {
             return Err(error.into());
         }
         let organisation_name = organisation_name(&mut transaction, actor.organisation_id).await?;
-        for (organisation_id, other_side) in
-            [(actor.organisation_id, body.name.as_str()), (body.id, organisation_name.as_str())]
-        {
-            audit::record(
-                &mut transaction,
-                ChangedBy::Actor(actor),
-                now,
-                Entry {
-                    organisation_id,
-                    action: AuditAction::VerificationEngagementStarted,
-                    object_id: Some(id.clone()),
-                    object_label: other_side,
-                    changes: Vec::new(),
-                },
-            )
-            .await?;
-        }
+        audit::record_on_both_sides(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            [(actor.organisation_id, body.name.as_str()), (body.id, organisation_name.as_str())],
+            AuditAction::VerificationEngagementStarted,
+            &id,
+            &[],
+        )
+        .await?;
         transaction.commit().await?;
         Ok(VerificationEngagement {
             id,
@@ -192,24 +199,19 @@ impl Store {
         if ended.rows_affected() != 1 {
             return Err(Conflict::AlreadyDone.into());
         }
-        for (organisation_id, other_side) in [
-            (engagement.organisation_id, engagement.verification_body_name.as_str()),
-            (engagement.verification_body_id, engagement.organisation_name.as_str()),
-        ] {
-            audit::record(
-                &mut transaction,
-                ChangedBy::Actor(actor),
-                now,
-                Entry {
-                    organisation_id,
-                    action: AuditAction::VerificationEngagementEnded,
-                    object_id: Some(engagement.id.clone()),
-                    object_label: other_side,
-                    changes: Vec::new(),
-                },
-            )
-            .await?;
-        }
+        audit::record_on_both_sides(
+            &mut transaction,
+            ChangedBy::Actor(actor),
+            now,
+            [
+                (engagement.organisation_id, engagement.verification_body_name.as_str()),
+                (engagement.verification_body_id, engagement.organisation_name.as_str()),
+            ],
+            AuditAction::VerificationEngagementEnded,
+            &engagement.id,
+            &[],
+        )
+        .await?;
         transaction.commit().await?;
         Ok(VerificationEngagement { ended_at: Some(now), ..engagement })
     }
@@ -260,12 +262,43 @@ impl Store {
         Ok(engaged)
     }
 
-    /// The registered name of the verification body through which `actor` acts in their organisation, if they act
-    /// through an engagement rather than a membership. A sign-off records it, so that the label names the body as
-    /// registered, not as typed.
-    pub(crate) async fn engaged_body_name(&self, actor: &Actor) -> Result<Option<String>, StoreError> {
+    /// How a person may act in an organisation, and that organisation's kind: with the role of their membership
+    /// there or, failing one, with the role an open engagement of a verification body they belong to gives them
+    /// ([`engaged_role`]); `None` when neither. The one rule for every credential: console sessions
+    /// ([`Store::session`], [`Store::switch_organisation`]) and API tokens ([`Store::token_actor`]) ask it at
+    /// every request, so ending an engagement ends the verifier's sessions and tokens there at once.
+    pub(crate) async fn acting_role(
+        &self,
+        user_id: UserId,
+        organisation_id: OrganisationId,
+    ) -> Result<Option<(Role, OrganisationKind)>, StoreError> {
+        let membership = sqlx::query(
+            "SELECT m.role, o.kind FROM memberships m JOIN organisations o ON o.id = m.organisation_id \
+             WHERE m.user_id = $1 AND m.organisation_id = $2",
+        )
+        .bind(user_id.to_string())
+        .bind(organisation_id.to_string())
+        .fetch_optional(&self.pools.reader)
+        .await?;
+        if let Some(row) = membership {
+            let role = Role::parse("role", &row.text("role")?).map_err(anyhow::Error::from)?;
+            let kind = OrganisationKind::parse("kind", &row.text("kind")?).map_err(anyhow::Error::from)?;
+            return Ok(Some((role, kind)));
+        }
+        Ok(self
+            .engaged_organisations(user_id)
+            .await?
+            .into_iter()
+            .find(|engaged| engaged.organisation_id == organisation_id)
+            .map(|engaged| (engaged.role, engaged.organisation_kind)))
+    }
+
+    /// The verification body through which `actor` acts in their organisation, if they act through an engagement
+    /// rather than a membership. A sign-off records it: the label names the body as registered, not as typed, and
+    /// only a sign-off for a body is independent verification.
+    pub(crate) async fn engaged_body(&self, actor: &Actor) -> Result<Option<VerificationBody>, StoreError> {
         let row = sqlx::query(
-            "SELECT b.name FROM memberships bm \
+            "SELECT b.id, b.name FROM memberships bm \
              JOIN verification_engagements e ON e.verification_body_id = bm.organisation_id AND e.ended_at IS NULL \
              JOIN organisations b ON b.id = e.verification_body_id \
              WHERE bm.user_id = $1 AND bm.role = 'auditor' AND e.organisation_id = $2 AND NOT EXISTS \
@@ -276,7 +309,7 @@ impl Store {
         .bind(actor.organisation_id.to_string())
         .fetch_optional(&self.pools.reader)
         .await?;
-        Ok(row.map(|row| row.text("name")).transpose()?)
+        Ok(row.map(|row| anyhow::Ok(VerificationBody { id: row.id("id")?, name: row.text("name")? })).transpose()?)
     }
 }
 

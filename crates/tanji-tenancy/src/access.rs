@@ -61,6 +61,8 @@ pub enum Permission {
     VerifyFootprints,
     /// Engage an independent verification body (give its auditors access to verify) and end the engagement.
     ManageVerifiers,
+    /// See the organisations that engaged one's verification body (verification bodies only).
+    ViewVerificationClients,
 }
 
 impl Permission {
@@ -74,7 +76,8 @@ impl Permission {
             | Permission::ViewAuditLog
             | Permission::ViewProvenance
             | Permission::ViewInventory
-            | Permission::ViewFootprints => TokenScope::Read,
+            | Permission::ViewFootprints
+            | Permission::ViewVerificationClients => TokenScope::Read,
             Permission::EditFacilities
             | Permission::EditInventory
             | Permission::VerifyInventory
@@ -101,7 +104,8 @@ impl Permission {
             | Permission::ViewMembers
             | Permission::ViewSupplierLinks
             | Permission::ViewInventory
-            | Permission::ViewFootprints => true,
+            | Permission::ViewFootprints
+            | Permission::ViewVerificationClients => true,
             Permission::EditFacilities
             | Permission::ManageSuppliers
             | Permission::EditInventory
@@ -122,12 +126,13 @@ impl Permission {
 
     /// Whether an organisation of `kind` may use this permission at all.
     pub const fn available_to_kind(self, kind: OrganisationKind) -> bool {
-        use OrganisationKind::{BrandRetailer, PlatformOperator, SubPlatform, Supplier};
+        use OrganisationKind::{BrandRetailer, PlatformOperator, SubPlatform, Supplier, VerificationBody};
         match self {
             Permission::ManageTenants => matches!(kind, PlatformOperator),
             // Organisations with inventories and footprints of their own engage verifiers; a verification body does
             // not verify itself.
             Permission::ManageVerifiers => matches!(kind, BrandRetailer | Supplier | SubPlatform),
+            Permission::ViewVerificationClients => matches!(kind, VerificationBody),
             // Brands invite their suppliers; a supplier may in turn invite its own (tier-2) suppliers.
             Permission::ManageSuppliers => matches!(kind, BrandRetailer | Supplier),
             Permission::ManageCustomers => matches!(kind, Supplier),
@@ -219,7 +224,7 @@ mod tests {
     #[test]
     fn role_table() {
         use Permission::*;
-        let cases: [(Permission, [bool; 4]); 15] = [
+        let cases: [(Permission, [bool; 4]); 16] = [
             //                   owner  editor auditor viewer
             (ViewOrganisation, [true, true, true, true]),
             (EditOrganisation, [true, false, false, false]),
@@ -236,6 +241,7 @@ mod tests {
             (ViewProvenance, [true, false, true, false]),
             (ManageTenants, [true, false, false, false]),
             (ManageVerifiers, [true, false, false, false]),
+            (ViewVerificationClients, [true, true, true, true]),
         ];
         for (permission, expected) in cases {
             for (role, expect) in Role::ALL.into_iter().zip(expected) {
@@ -261,6 +267,18 @@ mod tests {
                 OrganisationKind::BrandRetailer | OrganisationKind::Supplier | OrganisationKind::SubPlatform
             );
             assert_eq!(owner.may(Permission::ManageVerifiers), expected, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn only_verification_bodies_have_verification_clients() {
+        for kind in OrganisationKind::ALL {
+            let auditor = actor(kind, Role::Auditor, Credential::Session);
+            assert_eq!(
+                auditor.may(Permission::ViewVerificationClients),
+                kind == OrganisationKind::VerificationBody,
+                "{kind:?}"
+            );
         }
     }
 

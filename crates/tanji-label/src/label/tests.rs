@@ -12,7 +12,7 @@ fn cup() -> LabelFacts {
         kg_co2e_per_unit: 0.0123,
         interval_95_kg_co2e_per_unit: Some(Interval { low: 0.0109, high: 0.0141 }),
         baseline_kg_co2e_per_unit: Some(0.0160),
-        verified_by: Some("中国质量认证中心 CQC".to_owned()),
+        verification: LabelVerification::ThirdParty { verifier: "中国质量认证中心 CQC".to_owned() },
         standard: FootprintStandard::Iso14067_2018,
         url: "https://tanji.example.cn/l/K7M29XQD".to_owned(),
         version: 2,
@@ -87,8 +87,18 @@ fn the_reduction_is_computed_from_the_baseline_and_never_overstated() {
 }
 
 #[test]
+fn an_internally_reviewed_footprint_says_so_and_claims_no_reduction() {
+    let facts = LabelFacts { verification: LabelVerification::InternalReview, ..cup() };
+    assert_eq!(facts.claimed_reduction_percent(), None, "a member's own review is not independent verification");
+    let svg = label_svg(&facts).unwrap();
+    assert!(shows(&svg, "内部审核 Internal review"));
+    assert!(!svg.contains("Verified by") && !svg.contains("第三方"));
+    assert!(!svg.contains("减少") && !svg.contains("lower than"), "{:?}", texts(&svg));
+}
+
+#[test]
 fn a_self_declared_footprint_says_so_and_claims_no_reduction() {
-    let facts = LabelFacts { verified_by: None, ..cup() };
+    let facts = LabelFacts { verification: LabelVerification::SelfDeclared, ..cup() };
     assert!(facts.reduction_percent().is_some(), "the facts have a baseline");
     assert_eq!(facts.claimed_reduction_percent(), None, "but a self-declared label does not compare");
     let svg = label_svg(&facts).unwrap();
@@ -124,7 +134,11 @@ fn the_verification_line_is_at_least_6_pt_whole_and_said_once() {
         "SGS-CSTC Standards Technical Services Co., Ltd.",
         "中环联合（北京）认证中心有限公司 CEC",
     ] {
-        let svg = label_svg(&LabelFacts { verified_by: Some(verifier.to_owned()), ..cup() }).unwrap();
+        let svg = label_svg(&LabelFacts {
+            verification: LabelVerification::ThirdParty { verifier: verifier.to_owned() },
+            ..cup()
+        })
+        .unwrap();
         let sized = sized_texts(&svg);
         let heading: Vec<_> = sized.iter().filter(|(text, _)| text.contains("Verified by")).collect();
         assert_eq!(heading.len(), 1, "said once: {sized:?}");
@@ -145,7 +159,7 @@ fn the_verification_line_is_at_least_6_pt_whole_and_said_once() {
         let everything = squeeze(&texts(&svg).concat());
         assert_eq!(everything.matches(&squeeze(verifier)).count(), 1, "printed once: {sized:?}");
     }
-    let svg = label_svg(&LabelFacts { verified_by: None, ..cup() }).unwrap();
+    let svg = label_svg(&LabelFacts { verification: LabelVerification::SelfDeclared, ..cup() }).unwrap();
     let sized = sized_texts(&svg);
     let (_, size) = sized.iter().find(|(text, _)| text == "自我声明 Self-declared").unwrap();
     assert!(points(*size) >= MIN_STATEMENT_SIZE_PT);
@@ -155,7 +169,7 @@ fn the_verification_line_is_at_least_6_pt_whole_and_said_once() {
 fn a_verifier_name_too_long_to_print_whole_is_refused() {
     let long = "中华人民共和国某某省某某市某某区某某街道第三方温室气体排放核查与碳足迹认证服务中心有限责任公司";
     assert_eq!(
-        label_svg(&LabelFacts { verified_by: Some(long.to_owned()), ..cup() }),
+        label_svg(&LabelFacts { verification: LabelVerification::ThirdParty { verifier: long.to_owned() }, ..cup() }),
         Err(LabelError::VerifierTooLong)
     );
 }
@@ -194,7 +208,7 @@ fn numbers_switch_units_and_keep_three_significant_figures() {
 fn text_is_escaped() {
     let facts = LabelFacts {
         product_name_en: "Tom & Jerry's <cup> \"deluxe\"".to_owned(),
-        verified_by: Some("A&B <Verifiers>".to_owned()),
+        verification: LabelVerification::ThirdParty { verifier: "A&B <Verifiers>".to_owned() },
         ..cup()
     };
     let svg = label_svg(&facts).unwrap();

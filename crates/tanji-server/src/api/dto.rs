@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use tanji_store::{VerificationBody, VerificationEngagement};
 use tanji_tenancy::audit::{AuditEvent, FieldChange};
 use tanji_tenancy::facility::Facility;
 use tanji_tenancy::member::{Member, Role};
@@ -449,4 +450,65 @@ pub struct MeView {
     pub role: Role,
     pub token_id: Option<Uuid>,
     pub scopes: Vec<TokenScope>,
+}
+
+/// One side of a verification engagement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EngagedOrganisationView {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// An organisation's engagement of a verification body: while it is open (`ended_at` empty), the body's auditors
+/// act in the organisation as auditors.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerificationEngagementView {
+    /// The engagement's id (a UUID).
+    pub id: String,
+    /// The organisation verified (the client).
+    pub organisation: EngagedOrganisationView,
+    /// The verification body.
+    pub verification_body: EngagedOrganisationView,
+    pub started_at: Timestamp,
+    /// When the organisation ended it; absent while it is open.
+    pub ended_at: Option<Timestamp>,
+}
+
+impl From<VerificationEngagement> for VerificationEngagementView {
+    fn from(engagement: VerificationEngagement) -> Self {
+        Self {
+            id: engagement.id,
+            organisation: EngagedOrganisationView {
+                id: engagement.organisation_id.as_uuid(),
+                name: engagement.organisation_name,
+            },
+            verification_body: EngagedOrganisationView {
+                id: engagement.verification_body_id.as_uuid(),
+                name: engagement.verification_body_name,
+            },
+            started_at: engagement.started_at,
+            ended_at: engagement.ended_at,
+        }
+    }
+}
+
+/// A verification body an organisation may engage.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerificationBodyView {
+    pub id: Uuid,
+    pub name: String,
+}
+
+impl From<VerificationBody> for VerificationBodyView {
+    fn from(body: VerificationBody) -> Self {
+        Self { id: body.id.as_uuid(), name: body.name }
+    }
+}
+
+/// A verification body to engage.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEngagementBody {
+    /// The body's organisation id, from `GET /api/v1/verification-bodies`.
+    pub verification_body_id: Uuid,
 }

@@ -12,6 +12,7 @@ mod organisation;
 pub mod products;
 mod supplier_links;
 mod tokens;
+mod verification;
 
 use std::sync::Arc;
 
@@ -50,6 +51,7 @@ use crate::state::AppState;
         (name = "audit", description = "The audit log of changes"),
         (name = "tenants", description = "The tenant directory (platform operator)"),
         (name = "product footprints", description = "Products, model versions, footprints and carbon labels"),
+        (name = "verification", description = "Engagements of independent verification bodies"),
     ),
     components(schemas(ErrorBody))
 )]
@@ -94,6 +96,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supplier_links::list_invitations, supplier_links::create_invitation))
         .routes(routes!(supplier_links::withdraw_invitation))
         .routes(routes!(supplier_links::accept_invitation))
+        .routes(routes!(verification::list_engagements, verification::engage))
+        .routes(routes!(verification::end_engagement))
+        .routes(routes!(verification::list_bodies))
+        .routes(routes!(verification::list_clients))
         .routes(routes!(audit::list_audit_events))
         .routes(routes!(inventory::list_activities, inventory::add_activities))
         .routes(routes!(inventory::import_activities))

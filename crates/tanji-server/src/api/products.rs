@@ -378,6 +378,7 @@ fn footprint_summary(stored: &StoredFootprint) -> Value {
         "computed_at": stored.computed_at,
         "computed_by": stored.computed_by,
         "verified": stored.sign_off.is_some(),
+        "assurance": stored.assurance().as_str(),
     })
 }
 
@@ -449,6 +450,7 @@ pub fn publication_json(publication: &Publication, base: &str) -> Value {
         "published_by": publication.published_by,
         "content": record.content,
         "sign_off": record.sign_off,
+        "assurance": publication.assurance().as_str(),
         "content_hash": record.content_hash.to_string(),
         "previous_hash": record.previous_hash.to_string(),
         "record_hash": record.record_hash.to_string(),

@@ -18,7 +18,9 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tanji_footprint::{DataKind, DeclaredUnit, FootprintFile, Origin, ProcessModel, ProductModel, Stage, figure};
+use tanji_footprint::{
+    Assurance, DataKind, DeclaredUnit, FootprintFile, Origin, ProcessModel, ProductModel, Stage, figure,
+};
 use tanji_store::{Conflict, ModelVersion, NewProduct, Product, Publication, StoreError, StoredFootprint};
 use tanji_tenancy::member::Language;
 use tanji_tenancy::{FieldError, Permission};
@@ -270,7 +272,10 @@ pub struct PublicationRow {
     pub published: String,
     pub withdrawn: bool,
     pub withdrawn_text: String,
+    /// Verified by an independent body.
     pub verified: bool,
+    /// Signed off by the organisation's own auditor only.
+    pub internal_review: bool,
     /// Whether this is the newest version of its code (the one the QR code shows).
     pub current: bool,
 }
@@ -308,7 +313,8 @@ fn publication_rows(t: &'static Text, publications: &[Publication], products: &[
                     (Some(at), reason) => format!("{} · {}", when(*at), reason.clone().unwrap_or_default()),
                     _ => String::new(),
                 },
-                verified: publication.record.sign_off.is_some(),
+                verified: publication.assurance() == Assurance::Verified,
+                internal_review: publication.assurance() == Assurance::InternalReview,
                 current: publication.record.version == latest,
             }
         })
@@ -809,7 +815,10 @@ pub struct FootprintRow {
     pub range: String,
     pub reduction: String,
     pub computed: String,
+    /// Verified by an independent body.
     pub verified: bool,
+    /// Signed off by the organisation's own auditor only.
+    pub internal_review: bool,
     pub published: String,
 }
 
@@ -903,7 +912,8 @@ async fn product_page(
                     .map(|comparison| percent(comparison.reduction_percent))
                     .unwrap_or_default(),
                 computed: format!("{} · {}", when(stored.computed_at), stored.computed_by),
-                verified: stored.sign_off.is_some(),
+                verified: stored.assurance() == Assurance::Verified,
+                internal_review: stored.assurance() == Assurance::InternalReview,
                 published: publications
                     .iter()
                     .filter(|publication| publication.footprint_id == stored.id)

@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tanji_footprint::Assurance;
 use tanji_store::{SharedFootprint, SharedInventorySummary, StoreError};
 use tanji_tenancy::member::Language;
 use tanji_tenancy::supplier_link::SupplierLink;
@@ -44,7 +45,10 @@ pub struct SharedFootprintRow {
     pub unit: String,
     pub declared_unit: String,
     pub reduction: String,
+    /// Verified by an independent body.
     pub verified: bool,
+    /// Signed off by the supplier's own auditor only.
+    pub internal_review: bool,
     pub verifier: String,
     pub code: String,
     pub version: u32,
@@ -82,12 +86,13 @@ pub fn shared_footprint_rows(t: &'static Text, footprints: &[SharedFootprint]) -
                 total: scale.show(summary.total_kg_co2e),
                 unit: scale.unit().to_owned(),
                 declared_unit: declared_unit_text(t, &summary.declared_unit),
+                // The customer sees the comparison the public sees: only an independently verified one.
                 reduction: summary
-                    .baseline
-                    .as_ref()
+                    .public_comparison(shared.assurance)
                     .map(|baseline| percent(baseline.reduction_percent))
                     .unwrap_or_else(|| t.none.to_owned()),
-                verified: shared.sign_off.is_some(),
+                verified: shared.assurance == Assurance::Verified,
+                internal_review: shared.assurance == Assurance::InternalReview,
                 verifier: shared
                     .sign_off
                     .as_ref()

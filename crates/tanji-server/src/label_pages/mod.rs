@@ -463,7 +463,7 @@ async fn make_file(label: &PublicLabel, kind: Kind, dpi: u32, url: String) -> Re
             format!("{}: {}", t.public_integrity_failed, t.public_integrity_failed_explained)
         })));
     };
-    let facts = view::label_facts(record, &summary, url);
+    let facts = view::label_facts(&label.publication, &summary, url);
     let result = match kind {
         Kind::Svg => label_svg(&facts).map(Bytes::from),
         // Rendering at print resolution is CPU work: keep it off the async workers.

@@ -4,9 +4,9 @@
 
 use askama::Template;
 use tanji_footprint::{Assurance, ComparisonWithheld, PublishedFootprint, PublishedStage, Stage};
-use tanji_label::label::{FootprintStandard, Interval, LabelFacts};
+use tanji_label::label::{FootprintStandard, Interval, LabelFacts, LabelVerification};
 use tanji_label::page_chart::{range_svg, stage_bars_svg};
-use tanji_label::publication::{ChainProblem, PublicationRecord, UnreadableRecord, content_hash};
+use tanji_label::publication::{ChainProblem, UnreadableRecord, content_hash};
 use tanji_label::text::{MassUnit, format_mass_kg, format_significant};
 use tanji_store::{PublicChain, PublicLabel, Publication};
 use tanji_tenancy::member::Language;
@@ -193,6 +193,9 @@ pub struct DqrView {
 /// A verifier's sign-off.
 #[derive(Debug)]
 pub struct SignOffView {
+    /// Whether it was made for an independent verification body (third-party verification); otherwise the
+    /// publisher's own auditor signed: internal review.
+    pub independent: bool,
     pub organisation: String,
     pub verifier: String,
     pub statement: String,
@@ -248,11 +251,6 @@ pub fn display_code(code: &str) -> String {
     if code.len() == 8 { format!("{}-{}", &code[..4], &code[4..]) } else { code.to_owned() }
 }
 
-/// Whether a publication's footprint was signed off by a verifier: what decides if its comparison is shown.
-pub fn assurance(record: &PublicationRecord) -> Assurance {
-    if record.sign_off.is_some() { Assurance::Verified } else { Assurance::SelfDeclared }
-}
-
 /// The standard named in a published footprint, as the label knows it (ISO 14067 unless another is named).
 fn standard(summary: &PublishedFootprint) -> FootprintStandard {
     [FootprintStandard::GbT24067_2024, FootprintStandard::Pas2050_2011]
@@ -262,7 +260,9 @@ fn standard(summary: &PublishedFootprint) -> FootprintStandard {
 }
 
 /// What the label artwork says about a publication; `url` is the absolute short URL its QR code opens.
-pub fn label_facts(record: &PublicationRecord, summary: &PublishedFootprint, url: String) -> LabelFacts {
+pub fn label_facts(publication: &Publication, summary: &PublishedFootprint, url: String) -> LabelFacts {
+    let record = &publication.record;
+    let assurance = publication.assurance();
     LabelFacts {
         product_name_zh: summary.name_zh.clone(),
         product_name_en: summary.name_en.clone(),
@@ -275,10 +275,16 @@ pub fn label_facts(record: &PublicationRecord, summary: &PublishedFootprint, url
             .map(|range| Interval { low: range.p2_5_kg_co2e, high: range.p97_5_kg_co2e }),
         // Only a verified footprint's comparison is printed: the same rule as the page (`Assurance`).
         baseline_kg_co2e_per_unit: summary
-            .public_comparison(assurance(record))
+            .public_comparison(assurance)
             .map(|baseline| baseline.total_kg_co2e)
             .filter(|total| total.is_finite() && *total > 0.0),
-        verified_by: record.sign_off.as_ref().map(|sign_off| sign_off.verifier_organisation.clone()),
+        verification: match (assurance, &record.sign_off) {
+            (Assurance::Verified, Some(sign_off)) => {
+                LabelVerification::ThirdParty { verifier: sign_off.verifier_organisation.clone() }
+            }
+            (Assurance::InternalReview, _) => LabelVerification::InternalReview,
+            _ => LabelVerification::SelfDeclared,
+        },
         standard: standard(summary),
         url,
         version: record.version,
@@ -302,7 +308,8 @@ fn dqr_grade(t: &'static Text, overall: f64) -> &'static str {
     }
 }
 
-fn footprint_view(request: &Request, record: &PublicationRecord, summary: &PublishedFootprint) -> FootprintView {
+fn footprint_view(request: &Request, publication: &Publication, summary: &PublishedFootprint) -> FootprintView {
+    let record = &publication.record;
     let (t, language) = (request.t(), request.language);
     let unit = MassUnit::for_kg(summary.total_kg_co2e);
     let unit_label = co2e(unit);
@@ -310,7 +317,7 @@ fn footprint_view(request: &Request, record: &PublicationRecord, summary: &Publi
     let declared_unit = pick(language, &summary.declared_unit.name_zh, &summary.declared_unit.name_en).to_owned();
     let other_declared_unit = pick(language, &summary.declared_unit.name_en, &summary.declared_unit.name_zh).to_owned();
     // The label's facts carry the claim rules (whole per cent, rounded down, at least 1 %): page and label agree.
-    let facts = label_facts(record, summary, String::new());
+    let facts = label_facts(publication, summary, String::new());
 
     let range = summary.range.as_ref();
     let range_text = range
@@ -332,10 +339,11 @@ fn footprint_view(request: &Request, record: &PublicationRecord, summary: &Publi
         None => t.public_no_range.to_owned(),
     };
 
-    let assurance = assurance(record);
+    let assurance = publication.assurance();
     let comparison = summary.public_comparison(assurance);
     let comparison_withheld = summary.withheld_comparison(assurance).map(|reason| match reason {
         ComparisonWithheld::NotVerified => t.public_comparison_not_verified.to_owned(),
+        ComparisonWithheld::InternalReviewOnly => t.public_comparison_internal_review.to_owned(),
         _ => t.public_comparison_withheld.to_owned(),
     });
     let uptake_note = summary.reduction_from_uptake(assurance).map(|uptake| {
@@ -409,6 +417,7 @@ fn footprint_view(request: &Request, record: &PublicationRecord, summary: &Publi
     let primary_share = summary.primary_data_share_percent.clamp(0.0, 100.0);
 
     let sign_off = record.sign_off.as_ref().map(|sign_off| SignOffView {
+        independent: assurance == Assurance::Verified,
         organisation: sign_off.verifier_organisation.clone(),
         verifier: sign_off.verifier_name.clone(),
         statement: sign_off.statement.clone(),
@@ -534,7 +543,7 @@ pub fn label_page(request: &Request, label: &PublicLabel) -> LabelPage {
     let code = record.code.as_str().to_owned();
     let path = format!("/l/{code}");
     let summary = label.publication.summary();
-    let footprint = summary.as_ref().map(|summary| footprint_view(request, record, summary));
+    let footprint = summary.as_ref().map(|summary| footprint_view(request, &label.publication, summary));
     let title = match &footprint {
         Some(footprint) => format!("{} · {}", footprint.name, t.public_carbon_label),
         None => format!("{} · {}", display_code(&code), t.public_carbon_label),
@@ -662,7 +671,11 @@ pub fn verify_page(request: &Request, chain: &PublicChain, index: usize, base_ur
     }
     match &record.sign_off {
         Some(sign_off) => {
-            facts.push(fact(t.public_verified_by, sign_off.verifier_organisation.clone()));
+            let signed_for = match publication.assurance() {
+                Assurance::Verified => t.public_verified_by,
+                _ => t.public_internal_review_by,
+            };
+            facts.push(fact(signed_for, sign_off.verifier_organisation.clone()));
             facts.push(fact(t.public_verifier, sign_off.verifier_name.clone()));
             facts.push(fact(t.public_statement, sign_off.statement.clone()));
             facts.push(hash_fact(t.public_signed_on, moment(sign_off.signed_at)));

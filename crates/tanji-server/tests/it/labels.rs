@@ -10,10 +10,10 @@ use tanji_footprint::{MonteCarloRequest, ProductModel, parse_footprint_file};
 use tanji_label::text::MassUnit;
 use tanji_server::ServerConfig;
 use tanji_server::i18n::{EN, ZH};
-use tanji_store::{LoginOutcome, NewProduct, Publication, Store};
+use tanji_store::{LoginOutcome, NewMember, NewProduct, Publication, Store};
 use tanji_tenancy::Actor;
-use tanji_tenancy::member::Password;
-use tanji_tenancy::organisation::Organisation;
+use tanji_tenancy::member::{DisplayName, Email, Password, Role};
+use tanji_tenancy::organisation::{Organisation, OrganisationKind, OrganisationProfile};
 use tanji_testkit::{TestDatabase, on_both_databases};
 
 use crate::harness::{BRAND_AUDITOR, BRAND_EDITOR, BRAND_OWNER, Browser, PASSWORD, Page, TestApp, World};
@@ -41,7 +41,10 @@ fn new_product(model: &ProductModel) -> NewProduct {
 /// The brand's bamboo-fibre cup, with its conventional baseline, computed with Monte Carlo.
 struct Cup {
     editor: Actor,
+    /// The verifier of an independent body the brand engaged, acting in the brand: their sign-off is verification.
     auditor: Actor,
+    /// The brand's own auditor, a member: their sign-off is internal review.
+    member_auditor: Actor,
     product_id: String,
     footprint_id: String,
 }
@@ -49,7 +52,8 @@ struct Cup {
 async fn cup(store: &Store) -> Cup {
     let world = World::build(store).await;
     let editor = actor(store, &world.brand, BRAND_EDITOR).await;
-    let auditor = actor(store, &world.brand, BRAND_AUDITOR).await;
+    let member_auditor = actor(store, &world.brand, BRAND_AUDITOR).await;
+    let auditor = engaged_verifier(store, &world.brand).await;
     let file = parse_footprint_file(CUP).unwrap();
     let baseline_model = file.baseline.unwrap();
     let baseline = store.create_product(&editor, &new_product(&baseline_model)).await.unwrap();
@@ -59,8 +63,26 @@ async fn cup(store: &Store) -> Cup {
     store.set_baseline(&editor, &product.id, Some(&baseline.id)).await.unwrap();
     store.save_model(&editor, &product.id, &file.model, "first model").await.unwrap();
     let footprint = store.compute_footprint(&editor, &product.id, None, Some(MONTE_CARLO)).await.unwrap();
-    Cup { editor, auditor, product_id: product.id, footprint_id: footprint.id }
+    Cup { editor, auditor, member_auditor, product_id: product.id, footprint_id: footprint.id }
 }
+
+/// The verifier of a verification body named "CQC 中国质量认证中心" that `organisation`'s owner engaged, acting there.
+async fn engaged_verifier(store: &Store, organisation: &Organisation) -> Actor {
+    let profile = OrganisationProfile::parse("CQC 中国质量认证中心", "CN", None).unwrap();
+    let body = store.operator_register_organisation(&profile, OrganisationKind::VerificationBody).await.unwrap();
+    let verifier = NewMember {
+        email: Email::parse(VERIFIER).unwrap(),
+        display_name: Some(DisplayName::parse("Verifier").unwrap()),
+        role: Role::Auditor,
+        initial_password: Some(Password::parse_new(PASSWORD).unwrap()),
+    };
+    store.operator_add_member(body.id, &verifier).await.unwrap();
+    let owner = actor(store, organisation, BRAND_OWNER).await;
+    store.engage_verification_body(&owner, body.id).await.unwrap();
+    actor(store, organisation, VERIFIER).await
+}
+
+const VERIFIER: &str = "verifier@cqc.example";
 
 async fn publish(store: &Store, cup: &Cup) -> Publication {
     store.publish_footprint(&cup.editor, &cup.footprint_id).await.unwrap()
@@ -606,6 +628,46 @@ async fn a_self_declared_footprint_publishes_no_comparison_and_a_verified_one_do
     // Version 1 still says what it said: no comparison.
     let old = get(&app, &format!("/l/{code}?v=1&lang=en"), "en").await;
     assert!(!shows_a_comparison(&old.body) && old.body.contains("comparison-not-verified"));
+}
+
+on_both_databases!(a_members_sign_off_is_internal_review_and_publishes_no_comparison);
+async fn a_members_sign_off_is_internal_review_and_publishes_no_comparison(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    let cup = cup(app.store()).await;
+    // The brand's own auditor signs off, naming a body: it is still the brand reviewing itself.
+    let typed = "CQC 中国质量认证中心";
+    app.store().verify_footprint(&cup.member_auditor, &cup.footprint_id, typed, "ISO 14067").await.unwrap();
+
+    // The console says so before publishing, in both languages.
+    for (accept_language, note, publish_step) in [
+        ("en", EN.fp_internal_review_note, "only reviewed internally"),
+        ("zh-CN", ZH.fp_internal_review_note, "只经本组织审核员内部审核"),
+    ] {
+        let browser = Browser::new(&app.base_url, accept_language);
+        browser.log_in(BRAND_EDITOR).await;
+        let page = browser.get(&format!("/console/footprints/{}", cup.footprint_id)).await;
+        assert!(page.body.contains("id=\"badge-internal-review\"") && page.body.contains(note), "{accept_language}");
+        assert!(page.body.contains(publish_step), "{accept_language}: the publish step says why");
+    }
+
+    let published = publish(app.store(), &cup).await;
+    let code = published.record.code.to_string();
+    for (accept_language, explained) in
+        [("en", "only reviewed internally by the publisher's own auditor"), ("zh-CN", "只经发布方自己的审核员内部审核")]
+    {
+        let page = get(&app, &format!("/l/{code}"), accept_language).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!shows_a_comparison(&page.body), "{accept_language}: an internal review shows no comparison");
+        assert!(page.body.contains("id=\"comparison-not-verified\"") && page.body.contains(explained));
+        assert!(page.body.contains("id=\"internal-review\"") && page.body.contains("id=\"badge-internal-review\""));
+        assert!(!page.body.contains(EN.public_verified) && !page.body.contains(ZH.public_verified));
+    }
+    let (_, _, svg) = get_bytes(&app, &format!("/l/{code}/label.svg")).await;
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(svg.contains("内部审核 Internal review") && !svg.contains("Verified by"), "the artwork says so too");
+    assert!(!svg.contains("lower than conventional") && !svg.contains("减少"));
+    let verify = get(&app, &format!("/l/{code}/verify?lang=en"), "en").await;
+    assert!(verify.body.contains(EN.public_internal_review_by) && !verify.body.contains(EN.public_verified_by));
 }
 
 on_both_databases!(the_page_prints_the_code_as_the_label_does_and_the_chart_matches_its_legend);

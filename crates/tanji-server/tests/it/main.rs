@@ -17,3 +17,4 @@ mod personas;
 mod products;
 mod security;
 mod tenants;
+mod verification;

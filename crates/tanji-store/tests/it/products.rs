@@ -89,7 +89,8 @@ async fn a_product_is_modelled_computed_against_its_baseline_verified_and_publis
     assert_eq!(listed_cup.latest_footprint.as_ref().map(|(id, _)| id.as_str()), Some(first_again.id.as_str()));
     assert_eq!(*listed_cup, store.product(editor, &cup.id).await.unwrap());
 
-    // Verified once, by an auditor; then published with the sign-off inside the record.
+    // Signed off once, by the brand's own auditor (a member: internal review); then published with the sign-off
+    // inside the record.
     let auditor = &world.brand_auditor;
     store.verify_footprint(auditor, &stored.id, "CQC", "ISO 14067 limited assurance").await.unwrap();
     assert!(matches!(
@@ -103,8 +104,12 @@ async fn a_product_is_modelled_computed_against_its_baseline_verified_and_publis
     assert_eq!((again.record.sequence, again.record.version), (2, 2));
     assert_eq!(again.record.code, first.record.code, "republishing keeps the code printed on the label");
     assert_eq!(again.record.previous_hash, first.record.record_hash);
-    // The verified version publishes its comparison; the self-declared one leaves it out and says why.
-    assert!(first.summary().unwrap().baseline.is_some());
+    // Neither publishes its comparison, and each says why: a member's sign-off is internal review, not independent
+    // verification (an engaged body's sign-off does compare: see verification.rs).
+    assert_eq!(first.assurance(), tanji_footprint::Assurance::InternalReview);
+    let reviewed = first.summary().unwrap();
+    assert_eq!(reviewed.baseline, None, "no public comparative claim on an internal review");
+    assert_eq!(reviewed.comparison_withheld, Some(tanji_footprint::ComparisonWithheld::InternalReviewOnly));
     let self_declared = again.summary().unwrap();
     assert_eq!(self_declared.baseline, None, "no public comparative claim without verification");
     assert_eq!(self_declared.comparison_withheld, Some(tanji_footprint::ComparisonWithheld::NotVerified));
@@ -115,7 +120,7 @@ async fn a_product_is_modelled_computed_against_its_baseline_verified_and_publis
     assert_eq!(public.latest_version, 2);
     let summary = public.publication.summary().unwrap();
     assert_eq!(summary.sku, model.product.sku);
-    assert!(summary.baseline.is_some());
+    assert_eq!(public.publication.assurance(), tanji_footprint::Assurance::InternalReview);
     let chain = store.public_chain(&first.record.code).await.unwrap();
     assert!(chain.report.is_intact());
     assert_eq!(chain.publications.len(), 2);

@@ -134,3 +134,84 @@ async fn an_engaged_verifier_signs_for_the_body_as_registered(test: TestDatabase
     let sign_off = signed.sign_off.expect("signed");
     assert_eq!(sign_off.verifier_organisation, "Verifier 核查机构", "the registered body, not the typed name");
 }
+
+fn token(scopes: &str) -> tanji_store::NewToken {
+    tanji_store::NewToken {
+        name: tanji_tenancy::token::TokenName::parse("verification").unwrap(),
+        scopes: tanji_tenancy::token::TokenScopes::parse(scopes).unwrap(),
+        expires_at: None,
+    }
+}
+
+on_both_databases!(an_engaged_verifiers_token_acts_as_its_auditor_until_the_engagement_ends);
+async fn an_engaged_verifiers_token_acts_as_its_auditor_until_the_engagement_ends(test: TestDatabase) {
+    let store = &test.store;
+    let (world, body) = with_body(store).await;
+    let engagement = store.engage_verification_body(&world.supplier_owner, body.id).await.unwrap();
+    let verifier = session_secret_and_actor(store, &world.supplier, "verifier@body.example").await.1;
+
+    // What the engagement grants, nothing more: an auditor may not make an admin token.
+    assert!(matches!(store.create_token(&verifier, &token("read,admin")).await, Err(StoreError::Invalid(_))));
+    let (made, secret) = store.create_token(&verifier, &token("read,write")).await.unwrap();
+    assert_eq!(made.organisation_id, world.supplier.id, "the token acts in the engaging organisation");
+    let actor = store.token_actor(&secret).await.unwrap().expect("the token works while engaged");
+    assert_eq!((actor.organisation_id, actor.role), (world.supplier.id, Role::Auditor));
+    assert_eq!(actor.organisation_kind, OrganisationKind::Supplier);
+    assert!(actor.may(Permission::VerifyFootprints) && actor.may(Permission::VerifyInventory));
+    assert!(!actor.may(Permission::EditInventory) && !actor.may(Permission::ManageAllTokens));
+    // The supplier's owner sees the token among the organisation's and may revoke it.
+    assert!(store.list_tokens(&world.supplier_owner).await.unwrap().iter().any(|listed| listed.id == made.id));
+    // The operator's command line follows the same rule.
+    let verifier_user = store
+        .operator_find_user(&tanji_tenancy::member::Email::parse("verifier@body.example").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.operator_create_token(world.supplier.id, verifier_user.id, &token("read")).await.is_ok());
+    assert!(matches!(
+        store.operator_create_token(world.brand.id, verifier_user.id, &token("read")).await,
+        Err(StoreError::NotFound)
+    ));
+
+    store.end_verification_engagement(&world.supplier_owner, &engagement.id).await.unwrap();
+    assert!(store.token_actor(&secret).await.unwrap().is_none(), "the token ends with the engagement");
+    assert!(matches!(
+        store.operator_create_token(world.supplier.id, verifier_user.id, &token("read")).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+on_both_databases!(only_a_sign_off_for_an_engaged_body_is_verification_that_may_compare_in_public);
+async fn only_a_sign_off_for_an_engaged_body_is_verification_that_may_compare_in_public(test: TestDatabase) {
+    use tanji_footprint::{Assurance, ComparisonWithheld};
+    let store = &test.store;
+    let (world, body) = with_body(store).await;
+    store.engage_verification_body(&world.supplier_owner, body.id).await.unwrap();
+    let editor = member(store, &world.supplier, "editor@factory.example", Role::Editor).await;
+    let own_auditor = member(store, &world.supplier, "auditor@factory.example", Role::Auditor).await;
+    let verifier = session_secret_and_actor(store, &world.supplier, "verifier@body.example").await.1;
+
+    // The supplier's own auditor signs off: internal review. The published summary leaves the comparison out.
+    let reviewed = crate::products::cup_with_footprint(store, &editor).await;
+    let signed = store.verify_footprint(&own_auditor, &reviewed, "谨衡碳核查中心", "Reviewed.").await.unwrap();
+    assert_eq!(signed.verification_body_id, None);
+    assert_eq!(signed.assurance(), Assurance::InternalReview);
+    let published = store.publish_footprint(&editor, &reviewed).await.unwrap();
+    assert_eq!(published.assurance(), Assurance::InternalReview);
+    let summary = published.summary().unwrap();
+    assert_eq!(summary.baseline, None, "a member's sign-off, whatever body it names, does not compare");
+    assert_eq!(summary.comparison_withheld, Some(ComparisonWithheld::InternalReviewOnly));
+
+    // The engaged body's verifier signs off the next footprint: third-party verification, the comparison goes out.
+    let next = store.compute_footprint(&editor, &signed.product_id, None, None).await.unwrap();
+    let signed = store.verify_footprint(&verifier, &next.id, "typed name", "Verified.").await.unwrap();
+    assert_eq!(signed.verification_body_id, Some(body.id));
+    assert_eq!(signed.assurance(), Assurance::Verified);
+    let published = store.publish_footprint(&editor, &next.id).await.unwrap();
+    assert_eq!(published.assurance(), Assurance::Verified);
+    assert!(published.summary().unwrap().baseline.is_some(), "an independent verification compares");
+    let public = store.public_label(&published.record.code, None).await.unwrap();
+    assert_eq!(public.publication.assurance(), Assurance::Verified);
+    let first = store.public_label(&published.record.code, Some(1)).await.unwrap();
+    assert_eq!(first.publication.assurance(), Assurance::InternalReview, "each version keeps its own");
+}

@@ -189,6 +189,9 @@ pub struct ComparisonView {
 }
 
 pub struct SignOffView {
+    /// Made for an independent verification body (third-party verification); otherwise a member of the
+    /// organisation signed: internal review, which permits no public comparison.
+    pub independent: bool,
     pub verifier_name: String,
     pub verifier_organisation: String,
     pub statement: String,
@@ -288,19 +291,19 @@ struct PublishComparison {
     withheld: bool,
 }
 
-/// The publish step's note about the comparison: shown when verified, withheld (and why) when not. The rule is
+/// The publish step's note about the comparison: shown when verified independently, withheld (and why) when not. The rule is
 /// `tanji_footprint::Assurance`'s, the percentage `tanji_label`'s claim rule: what the page will show.
 fn publish_comparison(t: &'static Text, stored: &StoredFootprint) -> Option<PublishComparison> {
     let comparison = stored.comparison.as_ref()?;
     let claimed =
         tanji_label::label::claimed_reduction_percent(comparison.product_kg_co2e, comparison.baseline_kg_co2e)?;
-    let assurance = if stored.sign_off.is_some() {
-        tanji_footprint::Assurance::Verified
-    } else {
-        tanji_footprint::Assurance::SelfDeclared
+    let assurance = stored.assurance();
+    let template = match assurance {
+        _ if assurance.permits_public_comparison() => t.fp_publish_comparison_shown,
+        tanji_footprint::Assurance::InternalReview => t.fp_publish_comparison_internal_review,
+        _ => t.fp_publish_comparison_withheld,
     };
     let withheld = !assurance.permits_public_comparison();
-    let template = if withheld { t.fp_publish_comparison_withheld } else { t.fp_publish_comparison_shown };
     Some(PublishComparison { text: template.replace("{percent}", &claimed.to_string()), withheld })
 }
 
@@ -719,6 +722,7 @@ async fn footprint_page(
     });
     let exemptions = &footprint.exemptions;
     let sign_off = stored.sign_off.as_ref().map(|sign_off| SignOffView {
+        independent: stored.assurance() == tanji_footprint::Assurance::Verified,
         verifier_name: sign_off.verifier_name.clone(),
         verifier_organisation: sign_off.verifier_organisation.clone(),
         statement: sign_off.statement.clone(),
