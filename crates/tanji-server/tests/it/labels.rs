@@ -640,7 +640,7 @@ async fn a_members_sign_off_is_internal_review_and_publishes_no_comparison(test:
 
     // The console says so before publishing, in both languages.
     for (accept_language, note, publish_step) in [
-        ("en", EN.fp_internal_review_note, "only reviewed internally"),
+        ("en", "an internal review, not independent third-party verification", "only reviewed internally"),
         ("zh-CN", ZH.fp_internal_review_note, "只经本组织审核员内部审核"),
     ] {
         let browser = Browser::new(&app.base_url, accept_language);
@@ -653,7 +653,7 @@ async fn a_members_sign_off_is_internal_review_and_publishes_no_comparison(test:
     let published = publish(app.store(), &cup).await;
     let code = published.record.code.to_string();
     for (accept_language, explained) in
-        [("en", "only reviewed internally by the publisher's own auditor"), ("zh-CN", "只经发布方自己的审核员内部审核")]
+        [("en", "was only reviewed internally by the publisher"), ("zh-CN", "只经发布方自己的审核员内部审核")]
     {
         let page = get(&app, &format!("/l/{code}"), accept_language).await;
         assert_eq!(page.status, StatusCode::OK);

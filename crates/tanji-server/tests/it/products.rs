@@ -185,7 +185,10 @@ async fn a_footprint_from_product_to_withdrawn_label_through_the_api(database: T
     assert_eq!(published.json["links"]["svg_url"], format!("{}/l/{code}/label.svg", app.base_url));
     assert_eq!(published.json["sign_off"]["verifier_organisation"], "CQC");
     close(&published.json["content"]["total_kg_co2e"], by_hand.total_kg_co2e, "published total");
-    assert_eq!(published.json["content"]["baseline"]["name_en"], "Conventional wood-pulp paper cup 250 ml");
+    // The brand's own auditor signed: internal review, so the comparison is left out and the reason recorded.
+    assert_eq!(published.json["assurance"], "internal_review");
+    assert!(published.json["content"]["baseline"].is_null(), "{}", published.json);
+    assert_eq!(published.json["content"]["comparison_withheld"]["code"], "internal_review_only");
     assert_eq!(editor.get(&format!("/api/v1/products/{cup}")).await.json["label"]["code"], code.as_str());
 
     // Republished from a new computation: version 2 of the same code, so printed QR codes keep working.
