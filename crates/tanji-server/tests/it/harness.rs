@@ -251,6 +251,17 @@ impl Api {
     }
 }
 
+/// Adds `email` to `organisation` as `role`, with the test password, through the operator's path.
+pub async fn add_member(store: &Store, organisation: &Organisation, email: &str, role: Role) {
+    let member = NewMember {
+        email: Email::parse(email).unwrap(),
+        display_name: Some(DisplayName::parse(email.split('@').next().unwrap()).unwrap()),
+        role,
+        initial_password: Some(Password::parse_new(PASSWORD).unwrap()),
+    };
+    store.operator_add_member(organisation.id, &member).await.unwrap();
+}
+
 /// Organisations with people of every role, registered through the operator's path.
 pub struct World {
     pub brand: Organisation,
@@ -288,15 +299,19 @@ impl World {
             (&world.other_supplier, OTHER_SUPPLIER_OWNER, Role::Owner),
             (&world.platform, OPERATOR, Role::Owner),
         ] {
-            let member = NewMember {
-                email: Email::parse(email).unwrap(),
-                display_name: Some(DisplayName::parse(email.split('@').next().unwrap()).unwrap()),
-                role,
-                initial_password: Some(Password::parse_new(PASSWORD).unwrap()),
-            };
-            store.operator_add_member(organisation.id, &member).await.unwrap();
+            add_member(store, organisation, email, role).await;
         }
         world
+    }
+
+    /// A verification body named `name` with one member of each `(email, role)`, registered by the operator.
+    pub async fn verification_body(store: &Store, name: &str, members: &[(&str, Role)]) -> Organisation {
+        let profile = OrganisationProfile::parse(name, "CN", None).unwrap();
+        let body = store.operator_register_organisation(&profile, OrganisationKind::VerificationBody).await.unwrap();
+        for (email, role) in members {
+            add_member(store, &body, email, *role).await;
+        }
+        body
     }
 
     /// An API token of `email` in `organisation` with `scopes`.

@@ -10,10 +10,10 @@ use tanji_footprint::{MonteCarloRequest, ProductModel, parse_footprint_file};
 use tanji_label::text::MassUnit;
 use tanji_server::ServerConfig;
 use tanji_server::i18n::{EN, ZH};
-use tanji_store::{LoginOutcome, NewMember, NewProduct, Publication, Store};
+use tanji_store::{LoginOutcome, NewProduct, Publication, Store};
 use tanji_tenancy::Actor;
-use tanji_tenancy::member::{DisplayName, Email, Password, Role};
-use tanji_tenancy::organisation::{Organisation, OrganisationKind, OrganisationProfile};
+use tanji_tenancy::member::{Password, Role};
+use tanji_tenancy::organisation::Organisation;
 use tanji_testkit::{TestDatabase, on_both_databases};
 
 use crate::harness::{BRAND_AUDITOR, BRAND_EDITOR, BRAND_OWNER, Browser, PASSWORD, Page, TestApp, World};
@@ -68,15 +68,7 @@ async fn cup(store: &Store) -> Cup {
 
 /// The verifier of a verification body named "CQC 中国质量认证中心" that `organisation`'s owner engaged, acting there.
 async fn engaged_verifier(store: &Store, organisation: &Organisation) -> Actor {
-    let profile = OrganisationProfile::parse("CQC 中国质量认证中心", "CN", None).unwrap();
-    let body = store.operator_register_organisation(&profile, OrganisationKind::VerificationBody).await.unwrap();
-    let verifier = NewMember {
-        email: Email::parse(VERIFIER).unwrap(),
-        display_name: Some(DisplayName::parse("Verifier").unwrap()),
-        role: Role::Auditor,
-        initial_password: Some(Password::parse_new(PASSWORD).unwrap()),
-    };
-    store.operator_add_member(body.id, &verifier).await.unwrap();
+    let body = World::verification_body(store, "CQC 中国质量认证中心", &[(VERIFIER, Role::Auditor)]).await;
     let owner = actor(store, organisation, BRAND_OWNER).await;
     store.engage_verification_body(&owner, body.id).await.unwrap();
     actor(store, organisation, VERIFIER).await

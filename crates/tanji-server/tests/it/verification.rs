@@ -4,12 +4,12 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tanji_store::{NewMember, Store};
-use tanji_tenancy::member::{DisplayName, Email, Password, Role};
-use tanji_tenancy::organisation::{Organisation, OrganisationKind, OrganisationProfile};
+use tanji_store::Store;
+use tanji_tenancy::member::Role;
+use tanji_tenancy::organisation::Organisation;
 use tanji_testkit::{TestDatabase, on_both_databases};
 
-use crate::harness::{Api, BRAND_EDITOR, BRAND_OWNER, OTHER_SUPPLIER_OWNER, PASSWORD, SUPPLIER_OWNER, TestApp, World};
+use crate::harness::{Api, BRAND_EDITOR, BRAND_OWNER, OTHER_SUPPLIER_OWNER, SUPPLIER_OWNER, TestApp, World};
 
 const BODY_OWNER: &str = "owner@verifier.example";
 const VERIFIER: &str = "verifier@verifier.example";
@@ -17,18 +17,8 @@ const GRID_EAST: &str = "mee-nbs-2022-grid-cn-grid-east";
 
 /// A verification body with an owner and an auditor (the verifier).
 async fn verification_body(store: &Store) -> Organisation {
-    let profile = OrganisationProfile::parse("谨衡 Verifier 核查机构", "CN", None).unwrap();
-    let body = store.operator_register_organisation(&profile, OrganisationKind::VerificationBody).await.unwrap();
-    for (email, role) in [(BODY_OWNER, Role::Owner), (VERIFIER, Role::Auditor)] {
-        let member = NewMember {
-            email: Email::parse(email).unwrap(),
-            display_name: Some(DisplayName::parse(email.split('@').next().unwrap()).unwrap()),
-            role,
-            initial_password: Some(Password::parse_new(PASSWORD).unwrap()),
-        };
-        store.operator_add_member(body.id, &member).await.unwrap();
-    }
-    body
+    World::verification_body(store, "谨衡 Verifier 核查机构", &[(BODY_OWNER, Role::Owner), (VERIFIER, Role::Auditor)])
+        .await
 }
 
 async fn api(app: &TestApp, organisation: &Organisation, email: &str, scopes: &str) -> Api {
