@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use serde::Serialize;
 use tanji_ghg::bundled::{factor_library, fuel_parameters, gwp_table, parse_factor_csv};
-use tanji_ghg::{EmissionFactor, FactorCategory, FactorLibrary, FactorOwner, FactorQuery, GwpSet};
+use tanji_ghg::{EmissionFactor, FactorCategory, FactorGas, FactorLibrary, FactorOwner, FactorQuery, GwpSet};
 use tanji_i18n::inventory::{figure, mass_co2e, row_error_text};
 use tanji_i18n::{Language, Localize, text};
 use tanji_inventory::{
@@ -394,12 +394,22 @@ fn search(args: FactorsSearchArgs) -> anyhow::Result<()> {
         })?),
         None => None,
     };
+    let gas = match &args.gas {
+        Some(text) => Some(FactorGas::parse(text).with_context(|| {
+            format!(
+                "--gas {text}: unknown gas\n  hint: one of {}",
+                FactorGas::ALL.iter().map(|gas| gas.key()).collect::<Vec<_>>().join(", ")
+            )
+        })?),
+        None => None,
+    };
     let query = FactorQuery {
         text: args.words.join(" "),
         region: args.region.clone(),
         year: args.year,
         source: args.source.clone(),
         category,
+        gas,
         ..FactorQuery::default()
     };
     let hits = factor_library().search(&query);
