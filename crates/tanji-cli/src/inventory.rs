@@ -383,26 +383,31 @@ struct FactorSummary<'a> {
     factor: &'a EmissionFactor,
 }
 
+/// A search option's value as one of a fixed list, or an error that lists the choices (`--gas sf6: unknown gas`).
+fn parse_choice<T, const N: usize>(
+    flag: &str,
+    what: &str,
+    text: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    keys: [&str; N],
+) -> anyhow::Result<T> {
+    parse(text).with_context(|| format!("{flag} {text}: unknown {what}\n  hint: one of {}", keys.join(", ")))
+}
+
 fn search(args: FactorsSearchArgs) -> anyhow::Result<()> {
     let mut out = String::new();
-    let category = match &args.category {
-        Some(text) => Some(FactorCategory::parse(text).with_context(|| {
-            format!(
-                "--category {text}: unknown category\n  hint: one of {}",
-                FactorCategory::ALL.iter().map(|category| category.key()).collect::<Vec<_>>().join(", ")
-            )
-        })?),
-        None => None,
-    };
-    let gas = match &args.gas {
-        Some(text) => Some(FactorGas::parse(text).with_context(|| {
-            format!(
-                "--gas {text}: unknown gas\n  hint: one of {}",
-                FactorGas::ALL.iter().map(|gas| gas.key()).collect::<Vec<_>>().join(", ")
-            )
-        })?),
-        None => None,
-    };
+    let category = args
+        .category
+        .as_deref()
+        .map(|text| {
+            parse_choice("--category", "category", text, FactorCategory::parse, FactorCategory::ALL.map(|c| c.key()))
+        })
+        .transpose()?;
+    let gas = args
+        .gas
+        .as_deref()
+        .map(|text| parse_choice("--gas", "gas", text, FactorGas::parse, FactorGas::ALL.map(|gas| gas.key())))
+        .transpose()?;
     let query = FactorQuery {
         text: args.words.join(" "),
         region: args.region.clone(),
