@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use serde::Serialize;
 use tanji_ghg::bundled::{factor_library, fuel_parameters, gwp_table, parse_factor_csv};
-use tanji_ghg::{EmissionFactor, FactorCategory, FactorLibrary, FactorOwner, FactorQuery, GwpSet};
+use tanji_ghg::{EmissionFactor, FactorCategory, FactorGas, FactorLibrary, FactorOwner, FactorQuery, GwpSet};
 use tanji_i18n::inventory::{figure, mass_co2e, row_error_text};
 use tanji_i18n::{Language, Localize, text};
 use tanji_inventory::{
@@ -383,23 +383,38 @@ struct FactorSummary<'a> {
     factor: &'a EmissionFactor,
 }
 
+/// A search option's value as one of a fixed list, or an error that lists the choices (`--gas sf6: unknown gas`).
+fn parse_choice<T, const N: usize>(
+    flag: &str,
+    what: &str,
+    text: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    keys: [&str; N],
+) -> anyhow::Result<T> {
+    parse(text).with_context(|| format!("{flag} {text}: unknown {what}\n  hint: one of {}", keys.join(", ")))
+}
+
 fn search(args: FactorsSearchArgs) -> anyhow::Result<()> {
     let mut out = String::new();
-    let category = match &args.category {
-        Some(text) => Some(FactorCategory::parse(text).with_context(|| {
-            format!(
-                "--category {text}: unknown category\n  hint: one of {}",
-                FactorCategory::ALL.iter().map(|category| category.key()).collect::<Vec<_>>().join(", ")
-            )
-        })?),
-        None => None,
-    };
+    let category = args
+        .category
+        .as_deref()
+        .map(|text| {
+            parse_choice("--category", "category", text, FactorCategory::parse, FactorCategory::ALL.map(|c| c.key()))
+        })
+        .transpose()?;
+    let gas = args
+        .gas
+        .as_deref()
+        .map(|text| parse_choice("--gas", "gas", text, FactorGas::parse, FactorGas::ALL.map(|gas| gas.key())))
+        .transpose()?;
     let query = FactorQuery {
         text: args.words.join(" "),
         region: args.region.clone(),
         year: args.year,
         source: args.source.clone(),
         category,
+        gas,
         ..FactorQuery::default()
     };
     let hits = factor_library().search(&query);

@@ -134,7 +134,7 @@ pub enum ReportFormat {
 /// `tanji factors …`
 #[derive(Debug, Subcommand)]
 pub enum FactorsCommand {
-    /// Search by Chinese or English words, region, year, source and category.
+    /// Search by Chinese or English words, region, year, source, category and gas.
     Search(FactorsSearchArgs),
     /// Show one factor with every version, its citation and licence.
     Show(FactorsShowArgs),
@@ -156,6 +156,9 @@ pub struct FactorsSearchArgs {
     /// Category, e.g. electricity, stationary_combustion, mobile_combustion, transport_freight.
     #[arg(long)]
     pub category: Option<String>,
+    /// Only factors that give this gas: co2, ch4, n2o, co2e (a published CO2e total) or biogenic_co2.
+    #[arg(long)]
+    pub gas: Option<String>,
     /// Show at most this many.
     #[arg(long, default_value_t = 30)]
     pub limit: usize,

@@ -381,3 +381,31 @@ fn a_closed_pipe_does_not_panic() {
     assert!(!errors.contains("panicked"), "{errors}");
     assert!(status.success(), "status {status}: {errors}");
 }
+
+#[test]
+fn factor_search_filters_by_gas() {
+    // The China grid factors publish CO2 only: every one is found for CO2, none for CH4.
+    let co2 =
+        tanji(&["factors", "search", "电网", "--region", "CN", "--year", "2022", "--gas", "co2", "--format", "json"]);
+    assert!(co2.status.success(), "{}", stderr(&co2));
+    let hits: Value = serde_json::from_str(&stdout(&co2)).unwrap();
+    assert_eq!(hits.as_array().unwrap().len(), 30, "the first 30 of the 40 2022 grid factors: {hits}");
+    let ch4 =
+        tanji(&["factors", "search", "电网", "--region", "CN", "--year", "2022", "--gas", "CH4", "--format", "json"]);
+    assert!(ch4.status.success(), "{}", stderr(&ch4));
+    let hits: Value = serde_json::from_str(&stdout(&ch4)).unwrap();
+    assert_eq!(hits.as_array().unwrap().len(), 0, "no grid factor gives CH4: {hits}");
+
+    // IPCC anthracite gives N2O; the symbol is accepted as well as the key.
+    let n2o = tanji(&["factors", "search", "anthracite", "--source", "IPCC", "--gas", "N2O", "--format", "json"]);
+    assert!(n2o.status.success(), "{}", stderr(&n2o));
+    let hits: Value = serde_json::from_str(&stdout(&n2o)).unwrap();
+    assert!(!hits.as_array().unwrap().is_empty(), "{hits}");
+
+    // An unknown gas is refused with the list of gases.
+    let bad = tanji(&["factors", "search", "电网", "--gas", "sf6"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let message = stderr(&bad);
+    assert!(message.contains("--gas sf6: unknown gas"), "{message}");
+    assert!(message.contains("hint: one of co2, ch4, n2o, co2e, biogenic_co2"), "{message}");
+}

@@ -211,8 +211,9 @@ pub struct ProcessModel {
     pub outputs: Vec<Output>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation: Option<AllocationChoice>,
-    /// Set when this process is one part of a subdivided multi-output process (ISO 14067 6.4.6.2, the first choice
-    /// of the allocation hierarchy): the name of the process it was split from.
+    /// Set when this process is one part of a subdivided multi-output process (the first choice of the allocation
+    /// hierarchy, ISO 14067 6.4.6.2 — a clause number not confirmed against the text, which is not freely
+    /// available): the name of the process it was split from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subdivided_from: Option<String>,
     /// Products of other processes of this model, or supplier footprints, consumed per run.
@@ -281,7 +282,8 @@ pub struct AllocationChoice {
     /// output has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<AllocationMethod>,
-    /// Required when `method` skips a physical method whose data are there (ISO 14067 6.4.6.2).
+    /// Required when `method` skips a physical method whose data are there (ISO 14067 6.4.6.2; clause number not
+    /// confirmed against the text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }

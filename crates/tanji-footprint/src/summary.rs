@@ -62,10 +62,16 @@ impl Assurance {
 
     /// Whether a comparative claim ("25 % lower than conventional") may go on a public page or label.
     ///
-    /// ISO 14044:2006 §6.1 requires a critical review by a panel of interested parties when LCA results support "a
+    /// ISO 14044:2006 requires a critical review by a panel of interested parties when LCA results support "a
     /// comparative assertion intended to be disclosed to the public"; ISO 14067:2018 applies the same rule to CFP
-    /// studies meant for comparison, and ISO 14026:2017 to footprint communications that compare (clause numbers of
-    /// those two not checked against the texts, which are not freely available). The Carbon Trust's "lower carbon" label is likewise granted only after
+    /// studies meant for comparison, and ISO 14026:2017 to footprint communications that compare.
+    ///
+    /// What was checked, and against what (the standards' texts are not freely available): that clause 6 of ISO 14044
+    /// is the critical review and §6.1 says what the review shall ensure (quoted in Klöpffer & Grahl, *Life Cycle
+    /// Assessment (LCA): A Guide to Best Practice*, Wiley 2014, section 5.5, p. 341); that a critical review is
+    /// mandatory for a comparative assertion disclosed to the public (Klöpffer, Int J Life Cycle Assess 17:1087–1093,
+    /// 2012). Not confirmed from any text: the sub-clause that names the panel of interested parties, and the
+    /// clause numbers in ISO 14067 and ISO 14026 — this comment names none. The Carbon Trust's "lower carbon" label is likewise granted only after
     /// certification against the compared product. tanji's record of such a review is the sign-off of a verifier
     /// acting for an independent body, so a self-declared or internally reviewed footprint publishes its own figures
     /// and says that the comparison is not shown, and why.

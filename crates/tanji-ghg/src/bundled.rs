@@ -23,6 +23,7 @@ pub const FACTOR_FILES: &[(&str, &str)] = &[
     ),
     ("factors/epa-hub-2025.csv", include_str!("../data/factors/epa-hub-2025.csv")),
     ("factors/epa-hub-2025-waste.csv", include_str!("../data/factors/epa-hub-2025-waste.csv")),
+    ("factors/epa-hub-2025-mobile.csv", include_str!("../data/factors/epa-hub-2025-mobile.csv")),
     ("factors/ipcc-2006-stationary.csv", include_str!("../data/factors/ipcc-2006-stationary.csv")),
 ];
 

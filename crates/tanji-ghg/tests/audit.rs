@@ -62,7 +62,12 @@ fn epa_hub_2025_table_9_matches_the_workbook() {
 }
 
 #[test]
-fn ipcc_2006_table_2_3_matches_the_published_table() {
+fn epa_hub_2025_tables_3_4_5_mobile_ch4_and_n2o_match_the_workbook() {
+    assert_clean("epa-hub-2025-mobile");
+}
+
+#[test]
+fn ipcc_2006_tables_2_2_to_2_5_match_the_published_tables() {
     assert_clean("ipcc-2006-stationary");
 }
 

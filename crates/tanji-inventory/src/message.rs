@@ -80,6 +80,14 @@ pub enum Plausibility {
 /// carbon contents from 12.1 kg C/GJ (gas works gas, coke oven gas) to 70.8 kg C/GJ (blast furnace gas), i.e. 0.0121
 /// to 0.0708 tC/GJ; the China guideline defaults lie inside that band. A value outside this wider band is reported
 /// next to the figure as a warning.
+///
+/// Checked (not from memory): the IPCC Emission Factor Database export of the Table 1.3 "2006 IPCC default" records
+/// (54 fuels, held in the public repository Open-Earth-Foundation/CityCatalyst,
+/// `app/seed-data/emissions_factors/data_raw/EFDB_2006_IPCC_guidelines/EFDB_output.xlsx`) has its smallest default
+/// at 12.1 kg/GJ (Gas Works Gas, EF ID 117530; Coke Oven Gas, 117531) and its largest at 70.8 kg/GJ (Blast Furnace
+/// Gas, 117532). A second, independent reading agrees: the Table 1.4 CO2 defaults 44 400 and 260 000 kg/TJ for those
+/// gases (transcribed in iClimate/ghgpy `efs.py`) are 12.1 × 44/12 and 70.8 × 44/12 to the table's rounding. The
+/// band's bounds here are wider on purpose; the IPCC figures only show that real fuels sit well inside them.
 pub const CARBON_CONTENT_T_C_PER_GJ_TYPICAL: (f64, f64) = (0.005, 0.1);
 
 /// Beyond these bounds no fuel could be meant: 15.3 written for natural gas is tC/TJ (= kg C/GJ), 1000× the tC/GJ

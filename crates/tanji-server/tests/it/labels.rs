@@ -80,7 +80,7 @@ async fn publish(store: &Store, cup: &Cup) -> Publication {
     store.publish_footprint(&cup.editor, &cup.footprint_id).await.unwrap()
 }
 
-/// The footprint as the page writes it: "17.7" (grams here).
+/// The footprint as the page writes it: "17.3" (grams here).
 fn shown_total(publication: &Publication) -> String {
     let total = publication.summary().unwrap().total_kg_co2e;
     MassUnit::for_kg(total).format(total)

@@ -830,7 +830,7 @@ async fn examples_uploads_and_other_products_footprints_in_the_console(database:
     for english in ["Monte Carlo results", "Contributions through", "more below the cut-off", "(fossil)"] {
         assert!(!footprint_page.body.contains(english), "English {english:?} on the Chinese page");
     }
-    assert!(page.body.contains("17.67") && page.body.contains("g CO2e 每只杯"), "the cup in grams per cup");
+    assert!(page.body.contains("17.34") && page.body.contains("g CO2e 每只杯"), "the cup in grams per cup");
     let twice =
         browser.submit("/console/products", "/console/products/examples", &[("name", "bamboo-fibre-cup")]).await;
     assert_eq!(twice.status, StatusCode::CONFLICT, "the SKUs are taken");
