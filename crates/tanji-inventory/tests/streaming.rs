@@ -3,15 +3,20 @@
 //! (commit "Record the totals of a generated 200,000-row inventory"), so any change of summation order, unit
 //! conversion or rounding in the streamed pipeline shows here.
 //!
+//! The same file streamed — read row by row, calculated record by record without keeping lines — must give them
+//! too, and on random small files streaming must equal the calculation in memory.
+//!
 //! Rewrite the expectations only for an intended change of results: `TANJI_WRITE_EXPECTED=1 cargo test -p
 //! tanji-inventory --test streaming`.
 
 use std::collections::BTreeMap;
 
+use proptest::prelude::*;
 use tanji_ghg::GwpSet;
 use tanji_inventory::{
-    ConsolidationApproach, FacilityBoundary, Fraction, Inventory, InventoryInput, LineStatus, bundled_reference,
-    calculate, parse_activity_csv,
+    ActivityCsvReader, BaseYearPolicy, ConsolidationApproach, DiagnosticKind, FacilityBoundary, Fraction, Inventory,
+    InventoryInput, InventoryRun, LineStatus, RunOptions, SourceCompetition, Totals, base_year_period,
+    bundled_reference, calculate, compare_with_base_totals, compare_with_base_year, parse_activity_csv,
 };
 
 const N_ROWS: usize = 200_000;
@@ -299,9 +304,8 @@ fn figures(inventory: &Inventory) -> BTreeMap<String, String> {
     figures
 }
 
-fn input(csv: &str, consolidation: ConsolidationApproach) -> InventoryInput {
-    let records = parse_activity_csv("generated.csv", csv, |_| {})
-        .unwrap_or_else(|errors| panic!("{:?}", &errors[..3.min(errors.len())]));
+/// The generated organisation's 2025 inventory under `consolidation`, without records.
+fn boundary(consolidation: ConsolidationApproach) -> InventoryInput {
     InventoryInput {
         organisation: "generated".into(),
         period_start: jiff::civil::Date::constant(2025, 1, 1),
@@ -309,8 +313,15 @@ fn input(csv: &str, consolidation: ConsolidationApproach) -> InventoryInput {
         gwp_set: GwpSet::AR6,
         consolidation,
         facilities: generated_facilities(),
-        records,
+        records: Vec::new(),
     }
+}
+
+/// The same, with the records of `csv` read in memory.
+fn input(csv: &str, consolidation: ConsolidationApproach) -> InventoryInput {
+    let records = parse_activity_csv("generated.csv", csv, |_| {})
+        .unwrap_or_else(|errors| panic!("{:?}", &errors[..3.min(errors.len())]));
+    InventoryInput { records, ..boundary(consolidation) }
 }
 
 #[test]
@@ -333,4 +344,133 @@ fn a_generated_200k_row_inventory_gives_the_recorded_totals_to_the_last_digit() 
         assert_eq!(computed.get(name), Some(value), "{name}");
     }
     assert_eq!(computed.len(), expected.len(), "the same figures are computed");
+}
+
+/// The streamed pipeline: the CSV read row by row (`ActivityCsvReader`), every record entered in the source
+/// competition, then read again and each record calculated and dropped (`InventoryRun` with `options`).
+fn streamed(csv: &str, input: &InventoryInput, options: RunOptions) -> Inventory {
+    let mut competition = SourceCompetition::default();
+    for (_, row) in ActivityCsvReader::new("generated.csv", csv.as_bytes()).expect("a good header") {
+        competition.add(&row.expect("good rows"));
+    }
+    let mut run = InventoryRun::new(input, bundled_reference(), &competition, options);
+    for (_, row) in ActivityCsvReader::new("generated.csv", csv.as_bytes()).expect("a good header") {
+        run.add(&row.expect("good rows"));
+    }
+    run.finish()
+}
+
+#[test]
+fn the_generated_inventory_streamed_gives_the_recorded_totals_to_the_last_digit() {
+    let csv = generated_csv(N_ROWS, 20_261_207);
+    let expected: BTreeMap<String, String> =
+        serde_json::from_str(include_str!("data/generated-200k-expected.json")).expect("the expectations are JSON");
+    for consolidation in ConsolidationApproach::ALL {
+        let input = boundary(consolidation);
+        // As `inventory compute` runs without `--lines`: each line summed and dropped, its words never written.
+        let inventory = streamed(&csv, &input, RunOptions { keep_lines: false, max_diagnostics_per_kind: None });
+        for (name, value) in figures(&inventory) {
+            if name == "n_lines_by_status" {
+                continue; // No lines are kept to count.
+            }
+            let name = format!("{}.{name}", consolidation.key());
+            assert_eq!(expected.get(&name), Some(&value), "{name}");
+        }
+    }
+}
+
+fn gwp_sets() -> impl Strategy<Value = GwpSet> {
+    prop_oneof![Just(GwpSet::AR4), Just(GwpSet::AR5), Just(GwpSet::AR6)]
+}
+
+fn consolidations() -> impl Strategy<Value = ConsolidationApproach> {
+    prop_oneof![
+        Just(ConsolidationApproach::EquityShare),
+        Just(ConsolidationApproach::FinancialControl),
+        Just(ConsolidationApproach::OperationalControl)
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Streamed for its totals (no lines kept, no words written, diagnostics capped) or with every line, an inventory
+    /// equals the one calculated in memory: the same totals to the bit, the same factors, the same diagnostics.
+    #[test]
+    fn streaming_equals_the_calculation_in_memory(
+        n_rows in 1usize..120,
+        seed in any::<u64>(),
+        gwp_set in gwp_sets(),
+        consolidation in consolidations(),
+        max_per_kind in 0usize..4,
+    ) {
+        let csv = generated_csv(n_rows, seed);
+        let mut input = input(&csv, consolidation);
+        input.gwp_set = gwp_set;
+        let in_memory = calculate(&input, bundled_reference());
+        let records = std::mem::take(&mut input.records);
+
+        let every_line = streamed(&csv, &input, RunOptions::EVERY_LINE);
+        prop_assert_eq!(&every_line, &in_memory);
+
+        let totals_only =
+            streamed(&csv, &input, RunOptions { keep_lines: false, max_diagnostics_per_kind: Some(max_per_kind) });
+        prop_assert!(totals_only.lines.is_empty());
+        prop_assert_eq!(figures_of_totals(&totals_only.totals), figures_of_totals(&in_memory.totals));
+        prop_assert_eq!(&totals_only.totals, &in_memory.totals);
+        prop_assert_eq!(&totals_only.factors_used, &in_memory.factors_used);
+        // The first `max_per_kind` diagnostics of each kind are kept, in order; the rest are counted.
+        let mut n_by_kind: BTreeMap<DiagnosticKind, usize> = BTreeMap::new();
+        let mut kept = Vec::new();
+        let mut omitted: BTreeMap<DiagnosticKind, usize> = BTreeMap::new();
+        for diagnostic in &in_memory.diagnostics {
+            let n = n_by_kind.entry(diagnostic.kind).or_default();
+            *n += 1;
+            if *n <= max_per_kind {
+                kept.push(diagnostic.clone());
+            } else {
+                *omitted.entry(diagnostic.kind).or_default() += 1;
+            }
+        }
+        prop_assert_eq!(&totals_only.diagnostics, &kept);
+        prop_assert_eq!(&totals_only.n_diagnostics_omitted, &omitted);
+
+        // A base year streamed beside the reporting year compares as one calculated in memory.
+        let policy = BaseYearPolicy::Average(vec![2024, 2025]);
+        let input_with_records = InventoryInput { records, ..input.clone() };
+        let expected = compare_with_base_year(&input_with_records, &in_memory, &policy, bundled_reference());
+        let base_totals: Vec<(i16, Totals)> = policy
+            .years()
+            .into_iter()
+            .map(|year| {
+                let (period_start, period_end) = base_year_period(year).expect("a calendar year");
+                let base_input = InventoryInput { period_start, period_end, ..input.clone() };
+                (year, streamed(&csv, &base_input, RunOptions::TOTALS).totals)
+            })
+            .collect();
+        prop_assert_eq!(compare_with_base_totals(&policy, &base_totals, &totals_only.totals), expected);
+    }
+}
+
+/// The totals written bit for bit, so that `0.0` and `-0.0` differ (`==` on `f64` would let them pass).
+fn figures_of_totals(totals: &Totals) -> Vec<String> {
+    let mut figures = vec![
+        format!("{:?}", totals.scope1_kg),
+        format!("{:?}", totals.scope2_location_kg),
+        format!("{:?}", totals.scope2_market_kg),
+        format!("{:?}", totals.scope3_kg),
+        format!("{:?}", totals.total_location_kg),
+        format!("{:?}", totals.total_market_kg),
+        format!("{:?}", totals.biogenic_co2_kg),
+        format!("{:?}", totals.memo_co2e_kg),
+        format!("{:?}", totals.china_guideline_net_kg),
+        format!("{:?}", totals.uncertainty_percent),
+    ];
+    for map in [&totals.by_gas_group, &totals.by_facility, &totals.by_month] {
+        figures.extend(map.iter().map(|(key, kg)| format!("{key} {kg:?}")));
+    }
+    for map in [&totals.by_scope3_category, &totals.by_iso_category] {
+        figures.extend(map.iter().map(|(key, kg)| format!("{key} {kg:?}")));
+    }
+    figures
 }
