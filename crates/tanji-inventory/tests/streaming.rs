@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use tanji_ghg::GwpSet;
 use tanji_inventory::{
-    ActivityCsvReader, BaseYearPolicy, ConsolidationApproach, DiagnosticKind, FacilityBoundary, Fraction, Inventory,
+    ACTIVITY_COLUMNS, ActivityCsvReader, BaseYearPolicy, ConsolidationApproach, DiagnosticKind, FacilityBoundary, Fraction, Inventory,
     InventoryInput, InventoryRun, LineStatus, RunOptions, SourceCompetition, Totals, base_year_period,
     bundled_reference, calculate, compare_with_base_totals, compare_with_base_year, parse_activity_csv,
 };
@@ -46,36 +46,6 @@ impl Random {
     }
 }
 
-/// The columns the generated file uses.
-const COLUMNS: &[&str] = &[
-    "id",
-    "facility",
-    "period",
-    "period_start",
-    "period_end",
-    "source",
-    "emission_point",
-    "quantity",
-    "unit",
-    "data_source",
-    "method",
-    "factor",
-    "market_factor",
-    "covered_by_instruments",
-    "ncv",
-    "ncv_unit",
-    "carbon_content",
-    "oxidation",
-    "fuel_parameters",
-    "biomass",
-    "refrigerant",
-    "refrigerant_approach",
-    "inventory_decrease_kg",
-    "purchased_kg",
-    "leak_rate_percent",
-    "uncertainty_percent",
-];
-
 /// A realistic mix of a manufacturer's activity data: electricity in three units (some with certificates, some with
 /// a market factor), coal with measured parameters, natural gas and diesel with defaults, refrigerants by three
 /// approaches, freight, renewables and exports; months, quarters, periods across the year end and rows of the
@@ -83,7 +53,7 @@ const COLUMNS: &[&str] = &[
 /// outside the boundary), so that completeness and diagnostics are exercised too.
 pub fn generated_csv(n_rows: usize, seed: u64) -> String {
     let mut random = Random(seed);
-    let mut out = COLUMNS.join(",");
+    let mut out = ACTIVITY_COLUMNS.join(",");
     out.push('\n');
     for row_idx in 0..n_rows {
         let mut cells: BTreeMap<&str, String> = BTreeMap::new();
@@ -225,7 +195,7 @@ pub fn generated_csv(n_rows: usize, seed: u64) -> String {
             }
         }
         let line: Vec<&str> =
-            COLUMNS.iter().map(|column| cells.get(column).map(String::as_str).unwrap_or("")).collect();
+            ACTIVITY_COLUMNS.iter().map(|column| cells.get(column).map(String::as_str).unwrap_or("")).collect();
         out.push_str(&line.join(","));
         out.push('\n');
     }
