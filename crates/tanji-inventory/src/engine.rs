@@ -3,13 +3,14 @@
 //! diagnostics; the rest of the inventory is still calculated.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use tanji_ghg::{
-    CO2_PER_C, Co2eBasis, EmissionFactor, FactorCategory, FactorLibrary, FactorRef, FuelParameters, Gas, GasGroup,
-    GwpError, GwpSet, GwpTable,
+    CO2_PER_C, Co2eBasis, EmissionFactor, FactorCategory, FactorCo2e, FactorError, FactorLibrary, FactorRef,
+    FuelParameters, Gas, GasGroup, GwpError, GwpSet, GwpTable, RefrigerantGwp,
 };
 use tanji_units::{Quantity, Unit, UnitError};
 
@@ -236,18 +237,36 @@ fn days_inclusive(start: Date, end: Date) -> i64 {
 
 /// Days of `[start, end]` falling in each month.
 fn days_by_month(start: Date, end: Date) -> BTreeMap<String, i64> {
-    let mut months = BTreeMap::new();
+    month_spans(start, end)
+        .map(|(month_start, month_end)| {
+            (month_key(month_start.year(), month_start.month()), days_inclusive(month_start, month_end))
+        })
+        .collect()
+}
+
+/// The months (year, month) that `[start, end]` touches: the keys of [`days_by_month`], unwritten.
+fn months_of(start: Date, end: Date) -> impl Iterator<Item = (i16, i8)> {
+    month_spans(start, end).map(|(month_start, _)| (month_start.year(), month_start.month()))
+}
+
+/// `[start, end]` cut at month ends.
+fn month_spans(start: Date, end: Date) -> impl Iterator<Item = (Date, Date)> {
     let mut month_start = start;
-    while month_start <= end {
+    std::iter::from_fn(move || {
+        if month_start > end {
+            return None;
+        }
         let next_month = month_start.first_of_month().checked_add(1.month()).unwrap_or(end.tomorrow().unwrap_or(end));
         let month_end = next_month.yesterday().unwrap_or(end).min(end);
-        months.insert(
-            format!("{:04}-{:02}", month_start.year(), month_start.month()),
-            days_inclusive(month_start, month_end),
-        );
+        let span = (month_start, month_end);
         month_start = next_month;
-    }
-    months
+        Some(span)
+    })
+}
+
+/// A month as totals and diagnostics name it: `2025-03`.
+fn month_key(year: i16, month: i8) -> String {
+    format!("{year:04}-{month:02}")
 }
 
 /// A number in a formula, for people: up to six decimals (or six significant figures below 0.001), never an
@@ -349,6 +368,10 @@ struct Calculation<'a> {
     max_diagnostics_per_kind: Option<usize>,
     /// Factor versions used, as (id, version) of the library's factors.
     factors_used: BTreeSet<(&'a str, u32)>,
+    /// Each factor version's rates in CO2e and each refrigerant's GWP under the inventory's set, worked out on first
+    /// use: a large file names a handful of factors a million times.
+    factor_co2e: HashMap<(&'a str, u32), Arc<Result<FactorCo2e, FactorError>>>,
+    refrigerant_gwp: HashMap<String, Arc<Result<RefrigerantGwp, GwpError>>>,
 }
 
 impl<'a> Calculation<'a> {
@@ -385,6 +408,26 @@ impl<'a> Calculation<'a> {
                 message: message(),
             });
         }
+    }
+
+    /// `factor.co2e` under the inventory's GWP set.
+    fn factor_co2e(&mut self, factor: &'a EmissionFactor) -> Arc<Result<FactorCo2e, FactorError>> {
+        let (gwp_set, gwp) = (self.gwp_set, self.reference.gwp);
+        Arc::clone(
+            self.factor_co2e
+                .entry((factor.id.as_str(), factor.version))
+                .or_insert_with(|| Arc::new(factor.co2e(gwp_set, gwp))),
+        )
+    }
+
+    /// The GWP of a refrigerant (or blend) under the inventory's GWP set.
+    fn refrigerant_gwp(&mut self, refrigerant: &str) -> Arc<Result<RefrigerantGwp, GwpError>> {
+        if let Some(known) = self.refrigerant_gwp.get(refrigerant) {
+            return Arc::clone(known);
+        }
+        let gwp = Arc::new(self.reference.gwp.refrigerant_gwp(refrigerant, self.gwp_set));
+        self.refrigerant_gwp.insert(refrigerant.to_owned(), Arc::clone(&gwp));
+        gwp
     }
 
     /// Counts a diagnostic of `kind`, and whether it is kept (within the limit per kind).
@@ -477,26 +520,25 @@ impl<'a> Calculation<'a> {
         factor: &'a EmissionFactor,
         activity_in_factor_unit: f64,
     ) -> Option<f64> {
-        let co2e = match factor.co2e(self.gwp_set, self.reference.gwp) {
+        let cached = self.factor_co2e(factor);
+        let co2e = match cached.as_ref() {
             Ok(co2e) => co2e,
             Err(error) => {
-                self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), self.gwp_message(&error));
+                self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), self.gwp_message(error));
                 return None;
             }
         };
         if let Co2eBasis::Published { gwp_set } = co2e.basis
             && gwp_set != self.gwp_set
         {
-            self.diagnose(
-                Severity::Warning,
-                DiagnosticKind::GwpSetDiffers,
-                Some(record),
+            let inventory_set = self.gwp_set;
+            self.diagnose_record(Severity::Warning, DiagnosticKind::GwpSetDiffers, &record.id, || {
                 DiagnosticMessage::PublishedUnderOtherGwpSet {
                     factor: factor.reference().to_string(),
                     published_set: gwp_set,
-                    inventory_set: self.gwp_set,
-                },
-            );
+                    inventory_set,
+                }
+            });
         }
         let mut total = 0.0;
         for contribution in &co2e.contributions {
@@ -539,7 +581,7 @@ impl<'a> Calculation<'a> {
                 format_number(total)
             )
         });
-        self.trace(draft, factor, co2e.basis);
+        self.trace(draft, factor, co2e.basis.clone());
         Some(total)
     }
 
@@ -563,14 +605,14 @@ impl<'a> Calculation<'a> {
                     Some(choice) => self.resolve_factor(record, choice)?,
                     None => factor,
                 };
-                let rate = match market_factor.co2e(self.gwp_set, self.reference.gwp) {
+                let rate = match self.factor_co2e(market_factor).as_ref() {
                     Ok(co2e) => co2e.kg_co2e_per_unit,
                     Err(error) => {
                         self.diagnose(
                             Severity::Error,
                             DiagnosticKind::MissingGwp,
                             Some(record),
-                            self.gwp_message(&error),
+                            self.gwp_message(error),
                         );
                         return None;
                     }
@@ -598,11 +640,11 @@ impl<'a> Calculation<'a> {
                         format_number(market_kg)
                     )
                 });
-                if market_factor.reference() != factor.reference() {
-                    let basis = market_factor
-                        .co2e(self.gwp_set, self.reference.gwp)
-                        .map(|co2e| co2e.basis)
-                        .unwrap_or(Co2eBasis::PerGas);
+                if (market_factor.id.as_str(), market_factor.version) != (factor.id.as_str(), factor.version) {
+                    let basis = match self.factor_co2e(market_factor).as_ref() {
+                        Ok(co2e) => co2e.basis.clone(),
+                        Err(_) => Co2eBasis::PerGas,
+                    };
                     self.trace(draft, market_factor, basis);
                 }
                 draft.market_based_gross_kg = Some(market_kg);
@@ -657,7 +699,8 @@ impl<'a> Calculation<'a> {
                         )
                     }
                 };
-                let gwp = match self.reference.gwp.refrigerant_gwp(refrigerant, self.gwp_set) {
+                let cached = self.refrigerant_gwp(refrigerant);
+                let gwp = match cached.as_ref() {
                     Ok(gwp) => gwp,
                     Err(error) => {
                         // An unknown refrigerant is named as the person wrote it, with the closest known name.
@@ -666,7 +709,7 @@ impl<'a> Calculation<'a> {
                                 gas: refrigerant.clone(),
                                 suggestion: closest_refrigerant(self.reference.gwp, refrigerant),
                             },
-                            other => self.gwp_message(&other),
+                            other => self.gwp_message(other),
                         };
                         self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), message);
                         return None;
@@ -1081,8 +1124,19 @@ pub struct InventoryRun<'a> {
     /// Electricity records without a market factor: how many, and the first few.
     n_without_market_factor: usize,
     without_market_factor: Vec<String>,
-    /// Months covered, per continuous activity (facility, source, emission point).
-    covered_months: BTreeMap<(String, String, String), (EmissionSource, BTreeSet<String>)>,
+    /// Months covered, per continuous activity (facility, source, emission point), and where each activity is.
+    covered: Vec<CoveredActivity>,
+    continuous_activities: HashMap<String, usize>,
+    activity_key: String,
+}
+
+/// A continuous activity and the months (year, month) its counted records cover.
+struct CoveredActivity {
+    facility: String,
+    source_key: String,
+    emission_point: String,
+    source: EmissionSource,
+    months: BTreeSet<(i16, i8)>,
 }
 
 /// How many records without a market factor the diagnostic names.
@@ -1105,6 +1159,8 @@ impl<'a> InventoryRun<'a> {
             n_diagnostics_omitted: BTreeMap::new(),
             max_diagnostics_per_kind: options.max_diagnostics_per_kind,
             factors_used: BTreeSet::new(),
+            factor_co2e: HashMap::new(),
+            refrigerant_gwp: HashMap::new(),
         };
         let superseded = competition.choose(input.period_start, input.period_end, &mut calculation);
         let mut facilities = HashMap::new();
@@ -1124,7 +1180,9 @@ impl<'a> InventoryRun<'a> {
             totals: TotalsSum::default(),
             n_without_market_factor: 0,
             without_market_factor: Vec::new(),
-            covered_months: BTreeMap::new(),
+            covered: Vec::new(),
+            continuous_activities: HashMap::new(),
+            activity_key: String::new(),
         }
     }
 
@@ -1297,17 +1355,37 @@ impl<'a> InventoryRun<'a> {
                 | EmissionSource::PurchasedHeat
                 | EmissionSource::OnSiteRenewable
         );
-        if continuous && matches!(line.status, LineStatus::Counted | LineStatus::Superseded { .. }) {
-            let overlap_start = record.period_start.max(self.period_start);
-            let overlap_end = record.period_end.min(self.period_end);
-            if overlap_start <= overlap_end {
-                self.covered_months
-                    .entry((record.facility.clone(), record.source.key(), record.emission_point.clone()))
-                    .or_insert_with(|| (record.source, BTreeSet::new()))
-                    .1
-                    .extend(days_by_month(overlap_start, overlap_end).into_keys());
-            }
+        if !continuous || !matches!(line.status, LineStatus::Counted | LineStatus::Superseded { .. }) {
+            return;
         }
+        let overlap_start = record.period_start.max(self.period_start);
+        let overlap_end = record.period_end.min(self.period_end);
+        if overlap_start > overlap_end {
+            return;
+        }
+        // Looked up by a key written into a reused buffer: no allocation for an activity seen before. Facility and
+        // emission point cannot hold control characters (import refuses them), so the separator cannot be forged.
+        let source_key = record.source.key();
+        self.activity_key.clear();
+        for part in [record.facility.as_str(), source_key.as_str(), record.emission_point.as_str()] {
+            self.activity_key.push_str(part);
+            self.activity_key.push('\u{1f}');
+        }
+        let activity_idx = match self.continuous_activities.get(self.activity_key.as_str()) {
+            Some(activity_idx) => *activity_idx,
+            None => {
+                self.continuous_activities.insert(self.activity_key.clone(), self.covered.len());
+                self.covered.push(CoveredActivity {
+                    facility: record.facility.clone(),
+                    source_key,
+                    emission_point: record.emission_point.clone(),
+                    source: record.source,
+                    months: BTreeSet::new(),
+                });
+                self.covered.len() - 1
+            }
+        };
+        self.covered[activity_idx].months.extend(months_of(overlap_start, overlap_end));
     }
 
     /// The inventory: totals, the lines if kept, diagnostics and the factor versions used.
@@ -1324,9 +1402,19 @@ impl<'a> InventoryRun<'a> {
                 },
             );
         }
-        // Months of the reporting period in which an activity that is reported in some months has no counted record.
+        // Months of the reporting period in which an activity that is reported in some months has no counted record,
+        // by facility, source and emission point.
         let all_months: BTreeSet<String> = days_by_month(self.period_start, self.period_end).into_keys().collect();
-        for ((facility, _, emission_point), (source, months)) in std::mem::take(&mut self.covered_months) {
+        let mut covered = std::mem::take(&mut self.covered);
+        covered.sort_by(|left, right| {
+            (&left.facility, &left.source_key, &left.emission_point).cmp(&(
+                &right.facility,
+                &right.source_key,
+                &right.emission_point,
+            ))
+        });
+        for CoveredActivity { facility, emission_point, source, months, .. } in covered {
+            let months: BTreeSet<String> = months.into_iter().map(|(year, month)| month_key(year, month)).collect();
             let missing: Vec<String> = all_months.difference(&months).cloned().collect();
             if !missing.is_empty() {
                 calculation.diagnose(
