@@ -1,7 +1,13 @@
 //! `tanji inventory compute` and `tanji factors …`: the inventory engine and factor library without a database.
+//!
+//! `inventory compute` streams its activity CSV twice, so that a file of a million rows needs no more memory than its
+//! result: first every row is read and checked (the import applies whole or not at all, so nothing is computed
+//! until every row is known to be good), then the rows are read again and each is calculated, summed and dropped.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::io::{BufRead as _, Read};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::{Context, bail};
 use serde::Serialize;
@@ -10,8 +16,9 @@ use tanji_ghg::{EmissionFactor, FactorCategory, FactorGas, FactorLibrary, Factor
 use tanji_i18n::inventory::{figure, mass_co2e, row_error_text};
 use tanji_i18n::{Language, Localize, text};
 use tanji_inventory::{
-    BaseYearComparison, Inventory, InventoryFile, InventoryInput, IsoCategory, LineStatus, RecalculationAssessment,
-    Reference, RowError, Scope, Severity, assess_recalculation, calculate, compare_with_base_year, parse_activity_csv,
+    ActivityCsvReader, ActivityRecord, BaseYearComparison, Inventory, InventoryFile, InventoryInput, InventoryRun,
+    IsoCategory, LineStatus, ProductionOutput, RecalculationAssessment, Reference, RowError, RowIds, RunOptions, Scope,
+    Severity, SourceCompetition, assess_recalculation, base_year_period, compare_with_base_totals,
 };
 
 use crate::options::{
@@ -31,12 +38,46 @@ pub fn factors(command: FactorsCommand) -> anyhow::Result<()> {
     }
 }
 
-/// Everything `inventory compute` reports.
+/// Everything `inventory compute` reports. With `--lines` the inventory holds every line; without, `lines` is left
+/// out and `n_lines` says how many there were.
 #[derive(Serialize)]
 struct ComputeReport {
-    inventory: Inventory,
+    inventory: InventoryReport,
     base_year: Option<BaseYearComparison>,
     recalculation: Option<RecalculationAssessment>,
+    /// The stated output and the intensity per unit of it, when `--output-quantity` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    intensity: Option<Intensity>,
+}
+
+/// The inventory with its lines (`--lines`), or without them and with their number.
+struct InventoryReport {
+    inventory: Inventory,
+    /// Lines calculated, when the lines themselves are not listed.
+    n_lines: Option<usize>,
+}
+
+impl Serialize for InventoryReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Some(n_lines) = self.n_lines else {
+            return self.inventory.serialize(serializer);
+        };
+        // The summary: every field of the inventory but `lines` (an empty list would read as "no lines").
+        let mut value = serde_json::to_value(&self.inventory).map_err(serde::ser::Error::custom)?;
+        if let Some(object) = value.as_object_mut() {
+            object.remove("lines");
+            object.insert("n_lines".to_owned(), n_lines.into());
+        }
+        value.serialize(serializer)
+    }
+}
+
+/// Emissions per unit of stated output.
+#[derive(Serialize)]
+struct Intensity {
+    output: ProductionOutput,
+    location_based_kg_per_unit: f64,
+    market_based_kg_per_unit: f64,
 }
 
 fn row_errors(errors: &[RowError], language: Language) -> anyhow::Error {
@@ -53,26 +94,17 @@ fn row_errors(errors: &[RowError], language: Language) -> anyhow::Error {
     anyhow::anyhow!("{headline}\n{}{more}", shown.join("\n"))
 }
 
-/// CSV text as Excel writes it (UTF-8 or GBK), with the domain's message on failure.
-fn decode_csv(display: &str, bytes: &[u8]) -> anyhow::Result<String> {
-    tanji_inventory::decode_csv(display, bytes)
-        .map(|text| text.into_owned())
-        .map_err(|error| anyhow::anyhow!("{error}"))
+/// An inventory file with the factor library it draws on, before its activity rows are read.
+struct InventorySetup {
+    file: InventoryFile,
+    display: String,
+    library: FactorLibrary,
+    /// The activity CSV the file names, if any.
+    activities: Option<ActivitySource>,
 }
 
-/// The inventory input and reference library built from an inventory file and the files it names.
-pub struct LoadedInventory {
-    pub file: InventoryFile,
-    pub input: InventoryInput,
-    pub library: FactorLibrary,
-}
-
-/// Read an inventory file and what it names; `gwp_override` wins over the file's `gwp`.
-pub fn load_inventory_file(
-    path: &Path,
-    gwp_override: Option<GwpSet>,
-    language: Language,
-) -> anyhow::Result<LoadedInventory> {
+/// Read an inventory file and the own factors it names.
+fn read_setup(path: &Path, language: Language) -> anyhow::Result<InventorySetup> {
     let display = path.display().to_string();
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {display}"))?;
     let file = InventoryFile::parse(&display, &text).map_err(|errors| row_errors(&errors, language))?;
@@ -99,82 +131,318 @@ pub fn load_inventory_file(
             library.add(factor).with_context(|| format!("adding the factors of {factors_display}"))?;
         }
     }
-    let mut records = Vec::new();
-    let mut errors = Vec::new();
-    for (row_idx, row) in file.inline_activities.iter().enumerate() {
-        match row.clone().into_record(&format!("{display} [[activities]]"), row_idx + 1) {
-            Ok(record) => records.push(record),
-            Err(row_errors) => errors.extend(row_errors),
+    let activities = match &file.activities_csv {
+        Some(activities_csv) => Some(ActivitySource::open(base.join(activities_csv))?),
+        None => None,
+    };
+    Ok(InventorySetup { file, display, library, activities })
+}
+
+/// An activity CSV, read from its file each time it is needed; a file that is not UTF-8 (GBK, as Chinese Excel
+/// saves "CSV (逗号分隔)") is decoded once and held as text.
+enum ActivitySource {
+    Utf8 { path: PathBuf, display: String, n_bytes: u64 },
+    Decoded { display: String, text: String },
+}
+
+impl ActivitySource {
+    fn open(path: PathBuf) -> anyhow::Result<ActivitySource> {
+        let display = path.display().to_string();
+        let n_bytes = std::fs::metadata(&path).with_context(|| format!("reading {display}"))?.len();
+        if is_utf8(&path).with_context(|| format!("reading {display}"))? {
+            return Ok(ActivitySource::Utf8 { path, display, n_bytes });
+        }
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {display}"))?;
+        let text = tanji_inventory::decode_csv(&display, &bytes)
+            .map(|text| text.into_owned())
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        Ok(ActivitySource::Decoded { display, text })
+    }
+
+    fn display(&self) -> &str {
+        match self {
+            ActivitySource::Utf8 { display, .. } | ActivitySource::Decoded { display, .. } => display,
         }
     }
-    if let Some(activities_csv) = &file.activities_csv {
-        let csv_path = base.join(activities_csv);
-        let csv_display = csv_path.display().to_string();
-        let csv_bytes = std::fs::read(&csv_path).with_context(|| format!("reading {csv_display}"))?;
-        let csv_text = decode_csv(&csv_display, &csv_bytes)?;
-        let progress = (csv_text.len() > 2_000_000).then(|| {
-            let bar = indicatif::ProgressBar::new(csv_text.lines().count().saturating_sub(1) as u64);
+
+    fn n_bytes(&self) -> u64 {
+        match self {
+            ActivitySource::Utf8 { n_bytes, .. } => *n_bytes,
+            ActivitySource::Decoded { text, .. } => text.len() as u64,
+        }
+    }
+
+    /// The rows from the start, the byte-order mark Excel writes skipped; `Err` inside for a refused header.
+    fn rows(&self) -> anyhow::Result<Result<ActivityCsvReader<Box<dyn Read + '_>>, Vec<RowError>>> {
+        let reader: Box<dyn Read + '_> = match self {
+            ActivitySource::Utf8 { path, display, .. } => {
+                let file = std::fs::File::open(path).with_context(|| format!("reading {display}"))?;
+                let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+                if reader.fill_buf().with_context(|| format!("reading {display}"))?.starts_with(UTF8_BOM) {
+                    reader.consume(UTF8_BOM.len());
+                }
+                Box::new(reader)
+            }
+            ActivitySource::Decoded { text, .. } => Box::new(text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes()),
+        };
+        Ok(ActivityCsvReader::new(self.display(), reader))
+    }
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Whether a file is UTF-8 text, read in blocks without holding it.
+fn is_utf8(path: &Path) -> std::io::Result<bool> {
+    let mut file = std::fs::File::open(path)?;
+    let mut buffer = vec![0u8; 1 << 20];
+    // Bytes of a character cut by the end of the previous block.
+    let mut n_carried = 0;
+    loop {
+        let n_read = file.read(&mut buffer[n_carried..])?;
+        if n_read == 0 {
+            return Ok(n_carried == 0);
+        }
+        let n_filled = n_carried + n_read;
+        match std::str::from_utf8(&buffer[..n_filled]) {
+            Ok(_) => n_carried = 0,
+            Err(error) if error.error_len().is_none() => {
+                let valid_up_to = error.valid_up_to();
+                buffer.copy_within(valid_up_to..n_filled, 0);
+                n_carried = n_filled - valid_up_to;
+            }
+            Err(_) => return Ok(false),
+        }
+    }
+}
+
+/// The stages of `inventory compute`, shown on stderr: a bar on a terminal, a line per stage with `--progress`
+/// elsewhere (logs of scheduled jobs), nothing otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    lines: bool,
+    stage: String,
+    started: Instant,
+}
+
+impl Progress {
+    fn new(forced: bool) -> Progress {
+        use std::io::IsTerminal;
+        let terminal = std::io::stderr().is_terminal();
+        let bar = terminal.then(|| {
+            let bar = indicatif::ProgressBar::new(0);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} rows")
+                indicatif::ProgressStyle::with_template("{msg:24} [{bar:30}] {percent:>3}% {elapsed}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            bar.set_message(format!("reading {csv_display}"));
             bar
         });
-        match parse_activity_csv(&csv_display, &csv_text, |n_rows| {
-            if let Some(bar) = &progress {
-                bar.set_position(n_rows as u64);
-            }
-        }) {
-            Ok(mut parsed) => records.append(&mut parsed),
-            Err(mut row_errors) => errors.append(&mut row_errors),
+        Progress { bar, lines: forced && !terminal, stage: String::new(), started: Instant::now() }
+    }
+
+    /// Starts a stage of `length` steps (bytes of the file, or lines).
+    fn stage(&mut self, name: String, length: u64) {
+        self.end_stage();
+        if let Some(bar) = &self.bar {
+            bar.set_length(length.max(1));
+            bar.set_position(0);
+            bar.set_message(name.clone());
         }
-        if let Some(bar) = progress {
+        self.stage = name;
+        self.started = Instant::now();
+    }
+
+    fn set_position(&self, position: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(position);
+        }
+    }
+
+    fn end_stage(&mut self) {
+        if self.lines && !self.stage.is_empty() {
+            eprintln!("{} … {:.1} s", self.stage, self.started.elapsed().as_secs_f64());
+        }
+        self.stage.clear();
+    }
+
+    fn finish(mut self) {
+        self.end_stage();
+        if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
     }
-    if !errors.is_empty() {
-        return Err(row_errors(&errors, language));
+}
+
+/// Rows are counted into the bar every this many, so that drawing costs nothing next to the calculation.
+const PROGRESS_EVERY_N_ROWS: usize = 4096;
+
+/// The reporting year and each base year, calculated side by side from one reading of the records.
+struct Runs<'a> {
+    current: InventoryRun<'a>,
+    base_years: Vec<(i16, InventoryRun<'a>)>,
+    n_lines: usize,
+}
+
+impl Runs<'_> {
+    fn add(&mut self, record: &ActivityRecord) {
+        if self.current.add(record) {
+            self.n_lines += 1;
+        }
+        for (_, run) in &mut self.base_years {
+            run.add(record);
+        }
     }
-    let Some(gwp_set) = gwp_override.or(file.gwp_set) else {
-        bail!("{display}: no GWP set given\n  hint: add `gwp = \"AR6\"` to the file or pass --gwp AR6");
-    };
-    let year = file.reporting_year;
-    let input = InventoryInput {
-        organisation: file.organisation.clone(),
-        period_start: jiff::civil::Date::new(year, 1, 1).with_context(|| format!("reporting_year {year}"))?,
-        period_end: jiff::civil::Date::new(year, 12, 31).with_context(|| format!("reporting_year {year}"))?,
-        gwp_set,
-        consolidation: file.consolidation,
-        facilities: file.facilities.clone(),
-        records,
-    };
-    Ok(LoadedInventory { file, input, library })
 }
 
 fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()> {
     let gwp_override = args.gwp.as_deref().map(str::parse::<GwpSet>).transpose()?;
-    let loaded = load_inventory_file(&args.file, gwp_override, language)?;
-    let reference = Reference { factors: &loaded.library, fuel_parameters: fuel_parameters(), gwp: gwp_table() };
-    let inventory = calculate(&loaded.input, reference);
-    let base_year = loaded
-        .file
-        .base_year
-        .as_ref()
-        .map(|policy| compare_with_base_year(&loaded.input, &inventory, policy, reference));
+    let output = match &args.output_quantity {
+        Some(quantity) => Some(
+            ProductionOutput::parse(quantity, args.output_unit.as_deref().unwrap_or_default(), "")
+                .map_err(|error| anyhow::anyhow!("--output-quantity/--output-unit: {error}"))?,
+        ),
+        None => None,
+    };
+    let setup = read_setup(&args.file, language)?;
+    let mut progress = Progress::new(args.progress);
+
+    // Read & check: every row, all problems at once; the competition between data sources is the one thing kept.
+    progress.stage(
+        text!(language, zh: "读取并检查", en: "read & check"),
+        setup.activities.as_ref().map_or(0, ActivitySource::n_bytes),
+    );
+    let mut errors = Vec::new();
+    let mut competition = SourceCompetition::default();
+    let mut inline_records = Vec::new();
+    for (row_idx, row) in setup.file.inline_activities.iter().enumerate() {
+        match row.clone().into_record(&format!("{} [[activities]]", setup.display), row_idx + 1) {
+            Ok(record) => {
+                competition.add(&record);
+                inline_records.push(record);
+            }
+            Err(row_errors) => errors.extend(row_errors),
+        }
+    }
+    if let Some(activities) = &setup.activities {
+        match activities.rows()? {
+            Ok(mut rows) => {
+                let mut ids = RowIds::default();
+                let mut n_rows = 0;
+                while let Some((row_number, row)) = rows.next() {
+                    match row {
+                        Ok(record) => {
+                            if let Some(error) = ids.check(activities.display(), row_number, &record.id) {
+                                errors.push(error);
+                            }
+                            competition.add(&record);
+                        }
+                        Err(row_errors) => errors.extend(row_errors),
+                    }
+                    n_rows += 1;
+                    if n_rows % PROGRESS_EVERY_N_ROWS == 0 {
+                        progress.set_position(rows.bytes_read());
+                    }
+                }
+            }
+            Err(header_errors) => errors.extend(header_errors),
+        }
+    }
+    if !errors.is_empty() {
+        progress.finish();
+        return Err(row_errors(&errors, language));
+    }
+    let Some(gwp_set) = gwp_override.or(setup.file.gwp_set) else {
+        progress.finish();
+        bail!("{}: no GWP set given\n  hint: add `gwp = \"AR6\"` to the file or pass --gwp AR6", setup.display);
+    };
+    let year = setup.file.reporting_year;
+    let input = InventoryInput {
+        organisation: setup.file.organisation.clone(),
+        period_start: jiff::civil::Date::new(year, 1, 1).with_context(|| format!("reporting_year {year}"))?,
+        period_end: jiff::civil::Date::new(year, 12, 31).with_context(|| format!("reporting_year {year}"))?,
+        gwp_set,
+        consolidation: setup.file.consolidation,
+        facilities: setup.file.facilities.clone(),
+        records: Vec::new(),
+    };
+
+    // Compute: the rows again, each calculated for the reporting year and every base year, summed and dropped.
+    let reference = Reference { factors: &setup.library, fuel_parameters: fuel_parameters(), gwp: gwp_table() };
+    let options = if args.lines { RunOptions::EVERY_LINE } else { RunOptions::TOTALS };
+    let base_years = match &setup.file.base_year {
+        Some(policy) => policy
+            .years()
+            .into_iter()
+            .filter_map(|base_year| {
+                let (start, end) = base_year_period(base_year)?;
+                let base_input = InventoryInput { period_start: start, period_end: end, ..input.clone() };
+                Some((base_year, InventoryRun::new(&base_input, reference, &competition, RunOptions::TOTALS)))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut runs =
+        Runs { current: InventoryRun::new(&input, reference, &competition, options), base_years, n_lines: 0 };
+    drop(competition);
+    progress.stage(
+        text!(language, zh: "计算", en: "compute"),
+        setup.activities.as_ref().map_or(0, ActivitySource::n_bytes),
+    );
+    for record in &inline_records {
+        runs.add(record);
+    }
+    if let Some(activities) = &setup.activities {
+        let changed = |row_number: usize| {
+            anyhow::anyhow!("{}, row {row_number}: the file changed while it was read", activities.display())
+        };
+        let mut rows = activities.rows()?.map_err(|_| changed(1))?;
+        let mut n_rows = 0;
+        while let Some((row_number, row)) = rows.next() {
+            let record = row.map_err(|_| changed(row_number))?;
+            runs.add(&record);
+            n_rows += 1;
+            if n_rows % PROGRESS_EVERY_N_ROWS == 0 {
+                progress.set_position(rows.bytes_read());
+            }
+        }
+    }
+    let n_lines = runs.n_lines;
+    let inventory = runs.current.finish();
+    let base_year = setup.file.base_year.as_ref().map(|policy| {
+        let base_totals: Vec<(i16, tanji_inventory::Totals)> =
+            runs.base_years.into_iter().map(|(base_year, run)| (base_year, run.finish().totals)).collect();
+        compare_with_base_totals(policy, &base_totals, &inventory.totals)
+    });
     let recalculation = base_year.as_ref().map(|comparison| {
         assess_recalculation(
             comparison.base_total_location_kg,
-            loaded.file.significance_threshold_percent,
-            &loaded.file.base_year_changes,
+            setup.file.significance_threshold_percent,
+            &setup.file.base_year_changes,
         )
     });
+    let intensity = output.map(|output| {
+        let (location_based_kg_per_unit, market_based_kg_per_unit) = output.intensity_kg_per_unit(&inventory.totals);
+        Intensity { output, location_based_kg_per_unit, market_based_kg_per_unit }
+    });
     let completeness = inventory.totals.completeness.clone();
-    let report = ComputeReport { inventory, base_year, recalculation };
+    let report = ComputeReport {
+        inventory: InventoryReport { inventory, n_lines: (!args.lines).then_some(n_lines) },
+        base_year,
+        recalculation,
+        intensity,
+    };
+
+    // Write.
+    progress.stage(text!(language, zh: "写出", en: "write"), report.inventory.inventory.lines.len() as u64);
+    let mut out = Output::stdout();
     match args.format {
-        ReportFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
-        ReportFormat::Table => emit(&table(&report, language))?,
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report).context("writing the report")?;
+            let _ = writeln!(out);
+        }
+        ReportFormat::Table => table(&report, n_lines, language, &mut out, &progress),
     }
+    out.finish()?;
+    progress.finish();
     // `--strict` is the default now and is accepted for old scripts without effect.
     let _ = args.strict;
     if !completeness.is_complete() {
@@ -202,6 +470,55 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// Standard output, buffered, for reports too large to build in memory first. A reader that went away (`| head`)
+/// ends the output without an error; any other failure is reported by [`Output::finish`].
+struct Output {
+    writer: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    error: Option<std::io::Error>,
+}
+
+impl Output {
+    fn stdout() -> Output {
+        Output { writer: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()), error: None }
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        use std::io::Write as _;
+        if self.error.is_none()
+            && let Err(error) = self.writer.flush()
+        {
+            self.error = Some(error);
+        }
+        match self.error {
+            Some(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Some(error) => Err(error).context("writing to stdout"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::io::Write for Output {
+    fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
+        if self.error.is_none()
+            && let Err(error) = self.writer.write_all(buffer)
+        {
+            self.error = Some(error);
+        }
+        Ok(buffer.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl std::fmt::Write for Output {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        let _ = std::io::Write::write_all(self, text.as_bytes());
+        Ok(())
+    }
+}
+
 /// A total for people: t CO2e from one tonne up, kg below, six significant figures, no float noise.
 fn amount(kg: f64) -> String {
     mass_co2e(kg, 6)
@@ -222,18 +539,25 @@ fn line_status(status: &LineStatus, language: Language) -> String {
     }
 }
 
-fn table(report: &ComputeReport, language: Language) -> String {
-    let inventory = &report.inventory;
+/// The report for people: totals by scope, category, gas, facility and month, completeness, intensity and base year;
+/// the lines only when they were kept (`--lines`).
+fn table(
+    report: &ComputeReport,
+    n_lines: usize,
+    language: Language,
+    out: &mut impl std::fmt::Write,
+    progress: &Progress,
+) {
+    let inventory = &report.inventory.inventory;
     let totals = &inventory.totals;
     let complete = totals.completeness.is_complete();
-    let mut out = String::new();
     let (organisation, start, end) = (&inventory.organisation, inventory.period_start, inventory.period_end);
     let _ = writeln!(
         out,
         "{}",
         text!(language, zh: "{organisation} — 温室气体清单 {start} 至 {end}", en: "{organisation} — GHG inventory {start} to {end}")
     );
-    let (gwp, n_lines, n_factors) = (inventory.gwp_set, inventory.lines.len(), inventory.factors_used.len());
+    let (gwp, n_factors) = (inventory.gwp_set, inventory.factors_used.len());
     let consolidation = inventory.consolidation.key();
     let _ = writeln!(
         out,
@@ -298,6 +622,16 @@ fn table(report: &ComputeReport, language: Language) -> String {
     for (month, kg) in &totals.by_month {
         let _ = writeln!(out, "  {month:<44} {:>18}", amount(*kg));
     }
+    if let Some(intensity) = &report.intensity {
+        let unit = &intensity.output.unit;
+        let _ = writeln!(out, "\n{}", text!(language, zh: "单位产出排放强度", en: "Intensity per unit of output"));
+        for (label, kg_per_unit) in [
+            (text!(language, zh: "基于位置", en: "location-based"), intensity.location_based_kg_per_unit),
+            (text!(language, zh: "基于市场", en: "market-based"), intensity.market_based_kg_per_unit),
+        ] {
+            let _ = writeln!(out, "  {label:<44} {:>18}", format!("{} kg CO2e/{unit}", figure(kg_per_unit, 6)));
+        }
+    }
     if let Some(base) = &report.base_year {
         let (policy, base_total) = (base.policy.localize(language), amount(base.base_total_location_kg));
         let _ = writeln!(
@@ -330,36 +664,41 @@ fn table(report: &ComputeReport, language: Language) -> String {
         let explanation = recalculation.explanation.localize(language);
         let _ = writeln!(out, "{}", text!(language, zh: "重新计算：{explanation}", en: "Recalculation: {explanation}"));
     }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        text!(language, zh: "明细行（排放量；状态；公式）", en: "Lines (emissions; status; formula)")
-    );
-    for line in &inventory.lines {
+    if report.inventory.n_lines.is_none() {
         let _ = writeln!(
             out,
-            "  {} · {} · {} · {} · {} · {}",
-            line.record_id,
-            line.facility,
-            line.source.localize(language),
-            line.quantity_entered,
-            amount(line.co2e_kg),
-            line_status(&line.status, language)
+            "\n{}",
+            text!(language, zh: "明细行（排放量；状态；公式）", en: "Lines (emissions; status; formula)")
         );
-        for parameter in &line.parameters {
-            let _ = writeln!(out, "      {parameter}");
-        }
-        if !line.formula.is_empty() {
-            let _ = writeln!(out, "      {}", line.formula);
-        }
-        for factor in &line.factors {
-            let (reference, citation, region, year) =
-                (&factor.reference, &factor.citation, &factor.region, factor.year);
+        for (line_idx, line) in inventory.lines.iter().enumerate() {
+            if line_idx % PROGRESS_EVERY_N_ROWS == 0 {
+                progress.set_position(line_idx as u64);
+            }
             let _ = writeln!(
                 out,
-                "      {}",
-                text!(language, zh: "因子 {reference} — {citation}（{region}，{year}）", en: "factor {reference} — {citation} ({region}, {year})")
+                "  {} · {} · {} · {} · {} · {}",
+                line.record_id,
+                line.facility,
+                line.source.localize(language),
+                line.quantity_entered,
+                amount(line.co2e_kg),
+                line_status(&line.status, language)
             );
+            for parameter in &line.parameters {
+                let _ = writeln!(out, "      {parameter}");
+            }
+            if !line.formula.is_empty() {
+                let _ = writeln!(out, "      {}", line.formula);
+            }
+            for factor in &line.factors {
+                let (reference, citation, region, year) =
+                    (&factor.reference, &factor.citation, &factor.region, factor.year);
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    text!(language, zh: "因子 {reference} — {citation}（{region}，{year}）", en: "factor {reference} — {citation} ({region}, {year})")
+                );
+            }
         }
     }
     if !inventory.diagnostics.is_empty() {
@@ -374,7 +713,22 @@ fn table(report: &ComputeReport, language: Language) -> String {
             let _ = writeln!(out, "  {severity}: {record}{}", diagnostic.message.localize(language));
         }
     }
-    out
+    for (kind, n_omitted) in &inventory.n_diagnostics_omitted {
+        let kind =
+            serde_json::to_value(kind).ok().and_then(|value| value.as_str().map(str::to_owned)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {}",
+            text!(language, zh: "……另有 {n_omitted} 条 {kind} 诊断未列出", en: "… and {n_omitted} more {kind} diagnostics not listed")
+        );
+    }
+    if report.inventory.n_lines.is_some() && n_lines > 0 {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            text!(language, zh: "共 {n_lines} 行；加 --lines 列出每一行及其公式和因子", en: "{n_lines} lines; pass --lines to list each with its formula and factors")
+        );
+    }
 }
 
 #[derive(Serialize)]

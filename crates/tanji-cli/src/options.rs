@@ -100,7 +100,8 @@ pub struct FootprintComputeArgs {
 /// `tanji inventory …`
 #[derive(Debug, Subcommand)]
 pub enum InventoryCommand {
-    /// Compute the inventory described by FILE (see docs/inventory-file.md) and print totals, lines and diagnostics.
+    /// Compute the inventory described by FILE (see docs/inventory-file.md) and print its totals and diagnostics (with
+    /// `--lines`, every line with its formula and factors).
     Compute(InventoryComputeArgs),
 }
 
@@ -111,9 +112,22 @@ pub struct InventoryComputeArgs {
     /// GWP set for non-CO2 gases; overrides the file's `gwp`.
     #[arg(long, value_parser = ["SAR", "AR4", "AR5", "AR6"], ignore_case = true)]
     pub gwp: Option<String>,
-    /// `table` for people, `json` for machines (every line with its provenance).
+    /// `table` for people, `json` for machines.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+    /// List every line with its formula, parameters and factor citations (in JSON: `inventory.lines`), and every
+    /// diagnostic. Without it the report is the totals, and the first 100 diagnostics of each kind.
+    #[arg(long)]
+    pub lines: bool,
+    /// Show the stages (read & check, compute, write) on stderr even when it is not a terminal, one line each.
+    #[arg(long)]
+    pub progress: bool,
+    /// The organisation's output in the reporting year, for the emission intensity per unit of output.
+    #[arg(long, requires = "output_unit")]
+    pub output_quantity: Option<String>,
+    /// The unit of `--output-quantity` (`t`, `件`, `万元` …).
+    #[arg(long, requires = "output_quantity")]
+    pub output_unit: Option<String>,
     /// Print the report and exit 0 even when records could not be calculated and the totals are incomplete.
     /// Without it an incomplete inventory exits with status 2 (after printing the report).
     #[arg(long)]

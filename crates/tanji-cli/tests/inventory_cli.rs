@@ -37,9 +37,9 @@ fn golden() -> String {
     example("golden-hand-check.toml").display().to_string()
 }
 
-/// Run `inventory compute … --format json` and return the parsed report.
+/// Run `inventory compute … --format json --lines` and return the parsed report, every line in it.
 fn compute_json(file: &str, extra: &[&str]) -> Value {
-    let mut arguments = vec!["inventory", "compute", file, "--format", "json"];
+    let mut arguments = vec!["inventory", "compute", file, "--format", "json", "--lines"];
     arguments.extend_from_slice(extra);
     let output = tanji(&arguments);
     assert!(output.status.success(), "compute failed:\n{}", stderr(&output));
@@ -122,7 +122,7 @@ fn the_golden_inventory_gives_the_hand_checked_numbers() {
 
 #[test]
 fn the_golden_table_shows_the_numbers_written_in_the_file() {
-    let output = tanji(&["inventory", "compute", &golden()]);
+    let output = tanji(&["inventory", "compute", &golden(), "--lines"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let table = stdout(&output);
     // Totals for people: six significant figures, trailing zeros dropped (the JSON report keeps every digit).
@@ -295,7 +295,7 @@ fn an_incomplete_inventory_exits_2_unless_allowed() {
     assert!(report.contains("did you mean “mee-nbs-2022-grid-cn-grid-east”?"), "{report}");
 
     // The JSON report says so too, and also exits 2.
-    let json = tanji(&["inventory", "compute", &file, "--format", "json"]);
+    let json = tanji(&["inventory", "compute", &file, "--format", "json", "--lines"]);
     assert_eq!(json.status.code(), Some(2));
     let report: Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(line(&report, "typo")["status"]["status"], "failed");
@@ -408,4 +408,172 @@ fn factor_search_filters_by_gas() {
     let message = stderr(&bad);
     assert!(message.contains("--gas sf6: unknown gas"), "{message}");
     assert!(message.contains("hint: one of co2, ch4, n2o, co2e, biogenic_co2"), "{message}");
+}
+
+#[test]
+fn the_summary_is_the_default_and_the_lines_come_with_a_flag() {
+    let summary = tanji(&["inventory", "compute", &golden()]);
+    assert!(summary.status.success(), "{}", stderr(&summary));
+    let summary = stdout(&summary);
+    assert!(summary.contains("Total (location-based scope 2)"), "{summary}");
+    assert!(summary.contains("ISO 14064-1 category"), "{summary}");
+    assert!(summary.contains("Completeness: complete"), "{summary}");
+    assert!(!summary.contains("Lines (emissions; status; formula)"), "no line table by default: {summary}");
+    assert!(!summary.contains("= 561700 kg CO2e"), "no formulas by default: {summary}");
+    assert!(summary.contains("pass --lines"), "the summary says how to see the lines: {summary}");
+    let with_lines = stdout(&tanji(&["inventory", "compute", &golden(), "--lines"]));
+    assert!(with_lines.contains("Lines (emissions; status; formula)"), "{with_lines}");
+    assert!(with_lines.contains("= 561700 kg CO2e"), "{with_lines}");
+
+    // JSON: the same totals to the last digit; the lines and their count only with --lines.
+    let json = tanji(&["inventory", "compute", &golden(), "--format", "json"]);
+    assert!(json.status.success(), "{}", stderr(&json));
+    let summary: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let every_line = compute_json(&golden(), &[]);
+    assert_eq!(summary["inventory"]["totals"], every_line["inventory"]["totals"]);
+    assert_eq!(summary["inventory"]["factors_used"], every_line["inventory"]["factors_used"]);
+    assert_eq!(summary["inventory"]["diagnostics"], every_line["inventory"]["diagnostics"]);
+    assert_eq!(summary["base_year"], every_line["base_year"]);
+    assert!(summary["inventory"].get("lines").is_none(), "no lines without --lines: {summary}");
+    let n_lines = every_line["inventory"]["lines"].as_array().unwrap().len();
+    assert_eq!(summary["inventory"]["n_lines"], n_lines);
+    assert!(every_line["inventory"].get("n_lines").is_none(), "the shape with --lines is the one it always was");
+}
+
+#[test]
+fn the_base_year_streamed_beside_the_reporting_year_compares_as_before() {
+    // ruihe-2025.toml compares with its 2024 base year; its figures are checked by hand in docs/inventory-file.md.
+    let file = example("ruihe-2025.toml").display().to_string();
+    let summary: Value =
+        serde_json::from_str(&stdout(&tanji(&["inventory", "compute", &file, "--format", "json"]))).unwrap();
+    let every_line = compute_json(&file, &[]);
+    assert!(summary["base_year"]["base_total_location_kg"].as_f64().unwrap() > 0.0, "{summary}");
+    assert_eq!(summary["base_year"], every_line["base_year"]);
+    assert_eq!(summary["recalculation"], every_line["recalculation"]);
+}
+
+#[test]
+fn progress_names_each_stage_when_asked_and_is_silent_otherwise() {
+    let with_progress = tanji(&["inventory", "compute", &golden(), "--progress"]);
+    assert!(with_progress.status.success(), "{}", stderr(&with_progress));
+    let messages = stderr(&with_progress);
+    let stages: Vec<usize> = ["read & check …", "compute …", "write …"]
+        .iter()
+        .map(|stage| messages.find(stage).unwrap_or_else(|| panic!("no stage “{stage}” in {messages}")))
+        .collect();
+    assert!(stages.windows(2).all(|pair| pair[0] < pair[1]), "stages in order: {messages}");
+    assert_eq!(stdout(&with_progress), stdout(&tanji(&["inventory", "compute", &golden()])), "progress is not data");
+    // Not a terminal and not asked: nothing on stderr.
+    assert_eq!(stderr(&tanji(&["inventory", "compute", &golden()])), "");
+    let chinese = stderr(&tanji(&["--lang", "zh-CN", "inventory", "compute", &golden(), "--progress"]));
+    assert!(chinese.contains("读取并检查") && chinese.contains("计算") && chinese.contains("写出"), "{chinese}");
+}
+
+#[test]
+fn the_intensity_per_unit_of_output_is_reported_when_the_output_is_given() {
+    let output = tanji(&["inventory", "compute", &golden(), "--output-quantity", "1000", "--output-unit", "t"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    let row = table.lines().find(|row| row.trim_start().starts_with("location-based")).expect("an intensity row");
+    // 1 067 103.… kg CO2e (location-based total) over 1000 t.
+    assert!(row.trim_end().ends_with("1067.1 kg CO2e/t"), "{row}");
+    let json: Value = serde_json::from_str(&stdout(&tanji(&[
+        "inventory",
+        "compute",
+        &golden(),
+        "--format",
+        "json",
+        "--output-quantity",
+        "1000",
+        "--output-unit",
+        "t",
+    ])))
+    .unwrap();
+    let total = json["inventory"]["totals"]["total_location_kg"].as_f64().unwrap();
+    assert_eq!(json["intensity"]["location_based_kg_per_unit"].as_f64().unwrap(), total / 1000.0);
+    assert!(compute_json(&golden(), &[]).get("intensity").is_none(), "no intensity without an output");
+
+    let refused = tanji(&["inventory", "compute", &golden(), "--output-quantity=-5", "--output-unit", "t"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("greater than 0"), "{}", stderr(&refused));
+    let without_unit = tanji(&["inventory", "compute", &golden(), "--output-quantity", "5"]);
+    assert_eq!(without_unit.status.code(), Some(2), "clap refuses a quantity without its unit");
+}
+
+/// An inventory file whose activity CSV is `csv_bytes`.
+fn file_with_csv(directory: &Path, csv_bytes: &[u8]) -> String {
+    std::fs::write(
+        directory.join("inventory.toml"),
+        "organisation = \"Test\"\nreporting_year = 2025\ngwp = \"AR5\"\nconsolidation = \"operational_control\"\n\
+         activities_csv = \"activities.csv\"\n\n[[facilities]]\nkey = \"plant\"\n",
+    )
+    .unwrap();
+    std::fs::write(directory.join("activities.csv"), csv_bytes).unwrap();
+    directory.join("inventory.toml").display().to_string()
+}
+
+#[test]
+fn csv_files_as_excel_saves_them_are_read_streamed_or_decoded() {
+    let header = b"id,facility,period,source,quantity,unit,factor\n".to_vec();
+    let good_row = b",plant,2025,purchased_electricity,1000,kWh,mee-nbs-2022-grid-cn-grid-east\n";
+    // UTF-8 with the byte-order mark Excel writes: read as a stream, the mark skipped.
+    let directory = tempfile::tempdir().unwrap();
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&header);
+    with_bom.extend_from_slice(&[b"e1".as_slice(), good_row].concat());
+    let report = compute_json(&file_with_csv(directory.path(), &with_bom), &[]);
+    assert_kg(&report["inventory"]["totals"]["scope2_location_kg"], 561.7, "UTF-8 with a byte-order mark");
+
+    // GBK, as Chinese Excel saves “CSV (逗号分隔)”: the source written 外购电力 in GBK bytes.
+    let directory = tempfile::tempdir().unwrap();
+    let mut gbk = header.clone();
+    gbk.extend_from_slice(b"e1,plant,2025,\xCD\xE2\xB9\xBA\xB5\xE7\xC1\xA6,1000,kWh,mee-nbs-2022-grid-cn-grid-east\n");
+    let report = compute_json(&file_with_csv(directory.path(), &gbk), &[]);
+    assert_kg(&report["inventory"]["totals"]["scope2_location_kg"], 561.7, "GBK");
+
+    // A UTF-8 character cut by the reader's block boundary is still UTF-8: rows long enough to cross 1 MiB.
+    let directory = tempfile::tempdir().unwrap();
+    let mut long = header.clone();
+    for row_idx in 0..16_000 {
+        long.extend_from_slice(
+            format!("电表-{row_idx:05},plant,2025-01,purchased_electricity,1,kWh,mee-nbs-2022-grid-cn-grid-east\n")
+                .as_bytes(),
+        );
+    }
+    assert!(long.len() > 1 << 20);
+    let report: Value = serde_json::from_str(&stdout(&tanji(&[
+        "inventory",
+        "compute",
+        &file_with_csv(directory.path(), &long),
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(report["inventory"]["n_lines"], 16_000);
+}
+
+#[test]
+fn every_bad_row_of_a_streamed_file_is_reported_and_nothing_is_computed() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut csv = b"id,facility,period,source,quantity,unit,factor\n".to_vec();
+    for row_idx in 0..5_000 {
+        // Rows 1001 and 4001 are bad; row 3001 repeats the id of row 2.
+        let (id, quantity) = match row_idx {
+            999 | 3999 => (format!("r{row_idx}"), "lots"),
+            2999 => ("r0".to_owned(), "1"),
+            _ => (format!("r{row_idx}"), "1"),
+        };
+        csv.extend_from_slice(
+            format!("{id},plant,2025-01,purchased_electricity,{quantity},kWh,mee-nbs-2022-grid-cn-grid-east\n")
+                .as_bytes(),
+        );
+    }
+    let output = tanji(&["inventory", "compute", &file_with_csv(directory.path(), &csv)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "nothing computed, nothing printed: {}", stdout(&output));
+    let message = stderr(&output);
+    assert!(message.contains("3 problem(s); nothing was computed"), "{message}");
+    assert!(message.contains("row 1001, column quantity"), "{message}");
+    assert!(message.contains("row 4001, column quantity"), "{message}");
+    assert!(message.contains("row 3001, column id"), "{message}");
 }

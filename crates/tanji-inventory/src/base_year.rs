@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::engine::{Inventory, Reference, calculate};
+use crate::engine::{Inventory, Reference, Totals, calculate};
 use crate::message::Completeness;
 use crate::model::InventoryInput;
 
@@ -163,25 +163,43 @@ pub fn compare_with_base_year(
     policy: &BaseYearPolicy,
     reference: Reference<'_>,
 ) -> BaseYearComparison {
+    let base_years: Vec<(i16, Totals)> = policy
+        .years()
+        .into_iter()
+        .filter_map(|year| {
+            let (start, end) = base_year_period(year)?;
+            let input = InventoryInput { period_start: start, period_end: end, ..current.clone() };
+            Some((year, calculate(&input, reference).totals))
+        })
+        .collect();
+    compare_with_base_totals(policy, &base_years, &current_inventory.totals)
+}
+
+/// The first and last day of a base year (`None` for a year the calendar cannot hold).
+pub fn base_year_period(year: i16) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
+    Some((jiff::civil::Date::new(year, 1, 1).ok()?, jiff::civil::Date::new(year, 12, 31).ok()?))
+}
+
+/// The comparison from the totals of each base year under today's boundary, however they were calculated (in
+/// memory by [`compare_with_base_year`], or streamed beside the reporting year from a large file).
+pub fn compare_with_base_totals(
+    policy: &BaseYearPolicy,
+    base_years: &[(i16, Totals)],
+    current_totals: &Totals,
+) -> BaseYearComparison {
     let mut years = Vec::new();
     let mut years_completeness = Vec::new();
     let (mut scope1, mut scope2, mut scope3) = (0.0, 0.0, 0.0);
-    let year_list = policy.years();
-    for year in &year_list {
-        let (Ok(start), Ok(end)) = (jiff::civil::Date::new(*year, 1, 1), jiff::civil::Date::new(*year, 12, 31)) else {
-            continue;
-        };
-        let input = InventoryInput { period_start: start, period_end: end, ..current.clone() };
-        let inventory = calculate(&input, reference);
-        scope1 += inventory.totals.scope1_kg;
-        scope2 += inventory.totals.scope2_location_kg;
-        scope3 += inventory.totals.scope3_kg;
-        years.push((*year, inventory.totals.total_location_kg));
-        years_completeness.push((*year, inventory.totals.completeness.clone()));
+    for (year, totals) in base_years {
+        scope1 += totals.scope1_kg;
+        scope2 += totals.scope2_location_kg;
+        scope3 += totals.scope3_kg;
+        years.push((*year, totals.total_location_kg));
+        years_completeness.push((*year, totals.completeness.clone()));
     }
-    let n_years = year_list.len().max(1) as f64;
+    let n_years = policy.years().len().max(1) as f64;
     let base_total = (scope1 + scope2 + scope3) / n_years;
-    let current_total = current_inventory.totals.total_location_kg;
+    let current_total = current_totals.total_location_kg;
     BaseYearComparison {
         policy: policy.clone(),
         years,
@@ -192,7 +210,7 @@ pub fn compare_with_base_year(
         current_total_location_kg: current_total,
         change_percent: (base_total > 0.0).then(|| (current_total - base_total) / base_total * 100.0),
         years_completeness: Some(years_completeness),
-        current_completeness: Some(current_inventory.totals.completeness.clone()),
+        current_completeness: Some(current_totals.completeness.clone()),
     }
 }
 

@@ -2,23 +2,26 @@
 //! lines are consolidated by the boundary and summed by scope, category, gas, facility and month. Problems become
 //! diagnostics; the rest of the inventory is still calculated.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use tanji_ghg::{
-    CO2_PER_C, Co2eBasis, EmissionFactor, FactorCategory, FactorLibrary, FactorRef, FuelParameters, Gas, GasGroup,
-    GwpError, GwpSet, GwpTable,
+    CO2_PER_C, Co2eBasis, EmissionFactor, FactorCategory, FactorCo2e, FactorError, FactorLibrary, FactorRef,
+    FuelParameters, Gas, GasGroup, GwpError, GwpSet, GwpTable, RefrigerantGwp,
 };
 use tanji_units::{Quantity, Unit, UnitError};
 
 use crate::classification::{DataSourceKind, EmissionSource, IsoCategory, Scope};
 use crate::message::{
-    Completeness, DiagnosticMessage, ExclusionReason, Plausibility, RecordActivity, assess_completeness,
+    Completeness, CompletenessAssessment, DiagnosticMessage, ExclusionReason, Plausibility, RecordActivity,
     diagnostic_message_or_legacy,
 };
-use crate::model::{ActivityRecord, FactorChoice, InventoryInput, Method, RefrigerantApproach};
+use crate::model::{
+    ActivityRecord, ConsolidationApproach, FacilityBoundary, FactorChoice, InventoryInput, Method, RefrigerantApproach,
+};
 
 /// What the calculation may draw on.
 #[derive(Clone, Copy)]
@@ -134,7 +137,7 @@ pub enum Severity {
 }
 
 /// What a diagnostic is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DiagnosticKind {
@@ -221,6 +224,10 @@ pub struct Inventory {
     pub diagnostics: Vec<Diagnostic>,
     /// Every factor version the inventory used (pinned).
     pub factors_used: Vec<FactorRef>,
+    /// Diagnostics not listed, by kind, when an inventory streamed from a large file keeps only the first of each
+    /// kind (see [`RunOptions::max_diagnostics_per_kind`]); empty when every diagnostic is listed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub n_diagnostics_omitted: BTreeMap<DiagnosticKind, usize>,
 }
 
 /// Inclusive day count between two dates.
@@ -230,18 +237,36 @@ fn days_inclusive(start: Date, end: Date) -> i64 {
 
 /// Days of `[start, end]` falling in each month.
 fn days_by_month(start: Date, end: Date) -> BTreeMap<String, i64> {
-    let mut months = BTreeMap::new();
+    month_spans(start, end)
+        .map(|(month_start, month_end)| {
+            (month_key(month_start.year(), month_start.month()), days_inclusive(month_start, month_end))
+        })
+        .collect()
+}
+
+/// The months (year, month) that `[start, end]` touches: the keys of [`days_by_month`], unwritten.
+fn months_of(start: Date, end: Date) -> impl Iterator<Item = (i16, i8)> {
+    month_spans(start, end).map(|(month_start, _)| (month_start.year(), month_start.month()))
+}
+
+/// `[start, end]` cut at month ends.
+fn month_spans(start: Date, end: Date) -> impl Iterator<Item = (Date, Date)> {
     let mut month_start = start;
-    while month_start <= end {
+    std::iter::from_fn(move || {
+        if month_start > end {
+            return None;
+        }
         let next_month = month_start.first_of_month().checked_add(1.month()).unwrap_or(end.tomorrow().unwrap_or(end));
         let month_end = next_month.yesterday().unwrap_or(end).min(end);
-        months.insert(
-            format!("{:04}-{:02}", month_start.year(), month_start.month()),
-            days_inclusive(month_start, month_end),
-        );
+        let span = (month_start, month_end);
         month_start = next_month;
-    }
-    months
+        Some(span)
+    })
+}
+
+/// A month as totals and diagnostics name it: `2025-03`.
+fn month_key(year: i16, month: i8) -> String {
+    format!("{year:04}-{month:02}")
 }
 
 /// A number in a formula, for people: up to six decimals (or six significant figures below 0.001), never an
@@ -262,11 +287,35 @@ fn format_number(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// The words of a line (formula steps, parameters), written only when the lines are kept: an inventory streamed for
+/// its totals skips the formatting, which was most of the time spent per record.
+struct Notes {
+    explain: bool,
+    items: Vec<String>,
+}
+
+impl Notes {
+    fn new(explain: bool) -> Notes {
+        Notes { explain, items: Vec::new() }
+    }
+
+    fn push(&mut self, text: impl FnOnce() -> String) {
+        if self.explain {
+            self.items.push(text());
+        }
+    }
+
+    fn join(&self, separator: &str) -> String {
+        self.items.join(separator)
+    }
+}
+
 struct LineDraft {
+    explain: bool,
     gases: Vec<GasLine>,
-    formula: Vec<String>,
+    formula: Notes,
     factors: Vec<FactorTrace>,
-    parameters: Vec<String>,
+    parameters: Notes,
     biogenic_co2_kg: f64,
     market_based_gross_kg: Option<f64>,
     negate: bool,
@@ -295,12 +344,13 @@ impl LineDraft {
         self.market_based_gross_kg = None;
     }
 
-    fn new() -> LineDraft {
+    fn new(explain: bool) -> LineDraft {
         LineDraft {
+            explain,
             gases: Vec::new(),
-            formula: Vec::new(),
+            formula: Notes::new(explain),
             factors: Vec::new(),
-            parameters: Vec::new(),
+            parameters: Notes::new(explain),
             biogenic_co2_kg: 0.0,
             market_based_gross_kg: None,
             negate: false,
@@ -312,7 +362,16 @@ struct Calculation<'a> {
     reference: Reference<'a>,
     gwp_set: GwpSet,
     diagnostics: Vec<Diagnostic>,
-    factors_used: BTreeSet<FactorRef>,
+    /// Diagnostics given so far, by kind, and those not kept because their kind reached the limit.
+    n_diagnostics_by_kind: BTreeMap<DiagnosticKind, usize>,
+    n_diagnostics_omitted: BTreeMap<DiagnosticKind, usize>,
+    max_diagnostics_per_kind: Option<usize>,
+    /// Factor versions used, as (id, version) of the library's factors.
+    factors_used: BTreeSet<(&'a str, u32)>,
+    /// Each factor version's rates in CO2e and each refrigerant's GWP under the inventory's set, worked out on first
+    /// use: a large file names a handful of factors a million times.
+    factor_co2e: HashMap<(&'a str, u32), Arc<Result<FactorCo2e, FactorError>>>,
+    refrigerant_gwp: HashMap<String, Arc<Result<RefrigerantGwp, GwpError>>>,
 }
 
 impl<'a> Calculation<'a> {
@@ -323,12 +382,63 @@ impl<'a> Calculation<'a> {
         record: Option<&ActivityRecord>,
         message: DiagnosticMessage,
     ) {
-        self.diagnostics.push(Diagnostic {
-            severity,
-            kind,
-            record_id: record.map(|record| record.id.clone()),
-            message,
-        });
+        if self.keeps(kind) {
+            self.diagnostics.push(Diagnostic {
+                severity,
+                kind,
+                record_id: record.map(|record| record.id.clone()),
+                message,
+            });
+        }
+    }
+
+    /// A diagnostic about a record known by its id; the message is made only if the diagnostic is kept.
+    fn diagnose_record(
+        &mut self,
+        severity: Severity,
+        kind: DiagnosticKind,
+        record_id: &str,
+        message: impl FnOnce() -> DiagnosticMessage,
+    ) {
+        if self.keeps(kind) {
+            self.diagnostics.push(Diagnostic {
+                severity,
+                kind,
+                record_id: Some(record_id.to_owned()),
+                message: message(),
+            });
+        }
+    }
+
+    /// `factor.co2e` under the inventory's GWP set.
+    fn factor_co2e(&mut self, factor: &'a EmissionFactor) -> Arc<Result<FactorCo2e, FactorError>> {
+        let (gwp_set, gwp) = (self.gwp_set, self.reference.gwp);
+        Arc::clone(
+            self.factor_co2e
+                .entry((factor.id.as_str(), factor.version))
+                .or_insert_with(|| Arc::new(factor.co2e(gwp_set, gwp))),
+        )
+    }
+
+    /// The GWP of a refrigerant (or blend) under the inventory's GWP set.
+    fn refrigerant_gwp(&mut self, refrigerant: &str) -> Arc<Result<RefrigerantGwp, GwpError>> {
+        if let Some(known) = self.refrigerant_gwp.get(refrigerant) {
+            return Arc::clone(known);
+        }
+        let gwp = Arc::new(self.reference.gwp.refrigerant_gwp(refrigerant, self.gwp_set));
+        self.refrigerant_gwp.insert(refrigerant.to_owned(), Arc::clone(&gwp));
+        gwp
+    }
+
+    /// Counts a diagnostic of `kind`, and whether it is kept (within the limit per kind).
+    fn keeps(&mut self, kind: DiagnosticKind) -> bool {
+        let n_of_kind = self.n_diagnostics_by_kind.entry(kind).or_default();
+        *n_of_kind += 1;
+        if self.max_diagnostics_per_kind.is_some_and(|max| *n_of_kind > max) {
+            *self.n_diagnostics_omitted.entry(kind).or_default() += 1;
+            return false;
+        }
+        true
     }
 
     fn gwp_message(&self, error: &(impl GwpProblem + std::fmt::Display)) -> DiagnosticMessage {
@@ -382,9 +492,13 @@ impl<'a> Calculation<'a> {
         }
     }
 
-    fn trace(&mut self, factor: &EmissionFactor, basis: Co2eBasis) -> FactorTrace {
-        self.factors_used.insert(factor.reference());
-        FactorTrace {
+    /// Pins the factor, and names it on the line when lines are explained.
+    fn trace(&mut self, draft: &mut LineDraft, factor: &'a EmissionFactor, basis: Co2eBasis) {
+        self.factors_used.insert((factor.id.as_str(), factor.version));
+        if !draft.explain {
+            return;
+        }
+        draft.factors.push(FactorTrace {
             reference: factor.reference(),
             name_en: factor.name_en.clone(),
             name_zh: factor.name_zh.clone(),
@@ -395,7 +509,7 @@ impl<'a> Calculation<'a> {
             year: factor.year,
             region: factor.region.clone(),
             basis,
-        }
+        });
     }
 
     /// activity × factor, gas by gas; returns gross CO2e (in-scope gases only).
@@ -403,29 +517,28 @@ impl<'a> Calculation<'a> {
         &mut self,
         record: &ActivityRecord,
         draft: &mut LineDraft,
-        factor: &EmissionFactor,
+        factor: &'a EmissionFactor,
         activity_in_factor_unit: f64,
     ) -> Option<f64> {
-        let co2e = match factor.co2e(self.gwp_set, self.reference.gwp) {
+        let cached = self.factor_co2e(factor);
+        let co2e = match cached.as_ref() {
             Ok(co2e) => co2e,
             Err(error) => {
-                self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), self.gwp_message(&error));
+                self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), self.gwp_message(error));
                 return None;
             }
         };
         if let Co2eBasis::Published { gwp_set } = co2e.basis
             && gwp_set != self.gwp_set
         {
-            self.diagnose(
-                Severity::Warning,
-                DiagnosticKind::GwpSetDiffers,
-                Some(record),
+            let inventory_set = self.gwp_set;
+            self.diagnose_record(Severity::Warning, DiagnosticKind::GwpSetDiffers, &record.id, || {
                 DiagnosticMessage::PublishedUnderOtherGwpSet {
                     factor: factor.reference().to_string(),
                     published_set: gwp_set,
-                    inventory_set: self.gwp_set,
-                },
-            );
+                    inventory_set,
+                }
+            });
         }
         let mut total = 0.0;
         for contribution in &co2e.contributions {
@@ -445,29 +558,30 @@ impl<'a> Calculation<'a> {
         if let Some(biogenic) = factor.biogenic_co2_kg_per_unit {
             draft.biogenic_co2_kg += biogenic * activity_in_factor_unit;
         }
-        let per_gas: Vec<String> = co2e
-            .contributions
-            .iter()
-            .map(|contribution| match (&contribution.gas, contribution.kg_gas_per_unit, contribution.gwp) {
-                (Some(gas), Some(rate), Some(gwp)) => {
-                    format!("{} kg {gas}/{} × GWP {}", format_number(rate), factor.unit, format_number(gwp))
-                }
-                _ => format!(
-                    "{} kg CO2e/{} (published, not split by gas)",
-                    format_number(contribution.kg_co2e_per_unit),
-                    factor.unit
-                ),
-            })
-            .collect();
-        draft.formula.push(format!(
-            "{} {} × [{}] = {} kg CO2e",
-            format_number(activity_in_factor_unit),
-            factor.unit,
-            per_gas.join(" + "),
-            format_number(total)
-        ));
-        let trace = self.trace(factor, co2e.basis);
-        draft.factors.push(trace);
+        draft.formula.push(|| {
+            let per_gas: Vec<String> = co2e
+                .contributions
+                .iter()
+                .map(|contribution| match (&contribution.gas, contribution.kg_gas_per_unit, contribution.gwp) {
+                    (Some(gas), Some(rate), Some(gwp)) => {
+                        format!("{} kg {gas}/{} × GWP {}", format_number(rate), factor.unit, format_number(gwp))
+                    }
+                    _ => format!(
+                        "{} kg CO2e/{} (published, not split by gas)",
+                        format_number(contribution.kg_co2e_per_unit),
+                        factor.unit
+                    ),
+                })
+                .collect();
+            format!(
+                "{} {} × [{}] = {} kg CO2e",
+                format_number(activity_in_factor_unit),
+                factor.unit,
+                per_gas.join(" + "),
+                format_number(total)
+            )
+        });
+        self.trace(draft, factor, co2e.basis.clone());
         Some(total)
     }
 
@@ -491,14 +605,14 @@ impl<'a> Calculation<'a> {
                     Some(choice) => self.resolve_factor(record, choice)?,
                     None => factor,
                 };
-                let rate = match market_factor.co2e(self.gwp_set, self.reference.gwp) {
+                let rate = match self.factor_co2e(market_factor).as_ref() {
                     Ok(co2e) => co2e.kg_co2e_per_unit,
                     Err(error) => {
                         self.diagnose(
                             Severity::Error,
                             DiagnosticKind::MissingGwp,
                             Some(record),
-                            self.gwp_message(&error),
+                            self.gwp_message(error),
                         );
                         return None;
                     }
@@ -515,22 +629,23 @@ impl<'a> Calculation<'a> {
                     return None;
                 }
                 let market_kg = uncovered_in_market_unit * rate;
-                draft.formula.push(format!(
-                    "market-based: ({} − {} covered by certificates/PPAs) {} × {} kg CO2e/{} = {} kg CO2e",
-                    format_number(activity),
-                    format_number(covered),
-                    factor.unit,
-                    format_number(rate),
-                    market_factor.unit,
-                    format_number(market_kg)
-                ));
-                if market_factor.reference() != factor.reference() {
-                    let basis = market_factor
-                        .co2e(self.gwp_set, self.reference.gwp)
-                        .map(|co2e| co2e.basis)
-                        .unwrap_or(Co2eBasis::PerGas);
-                    let trace = self.trace(market_factor, basis);
-                    draft.factors.push(trace);
+                draft.formula.push(|| {
+                    format!(
+                        "market-based: ({} − {} covered by certificates/PPAs) {} × {} kg CO2e/{} = {} kg CO2e",
+                        format_number(activity),
+                        format_number(covered),
+                        factor.unit,
+                        format_number(rate),
+                        market_factor.unit,
+                        format_number(market_kg)
+                    )
+                });
+                if (market_factor.id.as_str(), market_factor.version) != (factor.id.as_str(), factor.version) {
+                    let basis = match self.factor_co2e(market_factor).as_ref() {
+                        Ok(co2e) => co2e.basis.clone(),
+                        Err(_) => Co2eBasis::PerGas,
+                    };
+                    self.trace(draft, market_factor, basis);
                 }
                 draft.market_based_gross_kg = Some(market_kg);
                 Some(location)
@@ -584,7 +699,8 @@ impl<'a> Calculation<'a> {
                         )
                     }
                 };
-                let gwp = match self.reference.gwp.refrigerant_gwp(refrigerant, self.gwp_set) {
+                let cached = self.refrigerant_gwp(refrigerant);
+                let gwp = match cached.as_ref() {
                     Ok(gwp) => gwp,
                     Err(error) => {
                         // An unknown refrigerant is named as the person wrote it, with the closest known name.
@@ -593,7 +709,7 @@ impl<'a> Calculation<'a> {
                                 gas: refrigerant.clone(),
                                 suggestion: closest_refrigerant(self.reference.gwp, refrigerant),
                             },
-                            other => self.gwp_message(&other),
+                            other => self.gwp_message(other),
                         };
                         self.diagnose(Severity::Error, DiagnosticKind::MissingGwp, Some(record), message);
                         return None;
@@ -627,22 +743,23 @@ impl<'a> Calculation<'a> {
                         format_number(*component_gwp)
                     ));
                 }
-                draft.parameters.push(format!(
-                    "{} GWP ({}) = {}",
-                    gwp.designation,
-                    self.gwp_set,
-                    format_number(gwp.gwp)
-                ));
-                draft.formula.push(format!(
-                    "{how}; {} kg × [{}] = {} kg CO2e",
-                    format_number(loss_kg),
-                    parts.join(" + "),
-                    format_number(total)
-                ));
+                draft
+                    .parameters
+                    .push(|| format!("{} GWP ({}) = {}", gwp.designation, self.gwp_set, format_number(gwp.gwp)));
+                draft.formula.push(|| {
+                    format!(
+                        "{how}; {} kg × [{}] = {} kg CO2e",
+                        format_number(loss_kg),
+                        parts.join(" + "),
+                        format_number(total)
+                    )
+                });
                 Some(total)
             }
             Method::NoEmissions => {
-                draft.formula.push(format!("{} {}: no emissions (memo)", format_number(amount), record.quantity.unit));
+                draft
+                    .formula
+                    .push(|| format!("{} {}: no emissions (memo)", format_number(amount), record.quantity.unit));
                 Some(0.0)
             }
         }
@@ -672,12 +789,14 @@ impl<'a> Calculation<'a> {
             gwp: Some(gwp),
             co2e_kg: co2e,
         });
-        draft.formula.push(format!(
-            "{what}: {} kg × GWP {} = {} kg CO2e",
-            format_number(mass_kg),
-            format_number(gwp),
-            format_number(co2e)
-        ));
+        draft.formula.push(|| {
+            format!(
+                "{what}: {} kg × GWP {} = {} kg CO2e",
+                format_number(mass_kg),
+                format_number(gwp),
+                format_number(co2e)
+            )
+        });
         Some(if in_totals { co2e } else { 0.0 })
     }
 
@@ -739,7 +858,8 @@ impl<'a> Calculation<'a> {
             return None;
         };
         let carbon_t;
-        let mut steps = vec![quantity_note];
+        let mut steps = Notes::new(draft.explain);
+        steps.push(|| quantity_note);
         if let Some(coal) = fuel.coal
             && let Some(carbon_percent) = coal.carbon_percent
         {
@@ -748,21 +868,25 @@ impl<'a> Calculation<'a> {
             let carbon_ar = carbon_percent * factor;
             let tonnes = self.activity_in(record, quantity, &Unit::parse("t").expect("t is a unit"))?;
             carbon_t = tonnes * carbon_ar / 100.0;
-            draft.parameters.push(format!(
-                "C_ar = C_{} {} % × {} = {} % (M_ar {} %, M_ad {} %)",
-                coal.carbon_basis.symbol(),
-                format_number(carbon_percent),
-                format_number(factor),
-                format_number(carbon_ar),
-                format_number(coal.moisture.as_received_percent),
-                format_number(coal.moisture.air_dried_percent)
-            ));
-            steps.push(format!(
-                "C = {} t × {} % = {} t C",
-                format_number(tonnes),
-                format_number(carbon_ar),
-                format_number(carbon_t)
-            ));
+            draft.parameters.push(|| {
+                format!(
+                    "C_ar = C_{} {} % × {} = {} % (M_ar {} %, M_ad {} %)",
+                    coal.carbon_basis.symbol(),
+                    format_number(carbon_percent),
+                    format_number(factor),
+                    format_number(carbon_ar),
+                    format_number(coal.moisture.as_received_percent),
+                    format_number(coal.moisture.air_dried_percent)
+                )
+            });
+            steps.push(|| {
+                format!(
+                    "C = {} t × {} % = {} t C",
+                    format_number(tonnes),
+                    format_number(carbon_ar),
+                    format_number(carbon_t)
+                )
+            });
         } else {
             let (ncv, ncv_note) = match (fuel.ncv_gj_per_unit, defaults) {
                 (Some(ncv), _) => (ncv, format!("NCV {} GJ/{} (measured)", format_number(ncv), record.quantity.unit)),
@@ -814,41 +938,46 @@ impl<'a> Calculation<'a> {
             };
             let energy_gj = quantity * ncv;
             carbon_t = energy_gj * carbon_content;
-            draft.parameters.push(ncv_note);
-            draft.parameters.push(format!(
-                "CC {} tC/GJ ({})",
-                format_number(carbon_content),
-                if fuel.carbon_content_t_c_per_gj.is_some() { "measured" } else { "default" }
-            ));
-            steps.push(format!(
-                "AD = {} × {} = {} GJ",
-                format_number(quantity),
-                format_number(ncv),
-                format_number(energy_gj)
-            ));
-            steps.push(format!(
-                "C = {} GJ × {} tC/GJ = {} t C",
-                format_number(energy_gj),
-                format_number(carbon_content),
-                format_number(carbon_t)
-            ));
+            draft.parameters.push(|| ncv_note);
+            draft.parameters.push(|| {
+                format!(
+                    "CC {} tC/GJ ({})",
+                    format_number(carbon_content),
+                    if fuel.carbon_content_t_c_per_gj.is_some() { "measured" } else { "default" }
+                )
+            });
+            steps.push(|| {
+                format!("AD = {} × {} = {} GJ", format_number(quantity), format_number(ncv), format_number(energy_gj))
+            });
+            steps.push(|| {
+                format!(
+                    "C = {} GJ × {} tC/GJ = {} t C",
+                    format_number(energy_gj),
+                    format_number(carbon_content),
+                    format_number(carbon_t)
+                )
+            });
         }
-        draft.parameters.push(format!(
-            "OF {} ({})",
-            format_number(oxidation),
-            if fuel.oxidation_fraction.is_some() { "measured" } else { "default" }
-        ));
+        draft.parameters.push(|| {
+            format!(
+                "OF {} ({})",
+                format_number(oxidation),
+                if fuel.oxidation_fraction.is_some() { "measured" } else { "default" }
+            )
+        });
         let co2_kg = carbon_t * oxidation * CO2_PER_C * 1000.0;
-        steps.push(format!(
-            "CO2 = {} t C × {} × 44/12 = {} kg",
-            format_number(carbon_t),
-            format_number(oxidation),
-            format_number(co2_kg)
-        ));
-        draft.formula.push(steps.join("; "));
+        steps.push(|| {
+            format!(
+                "CO2 = {} t C × {} × 44/12 = {} kg",
+                format_number(carbon_t),
+                format_number(oxidation),
+                format_number(co2_kg)
+            )
+        });
+        draft.formula.push(|| steps.join("; "));
         if fuel.biomass {
             draft.biogenic_co2_kg += co2_kg;
-            draft.formula.push("biomass: CO2 reported as biogenic, outside scope totals".into());
+            draft.formula.push(|| "biomass: CO2 reported as biogenic, outside scope totals".into());
             return Some(0.0);
         }
         draft.gases.push(GasLine {
@@ -864,23 +993,221 @@ impl<'a> Calculation<'a> {
 
 /// Calculate an inventory. Never fails as a whole: records that cannot be calculated are reported in the
 /// diagnostics and left out of the totals.
+///
+/// This is [`InventoryRun`] fed from memory, keeping every line and every diagnostic.
 pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory {
-    let mut calculation =
-        Calculation { reference, gwp_set: input.gwp_set, diagnostics: Vec::new(), factors_used: BTreeSet::new() };
-    // Files and databases hold several years; only records that touch the reporting period become lines.
-    let records: Vec<&ActivityRecord> = input
-        .records
-        .iter()
-        .filter(|record| record.period_start <= input.period_end && input.period_start <= record.period_end)
-        .collect();
-    let superseded = choose_sources(&records, &mut calculation);
-    let mut lines = Vec::with_capacity(records.len());
-    let mut without_market_factor = Vec::new();
-    for record in records.iter().copied() {
-        let mut draft = LineDraft::new();
-        let facility = input.facilities.iter().find(|facility| facility.key == record.facility);
+    let mut competition = SourceCompetition::default();
+    for record in &input.records {
+        competition.add(record);
+    }
+    let mut run = InventoryRun::new(input, reference, &competition, RunOptions::EVERY_LINE);
+    for record in &input.records {
+        run.add(record);
+    }
+    run.finish()
+}
+
+/// What a streamed calculation keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Keep every result line, explained (formula, parameters, factor citations). Without it each line is summed
+    /// into the totals and dropped, and its words are never written.
+    pub keep_lines: bool,
+    /// Keep at most this many diagnostics of each kind; the others are counted in
+    /// [`Inventory::n_diagnostics_omitted`].
+    pub max_diagnostics_per_kind: Option<usize>,
+}
+
+impl RunOptions {
+    /// Every line and every diagnostic, as [`calculate`] returns them.
+    pub const EVERY_LINE: RunOptions = RunOptions { keep_lines: true, max_diagnostics_per_kind: None };
+    /// The totals, with the first diagnostics of each kind: what a summary of a large file needs.
+    pub const TOTALS: RunOptions = RunOptions { keep_lines: false, max_diagnostics_per_kind: Some(100) };
+}
+
+/// Records that may compete for the same activity (see [`ActivityRecord::competition_key`]), gathered while a file is
+/// read and checked, so that the higher-priority source is chosen before lines are calculated one at a time.
+///
+/// This is the one part of a streamed calculation that grows with the number of records (one small entry each): a
+/// record can be superseded by another anywhere in the file.
+#[derive(Default)]
+pub struct SourceCompetition {
+    groups: HashMap<String, Vec<Competitor>>,
+}
+
+struct Competitor {
+    id: Box<str>,
+    period_start: Date,
+    period_end: Date,
+    data_source: DataSourceKind,
+}
+
+impl SourceCompetition {
+    pub fn add(&mut self, record: &ActivityRecord) {
+        let competitor = Competitor {
+            id: record.id.as_str().into(),
+            period_start: record.period_start,
+            period_end: record.period_end,
+            data_source: record.data_source,
+        };
+        self.groups.entry(record.competition_key()).or_default().push(competitor);
+    }
+
+    /// Records covering the same activity and overlapping periods compete; the higher-priority source wins. Only
+    /// records touching `[period_start, period_end]` take part, as only they become lines.
+    fn choose(
+        &self,
+        period_start: Date,
+        period_end: Date,
+        calculation: &mut Calculation<'_>,
+    ) -> HashMap<String, (String, DataSourceKind)> {
+        let mut superseded = HashMap::new();
+        let mut keys: Vec<&String> =
+            self.groups.iter().filter(|(_, competitors)| competitors.len() > 1).map(|(key, _)| key).collect();
+        keys.sort_unstable();
+        for key in keys {
+            let competitors: Vec<&Competitor> = self.groups[key]
+                .iter()
+                .filter(|competitor| competitor.period_start <= period_end && period_start <= competitor.period_end)
+                .collect();
+            for record in &competitors {
+                let overlapping = competitors.iter().filter(|other| {
+                    other.id != record.id
+                        && other.period_start <= record.period_end
+                        && record.period_start <= other.period_end
+                });
+                let Some(best) =
+                    overlapping.min_by(|left, right| (left.data_source, &left.id).cmp(&(right.data_source, &right.id)))
+                else {
+                    continue;
+                };
+                if best.data_source < record.data_source {
+                    superseded.insert(record.id.to_string(), (best.id.to_string(), best.data_source));
+                    calculation.diagnose_record(Severity::Info, DiagnosticKind::SourceChosen, &record.id, || {
+                        DiagnosticMessage::SourceChosen {
+                            by_record: best.id.to_string(),
+                            by_source: best.data_source,
+                            this_source: record.data_source,
+                        }
+                    });
+                } else if best.data_source == record.data_source && record.id < best.id {
+                    calculation.diagnose_record(
+                        Severity::Warning,
+                        DiagnosticKind::PossibleDoubleCount,
+                        &record.id,
+                        || DiagnosticMessage::PossibleDoubleCount {
+                            record: record.id.to_string(),
+                            other_record: best.id.to_string(),
+                        },
+                    );
+                }
+            }
+        }
+        superseded
+    }
+}
+
+/// One inventory calculated record by record: the memory it needs does not grow with the records, except for what
+/// the result holds (kept lines, the records not counted, the first diagnostics of each kind).
+pub struct InventoryRun<'a> {
+    calculation: Calculation<'a>,
+    organisation: String,
+    period_start: Date,
+    period_end: Date,
+    consolidation: ConsolidationApproach,
+    /// The first facility of each key, as the boundary lists them.
+    facilities: HashMap<String, FacilityBoundary>,
+    superseded: HashMap<String, (String, DataSourceKind)>,
+    keep_lines: bool,
+    lines: Vec<ResultLine>,
+    totals: TotalsSum,
+    /// Electricity records without a market factor: how many, and the first few.
+    n_without_market_factor: usize,
+    without_market_factor: Vec<String>,
+    /// Months covered, per continuous activity (facility, source, emission point), and where each activity is.
+    covered: Vec<CoveredActivity>,
+    continuous_activities: HashMap<String, usize>,
+    activity_key: String,
+}
+
+/// A continuous activity and the months (year, month) its counted records cover.
+struct CoveredActivity {
+    facility: String,
+    source_key: String,
+    emission_point: String,
+    source: EmissionSource,
+    months: BTreeSet<(i16, i8)>,
+}
+
+/// How many records without a market factor the diagnostic names.
+const N_WITHOUT_MARKET_FACTOR_NAMED: usize = 5;
+
+impl<'a> InventoryRun<'a> {
+    /// A run for `input`'s organisation, period, GWP set and boundary (its `records` are not read: they come through
+    /// [`InventoryRun::add`]); `competition` holds every record that will be added.
+    pub fn new(
+        input: &InventoryInput,
+        reference: Reference<'a>,
+        competition: &SourceCompetition,
+        options: RunOptions,
+    ) -> InventoryRun<'a> {
+        let mut calculation = Calculation {
+            reference,
+            gwp_set: input.gwp_set,
+            diagnostics: Vec::new(),
+            n_diagnostics_by_kind: BTreeMap::new(),
+            n_diagnostics_omitted: BTreeMap::new(),
+            max_diagnostics_per_kind: options.max_diagnostics_per_kind,
+            factors_used: BTreeSet::new(),
+            factor_co2e: HashMap::new(),
+            refrigerant_gwp: HashMap::new(),
+        };
+        let superseded = competition.choose(input.period_start, input.period_end, &mut calculation);
+        let mut facilities = HashMap::new();
+        for facility in &input.facilities {
+            facilities.entry(facility.key.clone()).or_insert_with(|| facility.clone());
+        }
+        InventoryRun {
+            calculation,
+            organisation: input.organisation.clone(),
+            period_start: input.period_start,
+            period_end: input.period_end,
+            consolidation: input.consolidation,
+            facilities,
+            superseded,
+            keep_lines: options.keep_lines,
+            lines: Vec::new(),
+            totals: TotalsSum::default(),
+            n_without_market_factor: 0,
+            without_market_factor: Vec::new(),
+            covered: Vec::new(),
+            continuous_activities: HashMap::new(),
+            activity_key: String::new(),
+        }
+    }
+
+    /// Calculate one record; whether it became a line (records outside the reporting period are passed over, as
+    /// files hold several years).
+    pub fn add(&mut self, record: &ActivityRecord) -> bool {
+        if !(record.period_start <= self.period_end && self.period_start <= record.period_end) {
+            return false;
+        }
+        let line = self.line(record);
+        self.cover_months(record, &line);
+        self.totals.add(&line);
+        if self.keep_lines {
+            self.lines.push(line);
+        }
+        true
+    }
+
+    fn line(&mut self, record: &ActivityRecord) -> ResultLine {
+        let explain = self.keep_lines;
+        let calculation = &mut self.calculation;
+        let mut draft = LineDraft::new(explain);
+        let facility = self.facilities.get(&record.facility);
         let boundary_share = match facility {
-            Some(facility) => facility.inclusion_share(input.consolidation).value(),
+            Some(facility) => facility.inclusion_share(self.consolidation).value(),
             None => {
                 calculation.diagnose(
                     Severity::Error,
@@ -891,8 +1218,8 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
                 0.0
             }
         };
-        let overlap_start = record.period_start.max(input.period_start);
-        let overlap_end = record.period_end.min(input.period_end);
+        let overlap_start = record.period_start.max(self.period_start);
+        let overlap_end = record.period_end.min(self.period_end);
         let record_days = days_inclusive(record.period_start, record.period_end);
         let period_share = if overlap_start > overlap_end {
             0.0
@@ -928,19 +1255,22 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
             && market.market_factor.is_none()
             && market.covered_by_instruments < record.quantity.value
         {
-            without_market_factor.push(record.id.clone());
+            self.n_without_market_factor += 1;
+            if self.without_market_factor.len() < N_WITHOUT_MARKET_FACTOR_NAMED {
+                self.without_market_factor.push(record.id.clone());
+            }
         }
         let sign = if draft.negate { -1.0 } else { 1.0 };
         // A record that a better source covers is not missed if it fails; every other record that cannot be
         // calculated — or names a facility outside the boundary, which leaves its share unknown — is a hole in the
         // totals, and the totals say so (see `Completeness`).
-        let status = match (&gross, superseded.get(&record.id)) {
+        let status = match (&gross, self.superseded.get(&record.id)) {
             (_, Some((by_record, by_source))) => {
                 LineStatus::Superseded { by_record: by_record.clone(), by_source: *by_source }
             }
             (_, None) if facility.is_none() => LineStatus::Failed,
             (_, None) if boundary_share == 0.0 => {
-                LineStatus::Excluded { reason: ExclusionReason::ZeroShare { approach: input.consolidation } }
+                LineStatus::Excluded { reason: ExclusionReason::ZeroShare { approach: self.consolidation } }
             }
             (None, None) => LineStatus::Failed,
             (Some(_), None) if period_share == 0.0 => LineStatus::Excluded { reason: ExclusionReason::OutsidePeriod },
@@ -966,7 +1296,7 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
             }
         }
         let mut formula = draft.formula.join("; ");
-        if gross.is_some() && reported_share != 1.0 {
+        if explain && gross.is_some() && reported_share != 1.0 {
             formula.push_str(&format!(
                 "; reported = {} × period share {} × boundary share {} = {} kg CO2e",
                 format_number(gross_co2e_kg),
@@ -975,7 +1305,9 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
                 format_number(co2e_kg)
             ));
         }
-        lines.push(ResultLine {
+        // Text only a kept line shows is not copied for a line that is summed and dropped.
+        let shown = |text: &String| if explain { text.clone() } else { String::new() };
+        ResultLine {
             record_id: record.id.clone(),
             facility: record.facility.clone(),
             period_start: record.period_start,
@@ -987,14 +1319,14 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
                 _ => None,
             },
             iso_category: record.iso_category(),
-            emission_point: record.emission_point.clone(),
-            activity: record.activity.clone(),
-            quantity_entered: record.quantity.to_string(),
+            emission_point: shown(&record.emission_point),
+            activity: shown(&record.activity),
+            quantity_entered: if explain { record.quantity.to_string() } else { String::new() },
             quantity: Some(record.quantity.clone()),
             data_source: record.data_source,
             status,
             factors: draft.factors,
-            parameters: draft.parameters,
+            parameters: draft.parameters.items,
             formula,
             gases: draft.gases,
             period_share,
@@ -1006,95 +1338,14 @@ pub fn calculate(input: &InventoryInput, reference: Reference<'_>) -> Inventory 
             memo_co2e_kg: memo_gross * reported_share,
             uncertainty_percent: record.uncertainty_percent,
             quality_mean: record.quality.map(|quality| quality.mean()),
-            evidence: record.evidence.clone(),
+            evidence: if explain { record.evidence.clone() } else { Vec::new() },
             monthly_co2e_kg,
-        });
-    }
-    if !without_market_factor.is_empty() {
-        let shown: Vec<&str> = without_market_factor.iter().take(5).map(String::as_str).collect();
-        calculation.diagnose(
-            Severity::Warning,
-            DiagnosticKind::MarketFactorMissing,
-            None,
-            DiagnosticMessage::MarketFactorMissing {
-                n_records: without_market_factor.len(),
-                record_ids: shown.iter().map(|id| (*id).to_owned()).collect(),
-            },
-        );
-    }
-    find_period_gaps(input, &records, &lines, &mut calculation);
-    let totals = sum_totals(&lines);
-    Inventory {
-        organisation: input.organisation.clone(),
-        period_start: input.period_start,
-        period_end: input.period_end,
-        gwp_set: input.gwp_set,
-        consolidation: input.consolidation,
-        lines,
-        totals,
-        diagnostics: calculation.diagnostics,
-        factors_used: calculation.factors_used.into_iter().collect(),
-    }
-}
-
-/// Records covering the same activity and overlapping periods compete; the higher-priority source wins.
-fn choose_sources(
-    records: &[&ActivityRecord],
-    calculation: &mut Calculation<'_>,
-) -> BTreeMap<String, (String, DataSourceKind)> {
-    let mut superseded = BTreeMap::new();
-    let mut groups: BTreeMap<String, Vec<&ActivityRecord>> = BTreeMap::new();
-    for record in records.iter().copied() {
-        groups.entry(record.competition_key()).or_default().push(record);
-    }
-    for records in groups.values() {
-        for record in records {
-            let overlapping = records.iter().filter(|other| {
-                other.id != record.id
-                    && other.period_start <= record.period_end
-                    && record.period_start <= other.period_end
-            });
-            let best = overlapping.clone().min_by_key(|other| (other.data_source, other.id.clone()));
-            if let Some(best) = best {
-                if best.data_source < record.data_source {
-                    superseded.insert(record.id.clone(), (best.id.clone(), best.data_source));
-                    calculation.diagnose(
-                        Severity::Info,
-                        DiagnosticKind::SourceChosen,
-                        Some(record),
-                        DiagnosticMessage::SourceChosen {
-                            by_record: best.id.clone(),
-                            by_source: best.data_source,
-                            this_source: record.data_source,
-                        },
-                    );
-                } else if best.data_source == record.data_source && record.id < best.id {
-                    calculation.diagnose(
-                        Severity::Warning,
-                        DiagnosticKind::PossibleDoubleCount,
-                        Some(record),
-                        DiagnosticMessage::PossibleDoubleCount {
-                            record: record.id.clone(),
-                            other_record: best.id.clone(),
-                        },
-                    );
-                }
-            }
         }
     }
-    superseded
-}
 
-/// Months of the reporting period in which an activity that is reported in some months has no counted record.
-fn find_period_gaps(
-    input: &InventoryInput,
-    records: &[&ActivityRecord],
-    lines: &[ResultLine],
-    calculation: &mut Calculation<'_>,
-) {
-    let all_months: BTreeSet<String> = days_by_month(input.period_start, input.period_end).into_keys().collect();
-    let mut covered: BTreeMap<(String, String, String), (EmissionSource, BTreeSet<String>)> = BTreeMap::new();
-    for (record, line) in records.iter().zip(lines) {
+    /// Months of the reporting period with a counted (or superseded) record of a continuous source, for the
+    /// period-gap warnings.
+    fn cover_months(&mut self, record: &ActivityRecord, line: &ResultLine) {
         // Continuous sources only: refrigerant top-ups, process batches and scope-3 shipments are events.
         let continuous = matches!(
             record.source,
@@ -1104,27 +1355,92 @@ fn find_period_gaps(
                 | EmissionSource::PurchasedHeat
                 | EmissionSource::OnSiteRenewable
         );
-        if continuous && matches!(line.status, LineStatus::Counted | LineStatus::Superseded { .. }) {
-            let overlap_start = record.period_start.max(input.period_start);
-            let overlap_end = record.period_end.min(input.period_end);
-            if overlap_start <= overlap_end {
-                covered
-                    .entry((record.facility.clone(), record.source.key(), record.emission_point.clone()))
-                    .or_insert_with(|| (record.source, BTreeSet::new()))
-                    .1
-                    .extend(days_by_month(overlap_start, overlap_end).into_keys());
-            }
+        if !continuous || !matches!(line.status, LineStatus::Counted | LineStatus::Superseded { .. }) {
+            return;
         }
+        let overlap_start = record.period_start.max(self.period_start);
+        let overlap_end = record.period_end.min(self.period_end);
+        if overlap_start > overlap_end {
+            return;
+        }
+        // Looked up by a key written into a reused buffer: no allocation for an activity seen before. Facility and
+        // emission point cannot hold control characters (import refuses them), so the separator cannot be forged.
+        let source_key = record.source.key();
+        self.activity_key.clear();
+        for part in [record.facility.as_str(), source_key.as_str(), record.emission_point.as_str()] {
+            self.activity_key.push_str(part);
+            self.activity_key.push('\u{1f}');
+        }
+        let activity_idx = match self.continuous_activities.get(self.activity_key.as_str()) {
+            Some(activity_idx) => *activity_idx,
+            None => {
+                self.continuous_activities.insert(self.activity_key.clone(), self.covered.len());
+                self.covered.push(CoveredActivity {
+                    facility: record.facility.clone(),
+                    source_key,
+                    emission_point: record.emission_point.clone(),
+                    source: record.source,
+                    months: BTreeSet::new(),
+                });
+                self.covered.len() - 1
+            }
+        };
+        self.covered[activity_idx].months.extend(months_of(overlap_start, overlap_end));
     }
-    for ((facility, _, emission_point), (source, months)) in covered {
-        let missing: Vec<String> = all_months.difference(&months).cloned().collect();
-        if !missing.is_empty() {
+
+    /// The inventory: totals, the lines if kept, diagnostics and the factor versions used.
+    pub fn finish(mut self) -> Inventory {
+        let calculation = &mut self.calculation;
+        if self.n_without_market_factor > 0 {
             calculation.diagnose(
                 Severity::Warning,
-                DiagnosticKind::PeriodGap,
+                DiagnosticKind::MarketFactorMissing,
                 None,
-                DiagnosticMessage::PeriodGap { facility, source, emission_point, months: missing },
+                DiagnosticMessage::MarketFactorMissing {
+                    n_records: self.n_without_market_factor,
+                    record_ids: std::mem::take(&mut self.without_market_factor),
+                },
             );
+        }
+        // Months of the reporting period in which an activity that is reported in some months has no counted record,
+        // by facility, source and emission point.
+        let all_months: BTreeSet<String> = days_by_month(self.period_start, self.period_end).into_keys().collect();
+        let mut covered = std::mem::take(&mut self.covered);
+        covered.sort_by(|left, right| {
+            (&left.facility, &left.source_key, &left.emission_point).cmp(&(
+                &right.facility,
+                &right.source_key,
+                &right.emission_point,
+            ))
+        });
+        for CoveredActivity { facility, emission_point, source, months, .. } in covered {
+            let months: BTreeSet<String> = months.into_iter().map(|(year, month)| month_key(year, month)).collect();
+            let missing: Vec<String> = all_months.difference(&months).cloned().collect();
+            if !missing.is_empty() {
+                calculation.diagnose(
+                    Severity::Warning,
+                    DiagnosticKind::PeriodGap,
+                    None,
+                    DiagnosticMessage::PeriodGap { facility, source, emission_point, months: missing },
+                );
+            }
+        }
+        let calculation = self.calculation;
+        Inventory {
+            organisation: self.organisation,
+            period_start: self.period_start,
+            period_end: self.period_end,
+            gwp_set: calculation.gwp_set,
+            consolidation: self.consolidation,
+            lines: self.lines,
+            totals: self.totals.finish(),
+            diagnostics: calculation.diagnostics,
+            factors_used: calculation
+                .factors_used
+                .into_iter()
+                .map(|(id, version)| FactorRef { id: id.to_owned(), version })
+                .collect(),
+            n_diagnostics_omitted: calculation.n_diagnostics_omitted,
         }
     }
 }
@@ -1132,10 +1448,29 @@ fn find_period_gaps(
 /// Sum counted lines. Every total is a plain sum of line values, so the breakdowns add up to the totals exactly
 /// up to floating-point summation order.
 pub fn sum_totals(lines: &[ResultLine]) -> Totals {
-    let mut totals = Totals::default();
-    let mut variance_kg2 = 0.0;
-    let mut total_with_uncertainty = 0.0;
-    for line in lines.iter().filter(|line| line.status == LineStatus::Counted) {
+    let mut sum = TotalsSum::default();
+    for line in lines {
+        sum.add(line);
+    }
+    sum.finish()
+}
+
+/// [`sum_totals`] one line at a time, in the same order and with the same arithmetic, so the same figures.
+#[derive(Default)]
+struct TotalsSum {
+    totals: Totals,
+    variance_kg2: f64,
+    total_with_uncertainty: f64,
+    completeness: CompletenessAssessment,
+}
+
+impl TotalsSum {
+    fn add(&mut self, line: &ResultLine) {
+        add_to_completeness(&mut self.completeness, line);
+        if line.status != LineStatus::Counted {
+            return;
+        }
+        let totals = &mut self.totals;
         totals.biogenic_co2_kg += line.biogenic_co2_kg;
         totals.memo_co2e_kg += line.memo_co2e_kg;
         match line.scope {
@@ -1156,76 +1491,94 @@ pub fn sum_totals(lines: &[ResultLine]) -> Totals {
             totals.china_guideline_net_kg += line.co2e_kg;
         }
         if line.scope == Scope::Outside {
-            continue;
+            return;
         }
         *totals.by_iso_category.entry(line.iso_category.number()).or_default() += line.co2e_kg;
-        *totals.by_facility.entry(line.facility.clone()).or_default() += line.co2e_kg;
+        add_to(&mut totals.by_facility, &line.facility, line.co2e_kg);
         for (month, kg) in &line.monthly_co2e_kg {
-            *totals.by_month.entry(month.clone()).or_default() += kg;
+            add_to(&mut totals.by_month, month, *kg);
         }
         let reported_share = if line.gross_co2e_kg == 0.0 { 0.0 } else { line.co2e_kg / line.gross_co2e_kg };
         for gas in &line.gases {
             if let Some(group) = gas.group.filter(|group| group.is_in_scope_totals()) {
-                *totals.by_gas_group.entry(group.symbol().to_owned()).or_default() += gas.co2e_kg * reported_share;
+                add_to(&mut totals.by_gas_group, group.symbol(), gas.co2e_kg * reported_share);
             } else if gas.group.is_none() {
-                *totals.by_gas_group.entry("non-CO2 (published CO2e)".to_owned()).or_default() +=
-                    gas.co2e_kg * reported_share;
+                add_to(&mut totals.by_gas_group, "non-CO2 (published CO2e)", gas.co2e_kg * reported_share);
             }
         }
         match line.uncertainty_percent {
             Some(percent) => {
-                variance_kg2 += (percent / 100.0 * line.co2e_kg).powi(2);
-                total_with_uncertainty += line.co2e_kg;
+                self.variance_kg2 += (percent / 100.0 * line.co2e_kg).powi(2);
+                self.total_with_uncertainty += line.co2e_kg;
             }
             None if line.co2e_kg != 0.0 => totals.n_lines_without_uncertainty += 1,
             None => {}
         }
     }
-    // Sums of nothing are -0.0 in Rust; report them as 0.
-    for value in [
-        &mut totals.scope1_kg,
-        &mut totals.scope2_location_kg,
-        &mut totals.scope2_market_kg,
-        &mut totals.scope3_kg,
-        &mut totals.biogenic_co2_kg,
-        &mut totals.memo_co2e_kg,
-        &mut totals.china_guideline_net_kg,
-    ] {
-        *value += 0.0;
+
+    fn finish(self) -> Totals {
+        let mut totals = self.totals;
+        // Sums of nothing are -0.0 in Rust; report them as 0.
+        for value in [
+            &mut totals.scope1_kg,
+            &mut totals.scope2_location_kg,
+            &mut totals.scope2_market_kg,
+            &mut totals.scope3_kg,
+            &mut totals.biogenic_co2_kg,
+            &mut totals.memo_co2e_kg,
+            &mut totals.china_guideline_net_kg,
+        ] {
+            *value += 0.0;
+        }
+        totals.total_location_kg = totals.scope1_kg + totals.scope2_location_kg + totals.scope3_kg;
+        totals.total_market_kg = totals.scope1_kg + totals.scope2_market_kg + totals.scope3_kg;
+        totals.china_guideline_net_kg += totals.scope1_kg + totals.scope2_location_kg;
+        if self.total_with_uncertainty > 0.0 {
+            totals.uncertainty_percent = Some(self.variance_kg2.sqrt() / self.total_with_uncertainty * 100.0);
+        }
+        totals.completeness = self.completeness.finish();
+        totals
     }
-    totals.total_location_kg = totals.scope1_kg + totals.scope2_location_kg + totals.scope3_kg;
-    totals.total_market_kg = totals.scope1_kg + totals.scope2_market_kg + totals.scope3_kg;
-    totals.china_guideline_net_kg += totals.scope1_kg + totals.scope2_location_kg;
-    if total_with_uncertainty > 0.0 {
-        totals.uncertainty_percent = Some(variance_kg2.sqrt() / total_with_uncertainty * 100.0);
+}
+
+/// `*map[key] += kg`, without allocating the key when it is already there (nearly always).
+fn add_to(map: &mut BTreeMap<String, f64>, key: &str, kg: f64) {
+    match map.get_mut(key) {
+        Some(sum) => *sum += kg,
+        None => {
+            map.insert(key.to_owned(), 0.0 + kg);
+        }
     }
-    totals.completeness = completeness_of(lines);
-    totals
 }
 
 /// Whether the counted lines are every line that should be counted: lines that failed (and are not covered by a
 /// better source) make the totals incomplete, stated by record and by activity.
 pub fn completeness_of(lines: &[ResultLine]) -> Completeness {
-    let quantities: Vec<Option<Quantity>> = lines
-        .iter()
-        .map(|line| line.quantity.clone().or_else(|| Quantity::parse(&line.quantity_entered).ok()))
-        .collect();
-    let should_count = lines.iter().zip(&quantities).filter_map(|(line, quantity)| {
-        let counted = match line.status {
-            LineStatus::Counted => true,
-            LineStatus::Failed => false,
-            LineStatus::Superseded { .. } | LineStatus::Excluded { .. } => return None,
-        };
-        Some((line, quantity, counted))
-    });
+    let mut assessment = CompletenessAssessment::default();
+    for line in lines {
+        add_to_completeness(&mut assessment, line);
+    }
+    assessment.finish()
+}
+
+fn add_to_completeness(assessment: &mut CompletenessAssessment, line: &ResultLine) {
+    let counted = match line.status {
+        LineStatus::Counted => true,
+        LineStatus::Failed => false,
+        LineStatus::Superseded { .. } | LineStatus::Excluded { .. } => return,
+    };
     // A quantity that no longer parses (a result stored long ago) still counts as a record, not as activity.
-    let fallback = Quantity::new(0.0, Unit::parse("kg").expect("kg is a unit")).expect("0 kg is a quantity");
-    assess_completeness(should_count.map(|(line, quantity, counted)| RecordActivity {
-        record_id: &line.record_id,
-        source: line.source,
-        quantity: quantity.as_ref().unwrap_or(&fallback),
-        counted,
-    }))
+    let parsed;
+    let quantity = match &line.quantity {
+        Some(quantity) => quantity,
+        None => {
+            parsed = Quantity::parse(&line.quantity_entered).unwrap_or_else(|_| {
+                Quantity::new(0.0, Unit::parse("kg").expect("kg is a unit")).expect("0 kg is a quantity")
+            });
+            &parsed
+        }
+    };
+    assessment.add(&RecordActivity { record_id: &line.record_id, source: line.source, quantity, counted });
 }
 
 /// Parameters of a record that are almost certainly in the wrong unit or range (see [`Plausibility`]).

@@ -497,6 +497,17 @@ impl ActivityRow {
 
     /// Turn the row into a record, or report every problem of the row.
     pub fn into_record(self, file: &str, row: usize) -> Result<ActivityRecord, Vec<RowError>> {
+        self.into_record_with(file, row, &mut ParsedValues::default())
+    }
+
+    /// [`ActivityRow::into_record`], looking up units, sources and data sources in `parsed`, where rows of the same
+    /// file share their readings.
+    pub fn into_record_with(
+        self,
+        file: &str,
+        row: usize,
+        parsed: &mut ParsedValues,
+    ) -> Result<ActivityRecord, Vec<RowError>> {
         let mut context = RowContext { file, row, errors: Vec::new() };
         self.check_free_text(&mut context);
         let id = if self.id.trim().is_empty() { format!("{file}:{row}") } else { self.id.trim().to_owned() };
@@ -522,7 +533,7 @@ impl ActivityRow {
                 }
             }
         };
-        let source = EmissionSource::parse(&self.source);
+        let source = parsed.source(&self.source);
         if source.is_none() {
             context.problem("source", RowProblem::NotASource { text: self.source.trim().to_owned() });
         }
@@ -533,7 +544,7 @@ impl ActivityRow {
         {
             context.problem("quantity", RowProblem::Required);
         }
-        let unit = match Unit::parse(&self.unit) {
+        let unit = match parsed.unit(&self.unit) {
             Ok(unit) => Some(unit),
             Err(tanji_units::UnitError::Unknown { text, suggestion }) => {
                 context.problem("unit", RowProblem::UnknownUnit { text, suggestion });
@@ -547,11 +558,11 @@ impl ActivityRow {
         let data_source = if self.data_source.trim().is_empty() {
             Some(DataSourceKind::Estimate)
         } else {
-            let parsed = DataSourceKind::parse(&self.data_source);
-            if parsed.is_none() {
+            let data_source = parsed.data_source(&self.data_source);
+            if data_source.is_none() {
                 context.problem("data_source", RowProblem::NotADataSource { text: self.data_source.trim().to_owned() });
             }
-            parsed
+            data_source
         };
         let method = self.method(&mut context, source, unit.as_ref());
         let quality = if self.quality.trim().is_empty() {
@@ -888,6 +899,121 @@ impl ActivityRow {
     }
 }
 
+/// Units, emission sources and data sources as read from cells, each text read once: a file of a million rows has a
+/// handful of distinct units, and reading a unit (normalising its spelling, comparing it without case to every
+/// known unit) costs far more than looking the text up.
+#[derive(Default)]
+pub struct ParsedValues {
+    units: std::collections::HashMap<String, Result<Unit, tanji_units::UnitError>>,
+    sources: std::collections::HashMap<String, Option<EmissionSource>>,
+    data_sources: std::collections::HashMap<String, Option<DataSourceKind>>,
+}
+
+impl ParsedValues {
+    /// [`Unit::parse`] of `text`.
+    pub fn unit(&mut self, text: &str) -> Result<Unit, tanji_units::UnitError> {
+        cached(&mut self.units, text, Unit::parse)
+    }
+
+    /// [`EmissionSource::parse`] of `text`.
+    pub fn source(&mut self, text: &str) -> Option<EmissionSource> {
+        cached(&mut self.sources, text, EmissionSource::parse)
+    }
+
+    /// [`DataSourceKind::parse`] of `text`.
+    pub fn data_source(&mut self, text: &str) -> Option<DataSourceKind> {
+        cached(&mut self.data_sources, text, DataSourceKind::parse)
+    }
+}
+
+/// `parse(text)`, from `cache` when `text` was read before. The key is the text exactly as written, so nothing is
+/// normalised per row; a file with more distinct spellings than this keeps reading the rest without caching them.
+fn cached<T: Clone>(cache: &mut std::collections::HashMap<String, T>, text: &str, parse: impl FnOnce(&str) -> T) -> T {
+    const MAX_DISTINCT: usize = 10_000;
+    if let Some(value) = cache.get(text) {
+        return value.clone();
+    }
+    let value = parse(text);
+    if cache.len() < MAX_DISTINCT {
+        cache.insert(text.to_owned(), value.clone());
+    }
+    value
+}
+
+/// An activity CSV read one row at a time, for files too large to hold as records: the header is checked when the
+/// reader is made, and each row is turned into a record or its problems (the same checks as
+/// [`parse_activity_csv`], which is this reader plus the duplicate-id check, collected).
+pub struct ActivityCsvReader<R: std::io::Read> {
+    file: String,
+    reader: csv::Reader<R>,
+    headers: csv::StringRecord,
+    row: csv::StringRecord,
+    record_idx: usize,
+    parsed: ParsedValues,
+}
+
+impl<R: std::io::Read> ActivityCsvReader<R> {
+    /// Reads and checks the header. A UTF-8 byte-order mark at the start is skipped.
+    pub fn new(file: &str, reader: R) -> Result<ActivityCsvReader<R>, Vec<RowError>> {
+        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(reader);
+        let headers = match reader.headers() {
+            Ok(headers) => headers.clone(),
+            Err(error) => {
+                return Err(vec![RowError::new(file, 1, "", error.to_string(), "save the sheet as CSV UTF-8")]);
+            }
+        };
+        let errors: Vec<RowError> = headers
+            .iter()
+            .filter(|header| !ACTIVITY_COLUMNS.contains(header))
+            .map(|header| RowError::of(file, 1, header, RowProblem::UnknownColumn { column: header.to_owned() }))
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ActivityCsvReader {
+            file: file.to_owned(),
+            reader,
+            headers,
+            row: csv::StringRecord::new(),
+            record_idx: 0,
+            parsed: ParsedValues::default(),
+        })
+    }
+}
+
+impl<R: std::io::Read> ActivityCsvReader<R> {
+    /// How far into the input the rows read so far reach, in bytes, for progress bars.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+}
+
+impl<R: std::io::Read> Iterator for ActivityCsvReader<R> {
+    /// The row number as a spreadsheet shows it (the header is row 1), and the row's record or its problems.
+    type Item = (usize, Result<ActivityRecord, Vec<RowError>>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let row_number = self.record_idx + 2;
+        let row = match self.reader.read_record(&mut self.row) {
+            Ok(false) => return None,
+            Ok(true) => self.row.deserialize::<ActivityRow>(Some(&self.headers)),
+            Err(error) => Err(error),
+        };
+        self.record_idx += 1;
+        let result = match row {
+            Ok(row) => row.into_record_with(&self.file, row_number, &mut self.parsed),
+            Err(error) => Err(vec![RowError::new(
+                &self.file,
+                row_number,
+                "",
+                error.to_string(),
+                "every row needs as many cells as the header",
+            )]),
+        };
+        Some((row_number, result))
+    }
+}
+
 /// Read an activity CSV. Either every row is returned as a record, or every problem is (the import is refused whole).
 ///
 /// `progress` is called with the number of rows read so far, for progress bars on large files.
@@ -897,54 +1023,44 @@ pub fn parse_activity_csv(
     mut progress: impl FnMut(usize),
 ) -> Result<Vec<ActivityRecord>, Vec<RowError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text); // Excel writes a byte-order mark.
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
+    let rows = ActivityCsvReader::new(file, text.as_bytes())?;
     let mut errors = Vec::new();
-    match reader.headers() {
-        Ok(headers) => {
-            for header in headers {
-                if !ACTIVITY_COLUMNS.contains(&header) {
-                    errors.push(RowError::of(file, 1, header, RowProblem::UnknownColumn { column: header.to_owned() }));
-                }
-            }
-        }
-        Err(error) => {
-            return Err(vec![RowError::new(file, 1, "", error.to_string(), "save the sheet as CSV UTF-8")]);
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     let mut records = Vec::new();
-    let mut seen_ids = std::collections::BTreeMap::new();
-    for (record_idx, row) in reader.deserialize::<ActivityRow>().enumerate() {
-        let row_number = record_idx + 2;
+    let mut ids = RowIds::default();
+    for (row_number, row) in rows {
         match row {
-            Ok(row) => match row.into_record(file, row_number) {
-                Ok(record) => {
-                    if let Some(first_row) = seen_ids.insert(record.id.clone(), row_number) {
-                        errors.push(RowError::of(
-                            file,
-                            row_number,
-                            "id",
-                            RowProblem::DuplicateId { id: record.id.clone(), first_row },
-                        ));
-                    }
-                    records.push(record);
+            Ok(record) => {
+                if let Some(error) = ids.check(file, row_number, &record.id) {
+                    errors.push(error);
                 }
-                Err(row_errors) => errors.extend(row_errors),
-            },
-            Err(error) => errors.push(RowError::new(
-                file,
-                row_number,
-                "",
-                error.to_string(),
-                "every row needs as many cells as the header",
-            )),
+                records.push(record);
+            }
+            Err(row_errors) => errors.extend(row_errors),
         }
         if row_number % 1000 == 0 {
-            progress(record_idx + 1);
+            progress(row_number - 1);
         }
     }
     progress(records.len() + errors.len());
     if errors.is_empty() { Ok(records) } else { Err(errors) }
+}
+
+/// The ids of an import's rows so far, for the rule that no two rows of an import share an id.
+#[derive(Default)]
+pub struct RowIds {
+    /// The last row each id was seen on.
+    first_rows: std::collections::HashMap<Box<str>, usize>,
+}
+
+impl RowIds {
+    /// Notes `id` at `row_number`; a [`RowProblem::DuplicateId`] naming the previous row that had it, if one did.
+    pub fn check(&mut self, file: &str, row_number: usize, id: &str) -> Option<RowError> {
+        let previous_row = self.first_rows.insert(id.into(), row_number)?;
+        Some(RowError::of(
+            file,
+            row_number,
+            "id",
+            RowProblem::DuplicateId { id: id.to_owned(), first_row: previous_row },
+        ))
+    }
 }

@@ -13,16 +13,22 @@ pub mod model;
 
 pub use base_year::{
     BaseYearChange, BaseYearComparison, BaseYearPolicy, ChangeKind, RecalculationAssessment, RecalculationMessage,
-    assess_recalculation, compare_with_base_year,
+    assess_recalculation, base_year_period, compare_with_base_totals, compare_with_base_year,
 };
 pub use classification::{DataSourceKind, EmissionSource, IsoCategory, Scope, Scope3Category};
 pub use engine::{
-    Diagnostic, DiagnosticKind, FactorTrace, GasLine, Inventory, LineStatus, Reference, ResultLine, Severity, Totals,
-    calculate, closest, closest_factor_id, closest_refrigerant, completeness_of, plausibility_findings, sum_totals,
+    Diagnostic, DiagnosticKind, FactorTrace, GasLine, Inventory, InventoryRun, LineStatus, Reference, ResultLine,
+    RunOptions, Severity, SourceCompetition, Totals, calculate, closest, closest_factor_id, closest_refrigerant,
+    completeness_of, plausibility_findings, sum_totals,
 };
 pub use file::InventoryFile;
-pub use import::{ACTIVITY_COLUMNS, ActivityRow, RowError, decode_csv, parse_activity_csv, read_activity_rows};
-pub use message::{Completeness, DiagnosticMessage, ExclusionReason, Plausibility, UncountedActivity};
+pub use import::{
+    ACTIVITY_COLUMNS, ActivityCsvReader, ActivityRow, ParsedValues, RowError, RowIds, decode_csv, parse_activity_csv,
+    read_activity_rows,
+};
+pub use message::{
+    Completeness, CompletenessAssessment, DiagnosticMessage, ExclusionReason, Plausibility, UncountedActivity,
+};
 pub use model::{
     ActivityRecord, CoalBases, ConsolidationApproach, DataQuality, FacilityBoundary, FactorChoice, Fraction,
     FuelCombustion, InventoryInput, MarketBasis, Method, OutputError, ProductionOutput, RefrigerantApproach,

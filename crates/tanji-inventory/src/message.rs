@@ -205,42 +205,111 @@ pub struct RecordActivity<'a> {
 
 /// Decides completeness from the records that should be in a total.
 pub fn assess_completeness<'a>(records: impl IntoIterator<Item = RecordActivity<'a>>) -> Completeness {
-    let records: Vec<RecordActivity<'a>> = records.into_iter().collect();
-    let not_counted: Vec<&RecordActivity<'_>> = records.iter().filter(|record| !record.counted).collect();
-    if not_counted.is_empty() {
-        return Completeness::Complete;
+    let mut assessment = CompletenessAssessment::default();
+    for record in records {
+        assessment.add(&record);
     }
-    let mut activity: Vec<UncountedActivity> = Vec::new();
-    for record in &not_counted {
-        let dimension = record.quantity.unit.dimension();
-        if activity.iter().any(|group| group.source == record.source && group.dimension == dimension) {
-            continue;
+    assessment.finish()
+}
+
+/// [`assess_completeness`] one record at a time, for inventories streamed from a file, with the same figures to the
+/// last digit.
+///
+/// An uncounted activity is stated in the unit of the first record of its source and dimension that is not counted,
+/// and its total sums every record of that source in file order, converted to that unit. Until a source has a
+/// record that is not counted, that unit is not known, so the quantities of the source are kept — compactly, a
+/// number and an index into the distinct units — and summed in order once it is; after that they are summed as they
+/// come. That log (16 bytes a record) is the one part of the assessment that grows with the number of records.
+#[derive(Default)]
+pub struct CompletenessAssessment {
+    units: Vec<Unit>,
+    /// Quantities of each source, as (value, index in `units`), kept until the source's first uncounted record.
+    pending: Vec<(EmissionSource, Vec<(f64, u32)>)>,
+    activity: Vec<UncountedActivity>,
+    /// The unit of each entry of `activity`.
+    activity_units: Vec<Unit>,
+    record_ids: Vec<String>,
+    n_records: usize,
+}
+
+impl CompletenessAssessment {
+    fn unit_index(&mut self, unit: &Unit) -> u32 {
+        match self.units.iter().position(|known| known == unit) {
+            Some(index) => index as u32,
+            None => {
+                self.units.push(unit.clone());
+                (self.units.len() - 1) as u32
+            }
         }
-        let unit: Unit = record.quantity.unit.clone();
-        let mut group = UncountedActivity {
-            source: record.source,
-            dimension,
-            unit: unit.symbol().to_owned(),
-            not_counted: 0.0,
-            total: 0.0,
-            n_records_not_counted: 0,
-            n_records: 0,
-        };
-        for other in records.iter().filter(|other| other.source == record.source) {
-            let Ok(value) = other.quantity.value_in(&unit) else { continue };
+    }
+
+    /// Takes the next record that should be in the total.
+    pub fn add(&mut self, record: &RecordActivity<'_>) {
+        self.n_records += 1;
+        let quantity = record.quantity;
+        if !record.counted {
+            self.record_ids.push(record.record_id.to_owned());
+            let dimension = quantity.unit.dimension();
+            let known = self.activity.iter().any(|group| group.source == record.source && group.dimension == dimension);
+            if !known {
+                // A new group: its total is every earlier record of the source, in order, in this record's unit.
+                let unit = quantity.unit.clone();
+                let mut group = UncountedActivity {
+                    source: record.source,
+                    dimension,
+                    unit: unit.symbol().to_owned(),
+                    not_counted: 0.0,
+                    total: 0.0,
+                    n_records_not_counted: 0,
+                    n_records: 0,
+                };
+                if let Some((_, log)) = self.pending.iter().find(|(source, _)| *source == record.source) {
+                    for (value, unit_idx) in log {
+                        let earlier = &self.units[*unit_idx as usize];
+                        let Ok(factor) = earlier.conversion_factor_to(&unit) else { continue };
+                        group.total += converted(*value, factor);
+                        group.n_records += 1;
+                    }
+                }
+                self.activity.push(group);
+                self.activity_units.push(unit);
+            }
+        }
+        for (group, unit) in self.activity.iter_mut().zip(&self.activity_units) {
+            if group.source != record.source {
+                continue;
+            }
+            let Ok(factor) = quantity.unit.conversion_factor_to(unit) else { continue };
+            let value = converted(quantity.value, factor);
             group.total += value;
             group.n_records += 1;
-            if !other.counted {
+            if !record.counted {
                 group.not_counted += value;
                 group.n_records_not_counted += 1;
             }
         }
-        activity.push(group);
+        // Another dimension of this source may still fail later, so the log is kept for every source.
+        let unit_idx = self.unit_index(&quantity.unit);
+        match self.pending.iter_mut().find(|(source, _)| *source == record.source) {
+            Some((_, log)) => log.push((quantity.value, unit_idx)),
+            None => self.pending.push((record.source, vec![(quantity.value, unit_idx)])),
+        }
     }
-    Completeness::Incomplete {
-        n_records_not_counted: not_counted.len(),
-        n_records: records.len(),
-        record_ids: not_counted.iter().map(|record| record.record_id.to_owned()).collect(),
-        activity,
+
+    pub fn finish(self) -> Completeness {
+        if self.record_ids.is_empty() {
+            return Completeness::Complete;
+        }
+        Completeness::Incomplete {
+            n_records_not_counted: self.record_ids.len(),
+            n_records: self.n_records,
+            record_ids: self.record_ids,
+            activity: self.activity,
+        }
     }
+}
+
+/// `Quantity::value_in` for a value whose conversion factor is known: the same arithmetic, so the same bits.
+fn converted(value: f64, factor: f64) -> f64 {
+    value * factor
 }
