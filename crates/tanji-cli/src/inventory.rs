@@ -9,6 +9,7 @@ use tanji_ghg::bundled::{factor_library, fuel_parameters, gwp_table, parse_facto
 use tanji_ghg::{EmissionFactor, FactorCategory, FactorLibrary, FactorOwner, FactorQuery, GwpSet};
 use tanji_i18n::inventory::{figure, mass_co2e, row_error_text};
 use tanji_i18n::{Language, Localize, text};
+use tanji_inventory::import::RowProblem;
 use tanji_inventory::{
     BaseYearComparison, Inventory, InventoryFile, InventoryInput, IsoCategory, LineStatus, RecalculationAssessment,
     Reference, RowError, Scope, Severity, assess_recalculation, calculate, compare_with_base_year, parse_activity_csv,
@@ -39,6 +40,21 @@ struct ComputeReport {
     recalculation: Option<RecalculationAssessment>,
 }
 
+/// A file's bytes; the error names the file in the reader's language (the system's reason is added in English only,
+/// as the system gives it in English).
+fn read_bytes(path: &Path, display: &str, language: Language) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|error| match language {
+        Language::SimplifiedChinese => anyhow::anyhow!("{display}：无法读取文件\n  提示：检查路径和读取权限"),
+        Language::English => anyhow::anyhow!("{display}: cannot read the file: {error}\n  hint: check the path"),
+    })
+}
+
+/// A file's text, which must be UTF-8.
+fn read_text(path: &Path, display: &str, language: Language) -> anyhow::Result<String> {
+    String::from_utf8(read_bytes(path, display, language)?)
+        .map_err(|_| row_errors(&[RowError::of(display, 0, "", RowProblem::NotText)], language))
+}
+
 fn row_errors(errors: &[RowError], language: Language) -> anyhow::Error {
     let shown: Vec<String> = errors.iter().take(50).map(|error| row_error_text(error, language)).collect();
     let n_more = errors.len().saturating_sub(50);
@@ -51,13 +67,6 @@ fn row_errors(errors: &[RowError], language: Language) -> anyhow::Error {
     let headline =
         text!(language, zh: "{n_errors} 个问题，未进行计算：", en: "{n_errors} problem(s); nothing was computed:");
     anyhow::anyhow!("{headline}\n{}{more}", shown.join("\n"))
-}
-
-/// CSV text as Excel writes it (UTF-8 or GBK), with the domain's message on failure.
-fn decode_csv(display: &str, bytes: &[u8]) -> anyhow::Result<String> {
-    tanji_inventory::decode_csv(display, bytes)
-        .map(|text| text.into_owned())
-        .map_err(|error| anyhow::anyhow!("{error}"))
 }
 
 /// The inventory input and reference library built from an inventory file and the files it names.
@@ -74,29 +83,40 @@ pub fn load_inventory_file(
     language: Language,
 ) -> anyhow::Result<LoadedInventory> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {display}"))?;
+    let text = read_text(path, &display, language)?;
     let file = InventoryFile::parse(&display, &text).map_err(|errors| row_errors(&errors, language))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let mut library = factor_library().clone();
     if let Some(factors_csv) = &file.factors_csv {
         let factors_path = base.join(factors_csv);
         let factors_display = factors_path.display().to_string();
-        let factors_text =
-            std::fs::read_to_string(&factors_path).with_context(|| format!("reading {factors_display}"))?;
+        let factors_text = read_text(&factors_path, &factors_display, language)?;
         let own =
             parse_factor_csv(&factors_display, &factors_text, &FactorOwner::Organisation(file.organisation.clone()))
                 .map_err(|errors| {
-                    anyhow::anyhow!(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+                    let errors: Vec<RowError> = errors
+                        .into_iter()
+                        .map(|error| {
+                            RowError::of(
+                                error.file,
+                                error.row,
+                                error.column,
+                                RowProblem::FactorFileRow { problem: error.problem },
+                            )
+                        })
+                        .collect();
+                    row_errors(&errors, language)
                 })?;
-        for factor in own {
+        for (factor_idx, factor) in own.into_iter().enumerate() {
+            let row = factor_idx + 2;
             if factor_library().latest(&factor.id).is_some() {
-                bail!(
-                    "{factors_display}: factor id “{}” is a bundled factor\n  hint: give your own factors their own ids, \
-                     e.g. prefixed with your organisation",
-                    factor.id
-                );
+                let problem = RowProblem::BundledFactorId { id: factor.id.clone() };
+                return Err(row_errors(&[RowError::of(&factors_display, row, "id", problem)], language));
             }
-            library.add(factor).with_context(|| format!("adding the factors of {factors_display}"))?;
+            if let Err(error) = library.add(factor) {
+                let problem = RowProblem::from_library_error(error);
+                return Err(row_errors(&[RowError::of(&factors_display, row, "version", problem)], language));
+            }
         }
     }
     let mut records = Vec::new();
@@ -110,15 +130,17 @@ pub fn load_inventory_file(
     if let Some(activities_csv) = &file.activities_csv {
         let csv_path = base.join(activities_csv);
         let csv_display = csv_path.display().to_string();
-        let csv_bytes = std::fs::read(&csv_path).with_context(|| format!("reading {csv_display}"))?;
-        let csv_text = decode_csv(&csv_display, &csv_bytes)?;
+        let csv_bytes = read_bytes(&csv_path, &csv_display, language)?;
+        let csv_text = tanji_inventory::decode_csv(&csv_display, &csv_bytes)
+            .map_err(|error| row_errors(&[error], language))?
+            .into_owned();
         let progress = (csv_text.len() > 2_000_000).then(|| {
             let bar = indicatif::ProgressBar::new(csv_text.lines().count().saturating_sub(1) as u64);
             bar.set_style(
                 indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} rows")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            bar.set_message(format!("reading {csv_display}"));
+            bar.set_message(text!(language, zh: "正在读取 {csv_display}", en: "reading {csv_display}"));
             bar
         });
         match parse_activity_csv(&csv_display, &csv_text, |n_rows| {
@@ -137,7 +159,7 @@ pub fn load_inventory_file(
         return Err(row_errors(&errors, language));
     }
     let Some(gwp_set) = gwp_override.or(file.gwp_set) else {
-        bail!("{display}: no GWP set given\n  hint: add `gwp = \"AR6\"` to the file or pass --gwp AR6");
+        return Err(row_errors(&[RowError::of(&display, 0, "gwp", RowProblem::GwpSetMissing)], language));
     };
     let year = file.reporting_year;
     let input = InventoryInput {
@@ -347,10 +369,10 @@ fn table(report: &ComputeReport, language: Language) -> String {
             line_status(&line.status, language)
         );
         for parameter in &line.parameters {
-            let _ = writeln!(out, "      {parameter}");
+            let _ = writeln!(out, "      {}", parameter.localize(language));
         }
         if !line.formula.is_empty() {
-            let _ = writeln!(out, "      {}", line.formula);
+            let _ = writeln!(out, "      {}", tanji_i18n::inventory::formula_text(&line.formula, language));
         }
         for factor in &line.factors {
             let (reference, citation, region, year) =
