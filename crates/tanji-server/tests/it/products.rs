@@ -137,8 +137,8 @@ async fn a_footprint_from_product_to_withdrawn_label_through_the_api(database: T
     let line = line.expect("the metered forming electricity has its line");
     assert_eq!(line["source"], format!("{GRID_EAST}@1"));
     assert_eq!(
-        (line["formula"]["code"].as_str(), line["formula"]["unit"].as_str()),
-        (Some("exchange"), Some("kWh")),
+        (line["formula"]["code"].as_str(), line["formula"]["entered"].as_str()),
+        (Some("exchange"), Some("9 kWh")),
         "{line}"
     );
 
