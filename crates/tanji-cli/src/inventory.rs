@@ -93,20 +93,7 @@ pub fn load_inventory_file(
         let factors_text = read_text(&factors_path, &factors_display, language)?;
         let own =
             parse_factor_csv(&factors_display, &factors_text, &FactorOwner::Organisation(file.organisation.clone()))
-                .map_err(|errors| {
-                    let errors: Vec<RowError> = errors
-                        .into_iter()
-                        .map(|error| {
-                            RowError::of(
-                                error.file,
-                                error.row,
-                                error.column,
-                                RowProblem::FactorFileRow { problem: error.problem },
-                            )
-                        })
-                        .collect();
-                    row_errors(&errors, language)
-                })?;
+                .map_err(|errors| row_errors(&errors.into_iter().map(RowError::from).collect::<Vec<_>>(), language))?;
         for (factor_idx, factor) in own.into_iter().enumerate() {
             let row = factor_idx + 2;
             if factor_library().latest(&factor.id).is_some() {

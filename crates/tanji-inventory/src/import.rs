@@ -306,6 +306,13 @@ impl RowProblem {
     }
 }
 
+impl From<tanji_ghg::TableError> for RowError {
+    /// A row of an own factor file that the factor-file reader refused.
+    fn from(error: tanji_ghg::TableError) -> RowError {
+        RowError::of(error.file, error.row, error.column, RowProblem::FactorFileRow { problem: error.problem })
+    }
+}
+
 impl RowError {
     /// The problem `problem` at `file`, `row`, `column`.
     pub fn of(file: impl Into<String>, row: usize, column: impl Into<String>, problem: RowProblem) -> Self {

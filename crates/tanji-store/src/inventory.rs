@@ -520,21 +520,8 @@ impl Store {
     pub async fn add_own_factors(&self, actor: &Actor, file_name: &str, csv_text: &str) -> Result<usize, StoreError> {
         actor.require(Permission::EditInventory)?;
         let owner = FactorOwner::Organisation(actor.organisation_id.to_string());
-        let factors = parse_factor_csv(file_name, csv_text, &owner).map_err(|errors| {
-            StoreError::Rejected(
-                errors
-                    .into_iter()
-                    .map(|error| {
-                        RowError::of(
-                            error.file,
-                            error.row,
-                            error.column,
-                            RowProblem::FactorFileRow { problem: error.problem },
-                        )
-                    })
-                    .collect(),
-            )
-        })?;
+        let factors = parse_factor_csv(file_name, csv_text, &owner)
+            .map_err(|errors| StoreError::Rejected(errors.into_iter().map(RowError::from).collect()))?;
         let mut library = self.factor_library_for(actor).await?;
         let mut errors = Vec::new();
         for (factor_idx, factor) in factors.iter().enumerate() {
