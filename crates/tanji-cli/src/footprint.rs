@@ -13,7 +13,7 @@ use tanji_footprint::{
 };
 use tanji_ghg::bundled::{factor_library, gwp_table};
 use tanji_i18n::footprint::{Hint, location};
-use tanji_i18n::{Language, Localize as _};
+use tanji_i18n::{Language, Localize as _, text};
 use tanji_label::text::{MassUnit, format_mass_kg, format_significant};
 use tanji_lca::{CoordinateMatrix, Entry, matrix_market};
 
@@ -42,9 +42,14 @@ struct Report {
 /// where in it, and the fix.
 pub fn read_footprint_file(path: &Path, language: Language) -> anyhow::Result<FootprintFile> {
     let display = path.display();
-    let text = std::fs::read_to_string(path).map_err(|error| match language {
-        Language::SimplifiedChinese => anyhow!("{display}：无法读取文件：{error}\n  提示：检查路径"),
+    // The system's reason is English: a Chinese reader gets the file and the fix.
+    let bytes = std::fs::read(path).map_err(|error| match language {
+        Language::SimplifiedChinese => anyhow!("{display}：无法读取文件\n  提示：检查路径和读取权限"),
         Language::English => anyhow!("{display}: cannot read the file: {error}\n  hint: check the path"),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        let not_text = tanji_footprint::Problem::new("file", tanji_footprint::ProblemKind::NotUtf8);
+        anyhow!("{display}: {}", problem_lines(&[not_text], language))
     })?;
     tanji_footprint::read_footprint_file(&text, factor_library(), gwp_table())
         .map_err(|problems| anyhow!("{display}: {}", problem_lines(&problems.problems, language)))
@@ -205,44 +210,17 @@ fn formula_text(line: &tanji_footprint::Line, scale: f64, language: Language) ->
         (value, unit, conversion) = (value / 1000.0, "kg".to_owned(), conversion / 1000.0);
     }
     let per_unit = if conversion != 0.0 { line.kg_co2e_per_unit / conversion } else { line.kg_co2e_per_unit };
-    let entered = line.formula.split_once("(entered per run: ").map(|(_, rest)| rest.trim_end_matches(')').to_owned());
-    let entered = match (entered, language) {
-        (Some(entered), Language::SimplifiedChinese) => format!("（每次运行录入：{entered}）"),
-        (Some(entered), Language::English) => format!(" (entered per run: {entered})"),
-        (None, _) => String::new(),
+    let entered = match &line.formula {
+        tanji_footprint::LineFormula::Exchange { entered: Some(entered), .. } => {
+            text!(language, zh: "（每次运行录入：{entered}）", en: " (entered per run: {entered})")
+        }
+        _ => String::new(),
     };
     format!(
         "{} {unit} × {} kg CO2e/{unit} = {result}{entered}",
         format_significant(value, 4),
         format_significant(per_unit, 4)
     )
-}
-
-/// A supply-tree node's name in the reader's language: the engine names an emission "CO2 (fossil)" and a folded
-/// branch "3 more below the cut-off".
-fn tree_name(node: &TreeNode, language: Language) -> String {
-    match node.kind.as_str() {
-        "emission" => node
-            .name
-            .rsplit_once(" (")
-            .and_then(|(gas, origin)| {
-                let origin: tanji_footprint::Origin =
-                    serde_json::from_value(serde_json::Value::String(origin.trim_end_matches(')').to_owned())).ok()?;
-                Some(match language {
-                    Language::SimplifiedChinese => format!("{gas}（{}）", origin_name(origin, language)),
-                    Language::English => format!("{gas} ({})", origin_name(origin, language)),
-                })
-            })
-            .unwrap_or_else(|| node.name.clone()),
-        "other" if node.unit == "items" => {
-            let count = node.amount;
-            match language {
-                Language::SimplifiedChinese => format!("另有 {count} 项低于截断阈值（已折叠）"),
-                Language::English => format!("{count} more below the cut-off"),
-            }
-        }
-        _ => node.name.clone(),
-    }
 }
 
 /// A number for people: at most four significant figures, float noise removed relative to `scale`.
@@ -260,18 +238,6 @@ fn stage_name(stage: Stage, language: Language) -> &'static str {
     match language {
         Language::SimplifiedChinese => stage.name_zh(),
         Language::English => stage.name_en(),
-    }
-}
-
-fn origin_name(origin: tanji_footprint::Origin, language: Language) -> &'static str {
-    use tanji_footprint::Origin;
-    match (origin, language) {
-        (Origin::Fossil, Language::SimplifiedChinese) => "化石",
-        (Origin::Biogenic, Language::SimplifiedChinese) => "生物源",
-        (Origin::LandUseChange, Language::SimplifiedChinese) => "土地利用变化",
-        (Origin::Fossil, Language::English) => "fossil",
-        (Origin::Biogenic, Language::English) => "biogenic",
-        (Origin::LandUseChange, Language::English) => "land-use change",
     }
 }
 
@@ -376,7 +342,7 @@ fn table(report: &Report, language: Language) -> String {
             out,
             "  {} {} {:>16}  ({mass})",
             pad(&gas.gas, 10),
-            pad(origin_name(gas.origin, language), 16),
+            pad(&gas.origin.localize(language), 16),
             kg(gas.kg_co2e)
         );
     }
@@ -552,7 +518,7 @@ fn tree_lines(node: &TreeNode, depth: usize, scale: f64, language: Language, out
         out,
         "{}{}{amount} → {}{loop_mark}",
         "  ".repeat(depth),
-        tree_name(node, language),
+        node.name.localize(language),
         co2e(node.kg_co2e, scale),
     );
     for child in &node.children {

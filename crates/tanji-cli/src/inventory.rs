@@ -15,6 +15,7 @@ use tanji_ghg::bundled::{factor_library, fuel_parameters, gwp_table, parse_facto
 use tanji_ghg::{EmissionFactor, FactorCategory, FactorGas, FactorLibrary, FactorOwner, FactorQuery, GwpSet};
 use tanji_i18n::inventory::{figure, mass_co2e, row_error_text};
 use tanji_i18n::{Language, Localize, text};
+use tanji_inventory::import::RowProblem;
 use tanji_inventory::{
     ActivityCsvReader, ActivityRecord, BaseYearComparison, Inventory, InventoryFile, InventoryInput, InventoryRun,
     IsoCategory, LineStatus, ProductionOutput, RecalculationAssessment, Reference, RowError, RowIds, RunOptions, Scope,
@@ -80,6 +81,26 @@ struct Intensity {
     market_based_kg_per_unit: f64,
 }
 
+/// A file's bytes; the error names the file in the reader's language (the system's reason is added in English only,
+/// as the system gives it in English).
+fn read_bytes(path: &Path, display: &str, language: Language) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|error| cannot_read(display, &error, language))
+}
+
+/// A file that cannot be read, named in the reader's language.
+fn cannot_read(display: &str, error: &std::io::Error, language: Language) -> anyhow::Error {
+    match language {
+        Language::SimplifiedChinese => anyhow::anyhow!("{display}：无法读取文件\n  提示：检查路径和读取权限"),
+        Language::English => anyhow::anyhow!("{display}: cannot read the file: {error}\n  hint: check the path"),
+    }
+}
+
+/// A file's text, which must be UTF-8.
+fn read_text(path: &Path, display: &str, language: Language) -> anyhow::Result<String> {
+    String::from_utf8(read_bytes(path, display, language)?)
+        .map_err(|_| row_errors(&[RowError::of(display, 0, "", RowProblem::NotText)], language))
+}
+
 fn row_errors(errors: &[RowError], language: Language) -> anyhow::Error {
     let shown: Vec<String> = errors.iter().take(50).map(|error| row_error_text(error, language)).collect();
     let n_more = errors.len().saturating_sub(50);
@@ -106,33 +127,31 @@ struct InventorySetup {
 /// Read an inventory file and the own factors it names.
 fn read_setup(path: &Path, language: Language) -> anyhow::Result<InventorySetup> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {display}"))?;
+    let text = read_text(path, &display, language)?;
     let file = InventoryFile::parse(&display, &text).map_err(|errors| row_errors(&errors, language))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let mut library = factor_library().clone();
     if let Some(factors_csv) = &file.factors_csv {
         let factors_path = base.join(factors_csv);
         let factors_display = factors_path.display().to_string();
-        let factors_text =
-            std::fs::read_to_string(&factors_path).with_context(|| format!("reading {factors_display}"))?;
+        let factors_text = read_text(&factors_path, &factors_display, language)?;
         let own =
             parse_factor_csv(&factors_display, &factors_text, &FactorOwner::Organisation(file.organisation.clone()))
-                .map_err(|errors| {
-                    anyhow::anyhow!(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
-                })?;
-        for factor in own {
+                .map_err(|errors| row_errors(&errors.into_iter().map(RowError::from).collect::<Vec<_>>(), language))?;
+        for (factor_idx, factor) in own.into_iter().enumerate() {
+            let row = factor_idx + 2;
             if factor_library().latest(&factor.id).is_some() {
-                bail!(
-                    "{factors_display}: factor id “{}” is a bundled factor\n  hint: give your own factors their own ids, \
-                     e.g. prefixed with your organisation",
-                    factor.id
-                );
+                let problem = RowProblem::BundledFactorId { id: factor.id.clone() };
+                return Err(row_errors(&[RowError::of(&factors_display, row, "id", problem)], language));
             }
-            library.add(factor).with_context(|| format!("adding the factors of {factors_display}"))?;
+            if let Err(error) = library.add(factor) {
+                let problem = RowProblem::from_library_error(error);
+                return Err(row_errors(&[RowError::of(&factors_display, row, "version", problem)], language));
+            }
         }
     }
     let activities = match &file.activities_csv {
-        Some(activities_csv) => Some(ActivitySource::open(base.join(activities_csv))?),
+        Some(activities_csv) => Some(ActivitySource::open(base.join(activities_csv), language)?),
         None => None,
     };
     Ok(InventorySetup { file, display, library, activities })
@@ -146,16 +165,17 @@ enum ActivitySource {
 }
 
 impl ActivitySource {
-    fn open(path: PathBuf) -> anyhow::Result<ActivitySource> {
+    fn open(path: PathBuf, language: Language) -> anyhow::Result<ActivitySource> {
         let display = path.display().to_string();
-        let n_bytes = std::fs::metadata(&path).with_context(|| format!("reading {display}"))?.len();
-        if is_utf8(&path).with_context(|| format!("reading {display}"))? {
+        let unreadable = |error: std::io::Error| cannot_read(&display, &error, language);
+        let n_bytes = std::fs::metadata(&path).map_err(unreadable)?.len();
+        if is_utf8(&path).map_err(unreadable)? {
             return Ok(ActivitySource::Utf8 { path, display, n_bytes });
         }
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {display}"))?;
+        let bytes = std::fs::read(&path).map_err(unreadable)?;
         let text = tanji_inventory::decode_csv(&display, &bytes)
             .map(|text| text.into_owned())
-            .map_err(|error| anyhow::anyhow!("{error}"))?;
+            .map_err(|error| row_errors(&[error], language))?;
         Ok(ActivitySource::Decoded { display, text })
     }
 
@@ -173,12 +193,13 @@ impl ActivitySource {
     }
 
     /// The rows from the start, the byte-order mark Excel writes skipped; `Err` inside for a refused header.
-    fn rows(&self) -> anyhow::Result<Result<ActivityCsvReader<Box<dyn Read + '_>>, Vec<RowError>>> {
+    fn rows(&self, language: Language) -> anyhow::Result<Result<ActivityCsvReader<Box<dyn Read + '_>>, Vec<RowError>>> {
         let reader: Box<dyn Read + '_> = match self {
             ActivitySource::Utf8 { path, display, .. } => {
-                let file = std::fs::File::open(path).with_context(|| format!("reading {display}"))?;
+                let unreadable = |error: std::io::Error| cannot_read(display, &error, language);
+                let file = std::fs::File::open(path).map_err(unreadable)?;
                 let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
-                if reader.fill_buf().with_context(|| format!("reading {display}"))?.starts_with(UTF8_BOM) {
+                if reader.fill_buf().map_err(unreadable)?.starts_with(UTF8_BOM) {
                     reader.consume(UTF8_BOM.len());
                 }
                 Box::new(reader)
@@ -323,7 +344,7 @@ fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()>
         }
     }
     if let Some(activities) = &setup.activities {
-        match activities.rows()? {
+        match activities.rows(language)? {
             Ok(mut rows) => {
                 let mut ids = RowIds::default();
                 let mut n_rows = 0;
@@ -352,7 +373,7 @@ fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()>
     }
     let Some(gwp_set) = gwp_override.or(setup.file.gwp_set) else {
         progress.finish();
-        bail!("{}: no GWP set given\n  hint: add `gwp = \"AR6\"` to the file or pass --gwp AR6", setup.display);
+        return Err(row_errors(&[RowError::of(&setup.display, 0, "gwp", RowProblem::GwpSetMissing)], language));
     };
     let year = setup.file.reporting_year;
     let input = InventoryInput {
@@ -392,9 +413,15 @@ fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()>
     }
     if let Some(activities) = &setup.activities {
         let changed = |row_number: usize| {
-            anyhow::anyhow!("{}, row {row_number}: the file changed while it was read", activities.display())
+            let file = activities.display();
+            anyhow::anyhow!(
+                "{}",
+                text!(language,
+                    zh: "{file}，第 {row_number} 行：读取期间文件被修改\n  提示：文件写完后再运行一次",
+                    en: "{file}, row {row_number}: the file changed while it was read\n  hint: run again once the file is written")
+            )
         };
-        let mut rows = activities.rows()?.map_err(|_| changed(1))?;
+        let mut rows = activities.rows(language)?.map_err(|_| changed(1))?;
         let mut n_rows = 0;
         while let Some((row_number, row)) = rows.next() {
             let record = row.map_err(|_| changed(row_number))?;
@@ -685,10 +712,10 @@ fn table(
                 line_status(&line.status, language)
             );
             for parameter in &line.parameters {
-                let _ = writeln!(out, "      {parameter}");
+                let _ = writeln!(out, "      {}", parameter.localize(language));
             }
             if !line.formula.is_empty() {
-                let _ = writeln!(out, "      {}", line.formula);
+                let _ = writeln!(out, "      {}", tanji_i18n::inventory::formula_text(&line.formula, language));
             }
             for factor in &line.factors {
                 let (reference, citation, region, year) =

@@ -579,3 +579,102 @@ fn every_bad_row_of_a_streamed_file_is_reported_and_nothing_is_computed() {
     assert!(message.contains("row 4001, column quantity"), "{message}");
     assert!(message.contains("row 3001, column id"), "{message}");
 }
+
+/// An inventory file naming `activities.csv` with `csv` as its content, in `directory`.
+fn file_with_activities(directory: &Path, csv: &str) -> String {
+    file_with_csv(directory, csv.as_bytes())
+}
+
+/// Every line of `message` that names `row` and `column` of `file`, in Chinese.
+fn chinese_problem<'a>(message: &'a str, file: &str, row: usize, column: &str) -> &'a str {
+    let place = format!("{file}，第 {row} 行，{column} 列：");
+    message.lines().find(|line| line.contains(&place)).unwrap_or_else(|| panic!("no {place} in\n{message}"))
+}
+
+#[test]
+fn the_rarer_import_checks_speak_chinese_with_file_row_and_column() {
+    let directory = tempfile::tempdir().unwrap();
+    let long_id = "x".repeat(101);
+    let csv = format!(
+        "id,facility,period,source,quantity,unit,method,factor,ncv,ncv_unit,carbon_content,oxidation,\
+         coal_quantity_basis,moisture_as_received,refrigerant,refrigerant_approach,quality,uncertainty_percent,\
+         iso_category,notes\n\
+         quality,plant,2025,purchased_electricity,1,MWh,,mee-nbs-2022-grid-cn-grid-east,,,,,,,,,\"9,9\",5000,9,\n\
+         coal,plant,2025,stationary_combustion,100,t,fuel_combustion,,20,GJ/t,0.026,0.98,wet,120,,,,,,\n\
+         fridge,plant,2025,fugitive,2,kg,,,,,,,,,R-410A,guess,,,,\n\
+         {long_id},plant,2025,purchased_electricity,1,MWh,,mee-nbs-2022-grid-cn-grid-east,,,,,,,,,,,,a\u{7}b\n\
+         ncv,plant,2025,stationary_combustion,100,t,fuel_combustion,,20,GJ,0.026,0.98,,,,,,,,\n"
+    );
+    let file = file_with_activities(directory.path(), &csv);
+    let output = tanji(&["--lang", "zh-CN", "inventory", "compute", &file]);
+    assert!(!output.status.success(), "bad rows are refused");
+    let message = stderr(&output);
+    let csv_name = directory.path().join("activities.csv").display().to_string();
+    for (row, column, expected) in [
+        (2, "quality", "“9,9”不是五项评分"),
+        (2, "uncertainty_percent", "不能大于 1000%"),
+        (2, "iso_category", "“9”不是 ISO 14064-1 类别"),
+        (3, "coal_quantity_basis", "“wet”不是煤的基准"),
+        (3, "moisture_as_received", "水分 120% 不在 0% 至 100%（不含）之间"),
+        (4, "refrigerant_approach", "“guess”不是制冷剂核算方法"),
+        (5, "id", "有 101 个字符，最多保留 100 个"),
+        (5, "notes", "含有控制字符 U+0007"),
+        (6, "ncv_unit", "“GJ”不是“能量/数量”形式的单位"),
+    ] {
+        let line = chinese_problem(&message, &csv_name, row, column);
+        assert!(line.contains(expected), "row {row}, {column}: {line}");
+    }
+    assert!(message.contains("提示：ar（收到基）、ad（空气干燥基）或 d（干燥基）"), "{message}");
+    // No English sentence anywhere in the Chinese output (the crawl's rule).
+    assert_eq!(tanji_i18n::latin_sentences(&message), Vec::<String>::new(), "{message}");
+    // The same rows in English.
+    let english = stderr(&tanji(&["inventory", "compute", &file]));
+    assert!(english.contains("row 3, column coal_quantity_basis: “wet” is not a coal basis"), "{english}");
+}
+
+#[test]
+fn inventory_and_footprint_file_errors_speak_chinese() {
+    let directory = tempfile::tempdir().unwrap();
+    // Inventory TOML: broken syntax, an unknown key, text that is not UTF-8, no GWP set.
+    let broken = directory.path().join("broken.toml");
+    std::fs::write(&broken, "organisation = \"Test\nreporting_year = 2025\n").unwrap();
+    let unknown = directory.path().join("unknown.toml");
+    std::fs::write(
+        &unknown,
+        "organization = \"Test\"\norganisation = \"Test\"\nreporting_year = 2025\nconsolidation = \"operational_control\"\n",
+    )
+    .unwrap();
+    let latin1 = directory.path().join("latin1.toml");
+    std::fs::write(&latin1, b"organisation = \"Caf\xe9\"\n").unwrap();
+    let no_gwp = directory.path().join("no-gwp.toml");
+    std::fs::write(
+        &no_gwp,
+        "organisation = \"Test\"\nreporting_year = 2025\nconsolidation = \"operational_control\"\n\n[[facilities]]\nkey = \"plant\"\n",
+    )
+    .unwrap();
+    for (path, expected) in [
+        (&broken, "第 1 行：此处不是有效的 TOML，或值的类型不对"),
+        (&unknown, "清单文件没有“organization”这一项"),
+        (&latin1, "文件既不是 UTF-8 也不是 GBK 文本"),
+        (&no_gwp, "gwp 列：未指定 GWP 值集"),
+    ] {
+        let message = stderr(&tanji(&["--lang", "zh-CN", "inventory", "compute", &path.display().to_string()]));
+        assert!(message.contains(expected), "{expected} missing from\n{message}");
+        assert_eq!(tanji_i18n::latin_sentences(&message), Vec::<String>::new(), "{message}");
+    }
+    // Footprint TOML: a string left open, an empty file, text that is not UTF-8.
+    let open_string = directory.path().join("open.toml");
+    std::fs::write(&open_string, "[product]\nname_zh = \"纸杯\nname_en = \"Cup\"\n").unwrap();
+    let empty = directory.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    for (path, expected) in [
+        (&open_string, "TOML 语法错误：字符串的引号没有闭合，或含有无效的转义"),
+        (&empty, "缺少“product”"),
+        (&latin1, "文件不是 UTF-8 文本"),
+    ] {
+        let message = stderr(&tanji(&["--lang", "zh-CN", "footprint", "compute", &path.display().to_string()]));
+        assert!(message.contains(expected), "{expected} missing from\n{message}");
+        assert!(message.contains("提示："), "{message}");
+        assert_eq!(tanji_i18n::latin_sentences(&message), Vec::<String>::new(), "{message}");
+    }
+}

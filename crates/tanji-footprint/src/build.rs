@@ -439,9 +439,20 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
                 let co2e = factor.co2e(gwp_set, gwp_table).map_err(|error| {
                     Problems::one(Problem::new(
                         "factors",
-                        ProblemKind::FactorNotCharacterised {
-                            factor: factor.reference().to_string(),
-                            detail: error.to_string(),
+                        match error {
+                            tanji_ghg::FactorError::Gwp { source, .. } => {
+                                let (gas, set) = gwp_error_parts(source);
+                                ProblemKind::FactorNotCharacterised {
+                                    factor: factor.reference().to_string(),
+                                    gas: Some(gas),
+                                    set,
+                                }
+                            }
+                            _ => ProblemKind::FactorNotCharacterised {
+                                factor: factor.reference().to_string(),
+                                gas: None,
+                                set: None,
+                            },
                         },
                     ))
                 })?;
@@ -522,7 +533,8 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
         )
         .collect::<Result<Vec<f64>, _>>()
         .map_err(|error| {
-            Problems::one(Problem::new("gwp", ProblemKind::GwpUnavailable { detail: error.to_string() }))
+            let (gas, set) = gwp_error_parts(error);
+            Problems::one(Problem::new("gwp", ProblemKind::GwpUnavailable { gas, set }))
         })?;
     let system =
         System::new(columns.len(), flows.len(), &technosphere, &biosphere, characterization).map_err(|error| {
@@ -828,6 +840,16 @@ pub fn data_kind_of(model: &ProductModel, built: &Built, item: &Item) -> DataKin
 
 /// A column's kind (`process`, `factor`, `supplier`) and name for people: process id (and product when the process
 /// has several), factor `id@version`, or supplier footprint id.
+/// A GWP lookup's failure as data: the gas, and the set that lacks it (`None` when no set knows the gas).
+fn gwp_error_parts(error: tanji_ghg::GwpError) -> (String, Option<String>) {
+    match error {
+        tanji_ghg::GwpError::UnknownGas(gas) => (gas, None),
+        tanji_ghg::GwpError::NotInSet { gas, set } => (gas, Some(set.name().to_owned())),
+        // A reason this version does not know: no gas to name.
+        _ => (String::new(), None),
+    }
+}
+
 pub fn column_label(model: &ProductModel, built: &Built, column: usize) -> (&'static str, String) {
     match &built.columns[column] {
         Column::Foreground { process_idx, output_idx } => {

@@ -9,7 +9,7 @@ use tanji_lca::{SolveError, Solver, UnproductiveLoop, find_unproductive_loop};
 use crate::build::{AllocationRecord, Built, Column, ItemKind, PRE_CHARACTERISED, build, data_kind_of};
 use crate::model::{DataKind, Exemption, Origin, ProductInfo, ProductModel, Stage};
 use crate::note::Note;
-use crate::problem::{LoopStepNamed, Problem, ProblemKind, Problems};
+use crate::problem::{LoopStepNamed, Problem, ProblemKind, Problems, UnsolvableReason};
 
 /// Why a footprint could not be computed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -104,8 +104,9 @@ pub struct Line {
     pub source: String,
     pub kg_co2e_per_unit: f64,
     pub kg_co2e: f64,
-    /// The arithmetic with the numbers, e.g. `0.0123 kWh × 0.5568 kg CO2e/kWh = 0.00685 kg CO2e`.
-    pub formula: String,
+    /// The arithmetic with the numbers, e.g. `0.0123 kWh × 0.5568 kg CO2e/kWh = 0.00685 kg CO2e`, as a value.
+    #[serde(deserialize_with = "line_formula_or_legacy")]
+    pub formula: LineFormula,
     pub gases: Vec<GasResult>,
     pub allocation_share: f64,
 }
@@ -153,10 +154,57 @@ pub struct FactorCitation {
     pub region: String,
 }
 
+/// A line's arithmetic as a value, rendered in the reader's language by `tanji-i18n`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum LineFormula {
+    /// `kg_gas` kg of `gas` × GWP `gwp` = `kg_co2e`.
+    Emission { kg_gas: f64, gas: String, gwp: f64, kg_co2e: f64 },
+    /// `amount` `unit` × `kg_co2e_per_unit` kg CO2e/`unit` = `kg_co2e`; `entered` is the exchange per run as
+    /// written in the model (library factors).
+    Exchange { amount: f64, unit: String, kg_co2e_per_unit: f64, kg_co2e: f64, entered: Option<String> },
+    /// A formula stored by an earlier version, shown as written.
+    Legacy { text: String },
+}
+
+/// A stored formula: a value, or (before formulas were values) an English string.
+fn line_formula_or_legacy<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<LineFormula, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Coded(LineFormula),
+        Text(String),
+    }
+    Ok(match Stored::deserialize(deserializer)? {
+        Stored::Coded(formula) => formula,
+        Stored::Text(text) => LineFormula::Legacy { text },
+    })
+}
+
+/// What a supply-tree node is, as a value: names as written in the model stay as written, the engine's own words
+/// (an emission's origin, a folded branch) are rendered in the reader's language by `tanji-i18n`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum NodeName {
+    /// A process's product: the process id, and the product when the process makes several.
+    Process { process: String, product: Option<String> },
+    /// A library factor's exchange: its description as written, or else the factor `id@version`.
+    Factor { factor: String, description: String },
+    /// A supplier footprint, by its names in both languages.
+    Supplier { name_zh: String, name_en: String },
+    /// An emission of `gas` of `origin`.
+    Emission { gas: String, origin: Origin },
+    /// `n_items` children folded below the cut-off.
+    FoldedBelowCutOff { n_items: usize },
+    /// A name stored by an earlier version, shown as written.
+    Legacy { text: String },
+}
+
 /// A node of the supply-chain tree: a product (or factor, supplier footprint, emission) and its cumulative footprint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredTreeNode")]
 pub struct TreeNode {
-    pub name: String,
+    pub name: NodeName,
     /// `product`, `factor`, `supplier`, `emission`, `loop` (already on the path) or `other` (folded by the cut-off).
     pub kind: String,
     pub amount: f64,
@@ -164,6 +212,60 @@ pub struct TreeNode {
     pub kg_co2e: f64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<TreeNode>,
+}
+
+/// A tree node as stored: its name a value, or (before names were values) the engine's English text, which is read
+/// back into a value where the engine wrote it ("CO2 (fossil)", "3 more below the cut-off").
+#[derive(Deserialize)]
+struct StoredTreeNode {
+    name: StoredNodeName,
+    kind: String,
+    amount: f64,
+    unit: String,
+    kg_co2e: f64,
+    #[serde(default)]
+    children: Vec<TreeNode>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredNodeName {
+    Coded(NodeName),
+    Text(String),
+}
+
+impl From<StoredTreeNode> for TreeNode {
+    fn from(stored: StoredTreeNode) -> TreeNode {
+        let name = match stored.name {
+            StoredNodeName::Coded(name) => name,
+            StoredNodeName::Text(text) => legacy_node_name(&stored.kind, &stored.unit, stored.amount, text),
+        };
+        TreeNode {
+            name,
+            kind: stored.kind,
+            amount: stored.amount,
+            unit: stored.unit,
+            kg_co2e: stored.kg_co2e,
+            children: stored.children,
+        }
+    }
+}
+
+fn legacy_node_name(kind: &str, unit: &str, amount: f64, text: String) -> NodeName {
+    match kind {
+        "emission" => {
+            let parsed = text.rsplit_once(" (").and_then(|(gas, origin)| {
+                let origin = Origin::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(
+                    origin.trim_end_matches(')'),
+                ))
+                .ok()?;
+                Some(NodeName::Emission { gas: gas.to_owned(), origin })
+            });
+            parsed.unwrap_or(NodeName::Legacy { text })
+        }
+        "other" if unit == "items" => NodeName::FoldedBelowCutOff { n_items: amount as usize },
+        _ => NodeName::Legacy { text },
+    }
 }
 
 const TREE_DEPTH: usize = 8;
@@ -256,7 +358,7 @@ fn solve_error(model: &ProductModel, built: &Built, error: SolveError) -> Footpr
     let processes = columns.iter().map(|&column| column_name(model, built, column)).collect::<Vec<_>>();
     FootprintError::Model(Problems::one(Problem::new(
         "processes",
-        ProblemKind::Unsolvable { processes, detail: error.to_string() },
+        ProblemKind::Unsolvable { processes, reason: UnsolvableReason::from(&error) },
     )))
 }
 
@@ -321,7 +423,7 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
                     source: format!("GWP {} {}", built.gwp_set, gas),
                     kg_co2e_per_unit: gwp,
                     kg_co2e,
-                    formula: format!("{} kg {gas} × GWP {} = {} kg CO2e", figure(kg_gas), figure(gwp), figure(kg_co2e)),
+                    formula: LineFormula::Emission { kg_gas, gas: gas.clone(), gwp, kg_co2e },
                     gases: vec![GasResult { gas: gas.clone(), origin: *origin, kg_gas: Some(kg_gas), kg_co2e }],
                     allocation_share: item.allocation_share,
                 }
@@ -343,12 +445,13 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
                     source: factor.to_string(),
                     kg_co2e_per_unit: per_unit,
                     kg_co2e,
-                    formula: format!(
-                        "{} {unit} × {} kg CO2e/{unit} = {} kg CO2e (entered per run: {entered})",
-                        figure(amount),
-                        figure(per_unit),
-                        figure(kg_co2e)
-                    ),
+                    formula: LineFormula::Exchange {
+                        amount,
+                        unit: unit.clone(),
+                        kg_co2e_per_unit: per_unit,
+                        kg_co2e,
+                        entered: Some(entered.clone()),
+                    },
                     gases: scale_gases(&column_gases(built, column), amount),
                     allocation_share: item.allocation_share,
                 }
@@ -375,12 +478,13 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
                     source: format!("{} ({}; {})", supplier.id, supplier.supplier, supplier.source),
                     kg_co2e_per_unit: per_unit,
                     kg_co2e,
-                    formula: format!(
-                        "{} {unit} × {} kg CO2e/{unit} = {} kg CO2e",
-                        figure(amount),
-                        figure(per_unit),
-                        figure(kg_co2e)
-                    ),
+                    formula: LineFormula::Exchange {
+                        amount,
+                        unit: unit.clone(),
+                        kg_co2e_per_unit: per_unit,
+                        kg_co2e,
+                        entered: None,
+                    },
                     gases: scale_gases(&column_gases(built, column), amount),
                     allocation_share: item.allocation_share,
                 }
@@ -622,7 +726,10 @@ fn tree(
         unreachable!("the tree only descends into foreground columns")
     };
     let output = &model.processes[process_idx].outputs[output_idx];
-    let name = column_name(model, built, column);
+    let name = NodeName::Process {
+        process: model.processes[process_idx].id.clone(),
+        product: (model.processes[process_idx].outputs.len() > 1).then(|| output.product.clone()),
+    };
     if path.contains(&column) || path.len() >= TREE_DEPTH {
         let kind = if path.contains(&column) { "loop" } else { "other" };
         return TreeNode { name, kind: kind.to_owned(), amount, unit: output.unit.clone(), kg_co2e, children: vec![] };
@@ -637,7 +744,7 @@ fn tree(
                 tree(model, built, scores, direct, *provider_column, runs * amount_per_run, path, threshold)
             }
             ItemKind::Factor { factor, amount_per_run, unit, .. } => TreeNode {
-                name: if item.description.is_empty() { factor.to_string() } else { item.description.clone() },
+                name: NodeName::Factor { factor: factor.to_string(), description: item.description.clone() },
                 kind: "factor".to_owned(),
                 amount: runs * amount_per_run,
                 unit: unit.clone(),
@@ -651,7 +758,10 @@ fn tree(
                     .position(|kind| *kind == Column::Supplier { supplier_idx: *supplier_idx })
                     .expect("supplier column");
                 TreeNode {
-                    name: model.supplier_footprints[*supplier_idx].name_en.clone(),
+                    name: NodeName::Supplier {
+                        name_zh: model.supplier_footprints[*supplier_idx].name_zh.clone(),
+                        name_en: model.supplier_footprints[*supplier_idx].name_en.clone(),
+                    },
                     kind: "supplier".to_owned(),
                     amount: runs * amount_per_run,
                     unit: unit.clone(),
@@ -666,7 +776,7 @@ fn tree(
                     .position(|flow| flow.gas == *gas && flow.origin == *origin)
                     .expect("every emission has its flow");
                 TreeNode {
-                    name: format!("{gas} ({})", origin.key()),
+                    name: NodeName::Emission { gas: gas.clone(), origin: *origin },
                     kind: "emission".to_owned(),
                     amount: runs * kg_per_run,
                     unit: "kg".to_owned(),
@@ -684,7 +794,7 @@ fn tree(
     let mut children = kept;
     if !folded.is_empty() {
         children.push(TreeNode {
-            name: format!("{} more below the cut-off", folded.len()),
+            name: NodeName::FoldedBelowCutOff { n_items: folded.len() },
             kind: "other".to_owned(),
             amount: folded.len() as f64,
             unit: "items".to_owned(),

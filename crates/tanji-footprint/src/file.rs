@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::ProductModel;
-use crate::problem::{Expected, Problem, ProblemKind, Problems, closest};
+use crate::problem::{Expected, Problem, ProblemKind, Problems, TomlSyntax, closest};
 
 /// A footprint file: the product's model and, optionally, its baseline's.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,8 +148,13 @@ fn parse_leniently(text: &str) -> Lenient {
     let (mut root, syntax_errors) = toml::de::DeTable::parse_recoverable(text);
     if !syntax_errors.is_empty() {
         for error in syntax_errors.iter().take(MAX_PROBLEMS) {
-            let mut problem =
-                Problem::new("file", ProblemKind::TomlSyntax { detail: error.message().trim().to_owned() });
+            let mut problem = Problem::new(
+                "file",
+                ProblemKind::TomlSyntax {
+                    syntax: TomlSyntax::of_description(error.message()),
+                    detail: error.message().trim().to_owned(),
+                },
+            );
             problem.line = error.span().map(|span| line_of(span.start));
             problems.push(problem);
         }

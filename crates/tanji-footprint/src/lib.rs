@@ -20,7 +20,8 @@ mod uncertainty;
 
 pub use compute::{
     Comparison, DataQualitySummary, ExemptionReport, FactorCitation, Footprint, FootprintError, GasResult, Line,
-    ProcessResult, RecyclingLine, StageComparison, StageResult, TreeNode, compare, compute, figure,
+    LineFormula, NodeName, ProcessResult, RecyclingLine, StageComparison, StageResult, TreeNode, compare, compute,
+    figure,
 };
 pub use file::{FootprintFile, parse_footprint_file, read_footprint_file, write_footprint_file};
 pub use model::{
@@ -30,8 +31,8 @@ pub use model::{
 };
 pub use note::Note;
 pub use problem::{
-    AmountOf, Expected, LoopStepNamed, Problem, ProblemKind, Problems, SupplierAmount, TextProblem, UncertaintyReason,
-    closest,
+    AmountOf, Expected, LoopStepNamed, Problem, ProblemKind, Problems, SupplierAmount, TextProblem, TomlSyntax,
+    UncertaintyReason, UnsolvableReason, closest,
 };
 pub use product::{ProductNames, Sku};
 pub use summary::{

@@ -80,8 +80,11 @@ pub enum SupplierAmount {
 // Not `non_exhaustive`: tanji-i18n matches every code, so a new one without its texts does not compile.
 pub enum ProblemKind {
     // The file.
-    /// The TOML itself is malformed; `detail` is the parser's own description (English).
+    /// The TOML itself is malformed: `syntax` says how, as a value; `detail` is the parser's own description
+    /// (English, for English readers and logs).
     TomlSyntax {
+        #[serde(default)]
+        syntax: TomlSyntax,
         detail: String,
     },
     /// A value has the wrong type, e.g. text where a number belongs.
@@ -107,7 +110,8 @@ pub enum ProblemKind {
         suggestion: Option<String>,
         allowed: Vec<String>,
     },
-    /// Another problem the TOML reader found, in its own words (English).
+    /// Another problem the TOML reader found with a value, in its own words (English, for English readers and logs;
+    /// the path and line say where).
     TomlOther {
         detail: String,
     },
@@ -172,14 +176,17 @@ pub enum ProblemKind {
     InvalidUncertainty {
         reason: UncertaintyReason,
     },
-    /// The GWP table has no value for a gas under the chosen set.
+    /// The GWP table has no value for `gas` under the chosen set `set` (`None`: no set knows the gas).
     GwpUnavailable {
-        detail: String,
+        gas: String,
+        set: Option<String>,
     },
-    /// A library factor cannot be characterised under the chosen set.
+    /// A library factor cannot be characterised under the chosen set: `gas` has no GWP in `set`, or (both `None`)
+    /// the factor has no values.
     FactorNotCharacterised {
         factor: String,
-        detail: String,
+        gas: Option<String>,
+        set: Option<String>,
     },
     /// The matrices could not be formed (an internal inconsistency, or amounts too large).
     SystemInvalid {
@@ -265,7 +272,7 @@ pub enum ProblemKind {
     /// The solver found no (accurate) solution; the processes involved, when known.
     Unsolvable {
         processes: Vec<String>,
-        detail: String,
+        reason: UnsolvableReason,
     },
     /// A process would run a negative number of times.
     NegativeSupply {
@@ -277,6 +284,103 @@ pub enum ProblemKind {
         message: String,
         hint: String,
     },
+}
+
+/// How a TOML document is malformed, read from the TOML parser's description (`toml_parser`'s messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TomlSyntax {
+    /// A quoted string is not closed, or holds an invalid escape.
+    InvalidString,
+    /// Text that should be quoted is not (`unit = kg`).
+    UnquotedText,
+    /// A `[`, `[[` or `{` is not closed.
+    UnclosedBracket,
+    /// Array or inline-table elements without a comma between them.
+    MissingComma,
+    /// A comma too many in an array or inline table.
+    ExtraComma,
+    /// A key without `=` and a value.
+    MissingValue,
+    /// A key that is empty, badly quoted or has characters a bare key cannot have.
+    InvalidKey,
+    /// The same key twice in one table.
+    DuplicateKey,
+    /// A number written in a way TOML does not allow (leading zero, misplaced `_` or sign).
+    InvalidNumber,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+impl TomlSyntax {
+    /// The kind of a TOML parser description such as "missing comma between array elements, expected `,`".
+    pub fn of_description(description: &str) -> TomlSyntax {
+        let description = description.trim();
+        let has = |word: &str| description.contains(word);
+        if description.starts_with("duplicate key") {
+            TomlSyntax::DuplicateKey
+        } else if has("string values must be quoted") {
+            TomlSyntax::UnquotedText
+        } else if has("string") || has("escape") || has("unicode value") || has("carriage return") {
+            TomlSyntax::InvalidString
+        } else if description.starts_with("unclosed") || has("opening") || has("table open") {
+            TomlSyntax::UnclosedBracket
+        } else if has("missing comma") {
+            TomlSyntax::MissingComma
+        } else if has("extra comma") {
+            TomlSyntax::ExtraComma
+        } else if has("no value") || has("missing value") || has("missing assignment") || has("extra `=`") {
+            TomlSyntax::MissingValue
+        } else if has("key") {
+            TomlSyntax::InvalidKey
+        } else if has("integer")
+            || has("float")
+            || has("radix")
+            || has("leading zero")
+            || has("sign")
+            || has("`_`")
+            || has("number")
+        {
+            TomlSyntax::InvalidNumber
+        } else {
+            TomlSyntax::Other
+        }
+    }
+}
+
+/// Why the solver found no solution (`tanji_lca::SolveError` as data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum UnsolvableReason {
+    /// No reference product comes from these processes (a zero on the diagonal).
+    NoReferenceProduction,
+    /// The matrix is structurally singular.
+    StructurallySingular,
+    /// The results of these processes are not finite.
+    NumericallySingular,
+    /// The system is too ill-conditioned for a trustworthy answer.
+    IllConditioned { condition_lower_bound: f64 },
+    /// The solution does not satisfy the system closely enough.
+    Inaccurate { relative_residual: f64 },
+    /// The sparse factorisation failed, or another reason this version does not know by name (English, for logs).
+    Other { detail: String },
+}
+
+impl From<&tanji_lca::SolveError> for UnsolvableReason {
+    fn from(error: &tanji_lca::SolveError) -> Self {
+        use tanji_lca::SolveError as E;
+        match error {
+            E::NoReferenceProduction { .. } => Self::NoReferenceProduction,
+            E::StructurallySingular { .. } => Self::StructurallySingular,
+            E::NumericallySingular { .. } => Self::NumericallySingular,
+            E::IllConditioned { condition_lower_bound } => {
+                Self::IllConditioned { condition_lower_bound: *condition_lower_bound }
+            }
+            E::Inaccurate { relative_residual } => Self::Inaccurate { relative_residual: *relative_residual },
+            other => Self::Other { detail: other.to_string() },
+        }
+    }
 }
 
 /// One step of a loop, named: each unit of `consumer`'s product needs `units_per_unit` units of `provider`'s product,

@@ -292,10 +292,14 @@ pub fn monte_carlo(
 }
 
 /// A Monte Carlo run that could not solve (the deterministic model solved, so this is rare: a sample far out).
-fn unsolvable(error: impl std::fmt::Display) -> FootprintError {
+fn unsolvable(error: tanji_lca::MonteCarloError) -> FootprintError {
+    let reason = match &error {
+        tanji_lca::MonteCarloError::Solve(solve) => crate::problem::UnsolvableReason::from(solve),
+        other => crate::problem::UnsolvableReason::Other { detail: other.to_string() },
+    };
     FootprintError::Model(Problems::one(Problem::new(
         "processes",
-        ProblemKind::Unsolvable { processes: Vec::new(), detail: error.to_string() },
+        ProblemKind::Unsolvable { processes: Vec::new(), reason },
     )))
 }
 

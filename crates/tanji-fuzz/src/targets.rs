@@ -347,7 +347,7 @@ fn check_row_error(error: &RowError, whole_file_allowed: bool) -> Result<(), Str
     if error.file.is_empty() {
         return Err(format!("a rejection without its file name: {error:?}"));
     }
-    if error.reason.trim().is_empty() {
+    if error.problem.code().is_empty() {
         return Err(format!("a rejection without a reason: {error:?}"));
     }
     if error.row == 0 && error.column.is_empty() && !whole_file_allowed {
@@ -415,7 +415,7 @@ fn check_inventory_toml(bytes: &[u8]) -> Result<Outcome, String> {
             for error in &errors {
                 check_row_error(error, false)?;
             }
-            return Ok(Outcome(format!("file: {} {}", known_column(&first.column), shape(&first.reason))));
+            return Ok(Outcome(format!("file: {} {}", known_column(&first.column), first.problem.code())));
         }
     };
     let mut records = Vec::new();
@@ -427,7 +427,7 @@ fn check_inventory_toml(bytes: &[u8]) -> Result<Outcome, String> {
                     check_row_error(error, false)?;
                 }
                 let first = &errors[0];
-                return Ok(Outcome(format!("row: {} {}", known_column(&first.column), shape(&first.reason))));
+                return Ok(Outcome(format!("row: {} {}", known_column(&first.column), first.problem.code())));
             }
         }
     }
@@ -480,7 +480,7 @@ fn check_activity_csv(bytes: &[u8]) -> Result<Outcome, String> {
             if let Some(Ok(records)) = &whole {
                 return Err(format!("the CLI reads {} records that the server refuses: {first}", records.len()));
             }
-            return Ok(Outcome(format!("file: {} {}", known_column(&first.column), shape(&first.reason))));
+            return Ok(Outcome(format!("file: {} {}", known_column(&first.column), first.problem.code())));
         }
     };
     let mut records = Vec::new();
@@ -510,7 +510,7 @@ fn check_activity_csv(bytes: &[u8]) -> Result<Outcome, String> {
         _ => {}
     }
     if let Some(first) = row_errors.first() {
-        return Ok(Outcome(format!("row: {} {}", known_column(&first.column), shape(&first.reason))));
+        return Ok(Outcome(format!("row: {} {}", known_column(&first.column), first.problem.code())));
     }
     let (Ok(period_start), Ok(period_end)) = (jiff::civil::Date::new(2025, 1, 1), jiff::civil::Date::new(2025, 12, 31))
     else {

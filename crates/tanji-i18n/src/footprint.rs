@@ -1,8 +1,8 @@
 //! Product footprints (`tanji-footprint`): model problems with their fixes, and the notes on a result.
 
 use tanji_footprint::{
-    AmountOf, Expected, LoopStepNamed, Note, Problem, ProblemKind, SupplierAmount, TextProblem, UncertaintyReason,
-    figure,
+    AmountOf, Expected, LineFormula, LoopStepNamed, NodeName, Note, Origin, Problem, ProblemKind, SupplierAmount,
+    TextProblem, TomlSyntax, UncertaintyReason, UnsolvableReason, figure,
 };
 
 use crate::{Language, Localize, text};
@@ -113,7 +113,8 @@ impl Localize for UncertaintyReason {
                     en: "the {indicator} data-quality rating must be from 1 to 5, but it is {rating}")
             }
             UncertaintyReason::Other { detail } => {
-                text!(language, zh: "不确定性参数有误：{detail}", en: "the uncertainty does not fit: {detail}")
+                // `detail` is the LCA crate's English: shown to English readers only.
+                text!(language, zh: "不确定性参数与数量不符", en: "the uncertainty does not fit: {detail}")
             }
         }
     }
@@ -139,11 +140,143 @@ fn loop_steps(steps: &[LoopStepNamed], language: Language) -> String {
     parts.join(text!(language, zh: "，", en: ", ").as_str())
 }
 
+impl Localize for Origin {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            Origin::Fossil => text!(language, zh: "化石", en: "fossil"),
+            Origin::Biogenic => text!(language, zh: "生物源", en: "biogenic"),
+            Origin::LandUseChange => text!(language, zh: "土地利用变化", en: "land-use change"),
+        }
+    }
+}
+
+impl Localize for LineFormula {
+    /// One exchange's arithmetic; numbers and units are the same in both languages.
+    fn localize(&self, language: Language) -> String {
+        match self {
+            LineFormula::Emission { kg_gas, gas, gwp, kg_co2e } => {
+                let (kg_gas, gwp, kg_co2e) = (figure(*kg_gas), figure(*gwp), figure(*kg_co2e));
+                text!(language,
+                    zh: "{kg_gas} kg {gas} × GWP {gwp} = {kg_co2e} kg CO2e",
+                    en: "{kg_gas} kg {gas} × GWP {gwp} = {kg_co2e} kg CO2e")
+            }
+            LineFormula::Exchange { amount, unit, kg_co2e_per_unit, kg_co2e, entered } => {
+                let (amount, per_unit, kg_co2e) = (figure(*amount), figure(*kg_co2e_per_unit), figure(*kg_co2e));
+                let formula = text!(language,
+                    zh: "{amount} {unit} × {per_unit} kg CO2e/{unit} = {kg_co2e} kg CO2e",
+                    en: "{amount} {unit} × {per_unit} kg CO2e/{unit} = {kg_co2e} kg CO2e");
+                match entered {
+                    Some(entered) => text!(language,
+                        zh: "{formula}（每次运行录入：{entered}）",
+                        en: "{formula} (entered per run: {entered})"),
+                    None => formula,
+                }
+            }
+            LineFormula::Legacy { text } => text.clone(),
+        }
+    }
+}
+
+impl Localize for NodeName {
+    /// A supply-tree node's name: names from the model as written, the engine's words in `language`.
+    fn localize(&self, language: Language) -> String {
+        match self {
+            NodeName::Process { process, product: None } => process.clone(),
+            NodeName::Process { process, product: Some(product) } => {
+                text!(language, zh: "{process}（{product}）", en: "{process} ({product})")
+            }
+            NodeName::Factor { factor, description } if description.is_empty() => factor.clone(),
+            NodeName::Factor { description, .. } => description.clone(),
+            NodeName::Supplier { name_zh, name_en } => match language {
+                Language::SimplifiedChinese if !name_zh.trim().is_empty() => name_zh.clone(),
+                Language::English if !name_en.trim().is_empty() => name_en.clone(),
+                _ => {
+                    if name_zh.trim().is_empty() {
+                        name_en.clone()
+                    } else {
+                        name_zh.clone()
+                    }
+                }
+            },
+            NodeName::Emission { gas, origin } => {
+                let origin = origin.localize(language);
+                text!(language, zh: "{gas}（{origin}）", en: "{gas} ({origin})")
+            }
+            NodeName::FoldedBelowCutOff { n_items } => text!(language,
+                zh: "另有 {n_items} 项低于截断阈值（已折叠）",
+                en: "{n_items} more below the cut-off"),
+            NodeName::Legacy { text } => text.clone(),
+        }
+    }
+}
+
+impl Localize for UnsolvableReason {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            UnsolvableReason::NoReferenceProduction => text!(language,
+                zh: "这些过程的参考产品没有产出（产出量为零）",
+                en: "no reference product comes from these processes (zero output)"),
+            UnsolvableReason::StructurallySingular => text!(language,
+                zh: "技术圈矩阵结构奇异：某些产品无人生产",
+                en: "the technosphere matrix is structurally singular: some product is made by no process"),
+            UnsolvableReason::NumericallySingular => text!(language,
+                zh: "技术圈矩阵数值奇异，结果不是有限值",
+                en: "the technosphere matrix is numerically singular: the results are not finite"),
+            UnsolvableReason::IllConditioned { condition_lower_bound } => {
+                let condition = crate::inventory::figure(*condition_lower_bound, 2);
+                text!(language,
+                    zh: "系统病态（条件数至少为 {condition}），结果不可信",
+                    en: "the system is ill-conditioned (condition number at least {condition}); the results cannot be trusted")
+            }
+            UnsolvableReason::Inaccurate { relative_residual } => {
+                let residual = crate::inventory::figure(*relative_residual, 2);
+                text!(language,
+                    zh: "求解不准确（相对残差 {residual}）",
+                    en: "the solve is inaccurate (relative residual {residual})")
+            }
+            UnsolvableReason::Other { detail } => {
+                text!(language, zh: "矩阵分解失败", en: "the factorisation failed: {detail}")
+            }
+        }
+    }
+}
+
+impl Localize for TomlSyntax {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            TomlSyntax::InvalidString => {
+                text!(language, zh: "字符串的引号没有闭合，或含有无效的转义", en: "a string is not closed or has an invalid escape")
+            }
+            TomlSyntax::UnquotedText => {
+                text!(language, zh: "文字值须放在双引号中", en: "text values must be in double quotes")
+            }
+            TomlSyntax::UnclosedBracket => {
+                text!(language, zh: "方括号或花括号没有闭合", en: "a bracket or brace is not closed")
+            }
+            TomlSyntax::MissingComma => {
+                text!(language, zh: "元素之间缺少逗号", en: "a comma is missing between elements")
+            }
+            TomlSyntax::ExtraComma => text!(language, zh: "多了一个逗号", en: "there is a comma too many"),
+            TomlSyntax::MissingValue => {
+                text!(language, zh: "键后缺少“=”和值", en: "a key has no “=” and value")
+            }
+            TomlSyntax::InvalidKey => text!(language, zh: "键名无效", en: "a key is not valid"),
+            TomlSyntax::DuplicateKey => text!(language, zh: "同一个键出现了两次", en: "a key appears twice"),
+            TomlSyntax::InvalidNumber => text!(language,
+                zh: "数字的写法无效（如前导零、位置不对的 _ 或正负号）",
+                en: "a number is written in a way TOML does not allow (leading zero, misplaced _ or sign)"),
+            TomlSyntax::Other => text!(language, zh: "无法解析这一行", en: "this line cannot be parsed"),
+        }
+    }
+}
+
 impl Localize for ProblemKind {
     fn localize(&self, language: Language) -> String {
         match self {
-            ProblemKind::TomlSyntax { detail } => {
-                text!(language, zh: "TOML 语法错误（{detail}）", en: "TOML syntax error: {detail}")
+            // The parser's description is English: an English reader gets it, a Chinese reader its kind.
+            ProblemKind::TomlSyntax { syntax, detail } => {
+                let syntax = syntax.localize(language);
+                text!(language, zh: "TOML 语法错误：{syntax}", en: "TOML syntax error: {detail}")
             }
             ProblemKind::WrongType { key, expected, found } => {
                 let expected = expected.localize(language);
@@ -162,7 +295,7 @@ impl Localize for ProblemKind {
                     en: "“{key}” cannot be “{value}”{hint}; write one of {allowed}")
             }
             ProblemKind::TomlOther { detail } => {
-                text!(language, zh: "文件无法读取（{detail}）", en: "the file cannot be read: {detail}")
+                text!(language, zh: "此处的值无法读取", en: "the file cannot be read: {detail}")
             }
             ProblemKind::NotUtf8 => text!(language, zh: "文件不是 UTF-8 文本", en: "the file is not UTF-8 text"),
             ProblemKind::UnknownGwpSet { given } => {
@@ -235,14 +368,23 @@ impl Localize for ProblemKind {
                 text!(language, zh: "没有过程“{process}”{hint}", en: "there is no process “{process}”{hint}")
             }
             ProblemKind::InvalidUncertainty { reason } => reason.localize(language),
-            ProblemKind::GwpUnavailable { detail } => {
-                text!(language, zh: "所选 GWP 集缺少某种气体的数值（{detail}）", en: "the chosen GWP set lacks a value: {detail}")
+            ProblemKind::GwpUnavailable { gas, set: Some(set) } => {
+                text!(language, zh: "{set} 未给出 {gas} 的 GWP", en: "{set} gives no GWP for {gas}")
             }
-            ProblemKind::FactorNotCharacterised { factor, detail } => text!(language,
-                zh: "因子 {factor} 无法按所选 GWP 集换算为 CO2e（{detail}）",
-                en: "factor {factor} cannot be characterised under the chosen GWP set: {detail}"),
+            ProblemKind::GwpUnavailable { gas, set: None } => {
+                text!(language, zh: "没有“{gas}”的 GWP 值", en: "no GWP is known for “{gas}”")
+            }
+            ProblemKind::FactorNotCharacterised { factor, gas: Some(gas), set: Some(set) } => text!(language,
+                zh: "因子 {factor} 无法换算为 CO2e：{set} 未给出 {gas} 的 GWP",
+                en: "factor {factor} cannot be characterised: {set} gives no GWP for {gas}"),
+            ProblemKind::FactorNotCharacterised { factor, gas: Some(gas), set: None } => text!(language,
+                zh: "因子 {factor} 无法换算为 CO2e：没有“{gas}”的 GWP 值",
+                en: "factor {factor} cannot be characterised: no GWP is known for “{gas}”"),
+            ProblemKind::FactorNotCharacterised { factor, gas: None, .. } => text!(language,
+                zh: "因子 {factor} 没有任何数值，无法换算为 CO2e",
+                en: "factor {factor} has no values to characterise"),
             ProblemKind::SystemInvalid { detail } => {
-                text!(language, zh: "无法组成产品系统矩阵（{detail}）", en: "the product system cannot be formed: {detail}")
+                text!(language, zh: "无法组成产品系统矩阵", en: "the product system cannot be formed: {detail}")
             }
             ProblemKind::InvalidSku { problem, .. } => {
                 let problem = problem.localize(language);
@@ -355,14 +497,15 @@ impl Localize for ProblemKind {
                         en: "processes {names} supply each other in a loop that produces nothing net: {steps_text}; so each unit of “{first}” needs {gain} units of “{first}” through the loop, and there is no non-negative solution")
                 }
             }
-            ProblemKind::Unsolvable { processes, detail } => {
+            ProblemKind::Unsolvable { processes, reason } => {
+                let reason = reason.localize(language);
                 if processes.is_empty() {
-                    text!(language, zh: "产品系统无法求解（{detail}）", en: "the product system cannot be solved: {detail}")
+                    text!(language, zh: "产品系统无法求解：{reason}", en: "the product system cannot be solved: {reason}")
                 } else {
                     let names = quoted_list(processes);
                     text!(language,
-                        zh: "产品系统无法求解，涉及过程 {names}（{detail}）",
-                        en: "the product system cannot be solved; processes involved: {names} ({detail})")
+                        zh: "产品系统无法求解，涉及过程 {names}：{reason}",
+                        en: "the product system cannot be solved; processes involved: {names} ({reason})")
                 }
             }
             ProblemKind::NegativeSupply { processes } => {
@@ -568,6 +711,76 @@ impl Localize for Note {
 mod tests {
     use super::*;
 
+    fn check_both_languages(message: &dyn Localize) -> String {
+        let (zh, en) = (message.chinese(), message.english());
+        assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{zh} / {en}");
+        assert_eq!(crate::latin_sentences(&zh), Vec::<String>::new(), "English in the Chinese text: {zh}");
+        zh
+    }
+
+    #[test]
+    fn toml_syntax_errors_are_said_by_kind_in_chinese() {
+        // Descriptions as `toml_parser` writes them.
+        let cases = [
+            ("invalid basic string, expected `\"`", TomlSyntax::InvalidString),
+            ("string values must be quoted, expected literal string", TomlSyntax::UnquotedText),
+            ("unclosed array, expected `]`", TomlSyntax::UnclosedBracket),
+            ("missing comma between array elements, expected `,`", TomlSyntax::MissingComma),
+            ("extra comma in inline table", TomlSyntax::ExtraComma),
+            ("key with no value, expected `=`", TomlSyntax::MissingValue),
+            ("invalid unquoted key, expected key", TomlSyntax::InvalidKey),
+            ("duplicate key", TomlSyntax::DuplicateKey),
+            ("unexpected leading zero", TomlSyntax::InvalidNumber),
+            ("cannot recurse further; max recursion depth met", TomlSyntax::Other),
+        ];
+        for (description, syntax) in cases {
+            assert_eq!(TomlSyntax::of_description(description), syntax, "{description}");
+            let kind = ProblemKind::TomlSyntax { syntax, detail: description.to_owned() };
+            let zh = check_both_languages(&kind);
+            assert!(zh.starts_with("TOML 语法错误："), "{zh}");
+            assert!(kind.english().ends_with(description), "{}", kind.english());
+            check_both_languages(&Hint(&kind));
+        }
+        let other = ProblemKind::TomlOther { detail: "invalid length 3, expected fewer elements".into() };
+        assert_eq!(check_both_languages(&other), "此处的值无法读取");
+        check_both_languages(&ProblemKind::NotUtf8);
+    }
+
+    #[test]
+    fn line_formulas_and_tree_names_are_in_both_languages() {
+        let exchange = LineFormula::Exchange {
+            amount: 0.0123,
+            unit: "kWh".into(),
+            kg_co2e_per_unit: 0.5568,
+            kg_co2e: 0.00684864,
+            entered: Some("0.0123 kWh".into()),
+        };
+        assert_eq!(
+            check_both_languages(&exchange),
+            "0.0123 kWh × 0.5568 kg CO2e/kWh = 0.00684864 kg CO2e（每次运行录入：0.0123 kWh）"
+        );
+        assert!(exchange.english().ends_with(" (entered per run: 0.0123 kWh)"), "{}", exchange.english());
+        check_both_languages(&LineFormula::Emission { kg_gas: 0.01, gas: "CH4".into(), gwp: 27.0, kg_co2e: 0.27 });
+        let names = [
+            NodeName::Process { process: "board".into(), product: Some("纸板".into()) },
+            NodeName::Factor { factor: "grid@1".into(), description: String::new() },
+            NodeName::Supplier { name_zh: "纸杯原纸".into(), name_en: "Cup stock".into() },
+            NodeName::Emission { gas: "CO2".into(), origin: Origin::Biogenic },
+            NodeName::FoldedBelowCutOff { n_items: 3 },
+        ];
+        for name in &names {
+            check_both_languages(name);
+        }
+        assert_eq!(names[3].chinese(), "CO2（生物源）");
+        assert_eq!(names[3].english(), "CO2 (biogenic)");
+        assert_eq!(names[4].chinese(), "另有 3 项低于截断阈值（已折叠）");
+        assert_eq!(names[2].chinese(), "纸杯原纸");
+        assert_eq!(names[2].english(), "Cup stock");
+        for origin in [Origin::Fossil, Origin::Biogenic, Origin::LandUseChange] {
+            check_both_languages(&origin);
+        }
+    }
+
     #[test]
     fn a_loop_is_said_in_both_languages_with_its_amounts() {
         let kind = ProblemKind::UnproductiveLoop {
@@ -615,12 +828,39 @@ mod tests {
             ProblemKind::MissingKey { key: "amount".into() },
             ProblemKind::WrongType { key: "amount".into(), expected: Expected::Number, found: "\"abc\"".into() },
             ProblemKind::NegativeAmount { amount: -2.0, of: AmountOf::Input },
+            ProblemKind::GwpUnavailable { gas: "HFC-23".into(), set: Some("SAR".into()) },
+            ProblemKind::GwpUnavailable { gas: "HFC-9".into(), set: None },
+            ProblemKind::FactorNotCharacterised {
+                factor: "f@1".into(),
+                gas: Some("CH4".into()),
+                set: Some("AR4".into()),
+            },
+            ProblemKind::FactorNotCharacterised { factor: "f@1".into(), gas: None, set: None },
+            ProblemKind::SystemInvalid { detail: "the technosphere matrix has a non-finite entry".into() },
+            ProblemKind::Unsolvable {
+                processes: vec!["board".into()],
+                reason: UnsolvableReason::IllConditioned { condition_lower_bound: 3e17 },
+            },
+            ProblemKind::Unsolvable {
+                processes: Vec::new(),
+                reason: UnsolvableReason::Other { detail: "the sparse LU factorisation failed".into() },
+            },
+            ProblemKind::InvalidUncertainty {
+                reason: UncertaintyReason::Other { detail: "the distribution is not known here".into() },
+            },
         ];
         for kind in kinds {
             let chinese = format!("{} {}", kind.chinese(), Hint(&kind).chinese());
-            for word in ["the ", " must ", "expected", "f64", "cannot"] {
-                assert!(!chinese.contains(word), "{chinese}");
-            }
+            assert_eq!(crate::latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
+            assert!(!chinese.contains("f64"), "{chinese}");
+        }
+        for reason in [
+            UnsolvableReason::NoReferenceProduction,
+            UnsolvableReason::StructurallySingular,
+            UnsolvableReason::NumericallySingular,
+            UnsolvableReason::Inaccurate { relative_residual: 1e-3 },
+        ] {
+            check_both_languages(&reason);
         }
         assert_eq!(
             ProblemKind::UnknownFactor { factor: "grdi".into(), suggestion: Some("grid".into()) }.english(),

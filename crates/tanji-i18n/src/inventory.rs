@@ -5,8 +5,9 @@
 use tanji_inventory::base_year::RecalculationMessage;
 use tanji_inventory::import::{RowError, RowProblem};
 use tanji_inventory::{
-    BaseYearPolicy, Completeness, DataSourceKind, DiagnosticMessage, EmissionSource, ExclusionReason, Plausibility,
-    Scope, UncountedActivity,
+    BaseYearPolicy, Completeness, DataSourceKind, DiagnosticMessage, EmissionSource, ExclusionReason, FactorTerm,
+    FormulaStep, Parameter, ParameterOrigin, Plausibility, RefrigerantLoss, Scope, UncountedActivity,
+    formula_number as n,
 };
 
 use crate::{Language, Localize, text};
@@ -417,6 +418,89 @@ impl Localize for RowProblem {
                 text!(language, zh: "未知列“{column}”", en: "unknown column “{column}”")
             }
             RowProblem::NoRows => text!(language, zh: "没有数据行", en: "no rows"),
+            RowProblem::NotText => {
+                text!(language, zh: "文件既不是 UTF-8 也不是 GBK 文本", en: "the file is neither UTF-8 nor GBK text")
+            }
+            RowProblem::CellCount { expected, found } => text!(language,
+                zh: "此行有 {found} 个单元格，表头有 {expected} 列",
+                en: "the row has {found} cells; the header has {expected} columns"),
+            RowProblem::CsvUnreadable => {
+                text!(language, zh: "此行不是可读取的 CSV", en: "the row cannot be read as CSV")
+            }
+            RowProblem::TooLong { n_chars, max_chars } => text!(language,
+                zh: "有 {n_chars} 个字符，最多保留 {max_chars} 个",
+                en: "has {n_chars} characters; at most {max_chars} are kept"),
+            RowProblem::ControlCharacter { code_point, .. } => {
+                let code_point = format!("U+{code_point:04X}");
+                text!(language, zh: "含有控制字符 {code_point}", en: "contains the control character {code_point}")
+            }
+            RowProblem::NotQualityScores { text } => {
+                text!(language, zh: "“{text}”不是五项评分", en: "“{text}” is not five scores")
+            }
+            RowProblem::UncertaintyTooLarge { max_percent } => {
+                let max_percent = figure(*max_percent, 4);
+                text!(language, zh: "不能大于 {max_percent}%", en: "cannot be more than {max_percent} %")
+            }
+            RowProblem::NotAnIsoCategory { text } => text!(language,
+                zh: "“{text}”不是 ISO 14064-1 类别",
+                en: "“{text}” is not an ISO 14064-1 category"),
+            RowProblem::NotARefrigerantApproach { text } => {
+                text!(language, zh: "“{text}”不是制冷剂核算方法", en: "“{text}” is not a refrigerant approach")
+            }
+            RowProblem::NotEnergyPerQuantity { text } => text!(language,
+                zh: "“{text}”不是“能量/数量”形式的单位",
+                en: "“{text}” is not energy per quantity"),
+            RowProblem::NcvUnitMismatch { ncv_unit, quantity_unit } => text!(language,
+                zh: "低位发热量单位 {ncv_unit} 不适用于以 {quantity_unit} 计的数量",
+                en: "the NCV unit {ncv_unit} does not fit a quantity in {quantity_unit}"),
+            RowProblem::NotACoalBasis { text } => {
+                text!(language, zh: "“{text}”不是煤的基准", en: "“{text}” is not a coal basis")
+            }
+            RowProblem::MoistureOutOfRange { percent } => {
+                let percent = figure(*percent, 6);
+                text!(language,
+                    zh: "水分 {percent}% 不在 0% 至 100%（不含）之间",
+                    en: "a moisture of {percent} % is not between 0 % and 100 % (exclusive)")
+            }
+            RowProblem::TomlInvalid => text!(language,
+                zh: "此处不是有效的 TOML，或值的类型不对",
+                en: "this is not valid TOML, or a value has the wrong type"),
+            RowProblem::TomlUnknownKey { key } => {
+                text!(language, zh: "清单文件没有“{key}”这一项", en: "the inventory file has no key “{key}”")
+            }
+            RowProblem::TomlMissingKey { key } => {
+                text!(language, zh: "缺少必填项“{key}”", en: "the required key “{key}” is missing")
+            }
+            RowProblem::UnknownGwpSet { text } => {
+                text!(language, zh: "“{text}”不是 GWP 值集", en: "“{text}” is not a GWP set")
+            }
+            RowProblem::NotAConsolidationApproach { text } => text!(language,
+                zh: "“{text}”不是合并方法",
+                en: "“{text}” is not a consolidation approach"),
+            RowProblem::NotAPercentage { facility, value } => {
+                let value = figure(*value, 6);
+                text!(language,
+                    zh: "设施 {facility}：{value} 不是百分比",
+                    en: "facility {facility}: {value} is not a percentage")
+            }
+            RowProblem::NoFacilities => text!(language, zh: "没有设施", en: "no facilities"),
+            RowProblem::BaseYearAmbiguous => text!(language,
+                zh: "基准年须给出 year 或 years 之一",
+                en: "give either year or years"),
+            RowProblem::GwpSetMissing => text!(language, zh: "未指定 GWP 值集", en: "no GWP set given"),
+            RowProblem::IdSavedConcurrently { id } => text!(language,
+                zh: "编号为“{id}”的记录刚被其他人同时保存",
+                en: "a record with id “{id}” was saved at the same time by someone else"),
+            RowProblem::BundledFactorId { id } => {
+                text!(language, zh: "“{id}”是内置因子的编号", en: "“{id}” is a bundled factor")
+            }
+            RowProblem::FactorVersionExists { factor } => {
+                text!(language, zh: "因子 {factor} 已存在", en: "factor {factor} already exists")
+            }
+            RowProblem::FactorVersionGap { id, version, latest } => text!(language,
+                zh: "因子 {id}：第 {version} 版没有紧接最新的第 {latest} 版",
+                en: "factor {id}: version {version} does not follow the latest version {latest}"),
+            RowProblem::FactorFileRow { problem } => problem.clone(),
         }
     }
 }
@@ -437,8 +521,15 @@ fn required_hint(column: &str, language: Language) -> String {
             text!(language, zh: "所测气体，如 CO2、CH4、N2O、SF6", en: "the gas measured, e.g. CO2, CH4, N2O, SF6")
         }
         "refrigerant" => text!(language, zh: "如 R-410A、R-134a、HFC-32", en: "e.g. R-410A, R-134a, HFC-32"),
+        "leak_rate_percent" => text!(language,
+            zh: "筛选法需要年泄漏率，如 10 表示每年 10%；数量填设备充注量",
+            en: "screening needs an annual leak rate, e.g. 10 for 10 % a year; the quantity is the equipment charge"),
         _ => String::new(),
     }
+}
+
+fn uncertainty_hint(language: Language) -> String {
+    text!(language, zh: "95% 置信区间的半宽，以百分比计，如 5", en: "the 95 % confidence half-width in percent, e.g. 5")
 }
 
 /// How to fix a row problem found in `column`.
@@ -470,6 +561,7 @@ pub fn row_problem_hint(problem: &RowProblem, column: &str, language: Language) 
         RowProblem::Negative if column == "quantity" => text!(language,
             zh: "输出的电力或热力请用 exported_electricity 或 exported_heat 排放源记录",
             en: "record exports with source exported_electricity or exported_heat"),
+        RowProblem::Negative if column == "uncertainty_percent" => uncertainty_hint(language),
         RowProblem::Negative => text!(language,
             zh: "绿证或购电协议覆盖的电量，单位与数量相同",
             en: "electricity covered by green certificates or PPAs, in the record's unit"),
@@ -489,6 +581,71 @@ pub fn row_problem_hint(problem: &RowProblem, column: &str, language: Language) 
         RowProblem::NoRows => text!(language,
             zh: "文件需要一行表头和至少一行数据",
             en: "the file needs a header row and at least one data row"),
+        RowProblem::NotText => text!(language,
+            zh: "另存为 UTF-8 文本（在 Excel 中选“CSV UTF-8”）",
+            en: "save it as UTF-8 text (from Excel: “CSV UTF-8”)"),
+        RowProblem::CellCount { .. } => text!(language,
+            zh: "每行的单元格数须与表头相同；含逗号的文字请加英文双引号",
+            en: "every row needs as many cells as the header; quote text that holds a comma"),
+        RowProblem::CsvUnreadable => text!(language,
+            zh: "在 Excel 中另存为“CSV UTF-8”，并检查引号是否成对",
+            en: "save the sheet as CSV UTF-8 and check that quotes come in pairs"),
+        RowProblem::TooLong { .. } => text!(language, zh: "请缩短", en: "shorten it"),
+        RowProblem::ControlCharacter { multi_line: true, .. } => text!(language,
+            zh: "删除不可见字符（只保留换行和制表符）",
+            en: "remove invisible characters (only line breaks and tabs are kept)"),
+        RowProblem::ControlCharacter { multi_line: false, .. } => text!(language,
+            zh: "写在一行内，不含制表符或不可见字符",
+            en: "write it on one line, without tabs or invisible characters"),
+        RowProblem::NotQualityScores { .. } => text!(language,
+            zh: "五项评分，1（很好）至 5（很差）：可靠性、时间、地理、技术、完整性，如 1,2,1,2,1",
+            en: "five scores 1 (very good) to 5 (very poor): reliability, temporal, geographical, technological, completeness, e.g. 1,2,1,2,1"),
+        RowProblem::UncertaintyTooLarge { .. } => uncertainty_hint(language),
+        RowProblem::NotAnIsoCategory { .. } => text!(language, zh: "填写 1 至 6 的数字", en: "a number 1 to 6"),
+        RowProblem::NotARefrigerantApproach { .. } => text!(language,
+            zh: "top_up（补充量）、mass_balance（质量平衡）或 screening（筛选法）",
+            en: "top_up, mass_balance or screening"),
+        RowProblem::NotEnergyPerQuantity { .. } => {
+            text!(language, zh: "如 GJ/t 或 GJ/10^4Nm3", en: "e.g. GJ/t or GJ/10^4Nm3")
+        }
+        RowProblem::NcvUnitMismatch { .. } => text!(language,
+            zh: "低位发热量须为每单位数量的能量，如以 t 计的煤用 GJ/t",
+            en: "the NCV must be energy per unit of the quantity, e.g. GJ/t for coal in t"),
+        RowProblem::NotACoalBasis { .. } => text!(language,
+            zh: "ar（收到基）、ad（空气干燥基）或 d（干燥基）",
+            en: "ar (as received), ad (air-dried) or d (dry)"),
+        RowProblem::MoistureOutOfRange { .. } => {
+            text!(language, zh: "按质量百分比填写水分，如 8.5", en: "moisture in percent by mass, e.g. 8.5")
+        }
+        RowProblem::TomlInvalid | RowProblem::TomlUnknownKey { .. } | RowProblem::TomlMissingKey { .. } => {
+            text!(language, zh: "格式见 docs/inventory-file.md", en: "see docs/inventory-file.md for the format")
+        }
+        RowProblem::UnknownGwpSet { .. } => text!(language, zh: "SAR、AR4、AR5 或 AR6", en: "SAR, AR4, AR5 or AR6"),
+        RowProblem::NotAConsolidationApproach { .. } => text!(language,
+            zh: "equity_share（股权比例法）、financial_control（财务控制法）或 operational_control（运营控制法）",
+            en: "equity_share, financial_control or operational_control"),
+        RowProblem::NotAPercentage { .. } => text!(language, zh: "0 至 100", en: "0 to 100"),
+        RowProblem::NoFacilities => text!(language,
+            zh: "至少添加一个带 key 的 [[facilities]] 表",
+            en: "add at least one [[facilities]] table with a key"),
+        RowProblem::BaseYearAmbiguous => text!(language,
+            zh: "year = 2024，或 years = [2022, 2023, 2024]",
+            en: "year = 2024, or years = [2022, 2023, 2024]"),
+        RowProblem::GwpSetMissing => text!(language,
+            zh: "在文件中加上 gwp = \"AR6\"，或使用 --gwp AR6",
+            en: "add gwp = \"AR6\" to the file or pass --gwp AR6"),
+        RowProblem::IdSavedConcurrently { .. } => text!(language,
+            zh: "刷新活动数据列表后重新导入",
+            en: "reload the activity list and import again"),
+        RowProblem::BundledFactorId { .. } => text!(language,
+            zh: "自有因子须使用自己的编号，如加上本组织的前缀",
+            en: "own factors need their own ids, e.g. prefixed with your organisation"),
+        RowProblem::FactorVersionExists { .. } | RowProblem::FactorVersionGap { .. } => text!(language,
+            zh: "新因子从第 1 版开始；更正使用下一个版本号",
+            en: "a new factor starts at version 1; a correction is the next version"),
+        RowProblem::FactorFileRow { .. } => text!(language,
+            zh: "因子文件的列见 docs/factors.md",
+            en: "see the factor-file columns in docs/factors.md"),
         RowProblem::UnitIncompatibleWithFactor { factor_unit, .. } => text!(language,
             zh: "按 {factor_unit} 录入数量，或换用与该单位一致的因子（如用电按 kWh 录入并选电网因子）",
             en: "enter the quantity in {factor_unit}, or choose a factor in your unit (electricity is entered in kWh against a grid factor)"),
@@ -523,20 +680,18 @@ pub fn row_problem_hint(problem: &RowProblem, column: &str, language: Language) 
     }
 }
 
-/// A row error for people: "file, row 3, column unit: reason" and its hint, in `language` where the problem is a
-/// message value (problems not yet converted are English, as the domain wrote them).
+/// A row error's reason and hint for people, in `language`.
 pub fn row_error_parts(error: &RowError, language: Language) -> (String, String) {
-    match &error.problem {
-        Some(problem) => (problem.localize(language), row_problem_hint(problem, &error.column, language)),
-        None => (error.reason.clone(), error.hint.clone()),
-    }
+    (error.problem.localize(language), row_problem_hint(&error.problem, &error.column, language))
 }
 
-/// A row error as one block of text (file, row, column, reason and a `hint:` line).
+/// A row error as one block of text (file, row, column, reason and a `hint:` line). Row 0 is the file as a whole
+/// and is not named.
 pub fn row_error_text(error: &RowError, language: Language) -> String {
     let (reason, hint) = row_error_parts(error, language);
     let (file, row) = (&error.file, error.row);
-    let mut text = text!(language, zh: "{file}，第 {row} 行", en: "{file}, row {row}");
+    let mut text =
+        if row == 0 { file.clone() } else { text!(language, zh: "{file}，第 {row} 行", en: "{file}, row {row}") };
     if !error.column.is_empty() {
         let column = &error.column;
         text.push_str(&text!(language, zh: "，{column} 列", en: ", column {column}"));
@@ -546,6 +701,211 @@ pub fn row_error_text(error: &RowError, language: Language) -> String {
         text.push_str(&text!(language, zh: "\n  提示：{hint}", en: "\n  hint: {hint}"));
     }
     text
+}
+
+impl Localize for FactorTerm {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            FactorTerm::Gas { gas, kg_per_unit, unit, gwp } => {
+                let (rate, gwp) = (n(*kg_per_unit), n(*gwp));
+                text!(language, zh: "{rate} kg {gas}/{unit} × GWP {gwp}", en: "{rate} kg {gas}/{unit} × GWP {gwp}")
+            }
+            FactorTerm::PublishedCo2e { kg_co2e_per_unit, unit } => {
+                let rate = n(*kg_co2e_per_unit);
+                text!(language,
+                    zh: "{rate} kg CO2e/{unit}（公布值，未按气体拆分）",
+                    en: "{rate} kg CO2e/{unit} (published, not split by gas)")
+            }
+        }
+    }
+}
+
+impl Localize for RefrigerantLoss {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            RefrigerantLoss::TopUp { kg } => {
+                let kg = n(*kg);
+                text!(language, zh: "补充量 {kg} kg = 逸散量", en: "top-up {kg} kg = loss")
+            }
+            RefrigerantLoss::MassBalance { inventory_decrease_kg, purchased_kg, disposed_kg, capacity_increase_kg } => {
+                let loss = n(inventory_decrease_kg + purchased_kg - disposed_kg - capacity_increase_kg);
+                let (decrease, purchased, disposed, capacity) =
+                    (n(*inventory_decrease_kg), n(*purchased_kg), n(*disposed_kg), n(*capacity_increase_kg));
+                text!(language,
+                    zh: "质量平衡 {decrease} + {purchased} − {disposed} − {capacity} = {loss} kg",
+                    en: "mass balance {decrease} + {purchased} − {disposed} − {capacity} = {loss} kg")
+            }
+            RefrigerantLoss::Screening { charge_kg, leak_rate_percent, years } => {
+                let loss = n(charge_kg * leak_rate_percent / 100.0 * years);
+                let (charge, rate, years) = (n(*charge_kg), n(*leak_rate_percent), n(*years));
+                text!(language,
+                    zh: "筛选法：充注量 {charge} kg × 年泄漏率 {rate}% × {years} 年 = {loss} kg",
+                    en: "screening: charge {charge} kg × leak rate {rate} %/yr × {years} yr = {loss} kg")
+            }
+        }
+    }
+}
+
+impl Localize for FormulaStep {
+    /// One step of a line's arithmetic; the numbers, units and symbols (FC, NCV, AD, CC, OF) are the same in both
+    /// languages, the words are not.
+    fn localize(&self, language: Language) -> String {
+        let plus = " + ";
+        match self {
+            FormulaStep::FactorApplied { activity, unit, terms, co2e_kg } => {
+                let terms: Vec<String> = terms.iter().map(|term| term.localize(language)).collect();
+                let (activity, terms, total) = (n(*activity), terms.join(plus), n(*co2e_kg));
+                text!(language,
+                    zh: "{activity} {unit} × [{terms}] = {total} kg CO2e",
+                    en: "{activity} {unit} × [{terms}] = {total} kg CO2e")
+            }
+            FormulaStep::MarketBased { activity, covered, unit, rate_kg_co2e, market_unit, co2e_kg } => {
+                let (activity, covered, rate, total) = (n(*activity), n(*covered), n(*rate_kg_co2e), n(*co2e_kg));
+                text!(language,
+                    zh: "基于市场：({activity} − 绿证/购电协议覆盖的 {covered}) {unit} × {rate} kg CO2e/{market_unit} = {total} kg CO2e",
+                    en: "market-based: ({activity} − {covered} covered by certificates/PPAs) {unit} × {rate} kg CO2e/{market_unit} = {total} kg CO2e")
+            }
+            FormulaStep::MeasuredGas { gas, mass_kg, gwp, co2e_kg } => {
+                let (mass, gwp, total) = (n(*mass_kg), n(*gwp), n(*co2e_kg));
+                text!(language,
+                    zh: "实测 {gas}：{mass} kg × GWP {gwp} = {total} kg CO2e",
+                    en: "measured {gas}: {mass} kg × GWP {gwp} = {total} kg CO2e")
+            }
+            FormulaStep::RefrigerantLoss { loss, loss_kg, components, co2e_kg } => {
+                let how = loss.localize(language);
+                let parts: Vec<String> = components
+                    .iter()
+                    .map(|component| {
+                        let (percent, gas, gwp) = (n(component.percent), &component.gas, n(component.gwp));
+                        text!(language, zh: "{percent}% {gas} × GWP {gwp}", en: "{percent} % {gas} × GWP {gwp}")
+                    })
+                    .collect();
+                let (loss, parts, total) = (n(*loss_kg), parts.join(plus), n(*co2e_kg));
+                text!(language,
+                    zh: "{how}；{loss} kg × [{parts}] = {total} kg CO2e",
+                    en: "{how}; {loss} kg × [{parts}] = {total} kg CO2e")
+            }
+            FormulaStep::NoEmissions { amount, unit } => {
+                let amount = n(*amount);
+                text!(language, zh: "{amount} {unit}：无排放（备忘）", en: "{amount} {unit}: no emissions (memo)")
+            }
+            FormulaStep::FuelConsumed { quantity } => text!(language, zh: "FC {quantity}", en: "FC {quantity}"),
+            FormulaStep::CoalAsReceived { amount, unit, basis, factor, as_received } => {
+                let (amount, factor, as_received) = (n(*amount), n(*factor), n(*as_received));
+                let basis = coal_basis_name(basis, language);
+                text!(language,
+                    zh: "FC_ar = {amount} {unit}（{basis}）× {factor} = {as_received} {unit}",
+                    en: "FC_ar = {amount} {unit} ({basis}) × {factor} = {as_received} {unit}")
+            }
+            FormulaStep::CarbonFromMass { tonnes, carbon_percent, carbon_t } => {
+                let (tonnes, percent, carbon) = (n(*tonnes), n(*carbon_percent), n(*carbon_t));
+                text!(language,
+                    zh: "C = {tonnes} t × {percent}% = {carbon} t C",
+                    en: "C = {tonnes} t × {percent} % = {carbon} t C")
+            }
+            FormulaStep::EnergyFromNcv { quantity, ncv, energy_gj } => {
+                let (quantity, ncv, energy) = (n(*quantity), n(*ncv), n(*energy_gj));
+                text!(language, zh: "AD = {quantity} × {ncv} = {energy} GJ", en: "AD = {quantity} × {ncv} = {energy} GJ")
+            }
+            FormulaStep::CarbonFromEnergy { energy_gj, carbon_content, carbon_t } => {
+                let (energy, content, carbon) = (n(*energy_gj), n(*carbon_content), n(*carbon_t));
+                text!(language,
+                    zh: "C = {energy} GJ × {content} tC/GJ = {carbon} t C",
+                    en: "C = {energy} GJ × {content} tC/GJ = {carbon} t C")
+            }
+            FormulaStep::Co2FromCarbon { carbon_t, oxidation, co2_kg } => {
+                let (carbon, oxidation, co2) = (n(*carbon_t), n(*oxidation), n(*co2_kg));
+                text!(language,
+                    zh: "CO2 = {carbon} t C × {oxidation} × 44/12 = {co2} kg",
+                    en: "CO2 = {carbon} t C × {oxidation} × 44/12 = {co2} kg")
+            }
+            FormulaStep::BiomassBiogenic => text!(language,
+                zh: "生物质：CO2 作为生物源排放单独报告，不计入各范围合计",
+                en: "biomass: CO2 reported as biogenic, outside scope totals"),
+            FormulaStep::Reported { gross_kg, period_share, boundary_share, co2e_kg } => {
+                let (gross, period, boundary, total) =
+                    (n(*gross_kg), n(*period_share), n(*boundary_share), n(*co2e_kg));
+                text!(language,
+                    zh: "报告值 = {gross} × 报告期占比 {period} × 边界占比 {boundary} = {total} kg CO2e",
+                    en: "reported = {gross} × period share {period} × boundary share {boundary} = {total} kg CO2e")
+            }
+            FormulaStep::Legacy { text } => text.clone(),
+        }
+    }
+}
+
+/// A line's arithmetic on one line (the CLI, CSV exports): its steps joined with the language's separator.
+pub fn formula_text(formula: &[FormulaStep], language: Language) -> String {
+    let steps: Vec<String> = formula.iter().map(|step| step.localize(language)).collect();
+    steps.join(text!(language, zh: "；", en: "; ").as_str())
+}
+
+/// A coal basis by its symbol (`ar`, `ad`, `d`), as the line stores it.
+fn coal_basis_name(symbol: &str, language: Language) -> String {
+    match symbol {
+        "ar" => text!(language, zh: "收到基", en: "as received"),
+        "ad" => text!(language, zh: "空气干燥基", en: "air-dried"),
+        "d" => text!(language, zh: "干燥基", en: "dry"),
+        other => other.to_owned(),
+    }
+}
+
+impl Localize for ParameterOrigin {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            ParameterOrigin::Measured => text!(language, zh: "实测", en: "measured"),
+            ParameterOrigin::Default { id: Some(id), citation: Some(citation) } => {
+                text!(language, zh: "默认值 {id}，{citation}", en: "default {id}, {citation}")
+            }
+            ParameterOrigin::Default { id: Some(id), citation: None } => {
+                text!(language, zh: "默认值 {id}", en: "default {id}")
+            }
+            ParameterOrigin::Default { id: None, .. } => text!(language, zh: "默认值", en: "default"),
+        }
+    }
+}
+
+impl Localize for Parameter {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            Parameter::Ncv { gj_per_unit, unit, origin } => {
+                let (value, origin) = (n(*gj_per_unit), origin.localize(language));
+                text!(language,
+                    zh: "低位发热量 NCV {value} GJ/{unit}（{origin}）",
+                    en: "net calorific value NCV {value} GJ/{unit} ({origin})")
+            }
+            Parameter::CarbonContent { t_c_per_gj, origin } => {
+                let (value, origin) = (n(*t_c_per_gj), origin.localize(language));
+                text!(language,
+                    zh: "单位热值含碳量 CC {value} tC/GJ（{origin}）",
+                    en: "carbon content CC {value} tC/GJ ({origin})")
+            }
+            Parameter::Oxidation { fraction, origin } => {
+                let (value, origin) = (n(*fraction), origin.localize(language));
+                text!(language, zh: "碳氧化率 OF {value}（{origin}）", en: "oxidation factor OF {value} ({origin})")
+            }
+            Parameter::CoalCarbonAsReceived {
+                basis,
+                carbon_percent,
+                factor,
+                as_received_percent,
+                moisture_as_received_percent,
+                moisture_air_dried_percent,
+            } => {
+                let (carbon, factor, as_received) = (n(*carbon_percent), n(*factor), n(*as_received_percent));
+                let (m_ar, m_ad) = (n(*moisture_as_received_percent), n(*moisture_air_dried_percent));
+                let basis_name = coal_basis_name(basis, language);
+                text!(language,
+                    zh: "收到基含碳量 C_ar = C_{basis}（{basis_name}）{carbon}% × {factor} = {as_received}%（M_ar {m_ar}%，M_ad {m_ad}%）",
+                    en: "carbon as received C_ar = C_{basis} ({basis_name}) {carbon} % × {factor} = {as_received} % (M_ar {m_ar} %, M_ad {m_ad} %)")
+            }
+            Parameter::RefrigerantGwp { designation, gwp_set, gwp } => {
+                let gwp = n(*gwp);
+                text!(language, zh: "{designation} GWP（{gwp_set}）= {gwp}", en: "{designation} GWP ({gwp_set}) = {gwp}")
+            }
+            Parameter::Legacy { text } => text.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -566,6 +926,246 @@ mod tests {
         assert_eq!(mass_co2e(1_234_567.0, 4), "1235 t CO2e");
         assert_eq!(mass_co2e(56.78, 4), "56.78 kg CO2e");
         assert_eq!(mass_co2e(3.4694e-18, 6), "0 kg CO2e");
+    }
+
+    /// Renders `message` in both languages: English is there, and Chinese has no English sentence in it.
+    fn check_both_languages(message: &dyn Localize) {
+        let (zh, en) = (message.chinese(), message.english());
+        assert!(!en.trim().is_empty(), "no English text (zh: {zh})");
+        assert!(!zh.trim().is_empty(), "no Chinese text (en: {en})");
+        assert_eq!(crate::latin_sentences(&zh), Vec::<String>::new(), "English in the Chinese text: {zh}");
+    }
+
+    /// One value of every import problem; the `match` fails to compile when a code is added without a sample.
+    fn every_row_problem() -> Vec<RowProblem> {
+        let text = || "地址".to_owned();
+        let samples = vec![
+            RowProblem::UnitIncompatibleWithFactor {
+                unit: "kg".into(),
+                dimension: tanji_units::Dimension::Mass,
+                factor: "mee-nbs-2022-grid-cn-national@1".into(),
+                factor_unit: "MWh".into(),
+                factor_dimension: tanji_units::Dimension::Energy,
+            },
+            RowProblem::FactorNotFound { factor: "grid-x".into(), version: Some(2), suggestion: Some("grid-y".into()) },
+            RowProblem::FuelParametersNotFound { id: "coal-x".into(), suggestion: None },
+            RowProblem::RefrigerantUnknown { refrigerant: "R-41".into(), suggestion: Some("R-410A".into()) },
+            RowProblem::Implausible(Plausibility::OxidationAbove100 { percent: 120.0 }),
+            RowProblem::Required,
+            RowProblem::NotANumber { text: text() },
+            RowProblem::UnknownUnit { text: "kwhh".into(), suggestion: Some("kWh".into()) },
+            RowProblem::NotAPeriod { text: text() },
+            RowProblem::NoPeriod,
+            RowProblem::PeriodEndBeforeStart,
+            RowProblem::NotASource { text: text() },
+            RowProblem::NotADataSource { text: text() },
+            RowProblem::NotAMethod { text: text() },
+            RowProblem::Negative,
+            RowProblem::FacilityNotFound { facility: "TZ-09".into() },
+            RowProblem::DuplicateId { id: "a-1".into(), first_row: 2 },
+            RowProblem::IdExists { id: "a-1".into() },
+            RowProblem::UnknownColumn { column: "colour".into() },
+            RowProblem::NoRows,
+            RowProblem::NotText,
+            RowProblem::CellCount { expected: 7, found: 8 },
+            RowProblem::CsvUnreadable,
+            RowProblem::TooLong { n_chars: 101, max_chars: 100 },
+            RowProblem::ControlCharacter { code_point: 7, multi_line: false },
+            RowProblem::ControlCharacter { code_point: 0x1b, multi_line: true },
+            RowProblem::NotQualityScores { text: "1,2,9".into() },
+            RowProblem::UncertaintyTooLarge { max_percent: 1000.0 },
+            RowProblem::NotAnIsoCategory { text: "7".into() },
+            RowProblem::NotARefrigerantApproach { text: text() },
+            RowProblem::NotEnergyPerQuantity { text: "GJ".into() },
+            RowProblem::NcvUnitMismatch { ncv_unit: "GJ/t".into(), quantity_unit: "kWh".into() },
+            RowProblem::NotACoalBasis { text: "xx".into() },
+            RowProblem::MoistureOutOfRange { percent: 120.0 },
+            RowProblem::TomlInvalid,
+            RowProblem::TomlUnknownKey { key: "organization".into() },
+            RowProblem::TomlMissingKey { key: "consolidation".into() },
+            RowProblem::UnknownGwpSet { text: "AR7".into() },
+            RowProblem::NotAConsolidationApproach { text: text() },
+            RowProblem::NotAPercentage { facility: "TZ-01".into(), value: 120.0 },
+            RowProblem::NoFacilities,
+            RowProblem::BaseYearAmbiguous,
+            RowProblem::GwpSetMissing,
+            RowProblem::IdSavedConcurrently { id: "a-1".into() },
+            RowProblem::BundledFactorId { id: "mee-nbs-2022-grid-cn-national".into() },
+            RowProblem::FactorVersionExists { factor: "own-steam@1".into() },
+            RowProblem::FactorVersionGap { id: "own-steam".into(), version: 3, latest: 1 },
+        ];
+        for sample in &samples {
+            match sample {
+                RowProblem::UnitIncompatibleWithFactor { .. }
+                | RowProblem::FactorNotFound { .. }
+                | RowProblem::FuelParametersNotFound { .. }
+                | RowProblem::RefrigerantUnknown { .. }
+                | RowProblem::Implausible(_)
+                | RowProblem::Required
+                | RowProblem::NotANumber { .. }
+                | RowProblem::UnknownUnit { .. }
+                | RowProblem::NotAPeriod { .. }
+                | RowProblem::NoPeriod
+                | RowProblem::PeriodEndBeforeStart
+                | RowProblem::NotASource { .. }
+                | RowProblem::NotADataSource { .. }
+                | RowProblem::NotAMethod { .. }
+                | RowProblem::Negative
+                | RowProblem::FacilityNotFound { .. }
+                | RowProblem::DuplicateId { .. }
+                | RowProblem::IdExists { .. }
+                | RowProblem::UnknownColumn { .. }
+                | RowProblem::NoRows
+                | RowProblem::NotText
+                | RowProblem::CellCount { .. }
+                | RowProblem::CsvUnreadable
+                | RowProblem::TooLong { .. }
+                | RowProblem::ControlCharacter { .. }
+                | RowProblem::NotQualityScores { .. }
+                | RowProblem::UncertaintyTooLarge { .. }
+                | RowProblem::NotAnIsoCategory { .. }
+                | RowProblem::NotARefrigerantApproach { .. }
+                | RowProblem::NotEnergyPerQuantity { .. }
+                | RowProblem::NcvUnitMismatch { .. }
+                | RowProblem::NotACoalBasis { .. }
+                | RowProblem::MoistureOutOfRange { .. }
+                | RowProblem::TomlInvalid
+                | RowProblem::TomlUnknownKey { .. }
+                | RowProblem::TomlMissingKey { .. }
+                | RowProblem::UnknownGwpSet { .. }
+                | RowProblem::NotAConsolidationApproach { .. }
+                | RowProblem::NotAPercentage { .. }
+                | RowProblem::NoFacilities
+                | RowProblem::BaseYearAmbiguous
+                | RowProblem::GwpSetMissing
+                | RowProblem::IdSavedConcurrently { .. }
+                | RowProblem::BundledFactorId { .. }
+                | RowProblem::FactorVersionExists { .. }
+                | RowProblem::FactorVersionGap { .. } => {}
+                // The factor-file reader's own (English) words; converting them is tanji-ghg's part.
+                RowProblem::FactorFileRow { .. } => {}
+            }
+        }
+        samples
+    }
+
+    #[test]
+    fn every_import_problem_and_its_hint_is_in_both_languages() {
+        for problem in every_row_problem() {
+            check_both_languages(&problem);
+            for column in ["quantity", "uncertainty_percent", "leak_rate_percent", "covered_by_instruments"] {
+                let hint = row_problem_hint(&problem, column, Language::SimplifiedChinese);
+                assert_eq!(crate::latin_sentences(&hint), Vec::<String>::new(), "{problem:?}: {hint}");
+            }
+            let error = RowError::of("能耗.csv", 3, "quantity", problem.clone());
+            let zh = row_error_text(&error, Language::SimplifiedChinese);
+            assert!(zh.starts_with("能耗.csv，第 3 行，quantity 列："), "{zh}");
+            assert_eq!(crate::latin_sentences(&zh), Vec::<String>::new(), "{zh}");
+        }
+    }
+
+    #[test]
+    fn every_formula_step_and_parameter_is_in_both_languages() {
+        let steps = [
+            FormulaStep::FactorApplied {
+                activity: 1000.0,
+                unit: "kWh".into(),
+                terms: vec![
+                    FactorTerm::Gas { gas: "CO2".into(), kg_per_unit: 0.5, unit: "kWh".into(), gwp: 1.0 },
+                    FactorTerm::PublishedCo2e { kg_co2e_per_unit: 0.01, unit: "kWh".into() },
+                ],
+                co2e_kg: 510.0,
+            },
+            FormulaStep::MarketBased {
+                activity: 1000.0,
+                covered: 200.0,
+                unit: "kWh".into(),
+                rate_kg_co2e: 0.5,
+                market_unit: "kWh".into(),
+                co2e_kg: 400.0,
+            },
+            FormulaStep::MeasuredGas { gas: "SF6".into(), mass_kg: 1.0, gwp: 23500.0, co2e_kg: 23500.0 },
+            FormulaStep::RefrigerantLoss {
+                loss: RefrigerantLoss::Screening { charge_kg: 10.0, leak_rate_percent: 10.0, years: 1.0 },
+                loss_kg: 1.0,
+                components: vec![tanji_inventory::BlendComponent { gas: "HFC-32".into(), percent: 50.0, gwp: 677.0 }],
+                co2e_kg: 338.5,
+            },
+            FormulaStep::RefrigerantLoss {
+                loss: RefrigerantLoss::MassBalance {
+                    inventory_decrease_kg: 1.0,
+                    purchased_kg: 2.0,
+                    disposed_kg: 0.5,
+                    capacity_increase_kg: 0.5,
+                },
+                loss_kg: 2.0,
+                components: vec![],
+                co2e_kg: 0.0,
+            },
+            FormulaStep::RefrigerantLoss {
+                loss: RefrigerantLoss::TopUp { kg: 2.0 },
+                loss_kg: 2.0,
+                components: vec![],
+                co2e_kg: 0.0,
+            },
+            FormulaStep::NoEmissions { amount: 5.0, unit: "kWh".into() },
+            FormulaStep::FuelConsumed { quantity: "100 t".into() },
+            FormulaStep::CoalAsReceived {
+                amount: 90.0,
+                unit: "t".into(),
+                basis: "d".into(),
+                factor: 1.111,
+                as_received: 100.0,
+            },
+            FormulaStep::CarbonFromMass { tonnes: 100.0, carbon_percent: 46.86, carbon_t: 46.86 },
+            FormulaStep::EnergyFromNcv { quantity: 100.0, ncv: 389.31, energy_gj: 38931.0 },
+            FormulaStep::CarbonFromEnergy { energy_gj: 38931.0, carbon_content: 0.0153, carbon_t: 595.6 },
+            FormulaStep::Co2FromCarbon { carbon_t: 595.6, oxidation: 0.99, co2_kg: 2_162_188.0 },
+            FormulaStep::BiomassBiogenic,
+            FormulaStep::Reported { gross_kg: 100.0, period_share: 0.5, boundary_share: 1.0, co2e_kg: 50.0 },
+        ];
+        for step in &steps {
+            check_both_languages(step);
+        }
+        let market = steps[1].chinese();
+        assert!(market.starts_with("基于市场：") && !market.contains("market"), "{market}");
+        assert!(steps[1].english().starts_with("market-based: "), "{}", steps[1].english());
+        let parameters = [
+            Parameter::Ncv { gj_per_unit: 389.31, unit: "10^4Nm³".into(), origin: ParameterOrigin::Measured },
+            Parameter::CarbonContent {
+                t_c_per_gj: 0.0258,
+                origin: ParameterOrigin::Default {
+                    id: Some("ipcc-2006-ncv-cc-other-bituminous-coal".into()),
+                    citation: Some("IPCC · 2006 IPCC Guidelines · Vol. 2 · Table 1.3".into()),
+                },
+            },
+            Parameter::Oxidation { fraction: 0.98, origin: ParameterOrigin::Default { id: None, citation: None } },
+            Parameter::CoalCarbonAsReceived {
+                basis: "ad".into(),
+                carbon_percent: 60.08,
+                factor: 0.78,
+                as_received_percent: 46.86,
+                moisture_as_received_percent: 29.02,
+                moisture_air_dried_percent: 9.0,
+            },
+            Parameter::RefrigerantGwp { designation: "R-410A".into(), gwp_set: "AR5".into(), gwp: 1923.5 },
+        ];
+        for parameter in &parameters[..3] {
+            let zh = parameter.chinese();
+            assert!(!zh.contains("measured") && !zh.contains("default"), "{zh}");
+        }
+        for parameter in [&parameters[0], &parameters[2], &parameters[3], &parameters[4]] {
+            check_both_languages(parameter);
+        }
+        assert_eq!(parameters[0].chinese(), "低位发热量 NCV 389.31 GJ/10^4Nm³（实测）");
+        assert_eq!(parameters[0].english(), "net calorific value NCV 389.31 GJ/10^4Nm³ (measured)");
+        // An older version's text is shown as it was stored.
+        let legacy = FormulaStep::Legacy { text: "AD = 100 × 389.31 = 38931 GJ".into() };
+        assert_eq!(legacy.chinese(), "AD = 100 × 389.31 = 38931 GJ");
+        assert_eq!(
+            formula_text(&steps[10..12], Language::SimplifiedChinese),
+            "AD = 100 × 389.31 = 38931 GJ；C = 38931 GJ × 0.0153 tC/GJ = 595.6 t C"
+        );
     }
 
     #[test]

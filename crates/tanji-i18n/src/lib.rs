@@ -68,6 +68,58 @@ pub fn language_from_locale(explicit: Option<&str>, locale: Option<&str>) -> Lan
     if chosen.to_ascii_lowercase().starts_with("zh") { Language::SimplifiedChinese } else { Language::English }
 }
 
+/// Runs of three or more English words in `text`: what the zh-CN console crawl (`e2e/console-crawl.mjs`) reports
+/// as an untranslated sentence. Units, acronyms (GWP, NCV, TOML), codes and ids (`exported_electricity`,
+/// `docs/inventory-file.md`) and text in backticks are not words; numbers, spaces and `.:&%+-` between words do not
+/// break a run, while Chinese text, commas, semicolons, brackets and quotes do (a list of codes is not a sentence),
+/// as in the crawl. For tests of the catalogue and of command-line output in Chinese.
+pub fn latin_sentences(text: &str) -> Vec<String> {
+    let is_token_char = |character: char| character.is_ascii_alphanumeric() || "_-.@/'’^".contains(character);
+    let is_separator = |character: char| character.is_whitespace() || ":&%+".contains(character);
+    let mut sentences = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let mut flush = |run: &mut Vec<&str>| {
+        if run.len() >= 3 {
+            sentences.push(run.join(" "));
+        }
+        run.clear();
+    };
+    let mut rest = text;
+    while let Some(character) = rest.chars().next() {
+        if is_token_char(character) {
+            let end = rest.find(|character: char| !is_token_char(character)).unwrap_or(rest.len());
+            let token = &rest[..end];
+            if is_english_word(token) {
+                run.push(token);
+            } else if !token.chars().all(|character| character.is_ascii_digit() || ".-".contains(character)) {
+                flush(&mut run);
+            }
+            rest = &rest[end..];
+        } else if character == '`' {
+            flush(&mut run);
+            let after = &rest[1..];
+            rest = after.find('`').map_or("", |end| &after[end + 1..]);
+        } else {
+            if !is_separator(character) {
+                flush(&mut run);
+            }
+            rest = &rest[character.len_utf8()..];
+        }
+    }
+    flush(&mut run);
+    sentences
+}
+
+/// A plain English word: two or more letters, not an acronym (all capitals) and not a unit symbol.
+fn is_english_word(token: &str) -> bool {
+    const UNITS: &[&str] = &["kg", "kWh", "MWh", "GWh", "km", "tC", "tce", "Nm", "scf", "mmBtu"];
+    let word = token.trim_end_matches(['.', '\'', '’']);
+    word.len() >= 2
+        && word.chars().all(|character| character.is_ascii_alphabetic())
+        && !word.chars().all(|character| character.is_ascii_uppercase())
+        && !UNITS.contains(&word)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +131,20 @@ mod tests {
         assert_eq!(language_from_locale(Some("zh-CN"), None), Language::SimplifiedChinese);
         assert_eq!(language_from_locale(None, Some("C.UTF-8")), Language::English);
         assert_eq!(language_from_locale(None, None), Language::English);
+    }
+
+    #[test]
+    fn latin_sentences_are_english_words_in_a_row_not_codes_or_units() {
+        assert_eq!(latin_sentences("文件既不是 UTF-8 也不是 GBK 文本"), Vec::<String>::new());
+        assert_eq!(
+            latin_sentences("使用 exported_electricity、scope3_1 … scope3_15，见 docs/inventory-file.md"),
+            Vec::<String>::new()
+        );
+        assert_eq!(latin_sentences("100 kg CO2e × GWP 1 = 100 kg"), Vec::<String>::new());
+        assert_eq!(latin_sentences("完整性：complete: every record is counted"), ["complete every record is counted"]);
+        assert_eq!(latin_sentences("可用 `tanji factors search` 查找；列：id, facility, period"), Vec::<String>::new());
+        assert_eq!(latin_sentences("不能 cannot be more than 1000 %"), ["cannot be more than"]);
+        assert_eq!(latin_sentences("基于 market based 市场"), Vec::<String>::new());
     }
 
     #[test]

@@ -15,6 +15,10 @@ use tanji_ghg::{
 use tanji_units::{Quantity, Unit, UnitError};
 
 use crate::classification::{DataSourceKind, EmissionSource, IsoCategory, Scope};
+use crate::formula::{
+    BlendComponent, FactorTerm, FormulaStep, Parameter, ParameterOrigin, RefrigerantLoss, formula_or_legacy,
+    parameters_or_legacy,
+};
 use crate::message::{
     Completeness, CompletenessAssessment, DiagnosticMessage, ExclusionReason, Plausibility, RecordActivity,
     diagnostic_message_or_legacy,
@@ -99,9 +103,11 @@ pub struct ResultLine {
     pub status: LineStatus,
     pub factors: Vec<FactorTrace>,
     /// The fuel parameters used (measured or default with their citation).
-    pub parameters: Vec<String>,
+    #[serde(deserialize_with = "parameters_or_legacy")]
+    pub parameters: Vec<Parameter>,
     /// The arithmetic, with numbers, in the order performed.
-    pub formula: String,
+    #[serde(deserialize_with = "formula_or_legacy")]
+    pub formula: Vec<FormulaStep>,
     pub gases: Vec<GasLine>,
     /// Share of the record inside the reporting period (by days).
     pub period_share: f64,
@@ -269,53 +275,39 @@ fn month_key(year: i16, month: i8) -> String {
     format!("{year:04}-{month:02}")
 }
 
-/// A number in a formula, for people: up to six decimals (or six significant figures below 0.001), never an
-/// exponent below 10¹², and float noise (below 10⁻¹²) written as 0.
-fn format_number(value: f64) -> String {
-    let magnitude = value.abs();
-    if magnitude < 1e-12 {
-        return "0".into();
-    }
-    let text = if magnitude < 0.001 {
-        let decimals = (-magnitude.log10().floor()) as usize + 5;
-        format!("{value:.decimals$}")
-    } else if magnitude < 1e12 {
-        format!("{value:.6}")
-    } else {
-        return format!("{value:e}");
-    };
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-/// The words of a line (formula steps, parameters), written only when the lines are kept: an inventory streamed for
-/// its totals skips the formatting, which was most of the time spent per record.
-struct Notes {
+/// The words of a line (formula steps, parameters), kept only when the lines are kept: an inventory streamed for
+/// its totals skips them, which was most of the time spent per record.
+struct Notes<T> {
     explain: bool,
-    items: Vec<String>,
+    items: Vec<T>,
 }
 
-impl Notes {
-    fn new(explain: bool) -> Notes {
+impl<T> Notes<T> {
+    fn new(explain: bool) -> Notes<T> {
         Notes { explain, items: Vec::new() }
     }
 
-    fn push(&mut self, text: impl FnOnce() -> String) {
+    fn push(&mut self, item: impl FnOnce() -> T) {
         if self.explain {
-            self.items.push(text());
+            self.items.push(item());
         }
     }
 
-    fn join(&self, separator: &str) -> String {
-        self.items.join(separator)
+    fn append(&mut self, other: Notes<T>) {
+        self.items.extend(other.items);
+    }
+
+    fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
+        self.items.retain(keep);
     }
 }
 
 struct LineDraft {
     explain: bool,
     gases: Vec<GasLine>,
-    formula: Notes,
+    formula: Notes<FormulaStep>,
     factors: Vec<FactorTrace>,
-    parameters: Notes,
+    parameters: Notes<Parameter>,
     biogenic_co2_kg: f64,
     market_based_gross_kg: Option<f64>,
     negate: bool,
@@ -337,8 +329,10 @@ impl LineDraft {
             && self.gases.iter().all(|gas| plausible_kg(gas.co2e_kg) && gas.mass_kg.is_none_or(plausible_kg))
     }
 
-    /// Drops the amounts of a line that failed, keeping its formula and factors to show what was attempted.
+    /// Drops the amounts of a line that failed, keeping its formula and factors to show what was attempted — but not
+    /// the steps that overflowed: a number that is not finite has no JSON form, and the stored result must read back.
     fn clear_amounts(&mut self) {
+        self.formula.retain(FormulaStep::is_finite);
         self.gases.clear();
         self.biogenic_co2_kg = 0.0;
         self.market_based_gross_kg = None;
@@ -559,27 +553,18 @@ impl<'a> Calculation<'a> {
             draft.biogenic_co2_kg += biogenic * activity_in_factor_unit;
         }
         draft.formula.push(|| {
-            let per_gas: Vec<String> = co2e
-                .contributions
-                .iter()
-                .map(|contribution| match (&contribution.gas, contribution.kg_gas_per_unit, contribution.gwp) {
-                    (Some(gas), Some(rate), Some(gwp)) => {
-                        format!("{} kg {gas}/{} × GWP {}", format_number(rate), factor.unit, format_number(gwp))
-                    }
-                    _ => format!(
-                        "{} kg CO2e/{} (published, not split by gas)",
-                        format_number(contribution.kg_co2e_per_unit),
-                        factor.unit
-                    ),
-                })
-                .collect();
-            format!(
-                "{} {} × [{}] = {} kg CO2e",
-                format_number(activity_in_factor_unit),
-                factor.unit,
-                per_gas.join(" + "),
-                format_number(total)
-            )
+            let unit = factor.unit.symbol().to_owned();
+            let terms = co2e
+            .contributions
+            .iter()
+            .map(|contribution| match (&contribution.gas, contribution.kg_gas_per_unit, contribution.gwp) {
+                (Some(gas), Some(kg_per_unit), Some(gwp)) => {
+                    FactorTerm::Gas { gas: gas.name().to_owned(), kg_per_unit, unit: unit.clone(), gwp }
+                }
+                _ => FactorTerm::PublishedCo2e { kg_co2e_per_unit: contribution.kg_co2e_per_unit, unit: unit.clone() },
+            })
+            .collect();
+            FormulaStep::FactorApplied { activity: activity_in_factor_unit, unit, terms, co2e_kg: total }
         });
         self.trace(draft, factor, co2e.basis.clone());
         Some(total)
@@ -629,16 +614,13 @@ impl<'a> Calculation<'a> {
                     return None;
                 }
                 let market_kg = uncovered_in_market_unit * rate;
-                draft.formula.push(|| {
-                    format!(
-                        "market-based: ({} − {} covered by certificates/PPAs) {} × {} kg CO2e/{} = {} kg CO2e",
-                        format_number(activity),
-                        format_number(covered),
-                        factor.unit,
-                        format_number(rate),
-                        market_factor.unit,
-                        format_number(market_kg)
-                    )
+                draft.formula.push(|| FormulaStep::MarketBased {
+                    activity,
+                    covered,
+                    unit: factor.unit.symbol().to_owned(),
+                    rate_kg_co2e: rate,
+                    market_unit: market_factor.unit.symbol().to_owned(),
+                    co2e_kg: market_kg,
                 });
                 if (market_factor.id.as_str(), market_factor.version) != (factor.id.as_str(), factor.version) {
                     let basis = match self.factor_co2e(market_factor).as_ref() {
@@ -654,14 +636,14 @@ impl<'a> Calculation<'a> {
             Method::DirectEmission { gas } => {
                 let kg_unit = Unit::parse("kg").expect("kg is a unit");
                 let mass_kg = self.activity_in(record, amount, &kg_unit)?;
-                self.gas_emission(record, draft, gas.clone(), mass_kg, &format!("measured {gas}"))
+                self.gas_emission(record, draft, gas.clone(), mass_kg)
             }
             Method::Refrigerant { refrigerant, approach } => {
                 let kg_unit = Unit::parse("kg").expect("kg is a unit");
                 let (loss_kg, how) = match approach {
                     RefrigerantApproach::TopUp => {
                         let kg = self.activity_in(record, amount, &kg_unit)?;
-                        (kg, format!("top-up {} kg = loss", format_number(kg)))
+                        (kg, RefrigerantLoss::TopUp { kg })
                     }
                     RefrigerantApproach::MassBalance {
                         inventory_decrease_kg,
@@ -672,14 +654,12 @@ impl<'a> Calculation<'a> {
                         let loss = inventory_decrease_kg + purchased_kg - disposed_kg - capacity_increase_kg;
                         (
                             loss,
-                            format!(
-                                "mass balance {} + {} − {} − {} = {} kg",
-                                format_number(*inventory_decrease_kg),
-                                format_number(*purchased_kg),
-                                format_number(*disposed_kg),
-                                format_number(*capacity_increase_kg),
-                                format_number(loss)
-                            ),
+                            RefrigerantLoss::MassBalance {
+                                inventory_decrease_kg: *inventory_decrease_kg,
+                                purchased_kg: *purchased_kg,
+                                disposed_kg: *disposed_kg,
+                                capacity_increase_kg: *capacity_increase_kg,
+                            },
                         )
                     }
                     RefrigerantApproach::Screening { annual_leak_fraction } => {
@@ -689,13 +669,11 @@ impl<'a> Calculation<'a> {
                         let loss = charge * annual_leak_fraction * year_share;
                         (
                             loss,
-                            format!(
-                                "screening: charge {} kg × leak rate {} %/yr × {} yr = {} kg",
-                                format_number(charge),
-                                format_number(annual_leak_fraction * 100.0),
-                                format_number(year_share),
-                                format_number(loss)
-                            ),
+                            RefrigerantLoss::Screening {
+                                charge_kg: charge,
+                                leak_rate_percent: annual_leak_fraction * 100.0,
+                                years: year_share,
+                            },
                         )
                     }
                 };
@@ -716,7 +694,7 @@ impl<'a> Calculation<'a> {
                     }
                 };
                 let mut total = 0.0;
-                let mut parts = Vec::new();
+                let mut components = Vec::new();
                 for (gas, fraction, component_gwp) in &gwp.components {
                     let mass = loss_kg * fraction;
                     let co2e = mass * component_gwp;
@@ -737,42 +715,28 @@ impl<'a> Calculation<'a> {
                         gwp: Some(*component_gwp),
                         co2e_kg: co2e,
                     });
-                    parts.push(format!(
-                        "{} % {gas} × GWP {}",
-                        format_number(fraction * 100.0),
-                        format_number(*component_gwp)
-                    ));
+                    components.push(BlendComponent {
+                        gas: gas.name().to_owned(),
+                        percent: fraction * 100.0,
+                        gwp: *component_gwp,
+                    });
                 }
-                draft
-                    .parameters
-                    .push(|| format!("{} GWP ({}) = {}", gwp.designation, self.gwp_set, format_number(gwp.gwp)));
-                draft.formula.push(|| {
-                    format!(
-                        "{how}; {} kg × [{}] = {} kg CO2e",
-                        format_number(loss_kg),
-                        parts.join(" + "),
-                        format_number(total)
-                    )
+                draft.parameters.push(|| Parameter::RefrigerantGwp {
+                    designation: gwp.designation.to_string(),
+                    gwp_set: self.gwp_set.to_string(),
+                    gwp: gwp.gwp,
                 });
+                draft.formula.push(|| FormulaStep::RefrigerantLoss { loss: how, loss_kg, components, co2e_kg: total });
                 Some(total)
             }
             Method::NoEmissions => {
-                draft
-                    .formula
-                    .push(|| format!("{} {}: no emissions (memo)", format_number(amount), record.quantity.unit));
+                draft.formula.push(|| FormulaStep::NoEmissions { amount, unit: record.quantity.unit.symbol().to_owned() });
                 Some(0.0)
             }
         }
     }
 
-    fn gas_emission(
-        &mut self,
-        record: &ActivityRecord,
-        draft: &mut LineDraft,
-        gas: Gas,
-        mass_kg: f64,
-        what: &str,
-    ) -> Option<f64> {
+    fn gas_emission(&mut self, record: &ActivityRecord, draft: &mut LineDraft, gas: Gas, mass_kg: f64) -> Option<f64> {
         let gwp = match self.reference.gwp.gwp(&gas, self.gwp_set) {
             Ok(gwp) => gwp,
             Err(error) => {
@@ -789,14 +753,7 @@ impl<'a> Calculation<'a> {
             gwp: Some(gwp),
             co2e_kg: co2e,
         });
-        draft.formula.push(|| {
-            format!(
-                "{what}: {} kg × GWP {} = {} kg CO2e",
-                format_number(mass_kg),
-                format_number(gwp),
-                format_number(co2e)
-            )
-        });
+        draft.formula.push(|| FormulaStep::MeasuredGas { gas: gas.name().to_owned(), mass_kg, gwp, co2e_kg: co2e });
         Some(if in_totals { co2e } else { 0.0 })
     }
 
@@ -830,22 +787,20 @@ impl<'a> Calculation<'a> {
             None => None,
         };
         let mut quantity = record.quantity.value;
-        let mut quantity_note = format!("FC {}", record.quantity);
+        let mut quantity_note = FormulaStep::FuelConsumed { quantity: record.quantity.to_string() };
         // Coal weighed on another basis than as-received is converted to as-received mass first.
         if let Some(coal) = &fuel.coal
             && coal.quantity_basis != tanji_ghg::CoalBasis::AsReceived
         {
             let factor = coal.moisture.mass_factor(coal.quantity_basis, tanji_ghg::CoalBasis::AsReceived);
             quantity *= factor;
-            quantity_note = format!(
-                "FC_ar = {} {} ({}) × {} = {} {}",
-                format_number(record.quantity.value),
-                record.quantity.unit,
-                coal.quantity_basis.symbol(),
-                format_number(factor),
-                format_number(quantity),
-                record.quantity.unit
-            );
+            quantity_note = FormulaStep::CoalAsReceived {
+                amount: record.quantity.value,
+                unit: record.quantity.unit.symbol().to_owned(),
+                basis: coal.quantity_basis.symbol().to_owned(),
+                factor,
+                as_received: quantity,
+            };
         }
         let oxidation = fuel.oxidation_fraction.or(defaults.and_then(|parameters| parameters.oxidation_fraction));
         let Some(oxidation) = oxidation else {
@@ -868,28 +823,25 @@ impl<'a> Calculation<'a> {
             let carbon_ar = carbon_percent * factor;
             let tonnes = self.activity_in(record, quantity, &Unit::parse("t").expect("t is a unit"))?;
             carbon_t = tonnes * carbon_ar / 100.0;
-            draft.parameters.push(|| {
-                format!(
-                    "C_ar = C_{} {} % × {} = {} % (M_ar {} %, M_ad {} %)",
-                    coal.carbon_basis.symbol(),
-                    format_number(carbon_percent),
-                    format_number(factor),
-                    format_number(carbon_ar),
-                    format_number(coal.moisture.as_received_percent),
-                    format_number(coal.moisture.air_dried_percent)
-                )
+            draft.parameters.push(|| Parameter::CoalCarbonAsReceived {
+                basis: coal.carbon_basis.symbol().to_owned(),
+                carbon_percent,
+                factor,
+                as_received_percent: carbon_ar,
+                moisture_as_received_percent: coal.moisture.as_received_percent,
+                moisture_air_dried_percent: coal.moisture.air_dried_percent,
             });
-            steps.push(|| {
-                format!(
-                    "C = {} t × {} % = {} t C",
-                    format_number(tonnes),
-                    format_number(carbon_ar),
-                    format_number(carbon_t)
-                )
-            });
+            steps.push(|| FormulaStep::CarbonFromMass { tonnes, carbon_percent: carbon_ar, carbon_t });
         } else {
             let (ncv, ncv_note) = match (fuel.ncv_gj_per_unit, defaults) {
-                (Some(ncv), _) => (ncv, format!("NCV {} GJ/{} (measured)", format_number(ncv), record.quantity.unit)),
+                (Some(ncv), _) => (
+                    ncv,
+                    Parameter::Ncv {
+                        gj_per_unit: ncv,
+                        unit: record.quantity.unit.symbol().to_owned(),
+                        origin: ParameterOrigin::Measured,
+                    },
+                ),
                 (None, Some(parameters)) => {
                     let per_record_unit = match record.quantity.unit.conversion_factor_to(&parameters.quantity_unit) {
                         Ok(factor) => factor,
@@ -906,13 +858,11 @@ impl<'a> Calculation<'a> {
                     let ncv = parameters.ncv_gj_per_unit * per_record_unit;
                     (
                         ncv,
-                        format!(
-                            "NCV {} GJ/{} (default {}, {})",
-                            format_number(parameters.ncv_gj_per_unit),
-                            parameters.quantity_unit,
-                            parameters.id,
-                            parameters.citation.short()
-                        ),
+                        Parameter::Ncv {
+                            gj_per_unit: parameters.ncv_gj_per_unit,
+                            unit: parameters.quantity_unit.symbol().to_owned(),
+                            origin: default_origin(parameters),
+                        },
                     )
                 }
                 (None, None) => {
@@ -939,45 +889,31 @@ impl<'a> Calculation<'a> {
             let energy_gj = quantity * ncv;
             carbon_t = energy_gj * carbon_content;
             draft.parameters.push(|| ncv_note);
-            draft.parameters.push(|| {
-                format!(
-                    "CC {} tC/GJ ({})",
-                    format_number(carbon_content),
-                    if fuel.carbon_content_t_c_per_gj.is_some() { "measured" } else { "default" }
-                )
+            draft.parameters.push(|| Parameter::CarbonContent {
+                t_c_per_gj: carbon_content,
+                origin: match (fuel.carbon_content_t_c_per_gj, defaults) {
+                    (Some(_), _) => ParameterOrigin::Measured,
+                    (None, Some(parameters)) => default_origin(parameters),
+                    (None, None) => ParameterOrigin::Default { id: None, citation: None },
+                },
             });
-            steps.push(|| {
-                format!("AD = {} × {} = {} GJ", format_number(quantity), format_number(ncv), format_number(energy_gj))
-            });
-            steps.push(|| {
-                format!(
-                    "C = {} GJ × {} tC/GJ = {} t C",
-                    format_number(energy_gj),
-                    format_number(carbon_content),
-                    format_number(carbon_t)
-                )
-            });
+            steps.push(|| FormulaStep::EnergyFromNcv { quantity, ncv, energy_gj });
+            steps.push(|| FormulaStep::CarbonFromEnergy { energy_gj, carbon_content, carbon_t });
         }
-        draft.parameters.push(|| {
-            format!(
-                "OF {} ({})",
-                format_number(oxidation),
-                if fuel.oxidation_fraction.is_some() { "measured" } else { "default" }
-            )
+        draft.parameters.push(|| Parameter::Oxidation {
+            fraction: oxidation,
+            origin: match (fuel.oxidation_fraction, defaults) {
+                (Some(_), _) => ParameterOrigin::Measured,
+                (None, Some(parameters)) => default_origin(parameters),
+                (None, None) => ParameterOrigin::Default { id: None, citation: None },
+            },
         });
         let co2_kg = carbon_t * oxidation * CO2_PER_C * 1000.0;
-        steps.push(|| {
-            format!(
-                "CO2 = {} t C × {} × 44/12 = {} kg",
-                format_number(carbon_t),
-                format_number(oxidation),
-                format_number(co2_kg)
-            )
-        });
-        draft.formula.push(|| steps.join("; "));
+        steps.push(|| FormulaStep::Co2FromCarbon { carbon_t, oxidation, co2_kg });
+        draft.formula.append(steps);
         if fuel.biomass {
             draft.biogenic_co2_kg += co2_kg;
-            draft.formula.push(|| "biomass: CO2 reported as biogenic, outside scope totals".into());
+            draft.formula.push(|| FormulaStep::BiomassBiogenic);
             return Some(0.0);
         }
         draft.gases.push(GasLine {
@@ -989,6 +925,11 @@ impl<'a> Calculation<'a> {
         });
         Some(co2_kg)
     }
+}
+
+/// Default fuel parameters as the origin of a value: their id and short citation.
+fn default_origin(parameters: &FuelParameters) -> ParameterOrigin {
+    ParameterOrigin::Default { id: Some(parameters.id.clone()), citation: Some(parameters.citation.short()) }
 }
 
 /// Calculate an inventory. Never fails as a whole: records that cannot be calculated are reported in the
@@ -1295,15 +1236,9 @@ impl<'a> InventoryRun<'a> {
                 monthly_co2e_kg.insert(month, co2e_kg * days as f64 / overlap_days);
             }
         }
-        let mut formula = draft.formula.join("; ");
+        let mut formula = draft.formula.items;
         if explain && gross.is_some() && reported_share != 1.0 {
-            formula.push_str(&format!(
-                "; reported = {} × period share {} × boundary share {} = {} kg CO2e",
-                format_number(gross_co2e_kg),
-                format_number(period_share),
-                format_number(boundary_share),
-                format_number(co2e_kg)
-            ));
+            formula.push(FormulaStep::Reported { gross_kg: gross_co2e_kg, period_share, boundary_share, co2e_kg });
         }
         // Text only a kept line shows is not copied for a line that is summed and dropped.
         let shown = |text: &String| if explain { text.clone() } else { String::new() };
@@ -1720,17 +1655,6 @@ fn gwp_message_with(error: &impl GwpProblem, gwp: &GwpTable, display: String) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formula_numbers_have_no_exponent_and_no_float_noise() {
-        assert_eq!(format_number(1.6e-6), "0.0000016");
-        assert_eq!(format_number(5.4e-6), "0.0000054");
-        assert_eq!(format_number(0.000123456789), "0.000123457");
-        assert_eq!(format_number(3.4694e-18), "0");
-        assert_eq!(format_number(-3.4694e-18), "0");
-        assert_eq!(format_number(561.7), "561.7");
-        assert_eq!(format_number(0.0), "0");
-    }
 
     #[test]
     fn days_split_by_month() {

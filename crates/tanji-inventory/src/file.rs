@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tanji_ghg::GwpSet;
 
 use crate::base_year::{BaseYearChange, BaseYearPolicy};
-use crate::import::{ActivityRow, RowError};
+use crate::import::{ActivityRow, RowError, RowProblem};
 use crate::model::{ConsolidationApproach, FacilityBoundary, Fraction};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -93,16 +93,15 @@ impl InventoryFile {
     pub fn parse(file: &str, text: &str) -> Result<InventoryFile, Vec<RowError>> {
         let document: FileDocument = toml::from_str(text).map_err(|error| {
             let row = error.span().map(|span| text[..span.start].matches('\n').count() + 1).unwrap_or(0);
-            vec![RowError::new(file, row, "", error.message(), "see docs/inventory-file.md for the format")]
+            vec![RowError::of(file, row, "", toml_problem(error.message()))]
         })?;
         let mut errors = Vec::new();
-        let mut error =
-            |column: &str, reason: String, hint: &str| errors.push(RowError::new(file, 0, column, reason, hint));
+        let mut error = |column: &str, problem: RowProblem| errors.push(RowError::of(file, 0, column, problem));
         let gwp_set = match &document.gwp {
             Some(text) => match text.parse::<GwpSet>() {
                 Ok(set) => Some(set),
-                Err(problem) => {
-                    error("gwp", problem.to_string(), "SAR, AR4, AR5 or AR6");
+                Err(_) => {
+                    error("gwp", RowProblem::UnknownGwpSet { text: text.clone() });
                     None
                 }
             },
@@ -110,11 +109,7 @@ impl InventoryFile {
         };
         let consolidation = ConsolidationApproach::parse(&document.consolidation);
         if consolidation.is_none() {
-            error(
-                "consolidation",
-                format!("“{}” is not a consolidation approach", document.consolidation),
-                "equity_share, financial_control or operational_control",
-            );
+            error("consolidation", RowProblem::NotAConsolidationApproach { text: document.consolidation.clone() });
         }
         let mut facilities = Vec::new();
         for facility in &document.facilities {
@@ -128,13 +123,12 @@ impl InventoryFile {
                 }),
                 None => error(
                     "facilities.equity_share_percent",
-                    format!("facility {}: {} is not a percentage", facility.key, facility.equity_share_percent),
-                    "0 to 100",
+                    RowProblem::NotAPercentage { facility: facility.key.clone(), value: facility.equity_share_percent },
                 ),
             }
         }
         if document.facilities.is_empty() {
-            error("facilities", "no facilities".into(), "add at least one [[facilities]] table with a key");
+            error("facilities", RowProblem::NoFacilities);
         }
         let (base_year, significance_threshold_percent, base_year_changes) = match document.base_year {
             Some(section) => {
@@ -142,11 +136,7 @@ impl InventoryFile {
                     (Some(year), true) => Some(BaseYearPolicy::Fixed(year)),
                     (None, false) => Some(BaseYearPolicy::Average(section.years)),
                     _ => {
-                        error(
-                            "base_year",
-                            "give either year or years".into(),
-                            "year = 2024, or years = [2022, 2023, 2024]",
-                        );
+                        error("base_year", RowProblem::BaseYearAmbiguous);
                         None
                     }
                 };
@@ -171,4 +161,22 @@ impl InventoryFile {
             inline_activities: document.activities,
         })
     }
+}
+
+/// The TOML reader's problem as a message value. Its messages are English sentences of a few known shapes (serde's
+/// "missing field `x`", "unknown field `x`, expected one of …", "invalid type: …"); the key is kept, the words are not.
+fn toml_problem(message: &str) -> RowProblem {
+    let quoted = |text: &str| text.split('`').nth(1).map(str::to_owned);
+    let message = message.trim();
+    if message.starts_with("missing field")
+        && let Some(key) = quoted(message)
+    {
+        return RowProblem::TomlMissingKey { key };
+    }
+    if message.starts_with("unknown field")
+        && let Some(key) = quoted(message)
+    {
+        return RowProblem::TomlUnknownKey { key };
+    }
+    RowProblem::TomlInvalid
 }

@@ -111,19 +111,15 @@ pub const ACTIVITY_COLUMNS: &[&str] = &[
     "notes",
 ];
 
-/// A problem in one cell (or row) of an import.
+/// A problem in one cell (or row) of an import: where, and what as a message value (rendered with its fix in the
+/// reader's language by `tanji-i18n`). Import problems are never stored, so there is no older English form to read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowError {
     pub file: String,
     /// 1-based line number as a spreadsheet shows it (the header is row 1); 0 for the file as a whole.
     pub row: usize,
     pub column: String,
-    /// The problem in English, for problems not yet expressed as a [`RowProblem`]; the problem's code otherwise.
-    pub reason: String,
-    pub hint: String,
-    /// The problem as a message value (rendered with its fix by `tanji-i18n`), where it is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub problem: Option<RowProblem>,
+    pub problem: RowProblem,
 }
 
 /// Row problems as message values: a code with parameters, rendered with the fix in the reader's language.
@@ -177,6 +173,60 @@ pub enum RowProblem {
     UnknownColumn { column: String },
     /// The file has no data rows.
     NoRows,
+    /// The file is neither UTF-8 nor GB 18030/GBK text.
+    NotText,
+    /// A row has another number of cells than the header.
+    CellCount { expected: usize, found: usize },
+    /// The CSV structure cannot be read (a quote left open, say).
+    CsvUnreadable,
+    /// A free-text cell is longer than what is kept.
+    TooLong { n_chars: usize, max_chars: usize },
+    /// A free-text cell holds a control character; `multi_line` cells may hold line breaks and tabs.
+    ControlCharacter { code_point: u32, multi_line: bool },
+    /// The data quality is not five scores from 1 to 5.
+    NotQualityScores { text: String },
+    /// The uncertainty is above [`MAX_UNCERTAINTY_PERCENT`].
+    UncertaintyTooLarge { max_percent: f64 },
+    /// The ISO 14064-1 category is not a number from 1 to 6.
+    NotAnIsoCategory { text: String },
+    /// The refrigerant approach is not one of top_up, mass_balance, screening.
+    NotARefrigerantApproach { text: String },
+    /// The NCV unit is not energy per quantity (`GJ/t`).
+    NotEnergyPerQuantity { text: String },
+    /// The NCV unit cannot apply to the record's quantity (GJ/t on a quantity in kWh).
+    NcvUnitMismatch { ncv_unit: String, quantity_unit: String },
+    /// The coal basis is not as received, air-dried or dry.
+    NotACoalBasis { text: String },
+    /// A coal moisture outside 0 % to 100 % (100 excluded).
+    MoistureOutOfRange { percent: f64 },
+    /// The inventory file is not valid TOML, or a value there has the wrong type (the row is the file line).
+    TomlInvalid,
+    /// A key the inventory file does not have.
+    TomlUnknownKey { key: String },
+    /// A key the inventory file must have.
+    TomlMissingKey { key: String },
+    /// The GWP set is not SAR, AR4, AR5 or AR6.
+    UnknownGwpSet { text: String },
+    /// The consolidation approach is not one of the three.
+    NotAConsolidationApproach { text: String },
+    /// A facility's equity share is not a percentage.
+    NotAPercentage { facility: String, value: f64 },
+    /// The inventory file lists no facility.
+    NoFacilities,
+    /// The base year gives both or neither of `year` and `years`.
+    BaseYearAmbiguous,
+    /// Neither the inventory file nor the command names a GWP set.
+    GwpSetMissing,
+    /// Someone else saved a record with the same id while this import ran.
+    IdSavedConcurrently { id: String },
+    /// An own factor reuses the id of a bundled factor.
+    BundledFactorId { id: String },
+    /// An own factor's version is already held: history is never rewritten.
+    FactorVersionExists { factor: String },
+    /// An own factor's version does not follow the latest version held.
+    FactorVersionGap { id: String, version: u32, latest: u32 },
+    /// A row of an own factor file that the factor-file reader refused (`problem` as that reader says it).
+    FactorFileRow { problem: String },
 }
 
 impl RowProblem {
@@ -210,31 +260,63 @@ impl RowProblem {
             RowProblem::IdExists { .. } => "id_exists",
             RowProblem::UnknownColumn { .. } => "unknown_column",
             RowProblem::NoRows => "no_rows",
+            RowProblem::NotText => "not_text",
+            RowProblem::CellCount { .. } => "cell_count",
+            RowProblem::CsvUnreadable => "csv_unreadable",
+            RowProblem::TooLong { .. } => "too_long",
+            RowProblem::ControlCharacter { .. } => "control_character",
+            RowProblem::NotQualityScores { .. } => "not_quality_scores",
+            RowProblem::UncertaintyTooLarge { .. } => "uncertainty_too_large",
+            RowProblem::NotAnIsoCategory { .. } => "not_an_iso_category",
+            RowProblem::NotARefrigerantApproach { .. } => "not_a_refrigerant_approach",
+            RowProblem::NotEnergyPerQuantity { .. } => "not_energy_per_quantity",
+            RowProblem::NcvUnitMismatch { .. } => "ncv_unit_mismatch",
+            RowProblem::NotACoalBasis { .. } => "not_a_coal_basis",
+            RowProblem::MoistureOutOfRange { .. } => "moisture_out_of_range",
+            RowProblem::TomlInvalid => "toml_invalid",
+            RowProblem::TomlUnknownKey { .. } => "toml_unknown_key",
+            RowProblem::TomlMissingKey { .. } => "toml_missing_key",
+            RowProblem::UnknownGwpSet { .. } => "unknown_gwp_set",
+            RowProblem::NotAConsolidationApproach { .. } => "not_a_consolidation_approach",
+            RowProblem::NotAPercentage { .. } => "not_a_percentage",
+            RowProblem::NoFacilities => "no_facilities",
+            RowProblem::BaseYearAmbiguous => "base_year_ambiguous",
+            RowProblem::GwpSetMissing => "gwp_set_missing",
+            RowProblem::IdSavedConcurrently { .. } => "id_saved_concurrently",
+            RowProblem::BundledFactorId { .. } => "bundled_factor_id",
+            RowProblem::FactorVersionExists { .. } => "factor_version_exists",
+            RowProblem::FactorVersionGap { .. } => "factor_version_gap",
+            RowProblem::FactorFileRow { .. } => "factor_file_row",
         }
     }
 }
 
-impl RowError {
-    pub fn new(
-        file: impl Into<String>,
-        row: usize,
-        column: impl Into<String>,
-        reason: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Self {
-        Self { file: file.into(), row, column: column.into(), reason: reason.into(), hint: hint.into(), problem: None }
-    }
-
-    /// A problem given as a message value.
-    pub fn of(file: impl Into<String>, row: usize, column: impl Into<String>, problem: RowProblem) -> Self {
-        Self {
-            file: file.into(),
-            row,
-            column: column.into(),
-            reason: problem.code().to_owned(),
-            hint: String::new(),
-            problem: Some(problem),
+impl RowProblem {
+    /// An own factor the library refused, as a row problem.
+    pub fn from_library_error(error: tanji_ghg::LibraryError) -> RowProblem {
+        match error {
+            tanji_ghg::LibraryError::DuplicateVersion(factor) => {
+                RowProblem::FactorVersionExists { factor: factor.to_string() }
+            }
+            tanji_ghg::LibraryError::VersionGap { id, version, latest } => {
+                RowProblem::FactorVersionGap { id, version, latest }
+            }
+            other => RowProblem::FactorFileRow { problem: other.to_string() },
         }
+    }
+}
+
+impl From<tanji_ghg::TableError> for RowError {
+    /// A row of an own factor file that the factor-file reader refused.
+    fn from(error: tanji_ghg::TableError) -> RowError {
+        RowError::of(error.file, error.row, error.column, RowProblem::FactorFileRow { problem: error.problem })
+    }
+}
+
+impl RowError {
+    /// The problem `problem` at `file`, `row`, `column`.
+    pub fn of(file: impl Into<String>, row: usize, column: impl Into<String>, problem: RowProblem) -> Self {
+        Self { file: file.into(), row, column: column.into(), problem }
     }
 }
 
@@ -357,13 +439,7 @@ pub fn decode_csv<'a>(file: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a
     }
     let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
     if had_errors {
-        return Err(RowError::new(
-            file,
-            0,
-            "",
-            "the file is neither UTF-8 nor GBK text",
-            "save it from Excel as “CSV UTF-8”",
-        ));
+        return Err(RowError::of(file, 0, "", RowProblem::NotText));
     }
     Ok(text)
 }
@@ -382,24 +458,32 @@ pub fn read_activity_rows(file: &str, bytes: &[u8]) -> Result<Vec<ActivityRow>, 
     reader
         .deserialize::<ActivityRow>()
         .enumerate()
-        .map(|(record_idx, row)| {
-            row.map_err(|error| vec![RowError::new(file, record_idx + 2, "", error.to_string(), "")])
-        })
+        .map(|(record_idx, row)| row.map_err(|error| vec![csv_error(file, record_idx + 2, &error)]))
         .collect()
 }
 
+/// A CSV structure problem as a message value: a row with the wrong number of cells, text that is not UTF-8, or
+/// anything else the CSV reader refused (named by its position only: the reader's own words are English).
+fn csv_error(file: &str, row: usize, error: &csv::Error) -> RowError {
+    let problem = match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            RowProblem::CellCount { expected: *expected_len as usize, found: *len as usize }
+        }
+        csv::ErrorKind::Utf8 { .. } => RowProblem::NotText,
+        _ => RowProblem::CsvUnreadable,
+    };
+    let row = error.position().map_or(row, |position| position.line() as usize);
+    RowError::of(file, row, "", problem)
+}
+
 impl fmt::Display for RowError {
-    /// The English form for logs; people see the problem rendered by `tanji-i18n`.
+    /// Where, and the problem's code, for logs; people see the problem rendered by `tanji-i18n`.
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(formatter, "{}, row {}", self.file, self.row)?;
         if !self.column.is_empty() {
             write!(formatter, ", column {}", self.column)?;
         }
-        write!(formatter, ": {}", self.reason)?;
-        if !self.hint.is_empty() {
-            write!(formatter, "\n  hint: {}", self.hint)?;
-        }
-        Ok(())
+        write!(formatter, ": {}", self.problem.code())
     }
 }
 
@@ -410,10 +494,6 @@ struct RowContext<'a> {
 }
 
 impl RowContext<'_> {
-    fn error(&mut self, column: &str, reason: impl Into<String>, hint: impl Into<String>) {
-        self.errors.push(RowError::new(self.file, self.row, column, reason, hint));
-    }
-
     fn problem(&mut self, column: &str, problem: RowProblem) {
         self.errors.push(RowError::of(self.file, self.row, column, problem));
     }
@@ -480,17 +560,12 @@ impl ActivityRow {
         for ((column, max_chars, multi_line), text) in FREE_TEXT_LIMITS.into_iter().zip(cells) {
             let n_chars = text.chars().count();
             if n_chars > max_chars {
-                context.error(column, format!("has {n_chars} characters; at most {max_chars} are kept"), "shorten it");
+                context.problem(column, RowProblem::TooLong { n_chars, max_chars });
             }
             let allowed_control = |character: char| multi_line && matches!(character, '\n' | '\r' | '\t');
             if let Some(control) = text.chars().find(|character| character.is_control() && !allowed_control(*character))
             {
-                let hint = if multi_line {
-                    "remove invisible characters (only line breaks and tabs are kept)"
-                } else {
-                    "write it on one line, without tabs or invisible characters"
-                };
-                context.error(column, format!("contains the control character U+{:04X}", u32::from(control)), hint);
+                context.problem(column, RowProblem::ControlCharacter { code_point: u32::from(control), multi_line });
             }
         }
     }
@@ -550,8 +625,10 @@ impl ActivityRow {
                 context.problem("unit", RowProblem::UnknownUnit { text, suggestion });
                 None
             }
-            Err(error) => {
-                context.error("unit", error.to_string(), "e.g. kWh, 万kWh, t, 10^4Nm3, L, kg, t.km");
+            // `Unit::parse` refuses a unit only as unknown; any other refusal still names the text as written.
+            Err(_) => {
+                context
+                    .problem("unit", RowProblem::UnknownUnit { text: self.unit.trim().to_owned(), suggestion: None });
                 None
             }
         };
@@ -570,25 +647,20 @@ impl ActivityRow {
         } else {
             let parsed = DataQuality::parse(&self.quality);
             if parsed.is_none() {
-                context.error("quality", format!("“{}” is not five scores", self.quality), "five scores 1 (very good) to 5 (very poor): reliability, temporal, geographical, technological, completeness, e.g. 1,2,1,2,1");
+                context.problem("quality", RowProblem::NotQualityScores { text: self.quality.trim().to_owned() });
             }
             parsed
         };
         let uncertainty_percent = context.number("uncertainty_percent", &self.uncertainty_percent);
         if uncertainty_percent.is_some_and(|percent| percent < 0.0) {
-            context.error(
-                "uncertainty_percent",
-                "cannot be negative",
-                "the 95 % confidence half-width in percent, e.g. 5",
-            );
+            context.problem("uncertainty_percent", RowProblem::Negative);
         }
         // IPCC's widest category uncertainties are a few hundred percent; beyond this the figure is a typing error,
         // and the total's uncertainty (a root of summed squares) would overflow.
         if uncertainty_percent.is_some_and(|percent| percent > MAX_UNCERTAINTY_PERCENT) {
-            context.error(
+            context.problem(
                 "uncertainty_percent",
-                format!("cannot be more than {MAX_UNCERTAINTY_PERCENT} %"),
-                "the 95 % confidence half-width in percent, e.g. 5",
+                RowProblem::UncertaintyTooLarge { max_percent: MAX_UNCERTAINTY_PERCENT },
             );
         }
         let iso_category_override = if self.iso_category.trim().is_empty() {
@@ -596,10 +668,9 @@ impl ActivityRow {
         } else {
             let parsed = self.iso_category.trim().parse::<u8>().ok().and_then(IsoCategory::from_number);
             if parsed.is_none() {
-                context.error(
+                context.problem(
                     "iso_category",
-                    format!("“{}” is not an ISO 14064-1 category", self.iso_category),
-                    "a number 1 to 6",
+                    RowProblem::NotAnIsoCategory { text: self.iso_category.trim().to_owned() },
                 );
             }
             parsed
@@ -607,8 +678,9 @@ impl ActivityRow {
         let quantity = match (quantity_value.or(Some(0.0)), unit) {
             (Some(value), Some(unit)) => match Quantity::new(value, unit) {
                 Ok(quantity) => Some(quantity),
-                Err(error) => {
-                    context.error("quantity", error.to_string(), "");
+                // `context.number` lets only finite numbers through, the one thing `Quantity::new` checks.
+                Err(_) => {
+                    context.problem("quantity", RowProblem::NotANumber { text: self.quantity.trim().to_owned() });
                     None
                 }
             },
@@ -629,7 +701,8 @@ impl ActivityRow {
             Some(method),
         ) = (facility, period, source, quantity, data_source, method)
         else {
-            context.error("", "row could not be read", "");
+            // Every `None` above comes with its problem; this is a guard, not a message anyone should see.
+            context.problem("", RowProblem::CsvUnreadable);
             return Err(context.errors);
         };
         Ok(ActivityRecord {
@@ -786,19 +859,14 @@ impl ActivityRow {
                     "screening" => {
                         let percent = context.number("leak_rate_percent", &self.leak_rate_percent);
                         if percent.is_none() {
-                            context.error(
-                                "leak_rate_percent",
-                                "screening needs an annual leak rate",
-                                "e.g. 10 for 10 % a year; the quantity is the equipment charge",
-                            );
+                            context.problem("leak_rate_percent", RowProblem::Required);
                         }
                         RefrigerantApproach::Screening { annual_leak_fraction: percent.unwrap_or(0.0) / 100.0 }
                     }
                     other => {
-                        context.error(
+                        context.problem(
                             "refrigerant_approach",
-                            format!("“{other}” is not an approach"),
-                            "top_up, mass_balance or screening",
+                            RowProblem::NotARefrigerantApproach { text: other.to_owned() },
                         );
                         return None;
                     }
@@ -830,7 +898,7 @@ impl ActivityRow {
             self.ncv_unit.trim().to_owned()
         };
         let Some((energy_text, per_text)) = ncv_unit.split_once('/') else {
-            context.error("ncv_unit", format!("“{ncv_unit}” is not energy per quantity"), "e.g. GJ/t or GJ/10^4Nm3");
+            context.problem("ncv_unit", RowProblem::NotEnergyPerQuantity { text: ncv_unit });
             return None;
         };
         let converted = Unit::parse(energy_text).and_then(|energy| {
@@ -841,11 +909,14 @@ impl ActivityRow {
         });
         match converted {
             Ok(value) => Some(value),
-            Err(error) => {
-                context.error(
+            Err(tanji_units::UnitError::Unknown { text, suggestion }) => {
+                context.problem("ncv_unit", RowProblem::UnknownUnit { text, suggestion });
+                None
+            }
+            Err(_) => {
+                context.problem(
                     "ncv_unit",
-                    error.to_string(),
-                    "the NCV must be energy per unit of the quantity, e.g. GJ/t for coal in t",
+                    RowProblem::NcvUnitMismatch { ncv_unit, quantity_unit: record_unit.symbol().to_owned() },
                 );
                 None
             }
@@ -871,25 +942,23 @@ impl ActivityRow {
             }
             let parsed = CoalBasis::parse(text);
             if parsed.is_none() {
-                context.error(
-                    column,
-                    format!("“{text}” is not a coal basis"),
-                    "ar (as received, 收到基), ad (air-dried, 空气干燥基) or d (dry, 干燥基)",
-                );
+                context.problem(column, RowProblem::NotACoalBasis { text: text.trim().to_owned() });
             }
             parsed
         };
         let quantity_basis = basis(context, "coal_quantity_basis", &self.coal_quantity_basis);
         let carbon_basis = basis(context, "coal_carbon_basis", &self.coal_carbon_basis);
-        let as_received = context.number("moisture_as_received", &self.moisture_as_received).unwrap_or(0.0);
-        let air_dried = context.number("moisture_air_dried", &self.moisture_air_dried).unwrap_or(0.0);
-        let moisture = match CoalMoisture::new(as_received, air_dried) {
-            Ok(moisture) => Some(moisture),
-            Err(error) => {
-                context.error("moisture_as_received", error.to_string(), "moisture in percent by mass, e.g. 8.5");
-                None
+        let moisture_percent = |context: &mut RowContext<'_>, column: &str, text: &str| {
+            let percent = context.number(column, text).unwrap_or(0.0);
+            // `CoalMoisture::new` checks the same range; checking each cell here names the cell that is wrong.
+            if !(0.0..100.0).contains(&percent) {
+                context.problem(column, RowProblem::MoistureOutOfRange { percent });
             }
+            percent
         };
+        let as_received = moisture_percent(context, "moisture_as_received", &self.moisture_as_received);
+        let air_dried = moisture_percent(context, "moisture_air_dried", &self.moisture_air_dried);
+        let moisture = CoalMoisture::new(as_received, air_dried).ok();
         Some(CoalBases {
             quantity_basis: quantity_basis?,
             carbon_basis: carbon_basis?,
@@ -958,9 +1027,7 @@ impl<R: std::io::Read> ActivityCsvReader<R> {
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(reader);
         let headers = match reader.headers() {
             Ok(headers) => headers.clone(),
-            Err(error) => {
-                return Err(vec![RowError::new(file, 1, "", error.to_string(), "save the sheet as CSV UTF-8")]);
-            }
+            Err(error) => return Err(vec![csv_error(file, 1, &error)]),
         };
         let errors: Vec<RowError> = headers
             .iter()
@@ -1002,13 +1069,7 @@ impl<R: std::io::Read> Iterator for ActivityCsvReader<R> {
         self.record_idx += 1;
         let result = match row {
             Ok(row) => row.into_record_with(&self.file, row_number, &mut self.parsed),
-            Err(error) => Err(vec![RowError::new(
-                &self.file,
-                row_number,
-                "",
-                error.to_string(),
-                "every row needs as many cells as the header",
-            )]),
+            Err(error) => Err(vec![csv_error(&self.file, row_number, &error)]),
         };
         Some((row_number, result))
     }

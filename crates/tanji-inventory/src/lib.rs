@@ -7,6 +7,7 @@ pub mod base_year;
 pub mod classification;
 pub mod engine;
 pub mod file;
+pub mod formula;
 pub mod import;
 pub mod message;
 pub mod model;
@@ -22,6 +23,9 @@ pub use engine::{
     completeness_of, plausibility_findings, sum_totals,
 };
 pub use file::InventoryFile;
+pub use formula::{
+    BlendComponent, FactorTerm, FormulaStep, Parameter, ParameterOrigin, RefrigerantLoss, formula_number,
+};
 pub use import::{
     ACTIVITY_COLUMNS, ActivityCsvReader, ActivityRow, ParsedValues, RowError, RowIds, decode_csv, parse_activity_csv,
     read_activity_rows,

@@ -76,9 +76,8 @@ pub struct RowProblem {
     /// Row as a spreadsheet numbers it (the header is row 1).
     pub row: usize,
     pub column: String,
-    /// The problem's stable code, where it has one (e.g. `unit_incompatible_with_factor`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<&'static str>,
+    /// The problem's stable code (e.g. `unit_incompatible_with_factor`).
+    pub code: &'static str,
     pub reason: String,
     pub hint: String,
 }
@@ -250,7 +249,7 @@ impl From<StoreError> for ApiError {
                         let (reason, hint) =
                             tanji_i18n::inventory::row_error_parts(&error, tanji_i18n::Language::English);
                         RowProblem {
-                            code: error.problem.as_ref().map(tanji_inventory::import::RowProblem::code),
+                            code: error.problem.code(),
                             file: error.file,
                             row: error.row,
                             column: error.column,

@@ -38,6 +38,8 @@ macro_rules! catalogue {
 catalogue! {
     // The frame around every page.
     app_name: "碳迹", "tanji";
+    // Between a label and its value: full-width in Chinese, a colon and a space in English.
+    separator: "：", ": ";
     app_tagline: "绿色供应链碳管理平台", "Green supply-chain carbon platform";
     skip_to_content: "跳到正文", "Skip to content";
     nav_overview: "概览", "Overview";
@@ -499,6 +501,7 @@ catalogue! {
     compute_inventory_hint: "每次计算生成一个新版本；已核查的版本保持冻结。", "Each computation makes a new version; verified versions stay frozen.";
     reporting_year: "报告年度", "Reporting year";
     gwp_set: "GWP 值集", "GWP set";
+    gwp_horizon: "（IPCC，100 年）", " (IPCC, 100-year)";
     consolidation: "合并方法", "Consolidation approach";
     consolidation_equity_share: "股权比例法", "Equity share";
     consolidation_financial_control: "财务控制法", "Financial control";
@@ -608,7 +611,6 @@ catalogue! {
     activity_deleted: "活动数据已删除。", "Activity data deleted.";
     import_rejected: "数据未保存。请修正以下问题后重新提交：", "Nothing was saved. Fix these problems and submit again:";
     // Completeness of inventory totals, sign-off of incomplete versions, intensity, the activity template.
-    completeness: "完整性", "Completeness";
     complete: "完整", "Complete";
     incomplete: "不完整", "Incomplete";
     incomplete_title: "清单不完整：合计未包含无法计算的记录", "Incomplete inventory: the totals leave out records that could not be calculated";
@@ -1071,7 +1073,6 @@ catalogue! {
     fp_chart_comparison: "与常规产品逐阶段对比", "Against the baseline, stage by stage";
     fp_chart_histogram: "蒙特卡洛结果分布", "Monte Carlo results";
     fp_chart_iterations: "迭代次数", "Iterations";
-    fp_tree_more_below_cut_off: "项低于截断阈值（已折叠）", "more below the cut-off";
     fp_tree_items: "项", "items";
     fp_chart_sankey: "产品系统中的贡献流", "Contributions through the product system";
     fp_chart_sankey_removals: "（生物源吸收等负贡献不在此图中，见上方各阶段图）", " (negative contributions such as biogenic removals are not drawn here; see the stage chart)";
@@ -1571,9 +1572,15 @@ mod tests {
     #[test]
     fn chinese_strings_are_chinese() {
         let same_in_both = ["none", "t_co2e", "gwp"];
+        // Punctuation differs by language (full-width in Chinese) but holds no Han character.
+        let punctuation = ["separator"];
         for (key, zh, en) in ENTRIES {
             if same_in_both.contains(key) {
                 assert_eq!(zh, en);
+                continue;
+            }
+            if punctuation.contains(key) {
+                assert!(zh.chars().all(|character| !character.is_ascii()) && en.is_ascii(), "{key}: {zh:?} {en:?}");
                 continue;
             }
             let has_han = zh.chars().any(|character| ('\u{4e00}'..='\u{9fff}').contains(&character));

@@ -373,12 +373,11 @@ impl Store {
                 )
                 .is_some()
                 {
-                    StoreError::Rejected(vec![RowError::new(
+                    StoreError::Rejected(vec![RowError::of(
                         source_name,
                         *row_number,
                         "id",
-                        format!("a record with id “{key}” was saved at the same time by someone else"),
-                        "reload the activity list and import again",
+                        RowProblem::IdSavedConcurrently { id: key.clone() },
                     )])
                 } else {
                     error.into()
@@ -521,52 +520,20 @@ impl Store {
     pub async fn add_own_factors(&self, actor: &Actor, file_name: &str, csv_text: &str) -> Result<usize, StoreError> {
         actor.require(Permission::EditInventory)?;
         let owner = FactorOwner::Organisation(actor.organisation_id.to_string());
-        let factors = parse_factor_csv(file_name, csv_text, &owner).map_err(|errors| {
-            StoreError::Rejected(
-                errors
-                    .into_iter()
-                    .map(|error| {
-                        RowError::new(
-                            error.file,
-                            error.row,
-                            error.column,
-                            error.problem,
-                            "see the factor-file columns in docs/factors.md",
-                        )
-                    })
-                    .collect(),
-            )
-        })?;
+        let factors = parse_factor_csv(file_name, csv_text, &owner)
+            .map_err(|errors| StoreError::Rejected(errors.into_iter().map(RowError::from).collect()))?;
         let mut library = self.factor_library_for(actor).await?;
         let mut errors = Vec::new();
         for (factor_idx, factor) in factors.iter().enumerate() {
             let row = factor_idx + 2;
             if factor_library().latest(&factor.id).is_some() {
-                errors.push(RowError::new(
-                    file_name,
-                    row,
-                    "id",
-                    format!("“{}” is a bundled factor", factor.id),
-                    "own factors need their own ids, e.g. prefixed with your organisation",
-                ));
+                errors.push(RowError::of(file_name, row, "id", RowProblem::BundledFactorId { id: factor.id.clone() }));
             } else if let Err(error) = library.add(factor.clone()) {
-                errors.push(RowError::new(
-                    file_name,
-                    row,
-                    "version",
-                    error.to_string(),
-                    "a new factor starts at version 1; a correction is the next version",
-                ));
+                errors.push(RowError::of(file_name, row, "version", RowProblem::from_library_error(error)));
             }
         }
         if factors.is_empty() {
-            errors.push(RowError::new(
-                file_name,
-                0,
-                "",
-                "no rows",
-                "the file needs a header row and at least one factor",
-            ));
+            errors.push(RowError::of(file_name, 0, "", RowProblem::NoRows));
         }
         if !errors.is_empty() {
             return Err(StoreError::Rejected(errors));

@@ -45,9 +45,9 @@ fn coded(value: &impl serde::Serialize, text: String) -> Value {
     Value::Object(object)
 }
 
-/// An inventory version as JSON: the stored result, with every message value (diagnostics, exclusions, the
-/// completeness of the totals, the base-year explanation) given as `{code, …parameters, message}`, and the
-/// completeness and intensity stated at the top level where a reader looks first.
+/// An inventory version as JSON: the stored result, with every message value (diagnostics, exclusions, formula steps
+/// and parameters, the completeness of the totals, the base-year explanation) given as `{code, …parameters,
+/// message}`, and the completeness and intensity stated at the top level where a reader looks first.
 pub fn version_json(version: &InventoryVersion, language: Language) -> Value {
     let mut value = json!(version);
     let completeness = version.completeness();
@@ -68,6 +68,13 @@ pub fn version_json(version: &InventoryVersion, language: Language) -> Value {
                 if let tanji_inventory::LineStatus::Excluded { reason } = &source.status {
                     line["status"]["reason"] = coded(reason, reason.localize(language));
                 }
+                line["formula"] =
+                    source.formula.iter().map(|step| coded(step, step.localize(language))).collect::<Value>();
+                line["parameters"] = source
+                    .parameters
+                    .iter()
+                    .map(|parameter| coded(parameter, parameter.localize(language)))
+                    .collect::<Value>();
             }
         }
     }

@@ -993,8 +993,8 @@ pub async fn line(
                 co2e_kg: kg_text(gas.co2e_kg),
             })
             .collect(),
-        parameters: line.parameters.clone(),
-        formula: line.formula.split("; ").map(str::to_owned).collect(),
+        parameters: line.parameters.iter().map(|parameter| parameter.localize(t.language)).collect(),
+        formula: line.formula.iter().map(|step| step.localize(t.language)).collect(),
         months: line.monthly_co2e_kg.iter().map(|(month, kg)| Figure::new(month.clone(), kg_text(*kg))).collect(),
         diagnostics: record_diagnostics(t, &version, &line.record_id),
     };
@@ -1322,7 +1322,7 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
                 Cell::Number(line.period_share),
                 Cell::Number(line.boundary_share),
                 Cell::text(factors.as_str()),
-                Cell::text(line.formula.as_str()),
+                Cell::text(tanji_i18n::inventory::formula_text(&line.formula, console.web.language)),
                 Cell::text(version.inventory.gwp_set.name()),
             ]);
         }
@@ -1748,7 +1748,7 @@ struct FactorsPage {
     /// The organisation's own regions, listed first, as labels.
     preferred: Vec<String>,
     can_edit: bool,
-    row_errors: Vec<RowError>,
+    row_errors: Vec<RowErrorView>,
 }
 
 /// `GET /console/factors`: the factor browser.
@@ -1946,7 +1946,7 @@ async fn factors_page(
         search,
         rows,
         can_edit: console.actor().may(Permission::EditInventory),
-        row_errors,
+        row_errors: row_error_views(t, row_errors),
     };
     render(status, &page)
 }

@@ -227,7 +227,10 @@ async fn an_inventory_through_the_api_equals_the_hand_calculation(database: Test
     assert!(citation.contains("生态环境部 (MEE)") && citation.contains("国家统计局 (NBS)"), "{citation}");
     assert_eq!(factor["region"], "CN-GRID-EAST");
     assert_eq!(factor["year"], 2022);
-    let formula = january["formula"].as_str().unwrap();
+    // The formula's steps are message values: a code with its numbers, and the sentence in the reader's language.
+    let step = &january["formula"][0];
+    assert_eq!(step["code"], "factor_applied", "{step}");
+    let formula = step["message"].as_str().unwrap();
     assert!(formula.starts_with("100 MWh × [561.7 kg CO2/MWh × GWP 1] = 56170 kg CO2e"), "{formula}");
     assert_eq!(january["gases"][0]["gas"], "CO2");
     assert_kg(&january["gases"][0]["mass_kg"], january_kg, "January's CO2");

@@ -250,6 +250,44 @@ async fn an_import_refuses_a_row_that_could_never_be_calculated(database: TestDa
     assert!(editor.get("/api/v1/activities").await.json.as_array().unwrap().is_empty());
 }
 
+on_both_databases!(the_rarer_import_checks_answer_with_their_codes);
+async fn the_rarer_import_checks_answer_with_their_codes(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let editor = factory_with_activities(&app, &world, json!([])).await;
+    let rows = json!([
+        { "facility": "TZ-01", "period": "2025-03", "source": "purchased_electricity", "quantity": "1200",
+          "unit": "kWh", "factor": GRID_EAST, "quality": "9,9", "uncertainty_percent": "5000" },
+        { "facility": "TZ-01", "period": "2025-03", "source": "stationary_combustion", "quantity": "100", "unit": "t",
+          "method": "fuel_combustion", "ncv": "20", "ncv_unit": "GJ/t", "carbon_content": "0.026", "oxidation": "0.98",
+          "coal_quantity_basis": "wet", "moisture_as_received": "120" },
+        { "facility": "TZ-01", "period": "2025-03", "source": "fugitive", "quantity": "2", "unit": "kg",
+          "refrigerant": "R-410A", "refrigerant_approach": "guess", "notes": "a\u{7}b" },
+    ]);
+    let refused = editor.post("/api/v1/activities", rows).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::UNPROCESSABLE_ENTITY, "rows_rejected"));
+    let coded: Vec<(u64, &str, &str)> = refused.json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| (row["row"].as_u64().unwrap(), row["column"].as_str().unwrap(), row["code"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        (1, "quality", "not_quality_scores"),
+        (1, "uncertainty_percent", "uncertainty_too_large"),
+        (2, "coal_quantity_basis", "not_a_coal_basis"),
+        (2, "moisture_as_received", "moisture_out_of_range"),
+        (3, "refrigerant_approach", "not_a_refrigerant_approach"),
+        (3, "notes", "control_character"),
+    ] {
+        assert!(coded.contains(&expected), "{expected:?} missing from {coded:?}");
+    }
+    let coal = refused.json["rows"].as_array().unwrap().iter().find(|row| row["code"] == "not_a_coal_basis").unwrap();
+    assert_eq!(coal["reason"], "“wet” is not a coal basis");
+    assert!(coal["hint"].as_str().unwrap().contains("air-dried"), "{coal}");
+    assert!(editor.get("/api/v1/activities").await.json.as_array().unwrap().is_empty());
+}
+
 on_both_databases!(activity_entry_offers_a_template_and_puts_the_import_above_the_list);
 async fn activity_entry_offers_a_template_and_puts_the_import_above_the_list(database: TestDatabase) {
     let app = TestApp::spawn(database).await;

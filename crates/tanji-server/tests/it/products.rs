@@ -136,7 +136,11 @@ async fn a_footprint_from_product_to_withdrawn_label_through_the_api(database: T
     let line = footprint["lines"].as_array().unwrap().iter().find(|line| line["path"] == "processes[1].factors[1]");
     let line = line.expect("the metered forming electricity has its line");
     assert_eq!(line["source"], format!("{GRID_EAST}@1"));
-    assert!(line["formula"].as_str().unwrap().contains("kWh"), "{line}");
+    assert_eq!(
+        (line["formula"]["code"].as_str(), line["formula"]["entered"].as_str()),
+        (Some("exchange"), Some("9 kWh")),
+        "{line}"
+    );
 
     let listed = editor.get(&format!("/api/v1/products/{cup}/footprints")).await;
     assert_eq!(listed.json[0]["id"], footprint_id.as_str());

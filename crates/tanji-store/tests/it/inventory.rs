@@ -293,10 +293,10 @@ async fn the_import_refuses_rows_that_could_never_be_calculated(test: TestDataba
     };
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert_eq!((errors[0].file.as_str(), errors[0].row, errors[0].column.as_str()), ("upload.csv", 3, "unit"));
-    assert!(matches!(&errors[0].problem, Some(RowProblem::UnitIncompatibleWithFactor { unit, factor_unit, .. })
+    assert!(matches!(&errors[0].problem, RowProblem::UnitIncompatibleWithFactor { unit, factor_unit, .. }
         if unit == "kg" && factor_unit == "MWh"));
     assert_eq!((errors[1].row, errors[1].column.as_str()), (4, "factor"));
-    assert!(matches!(&errors[1].problem, Some(RowProblem::FactorNotFound { suggestion: Some(suggestion), .. })
+    assert!(matches!(&errors[1].problem, RowProblem::FactorNotFound { suggestion: Some(suggestion), .. }
         if suggestion == "mee-nbs-2022-grid-cn-grid-east"));
     assert!(store.activities(editor, None).await.unwrap().is_empty(), "nothing is saved");
 }

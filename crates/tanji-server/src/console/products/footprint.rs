@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use tanji_footprint::{Footprint, Line, Origin, Stage, TreeNode, figure};
+use tanji_i18n::Localize as _;
 use tanji_store::{ModelVersion, Publication, StoredFootprint};
 use tanji_tenancy::Permission;
 
@@ -346,27 +347,10 @@ fn distribution_text(distribution: &impl serde::Serialize) -> String {
     if parameters.is_empty() { kind } else { format!("{kind}, {}", parameters.join(", ")) }
 }
 
-/// A supply-tree node's name and unit in the reader's language: the engine names an emission "CO2 (fossil)" and a
-/// folded branch "3 more below the cut-off" in English, with the origin's key.
+/// A supply-tree node's name and unit in the reader's language.
 fn tree_node_text(t: &'static Text, node: &TreeNode) -> (String, String) {
-    match node.kind.as_str() {
-        "emission" => {
-            let name = node
-                .name
-                .rsplit_once(" (")
-                .and_then(|(gas, origin)| {
-                    let origin: Origin =
-                        serde_json::from_value(Value::String(origin.trim_end_matches(')').to_owned())).ok()?;
-                    Some(format!("{gas}（{}）", origin_name(t, origin)))
-                })
-                .unwrap_or_else(|| node.name.clone());
-            (name, node.unit.clone())
-        }
-        "other" if node.unit == "items" => {
-            (format!("{} {}", amount(node.amount), t.fp_tree_more_below_cut_off), t.fp_tree_items.to_owned())
-        }
-        _ => (node.name.clone(), node.unit.clone()),
-    }
+    let unit = if node.unit == "items" { t.fp_tree_items.to_owned() } else { node.unit.clone() };
+    (node.name.localize(t.language), unit)
 }
 
 fn flatten_tree(t: &'static Text, node: &TreeNode, scale: Scale, depth: usize, items: &mut Vec<(usize, TreeItem)>) {
@@ -1129,7 +1113,7 @@ pub async fn line(
         path: line.path.clone(),
         description: line.description.clone(),
         facts,
-        formula: line.formula.clone(),
+        formula: line.formula.localize(t.language),
         entered,
         gases: line
             .gases
@@ -1164,8 +1148,9 @@ mod tests {
 
     #[test]
     fn the_tree_opens_and_closes_its_nested_lists() {
+        let named = |name: &str| tanji_footprint::NodeName::Process { process: name.into(), product: None };
         let leaf = |name: &str| TreeNode {
-            name: name.into(),
+            name: named(name),
             kind: "factor".into(),
             amount: 1.0,
             unit: "kg".into(),
@@ -1173,13 +1158,13 @@ mod tests {
             children: vec![],
         };
         let root = TreeNode {
-            name: "cup".into(),
+            name: named("cup"),
             kind: "product".into(),
             amount: 1.0,
             unit: "unit".into(),
             kg_co2e: 0.02,
             children: vec![
-                TreeNode { name: "board".into(), kind: "product".into(), children: vec![leaf("pulp")], ..leaf("x") },
+                TreeNode { name: named("board"), kind: "product".into(), children: vec![leaf("pulp")], ..leaf("x") },
                 leaf("ink"),
             ],
         };
