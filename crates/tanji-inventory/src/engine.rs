@@ -555,15 +555,18 @@ impl<'a> Calculation<'a> {
         draft.formula.push(|| {
             let unit = factor.unit.symbol().to_owned();
             let terms = co2e
-            .contributions
-            .iter()
-            .map(|contribution| match (&contribution.gas, contribution.kg_gas_per_unit, contribution.gwp) {
-                (Some(gas), Some(kg_per_unit), Some(gwp)) => {
-                    FactorTerm::Gas { gas: gas.name().to_owned(), kg_per_unit, unit: unit.clone(), gwp }
-                }
-                _ => FactorTerm::PublishedCo2e { kg_co2e_per_unit: contribution.kg_co2e_per_unit, unit: unit.clone() },
-            })
-            .collect();
+                .contributions
+                .iter()
+                .map(|contribution| match (&contribution.gas, contribution.kg_gas_per_unit, contribution.gwp) {
+                    (Some(gas), Some(kg_per_unit), Some(gwp)) => {
+                        FactorTerm::Gas { gas: gas.name().to_owned(), kg_per_unit, unit: unit.clone(), gwp }
+                    }
+                    _ => FactorTerm::PublishedCo2e {
+                        kg_co2e_per_unit: contribution.kg_co2e_per_unit,
+                        unit: unit.clone(),
+                    },
+                })
+                .collect();
             FormulaStep::FactorApplied { activity: activity_in_factor_unit, unit, terms, co2e_kg: total }
         });
         self.trace(draft, factor, co2e.basis.clone());
@@ -730,7 +733,9 @@ impl<'a> Calculation<'a> {
                 Some(total)
             }
             Method::NoEmissions => {
-                draft.formula.push(|| FormulaStep::NoEmissions { amount, unit: record.quantity.unit.symbol().to_owned() });
+                draft
+                    .formula
+                    .push(|| FormulaStep::NoEmissions { amount, unit: record.quantity.unit.symbol().to_owned() });
                 Some(0.0)
             }
         }
