@@ -337,6 +337,7 @@ pub fn signed_bars(id: &'static str, title: &'static str, unit: &str, entries: &
     // Room beyond the longest bars for their labels, on the negative side too.
     option["xAxis"] = json!({
         "type": "value", "name": unit, "nameLocation": "middle", "nameGap": 26, "boundaryGap": ["12%", "12%"],
+        "axisLabel": { "hideOverlap": true },
     });
     option["series"] = json!([{
         "name": unit,
@@ -351,6 +352,15 @@ pub fn signed_bars(id: &'static str, title: &'static str, unit: &str, entries: &
             "label": { "formatter": signed_label(*value), "position": "right" },
         })).collect::<Vec<_>>(),
     }]);
+    // On a phone (a chart under 400 px) a 150 px label column leaves the bars no room: names get 96 px and break
+    // onto a second line instead of being cut.
+    let option = json!({
+        "baseOption": option,
+        "media": [{
+            "query": { "maxWidth": 400 },
+            "option": { "yAxis": { "axisLabel": { "width": 96, "overflow": "break", "fontSize": 11, "lineHeight": 14 } } },
+        }],
+    });
     Chart { id, title, option_json: script_safe(&option), summary: signed_summary(entries, unit) }
 }
 
