@@ -352,13 +352,14 @@ pub fn signed_bars(id: &'static str, title: &'static str, unit: &str, entries: &
             "label": { "formatter": signed_label(*value), "position": "right" },
         })).collect::<Vec<_>>(),
     }]);
-    // On a phone (a chart under 400 px) a 150 px label column leaves the bars no room: names get 96 px and break
-    // onto a second line instead of being cut.
+    // On a phone (a chart under 400 px) a 150 px label column leaves the bars no room: names get 110 px in a smaller
+    // font, cut with an ellipsis (the tooltip and the table below give them whole). Breaking them onto more lines
+    // was tried: an English process name takes four lines, more than a bar's band, and the top one is lost.
     let option = json!({
         "baseOption": option,
         "media": [{
             "query": { "maxWidth": 400 },
-            "option": { "yAxis": { "axisLabel": { "width": 96, "overflow": "break", "fontSize": 11, "lineHeight": 14 } } },
+            "option": { "yAxis": { "axisLabel": { "width": 110, "fontSize": 11 } } },
         }],
     });
     Chart { id, title, option_json: script_safe(&option), summary: signed_summary(entries, unit) }
