@@ -10,7 +10,8 @@
 #
 # Starts the demo on a free port of 127.0.0.1 with its own temporary data directory, waits for /readyz, runs the
 # journeys, and always stops the server and removes the data directory. Needs node, python3 and Chromium
-# (/usr/bin/chromium, or the one $CHROMIUM names); it installs nothing but the npm packages of package-lock.json.
+# (/usr/bin/chromium, or the one $CHROMIUM names), and for readable label-page screenshots a CJK font
+# (fonts-noto-cjk); it installs nothing but the npm packages of package-lock.json.
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
@@ -40,6 +41,11 @@ if [[ ! -x "$chromium" ]]; then
   exit 1
 fi
 export CHROMIUM="$chromium"
+# The public label pages use the reader's fonts: without a CJK font their Chinese is boxes in the screenshots.
+if command -v fc-list >/dev/null && [[ -z "$(fc-list :lang=zh)" ]]; then
+  echo "warning: no Chinese font is installed, so label-page screenshots will show boxes." >&2
+  echo "         Install one with: apt-get install -y fonts-noto-cjk   (.ci/run does)" >&2
+fi
 
 if [[ ! -d node_modules/playwright-core ]]; then
   echo "node_modules/playwright-core is missing; running npm ci"

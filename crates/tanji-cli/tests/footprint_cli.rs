@@ -149,40 +149,14 @@ fn broken_files_name_the_line_or_the_field_and_the_fix() {
 /// Rust type names, no "row 0"), with "did you mean" where a name is close.
 #[test]
 fn a_file_with_six_mistakes_reports_all_of_them_at_once() {
-    let text = std::fs::read_to_string(example("bamboo-fibre-cup.toml")).unwrap();
-    let broken = text
-        // 1. a number written as text (line of the first output)
-        .replacen(
-            "outputs = [{ product = \"bamboo-board\", amount = 1, unit = \"t\" }]",
-            "outputs = [{ product = \"bamboo-board\", amount = \"one\", unit = \"t\" }]",
-            1,
-        )
-        // 2. a misspelt stage
-        .replacen("stage = \"production\"", "stage = \"producton\"", 1)
-        // 3. a misspelt key
-        .replacen(
-            "mass_per_declared_unit_kg = 0.011",
-            "mass_per_declared_unit_kg = 0.011\nreference_perod_end = \"2025-12-31\"",
-            1,
-        )
-        // 4. a misspelt factor id
-        .replacen(
-            "\"ipcc-2006-stationary-manufacturing-natural-gas-tj\"",
-            "\"ipcc-2006-stationary-manufacturing-natural-gas-t\"",
-            1,
-        )
-        // 5. a negative input
-        .replacen("amount = 10.5, unit = \"kg\"", "amount = -10.5, unit = \"kg\"", 1)
-        // 6. a unit that does not fit the factor
-        .replacen("amount = 30, unit = \"m3\"", "amount = 30, unit = \"kWh\"", 1);
-    assert_ne!(broken, text);
+    let broken = tanji_testkit::footprint_files::cup_with_six_mistakes();
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("six.toml");
     std::fs::write(&path, &broken).unwrap();
     let output = tanji(&["footprint", "compute", &path.display().to_string()]);
     assert!(!output.status.success());
     let message = stderr(&output);
-    let line_of = |needle: &str| broken.lines().position(|line| line.contains(needle)).unwrap() + 1;
+    let line_of = |needle: &str| tanji_testkit::footprint_files::line_of(&broken, needle);
     for expected in [
         format!("line {}, processes[0].outputs[0].amount: “amount” must be a number, not \"one\"", line_of("amount = \"one\"")),
         "“stage” cannot be “producton” (did you mean “production”?)".to_owned(),

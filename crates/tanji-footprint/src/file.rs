@@ -48,8 +48,10 @@ pub fn parse_footprint_file(text: &str) -> Result<FootprintFile, Problems> {
 }
 
 /// Parse a footprint file and check its model(s) against the library in the same pass: a file with a value of the
-/// wrong type *and* an unknown factor reports both. Where a value had to be set aside to read on, problems the
-/// model check finds at or below it are not repeated (they would be about the stand-in, not the file).
+/// wrong type *and* an unknown factor reports both, each with its line. Where a value had to be set aside to read
+/// on, problems the model check finds at or below it are not repeated (they would be about the stand-in, not the
+/// file). This is the one reader of footprint files people give: `tanji footprint compute`, the API and the
+/// console's upload all use it.
 pub fn read_footprint_file(
     text: &str,
     library: &tanji_ghg::FactorLibrary,
@@ -58,9 +60,11 @@ pub fn read_footprint_file(
     let lenient = parse_leniently(text);
     let mut problems = lenient.problems;
     let Some(file) = lenient.file else { return Err(problems) };
-    if problems.is_empty() {
-        return Ok(file);
-    }
+    // The tree as written, to give the model check's problems the line of the key they are about.
+    let (written, _) = toml::de::DeTable::parse_recoverable(text);
+    let line_of = |path: &str| {
+        span_of(&written, &parse_path(path)).map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
+    };
     let set_aside = |path: &str| {
         lenient.set_aside.iter().any(|aside| {
             path == aside || path.starts_with(&format!("{aside}.")) || path.starts_with(&format!("{aside}["))
@@ -78,12 +82,40 @@ pub fn read_footprint_file(
                         ProblemKind::UnknownProduct { .. } | ProblemKind::UnknownReferenceProcess { .. }
                     );
                 if !set_aside(&problem.path) && !consequence {
+                    problem.line = problem.line.or_else(|| line_of(&problem.path));
                     problems.push(problem);
                 }
             }
         }
     }
-    Err(problems)
+    if problems.is_empty() { Ok(file) } else { Err(problems) }
+}
+
+/// Where the deepest value on `segments` that the file has is written (a problem about a key the file lacks is
+/// placed at the table that lacks it).
+fn span_of(root: &toml::Spanned<toml::de::DeTable<'_>>, segments: &[Segment]) -> Option<std::ops::Range<usize>> {
+    let (Segment::Key(first), rest) = segments.split_first()? else { return None };
+    let (key, mut node) = root.get_ref().iter().find(|(key, _)| key.get_ref().as_ref() == first.as_str())?;
+    // A table's own span may start at its first key rather than its header; the key's is where a reader looks.
+    let mut span = if node.get_ref().is_table() { key.span() } else { node.span() };
+    for segment in rest {
+        let next = match (segment, node.get_ref()) {
+            (Segment::Key(wanted), toml::de::DeValue::Table(table)) => table
+                .iter()
+                .find(|(key, _)| key.get_ref().as_ref() == wanted.as_str())
+                .map(|(key, value)| (if value.get_ref().is_table() { key.span() } else { value.span() }, value)),
+            (Segment::Index(idx), toml::de::DeValue::Array(array)) => {
+                array.get(*idx).map(|element| (element.span(), element))
+            }
+            _ => None,
+        };
+        let Some((next_span, next_node)) = next else { break };
+        if !next_span.is_empty() {
+            span = next_span;
+        }
+        node = next_node;
+    }
+    Some(span)
 }
 
 /// What the lenient reader made of a file.

@@ -478,6 +478,29 @@ fn footprint_files_parse_and_syntax_errors_name_the_line() {
     assert!(matches!(error.problems[0].kind, ProblemKind::WrongType { expected: Expected::List, .. }), "{error:?}");
 }
 
+/// The model check's problems carry the line of the key they are about, whether or not the file also has
+/// problems the reader finds, and a file without problems reads.
+#[test]
+fn a_files_model_problems_name_their_line_like_its_type_problems() {
+    let text = include_str!("../../../examples/footprint/bamboo-fibre-cup.toml");
+    let library = tanji_ghg::bundled::factor_library();
+    assert!(read_footprint_file(text, library, gwp_table()).is_ok());
+    let line_of = |text: &str, needle: &str| text.lines().position(|line| line.contains(needle)).unwrap() + 1;
+    let unknown_factor =
+        text.replacen("\"ipcc-2006-stationary-manufacturing-natural-gas-tj\"", "\"no-such-factor\"", 1);
+    let problems = read_footprint_file(&unknown_factor, library, gwp_table()).unwrap_err().problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(matches!(problems[0].kind, ProblemKind::UnknownFactor { .. }), "{problems:?}");
+    assert_eq!(problems[0].line, Some(line_of(&unknown_factor, "no-such-factor")), "{problems:?}");
+
+    let both = unknown_factor.replacen("stage = \"production\"", "stage = \"producton\"", 1);
+    let problems = read_footprint_file(&both, library, gwp_table()).unwrap_err().problems;
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    for (needle, problem) in ["producton", "no-such-factor"].iter().zip(&problems) {
+        assert_eq!(problem.line, Some(line_of(&both, needle)), "{problems:?}");
+    }
+}
+
 /// A random foreground system: process i makes product i and takes inputs from any process (cycles included,
 /// columns kept diagonally dominant so the system is solvable), each with some electricity and CO2.
 fn random_model(inputs: &[(usize, usize, f64)], direct: &[(f64, f64)]) -> ProductModel {

@@ -19,10 +19,31 @@
     echartsLoading.then(callback);
   }
 
+  // ECharts measures each label once and keeps the width it found (zrender caches text widths by font). Measured in
+  // a fallback font before the web font has arrived, a Chinese label is wider when drawn than the room the chart
+  // made for it and is clipped at the chart's left edge ("活垃圾焚烧)"). So charts are first drawn once the chart
+  // font has loaded — or failed to, or after two seconds, so that a missing font never hides a chart.
+  var chartFontLoading = null;
+  function withChartFont(callback) {
+    if (!chartFontLoading) {
+      var fonts = document.fonts;
+      chartFontLoading = !fonts || !fonts.load
+        ? Promise.resolve()
+        : Promise.race([
+          Promise.all([
+            fonts.load('400 12px "Noto Sans SC Subset"', "碳足迹"),
+            fonts.load('700 12px "Noto Sans SC Subset"', "碳足迹"),
+          ]).then(function () { return fonts.ready; }),
+          new Promise(function (resolve) { window.setTimeout(resolve, 2000); }),
+        ]).catch(function () { return null; });
+    }
+    chartFontLoading.then(callback);
+  }
+
   function drawCharts(root) {
     var elements = root.querySelectorAll("[data-chart]");
     if (!elements.length) { return; }
-    withEcharts(function (echarts) {
+    withChartFont(function () { withEcharts(function (echarts) {
       elements.forEach(function (element) {
         if (element.getAttribute("data-drawn")) { return; }
         var source = document.getElementById(element.getAttribute("data-chart"));
@@ -31,7 +52,7 @@
         chart.setOption(JSON.parse(source.textContent));
         element.setAttribute("data-drawn", "true");
       });
-    });
+    }); });
   }
 
   function enhance(root) {

@@ -632,12 +632,52 @@ impl Store {
         let note = multi_line_text("note", note, MAX_NOTE_CHARS)?;
         let product = self.product(actor, product_id).await?;
         let library = self.factor_library_for(actor).await?;
-        let model = buildable_model(model, &product.sku, &library)?;
+        self.save_buildable_model(actor, &product, model, &library, &note).await
+    }
+
+    /// Saves `model` as the next version of `product`'s model once it builds against `library`, its factor
+    /// references pinned; `note` is checked already.
+    async fn save_buildable_model(
+        &self,
+        actor: &Actor,
+        product: &Product,
+        model: &ProductModel,
+        library: &FactorLibrary,
+        note: &str,
+    ) -> Result<ModelVersion, StoreError> {
+        let model = buildable_model(model, &product.sku, library)?;
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
-        let saved = insert_model_version(&mut transaction, actor, now, product_id, &model, &note).await?;
+        let saved = insert_model_version(&mut transaction, actor, now, &product.id, &model, note).await?;
         transaction.commit().await?;
-        self.model_version(actor, product_id, Some(saved.version)).await
+        self.model_version(actor, &product.id, Some(saved.version)).await
+    }
+
+    /// Save a footprint file (its TOML, as uploaded) as the next version of a product's model. The file is read
+    /// with `tanji_footprint::read_footprint_file` — the reader `tanji footprint compute` uses — against the
+    /// organisation's library, so a file with mistakes of both kinds (a value of the wrong type *and* an unknown
+    /// factor) reports all of them in one answer, each with its line and key. A `[baseline]` section is read and
+    /// checked with the file but is not part of this product's model (save it as the baseline product's model).
+    pub async fn save_model_file(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+        file: &[u8],
+        note: &str,
+    ) -> Result<ModelVersion, StoreError> {
+        actor.require(Permission::EditFootprints)?;
+        let note = multi_line_text("note", note, MAX_NOTE_CHARS)?;
+        let product = self.product(actor, product_id).await?;
+        let text = std::str::from_utf8(file).map_err(|_| {
+            StoreError::ModelProblems(tanji_footprint::Problems::one(tanji_footprint::Problem::new(
+                "file",
+                tanji_footprint::ProblemKind::NotUtf8,
+            )))
+        })?;
+        let library = self.factor_library_for(actor).await?;
+        let file =
+            tanji_footprint::read_footprint_file(text, &library, gwp_table()).map_err(StoreError::ModelProblems)?;
+        self.save_buildable_model(actor, &product, &file.model, &library, &note).await
     }
 
     /// A product's model: the version asked for, or the latest.

@@ -14,6 +14,8 @@ use jiff::Timestamp;
 use sqlx::{AnyConnection, AssertSqlSafe, Connection, Executor};
 use tanji_store::{ManualClock, Store};
 
+pub mod footprint_files;
+
 /// The environment variable naming the PostgreSQL server for the PostgreSQL half of the suites.
 pub const POSTGRES_URL_VARIABLE: &str = "TANJI_TEST_POSTGRES_URL";
 /// When set, a missing PostgreSQL URL fails the tests instead of skipping their PostgreSQL half.

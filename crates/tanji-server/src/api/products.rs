@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tanji_footprint::{MonteCarloRequest, ProductModel};
-use tanji_store::{NewProduct, Product, Publication, StoreError, StoredFootprint};
+use tanji_store::{NewProduct, Product, Publication, StoredFootprint};
 use tanji_tenancy::{FieldError, Problem};
 use utoipa::{IntoParams, ToSchema};
 
@@ -230,22 +230,11 @@ fn is_toml(headers: &HeaderMap) -> bool {
         })
 }
 
-/// The model of a footprint file's TOML; a baseline section in the file is not part of this product's model and is
-/// ignored (save it as the baseline product's model).
-pub fn model_from_toml(bytes: &[u8]) -> Result<ProductModel, StoreError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        StoreError::ModelProblems(tanji_footprint::Problems::one(tanji_footprint::Problem::new(
-            "file",
-            tanji_footprint::ProblemKind::NotUtf8,
-        )))
-    })?;
-    tanji_footprint::parse_footprint_file(text).map(|file| file.model).map_err(StoreError::ModelProblems)
-}
-
 /// Saves a new, immutable version of a product's model (owners and editors, `write` scope). The model is checked
 /// against the organisation's factor library first; factor references are pinned to the versions used. The body is
 /// JSON `{"model": {…}, "note": "…"}`, or a footprint file's TOML with `Content-Type: application/toml` (`?note=`).
-/// A model with problems is `model_invalid` (422) with every problem's `path`, `message` and `hint`.
+/// A model with problems is `model_invalid` (422) with every problem's `path`, `message` and `hint`; a TOML file is
+/// read as `tanji footprint compute` reads it, so its file problems and its model problems come in one answer.
 #[utoipa::path(post, path = "/api/v1/products/{id}/models", tag = "product footprints",
     params(("id" = String, Path), SaveModelQuery),
     request_body(content(
@@ -262,8 +251,8 @@ pub async fn save_model(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let (model, note) = if is_toml(&headers) {
-        (model_from_toml(&body)?, query.note)
+    let version = if is_toml(&headers) {
+        state.store().save_model_file(&actor, &id, &body, &query.note).await?
     } else {
         let is_json = headers
             .get(header::CONTENT_TYPE)
@@ -277,9 +266,8 @@ pub async fn save_model(
         }
         let body: SaveModelBody = serde_json::from_slice(&body)
             .map_err(|error| ApiError::bad_request(format!("the body is not a model version: {error}")))?;
-        (body.model, body.note)
+        state.store().save_model(&actor, &id, &body.model, &body.note).await?
     };
-    let version = state.store().save_model(&actor, &id, &model, &note).await?;
     Ok((StatusCode::CREATED, Json(model_version_json(&version))))
 }
 

@@ -25,6 +25,17 @@ fn script_safe(option: &Value) -> String {
     option.to_string().replace('<', "\\u003c")
 }
 
+/// Text for a label's `formatter` string, which ECharts reads as a template: `{…}` would be taken for a variable.
+fn label_text(text: &str) -> String {
+    text.replace('{', "(").replace('}', ")")
+}
+
+/// Text for a tooltip's `formatter` string, which ECharts reads as a template and puts into the page as HTML: names
+/// people typed (processes, products) are escaped for both.
+fn tooltip_text(text: &str) -> String {
+    label_text(&text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;"))
+}
+
 fn summary(entries: &[(String, i64)]) -> String {
     entries.iter().map(|(name, value)| format!("{name}: {value}")).collect::<Vec<_>>().join("; ")
 }
@@ -108,6 +119,109 @@ pub fn daily_bars(id: &'static str, title: &'static str, series_name: &str, entr
         "data": entries.iter().map(|(_, value)| value).collect::<Vec<_>>(),
     }]);
     Chart { id, title, option_json: script_safe(&option), summary: summary(entries) }
+}
+
+/// Whether a total in a chart counts every record it should.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarCompleteness {
+    Complete,
+    /// The total leaves out this many records that could not be calculated.
+    Incomplete {
+        n_records_not_counted: usize,
+    },
+    /// Not recorded when the total was computed (older stored comparisons).
+    Unknown,
+}
+
+/// A total to draw as one bar, with whether it is complete.
+#[derive(Debug, Clone)]
+pub struct TotalBar {
+    pub label: String,
+    pub value: i64,
+    pub completeness: BarCompleteness,
+}
+
+/// The words a totals chart needs, in the page's language.
+pub struct CompletenessWords<'a> {
+    /// The legend entry of complete totals ("完整").
+    pub complete: &'a str,
+    /// The legend entry, and the label over each bar, of incomplete totals ("不完整").
+    pub incomplete: &'a str,
+    /// What an incomplete total leaves out, given the number of records ("不完整：未计入的记录 3").
+    pub records_not_counted: &'a dyn Fn(usize) -> String,
+    /// The tooltip of a total whose completeness was not recorded.
+    pub unknown: &'a str,
+}
+
+/// Totals side by side (years, or the base year and this year). A total that leaves records out is never drawn
+/// like a complete one: it is a hollow bar with a dashed outline in its own legend entry, labelled "incomplete"
+/// over the bar, and its tooltip and the text alternative say how many records are not counted. (Two stacked
+/// series, one for each kind, so that each category keeps a single bar and the legend names both styles.)
+pub fn totals_with_completeness(
+    id: &'static str,
+    title: &'static str,
+    unit: &str,
+    bars: &[TotalBar],
+    words: &CompletenessWords<'_>,
+) -> Chart {
+    const INCOMPLETE: &str = "#b45309";
+    let note = |completeness: BarCompleteness| match completeness {
+        BarCompleteness::Complete => None,
+        BarCompleteness::Incomplete { n_records_not_counted } => {
+            Some((words.records_not_counted)(n_records_not_counted))
+        }
+        BarCompleteness::Unknown => Some(words.unknown.to_owned()),
+    };
+    let mut option = base();
+    option["tooltip"] = json!({ "trigger": "item" });
+    option["legend"] = json!({ "top": 0, "left": "center", "data": [words.complete, words.incomplete] });
+    option["grid"] = json!({ "left": 8, "right": 16, "top": 40, "bottom": 8, "containLabel": true });
+    option["xAxis"] = json!({
+        "type": "category",
+        "data": bars.iter().map(|bar| &bar.label).collect::<Vec<_>>(),
+        "axisLabel": { "hideOverlap": true },
+    });
+    option["yAxis"] = json!({ "type": "value", "minInterval": 1, "name": unit, "nameTextStyle": { "align": "left" } });
+    let point = |bar: &TotalBar| {
+        let mut tooltip = tooltip_text(&format!("{}: {} {unit}", bar.label, bar.value));
+        if let Some(note) = note(bar.completeness) {
+            tooltip = format!("{tooltip}<br>{}", tooltip_text(&note));
+        }
+        json!({ "value": bar.value, "tooltip": { "formatter": tooltip } })
+    };
+    let of_kind =
+        |incomplete: bool| {
+            bars.iter()
+                .map(|bar| {
+                    if (bar.completeness != BarCompleteness::Complete) == incomplete { point(bar) } else { json!("-") }
+                })
+                .collect::<Vec<_>>()
+        };
+    option["series"] = json!([
+        {
+            "name": words.complete, "type": "bar", "stack": "total", "barMaxWidth": 28,
+            "itemStyle": { "color": PALETTE[0], "borderRadius": [3, 3, 0, 0] },
+            "data": of_kind(false),
+        },
+        {
+            "name": words.incomplete, "type": "bar", "stack": "total", "barMaxWidth": 28,
+            "itemStyle": {
+                "color": "rgba(180, 83, 9, 0.08)", "borderColor": INCOMPLETE, "borderWidth": 2, "borderType": "dashed",
+            },
+            "label": { "show": true, "position": "top", "color": INCOMPLETE, "formatter": label_text(words.incomplete) },
+            "labelLayout": { "hideOverlap": true },
+            "data": of_kind(true),
+        },
+    ]);
+    let summary = bars
+        .iter()
+        .map(|bar| match note(bar.completeness) {
+            Some(note) => format!("{}: {} {unit} ({note})", bar.label, bar.value),
+            None => format!("{}: {} {unit}", bar.label, bar.value),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Chart { id, title, option_json: script_safe(&option), summary }
 }
 
 // Product footprints (issue 4): signed values in one unit (g or kg CO2e), so that removals show below zero.
@@ -223,6 +337,7 @@ pub fn signed_bars(id: &'static str, title: &'static str, unit: &str, entries: &
     // Room beyond the longest bars for their labels, on the negative side too.
     option["xAxis"] = json!({
         "type": "value", "name": unit, "nameLocation": "middle", "nameGap": 26, "boundaryGap": ["12%", "12%"],
+        "axisLabel": { "hideOverlap": true },
     });
     option["series"] = json!([{
         "name": unit,
@@ -237,6 +352,16 @@ pub fn signed_bars(id: &'static str, title: &'static str, unit: &str, entries: &
             "label": { "formatter": signed_label(*value), "position": "right" },
         })).collect::<Vec<_>>(),
     }]);
+    // On a phone (a chart under 400 px) a 150 px label column leaves the bars no room: names get 110 px in a smaller
+    // font, cut with an ellipsis (the tooltip and the table below give them whole). Breaking them onto more lines
+    // was tried: an English process name takes four lines, more than a bar's band, and the top one is lost.
+    let option = json!({
+        "baseOption": option,
+        "media": [{
+            "query": { "maxWidth": 400 },
+            "option": { "yAxis": { "axisLabel": { "width": 110, "fontSize": 11 } } },
+        }],
+    });
     Chart { id, title, option_json: script_safe(&option), summary: signed_summary(entries, unit) }
 }
 
@@ -381,23 +506,26 @@ pub fn sankey(
             .iter()
             .map(|node| json!({
                 "name": node.key,
-                "label": { "formatter": node.name.replace('{', "(").replace('}', ")") },
-                "tooltip": { "formatter": node.name.replace('{', "(").replace('}', ")") },
+                "label": { "formatter": label_text(&node.name) },
+                "tooltip": { "formatter": tooltip_text(&node.name) },
             }))
             .collect::<Vec<_>>()
     );
-    horizontal["links"] = json!(links
-        .iter()
-        .map(|(source, target, value)| {
-            let name = nodes.iter().find(|node| node.key == *source).map(|node| node.name.as_str()).unwrap_or_default();
-            json!({
-                "source": source,
-                "target": target,
-                "value": rounded(*value),
-                "tooltip": { "formatter": format!("{}: {} {unit}", name.replace('{', "(").replace('}', ")"), signed_label(*value)) },
+    horizontal["links"] = json!(
+        links
+            .iter()
+            .map(|(source, target, value)| {
+                let name =
+                    nodes.iter().find(|node| node.key == *source).map(|node| node.name.as_str()).unwrap_or_default();
+                json!({
+                    "source": source,
+                    "target": target,
+                    "value": rounded(*value),
+                    "tooltip": { "formatter": tooltip_text(&format!("{name}: {} {unit}", signed_label(*value))) },
+                })
             })
-        })
-        .collect::<Vec<_>>());
+            .collect::<Vec<_>>()
+    );
     option["series"] = json!([horizontal]);
     let summary = links
         .iter()
@@ -460,6 +588,21 @@ mod tests {
         );
         assert_eq!(option["media"][0]["query"]["maxWidth"], 360, "smaller labels on a phone only");
         assert_eq!(chart.summary, "Board {mill} → Cup: 12 g CO2e; grid → Board {mill}: 7.5 g CO2e");
+
+        // Tooltips are HTML: a name someone typed is text there, never markup.
+        let nodes = [
+            FlowNode { key: "0".into(), name: "Cup".into() },
+            FlowNode { key: "0.0".into(), name: "<img src=x onerror=alert(1)> & co".into() },
+        ];
+        let chart = sankey("flows", "Flows", "g CO2e", &nodes, &[("0.0".to_owned(), "0".to_owned(), 1.0)]);
+        let option: Value = serde_json::from_str(&chart.option_json).unwrap();
+        let series = &option["baseOption"]["series"][0];
+        assert_eq!(series["data"][1]["tooltip"]["formatter"], "&lt;img src=x onerror=alert(1)&gt; &amp; co");
+        assert_eq!(series["links"][0]["tooltip"]["formatter"], "&lt;img src=x onerror=alert(1)&gt; &amp; co: 1 g CO2e");
+        assert_eq!(
+            series["data"][1]["label"]["formatter"], "<img src=x onerror=alert(1)> & co",
+            "labels are drawn as text"
+        );
     }
 
     #[test]
@@ -493,6 +636,41 @@ mod tests {
         assert_eq!(heights, vec![8.6, 7.0, 16.7, 15.1]);
         assert_eq!(option["series"][1]["data"][0]["label"]["formatter"], "−8.6");
         assert!(chart.summary.ends_with("Total: 15.1 g CO2e"), "{}", chart.summary);
+    }
+
+    #[test]
+    fn an_incomplete_total_is_drawn_hollow_in_its_own_legend_entry_and_says_what_it_leaves_out() {
+        let words = CompletenessWords {
+            complete: "完整",
+            incomplete: "不完整",
+            records_not_counted: &|n| format!("不完整：未计入的记录 {n}"),
+            unknown: "未记录完整性",
+        };
+        let bars = [
+            TotalBar { label: "2024".into(), value: 120, completeness: BarCompleteness::Complete },
+            TotalBar {
+                label: "2025".into(),
+                value: 90,
+                completeness: BarCompleteness::Incomplete { n_records_not_counted: 3 },
+            },
+        ];
+        let chart = totals_with_completeness("trend", "合计", "t CO2e", &bars, &words);
+        let option: Value = serde_json::from_str(&chart.option_json).unwrap();
+        assert_eq!(option["legend"]["data"], json!(["完整", "不完整"]));
+        let (complete, incomplete) = (&option["series"][0], &option["series"][1]);
+        assert_eq!(complete["data"][0]["value"], 120);
+        assert_eq!(complete["data"][1], "-", "one bar per year");
+        assert_eq!(incomplete["data"][0], "-");
+        assert_eq!(incomplete["data"][1]["value"], 90);
+        assert_eq!(incomplete["itemStyle"]["borderType"], "dashed");
+        assert_eq!(incomplete["label"]["formatter"], "不完整");
+        assert_eq!(incomplete["data"][1]["tooltip"]["formatter"], "2025: 90 t CO2e<br>不完整：未计入的记录 3");
+        assert_eq!(chart.summary, "2024: 120 t CO2e; 2025: 90 t CO2e (不完整：未计入的记录 3)");
+
+        let unknown = [TotalBar { label: "基准年".into(), value: 1, completeness: BarCompleteness::Unknown }];
+        let chart = totals_with_completeness("base", "基准年", "t CO2e", &unknown, &words);
+        let option: Value = serde_json::from_str(&chart.option_json).unwrap();
+        assert_eq!(option["series"][1]["data"][0]["tooltip"]["formatter"], "基准年: 1 t CO2e<br>未记录完整性");
     }
 
     #[test]

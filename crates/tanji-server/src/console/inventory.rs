@@ -19,7 +19,7 @@ use tanji_inventory::{
 use tanji_store::{InventoryVersion, StoreError};
 use tanji_tenancy::{FacilityId, Permission};
 
-use super::charts::{self, Chart};
+use super::charts::{self, BarCompleteness, Chart, CompletenessWords, TotalBar};
 use super::error_page::ErrorPage;
 use super::forms::{FormErrors, Outcome};
 use super::frame::{Frame, Section, render};
@@ -273,17 +273,34 @@ async fn inventory_page(
         (Ok(versions), Ok(boundary)) => (versions, boundary),
         (Err(error), _) | (_, Err(error)) => return ErrorPage::from_store(&console.web, error).into_response(),
     };
-    // The latest version of each year, oldest year first, for the trend chart.
-    let mut latest_by_year: Vec<(String, i64)> = Vec::new();
+    // The latest version of each year, oldest year first, for the trend chart; a year whose total leaves records
+    // out is marked as such.
+    let mut latest_by_year: Vec<TotalBar> = Vec::new();
     for version in versions.iter().rev() {
-        let year = version.reporting_year.to_string();
-        match latest_by_year.iter_mut().find(|(label, _)| *label == year) {
-            Some(entry) => entry.1 = tonnes_i64(version.total_location_kg),
-            None => latest_by_year.push((year, tonnes_i64(version.total_location_kg))),
+        let bar = TotalBar {
+            label: version.reporting_year.to_string(),
+            value: tonnes_i64(version.total_location_kg),
+            completeness: match usize::try_from(version.n_records_not_counted) {
+                Ok(0) => BarCompleteness::Complete,
+                Ok(n_records_not_counted) => BarCompleteness::Incomplete { n_records_not_counted },
+                Err(_) => BarCompleteness::Unknown,
+            },
+        };
+        match latest_by_year.iter_mut().find(|known| known.label == bar.label) {
+            Some(entry) => *entry = bar,
+            None => latest_by_year.push(bar),
         }
     }
-    let trend =
-        (latest_by_year.len() > 1).then(|| charts::daily_bars("trend", t.total_location, t.t_co2e, &latest_by_year));
+    let trend = (latest_by_year.len() > 1).then(|| {
+        let note = |n| incomplete_note(t, n);
+        charts::totals_with_completeness(
+            "trend",
+            t.total_location,
+            t.t_co2e,
+            &latest_by_year,
+            &completeness_words(t, &note),
+        )
+    });
     let supplier_inventories = if actor.may(Permission::ViewSupplierLinks) {
         match store.shared_inventories(actor).await {
             Ok(shared) => super::supplier_detail::shared_inventory_rows(t, &shared),
@@ -672,16 +689,55 @@ fn version_charts(t: &'static Text, version: &InventoryVersion) -> Vec<Chart> {
         charts::daily_bars("months", t.chart_by_month, t.t_co2e, &months),
     ];
     if let Some(base) = &version.base_year {
-        let entries = vec![
-            (
-                format!("{} ({})", t.base_year_label, base.policy.localize(t.language)),
-                tonnes_i64(base.base_total_location_kg),
-            ),
-            (format!("{} ({})", t.this_year, version.reporting_year), tonnes_i64(base.current_total_location_kg)),
+        let bar_completeness = |completeness: Option<Vec<&Completeness>>| match completeness {
+            None => BarCompleteness::Unknown,
+            Some(sides) => match sides.iter().map(|side| side.n_records_not_counted()).sum() {
+                0 => BarCompleteness::Complete,
+                n_records_not_counted => BarCompleteness::Incomplete { n_records_not_counted },
+            },
+        };
+        let bars = [
+            TotalBar {
+                label: format!("{} ({})", t.base_year_label, base.policy.localize(t.language)),
+                value: tonnes_i64(base.base_total_location_kg),
+                completeness: bar_completeness(
+                    base.years_completeness
+                        .as_ref()
+                        .map(|years| years.iter().map(|(_, completeness)| completeness).collect()),
+                ),
+            },
+            TotalBar {
+                label: format!("{} ({})", t.this_year, version.reporting_year),
+                value: tonnes_i64(base.current_total_location_kg),
+                completeness: bar_completeness(base.current_completeness.as_ref().map(|current| vec![current])),
+            },
         ];
-        charts.push(charts::daily_bars("base_year", t.chart_base_year, t.t_co2e, &entries));
+        let note = |n| incomplete_note(t, n);
+        charts.push(charts::totals_with_completeness(
+            "base_year",
+            t.chart_base_year,
+            t.t_co2e,
+            &bars,
+            &completeness_words(t, &note),
+        ));
     }
     charts
+}
+
+/// What the totals charts call complete and incomplete totals, in the page's language.
+fn completeness_words<'a>(t: &'static Text, records_not_counted: &'a dyn Fn(usize) -> String) -> CompletenessWords<'a> {
+    CompletenessWords {
+        complete: t.complete,
+        incomplete: t.incomplete,
+        records_not_counted,
+        unknown: t.base_year_completeness_unknown,
+    }
+}
+
+/// "不完整：未计入的记录 3", as the versions list's badge says it.
+fn incomplete_note(t: &'static Text, n_records_not_counted: usize) -> String {
+    let (incomplete, records) = (t.incomplete, t.records_not_counted);
+    tanji_i18n::text!(t.language, zh: "{incomplete}：{records} {n_records_not_counted}", en: "{incomplete}: {records} {n_records_not_counted}")
 }
 
 async fn version_page(
@@ -1250,7 +1306,9 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
     render(StatusCode::OK, &page)
 }
 
-/// `GET /console/inventory/{id}/export.csv`: one row per line and gas, with provenance columns.
+/// `GET /console/inventory/{id}/export.csv`: one row per line and gas, with provenance columns. Every row says
+/// whether the version's total is complete (`total_complete`), and each record the total should count but cannot
+/// is marked `left_out_of_total`, so that a spreadsheet filter finds them and no sum of the file passes for complete.
 pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id): Path<String>) -> Response {
     let version = match state.store().inventory_version(console.actor(), &id).await {
         Ok(version) => version,
@@ -1280,7 +1338,15 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
         "factors",
         "formula",
         "gwp_set",
+        "total_complete",
+        "left_out_of_total",
     ]);
+    let completeness = &version.inventory.totals.completeness;
+    let left_out: &[String] = match completeness {
+        Completeness::Complete => &[],
+        Completeness::Incomplete { record_ids, .. } => record_ids,
+    };
+    let yes_or_no = |yes: bool| Cell::text(if yes { "true" } else { "false" });
     for line in &version.inventory.lines {
         let factors = line
             .factors
@@ -1324,6 +1390,8 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
                 Cell::text(factors.as_str()),
                 Cell::text(tanji_i18n::inventory::formula_text(&line.formula, console.web.language)),
                 Cell::text(version.inventory.gwp_set.name()),
+                yes_or_no(completeness.is_complete()),
+                yes_or_no(left_out.contains(&line.record_id)),
             ]);
         }
     }

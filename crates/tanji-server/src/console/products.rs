@@ -29,7 +29,7 @@ use super::error_page::{ErrorPage, conflict_text};
 use super::forms::{FormErrors, Outcome};
 use super::frame::{Frame, Section, render};
 use super::inventory::Choice;
-use crate::api::products::{model_from_toml, monte_carlo_request};
+use crate::api::products::monte_carlo_request;
 use crate::download::attachment;
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -1152,11 +1152,7 @@ pub async fn upload(
     let Some((bytes, note)) = read_model_upload(&mut multipart).await else {
         return ErrorPage::payload_too_large(&console.web).into_response();
     };
-    let saved = match model_from_toml(&bytes) {
-        Ok(model) => state.store().save_model(console.actor(), &id, &model, &note).await,
-        Err(error) => Err(error),
-    };
-    match saved {
+    match state.store().save_model_file(console.actor(), &id, &bytes, &note).await {
         Ok(version) => {
             Redirect::to(&format!("/console/products/{id}?notice=model_saved&version={}#model", version.version))
                 .into_response()

@@ -355,3 +355,76 @@ async fn a_suspicious_parameter_is_accepted_with_a_warning_next_to_its_figure(da
     assert!(line.contains("参数可疑") && line.contains("单位热值含碳量 0.2 tC/GJ"), "{line}");
     assert!(!line.contains("carbon content 0.2"), "no English on the 简体中文 page: {line}");
 }
+
+on_both_databases!(the_csv_export_and_the_trend_chart_say_when_a_total_is_incomplete);
+async fn the_csv_export_and_the_trend_chart_say_when_a_total_is_incomplete(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let mut rows = activities();
+    rows.as_array_mut().unwrap().push(json!({ "id": "elec-2024-01", "facility": "TZ-01", "period": "2024-01",
+        "source": "purchased_electricity", "quantity": "90", "unit": "MWh", "factor": GRID_EAST }));
+    let editor = factory_with_activities(&app, &world, rows).await;
+    let complete = editor
+        .post(
+            "/api/v1/inventories",
+            json!({ "reporting_year": 2024, "gwp": "AR6", "consolidation": "operational_control" }),
+        )
+        .await;
+    assert_eq!(complete.json["complete"], true, "{}", complete.json);
+    let incomplete = editor.post("/api/v1/inventories", compute_body()).await;
+    assert_eq!(incomplete.json["complete"], false, "{}", incomplete.json);
+    let browser = Browser::new(&app.base_url, "zh-CN");
+    browser.log_in(BRAND_EDITOR).await;
+
+    // The export: every row says whether the total is complete, and the record left out is marked.
+    let export = |id: String| {
+        let browser = &browser;
+        async move {
+            let exported = browser.get(&format!("/console/inventory/{id}/export.csv")).await;
+            assert_eq!(exported.status, StatusCode::OK);
+            let text = exported.body.trim_start_matches('\u{feff}').to_owned();
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+            let column = |name: &str| header.iter().position(|known| known == name).unwrap();
+            let (complete, left_out) = (column("total_complete"), column("left_out_of_total"));
+            reader
+                .records()
+                .map(|record| {
+                    let record = record.unwrap();
+                    (record[0].to_owned(), record[complete].to_owned(), record[left_out].to_owned())
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let rows = export(incomplete.json["id"].as_str().unwrap().to_owned()).await;
+    assert!(rows.iter().all(|(_, complete, _)| complete == "false"), "{rows:?}");
+    assert!(rows.contains(&("huge-2025-02".to_owned(), "false".to_owned(), "true".to_owned())), "{rows:?}");
+    assert!(rows.contains(&("elec-2025-01".to_owned(), "false".to_owned(), "false".to_owned())), "{rows:?}");
+    let rows = export(complete.json["id"].as_str().unwrap().to_owned()).await;
+    assert_eq!(rows, vec![("elec-2024-01".to_owned(), "true".to_owned(), "false".to_owned())]);
+
+    // The trend chart: 2025 is drawn hollow in the "incomplete" legend entry, 2024 solid; the text alternative and
+    // the tooltip say how many records are left out, in the page's language.
+    let page = browser.get("/console/inventory").await;
+    let option_json = page
+        .body
+        .split("<script type=\"application/json\" id=\"trend\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("the trend chart");
+    let option: Value = serde_json::from_str(option_json).unwrap();
+    assert_eq!(option["legend"]["data"], json!(["完整", "不完整"]));
+    assert_eq!(option["xAxis"]["data"], json!(["2024", "2025"]));
+    assert_eq!(option["series"][0]["data"][1], "-");
+    assert_eq!(option["series"][1]["data"][0], "-");
+    assert_eq!(option["series"][1]["itemStyle"]["borderType"], "dashed");
+    assert!(
+        option["series"][1]["data"][1]["tooltip"]["formatter"].as_str().unwrap().contains("不完整：未计入的记录 1"),
+        "{option}"
+    );
+    assert!(page.body.contains(" t CO2e (不完整：未计入的记录 1)"), "the text alternative");
+    let english = Browser::new(&app.base_url, "en");
+    english.log_in(BRAND_EDITOR).await;
+    let page = english.get("/console/inventory").await;
+    assert!(page.body.contains("(Incomplete: Records not counted 1)"), "the English text alternative");
+}

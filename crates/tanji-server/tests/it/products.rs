@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use tanji_footprint::{FootprintFile, ProductModel, parse_footprint_file};
 use tanji_store::NewMember;
 use tanji_tenancy::member::{DisplayName, Email, Password, Role};
+use tanji_testkit::footprint_files::{cup_with_six_mistakes, line_of};
 use tanji_testkit::{TestDatabase, on_both_databases};
 
 use crate::harness::{
@@ -277,6 +278,33 @@ async fn bad_products_models_and_requests_are_refused_with_what_to_fix(database:
     assert_eq!(broken.json["problems"][0]["line"], 1, "{}", broken.json);
     assert_eq!(broken.json["problems"][0]["code"], "toml_syntax", "{}", broken.json);
     assert_eq!(unknown["code"], "unknown_factor", "{unknown}");
+    // Six mistakes, three the file reader finds and three only the model check finds: all six in one answer, each
+    // with the line and key it is about — as `tanji footprint compute` reports them.
+    let six = cup_with_six_mistakes();
+    let refused =
+        post_text(&app, &editor_token, &format!("/api/v1/products/{cup}/models"), "application/toml", &six).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::UNPROCESSABLE_ENTITY, "model_invalid"));
+    let problems = refused.json["problems"].as_array().unwrap();
+    let found: Vec<(&str, &str, u64)> = problems
+        .iter()
+        .map(|problem| {
+            let line = problem["line"].as_u64().unwrap_or_else(|| panic!("no line in {problem}"));
+            (problem["code"].as_str().unwrap(), problem["path"].as_str().unwrap(), line)
+        })
+        .collect();
+    let line = |needle: &str| line_of(&six, needle) as u64;
+    for expected in [
+        ("wrong_type", "processes[0].outputs[0].amount", line("amount = \"one\"")),
+        ("unknown_value", "processes[1].stage", line("stage = \"producton\"")),
+        ("unknown_key", "product.reference_perod_end", line("reference_perod_end")),
+        ("unknown_factor", "processes[0].factors[1].factor", line("natural-gas-t\"")),
+        ("negative_amount", "processes[1].inputs[0].amount", line("amount = -10.5")),
+        ("unit_mismatch", "processes[0].factors[2].unit", line("amount = 30, unit = \"kWh\"")),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+    assert_eq!(found.len(), 6, "each problem once: {found:?}");
+    assert_eq!(editor.get(&format!("/api/v1/products/{cup}/models")).await.json, json!([]), "nothing was saved");
     let text = post_text(&app, &editor_token, &format!("/api/v1/products/{cup}/models"), "text/plain", "hello").await;
     assert_eq!((text.status, text.code()), (StatusCode::BAD_REQUEST, "bad_request"));
     let shapeless = editor.post(&format!("/api/v1/products/{cup}/models"), json!({ "processes": [] })).await;
@@ -880,32 +908,41 @@ async fn examples_uploads_and_other_products_footprints_in_the_console(database:
     // A footprint file uploaded as the next version; a broken one is refused with its problems.
     let uploader = Uploader::log_in(&app, BRAND_EDITOR).await;
     let product_page = uploader.get(&format!("/console/products/{cup}")).await;
-    let action = product_page
-        .body
-        .split("action=\"")
-        .find_map(|rest| {
-            rest.strip_prefix(&format!("/console/products/{cup}/upload?"))
-                .map(|query| query.split('"').next().unwrap().to_owned())
-        })
-        .expect("the upload form");
-    let action = format!("/console/products/{cup}/upload?{}", unescape(&action));
+    let action = action_of(&product_page);
     assert!(action.contains("csrf_token="));
     let broken = uploader.post_file(&action, "gwp = \n", "broken").await;
     assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(broken.body.contains("upload-problems") && broken.body.contains("line 1"), "{}", broken.body);
-    let six = uploader
-        .post_file(
-            &action,
-            &CUP_TOML.replacen("stage = \"production\"", "stage = \"producton\"", 1).replacen(
-                "amount = 10.5",
-                "amount = -10.5",
-                1,
-            ),
-            "broken",
-        )
-        .await;
+    // Six mistakes of both kinds (the file reader's and the model check's): all six in one pass, each with its line
+    // and key, in the person's language.
+    let six_mistakes = cup_with_six_mistakes();
+    let six = uploader.post_file(&action, &six_mistakes, "broken").await;
     assert_eq!(six.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(six.body.contains("did you mean “production”?"), "{}", six.body);
+    let chinese = Uploader::log_in_in(&app, BRAND_EDITOR, "zh-CN").await;
+    let six = chinese
+        .post_file(&action_of(&chinese.get(&format!("/console/products/{cup}")).await), &six_mistakes, "错")
+        .await;
+    assert_eq!(six.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problems = six.body.split("id=\"upload-problems\"").nth(1).expect("the problems table");
+    let problems = problems.split("</table>").next().unwrap();
+    let rows: Vec<&str> = problems.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 6, "each problem once: {problems}");
+    for (path, needle) in [
+        ("processes[0].outputs[0].amount", "amount = \"one\""),
+        ("processes[1].stage", "stage = \"producton\""),
+        ("product.reference_perod_end", "reference_perod_end"),
+        ("processes[0].factors[1].factor", "natural-gas-t\""),
+        ("processes[1].inputs[0].amount", "amount = -10.5"),
+        ("processes[0].factors[2].unit", "amount = 30, unit = \"kWh\""),
+    ] {
+        let line = format!("第 {} 行", line_of(&six_mistakes, needle));
+        assert!(
+            rows.iter().any(|row| row.contains(&format!("<code>{path}</code>")) && row.contains(&line)),
+            "{path} at {line} not in {problems}"
+        );
+    }
+    assert!(!problems.contains("must be") && !problems.contains("did you mean"), "English on a zh-CN page: {problems}");
     let uploaded = uploader.post_file(&action, CUP_TOML, "re-uploaded").await;
     assert_eq!(uploaded.status, StatusCode::SEE_OTHER);
     assert!(uploaded.location().contains("version=2"), "{}", uploaded.location());
@@ -974,10 +1011,28 @@ struct Uploader {
     base_url: String,
 }
 
+/// The upload form's action on a product page, with its CSRF token.
+fn action_of(product_page: &Page) -> String {
+    let (product, query) = product_page
+        .body
+        .split("action=\"/console/products/")
+        .find_map(|rest| {
+            let action = rest.split('"').next().unwrap();
+            action.split_once("/upload?").map(|(product, query)| (product.to_owned(), query.to_owned()))
+        })
+        .expect("the upload form");
+    format!("/console/products/{product}/upload?{}", unescape(&query))
+}
+
 impl Uploader {
     async fn log_in(app: &TestApp, email: &str) -> Self {
+        Self::log_in_in(app, email, "en").await
+    }
+
+    /// Logs in with `accept_language` as the browser's language.
+    async fn log_in_in(app: &TestApp, email: &str, accept_language: &str) -> Self {
         let mut headers = HeaderMap::new();
-        headers.insert("accept-language", "en".parse().unwrap());
+        headers.insert("accept-language", accept_language.parse().unwrap());
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())

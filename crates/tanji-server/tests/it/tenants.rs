@@ -142,7 +142,7 @@ async fn registering_a_tenant_answers_the_same_for_known_and_unknown_addresses(d
     let unknown_page = register_in_console(&console, "Unknown Ltd", &[("owner_email", NEWCOMER)]).await;
     assert_eq!((known_page.status, unknown_page.status), (StatusCode::CREATED, StatusCode::CREATED));
     let neutral = |page: &Page| {
-        let table_start = page.body.find("<table id=\"tenants\">").expect("the tenants table");
+        let table_start = page.body.find("<table id=\"tenants\"").expect("the tenants table");
         let table_end = table_start + page.body[table_start..].find("</table>").unwrap();
         let body = format!("{}{}", &page.body[..table_start], &page.body[table_end..]);
         body.replace(&link_path(&app, page), "/join/CODE")

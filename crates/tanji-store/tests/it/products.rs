@@ -342,3 +342,39 @@ async fn bad_models_are_refused_whole_with_every_problem(test: TestDatabase) {
     assert!(store.model_versions(editor, &cup.id).await.unwrap().is_empty(), "nothing was saved");
     assert!(matches!(store.compute_footprint(editor, &cup.id, None, None).await, Err(StoreError::NotFound)));
 }
+
+on_both_databases!(a_footprint_file_is_saved_as_the_cli_reads_it_with_every_problem_in_one_pass);
+async fn a_footprint_file_is_saved_as_the_cli_reads_it_with_every_problem_in_one_pass(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let (model, _) = cup_models();
+    let cup = store.create_product(editor, &new_product(&model)).await.unwrap();
+
+    // Six mistakes, three of the file and three of the model: all six at once, each with its line.
+    let broken = tanji_testkit::footprint_files::cup_with_six_mistakes();
+    let Err(StoreError::ModelProblems(problems)) = store.save_model_file(editor, &cup.id, broken.as_bytes(), "").await
+    else {
+        panic!("a broken file is refused")
+    };
+    assert_eq!(problems.problems.len(), 6, "{problems:?}");
+    assert!(problems.problems.iter().all(|problem| problem.line.is_some()), "{problems:?}");
+    let factor = problems.problems.iter().find(|problem| problem.path == "processes[0].factors[1].factor").unwrap();
+    assert_eq!(factor.line, Some(tanji_testkit::footprint_files::line_of(&broken, "natural-gas-t\"")));
+    // Not UTF-8: said so, not a parse error.
+    let Err(StoreError::ModelProblems(problems)) = store.save_model_file(editor, &cup.id, b"gwp = \"\xff\"", "").await
+    else {
+        panic!("a file that is not UTF-8 is refused")
+    };
+    assert!(matches!(problems.problems[0].kind, tanji_footprint::ProblemKind::NotUtf8), "{problems:?}");
+    assert!(store.model_versions(editor, &cup.id).await.unwrap().is_empty(), "nothing was saved");
+
+    // A good file is the next version, factors pinned; readers and other organisations may not save one.
+    let saved = store.save_model_file(editor, &cup.id, CUP.as_bytes(), "from the file").await.unwrap();
+    assert_eq!((saved.version, saved.note.as_str()), (1, "from the file"));
+    assert!(saved.model.processes.iter().flat_map(|p| &p.factors).all(|usage| usage.factor.contains('@')));
+    let viewer = &world.brand_viewer;
+    assert!(matches!(store.save_model_file(viewer, &cup.id, CUP.as_bytes(), "").await, Err(StoreError::Denied(_))));
+    let other = &world.supplier_owner;
+    assert!(matches!(store.save_model_file(other, &cup.id, CUP.as_bytes(), "").await, Err(StoreError::NotFound)));
+}

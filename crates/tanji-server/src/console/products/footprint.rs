@@ -522,6 +522,7 @@ fn footprint_charts(t: &'static Text, stored: &StoredFootprint, scale: Scale) ->
 fn contribution_sankey(t: &'static Text, footprint: &tanji_footprint::Footprint, scale: Scale) -> Chart {
     fn walk(
         t: &'static Text,
+        footprint: &tanji_footprint::Footprint,
         node: &TreeNode,
         key: String,
         scale: Scale,
@@ -533,9 +534,41 @@ fn contribution_sankey(t: &'static Text, footprint: &tanji_footprint::Footprint,
                 continue;
             }
             let child_key = format!("{key}.{idx}");
-            nodes.push(charts::FlowNode { key: child_key.clone(), name: tree_node_text(t, child).0 });
+            nodes.push(charts::FlowNode { key: child_key.clone(), name: sankey_name(t, footprint, node, child) });
             links.push((child_key.clone(), key.clone(), scale.of(child.kg_co2e)));
-            walk(t, child, child_key, scale, nodes, links);
+            walk(t, footprint, child, child_key, scale, nodes, links);
+        }
+    }
+    /// A node's name in the page's language: a process by its name (not its id), a library factor by the factor's
+    /// name (not the free-text note of the exchange, which is in whatever language the modeller wrote it).
+    fn sankey_name(
+        t: &'static Text,
+        footprint: &tanji_footprint::Footprint,
+        parent: &TreeNode,
+        node: &TreeNode,
+    ) -> String {
+        let process_of = |name: &str| {
+            footprint
+                .by_process
+                .iter()
+                .find(|process| name == process.process || name.starts_with(&format!("{} (", process.process)))
+        };
+        match node.kind.as_str() {
+            "product" | "loop" => process_of(&node.name)
+                .map(|process| in_language(t, &process.name_zh, &process.name_en))
+                .unwrap_or_else(|| tree_node_text(t, node).0),
+            "factor" => process_of(&parent.name)
+                .and_then(|process| {
+                    footprint.lines.iter().find(|line| {
+                        line.process == process.process
+                            && line.kind == "factor"
+                            && (line.description == node.name || line.source == node.name)
+                    })
+                })
+                .and_then(|line| footprint.factors.iter().find(|factor| factor.factor == line.source))
+                .map(|factor| in_language(t, &factor.name_zh, &factor.name_en))
+                .unwrap_or_else(|| tree_node_text(t, node).0),
+            _ => tree_node_text(t, node).0,
         }
     }
     let root = &footprint.supply_tree;
@@ -544,7 +577,7 @@ fn contribution_sankey(t: &'static Text, footprint: &tanji_footprint::Footprint,
         name: in_language(t, &footprint.product.name_zh, &footprint.product.name_en),
     }];
     let mut links = Vec::new();
-    walk(t, root, "0".to_owned(), scale, &mut nodes, &mut links);
+    walk(t, footprint, root, "0".to_owned(), scale, &mut nodes, &mut links);
     let mut chart = charts::sankey("contribution-sankey", t.fp_chart_sankey, scale.unit(), &nodes, &links);
     if footprint.biogenic_removals_kg_co2e < 0.0 {
         chart.summary.push_str(t.fp_chart_sankey_removals);
@@ -1172,6 +1205,40 @@ mod tests {
         let shape: Vec<(&str, bool, usize)> =
             items.iter().map(|item| (item.name.as_str(), item.opens, item.closes)).collect();
         assert_eq!(shape, [("cup", true, 0), ("board", true, 0), ("pulp", false, 1), ("ink", false, 1)]);
+    }
+
+    /// The Sankey names processes and library factors in the page's language, not by their ids or the modeller's
+    /// free-text notes (the cup example's notes are English).
+    #[test]
+    fn the_sankey_names_processes_and_factors_in_the_pages_language() {
+        let text = include_str!("../../../../../examples/footprint/bamboo-fibre-cup.toml");
+        let model = tanji_footprint::parse_footprint_file(text).unwrap().model;
+        let footprint =
+            tanji_footprint::compute(&model, tanji_ghg::bundled::factor_library(), tanji_ghg::bundled::gwp_table())
+                .unwrap();
+        let names = |t: &'static Text| -> Vec<String> {
+            let chart = contribution_sankey(t, &footprint, Scale::for_values([footprint.total_kg_co2e]));
+            let option: Value = serde_json::from_str(&chart.option_json).unwrap();
+            option["baseOption"]["series"][0]["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|node| node["label"]["formatter"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let chinese = names(&crate::i18n::ZH);
+        for expected in ["竹纤维纸杯", "包装（纸箱与套袋）", "中重型卡车"] {
+            assert!(chinese.iter().any(|name| name.contains(expected)), "{expected} not in {chinese:?}");
+        }
+        for note in ["corrugated carton", "truck, Taizhou to Shanghai DC", "packing", "distribution"] {
+            assert!(!chinese.iter().any(|name| name == note), "{note} in {chinese:?}");
+        }
+        let english = names(&crate::i18n::EN);
+        assert!(
+            english.iter().any(|name| name == "Packing (carton and sleeves)")
+                && !english.iter().any(|name| name == "corrugated carton"),
+            "{english:?}"
+        );
     }
 
     #[test]
