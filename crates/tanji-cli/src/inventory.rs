@@ -173,7 +173,7 @@ impl ActivitySource {
     }
 
     /// The rows from the start, the byte-order mark Excel writes skipped; `Err` inside for a refused header.
-    fn rows(&self) -> anyhow::Result<Result<ActivityCsvReader<Box<dyn Read + '_>>, Vec<RowError>>> {
+    fn rows(&self) -> anyhow::Result<Result<ActivityRows<'_>, Vec<RowError>>> {
         let reader: Box<dyn Read + '_> = match self {
             ActivitySource::Utf8 { path, display, .. } => {
                 let file = std::fs::File::open(path).with_context(|| format!("reading {display}"))?;
@@ -188,6 +188,9 @@ impl ActivitySource {
         Ok(ActivityCsvReader::new(self.display(), reader))
     }
 }
+
+/// The rows of an activity CSV, from its file or its decoded text.
+type ActivityRows<'a> = ActivityCsvReader<Box<dyn Read + 'a>>;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
