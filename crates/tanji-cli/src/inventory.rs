@@ -193,7 +193,7 @@ impl ActivitySource {
     }
 
     /// The rows from the start, the byte-order mark Excel writes skipped; `Err` inside for a refused header.
-    fn rows(&self, language: Language) -> anyhow::Result<Result<ActivityCsvReader<Box<dyn Read + '_>>, Vec<RowError>>> {
+    fn rows(&self, language: Language) -> anyhow::Result<Result<ActivityRows<'_>, Vec<RowError>>> {
         let reader: Box<dyn Read + '_> = match self {
             ActivitySource::Utf8 { path, display, .. } => {
                 let unreadable = |error: std::io::Error| cannot_read(display, &error, language);
@@ -209,6 +209,9 @@ impl ActivitySource {
         Ok(ActivityCsvReader::new(self.display(), reader))
     }
 }
+
+/// The rows of an activity CSV, from its file or its decoded text.
+type ActivityRows<'a> = ActivityCsvReader<Box<dyn Read + 'a>>;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 

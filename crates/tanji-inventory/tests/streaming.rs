@@ -96,7 +96,7 @@ pub fn generated_csv(n_rows: usize, seed: u64) -> String {
             cells.insert("uncertainty_percent", format!("{}", 2 + random.below(9)));
         }
         match random.below(16) {
-            0 | 1 | 2 => {
+            0..=2 => {
                 cells.insert("source", "purchased_electricity".into());
                 cells.insert("unit", "kWh".into());
                 cells.insert("quantity", random.quantity(300_000.0));
