@@ -132,6 +132,9 @@ impl Localize for LuReason {
     fn localize(&self, language: Language) -> String {
         match self {
             LuReason::Requested => text!(language, zh: "按要求（--method lu）", en: "as asked (--method lu)"),
+            LuReason::SmallSystem { n_processes } => text!(language,
+                zh: "系统较小（{n_processes} 个过程），直接分解更快且保留精确数字",
+                en: "a small system ({n_processes} processes), where the LU is quicker and keeps exact figures"),
             LuReason::NotConverged { steps, relative_residual } => {
                 let residual = format!("{relative_residual:.1e}");
                 text!(language,

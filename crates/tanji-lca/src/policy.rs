@@ -1,6 +1,7 @@
 //! The one solver policy of every LCA solve (`tanji lca solve`, `tanji footprint compute`, the console's footprints,
 //! `tanji bench lca`): Jacobi-preconditioned GMRES first, its answer accepted only when the true residual passes the
-//! same check as a direct solve's; otherwise the sparse LU of Aᵀ ([`crate::solver`]). Every answer says which method
+//! same check as a direct solve's; otherwise the sparse LU of Aᵀ ([`crate::solver`]). Small systems (a product
+//! model's foreground) go to the LU directly ([`SolvePolicy::small_system_processes`]). Every answer says which method
 //! gave it and, for the LU, why ([`SolveMethod`], [`LuReason`]): values, which tanji-i18n renders.
 //!
 //! Why this order: on LCA technosphere matrices GMRES with the production amounts as preconditioner converges in a
@@ -31,6 +32,11 @@ pub enum MethodChoice {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SolvePolicy {
     pub method: MethodChoice,
+    /// Systems with fewer processes than this go to the LU directly under [`MethodChoice::Auto`]
+    /// ([`LuReason::SmallSystem`]): a product model's foreground system (tens of processes) factorises in
+    /// microseconds, and the LU keeps the exact figures a model's hand calculation gives (GMRES would leave rounding
+    /// noise in the last digit, `0.0190574` becoming `0.019057400000000002`).
+    pub small_system_processes: usize,
     /// The relative residual ‖b − A x‖₂/‖b‖₂ at which GMRES stops.
     pub tolerance: f64,
     /// GMRES steps (each one product with A) before the LU takes over.
@@ -43,7 +49,7 @@ pub const DEFAULT_TOLERANCE: f64 = 1e-14;
 
 impl Default for SolvePolicy {
     fn default() -> Self {
-        Self { method: MethodChoice::Auto, tolerance: DEFAULT_TOLERANCE, max_steps: 400 }
+        Self { method: MethodChoice::Auto, small_system_processes: 256, tolerance: DEFAULT_TOLERANCE, max_steps: 400 }
     }
 }
 
@@ -63,6 +69,8 @@ pub enum SolveMethod {
 pub enum LuReason {
     /// The policy asked for the LU only ([`MethodChoice::Lu`]).
     Requested,
+    /// The system has fewer processes than [`SolvePolicy::small_system_processes`].
+    SmallSystem { n_processes: usize },
     /// GMRES did not reach the tolerance within its step limit; the relative residual ‖b − A x‖₂/‖b‖₂ it reached.
     NotConverged { steps: usize, relative_residual: f64 },
     /// GMRES reached the tolerance but its answer failed the acceptance check (not finite, backward error above
@@ -223,6 +231,7 @@ impl CheckedSolver {
         };
         let reason = match self.policy.method {
             MethodChoice::Lu => LuReason::Requested,
+            MethodChoice::Auto if n < self.policy.small_system_processes => LuReason::SmallSystem { n_processes: n },
             MethodChoice::Auto | MethodChoice::Iterative => {
                 if rhs_norm == 0.0 {
                     return Ok((vec![0.0; n], SolveMethod::Iterative { steps: 0 }));
@@ -338,7 +347,7 @@ mod tests {
 
     #[test]
     fn the_lu_answers_where_gmres_does_not_converge_and_says_why() {
-        let system = slow_ring(100, 0.999);
+        let system = slow_ring(300, 0.999);
         let auto = CheckedSolver::new(system.clone(), SolvePolicy::default()).unwrap();
         let (scores, method) = auto.all_scores().expect("solvable");
         let SolveMethod::Lu { reason: LuReason::NotConverged { steps, relative_residual } } = method else {
@@ -346,10 +355,10 @@ mod tests {
         };
         assert_eq!(steps, 400);
         assert!(relative_residual > DEFAULT_TOLERANCE, "{relative_residual}");
-        // One unit of product j runs process j 1 / (1 − 0.999¹⁰⁰) times and each process after it 0.999 times as
-        // often as the one before, around the ring: process 0, the only emitter, 0.999^((100 − j) mod 100) times.
-        let expected: Vec<f64> = (0..100)
-            .map(|product_idx: i32| 0.999_f64.powi((100 - product_idx) % 100) / (1.0 - 0.999_f64.powi(100)))
+        // One unit of product j runs process j 1 / (1 − 0.999³⁰⁰) times and each process after it 0.999 times as
+        // often as the one before, around the ring: process 0, the only emitter, 0.999^((300 − j) mod 300) times.
+        let expected: Vec<f64> = (0..300)
+            .map(|product_idx: i32| 0.999_f64.powi((300 - product_idx) % 300) / (1.0 - 0.999_f64.powi(300)))
             .collect();
         assert_relatively_equal(&scores, &expected, 1e-12);
         let (supply, method) = auto.supply(&[(3, 2.0)]).expect("solvable");
@@ -390,7 +399,7 @@ mod tests {
 
     #[test]
     fn the_stages_are_reported_in_order_and_the_lu_is_factorised_once() {
-        let system = slow_ring(60, 0.999);
+        let system = slow_ring(300, 0.999);
         let auto = CheckedSolver::new(system, SolvePolicy::default()).unwrap();
         let mut stages = Vec::new();
         auto.all_scores_observed(&mut |stage| stages.push(stage)).unwrap();
@@ -398,6 +407,18 @@ mod tests {
         stages.clear();
         auto.supply_observed(&[(0, 1.0)], &mut |stage| stages.push(stage)).unwrap();
         assert_eq!(stages, [SolveStage::Iterate, SolveStage::Substitute]);
+    }
+
+    #[test]
+    fn a_small_system_goes_to_the_lu_with_its_size_as_the_reason() {
+        let system = generate(&SyntheticParameters::scaled(200, 9)).system().clone();
+        let (scores, method) =
+            CheckedSolver::new(system.clone(), SolvePolicy::default()).unwrap().all_scores().unwrap();
+        assert_eq!(method, SolveMethod::Lu { reason: LuReason::SmallSystem { n_processes: 200 } });
+        let (iterative, method) =
+            CheckedSolver::new(system, policy(MethodChoice::Iterative)).unwrap().all_scores().unwrap();
+        assert!(matches!(method, SolveMethod::Iterative { .. }), "{method:?}");
+        assert_relatively_equal(&iterative, &scores, 1e-10);
     }
 
     #[test]
