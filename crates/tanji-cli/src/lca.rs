@@ -16,7 +16,7 @@ use tanji_i18n::{Language, Localize as _};
 use tanji_label::text::format_significant;
 
 use crate::inventory::emit;
-use crate::options::{LcaCommand, LcaFormat, LcaSolveArgs};
+use crate::options::{LcaCommand, LcaFormat, LcaMatrixFiles, LcaSolveArgs};
 
 pub fn lca(command: LcaCommand, language: Language) -> anyhow::Result<()> {
     match command {
@@ -49,13 +49,11 @@ struct ProductScore {
 
 fn solve(args: LcaSolveArgs, language: Language) -> anyhow::Result<()> {
     let mut clock = StageClock::new();
-    let technosphere = read_matrix(&args.technosphere)?;
-    let biosphere = read_matrix(&args.biosphere)?;
-    let characterization = read_matrix(&args.characterization)?;
+    let [technosphere, biosphere, characterization] = read_matrices(&args.matrices)?;
     let system = System::from_matrices(&technosphere, &biosphere, &characterization)
-        .map_err(|error| system_error(&args, &error, language))?;
+        .map_err(|error| system_error(&args.matrices, &error, language))?;
     drop((technosphere, biosphere, characterization));
-    let technosphere_display = args.technosphere.display();
+    let technosphere_display = args.matrices.technosphere.display();
     let n_products = system.n_processes();
     if let Some(product) = args.demand
         && product.get() > n_products
@@ -193,8 +191,13 @@ impl StageClock {
     }
 }
 
+/// Read and parse A, B and c.
+pub(crate) fn read_matrices(files: &LcaMatrixFiles) -> anyhow::Result<[CoordinateMatrix; 3]> {
+    Ok([read_matrix(&files.technosphere)?, read_matrix(&files.biosphere)?, read_matrix(&files.characterization)?])
+}
+
 /// Read and parse one Matrix Market file; errors name the file, the line and what to do.
-pub(crate) fn read_matrix(path: &Path) -> anyhow::Result<CoordinateMatrix> {
+fn read_matrix(path: &Path) -> anyhow::Result<CoordinateMatrix> {
     let display = path.display();
     let text = std::fs::read_to_string(path).map_err(|error| {
         anyhow!("{display}: cannot read the file: {error}\n  hint: check the path; the file must be UTF-8 text")
@@ -203,11 +206,11 @@ pub(crate) fn read_matrix(path: &Path) -> anyhow::Result<CoordinateMatrix> {
 }
 
 /// A shape mismatch, blamed on the file whose size line disagrees with A.
-fn system_error(args: &LcaSolveArgs, error: &SystemError, language: Language) -> anyhow::Error {
+pub(crate) fn system_error(files: &LcaMatrixFiles, error: &SystemError, language: Language) -> anyhow::Error {
     let zh = language == Language::SimplifiedChinese;
     let (file, hint) = match error {
         SystemError::TechnosphereNotSquare { .. } => (
-            &args.technosphere,
+            &files.technosphere,
             if zh {
                 "A 每个产品占一行一列，因此其尺寸行的行数须等于列数"
             } else {
@@ -215,7 +218,7 @@ fn system_error(args: &LcaSolveArgs, error: &SystemError, language: Language) ->
             },
         ),
         SystemError::BiosphereColumns { .. } => (
-            &args.biosphere,
+            &files.biosphere,
             if zh {
                 "B 每个基本流一行、A 的每个过程一列；检查两者的尺寸行"
             } else {
@@ -223,14 +226,14 @@ fn system_error(args: &LcaSolveArgs, error: &SystemError, language: Language) ->
             },
         ),
         SystemError::CharacterizationLength { .. } | SystemError::CharacterizationNotColumn { .. } => (
-            &args.characterization,
+            &files.characterization,
             if zh {
                 "c 对 B 的每一行给一个因子，只有一列，例如两个流的尺寸行为 `2 1 2`"
             } else {
                 "c has one factor per row of B and one column, e.g. the size line `2 1 2` for two flows"
             },
         ),
-        _ => (&args.technosphere, if zh { "对照检查三个文件" } else { "check the three files against each other" }),
+        _ => (&files.technosphere, if zh { "对照检查三个文件" } else { "check the three files against each other" }),
     };
     let (hint_label, colon) = if zh { ("提示", "：") } else { ("hint", ": ") };
     anyhow!("{}{colon}{}\n  {hint_label}{colon}{hint}", file.display(), error.localize(language))
@@ -281,5 +284,5 @@ fn solve_error(args: &LcaSolveArgs, error: &SolveError, language: Language) -> a
         }
     };
     let (hint_label, colon) = if zh { ("提示", "：") } else { ("hint", ": ") };
-    anyhow!("{}{colon}{}\n  {hint_label}{colon}{hint}", args.technosphere.display(), error.localize(language))
+    anyhow!("{}{colon}{}\n  {hint_label}{colon}{hint}", args.matrices.technosphere.display(), error.localize(language))
 }

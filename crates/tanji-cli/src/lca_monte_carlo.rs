@@ -7,11 +7,13 @@ use serde::Serialize;
 use tanji_csv::{Cell, CsvTable};
 use tanji_i18n::{Language, Localize as _};
 use tanji_label::text::format_significant;
-use tanji_lca::monte_carlo::{HistogramBin, MonteCarlo, MonteCarloSettings, ScoreSummary, SolveStatistics, histogram};
+use tanji_lca::monte_carlo::{
+    HistogramBin, MonteCarlo, MonteCarloError, MonteCarloSettings, ScoreSummary, SolveStatistics, histogram,
+};
 use tanji_lca::uncertainty_file::{self, JoinError};
 
 use crate::inventory::emit;
-use crate::lca::read_matrix;
+use crate::lca::{read_matrices, system_error};
 use crate::options::{LcaFormat, LcaMonteCarloArgs};
 
 /// What `--format json` prints.
@@ -32,9 +34,7 @@ struct Report {
 }
 
 pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Result<()> {
-    let technosphere = read_matrix(&args.technosphere)?;
-    let biosphere = read_matrix(&args.biosphere)?;
-    let characterization = read_matrix(&args.characterization)?;
+    let [technosphere, biosphere, characterization] = read_matrices(&args.matrices)?;
     let path = args.uncertainty.display();
     let text = std::fs::read_to_string(&args.uncertainty).map_err(|error| match language {
         Language::SimplifiedChinese => anyhow!("{path}：无法读取文件：{error}\n  提示：检查路径；文件须为 UTF-8 文本"),
@@ -48,14 +48,15 @@ pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Resul
         uncertainty_file::uncertain_system(&technosphere, &biosphere, &characterization, &lines).map_err(|error| {
             match error {
                 JoinError::File(error) => anyhow!("{path}{colon}{}", error.localize(language)),
-                JoinError::MonteCarlo(error) => anyhow!("{}{colon}{error}", args.technosphere.display()),
+                JoinError::MonteCarlo(MonteCarloError::System(error)) => system_error(&args.matrices, &error, language),
+                JoinError::MonteCarlo(error) => anyhow!("{}{colon}{error}", args.matrices.technosphere.display()),
             }
         })?;
     drop((technosphere, biosphere, characterization, lines));
     let n_products = uncertain.system().n_processes();
     let product = args.demand.get();
     if product > n_products {
-        let technosphere = args.technosphere.display();
+        let technosphere = args.matrices.technosphere.display();
         return Err(match language {
             Language::SimplifiedChinese => anyhow!(
                 "--demand {product}：{technosphere} 只有 {n_products} 个产品\n  提示：给出 1 到 {n_products} 之间的列号"
@@ -74,7 +75,7 @@ pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Resul
         ..MonteCarloSettings::default()
     };
     let analysis = MonteCarlo::new(&uncertain, &[(product - 1, 1.0)], settings.n_driver_candidates)
-        .map_err(|error| anyhow!("{}{colon}{error}", args.technosphere.display()))?;
+        .map_err(|error| anyhow!("{}{colon}{error}", args.matrices.technosphere.display()))?;
     let bar = indicatif::ProgressBar::new(args.iterations as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("Monte Carlo [{bar:30}] {pos}/{len}, {per_sec}, {eta}")
@@ -82,7 +83,7 @@ pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Resul
     );
     let result = analysis.run_with_progress(&settings, &|| bar.inc(1));
     bar.finish_and_clear();
-    let result = result.map_err(|error| anyhow!("{}{colon}{error}", args.technosphere.display()))?;
+    let result = result.map_err(|error| anyhow!("{}{colon}{error}", args.matrices.technosphere.display()))?;
     let (drawn_technosphere, drawn_biosphere) = analysis.n_sampled();
     let report = Report {
         product,

@@ -186,17 +186,24 @@ pub enum LcaCommand {
     MonteCarlo(LcaMonteCarloArgs),
 }
 
+/// The three Matrix Market files of a product system (`lca solve`, `lca monte-carlo`).
 #[derive(Debug, Args)]
-pub struct LcaMonteCarloArgs {
-    /// Technosphere matrix A (n×n), as for `lca solve`.
+pub struct LcaMatrixFiles {
+    /// Technosphere matrix A (n×n): column j is the process making product j.
     #[arg(long, value_name = "A.mtx")]
     pub technosphere: PathBuf,
-    /// Biosphere matrix B (flows×n).
+    /// Biosphere matrix B (flows×n): elementary flows (emissions, resources) per run of each process.
     #[arg(long, value_name = "B.mtx")]
     pub biosphere: PathBuf,
-    /// Characterization factors c (flows×1).
+    /// Characterization factors c (flows×1), e.g. GWP-100 in kg CO2e per kg of each flow.
     #[arg(long, value_name = "c.mtx")]
     pub characterization: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct LcaMonteCarloArgs {
+    #[command(flatten)]
+    pub matrices: LcaMatrixFiles,
     /// The distributions: a CSV file `matrix,row,col,uncertainty_type,loc,scale,shape,minimum,maximum,negative` in
     /// Brightway's stats_arrays terms (docs/lca-uncertainty.md). Exchanges without a line are fixed.
     #[arg(long, value_name = "FILE.csv")]
@@ -241,15 +248,8 @@ pub struct LcaExportArgs {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("products").required(true).args(["demand", "all_products"])))]
 pub struct LcaSolveArgs {
-    /// Technosphere matrix A (n×n): column j is the process making product j.
-    #[arg(long, value_name = "A.mtx")]
-    pub technosphere: PathBuf,
-    /// Biosphere matrix B (flows×n): elementary flows (emissions, resources) per run of each process.
-    #[arg(long, value_name = "B.mtx")]
-    pub biosphere: PathBuf,
-    /// Characterization factors c (flows×1), e.g. GWP-100 in kg CO2e per kg of each flow.
-    #[arg(long, value_name = "c.mtx")]
-    pub characterization: PathBuf,
+    #[command(flatten)]
+    pub matrices: LcaMatrixFiles,
     /// Score one unit of product J (1-based column of A, as in Matrix Market).
     #[arg(long, value_name = "J")]
     pub demand: Option<NonZeroUsize>,

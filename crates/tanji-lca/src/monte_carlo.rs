@@ -128,19 +128,8 @@ impl UncertainSystem {
 
     /// A system without uncertainty: every entry fixed.
     pub fn deterministic(system: System) -> Self {
-        let fixed = |entries: &[Entry]| -> Vec<UncertainEntry> {
-            entries
-                .iter()
-                .map(|entry| UncertainEntry {
-                    row_idx: entry.row_idx,
-                    col_idx: entry.col_idx,
-                    amount: entry.value,
-                    distribution: Distribution::Fixed,
-                })
-                .collect()
-        };
-        let technosphere = fixed(system.technosphere());
-        let biosphere = fixed(system.biosphere());
+        let technosphere = fixed_exchanges(system.technosphere());
+        let biosphere = fixed_exchanges(system.biosphere());
         Self { system, technosphere, biosphere }
     }
 
@@ -158,6 +147,19 @@ impl UncertainSystem {
     pub fn biosphere(&self) -> &[UncertainEntry] {
         &self.biosphere
     }
+}
+
+/// Every entry as an exchange without uncertainty.
+pub(crate) fn fixed_exchanges(entries: &[Entry]) -> Vec<UncertainEntry> {
+    entries
+        .iter()
+        .map(|entry| UncertainEntry {
+            row_idx: entry.row_idx,
+            col_idx: entry.col_idx,
+            amount: entry.value,
+            distribution: Distribution::Fixed,
+        })
+        .collect()
 }
 
 /// How to run an analysis.

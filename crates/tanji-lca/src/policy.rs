@@ -246,7 +246,7 @@ impl CheckedSolver {
                     }
                 };
                 let target = self.policy.tolerance * rhs_norm;
-                let reason = match gmres.solve(&apply, &mut precondition, rhs, &mut x, target, self.policy.max_steps) {
+                match gmres.solve(&apply, &mut precondition, rhs, &mut x, target, self.policy.max_steps) {
                     Some(steps) => match self.check(&x, rhs, gmres.residual(), orientation) {
                         Ok(()) => return Ok((x, SolveMethod::Iterative { steps })),
                         Err(error) if self.policy.method == MethodChoice::Iterative => return Err(error),
@@ -263,8 +263,7 @@ impl CheckedSolver {
                         }
                         LuReason::NotConverged { steps, relative_residual }
                     }
-                };
-                reason
+                }
             }
         };
         let lu = self.lu.get_or_init(|| Solver::new_observed(self.system.clone(), observer)).as_ref();

@@ -202,10 +202,18 @@ impl std::fmt::Debug for Solver {
     }
 }
 
+/// Which system a substitution solves: A x = b or Aᵀ y = b.
+#[derive(Clone, Copy)]
+enum Orientation {
+    Technosphere,
+    Transpose,
+}
+
+/// A matrix in faer's compressed columns.
+type Compressed = SparseColMat<usize, f64>;
+
 /// Aᵀ and A in compressed columns, from a system's merged entries.
-pub(crate) fn transpose_and_technosphere(
-    system: &System,
-) -> Result<(SparseColMat<usize, f64>, SparseColMat<usize, f64>), SolveError> {
+pub(crate) fn transpose_and_technosphere(system: &System) -> Result<(Compressed, Compressed), SolveError> {
     let n = system.n_processes();
     let entries = system.technosphere();
     let transpose_triplets: Vec<Triplet<usize, usize, f64>> =
@@ -284,34 +292,29 @@ impl Solver {
 
     /// Overwrite `column` (b) with the solution of Aᵀ y = b.
     pub(crate) fn solve_transpose_in_place(&self, column: MatMut<'_, f64>) {
-        if self.row_perm.is_empty() {
-            return;
-        }
-        let mut buffer = MemBuffer::new(solve_in_place_scratch::<usize, f64>(self.row_perm.len(), 1, Par::Seq));
-        self.factors.solve_in_place_with_conj(
-            self.row_perm(),
-            self.ordering.perm(),
-            Conj::No,
-            column,
-            Par::Seq,
-            MemStack::new(&mut buffer),
-        );
+        self.substitute(column, Orientation::Transpose);
     }
 
     /// Overwrite `column` (b) with the solution of A x = b: a transpose solve with the factors of Aᵀ.
     pub(crate) fn solve_technosphere_in_place(&self, column: MatMut<'_, f64>) {
+        self.substitute(column, Orientation::Technosphere);
+    }
+
+    fn substitute(&self, column: MatMut<'_, f64>, orientation: Orientation) {
         if self.row_perm.is_empty() {
             return;
         }
         let mut buffer = MemBuffer::new(solve_in_place_scratch::<usize, f64>(self.row_perm.len(), 1, Par::Seq));
-        self.factors.solve_transpose_in_place_with_conj(
-            self.row_perm(),
-            self.ordering.perm(),
-            Conj::No,
-            column,
-            Par::Seq,
-            MemStack::new(&mut buffer),
-        );
+        let stack = MemStack::new(&mut buffer);
+        let (row_perm, col_perm) = (self.row_perm(), self.ordering.perm());
+        match orientation {
+            Orientation::Transpose => {
+                self.factors.solve_in_place_with_conj(row_perm, col_perm, Conj::No, column, Par::Seq, stack);
+            }
+            Orientation::Technosphere => {
+                self.factors.solve_transpose_in_place_with_conj(row_perm, col_perm, Conj::No, column, Par::Seq, stack);
+            }
+        }
     }
 }
 

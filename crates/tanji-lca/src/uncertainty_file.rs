@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use crate::matrix_market::CoordinateMatrix;
-use crate::monte_carlo::{MonteCarloError, UncertainEntry, UncertainSystem};
+use crate::monte_carlo::{MonteCarloError, UncertainSystem, fixed_exchanges};
 use crate::system::MatrixName;
 use crate::uncertainty::{Distribution, UncertaintyError};
 
@@ -354,6 +354,9 @@ pub enum JoinError {
     MonteCarlo(#[from] MonteCarloError),
 }
 
+/// For each position of a matrix: its entries in file order, and how many lines have claimed them so far.
+type Slots = HashMap<(usize, usize), (Vec<usize>, usize)>;
+
 /// Join the matrices (as read from Matrix Market files) and the uncertainty lines into an uncertain system.
 pub fn uncertain_system(
     technosphere: &CoordinateMatrix,
@@ -361,22 +364,10 @@ pub fn uncertain_system(
     characterization: &CoordinateMatrix,
     lines: &[UncertaintyLine],
 ) -> Result<UncertainSystem, JoinError> {
-    let fixed = |matrix: &CoordinateMatrix| -> Vec<UncertainEntry> {
-        matrix
-            .entries
-            .iter()
-            .map(|entry| UncertainEntry {
-                row_idx: entry.row_idx,
-                col_idx: entry.col_idx,
-                amount: entry.value,
-                distribution: Distribution::Fixed,
-            })
-            .collect()
-    };
-    let mut exchanges = [fixed(technosphere), fixed(biosphere)];
+    let mut exchanges = [fixed_exchanges(&technosphere.entries), fixed_exchanges(&biosphere.entries)];
     let sizes = [(technosphere.n_rows, technosphere.n_cols), (biosphere.n_rows, biosphere.n_cols)];
     // Where each position's entries are, in file order, and how many lines have claimed them so far.
-    let mut slots: [HashMap<(usize, usize), (Vec<usize>, usize)>; 2] = [HashMap::new(), HashMap::new()];
+    let mut slots: [Slots; 2] = [HashMap::new(), HashMap::new()];
     for (matrix_idx, matrix) in [technosphere, biosphere].into_iter().enumerate() {
         for (entry_idx, entry) in matrix.entries.iter().enumerate() {
             slots[matrix_idx].entry((entry.row_idx, entry.col_idx)).or_default().0.push(entry_idx);
