@@ -1,22 +1,28 @@
-//! `tanji lca solve`: score products of a system given as Matrix Market files, for cross-checking other LCA tools.
+//! `tanji lca solve`: score products of a system given as Matrix Market files, for cross-checking other LCA tools,
+//! by the one solver policy of tanji-lca (GMRES with a verified residual, then the sparse LU).
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
 use serde::Serialize;
 use tanji_csv::{Cell, CsvTable};
-use tanji_lca::{CoordinateMatrix, SolveError, Solver, System, SystemError, matrix_market};
+use tanji_lca::{
+    CheckedSolver, CoordinateMatrix, SolveError, SolveMethod, SolvePolicy, SolveStage, System, SystemError,
+    matrix_market,
+};
 
 use tanji_i18n::{Language, Localize as _};
 use tanji_label::text::format_significant;
 
 use crate::inventory::emit;
-use crate::options::{LcaCommand, LcaFormat, LcaSolveArgs};
+use crate::options::{LcaCommand, LcaFormat, LcaMatrixFiles, LcaSolveArgs};
 
 pub fn lca(command: LcaCommand, language: Language) -> anyhow::Result<()> {
     match command {
         LcaCommand::Solve(args) => solve(args, language),
         LcaCommand::Export(args) => crate::footprint::export(args, language),
+        LcaCommand::MonteCarlo(args) => crate::lca_monte_carlo::monte_carlo(args, language),
     }
 }
 
@@ -42,12 +48,12 @@ struct ProductScore {
 }
 
 fn solve(args: LcaSolveArgs, language: Language) -> anyhow::Result<()> {
-    let technosphere = read_matrix(&args.technosphere)?;
-    let biosphere = read_matrix(&args.biosphere)?;
-    let characterization = read_matrix(&args.characterization)?;
+    let mut clock = StageClock::new();
+    let [technosphere, biosphere, characterization] = read_matrices(&args.matrices)?;
     let system = System::from_matrices(&technosphere, &biosphere, &characterization)
-        .map_err(|error| system_error(&args, &error, language))?;
-    let technosphere_display = args.technosphere.display();
+        .map_err(|error| system_error(&args.matrices, &error, language))?;
+    drop((technosphere, biosphere, characterization));
+    let technosphere_display = args.matrices.technosphere.display();
     let n_products = system.n_processes();
     if let Some(product) = args.demand
         && product.get() > n_products
@@ -62,29 +68,47 @@ fn solve(args: LcaSolveArgs, language: Language) -> anyhow::Result<()> {
             ),
         });
     }
-    let solver = Solver::new(system).map_err(|error| solve_error(&args, &error, language))?;
-    let mut scores = match args.demand {
+    clock.enter(Stage::Analyse);
+    let policy = SolvePolicy { method: args.method.into(), ..SolvePolicy::default() };
+    let solver = CheckedSolver::new(system, policy).map_err(|error| solve_error(&args, &error, language))?;
+    let mut observer = |stage: SolveStage| clock.enter(Stage::of(stage));
+    let (mut scores, method) = match args.demand {
         Some(product) => {
-            let score = solver.score(product.get() - 1).map_err(|error| solve_error(&args, &error, language))?;
-            vec![ProductScore { product: product.get(), score }]
+            let (score, method) = solver
+                .score_observed(&[(product.get() - 1, 1.0)], &mut observer)
+                .map_err(|error| solve_error(&args, &error, language))?;
+            (vec![ProductScore { product: product.get(), score }], method)
         }
-        None => solver
-            .all_scores()
-            .map_err(|error| solve_error(&args, &error, language))?
-            .into_iter()
-            .enumerate()
-            .map(|(product_idx, score)| ProductScore { product: product_idx + 1, score })
-            .collect(),
+        None => {
+            let (scores, method) =
+                solver.all_scores_observed(&mut observer).map_err(|error| solve_error(&args, &error, language))?;
+            let scores = scores
+                .into_iter()
+                .enumerate()
+                .map(|(product_idx, score)| ProductScore { product: product_idx + 1, score })
+                .collect();
+            (scores, method)
+        }
     };
+    clock.enter(Stage::Write);
     without_noise(&mut scores);
-    match args.format {
+    let written = write_scores(&scores, args.format, language);
+    clock.enter(Stage::Done);
+    if args.timings {
+        eprintln!("{}", clock.report(&method, language));
+    }
+    written
+}
+
+fn write_scores(scores: &[ProductScore], format: LcaFormat, language: Language) -> anyhow::Result<()> {
+    match format {
         LcaFormat::Table => {
             let header = match language {
                 Language::SimplifiedChinese => "产品（A 的列）  每单位得分（c 的单位，如 kg CO2e）",
                 Language::English => "product (column of A)  score per unit (in c's unit, e.g. kg CO2e)",
             };
             let mut out = format!("{header}\n");
-            for line in &scores {
+            for line in scores {
                 out.push_str(&format!("{:>8}  {}\n", line.product, format_significant(line.score, 4)));
             }
             emit(&out)
@@ -93,13 +117,83 @@ fn solve(args: LcaSolveArgs, language: Language) -> anyhow::Result<()> {
             // Numbers are written as the shortest text that reads back to the same f64 (tanji_csv), so other tools
             // can compare to 1e-15.
             let mut table = CsvTable::new(&["product", "score"]);
-            for line in &scores {
+            for line in scores {
                 table.row([Cell::from(line.product), Cell::Number(line.score)]);
             }
             emit(&table.into_string())
         }
-        LcaFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&scores)?)),
+        LcaFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(scores)?)),
     }
+}
+
+/// The stages `--timings` reports. Reading the files is `parse`; the policy's checks and, when the LU answers, its
+/// ordering are `analyse`; GMRES and the substitutions are `solve`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    Parse,
+    Analyse,
+    Factorise,
+    Solve,
+    Write,
+    Done,
+}
+
+impl Stage {
+    fn of(stage: SolveStage) -> Self {
+        match stage {
+            SolveStage::Analyse => Self::Analyse,
+            SolveStage::Factorise => Self::Factorise,
+            SolveStage::Iterate | SolveStage::Substitute => Self::Solve,
+        }
+    }
+}
+
+/// Wall-clock time per [`Stage`], accumulated as the command moves from one to the next.
+pub(crate) struct StageClock {
+    current: Stage,
+    since: Instant,
+    started: Instant,
+    totals: [Duration; 5],
+}
+
+impl StageClock {
+    pub(crate) fn new() -> Self {
+        let now = Instant::now();
+        Self { current: Stage::Parse, since: now, started: now, totals: [Duration::ZERO; 5] }
+    }
+
+    pub(crate) fn enter(&mut self, stage: Stage) {
+        let now = Instant::now();
+        if self.current != Stage::Done {
+            self.totals[self.current as usize] += now - self.since;
+        }
+        self.current = stage;
+        self.since = now;
+    }
+
+    /// One line: each stage in ms, the total, and which method answered.
+    pub(crate) fn report(&self, method: &SolveMethod, language: Language) -> String {
+        let names = match language {
+            Language::SimplifiedChinese => ["解析", "分析", "分解", "求解", "写出"],
+            Language::English => ["parse", "analyse", "factorise", "solve", "write"],
+        };
+        let stages: Vec<String> = names
+            .iter()
+            .zip(&self.totals)
+            .map(|(name, duration)| format!("{name} {:.1} ms", duration.as_secs_f64() * 1e3))
+            .collect();
+        let total = format!("{:.1} ms", (self.since - self.started).as_secs_f64() * 1e3);
+        let method = method.localize(language);
+        match language {
+            Language::SimplifiedChinese => format!("用时：{}；合计 {total}；{method}", stages.join("，")),
+            Language::English => format!("timings: {}; total {total}; {method}", stages.join(", ")),
+        }
+    }
+}
+
+/// Read and parse A, B and c.
+pub(crate) fn read_matrices(files: &LcaMatrixFiles) -> anyhow::Result<[CoordinateMatrix; 3]> {
+    Ok([read_matrix(&files.technosphere)?, read_matrix(&files.biosphere)?, read_matrix(&files.characterization)?])
 }
 
 /// Read and parse one Matrix Market file; errors name the file, the line and what to do.
@@ -112,11 +206,11 @@ fn read_matrix(path: &Path) -> anyhow::Result<CoordinateMatrix> {
 }
 
 /// A shape mismatch, blamed on the file whose size line disagrees with A.
-fn system_error(args: &LcaSolveArgs, error: &SystemError, language: Language) -> anyhow::Error {
+pub(crate) fn system_error(files: &LcaMatrixFiles, error: &SystemError, language: Language) -> anyhow::Error {
     let zh = language == Language::SimplifiedChinese;
     let (file, hint) = match error {
         SystemError::TechnosphereNotSquare { .. } => (
-            &args.technosphere,
+            &files.technosphere,
             if zh {
                 "A 每个产品占一行一列，因此其尺寸行的行数须等于列数"
             } else {
@@ -124,7 +218,7 @@ fn system_error(args: &LcaSolveArgs, error: &SystemError, language: Language) ->
             },
         ),
         SystemError::BiosphereColumns { .. } => (
-            &args.biosphere,
+            &files.biosphere,
             if zh {
                 "B 每个基本流一行、A 的每个过程一列；检查两者的尺寸行"
             } else {
@@ -132,14 +226,14 @@ fn system_error(args: &LcaSolveArgs, error: &SystemError, language: Language) ->
             },
         ),
         SystemError::CharacterizationLength { .. } | SystemError::CharacterizationNotColumn { .. } => (
-            &args.characterization,
+            &files.characterization,
             if zh {
                 "c 对 B 的每一行给一个因子，只有一列，例如两个流的尺寸行为 `2 1 2`"
             } else {
                 "c has one factor per row of B and one column, e.g. the size line `2 1 2` for two flows"
             },
         ),
-        _ => (&args.technosphere, if zh { "对照检查三个文件" } else { "check the three files against each other" }),
+        _ => (&files.technosphere, if zh { "对照检查三个文件" } else { "check the three files against each other" }),
     };
     let (hint_label, colon) = if zh { ("提示", "：") } else { ("hint", ": ") };
     anyhow!("{}{colon}{}\n  {hint_label}{colon}{hint}", file.display(), error.localize(language))
@@ -165,6 +259,14 @@ fn solve_error(args: &LcaSolveArgs, error: &SolveError, language: Language) -> a
                  convention; inputs are negative"
             }
         }
+        SolveError::NotConverged { .. } => {
+            if zh {
+                "去掉 --method iterative（默认的 auto 会在迭代不收敛时改用稀疏 LU），或用 --method lu"
+            } else {
+                "drop --method iterative (the default, auto, falls back to the sparse LU when GMRES does not \
+                 converge), or use --method lu"
+            }
+        }
         SolveError::ProductOutOfRange { .. } => {
             if zh {
                 "给 --demand 一个 A 的列号，从 1 开始"
@@ -182,5 +284,5 @@ fn solve_error(args: &LcaSolveArgs, error: &SolveError, language: Language) -> a
         }
     };
     let (hint_label, colon) = if zh { ("提示", "：") } else { ("hint", ": ") };
-    anyhow!("{}{colon}{}\n  {hint_label}{colon}{hint}", args.technosphere.display(), error.localize(language))
+    anyhow!("{}{colon}{}\n  {hint_label}{colon}{hint}", args.matrices.technosphere.display(), error.localize(language))
 }

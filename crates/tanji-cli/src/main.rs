@@ -11,6 +11,7 @@ mod demo;
 mod footprint;
 mod inventory;
 mod lca;
+mod lca_monte_carlo;
 mod options;
 
 use std::process::ExitCode;

@@ -197,6 +197,57 @@ pub enum LcaCommand {
     /// Write the product system of a footprint file as the three Matrix Market files `lca solve` reads
     /// (A.mtx, B.mtx, c.mtx), with products.csv and flows.csv naming the columns and rows.
     Export(LcaExportArgs),
+    /// Monte Carlo uncertainty analysis of one product of a system given as Matrix Market files, with the
+    /// distributions of its exchanges in an uncertainty file (docs/lca-uncertainty.md): percentiles and a histogram
+    /// of the score.
+    MonteCarlo(LcaMonteCarloArgs),
+}
+
+/// The three Matrix Market files of a product system (`lca solve`, `lca monte-carlo`).
+#[derive(Debug, Args)]
+pub struct LcaMatrixFiles {
+    /// Technosphere matrix A (n×n): column j is the process making product j.
+    #[arg(long, value_name = "A.mtx")]
+    pub technosphere: PathBuf,
+    /// Biosphere matrix B (flows×n): elementary flows (emissions, resources) per run of each process.
+    #[arg(long, value_name = "B.mtx")]
+    pub biosphere: PathBuf,
+    /// Characterization factors c (flows×1), e.g. GWP-100 in kg CO2e per kg of each flow.
+    #[arg(long, value_name = "c.mtx")]
+    pub characterization: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct LcaMonteCarloArgs {
+    #[command(flatten)]
+    pub matrices: LcaMatrixFiles,
+    /// The distributions: a CSV file `matrix,row,col,uncertainty_type,loc,scale,shape,minimum,maximum,negative` in
+    /// Brightway's stats_arrays terms (docs/lca-uncertainty.md). Exchanges without a line are fixed.
+    #[arg(long, value_name = "FILE.csv")]
+    pub uncertainty: PathBuf,
+    /// The product (1-based column of A) whose score is sampled, one unit of it.
+    #[arg(long, value_name = "J")]
+    pub demand: NonZeroUsize,
+    /// Monte Carlo iterations.
+    #[arg(long, default_value_t = 1_000)]
+    pub iterations: usize,
+    /// Seed of the samples: the same seed gives the same scores, whatever the number of threads.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads.
+    #[arg(long, default_value = "1")]
+    pub threads: NonZeroUsize,
+    /// Draw every uncertain exchange of A and B in every iteration, also those of flows without a factor (which
+    /// cannot change the score): the same work as Brightway's Monte Carlo, for comparisons. The scores do not
+    /// change.
+    #[arg(long)]
+    pub resample_all: bool,
+    /// Bars of the histogram.
+    #[arg(long, default_value_t = 20)]
+    pub bins: usize,
+    /// `json`, `csv` (one line per statistic and per histogram bar) or `table` for people.
+    #[arg(long, value_enum, default_value_t = LcaFormat::Json)]
+    pub format: LcaFormat,
 }
 
 #[derive(Debug, Args)]
@@ -214,15 +265,8 @@ pub struct LcaExportArgs {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("products").required(true).args(["demand", "all_products"])))]
 pub struct LcaSolveArgs {
-    /// Technosphere matrix A (n×n): column j is the process making product j.
-    #[arg(long, value_name = "A.mtx")]
-    pub technosphere: PathBuf,
-    /// Biosphere matrix B (flows×n): elementary flows (emissions, resources) per run of each process.
-    #[arg(long, value_name = "B.mtx")]
-    pub biosphere: PathBuf,
-    /// Characterization factors c (flows×1), e.g. GWP-100 in kg CO2e per kg of each flow.
-    #[arg(long, value_name = "c.mtx")]
-    pub characterization: PathBuf,
+    #[command(flatten)]
+    pub matrices: LcaMatrixFiles,
     /// Score one unit of product J (1-based column of A, as in Matrix Market).
     #[arg(long, value_name = "J")]
     pub demand: Option<NonZeroUsize>,
@@ -232,6 +276,33 @@ pub struct LcaSolveArgs {
     /// `csv` (`product,score` lines with a header), `json`, or `table` for people.
     #[arg(long, value_enum, default_value_t)]
     pub format: LcaFormat,
+    /// The solver: `auto` (GMRES with a verified residual, then the sparse LU if GMRES does not answer),
+    /// `iterative` (GMRES only) or `lu` (the sparse LU only).
+    #[arg(long, value_enum, default_value_t)]
+    pub method: LcaMethod,
+    /// Print the time of each stage (parse, analyse, factorise, solve, write) and the method that answered, on
+    /// stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// The solver choices of `lca solve` and `lca monte-carlo` (tanji_lca::MethodChoice).
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum LcaMethod {
+    #[default]
+    Auto,
+    Iterative,
+    Lu,
+}
+
+impl From<LcaMethod> for tanji_lca::MethodChoice {
+    fn from(method: LcaMethod) -> Self {
+        match method {
+            LcaMethod::Auto => Self::Auto,
+            LcaMethod::Iterative => Self::Iterative,
+            LcaMethod::Lu => Self::Lu,
+        }
+    }
 }
 
 /// `tanji bench …`

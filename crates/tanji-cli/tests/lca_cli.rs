@@ -281,3 +281,189 @@ fn float_noise_is_printed_as_zero_and_the_table_is_for_people() {
     let text = stdout(&table);
     assert!(text.contains("score per unit") && !text.contains("e-"), "{text}");
 }
+
+/// The demo's footprint files, exported as matrices (`lca export`) into `directory`.
+fn export_demo(directory: &tempfile::TempDir, name: &str) -> [String; 3] {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/footprint").join(name);
+    let out = directory.path().join(name);
+    let output = tanji(&["lca", "export", &file.display().to_string(), "--out", &out.display().to_string()]);
+    assert!(output.status.success(), "lca export failed:\n{}", stderr(&output));
+    ["A.mtx", "B.mtx", "c.mtx"].map(|matrix| out.join(matrix).display().to_string())
+}
+
+#[test]
+fn the_policy_and_the_lu_alone_give_the_same_scores_on_the_demo_systems() {
+    let directory = tempfile::tempdir().unwrap();
+    for name in ["bamboo-fibre-cup.toml", "bagasse-plate.toml"] {
+        let [technosphere, biosphere, characterization] = export_demo(&directory, name);
+        let scores = |extra: &[&str]| csv_scores(&solve(&technosphere, &biosphere, &characterization, extra));
+        let policy = scores(&["--all-products"]);
+        let lu = scores(&["--all-products", "--method", "lu"]);
+        let iterative = scores(&["--all-products", "--method", "iterative"]);
+        assert_eq!(policy.len(), lu.len());
+        for ((product, score), (_, lu_score)) in policy.iter().zip(&lu) {
+            assert!(
+                (score - lu_score).abs() <= 1e-12 * lu_score.abs(),
+                "{name} product {product}: {score} vs {lu_score}"
+            );
+        }
+        for ((product, score), (_, iterative_score)) in iterative.iter().zip(&lu) {
+            assert!(
+                (score - iterative_score).abs() <= 1e-12 * iterative_score.abs(),
+                "{name} product {product}: GMRES {score} vs LU {iterative_score}"
+            );
+        }
+        assert_eq!(policy, lu, "{name}: a product model's system is small, so the policy answers by the LU");
+    }
+}
+
+#[test]
+fn timings_name_every_stage_and_the_method_on_stderr() {
+    let output = solve_example(&["--all-products", "--timings"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let message = stderr(&output);
+    for stage in ["parse", "analyse", "factorise", "solve", "write", "total"] {
+        assert!(message.contains(stage), "no {stage} in {message}");
+    }
+    assert!(message.contains("solved by the sparse LU of Aᵀ: a small system (2 processes)"), "{message}");
+    assert_eq!(stdout(&output).lines().next(), Some("product,score"), "timings stay off stdout");
+    let output = solve_example(&["--all-products", "--timings", "--method", "iterative"]);
+    assert!(stderr(&output).contains("solved by Jacobi-preconditioned GMRES ("), "{}", stderr(&output));
+    let output = solve_example(&["--demand", "1", "--timings", "--method", "lu"]);
+    assert!(stderr(&output).contains("solved by the sparse LU of Aᵀ: as asked (--method lu)"), "{}", stderr(&output));
+    let output = tanji(&[
+        "lca",
+        "solve",
+        "--technosphere",
+        &example("A.mtx"),
+        "--biosphere",
+        &example("B.mtx"),
+        "--characterization",
+        &example("c.mtx"),
+        "--demand",
+        "1",
+        "--timings",
+        "--method",
+        "lu",
+        "--lang",
+        "zh-CN",
+    ]);
+    assert!(stderr(&output).contains("用时：解析"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("由 Aᵀ 的稀疏 LU 求解"), "{}", stderr(&output));
+}
+
+/// `lca monte-carlo` on the hand-checked example with the given uncertainty file.
+fn monte_carlo(uncertainty: &str, extra: &[&str]) -> Output {
+    let (technosphere, biosphere, characterization) = (example("A.mtx"), example("B.mtx"), example("c.mtx"));
+    let mut arguments = vec![
+        "lca",
+        "monte-carlo",
+        "--technosphere",
+        &technosphere,
+        "--biosphere",
+        &biosphere,
+        "--characterization",
+        &characterization,
+        "--uncertainty",
+        uncertainty,
+        "--demand",
+        "1",
+    ];
+    arguments.extend_from_slice(extra);
+    tanji(&arguments)
+}
+
+const UNCERTAINTY_HEADER: &str = "matrix,row,col,uncertainty_type,loc,scale,shape,minimum,maximum,negative\n";
+
+#[test]
+fn monte_carlo_from_files_is_reproducible_and_agrees_with_the_engine() {
+    use tanji_lca::monte_carlo::{MonteCarlo, MonteCarloSettings};
+    let directory = tempfile::tempdir().unwrap();
+    // Coal per kWh (row 2, column 1 of A: −0.3) lognormal with GSD 1.2; the CO2 of electricity (B row 1, column 1:
+    // 0.8) normal with sd 0.05.
+    let text =
+        format!("{UNCERTAINTY_HEADER}A,2,1,2,{},{},,,,true\nB,1,1,3,,0.05,,,,false\n", 0.3_f64.ln(), 1.2_f64.ln());
+    let uncertainty = write_temp(&directory, "uncertainty.csv", &text);
+    let run = |extra: &[&str]| {
+        let output = monte_carlo(&uncertainty, extra);
+        assert!(output.status.success(), "{}", stderr(&output));
+        serde_json::from_str::<Value>(&stdout(&output)).expect("JSON")
+    };
+    let first = run(&["--iterations", "300", "--seed", "7"]);
+    assert_eq!(first, run(&["--iterations", "300", "--seed", "7", "--threads", "3"]), "same seed, same result");
+    assert_eq!(first["summary"], run(&["--iterations", "300", "--seed", "7", "--resample-all"])["summary"]);
+    assert_ne!(first["summary"], run(&["--iterations", "300", "--seed", "8"])["summary"]);
+    let bins = first["histogram"].as_array().expect("bins");
+    assert_eq!(bins.len(), 20);
+    assert_eq!(bins.iter().map(|bin| bin["count"].as_u64().unwrap()).sum::<u64>(), 300);
+
+    // The same analysis in memory: the same scores' summary.
+    let read = |name: &str| tanji_lca::matrix_market::parse(&std::fs::read_to_string(example(name)).unwrap()).unwrap();
+    let lines = tanji_lca::uncertainty_file::parse(&text).unwrap();
+    let uncertain =
+        tanji_lca::uncertainty_file::uncertain_system(&read("A.mtx"), &read("B.mtx"), &read("c.mtx"), &lines).unwrap();
+    let result = MonteCarlo::new(&uncertain, &[(0, 1.0)], 20)
+        .unwrap()
+        .run(&MonteCarloSettings { iterations: 300, seed: 7, ..MonteCarloSettings::default() })
+        .unwrap();
+    assert_eq!(first["summary"]["mean"].as_f64().unwrap(), result.summary.mean);
+    assert_eq!(first["summary"]["percentiles"][1]["value"].as_f64().unwrap(), result.summary.percentiles[1].value);
+    assert_eq!(first["deterministic_score"].as_f64().unwrap(), result.deterministic_score);
+
+    let output = monte_carlo(&uncertainty, &["--iterations", "50", "--format", "csv"]);
+    let text = stdout(&output);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("statistic,value,lower,upper,count"));
+    assert!(lines.next().is_some_and(|line| line.starts_with("deterministic,")), "{text}");
+    assert_eq!(text.lines().filter(|line| line.starts_with("bin,")).count(), 20);
+}
+
+#[test]
+fn bad_uncertainty_files_name_the_file_line_field_and_fix() {
+    let directory = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "wrong-row.csv",
+            format!("{UNCERTAINTY_HEADER}A,3,1,3,,0.1,,,,\n"),
+            "line 2, column row: 3 is outside the matrix",
+        ),
+        (
+            "unknown.csv",
+            format!("{UNCERTAINTY_HEADER}A,2,1,7,,0.1,,,,\n"),
+            "line 2, column uncertainty_type: uncertainty type 7",
+        ),
+        (
+            "negative-sd.csv",
+            format!("{UNCERTAINTY_HEADER}B,1,1,3,,-0.05,,,,\n"),
+            "line 2, column scale: the standard deviation must not be negative",
+        ),
+        (
+            "no-col.csv",
+            "matrix,row,uncertainty_type\n".to_owned(),
+            "line 1, column col: the header has no `col` column",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let path = write_temp(&directory, name, &text);
+        assert_fails_with(&monte_carlo(&path, &["--iterations", "10"]), &[&path, expected, "hint: "]);
+    }
+    let path = write_temp(&directory, "negative-sd-zh.csv", &format!("{UNCERTAINTY_HEADER}B,1,1,3,,-0.05,,,,\n"));
+    let (technosphere, biosphere, characterization) = (example("A.mtx"), example("B.mtx"), example("c.mtx"));
+    let output = tanji(&[
+        "lca",
+        "monte-carlo",
+        "--technosphere",
+        &technosphere,
+        "--biosphere",
+        &biosphere,
+        "--characterization",
+        &characterization,
+        "--uncertainty",
+        &path,
+        "--demand",
+        "1",
+        "--lang",
+        "zh-CN",
+    ]);
+    assert_fails_with(&output, &["第 2 行，scale 列：标准差不能为负", "提示："]);
+}

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use tanji_ghg::{FactorLibrary, GwpTable};
-use tanji_lca::{SolveError, Solver, UnproductiveLoop, find_unproductive_loop};
+use tanji_lca::{CheckedSolver, SolveError, SolveMethod, SolvePolicy, UnproductiveLoop, find_unproductive_loop};
 
 use crate::build::{AllocationRecord, Built, Column, ItemKind, PRE_CHARACTERISED, build, data_kind_of};
 use crate::model::{DataKind, Exemption, Origin, ProductInfo, ProductModel, Stage};
@@ -55,6 +55,10 @@ pub struct Footprint {
     /// Monte Carlo spread, when one was run ([`crate::monte_carlo`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<crate::UncertaintyResult>,
+    /// Which method of the solver policy answered the supply solve behind the totals, and why the LU if it did
+    /// (absent in footprints stored before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solved_by: Option<SolveMethod>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -278,12 +282,17 @@ pub fn compute(
 ) -> Result<Footprint, FootprintError> {
     let built = build(model, library, gwp_table)?;
     check_loops(model, &built)?;
-    let solver = Solver::new(built.system.clone()).map_err(|error| solve_error(model, &built, error))?;
-    let unit_supply = solver.supply(built.reference_column).map_err(|error| solve_error(model, &built, error))?;
+    // The one solver policy of every LCA solve (tanji_lca::policy): GMRES with a verified residual, then the LU.
+    let solver = CheckedSolver::new(built.system.clone(), SolvePolicy::default())
+        .map_err(|error| solve_error(model, &built, error))?;
+    let (unit_supply, solved_by) =
+        solver.supply(&[(built.reference_column, 1.0)]).map_err(|error| solve_error(model, &built, error))?;
     let supply: Vec<f64> = unit_supply.iter().map(|runs| runs * built.reference_amount).collect();
     check_supply(model, &built, &supply)?;
-    let scores = solver.all_scores().map_err(|error| solve_error(model, &built, error))?;
-    Ok(explain(model, &built, &supply, &scores))
+    let (scores, _) = solver.all_scores().map_err(|error| solve_error(model, &built, error))?;
+    let mut footprint = explain(model, &built, &supply, &scores);
+    footprint.solved_by = Some(solved_by);
+    Ok(footprint)
 }
 
 /// Refuse a model whose processes supply each other in a loop that consumes at least what it makes, naming the
@@ -642,6 +651,7 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
         factors,
         notes,
         uncertainty: None,
+        solved_by: None,
     }
 }
 

@@ -19,7 +19,7 @@ use tanji_inventory::{
     ACTIVITY_COLUMNS, ActivityRecord, ConsolidationApproach, FacilityBoundary, Fraction, InventoryFile, InventoryInput,
     Reference, RowError, calculate, decode_csv, parse_activity_csv, read_activity_rows,
 };
-use tanji_lca::{Solver, System, matrix_market};
+use tanji_lca::{CheckedSolver, SolvePolicy, System, matrix_market};
 
 use crate::structured;
 
@@ -691,7 +691,7 @@ fn check_lca_system(bytes: &[u8]) -> Result<Outcome, String> {
             return Ok(Outcome(format!("shape: {}", variant(&error))));
         }
     };
-    let solver = match Solver::new(system) {
+    let solver = match CheckedSolver::new(system, SolvePolicy::default()) {
         Ok(solver) => solver,
         Err(error) => {
             if error.to_string().trim().is_empty() {
@@ -701,7 +701,7 @@ fn check_lca_system(bytes: &[u8]) -> Result<Outcome, String> {
         }
     };
     match solver.all_scores() {
-        Ok(scores) => {
+        Ok((scores, _)) => {
             for score in scores {
                 finite("score", score)?;
             }

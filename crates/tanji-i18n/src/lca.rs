@@ -1,7 +1,9 @@
 //! Matrix LCA (`tanji-lca`): why a system cannot be formed or solved, for `tanji lca solve`.
 
+use tanji_footprint::UncertaintyReason;
 use tanji_lca::loops::amount_text;
-use tanji_lca::{MatrixName, SolveError, SystemError};
+use tanji_lca::uncertainty_file::{UncertaintyFileError, UncertaintyFileProblem};
+use tanji_lca::{LuReason, MatrixName, SolveError, SolveMethod, SystemError};
 
 use crate::{Language, Localize, text};
 
@@ -95,6 +97,12 @@ impl Localize for SolveError {
                     zh: "求解不准确（相对残差 {residual}），系统不适定",
                     en: "the solve is inaccurate (relative residual {residual}); the system is ill-posed")
             }
+            SolveError::NotConverged { steps, relative_residual } => {
+                let residual = format!("{relative_residual:.1e}");
+                text!(language,
+                    zh: "迭代求解未收敛：{steps} 步后相对残差为 {residual}",
+                    en: "the iterative solve did not converge: relative residual {residual} after {steps} steps")
+            }
             SolveError::ProductOutOfRange { product_idx, n_products } => {
                 let product = product_idx + 1;
                 text!(language,
@@ -102,6 +110,133 @@ impl Localize for SolveError {
                     en: "there is no product {product} (the system has {n_products} products)")
             }
         }
+    }
+}
+
+/// Which method of the solver policy answered, and why the LU when it did (`tanji lca solve --timings`).
+impl Localize for SolveMethod {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            SolveMethod::Iterative { steps } => text!(language,
+                zh: "由 Jacobi 预条件 GMRES 求解（{steps} 步，残差已核验）",
+                en: "solved by Jacobi-preconditioned GMRES ({steps} steps, residual verified)"),
+            SolveMethod::Lu { reason } => {
+                let reason = reason.localize(language);
+                text!(language, zh: "由 Aᵀ 的稀疏 LU 求解：{reason}", en: "solved by the sparse LU of Aᵀ: {reason}")
+            }
+        }
+    }
+}
+
+impl Localize for LuReason {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            LuReason::Requested => text!(language, zh: "按要求（--method lu）", en: "as asked (--method lu)"),
+            LuReason::SmallSystem { n_processes } => text!(language,
+                zh: "系统较小（{n_processes} 个过程），直接分解更快且保留精确数字",
+                en: "a small system ({n_processes} processes), where the LU is quicker and keeps exact figures"),
+            LuReason::NotConverged { steps, relative_residual } => {
+                let residual = format!("{relative_residual:.1e}");
+                text!(language,
+                    zh: "GMRES 在 {steps} 步内未收敛（相对残差 {residual}）",
+                    en: "GMRES did not converge within {steps} steps (relative residual {residual})")
+            }
+            LuReason::Rejected { steps } => text!(language,
+                zh: "GMRES 在 {steps} 步后的解未通过残差与条件数核验",
+                en: "GMRES's answer after {steps} steps failed the residual and conditioning check"),
+        }
+    }
+}
+
+/// An error in `tanji lca monte-carlo`'s uncertainty file: where (line, column), what, and how to fix it.
+impl Localize for UncertaintyFileError {
+    fn localize(&self, language: Language) -> String {
+        let (line, field, problem) = (self.line, self.field.name(), self.problem.localize(language));
+        let fix = uncertainty_file_fix(&self.problem, language);
+        text!(language,
+            zh: "第 {line} 行，{field} 列：{problem}\n  提示：{fix}",
+            en: "line {line}, column {field}: {problem}\n  hint: {fix}")
+    }
+}
+
+impl Localize for UncertaintyFileProblem {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            UncertaintyFileProblem::MissingColumn(field) => {
+                let field = field.name();
+                text!(language, zh: "表头没有 `{field}` 列", en: "the header has no `{field}` column")
+            }
+            UncertaintyFileProblem::Malformed { reason } => {
+                text!(language, zh: "这一行不是有效的 CSV：{reason}", en: "the line is not valid CSV: {reason}")
+            }
+            UncertaintyFileProblem::UnknownMatrix { found } => text!(language,
+                zh: "未知的矩阵“{found}”：应为 technosphere（或 A）或 biosphere（或 B）",
+                en: "unknown matrix “{found}”: expected technosphere (or A) or biosphere (or B)"),
+            UncertaintyFileProblem::NotAnIndex { found } => text!(language,
+                zh: "“{found}”不是从 1 计的序号（从 1 起的整数）",
+                en: "“{found}” is not a 1-based index (a whole number from 1)"),
+            UncertaintyFileProblem::NotANumber { found } => {
+                text!(language, zh: "“{found}”不是数字", en: "“{found}” is not a number")
+            }
+            UncertaintyFileProblem::NotABoolean { found } => {
+                text!(language, zh: "“{found}”不是 true 或 false", en: "“{found}” is not true or false")
+            }
+            UncertaintyFileProblem::OutOfRange { index, size } => text!(language,
+                zh: "{index} 超出矩阵范围（共 {size}，从 1 计）",
+                en: "{index} is outside the matrix, which has {size} (1-based)"),
+            UncertaintyFileProblem::NoEntry { row, col } => text!(language,
+                zh: "矩阵在 ({row}, {col}) 处没有与这一行对应的项",
+                en: "the matrix has no entry at ({row}, {col}) for this line"),
+            UncertaintyFileProblem::UnknownDistribution { found } => text!(language,
+                zh: "不支持不确定性类型 {found}：可用 0 或 1（无）、2（对数正态）、3（正态）、4（均匀）、5（三角）",
+                en: "uncertainty type {found} is not supported: use 0 or 1 (none), 2 (lognormal), 3 (normal), 4 (uniform) or 5 (triangular)"),
+            UncertaintyFileProblem::MissingParameter => {
+                text!(language, zh: "该分布需要这个参数，但它是空的", en: "the distribution needs this parameter, but it is empty")
+            }
+            UncertaintyFileProblem::LocNotLnAmount { found, expected } => text!(language,
+                zh: "对数正态分布的 loc 必须是 ln |数量| = {expected}，但这里是 {found}",
+                en: "a lognormal's loc must be ln |amount| = {expected}, but it is {found}"),
+            UncertaintyFileProblem::LocNotAmount { found, expected } => text!(language,
+                zh: "loc 必须等于该项的数量 {expected}，但这里是 {found}",
+                en: "loc must be the amount of the entry, {expected}, but it is {found}"),
+            UncertaintyFileProblem::SignMismatch { found, amount } => text!(language,
+                zh: "negative 为 {found}，但数量是 {amount}",
+                en: "negative is {found} but the amount is {amount}"),
+            UncertaintyFileProblem::Distribution(error) => UncertaintyReason::from(error).localize(language),
+        }
+    }
+}
+
+/// What to do about an uncertainty-file problem.
+fn uncertainty_file_fix(problem: &UncertaintyFileProblem, language: Language) -> String {
+    match problem {
+        UncertaintyFileProblem::MissingColumn(_) | UncertaintyFileProblem::Malformed { .. } => text!(language,
+            zh: "第一行应为 matrix,row,col,uncertainty_type,loc,scale,shape,minimum,maximum,negative（见 docs/lca-uncertainty.md）",
+            en: "the first line must be matrix,row,col,uncertainty_type,loc,scale,shape,minimum,maximum,negative (see docs/lca-uncertainty.md)"),
+        UncertaintyFileProblem::UnknownMatrix { .. } => {
+            text!(language, zh: "matrix 列写 technosphere 或 biosphere", en: "write technosphere or biosphere in the matrix column")
+        }
+        UncertaintyFileProblem::NotAnIndex { .. } | UncertaintyFileProblem::OutOfRange { .. } => text!(language,
+            zh: "行号和列号从 1 计，与 Matrix Market 文件相同，且不超过其尺寸行",
+            en: "rows and columns count from 1, as in the Matrix Market files, and stay within their size line"),
+        UncertaintyFileProblem::NoEntry { .. } => text!(language,
+            zh: "每一行必须描述 .mtx 文件中的一项；同一位置有几项，最多就有几行",
+            en: "each line must describe an entry of the .mtx file; a position has at most as many lines as it has entries"),
+        UncertaintyFileProblem::UnknownDistribution { .. } => text!(language,
+            zh: "使用 stats_arrays 的类型编号 0 到 5；其他分布请换成其中之一",
+            en: "use a stats_arrays type number from 0 to 5; express other distributions as one of these"),
+        UncertaintyFileProblem::NotANumber { .. } | UncertaintyFileProblem::MissingParameter => text!(language,
+            zh: "对数正态填 scale（σ = ln GSD），正态填 scale（标准差），均匀和三角填 minimum 与 maximum",
+            en: "a lognormal needs scale (σ = ln GSD), a normal scale (the standard deviation), uniform and triangular minimum and maximum"),
+        UncertaintyFileProblem::NotABoolean { .. } | UncertaintyFileProblem::SignMismatch { .. } => text!(language,
+            zh: "negative 写 true（数量为负）或 false",
+            en: "write negative as true (for a negative amount) or false"),
+        UncertaintyFileProblem::LocNotLnAmount { .. } | UncertaintyFileProblem::LocNotAmount { .. } => text!(language,
+            zh: "tanji 以矩阵中的数量为分布中心：loc 留空，或写成与之一致的值",
+            en: "tanji centres every distribution on the amount in the matrix: leave loc empty or make it agree"),
+        UncertaintyFileProblem::Distribution(_) => text!(language,
+            zh: "改正这一行的参数，使其符合该分布（见 docs/lca-uncertainty.md）",
+            en: "correct the parameters of this line for its distribution (see docs/lca-uncertainty.md)"),
     }
 }
 
@@ -148,11 +283,11 @@ mod tests {
 
     #[test]
     fn an_unproductive_loop_reads_the_same_in_english_as_the_solver_says_it() {
-        use tanji_lca::{Entry, Solver, System};
+        use tanji_lca::{CheckedSolver, Entry, SolvePolicy, System};
         let entry = |row_idx, col_idx, value| Entry { row_idx, col_idx, value };
         let technosphere = [entry(0, 0, 1.0), entry(1, 0, -2.0), entry(0, 1, -0.8), entry(1, 1, 1.0)];
         let system = System::new(2, 1, &technosphere, &[entry(0, 0, 1.0)], vec![1.0]).unwrap();
-        let error = Solver::new(system).unwrap_err();
+        let error = CheckedSolver::new(system, SolvePolicy::default()).unwrap_err();
         let english = error.english();
         assert!(english.contains("needs 1.6 units of itself through the loop"), "{english}");
         let chinese = error.chinese();

@@ -1,5 +1,5 @@
-//! Iterative solves of technosphere systems: restarted GMRES with a right preconditioner, and [`IterativeSolver`],
-//! which scores products without factorising A.
+//! Iterative solves of technosphere systems: restarted GMRES with a right preconditioner, the compressed-column
+//! products it needs, and the acceptance check every solution passes; [`crate::CheckedSolver`] puts them to work.
 //!
 //! Why iterate: a technosphere matrix is A = D (I − T) D⁻¹ up to units, with T the inputs per unit of output, and
 //! the spectral radius of T well below 1 (an economy that needs less than it makes). Preconditioned by A's diagonal
@@ -7,13 +7,10 @@
 //! full precision. A sparse LU instead pays for its fill-in, which on hub-heavy, cyclic systems grows to tens of
 //! times the non-zeros of A: on the 20,000-activity benchmark system one factorisation costs as much as hundreds of
 //! products with A. Brightway found the same for its Monte Carlo (`IterativeLCA`, BiCGSTAB with the same
-//! preconditioner). The iterative result is accepted only after the same checks as [`Solver`]'s direct one, on the
-//! true residual; otherwise the direct LU takes over.
+//! preconditioner). The iterative result is accepted only after the same checks as the LU's, on the true residual;
+//! otherwise the LU takes over ([`crate::policy`]).
 
-use std::sync::OnceLock;
-
-use crate::solver::{SolveError, Solver};
-use crate::system::System;
+use crate::solver::SolveError;
 
 /// GMRES restarts after this many steps (memory: two vectors per step).
 const RESTART: usize = 40;
@@ -168,7 +165,7 @@ pub(crate) fn norm(values: &[f64]) -> f64 {
     dot(values, values).sqrt()
 }
 
-/// A matrix in compressed columns, the orientation [`System`] keeps its entries in.
+/// A matrix in compressed columns, the orientation [`crate::System`] keeps its entries in.
 #[derive(Clone, Debug)]
 pub(crate) struct CompressedColumns {
     pub(crate) n: usize,
@@ -235,172 +232,8 @@ pub(crate) fn jacobi(values: &[f64], diagonal_positions: &[Option<usize>], inver
     }
 }
 
-/// How a result was obtained.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub enum SolveMethod {
-    /// Jacobi-preconditioned GMRES, with its number of steps.
-    Iterative { steps: usize },
-    /// A sparse LU of A (the iterative solve did not meet its tolerance in time).
-    Direct,
-}
-
-/// Scores products of a system by Jacobi-preconditioned GMRES, without factorising A; a [`Solver`] (sparse LU) is
-/// built only if an iterative solve fails its checks. Same checks and errors as [`Solver`].
-pub struct IterativeSolver {
-    system: System,
-    pattern: CompressedColumns,
-    values: Vec<f64>,
-    inverse_diagonal: Vec<f64>,
-    direct_impact: Vec<f64>,
-    norm_inf: f64,
-    norm_one: f64,
-    tolerance: f64,
-    max_steps: usize,
-    direct: OnceLock<Result<Solver, SolveError>>,
-}
-
-impl std::fmt::Debug for IterativeSolver {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("IterativeSolver")
-            .field("n_processes", &self.system.n_processes())
-            .field("tolerance", &self.tolerance)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The relative residual ‖b − A x‖₂/‖b‖₂ at which [`IterativeSolver`] stops: close to what a direct solve leaves,
-/// so that its scores agree with a direct solver's to about 1e-12.
-pub const DEFAULT_TOLERANCE: f64 = 1e-14;
-
-impl IterativeSolver {
-    /// Check the system (every process makes its product) and prepare; nothing is factorised.
-    pub fn new(system: System) -> Result<Self, SolveError> {
-        let n = system.n_processes();
-        let (production, consumptions) = system.production_and_consumptions();
-        if let Some(found) = crate::loops::find_unproductive_loop(&production, &consumptions) {
-            return Err(SolveError::UnproductiveLoop(found));
-        }
-        let pattern = CompressedColumns::from_sorted_positions(
-            n,
-            system.technosphere().iter().map(|entry| (entry.col_idx, entry.row_idx)),
-        );
-        let values: Vec<f64> = system.technosphere().iter().map(|entry| entry.value).collect();
-        let diagonal_positions = pattern.diagonal_positions();
-        let process_idxs: Vec<usize> = (0..n).filter(|&idx| diagonal_positions[idx].is_none()).collect();
-        if !process_idxs.is_empty() {
-            return Err(SolveError::NoReferenceProduction { process_idxs });
-        }
-        let mut inverse_diagonal = vec![1.0; n];
-        jacobi(&values, &diagonal_positions, &mut inverse_diagonal);
-        let mut row_sums = vec![0.0; n];
-        let mut col_sums = vec![0.0; n];
-        for entry in system.technosphere() {
-            row_sums[entry.row_idx] += entry.value.abs();
-            col_sums[entry.col_idx] += entry.value.abs();
-        }
-        let direct_impact = system.direct_impact_per_process();
-        Ok(Self {
-            system,
-            pattern,
-            values,
-            inverse_diagonal,
-            direct_impact,
-            norm_inf: row_sums.into_iter().fold(0.0, f64::max),
-            norm_one: col_sums.into_iter().fold(0.0, f64::max),
-            tolerance: DEFAULT_TOLERANCE,
-            max_steps: 400,
-            direct: OnceLock::new(),
-        })
-    }
-
-    /// Stop at this relative residual instead of [`DEFAULT_TOLERANCE`].
-    pub fn with_tolerance(mut self, tolerance: f64) -> Self {
-        self.tolerance = tolerance;
-        self
-    }
-
-    /// The system this solver was built from.
-    pub fn system(&self) -> &System {
-        &self.system
-    }
-
-    /// The supply vector for a demand (pairs of 0-based product and amount): A x = d.
-    pub fn supply(&self, demand: &[(usize, f64)]) -> Result<(Vec<f64>, SolveMethod), SolveError> {
-        let n = self.system.n_processes();
-        let mut rhs = vec![0.0; n];
-        for &(product_idx, amount) in demand {
-            if product_idx >= n {
-                return Err(SolveError::ProductOutOfRange { product_idx, n_products: n });
-            }
-            rhs[product_idx] += amount;
-        }
-        self.solve(&rhs, false)
-    }
-
-    /// The score of a demand: cᵀ B A⁻¹ d.
-    pub fn score(&self, demand: &[(usize, f64)]) -> Result<(f64, SolveMethod), SolveError> {
-        let (supply, method) = self.supply(demand)?;
-        Ok((dot(&supply, &self.direct_impact), method))
-    }
-
-    /// The score of one unit of every product, from one adjoint solve Aᵀ y = Bᵀc.
-    pub fn all_scores(&self) -> Result<(Vec<f64>, SolveMethod), SolveError> {
-        self.solve(&self.direct_impact, true)
-    }
-
-    fn solve(&self, rhs: &[f64], transpose: bool) -> Result<(Vec<f64>, SolveMethod), SolveError> {
-        let n = rhs.len();
-        let rhs_norm = norm(rhs);
-        if rhs_norm == 0.0 {
-            return Ok((vec![0.0; n], SolveMethod::Iterative { steps: 0 }));
-        }
-        // Start from the Jacobi step itself: x = D⁻¹ b.
-        let mut x: Vec<f64> = rhs.iter().zip(&self.inverse_diagonal).map(|(b, inverse)| b * inverse).collect();
-        let mut gmres = Gmres::new(n, self.max_steps);
-        let apply = |z: &[f64], w: &mut [f64]| {
-            if transpose {
-                self.pattern.multiply_transpose(&self.values, z, w);
-            } else {
-                self.pattern.multiply(&self.values, z, w);
-            }
-        };
-        let mut precondition = |v: &[f64], z: &mut [f64]| {
-            for ((z_value, v_value), inverse) in z.iter_mut().zip(v).zip(&self.inverse_diagonal) {
-                *z_value = v_value * inverse;
-            }
-        };
-        let steps = gmres.solve(&apply, &mut precondition, rhs, &mut x, self.tolerance * rhs_norm, self.max_steps);
-        if let Some(steps) = steps
-            && self.check(&x, rhs, gmres.residual(), transpose).is_ok()
-        {
-            return Ok((x, SolveMethod::Iterative { steps }));
-        }
-        let solver = self.direct.get_or_init(|| Solver::new(self.system.clone())).as_ref().map_err(Clone::clone)?;
-        let solution = if transpose {
-            solver.all_scores()?
-        } else {
-            let mut column = faer::Mat::<f64>::from_fn(n, 1, |row_idx, _| rhs[row_idx]);
-            faer::prelude::Solve::solve_transpose_in_place(solver.lu_of_transpose(), column.as_mut());
-            (0..n).map(|idx| column[(idx, 0)]).collect()
-        };
-        let mut residual = vec![0.0; n];
-        apply(&solution, &mut residual);
-        for (residual_value, b_value) in residual.iter_mut().zip(rhs) {
-            *residual_value = b_value - *residual_value;
-        }
-        self.check(&solution, rhs, &residual, transpose)?;
-        Ok((solution, SolveMethod::Direct))
-    }
-
-    /// [`Solver`]'s acceptance test: finite, a small backward error, not nearly singular.
-    fn check(&self, solution: &[f64], rhs: &[f64], residual: &[f64], transpose: bool) -> Result<(), SolveError> {
-        check_solution(solution, rhs, residual, if transpose { self.norm_one } else { self.norm_inf })
-    }
-}
-
 /// Reject a solution that is not finite, does not satisfy its system (relative backward error in the ∞-norm above
-/// 1e-9), or comes from a nearly singular matrix, as [`Solver`] does.
+/// 1e-9), or comes from a nearly singular matrix.
 pub(crate) fn check_solution(solution: &[f64], rhs: &[f64], residual: &[f64], norm: f64) -> Result<(), SolveError> {
     const CONDITION_LIMIT: f64 = 1.0 / (1000.0 * f64::EPSILON);
     const RESIDUAL_LIMIT: f64 = 1e-9;
@@ -422,41 +255,4 @@ pub(crate) fn check_solution(solution: &[f64], rhs: &[f64], residual: &[f64], no
         return Err(SolveError::IllConditioned { condition_lower_bound });
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::synthetic::{SyntheticParameters, generate};
-
-    #[test]
-    fn iterative_scores_equal_the_direct_ones() {
-        let system = generate(&SyntheticParameters::scaled(2_000, 5)).system().clone();
-        let direct = Solver::new(system.clone()).expect("solvable");
-        let iterative = IterativeSolver::new(system).expect("valid");
-        let (scores, method) = iterative.all_scores().expect("solvable");
-        assert!(matches!(method, SolveMethod::Iterative { steps } if steps < 100), "{method:?}");
-        for (iterative, direct) in scores.iter().zip(direct.all_scores().unwrap()) {
-            assert!((iterative - direct).abs() <= 1e-11 * direct.abs(), "{iterative} vs {direct}");
-        }
-        for product_idx in [0, 17, 1_999] {
-            let (score, _) = iterative.score(&[(product_idx, 1.0)]).expect("solvable");
-            let expected = direct.score(product_idx).unwrap();
-            assert!((score - expected).abs() <= 1e-11 * expected.abs(), "{score} vs {expected}");
-        }
-    }
-
-    #[test]
-    fn a_singular_loop_is_refused_before_any_solve() {
-        use crate::Entry;
-        let entry = |row_idx, col_idx, value| Entry { row_idx, col_idx, value };
-        let technosphere = [entry(0, 0, 1.0), entry(1, 0, -1.0), entry(0, 1, -1.0), entry(1, 1, 1.0)];
-        let system = System::new(2, 1, &technosphere, &[entry(0, 0, 1.0)], vec![1.0]).unwrap();
-        assert!(matches!(IterativeSolver::new(system), Err(SolveError::UnproductiveLoop(_))));
-        let system = System::new(2, 1, &[entry(0, 0, 1.0), entry(0, 1, -0.5)], &[entry(0, 0, 1.0)], vec![1.0]).unwrap();
-        assert_eq!(
-            IterativeSolver::new(system).unwrap_err(),
-            SolveError::NoReferenceProduction { process_idxs: vec![1] }
-        );
-    }
 }

@@ -16,7 +16,9 @@
 //! [`SolveStatistics`] counts the iterations each stage solved. Iterations run on [`MonteCarloSettings::threads`]
 //! threads.
 //!
-//! Entries of B whose flow has no characterisation factor cannot change the score, so they are not drawn.
+//! Entries of B whose flow has no characterisation factor cannot change the score, so they are not drawn, unless
+//! [`MonteCarloSettings::resample_all`] asks for every exchange to be drawn (the work Brightway's Monte Carlo does,
+//! for comparisons of equal work); they are drawn last in each iteration, so the scores are the same either way.
 //!
 //! # Reproducibility
 //! Iteration k draws from its own Xoshiro256++ stream, seeded from (seed, k), and starts from the same vector, so
@@ -35,15 +37,14 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use faer::Mat;
-use faer::prelude::Solve as _;
-use faer::sparse::linalg::solvers::{Lu, SymbolicLu};
 use faer::sparse::{SparseColMat, SymbolicSparseColMat};
 use rand::SeedableRng as _;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::krylov::{CompressedColumns, Gmres, IterativeSolver, dot, jacobi, norm};
+use crate::krylov::{CompressedColumns, Gmres, dot, jacobi, norm};
 use crate::matrix_market::Entry;
-use crate::solver::{SolveError, Solver};
+use crate::policy::{CheckedSolver, SolvePolicy};
+use crate::solver::{LuOrdering, SolveError, Solver};
 use crate::system::{MatrixName, System, SystemError};
 use crate::uncertainty::{Distribution, Sampler, UncertaintyError};
 
@@ -127,19 +128,8 @@ impl UncertainSystem {
 
     /// A system without uncertainty: every entry fixed.
     pub fn deterministic(system: System) -> Self {
-        let fixed = |entries: &[Entry]| -> Vec<UncertainEntry> {
-            entries
-                .iter()
-                .map(|entry| UncertainEntry {
-                    row_idx: entry.row_idx,
-                    col_idx: entry.col_idx,
-                    amount: entry.value,
-                    distribution: Distribution::Fixed,
-                })
-                .collect()
-        };
-        let technosphere = fixed(system.technosphere());
-        let biosphere = fixed(system.biosphere());
+        let technosphere = fixed_exchanges(system.technosphere());
+        let biosphere = fixed_exchanges(system.biosphere());
         Self { system, technosphere, biosphere }
     }
 
@@ -157,6 +147,19 @@ impl UncertainSystem {
     pub fn biosphere(&self) -> &[UncertainEntry] {
         &self.biosphere
     }
+}
+
+/// Every entry as an exchange without uncertainty.
+pub(crate) fn fixed_exchanges(entries: &[Entry]) -> Vec<UncertainEntry> {
+    entries
+        .iter()
+        .map(|entry| UncertainEntry {
+            row_idx: entry.row_idx,
+            col_idx: entry.col_idx,
+            amount: entry.value,
+            distribution: Distribution::Fixed,
+        })
+        .collect()
 }
 
 /// How to run an analysis.
@@ -178,6 +181,9 @@ pub struct MonteCarloSettings {
     pub max_preconditioned_steps: usize,
     /// How many uncertain entries (those with the largest first-order variance) to follow for rank correlations.
     pub n_driver_candidates: usize,
+    /// Draw every uncertain exchange of A and B in every iteration, also those of flows without a characterisation
+    /// factor (which cannot change the score): the same work as Brightway's Monte Carlo. The scores do not change.
+    pub resample_all: bool,
 }
 
 impl Default for MonteCarloSettings {
@@ -190,6 +196,7 @@ impl Default for MonteCarloSettings {
             max_krylov_steps: 100,
             max_preconditioned_steps: 20,
             n_driver_candidates: 20,
+            resample_all: false,
         }
     }
 }
@@ -290,14 +297,18 @@ pub struct MonteCarlo {
     /// sampler), the driver candidates first.
     h_fixed: Vec<f64>,
     b_uncertain: Vec<(u32, f64, Sampler)>,
+    /// The uncertain biosphere exchanges of flows without a factor: drawn only with `resample_all`.
+    b_unscored: Vec<Sampler>,
     n_a_candidates: usize,
     n_b_candidates: usize,
     /// The candidates in the order their samples are recorded (A's first, then B's), with their first-order share.
     candidates: Vec<(MatrixName, UncertainEntry, f64)>,
-    /// For the direct fallback: Aᵀ's pattern, where each A position lands in it, and its symbolic LU once needed.
+    /// For the direct fallback: Aᵀ's and A's patterns, where each A position lands in Aᵀ, and the LU's symbolic
+    /// analysis, done once for every sample.
     transpose_template: SparseColMat<usize, f64>,
+    technosphere_template: SparseColMat<usize, f64>,
     a_to_transpose: Vec<usize>,
-    symbolic_lu: OnceLock<Result<SymbolicLu<usize>, String>>,
+    lu_ordering: OnceLock<Result<LuOrdering, SolveError>>,
 }
 
 impl std::fmt::Debug for MonteCarlo {
@@ -365,7 +376,7 @@ impl MonteCarlo {
         }
 
         // The deterministic solution: supply x (A x = d) and adjoint λ (Aᵀ λ = Bᵀc), both checked.
-        let deterministic = IterativeSolver::new(system.clone())?;
+        let deterministic = CheckedSolver::new(system.clone(), SolvePolicy::default())?;
         let (adjoint, _) = deterministic.all_scores()?;
         let (mean_supply, _) = deterministic.supply(demand)?;
         let direct_impact = system.direct_impact_per_process();
@@ -397,9 +408,13 @@ impl MonteCarlo {
         }
         let characterization = system.characterization();
         let mut h_fixed = vec![0.0; n];
+        let mut b_unscored = Vec::new();
         for (exchange_idx, exchange) in uncertain.biosphere().iter().enumerate() {
             let factor = characterization[exchange.row_idx];
             if factor == 0.0 {
+                if !exchange.distribution.is_fixed() {
+                    b_unscored.push(Sampler::new(exchange.distribution, exchange.amount));
+                }
                 continue;
             }
             if exchange.distribution.is_fixed() {
@@ -485,6 +500,16 @@ impl MonteCarlo {
             vec![0.0; n_entries],
         );
 
+        let technosphere_template = SparseColMat::new(
+            SymbolicSparseColMat::new_checked(
+                n,
+                n,
+                pattern.col_ptr.clone(),
+                None,
+                pattern.row_idx.iter().map(|row_idx| *row_idx as usize).collect(),
+            ),
+            vec![0.0; n_entries],
+        );
         let diagonal_positions = pattern.diagonal_positions();
         Ok(Self {
             mean_system: system.clone(),
@@ -500,12 +525,14 @@ impl MonteCarlo {
             a_uncertain,
             h_fixed,
             b_uncertain,
+            b_unscored,
             n_a_candidates,
             n_b_candidates,
             candidates,
             transpose_template,
+            technosphere_template,
             a_to_transpose,
-            symbolic_lu: OnceLock::new(),
+            lu_ordering: OnceLock::new(),
         })
     }
 
@@ -517,6 +544,12 @@ impl MonteCarlo {
     /// How many exchanges each iteration draws: (technosphere, biosphere of characterised flows).
     pub fn n_sampled(&self) -> (usize, usize) {
         (self.a_uncertain.len(), self.b_uncertain.len())
+    }
+
+    /// How many more biosphere exchanges [`MonteCarloSettings::resample_all`] draws (those of flows without a
+    /// characterisation factor).
+    pub fn n_unscored(&self) -> usize {
+        self.b_unscored.len()
     }
 
     /// Run the iterations.
@@ -609,6 +642,14 @@ impl MonteCarlo {
             }
         }
 
+        if settings.resample_all {
+            // Drawn after everything that counts, so that the scores are the same with or without them.
+            let mut sum = 0.0;
+            for sampler in &self.b_unscored {
+                sum += sampler.sample(&mut rng);
+            }
+            std::hint::black_box(sum);
+        }
         let stage = self.solve_sample(iteration, settings, workspace)?;
         let score = dot(&workspace.h, &workspace.x);
         if !score.is_finite() {
@@ -642,13 +683,14 @@ impl MonteCarlo {
             }
         }
         if settings.max_preconditioned_steps > 0
-            && let Ok(mean_lu) = self.mean_lu.get_or_init(|| Solver::new(self.mean_system.clone()))
+            && let Ok(mean_lu) =
+                self.mean_lu.get_or_init(|| Solver::new_observed(self.mean_system.clone(), &mut |_| {}))
         {
             let mut precondition = |v: &[f64], z: &mut [f64]| {
                 for (row_idx, value) in v.iter().enumerate() {
                     column[(row_idx, 0)] = *value;
                 }
-                mean_lu.lu_of_transpose().solve_transpose_in_place(column.as_mut());
+                mean_lu.solve_technosphere_in_place(column.as_mut());
                 for (row_idx, value) in z.iter_mut().enumerate() {
                     *value = column[(row_idx, 0)];
                 }
@@ -669,24 +711,28 @@ impl MonteCarlo {
     fn direct_solve(&self, iteration: usize, workspace: &mut Workspace) -> Result<(), MonteCarloError> {
         let not_solvable = |reason: String| MonteCarloError::SampleNotSolvable { iteration, reason };
         let mut transpose = self.transpose_template.clone();
+        let mut technosphere = self.technosphere_template.clone();
         {
             let transpose_values = transpose.val_mut();
             for (position, value) in workspace.values.iter().enumerate() {
                 transpose_values[self.a_to_transpose[position]] = *value;
             }
+            technosphere.val_mut().copy_from_slice(&workspace.values);
         }
-        let symbolic = self
-            .symbolic_lu
-            .get_or_init(|| SymbolicLu::try_new(transpose.symbolic()).map_err(|error| format!("{error:?}")))
+        let ordering = self
+            .lu_ordering
+            // The samples' pattern (every exchange's position), which may hold positions the mean system merged
+            // away, so the mean LU's analysis is not reused.
+            .get_or_init(|| LuOrdering::of(transpose.as_ref(), technosphere.as_ref()))
             .clone()
-            .map_err(not_solvable)?;
-        let lu = Lu::try_new_with_symbolic(symbolic, transpose.as_ref())
-            .map_err(|error| not_solvable(format!("{error:?}")))?;
+            .map_err(|error| not_solvable(error.to_string()))?;
+        let lu = Solver::factorise(ordering, transpose.as_ref(), technosphere.as_ref())
+            .map_err(|error| not_solvable(error.to_string()))?;
         let column = &mut workspace.column;
         for (row_idx, value) in self.demand.iter().enumerate() {
             column[(row_idx, 0)] = *value;
         }
-        lu.solve_transpose_in_place(column.as_mut());
+        lu.solve_technosphere_in_place(column.as_mut());
         for (row_idx, value) in workspace.x.iter_mut().enumerate() {
             *value = column[(row_idx, 0)];
         }
@@ -767,6 +813,40 @@ fn variance_of(distribution: Distribution, amount: f64) -> f64 {
 
 fn share(part: f64, total: f64) -> f64 {
     if total > 0.0 { part / total } else { 0.0 }
+}
+
+/// One bar of a histogram: the scores in [lower, upper) (the last bar includes its upper edge).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct HistogramBin {
+    pub lower: f64,
+    pub upper: f64,
+    pub count: usize,
+}
+
+/// `n_bins` equal-width bars from the smallest to the largest score (one bar when every score is the same).
+pub fn histogram(scores: &[f64], n_bins: usize) -> Vec<HistogramBin> {
+    let (low, high) = scores
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), score| (low.min(*score), high.max(*score)));
+    if scores.is_empty() || n_bins == 0 {
+        return Vec::new();
+    }
+    if low == high {
+        return vec![HistogramBin { lower: low, upper: high, count: scores.len() }];
+    }
+    let width = (high - low) / n_bins as f64;
+    let mut bins: Vec<HistogramBin> = (0..n_bins)
+        .map(|bin_idx| HistogramBin {
+            lower: low + width * bin_idx as f64,
+            upper: if bin_idx + 1 == n_bins { high } else { low + width * (bin_idx + 1) as f64 },
+            count: 0,
+        })
+        .collect();
+    for score in scores {
+        let bin_idx = (((score - low) / width) as usize).min(n_bins - 1);
+        bins[bin_idx].count += 1;
+    }
+    bins
 }
 
 /// Mean, sample standard deviation and the 2.5/50/97.5 percentiles.

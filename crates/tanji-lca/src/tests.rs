@@ -3,7 +3,34 @@
 
 use proptest::prelude::*;
 
-use crate::{Entry, SolveError, Solver, System, SystemError};
+use crate::{CheckedSolver, Entry, MethodChoice, SolveError, SolvePolicy, System, SystemError};
+
+/// The policy restricted to one method, with the per-product calls these tests make.
+#[derive(Debug)]
+struct Solver(CheckedSolver);
+
+impl Solver {
+    /// The LU only: these tests were written for the direct solver and keep checking it.
+    fn new(system: System) -> Result<Self, SolveError> {
+        Self::with(system, MethodChoice::Lu)
+    }
+
+    fn with(system: System, method: MethodChoice) -> Result<Self, SolveError> {
+        CheckedSolver::new(system, SolvePolicy { method, ..SolvePolicy::default() }).map(Self)
+    }
+
+    fn supply(&self, product_idx: usize) -> Result<Vec<f64>, SolveError> {
+        self.0.supply(&[(product_idx, 1.0)]).map(|(supply, _)| supply)
+    }
+
+    fn score(&self, product_idx: usize) -> Result<f64, SolveError> {
+        self.0.score(&[(product_idx, 1.0)]).map(|(score, _)| score)
+    }
+
+    fn all_scores(&self) -> Result<Vec<f64>, SolveError> {
+        self.0.all_scores().map(|(scores, _)| scores)
+    }
+}
 
 fn entry(row_idx: usize, col_idx: usize, value: f64) -> Entry {
     Entry { row_idx, col_idx, value }
@@ -92,7 +119,7 @@ fn a_two_process_loop_with_gain_1_6_is_refused_naming_the_amounts() {
     let text = SolveError::UnproductiveLoop(found).to_string();
     assert!(text.contains("needs 2 units of product 2") && text.contains("needs 0.8 units of product 1"), "{text}");
     assert!(text.contains("1.6 units of itself"), "{text}");
-    assert!(matches!(crate::IterativeSolver::new(system), Err(SolveError::UnproductiveLoop(_))));
+    assert!(matches!(CheckedSolver::new(system, SolvePolicy::default()), Err(SolveError::UnproductiveLoop(_))));
 }
 
 #[test]
@@ -254,9 +281,12 @@ fn agree(actual: f64, expected: f64, largest: f64) -> bool {
 
 proptest! {
     #[test]
-    fn sparse_scores_equal_a_dense_solve((n, n_flows, technosphere, biosphere, factors) in random_system()) {
+    fn sparse_scores_equal_a_dense_solve(
+        (n, n_flows, technosphere, biosphere, factors) in random_system(),
+        method in prop_oneof![Just(MethodChoice::Lu), Just(MethodChoice::Auto), Just(MethodChoice::Iterative)],
+    ) {
         let system = System::new(n, n_flows, &technosphere, &biosphere, factors.clone()).unwrap();
-        let solver = Solver::new(system).unwrap();
+        let solver = Solver::with(system, method).unwrap();
         let mut dense = vec![vec![0.0; n]; n];
         for entry in &technosphere {
             dense[entry.row_idx][entry.col_idx] += entry.value;

@@ -6,7 +6,7 @@ use std::num::NonZeroUsize;
 use crate::monte_carlo::{MonteCarlo, MonteCarloError, MonteCarloSettings, UncertainEntry, UncertainSystem};
 use crate::synthetic::{SyntheticParameters, generate};
 use crate::uncertainty::{Distribution, UncertaintyError};
-use crate::{MatrixName, Solver};
+use crate::{CheckedSolver, MatrixName, MethodChoice, SolvePolicy};
 
 fn exchange(row_idx: usize, col_idx: usize, amount: f64, distribution: Distribution) -> UncertainEntry {
     UncertainEntry { row_idx, col_idx, amount, distribution }
@@ -138,12 +138,13 @@ fn the_same_seed_gives_the_same_scores_whatever_the_thread_count() {
 #[test]
 fn the_deterministic_score_is_the_solvers() {
     let uncertain = generate(&SyntheticParameters::scaled(500, 2));
-    let solver = Solver::new(uncertain.system().clone()).expect("solvable");
-    let expected = solver.score(42).expect("solvable");
+    let lu_only = SolvePolicy { method: MethodChoice::Lu, ..SolvePolicy::default() };
+    let solver = CheckedSolver::new(uncertain.system().clone(), lu_only).expect("solvable");
+    let (expected, _) = solver.score(&[(42, 1.0)]).expect("solvable");
     let monte_carlo = MonteCarlo::new(&uncertain, &[(42, 1.0)], 10).expect("solvable");
     assert!((monte_carlo.deterministic_score() - expected).abs() <= 1e-12 * expected.abs());
     // Every product's score from the adjoint equals its own forward solve.
-    let all = solver.all_scores().expect("solvable");
+    let (all, _) = solver.all_scores().expect("solvable");
     assert!((all[42] - expected).abs() <= 1e-12 * expected.abs());
 }
 

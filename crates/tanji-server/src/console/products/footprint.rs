@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
-use tanji_footprint::{Footprint, Line, Origin, Stage, TreeNode, figure};
+use tanji_footprint::{Footprint, Line, NodeName, Origin, Stage, TreeNode, figure};
 use tanji_i18n::Localize as _;
 use tanji_store::{ModelVersion, Publication, StoredFootprint};
 use tanji_tenancy::Permission;
@@ -534,42 +534,28 @@ fn contribution_sankey(t: &'static Text, footprint: &tanji_footprint::Footprint,
                 continue;
             }
             let child_key = format!("{key}.{idx}");
-            nodes.push(charts::FlowNode { key: child_key.clone(), name: sankey_name(t, footprint, node, child) });
+            nodes.push(charts::FlowNode { key: child_key.clone(), name: sankey_name(t, footprint, child) });
             links.push((child_key.clone(), key.clone(), scale.of(child.kg_co2e)));
             walk(t, footprint, child, child_key, scale, nodes, links);
         }
     }
     /// A node's name in the page's language: a process by its name (not its id), a library factor by the factor's
     /// name (not the free-text note of the exchange, which is in whatever language the modeller wrote it).
-    fn sankey_name(
-        t: &'static Text,
-        footprint: &tanji_footprint::Footprint,
-        parent: &TreeNode,
-        node: &TreeNode,
-    ) -> String {
-        let process_of = |name: &str| {
-            footprint
+    fn sankey_name(t: &'static Text, footprint: &tanji_footprint::Footprint, node: &TreeNode) -> String {
+        let named = match &node.name {
+            NodeName::Process { process, .. } => footprint
                 .by_process
                 .iter()
-                .find(|process| name == process.process || name.starts_with(&format!("{} (", process.process)))
+                .find(|result| &result.process == process)
+                .map(|result| in_language(t, &result.name_zh, &result.name_en)),
+            NodeName::Factor { factor, .. } => footprint
+                .factors
+                .iter()
+                .find(|citation| &citation.factor == factor)
+                .map(|citation| in_language(t, &citation.name_zh, &citation.name_en)),
+            _ => None,
         };
-        match node.kind.as_str() {
-            "product" | "loop" => process_of(&node.name)
-                .map(|process| in_language(t, &process.name_zh, &process.name_en))
-                .unwrap_or_else(|| tree_node_text(t, node).0),
-            "factor" => process_of(&parent.name)
-                .and_then(|process| {
-                    footprint.lines.iter().find(|line| {
-                        line.process == process.process
-                            && line.kind == "factor"
-                            && (line.description == node.name || line.source == node.name)
-                    })
-                })
-                .and_then(|line| footprint.factors.iter().find(|factor| factor.factor == line.source))
-                .map(|factor| in_language(t, &factor.name_zh, &factor.name_en))
-                .unwrap_or_else(|| tree_node_text(t, node).0),
-            _ => tree_node_text(t, node).0,
-        }
+        named.unwrap_or_else(|| tree_node_text(t, node).0)
     }
     let root = &footprint.supply_tree;
     let mut nodes = vec![charts::FlowNode {
