@@ -215,7 +215,10 @@ impl PublishedFootprint {
         }
         let baseline_removals = baseline.biogenic_removals_kg_co2e;
         let uptake = -(self.biogenic_removals_kg_co2e - baseline_removals.unwrap_or(0.0));
-        if uptake <= 0.0 {
+        // Equal uptakes can differ by rounding alone (3·10⁻¹⁷ kg between the demo's two cups): that is no part of
+        // the reduction, and a public page must not print it as one.
+        let scale = self.biogenic_removals_kg_co2e.abs().max(baseline_removals.unwrap_or(0.0).abs());
+        if uptake <= scale * UPTAKE_RELATIVE_TOLERANCE {
             return None;
         }
         let baseline_excluding = baseline.total_kg_co2e - baseline_removals.unwrap_or(0.0);
@@ -230,6 +233,9 @@ impl PublishedFootprint {
         })
     }
 }
+
+/// A difference in biogenic uptake smaller than this share of the uptake is rounding, not uptake.
+const UPTAKE_RELATIVE_TOLERANCE: f64 = 1e-9;
 
 /// The summary of a footprint, with its baseline comparison when there is one and `assurance` permits showing it
 /// to the public; a self-declared footprint's summary leaves the comparison out and says why.

@@ -758,6 +758,12 @@ fn a_reduction_that_comes_from_biogenic_uptake_is_told_apart() {
     let (plain, baseline, comparison) = cup_and_heavier_baseline();
     let summary = published_summary("瑞禾", &plain, Some((&baseline, &comparison)), 1, Assurance::Verified);
     assert_eq!(summary.reduction_from_uptake(Assurance::Verified), None);
+    // Nor when both take up the same, up to rounding (the demo's bamboo and wood-pulp cups differ by 3.47e-17 kg).
+    let (mut product, mut baseline, comparison) = cup_and_heavier_baseline();
+    product.biogenic_removals_kg_co2e = -0.01463;
+    baseline.biogenic_removals_kg_co2e = -0.01463 + 3.47e-17;
+    let summary = published_summary("瑞禾", &product, Some((&baseline, &comparison)), 1, Assurance::Verified);
+    assert_eq!(summary.reduction_from_uptake(Assurance::Verified), None);
 }
 
 #[test]
