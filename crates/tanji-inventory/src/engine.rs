@@ -1592,10 +1592,15 @@ pub fn closest<'a>(candidates: impl IntoIterator<Item = &'a str>, wanted: &str) 
     if wanted_normalised.is_empty() {
         return None;
     }
-    let max_distance = (wanted_normalised.chars().count() / 4).clamp(1, 4);
+    let wanted_len = wanted_normalised.chars().count();
+    let max_distance = (wanted_len / 4).clamp(1, 4);
     candidates
         .into_iter()
-        .map(|candidate| (strsim::levenshtein(&normalise(candidate), &wanted_normalised), candidate))
+        .map(|candidate| (normalise(candidate), candidate))
+        // The edit distance is at least the difference in length: a name far longer or shorter than every candidate
+        // (a 15,000-character cell) is not compared character by character with each of them.
+        .filter(|(normalised, _)| normalised.chars().count().abs_diff(wanted_len) <= max_distance)
+        .map(|(normalised, candidate)| (strsim::levenshtein(&normalised, &wanted_normalised), candidate))
         .filter(|(distance, _)| *distance <= max_distance)
         .min_by(|left, right| left.0.cmp(&right.0).then_with(|| left.1.cmp(right.1)))
         .map(|(_, candidate)| candidate.to_owned())
@@ -1669,5 +1674,14 @@ mod tests {
         assert_eq!(months.get("2025-03"), Some(&5));
         assert_eq!(days_by_month(Date::constant(2025, 3, 1), Date::constant(2025, 3, 31)).get("2025-03"), Some(&31));
         assert_eq!(days_inclusive(Date::constant(2025, 1, 1), Date::constant(2025, 12, 31)), 365);
+    }
+
+    #[test]
+    fn did_you_mean_compares_only_names_of_a_near_length() {
+        let ids = ["mee-nbs-2022-grid-cn-grid-east", "ipcc-2006-stationary-natural-gas-tj"];
+        assert_eq!(closest(ids, "mee-nbs-2022-grid-cn-grid-eats").as_deref(), Some("mee-nbs-2022-grid-cn-grid-east"));
+        assert_eq!(closest(ids, "MEE NBS 2022 grid CN grid east").as_deref(), Some("mee-nbs-2022-grid-cn-grid-east"));
+        // A cell of 15,000 nines (found by the fuzzer, which timed out on it) is near nothing, and is answered at once.
+        assert_eq!(closest(ids, &"9".repeat(15_000)), None);
     }
 }
