@@ -509,7 +509,7 @@ fn status_text(t: &'static Text, status: &LineStatus) -> String {
         LineStatus::Counted => t.status_counted.to_owned(),
         LineStatus::Superseded { by_record, .. } => format!("{} ({by_record})", t.status_superseded),
         LineStatus::Failed => t.status_failed.to_owned(),
-        LineStatus::Excluded { reason } => format!("{}: {}", t.status_excluded, reason.localize(t.language)),
+        LineStatus::Excluded { reason } => format!("{}{}{}", t.status_excluded, t.separator, reason.localize(t.language)),
     }
 }
 
@@ -1216,7 +1216,7 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
         let kg: f64 = counted.iter().filter(|line| line.data_source == kind).map(|line| line.co2e_kg).sum();
         if kg != 0.0 {
             quality.push(Figure::new(
-                format!("{}: {}", t.source_mix, t.data_source_kind(kind)),
+                format!("{}{}{}", t.source_mix, t.separator, t.data_source_kind(kind)),
                 format!("{} t ({:.1} %)", tonnes(kg), kg / totals.total_location_kg.max(f64::MIN_POSITIVE) * 100.0),
             ));
         }
