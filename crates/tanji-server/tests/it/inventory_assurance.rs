@@ -13,9 +13,7 @@ use tanji_tenancy::supplier_link::InvitationDetails;
 use tanji_tenancy::supplier_share::ShareKind;
 use tanji_testkit::{TestDatabase, on_both_databases};
 
-use crate::harness::{
-    Api, BRAND_EDITOR, BRAND_VIEWER, Browser, PASSWORD, SUPPLIER_OWNER, TestApp, World, add_member,
-};
+use crate::harness::{Api, BRAND_EDITOR, BRAND_VIEWER, Browser, PASSWORD, SUPPLIER_OWNER, TestApp, World, add_member};
 
 const BODY_NAME: &str = "谨衡 Verifier 核查机构";
 const VERIFIER: &str = "verifier@assurance.example";
@@ -97,7 +95,9 @@ async fn an_inventory_is_verified_only_when_signed_for_an_engaged_body_and_custo
     assert!(page.body.contains("id=\"badge-assurance\">Internal review<"), "the heading's badge");
     assert!(!page.body.contains("id=\"verification-body\""));
     let report = supplier.get(&format!("/console/inventory/{reviewed_id}/report")).await;
-    assert!(report.body.contains("<p id=\"report-assurance\"><span class=\"badge badge-warn\">Internal review</span></p>"));
+    assert!(
+        report.body.contains("<p id=\"report-assurance\"><span class=\"badge badge-warn\">Internal review</span></p>")
+    );
     let csv = supplier.get(&format!("/console/inventory/{reviewed_id}/export.csv")).await;
     assert!(csv.body.lines().next().unwrap().ends_with(",assurance,assurance_label,verification_body"), "{}", csv.body);
     assert!(csv.body.lines().nth(1).unwrap().ends_with(",internal_review,Internal review,"), "{}", csv.body);
@@ -110,9 +110,8 @@ async fn an_inventory_is_verified_only_when_signed_for_an_engaged_body_and_custo
     assert!(shared.json["inventory"].is_null(), "{}", shared.json);
 
     // Version 2, signed off by the auditor of the body the supplier engaged: third-party verification.
-    let engaged = owner
-        .post("/api/v1/verification-engagements", json!({ "verification_body_id": body.id.to_string() }))
-        .await;
+    let engaged =
+        owner.post("/api/v1/verification-engagements", json!({ "verification_body_id": body.id.to_string() })).await;
     assert_eq!(engaged.status, StatusCode::CREATED, "{}", engaged.json);
     let verifier = api(&app, &world.supplier, VERIFIER, "read,write").await;
     let verified = signed_version(&owner, &verifier).await;
@@ -135,7 +134,10 @@ async fn an_inventory_is_verified_only_when_signed_for_an_engaged_body_and_custo
     assert!(csv.body.lines().nth(1).unwrap().ends_with(&format!(",verified,Verified,{BODY_NAME}")), "{}", csv.body);
     let exported = supplier.get(&format!("/console/inventory/{verified_id}/export.json")).await;
     let exported: Value = serde_json::from_str(&exported.body).unwrap();
-    assert_eq!((exported["assurance"].as_str(), exported["verification_body_name"].as_str()), (Some("verified"), Some(BODY_NAME)));
+    assert_eq!(
+        (exported["assurance"].as_str(), exported["verification_body_name"].as_str()),
+        (Some("verified"), Some(BODY_NAME))
+    );
     let listed = owner.get("/api/v1/inventories").await;
     let assurances: Vec<(i64, &str)> = listed
         .json

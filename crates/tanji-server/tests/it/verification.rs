@@ -183,12 +183,8 @@ async fn a_verifiers_token_signs_off_for_its_client_only_while_engaged(database:
     // Revoked, not only refused: the brand's owner sees it revoked, and engaging the body again does not revive it.
     let tokens = owner.get("/api/v1/tokens").await;
     assert_eq!(tokens.status, StatusCode::OK, "{}", tokens.json);
-    let verifier_user = app
-        .store()
-        .operator_find_user(&tanji_tenancy::member::Email::parse(VERIFIER).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let verifier_user =
+        app.store().operator_find_user(&tanji_tenancy::member::Email::parse(VERIFIER).unwrap()).await.unwrap().unwrap();
     let verifier_tokens: Vec<&Value> = tokens
         .json
         .as_array()
