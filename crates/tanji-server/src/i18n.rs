@@ -334,7 +334,7 @@ catalogue! {
     supplier_footprints_empty: "该供应商共享了产品碳足迹，但目前没有有效的碳标签。", "This supplier shares its product footprints but has no carbon label in force.";
     supplier_inventory: "最新已核查的温室气体清单", "Latest verified GHG inventory";
     supplier_inventory_not_shared: "该供应商尚未与您共享其温室气体清单摘要。", "This supplier does not share its GHG inventory summary with you.";
-    supplier_inventory_empty: "该供应商共享了清单摘要，但还没有经核查的清单。", "This supplier shares its inventory summary but has no verified inventory yet.";
+    supplier_inventory_empty: "该供应商共享了清单摘要，但还没有经独立核查机构核查的清单（供应商自己的审核员签署的内部审核版本不在此显示）。", "This supplier shares its inventory summary but has no inventory verified by an independent verification body yet (versions only reviewed internally by the supplier's own auditor are not shown here).";
     no_permission_to_read: "您的角色无权查看此类数据。", "Your role may not read this kind of data.";
     verified_on: "核查日期", "Verified on";
     change_vs_base_year: "较基准年变化", "Change against the base year";
@@ -658,6 +658,7 @@ catalogue! {
     own_factor: "自有因子", "Own factor";
     add_own_factors: "添加自有排放因子", "Add own emission factors";
     add_own_factors_hint: "如供应商提供的特定因子。CSV 列与内置因子文件相同（见 docs/factors.md），仅本组织可见；更正请以同一编号的下一版本提交。", "E.g. supplier-specific factors. The CSV has the columns of the bundled factor files (see docs/factors.md) and stays private to your organisation; submit a correction as the next version of the same id.";
+    inventory_internal_review_note: "此核查意见由本组织自己的审核员签署，属于内部审核，不是独立的第三方核查：向客户共享的“最新已核查清单摘要”不包括此版本。如需第三方核查，请在“组织”页委托核查机构，由其核查员签署。", "This sign-off was made by the organisation's own auditor: an internal review, not independent third-party verification. The latest verified inventory summary shared with customers does not include this version. For third-party verification, engage a verification body on the Organisation page and have its verifier sign off.";
     // The factor library's filters, paging and provenance (factor-provenance).
     factor_gas_filter: "气体", "Gas";
     factor_gas_co2: "二氧化碳 CO2", "Carbon dioxide CO2";
@@ -1260,6 +1261,17 @@ impl Text {
             C::EquityShare => self.consolidation_equity_share,
             C::FinancialControl => self.consolidation_financial_control,
             C::OperationalControl => self.consolidation_operational_control,
+        }
+    }
+
+    /// Who stands behind an inventory version's figures, in the words footprints use: "已核查 / Verified" (an
+    /// engaged independent body signed), "内部审核 / Internal review" (a member signed), "未核查 / Not verified".
+    /// The one rendering of `InventoryVersion::assurance` for the console, its exports and the API.
+    pub fn inventory_assurance(&self, assurance: tanji_footprint::Assurance) -> &'static str {
+        match assurance {
+            tanji_footprint::Assurance::Verified => self.verified,
+            tanji_footprint::Assurance::InternalReview => self.internal_review,
+            tanji_footprint::Assurance::SelfDeclared => self.draft,
         }
     }
 

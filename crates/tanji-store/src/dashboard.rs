@@ -53,7 +53,9 @@ pub struct LatestInventory {
     /// Change of the location-based total against the base year, percent, when a base year is set.
     pub base_year_change_percent: Option<f64>,
     pub base_years: Vec<i16>,
-    pub verified: bool,
+    /// Who stands behind it: verified by an engaged body, internal review, or not signed off
+    /// (`InventoryVersion::assurance`).
+    pub assurance: tanji_footprint::Assurance,
     /// Records that could not be computed (the total leaves them out).
     pub n_errors: i64,
 }
@@ -212,7 +214,7 @@ impl Store {
         if actor.may(Permission::ViewInventory) {
             let row = sqlx::query(
                 "SELECT id, reporting_year, version, total_location_kg, total_market_kg, n_errors, verified_at, \
-                 result_json FROM inventory_versions WHERE organisation_id = $1 \
+                 verification_body_id, result_json FROM inventory_versions WHERE organisation_id = $1 \
                  ORDER BY reporting_year DESC, version DESC LIMIT 1",
             )
             .bind(&organisation_id)
@@ -229,7 +231,10 @@ impl Store {
                     total_market_kg: row.try_get::<f64, _>("total_market_kg")?,
                     base_year_change_percent: figures.base_year_change_percent(),
                     base_years: figures.base_years(),
-                    verified: row.optional_text("verified_at")?.is_some(),
+                    assurance: crate::inventory::assurance_of(
+                        row.optional_time("verified_at")?,
+                        row.optional_id("verification_body_id")?,
+                    ),
                     n_errors: row.integer("n_errors")?,
                 });
             }

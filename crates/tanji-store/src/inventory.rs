@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
+use tanji_footprint::{Assurance, Signer};
 use tanji_ghg::bundled::{factor_library, fuel_parameters, gwp_table, parse_factor_csv};
 use tanji_ghg::{EmissionFactor, FactorLibrary, FactorOwner, GwpSet};
 use tanji_inventory::import::{RowProblem, check_with_reference};
@@ -16,7 +17,7 @@ use tanji_inventory::{
     RowError, Severity, assess_recalculation, calculate, compare_with_base_year, completeness_of,
 };
 use tanji_tenancy::audit::{AuditAction, FieldChange, field_changes};
-use tanji_tenancy::{Actor, FacilityId, FieldError, Permission, Problem};
+use tanji_tenancy::{Actor, FacilityId, FieldError, OrganisationId, Permission, Problem};
 
 use crate::audit::{self, ChangedBy, Entry};
 use crate::database::{RowExt, time_to_db, violated_unique_index};
@@ -66,6 +67,11 @@ pub struct InventoryVersion {
     pub verified_at: Option<jiff::Timestamp>,
     pub verified_by: Option<String>,
     pub verification_statement: Option<String>,
+    /// The independent verification body the sign-off was made for, when the signer acted through an engagement of
+    /// it; `None` when a member of the organisation signed (internal review) or nobody has yet.
+    pub verification_body_id: Option<OrganisationId>,
+    /// That body's registered name.
+    pub verification_body_name: Option<String>,
     /// The verifier's written reason for signing off although records are not counted (only for incomplete versions).
     pub incomplete_sign_off_reason: Option<String>,
     /// What the organisation produced in the period, for the emission intensity, when stated.
@@ -77,6 +83,26 @@ impl InventoryVersion {
     pub fn completeness(&self) -> &Completeness {
         &self.inventory.totals.completeness
     }
+
+    /// Who stands behind the figures: an independent body's verification, the organisation's internal review, or
+    /// nobody yet (see [`assurance_of`]).
+    pub fn assurance(&self) -> Assurance {
+        assurance_of(self.verified_at, self.verification_body_id)
+    }
+}
+
+/// The assurance of an inventory version signed off at `verified_at` (or not at all) for the verification body
+/// `verification_body_id` (or for nobody: a member signed). The footprints' rule (`StoredFootprint::assurance`):
+/// only a sign-off made for an engaged, independent body is third-party verification (ISO 14064-3); a member's is
+/// internal review (内部审核), never "verified".
+pub(crate) fn assurance_of(
+    verified_at: Option<jiff::Timestamp>,
+    verification_body_id: Option<OrganisationId>,
+) -> Assurance {
+    Assurance::of_sign_off(verified_at.map(|_| match verification_body_id {
+        Some(_) => Signer::IndependentVerificationBody,
+        None => Signer::PublisherMember,
+    }))
 }
 
 /// A line of the list of inventory versions.
@@ -96,6 +122,17 @@ pub struct InventoryVersionSummary {
     pub computed_by: String,
     pub verified_at: Option<jiff::Timestamp>,
     pub verified_by: Option<String>,
+    /// The independent verification body the sign-off was made for (see [`InventoryVersion::verification_body_id`]).
+    pub verification_body_id: Option<OrganisationId>,
+    /// That body's registered name.
+    pub verification_body_name: Option<String>,
+}
+
+impl InventoryVersionSummary {
+    /// Who stands behind the figures (see [`InventoryVersion::assurance`]).
+    pub fn assurance(&self) -> Assurance {
+        assurance_of(self.verified_at, self.verification_body_id)
+    }
 }
 
 /// What is stored with each version beside the inventory itself.
@@ -694,9 +731,11 @@ impl Store {
     pub async fn inventory_versions(&self, actor: &Actor) -> Result<Vec<InventoryVersionSummary>, StoreError> {
         actor.require(Permission::ViewInventory)?;
         let rows = sqlx::query(
-            "SELECT id, reporting_year, version, gwp_set, consolidation, total_location_kg, total_market_kg, n_errors, \
-             n_records_not_counted, computed_at, computed_by, verified_at, verified_by FROM inventory_versions \
-             WHERE organisation_id = $1 ORDER BY reporting_year DESC, version DESC",
+            "SELECT v.id, v.reporting_year, v.version, v.gwp_set, v.consolidation, v.total_location_kg, \
+             v.total_market_kg, v.n_errors, v.n_records_not_counted, v.computed_at, v.computed_by, v.verified_at, \
+             v.verified_by, v.verification_body_id, b.name AS verification_body_name FROM inventory_versions v \
+             LEFT JOIN organisations b ON b.id = v.verification_body_id \
+             WHERE v.organisation_id = $1 ORDER BY v.reporting_year DESC, v.version DESC",
         )
         .bind(actor.organisation_id.to_string())
         .fetch_all(&self.pools.reader)
@@ -725,6 +764,8 @@ impl Store {
                 computed_by: row.text("computed_by")?,
                 verified_at: row.optional_time("verified_at")?,
                 verified_by: row.optional_text("verified_by")?,
+                verification_body_id: row.optional_id("verification_body_id")?,
+                verification_body_name: row.optional_text("verification_body_name")?,
             });
         }
         Ok(summaries)
@@ -734,9 +775,10 @@ impl Store {
     pub async fn inventory_version(&self, actor: &Actor, id: &str) -> Result<InventoryVersion, StoreError> {
         actor.require(Permission::ViewInventory)?;
         let row = sqlx::query(AssertSqlSafe(
-            "SELECT id, reporting_year, version, result_json, computed_at, computed_by, verified_at, verified_by, \
-             verification_statement, incomplete_sign_off_reason FROM inventory_versions WHERE id = $1 AND \
-             organisation_id = $2"
+            "SELECT v.id, v.reporting_year, v.version, v.result_json, v.computed_at, v.computed_by, v.verified_at, \
+             v.verified_by, v.verification_statement, v.incomplete_sign_off_reason, v.verification_body_id, \
+             b.name AS verification_body_name FROM inventory_versions v \
+             LEFT JOIN organisations b ON b.id = v.verification_body_id WHERE v.id = $1 AND v.organisation_id = $2"
                 .to_owned(),
         ))
         .bind(id)
@@ -761,6 +803,8 @@ impl Store {
             verified_at: row.optional_time("verified_at")?,
             verified_by: row.optional_text("verified_by")?,
             verification_statement: row.optional_text("verification_statement")?,
+            verification_body_id: row.optional_id("verification_body_id")?,
+            verification_body_name: row.optional_text("verification_body_name")?,
             incomplete_sign_off_reason: row.optional_text("incomplete_sign_off_reason")?,
             output: stored.output,
         })
@@ -795,11 +839,15 @@ impl Store {
             return Err(Conflict::IncompleteSignOff.into());
         }
         let incomplete_reason = if incomplete { incomplete_reason } else { None };
+        // A verifier acting through an engagement signs for the body, and the body is recorded: only such a
+        // sign-off is independent verification (`InventoryVersion::assurance`); a member's is internal review.
+        let engaged_body = self.engaged_body(actor).await?;
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE inventory_versions SET verified_at = $1, verified_by = $2, verification_statement = $3, \
-             incomplete_sign_off_reason = $6 WHERE id = $4 AND organisation_id = $5 AND verified_at IS NULL",
+             incomplete_sign_off_reason = $6, verification_body_id = $7 \
+             WHERE id = $4 AND organisation_id = $5 AND verified_at IS NULL",
         )
         .bind(time_to_db(now))
         .bind(&actor.label)
@@ -807,6 +855,7 @@ impl Store {
         .bind(id)
         .bind(actor.organisation_id.to_string())
         .bind(incomplete_reason)
+        .bind(engaged_body.as_ref().map(|body| body.id.to_string()))
         .execute(&mut *transaction)
         .await?;
         if updated.rows_affected() == 0 {

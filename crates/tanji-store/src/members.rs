@@ -14,6 +14,7 @@ use tanji_tenancy::{Actor, FieldError, OrganisationId, Permission, UserId};
 use crate::audit::{self, ChangedBy, Entry};
 use crate::credentials;
 use crate::database::{RowExt, time_to_db, violated_unique_index};
+use crate::verification::{LapsedAccess, revoke_lapsed_access};
 use crate::{Conflict, Store, StoreError, new_id};
 
 /// A person the operator adds to an organisation from the command line (`tanji user add --org`, the demo). If nobody
@@ -291,6 +292,8 @@ impl Store {
             .bind(user_id.to_string())
             .execute(&mut *transaction)
             .await?;
+        // A body's auditor given another role no longer acts where the body is engaged (`engaged_role`).
+        revoke_lapsed_access(&mut transaction, now, LapsedAccess::OfPerson(user_id)).await?;
         audit::record(
             &mut transaction,
             ChangedBy::Actor(actor),
@@ -345,6 +348,9 @@ impl Store {
         .bind(user_id.to_string())
         .execute(&mut *transaction)
         .await?;
+        // A verifier leaving their body also loses the organisations that engaged it: their tokens and sessions
+        // there end now, not only at their next use.
+        revoke_lapsed_access(&mut transaction, now, LapsedAccess::OfPerson(user_id)).await?;
         audit::record(
             &mut transaction,
             ChangedBy::Actor(actor),

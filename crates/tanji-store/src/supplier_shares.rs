@@ -52,7 +52,9 @@ pub struct SharedFootprint {
     pub assurance: tanji_footprint::Assurance,
 }
 
-/// The summary of a supplier's latest verified inventory: the figures, never the activity data behind them.
+/// The summary of a supplier's latest verified inventory: the figures, never the activity data behind them. Only a
+/// version signed off for an independent verification body counts as verified (`InventoryVersion::assurance`): one
+/// reviewed by the supplier's own auditor is internal review and is never shown to a customer as verified.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SharedInventorySummary {
     pub reporting_year: i16,
@@ -67,6 +69,8 @@ pub struct SharedInventorySummary {
     pub base_years: Vec<i16>,
     pub base_year_change_percent: Option<f64>,
     pub verified_at: jiff::Timestamp,
+    /// The independent verification body that verified it, by its registered name.
+    pub verification_body_name: String,
 }
 
 /// A supplier's latest verified inventory summary, as its customer's inventory page lists it.
@@ -398,10 +402,14 @@ impl Store {
         actor: &Actor,
         link: &SupplierLink,
     ) -> Result<Option<SharedInventorySummary>, StoreError> {
-        // The share and the link are checked again in SQL: the two reads above are not one snapshot.
+        // The share and the link are checked again in SQL: the two reads above are not one snapshot. Only a version
+        // signed off for an independent body is verified (the join on the body): a newer internally reviewed
+        // version does not replace it, and is not shown.
         let row = sqlx::query(
-            "SELECT v.reporting_year, v.version, v.total_location_kg, v.total_market_kg, v.verified_at, v.result_json \
+            "SELECT v.reporting_year, v.version, v.total_location_kg, v.total_market_kg, v.verified_at, v.result_json, \
+             b.name AS verification_body_name \
              FROM inventory_versions v \
+             JOIN organisations b ON b.id = v.verification_body_id \
              JOIN supplier_links l ON l.supplier_organisation_id = v.organisation_id AND l.id = $1 \
                AND l.customer_organisation_id = $2 AND l.ended_at IS NULL \
              JOIN supplier_shares s ON s.supplier_link_id = l.id AND s.kind = $3 AND s.revoked_at IS NULL \
@@ -432,6 +440,7 @@ impl Store {
             base_years: figures.base_years(),
             base_year_change_percent: figures.base_year_change_percent(),
             verified_at: row.time("verified_at")?,
+            verification_body_name: row.text("verification_body_name")?,
         }))
     }
 }

@@ -5,11 +5,13 @@
 //! Access comes from the engagement, not from a membership: the verifier is never a member of the organisation it
 //! verifies. `Store::session`, `Store::login` and `Store::switch_organisation` accept an organisation reached through
 //! an open engagement, and so does `Store::token_actor` for API tokens: both ask `Store::acting_role`. A verifier may
-//! therefore make an API token while acting in the organisation (it acts as an auditor there, like the verifier);
-//! when the engagement ends, the verifier's sessions and tokens there stop working at the next request.
+//! therefore make an API token while acting in the organisation (it acts as an auditor there, like the verifier).
+//! When the engagement ends, the verifier's sessions there end and the tokens they made there are revoked, in the
+//! same transaction ([`revoke_lapsed_access`]) — the rule for a removed member — so engaging the body again later
+//! does not silently revive them; the same happens to a verifier removed from their body or no longer its auditor.
 
-use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
+use sqlx::{Any, AssertSqlSafe, Transaction};
 use tanji_tenancy::audit::AuditAction;
 use tanji_tenancy::member::{Membership, Role};
 use tanji_tenancy::organisation::{OrganisationKind, OrganisationName};
@@ -199,6 +201,7 @@ impl Store {
         if ended.rows_affected() != 1 {
             return Err(Conflict::AlreadyDone.into());
         }
+        revoke_lapsed_access(&mut transaction, now, LapsedAccess::InOrganisation(engagement.organisation_id)).await?;
         audit::record_on_both_sides(
             &mut transaction,
             ChangedBy::Actor(actor),
@@ -311,6 +314,66 @@ impl Store {
         .await?;
         Ok(row.map(|row| anyhow::Ok(VerificationBody { id: row.id("id")?, name: row.text("name")? })).transpose()?)
     }
+}
+
+/// Whose access to re-examine after a change that may have taken some away.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum LapsedAccess {
+    /// Everybody's in one organisation (an engagement of it ended).
+    InOrganisation(OrganisationId),
+    /// One person's everywhere (they left a verification body, or are no longer its auditor).
+    OfPerson(UserId),
+}
+
+/// Revokes the API tokens, and ends the console sessions, of people who may no longer act in the organisation they
+/// were made for — neither a membership there nor an open engagement of a body they are an auditor of
+/// ([`Store::acting_role`]'s rule, in SQL). Tokens and sessions of people who may still act there are untouched.
+///
+/// `Store::acting_role` already refuses such a credential at its next use; this makes the refusal final, as
+/// `Store::remove_member` does for a removed member: the token is listed as revoked, and engaging the body again (or
+/// making the person its auditor again) does not bring a forgotten token or session back to life. Returns how many
+/// tokens were revoked.
+pub(crate) async fn revoke_lapsed_access(
+    transaction: &mut Transaction<'static, Any>,
+    now: jiff::Timestamp,
+    lapsed: LapsedAccess,
+) -> Result<u64, StoreError> {
+    // `engaged_role` lets a body's auditors, and only them, act where the body is engaged.
+    debug_assert!(engaged_role(Role::Auditor).is_some());
+    // `role` is the placeholder of the auditor role's parameter in the query that uses the condition.
+    let may_still_act = |table: &str, person: &str, role: &str| {
+        format!(
+            "NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = {table}.{person} \
+               AND m.organisation_id = {table}.organisation_id) \
+             AND NOT EXISTS (SELECT 1 FROM memberships bm JOIN verification_engagements e \
+               ON e.verification_body_id = bm.organisation_id AND e.ended_at IS NULL \
+               WHERE bm.user_id = {table}.{person} AND bm.role = {role} AND e.organisation_id = {table}.organisation_id)"
+        )
+    };
+    let (token_filter, session_filter, id) = match lapsed {
+        LapsedAccess::InOrganisation(organisation_id) => {
+            ("api_tokens.organisation_id = $3", "sessions.organisation_id = $2", organisation_id.to_string())
+        }
+        LapsedAccess::OfPerson(user_id) => ("api_tokens.created_by = $3", "sessions.user_id = $2", user_id.to_string()),
+    };
+    let revoked = sqlx::query(AssertSqlSafe(format!(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND {token_filter} AND {}",
+        may_still_act("api_tokens", "created_by", "$2")
+    )))
+    .bind(time_to_db(now))
+    .bind(Role::Auditor.as_str())
+    .bind(&id)
+    .execute(&mut **transaction)
+    .await?;
+    sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM sessions WHERE {session_filter} AND {}",
+        may_still_act("sessions", "user_id", "$1")
+    )))
+    .bind(Role::Auditor.as_str())
+    .bind(&id)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(revoked.rows_affected())
 }
 
 async fn organisation_name(

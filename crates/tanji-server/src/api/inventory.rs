@@ -45,11 +45,22 @@ fn coded(value: &impl serde::Serialize, text: String) -> Value {
     Value::Object(object)
 }
 
+/// `value` (a version or a line of the versions list, as JSON) with who stands behind its figures: `assurance`, the
+/// stable code (`verified` when signed off for an engaged independent verification body, `internal_review` when
+/// signed off by a member of the organisation, `self_declared` when not signed off — the footprints' codes),
+/// `assurance_label` in `language`, and the body's id and name (`verification_body_id`, `verification_body_name`,
+/// null unless verified) as the version carries them.
+pub fn with_assurance(mut value: Value, assurance: tanji_footprint::Assurance, language: Language) -> Value {
+    value["assurance"] = Value::String(assurance.as_str().to_owned());
+    value["assurance_label"] = Value::String(crate::i18n::Text::of(language).inventory_assurance(assurance).to_owned());
+    value
+}
+
 /// An inventory version as JSON: the stored result, with every message value (diagnostics, exclusions, formula steps
 /// and parameters, the completeness of the totals, the base-year explanation) given as `{code, …parameters,
 /// message}`, and the completeness and intensity stated at the top level where a reader looks first.
 pub fn version_json(version: &InventoryVersion, language: Language) -> Value {
-    let mut value = json!(version);
+    let mut value = with_assurance(json!(version), version.assurance(), language);
     let completeness = version.completeness();
     let completeness_json = coded(completeness, completeness.localize(language));
     if let Some(inventory) = value.get_mut("inventory") {
@@ -261,12 +272,13 @@ pub async fn compute_inventory(
 pub async fn list_inventories(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
 ) -> Result<Json<Value>, ApiError> {
     let versions = state.store().inventory_versions(&actor).await?;
     let versions: Vec<Value> = versions
         .iter()
         .map(|summary| {
-            let mut value = json!(summary);
+            let mut value = with_assurance(json!(summary), summary.assurance(), language);
             value["complete"] = Value::Bool(summary.n_records_not_counted == 0);
             value
         })

@@ -93,6 +93,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::revoke_token))
         .routes(routes!(supplier_links::list_links))
         .routes(routes!(supplier_links::end_link))
+        .routes(routes!(supplier_links::shared_by_supplier))
         .routes(routes!(supplier_links::list_invitations, supplier_links::create_invitation))
         .routes(routes!(supplier_links::withdraw_invitation))
         .routes(routes!(supplier_links::accept_invitation))

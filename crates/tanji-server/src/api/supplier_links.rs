@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use serde_json::{Value, json};
 use tanji_tenancy::supplier_link::InvitationDetails;
 use tanji_tenancy::{InvitationId, SupplierLinkId};
 use utoipa::IntoParams;
@@ -11,6 +12,7 @@ use utoipa::IntoParams;
 use super::auth::ApiActor;
 use super::dto::{AcceptInvitationBody, CreatedInvitationView, InvitationView, NewInvitationBody, SupplierLinkView};
 use super::extract::{ApiJson, ApiQuery, IdPath};
+use super::inventory::{ApiLanguage, with_assurance};
 use crate::error::{ApiError, ErrorBody};
 use crate::links::invitation_link;
 use crate::state::AppState;
@@ -44,6 +46,42 @@ pub async fn end_link(
     IdPath(id): IdPath<SupplierLinkId>,
 ) -> Result<Json<SupplierLinkView>, ApiError> {
     Ok(Json(state.store().end_supplier_link(&actor, id).await?.into()))
+}
+
+/// What a supplier shares with the actor's organisation on a link in force (customer side, any role that may read
+/// the data): `shares`, the `footprints` it published (each with its `assurance`), and `inventory`, the summary of
+/// its latest inventory verified by an independent verification body (`assurance` is always `verified`, with
+/// `verification_body_name`), or null. A version only reviewed by the supplier's own auditor (internal review) is
+/// never given as verified. A link of other organisations, or ended, is 404.
+#[utoipa::path(get, path = "/api/v1/supplier-links/{id}/shared", tag = "supplier links",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn shared_by_supplier(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
+    IdPath(id): IdPath<SupplierLinkId>,
+) -> Result<Json<Value>, ApiError> {
+    let view = state.store().supplier_view(&actor, id).await?;
+    let footprints: Vec<Value> = view
+        .footprints
+        .iter()
+        .map(|footprint| {
+            let mut value = json!(footprint);
+            value["assurance"] = Value::String(footprint.assurance.as_str().to_owned());
+            value
+        })
+        .collect();
+    let inventory = view
+        .inventory
+        .as_ref()
+        .map(|summary| with_assurance(json!(summary), tanji_footprint::Assurance::Verified, language));
+    Ok(Json(json!({
+        "link": view.link,
+        "shares": view.shares,
+        "footprints": footprints,
+        "inventory": inventory,
+    })))
 }
 
 /// Invitations the organisation has sent, newest first.

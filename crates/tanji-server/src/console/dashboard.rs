@@ -146,8 +146,11 @@ fn carbon_stats(t: &'static Text, carbon: &CarbonOverview) -> Vec<CarbonStat> {
             } else {
                 String::new()
             },
-            badge: if inventory.verified { t.verified } else { t.overview_not_verified },
-            badge_ok: inventory.verified,
+            badge: match inventory.assurance {
+                tanji_footprint::Assurance::SelfDeclared => t.overview_not_verified,
+                assurance => t.inventory_assurance(assurance),
+            },
+            badge_ok: inventory.assurance == tanji_footprint::Assurance::Verified,
         });
     }
     // A retailer whose products are all made by suppliers has none of its own: its figures are the suppliers'.

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 use tanji_csv::{Cell, CsvTable};
+use tanji_footprint::Assurance;
 use tanji_ghg::{Co2eBasis, FactorCategory, FactorGas, FactorQuery, GwpSet};
 use tanji_i18n::Localize;
 use tanji_inventory::{
@@ -127,7 +128,24 @@ pub struct VersionRow {
     pub n_records_not_counted: i64,
     pub computed_at: String,
     pub computed_by: String,
-    pub verified: bool,
+    /// Its sign-off, as words and a badge class (`assurance_badge`).
+    pub assurance: AssuranceBadge,
+}
+
+/// How a version's sign-off reads on a badge: third-party verified, internal review or not verified. Only an
+/// independent body's verification is shown as done; a member's sign-off is internal review, never "verified".
+pub struct AssuranceBadge {
+    pub label: &'static str,
+    pub class: &'static str,
+}
+
+fn assurance_badge(t: &'static Text, assurance: Assurance) -> AssuranceBadge {
+    let class = match assurance {
+        Assurance::Verified => "badge-ok",
+        Assurance::InternalReview => "badge-warn",
+        Assurance::SelfDeclared => "badge-muted",
+    };
+    AssuranceBadge { label: t.inventory_assurance(assurance), class }
 }
 
 /// A facility in the boundary table.
@@ -328,7 +346,7 @@ async fn inventory_page(
                 n_records_not_counted: version.n_records_not_counted,
                 computed_at: version.computed_at.strftime("%Y-%m-%d %H:%M").to_string(),
                 computed_by: version.computed_by.clone(),
-                verified: version.verified_at.is_some(),
+                assurance: assurance_badge(t, version.assurance()),
             })
             .collect(),
         boundary: boundary
@@ -624,6 +642,11 @@ struct VersionPage {
     facility_choices: Vec<Choice>,
     diagnostics: Vec<DiagnosticRow>,
     verified: bool,
+    assurance: AssuranceBadge,
+    /// Signed off by a member of the organisation: internal review.
+    internal_review: bool,
+    /// The independent body it was verified for, when it was.
+    verification_body: String,
     verified_by: String,
     verified_at: String,
     statement: String,
@@ -855,6 +878,9 @@ async fn version_page(
         facility_choices: choices(&version.facility_names, &filter.facility, |(id, name)| (id.clone(), name.clone())),
         diagnostics,
         verified: version.verified_at.is_some(),
+        assurance: assurance_badge(t, version.assurance()),
+        internal_review: version.assurance() == Assurance::InternalReview,
+        verification_body: version.verification_body_name.clone().unwrap_or_default(),
         verified_by: version.verified_by.clone().unwrap_or_default(),
         verified_at: version.verified_at.map(|at| at.strftime("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default(),
         statement: version.verification_statement.clone().unwrap_or_default(),
@@ -1108,6 +1134,9 @@ struct ReportPage {
     by_facility: Vec<Figure>,
     charts: Vec<Chart>,
     verified: bool,
+    assurance: AssuranceBadge,
+    internal_review: bool,
+    verification_body: String,
     verification: String,
     uncertainty: String,
     completeness: CompletenessView,
@@ -1284,6 +1313,9 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
             .collect(),
         charts: version_charts(t, &version).into_iter().take(2).collect(),
         verified: version.verified_at.is_some(),
+        assurance: assurance_badge(t, version.assurance()),
+        internal_review: version.assurance() == Assurance::InternalReview,
+        verification_body: version.verification_body_name.clone().unwrap_or_default(),
         verification: match (&version.verified_by, &version.verified_at, &version.verification_statement) {
             (Some(by), Some(at), Some(statement)) => format!("{statement} — {by}, {}", at.strftime("%Y-%m-%d")),
             _ => String::new(),
@@ -1340,7 +1372,12 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
         "gwp_set",
         "total_complete",
         "left_out_of_total",
+        "assurance",
+        "assurance_label",
+        "verification_body",
     ]);
+    let assurance = version.assurance();
+    let verification_body = version.verification_body_name.clone().unwrap_or_default();
     let completeness = &version.inventory.totals.completeness;
     let left_out: &[String] = match completeness {
         Completeness::Complete => &[],
@@ -1392,6 +1429,9 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
                 Cell::text(version.inventory.gwp_set.name()),
                 yes_or_no(completeness.is_complete()),
                 yes_or_no(left_out.contains(&line.record_id)),
+                Cell::text(assurance.as_str()),
+                Cell::text(console.text().inventory_assurance(assurance)),
+                Cell::text(verification_body.as_str()),
             ]);
         }
     }
@@ -1407,7 +1447,12 @@ pub async fn export_json(State(state): State<AppState>, console: Console, Path(i
             attachment(
                 "application/json",
                 &file_name,
-                serde_json::to_string_pretty(&json!(version)).unwrap_or_default(),
+                serde_json::to_string_pretty(&crate::api::inventory::with_assurance(
+                    json!(version),
+                    version.assurance(),
+                    console.web.language,
+                ))
+                .unwrap_or_default(),
             )
         }
         Err(error) => ErrorPage::from_store(&console.web, error).into_response(),

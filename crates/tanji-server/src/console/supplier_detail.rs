@@ -119,6 +119,8 @@ pub struct InventorySummaryView {
     pub base_years: String,
     pub change: String,
     pub verified_on: String,
+    /// The independent body that verified it: only such a version is shown (`SharedInventorySummary`).
+    pub verification_body: String,
 }
 
 fn tonnes(kg: f64) -> String {
@@ -160,6 +162,7 @@ fn inventory_view(t: &'static Text, summary: &SharedInventorySummary) -> Invento
             .map(|change| format!("{}{}", if change > 0.0 { "+" } else { "" }, percent(change)))
             .unwrap_or_else(|| t.none.to_owned()),
         verified_on: summary.verified_at.strftime("%Y-%m-%d").to_string(),
+        verification_body: summary.verification_body_name.clone(),
     }
 }
 

@@ -9,6 +9,7 @@ mod factor_library;
 mod fuzz_http;
 mod hardening;
 mod inventory;
+mod inventory_assurance;
 mod inventory_trust;
 mod isolation;
 mod labels;

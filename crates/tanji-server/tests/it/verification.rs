@@ -180,4 +180,22 @@ async fn a_verifiers_token_signs_off_for_its_client_only_while_engaged(database:
     assert_eq!(ended.status, StatusCode::OK);
     let after = verifier.get("/api/v1/inventories").await;
     assert_eq!((after.status, after.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"), "{}", after.json);
+    // Revoked, not only refused: the brand's owner sees it revoked, and engaging the body again does not revive it.
+    let tokens = owner.get("/api/v1/tokens").await;
+    assert_eq!(tokens.status, StatusCode::OK, "{}", tokens.json);
+    let verifier_user =
+        app.store().operator_find_user(&tanji_tenancy::member::Email::parse(VERIFIER).unwrap()).await.unwrap().unwrap();
+    let verifier_tokens: Vec<&Value> = tokens
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|token| token["created_by"] == verifier_user.id.to_string())
+        .collect();
+    assert_eq!(verifier_tokens.len(), 1, "{}", tokens.json);
+    assert!(verifier_tokens[0]["revoked_at"].is_string(), "{}", tokens.json);
+    let again = owner.post("/api/v1/verification-engagements", engage_body(&body)).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.json);
+    let revived = verifier.get("/api/v1/inventories").await;
+    assert_eq!((revived.status, revived.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"), "{}", revived.json);
 }

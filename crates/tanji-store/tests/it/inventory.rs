@@ -122,6 +122,9 @@ async fn inventories_compute_from_stored_data_and_freeze_when_verified(test: Tes
         .await
         .unwrap();
     assert_eq!(verified.verified_by.as_deref(), Some(world.brand_auditor.label.as_str()));
+    // The brand's own auditor is a member: internal review, not third-party verification.
+    assert_eq!(verified.assurance(), tanji_footprint::Assurance::InternalReview);
+    assert_eq!((verified.verification_body_id, verified.verification_body_name), (None, None));
     assert!(matches!(
         store.verify_inventory(&world.brand_auditor, &first.id, "again", None).await,
         Err(StoreError::Conflict(Conflict::AlreadyDone))

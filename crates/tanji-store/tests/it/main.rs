@@ -3,6 +3,7 @@
 mod fixtures;
 
 mod audit_log;
+mod backfills;
 mod facilities;
 mod inventory;
 mod member_invitations;

@@ -8,11 +8,12 @@ use tanji_store::{AuditQuery, Conflict, InventoryRequest, NewProduct, Store, Sto
 use tanji_tenancy::audit::AuditAction;
 use tanji_tenancy::facility::{FacilityDetails, FacilityInput};
 use tanji_tenancy::member::Role;
+use tanji_tenancy::organisation::OrganisationKind;
 use tanji_tenancy::supplier_link::{InvitationDetails, SupplierLink};
 use tanji_tenancy::supplier_share::ShareKind;
 use tanji_tenancy::{Actor, SupplierLinkId};
 
-use crate::fixtures::{World, member};
+use crate::fixtures::{World, log_in, member, organisation};
 use tanji_testkit::{TestDatabase, on_both_databases};
 
 const CUP: &str = include_str!("../../../../examples/footprint/bamboo-fibre-cup.toml");
@@ -27,7 +28,46 @@ async fn link(store: &Store, customer: &Actor, supplier_owner: &Actor) -> Suppli
     store.accept_invitation(supplier_owner, &code).await.unwrap()
 }
 
-/// The supplier publishes the cup's label (verified first) and has a verified 2025 inventory against base year 2024.
+/// The supplier's facility and its 2024 and 2025 activity data.
+async fn supplier_activities(store: &Store, world: &World) {
+    let owner = &world.supplier_owner;
+    let facility = FacilityDetails::parse(&FacilityInput {
+        name: "台州工厂",
+        code: Some("TZ-01"),
+        kind: "factory",
+        subdivision: Some("CN-ZJ"),
+        ..FacilityInput::default()
+    })
+    .unwrap();
+    store.create_facility(owner, &facility).await.unwrap();
+    let mut reader = csv::ReaderBuilder::new().from_reader(ACTIVITIES.as_bytes());
+    let rows: Vec<ActivityRow> = reader.deserialize().map(Result::unwrap).collect();
+    store.record_activities(owner, Some("activities.csv"), rows).await.unwrap();
+}
+
+fn request(year: i16) -> InventoryRequest {
+    InventoryRequest {
+        reporting_year: year,
+        gwp_set: GwpSet::AR6,
+        consolidation: ConsolidationApproach::OperationalControl,
+        base_year: Some(BaseYearPolicy::Fixed(2024)),
+        significance_threshold_percent: 5.0,
+        base_year_changes: Vec::new(),
+        output: None,
+    }
+}
+
+/// The supplier engages a verification body; returns the body's verifier acting in the supplier.
+async fn engaged_verifier(store: &Store, world: &World) -> Actor {
+    let body = organisation(store, "核查机构 Verifier", OrganisationKind::VerificationBody).await;
+    member(store, &body, "verifier@body.example", Role::Auditor).await;
+    store.engage_verification_body(&world.supplier_owner, body.id).await.unwrap();
+    log_in(store, &world.supplier, "verifier@body.example").await
+}
+
+/// The supplier publishes the cup's label (verified first) and has a 2025 inventory against base year 2024 verified
+/// by an engaged body (version 1), a newer one reviewed by its own auditor only (version 2) and a newer one not
+/// signed off at all (version 3).
 async fn supplier_with_data(store: &Store, world: &World) {
     let owner = &world.supplier_owner;
     let auditor = member(store, &world.supplier, "auditor@factory.example", Role::Auditor).await;
@@ -46,31 +86,14 @@ async fn supplier_with_data(store: &Store, world: &World) {
         .unwrap();
     store.publish_footprint(owner, &footprint.id).await.unwrap();
 
-    let facility = FacilityDetails::parse(&FacilityInput {
-        name: "台州工厂",
-        code: Some("TZ-01"),
-        kind: "factory",
-        subdivision: Some("CN-ZJ"),
-        ..FacilityInput::default()
-    })
-    .unwrap();
-    store.create_facility(owner, &facility).await.unwrap();
-    let mut reader = csv::ReaderBuilder::new().from_reader(ACTIVITIES.as_bytes());
-    let rows: Vec<ActivityRow> = reader.deserialize().map(Result::unwrap).collect();
-    store.record_activities(owner, Some("activities.csv"), rows).await.unwrap();
-    let request = |year| InventoryRequest {
-        reporting_year: year,
-        gwp_set: GwpSet::AR6,
-        consolidation: ConsolidationApproach::OperationalControl,
-        base_year: Some(BaseYearPolicy::Fixed(2024)),
-        significance_threshold_percent: 5.0,
-        base_year_changes: Vec::new(),
-        output: None,
-    };
+    supplier_activities(store, world).await;
+    let verifier = engaged_verifier(store, world).await;
     store.compute_inventory(owner, &request(2024)).await.unwrap();
     let current = store.compute_inventory(owner, &request(2025)).await.unwrap();
-    store.verify_inventory(&auditor, &current.id, "ISO 14064-3 reasonable assurance", None).await.unwrap();
-    // A newer, unverified version must not be what the customer sees.
+    store.verify_inventory(&verifier, &current.id, "ISO 14064-3 reasonable assurance", None).await.unwrap();
+    // Newer versions, reviewed internally or not at all, must not be what the customer sees as verified.
+    let reviewed = store.compute_inventory(owner, &request(2025)).await.unwrap();
+    store.verify_inventory(&auditor, &reviewed.id, "Internal review", None).await.unwrap();
     store.compute_inventory(owner, &request(2025)).await.unwrap();
 }
 
@@ -105,7 +128,8 @@ async fn a_customer_sees_what_its_supplier_shares_and_nothing_more(test: TestDat
     let listed = store.shared_inventories(&world.brand_viewer).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!((listed[0].link_id, &listed[0].summary), (link.id, &inventory));
-    assert_eq!((inventory.reporting_year, inventory.version), (2025, 1), "the verified version, not the newer one");
+    assert_eq!((inventory.reporting_year, inventory.version), (2025, 1), "the verified version, not the newer ones");
+    assert_eq!(inventory.verification_body_name, "核查机构 Verifier");
     assert_eq!(inventory.base_years, vec![2024]);
     assert!(inventory.base_year_change_percent.unwrap() < 0.0, "100 MWh against 150 MWh");
     assert!(
@@ -144,6 +168,38 @@ async fn a_customer_sees_what_its_supplier_shares_and_nothing_more(test: TestDat
     let relinked = crate::supplier_shares::link(store, &world.brand_editor, &world.supplier_owner).await;
     let view = store.supplier_view(&world.brand_editor, relinked.id).await.unwrap();
     assert!(view.shares.is_empty() && view.footprints.is_empty() && view.inventory.is_none());
+}
+
+on_both_databases!(an_internally_reviewed_inventory_is_never_shown_to_a_customer_as_verified);
+async fn an_internally_reviewed_inventory_is_never_shown_to_a_customer_as_verified(test: TestDatabase) {
+    use tanji_footprint::Assurance;
+    let store = &test.store;
+    let world = World::build(store).await;
+    let owner = &world.supplier_owner;
+    supplier_activities(store, &world).await;
+    let auditor = member(store, &world.supplier, "auditor@factory.example", Role::Auditor).await;
+    let link = link(store, &world.brand_editor, owner).await;
+    store.grant_supplier_share(owner, link.id, ShareKind::VerifiedInventorySummary).await.unwrap();
+
+    // Signed off by the supplier's own auditor: internal review, which the customer does not see as verified.
+    let reviewed = store.compute_inventory(owner, &request(2025)).await.unwrap();
+    let reviewed = store.verify_inventory(&auditor, &reviewed.id, "Internal review", None).await.unwrap();
+    assert_eq!((reviewed.assurance(), reviewed.verification_body_id), (Assurance::InternalReview, None));
+    assert!(store.supplier_view(&world.brand_editor, link.id).await.unwrap().inventory.is_none());
+    assert!(store.shared_inventories(&world.brand_editor).await.unwrap().is_empty());
+
+    // Signed off by the engaged body's verifier: verified, and shown with the body's name.
+    let verifier = engaged_verifier(store, &world).await;
+    let verified = store.compute_inventory(owner, &request(2025)).await.unwrap();
+    let verified = store.verify_inventory(&verifier, &verified.id, "ISO 14064-3", None).await.unwrap();
+    assert_eq!(verified.assurance(), Assurance::Verified);
+    assert_eq!(verified.verification_body_name.as_deref(), Some("核查机构 Verifier"));
+    let shown = store.supplier_view(&world.brand_editor, link.id).await.unwrap().inventory.expect("verified");
+    assert_eq!((shown.version, shown.verification_body_name.as_str()), (verified.version, "核查机构 Verifier"));
+    let summaries = store.inventory_versions(owner).await.unwrap();
+    let assurances: Vec<(i64, Assurance)> =
+        summaries.iter().map(|summary| (summary.version, summary.assurance())).collect();
+    assert_eq!(assurances, [(2, Assurance::Verified), (1, Assurance::InternalReview)]);
 }
 
 on_both_databases!(only_the_linked_customer_reads_and_only_the_supplier_owner_shares);

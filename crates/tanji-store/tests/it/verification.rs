@@ -173,12 +173,75 @@ async fn an_engaged_verifiers_token_acts_as_its_auditor_until_the_engagement_end
         Err(StoreError::NotFound)
     ));
 
+    let (session_secret, _) = session_secret_and_actor(store, &world.supplier, "verifier@body.example").await;
+    let (own_token, own_secret) = store.create_token(&world.supplier_owner, &token("read")).await.unwrap();
+
     store.end_verification_engagement(&world.supplier_owner, &engagement.id).await.unwrap();
     assert!(store.token_actor(&secret).await.unwrap().is_none(), "the token ends with the engagement");
     assert!(matches!(
         store.operator_create_token(world.supplier.id, verifier_user.id, &token("read")).await,
         Err(StoreError::NotFound)
     ));
+    // Revoked, not just refused: the supplier's owner sees every token the verifier made there as revoked, while
+    // the supplier's own tokens are untouched.
+    let listed = store.list_tokens(&world.supplier_owner).await.unwrap();
+    let verifiers: Vec<_> = listed.iter().filter(|listed| listed.created_by == verifier_user.id).collect();
+    assert_eq!(verifiers.len(), 2);
+    assert!(verifiers.iter().all(|listed| listed.revoked_at.is_some()), "{verifiers:?}");
+    assert!(listed.iter().any(|listed| listed.id == own_token.id && listed.revoked_at.is_none()));
+    assert!(store.token_actor(&own_secret).await.unwrap().is_some());
+
+    // Engaging the body again does not bring the old token or session back: the verifier starts afresh.
+    store.engage_verification_body(&world.supplier_owner, body.id).await.unwrap();
+    assert!(store.token_actor(&secret).await.unwrap().is_none(), "a revoked token stays revoked");
+    assert!(store.session(&session_secret).await.unwrap().is_none(), "the old session stays ended");
+    let verifier = session_secret_and_actor(store, &world.supplier, "verifier@body.example").await.1;
+    let (_, fresh) = store.create_token(&verifier, &token("read")).await.unwrap();
+    assert!(store.token_actor(&fresh).await.unwrap().is_some(), "a new token works under the new engagement");
+}
+
+on_both_databases!(a_verifier_who_leaves_the_body_or_stops_being_its_auditor_loses_tokens_everywhere);
+async fn a_verifier_who_leaves_the_body_or_stops_being_its_auditor_loses_tokens_everywhere(test: TestDatabase) {
+    let store = &test.store;
+    let (world, body) = with_body(store).await;
+    store.engage_verification_body(&world.supplier_owner, body.id).await.unwrap();
+    store.engage_verification_body(&world.brand_owner, body.id).await.unwrap();
+    let body_owner = session_secret_and_actor(store, &body, "owner@body.example").await.1;
+    let second = member(store, &body, "second@body.example", Role::Auditor).await;
+
+    // The verifier has a token in each engaging organisation and one in the body itself.
+    let in_supplier = session_secret_and_actor(store, &world.supplier, "verifier@body.example").await.1;
+    let in_brand = session_secret_and_actor(store, &world.brand, "verifier@body.example").await.1;
+    let in_body = session_secret_and_actor(store, &body, "verifier@body.example").await.1;
+    let (_, supplier_secret) = store.create_token(&in_supplier, &token("read")).await.unwrap();
+    let (_, brand_secret) = store.create_token(&in_brand, &token("read")).await.unwrap();
+    let (_, body_secret) = store.create_token(&in_body, &token("read")).await.unwrap();
+    let (brand_session, _) = session_secret_and_actor(store, &world.brand, "verifier@body.example").await;
+    let (_, brand_own_secret) = store.create_token(&world.brand_editor, &token("read")).await.unwrap();
+
+    // Made the body's viewer, the verifier no longer acts where it is engaged: those tokens are revoked; the token
+    // in the body narrows with the role as any member's does.
+    store.change_member_role(&body_owner, in_body.user_id, Role::Viewer).await.unwrap();
+    for secret in [&supplier_secret, &brand_secret] {
+        assert!(store.token_actor(secret).await.unwrap().is_none());
+    }
+    assert!(store.session(&brand_session).await.unwrap().is_none());
+    let in_body_now = store.token_actor(&body_secret).await.unwrap().expect("still a member of the body");
+    assert_eq!(in_body_now.role, Role::Viewer);
+    store.change_member_role(&body_owner, in_body.user_id, Role::Auditor).await.unwrap();
+    assert!(store.token_actor(&brand_secret).await.unwrap().is_none(), "made auditor again, nothing revives");
+    let brand_tokens = store.list_tokens(&world.brand_owner).await.unwrap();
+    assert!(brand_tokens.iter().filter(|listed| listed.created_by == in_body.user_id).all(|t| t.revoked_at.is_some()));
+
+    // Removed from the body, the other auditor's tokens in the engaging organisations are revoked too; the
+    // brand's own member keeps theirs.
+    let second_in_brand = session_secret_and_actor(store, &world.brand, "second@body.example").await.1;
+    let (_, second_secret) = store.create_token(&second_in_brand, &token("read")).await.unwrap();
+    store.remove_member(&body_owner, second.user_id).await.unwrap();
+    assert!(store.token_actor(&second_secret).await.unwrap().is_none());
+    let listed = store.list_tokens(&world.brand_owner).await.unwrap();
+    assert!(listed.iter().filter(|t| t.created_by == second.user_id).all(|t| t.revoked_at.is_some()));
+    assert!(store.token_actor(&brand_own_secret).await.unwrap().is_some(), "members' tokens are untouched");
 }
 
 on_both_databases!(only_a_sign_off_for_an_engaged_body_is_verification_that_may_compare_in_public);
