@@ -140,10 +140,10 @@ impl Localize for MatrixMarketError {
                 zh: "第 1 行：文件是空的，应以 `%%MatrixMarket matrix coordinate real general` 表头开始",
                 en: "line 1: the file is empty; expected a `%%MatrixMarket matrix coordinate real general` header"),
             MatrixMarketError::MissingHeader { line, found } => text!(language,
-                zh: "第 {line} 行：应为 `%%MatrixMarket matrix coordinate real general` 表头，实为“{found}”",
+                zh: "第 {line} 行：应为 `%%MatrixMarket matrix coordinate real general` 表头，实为 `{found}`",
                 en: "line {line}: expected a `%%MatrixMarket matrix coordinate real general` header, found “{found}”"),
             MatrixMarketError::UnsupportedHeader { line, found } => text!(language,
-                zh: "第 {line} 行：不支持的 Matrix Market 表头“{found}”：只支持 `matrix coordinate real general`（或 `integer general`）",
+                zh: "第 {line} 行：不支持的 Matrix Market 表头 `{found}`：只支持 `matrix coordinate real general`（或 `integer general`）",
                 en: "line {line}: unsupported Matrix Market header “{found}”: only `matrix coordinate real general` (or `integer general`) is supported"),
             MatrixMarketError::MissingSizeLine { line } => text!(language,
                 zh: "第 {line} 行：缺少尺寸行 `ROWS COLUMNS ENTRIES`",
@@ -436,6 +436,7 @@ mod tests {
 
     #[test]
     fn every_matrix_market_error_and_its_hint_is_in_both_languages() {
+        // (In Chinese the header found is quoted as code, so that a header of English words is not a sentence.)
         let entry = |reason| MatrixMarketError::MalformedEntry { line: 5, found: "1 2 0,01".into(), reason };
         let errors = [
             MatrixMarketError::Empty,
