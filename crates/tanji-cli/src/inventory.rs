@@ -19,7 +19,7 @@ use tanji_inventory::import::RowProblem;
 use tanji_inventory::{
     ActivityCsvReader, ActivityRecord, BaseYearComparison, Inventory, InventoryFile, InventoryInput, InventoryRun,
     IsoCategory, LineStatus, ProductionOutput, RecalculationAssessment, Reference, RowError, RowIds, RunOptions, Scope,
-    Severity, SourceCompetition, assess_recalculation, base_year_period, compare_with_base_totals,
+    Severity, SourceCompetition, assess_recalculation, base_year_period, closest_factor_id, compare_with_base_totals,
 };
 
 use crate::options::{
@@ -32,10 +32,10 @@ pub fn inventory(command: InventoryCommand, language: Language) -> anyhow::Resul
     }
 }
 
-pub fn factors(command: FactorsCommand) -> anyhow::Result<()> {
+pub fn factors(command: FactorsCommand, language: Language) -> anyhow::Result<()> {
     match command {
-        FactorsCommand::Search(args) => search(args),
-        FactorsCommand::Show(args) => show(args),
+        FactorsCommand::Search(args) => search(args, language),
+        FactorsCommand::Show(args) => show(args, language),
     }
 }
 
@@ -642,6 +642,7 @@ fn table(
     }
     let _ = writeln!(out, "\n{}", text!(language, zh: "气体", en: "Gas"));
     for (gas, kg) in &totals.by_gas_group {
+        let gas = gas.localize(language);
         let _ = writeln!(out, "  {gas:<44} {:>18}", amount(*kg));
     }
     let _ = writeln!(out, "\n{}", text!(language, zh: "设施", en: "Facility"));
@@ -768,29 +769,40 @@ struct FactorSummary<'a> {
 }
 
 /// A search option's value as one of a fixed list, or an error that lists the choices (`--gas sf6: unknown gas`).
+/// A `--flag` value that must be one of `keys`, refused in the reader's language with the keys as the hint.
 fn parse_choice<T, const N: usize>(
     flag: &str,
-    what: &str,
     text: &str,
     parse: impl Fn(&str) -> Option<T>,
     keys: [&str; N],
+    language: Language,
 ) -> anyhow::Result<T> {
-    parse(text).with_context(|| format!("{flag} {text}: unknown {what}\n  hint: one of {}", keys.join(", ")))
+    parse(text).with_context(|| {
+        let keys = keys.join(", ");
+        match (flag, language) {
+            ("--category", Language::SimplifiedChinese) => {
+                format!("{flag} {text}：没有这个类别\n  提示：可选 {keys}")
+            }
+            ("--category", Language::English) => format!("{flag} {text}: unknown category\n  hint: one of {keys}"),
+            (_, Language::SimplifiedChinese) => format!("{flag} {text}：没有这种气体\n  提示：可选 {keys}"),
+            (_, Language::English) => format!("{flag} {text}: unknown gas\n  hint: one of {keys}"),
+        }
+    })
 }
 
-fn search(args: FactorsSearchArgs) -> anyhow::Result<()> {
+fn search(args: FactorsSearchArgs, language: Language) -> anyhow::Result<()> {
     let mut out = String::new();
     let category = args
         .category
         .as_deref()
         .map(|text| {
-            parse_choice("--category", "category", text, FactorCategory::parse, FactorCategory::ALL.map(|c| c.key()))
+            parse_choice("--category", text, FactorCategory::parse, FactorCategory::ALL.map(|c| c.key()), language)
         })
         .transpose()?;
     let gas = args
         .gas
         .as_deref()
-        .map(|text| parse_choice("--gas", "gas", text, FactorGas::parse, FactorGas::ALL.map(|gas| gas.key())))
+        .map(|text| parse_choice("--gas", text, FactorGas::parse, FactorGas::ALL.map(|gas| gas.key()), language))
         .transpose()?;
     let query = FactorQuery {
         text: args.words.join(" "),
@@ -810,31 +822,52 @@ fn search(args: FactorsSearchArgs) -> anyhow::Result<()> {
         }
         ReportFormat::Table => {
             if hits.is_empty() {
-                eprintln!("no factor matches; try fewer words, another language (电网 / grid) or drop --year/--region");
+                eprintln!(
+                    "{}",
+                    text!(language,
+                        zh: "没有匹配的因子；请减少关键词、换一种语言（电网 / grid），或去掉 --year/--region",
+                        en: "no factor matches; try fewer words, another language (电网 / grid) or drop --year/--region")
+                );
                 return emit(&out);
             }
             for factor in hits.iter().take(args.limit) {
                 let per_unit = factor
                     .co2e(GwpSet::AR5, gwp_table())
                     .map(|co2e| format!("{:.6} kg CO2e/{} (AR5)", co2e.kg_co2e_per_unit, factor.unit))
-                    .unwrap_or_else(|error| error.to_string());
+                    .unwrap_or_else(|error| error.localize(language));
                 let _ = writeln!(out, "{}@{}  {} · {}", factor.id, factor.version, factor.name_en, factor.name_zh);
                 let _ =
                     writeln!(out, "    {per_unit} · {} · {} · {}", factor.region, factor.year, factor.citation.short());
             }
             if hits.len() > args.limit {
-                eprintln!("{} more; narrow the search or raise --limit", hits.len() - args.limit);
+                let n_more = hits.len() - args.limit;
+                eprintln!(
+                    "{}",
+                    text!(language,
+                        zh: "另有 {n_more} 个；请缩小搜索范围或调大 --limit",
+                        en: "{n_more} more; narrow the search or raise --limit")
+                );
             }
         }
     }
     emit(&out)
 }
 
-fn show(args: FactorsShowArgs) -> anyhow::Result<()> {
+fn show(args: FactorsShowArgs, language: Language) -> anyhow::Result<()> {
     let mut out = String::new();
     let versions = factor_library().versions(&args.id);
     if versions.is_empty() {
-        bail!("no factor “{}”\n  hint: find ids with `tanji factors search WORDS`", args.id);
+        let (id, suggestion) = (&args.id, closest_factor_id(factor_library(), &args.id));
+        let did_you_mean = match &suggestion {
+            Some(closest) => text!(language, zh: "；您是不是要找“{closest}”？", en: "; did you mean “{closest}”?"),
+            None => String::new(),
+        };
+        bail!(
+            "{}",
+            text!(language,
+                zh: "没有因子“{id}”{did_you_mean}\n  提示：用 `tanji factors search 关键词` 查找因子编号",
+                en: "no factor “{id}”{did_you_mean}\n  hint: find ids with `tanji factors search WORDS`")
+        );
     }
     match args.format {
         ReportFormat::Json => {
@@ -849,23 +882,21 @@ fn show(args: FactorsShowArgs) -> anyhow::Result<()> {
                     let _ = writeln!(out, "  {:<12} {} kg/{}", rate.gas.name(), rate.kg_per_unit, factor.unit);
                 }
                 if let Some(published) = &factor.published_co2e {
-                    let _ = writeln!(
-                        out,
-                        "  CO2e         {} kg/{} ({} as published)",
-                        published.kg_per_unit, factor.unit, published.gwp_set
-                    );
+                    let (kg, unit, set) = (published.kg_per_unit, &factor.unit, published.gwp_set);
+                    let line = text!(language, zh: "{kg} kg/{unit}（公布值，{set}）", en: "{kg} kg/{unit} ({set} as published)");
+                    let _ = writeln!(out, "  CO2e         {line}");
                     for share in &published.by_gas {
-                        let _ = writeln!(
-                            out,
-                            "  {:<12} {} kg CO2e/{} (its share of the published CO2e)",
-                            share.gas.name(),
-                            share.kg_co2e_per_unit,
-                            factor.unit
-                        );
+                        let kg = share.kg_co2e_per_unit;
+                        let line = text!(language,
+                            zh: "{kg} kg CO2e/{unit}（其在公布的 CO2e 中的份额）",
+                            en: "{kg} kg CO2e/{unit} (its share of the published CO2e)");
+                        let _ = writeln!(out, "  {:<12} {line}", share.gas.name());
                     }
                 }
                 if let Some(biogenic) = factor.biogenic_co2_kg_per_unit {
-                    let _ = writeln!(out, "  biogenic CO2 {biogenic} kg/{} (reported apart)", factor.unit);
+                    let unit = &factor.unit;
+                    let line = text!(language, zh: "{biogenic} kg/{unit}（单独报告）", en: "{biogenic} kg/{unit} (reported apart)");
+                    let _ = writeln!(out, "  biogenic CO2 {line}");
                 }
                 let _ = writeln!(out, "  year/region  {} · {}", factor.year, factor.region);
                 let _ = writeln!(out, "  source       {}", factor.citation.short());

@@ -12,6 +12,7 @@ use tanji_lca::{
     matrix_market,
 };
 
+use tanji_i18n::lca::matrix_market_hint;
 use tanji_i18n::{Language, Localize as _};
 use tanji_label::text::format_significant;
 
@@ -49,7 +50,7 @@ struct ProductScore {
 
 fn solve(args: LcaSolveArgs, language: Language) -> anyhow::Result<()> {
     let mut clock = StageClock::new();
-    let [technosphere, biosphere, characterization] = read_matrices(&args.matrices)?;
+    let [technosphere, biosphere, characterization] = read_matrices(&args.matrices, language)?;
     let system = System::from_matrices(&technosphere, &biosphere, &characterization)
         .map_err(|error| system_error(&args.matrices, &error, language))?;
     drop((technosphere, biosphere, characterization));
@@ -192,17 +193,31 @@ impl StageClock {
 }
 
 /// Read and parse A, B and c.
-pub(crate) fn read_matrices(files: &LcaMatrixFiles) -> anyhow::Result<[CoordinateMatrix; 3]> {
-    Ok([read_matrix(&files.technosphere)?, read_matrix(&files.biosphere)?, read_matrix(&files.characterization)?])
+pub(crate) fn read_matrices(files: &LcaMatrixFiles, language: Language) -> anyhow::Result<[CoordinateMatrix; 3]> {
+    Ok([
+        read_matrix(&files.technosphere, language)?,
+        read_matrix(&files.biosphere, language)?,
+        read_matrix(&files.characterization, language)?,
+    ])
 }
 
-/// Read and parse one Matrix Market file; errors name the file, the line and what to do.
-fn read_matrix(path: &Path) -> anyhow::Result<CoordinateMatrix> {
+/// Read and parse one Matrix Market file; errors name the file, the line and what to do, in the reader's language.
+fn read_matrix(path: &Path, language: Language) -> anyhow::Result<CoordinateMatrix> {
     let display = path.display();
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        anyhow!("{display}: cannot read the file: {error}\n  hint: check the path; the file must be UTF-8 text")
+    // The system's reason is added in English only, as the system gives it in English.
+    let text = std::fs::read_to_string(path).map_err(|error| match language {
+        Language::SimplifiedChinese => anyhow!("{display}：无法读取文件\n  提示：检查路径；文件须为 UTF-8 文本"),
+        Language::English => {
+            anyhow!("{display}: cannot read the file: {error}\n  hint: check the path; the file must be UTF-8 text")
+        }
     })?;
-    matrix_market::parse(&text).map_err(|error| anyhow!("{display}: {error}\n  hint: {}", error.hint()))
+    matrix_market::parse(&text).map_err(|error| {
+        let (message, hint) = (error.localize(language), matrix_market_hint(&error, language));
+        match language {
+            Language::SimplifiedChinese => anyhow!("{display}：{message}\n  提示：{hint}"),
+            Language::English => anyhow!("{display}: {message}\n  hint: {hint}"),
+        }
+    })
 }
 
 /// A shape mismatch, blamed on the file whose size line disagrees with A.

@@ -34,7 +34,7 @@ struct Report {
 }
 
 pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Result<()> {
-    let [technosphere, biosphere, characterization] = read_matrices(&args.matrices)?;
+    let [technosphere, biosphere, characterization] = read_matrices(&args.matrices, language)?;
     let path = args.uncertainty.display();
     let text = std::fs::read_to_string(&args.uncertainty).map_err(|error| match language {
         Language::SimplifiedChinese => anyhow!("{path}：无法读取文件：{error}\n  提示：检查路径；文件须为 UTF-8 文本"),
@@ -49,7 +49,9 @@ pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Resul
             match error {
                 JoinError::File(error) => anyhow!("{path}{colon}{}", error.localize(language)),
                 JoinError::MonteCarlo(MonteCarloError::System(error)) => system_error(&args.matrices, &error, language),
-                JoinError::MonteCarlo(error) => anyhow!("{}{colon}{error}", args.matrices.technosphere.display()),
+                JoinError::MonteCarlo(error) => {
+                    anyhow!("{}{colon}{}", args.matrices.technosphere.display(), error.localize(language))
+                }
             }
         })?;
     drop((technosphere, biosphere, characterization, lines));
@@ -75,7 +77,7 @@ pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Resul
         ..MonteCarloSettings::default()
     };
     let analysis = MonteCarlo::new(&uncertain, &[(product - 1, 1.0)], settings.n_driver_candidates)
-        .map_err(|error| anyhow!("{}{colon}{error}", args.matrices.technosphere.display()))?;
+        .map_err(|error| anyhow!("{}{colon}{}", args.matrices.technosphere.display(), error.localize(language)))?;
     let bar = indicatif::ProgressBar::new(args.iterations as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("Monte Carlo [{bar:30}] {pos}/{len}, {per_sec}, {eta}")
@@ -83,7 +85,8 @@ pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Resul
     );
     let result = analysis.run_with_progress(&settings, &|| bar.inc(1));
     bar.finish_and_clear();
-    let result = result.map_err(|error| anyhow!("{}{colon}{error}", args.matrices.technosphere.display()))?;
+    let result = result
+        .map_err(|error| anyhow!("{}{colon}{}", args.matrices.technosphere.display(), error.localize(language)))?;
     let (drawn_technosphere, drawn_biosphere) = analysis.n_sampled();
     let report = Report {
         product,

@@ -40,7 +40,7 @@ fn main() -> ExitCode {
             Command::User(command) => commands::user(command).await,
             Command::Token(command) => commands::token(command).await,
             Command::Inventory(command) => inventory::inventory(command, language),
-            Command::Factors(command) => inventory::factors(command),
+            Command::Factors(command) => inventory::factors(command, language),
             Command::Lca(command) => lca::lca(command, language),
             Command::Bench(command) => bench_lca::bench(command),
             Command::Footprint(command) => footprint::footprint(command, language),

@@ -678,3 +678,57 @@ fn inventory_and_footprint_file_errors_speak_chinese() {
         assert_eq!(tanji_i18n::latin_sentences(&message), Vec::<String>::new(), "{message}");
     }
 }
+
+#[test]
+fn the_factors_command_speaks_chinese() {
+    let unknown = tanji(&["--lang", "zh-CN", "factors", "show", "mee-nbs-2022-grid-cn-grid-eats"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    let message = stderr(&unknown);
+    assert!(message.contains("没有因子“mee-nbs-2022-grid-cn-grid-eats”"), "{message}");
+    assert!(message.contains("您是不是要找“mee-nbs-2022-grid-cn-grid-east”"), "{message}");
+    assert!(message.contains("提示："), "{message}");
+    assert_eq!(tanji_i18n::latin_sentences(&message), Vec::<String>::new(), "{message}");
+
+    let bad_gas = tanji(&["--lang", "zh-CN", "factors", "search", "电网", "--gas", "sf6"]);
+    assert_eq!(bad_gas.status.code(), Some(1));
+    let message = stderr(&bad_gas);
+    assert!(message.contains("--gas sf6：没有这种气体") && message.contains("提示：可选 co2, ch4"), "{message}");
+
+    let nothing = tanji(&["--lang", "zh-CN", "factors", "search", "没有这种东西"]);
+    assert!(nothing.status.success(), "{}", stderr(&nothing));
+    assert!(stderr(&nothing).contains("没有匹配的因子"), "{}", stderr(&nothing));
+
+    let diesel = tanji(&["--lang", "zh-CN", "factors", "show", "desnz-2024-diesel-average-biofuel-blend-l"]);
+    let diesel = stdout(&diesel);
+    assert!(diesel.contains("0.00029 kg CO2e/L（其在公布的 CO2e 中的份额）"), "{diesel}");
+}
+
+#[test]
+fn an_own_factor_file_error_names_file_row_column_and_fix_in_chinese() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(
+        directory.path().join("own.csv"),
+        "id,version,name_en,name_zh,category,unit,co2,publisher,document,year,region,licence\n\
+         own-steam,1,Steam,蒸汽,heat_steam,t,258.9%,Supplier,Certificate,2025,CN,own\n",
+    )
+    .unwrap();
+    let file = directory.path().join("inventory.toml");
+    std::fs::write(
+        &file,
+        "organisation = \"Test\"\nreporting_year = 2025\ngwp = \"AR5\"\nconsolidation = \"operational_control\"\n\
+         factors_csv = \"own.csv\"\n\n[[facilities]]\nkey = \"plant\"\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let output = tanji(&["--lang", "zh-CN", "inventory", "compute", &file]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let message = stderr(&output);
+    assert!(message.contains("own.csv，第 2 行，co2 列：“258.9%”不是数字"), "{message}");
+    assert!(message.contains("提示：用阿拉伯数字和小数点书写"), "{message}");
+    assert_eq!(tanji_i18n::latin_sentences(&message), Vec::<String>::new(), "{message}");
+
+    let english = tanji(&["inventory", "compute", &file]);
+    let message = stderr(&english);
+    assert!(message.contains("own.csv, row 2, column co2: “258.9%” is not a number"), "{message}");
+    assert!(message.contains("hint: write digits with a dot for decimals"), "{message}");
+}

@@ -467,3 +467,21 @@ fn bad_uncertainty_files_name_the_file_line_field_and_fix() {
     ]);
     assert_fails_with(&output, &["第 2 行，scale 列：标准差不能为负", "提示："]);
 }
+
+#[test]
+fn matrix_market_errors_are_in_the_readers_language() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let broken = write_temp(
+        &directory,
+        "B.mtx",
+        "%%MatrixMarket matrix coordinate real general\n% CO2\n2 2 3\n1 1 0.8\n1 2 0,01\n2 2 0.005\n",
+    );
+    let mut arguments = vec!["--lang", "zh-CN", "lca", "solve", "--technosphere"];
+    let (technosphere, characterization) = (example("A.mtx"), example("c.mtx"));
+    arguments.extend([technosphere.as_str(), "--biosphere", &broken, "--characterization", &characterization]);
+    arguments.push("--all-products");
+    let output = tanji(&arguments);
+    assert_fails_with(&output, &["B.mtx：第 5 行：", "“1 2 0,01”", "值不是数字", "提示：每项为以空格分隔的"]);
+    let message = stderr(&output);
+    assert_eq!(tanji_i18n::latin_sentences(&message), Vec::<String>::new(), "{message}");
+}

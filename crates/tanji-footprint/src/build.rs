@@ -536,10 +536,8 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
             let (gas, set) = gwp_error_parts(error);
             Problems::one(Problem::new("gwp", ProblemKind::GwpUnavailable { gas, set }))
         })?;
-    let system =
-        System::new(columns.len(), flows.len(), &technosphere, &biosphere, characterization).map_err(|error| {
-            Problems::one(Problem::new("processes", ProblemKind::SystemInvalid { detail: error.to_string() }))
-        })?;
+    let system = System::new(columns.len(), flows.len(), &technosphere, &biosphere, characterization)
+        .map_err(|error| Problems::one(Problem::new("processes", ProblemKind::SystemInvalid { error })))?;
     Ok(Built {
         system,
         columns,
@@ -845,8 +843,6 @@ fn gwp_error_parts(error: tanji_ghg::GwpError) -> (String, Option<String>) {
     match error {
         tanji_ghg::GwpError::UnknownGas(gas) => (gas, None),
         tanji_ghg::GwpError::NotInSet { gas, set } => (gas, Some(set.name().to_owned())),
-        // A reason this version does not know: no gas to name.
-        _ => (String::new(), None),
     }
 }
 

@@ -190,7 +190,7 @@ pub enum ProblemKind {
     },
     /// The matrices could not be formed (an internal inconsistency, or amounts too large).
     SystemInvalid {
-        detail: String,
+        error: tanji_lca::SystemError,
     },
     InvalidSku {
         problem: TextProblem,
@@ -363,8 +363,21 @@ pub enum UnsolvableReason {
     IllConditioned { condition_lower_bound: f64 },
     /// The solution does not satisfy the system closely enough.
     Inaccurate { relative_residual: f64 },
-    /// The sparse factorisation failed, or another reason this version does not know by name (English, for logs).
-    Other { detail: String },
+    /// The sparse factorisation failed on a system that is otherwise fine (memory, say).
+    Factorisation { cause: tanji_lca::FactorisationCause },
+    /// The iterative solver alone was asked for and did not converge.
+    NotConverged { steps: usize, relative_residual: f64 },
+    /// Processes supply each other in a loop that produces nothing net (named elsewhere when the model solves; here
+    /// for a Monte Carlo sample, whose loop has no names).
+    UnproductiveLoop { loop_gain: f64 },
+    /// The demand names a product the system does not have (an internal inconsistency).
+    ProductOutOfRange { product: usize, n_products: usize },
+    /// A Monte Carlo sample drawn far out could not be solved even by a direct factorisation.
+    SampleNotSolvable { iteration: usize },
+    /// A Monte Carlo analysis was asked for with zero iterations.
+    NoIterations,
+    /// The Monte Carlo demand is empty or zero (an internal inconsistency: the reference amount is checked).
+    EmptyDemand,
 }
 
 impl From<&tanji_lca::SolveError> for UnsolvableReason {
@@ -378,7 +391,14 @@ impl From<&tanji_lca::SolveError> for UnsolvableReason {
                 Self::IllConditioned { condition_lower_bound: *condition_lower_bound }
             }
             E::Inaccurate { relative_residual } => Self::Inaccurate { relative_residual: *relative_residual },
-            other => Self::Other { detail: other.to_string() },
+            E::Factorisation { cause } => Self::Factorisation { cause: *cause },
+            E::NotConverged { steps, relative_residual } => {
+                Self::NotConverged { steps: *steps, relative_residual: *relative_residual }
+            }
+            E::UnproductiveLoop(found) => Self::UnproductiveLoop { loop_gain: found.loop_gain },
+            E::ProductOutOfRange { product_idx, n_products } => {
+                Self::ProductOutOfRange { product: product_idx + 1, n_products: *n_products }
+            }
         }
     }
 }
@@ -419,42 +439,15 @@ impl From<&tanji_tenancy::validation::Problem> for TextProblem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum UncertaintyReason {
-    NonFinite {
-        parameter: String,
-    },
-    GeometricSdBelowOne {
-        geometric_sd: f64,
-    },
+    NonFinite { parameter: String },
+    GeometricSdBelowOne { geometric_sd: f64 },
     LognormalOfZero,
-    NegativeSd {
-        sd: f64,
-    },
-    EmptyRange {
-        min: f64,
-        max: f64,
-    },
-    ModeOutsideRange {
-        min: f64,
-        mode: f64,
-        max: f64,
-    },
-    AmountOutsideRange {
-        amount: f64,
-        min: f64,
-        max: f64,
-    },
-    PedigreeScore {
-        indicator: String,
-        score: u8,
-    },
-    DataQualityRating {
-        indicator: String,
-        rating: f64,
-    },
-    /// A reason this version does not know by name (English).
-    Other {
-        detail: String,
-    },
+    NegativeSd { sd: f64 },
+    EmptyRange { min: f64, max: f64 },
+    ModeOutsideRange { min: f64, mode: f64, max: f64 },
+    AmountOutsideRange { amount: f64, min: f64, max: f64 },
+    PedigreeScore { indicator: String, score: u8 },
+    DataQualityRating { indicator: String, rating: f64 },
 }
 
 impl From<&tanji_lca::UncertaintyError> for UncertaintyReason {
@@ -472,7 +465,6 @@ impl From<&tanji_lca::UncertaintyError> for UncertaintyReason {
             E::DataQualityRating { indicator, rating } => {
                 Self::DataQualityRating { indicator: indicator.to_owned(), rating }
             }
-            _ => Self::Other { detail: error.to_string() },
         }
     }
 }

@@ -240,9 +240,7 @@ pub fn monte_carlo(
         biosphere,
         built.system.characterization().to_vec(),
     )
-    .map_err(|error| {
-        Problems::one(Problem::new("processes", ProblemKind::SystemInvalid { detail: error.to_string() }))
-    })?;
+    .map_err(|error| Problems::one(monte_carlo_problem(error)))?;
     let settings = MonteCarloSettings {
         iterations: request.iterations,
         seed: request.seed,
@@ -293,14 +291,29 @@ pub fn monte_carlo(
 
 /// A Monte Carlo run that could not solve (the deterministic model solved, so this is rare: a sample far out).
 fn unsolvable(error: tanji_lca::MonteCarloError) -> FootprintError {
-    let reason = match &error {
-        tanji_lca::MonteCarloError::Solve(solve) => crate::problem::UnsolvableReason::from(solve),
-        other => crate::problem::UnsolvableReason::Other { detail: other.to_string() },
+    FootprintError::Model(Problems::one(monte_carlo_problem(error)))
+}
+
+/// Why a Monte Carlo analysis could not run, as a model problem.
+fn monte_carlo_problem(error: tanji_lca::MonteCarloError) -> Problem {
+    use crate::problem::UnsolvableReason as Reason;
+    use tanji_lca::MonteCarloError as E;
+    let reason = match error {
+        E::Solve(solve) => Reason::from(&solve),
+        E::SampleNotSolvable { iteration, .. } => Reason::SampleNotSolvable { iteration },
+        E::NoIterations => Reason::NoIterations,
+        E::EmptyDemand => Reason::EmptyDemand,
+        E::DemandOutOfRange { product_idx, n_products } => {
+            Reason::ProductOutOfRange { product: product_idx + 1, n_products }
+        }
+        // The model check refuses these first; said as what they are should one get through.
+        E::System(error) => return Problem::new("processes", ProblemKind::SystemInvalid { error }),
+        E::Distribution { source, .. } => {
+            let reason = crate::problem::UncertaintyReason::from(&source);
+            return Problem::new("processes", ProblemKind::InvalidUncertainty { reason });
+        }
     };
-    FootprintError::Model(Problems::one(Problem::new(
-        "processes",
-        ProblemKind::Unsolvable { processes: Vec::new(), reason },
-    )))
+    Problem::new("processes", ProblemKind::Unsolvable { processes: Vec::new(), reason })
 }
 
 #[cfg(test)]

@@ -544,11 +544,13 @@ fn check_factor_csv(bytes: &[u8]) -> Result<Outcome, String> {
         Err(errors) => {
             let first = errors.first().ok_or("a factor file refused with no error listed")?;
             for error in &errors {
-                if error.file.is_empty() || error.problem.trim().is_empty() || error.row < 2 {
-                    return Err(format!("a factor-file error without its file, row (≥ 2) or problem: {error:?}"));
+                // Row 1 is the header (a required column missing, named in `column`); data rows start at 2.
+                let header_without_column = error.row == 1 && error.column.is_empty();
+                if error.file.is_empty() || error.problem.code().is_empty() || error.row < 1 || header_without_column {
+                    return Err(format!("a factor-file error without its file, row or problem: {error:?}"));
                 }
             }
-            return Ok(Outcome(format!("row: {} {}", known_column(&first.column), shape(&first.problem))));
+            return Ok(Outcome(format!("row: {} {}", known_column(&first.column), first.problem.code())));
         }
     };
     // As the store adds them: next to the bundled library, ids and versions checked.
@@ -624,7 +626,8 @@ fn check_footprint_toml(bytes: &[u8]) -> Result<Outcome, String> {
 
 fn matrix_error_says_where(error: &matrix_market::MatrixMarketError) -> Result<(), String> {
     let message = error.to_string();
-    if !message.starts_with("line ") || error.hint().is_empty() {
+    let hint = tanji_i18n::lca::matrix_market_hint(error, tanji_i18n::Language::English);
+    if !message.starts_with("line ") || hint.is_empty() {
         return Err(format!("a Matrix Market error without its line or hint: {message}"));
     }
     Ok(())
@@ -644,8 +647,8 @@ fn check_matrix_market(bytes: &[u8]) -> Result<Outcome, String> {
         Err(error) => {
             matrix_error_says_where(&error)?;
             let detail = match &error {
-                matrix_market::MatrixMarketError::MalformedEntry { reason, .. } => reason,
-                _ => "",
+                matrix_market::MatrixMarketError::MalformedEntry { reason, .. } => format!("{reason:?}"),
+                _ => String::new(),
             };
             Ok(Outcome(format!("{} {detail}", variant(&error))))
         }

@@ -11,7 +11,8 @@ use crate::factor::{
 };
 use crate::fuel::FuelParameters;
 use crate::gas::Gas;
-use crate::gwp::{GwpSet, GwpTable, TableError};
+use crate::gwp::{GwpSet, GwpTable};
+use crate::table::{TableError, TableProblem, missing_columns};
 
 /// Every bundled factor file, by path under `data/`. A test checks that no file in `data/factors` is missing here.
 pub const FACTOR_FILES: &[(&str, &str)] = &[
@@ -81,7 +82,7 @@ pub fn fuel_parameters() -> &'static [FuelParameters] {
 #[derive(Debug, Deserialize)]
 struct FactorRow {
     id: String,
-    version: u32,
+    version: String,
     name_en: String,
     name_zh: String,
     #[serde(default)]
@@ -125,8 +126,29 @@ struct FactorRow {
     notes: String,
 }
 
-fn problem(file: &str, row: usize, column: &str, problem: impl Into<String>) -> TableError {
-    TableError { file: file.to_owned(), row, column: column.to_owned(), problem: problem.into() }
+/// The columns a factor file must have (the others may be left out).
+const FACTOR_COLUMNS: &[&str] =
+    &["id", "version", "name_en", "name_zh", "category", "unit", "publisher", "document", "year", "region", "licence"];
+
+/// The columns a fuel-parameter file must have.
+const FUEL_PARAMETER_COLUMNS: &[&str] = &[
+    "id",
+    "version",
+    "fuel",
+    "name_en",
+    "name_zh",
+    "quantity_unit",
+    "ncv",
+    "ncv_unit",
+    "publisher",
+    "document",
+    "year",
+    "region",
+    "licence",
+];
+
+fn problem(file: &str, row: usize, column: &str, problem: TableProblem) -> TableError {
+    TableError::new(file, row, column, problem)
 }
 
 fn optional_number(file: &str, row: usize, column: &str, text: &str) -> Result<Option<f64>, TableError> {
@@ -134,16 +156,52 @@ fn optional_number(file: &str, row: usize, column: &str, text: &str) -> Result<O
     if text.is_empty() {
         return Ok(None);
     }
-    let value: f64 = text.parse().map_err(|_| problem(file, row, column, format!("“{text}” is not a number")))?;
+    let value: f64 =
+        text.parse().map_err(|_| problem(file, row, column, TableProblem::NotANumber { text: text.to_owned() }))?;
     if !value.is_finite() || value < 0.0 {
-        return Err(problem(file, row, column, format!("“{text}” must be a finite, non-negative number")));
+        return Err(problem(file, row, column, TableProblem::NotNonNegative { text: text.to_owned() }));
     }
     Ok(Some(value))
 }
 
-/// Parse a factor file. Every row is checked; all problems are returned together, each with its row and column.
-pub fn parse_factor_csv(file: &str, text: &str, owner: &FactorOwner) -> Result<Vec<EmissionFactor>, Vec<TableError>> {
+fn version(file: &str, row: usize, text: &str) -> Result<u32, TableError> {
+    match text.trim().parse::<u32>() {
+        Ok(version) if version >= 1 => Ok(version),
+        _ => Err(problem(file, row, "version", TableProblem::NotAVersion { text: text.trim().to_owned() })),
+    }
+}
+
+fn year(file: &str, row: usize, text: &str) -> Result<i32, TableError> {
+    let text = text.trim();
+    match text.parse::<i32>() {
+        Ok(year) if text.len() == 4 && text.bytes().all(|byte| byte.is_ascii_digit()) => Ok(year),
+        _ => Err(problem(file, row, "year", TableProblem::NotAYear { text: text.to_owned() })),
+    }
+}
+
+fn unit(file: &str, row: usize, column: &str, text: &str) -> Result<Unit, TableError> {
+    Unit::parse(text).map_err(|error| problem(file, row, column, TableProblem::from_unit_error(error, text)))
+}
+
+/// A CSV reader over `text` and its header, or the header's problems (a required column missing).
+fn reader_and_headers<'a>(
+    file: &str,
+    text: &'a str,
+    required: &[&str],
+) -> Result<(csv::Reader<&'a [u8]>, csv::StringRecord), Vec<TableError>> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().cloned().map_err(|error| {
+        let (column, problem) = TableProblem::from_csv_error(&error, &csv::StringRecord::new());
+        vec![TableError::new(file, 1, &column, problem)]
+    })?;
+    let missing = missing_columns(file, &headers, required);
+    if missing.is_empty() { Ok((reader, headers)) } else { Err(missing) }
+}
+
+/// Parse a factor file. Every row is checked; all problems are returned together, each with its row and column.
+/// A header without a required column is reported alone (row 1), as every row would fail for it.
+pub fn parse_factor_csv(file: &str, text: &str, owner: &FactorOwner) -> Result<Vec<EmissionFactor>, Vec<TableError>> {
+    let (mut reader, headers) = reader_and_headers(file, text, FACTOR_COLUMNS)?;
     let mut factors = Vec::new();
     let mut errors = Vec::new();
     for (record_idx, row) in reader.deserialize::<FactorRow>().enumerate() {
@@ -153,7 +211,10 @@ pub fn parse_factor_csv(file: &str, text: &str, owner: &FactorOwner) -> Result<V
                 Ok(factor) => factors.push(factor),
                 Err(error) => errors.push(error),
             },
-            Err(error) => errors.push(problem(file, row_number, "", error.to_string())),
+            Err(error) => {
+                let (column, problem) = TableProblem::from_csv_error(&error, &headers);
+                errors.push(TableError::new(file, row_number, &column, problem));
+            }
         }
     }
     if errors.is_empty() { Ok(factors) } else { Err(errors) }
@@ -165,15 +226,17 @@ fn factor_from_row(
     fields: FactorRow,
     owner: &FactorOwner,
 ) -> Result<EmissionFactor, TableError> {
-    if fields.id.is_empty() || !fields.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Err(problem(file, row, "id", "use a lowercase slug of a–z, 0–9 and '-'"));
+    if fields.id.is_empty() {
+        return Err(problem(file, row, "id", TableProblem::Required));
     }
-    if fields.version == 0 {
-        return Err(problem(file, row, "version", "versions start at 1"));
+    if !fields.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(problem(file, row, "id", TableProblem::NotASlug { text: fields.id }));
     }
-    let category = FactorCategory::parse(&fields.category)
-        .ok_or_else(|| problem(file, row, "category", format!("unknown category “{}”", fields.category)))?;
-    let unit = Unit::parse(&fields.unit).map_err(|error| problem(file, row, "unit", error.to_string()))?;
+    let version = version(file, row, &fields.version)?;
+    let category = FactorCategory::parse(&fields.category).ok_or_else(|| {
+        problem(file, row, "category", TableProblem::UnknownCategory { text: fields.category.clone() })
+    })?;
+    let unit = unit(file, row, "unit", &fields.unit)?;
     let mut gas_rates = Vec::new();
     for (column, gas, text) in
         [("co2", Gas::CO2, &fields.co2), ("ch4", Gas::CH4, &fields.ch4), ("n2o", Gas::N2O, &fields.n2o)]
@@ -190,32 +253,41 @@ fn factor_from_row(
     }
     let published_co2e = match optional_number(file, row, "co2e", &fields.co2e)? {
         Some(value) => {
-            let gwp_set: GwpSet = fields
-                .gwp_set
-                .parse()
-                .map_err(|_| problem(file, row, "gwp_set", "a CO2e value needs the GWP set it was computed with"))?;
+            let gwp_set: GwpSet = fields.gwp_set.parse().map_err(|_| {
+                let text = fields.gwp_set.trim();
+                let reason = if text.is_empty() {
+                    TableProblem::GwpSetRequired
+                } else {
+                    TableProblem::UnknownGwpSet { text: text.to_owned() }
+                };
+                problem(file, row, "gwp_set", reason)
+            })?;
             Some(PublishedCo2e { kg_per_unit: value, gwp_set, by_gas })
         }
         None if !by_gas.is_empty() => {
             let column = if fields.ch4_co2e.trim().is_empty() { "n2o_co2e" } else { "ch4_co2e" };
-            return Err(problem(file, row, column, "a gas's CO2e share needs the published CO2e total in co2e"));
+            return Err(problem(file, row, column, TableProblem::GasShareWithoutTotal));
         }
         None => None,
     };
     let biogenic_co2_kg_per_unit = optional_number(file, row, "biogenic_co2", &fields.biogenic_co2)?;
     if gas_rates.is_empty() && published_co2e.is_none() && biogenic_co2_kg_per_unit.is_none() {
-        return Err(problem(file, row, "co2", "a factor needs at least one of co2, ch4, n2o, co2e or biogenic_co2"));
+        return Err(problem(file, row, "co2", TableProblem::NoGas));
     }
-    let year: i32 = fields.year.parse().map_err(|_| problem(file, row, "year", "write the year as four digits"))?;
-    if fields.publisher.is_empty() || fields.document.is_empty() || fields.licence.is_empty() {
-        return Err(problem(file, row, "publisher", "every factor needs publisher, document and licence"));
+    let year = year(file, row, &fields.year)?;
+    for (column, text) in
+        [("publisher", &fields.publisher), ("document", &fields.document), ("licence", &fields.licence)]
+    {
+        if text.is_empty() {
+            return Err(problem(file, row, column, TableProblem::Required));
+        }
     }
     if fields.region.is_empty() {
-        return Err(problem(file, row, "region", "write GLOBAL, a country code (CN) or a subdivision (CN-HE)"));
+        return Err(problem(file, row, "region", TableProblem::Required));
     }
     Ok(EmissionFactor {
         id: fields.id,
-        version: fields.version,
+        version,
         name_en: fields.name_en,
         name_zh: fields.name_zh,
         keywords: fields
@@ -250,7 +322,7 @@ fn factor_from_row(
 #[derive(Debug, Deserialize)]
 struct FuelRow {
     id: String,
-    version: u32,
+    version: String,
     fuel: String,
     name_en: String,
     name_zh: String,
@@ -280,73 +352,79 @@ struct FuelRow {
 
 /// Parse a fuel-parameter file; NCVs are normalised to GJ per `quantity_unit` (TJ/Gg equals GJ/t numerically).
 pub fn parse_fuel_parameter_csv(file: &str, text: &str) -> Result<Vec<FuelParameters>, Vec<TableError>> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let (mut reader, headers) = reader_and_headers(file, text, FUEL_PARAMETER_COLUMNS)?;
     let mut parameters = Vec::new();
     let mut errors = Vec::new();
     for (record_idx, row) in reader.deserialize::<FuelRow>().enumerate() {
         let row_number = record_idx + 2;
-        let parsed = row.map_err(|error| problem(file, row_number, "", error.to_string())).and_then(|fields| {
-            let quantity_unit = Unit::parse(&fields.quantity_unit)
-                .map_err(|error| problem(file, row_number, "quantity_unit", error.to_string()))?;
-            let ncv = optional_number(file, row_number, "ncv", &fields.ncv)?
-                .ok_or_else(|| problem(file, row_number, "ncv", "the NCV is required"))?;
-            // The NCV unit must be energy per the quantity unit; TJ/Gg is GJ/t.
-            let (energy_text, per_text) = fields
-                .ncv_unit
-                .split_once('/')
-                .ok_or_else(|| problem(file, row_number, "ncv_unit", "write energy/quantity, e.g. GJ/t"))?;
-            let energy =
-                Unit::parse(energy_text).map_err(|error| problem(file, row_number, "ncv_unit", error.to_string()))?;
-            let per =
-                Unit::parse(per_text).map_err(|error| problem(file, row_number, "ncv_unit", error.to_string()))?;
-            let to_gj = energy
-                .conversion_factor_to(&Unit::parse("GJ").expect("GJ is a unit"))
-                .map_err(|error| problem(file, row_number, "ncv_unit", error.to_string()))?;
-            let per_to_quantity = quantity_unit
-                .conversion_factor_to(&per)
-                .map_err(|error| problem(file, row_number, "ncv_unit", error.to_string()))?;
-            let oxidation_fraction =
-                optional_number(file, row_number, "oxidation_fraction", &fields.oxidation_fraction)?;
-            if oxidation_fraction.is_some_and(|fraction| fraction > 1.0) {
-                return Err(problem(
-                    file,
-                    row_number,
-                    "oxidation_fraction",
-                    "write a fraction (0.98), not a percentage",
-                ));
-            }
-            Ok(FuelParameters {
-                id: fields.id,
-                version: fields.version,
-                fuel: fields.fuel,
-                name_en: fields.name_en,
-                name_zh: fields.name_zh,
-                quantity_unit,
-                ncv_gj_per_unit: ncv * to_gj * per_to_quantity,
-                carbon_content_t_c_per_gj: optional_number(
-                    file,
-                    row_number,
-                    "carbon_content_t_c_per_gj",
-                    &fields.carbon_content_t_c_per_gj,
-                )?,
-                oxidation_fraction,
-                citation: Citation {
-                    publisher: fields.publisher,
-                    document: fields.document,
-                    edition: fields.edition,
-                    table: fields.table,
-                    url: fields.url,
-                    licence: fields.licence,
-                    verification: fields.verification,
-                },
-                year: fields
-                    .year
-                    .parse()
-                    .map_err(|_| problem(file, row_number, "year", "write the year as four digits"))?,
-                region: fields.region,
-                notes: fields.notes,
+        let parsed = row
+            .map_err(|error| {
+                let (column, problem) = TableProblem::from_csv_error(&error, &headers);
+                TableError::new(file, row_number, &column, problem)
             })
-        });
+            .and_then(|fields| {
+                let version = version(file, row_number, &fields.version)?;
+                let quantity_unit = unit(file, row_number, "quantity_unit", &fields.quantity_unit)?;
+                let ncv = optional_number(file, row_number, "ncv", &fields.ncv)?
+                    .ok_or_else(|| problem(file, row_number, "ncv", TableProblem::Required))?;
+                // The NCV unit must be energy per the quantity unit; TJ/Gg is GJ/t.
+                let (energy_text, per_text) = fields.ncv_unit.split_once('/').ok_or_else(|| {
+                    problem(
+                        file,
+                        row_number,
+                        "ncv_unit",
+                        TableProblem::NotEnergyPerQuantity { text: fields.ncv_unit.clone() },
+                    )
+                })?;
+                let energy = unit(file, row_number, "ncv_unit", energy_text)?;
+                let per = unit(file, row_number, "ncv_unit", per_text)?;
+                let unit_problem = |error, text: &str| {
+                    problem(file, row_number, "ncv_unit", TableProblem::from_unit_error(error, text))
+                };
+                let to_gj = energy
+                    .conversion_factor_to(&Unit::parse("GJ").expect("GJ is a unit"))
+                    .map_err(|error| unit_problem(error, energy_text))?;
+                let per_to_quantity =
+                    quantity_unit.conversion_factor_to(&per).map_err(|error| unit_problem(error, per_text))?;
+                let oxidation_fraction =
+                    optional_number(file, row_number, "oxidation_fraction", &fields.oxidation_fraction)?;
+                if let Some(value) = oxidation_fraction.filter(|fraction| *fraction > 1.0) {
+                    return Err(problem(
+                        file,
+                        row_number,
+                        "oxidation_fraction",
+                        TableProblem::OxidationAsPercentage { value },
+                    ));
+                }
+                Ok(FuelParameters {
+                    id: fields.id,
+                    version,
+                    fuel: fields.fuel,
+                    name_en: fields.name_en,
+                    name_zh: fields.name_zh,
+                    quantity_unit,
+                    ncv_gj_per_unit: ncv * to_gj * per_to_quantity,
+                    carbon_content_t_c_per_gj: optional_number(
+                        file,
+                        row_number,
+                        "carbon_content_t_c_per_gj",
+                        &fields.carbon_content_t_c_per_gj,
+                    )?,
+                    oxidation_fraction,
+                    citation: Citation {
+                        publisher: fields.publisher,
+                        document: fields.document,
+                        edition: fields.edition,
+                        table: fields.table,
+                        url: fields.url,
+                        licence: fields.licence,
+                        verification: fields.verification,
+                    },
+                    year: year(file, row_number, &fields.year)?,
+                    region: fields.region,
+                    notes: fields.notes,
+                })
+            });
         match parsed {
             Ok(parameter) => parameters.push(parameter),
             Err(error) => errors.push(error),

@@ -261,7 +261,7 @@ pub struct FactorCo2e {
 
 /// Why a factor cannot be expressed in CO2e.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n says every variant, so a new one without its texts does not compile.
 pub enum FactorError {
     /// A gas of the factor has no GWP in the chosen set.
     #[error("factor {factor}: {source}")]
@@ -412,8 +412,9 @@ pub struct FactorLibrary {
 }
 
 /// A factor that cannot be added to the library.
+// Not `#[non_exhaustive]`: callers turn each kind into a message of their own (`tanji-inventory`'s `RowProblem`),
+// so a new kind must fail their build until it has one.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
 pub enum LibraryError {
     /// The same id and version is already present: history is never rewritten.
     #[error("factor {0} already exists; publish a correction as a new version")]

@@ -8,6 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::gas::Gas;
+use crate::table::{TableError, TableProblem};
 
 /// The set of 100-year GWPs an inventory states and uses for every non-CO2 gas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -101,7 +102,7 @@ pub struct BlendComponent {
 
 /// Why a GWP could not be found.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n says every variant, so a new one without its texts does not compile.
 pub enum GwpError {
     /// The gas is not in the table at all.
     #[error("no GWP is known for “{0}”; check the spelling (e.g. HFC-134a, R-410A, SF6)")]
@@ -121,16 +122,6 @@ pub struct RefrigerantGwp {
     pub components: Vec<(Gas, f64, f64)>,
 }
 
-/// A problem in a bundled or supplied table, with its location.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}, row {row}, column {column}: {problem}")]
-pub struct TableError {
-    pub file: String,
-    pub row: usize,
-    pub column: String,
-    pub problem: String,
-}
-
 impl GwpTable {
     /// Read the GWP table (the `globalwarmingpotentials.csv` layout: `#` comment lines, a `Species` column and one
     /// column per set) and the blend table (`refrigerant-blends.csv`).
@@ -140,49 +131,33 @@ impl GwpTable {
         let mut reader = csv::ReaderBuilder::new().from_reader(body.as_bytes());
         let headers = reader
             .headers()
-            .map_err(|error| TableError {
-                file: file.into(),
-                row: 1,
-                column: String::new(),
-                problem: error.to_string(),
+            .map_err(|error| {
+                let (column, problem) = TableProblem::from_csv_error(&error, &csv::StringRecord::new());
+                TableError::new(file, 1, &column, problem)
             })?
             .clone();
         let column_of = |name: &str| headers.iter().position(|header| header == name);
-        let species_column = column_of("Species").ok_or_else(|| TableError {
-            file: file.into(),
-            row: 1,
-            column: "Species".into(),
-            problem: "missing column".into(),
-        })?;
+        let species_column =
+            column_of("Species").ok_or_else(|| TableError::new(file, 1, "Species", TableProblem::MissingColumn))?;
         let mut values: BTreeMap<String, BTreeMap<GwpSet, f64>> = BTreeMap::new();
         for (record_idx, record) in reader.records().enumerate() {
             let row = record_idx + 2;
-            let record = record.map_err(|error| TableError {
-                file: file.into(),
-                row,
-                column: String::new(),
-                problem: error.to_string(),
+            let record = record.map_err(|error| {
+                let (column, problem) = TableProblem::from_csv_error(&error, &headers);
+                TableError::new(file, row, &column, problem)
             })?;
             let species = record.get(species_column).unwrap_or_default().trim().to_owned();
             let mut by_set = BTreeMap::new();
             for set in GwpSet::ALL {
                 let Some(column) = column_of(set.column()) else {
-                    return Err(TableError {
-                        file: file.into(),
-                        row: 1,
-                        column: set.column().into(),
-                        problem: "missing column".into(),
-                    });
+                    return Err(TableError::new(file, 1, set.column(), TableProblem::MissingColumn));
                 };
                 let text = record.get(column).unwrap_or_default().trim();
                 if text.is_empty() {
                     continue;
                 }
-                let value: f64 = text.parse().map_err(|_| TableError {
-                    file: file.into(),
-                    row,
-                    column: set.column().into(),
-                    problem: format!("“{text}” is not a number"),
+                let value: f64 = text.parse().map_err(|_| {
+                    TableError::new(file, row, set.column(), TableProblem::NotANumber { text: text.to_owned() })
                 })?;
                 by_set.insert(set, value);
             }
@@ -249,7 +224,7 @@ fn normalise_designation(designation: &str) -> String {
 struct BlendRow {
     blend: String,
     component: String,
-    mass_percent: f64,
+    mass_percent: String,
     publisher: String,
     document: String,
     #[serde(default)]
@@ -262,23 +237,22 @@ fn parse_blends(blends_csv: &str, table: &GwpTable) -> Result<BTreeMap<String, R
     let file = "gwp/refrigerant-blends.csv";
     let mut blends: BTreeMap<String, RefrigerantBlend> = BTreeMap::new();
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(blends_csv.as_bytes());
+    let headers = reader.headers().cloned().unwrap_or_default();
     for (record_idx, row) in reader.deserialize::<BlendRow>().enumerate() {
         let row_number = record_idx + 2;
-        let row = row.map_err(|error| TableError {
-            file: file.into(),
-            row: row_number,
-            column: String::new(),
-            problem: error.to_string(),
+        let row = row.map_err(|error| {
+            let (column, problem) = TableProblem::from_csv_error(&error, &headers);
+            TableError::new(file, row_number, &column, problem)
         })?;
         let gas = Gas::from_table_name(&row.component);
         if !table.knows(&gas) {
-            return Err(TableError {
-                file: file.into(),
-                row: row_number,
-                column: "component".into(),
-                problem: format!("“{}” is not a species of the GWP table", row.component),
-            });
+            let problem = TableProblem::NotASpecies { text: row.component.clone() };
+            return Err(TableError::new(file, row_number, "component", problem));
         }
+        let mass_percent: f64 = row.mass_percent.parse().map_err(|_| {
+            let problem = TableProblem::NotANumber { text: row.mass_percent.clone() };
+            TableError::new(file, row_number, "mass_percent", problem)
+        })?;
         let citation = [row.publisher.as_str(), row.document.as_str(), row.edition.as_str(), row.table.as_str()]
             .into_iter()
             .filter(|part| !part.is_empty())
@@ -289,17 +263,13 @@ fn parse_blends(blends_csv: &str, table: &GwpTable) -> Result<BTreeMap<String, R
             components: Vec::new(),
             citation,
         });
-        blend.components.push(BlendComponent { gas, mass_fraction: row.mass_percent / 100.0 });
+        blend.components.push(BlendComponent { gas, mass_fraction: mass_percent / 100.0 });
     }
     for blend in blends.values() {
         let total: f64 = blend.components.iter().map(|component| component.mass_fraction).sum();
         if (total - 1.0).abs() > 1e-9 {
-            return Err(TableError {
-                file: file.into(),
-                row: 0,
-                column: "mass_percent".into(),
-                problem: format!("the components of {} add up to {:.4} %, not 100 %", blend.designation, total * 100.0),
-            });
+            let problem = TableProblem::BlendNotWhole { blend: blend.designation.clone(), percent: total * 100.0 };
+            return Err(TableError::new(file, 0, "mass_percent", problem));
         }
     }
     Ok(blends)

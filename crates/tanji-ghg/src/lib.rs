@@ -9,6 +9,7 @@ pub mod factor;
 pub mod fuel;
 pub mod gas;
 pub mod gwp;
+pub mod table;
 
 pub use factor::{
     Citation, Co2eBasis, EmissionFactor, FactorCategory, FactorCo2e, FactorError, FactorGas, FactorLibrary,
@@ -16,4 +17,5 @@ pub use factor::{
 };
 pub use fuel::{CO2_PER_C, CoalBasis, CoalMoisture, FuelParameters};
 pub use gas::{Gas, GasGroup};
-pub use gwp::{GWP_SOURCE, GwpError, GwpSet, GwpTable, RefrigerantBlend, RefrigerantGwp, TableError};
+pub use gwp::{GWP_SOURCE, GwpError, GwpSet, GwpTable, RefrigerantBlend, RefrigerantGwp};
+pub use table::{TableError, TableProblem};

@@ -112,10 +112,6 @@ impl Localize for UncertaintyReason {
                     zh: "数据质量指标 {indicator} 的评分必须在 1 到 5 之间，但这里是 {rating}",
                     en: "the {indicator} data-quality rating must be from 1 to 5, but it is {rating}")
             }
-            UncertaintyReason::Other { detail } => {
-                // `detail` is the LCA crate's English: shown to English readers only.
-                text!(language, zh: "不确定性参数与数量不符", en: "the uncertainty does not fit: {detail}")
-            }
         }
     }
 }
@@ -234,9 +230,34 @@ impl Localize for UnsolvableReason {
                     zh: "求解不准确（相对残差 {residual}）",
                     en: "the solve is inaccurate (relative residual {residual})")
             }
-            UnsolvableReason::Other { detail } => {
-                text!(language, zh: "矩阵分解失败", en: "the factorisation failed: {detail}")
+            UnsolvableReason::Factorisation { cause } => {
+                let cause = cause.localize(language);
+                text!(language, zh: "矩阵分解失败：{cause}", en: "the factorisation failed: {cause}")
             }
+            UnsolvableReason::NotConverged { steps, relative_residual } => {
+                let residual = crate::inventory::figure(*relative_residual, 2);
+                text!(language,
+                    zh: "迭代求解未收敛：{steps} 步后相对残差为 {residual}",
+                    en: "the iterative solve did not converge: relative residual {residual} after {steps} steps")
+            }
+            UnsolvableReason::UnproductiveLoop { loop_gain } => {
+                let gain = crate::inventory::figure(*loop_gain, 4);
+                text!(language,
+                    zh: "过程互相供应，形成的循环没有净产出（循环增益 {gain}，不小于 1）",
+                    en: "processes supply each other in a loop that produces nothing net (loop gain {gain}, at least 1)")
+            }
+            UnsolvableReason::ProductOutOfRange { product, n_products } => text!(language,
+                zh: "没有产品 {product}（系统共有 {n_products} 个产品）",
+                en: "there is no product {product} (the system has {n_products} products)"),
+            UnsolvableReason::SampleNotSolvable { iteration } => text!(language,
+                zh: "蒙特卡洛第 {iteration} 次抽样得到的系统无法求解",
+                en: "the system drawn in Monte Carlo iteration {iteration} cannot be solved"),
+            UnsolvableReason::NoIterations => {
+                text!(language, zh: "蒙特卡洛分析至少需要一次迭代", en: "a Monte Carlo analysis needs at least one iteration")
+            }
+            UnsolvableReason::EmptyDemand => text!(language,
+                zh: "参考流的数量为零，无法求解",
+                en: "the reference flow's amount is zero, so there is nothing to solve for"),
         }
     }
 }
@@ -383,8 +404,9 @@ impl Localize for ProblemKind {
             ProblemKind::FactorNotCharacterised { factor, gas: None, .. } => text!(language,
                 zh: "因子 {factor} 没有任何数值，无法换算为 CO2e",
                 en: "factor {factor} has no values to characterise"),
-            ProblemKind::SystemInvalid { detail } => {
-                text!(language, zh: "无法组成产品系统矩阵", en: "the product system cannot be formed: {detail}")
+            ProblemKind::SystemInvalid { error } => {
+                let error = error.localize(language);
+                text!(language, zh: "无法组成产品系统矩阵：{error}", en: "the product system cannot be formed: {error}")
             }
             ProblemKind::InvalidSku { problem, .. } => {
                 let problem = problem.localize(language);
@@ -836,18 +858,22 @@ mod tests {
                 set: Some("AR4".into()),
             },
             ProblemKind::FactorNotCharacterised { factor: "f@1".into(), gas: None, set: None },
-            ProblemKind::SystemInvalid { detail: "the technosphere matrix has a non-finite entry".into() },
+            ProblemKind::SystemInvalid {
+                error: tanji_lca::SystemError::NonFinite {
+                    matrix: tanji_lca::MatrixName::Technosphere,
+                    row_idx: 0,
+                    col_idx: 1,
+                },
+            },
             ProblemKind::Unsolvable {
                 processes: vec!["board".into()],
                 reason: UnsolvableReason::IllConditioned { condition_lower_bound: 3e17 },
             },
             ProblemKind::Unsolvable {
                 processes: Vec::new(),
-                reason: UnsolvableReason::Other { detail: "the sparse LU factorisation failed".into() },
+                reason: UnsolvableReason::Factorisation { cause: tanji_lca::FactorisationCause::OutOfMemory },
             },
-            ProblemKind::InvalidUncertainty {
-                reason: UncertaintyReason::Other { detail: "the distribution is not known here".into() },
-            },
+            ProblemKind::InvalidUncertainty { reason: UncertaintyReason::LognormalOfZero },
         ];
         for kind in kinds {
             let chinese = format!("{} {}", kind.chinese(), Hint(&kind).chinese());
@@ -859,6 +885,14 @@ mod tests {
             UnsolvableReason::StructurallySingular,
             UnsolvableReason::NumericallySingular,
             UnsolvableReason::Inaccurate { relative_residual: 1e-3 },
+            UnsolvableReason::Factorisation { cause: tanji_lca::FactorisationCause::IndexOverflow },
+            UnsolvableReason::Factorisation { cause: tanji_lca::FactorisationCause::Unnamed },
+            UnsolvableReason::NotConverged { steps: 200, relative_residual: 1e-4 },
+            UnsolvableReason::UnproductiveLoop { loop_gain: 1.6 },
+            UnsolvableReason::ProductOutOfRange { product: 3, n_products: 2 },
+            UnsolvableReason::SampleNotSolvable { iteration: 17 },
+            UnsolvableReason::NoIterations,
+            UnsolvableReason::EmptyDemand,
         ] {
             check_both_languages(&reason);
         }

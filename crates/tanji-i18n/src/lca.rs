@@ -1,9 +1,14 @@
-//! Matrix LCA (`tanji-lca`): why a system cannot be formed or solved, for `tanji lca solve`.
+//! Matrix LCA (`tanji-lca`): why a Matrix Market file cannot be read, why a system cannot be formed or solved, and why
+//! a Monte Carlo analysis cannot run, for `tanji lca solve` and `tanji lca monte-carlo`.
 
 use tanji_footprint::UncertaintyReason;
 use tanji_lca::loops::amount_text;
+use tanji_lca::matrix_market::EntryProblem;
 use tanji_lca::uncertainty_file::{UncertaintyFileError, UncertaintyFileProblem};
-use tanji_lca::{LuReason, MatrixName, SolveError, SolveMethod, SystemError};
+use tanji_lca::{
+    FactorisationCause, LuReason, MatrixMarketError, MatrixName, MonteCarloError, SampleFailure, SolveError,
+    SolveMethod, SystemError,
+};
 
 use crate::{Language, Localize, text};
 
@@ -76,8 +81,9 @@ impl Localize for SolveError {
             SolveError::StructurallySingular { step } => text!(language,
                 zh: "技术圈矩阵 A 结构奇异（第 {step} 步消元没有主元）",
                 en: "the technosphere matrix A is structurally singular (no pivot at elimination step {step})"),
-            SolveError::Factorisation { reason } => {
-                text!(language, zh: "稀疏 LU 分解失败：{reason}", en: "the sparse LU factorisation failed: {reason}")
+            SolveError::Factorisation { cause } => {
+                let cause = cause.localize(language);
+                text!(language, zh: "稀疏 LU 分解失败：{cause}", en: "the sparse LU factorisation failed: {cause}")
             }
             SolveError::NumericallySingular { process_idxs } => {
                 let processes = columns(process_idxs, language);
@@ -108,6 +114,142 @@ impl Localize for SolveError {
                 text!(language,
                     zh: "没有产品 {product}（系统共有 {n_products} 个产品）",
                     en: "there is no product {product} (the system has {n_products} products)")
+            }
+        }
+    }
+}
+
+impl Localize for FactorisationCause {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            FactorisationCause::OutOfMemory => text!(language, zh: "内存不足", en: "out of memory"),
+            FactorisationCause::IndexOverflow => {
+                text!(language, zh: "分解结果太大，超出索引范围", en: "the factors are too large to index")
+            }
+            FactorisationCause::Unnamed => {
+                text!(language, zh: "稀疏矩阵库未说明原因", en: "the sparse matrix library gives no reason")
+            }
+        }
+    }
+}
+
+impl Localize for MatrixMarketError {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            MatrixMarketError::Empty => text!(language,
+                zh: "第 1 行：文件是空的，应以 `%%MatrixMarket matrix coordinate real general` 表头开始",
+                en: "line 1: the file is empty; expected a `%%MatrixMarket matrix coordinate real general` header"),
+            MatrixMarketError::MissingHeader { line, found } => text!(language,
+                zh: "第 {line} 行：应为 `%%MatrixMarket matrix coordinate real general` 表头，实为 `{found}`",
+                en: "line {line}: expected a `%%MatrixMarket matrix coordinate real general` header, found “{found}”"),
+            MatrixMarketError::UnsupportedHeader { line, found } => text!(language,
+                zh: "第 {line} 行：不支持的 Matrix Market 表头 `{found}`：只支持 `matrix coordinate real general`（或 `integer general`）",
+                en: "line {line}: unsupported Matrix Market header “{found}”: only `matrix coordinate real general` (or `integer general`) is supported"),
+            MatrixMarketError::MissingSizeLine { line } => text!(language,
+                zh: "第 {line} 行：缺少尺寸行 `ROWS COLUMNS ENTRIES`",
+                en: "line {line}: missing the size line `ROWS COLUMNS ENTRIES`"),
+            MatrixMarketError::MalformedSizeLine { line, found } => text!(language,
+                zh: "第 {line} 行：尺寸行须为三个整数 `ROWS COLUMNS ENTRIES`，实为“{found}”",
+                en: "line {line}: the size line must be three whole numbers `ROWS COLUMNS ENTRIES`, found “{found}”"),
+            MatrixMarketError::MalformedEntry { line, found, reason } => {
+                let reason = reason.localize(language);
+                text!(language,
+                    zh: "第 {line} 行：应为一项 `ROW COLUMN VALUE`，实为“{found}”：{reason}",
+                    en: "line {line}: expected an entry `ROW COLUMN VALUE`, found “{found}”: {reason}")
+            }
+            MatrixMarketError::IndexOutOfRange { line, row, col, n_rows, n_cols } => text!(language,
+                zh: "第 {line} 行：项 ({row}, {col}) 超出 {n_rows}×{n_cols} 矩阵（序号从 1 计）",
+                en: "line {line}: entry ({row}, {col}) is outside the {n_rows}×{n_cols} matrix (indices are 1-based)"),
+            MatrixMarketError::NonFiniteValue { line, found } => text!(language,
+                zh: "第 {line} 行：值“{found}”不是有限数",
+                en: "line {line}: the value “{found}” is not a finite number"),
+            MatrixMarketError::WrongEntryCount { line, expected, found } => text!(language,
+                zh: "第 {line} 行：尺寸行写明 {expected} 项，但文件有 {found} 项",
+                en: "line {line}: the size line promises {expected} entries but the file has {found}"),
+        }
+    }
+}
+
+impl Localize for EntryProblem {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            EntryProblem::TooFewFields => text!(language, zh: "需要三个字段", en: "it needs three fields"),
+            EntryProblem::TooManyFields => text!(language, zh: "字段多于三个", en: "it has more than three fields"),
+            EntryProblem::RowNotWhole => text!(language, zh: "行号不是整数", en: "the row is not a whole number"),
+            EntryProblem::ColumnNotWhole => {
+                text!(language, zh: "列号不是整数", en: "the column is not a whole number")
+            }
+            EntryProblem::ValueNotNumber => text!(language, zh: "值不是数字", en: "the value is not a number"),
+        }
+    }
+}
+
+/// What the person fixing a Matrix Market file should try.
+pub fn matrix_market_hint(error: &MatrixMarketError, language: Language) -> String {
+    match error {
+        MatrixMarketError::Empty | MatrixMarketError::MissingHeader { .. } => text!(language,
+            zh: "文件以 `%%MatrixMarket matrix coordinate real general` 开始，如 scipy.io.mmwrite 所写",
+            en: "start the file with `%%MatrixMarket matrix coordinate real general`, e.g. scipy.io.mmwrite writes it"),
+        MatrixMarketError::UnsupportedHeader { .. } => text!(language,
+            zh: "以一般坐标形式写出矩阵，如 `scipy.io.mmwrite(path, scipy.sparse.coo_matrix(m), symmetry='general')`",
+            en: "write the matrix in general coordinate form, e.g. `scipy.io.mmwrite(path, scipy.sparse.coo_matrix(m), symmetry='general')`"),
+        MatrixMarketError::MissingSizeLine { .. } | MatrixMarketError::MalformedSizeLine { .. } => text!(language,
+            zh: "在表头和注释之后写 `ROWS COLUMNS ENTRIES`，如 `2 2 3`",
+            en: "after the header and comments, give `ROWS COLUMNS ENTRIES`, e.g. `2 2 3`"),
+        MatrixMarketError::MalformedEntry { .. } | MatrixMarketError::NonFiniteValue { .. } => text!(language,
+            zh: "每项为以空格分隔的 `ROW COLUMN VALUE`，如 `1 2 -0.3`；注释以 `%` 开始",
+            en: "each entry is `ROW COLUMN VALUE` separated by spaces, e.g. `1 2 -0.3`; comments start with `%`"),
+        MatrixMarketError::IndexOutOfRange { .. } => text!(language,
+            zh: "序号从 1 开始，且不超过尺寸行的 ROWS 和 COLUMNS",
+            en: "indices start at 1 and must not exceed the size line's ROWS and COLUMNS"),
+        MatrixMarketError::WrongEntryCount { .. } => text!(language,
+            zh: "使尺寸行的第三个数等于项的行数",
+            en: "make the size line's third number equal to the number of entry lines"),
+    }
+}
+
+impl Localize for SampleFailure {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            SampleFailure::Solve(error) => error.localize(language),
+            SampleFailure::SolutionNotFinite => {
+                text!(language, zh: "解不是有限数：该抽样矩阵奇异", en: "the solution is not finite: the sample is singular")
+            }
+            SampleFailure::ScoreNotFinite => text!(language, zh: "得分不是有限数", en: "the score is not finite"),
+        }
+    }
+}
+
+impl Localize for MonteCarloError {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            MonteCarloError::System(error) => error.localize(language),
+            MonteCarloError::Distribution { matrix, row_idx, col_idx, source } => {
+                let matrix = matrix.localize(language);
+                let reason = UncertaintyReason::from(source).localize(language);
+                let (row, col) = (row_idx + 1, col_idx + 1);
+                text!(language,
+                    zh: "{matrix}在 ({row}, {col})（从 1 计）处的项：{reason}",
+                    en: "the {matrix} entry at ({row}, {col}) (1-based): {reason}")
+            }
+            MonteCarloError::Solve(error) => error.localize(language),
+            MonteCarloError::DemandOutOfRange { product_idx, n_products } => {
+                let product = product_idx + 1;
+                text!(language,
+                    zh: "需求指定了产品 {product}，但系统只有 {n_products} 个产品",
+                    en: "the demand names product {product} but the system has {n_products} products")
+            }
+            MonteCarloError::EmptyDemand => text!(language,
+                zh: "需求至少要有一个非零的有限数量",
+                en: "the demand must have at least one non-zero, finite amount"),
+            MonteCarloError::NoIterations => {
+                text!(language, zh: "蒙特卡洛分析至少需要一次迭代", en: "a Monte Carlo analysis needs at least one iteration")
+            }
+            MonteCarloError::SampleNotSolvable { iteration, reason } => {
+                let reason = reason.localize(language);
+                text!(language,
+                    zh: "第 {iteration} 次迭代：抽样得到的技术圈矩阵无法求解（{reason}）",
+                    en: "iteration {iteration}: the sampled technosphere matrix cannot be solved ({reason})")
             }
         }
     }
@@ -166,8 +308,11 @@ impl Localize for UncertaintyFileProblem {
                 let field = field.name();
                 text!(language, zh: "表头没有 `{field}` 列", en: "the header has no `{field}` column")
             }
-            UncertaintyFileProblem::Malformed { reason } => {
-                text!(language, zh: "这一行不是有效的 CSV：{reason}", en: "the line is not valid CSV: {reason}")
+            UncertaintyFileProblem::CellCount { expected, found } => text!(language,
+                zh: "这一行有 {found} 个单元格，表头有 {expected} 个",
+                en: "the line has {found} cells where the header has {expected}"),
+            UncertaintyFileProblem::Malformed => {
+                text!(language, zh: "这一行不是有效的 CSV", en: "the line is not valid CSV")
             }
             UncertaintyFileProblem::UnknownMatrix { found } => text!(language,
                 zh: "未知的矩阵“{found}”：应为 technosphere（或 A）或 biosphere（或 B）",
@@ -210,7 +355,9 @@ impl Localize for UncertaintyFileProblem {
 /// What to do about an uncertainty-file problem.
 fn uncertainty_file_fix(problem: &UncertaintyFileProblem, language: Language) -> String {
     match problem {
-        UncertaintyFileProblem::MissingColumn(_) | UncertaintyFileProblem::Malformed { .. } => text!(language,
+        UncertaintyFileProblem::MissingColumn(_)
+        | UncertaintyFileProblem::CellCount { .. }
+        | UncertaintyFileProblem::Malformed => text!(language,
             zh: "第一行应为 matrix,row,col,uncertainty_type,loc,scale,shape,minimum,maximum,negative（见 docs/lca-uncertainty.md）",
             en: "the first line must be matrix,row,col,uncertainty_type,loc,scale,shape,minimum,maximum,negative (see docs/lca-uncertainty.md)"),
         UncertaintyFileProblem::UnknownMatrix { .. } => {
@@ -280,6 +427,79 @@ impl Localize for SystemError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn check_chinese(message: &dyn Localize) {
+        let (zh, en) = (message.chinese(), message.english());
+        assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{zh} / {en}");
+        assert_eq!(crate::latin_sentences(&zh), Vec::<String>::new(), "English in the Chinese text: {zh}");
+    }
+
+    #[test]
+    fn every_matrix_market_error_and_its_hint_is_in_both_languages() {
+        // (In Chinese the header found is quoted as code, so that a header of English words is not a sentence.)
+        let entry = |reason| MatrixMarketError::MalformedEntry { line: 5, found: "1 2 0,01".into(), reason };
+        let errors = [
+            MatrixMarketError::Empty,
+            MatrixMarketError::MissingHeader { line: 1, found: "2 2 1".into() },
+            MatrixMarketError::UnsupportedHeader {
+                line: 1,
+                found: "%%MatrixMarket matrix coordinate real symmetric".into(),
+            },
+            MatrixMarketError::MissingSizeLine { line: 3 },
+            MatrixMarketError::MalformedSizeLine { line: 2, found: "2 x".into() },
+            entry(EntryProblem::TooFewFields),
+            entry(EntryProblem::TooManyFields),
+            entry(EntryProblem::RowNotWhole),
+            entry(EntryProblem::ColumnNotWhole),
+            entry(EntryProblem::ValueNotNumber),
+            MatrixMarketError::IndexOutOfRange { line: 4, row: 3, col: 1, n_rows: 2, n_cols: 2 },
+            MatrixMarketError::NonFiniteValue { line: 4, found: "NaN".into() },
+            MatrixMarketError::WrongEntryCount { line: 2, expected: 3, found: 2 },
+        ];
+        for error in &errors {
+            check_chinese(error);
+            // The English text is the one the domain's `Display` gives for logs.
+            assert_eq!(error.english(), error.to_string());
+            let hint = matrix_market_hint(error, Language::SimplifiedChinese);
+            assert_eq!(crate::latin_sentences(&hint), Vec::<String>::new(), "{hint}");
+        }
+        assert_eq!(errors[9].chinese(), "第 5 行：应为一项 `ROW COLUMN VALUE`，实为“1 2 0,01”：值不是数字");
+    }
+
+    #[test]
+    fn every_monte_carlo_error_is_in_both_languages() {
+        let errors = [
+            MonteCarloError::System(SystemError::TechnosphereNotSquare { n_rows: 2, n_cols: 3 }),
+            MonteCarloError::Distribution {
+                matrix: MatrixName::Technosphere,
+                row_idx: 0,
+                col_idx: 1,
+                source: tanji_lca::UncertaintyError::NegativeSd { sd: -0.5 },
+            },
+            MonteCarloError::Solve(SolveError::Factorisation { cause: FactorisationCause::OutOfMemory }),
+            MonteCarloError::DemandOutOfRange { product_idx: 2, n_products: 2 },
+            MonteCarloError::EmptyDemand,
+            MonteCarloError::NoIterations,
+            MonteCarloError::SampleNotSolvable { iteration: 7, reason: SampleFailure::SolutionNotFinite },
+            MonteCarloError::SampleNotSolvable { iteration: 7, reason: SampleFailure::ScoreNotFinite },
+            MonteCarloError::SampleNotSolvable {
+                iteration: 7,
+                reason: SampleFailure::Solve(SolveError::Factorisation { cause: FactorisationCause::Unnamed }),
+            },
+            MonteCarloError::SampleNotSolvable {
+                iteration: 7,
+                reason: SampleFailure::Solve(SolveError::Factorisation { cause: FactorisationCause::IndexOverflow }),
+            },
+        ];
+        for error in &errors {
+            check_chinese(error);
+        }
+        assert_eq!(
+            errors[1].chinese(),
+            "技术圈矩阵 A在 (1, 2)（从 1 计）处的项：标准差不能为负，但这里是 -0.5",
+            "the entry is named 1-based, as in the files"
+        );
+    }
 
     #[test]
     fn an_unproductive_loop_reads_the_same_in_english_as_the_solver_says_it() {

@@ -188,6 +188,68 @@ pub struct Diagnostic {
     pub message: DiagnosticMessage,
 }
 
+/// A key of [`Totals::by_gas_group`]: a gas group (GHG Protocol), or the non-CO2 part of a published CO2e total that
+/// its source does not split by gas (DESNZ). A value, named for people by `tanji-i18n`; in JSON it is the stable key
+/// `key()` (`"CO2"`, `"HFCs"`, `"non-CO2 (published CO2e)"`), which is what versions stored before it was a type hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GasTotalGroup {
+    /// A group of gases that counts in scope totals.
+    Group(GasGroup),
+    /// The non-CO2 remainder of a published CO2e total, not split by gas.
+    PublishedNonCo2,
+}
+
+impl GasTotalGroup {
+    /// The JSON key of [`GasTotalGroup::PublishedNonCo2`]. It reads as English, but it is an id: stored versions and
+    /// API clients use it, so it does not change.
+    pub const PUBLISHED_NON_CO2_KEY: &'static str = "non-CO2 (published CO2e)";
+
+    /// The stable key, as in JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            GasTotalGroup::Group(group) => group.symbol(),
+            GasTotalGroup::PublishedNonCo2 => GasTotalGroup::PUBLISHED_NON_CO2_KEY,
+        }
+    }
+
+    /// The group a key names.
+    pub fn parse(key: &str) -> Option<GasTotalGroup> {
+        const GROUPS: [GasGroup; 8] = [
+            GasGroup::CarbonDioxide,
+            GasGroup::Methane,
+            GasGroup::NitrousOxide,
+            GasGroup::Hydrofluorocarbons,
+            GasGroup::Perfluorocarbons,
+            GasGroup::SulphurHexafluoride,
+            GasGroup::NitrogenTrifluoride,
+            GasGroup::Other,
+        ];
+        if key == GasTotalGroup::PUBLISHED_NON_CO2_KEY {
+            return Some(GasTotalGroup::PublishedNonCo2);
+        }
+        GROUPS.into_iter().find(|group| group.symbol() == key).map(GasTotalGroup::Group)
+    }
+}
+
+impl std::fmt::Display for GasTotalGroup {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.key())
+    }
+}
+
+impl Serialize for GasTotalGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for GasTotalGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(deserializer)?;
+        GasTotalGroup::parse(&key).ok_or_else(|| serde::de::Error::custom(format!("unknown gas group “{key}”")))
+    }
+}
+
 /// Sums over counted lines (kg CO2e, reported basis).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
@@ -205,7 +267,7 @@ pub struct Totals {
     pub china_guideline_net_kg: f64,
     pub by_scope3_category: BTreeMap<u8, f64>,
     pub by_iso_category: BTreeMap<u8, f64>,
-    pub by_gas_group: BTreeMap<String, f64>,
+    pub by_gas_group: BTreeMap<GasTotalGroup, f64>,
     pub by_facility: BTreeMap<String, f64>,
     pub by_month: BTreeMap<String, f64>,
     /// Relative uncertainty of the total (95 %, percent), IPCC 2006 Vol. 1 Eq. 3.2, over lines that state one.
@@ -1441,9 +1503,10 @@ impl TotalsSum {
         let reported_share = if line.gross_co2e_kg == 0.0 { 0.0 } else { line.co2e_kg / line.gross_co2e_kg };
         for gas in &line.gases {
             if let Some(group) = gas.group.filter(|group| group.is_in_scope_totals()) {
-                add_to(&mut totals.by_gas_group, group.symbol(), gas.co2e_kg * reported_share);
+                *totals.by_gas_group.entry(GasTotalGroup::Group(group)).or_insert(0.0) += gas.co2e_kg * reported_share;
             } else if gas.group.is_none() {
-                add_to(&mut totals.by_gas_group, "non-CO2 (published CO2e)", gas.co2e_kg * reported_share);
+                *totals.by_gas_group.entry(GasTotalGroup::PublishedNonCo2).or_insert(0.0) +=
+                    gas.co2e_kg * reported_share;
             }
         }
         match line.uncertainty_percent {

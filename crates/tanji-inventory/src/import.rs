@@ -225,8 +225,8 @@ pub enum RowProblem {
     FactorVersionExists { factor: String },
     /// An own factor's version does not follow the latest version held.
     FactorVersionGap { id: String, version: u32, latest: u32 },
-    /// A row of an own factor file that the factor-file reader refused (`problem` as that reader says it).
-    FactorFileRow { problem: String },
+    /// A row (or the header) of an own factor file that the factor-file reader refused, and why.
+    FactorFileRow { problem: tanji_ghg::TableProblem },
 }
 
 impl RowProblem {
@@ -301,7 +301,6 @@ impl RowProblem {
             tanji_ghg::LibraryError::VersionGap { id, version, latest } => {
                 RowProblem::FactorVersionGap { id, version, latest }
             }
-            other => RowProblem::FactorFileRow { problem: other.to_string() },
         }
     }
 }

@@ -437,7 +437,8 @@ fn figures_of_totals(totals: &Totals) -> Vec<String> {
         format!("{:?}", totals.china_guideline_net_kg),
         format!("{:?}", totals.uncertainty_percent),
     ];
-    for map in [&totals.by_gas_group, &totals.by_facility, &totals.by_month] {
+    figures.extend(totals.by_gas_group.iter().map(|(key, kg)| format!("{key} {kg:?}")));
+    for map in [&totals.by_facility, &totals.by_month] {
         figures.extend(map.iter().map(|(key, kg)| format!("{key} {kg:?}")));
     }
     for map in [&totals.by_scope3_category, &totals.by_iso_category] {

@@ -18,10 +18,11 @@ pub mod uncertainty_file;
 pub use loops::{Consumption, LoopStep, UnproductiveLoop, find_unproductive_loop};
 pub use matrix_market::{CoordinateMatrix, Entry, MatrixMarketError};
 pub use monte_carlo::{
-    MonteCarlo, MonteCarloError, MonteCarloResult, MonteCarloSettings, UncertainEntry, UncertainSystem, VarianceDriver,
+    MonteCarlo, MonteCarloError, MonteCarloResult, MonteCarloSettings, SampleFailure, UncertainEntry, UncertainSystem,
+    VarianceDriver,
 };
 pub use policy::{CheckedSolver, LuReason, MethodChoice, SolveMethod, SolvePolicy, SolveStage};
-pub use solver::SolveError;
+pub use solver::{FactorisationCause, SolveError};
 pub use system::{MatrixName, System, SystemError};
 pub use uncertainty::{Distribution, PedigreeScores, UncertaintyError, lognormal_from_pedigree};
 

@@ -25,7 +25,7 @@ pub struct CoordinateMatrix {
 
 /// What is wrong with a Matrix Market file, and on which line (1-based).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n says every variant, so a new one without its texts does not compile.
 pub enum MatrixMarketError {
     /// The file is empty or has only blank lines.
     #[error("line 1: the file is empty; expected a `%%MatrixMarket matrix coordinate real general` header")]
@@ -47,7 +47,7 @@ pub enum MatrixMarketError {
     MalformedSizeLine { line: usize, found: String },
     /// An entry line does not hold `ROW COLUMN VALUE`, or one of them is not a number.
     #[error("line {line}: expected an entry `ROW COLUMN VALUE`, found “{found}”: {reason}")]
-    MalformedEntry { line: usize, found: String, reason: &'static str },
+    MalformedEntry { line: usize, found: String, reason: EntryProblem },
     /// An entry's row or column is 0 or beyond the size line.
     #[error("line {line}: entry ({row}, {col}) is outside the {n_rows}×{n_cols} matrix (indices are 1-based)")]
     IndexOutOfRange { line: usize, row: usize, col: usize, n_rows: usize, n_cols: usize },
@@ -59,27 +59,24 @@ pub enum MatrixMarketError {
     WrongEntryCount { line: usize, expected: usize, found: usize },
 }
 
-impl MatrixMarketError {
-    /// What the person fixing the file should try.
-    pub fn hint(&self) -> &'static str {
-        match self {
-            Self::Empty | Self::MissingHeader { .. } => {
-                "start the file with `%%MatrixMarket matrix coordinate real general`, e.g. scipy.io.mmwrite writes it"
-            }
-            Self::UnsupportedHeader { .. } => {
-                "write the matrix in general coordinate form, e.g. scipy.io.mmwrite(path, scipy.sparse.coo_matrix(m), \
-                 symmetry='general')"
-            }
-            Self::MissingSizeLine { .. } | Self::MalformedSizeLine { .. } => {
-                "after the header and comments, give `ROWS COLUMNS ENTRIES`, e.g. `2 2 3`"
-            }
-            Self::MalformedEntry { .. } | Self::NonFiniteValue { .. } => {
-                "each entry is `ROW COLUMN VALUE` separated by spaces, e.g. `1 2 -0.3`; comments start with `%`"
-            }
-            Self::IndexOutOfRange { .. } => "indices start at 1 and must not exceed the size line's ROWS and COLUMNS",
-            Self::WrongEntryCount { .. } => "make the size line's third number equal to the number of entry lines",
-        }
-    }
+/// What is wrong with an entry line. (The English `Display` is for logs; people read `tanji-i18n`'s text.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EntryProblem {
+    /// Fewer than three fields.
+    #[error("it needs three fields")]
+    TooFewFields,
+    /// More than three fields.
+    #[error("it has more than three fields")]
+    TooManyFields,
+    /// The row is not a whole number.
+    #[error("the row is not a whole number")]
+    RowNotWhole,
+    /// The column is not a whole number.
+    #[error("the column is not a whole number")]
+    ColumnNotWhole,
+    /// The value is not a number.
+    #[error("the value is not a number")]
+    ValueNotNumber,
 }
 
 /// Parse a coordinate Matrix Market file.
@@ -147,14 +144,14 @@ fn parse_entry(line: usize, text: &str, n_rows: usize, n_cols: usize) -> Result<
     let malformed = |reason| MatrixMarketError::MalformedEntry { line, found: text.to_owned(), reason };
     let mut fields = text.split_whitespace();
     let (Some(row), Some(col), Some(value)) = (fields.next(), fields.next(), fields.next()) else {
-        return Err(malformed("it needs three fields"));
+        return Err(malformed(EntryProblem::TooFewFields));
     };
     if fields.next().is_some() {
-        return Err(malformed("it has more than three fields"));
+        return Err(malformed(EntryProblem::TooManyFields));
     }
-    let row: usize = row.parse().map_err(|_| malformed("the row is not a whole number"))?;
-    let col: usize = col.parse().map_err(|_| malformed("the column is not a whole number"))?;
-    let parsed: f64 = value.parse().map_err(|_| malformed("the value is not a number"))?;
+    let row: usize = row.parse().map_err(|_| malformed(EntryProblem::RowNotWhole))?;
+    let col: usize = col.parse().map_err(|_| malformed(EntryProblem::ColumnNotWhole))?;
+    let parsed: f64 = value.parse().map_err(|_| malformed(EntryProblem::ValueNotNumber))?;
     if !parsed.is_finite() {
         return Err(MatrixMarketError::NonFiniteValue { line, found: value.to_owned() });
     }

@@ -71,7 +71,7 @@ pub struct UncertainSystem {
 
 /// Why a Monte Carlo analysis cannot run.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n says every variant, so a new one without its texts does not compile.
 pub enum MonteCarloError {
     /// The deterministic matrices do not make a system (shapes, ranges, non-finite amounts).
     #[error(transparent)]
@@ -93,7 +93,21 @@ pub enum MonteCarloError {
     NoIterations,
     /// A sampled system could not be solved even by a direct factorisation.
     #[error("iteration {iteration}: the sampled technosphere matrix cannot be solved ({reason})")]
-    SampleNotSolvable { iteration: usize, reason: String },
+    SampleNotSolvable { iteration: usize, reason: SampleFailure },
+}
+
+/// Why one Monte Carlo sample has no answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SampleFailure {
+    /// The direct factorisation of the sampled matrix failed.
+    #[error("{0}")]
+    Solve(SolveError),
+    /// The solution has an infinite or NaN supply: the sample is singular.
+    #[error("the solution is not finite: the sample is singular")]
+    SolutionNotFinite,
+    /// The supplies are finite but the score is not (an overflow).
+    #[error("the score is not finite")]
+    ScoreNotFinite,
 }
 
 impl UncertainSystem {
@@ -653,7 +667,7 @@ impl MonteCarlo {
         let stage = self.solve_sample(iteration, settings, workspace)?;
         let score = dot(&workspace.h, &workspace.x);
         if !score.is_finite() {
-            return Err(MonteCarloError::SampleNotSolvable { iteration, reason: "the score is not finite".into() });
+            return Err(MonteCarloError::SampleNotSolvable { iteration, reason: SampleFailure::ScoreNotFinite });
         }
         Ok(Sample { iteration, score, stage, candidate_values: workspace.candidate_samples.clone() })
     }
@@ -709,7 +723,7 @@ impl MonteCarlo {
 
     /// Factorise the sampled Aᵀ afresh and solve A x = d.
     fn direct_solve(&self, iteration: usize, workspace: &mut Workspace) -> Result<(), MonteCarloError> {
-        let not_solvable = |reason: String| MonteCarloError::SampleNotSolvable { iteration, reason };
+        let not_solvable = |reason: SampleFailure| MonteCarloError::SampleNotSolvable { iteration, reason };
         let mut transpose = self.transpose_template.clone();
         let mut technosphere = self.technosphere_template.clone();
         {
@@ -725,9 +739,9 @@ impl MonteCarlo {
             // away, so the mean LU's analysis is not reused.
             .get_or_init(|| LuOrdering::of(transpose.as_ref(), technosphere.as_ref()))
             .clone()
-            .map_err(|error| not_solvable(error.to_string()))?;
+            .map_err(|error| not_solvable(SampleFailure::Solve(error)))?;
         let lu = Solver::factorise(ordering, transpose.as_ref(), technosphere.as_ref())
-            .map_err(|error| not_solvable(error.to_string()))?;
+            .map_err(|error| not_solvable(SampleFailure::Solve(error)))?;
         let column = &mut workspace.column;
         for (row_idx, value) in self.demand.iter().enumerate() {
             column[(row_idx, 0)] = *value;
@@ -737,7 +751,7 @@ impl MonteCarlo {
             *value = column[(row_idx, 0)];
         }
         if workspace.x.iter().any(|value| !value.is_finite()) {
-            return Err(not_solvable("the solution is not finite: the sample is singular".into()));
+            return Err(not_solvable(SampleFailure::SolutionNotFinite));
         }
         Ok(())
     }

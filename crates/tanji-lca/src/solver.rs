@@ -47,8 +47,8 @@ pub enum SolveError {
     #[error("the technosphere matrix A is structurally singular (no pivot at elimination step {step})")]
     StructurallySingular { step: usize },
     /// The factorisation failed for a reason other than singularity, e.g. memory.
-    #[error("the sparse LU factorisation failed: {reason}")]
-    Factorisation { reason: String },
+    #[error("the sparse LU factorisation failed: {cause}")]
+    Factorisation { cause: FactorisationCause },
     /// A zero pivot appeared during elimination: the processes whose results came out infinite or NaN are listed.
     #[error("the technosphere matrix A is numerically singular: results for {} are not finite; \
              check for processes that only supply each other (a loop producing nothing net)",
@@ -69,6 +69,41 @@ pub enum SolveError {
     /// A demand names a product the system does not have.
     #[error("there is no product {} (the system has {n_products} products)", .product_idx + 1)]
     ProductOutOfRange { product_idx: usize, n_products: usize },
+}
+
+/// Why the sparse factorisation failed on a system that is otherwise fine (faer's own reasons, as data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum FactorisationCause {
+    /// Memory for the factors could not be allocated.
+    #[error("out of memory")]
+    OutOfMemory,
+    /// The factors would have more entries than the index type counts.
+    #[error("the factors are too large to index")]
+    IndexOverflow,
+    /// A reason faer added after this version (its errors are `non_exhaustive`).
+    #[error("a reason the sparse library gives without a name")]
+    Unnamed,
+}
+
+impl From<faer::sparse::FaerError> for FactorisationCause {
+    fn from(error: faer::sparse::FaerError) -> Self {
+        match error {
+            faer::sparse::FaerError::OutOfMemory => Self::OutOfMemory,
+            faer::sparse::FaerError::IndexOverflow => Self::IndexOverflow,
+            _ => Self::Unnamed,
+        }
+    }
+}
+
+impl From<faer::sparse::CreationError> for FactorisationCause {
+    fn from(error: faer::sparse::CreationError) -> Self {
+        match error {
+            faer::sparse::CreationError::Generic(error) => error.into(),
+            // The system's entries were checked against its shape when it was made.
+            faer::sparse::CreationError::OutOfBounds { .. } => Self::Unnamed,
+        }
+    }
 }
 
 /// "columns 1, 4, 7 (1-based)", shortened when there are many.
@@ -127,7 +162,7 @@ pub(crate) struct LuOrdering {
 }
 
 fn out_of_memory() -> SolveError {
-    SolveError::Factorisation { reason: "out of memory".into() }
+    SolveError::Factorisation { cause: FactorisationCause::OutOfMemory }
 }
 
 impl LuOrdering {
@@ -151,7 +186,7 @@ impl LuOrdering {
         .map_err(|_| out_of_memory())?;
         let stack = MemStack::new(&mut buffer);
         amd::order_maybe_unsorted(&mut perm, &mut perm_inverse, transpose.symbolic(), amd::Control::default(), stack)
-            .map_err(|error| SolveError::Factorisation { reason: format!("{error:?}") })?;
+            .map_err(|error| SolveError::Factorisation { cause: error.into() })?;
         let perm_ref = PermRef::new_checked(&perm, &perm_inverse, n);
         // The column elimination tree of M (the elimination tree of MᵀM) and the column counts bound the factors'
         // structure whatever rows partial pivoting picks (George and Ng).
@@ -179,7 +214,7 @@ impl LuOrdering {
             stack,
             Default::default(),
         )
-        .map_err(|error| SolveError::Factorisation { reason: format!("{error:?}") })?;
+        .map_err(|error| SolveError::Factorisation { cause: error.into() })?;
         Ok(Self { perm, perm_inverse, symbolic })
     }
 
@@ -222,7 +257,7 @@ pub(crate) fn transpose_and_technosphere(system: &System) -> Result<(Compressed,
         entries.iter().map(|entry| Triplet::new(entry.row_idx, entry.col_idx, entry.value)).collect();
     let matrix = |triplets: &[Triplet<usize, usize, f64>]| {
         SparseColMat::<usize, f64>::try_new_from_triplets(n, n, triplets)
-            .map_err(|error| SolveError::Factorisation { reason: format!("{error:?}") })
+            .map_err(|error| SolveError::Factorisation { cause: error.into() })
     };
     Ok((matrix(&transpose_triplets)?, matrix(&technosphere_triplets)?))
 }
@@ -267,7 +302,7 @@ impl Solver {
         )
         .map_err(|error| match error {
             LuError::SymbolicSingular { index } => SolveError::StructurallySingular { step: index },
-            LuError::Generic(error) => SolveError::Factorisation { reason: format!("{error:?}") },
+            LuError::Generic(error) => SolveError::Factorisation { cause: error.into() },
         })?;
         Ok(Self { ordering, factors, row_perm, row_perm_inverse })
     }

@@ -3,7 +3,8 @@
 use crate::matrix_market::{CoordinateMatrix, Entry};
 
 /// Which of the three inputs an error is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MatrixName {
     Technosphere,
     Biosphere,
@@ -20,8 +21,10 @@ impl std::fmt::Display for MatrixName {
     }
 }
 
-/// Why three matrices do not make a product system.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Why three matrices do not make a product system. A message value too (`code` and parameters), so that a footprint
+/// problem can carry it and `tanji-i18n` say it in the reader's language.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 // Not `non_exhaustive`: tanji-i18n says every variant, so a new one without its texts does not compile.
 pub enum SystemError {
     /// The technosphere has a different number of rows (products) and columns (processes).

@@ -36,7 +36,8 @@ pub enum Distribution {
 
 /// Why a distribution does not fit its amount.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-footprint's `UncertaintyReason` names every variant, so a new one without its texts
+// does not compile.
 pub enum UncertaintyError {
     /// A parameter or the amount is NaN or infinite.
     #[error("the {parameter} is not a finite number")]

@@ -68,9 +68,12 @@ pub enum UncertaintyFileProblem {
     /// The header lacks a required column.
     #[error("the header has no `{}` column", .0.name())]
     MissingColumn(Field),
-    /// The line is not valid CSV (e.g. an unclosed quote).
-    #[error("the line is not valid CSV: {reason}")]
-    Malformed { reason: String },
+    /// The line has another number of cells than the header.
+    #[error("the line has {found} cells where the header has {expected}")]
+    CellCount { expected: u64, found: u64 },
+    /// The line is not valid CSV for another reason.
+    #[error("the line is not valid CSV")]
+    Malformed,
     /// The matrix is neither technosphere (A) nor biosphere (B).
     #[error("unknown matrix “{found}”: expected technosphere (or A) or biosphere (or B)")]
     UnknownMatrix { found: String },
@@ -251,6 +254,18 @@ fn blame(error: &UncertaintyError) -> Field {
     }
 }
 
+impl UncertaintyFileProblem {
+    /// A line the CSV reader refused. The text is UTF-8 already, so a wrong number of cells is what remains.
+    fn from_csv_error(error: &csv::Error) -> UncertaintyFileProblem {
+        match error.kind() {
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                UncertaintyFileProblem::CellCount { expected: *expected_len, found: *len }
+            }
+            _ => UncertaintyFileProblem::Malformed,
+        }
+    }
+}
+
 /// Read the file's text into lines; nothing is joined to the matrices yet.
 pub fn parse(text: &str) -> Result<Vec<UncertaintyLine>, UncertaintyFileError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(text.as_bytes());
@@ -259,7 +274,7 @@ pub fn parse(text: &str) -> Result<Vec<UncertaintyLine>, UncertaintyFileError> {
         .map_err(|error| UncertaintyFileError {
             line: 1,
             field: Field::Line,
-            problem: UncertaintyFileProblem::Malformed { reason: error.to_string() },
+            problem: UncertaintyFileProblem::from_csv_error(&error),
         })?
         .clone();
     let position = |name: &str| header.iter().position(|column| column.eq_ignore_ascii_case(name));
@@ -281,7 +296,7 @@ pub fn parse(text: &str) -> Result<Vec<UncertaintyLine>, UncertaintyFileError> {
         let record = record.map_err(|error| UncertaintyFileError {
             line: error.position().map_or(0, |position| position.line() as usize),
             field: Field::Line,
-            problem: UncertaintyFileProblem::Malformed { reason: error.to_string() },
+            problem: UncertaintyFileProblem::from_csv_error(&error),
         })?;
         let line = record.position().map_or(0, |position| position.line() as usize);
         let fail = |field: Field, problem: UncertaintyFileProblem| UncertaintyFileError { line, field, problem };

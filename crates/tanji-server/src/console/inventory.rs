@@ -14,8 +14,8 @@ use tanji_footprint::Assurance;
 use tanji_ghg::{Co2eBasis, FactorCategory, FactorGas, FactorQuery, GwpSet};
 use tanji_i18n::Localize;
 use tanji_inventory::{
-    ActivityRow, Completeness, ConsolidationApproach, DataSourceKind, EmissionSource, IsoCategory, LineStatus,
-    ProductionOutput, ResultLine, RowError, Severity,
+    ActivityRow, Completeness, ConsolidationApproach, DataSourceKind, EmissionSource, GasTotalGroup, IsoCategory,
+    LineStatus, ProductionOutput, ResultLine, RowError, Severity,
 };
 use tanji_store::{InventoryVersion, StoreError};
 use tanji_tenancy::{FacilityId, Permission};
@@ -698,7 +698,7 @@ fn version_charts(t: &'static Text, version: &InventoryVersion) -> Vec<Chart> {
         })
         .collect();
     let gases: Vec<(String, i64)> =
-        totals.by_gas_group.iter().map(|(gas, kg)| (gas.clone(), tonnes_i64(*kg))).collect();
+        totals.by_gas_group.iter().map(|(gas, kg)| (gas.localize(t.language), tonnes_i64(*kg))).collect();
     let mut facilities: Vec<(String, i64)> =
         totals.by_facility.iter().map(|(id, kg)| (facility_name(version, id), tonnes_i64(*kg))).collect();
     facilities.sort_by_key(|entry| std::cmp::Reverse(entry.1));
@@ -1069,7 +1069,7 @@ pub async fn line(
             .gases
             .iter()
             .map(|gas| GasRow {
-                gas: gas.gas.clone().unwrap_or_else(|| "non-CO2 (CO2e)".into()),
+                gas: gas.gas.clone().unwrap_or_else(|| GasTotalGroup::PublishedNonCo2.localize(t.language)),
                 mass_kg: gas.mass_kg.map(kg_text).unwrap_or_default(),
                 gwp: gas.gwp.map(|gwp| format!("{gwp}")).unwrap_or_default(),
                 co2e_kg: kg_text(gas.co2e_kg),
@@ -1305,7 +1305,11 @@ pub async fn report(State(state): State<AppState>, console: Console, Path(id): P
                 )
             })
             .collect(),
-        by_gas: totals.by_gas_group.iter().map(|(gas, kg)| Figure::new(gas.clone(), tonnes(*kg))).collect(),
+        by_gas: totals
+            .by_gas_group
+            .iter()
+            .map(|(gas, kg)| Figure::new(gas.localize(t.language), tonnes(*kg)))
+            .collect(),
         by_facility: totals
             .by_facility
             .iter()
@@ -1414,7 +1418,11 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
                 Cell::text(line.data_source.key()),
                 Cell::text(status.as_str()),
                 gas.map_or(Cell::Empty, |gas| {
-                    Cell::text(gas.gas.clone().unwrap_or_else(|| "non-CO2 (published CO2e)".into()))
+                    Cell::text(
+                        gas.gas
+                            .clone()
+                            .unwrap_or_else(|| GasTotalGroup::PublishedNonCo2.localize(console.web.language)),
+                    )
                 }),
                 Cell::number(gas.and_then(|gas| gas.mass_kg)),
                 Cell::number(gas.and_then(|gas| gas.gwp)),
