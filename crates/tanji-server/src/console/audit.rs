@@ -91,7 +91,8 @@ fn object_href(action: AuditAction, object_id: Option<&str>, object_label: &str)
         A::SupplierLinkCreated | A::SupplierLinkEnded | A::SupplierShareGranted | A::SupplierShareRevoked => {
             id.map(|id| format!("/console/suppliers/links/{id}"))
         }
-        A::UserLoggedIn => None,
+        // Meters have no console page yet; the API lists them (`GET /api/v1/energy/meters`).
+        A::UserLoggedIn | A::EnergyMeterRegistered => None,
         A::ActivityRecorded | A::ActivitiesImported | A::ActivityDeleted => Some("/console/activities".to_owned()),
         A::FactorAdded => Some("/console/factors".to_owned()),
         A::InventoryComputed | A::InventoryVerified => id.map(|id| format!("/console/inventory/{id}")),

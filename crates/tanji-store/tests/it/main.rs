@@ -3,6 +3,7 @@
 mod fixtures;
 
 mod audit_log;
+mod energy;
 mod facilities;
 mod inventory;
 mod member_invitations;
