@@ -411,6 +411,19 @@ pub struct ServeArgs {
     #[arg(long = "trusted-proxy", env = "TANJI_TRUSTED_PROXIES", value_name = "ADDR|CIDR", value_delimiter = ',',
           value_parser = parse_network)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Subscribe to live meter readings on this MQTT broker, e.g. mqtt://127.0.0.1:1883 (QoS 1, persistent
+    /// session; topics `{prefix}/{organisation-id}/meters/{meter-code}`; see docs/energy-ingestion.md).
+    #[arg(long, env = "TANJI_MQTT_URL", value_name = "URL")]
+    pub mqtt: Option<String>,
+
+    /// The MQTT client id. Keep it fixed: the broker keeps unacknowledged readings for it across restarts.
+    #[arg(long, env = "TANJI_MQTT_CLIENT_ID", value_name = "ID", default_value = "tanji-server")]
+    pub mqtt_client_id: String,
+
+    /// The first topic level the subscriber listens under.
+    #[arg(long, env = "TANJI_MQTT_TOPIC_PREFIX", value_name = "PREFIX", default_value = "tanji")]
+    pub mqtt_topic_prefix: String,
 }
 
 /// An address (a one-host network) or a network in CIDR notation.

@@ -5,6 +5,7 @@ mod harness;
 
 mod api;
 mod console;
+mod energy;
 mod factor_library;
 mod fuzz_http;
 mod hardening;
