@@ -14,6 +14,7 @@ mod inventory_trust;
 mod isolation;
 mod labels;
 mod member_invitations;
+mod mqtt;
 mod personas;
 mod products;
 mod security;
