@@ -802,7 +802,6 @@ impl ReadingStore for Store {
                         .fetch_one(&mut *transaction)
                         .await?;
                 // Exact comparison on purpose: the same reading sent again carries the same number.
-                #[allow(clippy::float_cmp)]
                 if stored_value == reading.value {
                     outcome.n_duplicates += 1;
                 } else {
