@@ -185,7 +185,7 @@ async fn org_list(args: ListArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn find_organisation(store: &Store, id_or_name: &str) -> anyhow::Result<Organisation> {
+pub(crate) async fn find_organisation(store: &Store, id_or_name: &str) -> anyhow::Result<Organisation> {
     store
         .operator_find_organisation(id_or_name)
         .await

@@ -71,6 +71,36 @@ pub enum Command {
     /// Product carbon footprints (ISO 14067) from a footprint file, no database needed.
     #[command(subcommand)]
     Footprint(FootprintCommand),
+    /// Energy meter data: import readings into an organisation's meters.
+    #[command(subcommand)]
+    Energy(EnergyCommand),
+}
+
+/// `tanji energy …`
+#[derive(Debug, Subcommand)]
+pub enum EnergyCommand {
+    /// Import meter readings from a CSV file (header meter,timestamp,value; UTF-8 or GBK) into the database, whole
+    /// file or nothing. Idempotent: a reading already stored is counted as a duplicate; see docs/energy-ingestion.md.
+    Import(EnergyImportArgs),
+}
+
+/// `tanji energy import`.
+#[derive(Debug, Args)]
+pub struct EnergyImportArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// The CSV file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The organisation whose meters the readings are for, by id or exact name.
+    #[arg(long)]
+    pub org: String,
+
+    /// The offset from UTC of timestamps written without one (local time), e.g. +08:00.
+    #[arg(long, value_name = "OFFSET")]
+    pub timezone: Option<String>,
 }
 
 /// `tanji footprint …`

@@ -46,7 +46,8 @@ use crate::audit::{self, ChangedBy, Entry};
 use crate::database::{RowExt, stored_precision, time_to_db, violated_unique_index};
 use crate::{Conflict, Store, StoreError, new_id};
 
-/// The most readings one batch may carry; larger uploads are split by the sender.
+/// The most readings one API request may carry; larger uploads are split by the sender. (A file import is one
+/// transaction whatever its size: whole file or nothing.)
 pub const MAX_READINGS_PER_BATCH: usize = 10_000;
 
 /// What a meter measures.
@@ -709,12 +710,6 @@ impl ReadingStore for Store {
         source: ReadingSource,
         readings: &[NewReading],
     ) -> Result<IngestOutcome, IngestError> {
-        if readings.len() > MAX_READINGS_PER_BATCH {
-            return Err(IngestError::Rejected(vec![ReadingProblem {
-                index: MAX_READINGS_PER_BATCH,
-                error: FieldError::new("readings", Problem::TooLong { max_chars: MAX_READINGS_PER_BATCH }),
-            }]));
-        }
         let now = time_to_db(self.now());
         let mut transaction = self.pools.begin_write().await?;
 

@@ -1,6 +1,7 @@
-//! Killing `tanji serve --mqtt` mid-stream loses no reading the broker accepted and stores none twice.
+//! Energy readings through the real `tanji` binary: `tanji energy import`, and `tanji serve --mqtt` killed
+//! mid-stream.
 //!
-//! The claim, precisely: every reading published with QoS 1 (the publisher got the broker's PUBACK) to a subscriber
+//! The crash test's claim, precisely: every reading published with QoS 1 (the publisher got the broker's PUBACK) to a subscriber
 //! with a persistent session (`clean_session = false`, fixed client id) is stored exactly once after a restart. The
 //! subscriber acknowledges a message only after the reading is committed, so the broker still holds every message
 //! the killed server had not stored; readings stored but not yet acknowledged come again and are counted as
@@ -169,5 +170,54 @@ async fn killing_the_server_mid_stream_loses_no_accepted_reading_and_stores_none
     let expected_kwh = f64::from((0..=2 * N_PER_PHASE).sum::<u32>());
     assert_eq!(days.iter().map(|day| day.consumption).sum::<f64>(), expected_kwh);
     assert!(at_kill < expected, "the server was killed before it had stored everything ({at_kill})");
+    store.close().await;
+}
+
+fn tanji(arguments: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tanji"))
+        .args(arguments)
+        .env("NO_COLOR", "1")
+        .env_remove("TANJI_DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .expect("running tanji")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_csv_import_is_idempotent_and_a_bad_file_imports_nothing() {
+    let directory = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}?mode=rwc", directory.path().join("tanji.sqlite").display());
+    let store = Store::open(&database_url, Arc::new(SystemClock)).await.unwrap();
+    let organisation_id = organisation_with_meter(&store).await;
+    let organisation = organisation_id.to_string();
+    let code = MeterCode::parse("code", "L2-HEATER").unwrap();
+
+    let good = directory.path().join("readings.csv");
+    std::fs::write(&good, "meter,timestamp,value\nL2-HEATER,2026-03-02 08:00,10\nL2-HEATER,2026-03-02 08:15,12.5\n").unwrap();
+    let good = good.to_str().unwrap();
+    let import = |file: &str| tanji(&["energy", "import", file, "--org", &organisation, "--timezone", "+08:00",
+        "--database", &database_url]);
+    let first = import(good);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("2 reading(s) imported"));
+    let again = import(good);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 reading(s) imported, 2 already stored"));
+    assert_eq!(stored(&store, organisation_id, &code).await, 2);
+
+    // A file with a wrong row imports nothing, and says where and how to fix it.
+    let bad = directory.path().join("bad.csv");
+    std::fs::write(&bad, "meter,timestamp,value\nL2-HEATER,2026-03-02 09:00,10\nNO-SUCH,2026-03-02 09:15,1\nL2-HEATER,2026-03-02 09:30,12 kWh\n").unwrap();
+    let refused = import(bad.to_str().unwrap());
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("row 4, column value"), "{message}");
+    assert!(message.contains("hint:"), "{message}");
+    // Once the cell is fixed, the unknown meter is refused, by row, and still nothing is stored.
+    std::fs::write(&bad, "meter,timestamp,value\nL2-HEATER,2026-03-02 09:00,10\nNO-SUCH,2026-03-02 09:15,1\n").unwrap();
+    let refused = import(bad.to_str().unwrap());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(message.contains("row 3, column meter"), "{message}");
+    assert_eq!(stored(&store, organisation_id, &code).await, 2);
     store.close().await;
 }
