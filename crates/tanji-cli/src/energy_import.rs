@@ -43,7 +43,9 @@ pub fn parse_offset(text: &str) -> anyhow::Result<Offset> {
         let seconds = sign * (hours.parse::<i32>().ok()? * 3600 + minutes.parse::<i32>().ok()? * 60);
         Offset::from_seconds(seconds).ok()
     })();
-    parsed.ok_or_else(|| anyhow!("--timezone {text:?} is not an offset from UTC\nhint: write it as +08:00 (China), -05:00 or Z"))
+    parsed.ok_or_else(|| {
+        anyhow!("--timezone {text:?} is not an offset from UTC\nhint: write it as +08:00 (China), -05:00 or Z")
+    })
 }
 
 fn read_timestamp(text: &str, offset: Option<Offset>) -> Result<Timestamp, (String, &'static str)> {
@@ -66,14 +68,15 @@ fn read_timestamp(text: &str, offset: Option<Offset>) -> Result<Timestamp, (Stri
 }
 
 /// Reads the file's readings, or every problem in it.
-pub fn read_readings(
-    file: &str,
-    bytes: &[u8],
-    offset: Option<Offset>,
-) -> Result<Vec<NewReading>, Vec<ImportProblem>> {
+pub fn read_readings(file: &str, bytes: &[u8], offset: Option<Offset>) -> Result<Vec<NewReading>, Vec<ImportProblem>> {
     let problem = |row, column, problem: String, hint| ImportProblem { row, column, problem, hint };
     let text = tanji_inventory::import::decode_csv(file, bytes).map_err(|_| {
-        vec![problem(0, "", "the file is neither UTF-8 nor GBK text".to_owned(), "save it as CSV UTF-8 or CSV (逗号分隔)")]
+        vec![problem(
+            0,
+            "",
+            "the file is neither UTF-8 nor GBK text".to_owned(),
+            "save it as CSV UTF-8 or CSV (逗号分隔)",
+        )]
     })?;
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let header: Vec<String> = match reader.headers() {
@@ -95,7 +98,12 @@ pub fn read_readings(
         let record = match record {
             Ok(record) if record.len() == 3 => record,
             Ok(record) => {
-                problems.push(problem(row, "", format!("the row has {} cells", record.len()), "give three: meter,timestamp,value"));
+                problems.push(problem(
+                    row,
+                    "",
+                    format!("the row has {} cells", record.len()),
+                    "give three: meter,timestamp,value",
+                ));
                 continue;
             }
             Err(error) => {
@@ -111,7 +119,12 @@ pub fn read_readings(
             }
         };
         let Ok(value) = record[2].parse::<f64>() else {
-            problems.push(problem(row, "value", format!("{:?} is not a number", &record[2]), "write it like 1523.75, without units or thousands separators"));
+            problems.push(problem(
+                row,
+                "value",
+                format!("{:?} is not a number", &record[2]),
+                "write it like 1523.75, without units or thousands separators",
+            ));
             continue;
         };
         match NewReading::parse(&record[0], &time.to_string(), value, &format!("csv:{file}#{row}")) {

@@ -149,8 +149,10 @@ async fn killing_the_server_mid_stream_loses_no_accepted_reading_and_stores_none
 
     let mut server = serve(&database_url, &broker, &client_id, &prefix, &log);
     let expected = i64::from(2 * N_PER_PHASE + 1);
-    wait_until("every reading after the restart", 120, async || stored(&store, organisation_id, &code).await >= expected)
-        .await;
+    wait_until("every reading after the restart", 120, async || {
+        stored(&store, organisation_id, &code).await >= expected
+    })
+    .await;
     server.kill().unwrap();
     server.wait().unwrap();
 
@@ -193,10 +195,12 @@ async fn a_csv_import_is_idempotent_and_a_bad_file_imports_nothing() {
     let code = MeterCode::parse("code", "L2-HEATER").unwrap();
 
     let good = directory.path().join("readings.csv");
-    std::fs::write(&good, "meter,timestamp,value\nL2-HEATER,2026-03-02 08:00,10\nL2-HEATER,2026-03-02 08:15,12.5\n").unwrap();
+    std::fs::write(&good, "meter,timestamp,value\nL2-HEATER,2026-03-02 08:00,10\nL2-HEATER,2026-03-02 08:15,12.5\n")
+        .unwrap();
     let good = good.to_str().unwrap();
-    let import = |file: &str| tanji(&["energy", "import", file, "--org", &organisation, "--timezone", "+08:00",
-        "--database", &database_url]);
+    let import = |file: &str| {
+        tanji(&["energy", "import", file, "--org", &organisation, "--timezone", "+08:00", "--database", &database_url])
+    };
     let first = import(good);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     assert!(String::from_utf8_lossy(&first.stdout).contains("2 reading(s) imported"));

@@ -40,10 +40,12 @@ async fn main() -> anyhow::Result<()> {
         initial_password: Some(Password::parse_new("correct horse battery staple")?),
     };
     let member = store.operator_add_member(organisation.id, &member).await?;
-    let token = NewToken { name: TokenName::parse("bench")?, scopes: TokenScopes::parse("read write")?, expires_at: None };
+    let token =
+        NewToken { name: TokenName::parse("bench")?, scopes: TokenScopes::parse("read write")?, expires_at: None };
     let (_, secret) = store.operator_create_token(organisation.id, member.user.id, &token).await?;
     let actor = store.token_actor(&secret).await?.expect("a fresh token acts");
-    let details = FacilityDetails::parse(&FacilityInput { name: "杯厂", kind: "factory", ..FacilityInput::default() })?;
+    let details =
+        FacilityDetails::parse(&FacilityInput { name: "杯厂", kind: "factory", ..FacilityInput::default() })?;
     let facility_id = store.create_facility(&actor, &details).await?.id.to_string();
     let codes: Vec<String> = (0..n_meters).map(|index| format!("M{index:04}")).collect();
     for code in &codes {

@@ -163,7 +163,9 @@ pub struct ReadingProblemView {
     /// `meter`, `ts` or `value`.
     pub field: &'static str,
     /// What is wrong and what to send instead.
-    #[schema(example = "readings[3].ts must be an RFC 3339 time with its offset from UTC, e.g. 2026-03-02T08:15:00+08:00")]
+    #[schema(
+        example = "readings[3].ts must be an RFC 3339 time with its offset from UTC, e.g. 2026-03-02T08:15:00+08:00"
+    )]
     pub message: String,
 }
 
@@ -238,7 +240,10 @@ fn parse_item(item: &ReadingItem, source_reference: &str) -> Result<NewReading, 
     let value = match &item.value {
         Some(Value::Number(number)) => number.as_f64().unwrap_or(f64::NAN),
         Some(_) => {
-            return Err(FieldError::new("value", Problem::Malformed { expected: "a number (not a string), e.g. 12.5" }));
+            return Err(FieldError::new(
+                "value",
+                Problem::Malformed { expected: "a number (not a string), e.g. 12.5" },
+            ));
         }
         None => return Err(FieldError::new("value", Problem::Required)),
     };
@@ -359,7 +364,10 @@ pub struct RollupsView {
 
 fn parse_time(field: &'static str, raw: &str) -> Result<Timestamp, FieldError> {
     raw.trim().parse().map_err(|_| {
-        FieldError::new(field, Problem::Malformed { expected: "an RFC 3339 time with its offset, e.g. 2026-03-01T00:00:00+08:00" })
+        FieldError::new(
+            field,
+            Problem::Malformed { expected: "an RFC 3339 time with its offset, e.g. 2026-03-01T00:00:00+08:00" },
+        )
     })
 }
 

@@ -77,7 +77,9 @@ impl MqttConfig {
         };
         let address = address.trim_end_matches('/');
         if address.contains('@') {
-            bail!("MQTT URL with credentials is not supported\nhint: give mqtt://HOST:PORT and restrict the broker by ACL");
+            bail!(
+                "MQTT URL with credentials is not supported\nhint: give mqtt://HOST:PORT and restrict the broker by ACL"
+            );
         }
         let (host, port) = match address.rsplit_once(':') {
             Some((host, port)) => {
@@ -327,7 +329,11 @@ async fn store_batch(
                     for problem in &problems {
                         let (message_index, _) = &readings[problem.index];
                         let topic = &batch[*message_index].publish.topic;
-                        bad(stats, topic, &BadMessage::Reading { index: problem.index, error: problem.error.to_string() });
+                        bad(
+                            stats,
+                            topic,
+                            &BadMessage::Reading { index: problem.index, error: problem.error.to_string() },
+                        );
                     }
                     readings = readings
                         .into_iter()
@@ -400,7 +406,10 @@ mod tests {
         let organisation = "0190b6a0-0000-7000-8000-000000000001";
         let (id, readings) = parse_message(
             "tanji",
-            &publish(&format!("tanji/{organisation}/meters/L2-HEATER"), r#"{"ts": "2026-03-02T08:15:00+08:00", "value": 7}"#),
+            &publish(
+                &format!("tanji/{organisation}/meters/L2-HEATER"),
+                r#"{"ts": "2026-03-02T08:15:00+08:00", "value": 7}"#,
+            ),
         )
         .unwrap();
         assert_eq!(id.to_string(), organisation);
@@ -434,13 +443,13 @@ mod tests {
 
     #[test]
     fn urls_are_read_or_refused_with_a_hint() {
-        let config = |url: &str| MqttConfig {
-            url: url.to_owned(),
-            client_id: "c".to_owned(),
-            topic_prefix: "tanji".to_owned(),
-        };
+        let config =
+            |url: &str| MqttConfig { url: url.to_owned(), client_id: "c".to_owned(), topic_prefix: "tanji".to_owned() };
         assert_eq!(config("mqtt://127.0.0.1:1883").options().unwrap().broker_address(), ("127.0.0.1".to_owned(), 1883));
-        assert_eq!(config("mqtt://broker.local").options().unwrap().broker_address(), ("broker.local".to_owned(), 1883));
+        assert_eq!(
+            config("mqtt://broker.local").options().unwrap().broker_address(),
+            ("broker.local".to_owned(), 1883)
+        );
         let refused = config("mqtts://broker:8883").options().unwrap_err().to_string();
         assert!(refused.contains("hint:"), "{refused}");
         assert!(config("mqtt://user:secret@broker:1883").options().is_err());

@@ -229,10 +229,7 @@ async fn meters_and_readings_stay_in_their_organisation(test: TestDatabase) {
     assert!(store.list_meters(other).await.unwrap().is_empty());
     assert!(matches!(store.meter(other, &code("L1-MAIN")).await, Err(StoreError::NotFound)));
     let batch = [reading("L1-MAIN", "2026-03-02T08:00:00+08:00", 10.0)];
-    assert!(matches!(
-        store.record_readings(other, ReadingSource::Api, &batch).await,
-        Err(IngestError::Rejected(_))
-    ));
+    assert!(matches!(store.record_readings(other, ReadingSource::Api, &batch).await, Err(IngestError::Rejected(_))));
     // Nor register a meter at this tenant's facility.
     let at_foreign_facility = NewMeter::parse(&MeterInput {
         facility_id: &facility,
@@ -267,10 +264,7 @@ async fn meters_and_readings_stay_in_their_organisation(test: TestDatabase) {
         ..MeterInput::default()
     })
     .unwrap();
-    assert!(matches!(
-        store.register_meter(editor, &duplicate).await,
-        Err(StoreError::Conflict(Conflict::MeterCode))
-    ));
+    assert!(matches!(store.register_meter(editor, &duplicate).await, Err(StoreError::Conflict(Conflict::MeterCode))));
     let other_facility = facility_id(store, other).await;
     register(store, other, &other_facility, "L1-MAIN", "interval", 1.0).await;
     assert_eq!(store.list_meters(other).await.unwrap().len(), 1);
