@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tanji_testkit::{TestDatabase, on_both_databases};
 
-use crate::harness::{BRAND_EDITOR, BRAND_OWNER, BRAND_VIEWER, SUPPLIER_OWNER, TestApp, World};
+use crate::harness::{BRAND_AUDITOR, BRAND_EDITOR, BRAND_OWNER, BRAND_VIEWER, SUPPLIER_OWNER, TestApp, World};
 
 async fn facility(api: &crate::harness::Api) -> String {
     let answer =
@@ -117,10 +117,12 @@ async fn energy_endpoints_refuse_strangers_readers_and_other_tenants(database: T
         assert_eq!((answer.status, answer.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
     }
 
-    // A viewer, and an owner's read-only token: they read, they do not write.
-    let viewer = app.api(&World::token(app.store(), &world.brand, BRAND_VIEWER, "read write").await);
+    // A viewer, an auditor (whose role lacks EditEnergy even with a write token) and an owner's read-only token:
+    // they read, they do not write.
+    let viewer = app.api(&World::token(app.store(), &world.brand, BRAND_VIEWER, "read").await);
+    let auditor = app.api(&World::token(app.store(), &world.brand, BRAND_AUDITOR, "read write").await);
     let read_only = app.api(&World::token(app.store(), &world.brand, BRAND_OWNER, "read").await);
-    for api in [&viewer, &read_only] {
+    for api in [&viewer, &auditor, &read_only] {
         assert_eq!(api.get("/api/v1/energy/meters").await.status, StatusCode::OK);
         let answer = api.post("/api/v1/energy/readings", reading.clone()).await;
         assert_eq!((answer.status, answer.code()), (StatusCode::FORBIDDEN, "forbidden"));
