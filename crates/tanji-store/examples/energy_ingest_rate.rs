@@ -15,7 +15,7 @@ use std::time::Instant;
 use tanji_store::energy::{MeterInput, NewMeter, NewReading, ReadingSource, ReadingStore};
 use tanji_store::{NewMember, NewToken, Store, SystemClock};
 use tanji_tenancy::facility::{FacilityDetails, FacilityInput};
-use tanji_tenancy::member::{Email, Password, Role};
+use tanji_tenancy::member::{DisplayName, Email, Password, Role};
 use tanji_tenancy::organisation::{OrganisationKind, OrganisationProfile};
 use tanji_tenancy::token::{TokenName, TokenScopes};
 
@@ -35,7 +35,7 @@ async fn main() -> anyhow::Result<()> {
     let organisation = store.operator_register_organisation(&profile, OrganisationKind::Supplier).await?;
     let member = NewMember {
         email: Email::parse("energy@ruihe.example")?,
-        display_name: None,
+        display_name: Some(DisplayName::parse("能源工程师")?),
         role: Role::Editor,
         initial_password: Some(Password::parse_new("correct horse battery staple")?),
     };
