@@ -227,10 +227,12 @@ mod tests {
         );
         assert_eq!(object_href(AuditAction::LabelPublished, Some(id), "odd label"), None);
         assert_eq!(object_href(AuditAction::UserLoggedIn, Some(id), "a@b.example"), None);
-        // Every action either links or is the login, which has no page.
+        // Every action either links or is one without a page: the login, and energy meters until the meter console
+        // pages exist.
         for action in AuditAction::ALL {
             let href = object_href(action, Some(id), "VWXT-FA1G v1");
-            assert_eq!(href.is_none(), action == AuditAction::UserLoggedIn, "{action:?}");
+            let without_page = matches!(action, AuditAction::UserLoggedIn | AuditAction::EnergyMeterRegistered);
+            assert_eq!(href.is_none(), without_page, "{action:?}");
         }
     }
 
