@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, anyhow, bail};
 use jiff::SignedDuration;
 use serde_json::json;
+use tanji_server::energy::mqtt::{self, MqttConfig};
 use tanji_server::{AppState, ServerConfig, TlsFiles};
 use tanji_store::{NewMember, NewToken, Store, StoreError, SystemClock, redact_url};
 use tanji_tenancy::member::{DisplayName, Email, Password};
@@ -77,8 +78,29 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
              printing labels"
         );
     }
+    let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
+    let mqtt_task = match args.mqtt {
+        Some(url) => {
+            let mqtt = MqttConfig { url, client_id: args.mqtt_client_id, topic_prefix: args.mqtt_topic_prefix };
+            mqtt.check()?;
+            tracing::info!(broker = %mqtt.url, topics = %mqtt.topic_filter(), "subscribing to meter readings");
+            Some(mqtt::spawn(store.clone(), mqtt, Arc::default(), stop_receiver))
+        }
+        None => None,
+    };
     let app = tanji_server::app(AppState::new(store.clone(), config));
-    tanji_server::serve(app, listener, tls, tanji_server::shutdown_signal()).await?;
+    let stop_on_signal = stop_sender.clone();
+    let shutdown = async move {
+        tanji_server::shutdown_signal().await;
+        let _ = stop_on_signal.send(true);
+    };
+    let served = tanji_server::serve(app, listener, tls, shutdown).await;
+    // Whatever ended serving, stop the subscriber; what it has not acknowledged stays with the broker.
+    let _ = stop_sender.send(true);
+    if let Some(task) = mqtt_task {
+        let _ = task.await;
+    }
+    served?;
     store.close().await;
     Ok(())
 }
@@ -163,7 +185,7 @@ async fn org_list(args: ListArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn find_organisation(store: &Store, id_or_name: &str) -> anyhow::Result<Organisation> {
+pub(crate) async fn find_organisation(store: &Store, id_or_name: &str) -> anyhow::Result<Organisation> {
     store
         .operator_find_organisation(id_or_name)
         .await

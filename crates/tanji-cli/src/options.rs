@@ -71,6 +71,36 @@ pub enum Command {
     /// Product carbon footprints (ISO 14067) from a footprint file, no database needed.
     #[command(subcommand)]
     Footprint(FootprintCommand),
+    /// Energy meter data: import readings into an organisation's meters.
+    #[command(subcommand)]
+    Energy(EnergyCommand),
+}
+
+/// `tanji energy …`
+#[derive(Debug, Subcommand)]
+pub enum EnergyCommand {
+    /// Import meter readings from a CSV file (header meter,timestamp,value; UTF-8 or GBK) into the database, whole
+    /// file or nothing. Idempotent: a reading already stored is counted as a duplicate; see docs/energy-ingestion.md.
+    Import(EnergyImportArgs),
+}
+
+/// `tanji energy import`.
+#[derive(Debug, Args)]
+pub struct EnergyImportArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// The CSV file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The organisation whose meters the readings are for, by id or exact name.
+    #[arg(long)]
+    pub org: String,
+
+    /// The offset from UTC of timestamps written without one (local time), e.g. +08:00.
+    #[arg(long, value_name = "OFFSET")]
+    pub timezone: Option<String>,
 }
 
 /// `tanji footprint …`
@@ -411,6 +441,19 @@ pub struct ServeArgs {
     #[arg(long = "trusted-proxy", env = "TANJI_TRUSTED_PROXIES", value_name = "ADDR|CIDR", value_delimiter = ',',
           value_parser = parse_network)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Subscribe to live meter readings on this MQTT broker, e.g. mqtt://127.0.0.1:1883 (QoS 1, persistent
+    /// session; topics `{prefix}/{organisation-id}/meters/{meter-code}`; see docs/energy-ingestion.md).
+    #[arg(long, env = "TANJI_MQTT_URL", value_name = "URL")]
+    pub mqtt: Option<String>,
+
+    /// The MQTT client id. Keep it fixed: the broker keeps unacknowledged readings for it across restarts.
+    #[arg(long, env = "TANJI_MQTT_CLIENT_ID", value_name = "ID", default_value = "tanji-server")]
+    pub mqtt_client_id: String,
+
+    /// The first topic level the subscriber listens under.
+    #[arg(long, env = "TANJI_MQTT_TOPIC_PREFIX", value_name = "PREFIX", default_value = "tanji")]
+    pub mqtt_topic_prefix: String,
 }
 
 /// An address (a one-host network) or a network in CIDR notation.

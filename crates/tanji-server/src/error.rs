@@ -12,8 +12,10 @@
 //! | `invitation_not_open`, `own_invitation`, `not_a_supplier`, `already_linked` | 409 | the invitation cannot be accepted |
 //! | `invitation_not_open`, `not_the_invitee`, `already_member`, `account_exists` | 409 | a member invitation cannot be accepted: not open, another address, already a member, or (registering) the address has an account |
 //! | `already_done` | 409 | the object is already in the requested state (e.g. an inventory version already verified) |
+//! | `meter_code_taken` | 409 | the organisation already has an energy meter with this code; `field` is `code` |
 //! | `product_sku_taken` | 409 | the organisation already has a product with this SKU; `field` is `sku` |
 //! | `model_invalid` | 422 | a product model has problems; `problems` lists each with its `path`, `message` and `hint` |
+//! | `readings_rejected` | 422 | a batch of energy readings was refused whole; `items` lists each with its `index`, `field`, `message` |
 //! | `rows_rejected` | 422 | an import or entry was refused whole; `rows` lists each problem with file, row, column, reason and hint |
 //! | `rate_limited` | 429 | too many attempts; `Retry-After` says when to try again |
 //! | `method_not_allowed` | 405 | the path exists but not with this method; `Allow` lists the methods |
@@ -318,6 +320,7 @@ pub fn conflict_code(conflict: Conflict) -> &'static str {
         Conflict::AlreadyDone => "already_done",
         Conflict::ProductSku => "product_sku_taken",
         Conflict::IncompleteSignOff => "inventory_incomplete",
+        Conflict::MeterCode => "meter_code_taken",
         _ => "conflict",
     }
 }

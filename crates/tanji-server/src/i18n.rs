@@ -419,6 +419,7 @@ catalogue! {
     action_label_withdrawn: "撤回碳标签", "Carbon label withdrawn";
     action_verification_engagement_started: "委托核查机构", "Verification body engaged";
     action_verification_engagement_ended: "结束核查委托", "Verification engagement ended";
+    action_energy_meter_registered: "登记能源计量表", "Energy meter registered";
     action_user_logged_in: "登录", "Logged in";
 
     // Tenants.
@@ -619,6 +620,7 @@ catalogue! {
     incomplete_sign_off_intro: "此版本不完整。若仍要签署，须在核查意见之外写明接受缺失记录的理由（保留意见）；该理由会被保存、记入审计日志，并印在报告首页。", "This version is incomplete. To sign it off anyway, write why the missing records are accepted (a qualified opinion) in addition to the statement; the reason is stored, audited and printed on the report's first page.";
     incomplete_sign_off_reason: "接受不完整的理由", "Reason for accepting the incompleteness";
     conflict_inventory_incomplete: "此清单版本不完整，签署时必须写明接受缺失记录的理由；或修正记录后重新计算。", "This inventory version is incomplete: sign it off only with a written reason for accepting the missing records, or fix them and compute again.";
+    conflict_meter_code: "本组织已有使用此编号的能源计量表，请换一个编号。", "Your organisation already has an energy meter with this code; choose another code.";
     base_year_not_comparable: "基准年或本年的合计不完整，“较基准年变化”并非同口径比较：", "The base year or this year is incomplete, so the change since the base year is not like-for-like:";
     base_year_side_incomplete: "{year} 年：{completeness}", "{year}: {completeness}";
     base_year_completeness_unknown: "此版本计算时尚未记录基准年的完整性；请重新计算以核对。", "Base-year completeness was not recorded when this version was computed; compute again to check it.";
@@ -1441,6 +1443,7 @@ impl Text {
             AuditAction::LabelWithdrawn => self.action_label_withdrawn,
             AuditAction::VerificationEngagementStarted => self.action_verification_engagement_started,
             AuditAction::VerificationEngagementEnded => self.action_verification_engagement_ended,
+            AuditAction::EnergyMeterRegistered => self.action_energy_meter_registered,
         }
     }
 

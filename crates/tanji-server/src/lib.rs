@@ -9,6 +9,7 @@ mod assets;
 pub mod client_address;
 mod console;
 pub mod download;
+pub mod energy;
 pub mod error;
 mod health;
 pub mod i18n;

@@ -121,6 +121,9 @@ pub enum Conflict {
          reason in incomplete_reason, or fix the records and compute a new version"
     )]
     IncompleteSignOff,
+    /// Another energy meter of the organisation already has this code.
+    #[error("the organisation already has an energy meter with this code")]
+    MeterCode,
 }
 
 impl Conflict {
@@ -132,6 +135,7 @@ impl Conflict {
             Conflict::Email | Conflict::AlreadyMember => Some("email"),
             Conflict::FacilityCode => Some("code"),
             Conflict::ProductSku => Some("sku"),
+            Conflict::MeterCode => Some("code"),
             Conflict::IncompleteSignOff => Some("incomplete_reason"),
             Conflict::LastOwner
             | Conflict::InvitationRefused(_)

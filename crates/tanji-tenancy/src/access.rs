@@ -61,6 +61,10 @@ pub enum Permission {
     VerifyFootprints,
     /// Engage an independent verification body (give its auditors access to verify) and end the engagement.
     ManageVerifiers,
+    /// See the organisation's energy meters, their readings and roll-ups.
+    ViewEnergy,
+    /// Register energy meters and send readings (batches over the API, files).
+    EditEnergy,
     /// See the organisations that engaged one's verification body (verification bodies only).
     ViewVerificationClients,
 }
@@ -77,8 +81,10 @@ impl Permission {
             | Permission::ViewProvenance
             | Permission::ViewInventory
             | Permission::ViewFootprints
+            | Permission::ViewEnergy
             | Permission::ViewVerificationClients => TokenScope::Read,
             Permission::EditFacilities
+            | Permission::EditEnergy
             | Permission::EditInventory
             | Permission::VerifyInventory
             | Permission::EditFootprints
@@ -105,8 +111,10 @@ impl Permission {
             | Permission::ViewSupplierLinks
             | Permission::ViewInventory
             | Permission::ViewFootprints
+            | Permission::ViewEnergy
             | Permission::ViewVerificationClients => true,
             Permission::EditFacilities
+            | Permission::EditEnergy
             | Permission::ManageSuppliers
             | Permission::EditInventory
             | Permission::EditFootprints
@@ -224,7 +232,7 @@ mod tests {
     #[test]
     fn role_table() {
         use Permission::*;
-        let cases: [(Permission, [bool; 4]); 16] = [
+        let cases: [(Permission, [bool; 4]); 18] = [
             //                   owner  editor auditor viewer
             (ViewOrganisation, [true, true, true, true]),
             (EditOrganisation, [true, false, false, false]),
@@ -242,6 +250,8 @@ mod tests {
             (ManageTenants, [true, false, false, false]),
             (ManageVerifiers, [true, false, false, false]),
             (ViewVerificationClients, [true, true, true, true]),
+            (ViewEnergy, [true, true, true, true]),
+            (EditEnergy, [true, true, false, false]),
         ];
         for (permission, expected) in cases {
             for (role, expect) in Role::ALL.into_iter().zip(expected) {

@@ -122,11 +122,14 @@ pub enum AuditAction {
     /// An engagement of a verification body ended (recorded on both sides).
     #[serde(rename = "verification_engagement.ended")]
     VerificationEngagementEnded,
+    /// An energy meter was registered.
+    #[serde(rename = "energy_meter.registered")]
+    EnergyMeterRegistered,
 }
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::OrganisationRegistered,
         AuditAction::OrganisationUpdated,
         AuditAction::FacilityCreated,
@@ -163,6 +166,7 @@ impl AuditAction {
         AuditAction::LabelWithdrawn,
         AuditAction::VerificationEngagementStarted,
         AuditAction::VerificationEngagementEnded,
+        AuditAction::EnergyMeterRegistered,
     ];
 
     /// The stable machine name, e.g. `facility.created`.
@@ -204,6 +208,7 @@ impl AuditAction {
             AuditAction::LabelWithdrawn => "label.withdrawn",
             AuditAction::VerificationEngagementStarted => "verification_engagement.started",
             AuditAction::VerificationEngagementEnded => "verification_engagement.ended",
+            AuditAction::EnergyMeterRegistered => "energy_meter.registered",
         }
     }
 

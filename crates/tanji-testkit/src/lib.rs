@@ -15,6 +15,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Connection, Executor};
 use tanji_store::{ManualClock, Store};
 
 pub mod footprint_files;
+pub mod mqtt;
 
 /// The environment variable naming the PostgreSQL server for the PostgreSQL half of the suites.
 pub const POSTGRES_URL_VARIABLE: &str = "TANJI_TEST_POSTGRES_URL";

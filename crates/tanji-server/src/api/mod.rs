@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod dto;
+mod energy;
 mod extract;
 mod facilities;
 pub mod inventory;
@@ -52,6 +53,7 @@ use crate::state::AppState;
         (name = "tenants", description = "The tenant directory (platform operator)"),
         (name = "product footprints", description = "Products, model versions, footprints and carbon labels"),
         (name = "verification", description = "Engagements of independent verification bodies"),
+        (name = "energy", description = "Energy meters, readings (idempotent batches) and their roll-ups"),
     ),
     components(schemas(ErrorBody))
 )]
@@ -120,6 +122,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(products::publish_footprint))
         .routes(routes!(products::list_publications))
         .routes(routes!(products::withdraw_publication))
+        .routes(routes!(energy::post_readings))
+        .routes(routes!(energy::list_meters, energy::create_meter))
+        .routes(routes!(energy::get_rollups))
         .split_for_parts()
 }
 

@@ -91,7 +91,8 @@ fn object_href(action: AuditAction, object_id: Option<&str>, object_label: &str)
         A::SupplierLinkCreated | A::SupplierLinkEnded | A::SupplierShareGranted | A::SupplierShareRevoked => {
             id.map(|id| format!("/console/suppliers/links/{id}"))
         }
-        A::UserLoggedIn => None,
+        // Meters have no console page yet; the API lists them (`GET /api/v1/energy/meters`).
+        A::UserLoggedIn | A::EnergyMeterRegistered => None,
         A::ActivityRecorded | A::ActivitiesImported | A::ActivityDeleted => Some("/console/activities".to_owned()),
         A::FactorAdded => Some("/console/factors".to_owned()),
         A::InventoryComputed | A::InventoryVerified => id.map(|id| format!("/console/inventory/{id}")),
@@ -226,10 +227,12 @@ mod tests {
         );
         assert_eq!(object_href(AuditAction::LabelPublished, Some(id), "odd label"), None);
         assert_eq!(object_href(AuditAction::UserLoggedIn, Some(id), "a@b.example"), None);
-        // Every action either links or is the login, which has no page.
+        // Every action either links or is one without a page: the login, and energy meters until the meter console
+        // pages exist.
         for action in AuditAction::ALL {
             let href = object_href(action, Some(id), "VWXT-FA1G v1");
-            assert_eq!(href.is_none(), action == AuditAction::UserLoggedIn, "{action:?}");
+            let without_page = matches!(action, AuditAction::UserLoggedIn | AuditAction::EnergyMeterRegistered);
+            assert_eq!(href.is_none(), without_page, "{action:?}");
         }
     }
 

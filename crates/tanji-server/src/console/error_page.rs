@@ -133,6 +133,7 @@ pub fn conflict_text(t: &'static Text, conflict: Conflict) -> &'static str {
         Conflict::InvitationRefused(AcceptanceRefused::NotOpen(_)) => t.invitation_not_open,
         Conflict::JoinRefused(refused) => t.join_refused(&refused),
         Conflict::IncompleteSignOff => t.conflict_inventory_incomplete,
+        Conflict::MeterCode => t.conflict_meter_code,
         _ => t.conflict_already_done,
     }
 }

@@ -5,6 +5,7 @@ mod harness;
 
 mod api;
 mod console;
+mod energy;
 mod factor_library;
 mod fuzz_http;
 mod hardening;
@@ -14,6 +15,7 @@ mod inventory_trust;
 mod isolation;
 mod labels;
 mod member_invitations;
+mod mqtt;
 mod personas;
 mod products;
 mod security;

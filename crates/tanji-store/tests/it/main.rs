@@ -4,6 +4,7 @@ mod fixtures;
 
 mod audit_log;
 mod backfills;
+mod energy;
 mod facilities;
 mod inventory;
 mod member_invitations;
