@@ -8,6 +8,7 @@
 mod bench_lca;
 mod commands;
 mod demo;
+mod energy;
 mod footprint;
 mod inventory;
 mod lca;
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
             Command::Lca(command) => lca::lca(command, language),
             Command::Bench(command) => bench_lca::bench(command),
             Command::Footprint(command) => footprint::footprint(command, language),
+            Command::Energy(command) => energy::energy(command, language),
         }
     });
     match result {

@@ -71,6 +71,45 @@ pub enum Command {
     /// Product carbon footprints (ISO 14067) from a footprint file, no database needed.
     #[command(subcommand)]
     Footprint(FootprintCommand),
+    /// The energy expert: meters and production → energy per unit per line, baselines, savings and findings, from
+    /// files, no database needed.
+    #[command(subcommand)]
+    Energy(EnergyCommand),
+}
+
+/// `tanji energy …`
+#[derive(Debug, Subcommand)]
+pub enum EnergyCommand {
+    /// Analyse a site: the site file (docs/energy-file.md) names its readings and production CSVs; prints the lines'
+    /// energy per unit, the ranked findings with their expected savings, and what cleaning did. E.g.
+    /// examples/energy/site.toml.
+    Analyze(EnergyAnalyzeArgs),
+    /// Write the illustrative example (the 瑞禾 factory's two paper-cup lines, seeded) to a directory.
+    Example(EnergyExampleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EnergyAnalyzeArgs {
+    /// The site file (TOML).
+    pub file: PathBuf,
+    /// `table` for people, `json` for programs.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct EnergyExampleArgs {
+    /// Where to write site.toml, readings.csv and production.csv.
+    pub directory: PathBuf,
+    /// Seed of the generated data; the same seed gives the same files.
+    #[arg(long, default_value_t = 2025)]
+    pub seed: u64,
+    /// First day of the data.
+    #[arg(long, default_value = "2025-01-01")]
+    pub first_day: String,
+    /// Days of data.
+    #[arg(long, default_value_t = 365)]
+    pub days: u32,
 }
 
 /// `tanji footprint …`
