@@ -197,7 +197,7 @@ impl CleanSeries {
 }
 
 /// The metering grid and local time of a site, for cleaning.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grid {
     /// Metering interval, seconds.
     pub interval_s: i64,
