@@ -5,6 +5,7 @@
 // Printing is this crate's job; the workspace forbids it only in libraries.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench_energy;
 mod bench_lca;
 mod commands;
 mod demo;

@@ -352,6 +352,32 @@ pub enum BenchCommand {
     /// sampling; the system is written as Matrix Market files so that scripts/bench-lca-brightway.py can time
     /// Brightway on the same one.
     Lca(BenchLcaArgs),
+    /// Time the energy engine on issue 9's factory workload (20 factories × 10 lines × 3 meters, a year at 15
+    /// minutes; one line's heater 30 % hot): load from CSV, register → interval kWh, daily kWh per line, monthly SEC
+    /// against the factory's other lines, written as CSV in DIR for other tools.
+    Energy(BenchEnergyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchEnergyArgs {
+    /// Factories.
+    #[arg(long, default_value_t = 20)]
+    pub factories: usize,
+    /// Lines per factory (at least 2: a line's peers are the other lines of its factory).
+    #[arg(long, default_value_t = 10)]
+    pub lines: usize,
+    /// Days of data.
+    #[arg(long, default_value_t = 365)]
+    pub days: u32,
+    /// Metering interval, minutes.
+    #[arg(long, default_value_t = 15)]
+    pub interval_minutes: u32,
+    /// Seed of the generated data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Where the CSV files and tanji-bench-energy.json are written.
+    #[arg(long, default_value = "tanji-bench-energy")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

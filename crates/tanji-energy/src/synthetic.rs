@@ -245,6 +245,97 @@ register = "cumulative"
     )
 }
 
+/// The benchmark workload of issue 9: factories × lines × 3 meters (drive, heater, compressed air) of cumulative
+/// registers at a fixed interval, with output per line per interval; in one line (`hot_line_idx`) the heater uses
+/// 30 % more energy, the fault the analysis must find. Rows are handed to callbacks so that 21 million of them never
+/// sit in memory at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactoryWorkload {
+    /// Factories.
+    pub n_factories: usize,
+    /// Lines per factory (all making one product per factory, so they are peers).
+    pub n_lines_per_factory: usize,
+    /// Metering interval, minutes.
+    pub interval_minutes: u32,
+    /// Days of data.
+    pub days: u32,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl FactoryWorkload {
+    /// Issue 9's size: 20 factories × 10 lines × 3 meters, one year at 15 minutes.
+    pub fn issue_9(seed: u64) -> FactoryWorkload {
+        FactoryWorkload { n_factories: 20, n_lines_per_factory: 10, interval_minutes: 15, days: 365, seed }
+    }
+
+    /// Lines in all.
+    pub fn n_lines(&self) -> usize {
+        self.n_factories * self.n_lines_per_factory
+    }
+
+    /// The line with the hot heater (0-based over all lines), chosen by the seed.
+    pub fn hot_line_idx(&self) -> usize {
+        (SplitMix64::new(self.seed ^ 0x5EED).next_u64() % self.n_lines().max(1) as u64) as usize
+    }
+
+    /// The id of a line: `F03-L07`.
+    pub fn line_id(&self, line_idx: usize) -> String {
+        format!("F{:02}-L{:02}", line_idx / self.n_lines_per_factory + 1, line_idx % self.n_lines_per_factory + 1)
+    }
+
+    /// Intervals per meter.
+    pub fn n_intervals(&self) -> usize {
+        self.days as usize * 1440 / self.interval_minutes as usize
+    }
+
+    /// Generates every reading and output count in time order per line: `reading(line_idx, meter_idx, step_idx,
+    /// register)` for steps 0..=n_intervals (step 0 is the starting register) and `output(line_idx, step_idx, units)`
+    /// for steps 1..=n_intervals (the interval ending at that step).
+    pub fn generate(
+        &self,
+        mut reading: impl FnMut(usize, usize, usize, f64),
+        mut output: impl FnMut(usize, usize, f64),
+    ) {
+        let intervals_per_hour = 60.0 / f64::from(self.interval_minutes);
+        let steps_per_day = 1440 / self.interval_minutes as usize;
+        let hot_line_idx = self.hot_line_idx();
+        for line_idx in 0..self.n_lines() {
+            let mut random = SplitMix64::new(self.seed.wrapping_mul(0x9E37_79B9).wrapping_add(line_idx as u64));
+            let mut registers = [1000.0 + line_idx as f64, 2000.0, 3000.0];
+            let mut profile = LINE_1.kwh_per_cup;
+            let mut idle = LINE_1.idle_kw;
+            if line_idx == hot_line_idx {
+                profile[1] *= 1.3;
+                idle[1] *= 1.3;
+            }
+            for (meter_idx, register) in registers.iter().enumerate() {
+                reading(line_idx, meter_idx, 0, *register);
+            }
+            for step_idx in 1..=self.n_intervals() {
+                let start_of_interval = step_idx - 1;
+                let day_idx = start_of_interval / steps_per_day;
+                let hour = (start_of_interval % steps_per_day) as f64 / intervals_per_hour;
+                // 2025-01-01 is a Wednesday: day 4 is the first Sunday.
+                let working_day = day_idx % 7 != 4;
+                let running = working_day && (6.0..22.0).contains(&hour) && random.next_f64() >= 0.03;
+                let units = if running {
+                    (CUPS_PER_RUNNING_HOUR / intervals_per_hour * (1.0 + random.symmetric(0.05))).round()
+                } else {
+                    0.0
+                };
+                output(line_idx, step_idx, units);
+                for meter_idx in 0..3 {
+                    let kwh = (idle[meter_idx] / intervals_per_hour + profile[meter_idx] * units)
+                        * (1.0 + random.symmetric(0.02));
+                    registers[meter_idx] += kwh;
+                    reading(line_idx, meter_idx, step_idx, registers[meter_idx]);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,5 +346,17 @@ mod tests {
         assert_eq!(first, ruihe_paper_cups(7, jiff::civil::date(2025, 1, 1), 14));
         assert_ne!(first.readings_csv, ruihe_paper_cups(8, jiff::civil::date(2025, 1, 1), 14).readings_csv);
         assert_eq!(first.production_csv.lines().count(), 1 + 14 * 2);
+    }
+
+    #[test]
+    fn the_workload_has_the_issues_row_counts() {
+        let workload =
+            FactoryWorkload { n_factories: 2, n_lines_per_factory: 3, interval_minutes: 60, days: 2, seed: 1 };
+        let (mut n_readings, mut n_outputs) = (0, 0);
+        workload.generate(|_, _, _, _| n_readings += 1, |_, _, _| n_outputs += 1);
+        assert_eq!(n_readings, 6 * 3 * (48 + 1));
+        assert_eq!(n_outputs, 6 * 48);
+        let issue = FactoryWorkload::issue_9(42);
+        assert_eq!(issue.n_lines() * 3 * issue.n_intervals(), 21_024_000);
     }
 }
