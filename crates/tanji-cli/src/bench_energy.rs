@@ -78,29 +78,34 @@ pub fn energy(args: BenchEnergyArgs) -> anyhow::Result<()> {
             BufWriter::new(std::fs::File::create(&production_path).context("creating production.csv")?);
         writeln!(readings, "meter,timestamp,value")?;
         writeln!(production, "line,timestamp,sku,units")?;
-        let mut write_error = None;
         let mut stamps: Vec<String> = (0..=workload.n_intervals()).map(stamp).collect();
         stamps.shrink_to_fit();
         let line_ids: Vec<String> = (0..workload.n_lines()).map(|line_idx| workload.line_id(line_idx)).collect();
-        let mut readings_sink = |line_idx: usize, meter_idx: usize, step_idx: usize, value: f64| {
-            n_reading_rows += 1;
-            if let Err(error) =
-                writeln!(readings, "{}-M{},{},{value:.3}", line_ids[line_idx], meter_idx + 1, stamps[step_idx])
-            {
-                write_error.get_or_insert(error);
-            }
-        };
-        let mut production_rows = Vec::new();
-        workload.generate(&mut readings_sink, |line_idx, step_idx, units| {
-            production_rows.push((line_idx, step_idx, units))
-        });
-        for (line_idx, step_idx, units) in production_rows {
-            n_production_rows += 1;
-            let factory = line_idx / workload.n_lines_per_factory + 1;
-            writeln!(production, "{},{},CUP-F{factory:02},{units}", line_ids[line_idx], stamps[step_idx])?;
-        }
-        if let Some(error) = write_error {
+        let (mut readings_error, mut production_error) = (None, None);
+        workload.generate(
+            |line_idx, meter_idx, step_idx, value| {
+                n_reading_rows += 1;
+                if let Err(error) =
+                    writeln!(readings, "{}-M{},{},{value:.3}", line_ids[line_idx], meter_idx + 1, stamps[step_idx])
+                {
+                    readings_error.get_or_insert(error);
+                }
+            },
+            |line_idx, step_idx, units| {
+                n_production_rows += 1;
+                let factory = line_idx / workload.n_lines_per_factory + 1;
+                if let Err(error) =
+                    writeln!(production, "{},{},CUP-F{factory:02},{units}", line_ids[line_idx], stamps[step_idx])
+                {
+                    production_error.get_or_insert(error);
+                }
+            },
+        );
+        if let Some(error) = readings_error {
             return Err(error).context("writing readings.csv");
+        }
+        if let Some(error) = production_error {
+            return Err(error).context("writing production.csv");
         }
         readings.flush()?;
         production.flush()?;
@@ -153,12 +158,24 @@ pub fn energy(args: BenchEnergyArgs) -> anyhow::Result<()> {
     }
     let load_csv_s = started.elapsed().as_secs_f64();
 
+    // Last reading per meter (from the raw readings, as loaded).
+    let started = Instant::now();
+    let last_readings: Vec<Option<RawReading>> = readings
+        .iter()
+        .map(|meter_readings| meter_readings.iter().copied().max_by_key(|reading| reading.time_s))
+        .collect();
+    let last_reading_per_meter_s = started.elapsed().as_secs_f64();
+    assert_eq!(last_readings.len(), readings.len(), "one last reading per meter");
+
     // Register → interval kWh, with the full cleaning.
     let started = Instant::now();
     let grid = Grid { interval_s, utc_offset_s: UTC_OFFSET_S };
+    // Each meter's raw readings are dropped once cleaned, so that the raw and the cleaned data are never both whole
+    // in memory.
+    let n_meters = readings.len();
     let series: Vec<_> = readings
-        .iter()
-        .map(|meter_readings| clean(meter_readings, Register::Cumulative { rollover_value: None }, grid))
+        .drain(..)
+        .map(|meter_readings| clean(&meter_readings, Register::Cumulative { rollover_value: None }, grid))
         .collect();
     let register_to_interval_s = started.elapsed().as_secs_f64();
     let n_cleaning_events = series.iter().map(|series| series.events.len()).sum();
@@ -223,15 +240,6 @@ pub fn energy(args: BenchEnergyArgs) -> anyhow::Result<()> {
         gap_sum.iter().copied().enumerate().max_by(|left, right| left.1.total_cmp(&right.1)).unwrap_or((0, 0.0));
     let monthly_sec_vs_peer_median_s = started.elapsed().as_secs_f64();
 
-    // Last reading per meter (from the raw readings, as loaded).
-    let started = Instant::now();
-    let last_readings: Vec<Option<RawReading>> = readings
-        .iter()
-        .map(|meter_readings| meter_readings.iter().copied().max_by_key(|reading| reading.time_s))
-        .collect();
-    let last_reading_per_meter_s = started.elapsed().as_secs_f64();
-    debug_assert_eq!(last_readings.len(), readings.len());
-
     // One line's first week, by hour.
     let started = Instant::now();
     let mut week = [0.0_f64; 7 * 24];
@@ -253,7 +261,7 @@ pub fn energy(args: BenchEnergyArgs) -> anyhow::Result<()> {
     let report = Report {
         n_factories: workload.n_factories,
         n_lines: workload.n_lines(),
-        n_meters: readings.len(),
+        n_meters,
         n_reading_rows,
         n_production_rows,
         generate_and_write_s,

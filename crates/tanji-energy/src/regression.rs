@@ -238,7 +238,7 @@ pub fn fit(terms: &[Term], observations: &[Observation], resolution: Resolution)
 
     // XᵀX must be well conditioned for the coefficients (and their standard errors) to mean anything; a Cholesky
     // factorisation of it fails for collinear terms, which the QR solve alone would answer with arbitrary numbers.
-    let gram = design.transpose() * &design;
+    let gram = design.transpose() * design.as_ref();
     let scale = (0..n_parameters).map(|idx| gram[(idx, idx)]).fold(0.0_f64, f64::max);
     let cholesky = gram.llt(Side::Lower).map_err(|_| FitError::Collinear)?;
     let inverse_gram = cholesky.inverse();
@@ -247,7 +247,7 @@ pub fn fit(terms: &[Term], observations: &[Observation], resolution: Resolution)
     if !condition_guard.is_finite() || condition_guard > 1e12 || scale == 0.0 {
         return Err(FitError::Collinear);
     }
-    let solution = design.col_piv_qr().solve_lstsq(&energy);
+    let solution = design.col_piv_qr().solve_lstsq(energy.as_ref());
 
     let estimates: Vec<f64> = (0..n_parameters).map(|term_idx| solution[(term_idx, 0)]).collect();
     let residuals_kwh: Vec<f64> = observations
