@@ -258,9 +258,10 @@ impl ExpectedSaving {
     }
 }
 
-/// Puts findings in order and numbers them: those with a saving first (largest kWh first), then the rest in the
-/// order of their kinds (baseline problems, alarms, loads, data), each group in the order found.
-pub fn rank(mut findings: Vec<Finding>) -> Vec<Finding> {
+/// Puts findings in order and numbers them: those with a saving first (largest kWh first), each line's "where the
+/// gap appears" right after its gap, then the rest in the order of their kinds (baseline problems, alarms, loads,
+/// data), each group in the order found.
+pub fn rank(findings: Vec<Finding>) -> Vec<Finding> {
     fn group(kind: &FindingKind) -> u8 {
         match kind {
             FindingKind::SecGap { .. } | FindingKind::GapAtEquipment { .. } => 0,
@@ -271,10 +272,29 @@ pub fn rank(mut findings: Vec<Finding>) -> Vec<Finding> {
             FindingKind::EstimatedData { .. } => 5,
         }
     }
+    let (mut explanations, mut findings): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|finding| matches!(finding.kind, FindingKind::GapAtEquipment { .. }));
     findings.sort_by(|left, right| {
         let saving = |finding: &Finding| finding.saving.map_or(f64::NEG_INFINITY, |saving| saving.kwh_per_year);
         saving(right).total_cmp(&saving(left)).then(group(&left.kind).cmp(&group(&right.kind)))
     });
+    let mut ordered = Vec::with_capacity(findings.len() + explanations.len());
+    for finding in findings {
+        let gap_line = match &finding.kind {
+            FindingKind::SecGap { line, .. } => Some(line.clone()),
+            _ => None,
+        };
+        ordered.push(finding);
+        if let Some(gap_line) = gap_line {
+            let (of_line, others): (Vec<Finding>, Vec<Finding>) = explanations
+                .into_iter()
+                .partition(|explanation| matches!(&explanation.kind, FindingKind::GapAtEquipment { line, .. } if *line == gap_line));
+            ordered.extend(of_line);
+            explanations = others;
+        }
+    }
+    ordered.extend(explanations);
+    let mut findings = ordered;
     for (finding_idx, finding) in findings.iter_mut().enumerate() {
         finding.rank = finding_idx + 1;
     }
