@@ -11,7 +11,7 @@ use anyhow::{Context, anyhow};
 use serde::Serialize;
 use tanji_energy::file::{FileProblem, SiteFile};
 use tanji_energy::{Analysis, analyze, read_production_csv, read_readings_csv, read_site_file};
-use tanji_i18n::energy::{file_problem_text, kwh, percent};
+use tanji_i18n::energy::{file_problem_text, kwh, percent, whole};
 use tanji_i18n::inventory::figure;
 use tanji_i18n::{Language, Localize, text};
 
@@ -157,7 +157,7 @@ fn table(analysis: &Analysis, language: Language) -> String {
             line.line,
             line.sku,
             kwh(line.energy_kwh),
-            figure(line.production_units, 6)
+            whole(line.production_units)
         );
     }
 
@@ -171,7 +171,7 @@ fn table(analysis: &Analysis, language: Language) -> String {
         if let Some(saving) = finding.saving {
             let energy = kwh(saving.kwh_per_year);
             let co2 = figure(saving.t_co2e_per_year, 4);
-            let money = saving.cny_per_year.map(|cny| format!(" · ¥{}", figure(cny, 4))).unwrap_or_default();
+            let money = saving.cny_per_year.map(|cny| format!(" · ¥{}", whole(cny))).unwrap_or_default();
             let _ = writeln!(
                 out,
                 "   {}",

@@ -20,9 +20,11 @@
 //! 5. Spikes: an interval whose robust z-score against its neighbourhood, z = 0.6745·(x − median)/MAD over the
 //!    nine intervals centred on it (a Hampel filter), is above 3.5 in magnitude (Iglewicz & Hoaglin 1993). A centred
 //!    window keeps a line starting or stopping from looking like a spike, which a median over the whole series
-//!    would not. For an interval meter the spike is replaced by the local median and flagged as estimated; for a
-//!    cumulative register it is only flagged, because the register's total is still right and replacing one
-//!    interval would create or destroy energy.
+//!    would not. For an interval meter the spike (either way) is replaced by the local median and flagged as
+//!    estimated. For a cumulative register only upward spikes are flagged, and not replaced: the register's total is
+//!    still right and replacing one interval would create or destroy energy, and a register interval far *below* its
+//!    neighbours is a stoppage of the line, not a fault of the meter (a meter that under-reads catches up at the next
+//!    reading, which rule 3 handles).
 
 use jiff::Timestamp;
 use jiff::civil::DateTime;
@@ -437,7 +439,8 @@ fn flag_spikes(intervals: &mut [IntervalValue], replace: bool, grid: Grid, event
         }
         let value = quantities[interval_idx];
         let robust_z = 0.6745 * (value - local_median) / mad;
-        if robust_z.abs() > SPIKE_ROBUST_Z {
+        let is_spike = if replace { robust_z.abs() > SPIKE_ROBUST_Z } else { robust_z > SPIKE_ROBUST_Z };
+        if is_spike {
             let interval = &mut intervals[interval_idx];
             interval.spike = true;
             if replace {

@@ -23,6 +23,14 @@ pub fn percent(fraction: f64) -> String {
 
 /// kWh with thousands written out to the unit ("302,628 kWh"): savings are read as whole kilowatt-hours.
 pub fn kwh(value: f64) -> String {
+    format!("{} kWh", whole(value))
+}
+
+/// A count or amount rounded to a whole number, thousands grouped ("97,226,400").
+pub fn whole(value: f64) -> String {
+    if !value.is_finite() {
+        return "—".to_owned();
+    }
     let rounded = value.round();
     let digits = format!("{:.0}", rounded.abs());
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
@@ -33,7 +41,7 @@ pub fn kwh(value: f64) -> String {
         grouped.push(digit);
     }
     let sign = if rounded < 0.0 { "-" } else { "" };
-    format!("{sign}{grouped} kWh")
+    format!("{sign}{grouped}")
 }
 
 impl Localize for MeterKind {
@@ -259,7 +267,7 @@ impl Localize for Evidence {
     fn localize(&self, language: Language) -> String {
         match self {
             Evidence::LineSec { line, energy_kwh, production_units, sec_kwh_per_unit } => {
-                let (energy, units, sec) = (kwh(*energy_kwh), n(*production_units), n(*sec_kwh_per_unit));
+                let (energy, units, sec) = (kwh(*energy_kwh), whole(*production_units), n(*sec_kwh_per_unit));
                 text!(language,
                     zh: "{line}：能耗 {energy}，产量 {units}，单位产量能耗 {sec} kWh/件",
                     en: "{line}: {energy} for {units} units, {sec} kWh per unit")
@@ -293,7 +301,7 @@ impl Localize for Evidence {
                 grid_factor_source,
             } => {
                 let (difference, units, factor) =
-                    (n(*sec_difference_kwh_per_unit), n(*production_units), n(*grid_factor_t_co2e_per_mwh));
+                    (n(*sec_difference_kwh_per_unit), whole(*production_units), n(*grid_factor_t_co2e_per_mwh));
                 text!(language,
                     zh: "节能量 = {difference} kWh/件 × {units} 件（{n_days} 天，按 365 天折算）；排放 = kWh ÷ 1000 × {factor} t CO2e/MWh（{grid_factor_source}）",
                     en: "saving = {difference} kWh per unit × {units} units ({n_days} days, scaled to 365); emissions = kWh ÷ 1000 × {factor} t CO2e/MWh ({grid_factor_source})")
