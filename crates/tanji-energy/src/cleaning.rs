@@ -18,7 +18,8 @@
 //!    over the intervals it covers (so the register's energy is conserved exactly); an interval meter's missing
 //!    values are interpolated linearly between the neighbouring intervals.
 //! 5. Spikes: an interval whose robust z-score against its neighbourhood, z = 0.6745·(x − median)/MAD over the
-//!    nine intervals centred on it (a Hampel filter), is above 3.5 in magnitude (Iglewicz & Hoaglin 1993). A centred
+//!    nine intervals centred on it (a Hampel filter), is above 3.5 in magnitude (Iglewicz & Hoaglin 1993), the MAD
+//!    taken as at least 2 % of the local median (`SPIKE_MAD_FLOOR`). A centred
 //!    window keeps a line starting or stopping from looking like a spike, which a median over the whole series
 //!    would not. For an interval meter the spike (either way) is replaced by the local median and flagged as
 //!    estimated. For a cumulative register only upward spikes are flagged, and not replaced: the register's total is
@@ -39,6 +40,12 @@ pub const SPIKE_ROBUST_Z: f64 = 3.5;
 
 /// Intervals on each side of the one being tested for a spike (one hour each side at 15 minutes).
 pub const SPIKE_HALF_WINDOW: usize = 4;
+
+/// The smallest MAD used, as a fraction of the local median's magnitude. Nine values give a noisy MAD: on a steady
+/// load with a percent of metering noise (or a register's last digit) it can be tiny, and ordinary noise would then
+/// score above 3.5. With this floor a spike must also be more than about 10 % (3.5 / 0.6745 × 2 %) away from the
+/// local median — a meter fault, not noise.
+pub const SPIKE_MAD_FLOOR: f64 = 0.02;
 
 /// One reading as it was received.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -433,13 +440,24 @@ fn flag_spikes(intervals: &mut [IntervalValue], replace: bool, grid: Grid, event
         let local_median = median(&mut window);
         deviations.clear();
         deviations.extend(window.iter().map(|quantity| (quantity - local_median).abs()));
-        let mad = median(&mut deviations);
+        let mad = median(&mut deviations).max(SPIKE_MAD_FLOOR * local_median.abs());
         if mad <= 0.0 {
             continue;
         }
         let value = quantities[interval_idx];
         let robust_z = 0.6745 * (value - local_median) / mad;
-        let is_spike = if replace { robust_z.abs() > SPIKE_ROBUST_Z } else { robust_z > SPIKE_ROBUST_Z };
+        // A spike also stands out from both of its neighbours: the last interval of a shift whose window holds more
+        // idle intervals than running ones (after a stoppage) is far from the window's median but not from the
+        // interval before it, and is no spike.
+        let before = quantities[interval_idx.saturating_sub(1)];
+        let after = quantities[(interval_idx + 1).min(n_intervals - 1)];
+        let above_neighbours = 0.6745 * (value - before.max(after)) / mad > SPIKE_ROBUST_Z;
+        let below_neighbours = 0.6745 * (before.min(after) - value) / mad > SPIKE_ROBUST_Z;
+        let is_spike = if replace {
+            (robust_z > SPIKE_ROBUST_Z && above_neighbours) || (robust_z < -SPIKE_ROBUST_Z && below_neighbours)
+        } else {
+            robust_z > SPIKE_ROBUST_Z && above_neighbours
+        };
         if is_spike {
             let interval = &mut intervals[interval_idx];
             interval.spike = true;
