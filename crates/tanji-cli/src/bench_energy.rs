@@ -215,6 +215,8 @@ pub fn energy(args: BenchEnergyArgs) -> anyhow::Result<()> {
     let mut gap_sum = vec![0.0_f64; workload.n_lines()];
     for factory_idx in 0..workload.n_factories {
         let lines = factory_idx * workload.n_lines_per_factory..(factory_idx + 1) * workload.n_lines_per_factory;
+        // Months index the inner vectors of several lines at once; an iterator over one line's months would hide that.
+        #[allow(clippy::needless_range_loop)]
         for month_idx in 0..n_months {
             let secs: Vec<f64> = lines
                 .clone()

@@ -391,7 +391,7 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
     if minutes == 0 || 1440 % minutes != 0 {
         problems.push(None, "site.interval_minutes", ProblemKind::IntervalNotDividingDay { minutes });
     }
-    if !(raw.grid_factor.t_co2e_per_mwh > 0.0) {
+    if !is_positive(raw.grid_factor.t_co2e_per_mwh) {
         problems.push(
             None,
             "grid_factor.t_co2e_per_mwh",
@@ -402,7 +402,7 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
         problems.push(None, "grid_factor.source", ProblemKind::Required);
     }
     if let Some(tariff) = &raw.tariff {
-        if !(tariff.cny_per_kwh > 0.0) {
+        if !is_positive(tariff.cny_per_kwh) {
             problems.push(None, "tariff.cny_per_kwh", ProblemKind::NotPositive { value: tariff.cny_per_kwh });
         }
         if tariff.source.trim().is_empty() {
@@ -467,7 +467,7 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
             ("rollover", raw_meter.rollover),
         ] {
             if let Some(value) = value
-                && !(value > 0.0 && value.is_finite())
+                && !is_positive(value)
             {
                 problems.push(None, field(key), ProblemKind::NotPositive { value });
             }
@@ -682,6 +682,11 @@ pub fn read_readings_csv(file: &str, bytes: &[u8], site: &Site) -> Result<Readin
 
     problems.push(Some(1), "", ProblemKind::UnknownLayout { header });
     problems.finish((readings, ReadingsLayout::Long))
+}
+
+/// A finite number above zero (NaN is not).
+fn is_positive(value: f64) -> bool {
+    value > 0.0 && value.is_finite()
 }
 
 fn parse_value(text: &str) -> Result<f64, ProblemKind> {

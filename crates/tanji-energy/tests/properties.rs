@@ -22,10 +22,10 @@ fn readings(start: f64, steps: &[(f64, bool, bool)], rollover: Option<f64>) -> (
     for (step_idx, (increment, kept, repeated)) in steps.iter().enumerate() {
         value += increment;
         total += increment;
-        if let Some(rollover) = rollover {
-            if value >= rollover {
-                value -= rollover;
-            }
+        if let Some(rollover) = rollover
+            && value >= rollover
+        {
+            value -= rollover;
         }
         // The last reading is always kept, so the register's whole difference is known.
         if *kept || step_idx + 1 == steps.len() {
