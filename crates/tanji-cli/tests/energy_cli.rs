@@ -176,3 +176,20 @@ fn the_example_command_writes_the_shipped_example() {
         assert!(written == expected, "examples/energy/{name} is not what `tanji energy example` writes: regenerate it");
     }
 }
+
+#[test]
+fn the_energy_bench_finds_its_hot_line_on_a_small_workload() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let out = directory.path().display().to_string();
+    let output = tanji(&["bench", "energy", "--factories", "2", "--lines", "3", "--days", "14", "--out", &out]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(directory.path().join("tanji-bench-energy.json")).expect("report"),
+    )
+    .expect("JSON");
+    assert_eq!(report["n_reading_rows"], 6 * 3 * (14 * 96 + 1));
+    assert_eq!(report["n_production_rows"], 6 * 14 * 96);
+    assert_eq!(report["hot_line_found"], report["hot_line_generated"]);
+    let gap = report["hot_line_gap"].as_f64().expect("gap");
+    assert!(gap > 0.1, "a heater 30 % hot puts its line about 15 % above its peers, got {gap}");
+}
