@@ -352,7 +352,7 @@ pub enum BenchCommand {
     /// sampling; the system is written as Matrix Market files so that scripts/bench-lca-brightway.py can time
     /// Brightway on the same one.
     Lca(BenchLcaArgs),
-    /// Time the energy engine on issue 9's factory workload (20 factories × 10 lines × 3 meters, a year at 15
+    /// Time the energy engine on a generated factory workload (20 factories × 10 lines × 3 meters, a year at 15
     /// minutes; one line's heater 30 % hot): load from CSV, register → interval kWh, daily kWh per line, monthly SEC
     /// against the factory's other lines, written as CSV in DIR for other tools.
     Energy(BenchEnergyArgs),
