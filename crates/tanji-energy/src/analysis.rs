@@ -318,7 +318,7 @@ pub fn analyze(
             Ok(baseline) => (Some(baseline), None),
             Err(error) => (None, Some(error)),
         };
-        let baseline_checks = baseline.as_ref().map(check_baseline).unwrap_or_default();
+        let mut baseline_checks = baseline.as_ref().map(check_baseline).unwrap_or_default();
 
         let mut daily = Vec::with_capacity(days.len());
         let mut differences = Vec::with_capacity(days.len());
@@ -352,6 +352,15 @@ pub fn analyze(
                 days.iter().copied().filter(|day_idx| in_reporting(*day_idx)).map(observation).collect();
             normalised_savings(baseline, &reporting, options.confidence)
         });
+
+        // Guideline 14: savings are reported only when their uncertainty at 68 % confidence is below half of them.
+        if let Some(savings) = savings
+            && savings.fractional_uncertainty_68 > 0.5
+        {
+            baseline_checks.push(BaselineCheck::SavingsUncertaintyTooHigh {
+                fractional_uncertainty: savings.fractional_uncertainty_68,
+            });
+        }
 
         let mut months: BTreeMap<String, (f64, f64)> = BTreeMap::new();
         for day_idx in &days {
@@ -812,5 +821,66 @@ mod tests {
         // β0 = 24 kWh/day of standby on each line (0.5 kWh per hour on two meters... per line: 2 meters × 12).
         let baseline = analysis.lines[0].baseline.as_ref().expect("baseline");
         assert!((baseline.non_production_load_kwh().unwrap() - 24.0).abs() < 1e-6);
+    }
+
+    /// A measure on day 60 cuts line 1's energy per cup by 10 %; with days 0–59 as the baseline and 60–89 as the
+    /// reporting period, the verified saving is 10 % of the variable energy, within its uncertainty.
+    #[test]
+    fn a_measure_is_verified_against_the_baseline() {
+        let mut site = site();
+        site.lines.truncate(1);
+        site.meters.truncate(1);
+        let t0: i64 = 1_735_660_800;
+        let start = jiff::civil::date(2025, 1, 1);
+        let mut register = 0.0;
+        let mut readings = vec![RawReading { time_s: t0, value: 0.0, row: 2 }];
+        let mut production = Vec::new();
+        let mut expected_saving = 0.0;
+        for day in 0..90_i64 {
+            // Output varies by weekday and a slow cycle; ±1 % noise from a fixed pattern keeps the fit imperfect.
+            let units = 1000.0 + 50.0 * (day % 7) as f64 + 30.0 * ((day / 7) % 3) as f64;
+            let per_cup = if day >= 60 { 0.09 } else { 0.1 };
+            if day >= 60 {
+                expected_saving += 0.01 * units;
+            }
+            production.push(ProductionRecord {
+                line: "L1".into(),
+                sku: "CUP".into(),
+                day: start + day.days(),
+                units,
+                row: 0,
+            });
+            let noise = 1.0 + 0.01 * (((day * 37) % 11) as f64 - 5.0) / 5.0;
+            let daily_kwh = (24.0 + per_cup * units) * noise;
+            for hour in 0..24_i64 {
+                register += daily_kwh / 24.0;
+                readings.push(RawReading { time_s: t0 + (day * 24 + hour + 1) * 3600, value: register, row: 0 });
+            }
+        }
+        let readings = HashMap::from([("L1-heater".to_owned(), readings)]);
+        let options = AnalysisOptions {
+            baseline: Some(DayRange { first: start, last: start + 59.days() }),
+            reporting: Some(DayRange { first: start + 60.days(), last: start + 89.days() }),
+            confidence: 0.9,
+        };
+        let analysis = analyze(&site, &readings, &production, &options);
+        let line = &analysis.lines[0];
+        assert_eq!(line.baseline.as_ref().expect("baseline").statistics.n_observations, 60);
+        let savings = line.savings.expect("savings");
+        assert_eq!(savings.n_reporting_periods, 30);
+        assert!(
+            (savings.savings_kwh - expected_saving).abs() < savings.uncertainty_kwh,
+            "saved {} ± {}, expected {expected_saving}",
+            savings.savings_kwh,
+            savings.uncertainty_kwh
+        );
+        assert!(savings.fractional_uncertainty_68 < 0.5, "{savings:?}");
+        assert!(analysis.findings.iter().any(|finding| matches!(finding.kind, FindingKind::VerifiedSavings { .. })));
+        // The CUSUM turns down after the measure and the tabular CUSUM says so.
+        assert!(
+            line.alarms
+                .iter()
+                .any(|alarm| alarm.direction == crate::cusum::Direction::Decrease && alarm.start_idx >= 60)
+        );
     }
 }
