@@ -35,6 +35,11 @@ use serde::{Deserialize, Serialize};
 use crate::model::Register;
 use crate::stats::median;
 
+/// The longest gap that is estimated: 31 days. Across a longer one the meter was not metering in any useful sense (and
+/// a typing error in a year would otherwise ask for millions of estimated intervals): the series breaks there, the
+/// difference across the gap is not counted, and a `LongGap` says so.
+pub const MAX_ESTIMATED_GAP_S: i64 = 31 * 86_400;
+
 /// Iglewicz & Hoaglin's threshold for a modified z-score that marks an outlier.
 pub const SPIKE_ROBUST_Z: f64 = 3.5;
 
@@ -125,6 +130,15 @@ pub enum CleaningEvent {
         before: DateTime,
         /// Intervals estimated.
         n_missing_intervals: usize,
+    },
+    /// A gap longer than 31 days: not estimated, and a register's difference across it is not counted.
+    LongGap {
+        /// The last reading before the gap.
+        after: DateTime,
+        /// The first reading after it.
+        before: DateTime,
+        /// The register difference (or nothing, for an interval meter) left uncounted.
+        uncounted: f64,
     },
     /// A register reading above the readings around it, set aside.
     HighReading {
@@ -363,6 +377,14 @@ fn push_spread(
     grid: Grid,
     events: &mut Vec<CleaningEvent>,
 ) {
+    if after_s - before_s > MAX_ESTIMATED_GAP_S {
+        events.push(CleaningEvent::LongGap {
+            after: grid.local(before_s),
+            before: grid.local(after_s),
+            uncounted: difference,
+        });
+        return;
+    }
     let n_intervals = usize::try_from((after_s - before_s) / grid.interval_s).unwrap_or(0).max(1);
     let quality = if n_intervals > 1 { Quality::Estimated } else { Quality::Measured };
     if n_intervals > 1 {
@@ -397,7 +419,13 @@ fn interval_meter_intervals(usable: &[RawReading], grid: Grid, events: &mut Vec<
         if reading_idx > 0 {
             let before = good[reading_idx - 1];
             let n_steps = (reading.time_s - before.time_s) / grid.interval_s;
-            if n_steps > 1 {
+            if reading.time_s - before.time_s > MAX_ESTIMATED_GAP_S {
+                events.push(CleaningEvent::LongGap {
+                    after: grid.local(before.time_s),
+                    before: grid.local(reading.time_s),
+                    uncounted: 0.0,
+                });
+            } else if n_steps > 1 {
                 events.push(CleaningEvent::Gap {
                     after: grid.local(before.time_s),
                     before: grid.local(reading.time_s),
@@ -539,6 +567,15 @@ mod tests {
         let low = clean(&readings(&[(0, 10.0), (1, 11.0), (2, 3.0), (3, 13.0), (4, 14.0)]), REGISTER, GRID);
         assert_eq!(quantities(&low), [1.0, 1.0, 1.0, 1.0]);
         assert!(matches!(low.events[..], [CleaningEvent::LowReading { row: 4, .. }, CleaningEvent::Gap { .. }]));
+    }
+
+    #[test]
+    fn a_gap_of_years_is_not_estimated() {
+        // Regression: a year typed wrongly (2205 for 2025) asked for millions of estimated intervals.
+        let raw = readings(&[(0, 10.0), (1, 11.0), (18_000_000, 12.0)]);
+        let series = clean(&raw, REGISTER, GRID);
+        assert_eq!(quantities(&series), [1.0]);
+        assert!(matches!(series.events[..], [CleaningEvent::LongGap { uncounted: 1.0, .. }]));
     }
 
     #[test]

@@ -201,6 +201,12 @@ impl Localize for CleaningEvent {
             CleaningEvent::Gap { after, before, n_missing_intervals } => text!(language,
                 zh: "{after} 与 {before} 之间缺 {n_missing_intervals} 个时段：已估算并标记",
                 en: "{n_missing_intervals} intervals missing between {after} and {before}: estimated and flagged"),
+            CleaningEvent::LongGap { after, before, uncounted } => {
+                let uncounted = n(*uncounted);
+                text!(language,
+                    zh: "{after} 与 {before} 之间缺数超过 31 天：不估算，其间的表码差 {uncounted} 不计入",
+                    en: "no readings for more than 31 days between {after} and {before}: not estimated, and the register difference of {uncounted} across it is not counted")
+            }
             CleaningEvent::HighReading { row, at, value } => {
                 let value = n(*value);
                 text!(language,
