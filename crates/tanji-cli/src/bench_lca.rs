@@ -26,6 +26,7 @@ use crate::options::{BenchCommand, BenchLcaArgs};
 pub fn bench(command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Lca(args) => lca(args),
+        BenchCommand::Energy(args) => crate::bench_energy::energy(args),
     }
 }
 
@@ -428,7 +429,7 @@ fn method_text(method: Option<SolveMethod>) -> String {
 }
 
 /// Peak resident memory of this process (VmHWM), where /proc exists.
-fn peak_rss_mib() -> Option<f64> {
+pub fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -5,10 +5,12 @@
 // Printing is this crate's job; the workspace forbids it only in libraries.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench_energy;
 mod bench_lca;
 mod commands;
 mod demo;
 mod energy_import;
+mod energy;
 mod footprint;
 mod inventory;
 mod lca;
@@ -45,7 +47,7 @@ fn main() -> ExitCode {
             Command::Lca(command) => lca::lca(command, language),
             Command::Bench(command) => bench_lca::bench(command),
             Command::Footprint(command) => footprint::footprint(command, language),
-            Command::Energy(options::EnergyCommand::Import(args)) => energy_import::import(args).await,
+            Command::Energy(command) => energy::energy(command, language).await,
         }
     });
     match result {

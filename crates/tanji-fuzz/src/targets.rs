@@ -124,6 +124,14 @@ pub const TARGETS: &[Target] = &[
         check: check_lca_system,
     },
     Target {
+        name: "energy_readings_csv",
+        about: "a meter readings CSV, long or wide, UTF-8 or GBK → cleaning → energy analysis; `tanji energy analyze`",
+        seeds: energy_seeds,
+        dictionary: &["meter,timestamp,value", "timestamp", "L1-heater", "L2-heater", "+08:00", "Z", "T"],
+        structured: structured_csv,
+        check: check_energy_readings_csv,
+    },
+    Target {
         name: "units",
         about: "units and quantities as typed in every form, CSV cell and model field (`Unit::parse`, `Quantity::parse`)",
         seeds: unit_seeds,
@@ -715,6 +723,49 @@ fn check_lca_system(bytes: &[u8]) -> Result<Outcome, String> {
                 return Err("a scoring refusal with no message".into());
             }
             Ok(Outcome(format!("score: {}", variant(&error))))
+        }
+    }
+}
+
+fn energy_seeds() -> Vec<Seed> {
+    seeds!["crates/tanji-fuzz/seeds/energy/long.csv", "crates/tanji-fuzz/seeds/energy/wide.csv"]
+}
+
+/// Readings against the shipped example site: every refusal names this file and reads in both languages; every
+/// accepted file is cleaned and analysed, and its findings and cleaning decisions read in both languages.
+fn check_energy_readings_csv(bytes: &[u8]) -> Result<Outcome, String> {
+    use tanji_i18n::Localize as _;
+    use tanji_i18n::energy::file_problem_text;
+    let site_bytes = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/energy/site.toml"));
+    let site = tanji_energy::read_site_file("site.toml", site_bytes)
+        .map_err(|problems| format!("the example site file is refused: {problems:?}"))?
+        .site;
+    match tanji_energy::read_readings_csv("fuzz.csv", bytes, &site) {
+        Ok((readings, _layout)) => {
+            let analysis = tanji_energy::analyze(&site, &readings, &[], &tanji_energy::AnalysisOptions::default());
+            for finding in &analysis.findings {
+                finding.kind.chinese();
+                finding.kind.english();
+            }
+            for meter in &analysis.meters {
+                for event in &meter.events {
+                    event.english();
+                }
+            }
+            Ok(Outcome("computed".into()))
+        }
+        Err(problems) => {
+            let first = problems.first().ok_or("a readings file refused with no problem listed")?;
+            for problem in &problems {
+                if problem.file != "fuzz.csv" {
+                    return Err(format!("a problem that does not name its file: {problem:?}"));
+                }
+                file_problem_text(problem, tanji_i18n::Language::English);
+                file_problem_text(problem, tanji_i18n::Language::SimplifiedChinese);
+            }
+            let code =
+                serde_json::to_value(&first.kind).ok().and_then(|value| value["code"].as_str().map(str::to_owned));
+            Ok(Outcome(format!("file: {}", code.unwrap_or_default())))
         }
     }
 }

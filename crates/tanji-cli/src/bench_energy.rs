@@ -1,0 +1,319 @@
+//! `tanji bench energy`: the energy engine's benchmark skeleton (issue 9). Generates the factory workload (by default
+//! 20 factories × 10 lines × 3 meters, one year at 15 minutes: 21.0M cumulative-register rows and 7.0M production
+//! rows, one line with +30 % heater energy), writes it as CSV for other tools, then times tanji on it: load from CSV,
+//! register → interval kWh (the full cleaning), daily kWh per line, monthly SEC against the median of the other lines
+//! of the same factory, the last reading per meter and one line's first week by hour. Figures go to stdout and to
+//! `DIR/tanji-bench-energy.json`.
+//!
+//! Not yet here: the DuckDB script that times the same steps on the same CSV (issue 9 asks for it beside these
+//! figures), and the database and MQTT steps, which wait for the energy store.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::{BufWriter, Write as _};
+use std::time::Instant;
+
+use anyhow::{Context as _, anyhow};
+use serde::Serialize;
+use tanji_energy::cleaning::{Grid, RawReading, clean};
+use tanji_energy::file::parse_timestamp;
+use tanji_energy::model::Register;
+use tanji_energy::stats::median_of;
+use tanji_energy::synthetic::FactoryWorkload;
+
+use crate::inventory::emit;
+use crate::options::BenchEnergyArgs;
+
+const UTC_OFFSET_S: i32 = 8 * 3600;
+
+#[derive(Serialize)]
+struct Report {
+    n_factories: usize,
+    n_lines: usize,
+    n_meters: usize,
+    n_reading_rows: usize,
+    n_production_rows: usize,
+    generate_and_write_s: f64,
+    load_csv_s: f64,
+    register_to_interval_s: f64,
+    daily_kwh_per_line_s: f64,
+    monthly_sec_vs_peer_median_s: f64,
+    last_reading_per_meter_s: f64,
+    one_line_week_hourly_s: f64,
+    hot_line_generated: String,
+    hot_line_found: String,
+    hot_line_gap: f64,
+    n_cleaning_events: usize,
+    peak_rss_mib: Option<f64>,
+}
+
+pub fn energy(args: BenchEnergyArgs) -> anyhow::Result<()> {
+    let workload = FactoryWorkload {
+        n_factories: args.factories,
+        n_lines_per_factory: args.lines,
+        interval_minutes: args.interval_minutes,
+        days: args.days,
+        seed: args.seed,
+    };
+    if workload.n_lines_per_factory < 2 {
+        return Err(anyhow!("--lines must be at least 2: a line's peers are the other lines of its factory"));
+    }
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let readings_path = args.out.join("readings.csv");
+    let production_path = args.out.join("production.csv");
+    let interval_s = i64::from(workload.interval_minutes) * 60;
+    let t0 = parse_timestamp("2025-01-01 00:00", UTC_OFFSET_S).context("the start time")?;
+
+    // Generate and write (not a timed step of the comparison: every tool reads the same files).
+    let started = Instant::now();
+    let (mut n_reading_rows, mut n_production_rows) = (0usize, 0usize);
+    {
+        let stamp = |step_idx: usize| {
+            let time_s = t0 + interval_s * step_idx as i64;
+            let local = jiff::Timestamp::from_second(time_s + i64::from(UTC_OFFSET_S)).unwrap_or_default();
+            local.strftime("%Y-%m-%d %H:%M").to_string()
+        };
+        let mut readings = BufWriter::new(std::fs::File::create(&readings_path).context("creating readings.csv")?);
+        let mut production =
+            BufWriter::new(std::fs::File::create(&production_path).context("creating production.csv")?);
+        writeln!(readings, "meter,timestamp,value")?;
+        writeln!(production, "line,timestamp,sku,units")?;
+        let mut stamps: Vec<String> = (0..=workload.n_intervals()).map(stamp).collect();
+        stamps.shrink_to_fit();
+        let line_ids: Vec<String> = (0..workload.n_lines()).map(|line_idx| workload.line_id(line_idx)).collect();
+        let (mut readings_error, mut production_error) = (None, None);
+        workload.generate(
+            |line_idx, meter_idx, step_idx, value| {
+                n_reading_rows += 1;
+                if let Err(error) =
+                    writeln!(readings, "{}-M{},{},{value:.3}", line_ids[line_idx], meter_idx + 1, stamps[step_idx])
+                {
+                    readings_error.get_or_insert(error);
+                }
+            },
+            |line_idx, step_idx, units| {
+                n_production_rows += 1;
+                let factory = line_idx / workload.n_lines_per_factory + 1;
+                if let Err(error) =
+                    writeln!(production, "{},{},CUP-F{factory:02},{units}", line_ids[line_idx], stamps[step_idx])
+                {
+                    production_error.get_or_insert(error);
+                }
+            },
+        );
+        if let Some(error) = readings_error {
+            return Err(error).context("writing readings.csv");
+        }
+        if let Some(error) = production_error {
+            return Err(error).context("writing production.csv");
+        }
+        readings.flush()?;
+        production.flush()?;
+    }
+    let generate_and_write_s = started.elapsed().as_secs_f64();
+
+    // Load from CSV.
+    let started = Instant::now();
+    let mut meter_idx_of: HashMap<String, usize> = HashMap::new();
+    let mut meter_line: Vec<usize> = Vec::new();
+    let mut readings: Vec<Vec<RawReading>> = Vec::new();
+    let line_idx_of: HashMap<String, usize> =
+        (0..workload.n_lines()).map(|line_idx| (workload.line_id(line_idx), line_idx)).collect();
+    let mut reader = csv::Reader::from_path(&readings_path).context("opening readings.csv")?;
+    let mut record = csv::StringRecord::new();
+    let mut row = 1;
+    while reader.read_record(&mut record).context("reading readings.csv")? {
+        row += 1;
+        let meter = &record[0];
+        let meter_idx = match meter_idx_of.get(meter) {
+            Some(meter_idx) => *meter_idx,
+            None => {
+                let line = meter.rsplit_once('-').map_or(meter, |(line, _)| line);
+                let line_idx =
+                    *line_idx_of.get(line).ok_or_else(|| anyhow!("readings.csv row {row}: unknown line {line}"))?;
+                meter_idx_of.insert(meter.to_owned(), readings.len());
+                meter_line.push(line_idx);
+                readings.push(Vec::with_capacity(workload.n_intervals() + 1));
+                readings.len() - 1
+            }
+        };
+        let time_s = parse_timestamp(&record[1], UTC_OFFSET_S)
+            .ok_or_else(|| anyhow!("readings.csv row {row}: bad timestamp"))?;
+        let value: f64 = record[2].parse().with_context(|| format!("readings.csv row {row}: bad value"))?;
+        readings[meter_idx].push(RawReading { time_s, value, row });
+    }
+    let n_days = workload.days as usize;
+    // line → day → units.
+    let mut output_days = vec![vec![0.0_f64; n_days + 1]; workload.n_lines()];
+    let mut reader = csv::Reader::from_path(&production_path).context("opening production.csv")?;
+    let mut row = 1;
+    while reader.read_record(&mut record).context("reading production.csv")? {
+        row += 1;
+        let line_idx = *line_idx_of.get(&record[0]).ok_or_else(|| anyhow!("production.csv row {row}: unknown line"))?;
+        let end_s = parse_timestamp(&record[1], UTC_OFFSET_S)
+            .ok_or_else(|| anyhow!("production.csv row {row}: bad timestamp"))?;
+        let units: f64 = record[3].parse().with_context(|| format!("production.csv row {row}: bad units"))?;
+        let day_idx = usize::try_from((end_s - interval_s - t0).div_euclid(86_400)).unwrap_or(0).min(n_days);
+        output_days[line_idx][day_idx] += units;
+    }
+    let load_csv_s = started.elapsed().as_secs_f64();
+
+    // Last reading per meter (from the raw readings, as loaded).
+    let started = Instant::now();
+    let last_readings: Vec<Option<RawReading>> = readings
+        .iter()
+        .map(|meter_readings| meter_readings.iter().copied().max_by_key(|reading| reading.time_s))
+        .collect();
+    let last_reading_per_meter_s = started.elapsed().as_secs_f64();
+    assert_eq!(last_readings.len(), readings.len(), "one last reading per meter");
+
+    // Register → interval kWh, with the full cleaning.
+    let started = Instant::now();
+    let grid = Grid { interval_s, utc_offset_s: UTC_OFFSET_S };
+    // Each meter's raw readings are dropped once cleaned, so that the raw and the cleaned data are never both whole
+    // in memory.
+    let n_meters = readings.len();
+    let series: Vec<_> = readings
+        .drain(..)
+        .map(|meter_readings| clean(&meter_readings, Register::Cumulative { rollover_value: None }, grid))
+        .collect();
+    let register_to_interval_s = started.elapsed().as_secs_f64();
+    let n_cleaning_events = series.iter().map(|series| series.events.len()).sum();
+
+    // Daily kWh per line.
+    let started = Instant::now();
+    let mut energy_days = vec![vec![0.0_f64; n_days + 1]; workload.n_lines()];
+    for (meter_idx, meter_series) in series.iter().enumerate() {
+        let days = &mut energy_days[meter_line[meter_idx]];
+        for interval in &meter_series.intervals {
+            let day_idx =
+                usize::try_from((interval.end_s - interval_s - t0).div_euclid(86_400)).unwrap_or(0).min(n_days);
+            days[day_idx] += interval.quantity;
+        }
+    }
+    let daily_kwh_per_line_s = started.elapsed().as_secs_f64();
+
+    // Monthly SEC against the median of the other lines of the factory; the line furthest above its peers over the
+    // year is the one found.
+    let started = Instant::now();
+    let first_day = jiff::civil::date(2025, 1, 1);
+    let month_of_day: Vec<usize> = (0..=n_days)
+        .map(|day_idx| {
+            let day = first_day.checked_add(jiff::Span::new().days(day_idx as i64)).unwrap_or(first_day);
+            (day.year() as usize - 2025) * 12 + day.month() as usize - 1
+        })
+        .collect();
+    let n_months = month_of_day.iter().copied().max().unwrap_or(0) + 1;
+    let mut monthly = vec![vec![(0.0_f64, 0.0_f64); n_months]; workload.n_lines()];
+    for line_idx in 0..workload.n_lines() {
+        for day_idx in 0..n_days {
+            let month = &mut monthly[line_idx][month_of_day[day_idx]];
+            month.0 += energy_days[line_idx][day_idx];
+            month.1 += output_days[line_idx][day_idx];
+        }
+    }
+    let mut gap_sum = vec![0.0_f64; workload.n_lines()];
+    for factory_idx in 0..workload.n_factories {
+        let lines = factory_idx * workload.n_lines_per_factory..(factory_idx + 1) * workload.n_lines_per_factory;
+        // Months index the inner vectors of several lines at once; an iterator over one line's months would hide that.
+        #[allow(clippy::needless_range_loop)]
+        for month_idx in 0..n_months {
+            let secs: Vec<f64> = lines
+                .clone()
+                .map(|line_idx| {
+                    let (energy, units) = monthly[line_idx][month_idx];
+                    if units > 0.0 { energy / units } else { f64::NAN }
+                })
+                .collect();
+            for (offset, line_idx) in lines.clone().enumerate() {
+                let peers: Vec<f64> = secs
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, sec)| *other != offset && sec.is_finite())
+                    .map(|(_, sec)| *sec)
+                    .collect();
+                if secs[offset].is_finite() && !peers.is_empty() {
+                    gap_sum[line_idx] += secs[offset] / median_of(&peers) - 1.0;
+                }
+            }
+        }
+    }
+    let (hot_line_idx, hot_gap_sum) =
+        gap_sum.iter().copied().enumerate().max_by(|left, right| left.1.total_cmp(&right.1)).unwrap_or((0, 0.0));
+    let monthly_sec_vs_peer_median_s = started.elapsed().as_secs_f64();
+
+    // One line's first week, by hour.
+    let started = Instant::now();
+    let mut week = [0.0_f64; 7 * 24];
+    for (meter_idx, meter_series) in series.iter().enumerate() {
+        if meter_line[meter_idx] != 0 {
+            continue;
+        }
+        for interval in &meter_series.intervals {
+            let hour_idx = (interval.end_s - interval_s - t0).div_euclid(3600);
+            if let Ok(hour_idx) = usize::try_from(hour_idx)
+                && hour_idx < week.len()
+            {
+                week[hour_idx] += interval.quantity;
+            }
+        }
+    }
+    let one_line_week_hourly_s = started.elapsed().as_secs_f64();
+
+    let report = Report {
+        n_factories: workload.n_factories,
+        n_lines: workload.n_lines(),
+        n_meters,
+        n_reading_rows,
+        n_production_rows,
+        generate_and_write_s,
+        load_csv_s,
+        register_to_interval_s,
+        daily_kwh_per_line_s,
+        monthly_sec_vs_peer_median_s,
+        last_reading_per_meter_s,
+        one_line_week_hourly_s,
+        hot_line_generated: workload.line_id(workload.hot_line_idx()),
+        hot_line_found: workload.line_id(hot_line_idx),
+        hot_line_gap: hot_gap_sum / n_months as f64,
+        n_cleaning_events,
+        peak_rss_mib: crate::bench_lca::peak_rss_mib(),
+    };
+    let json_path = args.out.join("tanji-bench-energy.json");
+    std::fs::write(&json_path, serde_json::to_string_pretty(&report)?)
+        .with_context(|| format!("writing {}", json_path.display()))?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "workload: {} factories × {} lines × 3 meters, {} days at {} min: {} reading rows, {} production rows",
+        report.n_factories,
+        args.lines,
+        workload.days,
+        workload.interval_minutes,
+        report.n_reading_rows,
+        report.n_production_rows
+    );
+    let _ = writeln!(out, "generate and write CSV      {:>8.2} s", report.generate_and_write_s);
+    let _ = writeln!(out, "load from CSV               {:>8.2} s", report.load_csv_s);
+    let _ = writeln!(
+        out,
+        "register → interval kWh     {:>8.2} s  ({} cleaning decisions)",
+        report.register_to_interval_s, report.n_cleaning_events
+    );
+    let _ = writeln!(out, "daily kWh per line          {:>8.3} s", report.daily_kwh_per_line_s);
+    let _ = writeln!(out, "monthly SEC vs peer median  {:>8.3} s", report.monthly_sec_vs_peer_median_s);
+    let _ = writeln!(out, "last reading per meter      {:>8.3} s", report.last_reading_per_meter_s);
+    let _ = writeln!(out, "one line's week by hour     {:>8.3} s", report.one_line_week_hourly_s);
+    let _ = writeln!(
+        out,
+        "hot line: generated {}, found {} (mean monthly gap {:.1}%)",
+        report.hot_line_generated,
+        report.hot_line_found,
+        report.hot_line_gap * 100.0
+    );
+    if let Some(peak) = report.peak_rss_mib {
+        let _ = writeln!(out, "peak memory (VmHWM): {peak:.0} MiB");
+    }
+    let _ = writeln!(out, "details: {}", json_path.display());
+    emit(&out)
+}

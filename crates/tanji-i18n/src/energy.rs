@@ -1,0 +1,585 @@
+//! The energy expert (`tanji-energy`): findings, recommendations, evidence, cleaning decisions, baseline criteria
+//! and file problems, in both languages.
+
+use tanji_energy::cleaning::CleaningEvent;
+use tanji_energy::cusum::Direction;
+use tanji_energy::file::{FileProblem, ProblemKind};
+use tanji_energy::finding::{ChartKind, Evidence, FindingKind, Recommendation};
+use tanji_energy::model::{Equipment, MeterKind};
+use tanji_energy::regression::{BaselineCheck, FitError, Term};
+
+use crate::inventory::figure;
+use crate::{Language, Localize, text};
+
+/// A figure with four significant digits.
+fn n(value: f64) -> String {
+    figure(value, 4)
+}
+
+/// A fraction as a percentage with three significant digits ("29.2%").
+pub fn percent(fraction: f64) -> String {
+    format!("{}%", figure(fraction * 100.0, 3))
+}
+
+/// kWh with thousands written out to the unit ("302,628 kWh"): savings are read as whole kilowatt-hours.
+pub fn kwh(value: f64) -> String {
+    format!("{} kWh", whole(value))
+}
+
+/// A count or amount rounded to a whole number, thousands grouped ("97,226,400").
+pub fn whole(value: f64) -> String {
+    if !value.is_finite() {
+        return "—".to_owned();
+    }
+    let rounded = value.round();
+    let digits = format!("{:.0}", rounded.abs());
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (digit_idx, digit) in digits.chars().enumerate() {
+        if digit_idx > 0 && (digits.len() - digit_idx) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if rounded < 0.0 { "-" } else { "" };
+    format!("{sign}{grouped}")
+}
+
+impl Localize for MeterKind {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            MeterKind::Electricity => text!(language, zh: "电", en: "electricity"),
+            MeterKind::NaturalGas => text!(language, zh: "天然气", en: "natural gas"),
+            MeterKind::Steam => text!(language, zh: "蒸汽", en: "steam"),
+            MeterKind::Water => text!(language, zh: "水", en: "water"),
+            MeterKind::CompressedAir => text!(language, zh: "压缩空气", en: "compressed air"),
+        }
+    }
+}
+
+impl Localize for Equipment {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            Equipment::WholeLine => text!(language, zh: "整线总表", en: "whole line"),
+            Equipment::Heater => text!(language, zh: "加热器", en: "heater"),
+            Equipment::Drive => text!(language, zh: "电机传动", en: "drives"),
+            Equipment::CompressedAir => text!(language, zh: "压缩空气", en: "compressed air"),
+            Equipment::Cooling => text!(language, zh: "冷却", en: "cooling"),
+            Equipment::Hvac => text!(language, zh: "暖通空调", en: "HVAC"),
+            Equipment::Lighting => text!(language, zh: "照明", en: "lighting"),
+            Equipment::Other => text!(language, zh: "其他设备", en: "other equipment"),
+        }
+    }
+}
+
+impl Localize for Recommendation {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            Recommendation::ReviewHeaterSetPoint => text!(language,
+                zh: "核对加热器设定温度是否高于产品工艺所需，并检查温控与保温；调低设定温度后用基线验证节能量",
+                en: "check whether the heater's set-point is hotter than the product needs, and its control and insulation; after lowering it, verify the saving against the baseline"),
+            Recommendation::ReviewDrives => text!(language,
+                zh: "检查电机空转、调速控制与机械损耗",
+                en: "check the drives for idling, speed control and mechanical losses"),
+            Recommendation::ReviewCompressedAir => text!(language,
+                zh: "查找压缩空气泄漏，降低供气压力设定",
+                en: "find compressed-air leaks and lower the supply pressure set-point"),
+            Recommendation::ReviewCooling => text!(language,
+                zh: "检查冷水机组与冷却系统的设定值",
+                en: "check the chiller and cooling set-points"),
+            Recommendation::ReviewHvac => text!(language,
+                zh: "检查暖通空调的运行时段与设定值",
+                en: "check the HVAC schedules and set-points"),
+            Recommendation::ReviewLighting => text!(language,
+                zh: "检查照明的开关时段",
+                en: "check the lighting schedules"),
+            Recommendation::SubMeterLine => text!(language,
+                zh: "为该线加装分项计量表，找出差距出在哪台设备",
+                en: "sub-meter the line to find which equipment makes the difference"),
+            Recommendation::InspectEquipment => text!(language,
+                zh: "现场检查该表计量的设备",
+                en: "inspect the equipment on that meter"),
+        }
+    }
+}
+
+impl Localize for Direction {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            Direction::Increase => text!(language, zh: "高于", en: "above"),
+            Direction::Decrease => text!(language, zh: "低于", en: "below"),
+        }
+    }
+}
+
+impl Localize for Term {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            Term::Intercept => text!(language, zh: "常数项（非生产负荷）", en: "intercept (non-production load)"),
+            Term::Production => text!(language, zh: "产量", en: "production"),
+            Term::HeatingDegreeDays => text!(language, zh: "采暖度日数", en: "heating degree-days"),
+            Term::CoolingDegreeDays => text!(language, zh: "制冷度日数", en: "cooling degree-days"),
+            Term::HeatingBelow { balance_point_c } => {
+                let balance = n(*balance_point_c);
+                text!(language, zh: "低于 {balance} °C 的度数", en: "degrees below {balance} °C")
+            }
+            Term::CoolingAbove { balance_point_c } => {
+                let balance = n(*balance_point_c);
+                text!(language, zh: "高于 {balance} °C 的度数", en: "degrees above {balance} °C")
+            }
+        }
+    }
+}
+
+impl Localize for BaselineCheck {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            BaselineCheck::CvRmseTooHigh { cv_rmse, limit } => {
+                let (value, limit) = (percent(*cv_rmse), percent(*limit));
+                text!(language,
+                    zh: "CV(RMSE) 为 {value}，超过 ASHRAE Guideline 14 的上限 {limit}",
+                    en: "CV(RMSE) is {value}, above the ASHRAE Guideline 14 limit of {limit}")
+            }
+            BaselineCheck::NmbeTooHigh { nmbe, limit } => {
+                let (value, limit) = (percent(*nmbe), percent(*limit));
+                text!(language,
+                    zh: "NMBE 为 {value}，绝对值超过 ASHRAE Guideline 14 的上限 {limit}",
+                    en: "NMBE is {value}, beyond the ASHRAE Guideline 14 limit of ±{limit}")
+            }
+            BaselineCheck::TermNotSignificant { term, t_statistic, limit } => {
+                let (term, t, limit) = (term.localize(language), n(*t_statistic), n(*limit));
+                text!(language,
+                    zh: "{term}的 t 统计量为 {t}，绝对值小于 {limit}：该项的系数与零没有显著差别",
+                    en: "the t-statistic of {term} is {t}, below {limit} in magnitude: its coefficient cannot be told from zero")
+            }
+            BaselineCheck::SavingsUncertaintyTooHigh { fractional_uncertainty } => {
+                let value = percent(*fractional_uncertainty);
+                text!(language,
+                    zh: "68% 置信度下节能量的相对不确定度为 {value}，超过 50%",
+                    en: "the savings uncertainty at 68% confidence is {value} of the savings, above 50%")
+            }
+        }
+    }
+}
+
+impl Localize for FitError {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            FitError::TooFewObservations { n_observations, n_parameters } => text!(language,
+                zh: "只有 {n_observations} 天数据，不足以拟合 {n_parameters} 个参数的基线",
+                en: "{n_observations} days of data are too few for a baseline of {n_parameters} parameters"),
+            FitError::MissingCondition { observation_idx } => {
+                let number = observation_idx + 1;
+                text!(language,
+                    zh: "第 {number} 个观测缺少模型所需的驱动变量",
+                    en: "observation {number} lacks a variable the model needs")
+            }
+            FitError::Collinear => text!(language,
+                zh: "产量几乎不变，无法区分非生产负荷与单位产量能耗",
+                en: "production hardly varies, so the non-production load cannot be told apart from the energy per unit"),
+            FitError::NonPositiveMeanEnergy => text!(language,
+                zh: "平均能耗不为正，CV(RMSE) 与 NMBE 无定义",
+                en: "the mean energy is not positive, so CV(RMSE) and NMBE are undefined"),
+        }
+    }
+}
+
+impl Localize for CleaningEvent {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            CleaningEvent::Duplicate { row, kept_row, at } => text!(language,
+                zh: "第 {row} 行与第 {kept_row} 行时间相同（{at}）、数值相同：重复读数，只计一次",
+                en: "row {row} repeats row {kept_row} ({at}, same value): counted once"),
+            CleaningEvent::ConflictingDuplicate { row, kept_row, at, value, kept_value } => {
+                let (value, kept_value) = (n(*value), n(*kept_value));
+                text!(language,
+                    zh: "第 {row} 行与第 {kept_row} 行时间相同（{at}）但数值不同（{value} 与 {kept_value}）：采用先到的第 {kept_row} 行",
+                    en: "row {row} has the time of row {kept_row} ({at}) but another value ({value}, not {kept_value}): row {kept_row}, received first, counts")
+            }
+            CleaningEvent::OffGrid { row, at, interval_minutes } => text!(language,
+                zh: "第 {row} 行的时间 {at} 不在 {interval_minutes} 分钟计量网格上：未使用",
+                en: "row {row}'s time {at} is not on the {interval_minutes}-minute metering grid: set aside"),
+            CleaningEvent::Gap { after, before, n_missing_intervals } => text!(language,
+                zh: "{after} 与 {before} 之间缺 {n_missing_intervals} 个时段：已估算并标记",
+                en: "{n_missing_intervals} intervals missing between {after} and {before}: estimated and flagged"),
+            CleaningEvent::LongGap { after, before, uncounted } => {
+                let uncounted = n(*uncounted);
+                text!(language,
+                    zh: "{after} 与 {before} 之间缺数超过 31 天：不估算，其间的表码差 {uncounted} 不计入",
+                    en: "no readings for more than 31 days between {after} and {before}: not estimated, and the register difference of {uncounted} across it is not counted")
+            }
+            CleaningEvent::HighReading { row, at, value } => {
+                let value = n(*value);
+                text!(language,
+                    zh: "第 {row} 行（{at}）读数 {value} 高于前后读数：视为误读，未使用",
+                    en: "row {row} ({at}) reads {value}, above the readings around it: a misread, set aside")
+            }
+            CleaningEvent::LowReading { row, at, value } => {
+                let value = n(*value);
+                text!(language,
+                    zh: "第 {row} 行（{at}）读数 {value} 低于前一读数且随后恢复：视为误读，未使用",
+                    en: "row {row} ({at}) reads {value}, below the reading before, and the register recovers next: a misread, set aside")
+            }
+            CleaningEvent::Rollover { row, at, rollover_value } => {
+                let rollover = n(*rollover_value);
+                text!(language,
+                    zh: "第 {row} 行（{at}）：表码在 {rollover} 处翻转归零，按翻转计算差值",
+                    en: "row {row} ({at}): the register rolled over at {rollover}; the wrapped difference counts")
+            }
+            CleaningEvent::RegisterReset { row, at, value_before, value_after } => {
+                let (before, after) = (n(*value_before), n(*value_after));
+                text!(language,
+                    zh: "第 {row} 行（{at}）：表码从 {before} 降到 {after}，判为换表或清零；从零起计，清零前未读到的电量无法得知",
+                    en: "row {row} ({at}): the register fell from {before} to {after}: a replaced or cleared meter; counted from zero, and the energy between the last reading and the reset is unknown")
+            }
+            CleaningEvent::NegativeInterval { row, at, value } => {
+                let value = n(*value);
+                text!(language,
+                    zh: "第 {row} 行（{at}）时段用量为负（{value}）：视为缺失并估算",
+                    en: "row {row} ({at}) has a negative interval quantity ({value}): treated as missing and estimated")
+            }
+            CleaningEvent::Spike { at, value, local_median, robust_z, replaced } => {
+                let (value, median, z) = (n(*value), n(*local_median), n(*robust_z));
+                if *replaced {
+                    text!(language,
+                        zh: "{at} 的时段值 {value} 偏离邻近中位数 {median}（稳健 z = {z}）：尖峰，已用中位数代替并标记为估算",
+                        en: "the interval at {at}, {value}, is far from its neighbourhood's median {median} (robust z = {z}): a spike, replaced by the median and flagged as estimated")
+                } else {
+                    text!(language,
+                        zh: "{at} 的时段值 {value} 偏离邻近中位数 {median}（稳健 z = {z}）：尖峰，已标记（累计表码总量不变）",
+                        en: "the interval at {at}, {value}, is far from its neighbourhood's median {median} (robust z = {z}): a spike, flagged (the register's total is unchanged)")
+                }
+            }
+        }
+    }
+}
+
+impl Localize for ChartKind {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            ChartKind::MonthlySec => {
+                text!(language, zh: "各月单位产量能耗与同类产线中位数", en: "SEC by month beside the peer median")
+            }
+            ChartKind::BaselineFit => {
+                text!(language, zh: "日能耗与产量的基线拟合", en: "daily energy against output with the baseline")
+            }
+            ChartKind::Cusum => {
+                text!(language, zh: "实际与预期能耗差的累积和（CUSUM）", en: "CUSUM of actual minus expected energy")
+            }
+        }
+    }
+}
+
+impl Localize for Evidence {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            Evidence::LineSec { line, energy_kwh, production_units, sec_kwh_per_unit } => {
+                let (energy, units, sec) = (kwh(*energy_kwh), whole(*production_units), n(*sec_kwh_per_unit));
+                text!(language,
+                    zh: "{line}：能耗 {energy}，产量 {units}，单位产量能耗 {sec} kWh/件",
+                    en: "{line}: {energy} for {units} units, {sec} kWh per unit")
+            }
+            Evidence::EquipmentSec { line, equipment, energy_kwh, kwh_per_unit } => {
+                let (equipment, energy, sec) = (equipment.localize(language), kwh(*energy_kwh), n(*kwh_per_unit));
+                text!(language,
+                    zh: "{line} 的{equipment}：{energy}，{sec} kWh/件",
+                    en: "{line} {equipment}: {energy}, {sec} kWh per unit")
+            }
+            Evidence::BaselineFit {
+                line,
+                intercept_kwh,
+                slope_kwh_per_unit,
+                r_squared,
+                cv_rmse,
+                nmbe,
+                n_observations,
+            } => {
+                let (intercept, slope, r2, cv, nmbe) =
+                    (n(*intercept_kwh), n(*slope_kwh_per_unit), n(*r_squared), percent(*cv_rmse), percent(*nmbe));
+                text!(language,
+                    zh: "{line} 的日基线：E = {intercept} + {slope}·P kWh（R² = {r2}，CV(RMSE) = {cv}，NMBE = {nmbe}，{n_observations} 天）",
+                    en: "{line} daily baseline: E = {intercept} + {slope}·P kWh (R² = {r2}, CV(RMSE) = {cv}, NMBE = {nmbe}, {n_observations} days)")
+            }
+            Evidence::SavingArithmetic {
+                sec_difference_kwh_per_unit,
+                production_units,
+                n_days,
+                grid_factor_t_co2e_per_mwh,
+                grid_factor_source,
+            } => {
+                let (difference, units, factor) =
+                    (n(*sec_difference_kwh_per_unit), whole(*production_units), n(*grid_factor_t_co2e_per_mwh));
+                text!(language,
+                    zh: "节能量 = {difference} kWh/件 × {units} 件（{n_days} 天，按 365 天折算）；排放 = kWh ÷ 1000 × {factor} t CO2e/MWh（{grid_factor_source}）",
+                    en: "saving = {difference} kWh per unit × {units} units ({n_days} days, scaled to 365); emissions = kWh ÷ 1000 × {factor} t CO2e/MWh ({grid_factor_source})")
+            }
+            Evidence::Chart { chart, line } => {
+                let chart = chart.localize(language);
+                text!(language, zh: "图：{line} {chart}", en: "chart: {line} {chart}")
+            }
+        }
+    }
+}
+
+impl Localize for FindingKind {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            FindingKind::SecGap {
+                line,
+                sku,
+                output_unit,
+                sec_kwh_per_unit,
+                peer_median_kwh_per_unit,
+                gap_fraction,
+                target_line,
+                target_kwh_per_unit,
+            } => {
+                let (sec, median, gap, target) = (
+                    n(*sec_kwh_per_unit),
+                    n(*peer_median_kwh_per_unit),
+                    percent(*gap_fraction),
+                    n(*target_kwh_per_unit),
+                );
+                text!(language,
+                    zh: "{line} 生产 {sku} 的单位产量能耗为 {sec} kWh/{output_unit}，比同类产线中位数 {median} 高 {gap}；按最佳产线 {target_line} 的 {target} kWh/{output_unit} 计算节能潜力",
+                    en: "{line} uses {sec} kWh per {output_unit} of {sku}, {gap} more than the median of its peers ({median}); the saving is counted at the best line, {target_line}, with {target} kWh per {output_unit}")
+            }
+            FindingKind::GapAtEquipment {
+                line,
+                equipment,
+                meters,
+                kwh_per_unit,
+                target_kwh_per_unit,
+                target_line,
+                share_of_gap,
+                recommendation,
+            } => {
+                let (equipment, here, there, share) =
+                    (equipment.localize(language), n(*kwh_per_unit), n(*target_kwh_per_unit), percent(*share_of_gap));
+                let meters = meters.join(", ");
+                let recommendation = recommendation.localize(language);
+                text!(language,
+                    zh: "差距出在{equipment}（表 {meters}）：{line} 为 {here} kWh/件，{target_line} 为 {there} kWh/件，占单耗差距的 {share}。建议：{recommendation}",
+                    en: "the gap appears at the {equipment} (meters {meters}): {here} kWh per unit on {line} against {there} on {target_line}, {share} of the gap. Recommended: {recommendation}")
+            }
+            FindingKind::NonProductionLoad { line, kwh_per_day, share_of_energy } => {
+                let (load, share) = (n(*kwh_per_day), percent(*share_of_energy));
+                text!(language,
+                    zh: "{line} 的非生产负荷（基线常数项 β0）为每天 {load} kWh，占该线能耗的 {share}",
+                    en: "{line}'s non-production load (the baseline's β0) is {load} kWh a day, {share} of the line's energy")
+            }
+            FindingKind::CusumAlarm { line, direction, from, alarm_on, excess_kwh } => {
+                let (direction, excess) = (direction.localize(language), kwh(excess_kwh.abs()));
+                text!(language,
+                    zh: "{line} 的能耗自 {from} 起持续{direction}基线预期，CUSUM 于 {alarm_on} 报警（累计偏差 {excess}）",
+                    en: "{line}'s energy has stayed {direction} the baseline's expectation since {from}; the CUSUM alarm went off on {alarm_on} ({excess} in all)")
+            }
+            FindingKind::BaselineCriteriaMissed { line, checks } => {
+                let checks: Vec<String> = checks.iter().map(|check| check.localize(language)).collect();
+                let checks = checks.join(text!(language, zh: "；", en: "; ").as_str());
+                text!(language,
+                    zh: "{line} 的基线未达到 ASHRAE Guideline 14 要求：{checks}；用它计算的节能量不可靠",
+                    en: "{line}'s baseline misses ASHRAE Guideline 14: {checks}; savings computed with it are not reliable")
+            }
+            FindingKind::BaselineNotFitted { line, error } => {
+                let error = error.localize(language);
+                text!(language, zh: "{line} 无法建立基线：{error}", en: "no baseline for {line}: {error}")
+            }
+            FindingKind::VerifiedSavings { line, savings } => {
+                let (saved, uncertainty, confidence) =
+                    (kwh(savings.savings_kwh), kwh(savings.uncertainty_kwh), percent(savings.confidence));
+                let (adjusted, reporting) = (kwh(savings.adjusted_baseline_kwh), kwh(savings.reporting_kwh));
+                text!(language,
+                    zh: "{line} 报告期节能量 {saved} ± {uncertainty}（{confidence} 置信度；基线调整值 {adjusted}，实测 {reporting}）",
+                    en: "{line} saved {saved} ± {uncertainty} in the reporting period ({confidence} confidence; adjusted baseline {adjusted}, measured {reporting})")
+            }
+            FindingKind::EstimatedData { meter, n_estimated, n_intervals, n_events } => {
+                let share = percent(*n_estimated as f64 / (*n_intervals).max(1) as f64);
+                text!(language,
+                    zh: "表 {meter} 的 {n_intervals} 个时段中有 {n_estimated} 个（{share}）为估算值（共 {n_events} 条清洗记录）",
+                    en: "{n_estimated} of meter {meter}'s {n_intervals} intervals ({share}) are estimated ({n_events} cleaning decisions recorded)")
+            }
+        }
+    }
+}
+
+impl Localize for ProblemKind {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            ProblemKind::NotText => {
+                text!(language, zh: "文件既不是 UTF-8 也不是 GBK 文本", en: "the file is neither UTF-8 nor GBK text")
+            }
+            ProblemKind::TomlSyntax { detail } => {
+                text!(language, zh: "TOML 无法读取：{detail}", en: "the TOML cannot be read: {detail}")
+            }
+            ProblemKind::Required => text!(language, zh: "缺少必填项", en: "required, but missing"),
+            ProblemKind::UnknownLayout { header } => {
+                let header = header.join(",");
+                text!(language, zh: "表头 `{header}` 既不是长表也不是宽表", en: "the header `{header}` is neither the long nor the wide layout")
+            }
+            ProblemKind::WrongCellCount { expected, found } => text!(language,
+                zh: "应有 {expected} 个单元格，实有 {found} 个", en: "{found} cells where {expected} were expected"),
+            ProblemKind::NotANumber { value } => {
+                text!(language, zh: "“{value}”不是数字", en: "“{value}” is not a number")
+            }
+            ProblemKind::NotPositive { value } => {
+                let value = n(*value);
+                text!(language, zh: "{value} 必须大于零", en: "{value} must be greater than zero")
+            }
+            ProblemKind::Negative { value } => {
+                let value = n(*value);
+                text!(language, zh: "{value} 不能为负", en: "{value} cannot be negative")
+            }
+            ProblemKind::NotATimestamp { value } => {
+                text!(language, zh: "“{value}”不是时间", en: "“{value}” is not a timestamp")
+            }
+            ProblemKind::NotADate { value } => text!(language, zh: "“{value}”不是日期", en: "“{value}” is not a date"),
+            ProblemKind::NotAnOffset { value } => {
+                text!(language, zh: "“{value}”不是 UTC 偏移", en: "“{value}” is not a UTC offset")
+            }
+            ProblemKind::NotOneOf { value, choices } => {
+                let choices = choices.join(", ");
+                text!(language, zh: "“{value}”不是可选值之一（{choices}）", en: "“{value}” is not one of {choices}")
+            }
+            ProblemKind::DuplicateId { id } => text!(language, zh: "编号 {id} 重复", en: "the id {id} is used twice"),
+            ProblemKind::UnknownMeter { meter, .. } => {
+                text!(language, zh: "站点文件中没有表 {meter}", en: "the site file has no meter {meter}")
+            }
+            ProblemKind::UnknownLine { line, .. } => {
+                text!(language, zh: "站点文件中没有产线 {line}", en: "the site file has no line {line}")
+            }
+            ProblemKind::UnknownArea { area } => {
+                text!(language, zh: "站点文件中没有区域 {area}", en: "the site file has no area {area}")
+            }
+            ProblemKind::MissingKwhPerUnit { unit } => text!(language,
+                zh: "以 {unit} 计量的表需要给出每 {unit} 的能量（kwh_per_unit）", en: "a meter counting {unit} needs its energy per {unit} (kwh_per_unit)"),
+            ProblemKind::SkuMismatch { sku, expected } => text!(language,
+                zh: "产品 {sku} 与站点文件中该线的产品 {expected} 不符", en: "the SKU {sku} is not the line's product in the site file, {expected}"),
+            ProblemKind::IntervalNotDividingDay { minutes } => text!(language,
+                zh: "计量间隔 {minutes} 分钟不能整除一天", en: "a metering interval of {minutes} minutes does not divide a day"),
+            ProblemKind::RangeReversed { first, last } => text!(language,
+                zh: "起始日 {first} 晚于结束日 {last}", en: "the first day {first} is after the last day {last}"),
+            ProblemKind::MoreProblems { n_more } => text!(language,
+                zh: "另有 {n_more} 个问题未列出", en: "{n_more} more problems are not listed"),
+        }
+    }
+}
+
+/// What to do about a problem, when there is something specific to say.
+pub fn hint(kind: &ProblemKind, language: Language) -> Option<String> {
+    Some(match kind {
+        ProblemKind::NotText => {
+            text!(language, zh: "另存为 UTF-8 或 GBK 编码的 CSV", en: "save the file as UTF-8 or GBK CSV")
+        }
+        ProblemKind::TomlSyntax { .. } => {
+            text!(language, zh: "对照 docs/energy-file.md 检查该行", en: "check that line against docs/energy-file.md")
+        }
+        ProblemKind::UnknownLayout { .. } => text!(language,
+            zh: "长表表头为 `meter,timestamp,value`；宽表第一列为 `timestamp`，其余列为表编号",
+            en: "the long layout's header is `meter,timestamp,value`; the wide layout starts with `timestamp` followed by meter ids"),
+        ProblemKind::NotATimestamp { .. } => text!(language,
+            zh: "写成 2025-01-01 00:15（站点时区）或 2025-01-01T00:15:00+08:00",
+            en: "write 2025-01-01 00:15 (site time) or 2025-01-01T00:15:00+08:00"),
+        ProblemKind::NotADate { .. } | ProblemKind::RangeReversed { .. } => {
+            text!(language, zh: "写成 2025-01-31", en: "write 2025-01-31")
+        }
+        ProblemKind::NotAnOffset { .. } => text!(language, zh: "写成 +08:00", en: "write +08:00"),
+        ProblemKind::UnknownMeter { suggestion: Some(suggestion), .. }
+        | ProblemKind::UnknownLine { suggestion: Some(suggestion), .. } => {
+            text!(language, zh: "是否应为 {suggestion}？", en: "did you mean {suggestion}?")
+        }
+        ProblemKind::UnknownMeter { .. } => {
+            text!(language, zh: "在站点文件的 [[meters]] 中添加该表", en: "add the meter to the site file's [[meters]]")
+        }
+        ProblemKind::UnknownLine { .. } => {
+            text!(language, zh: "在站点文件的 [[lines]] 中添加该线", en: "add the line to the site file's [[lines]]")
+        }
+        ProblemKind::MissingKwhPerUnit { .. } => text!(language,
+            zh: "填写有出处的低位发热量或蒸汽焓值折算的 kWh/单位",
+            en: "give kWh per unit from a net calorific value or steam enthalpy with its source"),
+        ProblemKind::IntervalNotDividingDay { .. } => text!(language, zh: "常用 15 或 60", en: "15 or 60 are usual"),
+        _ => return None,
+    })
+}
+
+/// One problem as people read it: "readings.csv, row 7, column value: … \n  hint: …".
+pub fn file_problem_text(problem: &FileProblem, language: Language) -> String {
+    let file = &problem.file;
+    let mut text = match problem.row {
+        Some(row) => text!(language, zh: "{file}，第 {row} 行", en: "{file}, row {row}"),
+        None => file.clone(),
+    };
+    if !problem.field.is_empty() {
+        let field = &problem.field;
+        text.push_str(&text!(language, zh: "，{field}", en: ", {field}"));
+    }
+    let reason = problem.kind.localize(language);
+    text.push_str(&text!(language, zh: "：{reason}", en: ": {reason}"));
+    if let Some(hint) = hint(&problem.kind, language) {
+        text.push_str(&text!(language, zh: "\n  提示：{hint}", en: "\n  hint: {hint}"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::latin_sentences;
+
+    #[test]
+    fn kwh_are_grouped_by_thousands() {
+        assert_eq!(kwh(302_627.6), "302,628 kWh");
+        assert_eq!(kwh(-1234.0), "-1,234 kWh");
+        assert_eq!(kwh(12.0), "12 kWh");
+    }
+
+    #[test]
+    fn every_finding_reads_in_chinese_without_english_sentences() {
+        let findings = [
+            FindingKind::SecGap {
+                line: "L2".into(),
+                sku: "CUP".into(),
+                output_unit: "cup".into(),
+                sec_kwh_per_unit: 0.0134,
+                peer_median_kwh_per_unit: 0.0103,
+                gap_fraction: 0.29,
+                target_line: "L1".into(),
+                target_kwh_per_unit: 0.0103,
+            },
+            FindingKind::GapAtEquipment {
+                line: "L2".into(),
+                equipment: Equipment::Heater,
+                meters: vec!["L2-heater".into()],
+                kwh_per_unit: 0.008,
+                target_kwh_per_unit: 0.005,
+                target_line: "L1".into(),
+                share_of_gap: 0.98,
+                recommendation: Recommendation::ReviewHeaterSetPoint,
+            },
+            FindingKind::NonProductionLoad { line: "L1".into(), kwh_per_day: 96.0, share_of_energy: 0.034 },
+            FindingKind::BaselineNotFitted { line: "L1".into(), error: FitError::Collinear },
+        ];
+        for finding in findings {
+            let chinese = finding.chinese();
+            assert_eq!(latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
+            assert_ne!(chinese, finding.english());
+        }
+    }
+
+    #[test]
+    fn a_file_problem_names_file_row_field_and_fix() {
+        let problem = FileProblem {
+            file: "readings.csv".into(),
+            row: Some(7),
+            field: "meter".into(),
+            kind: ProblemKind::UnknownMeter { meter: "L1-haeter".into(), suggestion: Some("L1-heater".into()) },
+        };
+        assert_eq!(
+            file_problem_text(&problem, Language::English),
+            "readings.csv, row 7, meter: the site file has no meter L1-haeter\n  hint: did you mean L1-heater?"
+        );
+        assert_eq!(
+            file_problem_text(&problem, Language::SimplifiedChinese),
+            "readings.csv，第 7 行，meter：站点文件中没有表 L1-haeter\n  提示：是否应为 L1-heater？"
+        );
+    }
+}
