@@ -527,7 +527,9 @@ fn status_text(t: &'static Text, status: &LineStatus) -> String {
         LineStatus::Counted => t.status_counted.to_owned(),
         LineStatus::Superseded { by_record, .. } => format!("{} ({by_record})", t.status_superseded),
         LineStatus::Failed => t.status_failed.to_owned(),
-        LineStatus::Excluded { reason } => format!("{}{}{}", t.status_excluded, t.separator, reason.localize(t.language)),
+        LineStatus::Excluded { reason } => {
+            format!("{}{}{}", t.status_excluded, t.separator, reason.localize(t.language))
+        }
     }
 }
 

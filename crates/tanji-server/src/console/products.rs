@@ -175,7 +175,12 @@ fn problem_views(t: &'static Text, problems: &tanji_footprint::Problems) -> Vec<
             path: problem.path.clone(),
             message: match problem.line {
                 Some(line) => {
-                    format!("{}{}{}", tanji_i18n::footprint::line(line, t.language), t.separator, problem.localize(t.language))
+                    format!(
+                        "{}{}{}",
+                        tanji_i18n::footprint::line(line, t.language),
+                        t.separator,
+                        problem.localize(t.language)
+                    )
                 }
                 None => problem.localize(t.language),
             },
