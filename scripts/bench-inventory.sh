@@ -6,8 +6,9 @@
 #
 # The CSV is seeded and has a realistic mix: electricity in kWh, MWh and 万kWh, coal with measured NCV/CC/OF, natural
 # gas with default parameters, diesel and petrol, two refrigerants, road freight; 50 facilities with equity shares;
-# 24 months of which the reporting year (2025) is half. tanji reads and checks every row, then reads them again and
-# calculates each one (unit conversion, factor, GWP, formula, consolidation) into the totals.
+# 24 months of which the reporting year (2025) is half. tanji reads, checks and calculates every row in one pass (unit
+# conversion, factor, GWP, formula, consolidation) into the totals; every row has the same data source, so no record
+# is superseded and the file is read once.
 #
 # DuckDB (the `duckdb-cli` package from PyPI, pinned below, installed into a venv at $TANJI_BENCH_VENV) joins the
 # activities with a table of kg CO2e per unit of each kind of row *exported from tanji* (one line of a small

@@ -12,7 +12,12 @@ Timed, each from a fresh object (no factorisation reused):
 - one demand: `LCA(...)`, `lci()`, `lcia()`: the first call's cold start, as the issue's anchor;
 - every product's score: `FastScoresOnlyMultiLCA(direction="adjoint")` with one demand per product;
 - Monte Carlo: `IterativeLCA(use_distributions=True)`, every exchange of A and B resampled, iterations after a
-  warm-up (the first `lci()` and two `next()`), iterations per second.
+  warm-up (the first `lci()` and two `next()`), iterations per second;
+- PARDISO's factorisation alone, as `lci()` runs it inside `spsolve`: the analysis (phase 11: METIS ordering and
+  symbolic factorisation) and the numeric LU (phase 22) of the technosphere matrix Brightway builds, each from a
+  fresh solver, with MKL's default threads and with one thread (tanji's LU runs on one), of A (what `lci()` factorises)
+  and of Aᵀ (what `tanji lca solve --method lu` factorises); its minimum is the figure the issue's goal "the LU within
+  1.5× of PARDISO" compares with.
 Then every deterministic score is compared with tanji's (`tanji-scores.csv`, maximum relative difference), and the
 Monte Carlo percentiles with tanji's, each with a 95 % order-statistic interval.
 """
@@ -32,6 +37,7 @@ import scipy.sparse
 
 import bw2calc as bc
 import bw_processing as bwp
+import pypardiso
 
 FLOW_ID_OFFSET = 10_000_000
 IMPACT_CATEGORY = ("synthetic", "gwp100")
@@ -109,6 +115,33 @@ def timed(function):
     started = time.perf_counter()
     result = function()
     return time.perf_counter() - started, result
+
+
+def pardiso_factorisation(matrix, repeats: int, threads: int | None):
+    """Seconds of PARDISO's analysis (phase 11) and numeric factorisation (phase 22) of the CSR `matrix`, each run
+    from a fresh solver; `threads` None keeps MKL's default. The checks `factorize()` makes (sorted indices, no empty
+    row) are done once before the timing, as they are not part of the factorisation."""
+    b = np.zeros((matrix.shape[0], 1))
+    runs = []
+    for _ in range(repeats):
+        solver = pypardiso.PyPardisoSolver()
+        default_threads = solver.libmkl.MKL_Get_Max_Threads()
+        if threads is not None:
+            solver.libmkl.MKL_Set_Num_Threads(threads)
+        solver._check_A(matrix)
+        solver.set_phase(11)
+        analysis_s, _ = timed(lambda: solver._call_pardiso(matrix, b))
+        solver.set_phase(22)
+        numeric_s, _ = timed(lambda: solver._call_pardiso(matrix, b))
+        solver.free_memory(everything=True)
+        solver.libmkl.MKL_Set_Num_Threads(default_threads)
+        runs.append({"analysis_s": analysis_s, "numeric_s": numeric_s, "total_s": analysis_s + numeric_s})
+    return {
+        "threads": threads if threads is not None else int(default_threads),
+        "runs": runs,
+        "min_total_s": min(run["total_s"] for run in runs),
+        "median_total_s": median([run["total_s"] for run in runs]),
+    }
 
 
 def percentiles(scores: np.ndarray):
@@ -200,6 +233,20 @@ def main():
     max_relative_difference = float(relative.max())
     one_demand_difference = abs(score - tanji["one_demand_score"]) / abs(score)
 
+    # PARDISO's factorisation alone, of the technosphere matrix Brightway builds for one demand.
+    matrices = bc.LCA({demand_id: 1}, data_objs=[package])
+    matrices.load_lci_data()
+    technosphere = matrices.technosphere_matrix.tocsr()
+    transposed = technosphere.T.tocsr()
+    pardiso = {
+        f"{name}_{'default' if threads is None else threads}_threads": pardiso_factorisation(matrix, max(3, args.repeats), threads)
+        for name, matrix in [("A", technosphere), ("AT", transposed)]
+        for threads in [None, 1]
+    }
+    for name, figure in pardiso.items():
+        print(f"  PARDISO factorisation of {name}: {[round(run['total_s'], 3) for run in figure['runs']]} s "
+              f"(analysis {[round(run['analysis_s'], 3) for run in figure['runs']]} s)", file=sys.stderr)
+
     # Monte Carlo.
     iterative = bc.IterativeLCA({demand_id: 1}, data_objs=[package], use_distributions=True, seed_override=tanji["seed"])
     warm_up_s, _ = timed(lambda: (iterative.lci(), iterative.lcia()))
@@ -223,6 +270,7 @@ def main():
         "one_demand_from_zip_s": {"median": median(one_demand_file_runs), "runs": one_demand_file_runs},
         "all_products_s": {"median": median(all_runs) * scale, "runs": all_runs, "demands_timed": k, "extrapolated": extrapolated},
         "all_products_from_zip_s": {"median": median(all_file_runs) * scale, "runs": all_file_runs},
+        "pardiso_factorisation": pardiso,
         "max_relative_score_difference": max_relative_difference,
         "one_demand_relative_difference": one_demand_difference,
         "monte_carlo": {
@@ -263,6 +311,9 @@ def report(tanji, bw):
         f"Brightway IterativeLCA {bw['monte_carlo']['iterations_per_s']:.2f} iterations/s ({bw['monte_carlo']['iterations']} iterations; "
         f"solver stages {bw['monte_carlo']['solver_stats']})"
     )
+    print("PARDISO factorisation alone (analysis + numeric LU, fresh solver each run), min / median:")
+    for name, figure in bw["pardiso_factorisation"].items():
+        print(f"  {name:<22} {figure['min_total_s'] * 1e3:8.1f} / {figure['median_total_s'] * 1e3:8.1f} ms")
     difference = bw["max_relative_score_difference"]
     print(
         f"deterministic scores: max relative difference over all {tanji['n_activities']} products {difference:.2e} "

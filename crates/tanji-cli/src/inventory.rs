@@ -1,8 +1,10 @@
 //! `tanji inventory compute` and `tanji factors …`: the inventory engine and factor library without a database.
 //!
-//! `inventory compute` streams its activity CSV twice, so that a file of a million rows needs no more memory than its
-//! result: first every row is read and checked (the import applies whole or not at all, so nothing is computed
-//! until every row is known to be good), then the rows are read again and each is calculated, summed and dropped.
+//! `inventory compute` streams its activity CSV, so that a file of a million rows needs no more memory than its
+//! result: every row is read, checked and calculated in one pass, summed and dropped (the import applies whole or not
+//! at all: after the first bad row nothing more is calculated, and every problem is reported). Only when a record
+//! turns out to be superseded by one of a better data source — known once every row has been read — are the rows
+//! read a second time, to calculate the periods concerned knowing the competition from the start.
 
 use std::fmt::Write as _;
 use std::io::{BufRead as _, Read};
@@ -299,22 +301,15 @@ impl Progress {
 /// Rows are counted into the bar every this many, so that drawing costs nothing next to the calculation.
 const PROGRESS_EVERY_N_ROWS: usize = 4096;
 
-/// The reporting year and each base year, calculated side by side from one reading of the records.
-struct Runs<'a> {
-    current: InventoryRun<'a>,
-    base_years: Vec<(i16, InventoryRun<'a>)>,
-    n_lines: usize,
-}
-
-impl Runs<'_> {
-    fn add(&mut self, record: &ActivityRecord) {
-        if self.current.add(record) {
-            self.n_lines += 1;
-        }
-        for (_, run) in &mut self.base_years {
-            run.add(record);
-        }
+/// Whether a record became a line of the reporting year, for each record added to `runs` (the reporting year first,
+/// then each base year); returns whether it did.
+fn add_to_runs(runs: &mut [InventoryRun<'_>], record: &ActivityRecord) -> bool {
+    let mut is_line = false;
+    for (run_idx, run) in runs.iter_mut().enumerate() {
+        let added = run.add(record);
+        is_line |= run_idx == 0 && added;
     }
+    is_line
 }
 
 fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()> {
@@ -328,19 +323,55 @@ fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()>
     };
     let setup = read_setup(&args.file, language)?;
     let mut progress = Progress::new(args.progress);
+    let n_bytes = setup.activities.as_ref().map_or(0, ActivitySource::n_bytes);
 
-    // Read & check: every row, all problems at once; the competition between data sources is the one thing kept.
-    progress.stage(
-        text!(language, zh: "读取并检查", en: "read & check"),
-        setup.activities.as_ref().map_or(0, ActivitySource::n_bytes),
-    );
+    // The periods calculated from one reading of the records: the reporting year (with its lines, if asked), then
+    // each base year (totals only). Without a GWP set nothing is calculated, but every row is still checked.
+    let gwp_set = gwp_override.or(setup.file.gwp_set);
+    let year = setup.file.reporting_year;
+    let periods: Vec<(InventoryInput, RunOptions)> = match gwp_set {
+        Some(gwp_set) => {
+            let input = InventoryInput {
+                organisation: setup.file.organisation.clone(),
+                period_start: jiff::civil::Date::new(year, 1, 1).with_context(|| format!("reporting_year {year}"))?,
+                period_end: jiff::civil::Date::new(year, 12, 31).with_context(|| format!("reporting_year {year}"))?,
+                gwp_set,
+                consolidation: setup.file.consolidation,
+                facilities: setup.file.facilities.clone(),
+                records: Vec::new(),
+            };
+            let base_years = setup.file.base_year.as_ref().map(|policy| policy.years()).unwrap_or_default();
+            let base_inputs: Vec<(InventoryInput, RunOptions)> = base_years
+                .into_iter()
+                .filter_map(|base_year| {
+                    let (period_start, period_end) = base_year_period(base_year)?;
+                    Some((InventoryInput { period_start, period_end, ..input.clone() }, RunOptions::TOTALS))
+                })
+                .collect();
+            let options = if args.lines { RunOptions::EVERY_LINE } else { RunOptions::TOTALS };
+            std::iter::once((input, options)).chain(base_inputs).collect()
+        }
+        None => Vec::new(),
+    };
+    let reference = Reference { factors: &setup.library, fuel_parameters: fuel_parameters(), gwp: gwp_table() };
+
+    // One pass: every row read and checked (all problems at once: the import applies whole or not at all) and, while
+    // no row has failed, calculated for every period, summed and dropped, as if no record were superseded by one of
+    // a better data source; the competition between data sources is gathered on the way.
+    progress.stage(text!(language, zh: "读取、检查并计算", en: "read, check & compute"), n_bytes);
     let mut errors = Vec::new();
     let mut competition = SourceCompetition::default();
+    let mut runs: Vec<InventoryRun<'_>> =
+        periods.iter().map(|(input, options)| InventoryRun::before_competition(input, reference, *options)).collect();
+    let mut n_lines = 0;
     let mut inline_records = Vec::new();
     for (row_idx, row) in setup.file.inline_activities.iter().enumerate() {
         match row.clone().into_record(&format!("{} [[activities]]", setup.display), row_idx + 1) {
             Ok(record) => {
                 competition.add(&record);
+                if errors.is_empty() && add_to_runs(&mut runs, &record) {
+                    n_lines += 1;
+                }
                 inline_records.push(record);
             }
             Err(row_errors) => errors.extend(row_errors),
@@ -358,6 +389,9 @@ fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()>
                                 errors.push(error);
                             }
                             competition.add(&record);
+                            if errors.is_empty() && add_to_runs(&mut runs, &record) {
+                                n_lines += 1;
+                            }
                         }
                         Err(row_errors) => errors.extend(row_errors),
                     }
@@ -374,72 +408,70 @@ fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()>
         progress.finish();
         return Err(row_errors(&errors, language));
     }
-    let Some(gwp_set) = gwp_override.or(setup.file.gwp_set) else {
+    if gwp_set.is_none() {
         progress.finish();
         return Err(row_errors(&[RowError::of(&setup.display, 0, "gwp", RowProblem::GwpSetMissing)], language));
-    };
-    let year = setup.file.reporting_year;
-    let input = InventoryInput {
-        organisation: setup.file.organisation.clone(),
-        period_start: jiff::civil::Date::new(year, 1, 1).with_context(|| format!("reporting_year {year}"))?,
-        period_end: jiff::civil::Date::new(year, 12, 31).with_context(|| format!("reporting_year {year}"))?,
-        gwp_set,
-        consolidation: setup.file.consolidation,
-        facilities: setup.file.facilities.clone(),
-        records: Vec::new(),
-    };
-
-    // Compute: the rows again, each calculated for the reporting year and every base year, summed and dropped.
-    let reference = Reference { factors: &setup.library, fuel_parameters: fuel_parameters(), gwp: gwp_table() };
-    let options = if args.lines { RunOptions::EVERY_LINE } else { RunOptions::TOTALS };
-    let base_years = match &setup.file.base_year {
-        Some(policy) => policy
-            .years()
-            .into_iter()
-            .filter_map(|base_year| {
-                let (start, end) = base_year_period(base_year)?;
-                let base_input = InventoryInput { period_start: start, period_end: end, ..input.clone() };
-                Some((base_year, InventoryRun::new(&base_input, reference, &competition, RunOptions::TOTALS)))
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let mut runs =
-        Runs { current: InventoryRun::new(&input, reference, &competition, options), base_years, n_lines: 0 };
-    drop(competition);
-    progress.stage(
-        text!(language, zh: "计算", en: "compute"),
-        setup.activities.as_ref().map_or(0, ActivitySource::n_bytes),
-    );
-    for record in &inline_records {
-        runs.add(record);
     }
-    if let Some(activities) = &setup.activities {
-        let changed = |row_number: usize| {
-            let file = activities.display();
-            anyhow::anyhow!(
-                "{}",
-                text!(language,
-                    zh: "{file}，第 {row_number} 行：读取期间文件被修改\n  提示：文件写完后再运行一次",
-                    en: "{file}, row {row_number}: the file changed while it was read\n  hint: run again once the file is written")
-            )
-        };
-        let mut rows = activities.rows(language)?.map_err(|_| changed(1))?;
-        let mut n_rows = 0;
-        while let Some((row_number, row)) = rows.next() {
-            let record = row.map_err(|_| changed(row_number))?;
-            runs.add(&record);
-            n_rows += 1;
-            if n_rows % PROGRESS_EVERY_N_ROWS == 0 {
-                progress.set_position(rows.bytes_read());
+
+    // The competition decided: a period in which some record is superseded is calculated again, from a second
+    // reading of the rows, in a run that knows the competition from the start (a line counted and then taken out
+    // again would change the totals' last digits).
+    let mut inventories: Vec<Option<Inventory>> =
+        runs.into_iter().map(|run| run.finish_after(&competition).ok()).collect();
+    if inventories.iter().any(Option::is_none) {
+        progress
+            .stage(text!(language, zh: "按数据来源优先级重新计算", en: "compute again: data-source priority"), n_bytes);
+        let again: Vec<usize> = (0..periods.len()).filter(|period_idx| inventories[*period_idx].is_none()).collect();
+        let mut runs: Vec<InventoryRun<'_>> = again
+            .iter()
+            .map(|period_idx| {
+                let (input, options) = &periods[*period_idx];
+                InventoryRun::new(input, reference, &competition, *options)
+            })
+            .collect();
+        for record in &inline_records {
+            for run in &mut runs {
+                run.add(record);
             }
         }
+        if let Some(activities) = &setup.activities {
+            let changed = |row_number: usize| {
+                let file = activities.display();
+                anyhow::anyhow!(
+                    "{}",
+                    text!(language,
+                        zh: "{file}，第 {row_number} 行：读取期间文件被修改\n  提示：文件写完后再运行一次",
+                        en: "{file}, row {row_number}: the file changed while it was read\n  hint: run again once the file is written")
+                )
+            };
+            let mut rows = activities.rows(language)?.map_err(|_| changed(1))?;
+            let mut n_rows = 0;
+            while let Some((row_number, row)) = rows.next() {
+                let record = row.map_err(|_| changed(row_number))?;
+                for run in &mut runs {
+                    run.add(&record);
+                }
+                n_rows += 1;
+                if n_rows % PROGRESS_EVERY_N_ROWS == 0 {
+                    progress.set_position(rows.bytes_read());
+                }
+            }
+        }
+        for (period_idx, run) in again.into_iter().zip(runs) {
+            inventories[period_idx] = Some(run.finish());
+        }
     }
-    let n_lines = runs.n_lines;
-    let inventory = runs.current.finish();
+    drop(competition);
+    let mut inventories = inventories.into_iter().flatten();
+    let inventory = inventories.next().context("the reporting year is calculated")?;
     let base_year = setup.file.base_year.as_ref().map(|policy| {
-        let base_totals: Vec<(i16, tanji_inventory::Totals)> =
-            runs.base_years.into_iter().map(|(base_year, run)| (base_year, run.finish().totals)).collect();
+        let base_totals: Vec<(i16, tanji_inventory::Totals)> = policy
+            .years()
+            .into_iter()
+            .filter(|base_year| base_year_period(*base_year).is_some())
+            .zip(inventories)
+            .map(|(base_year, inventory)| (base_year, inventory.totals))
+            .collect();
         compare_with_base_totals(policy, &base_totals, &inventory.totals)
     });
     let recalculation = base_year.as_ref().map(|comparison| {

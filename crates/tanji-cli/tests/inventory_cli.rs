@@ -459,7 +459,7 @@ fn progress_names_each_stage_when_asked_and_is_silent_otherwise() {
     let with_progress = tanji(&["inventory", "compute", &golden(), "--progress"]);
     assert!(with_progress.status.success(), "{}", stderr(&with_progress));
     let messages = stderr(&with_progress);
-    let stages: Vec<usize> = ["read & check …", "compute …", "write …"]
+    let stages: Vec<usize> = ["read, check & compute …", "write …"]
         .iter()
         .map(|stage| messages.find(stage).unwrap_or_else(|| panic!("no stage “{stage}” in {messages}")))
         .collect();
@@ -468,7 +468,34 @@ fn progress_names_each_stage_when_asked_and_is_silent_otherwise() {
     // Not a terminal and not asked: nothing on stderr.
     assert_eq!(stderr(&tanji(&["inventory", "compute", &golden()])), "");
     let chinese = stderr(&tanji(&["--lang", "zh-CN", "inventory", "compute", &golden(), "--progress"]));
-    assert!(chinese.contains("读取并检查") && chinese.contains("计算") && chinese.contains("写出"), "{chinese}");
+    assert!(chinese.contains("读取、检查并计算") && chinese.contains("写出"), "{chinese}");
+    // The golden file has no superseded record, so it is read once.
+    assert!(!messages.contains("compute again"), "{messages}");
+}
+
+#[test]
+fn a_file_with_a_superseded_record_is_read_again_and_its_totals_do_not_count_it() {
+    let ruihe = example("ruihe-2025.toml").display().to_string();
+    let output = tanji(&["inventory", "compute", &ruihe, "--progress", "--format", "json", "--lines"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let messages = stderr(&output);
+    let stages: Vec<usize> = ["read, check & compute …", "compute again: data-source priority …", "write …"]
+        .iter()
+        .map(|stage| messages.find(stage).unwrap_or_else(|| panic!("no stage “{stage}” in {messages}")))
+        .collect();
+    assert!(stages.windows(2).all(|pair| pair[0] < pair[1]), "stages in order: {messages}");
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let lines = report["inventory"]["lines"].as_array().expect("lines");
+    let superseded: Vec<&Value> = lines.iter().filter(|line| line["status"]["status"] == "superseded").collect();
+    assert_eq!(superseded.len(), 1, "{superseded:?}");
+    let counted_kg: f64 = lines
+        .iter()
+        .filter(|line| line["status"]["status"] == "counted" && line["scope"] != "scope2")
+        .map(|line| line["co2e_kg"].as_f64().expect("a number"))
+        .sum();
+    let scope1_and_3_kg = report["inventory"]["totals"]["scope1_kg"].as_f64().expect("a number")
+        + report["inventory"]["totals"]["scope3_kg"].as_f64().expect("a number");
+    assert!((counted_kg - scope1_and_3_kg).abs() <= 1e-9 * scope1_and_3_kg.abs(), "{counted_kg} {scope1_and_3_kg}");
 }
 
 #[test]

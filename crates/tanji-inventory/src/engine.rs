@@ -431,6 +431,20 @@ struct Calculation<'a> {
 }
 
 impl<'a> Calculation<'a> {
+    fn new(reference: Reference<'a>, gwp_set: GwpSet, options: RunOptions) -> Calculation<'a> {
+        Calculation {
+            reference,
+            gwp_set,
+            diagnostics: Vec::new(),
+            n_diagnostics_by_kind: BTreeMap::new(),
+            n_diagnostics_omitted: BTreeMap::new(),
+            max_diagnostics_per_kind: options.max_diagnostics_per_kind,
+            factors_used: BTreeSet::new(),
+            factor_co2e: HashMap::new(),
+            refrigerant_gwp: HashMap::new(),
+        }
+    }
+
     fn diagnose(
         &mut self,
         severity: Severity,
@@ -1136,6 +1150,17 @@ pub struct InventoryRun<'a> {
     covered: Vec<CoveredActivity>,
     continuous_activities: HashMap<String, usize>,
     activity_key: String,
+    /// Made [`InventoryRun::before_competition`], and not yet finished after it.
+    competition_pending: bool,
+}
+
+/// Records of a run made [`InventoryRun::before_competition`] turned out to be superseded by records of a better
+/// data source, so the lines calculated for them must not count: the records need calculating again, in a run made
+/// with the competition ([`InventoryRun::new`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordsSuperseded {
+    /// Records of the period superseded.
+    pub n_records: usize,
 }
 
 /// A continuous activity and the months (year, month) its counted records cover.
@@ -1159,17 +1184,7 @@ impl<'a> InventoryRun<'a> {
         competition: &SourceCompetition,
         options: RunOptions,
     ) -> InventoryRun<'a> {
-        let mut calculation = Calculation {
-            reference,
-            gwp_set: input.gwp_set,
-            diagnostics: Vec::new(),
-            n_diagnostics_by_kind: BTreeMap::new(),
-            n_diagnostics_omitted: BTreeMap::new(),
-            max_diagnostics_per_kind: options.max_diagnostics_per_kind,
-            factors_used: BTreeSet::new(),
-            factor_co2e: HashMap::new(),
-            refrigerant_gwp: HashMap::new(),
-        };
+        let mut calculation = Calculation::new(reference, input.gwp_set, options);
         let superseded = competition.choose(input.period_start, input.period_end, &mut calculation);
         let mut facilities = HashMap::new();
         for facility in &input.facilities {
@@ -1191,7 +1206,54 @@ impl<'a> InventoryRun<'a> {
             covered: Vec::new(),
             continuous_activities: HashMap::new(),
             activity_key: String::new(),
+            competition_pending: false,
         }
+    }
+
+    /// A run whose records come before the competition between data sources is known: the one reading of a file in
+    /// which, as in most files, no record is superseded by one of a better data source. Each record is calculated
+    /// as if it were not superseded; [`InventoryRun::finish_after`] then decides the competition and gives the
+    /// inventory only if that assumption held.
+    pub fn before_competition(
+        input: &InventoryInput,
+        reference: Reference<'a>,
+        options: RunOptions,
+    ) -> InventoryRun<'a> {
+        let mut run = InventoryRun::new(input, reference, &SourceCompetition::default(), options);
+        run.competition_pending = true;
+        run
+    }
+
+    /// The inventory of a run made [`InventoryRun::before_competition`], now that `competition` holds every record
+    /// added: the same inventory [`InventoryRun::new`] with that competition would give — the same totals to the
+    /// bit, the same diagnostics in the same order — or, when a record of the period is superseded (its line should
+    /// not have been counted), [`RecordsSuperseded`]: calculate the records again in a run made with the competition.
+    pub fn finish_after(mut self, competition: &SourceCompetition) -> Result<Inventory, RecordsSuperseded> {
+        assert!(self.competition_pending, "finish_after is for a run made before_competition");
+        let options = RunOptions {
+            keep_lines: self.keep_lines,
+            max_diagnostics_per_kind: self.calculation.max_diagnostics_per_kind,
+        };
+        let mut choice = Calculation::new(self.calculation.reference, self.calculation.gwp_set, options);
+        let superseded = competition.choose(self.period_start, self.period_end, &mut choice);
+        if !superseded.is_empty() {
+            return Err(RecordsSuperseded { n_records: superseded.len() });
+        }
+        // The competition's diagnostics come first, as a run made with the competition gives them before any line's.
+        // Their kinds are the competition's alone, so each kind's limit counts the same diagnostics in either run.
+        let calculation = &mut self.calculation;
+        for kind in choice.n_diagnostics_by_kind.keys() {
+            assert!(
+                !calculation.n_diagnostics_by_kind.contains_key(kind),
+                "only the source competition gives {kind:?} diagnostics"
+            );
+        }
+        choice.diagnostics.append(&mut calculation.diagnostics);
+        calculation.diagnostics = choice.diagnostics;
+        calculation.n_diagnostics_by_kind.append(&mut choice.n_diagnostics_by_kind);
+        calculation.n_diagnostics_omitted.append(&mut choice.n_diagnostics_omitted);
+        self.competition_pending = false;
+        Ok(self.finish())
     }
 
     /// Calculate one record; whether it became a line (records outside the reporting period are passed over, as
@@ -1391,7 +1453,10 @@ impl<'a> InventoryRun<'a> {
     }
 
     /// The inventory: totals, the lines if kept, diagnostics and the factor versions used.
+    ///
+    /// A run made [`InventoryRun::before_competition`] is finished by [`InventoryRun::finish_after`].
     pub fn finish(mut self) -> Inventory {
+        assert!(!self.competition_pending, "a run made before_competition is finished by finish_after");
         let calculation = &mut self.calculation;
         if self.n_without_market_factor > 0 {
             calculation.diagnose(

@@ -18,9 +18,9 @@ pub use base_year::{
 };
 pub use classification::{DataSourceKind, EmissionSource, IsoCategory, Scope, Scope3Category};
 pub use engine::{
-    Diagnostic, DiagnosticKind, FactorTrace, GasLine, GasTotalGroup, Inventory, InventoryRun, LineStatus, Reference,
-    ResultLine, RunOptions, Severity, SourceCompetition, Totals, calculate, closest, closest_factor_id,
-    closest_refrigerant, completeness_of, plausibility_findings, sum_totals,
+    Diagnostic, DiagnosticKind, FactorTrace, GasLine, GasTotalGroup, Inventory, InventoryRun, LineStatus,
+    RecordsSuperseded, Reference, ResultLine, RunOptions, Severity, SourceCompetition, Totals, calculate, closest,
+    closest_factor_id, closest_refrigerant, completeness_of, plausibility_findings, sum_totals,
 };
 pub use file::InventoryFile;
 pub use formula::{

@@ -369,8 +369,34 @@ pub enum JoinError {
     MonteCarlo(#[from] MonteCarloError),
 }
 
-/// For each position of a matrix: its entries in file order, and how many lines have claimed them so far.
-type Slots = HashMap<(usize, usize), (Vec<usize>, usize)>;
+/// The entries of a matrix by position, for lines to claim in file order: the first entry of each position that no
+/// line has claimed yet, and for each entry the next one at the same position. A chain through one array rather
+/// than a list per position, because nearly every position holds one entry and a system has hundreds of thousands.
+struct Slots {
+    next_unclaimed: HashMap<(usize, usize), Option<usize>>,
+    next_at_same_position: Vec<Option<usize>>,
+}
+
+impl Slots {
+    fn of(matrix: &CoordinateMatrix) -> Slots {
+        let mut next_unclaimed = HashMap::with_capacity(matrix.entries.len());
+        let mut next_at_same_position = vec![None; matrix.entries.len()];
+        // From the last entry back, so that each position starts at its first entry in file order.
+        for (entry_idx, entry) in matrix.entries.iter().enumerate().rev() {
+            next_at_same_position[entry_idx] =
+                next_unclaimed.insert((entry.row_idx, entry.col_idx), Some(entry_idx)).flatten();
+        }
+        Slots { next_unclaimed, next_at_same_position }
+    }
+
+    /// The first unclaimed entry at (`row_idx`, `col_idx`), now claimed; `None` if there is none (left).
+    fn claim(&mut self, row_idx: usize, col_idx: usize) -> Option<usize> {
+        let slot = self.next_unclaimed.get_mut(&(row_idx, col_idx))?;
+        let entry_idx = (*slot)?;
+        *slot = self.next_at_same_position[entry_idx];
+        Some(entry_idx)
+    }
+}
 
 /// Join the matrices (as read from Matrix Market files) and the uncertainty lines into an uncertain system.
 pub fn uncertain_system(
@@ -381,13 +407,7 @@ pub fn uncertain_system(
 ) -> Result<UncertainSystem, JoinError> {
     let mut exchanges = [fixed_exchanges(&technosphere.entries), fixed_exchanges(&biosphere.entries)];
     let sizes = [(technosphere.n_rows, technosphere.n_cols), (biosphere.n_rows, biosphere.n_cols)];
-    // Where each position's entries are, in file order, and how many lines have claimed them so far.
-    let mut slots: [Slots; 2] = [HashMap::new(), HashMap::new()];
-    for (matrix_idx, matrix) in [technosphere, biosphere].into_iter().enumerate() {
-        for (entry_idx, entry) in matrix.entries.iter().enumerate() {
-            slots[matrix_idx].entry((entry.row_idx, entry.col_idx)).or_default().0.push(entry_idx);
-        }
-    }
+    let mut slots = [Slots::of(technosphere), Slots::of(biosphere)];
     for line in lines {
         let fail =
             |field: Field, problem: UncertaintyFileProblem| UncertaintyFileError { line: line.line, field, problem };
@@ -408,9 +428,7 @@ pub fn uncertain_system(
         }
         let no_entry =
             || fail(Field::Line, UncertaintyFileProblem::NoEntry { row: line.row_idx + 1, col: line.col_idx + 1 });
-        let (entry_idxs, claimed) = slots[matrix_idx].get_mut(&(line.row_idx, line.col_idx)).ok_or_else(no_entry)?;
-        let entry_idx = *entry_idxs.get(*claimed).ok_or_else(no_entry)?;
-        *claimed += 1;
+        let entry_idx = slots[matrix_idx].claim(line.row_idx, line.col_idx).ok_or_else(no_entry)?;
         let exchange = &mut exchanges[matrix_idx][entry_idx];
         exchange.distribution =
             line.parameters.distribution(exchange.amount).map_err(|(field, problem)| fail(field, problem))?;
