@@ -390,6 +390,9 @@ fn table(report: &Report, language: Language) -> String {
                 (false, false) => "departs from the hierarchy",
             };
             let _ = writeln!(out, "  {}: {method} ({hierarchy}): {}", record.process, shares.join(", "));
+            if let Some(parent) = &record.subdivided_from {
+                let _ = writeln!(out, "    {}", tanji_i18n::footprint::subdivided_from(parent, language));
+            }
             if let Some(reason) = &record.reason {
                 let _ = writeln!(out, "    {}: {reason}", if zh { "理由" } else { "reason" });
             }

@@ -777,12 +777,11 @@ fn table(
         }
     }
     for (kind, n_omitted) in &inventory.n_diagnostics_omitted {
-        let kind =
-            serde_json::to_value(kind).ok().and_then(|value| value.as_str().map(str::to_owned)).unwrap_or_default();
+        let kind = tanji_i18n::inventory::diagnostic_kind_name(*kind, language);
         let _ = writeln!(
             out,
             "  {}",
-            text!(language, zh: "……另有 {n_omitted} 条 {kind} 诊断未列出", en: "… and {n_omitted} more {kind} diagnostics not listed")
+            text!(language, zh: "……另有 {n_omitted} 条“{kind}”诊断未列出", en: "… and {n_omitted} more “{kind}” diagnostics not listed")
         );
     }
     if report.inventory.n_lines.is_some() && n_lines > 0 {
@@ -867,7 +866,11 @@ fn search(args: FactorsSearchArgs, language: Language) -> anyhow::Result<()> {
                     .co2e(GwpSet::AR5, gwp_table())
                     .map(|co2e| format!("{:.6} kg CO2e/{} (AR5)", co2e.kg_co2e_per_unit, factor.unit))
                     .unwrap_or_else(|error| error.localize(language));
-                let _ = writeln!(out, "{}@{}  {} · {}", factor.id, factor.version, factor.name_en, factor.name_zh);
+                let (first_name, second_name) = match language {
+                    Language::SimplifiedChinese => (&factor.name_zh, &factor.name_en),
+                    Language::English => (&factor.name_en, &factor.name_zh),
+                };
+                let _ = writeln!(out, "{}@{}  {first_name} · {second_name}", factor.id, factor.version);
                 let _ =
                     writeln!(out, "    {per_unit} · {} · {} · {}", factor.region, factor.year, factor.citation.short());
             }
@@ -907,9 +910,21 @@ fn show(args: FactorsShowArgs, language: Language) -> anyhow::Result<()> {
         }
         ReportFormat::Table => {
             for factor in versions {
-                let _ = writeln!(out, "{}@{}  {} · {}", factor.id, factor.version, factor.name_en, factor.name_zh);
-                let _ = writeln!(out, "  category     {}", factor.category.key());
-                let _ = writeln!(out, "  unit         {}", factor.unit);
+                let (first_name, second_name) = match language {
+                    Language::SimplifiedChinese => (&factor.name_zh, &factor.name_en),
+                    Language::English => (&factor.name_en, &factor.name_zh),
+                };
+                // The field labels, padded to one width in either script (a CJK character takes two columns).
+                let label = |zh: &str, en: &str| match language {
+                    Language::SimplifiedChinese => {
+                        let columns: usize = zh.chars().map(|character| if character.is_ascii() { 1 } else { 2 }).sum();
+                        format!("{zh}{}", " ".repeat(13usize.saturating_sub(columns).max(1)))
+                    }
+                    Language::English => format!("{en:<13}"),
+                };
+                let _ = writeln!(out, "{}@{}  {first_name} · {second_name}", factor.id, factor.version);
+                let _ = writeln!(out, "  {}{}", label("类别", "category"), factor.category.key());
+                let _ = writeln!(out, "  {}{}", label("单位", "unit"), factor.unit);
                 for rate in &factor.gas_rates {
                     let _ = writeln!(out, "  {:<12} {} kg/{}", rate.gas.name(), rate.kg_per_unit, factor.unit);
                 }
@@ -928,15 +943,15 @@ fn show(args: FactorsShowArgs, language: Language) -> anyhow::Result<()> {
                 if let Some(biogenic) = factor.biogenic_co2_kg_per_unit {
                     let unit = &factor.unit;
                     let line = text!(language, zh: "{biogenic} kg/{unit}（单独报告）", en: "{biogenic} kg/{unit} (reported apart)");
-                    let _ = writeln!(out, "  biogenic CO2 {line}");
+                    let _ = writeln!(out, "  {}{line}", label("生物源CO2", "biogenic CO2"));
                 }
-                let _ = writeln!(out, "  year/region  {} · {}", factor.year, factor.region);
-                let _ = writeln!(out, "  source       {}", factor.citation.short());
-                let _ = writeln!(out, "  url          {}", factor.citation.url);
-                let _ = writeln!(out, "  licence      {}", factor.citation.licence);
-                let _ = writeln!(out, "  verification {}", factor.citation.verification);
+                let _ = writeln!(out, "  {}{} · {}", label("年份/地区", "year/region"), factor.year, factor.region);
+                let _ = writeln!(out, "  {}{}", label("来源", "source"), factor.citation.short());
+                let _ = writeln!(out, "  {}{}", label("网址", "url"), factor.citation.url);
+                let _ = writeln!(out, "  {}{}", label("许可", "licence"), factor.citation.licence);
+                let _ = writeln!(out, "  {}{}", label("核验状态", "verification"), factor.citation.verification);
                 if !factor.notes.is_empty() {
-                    let _ = writeln!(out, "  notes        {}", factor.notes);
+                    let _ = writeln!(out, "  {}{}", label("备注", "notes"), factor.notes);
                 }
             }
         }

@@ -728,6 +728,12 @@ fn the_factors_command_speaks_chinese() {
     let diesel = tanji(&["--lang", "zh-CN", "factors", "show", "desnz-2024-diesel-average-biofuel-blend-l"]);
     let diesel = stdout(&diesel);
     assert!(diesel.contains("0.00029 kg CO2e/L（其在公布的 CO2e 中的份额）"), "{diesel}");
+    for label in ["\n  类别", "\n  单位", "\n  年份/地区", "\n  来源", "\n  许可", "\n  核验状态"] {
+        assert!(diesel.contains(label), "the field label {label:?} in Chinese: {diesel}");
+    }
+    for english in ["category", "licence", "verification", "year/region"] {
+        assert!(!diesel.contains(&format!("  {english} ")), "no English field label {english}: {diesel}");
+    }
 }
 
 #[test]

@@ -79,8 +79,12 @@ pub struct AllocationRecord {
     pub method: String,
     /// Whether the method is the first the ISO 14067 hierarchy allows with the data given.
     pub follows_hierarchy: bool,
+    /// The modeller's reason for departing from the hierarchy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For `subdivision`: the process the modeller split this one from (rendered per language by the adapters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subdivided_from: Option<String>,
     /// Product and its share (0–1).
     pub shares: Vec<(String, f64)>,
 }
@@ -760,7 +764,8 @@ fn allocate(
             process: process.id.clone(),
             method: "subdivision".to_owned(),
             follows_hierarchy: true,
-            reason: Some(format!("subdivided from “{parent}”")),
+            reason: None,
+            subdivided_from: Some(parent.clone()),
             shares: vec![(process.outputs.first().map(|output| output.product.clone()).unwrap_or_default(), 1.0)],
         });
         return (vec![1.0], record);
@@ -818,6 +823,7 @@ fn allocate(
         method: method.key().to_owned(),
         follows_hierarchy,
         reason: choice.reason,
+        subdivided_from: None,
         shares: process.outputs.iter().map(|output| output.product.clone()).zip(shares.iter().copied()).collect(),
     };
     (shares, Some(record))

@@ -547,7 +547,16 @@ pub fn allocation_method(key: &str, language: Language) -> String {
         "mass" => text!(language, zh: "质量", en: "mass"),
         "energy" => text!(language, zh: "能量", en: "energy"),
         "economic" => text!(language, zh: "经济价值", en: "economic"),
+        "subdivision" => text!(language, zh: "过程细分", en: "subdivision"),
         other => other.to_owned(),
+    }
+}
+
+/// Why a process needs no allocation: the modeller split it from another process (ISO 14067's first choice).
+pub fn subdivided_from(parent: &str, language: Language) -> String {
+    match language {
+        Language::SimplifiedChinese => format!("由过程“{parent}”细分而来"),
+        Language::English => format!("subdivided from “{parent}”"),
     }
 }
 

@@ -7,9 +7,9 @@ use tanji_ghg::{FactorCategory, FactorError, GwpError, TableProblem};
 use tanji_inventory::base_year::RecalculationMessage;
 use tanji_inventory::import::{RowError, RowProblem};
 use tanji_inventory::{
-    BaseYearPolicy, Completeness, DataSourceKind, DiagnosticMessage, EmissionSource, ExclusionReason, FactorTerm,
-    FormulaStep, GasTotalGroup, Parameter, ParameterOrigin, Plausibility, RefrigerantLoss, Scope, UncountedActivity,
-    formula_number as n,
+    BaseYearPolicy, Completeness, DataSourceKind, DiagnosticKind, DiagnosticMessage, EmissionSource, ExclusionReason,
+    FactorTerm, FormulaStep, GasTotalGroup, Parameter, ParameterOrigin, Plausibility, RefrigerantLoss, Scope,
+    UncountedActivity, formula_number as n,
 };
 
 use crate::{Language, Localize, text};
@@ -1083,6 +1083,31 @@ impl Localize for Parameter {
             }
             Parameter::Legacy { text } => text.clone(),
         }
+    }
+}
+
+/// A kind of diagnostic as a short headline (the console's diagnostics list, the CLI's count of omitted ones).
+pub fn diagnostic_kind_name(kind: DiagnosticKind, language: Language) -> &'static str {
+    use DiagnosticKind as K;
+    let (zh, en) = match kind {
+        K::MissingFactor => ("缺少排放因子", "Missing factor"),
+        K::UnitMismatch => ("单位不匹配", "Unit mismatch"),
+        K::MissingGwp => ("缺少 GWP", "Missing GWP"),
+        K::MissingParameter => ("缺少燃料参数", "Missing fuel parameter"),
+        K::UnknownFacility => ("设施不在边界内", "Facility outside the boundary"),
+        K::PeriodGap => ("月份缺数据", "Months without data"),
+        K::OutsidePeriod => ("跨越报告期", "Outside the reporting period"),
+        K::SourceChosen => ("已按数据来源优先级取用", "Data source chosen by priority"),
+        K::PossibleDoubleCount => ("可能重复计算", "Possible double count"),
+        K::GwpSetDiffers => ("因子 GWP 值集不同", "Factor uses another GWP set"),
+        K::MarketFactorMissing => ("缺少剩余组合/供应商因子", "No residual-mix or supplier factor"),
+        K::MemoGas => ("非京都气体（备忘）", "Non-Kyoto gas (memo)"),
+        K::ImplausibleResult => ("结果不合理", "Implausible result"),
+        K::ImplausibleParameter => ("参数可疑（单位或范围）", "Suspicious parameter (unit or range)"),
+    };
+    match language {
+        Language::SimplifiedChinese => zh,
+        Language::English => en,
     }
 }
 

@@ -142,10 +142,10 @@ pub enum Severity {
     Info,
 }
 
-/// What a diagnostic is about.
+/// What a diagnostic is about. Exhaustive on purpose: the catalogue names every kind, so a new one fails the build
+/// until both languages name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum DiagnosticKind {
     /// The record names a factor the library does not hold.
     MissingFactor,

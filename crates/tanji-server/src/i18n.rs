@@ -1096,6 +1096,7 @@ catalogue! {
     fp_no_comparison: "未与常规产品对比。在产品页设置对比基准后重新计算。", "Not compared with a baseline. Set one on the product page and compute again.";
     fp_exempted_text: "排除项估计 {value}，占 {percent}%（上限 {max}%）。", "Exempted items add an estimated {value}, {percent} % (limit {max} %).";
     fp_allocation: "分配", "Allocation";
+    fp_allocation_hierarchy: "按 ISO 14067 分配层级", "by the ISO 14067 hierarchy";
     fp_no_allocation: "没有多产出工序，无需分配。", "No multi-output process; nothing was allocated.";
     fp_shares: "分配比例", "Shares";
     fp_departs_hierarchy: "未按分配优先顺序", "departs from the hierarchy";
@@ -1196,24 +1197,7 @@ impl Text {
 
     /// A diagnostic kind as a short headline.
     pub fn diagnostic_kind(&self, kind: tanji_inventory::DiagnosticKind) -> &'static str {
-        use tanji_inventory::DiagnosticKind as D;
-        match kind {
-            D::MissingFactor => self.pick("缺少排放因子", "Missing factor"),
-            D::UnitMismatch => self.pick("单位不匹配", "Unit mismatch"),
-            D::MissingGwp => self.pick("缺少 GWP", "Missing GWP"),
-            D::MissingParameter => self.pick("缺少燃料参数", "Missing fuel parameter"),
-            D::UnknownFacility => self.pick("设施不在边界内", "Facility outside the boundary"),
-            D::PeriodGap => self.pick("月份缺数据", "Months without data"),
-            D::OutsidePeriod => self.pick("跨越报告期", "Outside the reporting period"),
-            D::SourceChosen => self.pick("已按数据来源优先级取用", "Data source chosen by priority"),
-            D::PossibleDoubleCount => self.pick("可能重复计算", "Possible double count"),
-            D::GwpSetDiffers => self.pick("因子 GWP 值集不同", "Factor uses another GWP set"),
-            D::MarketFactorMissing => self.pick("缺少剩余组合/供应商因子", "No residual-mix or supplier factor"),
-            D::MemoGas => self.pick("非京都气体（备忘）", "Non-Kyoto gas (memo)"),
-            D::ImplausibleResult => self.pick("结果不合理", "Implausible result"),
-            D::ImplausibleParameter => self.pick("参数可疑（单位或范围）", "Suspicious parameter (unit or range)"),
-            _ => self.pick("其他", "Other"),
-        }
+        tanji_i18n::inventory::diagnostic_kind_name(kind, self.language)
     }
 
     /// A factor category's name.

@@ -1364,6 +1364,7 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
         "quantity",
         "data_source",
         "status",
+        "status_label",
         "gas",
         "gas_mass_kg",
         "gwp",
@@ -1397,12 +1398,14 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
             .map(|factor| format!("{} ({})", factor.reference, factor.citation))
             .collect::<Vec<_>>()
             .join(" | ");
+        // A stable code for filters and programs, and the same status in the reader's language beside it.
         let status = match &line.status {
-            LineStatus::Counted => "counted".to_owned(),
-            LineStatus::Superseded { by_record, .. } => format!("superseded by {by_record}"),
-            LineStatus::Failed => "failed".to_owned(),
-            LineStatus::Excluded { reason } => format!("excluded: {}", reason.english()),
+            LineStatus::Counted => "counted",
+            LineStatus::Superseded { .. } => "superseded",
+            LineStatus::Failed => "failed",
+            LineStatus::Excluded { .. } => "excluded",
         };
+        let status_label = status_text(console.text(), &line.status);
         let no_gas = [None];
         let gases: Vec<Option<&_>> =
             if line.gases.is_empty() { no_gas.to_vec() } else { line.gases.iter().map(Some).collect() };
@@ -1418,7 +1421,8 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
                 Cell::text(line.iso_category.number().to_string()),
                 Cell::text(line.quantity_entered.as_str()),
                 Cell::text(line.data_source.key()),
-                Cell::text(status.as_str()),
+                Cell::text(status),
+                Cell::text(status_label.as_str()),
                 gas.map_or(Cell::Empty, |gas| {
                     Cell::text(
                         gas.gas

@@ -402,6 +402,15 @@ async fn the_csv_export_and_the_trend_chart_say_when_a_total_is_incomplete(datab
     assert!(rows.contains(&("elec-2025-01".to_owned(), "false".to_owned(), "false".to_owned())), "{rows:?}");
     let rows = export(complete.json["id"].as_str().unwrap().to_owned()).await;
     assert_eq!(rows, vec![("elec-2024-01".to_owned(), "true".to_owned(), "false".to_owned())]);
+    // The status: a stable code for filters, and the same status in the reader's language beside it.
+    let exported =
+        browser.get(&format!("/console/inventory/{}/export.csv", complete.json["id"].as_str().unwrap())).await;
+    let text = exported.body.trim_start_matches('\u{feff}').to_owned();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let column = |name: &str| header.iter().position(|known| known == name).unwrap();
+    let record = reader.records().next().unwrap().unwrap();
+    assert_eq!((&record[column("status")], &record[column("status_label")]), ("counted", "计入"));
 
     // The trend chart: 2025 is drawn hollow in the "incomplete" legend entry, 2024 solid; the text alternative and
     // the tooltip say how many records are left out, in the page's language.

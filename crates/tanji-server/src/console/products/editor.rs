@@ -208,7 +208,7 @@ pub struct ProcessDraft {
 
 impl ProcessDraft {
     /// Extra outputs or an allocation choice the form keeps unchanged, in words.
-    pub fn rest_text(&self) -> String {
+    pub fn rest_text(&self, t: &Text) -> String {
         let Ok(rest) = serde_json::from_str::<ProcessRest>(&self.rest.value) else { return String::new() };
         let mut parts: Vec<String> = rest
             .extra_outputs
@@ -216,10 +216,14 @@ impl ProcessDraft {
             .map(|output| format!("+ {} {} {}", figure(output.amount), output.unit, output.product))
             .collect();
         if let Some(allocation) = &rest.allocation {
-            parts.push(format!("allocation: {}", allocation.method.map(|method| method.key()).unwrap_or("hierarchy")));
+            let method = match allocation.method {
+                Some(method) => tanji_i18n::footprint::allocation_method(method.key(), t.language),
+                None => t.fp_allocation_hierarchy.to_owned(),
+            };
+            parts.push(format!("{}{}{method}", t.fp_allocation, t.separator));
         }
         if let Some(parent) = &rest.subdivided_from {
-            parts.push(format!("subdivided from {parent}"));
+            parts.push(tanji_i18n::footprint::subdivided_from(parent, t.language));
         }
         parts.join(" · ")
     }

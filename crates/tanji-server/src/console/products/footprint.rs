@@ -786,7 +786,7 @@ async fn footprint_page(
             .iter()
             .map(|record| AllocationRow {
                 process: record.process.clone(),
-                method: record.method.clone(),
+                method: tanji_i18n::footprint::allocation_method(&record.method, t.language),
                 follows_hierarchy: record.follows_hierarchy,
                 shares: record
                     .shares
@@ -794,7 +794,10 @@ async fn footprint_page(
                     .map(|(product, share)| format!("{product} {}", percent(100.0 * share)))
                     .collect::<Vec<_>>()
                     .join(" · "),
-                reason: record.reason.clone().unwrap_or_default(),
+                reason: match &record.subdivided_from {
+                    Some(parent) => tanji_i18n::footprint::subdivided_from(parent, t.language),
+                    None => record.reason.clone().unwrap_or_default(),
+                },
             })
             .collect(),
         exemptions: exemptions
