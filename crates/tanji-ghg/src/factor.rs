@@ -1,5 +1,6 @@
 //! Emission factors: per-gas values with their unit, source, validity and licence; versioned, never rewritten.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -409,6 +410,9 @@ pub struct FactorQuery {
 #[derive(Debug, Clone, Default)]
 pub struct FactorLibrary {
     factors: Vec<EmissionFactor>,
+    /// Each id's versions as positions in `factors`, oldest first (`add` only appends the next version), so that a
+    /// lookup by id costs one hash instead of a scan of the library — an inventory looks up a factor for every row.
+    positions_by_id: HashMap<String, Vec<usize>>,
 }
 
 /// A factor that cannot be added to the library.
@@ -438,12 +442,18 @@ impl FactorLibrary {
         if factor.version != latest + 1 {
             return Err(LibraryError::VersionGap { id: factor.id, version: factor.version, latest });
         }
+        self.positions_by_id.entry(factor.id.clone()).or_default().push(self.factors.len());
         self.factors.push(factor);
         Ok(())
     }
 
     pub fn get(&self, id: &str, version: u32) -> Option<&EmissionFactor> {
-        self.factors.iter().find(|factor| factor.id == id && factor.version == version)
+        self.of_id(id).find(|factor| factor.version == version)
+    }
+
+    /// The versions of one id, oldest first.
+    fn of_id<'a>(&'a self, id: &str) -> impl DoubleEndedIterator<Item = &'a EmissionFactor> + 'a {
+        self.positions_by_id.get(id).into_iter().flatten().map(|&position| &self.factors[position])
     }
 
     pub fn resolve(&self, reference: &FactorRef) -> Option<&EmissionFactor> {
@@ -451,13 +461,11 @@ impl FactorLibrary {
     }
 
     pub fn latest(&self, id: &str) -> Option<&EmissionFactor> {
-        self.factors.iter().filter(|factor| factor.id == id).max_by_key(|factor| factor.version)
+        self.of_id(id).next_back()
     }
 
     pub fn versions(&self, id: &str) -> Vec<&EmissionFactor> {
-        let mut versions: Vec<_> = self.factors.iter().filter(|factor| factor.id == id).collect();
-        versions.sort_by_key(|factor| factor.version);
-        versions
+        self.of_id(id).collect()
     }
 
     pub fn len(&self) -> usize {
