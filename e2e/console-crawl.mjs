@@ -25,7 +25,7 @@ import { BASE_URL, SCREENSHOT_DIR, launchChromium, logIn, ok, note, reportFailur
 const PERSONAS = [
   "owner@lvzhou.example",
   "carbon@lvzhou.example",
-  "verifier@lvzhou.example",
+  "verifier@jinheng.example",
   "viewer@lvzhou.example",
   "zhao@ruihe.example",
   "energy@ruihe.example",

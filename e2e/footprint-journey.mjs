@@ -44,7 +44,7 @@ import {
 } from "./journey-kit.mjs";
 
 const CARBON_MANAGER = "carbon@lvzhou.example";
-const AUDITOR = "verifier@lvzhou.example";
+const AUDITOR = "verifier@jinheng.example";
 const ENERGY_ENGINEER = "energy@ruihe.example";
 const RETAILER = "绿洲超市有限公司";
 const CUP_SKU = "RH-CUP-BF-250";

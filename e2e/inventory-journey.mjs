@@ -41,7 +41,7 @@ import {
 } from "./journey-kit.mjs";
 
 const EDITOR = "energy@ruihe.example";
-const AUDITOR = "verifier@lvzhou.example";
+const AUDITOR = "verifier@jinheng.example";
 const FACTORY = "台州瑞禾日用品科技有限公司";
 const RETAILER = "绿洲超市有限公司";
 const DESKTOP = { width: 1366, height: 900 };

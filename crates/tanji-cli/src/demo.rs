@@ -66,7 +66,7 @@ const PEOPLE: [Person; 10] = [
     // The login keeps its historic address (documented and used by the browser tests); the person belongs to the
     // verification body only.
     Person {
-        email: "verifier@lvzhou.example",
+        email: "verifier@jinheng.example",
         name: "陈静",
         organisation: VERIFICATION_BODY,
         role: Role::Auditor,
@@ -475,7 +475,7 @@ async fn record_factory_inventory(
     };
     store.compute_inventory(energy_engineer, &request(2024)).await.map_err(store_error)?;
     let current = store.compute_inventory(energy_engineer, &request(2025)).await.map_err(store_error)?;
-    let verifier = actor(store, "verifier@lvzhou.example", factory).await?;
+    let verifier = actor(store, "verifier@jinheng.example", factory).await?;
     store
         .verify_inventory(
             &verifier,
@@ -502,7 +502,7 @@ async fn record_factory_footprints(
         ("bamboo-fibre-cup.toml", include_str!("../../../examples/footprint/bamboo-fibre-cup.toml"), true),
         ("bagasse-plate.toml", include_str!("../../../examples/footprint/bagasse-plate.toml"), false),
     ];
-    let verifier = actor(store, "verifier@lvzhou.example", factory).await?;
+    let verifier = actor(store, "verifier@jinheng.example", factory).await?;
     let monte_carlo = tanji_footprint::MonteCarloRequest {
         iterations: 2_000,
         seed: 42,

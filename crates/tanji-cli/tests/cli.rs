@@ -261,7 +261,7 @@ async fn the_demo_serves_the_story_and_reuses_its_database() {
     assert_eq!(ready.status(), 200);
     let login =
         client.get(format!("{url}/login")).header("accept-language", "en").send().await.unwrap().text().await.unwrap();
-    assert!(login.contains("Demo accounts") && login.contains("verifier@lvzhou.example"));
+    assert!(login.contains("Demo accounts") && login.contains("verifier@jinheng.example"));
     drop(demo);
     assert!(data.join("demo.sqlite").is_file());
 
@@ -290,7 +290,7 @@ async fn the_demo_serves_the_story_and_reuses_its_database() {
     // The verifier belongs to the verification body only, and reaches the retailer and the factory through their
     // engagements of it.
     let outcome = store
-        .login("verifier@lvzhou.example", &tanji_tenancy::member::Password::for_login("tanji-demo-2026"), None)
+        .login("verifier@jinheng.example", &tanji_tenancy::member::Password::for_login("tanji-demo-2026"), None)
         .await
         .unwrap();
     let tanji_store::LoginOutcome::LoggedIn(session) = outcome else { panic!("{outcome:?}") };
