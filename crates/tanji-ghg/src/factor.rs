@@ -1,6 +1,5 @@
 //! Emission factors: per-gas values with their unit, source, validity and licence; versioned, never rewritten.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -412,7 +411,8 @@ pub struct FactorLibrary {
     factors: Vec<EmissionFactor>,
     /// Each id's versions as positions in `factors`, oldest first (`add` only appends the next version), so that a
     /// lookup by id costs one hash instead of a scan of the library — an inventory looks up a factor for every row.
-    positions_by_id: HashMap<String, Vec<usize>>,
+    /// Hashed with foldhash: ids are short texts, looked up a million times in a large inventory.
+    positions_by_id: foldhash::HashMap<String, Vec<usize>>,
 }
 
 /// A factor that cannot be added to the library.

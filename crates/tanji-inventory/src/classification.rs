@@ -186,18 +186,30 @@ impl EmissionSource {
     }
 
     pub fn key(self) -> String {
-        match self {
-            EmissionSource::StationaryCombustion => "stationary_combustion".into(),
-            EmissionSource::MobileCombustion => "mobile_combustion".into(),
-            EmissionSource::Process => "process".into(),
-            EmissionSource::Fugitive => "fugitive".into(),
-            EmissionSource::PurchasedElectricity => "purchased_electricity".into(),
-            EmissionSource::PurchasedHeat => "purchased_heat".into(),
-            EmissionSource::ExportedElectricity => "exported_electricity".into(),
-            EmissionSource::ExportedHeat => "exported_heat".into(),
-            EmissionSource::OnSiteRenewable => "on_site_renewable".into(),
-            EmissionSource::Scope3(category) => format!("scope3_{}", category.number()),
-        }
+        let mut key = String::new();
+        self.push_key(&mut key);
+        key
+    }
+
+    /// [`EmissionSource::key`] written at the end of `out`, for keys built per record without allocating.
+    pub fn push_key(self, out: &mut String) {
+        let key = match self {
+            EmissionSource::StationaryCombustion => "stationary_combustion",
+            EmissionSource::MobileCombustion => "mobile_combustion",
+            EmissionSource::Process => "process",
+            EmissionSource::Fugitive => "fugitive",
+            EmissionSource::PurchasedElectricity => "purchased_electricity",
+            EmissionSource::PurchasedHeat => "purchased_heat",
+            EmissionSource::ExportedElectricity => "exported_electricity",
+            EmissionSource::ExportedHeat => "exported_heat",
+            EmissionSource::OnSiteRenewable => "on_site_renewable",
+            EmissionSource::Scope3(category) => {
+                use std::fmt::Write;
+                let _ = write!(out, "scope3_{}", category.number());
+                return;
+            }
+        };
+        out.push_str(key);
     }
 
     pub fn scope(self) -> Scope {

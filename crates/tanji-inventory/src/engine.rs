@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+use foldhash::HashMap as FastHashMap;
+
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -400,6 +402,12 @@ impl LineDraft {
         self.market_based_gross_kg = None;
     }
 
+    /// A gas's name on a line that is explained; a line summed and dropped is never shown, so it names no gas (its
+    /// gases' groups and amounts are what the totals read).
+    fn gas_name(&self, name: &str) -> Option<String> {
+        self.explain.then(|| name.to_owned())
+    }
+
     fn new(explain: bool) -> LineDraft {
         LineDraft {
             explain,
@@ -426,8 +434,8 @@ struct Calculation<'a> {
     factors_used: BTreeSet<(&'a str, u32)>,
     /// Each factor version's rates in CO2e and each refrigerant's GWP under the inventory's set, worked out on first
     /// use: a large file names a handful of factors a million times.
-    factor_co2e: HashMap<(&'a str, u32), Arc<Result<FactorCo2e, FactorError>>>,
-    refrigerant_gwp: HashMap<String, Arc<Result<RefrigerantGwp, GwpError>>>,
+    factor_co2e: FastHashMap<(&'a str, u32), Arc<Result<FactorCo2e, FactorError>>>,
+    refrigerant_gwp: FastHashMap<String, Arc<Result<RefrigerantGwp, GwpError>>>,
 }
 
 impl<'a> Calculation<'a> {
@@ -440,8 +448,8 @@ impl<'a> Calculation<'a> {
             n_diagnostics_omitted: BTreeMap::new(),
             max_diagnostics_per_kind: options.max_diagnostics_per_kind,
             factors_used: BTreeSet::new(),
-            factor_co2e: HashMap::new(),
-            refrigerant_gwp: HashMap::new(),
+            factor_co2e: FastHashMap::default(),
+            refrigerant_gwp: FastHashMap::default(),
         }
     }
 
@@ -618,7 +626,7 @@ impl<'a> Calculation<'a> {
                 total += co2e_kg;
             }
             draft.gases.push(GasLine {
-                gas: contribution.gas.as_ref().map(|gas| gas.name().to_owned()),
+                gas: contribution.gas.as_ref().and_then(|gas| draft.gas_name(gas.name())),
                 group,
                 mass_kg: contribution.kg_gas_per_unit.map(|rate| rate * activity_in_factor_unit),
                 gwp: contribution.gwp,
@@ -773,7 +781,7 @@ impl<'a> Calculation<'a> {
                     }
                 };
                 let mut total = 0.0;
-                let mut components = Vec::new();
+                let mut components = Notes::new(draft.explain);
                 for (gas, fraction, component_gwp) in &gwp.components {
                     let mass = loss_kg * fraction;
                     let co2e = mass * component_gwp;
@@ -788,13 +796,13 @@ impl<'a> Calculation<'a> {
                         );
                     }
                     draft.gases.push(GasLine {
-                        gas: Some(gas.name().to_owned()),
+                        gas: draft.gas_name(gas.name()),
                         group: Some(gas.group()),
                         mass_kg: Some(mass),
                         gwp: Some(*component_gwp),
                         co2e_kg: co2e,
                     });
-                    components.push(BlendComponent {
+                    components.push(|| BlendComponent {
                         gas: gas.name().to_owned(),
                         percent: fraction * 100.0,
                         gwp: *component_gwp,
@@ -805,7 +813,12 @@ impl<'a> Calculation<'a> {
                     gwp_set: self.gwp_set.to_string(),
                     gwp: gwp.gwp,
                 });
-                draft.formula.push(|| FormulaStep::RefrigerantLoss { loss: how, loss_kg, components, co2e_kg: total });
+                draft.formula.push(|| FormulaStep::RefrigerantLoss {
+                    loss: how,
+                    loss_kg,
+                    components: components.items,
+                    co2e_kg: total,
+                });
                 Some(total)
             }
             Method::NoEmissions => {
@@ -828,7 +841,7 @@ impl<'a> Calculation<'a> {
         let co2e = mass_kg * gwp;
         let in_totals = gas.group().is_in_scope_totals();
         draft.gases.push(GasLine {
-            gas: Some(gas.name().to_owned()),
+            gas: draft.gas_name(gas.name()),
             group: Some(gas.group()),
             mass_kg: Some(mass_kg),
             gwp: Some(gwp),
@@ -998,7 +1011,7 @@ impl<'a> Calculation<'a> {
             return Some(0.0);
         }
         draft.gases.push(GasLine {
-            gas: Some(Gas::CO2.to_owned()),
+            gas: draft.gas_name(Gas::CO2),
             group: Some(GasGroup::CarbonDioxide),
             mass_kg: Some(co2_kg),
             gwp: Some(1.0),
@@ -1051,10 +1064,12 @@ impl RunOptions {
 /// read and checked, so that the higher-priority source is chosen before lines are calculated one at a time.
 ///
 /// This is the one part of a streamed calculation that grows with the number of records (one small entry each): a
-/// record can be superseded by another anywhere in the file.
+/// record can be superseded by another anywhere in the file. A record's key is written into a reused buffer, so it
+/// is allocated only for the first record of its group.
 #[derive(Default)]
 pub struct SourceCompetition {
-    groups: HashMap<String, Vec<Competitor>>,
+    groups: FastHashMap<Box<str>, Vec<Competitor>>,
+    key_buffer: String,
 }
 
 struct Competitor {
@@ -1072,7 +1087,14 @@ impl SourceCompetition {
             period_end: record.period_end,
             data_source: record.data_source,
         };
-        self.groups.entry(record.competition_key()).or_default().push(competitor);
+        self.key_buffer.clear();
+        record.write_competition_key(&mut self.key_buffer);
+        match self.groups.get_mut(self.key_buffer.as_str()) {
+            Some(competitors) => competitors.push(competitor),
+            None => {
+                self.groups.insert(self.key_buffer.as_str().into(), vec![competitor]);
+            }
+        }
     }
 
     /// Records covering the same activity and overlapping periods compete; the higher-priority source wins. Only
@@ -1084,20 +1106,29 @@ impl SourceCompetition {
         calculation: &mut Calculation<'_>,
     ) -> HashMap<String, (String, DataSourceKind)> {
         let mut superseded = HashMap::new();
-        let mut keys: Vec<&String> =
-            self.groups.iter().filter(|(_, competitors)| competitors.len() > 1).map(|(key, _)| key).collect();
-        keys.sort_unstable();
-        for key in keys {
-            let competitors: Vec<&Competitor> = self.groups[key]
-                .iter()
-                .filter(|competitor| competitor.period_start <= period_end && period_start <= competitor.period_end)
-                .collect();
-            for record in &competitors {
-                let overlapping = competitors.iter().filter(|other| {
-                    other.id != record.id
-                        && other.period_start <= record.period_end
-                        && record.period_start <= other.period_end
+        let in_period =
+            |competitor: &&Competitor| competitor.period_start <= period_end && period_start <= competitor.period_end;
+        let overlap = |left: &Competitor, right: &Competitor| {
+            left.id != right.id && left.period_start <= right.period_end && right.period_start <= left.period_end
+        };
+        // Only groups in which two records of the period overlap can give a diagnostic; they are taken in the order
+        // of their keys' text, so that diagnostics come in the same order whatever the order of the file.
+        let mut contested: Vec<(&Box<str>, Vec<&Competitor>)> = self
+            .groups
+            .iter()
+            .filter(|(_, competitors)| competitors.len() > 1)
+            .filter_map(|(key, competitors)| {
+                let competitors: Vec<&Competitor> = competitors.iter().filter(in_period).collect();
+                let any_overlap = competitors.iter().enumerate().any(|(record_idx, record)| {
+                    competitors[record_idx + 1..].iter().any(|other| overlap(record, other))
                 });
+                any_overlap.then_some((key, competitors))
+            })
+            .collect();
+        contested.sort_unstable_by(|left, right| left.0.cmp(&right.0));
+        for (_, competitors) in contested {
+            for record in &competitors {
+                let overlapping = competitors.iter().filter(|other| overlap(record, other));
                 let Some(best) =
                     overlapping.min_by(|left, right| (left.data_source, &left.id).cmp(&(right.data_source, &right.id)))
                 else {
@@ -1138,7 +1169,7 @@ pub struct InventoryRun<'a> {
     period_end: Date,
     consolidation: ConsolidationApproach,
     /// The first facility of each key, as the boundary lists them.
-    facilities: HashMap<String, FacilityBoundary>,
+    facilities: FastHashMap<String, FacilityBoundary>,
     superseded: HashMap<String, (String, DataSourceKind)>,
     keep_lines: bool,
     lines: Vec<ResultLine>,
@@ -1148,8 +1179,10 @@ pub struct InventoryRun<'a> {
     without_market_factor: Vec<String>,
     /// Months covered, per continuous activity (facility, source, emission point), and where each activity is.
     covered: Vec<CoveredActivity>,
-    continuous_activities: HashMap<String, usize>,
+    continuous_activities: FastHashMap<String, usize>,
     activity_key: String,
+    /// The reported CO2e of the line being added by month (year, month), when lines are not kept.
+    months: Vec<((i16, i8), f64)>,
     /// Made [`InventoryRun::before_competition`], and not yet finished after it.
     competition_pending: bool,
 }
@@ -1186,7 +1219,7 @@ impl<'a> InventoryRun<'a> {
     ) -> InventoryRun<'a> {
         let mut calculation = Calculation::new(reference, input.gwp_set, options);
         let superseded = competition.choose(input.period_start, input.period_end, &mut calculation);
-        let mut facilities = HashMap::new();
+        let mut facilities = FastHashMap::default();
         for facility in &input.facilities {
             facilities.entry(facility.key.clone()).or_insert_with(|| facility.clone());
         }
@@ -1204,8 +1237,9 @@ impl<'a> InventoryRun<'a> {
             n_without_market_factor: 0,
             without_market_factor: Vec::new(),
             covered: Vec::new(),
-            continuous_activities: HashMap::new(),
+            continuous_activities: FastHashMap::default(),
             activity_key: String::new(),
+            months: Vec::new(),
             competition_pending: false,
         }
     }
@@ -1264,9 +1298,11 @@ impl<'a> InventoryRun<'a> {
         }
         let line = self.line(record);
         self.cover_months(record, &line);
-        self.totals.add(&line);
         if self.keep_lines {
+            self.totals.add(&line);
             self.lines.push(line);
+        } else {
+            self.totals.add_with_months(&line, &self.months);
         }
         true
     }
@@ -1358,11 +1394,19 @@ impl<'a> InventoryRun<'a> {
             .map(|gas| gas.co2e_kg)
             .sum();
         let co2e_kg = gross_co2e_kg * reported_share;
+        // By month: on the line when it is kept, else in the run's buffer, without writing the months' names.
         let mut monthly_co2e_kg = BTreeMap::new();
+        self.months.clear();
         if overlap_start <= overlap_end && co2e_kg != 0.0 {
             let overlap_days = days_inclusive(overlap_start, overlap_end) as f64;
-            for (month, days) in days_by_month(overlap_start, overlap_end) {
-                monthly_co2e_kg.insert(month, co2e_kg * days as f64 / overlap_days);
+            for (month_start, month_end) in month_spans(overlap_start, overlap_end) {
+                let days = days_inclusive(month_start, month_end);
+                let kg = co2e_kg * days as f64 / overlap_days;
+                if explain {
+                    monthly_co2e_kg.insert(month_key(month_start.year(), month_start.month()), kg);
+                } else {
+                    self.months.push(((month_start.year(), month_start.month()), kg));
+                }
             }
         }
         let mut formula = draft.formula.items;
@@ -1429,19 +1473,20 @@ impl<'a> InventoryRun<'a> {
         }
         // Looked up by a key written into a reused buffer: no allocation for an activity seen before. Facility and
         // emission point cannot hold control characters (import refuses them), so the separator cannot be forged.
-        let source_key = record.source.key();
         self.activity_key.clear();
-        for part in [record.facility.as_str(), source_key.as_str(), record.emission_point.as_str()] {
-            self.activity_key.push_str(part);
-            self.activity_key.push('\u{1f}');
-        }
+        self.activity_key.push_str(&record.facility);
+        self.activity_key.push('\u{1f}');
+        record.source.push_key(&mut self.activity_key);
+        self.activity_key.push('\u{1f}');
+        self.activity_key.push_str(&record.emission_point);
+        self.activity_key.push('\u{1f}');
         let activity_idx = match self.continuous_activities.get(self.activity_key.as_str()) {
             Some(activity_idx) => *activity_idx,
             None => {
                 self.continuous_activities.insert(self.activity_key.clone(), self.covered.len());
                 self.covered.push(CoveredActivity {
                     facility: record.facility.clone(),
-                    source_key,
+                    source_key: record.source.key(),
                     emission_point: record.emission_point.clone(),
                     source: record.source,
                     months: BTreeSet::new(),
@@ -1529,13 +1574,35 @@ struct TotalsSum {
     variance_kg2: f64,
     total_with_uncertainty: f64,
     completeness: CompletenessAssessment,
+    month_key: String,
 }
 
 impl TotalsSum {
     fn add(&mut self, line: &ResultLine) {
+        if self.add_but_months(line) {
+            for (month, kg) in &line.monthly_co2e_kg {
+                add_to(&mut self.totals.by_month, month, *kg);
+            }
+        }
+    }
+
+    /// [`TotalsSum::add`] of a line whose CO2e by month is in `months` (year, month) instead of on the line.
+    fn add_with_months(&mut self, line: &ResultLine, months: &[((i16, i8), f64)]) {
+        if self.add_but_months(line) {
+            for ((year, month), kg) in months {
+                use std::fmt::Write;
+                self.month_key.clear();
+                let _ = write!(self.month_key, "{year:04}-{month:02}");
+                add_to(&mut self.totals.by_month, &self.month_key, *kg);
+            }
+        }
+    }
+
+    /// Adds all but the line's CO2e by month; whether the months are to be added.
+    fn add_but_months(&mut self, line: &ResultLine) -> bool {
         add_to_completeness(&mut self.completeness, line);
         if line.status != LineStatus::Counted {
-            return;
+            return false;
         }
         let totals = &mut self.totals;
         totals.biogenic_co2_kg += line.biogenic_co2_kg;
@@ -1558,13 +1625,10 @@ impl TotalsSum {
             totals.china_guideline_net_kg += line.co2e_kg;
         }
         if line.scope == Scope::Outside {
-            return;
+            return false;
         }
         *totals.by_iso_category.entry(line.iso_category.number()).or_default() += line.co2e_kg;
         add_to(&mut totals.by_facility, &line.facility, line.co2e_kg);
-        for (month, kg) in &line.monthly_co2e_kg {
-            add_to(&mut totals.by_month, month, *kg);
-        }
         let reported_share = if line.gross_co2e_kg == 0.0 { 0.0 } else { line.co2e_kg / line.gross_co2e_kg };
         for gas in &line.gases {
             if let Some(group) = gas.group.filter(|group| group.is_in_scope_totals()) {
@@ -1582,6 +1646,7 @@ impl TotalsSum {
             None if line.co2e_kg != 0.0 => totals.n_lines_without_uncertainty += 1,
             None => {}
         }
+        true
     }
 
     fn finish(self) -> Totals {

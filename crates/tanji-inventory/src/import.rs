@@ -555,7 +555,97 @@ const FREE_TEXT_LIMITS: [(&str, usize, bool); 6] = [
     ("notes", 2_000, true),
 ];
 
+/// The cells of one activity row, borrowed: from an [`ActivityRow`], or straight from a CSV record without copying
+/// its cells (a file of a million rows would otherwise allocate forty strings per row).
+macro_rules! row_cells {
+    ($($column:ident),* $(,)?) => {
+        #[derive(Clone, Copy, Default)]
+        struct RowCells<'a> {
+            $($column: &'a str,)*
+        }
+
+        /// The columns in the order of [`RowCells`]'s fields (the order of [`ACTIVITY_COLUMNS`], tested).
+        const ROW_CELL_COLUMNS: &[&str] = &[$(stringify!($column),)*];
+
+        impl ActivityRow {
+            fn cells(&self) -> RowCells<'_> {
+                RowCells { $($column: &self.$column,)* }
+            }
+        }
+
+        impl<'a> RowCells<'a> {
+            /// The cells of `record`, where `positions[column_idx]` is where the column at `column_idx` of
+            /// [`ROW_CELL_COLUMNS`] is in the record (absent columns are empty cells, as in [`ActivityRow`]).
+            fn of_record(record: &'a csv::StringRecord, positions: &[Option<usize>]) -> RowCells<'a> {
+                let mut cells = positions.iter().map(|position| position.and_then(|position| record.get(position)));
+                RowCells { $($column: cells.next().flatten().unwrap_or(""),)* }
+            }
+        }
+    };
+}
+
+row_cells!(
+    id,
+    facility,
+    period,
+    period_start,
+    period_end,
+    source,
+    emission_point,
+    activity,
+    quantity,
+    unit,
+    data_source,
+    method,
+    factor,
+    market_factor,
+    covered_by_instruments,
+    ncv,
+    ncv_unit,
+    carbon_content,
+    oxidation,
+    fuel_parameters,
+    biomass,
+    coal_quantity_basis,
+    coal_carbon_basis,
+    carbon_percent,
+    moisture_as_received,
+    moisture_air_dried,
+    gas,
+    refrigerant,
+    refrigerant_approach,
+    leak_rate_percent,
+    inventory_decrease_kg,
+    purchased_kg,
+    disposed_kg,
+    capacity_increase_kg,
+    scope3_method,
+    iso_category,
+    quality,
+    uncertainty_percent,
+    evidence,
+    notes,
+);
+
 impl ActivityRow {
+    /// Turn the row into a record, or report every problem of the row.
+    pub fn into_record(self, file: &str, row: usize) -> Result<ActivityRecord, Vec<RowError>> {
+        self.into_record_with(file, row, &mut ParsedValues::default())
+    }
+
+    /// [`ActivityRow::into_record`], looking up units, sources and data sources in `parsed`, where rows of the same
+    /// file share their readings.
+    pub fn into_record_with(
+        self,
+        file: &str,
+        row: usize,
+        parsed: &mut ParsedValues,
+    ) -> Result<ActivityRecord, Vec<RowError>> {
+        self.cells().to_record(file, row, parsed)
+    }
+}
+
+impl RowCells<'_> {
     /// Free text is stored as typed and shown on pages, in reports and in CSV exports: bounded in length, with no
     /// control characters (which break log lines and exports, or hide text), line breaks only in evidence and notes.
     fn check_free_text(&self, context: &mut RowContext<'_>) {
@@ -573,19 +663,8 @@ impl ActivityRow {
         }
     }
 
-    /// Turn the row into a record, or report every problem of the row.
-    pub fn into_record(self, file: &str, row: usize) -> Result<ActivityRecord, Vec<RowError>> {
-        self.into_record_with(file, row, &mut ParsedValues::default())
-    }
-
-    /// [`ActivityRow::into_record`], looking up units, sources and data sources in `parsed`, where rows of the same
-    /// file share their readings.
-    pub fn into_record_with(
-        self,
-        file: &str,
-        row: usize,
-        parsed: &mut ParsedValues,
-    ) -> Result<ActivityRecord, Vec<RowError>> {
+    /// The row as a record, or every problem of the row.
+    fn to_record(&self, file: &str, row: usize, parsed: &mut ParsedValues) -> Result<ActivityRecord, Vec<RowError>> {
         let mut context = RowContext { file, row, errors: Vec::new() };
         self.check_free_text(&mut context);
         let id = if self.id.trim().is_empty() { format!("{file}:{row}") } else { self.id.trim().to_owned() };
@@ -644,7 +723,7 @@ impl ActivityRow {
             }
             data_source
         };
-        let method = self.method(&mut context, source, unit.as_ref());
+        let method = self.method(&mut context, parsed, source, unit.as_ref());
         let quality = if self.quality.trim().is_empty() {
             None
         } else {
@@ -737,10 +816,18 @@ impl ActivityRow {
     fn method(
         &self,
         context: &mut RowContext<'_>,
+        parsed: &mut ParsedValues,
         source: Option<EmissionSource>,
         unit: Option<&Unit>,
     ) -> Option<Method> {
-        let explicit = self.method.trim().to_lowercase();
+        let explicit = self.method.trim();
+        // Lower-cased only when it is not already: the method names are lower-case, as nearly every cell writes them.
+        let explicit: std::borrow::Cow<'_, str> =
+            if explicit.bytes().all(|byte| byte.is_ascii_lowercase() || byte == b'_') {
+                explicit.into()
+            } else {
+                explicit.to_lowercase().into()
+            };
         let inferred = if !explicit.is_empty() {
             explicit
         } else if source == Some(EmissionSource::OnSiteRenewable) {
@@ -759,7 +846,7 @@ impl ActivityRow {
         } else {
             "factor".into()
         };
-        match inferred.as_str() {
+        match &*inferred {
             "factor" => {
                 let factor = FactorChoice::parse(&self.factor);
                 if factor.is_none() {
@@ -800,7 +887,7 @@ impl ActivityRow {
             "fuel_combustion" => {
                 let ncv = context.number("ncv", &self.ncv);
                 let ncv_gj_per_unit = match (ncv, unit) {
-                    (Some(ncv), Some(unit)) => self.ncv_per_record_unit(context, ncv, unit),
+                    (Some(ncv), Some(unit)) => self.ncv_per_record_unit(context, parsed, ncv, unit),
                     _ => None,
                 };
                 // A fraction (0.98) or a percentage (98); above 100 % is a typing or unit error, never a guess.
@@ -884,7 +971,13 @@ impl ActivityRow {
         }
     }
 
-    fn ncv_per_record_unit(&self, context: &mut RowContext<'_>, ncv: f64, record_unit: &Unit) -> Option<f64> {
+    fn ncv_per_record_unit(
+        &self,
+        context: &mut RowContext<'_>,
+        parsed: &mut ParsedValues,
+        ncv: f64,
+        record_unit: &Unit,
+    ) -> Option<f64> {
         // GJ/kg and GJ/t differ 1000×: an NCV for a mass needs its unit written, not assumed.
         if self.ncv_unit.trim().is_empty() && record_unit.dimension() == Dimension::Mass {
             context.problem(
@@ -895,28 +988,17 @@ impl ActivityRow {
             );
             return None;
         }
-        let ncv_unit = if self.ncv_unit.trim().is_empty() {
-            format!("GJ/{}", record_unit.symbol())
-        } else {
-            self.ncv_unit.trim().to_owned()
-        };
-        let Some((energy_text, per_text)) = ncv_unit.split_once('/') else {
-            context.problem("ncv_unit", RowProblem::NotEnergyPerQuantity { text: ncv_unit });
-            return None;
-        };
-        let converted = Unit::parse(energy_text).and_then(|energy| {
-            let per = Unit::parse(per_text)?;
-            let to_gj = energy.conversion_factor_to(&Unit::parse("GJ")?)?;
-            let per_record_unit = record_unit.conversion_factor_to(&per)?;
-            Ok(ncv * to_gj * per_record_unit)
-        });
-        match converted {
-            Ok(value) => Some(value),
-            Err(tanji_units::UnitError::Unknown { text, suggestion }) => {
+        match parsed.ncv_unit(self.ncv_unit.trim(), record_unit) {
+            NcvUnitReading::Factors { to_gj, per_record_unit } => Some(ncv * to_gj * per_record_unit),
+            NcvUnitReading::NotEnergyPerQuantity { text } => {
+                context.problem("ncv_unit", RowProblem::NotEnergyPerQuantity { text });
+                None
+            }
+            NcvUnitReading::UnknownUnit { text, suggestion } => {
                 context.problem("ncv_unit", RowProblem::UnknownUnit { text, suggestion });
                 None
             }
-            Err(_) => {
+            NcvUnitReading::Mismatch { ncv_unit } => {
                 context.problem(
                     "ncv_unit",
                     RowProblem::NcvUnitMismatch { ncv_unit, quantity_unit: record_unit.symbol().to_owned() },
@@ -979,9 +1061,73 @@ pub struct ParsedValues {
     units: std::collections::HashMap<String, Result<Unit, tanji_units::UnitError>>,
     sources: std::collections::HashMap<String, Option<EmissionSource>>,
     data_sources: std::collections::HashMap<String, Option<DataSourceKind>>,
+    /// NCV unit cells (`GJ/t`, trimmed), and how each reads against each record unit (by symbol) it was met with.
+    ncv_units: std::collections::HashMap<String, Vec<(String, NcvUnitReading)>>,
+}
+
+/// An NCV unit read against a record's unit: the factors that turn an NCV written in it into GJ per record unit, or
+/// what is wrong with it (the parameters of the row's problem).
+#[derive(Clone)]
+enum NcvUnitReading {
+    /// GJ per unit of the NCV's energy, and units of the NCV's quantity per record unit.
+    Factors {
+        to_gj: f64,
+        per_record_unit: f64,
+    },
+    NotEnergyPerQuantity {
+        text: String,
+    },
+    UnknownUnit {
+        text: String,
+        suggestion: Option<String>,
+    },
+    Mismatch {
+        ncv_unit: String,
+    },
+}
+
+impl NcvUnitReading {
+    /// How `ncv_unit` (trimmed; empty for GJ per record unit) reads against `record_unit`.
+    fn of(ncv_unit: &str, record_unit: &Unit) -> NcvUnitReading {
+        let ncv_unit = if ncv_unit.is_empty() { format!("GJ/{}", record_unit.symbol()) } else { ncv_unit.to_owned() };
+        let Some((energy_text, per_text)) = ncv_unit.split_once('/') else {
+            return NcvUnitReading::NotEnergyPerQuantity { text: ncv_unit };
+        };
+        let factors = Unit::parse(energy_text).and_then(|energy| {
+            let per = Unit::parse(per_text)?;
+            let to_gj = energy.conversion_factor_to(&Unit::parse("GJ")?)?;
+            let per_record_unit = record_unit.conversion_factor_to(&per)?;
+            Ok((to_gj, per_record_unit))
+        });
+        match factors {
+            Ok((to_gj, per_record_unit)) => NcvUnitReading::Factors { to_gj, per_record_unit },
+            Err(tanji_units::UnitError::Unknown { text, suggestion }) => {
+                NcvUnitReading::UnknownUnit { text, suggestion }
+            }
+            Err(_) => NcvUnitReading::Mismatch { ncv_unit },
+        }
+    }
 }
 
 impl ParsedValues {
+    /// [`NcvUnitReading::of`] `ncv_unit` (trimmed) against `record_unit`.
+    fn ncv_unit(&mut self, ncv_unit: &str, record_unit: &Unit) -> NcvUnitReading {
+        const MAX_DISTINCT: usize = 10_000;
+        if let Some(readings) = self.ncv_units.get(ncv_unit)
+            && let Some((_, reading)) = readings.iter().find(|(symbol, _)| symbol == record_unit.symbol())
+        {
+            return reading.clone();
+        }
+        let reading = NcvUnitReading::of(ncv_unit, record_unit);
+        if self.ncv_units.len() < MAX_DISTINCT {
+            let readings = self.ncv_units.entry(ncv_unit.to_owned()).or_default();
+            if readings.len() < MAX_DISTINCT {
+                readings.push((record_unit.symbol().to_owned(), reading.clone()));
+            }
+        }
+        reading
+    }
+
     /// [`Unit::parse`] of `text`.
     pub fn unit(&mut self, text: &str) -> Result<Unit, tanji_units::UnitError> {
         cached(&mut self.units, text, Unit::parse)
@@ -1019,6 +1165,9 @@ pub struct ActivityCsvReader<R: std::io::Read> {
     file: String,
     reader: csv::Reader<R>,
     headers: csv::StringRecord,
+    /// Where each column of [`ROW_CELL_COLUMNS`] is in a row; `None` when the header names a column twice, whose
+    /// rows are read through [`ActivityRow`] so that each is refused as before.
+    positions: Option<Vec<Option<usize>>>,
     row: csv::StringRecord,
     record_idx: usize,
     parsed: ParsedValues,
@@ -1040,10 +1189,16 @@ impl<R: std::io::Read> ActivityCsvReader<R> {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let names_a_column_twice =
+            headers.iter().enumerate().any(|(header_idx, header)| headers.iter().take(header_idx).any(|h| h == header));
+        let positions = (!names_a_column_twice).then(|| {
+            ROW_CELL_COLUMNS.iter().map(|column| headers.iter().position(|header| header == *column)).collect()
+        });
         Ok(ActivityCsvReader {
             file: file.to_owned(),
             reader,
             headers,
+            positions,
             row: csv::StringRecord::new(),
             record_idx: 0,
             parsed: ParsedValues::default(),
@@ -1064,15 +1219,21 @@ impl<R: std::io::Read> Iterator for ActivityCsvReader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let row_number = self.record_idx + 2;
-        let row = match self.reader.read_record(&mut self.row) {
+        let read = match self.reader.read_record(&mut self.row) {
             Ok(false) => return None,
-            Ok(true) => self.row.deserialize::<ActivityRow>(Some(&self.headers)),
+            Ok(true) => Ok(()),
             Err(error) => Err(error),
         };
         self.record_idx += 1;
-        let result = match row {
-            Ok(row) => row.into_record_with(&self.file, row_number, &mut self.parsed),
-            Err(error) => Err(vec![csv_error(&self.file, row_number, &error)]),
+        let result = match (read, &self.positions) {
+            (Ok(()), Some(positions)) => {
+                RowCells::of_record(&self.row, positions).to_record(&self.file, row_number, &mut self.parsed)
+            }
+            (Ok(()), None) => match self.row.deserialize::<ActivityRow>(Some(&self.headers)) {
+                Ok(row) => row.into_record_with(&self.file, row_number, &mut self.parsed),
+                Err(error) => Err(vec![csv_error(&self.file, row_number, &error)]),
+            },
+            (Err(error), _) => Err(vec![csv_error(&self.file, row_number, &error)]),
         };
         Some((row_number, result))
     }
@@ -1113,7 +1274,7 @@ pub fn parse_activity_csv(
 #[derive(Default)]
 pub struct RowIds {
     /// The last row each id was seen on.
-    first_rows: std::collections::HashMap<Box<str>, usize>,
+    first_rows: foldhash::HashMap<Box<str>, usize>,
 }
 
 impl RowIds {
@@ -1126,5 +1287,79 @@ impl RowIds {
             "id",
             RowProblem::DuplicateId { id: id.to_owned(), first_row: previous_row },
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_read_in_the_order_of_the_columns() {
+        assert_eq!(ROW_CELL_COLUMNS, ACTIVITY_COLUMNS);
+    }
+
+    #[test]
+    fn rows_read_from_the_csv_are_the_rows_read_through_activity_row() {
+        // Columns in another order than the template, some absent, cells padded with spaces.
+        let csv = "unit, quantity ,period,source,facility,id,ncv,ncv_unit,oxidation,carbon_content,method\n\
+                   t,400,2025-03,stationary_combustion,f1,r1,20.9,GJ/t,0.93,0.0262,\n\
+                   MWh,3,2025-04,purchased_electricity,f2,r2,,,,,ELECTRICITY\n\
+                   kg,1,2025-04,purchased_electricity,f2,r3,,,,,nonsense\n";
+        let mut parsed = ParsedValues::default();
+        let rows = ActivityCsvReader::new("a.csv", csv.as_bytes()).expect("header").collect::<Vec<_>>();
+        let mut through_rows = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv.as_bytes());
+        let expected: Vec<_> = through_rows
+            .deserialize::<ActivityRow>()
+            .enumerate()
+            .map(|(row_idx, row)| (row_idx + 2, row.expect("row").into_record_with("a.csv", row_idx + 2, &mut parsed)))
+            .collect();
+        assert_eq!(rows, expected);
+        assert!(rows[0].1.is_ok() && rows[2].1.is_err());
+    }
+
+    #[test]
+    fn a_column_named_twice_refuses_each_row_as_before() {
+        let csv = "id,facility,facility,period,source,quantity,unit\nr1,f1,f1,2025-03,fugitive,1,kg\n";
+        let rows = ActivityCsvReader::new("a.csv", csv.as_bytes()).expect("header").collect::<Vec<_>>();
+        assert_eq!(rows.len(), 1);
+        let errors = rows[0].1.as_ref().expect_err("refused");
+        assert_eq!(errors[0].problem, RowProblem::CsvUnreadable);
+        assert_eq!(errors[0].row, 2);
+    }
+
+    #[test]
+    fn ncv_units_read_once_give_the_same_figures_and_problems() {
+        let mut parsed = ParsedValues::default();
+        let row = |ncv_unit: &str, unit: &str| ActivityRow {
+            id: "r1".into(),
+            facility: "f1".into(),
+            period: "2025-03".into(),
+            source: "stationary_combustion".into(),
+            quantity: "2".into(),
+            unit: unit.into(),
+            ncv: "389".into(),
+            ncv_unit: ncv_unit.into(),
+            carbon_content: "0.0153".into(),
+            oxidation: "0.99".into(),
+            ..ActivityRow::default()
+        };
+        for _ in 0..2 {
+            let record = row("GJ/10^4Nm3", "万Nm3").into_record_with("a.csv", 2, &mut parsed).expect("record");
+            let Method::FuelCombustion(fuel) = record.method else { panic!("fuel") };
+            assert_eq!(fuel.ncv_gj_per_unit, Some(389.0));
+            let record = row("MJ/Nm3", "10^4Nm3").into_record_with("a.csv", 2, &mut parsed).expect("record");
+            let Method::FuelCombustion(fuel) = record.method else { panic!("fuel") };
+            assert_eq!(fuel.ncv_gj_per_unit, Some(389.0 * 0.001 * 10000.0));
+            let errors = row("GJ/kWh", "t").into_record_with("a.csv", 2, &mut parsed).expect_err("mismatch");
+            assert_eq!(
+                errors[0].problem,
+                RowProblem::NcvUnitMismatch { ncv_unit: "GJ/kWh".into(), quantity_unit: "t".into() }
+            );
+            let errors = row("GJ", "t").into_record_with("a.csv", 2, &mut parsed).expect_err("not per quantity");
+            assert_eq!(errors[0].problem, RowProblem::NotEnergyPerQuantity { text: "GJ".into() });
+            let errors = row("GJ/tonn", "t").into_record_with("a.csv", 2, &mut parsed).expect_err("unknown");
+            assert!(matches!(&errors[0].problem, RowProblem::UnknownUnit { text, .. } if text == "tonn"));
+        }
     }
 }

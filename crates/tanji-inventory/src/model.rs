@@ -258,22 +258,42 @@ pub struct ActivityRecord {
 impl ActivityRecord {
     /// The key under which records of different data sources compete: facility, source, point and activity.
     pub fn competition_key(&self) -> String {
-        let method_key = match &self.method {
-            Method::Factor { factor } => format!("factor:{}", factor.id),
-            Method::FuelCombustion(fuel) => format!("fuel:{}", fuel.default_parameters.clone().unwrap_or_default()),
-            Method::DirectEmission { gas } => format!("gas:{gas}"),
-            Method::Refrigerant { refrigerant, .. } => format!("refrigerant:{refrigerant}"),
-            Method::Electricity { .. } => "electricity".into(),
-            Method::NoEmissions => "none".into(),
-        };
-        format!(
-            "{}|{}|{}|{}|{}",
-            self.facility,
-            self.source.key(),
-            self.emission_point,
-            self.activity.trim(),
-            method_key
-        )
+        let mut key = String::new();
+        self.write_competition_key(&mut key);
+        key
+    }
+
+    /// [`ActivityRecord::competition_key`] written at the end of `out`, for a key looked up once per record without
+    /// allocating it.
+    pub fn write_competition_key(&self, out: &mut String) {
+        out.push_str(&self.facility);
+        out.push('|');
+        self.source.push_key(out);
+        out.push('|');
+        out.push_str(&self.emission_point);
+        out.push('|');
+        out.push_str(self.activity.trim());
+        out.push('|');
+        match &self.method {
+            Method::Factor { factor } => {
+                out.push_str("factor:");
+                out.push_str(&factor.id);
+            }
+            Method::FuelCombustion(fuel) => {
+                out.push_str("fuel:");
+                out.push_str(fuel.default_parameters.as_deref().unwrap_or_default());
+            }
+            Method::DirectEmission { gas } => {
+                out.push_str("gas:");
+                out.push_str(gas.name());
+            }
+            Method::Refrigerant { refrigerant, .. } => {
+                out.push_str("refrigerant:");
+                out.push_str(refrigerant);
+            }
+            Method::Electricity { .. } => out.push_str("electricity"),
+            Method::NoEmissions => out.push_str("none"),
+        }
     }
 
     pub fn iso_category(&self) -> IsoCategory {

@@ -11,7 +11,9 @@
 //! the result (provenance), never round intermediate values, and round only when presenting. Golden tests compare
 //! with published worked examples at the precision the publisher printed.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -95,9 +97,12 @@ impl Dimension {
 
 /// A unit: a canonical symbol, its dimension and its size in the dimension's base unit
 /// (kg, GJ, m³, Nm³, scf, km, t·km, passenger·km, vehicle·km, one currency unit, one piece).
+///
+/// The symbol is one of a fixed set (the table's symbols, alone or after a multiplier), so it is held as a static
+/// string: copying a unit — once per activity row of a large file — allocates nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit {
-    symbol: String,
+    symbol: &'static str,
     dimension: Dimension,
     size_in_base: f64,
 }
@@ -436,44 +441,86 @@ fn normalise(text: &str) -> String {
     normalised.replace("万 ", "万")
 }
 
-fn find_definition(text: &str) -> Option<&'static UnitDefinition> {
+fn find_definition(text: &str) -> Option<usize> {
     let lower = text.to_lowercase();
-    UNITS.iter().find(|definition| {
-        definition.symbol == text
-            || definition.symbol.to_lowercase() == lower
-            || definition.aliases.iter().any(|alias| alias.to_lowercase() == lower)
+    lowercase_spellings().iter().position(|(definition, lowercase_symbol, lowercase_aliases)| {
+        definition.symbol == text || *lowercase_symbol == lower || lowercase_aliases.iter().any(|alias| *alias == lower)
+    })
+}
+
+/// Each definition with its symbol and aliases lower-cased, worked out once rather than on every comparison.
+fn lowercase_spellings() -> &'static [(&'static UnitDefinition, String, Vec<String>)] {
+    static SPELLINGS: OnceLock<Vec<(&'static UnitDefinition, String, Vec<String>)>> = OnceLock::new();
+    SPELLINGS.get_or_init(|| {
+        UNITS
+            .iter()
+            .map(|definition| {
+                let aliases = definition.aliases.iter().map(|alias| alias.to_lowercase()).collect();
+                (definition, definition.symbol.to_lowercase(), aliases)
+            })
+            .collect()
+    })
+}
+
+/// The symbol of the unit at `definition_idx` after the multiplier at `multiplier_idx` (`万kWh`), made once for every
+/// pair so that units hold static symbols.
+fn prefixed_symbol(multiplier_idx: usize, definition_idx: usize) -> &'static str {
+    static SYMBOLS: OnceLock<Vec<String>> = OnceLock::new();
+    let symbols = SYMBOLS.get_or_init(|| {
+        MULTIPLIERS
+            .iter()
+            .flat_map(|(_, _, display)| UNITS.iter().map(move |definition| format!("{display}{}", definition.symbol)))
+            .collect()
+    });
+    &symbols[multiplier_idx * UNITS.len() + definition_idx]
+}
+
+/// The units of the table's canonical symbols, exactly as [`Unit::parse`] reads them: the symbols are what files
+/// and factor tables write nearly always, and what the engines ask for (`kg`, `t`, `GJ`), so they are answered by
+/// one lookup.
+fn units_by_symbol() -> &'static HashMap<&'static str, Unit> {
+    static UNITS_BY_SYMBOL: OnceLock<HashMap<&'static str, Unit>> = OnceLock::new();
+    UNITS_BY_SYMBOL.get_or_init(|| {
+        UNITS
+            .iter()
+            .filter_map(|definition| Some((definition.symbol, Unit::parse_uncached(definition.symbol).ok()?)))
+            .collect()
     })
 }
 
 impl Unit {
     /// Parse a unit as people write it: `kWh`, `万kWh`, `10^4 Nm³`, `吨标准煤`, `t·km`, `short_ton`.
     pub fn parse(text: &str) -> Result<Unit, UnitError> {
-        let normalised = normalise(text);
-        if let Some(definition) = find_definition(&normalised) {
-            return Ok(Unit::from_definition(definition, 1.0, ""));
+        if let Some(unit) = units_by_symbol().get(text) {
+            return Ok(unit.clone());
         }
-        for (prefix, multiplier, display) in MULTIPLIERS {
+        Unit::parse_uncached(text)
+    }
+
+    fn parse_uncached(text: &str) -> Result<Unit, UnitError> {
+        let normalised = normalise(text);
+        if let Some(definition_idx) = find_definition(&normalised) {
+            return Ok(Unit::from_definition(&UNITS[definition_idx], UNITS[definition_idx].symbol, 1.0));
+        }
+        for (multiplier_idx, (prefix, multiplier, _)) in MULTIPLIERS.iter().enumerate() {
             if let Some(rest) = normalised.strip_prefix(prefix) {
                 let rest = rest.trim_start();
-                if let Some(definition) = find_definition(rest) {
-                    return Ok(Unit::from_definition(definition, *multiplier, display));
+                if let Some(definition_idx) = find_definition(rest) {
+                    let symbol = prefixed_symbol(multiplier_idx, definition_idx);
+                    return Ok(Unit::from_definition(&UNITS[definition_idx], symbol, *multiplier));
                 }
             }
         }
         Err(UnitError::Unknown { text: text.to_owned(), suggestion: closest_symbol(&normalised) })
     }
 
-    fn from_definition(definition: &UnitDefinition, multiplier: f64, prefix: &str) -> Unit {
-        Unit {
-            symbol: format!("{prefix}{}", definition.symbol),
-            dimension: definition.dimension,
-            size_in_base: definition.size_in_base * multiplier,
-        }
+    fn from_definition(definition: &UnitDefinition, symbol: &'static str, multiplier: f64) -> Unit {
+        Unit { symbol, dimension: definition.dimension, size_in_base: definition.size_in_base * multiplier }
     }
 
     /// The canonical symbol, e.g. `万kWh`, `10^4Nm3`, `t.km`.
     pub fn symbol(&self) -> &str {
-        &self.symbol
+        self.symbol
     }
 
     pub fn dimension(&self) -> Dimension {
@@ -489,8 +536,8 @@ impl Unit {
     pub fn conversion_factor_to(&self, target: &Unit) -> Result<f64, UnitError> {
         if self.dimension != target.dimension {
             return Err(UnitError::Incompatible {
-                from: self.symbol.clone(),
-                to: target.symbol.clone(),
+                from: self.symbol.to_owned(),
+                to: target.symbol.to_owned(),
                 from_dimension: self.dimension,
                 to_dimension: target.dimension,
             });
@@ -509,13 +556,13 @@ impl Unit {
 
 impl fmt::Display for Unit {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str(&self.symbol)
+        formatter.write_str(self.symbol)
     }
 }
 
 impl Serialize for Unit {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.symbol)
+        serializer.serialize_str(self.symbol)
     }
 }
 
