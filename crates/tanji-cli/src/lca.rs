@@ -9,6 +9,7 @@ use serde::Serialize;
 use tanji_csv::{Cell, CsvTable};
 use tanji_lca::{
     CheckedSolver, CoordinateMatrix, SolveError, SolveMethod, SolvePolicy, SolveStage, System, SystemError,
+    datapackage::{self, DatapackageSystem},
     matrix_market,
 };
 
@@ -41,7 +42,8 @@ fn without_noise(scores: &mut [ProductScore]) {
     }
 }
 
-/// One line of output: a product (1-based column of A) and the score of one unit of it.
+/// One line of output: a product (1-based column of A, or with datapackages its activity id) and the score of one
+/// unit of it.
 #[derive(Serialize)]
 struct ProductScore {
     product: usize,
@@ -50,35 +52,28 @@ struct ProductScore {
 
 fn solve(args: LcaSolveArgs, language: Language) -> anyhow::Result<()> {
     let mut clock = StageClock::new();
-    let [technosphere, biosphere, characterization] = read_matrices(&args.matrices, language)?;
-    let system = System::from_matrices(&technosphere, &biosphere, &characterization)
+    let input = read_input(&args.matrices, language)?;
+    let [technosphere, biosphere, characterization] = input.matrices();
+    let system = System::from_matrices(technosphere, biosphere, characterization)
         .map_err(|error| system_error(&args.matrices, &error, language))?;
-    drop((technosphere, biosphere, characterization));
-    let technosphere_display = args.matrices.technosphere.display();
-    let n_products = system.n_processes();
-    if let Some(product) = args.demand
-        && product.get() > n_products
-    {
-        return Err(match language {
-            Language::SimplifiedChinese => anyhow!(
-                "--demand {product}：{technosphere_display} 只有 {n_products} 个产品\n  提示：给出 1 到 {n_products} 之间的列号"
-            ),
-            Language::English => anyhow!(
-                "--demand {product}: {technosphere_display} has {n_products} products\n  hint: give a column number \
-                 from 1 to {n_products}"
-            ),
-        });
-    }
+    let labels = input.into_labels();
+    let demand_idx =
+        match args.demand {
+            Some(product) => Some(labels.column_of(product.get(), system.n_processes()).ok_or_else(|| {
+                labels.unknown_product(&args.matrices, product.get(), system.n_processes(), language)
+            })?),
+            None => None,
+        };
     clock.enter(Stage::Analyse);
     let policy = SolvePolicy { method: args.method.into(), ..SolvePolicy::default() };
     let solver = CheckedSolver::new(system, policy).map_err(|error| solve_error(&args, &error, language))?;
     let mut observer = |stage: SolveStage| clock.enter(Stage::of(stage));
-    let (mut scores, method) = match args.demand {
-        Some(product) => {
+    let (mut scores, method) = match demand_idx {
+        Some(product_idx) => {
             let (score, method) = solver
-                .score_observed(&[(product.get() - 1, 1.0)], &mut observer)
+                .score_observed(&[(product_idx, 1.0)], &mut observer)
                 .map_err(|error| solve_error(&args, &error, language))?;
-            (vec![ProductScore { product: product.get(), score }], method)
+            (vec![ProductScore { product: labels.label(product_idx), score }], method)
         }
         None => {
             let (scores, method) =
@@ -86,7 +81,7 @@ fn solve(args: LcaSolveArgs, language: Language) -> anyhow::Result<()> {
             let scores = scores
                 .into_iter()
                 .enumerate()
-                .map(|(product_idx, score)| ProductScore { product: product_idx + 1, score })
+                .map(|(product_idx, score)| ProductScore { product: labels.label(product_idx), score })
                 .collect();
             (scores, method)
         }
@@ -192,13 +187,126 @@ impl StageClock {
     }
 }
 
-/// Read and parse A, B and c.
-pub(crate) fn read_matrices(files: &LcaMatrixFiles, language: Language) -> anyhow::Result<[CoordinateMatrix; 3]> {
-    Ok([
-        read_matrix(&files.technosphere, language)?,
-        read_matrix(&files.biosphere, language)?,
-        read_matrix(&files.characterization, language)?,
-    ])
+/// The product system as read: Matrix Market files, or datapackages (which also name A's columns by id).
+pub(crate) enum Input {
+    MatrixMarket([CoordinateMatrix; 3]),
+    Datapackage(Box<DatapackageSystem>),
+}
+
+impl Input {
+    pub(crate) fn matrices(&self) -> [&CoordinateMatrix; 3] {
+        match self {
+            Self::MatrixMarket([technosphere, biosphere, characterization]) => {
+                [technosphere, biosphere, characterization]
+            }
+            Self::Datapackage(package) => [&package.technosphere, &package.biosphere, &package.characterization],
+        }
+    }
+
+    /// How products are named on the command line and in the output, once the matrices are no longer needed.
+    pub(crate) fn into_labels(self) -> ProductLabels {
+        match self {
+            Self::MatrixMarket(_) => ProductLabels::Columns,
+            Self::Datapackage(package) => ProductLabels::Ids(package.activity_ids),
+        }
+    }
+}
+
+/// Products as users name them: 1-based columns of A, or the activities' database ids of a datapackage.
+pub(crate) enum ProductLabels {
+    Columns,
+    Ids(Vec<i64>),
+}
+
+impl ProductLabels {
+    /// The column (0-based) of the product the user named (from 1), if the system of `n_products` has it.
+    pub(crate) fn column_of(&self, product: usize, n_products: usize) -> Option<usize> {
+        match self {
+            Self::Columns => product.checked_sub(1),
+            Self::Ids(ids) => i64::try_from(product).ok().and_then(|id| ids.binary_search(&id).ok()),
+        }
+        .filter(|&column_idx| column_idx < n_products)
+    }
+
+    /// The name of the product in column `column_idx` (0-based).
+    pub(crate) fn label(&self, column_idx: usize) -> usize {
+        match self {
+            Self::Columns => column_idx + 1,
+            Self::Ids(ids) => usize::try_from(ids[column_idx]).unwrap_or(0),
+        }
+    }
+
+    /// `--demand` names a product the system does not have.
+    pub(crate) fn unknown_product(
+        &self,
+        files: &LcaMatrixFiles,
+        product: usize,
+        n_products: usize,
+        language: Language,
+    ) -> anyhow::Error {
+        let source = system_source(files);
+        match (self, language) {
+            (Self::Columns, Language::SimplifiedChinese) => anyhow!(
+                "--demand {product}：{source} 只有 {n_products} 个产品\n  提示：给出 1 到 {n_products} 之间的列号"
+            ),
+            (Self::Columns, Language::English) => anyhow!(
+                "--demand {product}: {source} has {n_products} products\n  hint: give a column number from 1 to \
+                 {n_products}"
+            ),
+            (Self::Ids(ids), Language::SimplifiedChinese) => anyhow!(
+                "--demand {product}：{source} 中没有 id 为 {product} 的活动\n  提示：给出技术圈中某个活动的数据库 id（共 \
+                 {n_products} 个，从 {} 到 {}）",
+                ids.first().copied().unwrap_or_default(),
+                ids.last().copied().unwrap_or_default()
+            ),
+            (Self::Ids(ids), Language::English) => anyhow!(
+                "--demand {product}: {source} has no activity with id {product}\n  hint: give the database id of an \
+                 activity of the technosphere ({n_products} of them, from {} to {})",
+                ids.first().copied().unwrap_or_default(),
+                ids.last().copied().unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// What error messages about the system as a whole name: A's file, or the datapackages.
+pub(crate) fn system_source(files: &LcaMatrixFiles) -> String {
+    match &files.technosphere {
+        Some(technosphere) if files.datapackage.is_empty() => technosphere.display().to_string(),
+        _ => files.datapackage.iter().map(|path| path.display().to_string()).collect::<Vec<_>>().join(", "),
+    }
+}
+
+/// Read the system: the three Matrix Market files, or the datapackages.
+pub(crate) fn read_input(files: &LcaMatrixFiles, language: Language) -> anyhow::Result<Input> {
+    if !files.datapackage.is_empty() {
+        let packages = files
+            .datapackage
+            .iter()
+            .map(|path| crate::lca_datapackage::load(path, language))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let system = datapackage::read(&packages.iter().map(|(_, package)| package.clone()).collect::<Vec<_>>())
+            .map_err(|error| {
+                // The error names the file inside the package; the package is the one holding that file.
+                let package = packages
+                    .iter()
+                    .find(|(_, package)| package.files.contains_key(&error.file))
+                    .map_or_else(|| system_source(files), |(path, _)| path.display().to_string());
+                crate::lca_datapackage::error(&package, &error, language)
+            })?;
+        return Ok(Input::Datapackage(Box::new(system)));
+    }
+    let (Some(technosphere), Some(biosphere), Some(characterization)) =
+        (&files.technosphere, &files.biosphere, &files.characterization)
+    else {
+        // clap requires the three files unless --datapackage is given.
+        return Err(anyhow!("--technosphere, --biosphere and --characterization, or --datapackage"));
+    };
+    Ok(Input::MatrixMarket([
+        read_matrix(technosphere, language)?,
+        read_matrix(biosphere, language)?,
+        read_matrix(characterization, language)?,
+    ]))
 }
 
 /// Read and parse one Matrix Market file; errors name the file, the line and what to do, in the reader's language.
@@ -251,7 +359,11 @@ pub(crate) fn system_error(files: &LcaMatrixFiles, error: &SystemError, language
         _ => (&files.technosphere, if zh { "对照检查三个文件" } else { "check the three files against each other" }),
     };
     let (hint_label, colon) = if zh { ("提示", "：") } else { ("hint", ": ") };
-    anyhow!("{}{colon}{}\n  {hint_label}{colon}{hint}", file.display(), error.localize(language))
+    let file = match file {
+        Some(file) if files.datapackage.is_empty() => file.display().to_string(),
+        _ => system_source(files),
+    };
+    anyhow!("{file}{colon}{}\n  {hint_label}{colon}{hint}", error.localize(language))
 }
 
 /// A system that cannot be solved, blamed on A, with the processes involved when known.
@@ -299,5 +411,5 @@ fn solve_error(args: &LcaSolveArgs, error: &SolveError, language: Language) -> a
         }
     };
     let (hint_label, colon) = if zh { ("提示", "：") } else { ("hint", ": ") };
-    anyhow!("{}{colon}{}\n  {hint_label}{colon}{hint}", args.matrices.technosphere.display(), error.localize(language))
+    anyhow!("{}{colon}{}\n  {hint_label}{colon}{hint}", system_source(&args.matrices), error.localize(language))
 }

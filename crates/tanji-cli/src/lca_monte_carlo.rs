@@ -1,5 +1,6 @@
 //! `tanji lca monte-carlo`: Monte Carlo uncertainty analysis of a system given as Matrix Market files and an
-//! uncertainty file (tanji_lca::uncertainty_file, docs/lca-uncertainty.md), for cross-checking other LCA tools;
+//! uncertainty file (tanji_lca::uncertainty_file, docs/lca-uncertainty.md), or as Brightway datapackages with their
+//! distributions arrays (tanji_lca::datapackage), for cross-checking other LCA tools;
 //! the summary (percentiles with their confidence intervals, a histogram) goes to stdout.
 
 use anyhow::anyhow;
@@ -7,13 +8,15 @@ use serde::Serialize;
 use tanji_csv::{Cell, CsvTable};
 use tanji_i18n::{Language, Localize as _};
 use tanji_label::text::format_significant;
+use tanji_lca::System;
+use tanji_lca::datapackage::UncertainDatapackageError;
 use tanji_lca::monte_carlo::{
     HistogramBin, MonteCarlo, MonteCarloError, MonteCarloSettings, ScoreSummary, SolveStatistics, histogram,
 };
 use tanji_lca::uncertainty_file::{self, JoinError};
 
 use crate::inventory::emit;
-use crate::lca::{read_matrices, system_error};
+use crate::lca::{Input, read_input, system_error, system_source};
 use crate::options::{LcaFormat, LcaMonteCarloArgs};
 
 /// What `--format json` prints.
@@ -34,41 +37,67 @@ struct Report {
 }
 
 pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Result<()> {
-    let [technosphere, biosphere, characterization] = read_matrices(&args.matrices, language)?;
-    let path = args.uncertainty.display();
-    let text = std::fs::read_to_string(&args.uncertainty).map_err(|error| match language {
-        Language::SimplifiedChinese => anyhow!("{path}：无法读取文件：{error}\n  提示：检查路径；文件须为 UTF-8 文本"),
-        Language::English => {
-            anyhow!("{path}: cannot read the file: {error}\n  hint: check the path; the file must be UTF-8 text")
-        }
-    })?;
     let colon = if language == Language::SimplifiedChinese { "：" } else { ": " };
-    let lines = uncertainty_file::parse(&text).map_err(|error| anyhow!("{path}{colon}{}", error.localize(language)))?;
-    let uncertain =
-        uncertainty_file::uncertain_system(&technosphere, &biosphere, &characterization, &lines).map_err(|error| {
-            match error {
-                JoinError::File(error) => anyhow!("{path}{colon}{}", error.localize(language)),
-                JoinError::MonteCarlo(MonteCarloError::System(error)) => system_error(&args.matrices, &error, language),
-                JoinError::MonteCarlo(error) => {
-                    anyhow!("{}{colon}{}", args.matrices.technosphere.display(), error.localize(language))
+    let source = system_source(&args.matrices);
+    let input = read_input(&args.matrices, language)?;
+    let uncertain = match (&input, &args.uncertainty) {
+        (Input::Datapackage(package), _) => {
+            let [technosphere, biosphere, characterization] = input.matrices();
+            // Shapes first, so that a system error blames the matrices rather than a distribution.
+            System::from_matrices(technosphere, biosphere, characterization)
+                .map_err(|error| system_error(&args.matrices, &error, language))?;
+            package.uncertain_system().map_err(|error| match error {
+                UncertainDatapackageError::Package(error) => {
+                    let holder = args
+                        .matrices
+                        .datapackage
+                        .iter()
+                        .find(|path| path.is_dir() && path.join(&error.file).exists())
+                        .map_or_else(|| source.clone(), |path| path.display().to_string());
+                    crate::lca_datapackage::error(&holder, &error, language)
                 }
-            }
-        })?;
-    drop((technosphere, biosphere, characterization, lines));
+                UncertainDatapackageError::MonteCarlo(MonteCarloError::System(error)) => {
+                    system_error(&args.matrices, &error, language)
+                }
+                UncertainDatapackageError::MonteCarlo(error) => anyhow!("{source}{colon}{}", error.localize(language)),
+            })?
+        }
+        (Input::MatrixMarket(_), Some(uncertainty)) => {
+            let [technosphere, biosphere, characterization] = input.matrices();
+            let path = uncertainty.display();
+            let text = std::fs::read_to_string(uncertainty).map_err(|error| match language {
+                Language::SimplifiedChinese => {
+                    anyhow!("{path}：无法读取文件：{error}\n  提示：检查路径；文件须为 UTF-8 文本")
+                }
+                Language::English => {
+                    anyhow!(
+                        "{path}: cannot read the file: {error}\n  hint: check the path; the file must be UTF-8 text"
+                    )
+                }
+            })?;
+            let lines =
+                uncertainty_file::parse(&text).map_err(|error| anyhow!("{path}{colon}{}", error.localize(language)))?;
+            uncertainty_file::uncertain_system(technosphere, biosphere, characterization, &lines).map_err(|error| {
+                match error {
+                    JoinError::File(error) => anyhow!("{path}{colon}{}", error.localize(language)),
+                    JoinError::MonteCarlo(MonteCarloError::System(error)) => {
+                        system_error(&args.matrices, &error, language)
+                    }
+                    JoinError::MonteCarlo(error) => anyhow!("{source}{colon}{}", error.localize(language)),
+                }
+            })?
+        }
+        (Input::MatrixMarket(_), None) => {
+            // clap requires --uncertainty unless --datapackage is given.
+            return Err(anyhow!("--uncertainty"));
+        }
+    };
+    let labels = input.into_labels();
     let n_products = uncertain.system().n_processes();
     let product = args.demand.get();
-    if product > n_products {
-        let technosphere = args.matrices.technosphere.display();
-        return Err(match language {
-            Language::SimplifiedChinese => anyhow!(
-                "--demand {product}：{technosphere} 只有 {n_products} 个产品\n  提示：给出 1 到 {n_products} 之间的列号"
-            ),
-            Language::English => anyhow!(
-                "--demand {product}: {technosphere} has {n_products} products\n  hint: give a column number from 1 \
-                 to {n_products}"
-            ),
-        });
-    }
+    let product_idx = labels
+        .column_of(product, n_products)
+        .ok_or_else(|| labels.unknown_product(&args.matrices, product, n_products, language))?;
     let settings = MonteCarloSettings {
         iterations: args.iterations,
         seed: args.seed,
@@ -76,8 +105,8 @@ pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Resul
         resample_all: args.resample_all,
         ..MonteCarloSettings::default()
     };
-    let analysis = MonteCarlo::new(&uncertain, &[(product - 1, 1.0)], settings.n_driver_candidates)
-        .map_err(|error| anyhow!("{}{colon}{}", args.matrices.technosphere.display(), error.localize(language)))?;
+    let analysis = MonteCarlo::new(&uncertain, &[(product_idx, 1.0)], settings.n_driver_candidates)
+        .map_err(|error| anyhow!("{source}{colon}{}", error.localize(language)))?;
     let bar = indicatif::ProgressBar::new(args.iterations as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("Monte Carlo [{bar:30}] {pos}/{len}, {per_sec}, {eta}")
@@ -85,8 +114,7 @@ pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Resul
     );
     let result = analysis.run_with_progress(&settings, &|| bar.inc(1));
     bar.finish_and_clear();
-    let result = result
-        .map_err(|error| anyhow!("{}{colon}{}", args.matrices.technosphere.display(), error.localize(language)))?;
+    let result = result.map_err(|error| anyhow!("{source}{colon}{}", error.localize(language)))?;
     let (drawn_technosphere, drawn_biosphere) = analysis.n_sampled();
     let report = Report {
         product,

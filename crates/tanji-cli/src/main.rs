@@ -14,6 +14,7 @@ mod energy_import;
 mod footprint;
 mod inventory;
 mod lca;
+mod lca_datapackage;
 mod lca_monte_carlo;
 mod options;
 

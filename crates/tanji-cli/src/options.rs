@@ -264,18 +264,27 @@ pub enum LcaCommand {
     MonteCarlo(LcaMonteCarloArgs),
 }
 
-/// The three Matrix Market files of a product system (`lca solve`, `lca monte-carlo`).
+/// The product system of `lca solve` and `lca monte-carlo`: three Matrix Market files, or Brightway datapackages.
 #[derive(Debug, Args)]
 pub struct LcaMatrixFiles {
     /// Technosphere matrix A (n×n): column j is the process making product j.
-    #[arg(long, value_name = "A.mtx")]
-    pub technosphere: PathBuf,
+    #[arg(long, value_name = "A.mtx", required_unless_present = "datapackage")]
+    pub technosphere: Option<PathBuf>,
     /// Biosphere matrix B (flows×n): elementary flows (emissions, resources) per run of each process.
-    #[arg(long, value_name = "B.mtx")]
-    pub biosphere: PathBuf,
+    #[arg(long, value_name = "B.mtx", required_unless_present = "datapackage")]
+    pub biosphere: Option<PathBuf>,
     /// Characterization factors c (flows×1), e.g. GWP-100 in kg CO2e per kg of each flow.
-    #[arg(long, value_name = "c.mtx")]
-    pub characterization: PathBuf,
+    #[arg(long, value_name = "c.mtx", required_unless_present = "datapackage")]
+    pub characterization: Option<PathBuf>,
+    /// Instead of the three files: a Brightway `bw_processing` datapackage (its zip, or the directory holding
+    /// datapackage.json), repeated for several (e.g. a database's and an impact category's), read as bw2calc reads
+    /// them; products are then the activities' database ids (docs/lca.md).
+    #[arg(
+        long,
+        value_name = "PACKAGE",
+        conflicts_with_all = ["technosphere", "biosphere", "characterization"]
+    )]
+    pub datapackage: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -283,10 +292,12 @@ pub struct LcaMonteCarloArgs {
     #[command(flatten)]
     pub matrices: LcaMatrixFiles,
     /// The distributions: a CSV file `matrix,row,col,uncertainty_type,loc,scale,shape,minimum,maximum,negative` in
-    /// Brightway's stats_arrays terms (docs/lca-uncertainty.md). Exchanges without a line are fixed.
-    #[arg(long, value_name = "FILE.csv")]
-    pub uncertainty: PathBuf,
-    /// The product (1-based column of A) whose score is sampled, one unit of it.
+    /// Brightway's stats_arrays terms (docs/lca-uncertainty.md). Exchanges without a line are fixed. Not with
+    /// `--datapackage`, whose distributions arrays are used.
+    #[arg(long, value_name = "FILE.csv", required_unless_present = "datapackage", conflicts_with = "datapackage")]
+    pub uncertainty: Option<PathBuf>,
+    /// The product (1-based column of A; with `--datapackage`, the activity's database id) whose score is sampled,
+    /// one unit of it.
     #[arg(long, value_name = "J")]
     pub demand: NonZeroUsize,
     /// Monte Carlo iterations.
@@ -328,7 +339,8 @@ pub struct LcaExportArgs {
 pub struct LcaSolveArgs {
     #[command(flatten)]
     pub matrices: LcaMatrixFiles,
-    /// Score one unit of product J (1-based column of A, as in Matrix Market).
+    /// Score one unit of product J (1-based column of A, as in Matrix Market; with `--datapackage`, the activity's
+    /// database id, as in a bw2calc demand).
     #[arg(long, value_name = "J")]
     pub demand: Option<NonZeroUsize>,
     /// Score one unit of every product with one adjoint solve.

@@ -485,3 +485,145 @@ fn matrix_market_errors_are_in_the_readers_language() {
     let message = stderr(&output);
     assert_eq!(tanji_i18n::latin_sentences(&message), Vec::<String>::new(), "{message}");
 }
+
+/// The hand example as Brightway stores it (scripts/make-lca-datapackage-example.py): ids 101 and 205 for the two
+/// activities, inputs flipped, the own use a second entry on the diagonal, a factor for a flow the system lacks.
+fn datapackage_example(name: &str) -> String {
+    example(name)
+}
+
+#[test]
+fn a_brightway_datapackage_scores_exactly_as_the_matrix_market_files() {
+    let from_files = csv_scores(&solve_example(&["--all-products", "--format", "csv"]));
+    for package in ["datapackage.zip", "datapackage"] {
+        let package = datapackage_example(package);
+        let output = tanji(&["lca", "solve", "--datapackage", &package, "--all-products", "--format", "csv"]);
+        let from_package = csv_scores(&output);
+        // Products are the activities' ids, in the order of the columns.
+        assert_eq!(from_package.iter().map(|(product, _)| *product).collect::<Vec<_>>(), [101, 205]);
+        for ((_, expected), (_, actual)) in from_files.iter().zip(&from_package) {
+            assert_eq!(actual, expected, "{package}");
+        }
+        let output = tanji(&["lca", "solve", "--datapackage", &package, "--demand", "205", "--format", "csv"]);
+        let one_from_files = csv_scores(&solve_example(&["--demand", "2", "--format", "csv"]));
+        assert_eq!(csv_scores(&output), [(205, one_from_files[0].1)]);
+    }
+    assert_score(from_files[0].1, 845.0 / 894.0);
+}
+
+#[test]
+fn a_datapackage_demand_names_an_activity_id() {
+    let package = datapackage_example("datapackage.zip");
+    let output = tanji(&["lca", "solve", "--datapackage", &package, "--demand", "1"]);
+    assert_fails_with(&output, &[&package, "no activity with id 1", "from 101 to 205"]);
+    let output =
+        tanji(&["lca", "solve", "--datapackage", &package, "--technosphere", &example("A.mtx"), "--demand", "101"]);
+    assert_eq!(output.status.code(), Some(2), "--datapackage and the .mtx files exclude each other");
+}
+
+#[test]
+fn monte_carlo_from_a_datapackage_matches_the_same_distributions_from_an_uncertainty_file() {
+    let directory = tempfile::tempdir().unwrap();
+    // The distributions the package stores (for unflipped amounts, as 32-bit floats), written for the .mtx files:
+    // coal into electricity lognormal GSD 1.2, electricity into coal uniform on [−0.025, −0.015], the plant's CO2
+    // normal with sd 0.05.
+    let text = format!(
+        "{UNCERTAINTY_HEADER}A,2,1,2,,{},,,,true\nA,1,2,4,,,,-0.025,-0.015,\nB,1,1,3,,0.05,,,,false\n",
+        f64::from(1.2_f64.ln() as f32)
+    );
+    let uncertainty = write_temp(&directory, "uncertainty.csv", &text);
+    let summary = |output: Output| {
+        assert!(output.status.success(), "{}", stderr(&output));
+        serde_json::from_str::<Value>(&stdout(&output)).expect("JSON")
+    };
+    let from_files = summary(monte_carlo(&uncertainty, &["--iterations", "400", "--seed", "3"]));
+    let package = datapackage_example("datapackage.zip");
+    let from_package = summary(tanji(&[
+        "lca",
+        "monte-carlo",
+        "--datapackage",
+        &package,
+        "--demand",
+        "101",
+        "--iterations",
+        "400",
+        "--seed",
+        "3",
+    ]));
+    assert_eq!(from_package["product"], 101);
+    assert_eq!(from_package["deterministic_score"], from_files["deterministic_score"]);
+    assert_eq!(from_package["drawn_technosphere"], 2);
+    assert_eq!(from_package["drawn_biosphere"], 1);
+    // 0.05 and the uniform's bounds are 32-bit floats in the package: the same draws up to that rounding.
+    for (left, right) in [
+        (&from_package["summary"]["mean"], &from_files["summary"]["mean"]),
+        (&from_package["summary"]["percentiles"][0]["value"], &from_files["summary"]["percentiles"][0]["value"]),
+        (&from_package["summary"]["percentiles"][2]["value"], &from_files["summary"]["percentiles"][2]["value"]),
+    ] {
+        let (left, right) = (left.as_f64().unwrap(), right.as_f64().unwrap());
+        assert!((left - right).abs() <= 1e-6 * right.abs(), "{left} vs {right}");
+    }
+    assert_ne!(from_package["summary"]["sd"], 0.0);
+}
+
+/// A copy of the example package's directory, for tests that break one of its files.
+fn package_copy(directory: &tempfile::TempDir) -> PathBuf {
+    let copy = directory.path().join("package");
+    std::fs::create_dir(&copy).unwrap();
+    for entry in std::fs::read_dir(datapackage_example("datapackage")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+    }
+    copy
+}
+
+#[test]
+fn a_broken_datapackage_names_the_package_the_array_the_element_and_the_fix() {
+    let directory = tempfile::tempdir().unwrap();
+    let package = package_copy(&directory);
+    let package_text = package.display().to_string();
+    let solve_package =
+        |language: &str| tanji(&["lca", "solve", "--datapackage", &package_text, "--all-products", "--lang", language]);
+    // A data array cut short.
+    let data = package.join("biosphere.data.npy");
+    let bytes = std::fs::read(&data).unwrap();
+    std::fs::write(&data, &bytes[..bytes.len() - 8]).unwrap();
+    assert_fails_with(&solve_package("en"), &[&package_text, "biosphere.data.npy", "bytes of data", "hint: "]);
+    assert_fails_with(&solve_package("zh-CN"), &[&package_text, "biosphere.data.npy", "字节", "提示："]);
+    std::fs::write(&data, &bytes).unwrap();
+
+    // A missing array.
+    std::fs::remove_file(package.join("technosphere.flip.npy")).unwrap();
+    assert_fails_with(&solve_package("en"), &["technosphere.flip.npy", "missing from the package", "hint: "]);
+    std::fs::copy(
+        Path::new(&datapackage_example("datapackage")).join("technosphere.flip.npy"),
+        package.join("technosphere.flip.npy"),
+    )
+    .unwrap();
+
+    // A NaN amount: element 1 of the technosphere's data (a float64 array of 5 after a 128-byte header).
+    let data = package.join("technosphere.data.npy");
+    let mut bytes = std::fs::read(&data).unwrap();
+    let start = bytes.len() - 5 * 8 + 8;
+    bytes[start..start + 8].copy_from_slice(&f64::NAN.to_le_bytes());
+    std::fs::write(&data, &bytes).unwrap();
+    assert_fails_with(&solve_package("en"), &["technosphere.data.npy, element 1 (0-based)", "not a finite number"]);
+    assert_fails_with(&solve_package("zh-CN"), &["technosphere.data.npy，第 1 个元素（从 0 计）", "不是有限数"]);
+    std::fs::copy(Path::new(&datapackage_example("datapackage")).join("technosphere.data.npy"), &data).unwrap();
+
+    // A distribution whose parameters do not fit: the coal input's scale (ln GSD) made negative.
+    let distributions = package.join("technosphere.distributions.npy");
+    let mut bytes = std::fs::read(&distributions).unwrap();
+    // Records of 1 + 5 × 4 + 1 = 22 bytes; element 2's scale is at 1 + 4 bytes into its record.
+    let start = bytes.len() - 5 * 22 + 2 * 22 + 5;
+    bytes[start..start + 4].copy_from_slice(&(-0.2_f32).to_le_bytes());
+    std::fs::write(&distributions, &bytes).unwrap();
+    let output =
+        tanji(&["lca", "monte-carlo", "--datapackage", &package_text, "--demand", "101", "--iterations", "10"]);
+    assert_fails_with(&output, &["technosphere.distributions.npy, element 2 (0-based)", "field scale", "hint: "]);
+
+    // Not a package at all.
+    let not_a_package = write_temp(&directory, "A.zip", "not a zip");
+    let output = tanji(&["lca", "solve", "--datapackage", &not_a_package, "--demand", "1"]);
+    assert_fails_with(&output, &[&not_a_package, "cannot read", "hint: "]);
+}

@@ -124,6 +124,15 @@ pub const TARGETS: &[Target] = &[
         check: check_lca_system,
     },
     Target {
+        name: "datapackage_npy",
+        about: "one .npy array of a Brightway datapackage (first byte: which) in the example package → matrices → \
+                distributions → every product's score; `tanji lca solve/monte-carlo --datapackage`",
+        seeds: datapackage_seeds,
+        dictionary: &["{'descr': ", "'fortran_order': False", "'shape': (", "<f8", "<i8", "<f4", "|b1", "u1"],
+        structured: structured_npy,
+        check: check_datapackage_npy,
+    },
+    Target {
         name: "energy_readings_csv",
         about: "a meter readings CSV, long or wide, UTF-8 or GBK → cleaning → energy analysis; `tanji energy analyze`",
         seeds: energy_seeds,
@@ -224,6 +233,55 @@ fn system_seeds() -> Vec<Seed> {
     }]
 }
 
+/// The arrays of examples/lca/datapackage, in the order the first byte of a `datapackage_npy` input picks them.
+const DATAPACKAGE_ARRAYS: [&str; 9] = [
+    "technosphere.indices.npy",
+    "technosphere.data.npy",
+    "technosphere.flip.npy",
+    "technosphere.distributions.npy",
+    "biosphere.indices.npy",
+    "biosphere.data.npy",
+    "biosphere.distributions.npy",
+    "gwp100.indices.npy",
+    "gwp100.data.npy",
+];
+
+/// The example package's own files, which inputs replace one at a time.
+fn datapackage_files() -> (&'static str, [&'static [u8]; 9]) {
+    macro_rules! array {
+        ($name:literal) => {
+            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/lca/datapackage/", $name)).as_slice()
+        };
+    }
+    (
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/lca/datapackage/datapackage.json")),
+        [
+            array!("technosphere.indices.npy"),
+            array!("technosphere.data.npy"),
+            array!("technosphere.flip.npy"),
+            array!("technosphere.distributions.npy"),
+            array!("biosphere.indices.npy"),
+            array!("biosphere.data.npy"),
+            array!("biosphere.distributions.npy"),
+            array!("gwp100.indices.npy"),
+            array!("gwp100.data.npy"),
+        ],
+    )
+}
+
+fn datapackage_seeds() -> Vec<Seed> {
+    let (_, arrays) = datapackage_files();
+    arrays
+        .iter()
+        .enumerate()
+        .map(|(array_idx, bytes)| {
+            let mut input = vec![array_idx as u8];
+            input.extend_from_slice(bytes);
+            Seed { name: format!("examples/lca/datapackage/{}", DATAPACKAGE_ARRAYS[array_idx]), bytes: input }
+        })
+        .collect()
+}
+
 fn unit_seeds() -> Vec<Seed> {
     seeds!["crates/tanji-fuzz/seeds/units/units.txt"]
 }
@@ -265,6 +323,24 @@ fn structured_system(u: &mut Unstructured<'_>, _seeds: &[Seed]) -> arbitrary::Re
     let biosphere = structured::matrix_market_with(u, Some(n_flows), (consistent).then_some(n_processes))?;
     let characterization = structured::matrix_market_with(u, (consistent).then_some(n_flows), Some(1))?;
     Ok(format!("{technosphere}{biosphere}{characterization}").into_bytes())
+}
+
+fn structured_npy(u: &mut Unstructured<'_>, seeds: &[Seed]) -> arbitrary::Result<Vec<u8>> {
+    // A seed array with a few bytes overwritten, mostly in the data after the header, sometimes cut short.
+    let mut bytes = choose_seed(u, seeds)?.bytes.clone();
+    for _ in 0..u.int_in_range(1..=6)? {
+        let at = if u.ratio(3, 4)? && bytes.len() > 129 {
+            u.int_in_range(129..=bytes.len() - 1)?
+        } else {
+            u.int_in_range(0..=bytes.len() - 1)?
+        };
+        bytes[at] = u.arbitrary()?;
+    }
+    if u.ratio(1, 8)? {
+        let keep = u.int_in_range(0..=bytes.len())?;
+        bytes.truncate(keep);
+    }
+    Ok(bytes)
 }
 
 fn structured_units(u: &mut Unstructured<'_>, _seeds: &[Seed]) -> arbitrary::Result<Vec<u8>> {
@@ -663,6 +739,57 @@ fn check_matrix_market(bytes: &[u8]) -> Result<Outcome, String> {
     }
 }
 
+fn check_datapackage_npy(bytes: &[u8]) -> Result<Outcome, String> {
+    use tanji_lca::datapackage::{self, Descriptor, LoadedPackage, UncertainDatapackageError};
+    let Some((&which, array)) = bytes.split_first() else { return Ok(Outcome("empty".into())) };
+    let (descriptor, arrays) = datapackage_files();
+    let replaced = DATAPACKAGE_ARRAYS[usize::from(which) % DATAPACKAGE_ARRAYS.len()];
+    let mut package = LoadedPackage {
+        descriptor: Some(Descriptor::parse(descriptor).map_err(|error| format!("the example's descriptor: {error}"))?),
+        files: Default::default(),
+    };
+    for (name, bytes) in DATAPACKAGE_ARRAYS.iter().zip(arrays) {
+        package.files.insert((*name).to_owned(), if *name == replaced { array.to_vec() } else { bytes.to_vec() });
+    }
+    let says_where = |error: &datapackage::DatapackageError| -> Result<(), String> {
+        let message = tanji_i18n::Localize::localize(error, tanji_i18n::Language::English);
+        let fix = tanji_i18n::lca::datapackage_fix(&error.problem, tanji_i18n::Language::English);
+        if error.file.is_empty() || !message.starts_with(&error.file) || fix.is_empty() {
+            return Err(format!("a datapackage error without its file or fix: {message}"));
+        }
+        Ok(())
+    };
+    let system = match datapackage::read(&[package]) {
+        Ok(system) => system,
+        Err(error) => {
+            says_where(&error)?;
+            return Ok(Outcome(format!("refused: {}", variant(&error.problem))));
+        }
+    };
+    if let Err(error) = system.uncertain_system() {
+        return match error {
+            UncertainDatapackageError::Package(error) => {
+                says_where(&error)?;
+                Ok(Outcome(format!("distribution: {}", variant(&error.problem))))
+            }
+            UncertainDatapackageError::MonteCarlo(error) => Ok(Outcome(format!("system: {}", variant(&error)))),
+        };
+    }
+    let system = match System::from_matrices(&system.technosphere, &system.biosphere, &system.characterization) {
+        Ok(system) => system,
+        Err(error) => return Ok(Outcome(format!("shape: {}", variant(&error)))),
+    };
+    match CheckedSolver::new(system, SolvePolicy::default()).and_then(|solver| solver.all_scores()) {
+        Ok((scores, _)) => {
+            for score in scores {
+                finite("score", score)?;
+            }
+            Ok(Outcome("solved".into()))
+        }
+        Err(error) => Ok(Outcome(format!("solve: {}", variant(&error)))),
+    }
+}
+
 /// The input cut into files at each `%%MatrixMarket` header after the first line.
 fn split_matrix_files(text: &str) -> Vec<String> {
     let mut files: Vec<String> = Vec::new();
@@ -893,6 +1020,7 @@ mod tests {
         check("footprint_toml", "examples/footprint/bamboo-fibre-cup.toml", "computed");
         check("matrix_market", "examples/lca/A.mtx", "parsed");
         check("lca_system", "examples/lca/{A,B,c}.mtx", "solved");
+        check("datapackage_npy", "examples/lca/datapackage/technosphere.data.npy", "solved");
         check("factor_csv", "examples/inventory/own-factors.csv", "added");
     }
 

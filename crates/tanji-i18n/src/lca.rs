@@ -2,6 +2,7 @@
 //! a Monte Carlo analysis cannot run, for `tanji lca solve` and `tanji lca monte-carlo`.
 
 use tanji_footprint::UncertaintyReason;
+use tanji_lca::datapackage::{DatapackageError, DatapackageProblem};
 use tanji_lca::loops::amount_text;
 use tanji_lca::matrix_market::EntryProblem;
 use tanji_lca::uncertainty_file::{UncertaintyFileError, UncertaintyFileProblem};
@@ -384,6 +385,121 @@ fn uncertainty_file_fix(problem: &UncertaintyFileProblem, language: Language) ->
         UncertaintyFileProblem::Distribution(_) => text!(language,
             zh: "改正这一行的参数，使其符合该分布（见 docs/lca-uncertainty.md）",
             en: "correct the parameters of this line for its distribution (see docs/lca-uncertainty.md)"),
+    }
+}
+
+/// An error in a Brightway datapackage: the file inside the package, the element when one is at fault, and what.
+impl Localize for DatapackageError {
+    fn localize(&self, language: Language) -> String {
+        let (file, problem) = (&self.file, self.problem.localize(language));
+        match self.index {
+            Some(index) => text!(language,
+                zh: "{file}，第 {index} 个元素（从 0 计）：{problem}",
+                en: "{file}, element {index} (0-based): {problem}"),
+            None => text!(language, zh: "{file}：{problem}", en: "{file}: {problem}"),
+        }
+    }
+}
+
+impl Localize for DatapackageProblem {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            DatapackageProblem::Descriptor { reason } => text!(language,
+                zh: "不是数据包描述文件（JSON 读取器：{reason}）",
+                en: "not a datapackage descriptor: {reason}"),
+            DatapackageProblem::MissingFile => {
+                text!(language, zh: "数据包中缺少这个文件", en: "the file is missing from the package")
+            }
+            DatapackageProblem::UnsupportedFormat { found } => text!(language,
+                zh: "不支持“{found}”格式：只读取 npy 数组",
+                en: "format “{found}” is not supported: only npy arrays are read"),
+            DatapackageProblem::NotNpy { reason } => text!(language,
+                zh: "不是 NumPy .npy 数组（{reason}）",
+                en: "not a NumPy .npy array: {reason}"),
+            DatapackageProblem::NotVector { shape } => text!(language,
+                zh: "数组形状为 {shape:?}，需要一维向量",
+                en: "the array has shape {shape:?}; a one-dimensional vector is needed"),
+            DatapackageProblem::WrongDtype { expected, found } => text!(language,
+                zh: "数据类型为 {found}，应为 {expected}",
+                en: "dtype {found} where {expected} is expected"),
+            DatapackageProblem::Truncated { expected, found } => text!(language,
+                zh: "数组只有 {found} 字节数据，其头部声明 {expected} 字节",
+                en: "the array holds {found} bytes of data where its header promises {expected}"),
+            DatapackageProblem::LengthMismatch { expected, found } => text!(language,
+                zh: "数组有 {found} 个元素，而同组的 indices 有 {expected} 个",
+                en: "the array has {found} elements where the group's indices have {expected}"),
+            DatapackageProblem::MissingArray { group, kind } => {
+                let kind = kind.name();
+                text!(language, zh: "资源组“{group}”没有 {kind} 数组", en: "the resource group “{group}” has no {kind} array")
+            }
+            DatapackageProblem::NonFiniteValue { value } => {
+                text!(language, zh: "值 {value} 不是有限数", en: "the value {value} is not a finite number")
+            }
+            DatapackageProblem::UnknownActivity { id } => text!(language,
+                zh: "生物圈引用了 id 为 {id} 的活动，但技术圈没有这一列",
+                en: "the biosphere names activity id {id}, which no technosphere column has"),
+            DatapackageProblem::NoMatrix { matrix } => {
+                let matrix = matrix.name();
+                text!(language, zh: "没有任何数据包含 {matrix} 向量", en: "no package has a {matrix} vector")
+            }
+            DatapackageProblem::SeveralImpactCategories { groups } => {
+                let (count, groups) = (groups.len(), groups.join("、"));
+                text!(language,
+                    zh: "数据包含 {count} 组特征化因子（{groups}），不知道按哪一组评分",
+                    en: "the packages hold {count} characterisation groups ({groups}), so which to score is ambiguous")
+            }
+            DatapackageProblem::DuplicatesNotSummed => text!(language,
+                zh: "sum_intra_duplicates 为 false；tanji 对同一位置的各项求和",
+                en: "sum_intra_duplicates is false; tanji sums the entries at one position"),
+            DatapackageProblem::Distribution { field, problem } => {
+                let (field, problem) = (field.name(), problem.localize(language));
+                text!(language, zh: "{field} 字段：{problem}", en: "field {field}: {problem}")
+            }
+            DatapackageProblem::UncertainCharacterization { uncertainty_type } => text!(language,
+                zh: "特征化因子的不确定性类型为 {uncertainty_type}；蒙特卡洛只对 A 和 B 抽样",
+                en: "the characterisation factor has uncertainty type {uncertainty_type}; Monte Carlo samples A and B only"),
+        }
+    }
+}
+
+/// What to do about a datapackage problem.
+pub fn datapackage_fix(problem: &DatapackageProblem, language: Language) -> String {
+    match problem {
+        DatapackageProblem::Descriptor { .. } | DatapackageProblem::MissingFile => text!(language,
+            zh: "给出 bw_processing 写出的完整数据包（zip 文件或目录），datapackage.json 所列文件都要在",
+            en: "give the whole package bw_processing wrote (the zip or the directory), with every file datapackage.json lists"),
+        DatapackageProblem::UnsupportedFormat { .. } => text!(language,
+            zh: "用 bw_processing 的默认格式 numpy 重新保存数据包",
+            en: "save the package again in bw_processing's default numpy format"),
+        DatapackageProblem::NotNpy { .. }
+        | DatapackageProblem::NotVector { .. }
+        | DatapackageProblem::WrongDtype { .. }
+        | DatapackageProblem::Truncated { .. }
+        | DatapackageProblem::LengthMismatch { .. }
+        | DatapackageProblem::MissingArray { .. } => text!(language,
+            zh: "用 bw_processing 的 add_persistent_vector 重新写出该组：indices、data、flip 与 distributions 长度相同",
+            en: "write the group again with bw_processing's add_persistent_vector: indices, data, flip and distributions of one length"),
+        DatapackageProblem::NonFiniteValue { .. } => text!(language,
+            zh: "改正该元素：交换量须为有限数",
+            en: "correct that element: amounts must be finite numbers"),
+        DatapackageProblem::UnknownActivity { .. } => text!(language,
+            zh: "一并给出包含该活动的数据库数据包（`--datapackage` 可重复）",
+            en: "also give the database package that holds the activity (--datapackage can be repeated)"),
+        DatapackageProblem::NoMatrix { .. } => text!(language,
+            zh: "给出数据库的数据包和影响类别的数据包，例如 `--datapackage db.zip --datapackage method.zip`",
+            en: "give the database's package and an impact category's, e.g. --datapackage db.zip --datapackage method.zip"),
+        DatapackageProblem::SeveralImpactCategories { .. } => text!(language,
+            zh: "每次只给出一个影响类别的数据包",
+            en: "give the package of one impact category at a time"),
+        DatapackageProblem::DuplicatesNotSummed => text!(language,
+            zh: "以 sum_intra_duplicates=True（bw_processing 的默认值）写出数据包，或先合并重复项",
+            en: "write the package with sum_intra_duplicates=True (bw_processing's default), or merge the duplicates first"),
+        DatapackageProblem::Distribution { .. } => text!(language,
+            zh: "改正该元素的 stats_arrays 参数，使其符合分布与数量（见 docs/lca-uncertainty.md）",
+            en: "correct that element's stats_arrays parameters for its distribution and amount (see docs/lca-uncertainty.md)"),
+        DatapackageProblem::UncertainCharacterization { .. } => text!(language,
+            zh: "将特征化因子的 uncertainty_type 设为 0，或用 `tanji lca solve` 计算确定性得分",
+            en: "set the characterisation factors' uncertainty_type to 0, or use tanji lca solve for the deterministic score"),
     }
 }
 

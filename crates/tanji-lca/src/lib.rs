@@ -4,6 +4,7 @@
 //!
 //! Pure computation: no I/O. Readers and writers work on `&str` and `String`; files are the adapters' business.
 
+pub mod datapackage;
 pub mod krylov;
 pub mod loops;
 pub mod matrix_market;

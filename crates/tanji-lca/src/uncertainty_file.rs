@@ -291,22 +291,31 @@ pub fn parse(text: &str) -> Result<Vec<UncertaintyLine>, UncertaintyFileError> {
         [Field::Loc, Field::Scale, Field::Shape, Field::Minimum, Field::Maximum].map(|field| position(field.name()));
     let negative_at = position(Field::Negative.name());
 
-    let mut lines = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|error| UncertaintyFileError {
+    // One record reused for every line: a system has hundreds of thousands of uncertain exchanges, and a record
+    // allocated per line was most of the reading time.
+    let mut lines = Vec::with_capacity(text.len() / 40);
+    let mut record = csv::StringRecord::new();
+    loop {
+        let more = reader.read_record(&mut record).map_err(|error| UncertaintyFileError {
             line: error.position().map_or(0, |position| position.line() as usize),
             field: Field::Line,
             problem: UncertaintyFileProblem::from_csv_error(&error),
         })?;
+        if !more {
+            break;
+        }
         let line = record.position().map_or(0, |position| position.line() as usize);
         let fail = |field: Field, problem: UncertaintyFileProblem| UncertaintyFileError { line, field, problem };
         let text_of = |at: Option<usize>| at.and_then(|at| record.get(at)).unwrap_or("");
-        let matrix = match text_of(Some(matrix_at)).to_ascii_lowercase().as_str() {
-            "technosphere" | "a" | "technosphere_matrix" => MatrixName::Technosphere,
-            "biosphere" | "b" | "biosphere_matrix" => MatrixName::Biosphere,
-            found => {
-                return Err(fail(Field::Matrix, UncertaintyFileProblem::UnknownMatrix { found: found.to_owned() }));
-            }
+        let matrix_text = text_of(Some(matrix_at));
+        let is = |names: [&str; 3]| names.iter().any(|name| matrix_text.eq_ignore_ascii_case(name));
+        let matrix = if is(["technosphere", "a", "technosphere_matrix"]) {
+            MatrixName::Technosphere
+        } else if is(["biosphere", "b", "biosphere_matrix"]) {
+            MatrixName::Biosphere
+        } else {
+            let found = matrix_text.to_ascii_lowercase();
+            return Err(fail(Field::Matrix, UncertaintyFileProblem::UnknownMatrix { found }));
         };
         let index = |field: Field, at: usize| -> Result<usize, UncertaintyFileError> {
             let found = text_of(Some(at));
@@ -332,12 +341,14 @@ pub fn parse(text: &str) -> Result<Vec<UncertaintyLine>, UncertaintyFileError> {
                 .map_err(|_| fail(field, UncertaintyFileProblem::NotANumber { found: found.to_owned() }))
         };
         let [loc, scale, shape, minimum, maximum] = optional;
-        let negative = match text_of(negative_at).to_ascii_lowercase().as_str() {
-            "" | "false" | "0" => false,
-            "true" | "1" => true,
-            found => {
-                return Err(fail(Field::Negative, UncertaintyFileProblem::NotABoolean { found: found.to_owned() }));
-            }
+        let negative_text = text_of(negative_at);
+        let negative = if ["", "false", "0"].iter().any(|name| negative_text.eq_ignore_ascii_case(name)) {
+            false
+        } else if ["true", "1"].iter().any(|name| negative_text.eq_ignore_ascii_case(name)) {
+            true
+        } else {
+            let found = negative_text.to_ascii_lowercase();
+            return Err(fail(Field::Negative, UncertaintyFileProblem::NotABoolean { found }));
         };
         lines.push(UncertaintyLine {
             line,
