@@ -23,7 +23,7 @@ pub async fn energy(command: EnergyCommand, language: Language) -> anyhow::Resul
     match command {
         EnergyCommand::Analyze(args) => analyze_file(args, language),
         EnergyCommand::Example(args) => example(args),
-        EnergyCommand::Import(args) => crate::energy_import::import(args).await,
+        EnergyCommand::Import(args) => crate::energy_import::import(args, language).await,
     }
 }
 

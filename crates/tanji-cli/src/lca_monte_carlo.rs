@@ -109,7 +109,7 @@ pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Resul
         .map_err(|error| anyhow!("{source}{colon}{}", error.localize(language)))?;
     let bar = indicatif::ProgressBar::new(args.iterations as u64);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("Monte Carlo [{bar:30}] {pos}/{len}, {per_sec}, {eta}")
+        indicatif::ProgressStyle::with_template(progress_template(language))
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let result = analysis.run_with_progress(&settings, &|| bar.inc(1));
@@ -129,6 +129,15 @@ pub fn monte_carlo(args: LcaMonteCarloArgs, language: Language) -> anyhow::Resul
         solves: result.solves,
     };
     emit(&render(&report, args.format, language)?)
+}
+
+/// The progress bar on stderr while the runs are drawn, in the reader's language (indicatif fills in the counts,
+/// the rate and the time left).
+fn progress_template(language: Language) -> &'static str {
+    match language {
+        Language::SimplifiedChinese => "蒙特卡洛模拟 [{bar:30}] {pos}/{len}，{per_sec}，剩余 {eta}",
+        Language::English => "Monte Carlo [{bar:30}] {pos}/{len}, {per_sec}, {eta} left",
+    }
 }
 
 fn render(report: &Report, format: LcaFormat, language: Language) -> anyhow::Result<String> {
@@ -215,4 +224,19 @@ fn render(report: &Report, format: LcaFormat, language: Language) -> anyhow::Res
             out
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_bar_speaks_the_readers_language() {
+        for language in [Language::SimplifiedChinese, Language::English] {
+            assert!(indicatif::ProgressStyle::with_template(progress_template(language)).is_ok());
+        }
+        let chinese = progress_template(Language::SimplifiedChinese);
+        assert_eq!(tanji_i18n::latin_sentences(chinese), Vec::<String>::new(), "{chinese}");
+        assert!(!chinese.contains("Monte Carlo"));
+    }
 }

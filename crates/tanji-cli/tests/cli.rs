@@ -2,27 +2,17 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 
 use serde_json::Value;
+use tanji_testkit::cli::{stderr, stdout};
 
 fn tanji(data_dir: &Path, arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tanji"))
+    tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
         .args(arguments)
         .env("TANJI_DATA_DIR", data_dir)
-        .env_remove("TANJI_DATABASE_URL")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
         .output()
         .expect("running tanji")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]
@@ -149,7 +139,7 @@ fn mistakes_are_explained_with_the_flag_and_a_hint() {
     let duplicate = tanji(data, &["org", "add", "--name", "Acme", "--kind", "brand_retailer"]);
     assert!(stderr(&duplicate).contains("already registered"), "{}", stderr(&duplicate));
     // A password from stdin must satisfy the policy.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
+    let mut child = tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
         .args([
             "user",
             "add",
@@ -192,11 +182,10 @@ fn start_demo(data: &Path) -> (Running, String) {
 
 /// Starts the demo with extra arguments: the process, its URL, and the lines it printed after the URL.
 fn start_demo_with(data: &Path, extra: &[&str]) -> (Running, String, Vec<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
+    let mut child = tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
         .args(["demo", "--listen", "127.0.0.1:0"])
         .args(extra)
         .env("TANJI_DATA_DIR", data)
-        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -231,7 +220,7 @@ fn start_demo_with(data: &Path, extra: &[&str]) -> (Running, String, Vec<String>
 #[test]
 fn the_demo_keeps_serving_when_nobody_reads_its_output() {
     let directory = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
+    let mut child = tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
         .args(["demo", "--listen", "127.0.0.1:0"])
         .env("TANJI_DATA_DIR", directory.path())
         .stdout(Stdio::piped())
@@ -341,11 +330,10 @@ async fn the_demo_prints_its_label_pages_and_warns_about_loopback_links() {
     let directory = tempfile::tempdir().unwrap();
     let data = directory.path().to_owned();
     // On the default loopback address: the label URLs, printed as the codes are printed, and a warning with the fix.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
+    let mut child = tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
         .args(["demo", "--listen", "127.0.0.1:0"])
         .env("TANJI_DATA_DIR", &data)
         .env_remove("TANJI_PUBLIC_URL")
-        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

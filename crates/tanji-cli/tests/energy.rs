@@ -7,7 +7,7 @@
 //! the killed server had not stored; readings stored but not yet acknowledged come again and are counted as
 //! duplicates. The test runs the real binary against the real broker and kills it with SIGKILL.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,6 +19,7 @@ use tanji_tenancy::facility::{FacilityDetails, FacilityInput};
 use tanji_tenancy::member::{DisplayName, Email, Password, Role};
 use tanji_tenancy::organisation::{OrganisationKind, OrganisationProfile};
 use tanji_tenancy::token::{TokenName, TokenScopes};
+use tanji_testkit::cli::{stderr, stdout};
 use tanji_testkit::mqtt::mqtt_broker;
 
 /// Readings published while the server runs, and as many again while it is dead.
@@ -26,11 +27,9 @@ const N_PER_PHASE: u32 = 300;
 
 fn serve(database_url: &str, broker: &str, client_id: &str, prefix: &str, log: &std::path::Path) -> Child {
     let log = std::fs::File::options().create(true).append(true).open(log).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_tanji"))
+    tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
         .args(["serve", "--database", database_url, "--listen", "127.0.0.1:0", "--mqtt", broker])
         .args(["--mqtt-client-id", client_id, "--mqtt-topic-prefix", prefix])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
@@ -179,13 +178,7 @@ async fn killing_the_server_mid_stream_loses_no_accepted_reading_and_stores_none
 }
 
 fn tanji(arguments: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tanji"))
-        .args(arguments)
-        .env("NO_COLOR", "1")
-        .env_remove("TANJI_DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .expect("running tanji")
+    tanji_testkit::cli::run(env!("CARGO_BIN_EXE_tanji"), arguments)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -201,30 +194,69 @@ async fn a_csv_import_is_idempotent_and_a_bad_file_imports_nothing() {
     std::fs::write(&good, "meter,timestamp,value\nL2-HEATER,2026-03-02 08:00,10\nL2-HEATER,2026-03-02 08:15,12.5\n")
         .unwrap();
     let good = good.to_str().unwrap();
-    let import = |file: &str| {
-        tanji(&["energy", "import", file, "--org", &organisation, "--timezone", "+08:00", "--database", &database_url])
+    let import = |file: &str, lang: &str| {
+        tanji(&[
+            "energy",
+            "import",
+            file,
+            "--org",
+            &organisation,
+            "--timezone",
+            "+08:00",
+            "--database",
+            &database_url,
+            "--lang",
+            lang,
+        ])
     };
-    let first = import(good);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    assert!(String::from_utf8_lossy(&first.stdout).contains("2 reading(s) imported"));
-    let again = import(good);
-    assert!(String::from_utf8_lossy(&again.stdout).contains("0 reading(s) imported, 2 already stored"));
+    let first = import(good, "en");
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("2 reading(s) imported"));
+    let again = import(good, "en");
+    assert!(stdout(&again).contains("0 reading(s) imported, 2 already stored"));
+    let in_chinese = import(good, "zh-CN");
+    assert!(stdout(&in_chinese).contains("导入 0 条读数，2 条已存在（重复）"), "{}", stdout(&in_chinese));
     assert_eq!(stored(&store, organisation_id, &code).await, 2);
 
-    // A file with a wrong row imports nothing, and says where and how to fix it.
+    // A file with a wrong row imports nothing, and says where and how to fix it, in the reader's language.
     let bad = directory.path().join("bad.csv");
     std::fs::write(&bad, "meter,timestamp,value\nL2-HEATER,2026-03-02 09:00,10\nNO-SUCH,2026-03-02 09:15,1\nL2-HEATER,2026-03-02 09:30,12 kWh\n").unwrap();
-    let refused = import(bad.to_str().unwrap());
+    let bad = bad.to_str().unwrap();
+    let refused = import(bad, "en");
     assert!(!refused.status.success());
-    let message = String::from_utf8_lossy(&refused.stderr);
-    assert!(message.contains("row 4, column value"), "{message}");
-    assert!(message.contains("hint:"), "{message}");
+    let message = stderr(&refused);
+    assert!(message.contains("bad.csv, row 4, value: “12 kWh” is not a number"), "{message}");
+    assert!(message.contains("hint: write it like 1523.75"), "{message}");
+    let refused = import(bad, "zh-CN");
+    let message = stderr(&refused);
+    assert!(message.contains("bad.csv，第 4 行，value：“12 kWh”不是数字"), "{message}");
+    assert!(message.contains("提示：写成 1523.75 这样的数"), "{message}");
     // Once the cell is fixed, the unknown meter is refused, by row, and still nothing is stored.
-    std::fs::write(&bad, "meter,timestamp,value\nL2-HEATER,2026-03-02 09:00,10\nNO-SUCH,2026-03-02 09:15,1\n").unwrap();
-    let refused = import(bad.to_str().unwrap());
-    let message = String::from_utf8_lossy(&refused.stderr);
+    std::fs::write(bad, "meter,timestamp,value\nL2-HEATER,2026-03-02 09:00,10\nNO-SUCH,2026-03-02 09:15,1\n").unwrap();
+    let refused = import(bad, "en");
+    let message = stderr(&refused);
     assert!(!refused.status.success());
-    assert!(message.contains("row 3, column meter"), "{message}");
+    assert!(message.contains("bad.csv, row 3, meter: your organisation has no meter NO-SUCH"), "{message}");
+    assert!(message.contains("hint: register the meter first"), "{message}");
+    let refused = import(bad, "zh-CN");
+    let message = stderr(&refused);
+    assert!(message.contains("bad.csv，第 3 行，meter：本组织没有编号为 NO-SUCH 的表"), "{message}");
+    assert_eq!(tanji_i18n::latin_sentences(&message), Vec::<String>::new(), "{message}");
+    // A zone that is not an offset is refused before anything is read.
+    let zone = tanji(&[
+        "energy",
+        "import",
+        bad,
+        "--org",
+        &organisation,
+        "--timezone",
+        "Asia/Shanghai",
+        "--database",
+        &database_url,
+        "--lang",
+        "zh-CN",
+    ]);
+    assert!(stderr(&zone).contains("--timezone：“Asia/Shanghai”不是与 UTC 的偏移"), "{}", stderr(&zone));
     assert_eq!(stored(&store, organisation_id, &code).await, 2);
     store.close().await;
 }

@@ -2,30 +2,13 @@
 //! two paper-cup lines, illustrative data), on files in both layouts and encodings, and on broken files.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
+use tanji_testkit::cli::{stderr, stdout};
 
 fn tanji(arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tanji"))
-        .args(arguments)
-        .env_remove("TANJI_DATABASE_URL")
-        .env("NO_COLOR", "1")
-        // English unless a test asks for Chinese: the locale of whoever runs the tests must not decide.
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
-        .stdin(Stdio::null())
-        .output()
-        .expect("running tanji")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    tanji_testkit::cli::run(env!("CARGO_BIN_EXE_tanji"), arguments)
 }
 
 fn example() -> PathBuf {

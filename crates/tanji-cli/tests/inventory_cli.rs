@@ -3,30 +3,13 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::Value;
+use tanji_testkit::cli::{stderr, stdout};
 
 fn tanji(arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tanji"))
-        .args(arguments)
-        .env_remove("TANJI_DATABASE_URL")
-        .env("NO_COLOR", "1")
-        // English unless a test asks for Chinese: the locale of whoever runs the tests must not decide.
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
-        .stdin(Stdio::null())
-        .output()
-        .expect("running tanji")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    tanji_testkit::cli::run(env!("CARGO_BIN_EXE_tanji"), arguments)
 }
 
 fn example(name: &str) -> PathBuf {
@@ -334,10 +317,8 @@ fn the_report_speaks_chinese_with_lang_or_a_chinese_locale() {
     assert!(report.contains("您是不是要找“mee-nbs-2022-grid-cn-grid-east”"), "{report}");
     assert!(report.contains("外购电力"), "sources are named in Chinese: {report}");
     assert!(!report.contains("could not be calculated") && !report.contains("did you mean"), "{report}");
-    let by_locale = Command::new(env!("CARGO_BIN_EXE_tanji"))
+    let by_locale = tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
         .args(["inventory", "compute", &file])
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
         .env("LANG", "zh_CN.UTF-8")
         .output()
         .unwrap();
@@ -362,10 +343,8 @@ fn figures_are_written_for_people() {
 
 #[test]
 fn a_closed_pipe_does_not_panic() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tanji"))
+    let mut child = tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
         .args(["inventory", "compute", &example("ruihe-2025.toml").display().to_string(), "--format", "json"])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -5,6 +5,7 @@ use tanji_energy::cleaning::CleaningEvent;
 use tanji_energy::cusum::Direction;
 use tanji_energy::file::{FileProblem, ProblemKind};
 use tanji_energy::finding::{ChartKind, Evidence, FindingKind, Recommendation};
+use tanji_energy::ingest::{IngestProblem, ReadingField};
 use tanji_energy::model::{Equipment, MeterKind};
 use tanji_energy::regression::{BaselineCheck, FitError, Term};
 
@@ -408,8 +409,13 @@ impl Localize for ProblemKind {
             ProblemKind::NotText => {
                 text!(language, zh: "文件既不是 UTF-8 也不是 GBK 文本", en: "the file is neither UTF-8 nor GBK text")
             }
+            // The reader's description is English: a Chinese reader gets its kind and what it expected instead.
             ProblemKind::TomlSyntax { detail } => {
-                text!(language, zh: "TOML 无法读取：{detail}", en: "the TOML cannot be read: {detail}")
+                let syntax = tanji_footprint::TomlSyntax::of_description(detail).localize(language);
+                let expected = crate::footprint::toml_expected(detail)
+                    .map(|expected| text!(language, zh: "（此处应为 {expected}）", en: ""))
+                    .unwrap_or_default();
+                text!(language, zh: "TOML 语法错误：{syntax}{expected}", en: "the TOML cannot be read: {detail}")
             }
             ProblemKind::Required => text!(language, zh: "缺少必填项", en: "required, but missing"),
             ProblemKind::UnknownLayout { header } => {
@@ -520,6 +526,144 @@ pub fn file_problem_text(problem: &FileProblem, language: Language) -> String {
     text
 }
 
+impl Localize for IngestProblem {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            IngestProblem::NotText => {
+                text!(language, zh: "文件既不是 UTF-8 也不是 GBK 文本", en: "the file is neither UTF-8 nor GBK text")
+            }
+            IngestProblem::HeaderUnreadable => text!(language, zh: "无法读取表头", en: "the header cannot be read"),
+            IngestProblem::WrongHeader { header } => text!(language,
+                zh: "表头为 `{header}`，不是 `meter,timestamp,value`",
+                en: "the header is `{header}`, not `meter,timestamp,value`"),
+            IngestProblem::NoReadings => text!(language, zh: "文件中没有读数", en: "the file has no readings"),
+            IngestProblem::WrongCellCount { found } => text!(language,
+                zh: "该行有 {found} 个单元格，应为 3 个", en: "the row has {found} cells where 3 were expected"),
+            IngestProblem::RowUnreadable => {
+                text!(language, zh: "该行无法按 CSV 读取", en: "the row cannot be read as CSV")
+            }
+            IngestProblem::Required => text!(language, zh: "缺少必填项", en: "required, but missing"),
+            IngestProblem::NotAString => {
+                text!(language, zh: "应为文本（JSON 字符串）", en: "must be text (a JSON string)")
+            }
+            IngestProblem::NotANumber { value } => {
+                text!(language, zh: "“{value}”不是数字", en: "“{value}” is not a number")
+            }
+            IngestProblem::NotFinite => text!(language, zh: "数值不是有限的数", en: "the value is not a finite number"),
+            IngestProblem::MeterCodeTooLong { max_chars } => text!(language,
+                zh: "表编号太长，最多 {max_chars} 个字符", en: "a meter code has at most {max_chars} characters"),
+            IngestProblem::MeterCodeCharacters { meter } => text!(language,
+                zh: "表编号“{meter}”含有不允许的字符", en: "the meter code “{meter}” has characters a code cannot have"),
+            IngestProblem::NotATime { value } => {
+                text!(language, zh: "“{value}”不是时间", en: "“{value}” is not a time")
+            }
+            IngestProblem::NoUtcOffset { value } => text!(language,
+                zh: "“{value}”没有写明与 UTC 的偏移", en: "“{value}” has no offset from UTC"),
+            IngestProblem::TimeOutOfRange { value } => {
+                text!(language, zh: "时间“{value}”超出范围", en: "the time “{value}” is out of range")
+            }
+            IngestProblem::NotAnOffset { value } => text!(language,
+                zh: "“{value}”不是与 UTC 的偏移", en: "“{value}” is not an offset from UTC"),
+            IngestProblem::UnknownMeter { meter } => text!(language,
+                zh: "本组织没有编号为 {meter} 的表", en: "your organisation has no meter {meter}"),
+        }
+    }
+}
+
+/// What to do about a problem of readings being stored, when there is something specific to say.
+pub fn ingest_hint(problem: &IngestProblem, language: Language) -> Option<String> {
+    Some(match problem {
+        IngestProblem::NotText => text!(language,
+            zh: "另存为 UTF-8 或 GBK 编码的 CSV（Excel 的“CSV (逗号分隔)”）",
+            en: "save it as CSV UTF-8, or as Excel's “CSV (逗号分隔)”"),
+        IngestProblem::HeaderUnreadable | IngestProblem::WrongHeader { .. } => text!(language,
+            zh: "第一行须恰好为 `meter,timestamp,value`（见 docs/energy-ingestion.md）",
+            en: "the first row must be exactly `meter,timestamp,value` (see docs/energy-ingestion.md)"),
+        IngestProblem::NoReadings => text!(language,
+            zh: "在表头 `meter,timestamp,value` 之后每行写一个读数",
+            en: "after the header `meter,timestamp,value` give one reading per row"),
+        IngestProblem::WrongCellCount { .. } => {
+            text!(language, zh: "每行写三项：`meter,timestamp,value`", en: "give three cells: `meter,timestamp,value`")
+        }
+        IngestProblem::RowUnreadable => text!(language, zh: "检查该行的引号", en: "check its quotes"),
+        IngestProblem::NotAString => {
+            text!(language, zh: "加上引号发送，如 \"L2-HEATER-01\"", en: "send it in quotes, e.g. \"L2-HEATER-01\"")
+        }
+        IngestProblem::NotANumber { .. } => text!(language,
+            zh: "写成 1523.75 这样的数，不带单位和千位分隔符",
+            en: "write it like 1523.75, without units or thousands separators"),
+        IngestProblem::MeterCodeCharacters { .. } => text!(language,
+            zh: "只用字母 A–Z、数字和 . _ -，如 L2-HEATER-01",
+            en: "use letters A–Z, digits and . _ - only, e.g. L2-HEATER-01"),
+        IngestProblem::NotATime { .. } => text!(language,
+            zh: "写成 2026-03-02T08:15:00+08:00",
+            en: "write it as 2026-03-02T08:15:00+08:00"),
+        IngestProblem::NoUtcOffset { .. } => text!(language,
+            zh: "在时间中写明偏移，如 2026-03-02T08:15:00+08:00；文件中是本地时间时，用 `tanji energy import --timezone +08:00` 说明时区",
+            en: "write the offset in the time, e.g. 2026-03-02T08:15:00+08:00; for a file of local times, state the zone with `tanji energy import --timezone +08:00`"),
+        IngestProblem::TimeOutOfRange { .. } => text!(language, zh: "检查日期", en: "check the date"),
+        IngestProblem::NotAnOffset { .. } => {
+            text!(language, zh: "写成 +08:00（中国）、-05:00 或 Z", en: "write it as +08:00 (China), -05:00 or Z")
+        }
+        IngestProblem::UnknownMeter { .. } => text!(language,
+            zh: "先登记该表（POST /api/v1/energy/meters），或更正表编号",
+            en: "register the meter first (POST /api/v1/energy/meters), or correct its code"),
+        IngestProblem::Required | IngestProblem::NotFinite | IngestProblem::MeterCodeTooLong { .. } => return None,
+    })
+}
+
+/// One problem of an import file as people read it: "readings.csv, row 7, value: “12 kWh” is not a number
+/// \n  hint: …". `row` counts the header as row 1, as spreadsheets do.
+pub fn import_problem_text(
+    file: &str,
+    row: usize,
+    field: ReadingField,
+    problem: &IngestProblem,
+    language: Language,
+) -> String {
+    let mut text = text!(language, zh: "{file}，第 {row} 行", en: "{file}, row {row}");
+    let column = field.column_name();
+    if !column.is_empty() {
+        text.push_str(&text!(language, zh: "，{column}", en: ", {column}"));
+    }
+    let reason = problem.localize(language);
+    text.push_str(&text!(language, zh: "：{reason}", en: ": {reason}"));
+    if let Some(hint) = ingest_hint(problem, language) {
+        text.push_str(&text!(language, zh: "\n    提示：{hint}", en: "\n    hint: {hint}"));
+    }
+    text
+}
+
+/// One refused item of a batch of readings, as the API's `message` says it: "readings[3].ts: “x” is not a time;
+/// write it as …".
+pub fn batch_item_text(index: usize, field: ReadingField, problem: &IngestProblem, language: Language) -> String {
+    let place = match field.api_name() {
+        "" => format!("readings[{index}]"),
+        name => format!("readings[{index}].{name}"),
+    };
+    let reason = problem.localize(language);
+    let mut text = text!(language, zh: "{place}：{reason}", en: "{place}: {reason}");
+    if let Some(hint) = ingest_hint(problem, language) {
+        text.push_str(&text!(language, zh: "；{hint}", en: "; {hint}"));
+    }
+    text
+}
+
+/// The answer's summary for a refused batch.
+pub fn batch_refused_text(n_refused: usize, language: Language) -> String {
+    match (language, n_refused) {
+        (Language::SimplifiedChinese, _) => {
+            format!("该批中有 {n_refused} 条读数有误，全部未保存；改正后重新发送整批")
+        }
+        (Language::English, 1) => {
+            "1 reading of the batch is wrong; nothing was saved. Fix it and send the batch again".to_owned()
+        }
+        (Language::English, _) => {
+            format!("{n_refused} readings of the batch are wrong; nothing was saved. Fix them and send the batch again")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -581,5 +725,67 @@ mod tests {
             file_problem_text(&problem, Language::SimplifiedChinese),
             "readings.csv，第 7 行，meter：站点文件中没有表 L1-haeter\n  提示：是否应为 L1-heater？"
         );
+    }
+
+    #[test]
+    fn every_ingest_problem_reads_in_both_languages_with_no_english_in_chinese() {
+        let problems = [
+            IngestProblem::NotText,
+            IngestProblem::HeaderUnreadable,
+            IngestProblem::WrongHeader { header: "meter,time,value".into() },
+            IngestProblem::NoReadings,
+            IngestProblem::WrongCellCount { found: 2 },
+            IngestProblem::RowUnreadable,
+            IngestProblem::Required,
+            IngestProblem::NotAString,
+            IngestProblem::NotANumber { value: "12 kWh".into() },
+            IngestProblem::NotFinite,
+            IngestProblem::MeterCodeTooLong { max_chars: 64 },
+            IngestProblem::MeterCodeCharacters { meter: "L 1".into() },
+            IngestProblem::NotATime { value: "soon".into() },
+            IngestProblem::NoUtcOffset { value: "2026-03-02 08:15".into() },
+            IngestProblem::TimeOutOfRange { value: "9999-12-31T23:59:59-14:00".into() },
+            IngestProblem::NotAnOffset { value: "Asia/Shanghai".into() },
+            IngestProblem::UnknownMeter { meter: "L9".into() },
+        ];
+        for problem in &problems {
+            for field in [ReadingField::Meter, ReadingField::Timestamp, ReadingField::Value, ReadingField::Row] {
+                let chinese = import_problem_text("读数.csv", 3, field, problem, Language::SimplifiedChinese);
+                assert_eq!(latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
+                let chinese = batch_item_text(3, field, problem, Language::SimplifiedChinese);
+                assert_eq!(latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
+            }
+            assert_ne!(problem.chinese(), problem.english());
+        }
+        assert_eq!(latin_sentences(&batch_refused_text(2, Language::SimplifiedChinese)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_import_problem_names_file_row_column_and_fix() {
+        let problem = IngestProblem::NotANumber { value: "12 kWh".into() };
+        assert_eq!(
+            import_problem_text("r.csv", 3, ReadingField::Value, &problem, Language::English),
+            "r.csv, row 3, value: “12 kWh” is not a number\n    hint: write it like 1523.75, without units or thousands separators"
+        );
+        assert_eq!(
+            import_problem_text("r.csv", 3, ReadingField::Value, &problem, Language::SimplifiedChinese),
+            "r.csv，第 3 行，value：“12 kWh”不是数字\n    提示：写成 1523.75 这样的数，不带单位和千位分隔符"
+        );
+        let time = IngestProblem::NotATime { value: "x".into() };
+        assert_eq!(
+            batch_item_text(3, ReadingField::Timestamp, &time, Language::English),
+            "readings[3].ts: “x” is not a time; write it as 2026-03-02T08:15:00+08:00"
+        );
+        assert_eq!(
+            batch_item_text(3, ReadingField::Timestamp, &time, Language::SimplifiedChinese),
+            "readings[3].ts：“x”不是时间；写成 2026-03-02T08:15:00+08:00"
+        );
+    }
+
+    #[test]
+    fn a_site_file_toml_error_is_read_in_chinese_without_the_parsers_english() {
+        let problem = ProblemKind::TomlSyntax { detail: "missing comma between array elements, expected `,`".into() };
+        assert_eq!(problem.chinese(), "TOML 语法错误：元素之间缺少逗号（此处应为 `,`）");
+        assert!(problem.english().contains("missing comma between array elements"));
     }
 }

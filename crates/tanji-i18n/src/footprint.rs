@@ -262,6 +262,17 @@ impl Localize for UnsolvableReason {
     }
 }
 
+/// What a TOML parser's description says it expected, as code a Chinese reader can use without the English around
+/// it: "missing comma between array elements, expected `,`" gives "`,`"; "…, expected `]`, `,`" gives
+/// "`]` 或 `,`". `None` when the parser expected something it describes in words ("a value"), which would be
+/// English on a Chinese page.
+pub fn toml_expected(detail: &str) -> Option<String> {
+    let (_, after) = detail.rsplit_once(", expected ")?;
+    let items: Vec<&str> = after.trim().split(", ").collect();
+    let literal = |item: &&str| item.len() > 2 && item.starts_with('`') && item.ends_with('`');
+    items.iter().all(literal).then(|| items.join(" 或 "))
+}
+
 impl Localize for TomlSyntax {
     fn localize(&self, language: Language) -> String {
         match self {
@@ -294,10 +305,14 @@ impl Localize for TomlSyntax {
 impl Localize for ProblemKind {
     fn localize(&self, language: Language) -> String {
         match self {
-            // The parser's description is English: an English reader gets it, a Chinese reader its kind.
+            // The parser's description is English: an English reader gets it, a Chinese reader its kind and the
+            // characters the parser expected there.
             ProblemKind::TomlSyntax { syntax, detail } => {
                 let syntax = syntax.localize(language);
-                text!(language, zh: "TOML 语法错误：{syntax}", en: "TOML syntax error: {detail}")
+                let expected = toml_expected(detail)
+                    .map(|expected| text!(language, zh: "（此处应为 {expected}）", en: ""))
+                    .unwrap_or_default();
+                text!(language, zh: "TOML 语法错误：{syntax}{expected}", en: "TOML syntax error: {detail}")
             }
             ProblemKind::WrongType { key, expected, found } => {
                 let expected = expected.localize(language);
@@ -741,6 +756,25 @@ impl Localize for Note {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_toml_syntax_error_tells_a_chinese_reader_what_was_expected_without_english() {
+        let problem = ProblemKind::TomlSyntax {
+            syntax: TomlSyntax::of_description("missing comma between array elements, expected `,`"),
+            detail: "missing comma between array elements, expected `,`".into(),
+        };
+        assert_eq!(problem.chinese(), "TOML 语法错误：元素之间缺少逗号（此处应为 `,`）");
+        assert_eq!(problem.english(), "TOML syntax error: missing comma between array elements, expected `,`");
+        assert_eq!(toml_expected("unclosed array, expected `]`, `,`").as_deref(), Some("`]` 或 `,`"));
+        // Expectations the parser words in English are left out rather than shown on a Chinese page.
+        assert_eq!(toml_expected("extra assignment between key-value pairs, expected a value"), None);
+        assert_eq!(toml_expected("duplicate key"), None);
+        let words = ProblemKind::TomlSyntax {
+            syntax: TomlSyntax::Other,
+            detail: "invalid unquoted key, expected letters, numbers, `-`, `_`".into(),
+        };
+        assert_eq!(crate::latin_sentences(&words.chinese()), Vec::<String>::new(), "{}", words.chinese());
+    }
 
     fn check_both_languages(message: &dyn Localize) -> String {
         let (zh, en) = (message.chinese(), message.english());

@@ -8,7 +8,8 @@ use crate::engine::{Inventory, Reference, Totals, calculate};
 use crate::message::Completeness;
 use crate::model::InventoryInput;
 
-/// How the base year is defined.
+/// How the base year is defined. People read it through `tanji-i18n` (`Localize`): "2024", "2022, 2023, 2024 年的平均值" /
+/// "average of 2022, 2023, 2024".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BaseYearPolicy {
@@ -22,15 +23,6 @@ impl BaseYearPolicy {
         match self {
             BaseYearPolicy::Fixed(year) => vec![*year],
             BaseYearPolicy::Average(years) => years.clone(),
-        }
-    }
-
-    pub fn label(&self) -> String {
-        match self {
-            BaseYearPolicy::Fixed(year) => year.to_string(),
-            BaseYearPolicy::Average(years) => {
-                format!("average of {}", years.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
-            }
         }
     }
 }

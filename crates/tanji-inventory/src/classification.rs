@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// GHG Protocol scope.
+/// GHG Protocol scope. Its name for people is in `tanji-i18n` (`Localize`), its code the serde name (`scope1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
@@ -12,17 +12,6 @@ pub enum Scope {
     Scope3,
     /// Not in any scope (exports netted only under the China guideline, self-generated renewables, memo items).
     Outside,
-}
-
-impl Scope {
-    pub fn label(self) -> &'static str {
-        match self {
-            Scope::Scope1 => "Scope 1",
-            Scope::Scope2 => "Scope 2",
-            Scope::Scope3 => "Scope 3",
-            Scope::Outside => "Outside scopes",
-        }
-    }
 }
 
 /// ISO 14064-1:2018 clause 5.2.4 categories.

@@ -71,7 +71,8 @@ async fn main() -> anyhow::Result<()> {
         let time = jiff::Timestamp::from_second(start_second + i64::try_from(step)? * 900)?.to_string();
         for (meter_index, code) in codes.iter().enumerate() {
             let register = (step * (10 + meter_index % 7)) as f64 * 0.25;
-            batch.push(NewReading::parse(code, &time, register, "bench")?);
+            batch
+                .push(NewReading::parse(code, &time, register, "bench").map_err(|error| anyhow::anyhow!("{error:?}"))?);
             if batch.len() == batch_size {
                 n_stored += store.ingest(organisation.id, ReadingSource::Api, &batch).await?.n_accepted;
                 batch.clear();

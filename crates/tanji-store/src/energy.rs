@@ -37,6 +37,9 @@ use jiff::tz::Offset;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+/// What can be wrong with a reading, as values the adapters render per language.
+pub use tanji_energy::ingest::{IngestProblem, ReadingError, ReadingField};
+use tanji_energy::ingest::{check_meter_code, read_instant};
 use tanji_tenancy::audit::{AuditAction, FieldChange};
 use tanji_tenancy::validation::{Problem, single_line_text};
 use tanji_tenancy::{Actor, FacilityId, FieldError, OrganisationId, Permission};
@@ -364,19 +367,13 @@ impl NewReading {
     /// The longest source reference kept.
     pub const MAX_SOURCE_REFERENCE_CHARS: usize = 300;
 
-    /// Checks a reading as sent: a meter code, an RFC 3339 time with its UTC offset, a finite number.
-    pub fn parse(meter: &str, timestamp: &str, value: f64, source_reference: &str) -> Result<Self, FieldError> {
-        let meter_code = MeterCode::parse("meter", meter)?;
-        let reading_at = timestamp.trim().parse::<Timestamp>().map_err(|_| {
-            FieldError::new(
-                "ts",
-                Problem::Malformed {
-                    expected: "an RFC 3339 time with its offset from UTC, e.g. 2026-03-02T08:15:00+08:00",
-                },
-            )
-        })?;
+    /// Checks a reading as sent: a meter code, an RFC 3339 time with its UTC offset, a finite number. What is wrong
+    /// is a value (`tanji_energy::ingest`) the adapters say in the reader's language.
+    pub fn parse(meter: &str, timestamp: &str, value: f64, source_reference: &str) -> Result<Self, ReadingError> {
+        let meter_code = MeterCode(check_meter_code(meter, MeterCode::MAX_CHARS)?.to_owned());
+        let reading_at = read_instant(timestamp)?;
         if !value.is_finite() {
-            return Err(FieldError::new("value", Problem::Malformed { expected: "a finite number" }));
+            return Err(ReadingError::new(ReadingField::Value, IngestProblem::NotFinite));
         }
         let source_reference: String = source_reference.chars().take(Self::MAX_SOURCE_REFERENCE_CHARS).collect();
         Ok(Self { meter_code, reading_at: stored_precision(reading_at), value, source_reference })
@@ -387,7 +384,7 @@ impl NewReading {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadingProblem {
     pub index: usize,
-    pub error: FieldError,
+    pub error: ReadingError,
 }
 
 /// A reading whose meter already has a different value at that instant. The stored value is kept.
@@ -756,14 +753,11 @@ impl ReadingStore for Store {
             .iter()
             .enumerate()
             .filter(|(_, reading)| !meters.contains_key(&reading.meter_code))
-            .map(|(index, _)| ReadingProblem {
+            .map(|(index, reading)| ReadingProblem {
                 index,
-                error: FieldError::new(
-                    "meter",
-                    Problem::Malformed {
-                        expected: "the code of a meter registered in your organisation (register it first: \
-                                   POST /api/v1/energy/meters)",
-                    },
+                error: ReadingError::new(
+                    ReadingField::Meter,
+                    IngestProblem::UnknownMeter { meter: reading.meter_code.as_str().to_owned() },
                 ),
             })
             .collect();
@@ -976,9 +970,21 @@ mod tests {
         let reading = NewReading::parse("L1-MAIN", "2026-03-02T08:15:00.1234567+08:00", 12.5, "test").unwrap();
         assert_eq!(reading.reading_at, at("2026-03-02T00:15:00.123456Z"));
         let no_offset = NewReading::parse("L1-MAIN", "2026-03-02T08:15:00", 1.0, "test").unwrap_err();
-        assert_eq!(no_offset.field, "ts");
-        assert_eq!(NewReading::parse("L1/MAIN", "2026-03-02T08:15:00Z", 1.0, "").unwrap_err().field, "meter");
-        assert_eq!(NewReading::parse("L1", "2026-03-02T08:15:00Z", f64::NAN, "").unwrap_err().field, "value");
+        assert_eq!(
+            no_offset,
+            ReadingError::new(
+                ReadingField::Timestamp,
+                IngestProblem::NoUtcOffset { value: "2026-03-02T08:15:00".into() }
+            )
+        );
+        assert_eq!(
+            NewReading::parse("L1/MAIN", "2026-03-02T08:15:00Z", 1.0, "").unwrap_err(),
+            ReadingError::new(ReadingField::Meter, IngestProblem::MeterCodeCharacters { meter: "L1/MAIN".into() })
+        );
+        assert_eq!(
+            NewReading::parse("L1", "2026-03-02T08:15:00Z", f64::NAN, "").unwrap_err(),
+            ReadingError::new(ReadingField::Value, IngestProblem::NotFinite)
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use jiff::Timestamp;
 use sqlx::{AnyConnection, AssertSqlSafe, Connection, Executor};
 use tanji_store::{ManualClock, Store};
 
+pub mod cli;
 pub mod footprint_files;
 pub mod mqtt;
 

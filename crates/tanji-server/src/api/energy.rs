@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tanji_i18n::Language;
 use tanji_store::energy::{
-    IngestError, IngestOutcome, MAX_READINGS_PER_BATCH, Meter, MeterCode, MeterInput, NewMeter, NewReading,
-    ReadingConflict, ReadingProblem, ReadingSource, Rollup, RollupGrain,
+    IngestError, IngestOutcome, IngestProblem, MAX_READINGS_PER_BATCH, Meter, MeterCode, MeterInput, NewMeter,
+    NewReading, ReadingConflict, ReadingError, ReadingField, ReadingProblem, ReadingSource, Rollup, RollupGrain,
 };
 use tanji_tenancy::{FieldError, Problem};
 use utoipa::{IntoParams, ToSchema};
@@ -21,6 +22,7 @@ use uuid::Uuid;
 
 use super::auth::ApiActor;
 use super::extract::{ApiJson, ApiQuery};
+use super::inventory::ApiLanguage;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -162,9 +164,13 @@ pub struct ReadingProblemView {
     pub index: usize,
     /// `meter`, `ts` or `value`.
     pub field: &'static str,
-    /// What is wrong and what to send instead.
+    /// What is wrong, as a stable code for programs: `required`, `not_a_string`, `not_a_number`, `not_finite`,
+    /// `meter_code_too_long`, `meter_code_characters`, `not_a_time`, `no_utc_offset`, `unknown_meter`.
+    #[schema(example = "no_utc_offset")]
+    pub code: &'static str,
+    /// What is wrong and what to send instead, in the request's language (`Accept-Language: zh-CN` for Chinese).
     #[schema(
-        example = "readings[3].ts must be an RFC 3339 time with its offset from UTC, e.g. 2026-03-02T08:15:00+08:00"
+        example = "readings[3].ts: “2026-03-02 08:15” has no offset from UTC; write the offset in the time, e.g. 2026-03-02T08:15:00+08:00; …"
     )]
     pub message: String,
 }
@@ -181,14 +187,15 @@ pub struct ReadingsRejectedBody {
 /// A refused batch, or any other API error.
 #[derive(Debug)]
 pub enum ReadingsError {
-    Rejected(Vec<ReadingProblem>),
+    /// The wrong readings, said in the request's language.
+    Rejected(Vec<ReadingProblem>, Language),
     Api(ApiError),
 }
 
-impl From<IngestError> for ReadingsError {
-    fn from(error: IngestError) -> Self {
+impl ReadingsError {
+    fn of(error: IngestError, language: Language) -> Self {
         match error {
-            IngestError::Rejected(problems) => ReadingsError::Rejected(problems),
+            IngestError::Rejected(problems) => ReadingsError::Rejected(problems, language),
             IngestError::Store(error) => ReadingsError::Api(error.into()),
         }
     }
@@ -198,19 +205,22 @@ impl IntoResponse for ReadingsError {
     fn into_response(self) -> Response {
         match self {
             ReadingsError::Api(error) => error.into_response(),
-            ReadingsError::Rejected(problems) => {
+            ReadingsError::Rejected(problems, language) => {
                 let body = ReadingsRejectedBody {
                     code: "readings_rejected",
-                    message: format!(
-                        "{} reading(s) of the batch are wrong; nothing was saved. Fix them and send the batch again",
-                        problems.len()
-                    ),
+                    message: tanji_i18n::energy::batch_refused_text(problems.len(), language),
                     items: problems
                         .into_iter()
                         .map(|problem| ReadingProblemView {
                             index: problem.index,
-                            field: problem.error.field,
-                            message: format!("readings[{}].{}", problem.index, problem.error),
+                            field: problem.error.field.api_name(),
+                            code: problem.error.problem.code(),
+                            message: tanji_i18n::energy::batch_item_text(
+                                problem.index,
+                                problem.error.field,
+                                &problem.error.problem,
+                                language,
+                            ),
                         })
                         .collect(),
                 };
@@ -221,33 +231,25 @@ impl IntoResponse for ReadingsError {
 }
 
 /// Reads one item, or says which field is wrong.
-fn parse_item(item: &ReadingItem, source_reference: &str) -> Result<NewReading, FieldError> {
-    let meter = match &item.meter {
-        Some(Value::String(text)) => text.as_str(),
-        Some(_) => return Err(FieldError::new("meter", Problem::Malformed { expected: "a meter code as a string" })),
-        None => return Err(FieldError::new("meter", Problem::Required)),
+fn parse_item(item: &ReadingItem, source_reference: &str) -> Result<NewReading, ReadingError> {
+    let text = |field, value: &Option<Value>| match value {
+        Some(Value::String(text)) => Ok(text.clone()),
+        Some(_) => Err(ReadingError::new(field, IngestProblem::NotAString)),
+        None => Err(ReadingError::new(field, IngestProblem::Required)),
     };
-    let ts = match &item.ts {
-        Some(Value::String(text)) => text.as_str(),
-        Some(_) => {
-            return Err(FieldError::new(
-                "ts",
-                Problem::Malformed { expected: "an RFC 3339 time as a string, e.g. \"2026-03-02T08:15:00+08:00\"" },
-            ));
-        }
-        None => return Err(FieldError::new("ts", Problem::Required)),
-    };
+    let meter = text(ReadingField::Meter, &item.meter)?;
+    let ts = text(ReadingField::Timestamp, &item.ts)?;
     let value = match &item.value {
         Some(Value::Number(number)) => number.as_f64().unwrap_or(f64::NAN),
-        Some(_) => {
-            return Err(FieldError::new(
-                "value",
-                Problem::Malformed { expected: "a number (not a string), e.g. 12.5" },
-            ));
+        Some(Value::String(text)) => {
+            return Err(ReadingError::new(ReadingField::Value, IngestProblem::NotANumber { value: text.clone() }));
         }
-        None => return Err(FieldError::new("value", Problem::Required)),
+        Some(other) => {
+            return Err(ReadingError::new(ReadingField::Value, IngestProblem::NotANumber { value: other.to_string() }));
+        }
+        None => return Err(ReadingError::new(ReadingField::Value, IngestProblem::Required)),
     };
-    NewReading::parse(meter, ts, value, source_reference)
+    NewReading::parse(&meter, &ts, value, source_reference)
 }
 
 /// Stores a batch of readings, idempotently (owners and editors, `write` scope).
@@ -258,6 +260,7 @@ fn parse_item(item: &ReadingItem, source_reference: &str) -> Result<NewReading, 
 pub async fn post_readings(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
     ApiJson(body): ApiJson<ReadingsBody>,
 ) -> Result<Json<IngestView>, ReadingsError> {
     if body.readings.len() > MAX_READINGS_PER_BATCH {
@@ -276,9 +279,13 @@ pub async fn post_readings(
         }
     }
     if !problems.is_empty() {
-        return Err(ReadingsError::Rejected(problems));
+        return Err(ReadingsError::Rejected(problems, language));
     }
-    let outcome = state.store().record_readings(&actor, ReadingSource::Api, &readings).await?;
+    let outcome = state
+        .store()
+        .record_readings(&actor, ReadingSource::Api, &readings)
+        .await
+        .map_err(|error| ReadingsError::of(error, language))?;
     Ok(Json(outcome.into()))
 }
 

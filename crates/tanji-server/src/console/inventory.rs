@@ -78,17 +78,21 @@ impl LineFilter {
     }
 
     fn admits(&self, line: &ResultLine) -> bool {
-        let scope_key = match line.scope {
-            tanji_inventory::Scope::Scope1 => "scope1",
-            tanji_inventory::Scope::Scope2 => "scope2",
-            tanji_inventory::Scope::Scope3 => "scope3",
-            tanji_inventory::Scope::Outside => "outside",
-        };
-        (self.scope.is_empty() || self.scope == scope_key)
+        (self.scope.is_empty() || self.scope == scope_code(line.scope))
             && (self.iso.is_empty()
                 || (line.scope != tanji_inventory::Scope::Outside
                     && self.iso == line.iso_category.number().to_string()))
             && (self.facility.is_empty() || self.facility == line.facility)
+    }
+}
+
+/// A scope's stable code, as filters, the CSV export and the JSON output write it (`scope1` … `outside`).
+fn scope_code(scope: tanji_inventory::Scope) -> &'static str {
+    match scope {
+        tanji_inventory::Scope::Scope1 => "scope1",
+        tanji_inventory::Scope::Scope2 => "scope2",
+        tanji_inventory::Scope::Scope3 => "scope3",
+        tanji_inventory::Scope::Outside => "outside",
     }
 }
 
@@ -1359,6 +1363,7 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
         "period_end",
         "source",
         "scope",
+        "scope_label",
         "scope3_category",
         "iso_category",
         "quantity",
@@ -1416,7 +1421,8 @@ pub async fn export_csv(State(state): State<AppState>, console: Console, Path(id
                 Cell::text(line.period_start.to_string()),
                 Cell::text(line.period_end.to_string()),
                 Cell::text(line.source.key()),
-                Cell::text(format!("{:?}", line.scope)),
+                Cell::text(scope_code(line.scope)),
+                Cell::text(console.text().scope_name(line.scope)),
                 line.scope3_category.map_or(Cell::Empty, |category| Cell::text(category.to_string())),
                 Cell::text(line.iso_category.number().to_string()),
                 Cell::text(line.quantity_entered.as_str()),

@@ -142,6 +142,12 @@ enum BadMessage {
     Reading { index: usize, error: String },
 }
 
+/// A wrong reading as the log says it (in English, for operators): "ts: “x” is not a time".
+fn log_text(error: &tanji_store::energy::ReadingError) -> String {
+    use tanji_i18n::Localize;
+    format!("{}: {}", error.field.api_name(), error.problem.english())
+}
+
 /// A message received, tagged with the connection it came on.
 struct Received {
     publish: Publish,
@@ -172,7 +178,7 @@ fn parse_message(prefix: &str, publish: &Publish) -> Result<(OrganisationId, Vec
         .enumerate()
         .map(|(index, payload)| {
             NewReading::parse(meter, &payload.ts, payload.value, &source_reference)
-                .map_err(|error| BadMessage::Reading { index, error: error.to_string() })
+                .map_err(|error| BadMessage::Reading { index, error: log_text(&error) })
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((organisation_id, readings))
@@ -332,7 +338,7 @@ async fn store_batch(
                         bad(
                             stats,
                             topic,
-                            &BadMessage::Reading { index: problem.index, error: problem.error.to_string() },
+                            &BadMessage::Reading { index: problem.index, error: log_text(&problem.error) },
                         );
                     }
                     readings = readings

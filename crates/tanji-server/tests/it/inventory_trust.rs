@@ -411,6 +411,8 @@ async fn the_csv_export_and_the_trend_chart_say_when_a_total_is_incomplete(datab
     let column = |name: &str| header.iter().position(|known| known == name).unwrap();
     let record = reader.records().next().unwrap().unwrap();
     assert_eq!((&record[column("status")], &record[column("status_label")]), ("counted", "计入"));
+    // The scope likewise: the code the filters and the JSON output use, and its name for the reader.
+    assert_eq!((&record[column("scope")], &record[column("scope_label")]), ("scope2", "范围二"));
 
     // The trend chart: 2025 is drawn hollow in the "incomplete" legend entry, 2024 solid; the text alternative and
     // the tooltip say how many records are left out, in the page's language.

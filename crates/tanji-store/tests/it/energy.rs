@@ -2,7 +2,8 @@
 
 use jiff::Timestamp;
 use tanji_store::energy::{
-    IngestError, MeterCode, MeterInput, NewMeter, NewReading, ReadingSource, ReadingStore, Rollup, RollupGrain,
+    IngestError, IngestProblem, MeterCode, MeterInput, NewMeter, NewReading, ReadingError, ReadingField, ReadingSource,
+    ReadingStore, Rollup, RollupGrain,
 };
 use tanji_store::{Conflict, Store, StoreError};
 use tanji_tenancy::Actor;
@@ -121,8 +122,10 @@ async fn a_batch_with_an_unknown_meter_is_refused_whole(test: TestDatabase) {
     let Err(IngestError::Rejected(problems)) = store.record_readings(editor, ReadingSource::Api, &batch).await else {
         panic!("an unknown meter must refuse the batch");
     };
-    let positions: Vec<(usize, &str)> = problems.iter().map(|problem| (problem.index, problem.error.field)).collect();
-    assert_eq!(positions, [(1, "meter"), (3, "meter")]);
+    let positions: Vec<(usize, ReadingError)> =
+        problems.iter().map(|problem| (problem.index, problem.error.clone())).collect();
+    let unknown = ReadingError::new(ReadingField::Meter, IngestProblem::UnknownMeter { meter: "L9-NOPE".into() });
+    assert_eq!(positions, [(1, unknown.clone()), (3, unknown)]);
     assert_eq!(store.count_readings(world.brand.id, &code("L1-MAIN")).await.unwrap(), 0);
     assert!(rollups(store, editor, "L1-MAIN", RollupGrain::Day).await.is_empty());
 }
