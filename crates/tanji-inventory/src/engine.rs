@@ -1125,7 +1125,7 @@ impl SourceCompetition {
                 any_overlap.then_some((key, competitors))
             })
             .collect();
-        contested.sort_unstable_by(|left, right| left.0.cmp(&right.0));
+        contested.sort_unstable_by(|left, right| left.0.cmp(right.0));
         for (_, competitors) in contested {
             for record in &competitors {
                 let overlapping = competitors.iter().filter(|other| overlap(record, other));

@@ -664,20 +664,20 @@ impl RowCells<'_> {
     }
 
     /// The row as a record, or every problem of the row.
-    fn to_record(&self, file: &str, row: usize, parsed: &mut ParsedValues) -> Result<ActivityRecord, Vec<RowError>> {
+    fn to_record(self, file: &str, row: usize, parsed: &mut ParsedValues) -> Result<ActivityRecord, Vec<RowError>> {
         let mut context = RowContext { file, row, errors: Vec::new() };
         self.check_free_text(&mut context);
         let id = if self.id.trim().is_empty() { format!("{file}:{row}") } else { self.id.trim().to_owned() };
-        let facility = context.required("facility", &self.facility);
+        let facility = context.required("facility", self.facility);
         let period = if !self.period.trim().is_empty() {
-            let parsed = parse_period(&self.period);
+            let parsed = parse_period(self.period);
             if parsed.is_none() {
                 context.problem("period", RowProblem::NotAPeriod { text: self.period.trim().to_owned() });
             }
             parsed
         } else {
-            let start = parse_date(&self.period_start);
-            let end = parse_date(&self.period_end);
+            let start = parse_date(self.period_start);
+            let end = parse_date(self.period_end);
             match (start, end) {
                 (Some(start), Some(end)) if start <= end => Some((start, end)),
                 (Some(_), Some(_)) => {
@@ -690,18 +690,18 @@ impl RowCells<'_> {
                 }
             }
         };
-        let source = parsed.source(&self.source);
+        let source = parsed.source(self.source);
         if source.is_none() {
             context.problem("source", RowProblem::NotASource { text: self.source.trim().to_owned() });
         }
-        let quantity_value = context.number("quantity", &self.quantity);
+        let quantity_value = context.number("quantity", self.quantity);
         if quantity_value.is_none()
             && !context.errors.iter().any(|error| error.column == "quantity")
             && self.refrigerant_approach.trim() != "mass_balance"
         {
             context.problem("quantity", RowProblem::Required);
         }
-        let unit = match parsed.unit(&self.unit) {
+        let unit = match parsed.unit(self.unit) {
             Ok(unit) => Some(unit),
             Err(tanji_units::UnitError::Unknown { text, suggestion }) => {
                 context.problem("unit", RowProblem::UnknownUnit { text, suggestion });
@@ -717,7 +717,7 @@ impl RowCells<'_> {
         let data_source = if self.data_source.trim().is_empty() {
             Some(DataSourceKind::Estimate)
         } else {
-            let data_source = parsed.data_source(&self.data_source);
+            let data_source = parsed.data_source(self.data_source);
             if data_source.is_none() {
                 context.problem("data_source", RowProblem::NotADataSource { text: self.data_source.trim().to_owned() });
             }
@@ -727,13 +727,13 @@ impl RowCells<'_> {
         let quality = if self.quality.trim().is_empty() {
             None
         } else {
-            let parsed = DataQuality::parse(&self.quality);
+            let parsed = DataQuality::parse(self.quality);
             if parsed.is_none() {
                 context.problem("quality", RowProblem::NotQualityScores { text: self.quality.trim().to_owned() });
             }
             parsed
         };
-        let uncertainty_percent = context.number("uncertainty_percent", &self.uncertainty_percent);
+        let uncertainty_percent = context.number("uncertainty_percent", self.uncertainty_percent);
         if uncertainty_percent.is_some_and(|percent| percent < 0.0) {
             context.problem("uncertainty_percent", RowProblem::Negative);
         }
@@ -848,18 +848,18 @@ impl RowCells<'_> {
         };
         match &*inferred {
             "factor" => {
-                let factor = FactorChoice::parse(&self.factor);
+                let factor = FactorChoice::parse(self.factor);
                 if factor.is_none() {
                     context.problem("factor", RowProblem::Required);
                 }
                 Some(Method::Factor { factor: factor? })
             }
             "electricity" => {
-                let location_factor = FactorChoice::parse(&self.factor);
+                let location_factor = FactorChoice::parse(self.factor);
                 if location_factor.is_none() {
                     context.problem("factor", RowProblem::Required);
                 }
-                let covered = context.number("covered_by_instruments", &self.covered_by_instruments).unwrap_or(0.0);
+                let covered = context.number("covered_by_instruments", self.covered_by_instruments).unwrap_or(0.0);
                 if covered < 0.0 {
                     context.problem("covered_by_instruments", RowProblem::Negative);
                 }
@@ -879,20 +879,20 @@ impl RowCells<'_> {
                 Some(Method::Electricity {
                     location_factor: location_factor?,
                     market: MarketBasis {
-                        market_factor: FactorChoice::parse(&self.market_factor),
+                        market_factor: FactorChoice::parse(self.market_factor),
                         covered_by_instruments: covered,
                     },
                 })
             }
             "fuel_combustion" => {
-                let ncv = context.number("ncv", &self.ncv);
+                let ncv = context.number("ncv", self.ncv);
                 let ncv_gj_per_unit = match (ncv, unit) {
                     (Some(ncv), Some(unit)) => self.ncv_per_record_unit(context, parsed, ncv, unit),
                     _ => None,
                 };
                 // A fraction (0.98) or a percentage (98); above 100 % is a typing or unit error, never a guess.
                 let oxidation = context
-                    .number("oxidation", &self.oxidation)
+                    .number("oxidation", self.oxidation)
                     .map(|value| if value > 1.0 { value / 100.0 } else { value });
                 if let Some(fraction) = oxidation
                     && fraction > 1.0
@@ -902,7 +902,7 @@ impl RowCells<'_> {
                         RowProblem::Implausible(Plausibility::OxidationAbove100 { percent: fraction * 100.0 }),
                     );
                 }
-                let carbon_content = context.number("carbon_content", &self.carbon_content);
+                let carbon_content = context.number("carbon_content", self.carbon_content);
                 if let Some(value) = carbon_content {
                     let (lowest, highest) = CARBON_CONTENT_T_C_PER_GJ_POSSIBLE;
                     if value > highest {
@@ -929,25 +929,25 @@ impl RowCells<'_> {
                 }))
             }
             "direct" => {
-                let gas = context.required("gas", &self.gas)?;
+                let gas = context.required("gas", self.gas)?;
                 Some(Method::DirectEmission { gas: Gas::parse(&gas) })
             }
             "refrigerant" => {
-                let refrigerant = context.required("refrigerant", &self.refrigerant)?;
+                let refrigerant = context.required("refrigerant", self.refrigerant)?;
                 let approach = match self.refrigerant_approach.trim() {
                     "" | "top_up" => RefrigerantApproach::TopUp,
                     "mass_balance" => RefrigerantApproach::MassBalance {
                         inventory_decrease_kg: context
-                            .number("inventory_decrease_kg", &self.inventory_decrease_kg)
+                            .number("inventory_decrease_kg", self.inventory_decrease_kg)
                             .unwrap_or(0.0),
-                        purchased_kg: context.number("purchased_kg", &self.purchased_kg).unwrap_or(0.0),
-                        disposed_kg: context.number("disposed_kg", &self.disposed_kg).unwrap_or(0.0),
+                        purchased_kg: context.number("purchased_kg", self.purchased_kg).unwrap_or(0.0),
+                        disposed_kg: context.number("disposed_kg", self.disposed_kg).unwrap_or(0.0),
                         capacity_increase_kg: context
-                            .number("capacity_increase_kg", &self.capacity_increase_kg)
+                            .number("capacity_increase_kg", self.capacity_increase_kg)
                             .unwrap_or(0.0),
                     },
                     "screening" => {
-                        let percent = context.number("leak_rate_percent", &self.leak_rate_percent);
+                        let percent = context.number("leak_rate_percent", self.leak_rate_percent);
                         if percent.is_none() {
                             context.problem("leak_rate_percent", RowProblem::Required);
                         }
@@ -1031,8 +1031,8 @@ impl RowCells<'_> {
             }
             parsed
         };
-        let quantity_basis = basis(context, "coal_quantity_basis", &self.coal_quantity_basis);
-        let carbon_basis = basis(context, "coal_carbon_basis", &self.coal_carbon_basis);
+        let quantity_basis = basis(context, "coal_quantity_basis", self.coal_quantity_basis);
+        let carbon_basis = basis(context, "coal_carbon_basis", self.coal_carbon_basis);
         let moisture_percent = |context: &mut RowContext<'_>, column: &str, text: &str| {
             let percent = context.number(column, text).unwrap_or(0.0);
             // `CoalMoisture::new` checks the same range; checking each cell here names the cell that is wrong.
@@ -1041,14 +1041,14 @@ impl RowCells<'_> {
             }
             percent
         };
-        let as_received = moisture_percent(context, "moisture_as_received", &self.moisture_as_received);
-        let air_dried = moisture_percent(context, "moisture_air_dried", &self.moisture_air_dried);
+        let as_received = moisture_percent(context, "moisture_as_received", self.moisture_as_received);
+        let air_dried = moisture_percent(context, "moisture_air_dried", self.moisture_air_dried);
         let moisture = CoalMoisture::new(as_received, air_dried).ok();
         Some(CoalBases {
             quantity_basis: quantity_basis?,
             carbon_basis: carbon_basis?,
             moisture: moisture?,
-            carbon_percent: context.number("carbon_percent", &self.carbon_percent),
+            carbon_percent: context.number("carbon_percent", self.carbon_percent),
         })
     }
 }

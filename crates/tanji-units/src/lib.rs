@@ -444,7 +444,7 @@ fn normalise(text: &str) -> String {
 fn find_definition(text: &str) -> Option<usize> {
     let lower = text.to_lowercase();
     lowercase_spellings().iter().position(|(definition, lowercase_symbol, lowercase_aliases)| {
-        definition.symbol == text || *lowercase_symbol == lower || lowercase_aliases.iter().any(|alias| *alias == lower)
+        definition.symbol == text || *lowercase_symbol == lower || lowercase_aliases.contains(&lower)
     })
 }
 
