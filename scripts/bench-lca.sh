@@ -13,7 +13,8 @@
 # Environment: OUT (default target/bench-lca), BW_ITERATIONS (Brightway Monte Carlo iterations, default 100),
 # BENCH_VENV (the virtualenv for Brightway, default .venv-bench, created if missing; not committed), RUNS (whole-process
 # runs of each deterministic command, default 5), MC_RUNS (of each Monte Carlo command, default 3), MC_ITERATIONS
-# (iterations of each whole-process Monte Carlo run, default 100), THREADS (tanji's Monte Carlo threads, default 2).
+# (iterations of each whole-process Monte Carlo run, default 100), THREADS (tanji's Monte Carlo threads, default 2),
+# WHOLE_PROCESS_ONLY (1: reuse the files already in OUT and time only the whole processes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-target/bench-lca}"
@@ -32,8 +33,12 @@ binary="${CARGO_TARGET_DIR:-target}/release/tanji"
 
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), \
 $(free -g | awk '/^Mem:/ {print $2}') GiB; $(rustc --version); $("$venv/bin/python" --version)" >&2
-"$binary" bench lca --out "$out" "$@"
-"$venv/bin/python" scripts/bench-lca-brightway.py "$out" --iterations "${BW_ITERATIONS:-100}"
+if [ "${WHOLE_PROCESS_ONLY:-0}" = 1 ] && [ -f "$out/brightway.zip" ]; then
+  echo "WHOLE_PROCESS_ONLY=1: reusing the files in $out, skipping the in-process figures" >&2
+else
+  "$binary" bench lca --out "$out" "$@"
+  "$venv/bin/python" scripts/bench-lca-brightway.py "$out" --iterations "${BW_ITERATIONS:-100}"
+fi
 
 # Whole processes, interleaved: each run times tanji, then Brightway, on the same files.
 runs="${RUNS:-5}"
