@@ -6,13 +6,15 @@
 #
 # Then the commands users run, as whole processes from the same files, tanji and Brightway (Python start-up included)
 # alternating: `tanji lca solve --all-products` and `--demand 1` (the solver policy, and `--method lu`, the LU alone),
-# and `tanji lca monte-carlo --resample-all`, against scripts/bench-lca-brightway-process.py; min and median of RUNS
+# and `tanji lca monte-carlo --resample-all`, against scripts/bench-lca-brightway-process.py; `--all-products` and
+# Monte Carlo also from the datapackage zip Brightway reads (`--datapackage brightway.zip`); min and median of RUNS
 # runs each, and the ratios.
 #
 # Environment: OUT (default target/bench-lca), BW_ITERATIONS (Brightway Monte Carlo iterations, default 100),
 # BENCH_VENV (the virtualenv for Brightway, default .venv-bench, created if missing; not committed), RUNS (whole-process
 # runs of each deterministic command, default 5), MC_RUNS (of each Monte Carlo command, default 3), MC_ITERATIONS
-# (iterations of each whole-process Monte Carlo run, default 100), THREADS (tanji's Monte Carlo threads, default 2).
+# (iterations of each whole-process Monte Carlo run, default 100), THREADS (tanji's Monte Carlo threads, default 2),
+# WHOLE_PROCESS_ONLY (1: reuse the files already in OUT and time only the whole processes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-target/bench-lca}"
@@ -31,8 +33,12 @@ binary="${CARGO_TARGET_DIR:-target}/release/tanji"
 
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), \
 $(free -g | awk '/^Mem:/ {print $2}') GiB; $(rustc --version); $("$venv/bin/python" --version)" >&2
-"$binary" bench lca --out "$out" "$@"
-"$venv/bin/python" scripts/bench-lca-brightway.py "$out" --iterations "${BW_ITERATIONS:-100}"
+if [ "${WHOLE_PROCESS_ONLY:-0}" = 1 ] && [ -f "$out/brightway.zip" ]; then
+  echo "WHOLE_PROCESS_ONLY=1: reusing the files in $out, skipping the in-process figures" >&2
+else
+  "$binary" bench lca --out "$out" "$@"
+  "$venv/bin/python" scripts/bench-lca-brightway.py "$out" --iterations "${BW_ITERATIONS:-100}"
+fi
 
 # Whole processes, interleaved: each run times tanji, then Brightway, on the same files.
 runs="${RUNS:-5}"
@@ -64,11 +70,15 @@ for run in $(seq "$runs"); do
   time_one demand tanji "$run" "$binary" lca solve "${files[@]}" --demand 1
   time_one demand brightway "$run" "$python" "$process" "$out" demand 1
   time_one demand-lu tanji "$run" "$binary" lca solve "${files[@]}" --demand 1 --method lu
+  # The same file Brightway reads: the datapackage zip (activity ids are the 1-based columns).
+  time_one all-products-datapackage tanji "$run" "$binary" lca solve --datapackage "$out/brightway.zip" --all-products
 done
 for run in $(seq "$mc_runs"); do
   time_one monte-carlo tanji "$run" "$binary" lca monte-carlo "${files[@]}" --uncertainty "$out/uncertainty.csv" \
     --demand 1 --iterations "$mc_iterations" --seed 42 --threads "$threads" --resample-all
   time_one monte-carlo brightway "$run" "$python" "$process" "$out" monte-carlo 1 "$mc_iterations" 42
+  time_one monte-carlo-datapackage tanji "$run" "$binary" lca monte-carlo --datapackage "$out/brightway.zip" \
+    --demand 1 --iterations "$mc_iterations" --seed 42 --threads "$threads" --resample-all
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$python" - "$out" "$mc_iterations" <<'PY'
@@ -88,20 +98,25 @@ print(f"{'command':<46} {'tanji':>17} {'Brightway':>17} {'Brightway / tanji':>20
 for case, bw_case, label in [
     ("all-products", "all-products", "lca solve --all-products (policy)"),
     ("all-products-lu", "all-products", "lca solve --all-products --method lu"),
+    ("all-products-datapackage", "all-products", "lca solve --datapackage brightway.zip --all-products"),
     ("demand", "demand", "lca solve --demand 1 (policy)"),
     ("demand-lu", "demand", "lca solve --demand 1 --method lu"),
     ("monte-carlo", "monte-carlo", "lca monte-carlo --resample-all"),
+    ("monte-carlo-datapackage", "monte-carlo", "lca monte-carlo --datapackage brightway.zip --resample-all"),
 ]:
     t, b = times[(case, "tanji")], times[(bw_case, "brightway")]
     print(f"{label:<46} {min(t):7.2f} / {statistics.median(t):6.2f} s {min(b):7.2f} / {statistics.median(b):6.2f} s"
           f" {min(b) / min(t):8.2f}× / {statistics.median(b) / statistics.median(t):5.2f}×")
 print(f"largest relative difference of every product's score, tanji vs Brightway: "
       f"{largest_difference(scores('all-products.tanji.out'), scores('all-products.brightway.out')):.2e} (policy), "
-      f"{largest_difference(scores('all-products-lu.tanji.out'), scores('all-products.brightway.out')):.2e} (LU)")
+      f"{largest_difference(scores('all-products-lu.tanji.out'), scores('all-products.brightway.out')):.2e} (LU), "
+      f"{largest_difference(scores('all-products-datapackage.tanji.out'), scores('all-products.brightway.out')):.2e} (from brightway.zip)")
 print(f"one demand: {largest_difference(scores('demand.tanji.out'), scores('demand.brightway.out')):.2e} (policy), "
       f"{largest_difference(scores('demand-lu.tanji.out'), scores('demand.brightway.out')):.2e} (LU)")
 tanji_mc = json.loads((out / "monte-carlo.tanji.out").read_text())
+tanji_mc_package = json.loads((out / "monte-carlo-datapackage.tanji.out").read_text())
 bw_mc = json.loads((out / "monte-carlo.brightway.out").read_text())
 print("Monte Carlo percentiles 2.5/50/97.5: tanji " + " / ".join(f"{p['value']:.4f}" for p in tanji_mc["summary"]["percentiles"])
+      + ", tanji from brightway.zip " + " / ".join(f"{p['value']:.4f}" for p in tanji_mc_package["summary"]["percentiles"])
       + ", Brightway " + " / ".join(f"{v:.4f}" for v in bw_mc["percentiles"].values()))
 PY

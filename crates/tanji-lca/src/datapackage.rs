@@ -811,3 +811,116 @@ impl<'a> Npy<'a> {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// examples/lca/datapackage: the hand example as bw_processing wrote it (scripts/make-lca-datapackage-example.py).
+    fn example() -> LoadedPackage {
+        macro_rules! file {
+            ($name:literal) => {
+                (
+                    $name.to_owned(),
+                    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/lca/datapackage/", $name))
+                        .to_vec(),
+                )
+            };
+        }
+        let descriptor =
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/lca/datapackage/datapackage.json"));
+        LoadedPackage {
+            descriptor: Some(Descriptor::parse(descriptor).expect("the example's descriptor")),
+            files: HashMap::from([
+                file!("technosphere.indices.npy"),
+                file!("technosphere.data.npy"),
+                file!("technosphere.flip.npy"),
+                file!("technosphere.distributions.npy"),
+                file!("biosphere.indices.npy"),
+                file!("biosphere.data.npy"),
+                file!("biosphere.distributions.npy"),
+                file!("gwp100.indices.npy"),
+                file!("gwp100.data.npy"),
+            ]),
+        }
+    }
+
+    #[test]
+    fn ids_become_sorted_positions_flips_negate_and_unknown_flows_factors_are_dropped() {
+        let system = read(&[example()]).expect("the example");
+        assert_eq!(system.activity_ids, [101, 205]);
+        assert_eq!(system.flow_ids, [9001, 9002]);
+        let values: Vec<(usize, usize, f64)> =
+            system.technosphere.entries.iter().map(|entry| (entry.row_idx, entry.col_idx, entry.value)).collect();
+        assert_eq!(values, [(0, 0, 1.0), (0, 0, -0.1), (1, 0, -0.3), (0, 1, -0.02), (1, 1, 1.0)]);
+        // N2O (9003) has a factor but no exchange: dropped.
+        assert_eq!(system.characterization.entries.len(), 2);
+        assert_eq!(system.column_of(205), Some(1));
+        assert_eq!(system.column_of(1), None);
+    }
+
+    #[test]
+    fn a_flipped_inputs_distribution_is_mirrored_and_32_bit_parameters_are_accepted() {
+        let uncertain = read(&[example()]).unwrap().uncertain_system().expect("distributions that fit");
+        let technosphere = uncertain.technosphere();
+        // Electricity into coal: stored uniform on [0.015, 0.025] (32-bit) for the unflipped 0.02.
+        match technosphere[3].distribution {
+            Distribution::Uniform { min, max } => {
+                assert!((min + 0.025).abs() < 1e-9 && (max + 0.015).abs() < 1e-9, "{min} {max}");
+            }
+            other => panic!("expected a uniform, got {other:?}"),
+        }
+        match technosphere[2].distribution {
+            Distribution::Lognormal { geometric_sd } => assert!((geometric_sd - 1.2).abs() < 1e-6),
+            other => panic!("expected a lognormal, got {other:?}"),
+        }
+        assert_eq!(technosphere[0].distribution, Distribution::Fixed);
+    }
+
+    #[test]
+    fn a_biosphere_activity_missing_from_the_technosphere_is_named_with_its_element() {
+        let mut package = example();
+        let indices = package.files.get_mut("biosphere.indices.npy").unwrap();
+        // Element 1's col (int64 after its row) becomes 999.
+        let start = indices.len() - 3 * 16 + 16 + 8;
+        indices[start..start + 8].copy_from_slice(&999_i64.to_le_bytes());
+        let error = read(&[package]).unwrap_err();
+        assert_eq!(
+            error,
+            DatapackageError {
+                file: "biosphere.indices.npy".into(),
+                index: Some(1),
+                problem: DatapackageProblem::UnknownActivity { id: 999 }
+            }
+        );
+    }
+
+    #[test]
+    fn two_impact_categories_are_ambiguous_and_a_missing_matrix_is_named() {
+        let mut second = example();
+        let descriptor = second.descriptor.as_mut().unwrap();
+        descriptor.resources.retain(|resource| resource.matrix == PackageMatrix::Characterization);
+        for resource in &mut descriptor.resources {
+            resource.group = "other".into();
+        }
+        let error = read(&[example(), second.clone()]).unwrap_err();
+        assert!(
+            matches!(error.problem, DatapackageProblem::SeveralImpactCategories { ref groups } if groups.len() == 2)
+        );
+        let error = read(&[second]).unwrap_err();
+        assert_eq!(error.problem, DatapackageProblem::NoMatrix { matrix: PackageMatrix::Technosphere });
+    }
+
+    #[test]
+    fn a_wrong_dtype_names_what_was_expected() {
+        let mut package = example();
+        let flip = package.files["technosphere.flip.npy"].clone();
+        package.files.insert("technosphere.data.npy".into(), flip);
+        let error = read(&[package]).unwrap_err();
+        assert_eq!(error.file, "technosphere.data.npy");
+        assert!(
+            matches!(error.problem, DatapackageProblem::WrongDtype { expected: "<f8", ref found } if found.contains("b1")),
+            "{error}"
+        );
+    }
+}
