@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, anyhow, bail};
 use jiff::SignedDuration;
 use serde_json::json;
+use tanji_i18n::Language;
 use tanji_server::energy::mqtt::{self, MqttConfig};
 use tanji_server::{AppState, ServerConfig, TlsFiles};
 use tanji_store::{NewMember, NewToken, Store, StoreError, SystemClock, redact_url};
@@ -69,7 +70,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(address = %format!("{scheme}://{}", listener.local_addr()?), "serving the console and the API");
-    if let Some(warning) = unreachable_links_warning(&config, "tanji serve") {
+    // A log line, for operators: English, like the rest of the log.
+    if let Some(warning) = unreachable_links_warning(&config, "tanji serve", Language::English) {
         tracing::warn!(links = %config.base_url(), "{warning}");
     } else if config.public_url.is_none() {
         tracing::warn!(
@@ -107,16 +109,24 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 /// The warning `tanji serve` and `tanji demo` give when the links they hand out (label QR codes, invitation links)
 /// would point at this computer only, with how to set the public URL; `None` when the links are reachable.
-pub fn unreachable_links_warning(config: &ServerConfig, command: &str) -> Option<String> {
+pub fn unreachable_links_warning(config: &ServerConfig, command: &str, language: Language) -> Option<String> {
     let host = config.unreachable_link_host()?;
     let base_url = config.base_url();
-    Some(format!(
-        "label QR codes and invitation links will open {base_url}, and {host} is this computer only: a phone that \
-         scans a label gets nothing.\nhint: set the address people reach this server at with --public-url (or \
-         TANJI_PUBLIC_URL), e.g. `{command} --listen 0.0.0.0:8080 --public-url http://<this computer's LAN address>:8080` \
-         to try labels with a phone on the same network, or --public-url https://<your domain> behind a reverse \
-         proxy; set it before printing labels"
-    ))
+    Some(match language {
+        Language::SimplifiedChinese => format!(
+            "标签二维码和邀请链接将打开 {base_url}，而 {host} 只指本机：手机扫描标签将无法打开。\n提示：用 \
+             --public-url（或 TANJI_PUBLIC_URL）设置他人访问本服务器的地址，例如在同一网络中用手机试用标签：\
+             `{command} --listen 0.0.0.0:8080 --public-url http://<本机局域网地址>:8080`；在反向代理之后则用 \
+             --public-url https://<您的域名>。请在打印标签之前设置"
+        ),
+        Language::English => format!(
+            "label QR codes and invitation links will open {base_url}, and {host} is this computer only: a phone \
+             that scans a label gets nothing.\nhint: set the address people reach this server at with --public-url \
+             (or TANJI_PUBLIC_URL), e.g. `{command} --listen 0.0.0.0:8080 --public-url http://<this computer's LAN \
+             address>:8080` to try labels with a phone on the same network, or --public-url https://<your domain> \
+             behind a reverse proxy; set it before printing labels"
+        ),
+    })
 }
 
 /// `tanji migrate`.

@@ -23,6 +23,8 @@ use tanji_tenancy::supplier_link::InvitationDetails;
 use tanji_tenancy::supplier_share::ShareKind;
 use tokio::net::TcpListener;
 
+use tanji_i18n::{Language, text};
+
 use crate::commands::database_url;
 use crate::options::DemoArgs;
 
@@ -144,7 +146,7 @@ fn english_name(name: &str) -> Option<&'static str> {
 }
 
 /// `tanji demo`.
-pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+pub async fn run(args: DemoArgs, language: Language) -> anyhow::Result<()> {
     let database_file = args.data_dir.join("demo.sqlite");
     if args.reset {
         for suffix in ["", "-wal", "-shm"] {
@@ -159,9 +161,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let url = database_url(None, &args.data_dir, "demo.sqlite")?;
     let store = Store::open(&url, Arc::new(SystemClock)).await?;
     if store.operator_find_organisation(RETAILER).await.map_err(store_error)?.is_some() {
-        eprintln!("reusing the demo data in {}", database_file.display());
+        let file = database_file.display();
+        eprintln!("{}", text!(language, zh: "沿用 {file} 中的演示数据", en: "reusing the demo data in {file}"));
     } else {
-        eprintln!("loading the demo data into {} …", database_file.display());
+        let file = database_file.display();
+        eprintln!("{}", text!(language, zh: "正在把演示数据载入 {file} …", en: "loading the demo data into {file} …"));
         load(&store).await?;
     }
 
@@ -173,9 +177,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let links =
         ServerConfig { listen_address: Some(address), public_url: public_url.clone(), ..ServerConfig::default() };
     let labels = published_labels(&store).await?;
-    print_welcome(&format!("http://{address}"), &links.base_url(), &labels);
-    if let Some(warning) = crate::commands::unreachable_links_warning(&links, "tanji demo") {
-        eprintln!("warning: {warning}");
+    print_welcome(&format!("http://{address}"), &links.base_url(), &labels, language);
+    if let Some(warning) = crate::commands::unreachable_links_warning(&links, "tanji demo", language) {
+        eprintln!("{}", text!(language, zh: "警告：{warning}", en: "warning: {warning}"));
     }
     let demo_logins = DemoLogins {
         password: DEMO_PASSWORD.to_owned(),
@@ -231,33 +235,50 @@ async fn published_labels(store: &Store) -> anyhow::Result<Vec<DemoLabel>> {
 
 /// Prints the address, the logins and the public label pages. Write errors are ignored: a server must not stop
 /// because whoever started it stopped reading its output (`tanji demo | head`, a closed terminal).
-fn print_welcome(url: &str, links_base: &str, labels: &[DemoLabel]) {
+fn print_welcome(url: &str, links_base: &str, labels: &[DemoLabel], language: Language) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(welcome_text(url, links_base, labels).as_bytes()).and_then(|()| out.flush());
+    let _ = out.write_all(welcome_text(url, links_base, labels, language).as_bytes()).and_then(|()| out.flush());
 }
 
-fn welcome_text(url: &str, links_base: &str, labels: &[DemoLabel]) -> String {
-    let mut text =
-        format!("\n  tanji (碳迹) demo is running at {url}\n\n  Log in as any of these (password: {DEMO_PASSWORD}):\n");
+fn welcome_text(url: &str, links_base: &str, labels: &[DemoLabel], language: Language) -> String {
+    let mut text = text!(language,
+        zh: "\n  碳迹（tanji）演示已在 {url} 运行\n\n  可用以下任一账号登录（密码：{DEMO_PASSWORD}）：\n",
+        en: "\n  tanji (碳迹) demo is running at {url}\n\n  Log in as any of these (password: {DEMO_PASSWORD}):\n");
     for person in &PEOPLE {
-        text.push_str(&format!("    {:<26} {}\n", person.email, person.en));
+        let who = match language {
+            Language::SimplifiedChinese => person.zh,
+            Language::English => person.en,
+        };
+        text.push_str(&format!("    {:<26} {who}\n", person.email));
     }
     if !labels.is_empty() {
-        text.push_str("\n  Public carbon label pages (what the QR codes open; no login):\n");
+        text.push_str(&text!(language,
+            zh: "\n  公开的碳标签页面（二维码打开的页面，无需登录）：\n",
+            en: "\n  Public carbon label pages (what the QR codes open; no login):\n"));
         for label in labels {
-            let assurance = match label.assurance {
-                tanji_footprint::Assurance::Verified => "verified",
-                tanji_footprint::Assurance::InternalReview => "internal review",
-                tanji_footprint::Assurance::SelfDeclared => "self-declared",
+            let assurance = match (label.assurance, language) {
+                (tanji_footprint::Assurance::Verified, Language::SimplifiedChinese) => "已核查",
+                (tanji_footprint::Assurance::Verified, Language::English) => "verified",
+                (tanji_footprint::Assurance::InternalReview, Language::SimplifiedChinese) => "内部审核",
+                (tanji_footprint::Assurance::InternalReview, Language::English) => "internal review",
+                (tanji_footprint::Assurance::SelfDeclared, Language::SimplifiedChinese) => "自我声明",
+                (tanji_footprint::Assurance::SelfDeclared, Language::English) => "self-declared",
             };
-            text.push_str(&format!(
-                "    {links_base}/l/{}   {} {} ({assurance})\n",
-                label.code, label.name_zh, label.name_en
-            ));
+            let name = match language {
+                Language::SimplifiedChinese => label.name_zh.clone(),
+                Language::English => format!("{} {}", label.name_zh, label.name_en),
+            };
+            let (open, close) = match language {
+                Language::SimplifiedChinese => ("（", "）"),
+                Language::English => (" (", ")"),
+            };
+            text.push_str(&format!("    {links_base}/l/{}   {name}{open}{assurance}{close}\n", label.code));
         }
     }
-    text.push_str("\n  Press Ctrl-C to stop. Run `tanji demo --reset` to start over.\n\n");
+    text.push_str(&text!(language,
+        zh: "\n  按 Ctrl-C 停止。运行 `tanji demo --reset` 可重新开始。\n\n",
+        en: "\n  Press Ctrl-C to stop. Run `tanji demo --reset` to start over.\n\n"));
     text
 }
 
@@ -551,4 +572,32 @@ async fn record_factory_footprints(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_welcome_and_the_loopback_warning_speak_the_readers_language() {
+        let labels = [DemoLabel {
+            name_zh: "双层纸杯".into(),
+            name_en: "Double-wall paper cup".into(),
+            code: "VWXT-FA1G".into(),
+            assurance: tanji_footprint::Assurance::Verified,
+        }];
+        let chinese =
+            welcome_text("http://127.0.0.1:8080", "http://127.0.0.1:8080", &labels, Language::SimplifiedChinese);
+        assert!(chinese.contains("碳迹（tanji）演示已在 http://127.0.0.1:8080 运行"), "{chinese}");
+        assert!(chinese.contains("http://127.0.0.1:8080/l/VWXT-FA1G   双层纸杯（已核查）"), "{chinese}");
+        assert_eq!(tanji_i18n::latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
+        let english = welcome_text("http://127.0.0.1:8080", "http://127.0.0.1:8080", &labels, Language::English);
+        assert!(english.contains("/l/VWXT-FA1G   双层纸杯 Double-wall paper cup (verified)"), "{english}");
+
+        let links = ServerConfig { listen_address: Some("127.0.0.1:8080".parse().unwrap()), ..ServerConfig::default() };
+        let warning =
+            crate::commands::unreachable_links_warning(&links, "tanji demo", Language::SimplifiedChinese).unwrap();
+        assert!(warning.contains("手机扫描标签将无法打开") && warning.contains("--public-url"), "{warning}");
+        assert_eq!(tanji_i18n::latin_sentences(&warning), Vec::<String>::new(), "{warning}");
+    }
 }

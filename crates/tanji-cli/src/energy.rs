@@ -22,7 +22,7 @@ use crate::options::{EnergyAnalyzeArgs, EnergyCommand, EnergyExampleArgs, Report
 pub async fn energy(command: EnergyCommand, language: Language) -> anyhow::Result<()> {
     match command {
         EnergyCommand::Analyze(args) => analyze_file(args, language),
-        EnergyCommand::Example(args) => example(args),
+        EnergyCommand::Example(args) => example(args, language),
         EnergyCommand::Import(args) => crate::energy_import::import(args, language).await,
     }
 }
@@ -207,11 +207,13 @@ fn table(analysis: &Analysis, language: Language) -> String {
     out
 }
 
-fn example(args: EnergyExampleArgs) -> anyhow::Result<()> {
-    let first_day: jiff::civil::Date = args
-        .first_day
-        .parse()
-        .with_context(|| format!("--first-day {}: not a date like 2025-01-01", args.first_day))?;
+fn example(args: EnergyExampleArgs, language: Language) -> anyhow::Result<()> {
+    let first_day: jiff::civil::Date = args.first_day.parse().map_err(|_| {
+        let day = &args.first_day;
+        anyhow!(text!(language,
+            zh: "--first-day {day}：不是日期\n  提示：写成 2025-01-01",
+            en: "--first-day {day}: not a date\n  hint: write it like 2025-01-01"))
+    })?;
     let files = tanji_energy::synthetic::ruihe_paper_cups(args.seed, first_day, args.days);
     std::fs::create_dir_all(&args.directory).with_context(|| format!("creating {}", args.directory.display()))?;
     let write = |name: &str, text: &str| -> anyhow::Result<PathBuf> {
@@ -222,6 +224,12 @@ fn example(args: EnergyExampleArgs) -> anyhow::Result<()> {
     write("site.toml", &files.site_toml)?;
     write("readings.csv", &files.readings_csv)?;
     write("production.csv", &files.production_csv)?;
-    eprintln!("wrote site.toml, readings.csv and production.csv (illustrative data) to {}", args.directory.display());
+    let directory = args.directory.display();
+    eprintln!(
+        "{}",
+        text!(language,
+            zh: "已将 site.toml、readings.csv 和 production.csv（示意数据）写入 {directory}",
+            en: "wrote site.toml, readings.csv and production.csv (illustrative data) to {directory}")
+    );
     Ok(())
 }

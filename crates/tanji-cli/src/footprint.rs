@@ -534,7 +534,10 @@ pub fn export(args: LcaExportArgs, language: Language) -> anyhow::Result<()> {
     let file = read_footprint_file(&args.file, language)?;
     let model = if args.baseline {
         file.baseline.as_ref().ok_or_else(|| {
-            anyhow!("{}: the file has no [baseline]\n  hint: leave out --baseline", args.file.display())
+            let file = args.file.display();
+            anyhow!(text!(language,
+                zh: "{file}：文件中没有 [baseline]\n  提示：去掉 --baseline",
+                en: "{file}: the file has no [baseline]\n  hint: leave out --baseline"))
         })?
     } else {
         &file.model

@@ -620,7 +620,7 @@ fn table(
         text!(language, zh: "{organisation} — 温室气体清单 {start} 至 {end}", en: "{organisation} — GHG inventory {start} to {end}")
     );
     let (gwp, n_factors) = (inventory.gwp_set, inventory.factors_used.len());
-    let consolidation = inventory.consolidation.key();
+    let consolidation = inventory.consolidation.localize(language);
     let _ = writeln!(
         out,
         "{}",
@@ -864,7 +864,11 @@ fn search(args: FactorsSearchArgs, language: Language) -> anyhow::Result<()> {
             for factor in hits.iter().take(args.limit) {
                 let per_unit = factor
                     .co2e(GwpSet::AR5, gwp_table())
-                    .map(|co2e| format!("{:.6} kg CO2e/{} (AR5)", co2e.kg_co2e_per_unit, factor.unit))
+                    // Six significant figures: a factor's published precision, without padding zeros (550, not 550.000000).
+                    .map(|co2e| {
+                        let value = tanji_i18n::inventory::figure(co2e.kg_co2e_per_unit, 6);
+                        format!("{value} kg CO2e/{} (AR5)", factor.unit)
+                    })
                     .unwrap_or_else(|error| error.localize(language));
                 let (first_name, second_name) = match language {
                     Language::SimplifiedChinese => (&factor.name_zh, &factor.name_en),

@@ -38,7 +38,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Serve(args) => commands::serve(args).await,
-            Command::Demo(args) => demo::run(args).await,
+            Command::Demo(args) => demo::run(args, language).await,
             Command::Migrate(args) => commands::migrate(args).await,
             Command::Org(command) => commands::org(command).await,
             Command::User(command) => commands::user(command).await,

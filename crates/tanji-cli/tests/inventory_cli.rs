@@ -214,7 +214,7 @@ fn factor_search_finds_the_east_china_grid() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("mee-nbs-2022-grid-cn-grid-east@1"), "{text}");
-    assert!(text.contains("561.700000 kg CO2e/MWh"), "{text}");
+    assert!(text.contains("561.7 kg CO2e/MWh"), "{text}");
     assert!(text.contains("CN-GRID-EAST"), "{text}");
     assert!(!text.contains("mee-nbs-2021"), "--year 2022 leaves out the 2021 factor: {text}");
 
@@ -316,6 +316,7 @@ fn the_report_speaks_chinese_with_lang_or_a_chinese_locale() {
     assert!(report.contains("完整性：不完整：2 条记录中有 1 条无法计算"), "{report}");
     assert!(report.contains("您是不是要找“mee-nbs-2022-grid-cn-grid-east”"), "{report}");
     assert!(report.contains("外购电力"), "sources are named in Chinese: {report}");
+    assert!(report.contains("合并方法 运营控制法"), "no raw enum id for the consolidation approach: {report}");
     assert!(!report.contains("could not be calculated") && !report.contains("did you mean"), "{report}");
     let by_locale = tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
         .args(["inventory", "compute", &file])

@@ -72,6 +72,11 @@ pub enum IngestProblem {
         /// The text found.
         value: String,
     },
+    /// A JSON string where a number belongs (`"value": "10"`).
+    QuotedNumber {
+        /// The text found.
+        value: String,
+    },
     /// A number that is infinite or not a number.
     NotFinite,
     /// A meter code longer than the store keeps.
@@ -124,6 +129,7 @@ impl IngestProblem {
             IngestProblem::Required => "required",
             IngestProblem::NotAString => "not_a_string",
             IngestProblem::NotANumber { .. } => "not_a_number",
+            IngestProblem::QuotedNumber { .. } => "quoted_number",
             IngestProblem::NotFinite => "not_finite",
             IngestProblem::MeterCodeTooLong { .. } => "meter_code_too_long",
             IngestProblem::MeterCodeCharacters { .. } => "meter_code_characters",
@@ -199,6 +205,7 @@ mod tests {
             IngestProblem::Required,
             IngestProblem::NotAString,
             IngestProblem::NotANumber { value: "x".into() },
+            IngestProblem::QuotedNumber { value: "10".into() },
             IngestProblem::NotFinite,
             IngestProblem::MeterCodeTooLong { max_chars: 64 },
             IngestProblem::MeterCodeCharacters { meter: "L 1".into() },

@@ -549,6 +549,8 @@ impl Localize for IngestProblem {
             IngestProblem::NotANumber { value } => {
                 text!(language, zh: "“{value}”不是数字", en: "“{value}” is not a number")
             }
+            IngestProblem::QuotedNumber { value } => text!(language,
+                zh: "“{value}”是文本（JSON 字符串），不是数字", en: "“{value}” is text (a JSON string), not a number"),
             IngestProblem::NotFinite => text!(language, zh: "数值不是有限的数", en: "the value is not a finite number"),
             IngestProblem::MeterCodeTooLong { max_chars } => text!(language,
                 zh: "表编号太长，最多 {max_chars} 个字符", en: "a meter code has at most {max_chars} characters"),
@@ -592,6 +594,9 @@ pub fn ingest_hint(problem: &IngestProblem, language: Language) -> Option<String
         IngestProblem::NotANumber { .. } => text!(language,
             zh: "写成 1523.75 这样的数，不带单位和千位分隔符",
             en: "write it like 1523.75, without units or thousands separators"),
+        IngestProblem::QuotedNumber { .. } => {
+            text!(language, zh: "发送不带引号的数，如 12.5", en: "send the number without quotes, e.g. 12.5")
+        }
         IngestProblem::MeterCodeCharacters { .. } => text!(language,
             zh: "只用字母 A–Z、数字和 . _ -，如 L2-HEATER-01",
             en: "use letters A–Z, digits and . _ - only, e.g. L2-HEATER-01"),
@@ -739,6 +744,7 @@ mod tests {
             IngestProblem::Required,
             IngestProblem::NotAString,
             IngestProblem::NotANumber { value: "12 kWh".into() },
+            IngestProblem::QuotedNumber { value: "10".into() },
             IngestProblem::NotFinite,
             IngestProblem::MeterCodeTooLong { max_chars: 64 },
             IngestProblem::MeterCodeCharacters { meter: "L 1".into() },

@@ -7,9 +7,9 @@ use tanji_ghg::{FactorCategory, FactorError, GwpError, TableProblem};
 use tanji_inventory::base_year::RecalculationMessage;
 use tanji_inventory::import::{RowError, RowProblem};
 use tanji_inventory::{
-    BaseYearPolicy, Completeness, DataSourceKind, DiagnosticKind, DiagnosticMessage, EmissionSource, ExclusionReason,
-    FactorTerm, FormulaStep, GasTotalGroup, Parameter, ParameterOrigin, Plausibility, RefrigerantLoss, Scope,
-    UncountedActivity, formula_number as n,
+    BaseYearPolicy, Completeness, ConsolidationApproach, DataSourceKind, DiagnosticKind, DiagnosticMessage,
+    EmissionSource, ExclusionReason, FactorTerm, FormulaStep, GasTotalGroup, Parameter, ParameterOrigin, Plausibility,
+    RefrigerantLoss, Scope, UncountedActivity, formula_number as n,
 };
 
 use crate::{Language, Localize, text};
@@ -344,6 +344,19 @@ impl Localize for RecalculationMessage {
                 sentence
             }
             RecalculationMessage::Legacy { text } => text.clone(),
+        }
+    }
+}
+
+impl Localize for ConsolidationApproach {
+    /// The approach's name, as the console's organisation page names it.
+    fn localize(&self, language: Language) -> String {
+        match self {
+            ConsolidationApproach::EquityShare => text!(language, zh: "股权比例法", en: "equity share"),
+            ConsolidationApproach::FinancialControl => text!(language, zh: "财务控制法", en: "financial control"),
+            ConsolidationApproach::OperationalControl => {
+                text!(language, zh: "运营控制法", en: "operational control")
+            }
         }
     }
 }

@@ -164,7 +164,8 @@ pub struct ReadingProblemView {
     pub index: usize,
     /// `meter`, `ts` or `value`.
     pub field: &'static str,
-    /// What is wrong, as a stable code for programs: `required`, `not_a_string`, `not_a_number`, `not_finite`,
+    /// What is wrong, as a stable code for programs: `required`, `not_a_string`, `not_a_number`, `quoted_number`,
+    /// `not_finite`,
     /// `meter_code_too_long`, `meter_code_characters`, `not_a_time`, `no_utc_offset`, `unknown_meter`.
     #[schema(example = "no_utc_offset")]
     pub code: &'static str,
@@ -242,7 +243,7 @@ fn parse_item(item: &ReadingItem, source_reference: &str) -> Result<NewReading, 
     let value = match &item.value {
         Some(Value::Number(number)) => number.as_f64().unwrap_or(f64::NAN),
         Some(Value::String(text)) => {
-            return Err(ReadingError::new(ReadingField::Value, IngestProblem::NotANumber { value: text.clone() }));
+            return Err(ReadingError::new(ReadingField::Value, IngestProblem::QuotedNumber { value: text.clone() }));
         }
         Some(other) => {
             return Err(ReadingError::new(ReadingField::Value, IngestProblem::NotANumber { value: other.to_string() }));

@@ -1,5 +1,6 @@
 //! The energy API: meters, idempotent batches of readings, roll-ups, and who may do what.
 
+use reqwest::Method;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tanji_testkit::{TestDatabase, on_both_databases};
@@ -76,7 +77,7 @@ async fn a_batch_with_wrong_readings_is_refused_whole_naming_each(database: Test
         { "meter": "L1-MAIN", "ts": "2026-03-02T08:30:00+08:00", "value": "10" },
         { "meter": "L1-MAIN", "ts": "2026-03-02T08:45:00+08:00" },
     ]});
-    let refused = api.post("/api/v1/energy/readings", batch).await;
+    let refused = api.post("/api/v1/energy/readings", batch.clone()).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.code(), "readings_rejected");
     let items: Vec<(i64, &str)> = refused.json["items"]
@@ -86,7 +87,36 @@ async fn a_batch_with_wrong_readings_is_refused_whole_naming_each(database: Test
         .map(|item| (item["index"].as_i64().unwrap(), item["field"].as_str().unwrap()))
         .collect();
     assert_eq!(items, [(1, "ts"), (2, "value"), (3, "value")]);
-    assert!(refused.json["items"][0]["message"].as_str().unwrap().contains("RFC 3339"), "{}", refused.json);
+    let codes: Vec<&str> =
+        refused.json["items"].as_array().unwrap().iter().map(|item| item["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["no_utc_offset", "quoted_number", "required"]);
+    assert_eq!(
+        refused.json["items"][0]["message"],
+        "readings[1].ts: “2026-03-02 08:15” has no offset from UTC; write the offset in the time, e.g. \
+         2026-03-02T08:15:00+08:00; for a file of local times, state the zone with `tanji energy import --timezone +08:00`"
+    );
+    // The same batch from a Chinese client: the same codes, the messages in Chinese.
+    let chinese = api
+        .call_with_headers(
+            Method::POST,
+            "/api/v1/energy/readings",
+            Some(batch),
+            &[("accept-language", "zh-CN,zh;q=0.9")],
+        )
+        .await;
+    assert_eq!((chinese.status, chinese.code()), (StatusCode::UNPROCESSABLE_ENTITY, "readings_rejected"));
+    let chinese_codes: Vec<&str> =
+        chinese.json["items"].as_array().unwrap().iter().map(|item| item["code"].as_str().unwrap()).collect();
+    assert_eq!(chinese_codes, codes);
+    assert_eq!(chinese.json["message"], "该批中有 3 条读数有误，全部未保存；改正后重新发送整批");
+    assert_eq!(
+        chinese.json["items"][1]["message"],
+        "readings[2].value：“10”是文本（JSON 字符串），不是数字；发送不带引号的数，如 12.5"
+    );
+    for item in chinese.json["items"].as_array().unwrap() {
+        let message = item["message"].as_str().unwrap();
+        assert_eq!(tanji_i18n::latin_sentences(message), Vec::<String>::new(), "{message}");
+    }
 
     // An unknown meter refuses the batch too, found by the store.
     let unknown = json!({ "readings": [
@@ -96,6 +126,8 @@ async fn a_batch_with_wrong_readings_is_refused_whole_naming_each(database: Test
     let refused = api.post("/api/v1/energy/readings", unknown).await;
     assert_eq!((refused.status, refused.code()), (StatusCode::UNPROCESSABLE_ENTITY, "readings_rejected"));
     assert_eq!(refused.json["items"][0]["index"].as_i64(), Some(1));
+    assert_eq!(refused.json["items"][0]["code"], "unknown_meter");
+    assert!(refused.json["items"][0]["message"].as_str().unwrap().contains("your organisation has no meter NO-SUCH"));
     let meters = api.get("/api/v1/energy/meters").await;
     assert_eq!(meters.json[0]["n_readings"].as_i64(), Some(0), "nothing of a refused batch is stored");
 }

@@ -214,7 +214,21 @@ impl Answer {
 
 impl Api {
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        self.call_with_headers(method, path, body, &[]).await
+    }
+
+    /// A call with extra headers, e.g. `Accept-Language` for the language of the answer's messages.
+    pub async fn call_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let mut request = self.client.request(method, format!("{}{path}", self.base_url));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }

@@ -38,6 +38,17 @@ async fn register(store: &Store, actor: &Actor, facility_id: &str, code: &str, r
     store.register_meter(actor, &meter).await.unwrap();
 }
 
+/// The setup every test here starts from: the demo-like world, a factory of the brand's, and its meters registered
+/// by the brand's editor as (code, register type, multiplier). Returns the world and the factory's id.
+async fn world_with_meters(store: &Store, meters: &[(&str, &str, f64)]) -> (World, String) {
+    let world = World::build(store).await;
+    let facility = facility_id(store, &world.brand_editor).await;
+    for (code, register_type, multiplier) in meters {
+        register(store, &world.brand_editor, &facility, code, register_type, *multiplier).await;
+    }
+    (world, facility)
+}
+
 fn reading(meter: &str, ts: &str, value: f64) -> NewReading {
     NewReading::parse(meter, ts, value, "test").unwrap()
 }
@@ -71,10 +82,8 @@ async fn rollups(store: &Store, actor: &Actor, meter: &str, grain: RollupGrain) 
 on_both_databases!(the_same_reading_twice_is_stored_once_and_a_different_value_is_a_conflict);
 async fn the_same_reading_twice_is_stored_once_and_a_different_value_is_a_conflict(test: TestDatabase) {
     let store = &test.store;
-    let world = World::build(store).await;
+    let (world, _) = world_with_meters(store, &[("L1-MAIN", "interval", 1.0)]).await;
     let editor = &world.brand_editor;
-    let facility = facility_id(store, editor).await;
-    register(store, editor, &facility, "L1-MAIN", "interval", 1.0).await;
 
     let batch = [
         reading("L1-MAIN", "2026-03-02T08:00:00+08:00", 10.0),
@@ -108,10 +117,8 @@ async fn the_same_reading_twice_is_stored_once_and_a_different_value_is_a_confli
 on_both_databases!(a_batch_with_an_unknown_meter_is_refused_whole);
 async fn a_batch_with_an_unknown_meter_is_refused_whole(test: TestDatabase) {
     let store = &test.store;
-    let world = World::build(store).await;
+    let (world, _) = world_with_meters(store, &[("L1-MAIN", "interval", 1.0)]).await;
     let editor = &world.brand_editor;
-    let facility = facility_id(store, editor).await;
-    register(store, editor, &facility, "L1-MAIN", "interval", 1.0).await;
 
     let batch = [
         reading("L1-MAIN", "2026-03-02T08:00:00+08:00", 10.0),
@@ -133,11 +140,9 @@ async fn a_batch_with_an_unknown_meter_is_refused_whole(test: TestDatabase) {
 on_both_databases!(interval_rollups_sum_in_local_days_and_months);
 async fn interval_rollups_sum_in_local_days_and_months(test: TestDatabase) {
     let store = &test.store;
-    let world = World::build(store).await;
-    let editor = &world.brand_editor;
-    let facility = facility_id(store, editor).await;
     // A CT ratio of 40: the meter counts 1/40 of the energy.
-    register(store, editor, &facility, "L2-HEATER", "interval", 40.0).await;
+    let (world, _) = world_with_meters(store, &[("L2-HEATER", "interval", 40.0)]).await;
+    let editor = &world.brand_editor;
 
     let batch = [
         reading("L2-HEATER", "2026-03-31T23:00:00+08:00", 1.0),
@@ -175,11 +180,9 @@ async fn interval_rollups_sum_in_local_days_and_months(test: TestDatabase) {
 on_both_databases!(cumulative_rollups_are_deltas_whatever_the_arrival_order);
 async fn cumulative_rollups_are_deltas_whatever_the_arrival_order(test: TestDatabase) {
     let store = &test.store;
-    let world = World::build(store).await;
+    let (world, _) =
+        world_with_meters(store, &[("IN-ORDER", "cumulative", 2.0), ("SHUFFLED", "cumulative", 2.0)]).await;
     let editor = &world.brand_editor;
-    let facility = facility_id(store, editor).await;
-    register(store, editor, &facility, "IN-ORDER", "cumulative", 2.0).await;
-    register(store, editor, &facility, "SHUFFLED", "cumulative", 2.0).await;
 
     // A register over three hours, with a reset to 0 at 11:00 (a meter exchange).
     let series = [
@@ -222,10 +225,8 @@ async fn cumulative_rollups_are_deltas_whatever_the_arrival_order(test: TestData
 on_both_databases!(meters_and_readings_stay_in_their_organisation);
 async fn meters_and_readings_stay_in_their_organisation(test: TestDatabase) {
     let store = &test.store;
-    let world = World::build(store).await;
+    let (world, facility) = world_with_meters(store, &[("L1-MAIN", "interval", 1.0)]).await;
     let editor = &world.brand_editor;
-    let facility = facility_id(store, editor).await;
-    register(store, editor, &facility, "L1-MAIN", "interval", 1.0).await;
 
     // Another tenant sees no such meter and cannot send readings to it.
     let other = &world.supplier_owner;
