@@ -1009,6 +1009,32 @@ fn model_unit(unit: &str) -> Option<site_model::MeterUnit> {
 }
 
 impl Store {
+    /// The actor a command-line operator acts as when a command names a member (`tanji energy import --as EMAIL`):
+    /// that member, with their role in the organisation, as if logged in. `NotFound` when they are not a member.
+    pub async fn operator_member_actor(
+        &self,
+        organisation: &tanji_tenancy::organisation::Organisation,
+        email: &str,
+    ) -> Result<Actor, StoreError> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT u.id, m.role FROM users u JOIN memberships m ON m.user_id = u.id \
+             WHERE m.organisation_id = $1 AND lower(u.email) = lower($2)",
+        )
+        .bind(organisation.id.to_string())
+        .bind(email.trim())
+        .fetch_optional(&self.pools.reader)
+        .await?;
+        let (user_id, role) = row.ok_or(StoreError::NotFound)?;
+        Ok(Actor {
+            user_id: user_id.parse().map_err(anyhow::Error::from)?,
+            label: format!("{} (command line)", email.trim()),
+            organisation_id: organisation.id,
+            organisation_kind: organisation.kind,
+            role: tanji_tenancy::member::Role::parse("role", &role)?,
+            credential: tanji_tenancy::access::Credential::Session,
+        })
+    }
+
     /// Creates or updates a facility's energy site settings (owners and editors).
     pub async fn save_energy_site(
         &self,
