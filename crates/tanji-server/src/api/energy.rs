@@ -279,6 +279,8 @@ pub async fn post_readings(
         return Err(ReadingsError::Rejected(problems));
     }
     let outcome = state.store().record_readings(&actor, ReadingSource::Api, &readings).await?;
+    // Committed: tell the live view.
+    state.reading_hub().publish(actor.organisation_id, ReadingSource::Api, &readings, &outcome);
     Ok(Json(outcome.into()))
 }
 
