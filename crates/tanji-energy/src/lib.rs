@@ -13,6 +13,7 @@ pub mod cleaning;
 pub mod cusum;
 pub mod file;
 pub mod finding;
+pub mod measure;
 pub mod model;
 pub mod regression;
 pub mod stats;
