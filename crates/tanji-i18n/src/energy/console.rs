@@ -175,7 +175,60 @@ energy_catalogue! {
     verified_saving: "验证节能量", "Verified saving";
     uncertainty: "不确定度", "Uncertainty";
     add_measure: "登记措施", "Record a measure";
-    pending_store: "该功能需要产线与措施数据表，将在合并后启用。", "This needs the lines and measures tables, which arrive with the energy store.";
+    measure_recorded: "节能措施已登记。", "Measure recorded.";
+    measure_line: "产线", "Line";
+    measure_meter: "计量表（可选）", "Meter (optional)";
+    implemented_on: "实施日期", "Implemented on";
+    baseline_first: "基线期首日", "Baseline from";
+    baseline_last: "基线期末日", "Baseline to";
+    reporting_first: "报告期首日", "Reporting from";
+    reporting_last: "报告期末日", "Reporting to";
+    expected_saving_kwh: "预计年节能量（kWh，可选）", "Expected saving (kWh/yr, optional)";
+    saving_per_year: "验证年节能量（kWh/年）", "Verified saving (kWh/yr)";
+    not_verified: "尚不能验证", "Not verifiable yet";
+    no_site: "这个设施还没有能源站点设置（电网排放因子、时区、计量间隔）。请在“计量表”页先保存站点设置。", "This facility has no energy site settings yet (grid factor, time zone, metering interval). Save them on the Meters page first.";
+    no_lines_for_measure: "先在“计量表”页建立产线，才能登记措施。", "Build a line on the Meters page before recording a measure.";
+    meters_left_out: "未纳入分析的计量表（未放置到产线或缺少 kWh 换算）", "Meters left out (not placed on a line, or no kWh factor)";
+    tree_saved: "已保存。", "Saved.";
+    site_settings: "站点设置", "Site settings";
+    site_name: "站点名称", "Site name";
+    interval_minutes: "计量间隔（分钟）", "Metering interval (minutes)";
+    grid_factor_value: "电网排放因子（t CO2e/MWh）", "Grid factor (t CO2e/MWh)";
+    grid_factor_source: "排放因子来源（文件名与年份）", "Grid factor source (publication and year)";
+    tariff_value: "电价（元/kWh，可选）", "Electricity price (¥/kWh, optional)";
+    tariff_source: "电价来源", "Price source";
+    save: "保存", "Save";
+    add_area: "添加区域（车间）", "Add an area (workshop)";
+    add_line: "添加产线", "Add a line";
+    area: "区域", "Area";
+    code: "代码", "Code";
+    product_sku: "产品 SKU", "Product SKU";
+    output_unit: "产量单位（如 杯）", "Output unit (e.g. cup)";
+    place_meter: "把计量表放到产线上", "Place a meter on a line";
+    equipment: "所服务设备", "Equipment served";
+    ct_ratio: "CT 变比", "CT ratio";
+    pt_ratio: "PT 变比", "PT ratio";
+    kwh_per_unit: "每计量单位 kWh（体积、质量单位时填写）", "kWh per metered unit (volume or mass units)";
+    whole_area: "（整个区域）", "(whole area)";
+    no_site_yet: "先保存站点设置（时区、计量间隔、电网排放因子及其来源），再建立区域和产线。", "Save the site settings first (time zone, interval, grid factor and its source), then build areas and lines.";
+}
+
+impl crate::Localize for tanji_energy::measure::VerificationError {
+    fn localize(&self, language: Language) -> String {
+        use tanji_energy::measure::VerificationError;
+        match self {
+            VerificationError::UnknownLine { line } => {
+                crate::text!(language, zh: "站点中没有产线 {line}", en: "the site has no line {line}")
+            }
+            VerificationError::NoBaseline { error } => {
+                let error = error.localize(language);
+                crate::text!(language, zh: "基线期无法建立基线：{error}", en: "no baseline could be fitted on the baseline period: {error}")
+            }
+            VerificationError::NoReportingData => {
+                crate::text!(language, zh: "报告期还没有能耗数据", en: "the reporting period has no energy data yet")
+            }
+        }
+    }
 }
 
 impl EnergyText {

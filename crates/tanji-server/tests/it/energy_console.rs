@@ -71,7 +71,7 @@ async fn every_energy_page_answers_in_both_languages_with_its_empty_state(databa
     for (path, empty_state) in [
         (format!("/console/energy/facilities/{facility_id}"), "这个设施还没有可分析的数据"),
         (format!("/console/energy/facilities/{facility_id}/meters"), "这个设施还没有计量表"),
-        (format!("/console/energy/facilities/{facility_id}/measures"), "还没有登记节能措施"),
+        (format!("/console/energy/facilities/{facility_id}/measures"), "还没有能源站点设置"),
         ("/console/energy/import".to_owned(), "本组织还没有计量表"),
         ("/console/energy/live".to_owned(), "还没有计量表"),
     ] {
@@ -331,4 +331,248 @@ async fn the_live_stream_carries_only_the_viewers_organisations_readings(databas
         received.push_str(&String::from_utf8_lossy(&chunk.unwrap().expect("open")));
     }
     assert!(!received.contains("333"), "{received}");
+}
+
+/// 70 days of the seeded 瑞禾 example, hourly; line 2's heater fixed on 2025-02-19.
+fn example_import() -> tanji_store::energy_site::SiteImport {
+    use tanji_energy::synthetic::{ExampleOptions, ruihe_paper_cups_example};
+    let files = ruihe_paper_cups_example(&ExampleOptions {
+        seed: 7,
+        first_day: jiff::civil::date(2025, 1, 1),
+        days: 70,
+        interval_minutes: 60,
+        heater_fixed_on: Some(jiff::civil::date(2025, 2, 19)),
+        faults: false,
+    });
+    let site_file = tanji_energy::file::read_site_file("site.toml", files.site_toml.as_bytes()).unwrap();
+    let (readings, _) =
+        tanji_energy::file::read_readings_csv("readings.csv", files.readings_csv.as_bytes(), &site_file.site).unwrap();
+    let production =
+        tanji_energy::file::read_production_csv("production.csv", files.production_csv.as_bytes(), &site_file.site)
+            .unwrap();
+    tanji_store::energy_site::SiteImport::from_files(
+        site_file.site,
+        &readings,
+        &production,
+        "readings.csv",
+        "production.csv",
+        "site.toml",
+    )
+    .unwrap()
+}
+
+// SQLite only for now: on PostgreSQL `Store::import_energy_site` (the energy-store branch) fails with "incorrect binary
+// data format in bind parameter 10" on this example; reported in /work/coord/energy-console.md. The pages' own paths
+// (forms, readings, measures) run on both databases in the other tests here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_site_shows_its_tree_analysis_and_a_measures_verified_saving_on_sqlite() {
+    tanji_testkit::run(
+        a_stored_site_shows_its_tree_analysis_and_a_measures_verified_saving,
+        tanji_testkit::Engine::Sqlite,
+    )
+    .await;
+}
+
+async fn a_stored_site_shows_its_tree_analysis_and_a_measures_verified_saving(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let facility_id = facility(&app, &world, "brand").await;
+    let editor_actor = actor(&app, &world, BRAND_OWNER).await;
+    app.store().import_energy_site(&editor_actor, facility_id.parse().unwrap(), &example_import()).await.unwrap();
+    let editor = browser(&app, BRAND_EDITOR, "zh-CN").await;
+
+    // The tree: meters under their lines, with the equipment they serve.
+    let tree = editor.get(&format!("/console/energy/facilities/{facility_id}/meters")).await;
+    assert_eq!(tree.status, StatusCode::OK);
+    assert!(tree.body.contains(" › ") && tree.body.contains("<code>L2-heater</code>"), "{}", tree.body);
+    assert!(tree.body.contains("加热器"), "equipment in Chinese");
+    assert!(tree.body.contains("0.5306 t CO2e/MWh"), "the recorded grid factor");
+
+    // The analysis over the period asked for (before the fix): the gap, the baseline table, the charts, the findings.
+    let page = editor.get(&format!("/console/energy/facilities/{facility_id}?from=2025-01-01&to=2025-02-18")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        "id=\"energy-line-sec\"",
+        "id=\"energy-baseline-fit\"",
+        "id=\"energy-cusum\"",
+        "id=\"findings\"",
+        "ASHRAE G14",
+        "badge badge-warn\">+",
+    ] {
+        assert!(page.body.contains(expected), "{expected}: {}", page.body);
+    }
+    assert!(page.body.contains("t CO2e/年"), "savings in t CO2e");
+    // The grid factor's source is shown as recorded (here an English citation); everything else is Chinese.
+    let tree = app.store().energy_site_tree(&editor_actor, facility_id.parse().unwrap()).await.unwrap();
+    let source = &tree.site.settings.grid_factor.source;
+    let visible = unescape(&visible_text(&page.body));
+    assert!(visible.contains(source.as_str()), "the factor's source is named");
+    assert_eq!(tanji_i18n::latin_sentences(&visible.replace(source.as_str(), "")), Vec::<String>::new());
+
+    // A measure, recorded through the form, and its verified saving with its uncertainty.
+    let measures = format!("/console/energy/facilities/{facility_id}/measures");
+    let wrong = editor
+        .submit(
+            &measures,
+            &measures,
+            &[
+                ("description", "调低二号线加热器设定温度"),
+                ("line", "L2"),
+                ("implemented_on", "2025-02-19"),
+                ("baseline_first", "2025-01-01"),
+                ("baseline_last", "2025-02-25"),
+                ("reporting_first", "2025-02-19"),
+                ("reporting_last", "2025-03-11"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "a baseline ending after the measure");
+    assert!(wrong.body.contains("id=\"error-baseline_last\""), "{}", wrong.body);
+    let recorded = editor
+        .submit(
+            &measures,
+            &measures,
+            &[
+                ("description", "调低二号线加热器设定温度"),
+                ("line", "L2"),
+                ("meter", "L2-heater"),
+                ("implemented_on", "2025-02-19"),
+                ("baseline_first", "2025-01-01"),
+                ("baseline_last", "2025-02-18"),
+                ("reporting_first", "2025-02-19"),
+                ("reporting_last", "2025-03-11"),
+                ("expected_saving_kwh_per_year", "300000"),
+            ],
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    let page = editor.get(&measures).await;
+    let with_saving = app
+        .store()
+        .measure_with_saving(
+            &editor_actor,
+            &app.store().list_measures(&editor_actor, facility_id.parse().unwrap()).await.unwrap()[0].id,
+        )
+        .await
+        .unwrap();
+    let verification = with_saving.verification.expect("verified");
+    let saving = tanji_i18n::energy::whole(verification.saving_kwh_per_year);
+    let uncertainty = tanji_i18n::energy::whole(verification.uncertainty_kwh_per_year);
+    assert!(
+        page.body.contains(&saving) && page.body.contains(&format!("± {uncertainty}")),
+        "{saving} ± {uncertainty}: {}",
+        page.body
+    );
+    assert!(verification.saving_kwh_per_year > 100_000.0, "the heater fix saves: {}", verification.saving_kwh_per_year);
+
+    // A viewer cannot record a measure; another organisation cannot see the facility's measures.
+    let viewer = browser(&app, BRAND_VIEWER, "zh-CN").await;
+    let refused = viewer.submit(&measures, &measures, &[("description", "x"), ("line", "L2")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let supplier = browser(&app, SUPPLIER_OWNER, "zh-CN").await;
+    assert_eq!(supplier.get(&measures).await.status, StatusCode::NOT_FOUND);
+}
+
+on_both_databases!(the_site_tree_is_built_from_the_forms);
+async fn the_site_tree_is_built_from_the_forms(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let facility_id = facility(&app, &world, "brand").await;
+    register_meter(&app, &world, "brand", &facility_id, "L1-HEATER").await;
+    let editor = browser(&app, BRAND_EDITOR, "zh-CN").await;
+    let page = format!("/console/energy/facilities/{facility_id}/meters");
+    let post = |form: &'static str| format!("{page}/{form}");
+
+    let missing_factor = editor
+        .submit(
+            &page,
+            &post("site"),
+            &[
+                ("name", "纸杯厂"),
+                ("utc_offset_minutes", "480"),
+                ("interval_minutes", "15"),
+                ("grid_factor", ""),
+                ("grid_factor_source", ""),
+            ],
+        )
+        .await;
+    assert_eq!(missing_factor.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing_factor.body.contains("id=\"error-site-grid_factor\""), "{}", missing_factor.body);
+    let saved = editor
+        .submit(
+            &page,
+            &post("site"),
+            &[
+                ("name", "纸杯厂"),
+                ("utc_offset_minutes", "480"),
+                ("interval_minutes", "15"),
+                ("grid_factor", "0.5306"),
+                ("grid_factor_source", "生态环境部、国家统计局 2023 年全国电力平均二氧化碳排放因子"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        editor.submit(&page, &post("area"), &[("code", "W1"), ("name", "一车间")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let line = editor
+        .submit(
+            &page,
+            &post("line"),
+            &[("area", "W1"), ("code", "L1"), ("name", "一号线"), ("product_sku", "CUP-250"), ("output_unit", "杯")],
+        )
+        .await;
+    assert_eq!(line.status, StatusCode::SEE_OTHER, "{}", line.body);
+    let unknown_line = editor
+        .submit(
+            &page,
+            &post("place"),
+            &[("meter", "L1-HEATER"), ("area", "W1"), ("line", "L9"), ("equipment", "heater")],
+        )
+        .await;
+    assert_eq!(unknown_line.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown_line.body);
+    let placed = editor
+        .submit(
+            &page,
+            &post("place"),
+            &[
+                ("meter", "L1-HEATER"),
+                ("area", "W1"),
+                ("line", "L1"),
+                ("equipment", "heater"),
+                ("ct_ratio", "1"),
+                ("pt_ratio", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(placed.status, StatusCode::SEE_OTHER, "{}", placed.body);
+    let tree = editor.get(&page).await;
+    assert!(
+        tree.body.contains("一车间 › 一号线 (L1 · CUP-250)") && tree.body.contains("<code>L1-HEATER</code>"),
+        "{}",
+        tree.body
+    );
+    assert!(!tree.body.contains("未放置到产线"), "the meter is placed");
+
+    let viewer = browser(&app, BRAND_VIEWER, "zh-CN").await;
+    assert_eq!(
+        viewer.submit(&page, &post("area"), &[("code", "W2"), ("name", "二车间")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        editor.post_raw(&post("area"), &[("code", "W2"), ("name", "二车间")], &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+/// HTML entities undone, as a reader sees the text.
+fn unescape(text: &str) -> String {
+    text.replace("&#38;", "&")
+        .replace("&#39;", "'")
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }

@@ -27,7 +27,8 @@ pub fn routes() -> Router<AppState> {
         .route("/console/energy", get(pages::landing))
         .route("/console/energy/facilities/{id}", get(pages::analysis))
         .route("/console/energy/facilities/{id}/meters", get(meters::show).post(meters::add))
-        .route("/console/energy/facilities/{id}/measures", get(pages::measures))
+        .route("/console/energy/facilities/{id}/meters/{form}", post(meters::save_tree))
+        .route("/console/energy/facilities/{id}/measures", get(pages::measures).post(pages::record_measure))
         .route("/console/energy/import", get(import::show))
         .route("/console/energy/import/preview", post(import::preview))
         .route("/console/energy/import/confirm", post(import::confirm))
@@ -104,6 +105,8 @@ pub fn energy_frame(console: &Console, title: &str) -> Result<(Frame, &'static E
                 match value.as_ref() {
                     "meter_added" => frame.notice = Some(et.meter_added),
                     "imported" => frame.notice = Some(et.imported_notice),
+                    "measure_recorded" => frame.notice = Some(et.measure_recorded),
+                    "tree_saved" => frame.notice = Some(et.tree_saved),
                     _ => {}
                 }
             }
