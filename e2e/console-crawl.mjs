@@ -35,6 +35,16 @@ const PERSONAS = [
 ];
 
 const MAX_PER_PATTERN = 2;
+/** Pages the crawl must reach (through the navigation), so that a page dropped from it is noticed. */
+const REQUIRED_PATTERNS = [
+  "/console/energy",
+  "/console/energy/facilities/{id}",
+  "/console/energy/facilities/{id}/meters",
+  "/console/energy/facilities/{id}/measures",
+  "/console/energy/import",
+  "/console/energy/live",
+];
+const visitedPatterns = new Set();
 const WIDTHS = [
   { width: 1366, height: 900 },
   { width: 390, height: 844 },
@@ -233,6 +243,7 @@ async function crawlOrganisation(page, persona, organisation, language, findings
     const n = seenPatterns.get(key) || 0;
     if (n >= MAX_PER_PATTERN) continue;
     seenPatterns.set(key, n + 1);
+    visitedPatterns.add(key);
     const response = await page.goto(url.href, { waitUntil: "load" });
     visited += 1;
     const where = `${persona} (${organisation}, ${language.tag}) ${url.pathname}${url.search}`;
@@ -320,6 +331,8 @@ try {
     report("Latin-script sentences on 简体中文 pages", findings.latin),
     report("tables that do not fit", findings.tables),
   ].filter(Boolean);
+  const unreached = REQUIRED_PATTERNS.filter((required) => !visitedPatterns.has(required));
+  if (unreached.length) failures.push(`pages the crawl did not reach (${unreached.length}):\n  ${unreached.join("\n  ")}`);
   assert.equal(failures.length, 0, failures.join("\n"));
   assert.equal(problems.length, 0, `problems along the way:\n  ${problems.join("\n  ")}`);
   ok("every 简体中文 page is Chinese, and every table fits in both languages at 1366 px and at 390 px");

@@ -80,17 +80,18 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
              printing labels"
         );
     }
+    let state = AppState::new(store.clone(), config);
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
     let mqtt_task = match args.mqtt {
         Some(url) => {
             let mqtt = MqttConfig { url, client_id: args.mqtt_client_id, topic_prefix: args.mqtt_topic_prefix };
             mqtt.check()?;
             tracing::info!(broker = %mqtt.url, topics = %mqtt.topic_filter(), "subscribing to meter readings");
-            Some(mqtt::spawn(store.clone(), mqtt, Arc::default(), stop_receiver))
+            Some(mqtt::spawn(store.clone(), mqtt, Arc::default(), state.reading_hub().clone(), stop_receiver))
         }
         None => None,
     };
-    let app = tanji_server::app(AppState::new(store.clone(), config));
+    let app = tanji_server::app(state);
     let stop_on_signal = stop_sender.clone();
     let shutdown = async move {
         tanji_server::shutdown_signal().await;

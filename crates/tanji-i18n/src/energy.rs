@@ -1,6 +1,8 @@
 //! The energy expert (`tanji-energy`): findings, recommendations, evidence, cleaning decisions, baseline criteria
 //! and file problems, in both languages.
 
+pub mod console;
+
 use tanji_energy::cleaning::CleaningEvent;
 use tanji_energy::cusum::Direction;
 use tanji_energy::file::{FileProblem, ProblemKind};

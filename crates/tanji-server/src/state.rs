@@ -94,6 +94,7 @@ struct Inner {
     store: Store,
     config: ServerConfig,
     login_throttle: Mutex<LoginThrottle>,
+    reading_hub: crate::energy::live::ReadingHub,
 }
 
 impl AppState {
@@ -104,6 +105,7 @@ impl AppState {
                 store,
                 config,
                 login_throttle: Mutex::new(LoginThrottle::new(MAX_THROTTLED_KEYS)),
+                reading_hub: crate::energy::live::ReadingHub::new(),
             }),
         }
     }
@@ -116,6 +118,12 @@ impl AppState {
     /// The configuration.
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
+    }
+
+    /// Where stored meter readings are announced to the console's live view. Give a clone to every ingestion
+    /// path that runs beside this server (the MQTT subscriber), so its readings reach the same pages.
+    pub fn reading_hub(&self) -> &crate::energy::live::ReadingHub {
+        &self.inner.reading_hub
     }
 
     /// The throttle of password guesses (login and password change); see [`tanji_tenancy::throttle`].

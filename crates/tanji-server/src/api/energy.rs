@@ -287,6 +287,8 @@ pub async fn post_readings(
         .record_readings(&actor, ReadingSource::Api, &readings)
         .await
         .map_err(|error| ReadingsError::of(error, language))?;
+    // Committed: tell the live view.
+    state.reading_hub().publish(actor.organisation_id, ReadingSource::Api, &readings, &outcome);
     Ok(Json(outcome.into()))
 }
 

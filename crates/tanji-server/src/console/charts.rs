@@ -21,7 +21,7 @@ pub struct Chart {
 }
 
 /// JSON that is safe inside a `<script>` element: `<` is escaped, so no value can close the element early.
-fn script_safe(option: &Value) -> String {
+pub(crate) fn script_safe(option: &Value) -> String {
     option.to_string().replace('<', "\\u003c")
 }
 
@@ -32,7 +32,7 @@ fn label_text(text: &str) -> String {
 
 /// Text for a tooltip's `formatter` string, which ECharts reads as a template and puts into the page as HTML: names
 /// people typed (processes, products) are escaped for both.
-fn tooltip_text(text: &str) -> String {
+pub(crate) fn tooltip_text(text: &str) -> String {
     label_text(&text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;"))
 }
 
@@ -40,7 +40,7 @@ fn summary(entries: &[(String, i64)]) -> String {
     entries.iter().map(|(name, value)| format!("{name}: {value}")).collect::<Vec<_>>().join("; ")
 }
 
-fn base() -> Value {
+pub(crate) fn base() -> Value {
     json!({
         "color": PALETTE,
         "textStyle": { "fontFamily": "Noto Sans SC Subset, system-ui, sans-serif" },

@@ -61,6 +61,7 @@ pub enum Section {
     Activities,
     Factors,
     Products,
+    Energy,
 }
 
 /// One-off confirmations shown after a redirect, named in the `notice` query parameter. Only these names are
@@ -132,6 +133,13 @@ impl Frame {
                 href: "/console/products",
                 label: t.nav_products,
                 current: section == Section::Products,
+            });
+        }
+        if actor.may(Permission::ViewEnergy) {
+            nav.push(NavItem {
+                href: "/console/energy",
+                label: tanji_i18n::energy::console::EnergyText::of(t.language).nav_energy,
+                current: section == Section::Energy,
             });
         }
         if actor.may(Permission::ManageOwnTokens) {

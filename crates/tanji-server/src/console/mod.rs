@@ -3,12 +3,12 @@
 
 mod account;
 mod audit;
-mod charts;
+pub(crate) mod charts;
 mod dashboard;
 pub mod error_page;
 mod facilities;
-mod forms;
-mod frame;
+pub(crate) mod forms;
+pub(crate) mod frame;
 mod inventory;
 mod invitations;
 mod join;
@@ -97,6 +97,8 @@ pub fn routes() -> Router<AppState> {
         .route("/console/publications/{id}/withdraw", post(products::withdraw))
         .route("/console/account", get(account::show))
         .route("/console/account/password", post(account::change_password))
+        // The energy engineer's pages, their own module tree (crate::energy::console); mounted here.
+        .merge(crate::energy::console::routes())
         .fallback(not_found)
 }
 

@@ -34,6 +34,8 @@ use tanji_store::energy::{IngestError, NewReading, ReadingSource, ReadingStore};
 use tanji_tenancy::OrganisationId;
 use tokio::sync::{mpsc, watch};
 
+use crate::energy::live::ReadingHub;
+
 /// The first wait before reconnecting, doubled after each failure up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 /// The longest wait between reconnection attempts.
@@ -190,6 +192,7 @@ pub async fn run(
     store: Store,
     config: MqttConfig,
     stats: Arc<MqttStats>,
+    hub: ReadingHub,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let options = config.options()?;
@@ -199,7 +202,7 @@ pub async fn run(
     let connection = Arc::new(AtomicU64::new(0));
 
     let worker = tokio::spawn(store_messages(
-        store,
+        Destination { store, hub },
         client.clone(),
         config.topic_prefix.clone(),
         receiver,
@@ -260,9 +263,15 @@ async fn wait_for(shutdown: &mut watch::Receiver<bool>) {
     }
 }
 
+/// Where stored messages go: the store, then (after commit) the console's live view.
+struct Destination {
+    store: Store,
+    hub: ReadingHub,
+}
+
 /// Takes messages off the queue in batches, stores each batch, then acknowledges its messages in order.
 async fn store_messages(
-    store: Store,
+    destination: Destination,
     client: AsyncClient,
     prefix: String,
     mut receiver: mpsc::Receiver<Received>,
@@ -270,13 +279,14 @@ async fn store_messages(
     stats: Arc<MqttStats>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let Destination { store, hub } = destination;
     let mut batch = Vec::with_capacity(MAX_MESSAGES_PER_BATCH);
     loop {
         batch.clear();
         if receiver.recv_many(&mut batch, MAX_MESSAGES_PER_BATCH).await == 0 {
             return;
         }
-        if !store_batch(&store, &prefix, &batch, &stats, &mut shutdown).await {
+        if !store_batch(&store, &prefix, &batch, &stats, &hub, &mut shutdown).await {
             // Shutting down before the batch could be stored: leave it unacknowledged for redelivery.
             return;
         }
@@ -298,6 +308,7 @@ async fn store_batch(
     prefix: &str,
     batch: &[Received],
     stats: &MqttStats,
+    hub: &ReadingHub,
     shutdown: &mut watch::Receiver<bool>,
 ) -> bool {
     // Readings by organisation, each remembering its message for the log.
@@ -316,6 +327,9 @@ async fn store_batch(
         loop {
             match ingest(store, organisation_id, &readings).await {
                 Ok(Some(outcome)) => {
+                    // Committed: tell the live view (the outcome's indices are those of `readings`).
+                    let stored: Vec<NewReading> = readings.iter().map(|(_, reading)| reading.clone()).collect();
+                    hub.publish(organisation_id, ReadingSource::Mqtt, &stored, &outcome);
                     stats.stored.fetch_add(outcome.n_accepted as u64, Ordering::Relaxed);
                     stats.duplicates.fetch_add(outcome.n_duplicates as u64, Ordering::Relaxed);
                     stats.conflicts.fetch_add(outcome.n_conflicts as u64, Ordering::Relaxed);
@@ -390,10 +404,11 @@ pub fn spawn(
     store: Store,
     config: MqttConfig,
     stats: Arc<MqttStats>,
+    hub: ReadingHub,
     shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        if let Err(error) = run(store, config, stats, shutdown).await {
+        if let Err(error) = run(store, config, stats, hub, shutdown).await {
             tracing::error!(error = %format!("{error:#}"), "the MQTT subscriber stopped");
         }
     })

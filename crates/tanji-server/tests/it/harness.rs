@@ -182,6 +182,16 @@ impl Browser {
         self.post_raw(action, &with_token, &[]).await
     }
 
+    /// A GET whose body is read by the caller as it arrives (server-sent events).
+    pub async fn open(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base_url)).send().await.expect("GET")
+    }
+
+    /// Posts a multipart body as given, e.g. a file upload with the CSRF token in the action's query.
+    pub async fn post_multipart(&self, path: &str, content_type: &str, body: Vec<u8>) -> Page {
+        self.send_raw(reqwest::Method::POST, path, content_type, body).await
+    }
+
     /// Logs in and checks it worked.
     pub async fn log_in(&self, email: &str) {
         let page = self.submit("/login", "/login", &[("email", email), ("password", PASSWORD)]).await;

@@ -55,7 +55,13 @@ async fn readings_published_twice_are_stored_once(database: TestDatabase) {
     };
     let stats = Arc::new(MqttStats::default());
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let subscriber = mqtt::spawn(store.clone(), config.clone(), Arc::clone(&stats), stopped);
+    let subscriber = mqtt::spawn(
+        store.clone(),
+        config.clone(),
+        Arc::clone(&stats),
+        tanji_server::energy::live::ReadingHub::new(),
+        stopped,
+    );
 
     let mut options = MqttOptions::new(format!("publisher-{run}"), host, port);
     options.set_inflight(100);

@@ -1,0 +1,116 @@
+//! The energy engineer's console pages (能源): a facility's analysis, its meter tree, the readings import with its
+//! preview, the live view fed by server-sent events, and measures. Their own module tree, one file per page, with
+//! templates `energy_*.html` and words in `tanji_i18n::energy::console`; `console::routes` only mounts them.
+//!
+//! Every page needs `ViewEnergy` (a member without it gets 403), every change `EditEnergy`; facilities are found
+//! through the store with the actor, so another organisation's facility is a 404 like a missing one.
+
+pub mod analysis;
+mod import;
+mod live;
+mod meters;
+mod pages;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tanji_i18n::energy::console::EnergyText;
+use tanji_tenancy::Permission;
+
+use crate::console::error_page::ErrorPage;
+use crate::console::frame::{Frame, Section};
+use crate::state::AppState;
+use crate::web_context::Console;
+
+/// The energy pages' routes (under the web-context layer, like every console page).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/energy", get(pages::landing))
+        .route("/console/energy/facilities/{id}", get(pages::analysis))
+        .route("/console/energy/facilities/{id}/meters", get(meters::show).post(meters::add))
+        .route("/console/energy/facilities/{id}/meters/{form}", post(meters::save_tree))
+        .route("/console/energy/facilities/{id}/measures", get(pages::measures).post(pages::record_measure))
+        .route("/console/energy/import", get(import::show))
+        .route("/console/energy/import/preview", post(import::preview))
+        .route("/console/energy/import/confirm", post(import::confirm))
+        .route("/console/energy/live", get(live::show))
+        .route("/console/energy/live/stream", get(live::stream))
+}
+
+/// Which energy page is showing, for the tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Facilities,
+    Analysis,
+    Meters,
+    Measures,
+    Import,
+    Live,
+}
+
+/// A tab of the energy pages.
+#[derive(Debug)]
+pub struct TabLink {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The tabs: a facility's pages when one is chosen, the organisation's import and live view always.
+pub fn tabs(et: &'static EnergyText, facility_id: Option<&str>, current: Tab) -> Vec<TabLink> {
+    let mut links = Vec::new();
+    match facility_id {
+        Some(id) => {
+            links.push(TabLink {
+                href: format!("/console/energy/facilities/{id}"),
+                label: et.tab_analysis,
+                current: current == Tab::Analysis,
+            });
+            links.push(TabLink {
+                href: format!("/console/energy/facilities/{id}/meters"),
+                label: et.tab_meters,
+                current: current == Tab::Meters,
+            });
+            links.push(TabLink {
+                href: format!("/console/energy/facilities/{id}/measures"),
+                label: et.tab_measures,
+                current: current == Tab::Measures,
+            });
+        }
+        None => links.push(TabLink {
+            href: "/console/energy".to_owned(),
+            label: et.choose_facility,
+            current: current == Tab::Facilities,
+        }),
+    }
+    links.push(TabLink {
+        href: "/console/energy/import".to_owned(),
+        label: et.tab_import,
+        current: current == Tab::Import,
+    });
+    links.push(TabLink { href: "/console/energy/live".to_owned(), label: et.tab_live, current: current == Tab::Live });
+    links
+}
+
+/// The frame of an energy page, or the 403 page for a member without `ViewEnergy`. A one-off `notice` in the query
+/// is one of the energy pages' own names, never text from the URL.
+pub fn energy_frame(console: &Console, title: &str) -> Result<(Frame, &'static EnergyText), Box<ErrorPage>> {
+    if !console.actor().may(Permission::ViewEnergy) {
+        return Err(Box::new(ErrorPage::forbidden(&console.web)));
+    }
+    let et = EnergyText::of(console.text().language);
+    let mut frame = Frame::console(console, Section::Energy, title);
+    if let Some(query) = console.web.path.split_once('?').map(|(_, query)| query) {
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            if name == "notice" {
+                match value.as_ref() {
+                    "meter_added" => frame.notice = Some(et.meter_added),
+                    "imported" => frame.notice = Some(et.imported_notice),
+                    "measure_recorded" => frame.notice = Some(et.measure_recorded),
+                    "tree_saved" => frame.notice = Some(et.tree_saved),
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok((frame, et))
+}
