@@ -5,6 +5,7 @@ use tanji_energy::cleaning::CleaningEvent;
 use tanji_energy::cusum::Direction;
 use tanji_energy::file::{FileProblem, ProblemKind};
 use tanji_energy::finding::{ChartKind, Evidence, FindingKind, Recommendation};
+use tanji_energy::handover::HandoverError;
 use tanji_energy::model::{Equipment, MeterKind};
 use tanji_energy::regression::{BaselineCheck, FitError, Term};
 
@@ -52,6 +53,25 @@ impl Localize for MeterKind {
             MeterKind::Steam => text!(language, zh: "蒸汽", en: "steam"),
             MeterKind::Water => text!(language, zh: "水", en: "water"),
             MeterKind::CompressedAir => text!(language, zh: "压缩空气", en: "compressed air"),
+        }
+    }
+}
+
+impl Localize for HandoverError {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            HandoverError::UnknownLine { line, known } => text!(language,
+                zh: "站点中没有产线 {line}（已有产线：{known}）",
+                en: "the site has no line {line} (its lines: {known})"),
+            HandoverError::NoEnergyData { line, first, last } => text!(language,
+                zh: "产线 {line} 在 {first} 至 {last} 没有计量能耗数据：请选择有读数的期间，或先导入读数",
+                en: "line {line} has no metered energy from {first} to {last}: choose a period with readings, or import them first"),
+            HandoverError::NoOutput { line, first, last } => text!(language,
+                zh: "产线 {line} 在 {first} 至 {last} 有能耗但没有产量记录，无法计算单位产量能耗：请先导入产量",
+                en: "line {line} has energy but no recorded output from {first} to {last}, so no energy per unit exists: import its production first"),
+            HandoverError::EmptyPeriod { first, last } => text!(language,
+                zh: "期间的结束日 {last} 早于开始日 {first}",
+                en: "the period ends on {last}, before it starts on {first}"),
         }
     }
 }
