@@ -14,6 +14,7 @@ pub mod cusum;
 pub mod file;
 pub mod finding;
 pub mod handover;
+pub mod measure;
 pub mod model;
 pub mod regression;
 pub mod stats;

@@ -69,20 +69,60 @@ const CUPS_PER_RUNNING_HOUR: f64 = 20_000.0;
 /// Meter ids, in the readings' column order.
 pub const METER_IDS: [&str; 6] = ["L1-drive", "L1-heater", "L1-air", "L2-drive", "L2-heater", "L2-air"];
 
-/// The example for `days` days from `first_day`, hourly, seeded.
+/// The example for `days` days from `first_day`, hourly, seeded, with the faults cleaning must handle.
 pub fn ruihe_paper_cups(seed: u64, first_day: Date, days: u32) -> ExampleFiles {
+    ruihe_paper_cups_example(&ExampleOptions {
+        seed,
+        first_day,
+        days,
+        interval_minutes: 60,
+        heater_fixed_on: None,
+        faults: true,
+    })
+}
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExampleOptions {
+    /// The generator's seed.
+    pub seed: u64,
+    /// The first local day.
+    pub first_day: Date,
+    /// How many days.
+    pub days: u32,
+    /// The metering interval: 60 (hourly) or a divisor of 60 such as 15. Output per hour is spread evenly over the
+    /// hour's intervals; each interval's metering noise is drawn on its own.
+    pub interval_minutes: u32,
+    /// The day from which line 2's heater runs at line 1's set-point (the measure of story step 3): from then on
+    /// its heater uses line 1's heater profile and the excess disappears. The site file then states the baseline
+    /// period (every day before) and the reporting period (this day to the end).
+    pub heater_fixed_on: Option<Date>,
+    /// Whether to put in the faults cleaning must handle (missing rows, a repeated row, a register reset, a bad high
+    /// reading). The register rollover and the CT-ratio meter are always there: they are not faults.
+    pub faults: bool,
+}
+
+/// Line 2's heater after the set-point was lowered: line 1's heater.
+const LINE_2_FIXED: LineProfile = LineProfile { idle_kw: [2.0, 1.0, 1.0], kwh_per_cup: [0.004, 0.005, 0.001] };
+
+/// The example with the given options (see [`ExampleOptions`]).
+pub fn ruihe_paper_cups_example(options: &ExampleOptions) -> ExampleFiles {
+    let ExampleOptions { seed, first_day, days, interval_minutes, heater_fixed_on, faults } = *options;
+    let steps_per_hour = (60 / interval_minutes.clamp(1, 60)) as usize;
     let mut random = SplitMix64::new(seed);
     let n_hours = days as usize * 24;
+    let n_steps = n_hours * steps_per_hour;
     // Register values: L1-drive counts on the secondary side of a 40:1 CT (the site file says ct_ratio = 40);
     // L2-heater starts near its 1,000,000 rollover.
     let mut registers = [12_345.6, 48_000.0, 20_500.0, 310_000.0, 600_000.0, 7_000.0];
     let register_scale = [40.0, 1.0, 1.0, 1.0, 1.0, 1.0];
-    let reset_hour = n_hours * 2 / 5; // L1-air replaced: the new meter starts at zero.
-    let missing_hours = [n_hours / 7, n_hours / 7 + 1, n_hours / 7 + 2, n_hours * 3 / 5];
-    let repeated_hour = n_hours / 3;
-    let bad_hour = n_hours * 4 / 5;
+    let reset_step = if faults { n_steps * 2 / 5 } else { usize::MAX }; // L1-air replaced: the new meter starts at zero.
+    let missing_steps =
+        if faults { vec![n_steps / 7, n_steps / 7 + 1, n_steps / 7 + 2, n_steps * 3 / 5] } else { Vec::new() };
+    let repeated_step = if faults { n_steps / 3 } else { usize::MAX };
+    let bad_step = if faults { n_steps * 4 / 5 } else { usize::MAX };
 
-    let mut readings = String::with_capacity(n_hours * 80);
+    let mut readings = String::with_capacity(n_steps * 80);
     readings.push_str("timestamp");
     for meter in METER_IDS {
         readings.push(',');
@@ -92,8 +132,9 @@ pub fn ruihe_paper_cups(seed: u64, first_day: Date, days: u32) -> ExampleFiles {
     let mut production = String::from("line,date,sku,units\n");
     let mut daily_cups = [0.0_f64; 2];
     let first_stamp = first_day.to_datetime(jiff::civil::time(0, 0, 0, 0));
-    let write_row = |readings: &mut String, hour_idx: usize, values: &[f64; 6], bad: Option<usize>| {
-        let stamp = first_stamp.checked_add((hour_idx as i64).hours()).unwrap_or(first_stamp);
+    let step_minutes = 60 / steps_per_hour as i64;
+    let write_row = |readings: &mut String, step_idx: usize, values: &[f64; 6], bad: Option<usize>| {
+        let stamp = first_stamp.checked_add((step_idx as i64 * step_minutes).minutes()).unwrap_or(first_stamp);
         let _ = write!(readings, "{}", stamp.strftime("%Y-%m-%d %H:%M"));
         for (meter_idx, value) in values.iter().enumerate() {
             let shown = if bad == Some(meter_idx) { value * 1.5 } else { *value };
@@ -107,44 +148,81 @@ pub fn ruihe_paper_cups(seed: u64, first_day: Date, days: u32) -> ExampleFiles {
         let hour_of_day = hour_idx % 24;
         let working_day = day.weekday() != jiff::civil::Weekday::Sunday;
         let in_shift = (6..22).contains(&hour_of_day);
-        for (line_idx, profile) in [LINE_1, LINE_2_HOT_HEATER].iter().enumerate() {
+        let line_2 =
+            if heater_fixed_on.is_some_and(|fixed_on| day >= fixed_on) { LINE_2_FIXED } else { LINE_2_HOT_HEATER };
+        let mut hour_cups = [0.0_f64; 2];
+        for (line_idx, cups) in hour_cups.iter_mut().enumerate() {
             let running = working_day && in_shift && random.next_f64() >= 0.03;
-            let cups = if running { (CUPS_PER_RUNNING_HOUR * (1.0 + random.symmetric(0.05))).round() } else { 0.0 };
-            daily_cups[line_idx] += cups;
-            for meter_idx in 0..3 {
-                let kwh = (profile.idle_kw[meter_idx] + profile.kwh_per_cup[meter_idx] * cups)
-                    * (1.0 + random.symmetric(0.02));
-                let column = line_idx * 3 + meter_idx;
-                registers[column] += kwh / register_scale[column];
+            *cups = if running { (CUPS_PER_RUNNING_HOUR * (1.0 + random.symmetric(0.05))).round() } else { 0.0 };
+            daily_cups[line_idx] += *cups;
+            if steps_per_hour == 1 {
+                // Hourly: one draw per meter right after the line's output, as the first example was generated.
+                let profile = if line_idx == 0 { &LINE_1 } else { &line_2 };
+                for meter_idx in 0..3 {
+                    let kwh = (profile.idle_kw[meter_idx] + profile.kwh_per_cup[meter_idx] * *cups)
+                        * (1.0 + random.symmetric(0.02));
+                    let column = line_idx * 3 + meter_idx;
+                    registers[column] += kwh / register_scale[column];
+                }
             }
         }
-        if registers[4] >= 1_000_000.0 {
-            registers[4] -= 1_000_000.0;
-        }
-        if hour_idx + 1 == reset_hour {
-            registers[2] = 0.0;
-        }
-        if hour_of_day == 23 {
-            for (line_idx, cups) in daily_cups.iter_mut().enumerate() {
-                let line = if line_idx == 0 { "L1" } else { "L2" };
-                let _ = writeln!(production, "{line},{day},CUP-9OZ-PE,{cups}");
-                *cups = 0.0;
+        for step_in_hour in 0..steps_per_hour {
+            if steps_per_hour > 1 {
+                for (line_idx, profile) in [&LINE_1, &line_2].iter().enumerate() {
+                    let cups = hour_cups[line_idx] / steps_per_hour as f64;
+                    for meter_idx in 0..3 {
+                        let kwh = (profile.idle_kw[meter_idx] / steps_per_hour as f64
+                            + profile.kwh_per_cup[meter_idx] * cups)
+                            * (1.0 + random.symmetric(0.02));
+                        let column = line_idx * 3 + meter_idx;
+                        registers[column] += kwh / register_scale[column];
+                    }
+                }
             }
-        }
-        if missing_hours.contains(&(hour_idx + 1)) {
-            continue;
-        }
-        let bad = (hour_idx + 1 == bad_hour).then_some(2);
-        write_row(&mut readings, hour_idx + 1, &registers, bad);
-        if hour_idx + 1 == repeated_hour {
-            write_row(&mut readings, hour_idx + 1, &registers, None);
+            if registers[4] >= 1_000_000.0 {
+                registers[4] -= 1_000_000.0;
+            }
+            let step_idx = hour_idx * steps_per_hour + step_in_hour;
+            if step_idx + 1 == reset_step {
+                registers[2] = 0.0;
+            }
+            if hour_of_day == 23 && step_in_hour + 1 == steps_per_hour {
+                for (line_idx, cups) in daily_cups.iter_mut().enumerate() {
+                    let line = if line_idx == 0 { "L1" } else { "L2" };
+                    let _ = writeln!(production, "{line},{day},CUP-9OZ-PE,{cups}");
+                    *cups = 0.0;
+                }
+            }
+            if missing_steps.contains(&(step_idx + 1)) {
+                continue;
+            }
+            let bad = (step_idx + 1 == bad_step).then_some(2);
+            write_row(&mut readings, step_idx + 1, &registers, bad);
+            if step_idx + 1 == repeated_step {
+                write_row(&mut readings, step_idx + 1, &registers, None);
+            }
         }
     }
-    ExampleFiles { site_toml: site_toml(first_day, days), readings_csv: readings, production_csv: production }
+    ExampleFiles {
+        site_toml: site_toml(first_day, days, interval_minutes, heater_fixed_on),
+        readings_csv: readings,
+        production_csv: production,
+    }
 }
 
-fn site_toml(first_day: Date, days: u32) -> String {
+fn site_toml(first_day: Date, days: u32, interval_minutes: u32, heater_fixed_on: Option<Date>) -> String {
     let last_day = first_day.checked_add((i64::from(days) - 1).days()).unwrap_or(first_day);
+    let analysis = match heater_fixed_on {
+        None => format!("baseline_first = \"{first_day}\"\nbaseline_last = \"{last_day}\""),
+        Some(fixed_on) => {
+            let day_before = fixed_on.yesterday().unwrap_or(fixed_on);
+            format!(
+                "# Line 2's heater set-point was lowered on {fixed_on}: the baseline is every day before, the \
+                 reporting period every day from then on.\nbaseline_first = \"{first_day}\"\n\
+                 baseline_last = \"{day_before}\"\nreporting_first = \"{fixed_on}\"\nreporting_last = \"{last_day}\""
+            )
+        }
+    };
     format!(
         r#"# 瑞禾纸制品厂: two paper-cup lines (SPEC.md §1 step 3). ILLUSTRATIVE DATA: generated by
 # `tanji energy example` (seeded, crates/tanji-energy/src/synthetic.rs); not measurements of a real factory.
@@ -152,7 +230,7 @@ fn site_toml(first_day: Date, days: u32) -> String {
 [site]
 name = "瑞禾纸制品厂 (illustrative)"
 utc_offset = "+08:00"
-interval_minutes = 60
+interval_minutes = {interval_minutes}
 
 # Every t CO2e figure uses this factor, and says so.
 [grid_factor]
@@ -170,8 +248,7 @@ readings = "readings.csv"
 production = "production.csv"
 
 [analysis]
-baseline_first = "{first_day}"
-baseline_last = "{last_day}"
+{analysis}
 confidence = 0.9
 
 [[areas]]

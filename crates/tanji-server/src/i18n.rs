@@ -420,6 +420,9 @@ catalogue! {
     action_verification_engagement_started: "委托核查机构", "Verification body engaged";
     action_verification_engagement_ended: "结束核查委托", "Verification engagement ended";
     action_energy_meter_registered: "登记能源计量表", "Energy meter registered";
+    action_energy_site_changed: "更改能源站点", "Energy site changed";
+    action_energy_production_recorded: "记录产量", "Production recorded";
+    action_energy_measure_recorded: "记录节能措施", "Energy-saving measure recorded";
     action_user_logged_in: "登录", "Logged in";
 
     // Tenants.
@@ -1434,6 +1437,9 @@ impl Text {
             AuditAction::VerificationEngagementStarted => self.action_verification_engagement_started,
             AuditAction::VerificationEngagementEnded => self.action_verification_engagement_ended,
             AuditAction::EnergyMeterRegistered => self.action_energy_meter_registered,
+            AuditAction::EnergySiteChanged => self.action_energy_site_changed,
+            AuditAction::EnergyProductionRecorded => self.action_energy_production_recorded,
+            AuditAction::EnergyMeasureRecorded => self.action_energy_measure_recorded,
         }
     }
 

@@ -523,74 +523,8 @@ impl Store {
     pub async fn register_meter(&self, actor: &Actor, new: &NewMeter) -> Result<Meter, StoreError> {
         actor.require(Permission::EditEnergy)?;
         let now = self.now();
-        let id = new_id();
         let mut transaction = self.pools.begin_write().await?;
-        // The facility must be the actor's; another tenant's facility reads as a wrong field, like a missing one.
-        let facility: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM facilities WHERE id = $1 AND organisation_id = $2")
-                .bind(new.facility_id.to_string())
-                .bind(actor.organisation_id.to_string())
-                .fetch_optional(&mut *transaction)
-                .await?;
-        if facility.is_none() {
-            return Err(FieldError::new(
-                "facility_id",
-                Problem::Malformed { expected: "the id of a facility of your organisation (GET /api/v1/facilities)" },
-            )
-            .into());
-        }
-        sqlx::query(
-            "INSERT INTO energy_meters (id, organisation_id, facility_id, code, name, kind, unit, register_type, \
-             multiplier, utc_offset_minutes, n_readings, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12)",
-        )
-        .bind(id.to_string())
-        .bind(actor.organisation_id.to_string())
-        .bind(new.facility_id.to_string())
-        .bind(new.code.as_str())
-        .bind(&new.name)
-        .bind(new.kind.as_str())
-        .bind(&new.unit)
-        .bind(new.register_type.as_str())
-        .bind(new.multiplier)
-        .bind(i64::from(new.utc_offset_minutes))
-        .bind(time_to_db(now))
-        .bind(actor.user_id.to_string())
-        .execute(&mut *transaction)
-        .await
-        .map_err(|error| {
-            match violated_unique_index(
-                &error,
-                &[("energy_meters_code_key", "energy_meters.organisation_id, energy_meters.code")],
-            ) {
-                Some(_) => StoreError::Conflict(Conflict::MeterCode),
-                None => error.into(),
-            }
-        })?;
-        let changes = [
-            ("code", new.code.as_str().to_owned()),
-            ("name", new.name.clone()),
-            ("kind", new.kind.as_str().to_owned()),
-            ("unit", new.unit.clone()),
-            ("register_type", new.register_type.as_str().to_owned()),
-            ("multiplier", new.multiplier.to_string()),
-        ]
-        .into_iter()
-        .map(|(field, after)| FieldChange { field: field.to_owned(), before: None, after: Some(after) })
-        .collect();
-        audit::record(
-            &mut transaction,
-            ChangedBy::Actor(actor),
-            now,
-            Entry {
-                organisation_id: actor.organisation_id,
-                action: AuditAction::EnergyMeterRegistered,
-                object_id: Some(id.to_string()),
-                object_label: new.code.as_str(),
-                changes,
-            },
-        )
-        .await?;
+        let id = insert_meter(&mut transaction, actor, now, new).await?;
         transaction.commit().await?;
         Ok(Meter {
             id,
@@ -640,6 +574,84 @@ impl Store {
             .await?;
         Ok(row.is_some())
     }
+}
+
+/// Registers a meter inside a transaction the caller commits (a whole-site import registers its meters with its
+/// readings); checks the facility is the actor's and writes the audit entry.
+pub(crate) async fn insert_meter(
+    transaction: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    now: Timestamp,
+    new: &NewMeter,
+) -> Result<uuid::Uuid, StoreError> {
+    let id = new_id();
+    // The facility must be the actor's; another tenant's facility reads as a wrong field, like a missing one.
+    let facility: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM facilities WHERE id = $1 AND organisation_id = $2")
+            .bind(new.facility_id.to_string())
+            .bind(actor.organisation_id.to_string())
+            .fetch_optional(&mut **transaction)
+            .await?;
+    if facility.is_none() {
+        return Err(FieldError::new(
+            "facility_id",
+            Problem::Malformed { expected: "the id of a facility of your organisation (GET /api/v1/facilities)" },
+        )
+        .into());
+    }
+    sqlx::query(
+        "INSERT INTO energy_meters (id, organisation_id, facility_id, code, name, kind, unit, register_type, \
+             multiplier, utc_offset_minutes, n_readings, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12)",
+    )
+    .bind(id.to_string())
+    .bind(actor.organisation_id.to_string())
+    .bind(new.facility_id.to_string())
+    .bind(new.code.as_str())
+    .bind(&new.name)
+    .bind(new.kind.as_str())
+    .bind(&new.unit)
+    .bind(new.register_type.as_str())
+    .bind(new.multiplier)
+    .bind(i64::from(new.utc_offset_minutes))
+    .bind(time_to_db(now))
+    .bind(actor.user_id.to_string())
+    .execute(&mut **transaction)
+    .await
+    .map_err(|error| {
+        match violated_unique_index(
+            &error,
+            &[("energy_meters_code_key", "energy_meters.organisation_id, energy_meters.code")],
+        ) {
+            Some(_) => StoreError::Conflict(Conflict::MeterCode),
+            None => error.into(),
+        }
+    })?;
+    let changes = [
+        ("code", new.code.as_str().to_owned()),
+        ("name", new.name.clone()),
+        ("kind", new.kind.as_str().to_owned()),
+        ("unit", new.unit.clone()),
+        ("register_type", new.register_type.as_str().to_owned()),
+        ("multiplier", new.multiplier.to_string()),
+    ]
+    .into_iter()
+    .map(|(field, after)| FieldChange { field: field.to_owned(), before: None, after: Some(after) })
+    .collect();
+    audit::record(
+        transaction,
+        ChangedBy::Actor(actor),
+        now,
+        Entry {
+            organisation_id: actor.organisation_id,
+            action: AuditAction::EnergyMeterRegistered,
+            object_id: Some(id.to_string()),
+            object_label: new.code.as_str(),
+            changes,
+        },
+    )
+    .await?;
+    Ok(id)
 }
 
 /// A meter as the ingestion needs it, with the state of its latest reading as the batch goes.
@@ -703,6 +715,195 @@ async fn neighbour(
     .transpose()
 }
 
+/// The ingestion of [`ReadingStore::ingest`] inside a transaction the caller commits, so that a whole-site import
+/// stores its meters, readings and production in one transaction.
+pub(crate) async fn ingest_in(
+    transaction: &mut Transaction<'static, Any>,
+    now: &str,
+    organisation_id: OrganisationId,
+    source: ReadingSource,
+    readings: &[NewReading],
+) -> Result<IngestOutcome, IngestError> {
+    // Resolve every meter first, locking each (in a fixed order, so two batches cannot deadlock) so that on
+    // PostgreSQL concurrent batches of one meter run one after the other: a cumulative register's deltas
+    // depend on its neighbouring readings. On SQLite the write transaction already holds the only write lock.
+    let mut codes: Vec<&MeterCode> = readings.iter().map(|reading| &reading.meter_code).collect();
+    codes.sort();
+    codes.dedup();
+    let mut meters: HashMap<&MeterCode, MeterState> = HashMap::with_capacity(codes.len());
+    for code in codes {
+        let locked =
+            sqlx::query("UPDATE energy_meters SET n_readings = n_readings WHERE organisation_id = $1 AND code = $2")
+                .bind(organisation_id.to_string())
+                .bind(code.as_str())
+                .execute(&mut **transaction)
+                .await?;
+        if locked.rows_affected() == 0 {
+            continue;
+        }
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {METER_COLUMNS} FROM energy_meters WHERE organisation_id = $1 AND code = $2"
+        )))
+        .bind(organisation_id.to_string())
+        .bind(code.as_str())
+        .fetch_one(&mut **transaction)
+        .await?;
+        let meter = meter_from_row(&row).map_err(StoreError::from)?;
+        let last_value: Option<f64> = row.try_get("last_value")?;
+        meters.insert(
+            code,
+            MeterState {
+                id: meter.id.to_string(),
+                register_type: meter.register_type,
+                multiplier: meter.multiplier,
+                utc_offset_minutes: meter.utc_offset_minutes,
+                last: meter.last_reading_at.zip(last_value),
+                n_accepted: 0,
+            },
+        );
+    }
+    let problems: Vec<ReadingProblem> = readings
+        .iter()
+        .enumerate()
+        .filter(|(_, reading)| !meters.contains_key(&reading.meter_code))
+        .map(|(index, _)| ReadingProblem {
+            index,
+            error: FieldError::new(
+                "meter",
+                Problem::Malformed {
+                    expected: "the code of a meter registered in your organisation (register it first: \
+                                   POST /api/v1/energy/meters)",
+                },
+            ),
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(IngestError::Rejected(problems));
+    }
+
+    let mut outcome = IngestOutcome::default();
+    let mut changes = Changes { by_bucket: BTreeMap::new() };
+    for (index, reading) in readings.iter().enumerate() {
+        let meter = meters.get_mut(&reading.meter_code).expect("every meter was resolved above");
+        let at = time_to_db(reading.reading_at);
+        let inserted = sqlx::query(
+            "INSERT INTO energy_readings (organisation_id, meter_id, reading_at, value, source, source_reference, \
+                 received_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (meter_id, reading_at) DO NOTHING",
+        )
+        .bind(organisation_id.to_string())
+        .bind(&meter.id)
+        .bind(&at)
+        .bind(reading.value)
+        .bind(source.as_str())
+        .bind(&reading.source_reference)
+        .bind(now)
+        .execute(&mut **transaction)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            let (stored_value,): (f64,) =
+                sqlx::query_as("SELECT value FROM energy_readings WHERE meter_id = $1 AND reading_at = $2")
+                    .bind(&meter.id)
+                    .bind(&at)
+                    .fetch_one(&mut **transaction)
+                    .await?;
+            // Exact comparison on purpose: the same reading sent again carries the same number.
+            if stored_value == reading.value {
+                outcome.n_duplicates += 1;
+            } else {
+                outcome.n_conflicts += 1;
+                outcome.conflicts.push(ReadingConflict {
+                    index,
+                    meter: reading.meter_code.clone(),
+                    reading_at: reading.reading_at,
+                    stored_value,
+                    sent_value: reading.value,
+                });
+            }
+            continue;
+        }
+        outcome.n_accepted += 1;
+        meter.n_accepted += 1;
+        let time = reading.reading_at;
+        let counted = RollupChange { consumption: 0.0, n_readings: 1, n_negative_deltas: 0 };
+        match meter.register_type {
+            RegisterType::Interval => {
+                let consumption = reading.value * meter.multiplier;
+                changes.add(meter, time, RollupChange { consumption, ..counted });
+            }
+            RegisterType::Cumulative => {
+                // Readings in time order, the usual case, need no lookup: the predecessor is the meter's last.
+                let (previous, next) = match meter.last {
+                    Some((last_at, last_value)) if last_at < time => (Some((last_at, last_value)), None),
+                    None => (None, None),
+                    Some(_) => (
+                        neighbour(transaction, &meter.id, time, true).await?,
+                        neighbour(transaction, &meter.id, time, false).await?,
+                    ),
+                };
+                let multiplier = meter.multiplier;
+                let mut own = counted;
+                if let Some((_, previous_value)) = previous {
+                    let (consumption, negative) = register_delta(previous_value, reading.value, multiplier);
+                    own.consumption = consumption;
+                    own.n_negative_deltas = negative;
+                }
+                changes.add(meter, time, own);
+                if let Some((next_at, next_value)) = next {
+                    let (added, added_negative) = register_delta(reading.value, next_value, multiplier);
+                    let (removed, removed_negative) = match previous {
+                        Some((_, previous_value)) => register_delta(previous_value, next_value, multiplier),
+                        None => (0.0, 0),
+                    };
+                    changes.add(
+                        meter,
+                        next_at,
+                        RollupChange {
+                            consumption: added - removed,
+                            n_readings: 0,
+                            n_negative_deltas: added_negative - removed_negative,
+                        },
+                    );
+                }
+            }
+        }
+        if meter.last.is_none_or(|(last_at, _)| last_at < time) {
+            meter.last = Some((time, reading.value));
+        }
+    }
+
+    for ((meter_id, grain, bucket_start), change) in &changes.by_bucket {
+        sqlx::query(
+            "INSERT INTO energy_rollups (meter_id, grain, bucket_start, consumption, n_readings, n_negative_deltas) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (meter_id, grain, bucket_start) DO UPDATE SET \
+                 consumption = energy_rollups.consumption + excluded.consumption, \
+                 n_readings = energy_rollups.n_readings + excluded.n_readings, \
+                 n_negative_deltas = energy_rollups.n_negative_deltas + excluded.n_negative_deltas",
+        )
+        .bind(meter_id)
+        .bind(grain.as_str())
+        .bind(time_to_db(*bucket_start))
+        .bind(change.consumption)
+        .bind(change.n_readings)
+        .bind(change.n_negative_deltas)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    for meter in meters.values().filter(|meter| meter.n_accepted > 0) {
+        let (last_at, last_value) = meter.last.expect("a meter with accepted readings has a last one");
+        sqlx::query(
+            "UPDATE energy_meters SET n_readings = n_readings + $1, last_reading_at = $2, last_value = $3 \
+                 WHERE id = $4",
+        )
+        .bind(meter.n_accepted)
+        .bind(time_to_db(last_at))
+        .bind(last_value)
+        .bind(&meter.id)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    Ok(outcome)
+}
+
 impl ReadingStore for Store {
     async fn ingest(
         &self,
@@ -712,185 +913,7 @@ impl ReadingStore for Store {
     ) -> Result<IngestOutcome, IngestError> {
         let now = time_to_db(self.now());
         let mut transaction = self.pools.begin_write().await?;
-
-        // Resolve every meter first, locking each (in a fixed order, so two batches cannot deadlock) so that on
-        // PostgreSQL concurrent batches of one meter run one after the other: a cumulative register's deltas
-        // depend on its neighbouring readings. On SQLite the write transaction already holds the only write lock.
-        let mut codes: Vec<&MeterCode> = readings.iter().map(|reading| &reading.meter_code).collect();
-        codes.sort();
-        codes.dedup();
-        let mut meters: HashMap<&MeterCode, MeterState> = HashMap::with_capacity(codes.len());
-        for code in codes {
-            let locked = sqlx::query(
-                "UPDATE energy_meters SET n_readings = n_readings WHERE organisation_id = $1 AND code = $2",
-            )
-            .bind(organisation_id.to_string())
-            .bind(code.as_str())
-            .execute(&mut *transaction)
-            .await?;
-            if locked.rows_affected() == 0 {
-                continue;
-            }
-            let row = sqlx::query(AssertSqlSafe(format!(
-                "SELECT {METER_COLUMNS} FROM energy_meters WHERE organisation_id = $1 AND code = $2"
-            )))
-            .bind(organisation_id.to_string())
-            .bind(code.as_str())
-            .fetch_one(&mut *transaction)
-            .await?;
-            let meter = meter_from_row(&row).map_err(StoreError::from)?;
-            let last_value: Option<f64> = row.try_get("last_value")?;
-            meters.insert(
-                code,
-                MeterState {
-                    id: meter.id.to_string(),
-                    register_type: meter.register_type,
-                    multiplier: meter.multiplier,
-                    utc_offset_minutes: meter.utc_offset_minutes,
-                    last: meter.last_reading_at.zip(last_value),
-                    n_accepted: 0,
-                },
-            );
-        }
-        let problems: Vec<ReadingProblem> = readings
-            .iter()
-            .enumerate()
-            .filter(|(_, reading)| !meters.contains_key(&reading.meter_code))
-            .map(|(index, _)| ReadingProblem {
-                index,
-                error: FieldError::new(
-                    "meter",
-                    Problem::Malformed {
-                        expected: "the code of a meter registered in your organisation (register it first: \
-                                   POST /api/v1/energy/meters)",
-                    },
-                ),
-            })
-            .collect();
-        if !problems.is_empty() {
-            return Err(IngestError::Rejected(problems));
-        }
-
-        let mut outcome = IngestOutcome::default();
-        let mut changes = Changes { by_bucket: BTreeMap::new() };
-        for (index, reading) in readings.iter().enumerate() {
-            let meter = meters.get_mut(&reading.meter_code).expect("every meter was resolved above");
-            let at = time_to_db(reading.reading_at);
-            let inserted = sqlx::query(
-                "INSERT INTO energy_readings (organisation_id, meter_id, reading_at, value, source, source_reference, \
-                 received_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (meter_id, reading_at) DO NOTHING",
-            )
-            .bind(organisation_id.to_string())
-            .bind(&meter.id)
-            .bind(&at)
-            .bind(reading.value)
-            .bind(source.as_str())
-            .bind(&reading.source_reference)
-            .bind(&now)
-            .execute(&mut *transaction)
-            .await?;
-            if inserted.rows_affected() == 0 {
-                let (stored_value,): (f64,) =
-                    sqlx::query_as("SELECT value FROM energy_readings WHERE meter_id = $1 AND reading_at = $2")
-                        .bind(&meter.id)
-                        .bind(&at)
-                        .fetch_one(&mut *transaction)
-                        .await?;
-                // Exact comparison on purpose: the same reading sent again carries the same number.
-                if stored_value == reading.value {
-                    outcome.n_duplicates += 1;
-                } else {
-                    outcome.n_conflicts += 1;
-                    outcome.conflicts.push(ReadingConflict {
-                        index,
-                        meter: reading.meter_code.clone(),
-                        reading_at: reading.reading_at,
-                        stored_value,
-                        sent_value: reading.value,
-                    });
-                }
-                continue;
-            }
-            outcome.n_accepted += 1;
-            meter.n_accepted += 1;
-            let time = reading.reading_at;
-            let counted = RollupChange { consumption: 0.0, n_readings: 1, n_negative_deltas: 0 };
-            match meter.register_type {
-                RegisterType::Interval => {
-                    let consumption = reading.value * meter.multiplier;
-                    changes.add(meter, time, RollupChange { consumption, ..counted });
-                }
-                RegisterType::Cumulative => {
-                    // Readings in time order, the usual case, need no lookup: the predecessor is the meter's last.
-                    let (previous, next) = match meter.last {
-                        Some((last_at, last_value)) if last_at < time => (Some((last_at, last_value)), None),
-                        None => (None, None),
-                        Some(_) => (
-                            neighbour(&mut transaction, &meter.id, time, true).await?,
-                            neighbour(&mut transaction, &meter.id, time, false).await?,
-                        ),
-                    };
-                    let multiplier = meter.multiplier;
-                    let mut own = counted;
-                    if let Some((_, previous_value)) = previous {
-                        let (consumption, negative) = register_delta(previous_value, reading.value, multiplier);
-                        own.consumption = consumption;
-                        own.n_negative_deltas = negative;
-                    }
-                    changes.add(meter, time, own);
-                    if let Some((next_at, next_value)) = next {
-                        let (added, added_negative) = register_delta(reading.value, next_value, multiplier);
-                        let (removed, removed_negative) = match previous {
-                            Some((_, previous_value)) => register_delta(previous_value, next_value, multiplier),
-                            None => (0.0, 0),
-                        };
-                        changes.add(
-                            meter,
-                            next_at,
-                            RollupChange {
-                                consumption: added - removed,
-                                n_readings: 0,
-                                n_negative_deltas: added_negative - removed_negative,
-                            },
-                        );
-                    }
-                }
-            }
-            if meter.last.is_none_or(|(last_at, _)| last_at < time) {
-                meter.last = Some((time, reading.value));
-            }
-        }
-
-        for ((meter_id, grain, bucket_start), change) in &changes.by_bucket {
-            sqlx::query(
-                "INSERT INTO energy_rollups (meter_id, grain, bucket_start, consumption, n_readings, n_negative_deltas) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (meter_id, grain, bucket_start) DO UPDATE SET \
-                 consumption = energy_rollups.consumption + excluded.consumption, \
-                 n_readings = energy_rollups.n_readings + excluded.n_readings, \
-                 n_negative_deltas = energy_rollups.n_negative_deltas + excluded.n_negative_deltas",
-            )
-            .bind(meter_id)
-            .bind(grain.as_str())
-            .bind(time_to_db(*bucket_start))
-            .bind(change.consumption)
-            .bind(change.n_readings)
-            .bind(change.n_negative_deltas)
-            .execute(&mut *transaction)
-            .await?;
-        }
-        for meter in meters.values().filter(|meter| meter.n_accepted > 0) {
-            let (last_at, last_value) = meter.last.expect("a meter with accepted readings has a last one");
-            sqlx::query(
-                "UPDATE energy_meters SET n_readings = n_readings + $1, last_reading_at = $2, last_value = $3 \
-                 WHERE id = $4",
-            )
-            .bind(meter.n_accepted)
-            .bind(time_to_db(last_at))
-            .bind(last_value)
-            .bind(&meter.id)
-            .execute(&mut *transaction)
-            .await?;
-        }
+        let outcome = ingest_in(&mut transaction, &now, organisation_id, source, readings).await?;
         transaction.commit().await?;
         Ok(outcome)
     }

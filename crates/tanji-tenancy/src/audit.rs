@@ -125,11 +125,20 @@ pub enum AuditAction {
     /// An energy meter was registered.
     #[serde(rename = "energy_meter.registered")]
     EnergyMeterRegistered,
+    /// A facility's energy site changed: its settings, an area, a line or a meter's place (or a whole site imported).
+    #[serde(rename = "energy_site.changed")]
+    EnergySiteChanged,
+    /// Production counts of energy lines were recorded.
+    #[serde(rename = "energy_production.recorded")]
+    EnergyProductionRecorded,
+    /// An energy-saving measure was recorded.
+    #[serde(rename = "energy_measure.recorded")]
+    EnergyMeasureRecorded,
 }
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 37] = [
+    pub const ALL: [AuditAction; 40] = [
         AuditAction::OrganisationRegistered,
         AuditAction::OrganisationUpdated,
         AuditAction::FacilityCreated,
@@ -167,6 +176,9 @@ impl AuditAction {
         AuditAction::VerificationEngagementStarted,
         AuditAction::VerificationEngagementEnded,
         AuditAction::EnergyMeterRegistered,
+        AuditAction::EnergySiteChanged,
+        AuditAction::EnergyProductionRecorded,
+        AuditAction::EnergyMeasureRecorded,
     ];
 
     /// The stable machine name, e.g. `facility.created`.
@@ -209,6 +221,9 @@ impl AuditAction {
             AuditAction::VerificationEngagementStarted => "verification_engagement.started",
             AuditAction::VerificationEngagementEnded => "verification_engagement.ended",
             AuditAction::EnergyMeterRegistered => "energy_meter.registered",
+            AuditAction::EnergySiteChanged => "energy_site.changed",
+            AuditAction::EnergyProductionRecorded => "energy_production.recorded",
+            AuditAction::EnergyMeasureRecorded => "energy_measure.recorded",
         }
     }
 

@@ -92,7 +92,11 @@ fn object_href(action: AuditAction, object_id: Option<&str>, object_label: &str)
             id.map(|id| format!("/console/suppliers/links/{id}"))
         }
         // Meters have no console page yet; the API lists them (`GET /api/v1/energy/meters`).
-        A::UserLoggedIn | A::EnergyMeterRegistered => None,
+        A::UserLoggedIn
+        | A::EnergyMeterRegistered
+        | A::EnergySiteChanged
+        | A::EnergyProductionRecorded
+        | A::EnergyMeasureRecorded => None,
         A::ActivityRecorded | A::ActivitiesImported | A::ActivityDeleted => Some("/console/activities".to_owned()),
         A::FactorAdded => Some("/console/factors".to_owned()),
         A::InventoryComputed | A::InventoryVerified => id.map(|id| format!("/console/inventory/{id}")),
@@ -231,7 +235,14 @@ mod tests {
         // pages exist.
         for action in AuditAction::ALL {
             let href = object_href(action, Some(id), "VWXT-FA1G v1");
-            let without_page = matches!(action, AuditAction::UserLoggedIn | AuditAction::EnergyMeterRegistered);
+            let without_page = matches!(
+                action,
+                AuditAction::UserLoggedIn
+                    | AuditAction::EnergyMeterRegistered
+                    | AuditAction::EnergySiteChanged
+                    | AuditAction::EnergyProductionRecorded
+                    | AuditAction::EnergyMeasureRecorded
+            );
             assert_eq!(href.is_none(), without_page, "{action:?}");
         }
     }
