@@ -15,6 +15,7 @@ pub mod credentials;
 mod dashboard;
 mod database;
 pub mod energy;
+pub mod energy_chain;
 pub mod energy_site;
 mod error;
 mod facilities;
