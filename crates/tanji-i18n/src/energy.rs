@@ -553,6 +553,30 @@ mod tests {
     }
 
     #[test]
+    fn every_handover_error_reads_in_both_languages() {
+        let (first, last) = ("2025-01-01".parse().unwrap(), "2025-01-31".parse().unwrap());
+        let errors = [
+            HandoverError::UnknownLine { line: "L9".into(), known: "L1, L2".into() },
+            HandoverError::NoEnergyData { line: "L1".into(), first, last },
+            HandoverError::NoOutput { line: "L1".into(), first, last },
+            HandoverError::EmptyPeriod { first: last, last: first },
+        ];
+        for error in errors {
+            let chinese = error.localize(Language::SimplifiedChinese);
+            assert_eq!(latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
+            let english = error.localize(Language::English);
+            assert!(english.is_ascii(), "{english}");
+            assert_ne!(chinese, english);
+        }
+        let no_output = HandoverError::NoOutput { line: "L1".into(), first, last };
+        assert_eq!(
+            no_output.localize(Language::English),
+            "line L1 has energy but no recorded output from 2025-01-01 to 2025-01-31, so no energy per unit exists: \
+             import its production first"
+        );
+    }
+
+    #[test]
     fn every_finding_reads_in_chinese_without_english_sentences() {
         let findings = [
             FindingKind::SecGap {
