@@ -397,9 +397,12 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     ] {
         store.create_facility(&energy_engineer, &details).await.map_err(store_error)?;
     }
-    record_factory_inventory(store, &energy_engineer, &factory_cups).await?;
-    record_factory_footprints(store, &energy_engineer, &factory_cups).await?;
     record_factory_energy(store, &energy_engineer).await?;
+    // Story step 3's chain (issue 9): the factory's meters, when its energy site is loaded above, feed the inventory
+    // and the cup's footprint below without a number typed again.
+    let metered = metered_line(store, &energy_engineer).await?;
+    record_factory_inventory(store, &energy_engineer, &factory_cups, metered.as_ref()).await?;
+    record_factory_footprints(store, &energy_engineer, &factory_cups, metered.as_ref()).await?;
     let bamboo_owner = actor(store, "owner@zhuyun.example", &factory_chopsticks).await?;
     for details in [
         facility(
@@ -454,6 +457,7 @@ async fn record_factory_inventory(
     store: &Store,
     energy_engineer: &tanji_tenancy::Actor,
     factory: &tanji_tenancy::organisation::Organisation,
+    metered: Option<&MeteredLine>,
 ) -> anyhow::Result<()> {
     // The file's facility keys are the demo facilities' codes: it imports here as shipped.
     const ACTIVITIES: &str = include_str!("../../../examples/inventory/ruihe-activities.csv");
@@ -465,6 +469,17 @@ async fn record_factory_inventory(
             )
         })?;
     store.record_activities(energy_engineer, Some("ruihe-activities.csv"), rows).await.map_err(store_error)?;
+    if let Some(metered) = metered {
+        // The factory's metered months of 2025 as metered electricity of the main incomer: they compete with the
+        // production monthly report's rows for the same point by the inventory's data-source priority.
+        let year =
+            tanji_energy::DayRange { first: jiff::civil::date(2025, 1, 1), last: jiff::civil::date(2025, 12, 31) };
+        let methods = tanji_store::energy_chain::MeteredEnergyMethods {
+            emission_point: Some("主变 10kV 进线".to_owned()),
+            ..tanji_store::energy_chain::MeteredEnergyMethods::default()
+        };
+        store.record_metered_energy(energy_engineer, metered.facility_id, year, &methods).await.map_err(store_error)?;
+    }
     let warehouse = store
         .facility_boundaries(energy_engineer)
         .await
@@ -515,10 +530,28 @@ async fn record_factory_inventory(
 /// (the files shipped as `examples/footprint/*.toml`), each with its conventional baseline product. Both are computed
 /// with Monte Carlo and published as carbon labels; the cup's footprint is signed off by the verifier first, the
 /// plate's is self-declared.
+/// The factory's energy site and the line the demo's cup is made on: the line linked to the cup's product in the
+/// site tree, else the site's first line. `None` when no energy site is loaded.
+struct MeteredLine {
+    facility_id: tanji_tenancy::FacilityId,
+    line_code: String,
+}
+
+async fn metered_line(store: &Store, energy_engineer: &Actor) -> anyhow::Result<Option<MeteredLine>> {
+    let sites = store.list_energy_sites(energy_engineer).await.map_err(store_error)?;
+    let Some(site) = sites.first() else { return Ok(None) };
+    let tree = store.energy_site_tree(energy_engineer, site.facility_id).await.map_err(store_error)?;
+    let mut lines = tree.lines;
+    lines
+        .sort_by(|left, right| (left.product_id.is_none(), &left.code).cmp(&(right.product_id.is_none(), &right.code)));
+    Ok(lines.into_iter().next().map(|line| MeteredLine { facility_id: site.facility_id, line_code: line.code }))
+}
+
 async fn record_factory_footprints(
     store: &Store,
     energy_engineer: &tanji_tenancy::Actor,
     factory: &tanji_tenancy::organisation::Organisation,
+    metered: Option<&MeteredLine>,
 ) -> anyhow::Result<()> {
     const FILES: [(&str, &str, bool); 2] = [
         ("bamboo-fibre-cup.toml", include_str!("../../../examples/footprint/bamboo-fibre-cup.toml"), true),
@@ -549,6 +582,22 @@ async fn record_factory_footprints(
                 .save_model(energy_engineer, &product.id, &model, &format!("导入自示例文件 examples/footprint/{name}"))
                 .await
                 .map_err(store_error)?;
+            // The cup's forming electricity: the line's measured kWh per cup over the footprint's reference period.
+            if let (Some(metered), Some(()), "bamboo-fibre-cup.toml") = (metered, baseline, name) {
+                let period = tanji_energy::DayRange {
+                    first: model.product.reference_period_start.parse().context("the cup's reference period")?,
+                    last: model.product.reference_period_end.parse().context("the cup's reference period")?,
+                };
+                let target = tanji_store::energy_chain::MeasuredEnergyTarget {
+                    product_id: product.id.clone(),
+                    process_id: "cup-forming".to_owned(),
+                    factor_index: None,
+                };
+                store
+                    .set_measured_energy(energy_engineer, &target, metered.facility_id, &metered.line_code, period)
+                    .await
+                    .map_err(store_error)?;
+            }
             let footprint = store
                 .compute_footprint(energy_engineer, &product.id, None, Some(monte_carlo))
                 .await

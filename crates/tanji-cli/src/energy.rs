@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use serde::Serialize;
+use tanji_csv::{Cell, CsvTable};
 use tanji_energy::file::{FileProblem, SiteFile};
+use tanji_energy::handover::{InventoryHandover, activity_rows, monthly_energy};
 use tanji_energy::{Analysis, analyze, read_production_csv, read_readings_csv, read_site_file};
 use tanji_i18n::energy::{file_problem_text, kwh, percent, whole};
 use tanji_i18n::inventory::figure;
@@ -83,6 +85,9 @@ fn analyze_file(args: EnergyAnalyzeArgs, language: Language) -> anyhow::Result<(
         }
     };
     let analysis = analyze(&site, &readings, &production, &options);
+    if let Some(out) = &args.activities_csv {
+        write_activities(&args, out, &site, &readings, language)?;
+    }
     match args.format {
         ReportFormat::Json => {
             let findings_text = analysis
@@ -103,6 +108,63 @@ fn analyze_file(args: EnergyAnalyzeArgs, language: Language) -> anyhow::Result<(
         }
         ReportFormat::Table => emit(&table(&analysis, language)),
     }
+}
+
+/// The site's metered months as an activity CSV (the documented columns, `docs/inventory-file.md`).
+fn write_activities(
+    args: &EnergyAnalyzeArgs,
+    out: &Path,
+    site: &tanji_energy::Site,
+    readings: &std::collections::HashMap<String, Vec<tanji_energy::RawReading>>,
+    language: Language,
+) -> anyhow::Result<()> {
+    let Some(electricity_factor) = args.electricity_factor.clone().or_else(|| site.grid_factor.factor_id.clone())
+    else {
+        return Err(match language {
+            Language::SimplifiedChinese => anyhow!(
+                "站点文件未给出电网因子编号（grid_factor.factor_id）\n  提示：用 --electricity-factor 指定因子库中的电网因子"
+            ),
+            Language::English => anyhow!(
+                "the site file names no grid factor id (grid_factor.factor_id)\n  hint: name the library's grid factor with --electricity-factor"
+            ),
+        });
+    };
+    let handover = InventoryHandover {
+        facility: args.facility.clone().unwrap_or_else(|| site.name.clone()),
+        emission_point: args.emission_point.clone().unwrap_or_else(|| site.name.clone()),
+        electricity_factor,
+        natural_gas_parameters: Some(args.gas_parameters.clone()),
+        steam_factor: args.steam_factor.clone(),
+    };
+    let months = monthly_energy(site, readings);
+    let (rows, left_out) = activity_rows(&months, &handover);
+    for (month, kind) in &left_out {
+        let kind = kind.localize(language);
+        eprintln!(
+            "{}",
+            text!(language,
+                zh: "{month} 的{kind}计量数据未写出：缺少计算方法（蒸汽请用 --steam-factor 指定因子）",
+                en: "{month}: metered {kind} not written: no method for it (name the steam factor with --steam-factor)")
+        );
+    }
+    let mut table = CsvTable::new(tanji_inventory::ACTIVITY_COLUMNS);
+    for row in &rows {
+        let value = serde_json::to_value(row)?;
+        table.row(
+            tanji_inventory::ACTIVITY_COLUMNS.iter().map(|column| {
+                Cell::text(value.get(column).and_then(|cell| cell.as_str()).unwrap_or_default().to_owned())
+            }),
+        );
+    }
+    std::fs::write(out, table.into_string()).with_context(|| format!("writing {}", out.display()))?;
+    let (n_rows, n_months, path) = (rows.len(), months.len(), out.display());
+    eprintln!(
+        "{}",
+        text!(language,
+            zh: "已将 {n_months} 个月的计量能耗写为 {n_rows} 条活动数据：{path}",
+            en: "wrote {n_rows} activity rows of {n_months} metered months to {path}")
+    );
+    Ok(())
 }
 
 fn table(analysis: &Analysis, language: Language) -> String {

@@ -126,6 +126,26 @@ pub struct EnergyAnalyzeArgs {
     /// `table` for people, `json` for programs.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+    /// Also write the site's metered energy per month (electricity, natural gas, steam) as inventory activity rows
+    /// with data source `meter` and the meters as evidence: a CSV that `tanji inventory compute` and the activity
+    /// import accept.
+    #[arg(long, value_name = "OUT")]
+    pub activities_csv: Option<PathBuf>,
+    /// The facility code the activity rows belong to (default: the site's name).
+    #[arg(long, requires = "activities_csv")]
+    pub facility: Option<String>,
+    /// The emission point the rows measure, e.g. the incoming feeder the meters sum to (default: the site's name).
+    #[arg(long, requires = "activities_csv")]
+    pub emission_point: Option<String>,
+    /// The grid factor id for metered electricity (default: the site file's `grid_factor.factor_id`).
+    #[arg(long, requires = "activities_csv")]
+    pub electricity_factor: Option<String>,
+    /// Default fuel parameters for metered natural gas (a meter's stated energy content is written as its NCV).
+    #[arg(long, default_value = "ipcc-2006-ncv-cc-natural-gas", requires = "activities_csv")]
+    pub gas_parameters: String,
+    /// The factor id for metered purchased steam; without it steam months are named and left out.
+    #[arg(long, requires = "activities_csv")]
+    pub steam_factor: Option<String>,
 }
 
 #[derive(Debug, Args)]

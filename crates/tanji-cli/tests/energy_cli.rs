@@ -176,3 +176,99 @@ fn the_energy_bench_finds_its_hot_line_on_a_small_workload() {
     let gap = report["hot_line_gap"].as_f64().expect("gap");
     assert!(gap > 0.1, "a heater 30 % hot puts its line about 15 % above its peers, got {gap}");
 }
+
+/// The one chain on files: `energy analyze --activities-csv` writes the site's metered months as activity rows, and
+/// `inventory compute` takes that CSV as it is. The electricity the inventory counts is the kWh the meters measured
+/// (the analysis' meter totals) and its scope 2 emissions are those kWh × the site's stated grid factor.
+#[test]
+fn metered_months_become_an_inventory_without_retyping() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let activities = directory.path().join("metered.csv");
+    let activities_text = activities.display().to_string();
+    let report = analyze_json(&example(), &["--activities-csv", &activities_text, "--facility", "RH-HY"]);
+    let metered_kwh: f64 = report["analysis"]["meters"]
+        .as_array()
+        .expect("meters")
+        .iter()
+        .filter(|meter| meter["kind"] == "electricity")
+        .map(|meter| meter["energy_kwh"].as_f64().expect("kWh"))
+        .sum();
+    assert!(metered_kwh > 100_000.0, "{metered_kwh}");
+
+    let csv = std::fs::read_to_string(&activities).expect("the activity CSV");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some(tanji_inventory_columns().as_str()));
+    let rows: Vec<&str> = lines.collect();
+    // A year of data from 1 January: twelve months of electricity, one row each.
+    assert_eq!(rows.len(), 12, "{csv}");
+    assert!(rows[0].starts_with("meter:RH-HY:electricity:kWh:2025-01,RH-HY,2025-01,"), "{}", rows[0]);
+    assert!(rows.iter().all(|row| row.contains(",meter,electricity,mee-nbs-2023-grid-cn-national,")), "{csv}");
+    assert!(rows[0].contains("L1-drive; L1-heater; L1-air; L2-drive; L2-heater; L2-air"), "{}", rows[0]);
+
+    std::fs::write(
+        directory.path().join("inventory.toml"),
+        "organisation = \"瑞禾\"\nreporting_year = 2025\ngwp = \"AR5\"\nconsolidation = \"operational_control\"\n\
+         activities_csv = \"metered.csv\"\n\n[[facilities]]\nkey = \"RH-HY\"\nname = \"瑞禾纸制品厂\"\n",
+    )
+    .expect("writing the inventory file");
+    let inventory_file = directory.path().join("inventory.toml").display().to_string();
+    let output = tanji(&["inventory", "compute", &inventory_file, "--format", "json", "--lines", "--allow-incomplete"]);
+    assert!(output.status.success(), "compute failed:\n{}", stderr(&output));
+    let inventory: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let lines = inventory["inventory"]["lines"].as_array().expect("lines");
+    assert_eq!(lines.len(), 12);
+    let counted_kwh: f64 = lines.iter().map(|line| line["quantity"]["value"].as_f64().expect("quantity")).sum();
+    assert!((counted_kwh - metered_kwh).abs() <= 1e-6 * metered_kwh, "counted {counted_kwh} vs metered {metered_kwh}");
+    // 0.5306 t CO2/MWh (MEE & NBS 2023 national average) = 0.5306 kg/kWh.
+    let scope2 = inventory["inventory"]["totals"]["scope2_location_kg"].as_f64().expect("scope 2");
+    assert!((scope2 - metered_kwh * 0.5306).abs() <= 1e-6 * scope2, "scope 2 {scope2} vs {}", metered_kwh * 0.5306);
+
+    // The same months handed over again give the same rows: the keys are stable, so a store replaces them.
+    let again = directory.path().join("again.csv");
+    analyze_json(&example(), &["--activities-csv", &again.display().to_string(), "--facility", "RH-HY"]);
+    assert_eq!(std::fs::read_to_string(&again).expect("again"), csv);
+}
+
+#[test]
+fn activities_need_a_grid_factor() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let site = std::fs::read_to_string(example()).expect("site file");
+    let without_id: String =
+        site.lines().filter(|line| !line.starts_with("factor_id")).map(|line| format!("{line}\n")).collect();
+    let example_directory = example().parent().expect("directory").to_path_buf();
+    let site_path = directory.path().join("site.toml");
+    std::fs::write(
+        &site_path,
+        without_id
+            .replace("readings = \"readings.csv\"", &format!("readings = {:?}", example_directory.join("readings.csv")))
+            .replace(
+                "production = \"production.csv\"",
+                &format!("production = {:?}", example_directory.join("production.csv")),
+            ),
+    )
+    .expect("site file");
+    let out = directory.path().join("metered.csv").display().to_string();
+    let output = tanji(&["energy", "analyze", &site_path.display().to_string(), "--activities-csv", &out]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("--electricity-factor"), "{}", stderr(&output));
+    let output = tanji(&[
+        "energy",
+        "analyze",
+        &site_path.display().to_string(),
+        "--activities-csv",
+        &out,
+        "--electricity-factor",
+        "mee-nbs-2022-grid-cn-grid-east",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::read_to_string(&out).expect("csv").contains(",mee-nbs-2022-grid-cn-grid-east,"));
+}
+
+fn tanji_inventory_columns() -> String {
+    "id,facility,period,period_start,period_end,source,emission_point,activity,quantity,unit,data_source,method,factor,\
+     market_factor,covered_by_instruments,ncv,ncv_unit,carbon_content,oxidation,fuel_parameters,biomass,\
+     coal_quantity_basis,coal_carbon_basis,carbon_percent,moisture_as_received,moisture_air_dried,gas,refrigerant,\
+     refrigerant_approach,leak_rate_percent,inventory_decrease_kg,purchased_kg,disposed_kg,capacity_increase_kg,\
+     scope3_method,iso_category,quality,uncertainty_percent,evidence,notes"
+        .to_owned()
+}

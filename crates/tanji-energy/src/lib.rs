@@ -14,6 +14,7 @@ pub mod cusum;
 pub mod file;
 pub mod finding;
 pub mod ingest;
+pub mod handover;
 pub mod measure;
 pub mod model;
 pub mod regression;
@@ -24,4 +25,8 @@ pub use analysis::{Analysis, AnalysisOptions, DayRange, ProductionRecord, analyz
 pub use cleaning::{CleanSeries, CleaningEvent, RawReading, clean};
 pub use file::{FileProblem, ProblemKind, read_production_csv, read_readings_csv, read_site_file};
 pub use finding::{Evidence, ExpectedSaving, Finding, FindingKind, Recommendation};
+pub use handover::{
+    CarrierIntensity, CarrierQuantity, HandoverError, InventoryHandover, LineIntensity, MeterEvidence, MonthlyEnergy,
+    activity_rows, line_intensity, monthly_energy,
+};
 pub use model::{Equipment, GridFactor, Line, Meter, MeterKind, MeterUnit, Register, Site, Tariff};

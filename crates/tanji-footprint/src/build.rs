@@ -48,7 +48,14 @@ pub enum ItemKind {
     /// A gas emitted by the process itself.
     Emission { gas: String, origin: Origin, kg_per_run: f64 },
     /// An activity times a library factor (transport legs included).
-    Factor { factor: FactorRef, amount_per_run: f64, unit: String, entered: String },
+    Factor {
+        factor: FactorRef,
+        amount_per_run: f64,
+        unit: String,
+        entered: String,
+        /// The measured origin of the amount, when it was handed over from a line's meters.
+        measured: Option<Box<crate::model::MeasuredAmount>>,
+    },
     /// A supplier footprint consumed.
     Supplier { supplier_idx: usize, amount_per_run: f64, unit: String },
     /// A product of another foreground process consumed (its footprint belongs to that process).
@@ -286,6 +293,7 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
                     amount_per_run: amount * share,
                     unit: factor.unit.symbol().to_owned(),
                     entered: format!("{} {}", usage.amount, usage.unit),
+                    measured: usage.measured.clone().map(Box::new),
                 },
                 uncertainty: usage.uncertainty,
                 entered_amount: usage.amount,
@@ -322,6 +330,7 @@ pub fn build(model: &ProductModel, library: &FactorLibrary, gwp_table: &GwpTable
                         crate::compute::figure(leg.distance_km),
                         crate::compute::figure(tonne_km)
                     ),
+                    measured: None,
                 },
                 uncertainty: leg.uncertainty,
                 entered_amount: tonne_km,
@@ -834,10 +843,12 @@ pub fn stage_of(model: &ProductModel, built: &Built, column: usize) -> Option<St
     built.process_of(column).map(|process_idx| model.processes[process_idx].stage)
 }
 
-/// The data kind of an item: its process's, or the supplier footprint's.
+/// The data kind of an item: primary when its amount was measured on a line, else its process's, or the supplier
+/// footprint's.
 pub fn data_kind_of(model: &ProductModel, built: &Built, item: &Item) -> DataKind {
     match item.kind {
         ItemKind::Supplier { supplier_idx, .. } => model.supplier_footprints[supplier_idx].data,
+        ItemKind::Factor { measured: Some(_), .. } => DataKind::Primary,
         _ => built.process_of(item.column).map(|idx| model.processes[idx].data).unwrap_or_default(),
     }
 }

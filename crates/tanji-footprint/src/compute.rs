@@ -113,6 +113,9 @@ pub struct Line {
     pub formula: LineFormula,
     pub gases: Vec<GasResult>,
     pub allocation_share: f64,
+    /// The line, period and meters behind a measured amount (absent for typed amounts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<crate::model::MeasuredAmount>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -435,9 +438,10 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
                     formula: LineFormula::Emission { kg_gas, gas: gas.clone(), gwp, kg_co2e },
                     gases: vec![GasResult { gas: gas.clone(), origin: *origin, kg_gas: Some(kg_gas), kg_co2e }],
                     allocation_share: item.allocation_share,
+                    measured: None,
                 }
             }
-            ItemKind::Factor { factor, amount_per_run, unit, entered } => {
+            ItemKind::Factor { factor, amount_per_run, unit, entered, measured } => {
                 let column = factor_column(built, factor);
                 let amount = runs * amount_per_run;
                 let per_unit = direct[column];
@@ -463,6 +467,7 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
                     },
                     gases: scale_gases(&column_gases(built, column), amount),
                     allocation_share: item.allocation_share,
+                    measured: measured.as_deref().cloned(),
                 }
             }
             ItemKind::Supplier { supplier_idx, amount_per_run, unit } => {
@@ -496,6 +501,7 @@ fn explain(model: &ProductModel, built: &Built, supply: &[f64], scores: &[f64]) 
                     },
                     gases: scale_gases(&column_gases(built, column), amount),
                     allocation_share: item.allocation_share,
+                    measured: None,
                 }
             }
             ItemKind::Product { .. } => continue,

@@ -316,6 +316,45 @@ pub struct FactorUse {
     /// Plain words for reports: "bamboo pulp", "moulding press electricity".
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// Set when `amount` was measured on a production line and handed over by the energy engine (never typed): the
+    /// line, period, meters and output behind it. Such an exchange counts as primary data whatever the process says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<MeasuredAmount>,
+}
+
+/// Where a measured energy amount comes from: a production line's metered energy per unit of output over a period
+/// (`tanji-energy`'s line intensity), as the adapter resolved it before the footprint was computed. The exchange's
+/// `amount` is `kwh_per_unit` × the process's reference output (`per_run_units`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredAmount {
+    /// The facility (site) the line stands in.
+    pub facility: String,
+    /// The line's id and name.
+    pub line: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub line_name: String,
+    /// First and last day of the period measured, `YYYY-MM-DD`.
+    pub period_start: String,
+    pub period_end: String,
+    /// The carriers counted (`electricity`, `natural_gas` …), as the meters measure them.
+    pub carriers: Vec<String>,
+    /// Measured kWh per unit of the line's output.
+    pub kwh_per_unit: f64,
+    /// The unit the line's counter counts (`cup`).
+    pub output_unit: String,
+    /// Units of output the process's run stands for (the amount of its reference output).
+    pub per_run_units: f64,
+    /// Units produced on the metered days of the period, and the kWh metered on them.
+    pub production_units: f64,
+    pub energy_kwh: f64,
+    /// Days of the period with meter data.
+    pub n_days: usize,
+    /// The meters' codes and the readings behind the figure.
+    pub meters: Vec<String>,
+    pub n_readings: usize,
+    /// Share of metering intervals that cleaning estimated, %.
+    pub estimated_percent: f64,
 }
 
 /// A freight leg: `mass_kg` carried `distance_km` by the mode whose per-tonne-km (or per-ton-mile) factor is named.

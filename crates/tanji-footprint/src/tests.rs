@@ -74,7 +74,14 @@ fn process(id: &str, stage: Stage, product: &str, amount: f64, unit: &str) -> Pr
 }
 
 fn use_factor(factor: &str, amount: f64, unit: &str) -> FactorUse {
-    FactorUse { factor: factor.into(), amount, unit: unit.into(), uncertainty: None, note: String::new() }
+    FactorUse {
+        factor: factor.into(),
+        amount,
+        unit: unit.into(),
+        uncertainty: None,
+        note: String::new(),
+        measured: None,
+    }
 }
 
 fn input(product: &str, amount: f64, unit: &str) -> ProductInput {
@@ -781,6 +788,52 @@ fn the_primary_data_share_is_the_share_of_emissions_from_primary_data_removals_n
     product.product.declared_unit.unit = "kg".into();
     let footprint = compute(&product, &library(), gwp_table()).unwrap();
     assert!((footprint.primary_data_share_percent - 25.0).abs() < 1e-9, "{}", footprint.primary_data_share_percent);
+}
+
+#[test]
+fn a_measured_energy_amount_is_primary_data_and_its_origin_reaches_the_line() {
+    // The same secondary process as above, its 3 kWh now measured on a line: 0.003 kWh/cup × 1000 cups per run.
+    // Emissions 0.5 (primary, growing) + 1.5 (now primary, measured) = 2 kg, all primary: 100 %.
+    let mut growing = process("growing", Stage::RawMaterial, "fibre", 1.0, "kg");
+    growing.emissions = vec![emission("CO2", Origin::Fossil, 0.5)];
+    let mut pressing = process("pressing", Stage::Production, "board", 1.0, "kg");
+    pressing.data = DataKind::Secondary;
+    pressing.inputs = vec![input("fibre", 1.0, "kg")];
+    let measured = crate::MeasuredAmount {
+        facility: "瑞禾".into(),
+        line: "L1".into(),
+        line_name: "纸杯一线".into(),
+        period_start: "2025-01-01".into(),
+        period_end: "2025-12-31".into(),
+        carriers: vec!["electricity".into()],
+        kwh_per_unit: 0.003,
+        output_unit: "cup".into(),
+        per_run_units: 1000.0,
+        production_units: 1.0e6,
+        energy_kwh: 3000.0,
+        n_days: 365,
+        meters: vec!["L1-drive".into(), "L1-heater".into()],
+        n_readings: 70_080,
+        estimated_percent: 0.5,
+    };
+    pressing.factors = vec![FactorUse { measured: Some(measured.clone()), ..use_factor("grid", 3.0, "kWh") }];
+    let mut product = model(vec![growing, pressing], "pressing");
+    product.product.declared_unit.unit = "kg".into();
+    let footprint = compute(&product, &library(), gwp_table()).unwrap();
+    assert!((footprint.primary_data_share_percent - 100.0).abs() < 1e-9, "{}", footprint.primary_data_share_percent);
+    let line = footprint.lines.iter().find(|line| line.path == "processes[1].factors[0]").expect("the energy line");
+    assert_eq!(line.data, DataKind::Primary);
+    assert_eq!(line.measured.as_ref(), Some(&measured));
+    assert!((line.kg_co2e - 1.5).abs() < 1e-12);
+    // The record survives the stored JSON of the footprint and of the model.
+    let stored: crate::Footprint = serde_json::from_str(&serde_json::to_string(&footprint).unwrap()).unwrap();
+    assert_eq!(stored.lines, footprint.lines);
+    let model_back: ProductModel = serde_json::from_str(&serde_json::to_string(&product).unwrap()).unwrap();
+    assert_eq!(model_back, product);
+    // Without the record the same amount is the process's: secondary, 25 %.
+    product.processes[1].factors[0].measured = None;
+    let footprint = compute(&product, &library(), gwp_table()).unwrap();
+    assert!((footprint.primary_data_share_percent - 25.0).abs() < 1e-9);
 }
 
 proptest! {

@@ -8,6 +8,7 @@ use tanji_energy::cusum::Direction;
 use tanji_energy::file::{FileProblem, ProblemKind};
 use tanji_energy::finding::{ChartKind, Evidence, FindingKind, Recommendation};
 use tanji_energy::ingest::{IngestProblem, ReadingField};
+use tanji_energy::handover::HandoverError;
 use tanji_energy::model::{Equipment, MeterKind};
 use tanji_energy::regression::{BaselineCheck, FitError, Term};
 
@@ -55,6 +56,25 @@ impl Localize for MeterKind {
             MeterKind::Steam => text!(language, zh: "蒸汽", en: "steam"),
             MeterKind::Water => text!(language, zh: "水", en: "water"),
             MeterKind::CompressedAir => text!(language, zh: "压缩空气", en: "compressed air"),
+        }
+    }
+}
+
+impl Localize for HandoverError {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            HandoverError::UnknownLine { line, known } => text!(language,
+                zh: "站点中没有产线 {line}（已有产线：{known}）",
+                en: "the site has no line {line} (its lines: {known})"),
+            HandoverError::NoEnergyData { line, first, last } => text!(language,
+                zh: "产线 {line} 在 {first} 至 {last} 没有计量能耗数据：请选择有读数的期间，或先导入读数",
+                en: "line {line} has no metered energy from {first} to {last}: choose a period with readings, or import them first"),
+            HandoverError::NoOutput { line, first, last } => text!(language,
+                zh: "产线 {line} 在 {first} 至 {last} 有能耗但没有产量记录，无法计算单位产量能耗：请先导入产量",
+                en: "line {line} has energy but no recorded output from {first} to {last}, so no energy per unit exists: import its production first"),
+            HandoverError::EmptyPeriod { first, last } => text!(language,
+                zh: "期间的结束日 {last} 早于开始日 {first}",
+                en: "the period ends on {last}, before it starts on {first}"),
         }
     }
 }
@@ -681,6 +701,30 @@ mod tests {
         assert_eq!(kwh(302_627.6), "302,628 kWh");
         assert_eq!(kwh(-1234.0), "-1,234 kWh");
         assert_eq!(kwh(12.0), "12 kWh");
+    }
+
+    #[test]
+    fn every_handover_error_reads_in_both_languages() {
+        let (first, last) = ("2025-01-01".parse().unwrap(), "2025-01-31".parse().unwrap());
+        let errors = [
+            HandoverError::UnknownLine { line: "L9".into(), known: "L1, L2".into() },
+            HandoverError::NoEnergyData { line: "L1".into(), first, last },
+            HandoverError::NoOutput { line: "L1".into(), first, last },
+            HandoverError::EmptyPeriod { first: last, last: first },
+        ];
+        for error in errors {
+            let chinese = error.localize(Language::SimplifiedChinese);
+            assert_eq!(latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
+            let english = error.localize(Language::English);
+            assert!(english.is_ascii(), "{english}");
+            assert_ne!(chinese, english);
+        }
+        let no_output = HandoverError::NoOutput { line: "L1".into(), first, last };
+        assert_eq!(
+            no_output.localize(Language::English),
+            "line L1 has energy but no recorded output from 2025-01-01 to 2025-01-31, so no energy per unit exists: \
+             import its production first"
+        );
     }
 
     #[test]

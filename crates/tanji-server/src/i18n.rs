@@ -998,6 +998,12 @@ catalogue! {
     fp_process_id_hint: "模型内唯一，如 cup-forming", "Unique in the model, e.g. cup-forming";
     fp_stage: "生命周期阶段", "Life-cycle stage";
     fp_data_kind: "数据类型", "Data kind";
+    fp_measured_source: "计量来源", "Measured on";
+    fp_measured_period: "计量期", "Metering period";
+    fp_measured_days: "天有数据", "days with data";
+    fp_measured_intensity: "实测单位产量能耗", "Measured energy per unit";
+    fp_measured_meters: "计量表（读数条数）", "Meters (readings)";
+    fp_measured_estimated: "清洗估算的时段", "Intervals estimated by cleaning";
     fp_primary: "一手数据（实测）", "Primary (measured)";
     fp_secondary: "二手数据（数据库/文献）", "Secondary (databases, literature)";
     fp_dqr: "数据质量评级（DQR）", "Data quality rating (DQR)";

@@ -774,26 +774,43 @@ async fn upsert_placement(
         }
         None => None,
     };
-    sqlx::query(
+    // An absent number is written as a literal NULL: the Any driver on PostgreSQL prepares a statement with the
+    // parameter types of its first use, so a NULL first and a number later (or the reverse) would not bind.
+    let mut next_parameter = 9;
+    let mut optional = |value: Option<f64>| match value {
+        Some(_) => {
+            next_parameter += 1;
+            format!("${}", next_parameter - 1)
+        }
+        None => "NULL".to_owned(),
+    };
+    let kwh_per_unit_sql = optional(placement.kwh_per_unit);
+    let rollover_sql = optional(placement.rollover_value);
+    let statement = format!(
         "INSERT INTO energy_meter_placements (meter_id, organisation_id, area_id, line_id, equipment, \
          served_product_sku, ct_ratio, pt_ratio, kwh_per_unit, rollover_value) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (meter_id) DO UPDATE SET \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {kwh_per_unit_sql}, {rollover_sql}) ON CONFLICT (meter_id) DO UPDATE SET \
          area_id = excluded.area_id, line_id = excluded.line_id, equipment = excluded.equipment, \
          served_product_sku = excluded.served_product_sku, ct_ratio = excluded.ct_ratio, \
-         pt_ratio = excluded.pt_ratio, kwh_per_unit = excluded.kwh_per_unit, rollover_value = excluded.rollover_value",
-    )
-    .bind(&meter_id)
-    .bind(organisation_id.to_string())
-    .bind(&area)
-    .bind(line)
-    .bind(equipment_name(placement.equipment))
-    .bind(placement.served_product_sku.clone())
-    .bind(placement.ct_ratio)
-    .bind(placement.pt_ratio)
-    .bind(placement.kwh_per_unit)
-    .bind(placement.rollover_value)
-    .execute(&mut **transaction)
-    .await?;
+         pt_ratio = excluded.pt_ratio, kwh_per_unit = excluded.kwh_per_unit, rollover_value = excluded.rollover_value"
+    );
+    // Safe: the only text spliced in is a parameter number or NULL, never a value.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(&meter_id)
+        .bind(organisation_id.to_string())
+        .bind(&area)
+        .bind(line)
+        .bind(equipment_name(placement.equipment))
+        .bind(placement.served_product_sku.clone())
+        .bind(placement.ct_ratio)
+        .bind(placement.pt_ratio);
+    if let Some(kwh_per_unit) = placement.kwh_per_unit {
+        query = query.bind(kwh_per_unit);
+    }
+    if let Some(rollover_value) = placement.rollover_value {
+        query = query.bind(rollover_value);
+    }
+    query.execute(&mut **transaction).await?;
     Ok(())
 }
 

@@ -287,6 +287,19 @@ impl Store {
         file_name: Option<&str>,
         rows: Vec<ActivityRow>,
     ) -> Result<usize, StoreError> {
+        self.record_activities_replacing(actor, file_name, rows, |_| false).await.map(|(saved, _)| saved)
+    }
+
+    /// [`Store::record_activities`], except that rows whose id `replaces` says may be replaced take the place of the
+    /// stored record with that id (deleted and written again in the same transaction) instead of being refused.
+    /// Returns the rows saved and how many of them replaced a stored record.
+    pub(crate) async fn record_activities_replacing(
+        &self,
+        actor: &Actor,
+        file_name: Option<&str>,
+        rows: Vec<ActivityRow>,
+        replaces: impl Fn(&str) -> bool,
+    ) -> Result<(usize, usize), StoreError> {
         actor.require(Permission::EditInventory)?;
         let source_name = file_name.unwrap_or("form");
         let facilities = self.facility_boundaries(actor).await?;
@@ -355,8 +368,18 @@ impl Store {
                 .iter()
                 .map(|row| row.text("record_key"))
                 .collect::<anyhow::Result<_>>()?;
+        let mut n_replaced = 0;
         for (row_number, key, _, _, _) in prepared.iter().filter(|(_, key, _, _, _)| existing.contains(key)) {
-            errors.push(RowError::of(source_name, *row_number, "id", RowProblem::IdExists { id: key.clone() }));
+            if !replaces(key) {
+                errors.push(RowError::of(source_name, *row_number, "id", RowProblem::IdExists { id: key.clone() }));
+                continue;
+            }
+            sqlx::query("DELETE FROM activity_records WHERE organisation_id = $1 AND record_key = $2")
+                .bind(actor.organisation_id.to_string())
+                .bind(key)
+                .execute(&mut *transaction)
+                .await?;
+            n_replaced += 1;
         }
         if !errors.is_empty() {
             return Err(StoreError::Rejected(errors));
@@ -454,7 +477,7 @@ impl Store {
         )
         .await?;
         transaction.commit().await?;
-        Ok(prepared.len())
+        Ok((prepared.len(), n_replaced))
     }
 
     /// The actor's activity records, optionally only those touching `year`, by period then key.

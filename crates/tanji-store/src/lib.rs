@@ -16,6 +16,7 @@ mod dashboard;
 mod database;
 pub mod energy;
 pub mod energy_recent;
+pub mod energy_chain;
 pub mod energy_site;
 mod error;
 mod facilities;

@@ -116,6 +116,8 @@ pub struct FactorDraft {
     pub unit: Field,
     pub note: Field,
     pub uncertainty: Field,
+    /// The measured origin of the amount (a line's meters), riding along hidden; dropped when the amount is retyped.
+    pub measured: Field,
     pub problems: Vec<ProblemView>,
 }
 
@@ -458,6 +460,7 @@ impl Draft {
                         unit: row("factors", idx, "unit"),
                         note: row("factors", idx, "note"),
                         uncertainty: row("factors", idx, "uncertainty"),
+                        measured: row("factors", idx, "measured"),
                         ..FactorDraft::default()
                     })
                     .collect(),
@@ -617,6 +620,7 @@ impl Draft {
                     (&mut row.unit, "unit"),
                     (&mut row.note, "note"),
                     (&mut row.uncertainty, "uncertainty"),
+                    (&mut row.measured, "measured"),
                 ] {
                     name(field, &row.path, suffix);
                 }
@@ -875,12 +879,23 @@ impl Draft {
                     factors: process
                         .factors
                         .iter()
-                        .map(|row| FactorUse {
-                            factor: row.factor.value.trim().to_owned(),
-                            amount: reader.number(&row.amount),
-                            unit: row.unit.value.trim().to_owned(),
-                            uncertainty: reader.json_or_default(&row.uncertainty),
-                            note: row.note.value.trim().to_owned(),
+                        .map(|row| {
+                            let amount = reader.number(&row.amount);
+                            // A measured amount stays measured only while it is the amount the meters gave.
+                            let measured = serde_json::from_str::<tanji_footprint::MeasuredAmount>(&row.measured.value)
+                                .ok()
+                                .filter(|measured| {
+                                    let expected = measured.kwh_per_unit * measured.per_run_units;
+                                    (amount - expected).abs() <= 1e-9 * expected.abs().max(1e-12)
+                                });
+                            FactorUse {
+                                factor: row.factor.value.trim().to_owned(),
+                                amount,
+                                unit: row.unit.value.trim().to_owned(),
+                                uncertainty: reader.json_or_default(&row.uncertainty),
+                                note: row.note.value.trim().to_owned(),
+                                measured,
+                            }
                         })
                         .collect(),
                     transport: process
@@ -1040,6 +1055,7 @@ fn process_draft(process: &ProcessModel) -> ProcessDraft {
                 unit: Field::of(&usage.unit),
                 note: Field::of(&usage.note),
                 uncertainty: optional_json_field(usage.uncertainty.as_ref()),
+                measured: optional_json_field(usage.measured.as_ref()),
                 ..FactorDraft::default()
             })
             .collect(),

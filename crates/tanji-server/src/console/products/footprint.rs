@@ -1035,6 +1035,8 @@ pub async fn line(
         .and_then(|exchange| match exchange {
             Value::Object(map) => Some(
                 map.into_iter()
+                    // A measured amount's origin is shown as facts of its own.
+                    .filter(|(key, _)| key != "measured")
                     .map(|(key, value)| {
                         let text = match value {
                             Value::String(text) => text,
@@ -1078,6 +1080,36 @@ pub async fn line(
         },
         Fact { label: t.fp_source, value: line.source.clone() },
     ];
+    if let Some(measured) = &line.measured {
+        let line_text = if measured.line_name.is_empty() {
+            measured.line.clone()
+        } else {
+            format!("{} {}", measured.line, measured.line_name)
+        };
+        facts.push(Fact { label: t.fp_measured_source, value: format!("{} · {line_text}", measured.facility) });
+        facts.push(Fact {
+            label: t.fp_measured_period,
+            value: format!(
+                "{} – {} · {} {}",
+                measured.period_start, measured.period_end, measured.n_days, t.fp_measured_days
+            ),
+        });
+        facts.push(Fact {
+            label: t.fp_measured_intensity,
+            value: format!(
+                "{} kWh/{unit} = {} kWh ÷ {} {unit}",
+                figure(measured.kwh_per_unit),
+                figure(measured.energy_kwh),
+                figure(measured.production_units),
+                unit = measured.output_unit
+            ),
+        });
+        facts.push(Fact {
+            label: t.fp_measured_meters,
+            value: format!("{} ({})", measured.meters.join(", "), measured.n_readings),
+        });
+        facts.push(Fact { label: t.fp_measured_estimated, value: format!("{:.2} %", measured.estimated_percent) });
+    }
     if line.allocation_share != 1.0 {
         facts.push(Fact { label: t.fp_allocation_share, value: format!("{:.2} %", 100.0 * line.allocation_share) });
     }
