@@ -44,7 +44,7 @@ energy_catalogue! {
     analysis_title: "能效分析", "Energy analysis";
     analysis_intro: "按产线比较单位产量能耗，拟合能耗与产量的基线，用 CUSUM 发现偏移，并按节能量排序给出建议。", "Compare energy per unit by line, fit energy against output, watch for shifts with CUSUM, and rank what to do by the saving.";
     analysis_empty: "这个设施还没有可分析的数据：需要产线、挂在产线上的计量表、读数和产量。", "This facility has nothing to analyse yet: it needs lines, meters placed on them, readings and production counts.";
-    analysis_empty_next: "先在“计量表”页建立产线并放置计量表，再在“导入读数”页上传读数与产量。", "Build the lines and place the meters on the Meters page, then upload readings and production on the Import page.";
+    analysis_empty_next: "先在“计量表”页保存站点设置、建立产线并放置计量表，再导入读数与各产线的产量。", "Save the site settings, build the lines and place the meters on the Meters page, then import readings and each line's production.";
     period: "分析期", "Period";
     baseline_period: "基线期", "Baseline period";
     reporting_period: "报告期", "Reporting period";
