@@ -338,12 +338,9 @@ pub async fn confirm(State(state): State<AppState>, console: Console, mut multip
                         .get(problem.index)
                         .and_then(|reading| reading.source_reference.rsplit_once("#row"))
                         .map_or_else(|| "—".to_owned(), |(_, row)| row.to_owned()),
-                    field: problem.error.field.to_owned(),
-                    problem: console.text().problem(&problem.error.problem),
-                    fix: match language {
-                        tanji_i18n::Language::SimplifiedChinese => "先登记该计量表，或更正表号".to_owned(),
-                        tanji_i18n::Language::English => "register the meter first, or correct its code".to_owned(),
-                    },
+                    field: problem.error.field.column_name().to_owned(),
+                    problem: tanji_i18n::Localize::localize(&problem.error.problem, language),
+                    fix: tanji_i18n::energy::ingest_hint(&problem.error.problem, language).unwrap_or_default(),
                 })
                 .collect();
             page(&state, &console, Some(preview), None, StatusCode::UNPROCESSABLE_ENTITY).await
