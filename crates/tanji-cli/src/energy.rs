@@ -25,7 +25,7 @@ pub async fn energy(command: EnergyCommand, language: Language) -> anyhow::Resul
     match command {
         EnergyCommand::Analyze(args) => analyze_file(args, language),
         EnergyCommand::Example(args) => example(args),
-        EnergyCommand::Import(args) => crate::energy_import::import(args).await,
+        EnergyCommand::Import(args) => crate::energy_import::import(args, language).await,
     }
 }
 
@@ -44,7 +44,7 @@ struct Report<'a> {
     analysis: &'a Analysis,
 }
 
-fn problems_error(problems: &[FileProblem], language: Language) -> anyhow::Error {
+pub(crate) fn problems_error(problems: &[FileProblem], language: Language) -> anyhow::Error {
     let count = problems.len();
     let heading = match (language, count) {
         (Language::SimplifiedChinese, _) => format!("{count} 个问题，未做分析："),
@@ -55,7 +55,7 @@ fn problems_error(problems: &[FileProblem], language: Language) -> anyhow::Error
     anyhow!("{heading}\n{}", lines.join("\n"))
 }
 
-fn read_bytes(path: &Path, language: Language) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_bytes(path: &Path, language: Language) -> anyhow::Result<Vec<u8>> {
     let display = path.display();
     // The system's reason is English: a Chinese reader gets the file and the fix.
     std::fs::read(path).map_err(|error| match language {

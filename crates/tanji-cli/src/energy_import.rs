@@ -12,7 +12,15 @@ use jiff::civil::DateTime;
 use jiff::tz::Offset;
 use tanji_store::energy::{IngestError, NewReading, ReadingSource, ReadingStore};
 
+use std::path::Path;
+
+use tanji_energy::AnalysisOptions;
+use tanji_energy::file::{read_production_csv, read_readings_csv, read_site_file};
+use tanji_i18n::Language;
+use tanji_store::energy_site::{SiteImport, SiteImportError};
+
 use crate::commands::{find_organisation, open_store};
+use crate::energy::{problems_error, read_bytes};
 use crate::options::EnergyImportArgs;
 
 /// One problem of the file, as the person fixes it: the row as a spreadsheet numbers it (the header is row 1).
@@ -161,8 +169,100 @@ fn report(file: &str, problems: &[ImportProblem]) -> anyhow::Error {
     anyhow!(text)
 }
 
-/// `tanji energy import`.
-pub async fn import(args: EnergyImportArgs) -> anyhow::Result<()> {
+/// A whole site from the bytes of its three files, read and checked by `tanji_energy`'s readers (every problem with
+/// file, row, field and fix, in the reader's language, before anything is stored). `tanji energy import DIR` and
+/// `tanji demo` both come through here.
+pub fn site_import_from_bytes(
+    site_name: &str,
+    site_bytes: &[u8],
+    directory: &Path,
+    read: impl Fn(&Path) -> anyhow::Result<Vec<u8>>,
+    language: Language,
+) -> anyhow::Result<(SiteImport, AnalysisOptions)> {
+    let site_file = read_site_file(site_name, site_bytes).map_err(|problems| problems_error(&problems, language))?;
+    let readings_path = directory.join(&site_file.readings_path);
+    let production_path = directory.join(&site_file.production_path);
+    let (readings_name, production_name) = (readings_path.display().to_string(), production_path.display().to_string());
+    let readings = read_readings_csv(&readings_name, &read(&readings_path)?, &site_file.site);
+    let production = read_production_csv(&production_name, &read(&production_path)?, &site_file.site);
+    let (readings, production) = match (readings, production) {
+        (Ok((readings, _layout)), Ok(production)) => (readings, production),
+        (readings, production) => {
+            let mut problems = readings.err().unwrap_or_default();
+            problems.extend(production.err().unwrap_or_default());
+            return Err(problems_error(&problems, language));
+        }
+    };
+    let import =
+        SiteImport::from_files(site_file.site, &readings, &production, &readings_name, &production_name, site_name)
+            .map_err(|error| anyhow!("{site_name}: {} {}", error.field, error.problem))?;
+    Ok((import, site_file.options))
+}
+
+/// `tanji energy import DIR|site.toml --org ORG --facility F --as EMAIL`: the whole site in one transaction.
+async fn import_site(args: &EnergyImportArgs, language: Language) -> anyhow::Result<()> {
+    let site_path = if args.file.is_dir() { args.file.join("site.toml") } else { args.file.clone() };
+    let site_name = site_path.display().to_string();
+    let (Some(facility), Some(member)) = (&args.facility, &args.as_member) else {
+        bail!(
+            "{site_name}: a whole site is imported into a facility, as a member\n\
+             hint: add --facility <id, code or name> --as <e-mail of an owner or editor>"
+        );
+    };
+    let directory = site_path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let site_bytes = read_bytes(&site_path, language)?;
+    let (import, _options) =
+        site_import_from_bytes(&site_name, &site_bytes, &directory, |path| read_bytes(path, language), language)?;
+    let store = open_store(&args.database).await?;
+    let result = async {
+        let organisation = find_organisation(&store, &args.org).await?;
+        let actor = store
+            .operator_member_actor(&organisation, member)
+            .await
+            .map_err(|_| anyhow!("{member} is not a member of {}\nhint: name an owner or editor", args.org))?;
+        let facilities = store.list_facilities(&actor, false).await.map_err(|error| anyhow!(error))?;
+        let facility = facilities
+            .iter()
+            .find(|candidate| {
+                candidate.id.to_string() == *facility
+                    || candidate.details.code.as_deref() == Some(facility.as_str())
+                    || candidate.details.name == *facility
+            })
+            .ok_or_else(|| {
+                anyhow!("no facility {facility:?} in {}\nhint: give its id, code or exact name", args.org)
+            })?;
+        store.import_energy_site(&actor, facility.id, &import).await.map_err(|error| match error {
+            SiteImportError::Readings(IngestError::Rejected(problems)) => anyhow!(
+                "{site_name}: {} reading(s) name meters the site does not have; nothing was imported",
+                problems.len()
+            ),
+            other => anyhow!("{site_name}: {other}; nothing was imported"),
+        })
+    }
+    .await;
+    store.close().await;
+    let outcome = result?;
+    println!(
+        "{site_name}: {} area(s), {} line(s), {} meter(s) ({} new); {} reading(s) imported, {} already stored; \
+         {} production count(s) imported, {} already stored; {} conflicting value(s) kept as stored",
+        outcome.n_areas,
+        outcome.n_lines,
+        outcome.n_meters,
+        outcome.n_meters_registered,
+        outcome.readings.n_accepted,
+        outcome.readings.n_duplicates,
+        outcome.production.n_accepted,
+        outcome.production.n_duplicates,
+        outcome.readings.n_conflicts + outcome.production.n_conflicts,
+    );
+    Ok(())
+}
+
+/// `tanji energy import`: a readings CSV, or a whole site (a folder or a `.toml` file).
+pub async fn import(args: EnergyImportArgs, language: Language) -> anyhow::Result<()> {
+    if args.file.is_dir() || args.file.extension().is_some_and(|extension| extension == "toml") {
+        return import_site(&args, language).await;
+    }
     let file = args.file.display().to_string();
     let bytes = std::fs::read(&args.file).with_context(|| format!("reading {file}"))?;
     let offset = args.timezone.as_deref().map(parse_offset).transpose()?;

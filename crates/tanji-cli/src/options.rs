@@ -97,13 +97,22 @@ pub struct EnergyImportArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
 
-    /// The CSV file.
+    /// The readings CSV (meter,timestamp,value), or a whole site: its site.toml or the folder holding it (the site
+    /// file names its readings and production CSVs; docs/energy-file.md).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
     /// The organisation whose meters the readings are for, by id or exact name.
     #[arg(long)]
     pub org: String,
+
+    /// A whole site: the facility it is imported into, by id, code or exact name.
+    #[arg(long, value_name = "FACILITY")]
+    pub facility: Option<String>,
+
+    /// A whole site: the member (e-mail) the import is recorded as; an owner or editor of the organisation.
+    #[arg(long = "as", value_name = "EMAIL")]
+    pub as_member: Option<String>,
 
     /// The offset from UTC of timestamps written without one (local time), e.g. +08:00.
     #[arg(long, value_name = "OFFSET")]

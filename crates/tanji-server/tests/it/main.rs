@@ -6,6 +6,7 @@ mod harness;
 mod api;
 mod console;
 mod energy;
+mod energy_site;
 mod factor_library;
 mod fuzz_http;
 mod hardening;
