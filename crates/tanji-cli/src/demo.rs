@@ -397,9 +397,9 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     ] {
         store.create_facility(&energy_engineer, &details).await.map_err(store_error)?;
     }
+    // Story step 3 (issue 9): the factory's meters and production first, then the chain: the meters feed the
+    // inventory and the cup's footprint below without a number typed again.
     record_factory_energy(store, &energy_engineer).await?;
-    // Story step 3's chain (issue 9): the factory's meters, when its energy site is loaded above, feed the inventory
-    // and the cup's footprint below without a number typed again.
     let metered = metered_line(store, &energy_engineer).await?;
     record_factory_inventory(store, &energy_engineer, &factory_cups, metered.as_ref()).await?;
     record_factory_footprints(store, &energy_engineer, &factory_cups, metered.as_ref()).await?;

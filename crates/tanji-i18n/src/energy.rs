@@ -206,6 +206,26 @@ impl Localize for FitError {
     }
 }
 
+impl Localize for tanji_energy::measure::VerificationError {
+    fn localize(&self, language: Language) -> String {
+        use tanji_energy::measure::VerificationError;
+        match self {
+            VerificationError::UnknownLine { line } => text!(language,
+                zh: "站点中没有产线 {line}",
+                en: "the site has no line {line}"),
+            VerificationError::NoBaseline { error } => {
+                let reason = error.localize(language);
+                text!(language,
+                    zh: "基线期无法拟合基线：{reason}",
+                    en: "no baseline could be fitted on the baseline period: {reason}")
+            }
+            VerificationError::NoReportingData => text!(language,
+                zh: "报告期还没有能耗数据，节能量尚无法核证",
+                en: "the reporting period has no energy data yet, so the saving cannot be verified yet"),
+        }
+    }
+}
+
 impl Localize for CleaningEvent {
     fn localize(&self, language: Language) -> String {
         match self {

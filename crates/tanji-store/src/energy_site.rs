@@ -774,41 +774,37 @@ async fn upsert_placement(
         }
         None => None,
     };
-    // An absent number is written as a literal NULL: the Any driver on PostgreSQL prepares a statement with the
-    // parameter types of its first use, so a NULL first and a number later (or the reverse) would not bind.
+    // Absent numbers are written as NULL in the statement rather than bound: PostgreSQL keeps the parameter types of
+    // a statement's first execution, and a bound absent number may carry another type than a present one.
     let mut next_parameter = 9;
-    let mut optional = |value: Option<f64>| match value {
+    let mut slot = |value: Option<f64>| match value {
         Some(_) => {
+            let placeholder = format!("${next_parameter}");
             next_parameter += 1;
-            format!("${}", next_parameter - 1)
+            placeholder
         }
         None => "NULL".to_owned(),
     };
-    let kwh_per_unit_sql = optional(placement.kwh_per_unit);
-    let rollover_sql = optional(placement.rollover_value);
-    let statement = format!(
+    let (kwh_slot, rollover_slot) = (slot(placement.kwh_per_unit), slot(placement.rollover_value));
+    let sql = format!(
         "INSERT INTO energy_meter_placements (meter_id, organisation_id, area_id, line_id, equipment, \
          served_product_sku, ct_ratio, pt_ratio, kwh_per_unit, rollover_value) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {kwh_per_unit_sql}, {rollover_sql}) ON CONFLICT (meter_id) DO UPDATE SET \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {kwh_slot}, {rollover_slot}) ON CONFLICT (meter_id) DO UPDATE SET \
          area_id = excluded.area_id, line_id = excluded.line_id, equipment = excluded.equipment, \
          served_product_sku = excluded.served_product_sku, ct_ratio = excluded.ct_ratio, \
          pt_ratio = excluded.pt_ratio, kwh_per_unit = excluded.kwh_per_unit, rollover_value = excluded.rollover_value"
     );
-    // Safe: the only text spliced in is a parameter number or NULL, never a value.
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(statement))
-        .bind(&meter_id)
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(meter_id.clone())
         .bind(organisation_id.to_string())
-        .bind(&area)
+        .bind(area.clone())
         .bind(line)
         .bind(equipment_name(placement.equipment))
         .bind(placement.served_product_sku.clone())
         .bind(placement.ct_ratio)
         .bind(placement.pt_ratio);
-    if let Some(kwh_per_unit) = placement.kwh_per_unit {
-        query = query.bind(kwh_per_unit);
-    }
-    if let Some(rollover_value) = placement.rollover_value {
-        query = query.bind(rollover_value);
+    for value in [placement.kwh_per_unit, placement.rollover_value].into_iter().flatten() {
+        query = query.bind(value);
     }
     query.execute(&mut **transaction).await?;
     Ok(())
@@ -1398,7 +1394,8 @@ impl Store {
 
     /// A site's measures, newest implementation first.
     pub async fn list_measures(&self, actor: &Actor, facility_id: FacilityId) -> Result<Vec<Measure>, StoreError> {
-        actor.require(Permission::ViewEnergy)?;
+        // Another tenant's facility, or one without a site, is not found.
+        self.energy_site(actor, facility_id).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{MEASURE_SELECT} WHERE x.facility_id = $1 AND x.organisation_id = $2 \
              ORDER BY x.implemented_on DESC, x.recorded_at DESC"

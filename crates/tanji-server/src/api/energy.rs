@@ -432,3 +432,439 @@ pub async fn get_rollups(
         rollups: rollups.into_iter().map(Into::into).collect(),
     }))
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// A facility's energy site: the tree, production, analysis of stored data, measures with verified savings.
+
+use tanji_energy::analysis::{AnalysisOptions, DayRange};
+use tanji_i18n::Localize as _;
+use tanji_store::energy_site::{
+    AreaInput, LineInput, MeterPlacement, NewMeasure, NewProduction, ProductionError, RecordedGridFactor,
+    RecordedTariff, SiteSettings, parse_equipment,
+};
+use tanji_tenancy::FacilityId;
+
+use super::inventory::ApiLanguage;
+
+/// The longest period one analysis request may cover (two years and a day, for a baseline year and a reporting
+/// year across a leap day).
+pub const MAX_ANALYSIS_DAYS: i64 = 732;
+
+fn facility_id(raw: &str) -> Result<FacilityId, ApiError> {
+    raw.parse::<FacilityId>().map_err(|_| ApiError::from(tanji_store::StoreError::NotFound))
+}
+
+fn day(field: &'static str, raw: &str) -> Result<jiff::civil::Date, ApiError> {
+    raw.trim().parse().map_err(|_| {
+        ApiError::validation(&FieldError::new(field, Problem::Malformed { expected: "a date such as 2025-01-31" }))
+    })
+}
+
+fn first_problem(errors: Vec<FieldError>) -> ApiError {
+    errors.first().map(ApiError::validation).unwrap_or_else(|| ApiError::bad_request("invalid"))
+}
+
+/// A site's settings; the grid factor every t CO2e figure uses is always stated.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SiteBody {
+    #[schema(example = "黄岩工厂 纸杯车间")]
+    pub name: String,
+    /// Minutes east of UTC; 480 (China) when absent.
+    pub utc_offset_minutes: Option<i32>,
+    /// The meters' interval in minutes (5, 10, 15, 30 or 60).
+    #[schema(example = 15)]
+    pub interval_minutes: u32,
+    /// The id of a factor of the library (`GET /api/v1/factors`), when it is one.
+    #[schema(example = "mee-nbs-2023-grid-cn-zj")]
+    pub grid_factor_id: Option<String>,
+    #[schema(example = 0.4974)]
+    pub grid_factor_t_co2e_per_mwh: f64,
+    pub grid_factor_source: String,
+    pub tariff_cny_per_kwh: Option<f64>,
+    pub tariff_source: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/energy/sites/{facility_id}", tag = "energy",
+    params(("facility_id" = String, Path, description = "The facility")),
+    responses((status = 200, body = Object, description = "The site: settings, areas, lines, meters with their place"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_site(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(facility): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let tree = state.store().energy_site_tree(&actor, facility_id(&facility)?).await?;
+    Ok(Json(
+        serde_json::to_value(&tree)
+            .map_err(|error| ApiError::from(tanji_store::StoreError::from(anyhow::Error::from(error))))?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/energy/sites/{facility_id}", tag = "energy", request_body = SiteBody,
+    params(("facility_id" = String, Path, description = "The facility")),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_site(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(facility): Path<String>,
+    ApiJson(body): ApiJson<SiteBody>,
+) -> Result<Json<Value>, ApiError> {
+    let settings = SiteSettings {
+        name: body.name,
+        utc_offset_minutes: body.utc_offset_minutes.unwrap_or(480),
+        interval_minutes: body.interval_minutes,
+        grid_factor: RecordedGridFactor {
+            factor_id: body.grid_factor_id,
+            t_co2e_per_mwh: body.grid_factor_t_co2e_per_mwh,
+            source: body.grid_factor_source,
+        },
+        tariff: body
+            .tariff_cny_per_kwh
+            .map(|cny_per_kwh| RecordedTariff { cny_per_kwh, source: body.tariff_source.unwrap_or_default() }),
+    };
+    settings.check().map_err(first_problem)?;
+    let site = state.store().save_energy_site(&actor, facility_id(&facility)?, &settings).await?;
+    Ok(Json(serde_json::json!(site)))
+}
+
+/// An area to create or rename.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AreaBody {
+    #[schema(example = "成型车间")]
+    pub name: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/energy/sites/{facility_id}/areas/{code}", tag = "energy", request_body = AreaBody,
+    params(("facility_id" = String, Path), ("code" = String, Path)),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_area(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((facility, code)): Path<(String, String)>,
+    ApiJson(body): ApiJson<AreaBody>,
+) -> Result<Json<Value>, ApiError> {
+    let area = AreaInput { code, name: body.name };
+    let saved = state.store().save_energy_area(&actor, facility_id(&facility)?, &area).await?;
+    Ok(Json(serde_json::json!(saved)))
+}
+
+/// A production line to create or update, by its code in the path.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LineBody {
+    #[schema(example = "纸杯二线")]
+    pub name: String,
+    #[schema(example = "forming")]
+    pub area: String,
+    #[schema(example = "CUP-9OZ-PE")]
+    pub product_sku: String,
+    #[schema(example = "cup")]
+    pub output_unit: String,
+    /// A product of the organisation (`GET /api/v1/products`), for the footprint chain.
+    pub product_id: Option<String>,
+}
+
+#[utoipa::path(put, path = "/api/v1/energy/sites/{facility_id}/lines/{code}", tag = "energy", request_body = LineBody,
+    params(("facility_id" = String, Path), ("code" = String, Path)),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_line(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((facility, code)): Path<(String, String)>,
+    ApiJson(body): ApiJson<LineBody>,
+) -> Result<Json<Value>, ApiError> {
+    let line = LineInput {
+        code,
+        name: body.name,
+        area_code: body.area,
+        product_sku: body.product_sku,
+        output_unit: body.output_unit,
+        product_id: body.product_id,
+    };
+    line.check().map_err(first_problem)?;
+    let saved = state.store().save_energy_line(&actor, facility_id(&facility)?, &line).await?;
+    Ok(Json(serde_json::json!(saved)))
+}
+
+/// Where a registered meter sits: its area, its line (none for a whole area's meter) and what it serves.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PlacementBody {
+    #[schema(example = "forming")]
+    pub area: String,
+    #[schema(example = "L2")]
+    pub line: Option<String>,
+    /// `whole_line`, `heater`, `drive`, `compressed_air`, `cooling`, `hvac`, `lighting` or `other`.
+    #[schema(example = "heater")]
+    pub equipment: String,
+    pub served_product_sku: Option<String>,
+    pub ct_ratio: Option<f64>,
+    pub pt_ratio: Option<f64>,
+    pub kwh_per_unit: Option<f64>,
+    pub rollover_value: Option<f64>,
+}
+
+#[utoipa::path(put, path = "/api/v1/energy/sites/{facility_id}/meters/{code}/placement", tag = "energy",
+    request_body = PlacementBody, params(("facility_id" = String, Path), ("code" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_placement(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((facility, code)): Path<(String, String)>,
+    ApiJson(body): ApiJson<PlacementBody>,
+) -> Result<StatusCode, ApiError> {
+    let placement = MeterPlacement {
+        meter_code: MeterCode::parse("meter", &code).map_err(|error| ApiError::validation(&error))?,
+        area_code: body.area,
+        line_code: body.line,
+        equipment: parse_equipment("equipment", &body.equipment).map_err(|error| ApiError::validation(&error))?,
+        served_product_sku: body.served_product_sku,
+        ct_ratio: body.ct_ratio.unwrap_or(1.0),
+        pt_ratio: body.pt_ratio.unwrap_or(1.0),
+        kwh_per_unit: body.kwh_per_unit,
+        rollover_value: body.rollover_value,
+    };
+    placement.check().map_err(first_problem)?;
+    state.store().place_energy_meter(&actor, facility_id(&facility)?, &placement).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One production count: units a line made on a local day.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProductionItem {
+    #[schema(example = "L2")]
+    pub line: String,
+    #[schema(example = "2025-03-02")]
+    pub day: String,
+    #[schema(example = "CUP-9OZ-PE")]
+    pub sku: String,
+    #[schema(example = 312000.0)]
+    pub units: f64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProductionBody {
+    pub counts: Vec<ProductionItem>,
+}
+
+#[utoipa::path(post, path = "/api/v1/energy/sites/{facility_id}/production", tag = "energy",
+    request_body = ProductionBody, params(("facility_id" = String, Path)),
+    responses((status = 200, body = Object, description = "Counts of accepted, duplicate and conflicting counts"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ReadingsRejectedBody, description = "Refused whole; every wrong count by index and field")))]
+pub async fn post_production(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(facility): Path<String>,
+    ApiJson(body): ApiJson<ProductionBody>,
+) -> Result<Json<Value>, Response> {
+    if body.counts.len() > MAX_READINGS_PER_BATCH {
+        return Err(ApiError::validation(&FieldError::new(
+            "counts",
+            Problem::TooLong { max_chars: MAX_READINGS_PER_BATCH },
+        ))
+        .into_response());
+    }
+    let rejected = |problems: Vec<(usize, FieldError)>| {
+        let body = ReadingsRejectedBody {
+            code: "production_rejected",
+            message: format!(
+                "{} count(s) of the batch are wrong; nothing was saved. Fix them and send the batch again",
+                problems.len()
+            ),
+            items: problems
+                .into_iter()
+                .map(|(index, error)| ReadingProblemView {
+                    index,
+                    field: error.field,
+                    message: format!("counts[{index}].{error}"),
+                })
+                .collect(),
+        };
+        (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+    };
+    let sender = actor.token_id().map(|id| id.to_string()).unwrap_or_else(|| actor.user_id.to_string());
+    let mut counts = Vec::with_capacity(body.counts.len());
+    let mut problems = Vec::new();
+    for (index, item) in body.counts.iter().enumerate() {
+        match NewProduction::parse(&item.line, &item.day, &item.sku, item.units, &format!("api:{sender}#{index}")) {
+            Ok(count) => counts.push(count),
+            Err(error) => problems.push((index, error)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(rejected(problems));
+    }
+    let facility = facility_id(&facility).map_err(IntoResponse::into_response)?;
+    match state.store().record_production(&actor, facility, ReadingSource::Api, &counts).await {
+        Ok(outcome) => Ok(Json(serde_json::json!({
+            "accepted": outcome.n_accepted,
+            "duplicates": outcome.n_duplicates,
+            "conflicts": outcome.n_conflicts,
+            "conflict_items": outcome.conflicts,
+        }))),
+        Err(ProductionError::Rejected(problems)) => {
+            Err(rejected(problems.into_iter().map(|problem| (problem.index, problem.error)).collect()))
+        }
+        Err(ProductionError::Store(error)) => Err(ApiError::from(error).into_response()),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AnalysisQuery {
+    /// First local day (inclusive).
+    pub from: String,
+    /// Last local day (inclusive).
+    pub to: String,
+    /// The baseline period's first and last day; the whole period when absent.
+    pub baseline_from: Option<String>,
+    pub baseline_to: Option<String>,
+    /// The reporting period, for normalised savings.
+    pub reporting_from: Option<String>,
+    pub reporting_to: Option<String>,
+}
+
+fn range(first: Option<&String>, last: Option<&String>, field: &'static str) -> Result<Option<DayRange>, ApiError> {
+    match (first, last) {
+        (Some(first), Some(last)) => Ok(Some(DayRange { first: day(field, first)?, last: day(field, last)? })),
+        (None, None) => Ok(None),
+        _ => Err(ApiError::validation(&FieldError::new(field, Problem::Required))),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/energy/sites/{facility_id}/analysis", tag = "energy",
+    params(("facility_id" = String, Path), AnalysisQuery),
+    responses((status = 200, body = Object, description = "The analysis of the stored data (hourly roll-ups): lines, \
+        SEC, peers, baselines, CUSUM, findings as codes with parameters, and `findings_text` in the request's language \
+        (Accept-Language)"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn get_analysis(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
+    Path(facility): Path<String>,
+    ApiQuery(query): ApiQuery<AnalysisQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let period = DayRange { first: day("from", &query.from)?, last: day("to", &query.to)? };
+    let n_days = (period.last - period.first).get_days() as i64 + 1;
+    if !(1..=MAX_ANALYSIS_DAYS).contains(&n_days) {
+        return Err(ApiError::validation(&FieldError::new(
+            "to",
+            Problem::OutOfRange { min: "from", max: "from + 731 days" },
+        )));
+    }
+    let options = AnalysisOptions {
+        baseline: range(query.baseline_from.as_ref(), query.baseline_to.as_ref(), "baseline_from")?,
+        reporting: range(query.reporting_from.as_ref(), query.reporting_to.as_ref(), "reporting_from")?,
+        confidence: 0.9,
+    };
+    let input = state.store().energy_analysis_input(&actor, facility_id(&facility)?, period).await?;
+    let analysis = tanji_energy::analyze(&input.site, &input.readings, &input.production, &options);
+    let findings_text: Vec<Value> = analysis
+        .findings
+        .iter()
+        .map(|finding| {
+            serde_json::json!({
+                "rank": finding.rank,
+                "text": finding.kind.localize(language),
+                "evidence": finding.evidence.iter().map(|evidence| evidence.localize(language)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "language": if language == tanji_i18n::Language::SimplifiedChinese { "zh-CN" } else { "en" },
+        "period": period,
+        "source": {
+            "hourly_rollups": input.n_hourly_rollups,
+            "negative_deltas_counted_as_zero": input.n_negative_deltas,
+            "meters_left_out": input.meters_left_out,
+        },
+        "findings_text": findings_text,
+        "analysis": analysis,
+    })))
+}
+
+/// An energy-saving measure to record.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MeasureBody {
+    #[schema(example = "L2")]
+    pub line: String,
+    #[schema(example = "L2-heater")]
+    pub meter: Option<String>,
+    pub description: String,
+    #[schema(example = "2026-01-01")]
+    pub implemented_on: String,
+    pub baseline_from: String,
+    pub baseline_to: String,
+    pub reporting_from: String,
+    pub reporting_to: String,
+    pub expected_saving_kwh_per_year: Option<f64>,
+}
+
+fn measure_json(with_saving: tanji_store::energy_site::MeasureWithSaving, language: tanji_i18n::Language) -> Value {
+    let (verification, problem) = match &with_saving.verification {
+        Ok(verification) => (serde_json::json!(verification), Value::Null),
+        Err(error) => (Value::Null, serde_json::json!({ "code": error, "message": error.localize(language) })),
+    };
+    serde_json::json!({ "measure": with_saving.measure, "verification": verification, "not_verified": problem })
+}
+
+#[utoipa::path(get, path = "/api/v1/energy/sites/{facility_id}/measures", tag = "energy",
+    params(("facility_id" = String, Path)),
+    responses((status = 200, body = Object, description = "Measures, newest first, each with its verified saving \
+        (IPMVP Option B: adjusted baseline − measured energy, ASHRAE Guideline 14 uncertainty at 90 %) or why not yet"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_measures(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
+    Path(facility): Path<String>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let store = state.store();
+    let mut measures = Vec::new();
+    for measure in store.list_measures(&actor, facility_id(&facility)?).await? {
+        measures.push(measure_json(store.measure_with_saving(&actor, &measure.id).await?, language));
+    }
+    Ok(Json(measures))
+}
+
+#[utoipa::path(post, path = "/api/v1/energy/sites/{facility_id}/measures", tag = "energy", request_body = MeasureBody,
+    params(("facility_id" = String, Path)),
+    responses((status = 201, body = Object, description = "The measure with its verified saving"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn create_measure(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
+    Path(facility): Path<String>,
+    ApiJson(body): ApiJson<MeasureBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let measure = NewMeasure {
+        line_code: body.line,
+        meter_code: body
+            .meter
+            .map(|meter| MeterCode::parse("meter", &meter))
+            .transpose()
+            .map_err(|error| ApiError::validation(&error))?,
+        description: body.description,
+        implemented_on: day("implemented_on", &body.implemented_on)?,
+        baseline: DayRange {
+            first: day("baseline_from", &body.baseline_from)?,
+            last: day("baseline_to", &body.baseline_to)?,
+        },
+        reporting: DayRange {
+            first: day("reporting_from", &body.reporting_from)?,
+            last: day("reporting_to", &body.reporting_to)?,
+        },
+        expected_saving_kwh_per_year: body.expected_saving_kwh_per_year,
+    };
+    measure.check().map_err(first_problem)?;
+    let store = state.store();
+    let recorded = store.record_measure(&actor, facility_id(&facility)?, &measure).await?;
+    let with_saving = store.measure_with_saving(&actor, &recorded.id).await?;
+    Ok((StatusCode::CREATED, Json(measure_json(with_saving, language))))
+}

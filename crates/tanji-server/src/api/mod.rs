@@ -53,7 +53,7 @@ use crate::state::AppState;
         (name = "tenants", description = "The tenant directory (platform operator)"),
         (name = "product footprints", description = "Products, model versions, footprints and carbon labels"),
         (name = "verification", description = "Engagements of independent verification bodies"),
-        (name = "energy", description = "Energy meters, readings (idempotent batches) and their roll-ups"),
+        (name = "energy", description = "Energy meters, readings (idempotent batches) and their roll-ups; sites (areas, lines, meter placement), production, analysis of stored data, measures with verified savings"),
     ),
     components(schemas(ErrorBody))
 )]
@@ -125,6 +125,13 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(energy::post_readings))
         .routes(routes!(energy::list_meters, energy::create_meter))
         .routes(routes!(energy::get_rollups))
+        .routes(routes!(energy::get_site, energy::put_site))
+        .routes(routes!(energy::put_area))
+        .routes(routes!(energy::put_line))
+        .routes(routes!(energy::put_placement))
+        .routes(routes!(energy::post_production))
+        .routes(routes!(energy::get_analysis))
+        .routes(routes!(energy::list_measures, energy::create_measure))
         .split_for_parts()
 }
 

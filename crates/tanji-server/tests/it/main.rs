@@ -7,6 +7,7 @@ mod api;
 mod console;
 mod energy;
 mod energy_console;
+mod energy_site;
 mod factor_library;
 mod fuzz_http;
 mod hardening;

@@ -1679,6 +1679,7 @@ mod tests {
             }
             for row in &process.factors {
                 pairs.push((row.uncertainty.name.clone(), row.uncertainty.value.clone()));
+                pairs.push((row.measured.name.clone(), row.measured.value.clone()));
             }
             for row in &process.transport {
                 pairs.push((row.uncertainty.name.clone(), row.uncertainty.value.clone()));
@@ -1700,6 +1701,42 @@ mod tests {
         let (back, problems) = Draft::from_form(&posted(&draft)).to_model(&crate::i18n::EN, &model.product.sku);
         assert!(problems.is_empty(), "{problems}");
         assert_eq!(back, model, "everything the form does not show rides along in hidden fields");
+    }
+
+    #[test]
+    fn a_measured_amount_rides_along_until_the_amount_is_retyped() {
+        let mut model = cup();
+        let forming = model.processes.iter().position(|process| process.id == "cup-forming").unwrap();
+        let usage = model.processes[forming].factors.iter().position(|usage| usage.unit == "kWh").unwrap();
+        let measured = tanji_footprint::MeasuredAmount {
+            facility: "瑞禾纸制品厂".into(),
+            line: "L1".into(),
+            line_name: "纸杯一线".into(),
+            period_start: "2025-01-01".into(),
+            period_end: "2025-12-31".into(),
+            carriers: vec!["electricity".into()],
+            kwh_per_unit: 0.0117,
+            output_unit: "cup".into(),
+            per_run_units: 1000.0,
+            production_units: 4.8e7,
+            energy_kwh: 561_600.0,
+            n_days: 365,
+            meters: vec!["L1-drive".into()],
+            n_readings: 35_040,
+            estimated_percent: 0.0,
+        };
+        model.processes[forming].factors[usage].amount = 0.0117 * 1000.0;
+        model.processes[forming].factors[usage].measured = Some(measured);
+        let draft = Draft::from_model(&model, 1);
+        let (back, problems) = Draft::from_form(&posted(&draft)).to_model(&crate::i18n::EN, &model.product.sku);
+        assert!(problems.is_empty(), "{problems}");
+        assert_eq!(back, model, "the measured origin survives a save that leaves the amount alone");
+
+        let mut retyped = Draft::from_model(&model, 1);
+        retyped.processes[forming].factors[usage].amount.value = "9".into();
+        let (back, _) = Draft::from_form(&posted(&retyped)).to_model(&crate::i18n::EN, &model.product.sku);
+        assert_eq!(back.processes[forming].factors[usage].amount, 9.0);
+        assert_eq!(back.processes[forming].factors[usage].measured, None, "a typed amount is no longer the meters'");
     }
 
     #[test]

@@ -1,0 +1,220 @@
+//! The energy site API: tree, production batches, analysis of stored data in the request's language, measures with
+//! verified savings, and who may do what.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use tanji_energy::synthetic::{ExampleOptions, ruihe_paper_cups_example};
+use tanji_store::energy_site::SiteImport;
+use tanji_testkit::{TestDatabase, on_both_databases};
+
+use crate::harness::{BRAND_AUDITOR, BRAND_EDITOR, BRAND_OWNER, BRAND_VIEWER, SUPPLIER_OWNER, TestApp, World};
+
+async fn facility(api: &crate::harness::Api) -> String {
+    let answer =
+        api.post("/api/v1/facilities", json!({ "name": "纸杯厂", "kind": "factory", "subdivision": "CN-ZJ" })).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.json);
+    answer.json["id"].as_str().unwrap().to_owned()
+}
+
+/// 70 days from 2025-01-01 of the two cup lines, line 2's heater fixed on 2025-02-19, imported through the store.
+async fn import_example(app: &TestApp, world: &World, facility_id: &str) {
+    let files = ruihe_paper_cups_example(&ExampleOptions {
+        seed: 11,
+        first_day: jiff::civil::date(2025, 1, 1),
+        days: 70,
+        interval_minutes: 60,
+        heater_fixed_on: Some(jiff::civil::date(2025, 2, 19)),
+        faults: false,
+    });
+    let site = tanji_energy::file::read_site_file("site.toml", files.site_toml.as_bytes()).unwrap();
+    let (readings, _) =
+        tanji_energy::file::read_readings_csv("readings.csv", files.readings_csv.as_bytes(), &site.site).unwrap();
+    let production =
+        tanji_energy::file::read_production_csv("production.csv", files.production_csv.as_bytes(), &site.site).unwrap();
+    let import =
+        SiteImport::from_files(site.site, &readings, &production, "readings.csv", "production.csv", "site.toml")
+            .unwrap();
+    let actor = app.store().operator_member_actor(&world.brand, BRAND_EDITOR).await.unwrap();
+    app.store().import_energy_site(&actor, facility_id.parse().unwrap(), &import).await.unwrap();
+}
+
+on_both_databases!(a_site_is_built_its_production_posted_once_and_its_measure_verified);
+async fn a_site_is_built_its_production_posted_once_and_its_measure_verified(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let api = app.api(&World::token(app.store(), &world.brand, BRAND_EDITOR, "read write").await);
+    let facility_id = facility(&api).await;
+    let site = format!("/api/v1/energy/sites/{facility_id}");
+
+    let saved = api
+        .put(
+            &site,
+            json!({ "name": "纸杯车间", "interval_minutes": 15, "grid_factor_id": "mee-nbs-2023-grid-cn-zj",
+                    "grid_factor_t_co2e_per_mwh": 0.4974, "grid_factor_source": "MEE & NBS 公告2025年第47号" }),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.json);
+    let area = api.put(&format!("{site}/areas/forming"), json!({ "name": "成型车间" })).await;
+    assert_eq!(area.status, StatusCode::OK, "{}", area.json);
+    let line = json!({ "name": "纸杯三线", "area": "forming", "product_sku": "CUP-9OZ-PE", "output_unit": "cup" });
+    assert_eq!(api.put(&format!("{site}/lines/L3"), line).await.status, StatusCode::OK);
+    let bad_line = json!({ "name": "x", "area": "nowhere", "product_sku": "CUP", "output_unit": "cup" });
+    let answer = api.put(&format!("{site}/lines/L4"), bad_line).await;
+    assert_eq!((answer.status, answer.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("area")));
+    let meter = json!({ "facility_id": facility_id, "code": "L3-heater", "name": "三线加热器", "kind": "electricity",
+                        "unit": "kWh", "register_type": "cumulative" });
+    assert_eq!(api.post("/api/v1/energy/meters", meter).await.status, StatusCode::CREATED);
+    let placed = api
+        .put(
+            &format!("{site}/meters/L3-heater/placement"),
+            json!({ "area": "forming", "line": "L3", "equipment": "heater" }),
+        )
+        .await;
+    assert_eq!(placed.status, StatusCode::NO_CONTENT, "{}", placed.json);
+    let tree = api.get(&site).await;
+    assert_eq!(tree.json["lines"][0]["code"], "L3");
+    assert_eq!(tree.json["meters"][0]["placement"]["equipment"], "heater");
+    assert_eq!(tree.json["site"]["grid_factor"]["factor_id"], "mee-nbs-2023-grid-cn-zj");
+
+    let batch = json!({ "counts": [
+        { "line": "L3", "day": "2025-03-01", "sku": "CUP-9OZ-PE", "units": 300000 },
+        { "line": "L3", "day": "2025-03-02", "sku": "CUP-9OZ-PE", "units": 310000 },
+    ]});
+    let first = api.post(&format!("{site}/production"), batch.clone()).await;
+    assert_eq!((first.status, first.json["accepted"].as_i64()), (StatusCode::OK, Some(2)), "{}", first.json);
+    let again = api.post(&format!("{site}/production"), batch).await;
+    assert_eq!((again.json["accepted"].as_i64(), again.json["duplicates"].as_i64()), (Some(0), Some(2)));
+    let wrong = json!({ "counts": [{ "line": "L3", "day": "2025-03-03", "sku": "CUP", "units": 1 },
+                                   { "line": "L3", "day": "March 4", "sku": "CUP", "units": 1 }] });
+    let refused = api.post(&format!("{site}/production"), wrong).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::UNPROCESSABLE_ENTITY, "production_rejected"));
+    assert_eq!(
+        (refused.json["items"][0]["index"].as_i64(), refused.json["items"][0]["field"].as_str()),
+        (Some(1), Some("day"))
+    );
+}
+
+on_both_databases!(the_analysis_of_stored_data_speaks_the_request_language_and_the_measure_is_verified);
+async fn the_analysis_of_stored_data_speaks_the_request_language_and_the_measure_is_verified(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let api = app.api(&World::token(app.store(), &world.brand, BRAND_EDITOR, "read write").await);
+    let facility_id = facility(&api).await;
+    import_example(&app, &world, &facility_id).await;
+    let site = format!("/api/v1/energy/sites/{facility_id}");
+
+    let analysis_path = format!("{site}/analysis?from=2025-01-01&to=2025-02-18");
+    let english = api.get(&analysis_path).await;
+    assert_eq!(english.status, StatusCode::OK, "{}", english.json);
+    assert_eq!(english.json["language"], "en");
+    let peers = english.json["analysis"]["peers"].as_array().unwrap();
+    let line_2 = peers.iter().find(|peer| peer["line"] == "L2").expect("line 2 is compared with its peer");
+    let gap = line_2["gap_fraction"].as_f64().unwrap();
+    assert!((0.25..0.35).contains(&gap), "line 2's gap {gap}");
+    assert!(english.json["analysis"]["findings"][0]["kind"].is_object(), "findings keep their codes");
+    let token = World::token(app.store(), &world.brand, BRAND_VIEWER, "read").await;
+    let chinese: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}{analysis_path}", app.base_url))
+        .bearer_auth(&token)
+        .header("accept-language", "zh-CN,zh;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(chinese["language"], "zh-CN");
+    let first_text = chinese["findings_text"][0]["text"].as_str().unwrap();
+    assert!(first_text.chars().any(|character| ('\u{4e00}'..='\u{9fff}').contains(&character)), "{first_text}");
+    assert_eq!(tanji_i18n::latin_sentences(first_text), Vec::<String>::new(), "{first_text}");
+
+    let measure = json!({ "line": "L2", "meter": "L2-heater", "description": "二线加热器设定温度下调",
+        "implemented_on": "2025-02-19", "baseline_from": "2025-01-01", "baseline_to": "2025-02-18",
+        "reporting_from": "2025-02-19", "reporting_to": "2025-03-11", "expected_saving_kwh_per_year": 300000 });
+    let created = api.post(&format!("{site}/measures"), measure).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    let per_year = created.json["verification"]["saving_kwh_per_year"].as_f64().unwrap();
+    assert!((250_000.0..340_000.0).contains(&per_year), "verified {per_year} kWh/yr");
+    let listed = api.get(&format!("{site}/measures")).await;
+    assert_eq!(listed.json[0]["verification"]["saving_kwh_per_year"].as_f64(), Some(per_year));
+
+    let backwards = json!({ "line": "L2", "description": "x", "implemented_on": "2025-02-19",
+        "baseline_from": "2025-01-01", "baseline_to": "2025-03-01", "reporting_from": "2025-02-19", "reporting_to": "2025-03-11" });
+    let refused = api.post(&format!("{site}/measures"), backwards).await;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("baseline_last"))
+    );
+}
+
+on_both_databases!(energy_site_endpoints_refuse_strangers_readers_and_other_tenants);
+async fn energy_site_endpoints_refuse_strangers_readers_and_other_tenants(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let owner = app.api(&World::token(app.store(), &world.brand, BRAND_OWNER, "read write").await);
+    let facility_id = facility(&owner).await;
+    import_example(&app, &world, &facility_id).await;
+    let site = format!("/api/v1/energy/sites/{facility_id}");
+    let settings =
+        json!({ "name": "x", "interval_minutes": 60, "grid_factor_t_co2e_per_mwh": 0.5, "grid_factor_source": "s" });
+    let line = json!({ "name": "x", "area": "forming", "product_sku": "CUP", "output_unit": "cup" });
+    let count = json!({ "counts": [{ "line": "L1", "day": "2025-06-01", "sku": "CUP-9OZ-PE", "units": 1 }] });
+    let measure = json!({ "line": "L2", "description": "x", "implemented_on": "2025-02-19", "baseline_from": "2025-01-01",
+        "baseline_to": "2025-02-18", "reporting_from": "2025-02-19", "reporting_to": "2025-03-11" });
+    let reads = [site.clone(), format!("{site}/analysis?from=2025-01-01&to=2025-01-31"), format!("{site}/measures")];
+
+    let anonymous = app.anonymous_api();
+    for path in &reads {
+        assert_eq!(anonymous.get(path).await.status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    assert_eq!(anonymous.put(&site, settings.clone()).await.status, StatusCode::UNAUTHORIZED);
+
+    let viewer = app.api(&World::token(app.store(), &world.brand, BRAND_VIEWER, "read").await);
+    let auditor = app.api(&World::token(app.store(), &world.brand, BRAND_AUDITOR, "read write").await);
+    let read_only = app.api(&World::token(app.store(), &world.brand, BRAND_OWNER, "read").await);
+    for api in [&viewer, &auditor, &read_only] {
+        for path in &reads {
+            assert_eq!(api.get(path).await.status, StatusCode::OK, "{path}");
+        }
+        for answer in [
+            api.put(&site, settings.clone()).await,
+            api.put(&format!("{site}/areas/a2"), json!({ "name": "x" })).await,
+            api.put(&format!("{site}/lines/L9"), line.clone()).await,
+            api.put(&format!("{site}/meters/L1-air/placement"), json!({ "area": "forming", "equipment": "other" }))
+                .await,
+            api.post(&format!("{site}/production"), count.clone()).await,
+            api.post(&format!("{site}/measures"), measure.clone()).await,
+        ] {
+            assert_eq!((answer.status, answer.code()), (StatusCode::FORBIDDEN, "forbidden"), "{}", answer.json);
+        }
+    }
+
+    let stranger = app.api(&World::token(app.store(), &world.supplier, SUPPLIER_OWNER, "read write").await);
+    for path in &reads {
+        let answer = stranger.get(path).await;
+        assert_eq!((answer.status, answer.code()), (StatusCode::NOT_FOUND, "not_found"), "{path}");
+    }
+    for answer in [
+        stranger.put(&site, settings).await,
+        stranger.put(&format!("{site}/lines/L9"), line).await,
+        stranger.post(&format!("{site}/production"), count).await,
+        stranger.post(&format!("{site}/measures"), measure).await,
+    ] {
+        assert_eq!((answer.status, answer.code()), (StatusCode::NOT_FOUND, "not_found"), "{}", answer.json);
+    }
+    let production = owner.get(&format!("{site}/analysis?from=2025-06-01&to=2025-06-01")).await;
+    assert_eq!(production.status, StatusCode::OK);
+
+    let document = app.anonymous_api().get("/api/v1/openapi.json").await.json;
+    for path in [
+        "/api/v1/energy/sites/{facility_id}",
+        "/api/v1/energy/sites/{facility_id}/areas/{code}",
+        "/api/v1/energy/sites/{facility_id}/lines/{code}",
+        "/api/v1/energy/sites/{facility_id}/meters/{code}/placement",
+        "/api/v1/energy/sites/{facility_id}/production",
+        "/api/v1/energy/sites/{facility_id}/analysis",
+        "/api/v1/energy/sites/{facility_id}/measures",
+    ] {
+        assert!(document["paths"][path].is_object(), "the document lacks {path}");
+    }
+}
