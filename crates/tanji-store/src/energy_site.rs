@@ -598,16 +598,18 @@ async fn upsert_site(
 ) -> Result<(), StoreError> {
     let grid = &settings.grid_factor;
     let tariff = settings.tariff.as_ref();
-    sqlx::query(
+    // An absent tariff is written as NULL, not bound (see `upsert_placement`).
+    let tariff_slot = if tariff.is_some() { "$12" } else { "NULL" };
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO energy_sites (facility_id, organisation_id, name, utc_offset_minutes, interval_minutes, \
          grid_factor_id, grid_factor_t_co2e_per_mwh, grid_factor_source, tariff_cny_per_kwh, tariff_source, \
-         created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11) \
+         created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {tariff_slot}, $9, $10, $11, $10) \
          ON CONFLICT (facility_id) DO UPDATE SET name = excluded.name, \
          utc_offset_minutes = excluded.utc_offset_minutes, interval_minutes = excluded.interval_minutes, \
          grid_factor_id = excluded.grid_factor_id, grid_factor_t_co2e_per_mwh = excluded.grid_factor_t_co2e_per_mwh, \
          grid_factor_source = excluded.grid_factor_source, tariff_cny_per_kwh = excluded.tariff_cny_per_kwh, \
-         tariff_source = excluded.tariff_source, updated_at = excluded.updated_at",
-    )
+         tariff_source = excluded.tariff_source, updated_at = excluded.updated_at"
+    )))
     .bind(facility_id.to_string())
     .bind(actor.organisation_id.to_string())
     .bind(&settings.name)
@@ -616,12 +618,13 @@ async fn upsert_site(
     .bind(grid.factor_id.clone())
     .bind(grid.t_co2e_per_mwh)
     .bind(&grid.source)
-    .bind(tariff.map(|tariff| tariff.cny_per_kwh))
     .bind(tariff.map(|tariff| tariff.source.clone()))
     .bind(time_to_db(now))
-    .bind(actor.user_id.to_string())
-    .execute(&mut **transaction)
-    .await?;
+    .bind(actor.user_id.to_string());
+    if let Some(tariff) = tariff {
+        query = query.bind(tariff.cny_per_kwh);
+    }
+    query.execute(&mut **transaction).await?;
     Ok(())
 }
 
