@@ -213,24 +213,6 @@ energy_catalogue! {
     no_site_yet: "先保存站点设置（时区、计量间隔、电网排放因子及其来源），再建立区域和产线。", "Save the site settings first (time zone, interval, grid factor and its source), then build areas and lines.";
 }
 
-impl crate::Localize for tanji_energy::measure::VerificationError {
-    fn localize(&self, language: Language) -> String {
-        use tanji_energy::measure::VerificationError;
-        match self {
-            VerificationError::UnknownLine { line } => {
-                crate::text!(language, zh: "站点中没有产线 {line}", en: "the site has no line {line}")
-            }
-            VerificationError::NoBaseline { error } => {
-                let error = error.localize(language);
-                crate::text!(language, zh: "基线期无法建立基线：{error}", en: "no baseline could be fitted on the baseline period: {error}")
-            }
-            VerificationError::NoReportingData => {
-                crate::text!(language, zh: "报告期还没有能耗数据", en: "the reporting period has no energy data yet")
-            }
-        }
-    }
-}
-
 impl EnergyText {
     /// The strings of `language`.
     pub fn of(language: Language) -> &'static EnergyText {
