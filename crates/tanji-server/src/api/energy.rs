@@ -444,7 +444,6 @@ use tanji_store::energy_site::{
 };
 use tanji_tenancy::FacilityId;
 
-use super::inventory::ApiLanguage;
 
 /// The longest period one analysis request may cover (two years and a day, for a baseline year and a reporting
 /// year across a leap day).
@@ -667,6 +666,20 @@ pub async fn post_production(
         ))
         .into_response());
     }
+    /// A stable code for programs, as the readings batch gives one per refused item.
+    fn production_problem_code(problem: &Problem) -> &'static str {
+        match problem {
+            Problem::Required => "required",
+            Problem::TooLong { .. } => "too_long",
+            Problem::TooShort { .. } => "too_short",
+            Problem::NotOneOf { .. } => "not_one_of",
+            Problem::Malformed { .. } => "malformed",
+            Problem::ForbiddenCharacters => "forbidden_characters",
+            Problem::Incorrect => "incorrect",
+            Problem::OutOfRange { .. } => "out_of_range",
+            _ => "invalid",
+        }
+    }
     let rejected = |problems: Vec<(usize, FieldError)>| {
         let body = ReadingsRejectedBody {
             code: "production_rejected",
@@ -679,6 +692,7 @@ pub async fn post_production(
                 .map(|(index, error)| ReadingProblemView {
                     index,
                     field: error.field,
+                    code: production_problem_code(&error.problem),
                     message: format!("counts[{index}].{error}"),
                 })
                 .collect(),
