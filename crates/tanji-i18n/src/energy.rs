@@ -7,8 +7,8 @@ use tanji_energy::cleaning::CleaningEvent;
 use tanji_energy::cusum::Direction;
 use tanji_energy::file::{FileProblem, ProblemKind};
 use tanji_energy::finding::{ChartKind, Evidence, FindingKind, Recommendation};
-use tanji_energy::ingest::{IngestProblem, ReadingField};
 use tanji_energy::handover::HandoverError;
+use tanji_energy::ingest::{IngestProblem, ReadingField};
 use tanji_energy::model::{Equipment, MeterKind};
 use tanji_energy::regression::{BaselineCheck, FitError, Term};
 

@@ -444,7 +444,6 @@ use tanji_store::energy_site::{
 };
 use tanji_tenancy::FacilityId;
 
-
 /// The longest period one analysis request may cover (two years and a day, for a baseline year and a reporting
 /// year across a leap day).
 pub const MAX_ANALYSIS_DAYS: i64 = 732;
