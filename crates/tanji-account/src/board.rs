@@ -155,7 +155,7 @@ impl Leaderboards {
 pub enum BadgeRule {
     /// Lifetime points earned (expired and reversed points do not count).
     PointsMilestone { points: Amount },
-    /// Credited activities of one methodology.
+    /// Credited activities of one methodology (expired ones count: the behaviour happened; reversed ones do not).
     BehaviourMilestone { methodology_id: MethodologyId, activities: u32 },
     /// Points earned within a campaign window.
     Campaign { window: CampaignWindow, points: Amount },
@@ -189,7 +189,8 @@ pub fn awards(badges: &[Badge], lots: &Lots) -> Vec<Award> {
             let (increment, threshold) = match &badge.rule {
                 BadgeRule::PointsMilestone { points } => (counted, *points),
                 BadgeRule::BehaviourMilestone { methodology_id, activities } => {
-                    let matches = lot.earn.methodology.methodology_id == *methodology_id && counted > 0;
+                    // The behaviour happened even if its points later expired; a reversal (fraud) undoes it.
+                    let matches = lot.earn.methodology.methodology_id == *methodology_id && lot.reversed < lot.amount;
                     (u128::from(matches), u128::from(*activities))
                 }
                 BadgeRule::Campaign { window, points } => {
