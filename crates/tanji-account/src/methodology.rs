@@ -602,7 +602,7 @@ impl MethodologyRegistry {
 
     /// The version that credits `behaviour` for an activity on `date`: the highest-numbered version in force.
     pub fn crediting_version(&self, behaviour: &str, date: Date) -> Option<&MethodologyVersion> {
-        self.versions.values().filter(|version| version.behaviour == behaviour && version.credits_on(date)).last()
+        self.versions.values().rev().find(|version| version.behaviour == behaviour && version.credits_on(date))
     }
 }
 

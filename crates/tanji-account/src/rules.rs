@@ -630,7 +630,7 @@ pub async fn spend<L: Ledger>(
     request_id: TransferId,
     now: Timestamp,
 ) -> Result<(), OperationError<L::Error>> {
-    let retry = ledger.lookup_transfers(&[request_id]).await.map_err(OperationError::Storage)?.first().is_some();
+    let retry = !ledger.lookup_transfers(&[request_id]).await.map_err(OperationError::Storage)?.is_empty();
     if !retry {
         let (_, lots) = person_lots(ledger, rules.chart, person).await?;
         let plan = lots.plan_spend(rules.chart, person, what, amount, request_id, now)?;

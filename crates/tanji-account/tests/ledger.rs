@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use tanji_account::ledger::memory::{MemoryLedger, ready};
 use tanji_account::ledger::{
     AccountFlags, Created, Field, Ledger, NewAccount, NewTransfer, PendingStatus, TransferError, TransferFlags,
+    TransferResults,
 };
 
 const LEDGER: u32 = 1;
@@ -91,7 +92,10 @@ type Totals = (u128, u128, u128, u128);
 
 /// Applies `batches` (each at `t0 + seconds`) to a fresh ledger and checks each batch's answers and then the
 /// accounts' totals.
-fn check(batches: &[(i64, Vec<NewTransfer>, Vec<Result<Created, TransferError>>)], expect: &[(u128, Totals)]) {
+/// A batch applied `seconds` after t0, with the answers expected for it.
+type Batch = (i64, Vec<NewTransfer>, TransferResults);
+
+fn check(batches: &[Batch], expect: &[(u128, Totals)]) {
     let mut ledger = ledger();
     for (batch_idx, (seconds, batch, answers)) in batches.iter().enumerate() {
         let now = t0() + SignedDuration::from_secs(*seconds);
