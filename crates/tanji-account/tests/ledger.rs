@@ -405,6 +405,14 @@ proptest! {
                 }
             }
             ledger.assert_invariants();
+            check_chains(&batch, &results)?;
+            // A batch applied in full and sent again changes nothing and answers `Exists` throughout.
+            if results.iter().all(Result::is_ok) {
+                let before: Vec<_> = ledger.accounts().copied().collect();
+                let again = ready(ledger.create_transfers(&batch, now)).unwrap();
+                prop_assert!(again.iter().all(|result| *result == Ok(Created::Exists)), "{:?}", again);
+                prop_assert_eq!(before, ledger.accounts().copied().collect::<Vec<_>>());
+            }
         }
         // An empty batch at `now` releases every pending transfer whose timeout has passed.
         ready(ledger.create_transfers(&[], now)).unwrap();
@@ -442,4 +450,35 @@ proptest! {
             }
         }
     }
+}
+
+/// Each linked chain of a batch is all-or-nothing: every member succeeded, or every member failed with exactly one
+/// carrying the cause and the others `LinkedEventFailed`. A transfer outside a chain never answers
+/// `LinkedEventFailed`.
+fn check_chains(batch: &[NewTransfer], results: &TransferResults) -> Result<(), TestCaseError> {
+    let mut start = 0;
+    for (index, transfer) in batch.iter().enumerate() {
+        let chain_ends = !transfer.flags.linked || index + 1 == batch.len();
+        if !chain_ends {
+            continue;
+        }
+        let chain = &results[start..=index];
+        let is_chain = chain.len() > 1 || transfer.flags.linked;
+        if is_chain {
+            let n_ok = chain.iter().filter(|result| result.is_ok()).count();
+            let n_causes =
+                chain.iter().filter(|result| matches!(result, Err(error) if *error != E::LinkedEventFailed)).count();
+            prop_assert!(
+                n_ok == chain.len() || (n_ok == 0 && n_causes == 1),
+                "chain {}..={}: {:?}",
+                start,
+                index,
+                chain
+            );
+        } else {
+            prop_assert_ne!(&chain[0], &Err(E::LinkedEventFailed), "transfer {} is not in a chain", index);
+        }
+        start = index + 1;
+    }
+    Ok(())
 }
