@@ -105,12 +105,12 @@ pub enum Formula {
 
 impl Formula {
     fn validate(&self) -> Result<(), ParameterError> {
-        let positive = |name: &'static str, value: f64| {
+        let positive = |name: ParameterName, value: f64| {
             if value.is_finite() && value > 0.0 { Ok(()) } else { Err(ParameterError::NotPositive { name, value }) }
         };
         match self {
             Formula::PerUnit { reduction_per_unit_g_co2e, .. } => {
-                positive("reduction_per_unit_g_co2e", *reduction_per_unit_g_co2e)
+                positive(ParameterName::ReductionPerUnit, *reduction_per_unit_g_co2e)
             }
             Formula::SecondHand { production_emissions_g_co2e_by_category, .. } => {
                 if production_emissions_g_co2e_by_category.is_empty() {
@@ -118,10 +118,10 @@ impl Formula {
                 }
                 production_emissions_g_co2e_by_category
                     .values()
-                    .try_for_each(|value| positive("production_emissions_g_co2e", *value))
+                    .try_for_each(|value| positive(ParameterName::ProductionEmissions, *value))
             }
             Formula::ElectricityBelowBaseline { grid_factor_g_co2_per_kwh } => {
-                positive("grid_factor_g_co2_per_kwh", *grid_factor_g_co2_per_kwh)
+                positive(ParameterName::GridFactor, *grid_factor_g_co2_per_kwh)
             }
             Formula::LabelledProduct => Ok(()),
         }
@@ -144,6 +144,15 @@ pub enum Activity {
     LabelledPurchase { label_id: String, units: u32, footprint_g_co2e: f64, baseline_g_co2e: f64 },
 }
 
+/// A formula's parameter, named in `ParameterError`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParameterName {
+    ReductionPerUnit,
+    ProductionEmissions,
+    GridFactor,
+}
+
 /// Why a parameter of a methodology is not acceptable.
 // Not `non_exhaustive`: the message catalogue matches every code.
 #[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
@@ -153,8 +162,8 @@ pub enum ParameterError {
     #[error("fraction {value} is outside 0..=1")]
     FractionOutOfRange { value: f64 },
     /// A figure that must be positive is not.
-    #[error("{name} must be positive, got {value}")]
-    NotPositive { name: &'static str, value: f64 },
+    #[error("{name:?} must be positive, got {value}")]
+    NotPositive { name: ParameterName, value: f64 },
     /// A second-hand methodology lists no product categories.
     #[error("no product categories")]
     NoCategories,
@@ -235,15 +244,36 @@ pub enum ReviewStatus {
     },
 }
 
+/// A review status without its dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStage {
+    Draft,
+    ExpertReview,
+    PublicNotice,
+    Approved,
+    Retired,
+}
+
 impl ReviewStatus {
+    pub fn stage(&self) -> ReviewStage {
+        match self {
+            ReviewStatus::Draft => ReviewStage::Draft,
+            ReviewStatus::ExpertReview => ReviewStage::ExpertReview,
+            ReviewStatus::PublicNotice { .. } => ReviewStage::PublicNotice,
+            ReviewStatus::Approved { .. } => ReviewStage::Approved,
+            ReviewStatus::Retired { .. } => ReviewStage::Retired,
+        }
+    }
+
     /// The status's stable code.
     pub fn code(&self) -> &'static str {
-        match self {
-            ReviewStatus::Draft => "draft",
-            ReviewStatus::ExpertReview => "expert_review",
-            ReviewStatus::PublicNotice { .. } => "public_notice",
-            ReviewStatus::Approved { .. } => "approved",
-            ReviewStatus::Retired { .. } => "retired",
+        match self.stage() {
+            ReviewStage::Draft => "draft",
+            ReviewStage::ExpertReview => "expert_review",
+            ReviewStage::PublicNotice => "public_notice",
+            ReviewStage::Approved => "approved",
+            ReviewStage::Retired => "retired",
         }
     }
 }
@@ -336,8 +366,8 @@ impl WorkingCalendar {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum ReviewError {
     /// The step is not allowed in the version's current status.
-    #[error("{action:?} is not allowed while the version is {status}")]
-    NotAllowed { action: ReviewAction, status: &'static str },
+    #[error("{action:?} is not allowed while the version is {status:?}")]
+    NotAllowed { action: ReviewAction, status: ReviewStage },
     /// The author of a version cannot review it.
     #[error("the author cannot review their own methodology")]
     ReviewerIsAuthor,
@@ -408,7 +438,7 @@ impl MethodologyVersion {
     }
 
     fn not_allowed(&self, action: ReviewAction) -> ReviewError {
-        ReviewError::NotAllowed { action, status: self.status.code() }
+        ReviewError::NotAllowed { action, status: self.status.stage() }
     }
 
     fn dated(&mut self, on: Date) -> Result<(), ReviewError> {

@@ -565,6 +565,12 @@ async fn resolve<L: Ledger>(
         })
         .ok_or(OperationError::NoSuchPending)?;
     let resolution = plan_resolution(pending, release, lot_expiry(now, rules.points_valid_days));
+    // The same decision retried later: its transfer exists (with the expiry computed then), so nothing is done.
+    // Comparing bodies would refuse the retry, since the lot's expiry depends on when the decision was taken.
+    let taken = ledger.lookup_transfers(&[resolution.id]).await.map_err(OperationError::Storage)?;
+    if !taken.is_empty() {
+        return Ok(());
+    }
     submit(ledger, &[resolution], now).await
 }
 

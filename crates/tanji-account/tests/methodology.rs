@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use tanji_account::methodology::{
     Activity, ActivityUnit, Citation, Decision, Formula, Fraction, MethodologyId, MethodologyRegistry,
     MethodologyVersion, MethodologyVersionKey, ReductionError, RegistryError, ReviewAction, ReviewError, ReviewPolicy,
-    ReviewStatus, WorkingCalendar, published,
+    ReviewStage, ReviewStatus, WorkingCalendar, published,
 };
 
 fn check_reduction(formula: &Formula, activity: Activity, expect: Result<f64, ReductionError>) {
@@ -154,7 +154,7 @@ fn request_changes_and_objections_start_a_new_round() {
             (Step::SignOff("expert-a", RequestChanges, date(2026, 6, 2)), Ok(())),
             (
                 Step::SignOff("expert-b", Approve, date(2026, 6, 2)),
-                Err(ReviewError::NotAllowed { action: ReviewAction::SignOff, status: "draft" }),
+                Err(ReviewError::NotAllowed { action: ReviewAction::SignOff, status: ReviewStage::Draft }),
             ),
             (Step::Submit(date(2026, 6, 3)), Ok(())),
             (Step::SignOff("expert-a", Approve, date(2026, 6, 3)), Ok(())),
@@ -165,7 +165,7 @@ fn request_changes_and_objections_start_a_new_round() {
             (Step::Notice(date(2026, 6, 8)), Err(ReviewError::NotEnoughApprovals { have: 0, need: 2 })),
             (
                 Step::Approve(date(2026, 7, 1)),
-                Err(ReviewError::NotAllowed { action: ReviewAction::Approve, status: "expert_review" }),
+                Err(ReviewError::NotAllowed { action: ReviewAction::Approve, status: ReviewStage::ExpertReview }),
             ),
         ],
         ReviewStatus::ExpertReview,
@@ -178,11 +178,11 @@ fn steps_out_of_order_or_back_in_time_are_refused() {
         &[
             (
                 Step::Retire(date(2026, 6, 1)),
-                Err(ReviewError::NotAllowed { action: ReviewAction::Retire, status: "draft" }),
+                Err(ReviewError::NotAllowed { action: ReviewAction::Retire, status: ReviewStage::Draft }),
             ),
             (
                 Step::Approve(date(2026, 6, 1)),
-                Err(ReviewError::NotAllowed { action: ReviewAction::Approve, status: "draft" }),
+                Err(ReviewError::NotAllowed { action: ReviewAction::Approve, status: ReviewStage::Draft }),
             ),
             (Step::Submit(date(2026, 6, 10)), Ok(())),
             (

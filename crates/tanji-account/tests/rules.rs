@@ -369,3 +369,26 @@ fn a_reversal_takes_back_what_is_left_of_a_credit() {
     assert_eq!(available(&ledger, &rules, 7, now), 467);
     ledger.assert_invariants();
 }
+
+#[test]
+fn a_release_retried_later_succeeds_without_crediting_again() {
+    // Regression: the release's lot expiry depends on when it is decided, so a retry an hour later had a different
+    // body and the ledger refused it (exists with a different user_data_64).
+    let rules = Rules { collect_window_seconds: 86_400, ..rules() };
+    let registry = registry();
+    let mut ledger = ledger(&rules);
+    let now = t("2026-06-01T02:00:00Z");
+    let Outcome::Held { transfer_id, .. } =
+        ready(ingest(&mut ledger, &rules, &registry, &metro("a", 7, now, 10.0), now)).unwrap()
+    else {
+        panic!()
+    };
+    ready(collect(&mut ledger, &rules, PersonId(7), transfer_id, now)).unwrap();
+    let later = now + SignedDuration::from_hours(1);
+    ready(collect(&mut ledger, &rules, PersonId(7), transfer_id, later)).unwrap();
+    assert_eq!(available(&ledger, &rules, 7, later), 467);
+    // A fraud finding after the release takes the points back from the lot.
+    let void = ready(reverse(&mut ledger, &rules, PersonId(7), transfer_id, later)).unwrap();
+    assert_eq!((void.reversed, void.shortfall), (467, 0), "a released credit is reversed from its lot");
+    ledger.assert_invariants();
+}
