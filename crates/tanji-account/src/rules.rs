@@ -9,7 +9,11 @@
 //! state: the next delivery sees what the ledger holds.
 //!
 //! The `async` functions (`ingest`, `collect`, `review`, `release_due`, `spend`, `reverse`) run these plans
-//! against any `Ledger`.
+//! against any `Ledger`. Each reads the person's transfers, plans, and submits one batch; two of them running at
+//! once for the same person could both pass a cap or both spend the same unexpired lot before either is applied
+//! (the ledger's `debits_must_not_exceed_credits` still stops an overdraft, not an over-cap credit). Adapters
+//! therefore run one person's operations one at a time — a lock on the person's account row, or one writer per
+//! partition of people — which is also how the ledger is sharded at scale.
 
 use std::collections::BTreeMap;
 
