@@ -482,3 +482,62 @@ fn check_chains(batch: &[NewTransfer], results: &TransferResults) -> Result<(), 
     }
     Ok(())
 }
+
+#[test]
+fn a_budget_account_pays_out_only_what_was_funded() {
+    let mut ledger = ledger();
+    let budget = NewAccount {
+        id: 50,
+        code: 9,
+        flags: AccountFlags { debits_must_not_exceed_credits: false, credits_must_not_exceed_debits: true },
+        ..account()
+    };
+    assert_eq!(ready(ledger.create_accounts(&[budget], t0())).unwrap(), vec![Ok(Created::Created)]);
+    // Crediting the budget needs debits first: after 30 paid out to Alice, 30 may come back, not 31.
+    let results = ready(ledger.create_transfers(
+        &[
+            transfer(9, ISSUER, ALICE, 100),
+            transfer(10, ALICE, 50, 1),
+            transfer(11, 50, ALICE, 30),
+            transfer(12, ALICE, 50, 31),
+            transfer(13, ALICE, 50, 30),
+        ],
+        t0(),
+    ))
+    .unwrap();
+    assert_eq!(results, vec![Ok(New), Err(E::ExceedsDebits), Ok(New), Err(E::ExceedsDebits), Ok(New)]);
+    ledger.assert_invariants();
+}
+
+#[test]
+fn accounts_are_created_once_and_checked() {
+    let mut ledger = ledger();
+    let person = AccountFlags { debits_must_not_exceed_credits: true, credits_must_not_exceed_debits: false };
+    let both = AccountFlags { debits_must_not_exceed_credits: true, credits_must_not_exceed_debits: true };
+    let results = ready(ledger.create_accounts(
+        &[
+            NewAccount { id: ALICE, ledger: LEDGER, code: 2, flags: person, ..account() },
+            NewAccount { id: ALICE, ledger: LEDGER, code: 3, flags: person, ..account() },
+            NewAccount { id: 0, ..account() },
+            NewAccount { id: u128::MAX, ..account() },
+            NewAccount { id: 60, flags: both, ..account() },
+            NewAccount { id: 61, ledger: 0, ..account() },
+            NewAccount { id: 62, code: 0, ..account() },
+        ],
+        t0(),
+    ))
+    .unwrap();
+    use tanji_account::ledger::AccountError as A;
+    assert_eq!(
+        results,
+        vec![
+            Ok(Created::Exists),
+            Err(A::ExistsWithDifferent { field: Field::Code }),
+            Err(A::IdReserved),
+            Err(A::IdReserved),
+            Err(A::FlagsAreMutuallyExclusive),
+            Err(A::LedgerMustNotBeZero),
+            Err(A::CodeMustNotBeZero),
+        ]
+    );
+}
