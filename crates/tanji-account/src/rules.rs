@@ -43,6 +43,44 @@ pub struct Event {
     pub activity: Activity,
 }
 
+/// The longest event id or behaviour code a sub-platform may send, in characters.
+pub const MAX_ID_CHARS: usize = 128;
+
+/// What is wrong with an event as sent, before any rule looks at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum EventProblem {
+    EventIdEmpty,
+    EventIdTooLong {
+        max_chars: usize,
+    },
+    /// Control characters (line breaks, NUL) in the event id: ids are compared byte for byte and shown in reports.
+    EventIdHasControlCharacters,
+    BehaviourEmpty,
+    BehaviourTooLong {
+        max_chars: usize,
+    },
+}
+
+impl Event {
+    /// The first problem of the event as sent, if any.
+    pub fn problem(&self) -> Option<EventProblem> {
+        if self.event_id.trim().is_empty() {
+            Some(EventProblem::EventIdEmpty)
+        } else if self.event_id.chars().count() > MAX_ID_CHARS {
+            Some(EventProblem::EventIdTooLong { max_chars: MAX_ID_CHARS })
+        } else if self.event_id.chars().any(char::is_control) {
+            Some(EventProblem::EventIdHasControlCharacters)
+        } else if self.behaviour.trim().is_empty() {
+            Some(EventProblem::BehaviourEmpty)
+        } else if self.behaviour.chars().count() > MAX_ID_CHARS {
+            Some(EventProblem::BehaviourTooLong { max_chars: MAX_ID_CHARS })
+        } else {
+            None
+        }
+    }
+}
+
 /// The ledger transfer id of an event: a hash of (sub-platform, event id), the same for every delivery.
 pub fn event_transfer_id(sub_platform: u32, event_id: &str) -> TransferId {
     derive_id("tanji/event", &[&sub_platform.to_be_bytes(), event_id.as_bytes()])
@@ -150,6 +188,8 @@ pub enum HoldReason {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum RejectReason {
+    /// The event as sent is malformed.
+    InvalidEvent { problem: EventProblem },
     /// No approved methodology credits the behaviour on the activity's day.
     NoApprovedMethodology { behaviour: String, on: Date },
     /// The activity does not fit the methodology.
@@ -169,6 +209,7 @@ pub enum RejectReason {
 impl RejectReason {
     pub fn code(&self) -> &'static str {
         match self {
+            RejectReason::InvalidEvent { .. } => "invalid_event",
             RejectReason::NoApprovedMethodology { .. } => "no_approved_methodology",
             RejectReason::InvalidActivity { .. } => "invalid_activity",
             RejectReason::NoReduction => "no_reduction",
@@ -302,6 +343,9 @@ pub fn decide(
     history: &PersonHistory,
     now: Timestamp,
 ) -> Decision {
+    if let Some(problem) = event.problem() {
+        return rejected(RejectReason::InvalidEvent { problem });
+    }
     let occurred_on = event.occurred_at.to_zoned(rules.time_zone()).date();
     if event.occurred_at > now + CLOCK_SKEW_ALLOWANCE {
         return rejected(RejectReason::OccurredInTheFuture);

@@ -392,3 +392,33 @@ fn a_release_retried_later_succeeds_without_crediting_again() {
     assert_eq!((void.reversed, void.shortfall), (467, 0), "a released credit is reversed from its lot");
     ledger.assert_invariants();
 }
+
+#[test]
+fn malformed_events_are_rejected_naming_the_problem() {
+    use tanji_account::rules::{EventProblem, MAX_ID_CHARS};
+    let rules = rules();
+    let now = t("2026-06-01T02:00:00Z");
+    let at = t("2026-06-01T01:00:00Z");
+    let mut no_behaviour = metro("nb", 7, at, 1.0);
+    no_behaviour.behaviour = " ".into();
+    let invalid = |problem| Outcome::Rejected { reason: RejectReason::InvalidEvent { problem } };
+    check(
+        &rules,
+        &[
+            (now, metro("", 7, at, 1.0), invalid(EventProblem::EventIdEmpty)),
+            (
+                now,
+                metro(&"x".repeat(MAX_ID_CHARS + 1), 7, at, 1.0),
+                invalid(EventProblem::EventIdTooLong { max_chars: MAX_ID_CHARS }),
+            ),
+            (now, metro("a\nb", 7, at, 1.0), invalid(EventProblem::EventIdHasControlCharacters)),
+            (now, no_behaviour, invalid(EventProblem::BehaviourEmpty)),
+            // 128 characters, Chinese included, are fine.
+            (
+                now,
+                metro(&"订".repeat(MAX_ID_CHARS), 7, at, 1.0),
+                credited(&metro(&"订".repeat(MAX_ID_CHARS), 7, at, 1.0), 46, 46.7, METRO_V1),
+            ),
+        ],
+    );
+}

@@ -6,7 +6,7 @@ use tanji_account::methodology::{
     ParameterError, ParameterName, ReductionError, RegistryError, ReviewAction, ReviewError, ReviewStage,
 };
 use tanji_account::points::SpendError;
-use tanji_account::rules::{CapKind, HoldReason, Outcome, RejectReason};
+use tanji_account::rules::{CapKind, EventProblem, HoldReason, Outcome, RejectReason};
 
 use crate::{Language, Localize, text};
 
@@ -300,9 +300,30 @@ impl Localize for HoldReason {
     }
 }
 
+impl Localize for EventProblem {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            EventProblem::EventIdEmpty => {
+                text!(language, zh: "事件编号为空：请填写子平台自己的事件编号", en: "the event id is empty: send the sub-platform's own id for the event")
+            }
+            EventProblem::EventIdTooLong { max_chars } => {
+                text!(language, zh: "事件编号超过 {max_chars} 个字符", en: "the event id is longer than {max_chars} characters")
+            }
+            EventProblem::EventIdHasControlCharacters => {
+                text!(language, zh: "事件编号含有换行等控制字符", en: "the event id contains control characters such as line breaks")
+            }
+            EventProblem::BehaviourEmpty => text!(language, zh: "行为代码为空", en: "the behaviour code is empty"),
+            EventProblem::BehaviourTooLong { max_chars } => {
+                text!(language, zh: "行为代码超过 {max_chars} 个字符", en: "the behaviour code is longer than {max_chars} characters")
+            }
+        }
+    }
+}
+
 impl Localize for RejectReason {
     fn localize(&self, language: Language) -> String {
         match self {
+            RejectReason::InvalidEvent { problem } => problem.localize(language),
             RejectReason::NoApprovedMethodology { behaviour, on } => {
                 text!(language, zh: "{on} 没有已批准的方法学适用于行为 `{behaviour}`", en: "no approved methodology credits `{behaviour}` on {on}")
             }
