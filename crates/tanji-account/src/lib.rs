@@ -14,3 +14,4 @@ pub mod ledger;
 pub mod methodology;
 pub mod points;
 pub mod rules;
+pub mod wire;

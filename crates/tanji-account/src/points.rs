@@ -249,13 +249,30 @@ impl Lot {
 pub enum LotError {
     /// A debit took more than the usable (unexpired) lots held at its time.
     #[error("transfer {transfer_id} spent {amount} with only {usable} usable")]
-    SpentMoreThanUsable { transfer_id: TransferId, amount: Amount, usable: Amount },
+    SpentMoreThanUsable {
+        #[serde(with = "crate::wire::id_text")]
+        transfer_id: TransferId,
+        #[serde(with = "crate::wire::points")]
+        amount: Amount,
+        #[serde(with = "crate::wire::points")]
+        usable: Amount,
+    },
     /// An expiry or reversal names a lot that does not exist or has too little left.
     #[error("transfer {transfer_id} takes more than lot {lot_id} holds")]
-    LotOverdrawn { transfer_id: TransferId, lot_id: TransferId },
+    LotOverdrawn {
+        #[serde(with = "crate::wire::id_text")]
+        transfer_id: TransferId,
+        #[serde(with = "crate::wire::id_text")]
+        lot_id: TransferId,
+    },
     /// An expiry took points from a lot before it expired.
     #[error("transfer {transfer_id} expired lot {lot_id} before its expiry")]
-    ExpiredTooEarly { transfer_id: TransferId, lot_id: TransferId },
+    ExpiredTooEarly {
+        #[serde(with = "crate::wire::id_text")]
+        transfer_id: TransferId,
+        #[serde(with = "crate::wire::id_text")]
+        lot_id: TransferId,
+    },
 }
 
 /// A person's lots, replayed from their transfers.
@@ -466,10 +483,18 @@ pub enum SpendError {
     AmountMustBePositive,
     /// Fewer unexpired points than asked for.
     #[error("{available} points available, {requested} requested")]
-    InsufficientPoints { available: Amount, requested: Amount },
+    InsufficientPoints {
+        #[serde(with = "crate::wire::points")]
+        available: Amount,
+        #[serde(with = "crate::wire::points")]
+        requested: Amount,
+    },
     /// The earning to reverse has no lot (never credited, or still pending: void it instead).
     #[error("no lot for earning {earn_id}")]
-    NoSuchLot { earn_id: TransferId },
+    NoSuchLot {
+        #[serde(with = "crate::wire::id_text")]
+        earn_id: TransferId,
+    },
 }
 
 /// A pending earning's release (post) or rejection (void), with ids derived from the pending transfer.

@@ -137,11 +137,21 @@ pub const CLOCK_SKEW_ALLOWANCE: SignedDuration = SignedDuration::from_mins(5);
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// All the points the methodology gives were credited.
-    Credited { transfer_id: TransferId, points: Amount, reduction_g_co2e: f64, methodology: MethodologyVersionKey },
+    Credited {
+        #[serde(with = "crate::wire::id_text")]
+        transfer_id: TransferId,
+        #[serde(with = "crate::wire::points")]
+        points: Amount,
+        reduction_g_co2e: f64,
+        methodology: MethodologyVersionKey,
+    },
     /// A cap allowed fewer points (possibly none, then no transfer).
     Capped {
+        #[serde(with = "crate::wire::id_text_option")]
         transfer_id: Option<TransferId>,
+        #[serde(with = "crate::wire::points")]
         points_credited: Amount,
+        #[serde(with = "crate::wire::points")]
         points_requested: Amount,
         cap: CapKind,
         reduction_g_co2e: f64,
@@ -149,7 +159,9 @@ pub enum Outcome {
     },
     /// Points reserved but not yet spendable.
     Held {
+        #[serde(with = "crate::wire::id_text")]
         transfer_id: TransferId,
+        #[serde(with = "crate::wire::points")]
         points: Amount,
         reason: HoldReason,
         reduction_g_co2e: f64,
@@ -158,7 +170,13 @@ pub enum Outcome {
     /// No points.
     Rejected { reason: RejectReason },
     /// This event was processed before (a redelivery or retry); nothing was credited again.
-    Duplicate { transfer_id: TransferId, points: Amount, methodology: MethodologyVersionKey },
+    Duplicate {
+        #[serde(with = "crate::wire::id_text")]
+        transfer_id: TransferId,
+        #[serde(with = "crate::wire::points")]
+        points: Amount,
+        methodology: MethodologyVersionKey,
+    },
 }
 
 /// Which cap limited a credit.
@@ -201,7 +219,10 @@ pub enum RejectReason {
     /// The activity is dated in the future.
     OccurredInTheFuture,
     /// The same activity (sub-platform, behaviour, time) was already credited under another event id.
-    DuplicateActivity { original: TransferId },
+    DuplicateActivity {
+        #[serde(with = "crate::wire::id_text")]
+        original: TransferId,
+    },
     /// The ledger refused the transfer (a code of `TransferError`).
     LedgerRefused { error: TransferError },
 }

@@ -422,3 +422,49 @@ fn malformed_events_are_rejected_naming_the_problem() {
         ],
     );
 }
+
+#[test]
+fn outcomes_are_stored_as_json_with_their_codes_as_tags() {
+    use tanji_account::rules::EventProblem;
+    let reasons = [
+        RejectReason::InvalidEvent { problem: EventProblem::EventIdEmpty },
+        RejectReason::NoApprovedMethodology { behaviour: "metro_trip".into(), on: jiff::civil::date(2026, 6, 1) },
+        RejectReason::InvalidActivity { problem: ReductionError::InvalidQuantity { value: -1.0 } },
+        RejectReason::NoReduction,
+        RejectReason::ClaimWindowClosed { occurred_on: jiff::civil::date(2026, 6, 1), window_days: 7 },
+        RejectReason::OccurredInTheFuture,
+        RejectReason::DuplicateActivity { original: 9 },
+        RejectReason::LedgerRefused { error: TransferError::ExceedsCredits },
+    ];
+    for reason in reasons {
+        let json = serde_json::to_value(&reason).unwrap();
+        assert_eq!(json["code"], reason.code(), "{json}");
+        let outcome = Outcome::Rejected { reason };
+        let text = serde_json::to_string(&outcome).unwrap();
+        assert_eq!(serde_json::from_str::<Outcome>(&text).unwrap(), outcome, "{text}");
+    }
+    let held = Outcome::Held {
+        transfer_id: u128::MAX - 1,
+        points: 5,
+        reason: HoldReason::DelayedIssuance { release_at: t("2026-06-01T03:00:00Z") },
+        reduction_g_co2e: 5.5,
+        methodology: METRO_V1,
+    };
+    let text = serde_json::to_string(&held).unwrap();
+    assert!(text.contains(&format!("\"transfer_id\":\"{}\"", u128::MAX - 1)), "ids travel as decimal text: {text}");
+    assert_eq!(serde_json::from_str::<Outcome>(&text).unwrap(), held, "{text}");
+    let capped = Outcome::Capped {
+        transfer_id: None,
+        points_credited: 0,
+        points_requested: 40,
+        cap: CapKind::DailyPoints,
+        reduction_g_co2e: 40.0,
+        methodology: METRO_V1,
+    };
+    let text = serde_json::to_string(&capped).unwrap();
+    assert_eq!(serde_json::from_str::<Outcome>(&text).unwrap(), capped, "{text}");
+    let problem = SpendError::InsufficientPoints { available: 3, requested: 4 };
+    let text = serde_json::to_string(&problem).unwrap();
+    assert_eq!(text, r#"{"code":"insufficient_points","available":3,"requested":4}"#);
+    assert_eq!(serde_json::from_str::<SpendError>(&text).unwrap(), problem);
+}
