@@ -21,9 +21,10 @@
 //! `lookup_accounts`/`lookup_transfers` are TigerBeetle's operations of the same names; `account_transfers` is
 //! `get_account_transfers` (debits and credits, ascending, paged); `pending_status` is a lookup of the pending
 //! transfer plus a query for a post or void naming it. Differences the adapter translates: TigerBeetle takes time
-//! from its cluster, not from `now`; its recent versions accept zero amounts, which tanji refuses (`AmountMustNotBeZero`); a post of
-//! the whole pending amount is `amount = 0` here and `AMOUNT_MAX` from TigerBeetle 0.16 on; `Exists` is its `exists`
-//! result and `ExistsWithDifferent { field }` its `exists_with_different_*` results.
+//! from its cluster, not from `now`; its recent versions accept zero amounts, which tanji refuses
+//! (`AmountMustNotBeZero`); a post of the whole pending amount is `amount = 0` here and `AMOUNT_MAX` from
+//! TigerBeetle 0.16 on; `Exists` is its `exists` result and `ExistsWithDifferent { field }` its
+//! `exists_with_different_*` results.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
