@@ -722,28 +722,64 @@ fn reading_from_row(row: &AnyRow) -> sqlx::Result<(Timestamp, f64)> {
 pub(crate) const ROWS_PER_STATEMENT: usize = 1_000;
 const _: () = assert!(ROWS_PER_STATEMENT * 7 <= 32_766);
 
-/// `($1, $2, …), (…), …`: the placeholders of a multi-row `VALUES` list, numbered in row order.
+/// How the parameters of a multi-row statement are written.
 ///
-/// sqlx's `QueryBuilder` cannot serve here: with the `Any` driver it writes `?` placeholders, which PostgreSQL
-/// refuses. Every value bound into these lists is of one type per column and never NULL, so a statement cached by
-/// PostgreSQL with its first parameter types stays right for every later batch.
-pub(crate) fn values_placeholders(n_rows: usize, n_columns: usize) -> String {
-    let mut sql = String::with_capacity(n_rows * n_columns * 5);
-    for row in 0..n_rows {
-        if row > 0 {
-            sql.push_str(", ");
+/// SQLite finds a named parameter (`$7`) by a linear scan of the statement's parameter names, and sqlx asks for the
+/// name of every parameter when it binds, so binding n `$N` parameters costs O(n²) there: with 7,000 per statement
+/// that was most of the demo's start (`sqlite3_bind_parameter_name`). Plain `?` parameters have no name and bind in
+/// order. PostgreSQL understands only `$N`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Placeholders {
+    /// `$1, $2, …` (PostgreSQL).
+    Numbered,
+    /// `?, ?, …`, bound in order (SQLite).
+    Positional,
+}
+
+impl Placeholders {
+    pub(crate) fn of(connection: &sqlx::AnyConnection) -> Self {
+        if connection.backend_name().eq_ignore_ascii_case("sqlite") {
+            Placeholders::Positional
+        } else {
+            Placeholders::Numbered
         }
-        sql.push('(');
-        for column in 0..n_columns {
-            if column > 0 {
+    }
+
+    /// `n` parameters separated by commas, numbered from `first`.
+    pub(crate) fn list(self, first: usize, n: usize) -> String {
+        let mut sql = String::with_capacity(n * 6);
+        for number in first..first + n {
+            if number > first {
                 sql.push_str(", ");
             }
-            sql.push('$');
-            sql.push_str(&(row * n_columns + column + 1).to_string());
+            match self {
+                Placeholders::Numbered => {
+                    sql.push('$');
+                    sql.push_str(&number.to_string());
+                }
+                Placeholders::Positional => sql.push('?'),
+            }
         }
-        sql.push(')');
+        sql
     }
-    sql
+
+    /// `($1, $2, …), (…), …`: the placeholders of a multi-row `VALUES` list, numbered in row order.
+    ///
+    /// sqlx's `QueryBuilder` cannot serve here: with the `Any` driver it writes `?` placeholders, which PostgreSQL
+    /// refuses. Every value bound into these lists is of one type per column and never NULL, so a statement cached
+    /// by PostgreSQL with its first parameter types stays right for every later batch.
+    pub(crate) fn rows(self, n_rows: usize, n_columns: usize) -> String {
+        let mut sql = String::with_capacity(n_rows * n_columns * 6);
+        for row in 0..n_rows {
+            if row > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            sql.push_str(&self.list(row * n_columns + 1, n_columns));
+            sql.push(')');
+        }
+        sql
+    }
 }
 
 /// The ingestion of [`ReadingStore::ingest`] inside a transaction the caller commits, so that a whole-site import
@@ -761,6 +797,7 @@ pub(crate) async fn ingest_in(
     readings: &[NewReading],
 ) -> Result<IngestOutcome, IngestError> {
     let organisation = organisation_id.to_string();
+    let placeholders = Placeholders::of(&**transaction);
     // Resolve every meter first, locking each (in a fixed order, so two batches cannot deadlock) so that on
     // PostgreSQL concurrent batches of one meter run one after the other: a cumulative register's deltas
     // depend on its neighbouring readings. On SQLite the write transaction already holds the only write lock.
@@ -829,7 +866,7 @@ pub(crate) async fn ingest_in(
         let sql = format!(
             "INSERT INTO energy_readings (organisation_id, meter_id, reading_at, value, source, source_reference, \
              received_at) VALUES {} ON CONFLICT (meter_id, reading_at) DO NOTHING RETURNING meter_id, reading_at",
-            values_placeholders(chunk.len(), 7)
+            placeholders.rows(chunk.len(), 7)
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for &index in chunk {
@@ -859,10 +896,10 @@ pub(crate) async fn ingest_in(
     let mut stored: HashMap<(String, String), f64> = HashMap::new();
     for (meter_id, instants) in &not_inserted {
         for chunk in instants.chunks(ROWS_PER_STATEMENT) {
-            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|number| format!("${number}")).collect();
             let sql = format!(
-                "SELECT reading_at, value FROM energy_readings WHERE meter_id = $1 AND reading_at IN ({})",
-                placeholders.join(", ")
+                "SELECT reading_at, value FROM energy_readings WHERE meter_id = {} AND reading_at IN ({})",
+                placeholders.list(1, 1),
+                placeholders.list(2, chunk.len())
             );
             let mut query = sqlx::query(AssertSqlSafe(sql)).bind(*meter_id);
             for at in chunk {
@@ -997,7 +1034,7 @@ pub(crate) async fn ingest_in(
              consumption = energy_rollups.consumption + excluded.consumption, \
              n_readings = energy_rollups.n_readings + excluded.n_readings, \
              n_negative_deltas = energy_rollups.n_negative_deltas + excluded.n_negative_deltas",
-            values_placeholders(chunk.len(), 6)
+            placeholders.rows(chunk.len(), 6)
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for ((meter_id, grain, bucket_start), change) in chunk {
@@ -1098,6 +1135,13 @@ impl ReadingStore for Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multi_row_placeholders_are_numbered_for_postgresql_and_positional_for_sqlite() {
+        assert_eq!(Placeholders::Numbered.rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(Placeholders::Positional.rows(2, 2), "(?, ?), (?, ?)");
+        assert_eq!(Placeholders::Numbered.list(2, 3), "$2, $3, $4");
+    }
 
     fn at(text: &str) -> Timestamp {
         text.parse().unwrap()
