@@ -797,7 +797,7 @@ pub(crate) async fn ingest_in(
     readings: &[NewReading],
 ) -> Result<IngestOutcome, IngestError> {
     let organisation = organisation_id.to_string();
-    let placeholders = Placeholders::of(&**transaction);
+    let placeholders = Placeholders::of(transaction);
     // Resolve every meter first, locking each (in a fixed order, so two batches cannot deadlock) so that on
     // PostgreSQL concurrent batches of one meter run one after the other: a cumulative register's deltas
     // depend on its neighbouring readings. On SQLite the write transaction already holds the only write lock.
@@ -853,9 +853,9 @@ pub(crate) async fn ingest_in(
     let meter_id_of = |index: usize| meters[&readings[index].meter_code].id.as_str();
     let mut first_sending: HashMap<(&str, &str), usize> = HashMap::with_capacity(readings.len());
     let mut candidates = Vec::with_capacity(readings.len());
-    for index in 0..readings.len() {
+    for (index, time) in times.iter().enumerate() {
         if let std::collections::hash_map::Entry::Vacant(slot) =
-            first_sending.entry((meter_id_of(index), times[index].as_str()))
+            first_sending.entry((meter_id_of(index), time.as_str()))
         {
             slot.insert(index);
             candidates.push(index);
