@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench_energy;
+mod bench_energy_store;
 mod bench_lca;
 mod commands;
 mod demo;

@@ -441,6 +441,16 @@ pub struct BenchEnergyArgs {
     /// Where the CSV files and tanji-bench-energy.json are written.
     #[arg(long, default_value = "tanji-bench-energy")]
     pub out: PathBuf,
+    /// Also load the readings through the store into a fresh SQLite database in OUT and answer the dashboard
+    /// questions from its roll-ups.
+    #[arg(long)]
+    pub store: bool,
+    /// Also time MQTT readings through this broker (mqtt://HOST:PORT) into the store (implies --store).
+    #[arg(long)]
+    pub mqtt: Option<String>,
+    /// Readings to publish for the MQTT step.
+    #[arg(long, default_value_t = 20_000)]
+    pub mqtt_readings: usize,
 }
 
 #[derive(Debug, Args)]

@@ -28,7 +28,7 @@
 //! [`ReadingStore`] itself takes an organisation id that its caller has authorised: the API through the actor, the
 //! MQTT subscriber through the broker's topic ACLs (docs/energy-ingestion.md).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;
 
 use jiff::Timestamp;
@@ -522,6 +522,8 @@ impl Store {
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
         let id = insert_meter(&mut transaction, actor, now, new).await?;
+        // A meter registered at the facility shows in its analysis (as left out until it is placed).
+        crate::energy_site::bump_data_version(&mut transaction, new.facility_id).await?;
         transaction.commit().await?;
         Ok(Meter {
             id,
@@ -654,6 +656,7 @@ pub(crate) async fn insert_meter(
 /// A meter as the ingestion needs it, with the state of its latest reading as the batch goes.
 struct MeterState {
     id: String,
+    facility_id: FacilityId,
     register_type: RegisterType,
     multiplier: f64,
     utc_offset_minutes: i32,
@@ -705,15 +708,87 @@ async fn neighbour(
          ORDER BY reading_at ASC LIMIT 1"
     };
     let row = sqlx::query(sql).bind(meter_id).bind(time_to_db(time)).fetch_optional(&mut **transaction).await?;
-    row.map(|row| -> sqlx::Result<(Timestamp, f64)> {
-        let at = row.time("reading_at").map_err(|error| sqlx::Error::Decode(error.into()))?;
-        Ok((at, row.try_get::<f64, _>("value")?))
-    })
-    .transpose()
+    row.map(|row| reading_from_row(&row)).transpose()
+}
+
+fn reading_from_row(row: &AnyRow) -> sqlx::Result<(Timestamp, f64)> {
+    let at = row.time("reading_at").map_err(|error| sqlx::Error::Decode(error.into()))?;
+    Ok((at, row.try_get::<f64, _>("value")?))
+}
+
+/// Rows per multi-row statement. A reading row binds 7 parameters and a roll-up row 6, so 1,000 rows stay far below
+/// SQLite's 32,766 and PostgreSQL's 65,535 bind parameters per statement, while a year of a meter's readings takes
+/// a few dozen statements instead of one per reading (the round trips were most of the cost).
+pub(crate) const ROWS_PER_STATEMENT: usize = 1_000;
+const _: () = assert!(ROWS_PER_STATEMENT * 7 <= 32_766);
+
+/// How the parameters of a multi-row statement are written.
+///
+/// SQLite finds a named parameter (`$7`) by a linear scan of the statement's parameter names, and sqlx asks for the
+/// name of every parameter when it binds, so binding n `$N` parameters costs O(n²) there: with 7,000 per statement
+/// that was most of the demo's start (`sqlite3_bind_parameter_name`). Plain `?` parameters have no name and bind in
+/// order. PostgreSQL understands only `$N`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Placeholders {
+    /// `$1, $2, …` (PostgreSQL).
+    Numbered,
+    /// `?, ?, …`, bound in order (SQLite).
+    Positional,
+}
+
+impl Placeholders {
+    pub(crate) fn of(connection: &sqlx::AnyConnection) -> Self {
+        if connection.backend_name().eq_ignore_ascii_case("sqlite") {
+            Placeholders::Positional
+        } else {
+            Placeholders::Numbered
+        }
+    }
+
+    /// `n` parameters separated by commas, numbered from `first`.
+    pub(crate) fn list(self, first: usize, n: usize) -> String {
+        let mut sql = String::with_capacity(n * 6);
+        for number in first..first + n {
+            if number > first {
+                sql.push_str(", ");
+            }
+            match self {
+                Placeholders::Numbered => {
+                    sql.push('$');
+                    sql.push_str(&number.to_string());
+                }
+                Placeholders::Positional => sql.push('?'),
+            }
+        }
+        sql
+    }
+
+    /// `($1, $2, …), (…), …`: the placeholders of a multi-row `VALUES` list, numbered in row order.
+    ///
+    /// sqlx's `QueryBuilder` cannot serve here: with the `Any` driver it writes `?` placeholders, which PostgreSQL
+    /// refuses. Every value bound into these lists is of one type per column and never NULL, so a statement cached
+    /// by PostgreSQL with its first parameter types stays right for every later batch.
+    pub(crate) fn rows(self, n_rows: usize, n_columns: usize) -> String {
+        let mut sql = String::with_capacity(n_rows * n_columns * 6);
+        for row in 0..n_rows {
+            if row > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            sql.push_str(&self.list(row * n_columns + 1, n_columns));
+            sql.push(')');
+        }
+        sql
+    }
 }
 
 /// The ingestion of [`ReadingStore::ingest`] inside a transaction the caller commits, so that a whole-site import
 /// stores its meters, readings and production in one transaction.
+///
+/// The readings are written in multi-row statements ([`ROWS_PER_STATEMENT`]): one `INSERT … ON CONFLICT DO NOTHING
+/// RETURNING` tells which readings were new; the stored values of the others are read back in one `IN` query per
+/// meter and chunk to tell a duplicate from a conflict. The roll-ups are then computed from the accepted readings and
+/// written in multi-row upserts. The result is the same as storing the readings one by one in batch order.
 pub(crate) async fn ingest_in(
     transaction: &mut Transaction<'static, Any>,
     now: &str,
@@ -721,36 +796,33 @@ pub(crate) async fn ingest_in(
     source: ReadingSource,
     readings: &[NewReading],
 ) -> Result<IngestOutcome, IngestError> {
+    let organisation = organisation_id.to_string();
+    let placeholders = Placeholders::of(transaction);
     // Resolve every meter first, locking each (in a fixed order, so two batches cannot deadlock) so that on
     // PostgreSQL concurrent batches of one meter run one after the other: a cumulative register's deltas
     // depend on its neighbouring readings. On SQLite the write transaction already holds the only write lock.
+    // The locking no-op update returns the meter's row, so each meter costs one statement.
     let mut codes: Vec<&MeterCode> = readings.iter().map(|reading| &reading.meter_code).collect();
     codes.sort();
     codes.dedup();
     let mut meters: HashMap<&MeterCode, MeterState> = HashMap::with_capacity(codes.len());
     for code in codes {
-        let locked =
-            sqlx::query("UPDATE energy_meters SET n_readings = n_readings WHERE organisation_id = $1 AND code = $2")
-                .bind(organisation_id.to_string())
-                .bind(code.as_str())
-                .execute(&mut **transaction)
-                .await?;
-        if locked.rows_affected() == 0 {
-            continue;
-        }
         let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {METER_COLUMNS} FROM energy_meters WHERE organisation_id = $1 AND code = $2"
+            "UPDATE energy_meters SET n_readings = n_readings WHERE organisation_id = $1 AND code = $2 \
+             RETURNING {METER_COLUMNS}"
         )))
-        .bind(organisation_id.to_string())
+        .bind(&organisation)
         .bind(code.as_str())
-        .fetch_one(&mut **transaction)
+        .fetch_optional(&mut **transaction)
         .await?;
+        let Some(row) = row else { continue };
         let meter = meter_from_row(&row).map_err(StoreError::from)?;
         let last_value: Option<f64> = row.try_get("last_value")?;
         meters.insert(
             code,
             MeterState {
                 id: meter.id.to_string(),
+                facility_id: meter.facility_id,
                 register_type: meter.register_type,
                 multiplier: meter.multiplier,
                 utc_offset_minutes: meter.utc_offset_minutes,
@@ -775,113 +847,208 @@ pub(crate) async fn ingest_in(
         return Err(IngestError::Rejected(problems));
     }
 
-    let mut outcome = IngestOutcome::default();
-    let mut changes = Changes { by_bucket: BTreeMap::new() };
-    for (index, reading) in readings.iter().enumerate() {
-        let meter = meters.get_mut(&reading.meter_code).expect("every meter was resolved above");
-        let at = time_to_db(reading.reading_at);
-        let inserted = sqlx::query(
+    // The first sending of each (meter, instant) in the batch is the one inserted; a later one in the same batch is
+    // compared with what is then stored (the first, or an older reading), as if the batch were stored one by one.
+    let times: Vec<String> = readings.iter().map(|reading| time_to_db(reading.reading_at)).collect();
+    let meter_id_of = |index: usize| meters[&readings[index].meter_code].id.as_str();
+    let mut first_sending: HashMap<(&str, &str), usize> = HashMap::with_capacity(readings.len());
+    let mut candidates = Vec::with_capacity(readings.len());
+    for (index, time) in times.iter().enumerate() {
+        if let std::collections::hash_map::Entry::Vacant(slot) =
+            first_sending.entry((meter_id_of(index), time.as_str()))
+        {
+            slot.insert(index);
+            candidates.push(index);
+        }
+    }
+    let mut inserted: HashSet<(String, String)> = HashSet::with_capacity(candidates.len());
+    for chunk in candidates.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
             "INSERT INTO energy_readings (organisation_id, meter_id, reading_at, value, source, source_reference, \
-                 received_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (meter_id, reading_at) DO NOTHING",
-        )
-        .bind(organisation_id.to_string())
-        .bind(&meter.id)
-        .bind(&at)
-        .bind(reading.value)
-        .bind(source.as_str())
-        .bind(&reading.source_reference)
-        .bind(now)
-        .execute(&mut **transaction)
-        .await?;
-        if inserted.rows_affected() == 0 {
-            let (stored_value,): (f64,) =
-                sqlx::query_as("SELECT value FROM energy_readings WHERE meter_id = $1 AND reading_at = $2")
-                    .bind(&meter.id)
-                    .bind(&at)
-                    .fetch_one(&mut **transaction)
-                    .await?;
-            // Exact comparison on purpose: the same reading sent again carries the same number.
-            if stored_value == reading.value {
-                outcome.n_duplicates += 1;
-            } else {
-                outcome.n_conflicts += 1;
-                outcome.conflicts.push(ReadingConflict {
-                    index,
-                    meter: reading.meter_code.clone(),
-                    reading_at: reading.reading_at,
-                    stored_value,
-                    sent_value: reading.value,
-                });
-            }
-            continue;
+             received_at) VALUES {} ON CONFLICT (meter_id, reading_at) DO NOTHING RETURNING meter_id, reading_at",
+            placeholders.rows(chunk.len(), 7)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for &index in chunk {
+            let reading = &readings[index];
+            query = query
+                .bind(&organisation)
+                .bind(meter_id_of(index))
+                .bind(&times[index])
+                .bind(reading.value)
+                .bind(source.as_str())
+                .bind(&reading.source_reference)
+                .bind(now);
         }
-        outcome.n_accepted += 1;
-        meter.n_accepted += 1;
-        let time = reading.reading_at;
-        let counted = RollupChange { consumption: 0.0, n_readings: 1, n_negative_deltas: 0 };
-        match meter.register_type {
-            RegisterType::Interval => {
-                let consumption = reading.value * meter.multiplier;
-                changes.add(meter, time, RollupChange { consumption, ..counted });
-            }
-            RegisterType::Cumulative => {
-                // Readings in time order, the usual case, need no lookup: the predecessor is the meter's last.
-                let (previous, next) = match meter.last {
-                    Some((last_at, last_value)) if last_at < time => (Some((last_at, last_value)), None),
-                    None => (None, None),
-                    Some(_) => (
-                        neighbour(transaction, &meter.id, time, true).await?,
-                        neighbour(transaction, &meter.id, time, false).await?,
-                    ),
-                };
-                let multiplier = meter.multiplier;
-                let mut own = counted;
-                if let Some((_, previous_value)) = previous {
-                    let (consumption, negative) = register_delta(previous_value, reading.value, multiplier);
-                    own.consumption = consumption;
-                    own.n_negative_deltas = negative;
-                }
-                changes.add(meter, time, own);
-                if let Some((next_at, next_value)) = next {
-                    let (added, added_negative) = register_delta(reading.value, next_value, multiplier);
-                    let (removed, removed_negative) = match previous {
-                        Some((_, previous_value)) => register_delta(previous_value, next_value, multiplier),
-                        None => (0.0, 0),
-                    };
-                    changes.add(
-                        meter,
-                        next_at,
-                        RollupChange {
-                            consumption: added - removed,
-                            n_readings: 0,
-                            n_negative_deltas: added_negative - removed_negative,
-                        },
-                    );
-                }
-            }
+        for row in query.fetch_all(&mut **transaction).await? {
+            let key = (row.text("meter_id"), row.text("reading_at"));
+            inserted.insert((key.0.map_err(StoreError::from)?, key.1.map_err(StoreError::from)?));
         }
-        if meter.last.is_none_or(|(last_at, _)| last_at < time) {
-            meter.last = Some((time, reading.value));
+    }
+    // The values already stored at the instants that were not inserted, read per meter in chunks.
+    let mut not_inserted: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for &index in &candidates {
+        let (meter_id, at) = (meter_id_of(index), times[index].as_str());
+        if !inserted.contains(&(meter_id.to_owned(), at.to_owned())) {
+            not_inserted.entry(meter_id).or_default().push(at);
+        }
+    }
+    let mut stored: HashMap<(String, String), f64> = HashMap::new();
+    for (meter_id, instants) in &not_inserted {
+        for chunk in instants.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT reading_at, value FROM energy_readings WHERE meter_id = {} AND reading_at IN ({})",
+                placeholders.list(1, 1),
+                placeholders.list(2, chunk.len())
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql)).bind(*meter_id);
+            for at in chunk {
+                query = query.bind(*at);
+            }
+            for row in query.fetch_all(&mut **transaction).await? {
+                let value: f64 = row.try_get("value")?;
+                stored.insert(((*meter_id).to_owned(), row.text("reading_at").map_err(StoreError::from)?), value);
+            }
         }
     }
 
-    for ((meter_id, grain, bucket_start), change) in &changes.by_bucket {
-        sqlx::query(
-            "INSERT INTO energy_rollups (meter_id, grain, bucket_start, consumption, n_readings, n_negative_deltas) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (meter_id, grain, bucket_start) DO UPDATE SET \
-                 consumption = energy_rollups.consumption + excluded.consumption, \
-                 n_readings = energy_rollups.n_readings + excluded.n_readings, \
-                 n_negative_deltas = energy_rollups.n_negative_deltas + excluded.n_negative_deltas",
-        )
-        .bind(meter_id)
-        .bind(grain.as_str())
-        .bind(time_to_db(*bucket_start))
-        .bind(change.consumption)
-        .bind(change.n_readings)
-        .bind(change.n_negative_deltas)
-        .execute(&mut **transaction)
-        .await?;
+    let mut outcome = IngestOutcome::default();
+    let mut accepted: BTreeMap<&MeterCode, Vec<usize>> = BTreeMap::new();
+    for (index, reading) in readings.iter().enumerate() {
+        let key = (meter_id_of(index).to_owned(), times[index].clone());
+        let first = first_sending[&(meter_id_of(index), times[index].as_str())];
+        let stored_value = if first == index {
+            if inserted.contains(&key) {
+                outcome.n_accepted += 1;
+                accepted.entry(&reading.meter_code).or_default().push(index);
+                continue;
+            }
+            stored.get(&key).copied()
+        } else if inserted.contains(&key) {
+            Some(readings[first].value)
+        } else {
+            stored.get(&key).copied()
+        };
+        let stored_value = stored_value.ok_or_else(|| {
+            StoreError::from(anyhow::anyhow!("reading {index} was neither inserted nor found stored"))
+        })?;
+        // Exact comparison on purpose: the same reading sent again carries the same number.
+        if stored_value == reading.value {
+            outcome.n_duplicates += 1;
+        } else {
+            outcome.n_conflicts += 1;
+            outcome.conflicts.push(ReadingConflict {
+                index,
+                meter: reading.meter_code.clone(),
+                reading_at: reading.reading_at,
+                stored_value,
+                sent_value: reading.value,
+            });
+        }
     }
+
+    let mut changes = Changes { by_bucket: BTreeMap::new() };
+    for (code, indices) in &accepted {
+        let meter = meters.get_mut(*code).expect("every meter was resolved above");
+        meter.n_accepted += indices.len() as i64;
+        let counted = RollupChange { consumption: 0.0, n_readings: 1, n_negative_deltas: 0 };
+        match meter.register_type {
+            RegisterType::Interval => {
+                for &index in indices {
+                    let consumption = readings[index].value * meter.multiplier;
+                    changes.add(meter, readings[index].reading_at, RollupChange { consumption, ..counted });
+                }
+            }
+            RegisterType::Cumulative => {
+                let mut new: Vec<(Timestamp, f64)> =
+                    indices.iter().map(|&index| (readings[index].reading_at, readings[index].value)).collect();
+                new.sort_by_key(|(at, _)| *at);
+                for &(at, _) in &new {
+                    changes.add(meter, at, counted);
+                }
+                let (first_new, last_new) = (new[0].0, new[new.len() - 1].0);
+                let multiplier = meter.multiplier;
+                // Consecutive register values whose consumption counts in the later one's bucket.
+                let mut add_deltas = |sequence: &[(Timestamp, f64)], sign: f64, meter: &MeterState| {
+                    for pair in sequence.windows(2) {
+                        let (consumption, negative) = register_delta(pair[0].1, pair[1].1, multiplier);
+                        let n_negative_deltas = if sign > 0.0 { negative } else { -negative };
+                        let change = RollupChange { consumption: sign * consumption, n_readings: 0, n_negative_deltas };
+                        changes.add(meter, pair[1].0, change);
+                    }
+                };
+                match meter.last {
+                    // Readings after the meter's latest, the usual case, need no lookup: the first one's
+                    // predecessor is the meter's latest, and no stored reading follows them.
+                    Some((last_at, last_value)) if last_at < first_new => {
+                        let mut sequence = Vec::with_capacity(new.len() + 1);
+                        sequence.push((last_at, last_value));
+                        sequence.extend_from_slice(&new);
+                        add_deltas(&sequence, 1.0, meter);
+                    }
+                    None => add_deltas(&new, 1.0, meter),
+                    // Readings among stored ones: the deltas of the stored sequence between the readings' stored
+                    // neighbours are replaced by those of the sequence with the new readings in it.
+                    Some(_) => {
+                        let before = neighbour(transaction, &meter.id, first_new, true).await?;
+                        let after = neighbour(transaction, &meter.id, last_new, false).await?;
+                        let from = before.map_or(first_new, |(at, _)| at);
+                        let to = after.map_or(last_new, |(at, _)| at);
+                        let rows = sqlx::query(
+                            "SELECT reading_at, value FROM energy_readings WHERE meter_id = $1 \
+                             AND reading_at >= $2 AND reading_at <= $3 ORDER BY reading_at",
+                        )
+                        .bind(&meter.id)
+                        .bind(time_to_db(from))
+                        .bind(time_to_db(to))
+                        .fetch_all(&mut **transaction)
+                        .await?;
+                        let with_new = rows.iter().map(reading_from_row).collect::<sqlx::Result<Vec<_>>>()?;
+                        let new_instants: HashSet<Timestamp> = new.iter().map(|(at, _)| *at).collect();
+                        let without_new: Vec<(Timestamp, f64)> =
+                            with_new.iter().copied().filter(|(at, _)| !new_instants.contains(at)).collect();
+                        add_deltas(&without_new, -1.0, meter);
+                        add_deltas(&with_new, 1.0, meter);
+                    }
+                }
+                if meter.last.is_none_or(|(last_at, _)| last_at < last_new) {
+                    meter.last = Some(new[new.len() - 1]);
+                }
+            }
+        }
+        if meter.register_type == RegisterType::Interval {
+            for &index in indices {
+                let time = readings[index].reading_at;
+                if meter.last.is_none_or(|(last_at, _)| last_at < time) {
+                    meter.last = Some((time, readings[index].value));
+                }
+            }
+        }
+    }
+
+    let buckets: Vec<_> = changes.by_bucket.iter().collect();
+    for chunk in buckets.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO energy_rollups (meter_id, grain, bucket_start, consumption, n_readings, n_negative_deltas) \
+             VALUES {} ON CONFLICT (meter_id, grain, bucket_start) DO UPDATE SET \
+             consumption = energy_rollups.consumption + excluded.consumption, \
+             n_readings = energy_rollups.n_readings + excluded.n_readings, \
+             n_negative_deltas = energy_rollups.n_negative_deltas + excluded.n_negative_deltas",
+            placeholders.rows(chunk.len(), 6)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for ((meter_id, grain, bucket_start), change) in chunk {
+            query = query
+                .bind(meter_id.as_str())
+                .bind(grain.as_str())
+                .bind(time_to_db(*bucket_start))
+                .bind(change.consumption)
+                .bind(change.n_readings)
+                .bind(change.n_negative_deltas);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    let mut changed_facilities = Vec::new();
     for meter in meters.values().filter(|meter| meter.n_accepted > 0) {
         let (last_at, last_value) = meter.last.expect("a meter with accepted readings has a last one");
         sqlx::query(
@@ -894,6 +1061,12 @@ pub(crate) async fn ingest_in(
         .bind(&meter.id)
         .execute(&mut **transaction)
         .await?;
+        changed_facilities.push(meter.facility_id);
+    }
+    changed_facilities.sort_by_key(|facility_id| facility_id.to_string());
+    changed_facilities.dedup();
+    for facility_id in changed_facilities {
+        crate::energy_site::bump_data_version(transaction, facility_id).await?;
     }
     Ok(outcome)
 }
@@ -962,6 +1135,13 @@ impl ReadingStore for Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multi_row_placeholders_are_numbered_for_postgresql_and_positional_for_sqlite() {
+        assert_eq!(Placeholders::Numbered.rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(Placeholders::Positional.rows(2, 2), "(?, ?), (?, ?)");
+        assert_eq!(Placeholders::Numbered.list(2, 3), "$2, $3, $4");
+    }
 
     fn at(text: &str) -> Timestamp {
         text.parse().unwrap()

@@ -552,17 +552,29 @@ async fn record_change(
     Ok(())
 }
 
+/// The id (first column) of the one row a lookup by text keys finds, if any: every "does this exist here, and what
+/// is its id" question of this module goes through it, with the keys bound in the order of `$1, $2, …` in `sql`.
+async fn lookup_id(
+    transaction: &mut Transaction<'static, Any>,
+    sql: &'static str,
+    keys: &[&str],
+) -> Result<Option<String>, StoreError> {
+    let mut query = sqlx::query_as::<_, (String,)>(sql);
+    for key in keys {
+        query = query.bind((*key).to_owned());
+    }
+    Ok(query.fetch_optional(&mut **transaction).await?.map(|(id,)| id))
+}
+
 /// Whether the facility is the organisation's (another tenant's reads as not found).
 async fn require_facility(
     transaction: &mut Transaction<'static, Any>,
     organisation_id: OrganisationId,
     facility_id: FacilityId,
 ) -> Result<(), StoreError> {
-    let found: Option<(String,)> = sqlx::query_as("SELECT id FROM facilities WHERE id = $1 AND organisation_id = $2")
-        .bind(facility_id.to_string())
-        .bind(organisation_id.to_string())
-        .fetch_optional(&mut **transaction)
-        .await?;
+    let keys = [facility_id.to_string(), organisation_id.to_string()];
+    let sql = "SELECT id FROM facilities WHERE id = $1 AND organisation_id = $2";
+    let found = lookup_id(transaction, sql, &[&keys[0], &keys[1]]).await?;
     found.map(|_| ()).ok_or(StoreError::NotFound)
 }
 
@@ -571,13 +583,9 @@ async fn require_site(
     organisation_id: OrganisationId,
     facility_id: FacilityId,
 ) -> Result<(), StoreError> {
-    let found: Option<(String,)> =
-        sqlx::query_as("SELECT facility_id FROM energy_sites WHERE facility_id = $1 AND organisation_id = $2")
-            .bind(facility_id.to_string())
-            .bind(organisation_id.to_string())
-            .fetch_optional(&mut **transaction)
-            .await?;
-    match found {
+    let keys = [facility_id.to_string(), organisation_id.to_string()];
+    let sql = "SELECT facility_id FROM energy_sites WHERE facility_id = $1 AND organisation_id = $2";
+    match lookup_id(transaction, sql, &[&keys[0], &keys[1]]).await? {
         Some(_) => Ok(()),
         None => {
             require_facility(transaction, organisation_id, facility_id).await?;
@@ -587,6 +595,20 @@ async fn require_site(
             ))
         }
     }
+}
+
+/// Marks the site's data as changed, in the transaction that changes it: the analysis cache recomputes on the next
+/// request (see `energy_analysis`). A facility without an energy site has nothing to mark.
+pub(crate) async fn bump_data_version(
+    transaction: &mut Transaction<'static, Any>,
+    facility_id: FacilityId,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE energy_sites SET data_version = $1 WHERE facility_id = $2")
+        .bind(new_id().to_string())
+        .bind(facility_id.to_string())
+        .execute(&mut **transaction)
+        .await?;
+    Ok(())
 }
 
 async fn upsert_site(
@@ -599,16 +621,17 @@ async fn upsert_site(
     let grid = &settings.grid_factor;
     let tariff = settings.tariff.as_ref();
     // An absent tariff is written as NULL, not bound (see `upsert_placement`).
-    let tariff_slot = if tariff.is_some() { "$12" } else { "NULL" };
+    let tariff_slot = if tariff.is_some() { "$13" } else { "NULL" };
     let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO energy_sites (facility_id, organisation_id, name, utc_offset_minutes, interval_minutes, \
          grid_factor_id, grid_factor_t_co2e_per_mwh, grid_factor_source, tariff_cny_per_kwh, tariff_source, \
-         created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {tariff_slot}, $9, $10, $11, $10) \
+         created_at, created_by, updated_at, data_version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {tariff_slot}, $9, $10, $11, $10, $12) \
          ON CONFLICT (facility_id) DO UPDATE SET name = excluded.name, \
          utc_offset_minutes = excluded.utc_offset_minutes, interval_minutes = excluded.interval_minutes, \
          grid_factor_id = excluded.grid_factor_id, grid_factor_t_co2e_per_mwh = excluded.grid_factor_t_co2e_per_mwh, \
          grid_factor_source = excluded.grid_factor_source, tariff_cny_per_kwh = excluded.tariff_cny_per_kwh, \
-         tariff_source = excluded.tariff_source, updated_at = excluded.updated_at"
+         tariff_source = excluded.tariff_source, updated_at = excluded.updated_at, data_version = excluded.data_version"
     )))
     .bind(facility_id.to_string())
     .bind(actor.organisation_id.to_string())
@@ -620,7 +643,8 @@ async fn upsert_site(
     .bind(&grid.source)
     .bind(tariff.map(|tariff| tariff.source.clone()))
     .bind(time_to_db(now))
-    .bind(actor.user_id.to_string());
+    .bind(actor.user_id.to_string())
+    .bind(new_id().to_string());
     if let Some(tariff) = tariff {
         query = query.bind(tariff.cny_per_kwh);
     }
@@ -634,13 +658,7 @@ async fn upsert_area(
     facility_id: FacilityId,
     area: &AreaInput,
 ) -> Result<String, StoreError> {
-    let existing: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM energy_areas WHERE facility_id = $1 AND code = $2")
-            .bind(facility_id.to_string())
-            .bind(&area.code)
-            .fetch_optional(&mut **transaction)
-            .await?;
-    if let Some((id,)) = existing {
+    if let Some(id) = find_part(transaction, SitePart::Area, facility_id, &area.code).await? {
         sqlx::query("UPDATE energy_areas SET name = $1 WHERE id = $2")
             .bind(&area.name)
             .bind(&id)
@@ -660,32 +678,49 @@ async fn upsert_area(
     Ok(id)
 }
 
-async fn area_id(
-    transaction: &mut Transaction<'static, Any>,
-    facility_id: FacilityId,
-    code: &str,
-    field: &'static str,
-) -> Result<String, StoreError> {
-    let found: Option<(String,)> = sqlx::query_as("SELECT id FROM energy_areas WHERE facility_id = $1 AND code = $2")
-        .bind(facility_id.to_string())
-        .bind(code)
-        .fetch_optional(&mut **transaction)
-        .await?;
-    found.map(|(id,)| id).ok_or_else(|| invalid(field, "the code of an area of this site (save the area first)"))
+/// A part of a site found by its code.
+#[derive(Clone, Copy, Debug)]
+enum SitePart {
+    Area,
+    Line,
 }
 
-async fn line_id(
+impl SitePart {
+    fn lookup_sql(self) -> &'static str {
+        match self {
+            SitePart::Area => "SELECT id FROM energy_areas WHERE facility_id = $1 AND code = $2",
+            SitePart::Line => "SELECT id FROM energy_lines WHERE facility_id = $1 AND code = $2",
+        }
+    }
+
+    /// What a code that names no such part should have been.
+    fn expected(self) -> &'static str {
+        match self {
+            SitePart::Area => "the code of an area of this site (save the area first)",
+            SitePart::Line => "the code of a production line of this site",
+        }
+    }
+}
+
+/// The id of the site's area or line with this code, if there is one.
+async fn find_part(
     transaction: &mut Transaction<'static, Any>,
+    part: SitePart,
+    facility_id: FacilityId,
+    code: &str,
+) -> Result<Option<String>, StoreError> {
+    lookup_id(transaction, part.lookup_sql(), &[&facility_id.to_string(), code]).await
+}
+
+/// The id of the site's area or line with this code; a code naming none is refused as `field`.
+async fn require_part(
+    transaction: &mut Transaction<'static, Any>,
+    part: SitePart,
     facility_id: FacilityId,
     code: &str,
     field: &'static str,
 ) -> Result<String, StoreError> {
-    let found: Option<(String,)> = sqlx::query_as("SELECT id FROM energy_lines WHERE facility_id = $1 AND code = $2")
-        .bind(facility_id.to_string())
-        .bind(code)
-        .fetch_optional(&mut **transaction)
-        .await?;
-    found.map(|(id,)| id).ok_or_else(|| invalid(field, "the code of a production line of this site"))
+    find_part(transaction, part, facility_id, code).await?.ok_or_else(|| invalid(field, part.expected()))
 }
 
 async fn upsert_line(
@@ -694,25 +729,15 @@ async fn upsert_line(
     facility_id: FacilityId,
     line: &LineInput,
 ) -> Result<String, StoreError> {
-    let area = area_id(transaction, facility_id, &line.area_code, "area").await?;
+    let area = require_part(transaction, SitePart::Area, facility_id, &line.area_code, "area").await?;
     if let Some(product_id) = &line.product_id {
-        let product: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM products WHERE id = $1 AND organisation_id = $2")
-                .bind(product_id)
-                .bind(organisation_id.to_string())
-                .fetch_optional(&mut **transaction)
-                .await?;
-        if product.is_none() {
+        let organisation = organisation_id.to_string();
+        let sql = "SELECT id FROM products WHERE id = $1 AND organisation_id = $2";
+        if lookup_id(transaction, sql, &[product_id, &organisation]).await?.is_none() {
             return Err(invalid("product_id", "the id of a product of your organisation (GET /api/v1/products)"));
         }
     }
-    let existing: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM energy_lines WHERE facility_id = $1 AND code = $2")
-            .bind(facility_id.to_string())
-            .bind(&line.code)
-            .fetch_optional(&mut **transaction)
-            .await?;
-    if let Some((id,)) = existing {
+    if let Some(id) = find_part(transaction, SitePart::Line, facility_id, &line.code).await? {
         sqlx::query(
             "UPDATE energy_lines SET name = $1, area_id = $2, product_sku = $3, output_unit = $4, product_id = $5 \
              WHERE id = $6",
@@ -752,20 +777,16 @@ async fn upsert_placement(
     facility_id: FacilityId,
     placement: &MeterPlacement,
 ) -> Result<(), StoreError> {
-    let meter: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM energy_meters WHERE organisation_id = $1 AND facility_id = $2 AND code = $3")
-            .bind(organisation_id.to_string())
-            .bind(facility_id.to_string())
-            .bind(placement.meter_code.as_str())
-            .fetch_optional(&mut **transaction)
-            .await?;
-    let Some((meter_id,)) = meter else {
+    let keys = [organisation_id.to_string(), facility_id.to_string()];
+    let sql = "SELECT id FROM energy_meters WHERE organisation_id = $1 AND facility_id = $2 AND code = $3";
+    let Some(meter_id) = lookup_id(transaction, sql, &[&keys[0], &keys[1], placement.meter_code.as_str()]).await?
+    else {
         return Err(invalid("meter", "the code of a meter registered at this facility (POST /api/v1/energy/meters)"));
     };
-    let area = area_id(transaction, facility_id, &placement.area_code, "area").await?;
+    let area = require_part(transaction, SitePart::Area, facility_id, &placement.area_code, "area").await?;
     let line = match &placement.line_code {
         Some(code) => {
-            let id = line_id(transaction, facility_id, code, "line").await?;
+            let id = require_part(transaction, SitePart::Line, facility_id, code, "line").await?;
             let (line_area,): (String,) = sqlx::query_as("SELECT area_id FROM energy_lines WHERE id = $1")
                 .bind(&id)
                 .fetch_one(&mut **transaction)
@@ -778,7 +799,8 @@ async fn upsert_placement(
         None => None,
     };
     // Absent numbers are written as NULL in the statement rather than bound: PostgreSQL keeps the parameter types of
-    // a statement's first execution, and a bound absent number may carry another type than a present one.
+    // a statement's first execution, and sqlx 0.9's `Any` driver binds an absent `f64` as a `float4` NULL
+    // (sqlx-core `any/arguments.rs` maps a `Double` NULL to `Option<f32>`), so a later present `f64` would not fit.
     let mut next_parameter = 9;
     let mut slot = |value: Option<f64>| match value {
         Some(_) => {
@@ -827,7 +849,7 @@ async fn insert_production(
         if lines.contains_key(count.line_code.as_str()) {
             continue;
         }
-        match line_id(transaction, facility_id, &count.line_code, "line").await {
+        match require_part(transaction, SitePart::Line, facility_id, &count.line_code, "line").await {
             Ok(id) => {
                 lines.insert(count.line_code.as_str(), id);
             }
@@ -1118,6 +1140,7 @@ impl Store {
         let mut transaction = self.pools.begin_write().await?;
         require_site(&mut transaction, actor.organisation_id, facility_id).await?;
         let id = upsert_area(&mut transaction, actor.organisation_id, facility_id, area).await?;
+        bump_data_version(&mut transaction, facility_id).await?;
         let changes = vec![("code", area.code.clone()), ("name", area.name.clone())];
         record_change(&mut transaction, actor, now, AuditAction::EnergySiteChanged, &id, &area.code, changes).await?;
         transaction.commit().await?;
@@ -1137,6 +1160,7 @@ impl Store {
         let mut transaction = self.pools.begin_write().await?;
         require_site(&mut transaction, actor.organisation_id, facility_id).await?;
         let id = upsert_line(&mut transaction, actor.organisation_id, facility_id, line).await?;
+        bump_data_version(&mut transaction, facility_id).await?;
         let changes = vec![("code", line.code.clone()), ("name", line.name.clone()), ("sku", line.product_sku.clone())];
         record_change(&mut transaction, actor, now, AuditAction::EnergySiteChanged, &id, &line.code, changes).await?;
         transaction.commit().await?;
@@ -1164,6 +1188,7 @@ impl Store {
         let mut transaction = self.pools.begin_write().await?;
         require_site(&mut transaction, actor.organisation_id, facility_id).await?;
         upsert_placement(&mut transaction, actor.organisation_id, facility_id, placement).await?;
+        bump_data_version(&mut transaction, facility_id).await?;
         let place = match &placement.line_code {
             Some(line) => format!("{}/{} ({})", placement.area_code, line, equipment_name(placement.equipment)),
             None => format!("{} ({})", placement.area_code, equipment_name(placement.equipment)),
@@ -1262,6 +1287,7 @@ impl Store {
         let outcome =
             insert_production(&mut transaction, actor.organisation_id, facility_id, source, now, counts).await?;
         if outcome.n_accepted > 0 {
+            bump_data_version(&mut transaction, facility_id).await?;
             let facility = facility_id.to_string();
             let changes = vec![("rows", outcome.n_accepted.to_string())];
             record_change(
@@ -1328,25 +1354,26 @@ impl Store {
         let id = new_id().to_string();
         let mut transaction = self.pools.begin_write().await?;
         require_site(&mut transaction, actor.organisation_id, facility_id).await?;
-        let line = line_id(&mut transaction, facility_id, &measure.line_code, "line").await?;
+        let line = require_part(&mut transaction, SitePart::Line, facility_id, &measure.line_code, "line").await?;
         let meter = match &measure.meter_code {
             Some(code) => {
-                let found: Option<(String,)> =
-                    sqlx::query_as("SELECT id FROM energy_meters WHERE facility_id = $1 AND code = $2")
-                        .bind(facility_id.to_string())
-                        .bind(code.as_str())
-                        .fetch_optional(&mut *transaction)
-                        .await?;
-                Some(found.map(|(id,)| id).ok_or_else(|| invalid("meter", "the code of a meter of this site"))?)
+                let facility = facility_id.to_string();
+                let sql = "SELECT id FROM energy_meters WHERE facility_id = $1 AND code = $2";
+                let found = lookup_id(&mut transaction, sql, &[&facility, code.as_str()]).await?;
+                Some(found.ok_or_else(|| invalid("meter", "the code of a meter of this site"))?)
             }
             None => None,
         };
-        sqlx::query(
+        // An absent expected saving is written as NULL, not bound: sqlx's `Any` driver binds an absent `f64` as a
+        // PostgreSQL `float4` NULL, and PostgreSQL keeps the parameter types of a statement's first execution, so a
+        // later present saving would be sent to a `float4` parameter (see `upsert_placement`).
+        let saving_slot = if measure.expected_saving_kwh_per_year.is_some() { "$14" } else { "NULL" };
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO energy_measures (id, organisation_id, facility_id, line_id, meter_id, description, \
              implemented_on, baseline_first, baseline_last, reporting_first, reporting_last, \
-             expected_saving_kwh_per_year, recorded_at, recorded_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
+             recorded_at, recorded_by, expected_saving_kwh_per_year) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, {saving_slot})"
+        )))
         .bind(&id)
         .bind(actor.organisation_id.to_string())
         .bind(facility_id.to_string())
@@ -1358,11 +1385,12 @@ impl Store {
         .bind(measure.baseline.last.to_string())
         .bind(measure.reporting.first.to_string())
         .bind(measure.reporting.last.to_string())
-        .bind(measure.expected_saving_kwh_per_year)
         .bind(time_to_db(now))
-        .bind(actor.user_id.to_string())
-        .execute(&mut *transaction)
-        .await?;
+        .bind(actor.user_id.to_string());
+        if let Some(saving) = measure.expected_saving_kwh_per_year {
+            query = query.bind(saving);
+        }
+        query.execute(&mut *transaction).await?;
         let changes = vec![
             ("code", measure.line_code.clone()),
             ("reason", measure.description.clone()),
@@ -1714,6 +1742,7 @@ impl Store {
         ];
         record_change(&mut transaction, actor, now, AuditAction::EnergySiteChanged, &facility, &site.name, changes)
             .await?;
+        bump_data_version(&mut transaction, facility_id).await?;
         transaction.commit().await?;
         Ok(outcome)
     }

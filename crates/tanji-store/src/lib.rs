@@ -15,6 +15,7 @@ pub mod credentials;
 mod dashboard;
 mod database;
 pub mod energy;
+pub mod energy_analysis;
 pub mod energy_chain;
 pub mod energy_recent;
 pub mod energy_site;
@@ -61,7 +62,7 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 11] = [
+const MIGRATIONS: [(i64, &str, &str); 12] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
@@ -73,6 +74,7 @@ const MIGRATIONS: [(i64, &str, &str); 11] = [
     (9, "inventory_verification_body", include_str!("../migrations/0009_inventory_verification_body.sql")),
     (10, "energy_readings", include_str!("../migrations/0010_energy_readings.sql")),
     (11, "energy_sites", include_str!("../migrations/0011_energy_sites.sql")),
+    (14, "energy_data_version", include_str!("../migrations/0014_energy_data_version.sql")),
 ];
 
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
@@ -91,6 +93,8 @@ static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
 pub struct Store {
     pools: Pools,
     clock: Arc<dyn Clock>,
+    /// Analyses of energy sites, shared by the clones of this store (see `energy_analysis`).
+    analysis_cache: Arc<energy_analysis::AnalysisCache>,
 }
 
 impl std::fmt::Debug for Store {
@@ -103,7 +107,7 @@ impl Store {
     /// Connects to the database at `url` (`sqlite://…` or `postgres://…`) without changing its schema.
     pub async fn connect(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let pools = Pools::connect(url).await?;
-        Ok(Self { pools, clock })
+        Ok(Self { pools, clock, analysis_cache: Arc::default() })
     }
 
     /// Connects and brings the schema up to date: the usual way to open a store.

@@ -774,8 +774,8 @@ pub async fn get_analysis(
         reporting: range(query.reporting_from.as_ref(), query.reporting_to.as_ref(), "reporting_from")?,
         confidence: 0.9,
     };
-    let input = state.store().energy_analysis_input(&actor, facility_id(&facility)?, period).await?;
-    let analysis = tanji_energy::analyze(&input.site, &input.readings, &input.production, &options);
+    let stored = state.store().energy_analysis(&actor, facility_id(&facility)?, period, &options).await?;
+    let analysis = &stored.analysis;
     let findings_text: Vec<Value> = analysis
         .findings
         .iter()
@@ -791,9 +791,9 @@ pub async fn get_analysis(
         "language": if language == tanji_i18n::Language::SimplifiedChinese { "zh-CN" } else { "en" },
         "period": period,
         "source": {
-            "hourly_rollups": input.n_hourly_rollups,
-            "negative_deltas_counted_as_zero": input.n_negative_deltas,
-            "meters_left_out": input.meters_left_out,
+            "hourly_rollups": stored.n_hourly_rollups,
+            "negative_deltas_counted_as_zero": stored.n_negative_deltas,
+            "meters_left_out": stored.meters_left_out,
         },
         "findings_text": findings_text,
         "analysis": analysis,

@@ -273,3 +273,90 @@ async fn meters_and_readings_stay_in_their_organisation(test: TestDatabase) {
     register(store, other, &other_facility, "L1-MAIN", "interval", 1.0).await;
     assert_eq!(store.list_meters(other).await.unwrap().len(), 1);
 }
+
+/// A cumulative register over `n` quarter-hours from 2026-03-02 00:00 UTC, with a reset to 0 at step `n / 2`; values
+/// are whole numbers, so every sum of deltas is exact in floating point.
+fn register_series(n: usize) -> Vec<(String, f64)> {
+    let start = at("2026-03-02T00:00:00Z");
+    let mut value = 5_000.0;
+    (0..n)
+        .map(|step| {
+            value = if step == n / 2 { 0.0 } else { value + (step % 7) as f64 };
+            let time = start + jiff::SignedDuration::from_mins(15 * step as i64);
+            (time.to_string(), value)
+        })
+        .collect()
+}
+
+on_both_databases!(batches_larger_than_one_statement_give_the_rollups_of_readings_stored_one_by_one);
+async fn batches_larger_than_one_statement_give_the_rollups_of_readings_stored_one_by_one(test: TestDatabase) {
+    let store = &test.store;
+    let (world, _) = world_with_meters(
+        store,
+        &[("WHOLE", "cumulative", 2.0), ("PIECES", "cumulative", 2.0), ("INTERVAL", "interval", 3.0)],
+    )
+    .await;
+    let editor = &world.brand_editor;
+    // 2,600 readings: three multi-row statements of readings, and more than 1,000 roll-up buckets.
+    let series = register_series(2_600);
+
+    // One batch, with every 100th reading sent twice in it.
+    let mut whole: Vec<NewReading> = series.iter().map(|(ts, value)| reading("WHOLE", ts, *value)).collect();
+    whole.extend(series.iter().step_by(100).map(|(ts, value)| reading("WHOLE", ts, *value)));
+    whole.extend(series.iter().map(|(ts, value)| reading("INTERVAL", ts, *value)));
+    let outcome = store.record_readings(editor, ReadingSource::Csv, &whole).await.unwrap();
+    assert_eq!((outcome.n_accepted, outcome.n_duplicates, outcome.n_conflicts), (5_200, 26, 0));
+
+    // The same register in pieces out of order: the second half first, then every third reading of the first half,
+    // then the rest of it together with repeats and one changed value (a conflict).
+    let half = series.len() / 2;
+    let pieces: [Vec<usize>; 3] = [
+        (half..series.len()).collect(),
+        (0..half).step_by(3).collect(),
+        (0..half).filter(|index| index % 3 != 0).chain([0, 1, half]).collect(),
+    ];
+    let mut n_accepted = 0;
+    for piece in &pieces {
+        let batch: Vec<NewReading> =
+            piece.iter().map(|&index| reading("PIECES", &series[index].0, series[index].1)).collect();
+        n_accepted += store.record_readings(editor, ReadingSource::Mqtt, &batch).await.unwrap().n_accepted;
+    }
+    assert_eq!(n_accepted, series.len());
+    let changed =
+        [reading("PIECES", &series[10].0, series[10].1 + 1.0), reading("PIECES", &series[11].0, series[11].1)];
+    let conflict = store.record_readings(editor, ReadingSource::Api, &changed).await.unwrap();
+    assert_eq!((conflict.n_accepted, conflict.n_duplicates, conflict.n_conflicts), (0, 1, 1));
+    assert_eq!((conflict.conflicts[0].index, conflict.conflicts[0].stored_value), (0, series[10].1));
+
+    // Expected by hand: each delta ×2 in the later reading's hour; the reset counts as zero and once.
+    let mut expected: std::collections::BTreeMap<String, (f64, i64, i64)> = Default::default();
+    for (index, (ts, value)) in series.iter().enumerate() {
+        let time: Timestamp = ts.parse().unwrap();
+        let hour = Timestamp::from_second(time.as_second().div_euclid(3600) * 3600).unwrap().to_string();
+        let entry = expected.entry(hour).or_default();
+        entry.1 += 1;
+        if index > 0 {
+            let delta = (value - series[index - 1].1) * 2.0;
+            if delta < 0.0 { entry.2 += 1 } else { entry.0 += delta }
+        }
+    }
+    let expected: Vec<(String, f64, i64, i64)> =
+        expected.into_iter().map(|(hour, (consumption, n, negative))| (hour, consumption, n, negative)).collect();
+    assert_eq!(rollups(store, editor, "WHOLE", RollupGrain::Hour).await, expected);
+    assert_eq!(rollups(store, editor, "PIECES", RollupGrain::Hour).await, expected);
+    assert_eq!(
+        rollups(store, editor, "PIECES", RollupGrain::Day).await,
+        rollups(store, editor, "WHOLE", RollupGrain::Day).await
+    );
+    let interval_total: f64 = series.iter().map(|(_, value)| value * 3.0).sum();
+    let interval_days = rollups(store, editor, "INTERVAL", RollupGrain::Month).await;
+    assert_eq!(interval_days.iter().map(|(_, consumption, _, _)| consumption).sum::<f64>(), interval_total);
+    assert_eq!(interval_days.iter().map(|(_, _, n, _)| n).sum::<i64>(), 2_600);
+
+    for meter in ["WHOLE", "PIECES"] {
+        let stored = store.meter(editor, &code(meter)).await.unwrap();
+        assert_eq!(stored.n_readings, 2_600, "{meter}");
+        assert_eq!(stored.last_reading_at, Some(series[series.len() - 1].0.parse().unwrap()), "{meter}");
+    }
+    assert_eq!(store.count_readings(world.brand.id, &code("PIECES")).await.unwrap(), 2_600);
+}

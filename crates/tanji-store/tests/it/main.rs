@@ -5,6 +5,7 @@ mod fixtures;
 mod audit_log;
 mod backfills;
 mod energy;
+mod energy_analysis;
 mod energy_chain;
 mod energy_site;
 mod facilities;

@@ -153,18 +153,12 @@ pub async fn analysis(
                 .map(|at| at.to_zoned(jiff::tz::TimeZone::fixed(offset(offset_minutes))).date());
             period = analysis_period(&query, latest);
             if let Some(range) = period {
-                match store.energy_analysis_input(console.actor(), facility.id, range).await {
-                    Ok(input) => {
-                        meters_left_out = input.meters_left_out.iter().map(|code| code.as_str().to_owned()).collect();
-                        if !input.site.lines.is_empty() && input.readings.values().any(|readings| !readings.is_empty())
-                        {
-                            let analysis = tanji_energy::analyze(
-                                &input.site,
-                                &input.readings,
-                                &input.production,
-                                &tanji_energy::AnalysisOptions::default(),
-                            );
-                            view = Some(super::analysis::analysis_view(&analysis, language));
+                let options = tanji_energy::AnalysisOptions::default();
+                match store.energy_analysis(console.actor(), facility.id, range, &options).await {
+                    Ok(stored) => {
+                        meters_left_out = stored.meters_left_out.iter().map(|code| code.as_str().to_owned()).collect();
+                        if stored.has_data {
+                            view = Some(super::analysis::analysis_view(&stored.analysis, language));
                         }
                     }
                     Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
