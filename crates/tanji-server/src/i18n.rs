@@ -317,7 +317,7 @@ catalogue! {
     customer_page_intro: "决定与该客户共享哪些数据。客户只能只读查看，您可随时停止共享；每次变更都记入双方的审计日志。", "Decide what you share with this customer. They can only read it; you may stop sharing at any time; every change is recorded in both organisations' audit logs.";
     shared_data: "共享的数据", "Shared data";
     share_published_footprints: "已发布的产品碳足迹与碳标签", "Published product footprints and carbon labels";
-    share_published_footprints_hint: "您的有效碳标签：产品、每声明单位碳足迹、较常规产品减碳、核查情况。", "Your carbon labels in force: product, footprint per declared unit, reduction against the conventional product, verification.";
+    share_published_footprints_hint: "有效的碳标签：产品、每声明单位碳足迹、较常规产品减碳、核查情况。", "The carbon labels in force: product, footprint per declared unit, reduction against the conventional product, verification.";
     share_verified_inventory_summary: "最新已核查温室气体清单摘要", "Latest verified GHG inventory summary";
     share_verified_inventory_summary_hint: "年份、范围一/二/三排放、总量、较基准年变化与核查日期；不含活动数据与明细。", "Year, scope 1/2/3 emissions, totals, change against the base year and date of verification; never the activity data or lines.";
     shared_since: "共享自", "Shared since";
@@ -399,6 +399,8 @@ catalogue! {
     audit_field_processes: "工序数", "Processes";
     audit_field_total_kg_co2e: "碳足迹（kg CO2e/声明单位）", "Footprint (kg CO2e per declared unit)";
     audit_field_record_hash: "记录哈希", "Record hash";
+    audit_field_placement: "在计量表树中的位置（区域/产线）", "Place in the meter tree (area/line)";
+    audit_field_energy_rows: "写入条数", "Records stored";
     audit_field_other: "其他字段", "Other field";
     audit_token_actor: "API 令牌“{name}”（{email}）", "API token “{name}” of {email}";
     audit_unnamed_object: "查看对象", "Open";
@@ -514,6 +516,7 @@ catalogue! {
     base_years_hint: "一个年份，或用逗号分隔的多个年份（取平均）", "One year, or several separated by commas (averaged)";
     significance_threshold: "重算显著性阈值（%）", "Recalculation significance threshold (%)";
     base_year_changes: "自基准年以来的变化", "Changes since the base year";
+    base_year_changes_example: "structural; -120; 2025-07 出售温州仓库", "structural; -120; 2025-07 Wenzhou warehouse sold";
     base_year_changes_hint: "每行一项：类型；对基准年排放的影响（t CO2e，可为负）；说明。类型：structural 结构变化、methodology 方法变化、factor_change 因子变化、error_correction 差错更正、organic_growth 有机增长（不触发重算）。", "One per line: kind; effect on base-year emissions (t CO2e, may be negative); description. Kinds: structural, methodology, factor_change, error_correction, organic_growth (never triggers recalculation).";
     boundary_title: "组织边界", "Organisation boundary";
     boundary_intro: "设施的股权比例和控制权决定其排放在各合并方法下计入的比例。", "A facility's equity share and control decide how much of its emissions each consolidation approach reports.";
@@ -650,7 +653,7 @@ catalogue! {
     year: "年份", "Year";
     show: "显示", "Show";
     factors_title: "排放因子库", "Emission-factor library";
-    factors_intro: "随软件发布的因子均注明出处、版本、年份、地区和许可；“secondary”表示仅经二手来源核对。", "Every bundled factor names its source, edition, year, region and licence; “secondary” means it was checked against secondary copies only.";
+    factors_intro: "随软件发布的因子均注明出处、版本、年份、地区和许可；标有“仅核对二手来源”的，数值只与转载核对过，尚未与官方原件核对。", "Every bundled factor names its source, edition, year, region and licence; those marked “checked against secondary copies only” were checked against reproductions, not the official document.";
     search: "搜索", "Search";
     search_placeholder: "中文或英文关键词，如 电网 华东 / natural gas", "Words in Chinese or English, e.g. 电网 华东 / natural gas";
     region: "地区", "Region";
@@ -1562,6 +1565,15 @@ impl Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The factor library's introduction explains the badge by the words the badge shows (it used to quote an English
+    /// "secondary" that appears nowhere on the page).
+    #[test]
+    fn the_factor_library_explains_its_badge_in_the_badge_s_words() {
+        for text in [&ZH, &EN] {
+            assert!(text.factors_intro.contains(text.verification_secondary), "{}", text.factors_intro);
+        }
+    }
 
     /// Every field the audit log records has a label of its own: a hash or a footprint value is never "Name:".
     #[test]
