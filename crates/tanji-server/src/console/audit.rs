@@ -254,19 +254,29 @@ fn event_rows(
         .map(|mut event| {
             let energy_facility =
                 is_energy(event.action).then(|| event.object_id.as_deref().and_then(|id| energy.get(id))).flatten();
-            // Production is recorded against the facility, under its id: name it.
+            let object_href =
+                object_href(event.action, event.object_id.as_deref(), &event.object_label, energy_facility);
             let object_label = match energy_facility {
+                // Production is recorded against the facility, under its id: name it.
                 Some(facility) if event.object_label.parse::<uuid::Uuid>().is_ok() => match t.language {
                     tanji_tenancy::member::Language::English => {
                         facility.name_en.clone().unwrap_or_else(|| facility.name.clone())
                     }
                     tanji_tenancy::member::Language::SimplifiedChinese => facility.name.clone(),
                 },
+                // A label is named by its code as the label prints it (`VWXT-FA1G v2`); it is stored without the
+                // hyphen, which the link keeps.
+                _ if matches!(event.action, AuditAction::LabelPublished | AuditAction::LabelWithdrawn) => {
+                    match event.object_label.split_once(" v") {
+                        Some((code, version)) => format!("{} v{version}", crate::label_pages::display_code(code)),
+                        None => std::mem::take(&mut event.object_label),
+                    }
+                }
                 _ => std::mem::take(&mut event.object_label),
             };
-            (event, object_label, energy_facility)
+            (event, object_label, object_href)
         })
-        .map(|(event, object_label, energy_facility)| EventRow {
+        .map(|(event, object_label, object_href)| EventRow {
             time: event.occurred_at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
             // Operator commands have no person behind them; their stored label is English, so name them here.
             actor: if event.actor_user_id.is_none() {
@@ -276,7 +286,7 @@ fn event_rows(
             },
             action: t.audit_action(&event.action),
             action_code: event.action.as_str(),
-            object_href: object_href(event.action, event.object_id.as_deref(), &object_label, energy_facility),
+            object_href,
             object: readable_object(t, object_label),
             changes: event
                 .changes
@@ -448,6 +458,26 @@ mod tests {
             readable_value(&EN, AuditAction::FacilityCreated, "kind", Some("factory".into())),
             EN.facility_kind(&FacilityKind::Factory)
         );
+    }
+
+    /// A label's entry names it as the label prints its code, and still links to the public page of that version.
+    #[test]
+    fn a_label_entry_reads_its_code_as_printed() {
+        let event = AuditEvent {
+            id: "0190b6f2-8c1e-7d3a-9f00-000000000002".parse().unwrap(),
+            organisation_id: "0190b6f2-8c1e-7d3a-9f00-000000000003".parse().unwrap(),
+            occurred_at: jiff::Timestamp::UNIX_EPOCH,
+            actor_user_id: None,
+            actor_token_id: None,
+            actor_label: "operator".into(),
+            action: AuditAction::LabelPublished,
+            object_id: Some("0190b6f2-8c1e-7d3a-9f00-000000000004".into()),
+            object_label: "VWXTFA1G v2".into(),
+            changes: Vec::new(),
+        };
+        let rows = event_rows(&ZH, vec![event], &HashMap::new());
+        assert_eq!(rows[0].object, "VWXT-FA1G v2");
+        assert_eq!(rows[0].object_href.as_deref(), Some("/l/VWXTFA1G?v=2"));
     }
 
     /// Production is recorded under the facility's id; the entry shows the facility's name in the page's language.
