@@ -109,6 +109,10 @@ catalogue! {
     overview_products_footprinted: "已核算碳足迹的产品", "Products with a footprint";
     overview_labels_published: "有效的碳标签", "Carbon labels in force";
     overview_supplier_footprints: "供应商共享的产品碳足迹", "Product footprints shared by suppliers";
+    overview_clients_title: "委托本机构核查的组织", "Organisations that engaged this body";
+    overview_clients_intro: "进入一个组织，以审核员身份查看其清单、碳足迹和审计日志并签署核查意见；其概览列出等待核查的内容。核查机构本身没有需要核算的碳数据。", "Open one to read its inventories, footprints and audit log as an auditor and to sign off; its overview lists what waits for verification. A verification body has no carbon data of its own to account for.";
+    overview_clients_none: "还没有组织委托本机构。组织的所有者在其“组织”页委托核查机构，之后它会出现在这里。", "No organisation has engaged this body yet. An organisation's owner engages a verification body on its Organisation page; it then appears here.";
+    overview_open_client: "进入核查", "Open to verify";
     overview_no_carbon: "还没有碳数据。先录入活动数据计算温室气体清单，或为产品建立碳足迹模型；如果产品由供应商生产，请邀请供应商并请其共享已发布的碳足迹。", "No carbon data yet. Enter activity data and compute an inventory, or model a product's footprint; if suppliers make your products, invite them and ask them to share their published footprints.";
     waiting_title: "待办事项", "Waiting for you";
     waiting_nothing: "目前没有待办事项。", "Nothing is waiting for you.";
@@ -317,7 +321,7 @@ catalogue! {
     customer_page_intro: "决定与该客户共享哪些数据。客户只能只读查看，您可随时停止共享；每次变更都记入双方的审计日志。", "Decide what you share with this customer. They can only read it; you may stop sharing at any time; every change is recorded in both organisations' audit logs.";
     shared_data: "共享的数据", "Shared data";
     share_published_footprints: "已发布的产品碳足迹与碳标签", "Published product footprints and carbon labels";
-    share_published_footprints_hint: "您的有效碳标签：产品、每声明单位碳足迹、较常规产品减碳、核查情况。", "Your carbon labels in force: product, footprint per declared unit, reduction against the conventional product, verification.";
+    share_published_footprints_hint: "有效的碳标签：产品、每声明单位碳足迹、较常规产品减碳、核查情况。", "The carbon labels in force: product, footprint per declared unit, reduction against the conventional product, verification.";
     share_verified_inventory_summary: "最新已核查温室气体清单摘要", "Latest verified GHG inventory summary";
     share_verified_inventory_summary_hint: "年份、范围一/二/三排放、总量、较基准年变化与核查日期；不含活动数据与明细。", "Year, scope 1/2/3 emissions, totals, change against the base year and date of verification; never the activity data or lines.";
     shared_since: "共享自", "Shared since";
@@ -399,6 +403,8 @@ catalogue! {
     audit_field_processes: "工序数", "Processes";
     audit_field_total_kg_co2e: "碳足迹（kg CO2e/声明单位）", "Footprint (kg CO2e per declared unit)";
     audit_field_record_hash: "记录哈希", "Record hash";
+    audit_field_placement: "在计量表树中的位置（区域/产线）", "Place in the meter tree (area/line)";
+    audit_field_energy_rows: "写入条数", "Records stored";
     audit_field_other: "其他字段", "Other field";
     audit_token_actor: "API 令牌“{name}”（{email}）", "API token “{name}” of {email}";
     audit_unnamed_object: "查看对象", "Open";
@@ -514,6 +520,7 @@ catalogue! {
     base_years_hint: "一个年份，或用逗号分隔的多个年份（取平均）", "One year, or several separated by commas (averaged)";
     significance_threshold: "重算显著性阈值（%）", "Recalculation significance threshold (%)";
     base_year_changes: "自基准年以来的变化", "Changes since the base year";
+    base_year_changes_example: "structural; -120; 2025-07 出售温州仓库", "structural; -120; 2025-07 Wenzhou warehouse sold";
     base_year_changes_hint: "每行一项：类型；对基准年排放的影响（t CO2e，可为负）；说明。类型：structural 结构变化、methodology 方法变化、factor_change 因子变化、error_correction 差错更正、organic_growth 有机增长（不触发重算）。", "One per line: kind; effect on base-year emissions (t CO2e, may be negative); description. Kinds: structural, methodology, factor_change, error_correction, organic_growth (never triggers recalculation).";
     boundary_title: "组织边界", "Organisation boundary";
     boundary_intro: "设施的股权比例和控制权决定其排放在各合并方法下计入的比例。", "A facility's equity share and control decide how much of its emissions each consolidation approach reports.";
@@ -650,7 +657,7 @@ catalogue! {
     year: "年份", "Year";
     show: "显示", "Show";
     factors_title: "排放因子库", "Emission-factor library";
-    factors_intro: "随软件发布的因子均注明出处、版本、年份、地区和许可；“secondary”表示仅经二手来源核对。", "Every bundled factor names its source, edition, year, region and licence; “secondary” means it was checked against secondary copies only.";
+    factors_intro: "随软件发布的因子均注明出处、版本、年份、地区和许可；标有“仅核对二手来源”的，数值只与转载核对过，尚未与官方原件核对。", "Every bundled factor names its source, edition, year, region and licence; those marked “checked against secondary copies only” were checked against reproductions, not the official document.";
     search: "搜索", "Search";
     search_placeholder: "中文或英文关键词，如 电网 华东 / natural gas", "Words in Chinese or English, e.g. 电网 华东 / natural gas";
     region: "地区", "Region";
@@ -1562,6 +1569,15 @@ impl Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The factor library's introduction explains the badge by the words the badge shows (it used to quote an English
+    /// "secondary" that appears nowhere on the page).
+    #[test]
+    fn the_factor_library_explains_its_badge_in_the_badge_s_words() {
+        for text in [&ZH, &EN] {
+            assert!(text.factors_intro.contains(text.verification_secondary), "{}", text.factors_intro);
+        }
+    }
 
     /// Every field the audit log records has a label of its own: a hash or a footprint value is never "Name:".
     #[test]

@@ -1,11 +1,13 @@
 //! The audit log: writing entries inside the transaction of the change they record, and reading them back.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use tanji_tenancy::audit::{AuditAction, AuditEvent, FieldChange};
-use tanji_tenancy::{Actor, AuditEventId, OrganisationId, Permission};
+use tanji_tenancy::{Actor, AuditEventId, FacilityId, OrganisationId, Permission};
 
 use crate::database::{RowExt, time_to_db};
 use crate::{Store, StoreError, new_id};
@@ -177,5 +179,52 @@ impl Store {
         .fetch_all(&self.pools.reader)
         .await?;
         rows.iter().map(audit_event_from_row).collect::<anyhow::Result<_>>().map_err(StoreError::from)
+    }
+}
+
+/// The facility an energy audit entry is about, found from the id the entry names its object by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnergyObjectFacility {
+    /// The facility whose energy site holds the object.
+    pub facility_id: FacilityId,
+    /// Its name.
+    pub name: String,
+    /// Its English name, if it has one.
+    pub name_en: Option<String>,
+}
+
+impl Store {
+    /// Where each energy object of the actor's organisation lives, keyed by every id an energy audit entry names
+    /// its object with: a site (its facility's id), an area, a line, a meter (its id, and its code, which a meter's
+    /// placement is recorded under) and a measure. The audit log uses it to link those entries to the facility's
+    /// energy pages; the objects have no page of their own. Auditors and owners only, like the log.
+    pub async fn energy_object_facilities(
+        &self,
+        actor: &Actor,
+    ) -> Result<HashMap<String, EnergyObjectFacility>, StoreError> {
+        actor.require(Permission::ViewProvenance)?;
+        let rows = sqlx::query(
+            "SELECT o.object_id, f.id AS facility_id, f.name, f.name_en FROM ( \
+               SELECT facility_id AS object_id, facility_id FROM energy_sites WHERE organisation_id = $1 \
+               UNION ALL SELECT id, facility_id FROM energy_areas WHERE organisation_id = $1 \
+               UNION ALL SELECT id, facility_id FROM energy_lines WHERE organisation_id = $1 \
+               UNION ALL SELECT id, facility_id FROM energy_meters WHERE organisation_id = $1 \
+               UNION ALL SELECT code, facility_id FROM energy_meters WHERE organisation_id = $1 \
+               UNION ALL SELECT id, facility_id FROM energy_measures WHERE organisation_id = $1 \
+             ) o JOIN facilities f ON f.id = o.facility_id AND f.organisation_id = $1",
+        )
+        .bind(actor.organisation_id.to_string())
+        .fetch_all(&self.pools.reader)
+        .await?;
+        let mut facilities = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let facility = EnergyObjectFacility {
+                facility_id: row.id("facility_id")?,
+                name: row.text("name")?,
+                name_en: row.optional_text("name_en")?,
+            };
+            facilities.insert(row.text("object_id")?, facility);
+        }
+        Ok(facilities)
     }
 }

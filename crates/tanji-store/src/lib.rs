@@ -32,7 +32,7 @@ mod supplier_shares;
 mod tokens;
 mod verification;
 
-pub use audit::AuditQuery;
+pub use audit::{AuditQuery, EnergyObjectFacility};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use dashboard::{CarbonOverview, DailyCount, LatestInventory, Overview, TenantSummary, Waiting, WaitingItem};
 pub use database::{Backend, redact_url};

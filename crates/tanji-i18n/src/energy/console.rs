@@ -69,6 +69,7 @@ energy_catalogue! {
     series_daily: "每日", "Daily";
     series_baseline: "基线", "Baseline";
     series_alarm: "报警", "Alarm";
+    series_lines_median: "同产品各产线中位数", "Median of the lines making it";
     axis_month: "月份", "Month";
     axis_day: "日期", "Day";
     axis_output: "产量", "Output";

@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 
 /// The console's chart palette: greens and teals first (the brand), then contrasting hues.
-const PALETTE: [&str; 8] = ["#0f766e", "#14b8a6", "#65a30d", "#0ea5e9", "#f59e0b", "#8b5cf6", "#ef4444", "#64748b"];
+pub(crate) const PALETTE: [&str; 8] =
+    ["#0f766e", "#14b8a6", "#65a30d", "#0ea5e9", "#f59e0b", "#8b5cf6", "#ef4444", "#64748b"];
 
 /// A chart to place on a page.
 #[derive(Debug)]

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tanji_store::{CarbonOverview, Waiting};
 use tanji_tenancy::Permission;
+use tanji_tenancy::organisation::OrganisationKind;
 
 use super::charts::{self, Chart};
 use super::error_page::ErrorPage;
@@ -30,6 +31,13 @@ pub struct CarbonStat {
     pub badge_ok: bool,
 }
 
+/// An organisation that engaged the reader's verification body, with the way into it.
+pub struct ClientRow {
+    pub organisation_id: String,
+    pub name: String,
+    pub since: String,
+}
+
 /// Something waiting for the reader, with where to do it.
 pub struct WaitingRow {
     pub href: String,
@@ -51,6 +59,9 @@ struct DashboardPage {
     charts: Vec<Chart>,
     can_add_facility: bool,
     activity_is_empty: bool,
+    /// A verification body's overview leads with its clients (whom its auditors verify), not with carbon data of
+    /// its own, which it has none of; `None` for every other organisation.
+    clients: Option<Vec<ClientRow>>,
 }
 
 /// `GET /console`.
@@ -89,6 +100,25 @@ pub async fn show(State(state): State<AppState>, console: Console) -> Response {
         charts.push(charts::daily_bars("activity", t.chart_activity, t.chart_activity_series, &days));
     }
     let actor = console.actor();
+    let clients = if actor.organisation_kind == OrganisationKind::VerificationBody
+        && actor.may(Permission::ViewVerificationClients)
+    {
+        match state.store().verification_clients(actor).await {
+            Ok(engagements) => Some(
+                engagements
+                    .into_iter()
+                    .map(|engagement| ClientRow {
+                        organisation_id: engagement.organisation_id.to_string(),
+                        name: engagement.organisation_name,
+                        since: engagement.started_at.strftime("%Y-%m-%d").to_string(),
+                    })
+                    .collect(),
+            ),
+            Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
+        }
+    } else {
+        None
+    };
     let page = DashboardPage {
         carbon: carbon_stats(t, &overview.carbon),
         waiting: waiting_rows(t, &overview.waiting),
@@ -109,6 +139,7 @@ pub async fn show(State(state): State<AppState>, console: Console) -> Response {
         charts,
         can_add_facility: console.actor().may(Permission::EditFacilities),
         activity_is_empty,
+        clients,
     };
     render(StatusCode::OK, &page)
 }

@@ -11,7 +11,7 @@ use tanji_tenancy::facility::{Facility, FacilityDetails, FacilityInput, Facility
 use tanji_tenancy::region::CHINA_PROVINCES;
 use tanji_tenancy::{FacilityId, Permission};
 
-use super::audit::{EventRow, event_rows};
+use super::audit::{EventRow, readable_events};
 use super::error_page::ErrorPage;
 use super::forms::{FormErrors, Outcome};
 use super::frame::{Frame, Section, render};
@@ -230,8 +230,12 @@ async fn facility_page(
     let can_see_history = actor.may(Permission::ViewProvenance);
     let events = if can_see_history {
         let query = AuditQuery { object_id: Some(id.to_string()), limit: 100, ..AuditQuery::default() };
-        match state.store().list_audit_events(actor, &query).await {
-            Ok(events) => event_rows(t, events),
+        let events = match state.store().list_audit_events(actor, &query).await {
+            Ok(events) => readable_events(state, console, events).await,
+            Err(error) => Err(error),
+        };
+        match events {
+            Ok(events) => events,
             Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
         }
     } else {

@@ -29,9 +29,17 @@ use crate::i18n::Text;
 use crate::state::AppState;
 use crate::web_context::Console;
 
+/// Tonnes for the figures of a version: one decimal from 100 t, three below; nothing (or float noise) is "0", never
+/// "0.000" beside figures people read as measured to the kilogram.
 fn tonnes(kg: f64) -> String {
     let t = kg / 1000.0;
-    if t.abs() >= 100.0 { format!("{t:.1}") } else { format!("{t:.3}") }
+    if t.abs() < 1e-9 {
+        "0".to_owned()
+    } else if t.abs() >= 100.0 {
+        format!("{t:.1}")
+    } else {
+        format!("{t:.3}")
+    }
 }
 
 fn kg_text(kg: f64) -> String {
@@ -2111,6 +2119,16 @@ fn trim_number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No biogenic CO2 read "0.000 t CO2e" on the version page, as if measured to the kilogram.
+    #[test]
+    fn nothing_reads_as_zero_not_as_zero_to_the_kilogram() {
+        assert_eq!(tonnes(0.0), "0");
+        assert_eq!(tonnes(-0.0), "0");
+        assert_eq!(tonnes(3.4694e-15), "0");
+        assert_eq!(tonnes(77_918.0), "77.918");
+        assert_eq!(tonnes(8_845_400.0), "8845.4");
+    }
 
     #[test]
     fn line_filters_select_by_scope_iso_category_and_facility() {

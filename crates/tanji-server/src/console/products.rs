@@ -286,6 +286,11 @@ pub struct PublicationRow {
 }
 
 impl PublicationRow {
+    /// The code as the label and its public page print it (`VWXT-FA1G`).
+    pub fn shown_code(&self) -> String {
+        crate::label_pages::display_code(&self.code)
+    }
+
     pub fn versioned_href(&self) -> String {
         format!("/l/{}?v={}", self.code, self.version)
     }
@@ -346,6 +351,13 @@ pub struct ProductRow {
     pub label_state: &'static str,
     pub label_code: String,
     pub label_version: u32,
+}
+
+impl ProductRow {
+    /// The label's code as the label and its public page print it (`VWXT-FA1G`).
+    pub fn shown_label_code(&self) -> String {
+        crate::label_pages::display_code(&self.label_code)
+    }
 }
 
 /// An example file offered on the list page.

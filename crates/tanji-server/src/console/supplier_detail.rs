@@ -56,6 +56,11 @@ pub struct SharedFootprintRow {
 }
 
 impl SharedFootprintRow {
+    /// The label's code as the label and its public page print it (`VWXT-FA1G`).
+    pub fn shown_code(&self) -> String {
+        crate::label_pages::display_code(&self.code)
+    }
+
     /// The label's public page for this version.
     pub fn public_href(&self) -> String {
         format!("/l/{}?v={}", self.code, self.version)

@@ -33,6 +33,8 @@
 mod cache;
 mod view;
 
+pub(crate) use view::display_code;
+
 use std::sync::Arc;
 
 use askama::Template;

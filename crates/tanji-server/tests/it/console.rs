@@ -264,7 +264,7 @@ async fn the_audit_log_reads_in_the_readers_language(database: TestDatabase) {
     chinese.log_in(BRAND_AUDITOR).await;
     let page = chinese.get("/console/audit?action=facility.created").await;
     assert!(
-        page.body.contains("<span title=\"kind\">设施类型</span>: <del>—</del> → <ins>工厂</ins>"),
+        page.body.contains("<span title=\"kind\">设施类型</span>：<del>—</del> → <ins>工厂</ins>"),
         "{}",
         page.body
     );

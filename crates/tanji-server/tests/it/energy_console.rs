@@ -576,3 +576,31 @@ fn unescape(text: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+// The audit log's energy entries used to link to no page, label a meter's code as a facility's "Internal code", its
+// kind and register as "Other field", and show the stored machine names (`electricity`).
+on_both_databases!(the_audit_log_links_energy_entries_to_their_facility_and_labels_their_fields);
+async fn the_audit_log_links_energy_entries_to_their_facility_and_labels_their_fields(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let facility_id = facility(&app, &world, "brand").await;
+    register_meter(&app, &world, "brand", &facility_id, "L1-MAIN").await;
+    let meters_page = format!("href=\"/console/energy/facilities/{facility_id}/meters\"");
+
+    let chinese = browser(&app, BRAND_OWNER, "zh-CN").await.get("/console/audit?action=energy_meter.registered").await;
+    assert_eq!(chinese.status, StatusCode::OK);
+    assert!(chinese.body.contains(&format!("<a {meters_page}>L1-MAIN</a>")), "{}", chinese.body);
+    for label in ["表号", "种类", "寄存器类型", "倍率（CT/PT）", "<ins>电</ins>", "<ins>区间量</ins>"]
+    {
+        assert!(chinese.body.contains(label), "{label}: {}", chinese.body);
+    }
+    for wrong in ["其他字段", "内部编码", "<ins>electricity</ins>", "<ins>interval</ins>"] {
+        assert!(!chinese.body.contains(wrong), "{wrong}: {}", chinese.body);
+    }
+    let english = browser(&app, BRAND_OWNER, "en").await.get("/console/audit").await;
+    assert!(english.body.contains(&format!("<a {meters_page}>L1-MAIN</a>")), "{}", english.body);
+    for label in ["Meter code", "Register", "<ins>Electricity</ins>"] {
+        assert!(english.body.contains(label), "{label}: {}", english.body);
+    }
+    assert!(!english.body.contains("Other field"), "{}", english.body);
+}

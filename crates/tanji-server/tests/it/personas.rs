@@ -68,6 +68,8 @@ async fn a_customer_sees_what_its_supplier_chooses_to_share(database: TestDataba
     assert!(page.body.contains("does not share its product footprints with you"), "{}", page.body);
     assert!(!page.body.contains(CUP_SKU));
     assert!(!page.body.contains("action=\"/console/suppliers/links/"), "a customer has no share buttons");
+    // What may be shared is described from neither side: the customer reads about the supplier's labels, not "your".
+    assert!(page.body.contains("The carbon labels in force") && !page.body.contains("Your carbon labels"));
     let products = customer.get("/console/products").await;
     assert!(products.body.contains("id=\"supplier-products\""));
     assert!(products.body.contains("No supplier shares product footprints with you yet"));
@@ -93,6 +95,9 @@ async fn a_customer_sees_what_its_supplier_chooses_to_share(database: TestDataba
     let page = customer.get(&page_path).await;
     assert!(page.body.contains(CUP_SKU), "{}", page.body);
     assert!(page.body.contains("/l/"), "the label's public page is linked");
+    // The code reads as on the label and its public page (`K7M2-9XQD`), not as the eight characters of the link.
+    let code = &page.body[page.body.find("href=\"/l/").unwrap() + 9..][..8];
+    assert!(page.body.contains(&format!("<code>{}-{}</code>", &code[..4], &code[4..])), "{code}: {}", page.body);
     assert!(page.body.contains("Self-declared"), "an unverified label says so");
     assert!(page.body.contains("does not share its GHG inventory summary with you"));
     // (The SKU alone proves nothing on an editor's page: the new-product form shows it as an example.)

@@ -199,3 +199,33 @@ async fn a_verifiers_token_signs_off_for_its_client_only_while_engaged(database:
     let revived = verifier.get("/api/v1/inventories").await;
     assert_eq!((revived.status, revived.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"), "{}", revived.json);
 }
+
+// A verifier's overview used to be a carbon manager's empty one ("no carbon data yet: enter activity data…"), with
+// nothing of her work on it: it now lists the organisations that engaged her body, each with the way into it.
+on_both_databases!(a_verifiers_overview_lists_the_organisations_that_engaged_her_body_and_opens_them);
+async fn a_verifiers_overview_lists_the_organisations_that_engaged_her_body_and_opens_them(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let body = verification_body(app.store()).await;
+    let verifier = crate::harness::Browser::new(&app.base_url, "zh-CN");
+    verifier.log_in(VERIFIER).await;
+    let overview = verifier.get("/console").await;
+    assert!(overview.body.contains("还没有组织委托本机构"), "{}", overview.body);
+    assert!(!overview.body.contains("还没有碳数据"), "no carbon manager's advice to a verification body");
+
+    let owner = api(&app, &world.brand, BRAND_OWNER, "read,admin").await;
+    let engaged = owner.post("/api/v1/verification-engagements", engage_body(&body)).await;
+    assert_eq!(engaged.status, StatusCode::CREATED, "{}", engaged.json);
+    let overview = verifier.get("/console").await;
+    let brand_id = world.brand.id.to_string();
+    assert!(overview.body.contains(&format!("<strong>{}</strong>", world.brand.name.as_str())), "{}", overview.body);
+    assert!(overview.body.contains(&format!("name=\"organisation_id\" value=\"{brand_id}\"")));
+    assert!(overview.body.contains("进入核查"));
+
+    // The button opens the client: the overview is then the brand's, seen as its auditor.
+    let switched = verifier.submit("/console", "/console/switch", &[("organisation_id", &brand_id)]).await;
+    assert_eq!((switched.status, switched.location()), (StatusCode::SEE_OTHER, "/console"), "{}", switched.body);
+    let inside = verifier.get("/console").await;
+    assert!(!inside.body.contains("委托本机构核查的组织"), "the brand's overview is not a body's");
+    assert!(inside.body.contains("审核员"), "she acts there as an auditor: {}", inside.body);
+}

@@ -16,7 +16,7 @@ use tanji_i18n::energy::{kwh, percent, whole};
 use tanji_i18n::inventory::figure;
 use tanji_i18n::{Language, Localize};
 
-use crate::console::charts::{Chart, base, script_safe, tooltip_text};
+use crate::console::charts::{Chart, PALETTE, base, script_safe, tooltip_text};
 
 /// One line in the comparison table.
 #[derive(Debug, Clone, PartialEq)]
@@ -245,7 +245,28 @@ fn baseline_row(line: &LineResult, language: Language) -> BaselineRow {
     }
 }
 
-/// SEC per line per month, with each line's peer median dashed: the line comparison chart.
+/// Each line's colour, the same in every chart of the page: its SEC, its daily points and its baseline, its CUSUM.
+/// Distinct hues, not the palette's two neighbouring teals, so that two lines never look alike.
+fn line_colour(line_idx: usize) -> &'static str {
+    const ORDER: [usize; 6] = [0, 4, 3, 5, 6, 2];
+    PALETTE[ORDER[line_idx % ORDER.len()]]
+}
+
+/// The grey of reference series (the median of the lines), which belong to no line.
+const REFERENCE_GREY: &str = "#64748b";
+
+/// The median of `values` (not empty).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_unstable_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len() % 2 == 0 { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] }
+}
+
+/// SEC per line per month, with the median of the lines making the same product dashed: the line comparison chart.
+///
+/// The table's peer median of a line leaves the line itself out, so with two lines it *is* the other line; drawn as
+/// "the first line's view" it lay exactly on the second line's curve, and its legend entry named nothing visible.
+/// The chart draws, per product made by two or more lines, the median of all of them, a reference between them.
 pub fn line_sec_chart(analysis: &Analysis, et: &'static EnergyText) -> Chart {
     let months: Vec<String> = analysis
         .lines
@@ -254,48 +275,56 @@ pub fn line_sec_chart(analysis: &Analysis, et: &'static EnergyText) -> Chart {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let sec_in = |line: &LineResult, month: &str| {
+        line.monthly.iter().find(|monthly| monthly.month == month).and_then(|monthly| monthly.sec_kwh_per_unit)
+    };
     let mut series = Vec::new();
     let mut summary = Vec::new();
-    for line in &analysis.lines {
-        let value_in = |month: &str| {
-            line.monthly
-                .iter()
-                .find(|monthly| monthly.month == month)
-                .and_then(|monthly| monthly.sec_kwh_per_unit)
-                .map_or(Value::Null, |sec| json!(round_to(sec, 6)))
-        };
+    for (line_idx, line) in analysis.lines.iter().enumerate() {
+        let colour = line_colour(line_idx);
         series.push(json!({
             "name": tooltip_text(&line.line),
             "type": "line",
             "symbolSize": 6,
-            "data": months.iter().map(|month| value_in(month)).collect::<Vec<_>>(),
+            "itemStyle": { "color": colour },
+            "lineStyle": { "color": colour },
+            "data": months
+                .iter()
+                .map(|month| sec_in(line, month).map_or(Value::Null, |sec| json!(round_to(sec, 6))))
+                .collect::<Vec<_>>(),
         }));
         if let Some(sec) = line.sec_kwh_per_unit {
             summary.push(format!("{} {}", line.line, four(sec)));
         }
     }
-    if analysis.lines.iter().any(|line| line.monthly.iter().any(|month| month.peer_median_kwh_per_unit.is_some())) {
-        // The median of the lines making the same product: one dashed series (the first line's view of it).
+    let mut products: Vec<&str> = analysis.lines.iter().map(|line| line.sku.as_str()).collect();
+    products.sort_unstable();
+    let shared: Vec<&str> =
+        products.chunk_by(|left, right| left == right).filter(|lines| lines.len() >= 2).map(|lines| lines[0]).collect();
+    for sku in &shared {
         let medians: Vec<Value> = months
             .iter()
             .map(|month| {
-                analysis
+                let secs: Vec<f64> = analysis
                     .lines
                     .iter()
-                    .find_map(|line| {
-                        line.monthly
-                            .iter()
-                            .find(|monthly| &monthly.month == month)
-                            .and_then(|monthly| monthly.peer_median_kwh_per_unit)
-                    })
-                    .map_or(Value::Null, |median| json!(round_to(median, 6)))
+                    .filter(|line| line.sku == *sku)
+                    .filter_map(|line| sec_in(line, month))
+                    .collect();
+                if secs.len() >= 2 { json!(round_to(median(secs), 6)) } else { Value::Null }
             })
             .collect();
+        let name = if shared.len() == 1 {
+            et.series_lines_median.to_owned()
+        } else {
+            format!("{} {}", et.series_lines_median, tooltip_text(sku))
+        };
         series.push(json!({
-            "name": et.peer_median,
+            "name": name,
             "type": "line",
             "symbol": "none",
-            "lineStyle": { "type": "dashed", "width": 1 },
+            "itemStyle": { "color": REFERENCE_GREY },
+            "lineStyle": { "type": "dashed", "width": 1, "color": REFERENCE_GREY },
             "data": medians,
         }));
     }
@@ -319,12 +348,15 @@ pub fn line_sec_chart(analysis: &Analysis, et: &'static EnergyText) -> Chart {
 pub fn baseline_fit_chart(analysis: &Analysis, et: &'static EnergyText) -> Chart {
     let mut series = Vec::new();
     let mut summary = Vec::new();
-    for line in &analysis.lines {
+    for (line_idx, line) in analysis.lines.iter().enumerate() {
         let name = tooltip_text(&line.line);
+        // A line's points and its baseline share its colour, so the reader sees which fit belongs to which cloud.
+        let colour = line_colour(line_idx);
         series.push(json!({
             "name": name,
             "type": "scatter",
             "symbolSize": 5,
+            "itemStyle": { "color": colour, "opacity": 0.6 },
             "data": line.daily.iter()
                 .map(|point| json!([round_to(point.production_units, 3), round_to(point.energy_kwh, 3)]))
                 .collect::<Vec<_>>(),
@@ -342,6 +374,8 @@ pub fn baseline_fit_chart(analysis: &Analysis, et: &'static EnergyText) -> Chart
                 "name": format!("{name} {}", et.series_baseline),
                 "type": "line",
                 "symbol": "none",
+                "itemStyle": { "color": colour },
+                "lineStyle": { "color": colour, "width": 2 },
                 "data": [[round_to(low, 3), round_to(at_low, 3)], [round_to(high, 3), round_to(at_high, 3)]],
             }));
             summary.push(format!("{} R² {}", line.line, figure(baseline.statistics.r_squared, 4)));
@@ -373,7 +407,8 @@ pub fn cusum_chart(analysis: &Analysis, et: &'static EnergyText) -> Chart {
         .collect();
     let mut series = Vec::new();
     let mut summary = Vec::new();
-    for line in &analysis.lines {
+    for (line_idx, line) in analysis.lines.iter().enumerate() {
+        let colour = line_colour(line_idx);
         let data: Vec<Value> = days
             .iter()
             .map(|day| {
@@ -401,8 +436,18 @@ pub fn cusum_chart(analysis: &Analysis, et: &'static EnergyText) -> Chart {
             "name": tooltip_text(&line.line),
             "type": "line",
             "symbol": "none",
+            "itemStyle": { "color": colour },
+            "lineStyle": { "color": colour },
             "data": data,
-            "markPoint": { "symbol": "pin", "symbolSize": 36, "data": mark_points },
+            // A small ringed dot per alarm in the line's colour: pins 36 px tall piled up into one blot where a line
+            // alarmed every few days (the demo's line 2 after its measure), hiding the curve they mark.
+            "markPoint": {
+                "symbol": "circle",
+                "symbolSize": 9,
+                "itemStyle": { "color": colour, "borderColor": "#fff", "borderWidth": 1.5 },
+                "label": { "show": false },
+                "data": mark_points,
+            },
         }));
     }
     let mut option = base();
@@ -528,7 +573,46 @@ mod tests {
         let first_line = &analysis.lines[0];
         let january = first_line.monthly.iter().find(|month| month.month == months[0]).unwrap();
         assert_eq!(series[0]["data"][0].as_f64(), january.sec_kwh_per_unit.map(|sec| round_to(sec, 6)));
-        assert_eq!(series.last().unwrap()["lineStyle"]["type"], "dashed");
+        let median = series.last().unwrap();
+        assert_eq!(median["lineStyle"]["type"], "dashed");
+        // The median of both lines lies between them, on neither (the old series was the other line's curve).
+        let second = analysis.lines[1].monthly.iter().find(|month| month.month == months[0]).unwrap();
+        let (first_sec, second_sec) = (january.sec_kwh_per_unit.unwrap(), second.sec_kwh_per_unit.unwrap());
+        let expected = round_to((first_sec + second_sec) / 2.0, 6);
+        assert!((median["data"][0].as_f64().unwrap() - expected).abs() < 1e-6, "{median}");
+        assert_eq!(median["name"], EnergyText::of(Language::English).series_lines_median);
+    }
+
+    /// A line's colour is its own and the same in every chart: its SEC, its points and its baseline, its CUSUM and
+    /// alarms. (The fit chart gave a line's points and its baseline two different palette colours.)
+    #[test]
+    fn each_line_has_one_colour_in_every_chart_and_no_two_lines_share_one() {
+        let analysis = example();
+        let view = analysis_view(analysis, Language::English);
+        let colour_of = |series: &Value| series["itemStyle"]["color"].as_str().unwrap().to_owned();
+        let sec = chart(&view, "energy-line-sec");
+        let fit = chart(&view, "energy-baseline-fit");
+        let cusum = chart(&view, "energy-cusum");
+        let mut colours = Vec::new();
+        for (line_idx, line) in analysis.lines.iter().enumerate() {
+            let colour = colour_of(&sec["series"][line_idx]);
+            let fit_series: Vec<&Value> = fit["series"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|series| series["name"].as_str().unwrap().starts_with(&line.line))
+                .collect();
+            assert_eq!(fit_series.len(), 2, "points and baseline of {}", line.line);
+            for series in fit_series {
+                assert_eq!(colour_of(series), colour, "{}", series["name"]);
+            }
+            assert_eq!(colour_of(&cusum["series"][line_idx]), colour);
+            assert_eq!(cusum["series"][line_idx]["markPoint"]["itemStyle"]["color"], colour.as_str());
+            colours.push(colour);
+        }
+        colours.sort_unstable();
+        colours.dedup();
+        assert_eq!(colours.len(), analysis.lines.len());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 pub mod analysis;
 mod import;
 mod live;
-mod meters;
+pub(crate) mod meters;
 mod pages;
 
 use axum::Router;
