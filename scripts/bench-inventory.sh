@@ -25,8 +25,15 @@ BIN=${2:-target/release/tanji}
 N_RUNS=${3:-5}
 DUCKDB_CLI_VERSION=1.5.6
 VENV=${TANJI_BENCH_VENV:-$HOME/.cache/tanji-bench-venv}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# TANJI_BENCH_WORK: a directory to keep the generated files in and reuse on the next run with the same N_ROWS
+# (generating a million rows takes longer than computing them); by default a temporary directory, removed at exit.
+if [ -n "${TANJI_BENCH_WORK:-}" ]; then
+    WORK=$TANJI_BENCH_WORK
+    mkdir -p "$WORK"
+else
+    WORK=$(mktemp -d)
+    trap 'rm -rf "$WORK"' EXIT
+fi
 
 if [ ! -x "$VENV/bin/duckdb" ] || [ "$("$VENV/bin/duckdb" --version | cut -d' ' -f1)" != "v$DUCKDB_CLI_VERSION" ]; then
     python3 -m venv "$VENV"
@@ -34,6 +41,7 @@ if [ ! -x "$VENV/bin/duckdb" ] || [ "$("$VENV/bin/duckdb" --version | cut -d' ' 
 fi
 DUCKDB="$VENV/bin/duckdb"
 
+if [ "$(cat "$WORK/n_rows" 2>/dev/null)" != "$N_ROWS" ]; then
 python3 - "$N_ROWS" "$WORK" <<'PY'
 import random, sys
 n_rows, work = int(sys.argv[1]), sys.argv[2]
@@ -105,6 +113,8 @@ with open(f"{work}/rates.toml", "w") as out:
     out.write('organisation = "rates"\nreporting_year = 2025\ngwp = "AR6"\nconsolidation = "equity_share"\n')
     out.write('activities_csv = "rates-activities.csv"\n[[facilities]]\nkey = "rate"\n')
 PY
+echo "$N_ROWS" > "$WORK/n_rows"
+fi
 
 # The factor table, exported from tanji: kg CO2e per unit of each kind of row, with its scope and ISO category.
 "$BIN" inventory compute "$WORK/rates.toml" --format json --lines --allow-incomplete > "$WORK/rates.json"

@@ -196,7 +196,7 @@ impl ActivitySource {
 
     /// The rows from the start, the byte-order mark Excel writes skipped; `Err` inside for a refused header.
     fn rows(&self, language: Language) -> anyhow::Result<Result<ActivityRows<'_>, Vec<RowError>>> {
-        let reader: Box<dyn Read + '_> = match self {
+        let reader: Box<dyn Read + Send + '_> = match self {
             ActivitySource::Utf8 { path, display, .. } => {
                 let unreadable = |error: std::io::Error| cannot_read(display, &error, language);
                 let file = std::fs::File::open(path).map_err(unreadable)?;
@@ -213,7 +213,70 @@ impl ActivitySource {
 }
 
 /// The rows of an activity CSV, from its file or its decoded text.
-type ActivityRows<'a> = ActivityCsvReader<Box<dyn Read + 'a>>;
+type ActivityRows<'a> = ActivityCsvReader<Box<dyn Read + Send + 'a>>;
+
+/// Rows are read and checked on a thread of their own and handed over this many at a time.
+const ROWS_PER_BATCH: usize = 4096;
+
+/// A row read: its record, or its problems.
+type RowRead = Result<ActivityRecord, Vec<RowError>>;
+
+/// Rows read and checked, in the file's order, and how far into the file the last of them reaches.
+struct RowBatch {
+    rows: Vec<(usize, RowRead)>,
+    bytes_read: u64,
+}
+
+/// Calls `take` with every row of `rows`, in the file's order, while a second thread reads the rows that follow and
+/// passes each through `check` (with `state`, which it gives back at the end): the CSV, units, periods and methods,
+/// and what `check` adds — the duplicate-id check and the data-source competition, which need no calculation — run
+/// there, about half of the work per row. The calculation stays on this thread and sees the records one by one in
+/// the file's order, exactly as on one thread, so every total is summed in the same order and is the same to the
+/// last bit. `progress` gets the bytes read after each batch.
+fn for_each_row<S: Send>(
+    rows: ActivityRows<'_>,
+    state: S,
+    mut check: impl FnMut(&mut S, usize, RowRead) -> RowRead + Send,
+    mut take: impl FnMut(usize, RowRead),
+    mut progress: impl FnMut(u64),
+) -> S {
+    // A few batches in flight keep both threads busy without holding more than a few thousand records.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<RowBatch>(4);
+    // Emptied batches go back to the reader, so their buffers are allocated once.
+    let (recycle, recycled) = std::sync::mpsc::channel::<Vec<(usize, RowRead)>>();
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let (mut rows, mut state) = (rows, state);
+            loop {
+                let mut batch = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(ROWS_PER_BATCH));
+                for (row_number, row) in rows.by_ref().take(ROWS_PER_BATCH) {
+                    let row = check(&mut state, row_number, row);
+                    batch.push((row_number, row));
+                }
+                let n_rows = batch.len();
+                // The receiver is dropped only after the loop below has taken every batch, so a failed send means
+                // that the loop is gone and there is nothing left to do.
+                if n_rows == 0
+                    || sender.send(RowBatch { rows: batch, bytes_read: rows.bytes_read() }).is_err()
+                    || n_rows < ROWS_PER_BATCH
+                {
+                    return state;
+                }
+            }
+        });
+        for mut batch in receiver {
+            for (row_number, row) in batch.rows.drain(..) {
+                take(row_number, row);
+            }
+            progress(batch.bytes_read);
+            let _ = recycle.send(batch.rows);
+        }
+        match reader.join() {
+            Ok(state) => state,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -379,27 +442,34 @@ fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()>
     }
     if let Some(activities) = &setup.activities {
         match activities.rows(language)? {
-            Ok(mut rows) => {
-                let mut ids = RowIds::default();
-                let mut n_rows = 0;
-                while let Some((row_number, row)) = rows.next() {
-                    match row {
+            Ok(rows) => {
+                // The duplicate-id check and the competition between data sources are gathered on the reading
+                // thread: a row with a duplicate id comes over as its problem, after it has entered the competition.
+                let display = activities.display();
+                let state = (RowIds::default(), std::mem::take(&mut competition));
+                let (_, gathered) = for_each_row(
+                    rows,
+                    state,
+                    |(ids, competition), row_number, row| {
+                        let record = row?;
+                        let duplicate = ids.check(display, row_number, &record.id);
+                        competition.add(&record);
+                        match duplicate {
+                            Some(error) => Err(vec![error]),
+                            None => Ok(record),
+                        }
+                    },
+                    |_, row| match row {
                         Ok(record) => {
-                            if let Some(error) = ids.check(activities.display(), row_number, &record.id) {
-                                errors.push(error);
-                            }
-                            competition.add(&record);
                             if errors.is_empty() && add_to_runs(&mut runs, &record) {
                                 n_lines += 1;
                             }
                         }
                         Err(row_errors) => errors.extend(row_errors),
-                    }
-                    n_rows += 1;
-                    if n_rows % PROGRESS_EVERY_N_ROWS == 0 {
-                        progress.set_position(rows.bytes_read());
-                    }
-                }
+                    },
+                    |bytes_read| progress.set_position(bytes_read),
+                );
+                competition = gathered;
             }
             Err(header_errors) => errors.extend(header_errors),
         }
@@ -444,17 +514,27 @@ fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()>
                         en: "{file}, row {row_number}: the file changed while it was read\n  hint: run again once the file is written")
                 )
             };
-            let mut rows = activities.rows(language)?.map_err(|_| changed(1))?;
-            let mut n_rows = 0;
-            while let Some((row_number, row)) = rows.next() {
-                let record = row.map_err(|_| changed(row_number))?;
-                for run in &mut runs {
-                    run.add(&record);
-                }
-                n_rows += 1;
-                if n_rows % PROGRESS_EVERY_N_ROWS == 0 {
-                    progress.set_position(rows.bytes_read());
-                }
+            let rows = activities.rows(language)?.map_err(|_| changed(1))?;
+            let mut first_changed_row = None;
+            for_each_row(
+                rows,
+                (),
+                |(), _, row| row,
+                |row_number, row| match row {
+                    Ok(record) if first_changed_row.is_none() => {
+                        for run in &mut runs {
+                            run.add(&record);
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        first_changed_row.get_or_insert(row_number);
+                    }
+                },
+                |bytes_read| progress.set_position(bytes_read),
+            );
+            if let Some(row_number) = first_changed_row {
+                return Err(changed(row_number));
             }
         }
         for (period_idx, run) in again.into_iter().zip(runs) {

@@ -745,3 +745,56 @@ fn an_own_factor_file_error_names_file_row_column_and_fix_in_chinese() {
     assert!(message.contains("own.csv, row 2, column co2: “258.9%” is not a number"), "{message}");
     assert!(message.contains("hint: write digits with a dot for decimals"), "{message}");
 }
+
+/// Rows are read on a second thread and handed over in batches of 4,096; the calculation must still see them in the
+/// file's order, so that each total is the sum of its lines in that order — to the bit, not approximately — with
+/// the lines kept or not.
+#[test]
+fn totals_over_many_batches_are_the_lines_summed_in_file_order_to_the_bit() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut csv = b"id,facility,period,source,quantity,unit,factor,uncertainty_percent\n".to_vec();
+    let mut state: u64 = 17;
+    for row_idx in 0..20_000 {
+        // Quantities of very different sizes, so that another order of summation would change the last bits.
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let quantity = (state >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi((row_idx % 7) as i32);
+        let (source, unit, factor) = if row_idx % 3 == 0 {
+            ("mobile_combustion", "L", "desnz-2024-diesel-average-biofuel-blend-l")
+        } else {
+            ("purchased_electricity", "kWh", "mee-nbs-2022-grid-cn-grid-east")
+        };
+        let month = row_idx % 12 + 1;
+        csv.extend_from_slice(
+            format!("r{row_idx},plant,2025-{month:02},{source},{quantity:.6},{unit},{factor},5\n").as_bytes(),
+        );
+    }
+    let file = file_with_csv(directory.path(), &csv);
+    let with_lines = compute_json(&file, &[]);
+    let lines = with_lines["inventory"]["lines"].as_array().expect("lines");
+    assert_eq!(lines.len(), 20_000);
+    let ids_in_order = lines.iter().enumerate().all(|(row_idx, line)| line["record_id"] == format!("r{row_idx}"));
+    assert!(ids_in_order, "lines come in the file's order");
+    let (mut scope1_kg, mut scope2_kg, mut january_kg) = (0.0_f64, 0.0_f64, 0.0_f64);
+    for line in lines {
+        let kg = line["co2e_kg"].as_f64().expect("a number");
+        match line["scope"].as_str() {
+            Some("scope1") => scope1_kg += kg,
+            Some("scope2") => scope2_kg += kg,
+            other => panic!("unexpected scope {other:?}"),
+        }
+        if let Some(month_kg) = line["monthly_co2e_kg"]["2025-01"].as_f64() {
+            january_kg += month_kg;
+        }
+    }
+    let totals = &with_lines["inventory"]["totals"];
+    assert_eq!(totals["scope1_kg"].as_f64(), Some(scope1_kg + 0.0));
+    assert_eq!(totals["scope2_location_kg"].as_f64(), Some(scope2_kg + 0.0));
+    assert_eq!(totals["by_month"]["2025-01"].as_f64(), Some(january_kg));
+
+    // The summary, without lines, sums the same lines by the other path of the engine: the same figures.
+    let output = tanji(&["inventory", "compute", &file, "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let summary: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(summary["inventory"]["n_lines"], 20_000);
+    assert_eq!(summary["inventory"]["totals"], *totals);
+}

@@ -12,7 +12,10 @@
 //!   distinct column ids (as `matrix_utils` maps them); B's columns use A's column ids, its rows the sorted distinct
 //!   flow ids; the characterisation is the diagonal over B's flows, and factors of flows B does not have are dropped;
 //! - a value whose `flip` is true is negated (Brightway stores inputs as positive amounts with a flip);
-//! - duplicates at one position are summed (`sum_intra_duplicates`, Brightway's default).
+//! - duplicates at one position within a resource group are summed (`sum_intra_duplicates`, Brightway's default);
+//!   between groups, a later group's entries at a position *replace* the earlier groups' ones, unless the later
+//!   group's package says `sum_inter_duplicates` (bw_processing's default is false), as `matrix_utils`'
+//!   `MappedMatrix::rebuild_matrix` assigns or adds each group in turn.
 
 use std::collections::HashMap;
 
@@ -188,6 +191,9 @@ pub struct Resource {
 pub struct Descriptor {
     pub resources: Vec<Resource>,
     pub sum_intra_duplicates: bool,
+    /// Whether this package's groups add to the entries of earlier groups at the same position (true) or replace
+    /// them (false, bw_processing's default).
+    pub sum_inter_duplicates: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -195,6 +201,8 @@ struct RawDescriptor {
     resources: Vec<RawResource>,
     #[serde(default = "yes")]
     sum_intra_duplicates: bool,
+    #[serde(default)]
+    sum_inter_duplicates: bool,
 }
 
 fn yes() -> bool {
@@ -246,7 +254,11 @@ impl Descriptor {
             });
             resources.push(Resource { matrix, kind, group, path: resource.path });
         }
-        Ok(Self { resources, sum_intra_duplicates: raw.sum_intra_duplicates })
+        Ok(Self {
+            resources,
+            sum_intra_duplicates: raw.sum_intra_duplicates,
+            sum_inter_duplicates: raw.sum_inter_duplicates,
+        })
     }
 
     /// The files to read, in the descriptor's order.
@@ -304,6 +316,8 @@ struct Group {
     distributions: Option<Vec<StatsArrays>>,
     indices_file_idx: usize,
     distributions_file_idx: Option<usize>,
+    /// Whether the group adds to earlier groups' entries at its positions rather than replacing them.
+    sums_inter_duplicates: bool,
 }
 
 /// Turn the packages (in the order given, as `bw2calc`'s `data_objs`) into a system.
@@ -400,6 +414,7 @@ pub fn read(packages: &[LoadedPackage]) -> Result<DatapackageSystem, Datapackage
                     distributions,
                     indices_file_idx: indices_idx,
                     distributions_file_idx,
+                    sums_inter_duplicates: descriptor.sum_inter_duplicates,
                 },
             ));
         }
@@ -441,7 +456,8 @@ pub fn read(packages: &[LoadedPackage]) -> Result<DatapackageSystem, Datapackage
 
     let mut technosphere = CoordinateMatrix { n_rows: product_ids.len(), n_cols: activity_ids.len(), entries: vec![] };
     let mut technosphere_stored = Vec::new();
-    for (_, group) in &technosphere_groups {
+    let mut technosphere_groups_of = Vec::new();
+    for (group_idx, (_, group)) in technosphere_groups.iter().enumerate() {
         for element_idx in 0..group.rows.len() {
             let (row_idx, col_idx) = (
                 position(&product_ids, group.rows[element_idx]).unwrap_or_default(),
@@ -449,11 +465,14 @@ pub fn read(packages: &[LoadedPackage]) -> Result<DatapackageSystem, Datapackage
             );
             technosphere.entries.push(Entry { row_idx, col_idx, value: group.value(element_idx) });
             technosphere_stored.push(group.stored(element_idx));
+            technosphere_groups_of.push(group_idx);
         }
     }
+    drop_replaced(&mut technosphere, &mut technosphere_stored, &technosphere_groups_of, &technosphere_groups);
     let mut biosphere = CoordinateMatrix { n_rows: flow_ids.len(), n_cols: activity_ids.len(), entries: vec![] };
     let mut biosphere_stored = Vec::new();
-    for (_, group) in &biosphere_groups {
+    let mut biosphere_groups_of = Vec::new();
+    for (group_idx, (_, group)) in biosphere_groups.iter().enumerate() {
         for element_idx in 0..group.rows.len() {
             let id = group.cols[element_idx];
             let col_idx = position(&activity_ids, id).ok_or_else(|| DatapackageError {
@@ -464,19 +483,29 @@ pub fn read(packages: &[LoadedPackage]) -> Result<DatapackageSystem, Datapackage
             let row_idx = position(&flow_ids, group.rows[element_idx]).unwrap_or_default();
             biosphere.entries.push(Entry { row_idx, col_idx, value: group.value(element_idx) });
             biosphere_stored.push(group.stored(element_idx));
+            biosphere_groups_of.push(group_idx);
         }
     }
+    drop_replaced(&mut biosphere, &mut biosphere_stored, &biosphere_groups_of, &biosphere_groups);
     let mut characterization = CoordinateMatrix { n_rows: flow_ids.len(), n_cols: 1, entries: vec![] };
     let mut characterization_stored = Vec::new();
-    for (_, group) in &characterization_groups {
+    let mut characterization_groups_of = Vec::new();
+    for (group_idx, (_, group)) in characterization_groups.iter().enumerate() {
         for element_idx in 0..group.rows.len() {
             // Factors of flows the inventory does not have cannot change a score; bw2calc drops them too.
             if let Some(row_idx) = position(&flow_ids, group.rows[element_idx]) {
                 characterization.entries.push(Entry { row_idx, col_idx: 0, value: group.value(element_idx) });
                 characterization_stored.push(group.stored(element_idx));
+                characterization_groups_of.push(group_idx);
             }
         }
     }
+    drop_replaced(
+        &mut characterization,
+        &mut characterization_stored,
+        &characterization_groups_of,
+        &characterization_groups,
+    );
     Ok(DatapackageSystem {
         technosphere,
         biosphere,
@@ -488,6 +517,41 @@ pub fn read(packages: &[LoadedPackage]) -> Result<DatapackageSystem, Datapackage
         biosphere_stored,
         characterization_stored,
     })
+}
+
+/// Removes the entries that a later resource group replaces, as `matrix_utils` builds a matrix from its groups in
+/// turn: each group's entries at one position are summed (`sum_intra_duplicates`), and the group then *assigns* its
+/// sum to the position — dropping what earlier groups put there — unless its package says `sum_inter_duplicates`,
+/// when it adds to it. So an entry stays when no later group that replaces holds its position. `groups_of[entry]`
+/// is the index in `groups` of the group the entry came from; entries come group by group, in the packages' order.
+fn drop_replaced(
+    matrix: &mut CoordinateMatrix,
+    stored: &mut Vec<Option<Stored>>,
+    groups_of: &[usize],
+    groups: &[(String, Group)],
+) {
+    // The last group that replaces, per position: entries of earlier groups there do not count.
+    let mut replaced_by: HashMap<(usize, usize), usize> = HashMap::new();
+    for (entry, &group_idx) in matrix.entries.iter().zip(groups_of) {
+        if !groups[group_idx].1.sums_inter_duplicates {
+            replaced_by.insert((entry.row_idx, entry.col_idx), group_idx);
+        }
+    }
+    let keep: Vec<bool> = matrix
+        .entries
+        .iter()
+        .zip(groups_of)
+        .map(|(entry, &group_idx)| {
+            replaced_by.get(&(entry.row_idx, entry.col_idx)).is_none_or(|&replacing| group_idx >= replacing)
+        })
+        .collect();
+    if keep.iter().all(|&kept| kept) {
+        return;
+    }
+    let mut keep_entries = keep.iter();
+    matrix.entries.retain(|_| *keep_entries.next().unwrap_or(&true));
+    let mut keep_stored = keep.iter();
+    stored.retain(|_| *keep_stored.next().unwrap_or(&true));
 }
 
 impl Group {
@@ -857,6 +921,64 @@ mod tests {
         assert_eq!(system.characterization.entries.len(), 2);
         assert_eq!(system.column_of(205), Some(1));
         assert_eq!(system.column_of(1), None);
+    }
+
+    /// The example's technosphere group alone, as another package (named `override`), its amounts × `scale`.
+    fn technosphere_override(scale: f64, sum_inter_duplicates: bool) -> LoadedPackage {
+        let mut package = example();
+        let descriptor = package.descriptor.as_mut().unwrap();
+        descriptor.resources.retain(|resource| resource.matrix == PackageMatrix::Technosphere);
+        for resource in &mut descriptor.resources {
+            resource.group = "override".into();
+        }
+        descriptor.sum_inter_duplicates = sum_inter_duplicates;
+        let data = package.files.get_mut("technosphere.data.npy").unwrap();
+        let start = data.len() - 5 * 8;
+        for element in data[start..].chunks_exact_mut(8) {
+            let value = f64::from_le_bytes(element.try_into().unwrap()) * scale;
+            element.copy_from_slice(&value.to_le_bytes());
+        }
+        package
+    }
+
+    fn entries(matrix: &CoordinateMatrix) -> Vec<(usize, usize, f64)> {
+        matrix.entries.iter().map(|entry| (entry.row_idx, entry.col_idx, entry.value)).collect()
+    }
+
+    /// matrix_utils' `rebuild_matrix` assigns each group's (intra-summed) values in turn, so a later group replaces
+    /// an earlier one at the positions it holds — unless its package has `sum_inter_duplicates`, when it adds.
+    #[test]
+    fn a_later_group_replaces_the_entries_at_its_positions_unless_its_package_sums_them() {
+        let example_entries = entries(&read(&[example()]).unwrap().technosphere);
+        let doubled: Vec<(usize, usize, f64)> =
+            example_entries.iter().map(|&(row_idx, col_idx, value)| (row_idx, col_idx, value * 2.0)).collect();
+
+        // Replaced: only the override's entries (both at (0, 0) still summed within their group), and their
+        // distributions, are read.
+        let replaced = read(&[example(), technosphere_override(2.0, false)]).unwrap();
+        assert_eq!(entries(&replaced.technosphere), doubled);
+        assert_eq!(replaced.technosphere_stored.len(), 5);
+        assert!(replaced.technosphere_stored.iter().flatten().all(|stored| stored.origin.file_idx >= 9));
+        // The biosphere and characterisation of the first package are untouched.
+        assert_eq!(entries(&replaced.biosphere), entries(&read(&[example()]).unwrap().biosphere));
+        let uncertain = replaced.uncertain_system().expect("the override's distributions fit its amounts");
+        assert_eq!(uncertain.technosphere().len(), 5);
+
+        // Summed: both groups' entries.
+        let summed = read(&[example(), technosphere_override(2.0, true)]).unwrap();
+        assert_eq!(entries(&summed.technosphere), [example_entries.clone(), doubled.clone()].concat());
+
+        // A replacing group drops what came before it, summed or not; a summing group after it adds to it.
+        let tripled: Vec<(usize, usize, f64)> =
+            example_entries.iter().map(|&(row_idx, col_idx, value)| (row_idx, col_idx, value * 3.0)).collect();
+        let chain = read(&[
+            example(),
+            technosphere_override(3.0, true),
+            technosphere_override(2.0, false),
+            technosphere_override(3.0, true),
+        ])
+        .unwrap();
+        assert_eq!(entries(&chain.technosphere), [doubled, tripled].concat());
     }
 
     #[test]
