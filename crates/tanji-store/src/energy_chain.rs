@@ -476,8 +476,7 @@ impl Store {
     }
 
     /// The facility's counted meters (placed, at the top of their sub-metering tree, energy bought or burnt, in a
-    /// unit with a kWh factor) as a site of interval meters, with their hourly consumption over `period` from the
-    /// roll-ups.
+    /// unit with a kWh factor) as a site of registers rebuilt from their hourly roll-ups over `period`.
     async fn counted_meters_data(
         &self,
         actor: &Actor,
@@ -506,15 +505,19 @@ impl Store {
             }
             let Some(kwh_per_unit) = unit.exact_kwh_per_unit().or(placement.kwh_per_unit) else { continue };
             let rollups = self.meter_rollups(actor, &placed.meter.code, RollupGrain::Hour, start, end).await?;
-            let series: Vec<RawReading> = rollups
-                .iter()
-                .enumerate()
-                .map(|(row, rollup)| RawReading {
-                    time_s: rollup.bucket_start.as_second() + 3600,
-                    value: rollup.consumption,
-                    row: row + 1,
-                })
-                .collect();
+            // A register rebuilt from the hourly consumption, as `energy_analysis_input` does: cleaning then flags an
+            // upward spike without changing the total (an interval series would have it replaced by an estimate), so
+            // the months add up to the roll-ups, every metered kWh once.
+            let mut series = Vec::with_capacity(rollups.len() + 1);
+            let mut total = 0.0;
+            for (row, rollup) in rollups.iter().enumerate() {
+                let bucket_start = rollup.bucket_start.as_second();
+                if row == 0 {
+                    series.push(RawReading { time_s: bucket_start, value: 0.0, row: 0 });
+                }
+                total += rollup.consumption;
+                series.push(RawReading { time_s: bucket_start + 3600, value: total, row: row + 1 });
+            }
             readings.insert(code.to_owned(), series);
             meters.push(tanji_energy::model::Meter {
                 id: code.to_owned(),
@@ -522,7 +525,7 @@ impl Store {
                 kind,
                 serves: placement.equipment,
                 unit,
-                register: tanji_energy::model::Register::Interval,
+                register: tanji_energy::model::Register::Cumulative { rollover_value: None },
                 ct_ratio: 1.0,
                 pt_ratio: 1.0,
                 multiplier: 1.0,
