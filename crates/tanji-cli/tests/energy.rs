@@ -306,7 +306,9 @@ async fn a_whole_site_imports_once_and_a_bad_file_names_its_row_and_field() {
     std::fs::write(site.join("site.toml"), &files.site_toml).unwrap();
     std::fs::write(site.join("readings.csv"), &files.readings_csv).unwrap();
     std::fs::write(site.join("production.csv"), &files.production_csv).unwrap();
-    let n_readings = files.readings_csv.lines().skip(1).filter(|line| !line.is_empty()).count();
+    // The wide layout: a time column, then one column per meter.
+    let n_meter_columns = files.readings_csv.lines().next().unwrap().split(',').count() - 1;
+    let n_readings = files.readings_csv.lines().skip(1).filter(|line| !line.is_empty()).count() * n_meter_columns;
     let n_counts = files.production_csv.lines().skip(1).filter(|line| !line.is_empty()).count();
     let organisation_key = organisation.id.to_string();
     let site_dir = site.to_str().unwrap().to_owned();
