@@ -448,6 +448,9 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The cup factory's activity data (the file's facility keys are the demo facilities' codes: it imports as shipped).
+const ACTIVITIES: &str = include_str!("../../../examples/inventory/ruihe-activities.csv");
+
 /// The cup factory's activity data for 2024 and 2025 (the file shipped as `examples/inventory/ruihe-activities.csv`,
 /// whose facility keys are the demo's facility codes): grid electricity with green certificates from June
 /// 2025, rooftop PV, the coal steam boiler, natural gas for the dryer, diesel trucks, refrigerant top-ups and inbound
@@ -459,8 +462,6 @@ async fn record_factory_inventory(
     factory: &tanji_tenancy::organisation::Organisation,
     metered: Option<&MeteredLine>,
 ) -> anyhow::Result<()> {
-    // The file's facility keys are the demo facilities' codes: it imports here as shipped.
-    const ACTIVITIES: &str = include_str!("../../../examples/inventory/ruihe-activities.csv");
     let rows =
         tanji_inventory::read_activity_rows("ruihe-activities.csv", ACTIVITIES.as_bytes()).map_err(|errors| {
             anyhow!(
@@ -470,8 +471,9 @@ async fn record_factory_inventory(
         })?;
     store.record_activities(energy_engineer, Some("ruihe-activities.csv"), rows).await.map_err(store_error)?;
     if let Some(metered) = metered {
-        // The factory's metered months of 2025 as metered electricity of the main incomer: they compete with the
-        // production monthly report's rows for the same point by the inventory's data-source priority.
+        // The factory's metered months of 2025 at the main incomer (the cup lines' meters are its sub-meters and
+        // are not added to it): measured data, they supersede the production monthly report's rows for the same
+        // point by the inventory's data-source priority.
         let year =
             tanji_energy::DayRange { first: jiff::civil::date(2025, 1, 1), last: jiff::civil::date(2025, 12, 31) };
         let methods = tanji_store::energy_chain::MeteredEnergyMethods {
@@ -530,11 +532,11 @@ async fn record_factory_inventory(
 /// (the files shipped as `examples/footprint/*.toml`), each with its conventional baseline product. Both are computed
 /// with Monte Carlo and published as carbon labels; the cup's footprint is signed off by the verifier first, the
 /// plate's is self-declared.
-/// The factory's energy site and the line the demo's cup is made on: the line linked to the cup's product in the
-/// site tree, else the site's first line. `None` when no energy site is loaded.
+/// The factory's energy site and the SKU the demo's cup is made as: the SKU of the line linked to the cup's product
+/// in the site tree, else of the site's first line. `None` when no energy site is loaded.
 struct MeteredLine {
     facility_id: tanji_tenancy::FacilityId,
-    line_code: String,
+    sku: String,
 }
 
 async fn metered_line(store: &Store, energy_engineer: &Actor) -> anyhow::Result<Option<MeteredLine>> {
@@ -544,7 +546,7 @@ async fn metered_line(store: &Store, energy_engineer: &Actor) -> anyhow::Result<
     let mut lines = tree.lines;
     lines
         .sort_by(|left, right| (left.product_id.is_none(), &left.code).cmp(&(right.product_id.is_none(), &right.code)));
-    Ok(lines.into_iter().next().map(|line| MeteredLine { facility_id: site.facility_id, line_code: line.code }))
+    Ok(lines.into_iter().next().map(|line| MeteredLine { facility_id: site.facility_id, sku: line.product_sku }))
 }
 
 async fn record_factory_footprints(
@@ -582,7 +584,8 @@ async fn record_factory_footprints(
                 .save_model(energy_engineer, &product.id, &model, &format!("导入自示例文件 examples/footprint/{name}"))
                 .await
                 .map_err(store_error)?;
-            // The cup's forming electricity: the line's measured kWh per cup over the footprint's reference period.
+            // The cup's forming electricity: the measured kWh per cup of both cup lines over the footprint's reference
+            // period, each line weighed by its output.
             if let (Some(metered), Some(()), "bamboo-fibre-cup.toml") = (metered, baseline, name) {
                 let period = tanji_energy::DayRange {
                     first: model.product.reference_period_start.parse().context("the cup's reference period")?,
@@ -594,7 +597,7 @@ async fn record_factory_footprints(
                     factor_index: None,
                 };
                 store
-                    .set_measured_energy(energy_engineer, &target, metered.facility_id, &metered.line_code, period)
+                    .set_measured_energy(energy_engineer, &target, metered.facility_id, &metered.sku, period)
                     .await
                     .map_err(store_error)?;
             }
@@ -697,6 +700,127 @@ async fn record_factory_energy(store: &Store, energy_engineer: &tanji_tenancy::A
         expected_saving_kwh_per_year: Some(300_000.0),
     };
     store.record_measure(energy_engineer, factory.id, &measure).await.map_err(store_error)?;
+    record_main_incomer(store, energy_engineer, factory.id).await
+}
+
+/// The factory's 10 kV main incomer (主变 10kV 进线), the meter of everything the factory buys, placed above the cup
+/// lines' six meters as their upstream meter, so that the inventory counts the factory's electricity once, at the
+/// incomer, and the line meters stay the evidence for the lines and the cup. ILLUSTRATIVE, like the rest of the
+/// demo's meter data: each hour is the cup lines' metered hour plus the rest of the factory, whose month is what the
+/// production monthly report's 2025 figure leaves after the cup lines, read within a few tenths of a percent of the
+/// report (the settlement's cut-off is not the meter's midnight), spread over the day with a day-shift profile; 2026's
+/// months repeat 2025's rest of the factory.
+async fn record_main_incomer(
+    store: &Store,
+    energy_engineer: &Actor,
+    facility_id: tanji_tenancy::FacilityId,
+) -> anyhow::Result<()> {
+    use std::collections::BTreeMap;
+    use tanji_store::energy::{MeterCode, MeterInput, NewMeter, NewReading, ReadingSource, RollupGrain};
+    use tanji_store::energy_site::{AreaInput, MeterPlacement};
+
+    const INCOMER: &str = "RH-HY-main";
+    let rows = tanji_inventory::read_activity_rows("ruihe-activities.csv", ACTIVITIES.as_bytes())
+        .map_err(|_| anyhow!("the demo's activity file"))?;
+    // The monthly report's 2025 electricity at the incomer, by month number.
+    let mut reported: BTreeMap<i8, f64> = BTreeMap::new();
+    for row in
+        rows.iter().filter(|row| row.id.starts_with("elec-2025-") && row.data_source == "production_monthly_report")
+    {
+        let month: i8 = row.period[5..7].parse().context("the report's month")?;
+        reported.insert(month, row.quantity.parse().context("the report's kWh")?);
+    }
+    let offset = jiff::tz::Offset::constant(8);
+    let from = offset.to_timestamp(jiff::civil::date(2025, 1, 1).at(0, 0, 0, 0))?;
+    let to = offset.to_timestamp(jiff::civil::date(2026, 4, 1).at(0, 0, 0, 0))?;
+    let tree = store.energy_site_tree(energy_engineer, facility_id).await.map_err(store_error)?;
+    let line_meters: Vec<MeterCode> = tree
+        .meters
+        .iter()
+        .filter(|placed| placed.placement.as_ref().is_some_and(|placement| placement.line_code.is_some()))
+        .map(|placed| placed.meter.code.clone())
+        .collect();
+    // The cup lines' electricity by hour, and by (year, month).
+    let mut lines_by_hour: BTreeMap<i64, f64> = BTreeMap::new();
+    for code in &line_meters {
+        for rollup in
+            store.meter_rollups(energy_engineer, code, RollupGrain::Hour, from, to).await.map_err(store_error)?
+        {
+            *lines_by_hour.entry(rollup.bucket_start.as_second()).or_default() += rollup.consumption;
+        }
+    }
+    let local = |second: i64| -> anyhow::Result<jiff::civil::DateTime> {
+        Ok(offset.to_datetime(jiff::Timestamp::from_second(second)?))
+    };
+    // Day shift 08:00–20:00 draws twice the night's load.
+    let weight = |hour: i8| if (8..20).contains(&hour) { 2.0 } else { 1.0 };
+    let mut lines_by_month: BTreeMap<i8, f64> = BTreeMap::new();
+    let mut weights_by_month: BTreeMap<(i16, i8), f64> = BTreeMap::new();
+    let mut hour_start = from.as_second();
+    while hour_start < to.as_second() {
+        let time = local(hour_start)?;
+        if time.year() == 2025 {
+            *lines_by_month.entry(time.month()).or_default() += lines_by_hour.get(&hour_start).copied().unwrap_or(0.0);
+        }
+        *weights_by_month.entry((time.year(), time.month())).or_default() += weight(time.hour());
+        hour_start += 3600;
+    }
+    let mut readings = Vec::new();
+    let mut hour_start = from.as_second();
+    while hour_start < to.as_second() {
+        let time = local(hour_start)?;
+        let month = time.month();
+        let report = reported.get(&month).copied().context("a monthly report row for every month of 2025")?;
+        // The meter reads within ±0.3 % of the settled figure (illustrative).
+        let metered_month = report * (1.0 + 0.003 * f64::from(month).sin());
+        let rest_of_factory = (metered_month - lines_by_month.get(&month).copied().unwrap_or(0.0)).max(0.0);
+        let share = weight(time.hour()) / weights_by_month[&(2025, month)];
+        let value = lines_by_hour.get(&hour_start).copied().unwrap_or(0.0) + rest_of_factory * share;
+        let timestamp = jiff::Timestamp::from_second(hour_start)?.to_zoned(jiff::tz::TimeZone::fixed(offset));
+        let reading = NewReading::parse(
+            INCOMER,
+            &timestamp.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            (value * 1000.0).round() / 1000.0,
+            "tanji demo: generated main incomer (illustrative)",
+        )
+        .map_err(|error| anyhow!("{error:?}"))?;
+        readings.push(reading);
+        hour_start += 3600;
+    }
+    let facility = facility_id.to_string();
+    let meter = NewMeter::parse(&MeterInput {
+        facility_id: &facility,
+        code: INCOMER,
+        name: "主变 10kV 进线总表 10 kV main incomer",
+        kind: "electricity",
+        unit: "kWh",
+        register_type: "interval",
+        multiplier: None,
+        utc_offset_minutes: Some(480),
+    })
+    .map_err(|errors| anyhow!("{errors:?}"))?;
+    store.register_meter(energy_engineer, &meter).await.map_err(store_error)?;
+    let area = AreaInput { code: "substation".into(), name: "10kV 配电房 Substation".into() };
+    store.save_energy_area(energy_engineer, facility_id, &area).await.map_err(store_error)?;
+    let placement = MeterPlacement {
+        meter_code: meter.code.clone(),
+        area_code: area.code.clone(),
+        line_code: None,
+        equipment: tanji_energy::Equipment::Other,
+        served_product_sku: None,
+        ct_ratio: 1.0,
+        pt_ratio: 1.0,
+        kwh_per_unit: None,
+        rollover_value: None,
+    };
+    store.place_energy_meter(energy_engineer, facility_id, &placement).await.map_err(store_error)?;
+    for code in &line_meters {
+        store.set_parent_meter(energy_engineer, facility_id, code, Some(&meter.code)).await.map_err(store_error)?;
+    }
+    store
+        .record_readings(energy_engineer, ReadingSource::Csv, &readings)
+        .await
+        .map_err(|error| anyhow!("the demo's main incomer readings: {error:?}"))?;
     Ok(())
 }
 

@@ -301,6 +301,46 @@ async fn the_demo_serves_the_story_and_reuses_its_database() {
         .unwrap();
     let tanji_store::LoginOutcome::LoggedIn(session) = outcome else { panic!("{outcome:?}") };
     let engineer = store.session(&session.secret).await.unwrap().unwrap().actor;
+
+    // Story step 3's chain. The cup's forming electricity is both cup lines' metered kWh per cup, each weighed by
+    // its output (line 2's hot heater included), not the efficient line 1's alone.
+    let products = store.products(&engineer).await.unwrap();
+    let cup = products.iter().find(|product| product.sku == "RH-CUP-BF-250").expect("the demo's cup");
+    let model = store.model_version(&engineer, &cup.id, None).await.unwrap().model;
+    let measured = model
+        .processes
+        .iter()
+        .flat_map(|process| &process.factors)
+        .find_map(|usage| usage.measured.clone())
+        .expect("the cup's measured electricity");
+    assert_eq!(measured.lines.iter().map(|line| line.line.as_str()).collect::<Vec<_>>(), ["L1", "L2"]);
+    let (l1, l2) = (&measured.lines[0], &measured.lines[1]);
+    assert!(l1.kwh_per_unit < measured.kwh_per_unit && measured.kwh_per_unit < l2.kwh_per_unit, "{measured:?}");
+    let weighted = l1.output_share * l1.kwh_per_unit + l2.output_share * l2.kwh_per_unit;
+    assert!((weighted / measured.kwh_per_unit - 1.0).abs() < 1e-9, "{weighted} vs {}", measured.kwh_per_unit);
+    // The 2025 inventory counts the main incomer's metered months, which supersede the monthly report's rows for the
+    // same point; the cup lines' meters are its sub-meters and are not added to it.
+    let summaries = store.inventory_versions(&engineer).await.unwrap();
+    let latest_2025 =
+        summaries.iter().filter(|summary| summary.reporting_year == 2025).max_by_key(|summary| summary.version);
+    let inventory = store.inventory_version(&engineer, &latest_2025.unwrap().id).await.unwrap().inventory;
+    let line = |id: &str| inventory.lines.iter().find(|line| line.record_id == id).unwrap_or_else(|| panic!("{id}"));
+    for month in 1..=12 {
+        let metered = line(&format!("meter:RH-HY:electricity:kWh:2025-{month:02}"));
+        assert_eq!(metered.status, tanji_inventory::LineStatus::Counted, "{month}");
+        assert!(
+            matches!(
+                line(&format!("elec-2025-{month:02}")).status,
+                tanji_inventory::LineStatus::Superseded { by_source: tanji_inventory::DataSourceKind::Meter, .. }
+            ),
+            "{month}"
+        );
+    }
+    let january = line("meter:RH-HY:electricity:kWh:2025-01");
+    // As entered: "531234.5" or "531234.5 kWh".
+    let january_kwh: f64 =
+        january.quantity_entered.split_whitespace().next().and_then(|kwh| kwh.parse().ok()).unwrap_or_default();
+    assert!(january_kwh > 400_000.0, "the whole factory, not the cup lines alone: {january_kwh} kWh");
     let file = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/inventory/ruihe-2026-q1.csv"))
         .unwrap();
     let rows = tanji_inventory::read_activity_rows("ruihe-2026-q1.csv", &file).expect("the example file parses");

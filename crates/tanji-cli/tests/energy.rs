@@ -262,3 +262,169 @@ async fn a_csv_import_is_idempotent_and_a_bad_file_imports_nothing() {
     assert_eq!(stored(&store, organisation_id, &code).await, 2);
     store.close().await;
 }
+
+/// `tanji energy import DIR --org --facility --as`: a whole site (areas, lines, meters, readings, production) goes
+/// into a facility in one transaction; importing the same folder again changes nothing; a bad cell in one file
+/// names the file, row and field, and nothing of the folder is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_site_imports_once_and_a_bad_file_names_its_row_and_field() {
+    use tanji_energy::synthetic::{ExampleOptions, ruihe_paper_cups_example};
+
+    let directory = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}?mode=rwc", directory.path().join("tanji.sqlite").display());
+    let store = Store::open(&database_url, Arc::new(SystemClock)).await.unwrap();
+    let profile = OrganisationProfile::parse("瑞禾纸杯厂", "CN", None).unwrap();
+    let organisation = store.operator_register_organisation(&profile, OrganisationKind::Supplier).await.unwrap();
+    let member = NewMember {
+        email: Email::parse("energy@ruihe.example").unwrap(),
+        display_name: Some(DisplayName::parse("能源工程师").unwrap()),
+        role: Role::Editor,
+        initial_password: Some(Password::parse_new("correct horse battery staple").unwrap()),
+    };
+    store.operator_add_member(organisation.id, &member).await.unwrap();
+    let actor = store.operator_member_actor(&organisation, "energy@ruihe.example").await.unwrap();
+    let details = FacilityDetails::parse(&FacilityInput {
+        name: "黄岩工厂",
+        kind: "factory",
+        code: Some("RH-HY"),
+        ..FacilityInput::default()
+    })
+    .unwrap();
+    let facility_id = store.create_facility(&actor, &details).await.unwrap().id;
+
+    // Three days of hourly data for the two cup lines (six meters), as `tanji energy example` writes them.
+    let files = ruihe_paper_cups_example(&ExampleOptions {
+        seed: 7,
+        first_day: jiff::civil::date(2025, 3, 3),
+        days: 3,
+        interval_minutes: 60,
+        heater_fixed_on: None,
+        faults: false,
+    });
+    let site = directory.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(site.join("site.toml"), &files.site_toml).unwrap();
+    std::fs::write(site.join("readings.csv"), &files.readings_csv).unwrap();
+    std::fs::write(site.join("production.csv"), &files.production_csv).unwrap();
+    // The wide layout: a time column, then one column per meter.
+    let n_meter_columns = files.readings_csv.lines().next().unwrap().split(',').count() - 1;
+    let n_readings = files.readings_csv.lines().skip(1).filter(|line| !line.is_empty()).count() * n_meter_columns;
+    let n_counts = files.production_csv.lines().skip(1).filter(|line| !line.is_empty()).count();
+    let organisation_key = organisation.id.to_string();
+    let site_dir = site.to_str().unwrap().to_owned();
+    let import = |lang: &str| {
+        tanji(&[
+            "energy",
+            "import",
+            &site_dir,
+            "--org",
+            &organisation_key,
+            "--facility",
+            "RH-HY",
+            "--as",
+            "energy@ruihe.example",
+            "--database",
+            &database_url,
+            "--lang",
+            lang,
+        ])
+    };
+    let tree_size = async || {
+        let tree = store.energy_site_tree(&actor, facility_id).await.unwrap();
+        let counts = store
+            .production_counts(
+                &actor,
+                facility_id,
+                tanji_energy::DayRange { first: jiff::civil::date(2025, 1, 1), last: jiff::civil::date(2025, 12, 31) },
+            )
+            .await
+            .unwrap();
+        let mut n_stored = 0;
+        for meter in &tree.meters {
+            n_stored += stored(&store, organisation.id, &meter.meter.code).await;
+        }
+        (tree.areas.len(), tree.lines.len(), tree.meters.len(), n_stored, counts.len())
+    };
+
+    let first = import("en");
+    assert!(first.status.success(), "{}", stderr(&first));
+    let said = stdout(&first);
+    assert!(
+        said.contains(&format!(
+            "1 area(s), 2 line(s), 6 meter(s) (6 new); {n_readings} reading(s) imported, 0 already stored; \
+             {n_counts} production count(s) imported, 0 already stored; 0 conflicting value(s) kept as stored"
+        )),
+        "{said}"
+    );
+    let after_first = tree_size().await;
+    assert_eq!(after_first, (1, 2, 6, n_readings as i64, n_counts));
+
+    // The same folder again: every reading and count is a duplicate, no meter is new, nothing changes.
+    let again = import("en");
+    assert!(again.status.success(), "{}", stderr(&again));
+    let said = stdout(&again);
+    assert!(
+        said.contains(&format!(
+            "6 meter(s) (0 new); 0 reading(s) imported, {n_readings} already stored; 0 production count(s) \
+             imported, {n_counts} already stored"
+        )),
+        "{said}"
+    );
+    assert_eq!(tree_size().await, after_first);
+
+    // A second folder whose production file has a bad count on row 3 and new readings: refused whole, naming the
+    // file, row and field with the fix, in the reader's language; none of its readings are stored.
+    let bad = directory.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    let later = ruihe_paper_cups_example(&ExampleOptions {
+        seed: 7,
+        first_day: jiff::civil::date(2025, 3, 6),
+        days: 2,
+        interval_minutes: 60,
+        heater_fixed_on: None,
+        faults: false,
+    });
+    let mut production: Vec<String> = later.production_csv.lines().map(str::to_owned).collect();
+    let mut cells: Vec<String> = production[2].split(',').map(str::to_owned).collect();
+    *cells.last_mut().unwrap() = "12 cups".to_owned();
+    production[2] = cells.join(",");
+    std::fs::write(bad.join("site.toml"), &later.site_toml).unwrap();
+    std::fs::write(bad.join("readings.csv"), &later.readings_csv).unwrap();
+    std::fs::write(bad.join("production.csv"), production.join("\n")).unwrap();
+    let bad_dir = bad.to_str().unwrap().to_owned();
+    let import_bad = |lang: &str| {
+        tanji(&[
+            "energy",
+            "import",
+            &bad_dir,
+            "--org",
+            &organisation_key,
+            "--facility",
+            "RH-HY",
+            "--as",
+            "energy@ruihe.example",
+            "--database",
+            &database_url,
+            "--lang",
+            lang,
+        ])
+    };
+    let refused = import_bad("en");
+    assert!(!refused.status.success());
+    let message = stderr(&refused);
+    let production_file = bad.join("production.csv").display().to_string();
+    assert!(message.contains(&format!("{production_file}, row 3, units: ")), "{message}");
+    assert!(message.contains("hint: "), "{message}");
+    let refused = import_bad("zh-CN");
+    assert!(!refused.status.success());
+    let message = stderr(&refused);
+    assert!(message.contains(&format!("{production_file}，第 3 行，units：")), "{message}");
+    assert!(message.contains("提示："), "{message}");
+    assert_eq!(tree_size().await, after_first, "nothing of the bad folder is stored");
+
+    // Without --facility and --as a whole site is refused with the fix.
+    let refused = tanji(&["energy", "import", &site_dir, "--org", &organisation_key, "--database", &database_url]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("hint: add --facility"), "{}", stderr(&refused));
+    store.close().await;
+}

@@ -171,6 +171,18 @@ pub enum HandoverError {
         /// Last day of the period.
         last: Date,
     },
+    /// No line made the SKU on days with metered energy in the period.
+    #[error("no line made {sku} on metered days from {first} to {last}; lines without meter data: {unmetered_lines}")]
+    NoMeteredOutput {
+        /// The SKU asked for.
+        sku: String,
+        /// First day of the period.
+        first: Date,
+        /// Last day of the period.
+        last: Date,
+        /// Lines that made it on days without meter data, comma-separated (may be empty).
+        unmetered_lines: String,
+    },
     /// The period ends before it starts.
     #[error("the period ends ({last}) before it starts ({first})")]
     EmptyPeriod {
@@ -281,11 +293,76 @@ pub fn line_intensity(
         });
     };
     let all_days = meter_days(site, readings);
+    line_figures(site, &all_days, production, line, period, None).map(|(intensity, _)| intensity)
+}
+
+/// One line's part in a product's measured energy per unit: the line's own figures for the SKU over the period,
+/// and its share of the product's output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineShare {
+    /// The line's figures for the SKU: its units of the SKU on its metered days and the energy allocated to them.
+    pub intensity: LineIntensity,
+    /// The line's units of the SKU / the product's units over all lines (0–1): the weight of its kWh per unit.
+    pub output_share: f64,
+    /// The share of the line's metered energy allocated to the SKU: its units of the SKU / all its units on the
+    /// metered days (1 when the line made nothing else). Physical allocation by output count (ISO 14067 6.4.6.2),
+    /// which suits lines making variants of one product.
+    pub allocated_share: f64,
+}
+
+/// A product's (SKU's) measured energy per unit over a period, over every line that made it: total kWh over total
+/// units, which is the output-weighted mean of the lines' kWh per unit. Primary data for the product's footprint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductIntensity {
+    /// The site (facility).
+    pub site: String,
+    /// The SKU.
+    pub sku: String,
+    /// The unit the lines' counters count.
+    pub output_unit: String,
+    /// The period asked for.
+    pub period: DayRange,
+    /// Units of the SKU made on the lines' metered days, over every line.
+    pub production_units: f64,
+    /// The energy allocated to them, kWh.
+    pub energy_kwh: f64,
+    /// `energy_kwh / production_units` = Σ output share × line kWh per unit.
+    pub kwh_per_unit: f64,
+    /// The energy by carrier, summed over the lines, per unit of the SKU.
+    pub carriers: Vec<CarrierIntensity>,
+    /// Every line that made the SKU on its metered days, in the site's order.
+    pub lines: Vec<LineShare>,
+    /// Lines that made the SKU in the period but have no metered energy then: their output is not in the figure.
+    pub unmetered_lines: Vec<String>,
+    /// Share of the counted intervals that cleaning estimated (0–1), over every line's meters.
+    pub estimated_share: f64,
+}
+
+impl ProductIntensity {
+    /// The kWh per unit of one carrier (0 when no line has a meter of it).
+    pub fn kwh_per_unit_of(&self, kind: MeterKind) -> f64 {
+        self.carriers
+            .iter()
+            .filter(|carrier| carrier.carrier.kind == kind)
+            .filter_map(|carrier| carrier.kwh_per_unit)
+            .sum()
+    }
+}
+
+/// A line's energy and output over its metered days of `period`, for `sku` (all output when `None`).
+fn line_figures(
+    site: &Site,
+    all_days: &[MeterDays],
+    production: &[ProductionRecord],
+    line: &crate::model::Line,
+    period: DayRange,
+    sku: Option<&str>,
+) -> Result<(LineIntensity, f64), HandoverError> {
     let mut carriers: Vec<CarrierQuantity> = Vec::new();
     let mut meters = Vec::new();
     let mut days_with_data: BTreeMap<Date, ()> = BTreeMap::new();
     let (mut n_intervals, mut n_estimated) = (0_usize, 0_usize);
-    for (meter, days) in site.meters.iter().zip(&all_days) {
+    for (meter, days) in site.meters.iter().zip(all_days) {
         if meter.line != line.id || !meter.kind.is_energy() {
             continue;
         }
@@ -313,13 +390,23 @@ pub fn line_intensity(
     if days_with_data.is_empty() {
         return Err(HandoverError::NoEnergyData { line: line.id.clone(), first: period.first, last: period.last });
     }
+    let on_metered_days =
+        |record: &&ProductionRecord| record.line == line.id && days_with_data.contains_key(&record.day);
+    let all_units: f64 = production.iter().filter(on_metered_days).map(|record| record.units).sum();
     let production_units: f64 = production
         .iter()
-        .filter(|record| record.line == line.id && days_with_data.contains_key(&record.day))
+        .filter(on_metered_days)
+        .filter(|record| sku.is_none_or(|sku| record.sku == sku))
         .map(|record| record.units)
         .sum();
     if production_units <= 0.0 {
         return Err(HandoverError::NoOutput { line: line.id.clone(), first: period.first, last: period.last });
+    }
+    // The energy of days on which the line made other products too is shared by units made.
+    let allocated_share = production_units / all_units;
+    for carrier in &mut carriers {
+        carrier.quantity *= allocated_share;
+        carrier.energy_kwh = carrier.energy_kwh.map(|kwh| kwh * allocated_share);
     }
     let energy_kwh: f64 = carriers.iter().filter_map(|carrier| carrier.energy_kwh).sum();
     let carriers = carriers
@@ -330,11 +417,11 @@ pub fn line_intensity(
             carrier,
         })
         .collect();
-    Ok(LineIntensity {
+    let intensity = LineIntensity {
         site: site.name.clone(),
         line: line.id.clone(),
         line_name: line.name.clone(),
-        sku: line.product_sku.clone(),
+        sku: sku.map_or_else(|| line.product_sku.clone(), str::to_owned),
         output_unit: line.output_unit.clone(),
         period,
         n_days_with_data: days_with_data.len(),
@@ -344,7 +431,221 @@ pub fn line_intensity(
         carriers,
         meters,
         estimated_share: if n_intervals > 0 { n_estimated as f64 / n_intervals as f64 } else { 0.0 },
+    };
+    Ok((intensity, allocated_share))
+}
+
+/// A product's measured energy per unit over `period` (inclusive local days), over every line that made `sku`
+/// on its metered days: Σ kWh / Σ units, so each line weighs by its output. A line that made other SKUs too gives
+/// the SKU the share of its energy its units of the SKU are of all its units. Lines that made the SKU only on days
+/// without meter data are named in `unmetered_lines`.
+pub fn product_intensity(
+    site: &Site,
+    readings: &HashMap<String, Vec<RawReading>>,
+    production: &[ProductionRecord],
+    sku: &str,
+    period: DayRange,
+) -> Result<ProductIntensity, HandoverError> {
+    if period.last < period.first {
+        return Err(HandoverError::EmptyPeriod { first: period.first, last: period.last });
+    }
+    let made_sku = |line: &crate::model::Line| {
+        production.iter().any(|record| {
+            record.line == line.id && record.sku == sku && record.units > 0.0 && period.contains(record.day)
+        })
+    };
+    let all_days = meter_days(site, readings);
+    let mut lines = Vec::new();
+    let mut unmetered_lines = Vec::new();
+    for line in site.lines.iter().filter(|line| made_sku(line)) {
+        match line_figures(site, &all_days, production, line, period, Some(sku)) {
+            Ok((intensity, allocated_share)) => {
+                lines.push(LineShare { intensity, output_share: 0.0, allocated_share });
+            }
+            // Output only on days without meter data (or no meter at all): the line's units are not measured.
+            Err(HandoverError::NoEnergyData { .. } | HandoverError::NoOutput { .. }) => {
+                unmetered_lines.push(line.id.clone());
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    if lines.is_empty() {
+        return Err(HandoverError::NoMeteredOutput {
+            sku: sku.to_owned(),
+            first: period.first,
+            last: period.last,
+            unmetered_lines: unmetered_lines.join(", "),
+        });
+    }
+    let production_units: f64 = lines.iter().map(|share| share.intensity.production_units).sum();
+    let mut carriers: Vec<CarrierQuantity> = Vec::new();
+    let (mut n_intervals, mut n_estimated) = (0_usize, 0_usize);
+    for share in &mut lines {
+        share.output_share = share.intensity.production_units / production_units;
+        for carrier in &share.intensity.carriers {
+            let carrier = &carrier.carrier;
+            match carriers.iter_mut().find(|known| known.kind == carrier.kind && known.unit == carrier.unit) {
+                Some(known) => {
+                    known.quantity += carrier.quantity;
+                    known.energy_kwh = known.energy_kwh.zip(carrier.energy_kwh).map(|(left, right)| left + right);
+                    known.meters.extend(carrier.meters.iter().cloned());
+                }
+                None => carriers.push(carrier.clone()),
+            }
+        }
+        for meter in &share.intensity.meters {
+            n_intervals += meter.n_intervals;
+            n_estimated += meter.n_estimated;
+        }
+    }
+    let energy_kwh: f64 = carriers.iter().filter_map(|carrier| carrier.energy_kwh).sum();
+    let carriers = carriers
+        .into_iter()
+        .map(|carrier| CarrierIntensity {
+            quantity_per_unit: carrier.quantity / production_units,
+            kwh_per_unit: carrier.energy_kwh.map(|kwh| kwh / production_units),
+            carrier,
+        })
+        .collect();
+    Ok(ProductIntensity {
+        site: site.name.clone(),
+        sku: sku.to_owned(),
+        output_unit: lines[0].intensity.output_unit.clone(),
+        period,
+        production_units,
+        energy_kwh,
+        kwh_per_unit: energy_kwh / production_units,
+        carriers,
+        lines,
+        unmetered_lines,
+        estimated_share: if n_intervals > 0 { n_estimated as f64 / n_intervals as f64 } else { 0.0 },
     })
+}
+
+/// Why a meter cannot be placed under an upstream meter (上级表): a code with its parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ParentProblem {
+    /// A meter cannot be its own upstream meter.
+    #[error("meter {meter} cannot be its own upstream meter")]
+    SameMeter {
+        /// The meter.
+        meter: String,
+    },
+    /// The upstream meter measures another carrier: a sub-meter's energy is part of its upstream meter's only when
+    /// both measure the same thing.
+    #[error("meter {meter} measures {kind:?}, its upstream meter {parent} measures {parent_kind:?}")]
+    DifferentKind {
+        /// The meter.
+        meter: String,
+        /// What it measures.
+        kind: MeterKind,
+        /// The upstream meter asked for.
+        parent: String,
+        /// What that measures.
+        parent_kind: MeterKind,
+    },
+    /// The upstream meter is downstream of the meter already: the tree would be a loop.
+    #[error("meter {parent} is already downstream of {meter}: {path}")]
+    Loop {
+        /// The meter.
+        meter: String,
+        /// The upstream meter asked for.
+        parent: String,
+        /// The loop, as `A → B → A`.
+        path: String,
+    },
+}
+
+/// Checks that `parent` can be the upstream meter of `meter`, given what each meter measures and the upstream
+/// meters already recorded (`parents`: meter → its upstream meter).
+pub fn check_parent(
+    kinds: &BTreeMap<String, MeterKind>,
+    parents: &BTreeMap<String, String>,
+    meter: &str,
+    parent: &str,
+) -> Result<(), ParentProblem> {
+    if meter == parent {
+        return Err(ParentProblem::SameMeter { meter: meter.to_owned() });
+    }
+    if let (Some(kind), Some(parent_kind)) = (kinds.get(meter), kinds.get(parent))
+        && kind != parent_kind
+    {
+        return Err(ParentProblem::DifferentKind {
+            meter: meter.to_owned(),
+            kind: *kind,
+            parent: parent.to_owned(),
+            parent_kind: *parent_kind,
+        });
+    }
+    // Walk up from the parent: meeting the meter means the parent is already below it.
+    let mut path = vec![meter.to_owned(), parent.to_owned()];
+    let mut current = parent;
+    while let Some(next) = parents.get(current) {
+        if next == meter {
+            path.push(meter.to_owned());
+            return Err(ParentProblem::Loop {
+                meter: meter.to_owned(),
+                parent: parent.to_owned(),
+                path: path.join(" → "),
+            });
+        }
+        if path.len() > parents.len() + 2 {
+            break;
+        }
+        path.push(next.clone());
+        current = next;
+    }
+    Ok(())
+}
+
+/// The meter at the top of `meter`'s sub-metering tree: the one whose energy already includes it, and so the one
+/// a site's totals count. A meter without an upstream meter is its own top.
+pub fn top_meter<'a>(parents: &'a BTreeMap<String, String>, meter: &'a str) -> &'a str {
+    let mut current = meter;
+    // At most one step per recorded parent: a loop (refused when recorded) cannot hang the walk.
+    for _ in 0..=parents.len() {
+        match parents.get(current) {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    current
+}
+
+/// Keeps, of each month, only the carriers whose every counted meter has data for every interval of the month
+/// (`interval_s` apart); the others are returned as (month, carrier). A metered month ranks above a monthly report
+/// in the inventory, so a month a meter covers only partly must not stand in for a whole month.
+pub fn complete_months(
+    months: Vec<MonthlyEnergy>,
+    site: &Site,
+    interval_s: i64,
+) -> (Vec<MonthlyEnergy>, Vec<(String, MeterKind)>) {
+    let mut kept = Vec::new();
+    let mut incomplete = Vec::new();
+    for mut month in months {
+        let n_expected = (i64::from(month.last_day.day()) * SECONDS_PER_DAY / interval_s) as usize;
+        let mut kinds: Vec<MeterKind> = month.carriers.iter().map(|carrier| carrier.kind).collect();
+        kinds.dedup();
+        let complete_kind = |kind: MeterKind| {
+            site.meters.iter().filter(|meter| meter.kind == kind).all(|meter| {
+                month.meters.iter().any(|evidence| evidence.meter == meter.id && evidence.n_intervals >= n_expected)
+            })
+        };
+        let (complete, partial): (Vec<MeterKind>, Vec<MeterKind>) =
+            kinds.into_iter().partition(|kind| complete_kind(*kind));
+        for kind in partial {
+            if !incomplete.contains(&(month.month.clone(), kind)) {
+                incomplete.push((month.month.clone(), kind));
+            }
+        }
+        month.carriers.retain(|carrier| complete.contains(&carrier.kind));
+        month.meters.retain(|meter| complete.contains(&meter.kind));
+        if !month.carriers.is_empty() {
+            kept.push(month);
+        }
+    }
+    (kept, incomplete)
 }
 
 /// Whether a carrier is energy the site buys or burns (and so an inventory activity): compressed air is made on

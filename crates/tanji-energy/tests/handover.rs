@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
-use tanji_energy::handover::{HandoverError, InventoryHandover, activity_rows, line_intensity, monthly_energy};
+use tanji_energy::handover::{
+    HandoverError, InventoryHandover, activity_rows, line_intensity, monthly_energy, product_intensity,
+};
 use tanji_energy::model::{Area, Equipment, GridFactor, Line, Meter, MeterKind, MeterUnit, Register, Site};
 use tanji_energy::{AnalysisOptions, DayRange, ProductionRecord, RawReading, analyze};
 
@@ -145,6 +147,82 @@ fn a_lines_kwh_per_unit_by_hand() {
     let intensity = line_intensity(&site(), &readings(), &production(), "L2", period).expect("intensity");
     assert!(close(intensity.kwh_per_unit, 96.0 / 2000.0));
     assert_eq!(intensity.meters.len(), 1);
+}
+
+#[test]
+fn a_products_kwh_per_unit_weighs_every_line_by_its_output_by_hand() {
+    let period = DayRange { first: date(2025, 1, 31), last: date(2025, 2, 1) };
+    let product = product_intensity(&site(), &readings(), &production(), "CUP", period).expect("intensity");
+    // L1: 96 kWh electricity + 240 kWh gas over 3000 cups; L2: 96 kWh electricity over 2000 cups.
+    // The product: (96 + 240 + 96) kWh / 5000 cups = 0.0864 kWh/cup; electricity (96 + 96) / 5000 = 0.0384, which
+    // is the output-weighted mean of the lines' 0.032 (share 0.6) and 0.048 (share 0.4), not L1's 0.032 alone.
+    assert!(close(product.production_units, 5000.0));
+    assert!(close(product.energy_kwh, 432.0), "{}", product.energy_kwh);
+    assert!(close(product.kwh_per_unit, 432.0 / 5000.0));
+    assert!(close(product.kwh_per_unit_of(MeterKind::Electricity), 0.0384));
+    assert!(close(product.kwh_per_unit_of(MeterKind::NaturalGas), 240.0 / 5000.0));
+    let lines: Vec<(&str, f64, f64, f64)> = product
+        .lines
+        .iter()
+        .map(|share| {
+            (
+                share.intensity.line.as_str(),
+                share.output_share,
+                share.intensity.kwh_per_unit_of(MeterKind::Electricity),
+                share.allocated_share,
+            )
+        })
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!((lines[0].0, lines[1].0), ("L1", "L2"));
+    assert!(close(lines[0].1, 0.6) && close(lines[1].1, 0.4), "{lines:?}");
+    assert!(close(lines[0].2, 0.032) && close(lines[1].2, 0.048), "{lines:?}");
+    assert!(close(lines[0].3, 1.0) && close(lines[1].3, 1.0), "{lines:?}");
+    let weighted: f64 = lines.iter().map(|line| line.1 * line.2).sum();
+    assert!(close(weighted, product.kwh_per_unit_of(MeterKind::Electricity)));
+    let electricity = product.carriers.iter().filter(|carrier| carrier.carrier.kind == MeterKind::Electricity);
+    let meters: Vec<&str> = electricity.flat_map(|carrier| carrier.carrier.meters.iter().map(String::as_str)).collect();
+    assert_eq!(meters, vec!["E1", "E2"]);
+    assert!(product.unmetered_lines.is_empty());
+    assert_eq!(product.estimated_share, 0.0);
+
+    // L2 also made 1000 lids on 1 February: a third of its output, so a third of its 96 kWh goes to the lids and
+    // the cups take (96 + 64) / 5000 = 0.032 kWh/cup of electricity.
+    let mut with_lids = production();
+    with_lids.push(ProductionRecord {
+        line: "L2".into(),
+        sku: "LID".into(),
+        day: date(2025, 2, 1),
+        units: 1000.0,
+        row: 0,
+    });
+    let product = product_intensity(&site(), &readings(), &with_lids, "CUP", period).expect("intensity");
+    assert!(close(product.kwh_per_unit_of(MeterKind::Electricity), 160.0 / 5000.0));
+    assert!(close(product.lines[1].allocated_share, 2.0 / 3.0));
+    assert!(close(product.lines[1].intensity.energy_kwh, 64.0));
+    let lids = product_intensity(&site(), &readings(), &with_lids, "LID", period).expect("intensity");
+    assert!(close(lids.energy_kwh, 32.0) && close(lids.production_units, 1000.0));
+    assert_eq!(lids.lines.len(), 1);
+
+    // On 2 February only L1 made cups, and no meter has data that day: no figure, and the line is named.
+    let unmetered = DayRange { first: date(2025, 2, 2), last: date(2025, 2, 2) };
+    assert_eq!(
+        product_intensity(&site(), &readings(), &production(), "CUP", unmetered).unwrap_err(),
+        HandoverError::NoMeteredOutput {
+            sku: "CUP".into(),
+            first: date(2025, 2, 2),
+            last: date(2025, 2, 2),
+            unmetered_lines: "L1".into()
+        }
+    );
+    // Over 31 January – 2 February the 500 cups of 2 February are not in the figure (no energy was metered then).
+    let three_days = DayRange { first: date(2025, 1, 31), last: date(2025, 2, 2) };
+    let product = product_intensity(&site(), &readings(), &production(), "CUP", three_days).expect("intensity");
+    assert!(close(product.production_units, 5000.0));
+    assert!(matches!(
+        product_intensity(&site(), &readings(), &production(), "PLATE", period),
+        Err(HandoverError::NoMeteredOutput { .. })
+    ));
 }
 
 #[test]

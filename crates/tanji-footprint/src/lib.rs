@@ -26,8 +26,8 @@ pub use compute::{
 pub use file::{FootprintFile, parse_footprint_file, read_footprint_file, write_footprint_file};
 pub use model::{
     AllocationChoice, AllocationMethod, CutOffRule, DataKind, DataQuality, DeclaredUnit, Emission, Exemption,
-    FactorUse, MeasuredAmount, Origin, Output, ProcessModel, ProductInfo, ProductInput, ProductModel, RecyclingOutput,
-    Stage, SupplierFootprint, TransportLeg,
+    FactorUse, MeasuredAmount, MeasuredLine, Origin, Output, ProcessModel, ProductInfo, ProductInput, ProductModel,
+    RecyclingOutput, Stage, SupplierFootprint, TransportLeg,
 };
 pub use note::Note;
 pub use problem::{

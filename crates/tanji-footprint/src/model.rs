@@ -322,9 +322,11 @@ pub struct FactorUse {
     pub measured: Option<MeasuredAmount>,
 }
 
-/// Where a measured energy amount comes from: a production line's metered energy per unit of output over a period
-/// (`tanji-energy`'s line intensity), as the adapter resolved it before the footprint was computed. The exchange's
-/// `amount` is `kwh_per_unit` × the process's reference output (`per_run_units`).
+/// Where a measured energy amount comes from: the metered energy per unit of output over a period of the production
+/// lines that made the product (`tanji-energy`'s product intensity: total kWh over total units, so each line weighs
+/// by its output), as the adapter resolved it before the footprint was computed. The exchange's `amount` is
+/// `kwh_per_unit` × the process's reference output (`per_run_units`). `lines` holds each line's part; a figure
+/// recorded before lines were weighed (one line only) has none, and `line` names that line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeasuredAmount {
@@ -354,6 +356,40 @@ pub struct MeasuredAmount {
     pub meters: Vec<String>,
     pub n_readings: usize,
     /// Share of metering intervals that cleaning estimated, %.
+    pub estimated_percent: f64,
+    /// The SKU whose units the lines counted.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sku: String,
+    /// Every line that made the SKU in the period, with its weight.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<MeasuredLine>,
+    /// Lines that made the SKU in the period on days without meter data: their output is not in the figure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmetered_lines: Vec<String>,
+}
+
+/// One line's part in a [`MeasuredAmount`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredLine {
+    /// The line's id and name.
+    pub line: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub line_name: String,
+    /// Its units of the SKU on its metered days, and the kWh allocated to them.
+    pub production_units: f64,
+    pub energy_kwh: f64,
+    /// `energy_kwh / production_units`.
+    pub kwh_per_unit: f64,
+    /// Its units / the product's units over every line (0–1): the weight of its kWh per unit.
+    pub output_share: f64,
+    /// The share of the line's metered energy allocated to the SKU (1 when it made nothing else).
+    pub allocated_share: f64,
+    /// Days with meter data, the meters' codes and their readings.
+    pub n_days: usize,
+    pub meters: Vec<String>,
+    pub n_readings: usize,
+    /// Share of its metering intervals that cleaning estimated, %.
     pub estimated_percent: f64,
 }
 

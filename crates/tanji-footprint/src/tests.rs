@@ -815,6 +815,21 @@ fn a_measured_energy_amount_is_primary_data_and_its_origin_reaches_the_line() {
         meters: vec!["L1-drive".into(), "L1-heater".into()],
         n_readings: 70_080,
         estimated_percent: 0.5,
+        sku: "CUP".into(),
+        lines: vec![crate::MeasuredLine {
+            line: "L1".into(),
+            line_name: "纸杯一线".into(),
+            production_units: 1.0e6,
+            energy_kwh: 3000.0,
+            kwh_per_unit: 0.003,
+            output_share: 1.0,
+            allocated_share: 1.0,
+            n_days: 365,
+            meters: vec!["L1-drive".into(), "L1-heater".into()],
+            n_readings: 70_080,
+            estimated_percent: 0.5,
+        }],
+        unmetered_lines: vec!["L3".into()],
     };
     pressing.factors = vec![FactorUse { measured: Some(measured.clone()), ..use_factor("grid", 3.0, "kWh") }];
     let mut product = model(vec![growing, pressing], "pressing");

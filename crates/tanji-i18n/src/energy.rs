@@ -7,7 +7,7 @@ use tanji_energy::cleaning::CleaningEvent;
 use tanji_energy::cusum::Direction;
 use tanji_energy::file::{FileProblem, ProblemKind};
 use tanji_energy::finding::{ChartKind, Evidence, FindingKind, Recommendation};
-use tanji_energy::handover::HandoverError;
+use tanji_energy::handover::{HandoverError, ParentProblem};
 use tanji_energy::ingest::{IngestProblem, ReadingField};
 use tanji_energy::model::{Equipment, MeterKind};
 use tanji_energy::regression::{BaselineCheck, FitError, Term};
@@ -72,9 +72,36 @@ impl Localize for HandoverError {
             HandoverError::NoOutput { line, first, last } => text!(language,
                 zh: "产线 {line} 在 {first} 至 {last} 有能耗但没有产量记录，无法计算单位产量能耗：请先导入产量",
                 en: "line {line} has energy but no recorded output from {first} to {last}, so no energy per unit exists: import its production first"),
+            HandoverError::NoMeteredOutput { sku, first, last, unmetered_lines } if unmetered_lines.is_empty() => {
+                text!(language,
+                zh: "{first} 至 {last} 没有产线在有计量数据的日子生产 {sku}：请选择有产量和读数的期间",
+                en: "no line made {sku} on days with metered energy from {first} to {last}: choose a period with output and readings")
+            }
+            HandoverError::NoMeteredOutput { sku, first, last, unmetered_lines } => text!(language,
+                zh: "{first} 至 {last} 生产 {sku} 的产线（{unmetered_lines}）在生产日没有计量能耗数据：请先导入这些产线的读数",
+                en: "the lines that made {sku} from {first} to {last} ({unmetered_lines}) have no metered energy on those days: import their readings first"),
             HandoverError::EmptyPeriod { first, last } => text!(language,
                 zh: "期间的结束日 {last} 早于开始日 {first}",
                 en: "the period ends on {last}, before it starts on {first}"),
+        }
+    }
+}
+
+impl Localize for ParentProblem {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            ParentProblem::SameMeter { meter } => text!(language,
+                zh: "表 {meter} 不能是自己的上级表",
+                en: "meter {meter} cannot be its own upstream meter"),
+            ParentProblem::DifferentKind { meter, kind, parent, parent_kind } => {
+                let (kind, parent_kind) = (kind.localize(language), parent_kind.localize(language));
+                text!(language,
+                    zh: "表 {meter} 计量{kind}，上级表 {parent} 计量{parent_kind}：上下级表须计量同一种能源",
+                    en: "meter {meter} measures {kind} and {parent} measures {parent_kind}: a sub-meter and its upstream meter measure the same carrier")
+            }
+            ParentProblem::Loop { meter, parent, path } => text!(language,
+                zh: "表 {parent} 已在表 {meter} 的下级（{path}），不能再作它的上级表",
+                en: "meter {parent} is already downstream of {meter} ({path}), so it cannot be its upstream meter"),
         }
     }
 }
@@ -731,6 +758,8 @@ mod tests {
             HandoverError::NoEnergyData { line: "L1".into(), first, last },
             HandoverError::NoOutput { line: "L1".into(), first, last },
             HandoverError::EmptyPeriod { first: last, last: first },
+            HandoverError::NoMeteredOutput { sku: "CUP".into(), first, last, unmetered_lines: String::new() },
+            HandoverError::NoMeteredOutput { sku: "CUP".into(), first, last, unmetered_lines: "L3".into() },
         ];
         for error in errors {
             let chinese = error.localize(Language::SimplifiedChinese);
@@ -738,6 +767,21 @@ mod tests {
             let english = error.localize(Language::English);
             assert!(english.is_ascii(), "{english}");
             assert_ne!(chinese, english);
+        }
+        let problems = [
+            ParentProblem::SameMeter { meter: "M1".into() },
+            ParentProblem::DifferentKind {
+                meter: "L1-drive".into(),
+                kind: tanji_energy::model::MeterKind::Electricity,
+                parent: "G-main".into(),
+                parent_kind: tanji_energy::model::MeterKind::NaturalGas,
+            },
+            ParentProblem::Loop { meter: "A".into(), parent: "B".into(), path: "A → B → A".into() },
+        ];
+        for problem in problems {
+            let chinese = problem.localize(Language::SimplifiedChinese);
+            assert_eq!(latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
+            assert_ne!(chinese, problem.localize(Language::English));
         }
         let no_output = HandoverError::NoOutput { line: "L1".into(), first, last };
         assert_eq!(

@@ -242,15 +242,21 @@ impl EmissionSource {
 }
 
 /// Where activity data came from, in the order of preference when two sources cover the same activity:
-/// production monthly report > production daily report > meter reading > finance (invoices) > logistics >
-/// derived report > statistics filing > estimate. Meter readings rank just below the daily report that is built
-/// from them; invoices are finance records.
+/// meter reading > production monthly report > production daily report > finance (invoices) > logistics >
+/// derived report > statistics filing > estimate.
+///
+/// Direct measurement comes first, following the data-quality principle of the GHG Protocol Corporate Standard
+/// (chapter 7, managing inventory quality) and ISO 14064-1:2018 (clause 8, inventory quality management): measured
+/// activity data are the most accurate, and the reports are compiled from the meters, with transcription, cut-off
+/// dates and adjustments of their own. A metered month handed over by the energy engine covers the whole month
+/// (partial months are not handed over),
+/// so it can stand in for the report's row; invoices are finance records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DataSourceKind {
+    Meter,
     ProductionMonthlyReport,
     ProductionDailyReport,
-    Meter,
     Finance,
     Logistics,
     DerivedReport,
@@ -260,9 +266,9 @@ pub enum DataSourceKind {
 
 impl DataSourceKind {
     pub const ALL: [DataSourceKind; 8] = [
+        DataSourceKind::Meter,
         DataSourceKind::ProductionMonthlyReport,
         DataSourceKind::ProductionDailyReport,
-        DataSourceKind::Meter,
         DataSourceKind::Finance,
         DataSourceKind::Logistics,
         DataSourceKind::DerivedReport,
@@ -328,6 +334,8 @@ mod tests {
         let ranks: Vec<u8> = DataSourceKind::ALL.iter().map(|kind| kind.priority_rank()).collect();
         assert_eq!(ranks, vec![1, 2, 3, 4, 5, 6, 7, 8]);
         assert!(DataSourceKind::ProductionMonthlyReport < DataSourceKind::Finance);
+        // Measured data outrank the reports compiled from them.
+        assert!(DataSourceKind::Meter < DataSourceKind::ProductionMonthlyReport);
         assert!(DataSourceKind::Logistics < DataSourceKind::StatisticsFiling);
     }
 

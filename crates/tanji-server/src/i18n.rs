@@ -1011,6 +1011,11 @@ catalogue! {
     fp_measured_intensity: "实测单位产量能耗", "Measured energy per unit";
     fp_measured_meters: "计量表（读数条数）", "Meters (readings)";
     fp_measured_estimated: "清洗估算的时段", "Intervals estimated by cleaning";
+    fp_measured_lines: "产线", "lines";
+    fp_measured_line: "按产量加权的产线", "Line, weighed by output";
+    fp_measured_output_share: "产量占比", "share of output";
+    fp_measured_allocated_share: "分摊给本产品的能耗", "of the line's energy allocated to this product";
+    fp_measured_unmetered: "生产了本产品但无计量数据的产线（产量未计入）", "Lines that made the product without meter data (output not counted)";
     fp_primary: "一手数据（实测）", "Primary (measured)";
     fp_secondary: "二手数据（数据库/文献）", "Secondary (databases, literature)";
     fp_dqr: "数据质量评级（DQR）", "Data quality rating (DQR)";

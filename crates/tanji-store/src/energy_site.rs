@@ -524,7 +524,7 @@ fn first_error(errors: Vec<FieldError>) -> StoreError {
     errors.into_iter().next().map(StoreError::from).unwrap_or(StoreError::NotFound)
 }
 
-async fn record_change(
+pub(crate) async fn record_change(
     transaction: &mut Transaction<'static, Any>,
     actor: &Actor,
     now: Timestamp,
@@ -578,7 +578,7 @@ async fn require_facility(
     found.map(|_| ()).ok_or(StoreError::NotFound)
 }
 
-async fn require_site(
+pub(crate) async fn require_site(
     transaction: &mut Transaction<'static, Any>,
     organisation_id: OrganisationId,
     facility_id: FacilityId,
@@ -1023,7 +1023,7 @@ fn store_meter_kind(kind: site_model::MeterKind) -> MeterKind {
     }
 }
 
-fn model_meter_kind(kind: MeterKind) -> site_model::MeterKind {
+pub(crate) fn model_meter_kind(kind: MeterKind) -> site_model::MeterKind {
     match kind {
         MeterKind::Electricity => site_model::MeterKind::Electricity,
         MeterKind::NaturalGas => site_model::MeterKind::NaturalGas,
@@ -1033,7 +1033,7 @@ fn model_meter_kind(kind: MeterKind) -> site_model::MeterKind {
     }
 }
 
-fn model_unit(unit: &str) -> Option<site_model::MeterUnit> {
+pub(crate) fn model_unit(unit: &str) -> Option<site_model::MeterUnit> {
     site_model::MeterUnit::NAMES.iter().position(|name| *name == unit).map(|position| {
         [
             site_model::MeterUnit::KilowattHour,

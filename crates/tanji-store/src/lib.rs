@@ -62,7 +62,7 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 12] = [
+const MIGRATIONS: [(i64, &str, &str); 14] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
@@ -74,6 +74,7 @@ const MIGRATIONS: [(i64, &str, &str); 12] = [
     (9, "inventory_verification_body", include_str!("../migrations/0009_inventory_verification_body.sql")),
     (10, "energy_readings", include_str!("../migrations/0010_energy_readings.sql")),
     (11, "energy_sites", include_str!("../migrations/0011_energy_sites.sql")),
+    (13, "energy_chain_parent_meters", include_str!("../migrations/0013_energy_chain_parent_meters.sql")),
     (14, "energy_data_version", include_str!("../migrations/0014_energy_data_version.sql")),
 ];
 

@@ -20,6 +20,8 @@ use tanji_tenancy::{FieldError, Problem};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use tanji_store::energy_chain::{MeasuredEnergyTarget, MeteredEnergyMethods};
+
 use super::auth::ApiActor;
 use super::extract::{ApiJson, ApiQuery};
 use super::inventory::ApiLanguage;
@@ -880,4 +882,180 @@ pub async fn create_measure(
     let recorded = store.record_measure(&actor, facility_id(&facility)?, &measure).await?;
     let with_saving = store.measure_with_saving(&actor, &recorded.id).await?;
     Ok((StatusCode::CREATED, Json(measure_json(with_saving, language))))
+}
+
+/// Which product model input takes the measured energy, and over which SKU and days.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MeasuredEnergyBody {
+    /// The product whose model takes the figure (`GET /api/v1/products`).
+    pub product_id: String,
+    /// A production-stage process of its model.
+    #[schema(example = "cup-forming")]
+    pub process_id: String,
+    /// The index of the process's electricity input among its factor uses; the first in kWh or MWh when absent.
+    pub factor_index: Option<usize>,
+    /// The SKU the site's lines count: every line that made it in the period is weighed by its output.
+    #[schema(example = "CUP-9OZ-PE")]
+    pub sku: String,
+    #[schema(example = "2025-01-01")]
+    pub from: String,
+    #[schema(example = "2025-12-31")]
+    pub to: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/energy/sites/{facility_id}/footprint", tag = "energy",
+    request_body = MeasuredEnergyBody, params(("facility_id" = String, Path)),
+    responses((status = 201, body = Object, description = "The product model's new version, with the measured \
+        electricity per unit (every line that made the SKU, weighed by output) as primary data"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "Needs energy and footprint editing"),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn post_measured_energy(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(facility): Path<String>,
+    ApiJson(body): ApiJson<MeasuredEnergyBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let period = DayRange { first: day("from", &body.from)?, last: day("to", &body.to)? };
+    let target = MeasuredEnergyTarget {
+        product_id: body.product_id,
+        process_id: body.process_id,
+        factor_index: body.factor_index,
+    };
+    let version =
+        state.store().set_measured_energy(&actor, &target, facility_id(&facility)?, body.sku.trim(), period).await?;
+    let measured = version
+        .model
+        .processes
+        .iter()
+        .filter(|process| process.id == target.process_id)
+        .flat_map(|process| &process.factors)
+        .find_map(|usage| usage.measured.clone());
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({
+            "product_id": target.product_id,
+            "version": version.version,
+            "process_id": target.process_id,
+            "measured": measured,
+        })),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct IntensityQuery {
+    /// The SKU the site's lines count.
+    pub sku: String,
+    /// First day, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last day, `YYYY-MM-DD`.
+    pub to: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/energy/sites/{facility_id}/intensity", tag = "energy",
+    params(("facility_id" = String, Path), IntensityQuery),
+    responses((status = 200, body = Object, description = "A SKU's measured energy per unit over every line that \
+        made it (Σ kWh / Σ units), each line with its output share, meters, readings and estimated share"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn get_intensity(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(facility): Path<String>,
+    ApiQuery(query): ApiQuery<IntensityQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let period = DayRange { first: day("from", &query.from)?, last: day("to", &query.to)? };
+    let intensity = state.store().product_intensity(&actor, facility_id(&facility)?, query.sku.trim(), period).await?;
+    Ok(Json(serde_json::json!(intensity)))
+}
+
+/// Which months of metered energy go into the inventory, and how they are calculated.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MeteredEnergyBody {
+    #[schema(example = "2025-01-01")]
+    pub from: String,
+    #[schema(example = "2025-12-31")]
+    pub to: String,
+    /// The emission point the counted meters measure (default: the site's name); a monthly report's row for the
+    /// same point, activity and factor is then superseded by the metered month.
+    #[schema(example = "主变 10kV 进线")]
+    pub emission_point: Option<String>,
+    /// Fuel parameters for natural gas (default `ipcc-2006-ncv-cc-natural-gas`).
+    pub natural_gas_parameters: Option<String>,
+    /// The factor for purchased steam; steam months are left out without one.
+    pub steam_factor: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/energy/sites/{facility_id}/inventory", tag = "energy",
+    request_body = MeteredEnergyBody, params(("facility_id" = String, Path)),
+    responses((status = 200, body = Object, description = "Activity records written (one per whole month and \
+        carrier, counted meters only, replacing earlier metered records), and the months left out or incomplete"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "Needs energy and inventory editing"),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn post_metered_energy(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(facility): Path<String>,
+    ApiJson(body): ApiJson<MeteredEnergyBody>,
+) -> Result<Json<Value>, ApiError> {
+    let period = DayRange { first: day("from", &body.from)?, last: day("to", &body.to)? };
+    let defaults = MeteredEnergyMethods::default();
+    let methods = MeteredEnergyMethods {
+        emission_point: body.emission_point.filter(|point| !point.trim().is_empty()),
+        natural_gas_parameters: body.natural_gas_parameters.or(defaults.natural_gas_parameters),
+        steam_factor: body.steam_factor,
+    };
+    let outcome = state.store().record_metered_energy(&actor, facility_id(&facility)?, period, &methods).await?;
+    let months = |list: &[(String, tanji_energy::MeterKind)]| {
+        list.iter().map(|(month, kind)| serde_json::json!({ "month": month, "carrier": kind })).collect::<Vec<_>>()
+    };
+    Ok(Json(serde_json::json!({
+        "n_records": outcome.n_records,
+        "n_replaced": outcome.n_replaced,
+        "keys": outcome.keys,
+        "left_out": months(&outcome.left_out),
+        "incomplete": months(&outcome.incomplete),
+    })))
+}
+
+/// A meter's upstream meter (上级表), or none to put it at the top of its own tree.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ParentBody {
+    #[schema(example = "RH-HY-main")]
+    pub parent: Option<String>,
+}
+
+#[utoipa::path(put, path = "/api/v1/energy/sites/{facility_id}/meters/{code}/parent", tag = "energy",
+    request_body = ParentBody, params(("facility_id" = String, Path), ("code" = String, Path)),
+    responses((status = 204, description = "Recorded: the facility's totals count the top meter, not this one"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "Not placed, another carrier, or a loop")))]
+pub async fn put_parent(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((facility, code)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ParentBody>,
+) -> Result<StatusCode, ApiError> {
+    let meter = MeterCode::parse("meter", &code).map_err(|error| ApiError::validation(&error))?;
+    let parent = body
+        .parent
+        .filter(|parent| !parent.trim().is_empty())
+        .map(|parent| MeterCode::parse("parent", &parent))
+        .transpose()
+        .map_err(|error| ApiError::validation(&error))?;
+    state.store().set_parent_meter(&actor, facility_id(&facility)?, &meter, parent.as_ref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/energy/sites/{facility_id}/totals", tag = "energy",
+    params(("facility_id" = String, Path)),
+    responses((status = 200, body = Object, description = "Every placed meter with its upstream meter, the top of its \
+        tree, and whether it counts in the facility's metered totals (the inventory)"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_totals(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(facility): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let meters = state.store().meters_in_totals(&actor, facility_id(&facility)?).await?;
+    Ok(Json(serde_json::json!({ "meters": meters })))
 }

@@ -132,6 +132,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(energy::post_production))
         .routes(routes!(energy::get_analysis))
         .routes(routes!(energy::list_measures, energy::create_measure))
+        .routes(routes!(energy::post_measured_energy))
+        .routes(routes!(energy::get_intensity))
+        .routes(routes!(energy::post_metered_energy))
+        .routes(routes!(energy::put_parent))
+        .routes(routes!(energy::get_totals))
         .split_for_parts()
 }
 

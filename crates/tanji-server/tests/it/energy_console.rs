@@ -604,3 +604,70 @@ async fn the_audit_log_links_energy_entries_to_their_facility_and_labels_their_f
     }
     assert!(!english.body.contains("Other field"), "{}", english.body);
 }
+
+on_both_databases!(the_chain_page_shows_which_meters_count_and_hands_over_with_confirmation);
+/// The chain page: which meters count in the inventory, an upstream meter set from the form, the inventory handover
+/// refused without its confirmation and done with it, in Chinese; CSRF, a viewer and another organisation refused.
+async fn the_chain_page_shows_which_meters_count_and_hands_over_with_confirmation(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let facility_id = facility(&app, &world, "brand").await;
+    let owner = actor(&app, &world, BRAND_OWNER).await;
+    app.store().import_energy_site(&owner, facility_id.parse().unwrap(), &example_import()).await.unwrap();
+    let page_path = format!("/console/energy/facilities/{facility_id}/chain");
+    let editor = browser(&app, BRAND_EDITOR, "zh-CN").await;
+
+    let page = editor.get(&page_path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for expected in [
+        "哪些表计入盘查总量",
+        "<td>L2-heater</td>",
+        "badge badge-ok\">计入",
+        "记入盘查",
+        "确认：将这些月份写入盘查活动数据",
+    ] {
+        assert!(page.body.contains(expected), "{expected} is missing: {}", page.body);
+    }
+    let english = browser(&app, BRAND_EDITOR, "en").await.get(&page_path).await;
+    assert!(english.body.contains("Which meters count in the inventory"), "{}", english.body);
+
+    let parent = editor
+        .submit(&page_path, &format!("{page_path}/parent"), &[("meter", "L1-heater"), ("parent", "L1-drive")])
+        .await;
+    assert_eq!(parent.status, StatusCode::OK, "{}", parent.body);
+    assert!(parent.body.contains("上级表已保存") && parent.body.contains("已含在 L1-drive"), "{}", parent.body);
+    let looped = editor
+        .submit(&page_path, &format!("{page_path}/parent"), &[("meter", "L1-drive"), ("parent", "L1-heater")])
+        .await;
+    assert_eq!(looped.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(looped.body.contains("id=\"error-parent\""), "{}", looped.body);
+
+    let inventory = format!("{page_path}/inventory");
+    let period = [("from", "2025-01-01"), ("to", "2025-01-31"), ("emission_point", "主变 10kV 进线")];
+    let unconfirmed = editor.submit(&page_path, &inventory, &period).await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.body.contains("id=\"error-confirm\""), "{}", unconfirmed.body);
+    assert!(app.store().activities(&owner, Some(2025)).await.unwrap().is_empty(), "nothing written unconfirmed");
+    let mut confirmed = period.to_vec();
+    confirmed.push(("confirm", "yes"));
+    let done = editor.submit(&page_path, &inventory, &confirmed).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("已写入活动数据（条） 1"), "{}", done.body);
+    let written = app.store().activities(&owner, Some(2025)).await.unwrap();
+    assert_eq!(written.len(), 1);
+    assert!(!written[0].record.evidence.contains(&"L1-heater".to_owned()), "a sub-meter is not added");
+
+    // Without the CSRF token, as a viewer, or for another organisation's facility: refused, nothing written.
+    let without_token = editor.post_raw(&inventory, &confirmed, &[]).await;
+    assert_eq!(without_token.status, StatusCode::FORBIDDEN);
+    let viewer = browser(&app, BRAND_VIEWER, "zh-CN").await;
+    assert_eq!(viewer.get(&page_path).await.status, StatusCode::OK, "a viewer may look");
+    assert_eq!(viewer.submit(&page_path, &inventory, &confirmed).await.status, StatusCode::FORBIDDEN);
+    let supplier = browser(&app, SUPPLIER_OWNER, "zh-CN").await;
+    assert_eq!(supplier.get(&page_path).await.status, StatusCode::NOT_FOUND);
+    let csrf = token(&supplier, "/console/energy").await;
+    let mut stranger = confirmed.clone();
+    stranger.push(("csrf_token", &csrf));
+    assert_eq!(supplier.post_raw(&inventory, &stranger, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.store().activities(&owner, Some(2025)).await.unwrap().len(), 1);
+}

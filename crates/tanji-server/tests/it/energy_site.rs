@@ -218,3 +218,105 @@ async fn energy_site_endpoints_refuse_strangers_readers_and_other_tenants(databa
         assert!(document["paths"][path].is_object(), "the document lacks {path}");
     }
 }
+
+on_both_databases!(the_chain_hands_measured_energy_to_the_footprint_and_the_inventory_over_rest);
+/// The one chain over REST: the cup's model takes the output-weighted kWh per cup of both lines, the facility's
+/// counted meters go into the inventory once, the sub-metering tree decides which meters count; who may do each.
+async fn the_chain_hands_measured_energy_to_the_footprint_and_the_inventory_over_rest(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let editor = app.api(&World::token(app.store(), &world.brand, BRAND_EDITOR, "read write").await);
+    let facility_id = facility(&editor).await;
+    import_example(&app, &world, &facility_id).await;
+    let site = format!("/api/v1/energy/sites/{facility_id}");
+    let actor = app.store().operator_member_actor(&world.brand, BRAND_EDITOR).await.unwrap();
+    let model =
+        tanji_footprint::parse_footprint_file(include_str!("../../../../examples/footprint/bamboo-fibre-cup.toml"))
+            .unwrap()
+            .model;
+    let new = tanji_store::NewProduct {
+        sku: model.product.sku.clone(),
+        name_zh: model.product.name_zh.clone(),
+        name_en: model.product.name_en.clone(),
+    };
+    let product = app.store().create_product(&actor, &new).await.unwrap();
+    app.store().save_model(&actor, &product.id, &model, "typed").await.unwrap();
+
+    // The SKU's intensity over both lines, each with its share of the output.
+    let intensity = editor.get(&format!("{site}/intensity?sku=CUP-9OZ-PE&from=2025-01-01&to=2025-01-31")).await;
+    assert_eq!(intensity.status, StatusCode::OK, "{}", intensity.json);
+    let lines = intensity.json["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2);
+    let shares: f64 = lines.iter().map(|line| line["output_share"].as_f64().unwrap()).sum();
+    assert!((shares - 1.0).abs() < 1e-12, "{shares}");
+    let kwh_per_cup = intensity.json["kwh_per_unit"].as_f64().unwrap();
+
+    let body = json!({ "product_id": product.id, "process_id": "cup-forming", "sku": "CUP-9OZ-PE",
+                       "from": "2025-01-01", "to": "2025-01-31" });
+    let handed = editor.post(&format!("{site}/footprint"), body.clone()).await;
+    assert_eq!(handed.status, StatusCode::CREATED, "{}", handed.json);
+    assert_eq!(handed.json["version"], 2);
+    assert_eq!(handed.json["measured"]["line"], "L1, L2");
+    assert_eq!(handed.json["measured"]["lines"].as_array().unwrap().len(), 2);
+    // The site has electricity meters only: the electricity per cup is the whole measured figure.
+    let measured = handed.json["measured"]["kwh_per_unit"].as_f64().unwrap();
+    assert!((measured / kwh_per_cup - 1.0).abs() < 1e-9, "{measured} vs {kwh_per_cup}");
+    let unknown_sku = editor.post(&format!("{site}/footprint"), with(&body, "sku", "PLATE")).await;
+    assert_eq!(
+        (unknown_sku.status, unknown_sku.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("sku"))
+    );
+    let bad_day = editor.post(&format!("{site}/footprint"), with(&body, "from", "January")).await;
+    assert_eq!((bad_day.status, bad_day.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")));
+
+    // The facility's January into the inventory: every line meter counts while none has an upstream meter.
+    let inventory_body = json!({ "from": "2025-01-01", "to": "2025-02-09", "emission_point": "主变 10kV 进线" });
+    let recorded = editor.post(&format!("{site}/inventory"), inventory_body.clone()).await;
+    assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.json);
+    assert_eq!(recorded.json["n_records"], 1);
+    assert_eq!(recorded.json["incomplete"], json!([{ "month": "2025-02", "carrier": "electricity" }]));
+    let totals = editor.get(&format!("{site}/totals")).await;
+    assert_eq!(totals.status, StatusCode::OK, "{}", totals.json);
+    assert!(totals.json["meters"].as_array().unwrap().iter().all(|meter| meter["counts"] == true));
+    // L1-heater under L1-drive (both electricity): only L1-drive counts of the two; a loop is refused.
+    let parented = editor.put(&format!("{site}/meters/L1-heater/parent"), json!({ "parent": "L1-drive" })).await;
+    assert_eq!(parented.status, StatusCode::NO_CONTENT, "{}", parented.json);
+    let looped = editor.put(&format!("{site}/meters/L1-drive/parent"), json!({ "parent": "L1-heater" })).await;
+    assert_eq!((looped.status, looped.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("parent")));
+    let totals = editor.get(&format!("{site}/totals")).await;
+    let heater = totals.json["meters"].as_array().unwrap().iter().find(|meter| meter["meter"] == "L1-heater").unwrap();
+    assert_eq!((heater["counts"].clone(), heater["top"].clone()), (json!(false), json!("L1-drive")));
+    let again = editor.post(&format!("{site}/inventory"), inventory_body.clone()).await;
+    assert_eq!((again.json["n_records"].clone(), again.json["n_replaced"].clone()), (json!(1), json!(1)));
+    let activities = app.store().activities(&actor, Some(2025)).await.unwrap();
+    assert_eq!(activities.len(), 1);
+    assert!(!activities[0].record.evidence.contains(&"L1-heater".to_owned()), "{:?}", activities[0].record.evidence);
+
+    // A viewer and an auditor may read but not hand over; another organisation sees nothing.
+    for (email, scopes) in [(BRAND_VIEWER, "read"), (BRAND_AUDITOR, "read write")] {
+        let reader = app.api(&World::token(app.store(), &world.brand, email, scopes).await);
+        assert_eq!(reader.post(&format!("{site}/footprint"), body.clone()).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            reader.post(&format!("{site}/inventory"), inventory_body.clone()).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let parent = reader.put(&format!("{site}/meters/L1-heater/parent"), json!({ "parent": null })).await;
+        assert_eq!(parent.status, StatusCode::FORBIDDEN);
+    }
+    let stranger = app.api(&World::token(app.store(), &world.supplier, SUPPLIER_OWNER, "read write").await);
+    assert_eq!(stranger.post(&format!("{site}/footprint"), body.clone()).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(stranger.post(&format!("{site}/inventory"), inventory_body).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(stranger.get(&format!("{site}/totals")).await.status, StatusCode::NOT_FOUND);
+    let stranger_parent = stranger.put(&format!("{site}/meters/L1-heater/parent"), json!({ "parent": null })).await;
+    assert_eq!(stranger_parent.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.store().model_versions(&actor, &product.id).await.unwrap().len(), 2, "nothing saved by a refusal");
+    let unauthenticated = reqwest::Client::new().get(format!("{}{site}/totals", app.base_url)).send().await.unwrap();
+    assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// A body with one field changed.
+fn with(body: &serde_json::Value, field: &str, value: &str) -> serde_json::Value {
+    let mut changed = body.clone();
+    changed[field] = json!(value);
+    changed
+}

@@ -4,7 +4,7 @@
 
 use jiff::civil::date;
 use tanji_energy::analysis::DayRange;
-use tanji_energy::handover::{line_intensity, monthly_energy};
+use tanji_energy::handover::{line_intensity, monthly_energy, product_intensity};
 use tanji_energy::model::MeterKind;
 use tanji_energy::synthetic::{ExampleOptions, ruihe_paper_cups_example};
 use tanji_footprint::DataKind;
@@ -76,8 +76,8 @@ async fn cup(store: &Store, editor: &Actor) -> String {
     product.id
 }
 
-on_both_databases!(a_lines_measured_kwh_per_cup_becomes_the_cups_primary_electricity);
-async fn a_lines_measured_kwh_per_cup_becomes_the_cups_primary_electricity(test: TestDatabase) {
+on_both_databases!(the_cup_lines_output_weighted_kwh_per_cup_becomes_the_cups_primary_electricity);
+async fn the_cup_lines_output_weighted_kwh_per_cup_becomes_the_cups_primary_electricity(test: TestDatabase) {
     let store = &test.store;
     let world = World::build(store).await;
     let editor = &world.brand_editor;
@@ -92,16 +92,25 @@ async fn a_lines_measured_kwh_per_cup_becomes_the_cups_primary_electricity(test:
     let target =
         MeasuredEnergyTarget { product_id: product_id.clone(), process_id: "cup-forming".into(), factor_index: None };
 
-    let version = store.set_measured_energy(editor, &target, facility_id, "L1", january).await.unwrap();
+    let version = store.set_measured_energy(editor, &target, facility_id, "CUP-9OZ-PE", january).await.unwrap();
     assert_eq!(version.version, 2);
     // The same figure as the pure handover on the stored analysis input (hourly roll-ups), and within 0.1 % of it on
     // the files the site was imported from (the roll-ups bucket register differences by hour).
     let input = store.energy_analysis_input(editor, facility_id, january).await.unwrap();
-    let expected = line_intensity(&input.site, &input.readings, &input.production, "L1", january).unwrap();
+    let expected = product_intensity(&input.site, &input.readings, &input.production, "CUP-9OZ-PE", january).unwrap();
     let kwh_per_cup = expected.kwh_per_unit_of(MeterKind::Electricity);
-    let from_files = line_intensity(&site, &readings, &production, "L1", january).unwrap();
+    let from_files = product_intensity(&site, &readings, &production, "CUP-9OZ-PE", january).unwrap();
     let files_kwh_per_cup = from_files.kwh_per_unit_of(MeterKind::Electricity);
     assert!((kwh_per_cup / files_kwh_per_cup - 1.0).abs() < 1e-3, "{kwh_per_cup} vs {files_kwh_per_cup}");
+    // Both cup lines, each weighed by its output: the figure lies between the lines' own, above the efficient L1's.
+    let l1 = line_intensity(&input.site, &input.readings, &input.production, "L1", january).unwrap();
+    let l2 = line_intensity(&input.site, &input.readings, &input.production, "L2", january).unwrap();
+    let (l1_kwh, l2_kwh) = (l1.kwh_per_unit_of(MeterKind::Electricity), l2.kwh_per_unit_of(MeterKind::Electricity));
+    assert!(l1_kwh < kwh_per_cup && kwh_per_cup < l2_kwh, "{l1_kwh} < {kwh_per_cup} < {l2_kwh}");
+    let weighted =
+        (l1_kwh * l1.production_units + l2_kwh * l2.production_units) / (l1.production_units + l2.production_units);
+    assert!(close(kwh_per_cup, weighted), "{kwh_per_cup} vs {weighted}");
+
     let process = version.model.processes.iter().find(|process| process.id == "cup-forming").unwrap();
     let usage = process.factors.iter().find(|usage| usage.measured.is_some()).expect("the measured input");
     let measured = usage.measured.as_ref().unwrap();
@@ -109,10 +118,21 @@ async fn a_lines_measured_kwh_per_cup_becomes_the_cups_primary_electricity(test:
     assert!(close(usage.amount, kwh_per_cup * 1000.0), "per run of 1000 cups: {}", usage.amount);
     assert_eq!(usage.unit, "kWh");
     assert!(usage.factor.starts_with("mee-nbs-2022-grid-cn-grid-east"));
-    assert_eq!((measured.line.as_str(), measured.period_start.as_str(), measured.n_days), ("L1", "2025-01-01", 31));
-    assert_eq!(measured.meters, vec!["L1-air", "L1-drive", "L1-heater"]);
-    assert!(close(measured.production_units, expected.production_units));
-    assert!(measured.n_readings >= 31 * 24 * 3, "{}", measured.n_readings);
+    assert_eq!(
+        (measured.sku.as_str(), measured.line.as_str(), measured.period_start.as_str()),
+        ("CUP-9OZ-PE", "L1, L2", "2025-01-01")
+    );
+    assert_eq!(measured.n_days, 31);
+    assert_eq!(measured.meters, vec!["L1-air", "L1-drive", "L1-heater", "L2-air", "L2-drive", "L2-heater"]);
+    assert!(close(measured.production_units, l1.production_units + l2.production_units));
+    assert!(measured.n_readings >= 31 * 24 * 6, "{}", measured.n_readings);
+    let lines: Vec<(&str, f64, f64)> =
+        measured.lines.iter().map(|line| (line.line.as_str(), line.output_share, line.kwh_per_unit)).collect();
+    assert_eq!((lines[0].0, lines[1].0), ("L1", "L2"));
+    assert!(close(lines[0].1, l1.production_units / measured.production_units), "{lines:?}");
+    assert!(close(lines[0].1 + lines[1].1, 1.0));
+    assert!(close(lines[0].2, l1_kwh) && close(lines[1].2, l2_kwh), "{lines:?}");
+    assert!(measured.unmetered_lines.is_empty());
 
     let footprint = store.compute_footprint(editor, &product_id, None, None).await.unwrap().footprint;
     let line = footprint.lines.iter().find(|line| line.measured.is_some()).expect("the measured line");
@@ -124,19 +144,23 @@ async fn a_lines_measured_kwh_per_cup_becomes_the_cups_primary_electricity(test:
 
     // A process that is not a production stage, a line that does not exist, a period without data: refused.
     let wrong_stage = MeasuredEnergyTarget { process_id: "bamboo-board".into(), ..target.clone() };
-    let refused = store.set_measured_energy(editor, &wrong_stage, facility_id, "L1", january).await.unwrap_err();
+    let refused =
+        store.set_measured_energy(editor, &wrong_stage, facility_id, "CUP-9OZ-PE", january).await.unwrap_err();
     assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "process"), "{refused:?}");
-    let refused = store.set_measured_energy(editor, &target, facility_id, "L9", january).await.unwrap_err();
-    assert!(matches!(refused, StoreError::NotFound), "{refused:?}");
+    let refused = store.set_measured_energy(editor, &target, facility_id, "PLATE-9", january).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "sku"), "{refused:?}");
     let later = DayRange { first: date(2025, 6, 1), last: date(2025, 6, 30) };
-    let refused = store.set_measured_energy(editor, &target, facility_id, "L1", later).await.unwrap_err();
-    assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "period"), "{refused:?}");
+    let refused = store.set_measured_energy(editor, &target, facility_id, "CUP-9OZ-PE", later).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "sku"), "{refused:?}");
 
     // A viewer may not change the model; another organisation does not see the facility or the product.
-    let denied = store.set_measured_energy(&world.brand_viewer, &target, facility_id, "L1", january).await.unwrap_err();
+    let denied =
+        store.set_measured_energy(&world.brand_viewer, &target, facility_id, "CUP-9OZ-PE", january).await.unwrap_err();
     assert!(matches!(denied, StoreError::Denied(_)), "{denied:?}");
-    let hidden =
-        store.set_measured_energy(&world.supplier_owner, &target, facility_id, "L1", january).await.unwrap_err();
+    let hidden = store
+        .set_measured_energy(&world.supplier_owner, &target, facility_id, "CUP-9OZ-PE", january)
+        .await
+        .unwrap_err();
     assert!(matches!(hidden, StoreError::NotFound), "{hidden:?}");
     assert_eq!(store.model_versions(editor, &product_id).await.unwrap().len(), 2, "nothing saved by a refusal");
 }
@@ -156,13 +180,13 @@ async fn a_facilitys_metered_months_become_inventory_records_once(test: TestData
 
     let outcome =
         store.record_metered_energy(editor, facility_id, period, &MeteredEnergyMethods::default()).await.unwrap();
-    assert_eq!((outcome.n_records, outcome.n_replaced), (2, 0));
-    assert_eq!(
-        outcome.keys,
-        vec![metered_electricity_key("RH-HY", "2025-01"), metered_electricity_key("RH-HY", "2025-02")]
-    );
+    // January is whole; the period stops on 9 February, so February is not handed over as a month (a metered month
+    // outranks the monthly report and must cover the whole month).
+    assert_eq!((outcome.n_records, outcome.n_replaced), (1, 0));
+    assert_eq!(outcome.keys, vec![metered_electricity_key("RH-HY", "2025-01")]);
+    assert_eq!(outcome.incomplete, vec![("2025-02".to_owned(), MeterKind::Electricity)]);
     let stored = store.activities(editor, Some(2025)).await.unwrap();
-    assert_eq!(stored.len(), 2);
+    assert_eq!(stored.len(), 1);
     let input = store.energy_analysis_input(editor, facility_id, period).await.unwrap();
     let months = monthly_energy(&input.site, &input.readings);
     for (month, activity) in months.iter().zip(&stored) {
@@ -174,12 +198,12 @@ async fn a_facilitys_metered_months_become_inventory_records_once(test: TestData
         assert_eq!(activity.import_file.as_deref(), Some("meters:RH-HY:2025-01-01..2025-02-09"));
     }
 
-    // Handed over again: the same two records, replaced, not doubled.
+    // Handed over again: the same record, replaced, not doubled.
     let again =
         store.record_metered_energy(editor, facility_id, period, &MeteredEnergyMethods::default()).await.unwrap();
-    assert_eq!((again.n_records, again.n_replaced), (2, 2));
+    assert_eq!((again.n_records, again.n_replaced), (1, 1));
     let after = store.activities(editor, Some(2025)).await.unwrap();
-    assert_eq!(after.len(), 2);
+    assert_eq!(after.len(), 1);
     assert_eq!(
         after.iter().map(|activity| activity.record.quantity.value).collect::<Vec<_>>(),
         stored.iter().map(|activity| activity.record.quantity.value).collect::<Vec<_>>()
@@ -196,5 +220,161 @@ async fn a_facilitys_metered_months_become_inventory_records_once(test: TestData
         .await
         .unwrap_err();
     assert!(matches!(hidden, StoreError::NotFound), "{hidden:?}");
-    assert_eq!(store.activities(editor, Some(2025)).await.unwrap().len(), 2);
+    assert_eq!(store.activities(editor, Some(2025)).await.unwrap().len(), 1);
+}
+
+/// The site of `parsed()` with a main incomer `MAIN` (an interval kWh meter in area `substation`, on no line) that
+/// reads 100 kWh every hour of January 2025 (local), 74,400 kWh in all.
+async fn site_with_main_incomer(store: &Store, editor: &Actor) -> FacilityId {
+    use tanji_store::energy::{MeterInput, NewMeter, NewReading, ReadingSource};
+    use tanji_store::energy_site::{AreaInput, MeterPlacement};
+    let facility_id = facility(store, editor).await;
+    let (site, readings, production) = parsed();
+    let import =
+        SiteImport::from_files(site, &readings, &production, "readings.csv", "production.csv", "site.toml").unwrap();
+    store.import_energy_site(editor, facility_id, &import).await.unwrap();
+    let facility = facility_id.to_string();
+    let meter = NewMeter::parse(&MeterInput {
+        facility_id: &facility,
+        code: "MAIN",
+        name: "10 kV main incomer",
+        kind: "electricity",
+        unit: "kWh",
+        register_type: "interval",
+        multiplier: None,
+        utc_offset_minutes: Some(480),
+    })
+    .unwrap();
+    store.register_meter(editor, &meter).await.unwrap();
+    let area = AreaInput { code: "substation".into(), name: "配电房".into() };
+    store.save_energy_area(editor, facility_id, &area).await.unwrap();
+    let placement = MeterPlacement {
+        meter_code: meter.code.clone(),
+        area_code: "substation".into(),
+        line_code: None,
+        equipment: tanji_energy::Equipment::Other,
+        served_product_sku: None,
+        ct_ratio: 1.0,
+        pt_ratio: 1.0,
+        kwh_per_unit: None,
+        rollover_value: None,
+    };
+    store.place_energy_meter(editor, facility_id, &placement).await.unwrap();
+    let readings: Vec<NewReading> = (0..31 * 24)
+        .map(|hour| {
+            let (day, hour) = (1 + hour / 24, hour % 24);
+            NewReading::parse("MAIN", &format!("2025-01-{day:02}T{hour:02}:00:00+08:00"), 100.0, "test").unwrap()
+        })
+        .collect();
+    store.record_readings(editor, ReadingSource::Api, &readings).await.unwrap();
+    facility_id
+}
+
+const LINE_METERS: [&str; 6] = ["L1-air", "L1-drive", "L1-heater", "L2-air", "L2-drive", "L2-heater"];
+
+on_both_databases!(a_main_incomer_counts_once_and_its_sub_meters_are_never_added_to_it);
+async fn a_main_incomer_counts_once_and_its_sub_meters_are_never_added_to_it(test: TestDatabase) {
+    use tanji_store::energy::MeterCode;
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let facility_id = site_with_main_incomer(store, editor).await;
+    let main = MeterCode::parse("meter", "MAIN").unwrap();
+    let code = |text: &str| MeterCode::parse("meter", text).unwrap();
+    for line_meter in LINE_METERS {
+        store.set_parent_meter(editor, facility_id, &code(line_meter), Some(&main)).await.unwrap();
+    }
+    let parents = store.meter_parents(editor, facility_id).await.unwrap();
+    assert_eq!(parents.len(), 6);
+    assert!(parents.values().all(|parent| parent == "MAIN"));
+    let in_totals = store.meters_in_totals(editor, facility_id).await.unwrap();
+    let counted: Vec<&str> = in_totals.iter().filter(|meter| meter.counts).map(|meter| meter.meter.as_str()).collect();
+    assert_eq!(counted, vec!["MAIN"]);
+    let heater = in_totals.iter().find(|meter| meter.meter == "L2-heater").unwrap();
+    assert_eq!((heater.parent.as_deref(), heater.top.as_str(), heater.counts), (Some("MAIN"), "MAIN", false));
+
+    // The tree must not loop, a meter is not its own parent, and the carriers must match (a water meter is not
+    // under an electricity meter); nothing changes on a refusal.
+    let refused = store.set_parent_meter(editor, facility_id, &main, Some(&code("L1-drive"))).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "parent"), "{refused:?}");
+    let refused = store.set_parent_meter(editor, facility_id, &main, Some(&main)).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "parent"), "{refused:?}");
+    let refused = store.set_parent_meter(editor, facility_id, &code("NO-SUCH"), Some(&main)).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "meter"), "{refused:?}");
+    // A viewer may not change the tree; another organisation does not see the facility.
+    let denied = store.set_parent_meter(&world.brand_viewer, facility_id, &code("L1-drive"), None).await.unwrap_err();
+    assert!(matches!(denied, StoreError::Denied(_)), "{denied:?}");
+    let hidden = store.set_parent_meter(&world.supplier_owner, facility_id, &code("L1-drive"), None).await.unwrap_err();
+    assert!(matches!(hidden, StoreError::NotFound), "{hidden:?}");
+    assert!(matches!(store.meter_parents(&world.supplier_owner, facility_id).await, Ok(parents) if parents.is_empty()));
+    assert_eq!(store.meter_parents(editor, facility_id).await.unwrap(), parents);
+
+    // January in the inventory: the incomer's 74,400 kWh, not the incomer plus the line meters.
+    let january = DayRange { first: date(2025, 1, 1), last: date(2025, 1, 31) };
+    let methods =
+        MeteredEnergyMethods { emission_point: Some("主变 10kV 进线".into()), ..MeteredEnergyMethods::default() };
+    let outcome = store.record_metered_energy(editor, facility_id, january, &methods).await.unwrap();
+    assert_eq!(outcome.n_records, 1);
+    let stored = store.activities(editor, Some(2025)).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(close(stored[0].record.quantity.value, 74_400.0), "{}", stored[0].record.quantity.value);
+    assert_eq!(stored[0].record.evidence, vec!["MAIN".to_owned()]);
+
+    // The production monthly report's row for the same point, activity and factor: the metered month outranks it,
+    // so the inventory counts January's electricity once, as metered.
+    let factor = store.energy_site(editor, facility_id).await.unwrap().settings.grid_factor.factor_id.unwrap();
+    let report = tanji_inventory::ActivityRow {
+        id: "elec-2025-01".into(),
+        facility: "RH-HY".into(),
+        period: "2025-01".into(),
+        source: "purchased_electricity".into(),
+        emission_point: "主变 10kV 进线".into(),
+        activity: "电网购电".into(),
+        quantity: "75000".into(),
+        unit: "kWh".into(),
+        data_source: "production_monthly_report".into(),
+        factor,
+        ..tanji_inventory::ActivityRow::default()
+    };
+    store.record_activities(editor, Some("report.csv"), vec![report]).await.unwrap();
+    let inventory = store
+        .compute_inventory(
+            editor,
+            &tanji_store::InventoryRequest {
+                reporting_year: 2025,
+                gwp_set: tanji_ghg::GwpSet::AR5,
+                consolidation: tanji_inventory::ConsolidationApproach::OperationalControl,
+                base_year: None,
+                significance_threshold_percent: 5.0,
+                base_year_changes: Vec::new(),
+                output: None,
+            },
+        )
+        .await
+        .unwrap()
+        .inventory;
+    let status = |id: &str| inventory.lines.iter().find(|line| line.record_id == id).unwrap().status.clone();
+    assert_eq!(status(&metered_electricity_key("RH-HY", "2025-01")), tanji_inventory::LineStatus::Counted);
+    assert!(matches!(
+        status("elec-2025-01"),
+        tanji_inventory::LineStatus::Superseded { by_source: tanji_inventory::DataSourceKind::Meter, .. }
+    ));
+    let counted_kwh: f64 = inventory
+        .lines
+        .iter()
+        .filter(|line| line.status == tanji_inventory::LineStatus::Counted)
+        .filter_map(|line| line.quantity.as_ref())
+        .map(|quantity| quantity.value)
+        .sum();
+    assert!(close(counted_kwh, 74_400.0), "each kWh once: {counted_kwh}");
+
+    // Without its upstream meter a line meter counts again, beside the incomer: the tree is what prevents it.
+    store.set_parent_meter(editor, facility_id, &code("L1-heater"), None).await.unwrap();
+    let outcome = store.record_metered_energy(editor, facility_id, january, &methods).await.unwrap();
+    assert_eq!((outcome.n_records, outcome.n_replaced), (1, 1));
+    let stored = store.activities(editor, Some(2025)).await.unwrap();
+    let metered =
+        stored.iter().find(|activity| activity.record.id == metered_electricity_key("RH-HY", "2025-01")).unwrap();
+    assert!(metered.record.quantity.value > 74_400.0, "{}", metered.record.quantity.value);
+    assert_eq!(metered.record.evidence, vec!["L1-heater".to_owned(), "MAIN".to_owned()]);
 }

@@ -1724,6 +1724,21 @@ mod tests {
             meters: vec!["L1-drive".into()],
             n_readings: 35_040,
             estimated_percent: 0.0,
+            sku: "CUP-9OZ-PE".into(),
+            lines: vec![tanji_footprint::MeasuredLine {
+                line: "L1".into(),
+                line_name: "纸杯一线".into(),
+                production_units: 4.8e7,
+                energy_kwh: 561_600.0,
+                kwh_per_unit: 0.0117,
+                output_share: 1.0,
+                allocated_share: 1.0,
+                n_days: 365,
+                meters: vec!["L1-drive".into()],
+                n_readings: 35_040,
+                estimated_percent: 0.0,
+            }],
+            unmetered_lines: Vec::new(),
         };
         model.processes[forming].factors[usage].amount = 0.0117 * 1000.0;
         model.processes[forming].factors[usage].measured = Some(measured);

@@ -1086,7 +1086,12 @@ pub async fn line(
         } else {
             format!("{} {}", measured.line, measured.line_name)
         };
-        facts.push(Fact { label: t.fp_measured_source, value: format!("{} · {line_text}", measured.facility) });
+        let source = if measured.sku.is_empty() {
+            format!("{} · {line_text}", measured.facility)
+        } else {
+            format!("{} · {} · {} {line_text}", measured.facility, measured.sku, t.fp_measured_lines)
+        };
+        facts.push(Fact { label: t.fp_measured_source, value: source });
         facts.push(Fact {
             label: t.fp_measured_period,
             value: format!(
@@ -1109,6 +1114,31 @@ pub async fn line(
             value: format!("{} ({})", measured.meters.join(", "), measured.n_readings),
         });
         facts.push(Fact { label: t.fp_measured_estimated, value: format!("{:.2} %", measured.estimated_percent) });
+        // Each line's part: the figure above is Σ share × the line's kWh per unit.
+        for part in &measured.lines {
+            let name =
+                if part.line_name.is_empty() { part.line.clone() } else { format!("{} {}", part.line, part.line_name) };
+            let mut value = format!(
+                "{} kWh/{unit} = {} kWh ÷ {} {unit} · {} {:.1} % · {} ({}) · {} {:.2} %",
+                figure(part.kwh_per_unit),
+                figure(part.energy_kwh),
+                figure(part.production_units),
+                t.fp_measured_output_share,
+                100.0 * part.output_share,
+                part.meters.join(", "),
+                part.n_readings,
+                t.fp_measured_estimated,
+                part.estimated_percent,
+                unit = measured.output_unit
+            );
+            if part.allocated_share < 1.0 {
+                value.push_str(&format!(" · {} {:.1} %", t.fp_measured_allocated_share, 100.0 * part.allocated_share));
+            }
+            facts.push(Fact { label: t.fp_measured_line, value: format!("{name}: {value}") });
+        }
+        if !measured.unmetered_lines.is_empty() {
+            facts.push(Fact { label: t.fp_measured_unmetered, value: measured.unmetered_lines.join(", ") });
+        }
     }
     if line.allocation_share != 1.0 {
         facts.push(Fact { label: t.fp_allocation_share, value: format!("{:.2} %", 100.0 * line.allocation_share) });

@@ -160,6 +160,10 @@ fn field_message(t: &'static Text, error: &FieldError) -> String {
             "implemented_on" | "baseline_first" | "baseline_last" | "reporting_first" | "reporting_last",
             tanji_i18n::Language::SimplifiedChinese,
         ) => "（日期，如 2026-03-02；基线期须在实施日之前，报告期从实施日起）",
+        ("from" | "to", tanji_i18n::Language::SimplifiedChinese) => "（日期，如 2025-01-31，结束日不早于开始日）",
+        ("sku", tanji_i18n::Language::SimplifiedChinese) => "（期间内有产量和计量读数的产线所生产的型号）",
+        ("process", tanji_i18n::Language::SimplifiedChinese) => "（产品模型中带用电输入的生产阶段工序）",
+        ("parent", tanji_i18n::Language::SimplifiedChinese) => "（同一能源种类、已放入站点且不在本表下级的另一块表）",
         _ => "",
     };
     format!("{problem}{hint}")

@@ -6,6 +6,7 @@
 //! through the store with the actor, so another organisation's facility is a 404 like a missing one.
 
 pub mod analysis;
+mod chain;
 mod import;
 mod live;
 pub(crate) mod meters;
@@ -29,6 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/console/energy/facilities/{id}/meters", get(meters::show).post(meters::add))
         .route("/console/energy/facilities/{id}/meters/{form}", post(meters::save_tree))
         .route("/console/energy/facilities/{id}/measures", get(pages::measures).post(pages::record_measure))
+        .route("/console/energy/facilities/{id}/chain", get(chain::show))
+        .route("/console/energy/facilities/{id}/chain/parent", post(chain::set_parent))
+        .route("/console/energy/facilities/{id}/chain/footprint", post(chain::to_footprint))
+        .route("/console/energy/facilities/{id}/chain/inventory", post(chain::to_inventory))
         .route("/console/energy/import", get(import::show))
         .route("/console/energy/import/preview", post(import::preview))
         .route("/console/energy/import/confirm", post(import::confirm))
@@ -43,6 +48,7 @@ pub enum Tab {
     Analysis,
     Meters,
     Measures,
+    Chain,
     Import,
     Live,
 }
@@ -74,6 +80,11 @@ pub fn tabs(et: &'static EnergyText, facility_id: Option<&str>, current: Tab) ->
                 href: format!("/console/energy/facilities/{id}/measures"),
                 label: et.tab_measures,
                 current: current == Tab::Measures,
+            });
+            links.push(TabLink {
+                href: format!("/console/energy/facilities/{id}/chain"),
+                label: et.tab_chain,
+                current: current == Tab::Chain,
             });
         }
         None => links.push(TabLink {
