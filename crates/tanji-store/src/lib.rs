@@ -18,6 +18,7 @@ pub mod energy;
 pub mod energy_chain;
 pub mod energy_recent;
 pub mod energy_site;
+pub mod energy_weather;
 mod error;
 mod facilities;
 mod inventory;
@@ -61,7 +62,7 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 11] = [
+const MIGRATIONS: [(i64, &str, &str); 12] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
@@ -73,6 +74,7 @@ const MIGRATIONS: [(i64, &str, &str); 11] = [
     (9, "inventory_verification_body", include_str!("../migrations/0009_inventory_verification_body.sql")),
     (10, "energy_readings", include_str!("../migrations/0010_energy_readings.sql")),
     (11, "energy_sites", include_str!("../migrations/0011_energy_sites.sql")),
+    (12, "energy_weather", include_str!("../migrations/0012_energy_weather.sql")),
 ];
 
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {

@@ -775,7 +775,13 @@ pub async fn get_analysis(
         confidence: 0.9,
     };
     let input = state.store().energy_analysis_input(&actor, facility_id(&facility)?, period).await?;
-    let analysis = tanji_energy::analyze(&input.site, &input.readings, &input.production, &options);
+    let analysis = tanji_energy::analyze_with_weather(
+        &input.site,
+        &input.readings,
+        &input.production,
+        input.weather.as_ref(),
+        &options,
+    );
     let findings_text: Vec<Value> = analysis
         .findings
         .iter()

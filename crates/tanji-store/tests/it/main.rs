@@ -7,6 +7,7 @@ mod backfills;
 mod energy;
 mod energy_chain;
 mod energy_site;
+mod energy_weather;
 mod facilities;
 mod inventory;
 mod member_invitations;

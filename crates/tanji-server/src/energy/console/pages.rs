@@ -158,10 +158,11 @@ pub async fn analysis(
                         meters_left_out = input.meters_left_out.iter().map(|code| code.as_str().to_owned()).collect();
                         if !input.site.lines.is_empty() && input.readings.values().any(|readings| !readings.is_empty())
                         {
-                            let analysis = tanji_energy::analyze(
+                            let analysis = tanji_energy::analyze_with_weather(
                                 &input.site,
                                 &input.readings,
                                 &input.production,
+                                input.weather.as_ref(),
                                 &tanji_energy::AnalysisOptions::default(),
                             );
                             view = Some(super::analysis::analysis_view(&analysis, language));
