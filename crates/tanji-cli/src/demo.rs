@@ -654,6 +654,7 @@ async fn record_factory_energy(store: &Store, energy_engineer: &tanji_tenancy::A
         match path.file_name().and_then(|name| name.to_str()) {
             Some("readings.csv") => Ok(files.readings_csv.clone().into_bytes()),
             Some("production.csv") => Ok(files.production_csv.clone().into_bytes()),
+            Some("weather.csv") => Ok(files.weather_csv.clone().into_bytes()),
             _ => Err(anyhow!("the demo's energy site names no file {}", path.display())),
         }
     };

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, anyhow};
 use serde::Serialize;
 use tanji_csv::{Cell, CsvTable};
-use tanji_energy::file::{FileProblem, SiteFile};
+use tanji_energy::file::{FileProblem, SiteFile, read_weather_csv};
 use tanji_energy::handover::{InventoryHandover, activity_rows, monthly_energy};
-use tanji_energy::{Analysis, analyze, read_production_csv, read_readings_csv, read_site_file};
+use tanji_energy::{Analysis, analyze_with_weather, read_production_csv, read_readings_csv, read_site_file};
 use tanji_i18n::energy::{file_problem_text, kwh, percent, whole};
 use tanji_i18n::inventory::figure;
 use tanji_i18n::{Language, Localize, text};
@@ -66,7 +66,7 @@ pub(crate) fn read_bytes(path: &Path, language: Language) -> anyhow::Result<Vec<
 
 fn analyze_file(args: EnergyAnalyzeArgs, language: Language) -> anyhow::Result<()> {
     let site_name = args.file.display().to_string();
-    let SiteFile { site, readings_path, production_path, options } =
+    let SiteFile { site, readings_path, production_path, options, weather } =
         read_site_file(&site_name, &read_bytes(&args.file, language)?)
             .map_err(|problems| problems_error(&problems, language))?;
     let directory = args.file.parent().unwrap_or(Path::new("."));
@@ -76,15 +76,23 @@ fn analyze_file(args: EnergyAnalyzeArgs, language: Language) -> anyhow::Result<(
         read_readings_csv(&readings_file.display().to_string(), &read_bytes(&readings_file, language)?, &site);
     let production =
         read_production_csv(&production_file.display().to_string(), &read_bytes(&production_file, language)?, &site);
-    let (readings, production) = match (readings, production) {
-        (Ok((readings, _layout)), Ok(production)) => (readings, production),
-        (readings, production) => {
+    let weather = match &weather {
+        Some(weather_file) => {
+            let path = directory.join(&weather_file.path);
+            Some(read_weather_csv(&path.display().to_string(), &read_bytes(&path, language)?, weather_file))
+        }
+        None => None,
+    };
+    let (readings, production, weather) = match (readings, production, weather.transpose()) {
+        (Ok((readings, _layout)), Ok(production), Ok(weather)) => (readings, production, weather),
+        (readings, production, weather) => {
             let mut problems = readings.err().unwrap_or_default();
             problems.extend(production.err().unwrap_or_default());
+            problems.extend(weather.err().unwrap_or_default());
             return Err(problems_error(&problems, language));
         }
     };
-    let analysis = analyze(&site, &readings, &production, &options);
+    let analysis = analyze_with_weather(&site, &readings, &production, weather.as_ref(), &options);
     if let Some(out) = &args.activities_csv {
         write_activities(&args, out, &site, &readings, language)?;
     }
@@ -286,12 +294,13 @@ fn example(args: EnergyExampleArgs, language: Language) -> anyhow::Result<()> {
     write("site.toml", &files.site_toml)?;
     write("readings.csv", &files.readings_csv)?;
     write("production.csv", &files.production_csv)?;
+    write("weather.csv", &files.weather_csv)?;
     let directory = args.directory.display();
     eprintln!(
         "{}",
         text!(language,
-            zh: "已将 site.toml、readings.csv 和 production.csv（示意数据）写入 {directory}",
-            en: "wrote site.toml, readings.csv and production.csv (illustrative data) to {directory}")
+            zh: "已将 site.toml、readings.csv、production.csv 和 weather.csv（示意数据）写入 {directory}",
+            en: "wrote site.toml, readings.csv, production.csv and weather.csv (illustrative data) to {directory}")
     );
     Ok(())
 }

@@ -18,7 +18,7 @@ use tanji_store::energy::{IngestError, NewReading, ReadingSource, ReadingStore};
 use std::path::Path;
 
 use tanji_energy::AnalysisOptions;
-use tanji_energy::file::{read_production_csv, read_readings_csv, read_site_file};
+use tanji_energy::file::{read_production_csv, read_readings_csv, read_site_file, read_weather_csv};
 use tanji_store::energy_site::{SiteImport, SiteImportError};
 
 use crate::commands::{find_organisation, open_store};
@@ -175,17 +175,30 @@ pub fn site_import_from_bytes(
     let (readings_name, production_name) = (readings_path.display().to_string(), production_path.display().to_string());
     let readings = read_readings_csv(&readings_name, &read(&readings_path)?, &site_file.site);
     let production = read_production_csv(&production_name, &read(&production_path)?, &site_file.site);
-    let (readings, production) = match (readings, production) {
-        (Ok((readings, _layout)), Ok(production)) => (readings, production),
-        (readings, production) => {
+    let weather = match &site_file.weather {
+        Some(weather_file) => {
+            let weather_path = directory.join(&weather_file.path);
+            let weather_name = weather_path.display().to_string();
+            Some(
+                read_weather_csv(&weather_name, &read(&weather_path)?, weather_file)
+                    .map(|weather| (weather, weather_name)),
+            )
+        }
+        None => None,
+    };
+    let (readings, production, weather) = match (readings, production, weather.transpose()) {
+        (Ok((readings, _layout)), Ok(production), Ok(weather)) => (readings, production, weather),
+        (readings, production, weather) => {
             let mut problems = readings.err().unwrap_or_default();
             problems.extend(production.err().unwrap_or_default());
+            problems.extend(weather.err().unwrap_or_default());
             return Err(problems_error(&problems, language));
         }
     };
-    let import =
+    let mut import =
         SiteImport::from_files(site_file.site, &readings, &production, &readings_name, &production_name, site_name)
             .map_err(|error| anyhow!("{site_name}: {} {}", error.field, error.problem))?;
+    import.weather = weather;
     Ok((import, site_file.options))
 }
 

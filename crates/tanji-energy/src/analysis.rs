@@ -14,10 +14,11 @@ use crate::cusum::{self, Alarm};
 use crate::finding::{ChartKind, Evidence, ExpectedSaving, Finding, FindingKind, Recommendation, rank};
 use crate::model::{Equipment, GridFactor, MeterKind, Site, Tariff};
 use crate::regression::{
-    Baseline, BaselineCheck, Conditions, FitError, Observation, Resolution, Savings, Term, check_baseline, fit,
-    normalised_savings,
+    Baseline, BaselineCheck, CandidateModel, Conditions, FitError, Observation, Resolution, Savings, Term,
+    check_baseline, normalised_savings, select_baseline,
 };
 use crate::stats::median_of;
+use crate::weather::{DayWeather, Weather};
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
@@ -107,6 +108,8 @@ pub struct DailyPoint {
     pub expected_kwh: Option<f64>,
     /// Running Σ(actual − expected), kWh.
     pub cusum_kwh: Option<f64>,
+    /// Mean outdoor temperature, °C, when the site has weather for the day.
+    pub mean_temperature_c: Option<f64>,
 }
 
 /// A line's SEC in a month beside its peers'.
@@ -158,16 +161,78 @@ pub struct LineResult {
     pub monthly: Vec<MonthlySec>,
     /// Days, all data.
     pub daily: Vec<DailyPoint>,
-    /// The daily baseline E = β0 + β1·P, when it could be fitted.
+    /// The daily baseline E = β0 + β1·P (+ β2·HDD + β3·CDD when the weather improves the fit), when it could be
+    /// fitted.
     pub baseline: Option<Baseline>,
+    /// The models tried for the baseline, with their adjusted R² and which was chosen.
+    pub model_candidates: Vec<CandidateModel>,
     /// Why not.
     pub baseline_error: Option<FitError>,
     /// Guideline 14 criteria it misses.
     pub baseline_checks: Vec<BaselineCheck>,
     /// Tabular CUSUM alarms.
     pub alarms: Vec<Alarm>,
+    /// Days the baseline does not explain (production-aware spikes), largest |z| first.
+    pub unexplained_days: Vec<UnexplainedDay>,
     /// Savings in the reporting period.
     pub savings: Option<Savings>,
+}
+
+/// A day whose energy the baseline does not explain: the robust z-score of its residual, 0.6745·(r − median)/MAD
+/// with the median and MAD of the baseline period's residuals, is above [`UNEXPLAINED_DAY_Z`] in size. Unlike the
+/// cleaning's interval spike test, this one knows the day's output (and weather): a day that used more energy
+/// because it made more cups is no spike.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct UnexplainedDay {
+    /// The day.
+    pub day: Date,
+    /// Measured energy, kWh.
+    pub energy_kwh: f64,
+    /// The baseline's prediction, kWh.
+    pub expected_kwh: f64,
+    /// The robust z-score of energy − prediction.
+    pub robust_z: f64,
+}
+
+/// The robust z-score above which a day's residual is an outlier (Iglewicz and Hoaglin's 3.5, as the cleaning uses).
+pub const UNEXPLAINED_DAY_Z: f64 = 3.5;
+
+/// The days of `daily` whose residual's robust z-score, against the median and MAD of `baseline_residuals`, is above
+/// [`UNEXPLAINED_DAY_Z`] in size; largest first.
+fn unexplained_days(daily: &[DailyPoint], baseline_residuals: &[f64]) -> Vec<UnexplainedDay> {
+    if baseline_residuals.len() < 8 {
+        return Vec::new();
+    }
+    let median = median_of(baseline_residuals);
+    let deviations: Vec<f64> = baseline_residuals.iter().map(|residual| (residual - median).abs()).collect();
+    let mad = median_of(&deviations);
+    if mad <= 0.0 || !mad.is_finite() {
+        return Vec::new();
+    }
+    let mut days: Vec<UnexplainedDay> = daily
+        .iter()
+        .filter_map(|point| {
+            let expected_kwh = point.expected_kwh?;
+            let robust_z = 0.6745 * (point.energy_kwh - expected_kwh - median) / mad;
+            (robust_z.abs() > UNEXPLAINED_DAY_Z).then_some(UnexplainedDay {
+                day: point.day,
+                energy_kwh: point.energy_kwh,
+                expected_kwh,
+                robust_z,
+            })
+        })
+        .collect();
+    days.sort_by(|left, right| right.robust_z.abs().total_cmp(&left.robust_z.abs()));
+    days
+}
+
+/// The σ the tabular CUSUM's allowance and decision interval are scaled by: the baseline's RMSE widened for the
+/// residuals' lag-1 autocorrelation ρ to the long-run standard deviation of an AR(1) series, σ·sqrt((1 + ρ)/(1 − ρ)).
+/// Daily energy residuals are autocorrelated (a warm week, a batch of slower material), and a CUSUM scaled by the
+/// plain RMSE would raise an alarm on every such run; ρ is taken as 0 when negative and at most 0.9.
+pub fn cusum_sigma_kwh(statistics: &crate::regression::FitStatistics) -> f64 {
+    let rho = statistics.lag1_autocorrelation.clamp(0.0, 0.9);
+    statistics.rmse_kwh * ((1.0 + rho) / (1.0 - rho)).sqrt()
 }
 
 /// A line against its peers (the other lines making the same SKU).
@@ -200,6 +265,8 @@ pub struct Analysis {
     pub grid_factor: GridFactor,
     /// The tariff every ¥ figure uses.
     pub tariff: Option<Tariff>,
+    /// The weather station and source the degree-days came from, with their bases; `None` without weather.
+    pub weather: Option<WeatherUsed>,
     /// The days analysed for SEC and the baseline.
     pub baseline_period: Option<DayRange>,
     /// Days in it with data.
@@ -216,16 +283,44 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
 }
 
+/// The weather an analysis used, without its days.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeatherUsed {
+    /// The station.
+    pub station: String,
+    /// The source.
+    pub source: String,
+    /// The degree-day bases.
+    pub bases: crate::weather::DegreeDayBases,
+    /// Days with a temperature.
+    pub n_days: usize,
+}
+
 /// Share of estimated intervals above which a meter's data earn a finding.
 pub const ESTIMATED_SHARE_FINDING: f64 = 0.01;
 
-/// Runs the analysis. `readings` maps meter ids to their readings (meters without readings have no data).
+/// Runs the analysis without weather. `readings` maps meter ids to their readings (meters without readings have no
+/// data).
 pub fn analyze(
     site: &Site,
     readings: &HashMap<String, Vec<RawReading>>,
     production: &[ProductionRecord],
     options: &AnalysisOptions,
 ) -> Analysis {
+    analyze_with_weather(site, readings, production, None, options)
+}
+
+/// Runs the analysis. With `weather`, each day's heating and cooling degree-days are offered to the baseline, which
+/// takes them when they improve its adjusted R² (`regression::select_baseline`); a day without a temperature then
+/// has no degree-days, and a model with a weather term makes no prediction for it.
+pub fn analyze_with_weather(
+    site: &Site,
+    readings: &HashMap<String, Vec<RawReading>>,
+    production: &[ProductionRecord],
+    weather: Option<&Weather>,
+    options: &AnalysisOptions,
+) -> Analysis {
+    let weather_by_day: HashMap<Date, DayWeather> = weather.map(Weather::by_day).unwrap_or_default();
     let grid = Grid { interval_s: site.interval_seconds(), utc_offset_s: site.utc_offset_seconds };
     let epoch = jiff::civil::date(1970, 1, 1);
 
@@ -304,20 +399,25 @@ pub fn analyze(
             })
             .collect();
 
-        let observation = |day_idx: i64| Observation {
-            energy_kwh: energy[&day_idx],
-            conditions: Conditions {
-                production_units: output.get(&day_idx).copied().unwrap_or(0.0),
-                ..Conditions::default()
-            },
+        let observation = |day_idx: i64| {
+            let day_weather = weather_by_day.get(&day_of(day_idx));
+            Observation {
+                energy_kwh: energy[&day_idx],
+                conditions: Conditions {
+                    production_units: output.get(&day_idx).copied().unwrap_or(0.0),
+                    heating_degree_days: day_weather.map(|weather| weather.heating_degree_days),
+                    cooling_degree_days: day_weather.map(|weather| weather.cooling_degree_days),
+                    mean_temperature_c: day_weather.map(|weather| weather.mean_temperature_c),
+                },
+            }
         };
         let baseline_observations: Vec<Observation> =
             baseline_day_idxs.iter().map(|day_idx| observation(*day_idx)).collect();
-        let fitted = fit(&[Term::Intercept, Term::Production], &baseline_observations, Resolution::Daily);
-        let (baseline, baseline_error) = match fitted {
-            Ok(baseline) => (Some(baseline), None),
-            Err(error) => (None, Some(error)),
-        };
+        let (baseline, baseline_error, model_candidates) =
+            match select_baseline(&baseline_observations, Resolution::Daily) {
+                Ok(selection) => (Some(selection.baseline), None, selection.candidates),
+                Err(error) => (None, Some(error), Vec::new()),
+            };
         let mut baseline_checks = baseline.as_ref().map(check_baseline).unwrap_or_default();
 
         let mut daily = Vec::with_capacity(days.len());
@@ -334,6 +434,7 @@ pub fn analyze(
                 production_units: observation.conditions.production_units,
                 expected_kwh,
                 cusum_kwh: None,
+                mean_temperature_c: observation.conditions.mean_temperature_c,
             });
         }
         if differences.len() == daily.len() {
@@ -343,9 +444,13 @@ pub fn analyze(
         }
         let alarms = match &baseline {
             Some(baseline) if differences.len() == daily.len() => {
-                cusum::tabular_alarms(&differences, baseline.statistics.rmse_kwh)
+                cusum::tabular_alarms(&differences, cusum_sigma_kwh(&baseline.statistics))
             }
             _ => Vec::new(),
+        };
+        let unexplained_days = match &baseline {
+            Some(baseline) => unexplained_days(&daily, &baseline.residuals_kwh),
+            None => Vec::new(),
         };
         let savings = baseline.as_ref().and_then(|baseline| {
             let reporting: Vec<Observation> =
@@ -393,9 +498,11 @@ pub fn analyze(
             monthly,
             daily,
             baseline,
+            model_candidates,
             baseline_error,
             baseline_checks,
             alarms,
+            unexplained_days,
             savings,
         });
     }
@@ -408,11 +515,17 @@ pub fn analyze(
 
     fill_monthly_peer_medians(&mut lines);
     let peers = compare_peers(&lines, n_baseline_days);
-    let findings = findings(site, &meters, &lines, &peers, n_baseline_days);
+    let findings = findings(site, &meters, &lines, &peers, n_baseline_days, options.reporting);
     Analysis {
         site: site.name.clone(),
         grid_factor: site.grid_factor.clone(),
         tariff: site.tariff.clone(),
+        weather: weather.map(|weather| WeatherUsed {
+            station: weather.station.clone(),
+            source: weather.source.clone(),
+            bases: weather.bases,
+            n_days: weather.days.len(),
+        }),
         baseline_period,
         n_baseline_days,
         reporting_period: options.reporting,
@@ -489,6 +602,7 @@ fn findings(
     lines: &[LineResult],
     peers: &[PeerComparison],
     n_days: usize,
+    reporting: Option<DayRange>,
 ) -> Vec<Finding> {
     let grid_factor = site.grid_factor.t_co2e_per_mwh;
     let price = site.tariff.as_ref().map(|tariff| tariff.cny_per_kwh);
@@ -658,6 +772,26 @@ fn findings(
                 saving: None,
             });
         }
+        // Days in the reporting period are left out: after a measure they are meant to differ from the baseline.
+        let unexplained: Vec<&UnexplainedDay> =
+            line.unexplained_days.iter().filter(|day| reporting.is_none_or(|range| !range.contains(day.day))).collect();
+        if let Some(worst) = unexplained.first() {
+            findings.push(Finding {
+                rank: 0,
+                kind: FindingKind::UnexplainedDays {
+                    line: line.line.clone(),
+                    n_days: unexplained.len(),
+                    worst_day: worst.day,
+                    worst_excess_kwh: worst.energy_kwh - worst.expected_kwh,
+                    worst_robust_z: worst.robust_z,
+                },
+                evidence: vec![
+                    fit_evidence(baseline),
+                    Evidence::Chart { chart: ChartKind::BaselineFit, line: line.line.clone() },
+                ],
+                saving: None,
+            });
+        }
         if let Some(intercept) = baseline.non_production_load_kwh()
             && intercept > 0.0
             && line.energy_kwh > 0.0
@@ -821,6 +955,46 @@ mod tests {
         // β0 = 24 kWh/day of standby on each line (0.5 kWh per hour on two meters... per line: 2 meters × 12).
         let baseline = analysis.lines[0].baseline.as_ref().expect("baseline");
         assert!((baseline.non_production_load_kwh().unwrap() - 24.0).abs() < 1e-6);
+    }
+
+    /// A production-aware spike test: a day that used 40 % more because it made 40 % more cups is explained; a day
+    /// that used 25 % more for the same output is not, and becomes a finding naming it.
+    #[test]
+    fn only_days_the_output_does_not_explain_are_flagged() {
+        let mut site = site();
+        site.lines.truncate(1);
+        site.meters.truncate(1);
+        let t0: i64 = 1_735_660_800;
+        let start = jiff::civil::date(2025, 1, 1);
+        let mut register = 0.0;
+        let mut readings = vec![RawReading { time_s: t0, value: 0.0, row: 2 }];
+        let mut production = Vec::new();
+        for day in 0..60_i64 {
+            let busy = if day == 20 { 1.4 } else { 1.0 };
+            let units = (1000.0 + 50.0 * (day % 7) as f64) * busy;
+            production.push(ProductionRecord {
+                line: "L1".into(),
+                sku: "CUP".into(),
+                day: start + day.days(),
+                units,
+                row: 0,
+            });
+            let noise = 1.0 + 0.01 * (((day * 37) % 11) as f64 - 5.0) / 5.0;
+            let waste = if day == 40 { 1.25 } else { 1.0 };
+            let daily_kwh = (24.0 + 0.1 * units) * noise * waste;
+            for hour in 0..24_i64 {
+                register += daily_kwh / 24.0;
+                readings.push(RawReading { time_s: t0 + (day * 24 + hour + 1) * 3600, value: register, row: 0 });
+            }
+        }
+        let readings = HashMap::from([("L1-heater".to_owned(), readings)]);
+        let analysis = analyze(&site, &readings, &production, &AnalysisOptions::default());
+        let flagged: Vec<Date> = analysis.lines[0].unexplained_days.iter().map(|day| day.day).collect();
+        assert_eq!(flagged, [start + 40.days()]);
+        assert!(analysis.findings.iter().any(|finding| matches!(
+            finding.kind,
+            FindingKind::UnexplainedDays { n_days: 1, worst_day, .. } if worst_day == start + 40.days()
+        )));
     }
 
     /// A measure on day 60 cuts line 1's energy per cup by 10 %; with days 0–59 as the baseline and 60–89 as the

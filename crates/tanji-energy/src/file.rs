@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::{AnalysisOptions, DayRange, ProductionRecord};
 use crate::cleaning::RawReading;
 use crate::model::{Area, Equipment, GridFactor, Line, Meter, MeterKind, MeterUnit, Register, Site, Tariff};
+use crate::weather::{DegreeDayBases, Weather, WeatherDay};
 
 /// At most this many problems are reported per file; the rest are counted.
 pub const MAX_PROBLEMS: usize = 100;
@@ -141,6 +142,17 @@ pub enum ProblemKind {
         /// Last day.
         last: Date,
     },
+    /// A day given twice in a weather file.
+    DuplicateDay {
+        /// The day.
+        day: Date,
+    },
+    /// A mean outdoor temperature outside what any station records (−90 °C to 60 °C): usually °F or tenths of a
+    /// degree.
+    TemperatureOutOfRange {
+        /// The value found.
+        value: f64,
+    },
     /// Too many problems; the rest are not listed.
     MoreProblems {
         /// How many more.
@@ -159,6 +171,21 @@ pub struct SiteFile {
     pub production_path: String,
     /// What to analyse.
     pub options: AnalysisOptions,
+    /// The weather CSV and where its data come from, when the site file names one.
+    pub weather: Option<WeatherFile>,
+}
+
+/// A site file's weather: the CSV (relative to the site file), its station and source, and the degree-day bases.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeatherFile {
+    /// Path of the weather CSV, relative to the site file.
+    pub path: String,
+    /// The station.
+    pub station: String,
+    /// The source, with version or retrieval date and licence.
+    pub source: String,
+    /// The degree-day bases (18 °C unless the file says otherwise).
+    pub bases: DegreeDayBases,
 }
 
 #[derive(Deserialize)]
@@ -169,6 +196,7 @@ struct RawSiteFile {
     tariff: Option<RawTariff>,
     data: RawData,
     analysis: Option<RawAnalysis>,
+    weather: Option<RawWeather>,
     #[serde(default)]
     areas: Vec<RawArea>,
     #[serde(default)]
@@ -205,6 +233,16 @@ struct RawTariff {
 struct RawData {
     readings: String,
     production: String,
+    weather: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWeather {
+    station: String,
+    source: String,
+    heating_base_c: Option<f64>,
+    cooling_base_c: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -541,6 +579,44 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
         }
     }
 
+    let weather = match (&raw.data.weather, &raw.weather) {
+        (None, None) => None,
+        (Some(_), None) => {
+            problems.push(None, "weather.station", ProblemKind::Required);
+            None
+        }
+        (None, Some(_)) => {
+            problems.push(None, "data.weather", ProblemKind::Required);
+            None
+        }
+        (Some(path), Some(weather)) => {
+            for (key, value) in [("weather.station", &weather.station), ("weather.source", &weather.source)] {
+                if value.trim().is_empty() {
+                    problems.push(None, key, ProblemKind::Required);
+                }
+            }
+            let defaults = DegreeDayBases::default();
+            let mut base = |key: &str, value: Option<f64>, default: f64| match value {
+                Some(value) if !(-30.0..=40.0).contains(&value) || !value.is_finite() => {
+                    problems.push(None, key, ProblemKind::TemperatureOutOfRange { value });
+                    default
+                }
+                Some(value) => value,
+                None => default,
+            };
+            let bases = DegreeDayBases {
+                heating_base_c: base("weather.heating_base_c", weather.heating_base_c, defaults.heating_base_c),
+                cooling_base_c: base("weather.cooling_base_c", weather.cooling_base_c, defaults.cooling_base_c),
+            };
+            Some(WeatherFile {
+                path: path.clone(),
+                station: weather.station.trim().to_owned(),
+                source: weather.source.trim().to_owned(),
+                bases,
+            })
+        }
+    };
+
     let site = Site {
         name: raw.site.name,
         utc_offset_seconds,
@@ -565,7 +641,13 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
         },
         tariff: raw.tariff.map(|tariff| Tariff { cny_per_kwh: tariff.cny_per_kwh, source: tariff.source }),
     };
-    problems.finish(SiteFile { site, readings_path: raw.data.readings, production_path: raw.data.production, options })
+    problems.finish(SiteFile {
+        site,
+        readings_path: raw.data.readings,
+        production_path: raw.data.production,
+        options,
+        weather,
+    })
 }
 
 /// Which layout a readings CSV has.
@@ -792,6 +874,86 @@ pub fn read_production_csv(file: &str, bytes: &[u8], site: &Site) -> Result<Vec<
     problems.finish(records)
 }
 
+/// The coldest and hottest daily mean temperatures accepted, °C (the records are about −89 °C and 57 °C for single
+/// readings; a daily mean outside this range is a unit or scale mistake).
+pub const TEMPERATURE_RANGE_C: (f64, f64) = (-90.0, 60.0);
+
+/// Reads a weather CSV, `date,mean_temperature_c` (one row per local day, °C), into the site's weather with the
+/// station, source and bases the site file gives.
+pub fn read_weather_csv(file: &str, bytes: &[u8], weather: &WeatherFile) -> Result<Weather, Vec<FileProblem>> {
+    let text = decode(file, bytes).map_err(|problem| vec![problem])?;
+    let mut problems = Problems::new(file);
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
+    let header: Vec<String> = match reader.headers() {
+        Ok(header) => header.iter().map(str::to_lowercase).collect(),
+        Err(_) => {
+            problems.push(Some(1), "", ProblemKind::NotText);
+            return problems.finish(Weather {
+                station: weather.station.clone(),
+                source: weather.source.clone(),
+                bases: weather.bases,
+                days: Vec::new(),
+            });
+        }
+    };
+    let position = |name: &str| header.iter().position(|column| column == name);
+    let (date_col, temperature_col) = (position("date"), position("mean_temperature_c"));
+    for (required, found) in [("date", date_col), ("mean_temperature_c", temperature_col)] {
+        if found.is_none() {
+            problems.push(Some(1), required, ProblemKind::Required);
+        }
+    }
+    let mut days = Vec::new();
+    if let (Some(date_col), Some(temperature_col)) = (date_col, temperature_col) {
+        let mut seen = HashSet::new();
+        for (record_idx, record) in reader.records().enumerate() {
+            let row = record_idx + 2;
+            let Ok(record) = record else {
+                problems.push(Some(row), "", ProblemKind::NotText);
+                continue;
+            };
+            if record.len() != header.len() {
+                problems.push(
+                    Some(row),
+                    "",
+                    ProblemKind::WrongCellCount { expected: header.len(), found: record.len() },
+                );
+                continue;
+            }
+            let day = parse_date(&record[date_col]);
+            if day.is_none() {
+                problems.push(Some(row), "date", ProblemKind::NotADate { value: record[date_col].into() });
+            }
+            let temperature = match parse_value(&record[temperature_col]) {
+                Ok(value) if !(TEMPERATURE_RANGE_C.0..=TEMPERATURE_RANGE_C.1).contains(&value) => {
+                    problems.push(Some(row), "mean_temperature_c", ProblemKind::TemperatureOutOfRange { value });
+                    None
+                }
+                Ok(value) => Some(value),
+                Err(kind) => {
+                    problems.push(Some(row), "mean_temperature_c", kind);
+                    None
+                }
+            };
+            if let Some(day) = day
+                && !seen.insert(day)
+            {
+                problems.push(Some(row), "date", ProblemKind::DuplicateDay { day });
+                continue;
+            }
+            if let (Some(day), Some(mean_temperature_c)) = (day, temperature) {
+                days.push(WeatherDay { day, mean_temperature_c });
+            }
+        }
+    }
+    problems.finish(Weather {
+        station: weather.station.clone(),
+        source: weather.source.clone(),
+        bases: weather.bases,
+        days,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -914,6 +1076,68 @@ ct_ratio = 40
             matches!(&problems[1].kind, ProblemKind::UnknownMeter { suggestion: Some(suggestion), .. } if suggestion == "L1-heater")
         );
         assert_eq!((problems[2].row, problems[2].field.as_str()), (Some(4), "timestamp"));
+    }
+
+    fn with_weather(extra: &str) -> String {
+        SITE.replace(
+            "production = \"production.csv\"\n",
+            &format!("production = \"production.csv\"\nweather = \"weather.csv\"\n\n[weather]\n{extra}\n"),
+        )
+    }
+
+    #[test]
+    fn a_weather_file_gives_degree_days_at_the_stated_bases() {
+        let text = with_weather("station = \"58665 台州\"\nsource = \"test\"\nheating_base_c = 15.5");
+        let site_file = read_site_file("site.toml", text.as_bytes()).expect("reads");
+        let weather_file = site_file.weather.expect("weather");
+        assert_eq!(weather_file.path, "weather.csv");
+        assert_eq!(weather_file.bases, DegreeDayBases { heating_base_c: 15.5, cooling_base_c: 18.0 });
+        let csv = "date,mean_temperature_c\n2025-01-01,4.5\n2025-07-01,29\n";
+        let weather = read_weather_csv("weather.csv", csv.as_bytes(), &weather_file).expect("reads");
+        let by_day = weather.by_day();
+        let january = by_day[&jiff::civil::date(2025, 1, 1)];
+        let july = by_day[&jiff::civil::date(2025, 7, 1)];
+        assert_eq!((january.heating_degree_days, january.cooling_degree_days), (11.0, 0.0));
+        assert_eq!((july.heating_degree_days, july.cooling_degree_days), (0.0, 11.0));
+    }
+
+    #[test]
+    fn weather_without_its_station_or_file_is_refused() {
+        let no_table =
+            SITE.replace("production = \"production.csv\"\n", "production = \"production.csv\"\nweather = \"w.csv\"\n");
+        let problems = read_site_file("site.toml", no_table.as_bytes()).expect_err("refused");
+        assert_eq!((problems[0].field.as_str(), &problems[0].kind), ("weather.station", &ProblemKind::Required));
+        let blank = with_weather("station = \" \"\nsource = \"test\"\ncooling_base_c = 65");
+        let problems = read_site_file("site.toml", blank.as_bytes()).expect_err("refused");
+        assert!(problems.iter().any(|problem| problem.field == "weather.station"), "{problems:?}");
+        assert!(
+            problems.iter().any(|problem| problem.field == "weather.cooling_base_c"
+                && matches!(problem.kind, ProblemKind::TemperatureOutOfRange { .. })),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn weather_rows_are_checked_whole() {
+        let weather_file = WeatherFile {
+            path: "w.csv".into(),
+            station: "s".into(),
+            source: "t".into(),
+            bases: DegreeDayBases::default(),
+        };
+        let csv =
+            "date,mean_temperature_c\n2025-01-01,4.5\n2025-01-01,5\n2025-01-03,77\n2025-13-01,3\n2025-01-05,warm\n";
+        let problems = read_weather_csv("w.csv", csv.as_bytes(), &weather_file).expect_err("refused");
+        let found: Vec<(Option<usize>, &str)> =
+            problems.iter().map(|problem| (problem.row, problem.field.as_str())).collect();
+        assert_eq!(
+            found,
+            [(Some(3), "date"), (Some(4), "mean_temperature_c"), (Some(5), "date"), (Some(6), "mean_temperature_c")]
+        );
+        assert!(matches!(problems[0].kind, ProblemKind::DuplicateDay { .. }));
+        assert!(matches!(problems[1].kind, ProblemKind::TemperatureOutOfRange { value } if value == 77.0));
+        let missing = read_weather_csv("w.csv", b"day,temp\n", &weather_file).expect_err("refused");
+        assert_eq!(missing.len(), 2);
     }
 
     #[test]

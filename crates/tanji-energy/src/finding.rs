@@ -86,6 +86,21 @@ pub enum FindingKind {
         /// Σ(actual − expected) over those days, kWh.
         excess_kwh: f64,
     },
+    /// Days whose energy the line's baseline does not explain: their output (and weather) predict far less, or far
+    /// more, than was measured. A production-aware spike test: a day that used more because it made more is no
+    /// spike.
+    UnexplainedDays {
+        /// The line.
+        line: String,
+        /// How many days.
+        n_days: usize,
+        /// The day furthest from its prediction.
+        worst_day: Date,
+        /// Its measured minus predicted energy, kWh.
+        worst_excess_kwh: f64,
+        /// Its robust z-score.
+        worst_robust_z: f64,
+    },
     /// The line's baseline misses Guideline 14 criteria; savings computed with it are not reliable.
     BaselineCriteriaMissed {
         /// The line.
@@ -267,7 +282,7 @@ pub fn rank(findings: Vec<Finding>) -> Vec<Finding> {
             FindingKind::SecGap { .. } | FindingKind::GapAtEquipment { .. } => 0,
             FindingKind::VerifiedSavings { .. } => 1,
             FindingKind::BaselineNotFitted { .. } | FindingKind::BaselineCriteriaMissed { .. } => 2,
-            FindingKind::CusumAlarm { .. } => 3,
+            FindingKind::CusumAlarm { .. } | FindingKind::UnexplainedDays { .. } => 3,
             FindingKind::NonProductionLoad { .. } => 4,
             FindingKind::EstimatedData { .. } => 5,
         }

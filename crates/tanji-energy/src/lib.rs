@@ -20,8 +20,9 @@ pub mod model;
 pub mod regression;
 pub mod stats;
 pub mod synthetic;
+pub mod weather;
 
-pub use analysis::{Analysis, AnalysisOptions, DayRange, ProductionRecord, analyze};
+pub use analysis::{Analysis, AnalysisOptions, DayRange, ProductionRecord, analyze, analyze_with_weather};
 pub use cleaning::{CleanSeries, CleaningEvent, RawReading, clean};
 pub use file::{FileProblem, ProblemKind, read_production_csv, read_readings_csv, read_site_file};
 pub use finding::{Evidence, ExpectedSaving, Finding, FindingKind, Recommendation};
@@ -30,3 +31,4 @@ pub use handover::{
     activity_rows, line_intensity, monthly_energy,
 };
 pub use model::{Equipment, GridFactor, Line, Meter, MeterKind, MeterUnit, Register, Site, Tariff};
+pub use weather::{DegreeDayBases, Weather, WeatherDay};

@@ -9,10 +9,11 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{AnalysisOptions, DayRange, ProductionRecord, analyze};
+use crate::analysis::{AnalysisOptions, DayRange, ProductionRecord, analyze_with_weather};
 use crate::cleaning::RawReading;
 use crate::model::{GridFactor, Site, Tariff};
 use crate::regression::{Baseline, BaselineCheck, FitError, Savings};
+use crate::weather::Weather;
 
 /// Days of the year a saving is annualised to.
 pub const DAYS_PER_YEAR: f64 = 365.0;
@@ -68,11 +69,24 @@ pub enum VerificationError {
     NoReportingData,
 }
 
-/// Verifies the saving of a measure on `line` with the baseline and reporting periods of `options`.
+/// Verifies the saving of a measure on `line` with the baseline and reporting periods of `options`, without weather.
 pub fn verify(
     site: &Site,
     readings: &HashMap<String, Vec<RawReading>>,
     production: &[ProductionRecord],
+    line: &str,
+    options: &AnalysisOptions,
+) -> Result<Verification, VerificationError> {
+    verify_with_weather(site, readings, production, None, line, options)
+}
+
+/// Verifies the saving of a measure on `line`; with `weather`, the baseline takes degree-days when they improve its
+/// fit, and the reporting period is adjusted to its own weather (IPMVP routine adjustments).
+pub fn verify_with_weather(
+    site: &Site,
+    readings: &HashMap<String, Vec<RawReading>>,
+    production: &[ProductionRecord],
+    weather: Option<&Weather>,
     line: &str,
     options: &AnalysisOptions,
 ) -> Result<Verification, VerificationError> {
@@ -85,7 +99,7 @@ pub fn verify(
     line_site.meters.retain(|meter| meter.line == line);
     let line_production: Vec<ProductionRecord> =
         production.iter().filter(|record| record.line == line).cloned().collect();
-    let analysis = analyze(&line_site, readings, &line_production, options);
+    let analysis = analyze_with_weather(&line_site, readings, &line_production, weather, options);
     let result = analysis.lines.into_iter().next().ok_or(VerificationError::UnknownLine { line: line.to_owned() })?;
     let baseline = match (result.baseline, result.baseline_error) {
         (Some(baseline), _) => baseline,

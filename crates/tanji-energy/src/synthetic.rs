@@ -1,13 +1,26 @@
-//! Seeded, illustrative meter and production data: the 瑞禾 factory's two paper-cup lines of SPEC.md §1 step 3,
-//! where line 2's heater runs hotter than the cups need. Nothing here is measured data; the numbers are chosen so
-//! that the story's figures (a gap of about 30 % in energy per cup, about 300,000 kWh a year at line 1's SEC) come
+//! Seeded, illustrative meter, production and weather data: the 瑞禾 factory's two paper-cup lines of SPEC.md §1
+//! step 3, where line 2's heater runs hotter than the cups need. Nothing here is measured data; the numbers are chosen
+//! so that the story's figures (a gap of about 30 % in energy per cup, about 300,000 kWh a year at line 1's SEC) come
 //! out of the analysis, and the generator says so in every file it writes.
 //!
-//! The model of each line, per hour: drive 2 kW idle + 0.004 kWh/cup, heater 1 kW idle + 0.005 kWh/cup (line 2:
-//! 1.3 kW idle + 0.008 kWh/cup: the hot heater), compressed air 1 kW idle + 0.001 kWh/cup; about 20,000 cups an hour
-//! in two shifts (06:00–22:00) Monday to Saturday, with ±5 % output noise, ±2 % metering noise and 3 % of running hours
-//! lost to stoppages. The readings carry the faults cleaning must handle: missing hours, a repeated row, a replaced
-//! meter (register reset), a register rollover, a CT-ratio meter and one bad high reading.
+//! The model of each line, per running hour: drive 2 kW idle + 0.004 kWh/cup, heater 1 kW idle + 0.005 kWh/cup
+//! (line 2: 1.3 kW idle + 0.008 kWh/cup: the hot heater), compressed air 1 kW idle + 0.001 kWh/cup, at about 25,000
+//! cups an hour. What makes it look like a real plant rather than a formula:
+//! - **Shifts and calendar**: two shifts (06:00–22:00) Monday to Friday, one (06:00–14:00) on Saturday, nothing on
+//!   Sunday; the public holidays of 2025 and 2026 (State Council notices; the swapped working weekends are left
+//!   out) are days off, and the factory shuts down around the Spring Festival from three days before the holiday to
+//!   five days after it, with the heaters and drives switched off (only 0.5 kW of standby per meter).
+//! - **Output**: each line-day runs at its own rate (±8 %), each hour ±5 % more, and 5 % of running hours are lost
+//!   to stoppages.
+//! - **Efficiency drifts**: each line's energy per cup wanders from day to day (an AR(1) process, ρ = 0.6, ±5 %
+//!   innovations: material, ambient humidity, operators), so the residuals of a daily baseline are autocorrelated as
+//!   real ones are; the meters add ±2 % per interval.
+//! - **Weather**: an illustrative daily mean temperature with 黄岩's seasonal cycle (about 7 °C in late January,
+//!   29 °C in late July) and day-to-day weather (AR(1), ρ = 0.75). A cold workshop costs the heaters 1.2 kW per
+//!   heating degree-day (18 °C base) while running; heat costs the compressors 0.6 kW per cooling degree-day.
+//! - **Faults** cleaning must catch (with `faults`): missing readings (three hours, and a whole day of line 1's
+//!   heater meter), a repeated row, a replaced meter (register reset), one bad high reading, and a stuck register
+//!   that catches up; the register rollover and the CT-ratio meter are always there (they are not faults).
 
 use std::fmt::Write as _;
 
@@ -45,15 +58,17 @@ impl SplitMix64 {
     }
 }
 
-/// The three files of the example.
+/// The files of the example.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleFiles {
     /// `site.toml`.
     pub site_toml: String,
-    /// `readings.csv` (wide layout, hourly cumulative registers).
+    /// `readings.csv` (wide layout, cumulative registers).
     pub readings_csv: String,
     /// `production.csv` (daily counts).
     pub production_csv: String,
+    /// `weather.csv` (daily mean temperature, illustrative).
+    pub weather_csv: String,
 }
 
 /// Per-hour idle kW and kWh per cup of each meter: drive, heater, compressed air.
@@ -64,7 +79,81 @@ struct LineProfile {
 
 const LINE_1: LineProfile = LineProfile { idle_kw: [2.0, 1.0, 1.0], kwh_per_cup: [0.004, 0.005, 0.001] };
 const LINE_2_HOT_HEATER: LineProfile = LineProfile { idle_kw: [2.0, 1.3, 1.0], kwh_per_cup: [0.004, 0.008, 0.001] };
-const CUPS_PER_RUNNING_HOUR: f64 = 20_000.0;
+const CUPS_PER_RUNNING_HOUR: f64 = 25_000.0;
+/// Extra heater kW per heating degree-day while a line runs, and extra compressor kW per cooling degree-day.
+const HEATER_KW_PER_HEATING_DEGREE: f64 = 1.2;
+const AIR_KW_PER_COOLING_DEGREE: f64 = 0.6;
+/// Standby kW per meter during the Spring Festival shutdown.
+const SHUTDOWN_STANDBY_KW: f64 = 0.5;
+
+/// Public holidays of 2025 and 2026 (国务院办公厅 notices on the holiday arrangements), first and last day; the
+/// Spring Festival comes first in each year. Swapped working weekends (调休) are not modelled.
+const HOLIDAYS: [((i16, i8, i8), (i16, i8, i8)); 13] = [
+    ((2025, 1, 28), (2025, 2, 4)),
+    ((2025, 1, 1), (2025, 1, 1)),
+    ((2025, 4, 4), (2025, 4, 6)),
+    ((2025, 5, 1), (2025, 5, 5)),
+    ((2025, 5, 31), (2025, 6, 2)),
+    ((2025, 10, 1), (2025, 10, 8)),
+    ((2026, 2, 15), (2026, 2, 23)),
+    ((2026, 1, 1), (2026, 1, 3)),
+    ((2026, 4, 4), (2026, 4, 6)),
+    ((2026, 5, 1), (2026, 5, 5)),
+    ((2026, 6, 19), (2026, 6, 21)),
+    ((2026, 9, 25), (2026, 9, 27)),
+    ((2026, 10, 1), (2026, 10, 7)),
+];
+
+/// How the factory runs on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayKind {
+    /// Two shifts, 06:00–22:00.
+    TwoShifts,
+    /// One shift, 06:00–14:00 (Saturdays).
+    OneShift,
+    /// No production; the lines stand by.
+    DayOff,
+    /// The Spring Festival shutdown: no production, heaters and drives off.
+    Shutdown,
+}
+
+/// The factory's calendar (see the module documentation).
+pub fn day_kind(day: Date) -> DayKind {
+    let of = |(year, month, day): (i16, i8, i8)| jiff::civil::date(year, month, day);
+    for (holiday_idx, (first, last)) in HOLIDAYS.iter().enumerate() {
+        let (first, last) = (of(*first), of(*last));
+        let spring_festival = holiday_idx == 0 || holiday_idx == 6;
+        if spring_festival {
+            let shutdown_first = first.checked_sub(3.days()).unwrap_or(first);
+            let shutdown_last = last.checked_add(5.days()).unwrap_or(last);
+            if (shutdown_first..=shutdown_last).contains(&day) {
+                return DayKind::Shutdown;
+            }
+        } else if (first..=last).contains(&day) {
+            return DayKind::DayOff;
+        }
+    }
+    match day.weekday() {
+        jiff::civil::Weekday::Sunday => DayKind::DayOff,
+        jiff::civil::Weekday::Saturday => DayKind::OneShift,
+        _ => DayKind::TwoShifts,
+    }
+}
+
+/// The illustrative daily mean temperature series, °C: 黄岩's seasonal cycle (17.8 °C mean, 10.8 °C amplitude,
+/// coldest around 20 January) plus day-to-day weather, AR(1) with ρ = 0.75.
+fn temperatures(random: &mut SplitMix64, first_day: Date, days: u32) -> Vec<f64> {
+    let mut anomaly = 0.0;
+    (0..days)
+        .map(|day_idx| {
+            let day = first_day.checked_add(i64::from(day_idx).days()).unwrap_or(first_day);
+            let phase = 2.0 * std::f64::consts::PI * (f64::from(day.day_of_year()) - 20.0) / 365.0;
+            // The sum of three uniforms is close enough to a normal innovation for illustrative weather.
+            anomaly = 0.75 * anomaly + random.symmetric(1.6) + random.symmetric(1.6) + random.symmetric(1.6);
+            ((17.8 - 10.8 * phase.cos() + anomaly) * 10.0).round() / 10.0
+        })
+        .collect()
+}
 
 /// Meter ids, in the readings' column order.
 pub const METER_IDS: [&str; 6] = ["L1-drive", "L1-heater", "L1-air", "L2-drive", "L2-heater", "L2-air"];
@@ -117,10 +206,26 @@ pub fn ruihe_paper_cups_example(options: &ExampleOptions) -> ExampleFiles {
     let mut registers = [12_345.6, 48_000.0, 20_500.0, 310_000.0, 600_000.0, 7_000.0];
     let register_scale = [40.0, 1.0, 1.0, 1.0, 1.0, 1.0];
     let reset_step = if faults { n_steps * 2 / 5 } else { usize::MAX }; // L1-air replaced: the new meter starts at zero.
-    let missing_steps =
+    let mut missing_steps: Vec<usize> =
         if faults { vec![n_steps / 7, n_steps / 7 + 1, n_steps / 7 + 2, n_steps * 3 / 5] } else { Vec::new() };
+    // A whole day of line 1's heater meter lost (its data logger was down): one column missing for 24 hours.
+    let heater_outage = if faults {
+        let start = (n_hours / 2 / 24) * 24 * steps_per_hour + 1;
+        start..start + 24 * steps_per_hour
+    } else {
+        0..0
+    };
+    // L2-drive's register sticks for five hours, then shows the true count again.
+    let stuck = if faults {
+        let start = n_steps * 9 / 10;
+        start..start + 5 * steps_per_hour
+    } else {
+        0..0
+    };
+    missing_steps.sort_unstable();
     let repeated_step = if faults { n_steps / 3 } else { usize::MAX };
     let bad_step = if faults { n_steps * 4 / 5 } else { usize::MAX };
+    let temperatures = temperatures(&mut random, first_day, days);
 
     let mut readings = String::with_capacity(n_steps * 80);
     readings.push_str("timestamp");
@@ -130,53 +235,78 @@ pub fn ruihe_paper_cups_example(options: &ExampleOptions) -> ExampleFiles {
     }
     readings.push('\n');
     let mut production = String::from("line,date,sku,units\n");
+    let mut weather = String::from("date,mean_temperature_c\n");
     let mut daily_cups = [0.0_f64; 2];
     let first_stamp = first_day.to_datetime(jiff::civil::time(0, 0, 0, 0));
     let step_minutes = 60 / steps_per_hour as i64;
-    let write_row = |readings: &mut String, step_idx: usize, values: &[f64; 6], bad: Option<usize>| {
-        let stamp = first_stamp.checked_add((step_idx as i64 * step_minutes).minutes()).unwrap_or(first_stamp);
-        let _ = write!(readings, "{}", stamp.strftime("%Y-%m-%d %H:%M"));
-        for (meter_idx, value) in values.iter().enumerate() {
-            let shown = if bad == Some(meter_idx) { value * 1.5 } else { *value };
-            let _ = write!(readings, ",{shown:.3}");
-        }
-        readings.push('\n');
-    };
-    write_row(&mut readings, 0, &registers, None);
+    let write_row =
+        |readings: &mut String, step_idx: usize, values: &[f64; 6], shown: &dyn Fn(usize, f64) -> Option<f64>| {
+            let stamp = first_stamp.checked_add((step_idx as i64 * step_minutes).minutes()).unwrap_or(first_stamp);
+            let _ = write!(readings, "{}", stamp.strftime("%Y-%m-%d %H:%M"));
+            for (meter_idx, value) in values.iter().enumerate() {
+                match shown(meter_idx, *value) {
+                    Some(value) => {
+                        let _ = write!(readings, ",{value:.3}");
+                    }
+                    None => readings.push(','),
+                }
+            }
+            readings.push('\n');
+        };
+    write_row(&mut readings, 0, &registers, &|_, value| Some(value));
+    let mut stuck_value = 0.0;
+    // Each line's energy per cup relative to its profile: an AR(1) drift from day to day.
+    let mut efficiency = [0.0_f64; 2];
+    let mut day_rate = [1.0_f64; 2];
     for hour_idx in 0..n_hours {
-        let day = first_day.checked_add((hour_idx as i64 / 24).days()).unwrap_or(first_day);
+        let day_idx = hour_idx / 24;
+        let day = first_day.checked_add((day_idx as i64).days()).unwrap_or(first_day);
         let hour_of_day = hour_idx % 24;
-        let working_day = day.weekday() != jiff::civil::Weekday::Sunday;
-        let in_shift = (6..22).contains(&hour_of_day);
+        let kind = day_kind(day);
+        let temperature = temperatures[day_idx];
+        let heating_degrees = (18.0 - temperature).max(0.0);
+        let cooling_degrees = (temperature - 18.0).max(0.0);
+        if hour_of_day == 0 {
+            let _ = writeln!(weather, "{day},{temperature:.1}");
+            for line_idx in 0..2 {
+                efficiency[line_idx] = 0.6 * efficiency[line_idx] + random.symmetric(0.05);
+                day_rate[line_idx] = 1.0 + random.symmetric(0.08);
+            }
+        }
+        let in_shift = match kind {
+            DayKind::TwoShifts => (6..22).contains(&hour_of_day),
+            DayKind::OneShift => (6..14).contains(&hour_of_day),
+            DayKind::DayOff | DayKind::Shutdown => false,
+        };
         let line_2 =
             if heater_fixed_on.is_some_and(|fixed_on| day >= fixed_on) { LINE_2_FIXED } else { LINE_2_HOT_HEATER };
-        let mut hour_cups = [0.0_f64; 2];
-        for (line_idx, cups) in hour_cups.iter_mut().enumerate() {
-            let running = working_day && in_shift && random.next_f64() >= 0.03;
-            *cups = if running { (CUPS_PER_RUNNING_HOUR * (1.0 + random.symmetric(0.05))).round() } else { 0.0 };
-            daily_cups[line_idx] += *cups;
-            if steps_per_hour == 1 {
-                // Hourly: one draw per meter right after the line's output, as the first example was generated.
-                let profile = if line_idx == 0 { &LINE_1 } else { &line_2 };
-                for meter_idx in 0..3 {
-                    let kwh = (profile.idle_kw[meter_idx] + profile.kwh_per_cup[meter_idx] * *cups)
-                        * (1.0 + random.symmetric(0.02));
-                    let column = line_idx * 3 + meter_idx;
-                    registers[column] += kwh / register_scale[column];
-                }
+        let mut hour_kwh = [[0.0_f64; 3]; 2];
+        for line_idx in 0..2 {
+            let running = in_shift && random.next_f64() >= 0.05;
+            let cups = if running {
+                (CUPS_PER_RUNNING_HOUR * day_rate[line_idx] * (1.0 + random.symmetric(0.05))).round()
+            } else {
+                0.0
+            };
+            daily_cups[line_idx] += cups;
+            let profile = if line_idx == 0 { &LINE_1 } else { &line_2 };
+            for meter_idx in 0..3 {
+                let idle_kw = if kind == DayKind::Shutdown { SHUTDOWN_STANDBY_KW } else { profile.idle_kw[meter_idx] };
+                let weather_kw = match (running, meter_idx) {
+                    (true, 1) => HEATER_KW_PER_HEATING_DEGREE * heating_degrees,
+                    (true, 2) => AIR_KW_PER_COOLING_DEGREE * cooling_degrees,
+                    _ => 0.0,
+                };
+                hour_kwh[line_idx][meter_idx] =
+                    idle_kw + weather_kw + profile.kwh_per_cup[meter_idx] * cups * (1.0 + efficiency[line_idx]);
             }
         }
         for step_in_hour in 0..steps_per_hour {
-            if steps_per_hour > 1 {
-                for (line_idx, profile) in [&LINE_1, &line_2].iter().enumerate() {
-                    let cups = hour_cups[line_idx] / steps_per_hour as f64;
-                    for meter_idx in 0..3 {
-                        let kwh = (profile.idle_kw[meter_idx] / steps_per_hour as f64
-                            + profile.kwh_per_cup[meter_idx] * cups)
-                            * (1.0 + random.symmetric(0.02));
-                        let column = line_idx * 3 + meter_idx;
-                        registers[column] += kwh / register_scale[column];
-                    }
+            for line_idx in 0..2 {
+                for meter_idx in 0..3 {
+                    let kwh = hour_kwh[line_idx][meter_idx] / steps_per_hour as f64 * (1.0 + random.symmetric(0.02));
+                    let column = line_idx * 3 + meter_idx;
+                    registers[column] += kwh / register_scale[column];
                 }
             }
             if registers[4] >= 1_000_000.0 {
@@ -193,13 +323,24 @@ pub fn ruihe_paper_cups_example(options: &ExampleOptions) -> ExampleFiles {
                     *cups = 0.0;
                 }
             }
-            if missing_steps.contains(&(step_idx + 1)) {
+            if missing_steps.binary_search(&(step_idx + 1)).is_ok() {
                 continue;
             }
-            let bad = (step_idx + 1 == bad_step).then_some(2);
-            write_row(&mut readings, step_idx + 1, &registers, bad);
-            if step_idx + 1 == repeated_step {
-                write_row(&mut readings, step_idx + 1, &registers, None);
+            if stuck.start == step_idx + 1 {
+                stuck_value = registers[3];
+            }
+            let row_idx = step_idx + 1;
+            let shown = |meter_idx: usize, value: f64| -> Option<f64> {
+                match meter_idx {
+                    1 if heater_outage.contains(&row_idx) => None,
+                    2 if row_idx == bad_step => Some(value * 1.5),
+                    3 if stuck.contains(&row_idx) => Some(stuck_value),
+                    _ => Some(value),
+                }
+            };
+            write_row(&mut readings, row_idx, &registers, &shown);
+            if row_idx == repeated_step {
+                write_row(&mut readings, row_idx, &registers, &|_, value| Some(value));
             }
         }
     }
@@ -207,6 +348,7 @@ pub fn ruihe_paper_cups_example(options: &ExampleOptions) -> ExampleFiles {
         site_toml: site_toml(first_day, days, interval_minutes, heater_fixed_on),
         readings_csv: readings,
         production_csv: production,
+        weather_csv: weather,
     }
 }
 
@@ -246,6 +388,15 @@ source = "illustrative"
 [data]
 readings = "readings.csv"
 production = "production.csv"
+weather = "weather.csv"
+
+# ILLUSTRATIVE weather: generated with 黄岩's seasonal cycle, not observations. Use your station's daily means
+# (e.g. the China Meteorological Administration's or NOAA GSOD's for WMO 58665 台州) and cite them here.
+[weather]
+station = "黄岩 (illustrative, generated)"
+source = "tanji energy example: seeded illustrative series, not observations"
+heating_base_c = 18
+cooling_base_c = 18
 
 [analysis]
 {analysis}

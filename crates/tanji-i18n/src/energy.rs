@@ -443,6 +443,12 @@ impl Localize for FindingKind {
                     zh: "{line} 的能耗自 {from} 起持续{direction}基线预期，CUSUM 于 {alarm_on} 报警（累计偏差 {excess}）",
                     en: "{line}'s energy has stayed {direction} the baseline's expectation since {from}; the CUSUM alarm went off on {alarm_on} ({excess} in all)")
             }
+            FindingKind::UnexplainedDays { line, n_days, worst_day, worst_excess_kwh, worst_robust_z } => {
+                let (excess, z) = (kwh(*worst_excess_kwh), figure(*worst_robust_z, 3));
+                text!(language,
+                    zh: "{line} 有 {n_days} 天的能耗无法由产量（及气象）解释（稳健 z 值超过 3.5）；偏差最大的是 {worst_day}：实测比基线预期多 {excess}（z = {z}），请核查当天的运行记录或计量表",
+                    en: "{line} has {n_days} days whose energy its output (and weather) do not explain (robust z above 3.5); the largest is {worst_day}: {excess} more than the baseline expects (z = {z}); check that day's operating log or the meter")
+            }
             FindingKind::BaselineCriteriaMissed { line, checks } => {
                 let checks: Vec<String> = checks.iter().map(|check| check.localize(language)).collect();
                 let checks = checks.join(text!(language, zh: "；", en: "; ").as_str());
@@ -533,6 +539,11 @@ impl Localize for ProblemKind {
                 zh: "计量间隔 {minutes} 分钟不能整除一天", en: "a metering interval of {minutes} minutes does not divide a day"),
             ProblemKind::RangeReversed { first, last } => text!(language,
                 zh: "起始日 {first} 晚于结束日 {last}", en: "the first day {first} is after the last day {last}"),
+            ProblemKind::DuplicateDay { day } => {
+                text!(language, zh: "日期 {day} 出现了两次", en: "the day {day} is given twice")
+            }
+            ProblemKind::TemperatureOutOfRange { value } => text!(language,
+                zh: "温度 {value} °C 超出可信范围", en: "the temperature {value} °C is outside any plausible range"),
             ProblemKind::MoreProblems { n_more } => text!(language,
                 zh: "另有 {n_more} 个问题未列出", en: "{n_more} more problems are not listed"),
         }
@@ -572,6 +583,12 @@ pub fn hint(kind: &ProblemKind, language: Language) -> Option<String> {
             zh: "填写有出处的低位发热量或蒸汽焓值折算的 kWh/单位",
             en: "give kWh per unit from a net calorific value or steam enthalpy with its source"),
         ProblemKind::IntervalNotDividingDay { .. } => text!(language, zh: "常用 15 或 60", en: "15 or 60 are usual"),
+        ProblemKind::DuplicateDay { .. } => {
+            text!(language, zh: "每天只写一行日平均气温", en: "give one row per day with its mean temperature")
+        }
+        ProblemKind::TemperatureOutOfRange { .. } => text!(language,
+            zh: "写日平均气温，单位 °C（不是 °F，也不是 0.1 °C）",
+            en: "give the daily mean in °C (not °F, nor tenths of a degree)"),
         _ => return None,
     })
 }

@@ -449,6 +449,8 @@ pub struct AnalysisInput {
     pub n_negative_deltas: i64,
     /// Meters of the facility left out of the analysis: not placed on a line, or in a unit without a kWh factor.
     pub meters_left_out: Vec<MeterCode>,
+    /// The site's weather in the period, when it records a station (`energy_weather`, migration 0012).
+    pub weather: Option<tanji_energy::weather::Weather>,
 }
 
 /// A measure with its verified saving, or why it cannot be verified yet.
@@ -926,6 +928,8 @@ pub struct SiteImport {
     pub site: site_model::Site,
     pub readings: Vec<NewReading>,
     pub production: Vec<NewProduction>,
+    /// The site's weather and the file it came from, when the site file names one (stored in the same transaction).
+    pub weather: Option<(tanji_energy::weather::Weather, String)>,
     /// The file it came from, for the audit log.
     pub file: String,
 }
@@ -970,7 +974,7 @@ impl SiteImport {
                 source_reference: format!("{production_file}:{}", record.row),
             })
             .collect();
-        Ok(Self { site, readings: new_readings, production, file: file.to_owned() })
+        Ok(Self { site, readings: new_readings, production, weather: None, file: file.to_owned() })
     }
 }
 
@@ -984,6 +988,8 @@ pub struct SiteImportOutcome {
     pub n_meters: usize,
     pub readings: IngestOutcome,
     pub production: ProductionOutcome,
+    /// What the weather did, when the import had weather.
+    pub weather: Option<crate::energy_weather::WeatherOutcome>,
 }
 
 /// Why a whole-site import stored nothing.
@@ -1445,10 +1451,11 @@ impl Store {
         let measure = self.measure(actor, measure_id).await?;
         let period = DayRange { first: measure.baseline.first, last: measure.reporting.last };
         let input = self.energy_analysis_input(actor, measure.facility_id, period).await?;
-        let verification = tanji_energy::measure::verify(
+        let verification = tanji_energy::measure::verify_with_weather(
             &input.site,
             &input.readings,
             &input.production,
+            input.weather.as_ref(),
             &measure.line_code,
             &AnalysisOptions { baseline: Some(measure.baseline), reporting: Some(measure.reporting), confidence: 0.9 },
         );
@@ -1602,7 +1609,17 @@ impl Store {
                 row: row + 1,
             })
             .collect();
-        Ok(AnalysisInput { site, readings, production, period, n_hourly_rollups, n_negative_deltas, meters_left_out })
+        let weather = self.energy_weather(actor, facility_id, period).await?;
+        Ok(AnalysisInput {
+            site,
+            readings,
+            production,
+            period,
+            n_hourly_rollups,
+            n_negative_deltas,
+            meters_left_out,
+            weather,
+        })
     }
 
     /// Imports a whole site — settings, areas, lines, meters and their places, readings, production — into a
@@ -1735,6 +1752,20 @@ impl Store {
         )
         .await
         .map_err(SiteImportError::Production)?;
+        if let Some((weather, weather_file)) = &import.weather {
+            crate::energy_weather::check_weather(weather)?;
+            outcome.weather = Some(
+                crate::energy_weather::save_weather_in(
+                    &mut transaction,
+                    actor,
+                    now,
+                    facility_id,
+                    weather,
+                    weather_file,
+                )
+                .await?,
+            );
+        }
         let facility = facility_id.to_string();
         let changes = vec![
             ("file", import.file.clone()),

@@ -19,6 +19,7 @@ pub mod energy_analysis;
 pub mod energy_chain;
 pub mod energy_recent;
 pub mod energy_site;
+pub mod energy_weather;
 mod error;
 mod facilities;
 mod inventory;
@@ -74,6 +75,7 @@ const MIGRATIONS: [(i64, &str, &str); 14] = [
     (9, "inventory_verification_body", include_str!("../migrations/0009_inventory_verification_body.sql")),
     (10, "energy_readings", include_str!("../migrations/0010_energy_readings.sql")),
     (11, "energy_sites", include_str!("../migrations/0011_energy_sites.sql")),
+    (12, "energy_weather", include_str!("../migrations/0012_energy_weather.sql")),
     (13, "energy_chain_parent_meters", include_str!("../migrations/0013_energy_chain_parent_meters.sql")),
     (14, "energy_data_version", include_str!("../migrations/0014_energy_data_version.sql")),
 ];

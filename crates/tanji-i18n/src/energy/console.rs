@@ -103,6 +103,10 @@ energy_catalogue! {
     no_tariff: "未设电价", "no tariff";
     grid_factor_used: "电网排放因子", "Grid emission factor";
     tariff_used: "电价", "Electricity price";
+    weather_used: "气象数据", "Weather";
+    no_weather: "无（基线只含产量项）", "none (the baselines use output only)";
+    adjusted_r_squared: "调整 R²", "Adjusted R²";
+    models_compared: "比较的模型（调整 R²）", "Models compared (adjusted R²)";
     // Meters.
     meters_title: "计量表", "Meters";
     meters_intro: "设施的计量表树：站点 → 区域 → 产线 → 计量表，含种类、单位、寄存器类型、倍率、最新读数和读数条数。", "The facility's meter tree: site → area → line → meter, with kind, unit, register type, multiplier, latest reading and count.";

@@ -8,6 +8,7 @@ mod energy;
 mod energy_analysis;
 mod energy_chain;
 mod energy_site;
+mod energy_weather;
 mod facilities;
 mod inventory;
 mod member_invitations;

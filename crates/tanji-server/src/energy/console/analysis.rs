@@ -44,6 +44,10 @@ pub struct BaselineRow {
     /// The fitted model, `E = 96.2 + 0.0101·P`, or why there is none.
     pub model: String,
     pub r_squared: String,
+    /// R² adjusted for the number of terms, by which the weather terms were chosen.
+    pub adjusted_r_squared: String,
+    /// The models compared, "P 0.91 · P+HDD 0.95 ✓", when more than one was tried.
+    pub models_compared: String,
     pub cv_rmse: String,
     pub nmbe: String,
     pub t_production: String,
@@ -87,6 +91,8 @@ pub struct AnalysisView {
     pub grid_factor: String,
     /// "0.65 ¥/kWh (source)", or the "no tariff" words.
     pub tariff: String,
+    /// "station (source), degree-days at 18 °C / 18 °C", or the "no weather" words.
+    pub weather: String,
     pub baseline_period: String,
     pub reporting_period: String,
     pub charts: Vec<Chart>,
@@ -177,6 +183,23 @@ pub fn analysis_view(analysis: &Analysis, language: Language) -> AnalysisView {
                 Language::English => format!("¥{} per kWh ({})", four(tariff.cny_per_kwh), tariff.source),
             },
         ),
+        weather: analysis.weather.as_ref().map_or_else(
+            || et.no_weather.to_owned(),
+            |weather| {
+                let (heating, cooling) =
+                    (figure(weather.bases.heating_base_c, 3), figure(weather.bases.cooling_base_c, 3));
+                match language {
+                    Language::SimplifiedChinese => format!(
+                        "{}（{}）；度日数基准温度 采暖 {heating} °C / 制冷 {cooling} °C；{} 天",
+                        weather.station, weather.source, weather.n_days
+                    ),
+                    Language::English => format!(
+                        "{} ({}); degree-days at {heating} °C heating / {cooling} °C cooling; {} days",
+                        weather.station, weather.source, weather.n_days
+                    ),
+                }
+            },
+        ),
         baseline_period: period_text(analysis.baseline_period, et),
         reporting_period: period_text(analysis.reporting_period, et),
         charts: vec![line_sec_chart(analysis, et), baseline_fit_chart(analysis, et), cusum_chart(analysis, et)],
@@ -198,6 +221,8 @@ fn baseline_row(line: &LineResult, language: Language) -> BaselineRow {
             line: line.line.clone(),
             model,
             r_squared: none.clone(),
+            adjusted_r_squared: none.clone(),
+            models_compared: String::new(),
             cv_rmse: none.clone(),
             nmbe: none.clone(),
             t_production: none.clone(),
@@ -218,16 +243,31 @@ fn baseline_row(line: &LineResult, language: Language) -> BaselineRow {
         } else {
             "+"
         };
-        let term = match coefficient.term {
-            Term::Intercept => String::new(),
-            Term::Production => "·P".to_owned(),
-            Term::HeatingDegreeDays => "·HDD".to_owned(),
-            Term::CoolingDegreeDays => "·CDD".to_owned(),
-            Term::HeatingBelow { balance_point_c } => format!("·(T<{})", figure(balance_point_c, 3)),
-            Term::CoolingAbove { balance_point_c } => format!("·(T>{})", figure(balance_point_c, 3)),
+        let term = match term_symbol(coefficient.term) {
+            symbol if symbol.is_empty() => String::new(),
+            symbol => format!("·{symbol}"),
         };
         model.push_str(&format!(" {sign}{}{value}{term}", if sign.is_empty() { "" } else { " " }));
     }
+    let models_compared = if line.model_candidates.len() > 1 {
+        line.model_candidates
+            .iter()
+            .map(|candidate| {
+                let terms: Vec<String> = candidate
+                    .terms
+                    .iter()
+                    .filter(|term| !matches!(term, Term::Intercept))
+                    .map(|term| term_symbol(*term))
+                    .collect();
+                let fit = candidate.adjusted_r_squared.map_or_else(|| "—".to_owned(), |value| figure(value, 4));
+                let chosen = if candidate.chosen { " ✓" } else { "" };
+                format!("{} {fit}{chosen}", terms.join("+"))
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    } else {
+        String::new()
+    };
     let t_production = baseline
         .coefficient(|term| matches!(term, Term::Production))
         .map_or_else(|| none.clone(), |coefficient| figure(coefficient.t_statistic, 3));
@@ -235,6 +275,8 @@ fn baseline_row(line: &LineResult, language: Language) -> BaselineRow {
         line: line.line.clone(),
         model,
         r_squared: figure(statistics.r_squared, 4),
+        adjusted_r_squared: figure(statistics.adjusted_r_squared, 4),
+        models_compared,
         cv_rmse: percent(statistics.cv_rmse),
         nmbe: percent(statistics.nmbe),
         t_production,
@@ -242,6 +284,18 @@ fn baseline_row(line: &LineResult, language: Language) -> BaselineRow {
         meets_g14: line.baseline_checks.is_empty(),
         fitted: true,
         failed_criteria: line.baseline_checks.iter().map(|check| check.localize(language)).collect(),
+    }
+}
+
+/// A term as the model formula writes it: P, HDD, CDD, (T<15.5); the intercept has none.
+fn term_symbol(term: Term) -> String {
+    match term {
+        Term::Intercept => String::new(),
+        Term::Production => "P".to_owned(),
+        Term::HeatingDegreeDays => "HDD".to_owned(),
+        Term::CoolingDegreeDays => "CDD".to_owned(),
+        Term::HeatingBelow { balance_point_c } => format!("(T<{})", figure(balance_point_c, 3)),
+        Term::CoolingAbove { balance_point_c } => format!("(T>{})", figure(balance_point_c, 3)),
     }
 }
 
@@ -366,6 +420,28 @@ pub fn baseline_fit_chart(analysis: &Analysis, et: &'static EnergyText) -> Chart
         let low = line.daily.iter().map(output).fold(f64::INFINITY, f64::min);
         let high = line.daily.iter().map(output).fold(f64::NEG_INFINITY, f64::max);
         if !(low.is_finite() && high.is_finite()) {
+            continue;
+        }
+        let with_weather = baseline
+            .coefficients
+            .iter()
+            .any(|coefficient| !matches!(coefficient.term, Term::Intercept | Term::Production));
+        if with_weather {
+            // With weather terms the baseline is no straight line in output: each day's prediction is drawn instead.
+            let points: Vec<Value> = line
+                .daily
+                .iter()
+                .filter_map(|day| {
+                    day.expected_kwh.map(|expected| json!([round_to(day.production_units, 3), round_to(expected, 3)]))
+                })
+                .collect();
+            series.push(json!({
+                "name": format!("{name} {}", et.series_baseline),
+                "type": "scatter",
+                "symbolSize": 3,
+                "data": points,
+            }));
+            summary.push(format!("{} R² {}", line.line, figure(baseline.statistics.r_squared, 4)));
             continue;
         }
         let predict = |units: f64| baseline.predict(&Conditions { production_units: units, ..Conditions::default() });
