@@ -167,7 +167,13 @@ impl Store {
         // The analysis is seconds of computation: off the async workers, so that other requests go on meanwhile.
         let analysis = tokio::task::spawn_blocking(move || {
             let has_data = !input.site.lines.is_empty() && input.readings.values().any(|readings| !readings.is_empty());
-            let analysis = tanji_energy::analyze(&input.site, &input.readings, &input.production, &options);
+            let analysis = tanji_energy::analyze_with_weather(
+                &input.site,
+                &input.readings,
+                &input.production,
+                input.weather.as_ref(),
+                &options,
+            );
             EnergyAnalysis {
                 period: input.period,
                 n_hourly_rollups: input.n_hourly_rollups,

@@ -135,6 +135,8 @@ pub(crate) async fn save_weather_in(
     weather: &Weather,
     source_reference: &str,
 ) -> Result<WeatherOutcome, StoreError> {
+    // The cached analyses read the weather: a new data version makes them stale (energy_analysis.rs).
+    crate::energy_site::bump_data_version(transaction, facility_id).await?;
     let facility = facility_id.to_string();
     let organisation = actor.organisation_id.to_string();
     sqlx::query(
