@@ -20,6 +20,8 @@ use tanji_i18n::{Language, Localize, text};
 
 use crate::inventory::emit;
 use crate::options::{EnergyAnalyzeArgs, EnergyCommand, EnergyExampleArgs, ReportFormat};
+use crate::table::Align::{Left, Right};
+use crate::table::Table;
 
 pub async fn energy(command: EnergyCommand, language: Language) -> anyhow::Result<()> {
     match command {
@@ -196,10 +198,16 @@ fn table(analysis: &Analysis, language: Language) -> String {
 
     out.push('\n');
     let _ = writeln!(out, "{}", text!(language, zh: "产线", en: "Lines"));
-    let header = text!(language,
-        zh: "产线\t产品\t能耗\t产量\t单耗 kWh/件\t同类差距\t非生产负荷 kWh/天\tR²\tCV(RMSE)",
-        en: "line\tSKU\tenergy\toutput\tkWh/unit\tpeer gap\tbase load kWh/day\tR²\tCV(RMSE)");
-    let _ = writeln!(out, "{header}");
+    let mut lines = Table::new(0, &[Left, Left, Right, Right, Right, Right, Right, Right, Right]);
+    let header = match language {
+        Language::SimplifiedChinese => {
+            ["产线", "产品", "能耗", "产量", "单耗 kWh/件", "同类差距", "非生产负荷 kWh/天", "R²", "CV(RMSE)"]
+        }
+        Language::English => {
+            ["line", "SKU", "energy", "output", "kWh/unit", "peer gap", "base load kWh/day", "R²", "CV(RMSE)"]
+        }
+    };
+    lines.row(header);
     for line in &analysis.lines {
         let gap = analysis
             .peers
@@ -215,15 +223,19 @@ fn table(analysis: &Analysis, language: Language) -> String {
             ),
             None => ("—".to_owned(), "—".to_owned(), "—".to_owned()),
         };
-        let _ = writeln!(
-            out,
-            "{}\t{}\t{}\t{}\t{sec}\t{gap}\t{load}\t{r2}\t{cv}",
-            line.line,
-            line.sku,
+        lines.row([
+            line.line.to_string(),
+            line.sku.to_string(),
             kwh(line.energy_kwh),
-            whole(line.production_units)
-        );
+            whole(line.production_units),
+            sec,
+            gap,
+            load,
+            r2,
+            cv,
+        ]);
     }
+    out.push_str(&lines.render());
 
     out.push('\n');
     let _ = writeln!(out, "{}", text!(language, zh: "发现（按节能量排序）", en: "Findings (largest saving first)"));

@@ -205,7 +205,7 @@ async fn import_site(args: &EnergyImportArgs, language: Language) -> anyhow::Res
         site_import_from_bytes(&site_name, &site_bytes, &directory, |path| read_bytes(path, language), language)?;
     let store = open_store(&args.database).await?;
     let result = async {
-        let organisation = find_organisation(&store, &args.org).await?;
+        let organisation = find_organisation(&store, &args.org, language).await?;
         let actor = store
             .operator_member_actor(&organisation, member)
             .await

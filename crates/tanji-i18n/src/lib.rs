@@ -27,6 +27,7 @@
 //! texts does not compile, and `text!` takes the Chinese and the English text together, so neither can be left out.
 //! One module per engine holds its section of the catalogue; the console, the API and the CLI all render through it.
 
+pub mod cli;
 pub mod energy;
 pub mod footprint;
 pub mod inventory;
