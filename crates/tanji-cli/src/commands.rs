@@ -206,7 +206,7 @@ async fn org_add(args: OrgAddArgs, language: Language) -> anyhow::Result<()> {
             let kind = words(language).organisation_kind(&organisation.kind);
             println!(
                 "{}",
-                text!(language, zh: "已登记 {name}（{kind}），编号 {id}", en: "registered {name} ({kind}) as {id}")
+                text!(language, zh: "已登记 {name}，类型：{kind}，编号 {id}", en: "registered {name} ({kind}) as {id}")
             );
         }
     }
