@@ -68,9 +68,10 @@ pub(crate) fn read_bytes(path: &Path, language: Language) -> anyhow::Result<Vec<
 
 fn analyze_file(args: EnergyAnalyzeArgs, language: Language) -> anyhow::Result<()> {
     let site_name = args.file.display().to_string();
-    let SiteFile { site, readings_path, production_path, options } =
-        read_site_file(&site_name, &read_bytes(&args.file, language)?)
-            .map_err(|problems| problems_error(&problems, language))?;
+    let file = read_site_file(&site_name, &read_bytes(&args.file, language)?)
+        .map_err(|problems| problems_error(&problems, language))?;
+    let shown_site = site_for_reader(&file, language);
+    let SiteFile { site, readings_path, production_path, options, .. } = file;
     let directory = args.file.parent().unwrap_or(Path::new("."));
     let readings_file = directory.join(&readings_path);
     let production_file = directory.join(&production_path);
@@ -86,7 +87,8 @@ fn analyze_file(args: EnergyAnalyzeArgs, language: Language) -> anyhow::Result<(
             return Err(problems_error(&problems, language));
         }
     };
-    let analysis = analyze(&site, &readings, &production, &options);
+    // The figures do not depend on the labels; the report carries them in the reader's language.
+    let analysis = analyze(&shown_site, &readings, &production, &options);
     if let Some(out) = &args.activities_csv {
         write_activities(&args, out, &site, &readings, language)?;
     }
@@ -167,6 +169,20 @@ fn write_activities(
             en: "wrote {n_rows} activity rows of {n_months} metered months to {path}")
     );
     Ok(())
+}
+
+/// The site as a reader of `language` sees it: the file's Chinese labels for Chinese readers, and the
+/// "illustrative" marker in their language after the name of made-up data.
+fn site_for_reader(file: &SiteFile, language: Language) -> tanji_energy::Site {
+    let mut site = match language {
+        Language::SimplifiedChinese => file.site_with_chinese_labels(),
+        Language::English => file.site.clone(),
+    };
+    if file.illustrative {
+        let name = &site.name;
+        site.name = text!(language, zh: "{name}（示意数据）", en: "{name} (illustrative)");
+    }
+    site
 }
 
 fn table(analysis: &Analysis, language: Language) -> String {

@@ -250,7 +250,9 @@ fn table(report: &Report, language: Language) -> String {
     let product = &footprint.product;
     let unit = &product.declared_unit;
     let mut out = String::new();
-    let _ = writeln!(out, "{} / {} ({})", product.name_zh, product.name_en, product.sku);
+    let (name_zh, name_en, sku) = (&product.name_zh, &product.name_en, &product.sku);
+    let _ =
+        writeln!(out, "{}", text!(language, zh: "{name_zh} / {name_en}（{sku}）", en: "{name_zh} / {name_en} ({sku})"));
     let (amount, period_start, period_end, gwp) = (
         number(unit.amount, unit.amount),
         &product.reference_period_start,

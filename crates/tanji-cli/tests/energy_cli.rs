@@ -86,6 +86,50 @@ fn the_table_says_the_finding_in_english_and_chinese() {
     assert!(chinese.contains("预计每年节约"), "{chinese}");
 }
 
+#[test]
+fn the_example_s_labels_and_illustrative_marker_follow_the_language() {
+    let site = example().display().to_string();
+    let chinese = stdout(&tanji(&["energy", "analyze", &site, "--lang", "zh-CN"]));
+    assert!(chinese.starts_with("能耗分析：瑞禾纸制品厂（示意数据）\n"), "{chinese}");
+    assert!(
+        chinese.contains("（生态环境部、国家统计局 2023 年全国电力平均二氧化碳排放因子（公告2025年第47号））"),
+        "{chinese}"
+    );
+    assert!(chinese.contains("电价：0.65 元/kWh（示意电价，非公布电价）"), "{chinese}");
+    for english in ["illustrative", "national average"] {
+        assert!(!chinese.contains(english), "{english:?} in\n{chinese}");
+    }
+    let english = stdout(&tanji(&["energy", "analyze", &site]));
+    assert!(english.starts_with("Energy analysis: 瑞禾纸制品厂 (illustrative)\n"), "{english}");
+    assert!(english.contains("(MEE & NBS 2023 national average electricity CO2 emission factor"), "{english}");
+    assert!(english.contains("Tariff: ¥0.65/kWh (illustrative price, not a published tariff)"), "{english}");
+}
+
+/// The terminal column at which `needle` starts on `line` (a Chinese or full-width character takes two).
+fn column_of(line: &str, needle: &str) -> usize {
+    line[..line.find(needle).unwrap_or_else(|| panic!("{needle:?} in {line:?}"))]
+        .chars()
+        .map(|character| if ('\u{2E80}'..='\u{FFEF}').contains(&character) { 2 } else { 1 })
+        .sum()
+}
+
+#[test]
+fn the_lines_table_lines_up_under_its_chinese_header() {
+    let site = example().display().to_string();
+    for (language, header, sku_heading) in [("zh-CN", "产线", "产品"), ("en", "line", "SKU")] {
+        let text = stdout(&tanji(&["energy", "analyze", &site, "--lang", language]));
+        let lines: Vec<&str> = text.lines().collect();
+        let header_at = lines.iter().position(|line| line.starts_with(header) && line.contains(sku_heading)).unwrap();
+        let (heading, l1, l2) = (lines[header_at], lines[header_at + 1], lines[header_at + 2]);
+        assert!(l1.starts_with("L1 ") && l2.starts_with("L2 "), "{text}");
+        // The product column starts in one column, and the last figures end in one.
+        let product_columns = [column_of(heading, sku_heading), column_of(l1, "CUP-"), column_of(l2, "CUP-")];
+        assert_eq!(product_columns, [product_columns[0]; 3], "{language}:\n{heading}\n{l1}\n{l2}");
+        let widths = [heading, l1, l2].map(|line| column_of(&format!("{line}|"), "|"));
+        assert_eq!(widths, [widths[0]; 3], "{language}:\n{heading}\n{l1}\n{l2}");
+    }
+}
+
 fn write_case(directory: &Path, readings: &[u8], production: &[u8]) -> PathBuf {
     let site = std::fs::read_to_string(example()).expect("example site");
     let site = site
