@@ -661,7 +661,7 @@ fn table(
             Language::SimplifiedChinese => category.label_zh(),
             Language::English => category.label_en(),
         };
-        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(&label, 44), amount(kg));
+        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(label, 44), amount(kg));
     }
     if !totals.by_scope3_category.is_empty() {
         let _ = writeln!(out, "\n{}", text!(language, zh: "范围三类别", en: "Scope 3 category"));
@@ -679,11 +679,11 @@ fn table(
     }
     let _ = writeln!(out, "\n{}", text!(language, zh: "设施", en: "Facility"));
     for (facility, kg) in &totals.by_facility {
-        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(&facility, 44), amount(*kg));
+        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(facility, 44), amount(*kg));
     }
     let _ = writeln!(out, "\n{}", text!(language, zh: "月份", en: "Month"));
     for (month, kg) in &totals.by_month {
-        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(&month, 44), amount(*kg));
+        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(month, 44), amount(*kg));
     }
     if let Some(intensity) = &report.intensity {
         let unit = &intensity.output.unit;
