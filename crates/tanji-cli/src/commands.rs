@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, anyhow, bail};
 use jiff::SignedDuration;
 use serde_json::json;
-use tanji_i18n::Language;
+use tanji_i18n::{Language, text};
 use tanji_server::energy::mqtt::{self, MqttConfig};
 use tanji_server::{AppState, ServerConfig, TlsFiles};
 use tanji_store::{NewMember, NewToken, Store, StoreError, SystemClock, redact_url};
@@ -19,6 +19,7 @@ use tokio::net::TcpListener;
 use crate::options::{
     DatabaseArgs, ListArgs, OrgAddArgs, OrgCommand, OutputFormat, ServeArgs, TokenCommand, UserCommand,
 };
+use crate::table::{Align, Table};
 
 /// The database URL the arguments name: `--database`, or the SQLite file `file_name` in the data directory.
 pub fn database_url(database: Option<&str>, data_dir: &Path, file_name: &str) -> anyhow::Result<String> {
@@ -36,14 +37,36 @@ pub async fn open_store(args: &DatabaseArgs) -> anyhow::Result<Store> {
     Store::open(&url, Arc::new(SystemClock)).await
 }
 
+/// The console's catalogue in `language`: the operator commands say the same things the console does.
+fn words(language: Language) -> &'static tanji_server::i18n::Text {
+    match language {
+        Language::SimplifiedChinese => &tanji_server::i18n::ZH,
+        Language::English => &tanji_server::i18n::EN,
+    }
+}
+
+/// A refused value, named by its option: "--name is too long; …", "--name：太长，…".
+fn field_problem(option: &str, problem: &tanji_tenancy::validation::Problem, language: Language) -> anyhow::Error {
+    match language {
+        Language::SimplifiedChinese => anyhow!("{option}：{}", words(language).problem(problem)),
+        // The domain's own English sentence, as the command has always said it.
+        Language::English => anyhow!("{option} {problem}"),
+    }
+}
+
 /// Turns a store refusal into a message for the command line.
-fn explain(error: StoreError) -> anyhow::Error {
+fn explain(error: StoreError, language: Language) -> anyhow::Error {
     match error {
         StoreError::Invalid(field_error) => {
-            anyhow!("--{} {}", field_error.field.replace('_', "-"), field_error.problem)
+            field_problem(&format!("--{}", field_error.field.replace('_', "-")), &field_error.problem, language)
         }
-        StoreError::Conflict(conflict) => anyhow!("{conflict}"),
-        StoreError::NotFound => anyhow!("not found"),
+        StoreError::Conflict(conflict) => match language {
+            Language::SimplifiedChinese => {
+                anyhow!("{}", tanji_server::conflict_text(words(language), conflict).trim_end_matches('。'))
+            }
+            Language::English => anyhow!("{conflict}"),
+        },
+        StoreError::NotFound => anyhow!("{}", text!(language, zh: "未找到", en: "not found")),
         other => anyhow!(other),
     }
 }
@@ -131,12 +154,21 @@ pub fn unreachable_links_warning(config: &ServerConfig, command: &str, language:
 }
 
 /// `tanji migrate`.
-pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
+pub async fn migrate(args: DatabaseArgs, language: Language) -> anyhow::Result<()> {
     let store = open_store(&args).await?;
     let applied = store.applied_migrations().await?;
     for (version, description) in Store::known_migrations() {
-        let state = if applied.contains(&version) { "applied" } else { "MISSING" };
-        println!("{version:04} {description}: {state}");
+        let state = if applied.contains(&version) {
+            text!(language, zh: "已应用", en: "applied")
+        } else {
+            text!(language, zh: "缺失", en: "MISSING")
+        };
+        // The description is the migration's file name, a code: written as such in Chinese.
+        let line = match language {
+            Language::SimplifiedChinese => format!("{version:04}_{}：{state}", description.replace(' ', "_")),
+            Language::English => format!("{version:04} {description}: {state}"),
+        };
+        println!("{line}");
     }
     store.close().await;
     Ok(())
@@ -154,84 +186,122 @@ fn organisation_json(organisation: &Organisation) -> serde_json::Value {
 }
 
 /// `tanji org …`.
-pub async fn org(command: OrgCommand) -> anyhow::Result<()> {
+pub async fn org(command: OrgCommand, language: Language) -> anyhow::Result<()> {
     match command {
-        OrgCommand::Add(args) => org_add(args).await,
-        OrgCommand::List(args) => org_list(args).await,
+        OrgCommand::Add(args) => org_add(args, language).await,
+        OrgCommand::List(args) => org_list(args, language).await,
     }
 }
 
-async fn org_add(args: OrgAddArgs) -> anyhow::Result<()> {
+async fn org_add(args: OrgAddArgs, language: Language) -> anyhow::Result<()> {
     let profile = OrganisationProfile::parse(&args.name, &args.country, args.credit_code.as_deref())
-        .map_err(|error| anyhow!("--{} {}", error.field.replace('_', "-"), error.problem))?;
+        .map_err(|error| field_problem(&format!("--{}", error.field.replace('_', "-")), &error.problem, language))?;
     let store = open_store(&args.database).await?;
-    let organisation = store.operator_register_organisation(&profile, args.kind).await.map_err(explain)?;
+    let organisation =
+        store.operator_register_organisation(&profile, args.kind).await.map_err(|error| explain(error, language))?;
     match args.format {
         OutputFormat::Json => println!("{}", organisation_json(&organisation)),
         OutputFormat::Text => {
-            println!("registered {} ({}) as {}", organisation.name.as_str(), organisation.kind, organisation.id)
+            let (name, id) = (organisation.name.as_str(), organisation.id);
+            let kind = words(language).organisation_kind(&organisation.kind);
+            println!(
+                "{}",
+                text!(language, zh: "已登记 {name}，类型：{kind}，编号 {id}", en: "registered {name} ({kind}) as {id}")
+            );
         }
     }
     store.close().await;
     Ok(())
 }
 
-async fn org_list(args: ListArgs) -> anyhow::Result<()> {
+async fn org_list(args: ListArgs, language: Language) -> anyhow::Result<()> {
     let store = open_store(&args.database).await?;
-    let organisations = store.operator_list_organisations().await.map_err(explain)?;
+    let organisations = store.operator_list_organisations().await.map_err(|error| explain(error, language))?;
     match args.format {
         OutputFormat::Json => {
             println!("{}", serde_json::Value::Array(organisations.iter().map(organisation_json).collect()));
         }
         OutputFormat::Text => {
             if organisations.is_empty() {
-                eprintln!("no organisations yet; register one with `tanji org add --name NAME --kind brand_retailer`");
+                eprintln!(
+                    "{}",
+                    text!(language,
+                        zh: "还没有组织；用 `tanji org add --name 名称 --kind brand_retailer` 登记一个",
+                        en: "no organisations yet; register one with `tanji org add --name NAME --kind brand_retailer`")
+                );
             }
+            // The kind's code in English (what `--kind` takes), its name in Chinese.
+            let mut table = Table::new(0, &[Align::Left, Align::Left, Align::Left]);
             for organisation in &organisations {
-                println!("{}  {:<17}  {}", organisation.id, organisation.kind.as_str(), organisation.name.as_str());
+                let kind = match language {
+                    Language::SimplifiedChinese => words(language).organisation_kind(&organisation.kind),
+                    Language::English => organisation.kind.as_str(),
+                };
+                table.row([organisation.id.to_string(), kind.to_owned(), organisation.name.as_str().to_owned()]);
             }
+            print!("{}", table.render());
         }
     }
     store.close().await;
     Ok(())
 }
 
-pub(crate) async fn find_organisation(store: &Store, id_or_name: &str) -> anyhow::Result<Organisation> {
-    store
-        .operator_find_organisation(id_or_name)
-        .await
-        .map_err(explain)?
-        .ok_or_else(|| anyhow!("no organisation has the id or name {id_or_name:?}\nhint: `tanji org list` shows them"))
+pub(crate) async fn find_organisation(
+    store: &Store,
+    id_or_name: &str,
+    language: Language,
+) -> anyhow::Result<Organisation> {
+    store.operator_find_organisation(id_or_name).await.map_err(|error| explain(error, language))?.ok_or_else(|| {
+        anyhow!(
+            "{}",
+            text!(language,
+                zh: "没有编号或名称为“{id_or_name}”的组织\n提示：`tanji org list` 会列出全部组织",
+                en: "no organisation has the id or name {id_or_name:?}\nhint: `tanji org list` shows them")
+        )
+    })
 }
 
 /// `tanji user …`.
-pub async fn user(command: UserCommand) -> anyhow::Result<()> {
+pub async fn user(command: UserCommand, language: Language) -> anyhow::Result<()> {
     let UserCommand::Add(args) = command;
-    let email = Email::parse(&args.email).map_err(|error| anyhow!("--email {}", error.problem))?;
+    let email = Email::parse(&args.email).map_err(|error| field_problem("--email", &error.problem, language))?;
     let display_name = args
         .name
         .as_deref()
         .map(DisplayName::parse)
         .transpose()
-        .map_err(|error| anyhow!("--name {}", error.problem))?;
+        .map_err(|error| field_problem("--name", &error.problem, language))?;
     let store = open_store(&args.database).await?;
-    let organisation = find_organisation(&store, &args.org).await?;
-    let exists = store.operator_find_user(&email).await.map_err(explain)?.is_some();
+    let organisation = find_organisation(&store, &args.org, language).await?;
+    let exists = store.operator_find_user(&email).await.map_err(|error| explain(error, language))?.is_some();
     let (password, generated) = if exists {
         (None, false)
     } else if args.password_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .with_context(|| text!(language, zh: "从标准输入读取密码", en: "reading the password from stdin"))?;
         let password = line.trim_end_matches(['\r', '\n']);
-        (Some(Password::parse_new(password).map_err(|error| anyhow!("the password {}", error.problem))?), false)
+        let password = Password::parse_new(password).map_err(|error| match language {
+            Language::SimplifiedChinese => anyhow!("密码{}", words(language).problem(&error.problem)),
+            Language::English => anyhow!("the password {}", error.problem),
+        })?;
+        (Some(password), false)
     } else {
         (Some(Password::parse_new(&generate_password()).expect("generated passwords satisfy the policy")), true)
     };
     if !exists && display_name.is_none() {
-        bail!("{email} has no account yet, so --name is needed to create one");
+        bail!(
+            "{}",
+            text!(language,
+                zh: "{email} 还没有账户，需要用 --name 给出姓名来创建",
+                en: "{email} has no account yet, so --name is needed to create one")
+        );
     }
     let new_member = NewMember { email, display_name, role: args.role, initial_password: password.clone() };
-    let member = store.operator_add_member(organisation.id, &new_member).await.map_err(explain)?;
+    let member =
+        store.operator_add_member(organisation.id, &new_member).await.map_err(|error| explain(error, language))?;
     let shown_password = password.filter(|_| generated).map(|password| password.expose().to_owned());
     match args.format {
         OutputFormat::Json => println!(
@@ -245,9 +315,19 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
             })
         ),
         OutputFormat::Text => {
-            println!("{} is now {} of {}", member.user.email, member.role, organisation.name.as_str());
+            let (email, organisation) = (&member.user.email, organisation.name.as_str());
+            let role = words(language).role(&member.role);
+            println!(
+                "{}",
+                text!(language, zh: "{email} 现为{organisation}的{role}", en: "{email} is now {role} of {organisation}")
+            );
             if let Some(password) = shown_password {
-                println!("initial password (shown once; ask them to change it): {password}");
+                println!(
+                    "{}",
+                    text!(language,
+                        zh: "初始密码（只显示这一次，请提醒其修改）：{password}",
+                        en: "initial password (shown once; ask them to change it): {password}")
+                );
             }
         }
     }
@@ -263,27 +343,34 @@ fn generate_password() -> String {
 }
 
 /// `tanji token …`.
-pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
+pub async fn token(command: TokenCommand, language: Language) -> anyhow::Result<()> {
     let TokenCommand::Create(args) = command;
     let new_token = NewToken {
-        name: TokenName::parse(&args.name).map_err(|error| anyhow!("--name {}", error.problem))?,
-        scopes: TokenScopes::parse(&args.scopes).map_err(|error| anyhow!("--scopes {}", error.problem))?,
+        name: TokenName::parse(&args.name).map_err(|error| field_problem("--name", &error.problem, language))?,
+        scopes: TokenScopes::parse(&args.scopes)
+            .map_err(|error| field_problem("--scopes", &error.problem, language))?,
         expires_at: args
             .expires_in_days
             .map(|days| jiff::Timestamp::now() + SignedDuration::from_hours(24 * i64::from(days))),
     };
-    let email = Email::parse(&args.user).map_err(|error| anyhow!("--user {}", error.problem))?;
+    let email = Email::parse(&args.user).map_err(|error| field_problem("--user", &error.problem, language))?;
     let store = open_store(&args.database).await?;
-    let organisation = find_organisation(&store, &args.org).await?;
-    let user = store
-        .operator_find_user(&email)
-        .await
-        .map_err(explain)?
-        .ok_or_else(|| anyhow!("no user logs in as {email}\nhint: add them with `tanji user add`"))?;
+    let organisation = find_organisation(&store, &args.org, language).await?;
+    let user = store.operator_find_user(&email).await.map_err(|error| explain(error, language))?.ok_or_else(|| {
+        anyhow!(
+            "{}",
+            text!(language,
+                zh: "没有以 {email} 登录的用户\n提示：用 `tanji user add` 添加",
+                en: "no user logs in as {email}\nhint: add them with `tanji user add`")
+        )
+    })?;
     let (token, secret) =
         store.operator_create_token(organisation.id, user.id, &new_token).await.map_err(|error| match error {
-            StoreError::NotFound => anyhow!("{email} is not a member of {}", organisation.name.as_str()),
-            other => explain(other),
+            StoreError::NotFound => {
+                let organisation = organisation.name.as_str();
+                anyhow!("{}", text!(language, zh: "{email} 不是{organisation}的成员", en: "{email} is not a member of {organisation}"))
+            }
+            other => explain(other, language),
         })?;
     match args.format {
         OutputFormat::Json => println!(
@@ -292,10 +379,12 @@ pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
         ),
         OutputFormat::Text => {
             println!("{secret}");
+            let (name, scopes) = (token.name.as_str(), &token.scopes);
             eprintln!(
-                "token {:?} ({}) created; the secret above is shown only once",
-                token.name.as_str(),
-                token.scopes
+                "{}",
+                text!(language,
+                    zh: "已创建令牌“{name}”（{scopes}）；上面的密钥只显示这一次",
+                    en: "token {name:?} ({scopes}) created; the secret above is shown only once")
             );
         }
     }

@@ -20,6 +20,8 @@ use tanji_i18n::{Language, Localize, text};
 
 use crate::inventory::emit;
 use crate::options::{EnergyAnalyzeArgs, EnergyCommand, EnergyExampleArgs, ReportFormat};
+use crate::table::Align::{Left, Right};
+use crate::table::Table;
 
 pub async fn energy(command: EnergyCommand, language: Language) -> anyhow::Result<()> {
     match command {
@@ -66,9 +68,10 @@ pub(crate) fn read_bytes(path: &Path, language: Language) -> anyhow::Result<Vec<
 
 fn analyze_file(args: EnergyAnalyzeArgs, language: Language) -> anyhow::Result<()> {
     let site_name = args.file.display().to_string();
-    let SiteFile { site, readings_path, production_path, options, weather } =
-        read_site_file(&site_name, &read_bytes(&args.file, language)?)
-            .map_err(|problems| problems_error(&problems, language))?;
+    let file = read_site_file(&site_name, &read_bytes(&args.file, language)?)
+        .map_err(|problems| problems_error(&problems, language))?;
+    let shown_site = site_for_reader(&file, language);
+    let SiteFile { site, readings_path, production_path, options, weather, .. } = file;
     let directory = args.file.parent().unwrap_or(Path::new("."));
     let readings_file = directory.join(&readings_path);
     let production_file = directory.join(&production_path);
@@ -92,7 +95,8 @@ fn analyze_file(args: EnergyAnalyzeArgs, language: Language) -> anyhow::Result<(
             return Err(problems_error(&problems, language));
         }
     };
-    let analysis = analyze_with_weather(&site, &readings, &production, weather.as_ref(), &options);
+    // The figures do not depend on the labels; the report carries them in the reader's language.
+    let analysis = analyze_with_weather(&shown_site, &readings, &production, weather.as_ref(), &options);
     if let Some(out) = &args.activities_csv {
         write_activities(&args, out, &site, &readings, language)?;
     }
@@ -175,6 +179,20 @@ fn write_activities(
     Ok(())
 }
 
+/// The site as a reader of `language` sees it: the file's Chinese labels for Chinese readers, and the
+/// "illustrative" marker in their language after the name of made-up data.
+fn site_for_reader(file: &SiteFile, language: Language) -> tanji_energy::Site {
+    let mut site = match language {
+        Language::SimplifiedChinese => file.site_with_chinese_labels(),
+        Language::English => file.site.clone(),
+    };
+    if file.illustrative {
+        let name = &site.name;
+        site.name = text!(language, zh: "{name}（示意数据）", en: "{name} (illustrative)");
+    }
+    site
+}
+
 fn table(analysis: &Analysis, language: Language) -> String {
     let mut out = String::new();
     let site = &analysis.site;
@@ -204,10 +222,16 @@ fn table(analysis: &Analysis, language: Language) -> String {
 
     out.push('\n');
     let _ = writeln!(out, "{}", text!(language, zh: "产线", en: "Lines"));
-    let header = text!(language,
-        zh: "产线\t产品\t能耗\t产量\t单耗 kWh/件\t同类差距\t非生产负荷 kWh/天\tR²\tCV(RMSE)",
-        en: "line\tSKU\tenergy\toutput\tkWh/unit\tpeer gap\tbase load kWh/day\tR²\tCV(RMSE)");
-    let _ = writeln!(out, "{header}");
+    let mut lines = Table::new(0, &[Left, Left, Right, Right, Right, Right, Right, Right, Right]);
+    let header = match language {
+        Language::SimplifiedChinese => {
+            ["产线", "产品", "能耗", "产量", "单耗 kWh/件", "同类差距", "非生产负荷 kWh/天", "R²", "CV(RMSE)"]
+        }
+        Language::English => {
+            ["line", "SKU", "energy", "output", "kWh/unit", "peer gap", "base load kWh/day", "R²", "CV(RMSE)"]
+        }
+    };
+    lines.row(header);
     for line in &analysis.lines {
         let gap = analysis
             .peers
@@ -223,15 +247,19 @@ fn table(analysis: &Analysis, language: Language) -> String {
             ),
             None => ("—".to_owned(), "—".to_owned(), "—".to_owned()),
         };
-        let _ = writeln!(
-            out,
-            "{}\t{}\t{}\t{}\t{sec}\t{gap}\t{load}\t{r2}\t{cv}",
-            line.line,
-            line.sku,
+        lines.row([
+            line.line.to_string(),
+            line.sku.to_string(),
             kwh(line.energy_kwh),
-            whole(line.production_units)
-        );
+            whole(line.production_units),
+            sec,
+            gap,
+            load,
+            r2,
+            cv,
+        ]);
     }
+    out.push_str(&lines.render());
 
     out.push('\n');
     let _ = writeln!(out, "{}", text!(language, zh: "发现（按节能量排序）", en: "Findings (largest saving first)"));

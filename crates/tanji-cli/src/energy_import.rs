@@ -19,7 +19,8 @@ use std::path::Path;
 
 use tanji_energy::AnalysisOptions;
 use tanji_energy::file::{read_production_csv, read_readings_csv, read_site_file, read_weather_csv};
-use tanji_store::energy_site::{SiteImport, SiteImportError};
+use tanji_store::StoreError;
+use tanji_store::energy_site::{ProductionError, SiteImport, SiteImportError};
 
 use crate::commands::{find_organisation, open_store};
 use crate::energy::{problems_error, read_bytes};
@@ -197,7 +198,15 @@ pub fn site_import_from_bytes(
     };
     let mut import =
         SiteImport::from_files(site_file.site, &readings, &production, &readings_name, &production_name, site_name)
-            .map_err(|error| anyhow!("{site_name}: {} {}", error.field, error.problem))?;
+            .map_err(|error| {
+                let field = error.field;
+                match language {
+                    Language::SimplifiedChinese => {
+                        anyhow!("{site_name}：{field}{}", tanji_server::i18n::ZH.problem(&error.problem))
+                    }
+                    Language::English => anyhow!("{site_name}: {field} {}", error.problem),
+                }
+            })?;
     import.weather = weather;
     Ok((import, site_file.options))
 }
@@ -208,8 +217,10 @@ async fn import_site(args: &EnergyImportArgs, language: Language) -> anyhow::Res
     let site_name = site_path.display().to_string();
     let (Some(facility), Some(member)) = (&args.facility, &args.as_member) else {
         bail!(
-            "{site_name}: a whole site is imported into a facility, as a member\n\
-             hint: add --facility <id, code or name> --as <e-mail of an owner or editor>"
+            "{}",
+            text!(language,
+                zh: "{site_name}：整个站点须导入到一个设施，并记为由一位成员导入\n  提示：加上 --facility <编号、代码或名称> --as <所有者或编辑的邮箱>",
+                en: "{site_name}: a whole site is imported into a facility, as a member\nhint: add --facility <id, code or name> --as <e-mail of an owner or editor>")
         );
     };
     let directory = site_path.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -218,11 +229,16 @@ async fn import_site(args: &EnergyImportArgs, language: Language) -> anyhow::Res
         site_import_from_bytes(&site_name, &site_bytes, &directory, |path| read_bytes(path, language), language)?;
     let store = open_store(&args.database).await?;
     let result = async {
-        let organisation = find_organisation(&store, &args.org).await?;
-        let actor = store
-            .operator_member_actor(&organisation, member)
-            .await
-            .map_err(|_| anyhow!("{member} is not a member of {}\nhint: name an owner or editor", args.org))?;
+        let organisation = find_organisation(&store, &args.org, language).await?;
+        let org = &args.org;
+        let actor = store.operator_member_actor(&organisation, member).await.map_err(|_| {
+            anyhow!(
+                "{}",
+                text!(language,
+                    zh: "{member} 不是{org}的成员\n  提示：用 --as 指定该组织的所有者或编辑",
+                    en: "{member} is not a member of {org}\nhint: name an owner or editor")
+            )
+        })?;
         let facilities = store.list_facilities(&actor, false).await.map_err(|error| anyhow!(error))?;
         let facility = facilities
             .iter()
@@ -232,33 +248,87 @@ async fn import_site(args: &EnergyImportArgs, language: Language) -> anyhow::Res
                     || candidate.details.name == *facility
             })
             .ok_or_else(|| {
-                anyhow!("no facility {facility:?} in {}\nhint: give its id, code or exact name", args.org)
+                anyhow!(
+                    "{}",
+                    text!(language,
+                        zh: "{org}没有设施“{facility}”\n  提示：给出设施的编号、代码或完整名称",
+                        en: "no facility {facility:?} in {org}\nhint: give its id, code or exact name")
+                )
             })?;
-        store.import_energy_site(&actor, facility.id, &import).await.map_err(|error| match error {
-            SiteImportError::Readings(IngestError::Rejected(problems)) => anyhow!(
-                "{site_name}: {} reading(s) name meters the site does not have; nothing was imported",
-                problems.len()
-            ),
-            other => anyhow!("{site_name}: {other}; nothing was imported"),
-        })
+        store
+            .import_energy_site(&actor, facility.id, &import)
+            .await
+            .map_err(|error| anyhow!("{}", site_import_error_text(&site_name, error, language)))
     }
     .await;
     store.close().await;
     let outcome = result?;
+    let (n_areas, n_lines, n_meters, n_new_meters) =
+        (outcome.n_areas, outcome.n_lines, outcome.n_meters, outcome.n_meters_registered);
+    let (n_readings, n_reading_duplicates) = (outcome.readings.n_accepted, outcome.readings.n_duplicates);
+    let (n_counts, n_count_duplicates) = (outcome.production.n_accepted, outcome.production.n_duplicates);
+    let n_conflicts = outcome.readings.n_conflicts + outcome.production.n_conflicts;
     println!(
-        "{site_name}: {} area(s), {} line(s), {} meter(s) ({} new); {} reading(s) imported, {} already stored; \
-         {} production count(s) imported, {} already stored; {} conflicting value(s) kept as stored",
-        outcome.n_areas,
-        outcome.n_lines,
-        outcome.n_meters,
-        outcome.n_meters_registered,
-        outcome.readings.n_accepted,
-        outcome.readings.n_duplicates,
-        outcome.production.n_accepted,
-        outcome.production.n_duplicates,
-        outcome.readings.n_conflicts + outcome.production.n_conflicts,
+        "{}",
+        text!(language,
+            zh: "{site_name}：{n_areas} 个区域，{n_lines} 条产线，{n_meters} 块电表（新登记 {n_new_meters} 块）；导入 {n_readings} 条读数，\
+                 {n_reading_duplicates} 条已存在；导入 {n_counts} 条产量数据，{n_count_duplicates} 条已存在；{n_conflicts} 个不符的数值保留已存数值",
+            en: "{site_name}: {n_areas} area(s), {n_lines} line(s), {n_meters} meter(s) ({n_new_meters} new); {n_readings} reading(s) \
+                 imported, {n_reading_duplicates} already stored; {n_counts} production count(s) imported, {n_count_duplicates} \
+                 already stored; {n_conflicts} conflicting value(s) kept as stored")
     );
     Ok(())
+}
+
+/// Why a whole-site import was refused, in the reader's language; nothing of the site was stored.
+fn site_import_error_text(site_name: &str, error: SiteImportError, language: Language) -> String {
+    let words = match language {
+        Language::SimplifiedChinese => &tanji_server::i18n::ZH,
+        Language::English => &tanji_server::i18n::EN,
+    };
+    match error {
+        SiteImportError::Readings(IngestError::Rejected(problems)) => {
+            let n_refused = problems.len();
+            text!(language,
+                zh: "{site_name}：{n_refused} 条读数所指的电表不在站点中；均未导入",
+                en: "{site_name}: {n_refused} reading(s) name meters the site does not have; nothing was imported")
+        }
+        SiteImportError::Production(ProductionError::Rejected(problems)) => {
+            let n_refused = problems.len();
+            text!(language,
+                zh: "{site_name}：{n_refused} 条产量数据所指的产线不在站点中；均未导入",
+                en: "{site_name}: {n_refused} production count(s) name lines the site does not have; nothing was imported")
+        }
+        SiteImportError::MeterRedefined { meter, field } => {
+            let field_zh = match field {
+                "facility" => "设施",
+                "kind" => "类型",
+                "unit" => "单位",
+                "register" => "计数方式",
+                "multiplier" => "倍率",
+                "utc_offset" => "时区偏移",
+                other => other,
+            };
+            text!(language,
+                zh: "{site_name}：电表 {meter} 已以不同的{field_zh}登记，改动会使已存的汇总数据出错；均未导入\n  提示：给新电表另起一个编号",
+                en: "{site_name}: meter {meter} is already registered with another {field}; give the new meter another id; nothing was imported")
+        }
+        SiteImportError::Store(StoreError::Invalid(field_error)) if language == Language::SimplifiedChinese => {
+            let (field, problem) = (field_error.field, words.problem(&field_error.problem));
+            format!("{site_name}：{field}{problem}；均未导入")
+        }
+        SiteImportError::Store(StoreError::Conflict(conflict)) if language == Language::SimplifiedChinese => {
+            let sentence = tanji_server::conflict_text(words, conflict).trim_end_matches('。');
+            format!("{site_name}：{sentence}；均未导入")
+        }
+        SiteImportError::Store(StoreError::Denied(_)) if language == Language::SimplifiedChinese => {
+            format!("{site_name}：此成员无权修改能源数据；均未导入\n  提示：用 --as 指定该组织的所有者或编辑")
+        }
+        // A failure of the database itself: its own words, which the operator needs to find the cause.
+        other => text!(language,
+            zh: "{site_name}：无法保存，均未导入。系统信息：{other}",
+            en: "{site_name}: {other}; nothing was imported"),
+    }
 }
 
 /// `tanji energy import`: a readings CSV, or a whole site (a folder or a `.toml` file).

@@ -19,6 +19,7 @@ use tanji_lca::{CoordinateMatrix, Entry, matrix_market};
 
 use crate::inventory::emit;
 use crate::options::{FootprintCommand, FootprintComputeArgs, LcaExportArgs, ReportFormat};
+use crate::table::pad_end as pad;
 
 pub fn footprint(command: FootprintCommand, language: Language) -> anyhow::Result<()> {
     match command {
@@ -241,12 +242,6 @@ fn stage_name(stage: Stage, language: Language) -> &'static str {
     }
 }
 
-/// Pads `text` to `width` display columns (CJK characters take two).
-fn pad(text: &str, width: usize) -> String {
-    let columns: usize = text.chars().map(|character| if (character as u32) >= 0x2E80 { 2 } else { 1 }).sum();
-    format!("{text}{}", " ".repeat(width.saturating_sub(columns)))
-}
-
 fn table(report: &Report, language: Language) -> String {
     let zh = language == Language::SimplifiedChinese;
     let footprint = &report.footprint;
@@ -255,7 +250,9 @@ fn table(report: &Report, language: Language) -> String {
     let product = &footprint.product;
     let unit = &product.declared_unit;
     let mut out = String::new();
-    let _ = writeln!(out, "{} / {} ({})", product.name_zh, product.name_en, product.sku);
+    let (name_zh, name_en, sku) = (&product.name_zh, &product.name_en, &product.sku);
+    let _ =
+        writeln!(out, "{}", text!(language, zh: "{name_zh} / {name_en}（{sku}）", en: "{name_zh} / {name_en} ({sku})"));
     let (amount, period_start, period_end, gwp) = (
         number(unit.amount, unit.amount),
         &product.reference_period_start,
@@ -337,10 +334,12 @@ fn table(report: &Report, language: Language) -> String {
         let mass = gas
             .kg_gas
             .map(|kg_gas| format!("{} {}", format_mass_kg(kg_gas), gas.gas))
-            .unwrap_or_else(|| if zh { "已特征化".to_owned() } else { "pre-characterised".to_owned() });
+            .unwrap_or_else(|| text!(language, zh: "已特征化", en: "pre-characterised"));
+        // Full-width brackets in Chinese, as the console writes them.
+        let mass = text!(language, zh: "（{mass}）", en: "({mass})");
         let _ = writeln!(
             out,
-            "  {} {} {:>16}  ({mass})",
+            "  {} {} {:>16}  {mass}",
             pad(&gas.gas, 10),
             pad(&gas.origin.localize(language), 16),
             kg(gas.kg_co2e)
@@ -365,14 +364,14 @@ fn table(report: &Report, language: Language) -> String {
         }
         for stage in &comparison.by_stage {
             if stage.product_kg_co2e != 0.0 || stage.baseline_kg_co2e != 0.0 {
+                let reduced = kg(stage.reduction_kg_co2e);
                 let _ = writeln!(
                     out,
-                    "  {} {:>16} → {:>16}  ({} {})",
+                    "  {} {:>16} → {:>16}  {}",
                     pad(stage_name(stage.stage, language), 26),
                     kg(stage.baseline_kg_co2e),
                     kg(stage.product_kg_co2e),
-                    if zh { "减少" } else { "reduced" },
-                    kg(stage.reduction_kg_co2e)
+                    text!(language, zh: "（减少 {reduced}）", en: "(reduced {reduced})")
                 );
             }
         }
@@ -389,12 +388,17 @@ fn table(report: &Report, language: Language) -> String {
                 (true, false) => "follows the ISO 14067 hierarchy",
                 (false, false) => "departs from the hierarchy",
             };
-            let _ = writeln!(out, "  {}: {method} ({hierarchy}): {}", record.process, shares.join(", "));
+            let (process, shares) = (&record.process, shares.join(", "));
+            let _ = writeln!(
+                out,
+                "  {}",
+                text!(language, zh: "{process}：{method}（{hierarchy}）：{shares}", en: "{process}: {method} ({hierarchy}): {shares}")
+            );
             if let Some(parent) = &record.subdivided_from {
                 let _ = writeln!(out, "    {}", tanji_i18n::footprint::subdivided_from(parent, language));
             }
             if let Some(reason) = &record.reason {
-                let _ = writeln!(out, "    {}: {reason}", if zh { "理由" } else { "reason" });
+                let _ = writeln!(out, "    {}", text!(language, zh: "理由：{reason}", en: "reason: {reason}"));
             }
         }
     }
@@ -416,13 +420,12 @@ fn table(report: &Report, language: Language) -> String {
         );
     }
     for item in &exemptions.items {
+        let (name, stage, estimate, reason) =
+            (&item.name, stage_name(item.stage, language), kg(item.estimate_kg_co2e), &item.reason);
         let _ = writeln!(
             out,
-            "  {} ({}): {} — {}",
-            item.name,
-            stage_name(item.stage, language),
-            kg(item.estimate_kg_co2e),
-            item.reason
+            "  {}",
+            text!(language, zh: "{name}（{stage}）：{estimate} — {reason}", en: "{name} ({stage}): {estimate} — {reason}")
         );
     }
     if !footprint.recycling.is_empty() {
@@ -436,8 +439,12 @@ fn table(report: &Report, language: Language) -> String {
             }
         );
         for line in &footprint.recycling {
-            let _ =
-                writeln!(out, "  {}: {} {}", line.process, format_mass_kg(line.kg_per_declared_unit), line.material);
+            let (process, mass, material) = (&line.process, format_mass_kg(line.kg_per_declared_unit), &line.material);
+            let _ = writeln!(
+                out,
+                "  {}",
+                text!(language, zh: "{process}：{mass} {material}", en: "{process}: {mass} {material}")
+            );
         }
     }
     if let Some(spread) = &footprint.uncertainty
@@ -457,13 +464,12 @@ fn table(report: &Report, language: Language) -> String {
             );
         }
         for driver in spread.drivers.iter().take(5) {
+            let (process, description, path) = (&driver.process, &driver.description, &driver.path);
             let _ = writeln!(
                 out,
-                "  {:>7}  {} · {} ({})",
+                "  {:>7}  {}",
                 percent(driver.variance_share * 100.0),
-                driver.process,
-                driver.description,
-                driver.path
+                text!(language, zh: "{process} · {description}（{path}）", en: "{process} · {description} ({path})")
             );
         }
     }

@@ -727,12 +727,12 @@ fn table(
         (text!(language, zh: "生物源 CO2（单独报告）", en: "Biogenic CO2 (reported apart)"), totals.biogenic_co2_kg),
         (text!(language, zh: "备忘：非京都气体", en: "Memo: non-Kyoto gases"), totals.memo_co2e_kg),
     ] {
-        let _ = writeln!(out, "  {label:<44} {:>18}", amount(kg));
+        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(&label, 44), amount(kg));
     }
     if let Some(percent) = totals.uncertainty_percent {
         let (n_without, percent) = (totals.n_lines_without_uncertainty, figure(percent, 3));
         let label = text!(language, zh: "不确定性（95%，{n_without} 行未说明）", en: "Uncertainty (95 %, {n_without} lines without)");
-        let _ = writeln!(out, "  {label:<44} {:>18}", format!("±{percent} %"));
+        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(&label, 44), format!("±{percent} %"));
     }
     let _ = writeln!(out, "\n{}", text!(language, zh: "ISO 14064-1 类别", en: "ISO 14064-1 category"));
     for category in IsoCategory::ALL {
@@ -741,7 +741,7 @@ fn table(
             Language::SimplifiedChinese => category.label_zh(),
             Language::English => category.label_en(),
         };
-        let _ = writeln!(out, "  {label:<44} {:>18}", amount(kg));
+        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(label, 44), amount(kg));
     }
     if !totals.by_scope3_category.is_empty() {
         let _ = writeln!(out, "\n{}", text!(language, zh: "范围三类别", en: "Scope 3 category"));
@@ -749,21 +749,21 @@ fn table(
             let label = tanji_inventory::Scope3Category::new(*category)
                 .map(|category| tanji_inventory::EmissionSource::Scope3(category).localize(language))
                 .unwrap_or_else(|| category.to_string());
-            let _ = writeln!(out, "  {label:<44} {:>18}", amount(*kg));
+            let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(&label, 44), amount(*kg));
         }
     }
     let _ = writeln!(out, "\n{}", text!(language, zh: "气体", en: "Gas"));
     for (gas, kg) in &totals.by_gas_group {
         let gas = gas.localize(language);
-        let _ = writeln!(out, "  {gas:<44} {:>18}", amount(*kg));
+        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(&gas, 44), amount(*kg));
     }
     let _ = writeln!(out, "\n{}", text!(language, zh: "设施", en: "Facility"));
     for (facility, kg) in &totals.by_facility {
-        let _ = writeln!(out, "  {facility:<44} {:>18}", amount(*kg));
+        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(facility, 44), amount(*kg));
     }
     let _ = writeln!(out, "\n{}", text!(language, zh: "月份", en: "Month"));
     for (month, kg) in &totals.by_month {
-        let _ = writeln!(out, "  {month:<44} {:>18}", amount(*kg));
+        let _ = writeln!(out, "  {} {:>18}", crate::table::pad_end(month, 44), amount(*kg));
     }
     if let Some(intensity) = &report.intensity {
         let unit = &intensity.output.unit;
@@ -772,7 +772,12 @@ fn table(
             (text!(language, zh: "基于位置", en: "location-based"), intensity.location_based_kg_per_unit),
             (text!(language, zh: "基于市场", en: "market-based"), intensity.market_based_kg_per_unit),
         ] {
-            let _ = writeln!(out, "  {label:<44} {:>18}", format!("{} kg CO2e/{unit}", figure(kg_per_unit, 6)));
+            let _ = writeln!(
+                out,
+                "  {} {:>18}",
+                crate::table::pad_end(&label, 44),
+                format!("{} kg CO2e/{unit}", figure(kg_per_unit, 6))
+            );
         }
     }
     if let Some(base) = &report.base_year {
@@ -1000,11 +1005,8 @@ fn show(args: FactorsShowArgs, language: Language) -> anyhow::Result<()> {
                 };
                 // The field labels, padded to one width in either script (a CJK character takes two columns).
                 let label = |zh: &str, en: &str| match language {
-                    Language::SimplifiedChinese => {
-                        let columns: usize = zh.chars().map(|character| if character.is_ascii() { 1 } else { 2 }).sum();
-                        format!("{zh}{}", " ".repeat(13usize.saturating_sub(columns).max(1)))
-                    }
-                    Language::English => format!("{en:<13}"),
+                    Language::SimplifiedChinese => crate::table::pad_end(&format!("{zh} "), 13),
+                    Language::English => crate::table::pad_end(en, 13),
                 };
                 let _ = writeln!(out, "{}@{}  {first_name} · {second_name}", factor.id, factor.version);
                 let _ = writeln!(out, "  {}{}", label("类别", "category"), factor.category.key());

@@ -13,15 +13,17 @@ mod demo;
 mod energy;
 mod energy_import;
 mod footprint;
+mod help;
 mod inventory;
 mod lca;
 mod lca_datapackage;
 mod lca_monte_carlo;
 mod options;
+mod table;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches as _;
 
 use options::{Cli, Command};
 
@@ -31,13 +33,20 @@ use options::{Cli, Command};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The help and the usage errors are in the reader's language, so it is known before clap parses.
+    let language = help::language_of(&arguments);
+    let matches = help::parse(arguments, language);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| help::exit_with(&error, language, ""));
     options::init_logging(&cli);
     let language = cli.language();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: starting the async runtime: {error}");
+            eprintln!(
+                "{}",
+                tanji_i18n::text!(language, zh: "错误：无法启动异步运行时：{error}", en: "error: starting the async runtime: {error}")
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -45,10 +54,10 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => commands::serve(args).await,
             Command::Demo(args) => demo::run(args, language).await,
-            Command::Migrate(args) => commands::migrate(args).await,
-            Command::Org(command) => commands::org(command).await,
-            Command::User(command) => commands::user(command).await,
-            Command::Token(command) => commands::token(command).await,
+            Command::Migrate(args) => commands::migrate(args, language).await,
+            Command::Org(command) => commands::org(command, language).await,
+            Command::User(command) => commands::user(command, language).await,
+            Command::Token(command) => commands::token(command, language).await,
             Command::Inventory(command) => inventory::inventory(command, language),
             Command::Factors(command) => inventory::factors(command, language),
             Command::Lca(command) => lca::lca(command, language),
@@ -61,7 +70,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // `{:#}` prints the whole chain of context: "opening …: permission denied".
-            eprintln!("error: {error:#}");
+            eprintln!("{}", tanji_i18n::text!(language, zh: "错误：{error:#}", en: "error: {error:#}"));
             ExitCode::FAILURE
         }
     }

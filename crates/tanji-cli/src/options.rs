@@ -30,11 +30,15 @@ pub struct Cli {
 impl Cli {
     /// The language asked for with `--lang`, else by the locale.
     pub fn language(&self) -> tanji_i18n::Language {
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .into_iter()
-            .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()));
-        tanji_i18n::language_from_locale(self.lang.as_deref(), locale.as_deref())
+        tanji_i18n::language_from_locale(self.lang.as_deref(), locale().as_deref())
     }
+}
+
+/// The locale's name, from the first of LC_ALL, LC_MESSAGES and LANG that is set (POSIX order).
+pub fn locale() -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
 }
 
 /// The subcommands.
@@ -266,6 +270,7 @@ pub struct FactorsSearchArgs {
     /// Show at most this many.
     #[arg(long, default_value_t = 30)]
     pub limit: usize,
+    /// `table` for people, `json` for programs.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
 }
@@ -274,6 +279,7 @@ pub struct FactorsSearchArgs {
 pub struct FactorsShowArgs {
     /// The factor id, e.g. mee-nbs-2022-grid-cn-grid-east.
     pub id: String,
+    /// `table` for people, `json` for programs.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
 }
@@ -565,11 +571,51 @@ pub struct ServeArgs {
 }
 
 /// An address (a one-host network) or a network in CIDR notation.
-fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
+fn parse_network(text: &str) -> Result<ipnet::IpNet, ValueRefused> {
     text.parse::<ipnet::IpNet>()
         .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-        .map_err(|_| format!("`{text}` is neither an IP address nor a network such as 10.0.0.0/8"))
+        .map_err(|_| ValueRefused::NotANetwork { text: text.to_owned() })
 }
+
+/// Why one of tanji's own value parsers refused a value: kept as data so that a usage error can say it in the
+/// reader's language (`help::usage_error_text`); its `Display` is the English clap prints.
+#[derive(Debug)]
+pub enum ValueRefused {
+    /// Neither an IP address nor a network.
+    NotANetwork { text: String },
+    /// The domain's own check refused it (an organisation kind, a role).
+    Field(tanji_tenancy::validation::FieldError),
+}
+
+impl ValueRefused {
+    /// The reason in `language`.
+    pub fn problem(&self, language: tanji_i18n::Language) -> tanji_i18n::cli::ValueProblem {
+        use tanji_i18n::cli::ValueProblem;
+        match self {
+            Self::NotANetwork { .. } => ValueProblem::NotANetwork,
+            Self::Field(error) => {
+                let text = match language {
+                    tanji_i18n::Language::SimplifiedChinese => &tanji_server::i18n::ZH,
+                    tanji_i18n::Language::English => &tanji_server::i18n::EN,
+                };
+                ValueProblem::Explained(text.problem(&error.problem))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ValueRefused {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotANetwork { text } => {
+                write!(formatter, "`{text}` is neither an IP address nor a network such as 10.0.0.0/8")
+            }
+            Self::Field(error) => write!(formatter, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for ValueRefused {}
 
 /// `tanji demo`.
 #[derive(Debug, Args)]
@@ -700,12 +746,12 @@ pub struct TokenCreateArgs {
     pub format: OutputFormat,
 }
 
-fn parse_kind(raw: &str) -> Result<OrganisationKind, String> {
-    OrganisationKind::parse("kind", raw).map_err(|error| error.to_string())
+fn parse_kind(raw: &str) -> Result<OrganisationKind, ValueRefused> {
+    OrganisationKind::parse("kind", raw).map_err(ValueRefused::Field)
 }
 
-fn parse_role(raw: &str) -> Result<Role, String> {
-    Role::parse("role", raw).map_err(|error| error.to_string())
+fn parse_role(raw: &str) -> Result<Role, ValueRefused> {
+    Role::parse("role", raw).map_err(ValueRefused::Field)
 }
 
 /// Sets up logging to stderr. `TANJI_LOG` (e.g. `debug`, `tanji_store=trace`) overrides the default `info`.

@@ -422,3 +422,98 @@ async fn the_demo_prints_its_label_pages_and_warns_about_loopback_links() {
     assert_eq!(labels.len(), 2);
     assert!(labels.iter().all(|(url, _)| url.starts_with("http://192.0.2.10:8080/l/")), "{labels:?}");
 }
+
+/// Runs `tanji ARGUMENTS` with `--lang zh-CN`.
+fn tanji_in_chinese(data_dir: &Path, arguments: &[&str]) -> Output {
+    tanji(data_dir, &[&["--lang", "zh-CN"], arguments].concat())
+}
+
+#[test]
+fn the_operator_commands_speak_chinese() {
+    let directory = tempfile::tempdir().unwrap();
+    let data = directory.path();
+    // Log lines ("INFO tanji_cli::commands: opening the database") are English for operators' log tools.
+    let no_english = |output: &Output| {
+        let text = format!("{}{}", stdout(output), stderr(output));
+        let text: String = text
+            .lines()
+            .filter(|line| !line.contains(" INFO ") && !line.contains(" WARN "))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert_eq!(tanji_i18n::latin_sentences(&text), Vec::<String>::new(), "{text}");
+        text
+    };
+
+    let migrated = tanji_in_chinese(data, &["migrate"]);
+    assert!(migrated.status.success(), "{}", stderr(&migrated));
+    assert!(no_english(&migrated).contains("0001_foundation：已应用"));
+
+    let empty = tanji_in_chinese(data, &["org", "list"]);
+    assert!(no_english(&empty).contains("还没有组织"));
+
+    let added = tanji_in_chinese(data, &["org", "add", "--name", "台州瑞禾日用品科技有限公司", "--kind", "supplier"]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert!(
+        no_english(&added).starts_with("已登记 台州瑞禾日用品科技有限公司，类型：供应商（工厂），编号 "),
+        "{}",
+        stdout(&added)
+    );
+    assert!(tanji(data, &["org", "add", "--name", "Acme", "--kind", "brand_retailer"]).status.success());
+
+    // The list lines up whatever the script of the kind: the names start in one column.
+    let listed = tanji_in_chinese(data, &["org", "list"]);
+    let listed = no_english(&listed);
+    let name_columns: Vec<usize> = listed
+        .lines()
+        .map(|line| {
+            let name_at = line.find("台州").or_else(|| line.find("Acme")).unwrap();
+            line[..name_at].chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+        })
+        .collect();
+    assert_eq!(name_columns.len(), 2, "{listed}");
+    assert_eq!(name_columns[0], name_columns[1], "{listed}");
+
+    let user = tanji_in_chinese(
+        data,
+        &["user", "add", "--email", "zhao@ruihe.example", "--name", "赵永", "--org", "Acme", "--role", "owner"],
+    );
+    assert!(user.status.success(), "{}", stderr(&user));
+    let user = no_english(&user);
+    assert!(user.contains("zhao@ruihe.example 现为Acme的所有者"), "{user}");
+    assert!(user.contains("初始密码（只显示这一次，请提醒其修改）："), "{user}");
+
+    let token = tanji_in_chinese(
+        data,
+        &["token", "create", "--org", "Acme", "--user", "zhao@ruihe.example", "--name", "ERP", "--scopes", "read"],
+    );
+    assert!(token.status.success(), "{}", stderr(&token));
+    assert!(no_english(&token).contains("已创建令牌“ERP”（read）；上面的密钥只显示这一次"));
+
+    // Refusals: a taken name, a malformed e-mail, an unknown organisation, a stranger, a short password.
+    let refusals: [(&[&str], &str); 5] = [
+        (&["org", "add", "--name", "Acme", "--kind", "supplier"], "已有同名组织"),
+        (
+            &["user", "add", "--email", "not-an-email", "--name", "A", "--org", "Acme", "--role", "owner"],
+            "--email：格式不正确",
+        ),
+        (
+            &["user", "add", "--email", "a@b.example", "--name", "A", "--org", "Nobody", "--role", "owner"],
+            "没有编号或名称为“Nobody”的组织",
+        ),
+        (
+            &["token", "create", "--org", "Acme", "--user", "nobody@b.example", "--name", "T"],
+            "没有以 nobody@b.example 登录的用户",
+        ),
+        (
+            &["token", "create", "--org", "Acme", "--user", "zhao@ruihe.example", "--name", "T", "--scopes", "all"],
+            "--scopes：必须是以下之一：",
+        ),
+    ];
+    for (arguments, expected) in refusals {
+        let output = tanji_in_chinese(data, arguments);
+        assert!(!output.status.success(), "{arguments:?} should fail");
+        let text = no_english(&output);
+        assert!(text.starts_with("错误："), "{arguments:?}: {text}");
+        assert!(text.contains(expected), "{arguments:?}: {text}");
+    }
+}

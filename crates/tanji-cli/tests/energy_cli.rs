@@ -99,6 +99,50 @@ fn the_table_says_the_finding_in_english_and_chinese() {
     assert!(chinese.contains("预计每年节约"), "{chinese}");
 }
 
+#[test]
+fn the_example_s_labels_and_illustrative_marker_follow_the_language() {
+    let site = example().display().to_string();
+    let chinese = stdout(&tanji(&["energy", "analyze", &site, "--lang", "zh-CN"]));
+    assert!(chinese.starts_with("能耗分析：瑞禾纸制品厂（示意数据）\n"), "{chinese}");
+    assert!(
+        chinese.contains("（生态环境部、国家统计局 2023 年全国电力平均二氧化碳排放因子（公告2025年第47号））"),
+        "{chinese}"
+    );
+    assert!(chinese.contains("电价：0.65 元/kWh（示意电价，非公布电价）"), "{chinese}");
+    for english in ["illustrative", "national average"] {
+        assert!(!chinese.contains(english), "{english:?} in\n{chinese}");
+    }
+    let english = stdout(&tanji(&["energy", "analyze", &site]));
+    assert!(english.starts_with("Energy analysis: 瑞禾纸制品厂 (illustrative)\n"), "{english}");
+    assert!(english.contains("(MEE & NBS 2023 national average electricity CO2 emission factor"), "{english}");
+    assert!(english.contains("Tariff: ¥0.65/kWh (illustrative price, not a published tariff)"), "{english}");
+}
+
+/// The terminal column at which `needle` starts on `line` (a Chinese or full-width character takes two).
+fn column_of(line: &str, needle: &str) -> usize {
+    line[..line.find(needle).unwrap_or_else(|| panic!("{needle:?} in {line:?}"))]
+        .chars()
+        .map(|character| if ('\u{2E80}'..='\u{FFEF}').contains(&character) { 2 } else { 1 })
+        .sum()
+}
+
+#[test]
+fn the_lines_table_lines_up_under_its_chinese_header() {
+    let site = example().display().to_string();
+    for (language, header, sku_heading) in [("zh-CN", "产线", "产品"), ("en", "line", "SKU")] {
+        let text = stdout(&tanji(&["energy", "analyze", &site, "--lang", language]));
+        let lines: Vec<&str> = text.lines().collect();
+        let header_at = lines.iter().position(|line| line.starts_with(header) && line.contains(sku_heading)).unwrap();
+        let (heading, l1, l2) = (lines[header_at], lines[header_at + 1], lines[header_at + 2]);
+        assert!(l1.starts_with("L1 ") && l2.starts_with("L2 "), "{text}");
+        // The product column starts in one column, and the last figures end in one.
+        let product_columns = [column_of(heading, sku_heading), column_of(l1, "CUP-"), column_of(l2, "CUP-")];
+        assert_eq!(product_columns, [product_columns[0]; 3], "{language}:\n{heading}\n{l1}\n{l2}");
+        let widths = [heading, l1, l2].map(|line| column_of(&format!("{line}|"), "|"));
+        assert_eq!(widths, [widths[0]; 3], "{language}:\n{heading}\n{l1}\n{l2}");
+    }
+}
+
 fn write_case(directory: &Path, readings: &[u8], production: &[u8]) -> PathBuf {
     let site = std::fs::read_to_string(example()).expect("example site");
     let site = site
@@ -304,4 +348,86 @@ fn a_broken_weather_file_is_refused_with_its_rows_and_nothing_is_analysed() {
     assert!(error.contains("weather.csv, row 4, mean_temperature_c: “43.5F” is not a number"), "{error}");
     let chinese = tanji(&["energy", "analyze", &site.display().to_string(), "--lang", "zh-CN"]);
     assert!(stderr(&chinese).contains("日期 2025-01-01 出现了两次"), "{}", stderr(&chinese));
+}
+
+/// Runs `tanji ARGUMENTS` in Chinese with its data in `data`.
+fn tanji_with_data(data: &Path, arguments: &[&str]) -> Output {
+    tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
+        .args(["--lang", "zh-CN"])
+        .args(arguments)
+        .env("TANJI_DATA_DIR", data)
+        .output()
+        .expect("running tanji")
+}
+
+/// Lines of `output` without log lines (English for log tools).
+fn said(output: &Output) -> String {
+    format!("{}{}", stdout(output), stderr(output))
+        .lines()
+        .filter(|line| !line.contains(" INFO ") && !line.contains(" WARN "))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_site_import_speaks_chinese_from_refusal_to_summary() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let data = directory.path().join("data");
+    let site_directory = directory.path().join("site");
+    let site = site_directory.display().to_string();
+    assert!(tanji(&["energy", "example", &site, "--days", "3"]).status.success());
+    for arguments in [
+        &["migrate"][..],
+        &["org", "add", "--name", "瑞禾", "--kind", "supplier"],
+        &["user", "add", "--email", "zhao@ruihe.example", "--name", "赵永", "--org", "瑞禾", "--role", "owner"],
+    ] {
+        let output = tanji_with_data(&data, arguments);
+        assert!(output.status.success(), "{arguments:?}: {}", said(&output));
+    }
+    // The facility comes from the console in real use; here straight through the store.
+    let url = format!("sqlite://{}?mode=rwc", data.join("tanji.sqlite").display());
+    let store = tanji_store::Store::open(&url, std::sync::Arc::new(tanji_store::SystemClock)).await.unwrap();
+    let organisation = store.operator_find_organisation("瑞禾").await.unwrap().unwrap();
+    let owner = store.operator_member_actor(&organisation, "zhao@ruihe.example").await.unwrap();
+    let details = tanji_tenancy::facility::FacilityDetails::parse(&tanji_tenancy::facility::FacilityInput {
+        name: "黄岩工厂",
+        code: Some("RH-HY"),
+        kind: "factory",
+        country: Some("CN"),
+        subdivision: None,
+        city: None,
+        address: None,
+        name_en: None,
+    })
+    .unwrap();
+    store.create_facility(&owner, &details).await.unwrap();
+    store.close().await;
+
+    let import = |extra: &[&str]| {
+        let output = tanji_with_data(&data, &[&["energy", "import", &site, "--org", "瑞禾"], extra].concat());
+        let text = said(&output);
+        assert_eq!(tanji_i18n::latin_sentences(&text), Vec::<String>::new(), "{text}");
+        (output.status.success(), text)
+    };
+    let refusals: [(&[&str], &str); 3] = [
+        (&[], "整个站点须导入到一个设施，并记为由一位成员导入"),
+        (&["--facility", "RH-HY", "--as", "nobody@ruihe.example"], "nobody@ruihe.example 不是瑞禾的成员"),
+        (&["--facility", "XX", "--as", "zhao@ruihe.example"], "瑞禾没有设施“XX”"),
+    ];
+    for (extra, expected) in refusals {
+        let (succeeded, text) = import(extra);
+        assert!(!succeeded && text.starts_with("错误：") && text.contains(expected), "{extra:?}: {text}");
+    }
+    let (succeeded, text) = import(&["--facility", "RH-HY", "--as", "zhao@ruihe.example"]);
+    assert!(succeeded, "{text}");
+    assert!(text.contains("site.toml：1 个区域，2 条产线，6 块电表（新登记 6 块）；导入 "), "{text}");
+    assert!(text.contains(" 条已存在；导入 6 条产量数据，0 条已存在；0 个不符的数值保留已存数值"), "{text}");
+
+    // A meter redefined (another CT ratio) is refused whole, naming the meter and what changed.
+    let site_file = site_directory.join("site.toml");
+    let changed = std::fs::read_to_string(&site_file).unwrap().replacen("ct_ratio = 40", "ct_ratio = 50", 1);
+    std::fs::write(&site_file, changed).unwrap();
+    let (succeeded, text) = import(&["--facility", "RH-HY", "--as", "zhao@ruihe.example"]);
+    assert!(!succeeded, "{text}");
+    assert!(text.contains("电表 L1-drive 已以不同的倍率登记") && text.contains("提示：给新电表另起一个编号"), "{text}");
 }

@@ -232,6 +232,30 @@ fn the_table_speaks_chinese_and_shows_masses_for_people() {
     for forbidden in ["By life-cycle stage", "e-1", "e-2", "raw_material", "land_use_change"] {
         assert!(!text.contains(forbidden), "{forbidden:?} in\n{text}");
     }
+    // Brackets are full-width in Chinese, as on the console: the gas table, the stage reductions, the header.
+    let gases = text.split_once("按气体\n").unwrap().1;
+    let gas_lines: Vec<&str> = gases.lines().take_while(|line| !line.is_empty()).collect();
+    assert!(!gas_lines.is_empty());
+    for line in &gas_lines {
+        assert!(line.ends_with('）') && !line.contains('(') && !line.contains(')'), "{line}");
+    }
+    assert!(gas_lines.iter().any(|line| line.ends_with("（已特征化）")), "{gases}");
+    assert!(text.contains("（减少 "), "{text}");
+    assert!(text.lines().next().unwrap().ends_with("（RH-CUP-BF-250）"), "{text}");
+    // The stage and the gas labels line up whatever their script.
+    let stage_ends: Vec<usize> = text
+        .split_once("按生命周期阶段\n")
+        .unwrap()
+        .1
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .map(|line| {
+            let at = line.find(" CO2e").unwrap();
+            // A Chinese or full-width character takes two terminal columns.
+            line[..at].chars().map(|c| if ('\u{2E80}'..='\u{FFEF}').contains(&c) { 2 } else { 1 }).sum::<usize>()
+        })
+        .collect();
+    assert_eq!(stage_ends, vec![stage_ends[0]; stage_ends.len()], "{text}");
     let english = stdout(&tanji(&["footprint", "compute", &example("bamboo-fibre-cup.toml")]));
     assert!(english.contains("17.3 g CO2e"), "the cup's 0.0173 kg reads in grams:\n{english}");
 }

@@ -173,6 +173,35 @@ pub struct SiteFile {
     pub options: AnalysisOptions,
     /// The weather CSV and where its data come from, when the site file names one.
     pub weather: Option<WeatherFile>,
+    /// `[site] illustrative = true`: the data is made up (an example, a demo). Readers add the marker in their
+    /// language ("（示意数据）", "(illustrative)"); it is not part of the name.
+    pub illustrative: bool,
+    /// The free-text labels the file also gives in Chinese (`source_zh`), for readers of Chinese.
+    pub chinese_labels: ChineseLabels,
+}
+
+/// The Chinese versions of a site file's free-text labels, where the file gives them: a citation or a price's
+/// source is written by people in one language, so the file may carry both (`source` and `source_zh`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChineseLabels {
+    /// `[grid_factor] source_zh`.
+    pub grid_factor_source: Option<String>,
+    /// `[tariff] source_zh`.
+    pub tariff_source: Option<String>,
+}
+
+impl SiteFile {
+    /// The site with its labels in Chinese where the file gives them (the others stay as written).
+    pub fn site_with_chinese_labels(&self) -> Site {
+        let mut site = self.site.clone();
+        if let Some(source) = &self.chinese_labels.grid_factor_source {
+            site.grid_factor.source.clone_from(source);
+        }
+        if let (Some(tariff), Some(source)) = (&mut site.tariff, &self.chinese_labels.tariff_source) {
+            tariff.source.clone_from(source);
+        }
+        site
+    }
 }
 
 /// A site file's weather: the CSV (relative to the site file), its station and source, and the degree-day bases.
@@ -211,6 +240,8 @@ struct RawSite {
     name: String,
     utc_offset: String,
     interval_minutes: u32,
+    #[serde(default)]
+    illustrative: bool,
 }
 
 #[derive(Deserialize)]
@@ -218,6 +249,7 @@ struct RawSite {
 struct RawGridFactor {
     t_co2e_per_mwh: f64,
     source: String,
+    source_zh: Option<String>,
     factor_id: Option<String>,
 }
 
@@ -226,6 +258,7 @@ struct RawGridFactor {
 struct RawTariff {
     cny_per_kwh: f64,
     source: String,
+    source_zh: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -617,6 +650,11 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
         }
     };
 
+    let chinese_labels = ChineseLabels {
+        grid_factor_source: raw.grid_factor.source_zh,
+        tariff_source: raw.tariff.as_ref().and_then(|tariff| tariff.source_zh.clone()),
+    };
+    let illustrative = raw.site.illustrative;
     let site = Site {
         name: raw.site.name,
         utc_offset_seconds,
@@ -647,6 +685,8 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
         production_path: raw.data.production,
         options,
         weather,
+        illustrative,
+        chinese_labels,
     })
 }
 

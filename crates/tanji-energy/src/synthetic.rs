@@ -370,7 +370,9 @@ fn site_toml(first_day: Date, days: u32, interval_minutes: u32, heater_fixed_on:
 # `tanji energy example` (seeded, crates/tanji-energy/src/synthetic.rs); not measurements of a real factory.
 
 [site]
-name = "瑞禾纸制品厂 (illustrative)"
+name = "瑞禾纸制品厂"
+# Made-up data: reports mark it "（示意数据）" / "(illustrative)".
+illustrative = true
 utc_offset = "+08:00"
 interval_minutes = {interval_minutes}
 
@@ -378,12 +380,14 @@ interval_minutes = {interval_minutes}
 [grid_factor]
 t_co2e_per_mwh = 0.5306
 source = "MEE & NBS 2023 national average electricity CO2 emission factor (公告2025年第47号)"
+source_zh = "生态环境部、国家统计局 2023 年全国电力平均二氧化碳排放因子（公告2025年第47号）"
 factor_id = "mee-nbs-2023-grid-cn-national"
 
 # An illustrative price, not a published tariff: put your own contract price here.
 [tariff]
 cny_per_kwh = 0.65
-source = "illustrative"
+source = "illustrative price, not a published tariff"
+source_zh = "示意电价，非公布电价"
 
 [data]
 readings = "readings.csv"

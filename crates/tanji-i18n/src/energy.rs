@@ -740,7 +740,14 @@ pub fn batch_item_text(index: usize, field: ReadingField, problem: &IngestProble
     text
 }
 
-/// The answer's summary for a refused batch.
+/// The answer's summary for a refused production batch, in the request's language.
+pub fn production_batch_refused_text(n_refused: usize, language: Language) -> String {
+    text!(language,
+        zh: "该批中有 {n_refused} 条产量数据有误，全部未保存；改正后重新发送整批",
+        en: "{n_refused} count(s) of the batch are wrong; nothing was saved. Fix them and send the batch again")
+}
+
+/// What a refused readings batch says as a whole, in the request's language.
 pub fn batch_refused_text(n_refused: usize, language: Language) -> String {
     match (language, n_refused) {
         (Language::SimplifiedChinese, _) => {

@@ -21,6 +21,8 @@ mod state;
 pub mod structured_errors;
 mod web_context;
 
+/// A store conflict in the reader's language, for the command line's operator commands too.
+pub use console::error_page::conflict_text;
 pub use serve::{SHUTDOWN_GRACE, TlsFiles, serve, shutdown_signal};
 pub use state::{AppState, DemoAccount, DemoLogins, ServerConfig};
 

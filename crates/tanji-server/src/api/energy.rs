@@ -658,6 +658,7 @@ pub async fn post_production(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(facility): Path<String>,
+    ApiLanguage(language): ApiLanguage,
     ApiJson(body): ApiJson<ProductionBody>,
 ) -> Result<Json<Value>, Response> {
     if body.counts.len() > MAX_READINGS_PER_BATCH {
@@ -684,17 +685,20 @@ pub async fn post_production(
     let rejected = |problems: Vec<(usize, FieldError)>| {
         let body = ReadingsRejectedBody {
             code: "production_rejected",
-            message: format!(
-                "{} count(s) of the batch are wrong; nothing was saved. Fix them and send the batch again",
-                problems.len()
-            ),
+            message: tanji_i18n::energy::production_batch_refused_text(problems.len(), language),
+            // The item's message in the request's language, after the code programs read.
             items: problems
                 .into_iter()
                 .map(|(index, error)| ReadingProblemView {
                     index,
                     field: error.field,
                     code: production_problem_code(&error.problem),
-                    message: format!("counts[{index}].{error}"),
+                    message: match language {
+                        Language::SimplifiedChinese => {
+                            format!("counts[{index}].{}：{}", error.field, crate::i18n::ZH.problem(&error.problem))
+                        }
+                        Language::English => format!("counts[{index}].{error}"),
+                    },
                 })
                 .collect(),
         };

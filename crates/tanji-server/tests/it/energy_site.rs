@@ -86,12 +86,33 @@ async fn a_site_is_built_its_production_posted_once_and_its_measure_verified(dat
     assert_eq!((again.json["accepted"].as_i64(), again.json["duplicates"].as_i64()), (Some(0), Some(2)));
     let wrong = json!({ "counts": [{ "line": "L3", "day": "2025-03-03", "sku": "CUP", "units": 1 },
                                    { "line": "L3", "day": "March 4", "sku": "CUP", "units": 1 }] });
-    let refused = api.post(&format!("{site}/production"), wrong).await;
+    let refused = api.post(&format!("{site}/production"), wrong.clone()).await;
     assert_eq!((refused.status, refused.code()), (StatusCode::UNPROCESSABLE_ENTITY, "production_rejected"));
     assert_eq!(
         (refused.json["items"][0]["index"].as_i64(), refused.json["items"][0]["field"].as_str()),
         (Some(1), Some("day"))
     );
+    let english_message = refused.json["items"][0]["message"].as_str().unwrap();
+    assert!(english_message.starts_with("counts[1].day"), "{english_message}");
+    // In Chinese: the same codes, the messages in the request's language.
+    let token = World::token(app.store(), &world.brand, BRAND_EDITOR, "read write").await;
+    let chinese: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}{site}/production", app.base_url))
+        .bearer_auth(&token)
+        .header("accept-language", "zh-CN,zh;q=0.9")
+        .json(&wrong)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (chinese["code"].as_str(), chinese["items"][0]["code"].as_str()),
+        (Some("production_rejected"), Some("malformed"))
+    );
+    assert_eq!(chinese["message"], "该批中有 1 条产量数据有误，全部未保存；改正后重新发送整批");
+    assert_eq!(chinese["items"][0]["message"], "counts[1].day：格式不正确");
 }
 
 on_both_databases!(the_analysis_of_stored_data_speaks_the_request_language_and_the_measure_is_verified);
