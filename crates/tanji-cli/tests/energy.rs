@@ -413,13 +413,11 @@ async fn a_whole_site_imports_once_and_a_bad_file_names_its_row_and_field() {
     assert!(!refused.status.success());
     let message = stderr(&refused);
     let production_file = bad.join("production.csv").display().to_string();
-    assert!(message.contains(&format!("{production_file}, row 3, units: ")), "{message}");
-    assert!(message.contains("hint: "), "{message}");
+    assert!(message.contains(&format!("{production_file}, row 3, units: “12 cups” is not a number")), "{message}");
     let refused = import_bad("zh-CN");
     assert!(!refused.status.success());
     let message = stderr(&refused);
     assert!(message.contains(&format!("{production_file}，第 3 行，units：")), "{message}");
-    assert!(message.contains("提示："), "{message}");
     assert_eq!(tree_size().await, after_first, "nothing of the bad folder is stored");
 
     // Without --facility and --as a whole site is refused with the fix.
