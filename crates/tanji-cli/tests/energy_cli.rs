@@ -236,6 +236,33 @@ fn the_energy_bench_finds_its_hot_line_on_a_small_workload() {
     assert!(gap > 0.1, "a heater 30 % hot puts its line about 15 % above its peers, got {gap}");
 }
 
+#[test]
+fn the_energy_bench_loads_its_readings_through_the_store_and_over_mqtt_without_losing_one() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let out = directory.path().display().to_string();
+    let mut arguments =
+        vec!["bench", "energy", "--factories", "1", "--lines", "2", "--days", "3", "--out", &out, "--store"];
+    // MQTT through the real broker where one runs (CI starts Mosquitto; tanji_testkit::mqtt says how it is found).
+    let broker = tanji_testkit::mqtt::mqtt_broker().map(|(host, port)| format!("mqtt://{host}:{port}"));
+    if let Some(url) = &broker {
+        arguments.extend(["--mqtt", url, "--mqtt-readings", "1500"]);
+    }
+    let output = tanji(&arguments);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(directory.path().join("tanji-bench-energy.json")).expect("report"),
+    )
+    .expect("JSON");
+    let store = &report["store"];
+    assert_eq!(store["n_readings_stored"], report["n_reading_rows"]);
+    let from_rollups = store["total_kwh_from_rollups"].as_f64().expect("kWh");
+    let from_cleaning = report["total_kwh"].as_f64().expect("kWh");
+    assert!((from_rollups / from_cleaning - 1.0).abs() < 1e-9, "{from_rollups} vs {from_cleaning}");
+    if broker.is_some() {
+        assert_eq!(report["mqtt"]["n_stored"], 1500, "every reading published is stored once");
+    }
+}
+
 /// The one chain on files: `energy analyze --activities-csv` writes the site's metered months as activity rows, and
 /// `inventory compute` takes that CSV as it is. The electricity the inventory counts is the kWh the meters measured
 /// (the analysis' meter totals) and its scope 2 emissions are those kWh × the site's stated grid factor.
