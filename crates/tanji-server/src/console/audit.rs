@@ -40,10 +40,10 @@ pub struct ChangeRow {
 /// hashes shortened (the full value on hover), anything else as stored.
 fn readable_value(t: &'static Text, action: AuditAction, field: &str, value: Option<String>) -> String {
     let Some(value) = value else { return t.none.to_owned() };
-    if is_energy(action) {
-        if let Some(translated) = readable_energy_value(t, field, &value) {
-            return translated;
-        }
+    if is_energy(action)
+        && let Some(translated) = readable_energy_value(t, field, &value)
+    {
+        return translated;
     }
     let translated = match field {
         "financial_control" | "operational_control" => match value.as_str() {

@@ -313,7 +313,7 @@ const REFERENCE_GREY: &str = "#64748b";
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_unstable_by(f64::total_cmp);
     let middle = values.len() / 2;
-    if values.len() % 2 == 0 { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] }
+    if values.len().is_multiple_of(2) { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] }
 }
 
 /// SEC per line per month, with the median of the lines making the same product dashed: the line comparison chart.
@@ -385,10 +385,13 @@ pub fn line_sec_chart(analysis: &Analysis, et: &'static EnergyText) -> Chart {
     let mut option = base();
     option["tooltip"] = json!({ "trigger": "axis" });
     option["legend"] = json!({ "bottom": 0, "type": "scroll" });
-    option["grid"] = json!({ "left": 8, "right": 16, "top": 16, "bottom": 36, "containLabel": true });
-    option["xAxis"] =
-        json!({ "type": "category", "data": months, "name": et.axis_month, "axisLabel": { "hideOverlap": true } });
-    option["yAxis"] = json!({ "type": "value", "scale": true, "name": "kWh" });
+    // The title names the unit (kWh per unit of output); a "kWh" axis name would misstate it, and clipped at the top.
+    option["grid"] = json!({ "left": 8, "right": 16, "top": 16, "bottom": 56, "containLabel": true });
+    option["xAxis"] = json!({
+        "type": "category", "data": months, "name": et.axis_month, "nameLocation": "middle", "nameGap": 26,
+        "axisLabel": { "hideOverlap": true },
+    });
+    option["yAxis"] = json!({ "type": "value", "scale": true });
     option["series"] = Value::Array(series);
     Chart {
         id: "energy-line-sec",
@@ -460,8 +463,10 @@ pub fn baseline_fit_chart(analysis: &Analysis, et: &'static EnergyText) -> Chart
     let mut option = base();
     option["tooltip"] = json!({ "trigger": "item" });
     option["legend"] = json!({ "bottom": 0, "type": "scroll" });
-    option["grid"] = json!({ "left": 8, "right": 24, "top": 24, "bottom": 36, "containLabel": true });
-    option["xAxis"] = json!({ "type": "value", "scale": true, "name": et.axis_output });
+    // The output axis is named under its middle: at its end the name was cut off by the card's edge.
+    option["grid"] = json!({ "left": 8, "right": 24, "top": 24, "bottom": 56, "containLabel": true });
+    option["xAxis"] =
+        json!({ "type": "value", "scale": true, "name": et.axis_output, "nameLocation": "middle", "nameGap": 26 });
     option["yAxis"] = json!({ "type": "value", "scale": true, "name": "kWh" });
     option["series"] = Value::Array(series);
     Chart {
@@ -529,9 +534,11 @@ pub fn cusum_chart(analysis: &Analysis, et: &'static EnergyText) -> Chart {
     let mut option = base();
     option["tooltip"] = json!({ "trigger": "axis" });
     option["legend"] = json!({ "bottom": 0, "type": "scroll" });
-    option["grid"] = json!({ "left": 8, "right": 16, "top": 24, "bottom": 36, "containLabel": true });
-    option["xAxis"] =
-        json!({ "type": "category", "data": days, "name": et.axis_day, "axisLabel": { "hideOverlap": true } });
+    option["grid"] = json!({ "left": 8, "right": 16, "top": 24, "bottom": 56, "containLabel": true });
+    option["xAxis"] = json!({
+        "type": "category", "data": days, "name": et.axis_day, "nameLocation": "middle", "nameGap": 26,
+        "axisLabel": { "hideOverlap": true },
+    });
     option["yAxis"] = json!({ "type": "value", "name": "kWh" });
     option["series"] = Value::Array(series);
     Chart { id: "energy-cusum", title: et.chart_cusum, option_json: script_safe(&option), summary: summary.join("; ") }
