@@ -365,8 +365,11 @@ fn a_broken_weather_file_is_refused_with_its_rows_and_nothing_is_analysed() {
     let directory = tempfile::tempdir().expect("temp dir");
     let (production, _, _) = encoding_rs::GBK.encode("line,date,sku,units\nL1,2025-01-01,CUP-9OZ-PE,1000\n");
     let site = write_case(directory.path(), long_readings().as_bytes(), &production);
-    std::fs::write(directory.path().join("weather.csv"), "date,mean_temperature_c\n2025-01-01,6.5\n2025-01-01,7\n2025-01-02,43.5F\n")
-        .expect("write weather");
+    std::fs::write(
+        directory.path().join("weather.csv"),
+        "date,mean_temperature_c\n2025-01-01,6.5\n2025-01-01,7\n2025-01-02,43.5F\n",
+    )
+    .expect("write weather");
     let output = tanji(&["energy", "analyze", &site.display().to_string()]);
     assert!(!output.status.success());
     assert_eq!(stdout(&output), "", "nothing is printed as a result");

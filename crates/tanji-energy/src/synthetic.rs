@@ -88,7 +88,10 @@ const SHUTDOWN_STANDBY_KW: f64 = 0.5;
 
 /// Public holidays of 2025 and 2026 (国务院办公厅 notices on the holiday arrangements), first and last day; the
 /// Spring Festival comes first in each year. Swapped working weekends (调休) are not modelled.
-const HOLIDAYS: [((i16, i8, i8), (i16, i8, i8)); 13] = [
+/// A civil day as (year, month, day).
+type CivilDay = (i16, i8, i8);
+
+const HOLIDAYS: [(CivilDay, CivilDay); 13] = [
     ((2025, 1, 28), (2025, 2, 4)),
     ((2025, 1, 1), (2025, 1, 1)),
     ((2025, 4, 4), (2025, 4, 6)),
@@ -119,7 +122,7 @@ pub enum DayKind {
 
 /// The factory's calendar (see the module documentation).
 pub fn day_kind(day: Date) -> DayKind {
-    let of = |(year, month, day): (i16, i8, i8)| jiff::civil::date(year, month, day);
+    let of = |(year, month, day): CivilDay| jiff::civil::date(year, month, day);
     for (holiday_idx, (first, last)) in HOLIDAYS.iter().enumerate() {
         let (first, last) = (of(*first), of(*last));
         let spring_festival = holiday_idx == 0 || holiday_idx == 6;
@@ -195,6 +198,9 @@ pub struct ExampleOptions {
 const LINE_2_FIXED: LineProfile = LineProfile { idle_kw: [2.0, 1.0, 1.0], kwh_per_cup: [0.004, 0.005, 0.001] };
 
 /// The example with the given options (see [`ExampleOptions`]).
+// The line × meter loops index three parallel tables (profiles, hourly kWh, register columns); indices read clearer
+// than three zipped iterators.
+#[allow(clippy::needless_range_loop)]
 pub fn ruihe_paper_cups_example(options: &ExampleOptions) -> ExampleFiles {
     let ExampleOptions { seed, first_day, days, interval_minutes, heater_fixed_on, faults } = *options;
     let steps_per_hour = (60 / interval_minutes.clamp(1, 60)) as usize;
