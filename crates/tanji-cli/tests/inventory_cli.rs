@@ -757,7 +757,7 @@ fn totals_over_many_batches_are_the_lines_summed_in_file_order_to_the_bit() {
     for row_idx in 0..20_000 {
         // Quantities of very different sizes, so that another order of summation would change the last bits.
         state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        let quantity = (state >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi((row_idx % 7) as i32);
+        let quantity = (state >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi(row_idx % 7);
         let (source, unit, factor) = if row_idx % 3 == 0 {
             ("mobile_combustion", "L", "desnz-2024-diesel-average-biofuel-blend-l")
         } else {
