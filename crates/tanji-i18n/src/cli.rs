@@ -241,6 +241,9 @@ pub const CHINESE_HELP: &[(&str, &str)] = &[
     ("bench energy --interval-minutes", "计量间隔（分钟）"),
     ("bench energy --seed", "生成数据的种子"),
     ("bench energy --out", "CSV 文件和 tanji-bench-energy.json 的写入目录"),
+    ("bench energy --store", "同时经存储层把读数载入 OUT 中新建的 SQLite 数据库，并由其小时汇总回答看板问题"),
+    ("bench energy --mqtt", "同时测量经此 MQTT 代理（mqtt://主机:端口）写入存储层的读数（隐含 --store）"),
+    ("bench energy --mqtt-readings", "MQTT 步骤发布的读数条数"),
     // Product footprints.
     ("footprint", "根据足迹文件计算产品碳足迹（ISO 14067），无需数据库"),
     (
