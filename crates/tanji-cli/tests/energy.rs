@@ -306,6 +306,7 @@ async fn a_whole_site_imports_once_and_a_bad_file_names_its_row_and_field() {
     std::fs::write(site.join("site.toml"), &files.site_toml).unwrap();
     std::fs::write(site.join("readings.csv"), &files.readings_csv).unwrap();
     std::fs::write(site.join("production.csv"), &files.production_csv).unwrap();
+    std::fs::write(site.join("weather.csv"), &files.weather_csv).unwrap();
     // The wide layout: a time column, then one column per meter.
     let n_meter_columns = files.readings_csv.lines().next().unwrap().split(',').count() - 1;
     let n_readings = files.readings_csv.lines().skip(1).filter(|line| !line.is_empty()).count() * n_meter_columns;
@@ -391,6 +392,7 @@ async fn a_whole_site_imports_once_and_a_bad_file_names_its_row_and_field() {
     std::fs::write(bad.join("site.toml"), &later.site_toml).unwrap();
     std::fs::write(bad.join("readings.csv"), &later.readings_csv).unwrap();
     std::fs::write(bad.join("production.csv"), production.join("\n")).unwrap();
+    std::fs::write(bad.join("weather.csv"), &later.weather_csv).unwrap();
     let bad_dir = bad.to_str().unwrap().to_owned();
     let import_bad = |lang: &str| {
         tanji(&[
