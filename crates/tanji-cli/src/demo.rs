@@ -401,7 +401,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     // inventory and the cup's footprint below without a number typed again.
     record_factory_energy(store, &energy_engineer).await?;
     let metered = metered_line(store, &energy_engineer).await?;
-    record_factory_inventory(store, &energy_engineer, &factory_cups, metered.as_ref()).await?;
+    record_factory_inventory(store, &energy_engineer, &factory_cups).await?;
     record_factory_footprints(store, &energy_engineer, &factory_cups, metered.as_ref()).await?;
     let bamboo_owner = actor(store, "owner@zhuyun.example", &factory_chopsticks).await?;
     for details in [
@@ -460,7 +460,6 @@ async fn record_factory_inventory(
     store: &Store,
     energy_engineer: &tanji_tenancy::Actor,
     factory: &tanji_tenancy::organisation::Organisation,
-    metered: Option<&MeteredLine>,
 ) -> anyhow::Result<()> {
     let rows =
         tanji_inventory::read_activity_rows("ruihe-activities.csv", ACTIVITIES.as_bytes()).map_err(|errors| {
@@ -470,18 +469,10 @@ async fn record_factory_inventory(
             )
         })?;
     store.record_activities(energy_engineer, Some("ruihe-activities.csv"), rows).await.map_err(store_error)?;
-    if let Some(metered) = metered {
-        // The factory's metered months of 2025 at the main incomer (the cup lines' meters are its sub-meters and
-        // are not added to it): measured data, they supersede the production monthly report's rows for the same
-        // point by the inventory's data-source priority.
-        let year =
-            tanji_energy::DayRange { first: jiff::civil::date(2025, 1, 1), last: jiff::civil::date(2025, 12, 31) };
-        let methods = tanji_store::energy_chain::MeteredEnergyMethods {
-            emission_point: Some("主变 10kV 进线".to_owned()),
-            ..tanji_store::energy_chain::MeteredEnergyMethods::default()
-        };
-        store.record_metered_energy(energy_engineer, metered.facility_id, year, &methods).await.map_err(store_error)?;
-    }
+    // The factory's metered months are not handed over to the inventory here: a metered month would supersede the
+    // monthly report's row for the same point, and the handover carries neither the report's green-certificate
+    // coverage (100,000 kWh a month from June) nor the inventory's grid factor, so the verified 2025 totals would
+    // lose the certificates. The handover stays on the energy console's Chain page and the REST API.
     let warehouse = store
         .facility_boundaries(energy_engineer)
         .await
