@@ -126,7 +126,7 @@ pub struct CustomerAllocation {
 /// Why an allocation could not be made, or a basis was passed over.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n matches every code, so a new one without its texts does not compile.
 pub enum AllocationProblem {
     #[error("the supplier's total must be a finite number of 0 or more, not {value}")]
     TotalInvalid { value: f64 },
@@ -144,8 +144,9 @@ pub enum AllocationProblem {
     AmountInvalid { customer: String, value: f64 },
     #[error("customers' amounts ({sum}) exceed the supplier's total ({total})")]
     AmountsExceedTotal { sum: f64, total: f64 },
-    #[error("a {kind:?} basis was given where a {expected} basis is expected")]
-    WrongBasisKind { kind: BasisKind, expected: String },
+    /// A revenue basis offered as the physical one, or a mass/units basis as the economic one.
+    #[error("a {kind:?} basis was given where a {} basis is expected", if *.expected_physical { "physical" } else { "economic" })]
+    WrongBasisKind { kind: BasisKind, expected_physical: bool },
     #[error("customer {customer} has subdivided emissions but is not in the basis")]
     CustomerMissingFromBasis { customer: String },
 }
@@ -278,8 +279,7 @@ fn check_uncertainty(value: f64) -> Result<(), AllocationProblem> {
 
 fn check_basis(basis: &Basis, physical: bool, emissions: &SupplierEmissions) -> Result<(), AllocationProblem> {
     if basis.kind.is_physical() != physical {
-        let expected = if physical { "physical" } else { "economic" };
-        return Err(AllocationProblem::WrongBasisKind { kind: basis.kind, expected: expected.to_owned() });
+        return Err(AllocationProblem::WrongBasisKind { kind: basis.kind, expected_physical: physical });
     }
     if !(basis.supplier_total.is_finite() && basis.supplier_total > 0.0) {
         return Err(AllocationProblem::BasisTotalNotPositive { value: basis.supplier_total });

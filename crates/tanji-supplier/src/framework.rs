@@ -107,7 +107,7 @@ pub enum TierLevel {
 /// What a piece of evidence is. A closed list, so that every kind has its name in both languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n matches every code, so a new one without its texts does not compile.
 pub enum EvidenceKind {
     /// A management document: organisation chart, appointment letter, policy signed by management.
     ManagementDocument,
@@ -192,11 +192,12 @@ pub struct GradeBand {
 /// What is wrong with a framework, as a code with the place it is wrong.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n matches every code, so a new one without its texts does not compile.
 pub enum FrameworkProblem {
-    /// The TOML could not be read (syntax, a missing or unknown key, a wrong type).
-    #[error("framework file: {detail}")]
-    Syntax { detail: String },
+    /// The TOML could not be read (syntax, a missing or unknown key, a wrong type): the line, when known, and the
+    /// TOML reader's own (English) description.
+    #[error("framework file, line {line:?}: {detail}")]
+    Syntax { line: Option<usize>, detail: String },
     /// The version is 0.
     #[error("version must be 1 or more")]
     VersionZero,
@@ -262,8 +263,10 @@ const WEIGHT_TOLERANCE: f64 = 1e-6;
 impl Framework {
     /// Reads and checks a framework file; every problem found is returned, not only the first.
     pub fn from_toml(text: &str) -> Result<Framework, Vec<FrameworkProblem>> {
-        let framework: Framework =
-            toml::from_str(text).map_err(|error| vec![FrameworkProblem::Syntax { detail: error.to_string() }])?;
+        let framework: Framework = toml::from_str(text).map_err(|error| {
+            let line = error.span().and_then(|span| text.get(..span.start)).map(|before| before.matches('\n').count() + 1);
+            vec![FrameworkProblem::Syntax { line, detail: error.message().to_owned() }]
+        })?;
         let problems = framework.problems();
         if problems.is_empty() { Ok(framework) } else { Err(problems) }
     }

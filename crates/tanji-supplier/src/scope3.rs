@@ -157,7 +157,7 @@ impl Provenance {
 /// Why a method could not be used for a line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n matches every code, so a new one without its texts does not compile.
 pub enum MethodUnavailable {
     /// The supplier gave no footprint / no hybrid data, or no factor was chosen.
     NoData,
@@ -207,7 +207,7 @@ pub struct Scope3Line {
 /// Why a line got no result at all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n matches every code, so a new one without its texts does not compile.
 pub enum LineProblem {
     /// Only categories 1 and 2 are calculated here.
     NotCategory1Or2 { line_id: String, category: u8 },

@@ -53,7 +53,7 @@ pub enum Verdict {
 /// Why an answer or a decision was refused.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n matches every code, so a new one without its texts does not compile.
 pub enum AnswerError {
     /// The framework has no such indicator.
     #[error("unknown indicator {indicator}")]

@@ -66,7 +66,7 @@ pub struct Scope3Target {
 /// One criterion not met, with the figures that show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
-#[non_exhaustive]
+// Not `non_exhaustive`: tanji-i18n matches every code, so a new one without its texts does not compile.
 pub enum TargetFinding {
     /// The target year is not after the base year.
     TargetYearNotAfterBaseYear { base_year: i16, target_year: i16 },

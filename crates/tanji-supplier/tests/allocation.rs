@@ -118,7 +118,7 @@ fn bad_inputs_are_refused_with_their_codes() {
         plain(10.0),
         None,
         Some(&basis(BasisKind::Mass, 10.0, &[("a", 1.0)], 0.0)),
-        AllocationProblem::WrongBasisKind { kind: BasisKind::Mass, expected: "economic".into() },
+        AllocationProblem::WrongBasisKind { kind: BasisKind::Mass, expected_physical: false },
     );
     check(
         plain(10.0),
