@@ -28,23 +28,47 @@ impl Localize for EvidenceKind {
     fn localize(&self, language: Language) -> String {
         use EvidenceKind as K;
         match self {
-            K::ManagementDocument => text!(language, zh: "管理文件（组织架构、任命书、制度）", en: "management document (organisation chart, appointment, policy)"),
+            K::ManagementDocument => {
+                text!(language, zh: "管理文件（组织架构、任命书、制度）", en: "management document (organisation chart, appointment, policy)")
+            }
             K::SystemCertificate => text!(language, zh: "管理体系认证证书", en: "management-system certificate"),
             K::InventoryReport => text!(language, zh: "温室气体盘查报告", en: "GHG inventory report"),
-            K::VerificationStatement => text!(language, zh: "第三方核查报告或核查声明", en: "third-party verification statement"),
+            K::VerificationStatement => {
+                text!(language, zh: "第三方核查报告或核查声明", en: "third-party verification statement")
+            }
             K::FootprintReport => text!(language, zh: "产品碳足迹报告", en: "product carbon footprint report"),
             K::AllocationRecord => text!(language, zh: "客户分摊记录", en: "allocation to customers"),
             K::TargetDocument => text!(language, zh: "减排目标文件", en: "reduction target document"),
-            K::SbtiValidation => text!(language, zh: "SBTi 审核通过函或目标公示", en: "SBTi validation letter or dashboard entry"),
-            K::PerformanceRecord => text!(language, zh: "历年排放与目标对比记录", en: "emissions against the target by year"),
-            K::EnergyRecord => text!(language, zh: "电费单、计量数据或发电记录", en: "electricity bills, meter data or generation records"),
-            K::GreenCertificate => text!(language, zh: "绿证或绿电交易凭证", en: "green certificates or green-power contracts"),
-            K::EtsComplianceRecord => text!(language, zh: "碳市场履约清缴记录", en: "emissions-trading compliance records"),
-            K::OffsetRecord => text!(language, zh: "CCER 等减排量的购买与注销记录", en: "CCER or other credit retirements"),
-            K::ProjectRecord => text!(language, zh: "减排项目及其前后计量数据", en: "reduction project with before and after figures"),
-            K::ComplianceRecord => text!(language, zh: "排污许可及公开违规记录检索", en: "permits and a search of public violation records"),
-            K::RectificationRecord => text!(language, zh: "整改完成及主管部门确认", en: "rectification closed by the authority"),
-            K::Disclosure => text!(language, zh: "公开披露（CDP 回复、ESG 报告）", en: "public disclosure (CDP response, ESG report)"),
+            K::SbtiValidation => {
+                text!(language, zh: "SBTi 审核通过函或目标公示", en: "SBTi validation letter or dashboard entry")
+            }
+            K::PerformanceRecord => {
+                text!(language, zh: "历年排放与目标对比记录", en: "emissions against the target by year")
+            }
+            K::EnergyRecord => {
+                text!(language, zh: "电费单、计量数据或发电记录", en: "electricity bills, meter data or generation records")
+            }
+            K::GreenCertificate => {
+                text!(language, zh: "绿证或绿电交易凭证", en: "green certificates or green-power contracts")
+            }
+            K::EtsComplianceRecord => {
+                text!(language, zh: "碳市场履约清缴记录", en: "emissions-trading compliance records")
+            }
+            K::OffsetRecord => {
+                text!(language, zh: "CCER 等减排量的购买与注销记录", en: "CCER or other credit retirements")
+            }
+            K::ProjectRecord => {
+                text!(language, zh: "减排项目及其前后计量数据", en: "reduction project with before and after figures")
+            }
+            K::ComplianceRecord => {
+                text!(language, zh: "排污许可及公开违规记录检索", en: "permits and a search of public violation records")
+            }
+            K::RectificationRecord => {
+                text!(language, zh: "整改完成及主管部门确认", en: "rectification closed by the authority")
+            }
+            K::Disclosure => {
+                text!(language, zh: "公开披露（CDP 回复、ESG 报告）", en: "public disclosure (CDP response, ESG report)")
+            }
         }
     }
 }
@@ -76,7 +100,9 @@ impl Localize for FrameworkProblem {
                 let weight = number(*weight);
                 text!(language, zh: "{id} 的权重 {weight} 须为正数", en: "the weight of {id} is {weight}; it must be positive")
             }
-            P::EmptyArea { area } => text!(language, zh: "领域 {area} 没有指标", en: "the area {area} has no indicators"),
+            P::EmptyArea { area } => {
+                text!(language, zh: "领域 {area} 没有指标", en: "the area {area} has no indicators")
+            }
             P::MissingTierLevel { indicator, level } => {
                 let level = level.localize(language);
                 text!(language, zh: "指标 {indicator} 缺少“{level}”档", en: "the indicator {indicator} has no “{level}” tier")
@@ -112,7 +138,9 @@ impl Localize for FrameworkProblem {
                 let (min_score, max_score) = (number(*min_score), number(*max_score));
                 text!(language, zh: "等级 {grade} 的下限 {min_score} 高于满分 {max_score}，无法达到", en: "the band {grade} starts at {min_score}, above the maximum {max_score}, so it cannot be reached")
             }
-            P::DuplicateGrade { grade } => text!(language, zh: "等级 {grade} 重复", en: "the grade {grade} is listed twice"),
+            P::DuplicateGrade { grade } => {
+                text!(language, zh: "等级 {grade} 重复", en: "the grade {grade} is listed twice")
+            }
         }
     }
 }
@@ -121,13 +149,21 @@ impl Localize for AnswerError {
     fn localize(&self, language: Language) -> String {
         use AnswerError as E;
         match self {
-            E::UnknownIndicator { indicator } => text!(language, zh: "没有指标 {indicator}", en: "there is no indicator {indicator}"),
-            E::UnknownTier { indicator, tier } => text!(language, zh: "指标 {indicator} 没有档次 {tier}", en: "the indicator {indicator} has no tier {tier}"),
-            E::DuplicateEvidence { evidence_id } => text!(language, zh: "证据 {evidence_id} 重复提交", en: "the evidence {evidence_id} is attached twice"),
+            E::UnknownIndicator { indicator } => {
+                text!(language, zh: "没有指标 {indicator}", en: "there is no indicator {indicator}")
+            }
+            E::UnknownTier { indicator, tier } => {
+                text!(language, zh: "指标 {indicator} 没有档次 {tier}", en: "the indicator {indicator} has no tier {tier}")
+            }
+            E::DuplicateEvidence { evidence_id } => {
+                text!(language, zh: "证据 {evidence_id} 重复提交", en: "the evidence {evidence_id} is attached twice")
+            }
             E::AlreadyAnswered { indicator } => text!(language,
                 zh: "指标 {indicator} 已作答；如需修改，请先重新打开（将生成新版本）",
                 en: "the indicator {indicator} is already answered; reopen it to answer again (this makes a new version)"),
-            E::NothingToReopen { indicator } => text!(language, zh: "指标 {indicator} 尚未作答，无需重新打开", en: "the indicator {indicator} has no answer to reopen"),
+            E::NothingToReopen { indicator } => {
+                text!(language, zh: "指标 {indicator} 尚未作答，无需重新打开", en: "the indicator {indicator} has no answer to reopen")
+            }
             E::UnknownEvidence { indicator, answer_version, evidence_id } => text!(language,
                 zh: "指标 {indicator} 的第 {answer_version} 版答案中没有证据 {evidence_id}，或该版本已被新版本取代",
                 en: "version {answer_version} of the answer to {indicator} has no evidence {evidence_id}, or a newer version replaced it"),
@@ -142,8 +178,12 @@ impl Localize for ScoreOutcome {
     fn localize(&self, language: Language) -> String {
         match self {
             ScoreOutcome::Unanswered => text!(language, zh: "未作答，按“无”档计分", en: "not answered: scored as none"),
-            ScoreOutcome::CreditedWithoutEvidence => text!(language, zh: "该档无需证据，按所答档次计分", en: "this tier needs no evidence: scored as answered"),
-            ScoreOutcome::CreditedWithEvidence => text!(language, zh: "证据已获审核通过，按所答档次计分", en: "evidence accepted: scored as answered"),
+            ScoreOutcome::CreditedWithoutEvidence => {
+                text!(language, zh: "该档无需证据，按所答档次计分", en: "this tier needs no evidence: scored as answered")
+            }
+            ScoreOutcome::CreditedWithEvidence => {
+                text!(language, zh: "证据已获审核通过，按所答档次计分", en: "evidence accepted: scored as answered")
+            }
             ScoreOutcome::FellBack { claimed, scored } => text!(language,
                 zh: "所答档次 {claimed} 的证据未全部通过审核，按证据已通过的档次 {scored} 计分",
                 en: "the evidence for the claimed tier {claimed} was not all accepted: scored at {scored}, the best tier whose evidence was"),
@@ -154,15 +194,21 @@ impl Localize for ScoreOutcome {
 impl Localize for EvidenceStatus {
     fn localize(&self, language: Language) -> String {
         match self {
-            EvidenceStatus::Accepted { evidence_id, reviewer } => text!(language, zh: "证据 {evidence_id} 已由 {reviewer} 审核通过", en: "evidence {evidence_id} accepted by {reviewer}"),
+            EvidenceStatus::Accepted { evidence_id, reviewer } => {
+                text!(language, zh: "证据 {evidence_id} 已由 {reviewer} 审核通过", en: "evidence {evidence_id} accepted by {reviewer}")
+            }
             EvidenceStatus::Rejected { evidence_id, reviewer, comment } => text!(language,
                 zh: "证据 {evidence_id} 被 {reviewer} 驳回：{comment}",
                 en: "evidence {evidence_id} rejected by {reviewer}: {comment}"),
-            EvidenceStatus::AwaitingReview { evidence_id } => text!(language, zh: "证据 {evidence_id} 待审核", en: "evidence {evidence_id} awaits review"),
+            EvidenceStatus::AwaitingReview { evidence_id } => {
+                text!(language, zh: "证据 {evidence_id} 待审核", en: "evidence {evidence_id} awaits review")
+            }
             EvidenceStatus::SelfApprovalIgnored { evidence_id } => text!(language,
                 zh: "证据 {evidence_id} 仅有作答人本人的审核，不予采信",
                 en: "evidence {evidence_id} was approved only by its own answerer, which does not count"),
-            EvidenceStatus::Missing => text!(language, zh: "未提交该类证据", en: "no evidence of this kind was attached"),
+            EvidenceStatus::Missing => {
+                text!(language, zh: "未提交该类证据", en: "no evidence of this kind was attached")
+            }
         }
     }
 }
@@ -184,9 +230,15 @@ impl Localize for AllocationMethod {
             M::Subdivision => text!(language, zh: "细分（专线单独计量）", en: "subdivision (measured apart)"),
             M::Physical => text!(language, zh: "按实物量分摊", en: "physical allocation"),
             M::Economic => text!(language, zh: "按经济价值分摊", en: "economic allocation"),
-            M::SubdivisionAndPhysical => text!(language, zh: "细分加按实物量分摊", en: "subdivision plus physical allocation"),
-            M::SubdivisionAndEconomic => text!(language, zh: "细分加按经济价值分摊", en: "subdivision plus economic allocation"),
-            M::NotAllocated => text!(language, zh: "未分摊给提出请求的客户", en: "not allocated to a requesting customer"),
+            M::SubdivisionAndPhysical => {
+                text!(language, zh: "细分加按实物量分摊", en: "subdivision plus physical allocation")
+            }
+            M::SubdivisionAndEconomic => {
+                text!(language, zh: "细分加按经济价值分摊", en: "subdivision plus economic allocation")
+            }
+            M::NotAllocated => {
+                text!(language, zh: "未分摊给提出请求的客户", en: "not allocated to a requesting customer")
+            }
         }
     }
 }
@@ -211,7 +263,9 @@ impl Localize for AllocationProblem {
                 let (subdivided, total) = (number(*subdivided), number(*total));
                 text!(language, zh: "单独计量的排放之和 {subdivided} 超过了排放总量 {total}", en: "emissions measured apart ({subdivided}) exceed the total ({total})")
             }
-            P::DuplicateCustomer { customer } => text!(language, zh: "客户 {customer} 出现了两次", en: "the customer {customer} appears twice"),
+            P::DuplicateCustomer { customer } => {
+                text!(language, zh: "客户 {customer} 出现了两次", en: "the customer {customer} appears twice")
+            }
             P::BasisTotalNotPositive { value } => {
                 let value = number(*value);
                 text!(language, zh: "分摊依据的供应商总量 {value} 须为正数", en: "the supplier's total of the basis ({value}) must be positive")
@@ -253,10 +307,14 @@ impl Localize for Scope3Method {
 impl Localize for DataQualityFlag {
     fn localize(&self, language: Language) -> String {
         match self {
-            DataQualityFlag::PrimaryVerified => text!(language, zh: "一手数据，经第三方核查", en: "primary data, independently verified"),
+            DataQualityFlag::PrimaryVerified => {
+                text!(language, zh: "一手数据，经第三方核查", en: "primary data, independently verified")
+            }
             DataQualityFlag::Primary => text!(language, zh: "一手数据，未经核查", en: "primary data, not verified"),
             DataQualityFlag::Mixed => text!(language, zh: "一手与二手数据混合", en: "primary and secondary data"),
-            DataQualityFlag::Secondary => text!(language, zh: "二手数据（平均因子）", en: "secondary data (average factors)"),
+            DataQualityFlag::Secondary => {
+                text!(language, zh: "二手数据（平均因子）", en: "secondary data (average factors)")
+            }
             DataQualityFlag::SpendEstimate => text!(language, zh: "按支出估算", en: "spend-based estimate"),
         }
     }
@@ -269,7 +327,9 @@ impl Localize for MethodUnavailable {
             M::NoData => text!(language, zh: "没有所需数据", en: "no data for it"),
             M::NoQuantity => text!(language, zh: "缺少采购实物量", en: "no quantity bought"),
             M::NoSpend => text!(language, zh: "缺少采购金额", en: "no spend"),
-            M::UnitMismatch { from, to } => text!(language, zh: "单位 {from} 无法换算为 {to}", en: "{from} cannot be converted to {to}"),
+            M::UnitMismatch { from, to } => {
+                text!(language, zh: "单位 {from} 无法换算为 {to}", en: "{from} cannot be converted to {to}")
+            }
             M::InvalidValue { value } => {
                 let value = number(*value);
                 text!(language, zh: "数值 {value} 无效：须为 0 或正数", en: "the value {value} is not valid: it must be 0 or more")
@@ -363,7 +423,9 @@ impl Localize for TargetStatus {
         match self {
             TargetStatus::NoTarget => text!(language, zh: "无目标", en: "no target"),
             TargetStatus::Committed => text!(language, zh: "已承诺", en: "committed"),
-            TargetStatus::TargetSet => text!(language, zh: "已设定（未经 SBTi 审核）", en: "set, not validated by the SBTi"),
+            TargetStatus::TargetSet => {
+                text!(language, zh: "已设定（未经 SBTi 审核）", en: "set, not validated by the SBTi")
+            }
             TargetStatus::SbtiValidated => text!(language, zh: "已通过 SBTi 审核", en: "validated by the SBTi"),
         }
     }
@@ -392,15 +454,27 @@ mod tests {
             Box::new(FrameworkProblem::AreaWeightsDoNotSum { sum: 90.0, max_score: 100.0 }),
             Box::new(FrameworkProblem::MissingTierLevel { indicator: "x".into(), level: TierLevel::None }),
             Box::new(FrameworkProblem::PointsOutOfOrder { indicator: "x".into(), tier: "full".into() }),
-            Box::new(FrameworkProblem::UnknownSource { indicator: "x".into(), tier: "full".into(), source_id: "s".into() }),
+            Box::new(FrameworkProblem::UnknownSource {
+                indicator: "x".into(),
+                tier: "full".into(),
+                source_id: "s".into(),
+            }),
             Box::new(FrameworkProblem::BandsDoNotCoverZero { min_score: 10.0 }),
             Box::new(FrameworkProblem::BandAboveMaximum { grade: "A".into(), min_score: 110.0, max_score: 100.0 }),
             Box::new(AnswerError::SelfApproval { reviewer: "ann".into() }),
             Box::new(AnswerError::AlreadyAnswered { indicator: "x".into() }),
-            Box::new(AnswerError::UnknownEvidence { indicator: "x".into(), answer_version: 1, evidence_id: "e1".into() }),
+            Box::new(AnswerError::UnknownEvidence {
+                indicator: "x".into(),
+                answer_version: 1,
+                evidence_id: "e1".into(),
+            }),
             Box::new(ScoreOutcome::FellBack { claimed: "full".into(), scored: "partial".into() }),
             Box::new(ScoreOutcome::Unanswered),
-            Box::new(EvidenceStatus::Rejected { evidence_id: "e1".into(), reviewer: "rob".into(), comment: "扫描件不清晰".into() }),
+            Box::new(EvidenceStatus::Rejected {
+                evidence_id: "e1".into(),
+                reviewer: "rob".into(),
+                comment: "扫描件不清晰".into(),
+            }),
             Box::new(EvidenceStatus::SelfApprovalIgnored { evidence_id: "e1".into() }),
             Box::new(EvidenceStatus::Missing),
             Box::new(AllocationProblem::WrongBasisKind { kind: BasisKind::Mass, expected_physical: false }),

@@ -218,9 +218,8 @@ pub fn allocate(
             .map_or(0.0, |amount| amount.amount / chosen.map_or(1.0, |basis| basis.supplier_total));
         let allocated_kg_co2e = rest * share;
         allocated_sum += allocated_kg_co2e;
-        let allocated_uncertainty_percent = chosen.map_or(0.0, |basis| {
-            (emissions.uncertainty_percent.powi(2) + basis.uncertainty_percent.powi(2)).sqrt()
-        });
+        let allocated_uncertainty_percent = chosen
+            .map_or(0.0, |basis| (emissions.uncertainty_percent.powi(2) + basis.uncertainty_percent.powi(2)).sqrt());
         let subdivided_uncertainty_percent = part.map_or(0.0, |part| part.uncertainty_percent);
         let kg_co2e = subdivided_kg_co2e + allocated_kg_co2e;
         let uncertainty_percent = combined_uncertainty(&[

@@ -264,7 +264,8 @@ impl Framework {
     /// Reads and checks a framework file; every problem found is returned, not only the first.
     pub fn from_toml(text: &str) -> Result<Framework, Vec<FrameworkProblem>> {
         let framework: Framework = toml::from_str(text).map_err(|error| {
-            let line = error.span().and_then(|span| text.get(..span.start)).map(|before| before.matches('\n').count() + 1);
+            let line =
+                error.span().and_then(|span| text.get(..span.start)).map(|before| before.matches('\n').count() + 1);
             vec![FrameworkProblem::Syntax { line, detail: error.message().to_owned() }]
         })?;
         let problems = framework.problems();
@@ -408,7 +409,9 @@ impl Indicator {
 fn check_id(id: &str, problems: &mut Vec<FrameworkProblem>) {
     let well_formed = !id.is_empty()
         && id.len() <= 64
-        && id.chars().all(|character| character.is_ascii_lowercase() || character.is_ascii_digit() || "-_".contains(character));
+        && id
+            .chars()
+            .all(|character| character.is_ascii_lowercase() || character.is_ascii_digit() || "-_".contains(character));
     if !well_formed {
         problems.push(FrameworkProblem::BadId { id: id.to_owned() });
     }
@@ -427,8 +430,12 @@ fn check_tiers(indicator: &Indicator, source_ids: &BTreeSet<&str>, problems: &mu
             problems.push(FrameworkProblem::MissingTierLevel { indicator: indicator.id.clone(), level });
         }
     }
-    let full_points =
-        indicator.tiers.iter().filter(|tier| tier.level == TierLevel::Full).map(|tier| tier.points).fold(f64::NAN, f64::min);
+    let full_points = indicator
+        .tiers
+        .iter()
+        .filter(|tier| tier.level == TierLevel::Full)
+        .map(|tier| tier.points)
+        .fold(f64::NAN, f64::min);
     for tier in &indicator.tiers {
         check_id(&tier.id, problems);
         if !tier_ids.insert(tier.id.as_str()) {
@@ -448,7 +455,8 @@ fn check_tiers(indicator: &Indicator, source_ids: &BTreeSet<&str>, problems: &mu
             TierLevel::None => tier.points == 0.0,
         };
         if !in_order {
-            problems.push(FrameworkProblem::PointsOutOfOrder { indicator: indicator.id.clone(), tier: tier.id.clone() });
+            problems
+                .push(FrameworkProblem::PointsOutOfOrder { indicator: indicator.id.clone(), tier: tier.id.clone() });
         }
         for source_id in &tier.modelled_on {
             if !source_ids.contains(source_id.as_str()) {

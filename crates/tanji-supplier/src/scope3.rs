@@ -282,8 +282,7 @@ fn try_method(line: &PurchasedLine, method: Scope3Method, brand: &str) -> Result
                 format!("product carbon footprint {}", footprint.pcf_id),
                 footprint.verified,
             );
-            let quality =
-                if footprint.verified { DataQualityFlag::PrimaryVerified } else { DataQualityFlag::Primary };
+            let quality = if footprint.verified { DataQualityFlag::PrimaryVerified } else { DataQualityFlag::Primary };
             let steps = vec![CalculationStep::Product {
                 what: line.description.clone(),
                 amount,
@@ -291,7 +290,14 @@ fn try_method(line: &PurchasedLine, method: Scope3Method, brand: &str) -> Result
                 kg_co2e_per_unit: footprint.kg_co2e_per_unit,
                 kg_co2e,
             }];
-            let record = record(line, method, quantity.clone(), &factor_ref(&factor), &provenance, footprint.uncertainty_percent);
+            let record = record(
+                line,
+                method,
+                quantity.clone(),
+                &factor_ref(&factor),
+                &provenance,
+                footprint.uncertainty_percent,
+            );
             Ok(finish(line, method, kg_co2e, quality, vec![provenance], steps, record, Some(factor)))
         }
         Scope3Method::Hybrid => {

@@ -146,7 +146,8 @@ impl AnswerSheet {
             evidence_id: decision.evidence_id.clone(),
         };
         let current = self.current(&decision.indicator).ok_or_else(unknown)?;
-        if current.version != decision.answer_version || !current.evidence.iter().any(|item| item.id == decision.evidence_id)
+        if current.version != decision.answer_version
+            || !current.evidence.iter().any(|item| item.id == decision.evidence_id)
         {
             return Err(unknown());
         }
@@ -243,11 +244,22 @@ pub struct EvidenceCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum EvidenceStatus {
-    Accepted { evidence_id: String, reviewer: String },
-    Rejected { evidence_id: String, reviewer: String, comment: String },
-    AwaitingReview { evidence_id: String },
+    Accepted {
+        evidence_id: String,
+        reviewer: String,
+    },
+    Rejected {
+        evidence_id: String,
+        reviewer: String,
+        comment: String,
+    },
+    AwaitingReview {
+        evidence_id: String,
+    },
     /// Only the answerer "accepted" it: ignored.
-    SelfApprovalIgnored { evidence_id: String },
+    SelfApprovalIgnored {
+        evidence_id: String,
+    },
     /// No item of this kind was attached.
     Missing,
 }
@@ -289,10 +301,8 @@ pub fn score(framework: &Framework, answers: &[Answer], decisions: &[Decision]) 
         let mut indicators = Vec::new();
         let mut weighted = 0.0;
         for indicator in &area.indicators {
-            let answer = answers
-                .iter()
-                .filter(|answer| answer.indicator == indicator.id)
-                .max_by_key(|answer| answer.version);
+            let answer =
+                answers.iter().filter(|answer| answer.indicator == indicator.id).max_by_key(|answer| answer.version);
             let mut scored = score_indicator(indicator, answer, decisions);
             let fraction = if scored.max_points > 0.0 { scored.tier_points / scored.max_points } else { 0.0 };
             weighted += indicator.weight * fraction;
@@ -300,14 +310,21 @@ pub fn score(framework: &Framework, answers: &[Answer], decisions: &[Decision]) 
             indicators.push(scored);
         }
         let fraction = if weight_sum > 0.0 { weighted / weight_sum } else { 0.0 };
-        areas.push(AreaScore { area: area.id.clone(), weight: area.weight, fraction, points: area.weight * fraction, indicators });
+        areas.push(AreaScore {
+            area: area.id.clone(),
+            weight: area.weight,
+            fraction,
+            points: area.weight * fraction,
+            indicators,
+        });
     }
     let score: f64 = areas.iter().map(|area| area.points).sum();
     let band_grade = framework.band_grade(score).to_owned();
     let mut grade = band_grade.clone();
     let mut gates = Vec::new();
     for gate in &framework.gates {
-        let Some(scored) = areas.iter().flat_map(|area| &area.indicators).find(|scored| scored.indicator == gate.indicator)
+        let Some(scored) =
+            areas.iter().flat_map(|area| &area.indicators).find(|scored| scored.indicator == gate.indicator)
         else {
             continue;
         };
@@ -427,7 +444,7 @@ fn item_status(answer: &Answer, item: &Evidence, decisions: &[Decision]) -> Evid
                 comment: comment.clone(),
             },
         },
-        None if decisions.iter().filter(on_item).next().is_some() => {
+        None if decisions.iter().any(|decision| on_item(&decision)) => {
             EvidenceStatus::SelfApprovalIgnored { evidence_id: item.id.clone() }
         }
         None => EvidenceStatus::AwaitingReview { evidence_id: item.id.clone() },

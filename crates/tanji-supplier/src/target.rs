@@ -69,18 +69,44 @@ pub struct Scope3Target {
 // Not `non_exhaustive`: tanji-i18n matches every code, so a new one without its texts does not compile.
 pub enum TargetFinding {
     /// The target year is not after the base year.
-    TargetYearNotAfterBaseYear { base_year: i16, target_year: i16 },
-    BaseYearTooEarly { base_year: i16, earliest: i16 },
-    TimeframeOutOfRange { submitted_year: i16, target_year: i16, years: i16 },
+    TargetYearNotAfterBaseYear {
+        base_year: i16,
+        target_year: i16,
+    },
+    BaseYearTooEarly {
+        base_year: i16,
+        earliest: i16,
+    },
+    TimeframeOutOfRange {
+        submitted_year: i16,
+        target_year: i16,
+        years: i16,
+    },
     /// The scope 1 + 2 reduction is less than 4.2 % × years.
-    Scope12AmbitionTooLow { target_percent: f64, required_percent: f64 },
-    Scope12CoverageTooLow { coverage_percent: f64, required_percent: f64 },
+    Scope12AmbitionTooLow {
+        target_percent: f64,
+        required_percent: f64,
+    },
+    Scope12CoverageTooLow {
+        coverage_percent: f64,
+        required_percent: f64,
+    },
     /// Scope 3 is 40 % or more of the total and there is no scope 3 target.
-    Scope3TargetMissing { scope3_share_percent: f64 },
-    Scope3CoverageTooLow { coverage_percent: f64, required_percent: f64 },
-    Scope3AmbitionTooLow { target_percent: f64, required_percent: f64 },
+    Scope3TargetMissing {
+        scope3_share_percent: f64,
+    },
+    Scope3CoverageTooLow {
+        coverage_percent: f64,
+        required_percent: f64,
+    },
+    Scope3AmbitionTooLow {
+        target_percent: f64,
+        required_percent: f64,
+    },
     /// A percentage is outside 0..=100 or not a number.
-    PercentInvalid { value: f64 },
+    PercentInvalid {
+        value: f64,
+    },
 }
 
 /// What the target check found.
@@ -209,8 +235,8 @@ pub fn check_performance(
     }
     let elapsed_share = (f64::from(elapsed) / f64::from(span)).min(1.0);
     let target_path = base_scope12_kg_co2e * (1.0 - target.scope12_reduction_percent / 100.0 * elapsed_share);
-    let minimum_path = base_scope12_kg_co2e
-        * (1.0 - required_reduction_percent(SCOPE12_MINIMUM_PERCENT_PER_YEAR, elapsed) / 100.0);
+    let minimum_path =
+        base_scope12_kg_co2e * (1.0 - required_reduction_percent(SCOPE12_MINIMUM_PERCENT_PER_YEAR, elapsed) / 100.0);
     Some(PerformanceCheck {
         year,
         actual_kg_co2e: actual_scope12_kg_co2e,
@@ -275,7 +301,8 @@ pub fn share_with_targets(rows: &[SupplierTargetRow], basis: ShareBasis) -> Targ
         if value.is_finite() && value > 0.0 { value } else { 0.0 }
     };
     let total: f64 = rows.iter().map(weight).sum();
-    let has_target = |row: &&SupplierTargetRow| matches!(row.status, TargetStatus::TargetSet | TargetStatus::SbtiValidated);
+    let has_target =
+        |row: &&SupplierTargetRow| matches!(row.status, TargetStatus::TargetSet | TargetStatus::SbtiValidated);
     let validated = |row: &&SupplierTargetRow| row.status == TargetStatus::SbtiValidated;
     let percent = |part: f64| if total > 0.0 { part / total * 100.0 } else { 0.0 };
     TargetShare {

@@ -7,7 +7,10 @@ use tanji_supplier::allocation::{
 };
 
 fn amounts(pairs: &[(&str, f64)]) -> Vec<CustomerAmount> {
-    pairs.iter().map(|(customer, amount)| CustomerAmount { customer: (*customer).to_owned(), amount: *amount }).collect()
+    pairs
+        .iter()
+        .map(|(customer, amount)| CustomerAmount { customer: (*customer).to_owned(), amount: *amount })
+        .collect()
 }
 
 fn basis(kind: BasisKind, total: f64, pairs: &[(&str, f64)], uncertainty_percent: f64) -> Basis {
@@ -60,7 +63,10 @@ fn an_unusable_physical_basis_gives_way_to_revenue_and_says_why() {
     let revenue = basis(BasisKind::Revenue, 120.0, &[("retailer", 30.0)], 0.0);
     let table = allocate(&emissions, Some(&mass), Some(&revenue)).expect("allocated");
     assert_eq!(table.basis, Some(BasisKind::Revenue));
-    assert_eq!(table.physical_basis_skipped, Some(AllocationProblem::AmountsExceedTotal { sum: 1_200.0, total: 1_000.0 }));
+    assert_eq!(
+        table.physical_basis_skipped,
+        Some(AllocationProblem::AmountsExceedTotal { sum: 1_200.0, total: 1_000.0 })
+    );
     let row = table.view_for("retailer").expect("row");
     assert_eq!(row.method, AllocationMethod::Economic);
     close(row.kg_co2e, 200_000.0);
@@ -83,7 +89,10 @@ fn a_customer_sees_only_its_own_row() {
 #[test]
 fn bad_inputs_are_refused_with_their_codes() {
     let ok_basis = basis(BasisKind::Mass, 10.0, &[("a", 1.0)], 0.0);
-    let check = |emissions: SupplierEmissions, physical: Option<&Basis>, economic: Option<&Basis>, expect: AllocationProblem| {
+    let check = |emissions: SupplierEmissions,
+                 physical: Option<&Basis>,
+                 economic: Option<&Basis>,
+                 expect: AllocationProblem| {
         assert_eq!(allocate(&emissions, physical, economic), Err(expect));
     };
     let plain = |total: f64| SupplierEmissions { total_kg_co2e: total, uncertainty_percent: 0.0, subdivided: vec![] };

@@ -44,10 +44,10 @@ fn the_default_framework_covers_the_issue_s_indicators() {
             "disclosure",
         ]
     );
-    assert_eq!(framework.gates.iter().map(|gate| gate.indicator.as_str()).collect::<Vec<_>>(), [
-        "environmental-compliance",
-        "carbon-trading"
-    ]);
+    assert_eq!(
+        framework.gates.iter().map(|gate| gate.indicator.as_str()).collect::<Vec<_>>(),
+        ["environmental-compliance", "carbon-trading"]
+    );
 }
 
 #[test]
@@ -61,13 +61,18 @@ fn every_tier_that_earns_points_cites_a_source_and_every_source_says_what_was_ve
         }
     }
     for source in &framework.sources {
-        let stated = ["verified:", "unverified:", "secondary:"].iter().any(|prefix| source.verification.starts_with(prefix));
+        let stated =
+            ["verified:", "unverified:", "secondary:"].iter().any(|prefix| source.verification.starts_with(prefix));
         assert!(stated, "source {} does not say what was verified", source.id);
     }
     assert!(framework.design_note.contains("tanji's own design"));
 }
 
-fn full_with(indicator: &str, tier: &str, kinds: &[tanji_supplier::framework::EvidenceKind]) -> (Answer, Vec<Decision>) {
+fn full_with(
+    indicator: &str,
+    tier: &str,
+    kinds: &[tanji_supplier::framework::EvidenceKind],
+) -> (Answer, Vec<Decision>) {
     let evidence: Vec<Evidence> = kinds
         .iter()
         .enumerate()
@@ -108,7 +113,12 @@ fn a_factory_scored_on_the_default_framework_by_hand() {
         let tier = match indicator.id.as_str() {
             "sbti-status" => "committed",
             "renewable-electricity" => "ten-to-half",
-            _ => indicator.tiers.iter().find(|tier| tier.level == TierLevel::Full).map(|tier| tier.id.as_str()).expect("full"),
+            _ => indicator
+                .tiers
+                .iter()
+                .find(|tier| tier.level == TierLevel::Full)
+                .map(|tier| tier.id.as_str())
+                .expect("full"),
         };
         let kinds = indicator.tier(tier).expect("tier").evidence.clone();
         let (answer, accepted) = full_with(&indicator.id, tier, &kinds);

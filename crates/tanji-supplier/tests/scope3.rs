@@ -6,13 +6,15 @@
 //! docs/suppliers.md).
 
 use jiff::civil::date;
-use tanji_ghg::{Citation, EmissionFactor, FactorCategory, FactorLibrary, FactorOwner, FactorRef, GwpSet, PublishedCo2e};
+use tanji_ghg::{
+    Citation, EmissionFactor, FactorCategory, FactorLibrary, FactorOwner, FactorRef, GwpSet, PublishedCo2e,
+};
 use tanji_inventory::{
     ConsolidationApproach, FacilityBoundary, Fraction, InventoryInput, LineStatus, Reference, Scope3Category, calculate,
 };
 use tanji_supplier::scope3::{
-    CalculationStep, DataQualityFlag, HybridData, LineProblem, MethodUnavailable, PassedOver, Provenance, PurchasedLine,
-    Scope3Method, SecondaryFactor, SupplierFootprint, UpstreamInput,
+    CalculationStep, DataQualityFlag, HybridData, LineProblem, MethodUnavailable, PassedOver, Provenance,
+    PurchasedLine, Scope3Method, SecondaryFactor, SupplierFootprint, UpstreamInput,
 };
 use tanji_units::{Quantity, Unit};
 
@@ -172,11 +174,10 @@ fn four_methods_by_hand() {
     let cups = by_id("L1");
     assert_eq!((cups.method, cups.quality), (Scope3Method::SupplierSpecific, DataQualityFlag::PrimaryVerified));
     close(cups.kg_co2e, 2_400.0);
-    assert_eq!(cups.provenance, vec![Provenance::SupplierFootprint {
-        supplier: "ruihe".into(),
-        pcf_id: "pcf-cup-2025".into(),
-        verified: true
-    }]);
+    assert_eq!(
+        cups.provenance,
+        vec![Provenance::SupplierFootprint { supplier: "ruihe".into(), pcf_id: "pcf-cup-2025".into(), verified: true }]
+    );
     assert_eq!(cups.record.evidence, vec!["pcf:pcf-cup-2025".to_owned()]);
     assert_eq!(cups.record.scope3_method.as_deref(), Some("supplier_specific"));
     assert!(cups.passed_over.is_empty(), "the first method applied");
@@ -187,8 +188,13 @@ fn four_methods_by_hand() {
     let derived = plates.derived_factor.as_ref().expect("derived factor");
     close(derived.published_co2e.as_ref().expect("co2e").kg_per_unit, 740.0);
     assert_eq!(derived.owner, FactorOwner::Organisation("retailer".into()));
-    assert!(matches!(plates.steps[1], CalculationStep::Product { amount, kg_co2e, .. } if (amount - 5_500.0).abs() < 1e-9 && (kg_co2e - 2_200.0).abs() < 1e-9));
-    assert_eq!(plates.passed_over, vec![PassedOver { method: Scope3Method::SupplierSpecific, reason: MethodUnavailable::NoData }]);
+    assert!(
+        matches!(plates.steps[1], CalculationStep::Product { amount, kg_co2e, .. } if (amount - 5_500.0).abs() < 1e-9 && (kg_co2e - 2_200.0).abs() < 1e-9)
+    );
+    assert_eq!(
+        plates.passed_over,
+        vec![PassedOver { method: Scope3Method::SupplierSpecific, reason: MethodUnavailable::NoData }]
+    );
 
     let chopsticks = by_id("L3");
     assert_eq!((chopsticks.method, chopsticks.quality), (Scope3Method::AverageData, DataQualityFlag::Secondary));
@@ -213,7 +219,9 @@ fn four_methods_by_hand() {
 
     close(result.total_kg_co2e(), 35_000.0);
     assert_eq!(result.problems.len(), 2);
-    assert!(matches!(&result.problems[0], LineProblem::NoMethod { line_id, reasons } if line_id == "L6" && reasons.len() == 4));
+    assert!(
+        matches!(&result.problems[0], LineProblem::NoMethod { line_id, reasons } if line_id == "L6" && reasons.len() == 4)
+    );
     assert_eq!(result.problems[1], LineProblem::NotCategory1Or2 { line_id: "L7".into(), category: 4 });
 }
 
@@ -249,11 +257,7 @@ fn the_lines_enter_the_inventory_as_iso_category_4() {
         gwp: tanji_ghg::bundled::gwp_table(),
     };
     let inventory = calculate(&input, reference);
-    assert!(
-        inventory.lines.iter().all(|line| line.status == LineStatus::Counted),
-        "{:?}",
-        inventory.diagnostics
-    );
+    assert!(inventory.lines.iter().all(|line| line.status == LineStatus::Counted), "{:?}", inventory.diagnostics);
     close(inventory.totals.scope3_kg, 35_000.0);
     close(inventory.totals.by_iso_category[&4], 35_000.0);
     close(inventory.totals.by_scope3_category[&1], 10_000.0);

@@ -136,7 +136,13 @@ fn evidence(id: &str, kind: EvidenceKind) -> Evidence {
 }
 
 fn answer(indicator: &str, tier: &str, items: Vec<Evidence>) -> Answer {
-    Answer { indicator: indicator.to_owned(), version: 1, tier: tier.to_owned(), answered_by: "supplier-ann".to_owned(), evidence: items }
+    Answer {
+        indicator: indicator.to_owned(),
+        version: 1,
+        tier: tier.to_owned(),
+        answered_by: "supplier-ann".to_owned(),
+        evidence: items,
+    }
 }
 
 fn decision(indicator: &str, evidence_id: &str, reviewer: &str, verdict: Verdict) -> Decision {

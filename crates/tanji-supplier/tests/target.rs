@@ -100,7 +100,12 @@ fn share_of_suppliers_with_targets_by_spend_and_by_emissions() {
     // Spend 60 / 30 / 10; emissions 100 / 500 / 400 t. Targets: A validated, B set (not validated), C none.
     // By spend: with target (A + B) = 90 %, validated (A) = 60 %. By emissions: 60 % and 10 %.
     let rows = [
-        SupplierTargetRow { supplier: "a".into(), spend: 60.0, kg_co2e: 100_000.0, status: TargetStatus::SbtiValidated },
+        SupplierTargetRow {
+            supplier: "a".into(),
+            spend: 60.0,
+            kg_co2e: 100_000.0,
+            status: TargetStatus::SbtiValidated,
+        },
         SupplierTargetRow { supplier: "b".into(), spend: 30.0, kg_co2e: 500_000.0, status: TargetStatus::TargetSet },
         SupplierTargetRow { supplier: "c".into(), spend: 10.0, kg_co2e: 400_000.0, status: TargetStatus::Committed },
     ];
