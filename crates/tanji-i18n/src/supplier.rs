@@ -327,6 +327,9 @@ impl Localize for MethodUnavailable {
             M::NoData => text!(language, zh: "没有所需数据", en: "no data for it"),
             M::NoQuantity => text!(language, zh: "缺少采购实物量", en: "no quantity bought"),
             M::NoSpend => text!(language, zh: "缺少采购金额", en: "no spend"),
+            M::NoUpstreamInputs => text!(language,
+                zh: "混合法还需要供应商所用原材料及其因子，仅有其范围一、二排放会遗漏上游",
+                en: "the hybrid method also needs the supplier's inputs with factors; its scope 1+2 alone leaves out everything upstream"),
             M::UnitMismatch { from, to } => {
                 text!(language, zh: "单位 {from} 无法换算为 {to}", en: "{from} cannot be converted to {to}")
             }
@@ -498,6 +501,7 @@ mod tests {
             Box::new(TargetStatus::SbtiValidated),
             Box::new(ShareBasis::Emissions),
             Box::new(DataQualityFlag::PrimaryVerified),
+            Box::new(MethodUnavailable::NoUpstreamInputs),
         ];
         for kind in EvidenceKind::ALL {
             messages.push(Box::new(kind));

@@ -169,6 +169,9 @@ pub enum MethodUnavailable {
     UnitMismatch { from: String, to: String },
     /// A figure is negative or not finite.
     InvalidValue { value: f64 },
+    /// Hybrid data without the supplier's inputs: its scope 1 + 2 alone would leave out everything upstream of it
+    /// (the guidance's hybrid method adds the inputs' cradle-to-gate emissions).
+    NoUpstreamInputs,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -200,7 +203,8 @@ pub struct Scope3Line {
     pub steps: Vec<CalculationStep>,
     pub passed_over: Vec<PassedOver>,
     pub record: ActivityRecord,
-    /// The brand-owned factor the record names, for supplier-specific and hybrid lines.
+    /// The brand-owned factor the record names, for supplier-specific and hybrid lines. Lines that use one PCF
+    /// share its factor id (`supplier-pcf:{pcf_id}`), so the adapter adds each derived factor once.
     pub derived_factor: Option<EmissionFactor>,
 }
 
@@ -303,6 +307,9 @@ fn try_method(line: &PurchasedLine, method: Scope3Method, brand: &str) -> Result
         Scope3Method::Hybrid => {
             let hybrid = line.hybrid.as_ref().ok_or(MethodUnavailable::NoData)?;
             check_value(hybrid.allocated_scope12_kg_co2e)?;
+            if hybrid.inputs.is_empty() {
+                return Err(MethodUnavailable::NoUpstreamInputs);
+            }
             // The record needs an activity amount; the physical quantity is preferred, the spend will do.
             let activity = line.quantity.as_ref().or(line.spend.as_ref()).ok_or(MethodUnavailable::NoQuantity)?;
             if !(activity.value.is_finite() && activity.value > 0.0) {

@@ -218,6 +218,12 @@ fn four_methods_by_hand() {
     );
 
     close(result.total_kg_co2e(), 35_000.0);
+    // Hybrid data without the supplier's inputs is passed over: its scope 1 + 2 alone leaves out the upstream.
+    let mut partial = example.lines[1].clone();
+    partial.hybrid.as_mut().expect("hybrid").inputs.clear();
+    let partial_result = tanji_supplier::scope3::calculate(&[partial], "retailer");
+    assert!(matches!(&partial_result.problems[0], LineProblem::NoMethod { reasons, .. }
+        if reasons[1] == PassedOver { method: Scope3Method::Hybrid, reason: MethodUnavailable::NoUpstreamInputs }));
     assert_eq!(result.problems.len(), 2);
     assert!(
         matches!(&result.problems[0], LineProblem::NoMethod { line_id, reasons } if line_id == "L6" && reasons.len() == 4)
