@@ -172,6 +172,8 @@ impl EvidenceKind {
 #[serde(deny_unknown_fields)]
 pub struct Gate {
     pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
     pub indicator: String,
     /// The scored tiers that trigger the gate.
     pub when_tiers: Vec<String>,

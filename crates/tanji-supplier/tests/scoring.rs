@@ -109,6 +109,8 @@ label_en = "violation"
 
 [[gate]]
 id = "violation"
+name_zh = "违规"
+name_en = "violation"
 indicator = "z"
 when_tiers = ["violation"]
 cap_grade = "C"
