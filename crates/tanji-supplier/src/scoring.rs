@@ -450,3 +450,57 @@ fn item_status(answer: &Answer, item: &Evidence, decisions: &[Decision]) -> Evid
         None => EvidenceStatus::AwaitingReview { evidence_id: item.id.clone() },
     }
 }
+
+/// Where a supplier can gain points: an indicator below its best tier, the next tier up and what it needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gap {
+    pub indicator: String,
+    pub scored_tier: String,
+    /// The tier with the fewest points above the scored one (the next step).
+    pub next_tier: String,
+    /// Points in the total that reaching the next tier adds.
+    pub points_to_next_tier: f64,
+    /// Points in the total that reaching the best tier adds.
+    pub points_to_best_tier: f64,
+    /// The evidence kinds the next tier requires.
+    pub evidence_needed: Vec<EvidenceKind>,
+}
+
+impl Scorecard {
+    /// The indicators below their best tier, most points to gain first (ties in framework order): the list a
+    /// brand and a supplier agree improvement actions from. `framework` must be the version scored against.
+    pub fn gaps(&self, framework: &Framework) -> Vec<Gap> {
+        let mut gaps = Vec::new();
+        for area in &self.areas {
+            let Some(framework_area) = framework.areas.iter().find(|candidate| candidate.id == area.area) else {
+                continue;
+            };
+            let weight_sum: f64 = framework_area.indicators.iter().map(|indicator| indicator.weight).sum();
+            for scored in &area.indicators {
+                let Some(indicator) = framework.indicator(&scored.indicator) else { continue };
+                if scored.max_points <= 0.0 || scored.tier_points >= scored.max_points {
+                    continue;
+                }
+                let points_per_tier_point = area.weight * indicator.weight / weight_sum / scored.max_points;
+                let Some(next) = indicator
+                    .tiers
+                    .iter()
+                    .filter(|tier| tier.points > scored.tier_points)
+                    .min_by(|left, right| left.points.total_cmp(&right.points))
+                else {
+                    continue;
+                };
+                gaps.push(Gap {
+                    indicator: indicator.id.clone(),
+                    scored_tier: scored.scored_tier.clone(),
+                    next_tier: next.id.clone(),
+                    points_to_next_tier: (next.points - scored.tier_points) * points_per_tier_point,
+                    points_to_best_tier: (scored.max_points - scored.tier_points) * points_per_tier_point,
+                    evidence_needed: next.evidence.clone(),
+                });
+            }
+        }
+        gaps.sort_by(|left, right| right.points_to_best_tier.total_cmp(&left.points_to_best_tier));
+        gaps
+    }
+}

@@ -227,6 +227,14 @@ fn self_approval_is_ignored_and_the_claim_falls_back_to_the_supported_tier() {
     close(card.score, 76.0);
     assert_eq!(card.grade, "B");
     assert!(card.gates.is_empty());
+    // Gaps: x is at partial (4 of 10): the full tier adds (10 − 4) × 60 × 2/3 / 10 = 24 points and needs a
+    // system certificate; y and z are at their best.
+    let gaps = card.gaps(&golden());
+    assert_eq!(gaps.len(), 1);
+    assert_eq!((gaps[0].indicator.as_str(), gaps[0].next_tier.as_str()), ("x", "full"));
+    close(gaps[0].points_to_next_tier, 24.0);
+    close(gaps[0].points_to_best_tier, 24.0);
+    assert_eq!(gaps[0].evidence_needed, vec![EvidenceKind::SystemCertificate]);
     let x = indicator(&card, "x");
     close(x.points, 16.0);
     assert_eq!(x.scored_tier, "partial");
@@ -248,6 +256,13 @@ fn the_last_decision_counts_and_unanswered_indicators_score_their_none_tier() {
     assert!(!card.gates[0].lowered_grade);
     assert_eq!(indicator(&card, "y").outcome, ScoreOutcome::Unanswered);
     assert_eq!(indicator(&card, "z").scored_tier, "violation");
+    // Gaps, most points first: z (none → clean: 40, next tier "rectified": 20), then y (20); x is full.
+    let gaps = card.gaps(&golden());
+    let summary: Vec<(&str, &str)> = gaps.iter().map(|gap| (gap.indicator.as_str(), gap.next_tier.as_str())).collect();
+    assert_eq!(summary, [("z", "rectified"), ("y", "full")]);
+    close(gaps[0].points_to_next_tier, 20.0);
+    close(gaps[0].points_to_best_tier, 40.0);
+    close(gaps[1].points_to_best_tier, 20.0);
 }
 
 #[test]
