@@ -138,6 +138,9 @@ impl Localize for FrameworkProblem {
                 let (min_score, max_score) = (number(*min_score), number(*max_score));
                 text!(language, zh: "等级 {grade} 的下限 {min_score} 高于满分 {max_score}，无法达到", en: "the band {grade} starts at {min_score}, above the maximum {max_score}, so it cannot be reached")
             }
+            P::EmptyText { id, field } => text!(language,
+                zh: "{id} 的 {field} 为空：名称和档次说明须同时有中文和英文",
+                en: "{field} of {id} is empty: names and tier labels are needed in both Chinese and English"),
             P::DuplicateGrade { grade } => {
                 text!(language, zh: "等级 {grade} 重复", en: "the grade {grade} is listed twice")
             }
@@ -454,6 +457,7 @@ mod tests {
             Box::new(FrameworkProblem::Syntax { line: Some(12), detail: "missing field `id`".into() }),
             Box::new(FrameworkProblem::Syntax { line: None, detail: "unexpected end".into() }),
             Box::new(FrameworkProblem::VersionZero),
+            Box::new(FrameworkProblem::EmptyText { id: "x/full".into(), field: "label_zh".into() }),
             Box::new(FrameworkProblem::AreaWeightsDoNotSum { sum: 90.0, max_score: 100.0 }),
             Box::new(FrameworkProblem::MissingTierLevel { indicator: "x".into(), level: TierLevel::None }),
             Box::new(FrameworkProblem::PointsOutOfOrder { indicator: "x".into(), tier: "full".into() }),

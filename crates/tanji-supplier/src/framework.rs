@@ -254,6 +254,10 @@ pub enum FrameworkProblem {
     /// A band starts above the maximum score, so it can never be reached.
     #[error("band {grade} starts at {min_score}, above the maximum {max_score}")]
     BandAboveMaximum { grade: String, min_score: f64, max_score: f64 },
+    /// A name or label is empty in one language (`field` is the key, e.g. `label_zh`): every text a person reads
+    /// must exist in both.
+    #[error("{id}: {field} is empty")]
+    EmptyText { id: String, field: String },
     /// Two bands share a grade.
     #[error("duplicate grade {grade}")]
     DuplicateGrade { grade: String },
@@ -281,6 +285,7 @@ impl Framework {
             problems.push(FrameworkProblem::VersionZero);
         }
         check_id(&self.id, &mut problems);
+        check_texts(&self.id, &[("name_zh", &self.name_zh), ("name_en", &self.name_en)], &mut problems);
         if !(self.max_score.is_finite() && self.max_score > 0.0) {
             problems.push(FrameworkProblem::MaxScoreNotPositive { max_score: self.max_score });
         }
@@ -299,6 +304,7 @@ impl Framework {
                 problems.push(FrameworkProblem::DuplicateId { id: area.id.clone() });
             }
             check_weight(&area.id, area.weight, &mut problems);
+            check_texts(&area.id, &[("name_zh", &area.name_zh), ("name_en", &area.name_en)], &mut problems);
             if area.indicators.is_empty() {
                 problems.push(FrameworkProblem::EmptyArea { area: area.id.clone() });
             }
@@ -308,6 +314,11 @@ impl Framework {
                     problems.push(FrameworkProblem::DuplicateId { id: indicator.id.clone() });
                 }
                 check_weight(&indicator.id, indicator.weight, &mut problems);
+                check_texts(
+                    &indicator.id,
+                    &[("name_zh", &indicator.name_zh), ("name_en", &indicator.name_en)],
+                    &mut problems,
+                );
                 check_tiers(indicator, &source_ids, &mut problems);
             }
         }
@@ -319,6 +330,7 @@ impl Framework {
         let mut gate_ids = BTreeSet::new();
         for gate in &self.gates {
             check_id(&gate.id, &mut problems);
+            check_texts(&gate.id, &[("name_zh", &gate.name_zh), ("name_en", &gate.name_en)], &mut problems);
             if !gate_ids.insert(gate.id.as_str()) {
                 problems.push(FrameworkProblem::DuplicateId { id: gate.id.clone() });
             }
@@ -419,6 +431,14 @@ fn check_id(id: &str, problems: &mut Vec<FrameworkProblem>) {
     }
 }
 
+fn check_texts(id: &str, texts: &[(&str, &String)], problems: &mut Vec<FrameworkProblem>) {
+    for (field, text) in texts {
+        if text.trim().is_empty() {
+            problems.push(FrameworkProblem::EmptyText { id: id.to_owned(), field: (*field).to_owned() });
+        }
+    }
+}
+
 fn check_weight(id: &str, weight: f64, problems: &mut Vec<FrameworkProblem>) {
     if !(weight.is_finite() && weight > 0.0) {
         problems.push(FrameworkProblem::WeightNotPositive { id: id.to_owned(), weight });
@@ -440,6 +460,8 @@ fn check_tiers(indicator: &Indicator, source_ids: &BTreeSet<&str>, problems: &mu
         .fold(f64::NAN, f64::min);
     for tier in &indicator.tiers {
         check_id(&tier.id, problems);
+        let tier_path = format!("{}/{}", indicator.id, tier.id);
+        check_texts(&tier_path, &[("label_zh", &tier.label_zh), ("label_en", &tier.label_en)], problems);
         if !tier_ids.insert(tier.id.as_str()) {
             problems.push(FrameworkProblem::DuplicateId { id: format!("{}/{}", indicator.id, tier.id) });
         }

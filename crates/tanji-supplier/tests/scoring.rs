@@ -370,6 +370,13 @@ fn a_framework_without_a_none_tier_or_bands_in_order_is_refused() {
 }
 
 #[test]
+fn a_label_missing_in_one_language_is_refused() {
+    let problems =
+        Framework::from_toml(&GOLDEN.replacen("label_zh = \"全\"", "label_zh = \" \"", 1)).expect_err("broken");
+    assert_eq!(problems, vec![FrameworkProblem::EmptyText { id: "x/full".into(), field: "label_zh".into() }]);
+}
+
+#[test]
 fn a_framework_with_an_unknown_key_is_a_syntax_problem() {
     let problems = Framework::from_toml(&GOLDEN.replace("design_note", "desing_note")).expect_err("broken");
     // The misspelt key is on line 6 of the text (its first line is empty).
