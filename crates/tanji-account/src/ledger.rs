@@ -15,7 +15,8 @@
 //! `Ledger` is the interface the storage adapters implement (SQLite/PostgreSQL in tanji-store, the TigerBeetle
 //! client at scale). Its methods return futures so that an async database can implement it; `MemoryLedger` is the
 //! reference implementation whose futures are always ready (drive them with `memory::ready`). It is the oracle the
-//! stores' tests compare against.
+//! stores' tests compare against. Both decide with the same pure code, `state::LedgerState`: a batch applied to the
+//! state it touches.
 //!
 //! Mapping to the TigerBeetle client, for the adapter that will use it: `create_accounts`/`create_transfers` and
 //! `lookup_accounts`/`lookup_transfers` are TigerBeetle's operations of the same names; `account_transfers` is
