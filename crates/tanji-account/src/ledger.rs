@@ -15,7 +15,8 @@
 //! `Ledger` is the interface the storage adapters implement (SQLite/PostgreSQL in tanji-store, the TigerBeetle
 //! client at scale). Its methods return futures so that an async database can implement it; `MemoryLedger` is the
 //! reference implementation whose futures are always ready (drive them with `memory::ready`). It is the oracle the
-//! stores' tests compare against.
+//! stores' tests compare against. Both decide with the same pure code, `state::LedgerState`: a batch applied to the
+//! state it touches.
 //!
 //! Mapping to the TigerBeetle client, for the adapter that will use it: `create_accounts`/`create_transfers` and
 //! `lookup_accounts`/`lookup_transfers` are TigerBeetle's operations of the same names; `account_transfers` is
@@ -26,11 +27,12 @@
 //! TigerBeetle 0.16 on; `Exists` is its `exists` result and `ExistsWithDifferent { field }` its
 //! `exists_with_different_*` results.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+
+pub mod state;
 
 /// A ledger account's id, chosen by the client. Zero and `u128::MAX` are reserved.
 pub type AccountId = u128;
@@ -427,6 +429,9 @@ pub trait Ledger {
 
 /// The in-memory reference ledger, and a helper to drive its always-ready futures.
 pub mod memory {
+    use std::collections::BTreeMap;
+
+    use super::state::LedgerState;
     use super::*;
 
     /// Runs a future that never waits (every `MemoryLedger` future, and domain code generic over `Ledger` run on
@@ -443,41 +448,14 @@ pub mod memory {
         }
     }
 
-    #[derive(Clone, Debug)]
-    struct Stored {
-        submitted: NewTransfer,
-        transfer: Transfer,
-    }
-
-    /// One step to take back when a linked chain fails.
-    #[derive(Clone, Debug)]
-    enum Undo {
-        Account(Account),
-        Inserted(TransferId),
-        Pending(TransferId, PendingStatus),
-    }
-
-    /// The ledger in memory: the executable specification of `Ledger`.
+    /// The ledger in memory: the executable specification of `Ledger`. Its rules are [`state::LedgerState`]'s,
+    /// shared with the storage adapters; it keeps the whole state, and each account's transfers for
+    /// `account_transfers`.
     #[derive(Clone, Debug, Default)]
     pub struct MemoryLedger {
-        accounts: BTreeMap<AccountId, Account>,
-        transfers: BTreeMap<TransferId, Stored>,
+        state: LedgerState,
         /// Transfer ids per account, oldest first.
         by_account: BTreeMap<AccountId, Vec<TransferId>>,
-        pending: BTreeMap<TransferId, PendingStatus>,
-        /// Pending transfers with a timeout that are still pending, by the instant they expire.
-        timeouts: BTreeSet<(Timestamp, TransferId)>,
-        last_timestamp: Option<Timestamp>,
-        totals: Totals,
-    }
-
-    /// Ledger-wide sums, kept as transfers apply and checked against the accounts after every batch.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    struct Totals {
-        debits_posted: Amount,
-        credits_posted: Amount,
-        debits_pending: Amount,
-        credits_pending: Amount,
     }
 
     impl MemoryLedger {
@@ -487,12 +465,12 @@ pub mod memory {
 
         /// Every account, by id.
         pub fn accounts(&self) -> impl Iterator<Item = &Account> {
-            self.accounts.values()
+            self.state.accounts.values()
         }
 
         /// Every transfer, oldest first.
         pub fn transfers(&self) -> Vec<Transfer> {
-            let mut all: Vec<Transfer> = self.transfers.values().map(|stored| stored.transfer).collect();
+            let mut all: Vec<Transfer> = self.state.transfers.values().map(|stored| stored.transfer).collect();
             all.sort_by_key(|transfer| transfer.timestamp);
             all
         }
@@ -502,474 +480,7 @@ pub mod memory {
         /// # Panics
         /// If an invariant does not hold: that is a bug in the ledger, never bad input.
         pub fn assert_invariants(&self) {
-            let mut sums = Totals::default();
-            for account in self.accounts.values() {
-                sums.debits_posted += account.debits_posted;
-                sums.credits_posted += account.credits_posted;
-                sums.debits_pending += account.debits_pending;
-                sums.credits_pending += account.credits_pending;
-                if account.flags.debits_must_not_exceed_credits {
-                    assert!(account.debits_posted + account.debits_pending <= account.credits_posted);
-                }
-                if account.flags.credits_must_not_exceed_debits {
-                    assert!(account.credits_posted + account.credits_pending <= account.debits_posted);
-                }
-            }
-            assert_eq!(sums, self.totals, "running totals equal the accounts' sums");
-            assert_eq!(sums.debits_posted, sums.credits_posted, "posted debits equal posted credits");
-            assert_eq!(sums.debits_pending, sums.credits_pending, "pending debits equal pending credits");
-            let mut pending_live: Amount = 0;
-            for (id, status) in &self.pending {
-                if *status == PendingStatus::Pending {
-                    pending_live += self.transfers[id].transfer.amount;
-                }
-            }
-            assert_eq!(pending_live, sums.debits_pending, "pending totals equal the live pending transfers");
-        }
-
-        fn next_timestamp(&mut self, now: Timestamp) -> Timestamp {
-            let timestamp = match self.last_timestamp {
-                Some(last) if now <= last => last + SignedDuration::from_nanos(1),
-                _ => now,
-            };
-            self.last_timestamp = Some(timestamp);
-            timestamp
-        }
-
-        fn expire_pending(&mut self, now: Timestamp) {
-            while let Some(&(expires_at, id)) = self.timeouts.first() {
-                if expires_at > now {
-                    break;
-                }
-                self.timeouts.pop_first();
-                let transfer = self.transfers[&id].transfer;
-                self.release_pending(&transfer);
-                self.pending.insert(id, PendingStatus::Expired);
-            }
-        }
-
-        fn release_pending(&mut self, pending: &Transfer) {
-            let debit = self.accounts.get_mut(&pending.debit_account_id).expect("pending debit account exists");
-            debit.debits_pending -= pending.amount;
-            let credit = self.accounts.get_mut(&pending.credit_account_id).expect("pending credit account exists");
-            credit.credits_pending -= pending.amount;
-            self.totals.debits_pending -= pending.amount;
-            self.totals.credits_pending -= pending.amount;
-        }
-
-        fn create_account(&mut self, new: &NewAccount, now: Timestamp) -> Result<Created, AccountError> {
-            if new.id == 0 || new.id == u128::MAX {
-                return Err(AccountError::IdReserved);
-            }
-            if new.flags.debits_must_not_exceed_credits && new.flags.credits_must_not_exceed_debits {
-                return Err(AccountError::FlagsAreMutuallyExclusive);
-            }
-            if new.ledger == 0 {
-                return Err(AccountError::LedgerMustNotBeZero);
-            }
-            if new.code == 0 {
-                return Err(AccountError::CodeMustNotBeZero);
-            }
-            if let Some(existing) = self.accounts.get(&new.id) {
-                let field = if existing.flags != new.flags {
-                    Some(Field::Flags)
-                } else if existing.user_data_128 != new.user_data_128 {
-                    Some(Field::UserData128)
-                } else if existing.user_data_64 != new.user_data_64 {
-                    Some(Field::UserData64)
-                } else if existing.user_data_32 != new.user_data_32 {
-                    Some(Field::UserData32)
-                } else if existing.ledger != new.ledger {
-                    Some(Field::Ledger)
-                } else if existing.code != new.code {
-                    Some(Field::Code)
-                } else {
-                    None
-                };
-                return match field {
-                    Some(field) => Err(AccountError::ExistsWithDifferent { field }),
-                    None => Ok(Created::Exists),
-                };
-            }
-            let timestamp = self.next_timestamp(now);
-            self.accounts.insert(
-                new.id,
-                Account {
-                    id: new.id,
-                    ledger: new.ledger,
-                    code: new.code,
-                    flags: new.flags,
-                    user_data_128: new.user_data_128,
-                    user_data_64: new.user_data_64,
-                    user_data_32: new.user_data_32,
-                    debits_pending: 0,
-                    debits_posted: 0,
-                    credits_pending: 0,
-                    credits_posted: 0,
-                    timestamp,
-                },
-            );
-            Ok(Created::Created)
-        }
-
-        /// Applies one transfer, recording what to undo if its chain fails.
-        fn apply(&mut self, new: &NewTransfer, now: Timestamp, undo: &mut Vec<Undo>) -> Result<Created, TransferError> {
-            use TransferError as E;
-            if new.id == 0 || new.id == u128::MAX {
-                return Err(E::IdReserved);
-            }
-            let flags = new.flags;
-            let modes = [flags.pending, flags.post_pending_transfer, flags.void_pending_transfer];
-            if modes.iter().filter(|set| **set).count() > 1 {
-                return Err(E::FlagsAreMutuallyExclusive);
-            }
-            if let Some(stored) = self.transfers.get(&new.id) {
-                return match first_difference(&stored.submitted, new) {
-                    Some(field) => Err(E::ExistsWithDifferent { field }),
-                    None => Ok(Created::Exists),
-                };
-            }
-            let resolving = flags.post_pending_transfer || flags.void_pending_transfer;
-            if resolving { self.apply_resolution(new, now, undo) } else { self.apply_single(new, now, undo) }
-        }
-
-        fn apply_single(
-            &mut self,
-            new: &NewTransfer,
-            now: Timestamp,
-            undo: &mut Vec<Undo>,
-        ) -> Result<Created, TransferError> {
-            use TransferError as E;
-            if new.pending_id != 0 {
-                return Err(E::PendingIdMustBeZero);
-            }
-            if new.timeout_seconds != 0 && !new.flags.pending {
-                return Err(E::TimeoutReservedForPendingTransfer);
-            }
-            if new.ledger == 0 {
-                return Err(E::LedgerMustNotBeZero);
-            }
-            if new.code == 0 {
-                return Err(E::CodeMustNotBeZero);
-            }
-            if new.amount == 0 {
-                return Err(E::AmountMustNotBeZero);
-            }
-            if new.debit_account_id == new.credit_account_id {
-                return Err(E::AccountsMustBeDifferent);
-            }
-            let debit = *self.accounts.get(&new.debit_account_id).ok_or(E::DebitAccountNotFound)?;
-            let credit = *self.accounts.get(&new.credit_account_id).ok_or(E::CreditAccountNotFound)?;
-            if debit.ledger != credit.ledger {
-                return Err(E::AccountsMustHaveTheSameLedger);
-            }
-            if new.ledger != debit.ledger {
-                return Err(E::TransferMustHaveTheSameLedgerAsAccounts);
-            }
-            let amount = new.amount;
-            let within = |total: Amount| total.checked_add(amount).filter(|sum| *sum <= MAX_TOTAL);
-            let (debit_total, credit_total) = if new.flags.pending {
-                (debit.debits_pending, credit.credits_pending)
-            } else {
-                (debit.debits_posted, credit.credits_posted)
-            };
-            let ledger_totals = if new.flags.pending { self.totals.debits_pending } else { self.totals.debits_posted };
-            if within(debit_total).is_none() || within(credit_total).is_none() || within(ledger_totals).is_none() {
-                return Err(E::Overflows);
-            }
-            if debit.flags.debits_must_not_exceed_credits
-                && debit.debits_posted + debit.debits_pending + amount > debit.credits_posted
-            {
-                return Err(E::ExceedsCredits);
-            }
-            if credit.flags.credits_must_not_exceed_debits
-                && credit.credits_posted + credit.credits_pending + amount > credit.debits_posted
-            {
-                return Err(E::ExceedsDebits);
-            }
-
-            undo.push(Undo::Account(debit));
-            undo.push(Undo::Account(credit));
-            let timestamp = self.next_timestamp(now);
-            {
-                let debit = self.accounts.get_mut(&new.debit_account_id).expect("checked above");
-                if new.flags.pending {
-                    debit.debits_pending += amount;
-                } else {
-                    debit.debits_posted += amount;
-                }
-            }
-            {
-                let credit = self.accounts.get_mut(&new.credit_account_id).expect("checked above");
-                if new.flags.pending {
-                    credit.credits_pending += amount;
-                } else {
-                    credit.credits_posted += amount;
-                }
-            }
-            if new.flags.pending {
-                self.totals.debits_pending += amount;
-                self.totals.credits_pending += amount;
-                self.pending.insert(new.id, PendingStatus::Pending);
-                if new.timeout_seconds != 0 {
-                    let expires_at = timestamp + SignedDuration::from_secs(i64::from(new.timeout_seconds));
-                    self.timeouts.insert((expires_at, new.id));
-                }
-            } else {
-                self.totals.debits_posted += amount;
-                self.totals.credits_posted += amount;
-            }
-            let transfer = Transfer {
-                id: new.id,
-                debit_account_id: new.debit_account_id,
-                credit_account_id: new.credit_account_id,
-                amount,
-                pending_id: 0,
-                user_data_128: new.user_data_128,
-                user_data_64: new.user_data_64,
-                user_data_32: new.user_data_32,
-                timeout_seconds: new.timeout_seconds,
-                ledger: new.ledger,
-                code: new.code,
-                flags: new.flags,
-                timestamp,
-            };
-            self.insert(*new, transfer, undo);
-            Ok(Created::Created)
-        }
-
-        fn apply_resolution(
-            &mut self,
-            new: &NewTransfer,
-            now: Timestamp,
-            undo: &mut Vec<Undo>,
-        ) -> Result<Created, TransferError> {
-            use TransferError as E;
-            if new.pending_id == 0 {
-                return Err(E::PendingIdRequired);
-            }
-            if new.pending_id == new.id {
-                return Err(E::PendingIdMustBeDifferent);
-            }
-            if new.timeout_seconds != 0 {
-                return Err(E::TimeoutReservedForPendingTransfer);
-            }
-            let pending = self.transfers.get(&new.pending_id).ok_or(E::PendingTransferNotFound)?.transfer;
-            if !pending.flags.pending {
-                return Err(E::PendingTransferNotPending);
-            }
-            let differs = |given: u128, stored: u128| given != 0 && given != stored;
-            if differs(new.debit_account_id, pending.debit_account_id) {
-                return Err(E::PendingTransferHasDifferent { field: Field::DebitAccountId });
-            }
-            if differs(new.credit_account_id, pending.credit_account_id) {
-                return Err(E::PendingTransferHasDifferent { field: Field::CreditAccountId });
-            }
-            if differs(u128::from(new.ledger), u128::from(pending.ledger)) {
-                return Err(E::PendingTransferHasDifferent { field: Field::Ledger });
-            }
-            if differs(u128::from(new.code), u128::from(pending.code)) {
-                return Err(E::PendingTransferHasDifferent { field: Field::Code });
-            }
-            let amount = if new.flags.post_pending_transfer {
-                if new.amount > pending.amount {
-                    return Err(E::ExceedsPendingTransferAmount);
-                }
-                if new.amount == 0 { pending.amount } else { new.amount }
-            } else {
-                if new.amount != 0 && new.amount != pending.amount {
-                    return Err(E::PendingTransferHasDifferent { field: Field::Amount });
-                }
-                pending.amount
-            };
-            match self.pending[&new.pending_id] {
-                PendingStatus::Pending => {}
-                PendingStatus::Posted => return Err(E::PendingTransferAlreadyPosted),
-                PendingStatus::Voided => return Err(E::PendingTransferAlreadyVoided),
-                PendingStatus::Expired => return Err(E::PendingTransferExpired),
-            }
-
-            let debit = self.accounts[&pending.debit_account_id];
-            let credit = self.accounts[&pending.credit_account_id];
-            undo.push(Undo::Account(debit));
-            undo.push(Undo::Account(credit));
-            undo.push(Undo::Pending(new.pending_id, PendingStatus::Pending));
-            self.release_pending(&pending);
-            if pending.timeout_seconds != 0 {
-                let expires_at = pending.timestamp + SignedDuration::from_secs(i64::from(pending.timeout_seconds));
-                self.timeouts.remove(&(expires_at, pending.id));
-            }
-            if new.flags.post_pending_transfer {
-                // Posting never breaks a balance flag: the whole pending amount was counted when it was reserved.
-                self.accounts.get_mut(&pending.debit_account_id).expect("exists").debits_posted += amount;
-                self.accounts.get_mut(&pending.credit_account_id).expect("exists").credits_posted += amount;
-                self.totals.debits_posted += amount;
-                self.totals.credits_posted += amount;
-                self.pending.insert(new.pending_id, PendingStatus::Posted);
-            } else {
-                self.pending.insert(new.pending_id, PendingStatus::Voided);
-            }
-            let timestamp = self.next_timestamp(now);
-            let transfer = Transfer {
-                id: new.id,
-                debit_account_id: pending.debit_account_id,
-                credit_account_id: pending.credit_account_id,
-                amount,
-                pending_id: new.pending_id,
-                user_data_128: new.user_data_128,
-                user_data_64: new.user_data_64,
-                user_data_32: new.user_data_32,
-                timeout_seconds: 0,
-                ledger: pending.ledger,
-                code: pending.code,
-                flags: new.flags,
-                timestamp,
-            };
-            self.insert(*new, transfer, undo);
-            Ok(Created::Created)
-        }
-
-        fn insert(&mut self, submitted: NewTransfer, transfer: Transfer, undo: &mut Vec<Undo>) {
-            self.transfers.insert(transfer.id, Stored { submitted, transfer });
-            self.by_account.entry(transfer.debit_account_id).or_default().push(transfer.id);
-            self.by_account.entry(transfer.credit_account_id).or_default().push(transfer.id);
-            undo.push(Undo::Inserted(transfer.id));
-        }
-
-        fn rollback(&mut self, undo: &mut Vec<Undo>) {
-            while let Some(step) = undo.pop() {
-                match step {
-                    Undo::Account(account) => {
-                        let current = self.accounts.insert(account.id, account).expect("undone account exists");
-                        self.totals.debits_posted =
-                            self.totals.debits_posted - current.debits_posted + account.debits_posted;
-                        self.totals.credits_posted =
-                            self.totals.credits_posted - current.credits_posted + account.credits_posted;
-                        self.totals.debits_pending =
-                            self.totals.debits_pending - current.debits_pending + account.debits_pending;
-                        self.totals.credits_pending =
-                            self.totals.credits_pending - current.credits_pending + account.credits_pending;
-                    }
-                    Undo::Inserted(id) => {
-                        let stored = self.transfers.remove(&id).expect("undone transfer exists");
-                        let transfer = stored.transfer;
-                        for account_id in [transfer.debit_account_id, transfer.credit_account_id] {
-                            let popped = self.by_account.get_mut(&account_id).and_then(Vec::pop);
-                            assert_eq!(popped, Some(id), "undo runs in reverse order");
-                        }
-                        if transfer.flags.pending {
-                            self.pending.remove(&id);
-                            if transfer.timeout_seconds != 0 {
-                                let expires_at =
-                                    transfer.timestamp + SignedDuration::from_secs(i64::from(transfer.timeout_seconds));
-                                self.timeouts.remove(&(expires_at, id));
-                            }
-                        }
-                    }
-                    Undo::Pending(id, status) => {
-                        self.pending.insert(id, status);
-                        let pending = self.transfers[&id].transfer;
-                        if pending.timeout_seconds != 0 {
-                            let expires_at =
-                                pending.timestamp + SignedDuration::from_secs(i64::from(pending.timeout_seconds));
-                            self.timeouts.insert((expires_at, id));
-                        }
-                    }
-                }
-            }
-        }
-
-        fn create_transfers_now(&mut self, batch: &[NewTransfer], now: Timestamp) -> TransferResults {
-            self.expire_pending(now);
-            let mut results: TransferResults = Vec::with_capacity(batch.len());
-            let mut undo = Vec::new();
-            let mut chain_start: Option<usize> = None;
-            let mut chain_failed = false;
-            for (index, new) in batch.iter().enumerate() {
-                let linked = new.flags.linked;
-                if linked && chain_start.is_none() {
-                    chain_start = Some(index);
-                    chain_failed = false;
-                    undo.clear();
-                }
-                let result = if chain_failed {
-                    Err(TransferError::LinkedEventFailed)
-                } else if linked && index + 1 == batch.len() {
-                    Err(TransferError::LinkedEventChainOpen)
-                } else {
-                    self.apply(new, now, &mut undo)
-                };
-                match chain_start {
-                    Some(start) => {
-                        if let Err(error) = result
-                            && !chain_failed
-                        {
-                            self.rollback(&mut undo);
-                            chain_failed = true;
-                            for earlier in &mut results[start..index] {
-                                *earlier = Err(TransferError::LinkedEventFailed);
-                            }
-                            results.push(Err(error));
-                        } else {
-                            results.push(result);
-                        }
-                        if !linked {
-                            chain_start = None;
-                            chain_failed = false;
-                            undo.clear();
-                        }
-                    }
-                    None => {
-                        undo.clear();
-                        results.push(result);
-                    }
-                }
-            }
-            // Asserted after every batch, as TigerBeetle does: a failure here is a bug in this code, not bad input.
-            assert_eq!(self.totals.debits_posted, self.totals.credits_posted, "posted debits equal posted credits");
-            assert_eq!(self.totals.debits_pending, self.totals.credits_pending, "pending debits equal credits");
-            results
-        }
-
-        fn status_at(&self, pending_id: TransferId, now: Timestamp) -> Option<PendingStatus> {
-            let status = *self.pending.get(&pending_id)?;
-            if status == PendingStatus::Pending {
-                let pending = self.transfers[&pending_id].transfer;
-                if pending.timeout_seconds != 0
-                    && pending.timestamp + SignedDuration::from_secs(i64::from(pending.timeout_seconds)) <= now
-                {
-                    return Some(PendingStatus::Expired);
-                }
-            }
-            Some(status)
-        }
-    }
-
-    fn first_difference(stored: &NewTransfer, new: &NewTransfer) -> Option<Field> {
-        if stored.flags != new.flags {
-            Some(Field::Flags)
-        } else if stored.pending_id != new.pending_id {
-            Some(Field::PendingId)
-        } else if stored.timeout_seconds != new.timeout_seconds {
-            Some(Field::Timeout)
-        } else if stored.debit_account_id != new.debit_account_id {
-            Some(Field::DebitAccountId)
-        } else if stored.credit_account_id != new.credit_account_id {
-            Some(Field::CreditAccountId)
-        } else if stored.amount != new.amount {
-            Some(Field::Amount)
-        } else if stored.user_data_128 != new.user_data_128 {
-            Some(Field::UserData128)
-        } else if stored.user_data_64 != new.user_data_64 {
-            Some(Field::UserData64)
-        } else if stored.user_data_32 != new.user_data_32 {
-            Some(Field::UserData32)
-        } else if stored.ledger != new.ledger {
-            Some(Field::Ledger)
-        } else if stored.code != new.code {
-            Some(Field::Code)
-        } else {
-            None
+            self.state.assert_invariants();
         }
     }
 
@@ -981,7 +492,7 @@ pub mod memory {
             accounts: &[NewAccount],
             now: Timestamp,
         ) -> Result<AccountResults, Self::Error> {
-            Ok(accounts.iter().map(|account| self.create_account(account, now)).collect())
+            Ok(self.state.create_accounts(accounts, now).0)
         }
 
         async fn create_transfers(
@@ -989,22 +500,28 @@ pub mod memory {
             transfers: &[NewTransfer],
             now: Timestamp,
         ) -> Result<TransferResults, Self::Error> {
-            Ok(self.create_transfers_now(transfers, now))
+            let (results, effects) = self.state.create_transfers(transfers, now);
+            for id in effects.transfers {
+                let transfer = self.state.transfers[&id].transfer;
+                self.by_account.entry(transfer.debit_account_id).or_default().push(id);
+                self.by_account.entry(transfer.credit_account_id).or_default().push(id);
+            }
+            Ok(results)
         }
 
         async fn lookup_accounts(&self, ids: &[AccountId]) -> Result<Vec<Account>, Self::Error> {
-            Ok(ids.iter().filter_map(|id| self.accounts.get(id).copied()).collect())
+            Ok(ids.iter().filter_map(|id| self.state.accounts.get(id).copied()).collect())
         }
 
         async fn lookup_transfers(&self, ids: &[TransferId]) -> Result<Vec<Transfer>, Self::Error> {
-            Ok(ids.iter().filter_map(|id| self.transfers.get(id).map(|stored| stored.transfer)).collect())
+            Ok(ids.iter().filter_map(|id| self.state.transfers.get(id).map(|stored| stored.transfer)).collect())
         }
 
         async fn account_transfers(&self, account_id: AccountId) -> Result<Vec<Transfer>, Self::Error> {
             Ok(self
                 .by_account
                 .get(&account_id)
-                .map(|ids| ids.iter().map(|id| self.transfers[id].transfer).collect())
+                .map(|ids| ids.iter().map(|id| self.state.transfers[id].transfer).collect())
                 .unwrap_or_default())
         }
 
@@ -1013,7 +530,7 @@ pub mod memory {
             pending_id: TransferId,
             now: Timestamp,
         ) -> Result<Option<PendingStatus>, Self::Error> {
-            Ok(self.status_at(pending_id, now))
+            Ok(self.state.status_at(pending_id, now))
         }
     }
 }

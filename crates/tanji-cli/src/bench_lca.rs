@@ -27,6 +27,8 @@ pub fn bench(command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Lca(args) => lca(args),
         BenchCommand::Energy(args) => crate::bench_energy::energy(args),
+        // Async, dispatched by `main` before this.
+        BenchCommand::Ledger(_) => unreachable!("tanji bench ledger runs in main"),
     }
 }
 

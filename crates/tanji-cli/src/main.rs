@@ -8,6 +8,7 @@
 mod bench_energy;
 mod bench_energy_store;
 mod bench_lca;
+mod bench_ledger;
 mod commands;
 mod demo;
 mod energy;
@@ -25,7 +26,7 @@ use std::process::ExitCode;
 
 use clap::FromArgMatches as _;
 
-use options::{Cli, Command};
+use options::{BenchCommand, Cli, Command};
 
 /// mimalloc instead of the system allocator: a million-row `inventory compute` allocates and frees a few strings per
 /// row (ids, facilities, emission points) on two threads, and glibc's malloc spent about a third of the time there.
@@ -61,6 +62,7 @@ fn main() -> ExitCode {
             Command::Inventory(command) => inventory::inventory(command, language),
             Command::Factors(command) => inventory::factors(command, language),
             Command::Lca(command) => lca::lca(command, language),
+            Command::Bench(BenchCommand::Ledger(args)) => bench_ledger::ledger(args).await,
             Command::Bench(command) => bench_lca::bench(command),
             Command::Footprint(command) => footprint::footprint(command, language),
             Command::Energy(command) => energy::energy(command, language).await,

@@ -425,6 +425,47 @@ pub enum BenchCommand {
     /// minutes; one line's heater 30 % hot): load from CSV, register → interval kWh, daily kWh per line, monthly SEC
     /// against the factory's other lines, written as CSV in DIR for other tools.
     Energy(BenchEnergyArgs),
+    /// Time the carbon points ledger through the store: ACCOUNTS accounts, then TRANSFERS transfers in batches,
+    /// uniform and zipfian, each batch one durable (fsync'd) transaction, on a fresh SQLite file (the default) or on
+    /// PostgreSQL; prints transfers/s and batch latency p50/p99, then checks the ledger's invariants from what is
+    /// stored and fails if any is broken.
+    Ledger(BenchLedgerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchLedgerArgs {
+    /// Accounts to create.
+    #[arg(long, default_value_t = 100_000)]
+    pub accounts: usize,
+    /// Transfers to submit.
+    #[arg(long, default_value_t = 2_000_000)]
+    pub transfers: usize,
+    /// Transfers per batch (TigerBeetle's largest batch is 8,190).
+    #[arg(long, default_value_t = 8_190)]
+    pub batch: usize,
+    /// Which accounts transfers touch: uniform, zipfian, or both (one run each, on fresh ledgers).
+    #[arg(long, value_enum, default_value_t = LedgerDistribution::Both)]
+    pub distribution: LedgerDistribution,
+    /// Seed of the generated transfers.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Run on this PostgreSQL database (postgres://USER@HOST:PORT/DATABASE) instead of a fresh SQLite file in OUT.
+    #[arg(long, value_name = "URL")]
+    pub postgres: Option<String>,
+    /// Where the SQLite file and tanji-bench-ledger.json are written.
+    #[arg(long, value_name = "DIR", default_value = "target/bench-ledger")]
+    pub out: PathBuf,
+}
+
+/// How `tanji bench ledger` picks the accounts of a transfer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LedgerDistribution {
+    /// Every account equally likely.
+    Uniform,
+    /// Zipf's law over the accounts (exponent 1): a few accounts take most transfers.
+    Zipfian,
+    /// Uniform, then zipfian.
+    Both,
 }
 
 #[derive(Debug, Args)]

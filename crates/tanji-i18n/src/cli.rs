@@ -244,6 +244,25 @@ pub const CHINESE_HELP: &[(&str, &str)] = &[
     ("bench energy --store", "同时经存储层把读数载入 OUT 中新建的 SQLite 数据库，并由其小时汇总回答看板问题"),
     ("bench energy --mqtt", "同时测量经此 MQTT 代理（mqtt://主机:端口）写入存储层的读数（隐含 --store）"),
     ("bench energy --mqtt-readings", "MQTT 步骤发布的读数条数"),
+    (
+        "bench ledger",
+        "经存储层计时碳积分账本：先建 ACCOUNTS 个账户，再分批提交 TRANSFERS 笔转账（均匀分布与齐普夫分布），每批一个持久化（fsync）\
+         事务，写入 OUT 中新建的 SQLite 文件（默认）或 PostgreSQL；输出每秒转账数与批次延迟 p50/p99，然后依据已存数据检查账本不变量，\
+         任何一项不成立即报错",
+    ),
+    ("bench ledger --accounts", "要创建的账户数"),
+    ("bench ledger --transfers", "要提交的转账笔数"),
+    ("bench ledger --batch", "每批的转账笔数（TigerBeetle 的最大批次为 8,190）"),
+    (
+        "bench ledger --distribution",
+        "转账涉及哪些账户：uniform（均匀）、zipfian（齐普夫）或 both（两者各跑一次，各用新账本）",
+    ),
+    ("bench ledger --seed", "生成转账的种子"),
+    (
+        "bench ledger --postgres",
+        "改在此 PostgreSQL 数据库（postgres://用户@主机:端口/数据库）上运行，而不是 OUT 中新建的 SQLite 文件",
+    ),
+    ("bench ledger --out", "SQLite 文件和 tanji-bench-ledger.json 的写入目录"),
     // Product footprints.
     ("footprint", "根据足迹文件计算产品碳足迹（ISO 14067），无需数据库"),
     (

@@ -67,6 +67,10 @@ pub enum Permission {
     EditEnergy,
     /// See the organisations that engaged one's verification body (verification bodies only).
     ViewVerificationClients,
+    /// See the organisation's carbon points ledger: its accounts and transfers (operators of a points scheme).
+    ViewPointsLedger,
+    /// Open accounts and submit transfers on the organisation's carbon points ledger (operators of a points scheme).
+    OperatePointsLedger,
 }
 
 impl Permission {
@@ -82,14 +86,16 @@ impl Permission {
             | Permission::ViewInventory
             | Permission::ViewFootprints
             | Permission::ViewEnergy
-            | Permission::ViewVerificationClients => TokenScope::Read,
+            | Permission::ViewVerificationClients
+            | Permission::ViewPointsLedger => TokenScope::Read,
             Permission::EditFacilities
             | Permission::EditEnergy
             | Permission::EditInventory
             | Permission::VerifyInventory
             | Permission::EditFootprints
             | Permission::PublishLabels
-            | Permission::VerifyFootprints => TokenScope::Write,
+            | Permission::VerifyFootprints
+            | Permission::OperatePointsLedger => TokenScope::Write,
             Permission::EditOrganisation
             | Permission::ManageMembers
             | Permission::ManageOwnTokens
@@ -113,8 +119,11 @@ impl Permission {
             | Permission::ViewFootprints
             | Permission::ViewEnergy
             | Permission::ViewVerificationClients => true,
+            // A person's points are personal data: viewers of the operator organisation do not see them.
+            Permission::ViewPointsLedger => matches!(role, Owner | Editor | Auditor),
             Permission::EditFacilities
             | Permission::EditEnergy
+            | Permission::OperatePointsLedger
             | Permission::ManageSuppliers
             | Permission::EditInventory
             | Permission::EditFootprints
@@ -144,6 +153,11 @@ impl Permission {
             // Brands invite their suppliers; a supplier may in turn invite its own (tier-2) suppliers.
             Permission::ManageSuppliers => matches!(kind, BrandRetailer | Supplier),
             Permission::ManageCustomers => matches!(kind, Supplier),
+            // A points ledger belongs to the operator of a points scheme: the platform (88碳账户) or a retailer
+            // platform running its own, or a city's carbon-inclusive scheme registered as a platform operator.
+            Permission::ViewPointsLedger | Permission::OperatePointsLedger => {
+                matches!(kind, PlatformOperator | BrandRetailer)
+            }
             _ => true,
         }
     }
@@ -232,7 +246,7 @@ mod tests {
     #[test]
     fn role_table() {
         use Permission::*;
-        let cases: [(Permission, [bool; 4]); 18] = [
+        let cases: [(Permission, [bool; 4]); 20] = [
             //                   owner  editor auditor viewer
             (ViewOrganisation, [true, true, true, true]),
             (EditOrganisation, [true, false, false, false]),
@@ -252,6 +266,8 @@ mod tests {
             (ViewVerificationClients, [true, true, true, true]),
             (ViewEnergy, [true, true, true, true]),
             (EditEnergy, [true, true, false, false]),
+            (ViewPointsLedger, [true, true, true, false]),
+            (OperatePointsLedger, [true, true, false, false]),
         ];
         for (permission, expected) in cases {
             for (role, expect) in Role::ALL.into_iter().zip(expected) {

@@ -1,12 +1,18 @@
 //! A scheme for the tests: two approved methodologies (Shenzhen metro per person-km, a no-cutlery order with a test
-//! figure) and rules an operator might set.
+//! figure) and rules an operator might set; and the replay properties (`replay`, `replay_held`), generic over the
+//! ledger so that tanji-store's tests run them on SQLite and PostgreSQL (they include this directory by path).
 
 #![allow(dead_code)]
 
+pub mod replay;
+pub mod replay_held;
+
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use jiff::Timestamp;
 use jiff::civil::date;
+use tanji_account::ledger::Ledger;
 use tanji_account::ledger::memory::{MemoryLedger, ready};
 use tanji_account::methodology::{
     Activity, ActivityUnit, Citation, Decision, Formula, MethodologyId, MethodologyRegistry, MethodologyVersion,
@@ -112,5 +118,20 @@ pub fn no_cutlery(event_id: &str, person: u64, occurred_at: Timestamp, orders: u
         behaviour: "no_cutlery_order".into(),
         occurred_at,
         activity: Activity::Count { unit: ActivityUnit::Order, units: orders },
+    }
+}
+
+/// A ledger whose invariants a test can check from scratch after every step.
+pub trait AuditedLedger: Ledger {
+    /// Recomputes every invariant from what the ledger holds.
+    ///
+    /// # Panics
+    /// If one does not hold.
+    fn assert_invariants(&self) -> impl Future<Output = ()>;
+}
+
+impl AuditedLedger for MemoryLedger {
+    async fn assert_invariants(&self) {
+        MemoryLedger::assert_invariants(self);
     }
 }

@@ -21,3 +21,5 @@ mod supplier_links;
 mod supplier_shares;
 mod tokens;
 mod verification;
+
+mod account_ledger;
