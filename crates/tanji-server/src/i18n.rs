@@ -485,7 +485,7 @@ catalogue! {
     lines_without_uncertainty: "条未给出不确定性", "lines without a stated uncertainty";
     recalculation_yes: "结构、方法、因子和差错变化合计影响基准年 {percent}%，达到 {threshold}% 的显著性阈值：应重算基准年。", "Structural, method, factor and error changes together move the base year by {percent} %, at or above the {threshold} % significance threshold: recalculate the base year.";
     recalculation_no: "结构、方法、因子和差错变化合计影响基准年 {percent}%，低于 {threshold}% 的显著性阈值：无需重算（有机增长不触发重算）。", "Structural, method, factor and error changes together move the base year by {percent} %, below the {threshold} % significance threshold: no recalculation (organic growth never triggers one).";
-    factors_total: "共 {n} 个因子版本", "{n} factor versions in all";
+    factors_total: "库中共 {n_factors} 个因子（连同历史版本共 {n_versions} 个版本）；下表每个因子只列最新版本。", "The library holds {n_factors} factors ({n_versions} versions counting earlier ones); the table lists each factor's latest version.";
     category_stationary_combustion: "固定燃烧", "Stationary combustion";
     category_mobile_combustion: "移动燃烧", "Mobile combustion";
     category_electricity: "电力", "Electricity";
@@ -682,7 +682,7 @@ catalogue! {
     factor_edition: "版本", "Edition";
     factor_document_link: "原始文件", "Source document";
     factor_citation: "完整出处", "Full citation";
-    factors_showing: "第 {first}–{last} 条，共 {n} 条匹配", "Showing {first}–{last} of {n} matches";
+    factors_showing: "第 {first}–{last} 个，共 {n} 个因子符合条件（最新版本）", "Factors {first}–{last} of the {n} that match (latest versions)";
     factors_preferred: "本组织所在地区的因子排在前面：", "Factors for your organisation's regions come first:";
     factors_own_region: "本组织所在地区", "Your region";
     factors_clear_filters: "清除筛选条件", "Clear the filters";
