@@ -208,6 +208,10 @@ pub fn site_import_from_bytes(
                 }
             })?;
     import.weather = weather;
+    import.sources_zh = tanji_store::energy_site::ChineseSources {
+        grid_factor: site_file.chinese_labels.grid_factor_source.clone(),
+        tariff: site_file.chinese_labels.tariff_source.clone(),
+    };
     Ok((import, site_file.options))
 }
 
