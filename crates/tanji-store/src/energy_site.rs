@@ -660,14 +660,9 @@ async fn upsert_site(
     let tariff = settings.tariff.as_ref();
     // An absent tariff, and absent Chinese citations, are written as NULL, not bound (see `upsert_placement`).
     let tariff_slot = if tariff.is_some() { "$13" } else { "NULL" };
-    let mut next_slot = if tariff.is_some() { 14 } else { 13 };
+    let mut free_slots = (if tariff.is_some() { 14 } else { 13 }..).map(|slot| format!("${slot}"));
     let mut slot_of = |present: bool| {
-        if present {
-            next_slot += 1;
-            format!("${}", next_slot - 1)
-        } else {
-            "NULL".to_owned()
-        }
+        if present { free_slots.next().unwrap_or_default() } else { "NULL".to_owned() }
     };
     let grid_zh_slot = slot_of(sources_zh.grid_factor.is_some());
     let tariff_zh_slot = slot_of(sources_zh.tariff.is_some() && tariff.is_some());
