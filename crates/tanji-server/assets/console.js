@@ -131,9 +131,15 @@
     if (!list) { return; }
     var overflowing = list.scrollWidth > list.clientWidth + 1;
     if (overflowing && bringCurrentIntoView) {
+      // Out of sight counts the fades (3rem) at the ends as hidden.
       var current = list.querySelector("[aria-current]");
-      if (current && (current.offsetLeft < list.scrollLeft || current.offsetLeft + current.offsetWidth > list.scrollLeft + list.clientWidth)) {
-        list.scrollLeft = Math.max(0, current.offsetLeft - list.clientWidth / 3);
+      var fade = 48;
+      if (current) {
+        var box = current.getBoundingClientRect();
+        var listBox = list.getBoundingClientRect();
+        if (box.left < listBox.left + fade || box.right > listBox.right - fade) {
+          list.scrollLeft = Math.max(0, list.scrollLeft + box.left - listBox.left - list.clientWidth / 3);
+        }
       }
     }
     nav.toggleAttribute("data-more-before", overflowing && list.scrollLeft > 1);
@@ -145,7 +151,7 @@
   }
   document.addEventListener("DOMContentLoaded", function () { markNavigationOverflow(true); });
   document.addEventListener("htmx:afterSettle", function () { markNavigationOverflow(true); });
-  window.addEventListener("load", function () { markNavigationOverflow(false); });
+  window.addEventListener("load", function () { markNavigationOverflow(true); });
 
   window.addEventListener("resize", function () {
     markTableOverflow(document);
