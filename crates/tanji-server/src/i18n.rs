@@ -68,7 +68,7 @@ catalogue! {
     yes: "是", "Yes";
     no: "否", "No";
     none: "—", "—";
-    optional: "选填", "optional";
+    optional: "（选填）", " (optional)";
     required: "必填", "required";
     actions: "操作", "Actions";
     status: "状态", "Status";
@@ -1617,6 +1617,12 @@ mod tests {
             }
             let has_han = zh.chars().any(|character| ('\u{4e00}'..='\u{9fff}').contains(&character));
             assert!(has_han, "the Chinese text of {key} has no Chinese: {zh:?}");
+            // Brackets around Chinese words are full-width ("（选填）", found in the walk-through as "(选填)").
+            for (open_idx, _) in zh.match_indices('(') {
+                let inside = zh[open_idx + 1..].split(')').next().unwrap_or_default();
+                let han_inside = inside.chars().any(|character| ('\u{4e00}'..='\u{9fff}').contains(&character));
+                assert!(!han_inside, "{key}: Chinese in ASCII brackets, use （）: {zh:?}");
+            }
             // Search hints show Chinese example keywords on purpose.
             let chinese_examples = ["search_placeholder", "no_factors_found"];
             if !chinese_examples.contains(key) {
