@@ -113,6 +113,8 @@ catalogue! {
     overview_clients_intro: "进入一个组织，以审核员身份查看其清单、碳足迹和审计日志并签署核查意见；其概览列出等待核查的内容。核查机构本身没有需要核算的碳数据。", "Open one to read its inventories, footprints and audit log as an auditor and to sign off; its overview lists what waits for verification. A verification body has no carbon data of its own to account for.";
     overview_clients_none: "还没有组织委托本机构。组织的所有者在其“组织”页委托核查机构，之后它会出现在这里。", "No organisation has engaged this body yet. An organisation's owner engages a verification body on its Organisation page; it then appears here.";
     overview_open_client: "进入核查", "Open to verify";
+    overview_operator: "平台运营方自己不录入碳数据：平台上的组织在“租户”页登记和查看，各组织的数据只有其成员能看到。", "The platform operator keeps no carbon data of its own: the organisations on the platform are registered and listed on the Tenants page, and only their members see their data.";
+    overview_open_tenants: "查看租户", "Open the tenants";
     overview_no_carbon: "还没有碳数据。先录入活动数据计算温室气体清单，或为产品建立碳足迹模型；如果产品由供应商生产，请邀请供应商并请其共享已发布的碳足迹。", "No carbon data yet. Enter activity data and compute an inventory, or model a product's footprint; if suppliers make your products, invite them and ask them to share their published footprints.";
     waiting_title: "待办事项", "Waiting for you";
     waiting_nothing: "目前没有待办事项。", "Nothing is waiting for you.";
