@@ -509,6 +509,7 @@ catalogue! {
     inventory_intro: "依据 ISO 14064-1 与温室气体核算体系（GHG Protocol），由活动数据 × 排放因子计算组织排放；每个数字都可追溯到记录、因子、GWP 与公式。", "Organisation emissions per ISO 14064-1 and the GHG Protocol, from activity data × emission factors; every number leads back to its record, factor, GWP and formula.";
     inventory_versions: "清单版本", "Inventory versions";
     empty_inventories: "还没有计算过清单。先录入或导入活动数据，再在下方选择年份计算。", "No inventory computed yet. Enter or import activity data, then compute a year below.";
+    empty_inventories_read_only: "还没有计算过清单。本组织的编辑或所有者录入活动数据并计算后，清单会显示在这里；您的角色只能查看。", "No inventory computed yet. It appears here once an editor or owner of your organisation enters activity data and computes it; your role can view only.";
     compute_inventory: "计算清单", "Compute inventory";
     compute_inventory_hint: "每次计算生成一个新版本；已核查的版本保持冻结。", "Each computation makes a new version; verified versions stay frozen.";
     reporting_year: "报告年度", "Reporting year";
