@@ -373,7 +373,8 @@ fn summary(report: &Report, workload: &FactoryWorkload, json_path: &std::path::P
         BenchText::CleaningDecisions { n: report.n_cleaning_events }.localize(language),
     ]);
     timings.row([BenchStep::DailyKwhPerLine.localize(language), seconds(report.daily_kwh_per_line_s, 3)]);
-    timings.row([BenchStep::MonthlySecVsPeerMedian.localize(language), seconds(report.monthly_sec_vs_peer_median_s, 3)]);
+    timings
+        .row([BenchStep::MonthlySecVsPeerMedian.localize(language), seconds(report.monthly_sec_vs_peer_median_s, 3)]);
     timings.row([BenchStep::LastReadingPerMeter.localize(language), seconds(report.last_reading_per_meter_s, 3)]);
     timings.row([BenchStep::OneLineWeekByHour.localize(language), seconds(report.one_line_week_hourly_s, 3)]);
     if let Some(store) = &report.store {

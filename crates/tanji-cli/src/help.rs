@@ -531,7 +531,10 @@ mod tests {
         let column = UnicodeWidthStr::width("  -d, --database <URL>  ");
         for continuation in &lines[1..] {
             assert_eq!(continuation.len() - continuation.trim_start().len(), column, "{wrapped}");
-            assert!(!continuation.trim_start().starts_with(['，', '。', '）', '：']), "punctuation opens a line: {wrapped}");
+            assert!(
+                !continuation.trim_start().starts_with(['，', '。', '）', '：']),
+                "punctuation opens a line: {wrapped}"
+            );
         }
         // Nothing is lost or split: the words are the same once the breaks are taken out.
         let joined: String = lines.iter().map(|line| line.trim()).collect::<Vec<_>>().join("");

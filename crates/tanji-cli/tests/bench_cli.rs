@@ -24,7 +24,13 @@ fn the_lca_bench_prints_chinese_under_a_chinese_language() {
     assert!(chinese.status.success(), "{}", stderr(&chinese));
     let text = printed(&chinese, &out);
     assert_eq!(tanji_i18n::latin_sentences(&text), Vec::<String>::new(), "{text}");
-    for expected in ["系统：60 个活动", "冷启动（1 次运行的中位数）", "全部产品（伴随求解），内存中", "蒙特卡洛，产品 1", "方差贡献最大的交换"] {
+    for expected in [
+        "系统：60 个活动",
+        "冷启动（1 次运行的中位数）",
+        "全部产品（伴随求解），内存中",
+        "蒙特卡洛，产品 1",
+        "方差贡献最大的交换",
+    ] {
         assert!(text.contains(expected), "missing {expected}:\n{text}");
     }
     assert!(!text.contains("Technosphere") && !text.contains("Biosphere"), "matrix names are not Rust names:\n{text}");
@@ -49,7 +55,8 @@ fn the_energy_bench_prints_chinese_under_a_chinese_language() {
     assert!(chinese.status.success(), "{}", stderr(&chinese));
     let text = printed(&chinese, &out);
     assert_eq!(tanji_i18n::latin_sentences(&text), Vec::<String>::new(), "{text}");
-    for expected in ["工作负载：1 家工厂 × 2 条产线", "从 CSV 载入", "能耗偏高的产线", "存储层：全年电量", "详细数据："] {
+    for expected in ["工作负载：1 家工厂 × 2 条产线", "从 CSV 载入", "能耗偏高的产线", "存储层：全年电量", "详细数据："]
+    {
         assert!(text.contains(expected), "missing {expected}:\n{text}");
     }
     let refused = tanji(&["--lang", "zh-CN", "bench", "energy", "--lines", "1", "--out", &out]);

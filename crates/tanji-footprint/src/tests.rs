@@ -920,11 +920,8 @@ fn a_stored_legacy_subdivision_sentence_reads_as_its_parent() {
     .expect("a stored record");
     assert_eq!(legacy.subdivision_parent(), Some("纸杯成型线"));
     assert_eq!(legacy.modeller_reason(), None);
-    let current = crate::build::AllocationRecord {
-        reason: None,
-        subdivided_from: Some("cup line".to_owned()),
-        ..legacy.clone()
-    };
+    let current =
+        crate::build::AllocationRecord { reason: None, subdivided_from: Some("cup line".to_owned()), ..legacy.clone() };
     assert_eq!(current.subdivision_parent(), Some("cup line"));
     // A modeller's own reason on an allocated process is kept as written, even if it mentions subdivision.
     let allocated = crate::build::AllocationRecord {

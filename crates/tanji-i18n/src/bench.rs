@@ -79,8 +79,12 @@ impl Localize for BenchStep {
                 text!(language, zh: "月度单位产品能耗与同厂中位数比较", en: "monthly SEC vs peer median")
             }
             BenchStep::LastReadingPerMeter => text!(language, zh: "各电表最新读数", en: "last reading per meter"),
-            BenchStep::OneLineWeekByHour => text!(language, zh: "一条产线一周的逐时电量", en: "one line's week by hour"),
-            BenchStep::StoreLoad => text!(language, zh: "经存储层写入（SQLite）", en: "load through the store (SQLite)"),
+            BenchStep::OneLineWeekByHour => {
+                text!(language, zh: "一条产线一周的逐时电量", en: "one line's week by hour")
+            }
+            BenchStep::StoreLoad => {
+                text!(language, zh: "经存储层写入（SQLite）", en: "load through the store (SQLite)")
+            }
             BenchStep::StoreDailyKwhPerLine => {
                 text!(language, zh: "存储层：各产线每日电量", en: "store: daily kWh per line")
             }
@@ -213,7 +217,14 @@ impl Localize for BenchText {
             BenchText::MonteCarloTimes { prepare_ms, iterations_s, per_s, per_s_with_prepare } => text!(language,
                 zh: "准备 {prepare_ms:.1} ms，迭代 {iterations_s:.2} s：每秒 {per_s:.1} 次迭代（含准备 {per_s_with_prepare:.1} 次）",
                 en: "prepare {prepare_ms:.1} ms, iterations {iterations_s:.2} s: {per_s:.1} iterations/s ({per_s_with_prepare:.1} including prepare)"),
-            BenchText::MonteCarloSolves { iterative, mean_steps, max_steps, tolerance, mean_lu_preconditioned, direct } => {
+            BenchText::MonteCarloSolves {
+                iterative,
+                mean_steps,
+                max_steps,
+                tolerance,
+                mean_lu_preconditioned,
+                direct,
+            } => {
                 text!(language,
                     zh: "求解：{iterative} 次 Jacobi 预条件 GMRES（平均 {mean_steps:.1} 步，最多 {max_steps} 步，相对残差 ≤ {tolerance:.0e}），{mean_lu_preconditioned} 次均值 LU 预条件 GMRES，{direct} 次直接求解",
                     en: "solves: {iterative} Jacobi-GMRES (mean {mean_steps:.1}, max {max_steps} steps, relative residual ≤ {tolerance:.0e}), {mean_lu_preconditioned} mean-LU-GMRES, {direct} direct")
@@ -230,7 +241,14 @@ impl Localize for BenchText {
             BenchText::DemandOutOfRange { demand, n_products } => text!(language,
                 zh: "--demand {demand}：系统只有 {n_products} 个产品\n  提示：给出 1 到 {n_products}",
                 en: "--demand {demand}: the system has {n_products} products\n  hint: give 1 to {n_products}"),
-            BenchText::EnergyWorkload { n_factories, n_lines, days, interval_minutes, n_reading_rows, n_production_rows } => {
+            BenchText::EnergyWorkload {
+                n_factories,
+                n_lines,
+                days,
+                interval_minutes,
+                n_reading_rows,
+                n_production_rows,
+            } => {
                 text!(language,
                     zh: "工作负载：{n_factories} 家工厂 × {n_lines} 条产线 × 3 块电表，{days} 天，每 {interval_minutes} 分钟一个读数：{n_reading_rows} 行读数，{n_production_rows} 行产量",
                     en: "workload: {n_factories} factories × {n_lines} lines × 3 meters, {days} days at {interval_minutes} min: {n_reading_rows} reading rows, {n_production_rows} production rows")
@@ -268,8 +286,14 @@ mod tests {
     #[test]
     fn the_chinese_lines_have_no_english_sentence() {
         let lines = [
-            BenchText::LcaStarting { n_activities: 1000, seed: 7, iterations: 100, threads: 2, directory: "out".into() }
-                .chinese(),
+            BenchText::LcaStarting {
+                n_activities: 1000,
+                seed: 7,
+                iterations: 100,
+                threads: 2,
+                directory: "out".into(),
+            }
+            .chinese(),
             BenchText::MonteCarloProgressTemplate.chinese(),
             BenchText::LuComparison {
                 all_products_ms: 1.0,

@@ -258,7 +258,9 @@ async fn the_operators_overview_points_to_the_tenants_not_to_carbon_data(test: T
     let overview = operator.get("/console").await;
     assert_eq!(overview.status, StatusCode::OK);
     assert!(overview.body.contains("id=\"operator-overview\""), "{}", overview.body);
-    assert!(overview.body.contains("平台运营方自己不录入碳数据") && overview.body.contains("href=\"/console/tenants\""));
+    assert!(
+        overview.body.contains("平台运营方自己不录入碳数据") && overview.body.contains("href=\"/console/tenants\"")
+    );
     assert!(!overview.body.contains("先录入活动数据计算温室气体清单"), "no request for carbon data");
     let owner = app.browser();
     owner.log_in(BRAND_OWNER).await;

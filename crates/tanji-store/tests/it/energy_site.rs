@@ -359,7 +359,10 @@ async fn a_site_files_chinese_citations_are_stored_beside_its_own_and_cleared_by
     store.import_energy_site(editor, facility_id, &import).await.unwrap();
     let site = store.energy_site(&world.brand_viewer, facility_id).await.unwrap();
     assert_eq!(site.sources_zh, import.sources_zh);
-    assert_eq!(site.grid_factor_source(Language::SimplifiedChinese), "生态环境部、国家统计局 2023 年全国电力平均二氧化碳排放因子");
+    assert_eq!(
+        site.grid_factor_source(Language::SimplifiedChinese),
+        "生态环境部、国家统计局 2023 年全国电力平均二氧化碳排放因子"
+    );
     assert_eq!(site.grid_factor_source(Language::English), site.settings.grid_factor.source);
     assert_ne!(site.settings.grid_factor.source, site.grid_factor_source(Language::SimplifiedChinese));
     assert_eq!(site.tariff_source(Language::SimplifiedChinese), Some("示意电价，非公布电价"));
