@@ -291,6 +291,8 @@ async function crawlOrganisation(page, persona, organisation, language, findings
     for (const size of WIDTHS) {
       await page.setViewportSize(size);
       await page.waitForTimeout(50);
+      // The resize handlers (scroll cues of tables and of the navigation) run before the next frames are drawn.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
       for (const problem of await page.evaluate(tableFitProblems)) findings.tables.push(`${where} at ${size.width} px: ${problem}`);
     }
     await page.setViewportSize(WIDTHS[0]);
