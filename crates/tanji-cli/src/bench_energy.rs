@@ -24,6 +24,9 @@ use tanji_energy::model::Register;
 use tanji_energy::stats::median_of;
 use tanji_energy::synthetic::FactoryWorkload;
 
+use tanji_i18n::bench::{BenchStep, BenchText};
+use tanji_i18n::{Language, Localize as _};
+
 use crate::inventory::emit;
 use crate::options::BenchEnergyArgs;
 
@@ -54,7 +57,7 @@ struct Report {
     peak_rss_mib: Option<f64>,
 }
 
-pub fn energy(args: BenchEnergyArgs) -> anyhow::Result<()> {
+pub fn energy(args: BenchEnergyArgs, language: Language) -> anyhow::Result<()> {
     let workload = FactoryWorkload {
         n_factories: args.factories,
         n_lines_per_factory: args.lines,
@@ -63,7 +66,7 @@ pub fn energy(args: BenchEnergyArgs) -> anyhow::Result<()> {
         seed: args.seed,
     };
     if workload.n_lines_per_factory < 2 {
-        return Err(anyhow!("--lines must be at least 2: a line's peers are the other lines of its factory"));
+        return Err(anyhow!("{}", BenchText::TooFewLines.localize(language)));
     }
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let readings_path = args.out.join("readings.csv");
@@ -338,64 +341,100 @@ pub fn energy(args: BenchEnergyArgs) -> anyhow::Result<()> {
     let json_path = args.out.join("tanji-bench-energy.json");
     std::fs::write(&json_path, serde_json::to_string_pretty(&report)?)
         .with_context(|| format!("writing {}", json_path.display()))?;
+    emit(&summary(&report, &workload, &json_path, language))
+}
+
+/// The figures for people, in `language`: every printed line is a `tanji_i18n::bench` value, and the timing lines
+/// are lined up by display width.
+fn summary(report: &Report, workload: &FactoryWorkload, json_path: &std::path::Path, language: Language) -> String {
+    use crate::table::{Align, Table};
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "workload: {} factories × {} lines × 3 meters, {} days at {} min: {} reading rows, {} production rows",
-        report.n_factories,
-        args.lines,
-        workload.days,
-        workload.interval_minutes,
-        report.n_reading_rows,
-        report.n_production_rows
+    let line = |out: &mut String, text: BenchText| {
+        let _ = writeln!(out, "{}", text.localize(language));
+    };
+    line(
+        &mut out,
+        BenchText::EnergyWorkload {
+            n_factories: report.n_factories,
+            n_lines: workload.n_lines_per_factory,
+            days: workload.days,
+            interval_minutes: workload.interval_minutes,
+            n_reading_rows: report.n_reading_rows,
+            n_production_rows: report.n_production_rows,
+        },
     );
-    let _ = writeln!(out, "generate and write CSV      {:>8.2} s", report.generate_and_write_s);
-    let _ = writeln!(out, "load from CSV               {:>8.2} s", report.load_csv_s);
-    let _ = writeln!(
-        out,
-        "register → interval kWh     {:>8.2} s  ({} cleaning decisions)",
-        report.register_to_interval_s, report.n_cleaning_events
-    );
-    let _ = writeln!(out, "daily kWh per line          {:>8.3} s", report.daily_kwh_per_line_s);
-    let _ = writeln!(out, "monthly SEC vs peer median  {:>8.3} s", report.monthly_sec_vs_peer_median_s);
-    let _ = writeln!(out, "last reading per meter      {:>8.3} s", report.last_reading_per_meter_s);
-    let _ = writeln!(out, "one line's week by hour     {:>8.3} s", report.one_line_week_hourly_s);
-    let _ = writeln!(
-        out,
-        "hot line: generated {}, found {} (mean monthly gap {:.1}%)",
-        report.hot_line_generated,
-        report.hot_line_found,
-        report.hot_line_gap * 100.0
+    let mut timings = Table::new(0, &[Align::Left, Align::Right, Align::Left]);
+    let seconds = |value: f64, decimals: usize| format!("{value:.decimals$} s");
+    timings.row([BenchStep::GenerateAndWriteCsv.localize(language), seconds(report.generate_and_write_s, 2)]);
+    timings.row([BenchStep::LoadFromCsv.localize(language), seconds(report.load_csv_s, 2)]);
+    timings.row([
+        BenchStep::RegisterToInterval.localize(language),
+        seconds(report.register_to_interval_s, 2),
+        BenchText::CleaningDecisions { n: report.n_cleaning_events }.localize(language),
+    ]);
+    timings.row([BenchStep::DailyKwhPerLine.localize(language), seconds(report.daily_kwh_per_line_s, 3)]);
+    timings
+        .row([BenchStep::MonthlySecVsPeerMedian.localize(language), seconds(report.monthly_sec_vs_peer_median_s, 3)]);
+    timings.row([BenchStep::LastReadingPerMeter.localize(language), seconds(report.last_reading_per_meter_s, 3)]);
+    timings.row([BenchStep::OneLineWeekByHour.localize(language), seconds(report.one_line_week_hourly_s, 3)]);
+    if let Some(store) = &report.store {
+        timings.row([
+            BenchStep::StoreLoad.localize(language),
+            seconds(store.load_through_store_s, 2),
+            BenchText::StoreLoadDetail {
+                readings_per_s: store.readings_per_s,
+                n_readings: store.n_readings_stored,
+                mib: store.database_bytes as f64 / 1_048_576.0,
+            }
+            .localize(language),
+        ]);
+        timings.row([
+            BenchStep::StoreDailyKwhPerLine.localize(language),
+            seconds(store.daily_kwh_per_line_from_rollups_s, 3),
+        ]);
+        timings.row([
+            BenchStep::StoreLastReadingPerMeter.localize(language),
+            seconds(store.last_reading_per_meter_from_store_s, 3),
+        ]);
+        timings.row([
+            BenchStep::StoreOneLineWeekByHour.localize(language),
+            seconds(store.one_line_week_hourly_from_rollups_s, 3),
+        ]);
+    }
+    out.push_str(&timings.render());
+    line(
+        &mut out,
+        BenchText::HotLine {
+            generated: report.hot_line_generated.clone(),
+            found: report.hot_line_found.clone(),
+            gap_percent: report.hot_line_gap * 100.0,
+        },
     );
     if let Some(store) = &report.store {
-        let _ = writeln!(
-            out,
-            "store: load through the store (SQLite) {:>8.2} s  ({:.0} readings/s, {} readings, {:.0} MiB)",
-            store.load_through_store_s,
-            store.readings_per_s,
-            store.n_readings_stored,
-            store.database_bytes as f64 / 1_048_576.0
-        );
-        let _ = writeln!(out, "store: daily kWh per line       {:>8.3} s", store.daily_kwh_per_line_from_rollups_s);
-        let _ = writeln!(out, "store: last reading per meter   {:>8.3} s", store.last_reading_per_meter_from_store_s);
-        let _ = writeln!(out, "store: one line's week by hour  {:>8.3} s", store.one_line_week_hourly_from_rollups_s);
-        let relative = (store.total_kwh_from_rollups / report.total_kwh - 1.0).abs();
-        let _ = writeln!(
-            out,
-            "store: year's kWh from roll-ups {:.6} vs cleaning {:.6} (relative difference {relative:.1e})",
-            store.total_kwh_from_rollups, report.total_kwh
+        line(
+            &mut out,
+            BenchText::StoreTotals {
+                from_rollups: store.total_kwh_from_rollups,
+                from_cleaning: report.total_kwh,
+                relative_difference: (store.total_kwh_from_rollups / report.total_kwh - 1.0).abs(),
+            },
         );
     }
     if let Some(mqtt) = &report.mqtt {
-        let _ = writeln!(
-            out,
-            "mqtt: {} readings published, {} stored ({} redelivered duplicates) in {:.2} s: {:.0} readings/s",
-            mqtt.n_published, mqtt.n_stored, mqtt.n_duplicates, mqtt.seconds, mqtt.readings_per_s
+        line(
+            &mut out,
+            BenchText::Mqtt {
+                n_published: mqtt.n_published,
+                n_stored: mqtt.n_stored,
+                n_duplicates: mqtt.n_duplicates,
+                seconds: mqtt.seconds,
+                readings_per_s: mqtt.readings_per_s,
+            },
         );
     }
-    if let Some(peak) = report.peak_rss_mib {
-        let _ = writeln!(out, "peak memory (VmHWM): {peak:.0} MiB");
+    if let Some(mib) = report.peak_rss_mib {
+        line(&mut out, BenchText::PeakMemory { mib });
     }
-    let _ = writeln!(out, "details: {}", json_path.display());
-    emit(&out)
+    line(&mut out, BenchText::Details { path: json_path.display().to_string() });
+    out
 }

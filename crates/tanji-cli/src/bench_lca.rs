@@ -18,15 +18,16 @@ use tanji_lca::{
     matrix_market,
 };
 
+use tanji_i18n::bench::{BenchStep, BenchText};
 use tanji_i18n::{Language, Localize as _};
 
 use crate::inventory::emit;
 use crate::options::{BenchCommand, BenchLcaArgs};
 
-pub fn bench(command: BenchCommand) -> anyhow::Result<()> {
+pub fn bench(command: BenchCommand, language: Language) -> anyhow::Result<()> {
     match command {
-        BenchCommand::Lca(args) => lca(args),
-        BenchCommand::Energy(args) => crate::bench_energy::energy(args),
+        BenchCommand::Lca(args) => lca(args, language),
+        BenchCommand::Energy(args) => crate::bench_energy::energy(args, language),
         // Async, dispatched by `main` before this.
         BenchCommand::Ledger(_) => unreachable!("tanji bench ledger runs in main"),
     }
@@ -85,20 +86,24 @@ struct MonteCarloReport {
     result: MonteCarloResult,
 }
 
-fn lca(args: BenchLcaArgs) -> anyhow::Result<()> {
+fn lca(args: BenchLcaArgs, language: Language) -> anyhow::Result<()> {
     let out = &args.out;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let threads = args.threads;
+    let step = |step: BenchStep| step.localize(language);
     eprintln!(
-        "tanji bench lca: {} activities, seed {}, {} Monte Carlo iterations on {} threads; files in {}",
-        args.activities,
-        args.seed,
-        args.iterations,
-        threads,
-        out.display()
+        "{}",
+        BenchText::LcaStarting {
+            n_activities: args.activities,
+            seed: args.seed,
+            iterations: args.iterations,
+            threads: threads.get(),
+            directory: out.display().to_string(),
+        }
+        .localize(language)
     );
 
-    let progress = spinner("generating the system");
+    let progress = spinner(&step(BenchStep::GeneratingSystem));
     let started = Instant::now();
     let parameters = SyntheticParameters::scaled(args.activities, args.seed);
     let uncertain = generate(&parameters);
@@ -108,11 +113,14 @@ fn lca(args: BenchLcaArgs) -> anyhow::Result<()> {
     let n = system.n_processes();
     let demand_product = args.demand.unwrap_or(1);
     if demand_product == 0 || demand_product > n {
-        return Err(anyhow!("--demand {demand_product}: the system has {n} products\n  hint: give 1 to {n}"));
+        return Err(anyhow!(
+            "{}",
+            BenchText::DemandOutOfRange { demand: demand_product, n_products: n }.localize(language)
+        ));
     }
     let demand_idx = demand_product - 1;
 
-    let progress = spinner("writing the matrices");
+    let progress = spinner(&step(BenchStep::WritingMatrices));
     write_files(out, &uncertain)?;
     progress.finish_and_clear();
 
@@ -124,14 +132,14 @@ fn lca(args: BenchLcaArgs) -> anyhow::Result<()> {
     let mut all_products_method = None;
     let policy = SolvePolicy::default();
     let lu_only = SolvePolicy { method: MethodChoice::Lu, ..SolvePolicy::default() };
-    let all_products_in_memory_s = time_runs(repeats, "all products, in memory", || {
+    let all_products_in_memory_s = time_runs(repeats, &step(BenchStep::AllProductsInMemory), || {
         let triplets = triplets.clone();
         let started = Instant::now();
         let (scores, method) = CheckedSolver::new(triplets.into_system()?, policy)?.all_scores()?;
         (all_scores, all_products_method) = (scores, Some(method));
         Ok(started.elapsed())
     })?;
-    let all_products_from_files_s = time_runs(repeats, "all products, from files", || {
+    let all_products_from_files_s = time_runs(repeats, &step(BenchStep::AllProductsFromFiles), || {
         let started = Instant::now();
         let (scores, _) = CheckedSolver::new(read_system(out)?, policy)?.all_scores()?;
         let elapsed = started.elapsed();
@@ -141,14 +149,14 @@ fn lca(args: BenchLcaArgs) -> anyhow::Result<()> {
     let demand = [(demand_idx, 1.0)];
     let mut one_demand_score = f64::NAN;
     let mut one_demand_method = None;
-    let one_demand_in_memory_s = time_runs(repeats, "one demand, in memory", || {
+    let one_demand_in_memory_s = time_runs(repeats, &step(BenchStep::OneDemandInMemory), || {
         let triplets = triplets.clone();
         let started = Instant::now();
         let (score, method) = CheckedSolver::new(triplets.into_system()?, policy)?.score(&demand)?;
         (one_demand_score, one_demand_method) = (score, Some(method));
         Ok(started.elapsed())
     })?;
-    let one_demand_from_files_s = time_runs(repeats, "one demand, from files", || {
+    let one_demand_from_files_s = time_runs(repeats, &step(BenchStep::OneDemandFromFiles), || {
         let started = Instant::now();
         let (score, _) = CheckedSolver::new(read_system(out)?, policy)?.score(&demand)?;
         let elapsed = started.elapsed();
@@ -159,7 +167,7 @@ fn lca(args: BenchLcaArgs) -> anyhow::Result<()> {
     // or one demand.
     let mut direct_scores = Vec::new();
     let mut marks: Vec<(SolveStage, Instant)> = Vec::new();
-    let all_products_direct_s = time_runs(1, "all products, sparse LU", || {
+    let all_products_direct_s = time_runs(1, &step(BenchStep::AllProductsSparseLu), || {
         let triplets = triplets.clone();
         let started = Instant::now();
         marks.clear();
@@ -176,7 +184,7 @@ fn lca(args: BenchLcaArgs) -> anyhow::Result<()> {
     };
     let lu_analyse_s = between(SolveStage::Analyse, SolveStage::Factorise)?;
     let lu_factorise_s = between(SolveStage::Factorise, SolveStage::Substitute)?;
-    let one_demand_direct_s = time_runs(1, "one demand, sparse LU", || {
+    let one_demand_direct_s = time_runs(1, &step(BenchStep::OneDemandSparseLu), || {
         let triplets = triplets.clone();
         let started = Instant::now();
         CheckedSolver::new(triplets.into_system()?, lu_only)?.score(&demand)?;
@@ -192,7 +200,7 @@ fn lca(args: BenchLcaArgs) -> anyhow::Result<()> {
         .fold(0.0, f64::max);
     write_scores(out, &all_scores)?;
 
-    let progress = spinner("Monte Carlo: factorising the mean system");
+    let progress = spinner(&step(BenchStep::MonteCarloPreparing));
     let started = Instant::now();
     let monte_carlo = MonteCarlo::new(&uncertain, &[(demand_idx, 1.0)], 20)?;
     let prepare_s = started.elapsed().as_secs_f64();
@@ -207,7 +215,7 @@ fn lca(args: BenchLcaArgs) -> anyhow::Result<()> {
     };
     let bar = indicatif::ProgressBar::new(args.iterations as u64);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("Monte Carlo [{bar:30}] {pos}/{len} iterations, {per_sec}, {eta}")
+        indicatif::ProgressStyle::with_template(&BenchText::MonteCarloProgressTemplate.localize(language))
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let started = Instant::now();
@@ -253,7 +261,7 @@ fn lca(args: BenchLcaArgs) -> anyhow::Result<()> {
     let json_path = out.join("tanji-bench.json");
     std::fs::write(&json_path, serde_json::to_string_pretty(&report)? + "\n")
         .with_context(|| format!("writing {}", json_path.display()))?;
-    emit(&summary(&report))
+    emit(&summary(&report, language))
 }
 
 /// Run `run` `repeats` times and keep every duration and the median.
@@ -426,8 +434,8 @@ fn write_monte_carlo_scores(out: &Path, result: &MonteCarloResult) -> anyhow::Re
     std::fs::write(&path, table.into_bytes()).with_context(|| format!("writing {}", path.display()))
 }
 
-fn method_text(method: Option<SolveMethod>) -> String {
-    method.map_or_else(|| "not run".to_owned(), |method| method.localize(Language::English))
+fn method_text(method: Option<SolveMethod>, language: Language) -> String {
+    method.map_or_else(|| BenchText::NotRun.localize(language), |method| method.localize(language))
 }
 
 /// Peak resident memory of this process (VmHWM), where /proc exists.
@@ -438,97 +446,123 @@ pub fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-fn summary(report: &Report) -> String {
+/// The figures for people, in `language`: every printed line is a `tanji_i18n::bench` value, and the timing lines
+/// are lined up by display width.
+fn summary(report: &Report, language: Language) -> String {
     let monte_carlo = &report.monte_carlo;
     let result = &monte_carlo.result;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "system: {} activities, {} technosphere entries, {} flows ({} characterised), {} biosphere entries; \
-         generated in {:.2} s",
-        report.n_activities,
-        report.technosphere_entries,
-        report.n_flows,
-        report.characterized_flows,
-        report.biosphere_entries,
-        report.generate_s
+    let line = |out: &mut String, indent: usize, text: BenchText| {
+        let _ = writeln!(out, "{}{}", " ".repeat(indent), text.localize(language));
+    };
+    line(
+        &mut out,
+        0,
+        BenchText::LcaSystem {
+            n_activities: report.n_activities,
+            technosphere_entries: report.technosphere_entries,
+            n_flows: report.n_flows,
+            characterized_flows: report.characterized_flows,
+            biosphere_entries: report.biosphere_entries,
+            generate_s: report.generate_s,
+        },
     );
-    let _ = writeln!(out, "cold starts (median of {} runs):", report.all_products_in_memory_s.runs.len());
-    for (what, timing) in [
-        ("all products (adjoint), in memory", &report.all_products_in_memory_s),
-        ("all products (adjoint), from files", &report.all_products_from_files_s),
-        ("one demand, in memory", &report.one_demand_in_memory_s),
-        ("one demand, from files", &report.one_demand_from_files_s),
+    line(&mut out, 0, BenchText::ColdStartsHeading { n_runs: report.all_products_in_memory_s.runs.len() });
+    let mut timings = crate::table::Table::new(2, &[crate::table::Align::Left, crate::table::Align::Right]);
+    for (step, timing) in [
+        (BenchStep::AllProductsInMemory, &report.all_products_in_memory_s),
+        (BenchStep::AllProductsFromFiles, &report.all_products_from_files_s),
+        (BenchStep::OneDemandInMemory, &report.one_demand_in_memory_s),
+        (BenchStep::OneDemandFromFiles, &report.one_demand_from_files_s),
     ] {
-        let _ = writeln!(out, "  {what:<38} {:>9.1} ms", timing.median * 1e3);
+        timings.row([step.localize(language), format!("{:.1} ms", timing.median * 1e3)]);
     }
-    let _ = writeln!(
-        out,
-        "  all products {}; one demand {}; score of product {}: {:?}",
-        method_text(report.all_products_method),
-        method_text(report.one_demand_method),
-        report.demand_product,
-        report.one_demand_score
+    out.push_str(&timings.render());
+    line(
+        &mut out,
+        2,
+        BenchText::SolveMethods {
+            all_products: method_text(report.all_products_method, language),
+            one_demand: method_text(report.one_demand_method, language),
+            product: report.demand_product,
+            score: report.one_demand_score,
+        },
     );
-    let _ = writeln!(
-        out,
-        "  for comparison, the sparse LU of Aᵀ alone: all products {:.1} ms (ordering {:.1} ms, factorisation {:.1} \
-         ms), one demand {:.1} ms; largest relative difference to the iterative scores {:.1e}",
-        report.all_products_direct_s * 1e3,
-        report.lu_analyse_s * 1e3,
-        report.lu_factorise_s * 1e3,
-        report.one_demand_direct_s * 1e3,
-        report.iterative_vs_direct_max_relative_difference
+    line(
+        &mut out,
+        2,
+        BenchText::LuComparison {
+            all_products_ms: report.all_products_direct_s * 1e3,
+            ordering_ms: report.lu_analyse_s * 1e3,
+            factorisation_ms: report.lu_factorise_s * 1e3,
+            one_demand_ms: report.one_demand_direct_s * 1e3,
+            max_relative_difference: report.iterative_vs_direct_max_relative_difference,
+        },
     );
-    let _ = writeln!(
-        out,
-        "Monte Carlo, product {}: {} iterations on {} threads, {} + {} exchanges drawn per iteration",
-        report.demand_product,
-        monte_carlo.iterations,
-        report.threads,
-        monte_carlo.sampled_technosphere,
-        monte_carlo.sampled_biosphere
+    line(
+        &mut out,
+        0,
+        BenchText::MonteCarloHeading {
+            product: report.demand_product,
+            iterations: monte_carlo.iterations,
+            threads: report.threads,
+            technosphere: monte_carlo.sampled_technosphere,
+            biosphere: monte_carlo.sampled_biosphere,
+        },
     );
-    let _ = writeln!(
-        out,
-        "  prepare {:.1} ms, iterations {:.2} s: {:.1} iterations/s ({:.1} including prepare)",
-        monte_carlo.prepare_s * 1e3,
-        monte_carlo.iterations_s,
-        monte_carlo.iterations_per_s,
-        monte_carlo.iterations_per_s_including_prepare
+    line(
+        &mut out,
+        2,
+        BenchText::MonteCarloTimes {
+            prepare_ms: monte_carlo.prepare_s * 1e3,
+            iterations_s: monte_carlo.iterations_s,
+            per_s: monte_carlo.iterations_per_s,
+            per_s_with_prepare: monte_carlo.iterations_per_s_including_prepare,
+        },
     );
     let solves = &result.solves;
-    let _ = writeln!(
-        out,
-        "  solves: {} Jacobi-GMRES (mean {:.1}, max {} steps, relative residual ≤ {:.0e}), {} mean-LU-GMRES, {} direct",
-        solves.iterative,
-        solves.krylov_steps as f64 / solves.iterative.max(1) as f64,
-        solves.max_krylov_steps,
-        solves.tolerance,
-        solves.mean_lu_preconditioned,
-        solves.fallbacks
+    line(
+        &mut out,
+        2,
+        BenchText::MonteCarloSolves {
+            iterative: solves.iterative,
+            mean_steps: solves.krylov_steps as f64 / solves.iterative.max(1) as f64,
+            max_steps: solves.max_krylov_steps,
+            tolerance: solves.tolerance,
+            mean_lu_preconditioned: solves.mean_lu_preconditioned,
+            direct: solves.fallbacks,
+        },
     );
     let [low, median, high] = &result.summary.percentiles;
-    let _ = writeln!(
-        out,
-        "  deterministic {:.6e}; mean {:.6e}, sd {:.3e}; 2.5 % {:.6e}, median {:.6e}, 97.5 % {:.6e}",
-        result.deterministic_score, result.summary.mean, result.summary.sd, low.value, median.value, high.value
+    line(
+        &mut out,
+        2,
+        BenchText::MonteCarloDistribution {
+            deterministic: result.deterministic_score,
+            mean: result.summary.mean,
+            sd: result.summary.sd,
+            low: low.value,
+            median: median.value,
+            high: high.value,
+        },
     );
-    let _ = writeln!(out, "  largest variance drivers (first-order share, Spearman ρ with the score):");
+    line(&mut out, 2, BenchText::DriversHeading);
     for driver in result.drivers.iter().take(5) {
-        let _ = writeln!(
-            out,
-            "    {:?} ({}, {}) amount {:.4e}: {:>5.1} %, ρ = {:+.2}",
-            driver.matrix,
-            driver.row_idx + 1,
-            driver.col_idx + 1,
-            driver.amount,
-            driver.first_order_share * 100.0,
-            driver.rank_correlation
+        line(
+            &mut out,
+            4,
+            BenchText::Driver {
+                matrix: driver.matrix.localize(language),
+                row: driver.row_idx + 1,
+                col: driver.col_idx + 1,
+                amount: driver.amount,
+                share_percent: driver.first_order_share * 100.0,
+                rank_correlation: driver.rank_correlation,
+            },
         );
     }
-    if let Some(peak) = report.peak_rss_mib {
-        let _ = writeln!(out, "peak memory (VmHWM): {peak:.0} MiB");
+    if let Some(mib) = report.peak_rss_mib {
+        line(&mut out, 0, BenchText::PeakMemory { mib });
     }
     out
 }

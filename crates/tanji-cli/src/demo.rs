@@ -663,12 +663,16 @@ async fn record_factory_energy(store: &Store, energy_engineer: &tanji_tenancy::A
         t_co2e_per_mwh: kg_co2_per_mwh / 1000.0,
         source: format!("{} {}", factor.citation.publisher, factor.citation.document),
     };
-    import.site.name = "黄岩工厂 纸杯车间 (illustrative data)".into();
+    // The site's name is Chinese, and so is its marker (an English "(illustrative data)" showed on Chinese pages).
+    import.site.name = "黄岩工厂 纸杯车间（示意数据）".into();
     import.site.grid_factor = tanji_energy::GridFactor {
         t_co2e_per_mwh: grid_factor.t_co2e_per_mwh,
         source: grid_factor.source.clone(),
         factor_id: grid_factor.factor_id.clone(),
     };
+    // The example file's Chinese citation is of the national factor this replaces: the library's citation is the one
+    // source of the Zhejiang factor, so no Chinese text of the file's may stand beside it.
+    import.sources_zh.grid_factor = None;
     let factory = store
         .list_facilities(energy_engineer, false)
         .await

@@ -208,6 +208,10 @@ pub fn site_import_from_bytes(
                 }
             })?;
     import.weather = weather;
+    import.sources_zh = tanji_store::energy_site::ChineseSources {
+        grid_factor: site_file.chinese_labels.grid_factor_source.clone(),
+        tariff: site_file.chinese_labels.tariff_source.clone(),
+    };
     Ok((import, site_file.options))
 }
 
@@ -324,11 +328,18 @@ fn site_import_error_text(site_name: &str, error: SiteImportError, language: Lan
         SiteImportError::Store(StoreError::Denied(_)) if language == Language::SimplifiedChinese => {
             format!("{site_name}：此成员无权修改能源数据；均未导入\n  提示：用 --as 指定该组织的所有者或编辑")
         }
-        // A failure of the database itself: its own words, which the operator needs to find the cause.
-        other => text!(language,
-            zh: "{site_name}：无法保存，均未导入。系统信息：{other}",
-            en: "{site_name}: {other}; nothing was imported"),
+        other => database_failure_text(site_name, &other, language),
     }
+}
+
+/// A failure of the database itself, not of the file: the reader is told in their language that nothing was
+/// imported and what to do; the database's own words (English, from the driver), which an operator needs to find
+/// the cause, go to the log only.
+fn database_failure_text(file: &str, error: &dyn std::fmt::Display, language: Language) -> String {
+    tracing::error!(file, error = %error, "an import failed in the database; nothing was imported");
+    text!(language,
+        zh: "{file}：数据库出错，均未导入（技术细节见日志中的 ERROR 行）\n  提示：确认数据库可用后重新导入；同一文件再次导入不会重复保存",
+        en: "{file}: the database failed, so nothing was imported (the technical detail is in the log's ERROR line)\nhint: once the database is available, import again; importing the same file again stores nothing twice")
 }
 
 /// `tanji energy import`: a readings CSV, or a whole site (a folder or a `.toml` file).
@@ -386,7 +397,7 @@ pub async fn import(args: EnergyImportArgs, language: Language) -> anyhow::Resul
         }
         Err(IngestError::Store(error)) => {
             store.close().await;
-            return Err(anyhow!(error).context(text!(language, zh: "导入 {file}", en: "importing {file}")));
+            return Err(anyhow!("{}", database_failure_text(&file, &error, language)));
         }
     };
     store.close().await;

@@ -394,10 +394,10 @@ fn table(report: &Report, language: Language) -> String {
                 "  {}",
                 text!(language, zh: "{process}：{method}（{hierarchy}）：{shares}", en: "{process}: {method} ({hierarchy}): {shares}")
             );
-            if let Some(parent) = &record.subdivided_from {
+            if let Some(parent) = record.subdivision_parent() {
                 let _ = writeln!(out, "    {}", tanji_i18n::footprint::subdivided_from(parent, language));
             }
-            if let Some(reason) = &record.reason {
+            if let Some(reason) = record.modeller_reason() {
                 let _ = writeln!(out, "    {}", text!(language, zh: "理由：{reason}", en: "reason: {reason}"));
             }
         }

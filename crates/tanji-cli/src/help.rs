@@ -14,6 +14,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgMatches, Command, CommandFactory};
 use tanji_i18n::cli::{UsageError, ValueProblem, chinese_help};
 use tanji_i18n::{Language, Localize};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::options::Cli;
 
@@ -85,6 +86,19 @@ pub fn exit_with(error: &clap::Error, language: Language, usage: &str) -> ! {
         error.kind(),
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     );
+    if language == Language::SimplifiedChinese && displays_help && error.kind() != ErrorKind::DisplayVersion {
+        // clap breaks lines only at spaces, which Chinese text has few of; the Chinese tree is laid out unwrapped
+        // (`term_width(0)`) and wrapped here by display width.
+        let text = wrap_at_display_width(&error.render().to_string(), help_width());
+        let written = if error.use_stderr() {
+            std::io::Write::write_all(&mut std::io::stderr().lock(), text.as_bytes())
+        } else {
+            std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
+        };
+        // A closed pipe (`tanji --help | head`) is not an error of the help.
+        drop(written);
+        std::process::exit(error.exit_code());
+    }
     if language == Language::English || displays_help {
         // The help shown is the localized command's own.
         error.exit();
@@ -194,6 +208,7 @@ fn localize(command: Command, path: &str) -> Command {
     let (short, long) = split_paragraphs(about);
     let sections = command_sections(&command);
     let mut command = command
+        .term_width(0)
         .about(styled(short))
         .long_about(styled(long))
         .help_template(template(&sections))
@@ -294,6 +309,118 @@ fn localize_argument(argument: Arg, path: &str) -> Arg {
         .hide_env(true)
 }
 
+/// The width help is wrapped to: the terminal's, else `COLUMNS`, else 100 columns (as clap does), at most 100.
+fn help_width() -> usize {
+    let terminal = terminal_size::terminal_size().map(|(width, _)| usize::from(width.0));
+    let columns = || std::env::var("COLUMNS").ok().and_then(|columns| columns.trim().parse::<usize>().ok());
+    terminal.or_else(columns).unwrap_or(100).min(100)
+}
+
+/// `text` with every line wider than `width` columns broken by display width (a Chinese character is two columns),
+/// as clap would break English at spaces: a line of the option and command lists continues under its description's
+/// column (after the first run of two or more spaces), any other line under its own indentation. Chinese text
+/// breaks between any two characters, except before closing punctuation (，。）…) and after opening punctuation
+/// (（“…); Latin words, codes and `--options` are never split.
+pub fn wrap_at_display_width(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.split_inclusive('\n') {
+        let (line, newline) = match line.strip_suffix('\n') {
+            Some(line) => (line, "\n"),
+            None => (line, ""),
+        };
+        if UnicodeWidthStr::width(line) <= width {
+            out.push_str(line);
+            out.push_str(newline);
+            continue;
+        }
+        let column_byte = description_column(line);
+        let (lead, rest) = line.split_at(column_byte);
+        let indent = UnicodeWidthStr::width(lead);
+        // A column so far right that little room is left: continue under the line's own indentation instead.
+        let (lead, rest, indent) = if width.saturating_sub(indent) < 24 {
+            let own = line.len() - line.trim_start().len();
+            (&line[..own], &line[own..], own)
+        } else {
+            (lead, rest, indent)
+        };
+        let available = width.saturating_sub(indent).max(1);
+        for (line_idx, piece) in break_by_width(rest, available).iter().enumerate() {
+            if line_idx == 0 {
+                out.push_str(lead);
+            } else {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+            }
+            out.push_str(piece);
+        }
+        out.push_str(newline);
+    }
+    out
+}
+
+/// The byte offset where a help line's description starts: after the first run of two or more spaces that follows
+/// the line's first word (`  -d, --database <URL>  数据库…`), else after the line's indentation.
+fn description_column(line: &str) -> usize {
+    let indentation = line.len() - line.trim_start().len();
+    let body = &line[indentation..];
+    match body.find("  ") {
+        Some(gap) => {
+            let after_gap = &body[gap..];
+            indentation + gap + (after_gap.len() - after_gap.trim_start().len())
+        }
+        None => indentation,
+    }
+}
+
+/// `text` in pieces of at most `available` columns (a single unbreakable word wider than that stays whole).
+fn break_by_width(text: &str, available: usize) -> Vec<String> {
+    const NO_BREAK_BEFORE: &str = "，。、；：？！）》」』”’…%,.;:?!)]";
+    const NO_BREAK_AFTER: &str = "（《「『“‘([";
+    // Units that are never split: a run of Latin letters, digits and symbols, or one wide character; each knows
+    // whether a space came before it.
+    let mut units: Vec<(bool, String)> = Vec::new();
+    let mut space_before = false;
+    let mut glue_next = false;
+    for character in text.chars() {
+        if character == ' ' {
+            space_before = true;
+            glue_next = false;
+            continue;
+        }
+        let wide = UnicodeWidthChar::width(character).unwrap_or(0) >= 2;
+        let continues_word = !space_before
+            && units.last().is_some_and(|(_, unit)| {
+                let last = unit.chars().last().unwrap_or(' ');
+                glue_next
+                    || NO_BREAK_BEFORE.contains(character)
+                    || (!wide && UnicodeWidthChar::width(last).unwrap_or(0) < 2)
+            });
+        if continues_word {
+            if let Some((_, unit)) = units.last_mut() {
+                unit.push(character);
+            }
+        } else {
+            units.push((space_before, character.to_string()));
+        }
+        glue_next = NO_BREAK_AFTER.contains(character);
+        space_before = false;
+    }
+    let mut pieces: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for (space_before, unit) in units {
+        let unit_width = UnicodeWidthStr::width(unit.as_str());
+        let with_space = usize::from(space_before && !current.is_empty()) + unit_width;
+        if !current.is_empty() && UnicodeWidthStr::width(current.as_str()) + with_space > available {
+            pieces.push(std::mem::take(&mut current));
+        } else if space_before && !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(&unit);
+    }
+    pieces.push(current);
+    pieces
+}
+
 /// A switch (`--reset`): clap gives it the possible values `true`/`false`, which people never type.
 fn is_flag(argument: &Arg) -> bool {
     !argument.get_action().takes_values()
@@ -390,6 +517,33 @@ mod tests {
         assert_eq!(language_of(&arguments(&["tanji", "--lang", "zh-CN", "--help"])), Language::SimplifiedChinese);
         assert_eq!(language_of(&arguments(&["tanji", "org", "--lang=en", "list"])), Language::English);
         assert_eq!(language_of(&arguments(&["tanji", "--", "--lang", "zh"])), language_of(&arguments(&["tanji"])));
+    }
+
+    #[test]
+    fn chinese_help_wraps_at_display_width_under_its_description_column() {
+        let line = "  -d, --database <URL>  数据库 URL：`sqlite://路径` 或 `postgres://用户@主机:端口/数据库`。默认：数据目录中的 SQLite 文件 tanji.sqlite（不存在时创建），也可以用环境变量给出";
+        let wrapped = wrap_at_display_width(&format!("{line}\n"), 60);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert!(lines.len() > 2, "{wrapped}");
+        for wrapped_line in &lines {
+            assert!(UnicodeWidthStr::width(*wrapped_line) <= 60, "wider than 60 columns: {wrapped_line:?}");
+        }
+        let column = UnicodeWidthStr::width("  -d, --database <URL>  ");
+        for continuation in &lines[1..] {
+            assert_eq!(continuation.len() - continuation.trim_start().len(), column, "{wrapped}");
+            assert!(
+                !continuation.trim_start().starts_with(['，', '。', '）', '：']),
+                "punctuation opens a line: {wrapped}"
+            );
+        }
+        // Nothing is lost or split: the words are the same once the breaks are taken out.
+        let joined: String = lines.iter().map(|line| line.trim()).collect::<Vec<_>>().join("");
+        assert_eq!(joined.replace(' ', ""), line.trim().replace(' ', ""));
+        for word in ["`sqlite://", "tanji.sqlite", "--database"] {
+            assert!(lines.iter().any(|line| line.contains(word)), "{word} is split: {wrapped}");
+        }
+        // A line that fits is left alone, and so is the text's ending.
+        assert_eq!(wrap_at_display_width("用法：tanji serve\n", 60), "用法：tanji serve\n");
     }
 
     #[test]

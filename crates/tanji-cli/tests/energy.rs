@@ -272,6 +272,67 @@ async fn a_csv_import_is_idempotent_and_a_bad_file_imports_nothing() {
     store.close().await;
 }
 
+/// A failure of the database itself during an import in Chinese was shown as the driver's English text. Forced here
+/// by a trigger that makes every reading's insert fail: the reader gets a Chinese sentence and what to do, the
+/// driver's words are in the log's ERROR line only, and nothing is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_failure_during_a_chinese_import_is_said_in_chinese_with_the_detail_in_the_log() {
+    use sqlx::Connection as _;
+    let directory = tempfile::tempdir().unwrap();
+    let database_url = format!("sqlite://{}?mode=rwc", directory.path().join("tanji.sqlite").display());
+    let store = Store::open(&database_url, Arc::new(SystemClock)).await.unwrap();
+    let organisation_id = organisation_with_meter(&store).await;
+    store.close().await;
+    let mut connection = sqlx::SqliteConnection::connect(&database_url).await.unwrap();
+    sqlx::query(
+        "CREATE TRIGGER forced_failure BEFORE INSERT ON energy_readings \
+         BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END",
+    )
+    .execute(&mut connection)
+    .await
+    .unwrap();
+    connection.close().await.unwrap();
+
+    let file = directory.path().join("readings.csv");
+    std::fs::write(&file, "meter,timestamp,value\nL2-HEATER,2026-03-02 08:00,10\n").unwrap();
+    let organisation = organisation_id.to_string();
+    let import = |lang: &str| {
+        tanji(&[
+            "energy",
+            "import",
+            file.to_str().unwrap(),
+            "--org",
+            &organisation,
+            "--timezone",
+            "+08:00",
+            "--database",
+            &database_url,
+            "--lang",
+            lang,
+        ])
+    };
+    let refused = import("zh-CN");
+    assert!(!refused.status.success());
+    let message = stderr(&refused);
+    // What the person reads, without the log's lines (for operators, in English).
+    let is_log_line = |line: &str| line.contains(" INFO tanji") || line.contains(" ERROR tanji");
+    let said: String = message.lines().filter(|line| !is_log_line(line)).collect::<Vec<_>>().join("\n");
+    assert!(said.contains("数据库出错，均未导入"), "{message}");
+    assert!(said.contains("提示：确认数据库可用后重新导入"), "{message}");
+    assert!(!said.contains("simulated disk failure"), "the driver's words are not in the message: {said}");
+    assert_eq!(tanji_i18n::latin_sentences(&said), Vec::<String>::new(), "{said}");
+    let logged: Vec<&str> = message.lines().filter(|line| line.contains(" ERROR tanji")).collect();
+    assert!(logged.iter().any(|line| line.contains("simulated disk failure")), "the detail is logged: {message}");
+
+    let english = import("en");
+    assert!(stderr(&english).contains("the database failed, so nothing was imported"), "{}", stderr(&english));
+
+    let store = Store::open(&database_url, Arc::new(SystemClock)).await.unwrap();
+    let code = MeterCode::parse("code", "L2-HEATER").unwrap();
+    assert_eq!(stored(&store, organisation_id, &code).await, 0, "nothing was stored");
+    store.close().await;
+}
+
 /// `tanji energy import DIR --org --facility --as`: a whole site (areas, lines, meters, readings, production) goes
 /// into a facility in one transaction; importing the same folder again changes nothing; a bad cell in one file
 /// names the file, row and field, and nothing of the folder is stored.

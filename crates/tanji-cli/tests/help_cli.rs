@@ -79,12 +79,12 @@ fn the_chinese_help_describes_bench_and_states_defaults_choices_and_variables() 
     let root = stdout(&tanji_in_chinese(&["--help"]));
     let bench = root.lines().find(|line| line.trim_start().starts_with("bench")).expect("bench is listed");
     assert!(bench.contains("测量本机运行 tanji 繁重计算的速度"), "{bench}");
-    // Help is wrapped to the terminal: compare with the line breaks made spaces.
-    let unwrapped = |output: &Output| stdout(output).split_whitespace().collect::<Vec<_>>().join(" ");
+    // Help is wrapped to the terminal, Chinese between any two characters: compare with the white space removed.
+    let unwrapped = |output: &Output| stdout(output).split_whitespace().collect::<String>();
     let solve = unwrapped(&tanji_in_chinese(&["lca", "solve", "--help"]));
-    assert!(solve.contains("[默认值：csv] [可选值：csv、json、table]"), "{solve}");
+    assert!(solve.contains("[默认值：csv][可选值：csv、json、table]"), "{solve}");
     let serve = unwrapped(&tanji_in_chinese(&["serve", "--help"]));
-    assert!(serve.contains("[默认值：127.0.0.1:8080] [环境变量：TANJI_LISTEN]"), "{serve}");
+    assert!(serve.contains("[默认值：127.0.0.1:8080][环境变量：TANJI_LISTEN]"), "{serve}");
     // A switch has no default or choices to state.
     let demo = stdout(&tanji_in_chinese(&["demo", "--help"]));
     let reset = demo.lines().find(|line| line.contains("--reset")).unwrap();
@@ -126,4 +126,43 @@ fn usage_errors_are_chinese_and_fail() {
     assert_eq!(english.status.code(), Some(2));
     assert!(stderr(&english).contains("error: unexpected argument '--orgg' found"), "{}", stderr(&english));
     assert!(stderr(&english).contains("For more information, try '--help'."), "{}", stderr(&english));
+}
+
+/// clap breaks lines only at spaces, so Chinese help ran past the terminal's edge. Every line of a Chinese help
+/// now fits the width (`COLUMNS` when stdout is not a terminal), and a description's continuation lines start under
+/// its first line's column.
+#[test]
+fn chinese_help_lines_fit_the_terminal_width() {
+    use unicode_width::UnicodeWidthStr;
+    for path in [&["serve"][..], &["demo"], &["inventory", "compute"], &["bench", "energy"], &[]] {
+        let output = tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
+            .args([path, &["--help"]].concat())
+            .env("LANG", "zh_CN.UTF-8")
+            .env("COLUMNS", "72")
+            .output()
+            .expect("running tanji");
+        assert!(output.status.success(), "{path:?}: {}", stderr(&output));
+        let help = stdout(&output);
+        check_chinese_help(path, &help);
+        let too_wide: Vec<&str> = help
+            .lines()
+            .filter(|line| UnicodeWidthStr::width(*line) > 72)
+            // A single word wider than the room left (a long URL or code) cannot be broken.
+            .filter(|line| line.split_whitespace().count() > 2 && !line.starts_with("用法："))
+            .collect();
+        assert_eq!(too_wide, Vec::<&str>::new(), "{path:?}: lines wider than 72 columns:\n{help}");
+    }
+    // The option's description (beside it in the short help) continues under its own column.
+    let output = tanji_testkit::cli::command(env!("CARGO_BIN_EXE_tanji"))
+        .args(["serve", "-h"])
+        .env("LANG", "zh_CN.UTF-8")
+        .env("COLUMNS", "72")
+        .output()
+        .expect("running tanji");
+    let help = stdout(&output);
+    let lines: Vec<&str> = help.lines().collect();
+    let trusted = lines.iter().position(|line| line.contains("--trusted-proxy")).expect("the option is listed");
+    let column = lines[trusted].find("一个反向代理").expect("its description");
+    let next = lines[trusted + 1];
+    assert_eq!(next.len() - next.trim_start().len(), UnicodeWidthStr::width(&lines[trusted][..column]), "{help}");
 }

@@ -96,6 +96,33 @@ pub struct AllocationRecord {
     pub shares: Vec<(String, f64)>,
 }
 
+impl AllocationRecord {
+    /// The process this one was split from, for a subdivision. Records stored before the parent was kept as a value
+    /// carry it in an English sentence in `reason` (`subdivided from “cup line”`); that sentence is read back into
+    /// the value, so every reader sees it in their own language.
+    pub fn subdivision_parent(&self) -> Option<&str> {
+        self.subdivided_from.as_deref().or_else(|| self.legacy_subdivision_parent())
+    }
+
+    /// The modeller's own reason, leaving out the legacy subdivision sentence (see [`Self::subdivision_parent`]).
+    pub fn modeller_reason(&self) -> Option<&str> {
+        if self.legacy_subdivision_parent().is_some() { None } else { self.reason.as_deref() }
+    }
+
+    fn legacy_subdivision_parent(&self) -> Option<&str> {
+        if self.method != "subdivision" {
+            return None;
+        }
+        let reason = self.reason.as_deref()?.trim();
+        let quoted = reason.strip_prefix("subdivided from")?.trim_start();
+        quoted
+            .strip_prefix('“')
+            .and_then(|rest| rest.strip_suffix('”'))
+            .or_else(|| quoted.strip_prefix('"').and_then(|rest| rest.strip_suffix('"')))
+            .filter(|parent| !parent.is_empty())
+    }
+}
+
 /// The product system in matrix form, with everything needed to explain it.
 #[derive(Debug, Clone)]
 pub struct Built {

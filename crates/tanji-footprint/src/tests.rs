@@ -905,3 +905,31 @@ fn trees_and_formulas_stored_as_english_text_read_back_as_values() {
     .unwrap();
     assert!(matches!(formula, crate::LineFormula::Exchange { entered: None, .. }));
 }
+
+/// Results stored before the subdivided process's parent was a value hold it in an English sentence; it is read
+/// back into the value (and is no longer a modeller's reason), so Chinese readers see it in Chinese.
+#[test]
+fn a_stored_legacy_subdivision_sentence_reads_as_its_parent() {
+    let legacy: crate::build::AllocationRecord = serde_json::from_value(serde_json::json!({
+        "process": "cup-forming-a",
+        "method": "subdivision",
+        "follows_hierarchy": true,
+        "reason": "subdivided from “纸杯成型线”",
+        "shares": [["cup", 1.0]]
+    }))
+    .expect("a stored record");
+    assert_eq!(legacy.subdivision_parent(), Some("纸杯成型线"));
+    assert_eq!(legacy.modeller_reason(), None);
+    let current =
+        crate::build::AllocationRecord { reason: None, subdivided_from: Some("cup line".to_owned()), ..legacy.clone() };
+    assert_eq!(current.subdivision_parent(), Some("cup line"));
+    // A modeller's own reason on an allocated process is kept as written, even if it mentions subdivision.
+    let allocated = crate::build::AllocationRecord {
+        method: "mass".to_owned(),
+        reason: Some("subdivided from “x” was not possible".to_owned()),
+        subdivided_from: None,
+        ..legacy
+    };
+    assert_eq!(allocated.subdivision_parent(), None);
+    assert_eq!(allocated.modeller_reason(), Some("subdivided from “x” was not possible"));
+}

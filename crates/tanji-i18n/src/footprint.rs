@@ -567,6 +567,15 @@ pub fn allocation_method(key: &str, language: Language) -> String {
     }
 }
 
+/// A unit symbol as a reader of `language` writes it after a number: the counted-item unit (`unit`, which models
+/// write in English) is "个" in Chinese ("1 个"); every other symbol (kg, kWh, m³) is the same in both languages.
+pub fn unit_symbol(symbol: &str, language: Language) -> String {
+    match (symbol, language) {
+        ("unit" | "units", Language::SimplifiedChinese) => "个".to_owned(),
+        _ => symbol.to_owned(),
+    }
+}
+
 /// Why a process needs no allocation: the modeller split it from another process (ISO 14067's first choice).
 pub fn subdivided_from(parent: &str, language: Language) -> String {
     match language {

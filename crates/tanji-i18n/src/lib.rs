@@ -28,6 +28,7 @@
 //! One module per engine holds its section of the catalogue; the console, the API and the CLI all render through it.
 
 pub mod account;
+pub mod bench;
 pub mod cli;
 pub mod energy;
 pub mod footprint;

@@ -123,8 +123,39 @@
   document.addEventListener("htmx:afterSettle", function (event) { markTableOverflow(event.target); });
   window.addEventListener("load", function () { markTableOverflow(document); });
 
+  // The navigation on a phone: one row that scrolls sideways. The ends that hide entries are marked (the CSS shows a
+  // fade and an arrow there), and on a new page the current entry is brought into view.
+  function markNavigationOverflow(bringCurrentIntoView) {
+    var nav = document.querySelector(".sidenav");
+    var list = nav && nav.querySelector("ul");
+    if (!list) { return; }
+    var overflowing = list.scrollWidth > list.clientWidth + 1;
+    if (overflowing && bringCurrentIntoView) {
+      // Out of sight counts the fades (3rem) at the ends as hidden.
+      var current = list.querySelector("[aria-current]");
+      var fade = 48;
+      if (current) {
+        var box = current.getBoundingClientRect();
+        var listBox = list.getBoundingClientRect();
+        if (box.left < listBox.left + fade || box.right > listBox.right - fade) {
+          list.scrollLeft = Math.max(0, list.scrollLeft + box.left - listBox.left - list.clientWidth / 3);
+        }
+      }
+    }
+    nav.toggleAttribute("data-more-before", overflowing && list.scrollLeft > 1);
+    nav.toggleAttribute("data-more-after", overflowing && list.scrollLeft + list.clientWidth < list.scrollWidth - 1);
+    if (!list.hasAttribute("data-scroll-watched")) {
+      list.setAttribute("data-scroll-watched", "true");
+      list.addEventListener("scroll", function () { markNavigationOverflow(false); }, { passive: true });
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () { markNavigationOverflow(true); });
+  document.addEventListener("htmx:afterSettle", function () { markNavigationOverflow(true); });
+  window.addEventListener("load", function () { markNavigationOverflow(true); });
+
   window.addEventListener("resize", function () {
     markTableOverflow(document);
+    markNavigationOverflow(true);
     if (!window.echarts) { return; }
     document.querySelectorAll("[data-drawn]").forEach(function (element) {
       var chart = window.echarts.getInstanceByDom(element);

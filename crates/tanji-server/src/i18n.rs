@@ -68,7 +68,7 @@ catalogue! {
     yes: "是", "Yes";
     no: "否", "No";
     none: "—", "—";
-    optional: "选填", "optional";
+    optional: "（选填）", " (optional)";
     required: "必填", "required";
     actions: "操作", "Actions";
     status: "状态", "Status";
@@ -113,6 +113,8 @@ catalogue! {
     overview_clients_intro: "进入一个组织，以审核员身份查看其清单、碳足迹和审计日志并签署核查意见；其概览列出等待核查的内容。核查机构本身没有需要核算的碳数据。", "Open one to read its inventories, footprints and audit log as an auditor and to sign off; its overview lists what waits for verification. A verification body has no carbon data of its own to account for.";
     overview_clients_none: "还没有组织委托本机构。组织的所有者在其“组织”页委托核查机构，之后它会出现在这里。", "No organisation has engaged this body yet. An organisation's owner engages a verification body on its Organisation page; it then appears here.";
     overview_open_client: "进入核查", "Open to verify";
+    overview_operator: "平台运营方自己不录入碳数据：平台上的组织在“租户”页登记和查看，各组织的数据只有其成员能看到。", "The platform operator keeps no carbon data of its own: the organisations on the platform are registered and listed on the Tenants page, and only their members see their data.";
+    overview_open_tenants: "查看租户", "Open the tenants";
     overview_no_carbon: "还没有碳数据。先录入活动数据计算温室气体清单，或为产品建立碳足迹模型；如果产品由供应商生产，请邀请供应商并请其共享已发布的碳足迹。", "No carbon data yet. Enter activity data and compute an inventory, or model a product's footprint; if suppliers make your products, invite them and ask them to share their published footprints.";
     waiting_title: "待办事项", "Waiting for you";
     waiting_nothing: "目前没有待办事项。", "Nothing is waiting for you.";
@@ -485,7 +487,7 @@ catalogue! {
     lines_without_uncertainty: "条未给出不确定性", "lines without a stated uncertainty";
     recalculation_yes: "结构、方法、因子和差错变化合计影响基准年 {percent}%，达到 {threshold}% 的显著性阈值：应重算基准年。", "Structural, method, factor and error changes together move the base year by {percent} %, at or above the {threshold} % significance threshold: recalculate the base year.";
     recalculation_no: "结构、方法、因子和差错变化合计影响基准年 {percent}%，低于 {threshold}% 的显著性阈值：无需重算（有机增长不触发重算）。", "Structural, method, factor and error changes together move the base year by {percent} %, below the {threshold} % significance threshold: no recalculation (organic growth never triggers one).";
-    factors_total: "共 {n} 个因子版本", "{n} factor versions in all";
+    factors_total: "库中共 {n_factors} 个因子（连同历史版本共 {n_versions} 个版本）；下表每个因子只列最新版本。", "The library holds {n_factors} factors ({n_versions} versions counting earlier ones); the table lists each factor's latest version.";
     category_stationary_combustion: "固定燃烧", "Stationary combustion";
     category_mobile_combustion: "移动燃烧", "Mobile combustion";
     category_electricity: "电力", "Electricity";
@@ -507,6 +509,7 @@ catalogue! {
     inventory_intro: "依据 ISO 14064-1 与温室气体核算体系（GHG Protocol），由活动数据 × 排放因子计算组织排放；每个数字都可追溯到记录、因子、GWP 与公式。", "Organisation emissions per ISO 14064-1 and the GHG Protocol, from activity data × emission factors; every number leads back to its record, factor, GWP and formula.";
     inventory_versions: "清单版本", "Inventory versions";
     empty_inventories: "还没有计算过清单。先录入或导入活动数据，再在下方选择年份计算。", "No inventory computed yet. Enter or import activity data, then compute a year below.";
+    empty_inventories_read_only: "还没有计算过清单。本组织的编辑或所有者录入活动数据并计算后，清单会显示在这里；您的角色只能查看。", "No inventory computed yet. It appears here once an editor or owner of your organisation enters activity data and computes it; your role can view only.";
     compute_inventory: "计算清单", "Compute inventory";
     compute_inventory_hint: "每次计算生成一个新版本；已核查的版本保持冻结。", "Each computation makes a new version; verified versions stay frozen.";
     reporting_year: "报告年度", "Reporting year";
@@ -682,7 +685,7 @@ catalogue! {
     factor_edition: "版本", "Edition";
     factor_document_link: "原始文件", "Source document";
     factor_citation: "完整出处", "Full citation";
-    factors_showing: "第 {first}–{last} 条，共 {n} 条匹配", "Showing {first}–{last} of {n} matches";
+    factors_showing: "第 {first}–{last} 个，共 {n} 个因子符合条件（最新版本）", "Factors {first}–{last} of the {n} that match (latest versions)";
     factors_preferred: "本组织所在地区的因子排在前面：", "Factors for your organisation's regions come first:";
     factors_own_region: "本组织所在地区", "Your region";
     factors_clear_filters: "清除筛选条件", "Clear the filters";
@@ -1617,6 +1620,12 @@ mod tests {
             }
             let has_han = zh.chars().any(|character| ('\u{4e00}'..='\u{9fff}').contains(&character));
             assert!(has_han, "the Chinese text of {key} has no Chinese: {zh:?}");
+            // Brackets around Chinese words are full-width ("（选填）", found in the walk-through as "(选填)").
+            for (open_idx, _) in zh.match_indices('(') {
+                let inside = zh[open_idx + 1..].split(')').next().unwrap_or_default();
+                let han_inside = inside.chars().any(|character| ('\u{4e00}'..='\u{9fff}').contains(&character));
+                assert!(!han_inside, "{key}: Chinese in ASCII brackets, use （）: {zh:?}");
+            }
             // Search hints show Chinese example keywords on purpose.
             let chinese_examples = ["search_placeholder", "no_factors_found"];
             if !chinese_examples.contains(key) {

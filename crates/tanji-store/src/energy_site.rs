@@ -115,14 +115,44 @@ impl SiteSettings {
     }
 }
 
+/// The citations of a site's grid factor and tariff in Chinese, where the site file gave them (`source_zh`) beside
+/// the text of `SiteSettings` (migration 0017).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ChineseSources {
+    pub grid_factor: Option<String>,
+    pub tariff: Option<String>,
+}
+
 /// A facility's energy site.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EnergySite {
     pub facility_id: FacilityId,
     #[serde(flatten)]
     pub settings: SiteSettings,
+    /// The citations in Chinese, when the site was imported from a file that gave them.
+    pub sources_zh: ChineseSources,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+impl EnergySite {
+    /// The grid factor's citation for a reader of `language`: the Chinese text where one was given, else the
+    /// text as stored.
+    pub fn grid_factor_source(&self, language: tanji_tenancy::member::Language) -> &str {
+        match (&self.sources_zh.grid_factor, language) {
+            (Some(chinese), tanji_tenancy::member::Language::SimplifiedChinese) => chinese,
+            _ => &self.settings.grid_factor.source,
+        }
+    }
+
+    /// The tariff's source for a reader of `language`, when the site records a tariff.
+    pub fn tariff_source(&self, language: tanji_tenancy::member::Language) -> Option<&str> {
+        let tariff = self.settings.tariff.as_ref()?;
+        Some(match (&self.sources_zh.tariff, language) {
+            (Some(chinese), tanji_tenancy::member::Language::SimplifiedChinese) => chinese,
+            _ => &tariff.source,
+        })
+    }
 }
 
 /// An area (building, workshop) to save.
@@ -461,7 +491,8 @@ pub struct MeasureWithSaving {
 }
 
 const SITE_COLUMNS: &str = "facility_id, name, utc_offset_minutes, interval_minutes, grid_factor_id, \
-    grid_factor_t_co2e_per_mwh, grid_factor_source, tariff_cny_per_kwh, tariff_source, created_at, updated_at";
+    grid_factor_t_co2e_per_mwh, grid_factor_source, tariff_cny_per_kwh, tariff_source, grid_factor_source_zh, \
+    tariff_source_zh, created_at, updated_at";
 
 fn site_from_row(row: &AnyRow) -> anyhow::Result<EnergySite> {
     let tariff_cny_per_kwh: Option<f64> = row.try_get("tariff_cny_per_kwh")?;
@@ -480,6 +511,10 @@ fn site_from_row(row: &AnyRow) -> anyhow::Result<EnergySite> {
             tariff: tariff_cny_per_kwh
                 .zip(tariff_source)
                 .map(|(cny_per_kwh, source)| RecordedTariff { cny_per_kwh, source }),
+        },
+        sources_zh: ChineseSources {
+            grid_factor: row.optional_text("grid_factor_source_zh")?,
+            tariff: row.optional_text("tariff_source_zh")?,
         },
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
@@ -619,21 +654,29 @@ async fn upsert_site(
     now: Timestamp,
     facility_id: FacilityId,
     settings: &SiteSettings,
+    sources_zh: &ChineseSources,
 ) -> Result<(), StoreError> {
     let grid = &settings.grid_factor;
     let tariff = settings.tariff.as_ref();
-    // An absent tariff is written as NULL, not bound (see `upsert_placement`).
+    // An absent tariff, and absent Chinese citations, are written as NULL, not bound (see `upsert_placement`).
     let tariff_slot = if tariff.is_some() { "$13" } else { "NULL" };
+    let mut free_slots = (if tariff.is_some() { 14 } else { 13 }..).map(|slot| format!("${slot}"));
+    let mut slot_of = |present: bool| {
+        if present { free_slots.next().unwrap_or_default() } else { "NULL".to_owned() }
+    };
+    let grid_zh_slot = slot_of(sources_zh.grid_factor.is_some());
+    let tariff_zh_slot = slot_of(sources_zh.tariff.is_some() && tariff.is_some());
     let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO energy_sites (facility_id, organisation_id, name, utc_offset_minutes, interval_minutes, \
          grid_factor_id, grid_factor_t_co2e_per_mwh, grid_factor_source, tariff_cny_per_kwh, tariff_source, \
-         created_at, created_by, updated_at, data_version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {tariff_slot}, $9, $10, $11, $10, $12) \
+         created_at, created_by, updated_at, data_version, grid_factor_source_zh, tariff_source_zh) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {tariff_slot}, $9, $10, $11, $10, $12, {grid_zh_slot}, {tariff_zh_slot}) \
          ON CONFLICT (facility_id) DO UPDATE SET name = excluded.name, \
          utc_offset_minutes = excluded.utc_offset_minutes, interval_minutes = excluded.interval_minutes, \
          grid_factor_id = excluded.grid_factor_id, grid_factor_t_co2e_per_mwh = excluded.grid_factor_t_co2e_per_mwh, \
          grid_factor_source = excluded.grid_factor_source, tariff_cny_per_kwh = excluded.tariff_cny_per_kwh, \
-         tariff_source = excluded.tariff_source, updated_at = excluded.updated_at, data_version = excluded.data_version"
+         tariff_source = excluded.tariff_source, updated_at = excluded.updated_at, data_version = excluded.data_version, \
+         grid_factor_source_zh = excluded.grid_factor_source_zh, tariff_source_zh = excluded.tariff_source_zh"
     )))
     .bind(facility_id.to_string())
     .bind(actor.organisation_id.to_string())
@@ -649,6 +692,12 @@ async fn upsert_site(
     .bind(new_id().to_string());
     if let Some(tariff) = tariff {
         query = query.bind(tariff.cny_per_kwh);
+    }
+    if let Some(source) = &sources_zh.grid_factor {
+        query = query.bind(source.clone());
+    }
+    if let (Some(source), Some(_)) = (&sources_zh.tariff, tariff) {
+        query = query.bind(source.clone());
     }
     query.execute(&mut **transaction).await?;
     Ok(())
@@ -932,6 +981,21 @@ pub struct SiteImport {
     pub weather: Option<(tanji_energy::weather::Weather, String)>,
     /// The file it came from, for the audit log.
     pub file: String,
+    /// The citations in Chinese the site file gave (`source_zh`), stored beside the site's own.
+    pub sources_zh: ChineseSources,
+}
+
+/// The Chinese citations are single lines of at most 300 characters, as the site's own.
+fn check_chinese_sources(sources: &ChineseSources) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for (field, text) in [("grid_factor.source_zh", &sources.grid_factor), ("tariff.source_zh", &sources.tariff)] {
+        if let Some(text) = text
+            && let Err(error) = single_line_text(field, text, 300)
+        {
+            errors.push(error);
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 impl SiteImport {
@@ -974,7 +1038,14 @@ impl SiteImport {
                 source_reference: format!("{production_file}:{}", record.row),
             })
             .collect();
-        Ok(Self { site, readings: new_readings, production, weather: None, file: file.to_owned() })
+        Ok(Self {
+            site,
+            readings: new_readings,
+            production,
+            weather: None,
+            file: file.to_owned(),
+            sources_zh: ChineseSources::default(),
+        })
     }
 }
 
@@ -1091,7 +1162,9 @@ impl Store {
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
         require_facility(&mut transaction, actor.organisation_id, facility_id).await?;
-        upsert_site(&mut transaction, actor, now, facility_id, settings).await?;
+        // What was typed replaces the site's citations in both languages: a Chinese text from an earlier import would
+        // no longer match it.
+        upsert_site(&mut transaction, actor, now, facility_id, settings, &ChineseSources::default()).await?;
         let mut changes = vec![
             ("name", settings.name.clone()),
             ("grid_factor", format!("{} t/MWh ({})", settings.grid_factor.t_co2e_per_mwh, settings.grid_factor.source)),
@@ -1652,7 +1725,8 @@ impl Store {
         let now_text = time_to_db(now);
         let mut transaction = self.pools.begin_write().await?;
         require_facility(&mut transaction, actor.organisation_id, facility_id).await?;
-        upsert_site(&mut transaction, actor, now, facility_id, &settings).await?;
+        check_chinese_sources(&import.sources_zh).map_err(first_error)?;
+        upsert_site(&mut transaction, actor, now, facility_id, &settings, &import.sources_zh).await?;
         let mut outcome = SiteImportOutcome::default();
         for area in &site.areas {
             let input = AreaInput {

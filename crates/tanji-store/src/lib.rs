@@ -64,7 +64,7 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 15] = [
+const MIGRATIONS: [(i64, &str, &str); 16] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
@@ -80,6 +80,7 @@ const MIGRATIONS: [(i64, &str, &str); 15] = [
     (13, "energy_chain_parent_meters", include_str!("../migrations/0013_energy_chain_parent_meters.sql")),
     (14, "energy_data_version", include_str!("../migrations/0014_energy_data_version.sql")),
     (15, "account_ledger", include_str!("../migrations/0015_account_ledger.sql")),
+    (17, "energy_site_sources_zh", include_str!("../migrations/0017_energy_site_sources_zh.sql")),
 ];
 
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {

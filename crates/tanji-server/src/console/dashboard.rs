@@ -62,6 +62,8 @@ struct DashboardPage {
     /// A verification body's overview leads with its clients (whom its auditors verify), not with carbon data of
     /// its own, which it has none of; `None` for every other organisation.
     clients: Option<Vec<ClientRow>>,
+    /// The platform operator's overview points to the tenants instead of asking for carbon data it never has.
+    operator: bool,
 }
 
 /// `GET /console`.
@@ -140,6 +142,7 @@ pub async fn show(State(state): State<AppState>, console: Console) -> Response {
         can_add_facility: console.actor().may(Permission::EditFacilities),
         activity_is_empty,
         clients,
+        operator: actor.organisation_kind == OrganisationKind::PlatformOperator && actor.may(Permission::ManageTenants),
     };
     render(StatusCode::OK, &page)
 }

@@ -1874,7 +1874,9 @@ struct FactorsPage {
     frame: Frame,
     search: FactorSearch,
     rows: Vec<FactorListRow>,
-    n_total: usize,
+    /// Factors in the library (each id once, as the table lists them) and their versions, earlier ones included.
+    n_factors: usize,
+    n_versions: usize,
     /// Matches of the search, over all pages.
     n_hits: usize,
     /// 1-based positions of the first and last row shown.
@@ -2073,7 +2075,8 @@ async fn factors_page(
     regions.dedup();
     let page = FactorsPage {
         frame: Frame::console(console, Section::Factors, t.factors_title),
-        n_total: library.len(),
+        n_factors: latest.len(),
+        n_versions: library.len(),
         n_hits: hits.len(),
         first: if rows.is_empty() { 0 } else { skip + 1 },
         last: skip + rows.len(),

@@ -720,7 +720,7 @@ fn model_facts(t: &'static Text, model: &ProductModel) -> Vec<Fact> {
             value: format!(
                 "{} {} · {}",
                 figure(product.declared_unit.amount),
-                product.declared_unit.unit,
+                tanji_i18n::footprint::unit_symbol(&product.declared_unit.unit, t.language),
                 declared_unit_text(t, &product.declared_unit)
             ),
         },

@@ -424,7 +424,11 @@ fn footprint_view(request: &Request, publication: &Publication, summary: &Publis
         signed_on: day(sign_off.signed_at),
     });
 
-    let amount = format!("{} {}", format_significant(summary.declared_unit.amount, 6), summary.declared_unit.unit);
+    let amount = format!(
+        "{} {}",
+        format_significant(summary.declared_unit.amount, 6),
+        tanji_i18n::footprint::unit_symbol(&summary.declared_unit.unit, language)
+    );
     let about = vec![
         fact(t.public_standard, summary.standard.clone()),
         fact(t.public_gwp, t.public_gwp_value.replace("{set}", &summary.gwp_set)),

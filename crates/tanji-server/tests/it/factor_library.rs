@@ -50,11 +50,31 @@ async fn the_library_lists_the_organisations_regions_first_and_pages(database: T
         "the facility's province first, newest first"
     );
     assert!(ids[2..].iter().all(|id| id.starts_with("mee-")), "then the country's factors: {ids:?}");
-    assert!(first.body.contains("Showing 1–50 of "), "the count of matches");
+    assert!(first.body.contains("Factors 1–50 of the "), "the count of matches");
+    // The two counts say what they count: factors (latest versions, as listed) and versions (earlier ones too).
+    let n_versions = tanji_ghg::bundled::factor_library().len();
+    let n_factors = tanji_ghg::bundled::factor_library()
+        .iter()
+        .filter(|factor| {
+            tanji_ghg::bundled::factor_library().latest(&factor.id).map(|latest| latest.version) == Some(factor.version)
+        })
+        .count();
+    assert!(n_factors < n_versions, "the bundled library has factors with earlier versions");
+    assert!(
+        first
+            .body
+            .contains(&format!("The library holds {n_factors} factors ({n_versions} versions counting earlier ones)")),
+        "{}",
+        first.body
+    );
+    assert!(
+        first.body.contains(&format!("Factors 1–50 of the {n_factors} that match")),
+        "the match count is of factors"
+    );
     assert!(first.body.contains("href=\"/console/factors?page=2\" rel=\"next\""), "a next page");
 
     let second = browser.get("/console/factors?page=2").await;
-    assert!(second.body.contains("Showing 51–100 of "));
+    assert!(second.body.contains("Factors 51–100 of the "));
     assert!(second.body.contains("href=\"/console/factors\" rel=\"prev\""), "back to page 1");
     let second_ids = listed_ids(&second);
     assert!(second_ids.iter().all(|id| !ids.contains(id)), "page 2 repeats nothing of page 1");
@@ -124,8 +144,15 @@ async fn the_library_speaks_chinese(database: TestDatabase) {
     browser.log_in(BRAND_VIEWER).await;
     let page = browser.get("/console/factors?gas=ch4").await;
     assert_eq!(page.lang(), Some("zh-CN"));
-    for text in ["甲烷 CH4", "条匹配", "本组织所在地区的因子排在前面", "浙江省 CN-ZJ", "清除筛选条件", "各气体数值"]
-    {
+    for text in [
+        "甲烷 CH4",
+        "个因子符合条件（最新版本）",
+        "个版本）；下表每个因子只列最新版本",
+        "本组织所在地区的因子排在前面",
+        "浙江省 CN-ZJ",
+        "清除筛选条件",
+        "各气体数值",
+    ] {
         assert!(page.body.contains(text), "the Chinese page lacks {text}");
     }
     for english in ["Showing", "Your region", "Clear the filters", "No factor meets"] {

@@ -479,6 +479,12 @@ async fn an_inventory_through_the_console_in_three_clicks(database: TestDatabase
     assert!(empty.body.contains("No inventory computed yet."), "{}", empty.body);
     assert!(empty.body.contains("action=\"/console/inventory/compute\""), "editors see the compute form");
     assert!(empty.body.contains("台州工厂"), "the boundary lists the factory");
+    // A viewer is not asked to enter data it cannot enter (found in the walk-through).
+    let viewer = app.browser();
+    viewer.log_in(BRAND_VIEWER).await;
+    let read_only = viewer.get("/console/inventory").await;
+    assert!(read_only.body.contains("your role can view only"), "{}", read_only.body);
+    assert!(!read_only.body.contains("Enter or import activity data, then compute"));
 
     // One entry from the form.
     let entry = [

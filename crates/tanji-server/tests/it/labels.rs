@@ -126,6 +126,9 @@ async fn a_published_label_is_public_in_both_languages(test: TestDatabase) {
     for text in ["g CO₂e", "每只杯", "per cup", "竹纤维纸杯 250 ml", "Bamboo-fibre paper cup 250 ml"] {
         assert!(page.body.contains(text), "{text} is on the page");
     }
+    // The declared unit's amount in Chinese: "1 个", not the model's English unit symbol (found in the walk-through).
+    assert!(page.body.contains("每只杯，1 个"), "the declared unit in Chinese");
+    assert!(!page.body.contains("1 unit"), "no English unit on the Chinese page");
     for text in [ZH.public_carbon_footprint, EN.public_carbon_footprint, ZH.public_verified, "CQC 中国质量认证中心"]
     {
         assert!(page.body.contains(text), "{text} is on the page");

@@ -245,3 +245,25 @@ async fn the_old_first_owner_name_and_password_are_refused_or_ignored(database: 
     assert_eq!(attempt.status, StatusCode::UNAUTHORIZED);
     assert!(app.store().operator_find_user(&Email::parse(NEWCOMER).unwrap()).await.unwrap().is_none());
 }
+
+on_both_databases!(the_operators_overview_points_to_the_tenants_not_to_carbon_data);
+/// Found in the walk-through: the platform operator's overview asked it to enter activity data and model products,
+/// which an operator never does. It now says where its work is, in both languages; a carbon manager's empty
+/// overview still asks for data.
+async fn the_operators_overview_points_to_the_tenants_not_to_carbon_data(test: TestDatabase) {
+    let app = TestApp::spawn(test).await;
+    World::build(app.store()).await;
+    let operator = Browser::new(&app.base_url, "zh-CN,zh;q=0.9");
+    operator.log_in(OPERATOR).await;
+    let overview = operator.get("/console").await;
+    assert_eq!(overview.status, StatusCode::OK);
+    assert!(overview.body.contains("id=\"operator-overview\""), "{}", overview.body);
+    assert!(
+        overview.body.contains("平台运营方自己不录入碳数据") && overview.body.contains("href=\"/console/tenants\"")
+    );
+    assert!(!overview.body.contains("先录入活动数据计算温室气体清单"), "no request for carbon data");
+    let owner = app.browser();
+    owner.log_in(BRAND_OWNER).await;
+    let brand = owner.get("/console").await;
+    assert!(!brand.body.contains("id=\"operator-overview\""));
+}

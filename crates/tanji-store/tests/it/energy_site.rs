@@ -340,3 +340,45 @@ async fn an_import_that_would_redefine_a_meter_stores_nothing(test: TestDatabase
     let other = store.import_energy_site(&world.supplier_owner, facility_id, &example_import()).await.unwrap_err();
     assert!(matches!(other, SiteImportError::Store(StoreError::NotFound)), "{other:?}");
 }
+
+on_both_databases!(a_site_files_chinese_citations_are_stored_beside_its_own_and_cleared_by_an_edit);
+/// The site file gives its grid factor's and tariff's citations in both languages (`source`, `source_zh`); the store
+/// used to keep one. Both are stored, each reader gets theirs, and an edit of the site (typed in one language)
+/// clears the Chinese text that would no longer match.
+async fn a_site_files_chinese_citations_are_stored_beside_its_own_and_cleared_by_an_edit(test: TestDatabase) {
+    use tanji_tenancy::member::Language;
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let facility_id = facility(store, editor).await;
+    let mut import = example_import();
+    import.sources_zh = tanji_store::energy_site::ChineseSources {
+        grid_factor: Some("生态环境部、国家统计局 2023 年全国电力平均二氧化碳排放因子".into()),
+        tariff: Some("示意电价，非公布电价".into()),
+    };
+    store.import_energy_site(editor, facility_id, &import).await.unwrap();
+    let site = store.energy_site(&world.brand_viewer, facility_id).await.unwrap();
+    assert_eq!(site.sources_zh, import.sources_zh);
+    assert_eq!(
+        site.grid_factor_source(Language::SimplifiedChinese),
+        "生态环境部、国家统计局 2023 年全国电力平均二氧化碳排放因子"
+    );
+    assert_eq!(site.grid_factor_source(Language::English), site.settings.grid_factor.source);
+    assert_ne!(site.settings.grid_factor.source, site.grid_factor_source(Language::SimplifiedChinese));
+    assert_eq!(site.tariff_source(Language::SimplifiedChinese), Some("示意电价，非公布电价"));
+
+    // A Chinese citation is a single line of at most 300 characters, like the site's own.
+    let mut too_long = example_import();
+    too_long.sources_zh.grid_factor = Some("长".repeat(301));
+    let refused = store.import_energy_site(editor, facility_id, &too_long).await.unwrap_err();
+    assert!(format!("{refused:?}").contains("grid_factor.source_zh"), "{refused:?}");
+    assert_eq!(store.energy_site(editor, facility_id).await.unwrap().sources_zh, import.sources_zh, "nothing changed");
+
+    // An edit stores what was typed, in one language.
+    let mut edited = site.settings.clone();
+    edited.grid_factor.source = "MEE & NBS 2023 national average (announcement 2025 No. 47)".into();
+    store.save_energy_site(editor, facility_id, &edited).await.unwrap();
+    let site = store.energy_site(editor, facility_id).await.unwrap();
+    assert_eq!(site.sources_zh, tanji_store::energy_site::ChineseSources::default());
+    assert_eq!(site.grid_factor_source(Language::SimplifiedChinese), edited.grid_factor.source);
+}

@@ -794,9 +794,9 @@ async fn footprint_page(
                     .map(|(product, share)| format!("{product} {}", percent(100.0 * share)))
                     .collect::<Vec<_>>()
                     .join(" · "),
-                reason: match &record.subdivided_from {
+                reason: match record.subdivision_parent() {
                     Some(parent) => tanji_i18n::footprint::subdivided_from(parent, t.language),
-                    None => record.reason.clone().unwrap_or_default(),
+                    None => record.modeller_reason().unwrap_or_default().to_owned(),
                 },
             })
             .collect(),

@@ -107,6 +107,41 @@ fn period_text(range: Option<tanji_energy::DayRange>, et: &EnergyText) -> String
 }
 
 /// The page's view of `analysis` in `language`.
+/// The analysis with the site's citations in the reader's language: the analysis (cached for every reader) carries
+/// the grid factor's and tariff's sources as stored, and a site imported from a file with `source_zh` also has them
+/// in Chinese (migration 0017).
+pub fn with_sources_in<'analysis>(
+    analysis: &'analysis Analysis,
+    site: &tanji_store::energy_site::EnergySite,
+    language: Language,
+) -> std::borrow::Cow<'analysis, Analysis> {
+    let grid_factor_source = site.grid_factor_source(language);
+    let tariff_source = site.tariff_source(language);
+    let same_grid = analysis.grid_factor.source == grid_factor_source;
+    let same_tariff = analysis.tariff.as_ref().map(|tariff| tariff.source.as_str()) == tariff_source
+        || analysis.tariff.is_none()
+        || tariff_source.is_none();
+    if same_grid && same_tariff {
+        return std::borrow::Cow::Borrowed(analysis);
+    }
+    let stored_grid_source = analysis.grid_factor.source.clone();
+    let mut translated = analysis.clone();
+    grid_factor_source.clone_into(&mut translated.grid_factor.source);
+    if let (Some(tariff), Some(source)) = (&mut translated.tariff, tariff_source) {
+        source.clone_into(&mut tariff.source);
+    }
+    for finding in &mut translated.findings {
+        for evidence in &mut finding.evidence {
+            if let tanji_energy::finding::Evidence::SavingArithmetic { grid_factor_source: source, .. } = evidence
+                && *source == stored_grid_source
+            {
+                grid_factor_source.clone_into(source);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(translated)
+}
+
 pub fn analysis_view(analysis: &Analysis, language: Language) -> AnalysisView {
     let et = EnergyText::of(language);
     let none = "—".to_owned();

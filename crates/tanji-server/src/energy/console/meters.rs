@@ -366,11 +366,14 @@ async fn tree_page(
             grid_factor: format!(
                 "{} t CO2e/MWh · {}",
                 figure(settings.grid_factor.t_co2e_per_mwh, 4),
-                settings.grid_factor.source
+                tree.site.grid_factor_source(language)
             ),
             tariff: settings.tariff.as_ref().map_or_else(
                 || et.no_tariff.to_owned(),
-                |tariff| format!("{} ¥/kWh · {}", figure(tariff.cny_per_kwh, 4), tariff.source),
+                |tariff| {
+                    let source = tree.site.tariff_source(language).unwrap_or(&tariff.source);
+                    format!("{} ¥/kWh · {}", figure(tariff.cny_per_kwh, 4), source)
+                },
             ),
             interval: format!(
                 "{} min · UTC{:+}",

@@ -158,7 +158,8 @@ pub async fn analysis(
                     Ok(stored) => {
                         meters_left_out = stored.meters_left_out.iter().map(|code| code.as_str().to_owned()).collect();
                         if stored.has_data {
-                            view = Some(super::analysis::analysis_view(&stored.analysis, language));
+                            let analysis = super::analysis::with_sources_in(&stored.analysis, &tree.site, language);
+                            view = Some(super::analysis::analysis_view(&analysis, language));
                         }
                     }
                     Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
