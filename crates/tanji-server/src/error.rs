@@ -321,6 +321,8 @@ pub fn conflict_code(conflict: Conflict) -> &'static str {
         Conflict::ProductSku => "product_sku_taken",
         Conflict::IncompleteSignOff => "inventory_incomplete",
         Conflict::MeterCode => "meter_code_taken",
+        Conflict::SubPlatformCode => "sub_platform_code_taken",
+        Conflict::IdentityLinked => "identity_already_linked",
         _ => "conflict",
     }
 }

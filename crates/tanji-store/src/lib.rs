@@ -9,6 +9,9 @@
 //!
 //! Methods are grouped by what they manage, one module each; all hang off [`Store`].
 
+pub mod account_links;
+pub mod account_methodologies;
+pub mod account_sub_platforms;
 mod audit;
 mod clock;
 pub mod credentials;
@@ -63,7 +66,7 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 14] = [
+const MIGRATIONS: [(i64, &str, &str); 15] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
@@ -78,6 +81,8 @@ const MIGRATIONS: [(i64, &str, &str); 14] = [
     (12, "energy_weather", include_str!("../migrations/0012_energy_weather.sql")),
     (13, "energy_chain_parent_meters", include_str!("../migrations/0013_energy_chain_parent_meters.sql")),
     (14, "energy_data_version", include_str!("../migrations/0014_energy_data_version.sql")),
+    // 15 is the points ledger's (branch `ledger`).
+    (16, "account_onboarding", include_str!("../migrations/0016_account_onboarding.sql")),
 ];
 
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
