@@ -114,7 +114,7 @@ async fn run(store: &Store, actor: &Actor, command: AccountCommand, language: La
                 ReviewStepName::Retire => ReviewStep::Retire,
             };
             let stored = store
-                .review_methodology(actor, args.number, args.version, step)
+                .review_methodology(actor, args.number, args.version_number, step)
                 .await
                 .map_err(|error| review_error(error, language))?;
             let status = stored.version.status.stage().localize(language);

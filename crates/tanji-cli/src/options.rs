@@ -152,7 +152,8 @@ pub struct AccountReviewArgs {
     pub number: u32,
 
     /// The version's number.
-    pub version: u32,
+    #[arg(value_name = "VERSION")]
+    pub version_number: u32,
 
     /// The step to take.
     #[arg(value_enum)]

@@ -305,7 +305,7 @@ pub const CHINESE_HELP: &[(&str, &str)] = &[
     ("account methodologies --format", "`text` 供人阅读，`json` 供程序使用"),
     ("account review", "对方法学版本执行一个评审步骤（以 --as 指定的成员身份）"),
     ("account review <number>", "方法学编号"),
-    ("account review <version>", "版本号"),
+    ("account review <version_number>", "版本号"),
     ("account review <step>", "要执行的步骤：submit（提交评审）、sign-approve（签署同意）、sign-request-changes（签署退回）、start-notice（开始公示）、approve（批准）、retire（停用）"),
     ("account review --org", "平台运营方，按编号或完整名称"),
     ("account review --as", "以哪位成员（邮箱）的身份执行；其角色决定可做什么"),

@@ -480,7 +480,8 @@ impl Store {
             .bind(user_id.to_string())
             .fetch_one(&self.pools.reader)
             .await?;
-        Ok(StepBy::Operator { user_id, label: format!("{} (recorded by the operator)", row.text("email")?) })
+        // The member who took the step; the audit log says the operator entered it (`ChangedBy::Operator`).
+        Ok(StepBy::Operator { user_id, label: row.text("email")? })
     }
 
     async fn take_step(
