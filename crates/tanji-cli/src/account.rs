@@ -86,7 +86,8 @@ async fn run(store: &Store, actor: &Actor, command: AccountCommand, language: La
                 eprintln!("{}", words.methodologies_empty);
                 return Ok(());
             }
-            let mut table = Table::new(0, &[Align::Right, Align::Right, Align::Left, Align::Left, Align::Left, Align::Left]);
+            let mut table =
+                Table::new(0, &[Align::Right, Align::Right, Align::Left, Align::Left, Align::Left, Align::Left]);
             table.row([words.number, words.version, words.behaviour, words.title, words.status, words.formula]);
             for stored in &methodologies {
                 let mut status = stored.version.status.stage().localize(language);
@@ -119,7 +120,10 @@ async fn run(store: &Store, actor: &Actor, command: AccountCommand, language: La
                 .map_err(|error| review_error(error, language))?;
             let status = stored.version.status.stage().localize(language);
             let (number, version) = (stored.number(), stored.version_number());
-            println!("{}", text!(language, zh: "方法学 {number} 第 {version} 版：{status}", en: "methodology {number} version {version}: {status}"));
+            println!(
+                "{}",
+                text!(language, zh: "方法学 {number} 第 {version} 版：{status}", en: "methodology {number} version {version}: {status}")
+            );
         }
         AccountCommand::Calendar(args) => {
             let day: Date = args.day.parse().map_err(|_| {
@@ -140,7 +144,10 @@ async fn run(store: &Store, actor: &Actor, command: AccountCommand, language: La
                 }
             };
             store.set_calendar_day(actor, day, kind).await.map_err(|error| explain(error, language))?;
-            println!("{}", text!(language, zh: "{day} 已记入运营方日历", en: "{day} recorded in the operator's calendar"));
+            println!(
+                "{}",
+                text!(language, zh: "{day} 已记入运营方日历", en: "{day} recorded in the operator's calendar")
+            );
         }
         AccountCommand::SubPlatforms(args) => {
             let sub_platforms = store.list_sub_platforms(actor).await.map_err(|error| explain(error, language))?;
@@ -195,13 +202,15 @@ async fn run(store: &Store, actor: &Actor, command: AccountCommand, language: La
                 .iter()
                 .find(|candidate| candidate.code.as_str() == code || candidate.id.to_string() == *code)
                 .ok_or_else(|| {
-                    anyhow!("{}", text!(language,
+                    anyhow!(
+                        "{}",
+                        text!(language,
                         zh: "没有子平台“{code}”\n  提示：用 `tanji account sub-platforms` 查看代码",
-                        en: "no sub-platform {code:?}\nhint: `tanji account sub-platforms` lists their codes"))
+                        en: "no sub-platform {code:?}\nhint: `tanji account sub-platforms` lists their codes")
+                    )
                 })?;
-            let scopes = CredentialScope::parse_list(&args.scopes).map_err(|error| {
-                crate::commands::field_problem("--scopes", &error.problem, language)
-            })?;
+            let scopes = CredentialScope::parse_list(&args.scopes)
+                .map_err(|error| crate::commands::field_problem("--scopes", &error.problem, language))?;
             let (_, secret) = store
                 .issue_sub_platform_credential(actor, sub_platform.id, &args.name, &scopes)
                 .await

@@ -63,7 +63,9 @@ pub async fn load(
 ) -> anyhow::Result<()> {
     // The expert committee: two reviewers (auditors of the operator), who may log in with the demo password.
     let mut experts: Vec<UserId> = Vec::new();
-    for (email, name) in [("expert.li@tanji.example", "李明（评审专家）"), ("expert.chen@tanji.example", "陈静（评审专家）")] {
+    for (email, name) in
+        [("expert.li@tanji.example", "李明（评审专家）"), ("expert.chen@tanji.example", "陈静（评审专家）")]
+    {
         let new_member = NewMember {
             email: Email::parse(email).expect("demo e-mail addresses are valid"),
             display_name: Some(DisplayName::parse(name).expect("demo names are valid")),
@@ -161,13 +163,16 @@ pub async fn load(
             draft.max_quantity_per_event,
         )
         .expect("the demo's methodologies are well formed");
-        let stored =
-            store.operator_create_methodology(operator.id, author, &new, drafted_on).await.map_err(methodology_error)?;
+        let stored = store
+            .operator_create_methodology(operator.id, author, &new, drafted_on)
+            .await
+            .map_err(methodology_error)?;
         numbers.insert(draft.behaviour, stored.number());
     }
 
     let step = |number: u32, step: ReviewStep, by: UserId, on: Date| async move {
-        let key = MethodologyVersionKey { methodology_id: tanji_account::methodology::MethodologyId(number), version: 1 };
+        let key =
+            MethodologyVersionKey { methodology_id: tanji_account::methodology::MethodologyId(number), version: 1 };
         store.operator_review_methodology(operator.id, key, step, by, on).await.map_err(methodology_error)
     };
     // Shenzhen's figures: submitted, approved by both experts, noticed from Friday 9 January for seven working days

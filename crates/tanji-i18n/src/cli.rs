@@ -306,7 +306,10 @@ pub const CHINESE_HELP: &[(&str, &str)] = &[
     ("account review", "对方法学版本执行一个评审步骤（以 --as 指定的成员身份）"),
     ("account review <number>", "方法学编号"),
     ("account review <version_number>", "版本号"),
-    ("account review <step>", "要执行的步骤：submit（提交评审）、sign-approve（签署同意）、sign-request-changes（签署退回）、start-notice（开始公示）、approve（批准）、retire（停用）"),
+    (
+        "account review <step>",
+        "要执行的步骤：submit（提交评审）、sign-approve（签署同意）、sign-request-changes（签署退回）、start-notice（开始公示）、approve（批准）、retire（停用）",
+    ),
     ("account review --org", "平台运营方，按编号或完整名称"),
     ("account review --as", "以哪位成员（邮箱）的身份执行；其角色决定可做什么"),
     ("account calendar", "将运营方日历中的某天记为节假日或调休上班日，或清除"),
@@ -321,7 +324,10 @@ pub const CHINESE_HELP: &[(&str, &str)] = &[
     ("account issue-credential", "为子平台签发接口凭证；密钥只打印这一次"),
     ("account issue-credential --sub-platform", "子平台，按代码或编号"),
     ("account issue-credential --name", "凭证用途"),
-    ("account issue-credential --scopes", "逗号分隔的权限：`events:write`（上报事件）、`outcomes:read`（读取事件结果）"),
+    (
+        "account issue-credential --scopes",
+        "逗号分隔的权限：`events:write`（上报事件）、`outcomes:read`（读取事件结果）",
+    ),
     ("account issue-credential --org", "平台运营方，按编号或完整名称"),
     ("account issue-credential --as", "以哪位成员（邮箱）的身份执行；须为运营方的所有者"),
     ("energy import --facility", "整站导入：导入到哪个设施，按编号、代码或完整名称"),

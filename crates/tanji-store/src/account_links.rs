@@ -155,11 +155,13 @@ impl Store {
         };
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
-        let next = query("SELECT COALESCE(MAX(person_number), 0) + 1 AS next FROM account_parent_accounts WHERE operator_id = $1")
-            .bind(actor.organisation_id.to_string())
-            .fetch_one(&mut *transaction)
-            .await?
-            .integer("next")?;
+        let next = query(
+            "SELECT COALESCE(MAX(person_number), 0) + 1 AS next FROM account_parent_accounts WHERE operator_id = $1",
+        )
+        .bind(actor.organisation_id.to_string())
+        .fetch_one(&mut *transaction)
+        .await?
+        .integer("next")?;
         let id = new_id();
         let inserted = query(
             "INSERT INTO account_parent_accounts (id, operator_id, person_number, display_name, province, opened_at, \
@@ -233,8 +235,11 @@ impl Store {
         actor.require(Permission::ManageAccountLinks)?;
         let now = self.now();
         if new.consent.given_at > now {
-            return Err(FieldError::new("consent_given_at", Problem::Malformed { expected: "a time not in the future" })
-                .into());
+            return Err(FieldError::new(
+                "consent_given_at",
+                Problem::Malformed { expected: "a time not in the future" },
+            )
+            .into());
         }
         let mut transaction = self.pools.begin_write().await?;
         let sub_platform_name = owned_sub_platform(&mut transaction, actor, new.sub_platform_id).await?;
@@ -340,7 +345,11 @@ impl Store {
 
     /// A sub-platform's links, in force and ended, newest first: the operator's for its sub-platforms, a
     /// sub-platform organisation's for its own registrations.
-    pub async fn list_identity_links(&self, actor: &Actor, sub_platform_id: Uuid) -> Result<Vec<IdentityLink>, StoreError> {
+    pub async fn list_identity_links(
+        &self,
+        actor: &Actor,
+        sub_platform_id: Uuid,
+    ) -> Result<Vec<IdentityLink>, StoreError> {
         actor.require(Permission::ViewAccountScheme)?;
         let rows = query(AssertSqlSafe(format!(
             "SELECT {LINK_COLUMNS} FROM account_identity_links l \

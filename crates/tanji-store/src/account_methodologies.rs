@@ -73,13 +73,17 @@ impl Behaviour {
         let value = raw.trim();
         let well_formed = (2..=64).contains(&value.len())
             && value.starts_with(|character: char| character.is_ascii_lowercase())
-            && value.chars().all(|character| character.is_ascii_lowercase() || character.is_ascii_digit() || character == '_');
+            && value
+                .chars()
+                .all(|character| character.is_ascii_lowercase() || character.is_ascii_digit() || character == '_');
         if well_formed {
             Ok(Behaviour(value.to_owned()))
         } else {
             Err(FieldError::new(
                 "behaviour",
-                Problem::Malformed { expected: "2 to 64 lower-case letters, digits or _, starting with a letter, such as metro_trip" },
+                Problem::Malformed {
+                    expected: "2 to 64 lower-case letters, digits or _, starting with a letter, such as metro_trip",
+                },
             ))
         }
     }
@@ -129,7 +133,10 @@ impl NewMethodology {
             licence: optional_text("citation_licence", citation.licence, 100)?,
             url: match optional_text("citation_url", citation.url, 500)? {
                 Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
-                    return Err(FieldError::new("citation_url", Problem::Malformed { expected: "an http(s):// address" }));
+                    return Err(FieldError::new(
+                        "citation_url",
+                        Problem::Malformed { expected: "an http(s):// address" },
+                    ));
                 }
                 url => url,
             },
@@ -797,7 +804,11 @@ async fn stored_from_row(
         operator_id: row.id("operator_id")?,
         title_zh: row.text("title_zh")?,
         title_en: row.text("title_en")?,
-        source_check: if row.text("source_check")? == "checked" { SourceCheck::Checked } else { SourceCheck::Unverified },
+        source_check: if row.text("source_check")? == "checked" {
+            SourceCheck::Checked
+        } else {
+            SourceCheck::Unverified
+        },
         version,
         author_name: row.optional_text("author_name")?.unwrap_or(row.text("author_email")?),
         steps,

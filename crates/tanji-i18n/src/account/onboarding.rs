@@ -234,7 +234,12 @@ impl OnboardingText {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                format!("{} · {} {} · {categories}", self.formula_second_hand, self.substitution_rate, substitution_rate.get())
+                format!(
+                    "{} · {} {} · {categories}",
+                    self.formula_second_hand,
+                    self.substitution_rate,
+                    substitution_rate.get()
+                )
             }
             Formula::ElectricityBelowBaseline { grid_factor_g_co2_per_kwh } => {
                 format!("{} · {grid_factor_g_co2_per_kwh} g CO2/kWh", self.formula_electricity)

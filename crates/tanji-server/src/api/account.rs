@@ -11,9 +11,7 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use tanji_account::methodology::{
-    Citation, Decision, Formula, RegistryError, ReviewError, ReviewStatus,
-};
+use tanji_account::methodology::{Citation, Decision, Formula, RegistryError, ReviewError, ReviewStatus};
 use tanji_i18n::{Language, Localize};
 use tanji_store::account_links::{IdentityLink, NewLink, ParentAccount};
 use tanji_store::account_methodologies::{
@@ -150,7 +148,9 @@ impl MethodologyView {
         let (notice_from, notice_until, effective_from, retired_on) = match version.status {
             ReviewStatus::PublicNotice { from, until } => (Some(from), Some(until), None, None),
             ReviewStatus::Approved { effective_from } => (None, None, Some(effective_from), None),
-            ReviewStatus::Retired { effective_from, retired_on } => (None, None, Some(effective_from), Some(retired_on)),
+            ReviewStatus::Retired { effective_from, retired_on } => {
+                (None, None, Some(effective_from), Some(retired_on))
+            }
             _ => (None, None, None, None),
         };
         MethodologyView {
@@ -177,7 +177,9 @@ impl MethodologyView {
                 .iter()
                 .map(|step| ReviewStepView {
                     action: step.action.clone(),
-                    decision: step.decision.map(|decision| tanji_store::account_methodologies::decision_code(decision).to_owned()),
+                    decision: step
+                        .decision
+                        .map(|decision| tanji_store::account_methodologies::decision_code(decision).to_owned()),
                     round: step.round,
                     by_user_id: step.by_user_id.map(|id| id.as_uuid()),
                     by: step.by_label.clone(),

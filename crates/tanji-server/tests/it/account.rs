@@ -36,7 +36,10 @@ async fn the_operator_runs_the_review_and_onboards_a_sub_platform_over_the_api(t
     add_member(store, &world.platform, EDITOR, Role::Editor).await;
     add_member(store, &world.platform, EXPERT, Role::Auditor).await;
     let register = |name: &'static str, kind| async move {
-        store.operator_register_organisation(&OrganisationProfile::parse(name, "CN", None).unwrap(), kind).await.unwrap()
+        store
+            .operator_register_organisation(&OrganisationProfile::parse(name, "CN", None).unwrap(), kind)
+            .await
+            .unwrap()
     };
     let delivery = register("Delivery 外卖", OrganisationKind::SubPlatform).await;
     let other_platform = register("Other platform", OrganisationKind::PlatformOperator).await;
@@ -114,9 +117,8 @@ async fn the_operator_runs_the_review_and_onboards_a_sub_platform_over_the_api(t
     assert_eq!(brand.get(&sub_path).await.status, StatusCode::FORBIDDEN);
     assert_eq!(other_operator.get("/api/v1/account/sub-platforms").await.json, json!([]));
 
-    let issued = owner
-        .post(&format!("{sub_path}/credentials"), json!({"name": "gateway", "scopes": ["events:write"]}))
-        .await;
+    let issued =
+        owner.post(&format!("{sub_path}/credentials"), json!({"name": "gateway", "scopes": ["events:write"]})).await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.json);
     let secret = issued.json["secret"].as_str().unwrap();
     assert!(secret.starts_with("tanji_sub_"));
@@ -133,7 +135,8 @@ async fn the_operator_runs_the_review_and_onboards_a_sub_platform_over_the_api(t
     assert!(store.sub_platform_caller(secret).await.unwrap().is_none());
 
     // Parent accounts and links with consent.
-    let account = editor.post("/api/v1/account/parent-accounts", json!({"display_name": "王小明", "province": "CN-GD"})).await;
+    let account =
+        editor.post("/api/v1/account/parent-accounts", json!({"display_name": "王小明", "province": "CN-GD"})).await;
     assert_eq!(account.status, StatusCode::CREATED, "{}", account.json);
     let link_body = json!({
         "external_identity": "rider-1", "person_number": 1, "consent_given_at": "2026-03-01T08:00:00Z",
@@ -190,12 +193,14 @@ async fn the_console_pages_are_the_operators_and_forms_need_the_csrf_token(test:
     let page = operator.get("/console/carbon-account/methodologies/1/1").await;
     assert!(page.body.contains("46.7 g CO2e per person-km") && page.body.contains("Submit for expert review"));
     // Without the CSRF token the step is refused.
-    let forged = operator
-        .post_raw("/console/carbon-account/methodologies/1/1/step", &[("step", "submit")], &[])
-        .await;
+    let forged = operator.post_raw("/console/carbon-account/methodologies/1/1/step", &[("step", "submit")], &[]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let submitted = operator
-        .submit("/console/carbon-account/methodologies/1/1", "/console/carbon-account/methodologies/1/1/step", &[("step", "submit")])
+        .submit(
+            "/console/carbon-account/methodologies/1/1",
+            "/console/carbon-account/methodologies/1/1/step",
+            &[("step", "submit")],
+        )
         .await;
     assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.body);
     // The author's own sign-off is refused by the domain, in the reader's language, on the page.
@@ -208,7 +213,10 @@ async fn the_console_pages_are_the_operators_and_forms_need_the_csrf_token(test:
         .await;
     assert_eq!(own.status, StatusCode::CONFLICT);
     assert!(own.body.contains("The review step was not taken"), "{}", own.body);
-    let audit = store.list_audit_events(&store.operator_member_actor(&world.platform, OPERATOR).await.unwrap(), &Default::default()).await.unwrap();
+    let audit = store
+        .list_audit_events(&store.operator_member_actor(&world.platform, OPERATOR).await.unwrap(), &Default::default())
+        .await
+        .unwrap();
     assert!(audit.iter().any(|entry| entry.action.as_str() == "methodology.submitted"));
 
     // A brand's owner is refused the pages; in Chinese the page says it in Chinese.

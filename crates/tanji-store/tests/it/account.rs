@@ -7,11 +7,11 @@ use tanji_account::methodology::{
     ActivityUnit, Citation, Decision, Formula, RegistryError, ReviewAction, ReviewError, ReviewStage, published,
 };
 use tanji_store::account_links::NewLink;
+use tanji_store::account_methodologies::Behaviour;
 use tanji_store::account_methodologies::{
     CalendarDayKind, MethodologyError, NewMethodology, ReviewStep, SourceCheck, StoredMethodology,
 };
 use tanji_store::account_sub_platforms::{AllowedBehaviour, CredentialScope, NewSubPlatform};
-use tanji_store::account_methodologies::Behaviour;
 use tanji_store::{Clock, Conflict, StoreError};
 use tanji_tenancy::Actor;
 use tanji_tenancy::member::Role;
@@ -177,8 +177,7 @@ async fn a_methodology_goes_through_review_to_approval_and_retirement(test: Test
 
     // Every step is in the audit log.
     let entries = store.list_audit_events(&scheme.owner, &Default::default()).await.unwrap();
-    let methodology_entries =
-        entries.iter().filter(|entry| entry.action.as_str().starts_with("methodology.")).count();
+    let methodology_entries = entries.iter().filter(|entry| entry.action.as_str().starts_with("methodology.")).count();
     assert_eq!(methodology_entries, 7);
 }
 
@@ -194,7 +193,9 @@ async fn versions_are_numbered_and_a_behaviour_has_one_methodology(test: TestDat
     assert_eq!((revision.number(), revision.version_number()), (1, 2));
     // Another methodology cannot credit metro trips.
     match store.create_methodology(&scheme.editor, &metro()).await {
-        Err(MethodologyError::Registry(RegistryError::BehaviourTaken { behaviour })) => assert_eq!(behaviour, "metro_trip"),
+        Err(MethodologyError::Registry(RegistryError::BehaviourTaken { behaviour })) => {
+            assert_eq!(behaviour, "metro_trip")
+        }
         other => panic!("{other:?}"),
     }
     // A draft with an impossible figure is saved, but the domain refuses to submit it.
@@ -261,7 +262,8 @@ async fn sub_platforms_are_registered_with_behaviours_and_credentials(test: Test
             Err(StoreError::Denied(_))
         ));
     }
-    let registered = store.register_sub_platform(&scheme.owner, &food_delivery(&scheme, "food_delivery")).await.unwrap();
+    let registered =
+        store.register_sub_platform(&scheme.owner, &food_delivery(&scheme, "food_delivery")).await.unwrap();
     assert_eq!(registered.behaviours.len(), 1);
     assert_eq!(registered.organisation_name.as_deref(), Some("Delivery 外卖"));
     assert!(matches!(
@@ -317,7 +319,8 @@ async fn identities_link_with_consent_and_unlinking_keeps_the_history(test: Test
     let store = &test.store;
     let scheme = Scheme::build(&test).await;
     store.create_methodology(&scheme.editor, &metro()).await.unwrap();
-    let sub_platform = store.register_sub_platform(&scheme.owner, &food_delivery(&scheme, "food_delivery")).await.unwrap();
+    let sub_platform =
+        store.register_sub_platform(&scheme.owner, &food_delivery(&scheme, "food_delivery")).await.unwrap();
     let person = store.open_parent_account(&scheme.editor, "王小明", Some("CN-GD")).await.unwrap();
     assert_eq!(person.person_number, 1);
     assert_eq!(store.open_parent_account(&scheme.editor, "李华", None).await.unwrap().person_number, 2);
@@ -327,14 +330,22 @@ async fn identities_link_with_consent_and_unlinking_keeps_the_history(test: Test
     ));
     let consent_at = test.clock.now() - SignedDuration::from_mins(5);
     let new_link = NewLink::parse(sub_platform.id, "rider-8841", 1, consent_at, "2026-01", "app").unwrap();
-    assert!(matches!(NewLink::parse(sub_platform.id, "x", 1, consent_at, "2026-01", "fax"), Err(ref error) if error.field == "consent_channel"));
+    assert!(
+        matches!(NewLink::parse(sub_platform.id, "x", 1, consent_at, "2026-01", "fax"), Err(ref error) if error.field == "consent_channel")
+    );
 
     // Only the operator's owners and editors link; the sub-platform itself and viewers may not.
     for refused in [&scheme.viewer, &scheme.sub_platform_owner] {
         assert!(matches!(store.link_identity(refused, &new_link).await, Err(StoreError::Denied(_))));
     }
     assert!(matches!(store.link_identity(&scheme.other_operator_owner, &new_link).await, Err(StoreError::NotFound)));
-    let future = NewLink { consent: tanji_store::account_links::Consent { given_at: test.clock.now() + SignedDuration::from_hours(1), ..new_link.consent.clone() }, ..new_link.clone() };
+    let future = NewLink {
+        consent: tanji_store::account_links::Consent {
+            given_at: test.clock.now() + SignedDuration::from_hours(1),
+            ..new_link.consent.clone()
+        },
+        ..new_link.clone()
+    };
     assert!(matches!(store.link_identity(&scheme.editor, &future).await, Err(StoreError::Invalid(_))));
 
     let link = store.link_identity(&scheme.editor, &new_link).await.unwrap();
@@ -359,7 +370,10 @@ async fn identities_link_with_consent_and_unlinking_keeps_the_history(test: Test
 
     let unlinked = store.unlink_identity(&scheme.editor, sub_platform.id, link.id).await.unwrap();
     assert!(unlinked.unlinked_at.is_some());
-    assert!(store.linked_parent_account(sub_platform.id, "rider-8841").await.unwrap().is_none(), "no credit after unlinking");
+    assert!(
+        store.linked_parent_account(sub_platform.id, "rider-8841").await.unwrap().is_none(),
+        "no credit after unlinking"
+    );
     assert!(matches!(
         store.unlink_identity(&scheme.editor, sub_platform.id, link.id).await,
         Err(StoreError::Conflict(Conflict::AlreadyDone))

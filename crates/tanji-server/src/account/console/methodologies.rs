@@ -167,7 +167,11 @@ impl DraftForm {
                 unit: tanji_tenancy::validation::one_of(
                     "unit",
                     &self.unit,
-                    &[("order", ActivityUnit::Order), ("reuse", ActivityUnit::Reuse), ("person_km", ActivityUnit::PersonKm)],
+                    &[
+                        ("order", ActivityUnit::Order),
+                        ("reuse", ActivityUnit::Reuse),
+                        ("person_km", ActivityUnit::PersonKm),
+                    ],
                 )?,
                 reduction_per_unit_g_co2e: number("reduction_per_unit", &self.reduction_per_unit)?,
             },
@@ -188,9 +192,9 @@ impl DraftForm {
                 }
                 Formula::SecondHand { substitution_rate, production_emissions_g_co2e_by_category: categories }
             }
-            "electricity_below_baseline" => {
-                Formula::ElectricityBelowBaseline { grid_factor_g_co2_per_kwh: number("grid_factor", &self.grid_factor)? }
-            }
+            "electricity_below_baseline" => Formula::ElectricityBelowBaseline {
+                grid_factor_g_co2_per_kwh: number("grid_factor", &self.grid_factor)?,
+            },
             "labelled_product" => Formula::LabelledProduct,
             _ => {
                 return Err(FieldError::new(
@@ -203,9 +207,10 @@ impl DraftForm {
         };
         let year = match self.citation_year.trim() {
             "" => None,
-            text => Some(text.parse::<i16>().map_err(|_| {
-                FieldError::new("citation_year", Problem::OutOfRange { min: "1990", max: "2100" })
-            })?),
+            text => Some(
+                text.parse::<i16>()
+                    .map_err(|_| FieldError::new("citation_year", Problem::OutOfRange { min: "1990", max: "2100" }))?,
+            ),
         };
         let optional = |text: &str| Some(text.trim().to_owned()).filter(|text| !text.is_empty());
         let citation = Citation {
@@ -252,8 +257,14 @@ struct ListPage {
 
 /// `GET /console/carbon-account/methodologies`.
 pub async fn list(State(state): State<AppState>, console: Console) -> Response {
-    list_page(&state, &console, DraftForm { formula_kind: "per_unit".into(), ..DraftForm::default() }, FieldErrors::default(), StatusCode::OK)
-        .await
+    list_page(
+        &state,
+        &console,
+        DraftForm { formula_kind: "per_unit".into(), ..DraftForm::default() },
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn list_page(
@@ -305,17 +316,16 @@ pub async fn draft(State(state): State<AppState>, console: Console, Form(form): 
         None => store.create_methodology(console.actor(), &new).await,
     };
     match saved {
-        Ok(stored) => see_other(&format!(
-            "{METHODOLOGIES_PATH}/{}/{}?notice=drafted",
-            stored.number(),
-            stored.version_number()
-        )),
+        Ok(stored) => {
+            see_other(&format!("{METHODOLOGIES_PATH}/{}/{}?notice=drafted", stored.number(), stored.version_number()))
+        }
         Err(MethodologyError::Store(StoreError::Invalid(error))) => {
             let errors = FieldErrors::one(t, words, &error);
             list_page(&state, &console, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(MethodologyError::Registry(error)) => {
-            let errors = FieldErrors::message("behaviour", format!("{}{}", words.version_refused, error.localize(t.language)));
+            let errors =
+                FieldErrors::message("behaviour", format!("{}{}", words.version_refused, error.localize(t.language)));
             list_page(&state, &console, form, errors, StatusCode::CONFLICT).await
         }
         Err(MethodologyError::Review(error)) => {
@@ -371,7 +381,9 @@ fn buttons(words: &'static OnboardingText, console: &Console, stored: &StoredMet
     let is_author = stored.version.author == actor.user_id.to_string();
     let mut buttons = Vec::new();
     match stored.version.status.stage() {
-        ReviewStage::Draft if edit => buttons.push(StepButton { value: "submit", label: words.do_submit, primary: true }),
+        ReviewStage::Draft if edit => {
+            buttons.push(StepButton { value: "submit", label: words.do_submit, primary: true })
+        }
         ReviewStage::ExpertReview => {
             if review && !is_author {
                 buttons.push(StepButton { value: "sign_approve", label: words.do_sign_approve, primary: true });
@@ -388,7 +400,9 @@ fn buttons(words: &'static OnboardingText, console: &Console, stored: &StoredMet
         ReviewStage::PublicNotice if edit => {
             buttons.push(StepButton { value: "approve", label: words.do_approve, primary: true })
         }
-        ReviewStage::Approved if edit => buttons.push(StepButton { value: "retire", label: words.do_retire, primary: false }),
+        ReviewStage::Approved if edit => {
+            buttons.push(StepButton { value: "retire", label: words.do_retire, primary: false })
+        }
         _ => {}
     }
     buttons
@@ -399,7 +413,11 @@ fn version_path(number: &str, version: &str) -> Option<(u32, u32)> {
 }
 
 /// `GET /console/carbon-account/methodologies/{number}/{version}`.
-pub async fn show(State(state): State<AppState>, console: Console, Path((number, version)): Path<(String, String)>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    console: Console,
+    Path((number, version)): Path<(String, String)>,
+) -> Response {
     version_page(&state, &console, &number, &version, None, StatusCode::OK).await
 }
 

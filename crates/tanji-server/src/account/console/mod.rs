@@ -75,7 +75,11 @@ fn tabs(console: &Console, words: &'static OnboardingText, current: Tab) -> Vec<
             current: current == Tab::Methodologies,
         });
     }
-    links.push(TabLink { href: SUB_PLATFORMS_PATH, label: words.tab_sub_platforms, current: current == Tab::SubPlatforms });
+    links.push(TabLink {
+        href: SUB_PLATFORMS_PATH,
+        label: words.tab_sub_platforms,
+        current: current == Tab::SubPlatforms,
+    });
     if actor.may(Permission::ManageAccountLinks) {
         links.push(TabLink { href: ACCOUNTS_PATH, label: words.tab_accounts, current: current == Tab::Accounts });
     }

@@ -19,9 +19,7 @@ use tanji_tenancy::validation::Problem;
 use tanji_tenancy::{FieldError, OrganisationId, Permission};
 use uuid::Uuid;
 
-use super::{
-    ACCOUNTS_PATH, FieldErrors, METHODOLOGIES_PATH, SUB_PLATFORMS_PATH, Tab, TabLink, account_frame, tabs,
-};
+use super::{ACCOUNTS_PATH, FieldErrors, METHODOLOGIES_PATH, SUB_PLATFORMS_PATH, Tab, TabLink, account_frame, tabs};
 use crate::console::error_page::ErrorPage;
 use crate::console::frame::{Frame, render};
 use crate::redirect::see_other;
@@ -81,8 +79,9 @@ impl RegisterForm {
                 FieldError::new("organisation_id", Problem::Malformed { expected: "an organisation of the list" })
             })?)),
         };
-        let malformed =
-            || FieldError::new("behaviours", Problem::Malformed { expected: "one a line: behaviour=methodology number" });
+        let malformed = || {
+            FieldError::new("behaviours", Problem::Malformed { expected: "one a line: behaviour=methodology number" })
+        };
         let mut behaviours = Vec::new();
         for line in self.behaviours.lines().map(str::trim).filter(|line| !line.is_empty()) {
             let (behaviour, number) = line.split_once('=').ok_or_else(malformed)?;
@@ -390,13 +389,29 @@ pub async fn issue_credential(
     }
     match state.store().issue_sub_platform_credential(console.actor(), sub_platform_id, &form.name, &scopes).await {
         Ok((_, secret)) => {
-            sub_platform_page(&state, &console, &id, Some(secret), LinkForm::default(), FieldErrors::default(), StatusCode::OK)
-                .await
+            sub_platform_page(
+                &state,
+                &console,
+                &id,
+                Some(secret),
+                LinkForm::default(),
+                FieldErrors::default(),
+                StatusCode::OK,
+            )
+            .await
         }
         Err(StoreError::Invalid(error)) => {
             let errors = FieldErrors::one(t, words, &error);
-            sub_platform_page(&state, &console, &id, None, LinkForm::default(), errors, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            sub_platform_page(
+                &state,
+                &console,
+                &id,
+                None,
+                LinkForm::default(),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(error) => ErrorPage::from_store(&console.web, error).into_response(),
     }
@@ -445,7 +460,10 @@ pub async fn link(
                 .and_then(|local| local.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8))).ok())
                 .map(|zoned| zoned.timestamp())
                 .ok_or_else(|| {
-                    FieldError::new("consent_given_at", Problem::Malformed { expected: "a date and time such as 2026-03-02T09:30" })
+                    FieldError::new(
+                        "consent_given_at",
+                        Problem::Malformed { expected: "a date and time such as 2026-03-02T09:30" },
+                    )
                 })?;
             NewLink::parse(
                 sub_platform_id,
@@ -460,7 +478,8 @@ pub async fn link(
         Ok(new) => new,
         Err(error) => {
             let errors = FieldErrors::one(t, words, &error);
-            return sub_platform_page(&state, &console, &id, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return sub_platform_page(&state, &console, &id, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     match state.store().link_identity(console.actor(), &new).await {
