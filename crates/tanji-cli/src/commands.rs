@@ -46,7 +46,11 @@ fn words(language: Language) -> &'static tanji_server::i18n::Text {
 }
 
 /// A refused value, named by its option: "--name is too long; …", "--name：太长，…".
-fn field_problem(option: &str, problem: &tanji_tenancy::validation::Problem, language: Language) -> anyhow::Error {
+pub(crate) fn field_problem(
+    option: &str,
+    problem: &tanji_tenancy::validation::Problem,
+    language: Language,
+) -> anyhow::Error {
     match language {
         Language::SimplifiedChinese => anyhow!("{option}：{}", words(language).problem(problem)),
         // The domain's own English sentence, as the command has always said it.
@@ -55,7 +59,7 @@ fn field_problem(option: &str, problem: &tanji_tenancy::validation::Problem, lan
 }
 
 /// Turns a store refusal into a message for the command line.
-fn explain(error: StoreError, language: Language) -> anyhow::Error {
+pub(crate) fn explain(error: StoreError, language: Language) -> anyhow::Error {
     match error {
         StoreError::Invalid(field_error) => {
             field_problem(&format!("--{}", field_error.field.replace('_', "-")), &field_error.problem, language)

@@ -445,6 +445,10 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     }
     let pending = InvitationDetails::parse("温州青禾纸制品有限公司", Some(message)).expect("valid");
     store.create_invitation(&carbon_manager, &pending).await.map_err(store_error)?;
+
+    // The platform operator's carbon-account scheme: methodologies, the four sub-platforms, a few linked people.
+    let operator_owner = actor(store, "ops@tanji.example", &operator).await?;
+    crate::demo_account::load(store, &operator, &operator_owner, &sub_platform, DEMO_PASSWORD).await?;
     Ok(())
 }
 

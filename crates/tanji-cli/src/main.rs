@@ -5,12 +5,14 @@
 // Printing is this crate's job; the workspace forbids it only in libraries.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod account;
 mod bench_energy;
 mod bench_energy_store;
 mod bench_lca;
 mod bench_ledger;
 mod commands;
 mod demo;
+mod demo_account;
 mod energy;
 mod energy_import;
 mod footprint;
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => demo::run(args, language).await,
             Command::Migrate(args) => commands::migrate(args, language).await,
             Command::Org(command) => commands::org(command, language).await,
+            Command::Account(command) => account::account(command, language).await,
             Command::User(command) => commands::user(command, language).await,
             Command::Token(command) => commands::token(command, language).await,
             Command::Inventory(command) => inventory::inventory(command, language),

@@ -79,6 +79,119 @@ pub enum Command {
     /// files with no database (`analyze`), and meter readings into an organisation's meters (`import`).
     #[command(subcommand)]
     Energy(EnergyCommand),
+    /// The platform operator's carbon-account scheme: methodologies and their review, the public notice's working
+    /// calendar, sub-platforms and their API credentials.
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+/// `tanji account …`
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// List the operator's methodologies, every version, with its review state.
+    Methodologies(AccountListArgs),
+    /// Take a review step on a methodology version (as the member named by --as).
+    Review(AccountReviewArgs),
+    /// Mark a day of the operator's calendar as a holiday or a make-up working day, or clear it.
+    Calendar(AccountCalendarArgs),
+    /// List the sub-platforms with their behaviours, links and credentials.
+    SubPlatforms(AccountListArgs),
+    /// Issue an API credential to a sub-platform; prints its secret once.
+    IssueCredential(AccountCredentialArgs),
+}
+
+/// The operator and the member a `tanji account` command acts as.
+#[derive(Debug, Args)]
+pub struct AccountMemberArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// The platform operator, by id or exact name.
+    #[arg(long)]
+    pub org: String,
+
+    /// The member (e-mail) the command acts as; their role decides what they may do.
+    #[arg(long = "as", value_name = "EMAIL")]
+    pub as_member: String,
+}
+
+/// `tanji account methodologies` and `tanji account sub-platforms`.
+#[derive(Debug, Args)]
+pub struct AccountListArgs {
+    #[command(flatten)]
+    pub member: AccountMemberArgs,
+
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// A review step.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ReviewStepName {
+    /// Draft → expert review.
+    Submit,
+    /// An expert's approving sign-off.
+    SignApprove,
+    /// An expert's sign-off sending the version back to draft.
+    SignRequestChanges,
+    /// Expert review → public notice.
+    StartNotice,
+    /// Public notice over → approved.
+    Approve,
+    /// Approved → retired.
+    Retire,
+}
+
+/// `tanji account review`.
+#[derive(Debug, Args)]
+pub struct AccountReviewArgs {
+    #[command(flatten)]
+    pub member: AccountMemberArgs,
+
+    /// The methodology's number.
+    pub number: u32,
+
+    /// The version's number.
+    #[arg(value_name = "VERSION")]
+    pub version_number: u32,
+
+    /// The step to take.
+    #[arg(value_enum)]
+    pub step: ReviewStepName,
+}
+
+/// `tanji account calendar`.
+#[derive(Debug, Args)]
+pub struct AccountCalendarArgs {
+    #[command(flatten)]
+    pub member: AccountMemberArgs,
+
+    /// The day, e.g. 2026-10-01.
+    #[arg(long)]
+    pub day: String,
+
+    /// `holiday`, `make-up` (a make-up working day, 调休) or `clear`.
+    #[arg(long)]
+    pub kind: String,
+}
+
+/// `tanji account issue-credential`.
+#[derive(Debug, Args)]
+pub struct AccountCredentialArgs {
+    #[command(flatten)]
+    pub member: AccountMemberArgs,
+
+    /// The sub-platform, by code or id.
+    #[arg(long)]
+    pub sub_platform: String,
+
+    /// What the credential is for.
+    #[arg(long)]
+    pub name: String,
+
+    /// Comma-separated: `events:write`, `outcomes:read`.
+    #[arg(long, default_value = "events:write,outcomes:read")]
+    pub scopes: String,
 }
 
 /// `tanji energy …`

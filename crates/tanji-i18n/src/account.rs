@@ -1,6 +1,8 @@
 //! The consumer carbon account (`tanji-account`): ledger answers, methodology review steps, event outcomes and
 //! spending problems, for the operator's console, the sub-platforms' reconciliation and the person's page.
 
+pub mod onboarding;
+
 use tanji_account::ledger::{AccountError, Field, TransferError};
 use tanji_account::methodology::{
     ParameterError, ParameterName, ReductionError, RegistryError, ReviewAction, ReviewError, ReviewStage,

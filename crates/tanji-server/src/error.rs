@@ -122,6 +122,12 @@ impl ApiError {
         }
     }
 
+    /// 409: the domain refused a step (a methodology's review, for one), with the refusal's stable code and its
+    /// sentence in the request's language.
+    pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
     /// 401: no valid credentials.
     pub fn unauthenticated() -> Self {
         Self::new(
@@ -321,6 +327,8 @@ pub fn conflict_code(conflict: Conflict) -> &'static str {
         Conflict::ProductSku => "product_sku_taken",
         Conflict::IncompleteSignOff => "inventory_incomplete",
         Conflict::MeterCode => "meter_code_taken",
+        Conflict::SubPlatformCode => "sub_platform_code_taken",
+        Conflict::IdentityLinked => "identity_already_linked",
         _ => "conflict",
     }
 }

@@ -431,6 +431,18 @@ catalogue! {
     action_energy_site_changed: "更改能源站点", "Energy site changed";
     action_energy_production_recorded: "记录产量", "Production recorded";
     action_energy_measure_recorded: "记录节能措施", "Energy-saving measure recorded";
+    action_methodology_drafted: "起草方法学版本", "Methodology version drafted";
+    action_methodology_submitted: "方法学提交专家评审", "Methodology submitted for expert review";
+    action_methodology_signed_off: "专家评审签署", "Expert sign-off recorded";
+    action_methodology_notice_started: "方法学开始公示", "Methodology public notice started";
+    action_methodology_approved: "批准方法学", "Methodology approved";
+    action_methodology_retired: "停用方法学", "Methodology retired";
+    action_sub_platform_registered: "登记子平台", "Sub-platform registered";
+    action_sub_platform_credential_issued: "签发子平台接口凭证", "Sub-platform API credential issued";
+    action_sub_platform_credential_revoked: "吊销子平台接口凭证", "Sub-platform API credential revoked";
+    action_parent_account_opened: "开立个人主账户", "Parent account opened";
+    action_identity_linked: "关联子平台身份", "Sub-platform identity linked";
+    action_identity_unlinked: "解除子平台身份关联", "Sub-platform identity unlinked";
     action_user_logged_in: "登录", "Logged in";
 
     // Tenants.
@@ -1455,6 +1467,18 @@ impl Text {
             AuditAction::EnergySiteChanged => self.action_energy_site_changed,
             AuditAction::EnergyProductionRecorded => self.action_energy_production_recorded,
             AuditAction::EnergyMeasureRecorded => self.action_energy_measure_recorded,
+            AuditAction::MethodologyDrafted => self.action_methodology_drafted,
+            AuditAction::MethodologySubmitted => self.action_methodology_submitted,
+            AuditAction::MethodologySignedOff => self.action_methodology_signed_off,
+            AuditAction::MethodologyNoticeStarted => self.action_methodology_notice_started,
+            AuditAction::MethodologyApproved => self.action_methodology_approved,
+            AuditAction::MethodologyRetired => self.action_methodology_retired,
+            AuditAction::SubPlatformRegistered => self.action_sub_platform_registered,
+            AuditAction::SubPlatformCredentialIssued => self.action_sub_platform_credential_issued,
+            AuditAction::SubPlatformCredentialRevoked => self.action_sub_platform_credential_revoked,
+            AuditAction::ParentAccountOpened => self.action_parent_account_opened,
+            AuditAction::IdentityLinked => self.action_identity_linked,
+            AuditAction::IdentityUnlinked => self.action_identity_unlinked,
         }
     }
 

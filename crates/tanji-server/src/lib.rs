@@ -4,6 +4,7 @@
 //! Handlers are thin: they parse input into domain values, call the store with the authenticated actor, and render
 //! the result. Who may see what is decided by the store and the tenancy domain, not here.
 
+pub mod account;
 mod api;
 mod assets;
 pub mod client_address;

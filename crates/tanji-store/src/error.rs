@@ -124,6 +124,12 @@ pub enum Conflict {
     /// Another energy meter of the organisation already has this code.
     #[error("the organisation already has an energy meter with this code")]
     MeterCode,
+    /// The operator already has a sub-platform with this code.
+    #[error("a sub-platform with this code is already registered")]
+    SubPlatformCode,
+    /// The sub-platform identity is already linked to a parent account; unlink it first.
+    #[error("this identity is already linked to a parent account; unlink it first")]
+    IdentityLinked,
 }
 
 impl Conflict {
@@ -135,7 +141,8 @@ impl Conflict {
             Conflict::Email | Conflict::AlreadyMember => Some("email"),
             Conflict::FacilityCode => Some("code"),
             Conflict::ProductSku => Some("sku"),
-            Conflict::MeterCode => Some("code"),
+            Conflict::MeterCode | Conflict::SubPlatformCode => Some("code"),
+            Conflict::IdentityLinked => Some("external_identity"),
             Conflict::IncompleteSignOff => Some("incomplete_reason"),
             Conflict::LastOwner
             | Conflict::InvitationRefused(_)

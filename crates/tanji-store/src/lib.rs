@@ -10,6 +10,9 @@
 //! Methods are grouped by what they manage, one module each; all hang off [`Store`].
 
 pub mod account_ledger;
+pub mod account_links;
+pub mod account_methodologies;
+pub mod account_sub_platforms;
 mod audit;
 mod clock;
 pub mod credentials;
@@ -64,7 +67,7 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 16] = [
+const MIGRATIONS: [(i64, &str, &str); 17] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
@@ -80,6 +83,7 @@ const MIGRATIONS: [(i64, &str, &str); 16] = [
     (13, "energy_chain_parent_meters", include_str!("../migrations/0013_energy_chain_parent_meters.sql")),
     (14, "energy_data_version", include_str!("../migrations/0014_energy_data_version.sql")),
     (15, "account_ledger", include_str!("../migrations/0015_account_ledger.sql")),
+    (16, "account_onboarding", include_str!("../migrations/0016_account_onboarding.sql")),
     (17, "energy_site_sources_zh", include_str!("../migrations/0017_energy_site_sources_zh.sql")),
 ];
 

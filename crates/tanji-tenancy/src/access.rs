@@ -71,6 +71,20 @@ pub enum Permission {
     ViewPointsLedger,
     /// Open accounts and submit transfers on the organisation's carbon points ledger (operators of a points scheme).
     OperatePointsLedger,
+    /// See a carbon-account scheme's methodologies, sub-platforms and identity links: the operator's all of them, a
+    /// sub-platform's only its own registration and links.
+    ViewAccountScheme,
+    /// Draft methodology versions and move them through submission, public notice, approval and retirement
+    /// (platform operator).
+    EditMethodologies,
+    /// Sign off a methodology version under expert review (platform operator; never the version's author).
+    ReviewMethodologies,
+    /// Register sub-platforms, set the behaviours they may report, issue and revoke their API credentials
+    /// (platform operator).
+    ManageSubPlatforms,
+    /// Open persons' parent accounts and link or unlink sub-platform identities with the person's consent
+    /// (platform operator).
+    ManageAccountLinks,
 }
 
 impl Permission {
@@ -87,7 +101,8 @@ impl Permission {
             | Permission::ViewFootprints
             | Permission::ViewEnergy
             | Permission::ViewVerificationClients
-            | Permission::ViewPointsLedger => TokenScope::Read,
+            | Permission::ViewPointsLedger
+            | Permission::ViewAccountScheme => TokenScope::Read,
             Permission::EditFacilities
             | Permission::EditEnergy
             | Permission::EditInventory
@@ -95,7 +110,10 @@ impl Permission {
             | Permission::EditFootprints
             | Permission::PublishLabels
             | Permission::VerifyFootprints
-            | Permission::OperatePointsLedger => TokenScope::Write,
+            | Permission::OperatePointsLedger
+            | Permission::EditMethodologies
+            | Permission::ReviewMethodologies
+            | Permission::ManageAccountLinks => TokenScope::Write,
             Permission::EditOrganisation
             | Permission::ManageMembers
             | Permission::ManageOwnTokens
@@ -103,7 +121,8 @@ impl Permission {
             | Permission::ManageSuppliers
             | Permission::ManageCustomers
             | Permission::ManageTenants
-            | Permission::ManageVerifiers => TokenScope::Admin,
+            | Permission::ManageVerifiers
+            | Permission::ManageSubPlatforms => TokenScope::Admin,
         }
     }
 
@@ -118,7 +137,8 @@ impl Permission {
             | Permission::ViewInventory
             | Permission::ViewFootprints
             | Permission::ViewEnergy
-            | Permission::ViewVerificationClients => true,
+            | Permission::ViewVerificationClients
+            | Permission::ViewAccountScheme => true,
             // A person's points are personal data: viewers of the operator organisation do not see them.
             Permission::ViewPointsLedger => matches!(role, Owner | Editor | Auditor),
             Permission::EditFacilities
@@ -127,7 +147,12 @@ impl Permission {
             | Permission::ManageSuppliers
             | Permission::EditInventory
             | Permission::EditFootprints
-            | Permission::PublishLabels => matches!(role, Owner | Editor),
+            | Permission::PublishLabels
+            | Permission::EditMethodologies
+            | Permission::ManageAccountLinks => matches!(role, Owner | Editor),
+            // The expert committee: reviewers are the operator's auditors (and its owners); the domain refuses the
+            // author's own sign-off and a second sign-off by the same person in a round.
+            Permission::ReviewMethodologies => matches!(role, Owner | Auditor),
             // Verification is independent of the people who entered the data.
             Permission::VerifyInventory | Permission::VerifyFootprints => matches!(role, Auditor),
             Permission::ManageOwnTokens => matches!(role, Owner | Editor | Auditor),
@@ -137,7 +162,8 @@ impl Permission {
             | Permission::ManageAllTokens
             | Permission::ManageCustomers
             | Permission::ManageTenants
-            | Permission::ManageVerifiers => matches!(role, Owner),
+            | Permission::ManageVerifiers
+            | Permission::ManageSubPlatforms => matches!(role, Owner),
         }
     }
 
@@ -158,6 +184,12 @@ impl Permission {
             Permission::ViewPointsLedger | Permission::OperatePointsLedger => {
                 matches!(kind, PlatformOperator | BrandRetailer)
             }
+            // A carbon-account scheme is run by a platform operator; a sub-platform reads its own registration.
+            Permission::ViewAccountScheme => matches!(kind, PlatformOperator | SubPlatform),
+            Permission::EditMethodologies
+            | Permission::ReviewMethodologies
+            | Permission::ManageSubPlatforms
+            | Permission::ManageAccountLinks => matches!(kind, PlatformOperator),
             _ => true,
         }
     }
@@ -246,7 +278,7 @@ mod tests {
     #[test]
     fn role_table() {
         use Permission::*;
-        let cases: [(Permission, [bool; 4]); 20] = [
+        let cases: [(Permission, [bool; 4]); 25] = [
             //                   owner  editor auditor viewer
             (ViewOrganisation, [true, true, true, true]),
             (EditOrganisation, [true, false, false, false]),
@@ -268,6 +300,11 @@ mod tests {
             (EditEnergy, [true, true, false, false]),
             (ViewPointsLedger, [true, true, true, false]),
             (OperatePointsLedger, [true, true, false, false]),
+            (ViewAccountScheme, [true, true, true, true]),
+            (EditMethodologies, [true, true, false, false]),
+            (ReviewMethodologies, [true, false, true, false]),
+            (ManageSubPlatforms, [true, false, false, false]),
+            (ManageAccountLinks, [true, true, false, false]),
         ];
         for (permission, expected) in cases {
             for (role, expect) in Role::ALL.into_iter().zip(expected) {
@@ -281,6 +318,24 @@ mod tests {
         for kind in OrganisationKind::ALL {
             let owner = actor(kind, Role::Owner, Credential::Session);
             assert_eq!(owner.may(Permission::ManageTenants), kind == OrganisationKind::PlatformOperator);
+        }
+    }
+
+    #[test]
+    fn only_a_platform_operator_runs_a_carbon_account_scheme() {
+        for kind in OrganisationKind::ALL {
+            let owner = actor(kind, Role::Owner, Credential::Session);
+            let operator = kind == OrganisationKind::PlatformOperator;
+            for permission in [
+                Permission::EditMethodologies,
+                Permission::ReviewMethodologies,
+                Permission::ManageSubPlatforms,
+                Permission::ManageAccountLinks,
+            ] {
+                assert_eq!(owner.may(permission), operator, "{permission:?} for {kind:?}");
+            }
+            let reads = operator || kind == OrganisationKind::SubPlatform;
+            assert_eq!(owner.may(Permission::ViewAccountScheme), reads, "{kind:?}");
         }
     }
 

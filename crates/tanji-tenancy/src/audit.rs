@@ -134,11 +134,47 @@ pub enum AuditAction {
     /// An energy-saving measure was recorded.
     #[serde(rename = "energy_measure.recorded")]
     EnergyMeasureRecorded,
+    /// A methodology version was drafted.
+    #[serde(rename = "methodology.drafted")]
+    MethodologyDrafted,
+    /// A methodology version was submitted for expert review.
+    #[serde(rename = "methodology.submitted")]
+    MethodologySubmitted,
+    /// An expert signed a methodology version off (approve or request changes).
+    #[serde(rename = "methodology.signed_off")]
+    MethodologySignedOff,
+    /// A methodology version's public notice started.
+    #[serde(rename = "methodology.notice_started")]
+    MethodologyNoticeStarted,
+    /// A methodology version was approved after its public notice.
+    #[serde(rename = "methodology.approved")]
+    MethodologyApproved,
+    /// A methodology version was retired.
+    #[serde(rename = "methodology.retired")]
+    MethodologyRetired,
+    /// A sub-platform was registered with its behaviours.
+    #[serde(rename = "sub_platform.registered")]
+    SubPlatformRegistered,
+    /// An API credential of a sub-platform was issued.
+    #[serde(rename = "sub_platform.credential_issued")]
+    SubPlatformCredentialIssued,
+    /// An API credential of a sub-platform was revoked.
+    #[serde(rename = "sub_platform.credential_revoked")]
+    SubPlatformCredentialRevoked,
+    /// A person's parent account was opened.
+    #[serde(rename = "parent_account.opened")]
+    ParentAccountOpened,
+    /// A sub-platform identity was linked to a parent account, with the person's consent.
+    #[serde(rename = "identity_link.linked")]
+    IdentityLinked,
+    /// A sub-platform identity was unlinked from its parent account.
+    #[serde(rename = "identity_link.unlinked")]
+    IdentityUnlinked,
 }
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 52] = [
         AuditAction::OrganisationRegistered,
         AuditAction::OrganisationUpdated,
         AuditAction::FacilityCreated,
@@ -179,6 +215,18 @@ impl AuditAction {
         AuditAction::EnergySiteChanged,
         AuditAction::EnergyProductionRecorded,
         AuditAction::EnergyMeasureRecorded,
+        AuditAction::MethodologyDrafted,
+        AuditAction::MethodologySubmitted,
+        AuditAction::MethodologySignedOff,
+        AuditAction::MethodologyNoticeStarted,
+        AuditAction::MethodologyApproved,
+        AuditAction::MethodologyRetired,
+        AuditAction::SubPlatformRegistered,
+        AuditAction::SubPlatformCredentialIssued,
+        AuditAction::SubPlatformCredentialRevoked,
+        AuditAction::ParentAccountOpened,
+        AuditAction::IdentityLinked,
+        AuditAction::IdentityUnlinked,
     ];
 
     /// The stable machine name, e.g. `facility.created`.
@@ -224,6 +272,18 @@ impl AuditAction {
             AuditAction::EnergySiteChanged => "energy_site.changed",
             AuditAction::EnergyProductionRecorded => "energy_production.recorded",
             AuditAction::EnergyMeasureRecorded => "energy_measure.recorded",
+            AuditAction::MethodologyDrafted => "methodology.drafted",
+            AuditAction::MethodologySubmitted => "methodology.submitted",
+            AuditAction::MethodologySignedOff => "methodology.signed_off",
+            AuditAction::MethodologyNoticeStarted => "methodology.notice_started",
+            AuditAction::MethodologyApproved => "methodology.approved",
+            AuditAction::MethodologyRetired => "methodology.retired",
+            AuditAction::SubPlatformRegistered => "sub_platform.registered",
+            AuditAction::SubPlatformCredentialIssued => "sub_platform.credential_issued",
+            AuditAction::SubPlatformCredentialRevoked => "sub_platform.credential_revoked",
+            AuditAction::ParentAccountOpened => "parent_account.opened",
+            AuditAction::IdentityLinked => "identity_link.linked",
+            AuditAction::IdentityUnlinked => "identity_link.unlinked",
         }
     }
 

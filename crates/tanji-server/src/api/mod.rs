@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`, authenticated by API tokens, described by an OpenAPI 3 document generated from the
 //! handlers' annotations and served at `/api/v1/openapi.json`.
 
+mod account;
 mod audit;
 mod auth;
 mod dto;
@@ -53,6 +54,7 @@ use crate::state::AppState;
         (name = "tenants", description = "The tenant directory (platform operator)"),
         (name = "product footprints", description = "Products, model versions, footprints and carbon labels"),
         (name = "verification", description = "Engagements of independent verification bodies"),
+        (name = "carbon account", description = "A carbon-account scheme's onboarding (platform operator): methodologies and their expert review, sub-platforms with behaviours and API credentials, parent accounts, identity links with consent"),
         (name = "energy", description = "Energy meters, readings (idempotent batches) and their roll-ups; sites (areas, lines, meter placement), production, analysis of stored data, measures with verified savings"),
     ),
     components(schemas(ErrorBody))
@@ -137,6 +139,21 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(energy::post_metered_energy))
         .routes(routes!(energy::put_parent))
         .routes(routes!(energy::get_totals))
+        .routes(routes!(account::list_methodologies, account::create_methodology))
+        .routes(routes!(account::create_methodology_version))
+        .routes(routes!(account::get_methodology))
+        .routes(routes!(account::submit_methodology))
+        .routes(routes!(account::sign_off_methodology))
+        .routes(routes!(account::start_public_notice))
+        .routes(routes!(account::approve_methodology))
+        .routes(routes!(account::retire_methodology))
+        .routes(routes!(account::list_sub_platforms, account::register_sub_platform))
+        .routes(routes!(account::get_sub_platform))
+        .routes(routes!(account::list_credentials, account::issue_credential))
+        .routes(routes!(account::revoke_credential))
+        .routes(routes!(account::list_links, account::link_identity))
+        .routes(routes!(account::unlink_identity))
+        .routes(routes!(account::list_parent_accounts, account::open_parent_account))
         .split_for_parts()
 }
 

@@ -200,6 +200,18 @@ fn object_href(
         A::EnergyMeterRegistered | A::EnergySiteChanged => energy_page("/meters"),
         A::EnergyProductionRecorded => energy_page(""),
         A::EnergyMeasureRecorded => energy_page("/measures"),
+        A::MethodologyDrafted
+        | A::MethodologySubmitted
+        | A::MethodologySignedOff
+        | A::MethodologyNoticeStarted
+        | A::MethodologyApproved
+        | A::MethodologyRetired => Some(crate::account::console::METHODOLOGIES_PATH.to_owned()),
+        A::SubPlatformRegistered
+        | A::SubPlatformCredentialIssued
+        | A::SubPlatformCredentialRevoked
+        | A::ParentAccountOpened
+        | A::IdentityLinked
+        | A::IdentityUnlinked => Some(crate::account::console::SUB_PLATFORMS_PATH.to_owned()),
         A::ActivityRecorded | A::ActivitiesImported | A::ActivityDeleted => Some("/console/activities".to_owned()),
         A::FactorAdded => Some("/console/factors".to_owned()),
         A::InventoryComputed | A::InventoryVerified => id.map(|id| format!("/console/inventory/{id}")),

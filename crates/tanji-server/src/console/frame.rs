@@ -62,6 +62,7 @@ pub enum Section {
     Factors,
     Products,
     Energy,
+    CarbonAccount,
 }
 
 /// One-off confirmations shown after a redirect, named in the `notice` query parameter. Only these names are
@@ -140,6 +141,13 @@ impl Frame {
                 href: "/console/energy",
                 label: tanji_i18n::energy::console::EnergyText::of(t.language).nav_energy,
                 current: section == Section::Energy,
+            });
+        }
+        if actor.may(Permission::ViewAccountScheme) {
+            nav.push(NavItem {
+                href: "/console/carbon-account",
+                label: tanji_i18n::account::onboarding::OnboardingText::of(t.language).nav_carbon_account,
+                current: section == Section::CarbonAccount,
             });
         }
         if actor.may(Permission::ManageOwnTokens) {

@@ -99,6 +99,8 @@ pub fn routes() -> Router<AppState> {
         .route("/console/account/password", post(account::change_password))
         // The energy engineer's pages, their own module tree (crate::energy::console); mounted here.
         .merge(crate::energy::console::routes())
+        // The platform operator's carbon-account pages (crate::account::console).
+        .merge(crate::account::console::routes())
         .fallback(not_found)
 }
 

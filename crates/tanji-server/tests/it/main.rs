@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod account;
 mod api;
 mod console;
 mod energy;

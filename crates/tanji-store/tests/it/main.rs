@@ -2,6 +2,7 @@
 
 mod fixtures;
 
+mod account;
 mod audit_log;
 mod backfills;
 mod energy;
