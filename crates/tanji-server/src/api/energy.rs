@@ -20,7 +20,7 @@ use tanji_tenancy::{FieldError, Problem};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use tanji_store::energy_chain::{MeasuredEnergyTarget, MeteredEnergyMethods};
+use tanji_store::energy_chain::{MeasuredEnergyTarget, MeteredEnergyMethods, ParentMeterError};
 
 use super::auth::ApiActor;
 use super::extract::{ApiJson, ApiQuery};
@@ -1032,10 +1032,13 @@ pub struct ParentBody {
     request_body = ParentBody, params(("facility_id" = String, Path), ("code" = String, Path)),
     responses((status = 204, description = "Recorded: the facility's totals count the top meter, not this one"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody, description = "Not placed, another carrier, or a loop")))]
+        (status = 422, body = ErrorBody, description = "Refused, with its code: `meter_not_placed`, \
+        `parent_same_meter`, `parent_other_carrier` or `parent_loop`, the message in the request's language \
+        (Accept-Language)")))]
 pub async fn put_parent(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
     Path((facility, code)): Path<(String, String)>,
     ApiJson(body): ApiJson<ParentBody>,
 ) -> Result<StatusCode, ApiError> {
@@ -1046,8 +1049,13 @@ pub async fn put_parent(
         .map(|parent| MeterCode::parse("parent", &parent))
         .transpose()
         .map_err(|error| ApiError::validation(&error))?;
-    state.store().set_parent_meter(&actor, facility_id(&facility)?, &meter, parent.as_ref()).await?;
-    Ok(StatusCode::NO_CONTENT)
+    match state.store().set_parent_meter(&actor, facility_id(&facility)?, &meter, parent.as_ref()).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(ParentMeterError::Refused { field, problem }) => {
+            Err(ApiError::refused(problem.code(), field, problem.localize(language)))
+        }
+        Err(ParentMeterError::Store(error)) => Err(error.into()),
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/energy/sites/{facility_id}/totals", tag = "energy",
