@@ -129,7 +129,7 @@ impl Localize for ElectricityMonth {
         let supersedes = self
             .supersedes
             .iter()
-            .map(|record| format!("{} {}", record.record, parenthesised(&record.data_source.localize(language), language)))
+            .map(|record| format!("{}{}", record.record, parenthesised(&record.data_source.localize(language), language)))
             .collect::<Vec<_>>()
             .join(text!(language, zh: "、", en: ", ").as_str());
         let mut sentence = if supersedes.is_empty() {
@@ -165,7 +165,7 @@ impl Localize for ElectricityMonth {
 fn parenthesised(text: &str, language: Language) -> String {
     match language {
         Language::SimplifiedChinese => format!("（{text}）"),
-        Language::English => format!("({text})"),
+        Language::English => format!(" ({text})"),
     }
 }
 

@@ -178,7 +178,12 @@ pub async fn preview_inventory(
                     month
                         .supersedes
                         .iter()
-                        .map(|record| format!("{} ({})", record.record, record.data_source.localize(language)))
+                        .map(|record| match language {
+                            Language::SimplifiedChinese => {
+                                format!("{}（{}）", record.record, record.data_source.localize(language))
+                            }
+                            Language::English => format!("{} ({})", record.record, record.data_source.localize(language)),
+                        })
                         .collect::<Vec<_>>()
                         .join(", ")
                 })
