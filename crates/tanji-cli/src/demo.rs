@@ -851,9 +851,10 @@ async fn record_main_incomer(
     };
     store.place_energy_meter(energy_engineer, facility_id, &placement).await.map_err(store_error)?;
     for code in &line_meters {
-        store.set_parent_meter(energy_engineer, facility_id, code, Some(&meter.code)).await.map_err(|error| {
-            anyhow!("the demo's upstream meter of {}: {error:?}", code.as_str())
-        })?;
+        store
+            .set_parent_meter(energy_engineer, facility_id, code, Some(&meter.code))
+            .await
+            .map_err(|error| anyhow!("the demo's upstream meter of {}: {error:?}", code.as_str()))?;
     }
     store
         .record_readings(energy_engineer, ReadingSource::Csv, &readings)

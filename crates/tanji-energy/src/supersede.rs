@@ -259,13 +259,13 @@ mod tests {
         (row, record)
     }
 
+    /// Factor and origin, market factor and origin, coverage and origin, superseded keys, coverage not inherited.
+    type Expected<'a> =
+        (&'a str, SettingOrigin, Option<&'a str>, SettingOrigin, f64, SettingOrigin, &'a [&'a str], Option<&'a str>);
+
     /// (stated choice, existing records) → (factor and origin, market factor and origin, coverage and origin,
     /// superseded keys, coverage not inherited).
-    fn check(
-        choice: ElectricityChoice,
-        existing: &[(ActivityRow, ActivityRecord)],
-        expect: (&str, SettingOrigin, Option<&str>, SettingOrigin, f64, SettingOrigin, &[&str], Option<&str>),
-    ) {
+    fn check(choice: ElectricityChoice, existing: &[(ActivityRow, ActivityRecord)], expect: Expected<'_>) {
         let mut rows = vec![metered("2025-06", "601500")];
         let months = settle_electricity(&mut rows, existing, "facility-1", &choice);
         assert_eq!(months.len(), 1);
@@ -343,7 +343,16 @@ mod tests {
         check(
             ElectricityChoice::default(),
             &[(row, record)],
-            (SITE_FACTOR, SettingOrigin::SiteGridFactor, None, SettingOrigin::NotSet, 0.0, SettingOrigin::NotSet, &[], None),
+            (
+                SITE_FACTOR,
+                SettingOrigin::SiteGridFactor,
+                None,
+                SettingOrigin::NotSet,
+                0.0,
+                SettingOrigin::NotSet,
+                &[],
+                None,
+            ),
         );
     }
 
@@ -384,7 +393,16 @@ mod tests {
         check(
             ElectricityChoice::default(),
             &[(earlier, record)],
-            (SITE_FACTOR, SettingOrigin::SiteGridFactor, None, SettingOrigin::NotSet, 0.0, SettingOrigin::NotSet, &[], None),
+            (
+                SITE_FACTOR,
+                SettingOrigin::SiteGridFactor,
+                None,
+                SettingOrigin::NotSet,
+                0.0,
+                SettingOrigin::NotSet,
+                &[],
+                None,
+            ),
         );
     }
 }

@@ -114,7 +114,9 @@ impl Localize for ParentProblem {
 fn origin(origin: &SettingOrigin, language: Language) -> String {
     match origin {
         SettingOrigin::Stated => text!(language, zh: "（本次填写）", en: " (stated)"),
-        SettingOrigin::Inherited { record } => text!(language, zh: "（沿用 {record}）", en: " (inherited from {record})"),
+        SettingOrigin::Inherited { record } => {
+            text!(language, zh: "（沿用 {record}）", en: " (inherited from {record})")
+        }
         SettingOrigin::SiteGridFactor => text!(language, zh: "（站点电网因子）", en: " (the site's grid factor)"),
         SettingOrigin::NotSet => String::new(),
     }
@@ -129,7 +131,9 @@ impl Localize for ElectricityMonth {
         let supersedes = self
             .supersedes
             .iter()
-            .map(|record| format!("{}{}", record.record, parenthesised(&record.data_source.localize(language), language)))
+            .map(|record| {
+                format!("{}{}", record.record, parenthesised(&record.data_source.localize(language), language))
+            })
             .collect::<Vec<_>>()
             .join(text!(language, zh: "、", en: ", ").as_str());
         let mut sentence = if supersedes.is_empty() {
@@ -139,10 +143,14 @@ impl Localize for ElectricityMonth {
         };
         let factor = &self.factor;
         let factor_origin = origin(&self.factor_origin, language);
-        sentence.push_str(&text!(language, zh: "；电网因子 {factor}{factor_origin}", en: "; grid factor {factor}{factor_origin}"));
+        sentence.push_str(
+            &text!(language, zh: "；电网因子 {factor}{factor_origin}", en: "; grid factor {factor}{factor_origin}"),
+        );
         let market_origin = origin(&self.market_factor_origin, language);
         sentence.push_str(&match &self.market_factor {
-            Some(factor) => text!(language, zh: "；市场因子 {factor}{market_origin}", en: "; market factor {factor}{market_origin}"),
+            Some(factor) => {
+                text!(language, zh: "；市场因子 {factor}{market_origin}", en: "; market factor {factor}{market_origin}")
+            }
             None => text!(language, zh: "；无市场因子", en: "; no market factor"),
         });
         let covered = kwh(self.covered_by_instruments_kwh);
@@ -895,7 +903,10 @@ mod tests {
         };
         let chinese = month.localize(Language::SimplifiedChinese);
         assert_eq!(latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
-        assert!(chinese.contains("取代 elec-2025-06（生产月报）") && chinese.contains("沿用 elec-2025-06"), "{chinese}");
+        assert!(
+            chinese.contains("取代 elec-2025-06（生产月报）") && chinese.contains("沿用 elec-2025-06"),
+            "{chinese}"
+        );
         assert_eq!(
             month.localize(Language::English),
             "2025-06: metered 601,500 kWh supersedes elec-2025-06 (production monthly report); grid factor \

@@ -27,9 +27,9 @@ use tanji_energy::handover::{
 };
 use tanji_energy::model::{MeterKind, MeterUnit};
 use tanji_energy::supersede::{ElectricityChoice, ElectricityMonth, settle_electricity};
+use tanji_footprint::{MeasuredAmount, MeasuredLine, Stage};
 use tanji_ghg::bundled::{fuel_parameters, gwp_table};
 use tanji_inventory::import::check_with_reference;
-use tanji_footprint::{MeasuredAmount, MeasuredLine, Stage};
 use tanji_tenancy::validation::Problem;
 use tanji_tenancy::{Actor, FacilityId, FieldError, Permission};
 
@@ -94,7 +94,11 @@ pub struct InventoryFigures {
 
 impl InventoryFigures {
     fn of_totals(totals: &tanji_inventory::Totals) -> Self {
-        InventoryFigures { electricity_kwh: 0.0, location_kg: totals.total_location_kg, market_kg: totals.total_market_kg }
+        InventoryFigures {
+            electricity_kwh: 0.0,
+            location_kg: totals.total_location_kg,
+            market_kg: totals.total_market_kg,
+        }
     }
 
     /// The counted lines of `records` (kWh of electricity only in kWh or MWh).
@@ -497,8 +501,7 @@ impl Store {
         }
         let stored = self.activities(actor, None).await?;
         let n_replacing = stored.iter().filter(|activity| plan.keys.contains(&activity.record.id)).count();
-        let before: Vec<tanji_inventory::ActivityRecord> =
-            stored.into_iter().map(|activity| activity.record).collect();
+        let before: Vec<tanji_inventory::ActivityRecord> = stored.into_iter().map(|activity| activity.record).collect();
         let mut after: Vec<tanji_inventory::ActivityRecord> =
             before.iter().filter(|record| !plan.keys.contains(&record.id)).cloned().collect();
         after.extend(new_records);
@@ -518,8 +521,7 @@ impl Store {
                 before: InventoryFigures::of_totals(&before_inventory.totals),
                 after: InventoryFigures::of_totals(&after_inventory.totals),
             });
-            for month in plan.electricity_months.iter().filter(|month| month.month.starts_with(&format!("{year:04}")))
-            {
+            for month in plan.electricity_months.iter().filter(|month| month.month.starts_with(&format!("{year:04}"))) {
                 let mut records: Vec<&str> = month.supersedes.iter().map(|record| record.record.as_str()).collect();
                 records.push(&month.record);
                 month_effects.push(MonthEffect {
@@ -648,7 +650,10 @@ impl Store {
         .map_err(StoreError::from)?;
         let id_of = |code: &MeterCode, field: &'static str| {
             placed.iter().find(|(_, known, _, _)| known == code.as_str()).map(|(id, ..)| id.clone()).ok_or(
-                ParentMeterError::Refused { field, problem: ParentProblem::NotPlaced { meter: code.as_str().to_owned() } },
+                ParentMeterError::Refused {
+                    field,
+                    problem: ParentProblem::NotPlaced { meter: code.as_str().to_owned() },
+                },
             )
         };
         let meter_id = id_of(meter, "meter")?;

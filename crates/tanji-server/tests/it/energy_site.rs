@@ -296,7 +296,12 @@ async fn the_chain_hands_measured_energy_to_the_footprint_and_the_inventory_over
     let mut dry_run = inventory_body.clone();
     dry_run["dry_run"] = json!(true);
     let previewed = editor
-        .call_with_headers(Method::POST, &format!("{site}/inventory"), Some(dry_run.clone()), &[("accept-language", "zh-CN")])
+        .call_with_headers(
+            Method::POST,
+            &format!("{site}/inventory"),
+            Some(dry_run.clone()),
+            &[("accept-language", "zh-CN")],
+        )
         .await;
     assert_eq!(previewed.status, StatusCode::OK, "{}", previewed.json);
     assert_eq!((previewed.json["dry_run"].clone(), previewed.json["n_records"].clone()), (json!(true), json!(1)));
@@ -328,7 +333,12 @@ async fn the_chain_hands_measured_energy_to_the_footprint_and_the_inventory_over
         let editor = &editor;
         async move {
             editor
-                .call_with_headers(Method::PUT, &path, Some(json!({ "parent": parent })), &[("accept-language", "zh-CN")])
+                .call_with_headers(
+                    Method::PUT,
+                    &path,
+                    Some(json!({ "parent": parent })),
+                    &[("accept-language", "zh-CN")],
+                )
                 .await
         }
     };

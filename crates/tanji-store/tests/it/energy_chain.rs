@@ -4,12 +4,12 @@
 
 use jiff::civil::date;
 use tanji_energy::analysis::DayRange;
+use tanji_energy::handover::ParentProblem;
 use tanji_energy::handover::{line_intensity, monthly_energy, product_intensity};
 use tanji_energy::model::MeterKind;
+use tanji_energy::supersede::{ElectricityChoice, SettingOrigin};
 use tanji_energy::synthetic::{ExampleOptions, ruihe_paper_cups_example};
 use tanji_footprint::DataKind;
-use tanji_energy::handover::ParentProblem;
-use tanji_energy::supersede::{ElectricityChoice, SettingOrigin};
 use tanji_store::energy_chain::{
     MeasuredEnergyTarget, MeteredEnergyMethods, ParentMeterError, metered_electricity_key,
 };
@@ -481,7 +481,10 @@ async fn a_metered_month_that_supersedes_a_report_keeps_its_certificates_and_fac
     assert_eq!(year.year, 2025);
     assert!(close(year.before.location_kg, before.totals.total_location_kg));
     assert!(close(year.before.market_kg, before.totals.total_market_kg));
-    assert!(close(year.after.location_kg - year.before.location_kg, effect.after.location_kg - effect.before.location_kg));
+    assert!(close(
+        year.after.location_kg - year.before.location_kg,
+        effect.after.location_kg - effect.before.location_kg
+    ));
 
     // Recorded: the month says what it took over, and the inventory's market-based total still has the certificates.
     let outcome = store.record_metered_energy(editor, facility_id, january, &at_the_incomer()).await.unwrap();
@@ -502,7 +505,10 @@ async fn a_metered_month_that_supersedes_a_report_keeps_its_certificates_and_fac
 
     // A stated factor wins over the inherited one, and the notice says it was stated.
     let stated = MeteredEnergyMethods {
-        electricity: ElectricityChoice { factor: Some("mee-nbs-2022-grid-cn-zj".into()), ..ElectricityChoice::default() },
+        electricity: ElectricityChoice {
+            factor: Some("mee-nbs-2022-grid-cn-zj".into()),
+            ..ElectricityChoice::default()
+        },
         ..at_the_incomer()
     };
     let outcome = store.record_metered_energy(editor, facility_id, january, &stated).await.unwrap();

@@ -182,7 +182,9 @@ pub async fn preview_inventory(
                             Language::SimplifiedChinese => {
                                 format!("{}（{}）", record.record, record.data_source.localize(language))
                             }
-                            Language::English => format!("{} ({})", record.record, record.data_source.localize(language)),
+                            Language::English => {
+                                format!("{} ({})", record.record, record.data_source.localize(language))
+                            }
                         })
                         .collect::<Vec<_>>()
                         .join(", ")
