@@ -473,10 +473,6 @@ async fn record_factory_inventory(
             )
         })?;
     store.record_activities(energy_engineer, Some("ruihe-activities.csv"), rows).await.map_err(store_error)?;
-    // The factory's metered months are not handed over to the inventory here: a metered month would supersede the
-    // monthly report's row for the same point, and the handover carries neither the report's green-certificate
-    // coverage (100,000 kWh a month from June) nor the inventory's grid factor, so the verified 2025 totals would
-    // lose the certificates. The handover stays on the energy console's Chain page and the REST API.
     let warehouse = store
         .facility_boundaries(energy_engineer)
         .await
@@ -520,6 +516,54 @@ async fn record_factory_inventory(
         )
         .await
         .map_err(store_error)?;
+    hand_over_metered_months(store, energy_engineer, &request(2025)).await
+}
+
+/// Story step 3 into the inventory (issue 9): the main incomer's twelve metered months of 2025 are handed over after
+/// the verifier signed off version 1, and a second 2025 version is computed from them, a draft for the verifier; the
+/// verified version keeps its figures. Each metered month supersedes the monthly report's row for the incomer and
+/// takes over that row's East China grid factor and, from June, its 100,000 kWh of green certificates, so the change
+/// is only the meter's reading against the settlement (within ±0.3 % a month, illustrative).
+async fn hand_over_metered_months(
+    store: &Store,
+    energy_engineer: &Actor,
+    request: &tanji_store::InventoryRequest,
+) -> anyhow::Result<()> {
+    use tanji_energy::supersede::SettingOrigin;
+    let factory = store
+        .facility_boundaries(energy_engineer)
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .find(|facility| facility.code.as_deref() == Some("RH-HY"))
+        .context("the demo factory exists")?;
+    let year = tanji_energy::DayRange { first: jiff::civil::date(2025, 1, 1), last: jiff::civil::date(2025, 12, 31) };
+    let methods = tanji_store::energy_chain::MeteredEnergyMethods {
+        emission_point: Some("主变 10kV 进线".into()),
+        ..tanji_store::energy_chain::MeteredEnergyMethods::default()
+    };
+    let outcome =
+        store.record_metered_energy(energy_engineer, factory.facility_id, year, &methods).await.map_err(store_error)?;
+    // The demo's data must tell the story it claims: twelve months, each superseding its report row and inheriting
+    // its factor, and the certificates from June.
+    anyhow::ensure!(outcome.electricity_months.len() == 12, "the incomer's twelve months of 2025 are handed over");
+    for month in &outcome.electricity_months {
+        let report = format!("elec-{}", month.month);
+        let inherited = SettingOrigin::Inherited { record: report.clone() };
+        anyhow::ensure!(
+            month.supersedes.first().is_some_and(|superseded| superseded.record == report)
+                && month.factor_origin == inherited,
+            "the metered {} supersedes {report} and takes its grid factor",
+            month.month
+        );
+        let certified = month.month.as_str() >= "2025-06";
+        anyhow::ensure!(
+            (month.coverage_origin == inherited) == certified,
+            "the metered {} takes the report's green certificates from June",
+            month.month
+        );
+    }
+    store.compute_inventory(energy_engineer, request).await.map_err(store_error)?;
     Ok(())
 }
 
@@ -815,7 +859,10 @@ async fn record_main_incomer(
     };
     store.place_energy_meter(energy_engineer, facility_id, &placement).await.map_err(store_error)?;
     for code in &line_meters {
-        store.set_parent_meter(energy_engineer, facility_id, code, Some(&meter.code)).await.map_err(store_error)?;
+        store
+            .set_parent_meter(energy_engineer, facility_id, code, Some(&meter.code))
+            .await
+            .map_err(|error| anyhow!("the demo's upstream meter of {}: {error:?}", code.as_str()))?;
     }
     store
         .record_readings(energy_engineer, ReadingSource::Csv, &readings)

@@ -283,9 +283,7 @@ pub fn line_intensity(
     line_id: &str,
     period: DayRange,
 ) -> Result<LineIntensity, HandoverError> {
-    if period.last < period.first {
-        return Err(HandoverError::EmptyPeriod { first: period.first, last: period.last });
-    }
+    check_period(period)?;
     let Some(line) = site.line(line_id) else {
         return Err(HandoverError::UnknownLine {
             line: line_id.to_owned(),
@@ -408,15 +406,7 @@ fn line_figures(
         carrier.quantity *= allocated_share;
         carrier.energy_kwh = carrier.energy_kwh.map(|kwh| kwh * allocated_share);
     }
-    let energy_kwh: f64 = carriers.iter().filter_map(|carrier| carrier.energy_kwh).sum();
-    let carriers = carriers
-        .into_iter()
-        .map(|carrier| CarrierIntensity {
-            quantity_per_unit: carrier.quantity / production_units,
-            kwh_per_unit: carrier.energy_kwh.map(|kwh| kwh / production_units),
-            carrier,
-        })
-        .collect();
+    let (energy_kwh, carriers) = per_unit(carriers, production_units);
     let intensity = LineIntensity {
         site: site.name.clone(),
         line: line.id.clone(),
@@ -430,7 +420,7 @@ fn line_figures(
         kwh_per_unit: energy_kwh / production_units,
         carriers,
         meters,
-        estimated_share: if n_intervals > 0 { n_estimated as f64 / n_intervals as f64 } else { 0.0 },
+        estimated_share: estimated_share(n_intervals, n_estimated),
     };
     Ok((intensity, allocated_share))
 }
@@ -446,9 +436,7 @@ pub fn product_intensity(
     sku: &str,
     period: DayRange,
 ) -> Result<ProductIntensity, HandoverError> {
-    if period.last < period.first {
-        return Err(HandoverError::EmptyPeriod { first: period.first, last: period.last });
-    }
+    check_period(period)?;
     let made_sku = |line: &crate::model::Line| {
         production.iter().any(|record| {
             record.line == line.id && record.sku == sku && record.units > 0.0 && period.contains(record.day)
@@ -484,29 +472,14 @@ pub fn product_intensity(
         share.output_share = share.intensity.production_units / production_units;
         for carrier in &share.intensity.carriers {
             let carrier = &carrier.carrier;
-            match carriers.iter_mut().find(|known| known.kind == carrier.kind && known.unit == carrier.unit) {
-                Some(known) => {
-                    known.quantity += carrier.quantity;
-                    known.energy_kwh = known.energy_kwh.zip(carrier.energy_kwh).map(|(left, right)| left + right);
-                    known.meters.extend(carrier.meters.iter().cloned());
-                }
-                None => carriers.push(carrier.clone()),
-            }
+            merge_carrier(&mut carriers, carrier.clone());
         }
         for meter in &share.intensity.meters {
             n_intervals += meter.n_intervals;
             n_estimated += meter.n_estimated;
         }
     }
-    let energy_kwh: f64 = carriers.iter().filter_map(|carrier| carrier.energy_kwh).sum();
-    let carriers = carriers
-        .into_iter()
-        .map(|carrier| CarrierIntensity {
-            quantity_per_unit: carrier.quantity / production_units,
-            kwh_per_unit: carrier.energy_kwh.map(|kwh| kwh / production_units),
-            carrier,
-        })
-        .collect();
+    let (energy_kwh, carriers) = per_unit(carriers, production_units);
     Ok(ProductIntensity {
         site: site.name.clone(),
         sku: sku.to_owned(),
@@ -518,7 +491,7 @@ pub fn product_intensity(
         carriers,
         lines,
         unmetered_lines,
-        estimated_share: if n_intervals > 0 { n_estimated as f64 / n_intervals as f64 } else { 0.0 },
+        estimated_share: estimated_share(n_intervals, n_estimated),
     })
 }
 
@@ -555,6 +528,24 @@ pub enum ParentProblem {
         /// The loop, as `A → B → A`.
         path: String,
     },
+    /// The meter (or the upstream meter asked for) is not placed in the facility's site tree.
+    #[error("meter {meter} is not placed in the site's tree")]
+    NotPlaced {
+        /// The code asked for.
+        meter: String,
+    },
+}
+
+impl ParentProblem {
+    /// The stable code of the refusal, as the REST API answers it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ParentProblem::SameMeter { .. } => "parent_same_meter",
+            ParentProblem::DifferentKind { .. } => "parent_other_carrier",
+            ParentProblem::Loop { .. } => "parent_loop",
+            ParentProblem::NotPlaced { .. } => "meter_not_placed",
+        }
+    }
 }
 
 /// Checks that `parent` can be the upstream meter of `meter`, given what each meter measures and the upstream
@@ -718,7 +709,7 @@ pub fn monthly_energy(site: &Site, readings: &HashMap<String, Vec<RawReading>>) 
         .map(|(key, mut month)| {
             month.n_days_with_data = month_days.get(&key).map_or(0, BTreeMap::len);
             let (n_intervals, n_estimated) = month_intervals.get(&key).copied().unwrap_or_default();
-            month.estimated_share = if n_intervals > 0 { n_estimated as f64 / n_intervals as f64 } else { 0.0 };
+            month.estimated_share = estimated_share(n_intervals, n_estimated);
             month
         })
         .collect()
@@ -747,6 +738,46 @@ pub fn activity_key(facility: &str, kind: MeterKind, unit: MeterUnit, month: &st
     format!("meter:{facility}:{kind}:{}:{month}", unit.symbol())
 }
 
+/// A period that ends before it starts is refused.
+fn check_period(period: DayRange) -> Result<(), HandoverError> {
+    if period.last < period.first {
+        return Err(HandoverError::EmptyPeriod { first: period.first, last: period.last });
+    }
+    Ok(())
+}
+
+/// The carriers' total kWh, and each carrier per unit of `production_units`.
+fn per_unit(carriers: Vec<CarrierQuantity>, production_units: f64) -> (f64, Vec<CarrierIntensity>) {
+    let energy_kwh: f64 = carriers.iter().filter_map(|carrier| carrier.energy_kwh).sum();
+    let carriers = carriers
+        .into_iter()
+        .map(|carrier| CarrierIntensity {
+            quantity_per_unit: carrier.quantity / production_units,
+            kwh_per_unit: carrier.energy_kwh.map(|kwh| kwh / production_units),
+            carrier,
+        })
+        .collect();
+    (energy_kwh, carriers)
+}
+
+/// The share of counted intervals that cleaning estimated (0 when none were counted).
+fn estimated_share(n_intervals: usize, n_estimated: usize) -> f64 {
+    if n_intervals > 0 { n_estimated as f64 / n_intervals as f64 } else { 0.0 }
+}
+
+/// Adds `carrier` to the carrier of the same kind and unit in `carriers` (kWh only while every part states it), or
+/// appends it.
+fn merge_carrier(carriers: &mut Vec<CarrierQuantity>, carrier: CarrierQuantity) {
+    match carriers.iter_mut().find(|known| known.kind == carrier.kind && known.unit == carrier.unit) {
+        Some(known) => {
+            known.quantity += carrier.quantity;
+            known.energy_kwh = known.energy_kwh.zip(carrier.energy_kwh).map(|(left, right)| left + right);
+            known.meters.extend(carrier.meters);
+        }
+        None => carriers.push(carrier),
+    }
+}
+
 /// Writes metered months as inventory activity rows (data source `meter`, the meter codes as evidence), one per
 /// month and carrier. Carriers the handover has no method for (natural gas without fuel parameters, steam without a
 /// factor) are returned apart, so the caller can say so rather than drop energy silently.
@@ -766,14 +797,7 @@ pub fn activity_rows(
             } else {
                 carrier.quantity
             };
-            match merged.iter_mut().find(|known| known.kind == carrier.kind && known.unit == unit) {
-                Some(known) => {
-                    known.quantity += quantity;
-                    known.energy_kwh = known.energy_kwh.zip(carrier.energy_kwh).map(|(left, right)| left + right);
-                    known.meters.extend(carrier.meters.iter().cloned());
-                }
-                None => merged.push(CarrierQuantity { unit, quantity, ..carrier.clone() }),
-            }
+            merge_carrier(&mut merged, CarrierQuantity { unit, quantity, ..carrier.clone() });
         }
         for carrier in &merged {
             let meters = month.meters.iter().filter(|meter| carrier.meters.contains(&meter.meter));

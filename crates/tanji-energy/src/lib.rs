@@ -19,6 +19,7 @@ pub mod measure;
 pub mod model;
 pub mod regression;
 pub mod stats;
+pub mod supersede;
 pub mod synthetic;
 pub mod weather;
 

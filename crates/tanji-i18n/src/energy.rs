@@ -11,6 +11,7 @@ use tanji_energy::handover::{HandoverError, ParentProblem};
 use tanji_energy::ingest::{IngestProblem, ReadingField};
 use tanji_energy::model::{Equipment, MeterKind};
 use tanji_energy::regression::{BaselineCheck, FitError, Term};
+use tanji_energy::supersede::{ElectricityMonth, SettingOrigin};
 
 use crate::inventory::figure;
 use crate::{Language, Localize, text};
@@ -102,7 +103,77 @@ impl Localize for ParentProblem {
             ParentProblem::Loop { meter, parent, path } => text!(language,
                 zh: "表 {parent} 已在表 {meter} 的下级（{path}），不能再作它的上级表",
                 en: "meter {parent} is already downstream of {meter} ({path}), so it cannot be its upstream meter"),
+            ParentProblem::NotPlaced { meter } => text!(language,
+                zh: "表 {meter} 没有放入该设施的站点（计量表页把它放到区域或产线上后再指定上级表）",
+                en: "meter {meter} is not placed in this facility's site (place it in an area or on a line on the Meters tab first)"),
         }
+    }
+}
+
+/// Where a metered month's setting came from, as a parenthesis after the value.
+fn origin(origin: &SettingOrigin, language: Language) -> String {
+    match origin {
+        SettingOrigin::Stated => text!(language, zh: "（本次填写）", en: " (stated)"),
+        SettingOrigin::Inherited { record } => {
+            text!(language, zh: "（沿用 {record}）", en: " (inherited from {record})")
+        }
+        SettingOrigin::SiteGridFactor => text!(language, zh: "（站点电网因子）", en: " (the site's grid factor)"),
+        SettingOrigin::NotSet => String::new(),
+    }
+}
+
+/// One metered month of electricity as handed over: what it supersedes and where its grid factor, market factor and
+/// instrument coverage come from.
+impl Localize for ElectricityMonth {
+    fn localize(&self, language: Language) -> String {
+        let month = &self.month;
+        let quantity = kwh(self.quantity_kwh);
+        let supersedes = self
+            .supersedes
+            .iter()
+            .map(|record| {
+                format!("{}{}", record.record, parenthesised(&record.data_source.localize(language), language))
+            })
+            .collect::<Vec<_>>()
+            .join(text!(language, zh: "、", en: ", ").as_str());
+        let mut sentence = if supersedes.is_empty() {
+            text!(language, zh: "{month}：计量电量 {quantity}，未取代其他记录", en: "{month}: metered {quantity}, superseding no record")
+        } else {
+            text!(language, zh: "{month}：计量电量 {quantity}，取代 {supersedes}", en: "{month}: metered {quantity} supersedes {supersedes}")
+        };
+        let factor = &self.factor;
+        let factor_origin = origin(&self.factor_origin, language);
+        sentence.push_str(
+            &text!(language, zh: "；电网因子 {factor}{factor_origin}", en: "; grid factor {factor}{factor_origin}"),
+        );
+        let market_origin = origin(&self.market_factor_origin, language);
+        sentence.push_str(&match &self.market_factor {
+            Some(factor) => {
+                text!(language, zh: "；市场因子 {factor}{market_origin}", en: "; market factor {factor}{market_origin}")
+            }
+            None => text!(language, zh: "；无市场因子", en: "; no market factor"),
+        });
+        let covered = kwh(self.covered_by_instruments_kwh);
+        let coverage_origin = origin(&self.coverage_origin, language);
+        sentence.push_str(&if self.covered_by_instruments_kwh > 0.0 {
+            text!(language, zh: "；绿证等覆盖 {covered}{coverage_origin}", en: "; instruments cover {covered}{coverage_origin}")
+        } else {
+            text!(language, zh: "；无绿证等覆盖{coverage_origin}", en: "; no instruments{coverage_origin}")
+        });
+        if let Some(lost) = &self.coverage_not_inherited {
+            let (record, covered, unit) = (&lost.record, whole(lost.covered), &lost.unit);
+            sentence.push_str(&text!(language,
+                zh: "；{record} 的绿证等覆盖 {covered} {unit} 属于另一期间，未按月拆分沿用：请填写本月的覆盖量",
+                en: "; the instruments of {record} ({covered} {unit}) cover another period and are not split into months: state this month's coverage"));
+        }
+        sentence
+    }
+}
+
+fn parenthesised(text: &str, language: Language) -> String {
+    match language {
+        Language::SimplifiedChinese => format!("（{text}）"),
+        Language::English => format!(" ({text})"),
     }
 }
 
@@ -801,12 +872,48 @@ mod tests {
                 parent_kind: tanji_energy::model::MeterKind::NaturalGas,
             },
             ParentProblem::Loop { meter: "A".into(), parent: "B".into(), path: "A → B → A".into() },
+            ParentProblem::NotPlaced { meter: "NO-SUCH".into() },
         ];
         for problem in problems {
             let chinese = problem.localize(Language::SimplifiedChinese);
             assert_eq!(latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
             assert_ne!(chinese, problem.localize(Language::English));
         }
+        let month = ElectricityMonth {
+            month: "2025-06".into(),
+            record: "meter:RH-HY:electricity:kWh:2025-06".into(),
+            quantity_kwh: 601_500.0,
+            supersedes: vec![tanji_energy::supersede::SupersededRecord {
+                record: "elec-2025-06".into(),
+                data_source: tanji_inventory::DataSourceKind::ProductionMonthlyReport,
+                period_start: first,
+                period_end: last,
+            }],
+            factor: "mee-nbs-2022-grid-cn-grid-east".into(),
+            factor_origin: SettingOrigin::Inherited { record: "elec-2025-06".into() },
+            market_factor: None,
+            market_factor_origin: SettingOrigin::NotSet,
+            covered_by_instruments_kwh: 100_000.0,
+            coverage_origin: SettingOrigin::Stated,
+            coverage_not_inherited: Some(tanji_energy::supersede::CoverageNotInherited {
+                record: "elec-2025".into(),
+                covered: 1_200_000.0,
+                unit: "kWh".into(),
+            }),
+        };
+        let chinese = month.localize(Language::SimplifiedChinese);
+        assert_eq!(latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
+        assert!(
+            chinese.contains("取代 elec-2025-06（生产月报）") && chinese.contains("沿用 elec-2025-06"),
+            "{chinese}"
+        );
+        assert_eq!(
+            month.localize(Language::English),
+            "2025-06: metered 601,500 kWh supersedes elec-2025-06 (production monthly report); grid factor \
+             mee-nbs-2022-grid-cn-grid-east (inherited from elec-2025-06); no market factor; instruments cover 100,000 \
+             kWh (stated); the instruments of elec-2025 (1,200,000 kWh) cover another period and are not split into \
+             months: state this month's coverage"
+        );
         let no_output = HandoverError::NoOutput { line: "L1".into(), first, last };
         assert_eq!(
             no_output.localize(Language::English),

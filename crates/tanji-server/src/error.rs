@@ -155,6 +155,12 @@ impl ApiError {
         }
     }
 
+    /// 422 with a code of its own (listed in docs/api.md): a refusal the endpoint explains, `message` said in the
+    /// request's language.
+    pub fn refused(code: &'static str, field: &'static str, message: String) -> Self {
+        Self { field: Some(field), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message) }
+    }
+
     /// 429: too many attempts.
     pub fn rate_limited(retry_after_seconds: u64) -> Self {
         Self {

@@ -26,7 +26,10 @@ use tanji_energy::handover::{
     check_parent, complete_months, is_bought_energy, line_intensity, monthly_energy, product_intensity, top_meter,
 };
 use tanji_energy::model::{MeterKind, MeterUnit};
+use tanji_energy::supersede::{ElectricityChoice, ElectricityMonth, settle_electricity};
 use tanji_footprint::{MeasuredAmount, MeasuredLine, Stage};
+use tanji_ghg::bundled::{fuel_parameters, gwp_table};
+use tanji_inventory::import::check_with_reference;
 use tanji_tenancy::validation::Problem;
 use tanji_tenancy::{Actor, FacilityId, FieldError, Permission};
 
@@ -60,10 +63,113 @@ pub struct MeteredEnergyOutcome {
     pub incomplete: Vec<(String, MeterKind)>,
     /// The record keys written.
     pub keys: Vec<String>,
+    /// Every metered month of electricity: the records it superseded and where its grid factor, market factor and
+    /// instrument coverage came from (stated, inherited from which record, or the site's grid factor).
+    pub electricity_months: Vec<ElectricityMonth>,
+}
+
+/// What a handover would write: the rows and what is said about them.
+struct MeteredEnergyPlan {
+    /// The key prefix of the facility's metered records (replaced, not refused, when written again).
+    prefix: String,
+    /// The "file" the rows are recorded as, which names them in row errors.
+    file_name: String,
+    rows: Vec<tanji_inventory::ActivityRow>,
+    keys: Vec<String>,
+    left_out: Vec<(String, MeterKind)>,
+    incomplete: Vec<(String, MeterKind)>,
+    electricity_months: Vec<ElectricityMonth>,
+}
+
+/// Emissions and electricity of an inventory, or of some of its lines: what a preview compares.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct InventoryFigures {
+    /// Purchased electricity counted, kWh (of the lines compared; of a whole inventory, every counted line's).
+    pub electricity_kwh: f64,
+    /// Location-based emissions, kg CO2e.
+    pub location_kg: f64,
+    /// Market-based emissions, kg CO2e.
+    pub market_kg: f64,
+}
+
+impl InventoryFigures {
+    fn of_totals(totals: &tanji_inventory::Totals) -> Self {
+        InventoryFigures {
+            electricity_kwh: 0.0,
+            location_kg: totals.total_location_kg,
+            market_kg: totals.total_market_kg,
+        }
+    }
+
+    /// The counted lines of `records` (kWh of electricity only in kWh or MWh).
+    fn of_lines(inventory: &tanji_inventory::Inventory, records: &[&str]) -> Self {
+        let mut figures = InventoryFigures::default();
+        for line in inventory.lines.iter().filter(|line| {
+            line.status == tanji_inventory::LineStatus::Counted && records.contains(&line.record_id.as_str())
+        }) {
+            figures.location_kg += line.co2e_kg;
+            figures.market_kg += line.market_based_co2e_kg.unwrap_or(line.co2e_kg);
+            if let Some(quantity) = &line.quantity {
+                figures.electricity_kwh += match quantity.unit.symbol() {
+                    "kWh" => quantity.value * line.period_share,
+                    "MWh" => quantity.value * 1000.0 * line.period_share,
+                    _ => 0.0,
+                };
+            }
+        }
+        figures
+    }
+}
+
+/// One metered month's effect on the inventory: its record and the records it supersedes, counted before and after.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MonthEffect {
+    /// The month, `2025-03`.
+    pub month: String,
+    /// Before the handover.
+    pub before: InventoryFigures,
+    /// After it.
+    pub after: InventoryFigures,
+}
+
+/// A year's inventory totals before and after a handover.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct YearEffect {
+    /// The reporting year.
+    pub year: i16,
+    /// The GWP set the totals are calculated with (that of the year's latest inventory version, else AR5).
+    pub gwp_set: tanji_ghg::GwpSet,
+    /// The consolidation approach (that of the year's latest version, else operational control).
+    pub consolidation: tanji_inventory::ConsolidationApproach,
+    /// Before the handover (electricity not summed: `electricity_kwh` is 0).
+    pub before: InventoryFigures,
+    /// After it.
+    pub after: InventoryFigures,
+}
+
+/// What a handover would do, shown before the user confirms it: nothing is written.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MeteredEnergyPreview {
+    /// Activity records it would write.
+    pub n_records: usize,
+    /// Of them, records that would replace the same month's earlier metered record.
+    pub n_replacing: usize,
+    /// Their keys.
+    pub keys: Vec<String>,
+    /// Months and carriers it would leave out for want of a method.
+    pub left_out: Vec<(String, MeterKind)>,
+    /// Months and carriers not fully metered.
+    pub incomplete: Vec<(String, MeterKind)>,
+    /// Every metered month of electricity, with what it supersedes and where its settings come from.
+    pub electricity_months: Vec<ElectricityMonth>,
+    /// Each electricity month's records before and after.
+    pub months: Vec<MonthEffect>,
+    /// Each year's inventory totals before and after.
+    pub years: Vec<YearEffect>,
 }
 
 /// How metered energy is calculated in the inventory, beyond the site's own grid factor.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MeteredEnergyMethods {
     /// The emission point the facility's meters sum to (default: the site's name).
     pub emission_point: Option<String>,
@@ -71,6 +177,9 @@ pub struct MeteredEnergyMethods {
     pub natural_gas_parameters: Option<String>,
     /// The factor for purchased steam.
     pub steam_factor: Option<String>,
+    /// Electricity's grid factor, market factor and instrument coverage; each one not stated is inherited from the
+    /// record a metered month supersedes (see [`tanji_energy::supersede`]).
+    pub electricity: ElectricityChoice,
 }
 
 impl Default for MeteredEnergyMethods {
@@ -79,6 +188,7 @@ impl Default for MeteredEnergyMethods {
             emission_point: None,
             natural_gas_parameters: Some("ipcc-2006-ncv-cc-natural-gas".to_owned()),
             steam_factor: None,
+            electricity: ElectricityChoice::default(),
         }
     }
 }
@@ -98,13 +208,25 @@ pub struct MeterInTotals {
     pub counts: bool,
 }
 
-fn parent_error(problem: ParentProblem) -> StoreError {
-    let expected = match problem {
-        ParentProblem::SameMeter { .. } => "another meter than the meter itself",
-        ParentProblem::DifferentKind { .. } => "a meter measuring the same carrier (electricity above electricity)",
-        ParentProblem::Loop { .. } => "a meter that is not downstream of this one",
-    };
-    StoreError::Invalid(FieldError::new("parent", Problem::Malformed { expected }))
+/// Why a meter's upstream meter was not recorded.
+#[derive(Debug)]
+pub enum ParentMeterError {
+    /// Refused for the meter (`field` `meter`) or the upstream meter asked for (`parent`): a code with parameters,
+    /// said in the reader's language by `tanji-i18n`.
+    Refused {
+        /// `meter` or `parent`.
+        field: &'static str,
+        /// What is wrong.
+        problem: ParentProblem,
+    },
+    /// Denied, not found (another tenant's facility), or a storage failure.
+    Store(StoreError),
+}
+
+impl From<StoreError> for ParentMeterError {
+    fn from(error: StoreError) -> Self {
+        ParentMeterError::Store(error)
+    }
 }
 
 fn handover_error(error: HandoverError) -> StoreError {
@@ -310,11 +432,13 @@ impl Store {
     }
 
     /// Records a facility's metered energy per month over `period` as inventory activity records (data source
-    /// `meter`, the meter codes as evidence, electricity with the site's grid factor), all or none in one
-    /// transaction. The records' keys are stable per facility, carrier and month, so handing the same months over
-    /// again replaces them rather than counting them twice; records from other sources for the same emission point
-    /// compete with them by the inventory's data-source priority. Needs permission to read energy data and to edit
-    /// the inventory.
+    /// `meter`, the meter codes as evidence), all or none in one transaction. The records' keys are stable per
+    /// facility, carrier and month, so handing the same months over again replaces them rather than counting them
+    /// twice; records from other sources for the same emission point compete with them by the inventory's
+    /// data-source priority, where the meter ranks first. A metered month of electricity takes its grid factor,
+    /// market factor and instrument coverage from `methods`, else from the record it supersedes, else the site's grid
+    /// factor, and the outcome says which for every month; coverage above the metered consumption is refused as the
+    /// inventory import refuses it. Needs permission to edit energy data and the inventory.
     pub async fn record_metered_energy(
         &self,
         actor: &Actor,
@@ -322,6 +446,111 @@ impl Store {
         period: DayRange,
         methods: &MeteredEnergyMethods,
     ) -> Result<MeteredEnergyOutcome, StoreError> {
+        let plan = self.plan_metered_energy(actor, facility_id, period, methods).await?;
+        let prefix = plan.prefix.clone();
+        let (n_records, n_replaced) = self
+            .record_activities_replacing(actor, Some(&plan.file_name), plan.rows, |key| key.starts_with(&prefix))
+            .await?;
+        Ok(MeteredEnergyOutcome {
+            n_records,
+            n_replaced,
+            left_out: plan.left_out,
+            incomplete: plan.incomplete,
+            keys: plan.keys,
+            electricity_months: plan.electricity_months,
+        })
+    }
+
+    /// What [`Store::record_metered_energy`] would write, and its effect on the inventory of every year it touches
+    /// (per month and in total, location- and market-based, before → after), without writing anything. The rows are
+    /// checked as the write checks them: a preview of a handover that would be refused is refused the same way.
+    pub async fn preview_metered_energy(
+        &self,
+        actor: &Actor,
+        facility_id: FacilityId,
+        period: DayRange,
+        methods: &MeteredEnergyMethods,
+    ) -> Result<MeteredEnergyPreview, StoreError> {
+        let plan = self.plan_metered_energy(actor, facility_id, period, methods).await?;
+        let library = self.factor_library_for(actor).await?;
+        let facility = facility_id.to_string();
+        let mut new_records = Vec::with_capacity(plan.rows.len());
+        let mut errors = Vec::new();
+        for (row_idx, row) in plan.rows.iter().enumerate() {
+            // Numbered as the write numbers them: the header is row 1 of the handover's "file".
+            let row_number = row_idx + 2;
+            match row.clone().into_record(&plan.file_name, row_number) {
+                Ok(mut record) => {
+                    errors.extend(check_with_reference(
+                        &plan.file_name,
+                        row_number,
+                        &record,
+                        &library,
+                        fuel_parameters(),
+                        gwp_table(),
+                    ));
+                    record.id = row.id.clone();
+                    record.facility = facility.clone();
+                    new_records.push(record);
+                }
+                Err(row_errors) => errors.extend(row_errors),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Rejected(errors));
+        }
+        let stored = self.activities(actor, None).await?;
+        let n_replacing = stored.iter().filter(|activity| plan.keys.contains(&activity.record.id)).count();
+        let before: Vec<tanji_inventory::ActivityRecord> = stored.into_iter().map(|activity| activity.record).collect();
+        let mut after: Vec<tanji_inventory::ActivityRecord> =
+            before.iter().filter(|record| !plan.keys.contains(&record.id)).cloned().collect();
+        after.extend(new_records);
+        let mut years: Vec<i16> = plan.rows.iter().filter_map(|row| row.period.get(..4)?.parse().ok()).collect();
+        years.sort_unstable();
+        years.dedup();
+        let mut year_effects = Vec::new();
+        let mut month_effects = Vec::new();
+        for year in years {
+            let settings = self.inventory_settings_of(actor, year).await?;
+            let before_inventory = self.calculate_inventory(actor, before.clone(), year, settings).await?;
+            let after_inventory = self.calculate_inventory(actor, after.clone(), year, settings).await?;
+            year_effects.push(YearEffect {
+                year,
+                gwp_set: settings.0,
+                consolidation: settings.1,
+                before: InventoryFigures::of_totals(&before_inventory.totals),
+                after: InventoryFigures::of_totals(&after_inventory.totals),
+            });
+            for month in plan.electricity_months.iter().filter(|month| month.month.starts_with(&format!("{year:04}"))) {
+                let mut records: Vec<&str> = month.supersedes.iter().map(|record| record.record.as_str()).collect();
+                records.push(&month.record);
+                month_effects.push(MonthEffect {
+                    month: month.month.clone(),
+                    before: InventoryFigures::of_lines(&before_inventory, &records),
+                    after: InventoryFigures::of_lines(&after_inventory, &records),
+                });
+            }
+        }
+        Ok(MeteredEnergyPreview {
+            n_records: plan.rows.len(),
+            n_replacing,
+            keys: plan.keys,
+            left_out: plan.left_out,
+            incomplete: plan.incomplete,
+            electricity_months: plan.electricity_months,
+            months: month_effects,
+            years: year_effects,
+        })
+    }
+
+    /// The rows a handover of `period` writes, with the notices of its electricity months.
+    async fn plan_metered_energy(
+        &self,
+        actor: &Actor,
+        facility_id: FacilityId,
+        period: DayRange,
+        methods: &MeteredEnergyMethods,
+    ) -> Result<MeteredEnergyPlan, StoreError> {
         actor.require(Permission::EditInventory)?;
         actor.require(Permission::EditEnergy)?;
         if period.last < period.first {
@@ -335,11 +564,17 @@ impl Store {
             .find(|facility| facility.facility_id == facility_id && !facility.archived)
             .ok_or(StoreError::NotFound)?;
         let facility_key = facility.code.clone().unwrap_or_else(|| facility.name.clone());
-        let Some(electricity_factor) = site.grid_factor.factor_id.clone() else {
-            return Err(StoreError::Invalid(FieldError::new(
-                "grid_factor",
-                Problem::Malformed { expected: "the energy site's grid factor id from the factor library" },
-            )));
+        let electricity_factor = match (&methods.electricity.factor, site.grid_factor.factor_id.clone()) {
+            (_, Some(factor)) => factor,
+            // A stated factor stands in for a site without one; without either, a month that supersedes nothing
+            // would have no factor at all.
+            (Some(factor), None) => factor.clone(),
+            (None, None) => {
+                return Err(StoreError::Invalid(FieldError::new(
+                    "grid_factor",
+                    Problem::Malformed { expected: "the energy site's grid factor id from the factor library" },
+                )));
+            }
         };
         let handover = InventoryHandover {
             facility: facility_key.clone(),
@@ -349,13 +584,26 @@ impl Store {
             steam_factor: methods.steam_factor.clone(),
         };
         let (months, incomplete) = complete_months(monthly_energy(&site, &readings), &site, site.interval_seconds());
-        let (rows, left_out) = activity_rows(&months, &handover);
+        let (mut rows, left_out) = activity_rows(&months, &handover);
+        let existing: Vec<(tanji_inventory::ActivityRow, tanji_inventory::ActivityRecord)> = self
+            .activities(actor, None)
+            .await?
+            .into_iter()
+            .filter(|activity| activity.facility_id == facility_id)
+            .map(|activity| (activity.row, activity.record))
+            .collect();
+        let electricity_months =
+            settle_electricity(&mut rows, &existing, &facility_id.to_string(), &methods.electricity);
         let keys: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
-        let prefix = format!("meter:{facility_key}:");
-        let file_name = format!("meters:{facility_key}:{}..{}", period.first, period.last);
-        let (n_records, n_replaced) =
-            self.record_activities_replacing(actor, Some(&file_name), rows, |key| key.starts_with(&prefix)).await?;
-        Ok(MeteredEnergyOutcome { n_records, n_replaced, left_out, incomplete, keys })
+        Ok(MeteredEnergyPlan {
+            prefix: format!("meter:{facility_key}:"),
+            file_name: format!("meters:{facility_key}:{}..{}", period.first, period.last),
+            rows,
+            keys,
+            left_out,
+            incomplete,
+            electricity_months,
+        })
     }
 
     /// The upstream meter of each meter of the facility that has one (meter code → upstream meter code).
@@ -385,10 +633,10 @@ impl Store {
         facility_id: FacilityId,
         meter: &MeterCode,
         parent: Option<&MeterCode>,
-    ) -> Result<(), StoreError> {
-        actor.require(Permission::EditEnergy)?;
+    ) -> Result<(), ParentMeterError> {
+        actor.require(Permission::EditEnergy).map_err(StoreError::from)?;
         let now = self.now();
-        let mut transaction = self.pools.begin_write().await?;
+        let mut transaction = self.pools.begin_write().await.map_err(StoreError::from)?;
         require_site(&mut transaction, actor.organisation_id, facility_id).await?;
         let placed: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
             "SELECT m.id, m.code, m.kind, p.code FROM energy_meter_placements x \
@@ -398,13 +646,14 @@ impl Store {
         .bind(actor.organisation_id.to_string())
         .bind(facility_id.to_string())
         .fetch_all(&mut *transaction)
-        .await?;
+        .await
+        .map_err(StoreError::from)?;
         let id_of = |code: &MeterCode, field: &'static str| {
             placed.iter().find(|(_, known, _, _)| known == code.as_str()).map(|(id, ..)| id.clone()).ok_or(
-                StoreError::Invalid(FieldError::new(
+                ParentMeterError::Refused {
                     field,
-                    Problem::Malformed { expected: "the code of a meter placed in this facility's site tree" },
-                )),
+                    problem: ParentProblem::NotPlaced { meter: code.as_str().to_owned() },
+                },
             )
         };
         let meter_id = id_of(meter, "meter")?;
@@ -423,18 +672,21 @@ impl Store {
                     .iter()
                     .filter_map(|(_, code, _, parent)| parent.clone().map(|parent| (code.clone(), parent)))
                     .collect();
-                check_parent(&kinds, &parents, meter.as_str(), parent.as_str()).map_err(parent_error)?;
+                check_parent(&kinds, &parents, meter.as_str(), parent.as_str())
+                    .map_err(|problem| ParentMeterError::Refused { field: "parent", problem })?;
                 sqlx::query("UPDATE energy_meter_placements SET parent_meter_id = $1 WHERE meter_id = $2")
                     .bind(parent_id)
                     .bind(&meter_id)
                     .execute(&mut *transaction)
-                    .await?;
+                    .await
+                    .map_err(StoreError::from)?;
             }
             None => {
                 sqlx::query("UPDATE energy_meter_placements SET parent_meter_id = NULL WHERE meter_id = $1")
                     .bind(&meter_id)
                     .execute(&mut *transaction)
-                    .await?;
+                    .await
+                    .map_err(StoreError::from)?;
             }
         }
         let code = meter.as_str();
@@ -443,7 +695,7 @@ impl Store {
             ("parent_meter", parent.map_or_else(|| "—".to_owned(), |parent| parent.as_str().to_owned())),
         ];
         record_change(&mut transaction, actor, now, AuditAction::EnergySiteChanged, code, code, changes).await?;
-        transaction.commit().await?;
+        transaction.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
 

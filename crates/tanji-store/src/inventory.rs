@@ -648,29 +648,8 @@ impl Store {
             self.activities(actor, None).await?.into_iter().map(|activity| activity.record).collect();
         let library = self.factor_library_for(actor).await?;
         let year = request.reporting_year;
-        let (Ok(period_start), Ok(period_end)) =
-            (jiff::civil::Date::new(year, 1, 1), jiff::civil::Date::new(year, 12, 31))
-        else {
-            return Err(FieldError::new("reporting_year", Problem::OutOfRange { min: "1990", max: "2100" }).into());
-        };
-        let input = InventoryInput {
-            organisation: self.organisation_name(actor).await?,
-            period_start,
-            period_end,
-            gwp_set: request.gwp_set,
-            consolidation: request.consolidation,
-            facilities: facilities
-                .iter()
-                .map(|facility| FacilityBoundary {
-                    key: facility.facility_id.to_string(),
-                    name: facility.name.clone(),
-                    equity_share: Fraction::from_percent(facility.equity_share_percent).unwrap_or(Fraction::ONE),
-                    financial_control: facility.financial_control,
-                    operational_control: facility.operational_control,
-                })
-                .collect(),
-            records,
-        };
+        let input =
+            self.inventory_input(actor, &facilities, records, year, (request.gwp_set, request.consolidation)).await?;
         let reference = Reference { factors: &library, fuel_parameters: fuel_parameters(), gwp: gwp_table() };
         let inventory = calculate(&input, reference);
         let base_year =
@@ -748,6 +727,81 @@ impl Store {
         .await?;
         transaction.commit().await?;
         self.inventory_version(actor, &id).await
+    }
+
+    /// The input of an inventory of `year` over `records` and the organisation's boundary.
+    async fn inventory_input(
+        &self,
+        actor: &Actor,
+        facilities: &[FacilityBoundaryView],
+        records: Vec<ActivityRecord>,
+        year: i16,
+        (gwp_set, consolidation): (GwpSet, ConsolidationApproach),
+    ) -> Result<InventoryInput, StoreError> {
+        let (Ok(period_start), Ok(period_end)) =
+            (jiff::civil::Date::new(year, 1, 1), jiff::civil::Date::new(year, 12, 31))
+        else {
+            return Err(FieldError::new("reporting_year", Problem::OutOfRange { min: "1990", max: "2100" }).into());
+        };
+        Ok(InventoryInput {
+            organisation: self.organisation_name(actor).await?,
+            period_start,
+            period_end,
+            gwp_set,
+            consolidation,
+            facilities: facilities
+                .iter()
+                .map(|facility| FacilityBoundary {
+                    key: facility.facility_id.to_string(),
+                    name: facility.name.clone(),
+                    equity_share: Fraction::from_percent(facility.equity_share_percent).unwrap_or(Fraction::ONE),
+                    financial_control: facility.financial_control,
+                    operational_control: facility.operational_control,
+                })
+                .collect(),
+            records,
+        })
+    }
+
+    /// The inventory of `year` over `records` (which need not be the stored ones), calculated and not stored: what
+    /// a change would do before it is made.
+    pub(crate) async fn calculate_inventory(
+        &self,
+        actor: &Actor,
+        records: Vec<ActivityRecord>,
+        year: i16,
+        settings: (GwpSet, ConsolidationApproach),
+    ) -> Result<tanji_inventory::Inventory, StoreError> {
+        actor.require(Permission::ViewInventory)?;
+        let facilities = self.facility_boundaries(actor).await?;
+        let library = self.factor_library_for(actor).await?;
+        let input = self.inventory_input(actor, &facilities, records, year, settings).await?;
+        let reference = Reference { factors: &library, fuel_parameters: fuel_parameters(), gwp: gwp_table() };
+        Ok(calculate(&input, reference))
+    }
+
+    /// The GWP set and consolidation approach of the latest inventory version of `year`; AR5 and operational
+    /// control when there is none.
+    pub(crate) async fn inventory_settings_of(
+        &self,
+        actor: &Actor,
+        year: i16,
+    ) -> Result<(GwpSet, ConsolidationApproach), StoreError> {
+        let latest = self
+            .inventory_versions(actor)
+            .await?
+            .into_iter()
+            .filter(|version| version.reporting_year == year)
+            .max_by_key(|version| version.version);
+        let gwp_set = latest
+            .as_ref()
+            .and_then(|version| GwpSet::ALL.into_iter().find(|set| set.name() == version.gwp_set))
+            .unwrap_or(GwpSet::AR5);
+        let consolidation = latest
+            .as_ref()
+            .and_then(|version| ConsolidationApproach::parse(&version.consolidation))
+            .unwrap_or(ConsolidationApproach::OperationalControl);
+        Ok((gwp_set, consolidation))
     }
 
     /// Inventory versions of the actor's organisation, newest first.

@@ -252,6 +252,26 @@ energy_catalogue! {
     inventory_records_replaced: "其中替换（条）", "of them replacing earlier ones";
     inventory_incomplete: "未写入（该月计量不完整）：", "Not written (the month is not fully metered):";
     inventory_left_out: "未写入（缺少计算方法）：", "Not written (no method):";
+    inventory_factor: "电网排放因子（留空：沿用被取代记录的因子，没有则用站点的电网因子）", "Grid factor (blank: the superseded record's, else the site's grid factor)";
+    inventory_market_factor: "市场法排放因子（留空：沿用被取代记录的）", "Market-based factor (blank: the superseded record's)";
+    inventory_covered: "每月绿证等覆盖电量 kWh（留空：沿用同月被取代记录的）", "Instruments per month, kWh (blank: the superseded same-month record's)";
+    inventory_preview_submit: "预览对盘查的影响", "Preview the effect on the inventory";
+    handover_preview_title: "记入盘查前的预览", "Preview before recording in the inventory";
+    handover_preview_intro: "按当前活动数据重新计算，尚未写入任何数据；确认后才写入。", "Recalculated from the current activity data; nothing is written until you confirm below.";
+    handover_preview_records: "将写入活动数据（条）", "Activity records to write";
+    handover_preview_replacing: "其中替换此前的计量记录（条）", "of them replacing earlier metered records";
+    handover_preview_month: "月份", "Month";
+    handover_preview_supersedes: "取代的记录", "Records superseded";
+    handover_preview_kwh: "外购电量 kWh（前 → 后）", "Electricity kWh (before → after)";
+    handover_preview_location: "基于位置 t CO2e（前 → 后）", "Location-based t CO2e (before → after)";
+    handover_preview_market: "基于市场 t CO2e（前 → 后）", "Market-based t CO2e (before → after)";
+    handover_preview_year: "年度盘查总量", "The year's inventory totals";
+    handover_preview_year_label: "年度", "Year";
+    handover_preview_settings: "计算口径", "Calculated with";
+    handover_preview_notices: "每月的因子与绿证来源", "Each month's factors and instruments";
+    handover_preview_none: "无", "none";
+    handover_preview_back: "返回修改", "Back to change";
+    handover_preview_nothing: "该期间没有可写入的整月计量数据。", "No whole metered month in this period to write.";
     no_site_yet: "先保存站点设置（时区、计量间隔、电网排放因子及其来源），再建立区域和产线。", "Save the site settings first (time zone, interval, grid factor and its source), then build areas and lines.";
 }
 

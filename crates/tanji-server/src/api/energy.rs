@@ -20,7 +20,8 @@ use tanji_tenancy::{FieldError, Problem};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use tanji_store::energy_chain::{MeasuredEnergyTarget, MeteredEnergyMethods};
+use tanji_energy::supersede::{ElectricityChoice, ElectricityMonth};
+use tanji_store::energy_chain::{MeasuredEnergyTarget, MeteredEnergyMethods, ParentMeterError};
 
 use super::auth::ApiActor;
 use super::extract::{ApiJson, ApiQuery};
@@ -987,37 +988,91 @@ pub struct MeteredEnergyBody {
     pub natural_gas_parameters: Option<String>,
     /// The factor for purchased steam; steam months are left out without one.
     pub steam_factor: Option<String>,
+    /// The location-based grid factor of every metered month of electricity (a factor library id). When absent,
+    /// each month inherits the factor of the record it supersedes, else takes the site's grid factor.
+    #[schema(example = "mee-nbs-2022-grid-cn-grid-east")]
+    pub electricity_factor: Option<String>,
+    /// The market-based factor of every metered month of electricity; when absent, inherited from the record it
+    /// supersedes, else none.
+    pub market_factor: Option<String>,
+    /// kWh covered by contractual instruments (green certificates, green-power trading) in every metered month;
+    /// when absent, inherited from a superseded record of the same month, else none. More than the month's metered
+    /// kWh is refused (`rows_rejected`, column `covered_by_instruments`).
+    pub covered_by_instruments_kwh: Option<f64>,
+    /// `true`: write nothing and answer the preview — each month's records and the year's inventory totals,
+    /// location- and market-based, before and after.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// A metered month of electricity with its notice in the request's language.
+fn electricity_months_json(months: &[ElectricityMonth], language: Language) -> Vec<Value> {
+    months
+        .iter()
+        .map(|month| {
+            let mut value = serde_json::json!(month);
+            value["message"] = Value::String(month.localize(language));
+            value
+        })
+        .collect()
 }
 
 #[utoipa::path(post, path = "/api/v1/energy/sites/{facility_id}/inventory", tag = "energy",
     request_body = MeteredEnergyBody, params(("facility_id" = String, Path)),
     responses((status = 200, body = Object, description = "Activity records written (one per whole month and \
-        carrier, counted meters only, replacing earlier metered records), and the months left out or incomplete"),
+        carrier, counted meters only, replacing earlier metered records), the months left out or incomplete, and \
+        `electricity_months`: per month the records it superseded and where its grid factor, market factor and \
+        instrument coverage came from (`stated`, `inherited` with the record, `site_grid_factor`, `not_set`), with a \
+        `message` in the request's language. With `dry_run`, nothing is written and `months`/`years` give the \
+        inventory's figures before and after"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "Needs energy and inventory editing"),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn post_metered_energy(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
     Path(facility): Path<String>,
     ApiJson(body): ApiJson<MeteredEnergyBody>,
 ) -> Result<Json<Value>, ApiError> {
     let period = DayRange { first: day("from", &body.from)?, last: day("to", &body.to)? };
     let defaults = MeteredEnergyMethods::default();
+    let stated = |text: Option<String>| text.map(|text| text.trim().to_owned()).filter(|text| !text.is_empty());
     let methods = MeteredEnergyMethods {
-        emission_point: body.emission_point.filter(|point| !point.trim().is_empty()),
+        emission_point: stated(body.emission_point),
         natural_gas_parameters: body.natural_gas_parameters.or(defaults.natural_gas_parameters),
         steam_factor: body.steam_factor,
+        electricity: ElectricityChoice {
+            factor: stated(body.electricity_factor),
+            market_factor: stated(body.market_factor),
+            covered_by_instruments_kwh: body.covered_by_instruments_kwh,
+        },
     };
-    let outcome = state.store().record_metered_energy(&actor, facility_id(&facility)?, period, &methods).await?;
     let months = |list: &[(String, tanji_energy::MeterKind)]| {
         list.iter().map(|(month, kind)| serde_json::json!({ "month": month, "carrier": kind })).collect::<Vec<_>>()
     };
+    let facility_id = facility_id(&facility)?;
+    if body.dry_run {
+        let preview = state.store().preview_metered_energy(&actor, facility_id, period, &methods).await?;
+        return Ok(Json(serde_json::json!({
+            "dry_run": true,
+            "n_records": preview.n_records,
+            "n_replacing": preview.n_replacing,
+            "keys": preview.keys,
+            "left_out": months(&preview.left_out),
+            "incomplete": months(&preview.incomplete),
+            "electricity_months": electricity_months_json(&preview.electricity_months, language),
+            "months": preview.months,
+            "years": preview.years,
+        })));
+    }
+    let outcome = state.store().record_metered_energy(&actor, facility_id, period, &methods).await?;
     Ok(Json(serde_json::json!({
         "n_records": outcome.n_records,
         "n_replaced": outcome.n_replaced,
         "keys": outcome.keys,
         "left_out": months(&outcome.left_out),
         "incomplete": months(&outcome.incomplete),
+        "electricity_months": electricity_months_json(&outcome.electricity_months, language),
     })))
 }
 
@@ -1032,10 +1087,13 @@ pub struct ParentBody {
     request_body = ParentBody, params(("facility_id" = String, Path), ("code" = String, Path)),
     responses((status = 204, description = "Recorded: the facility's totals count the top meter, not this one"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody, description = "Not placed, another carrier, or a loop")))]
+        (status = 422, body = ErrorBody, description = "Refused, with its code: `meter_not_placed`, \
+        `parent_same_meter`, `parent_other_carrier` or `parent_loop`, the message in the request's language \
+        (Accept-Language)")))]
 pub async fn put_parent(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    ApiLanguage(language): ApiLanguage,
     Path((facility, code)): Path<(String, String)>,
     ApiJson(body): ApiJson<ParentBody>,
 ) -> Result<StatusCode, ApiError> {
@@ -1046,8 +1104,13 @@ pub async fn put_parent(
         .map(|parent| MeterCode::parse("parent", &parent))
         .transpose()
         .map_err(|error| ApiError::validation(&error))?;
-    state.store().set_parent_meter(&actor, facility_id(&facility)?, &meter, parent.as_ref()).await?;
-    Ok(StatusCode::NO_CONTENT)
+    match state.store().set_parent_meter(&actor, facility_id(&facility)?, &meter, parent.as_ref()).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(ParentMeterError::Refused { field, problem }) => {
+            Err(ApiError::refused(problem.code(), field, problem.localize(language)))
+        }
+        Err(ParentMeterError::Store(error)) => Err(error.into()),
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/energy/sites/{facility_id}/totals", tag = "energy",

@@ -623,8 +623,9 @@ async fn the_chain_page_shows_which_meters_count_and_hands_over_with_confirmatio
         "哪些表计入盘查总量",
         "<td>L2-heater</td>",
         "badge badge-ok\">计入",
-        "记入盘查",
-        "确认：将这些月份写入盘查活动数据",
+        "将计量电量记入温室气体盘查",
+        "预览对盘查的影响",
+        "电网排放因子（留空：沿用被取代记录的因子",
     ] {
         assert!(page.body.contains(expected), "{expected} is missing: {}", page.body);
     }
@@ -641,9 +642,31 @@ async fn the_chain_page_shows_which_meters_count_and_hands_over_with_confirmatio
         .await;
     assert_eq!(looped.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(looped.body.contains("id=\"error-parent\""), "{}", looped.body);
+    assert!(looped.body.contains("表 L1-heater 已在表 L1-drive 的下级"), "the refusal in Chinese: {}", looped.body);
 
     let inventory = format!("{page_path}/inventory");
     let period = [("from", "2025-01-01"), ("to", "2025-01-31"), ("emission_point", "主变 10kV 进线")];
+    // The preview: each month, what it supersedes and its effect on the year's totals; nothing written yet.
+    let preview_path = format!("{inventory}/preview");
+    let preview = editor.submit(&page_path, &preview_path, &period).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    for expected in [
+        "记入盘查前的预览",
+        "id=\"preview-months\"",
+        "<td>2025-01</td>",
+        "2025-01：计量电量",
+        "（站点电网因子）",
+        "基于市场 t CO2e（前 → 后）",
+        "确认：将这些月份写入盘查活动数据",
+        "name=\"emission_point\" value=\"主变 10kV 进线\"",
+    ] {
+        assert!(preview.body.contains(expected), "{expected} is missing: {}", preview.body);
+    }
+    assert!(app.store().activities(&owner, Some(2025)).await.unwrap().is_empty(), "a preview writes nothing");
+    let bad_coverage = [("from", "2025-01-01"), ("to", "2025-01-31"), ("covered_by_instruments_kwh", "9e12")];
+    let refused = editor.submit(&page_path, &preview_path, &bad_coverage).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "coverage above the metered month");
+    assert!(refused.body.contains("id=\"error-covered_by_instruments_kwh\""), "{}", refused.body);
     let unconfirmed = editor.submit(&page_path, &inventory, &period).await;
     assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unconfirmed.body.contains("id=\"error-confirm\""), "{}", unconfirmed.body);
@@ -663,11 +686,14 @@ async fn the_chain_page_shows_which_meters_count_and_hands_over_with_confirmatio
     let viewer = browser(&app, BRAND_VIEWER, "zh-CN").await;
     assert_eq!(viewer.get(&page_path).await.status, StatusCode::OK, "a viewer may look");
     assert_eq!(viewer.submit(&page_path, &inventory, &confirmed).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(viewer.submit(&page_path, &preview_path, &period).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(editor.post_raw(&preview_path, &period, &[]).await.status, StatusCode::FORBIDDEN, "CSRF");
     let supplier = browser(&app, SUPPLIER_OWNER, "zh-CN").await;
     assert_eq!(supplier.get(&page_path).await.status, StatusCode::NOT_FOUND);
     let csrf = token(&supplier, "/console/energy").await;
     let mut stranger = confirmed.clone();
     stranger.push(("csrf_token", &csrf));
     assert_eq!(supplier.post_raw(&inventory, &stranger, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(supplier.post_raw(&preview_path, &stranger, &[]).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.store().activities(&owner, Some(2025)).await.unwrap().len(), 1);
 }

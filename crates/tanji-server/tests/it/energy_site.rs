@@ -1,7 +1,7 @@
 //! The energy site API: tree, production batches, analysis of stored data in the request's language, measures with
 //! verified savings, and who may do what.
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 use tanji_energy::synthetic::{ExampleOptions, ruihe_paper_cups_example};
 use tanji_store::energy_site::SiteImport;
@@ -292,6 +292,26 @@ async fn the_chain_hands_measured_energy_to_the_footprint_and_the_inventory_over
 
     // The facility's January into the inventory: every line meter counts while none has an upstream meter.
     let inventory_body = json!({ "from": "2025-01-01", "to": "2025-02-09", "emission_point": "主变 10kV 进线" });
+    // First the preview (dry run): what would be written and its effect on the 2025 totals, nothing written.
+    let mut dry_run = inventory_body.clone();
+    dry_run["dry_run"] = json!(true);
+    let previewed = editor
+        .call_with_headers(
+            Method::POST,
+            &format!("{site}/inventory"),
+            Some(dry_run.clone()),
+            &[("accept-language", "zh-CN")],
+        )
+        .await;
+    assert_eq!(previewed.status, StatusCode::OK, "{}", previewed.json);
+    assert_eq!((previewed.json["dry_run"].clone(), previewed.json["n_records"].clone()), (json!(true), json!(1)));
+    let notice = &previewed.json["electricity_months"][0];
+    assert_eq!(notice["factor_origin"], json!({ "origin": "site_grid_factor" }), "{notice}");
+    assert!(notice["message"].as_str().unwrap().starts_with("2025-01：计量电量"), "{notice}");
+    let year = &previewed.json["years"][0];
+    assert_eq!(year["year"], 2025);
+    assert!(year["after"]["location_kg"].as_f64().unwrap() > year["before"]["location_kg"].as_f64().unwrap());
+    assert!(app.store().activities(&actor, Some(2025)).await.unwrap().is_empty(), "a dry run writes nothing");
     let recorded = editor.post(&format!("{site}/inventory"), inventory_body.clone()).await;
     assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.json);
     assert_eq!(recorded.json["n_records"], 1);
@@ -303,7 +323,37 @@ async fn the_chain_hands_measured_energy_to_the_footprint_and_the_inventory_over
     let parented = editor.put(&format!("{site}/meters/L1-heater/parent"), json!({ "parent": "L1-drive" })).await;
     assert_eq!(parented.status, StatusCode::NO_CONTENT, "{}", parented.json);
     let looped = editor.put(&format!("{site}/meters/L1-drive/parent"), json!({ "parent": "L1-heater" })).await;
-    assert_eq!((looped.status, looped.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("parent")));
+    assert_eq!(
+        (looped.status, looped.json["field"].as_str(), looped.json["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("parent"), Some("parent_loop"))
+    );
+    assert!(looped.json["message"].as_str().unwrap().contains("downstream of L1-drive"), "{}", looped.json);
+    // The refusals' codes are stable and their messages follow Accept-Language.
+    let in_chinese = |path: String, parent: &'static str| {
+        let editor = &editor;
+        async move {
+            editor
+                .call_with_headers(
+                    Method::PUT,
+                    &path,
+                    Some(json!({ "parent": parent })),
+                    &[("accept-language", "zh-CN")],
+                )
+                .await
+        }
+    };
+    let looped = in_chinese(format!("{site}/meters/L1-drive/parent"), "L1-heater").await;
+    assert_eq!(looped.json["code"], "parent_loop");
+    assert!(looped.json["message"].as_str().unwrap().contains("已在表 L1-drive 的下级"), "{}", looped.json);
+    let same = in_chinese(format!("{site}/meters/L1-drive/parent"), "L1-drive").await;
+    assert_eq!((same.json["code"].as_str(), same.json["field"].as_str()), (Some("parent_same_meter"), Some("parent")));
+    assert!(same.json["message"].as_str().unwrap().contains("不能是自己的上级表"), "{}", same.json);
+    let unknown = in_chinese(format!("{site}/meters/L1-drive/parent"), "NO-SUCH").await;
+    assert_eq!(
+        (unknown.status, unknown.json["code"].as_str(), unknown.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("meter_not_placed"), Some("parent"))
+    );
+    assert!(unknown.json["message"].as_str().unwrap().contains("表 NO-SUCH 没有放入"), "{}", unknown.json);
     let totals = editor.get(&format!("{site}/totals")).await;
     let heater = totals.json["meters"].as_array().unwrap().iter().find(|meter| meter["meter"] == "L1-heater").unwrap();
     assert_eq!((heater["counts"].clone(), heater["top"].clone()), (json!(false), json!("L1-drive")));
@@ -321,12 +371,14 @@ async fn the_chain_hands_measured_energy_to_the_footprint_and_the_inventory_over
             reader.post(&format!("{site}/inventory"), inventory_body.clone()).await.status,
             StatusCode::FORBIDDEN
         );
+        assert_eq!(reader.post(&format!("{site}/inventory"), dry_run.clone()).await.status, StatusCode::FORBIDDEN);
         let parent = reader.put(&format!("{site}/meters/L1-heater/parent"), json!({ "parent": null })).await;
         assert_eq!(parent.status, StatusCode::FORBIDDEN);
     }
     let stranger = app.api(&World::token(app.store(), &world.supplier, SUPPLIER_OWNER, "read write").await);
     assert_eq!(stranger.post(&format!("{site}/footprint"), body.clone()).await.status, StatusCode::NOT_FOUND);
     assert_eq!(stranger.post(&format!("{site}/inventory"), inventory_body).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(stranger.post(&format!("{site}/inventory"), dry_run).await.status, StatusCode::NOT_FOUND);
     assert_eq!(stranger.get(&format!("{site}/totals")).await.status, StatusCode::NOT_FOUND);
     let stranger_parent = stranger.put(&format!("{site}/meters/L1-heater/parent"), json!({ "parent": null })).await;
     assert_eq!(stranger_parent.status, StatusCode::NOT_FOUND);

@@ -4,11 +4,15 @@
 
 use jiff::civil::date;
 use tanji_energy::analysis::DayRange;
+use tanji_energy::handover::ParentProblem;
 use tanji_energy::handover::{line_intensity, monthly_energy, product_intensity};
 use tanji_energy::model::MeterKind;
+use tanji_energy::supersede::{ElectricityChoice, SettingOrigin};
 use tanji_energy::synthetic::{ExampleOptions, ruihe_paper_cups_example};
 use tanji_footprint::DataKind;
-use tanji_store::energy_chain::{MeasuredEnergyTarget, MeteredEnergyMethods, metered_electricity_key};
+use tanji_store::energy_chain::{
+    MeasuredEnergyTarget, MeteredEnergyMethods, ParentMeterError, metered_electricity_key,
+};
 use tanji_store::energy_site::SiteImport;
 use tanji_store::{NewProduct, Store, StoreError};
 use tanji_tenancy::facility::{FacilityDetails, FacilityInput};
@@ -296,16 +300,26 @@ async fn a_main_incomer_counts_once_and_its_sub_meters_are_never_added_to_it(tes
     // The tree must not loop, a meter is not its own parent, and the carriers must match (a water meter is not
     // under an electricity meter); nothing changes on a refusal.
     let refused = store.set_parent_meter(editor, facility_id, &main, Some(&code("L1-drive"))).await.unwrap_err();
-    assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "parent"), "{refused:?}");
+    assert!(
+        matches!(refused, ParentMeterError::Refused { field: "parent", problem: ParentProblem::Loop { .. } }),
+        "{refused:?}"
+    );
     let refused = store.set_parent_meter(editor, facility_id, &main, Some(&main)).await.unwrap_err();
-    assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "parent"), "{refused:?}");
+    assert!(
+        matches!(refused, ParentMeterError::Refused { field: "parent", problem: ParentProblem::SameMeter { .. } }),
+        "{refused:?}"
+    );
     let refused = store.set_parent_meter(editor, facility_id, &code("NO-SUCH"), Some(&main)).await.unwrap_err();
-    assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "meter"), "{refused:?}");
+    assert!(
+        matches!(refused, ParentMeterError::Refused { field: "meter", problem: ParentProblem::NotPlaced { ref meter } }
+            if meter == "NO-SUCH"),
+        "{refused:?}"
+    );
     // A viewer may not change the tree; another organisation does not see the facility.
     let denied = store.set_parent_meter(&world.brand_viewer, facility_id, &code("L1-drive"), None).await.unwrap_err();
-    assert!(matches!(denied, StoreError::Denied(_)), "{denied:?}");
+    assert!(matches!(denied, ParentMeterError::Store(StoreError::Denied(_))), "{denied:?}");
     let hidden = store.set_parent_meter(&world.supplier_owner, facility_id, &code("L1-drive"), None).await.unwrap_err();
-    assert!(matches!(hidden, StoreError::NotFound), "{hidden:?}");
+    assert!(matches!(hidden, ParentMeterError::Store(StoreError::NotFound)), "{hidden:?}");
     assert!(matches!(store.meter_parents(&world.supplier_owner, facility_id).await, Ok(parents) if parents.is_empty()));
     assert_eq!(store.meter_parents(editor, facility_id).await.unwrap(), parents);
 
@@ -377,4 +391,161 @@ async fn a_main_incomer_counts_once_and_its_sub_meters_are_never_added_to_it(tes
         stored.iter().find(|activity| activity.record.id == metered_electricity_key("RH-HY", "2025-01")).unwrap();
     assert!(metered.record.quantity.value > 74_400.0, "{}", metered.record.quantity.value);
     assert_eq!(metered.record.evidence, vec!["L1-heater".to_owned(), "MAIN".to_owned()]);
+}
+
+const EAST: &str = "mee-nbs-2022-grid-cn-grid-east";
+const MARKET: &str = "mee-nbs-2022-grid-cn-ah";
+
+/// The incomer's site with its line meters below it, and January's production monthly report for the incomer's
+/// point: 75,000 kWh with the East China grid factor, a market factor and 20,000 kWh of green certificates.
+async fn incomer_and_report(store: &Store, editor: &Actor) -> FacilityId {
+    use tanji_store::energy::MeterCode;
+    let facility_id = site_with_main_incomer(store, editor).await;
+    let main = MeterCode::parse("meter", "MAIN").unwrap();
+    for line_meter in LINE_METERS {
+        let meter = MeterCode::parse("meter", line_meter).unwrap();
+        store.set_parent_meter(editor, facility_id, &meter, Some(&main)).await.unwrap();
+    }
+    let report = tanji_inventory::ActivityRow {
+        id: "elec-2025-01".into(),
+        facility: "RH-HY".into(),
+        period: "2025-01".into(),
+        source: "purchased_electricity".into(),
+        emission_point: "主变 10kV 进线".into(),
+        activity: "电网购电".into(),
+        quantity: "75000".into(),
+        unit: "kWh".into(),
+        data_source: "production_monthly_report".into(),
+        factor: EAST.into(),
+        market_factor: MARKET.into(),
+        covered_by_instruments: "20000".into(),
+        ..tanji_inventory::ActivityRow::default()
+    };
+    store.record_activities(editor, Some("report.csv"), vec![report]).await.unwrap();
+    facility_id
+}
+
+fn at_the_incomer() -> MeteredEnergyMethods {
+    MeteredEnergyMethods { emission_point: Some("主变 10kV 进线".into()), ..MeteredEnergyMethods::default() }
+}
+
+async fn inventory_2025(store: &Store, editor: &Actor) -> tanji_inventory::Inventory {
+    let request = tanji_store::InventoryRequest {
+        reporting_year: 2025,
+        gwp_set: tanji_ghg::GwpSet::AR5,
+        consolidation: tanji_inventory::ConsolidationApproach::OperationalControl,
+        base_year: None,
+        significance_threshold_percent: 5.0,
+        base_year_changes: Vec::new(),
+        output: None,
+    };
+    store.compute_inventory(editor, &request).await.unwrap().inventory
+}
+
+on_both_databases!(a_metered_month_that_supersedes_a_report_keeps_its_certificates_and_factors);
+async fn a_metered_month_that_supersedes_a_report_keeps_its_certificates_and_factors(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let facility_id = incomer_and_report(store, editor).await;
+    let january = DayRange { first: date(2025, 1, 1), last: date(2025, 1, 31) };
+    let before = inventory_2025(store, editor).await;
+    assert!(before.totals.total_market_kg < before.totals.total_location_kg, "the certificates count before");
+
+    // The preview says what the handover would do and writes nothing.
+    let newest_audit = || async {
+        let query = tanji_store::AuditQuery { limit: 1, ..Default::default() };
+        store.list_audit_events(&world.brand_owner, &query).await.unwrap().first().map(|event| event.id)
+    };
+    let audited = newest_audit().await;
+    let preview = store.preview_metered_energy(editor, facility_id, january, &at_the_incomer()).await.unwrap();
+    assert_eq!(store.activities(editor, Some(2025)).await.unwrap().len(), 1, "a preview writes nothing");
+    assert_eq!(newest_audit().await, audited, "nor audits anything");
+    assert_eq!((preview.n_records, preview.n_replacing), (1, 0));
+    let month = &preview.electricity_months[0];
+    let inherited = SettingOrigin::Inherited { record: "elec-2025-01".into() };
+    assert_eq!(month.supersedes.iter().map(|record| record.record.as_str()).collect::<Vec<_>>(), ["elec-2025-01"]);
+    assert_eq!((month.factor.as_str(), &month.factor_origin), (EAST, &inherited));
+    assert_eq!((month.market_factor.as_deref(), &month.market_factor_origin), (Some(MARKET), &inherited));
+    assert_eq!((month.covered_by_instruments_kwh, &month.coverage_origin), (20_000.0, &inherited));
+    let effect = &preview.months[0];
+    assert_eq!(effect.month, "2025-01");
+    assert!(close(effect.before.electricity_kwh, 75_000.0) && close(effect.after.electricity_kwh, 74_400.0));
+    // The same factors and certificates: only the metered 600 kWh less moves the figures.
+    assert!(close(effect.before.location_kg * 74_400.0 / 75_000.0, effect.after.location_kg), "{effect:?}");
+    assert!(
+        close(effect.before.market_kg * (74_400.0 - 20_000.0) / (75_000.0 - 20_000.0), effect.after.market_kg),
+        "{effect:?}"
+    );
+    let year = &preview.years[0];
+    assert_eq!(year.year, 2025);
+    assert!(close(year.before.location_kg, before.totals.total_location_kg));
+    assert!(close(year.before.market_kg, before.totals.total_market_kg));
+    assert!(close(
+        year.after.location_kg - year.before.location_kg,
+        effect.after.location_kg - effect.before.location_kg
+    ));
+
+    // Recorded: the month says what it took over, and the inventory's market-based total still has the certificates.
+    let outcome = store.record_metered_energy(editor, facility_id, january, &at_the_incomer()).await.unwrap();
+    assert_eq!(outcome.electricity_months, preview.electricity_months);
+    let key = metered_electricity_key("RH-HY", "2025-01");
+    let stored = store.activity(editor, &key).await.unwrap();
+    assert_eq!(
+        (stored.row.factor.as_str(), stored.row.market_factor.as_str(), stored.row.covered_by_instruments.as_str()),
+        (EAST, MARKET, "20000")
+    );
+    let after = inventory_2025(store, editor).await;
+    let line = |id: &str| after.lines.iter().find(|line| line.record_id == id).unwrap();
+    assert_eq!(line(&key).status, tanji_inventory::LineStatus::Counted);
+    assert!(matches!(line("elec-2025-01").status, tanji_inventory::LineStatus::Superseded { .. }));
+    assert!(close(after.totals.total_location_kg, year.after.location_kg), "the preview's figure");
+    assert!(close(after.totals.total_market_kg, year.after.market_kg), "the preview's figure");
+    assert!(after.totals.total_market_kg < after.totals.total_location_kg, "the certificates still count");
+
+    // A stated factor wins over the inherited one, and the notice says it was stated.
+    let stated = MeteredEnergyMethods {
+        electricity: ElectricityChoice {
+            factor: Some("mee-nbs-2022-grid-cn-zj".into()),
+            ..ElectricityChoice::default()
+        },
+        ..at_the_incomer()
+    };
+    let outcome = store.record_metered_energy(editor, facility_id, january, &stated).await.unwrap();
+    let month = &outcome.electricity_months[0];
+    assert_eq!((month.factor.as_str(), &month.factor_origin), ("mee-nbs-2022-grid-cn-zj", &SettingOrigin::Stated));
+    assert_eq!(&month.coverage_origin, &inherited);
+    assert_eq!(store.activity(editor, &key).await.unwrap().row.factor, "mee-nbs-2022-grid-cn-zj");
+}
+
+on_both_databases!(coverage_above_the_metered_month_is_refused_and_previews_are_denied_as_handovers_are);
+async fn coverage_above_the_metered_month_is_refused_and_previews_are_denied_as_handovers_are(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let facility_id = incomer_and_report(store, editor).await;
+    let january = DayRange { first: date(2025, 1, 1), last: date(2025, 1, 31) };
+    // 80,000 kWh of certificates for a month the incomer metered 74,400 kWh: refused by the import's rule, naming
+    // the field, in the preview and in the write alike; nothing is written.
+    let too_much = MeteredEnergyMethods {
+        electricity: ElectricityChoice { covered_by_instruments_kwh: Some(80_000.0), ..ElectricityChoice::default() },
+        ..at_the_incomer()
+    };
+    for refused in [
+        store.preview_metered_energy(editor, facility_id, january, &too_much).await.unwrap_err(),
+        store.record_metered_energy(editor, facility_id, january, &too_much).await.map(|_| ()).unwrap_err(),
+    ] {
+        let StoreError::Rejected(errors) = refused else { panic!("{refused:?}") };
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].column, "covered_by_instruments", "{errors:?}");
+    }
+    assert_eq!(store.activities(editor, Some(2025)).await.unwrap().len(), 1);
+
+    // A viewer may not preview a handover it may not make; another organisation does not see the facility.
+    let denied =
+        store.preview_metered_energy(&world.brand_viewer, facility_id, january, &at_the_incomer()).await.unwrap_err();
+    assert!(matches!(denied, StoreError::Denied(_)), "{denied:?}");
+    let hidden =
+        store.preview_metered_energy(&world.supplier_owner, facility_id, january, &at_the_incomer()).await.unwrap_err();
+    assert!(matches!(hidden, StoreError::NotFound), "{hidden:?}");
 }

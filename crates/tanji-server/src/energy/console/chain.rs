@@ -16,7 +16,7 @@ use tanji_i18n::inventory::figure;
 use tanji_i18n::{Language, Localize};
 use tanji_store::StoreError;
 use tanji_store::energy::MeterCode;
-use tanji_store::energy_chain::{MeasuredEnergyTarget, MeteredEnergyMethods};
+use tanji_store::energy_chain::{MeasuredEnergyTarget, ParentMeterError};
 use tanji_tenancy::validation::Problem;
 use tanji_tenancy::{FieldError, Permission};
 
@@ -27,6 +27,9 @@ use crate::console::error_page::ErrorPage;
 use crate::console::frame::{Frame, render};
 use crate::state::AppState;
 use crate::web_context::Console;
+
+mod preview;
+pub use preview::preview_inventory;
 
 /// A placed meter and its part in the totals.
 pub struct TotalsRow {
@@ -57,6 +60,13 @@ pub struct ChainForm {
     to: String,
     #[serde(default)]
     emission_point: String,
+    /// The inventory handover's electricity settings; blank ones are inherited from the record a month supersedes.
+    #[serde(default)]
+    electricity_factor: String,
+    #[serde(default)]
+    market_factor: String,
+    #[serde(default)]
+    covered_by_instruments_kwh: String,
     #[serde(default)]
     confirm: String,
 }
@@ -267,7 +277,11 @@ pub async fn set_parent(
             let result = Some(et.parent_saved.to_owned());
             page(&state, &console, &id, ChainForm::default(), "", FieldErrors::default(), result, StatusCode::OK).await
         }
-        Err(error) => refused(&state, &console, &id, form, "parent", Err(error)).await,
+        Err(ParentMeterError::Refused { field, problem }) => {
+            let shown = FieldErrors::from_messages(vec![(field, problem.localize(console.text().language))]);
+            page(&state, &console, &id, form, "parent", shown, None, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(ParentMeterError::Store(error)) => refused(&state, &console, &id, form, "parent", Err(error)).await,
     }
 }
 
@@ -349,13 +363,10 @@ pub async fn to_inventory(
     };
     let mut errors = Vec::new();
     let period = period(&form, &mut errors);
+    let methods = preview::methods_of(&form, &mut errors);
     confirmed(&form, &mut errors);
     let (Some(period), true) = (period, errors.is_empty()) else {
         return refused(&state, &console, &id, form, "inventory", Ok(errors)).await;
-    };
-    let methods = MeteredEnergyMethods {
-        emission_point: Some(form.emission_point.trim().to_owned()).filter(|point| !point.is_empty()),
-        ..MeteredEnergyMethods::default()
     };
     match state.store().record_metered_energy(actor, facility.id, period, &methods).await {
         Ok(outcome) => {
@@ -374,9 +385,14 @@ pub async fn to_inventory(
             if !outcome.left_out.is_empty() {
                 result.push_str(&format!(" · {} {}", et.inventory_left_out, months(&outcome.left_out).join(", ")));
             }
+            // Every electricity month says what it superseded and where its factors and instruments came from.
+            for notice in preview::notices(&outcome.electricity_months, language) {
+                result.push('\n');
+                result.push_str(&notice);
+            }
             page(&state, &console, &id, ChainForm::default(), "", FieldErrors::default(), Some(result), StatusCode::OK)
                 .await
         }
-        Err(error) => refused(&state, &console, &id, form, "inventory", Err(error)).await,
+        Err(error) => preview::refused_rows(&state, &console, &id, form, error).await,
     }
 }

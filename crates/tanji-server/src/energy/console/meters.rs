@@ -142,6 +142,11 @@ impl FieldErrors {
         !self.0.is_empty()
     }
 
+    /// Messages already in the reader's language, each beside its field.
+    pub fn from_messages(messages: Vec<(&'static str, String)>) -> Self {
+        Self(messages)
+    }
+
     /// Each error beside its field, in the reader's language.
     pub fn from_errors(t: &'static Text, errors: &[FieldError]) -> Self {
         Self(errors.iter().map(|error| (error.field, field_message(t, error))).collect())

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/energy/facilities/{id}/chain/parent", post(chain::set_parent))
         .route("/console/energy/facilities/{id}/chain/footprint", post(chain::to_footprint))
         .route("/console/energy/facilities/{id}/chain/inventory", post(chain::to_inventory))
+        .route("/console/energy/facilities/{id}/chain/inventory/preview", post(chain::preview_inventory))
         .route("/console/energy/import", get(import::show))
         .route("/console/energy/import/preview", post(import::preview))
         .route("/console/energy/import/confirm", post(import::confirm))
