@@ -136,6 +136,64 @@ async fn another_organisations_facility_is_not_found_on_any_energy_page(database
     assert!(app.store().list_meters(&actor(&app, &world, BRAND_OWNER).await).await.unwrap().is_empty());
 }
 
+/// Every form of a facility's energy pages (one prologue, `energy::console::facility_form`).
+fn facility_forms(facility_id: &str) -> Vec<String> {
+    ["meters", "meters/site", "meters/area", "meters/line", "meters/place", "measures", "chain/parent"]
+        .into_iter()
+        .chain(["chain/footprint", "chain/inventory"])
+        .map(|form| format!("/console/energy/facilities/{facility_id}/{form}"))
+        .collect()
+}
+
+on_both_databases!(every_facility_form_refuses_a_member_who_may_not_and_another_organisations_facility);
+async fn every_facility_form_refuses_a_member_who_may_not_and_another_organisations_facility(
+    database: TestDatabase,
+) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let brand_facility = facility(&app, &world, "brand").await;
+    let fields = |csrf: &str| {
+        vec![
+            ("csrf_token".to_owned(), csrf.to_owned()),
+            ("code".to_owned(), "A1".to_owned()),
+            ("name".to_owned(), "车间".to_owned()),
+            ("meter".to_owned(), "L1-MAIN".to_owned()),
+            ("confirm".to_owned(), "yes".to_owned()),
+        ]
+    };
+    let post = |browser: &Browser, path: String, fields: Vec<(String, String)>| {
+        let browser = browser.clone();
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+            browser.post_raw(&path, &fields, &[]).await.status
+        }
+    };
+    // A viewer holds ViewEnergy but not EditEnergy: 403 on every form of their own facility.
+    let viewer = browser(&app, BRAND_VIEWER, "zh-CN").await;
+    let viewer_csrf = token(&viewer, "/console/energy").await;
+    for path in facility_forms(&brand_facility) {
+        assert_eq!(post(&viewer, path.clone(), fields(&viewer_csrf)).await, StatusCode::FORBIDDEN, "{path}");
+    }
+    // Another organisation's owner may edit energy, but the facility reads as not found; a malformed id likewise.
+    let supplier = browser(&app, SUPPLIER_OWNER, "en").await;
+    let supplier_csrf = token(&supplier, "/console/energy").await;
+    for path in facility_forms(&brand_facility).into_iter().chain(facility_forms("not-a-uuid")) {
+        assert_eq!(post(&supplier, path.clone(), fields(&supplier_csrf)).await, StatusCode::NOT_FOUND, "{path}");
+    }
+    // The brand's owner without the form's CSRF token: refused before the handler runs.
+    let owner = browser(&app, BRAND_OWNER, "zh-CN").await;
+    for path in facility_forms(&brand_facility) {
+        assert_eq!(post(&owner, path.clone(), fields("forged")).await, StatusCode::FORBIDDEN, "{path}");
+    }
+    let owner_actor = actor(&app, &world, BRAND_OWNER).await;
+    let facility_id = brand_facility.parse().unwrap();
+    assert!(
+        matches!(app.store().energy_site_tree(&owner_actor, facility_id).await, Err(tanji_store::StoreError::NotFound)),
+        "nothing was saved"
+    );
+    assert!(app.store().list_meters(&owner_actor).await.unwrap().is_empty());
+}
+
 async fn actor(app: &TestApp, world: &World, email: &str) -> tanji_tenancy::Actor {
     let organisation = if email == SUPPLIER_OWNER { &world.supplier } else { &world.brand };
     let LoginOutcome::LoggedIn(session) =
