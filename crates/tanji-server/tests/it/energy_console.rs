@@ -391,6 +391,69 @@ async fn the_live_stream_carries_only_the_viewers_organisations_readings(databas
     assert!(!received.contains("333"), "{received}");
 }
 
+/// Reads a live stream until it ends (`None`) or `deadline` passes (a panic: it stayed open); what it carried.
+async fn until_the_stream_ends(stream: &mut reqwest::Response, deadline: tokio::time::Instant) -> String {
+    let mut received = String::new();
+    loop {
+        match tokio::time::timeout_at(deadline, stream.chunk()).await.expect("the stream ended in time") {
+            Ok(Some(chunk)) => received.push_str(&String::from_utf8_lossy(&chunk)),
+            Ok(None) | Err(_) => return received,
+        }
+    }
+}
+
+on_both_databases!(a_live_stream_ends_when_its_session_ends_or_its_viewer_leaves_the_organisation);
+/// A stream outlives the request that checked its session: it must end after logout, and when its viewer is removed
+/// from the organisation, and carry nothing stored after that.
+async fn a_live_stream_ends_when_its_session_ends_or_its_viewer_leaves_the_organisation(database: TestDatabase) {
+    let config = tanji_server::ServerConfig {
+        live_session_recheck: Some(std::time::Duration::from_millis(50)),
+        ..tanji_server::ServerConfig::default()
+    };
+    let app = TestApp::spawn_with(database, config, None).await;
+    let world = World::build(app.store()).await;
+    let facility_id = facility(&app, &world, "brand").await;
+    register_meter(&app, &world, "brand", &facility_id, "L1-MAIN").await;
+    let api = app.api(&World::token(app.store(), &world.brand, BRAND_OWNER, "read write").await);
+    let post = |minute: u32, value: f64| {
+        let api = &api;
+        async move {
+            let ts = format!("2026-03-02T08:{minute:02}:00+08:00");
+            let readings = json!({ "readings": [{ "meter": "L1-MAIN", "ts": ts, "value": value }] });
+            assert_eq!(api.post("/api/v1/energy/readings", readings).await.status, StatusCode::OK);
+        }
+    };
+
+    let viewer = browser(&app, BRAND_VIEWER, "zh-CN").await;
+    let mut stream = viewer.open("/console/energy/live/stream").await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    // Open while the session holds, through several re-checks.
+    post(15, 111.0).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut received = String::new();
+    while !received.contains("111") {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.expect("the reading in time");
+        received.push_str(&String::from_utf8_lossy(&chunk.unwrap().expect("the stream stays open")));
+    }
+    let logout = viewer.submit("/console", "/logout", &[]).await;
+    assert_eq!(logout.status, StatusCode::SEE_OTHER);
+    let after = until_the_stream_ends(&mut stream, deadline).await;
+    post(30, 222.0).await;
+    assert!(!after.contains("222"), "{after}");
+
+    // Removed from the organisation while watching.
+    let editor = browser(&app, BRAND_EDITOR, "zh-CN").await;
+    let mut stream = editor.open("/console/energy/live/stream").await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    let owner = actor(&app, &world, BRAND_OWNER).await;
+    let editor_id = actor(&app, &world, BRAND_EDITOR).await.user_id;
+    app.store().remove_member(&owner, editor_id).await.unwrap();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let after = until_the_stream_ends(&mut stream, deadline).await;
+    post(45, 333.0).await;
+    assert!(!after.contains("333"), "{after}");
+}
+
 /// 70 days of the seeded 瑞禾 example, hourly; line 2's heater fixed on 2025-02-19.
 fn example_import() -> tanji_store::energy_site::SiteImport {
     use tanji_energy::synthetic::{ExampleOptions, ruihe_paper_cups_example};
