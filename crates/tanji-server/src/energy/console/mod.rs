@@ -11,6 +11,7 @@ mod import;
 mod live;
 pub(crate) mod meters;
 mod pages;
+mod production;
 
 use axum::Router;
 use axum::response::{IntoResponse, Response};
@@ -32,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/console/energy/facilities/{id}/meters", get(meters::show).post(meters::add))
         .route("/console/energy/facilities/{id}/meters/{form}", post(meters::save_tree))
         .route("/console/energy/facilities/{id}/measures", get(pages::measures).post(pages::record_measure))
+        .route("/console/energy/facilities/{id}/production", get(production::show))
+        .route("/console/energy/facilities/{id}/production/template.csv", get(production::template))
+        .route("/console/energy/facilities/{id}/production/preview", post(production::preview))
+        .route("/console/energy/facilities/{id}/production/confirm", post(production::confirm))
         .route("/console/energy/facilities/{id}/chain", get(chain::show))
         .route("/console/energy/facilities/{id}/chain/parent", post(chain::set_parent))
         .route("/console/energy/facilities/{id}/chain/footprint", post(chain::to_footprint))
@@ -51,6 +56,7 @@ pub enum Tab {
     Meters,
     Measures,
     Chain,
+    Production,
     Import,
     Live,
 }
@@ -82,6 +88,11 @@ pub fn tabs(et: &'static EnergyText, facility_id: Option<&str>, current: Tab) ->
                 href: format!("/console/energy/facilities/{id}/measures"),
                 label: et.tab_measures,
                 current: current == Tab::Measures,
+            });
+            links.push(TabLink {
+                href: format!("/console/energy/facilities/{id}/production"),
+                label: et.tab_production,
+                current: current == Tab::Production,
             });
             links.push(TabLink {
                 href: format!("/console/energy/facilities/{id}/chain"),
