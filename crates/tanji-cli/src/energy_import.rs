@@ -196,6 +196,7 @@ pub fn site_import_from_bytes(
             return Err(problems_error(&problems, language));
         }
     };
+    let parents = site_file.parents.clone();
     let mut import =
         SiteImport::from_files(site_file.site, &readings, &production, &readings_name, &production_name, site_name)
             .map_err(|error| {
@@ -208,6 +209,7 @@ pub fn site_import_from_bytes(
                 }
             })?;
     import.weather = weather;
+    import.parents = parents;
     Ok((import, site_file.options))
 }
 

@@ -2,7 +2,7 @@
 //! and a production CSV. Bytes in, model out; every problem is a value naming the file, the row (or key) and the
 //! field, collected in one pass so that a file is either used whole or not at all.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
@@ -45,6 +45,11 @@ pub enum ProblemKind {
     },
     /// A required key or column is missing.
     Required,
+    /// A meter's upstream meter (`parent`) cannot be: itself, another carrier, or a loop.
+    UpstreamMeterRefused {
+        /// Why, as the store says it for the same rule.
+        problem: Box<crate::handover::ParentProblem>,
+    },
     /// The CSV header matches neither layout.
     UnknownLayout {
         /// The header as found.
@@ -173,6 +178,9 @@ pub struct SiteFile {
     pub options: AnalysisOptions,
     /// The weather CSV and where its data come from, when the site file names one.
     pub weather: Option<WeatherFile>,
+    /// Each sub-meter's upstream meter (上级表), meter id → upstream meter id (`parent = "ID"` on a meter): only
+    /// the meters at the top of their tree count in the site's totals (`top_meters_only`).
+    pub parents: BTreeMap<String, String>,
     /// `[site] illustrative = true`: the data is made up (an example, a demo). Readers add the marker in their
     /// language ("（示意数据）", "(illustrative)"); it is not part of the name.
     pub illustrative: bool,
@@ -191,6 +199,14 @@ pub struct ChineseLabels {
 }
 
 impl SiteFile {
+    /// The site with only the meters at the top of their sub-metering tree, the ones whose energy a site total
+    /// counts once (a sub-meter's energy is already in its upstream meter's).
+    pub fn top_meters_only(&self) -> Site {
+        let mut site = self.site.clone();
+        site.meters.retain(|meter| !self.parents.contains_key(&meter.id));
+        site
+    }
+
     /// The site with its labels in Chinese where the file gives them (the others stay as written).
     pub fn site_with_chinese_labels(&self) -> Site {
         let mut site = self.site.clone();
@@ -319,6 +335,7 @@ struct RawMeter {
     pt_ratio: Option<f64>,
     multiplier: Option<f64>,
     kwh_per_unit: Option<f64>,
+    parent: Option<String>,
 }
 
 /// The text of a file: UTF-8 (with or without a byte-order mark), or GB 18030/GBK as Chinese Excel writes CSV.
@@ -571,6 +588,28 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
         });
     }
 
+    // Upstream meters, checked by the store's rule (`handover::check_parent`): a meter of the file, the same
+    // carrier, no loop.
+    let kinds: BTreeMap<String, MeterKind> = meters.iter().map(|meter| (meter.id.clone(), meter.kind)).collect();
+    let mut parents = BTreeMap::new();
+    for (meter_idx, raw_meter) in raw.meters.iter().enumerate() {
+        let Some(parent) = raw_meter.parent.as_deref().map(str::trim) else { continue };
+        let (meter, field) = (raw_meter.id.trim(), format!("meters[{meter_idx}].parent"));
+        if !raw.meters.iter().any(|candidate| candidate.id.trim() == parent) {
+            let suggestion = closest(parent, raw.meters.iter().map(|candidate| candidate.id.trim()));
+            problems.push(None, field, ProblemKind::UnknownMeter { meter: parent.into(), suggestion });
+            continue;
+        }
+        match crate::handover::check_parent(&kinds, &parents, meter, parent) {
+            Ok(()) => {
+                parents.insert(meter.to_owned(), parent.to_owned());
+            }
+            Err(problem) => {
+                problems.push(None, field, ProblemKind::UpstreamMeterRefused { problem: Box::new(problem) });
+            }
+        }
+    }
+
     let mut day = |key: &str, value: &Option<String>| -> Option<Date> {
         let text = value.as_ref()?;
         let parsed = parse_date(text);
@@ -685,6 +724,7 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
         production_path: raw.data.production,
         options,
         weather,
+        parents,
         illustrative,
         chinese_labels,
     })
@@ -1033,6 +1073,73 @@ register = "cumulative"
 rollover = 1000000
 ct_ratio = 40
 "#;
+
+    fn with_meters(extra: &str) -> String {
+        format!("{SITE}{extra}")
+    }
+
+    const MAIN_AND_GAS: &str = r#"
+[[meters]]
+id = "main"
+line = "L1"
+kind = "electricity"
+serves = "whole_line"
+unit = "kWh"
+register = "interval"
+
+[[meters]]
+id = "gas"
+line = "L1"
+kind = "natural_gas"
+serves = "heater"
+unit = "m3"
+register = "interval"
+kwh_per_unit = 10.3
+"#;
+
+    #[test]
+    fn upstream_meters_are_read_and_only_top_meters_count_in_totals() {
+        let text = with_meters(MAIN_AND_GAS)
+            .replace("rollover = 1000000\nct_ratio = 40\n", "rollover = 1000000\nct_ratio = 40\nparent = \"main\"\n");
+        let file = read_site_file("site.toml", text.as_bytes()).unwrap();
+        assert_eq!(file.parents, BTreeMap::from([("L1-heater".to_owned(), "main".to_owned())]));
+        let counted: Vec<String> = file.top_meters_only().meters.into_iter().map(|meter| meter.id).collect();
+        assert_eq!(counted, ["main", "gas"]);
+        assert_eq!(file.site.meters.len(), 3, "every meter still counts for its line");
+    }
+
+    #[test]
+    fn an_upstream_meter_is_refused_like_the_stores_rule() {
+        let refused = |parent_of: &[(&str, &str)]| {
+            let mut text = with_meters(MAIN_AND_GAS);
+            for (meter, parent) in parent_of {
+                let anchor = format!("id = \"{meter}\"\n");
+                text = text.replace(&anchor, &format!("{anchor}parent = \"{parent}\"\n"));
+            }
+            let problems = read_site_file("site.toml", text.as_bytes()).unwrap_err();
+            problems.into_iter().map(|problem| (problem.field, problem.kind)).collect::<Vec<_>>()
+        };
+        let unknown = refused(&[("L1-heater", "mainn")]);
+        assert_eq!(
+            unknown,
+            [(
+                "meters[0].parent".to_owned(),
+                ProblemKind::UnknownMeter { meter: "mainn".into(), suggestion: Some("main".into()) }
+            )]
+        );
+        let why = |found: &[(String, ProblemKind)]| match found {
+            [(field, ProblemKind::UpstreamMeterRefused { problem })] => (field.clone(), (**problem).clone()),
+            other => panic!("{other:?}"),
+        };
+        use crate::handover::ParentProblem;
+        let (field, problem) = why(&refused(&[("gas", "main")]));
+        assert_eq!(field, "meters[2].parent");
+        assert!(matches!(problem, ParentProblem::DifferentKind { .. }), "{problem:?}");
+        let (_, problem) = why(&refused(&[("L1-heater", "main"), ("main", "L1-heater")]));
+        assert!(matches!(problem, ParentProblem::Loop { .. }), "{problem:?}");
+        let (_, problem) = why(&refused(&[("main", "main")]));
+        assert!(matches!(problem, ParentProblem::SameMeter { .. }), "{problem:?}");
+    }
 
     fn site() -> Site {
         read_site_file("site.toml", SITE.as_bytes()).expect("reads").site

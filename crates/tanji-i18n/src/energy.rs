@@ -499,6 +499,7 @@ impl Localize for ProblemKind {
                 text!(language, zh: "TOML 语法错误：{syntax}{expected}", en: "the TOML cannot be read: {detail}")
             }
             ProblemKind::Required => text!(language, zh: "缺少必填项", en: "required, but missing"),
+            ProblemKind::UpstreamMeterRefused { problem } => problem.localize(language),
             ProblemKind::UnknownLayout { header } => {
                 let header = header.join(",");
                 text!(language, zh: "表头 `{header}` 既不是长表也不是宽表", en: "the header `{header}` is neither the long nor the wide layout")
@@ -579,6 +580,9 @@ pub fn hint(kind: &ProblemKind, language: Language) -> Option<String> {
         | ProblemKind::UnknownLine { suggestion: Some(suggestion), .. } => {
             text!(language, zh: "是否应为 {suggestion}？", en: "did you mean {suggestion}?")
         }
+        ProblemKind::UpstreamMeterRefused { .. } => text!(language,
+            zh: "上级表须是站点文件中同一能源种类、且不在本表下级的另一块表",
+            en: "the upstream meter must be another meter of the site file, of the same carrier and not below this one"),
         ProblemKind::UnknownMeter { .. } => {
             text!(language, zh: "在站点文件的 [[meters]] 中添加该表", en: "add the meter to the site file's [[meters]]")
         }

@@ -146,9 +146,7 @@ fn facility_forms(facility_id: &str) -> Vec<String> {
 }
 
 on_both_databases!(every_facility_form_refuses_a_member_who_may_not_and_another_organisations_facility);
-async fn every_facility_form_refuses_a_member_who_may_not_and_another_organisations_facility(
-    database: TestDatabase,
-) {
+async fn every_facility_form_refuses_a_member_who_may_not_and_another_organisations_facility(database: TestDatabase) {
     let app = TestApp::spawn(database).await;
     let world = World::build(app.store()).await;
     let brand_facility = facility(&app, &world, "brand").await;
@@ -164,7 +162,8 @@ async fn every_facility_form_refuses_a_member_who_may_not_and_another_organisati
     let post = |browser: &Browser, path: String, fields: Vec<(String, String)>| {
         let browser = browser.clone();
         async move {
-            let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+            let fields: Vec<(&str, &str)> =
+                fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
             browser.post_raw(&path, &fields, &[]).await.status
         }
     };
@@ -802,11 +801,18 @@ async fn site_with_two_lines(app: &TestApp, world: &World, facility_id: &str) {
         name: "瑞禾".to_owned(),
         utc_offset_minutes: 480,
         interval_minutes: 15,
-        grid_factor: RecordedGridFactor { factor_id: None, t_co2e_per_mwh: 0.5306, source: "公告2025年第47号".to_owned() },
+        grid_factor: RecordedGridFactor {
+            factor_id: None,
+            t_co2e_per_mwh: 0.5306,
+            source: "公告2025年第47号".to_owned(),
+        },
         tariff: None,
     };
     app.store().save_energy_site(&owner, id, &settings).await.unwrap();
-    app.store().save_energy_area(&owner, id, &AreaInput { code: "A1".to_owned(), name: "成型车间".to_owned() }).await.unwrap();
+    app.store()
+        .save_energy_area(&owner, id, &AreaInput { code: "A1".to_owned(), name: "成型车间".to_owned() })
+        .await
+        .unwrap();
     for code in ["L1", "L2"] {
         let line = LineInput {
             code: code.to_owned(),
@@ -865,7 +871,8 @@ async fn production_is_previewed_with_every_row_error_and_confirmed_whole_once(d
     let english = browser(&app, BRAND_EDITOR, "en").await;
     let english_csrf = token(&english, &page_path).await;
     let (content_type, body) = upload("production.csv", wrong, "");
-    let page = english.post_multipart(&format!("{page_path}/preview?csrf_token={english_csrf}"), &content_type, body).await;
+    let page =
+        english.post_multipart(&format!("{page_path}/preview?csrf_token={english_csrf}"), &content_type, body).await;
     assert!(page.body.contains("did you mean L1?"), "{}", page.body);
 
     let good = "line,date,sku,units\nL1,2025-03-02,CUP-9OZ-PE,1000\nL2,2025-03-02,CUP-9OZ-PE,900\n\
@@ -915,7 +922,8 @@ async fn production_is_previewed_with_every_row_error_and_confirmed_whole_once(d
     assert!(!viewer_page.body.contains("id=\"upload\""), "a viewer sees no upload form");
     let viewer_csrf = viewer_page.csrf_token().unwrap();
     let (content_type, body) = confirm_body(more, "");
-    let page = viewer.post_multipart(&format!("{page_path}/confirm?csrf_token={viewer_csrf}"), &content_type, body).await;
+    let page =
+        viewer.post_multipart(&format!("{page_path}/confirm?csrf_token={viewer_csrf}"), &content_type, body).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     let supplier = browser(&app, SUPPLIER_OWNER, "en").await;
     let supplier_csrf = token(&supplier, "/console/energy").await;

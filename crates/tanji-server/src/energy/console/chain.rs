@@ -270,10 +270,11 @@ pub async fn to_footprint(
     Path(id): Path<String>,
     Form(form): Form<ChainForm>,
 ) -> Response {
-    let facility = match facility_form(&state, &console, &id, &[Permission::EditEnergy, Permission::EditFootprints]).await {
-        Ok(facility) => facility,
-        Err(answer) => return answer,
-    };
+    let facility =
+        match facility_form(&state, &console, &id, &[Permission::EditEnergy, Permission::EditFootprints]).await {
+            Ok(facility) => facility,
+            Err(answer) => return answer,
+        };
     let actor = console.actor();
     let mut errors = Vec::new();
     let period = period(&form, &mut errors);
@@ -327,10 +328,11 @@ pub async fn to_inventory(
     Path(id): Path<String>,
     Form(form): Form<ChainForm>,
 ) -> Response {
-    let facility = match facility_form(&state, &console, &id, &[Permission::EditEnergy, Permission::EditInventory]).await {
-        Ok(facility) => facility,
-        Err(answer) => return answer,
-    };
+    let facility =
+        match facility_form(&state, &console, &id, &[Permission::EditEnergy, Permission::EditInventory]).await {
+            Ok(facility) => facility,
+            Err(answer) => return answer,
+        };
     let actor = console.actor();
     let mut errors = Vec::new();
     let period = period(&form, &mut errors);

@@ -114,11 +114,11 @@ pub async fn analysis(
     Path(id): Path<String>,
     Query(query): Query<PeriodQuery>,
 ) -> Response {
-    let FacilityPage { frame, et, facility } =
-        match facility_page(&state, &console, &id, |et| et.analysis_title).await {
-            Ok(page) => page,
-            Err(answer) => return answer,
-        };
+    let FacilityPage { frame, et, facility } = match facility_page(&state, &console, &id, |et| et.analysis_title).await
+    {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
     let language = console.text().language;
     let store = state.store();
     let mut view = None;
