@@ -747,7 +747,7 @@ pub type Readings = (HashMap<String, Vec<RawReading>>, ReadingsLayout);
 pub fn read_readings_csv(file: &str, bytes: &[u8], site: &Site) -> Result<Readings, Vec<FileProblem>> {
     let text = decode(file, bytes).map_err(|problem| vec![problem])?;
     let mut problems = Problems::new(file);
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv_reader(&text);
     let header: Vec<String> = match reader.headers() {
         Ok(header) => header.iter().map(str::to_owned).collect(),
         Err(_) => {
@@ -858,19 +858,52 @@ fn parse_value(text: &str) -> Result<f64, ProblemKind> {
     }
 }
 
+/// A CSV reader over decoded text: cells trimmed, rows of any width (a wrong width is a row problem, not a stop).
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes())
+}
+
+/// The lower-case header of a CSV, or `None` (with the problem on row 1) when it cannot be read.
+fn csv_header(reader: &mut csv::Reader<&[u8]>, problems: &mut Problems) -> Option<Vec<String>> {
+    match reader.headers() {
+        Ok(header) => Some(header.iter().map(str::to_lowercase).collect()),
+        Err(_) => {
+            problems.push(Some(1), "", ProblemKind::NotText);
+            None
+        }
+    }
+}
+
+/// Calls `each_row` with every row of the header's width and its number (the header is row 1, as spreadsheets
+/// count); a row that cannot be read or has another number of cells is a problem and skipped. The production and
+/// weather readers share it.
+fn for_each_row(
+    reader: &mut csv::Reader<&[u8]>,
+    n_columns: usize,
+    problems: &mut Problems,
+    mut each_row: impl FnMut(usize, &csv::StringRecord, &mut Problems),
+) {
+    for (record_idx, record) in reader.records().enumerate() {
+        let row = record_idx + 2;
+        let Ok(record) = record else {
+            problems.push(Some(row), "", ProblemKind::NotText);
+            continue;
+        };
+        if record.len() != n_columns {
+            problems.push(Some(row), "", ProblemKind::WrongCellCount { expected: n_columns, found: record.len() });
+            continue;
+        }
+        each_row(row, &record, problems);
+    }
+}
+
 /// Reads a production CSV: `line,date,sku,units` (daily counts) or `line,timestamp,sku,units` (counts per interval,
 /// the timestamp ending the interval, as for meters).
 pub fn read_production_csv(file: &str, bytes: &[u8], site: &Site) -> Result<Vec<ProductionRecord>, Vec<FileProblem>> {
     let text = decode(file, bytes).map_err(|problem| vec![problem])?;
     let mut problems = Problems::new(file);
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
-    let header: Vec<String> = match reader.headers() {
-        Ok(header) => header.iter().map(str::to_lowercase).collect(),
-        Err(_) => {
-            problems.push(Some(1), "", ProblemKind::NotText);
-            return problems.finish(Vec::new());
-        }
-    };
+    let mut reader = csv_reader(&text);
+    let Some(header) = csv_header(&mut reader, &mut problems) else { return problems.finish(Vec::new()) };
     let position = |name: &str| header.iter().position(|column| column == name);
     let (Some(line_col), Some(sku_col), Some(units_col)) = (position("line"), position("sku"), position("units"))
     else {
@@ -890,21 +923,12 @@ pub fn read_production_csv(file: &str, bytes: &[u8], site: &Site) -> Result<Vec<
     let interval_s = site.interval_seconds();
     let offset = site.utc_offset_seconds;
     let mut records = Vec::new();
-    for (record_idx, record) in reader.records().enumerate() {
-        let row = record_idx + 2;
-        let Ok(record) = record else {
-            problems.push(Some(row), "", ProblemKind::NotText);
-            continue;
-        };
-        if record.len() != header.len() {
-            problems.push(Some(row), "", ProblemKind::WrongCellCount { expected: header.len(), found: record.len() });
-            continue;
-        }
+    for_each_row(&mut reader, header.len(), &mut problems, |row, record, problems| {
         let line_id = &record[line_col];
         let Some(line) = site.line(line_id) else {
             let suggestion = closest(line_id, site.lines.iter().map(|line| line.id.as_str()));
             problems.push(Some(row), "line", ProblemKind::UnknownLine { line: line_id.into(), suggestion });
-            continue;
+            return;
         };
         let sku = &record[sku_col];
         if sku != line.product_sku {
@@ -950,7 +974,7 @@ pub fn read_production_csv(file: &str, bytes: &[u8], site: &Site) -> Result<Vec<
         if let (Some(day), Some(units)) = (day, units) {
             records.push(ProductionRecord { line: line.id.clone(), sku: sku.into(), day, units, row });
         }
-    }
+    });
     problems.finish(records)
 }
 
@@ -963,67 +987,44 @@ pub const TEMPERATURE_RANGE_C: (f64, f64) = (-90.0, 60.0);
 pub fn read_weather_csv(file: &str, bytes: &[u8], weather: &WeatherFile) -> Result<Weather, Vec<FileProblem>> {
     let text = decode(file, bytes).map_err(|problem| vec![problem])?;
     let mut problems = Problems::new(file);
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
-    let header: Vec<String> = match reader.headers() {
-        Ok(header) => header.iter().map(str::to_lowercase).collect(),
-        Err(_) => {
-            problems.push(Some(1), "", ProblemKind::NotText);
-            return problems.finish(Weather {
-                station: weather.station.clone(),
-                source: weather.source.clone(),
-                bases: weather.bases,
-                days: Vec::new(),
-            });
-        }
-    };
-    let position = |name: &str| header.iter().position(|column| column == name);
-    let (date_col, temperature_col) = (position("date"), position("mean_temperature_c"));
-    for (required, found) in [("date", date_col), ("mean_temperature_c", temperature_col)] {
-        if found.is_none() {
-            problems.push(Some(1), required, ProblemKind::Required);
-        }
-    }
+    let mut reader = csv_reader(&text);
     let mut days = Vec::new();
-    if let (Some(date_col), Some(temperature_col)) = (date_col, temperature_col) {
-        let mut seen = HashSet::new();
-        for (record_idx, record) in reader.records().enumerate() {
-            let row = record_idx + 2;
-            let Ok(record) = record else {
-                problems.push(Some(row), "", ProblemKind::NotText);
-                continue;
-            };
-            if record.len() != header.len() {
-                problems.push(
-                    Some(row),
-                    "",
-                    ProblemKind::WrongCellCount { expected: header.len(), found: record.len() },
-                );
-                continue;
+    if let Some(header) = csv_header(&mut reader, &mut problems) {
+        let position = |name: &str| header.iter().position(|column| column == name);
+        let (date_col, temperature_col) = (position("date"), position("mean_temperature_c"));
+        for (required, found) in [("date", date_col), ("mean_temperature_c", temperature_col)] {
+            if found.is_none() {
+                problems.push(Some(1), required, ProblemKind::Required);
             }
-            let day = parse_date(&record[date_col]);
-            if day.is_none() {
-                problems.push(Some(row), "date", ProblemKind::NotADate { value: record[date_col].into() });
-            }
-            let temperature = match parse_value(&record[temperature_col]) {
-                Ok(value) if !(TEMPERATURE_RANGE_C.0..=TEMPERATURE_RANGE_C.1).contains(&value) => {
-                    problems.push(Some(row), "mean_temperature_c", ProblemKind::TemperatureOutOfRange { value });
-                    None
+        }
+        if let (Some(date_col), Some(temperature_col)) = (date_col, temperature_col) {
+            let mut seen = HashSet::new();
+            for_each_row(&mut reader, header.len(), &mut problems, |row, record, problems| {
+                let day = parse_date(&record[date_col]);
+                if day.is_none() {
+                    problems.push(Some(row), "date", ProblemKind::NotADate { value: record[date_col].into() });
                 }
-                Ok(value) => Some(value),
-                Err(kind) => {
-                    problems.push(Some(row), "mean_temperature_c", kind);
-                    None
+                let temperature = match parse_value(&record[temperature_col]) {
+                    Ok(value) if !(TEMPERATURE_RANGE_C.0..=TEMPERATURE_RANGE_C.1).contains(&value) => {
+                        problems.push(Some(row), "mean_temperature_c", ProblemKind::TemperatureOutOfRange { value });
+                        None
+                    }
+                    Ok(value) => Some(value),
+                    Err(kind) => {
+                        problems.push(Some(row), "mean_temperature_c", kind);
+                        None
+                    }
+                };
+                if let Some(day) = day
+                    && !seen.insert(day)
+                {
+                    problems.push(Some(row), "date", ProblemKind::DuplicateDay { day });
+                    return;
                 }
-            };
-            if let Some(day) = day
-                && !seen.insert(day)
-            {
-                problems.push(Some(row), "date", ProblemKind::DuplicateDay { day });
-                continue;
-            }
-            if let (Some(day), Some(mean_temperature_c)) = (day, temperature) {
-                days.push(WeatherDay { day, mean_temperature_c });
-            }
+                if let (Some(day), Some(mean_temperature_c)) = (day, temperature) {
+                    days.push(WeatherDay { day, mean_temperature_c });
+                }
+            });
         }
     }
     problems.finish(Weather {
