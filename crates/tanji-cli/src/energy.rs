@@ -71,6 +71,7 @@ fn analyze_file(args: EnergyAnalyzeArgs, language: Language) -> anyhow::Result<(
     let file = read_site_file(&site_name, &read_bytes(&args.file, language)?)
         .map_err(|problems| problems_error(&problems, language))?;
     let shown_site = site_for_reader(&file, language);
+    let counted_site = file.top_meters_only();
     let SiteFile { site, readings_path, production_path, options, weather, .. } = file;
     let directory = args.file.parent().unwrap_or(Path::new("."));
     let readings_file = directory.join(&readings_path);
@@ -98,7 +99,8 @@ fn analyze_file(args: EnergyAnalyzeArgs, language: Language) -> anyhow::Result<(
     // The figures do not depend on the labels; the report carries them in the reader's language.
     let analysis = analyze_with_weather(&shown_site, &readings, &production, weather.as_ref(), &options);
     if let Some(out) = &args.activities_csv {
-        write_activities(&args, out, &site, &readings, language)?;
+        // A site total counts each kWh once: only the meters at the top of their sub-metering tree.
+        write_activities(&args, out, &counted_site, &readings, language)?;
     }
     match args.format {
         ReportFormat::Json => {

@@ -196,6 +196,7 @@ pub fn site_import_from_bytes(
             return Err(problems_error(&problems, language));
         }
     };
+    let parents = site_file.parents.clone();
     let mut import =
         SiteImport::from_files(site_file.site, &readings, &production, &readings_name, &production_name, site_name)
             .map_err(|error| {
@@ -212,6 +213,7 @@ pub fn site_import_from_bytes(
         grid_factor: site_file.chinese_labels.grid_factor_source.clone(),
         tariff: site_file.chinese_labels.tariff_source.clone(),
     };
+    import.parents = parents;
     Ok((import, site_file.options))
 }
 
@@ -281,6 +283,15 @@ async fn import_site(args: &EnergyImportArgs, language: Language) -> anyhow::Res
                  imported, {n_reading_duplicates} already stored; {n_counts} production count(s) imported, {n_count_duplicates} \
                  already stored; {n_conflicts} conflicting value(s) kept as stored")
     );
+    if let Some(weather) = &outcome.weather {
+        let (n_new, n_changed, n_same) = (weather.n_new, weather.n_changed, weather.n_same);
+        println!(
+            "{}",
+            text!(language,
+                zh: "{site_name}：气象数据 {n_new} 天新增，{n_changed} 天温度更新，{n_same} 天已存在",
+                en: "{site_name}: weather for {n_new} new day(s), {n_changed} day(s) with a changed temperature, {n_same} day(s) already stored")
+        );
+    }
     Ok(())
 }
 

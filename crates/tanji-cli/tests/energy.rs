@@ -427,6 +427,13 @@ async fn a_whole_site_imports_once_and_a_bad_file_names_its_row_and_field() {
         )),
         "{said}"
     );
+    let n_weather_days = std::fs::read_to_string(directory.path().join("site/weather.csv"))
+        .map(|text| text.lines().count().saturating_sub(1))
+        .unwrap_or_default();
+    assert!(
+        said.contains(&format!("weather for {n_weather_days} new day(s), 0 day(s) with a changed temperature")),
+        "the summary counts weather days: {said}"
+    );
     let after_first = tree_size().await;
     assert_eq!(after_first, (1, 2, 6, n_readings as i64, n_counts));
 
@@ -438,6 +445,12 @@ async fn a_whole_site_imports_once_and_a_bad_file_names_its_row_and_field() {
         said.contains(&format!(
             "6 meter(s) (0 new); 0 reading(s) imported, {n_readings} already stored; 0 production count(s) \
              imported, {n_counts} already stored"
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "weather for 0 new day(s), 0 day(s) with a changed temperature, {n_weather_days} day(s) already stored"
         )),
         "{said}"
     );

@@ -452,6 +452,7 @@ async fn a_whole_site_import_speaks_chinese_from_refusal_to_summary() {
     assert!(succeeded, "{text}");
     assert!(text.contains("site.toml：1 个区域，2 条产线，6 块电表（新登记 6 块）；导入 "), "{text}");
     assert!(text.contains(" 条已存在；导入 6 条产量数据，0 条已存在；0 个不符的数值保留已存数值"), "{text}");
+    assert!(text.contains("site.toml：气象数据 ") && text.contains(" 天新增，0 天温度更新，0 天已存在"), "{text}");
 
     // A meter redefined (another CT ratio) is refused whole, naming the meter and what changed.
     let site_file = site_directory.join("site.toml");

@@ -751,19 +751,25 @@ fn findings(
                 saving: None,
             });
         }
-        for alarm in &line.alarms {
-            let (Some(from), Some(alarm_on)) = (line.daily.get(alarm.start_idx), line.daily.get(alarm.alarm_idx))
-            else {
+        // One finding per episode: after a measure the shift lasts for months and alarms every few days.
+        for episode in crate::cusum::episodes(&line.alarms) {
+            let (Some(from), Some(alarm_on), Some(last_alarm_on)) = (
+                line.daily.get(episode.start_idx),
+                line.daily.get(episode.first_alarm_idx),
+                line.daily.get(episode.last_alarm_idx),
+            ) else {
                 continue;
             };
             findings.push(Finding {
                 rank: 0,
                 kind: FindingKind::CusumAlarm {
                     line: line.line.clone(),
-                    direction: alarm.direction,
+                    direction: episode.direction,
                     from: from.day,
                     alarm_on: alarm_on.day,
-                    excess_kwh: alarm.excess_kwh,
+                    last_alarm_on: last_alarm_on.day,
+                    n_alarms: episode.n_alarms,
+                    excess_kwh: episode.excess_kwh,
                 },
                 evidence: vec![
                     fit_evidence(baseline),
@@ -1056,5 +1062,24 @@ mod tests {
                 .iter()
                 .any(|alarm| alarm.direction == crate::cusum::Direction::Decrease && alarm.start_idx >= 60)
         );
+        // Every alarm of the month after the measure is one finding, with their count, days and total.
+        let decreases: Vec<&crate::cusum::Alarm> =
+            line.alarms.iter().filter(|alarm| alarm.direction == crate::cusum::Direction::Decrease).collect();
+        assert!(decreases.len() > 1, "{decreases:?}");
+        let alarm_findings: Vec<&FindingKind> = analysis
+            .findings
+            .iter()
+            .map(|finding| &finding.kind)
+            .filter(|kind| matches!(kind, FindingKind::CusumAlarm { .. }))
+            .collect();
+        assert_eq!(alarm_findings.len(), 1, "{alarm_findings:?}");
+        let FindingKind::CusumAlarm { n_alarms, alarm_on, last_alarm_on, excess_kwh, .. } = alarm_findings[0] else {
+            unreachable!()
+        };
+        assert_eq!(*n_alarms, decreases.len());
+        assert_eq!(*alarm_on, line.daily[decreases[0].alarm_idx].day);
+        assert_eq!(*last_alarm_on, line.daily[decreases[decreases.len() - 1].alarm_idx].day);
+        let total: f64 = decreases.iter().map(|alarm| alarm.excess_kwh).sum();
+        assert!((excess_kwh - total).abs() < 1e-9, "{excess_kwh} against {total}");
     }
 }

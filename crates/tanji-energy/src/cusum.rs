@@ -89,9 +89,95 @@ pub fn tabular_alarms(differences_kwh: &[f64], sigma_kwh: f64) -> Vec<Alarm> {
     alarms
 }
 
+/// Periods (days) the statistic may lapse between one alarm and the start of the next in the same direction for
+/// both to be one episode. After an alarm the statistic restarts from zero, so a shift that lasts months (the weeks
+/// after a measure) raises an alarm every few days; a week without a new start is a new episode.
+pub const EPISODE_GAP_PERIODS: usize = 7;
+
+/// The alarms of one sustained shift, in one direction.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Episode {
+    /// Direction of the shift.
+    pub direction: Direction,
+    /// Where the first alarm's shift began.
+    pub start_idx: usize,
+    /// The period of the first alarm.
+    pub first_alarm_idx: usize,
+    /// The period of the last alarm.
+    pub last_alarm_idx: usize,
+    /// Alarms in the episode.
+    pub n_alarms: usize,
+    /// Σ of the alarms' excess (each alarm's Σ(actual − expected) from its start to its alarm), kWh.
+    pub excess_kwh: f64,
+}
+
+/// Groups alarms (in the order `tabular_alarms` gives them) into episodes: an alarm whose shift began within
+/// [`EPISODE_GAP_PERIODS`] of the previous alarm in the same direction continues that episode. Episodes are in the
+/// order of their first alarm.
+pub fn episodes(alarms: &[Alarm]) -> Vec<Episode> {
+    let mut episodes: Vec<Episode> = Vec::new();
+    for alarm in alarms {
+        let open = episodes.iter_mut().rev().find(|episode| episode.direction == alarm.direction);
+        match open {
+            Some(episode) if alarm.start_idx <= episode.last_alarm_idx + 1 + EPISODE_GAP_PERIODS => {
+                episode.last_alarm_idx = alarm.alarm_idx;
+                episode.n_alarms += 1;
+                episode.excess_kwh += alarm.excess_kwh;
+            }
+            _ => episodes.push(Episode {
+                direction: alarm.direction,
+                start_idx: alarm.start_idx,
+                first_alarm_idx: alarm.alarm_idx,
+                last_alarm_idx: alarm.alarm_idx,
+                n_alarms: 1,
+                excess_kwh: alarm.excess_kwh,
+            }),
+        }
+    }
+    episodes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_shift_is_one_episode_with_its_count_range_and_total() {
+        // Ten quiet days, then 100 days two σ below: an alarm every four days, all one episode.
+        let mut differences = vec![0.0; 10];
+        differences.extend([-2.0; 100]);
+        let alarms = tabular_alarms(&differences, 1.0);
+        assert_eq!(alarms.len(), 25);
+        let grouped = episodes(&alarms);
+        assert_eq!(grouped.len(), 1);
+        let episode = grouped[0];
+        assert_eq!((episode.direction, episode.start_idx, episode.first_alarm_idx), (Direction::Decrease, 10, 13));
+        assert_eq!((episode.last_alarm_idx, episode.n_alarms), (109, 25));
+        assert_eq!(episode.excess_kwh, -200.0, "every day of the shift is in one alarm");
+    }
+
+    #[test]
+    fn shifts_apart_or_in_the_other_direction_are_episodes_of_their_own() {
+        let alarm = |direction, start_idx, alarm_idx| Alarm { direction, start_idx, alarm_idx, excess_kwh: 1.0 };
+        let alarms = [
+            alarm(Direction::Increase, 0, 3),
+            alarm(Direction::Decrease, 2, 4),
+            // Starts seven periods after the first alarm's next period: still the same episode.
+            alarm(Direction::Increase, 11, 14),
+            // Eight: a new one.
+            alarm(Direction::Increase, 23, 25),
+        ];
+        let grouped = episodes(&alarms);
+        let summary: Vec<_> = grouped
+            .iter()
+            .map(|episode| (episode.direction, episode.start_idx, episode.last_alarm_idx, episode.n_alarms))
+            .collect();
+        assert_eq!(
+            summary,
+            [(Direction::Increase, 0, 14, 2), (Direction::Decrease, 2, 4, 1), (Direction::Increase, 23, 25, 1)]
+        );
+        assert_eq!(episodes(&[]), []);
+    }
 
     #[test]
     fn noise_within_the_allowance_never_alarms() {

@@ -2,7 +2,7 @@
 //! and a production CSV. Bytes in, model out; every problem is a value naming the file, the row (or key) and the
 //! field, collected in one pass so that a file is either used whole or not at all.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
@@ -45,6 +45,11 @@ pub enum ProblemKind {
     },
     /// A required key or column is missing.
     Required,
+    /// A meter's upstream meter (`parent`) cannot be: itself, another carrier, or a loop.
+    UpstreamMeterRefused {
+        /// Why, as the store says it for the same rule.
+        problem: Box<crate::handover::ParentProblem>,
+    },
     /// The CSV header matches neither layout.
     UnknownLayout {
         /// The header as found.
@@ -173,6 +178,9 @@ pub struct SiteFile {
     pub options: AnalysisOptions,
     /// The weather CSV and where its data come from, when the site file names one.
     pub weather: Option<WeatherFile>,
+    /// Each sub-meter's upstream meter (上级表), meter id → upstream meter id (`parent = "ID"` on a meter): only
+    /// the meters at the top of their tree count in the site's totals (`top_meters_only`).
+    pub parents: BTreeMap<String, String>,
     /// `[site] illustrative = true`: the data is made up (an example, a demo). Readers add the marker in their
     /// language ("（示意数据）", "(illustrative)"); it is not part of the name.
     pub illustrative: bool,
@@ -191,6 +199,14 @@ pub struct ChineseLabels {
 }
 
 impl SiteFile {
+    /// The site with only the meters at the top of their sub-metering tree, the ones whose energy a site total
+    /// counts once (a sub-meter's energy is already in its upstream meter's).
+    pub fn top_meters_only(&self) -> Site {
+        let mut site = self.site.clone();
+        site.meters.retain(|meter| !self.parents.contains_key(&meter.id));
+        site
+    }
+
     /// The site with its labels in Chinese where the file gives them (the others stay as written).
     pub fn site_with_chinese_labels(&self) -> Site {
         let mut site = self.site.clone();
@@ -319,6 +335,7 @@ struct RawMeter {
     pt_ratio: Option<f64>,
     multiplier: Option<f64>,
     kwh_per_unit: Option<f64>,
+    parent: Option<String>,
 }
 
 /// The text of a file: UTF-8 (with or without a byte-order mark), or GB 18030/GBK as Chinese Excel writes CSV.
@@ -571,6 +588,28 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
         });
     }
 
+    // Upstream meters, checked by the store's rule (`handover::check_parent`): a meter of the file, the same
+    // carrier, no loop.
+    let kinds: BTreeMap<String, MeterKind> = meters.iter().map(|meter| (meter.id.clone(), meter.kind)).collect();
+    let mut parents = BTreeMap::new();
+    for (meter_idx, raw_meter) in raw.meters.iter().enumerate() {
+        let Some(parent) = raw_meter.parent.as_deref().map(str::trim) else { continue };
+        let (meter, field) = (raw_meter.id.trim(), format!("meters[{meter_idx}].parent"));
+        if !raw.meters.iter().any(|candidate| candidate.id.trim() == parent) {
+            let suggestion = closest(parent, raw.meters.iter().map(|candidate| candidate.id.trim()));
+            problems.push(None, field, ProblemKind::UnknownMeter { meter: parent.into(), suggestion });
+            continue;
+        }
+        match crate::handover::check_parent(&kinds, &parents, meter, parent) {
+            Ok(()) => {
+                parents.insert(meter.to_owned(), parent.to_owned());
+            }
+            Err(problem) => {
+                problems.push(None, field, ProblemKind::UpstreamMeterRefused { problem: Box::new(problem) });
+            }
+        }
+    }
+
     let mut day = |key: &str, value: &Option<String>| -> Option<Date> {
         let text = value.as_ref()?;
         let parsed = parse_date(text);
@@ -685,6 +724,7 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
         production_path: raw.data.production,
         options,
         weather,
+        parents,
         illustrative,
         chinese_labels,
     })
@@ -707,7 +747,7 @@ pub type Readings = (HashMap<String, Vec<RawReading>>, ReadingsLayout);
 pub fn read_readings_csv(file: &str, bytes: &[u8], site: &Site) -> Result<Readings, Vec<FileProblem>> {
     let text = decode(file, bytes).map_err(|problem| vec![problem])?;
     let mut problems = Problems::new(file);
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv_reader(&text);
     let header: Vec<String> = match reader.headers() {
         Ok(header) => header.iter().map(str::to_owned).collect(),
         Err(_) => {
@@ -818,19 +858,52 @@ fn parse_value(text: &str) -> Result<f64, ProblemKind> {
     }
 }
 
+/// A CSV reader over decoded text: cells trimmed, rows of any width (a wrong width is a row problem, not a stop).
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes())
+}
+
+/// The lower-case header of a CSV, or `None` (with the problem on row 1) when it cannot be read.
+fn csv_header(reader: &mut csv::Reader<&[u8]>, problems: &mut Problems) -> Option<Vec<String>> {
+    match reader.headers() {
+        Ok(header) => Some(header.iter().map(str::to_lowercase).collect()),
+        Err(_) => {
+            problems.push(Some(1), "", ProblemKind::NotText);
+            None
+        }
+    }
+}
+
+/// Calls `each_row` with every row of the header's width and its number (the header is row 1, as spreadsheets
+/// count); a row that cannot be read or has another number of cells is a problem and skipped. The production and
+/// weather readers share it.
+fn for_each_row(
+    reader: &mut csv::Reader<&[u8]>,
+    n_columns: usize,
+    problems: &mut Problems,
+    mut each_row: impl FnMut(usize, &csv::StringRecord, &mut Problems),
+) {
+    for (record_idx, record) in reader.records().enumerate() {
+        let row = record_idx + 2;
+        let Ok(record) = record else {
+            problems.push(Some(row), "", ProblemKind::NotText);
+            continue;
+        };
+        if record.len() != n_columns {
+            problems.push(Some(row), "", ProblemKind::WrongCellCount { expected: n_columns, found: record.len() });
+            continue;
+        }
+        each_row(row, &record, problems);
+    }
+}
+
 /// Reads a production CSV: `line,date,sku,units` (daily counts) or `line,timestamp,sku,units` (counts per interval,
 /// the timestamp ending the interval, as for meters).
 pub fn read_production_csv(file: &str, bytes: &[u8], site: &Site) -> Result<Vec<ProductionRecord>, Vec<FileProblem>> {
     let text = decode(file, bytes).map_err(|problem| vec![problem])?;
     let mut problems = Problems::new(file);
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
-    let header: Vec<String> = match reader.headers() {
-        Ok(header) => header.iter().map(str::to_lowercase).collect(),
-        Err(_) => {
-            problems.push(Some(1), "", ProblemKind::NotText);
-            return problems.finish(Vec::new());
-        }
-    };
+    let mut reader = csv_reader(&text);
+    let Some(header) = csv_header(&mut reader, &mut problems) else { return problems.finish(Vec::new()) };
     let position = |name: &str| header.iter().position(|column| column == name);
     let (Some(line_col), Some(sku_col), Some(units_col)) = (position("line"), position("sku"), position("units"))
     else {
@@ -850,21 +923,12 @@ pub fn read_production_csv(file: &str, bytes: &[u8], site: &Site) -> Result<Vec<
     let interval_s = site.interval_seconds();
     let offset = site.utc_offset_seconds;
     let mut records = Vec::new();
-    for (record_idx, record) in reader.records().enumerate() {
-        let row = record_idx + 2;
-        let Ok(record) = record else {
-            problems.push(Some(row), "", ProblemKind::NotText);
-            continue;
-        };
-        if record.len() != header.len() {
-            problems.push(Some(row), "", ProblemKind::WrongCellCount { expected: header.len(), found: record.len() });
-            continue;
-        }
+    for_each_row(&mut reader, header.len(), &mut problems, |row, record, problems| {
         let line_id = &record[line_col];
         let Some(line) = site.line(line_id) else {
             let suggestion = closest(line_id, site.lines.iter().map(|line| line.id.as_str()));
             problems.push(Some(row), "line", ProblemKind::UnknownLine { line: line_id.into(), suggestion });
-            continue;
+            return;
         };
         let sku = &record[sku_col];
         if sku != line.product_sku {
@@ -910,7 +974,7 @@ pub fn read_production_csv(file: &str, bytes: &[u8], site: &Site) -> Result<Vec<
         if let (Some(day), Some(units)) = (day, units) {
             records.push(ProductionRecord { line: line.id.clone(), sku: sku.into(), day, units, row });
         }
-    }
+    });
     problems.finish(records)
 }
 
@@ -923,67 +987,44 @@ pub const TEMPERATURE_RANGE_C: (f64, f64) = (-90.0, 60.0);
 pub fn read_weather_csv(file: &str, bytes: &[u8], weather: &WeatherFile) -> Result<Weather, Vec<FileProblem>> {
     let text = decode(file, bytes).map_err(|problem| vec![problem])?;
     let mut problems = Problems::new(file);
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
-    let header: Vec<String> = match reader.headers() {
-        Ok(header) => header.iter().map(str::to_lowercase).collect(),
-        Err(_) => {
-            problems.push(Some(1), "", ProblemKind::NotText);
-            return problems.finish(Weather {
-                station: weather.station.clone(),
-                source: weather.source.clone(),
-                bases: weather.bases,
-                days: Vec::new(),
-            });
-        }
-    };
-    let position = |name: &str| header.iter().position(|column| column == name);
-    let (date_col, temperature_col) = (position("date"), position("mean_temperature_c"));
-    for (required, found) in [("date", date_col), ("mean_temperature_c", temperature_col)] {
-        if found.is_none() {
-            problems.push(Some(1), required, ProblemKind::Required);
-        }
-    }
+    let mut reader = csv_reader(&text);
     let mut days = Vec::new();
-    if let (Some(date_col), Some(temperature_col)) = (date_col, temperature_col) {
-        let mut seen = HashSet::new();
-        for (record_idx, record) in reader.records().enumerate() {
-            let row = record_idx + 2;
-            let Ok(record) = record else {
-                problems.push(Some(row), "", ProblemKind::NotText);
-                continue;
-            };
-            if record.len() != header.len() {
-                problems.push(
-                    Some(row),
-                    "",
-                    ProblemKind::WrongCellCount { expected: header.len(), found: record.len() },
-                );
-                continue;
+    if let Some(header) = csv_header(&mut reader, &mut problems) {
+        let position = |name: &str| header.iter().position(|column| column == name);
+        let (date_col, temperature_col) = (position("date"), position("mean_temperature_c"));
+        for (required, found) in [("date", date_col), ("mean_temperature_c", temperature_col)] {
+            if found.is_none() {
+                problems.push(Some(1), required, ProblemKind::Required);
             }
-            let day = parse_date(&record[date_col]);
-            if day.is_none() {
-                problems.push(Some(row), "date", ProblemKind::NotADate { value: record[date_col].into() });
-            }
-            let temperature = match parse_value(&record[temperature_col]) {
-                Ok(value) if !(TEMPERATURE_RANGE_C.0..=TEMPERATURE_RANGE_C.1).contains(&value) => {
-                    problems.push(Some(row), "mean_temperature_c", ProblemKind::TemperatureOutOfRange { value });
-                    None
+        }
+        if let (Some(date_col), Some(temperature_col)) = (date_col, temperature_col) {
+            let mut seen = HashSet::new();
+            for_each_row(&mut reader, header.len(), &mut problems, |row, record, problems| {
+                let day = parse_date(&record[date_col]);
+                if day.is_none() {
+                    problems.push(Some(row), "date", ProblemKind::NotADate { value: record[date_col].into() });
                 }
-                Ok(value) => Some(value),
-                Err(kind) => {
-                    problems.push(Some(row), "mean_temperature_c", kind);
-                    None
+                let temperature = match parse_value(&record[temperature_col]) {
+                    Ok(value) if !(TEMPERATURE_RANGE_C.0..=TEMPERATURE_RANGE_C.1).contains(&value) => {
+                        problems.push(Some(row), "mean_temperature_c", ProblemKind::TemperatureOutOfRange { value });
+                        None
+                    }
+                    Ok(value) => Some(value),
+                    Err(kind) => {
+                        problems.push(Some(row), "mean_temperature_c", kind);
+                        None
+                    }
+                };
+                if let Some(day) = day
+                    && !seen.insert(day)
+                {
+                    problems.push(Some(row), "date", ProblemKind::DuplicateDay { day });
+                    return;
                 }
-            };
-            if let Some(day) = day
-                && !seen.insert(day)
-            {
-                problems.push(Some(row), "date", ProblemKind::DuplicateDay { day });
-                continue;
-            }
-            if let (Some(day), Some(mean_temperature_c)) = (day, temperature) {
-                days.push(WeatherDay { day, mean_temperature_c });
-            }
+                if let (Some(day), Some(mean_temperature_c)) = (day, temperature) {
+                    days.push(WeatherDay { day, mean_temperature_c });
+                }
+            });
         }
     }
     problems.finish(Weather {
@@ -1033,6 +1074,73 @@ register = "cumulative"
 rollover = 1000000
 ct_ratio = 40
 "#;
+
+    fn with_meters(extra: &str) -> String {
+        format!("{SITE}{extra}")
+    }
+
+    const MAIN_AND_GAS: &str = r#"
+[[meters]]
+id = "main"
+line = "L1"
+kind = "electricity"
+serves = "whole_line"
+unit = "kWh"
+register = "interval"
+
+[[meters]]
+id = "gas"
+line = "L1"
+kind = "natural_gas"
+serves = "heater"
+unit = "m3"
+register = "interval"
+kwh_per_unit = 10.3
+"#;
+
+    #[test]
+    fn upstream_meters_are_read_and_only_top_meters_count_in_totals() {
+        let text = with_meters(MAIN_AND_GAS)
+            .replace("rollover = 1000000\nct_ratio = 40\n", "rollover = 1000000\nct_ratio = 40\nparent = \"main\"\n");
+        let file = read_site_file("site.toml", text.as_bytes()).unwrap();
+        assert_eq!(file.parents, BTreeMap::from([("L1-heater".to_owned(), "main".to_owned())]));
+        let counted: Vec<String> = file.top_meters_only().meters.into_iter().map(|meter| meter.id).collect();
+        assert_eq!(counted, ["main", "gas"]);
+        assert_eq!(file.site.meters.len(), 3, "every meter still counts for its line");
+    }
+
+    #[test]
+    fn an_upstream_meter_is_refused_like_the_stores_rule() {
+        let refused = |parent_of: &[(&str, &str)]| {
+            let mut text = with_meters(MAIN_AND_GAS);
+            for (meter, parent) in parent_of {
+                let anchor = format!("id = \"{meter}\"\n");
+                text = text.replace(&anchor, &format!("{anchor}parent = \"{parent}\"\n"));
+            }
+            let problems = read_site_file("site.toml", text.as_bytes()).unwrap_err();
+            problems.into_iter().map(|problem| (problem.field, problem.kind)).collect::<Vec<_>>()
+        };
+        let unknown = refused(&[("L1-heater", "mainn")]);
+        assert_eq!(
+            unknown,
+            [(
+                "meters[0].parent".to_owned(),
+                ProblemKind::UnknownMeter { meter: "mainn".into(), suggestion: Some("main".into()) }
+            )]
+        );
+        let why = |found: &[(String, ProblemKind)]| match found {
+            [(field, ProblemKind::UpstreamMeterRefused { problem })] => (field.clone(), (**problem).clone()),
+            other => panic!("{other:?}"),
+        };
+        use crate::handover::ParentProblem;
+        let (field, problem) = why(&refused(&[("gas", "main")]));
+        assert_eq!(field, "meters[2].parent");
+        assert!(matches!(problem, ParentProblem::DifferentKind { .. }), "{problem:?}");
+        let (_, problem) = why(&refused(&[("L1-heater", "main"), ("main", "L1-heater")]));
+        assert!(matches!(problem, ParentProblem::Loop { .. }), "{problem:?}");
+        let (_, problem) = why(&refused(&[("main", "main")]));
+        assert!(matches!(problem, ParentProblem::SameMeter { .. }), "{problem:?}");
+    }
 
     fn site() -> Site {
         read_site_file("site.toml", SITE.as_bytes()).expect("reads").site

@@ -73,7 +73,8 @@ pub enum FindingKind {
         /// β0 · days / the line's energy, fraction.
         share_of_energy: f64,
     },
-    /// The tabular CUSUM raised an alarm: the line's energy shifted away from its baseline.
+    /// The tabular CUSUM raised alarms: the line's energy shifted away from its baseline. One finding per episode
+    /// (`cusum::episodes`): a shift lasting weeks raises an alarm every few days, which are counted here.
     CusumAlarm {
         /// The line.
         line: String,
@@ -81,9 +82,13 @@ pub enum FindingKind {
         direction: Direction,
         /// The day the shift began.
         from: Date,
-        /// The day it passed the decision interval.
+        /// The day it first passed the decision interval.
         alarm_on: Date,
-        /// Σ(actual − expected) over those days, kWh.
+        /// The day of the episode's last alarm (the same as `alarm_on` for a single alarm).
+        last_alarm_on: Date,
+        /// Alarms in the episode.
+        n_alarms: usize,
+        /// Σ(actual − expected) over the alarms' days, kWh.
         excess_kwh: f64,
     },
     /// Days whose energy the line's baseline does not explain: their output (and weather) predict far less, or far

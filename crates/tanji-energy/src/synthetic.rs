@@ -430,6 +430,8 @@ area = "forming"
 product = "CUP-9OZ-PE"
 output_unit = "cup"
 
+# A sub-meter may name its upstream meter, e.g. `parent = "RH-main"` under a 10 kV main incomer (docs/energy-file.md):
+# only the top meters then count in the site's totals. These line meters have no meter above them in this example.
 [[meters]]
 id = "L1-drive"
 line = "L1"

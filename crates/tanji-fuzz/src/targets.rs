@@ -141,6 +141,15 @@ pub const TARGETS: &[Target] = &[
         check: check_energy_readings_csv,
     },
     Target {
+        name: "energy_weather_csv",
+        about: "a daily weather CSV (date,mean_temperature_c), UTF-8 or GBK → degree-days; `tanji energy analyze` and \
+                the whole-site import",
+        seeds: weather_seeds,
+        dictionary: &["date,mean_temperature_c", "2025-01-01", "-", ".", "e9", "NaN", "inf"],
+        structured: structured_csv,
+        check: check_energy_weather_csv,
+    },
+    Target {
         name: "units",
         about: "units and quantities as typed in every form, CSV cell and model field (`Unit::parse`, `Quantity::parse`)",
         seeds: unit_seeds,
@@ -883,6 +892,55 @@ fn check_energy_readings_csv(bytes: &[u8]) -> Result<Outcome, String> {
         }
         Err(problems) => {
             let first = problems.first().ok_or("a readings file refused with no problem listed")?;
+            for problem in &problems {
+                if problem.file != "fuzz.csv" {
+                    return Err(format!("a problem that does not name its file: {problem:?}"));
+                }
+                file_problem_text(problem, tanji_i18n::Language::English);
+                file_problem_text(problem, tanji_i18n::Language::SimplifiedChinese);
+            }
+            let code =
+                serde_json::to_value(&first.kind).ok().and_then(|value| value["code"].as_str().map(str::to_owned));
+            Ok(Outcome(format!("file: {}", code.unwrap_or_default())))
+        }
+    }
+}
+
+fn weather_seeds() -> Vec<Seed> {
+    seeds!["crates/tanji-fuzz/seeds/energy/weather.csv", "crates/tanji-fuzz/seeds/energy/weather-wrong.csv"]
+}
+
+/// Weather against the shipped example site's station: every refusal names this file, row and field and reads in
+/// both languages; every accepted file has one plausible temperature per day, and its degree-days are finite and
+/// never negative.
+fn check_energy_weather_csv(bytes: &[u8]) -> Result<Outcome, String> {
+    use tanji_i18n::energy::file_problem_text;
+    let site_bytes = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/energy/site.toml"));
+    let weather_file = tanji_energy::read_site_file("site.toml", site_bytes)
+        .map_err(|problems| format!("the example site file is refused: {problems:?}"))?
+        .weather
+        .ok_or("the example site file names no weather")?;
+    match tanji_energy::file::read_weather_csv("fuzz.csv", bytes, &weather_file) {
+        Ok(weather) => {
+            let mut days = std::collections::HashSet::new();
+            let by_day = weather.by_day();
+            for day in &weather.days {
+                let (low, high) = tanji_energy::file::TEMPERATURE_RANGE_C;
+                if !(low..=high).contains(&day.mean_temperature_c) {
+                    return Err(format!("an implausible temperature accepted: {day:?}"));
+                }
+                if !days.insert(day.day) {
+                    return Err(format!("a day accepted twice: {}", day.day));
+                }
+                let degree_days = by_day.get(&day.day).ok_or("a day without its degree-days")?;
+                if !(degree_days.heating_degree_days >= 0.0 && degree_days.cooling_degree_days >= 0.0) {
+                    return Err(format!("negative or undefined degree-days: {degree_days:?}"));
+                }
+            }
+            Ok(Outcome(if weather.days.is_empty() { "no days" } else { "read" }.into()))
+        }
+        Err(problems) => {
+            let first = problems.first().ok_or("a weather file refused with no problem listed")?;
             for problem in &problems {
                 if problem.file != "fuzz.csv" {
                     return Err(format!("a problem that does not name its file: {problem:?}"));

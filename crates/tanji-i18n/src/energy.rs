@@ -508,11 +508,17 @@ impl Localize for FindingKind {
                     zh: "{line} 的非生产负荷（基线常数项 β0）为每天 {load} kWh，占该线能耗的 {share}",
                     en: "{line}'s non-production load (the baseline's β0) is {load} kWh a day, {share} of the line's energy")
             }
-            FindingKind::CusumAlarm { line, direction, from, alarm_on, excess_kwh } => {
+            FindingKind::CusumAlarm { line, direction, from, alarm_on, last_alarm_on, n_alarms, excess_kwh } => {
                 let (direction, excess) = (direction.localize(language), kwh(excess_kwh.abs()));
-                text!(language,
-                    zh: "{line} 的能耗自 {from} 起持续{direction}基线预期，CUSUM 于 {alarm_on} 报警（累计偏差 {excess}）",
-                    en: "{line}'s energy has stayed {direction} the baseline's expectation since {from}; the CUSUM alarm went off on {alarm_on} ({excess} in all)")
+                if *n_alarms > 1 {
+                    text!(language,
+                        zh: "{line} 的能耗自 {from} 起持续{direction}基线预期，CUSUM 在 {alarm_on} 至 {last_alarm_on} 间报警 {n_alarms} 次（累计偏差 {excess}）",
+                        en: "{line}'s energy has stayed {direction} the baseline's expectation since {from}; the CUSUM alarm went off {n_alarms} times from {alarm_on} to {last_alarm_on} ({excess} in all)")
+                } else {
+                    text!(language,
+                        zh: "{line} 的能耗自 {from} 起持续{direction}基线预期，CUSUM 于 {alarm_on} 报警（累计偏差 {excess}）",
+                        en: "{line}'s energy has stayed {direction} the baseline's expectation since {from}; the CUSUM alarm went off on {alarm_on} ({excess} in all)")
+                }
             }
             FindingKind::UnexplainedDays { line, n_days, worst_day, worst_excess_kwh, worst_robust_z } => {
                 let (excess, z) = (kwh(*worst_excess_kwh), figure(*worst_robust_z, 3));
@@ -564,6 +570,7 @@ impl Localize for ProblemKind {
                 text!(language, zh: "TOML 语法错误：{syntax}{expected}", en: "the TOML cannot be read: {detail}")
             }
             ProblemKind::Required => text!(language, zh: "缺少必填项", en: "required, but missing"),
+            ProblemKind::UpstreamMeterRefused { problem } => problem.localize(language),
             ProblemKind::UnknownLayout { header } => {
                 let header = header.join(",");
                 text!(language, zh: "表头 `{header}` 既不是长表也不是宽表", en: "the header `{header}` is neither the long nor the wide layout")
@@ -644,6 +651,9 @@ pub fn hint(kind: &ProblemKind, language: Language) -> Option<String> {
         | ProblemKind::UnknownLine { suggestion: Some(suggestion), .. } => {
             text!(language, zh: "是否应为 {suggestion}？", en: "did you mean {suggestion}?")
         }
+        ProblemKind::UpstreamMeterRefused { .. } => text!(language,
+            zh: "上级表须是站点文件中同一能源种类、且不在本表下级的另一块表",
+            en: "the upstream meter must be another meter of the site file, of the same carrier and not below this one"),
         ProblemKind::UnknownMeter { .. } => {
             text!(language, zh: "在站点文件的 [[meters]] 中添加该表", en: "add the meter to the site file's [[meters]]")
         }
@@ -953,6 +963,30 @@ mod tests {
             assert_eq!(latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
             assert_ne!(chinese, finding.english());
         }
+    }
+
+    #[test]
+    fn an_episode_of_cusum_alarms_reads_as_one_finding_with_its_count_days_and_total() {
+        let alarms = |n_alarms: usize, last_alarm_on: &str| FindingKind::CusumAlarm {
+            line: "L2".into(),
+            direction: tanji_energy::cusum::Direction::Decrease,
+            from: "2025-09-01".parse().unwrap(),
+            alarm_on: "2025-09-05".parse().unwrap(),
+            last_alarm_on: last_alarm_on.parse().unwrap(),
+            n_alarms,
+            excess_kwh: -123_456.7,
+        };
+        let episode = alarms(21, "2025-12-30");
+        assert_eq!(
+            episode.chinese(),
+            "L2 的能耗自 2025-09-01 起持续低于基线预期，CUSUM 在 2025-09-05 至 2025-12-30 间报警 21 次（累计偏差 123,457 kWh）"
+        );
+        assert_eq!(
+            episode.english(),
+            "L2's energy has stayed below the baseline's expectation since 2025-09-01; the CUSUM alarm went off 21 \
+             times from 2025-09-05 to 2025-12-30 (123,457 kWh in all)"
+        );
+        assert!(alarms(1, "2025-09-05").english().contains("went off on 2025-09-05"));
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub struct ServerConfig {
     /// Reverse proxies whose `X-Forwarded-For` is believed: requests from these addresses are attributed to the
     /// client the proxy names (see [`crate::client_address`]). Empty: every request is its peer's.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How often an open live-readings stream checks that its session still holds (not logged out, expired or
+    /// removed from the organisation); `None`: [`crate::energy::live::SESSION_RECHECK`]. Tests make it short.
+    pub live_session_recheck: Option<std::time::Duration>,
 }
 
 impl ServerConfig {

@@ -979,6 +979,9 @@ pub struct SiteImport {
     pub production: Vec<NewProduction>,
     /// The site's weather and the file it came from, when the site file names one (stored in the same transaction).
     pub weather: Option<(tanji_energy::weather::Weather, String)>,
+    /// Upstream meters the site file states (meter code → upstream meter code, `SiteFile::parents`, checked by the
+    /// reader); meters it states none for keep what is stored.
+    pub parents: std::collections::BTreeMap<String, String>,
     /// The file it came from, for the audit log.
     pub file: String,
     /// The citations in Chinese the site file gave (`source_zh`), stored beside the site's own.
@@ -1043,6 +1046,7 @@ impl SiteImport {
             readings: new_readings,
             production,
             weather: None,
+            parents: std::collections::BTreeMap::new(),
             file: file.to_owned(),
             sources_zh: ChineseSources::default(),
         })
@@ -1811,6 +1815,19 @@ impl Store {
             };
             upsert_placement(&mut transaction, actor.organisation_id, facility_id, &placement).await?;
             outcome.n_meters += 1;
+        }
+        for (meter, parent) in &import.parents {
+            // Both are meters of the file, registered and placed above; the reader checked carrier and loops.
+            sqlx::query(
+                "UPDATE energy_meter_placements SET parent_meter_id = \
+                 (SELECT id FROM energy_meters WHERE organisation_id = $1 AND code = $2) \
+                 WHERE meter_id = (SELECT id FROM energy_meters WHERE organisation_id = $1 AND code = $3)",
+            )
+            .bind(actor.organisation_id.to_string())
+            .bind(parent)
+            .bind(meter)
+            .execute(&mut *transaction)
+            .await?;
         }
         outcome.readings =
             ingest_in(&mut transaction, &now_text, actor.organisation_id, ReadingSource::Csv, &import.readings)

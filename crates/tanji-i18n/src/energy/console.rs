@@ -132,7 +132,7 @@ energy_catalogue! {
     kind_water: "水", "Water";
     kind_compressed_air: "压缩空气", "Compressed air";
     // Import.
-    import_title: "导入读数与产量", "Import readings and production";
+    import_title: "导入计量表读数", "Import meter readings";
     import_intro: "上传计量表读数 CSV（长表 meter,timestamp,value 或宽表 timestamp,表号…），先预览，确认后整批写入；有任何错误则一条也不写入。", "Upload a readings CSV (long: meter,timestamp,value; or wide: timestamp,<meter>…). Preview it first; confirming stores the whole file, and a file with any error stores nothing.";
     readings_file: "读数文件（CSV，UTF-8 或 GBK）", "Readings file (CSV, UTF-8 or GBK)";
     production_file: "产量文件（CSV：line,date,sku,units）", "Production file (CSV: line,date,sku,units)";
@@ -161,8 +161,23 @@ energy_catalogue! {
     conflicts: "冲突（已存值不同，保留原值）", "Conflicts (a different value is stored; kept)";
     no_meters_for_import: "本组织还没有计量表。请先登记计量表，文件中的表号必须与之对应。", "Your organisation has no meters yet. Register them first: the file's meter codes must match.";
     upload_changed: "确认的文件与预览的不一致，请重新上传。", "The file confirmed is not the one previewed; upload it again.";
-    production_pending: "产量文件已检查；产量的保存由产线与产量功能提供。", "The production file was checked; storing production comes with lines and production.";
     production_rows: "产量记录", "Production records";
+    production_elsewhere: "各产线的产量在每个设施的“产量”页导入。", "Each line's production is imported on its facility's Production page.";
+    // Production import.
+    tab_production: "产量", "Production";
+    production_title: "导入产量", "Import production";
+    production_intro: "上传各产线的产量 CSV（line,date,sku,units：每行为一条产线一天的产量；或 line,timestamp,sku,units：每个计量间隔一行），先预览，确认后整批写入；有任何错误则一条也不写入。同一产线、同一天、同一型号再次导入时只保存一次。", "Upload each line's production as CSV (line,date,sku,units: one row per line and day; or line,timestamp,sku,units: one row per metering interval). Preview it first; confirming stores the whole file, and a file with any error stores nothing. The same line, day and SKU sent again is stored once.";
+    production_template: "下载 CSV 模板（含本设施的产线）", "Download a CSV template (with this facility's lines)";
+    production_empty: "这个设施还没有产线。请先在“计量表”页保存站点设置并建立产线，文件中的 line 须与产线代码对应。", "This facility has no lines yet. Save the site settings and build its lines on the Meters page first: the file's line codes must match.";
+    lines_found: "文件中的产线", "Lines in the file";
+    units_total: "产量合计", "Output in total";
+    sku: "型号", "SKU";
+    day: "日期", "Day";
+    confirm_production: "确认导入全部产量", "Import all production";
+    production_conflicts: "与已存产量不同（保留已存值；如需更正请联系管理员）", "Different from the stored count (the stored count is kept; ask an administrator to correct it)";
+    stored_units: "已存产量", "Stored";
+    sent_units: "文件中的产量", "In the file";
+    output_unit_short: "产量单位", "Output unit";
     // Live.
     live_title: "实时读数", "Live readings";
     live_intro: "经 MQTT 或 REST 接口到达的读数写入数据库后立即显示，无需刷新页面。", "Readings arriving over MQTT or the REST API appear here as soon as they are stored, without reloading the page.";

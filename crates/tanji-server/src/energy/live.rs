@@ -17,6 +17,11 @@ use tokio::sync::broadcast;
 /// Batches kept for subscribers that fall behind.
 pub const CHANNEL_CAPACITY: usize = 1024;
 
+/// How often an open stream checks that its viewer's session still holds. A stream outlives the request that
+/// checked the session, so without this a viewer who logged out, whose session expired or who was removed from the
+/// organisation would go on receiving its readings.
+pub const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// One stored reading, as the live view shows it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LiveReading {

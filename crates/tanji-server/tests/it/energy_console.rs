@@ -136,6 +136,63 @@ async fn another_organisations_facility_is_not_found_on_any_energy_page(database
     assert!(app.store().list_meters(&actor(&app, &world, BRAND_OWNER).await).await.unwrap().is_empty());
 }
 
+/// Every form of a facility's energy pages (one prologue, `energy::console::facility_form`).
+fn facility_forms(facility_id: &str) -> Vec<String> {
+    ["meters", "meters/site", "meters/area", "meters/line", "meters/place", "measures", "chain/parent"]
+        .into_iter()
+        .chain(["chain/footprint", "chain/inventory"])
+        .map(|form| format!("/console/energy/facilities/{facility_id}/{form}"))
+        .collect()
+}
+
+on_both_databases!(every_facility_form_refuses_a_member_who_may_not_and_another_organisations_facility);
+async fn every_facility_form_refuses_a_member_who_may_not_and_another_organisations_facility(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let brand_facility = facility(&app, &world, "brand").await;
+    let fields = |csrf: &str| {
+        vec![
+            ("csrf_token".to_owned(), csrf.to_owned()),
+            ("code".to_owned(), "A1".to_owned()),
+            ("name".to_owned(), "车间".to_owned()),
+            ("meter".to_owned(), "L1-MAIN".to_owned()),
+            ("confirm".to_owned(), "yes".to_owned()),
+        ]
+    };
+    let post = |browser: &Browser, path: String, fields: Vec<(String, String)>| {
+        let browser = browser.clone();
+        async move {
+            let fields: Vec<(&str, &str)> =
+                fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+            browser.post_raw(&path, &fields, &[]).await.status
+        }
+    };
+    // A viewer holds ViewEnergy but not EditEnergy: 403 on every form of their own facility.
+    let viewer = browser(&app, BRAND_VIEWER, "zh-CN").await;
+    let viewer_csrf = token(&viewer, "/console/energy").await;
+    for path in facility_forms(&brand_facility) {
+        assert_eq!(post(&viewer, path.clone(), fields(&viewer_csrf)).await, StatusCode::FORBIDDEN, "{path}");
+    }
+    // Another organisation's owner may edit energy, but the facility reads as not found; a malformed id likewise.
+    let supplier = browser(&app, SUPPLIER_OWNER, "en").await;
+    let supplier_csrf = token(&supplier, "/console/energy").await;
+    for path in facility_forms(&brand_facility).into_iter().chain(facility_forms("not-a-uuid")) {
+        assert_eq!(post(&supplier, path.clone(), fields(&supplier_csrf)).await, StatusCode::NOT_FOUND, "{path}");
+    }
+    // The brand's owner without the form's CSRF token: refused before the handler runs.
+    let owner = browser(&app, BRAND_OWNER, "zh-CN").await;
+    for path in facility_forms(&brand_facility) {
+        assert_eq!(post(&owner, path.clone(), fields("forged")).await, StatusCode::FORBIDDEN, "{path}");
+    }
+    let owner_actor = actor(&app, &world, BRAND_OWNER).await;
+    let facility_id = brand_facility.parse().unwrap();
+    assert!(
+        matches!(app.store().energy_site_tree(&owner_actor, facility_id).await, Err(tanji_store::StoreError::NotFound)),
+        "nothing was saved"
+    );
+    assert!(app.store().list_meters(&owner_actor).await.unwrap().is_empty());
+}
+
 async fn actor(app: &TestApp, world: &World, email: &str) -> tanji_tenancy::Actor {
     let organisation = if email == SUPPLIER_OWNER { &world.supplier } else { &world.brand };
     let LoginOutcome::LoggedIn(session) =
@@ -331,6 +388,69 @@ async fn the_live_stream_carries_only_the_viewers_organisations_readings(databas
         received.push_str(&String::from_utf8_lossy(&chunk.unwrap().expect("open")));
     }
     assert!(!received.contains("333"), "{received}");
+}
+
+/// Reads a live stream until it ends (`None`) or `deadline` passes (a panic: it stayed open); what it carried.
+async fn until_the_stream_ends(stream: &mut reqwest::Response, deadline: tokio::time::Instant) -> String {
+    let mut received = String::new();
+    loop {
+        match tokio::time::timeout_at(deadline, stream.chunk()).await.expect("the stream ended in time") {
+            Ok(Some(chunk)) => received.push_str(&String::from_utf8_lossy(&chunk)),
+            Ok(None) | Err(_) => return received,
+        }
+    }
+}
+
+on_both_databases!(a_live_stream_ends_when_its_session_ends_or_its_viewer_leaves_the_organisation);
+/// A stream outlives the request that checked its session: it must end after logout, and when its viewer is removed
+/// from the organisation, and carry nothing stored after that.
+async fn a_live_stream_ends_when_its_session_ends_or_its_viewer_leaves_the_organisation(database: TestDatabase) {
+    let config = tanji_server::ServerConfig {
+        live_session_recheck: Some(std::time::Duration::from_millis(50)),
+        ..tanji_server::ServerConfig::default()
+    };
+    let app = TestApp::spawn_with(database, config, None).await;
+    let world = World::build(app.store()).await;
+    let facility_id = facility(&app, &world, "brand").await;
+    register_meter(&app, &world, "brand", &facility_id, "L1-MAIN").await;
+    let api = app.api(&World::token(app.store(), &world.brand, BRAND_OWNER, "read write").await);
+    let post = |minute: u32, value: f64| {
+        let api = &api;
+        async move {
+            let ts = format!("2026-03-02T08:{minute:02}:00+08:00");
+            let readings = json!({ "readings": [{ "meter": "L1-MAIN", "ts": ts, "value": value }] });
+            assert_eq!(api.post("/api/v1/energy/readings", readings).await.status, StatusCode::OK);
+        }
+    };
+
+    let viewer = browser(&app, BRAND_VIEWER, "zh-CN").await;
+    let mut stream = viewer.open("/console/energy/live/stream").await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    // Open while the session holds, through several re-checks.
+    post(15, 111.0).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut received = String::new();
+    while !received.contains("111") {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.expect("the reading in time");
+        received.push_str(&String::from_utf8_lossy(&chunk.unwrap().expect("the stream stays open")));
+    }
+    let logout = viewer.submit("/console", "/logout", &[]).await;
+    assert_eq!(logout.status, StatusCode::SEE_OTHER);
+    let after = until_the_stream_ends(&mut stream, deadline).await;
+    post(30, 222.0).await;
+    assert!(!after.contains("222"), "{after}");
+
+    // Removed from the organisation while watching.
+    let editor = browser(&app, BRAND_EDITOR, "zh-CN").await;
+    let mut stream = editor.open("/console/energy/live/stream").await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    let owner = actor(&app, &world, BRAND_OWNER).await;
+    let editor_id = actor(&app, &world, BRAND_EDITOR).await.user_id;
+    app.store().remove_member(&owner, editor_id).await.unwrap();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let after = until_the_stream_ends(&mut stream, deadline).await;
+    post(45, 333.0).await;
+    assert!(!after.contains("333"), "{after}");
 }
 
 /// 70 days of the seeded 瑞禾 example, hourly; line 2's heater fixed on 2025-02-19.
@@ -696,4 +816,151 @@ async fn the_chain_page_shows_which_meters_count_and_hands_over_with_confirmatio
     assert_eq!(supplier.post_raw(&inventory, &stranger, &[]).await.status, StatusCode::NOT_FOUND);
     assert_eq!(supplier.post_raw(&preview_path, &stranger, &[]).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.store().activities(&owner, Some(2025)).await.unwrap().len(), 1);
+}
+
+/// A site of two paper-cup lines at the facility, through the store.
+async fn site_with_two_lines(app: &TestApp, world: &World, facility_id: &str) {
+    use tanji_store::energy_site::{AreaInput, LineInput, RecordedGridFactor, SiteSettings};
+    let owner = actor(app, world, BRAND_OWNER).await;
+    let id = facility_id.parse().unwrap();
+    let settings = SiteSettings {
+        name: "瑞禾".to_owned(),
+        utc_offset_minutes: 480,
+        interval_minutes: 15,
+        grid_factor: RecordedGridFactor {
+            factor_id: None,
+            t_co2e_per_mwh: 0.5306,
+            source: "公告2025年第47号".to_owned(),
+        },
+        tariff: None,
+    };
+    app.store().save_energy_site(&owner, id, &settings).await.unwrap();
+    app.store()
+        .save_energy_area(&owner, id, &AreaInput { code: "A1".to_owned(), name: "成型车间".to_owned() })
+        .await
+        .unwrap();
+    for code in ["L1", "L2"] {
+        let line = LineInput {
+            code: code.to_owned(),
+            name: format!("纸杯{code}"),
+            area_code: "A1".to_owned(),
+            product_sku: "CUP-9OZ-PE".to_owned(),
+            output_unit: "cup".to_owned(),
+            product_id: None,
+        };
+        app.store().save_energy_line(&owner, id, &line).await.unwrap();
+    }
+}
+
+on_both_databases!(production_is_previewed_with_every_row_error_and_confirmed_whole_once);
+/// The production import: the empty state and template, a file with errors (row, field, fix; nothing stored), a good
+/// file previewed then confirmed whole, the same file again stored once, a changed count kept as a conflict, the
+/// audit entry; and the denials (CSRF, a viewer, another organisation).
+async fn production_is_previewed_with_every_row_error_and_confirmed_whole_once(database: TestDatabase) {
+    let app = TestApp::spawn(database).await;
+    let world = World::build(app.store()).await;
+    let empty_facility = facility(&app, &world, "brand").await;
+    let editor = browser(&app, BRAND_EDITOR, "zh-CN").await;
+    let empty = editor.get(&format!("/console/energy/facilities/{empty_facility}/production")).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("这个设施还没有产线") && !empty.body.contains("id=\"upload\""), "{}", empty.body);
+    assert_eq!(tanji_i18n::latin_sentences(&visible_text(&empty.body)), Vec::<String>::new());
+
+    let facility_id = empty_facility;
+    site_with_two_lines(&app, &world, &facility_id).await;
+    let page_path = format!("/console/energy/facilities/{facility_id}/production");
+    let page = editor.get(&page_path).await;
+    assert!(page.body.contains("id=\"upload\"") && page.body.contains("下载 CSV 模板"), "{}", page.body);
+    let template = editor.get(&format!("{page_path}/template.csv")).await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(template.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert_eq!(template.body, "line,date,sku,units\nL1,,CUP-9OZ-PE,\nL2,,CUP-9OZ-PE,\n");
+
+    let csrf = token(&editor, &page_path).await;
+    let preview_path = format!("{page_path}/preview?csrf_token={csrf}");
+    let wrong = "line,date,sku,units\nL1,2025-03-02,CUP-9OZ-PE,1000\nL3,2025-03-02,CUP-9OZ-PE,5\n\
+                 L2,2025-13-01,CUP-9OZ-PE,12 cups\nL2,2025-03-02,CUP-12OZ,7\n";
+    let (content_type, body) = upload("production.csv", wrong, "");
+    let page = editor.post_multipart(&preview_path, &content_type, body).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
+    for expected in [
+        "<td class=\"num\">3</td><td><code>line</code>",
+        "是否应为 L1？",
+        "<td class=\"num\">4</td><td><code>date</code>",
+        "<td class=\"num\">4</td><td><code>units</code>",
+        "<td class=\"num\">5</td><td><code>sku</code>",
+    ] {
+        assert!(page.body.contains(expected), "{expected}: {}", page.body);
+    }
+    assert!(!page.body.contains("/production/confirm"), "nothing to confirm while rows are wrong");
+    assert_eq!(tanji_i18n::latin_sentences(&visible_text(&page.body)), Vec::<String>::new());
+    let english = browser(&app, BRAND_EDITOR, "en").await;
+    let english_csrf = token(&english, &page_path).await;
+    let (content_type, body) = upload("production.csv", wrong, "");
+    let page =
+        english.post_multipart(&format!("{page_path}/preview?csrf_token={english_csrf}"), &content_type, body).await;
+    assert!(page.body.contains("did you mean L1?"), "{}", page.body);
+
+    let good = "line,date,sku,units\nL1,2025-03-02,CUP-9OZ-PE,1000\nL2,2025-03-02,CUP-9OZ-PE,900\n\
+                L1,2025-03-03,CUP-9OZ-PE,1100\n";
+    let (content_type, body) = upload("production.csv", good, "");
+    let page = editor.post_multipart(&preview_path, &content_type, body).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("<td class=\"num\">2100</td>"), "L1's output in total: {}", page.body);
+    let owner = actor(&app, &world, BRAND_OWNER).await;
+    let id = facility_id.parse().unwrap();
+    let period = tanji_energy::DayRange { first: "2025-01-01".parse().unwrap(), last: "2025-12-31".parse().unwrap() };
+    assert!(app.store().production_counts(&owner, id, period).await.unwrap().is_empty(), "a preview stores nothing");
+
+    let confirm_path = format!("{page_path}/confirm?csrf_token={csrf}");
+    let (content_type, body) = confirm_body(good, "");
+    let page = editor.post_multipart(&confirm_path, &content_type, body.clone()).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"import-result\""), "{}", page.body);
+    let stored = app.store().production_counts(&owner, id, period).await.unwrap();
+    assert_eq!(stored.len(), 3);
+    assert_eq!(stored[0].source, "csv");
+    assert_eq!(stored[0].source_reference, "console:readings.csv#row2");
+    // The same file again: duplicates, stored once.
+    let page = editor.post_multipart(&confirm_path, &content_type, body).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<dd class=\"num\">3</dd>"), "three duplicates: {}", page.body);
+    assert_eq!(app.store().production_counts(&owner, id, period).await.unwrap().len(), 3);
+    // A changed count is a conflict; the stored one is kept.
+    let (content_type, body) = confirm_body("line,date,sku,units\nL2,2025-03-02,CUP-9OZ-PE,950\n", "");
+    let page = editor.post_multipart(&confirm_path, &content_type, body).await;
+    assert!(page.body.contains("id=\"production-conflicts\""), "{}", page.body);
+    let stored = app.store().production_counts(&owner, id, period).await.unwrap();
+    assert_eq!(stored.iter().find(|count| count.line_code == "L2").unwrap().units, 900.0);
+    let audit = browser(&app, BRAND_OWNER, "en").await.get("/console/audit?action=energy_production.recorded").await;
+    assert_eq!(audit.status, StatusCode::OK);
+    assert!(audit.body.contains(&format!("/console/energy/facilities/{facility_id}")), "{}", audit.body);
+
+    // Without the token, as a viewer, or from another organisation: refused, nothing stored.
+    let more = "line,date,sku,units\nL1,2025-03-04,CUP-9OZ-PE,1000\n";
+    let (content_type, body) = confirm_body(more, "");
+    assert_eq!(
+        editor.post_multipart(&format!("{page_path}/confirm"), &content_type, body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let viewer = browser(&app, BRAND_VIEWER, "zh-CN").await;
+    let viewer_page = viewer.get(&page_path).await;
+    assert!(!viewer_page.body.contains("id=\"upload\""), "a viewer sees no upload form");
+    let viewer_csrf = viewer_page.csrf_token().unwrap();
+    let (content_type, body) = confirm_body(more, "");
+    let page =
+        viewer.post_multipart(&format!("{page_path}/confirm?csrf_token={viewer_csrf}"), &content_type, body).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let supplier = browser(&app, SUPPLIER_OWNER, "en").await;
+    let supplier_csrf = token(&supplier, "/console/energy").await;
+    for path in [format!("{page_path}/confirm?csrf_token={supplier_csrf}"), format!("{page_path}/template.csv")] {
+        let (content_type, body) = confirm_body(more, "");
+        let page = if path.ends_with(".csv") {
+            supplier.get(&path).await
+        } else {
+            supplier.post_multipart(&path, &content_type, body).await
+        };
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(app.store().production_counts(&owner, id, period).await.unwrap().len(), 3);
 }

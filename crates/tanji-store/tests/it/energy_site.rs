@@ -382,3 +382,23 @@ async fn a_site_files_chinese_citations_are_stored_beside_its_own_and_cleared_by
     assert_eq!(site.sources_zh, tanji_store::energy_site::ChineseSources::default());
     assert_eq!(site.grid_factor_source(Language::SimplifiedChinese), edited.grid_factor.source);
 }
+
+on_both_databases!(a_whole_site_import_stores_the_upstream_meters_its_file_states);
+async fn a_whole_site_import_stores_the_upstream_meters_its_file_states(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let facility_id = facility(store, editor).await;
+    let mut import = example_import();
+    import.parents = std::collections::BTreeMap::from([("L1-heater".to_owned(), "L1-drive".to_owned())]);
+    store.import_energy_site(editor, facility_id, &import).await.unwrap();
+    let stored = store.meter_parents(&world.brand_viewer, facility_id).await.unwrap();
+    assert_eq!(stored, import.parents);
+    let in_totals = store.meters_in_totals(&world.brand_viewer, facility_id).await.unwrap();
+    let heater = in_totals.iter().find(|meter| meter.meter == "L1-heater").unwrap();
+    assert!(!heater.counts && heater.top == "L1-drive", "a sub-meter is not counted again");
+    // Imported again without parents: the stored upstream meter stays.
+    import.parents.clear();
+    store.import_energy_site(editor, facility_id, &import).await.unwrap();
+    assert_eq!(store.meter_parents(&world.brand_viewer, facility_id).await.unwrap().len(), 1);
+}

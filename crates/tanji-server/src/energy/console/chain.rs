@@ -21,8 +21,7 @@ use tanji_tenancy::validation::Problem;
 use tanji_tenancy::{FieldError, Permission};
 
 use super::meters::FieldErrors;
-use super::pages::facility_of;
-use super::{Tab, TabLink, energy_frame, tabs};
+use super::{FacilityPage, Tab, TabLink, facility_form, facility_page, tabs};
 use crate::console::error_page::ErrorPage;
 use crate::console::frame::{Frame, render};
 use crate::state::AppState;
@@ -112,14 +111,9 @@ async fn page(
     result: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let et = EnergyText::of(console.text().language);
-    let (frame, et) = match energy_frame(console, et.chain_title) {
-        Ok(frame) => frame,
-        Err(page) => return page.into_response(),
-    };
-    let facility = match facility_of(state, console, id).await {
-        Ok(facility) => facility,
-        Err(page) => return page.into_response(),
+    let FacilityPage { frame, et, facility } = match facility_page(state, console, id, |et| et.chain_title).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     let language = console.text().language;
     let store = state.store();
@@ -252,12 +246,9 @@ pub async fn set_parent(
     Path(id): Path<String>,
     Form(form): Form<ChainForm>,
 ) -> Response {
-    if !console.actor().may(Permission::EditEnergy) {
-        return ErrorPage::forbidden(&console.web).into_response();
-    }
-    let facility = match facility_of(&state, &console, &id).await {
+    let facility = match facility_form(&state, &console, &id, &[Permission::EditEnergy]).await {
         Ok(facility) => facility,
-        Err(page) => return page.into_response(),
+        Err(answer) => return answer,
     };
     let meter = MeterCode::parse("meter", form.meter.trim());
     let parent = match form.parent.trim() {
@@ -293,14 +284,12 @@ pub async fn to_footprint(
     Path(id): Path<String>,
     Form(form): Form<ChainForm>,
 ) -> Response {
+    let facility =
+        match facility_form(&state, &console, &id, &[Permission::EditEnergy, Permission::EditFootprints]).await {
+            Ok(facility) => facility,
+            Err(answer) => return answer,
+        };
     let actor = console.actor();
-    if !(actor.may(Permission::EditEnergy) && actor.may(Permission::EditFootprints)) {
-        return ErrorPage::forbidden(&console.web).into_response();
-    }
-    let facility = match facility_of(&state, &console, &id).await {
-        Ok(facility) => facility,
-        Err(page) => return page.into_response(),
-    };
     let mut errors = Vec::new();
     let period = period(&form, &mut errors);
     confirmed(&form, &mut errors);
@@ -353,14 +342,12 @@ pub async fn to_inventory(
     Path(id): Path<String>,
     Form(form): Form<ChainForm>,
 ) -> Response {
+    let facility =
+        match facility_form(&state, &console, &id, &[Permission::EditEnergy, Permission::EditInventory]).await {
+            Ok(facility) => facility,
+            Err(answer) => return answer,
+        };
     let actor = console.actor();
-    if !(actor.may(Permission::EditEnergy) && actor.may(Permission::EditInventory)) {
-        return ErrorPage::forbidden(&console.web).into_response();
-    }
-    let facility = match facility_of(&state, &console, &id).await {
-        Ok(facility) => facility,
-        Err(page) => return page.into_response(),
-    };
     let mut errors = Vec::new();
     let period = period(&form, &mut errors);
     let methods = preview::methods_of(&form, &mut errors);

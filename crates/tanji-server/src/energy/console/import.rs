@@ -208,7 +208,7 @@ pub fn read_file(
     }
 }
 
-fn row_error(problem: &FileProblem, language: tanji_i18n::Language) -> RowError {
+pub(super) fn row_error(problem: &FileProblem, language: tanji_i18n::Language) -> RowError {
     RowError {
         row: problem.row.map_or_else(|| "—".to_owned(), |row| row.to_string()),
         field: problem.field.clone(),
@@ -255,14 +255,16 @@ pub async fn show(State(state): State<AppState>, console: Console) -> Response {
 }
 
 /// The upload's fields: the file (or the previewed text) and the time zone.
-struct Upload {
-    file_name: String,
-    bytes: Vec<u8>,
-    timezone: String,
+pub(super) struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub timezone: String,
 }
 
-async fn read_upload(multipart: &mut Multipart) -> Option<Upload> {
-    let mut upload = Upload { file_name: "readings.csv".to_owned(), bytes: Vec::new(), timezone: String::new() };
+/// Reads an upload form: the file (named `default_name` when the browser gives no name) or the previewed text sent
+/// back with its name, and the time zone. `None` when the body cannot be read (too large, cut off).
+pub(super) async fn read_upload(multipart: &mut Multipart, default_name: &str) -> Option<Upload> {
+    let mut upload = Upload { file_name: default_name.to_owned(), bytes: Vec::new(), timezone: String::new() };
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) => match field.name() {
@@ -292,7 +294,7 @@ async fn checked(
     if !console.actor().may(Permission::EditEnergy) {
         return Err(ErrorPage::forbidden(&console.web).into_response());
     }
-    let Some(upload) = read_upload(multipart).await else {
+    let Some(upload) = read_upload(multipart, "readings.csv").await else {
         return Err(ErrorPage::payload_too_large(&console.web).into_response());
     };
     let meters = state

@@ -151,21 +151,75 @@ pub async fn show(State(state): State<AppState>, console: Console) -> Response {
 
 /// `GET /console/energy/live/stream`: server-sent events, one `readings` event per stored batch of the viewer's
 /// organisation (JSON: `[{meter, ts, value, source}]`), `skipped` when the page fell behind.
+///
+/// The stream ends when its session no longer holds: it looks the session up again every
+/// [`SESSION_RECHECK`](crate::energy::live::SESSION_RECHECK) and, when that much time has passed since, before
+/// sending a batch. Logged out, expired, removed from the organisation, switched to another one, or without
+/// `ViewEnergy`: the stream ends, and the page's reconnection meets the login page.
 pub async fn stream(State(state): State<AppState>, console: Console) -> Response {
     if !console.actor().may(Permission::ViewEnergy) {
         return ErrorPage::forbidden(&console.web).into_response();
     }
-    let subscription = state.reading_hub().subscribe(console.actor().organisation_id);
-    let events = futures_util::stream::unfold(subscription, |mut subscription| async move {
-        let event = match subscription.next().await? {
-            LiveEvent::Readings(batch) => Event::default()
-                .event("readings")
-                .data(serde_json::to_string(&batch.readings).unwrap_or_else(|_| "[]".to_owned())),
-            LiveEvent::Skipped(n_skipped) => Event::default().event("skipped").data(n_skipped.to_string()),
-        };
-        Some((Ok::<Event, Infallible>(event), subscription))
+    let Some(secret) = console.web.session_secret.clone() else {
+        return ErrorPage::forbidden(&console.web).into_response();
+    };
+    let organisation_id = console.actor().organisation_id;
+    let every = state.config().live_session_recheck.unwrap_or(crate::energy::live::SESSION_RECHECK);
+    let watch = SessionWatch {
+        store: state.store().clone(),
+        secret,
+        organisation_id,
+        every,
+        next_check: tokio::time::Instant::now() + every,
+    };
+    let subscription = state.reading_hub().subscribe(organisation_id);
+    let events = futures_util::stream::unfold((subscription, watch), |(mut subscription, mut watch)| async move {
+        loop {
+            let event = tokio::select! {
+                () = tokio::time::sleep_until(watch.next_check) => None,
+                event = subscription.next() => Some(event?),
+            };
+            if (event.is_none() || tokio::time::Instant::now() >= watch.next_check) && !watch.still_holds().await {
+                return None;
+            }
+            let Some(event) = event else { continue };
+            let event = match event {
+                LiveEvent::Readings(batch) => Event::default()
+                    .event("readings")
+                    .data(serde_json::to_string(&batch.readings).unwrap_or_else(|_| "[]".to_owned())),
+                LiveEvent::Skipped(n_skipped) => Event::default().event("skipped").data(n_skipped.to_string()),
+            };
+            return Some((Ok::<Event, Infallible>(event), (subscription, watch)));
+        }
     });
     Sse::new(events).keep_alive(KeepAlive::default()).into_response()
+}
+
+/// What a stream needs to look its session up again.
+struct SessionWatch {
+    store: tanji_store::Store,
+    secret: String,
+    organisation_id: tanji_tenancy::OrganisationId,
+    every: std::time::Duration,
+    next_check: tokio::time::Instant,
+}
+
+impl SessionWatch {
+    /// Whether the session still exists, has not expired, acts for the same organisation and may view energy data
+    /// (a lookup that fails ends the stream too: the page reconnects).
+    async fn still_holds(&mut self) -> bool {
+        self.next_check = tokio::time::Instant::now() + self.every;
+        match self.store.session(&self.secret).await {
+            Ok(Some(session)) => {
+                session.actor.organisation_id == self.organisation_id && session.actor.may(Permission::ViewEnergy)
+            }
+            Ok(None) => false,
+            Err(error) => {
+                tracing::warn!(%error, "looking up the session of a live-readings stream; ending it");
+                false
+            }
+        }
+    }
 }
 
 #[cfg(test)]

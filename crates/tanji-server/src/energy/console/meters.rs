@@ -18,8 +18,7 @@ use tanji_store::energy_site::{
 use tanji_tenancy::validation::{Problem, single_line_text};
 use tanji_tenancy::{FieldError, Permission};
 
-use super::pages::facility_of;
-use super::{Tab, TabLink, energy_frame, tabs};
+use super::{FacilityPage, Tab, TabLink, facility_form, facility_page, tabs};
 use crate::console::error_page::ErrorPage;
 use crate::console::frame::{Frame, render};
 use crate::i18n::Text;
@@ -341,14 +340,9 @@ async fn tree_page(
     tree_form: TreeForm,
     status: StatusCode,
 ) -> Response {
-    let et = EnergyText::of(console.text().language);
-    let (frame, et) = match energy_frame(console, et.meters_title) {
-        Ok(frame) => frame,
-        Err(page) => return page.into_response(),
-    };
-    let facility = match facility_of(state, console, id).await {
-        Ok(facility) => facility,
-        Err(page) => return page.into_response(),
+    let FacilityPage { frame, et, facility } = match facility_page(state, console, id, |et| et.meters_title).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     let store = state.store();
     let meters = match store.list_meters(console.actor()).await {
@@ -455,11 +449,8 @@ pub async fn add(
     Path(id): Path<String>,
     Form(form): Form<MeterForm>,
 ) -> Response {
-    if !console.actor().may(Permission::EditEnergy) {
-        return ErrorPage::forbidden(&console.web).into_response();
-    }
-    if let Err(page) = facility_of(&state, &console, &id).await {
-        return page.into_response();
+    if let Err(answer) = facility_form(&state, &console, &id, &[Permission::EditEnergy]).await {
+        return answer;
     }
     let t = console.text();
     let number = |field: &'static str, text: &str| -> Result<Option<f64>, FieldError> {
@@ -527,12 +518,9 @@ pub async fn save_tree(
     Path((id, which)): Path<(String, String)>,
     Form(fields): Form<TreeFields>,
 ) -> Response {
-    if !console.actor().may(Permission::EditEnergy) {
-        return ErrorPage::forbidden(&console.web).into_response();
-    }
-    let facility = match facility_of(&state, &console, &id).await {
+    let facility = match facility_form(&state, &console, &id, &[Permission::EditEnergy]).await {
         Ok(facility) => facility,
-        Err(page) => return page.into_response(),
+        Err(answer) => return answer,
     };
     let which: &'static str = match which.as_str() {
         "site" => "site",

@@ -11,11 +11,14 @@ mod import;
 mod live;
 pub(crate) mod meters;
 mod pages;
+mod production;
 
 use axum::Router;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tanji_i18n::energy::console::EnergyText;
-use tanji_tenancy::Permission;
+use tanji_tenancy::facility::Facility;
+use tanji_tenancy::{FacilityId, Permission};
 
 use crate::console::error_page::ErrorPage;
 use crate::console::frame::{Frame, Section};
@@ -30,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/console/energy/facilities/{id}/meters", get(meters::show).post(meters::add))
         .route("/console/energy/facilities/{id}/meters/{form}", post(meters::save_tree))
         .route("/console/energy/facilities/{id}/measures", get(pages::measures).post(pages::record_measure))
+        .route("/console/energy/facilities/{id}/production", get(production::show))
+        .route("/console/energy/facilities/{id}/production/template.csv", get(production::template))
+        .route("/console/energy/facilities/{id}/production/preview", post(production::preview))
+        .route("/console/energy/facilities/{id}/production/confirm", post(production::confirm))
         .route("/console/energy/facilities/{id}/chain", get(chain::show))
         .route("/console/energy/facilities/{id}/chain/parent", post(chain::set_parent))
         .route("/console/energy/facilities/{id}/chain/footprint", post(chain::to_footprint))
@@ -50,6 +57,7 @@ pub enum Tab {
     Meters,
     Measures,
     Chain,
+    Production,
     Import,
     Live,
 }
@@ -81,6 +89,11 @@ pub fn tabs(et: &'static EnergyText, facility_id: Option<&str>, current: Tab) ->
                 href: format!("/console/energy/facilities/{id}/measures"),
                 label: et.tab_measures,
                 current: current == Tab::Measures,
+            });
+            links.push(TabLink {
+                href: format!("/console/energy/facilities/{id}/production"),
+                label: et.tab_production,
+                current: current == Tab::Production,
             });
             links.push(TabLink {
                 href: format!("/console/energy/facilities/{id}/chain"),
@@ -125,4 +138,54 @@ pub fn energy_frame(console: &Console, title: &str) -> Result<(Frame, &'static E
         }
     }
     Ok((frame, et))
+}
+
+/// A facility's energy page about to be drawn: its frame, the words in the reader's language and the facility.
+pub struct FacilityPage {
+    pub frame: Frame,
+    pub et: &'static EnergyText,
+    pub facility: Facility,
+}
+
+/// The one prologue of a facility's energy page: the member needs `ViewEnergy` (else the 403 page), and the facility
+/// of the path must be their organisation's (another organisation's, a missing one and an id that does not read are
+/// the same 404). `title` picks the page's title from the words.
+pub async fn facility_page(
+    state: &AppState,
+    console: &Console,
+    id: &str,
+    title: fn(&'static EnergyText) -> &'static str,
+) -> Result<FacilityPage, Response> {
+    let (frame, et) =
+        energy_frame(console, title(EnergyText::of(console.text().language))).map_err(|page| page.into_response())?;
+    let facility = facility_of(state, console, id).await?;
+    Ok(FacilityPage { frame, et, facility })
+}
+
+/// The one prologue of a form sent to a facility's energy pages: the member needs every permission of `needs` (else
+/// the 403 page) and the facility must be theirs (else 404, as on the pages). The session and the form's CSRF token
+/// were checked before the handler ran (`web_context`: a POST without the session's token never reaches it).
+pub async fn facility_form(
+    state: &AppState,
+    console: &Console,
+    id: &str,
+    needs: &[Permission],
+) -> Result<Facility, Response> {
+    let actor = console.actor();
+    if !needs.iter().all(|permission| actor.may(*permission)) {
+        return Err(ErrorPage::forbidden(&console.web).into_response());
+    }
+    facility_of(state, console, id).await
+}
+
+/// Reads the facility of the path, refusing another organisation's (404) and a malformed id (404).
+async fn facility_of(state: &AppState, console: &Console, id: &str) -> Result<Facility, Response> {
+    let Ok(facility_id) = id.parse::<FacilityId>() else {
+        return Err(ErrorPage::not_found(&console.web).into_response());
+    };
+    state
+        .store()
+        .facility(console.actor(), facility_id)
+        .await
+        .map_err(|error| ErrorPage::from_store(&console.web, error).into_response())
 }

@@ -16,12 +16,12 @@ use tanji_store::StoreError;
 use tanji_store::energy::MeterCode;
 use tanji_store::energy_site::{MeasureWithSaving, NewMeasure};
 use tanji_tenancy::validation::Problem;
-use tanji_tenancy::{FacilityId, FieldError, Permission};
+use tanji_tenancy::{FieldError, Permission};
 
 use super::meters::FieldErrors;
 
 use super::analysis::AnalysisView;
-use super::{Tab, TabLink, energy_frame, tabs};
+use super::{FacilityPage, Tab, TabLink, energy_frame, facility_form, facility_page, tabs};
 use crate::console::error_page::ErrorPage;
 use crate::console::frame::{Frame, render};
 use crate::state::AppState;
@@ -65,20 +65,6 @@ pub async fn landing(State(state): State<AppState>, console: Console) -> Respons
         })
         .collect();
     render(StatusCode::OK, &LandingPage { frame, et, tabs: tabs(et, None, Tab::Facilities), facilities })
-}
-
-/// Reads the facility of the path, refusing another organisation's (404) and a malformed id (404).
-pub async fn facility_of(
-    state: &AppState,
-    console: &Console,
-    id: &str,
-) -> Result<tanji_tenancy::facility::Facility, Box<ErrorPage>> {
-    let Ok(facility_id) = id.parse::<FacilityId>() else { return Err(Box::new(ErrorPage::not_found(&console.web))) };
-    state
-        .store()
-        .facility(console.actor(), facility_id)
-        .await
-        .map_err(|error| Box::new(ErrorPage::from_store(&console.web, error)))
 }
 
 #[derive(Template)]
@@ -128,14 +114,10 @@ pub async fn analysis(
     Path(id): Path<String>,
     Query(query): Query<PeriodQuery>,
 ) -> Response {
-    let et = EnergyText::of(console.text().language);
-    let (frame, et) = match energy_frame(&console, et.analysis_title) {
-        Ok(frame) => frame,
-        Err(page) => return page.into_response(),
-    };
-    let facility = match facility_of(&state, &console, &id).await {
-        Ok(facility) => facility,
-        Err(page) => return page.into_response(),
+    let FacilityPage { frame, et, facility } = match facility_page(&state, &console, &id, |et| et.analysis_title).await
+    {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     let language = console.text().language;
     let store = state.store();
@@ -296,14 +278,9 @@ async fn measures_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Response {
-    let et = EnergyText::of(console.text().language);
-    let (frame, et) = match energy_frame(console, et.measures_title) {
-        Ok(frame) => frame,
-        Err(page) => return page.into_response(),
-    };
-    let facility = match facility_of(state, console, id).await {
-        Ok(facility) => facility,
-        Err(page) => return page.into_response(),
+    let FacilityPage { frame, et, facility } = match facility_page(state, console, id, |et| et.measures_title).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     let language = console.text().language;
     let store = state.store();
@@ -363,12 +340,9 @@ pub async fn record_measure(
     Path(id): Path<String>,
     Form(form): Form<MeasureForm>,
 ) -> Response {
-    if !console.actor().may(Permission::EditEnergy) {
-        return ErrorPage::forbidden(&console.web).into_response();
-    }
-    let facility = match facility_of(&state, &console, &id).await {
+    let facility = match facility_form(&state, &console, &id, &[Permission::EditEnergy]).await {
         Ok(facility) => facility,
-        Err(page) => return page.into_response(),
+        Err(answer) => return answer,
     };
     let t = console.text();
     let mut errors = Vec::new();
