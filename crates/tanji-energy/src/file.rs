@@ -433,7 +433,9 @@ fn parse_plain_local_time(text: &[u8]) -> Option<i64> {
         return None;
     }
     let number = |range: std::ops::Range<usize>| -> Option<i64> {
-        text[range].iter().try_fold(0_i64, |value, byte| byte.is_ascii_digit().then(|| value * 10 + i64::from(byte - b'0')))
+        text[range]
+            .iter()
+            .try_fold(0_i64, |value, byte| byte.is_ascii_digit().then(|| value * 10 + i64::from(byte - b'0')))
     };
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
     let (hour, minute) = (number(11..13)?, number(14..16)?);
