@@ -57,6 +57,131 @@ struct Report {
     peak_rss_mib: Option<f64>,
 }
 
+type FoldHashMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// The meters one part of readings.csv names, in the order they first appear in it.
+#[derive(Default)]
+struct MetersOfPart {
+    idx_of: FoldHashMap<Box<[u8]>, usize>,
+    names: Vec<Box<[u8]>>,
+    lines: Vec<usize>,
+    readings: Vec<Vec<RawReading>>,
+}
+
+/// At most this many cells of a row are read.
+const MAX_CELLS: usize = 4;
+
+/// A cell as text, if it is UTF-8.
+fn cell_text<'a>(cells: &[&'a [u8]], column: usize) -> Option<&'a str> {
+    cells.get(column).and_then(|cell| std::str::from_utf8(cell).ok())
+}
+
+/// Reads a CSV file with a header in `n_parts` parts at once, one thread each, and returns each part's state and
+/// number of rows in file order. The file is cut at the first row end after each 1/n of its bytes; each part starts
+/// from `new_state()` and gives `read_row` each of its rows (counted from 1 in the part) with its first `n_cells`
+/// cells. An error names the row in the whole file (the header is row 1).
+///
+/// Rows are split at commas by hand, as the csv crate's general reader was most of this step's time; a row with a
+/// quote is read by the csv crate. A quoted cell holding a line break is not supported (the benchmark's generated
+/// files have none).
+fn read_in_parts<State, NewState, ReadRow>(
+    path: &std::path::Path,
+    n_parts: usize,
+    n_cells: usize,
+    new_state: NewState,
+    read_row: ReadRow,
+) -> Result<Vec<(State, usize)>, (usize, String)>
+where
+    State: Send,
+    NewState: Fn() -> State + Sync,
+    ReadRow: Fn(&mut State, usize, &[&[u8]]) -> Result<(), String> + Sync,
+{
+    use std::io::{BufRead as _, Read as _, Seek as _, SeekFrom};
+    assert!(n_cells <= MAX_CELLS, "at most {MAX_CELLS} cells are read");
+    let file_error = |error: std::io::Error| (0, format!("{}: {error}", path.display()));
+    let length = std::fs::metadata(path).map_err(file_error)?.len();
+    let mut cuts = vec![0_u64];
+    for part_idx in 1..n_parts.max(1) {
+        let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(file_error)?);
+        let from = (length * part_idx as u64 / n_parts as u64).max(*cuts.last().unwrap_or(&0));
+        file.seek(SeekFrom::Start(from)).map_err(file_error)?;
+        let mut rest_of_row = Vec::new();
+        let skipped = file.read_until(b'\n', &mut rest_of_row).map_err(file_error)?;
+        cuts.push((from + skipped as u64).min(length));
+    }
+    cuts.push(length);
+    cuts.dedup();
+    let read_part = |part_idx: usize, start: u64, end: u64| -> Result<(State, usize), (usize, String)> {
+        let mut file = std::fs::File::open(path).map_err(file_error)?;
+        file.seek(SeekFrom::Start(start)).map_err(file_error)?;
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, file.take(end - start));
+        let mut state = new_state();
+        let mut line = Vec::with_capacity(256);
+        let mut quoted = csv::ByteRecord::new();
+        if part_idx == 0 {
+            reader.read_until(b'\n', &mut line).map_err(file_error)?;
+        }
+        let mut row = 0;
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line).map_err(file_error)? == 0 {
+                break;
+            }
+            row += 1;
+            let text = line.strip_suffix(b"\n").unwrap_or(&line);
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            if text.is_empty() {
+                continue;
+            }
+            let mut cells: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
+            let mut n_found = 0;
+            if text.contains(&b'"') {
+                let mut one_row = csv::ReaderBuilder::new().has_headers(false).from_reader(text);
+                one_row.read_byte_record(&mut quoted).map_err(|error| (row, error.to_string()))?;
+                n_found = quoted.len();
+                for (cell, quoted_cell) in cells.iter_mut().zip(quoted.iter()) {
+                    *cell = quoted_cell;
+                }
+            } else {
+                for cell in text.split(|byte| *byte == b',') {
+                    if let Some(slot) = cells.get_mut(n_found) {
+                        *slot = cell;
+                    }
+                    n_found += 1;
+                }
+            }
+            if n_found < n_cells {
+                return Err((row, format!("{n_found} cells, expected {n_cells}")));
+            }
+            read_row(&mut state, row, &cells[..n_cells]).map_err(|error| (row, error))?;
+        }
+        Ok((state, row))
+    };
+    let results: Vec<Result<(State, usize), (usize, String)>> = std::thread::scope(|scope| {
+        let readers: Vec<_> = cuts
+            .windows(2)
+            .enumerate()
+            .map(|(part_idx, range)| {
+                let read_part = &read_part;
+                scope.spawn(move || read_part(part_idx, range[0], range[1]))
+            })
+            .collect();
+        readers.into_iter().map(|reader| reader.join().expect("a reading thread panicked")).collect()
+    });
+    let mut parts = Vec::with_capacity(results.len());
+    let mut rows_before = 1; // the header
+    for result in results {
+        match result {
+            Ok((part, n_rows)) => {
+                rows_before += n_rows;
+                parts.push((part, n_rows));
+            }
+            Err((row, error)) => return Err((rows_before + row, error)),
+        }
+    }
+    Ok(parts)
+}
+
 pub fn energy(args: BenchEnergyArgs, language: Language) -> anyhow::Result<()> {
     let workload = FactoryWorkload {
         n_factories: args.factories,
@@ -122,49 +247,88 @@ pub fn energy(args: BenchEnergyArgs, language: Language) -> anyhow::Result<()> {
     }
     let generate_and_write_s = started.elapsed().as_secs_f64();
 
-    // Load from CSV.
+    // Load from CSV, each file read in parts on every core (see `read_in_parts`).
     let started = Instant::now();
-    let mut meter_idx_of: HashMap<String, usize> = HashMap::new();
+    let n_threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let line_idx_of: FoldHashMap<Box<str>, usize> =
+        (0..workload.n_lines()).map(|line_idx| (workload.line_id(line_idx).into_boxed_str(), line_idx)).collect();
+    let meters_per_part =
+        read_in_parts(&readings_path, n_threads, 3, MetersOfPart::default, |meters: &mut MetersOfPart, row, cells| {
+            let meter = cells[0];
+            let meter_idx = match meters.idx_of.get(meter) {
+                Some(meter_idx) => *meter_idx,
+                None => {
+                    let meter_text = std::str::from_utf8(meter).map_err(|_| "meter is not UTF-8".to_owned())?;
+                    let line = meter_text.rsplit_once('-').map_or(meter_text, |(line, _)| line);
+                    let line_idx = *line_idx_of.get(line).ok_or_else(|| format!("unknown line {line}"))?;
+                    meters.idx_of.insert(meter.into(), meters.readings.len());
+                    meters.names.push(meter.into());
+                    meters.lines.push(line_idx);
+                    meters.readings.push(Vec::with_capacity(workload.n_intervals() + 1));
+                    meters.readings.len() - 1
+                }
+            };
+            let time_s = cell_text(cells, 1)
+                .and_then(|text| parse_timestamp(text, UTC_OFFSET_S))
+                .ok_or_else(|| "bad timestamp".to_owned())?;
+            let value: f64 =
+                cell_text(cells, 2).and_then(|text| text.parse().ok()).ok_or_else(|| "bad value".to_owned())?;
+            meters.readings[meter_idx].push(RawReading { time_s, value, row });
+            Ok(())
+        })
+        .map_err(|(row, error)| anyhow!("readings.csv row {row}: {error}"))?;
+    // Meters in the order they first appear in the file; a meter cut by a part's boundary is joined up in file order.
+    let mut meter_idx_of: FoldHashMap<Box<[u8]>, usize> = FoldHashMap::default();
     let mut meter_line: Vec<usize> = Vec::new();
     let mut readings: Vec<Vec<RawReading>> = Vec::new();
-    let line_idx_of: HashMap<String, usize> =
-        (0..workload.n_lines()).map(|line_idx| (workload.line_id(line_idx), line_idx)).collect();
-    let mut reader = csv::Reader::from_path(&readings_path).context("opening readings.csv")?;
-    let mut record = csv::StringRecord::new();
-    let mut row = 1;
-    while reader.read_record(&mut record).context("reading readings.csv")? {
-        row += 1;
-        let meter = &record[0];
-        let meter_idx = match meter_idx_of.get(meter) {
-            Some(meter_idx) => *meter_idx,
-            None => {
-                let line = meter.rsplit_once('-').map_or(meter, |(line, _)| line);
-                let line_idx =
-                    *line_idx_of.get(line).ok_or_else(|| anyhow!("readings.csv row {row}: unknown line {line}"))?;
-                meter_idx_of.insert(meter.to_owned(), readings.len());
-                meter_line.push(line_idx);
-                readings.push(Vec::with_capacity(workload.n_intervals() + 1));
-                readings.len() - 1
+    let mut rows_before = 1; // the header
+    for (part, n_rows) in meters_per_part {
+        for ((name, line_idx), mut meter_readings) in part.names.into_iter().zip(part.lines).zip(part.readings) {
+            for reading in &mut meter_readings {
+                reading.row += rows_before;
             }
-        };
-        let time_s = parse_timestamp(&record[1], UTC_OFFSET_S)
-            .ok_or_else(|| anyhow!("readings.csv row {row}: bad timestamp"))?;
-        let value: f64 = record[2].parse().with_context(|| format!("readings.csv row {row}: bad value"))?;
-        readings[meter_idx].push(RawReading { time_s, value, row });
+            match meter_idx_of.get(&name) {
+                Some(&meter_idx) => readings[meter_idx].extend_from_slice(&meter_readings),
+                None => {
+                    meter_idx_of.insert(name, readings.len());
+                    meter_line.push(line_idx);
+                    readings.push(meter_readings);
+                }
+            }
+        }
+        rows_before += n_rows;
     }
     let n_days = workload.days as usize;
-    // line → day → units.
+    // line → day → units, one table per part, added up in file order (the units are whole numbers, so every sum is
+    // exact and the same as the row-by-row sum).
+    let output_per_part = read_in_parts(
+        &production_path,
+        n_threads,
+        4,
+        || vec![vec![0.0_f64; n_days + 1]; workload.n_lines()],
+        |output_days: &mut Vec<Vec<f64>>, _row, cells| {
+            let line_idx = cell_text(cells, 0)
+                .and_then(|line| line_idx_of.get(line))
+                .copied()
+                .ok_or_else(|| "unknown line".to_owned())?;
+            let end_s = cell_text(cells, 1)
+                .and_then(|text| parse_timestamp(text, UTC_OFFSET_S))
+                .ok_or_else(|| "bad timestamp".to_owned())?;
+            let units: f64 =
+                cell_text(cells, 3).and_then(|text| text.parse().ok()).ok_or_else(|| "bad units".to_owned())?;
+            let day_idx = usize::try_from((end_s - interval_s - t0).div_euclid(86_400)).unwrap_or(0).min(n_days);
+            output_days[line_idx][day_idx] += units;
+            Ok(())
+        },
+    )
+    .map_err(|(row, error)| anyhow!("production.csv row {row}: {error}"))?;
     let mut output_days = vec![vec![0.0_f64; n_days + 1]; workload.n_lines()];
-    let mut reader = csv::Reader::from_path(&production_path).context("opening production.csv")?;
-    let mut row = 1;
-    while reader.read_record(&mut record).context("reading production.csv")? {
-        row += 1;
-        let line_idx = *line_idx_of.get(&record[0]).ok_or_else(|| anyhow!("production.csv row {row}: unknown line"))?;
-        let end_s = parse_timestamp(&record[1], UTC_OFFSET_S)
-            .ok_or_else(|| anyhow!("production.csv row {row}: bad timestamp"))?;
-        let units: f64 = record[3].parse().with_context(|| format!("production.csv row {row}: bad units"))?;
-        let day_idx = usize::try_from((end_s - interval_s - t0).div_euclid(86_400)).unwrap_or(0).min(n_days);
-        output_days[line_idx][day_idx] += units;
+    for (part, _) in output_per_part {
+        for (line_days, part_days) in output_days.iter_mut().zip(part) {
+            for (units, part_units) in line_days.iter_mut().zip(part_days) {
+                *units += part_units;
+            }
+        }
     }
     let load_csv_s = started.elapsed().as_secs_f64();
 
@@ -182,11 +346,28 @@ pub fn energy(args: BenchEnergyArgs, language: Language) -> anyhow::Result<()> {
     let grid = Grid { interval_s, utc_offset_s: UTC_OFFSET_S };
     // Each meter's raw readings are dropped once cleaned, so that the raw and the cleaned data are never both whole
     // in memory.
+    // The meters are shared out between the cores in order, and the series come back in the meters' order.
     let n_meters = readings.len();
-    let series: Vec<_> = readings
-        .drain(..)
-        .map(|meter_readings| clean(&meter_readings, Register::Cumulative { rollover_value: None }, grid))
-        .collect();
+    let meters_per_thread = n_meters.div_ceil(n_threads).max(1);
+    let mut meters = readings.into_iter();
+    let shares: Vec<Vec<Vec<RawReading>>> =
+        (0..n_threads).map(|_| meters.by_ref().take(meters_per_thread).collect()).collect();
+    let series: Vec<_> = std::thread::scope(|scope| {
+        let cleaners: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                scope.spawn(move || {
+                    share
+                        .into_iter()
+                        .map(|meter_readings| {
+                            clean(&meter_readings, Register::Cumulative { rollover_value: None }, grid)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        cleaners.into_iter().flat_map(|cleaner| cleaner.join().expect("a cleaning thread panicked")).collect()
+    });
     let register_to_interval_s = started.elapsed().as_secs_f64();
     let n_cleaning_events = series.iter().map(|series| series.events.len()).sum();
 
@@ -437,4 +618,58 @@ fn summary(report: &Report, workload: &FactoryWorkload, json_path: &std::path::P
     }
     line(&mut out, BenchText::Details { path: json_path.display().to_string() });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row of a file, with its row number in the whole file, as `read_in_parts` gives them in `n_parts` parts.
+    fn rows_in_parts(path: &std::path::Path, n_parts: usize) -> Result<Vec<(usize, Vec<String>)>, (usize, String)> {
+        let parts = read_in_parts(path, n_parts, 3, Vec::new, |rows: &mut Vec<(usize, Vec<String>)>, row, cells| {
+            if cells[0] == b"bad" {
+                return Err("bad row".to_owned());
+            }
+            rows.push((row, cells.iter().map(|cell| String::from_utf8_lossy(cell).into_owned()).collect()));
+            Ok(())
+        })?;
+        let mut rows_before = 1;
+        let mut all = Vec::new();
+        for (part, n_rows) in parts {
+            all.extend(part.into_iter().map(|(row, cells)| (rows_before + row, cells)));
+            rows_before += n_rows;
+        }
+        Ok(all)
+    }
+
+    #[test]
+    fn a_file_read_in_parts_gives_every_row_once_in_order_with_its_row_number() {
+        let directory = tempfile::tempdir().expect("temp dir");
+        let path = directory.path().join("readings.csv");
+        let mut text = String::from("meter,timestamp,value\n");
+        for row_idx in 0..997 {
+            match row_idx % 101 {
+                7 => text.push_str(&format!("\"M,{row_idx}\",2025-01-01 00:15,\"{row_idx}.5\"\r\n")),
+                13 => text.push_str(&format!("M{row_idx},2025-01-01 00:15,{row_idx}.5,extra\n")),
+                _ => text.push_str(&format!("M{row_idx},2025-01-01 00:15,{row_idx}.5\n")),
+            }
+        }
+        std::fs::write(&path, &text).expect("writing");
+        let whole = rows_in_parts(&path, 1).expect("read");
+        assert_eq!(whole.len(), 997);
+        assert_eq!(whole[0], (2, vec!["M0".to_owned(), "2025-01-01 00:15".to_owned(), "0.5".to_owned()]));
+        assert_eq!(whole[7].1, vec!["M,7".to_owned(), "2025-01-01 00:15".to_owned(), "7.5".to_owned()]);
+        assert_eq!(whole[996].0, 998);
+        for n_parts in [2, 3, 7, 64] {
+            assert_eq!(rows_in_parts(&path, n_parts).expect("read"), whole, "{n_parts} parts");
+        }
+
+        // An error names the row of the whole file, whichever part it is in.
+        std::fs::write(&path, text.replacen("M900,", "bad,", 1)).expect("writing");
+        for n_parts in [1, 2, 5] {
+            assert_eq!(rows_in_parts(&path, n_parts), Err((902, "bad row".to_owned())), "{n_parts} parts");
+        }
+        std::fs::write(&path, text.replacen("M500,2025-01-01 00:15,500.5", "M500,2025", 1)).expect("writing");
+        assert_eq!(rows_in_parts(&path, 2), Err((502, "2 cells, expected 3".to_owned())));
+    }
 }

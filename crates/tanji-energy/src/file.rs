@@ -424,12 +424,59 @@ pub fn parse_date(text: &str) -> Option<Date> {
 /// (`2025-01-01 00:15`) it is local time at the site's offset. Seconds since the Unix epoch.
 pub fn parse_timestamp(text: &str, utc_offset_s: i32) -> Option<i64> {
     let text = text.trim();
+    if let Some(local_s) = parse_plain_local_time(text.as_bytes()) {
+        return Some(local_s - i64::from(utc_offset_s));
+    }
     if let Ok(instant) = text.parse::<Timestamp>() {
         return Some(instant.as_second());
     }
     let local: DateTime = text.parse().ok()?;
     let offset = Offset::from_seconds(utc_offset_s).ok()?;
     TimeZone::fixed(offset).to_timestamp(local).ok().map(|instant| instant.as_second())
+}
+
+/// The common spellings `YYYY-MM-DD HH:MM` and `YYYY-MM-DD HH:MM:SS` (or with `T`) of a valid local time, read
+/// without the general parser: seconds since the epoch as if local time were UTC. Anything else — another spelling,
+/// an invalid date, a leap second, a year outside 1000–9000 — gives `None` and is left to jiff, so the answer is
+/// always jiff's (a test compares the two). Meter files have one timestamp per row, and this is most of reading them.
+fn parse_plain_local_time(text: &[u8]) -> Option<i64> {
+    if !matches!(text.len(), 16 | 19)
+        || text[4] != b'-'
+        || text[7] != b'-'
+        || !matches!(text[10], b' ' | b'T')
+        || text[13] != b':'
+        || (text.len() == 19 && text[16] != b':')
+    {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<i64> {
+        text[range]
+            .iter()
+            .try_fold(0_i64, |value, byte| byte.is_ascii_digit().then(|| value * 10 + i64::from(byte - b'0')))
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute) = (number(11..13)?, number(14..16)?);
+    let second = if text.len() == 19 { number(17..19)? } else { 0 };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if !(1000..=9000).contains(&year) || !(1..=days_in_month).contains(&day) || hour > 23 || minute > 59 || second > 59
+    {
+        return None;
+    }
+    // Days from 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's `days_from_civil`).
+    let shifted_year = if month <= 2 { year - 1 } else { year };
+    let era = shifted_year.div_euclid(400);
+    let year_of_era = shifted_year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
 }
 
 /// The closest of `candidates` to `wanted` when it is close (edit distance at most a third of its length).
@@ -1038,6 +1085,63 @@ pub fn read_weather_csv(file: &str, bytes: &[u8], weather: &WeatherFile) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `parse_timestamp` before its shortcut: jiff alone.
+    fn jiff_timestamp(text: &str, utc_offset_s: i32) -> Option<i64> {
+        let text = text.trim();
+        if let Ok(instant) = text.parse::<Timestamp>() {
+            return Some(instant.as_second());
+        }
+        let local: DateTime = text.parse().ok()?;
+        let offset = Offset::from_seconds(utc_offset_s).ok()?;
+        TimeZone::fixed(offset).to_timestamp(local).ok().map(|instant| instant.as_second())
+    }
+
+    #[test]
+    fn the_timestamp_shortcut_gives_jiffs_answer() {
+        let mut texts: Vec<String> = [
+            "2024-02-29 12:00",
+            "2025-02-29 12:00",
+            "2100-02-29 00:00",
+            "2000-02-29 23:59:59",
+            "2025-13-01 00:00",
+            "2025-00-10 00:00",
+            "2025-04-31 00:00",
+            "2025-01-00 00:00",
+            "2025-01-01 24:00",
+            "2025-01-01 00:60",
+            "2025-01-01 00:00:60",
+            "2025-1-01 00:00",
+            "2025-01-01x00:00",
+            "2025-01-01 0a:00",
+            " 2025-01-01 00:15 ",
+            "2025-01-01T00:15:30",
+            "2025-01-01 00:15+08:00",
+            "2025-01-01T00:15:00Z",
+            "0999-12-31 23:59",
+            "1000-01-01 00:00",
+            "9000-12-31 23:59:59",
+            "9001-01-01 00:00",
+            "1969-12-31 23:59:59",
+            "1970-01-01 00:00",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Every 97 hours and 7 minutes from 1899 to 2101, in both spellings.
+        let mut time_s = jiff_timestamp("1899-01-01 00:00", 0).unwrap();
+        while time_s < jiff_timestamp("2101-01-01 00:00", 0).unwrap() {
+            let local = Timestamp::from_second(time_s).unwrap().to_zoned(TimeZone::UTC).datetime();
+            texts.push(local.strftime("%Y-%m-%d %H:%M").to_string());
+            texts.push(local.strftime("%Y-%m-%dT%H:%M:%S").to_string());
+            time_s += 97 * 3600 + 7 * 60 + 13;
+        }
+        for text in &texts {
+            for offset in [8 * 3600, 0, -5 * 3600 - 1800, 14 * 3600] {
+                assert_eq!(parse_timestamp(text, offset), jiff_timestamp(text, offset), "{text:?} at {offset}");
+            }
+        }
+        assert!(texts.len() > 30_000);
+    }
 
     const SITE: &str = r#"
 [site]
