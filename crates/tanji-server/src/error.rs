@@ -124,7 +124,7 @@ impl ApiError {
 
     /// 409: the domain refused a step (a methodology's review, for one), with the refusal's stable code and its
     /// sentence in the request's language.
-    pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn step_refused(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, message)
     }
 

@@ -225,8 +225,8 @@ fn parse_methodology(body: MethodologyBody) -> Result<NewMethodology, ApiError> 
 pub fn methodology_error(error: MethodologyError, language: Language) -> ApiError {
     match error {
         MethodologyError::Store(error) => error.into(),
-        MethodologyError::Review(error) => ApiError::refused(review_code(&error), error.localize(language)),
-        MethodologyError::Registry(error) => ApiError::refused(registry_code(&error), error.localize(language)),
+        MethodologyError::Review(error) => ApiError::step_refused(review_code(&error), error.localize(language)),
+        MethodologyError::Registry(error) => ApiError::step_refused(registry_code(&error), error.localize(language)),
     }
 }
 

@@ -18,11 +18,9 @@ use tanji_tenancy::validation::Problem;
 use tanji_tenancy::{FieldError, Permission};
 
 use super::{ChainForm, period, refused};
-use crate::console::error_page::ErrorPage;
 use crate::console::frame::{Frame, render};
 use crate::energy::console::meters::FieldErrors;
-use crate::energy::console::pages::facility_of;
-use crate::energy::console::{Tab, TabLink, energy_frame, tabs};
+use crate::energy::console::{Tab, TabLink, energy_frame, facility_form, tabs};
 use crate::state::AppState;
 use crate::web_context::Console;
 
@@ -144,13 +142,11 @@ pub async fn preview_inventory(
     Form(form): Form<ChainForm>,
 ) -> Response {
     let actor = console.actor();
-    if !(actor.may(Permission::EditEnergy) && actor.may(Permission::EditInventory)) {
-        return ErrorPage::forbidden(&console.web).into_response();
-    }
-    let facility = match facility_of(&state, &console, &id).await {
-        Ok(facility) => facility,
-        Err(page) => return page.into_response(),
-    };
+    let facility =
+        match facility_form(&state, &console, &id, &[Permission::EditEnergy, Permission::EditInventory]).await {
+            Ok(facility) => facility,
+            Err(page) => return page.into_response(),
+        };
     let mut errors = Vec::new();
     let period = period(&form, &mut errors);
     let methods = methods_of(&form, &mut errors);
