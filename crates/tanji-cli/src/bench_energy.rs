@@ -624,9 +624,12 @@ fn summary(report: &Report, workload: &FactoryWorkload, json_path: &std::path::P
 mod tests {
     use super::*;
 
+    /// A row's number and its cells.
+    type NumberedRow = (usize, Vec<String>);
+
     /// Every row of a file, with its row number in the whole file, as `read_in_parts` gives them in `n_parts` parts.
-    fn rows_in_parts(path: &std::path::Path, n_parts: usize) -> Result<Vec<(usize, Vec<String>)>, (usize, String)> {
-        let parts = read_in_parts(path, n_parts, 3, Vec::new, |rows: &mut Vec<(usize, Vec<String>)>, row, cells| {
+    fn rows_in_parts(path: &std::path::Path, n_parts: usize) -> Result<Vec<NumberedRow>, (usize, String)> {
+        let parts = read_in_parts(path, n_parts, 3, Vec::new, |rows: &mut Vec<NumberedRow>, row, cells| {
             if cells[0] == b"bad" {
                 return Err("bad row".to_owned());
             }
