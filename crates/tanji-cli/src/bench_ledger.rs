@@ -16,6 +16,8 @@ use rand_distr::{Distribution as _, Zipf};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 use tanji_account::ledger::{AccountFlags, Created, Ledger, NewAccount, NewTransfer};
+use tanji_i18n::bench::BenchText;
+use tanji_i18n::{Language, Localize as _};
 use tanji_store::account_ledger::PointsLedger;
 use tanji_store::{NewMember, Store, SystemClock};
 use tanji_tenancy::member::{DisplayName, Email, Password, Role};
@@ -47,9 +49,9 @@ struct Run {
     database_bytes: Option<u64>,
 }
 
-pub async fn ledger(args: BenchLedgerArgs) -> anyhow::Result<()> {
-    ensure!(args.accounts >= 2, "--accounts must be at least 2: a transfer moves points between two accounts");
-    ensure!(args.batch >= 1, "--batch must be at least 1");
+pub async fn ledger(args: BenchLedgerArgs, language: Language) -> anyhow::Result<()> {
+    ensure!(args.accounts >= 2, "{}", BenchText::LedgerTooFewAccounts.localize(language));
+    ensure!(args.batch >= 1, "{}", BenchText::LedgerBatchTooSmall.localize(language));
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let distributions: &[LedgerDistribution] = match args.distribution {
         LedgerDistribution::Both => &[LedgerDistribution::Uniform, LedgerDistribution::Zipfian],
@@ -71,25 +73,25 @@ pub async fn ledger(args: BenchLedgerArgs) -> anyhow::Result<()> {
             }
             run.database_bytes = Some(bytes);
         }
-        println!(
-            "{backend:<10} {:<8} {:>9} transfers in {:>7.2} s: {:>9.0} transfers/s, batch p50 {:>7.1} ms, p99 {:>7.1} ms \
-             (max {:.1} ms); invariants checked in {:.1} s; {} MB",
-            run.distribution,
-            run.n_transfers,
-            run.transfers_s,
-            run.transfers_per_s,
-            run.batch_ms_p50,
-            run.batch_ms_p99,
-            run.batch_ms_max,
-            run.check_s,
-            run.database_bytes.map_or_else(|| "?".to_owned(), |bytes| format!("{:.0}", bytes as f64 / 1e6)),
-        );
+        let figures = BenchText::LedgerRun {
+            backend: backend.to_string(),
+            distribution: run.distribution.to_string(),
+            n_transfers: run.n_transfers,
+            seconds: run.transfers_s,
+            per_s: run.transfers_per_s,
+            p50_ms: run.batch_ms_p50,
+            p99_ms: run.batch_ms_p99,
+            max_ms: run.batch_ms_max,
+            check_s: run.check_s,
+            megabytes: run.database_bytes.map(|bytes| bytes as f64 / 1e6),
+        };
+        println!("{}", figures.localize(language));
         runs.push(run);
     }
     let report = args.out.join("tanji-bench-ledger.json");
     std::fs::write(&report, serde_json::to_string_pretty(&runs)?)
         .with_context(|| format!("writing {}", report.display()))?;
-    eprintln!("figures written to {}", report.display());
+    eprintln!("{}", BenchText::Details { path: report.display().to_string() }.localize(language));
     Ok(())
 }
 

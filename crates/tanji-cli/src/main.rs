@@ -65,7 +65,7 @@ fn main() -> ExitCode {
             Command::Inventory(command) => inventory::inventory(command, language),
             Command::Factors(command) => inventory::factors(command, language),
             Command::Lca(command) => lca::lca(command, language),
-            Command::Bench(BenchCommand::Ledger(args)) => bench_ledger::ledger(args).await,
+            Command::Bench(BenchCommand::Ledger(args)) => bench_ledger::ledger(args, language).await,
             Command::Bench(command) => bench_lca::bench(command, language),
             Command::Footprint(command) => footprint::footprint(command, language),
             Command::Energy(command) => energy::energy(command, language).await,

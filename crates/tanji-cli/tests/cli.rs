@@ -318,17 +318,42 @@ async fn the_demo_serves_the_story_and_reuses_its_database() {
     assert!(l1.kwh_per_unit < measured.kwh_per_unit && measured.kwh_per_unit < l2.kwh_per_unit, "{measured:?}");
     let weighted = l1.output_share * l1.kwh_per_unit + l2.output_share * l2.kwh_per_unit;
     assert!((weighted / measured.kwh_per_unit - 1.0).abs() < 1e-9, "{weighted} vs {}", measured.kwh_per_unit);
-    // The demo does not hand the metered months over to the 2025 inventory (the handover would drop the monthly
-    // report's green-certificate coverage): the report's rows count, and no metered row is there.
+    // The verified 2025 version (v1) counts the monthly report's rows. After its sign-off the demo hands the main
+    // incomer's metered months over, and the draft v2 counts them instead: each metered month supersedes its report
+    // row and inherits that row's grid factor, market factor and certificate coverage, so both totals move only by the
+    // meter's difference from the settlement (well under 0.1 %), and the certificates still count.
     let summaries = store.inventory_versions(&engineer).await.unwrap();
-    let latest_2025 =
-        summaries.iter().filter(|summary| summary.reporting_year == 2025).max_by_key(|summary| summary.version);
-    let inventory = store.inventory_version(&engineer, &latest_2025.unwrap().id).await.unwrap().inventory;
-    let line = |id: &str| inventory.lines.iter().find(|line| line.record_id == id).unwrap_or_else(|| panic!("{id}"));
+    let version_2025 = |version: i64| {
+        let summary = summaries.iter().find(|summary| summary.reporting_year == 2025 && summary.version == version);
+        summary.unwrap_or_else(|| panic!("2025 v{version}")).id.clone()
+    };
+    let verified = store.inventory_version(&engineer, &version_2025(1)).await.unwrap().inventory;
+    let metered = store.inventory_version(&engineer, &version_2025(2)).await.unwrap().inventory;
+    let line_of = |inventory: &tanji_inventory::Inventory, id: &str| {
+        inventory.lines.iter().find(|line| line.record_id == id).unwrap_or_else(|| panic!("{id}")).status.clone()
+    };
     for month in 1..=12 {
-        assert_eq!(line(&format!("elec-2025-{month:02}")).status, tanji_inventory::LineStatus::Counted, "{month}");
+        let report_row = format!("elec-2025-{month:02}");
+        let meter_row = format!("meter:RH-HY:electricity:kWh:2025-{month:02}");
+        assert_eq!(line_of(&verified, &report_row), tanji_inventory::LineStatus::Counted, "{month}");
+        assert_eq!(
+            line_of(&metered, &report_row),
+            tanji_inventory::LineStatus::Superseded {
+                by_record: meter_row.clone(),
+                by_source: tanji_inventory::DataSourceKind::Meter
+            },
+            "{month}"
+        );
+        assert_eq!(line_of(&metered, &meter_row), tanji_inventory::LineStatus::Counted, "{month}");
     }
-    assert!(!inventory.lines.iter().any(|line| line.record_id.starts_with("meter:")));
+    assert!(!verified.lines.iter().any(|line| line.record_id.starts_with("meter:")));
+    let (before, after) = (&verified.totals, &metered.totals);
+    assert!((after.total_location_kg / before.total_location_kg - 1.0).abs() < 1e-3, "{before:?} {after:?}");
+    assert!((after.total_market_kg / before.total_market_kg - 1.0).abs() < 1e-3, "{before:?} {after:?}");
+    assert!(
+        after.total_market_kg < after.total_location_kg - 100_000.0,
+        "the certificates still lower the market-based total: {after:?}"
+    );
     let file = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/inventory/ruihe-2026-q1.csv"))
         .unwrap();
     let rows = tanji_inventory::read_activity_rows("ruihe-2026-q1.csv", &file).expect("the example file parses");

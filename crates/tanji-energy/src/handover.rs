@@ -825,7 +825,7 @@ pub fn activity_rows(
                     let kwh = carrier.quantity;
                     row.source = "purchased_electricity".to_owned();
                     row.activity = "电网购电".to_owned();
-                    row.quantity = format_quantity(kwh);
+                    row.quantity = format_metered(kwh);
                     row.unit = "kWh".to_owned();
                     row.method = "electricity".to_owned();
                     row.factor = handover.electricity_factor.clone();
@@ -837,7 +837,7 @@ pub fn activity_rows(
                     };
                     row.source = "stationary_combustion".to_owned();
                     row.activity = "天然气".to_owned();
-                    row.quantity = format_quantity(carrier.quantity);
+                    row.quantity = format_metered(carrier.quantity);
                     row.unit = carrier.unit.symbol().to_owned();
                     row.method = "fuel_combustion".to_owned();
                     row.fuel_parameters = parameters.clone();
@@ -856,7 +856,7 @@ pub fn activity_rows(
                     };
                     row.source = "purchased_heat".to_owned();
                     row.activity = "外购蒸汽".to_owned();
-                    row.quantity = format_quantity(carrier.quantity);
+                    row.quantity = format_metered(carrier.quantity);
                     row.unit = carrier.unit.symbol().to_owned();
                     row.method = "factor".to_owned();
                     row.factor = factor.clone();
@@ -872,4 +872,23 @@ pub fn activity_rows(
 /// A quantity as written into a row: the shortest text that reads back as the same number.
 fn format_quantity(value: f64) -> String {
     format!("{value}")
+}
+
+/// A metered month's quantity as written into a row: to a thousandth of the meters' unit (a watt-hour for kWh), finer
+/// than any register resolves, so that a sum of intervals is not written with its float noise (589649.4759999984).
+fn format_metered(value: f64) -> String {
+    format_quantity((value * 1000.0).round() / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_metered;
+
+    #[test]
+    fn a_metered_quantity_is_written_to_a_thousandth_without_float_noise() {
+        assert_eq!(format_metered(589_649.475_999_998_4), "589649.476");
+        assert_eq!(format_metered(0.1 + 0.2), "0.3");
+        assert_eq!(format_metered(120_000.0), "120000");
+        assert_eq!(format_metered(0.0004), "0");
+    }
 }

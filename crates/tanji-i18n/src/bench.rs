@@ -174,11 +174,53 @@ pub enum BenchText {
     PeakMemory { mib: f64 },
     /// Where the JSON details are.
     Details { path: String },
+    /// `bench ledger`: `--accounts` below 2.
+    LedgerTooFewAccounts,
+    /// `bench ledger`: `--batch` below 1.
+    LedgerBatchTooSmall,
+    /// `bench ledger`: one run's figures (`backend` and `distribution` are the option values).
+    LedgerRun {
+        backend: String,
+        distribution: String,
+        n_transfers: usize,
+        seconds: f64,
+        per_s: f64,
+        p50_ms: f64,
+        p99_ms: f64,
+        max_ms: f64,
+        check_s: f64,
+        /// The SQLite file's size with its WAL; not measured on PostgreSQL.
+        megabytes: Option<f64>,
+    },
 }
 
 impl Localize for BenchText {
     fn localize(&self, language: Language) -> String {
         match self {
+            BenchText::LedgerTooFewAccounts => text!(language,
+                zh: "--accounts 至少为 2：一笔转账在两个账户之间转移积分",
+                en: "--accounts must be at least 2: a transfer moves points between two accounts"),
+            BenchText::LedgerBatchTooSmall => text!(language, zh: "--batch 至少为 1", en: "--batch must be at least 1"),
+            BenchText::LedgerRun {
+                backend,
+                distribution,
+                n_transfers,
+                seconds,
+                per_s,
+                p50_ms,
+                p99_ms,
+                max_ms,
+                check_s,
+                megabytes,
+            } => {
+                let size = megabytes.map_or_else(String::new, |mb| match language {
+                    Language::SimplifiedChinese => format!("；数据库 {mb:.0} MB"),
+                    Language::English => format!("; database {mb:.0} MB"),
+                });
+                text!(language,
+                    zh: "{backend} {distribution}：{n_transfers} 笔转账用时 {seconds:.2} s，每秒 {per_s:.0} 笔；每批 p50 {p50_ms:.1} ms，p99 {p99_ms:.1} ms（最长 {max_ms:.1} ms）；不变量检查用时 {check_s:.1} s{size}",
+                    en: "{backend} {distribution}: {n_transfers} transfers in {seconds:.2} s, {per_s:.0} transfers/s; batch p50 {p50_ms:.1} ms, p99 {p99_ms:.1} ms (max {max_ms:.1} ms); invariants checked in {check_s:.1} s{size}")
+            }
             BenchText::LcaStarting { n_activities, seed, iterations, threads, directory } => text!(language,
                 zh: "LCA 基准测试：{n_activities} 个活动，随机种子 {seed}，{iterations} 次蒙特卡洛迭代，{threads} 个线程；文件写到 {directory}",
                 en: "tanji bench lca: {n_activities} activities, seed {seed}, {iterations} Monte Carlo iterations on {threads} threads; files in {directory}"),
