@@ -62,7 +62,10 @@ const ALLOWED = [
   /\bt\s?CO2e?\b/g,
   /\bCO2e?\b|\bCH4\b|\bN2O\b|\bSF6\b|\bNF3\b|\bHFCs?\b|\bPFCs?\b/g,
   /\b(?:k|M|G)?Wh\b|\bNm³|\bt·km\b|\bkm\b|\bml\b|\bkg\b|\bGJ\b|\bTJ\b|\bMJ\b|\btce\b/g,
-  /\bmmBtu\b|\bgal_us\b|\bshort_ton\b|\bscf\b|\bHHV\b|\bNCV\b|\b\d+(?:\.\d+)? units?\b/g,
+  /\bmmBtu\b|\bgal_us\b|\bshort_ton\b|\bscf\b|\bHHV\b|\bNCV\b/g,
+  // The declared unit's symbol as typed in the product editor ("1 unit", tanji-units' count of items), and nothing
+  // else: "3 units" or "2 unit(s)" on a Chinese page is an English count someone forgot to translate.
+  /\b1 unit\b(?![(s])/g,
   // Standards, methods, file formats and proper nouns.
   /\bISO\s?\d{4,5}(?:-\d)?(?::\d{4})?/g,
   /\bGHG Protocol\b|\bPACT\b|\bIPCC\b|\bAR[456]\b|\bSAR\b|\bGWP\d*\b|\bMonte Carlo\b|\bGMRES\b|\bLCA\b/g,

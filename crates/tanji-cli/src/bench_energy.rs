@@ -472,8 +472,14 @@ pub fn energy(args: BenchEnergyArgs, language: Language) -> anyhow::Result<()> {
         tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(async {
                 let (report, store, organisation, actor, facility_id) =
-                    crate::bench_energy_store::store_steps(&args.out, &readings_path, &first_line, workload.days)
-                        .await?;
+                    crate::bench_energy_store::store_steps(
+                    &args.out,
+                    &readings_path,
+                    &first_line,
+                    workload.days,
+                    language,
+                )
+                .await?;
                 let mqtt = match &args.mqtt {
                     Some(url) => Some(
                         crate::bench_energy_store::mqtt_step(
@@ -483,6 +489,7 @@ pub fn energy(args: BenchEnergyArgs, language: Language) -> anyhow::Result<()> {
                             &facility_id,
                             url,
                             args.mqtt_readings,
+                            language,
                         )
                         .await?,
                     ),

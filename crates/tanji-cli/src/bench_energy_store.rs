@@ -12,6 +12,8 @@ use anyhow::{Context as _, anyhow, bail};
 use jiff::Timestamp;
 use rumqttc::{AsyncClient, MqttOptions, QoS};
 use serde::Serialize;
+use tanji_i18n::bench::BenchText;
+use tanji_i18n::{Language, Localize as _};
 use tanji_server::energy::live::ReadingHub;
 use tanji_server::energy::mqtt::{self, MqttConfig, MqttStats};
 use tanji_store::energy::{
@@ -109,6 +111,7 @@ pub async fn store_steps(
     readings_path: &Path,
     first_line: &str,
     days: u32,
+    language: Language,
 ) -> anyhow::Result<(StoreReport, Store, Organisation, Actor, String)> {
     let (store, organisation, actor, facility_id) = fresh_store(directory).await?;
     // Register every meter of the file first (not timed: a site is set up once).
@@ -138,9 +141,12 @@ pub async fn store_steps(
         let more = reader.read_record(&mut record).context("reading readings.csv")?;
         if more {
             row += 1;
-            let value: f64 = record[2].parse().with_context(|| format!("readings.csv row {row}: bad value"))?;
+            let refused = |detail: String| {
+                anyhow!("{}", BenchText::StoreReadingRow { file: source.clone(), row, detail }.localize(language))
+            };
+            let value: f64 = record[2].parse().map_err(|error: std::num::ParseFloatError| refused(error.to_string()))?;
             let reading = NewReading::parse(&record[0], &rfc3339(&record[1]), value, &format!("{source}:{row}"))
-                .map_err(|error| anyhow!("readings.csv row {row}: {error:?}"))?;
+                .map_err(|error| refused(format!("{}: {}", error.field.api_name(), error.problem.localize(language))))?;
             batch.push(reading);
         }
         if batch.len() == MAX_READINGS_PER_BATCH || (!more && !batch.is_empty()) {
@@ -187,7 +193,7 @@ pub async fn store_steps(
     let last_reading_per_meter_from_store_s = started.elapsed().as_secs_f64();
     let n_readings_stored: i64 = listed.iter().map(|meter| meter.n_readings).sum();
     if listed.iter().any(|meter| meter.last_reading_at.is_none()) {
-        bail!("a meter has no last reading after the load");
+        bail!("{}", BenchText::StoreMeterWithoutLastReading.localize(language));
     }
 
     // One line's first week by hour.
@@ -203,10 +209,13 @@ pub async fn store_steps(
     }
     let one_line_week_hourly_from_rollups_s = started.elapsed().as_secs_f64();
     if week.is_empty() {
-        bail!("one line's first week has no hour with data");
+        bail!("{}", BenchText::StoreWeekWithoutData.localize(language));
     }
     if usize::try_from(n_readings_stored)? != n_accepted {
-        bail!("{n_accepted} readings accepted but {n_readings_stored} counted on the meters");
+        bail!(
+            "{}",
+            BenchText::StoreCountMismatch { n_accepted, n_stored: n_readings_stored }.localize(language)
+        );
     }
     let report = StoreReport {
         load_through_store_s,
@@ -231,6 +240,7 @@ pub async fn mqtt_step(
     facility_id: &str,
     url: &str,
     n_readings: usize,
+    language: Language,
 ) -> anyhow::Result<MqttReport> {
     const N_METERS: usize = 10;
     let codes: Vec<String> = (1..=N_METERS).map(|meter_idx| format!("MQTT-M{meter_idx:02}")).collect();
@@ -270,7 +280,7 @@ pub async fn mqtt_step(
     let mut n_probes = 0u64;
     while stats.stored.load(Ordering::Relaxed) == 0 {
         if Instant::now() > probe_deadline {
-            bail!("the MQTT subscriber stored no probe reading within 30 s: is the broker at {url} running?");
+            bail!("{}", BenchText::MqttNoProbe { url: url.to_owned() }.localize(language));
         }
         let at = start + jiff::SignedDuration::from_secs(n_probes as i64);
         let payload = format!(r#"{{"ts": "{at}", "value": {n_probes}}}"#);
@@ -324,16 +334,19 @@ pub async fn mqtt_step(
     }
     let n_duplicates = stats.duplicates.load(Ordering::Relaxed);
     if usize::try_from(n_stored)? != n_readings {
-        bail!(
-            "MQTT: {n_readings} readings published, {n_stored} stored (none may be lost or doubled); subscriber: {} \
-             messages, {} stored ({} before the run), {} duplicates, {} conflicts, {} bad; {n_probes} probes; {seconds:.1} s",
-            stats.messages.load(Ordering::Relaxed),
-            stats.stored.load(Ordering::Relaxed),
-            stored_before,
+        let refusal = BenchText::MqttLostOrDoubled {
+            n_published: n_readings,
+            n_stored,
+            n_messages: stats.messages.load(Ordering::Relaxed),
+            n_stored_by_subscriber: stats.stored.load(Ordering::Relaxed),
+            n_stored_before: stored_before,
             n_duplicates,
-            stats.conflicts.load(Ordering::Relaxed),
-            stats.bad.load(Ordering::Relaxed)
-        );
+            n_conflicts: stats.conflicts.load(Ordering::Relaxed),
+            n_bad: stats.bad.load(Ordering::Relaxed),
+            n_probes,
+            seconds,
+        };
+        bail!("{}", refusal.localize(language));
     }
     Ok(MqttReport {
         n_published: n_readings,

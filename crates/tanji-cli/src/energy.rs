@@ -163,7 +163,10 @@ fn write_activities(
     }
     let mut table = CsvTable::new(tanji_inventory::ACTIVITY_COLUMNS);
     for row in &rows {
-        let value = serde_json::to_value(row)?;
+        // The notes are a code with figures: the file's reader gets them in their language (read back on import).
+        let mut row = row.clone();
+        row.notes = tanji_i18n::energy::activity_notes(&row.notes, language);
+        let value = serde_json::to_value(&row)?;
         table.row(
             tanji_inventory::ACTIVITY_COLUMNS.iter().map(|column| {
                 Cell::text(value.get(column).and_then(|cell| cell.as_str()).unwrap_or_default().to_owned())

@@ -190,6 +190,51 @@ fn tanji(arguments: &[&str]) -> std::process::Output {
     tanji_testkit::cli::run(env!("CARGO_BIN_EXE_tanji"), arguments)
 }
 
+/// `tanji energy import FILE --org ORG --timezone +08:00` of a readings file, in `lang`.
+fn import_readings(file: &str, organisation: &str, database_url: &str, lang: &str) -> std::process::Output {
+    tanji(&[
+        "energy",
+        "import",
+        file,
+        "--org",
+        organisation,
+        "--timezone",
+        "+08:00",
+        "--database",
+        database_url,
+        "--lang",
+        lang,
+    ])
+}
+
+/// `tanji energy import DIR` of a whole site into the factory RH-HY, as its energy engineer, in `lang`.
+fn import_site(folder: &str, organisation: &str, database_url: &str, lang: &str) -> std::process::Output {
+    tanji(&[
+        "energy",
+        "import",
+        folder,
+        "--org",
+        organisation,
+        "--facility",
+        "RH-HY",
+        "--as",
+        "energy@ruihe.example",
+        "--database",
+        database_url,
+        "--lang",
+        lang,
+    ])
+}
+
+/// Writes a generated example site to `folder` (created), with `production_csv` as its production file.
+fn write_site(folder: &std::path::Path, files: &tanji_energy::synthetic::ExampleFiles, production_csv: &str) {
+    std::fs::create_dir(folder).unwrap();
+    std::fs::write(folder.join("site.toml"), &files.site_toml).unwrap();
+    std::fs::write(folder.join("readings.csv"), &files.readings_csv).unwrap();
+    std::fs::write(folder.join("production.csv"), production_csv).unwrap();
+    std::fs::write(folder.join("weather.csv"), &files.weather_csv).unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_csv_import_is_idempotent_and_a_bad_file_imports_nothing() {
     let directory = tempfile::tempdir().unwrap();
@@ -203,21 +248,7 @@ async fn a_csv_import_is_idempotent_and_a_bad_file_imports_nothing() {
     std::fs::write(&good, "meter,timestamp,value\nL2-HEATER,2026-03-02 08:00,10\nL2-HEATER,2026-03-02 08:15,12.5\n")
         .unwrap();
     let good = good.to_str().unwrap();
-    let import = |file: &str, lang: &str| {
-        tanji(&[
-            "energy",
-            "import",
-            file,
-            "--org",
-            &organisation,
-            "--timezone",
-            "+08:00",
-            "--database",
-            &database_url,
-            "--lang",
-            lang,
-        ])
-    };
+    let import = |file: &str, lang: &str| import_readings(file, &organisation, &database_url, lang);
     let first = import(good, "en");
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(stdout(&first).contains("2 reading(s) imported"));
@@ -296,21 +327,7 @@ async fn a_database_failure_during_a_chinese_import_is_said_in_chinese_with_the_
     let file = directory.path().join("readings.csv");
     std::fs::write(&file, "meter,timestamp,value\nL2-HEATER,2026-03-02 08:00,10\n").unwrap();
     let organisation = organisation_id.to_string();
-    let import = |lang: &str| {
-        tanji(&[
-            "energy",
-            "import",
-            file.to_str().unwrap(),
-            "--org",
-            &organisation,
-            "--timezone",
-            "+08:00",
-            "--database",
-            &database_url,
-            "--lang",
-            lang,
-        ])
-    };
+    let import = |lang: &str| import_readings(file.to_str().unwrap(), &organisation, &database_url, lang);
     let refused = import("zh-CN");
     assert!(!refused.status.success());
     let message = stderr(&refused);
@@ -372,34 +389,14 @@ async fn a_whole_site_imports_once_and_a_bad_file_names_its_row_and_field() {
         faults: false,
     });
     let site = directory.path().join("site");
-    std::fs::create_dir(&site).unwrap();
-    std::fs::write(site.join("site.toml"), &files.site_toml).unwrap();
-    std::fs::write(site.join("readings.csv"), &files.readings_csv).unwrap();
-    std::fs::write(site.join("production.csv"), &files.production_csv).unwrap();
-    std::fs::write(site.join("weather.csv"), &files.weather_csv).unwrap();
+    write_site(&site, &files, &files.production_csv);
     // The wide layout: a time column, then one column per meter.
     let n_meter_columns = files.readings_csv.lines().next().unwrap().split(',').count() - 1;
     let n_readings = files.readings_csv.lines().skip(1).filter(|line| !line.is_empty()).count() * n_meter_columns;
     let n_counts = files.production_csv.lines().skip(1).filter(|line| !line.is_empty()).count();
     let organisation_key = organisation.id.to_string();
     let site_dir = site.to_str().unwrap().to_owned();
-    let import = |lang: &str| {
-        tanji(&[
-            "energy",
-            "import",
-            &site_dir,
-            "--org",
-            &organisation_key,
-            "--facility",
-            "RH-HY",
-            "--as",
-            "energy@ruihe.example",
-            "--database",
-            &database_url,
-            "--lang",
-            lang,
-        ])
-    };
+    let import = |lang: &str| import_site(&site_dir, &organisation_key, &database_url, lang);
     let tree_size = async || {
         let tree = store.energy_site_tree(&actor, facility_id).await.unwrap();
         let counts = store
@@ -459,7 +456,6 @@ async fn a_whole_site_imports_once_and_a_bad_file_names_its_row_and_field() {
     // A second folder whose production file has a bad count on row 3 and new readings: refused whole, naming the
     // file, row and field with the fix, in the reader's language; none of its readings are stored.
     let bad = directory.path().join("bad");
-    std::fs::create_dir(&bad).unwrap();
     let later = ruihe_paper_cups_example(&ExampleOptions {
         seed: 7,
         first_day: jiff::civil::date(2025, 3, 6),
@@ -472,28 +468,9 @@ async fn a_whole_site_imports_once_and_a_bad_file_names_its_row_and_field() {
     let mut cells: Vec<String> = production[2].split(',').map(str::to_owned).collect();
     *cells.last_mut().unwrap() = "12 cups".to_owned();
     production[2] = cells.join(",");
-    std::fs::write(bad.join("site.toml"), &later.site_toml).unwrap();
-    std::fs::write(bad.join("readings.csv"), &later.readings_csv).unwrap();
-    std::fs::write(bad.join("production.csv"), production.join("\n")).unwrap();
-    std::fs::write(bad.join("weather.csv"), &later.weather_csv).unwrap();
+    write_site(&bad, &later, &production.join("\n"));
     let bad_dir = bad.to_str().unwrap().to_owned();
-    let import_bad = |lang: &str| {
-        tanji(&[
-            "energy",
-            "import",
-            &bad_dir,
-            "--org",
-            &organisation_key,
-            "--facility",
-            "RH-HY",
-            "--as",
-            "energy@ruihe.example",
-            "--database",
-            &database_url,
-            "--lang",
-            lang,
-        ])
-    };
+    let import_bad = |lang: &str| import_site(&bad_dir, &organisation_key, &database_url, lang);
     let refused = import_bad("en");
     assert!(!refused.status.success());
     let message = stderr(&refused);

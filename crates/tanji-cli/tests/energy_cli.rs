@@ -313,6 +313,15 @@ fn metered_months_become_an_inventory_without_retyping() {
     let again = directory.path().join("again.csv");
     analyze_json(&example(), &["--activities-csv", &again.display().to_string(), "--facility", "RH-HY"]);
     assert_eq!(std::fs::read_to_string(&again).expect("again"), csv);
+
+    // The notes say what each month was metered from, in the language of the file's reader (a code with figures
+    // underneath, so the console shows a stored row in each reader's language).
+    let chinese = directory.path().join("chinese.csv");
+    let arguments = ["--activities-csv", &chinese.display().to_string(), "--facility", "RH-HY", "--lang", "zh-CN"];
+    analyze_json(&example(), &arguments);
+    let chinese = std::fs::read_to_string(&chinese).expect("the Chinese activity CSV");
+    assert!(chinese.contains("个读数") && chinese.contains("天有数据"), "{chinese}");
+    assert!(!chinese.contains("metered:") && !chinese.contains("readings"), "{chinese}");
 }
 
 #[test]

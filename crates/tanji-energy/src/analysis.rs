@@ -290,6 +290,12 @@ pub struct WeatherUsed {
     pub station: String,
     /// The source.
     pub source: String,
+    /// The station in Chinese, when the site gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station_zh: Option<String>,
+    /// The source in Chinese, when the site gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_zh: Option<String>,
     /// The degree-day bases.
     pub bases: crate::weather::DegreeDayBases,
     /// Days with a temperature.
@@ -523,6 +529,8 @@ pub fn analyze_with_weather(
         weather: weather.map(|weather| WeatherUsed {
             station: weather.station.clone(),
             source: weather.source.clone(),
+            station_zh: weather.station_zh.clone(),
+            source_zh: weather.source_zh.clone(),
             bases: weather.bases,
             n_days: weather.days.len(),
         }),

@@ -229,6 +229,10 @@ pub struct WeatherFile {
     pub station: String,
     /// The source, with version or retrieval date and licence.
     pub source: String,
+    /// `[weather] station_zh`: the station in Chinese, for readers of Chinese.
+    pub station_zh: Option<String>,
+    /// `[weather] source_zh`: the source in Chinese, for readers of Chinese.
+    pub source_zh: Option<String>,
     /// The degree-day bases (18 °C unless the file says otherwise).
     pub bases: DegreeDayBases,
 }
@@ -290,6 +294,8 @@ struct RawData {
 struct RawWeather {
     station: String,
     source: String,
+    station_zh: Option<String>,
+    source_zh: Option<String>,
     heating_base_c: Option<f64>,
     cooling_base_c: Option<f64>,
 }
@@ -731,6 +737,8 @@ pub fn read_site_file(file: &str, bytes: &[u8]) -> Result<SiteFile, Vec<FileProb
                 path: path.clone(),
                 station: weather.station.trim().to_owned(),
                 source: weather.source.trim().to_owned(),
+                station_zh: chinese(&weather.station_zh),
+                source_zh: chinese(&weather.source_zh),
                 bases,
             })
         }
@@ -894,6 +902,11 @@ pub fn read_readings_csv(file: &str, bytes: &[u8], site: &Site) -> Result<Readin
 }
 
 /// A finite number above zero (NaN is not).
+/// A label's Chinese text as the file gives it: trimmed, and none when blank.
+fn chinese(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(str::trim).filter(|text| !text.is_empty()).map(str::to_owned)
+}
+
 fn is_positive(value: f64) -> bool {
     value > 0.0 && value.is_finite()
 }
@@ -1077,6 +1090,8 @@ pub fn read_weather_csv(file: &str, bytes: &[u8], weather: &WeatherFile) -> Resu
     problems.finish(Weather {
         station: weather.station.clone(),
         source: weather.source.clone(),
+        station_zh: weather.station_zh.clone(),
+        source_zh: weather.source_zh.clone(),
         bases: weather.bases,
         days,
     })
@@ -1375,6 +1390,8 @@ kwh_per_unit = 10.3
             path: "w.csv".into(),
             station: "s".into(),
             source: "t".into(),
+            station_zh: None,
+            source_zh: None,
             bases: DegreeDayBases::default(),
         };
         let csv =

@@ -778,6 +778,53 @@ fn merge_carrier(carriers: &mut Vec<CarrierQuantity>, carrier: CarrierQuantity) 
     }
 }
 
+/// What the notes of a metered activity row say: how many readings and intervals the month's figure comes from,
+/// how many of the intervals were estimated by the cleaning, and how many of the month's days have data. The row
+/// stores it as a code with parameters ([`MeteredNotes::code`]), so that each reader gets it in their own language
+/// (`tanji_i18n`); [`MeteredNotes::parse`] also reads it back from the English sentence rows stored before the code
+/// (and from a rendering in either language, as an activity CSV written for a reader carries it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeteredNotes {
+    /// Readings of the month's meters.
+    pub n_readings: usize,
+    /// Intervals the readings make.
+    pub n_intervals: usize,
+    /// Intervals the cleaning estimated.
+    pub n_estimated: usize,
+    /// Days of the month with data.
+    pub n_days_with_data: usize,
+    /// Days in the month.
+    pub n_days: usize,
+}
+
+impl MeteredNotes {
+    /// The stored form: `tanji:metered readings=2976 intervals=2976 estimated=0 days=31/31`.
+    pub fn code(&self) -> String {
+        let MeteredNotes { n_readings, n_intervals, n_estimated, n_days_with_data, n_days } = self;
+        format!(
+            "tanji:metered readings={n_readings} intervals={n_intervals} estimated={n_estimated} days={n_days_with_data}/{n_days}"
+        )
+    }
+
+    /// The notes `text` says, when it is this value in any form `render` gives (the code, and the sentences of
+    /// each language, among them the English one stored before the code); `None` for any other notes, which are
+    /// the user's own text. `render` lists the sentences of a value; the catalogue passes its own.
+    pub fn parse(text: &str, render: impl Fn(&MeteredNotes) -> Vec<String>) -> Option<MeteredNotes> {
+        let numbers: Vec<usize> = text
+            .split(|character: char| !character.is_ascii_digit())
+            .filter(|digits| !digits.is_empty())
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let [n_readings, n_intervals, n_estimated, n_days_with_data, n_days] = numbers[..] else {
+            return None;
+        };
+        let notes = MeteredNotes { n_readings, n_intervals, n_estimated, n_days_with_data, n_days };
+        let text = text.trim();
+        (notes.code() == text || render(&notes).iter().any(|sentence| sentence == text)).then_some(notes)
+    }
+}
+
 /// Writes metered months as inventory activity rows (data source `meter`, the meter codes as evidence), one per
 /// month and carrier. Carriers the handover has no method for (natural gas without fuel parameters, steam without a
 /// factor) are returned apart, so the caller can say so rather than drop energy silently.
@@ -814,10 +861,14 @@ pub fn activity_rows(
                 // Reliability 1 (measured); completeness 1 when the meters cover every day of the month.
                 quality: format!("1,1,1,1,{}", if month.n_days_with_data as i64 >= days_in_month { 1 } else { 3 }),
                 evidence: carrier.meters.join("; "),
-                notes: format!(
-                    "metered: {n_readings} readings, {n_intervals} intervals ({n_estimated} estimated), {} of {days_in_month} days",
-                    month.n_days_with_data
-                ),
+                notes: MeteredNotes {
+                    n_readings,
+                    n_intervals,
+                    n_estimated,
+                    n_days_with_data: month.n_days_with_data,
+                    n_days: days_in_month as usize,
+                }
+                .code(),
                 ..ActivityRow::default()
             };
             match carrier.kind {

@@ -403,8 +403,10 @@ weather = "weather.csv"
 # ILLUSTRATIVE weather: generated with 黄岩's seasonal cycle, not observations. Use your station's daily means
 # (e.g. the China Meteorological Administration's or NOAA GSOD's for WMO 58665 台州) and cite them here.
 [weather]
-station = "黄岩 (illustrative, generated)"
+station = "Huangyan (illustrative, generated)"
+station_zh = "黄岩（示意，生成数据）"
 source = "tanji energy example: seeded illustrative series, not observations"
+source_zh = "tanji energy example 生成的带种子示意序列，非观测数据"
 heating_base_c = 18
 cooling_base_c = 18
 

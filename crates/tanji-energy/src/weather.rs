@@ -58,6 +58,12 @@ pub struct Weather {
     pub station: String,
     /// The source of the data, with its version or retrieval date and licence.
     pub source: String,
+    /// The station in Chinese, when the site file gives it beside `station` (`station_zh`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station_zh: Option<String>,
+    /// The source in Chinese, when the site file gives it beside `source` (`source_zh`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_zh: Option<String>,
     /// The degree-day bases.
     pub bases: DegreeDayBases,
     /// The days, in any order, one per day.

@@ -174,6 +174,29 @@ pub enum BenchText {
     PeakMemory { mib: f64 },
     /// Where the JSON details are.
     Details { path: String },
+    /// `bench energy --store`: a meter has no last reading after the load.
+    StoreMeterWithoutLastReading,
+    /// `bench energy --store`: the first line's first week has no hour with data.
+    StoreWeekWithoutData,
+    /// `bench energy --store`: the store accepted `n_accepted` readings but its meters count `n_stored`.
+    StoreCountMismatch { n_accepted: usize, n_stored: i64 },
+    /// `bench energy --store`: a row of the generated readings file could not be read or stored.
+    StoreReadingRow { file: String, row: usize, detail: String },
+    /// `bench energy --mqtt`: no probe reading was stored within 30 s.
+    MqttNoProbe { url: String },
+    /// `bench energy --mqtt`: readings lost or doubled.
+    MqttLostOrDoubled {
+        n_published: usize,
+        n_stored: i64,
+        n_messages: u64,
+        n_stored_by_subscriber: u64,
+        n_stored_before: u64,
+        n_duplicates: u64,
+        n_conflicts: u64,
+        n_bad: u64,
+        n_probes: u64,
+        seconds: f64,
+    },
     /// `bench ledger`: `--accounts` below 2.
     LedgerTooFewAccounts,
     /// `bench ledger`: `--batch` below 1.
@@ -197,6 +220,35 @@ pub enum BenchText {
 impl Localize for BenchText {
     fn localize(&self, language: Language) -> String {
         match self {
+            BenchText::StoreMeterWithoutLastReading => text!(language,
+                zh: "存储层：载入后仍有电表没有最新读数",
+                en: "store: a meter has no last reading after the load"),
+            BenchText::StoreWeekWithoutData => text!(language,
+                zh: "存储层：第一条产线的第一周没有任何一小时有数据",
+                en: "store: the first line's first week has no hour with data"),
+            BenchText::StoreCountMismatch { n_accepted, n_stored } => text!(language,
+                zh: "存储层：接收了 {n_accepted} 个读数，电表上却只计得 {n_stored} 个",
+                en: "store: {n_accepted} readings accepted but {n_stored} counted on the meters"),
+            BenchText::StoreReadingRow { file, row, detail } => text!(language,
+                zh: "{file} 第 {row} 行：{detail}",
+                en: "{file} row {row}: {detail}"),
+            BenchText::MqttNoProbe { url } => text!(language,
+                zh: "MQTT 订阅端在 30 秒内没有存下任何探测读数\n  提示：确认 {url} 上的 MQTT 代理（如 Mosquitto）已启动",
+                en: "the MQTT subscriber stored no probe reading within 30 s\n  hint: check that the MQTT broker (e.g. Mosquitto) at {url} is running"),
+            BenchText::MqttLostOrDoubled {
+                n_published,
+                n_stored,
+                n_messages,
+                n_stored_by_subscriber,
+                n_stored_before,
+                n_duplicates,
+                n_conflicts,
+                n_bad,
+                n_probes,
+                seconds,
+            } => text!(language,
+                zh: "MQTT：发布 {n_published} 个读数，存储 {n_stored} 个（不得丢失或重复）；订阅端：{n_messages} 条消息，存储 {n_stored_by_subscriber} 个（运行前 {n_stored_before} 个），重复 {n_duplicates} 个，冲突 {n_conflicts} 个，无效 {n_bad} 个；探测 {n_probes} 次；用时 {seconds:.1} s",
+                en: "MQTT: {n_published} readings published, {n_stored} stored (none may be lost or doubled); subscriber: {n_messages} messages, {n_stored_by_subscriber} stored ({n_stored_before} before the run), {n_duplicates} duplicates, {n_conflicts} conflicts, {n_bad} bad; {n_probes} probes; {seconds:.1} s"),
             BenchText::LedgerTooFewAccounts => text!(language,
                 zh: "--accounts 至少为 2：一笔转账在两个账户之间转移积分",
                 en: "--accounts must be at least 2: a transfer moves points between two accounts"),
@@ -357,6 +409,24 @@ mod tests {
             BenchText::HotLine { generated: "F01-L03".into(), found: "F01-L03".into(), gap_percent: 30.0 }.chinese(),
             BenchStep::MonthlySecVsPeerMedian.chinese(),
             BenchStep::StoreLoad.chinese(),
+            BenchText::StoreMeterWithoutLastReading.chinese(),
+            BenchText::StoreWeekWithoutData.chinese(),
+            BenchText::StoreCountMismatch { n_accepted: 10, n_stored: 9 }.chinese(),
+            BenchText::StoreReadingRow { file: "readings.csv".into(), row: 3, detail: "值不是数字".into() }.chinese(),
+            BenchText::MqttNoProbe { url: "mqtt://127.0.0.1:1883".into() }.chinese(),
+            BenchText::MqttLostOrDoubled {
+                n_published: 10,
+                n_stored: 9,
+                n_messages: 10,
+                n_stored_by_subscriber: 9,
+                n_stored_before: 1,
+                n_duplicates: 0,
+                n_conflicts: 0,
+                n_bad: 1,
+                n_probes: 2,
+                seconds: 1.5,
+            }
+            .chinese(),
         ];
         for line in lines {
             assert_eq!(crate::latin_sentences(&line), Vec::<String>::new(), "{line}");

@@ -7,7 +7,7 @@ use tanji_energy::cleaning::CleaningEvent;
 use tanji_energy::cusum::Direction;
 use tanji_energy::file::{FileProblem, ProblemKind};
 use tanji_energy::finding::{ChartKind, Evidence, FindingKind, Recommendation};
-use tanji_energy::handover::{HandoverError, ParentProblem};
+use tanji_energy::handover::{HandoverError, MeteredNotes, ParentProblem};
 use tanji_energy::ingest::{IngestProblem, ReadingField};
 use tanji_energy::model::{Equipment, MeterKind};
 use tanji_energy::regression::{BaselineCheck, FitError, Term};
@@ -175,6 +175,56 @@ fn parenthesised(text: &str, language: Language) -> String {
         Language::SimplifiedChinese => format!("（{text}）"),
         Language::English => format!(" ({text})"),
     }
+}
+
+/// Output units a line may count in, as (English singular, English plural, Chinese): the units of discrete output a
+/// factory writes in either language. A unit not listed (kg, t, m², "10k cups" …) is shown as written.
+const OUTPUT_UNITS: &[(&str, &str, &str)] = &[
+    ("cup", "cups", "杯"),
+    ("plate", "plates", "只"),
+    ("bowl", "bowls", "只"),
+    ("bottle", "bottles", "瓶"),
+    ("box", "boxes", "盒"),
+    ("bag", "bags", "袋"),
+    ("piece", "pieces", "件"),
+    ("unit", "units", "件"),
+    ("sheet", "sheets", "张"),
+    ("pair", "pairs", "双"),
+    ("set", "sets", "套"),
+    ("roll", "rolls", "卷"),
+];
+
+/// A line's output unit (`output_unit`, typed by the user in one language) for a reader of `language`: the units
+/// of [`OUTPUT_UNITS`] in the reader's words ("cup" → "杯" on a Chinese page, "杯" → "cup" on an English one),
+/// any other unit as written.
+pub fn output_unit(unit: &str, language: Language) -> String {
+    let trimmed = unit.trim();
+    let known = OUTPUT_UNITS.iter().find(|(singular, plural, chinese)| {
+        trimmed.eq_ignore_ascii_case(singular) || trimmed.eq_ignore_ascii_case(plural) || trimmed == *chinese
+    });
+    match (known, language) {
+        (Some((_, _, chinese)), Language::SimplifiedChinese) => (*chinese).to_owned(),
+        (Some((singular, _, _)), Language::English) => (*singular).to_owned(),
+        (None, _) => unit.to_owned(),
+    }
+}
+
+impl Localize for MeteredNotes {
+    fn localize(&self, language: Language) -> String {
+        let MeteredNotes { n_readings, n_intervals, n_estimated, n_days_with_data, n_days } = self;
+        // The English sentence is the one metered rows stored before the code: keep it word for word, so that
+        // `MeteredNotes::parse` reads those rows back.
+        text!(language,
+            zh: "计量：{n_readings} 个读数，{n_intervals} 个时段（其中 {n_estimated} 个为估算值），{n_days_with_data} 天有数据（共 {n_days} 天）",
+            en: "metered: {n_readings} readings, {n_intervals} intervals ({n_estimated} estimated), {n_days_with_data} of {n_days} days")
+    }
+}
+
+/// An activity row's notes for a reader of `language`: a metered row's notes (stored as a code, or as the English
+/// sentence of rows stored before it) in the reader's language; any other notes, the user's own text, as written.
+pub fn activity_notes(text: &str, language: Language) -> String {
+    MeteredNotes::parse(text, |notes| vec![notes.english(), notes.chinese()])
+        .map_or_else(|| text.to_owned(), |notes| notes.localize(language))
 }
 
 impl Localize for Equipment {
@@ -474,6 +524,7 @@ impl Localize for FindingKind {
                 target_line,
                 target_kwh_per_unit,
             } => {
+                let output_unit = self::output_unit(output_unit, language);
                 let (sec, median, gap, target) = (
                     n(*sec_kwh_per_unit),
                     n(*peer_median_kwh_per_unit),
@@ -845,6 +896,46 @@ pub fn batch_refused_text(n_refused: usize, language: Language) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn output_units_are_in_the_readers_words() {
+        assert_eq!(super::output_unit("cup", Language::SimplifiedChinese), "杯");
+        assert_eq!(super::output_unit("Cups", Language::SimplifiedChinese), "杯");
+        assert_eq!(super::output_unit("杯", Language::English), "cup");
+        assert_eq!(super::output_unit("cup", Language::English), "cup");
+        // Units that are not a count of items are the user's, as written.
+        assert_eq!(super::output_unit("万只", Language::English), "万只");
+        assert_eq!(super::output_unit("kg", Language::SimplifiedChinese), "kg");
+        let finding = FindingKind::SecGap {
+            line: "L2".into(),
+            sku: "CUP-9OZ-PE".into(),
+            output_unit: "cup".into(),
+            sec_kwh_per_unit: 0.013,
+            peer_median_kwh_per_unit: 0.010,
+            gap_fraction: 0.3,
+            target_line: "L1".into(),
+            target_kwh_per_unit: 0.010,
+        };
+        assert!(finding.chinese().contains("kWh/杯"), "{}", finding.chinese());
+        assert!(!finding.chinese().contains("cup"), "{}", finding.chinese());
+    }
+
+    #[test]
+    fn metered_notes_are_read_in_every_stored_form_and_shown_in_the_readers_language() {
+        let notes = MeteredNotes { n_readings: 2976, n_intervals: 2975, n_estimated: 3, n_days_with_data: 30, n_days: 31 };
+        // The English sentence rows were stored with before the code (handover.rs wrote it until the code).
+        let legacy = "metered: 2976 readings, 2975 intervals (3 estimated), 30 of 31 days";
+        for stored in [notes.code(), legacy.to_owned(), notes.chinese()] {
+            assert_eq!(super::activity_notes(&stored, Language::English), legacy, "{stored}");
+            let chinese = super::activity_notes(&stored, Language::SimplifiedChinese);
+            assert_eq!(chinese, "计量：2976 个读数，2975 个时段（其中 3 个为估算值），30 天有数据（共 31 天）");
+            assert_eq!(crate::latin_sentences(&chinese), Vec::<String>::new());
+        }
+        // The user's own notes, even with five numbers, are theirs.
+        for own in ["meter 1 2 3 4 5", "按 2025 年发票", ""] {
+            assert_eq!(super::activity_notes(own, Language::SimplifiedChinese), own);
+        }
+    }
+
     use super::*;
     use crate::latin_sentences;
 

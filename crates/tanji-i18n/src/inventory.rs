@@ -220,6 +220,29 @@ impl Localize for DiagnosticMessage {
                     zh: "记录 {by_record}（{by_source}）以更高优先级的数据来源覆盖同一活动和期间；本记录（{this_source}）仅显示，不计入",
                     en: "record {by_record} ({by_source}) covers the same activity and period with a higher-priority source; this record ({this_source}) is shown but not counted")
             }
+            DiagnosticMessage::InstrumentsNotCarried {
+                record,
+                by_record,
+                covered_by_instruments,
+                unit,
+                market_factor,
+            } => {
+                let covered = figure(*covered_by_instruments, 6);
+                let (zh_what, en_what) = match (*covered_by_instruments > 0.0, *market_factor) {
+                    (true, true) => (
+                        format!("绿证或购电协议覆盖的 {covered} {unit} 电量和市场因子"),
+                        format!("its {covered} {unit} covered by certificates or PPAs and its market factor"),
+                    ),
+                    (true, false) => (
+                        format!("绿证或购电协议覆盖的 {covered} {unit} 电量"),
+                        format!("its {covered} {unit} covered by certificates or PPAs"),
+                    ),
+                    _ => ("市场因子".to_owned(), "its market factor".to_owned()),
+                };
+                text!(language,
+                    zh: "记录 {record} 被 {by_record} 取代，但其{zh_what}没有随之转到 {by_record}：基于市场的结果不再计入它们。请在 {by_record} 上填写 covered_by_instruments 和 market_factor，或用能耗交接（它会自动承接）",
+                    en: "record {record} is superseded by {by_record}, which does not carry {en_what}: the market-based figure no longer counts them. State covered_by_instruments and market_factor on {by_record}, or use the energy handover, which carries them over")
+            }
             DiagnosticMessage::PossibleDoubleCount { record, other_record } => text!(language,
                 zh: "记录 {record} 与 {other_record} 来自同类数据来源，覆盖同一活动且期间重叠，两者都已计入——请确认不是同一笔消耗",
                 en: "records {record} and {other_record} cover the same activity and overlapping periods from the same kind of source; both are counted — check they are not the same consumption"),
@@ -1112,6 +1135,7 @@ pub fn diagnostic_kind_name(kind: DiagnosticKind, language: Language) -> &'stati
         K::OutsidePeriod => ("跨越报告期", "Outside the reporting period"),
         K::SourceChosen => ("已按数据来源优先级取用", "Data source chosen by priority"),
         K::PossibleDoubleCount => ("可能重复计算", "Possible double count"),
+        K::InstrumentsNotCarried => ("绿证/市场因子未承接", "Certificates or market factor not carried over"),
         K::GwpSetDiffers => ("因子 GWP 值集不同", "Factor uses another GWP set"),
         K::MarketFactorMissing => ("缺少剩余组合/供应商因子", "No residual-mix or supplier factor"),
         K::MemoGas => ("非京都气体（备忘）", "Non-Kyoto gas (memo)"),

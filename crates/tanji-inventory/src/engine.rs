@@ -166,6 +166,9 @@ pub enum DiagnosticKind {
     SourceChosen,
     /// Two records of the same priority cover the same activity and period.
     PossibleDoubleCount,
+    /// A record with certificates, PPAs or a market factor is superseded by one without them: the market-based
+    /// figure loses them.
+    InstrumentsNotCarried,
     /// A factor's published CO2e uses another GWP set than the inventory.
     GwpSetDiffers,
     /// Market-based electricity fell back to the location factor.
@@ -1081,6 +1084,30 @@ struct Competitor {
     period_start: Date,
     period_end: Date,
     data_source: DataSourceKind,
+    /// An electricity record's market-based instruments, when it has any (boxed: most records have none).
+    instruments: Option<Box<Instruments>>,
+}
+
+/// What a purchased-electricity record states for its market-based figure.
+struct Instruments {
+    covered_by_instruments: f64,
+    unit: String,
+    market_factor: bool,
+}
+
+impl Instruments {
+    fn of(record: &ActivityRecord) -> Option<Box<Instruments>> {
+        let Method::Electricity { market, .. } = &record.method else {
+            return None;
+        };
+        (market.covered_by_instruments > 0.0 || market.market_factor.is_some()).then(|| {
+            Box::new(Instruments {
+                covered_by_instruments: market.covered_by_instruments,
+                unit: record.quantity.unit.symbol().to_owned(),
+                market_factor: market.market_factor.is_some(),
+            })
+        })
+    }
 }
 
 impl SourceCompetition {
@@ -1090,6 +1117,7 @@ impl SourceCompetition {
             period_start: record.period_start,
             period_end: record.period_end,
             data_source: record.data_source,
+            instruments: Instruments::of(record),
         };
         self.key_buffer.clear();
         record.write_competition_key(&mut self.key_buffer);
@@ -1147,6 +1175,23 @@ impl SourceCompetition {
                             this_source: record.data_source,
                         }
                     });
+                    // The better source's record counts alone, so the market-based figure keeps only what it states:
+                    // certificates or a market factor stated on the superseded record alone are lost. The energy
+                    // handover carries them over (tanji_energy::supersede); a file written by hand may not.
+                    if let (Some(lost), None) = (&record.instruments, &best.instruments) {
+                        calculation.diagnose_record(
+                            Severity::Warning,
+                            DiagnosticKind::InstrumentsNotCarried,
+                            &record.id,
+                            || DiagnosticMessage::InstrumentsNotCarried {
+                                record: record.id.to_string(),
+                                by_record: best.id.to_string(),
+                                covered_by_instruments: lost.covered_by_instruments,
+                                unit: lost.unit.clone(),
+                                market_factor: lost.market_factor,
+                            },
+                        );
+                    }
                 } else if best.data_source == record.data_source && record.id < best.id {
                     calculation.diagnose_record(
                         Severity::Warning,

@@ -47,6 +47,15 @@ pub enum DiagnosticMessage {
     MemoGas { gas: String },
     /// A record of higher priority covers the same activity; this one is shown but not counted.
     SourceChosen { by_record: String, by_source: DataSourceKind, this_source: DataSourceKind },
+    /// A record with certificates or PPAs (`covered_by_instruments`, in `unit`) or a market factor is superseded by
+    /// `by_record`, which states neither: the market-based figure no longer counts them.
+    InstrumentsNotCarried {
+        record: String,
+        by_record: String,
+        covered_by_instruments: f64,
+        unit: String,
+        market_factor: bool,
+    },
     /// Two records of the same priority overlap; both are counted.
     PossibleDoubleCount { record: String, other_record: String },
     /// A continuous source has months without data.

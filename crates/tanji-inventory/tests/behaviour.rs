@@ -38,6 +38,55 @@ fn the_higher_priority_source_is_used_and_the_choice_is_shown() {
         && diagnostic.record_id.as_deref() == Some("invoice")));
 }
 
+/// Issue 9: a row metered by hand (`data_source = meter`) supersedes the report row that held the month's green
+/// certificates; the market-based figure then counts none, and the user is told which record lost what.
+#[test]
+fn a_superseded_record_whose_certificates_are_not_carried_over_is_named() {
+    let report = |id: &str, covered: &str| {
+        row(&[
+            ("id", id),
+            ("facility", "plant"),
+            ("period", "2025-03"),
+            ("source", "purchased_electricity"),
+            ("quantity", "1000"),
+            ("unit", "kWh"),
+            ("factor", "mee-nbs-2021-grid-cn-national"),
+            ("covered_by_instruments", covered),
+            ("data_source", "production_monthly_report"),
+        ])
+    };
+    let metered = |covered: &str| {
+        row(&[
+            ("id", "metered"),
+            ("facility", "plant"),
+            ("period", "2025-03"),
+            ("source", "purchased_electricity"),
+            ("quantity", "1010"),
+            ("unit", "kWh"),
+            ("factor", "mee-nbs-2021-grid-cn-national"),
+            ("covered_by_instruments", covered),
+            ("data_source", "meter"),
+        ])
+    };
+    let result = inventory(vec![report("report", "400"), metered("")], GwpSet::AR5);
+    let lost: Vec<_> = result
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.kind == DiagnosticKind::InstrumentsNotCarried)
+        .collect();
+    assert_eq!(lost.len(), 1, "{:?}", result.diagnostics);
+    assert_eq!(lost[0].severity, Severity::Warning);
+    assert_eq!(lost[0].record_id.as_deref(), Some("report"));
+    assert!(matches!(&lost[0].message, DiagnosticMessage::InstrumentsNotCarried { by_record, covered_by_instruments, .. }
+        if by_record == "metered" && *covered_by_instruments == 400.0));
+    // The metered row carries them (as the energy handover writes it): nothing to say.
+    let carried = inventory(vec![report("report", "400"), metered("400")], GwpSet::AR5);
+    assert!(!carried.diagnostics.iter().any(|diagnostic| diagnostic.kind == DiagnosticKind::InstrumentsNotCarried));
+    // A superseded record without instruments loses nothing.
+    let plain = inventory(vec![report("report", "0"), metered("")], GwpSet::AR5);
+    assert!(!plain.diagnostics.iter().any(|diagnostic| diagnostic.kind == DiagnosticKind::InstrumentsNotCarried));
+}
+
 #[test]
 fn a_record_with_problems_is_diagnosed_and_the_rest_is_still_calculated() {
     let good = row(&[

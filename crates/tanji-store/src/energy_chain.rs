@@ -132,6 +132,29 @@ pub struct MonthEffect {
     pub after: InventoryFigures,
 }
 
+/// The first and last day of a month written `2025-03`.
+fn month_bounds(month: &str) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
+    let first: jiff::civil::Date = format!("{month}-01").parse().ok()?;
+    Some((first, first.last_of_month()))
+}
+
+/// A superseded record whose period spans more than one metered month (a yearly report), before and after.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpanningEffect {
+    /// The record's key.
+    pub record: String,
+    /// Its data source.
+    pub data_source: tanji_inventory::DataSourceKind,
+    /// Its first day.
+    pub period_start: jiff::civil::Date,
+    /// Its last day.
+    pub period_end: jiff::civil::Date,
+    /// Before the handover.
+    pub before: InventoryFigures,
+    /// After it.
+    pub after: InventoryFigures,
+}
+
 /// A year's inventory totals before and after a handover.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct YearEffect {
@@ -162,8 +185,12 @@ pub struct MeteredEnergyPreview {
     pub incomplete: Vec<(String, MeterKind)>,
     /// Every metered month of electricity, with what it supersedes and where its settings come from.
     pub electricity_months: Vec<ElectricityMonth>,
-    /// Each electricity month's records before and after.
+    /// Each electricity month's records before and after: the month's metered record and the records of that month
+    /// alone it supersedes.
     pub months: Vec<MonthEffect>,
+    /// Superseded records whose period is longer than a month (a yearly report): each is its own row, counted in no
+    /// single month (its whole figure would otherwise show as the first month's).
+    pub spanning: Vec<SpanningEffect>,
     /// Each year's inventory totals before and after.
     pub years: Vec<YearEffect>,
 }
@@ -510,6 +537,7 @@ impl Store {
         years.dedup();
         let mut year_effects = Vec::new();
         let mut month_effects = Vec::new();
+        let mut spanning: Vec<SpanningEffect> = Vec::new();
         for year in years {
             let settings = self.inventory_settings_of(actor, year).await?;
             let before_inventory = self.calculate_inventory(actor, before.clone(), year, settings).await?;
@@ -522,7 +550,25 @@ impl Store {
                 after: InventoryFigures::of_totals(&after_inventory.totals),
             });
             for month in plan.electricity_months.iter().filter(|month| month.month.starts_with(&format!("{year:04}"))) {
-                let mut records: Vec<&str> = month.supersedes.iter().map(|record| record.record.as_str()).collect();
+                let bounds = month_bounds(&month.month);
+                let (within, longer): (Vec<_>, Vec<_>) = month.supersedes.iter().partition(|record| {
+                    bounds.is_some_and(|(first, last)| first <= record.period_start && record.period_end <= last)
+                });
+                for record in longer {
+                    if spanning.iter().any(|effect| effect.record == record.record) {
+                        continue;
+                    }
+                    let records = [record.record.as_str()];
+                    spanning.push(SpanningEffect {
+                        record: record.record.clone(),
+                        data_source: record.data_source,
+                        period_start: record.period_start,
+                        period_end: record.period_end,
+                        before: InventoryFigures::of_lines(&before_inventory, &records),
+                        after: InventoryFigures::of_lines(&after_inventory, &records),
+                    });
+                }
+                let mut records: Vec<&str> = within.iter().map(|record| record.record.as_str()).collect();
                 records.push(&month.record);
                 month_effects.push(MonthEffect {
                     month: month.month.clone(),
@@ -539,6 +585,7 @@ impl Store {
             incomplete: plan.incomplete,
             electricity_months: plan.electricity_months,
             months: month_effects,
+            spanning,
             years: year_effects,
         })
     }

@@ -37,6 +37,12 @@ pub struct WeatherOutcome {
 pub fn check_weather(weather: &Weather) -> Result<(), FieldError> {
     single_line_text("station", &weather.station, 200)?;
     single_line_text("source", &weather.source, 500)?;
+    if let Some(station) = &weather.station_zh {
+        single_line_text("station_zh", station, 200)?;
+    }
+    if let Some(source) = &weather.source_zh {
+        single_line_text("source_zh", source, 500)?;
+    }
     for (field, base) in
         [("heating_base_c", weather.bases.heating_base_c), ("cooling_base_c", weather.bases.cooling_base_c)]
     {
@@ -86,7 +92,7 @@ impl Store {
     ) -> Result<Option<Weather>, StoreError> {
         actor.require(Permission::ViewEnergy)?;
         let Some(source) = sqlx::query(
-            "SELECT station, source, heating_base_c, cooling_base_c FROM energy_weather_sources \
+            "SELECT station, source, station_zh, source_zh, heating_base_c, cooling_base_c FROM energy_weather_sources \
              WHERE facility_id = $1 AND organisation_id = $2",
         )
         .bind(facility_id.to_string())
@@ -116,6 +122,8 @@ impl Store {
         Ok(Some(Weather {
             station: source.text("station")?,
             source: source.text("source")?,
+            station_zh: source.optional_text("station_zh")?,
+            source_zh: source.optional_text("source_zh")?,
             bases: DegreeDayBases {
                 heating_base_c: source.try_get::<f64, _>("heating_base_c")?,
                 cooling_base_c: source.try_get::<f64, _>("cooling_base_c")?,
@@ -141,8 +149,9 @@ pub(crate) async fn save_weather_in(
     let organisation = actor.organisation_id.to_string();
     sqlx::query(
         "INSERT INTO energy_weather_sources (facility_id, organisation_id, station, source, heating_base_c, \
-         cooling_base_c, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         cooling_base_c, updated_at, updated_by, station_zh, source_zh) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          ON CONFLICT (facility_id) DO UPDATE SET station = excluded.station, source = excluded.source, \
+         station_zh = excluded.station_zh, source_zh = excluded.source_zh, \
          heating_base_c = excluded.heating_base_c, cooling_base_c = excluded.cooling_base_c, \
          updated_at = excluded.updated_at, updated_by = excluded.updated_by",
     )
@@ -154,6 +163,8 @@ pub(crate) async fn save_weather_in(
     .bind(weather.bases.cooling_base_c)
     .bind(time_to_db(now))
     .bind(actor.user_id.to_string())
+    .bind(weather.station_zh.as_deref().map(str::trim))
+    .bind(weather.source_zh.as_deref().map(str::trim))
     .execute(&mut **transaction)
     .await?;
     let stored: HashMap<String, f64> =

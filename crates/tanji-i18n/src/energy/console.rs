@@ -285,6 +285,7 @@ energy_catalogue! {
     handover_preview_settings: "计算口径", "Calculated with";
     handover_preview_notices: "每月的因子与绿证来源", "Each month's factors and instruments";
     handover_preview_none: "无", "none";
+    handover_preview_spanning_note: "跨越多个月的记录（如全年记录）不计入任何单月，各单列一行（期间列为其起止日期）；它整条被计量记录取代，年度总量中的变化见下表。", "A record that spans several months (a yearly record, say) is counted in no single month: it has a row of its own, with its first and last day in the period column. The metered months supersede it whole; the year's totals below show the change.";
     handover_preview_back: "返回修改", "Back to change";
     handover_preview_nothing: "该期间没有可写入的整月计量数据。", "No whole metered month in this period to write.";
     no_site_yet: "先保存站点设置（时区、计量间隔、电网排放因子及其来源），再建立区域和产线。", "Save the site settings first (time zone, interval, grid factor and its source), then build areas and lines.";

@@ -1062,6 +1062,7 @@ pub async fn post_metered_energy(
             "incomplete": months(&preview.incomplete),
             "electricity_months": electricity_months_json(&preview.electricity_months, language),
             "months": preview.months,
+            "spanning": preview.spanning,
             "years": preview.years,
         })));
     }

@@ -1041,7 +1041,13 @@ pub async fn line(
         if let Some(object) = row.as_object() {
             for (column, value) in object {
                 if let Some(text) = value.as_str().filter(|text| !text.is_empty()) {
-                    entered.push(Figure::new(column.clone(), text.to_owned()));
+                    // A metered row's notes are a code with figures (the energy handover's): in the reader's words.
+                    let text = if column == "notes" {
+                        tanji_i18n::energy::activity_notes(text, t.language)
+                    } else {
+                        text.to_owned()
+                    };
+                    entered.push(Figure::new(column.clone(), text));
                 }
             }
         }

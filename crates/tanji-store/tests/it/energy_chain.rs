@@ -399,6 +399,13 @@ const MARKET: &str = "mee-nbs-2022-grid-cn-ah";
 /// The incomer's site with its line meters below it, and January's production monthly report for the incomer's
 /// point: 75,000 kWh with the East China grid factor, a market factor and 20,000 kWh of green certificates.
 async fn incomer_and_report(store: &Store, editor: &Actor) -> FacilityId {
+    let facility_id = incomer(store, editor).await;
+    store.record_activities(editor, Some("report.csv"), vec![report_row()]).await.unwrap();
+    facility_id
+}
+
+/// The incomer's site with its line meters below it, and no activity data yet.
+async fn incomer(store: &Store, editor: &Actor) -> FacilityId {
     use tanji_store::energy::MeterCode;
     let facility_id = site_with_main_incomer(store, editor).await;
     let main = MeterCode::parse("meter", "MAIN").unwrap();
@@ -406,7 +413,12 @@ async fn incomer_and_report(store: &Store, editor: &Actor) -> FacilityId {
         let meter = MeterCode::parse("meter", line_meter).unwrap();
         store.set_parent_meter(editor, facility_id, &meter, Some(&main)).await.unwrap();
     }
-    let report = tanji_inventory::ActivityRow {
+    facility_id
+}
+
+/// January's production monthly report for the incomer's point.
+fn report_row() -> tanji_inventory::ActivityRow {
+    tanji_inventory::ActivityRow {
         id: "elec-2025-01".into(),
         facility: "RH-HY".into(),
         period: "2025-01".into(),
@@ -420,9 +432,7 @@ async fn incomer_and_report(store: &Store, editor: &Actor) -> FacilityId {
         market_factor: MARKET.into(),
         covered_by_instruments: "20000".into(),
         ..tanji_inventory::ActivityRow::default()
-    };
-    store.record_activities(editor, Some("report.csv"), vec![report]).await.unwrap();
-    facility_id
+    }
 }
 
 fn at_the_incomer() -> MeteredEnergyMethods {
@@ -516,6 +526,45 @@ async fn a_metered_month_that_supersedes_a_report_keeps_its_certificates_and_fac
     assert_eq!((month.factor.as_str(), &month.factor_origin), ("mee-nbs-2022-grid-cn-zj", &SettingOrigin::Stated));
     assert_eq!(&month.coverage_origin, &inherited);
     assert_eq!(store.activity(editor, &key).await.unwrap().row.factor, "mee-nbs-2022-grid-cn-zj");
+}
+
+on_both_databases!(a_yearly_record_has_its_own_row_in_the_preview_not_januarys);
+async fn a_yearly_record_has_its_own_row_in_the_preview_not_januarys(test: TestDatabase) {
+    let store = &test.store;
+    let world = World::build(store).await;
+    let editor = &world.brand_editor;
+    let facility_id = incomer(store, editor).await;
+    // The year's invoice total for the incomer's point, and no monthly record: the metered month supersedes it whole.
+    let yearly = tanji_inventory::ActivityRow {
+        id: "elec-2025".into(),
+        period: "2025".into(),
+        quantity: "900000".into(),
+        data_source: "finance".into(),
+        market_factor: String::new(),
+        covered_by_instruments: String::new(),
+        ..report_row()
+    };
+    store.record_activities(editor, Some("invoices.csv"), vec![yearly]).await.unwrap();
+    let january = DayRange { first: date(2025, 1, 1), last: date(2025, 1, 31) };
+    let preview = store.preview_metered_energy(editor, facility_id, january, &at_the_incomer()).await.unwrap();
+    // January's row holds January's records only (none before; the metered month after), not the year's 900,000 kWh.
+    let effect = &preview.months[0];
+    assert!(close(effect.before.electricity_kwh, 0.0), "{effect:?}");
+    assert!(close(effect.after.electricity_kwh, 74_400.0), "{effect:?}");
+    // The yearly record is a row of its own, with its period.
+    assert_eq!(preview.spanning.len(), 1, "{:?}", preview.spanning);
+    let spanning = &preview.spanning[0];
+    assert_eq!(spanning.record, "elec-2025");
+    assert_eq!((spanning.period_start, spanning.period_end), (date(2025, 1, 1), date(2025, 12, 31)));
+    assert!(close(spanning.before.electricity_kwh, 900_000.0), "{spanning:?}");
+    assert!(close(spanning.after.electricity_kwh, 0.0), "superseded whole: {spanning:?}");
+    // The month and the yearly row add up to the year's change.
+    let year = &preview.years[0];
+    assert!(close(
+        year.after.location_kg - year.before.location_kg,
+        effect.after.location_kg - effect.before.location_kg + spanning.after.location_kg
+            - spanning.before.location_kg
+    ));
 }
 
 on_both_databases!(coverage_above_the_metered_month_is_refused_and_previews_are_denied_as_handovers_are);

@@ -16,6 +16,8 @@ fn weather(days: &[(Date, f64)]) -> Weather {
     Weather {
         station: "58665 台州 (illustrative)".into(),
         source: "test data".into(),
+        station_zh: None,
+        source_zh: None,
         bases: DegreeDayBases { heating_base_c: 18.0, cooling_base_c: 22.0 },
         days: days
             .iter()
@@ -67,6 +69,22 @@ async fn a_sites_weather_is_stored_whole_and_reaches_the_analysis(test: TestData
     assert_eq!(part.days.len(), 2);
     let input = store.energy_analysis_input(editor, facility_id, whole).await.unwrap();
     assert_eq!(input.weather, Some(weather(&corrected)));
+
+    // The station and source in Chinese are stored beside them (migration 0022), and a batch without them clears
+    // them: they would no longer match what was sent.
+    let mut bilingual = weather(&corrected);
+    bilingual.station = "Taizhou 58665 (illustrative)".into();
+    bilingual.station_zh = Some("58665 台州（示意）".into());
+    bilingual.source_zh = Some("测试数据".into());
+    store.save_energy_weather(editor, facility_id, &bilingual, "w2.csv").await.unwrap();
+    assert_eq!(store.energy_weather(editor, facility_id, whole).await.unwrap(), Some(bilingual.clone()));
+    let input = store.energy_analysis_input(editor, facility_id, whole).await.unwrap();
+    assert_eq!(input.weather.as_ref().and_then(|weather| weather.station_zh.as_deref()), Some("58665 台州（示意）"));
+    let two_lines = Weather { station_zh: Some("台州\n58665".into()), ..bilingual.clone() };
+    let refused = store.save_energy_weather(editor, facility_id, &two_lines, "w2.csv").await.unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(ref error) if error.field == "station_zh"), "{refused:?}");
+    store.save_energy_weather(editor, facility_id, &weather(&corrected), "w2.csv").await.unwrap();
+    assert_eq!(store.energy_weather(editor, facility_id, whole).await.unwrap(), Some(weather(&corrected)));
 
     // A batch with one impossible temperature stores nothing.
     let broken = weather(&[(date(2025, 1, 4), 3.0), (date(2025, 1, 5), 212.0)]);

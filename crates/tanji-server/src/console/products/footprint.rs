@@ -1106,7 +1106,7 @@ pub async fn line(
                 figure(measured.kwh_per_unit),
                 figure(measured.energy_kwh),
                 figure(measured.production_units),
-                unit = measured.output_unit
+                unit = tanji_i18n::energy::output_unit(&measured.output_unit, t.language)
             ),
         });
         facts.push(Fact {
@@ -1129,7 +1129,7 @@ pub async fn line(
                 part.n_readings,
                 t.fp_measured_estimated,
                 part.estimated_percent,
-                unit = measured.output_unit
+                unit = tanji_i18n::energy::output_unit(&measured.output_unit, t.language)
             );
             if part.allocated_share < 1.0 {
                 value.push_str(&format!(" · {} {:.1} %", t.fp_measured_allocated_share, 100.0 * part.allocated_share));

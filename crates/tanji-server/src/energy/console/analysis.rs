@@ -154,7 +154,7 @@ pub fn analysis_view(analysis: &Analysis, language: Language) -> AnalysisView {
                 line: line.line.clone(),
                 name: line.name.clone(),
                 sku: line.sku.clone(),
-                output_unit: line.output_unit.clone(),
+                output_unit: tanji_i18n::energy::output_unit(&line.output_unit, language),
                 energy: whole(line.energy_kwh),
                 production: whole(line.production_units),
                 sec: line.sec_kwh_per_unit.map_or_else(|| none.clone(), four),
@@ -224,9 +224,12 @@ pub fn analysis_view(analysis: &Analysis, language: Language) -> AnalysisView {
                 let (heating, cooling) =
                     (figure(weather.bases.heating_base_c, 3), figure(weather.bases.cooling_base_c, 3));
                 match language {
+                    // The station and source in Chinese where the site gives them (migration 0022).
                     Language::SimplifiedChinese => format!(
                         "{}（{}）；度日数基准温度 采暖 {heating} °C / 制冷 {cooling} °C；{} 天",
-                        weather.station, weather.source, weather.n_days
+                        weather.station_zh.as_deref().unwrap_or(&weather.station),
+                        weather.source_zh.as_deref().unwrap_or(&weather.source),
+                        weather.n_days
                     ),
                     Language::English => format!(
                         "{} ({}); degree-days at {heating} °C heating / {cooling} °C cooling; {} days",

@@ -317,7 +317,7 @@ pub async fn to_footprint(
                     et.footprint_handed_over,
                     version.version,
                     figure(measured.kwh_per_unit, 4),
-                    measured.output_unit,
+                    tanji_i18n::energy::output_unit(&measured.output_unit, et.language),
                     measured.sku,
                     et.chain_lines,
                     measured.line

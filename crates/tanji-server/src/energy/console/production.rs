@@ -231,7 +231,7 @@ async fn page(
                     code: line.code,
                     name: line.name,
                     sku: line.product_sku,
-                    output_unit: line.output_unit,
+                    output_unit: tanji_i18n::energy::output_unit(&line.output_unit, et.language),
                 })
                 .collect()
         })

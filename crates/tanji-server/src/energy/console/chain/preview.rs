@@ -53,6 +53,8 @@ struct PreviewPage {
     n_records: usize,
     n_replacing: usize,
     months: Vec<MonthRow>,
+    /// Superseded records longer than a month, one row each (counted in no month).
+    spanning: Vec<MonthRow>,
     years: Vec<YearRow>,
     /// Each electricity month's notice, in the reader's language.
     notices: Vec<String>,
@@ -162,6 +164,21 @@ pub async fn preview_inventory(
         Ok(frame) => frame,
         Err(page) => return page.into_response(),
     };
+    let superseded_text = |record: &str, data_source: tanji_inventory::DataSourceKind| match language {
+        Language::SimplifiedChinese => format!("{record}（{}）", data_source.localize(language)),
+        Language::English => format!("{record} ({})", data_source.localize(language)),
+    };
+    let spanning = preview
+        .spanning
+        .iter()
+        .map(|effect| MonthRow {
+            month: format!("{} – {}", effect.period_start, effect.period_end),
+            supersedes: superseded_text(&effect.record, effect.data_source),
+            kwh: pair(&effect.before, &effect.after, |figures| whole(figures.electricity_kwh)),
+            location_t: pair(&effect.before, &effect.after, |figures| tonnes(figures.location_kg)),
+            market_t: pair(&effect.before, &effect.after, |figures| tonnes(figures.market_kg)),
+        })
+        .collect();
     let months = preview
         .months
         .iter()
@@ -171,17 +188,12 @@ pub async fn preview_inventory(
                 .iter()
                 .find(|month| month.month == effect.month)
                 .map(|month| {
+                    // A record longer than the month has its own row (`spanning`), not this month's.
                     month
                         .supersedes
                         .iter()
-                        .map(|record| match language {
-                            Language::SimplifiedChinese => {
-                                format!("{}（{}）", record.record, record.data_source.localize(language))
-                            }
-                            Language::English => {
-                                format!("{} ({})", record.record, record.data_source.localize(language))
-                            }
-                        })
+                        .filter(|record| !preview.spanning.iter().any(|effect| effect.record == record.record))
+                        .map(|record| superseded_text(&record.record, record.data_source))
                         .collect::<Vec<_>>()
                         .join(", ")
                 })
@@ -231,6 +243,7 @@ pub async fn preview_inventory(
             n_records: preview.n_records,
             n_replacing: preview.n_replacing,
             months,
+            spanning,
             years,
             notices: preview.electricity_months.iter().map(|month| month.localize(language)).collect(),
             not_written,
