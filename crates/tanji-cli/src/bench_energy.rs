@@ -471,8 +471,7 @@ pub fn energy(args: BenchEnergyArgs, language: Language) -> anyhow::Result<()> {
         let first_line = workload.line_id(0);
         tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(async {
-                let (report, store, organisation, actor, facility_id) =
-                    crate::bench_energy_store::store_steps(
+                let (report, store, organisation, actor, facility_id) = crate::bench_energy_store::store_steps(
                     &args.out,
                     &readings_path,
                     &first_line,

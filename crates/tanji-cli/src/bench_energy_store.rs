@@ -144,9 +144,12 @@ pub async fn store_steps(
             let refused = |detail: String| {
                 anyhow!("{}", BenchText::StoreReadingRow { file: source.clone(), row, detail }.localize(language))
             };
-            let value: f64 = record[2].parse().map_err(|error: std::num::ParseFloatError| refused(error.to_string()))?;
+            let value: f64 =
+                record[2].parse().map_err(|error: std::num::ParseFloatError| refused(error.to_string()))?;
             let reading = NewReading::parse(&record[0], &rfc3339(&record[1]), value, &format!("{source}:{row}"))
-                .map_err(|error| refused(format!("{}: {}", error.field.api_name(), error.problem.localize(language))))?;
+                .map_err(|error| {
+                    refused(format!("{}: {}", error.field.api_name(), error.problem.localize(language)))
+                })?;
             batch.push(reading);
         }
         if batch.len() == MAX_READINGS_PER_BATCH || (!more && !batch.is_empty()) {
@@ -212,10 +215,7 @@ pub async fn store_steps(
         bail!("{}", BenchText::StoreWeekWithoutData.localize(language));
     }
     if usize::try_from(n_readings_stored)? != n_accepted {
-        bail!(
-            "{}",
-            BenchText::StoreCountMismatch { n_accepted, n_stored: n_readings_stored }.localize(language)
-        );
+        bail!("{}", BenchText::StoreCountMismatch { n_accepted, n_stored: n_readings_stored }.localize(language));
     }
     let report = StoreReport {
         load_through_store_s,

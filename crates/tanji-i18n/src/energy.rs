@@ -572,10 +572,17 @@ impl Localize for FindingKind {
                 }
             }
             FindingKind::UnexplainedDays { line, n_days, worst_day, worst_excess_kwh, worst_robust_z } => {
-                let (excess, z) = (kwh(*worst_excess_kwh), figure(*worst_robust_z, 3));
-                text!(language,
-                    zh: "{line} 有 {n_days} 天的能耗无法由产量（及气象）解释（稳健 z 值超过 3.5）；偏差最大的是 {worst_day}：实测比基线预期多 {excess}（z = {z}），请核查当天的运行记录或计量表",
-                    en: "{line} has {n_days} days whose energy its output (and weather) do not explain (robust z above 3.5); the largest is {worst_day}: {excess} more than the baseline expects (z = {z}); check that day's operating log or the meter")
+                // The size of the gap and its direction in words: "more by −1,238 kWh" reads as nonsense.
+                let (excess, z) = (kwh(worst_excess_kwh.abs()), figure(*worst_robust_z, 3));
+                if *worst_excess_kwh < 0.0 {
+                    text!(language,
+                        zh: "{line} 有 {n_days} 天的能耗无法由产量（及气象）解释（稳健 z 值超过 3.5）；偏差最大的是 {worst_day}：实测比基线预期少 {excess}（z = {z}），请核查当天的运行记录或计量表",
+                        en: "{line} has {n_days} days whose energy its output (and weather) do not explain (robust z above 3.5); the largest is {worst_day}: {excess} less than the baseline expects (z = {z}); check that day's operating log or the meter")
+                } else {
+                    text!(language,
+                        zh: "{line} 有 {n_days} 天的能耗无法由产量（及气象）解释（稳健 z 值超过 3.5）；偏差最大的是 {worst_day}：实测比基线预期多 {excess}（z = {z}），请核查当天的运行记录或计量表",
+                        en: "{line} has {n_days} days whose energy its output (and weather) do not explain (robust z above 3.5); the largest is {worst_day}: {excess} more than the baseline expects (z = {z}); check that day's operating log or the meter")
+                }
             }
             FindingKind::BaselineCriteriaMissed { line, checks } => {
                 let checks: Vec<String> = checks.iter().map(|check| check.localize(language)).collect();
@@ -920,8 +927,23 @@ mod tests {
     }
 
     #[test]
+    fn a_day_below_its_baseline_says_less_not_more_by_a_negative_figure() {
+        let below = FindingKind::UnexplainedDays {
+            line: "L2".into(),
+            n_days: 46,
+            worst_day: jiff::civil::date(2026, 3, 5),
+            worst_excess_kwh: -1238.0,
+            worst_robust_z: -6.94,
+        };
+        assert!(below.chinese().contains("实测比基线预期少 1,238 kWh"), "{}", below.chinese());
+        assert!(below.english().contains("1,238 kWh less than the baseline expects"), "{}", below.english());
+        assert!(!below.english().contains("-1,238"), "{}", below.english());
+    }
+
+    #[test]
     fn metered_notes_are_read_in_every_stored_form_and_shown_in_the_readers_language() {
-        let notes = MeteredNotes { n_readings: 2976, n_intervals: 2975, n_estimated: 3, n_days_with_data: 30, n_days: 31 };
+        let notes =
+            MeteredNotes { n_readings: 2976, n_intervals: 2975, n_estimated: 3, n_days_with_data: 30, n_days: 31 };
         // The English sentence rows were stored with before the code (handover.rs wrote it until the code).
         let legacy = "metered: 2976 readings, 2975 intervals (3 estimated), 30 of 31 days";
         for stored in [notes.code(), legacy.to_owned(), notes.chinese()] {

@@ -77,8 +77,10 @@ fn a_superseded_record_whose_certificates_are_not_carried_over_is_named() {
     assert_eq!(lost.len(), 1, "{:?}", result.diagnostics);
     assert_eq!(lost[0].severity, Severity::Warning);
     assert_eq!(lost[0].record_id.as_deref(), Some("report"));
-    assert!(matches!(&lost[0].message, DiagnosticMessage::InstrumentsNotCarried { by_record, covered_by_instruments, .. }
-        if by_record == "metered" && *covered_by_instruments == 400.0));
+    assert!(
+        matches!(&lost[0].message, DiagnosticMessage::InstrumentsNotCarried { by_record, covered_by_instruments, .. }
+        if by_record == "metered" && *covered_by_instruments == 400.0)
+    );
     // The metered row carries them (as the energy handover writes it): nothing to say.
     let carried = inventory(vec![report("report", "400"), metered("400")], GwpSet::AR5);
     assert!(!carried.diagnostics.iter().any(|diagnostic| diagnostic.kind == DiagnosticKind::InstrumentsNotCarried));

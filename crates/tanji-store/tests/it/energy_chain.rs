@@ -562,8 +562,7 @@ async fn a_yearly_record_has_its_own_row_in_the_preview_not_januarys(test: TestD
     let year = &preview.years[0];
     assert!(close(
         year.after.location_kg - year.before.location_kg,
-        effect.after.location_kg - effect.before.location_kg + spanning.after.location_kg
-            - spanning.before.location_kg
+        effect.after.location_kg - effect.before.location_kg + spanning.after.location_kg - spanning.before.location_kg
     ));
 }
 
