@@ -103,6 +103,10 @@ energy_catalogue! {
     no_tariff: "未设电价", "no tariff";
     grid_factor_used: "电网排放因子", "Grid emission factor";
     tariff_used: "电价", "Electricity price";
+    audit_weather_station: "气象站", "Weather station";
+    audit_weather_source: "气象数据来源", "Weather data source";
+    audit_degree_day_bases: "度日数基准温度（采暖 / 制冷）", "Degree-day bases (heating / cooling)";
+    audit_weather_days: "气象数据天数", "Weather days";
     weather_used: "气象数据", "Weather";
     no_weather: "无（基线只含产量项）", "none (the baselines use output only)";
     adjusted_r_squared: "调整 R²", "Adjusted R²";

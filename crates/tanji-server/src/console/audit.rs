@@ -99,13 +99,17 @@ fn field_label(t: &'static Text, action: AuditAction, field: &str) -> &'static s
         (_, "placement") => t.audit_field_placement,
         (_, "implemented_on") => et.implemented_on,
         (_, "rows") => t.audit_field_energy_rows,
+        (_, "weather_station") => et.audit_weather_station,
+        (_, "weather_source") => et.audit_weather_source,
+        (_, "degree_day_bases") => et.audit_degree_day_bases,
+        (_, "weather_days") => et.audit_weather_days,
         _ => t.audit_field_label(field),
     }
 }
 
 /// The fields an energy entry records, for the check that each has a label of its own.
 #[cfg(test)]
-const ENERGY_FIELDS: [(AuditAction, &str); 16] = [
+const ENERGY_FIELDS: [(AuditAction, &str); 20] = [
     (AuditAction::EnergyMeterRegistered, "code"),
     (AuditAction::EnergyMeterRegistered, "name"),
     (AuditAction::EnergyMeterRegistered, "kind"),
@@ -119,6 +123,10 @@ const ENERGY_FIELDS: [(AuditAction, &str); 16] = [
     (AuditAction::EnergySiteChanged, "sku"),
     (AuditAction::EnergySiteChanged, "placement"),
     (AuditAction::EnergySiteChanged, "file"),
+    (AuditAction::EnergySiteChanged, "weather_station"),
+    (AuditAction::EnergySiteChanged, "weather_source"),
+    (AuditAction::EnergySiteChanged, "degree_day_bases"),
+    (AuditAction::EnergySiteChanged, "weather_days"),
     (AuditAction::EnergyMeasureRecorded, "code"),
     (AuditAction::EnergyMeasureRecorded, "reason"),
     (AuditAction::EnergyMeasureRecorded, "implemented_on"),
@@ -129,6 +137,15 @@ const ENERGY_FIELDS: [(AuditAction, &str); 16] = [
 fn readable_energy_value(t: &'static Text, field: &str, value: &str) -> Option<String> {
     let et = EnergyText::of(t.language);
     match field {
+        // Stored as "365 new, 2 changed" (energy_weather.rs): the counts in the reader's words.
+        "weather_days" => {
+            let (new, changed) = value.strip_suffix(" changed")?.split_once(" new, ")?;
+            let (new, changed) = (new.parse::<usize>().ok()?, changed.parse::<usize>().ok()?);
+            Some(match t.language {
+                tanji_tenancy::member::Language::SimplifiedChinese => format!("新增 {new} 天，变更 {changed} 天"),
+                tanji_tenancy::member::Language::English => format!("{new} new, {changed} changed"),
+            })
+        }
         "kind" => MeterKind::parse("kind", value).ok().map(|kind| kind_label(et, kind).to_owned()),
         "register_type" => {
             RegisterType::parse("register_type", value).ok().map(|register| register_label(et, register).to_owned())
@@ -464,6 +481,11 @@ mod tests {
         assert_eq!(readable_value(&ZH, meter, "register_type", Some("interval".into())), "区间量");
         let site = AuditAction::EnergySiteChanged;
         assert_eq!(readable_value(&ZH, site, "placement", Some("A1/L1 (heater)".into())), "A1/L1（加热器）");
+        assert_eq!(
+            readable_value(&ZH, site, "weather_days", Some("365 new, 2 changed".into())),
+            "新增 365 天，变更 2 天"
+        );
+        assert_eq!(readable_value(&EN, site, "weather_days", Some("365 new, 2 changed".into())), "365 new, 2 changed");
         assert_eq!(readable_value(&EN, site, "placement", Some("A1 (whole_line)".into())), "A1 (whole line)");
         // A facility's kind is still a facility's kind.
         assert_eq!(
