@@ -128,7 +128,10 @@ pub fn check_token_request(basic: Option<&str>, form: &[(String, String)]) -> Re
                 OAuthError::new(OAuthErrorCode::InvalidClient, "the Basic credentials are not client_id:client_secret")
             })?;
             if body_id.is_some_and(|body_id| body_id != id) {
-                return Err(OAuthError::new(OAuthErrorCode::InvalidRequest, "client_id differs from the Basic credentials"));
+                return Err(OAuthError::new(
+                    OAuthErrorCode::InvalidRequest,
+                    "client_id differs from the Basic credentials",
+                ));
             }
             (id.to_owned(), secret.to_owned())
         }
@@ -138,8 +141,10 @@ pub fn check_token_request(basic: Option<&str>, form: &[(String, String)]) -> Re
         }
         _ => return Err(OAuthError::new(OAuthErrorCode::InvalidClient, "client authentication is missing")),
     };
-    let scopes: Vec<String> = single("scope")?.map(|scope| scope.split_whitespace().map(str::to_owned).collect()).unwrap_or_default();
-    if let Some(unknown) = scopes.iter().find(|scope| ![crate::SCOPE_LIST, crate::SCOPE_READ].contains(&scope.as_str())) {
+    let scopes: Vec<String> =
+        single("scope")?.map(|scope| scope.split_whitespace().map(str::to_owned).collect()).unwrap_or_default();
+    if let Some(unknown) = scopes.iter().find(|scope| ![crate::SCOPE_LIST, crate::SCOPE_READ].contains(&scope.as_str()))
+    {
         return Err(OAuthError::new(OAuthErrorCode::InvalidScope, format!("scope {unknown:?} is not offered")));
     }
     Ok(TokenRequest { client_id, client_secret, scopes })

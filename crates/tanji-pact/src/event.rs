@@ -96,7 +96,9 @@ fn strings(data: &serde_json::Map<String, Value>, property: &str) -> Result<Vec<
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(values)) => values
             .iter()
-            .map(|value| value.as_str().map(str::to_owned).ok_or_else(|| data_problem(property, "not a list of strings")))
+            .map(|value| {
+                value.as_str().map(str::to_owned).ok_or_else(|| data_problem(property, "not a list of strings"))
+            })
             .collect(),
         // A single value is accepted as a list of one.
         Some(Value::String(value)) => Ok(vec![value.clone()]),
@@ -106,7 +108,8 @@ fn strings(data: &serde_json::Map<String, Value>, property: &str) -> Result<Vec<
 
 /// Parses and checks an event body.
 pub fn parse_event(body: &[u8]) -> Result<Event, EventProblem> {
-    let value: Value = serde_json::from_slice(body).map_err(|error| EventProblem::NotJson { detail: error.to_string() })?;
+    let value: Value =
+        serde_json::from_slice(body).map_err(|error| EventProblem::NotJson { detail: error.to_string() })?;
     let Value::Object(object) = value else {
         return Err(EventProblem::NotJson { detail: "not an object".to_owned() });
     };
@@ -131,9 +134,13 @@ pub fn parse_event(body: &[u8]) -> Result<Event, EventProblem> {
             }
             EventKind::Published { pf_ids }
         }
-        REQUEST_CREATED => EventKind::RequestCreated { filter: request_filter(data)?, comment: data.get("comment").and_then(Value::as_str).map(str::to_owned) },
+        REQUEST_CREATED => EventKind::RequestCreated {
+            filter: request_filter(data)?,
+            comment: data.get("comment").and_then(Value::as_str).map(str::to_owned),
+        },
         REQUEST_FULFILLED => {
-            let request_event_id = text(data, "requestEventId").map_err(|_| data_problem("requestEventId", "missing"))?.to_owned();
+            let request_event_id =
+                text(data, "requestEventId").map_err(|_| data_problem("requestEventId", "missing"))?.to_owned();
             let Some(Value::Array(footprints)) = data.get("pfs") else {
                 return Err(data_problem("pfs", "must be a list of ProductFootprints"));
             };
@@ -147,7 +154,8 @@ pub fn parse_event(body: &[u8]) -> Result<Event, EventProblem> {
             EventKind::RequestFulfilled { request_event_id, footprints }
         }
         REQUEST_REJECTED => {
-            let request_event_id = text(data, "requestEventId").map_err(|_| data_problem("requestEventId", "missing"))?.to_owned();
+            let request_event_id =
+                text(data, "requestEventId").map_err(|_| data_problem("requestEventId", "missing"))?.to_owned();
             let error: PactError = serde_json::from_value(data.get("error").cloned().unwrap_or(Value::Null))
                 .map_err(|error| data_problem("error", error.to_string()))?;
             EventKind::RequestRejected { request_event_id, error }
@@ -200,7 +208,9 @@ pub fn answer_event(
     answer: Result<&[ProductFootprint], &PactError>,
 ) -> Value {
     let (type_name, data) = match answer {
-        Ok(footprints) => (REQUEST_FULFILLED, serde_json::json!({"requestEventId": request_event_id, "pfs": footprints})),
+        Ok(footprints) => {
+            (REQUEST_FULFILLED, serde_json::json!({"requestEventId": request_event_id, "pfs": footprints}))
+        }
         Err(error) => (REQUEST_REJECTED, serde_json::json!({"requestEventId": request_event_id, "error": error})),
     };
     serde_json::json!({

@@ -146,7 +146,8 @@ impl ListQuery {
     /// The page of `footprints` (in list order) this query asks for, and the cursor of the next page when more match.
     pub fn page<'a>(&self, footprints: &'a [ProductFootprint]) -> (Vec<&'a ProductFootprint>, Option<usize>) {
         let size = self.limit.unwrap_or(MAX_PAGE).min(MAX_PAGE);
-        let matching: Vec<&ProductFootprint> = footprints.iter().filter(|footprint| self.filter.matches(footprint)).collect();
+        let matching: Vec<&ProductFootprint> =
+            footprints.iter().filter(|footprint| self.filter.matches(footprint)).collect();
         let page: Vec<&ProductFootprint> = matching.iter().skip(self.offset).take(size).copied().collect();
         let next = self.offset.saturating_add(size);
         (page, (next < matching.len() && size > 0).then_some(next))

@@ -60,7 +60,9 @@ impl PactStatus {
 
     /// Case-insensitive, as the `status` filter must be.
     pub fn parse(text: &str) -> Option<Self> {
-        [PactStatus::Active, PactStatus::Deprecated].into_iter().find(|status| status.as_str().eq_ignore_ascii_case(text))
+        [PactStatus::Active, PactStatus::Deprecated]
+            .into_iter()
+            .find(|status| status.as_str().eq_ignore_ascii_case(text))
     }
 }
 
@@ -232,7 +234,9 @@ pub fn map_footprint(source: &PactSource<'_>) -> Result<ProductFootprint, Vec<Ma
     }
     match &source.carbon_content {
         None => problems.push(MappingProblem::FossilCarbonContentNotDeclared),
-        Some(content) if content.fossil_kg_c.is_negative() || content.biogenic_kg_c.is_some_and(Decimal::is_negative) => {
+        Some(content)
+            if content.fossil_kg_c.is_negative() || content.biogenic_kg_c.is_some_and(Decimal::is_negative) =>
+        {
             problems.push(MappingProblem::NegativeCarbonContent);
         }
         Some(_) => {}
@@ -266,7 +270,10 @@ pub fn map_footprint(source: &PactSource<'_>) -> Result<ProductFootprint, Vec<Ma
         .factors
         .iter()
         .filter(|factor| !factor.citation.trim().is_empty())
-        .map(|factor| EmissionFactorSource { name: factor.citation.trim().to_owned(), version: factor.year.to_string() })
+        .map(|factor| EmissionFactorSource {
+            name: factor.citation.trim().to_owned(),
+            version: factor.year.to_string(),
+        })
         .collect();
     sources.sort();
     sources.dedup();

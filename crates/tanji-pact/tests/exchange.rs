@@ -25,9 +25,27 @@ fn footprint(id: &str, product: &str, country: &str, status: &str, reference_end
 
 fn sample() -> Vec<ProductFootprint> {
     vec![
-        footprint("00000000-0000-0000-0000-000000000001", "urn:pact:a.com:supplier-id:CUP", "CN", "Active", "2026-01-01T00:00:00Z"),
-        footprint("00000000-0000-0000-0000-000000000002", "urn:pact:a.com:supplier-id:PLATE", "DE", "Deprecated", "2026-01-01T00:00:00Z"),
-        footprint("00000000-0000-0000-0000-000000000003", "urn:pact:a.com:supplier-id:BOWL", "FR", "Active", "2020-01-01T00:00:00Z"),
+        footprint(
+            "00000000-0000-0000-0000-000000000001",
+            "urn:pact:a.com:supplier-id:CUP",
+            "CN",
+            "Active",
+            "2026-01-01T00:00:00Z",
+        ),
+        footprint(
+            "00000000-0000-0000-0000-000000000002",
+            "urn:pact:a.com:supplier-id:PLATE",
+            "DE",
+            "Deprecated",
+            "2026-01-01T00:00:00Z",
+        ),
+        footprint(
+            "00000000-0000-0000-0000-000000000003",
+            "urn:pact:a.com:supplier-id:BOWL",
+            "FR",
+            "Active",
+            "2020-01-01T00:00:00Z",
+        ),
     ]
 }
 
@@ -152,11 +170,16 @@ fn answers_to_requests_read_back_as_the_events_they_are() {
     let time = "2026-01-02T03:04:05Z".parse().unwrap();
     let fulfilled = answer_event("a-1", "https://owner.example/3/events", time, "e-1", Ok(&all[..1]));
     let parsed = parse_event(fulfilled.to_string().as_bytes()).unwrap();
-    assert!(matches!(&parsed.kind, EventKind::RequestFulfilled { footprints, .. } if footprints[0]["id"] == all[0].id.as_str()));
+    assert!(
+        matches!(&parsed.kind, EventKind::RequestFulfilled { footprints, .. } if footprints[0]["id"] == all[0].id.as_str())
+    );
     let error = PactError::new(ErrorCode::NotFound, "No footprint matches the request.");
     let rejected = answer_event("a-2", "https://owner.example/3/events", time, "e-1", Err(&error));
     let parsed = parse_event(rejected.to_string().as_bytes()).unwrap();
     assert!(matches!(&parsed.kind, EventKind::RequestRejected { error: got, .. } if *got == error));
-    assert_eq!(serde_json::to_value(&error).unwrap(), serde_json::json!({"code": "NotFound", "message": "No footprint matches the request."}));
+    assert_eq!(
+        serde_json::to_value(&error).unwrap(),
+        serde_json::json!({"code": "NotFound", "message": "No footprint matches the request."})
+    );
     assert_eq!(PactStatus::parse("deprecated"), Some(PactStatus::Deprecated));
 }

@@ -44,7 +44,8 @@ fn pcf_excluding_biogenic_uptake_is_the_sum_of_its_parts() {
         let mapped = map_footprint(&source(&footprint)).unwrap();
         let json = serde_json::to_value(&mapped).unwrap();
         let pcf = &json["pcf"];
-        let read = |name: &str| pcf.get(name).map_or(Decimal::ZERO, |value| Decimal::parse(value.as_str().unwrap()).unwrap());
+        let read =
+            |name: &str| pcf.get(name).map_or(Decimal::ZERO, |value| Decimal::parse(value.as_str().unwrap()).unwrap());
         let parts: Decimal = [
             "fossilGhgEmissions",
             "landUseChangeGhgEmissions",
@@ -98,7 +99,12 @@ fn the_cup_maps_completely_and_honestly() {
     assert!((share - footprint.primary_data_share_percent).abs() < 1e-8);
     assert!(!pcf["secondaryEmissionFactorSources"].as_array().unwrap().is_empty());
     assert!(pcf.get("verification").is_none(), "a self-declared footprint carries no verification");
-    for absent in ["landManagementBiogenicCO2Emissions", "technologicalCO2Removals", "ccsTechnologicalCO2Capture", "validityPeriodStart"] {
+    for absent in [
+        "landManagementBiogenicCO2Emissions",
+        "technologicalCO2Removals",
+        "ccsTechnologicalCO2Capture",
+        "validityPeriodStart",
+    ] {
         assert!(pcf.get(absent).is_none() && json.get(absent).is_none(), "{absent} is not invented");
     }
 }
@@ -133,7 +139,10 @@ fn what_v3_cannot_state_honestly_is_refused_with_every_reason() {
     assert!(problems.contains(&MappingProblem::UnknownDeclaredUnit { unit: "cup-set".to_owned() }), "{problems:?}");
     assert!(problems.contains(&MappingProblem::FossilCarbonContentNotDeclared), "{problems:?}");
     assert!(problems.contains(&MappingProblem::BadGeography { value: "China".to_owned() }), "{problems:?}");
-    assert!(problems.iter().any(|problem| matches!(problem, MappingProblem::BadReferencePeriod { .. })), "{problems:?}");
+    assert!(
+        problems.iter().any(|problem| matches!(problem, MappingProblem::BadReferencePeriod { .. })),
+        "{problems:?}"
+    );
 
     // Biogenic CO2 released beyond the uptake has no v3 property.
     let mut released = cup();
@@ -143,5 +152,8 @@ fn what_v3_cannot_state_honestly_is_refused_with_every_reason() {
         }
     }
     let problems = map_footprint(&self::source(&released)).unwrap_err();
-    assert!(problems.iter().any(|problem| matches!(problem, MappingProblem::BiogenicCo2NetRelease { .. })), "{problems:?}");
+    assert!(
+        problems.iter().any(|problem| matches!(problem, MappingProblem::BiogenicCo2NetRelease { .. })),
+        "{problems:?}"
+    );
 }

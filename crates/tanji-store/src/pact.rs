@@ -191,7 +191,10 @@ fn offer_from_row(row: &AnyRow) -> Option<OfferRow> {
 }
 
 /// Status and preceding versions of every row, from the versions of each label among `rows`.
-fn map_offers(rows: &[OfferRow], issuer_domain: &str) -> Vec<(PactStatus, Result<ProductFootprint, Vec<MappingProblem>>)> {
+fn map_offers(
+    rows: &[OfferRow],
+    issuer_domain: &str,
+) -> Vec<(PactStatus, Result<ProductFootprint, Vec<MappingProblem>>)> {
     rows.iter()
         .map(|row| {
             let code = &row.publication.record.code;
@@ -243,7 +246,9 @@ impl Store {
         actor.require(Permission::PublishLabels)?;
         let name = new.name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-            return Err(FieldError::new("name", Problem::Malformed { expected: "a name of 1 to 200 characters" }).into());
+            return Err(
+                FieldError::new("name", Problem::Malformed { expected: "a name of 1 to 200 characters" }).into()
+            );
         }
         if let Some(url) = &new.events_url
             && !(url.starts_with("https://") && url.len() <= 2000 && !url.chars().any(char::is_whitespace))
@@ -335,12 +340,13 @@ impl Store {
         actor.require(Permission::PublishLabels)?;
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;
-        let row = sqlx::query("SELECT name FROM pact_clients WHERE id = $1 AND organisation_id = $2 AND revoked_at IS NULL")
-            .bind(id)
-            .bind(actor.organisation_id.to_string())
-            .fetch_optional(&mut *transaction)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row =
+            sqlx::query("SELECT name FROM pact_clients WHERE id = $1 AND organisation_id = $2 AND revoked_at IS NULL")
+                .bind(id)
+                .bind(actor.organisation_id.to_string())
+                .fetch_optional(&mut *transaction)
+                .await?
+                .ok_or(StoreError::NotFound)?;
         let name = row.text("name")?;
         sqlx::query("UPDATE pact_clients SET revoked_at = $1, revoked_by = $2 WHERE id = $3")
             .bind(time_to_db(now))
@@ -348,7 +354,10 @@ impl Store {
             .bind(id)
             .execute(&mut *transaction)
             .await?;
-        sqlx::query("DELETE FROM pact_access_tokens WHERE pact_client_id = $1").bind(id).execute(&mut *transaction).await?;
+        sqlx::query("DELETE FROM pact_access_tokens WHERE pact_client_id = $1")
+            .bind(id)
+            .execute(&mut *transaction)
+            .await?;
         audit::record(
             &mut transaction,
             ChangedBy::Actor(actor),
@@ -508,7 +517,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         actor.require(Permission::PublishLabels)?;
         if content.fossil_kg_c.is_negative() || content.biogenic_kg_c.is_some_and(Decimal::is_negative) {
-            return Err(FieldError::new("fossil_kg_c", Problem::Malformed { expected: "a number of at least 0" }).into());
+            return Err(
+                FieldError::new("fossil_kg_c", Problem::Malformed { expected: "a number of at least 0" }).into()
+            );
         }
         let now = self.now();
         let mut transaction = self.pools.begin_write().await?;

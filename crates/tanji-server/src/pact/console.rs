@@ -148,7 +148,9 @@ async fn page(
             client_id: client.client_id,
             sharing: match client.sharing {
                 PactSharing::Public => pt.sharing_public.to_owned(),
-                PactSharing::Customer(_) => format!("{}{}", pt.sharing_customer, client.partner_name.unwrap_or_default()),
+                PactSharing::Customer(_) => {
+                    format!("{}{}", pt.sharing_customer, client.partner_name.unwrap_or_default())
+                }
             },
             created_at: client.created_at.strftime("%Y-%m-%d").to_string(),
             active: client.revoked_at.is_none(),
@@ -161,9 +163,10 @@ async fn page(
                 Ok(footprint) => (Some(footprint.pcf.pcf_excluding_biogenic_uptake.to_string()), Vec::new()),
                 Err(problems) => (None, problems.iter().map(|problem| pt.mapping_problem(problem)).collect()),
             };
-            let needs_carbon = offer.mapped.as_ref().err().is_some_and(|problems| {
-                problems.contains(&tanji_pact::MappingProblem::FossilCarbonContentNotDeclared)
-            });
+            let needs_carbon =
+                offer.mapped.as_ref().err().is_some_and(|problems| {
+                    problems.contains(&tanji_pact::MappingProblem::FossilCarbonContentNotDeclared)
+                });
             let product = match t.language {
                 tanji_i18n::Language::SimplifiedChinese => offer.product_name_zh,
                 tanji_i18n::Language::English => offer.product_name_en,
@@ -267,7 +270,8 @@ pub async fn declare(
     Path(id): Path<String>,
     Form(form): Form<CarbonForm>,
 ) -> Response {
-    let malformed = |field: &'static str| FieldError::new(field, Problem::Malformed { expected: "a number ≥ 0 such as 0.012" });
+    let malformed =
+        |field: &'static str| FieldError::new(field, Problem::Malformed { expected: "a number ≥ 0 such as 0.012" });
     let fossil = Decimal::parse(form.fossil_kg_c.trim()).map_err(|_| malformed("fossil_kg_c"));
     let biogenic = match form.biogenic_kg_c.trim() {
         "" => Ok(None),
@@ -283,7 +287,9 @@ pub async fn declare(
     match state.store().declare_pact_carbon_content(console.actor(), &id, &content).await {
         Ok(()) => Redirect::to(PATH).into_response(),
         Err(error) => match Outcome::of(&console.web, error) {
-            Outcome::ShowForm(errors, status) => page(&state, &console, ClientForm::default(), errors, None, status).await,
+            Outcome::ShowForm(errors, status) => {
+                page(&state, &console, ClientForm::default(), errors, None, status).await
+            }
             Outcome::Page(page) => page.into_response(),
         },
     }

@@ -64,7 +64,10 @@ pub(super) async fn token(State(state): State<AppState>, headers: HeaderMap, bod
                 match STANDARD.decode(encoded.trim()).ok().and_then(|bytes| String::from_utf8(bytes).ok()) {
                     Some(decoded) => Some(decoded),
                     None => {
-                        return oauth_error(OAuthError::new(OAuthErrorCode::InvalidClient, "malformed Basic credentials"));
+                        return oauth_error(OAuthError::new(
+                            OAuthErrorCode::InvalidClient,
+                            "malformed Basic credentials",
+                        ));
                     }
                 }
             }
@@ -95,7 +98,10 @@ pub(super) async fn token(State(state): State<AppState>, headers: HeaderMap, bod
 }
 
 fn decode_form_component(text: &str) -> String {
-    form_urlencoded::parse(format!("x={text}").as_bytes()).next().map(|(_, value)| value.into_owned()).unwrap_or_default()
+    form_urlencoded::parse(format!("x={text}").as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
 }
 
 /// `https://` and the request's `Host`: the base of links handed to this caller.
@@ -155,7 +161,9 @@ async fn caller(state: &AppState, headers: &HeaderMap, scope: Option<&str>) -> R
             }
             _ => Ok(caller),
         },
-        Ok(Err(PactTokenRefusal::Expired)) => Err(unauthorised(ErrorCode::TokenExpired, "The access token has expired.")),
+        Ok(Err(PactTokenRefusal::Expired)) => {
+            Err(unauthorised(ErrorCode::TokenExpired, "The access token has expired."))
+        }
         Ok(Err(PactTokenRefusal::Invalid)) => Err(unauthorised(ErrorCode::BadRequest, "Invalid access token.")),
         Err(error) => Err(internal(error)),
     }
@@ -206,7 +214,11 @@ pub(super) async fn list_footprints(
 
 /// `GET /3/footprints/{id}`: one footprint; 404 when no such footprint is the data owner's, 403 when it is but the
 /// caller may not see it.
-pub(super) async fn get_footprint(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub(super) async fn get_footprint(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let caller = match caller(&state, &headers, Some(tanji_pact::SCOPE_READ)).await {
         Ok(caller) => caller,
         Err(response) => return response,

@@ -23,7 +23,8 @@ pub const MAX_ATTEMPTS: u32 = 10;
 /// Where an answer to a request from `source` goes, if anywhere.
 pub fn answer_url(source: &str, allow_plain_http: bool) -> Option<String> {
     let source = source.trim();
-    let absolute = if let Some(rest) = source.strip_prefix("//") { format!("https://{rest}") } else { source.to_owned() };
+    let absolute =
+        if let Some(rest) = source.strip_prefix("//") { format!("https://{rest}") } else { source.to_owned() };
     let allowed = absolute.starts_with("https://") || (allow_plain_http && absolute.starts_with("http://"));
     if !allowed || absolute.chars().any(char::is_whitespace) {
         return None;

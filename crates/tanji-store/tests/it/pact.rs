@@ -57,7 +57,10 @@ async fn a_customer_partner_sees_the_suppliers_footprints_only_while_shared(test
     let world = World::build(store).await;
     let [first, second] = publish_cup_twice(store, &world.supplier_owner).await;
     let link = link(store, &world.brand_editor, &world.supplier_owner).await;
-    let new = NewPactClient { name: "Brand 品牌 ERP".to_owned(), sharing: PactSharing::Customer(link.id), events_url: None };
+    let new =
+        NewPactClient {
+            name: "Brand 品牌 ERP".to_owned(), sharing: PactSharing::Customer(link.id), events_url: None
+        };
     let (client, secret) = store.create_pact_client(&world.supplier_owner, &new).await.unwrap();
     assert_eq!(client.partner_name.as_deref(), Some("Brand 品牌"));
     let listed = store.pact_clients(&world.supplier_owner).await.unwrap();
@@ -74,7 +77,10 @@ async fn a_customer_partner_sees_the_suppliers_footprints_only_while_shared(test
     assert!(store.pact_footprints(&caller, DOMAIN).await.unwrap().is_empty());
     store.grant_supplier_share(&world.supplier_owner, link.id, ShareKind::PublishedFootprints).await.unwrap();
     let footprints = store.pact_footprints(&caller, DOMAIN).await.unwrap();
-    assert_eq!(footprints.iter().map(|footprint| footprint.id.clone()).collect::<Vec<_>>(), [first.clone(), second.clone()]);
+    assert_eq!(
+        footprints.iter().map(|footprint| footprint.id.clone()).collect::<Vec<_>>(),
+        [first.clone(), second.clone()]
+    );
     assert_eq!(footprints[0].status, "Deprecated", "republished");
     assert_eq!(footprints[1].status, "Active");
     assert_eq!(footprints[1].preceding_pf_ids.as_deref(), Some(&[first.clone()][..]));
@@ -111,10 +117,7 @@ async fn revoked_clients_and_expired_tokens_stop_working(test: TestDatabase) {
     assert_eq!(store.pact_caller(&fresh).await.unwrap(), Err(PactTokenRefusal::Invalid));
     assert!(store.issue_pact_token(&client.client_id, &secret, &[]).await.unwrap().is_none());
     assert!(store.pact_footprints(&caller, DOMAIN).await.unwrap().is_empty(), "the client is checked in the read too");
-    assert!(matches!(
-        store.revoke_pact_client(&world.supplier_owner, &client.id).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(store.revoke_pact_client(&world.supplier_owner, &client.id).await, Err(StoreError::NotFound)));
 }
 
 on_both_databases!(only_the_data_owners_publishers_manage_partners_and_never_another_tenants);
@@ -133,7 +136,8 @@ async fn only_the_data_owners_publishers_manage_partners_and_never_another_tenan
     let link = link(store, &world.brand_editor, &world.supplier_owner).await;
     let theirs = NewPactClient { name: "x".to_owned(), sharing: PactSharing::Customer(link.id), events_url: None };
     assert!(matches!(store.create_pact_client(&world.other_supplier_owner, &theirs).await, Err(StoreError::NotFound)));
-    let plain = NewPactClient { name: "x".to_owned(), sharing: PactSharing::Public, events_url: Some("http://x".to_owned()) };
+    let plain =
+        NewPactClient { name: "x".to_owned(), sharing: PactSharing::Public, events_url: Some("http://x".to_owned()) };
     assert!(matches!(store.create_pact_client(&world.supplier_owner, &plain).await, Err(StoreError::Invalid(_))));
 
     // Carbon contents are declared once, by the owner, for its own publication.
