@@ -40,7 +40,8 @@ async fn https_app(database: TestDatabase) -> (TestApp, tempfile::TempDir) {
     let private_key = directory.path().join("key.pem");
     std::fs::write(&certificate, certified.cert.pem()).unwrap();
     std::fs::write(&private_key, certified.key_pair.serialize_pem()).unwrap();
-    let config = ServerConfig { secure_cookies: true, pact_allow_plain_http_callbacks: true, ..ServerConfig::default() };
+    let config =
+        ServerConfig { secure_cookies: true, pact_allow_plain_http_callbacks: true, ..ServerConfig::default() };
     let app = TestApp::spawn_with(database, config, Some(TlsFiles { certificate, private_key })).await;
     (app, directory)
 }
@@ -132,8 +133,14 @@ async fn a_partner_gets_the_shared_footprints_over_pact(database: TestDatabase) 
     let (client_record, secret) = store.create_pact_client(&owner, &new).await.unwrap();
 
     // Discovery names the token endpoint on the request's host.
-    let discovery: Value =
-        client().get(format!("{}/.well-known/openid-configuration", app.base_url)).send().await.unwrap().json().await.unwrap();
+    let discovery: Value = client()
+        .get(format!("{}/.well-known/openid-configuration", app.base_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(discovery["token_endpoint"], format!("{}/auth/token", app.base_url));
 
     // Token: right secret, wrong secret, wrong grant, wrong body.
@@ -226,7 +233,8 @@ async fn partners_see_only_what_is_shared_with_them(database: TestDatabase) {
     let details = InvitationDetails::parse("Factory 工厂", None).unwrap();
     let (_, code) = store.create_invitation(&brand_editor, &details).await.unwrap();
     let link = store.accept_invitation(&owner, &code).await.unwrap();
-    let customer = NewPactClient { name: "Customer".to_owned(), sharing: PactSharing::Customer(link.id), events_url: None };
+    let customer =
+        NewPactClient { name: "Customer".to_owned(), sharing: PactSharing::Customer(link.id), events_url: None };
     let (customer_client, customer_secret) = store.create_pact_client(&owner, &customer).await.unwrap();
     let (_, token) = get_token(&app, &customer_client.client_id, &customer_secret).await;
     let token = token["access_token"].as_str().unwrap().to_owned();
@@ -281,32 +289,38 @@ async fn events_are_checked_stored_and_requests_answered_asynchronously(database
         let (status, body) = post_event(&app, &token, &bad).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("BadRequest")), "{bad}");
     }
-    let (status, _) = post_event(&app, &token, &event("e-1", "PublishedEvent", json!({"pfIds": ["urn:gtin:4712345060507"]}))).await;
+    let (status, _) =
+        post_event(&app, &token, &event("e-1", "PublishedEvent", json!({"pfIds": ["urn:gtin:4712345060507"]}))).await;
     assert_eq!(status, StatusCode::OK);
 
     // A request that matches is fulfilled, one that does not is rejected — both posted back to the source.
-    let (status, _) = post_event(&app, &token, &event("e-2", "RequestCreatedEvent", json!({"productId": [product_id]}))).await;
+    let (status, _) =
+        post_event(&app, &token, &event("e-2", "RequestCreatedEvent", json!({"productId": [product_id]}))).await;
     assert_eq!(status, StatusCode::OK);
     let answer = tokio::time::timeout(Duration::from_secs(20), received.recv()).await.unwrap().unwrap();
     assert_eq!(answer["type"], "org.wbcsd.pact.ProductFootprint.RequestFulfilledEvent.3");
     assert_eq!(answer["data"]["requestEventId"], "e-2");
-    let answered: Vec<&str> = answer["data"]["pfs"].as_array().unwrap().iter().map(|pf| pf["id"].as_str().unwrap()).collect();
+    let answered: Vec<&str> =
+        answer["data"]["pfs"].as_array().unwrap().iter().map(|pf| pf["id"].as_str().unwrap()).collect();
     assert_eq!(answered, [ids[0].as_str(), ids[1].as_str()]);
-    let (status, _) = post_event(&app, &token, &event("e-3", "RequestCreatedEvent", json!({"productId": ["urn:pact:null"]}))).await;
+    let (status, _) =
+        post_event(&app, &token, &event("e-3", "RequestCreatedEvent", json!({"productId": ["urn:pact:null"]}))).await;
     assert_eq!(status, StatusCode::OK);
     let answer = tokio::time::timeout(Duration::from_secs(20), received.recv()).await.unwrap().unwrap();
     assert_eq!(answer["type"], "org.wbcsd.pact.ProductFootprint.RequestRejectedEvent.3");
     assert_eq!(answer["data"]["error"]["code"], "NotFound");
 
     // A redelivered request is stored once and answered once.
-    let (status, _) = post_event(&app, &token, &event("e-3", "RequestCreatedEvent", json!({"productId": ["urn:pact:null"]}))).await;
+    let (status, _) =
+        post_event(&app, &token, &event("e-3", "RequestCreatedEvent", json!({"productId": ["urn:pact:null"]}))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(tokio::time::timeout(Duration::from_millis(1500), received.recv()).await.is_err());
 
     // Every event is recorded, with the answers' deliveries.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let events = store.pact_events(&owner).await.unwrap();
-    let states: Vec<(&str, &str)> = events.iter().map(|event| (event.direction.as_str(), event.state.as_str())).collect();
+    let states: Vec<(&str, &str)> =
+        events.iter().map(|event| (event.direction.as_str(), event.state.as_str())).collect();
     assert_eq!(events.len(), 5, "{states:?}");
     assert!(states.contains(&("in", "fulfilled")) && states.contains(&("in", "rejected")), "{states:?}");
     assert_eq!(states.iter().filter(|state| **state == ("out", "delivered")).count(), 2, "{states:?}");
@@ -331,4 +345,53 @@ async fn plain_http_does_not_answer_the_pact_paths(database: TestDatabase) {
         let response = client.get(format!("{}{path}", app.base_url)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
     }
+}
+
+on_both_databases!(the_carbon_manager_manages_partners_in_the_console);
+async fn the_carbon_manager_manages_partners_in_the_console(database: TestDatabase) {
+    let (app, _certificates) = https_app(database).await;
+    let store = app.store();
+    let world = World::build(store).await;
+    let owner = actor(store, &world.brand, BRAND_OWNER).await;
+    publish_cup_twice(store, &owner).await;
+
+    let browser = crate::harness::Browser::new(&app.base_url, "zh-CN");
+    browser.log_in(BRAND_OWNER).await;
+    let page = browser.get("/console/pact").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("PACT 产品碳足迹交换"), "in Chinese");
+    assert!(!page.body.contains("Partners read the product footprints"), "no English on the Chinese page");
+
+    // No CSRF token: refused, nothing created.
+    let forged = browser.post_raw("/console/pact/clients", &[("name", "Forged"), ("sharing", "public")], &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(store.pact_clients(&owner).await.unwrap().is_empty());
+
+    // Created: the secret is on this answer only, and works.
+    let created =
+        browser.submit("/console/pact", "/console/pact/clients", &[("name", "ERP 伙伴"), ("sharing", "public")]).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.headers.get("cache-control").unwrap(), "no-store");
+    let client_record = store.pact_clients(&owner).await.unwrap().remove(0);
+    let marker = "<code id=\"new-secret\">";
+    let start = created.body.find(marker).unwrap() + marker.len();
+    let secret = &created.body[start..start + created.body[start..].find('<').unwrap()];
+    let (status, _) = get_token(&app, &client_record.client_id, secret).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!browser.get("/console/pact").await.body.contains(secret), "shown once");
+
+    // Another organisation's owner cannot revoke it; a viewer of the brand may not see the page.
+    let other = crate::harness::Browser::new(&app.base_url, "en");
+    other.log_in(OTHER_SUPPLIER_OWNER).await;
+    let path = format!("/console/pact/clients/{}/revoke", client_record.id);
+    let refused = other.submit("/console/pact", &path, &[]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let viewer = crate::harness::Browser::new(&app.base_url, "en");
+    viewer.log_in(crate::harness::BRAND_VIEWER).await;
+    assert_eq!(viewer.get("/console/pact").await.status, StatusCode::FORBIDDEN);
+
+    let revoked = browser.submit("/console/pact", &path, &[]).await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    let (status, _) = get_token(&app, &client_record.client_id, secret).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
