@@ -34,6 +34,7 @@ pub mod energy;
 pub mod footprint;
 pub mod inventory;
 pub mod lca;
+pub mod pact;
 pub mod supplier;
 
 pub use tanji_tenancy::member::Language;

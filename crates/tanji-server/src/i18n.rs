@@ -443,6 +443,9 @@ catalogue! {
     action_parent_account_opened: "开立个人主账户", "Parent account opened";
     action_identity_linked: "关联子平台身份", "Sub-platform identity linked";
     action_identity_unlinked: "解除子平台身份关联", "Sub-platform identity unlinked";
+    action_pact_client_created: "创建 PACT 伙伴凭据", "PACT partner credentials created";
+    action_pact_client_revoked: "吊销 PACT 伙伴凭据", "PACT partner credentials revoked";
+    action_pact_carbon_content_declared: "声明 PACT 碳含量", "PACT carbon content declared";
     action_user_logged_in: "登录", "Logged in";
 
     // Tenants.
@@ -1479,6 +1482,9 @@ impl Text {
             AuditAction::ParentAccountOpened => self.action_parent_account_opened,
             AuditAction::IdentityLinked => self.action_identity_linked,
             AuditAction::IdentityUnlinked => self.action_identity_unlinked,
+            AuditAction::PactClientCreated => self.action_pact_client_created,
+            AuditAction::PactClientRevoked => self.action_pact_client_revoked,
+            AuditAction::PactCarbonContentDeclared => self.action_pact_carbon_content_declared,
         }
     }
 

@@ -16,6 +16,7 @@ mod health;
 pub mod i18n;
 mod label_pages;
 mod links;
+pub mod pact;
 pub mod redirect;
 mod serve;
 mod state;
@@ -65,6 +66,8 @@ pub fn app(state: AppState) -> Router {
     let web_pages = console::routes().layer(from_fn_with_state(state.clone(), web_context::web_context_layer));
     // Outside the web-context layer (no session, no cookie) and outside the middleware below: see label_pages.
     let label_pages = label_pages::routes(state.clone());
+    // The PACT host answers only over HTTPS (see pact): not mounted at all when clients reach this server by HTTP.
+    let pact_host = state.config().reached_over_https().then(|| pact::routes(state.clone()));
     let router = Router::new()
         .merge(api::routes())
         .merge(web_pages)
@@ -112,4 +115,5 @@ pub fn app(state: AppState) -> Router {
     // What a QR-code scan opens: answered from memory with its own security, cache and compression headers, so it
     // skips the per-request middleware above, which costs as much as the page (BENCHMARKS.md, "Public label page").
     .merge(label_pages)
+    .merge(pact_host.unwrap_or_default())
 }

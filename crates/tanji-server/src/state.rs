@@ -45,6 +45,9 @@ pub struct ServerConfig {
     /// How often an open live-readings stream checks that its session still holds (not logged out, expired or
     /// removed from the organisation); `None`: [`crate::energy::live::SESSION_RECHECK`]. Tests make it short.
     pub live_session_recheck: Option<std::time::Duration>,
+    /// Let the PACT host post its answers to partners' `http://` event endpoints (local conformance runs, tests);
+    /// off by default: answers go to `https://` only.
+    pub pact_allow_plain_http_callbacks: bool,
 }
 
 impl ServerConfig {
@@ -64,6 +67,12 @@ impl ServerConfig {
 }
 
 impl ServerConfig {
+    /// Whether clients reach this server over HTTPS: it serves TLS, or its public URL is `https://` (a TLS-terminating
+    /// proxy in front). The PACT host is mounted only then. This is what [`Self::secure_cookies`] records.
+    pub fn reached_over_https(&self) -> bool {
+        self.secure_cookies
+    }
+
     /// The host of [`Self::base_url`] when no one else can reach it: a loopback address (`127.0.0.1`, `::1`,
     /// `localhost`) or an unspecified one (`0.0.0.0`, `::`). Label QR codes and invitation links built on it open
     /// nothing on a shopper's phone or a supplier's computer, so `tanji serve` and `tanji demo` warn about it.

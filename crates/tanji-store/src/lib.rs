@@ -30,6 +30,7 @@ mod inventory;
 mod member_invitations;
 mod members;
 mod organisations;
+pub mod pact;
 mod products;
 mod sessions;
 mod supplier_links;
@@ -67,7 +68,7 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 18] = [
+const MIGRATIONS: [(i64, &str, &str); 19] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
@@ -85,6 +86,7 @@ const MIGRATIONS: [(i64, &str, &str); 18] = [
     (15, "account_ledger", include_str!("../migrations/0015_account_ledger.sql")),
     (16, "account_onboarding", include_str!("../migrations/0016_account_onboarding.sql")),
     (17, "energy_site_sources_zh", include_str!("../migrations/0017_energy_site_sources_zh.sql")),
+    (21, "pact_exchange", include_str!("../migrations/0021_pact_exchange.sql")),
     (22, "energy_weather_labels_zh", include_str!("../migrations/0022_energy_weather_labels_zh.sql")),
 ];
 

@@ -116,7 +116,7 @@ fn share_from_row(row: &AnyRow) -> anyhow::Result<SupplierShare> {
 }
 
 /// The label columns of `label_publications p`, under their own names, for `publication_from_row`.
-const SHARED_PUBLICATION_COLUMNS: &str = "p.id, p.product_id, p.footprint_id, p.sequence, p.code, p.version, \
+pub(crate) const SHARED_PUBLICATION_COLUMNS: &str = "p.id, p.product_id, p.footprint_id, p.sequence, p.code, p.version, \
      p.published_at, p.content_json, p.sign_off_json, p.content_hash, p.previous_hash, p.record_hash, \
      p.published_by, p.withdrawn_at, p.withdrawn_reason, p.verification_body_id";
 

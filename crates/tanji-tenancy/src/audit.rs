@@ -170,11 +170,20 @@ pub enum AuditAction {
     /// A sub-platform identity was unlinked from its parent account.
     #[serde(rename = "identity_link.unlinked")]
     IdentityUnlinked,
+    /// A PACT partner's client (credentials) was created.
+    #[serde(rename = "pact_client.created")]
+    PactClientCreated,
+    /// A PACT partner's client was revoked.
+    #[serde(rename = "pact_client.revoked")]
+    PactClientRevoked,
+    /// The carbon contents of a publication were declared for PACT.
+    #[serde(rename = "pact_carbon_content.declared")]
+    PactCarbonContentDeclared,
 }
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 52] = [
+    pub const ALL: [AuditAction; 55] = [
         AuditAction::OrganisationRegistered,
         AuditAction::OrganisationUpdated,
         AuditAction::FacilityCreated,
@@ -227,6 +236,9 @@ impl AuditAction {
         AuditAction::ParentAccountOpened,
         AuditAction::IdentityLinked,
         AuditAction::IdentityUnlinked,
+        AuditAction::PactClientCreated,
+        AuditAction::PactClientRevoked,
+        AuditAction::PactCarbonContentDeclared,
     ];
 
     /// The stable machine name, e.g. `facility.created`.
@@ -284,6 +296,9 @@ impl AuditAction {
             AuditAction::ParentAccountOpened => "parent_account.opened",
             AuditAction::IdentityLinked => "identity_link.linked",
             AuditAction::IdentityUnlinked => "identity_link.unlinked",
+            AuditAction::PactClientCreated => "pact_client.created",
+            AuditAction::PactClientRevoked => "pact_client.revoked",
+            AuditAction::PactCarbonContentDeclared => "pact_carbon_content.declared",
         }
     }
 

@@ -208,6 +208,9 @@ fn object_href(
             Some("/console/members".to_owned())
         }
         A::TokenCreated | A::TokenRevoked => Some("/console/tokens".to_owned()),
+        A::PactClientCreated | A::PactClientRevoked | A::PactCarbonContentDeclared => {
+            Some(crate::pact::console::PATH.to_owned())
+        }
         A::SupplierInvitationCreated | A::SupplierInvitationRevoked => Some("/console/suppliers#invite".to_owned()),
         A::SupplierLinkCreated | A::SupplierLinkEnded | A::SupplierShareGranted | A::SupplierShareRevoked => {
             id.map(|id| format!("/console/suppliers/links/{id}"))

@@ -136,6 +136,13 @@ impl Frame {
                 current: section == Section::Products,
             });
         }
+        if actor.may(Permission::PublishLabels) {
+            nav.push(NavItem {
+                href: crate::pact::console::PATH,
+                label: tanji_i18n::pact::PactText::of(t.language).nav_pact,
+                current: false,
+            });
+        }
         if actor.may(Permission::ViewEnergy) {
             nav.push(NavItem {
                 href: "/console/energy",

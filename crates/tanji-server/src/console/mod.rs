@@ -101,6 +101,8 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::energy::console::routes())
         // The platform operator's carbon-account pages (crate::account::console).
         .merge(crate::account::console::routes())
+        // The PACT exchange's page (crate::pact::console).
+        .merge(crate::pact::console::routes())
         .fallback(not_found)
 }
 

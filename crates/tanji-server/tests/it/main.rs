@@ -19,6 +19,7 @@ mod isolation;
 mod labels;
 mod member_invitations;
 mod mqtt;
+mod pact_host;
 mod personas;
 mod products;
 mod security;

@@ -15,6 +15,7 @@ mod inventory;
 mod member_invitations;
 mod members;
 mod organisations;
+mod pact;
 mod products;
 mod schema;
 mod sessions;
