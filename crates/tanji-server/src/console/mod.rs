@@ -101,6 +101,8 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::energy::console::routes())
         // The platform operator's carbon-account pages (crate::account::console).
         .merge(crate::account::console::routes())
+        // The person's own page (crate::account::person), under the same layer for language and CSRF.
+        .merge(crate::account::person::routes())
         .fallback(not_found)
 }
 
