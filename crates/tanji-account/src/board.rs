@@ -37,10 +37,14 @@ pub struct Score {
     pub reached_at: Option<Timestamp>,
 }
 
-/// The points of a lot that count at `now`: what was not reversed and has not expired. A lot past its expiry whose
-/// sweep has not run yet counts as swept: its remaining points are expired even before the expiry transfer exists,
-/// so a ranking never depends on when the sweeper last ran. Spent points still count (they were earned).
+/// The points of a lot that count at `now`: what was credited by then, not reversed and not expired. A lot past its
+/// expiry whose sweep has not run yet counts as swept: its remaining points are expired even before the expiry
+/// transfer exists, so a ranking never depends on when the sweeper last ran. Spent points still count (they were
+/// earned). A lot credited after `now` does not count yet: a board "at" a moment is the board as it stood then.
 pub fn counted_points(lot: &Lot, now: Timestamp) -> Amount {
+    if lot.credited_at > now {
+        return 0;
+    }
     let lapsed = lot.expires_at.is_some_and(|expires_at| expires_at <= now);
     let unswept = if lapsed { lot.remaining } else { 0 };
     lot.amount - lot.expired - lot.reversed - unswept

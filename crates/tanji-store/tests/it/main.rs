@@ -24,3 +24,4 @@ mod tokens;
 mod verification;
 
 mod account_ledger;
+mod account_campaigns;
