@@ -112,7 +112,11 @@ fn a_lapsed_lot_does_not_count_before_it_is_swept() {
         Lots::replay(account_id, &ready(ledger.account_transfers(account_id)).unwrap()).unwrap()
     };
     let unswept = replay(&ledger);
-    assert_eq!(campaign_score(&unswept, &window, at(50)).points, 467, "before its expiry lot a counts; c is not credited yet");
+    assert_eq!(
+        campaign_score(&unswept, &window, at(50)).points,
+        467,
+        "before its expiry lot a counts; c is not credited yet"
+    );
     assert_eq!(campaign_score(&unswept, &window, at(110)).points, 467, "at hour 110 only lot c counts");
     let badge = [Badge { code: "900".into(), rule: BadgeRule::PointsMilestone { points: 900 } }];
     assert_eq!(awards(&badge, &unswept, at(110)), vec![]);

@@ -246,12 +246,11 @@ fn print_welcome(url: &str, links_base: &str, labels: &[DemoLabel], person_link:
 /// A fresh pass to the demo person's own page (valid 30 days), as the sign-in link to print. Issued at every start:
 /// only the pass's digest is stored, so an earlier one cannot be shown again.
 async fn demo_person_link(store: &Store) -> anyhow::Result<String> {
-    let retailer = store.operator_find_organisation(RETAILER).await.map_err(store_error)?.context("the demo retailer")?;
+    let retailer =
+        store.operator_find_organisation(RETAILER).await.map_err(store_error)?.context("the demo retailer")?;
     let owner = store.operator_member_actor(&retailer, "owner@lvzhou.example").await.map_err(store_error)?;
-    let issued = store
-        .issue_person_pass(&owner, crate::demo_account::DEMO_PERSON_NUMBER, 30)
-        .await
-        .map_err(store_error)?;
+    let issued =
+        store.issue_person_pass(&owner, crate::demo_account::DEMO_PERSON_NUMBER, 30).await.map_err(store_error)?;
     Ok(format!("/me/login?pass={}", issued.secret))
 }
 

@@ -33,12 +33,12 @@ use tanji_account::methodology::{
 };
 use tanji_account::points::{Chart, PersonId, Spend};
 use tanji_account::rules::{self, Event, Rules, event_transfer_id};
+use tanji_store::NewMember;
 use tanji_store::Store;
 use tanji_store::account_campaigns::{BadgeInput, MilestoneBadge, NewCampaign};
 use tanji_store::account_links::NewLink;
 use tanji_store::account_methodologies::{Behaviour, MethodologyError, NewMethodology, ReviewStep, SourceCheck};
 use tanji_store::account_sub_platforms::{AllowedBehaviour, CredentialScope, NewSubPlatform};
-use tanji_store::NewMember;
 use tanji_tenancy::member::{DisplayName, Email, Password, Role};
 use tanji_tenancy::organisation::Organisation;
 use tanji_tenancy::{Actor, UserId};
@@ -344,7 +344,12 @@ pub async fn load_retailer_scheme(
         week.0,
         week.1,
         &["CN-ZJ", "CN-SH", "CN-JS", "CN-AH"],
-        Some(BadgeInput { code: "green_week_star", name_zh: "绿色消费周之星", name_en: "Green week star", points: 150 }),
+        Some(BadgeInput {
+            code: "green_week_star",
+            name_zh: "绿色消费周之星",
+            name_en: "Green week star",
+            points: 150,
+        }),
     )
     .expect("the demo's campaign is well formed");
     store.create_campaign(retailer_owner, &campaign).await.map_err(store_error)?;
@@ -477,10 +482,9 @@ async fn credit_campaign_week(
         reversed.context("reversing the demo's test order")?;
     }
     // Person 2 redeems a discount and person 3 donates to tree planting (ids: the shop's request numbers).
-    for (person, what, amount, request) in [
-        (2, Spend::Redeem { offer: 1 }, 20, "lz-redeem-0001"),
-        (3, Spend::Donate { project: 1 }, 15, "lz-donate-0001"),
-    ] {
+    for (person, what, amount, request) in
+        [(2, Spend::Redeem { offer: 1 }, 20, "lz-redeem-0001"), (3, Spend::Donate { project: 1 }, 15, "lz-donate-0001")]
+    {
         let request_id = tanji_account::points::derive_id("tanji/demo-spend", &[request.as_bytes()]);
         let spent = ready(rules::spend(&mut mirror, &rules, PersonId(person), what, amount, request_id, after));
         // A person who bought nothing has nothing to spend: the demo leaves it at that.
@@ -562,11 +566,12 @@ impl SplitMix {
 /// An illustrative name: a common surname and one or two given-name characters.
 fn demo_name(generator: &mut SplitMix) -> String {
     const SURNAMES: [&str; 20] = [
-        "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高",
+        "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林",
+        "罗", "高",
     ];
     const GIVEN: [&str; 24] = [
-        "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平",
-        "刚", "桂", "华", "婷",
+        "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀",
+        "霞", "平", "刚", "桂", "华", "婷",
     ];
     let mut name = SURNAMES[generator.below(SURNAMES.len() as u64) as usize].to_owned();
     for _ in 0..(1 + generator.below(2)) {

@@ -29,16 +29,19 @@ CREATE TABLE account_campaigns (
 );
 CREATE UNIQUE INDEX account_campaigns_code ON account_campaigns (operator_id, code);
 
--- A milestone badge of one operator: `rule` is tanji_account::board::BadgeRule as JSON (points milestone or
--- behaviour milestone).
+-- A milestone badge of one operator (tanji_account::board::BadgeRule): 'points' — lifetime points still counted
+-- reach `threshold`; 'behaviour' — credited activities of methodology `methodology_number` reach `threshold`.
 CREATE TABLE account_badges (
-    operator_id   TEXT NOT NULL REFERENCES organisations (id),
-    code          TEXT NOT NULL,
-    name_zh       TEXT NOT NULL,
-    name_en       TEXT NOT NULL,
-    rule          TEXT NOT NULL,
-    created_at    TEXT NOT NULL,
-    PRIMARY KEY (operator_id, code)
+    operator_id        TEXT NOT NULL REFERENCES organisations (id),
+    code               TEXT NOT NULL,
+    name_zh            TEXT NOT NULL,
+    name_en            TEXT NOT NULL,
+    kind               TEXT NOT NULL CHECK (kind IN ('points', 'behaviour')),
+    threshold          BIGINT NOT NULL CHECK (threshold > 0),
+    methodology_number BIGINT,
+    created_at         TEXT NOT NULL,
+    PRIMARY KEY (operator_id, code),
+    CHECK ((kind = 'behaviour') = (methodology_number IS NOT NULL))
 );
 
 -- A person's pass to their own page: issued by the operator for one parent account, presented once on the

@@ -501,16 +501,32 @@ impl Store {
     /// Adds a milestone badge to the actor's scheme.
     pub async fn create_badge(&self, actor: &Actor, badge: &MilestoneBadge) -> Result<MilestoneBadge, StoreError> {
         actor.require(Permission::ManageCampaigns)?;
-        let rule = serde_json::to_string(&badge.rule).map_err(anyhow::Error::from)?;
+        // Stored as columns, not as the rule's JSON: serde cannot buffer a u128 inside an internally tagged enum.
+        let (kind, threshold, methodology_number) = match &badge.rule {
+            BadgeRule::PointsMilestone { points } => ("points", i64::try_from(*points).ok(), None),
+            BadgeRule::BehaviourMilestone { methodology_id, activities } => {
+                ("behaviour", Some(i64::from(*activities)), Some(i64::from(methodology_id.0)))
+            }
+            BadgeRule::Campaign { .. } => ("campaign", None, None),
+        };
+        let Some(threshold) = threshold.filter(|_| kind != "campaign") else {
+            return Err(FieldError::new(
+                "rule",
+                Problem::Malformed { expected: "a points or behaviour milestone below 2^63" },
+            )
+            .into());
+        };
         let inserted = query(
-            "INSERT INTO account_badges (operator_id, code, name_zh, name_en, rule, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO account_badges (operator_id, code, name_zh, name_en, kind, threshold, methodology_number, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(actor.organisation_id.to_string())
         .bind(&badge.code)
         .bind(&badge.name_zh)
         .bind(&badge.name_en)
-        .bind(rule)
+        .bind(kind)
+        .bind(threshold)
+        .bind(methodology_number)
         .bind(time_to_db(self.now()))
         .execute(&self.pools.writer)
         .await;
@@ -539,18 +555,36 @@ impl Store {
     }
 
     async fn operator_badges(&self, operator_id: OrganisationId) -> Result<Vec<MilestoneBadge>, StoreError> {
-        let rows =
-            query("SELECT code, name_zh, name_en, rule FROM account_badges WHERE operator_id = $1 ORDER BY code")
-                .bind(operator_id.to_string())
-                .fetch_all(&self.pools.reader)
-                .await?;
+        let rows = query(
+            "SELECT code, name_zh, name_en, kind, threshold, methodology_number FROM account_badges \
+             WHERE operator_id = $1 ORDER BY code",
+        )
+        .bind(operator_id.to_string())
+        .fetch_all(&self.pools.reader)
+        .await?;
         let mut badges = Vec::with_capacity(rows.len());
         for row in &rows {
+            let threshold = row.integer("threshold")?;
+            let rule = match row.text("kind")?.as_str() {
+                "points" => {
+                    BadgeRule::PointsMilestone { points: Amount::try_from(threshold).map_err(anyhow::Error::from)? }
+                }
+                "behaviour" => {
+                    let number: Option<i64> = sqlx::Row::try_get(row, "methodology_number")?;
+                    BadgeRule::BehaviourMilestone {
+                        methodology_id: tanji_account::methodology::MethodologyId(
+                            u32::try_from(number.unwrap_or_default()).map_err(anyhow::Error::from)?,
+                        ),
+                        activities: u32::try_from(threshold).map_err(anyhow::Error::from)?,
+                    }
+                }
+                other => return Err(anyhow::anyhow!("account_badges.kind holds {other}").into()),
+            };
             badges.push(MilestoneBadge {
                 code: row.text("code")?,
                 name_zh: row.text("name_zh")?,
                 name_en: row.text("name_en")?,
-                rule: serde_json::from_str(&row.text("rule")?).map_err(anyhow::Error::from)?,
+                rule,
             });
         }
         Ok(badges)
@@ -872,11 +906,12 @@ impl SchemeLots {
     /// The campaign's boards at `at`: the people of its provinces, scored by `board::campaign_score`.
     pub fn boards(&self, campaign: Campaign, at: Timestamp) -> CampaignBoards {
         let mut national = Vec::new();
-        for (person, lots) in &self.lots {
-            let Some(found) = self.people.get(person) else { continue };
+        let empty = Lots::default();
+        for (person, found) in &self.people {
             if !campaign.includes(found.province.as_deref()) {
                 continue;
             }
+            let lots = self.lots.get(person).unwrap_or(&empty);
             national.push(Entry {
                 person: *person,
                 province: found.province.clone().unwrap_or_default(),

@@ -134,7 +134,8 @@ async fn campaigns_boards_and_the_persons_own_page_with_their_denials(test: Test
     assert_eq!(owner.get("/api/v1/me/account").await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(app.anonymous_api().get("/api/v1/me/account").await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(person.get("/api/v1/organisation").await.status, StatusCode::UNAUTHORIZED, "a pass is no API token");
-    let spend = |points: u64, request: &str| json!({"kind": "donate", "target": 1, "points": points, "request_id": request});
+    let spend =
+        |points: u64, request: &str| json!({"kind": "donate", "target": 1, "points": points, "request_id": request});
     let too_much = person.post("/api/v1/me/spend", spend(401, "r1")).await;
     assert_eq!((too_much.status, too_much.code()), (StatusCode::UNPROCESSABLE_ENTITY, "insufficient_points"));
     assert_eq!(person.post("/api/v1/me/spend", spend(40, "r2")).await.status, StatusCode::NO_CONTENT);
@@ -154,16 +155,20 @@ async fn campaigns_boards_and_the_persons_own_page_with_their_denials(test: Test
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     let signed_in = browser.submit("/me/login", "/me/login", &[("pass", &secret)]).await;
     assert_eq!((signed_in.status, signed_in.location()), (StatusCode::SEE_OTHER, "/me"));
-    assert!(signed_in.set_cookies().iter().any(|cookie| cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict")));
+    assert!(
+        signed_in.set_cookies().iter().any(|cookie| cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+    );
     let page = browser.get("/me").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("我的碳账户") && page.body.contains("甲") && page.body.contains("360"), "{}", page.body);
     assert!(!page.body.contains("乙（我）"));
     assert_eq!(tanji_i18n::latin_sentences(&strip_tags(&page.body)), Vec::<String>::new());
     // Redeeming: with the form's token, within the balance; beyond it refused in the person's language.
-    let redeemed = browser.submit("/me", "/me/redeem", &[("choice", "discount"), ("amount", "60"), ("request", "x1")]).await;
+    let redeemed =
+        browser.submit("/me", "/me/redeem", &[("choice", "discount"), ("amount", "60"), ("request", "x1")]).await;
     assert_eq!((redeemed.status, redeemed.location()), (StatusCode::SEE_OTHER, "/me?done=redeemed"));
-    let refused = browser.submit("/me", "/me/donate", &[("choice", "trees"), ("amount", "9999"), ("request", "x2")]).await;
+    let refused =
+        browser.submit("/me", "/me/donate", &[("choice", "trees"), ("amount", "9999"), ("request", "x2")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("可用积分 300"), "{}", refused.body);
     let no_token = browser.post_raw("/me/donate", &[("choice", "trees"), ("amount", "1")], &[]).await;

@@ -111,7 +111,9 @@ on_both_databases!(campaign_boards_rank_by_province_from_the_ledger_and_never_co
 async fn campaign_boards_rank_by_province_from_the_ledger_and_never_count_expired_points(test: TestDatabase) {
     let store = &test.store;
     let scheme = Scheme::build(store).await;
-    for (name, province) in [("甲", Some("CN-ZJ")), ("乙", Some("CN-ZJ")), ("丙", Some("CN-SH")), ("丁", None), ("戊", Some("CN-GD"))] {
+    for (name, province) in
+        [("甲", Some("CN-ZJ")), ("乙", Some("CN-ZJ")), ("丙", Some("CN-SH")), ("丁", None), ("戊", Some("CN-GD"))]
+    {
         store.open_parent_account(&scheme.owner, name, province).await.unwrap();
     }
     let at = |hours: i64| week().start + SignedDuration::from_hours(hours);
@@ -147,7 +149,8 @@ async fn campaign_boards_rank_by_province_from_the_ledger_and_never_count_expire
     assert_eq!(ranks(&early.boards.national), vec![(1, 1, 467)]);
 
     // A nationwide campaign ranks the person without a province nationally only.
-    let nationwide = NewCampaign::parse("all_week", "全国周", "National week", week().start, week().end, &[], None).unwrap();
+    let nationwide =
+        NewCampaign::parse("all_week", "全国周", "National week", week().start, week().end, &[], None).unwrap();
     let nationwide = store.create_campaign(&scheme.owner, &nationwide).await.unwrap();
     let boards = store.campaign_boards(&scheme.owner, nationwide.id, at(110)).await.unwrap();
     assert_eq!(boards.boards.national.rank_of(PersonId(5)), Some(1), "1,401 points in Guangdong");
@@ -237,8 +240,9 @@ async fn a_person_reads_only_their_own_account_and_spends_within_their_balance(t
     assert_eq!((account.available, account.earned), (634, 934), "spent points still count as earned");
     assert_eq!(account.history[0].kind, HistoryKind::Redeemed);
     // The other person's balance is untouched, and the ledger still balances.
-    let other_session = store.person_session(&store.issue_person_pass(&scheme.owner, 2, 1).await.unwrap().secret);
-    let other = store.person_account(&other_session.await.unwrap().unwrap(), at).await.unwrap();
+    let other_pass = store.issue_person_pass(&scheme.owner, 2, 1).await.unwrap();
+    let other_session = store.person_session(&other_pass.secret).await.unwrap().unwrap();
+    let other = store.person_account(&other_session, at).await.unwrap();
     assert_eq!(other.available, 1401);
     store.points_ledger(&scheme.owner).await.unwrap().check().await.unwrap().unwrap();
 
@@ -263,7 +267,13 @@ const PROVINCES: [&str; 3] = ["CN-ZJ", "CN-SH", "CN-GD"];
 on_both_databases!(the_stores_boards_equal_the_domains_recomputation);
 async fn the_stores_boards_equal_the_domains_recomputation(test: TestDatabase) {
     let store = &test.store;
-    let owner = member(store, &organisation(store, "Scheme 0", OrganisationKind::BrandRetailer).await, "owner@scheme.example", Role::Owner).await;
+    let owner = member(
+        store,
+        &organisation(store, "Scheme 0", OrganisationKind::BrandRetailer).await,
+        "owner@scheme.example",
+        Role::Owner,
+    )
+    .await;
     let owner_email = Email::parse("owner@scheme.example").unwrap();
     let registry = account_support::registry();
     let rules = account_support::rules();
@@ -277,7 +287,12 @@ async fn the_stores_boards_equal_the_domains_recomputation(test: TestDatabase) {
                 // A fresh scheme per case, operated by the same person (no password hashing per case).
                 let retailer =
                     organisation(store, &format!("Scheme {}", case + 1), OrganisationKind::BrandRetailer).await;
-                let new = NewMember { email: owner_email.clone(), display_name: None, role: Role::Owner, initial_password: None };
+                let new = NewMember {
+                    email: owner_email.clone(),
+                    display_name: None,
+                    role: Role::Owner,
+                    initial_password: None,
+                };
                 store.operator_add_member(retailer.id, &new).await.unwrap();
                 let actor = Actor { organisation_id: retailer.id, credential: Credential::Session, ..owner.clone() };
                 prop_assert!(actor.may(Permission::ManageCampaigns));
@@ -296,7 +311,8 @@ async fn the_stores_boards_equal_the_domains_recomputation(test: TestDatabase) {
                 sorted.sort_by_key(|(_, hour, _)| *hour);
                 for (ride_idx, (person_idx, hour, km)) in sorted.iter().enumerate() {
                     let at = start + SignedDuration::from_hours(*hour);
-                    let event: Event = account_support::metro(&format!("r{ride_idx}"), *person_idx as u64 + 1, at, f64::from(*km));
+                    let event: Event =
+                        account_support::metro(&format!("r{ride_idx}"), *person_idx as u64 + 1, at, f64::from(*km));
                     let stored = rules::ingest(&mut ledger, &rules, &registry, &event, at).await.unwrap();
                     let expected = ready(rules::ingest(&mut mirror, &rules, &registry, &event, at)).unwrap();
                     prop_assert_eq!(stored, expected);
@@ -322,7 +338,8 @@ async fn the_stores_boards_equal_the_domains_recomputation(test: TestDatabase) {
                 let people_only = SchemeLots::replay(BTreeMap::new(), &mirror.transfers()).unwrap();
                 for (person, lots) in &people_only.lots {
                     let account_id = rules.chart.person(*person);
-                    let replayed = Lots::replay(account_id, &ready(mirror.account_transfers(account_id)).unwrap()).unwrap();
+                    let replayed =
+                        Lots::replay(account_id, &ready(mirror.account_transfers(account_id)).unwrap()).unwrap();
                     prop_assert_eq!(lots, &replayed);
                 }
                 Ok(())

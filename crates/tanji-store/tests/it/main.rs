@@ -23,5 +23,5 @@ mod supplier_shares;
 mod tokens;
 mod verification;
 
-mod account_ledger;
 mod account_campaigns;
+mod account_ledger;
