@@ -971,6 +971,6 @@ fn history(
             expires_at: None,
         });
     }
-    lines.sort_by(|a, b| b.at.cmp(&a.at));
+    lines.sort_by_key(|line| std::cmp::Reverse(line.at));
     lines
 }
