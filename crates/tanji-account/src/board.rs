@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ledger::Amount;
 use crate::methodology::MethodologyId;
-use crate::points::{Lots, PersonId};
+use crate::points::{Lot, Lots, PersonId};
 
 /// A campaign's window: activities at or after `start` and before `end` count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,16 +37,29 @@ pub struct Score {
     pub reached_at: Option<Timestamp>,
 }
 
-/// The points a person's lots give in a campaign window. Lots expired or reversed lose those points; spent points
-/// still count (they were earned).
-pub fn campaign_score(lots: &Lots, window: &CampaignWindow) -> Score {
+/// The points of a lot that count at `now`: what was credited by then, not reversed and not expired. A lot past its
+/// expiry whose sweep has not run yet counts as swept: its remaining points are expired even before the expiry
+/// transfer exists, so a ranking never depends on when the sweeper last ran. Spent points still count (they were
+/// earned). A lot credited after `now` does not count yet: a board "at" a moment is the board as it stood then.
+pub fn counted_points(lot: &Lot, now: Timestamp) -> Amount {
+    if lot.credited_at > now {
+        return 0;
+    }
+    let lapsed = lot.expires_at.is_some_and(|expires_at| expires_at <= now);
+    let unswept = if lapsed { lot.remaining } else { 0 };
+    lot.amount - lot.expired - lot.reversed - unswept
+}
+
+/// The points a person's lots give in a campaign window, ranked at `now`. Lots expired (swept or lapsed) or
+/// reversed lose those points; spent points still count (they were earned).
+pub fn campaign_score(lots: &Lots, window: &CampaignWindow, now: Timestamp) -> Score {
     let mut points = 0;
     let mut reached_at = None;
     for lot in &lots.lots {
         if !window.contains(lot.earn.occurred_at) {
             continue;
         }
-        let counted = lot.amount - lot.expired - lot.reversed;
+        let counted = counted_points(lot, now);
         if counted > 0 {
             points += counted;
             reached_at = reached_at.max(Some(lot.credited_at));
@@ -176,16 +189,16 @@ pub struct Award {
     pub earned_at: Timestamp,
 }
 
-/// The badges a person's lots earn, each with the moment of the credit that crossed its threshold. Lots are taken in
-/// the order they were credited.
-pub fn awards(badges: &[Badge], lots: &Lots) -> Vec<Award> {
+/// The badges a person's lots earn at `now`, each with the moment of the credit that crossed its threshold. Lots are
+/// taken in the order they were credited; a lot's points count as in [`counted_points`].
+pub fn awards(badges: &[Badge], lots: &Lots, now: Timestamp) -> Vec<Award> {
     let mut ordered: Vec<_> = lots.lots.iter().collect();
     ordered.sort_by_key(|lot| (lot.credited_at, lot.earn_id));
     let mut awarded = Vec::new();
     for badge in badges {
         let mut total: u128 = 0;
         let earned_at = ordered.iter().find_map(|lot| {
-            let counted = lot.amount - lot.expired - lot.reversed;
+            let counted = counted_points(lot, now);
             let (increment, threshold) = match &badge.rule {
                 BadgeRule::PointsMilestone { points } => (counted, *points),
                 BadgeRule::BehaviourMilestone { methodology_id, activities } => {

@@ -86,6 +86,10 @@ pub struct Chart {
 }
 
 impl Chart {
+    /// The chart of a scheme's ledger in tanji's store. Every operator has a ledger of its own (one row of
+    /// `points_ledgers`, its accounts and transfers keyed apart), so one ledger number serves every scheme.
+    pub const SCHEME: Chart = Chart { ledger: 88 };
+
     fn id(self, code: AccountCode, low: u64) -> AccountId {
         (u128::from(self.ledger) << 96) | ((code as u128) << 64) | u128::from(low)
     }

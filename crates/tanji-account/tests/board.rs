@@ -73,7 +73,7 @@ fn campaign_scores_and_badges_leave_out_expired_and_reversed_points() {
     ready(expire_due(&mut ledger, &rules, PersonId(7), at(80))).unwrap();
     let account_id = rules.chart.person(PersonId(7));
     let lots = Lots::replay(account_id, &ready(ledger.account_transfers(account_id)).unwrap()).unwrap();
-    let score = campaign_score(&lots, &window);
+    let score = campaign_score(&lots, &window, at(110));
     assert_eq!(score.points, 467, "only lot c counts: a expired, b reversed, early is outside the window");
 
     let badges = [
@@ -81,7 +81,7 @@ fn campaign_scores_and_badges_leave_out_expired_and_reversed_points() {
         Badge { code: "metro_2".into(), rule: BadgeRule::BehaviourMilestone { methodology_id: METRO, activities: 2 } },
         Badge { code: "week".into(), rule: BadgeRule::Campaign { window, points: 400 } },
     ];
-    let got = awards(&badges, &lots);
+    let got = awards(&badges, &lots, at(110));
     let credited = |hours| lots.lots.iter().find(|lot| lot.earn.occurred_at == at(hours)).unwrap().credited_at;
     // Metro activities in credit order: "early" (hour 0, expired), "a" (hour 1, expired) — the second earns the
     // badge, since the behaviour happened even though its points expired; "b" was reversed and does not count.
@@ -92,6 +92,36 @@ fn campaign_scores_and_badges_leave_out_expired_and_reversed_points() {
             Award { code: "week".into(), earned_at: credited(100) },
         ]
     );
+}
+
+/// A lot past its expiry counts as expired before the sweeper has moved its points: a ranking at hour 80 without
+/// the sweep equals the ranking after it, and the lot's badge progress is gone too.
+#[test]
+fn a_lapsed_lot_does_not_count_before_it_is_swept() {
+    let rules = rules();
+    let registry = registry();
+    let mut ledger = ledger(&rules);
+    let start = t("2026-06-01T00:00:00Z");
+    let window = CampaignWindow { start, end: start + SignedDuration::from_hours(7 * 24) };
+    let at = |hours: i64| start + SignedDuration::from_hours(hours);
+    for (id, hours) in [("a", 1), ("c", 100)] {
+        ready(ingest(&mut ledger, &rules, &registry, &metro(id, 7, at(hours), 10.0), at(hours))).unwrap();
+    }
+    let account_id = rules.chart.person(PersonId(7));
+    let replay = |ledger: &tanji_account::ledger::memory::MemoryLedger| {
+        Lots::replay(account_id, &ready(ledger.account_transfers(account_id)).unwrap()).unwrap()
+    };
+    let unswept = replay(&ledger);
+    assert_eq!(
+        campaign_score(&unswept, &window, at(50)).points,
+        467,
+        "before its expiry lot a counts; c is not credited yet"
+    );
+    assert_eq!(campaign_score(&unswept, &window, at(110)).points, 467, "at hour 110 only lot c counts");
+    let badge = [Badge { code: "900".into(), rule: BadgeRule::PointsMilestone { points: 900 } }];
+    assert_eq!(awards(&badge, &unswept, at(110)), vec![]);
+    ready(expire_due(&mut ledger, &rules, PersonId(7), at(110))).unwrap();
+    assert_eq!(campaign_score(&replay(&ledger), &window, at(110)), campaign_score(&unswept, &window, at(110)));
 }
 
 proptest! {

@@ -177,7 +177,8 @@ pub async fn run(args: DemoArgs, language: Language) -> anyhow::Result<()> {
     let links =
         ServerConfig { listen_address: Some(address), public_url: public_url.clone(), ..ServerConfig::default() };
     let labels = published_labels(&store).await?;
-    print_welcome(&format!("http://{address}"), &links.base_url(), &labels, language);
+    let person_link = demo_person_link(&store).await?;
+    print_welcome(&format!("http://{address}"), &links.base_url(), &labels, &person_link, language);
     if let Some(warning) = crate::commands::unreachable_links_warning(&links, "tanji demo", language) {
         eprintln!("{}", text!(language, zh: "警告：{warning}", en: "warning: {warning}"));
     }
@@ -235,13 +236,25 @@ async fn published_labels(store: &Store) -> anyhow::Result<Vec<DemoLabel>> {
 
 /// Prints the address, the logins and the public label pages. Write errors are ignored: a server must not stop
 /// because whoever started it stopped reading its output (`tanji demo | head`, a closed terminal).
-fn print_welcome(url: &str, links_base: &str, labels: &[DemoLabel], language: Language) {
+fn print_welcome(url: &str, links_base: &str, labels: &[DemoLabel], person_link: &str, language: Language) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(welcome_text(url, links_base, labels, language).as_bytes()).and_then(|()| out.flush());
+    let text = welcome_text(url, links_base, labels, person_link, language);
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
-fn welcome_text(url: &str, links_base: &str, labels: &[DemoLabel], language: Language) -> String {
+/// A fresh pass to the demo person's own page (valid 30 days), as the sign-in link to print. Issued at every start:
+/// only the pass's digest is stored, so an earlier one cannot be shown again.
+async fn demo_person_link(store: &Store) -> anyhow::Result<String> {
+    let retailer =
+        store.operator_find_organisation(RETAILER).await.map_err(store_error)?.context("the demo retailer")?;
+    let owner = store.operator_member_actor(&retailer, "owner@lvzhou.example").await.map_err(store_error)?;
+    let issued =
+        store.issue_person_pass(&owner, crate::demo_account::DEMO_PERSON_NUMBER, 30).await.map_err(store_error)?;
+    Ok(format!("/me/login?pass={}", issued.secret))
+}
+
+fn welcome_text(url: &str, links_base: &str, labels: &[DemoLabel], person_link: &str, language: Language) -> String {
     let mut text = text!(language,
         zh: "\n  碳迹（tanji）演示已在 {url} 运行\n\n  可用以下任一账号登录（密码：{DEMO_PASSWORD}）：\n",
         en: "\n  tanji (碳迹) demo is running at {url}\n\n  Log in as any of these (password: {DEMO_PASSWORD}):\n");
@@ -276,6 +289,9 @@ fn welcome_text(url: &str, links_base: &str, labels: &[DemoLabel], language: Lan
             text.push_str(&format!("    {links_base}/l/{}   {name}{open}{assurance}{close}\n", label.code));
         }
     }
+    text.push_str(&text!(language,
+        zh: "\n  演示个人（王小明，绿洲超市碳账户）的“我的碳账户”手机页面（打开后点“登录”）：\n    {url}{person_link}\n",
+        en: "\n  The demo person's own mobile page (王小明, the retailer's carbon account; open it, then confirm):\n    {url}{person_link}\n"));
     text.push_str(&text!(language,
         zh: "\n  按 Ctrl-C 停止。运行 `tanji demo --reset` 可重新开始。\n\n",
         en: "\n  Press Ctrl-C to stop. Run `tanji demo --reset` to start over.\n\n"));
@@ -446,9 +462,14 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     let pending = InvitationDetails::parse("温州青禾纸制品有限公司", Some(message)).expect("valid");
     store.create_invitation(&carbon_manager, &pending).await.map_err(store_error)?;
 
-    // The platform operator's carbon-account scheme: methodologies, the four sub-platforms, a few linked people.
+    // The carbon-account schemes (issue 10): the city's carbon-inclusive scheme, run by the platform operator, and
+    // the retailer's own 88碳账户 with its four sub-platforms, a few hundred people and a campaign week.
     let operator_owner = actor(store, "ops@tanji.example", &operator).await?;
-    crate::demo_account::load(store, &operator, &operator_owner, &sub_platform, DEMO_PASSWORD).await?;
+    crate::demo_account::load_city_scheme(store, &operator, &operator_owner, DEMO_PASSWORD).await?;
+    let retailer_owner = actor(store, "owner@lvzhou.example", &retailer).await?;
+    let cup = crate::demo_account::cup_label(store, &factory_cups).await?;
+    crate::demo_account::load_retailer_scheme(store, &retailer, &retailer_owner, &sub_platform, &cup, DEMO_PASSWORD)
+        .await?;
     Ok(())
 }
 
@@ -883,12 +904,21 @@ mod tests {
             code: "VWXT-FA1G".into(),
             assurance: tanji_footprint::Assurance::Verified,
         }];
-        let chinese =
-            welcome_text("http://127.0.0.1:8080", "http://127.0.0.1:8080", &labels, Language::SimplifiedChinese);
+        let person = "/me/login?pass=tanji_person_x";
+        let chinese = welcome_text(
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080",
+            &labels,
+            person,
+            Language::SimplifiedChinese,
+        );
+        assert!(chinese.contains("http://127.0.0.1:8080/me/login?pass=tanji_person_x"), "{chinese}");
         assert!(chinese.contains("碳迹（tanji）演示已在 http://127.0.0.1:8080 运行"), "{chinese}");
         assert!(chinese.contains("http://127.0.0.1:8080/l/VWXT-FA1G   双层纸杯（已核查）"), "{chinese}");
         assert_eq!(tanji_i18n::latin_sentences(&chinese), Vec::<String>::new(), "{chinese}");
-        let english = welcome_text("http://127.0.0.1:8080", "http://127.0.0.1:8080", &labels, Language::English);
+        let english =
+            welcome_text("http://127.0.0.1:8080", "http://127.0.0.1:8080", &labels, person, Language::English);
+        assert!(english.contains("own mobile page") && english.contains("/me/login?pass=tanji_person_x"), "{english}");
         assert!(english.contains("/l/VWXT-FA1G   双层纸杯 Double-wall paper cup (verified)"), "{english}");
 
         let links = ServerConfig { listen_address: Some("127.0.0.1:8080".parse().unwrap()), ..ServerConfig::default() };

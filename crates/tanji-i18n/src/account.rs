@@ -1,6 +1,7 @@
 //! The consumer carbon account (`tanji-account`): ledger answers, methodology review steps, event outcomes and
 //! spending problems, for the operator's console, the sub-platforms' reconciliation and the person's page.
 
+pub mod campaigns;
 pub mod onboarding;
 
 use tanji_account::ledger::{AccountError, Field, TransferError};

@@ -832,3 +832,36 @@ impl Ledger for PointsLedger {
         Ok(state.status_at(pending_id, now))
     }
 }
+
+/// The ledger's key of `operator_id`'s points ledger, if it has one.
+pub(crate) async fn ledger_key_of(
+    pools: &Pools,
+    operator_id: tanji_tenancy::OrganisationId,
+) -> Result<Option<i64>, StoreError> {
+    let found: Option<(i64,)> = sqlx::query_as("SELECT ledger_key FROM points_ledgers WHERE organisation_id = $1")
+        .bind(operator_id.to_string())
+        .fetch_optional(&pools.reader)
+        .await?;
+    Ok(found.map(|(key,)| key))
+}
+
+/// Every transfer of a ledger, oldest first: what the campaign boards replay into lots (`account_campaigns`).
+pub(crate) async fn ledger_transfers(pools: &Pools, ledger_key: i64) -> Result<Vec<Transfer>, StoreError> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {} FROM points_transfers WHERE ledger_key = $1 ORDER BY timestamp_ns",
+        selected(&TRANSFER_COLUMNS)
+    )))
+    .bind(ledger_key)
+    .fetch_all(&pools.reader)
+    .await?;
+    rows.iter().map(|row| Ok(transfer_from_row(row)?.0.transfer)).collect()
+}
+
+impl PointsLedger {
+    /// The operator's ledger, opened for one of its persons through their pass (`account_campaigns`), never for a
+    /// member: `actor` is the scheme acting for the person (labelled so), and the callers there touch only that
+    /// person's account — a pass names one parent account and nothing in the person's requests names another.
+    pub(crate) fn for_person(pools: &Pools, actor: Actor, ledger_key: i64) -> Self {
+        PointsLedger { pools: pools.clone(), actor, ledger_key }
+    }
+}

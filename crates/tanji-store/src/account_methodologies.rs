@@ -19,7 +19,6 @@ use tanji_account::methodology::{
     RegistryError, ReviewError, ReviewPolicy, ReviewStatus, WorkingCalendar,
 };
 use tanji_tenancy::audit::AuditAction;
-use tanji_tenancy::organisation::OrganisationKind;
 use tanji_tenancy::validation::{Problem, single_line_text};
 use tanji_tenancy::{Actor, Denied, FieldError, OrganisationId, Permission, UserId};
 
@@ -70,26 +69,32 @@ pub struct Behaviour(String);
 
 impl Behaviour {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let value = raw.trim();
-        let well_formed = (2..=64).contains(&value.len())
-            && value.starts_with(|character: char| character.is_ascii_lowercase())
-            && value
-                .chars()
-                .all(|character| character.is_ascii_lowercase() || character.is_ascii_digit() || character == '_');
-        if well_formed {
-            Ok(Behaviour(value.to_owned()))
-        } else {
-            Err(FieldError::new(
-                "behaviour",
-                Problem::Malformed {
-                    expected: "2 to 64 lower-case letters, digits or _, starting with a letter, such as metro_trip",
-                },
-            ))
-        }
+        scheme_code("behaviour", raw).map(Behaviour)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// A code of a scheme's own (a behaviour, a campaign, a badge): lower-case ASCII letters, digits and underscores, 2 to
+/// 64 characters, starting with a letter — stable in URLs, events and JSON, whatever the names shown to people.
+pub fn scheme_code(field: &'static str, raw: &str) -> Result<String, FieldError> {
+    let value = raw.trim();
+    let well_formed = (2..=64).contains(&value.len())
+        && value.starts_with(|character: char| character.is_ascii_lowercase())
+        && value
+            .chars()
+            .all(|character| character.is_ascii_lowercase() || character.is_ascii_digit() || character == '_');
+    if well_formed {
+        Ok(value.to_owned())
+    } else {
+        Err(FieldError::new(
+            field,
+            Problem::Malformed {
+                expected: "2 to 64 lower-case letters, digits or _, starting with a letter, such as metro_trip",
+            },
+        ))
     }
 }
 
@@ -477,7 +482,7 @@ impl Store {
         permission: Permission,
     ) -> Result<StepBy<'static>, MethodologyError> {
         let (role, kind) = self.acting_role(user_id, operator_id).await?.ok_or(StoreError::NotFound)?;
-        if kind != OrganisationKind::PlatformOperator
+        if !tanji_tenancy::access::runs_account_scheme(kind)
             || !permission.granted_to_role(role)
             || !permission.available_to_kind(kind)
         {

@@ -71,20 +71,22 @@ pub enum Permission {
     ViewPointsLedger,
     /// Open accounts and submit transfers on the organisation's carbon points ledger (operators of a points scheme).
     OperatePointsLedger,
-    /// See a carbon-account scheme's methodologies, sub-platforms and identity links: the operator's all of them, a
-    /// sub-platform's only its own registration and links.
+    /// See a carbon-account scheme's methodologies, sub-platforms and identity links: the operator's (a platform
+    /// operator or a retailer platform) all of them, a sub-platform's only its own registration and links.
     ViewAccountScheme,
     /// Draft methodology versions and move them through submission, public notice, approval and retirement
-    /// (platform operator).
+    /// (the scheme's operator: a platform operator or a retailer platform).
     EditMethodologies,
     /// Sign off a methodology version under expert review (platform operator; never the version's author).
     ReviewMethodologies,
     /// Register sub-platforms, set the behaviours they may report, issue and revoke their API credentials
-    /// (platform operator).
+    /// (the scheme's operator).
     ManageSubPlatforms,
     /// Open persons' parent accounts and link or unlink sub-platform identities with the person's consent
-    /// (platform operator).
+    /// (the scheme's operator).
     ManageAccountLinks,
+    /// Set up a scheme's campaigns (window, provinces, campaign badge) and milestone badges (the scheme's operator).
+    ManageCampaigns,
 }
 
 impl Permission {
@@ -113,7 +115,8 @@ impl Permission {
             | Permission::OperatePointsLedger
             | Permission::EditMethodologies
             | Permission::ReviewMethodologies
-            | Permission::ManageAccountLinks => TokenScope::Write,
+            | Permission::ManageAccountLinks
+            | Permission::ManageCampaigns => TokenScope::Write,
             Permission::EditOrganisation
             | Permission::ManageMembers
             | Permission::ManageOwnTokens
@@ -149,7 +152,8 @@ impl Permission {
             | Permission::EditFootprints
             | Permission::PublishLabels
             | Permission::EditMethodologies
-            | Permission::ManageAccountLinks => matches!(role, Owner | Editor),
+            | Permission::ManageAccountLinks
+            | Permission::ManageCampaigns => matches!(role, Owner | Editor),
             // The expert committee: reviewers are the operator's auditors (and its owners); the domain refuses the
             // author's own sign-off and a second sign-off by the same person in a round.
             Permission::ReviewMethodologies => matches!(role, Owner | Auditor),
@@ -184,15 +188,24 @@ impl Permission {
             Permission::ViewPointsLedger | Permission::OperatePointsLedger => {
                 matches!(kind, PlatformOperator | BrandRetailer)
             }
-            // A carbon-account scheme is run by a platform operator; a sub-platform reads its own registration.
-            Permission::ViewAccountScheme => matches!(kind, PlatformOperator | SubPlatform),
+            // A carbon-account scheme is run by whoever runs its points ledger: a platform operator (a city's
+            // carbon-inclusive scheme) or a retailer platform with its own sub-platforms (88碳账户); a sub-platform
+            // reads its own registration.
+            Permission::ViewAccountScheme => matches!(kind, PlatformOperator | BrandRetailer | SubPlatform),
             Permission::EditMethodologies
             | Permission::ReviewMethodologies
             | Permission::ManageSubPlatforms
-            | Permission::ManageAccountLinks => matches!(kind, PlatformOperator),
+            | Permission::ManageAccountLinks
+            | Permission::ManageCampaigns => matches!(kind, PlatformOperator | BrandRetailer),
             _ => true,
         }
     }
+}
+
+/// Whether an organisation of `kind` runs carbon-account schemes of its own (methodologies, sub-platforms, parent
+/// accounts, campaigns): a platform operator or a retailer platform. A sub-platform only reads its registration.
+pub const fn runs_account_scheme(kind: OrganisationKind) -> bool {
+    Permission::ManageSubPlatforms.available_to_kind(kind)
 }
 
 /// Refused: the actor lacks a permission. Adapters answer 403, or 404 where revealing existence would leak.
@@ -278,7 +291,7 @@ mod tests {
     #[test]
     fn role_table() {
         use Permission::*;
-        let cases: [(Permission, [bool; 4]); 25] = [
+        let cases: [(Permission, [bool; 4]); 26] = [
             //                   owner  editor auditor viewer
             (ViewOrganisation, [true, true, true, true]),
             (EditOrganisation, [true, false, false, false]),
@@ -305,6 +318,7 @@ mod tests {
             (ReviewMethodologies, [true, false, true, false]),
             (ManageSubPlatforms, [true, false, false, false]),
             (ManageAccountLinks, [true, true, false, false]),
+            (ManageCampaigns, [true, true, false, false]),
         ];
         for (permission, expected) in cases {
             for (role, expect) in Role::ALL.into_iter().zip(expected) {
@@ -322,20 +336,28 @@ mod tests {
     }
 
     #[test]
-    fn only_a_platform_operator_runs_a_carbon_account_scheme() {
+    fn platform_operators_and_retailers_run_carbon_account_schemes() {
         for kind in OrganisationKind::ALL {
             let owner = actor(kind, Role::Owner, Credential::Session);
-            let operator = kind == OrganisationKind::PlatformOperator;
+            let operator = matches!(kind, OrganisationKind::PlatformOperator | OrganisationKind::BrandRetailer);
             for permission in [
                 Permission::EditMethodologies,
                 Permission::ReviewMethodologies,
                 Permission::ManageSubPlatforms,
                 Permission::ManageAccountLinks,
+                Permission::ManageCampaigns,
             ] {
                 assert_eq!(owner.may(permission), operator, "{permission:?} for {kind:?}");
             }
             let reads = operator || kind == OrganisationKind::SubPlatform;
             assert_eq!(owner.may(Permission::ViewAccountScheme), reads, "{kind:?}");
+            // Whoever runs a scheme's methodologies also runs its points ledger, and the other way round.
+            assert_eq!(owner.may(Permission::OperatePointsLedger), operator, "{kind:?}");
+        }
+        // Suppliers and verification bodies run no scheme and read none.
+        for kind in [OrganisationKind::Supplier, OrganisationKind::VerificationBody] {
+            let owner = actor(kind, Role::Owner, Credential::Session);
+            assert!(!owner.may(Permission::ViewAccountScheme), "{kind:?}");
         }
     }
 

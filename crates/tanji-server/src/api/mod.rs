@@ -2,6 +2,7 @@
 //! handlers' annotations and served at `/api/v1/openapi.json`.
 
 mod account;
+mod account_campaigns;
 mod audit;
 mod auth;
 mod dto;
@@ -54,7 +55,7 @@ use crate::state::AppState;
         (name = "tenants", description = "The tenant directory (platform operator)"),
         (name = "product footprints", description = "Products, model versions, footprints and carbon labels"),
         (name = "verification", description = "Engagements of independent verification bodies"),
-        (name = "carbon account", description = "A carbon-account scheme's onboarding (platform operator): methodologies and their expert review, sub-platforms with behaviours and API credentials, parent accounts, identity links with consent"),
+        (name = "carbon account", description = "A carbon-account scheme (run by a platform operator or a retailer platform): methodologies and their expert review, sub-platforms with behaviours and API credentials, parent accounts, identity links with consent, campaigns with provincial and national leaderboards, passes to persons' own pages; and the person's own account (`/api/v1/me/…`, with the person's pass `tanji_person_…` as the bearer token)"),
         (name = "energy", description = "Energy meters, readings (idempotent batches) and their roll-ups; sites (areas, lines, meter placement), production, analysis of stored data, measures with verified savings"),
     ),
     components(schemas(ErrorBody))
@@ -154,6 +155,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(account::list_links, account::link_identity))
         .routes(routes!(account::unlink_identity))
         .routes(routes!(account::list_parent_accounts, account::open_parent_account))
+        .routes(routes!(account_campaigns::list_campaigns, account_campaigns::create_campaign))
+        .routes(routes!(account_campaigns::get_leaderboard))
+        .routes(routes!(account_campaigns::issue_pass))
+        .routes(routes!(account_campaigns::get_my_account))
+        .routes(routes!(account_campaigns::post_my_spend))
         .split_for_parts()
 }
 

@@ -103,6 +103,8 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::account::console::routes())
         // The PACT exchange's page (crate::pact::console).
         .merge(crate::pact::console::routes())
+        // The person's own page (crate::account::person), under the same layer for language and CSRF.
+        .merge(crate::account::person::routes())
         .fallback(not_found)
 }
 

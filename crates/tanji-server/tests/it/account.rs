@@ -9,7 +9,7 @@ use tanji_tenancy::organisation::OrganisationKind;
 use tanji_tenancy::organisation::OrganisationProfile;
 use tanji_testkit::{TestDatabase, on_both_databases};
 
-use crate::harness::{BRAND_OWNER, OPERATOR, TestApp, World, add_member};
+use crate::harness::{BRAND_OWNER, OPERATOR, SUPPLIER_OWNER, TestApp, World, add_member};
 
 const EDITOR: &str = "editor@platform.example";
 const EXPERT: &str = "expert@platform.example";
@@ -50,7 +50,9 @@ async fn the_operator_runs_the_review_and_onboards_a_sub_platform_over_the_api(t
     let owner = app.api(&World::token(store, &world.platform, OPERATOR, "read,write,admin").await);
     let sub_platform = app.api(&World::token(store, &delivery, SUB_OWNER, "read,write,admin").await);
     let other_operator = app.api(&World::token(store, &other_platform, OTHER_OPERATOR, "read,write,admin").await);
+    // A retailer runs a scheme of its own: it sees none of this operator's; a supplier runs none at all.
     let brand = app.api(&World::token(store, &world.brand, BRAND_OWNER, "read,write,admin").await);
+    let supplier = app.api(&World::token(store, &world.supplier, SUPPLIER_OWNER, "read,write,admin").await);
 
     let drafted = editor.post("/api/v1/account/methodologies", metro()).await;
     assert_eq!(drafted.status, StatusCode::CREATED, "{}", drafted.json);
@@ -62,9 +64,9 @@ async fn the_operator_runs_the_review_and_onboards_a_sub_platform_over_the_api(t
     assert_eq!((refused.status, refused.code()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
     assert_eq!(refused.json["field"], "formula");
 
-    // Denials: a brand, a sub-platform and another operator cannot draft; a reviewer cannot submit; the author
-    // cannot sign off — refused by the domain with its code, in Chinese when asked.
-    for outsider in [&brand, &sub_platform] {
+    // Denials: a supplier and a sub-platform cannot draft; a reviewer cannot submit; the author cannot sign off —
+    // refused by the domain with its code, in Chinese when asked.
+    for outsider in [&supplier, &sub_platform] {
         assert_eq!(outsider.post("/api/v1/account/methodologies", metro()).await.status, StatusCode::FORBIDDEN);
     }
     let path = "/api/v1/account/methodologies/1/versions/1";
@@ -114,7 +116,8 @@ async fn the_operator_runs_the_review_and_onboards_a_sub_platform_over_the_api(t
     let sub_path = format!("/api/v1/account/sub-platforms/{id}");
     assert_eq!(sub_platform.get(&sub_path).await.status, StatusCode::OK);
     assert_eq!(other_operator.get(&sub_path).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(brand.get(&sub_path).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(supplier.get(&sub_path).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(brand.get(&sub_path).await.status, StatusCode::NOT_FOUND);
     assert_eq!(other_operator.get("/api/v1/account/sub-platforms").await.json, json!([]));
 
     let issued =
@@ -219,11 +222,11 @@ async fn the_console_pages_are_the_operators_and_forms_need_the_csrf_token(test:
         .unwrap();
     assert!(audit.iter().any(|entry| entry.action.as_str() == "methodology.submitted"));
 
-    // A brand's owner is refused the pages; in Chinese the page says it in Chinese.
-    let brand = app.browser();
-    brand.log_in(BRAND_OWNER).await;
-    assert_eq!(brand.get("/console/carbon-account/methodologies").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(brand.get("/console/carbon-account/sub-platforms").await.status, StatusCode::FORBIDDEN);
+    // A supplier's owner is refused the pages; in Chinese the page says it in Chinese.
+    let supplier = app.browser();
+    supplier.log_in(SUPPLIER_OWNER).await;
+    assert_eq!(supplier.get("/console/carbon-account/methodologies").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(supplier.get("/console/carbon-account/sub-platforms").await.status, StatusCode::FORBIDDEN);
     let chinese = crate::harness::Browser::new(&operator_base(&app), "zh-CN");
     chinese.log_in(OPERATOR).await;
     let page = chinese.get("/console/carbon-account/sub-platforms").await;

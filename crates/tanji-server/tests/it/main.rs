@@ -4,6 +4,7 @@
 mod harness;
 
 mod account;
+mod account_campaigns;
 mod api;
 mod console;
 mod energy;

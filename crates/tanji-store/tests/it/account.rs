@@ -21,7 +21,7 @@ use crate::fixtures::{member, organisation};
 use tanji_testkit::{TestDatabase, on_both_databases};
 
 /// An operator with an editor (the author), two expert reviewers (auditors) and a viewer; its food-delivery
-/// sub-platform's organisation; a second operator; a brand.
+/// sub-platform's organisation; a second operator; a retailer running a scheme of its own; a supplier, who runs none.
 struct Scheme {
     operator: Organisation,
     editor: Actor,
@@ -33,7 +33,8 @@ struct Scheme {
     sub_platform_owner: Actor,
     other_operator_owner: Actor,
     other_sub_platform_owner: Actor,
-    brand_owner: Actor,
+    retailer_owner: Actor,
+    supplier_owner: Actor,
 }
 
 impl Scheme {
@@ -43,7 +44,8 @@ impl Scheme {
         let other_operator = organisation(store, "Other operator 另一运营方", OrganisationKind::PlatformOperator).await;
         let sub_platform_organisation = organisation(store, "Delivery 外卖", OrganisationKind::SubPlatform).await;
         let other_sub_platform = organisation(store, "Other delivery 另一外卖", OrganisationKind::SubPlatform).await;
-        let brand = organisation(store, "Brand 品牌", OrganisationKind::BrandRetailer).await;
+        let retailer = organisation(store, "Retailer 零售商", OrganisationKind::BrandRetailer).await;
+        let supplier = organisation(store, "Supplier 供应商", OrganisationKind::Supplier).await;
         Self {
             owner: member(store, &operator, "owner@operator.example", Role::Owner).await,
             editor: member(store, &operator, "editor@operator.example", Role::Editor).await,
@@ -54,7 +56,8 @@ impl Scheme {
             other_operator_owner: member(store, &other_operator, "owner@other-operator.example", Role::Owner).await,
             other_sub_platform_owner: member(store, &other_sub_platform, "owner@other-delivery.example", Role::Owner)
                 .await,
-            brand_owner: member(store, &brand, "owner@brand.example", Role::Owner).await,
+            retailer_owner: member(store, &retailer, "owner@retailer.example", Role::Owner).await,
+            supplier_owner: member(store, &supplier, "owner@supplier.example", Role::Owner).await,
             operator,
             sub_platform_organisation,
         }
@@ -217,12 +220,18 @@ async fn methodologies_are_the_operators_own(test: TestDatabase) {
     assert!(matches!(store.methodology(&scheme.other_operator_owner, 1, 1).await, Err(StoreError::NotFound)));
     let step = store.review_methodology(&scheme.other_operator_owner, 1, 1, ReviewStep::SubmitForReview).await;
     assert!(matches!(store_error(step), StoreError::NotFound));
-    // A sub-platform and a brand run no scheme.
-    for outsider in [&scheme.sub_platform_owner, &scheme.brand_owner] {
+    // A sub-platform and a supplier run no scheme.
+    for outsider in [&scheme.sub_platform_owner, &scheme.supplier_owner] {
         let drafted = store.create_methodology(outsider, &metro()).await;
         assert!(matches!(store_error(drafted), StoreError::Denied(_)));
     }
-    assert!(matches!(store.list_methodologies(&scheme.brand_owner).await, Err(StoreError::Denied(_))));
+    assert!(matches!(store.list_methodologies(&scheme.supplier_owner).await, Err(StoreError::Denied(_))));
+    // A retailer runs a scheme of its own (its 88碳账户): its registry starts empty and ours reads as missing.
+    assert!(store.list_methodologies(&scheme.retailer_owner).await.unwrap().is_empty());
+    assert!(matches!(store.methodology(&scheme.retailer_owner, 1, 1).await, Err(StoreError::NotFound)));
+    let own = store.create_methodology(&scheme.retailer_owner, &metro()).await.unwrap();
+    assert_eq!(own.number(), 1);
+    assert_eq!(store.list_methodologies(&scheme.retailer_owner).await.unwrap().len(), 1);
     assert!(store.list_methodologies(&scheme.sub_platform_owner).await.unwrap().is_empty());
 }
 
@@ -306,7 +315,8 @@ async fn sub_platforms_are_registered_with_behaviours_and_credentials(test: Test
     for outsider in [&scheme.other_sub_platform_owner, &scheme.other_operator_owner] {
         assert!(matches!(store.sub_platform(outsider, registered.id).await, Err(StoreError::NotFound)));
     }
-    assert!(matches!(store.sub_platform(&scheme.brand_owner, registered.id).await, Err(StoreError::Denied(_))));
+    assert!(matches!(store.sub_platform(&scheme.supplier_owner, registered.id).await, Err(StoreError::Denied(_))));
+    assert!(matches!(store.sub_platform(&scheme.retailer_owner, registered.id).await, Err(StoreError::NotFound)));
     // The sub-platform does not manage its own credentials.
     assert!(matches!(
         store.list_sub_platform_credentials(&scheme.sub_platform_owner, registered.id).await,

@@ -24,4 +24,5 @@ mod supplier_shares;
 mod tokens;
 mod verification;
 
+mod account_campaigns;
 mod account_ledger;

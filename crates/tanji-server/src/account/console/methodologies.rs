@@ -18,7 +18,6 @@ use tanji_store::StoreError;
 use tanji_store::account_methodologies::{
     MethodologyError, NewMethodology, ReviewStep, SourceCheck, StoredMethodology,
 };
-use tanji_tenancy::organisation::OrganisationKind;
 use tanji_tenancy::validation::Problem;
 use tanji_tenancy::{FieldError, Permission};
 
@@ -34,7 +33,7 @@ pub async fn landing(console: Console) -> Response {
     if !console.actor().may(Permission::ViewAccountScheme) {
         return ErrorPage::forbidden(&console.web).into_response();
     }
-    if console.actor().organisation_kind == OrganisationKind::PlatformOperator {
+    if tanji_tenancy::access::runs_account_scheme(console.actor().organisation_kind) {
         see_other(METHODOLOGIES_PATH)
     } else {
         see_other(SUB_PLATFORMS_PATH)

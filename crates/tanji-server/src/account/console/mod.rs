@@ -8,6 +8,7 @@
 //! organisation, so another tenant's methodology or sub-platform is a 404 like a missing one. Forms carry the CSRF
 //! token (the web-context layer checks it) and every change is audited by the store.
 
+mod campaigns;
 mod methodologies;
 mod sub_platforms;
 
@@ -46,6 +47,9 @@ pub fn routes() -> Router<AppState> {
         .route("/console/carbon-account/sub-platforms/{id}/links", post(sub_platforms::link))
         .route("/console/carbon-account/sub-platforms/{id}/links/{link_id}/unlink", post(sub_platforms::unlink))
         .route(ACCOUNTS_PATH, get(sub_platforms::accounts).post(sub_platforms::open_account))
+        .route(campaigns::CAMPAIGNS_PATH, get(campaigns::list).post(campaigns::create))
+        .route("/console/carbon-account/campaigns/passes", post(campaigns::passes))
+        .route("/console/carbon-account/campaigns/{id}", get(campaigns::show))
 }
 
 /// Which carbon-account page is showing, for the tabs.
@@ -54,6 +58,7 @@ pub enum Tab {
     Methodologies,
     SubPlatforms,
     Accounts,
+    Campaigns,
 }
 
 /// A tab of the carbon-account pages.
@@ -68,7 +73,7 @@ pub struct TabLink {
 fn tabs(console: &Console, words: &'static OnboardingText, current: Tab) -> Vec<TabLink> {
     let actor = console.actor();
     let mut links = Vec::new();
-    if actor.organisation_kind == tanji_tenancy::organisation::OrganisationKind::PlatformOperator {
+    if tanji_tenancy::access::runs_account_scheme(actor.organisation_kind) {
         links.push(TabLink {
             href: METHODOLOGIES_PATH,
             label: words.tab_methodologies,
@@ -82,6 +87,10 @@ fn tabs(console: &Console, words: &'static OnboardingText, current: Tab) -> Vec<
     });
     if actor.may(Permission::ManageAccountLinks) {
         links.push(TabLink { href: ACCOUNTS_PATH, label: words.tab_accounts, current: current == Tab::Accounts });
+    }
+    if tanji_tenancy::access::runs_account_scheme(actor.organisation_kind) {
+        let campaign_words = tanji_i18n::account::campaigns::CampaignText::of(words.language);
+        links.push(campaigns::tab(campaign_words, current == Tab::Campaigns));
     }
     links
 }

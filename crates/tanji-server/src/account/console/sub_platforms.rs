@@ -149,7 +149,7 @@ async fn list_page(
     let page = ListPage {
         tabs: tabs(console, words, Tab::SubPlatforms),
         rows: sub_platforms.iter().map(|sub_platform| sub_platform_row(english, sub_platform)).collect(),
-        is_operator: console.actor().organisation_kind == OrganisationKind::PlatformOperator,
+        is_operator: tanji_tenancy::access::runs_account_scheme(console.actor().organisation_kind),
         can_register,
         organisations,
         form,
@@ -337,7 +337,7 @@ async fn sub_platform_page(
     } else {
         None
     };
-    let is_operator = actor.organisation_kind == OrganisationKind::PlatformOperator;
+    let is_operator = tanji_tenancy::access::runs_account_scheme(actor.organisation_kind);
     let english = words.language == tanji_i18n::Language::English;
     let page = SubPlatformPage {
         tabs: tabs(console, words, Tab::SubPlatforms),
