@@ -16,7 +16,9 @@ use tanji_store::{ManualClock, Store};
 
 pub mod cli;
 pub mod footprint_files;
+pub mod account;
 pub mod mqtt;
+pub mod nats;
 
 /// The environment variable naming the PostgreSQL server for the PostgreSQL half of the suites.
 pub const POSTGRES_URL_VARIABLE: &str = "TANJI_TEST_POSTGRES_URL";

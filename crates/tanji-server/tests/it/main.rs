@@ -4,6 +4,7 @@
 mod harness;
 
 mod account;
+mod account_events;
 mod api;
 mod console;
 mod energy;

@@ -23,4 +23,5 @@ mod supplier_shares;
 mod tokens;
 mod verification;
 
+mod account_events;
 mod account_ledger;
