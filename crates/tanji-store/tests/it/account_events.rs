@@ -137,12 +137,13 @@ fn stream(n_events: usize) -> impl Strategy<Value = Vec<Step>> {
 }
 
 /// Delivers `event`, dropping the ingestion mid-way after `yields` yields when given (a crash: the transaction is
-/// rolled back, nothing is acknowledged).
-async fn deliver(store: &Store, scheme: &MetroScheme, event: &SubPlatformEvent, crash_after_yields: Option<u8>) {
+/// rolled back, nothing is acknowledged). Whether it crashed before the ingestion finished.
+async fn deliver(store: &Store, scheme: &MetroScheme, event: &SubPlatformEvent, crash_after_yields: Option<u8>) -> bool {
     let ingest = store.ingest_nats_event(scheme.sub_platform_id, event);
     match crash_after_yields {
         None => {
             ingest.await.unwrap().expect("an active sub-platform");
+            false
         }
         Some(yields) => {
             let crash = async {
@@ -152,8 +153,8 @@ async fn deliver(store: &Store, scheme: &MetroScheme, event: &SubPlatformEvent, 
             };
             tokio::select! {
                 biased;
-                done = ingest => { done.unwrap(); }
-                () = crash => {}
+                done = ingest => { done.unwrap(); false }
+                () = crash => true,
             }
         }
     }
@@ -164,6 +165,7 @@ async fn random_streams_with_duplicates_reordering_and_crashes_credit_each_event
     let store = &test.store;
     let mut runner = TestRunner::deterministic();
     let cases = if test.url.starts_with("postgres") { 4 } else { 6 };
+    let mut n_crashes = 0;
     for case in 0..cases {
         let scheme = metro_scheme(store, &format!("Operator {case}"), 3).await;
         let n_events = 8;
@@ -176,7 +178,7 @@ async fn random_streams_with_duplicates_reordering_and_crashes_credit_each_event
             .collect();
         let steps = stream(n_events).new_tree(&mut runner).unwrap().current();
         for step in &steps {
-            deliver(store, &scheme, &events[step.index], step.crash_after_yields).await;
+            n_crashes += usize::from(deliver(store, &scheme, &events[step.index], step.crash_after_yields).await);
         }
         // The broker redelivers whatever was not acknowledged: every event, once more, without a crash.
         for event in &events {
@@ -199,4 +201,5 @@ async fn random_streams_with_duplicates_reordering_and_crashes_credit_each_event
         let n_with_transfer = outcomes.iter().filter(|outcome| outcome.points_credited > 0).count() as u64;
         assert_eq!(check.n_transfers, n_with_transfer, "one transfer per credited event: {steps:?}");
     }
+    assert!(n_crashes > 0, "some deliveries were dropped mid-way");
 }
