@@ -50,7 +50,8 @@ impl SubPlatformEvent {
         let mut hasher = Sha256::new();
         let occurred = self.occurred_at.as_nanosecond().to_be_bytes();
         let activity = activity_bytes(&self.activity);
-        for part in [self.event_id.as_bytes(), self.identity.as_bytes(), self.behaviour.as_bytes(), &occurred, &activity]
+        for part in
+            [self.event_id.as_bytes(), self.identity.as_bytes(), self.behaviour.as_bytes(), &occurred, &activity]
         {
             hasher.update((part.len() as u64).to_be_bytes());
             hasher.update(part);

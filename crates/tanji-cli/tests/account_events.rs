@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Child, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_nats::HeaderMap;
 use async_nats::jetstream::{self, stream};
@@ -24,6 +24,7 @@ use tanji_store::account_sub_platforms::SubPlatformCaller;
 use tanji_store::{Store, SystemClock};
 use tanji_testkit::account::metro_scheme;
 use tanji_testkit::nats::nats_server;
+use tanji_testkit::wait::wait_until;
 
 /// Distinct events published.
 const N_EVENTS: usize = 300;
@@ -52,14 +53,6 @@ fn serve(database_url: &str, server: &str, names: &Names, log: &std::path::Path)
 
 async fn outcomes(store: &Store, caller: &SubPlatformCaller) -> Vec<RecordedOutcome> {
     store.event_outcomes(caller, caller.sub_platform_id, None).await.unwrap()
-}
-
-async fn wait_until(what: &str, seconds: u64, mut done: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    while !done().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -173,7 +166,8 @@ async fn killing_the_server_mid_stream_loses_no_acknowledged_event_and_credits_n
     assert!(total > 0, "some points were credited\n{log_text}");
     for (_, person) in &scheme.people {
         let account = scheme_rules().chart.person(PersonId(*person));
-        let balance = ledger.lookup_accounts(&[account]).await.unwrap().first().map_or(0, |account| account.credits_posted);
+        let balance =
+            ledger.lookup_accounts(&[account]).await.unwrap().first().map_or(0, |account| account.credits_posted);
         assert_eq!(balance, credited.get(person).copied().unwrap_or(0), "person {person}");
     }
     // The kill came mid-stream: part of it was decided before, the rest after the restart.

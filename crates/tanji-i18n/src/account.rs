@@ -3,12 +3,12 @@
 
 pub mod onboarding;
 
+use tanji_account::ingestion::DeliveryRefusal;
 use tanji_account::ledger::{AccountError, Field, TransferError};
 use tanji_account::methodology::{
     ParameterError, ParameterName, ReductionError, RegistryError, ReviewAction, ReviewError, ReviewStage,
 };
 use tanji_account::points::SpendError;
-use tanji_account::ingestion::DeliveryRefusal;
 use tanji_account::rules::{CapKind, EventProblem, HoldReason, Outcome, RejectReason};
 
 use crate::{Language, Localize, text};
@@ -438,7 +438,9 @@ mod tests {
                 reason: RejectReason::ClaimWindowClosed { occurred_on: day, window_days: 7 },
             }),
             Box::new(Outcome::Rejected { reason: RejectReason::UnlinkedIdentity }),
-            Box::new(Outcome::Rejected { reason: RejectReason::BehaviourNotAllowed { behaviour: "metro_trip".into() } }),
+            Box::new(Outcome::Rejected {
+                reason: RejectReason::BehaviourNotAllowed { behaviour: "metro_trip".into() },
+            }),
             Box::new(DeliveryRefusal::EventIdReused { event_id: "e-1".into() }),
             Box::new(Outcome::Rejected {
                 reason: RejectReason::InvalidActivity { problem: ReductionError::ActivityDoesNotFitFormula },

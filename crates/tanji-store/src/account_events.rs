@@ -336,13 +336,14 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let operator_id: OrganisationId = row.id("operator_id")?;
-        let behaviours = sqlx::query("SELECT DISTINCT behaviour FROM account_sub_platform_behaviours WHERE sub_platform_id = $1")
-            .bind(id.to_string())
-            .fetch_all(&self.pools.reader)
-            .await?
-            .iter()
-            .map(|row| row.text("behaviour"))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let behaviours =
+            sqlx::query("SELECT DISTINCT behaviour FROM account_sub_platform_behaviours WHERE sub_platform_id = $1")
+                .bind(id.to_string())
+                .fetch_all(&self.pools.reader)
+                .await?
+                .iter()
+                .map(|row| row.text("behaviour"))
+                .collect::<anyhow::Result<Vec<_>>>()?;
         let number = self.sub_platform_number(id, operator_id).await?;
         Ok(Some(Ingesting { sub_platform_id: id, operator_id, number, behaviours }))
     }

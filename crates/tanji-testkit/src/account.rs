@@ -78,9 +78,12 @@ pub async fn metro_scheme(store: &Store, name: &str, n_people: usize) -> MetroSc
     for (step, by, on) in steps {
         store.operator_review_methodology(operator.id, key, step, by, on).await.expect("a review step");
     }
-    let behaviour = AllowedBehaviour { behaviour: Behaviour::parse("metro_trip").expect("valid"), methodology_number: number };
+    let behaviour =
+        AllowedBehaviour { behaviour: Behaviour::parse("metro_trip").expect("valid"), methodology_number: number };
     let mut sub_platforms = Vec::new();
-    for (code, name_zh, name_en) in [("green_travel", "绿色出行", "Green travel"), ("metro_app", "地铁乘车码", "Metro app")] {
+    for (code, name_zh, name_en) in
+        [("green_travel", "绿色出行", "Green travel"), ("metro_app", "地铁乘车码", "Metro app")]
+    {
         let new = NewSubPlatform::parse(code, name_zh, name_en, None, vec![behaviour.clone()]).expect("valid");
         let registered = store.register_sub_platform(&owner, &new).await.expect("registering a sub-platform");
         let (_, secret) = store
@@ -97,7 +100,8 @@ pub async fn metro_scheme(store: &Store, name: &str, n_people: usize) -> MetroSc
     let consent_at = "2026-02-10T02:30:00Z".parse().expect("a valid time");
     let mut people = Vec::new();
     for index in 1..=n_people {
-        let account = store.open_parent_account(&owner, &format!("person {index}"), Some("CN-GD")).await.expect("opening");
+        let account =
+            store.open_parent_account(&owner, &format!("person {index}"), Some("CN-GD")).await.expect("opening");
         let identity = format!("rider-{index}");
         let link = NewLink::parse(sub_platforms[0].0, &identity, account.person_number, consent_at, "2026-01", "app")
             .expect("a valid link");

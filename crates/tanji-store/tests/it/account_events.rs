@@ -81,17 +81,18 @@ async fn an_event_is_credited_once_and_redeliveries_read_its_outcome(test: TestD
             other => panic!("{other:?}"),
         })
         .collect();
-    assert_eq!(reasons, vec![
-        RejectReason::UnlinkedIdentity,
-        RejectReason::BehaviourNotAllowed { behaviour: "bus_trip".into() }
-    ]);
+    assert_eq!(
+        reasons,
+        vec![RejectReason::UnlinkedIdentity, RejectReason::BehaviourNotAllowed { behaviour: "bus_trip".into() }]
+    );
 
     // Reconciliation reads every outcome back, in the order recorded.
     let outcomes = store.event_outcomes(&caller, scheme.sub_platform_id, None).await.unwrap();
     let ids: Vec<&str> = outcomes.iter().map(|outcome| outcome.event_id.as_str()).collect();
     assert_eq!(ids.iter().copied().collect::<BTreeSet<_>>(), BTreeSet::from(["e-1", "e-2", "e-3"]));
     assert_eq!(store.event_outcome(&caller, scheme.sub_platform_id, "e-1").await.unwrap(), recorded.clone());
-    let later = store.event_outcomes(&caller, scheme.sub_platform_id, Some(start_time() + SignedDuration::from_hours(1)));
+    let later =
+        store.event_outcomes(&caller, scheme.sub_platform_id, Some(start_time() + SignedDuration::from_hours(1)));
     assert!(later.await.unwrap().is_empty());
     assert!(matches!(store.event_outcome(&caller, scheme.sub_platform_id, "e-9").await, Err(StoreError::NotFound)));
     store.points_ledger(&scheme.owner).await.unwrap().check().await.unwrap().expect("the ledger's invariants hold");
@@ -138,7 +139,12 @@ fn stream(n_events: usize) -> impl Strategy<Value = Vec<Step>> {
 
 /// Delivers `event`, dropping the ingestion mid-way after `yields` yields when given (a crash: the transaction is
 /// rolled back, nothing is acknowledged). Whether it crashed before the ingestion finished.
-async fn deliver(store: &Store, scheme: &MetroScheme, event: &SubPlatformEvent, crash_after_yields: Option<u8>) -> bool {
+async fn deliver(
+    store: &Store,
+    scheme: &MetroScheme,
+    event: &SubPlatformEvent,
+    crash_after_yields: Option<u8>,
+) -> bool {
     let ingest = store.ingest_nats_event(scheme.sub_platform_id, event);
     match crash_after_yields {
         None => {
@@ -173,7 +179,12 @@ async fn random_streams_with_duplicates_reordering_and_crashes_credit_each_event
         let events: Vec<SubPlatformEvent> = (0..n_events)
             .map(|index| {
                 let identity = &scheme.people[index % 3].0;
-                trip(&format!("c{case}-e{index}"), identity, 1.0 + index as f64, at + SignedDuration::from_mins(index as i64))
+                trip(
+                    &format!("c{case}-e{index}"),
+                    identity,
+                    1.0 + index as f64,
+                    at + SignedDuration::from_mins(index as i64),
+                )
             })
             .collect();
         let steps = stream(n_events).new_tree(&mut runner).unwrap().current();
