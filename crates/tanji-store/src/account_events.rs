@@ -192,13 +192,13 @@ impl Store {
             return Ok(answer);
         }
         let now = self.now();
-        let person = match event.identity.trim().is_empty() {
-            true => None,
-            false => self
-                .linked_parent_account(ingesting.sub_platform_id, &event.identity)
+        let person = if event.identity.trim().is_empty() {
+            None
+        } else {
+            self.linked_parent_account(ingesting.sub_platform_id, &event.identity)
                 .await?
                 .filter(|account| account.operator_id == ingesting.operator_id)
-                .map(|account| PersonId(account.person_number)),
+                .map(|account| PersonId(account.person_number))
         };
         let behaviours: Vec<&str> = ingesting.behaviours.iter().map(String::as_str).collect();
         let admitted = event.admit(ingesting.number, &behaviours, person);
