@@ -10,6 +10,7 @@
 //! leaderboards). Errors and outcomes are codes with parameters; tanji-i18n renders them.
 
 pub mod board;
+pub mod ingestion;
 pub mod ledger;
 pub mod methodology;
 pub mod points;

@@ -225,6 +225,10 @@ pub enum RejectReason {
     },
     /// The ledger refused the transfer (a code of `TransferError`).
     LedgerRefused { error: TransferError },
+    /// The sub-platform is not registered to report this behaviour.
+    BehaviourNotAllowed { behaviour: String },
+    /// The person's identity at the sub-platform is not linked to a parent account (never linked, or unlinked).
+    UnlinkedIdentity,
 }
 
 impl RejectReason {
@@ -238,6 +242,8 @@ impl RejectReason {
             RejectReason::OccurredInTheFuture => "occurred_in_the_future",
             RejectReason::DuplicateActivity { .. } => "duplicate_activity",
             RejectReason::LedgerRefused { .. } => "ledger_refused",
+            RejectReason::BehaviourNotAllowed { .. } => "behaviour_not_allowed",
+            RejectReason::UnlinkedIdentity => "unlinked_identity",
         }
     }
 }

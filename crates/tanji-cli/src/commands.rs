@@ -8,6 +8,7 @@ use anyhow::{Context, anyhow, bail};
 use jiff::SignedDuration;
 use serde_json::json;
 use tanji_i18n::{Language, text};
+use tanji_server::account::nats::{self as account_nats, NatsConfig};
 use tanji_server::energy::mqtt::{self, MqttConfig};
 use tanji_server::{AppState, ServerConfig, TlsFiles};
 use tanji_store::{NewMember, NewToken, Store, StoreError, SystemClock, redact_url};
@@ -115,7 +116,21 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             let mqtt = MqttConfig { url, client_id: args.mqtt_client_id, topic_prefix: args.mqtt_topic_prefix };
             mqtt.check()?;
             tracing::info!(broker = %mqtt.url, topics = %mqtt.topic_filter(), "subscribing to meter readings");
-            Some(mqtt::spawn(store.clone(), mqtt, Arc::default(), state.reading_hub().clone(), stop_receiver))
+            Some(mqtt::spawn(store.clone(), mqtt, Arc::default(), state.reading_hub().clone(), stop_receiver.clone()))
+        }
+        None => None,
+    };
+    let nats_task = match args.nats {
+        Some(url) => {
+            let nats = NatsConfig {
+                url,
+                stream: args.nats_stream,
+                consumer: args.nats_consumer,
+                subject_prefix: args.nats_subject_prefix,
+            };
+            nats.check()?;
+            tracing::info!(server = %nats.url, subjects = %nats.subject_filter(), "consuming carbon-account events");
+            Some(account_nats::spawn(store.clone(), nats, Arc::default(), stop_receiver))
         }
         None => None,
     };
@@ -129,6 +144,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Whatever ended serving, stop the subscriber; what it has not acknowledged stays with the broker.
     let _ = stop_sender.send(true);
     if let Some(task) = mqtt_task {
+        let _ = task.await;
+    }
+    if let Some(task) = nats_task {
         let _ = task.await;
     }
     served?;

@@ -722,6 +722,24 @@ pub struct ServeArgs {
     /// The first topic level the subscriber listens under.
     #[arg(long, env = "TANJI_MQTT_TOPIC_PREFIX", value_name = "PREFIX", default_value = "tanji")]
     pub mqtt_topic_prefix: String,
+
+    /// Consume carbon-account events from this NATS JetStream server, e.g. nats://127.0.0.1:4222 (durable pull
+    /// consumer, explicit acknowledgement; subjects tanji.account.{sub-platform-id}.events; see
+    /// docs/account-events.md).
+    #[arg(long, env = "TANJI_NATS_URL", value_name = "URL")]
+    pub nats: Option<String>,
+
+    /// The JetStream stream of carbon-account events (created when missing).
+    #[arg(long, env = "TANJI_NATS_STREAM", value_name = "NAME", default_value = "TANJI_ACCOUNT_EVENTS")]
+    pub nats_stream: String,
+
+    /// The durable consumer's name. Keep it fixed: the server keeps unacknowledged events for it across restarts.
+    #[arg(long, env = "TANJI_NATS_CONSUMER", value_name = "NAME", default_value = "tanji-account-events")]
+    pub nats_consumer: String,
+
+    /// The first subject levels: events arrive on {prefix}.{sub-platform-id}.events.
+    #[arg(long, env = "TANJI_NATS_SUBJECT_PREFIX", value_name = "PREFIX", default_value = "tanji.account")]
+    pub nats_subject_prefix: String,
 }
 
 /// An address (a one-host network) or a network in CIDR notation.

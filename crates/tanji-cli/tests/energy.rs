@@ -9,7 +9,7 @@
 
 use std::process::{Child, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
 use tanji_store::energy::{MeterCode, MeterInput, NewMeter, ReadingStore, RollupGrain};
@@ -21,6 +21,7 @@ use tanji_tenancy::organisation::{OrganisationKind, OrganisationProfile};
 use tanji_tenancy::token::{TokenName, TokenScopes};
 use tanji_testkit::cli::{stderr, stdout};
 use tanji_testkit::mqtt::mqtt_broker;
+use tanji_testkit::wait::wait_until;
 
 /// Readings published while the server runs, and as many again while it is dead.
 const N_PER_PHASE: u32 = 300;
@@ -78,14 +79,6 @@ fn payload(index: u32) -> String {
 
 async fn stored(store: &Store, organisation_id: OrganisationId, code: &MeterCode) -> i64 {
     store.count_readings(organisation_id, code).await.unwrap()
-}
-
-async fn wait_until(what: &str, seconds: u64, mut done: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    while !done().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

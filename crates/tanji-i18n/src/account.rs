@@ -4,6 +4,7 @@
 pub mod campaigns;
 pub mod onboarding;
 
+use tanji_account::ingestion::DeliveryRefusal;
 use tanji_account::ledger::{AccountError, Field, TransferError};
 use tanji_account::methodology::{
     ParameterError, ParameterName, ReductionError, RegistryError, ReviewAction, ReviewError, ReviewStage,
@@ -344,6 +345,22 @@ impl Localize for RejectReason {
                 text!(language, zh: "同一行为已以另一事件记入（转账 {original}）", en: "the same activity was already credited under another event (transfer {original})")
             }
             RejectReason::LedgerRefused { error } => error.localize(language),
+            RejectReason::BehaviourNotAllowed { behaviour } => {
+                text!(language, zh: "该子平台未登记可报送行为 `{behaviour}`", en: "this sub-platform is not registered to report `{behaviour}`")
+            }
+            RejectReason::UnlinkedIdentity => {
+                text!(language, zh: "该用户在子平台的身份未关联碳账户（未关联或已解除关联）", en: "the person's identity at the sub-platform is not linked to a parent account")
+            }
+        }
+    }
+}
+
+impl Localize for DeliveryRefusal {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            DeliveryRefusal::EventIdReused { event_id } => {
+                text!(language, zh: "事件编号 `{event_id}` 已用于另一内容不同的事件；原事件的结果不变，请为新事件使用新的编号", en: "event id `{event_id}` was already used for an event with a different payload; the first outcome stands: give the new event a new id")
+            }
         }
     }
 }
@@ -421,6 +438,11 @@ mod tests {
             Box::new(Outcome::Rejected {
                 reason: RejectReason::ClaimWindowClosed { occurred_on: day, window_days: 7 },
             }),
+            Box::new(Outcome::Rejected { reason: RejectReason::UnlinkedIdentity }),
+            Box::new(Outcome::Rejected {
+                reason: RejectReason::BehaviourNotAllowed { behaviour: "metro_trip".into() },
+            }),
+            Box::new(DeliveryRefusal::EventIdReused { event_id: "e-1".into() }),
             Box::new(Outcome::Rejected {
                 reason: RejectReason::InvalidActivity { problem: ReductionError::ActivityDoesNotFitFormula },
             }),

@@ -78,6 +78,14 @@ pub const CHINESE_HELP: &[(&str, &str)] = &[
     ),
     ("serve --mqtt-client-id", "MQTT 客户端编号。请保持不变：代理会为它跨重启保留尚未确认的读数"),
     ("serve --mqtt-topic-prefix", "订阅者监听的第一级主题"),
+    (
+        "serve --nats",
+        "从此 NATS JetStream 服务器消费碳账户事件，例如 nats://127.0.0.1:4222（持久拉取消费者，显式确认；主题 \
+         tanji.account.{子平台编号}.events；见 docs/account-events.md）",
+    ),
+    ("serve --nats-stream", "碳账户事件所在的 JetStream 流（不存在时创建）"),
+    ("serve --nats-consumer", "持久消费者的名称。请保持不变：服务器会为它跨重启保留尚未确认的事件"),
+    ("serve --nats-subject-prefix", "主题的前几级：事件发布在 {前缀}.{子平台编号}.events"),
     ("demo", "用独立的嵌入式数据库运行演示数据（一家零售商、其自有品牌、两家供应商工厂）"),
     ("demo --listen", "监听的地址和端口"),
     ("demo --data-dir", "演示数据库（`demo.sqlite`）所在的目录，与真实数据分开；不存在时创建"),

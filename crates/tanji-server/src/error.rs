@@ -137,6 +137,25 @@ impl ApiError {
         )
     }
 
+    /// 401 for the event endpoints: no valid sub-platform credential.
+    pub fn sub_platform_unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "send the sub-platform's credential as `Authorization: Bearer tanji_sub_…`; the operator issues it on the \
+             sub-platform's page",
+        )
+    }
+
+    /// 403: a sub-platform credential without the scope the endpoint needs.
+    pub fn scope_missing(scope: &'static str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("this credential lacks the scope `{scope}`; ask the operator for a credential that has it"),
+        )
+    }
+
     /// 404: nothing there for the caller.
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", "no such object in your organisation")

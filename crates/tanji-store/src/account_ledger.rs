@@ -415,6 +415,11 @@ impl UncommittedBatch {
     pub fn transaction(&mut self) -> &mut Transaction<'static, Any> {
         &mut self.transaction
     }
+
+    /// The transaction itself, for a caller that commits it (or rolls it back) after writing more.
+    pub fn into_transaction(self) -> Transaction<'static, Any> {
+        self.transaction
+    }
 }
 
 /// What [`PointsLedger::check`] found: the ledger's size and that its invariants hold.

@@ -10,6 +10,7 @@
 //! Methods are grouped by what they manage, one module each; all hang off [`Store`].
 
 pub mod account_campaigns;
+pub mod account_events;
 pub mod account_ledger;
 pub mod account_links;
 pub mod account_methodologies;
@@ -69,7 +70,7 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 20] = [
+const MIGRATIONS: [(i64, &str, &str); 21] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
@@ -87,6 +88,7 @@ const MIGRATIONS: [(i64, &str, &str); 20] = [
     (15, "account_ledger", include_str!("../migrations/0015_account_ledger.sql")),
     (16, "account_onboarding", include_str!("../migrations/0016_account_onboarding.sql")),
     (17, "energy_site_sources_zh", include_str!("../migrations/0017_energy_site_sources_zh.sql")),
+    (18, "account_events", include_str!("../migrations/0018_account_events.sql")),
     (19, "account_campaigns", include_str!("../migrations/0019_account_campaigns.sql")),
     (21, "pact_exchange", include_str!("../migrations/0021_pact_exchange.sql")),
     (22, "energy_weather_labels_zh", include_str!("../migrations/0022_energy_weather_labels_zh.sql")),

@@ -14,9 +14,12 @@ use jiff::Timestamp;
 use sqlx::{AnyConnection, AssertSqlSafe, Connection, Executor};
 use tanji_store::{ManualClock, Store};
 
+pub mod account;
 pub mod cli;
 pub mod footprint_files;
 pub mod mqtt;
+pub mod nats;
+pub mod wait;
 
 /// The environment variable naming the PostgreSQL server for the PostgreSQL half of the suites.
 pub const POSTGRES_URL_VARIABLE: &str = "TANJI_TEST_POSTGRES_URL";

@@ -36,7 +36,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiLanguage {
 }
 
 /// A message value as the API gives it: its stable `code`, its parameters, and the text in `language`.
-fn coded(value: &impl serde::Serialize, text: String) -> Value {
+pub(super) fn coded(value: &impl serde::Serialize, text: String) -> Value {
     let mut object = match serde_json::to_value(value) {
         Ok(Value::Object(object)) => object,
         _ => serde_json::Map::new(),

@@ -3,6 +3,7 @@
 
 mod account;
 mod account_campaigns;
+mod account_events;
 mod audit;
 mod auth;
 mod dto;
@@ -56,6 +57,7 @@ use crate::state::AppState;
         (name = "product footprints", description = "Products, model versions, footprints and carbon labels"),
         (name = "verification", description = "Engagements of independent verification bodies"),
         (name = "carbon account", description = "A carbon-account scheme (run by a platform operator or a retailer platform): methodologies and their expert review, sub-platforms with behaviours and API credentials, parent accounts, identity links with consent, campaigns with provincial and national leaderboards, passes to persons' own pages; and the person's own account (`/api/v1/me/…`, with the person's pass `tanji_person_…` as the bearer token)"),
+        (name = "carbon account events", description = "A sub-platform's events, exactly once (authenticated by the sub-platform's own `tanji_sub_…` credential, security scheme `sub_platform`): batches of events, each answered with its outcome — credited, capped, held for review, rejected with a reason — and the outcomes read back for reconciliation. The same events arrive over NATS JetStream (docs/account-events.md)"),
         (name = "energy", description = "Energy meters, readings (idempotent batches) and their roll-ups; sites (areas, lines, meter placement), production, analysis of stored data, measures with verified savings"),
     ),
     components(schemas(ErrorBody))
@@ -74,6 +76,19 @@ impl Modify for BearerToken {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("tanji_pat_…")
                     .description(Some("An API token created on the console's API tokens page."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "sub_platform",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("tanji_sub_…")
+                    .description(Some(
+                        "A sub-platform's credential, issued by the scheme's operator: reports that sub-platform's \
+                         events and reads their outcomes, nothing else.",
+                    ))
                     .build(),
             ),
         );
@@ -160,6 +175,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(account_campaigns::issue_pass))
         .routes(routes!(account_campaigns::get_my_account))
         .routes(routes!(account_campaigns::post_my_spend))
+        .routes(routes!(account_events::post_events, account_events::list_outcomes))
+        .routes(routes!(account_events::get_outcome))
         .split_for_parts()
 }
 

@@ -5,6 +5,7 @@ mod harness;
 
 mod account;
 mod account_campaigns;
+mod account_events;
 mod api;
 mod console;
 mod energy;

@@ -25,4 +25,5 @@ mod tokens;
 mod verification;
 
 mod account_campaigns;
+mod account_events;
 mod account_ledger;
