@@ -49,7 +49,7 @@ use crate::{Store, StoreError};
 /// within an hour held for review. These are the operator's policy, not published figures.
 pub fn scheme_rules() -> Rules {
     Rules {
-        chart: Chart { ledger: 88 },
+        chart: Chart::SCHEME,
         utc_offset_seconds: 8 * 3600,
         points_per_kg_co2e: 1000,
         points_valid_days: Some(365),
