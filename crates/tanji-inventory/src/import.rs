@@ -1254,13 +1254,14 @@ impl<R: std::io::Read> Iterator for ActivityCsvReader<R> {
             (Ok(()), Some(positions)) => {
                 RowCells::of_record(&self.row, positions).to_record(&self.file, row_number, &mut self.parsed)
             }
-            (Ok(()), None) => match {
+            (Ok(()), None) => {
+                // Read through serde, the cells trimmed first as the reader no longer trims them.
                 self.row.trim();
-                self.row.deserialize::<ActivityRow>(Some(&self.headers))
-            } {
-                Ok(row) => row.into_record_with(&self.file, row_number, &mut self.parsed),
-                Err(error) => Err(vec![csv_error(&self.file, row_number, &error)]),
-            },
+                match self.row.deserialize::<ActivityRow>(Some(&self.headers)) {
+                    Ok(row) => row.into_record_with(&self.file, row_number, &mut self.parsed),
+                    Err(error) => Err(vec![csv_error(&self.file, row_number, &error)]),
+                }
+            }
             (Err(error), _) => Err(vec![csv_error(&self.file, row_number, &error)]),
         };
         Some((row_number, result))
@@ -1333,7 +1334,8 @@ mod tests {
         let csv = "unit, quantity ,period,source,facility,id,ncv,ncv_unit,oxidation,carbon_content,method\n\
                    t,400,2025-03,stationary_combustion,f1,r1,20.9,GJ/t,0.93,0.0262,\n\
                    MWh,3,2025-04,purchased_electricity,f2,r2,,,,,ELECTRICITY\n\
-                   kg,1,2025-04,purchased_electricity,f2,r3,,,,,nonsense\n";
+                   kg,1,2025-04,purchased_electricity,f2,r3,,,,,nonsense\n\
+                   \tMWh ,\u{3000}5\u{3000}, 2025-05,purchased_electricity , f3\u{a0},r4,,,,,\n";
         let mut parsed = ParsedValues::default();
         let rows = ActivityCsvReader::new("a.csv", csv.as_bytes()).expect("header").collect::<Vec<_>>();
         let mut through_rows = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv.as_bytes());
@@ -1344,6 +1346,16 @@ mod tests {
             .collect();
         assert_eq!(rows, expected);
         assert!(rows[0].1.is_ok() && rows[2].1.is_err());
+        let padded = rows[3].1.as_ref().expect("white space around cells, ASCII or not, is trimmed");
+        assert_eq!((padded.facility.as_str(), padded.quantity.value), ("f3", 5.0));
+    }
+
+    proptest::proptest! {
+        /// The quick trim of cells is `str::trim`, for any text: ASCII, Unicode white space, control characters.
+        #[test]
+        fn cells_are_trimmed_as_str_trim_trims(text in "[ \t\r\n\u{b}\u{c}\u{a0}\u{3000}\u{2028}a-z0-9,._\u{4e00}-\u{4e10}\u{1}-\u{8}]{0,12}") {
+            proptest::prop_assert_eq!(trim_cell(&text), text.trim());
+        }
     }
 
     #[test]
