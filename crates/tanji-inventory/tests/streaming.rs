@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use tanji_ghg::GwpSet;
 use tanji_inventory::{
-    ACTIVITY_COLUMNS, ActivityCsvReader, BaseYearPolicy, ConsolidationApproach, DiagnosticKind, FacilityBoundary,
-    Fraction, Inventory, InventoryInput, InventoryRun, LineStatus, RecordsSuperseded, RunOptions, SourceCompetition,
-    Totals, base_year_period, bundled_reference, calculate, compare_with_base_totals, compare_with_base_year,
+    ActivityCsvReader, BaseYearPolicy, ConsolidationApproach, DiagnosticKind, FacilityBoundary, Fraction, Inventory,
+    InventoryInput, InventoryRun, LineStatus, RecordsSuperseded, RunOptions, SourceCompetition, Totals,
+    base_year_period, bundled_reference, calculate, compare_with_base_totals, compare_with_base_year,
     parse_activity_csv,
 };
 
