@@ -1335,7 +1335,7 @@ mod tests {
                    t,400,2025-03,stationary_combustion,f1,r1,20.9,GJ/t,0.93,0.0262,\n\
                    MWh,3,2025-04,purchased_electricity,f2,r2,,,,,ELECTRICITY\n\
                    kg,1,2025-04,purchased_electricity,f2,r3,,,,,nonsense\n\
-                   \tMWh ,\u{3000}5\u{3000}, 2025-05,purchased_electricity , f3\u{a0},r4,,,,,\n";
+                   \tt ,\u{3000}5\u{3000}, 2025-05,stationary_combustion , f3\u{a0},r4,20.9 ,GJ/t,0.93,0.0262,\n";
         let mut parsed = ParsedValues::default();
         let rows = ActivityCsvReader::new("a.csv", csv.as_bytes()).expect("header").collect::<Vec<_>>();
         let mut through_rows = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv.as_bytes());
