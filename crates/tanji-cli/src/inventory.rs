@@ -227,32 +227,21 @@ struct RowBatch {
     bytes_read: u64,
 }
 
-/// Calls `take` with every row of `rows`, in the file's order, while a second thread reads the rows that follow and
-/// passes each through `check` (with `state`, which it gives back at the end): the CSV, units, periods and methods,
-/// and what `check` adds — the duplicate-id check and the data-source competition, which need no calculation — run
-/// there, about half of the work per row. The calculation stays on this thread and sees the records one by one in
-/// the file's order, exactly as on one thread, so every total is summed in the same order and is the same to the
-/// last bit. `progress` gets the bytes read after each batch.
-fn for_each_row<S: Send>(
-    rows: ActivityRows<'_>,
-    state: S,
-    mut check: impl FnMut(&mut S, usize, RowRead) -> RowRead + Send,
-    mut take: impl FnMut(usize, RowRead),
-    mut progress: impl FnMut(u64),
-) -> S {
+/// Calls `take` with every row of `rows`, in the file's order, while a second thread reads and checks the rows that
+/// follow: the CSV, units, periods and methods, the larger half of the work per row. The calculation stays on this
+/// thread and sees the records one by one in the file's order, exactly as on one thread, so every total is summed in
+/// the same order and is the same to the last bit. `progress` gets the bytes read after each batch.
+fn for_each_row(rows: ActivityRows<'_>, mut take: impl FnMut(usize, RowRead), mut progress: impl FnMut(u64)) {
     // A few batches in flight keep both threads busy without holding more than a few thousand records.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<RowBatch>(4);
     // Emptied batches go back to the reader, so their buffers are allocated once.
     let (recycle, recycled) = std::sync::mpsc::channel::<Vec<(usize, RowRead)>>();
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
-            let (mut rows, mut state) = (rows, state);
+            let mut rows = rows;
             loop {
                 let mut batch = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(ROWS_PER_BATCH));
-                for (row_number, row) in rows.by_ref().take(ROWS_PER_BATCH) {
-                    let row = check(&mut state, row_number, row);
-                    batch.push((row_number, row));
-                }
+                batch.extend(rows.by_ref().take(ROWS_PER_BATCH));
                 let n_rows = batch.len();
                 // The receiver is dropped only after the loop below has taken every batch, so a failed send means
                 // that the loop is gone and there is nothing left to do.
@@ -260,7 +249,7 @@ fn for_each_row<S: Send>(
                     || sender.send(RowBatch { rows: batch, bytes_read: rows.bytes_read() }).is_err()
                     || n_rows < ROWS_PER_BATCH
                 {
-                    return state;
+                    return;
                 }
             }
         });
@@ -271,9 +260,8 @@ fn for_each_row<S: Send>(
             progress(batch.bytes_read);
             let _ = recycle.send(batch.rows);
         }
-        match reader.join() {
-            Ok(state) => state,
-            Err(panic) => std::panic::resume_unwind(panic),
+        if let Err(panic) = reader.join() {
+            std::panic::resume_unwind(panic);
         }
     })
 }
@@ -443,33 +431,30 @@ fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()>
     if let Some(activities) = &setup.activities {
         match activities.rows(language)? {
             Ok(rows) => {
-                // The duplicate-id check and the competition between data sources are gathered on the reading
-                // thread: a row with a duplicate id comes over as its problem, after it has entered the competition.
+                // The duplicate-id check and the competition between data sources are gathered on this thread,
+                // beside the calculation: reading and checking the rows is the larger half of the work, so this
+                // balances the two threads. A row with a duplicate id enters the competition, then is refused.
                 let display = activities.display();
-                let state = (RowIds::default(), std::mem::take(&mut competition));
-                let (_, gathered) = for_each_row(
+                let mut ids = RowIds::default();
+                for_each_row(
                     rows,
-                    state,
-                    |(ids, competition), row_number, row| {
-                        let record = row?;
-                        let duplicate = ids.check(display, row_number, &record.id);
-                        competition.add(&record);
-                        match duplicate {
-                            Some(error) => Err(vec![error]),
-                            None => Ok(record),
-                        }
-                    },
-                    |_, row| match row {
+                    |row_number, row| match row {
                         Ok(record) => {
-                            if errors.is_empty() && add_to_runs(&mut runs, &record) {
-                                n_lines += 1;
+                            let duplicate = ids.check(display, row_number, &record.id);
+                            competition.add(&record);
+                            match duplicate {
+                                Some(error) => errors.push(error),
+                                None => {
+                                    if errors.is_empty() && add_to_runs(&mut runs, &record) {
+                                        n_lines += 1;
+                                    }
+                                }
                             }
                         }
                         Err(row_errors) => errors.extend(row_errors),
                     },
                     |bytes_read| progress.set_position(bytes_read),
                 );
-                competition = gathered;
             }
             Err(header_errors) => errors.extend(header_errors),
         }
@@ -518,8 +503,6 @@ fn compute(args: InventoryComputeArgs, language: Language) -> anyhow::Result<()>
             let mut first_changed_row = None;
             for_each_row(
                 rows,
-                (),
-                |(), _, row| row,
                 |row_number, row| match row {
                     Ok(record) if first_changed_row.is_none() => {
                         for run in &mut runs {

@@ -798,3 +798,62 @@ fn totals_over_many_batches_are_the_lines_summed_in_file_order_to_the_bit() {
     assert_eq!(summary["inventory"]["n_lines"], 20_000);
     assert_eq!(summary["inventory"]["totals"], *totals);
 }
+
+#[path = "../../tanji-inventory/tests/generated/mod.rs"]
+mod generated;
+
+/// A generated inventory's report as `inventory compute` writes it, recorded in `tests/data/` by the build before the
+/// per-row work was made faster (issue 17): every later change must write the same bytes. Rewrite the recordings only
+/// for an intended change of results: `TANJI_WRITE_EXPECTED=1 cargo test -p tanji-cli --test inventory_cli`.
+fn assert_report_is_recorded(csv: &str, extra: &[&str], recorded: &str) {
+    let directory = tempfile::tempdir().unwrap();
+    let mut toml = String::from(
+        "organisation = \"generated\"\nreporting_year = 2025\ngwp = \"AR6\"\nconsolidation = \"equity_share\"\n\
+         activities_csv = \"activities.csv\"\n\n[base_year]\nyear = 2024\n",
+    );
+    for facility_idx in 0..generated::N_FACILITIES {
+        let percent = [100.0, 60.0, 35.5, 0.0][facility_idx % 4];
+        toml.push_str(&format!("\n[[facilities]]\nkey = \"f{facility_idx}\"\nequity_share_percent = {percent}\n"));
+    }
+    std::fs::write(directory.path().join("inventory.toml"), toml).unwrap();
+    std::fs::write(directory.path().join("activities.csv"), csv).unwrap();
+    let file = directory.path().join("inventory.toml").display().to_string();
+    let mut arguments = vec!["inventory", "compute", &file, "--format", "json", "--allow-incomplete"];
+    arguments.extend_from_slice(extra);
+    let output = tanji(&arguments);
+    assert!(output.status.success(), "compute failed:\n{}", stderr(&output));
+    let report = stdout(&output);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(recorded);
+    if std::env::var_os("TANJI_WRITE_EXPECTED").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &report).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    // Not `assert_eq!` on the whole text: a report of thousands of lines would drown the difference.
+    if let Some((line_idx, (got, want))) =
+        report.lines().zip(expected.lines()).enumerate().find(|(_, (got, want))| got != want)
+    {
+        panic!("{recorded}, line {}: got\n{got}\nrecorded\n{want}", line_idx + 1);
+    }
+    assert_eq!(report.len(), expected.len(), "{recorded}: the report's length differs from the recording");
+}
+
+/// Mixed data sources: records superseded by better ones (the file is read a second time), a base year beside the
+/// reporting year, failures and partly covered periods.
+#[test]
+fn a_generated_inventory_with_superseded_records_writes_the_recorded_report() {
+    assert_report_is_recorded(&generated::generated_csv(20_000, 11), &[], "generated-20k-superseded.json");
+}
+
+/// One data source on every row: the file is read once, with possible double counts.
+#[test]
+fn a_generated_inventory_of_one_data_source_writes_the_recorded_report() {
+    let csv = generated::with_one_data_source(&generated::generated_csv(20_000, 12));
+    assert_report_is_recorded(&csv, &[], "generated-20k-one-source.json");
+}
+
+/// Every line with its formula, parameters and factors.
+#[test]
+fn a_generated_inventory_with_its_lines_writes_the_recorded_report() {
+    assert_report_is_recorded(&generated::generated_csv(40, 13), &["--lines"], "generated-40-lines.json");
+}

@@ -515,6 +515,12 @@ impl<'a> Calculation<'a> {
         gwp
     }
 
+    /// How many more diagnostics of `kind` are kept (`usize::MAX` when there is no limit).
+    fn room_for(&self, kind: DiagnosticKind) -> usize {
+        let n_of_kind = self.n_diagnostics_by_kind.get(&kind).copied().unwrap_or(0);
+        self.max_diagnostics_per_kind.map_or(usize::MAX, |max| max.saturating_sub(n_of_kind))
+    }
+
     /// Counts a diagnostic of `kind`, and whether it is kept (within the limit per kind).
     fn keeps(&mut self, kind: DiagnosticKind) -> bool {
         let n_of_kind = self.n_diagnostics_by_kind.entry(kind).or_default();
@@ -1565,26 +1571,43 @@ impl<'a> InventoryRun<'a> {
         }
         // Months of the reporting period in which an activity that is reported in some months has no counted record,
         // by facility, source and emission point.
-        let all_months: BTreeSet<String> = days_by_month(self.period_start, self.period_end).into_keys().collect();
-        let mut covered = std::mem::take(&mut self.covered);
-        covered.sort_by(|left, right| {
+        // A large file has hundreds of thousands of activities, nearly all with a gap, of which only the first few
+        // diagnostics are kept: only those are put in order and written out, the others are counted. The activities
+        // are distinct (facility, source, point), so the first few come in the order a full sort would give them.
+        let period_months: Vec<(i16, i8)> = months_of(self.period_start, self.period_end).collect();
+        let mut gaps: Vec<CoveredActivity> = std::mem::take(&mut self.covered)
+            .into_iter()
+            .filter(|activity| period_months.iter().any(|month| !activity.months.contains(month)))
+            .collect();
+        let order = |left: &CoveredActivity, right: &CoveredActivity| {
             (&left.facility, &left.source_key, &left.emission_point).cmp(&(
                 &right.facility,
                 &right.source_key,
                 &right.emission_point,
             ))
-        });
-        for CoveredActivity { facility, emission_point, source, months, .. } in covered {
+        };
+        let n_written = calculation.room_for(DiagnosticKind::PeriodGap).min(gaps.len());
+        if n_written < gaps.len() {
+            gaps.select_nth_unstable_by(n_written, order);
+            gaps[..n_written].sort_unstable_by(order);
+        } else {
+            gaps.sort_unstable_by(order);
+        }
+        let all_months: BTreeSet<String> = days_by_month(self.period_start, self.period_end).into_keys().collect();
+        for (gap_idx, CoveredActivity { facility, emission_point, source, months, .. }) in gaps.into_iter().enumerate()
+        {
+            if gap_idx >= n_written {
+                calculation.keeps(DiagnosticKind::PeriodGap);
+                continue;
+            }
             let months: BTreeSet<String> = months.into_iter().map(|(year, month)| month_key(year, month)).collect();
             let missing: Vec<String> = all_months.difference(&months).cloned().collect();
-            if !missing.is_empty() {
-                calculation.diagnose(
-                    Severity::Warning,
-                    DiagnosticKind::PeriodGap,
-                    None,
-                    DiagnosticMessage::PeriodGap { facility, source, emission_point, months: missing },
-                );
-            }
+            calculation.diagnose(
+                Severity::Warning,
+                DiagnosticKind::PeriodGap,
+                None,
+                DiagnosticMessage::PeriodGap { facility, source, emission_point, months: missing },
+            );
         }
         let calculation = self.calculation;
         Inventory {

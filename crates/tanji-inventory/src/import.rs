@@ -500,9 +500,7 @@ impl RowContext<'_> {
     fn number(&mut self, column: &str, text: &str) -> Option<f64> {
         // Thousands separators (1,234.5) are dropped; a cell without one, as nearly all are, is read where it lies
         // rather than copied, as this runs several times on every row of a large file.
-        let text = text.trim();
-        let text: std::borrow::Cow<'_, str> =
-            if text.contains(',') { text.replace(',', "").into() } else { text.into() };
+        let text = without_thousands_separators(trim_cell(text));
         if text.is_empty() {
             return None;
         }
@@ -516,7 +514,7 @@ impl RowContext<'_> {
     }
 
     fn required(&mut self, column: &str, text: &str) -> Option<String> {
-        let text = text.trim();
+        let text = trim_cell(text);
         if text.is_empty() {
             self.problem(column, RowProblem::Required);
             return None;
@@ -525,13 +523,29 @@ impl RowContext<'_> {
     }
 }
 
+/// `text` without white space at either end, as [`str::trim`] gives it, but found at once for the cells nearly every
+/// row has — empty, or starting and ending with a visible ASCII character — which `str::trim` decodes character by
+/// character (forty cells of every row of a large file).
+fn trim_cell(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (None, _) => text,
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
+/// `text` without its thousands separators (`1,234.5` → `1234.5`), copied only when it has one.
+fn without_thousands_separators(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(',') { text.replace(',', "").into() } else { text.into() }
+}
+
 fn parse_date(text: &str) -> Option<Date> {
-    text.trim().parse().ok()
+    trim_cell(text).parse().ok()
 }
 
 /// `2025` → the year; `2025-03` → the month; `2025-03-04` → that day.
 fn parse_period(text: &str) -> Option<(Date, Date)> {
-    let text = text.trim();
+    let text = trim_cell(text);
     if let Ok(year) = text.parse::<i16>() {
         return Some((Date::new(year, 1, 1).ok()?, Date::new(year, 12, 31).ok()?));
     }
@@ -576,9 +590,12 @@ macro_rules! row_cells {
         impl<'a> RowCells<'a> {
             /// The cells of `record`, where `positions[column_idx]` is where the column at `column_idx` of
             /// [`ROW_CELL_COLUMNS`] is in the record (absent columns are empty cells, as in [`ActivityRow`]).
+            ///
+            /// Cells are trimmed of white space here (Unicode's, as `csv::Trim::All` trims a `StringRecord`), without
+            /// the two copies of the whole record that the reader's trimming makes for every row.
             fn of_record(record: &'a csv::StringRecord, positions: &[Option<usize>]) -> RowCells<'a> {
                 let mut cells = positions.iter().map(|position| position.and_then(|position| record.get(position)));
-                RowCells { $($column: cells.next().flatten().unwrap_or(""),)* }
+                RowCells { $($column: trim_cell(cells.next().flatten().unwrap_or("")),)* }
             }
         }
     };
@@ -667,12 +684,12 @@ impl RowCells<'_> {
     fn to_record(self, file: &str, row: usize, parsed: &mut ParsedValues) -> Result<ActivityRecord, Vec<RowError>> {
         let mut context = RowContext { file, row, errors: Vec::new() };
         self.check_free_text(&mut context);
-        let id = if self.id.trim().is_empty() { format!("{file}:{row}") } else { self.id.trim().to_owned() };
+        let id = if trim_cell(self.id).is_empty() { format!("{file}:{row}") } else { trim_cell(self.id).to_owned() };
         let facility = context.required("facility", self.facility);
-        let period = if !self.period.trim().is_empty() {
+        let period = if !trim_cell(self.period).is_empty() {
             let parsed = parse_period(self.period);
             if parsed.is_none() {
-                context.problem("period", RowProblem::NotAPeriod { text: self.period.trim().to_owned() });
+                context.problem("period", RowProblem::NotAPeriod { text: trim_cell(self.period).to_owned() });
             }
             parsed
         } else {
@@ -692,12 +709,12 @@ impl RowCells<'_> {
         };
         let source = parsed.source(self.source);
         if source.is_none() {
-            context.problem("source", RowProblem::NotASource { text: self.source.trim().to_owned() });
+            context.problem("source", RowProblem::NotASource { text: trim_cell(self.source).to_owned() });
         }
         let quantity_value = context.number("quantity", self.quantity);
         if quantity_value.is_none()
             && !context.errors.iter().any(|error| error.column == "quantity")
-            && self.refrigerant_approach.trim() != "mass_balance"
+            && trim_cell(self.refrigerant_approach) != "mass_balance"
         {
             context.problem("quantity", RowProblem::Required);
         }
@@ -709,27 +726,32 @@ impl RowCells<'_> {
             }
             // `Unit::parse` refuses a unit only as unknown; any other refusal still names the text as written.
             Err(_) => {
-                context
-                    .problem("unit", RowProblem::UnknownUnit { text: self.unit.trim().to_owned(), suggestion: None });
+                context.problem(
+                    "unit",
+                    RowProblem::UnknownUnit { text: trim_cell(self.unit).to_owned(), suggestion: None },
+                );
                 None
             }
         };
-        let data_source = if self.data_source.trim().is_empty() {
+        let data_source = if trim_cell(self.data_source).is_empty() {
             Some(DataSourceKind::Estimate)
         } else {
             let data_source = parsed.data_source(self.data_source);
             if data_source.is_none() {
-                context.problem("data_source", RowProblem::NotADataSource { text: self.data_source.trim().to_owned() });
+                context.problem(
+                    "data_source",
+                    RowProblem::NotADataSource { text: trim_cell(self.data_source).to_owned() },
+                );
             }
             data_source
         };
         let method = self.method(&mut context, parsed, source, unit.as_ref());
-        let quality = if self.quality.trim().is_empty() {
+        let quality = if trim_cell(self.quality).is_empty() {
             None
         } else {
             let parsed = DataQuality::parse(self.quality);
             if parsed.is_none() {
-                context.problem("quality", RowProblem::NotQualityScores { text: self.quality.trim().to_owned() });
+                context.problem("quality", RowProblem::NotQualityScores { text: trim_cell(self.quality).to_owned() });
             }
             parsed
         };
@@ -745,14 +767,14 @@ impl RowCells<'_> {
                 RowProblem::UncertaintyTooLarge { max_percent: MAX_UNCERTAINTY_PERCENT },
             );
         }
-        let iso_category_override = if self.iso_category.trim().is_empty() {
+        let iso_category_override = if trim_cell(self.iso_category).is_empty() {
             None
         } else {
-            let parsed = self.iso_category.trim().parse::<u8>().ok().and_then(IsoCategory::from_number);
+            let parsed = trim_cell(self.iso_category).parse::<u8>().ok().and_then(IsoCategory::from_number);
             if parsed.is_none() {
                 context.problem(
                     "iso_category",
-                    RowProblem::NotAnIsoCategory { text: self.iso_category.trim().to_owned() },
+                    RowProblem::NotAnIsoCategory { text: trim_cell(self.iso_category).to_owned() },
                 );
             }
             parsed
@@ -762,7 +784,7 @@ impl RowCells<'_> {
                 Ok(quantity) => Some(quantity),
                 // `context.number` lets only finite numbers through, the one thing `Quantity::new` checks.
                 Err(_) => {
-                    context.problem("quantity", RowProblem::NotANumber { text: self.quantity.trim().to_owned() });
+                    context.problem("quantity", RowProblem::NotANumber { text: trim_cell(self.quantity).to_owned() });
                     None
                 }
             },
@@ -793,14 +815,15 @@ impl RowCells<'_> {
             period_start,
             period_end,
             source,
-            emission_point: self.emission_point.trim().to_owned(),
-            activity: self.activity.trim().to_owned(),
+            emission_point: trim_cell(self.emission_point).to_owned(),
+            activity: trim_cell(self.activity).to_owned(),
             quantity,
             data_source,
             method,
             quality,
             uncertainty_percent,
-            scope3_method: (!self.scope3_method.trim().is_empty()).then(|| self.scope3_method.trim().to_owned()),
+            scope3_method: (!trim_cell(self.scope3_method).is_empty())
+                .then(|| trim_cell(self.scope3_method).to_owned()),
             iso_category_override,
             evidence: self
                 .evidence
@@ -809,7 +832,7 @@ impl RowCells<'_> {
                 .filter(|part| !part.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            notes: self.notes.trim().to_owned(),
+            notes: trim_cell(self.notes).to_owned(),
         })
     }
 
@@ -820,7 +843,7 @@ impl RowCells<'_> {
         source: Option<EmissionSource>,
         unit: Option<&Unit>,
     ) -> Option<Method> {
-        let explicit = self.method.trim();
+        let explicit = trim_cell(self.method);
         // Lower-cased only when it is not already: the method names are lower-case, as nearly every cell writes them.
         let explicit: std::borrow::Cow<'_, str> =
             if explicit.bytes().all(|byte| byte.is_ascii_lowercase() || byte == b'_') {
@@ -832,13 +855,13 @@ impl RowCells<'_> {
             explicit
         } else if source == Some(EmissionSource::OnSiteRenewable) {
             "none".into()
-        } else if !self.refrigerant.trim().is_empty() {
+        } else if !trim_cell(self.refrigerant).is_empty() {
             "refrigerant".into()
-        } else if !self.gas.trim().is_empty() {
+        } else if !trim_cell(self.gas).is_empty() {
             "direct".into()
-        } else if !self.ncv.trim().is_empty()
-            || !self.fuel_parameters.trim().is_empty()
-            || !self.carbon_percent.trim().is_empty()
+        } else if !trim_cell(self.ncv).is_empty()
+            || !trim_cell(self.fuel_parameters).is_empty()
+            || !trim_cell(self.carbon_percent).is_empty()
         {
             "fuel_combustion".into()
         } else if source == Some(EmissionSource::PurchasedElectricity) {
@@ -863,7 +886,7 @@ impl RowCells<'_> {
                 if covered < 0.0 {
                     context.problem("covered_by_instruments", RowProblem::Negative);
                 }
-                let consumed = self.quantity.trim().replace(',', "").parse::<f64>().ok();
+                let consumed = without_thousands_separators(trim_cell(self.quantity)).parse::<f64>().ok();
                 if let (Some(consumed), Some(unit)) = (consumed, unit)
                     && covered > consumed
                 {
@@ -922,10 +945,10 @@ impl RowCells<'_> {
                     ncv_gj_per_unit,
                     carbon_content_t_c_per_gj: carbon_content,
                     oxidation_fraction: oxidation,
-                    default_parameters: (!self.fuel_parameters.trim().is_empty())
-                        .then(|| self.fuel_parameters.trim().to_owned()),
+                    default_parameters: (!trim_cell(self.fuel_parameters).is_empty())
+                        .then(|| trim_cell(self.fuel_parameters).to_owned()),
                     coal,
-                    biomass: matches!(self.biomass.trim().to_lowercase().as_str(), "yes" | "true" | "1" | "是"),
+                    biomass: matches!(trim_cell(self.biomass).to_lowercase().as_str(), "yes" | "true" | "1" | "是"),
                 }))
             }
             "direct" => {
@@ -934,7 +957,7 @@ impl RowCells<'_> {
             }
             "refrigerant" => {
                 let refrigerant = context.required("refrigerant", self.refrigerant)?;
-                let approach = match self.refrigerant_approach.trim() {
+                let approach = match trim_cell(self.refrigerant_approach) {
                     "" | "top_up" => RefrigerantApproach::TopUp,
                     "mass_balance" => RefrigerantApproach::MassBalance {
                         inventory_decrease_kg: context
@@ -979,7 +1002,7 @@ impl RowCells<'_> {
         record_unit: &Unit,
     ) -> Option<f64> {
         // GJ/kg and GJ/t differ 1000×: an NCV for a mass needs its unit written, not assumed.
-        if self.ncv_unit.trim().is_empty() && record_unit.dimension() == Dimension::Mass {
+        if trim_cell(self.ncv_unit).is_empty() && record_unit.dimension() == Dimension::Mass {
             context.problem(
                 "ncv_unit",
                 RowProblem::Implausible(Plausibility::NcvWithoutUnit {
@@ -988,7 +1011,7 @@ impl RowCells<'_> {
             );
             return None;
         }
-        match parsed.ncv_unit(self.ncv_unit.trim(), record_unit) {
+        match parsed.ncv_unit(trim_cell(self.ncv_unit), record_unit) {
             NcvUnitReading::Factors { to_gj, per_record_unit } => Some(ncv * to_gj * per_record_unit),
             NcvUnitReading::NotEnergyPerQuantity { text } => {
                 context.problem("ncv_unit", RowProblem::NotEnergyPerQuantity { text });
@@ -1058,11 +1081,11 @@ impl RowCells<'_> {
 /// known unit) costs far more than looking the text up.
 #[derive(Default)]
 pub struct ParsedValues {
-    units: std::collections::HashMap<String, Result<Unit, tanji_units::UnitError>>,
-    sources: std::collections::HashMap<String, Option<EmissionSource>>,
-    data_sources: std::collections::HashMap<String, Option<DataSourceKind>>,
+    units: foldhash::HashMap<String, Result<Unit, tanji_units::UnitError>>,
+    sources: foldhash::HashMap<String, Option<EmissionSource>>,
+    data_sources: foldhash::HashMap<String, Option<DataSourceKind>>,
     /// NCV unit cells (`GJ/t`, trimmed), and how each reads against each record unit (by symbol) it was met with.
-    ncv_units: std::collections::HashMap<String, Vec<(String, NcvUnitReading)>>,
+    ncv_units: foldhash::HashMap<String, Vec<(String, NcvUnitReading)>>,
 }
 
 /// An NCV unit read against a record's unit: the factors that turn an NCV written in it into GJ per record unit, or
@@ -1146,7 +1169,7 @@ impl ParsedValues {
 
 /// `parse(text)`, from `cache` when `text` was read before. The key is the text exactly as written, so nothing is
 /// normalised per row; a file with more distinct spellings than this keeps reading the rest without caching them.
-fn cached<T: Clone>(cache: &mut std::collections::HashMap<String, T>, text: &str, parse: impl FnOnce(&str) -> T) -> T {
+fn cached<T: Clone>(cache: &mut foldhash::HashMap<String, T>, text: &str, parse: impl FnOnce(&str) -> T) -> T {
     const MAX_DISTINCT: usize = 10_000;
     if let Some(value) = cache.get(text) {
         return value.clone();
@@ -1176,7 +1199,9 @@ pub struct ActivityCsvReader<R: std::io::Read> {
 impl<R: std::io::Read> ActivityCsvReader<R> {
     /// Reads and checks the header. A UTF-8 byte-order mark at the start is skipped.
     pub fn new(file: &str, reader: R) -> Result<ActivityCsvReader<R>, Vec<RowError>> {
-        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(reader);
+        // Only the header is trimmed by the reader: the cells of a row are trimmed as they are read (see
+        // `RowCells::of_record`), which gives the same text without copying every record.
+        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::Headers).flexible(false).from_reader(reader);
         let headers = match reader.headers() {
             Ok(headers) => headers.clone(),
             Err(error) => return Err(vec![csv_error(file, 1, &error)]),
@@ -1229,10 +1254,14 @@ impl<R: std::io::Read> Iterator for ActivityCsvReader<R> {
             (Ok(()), Some(positions)) => {
                 RowCells::of_record(&self.row, positions).to_record(&self.file, row_number, &mut self.parsed)
             }
-            (Ok(()), None) => match self.row.deserialize::<ActivityRow>(Some(&self.headers)) {
-                Ok(row) => row.into_record_with(&self.file, row_number, &mut self.parsed),
-                Err(error) => Err(vec![csv_error(&self.file, row_number, &error)]),
-            },
+            (Ok(()), None) => {
+                // Read through serde, the cells trimmed first as the reader no longer trims them.
+                self.row.trim();
+                match self.row.deserialize::<ActivityRow>(Some(&self.headers)) {
+                    Ok(row) => row.into_record_with(&self.file, row_number, &mut self.parsed),
+                    Err(error) => Err(vec![csv_error(&self.file, row_number, &error)]),
+                }
+            }
             (Err(error), _) => Err(vec![csv_error(&self.file, row_number, &error)]),
         };
         Some((row_number, result))
@@ -1305,7 +1334,8 @@ mod tests {
         let csv = "unit, quantity ,period,source,facility,id,ncv,ncv_unit,oxidation,carbon_content,method\n\
                    t,400,2025-03,stationary_combustion,f1,r1,20.9,GJ/t,0.93,0.0262,\n\
                    MWh,3,2025-04,purchased_electricity,f2,r2,,,,,ELECTRICITY\n\
-                   kg,1,2025-04,purchased_electricity,f2,r3,,,,,nonsense\n";
+                   kg,1,2025-04,purchased_electricity,f2,r3,,,,,nonsense\n\
+                   \tt ,\u{3000}5\u{3000}, 2025-05,stationary_combustion , f3\u{a0},r4,20.9 ,GJ/t,0.93,0.0262,\n";
         let mut parsed = ParsedValues::default();
         let rows = ActivityCsvReader::new("a.csv", csv.as_bytes()).expect("header").collect::<Vec<_>>();
         let mut through_rows = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv.as_bytes());
@@ -1316,6 +1346,16 @@ mod tests {
             .collect();
         assert_eq!(rows, expected);
         assert!(rows[0].1.is_ok() && rows[2].1.is_err());
+        let padded = rows[3].1.as_ref().expect("white space around cells, ASCII or not, is trimmed");
+        assert_eq!((padded.facility.as_str(), padded.quantity.value), ("f3", 5.0));
+    }
+
+    proptest::proptest! {
+        /// The quick trim of cells is `str::trim`, for any text: ASCII, Unicode white space, control characters.
+        #[test]
+        fn cells_are_trimmed_as_str_trim_trims(text in "[ \t\r\n\u{b}\u{c}\u{a0}\u{3000}\u{2028}a-z0-9,._\u{4e00}-\u{4e10}\u{1}-\u{8}]{0,12}") {
+            proptest::prop_assert_eq!(trim_cell(&text), text.trim());
+        }
     }
 
     #[test]
