@@ -443,6 +443,12 @@ catalogue! {
     action_parent_account_opened: "开立个人主账户", "Parent account opened";
     action_identity_linked: "关联子平台身份", "Sub-platform identity linked";
     action_identity_unlinked: "解除子平台身份关联", "Sub-platform identity unlinked";
+    action_supplier_campaign_launched: "发起供应商评估", "Supplier assessment launched";
+    action_supplier_answer_recorded: "供应商作答", "Supplier answer recorded";
+    action_supplier_answer_reopened: "重新打开供应商答案", "Supplier answer reopened";
+    action_supplier_evidence_uploaded: "上传评估证据", "Assessment evidence uploaded";
+    action_supplier_evidence_reviewed: "审核评估证据", "Assessment evidence reviewed";
+    action_supplier_questionnaire_submitted: "提交评估问卷", "Assessment questionnaire submitted";
     action_user_logged_in: "登录", "Logged in";
 
     // Tenants.
@@ -1479,6 +1485,12 @@ impl Text {
             AuditAction::ParentAccountOpened => self.action_parent_account_opened,
             AuditAction::IdentityLinked => self.action_identity_linked,
             AuditAction::IdentityUnlinked => self.action_identity_unlinked,
+            AuditAction::SupplierCampaignLaunched => self.action_supplier_campaign_launched,
+            AuditAction::SupplierAnswerRecorded => self.action_supplier_answer_recorded,
+            AuditAction::SupplierAnswerReopened => self.action_supplier_answer_reopened,
+            AuditAction::SupplierEvidenceUploaded => self.action_supplier_evidence_uploaded,
+            AuditAction::SupplierEvidenceReviewed => self.action_supplier_evidence_reviewed,
+            AuditAction::SupplierQuestionnaireSubmitted => self.action_supplier_questionnaire_submitted,
         }
     }
 

@@ -32,6 +32,7 @@ mod members;
 mod organisations;
 mod products;
 mod sessions;
+pub mod supplier_assessment;
 mod supplier_links;
 mod supplier_shares;
 mod tokens;
@@ -67,7 +68,7 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 17] = [
+const MIGRATIONS: [(i64, &str, &str); 18] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
@@ -85,6 +86,7 @@ const MIGRATIONS: [(i64, &str, &str); 17] = [
     (15, "account_ledger", include_str!("../migrations/0015_account_ledger.sql")),
     (16, "account_onboarding", include_str!("../migrations/0016_account_onboarding.sql")),
     (17, "energy_site_sources_zh", include_str!("../migrations/0017_energy_site_sources_zh.sql")),
+    (20, "supplier_assessment", include_str!("../migrations/0020_supplier_assessment.sql")),
 ];
 
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {

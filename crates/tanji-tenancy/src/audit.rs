@@ -170,11 +170,29 @@ pub enum AuditAction {
     /// A sub-platform identity was unlinked from its parent account.
     #[serde(rename = "identity_link.unlinked")]
     IdentityUnlinked,
+    /// A supplier assessment campaign was launched (recorded for the brand and each supplier asked).
+    #[serde(rename = "supplier_campaign.launched")]
+    SupplierCampaignLaunched,
+    /// A supplier answered an indicator of an assessment (a new answer version).
+    #[serde(rename = "supplier_answer.recorded")]
+    SupplierAnswerRecorded,
+    /// An answer was reopened for a new version.
+    #[serde(rename = "supplier_answer.reopened")]
+    SupplierAnswerReopened,
+    /// An evidence file was attached to an answer.
+    #[serde(rename = "supplier_evidence.uploaded")]
+    SupplierEvidenceUploaded,
+    /// A reviewer accepted or rejected an evidence item (recorded on both sides).
+    #[serde(rename = "supplier_evidence.reviewed")]
+    SupplierEvidenceReviewed,
+    /// A supplier submitted its questionnaire (recorded on both sides).
+    #[serde(rename = "supplier_questionnaire.submitted")]
+    SupplierQuestionnaireSubmitted,
 }
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 52] = [
+    pub const ALL: [AuditAction; 58] = [
         AuditAction::OrganisationRegistered,
         AuditAction::OrganisationUpdated,
         AuditAction::FacilityCreated,
@@ -227,6 +245,12 @@ impl AuditAction {
         AuditAction::ParentAccountOpened,
         AuditAction::IdentityLinked,
         AuditAction::IdentityUnlinked,
+        AuditAction::SupplierCampaignLaunched,
+        AuditAction::SupplierAnswerRecorded,
+        AuditAction::SupplierAnswerReopened,
+        AuditAction::SupplierEvidenceUploaded,
+        AuditAction::SupplierEvidenceReviewed,
+        AuditAction::SupplierQuestionnaireSubmitted,
     ];
 
     /// The stable machine name, e.g. `facility.created`.
@@ -284,6 +308,12 @@ impl AuditAction {
             AuditAction::ParentAccountOpened => "parent_account.opened",
             AuditAction::IdentityLinked => "identity_link.linked",
             AuditAction::IdentityUnlinked => "identity_link.unlinked",
+            AuditAction::SupplierCampaignLaunched => "supplier_campaign.launched",
+            AuditAction::SupplierAnswerRecorded => "supplier_answer.recorded",
+            AuditAction::SupplierAnswerReopened => "supplier_answer.reopened",
+            AuditAction::SupplierEvidenceUploaded => "supplier_evidence.uploaded",
+            AuditAction::SupplierEvidenceReviewed => "supplier_evidence.reviewed",
+            AuditAction::SupplierQuestionnaireSubmitted => "supplier_questionnaire.submitted",
         }
     }
 

@@ -3,10 +3,10 @@
 
 mod account;
 mod audit;
-mod auth;
+pub(crate) mod auth;
 mod dto;
 mod energy;
-mod extract;
+pub(crate) mod extract;
 mod facilities;
 pub mod inventory;
 mod members;
@@ -55,6 +55,7 @@ use crate::state::AppState;
         (name = "product footprints", description = "Products, model versions, footprints and carbon labels"),
         (name = "verification", description = "Engagements of independent verification bodies"),
         (name = "carbon account", description = "A carbon-account scheme's onboarding (platform operator): methodologies and their expert review, sub-platforms with behaviours and API credentials, parent accounts, identity links with consent"),
+        (name = "supplier assessment", description = "Supplier assessment campaigns: launch on a framework version, questionnaires answered in versions with evidence files, reviewers' decisions, scorecards and the ranking (JSON or CSV)"),
         (name = "energy", description = "Energy meters, readings (idempotent batches) and their roll-ups; sites (areas, lines, meter placement), production, analysis of stored data, measures with verified savings"),
     ),
     components(schemas(ErrorBody))
@@ -154,6 +155,17 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(account::list_links, account::link_identity))
         .routes(routes!(account::unlink_identity))
         .routes(routes!(account::list_parent_accounts, account::open_parent_account))
+        .routes(routes!(crate::supplier::api::list_campaigns, crate::supplier::api::launch_campaign))
+        .routes(routes!(crate::supplier::api::list_asked))
+        .routes(routes!(crate::supplier::api::get_campaign))
+        .routes(routes!(crate::supplier::api::get_ranking))
+        .routes(routes!(crate::supplier::api::get_questionnaire))
+        .routes(routes!(crate::supplier::api::post_answer))
+        .routes(routes!(crate::supplier::api::reopen_answer))
+        .routes(routes!(crate::supplier::api::post_evidence))
+        .routes(routes!(crate::supplier::api::submit))
+        .routes(routes!(crate::supplier::api::post_decision))
+        .routes(routes!(crate::supplier::api::get_evidence))
         .split_for_parts()
 }
 

@@ -101,6 +101,8 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::energy::console::routes())
         // The platform operator's carbon-account pages (crate::account::console).
         .merge(crate::account::console::routes())
+        // Supplier assessment campaigns (crate::supplier).
+        .merge(crate::supplier::routes())
         .fallback(not_found)
 }
 

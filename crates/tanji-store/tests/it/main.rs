@@ -18,6 +18,7 @@ mod organisations;
 mod products;
 mod schema;
 mod sessions;
+mod supplier_assessment;
 mod supplier_links;
 mod supplier_shares;
 mod tokens;
