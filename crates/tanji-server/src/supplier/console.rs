@@ -33,6 +33,15 @@ use crate::redirect::see_other;
 use crate::state::AppState;
 use crate::web_context::Console;
 
+/// A stored note in the reader's language: a note written "中文 / English" shows the reader's half, any other note
+/// as written (it is the brand's own text).
+fn note_in(language: Language, note: &str) -> String {
+    match note.split_once(" / ") {
+        Some((chinese, english)) => if language == Language::English { english } else { chinese }.trim().to_owned(),
+        None => note.to_owned(),
+    }
+}
+
 fn points(value: f64) -> String {
     tanji_i18n::inventory::figure(value, 3)
 }
@@ -372,7 +381,7 @@ fn campaign_page(frame: Frame, words: &'static CampaignText, results: &CampaignR
         name: results.campaign.name.clone(),
         framework: framework_name(language, &results.campaign),
         due_on: results.campaign.due_on.to_string(),
-        illustrative_note: results.campaign.illustrative_note.clone(),
+        illustrative_note: results.campaign.illustrative_note.as_deref().map(|note| note_in(language, note)),
         rows,
         charts,
         csv_href: format!("{CAMPAIGNS_PATH}/campaigns/{}/ranking.csv", results.campaign.id),
@@ -683,7 +692,7 @@ fn questionnaire_page(
         supplier_name: questionnaire.participant.supplier_name.clone(),
         framework: framework_name(language, campaign),
         due_on: campaign.due_on.to_string(),
-        illustrative_note: campaign.illustrative_note.clone(),
+        illustrative_note: campaign.illustrative_note.as_deref().map(|note| note_in(language, note)),
         read_by_brand: brand,
         invited_pending: questionnaire.participant.supplier_organisation_id.is_none(),
         back_href: if brand {
