@@ -22,5 +22,6 @@ mod mqtt;
 mod personas;
 mod products;
 mod security;
+mod supplier_assessment;
 mod tenants;
 mod verification;
