@@ -659,7 +659,7 @@ impl Store {
             let campaign = campaign_in(&mut connection, participant.campaign_id).await?.ok_or(StoreError::NotFound)?;
             asked.push((campaign, participant));
         }
-        asked.sort_by(|left, right| right.0.created_at.cmp(&left.0.created_at));
+        asked.sort_by_key(|(campaign, _)| std::cmp::Reverse(campaign.created_at));
         Ok(asked)
     }
 
