@@ -447,6 +447,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
     // 瑞禾, the maker of the private brand's series, shares its published footprints and its verified inventory
     // summary with the retailer, whose carbon manager so sees the series in her console; 竹韵 shares nothing yet.
     let message = "绿选“碳足迹”系列：请加入绿洲超市绿色供应链，共享碳数据。";
+    let mut factory_links = Vec::new();
     for (supplier_name, supplier_owner, organisation, shares) in [
         (FACTORY_CUPS, "zhao@ruihe.example", &factory_cups, &ShareKind::ALL[..]),
         (FACTORY_CHOPSTICKS, "owner@zhuyun.example", &factory_chopsticks, &[][..]),
@@ -458,7 +459,20 @@ async fn load(store: &Store) -> anyhow::Result<()> {
         for kind in shares {
             store.grant_supplier_share(&owner, link.id, *kind).await.map_err(store_error)?;
         }
+        factory_links.push((owner, link.id));
     }
+    // Story step 2 (issue 12): the assessment of 21 factories that 瑞禾 passed.
+    let [(ruihe_owner, ruihe_link), (zhuyun_owner, zhuyun_link)] = &factory_links[..] else {
+        return Err(anyhow!("the demo links two factories"));
+    };
+    let participants = crate::demo_supplier::Participants {
+        carbon_manager: &carbon_manager,
+        ruihe_owner,
+        ruihe_link: *ruihe_link,
+        zhuyun_owner,
+        zhuyun_link: *zhuyun_link,
+    };
+    crate::demo_supplier::load(store, participants, DEMO_PASSWORD).await?;
     let pending = InvitationDetails::parse("温州青禾纸制品有限公司", Some(message)).expect("valid");
     store.create_invitation(&carbon_manager, &pending).await.map_err(store_error)?;
 

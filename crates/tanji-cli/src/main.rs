@@ -13,6 +13,7 @@ mod bench_ledger;
 mod commands;
 mod demo;
 mod demo_account;
+mod demo_supplier;
 mod energy;
 mod energy_import;
 mod footprint;

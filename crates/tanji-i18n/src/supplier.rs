@@ -1,7 +1,11 @@
 //! Supplier assessment (`tanji-supplier`): framework problems, answers and evidence decisions, score explanations,
 //! allocation to customers, scope 3 methods and target findings.
 
+pub mod console;
+
 use tanji_supplier::allocation::{AllocationMethod, AllocationProblem, BasisKind};
+use tanji_supplier::campaign::CampaignProblem;
+use tanji_supplier::evidence_file::{EvidenceFileProblem, EvidenceMediaType, MAX_EVIDENCE_BYTES};
 use tanji_supplier::framework::{EvidenceKind, FrameworkProblem, TierLevel};
 use tanji_supplier::scope3::{DataQualityFlag, LineProblem, MethodUnavailable, PassedOver, Scope3Method};
 use tanji_supplier::scoring::{AnswerError, EvidenceStatus, ScoreOutcome};
@@ -173,6 +177,85 @@ impl Localize for AnswerError {
             E::SelfApproval { reviewer } => text!(language,
                 zh: "{reviewer} 是该指标的作答人，不能审核自己提交的证据",
                 en: "{reviewer} answered this indicator and cannot review its own evidence"),
+        }
+    }
+}
+
+impl Localize for EvidenceMediaType {
+    fn localize(&self, language: Language) -> String {
+        match self {
+            EvidenceMediaType::Pdf => text!(language, zh: "PDF 文件", en: "a PDF file"),
+            EvidenceMediaType::Png => text!(language, zh: "PNG 图片", en: "a PNG image"),
+            EvidenceMediaType::Jpeg => text!(language, zh: "JPEG 图片", en: "a JPEG image"),
+            EvidenceMediaType::Text => text!(language, zh: "UTF-8 文本/CSV", en: "UTF-8 text or CSV"),
+        }
+    }
+}
+
+impl Localize for EvidenceFileProblem {
+    fn localize(&self, language: Language) -> String {
+        use EvidenceFileProblem as P;
+        let max_mb = MAX_EVIDENCE_BYTES / 1_000_000;
+        match self {
+            P::Empty { file_name } => {
+                text!(language, zh: "文件 {file_name} 是空的：请选择有内容的文件", en: "the file {file_name} is empty: choose the file with its content")
+            }
+            P::TooLarge { file_name, size_bytes, max_bytes } => text!(language,
+                zh: "文件 {file_name} 有 {size_bytes} 字节，超过上限 {max_bytes} 字节（{max_mb} MB）：请压缩或拆分后再上传",
+                en: "the file {file_name} has {size_bytes} bytes, more than the limit of {max_bytes} bytes ({max_mb} MB): compress or split it and upload again"),
+            P::BadFileName { file_name } => text!(language,
+                zh: "文件名 “{file_name}” 不可用：文件名不能为空、不能以点开头、不能含路径分隔符或控制字符，最长 200 字",
+                en: "the file name “{file_name}” cannot be used: it must not be empty, start with a dot, or contain path separators or control characters, and has at most 200 characters"),
+            P::TypeNotAccepted { file_name } => text!(language,
+                zh: "文件 {file_name} 的内容不是 PDF、PNG、JPEG 或 UTF-8 文本/CSV：请另存为这些格式之一（可执行文件、压缩包、Office 文档不接受）",
+                en: "the content of {file_name} is not PDF, PNG, JPEG or UTF-8 text/CSV: save it as one of these (executables, archives and office documents are not accepted)"),
+            P::NameDoesNotMatchContent { file_name, named, detected } => {
+                let detected = detected.localize(language);
+                text!(language,
+                    zh: "文件 {file_name} 的扩展名为 “{named}”，但内容是{detected}：请使用与内容相符的扩展名（.pdf、.png、.jpg、.txt、.csv）",
+                    en: "the file {file_name} is named “.{named}” but its content is {detected}: name it after its content (.pdf, .png, .jpg, .txt, .csv)")
+            }
+            P::ActiveContent { file_name, what } => text!(language,
+                zh: "文件 {file_name} 含可执行的活动内容（{what}），出于安全原因拒收：请上传不含脚本的版本（如打印为 PDF）",
+                en: "the file {file_name} carries active content ({what}) and is refused for safety: upload a version without scripts (for example, print it to PDF)"),
+        }
+    }
+}
+
+impl Localize for CampaignProblem {
+    fn localize(&self, language: Language) -> String {
+        use CampaignProblem as P;
+        match self {
+            P::UnknownFramework { framework_id, framework_version } => text!(language,
+                zh: "没有评价体系 {framework_id} 第 {framework_version} 版：请选择 tanji 提供的评价体系版本",
+                en: "there is no framework {framework_id} version {framework_version}: choose one of the framework versions tanji provides"),
+            P::NoSuppliers => text!(language,
+                zh: "请至少选择一家已关联的供应商，或邀请一家尚未使用 tanji 的供应商",
+                en: "choose at least one linked supplier, or invite a supplier not yet on tanji"),
+            P::LinkNotInForce { link_id } => text!(language,
+                zh: "供应关联 {link_id} 不是本组织有效的供应关联：请从供应商列表中选择",
+                en: "the supplier link {link_id} is not one of your links in force: choose from your suppliers"),
+            P::DuplicateSupplier { link_id } => text!(language,
+                zh: "供应关联 {link_id} 被选择了两次", en: "the supplier link {link_id} is chosen twice"),
+            P::DueDateInPast { due_on, today } => text!(language,
+                zh: "截止日期 {due_on} 早于今天（{today}）：请选择今天或之后的日期",
+                en: "the due date {due_on} is before today ({today}): choose today or a later date"),
+            P::AnswerSubmitted { indicator } => text!(language,
+                zh: "指标 {indicator} 的答案已提交，不能再附加证据：请先重新打开该答案（将生成新版本）",
+                en: "the answer to {indicator} is submitted and takes no more evidence: reopen it first (this makes a new version)"),
+            P::NotAnswered { indicator } => text!(language,
+                zh: "请先回答指标 {indicator}，再上传证据", en: "answer {indicator} before uploading evidence"),
+            P::NotSubmitted { indicator } => text!(language,
+                zh: "指标 {indicator} 的答案尚未提交，提交后才能审核",
+                en: "the answer to {indicator} is not submitted yet; it can be reviewed once submitted"),
+            P::NothingToSubmit => text!(language,
+                zh: "没有新的答案需要提交：请先作答或重新打开答案",
+                en: "there is nothing new to submit: answer, or reopen an answer, first"),
+            P::RejectionWithoutComment => text!(language,
+                zh: "驳回证据时请填写意见，告诉供应商需要补充或更正什么",
+                en: "a rejection needs a comment telling the supplier what to add or correct"),
+            P::UnknownEvidenceKind { kind } => text!(language,
+                zh: "没有证据类型 {kind}：请从列表中选择", en: "there is no evidence kind {kind}: choose one from the list"),
         }
     }
 }

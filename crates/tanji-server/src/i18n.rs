@@ -446,6 +446,12 @@ catalogue! {
     action_pact_client_created: "创建 PACT 伙伴凭据", "PACT partner credentials created";
     action_pact_client_revoked: "吊销 PACT 伙伴凭据", "PACT partner credentials revoked";
     action_pact_carbon_content_declared: "声明 PACT 碳含量", "PACT carbon content declared";
+    action_supplier_campaign_launched: "发起供应商评估", "Supplier assessment launched";
+    action_supplier_answer_recorded: "供应商作答", "Supplier answer recorded";
+    action_supplier_answer_reopened: "重新打开供应商答案", "Supplier answer reopened";
+    action_supplier_evidence_uploaded: "上传评估证据", "Assessment evidence uploaded";
+    action_supplier_evidence_reviewed: "审核评估证据", "Assessment evidence reviewed";
+    action_supplier_questionnaire_submitted: "提交评估问卷", "Assessment questionnaire submitted";
     action_user_logged_in: "登录", "Logged in";
 
     // Tenants.
@@ -1485,6 +1491,12 @@ impl Text {
             AuditAction::PactClientCreated => self.action_pact_client_created,
             AuditAction::PactClientRevoked => self.action_pact_client_revoked,
             AuditAction::PactCarbonContentDeclared => self.action_pact_carbon_content_declared,
+            AuditAction::SupplierCampaignLaunched => self.action_supplier_campaign_launched,
+            AuditAction::SupplierAnswerRecorded => self.action_supplier_answer_recorded,
+            AuditAction::SupplierAnswerReopened => self.action_supplier_answer_reopened,
+            AuditAction::SupplierEvidenceUploaded => self.action_supplier_evidence_uploaded,
+            AuditAction::SupplierEvidenceReviewed => self.action_supplier_evidence_reviewed,
+            AuditAction::SupplierQuestionnaireSubmitted => self.action_supplier_questionnaire_submitted,
         }
     }
 

@@ -21,6 +21,7 @@ pub mod redirect;
 mod serve;
 mod state;
 pub mod structured_errors;
+pub mod supplier;
 mod web_context;
 
 /// A store conflict in the reader's language, for the command line's operator commands too.

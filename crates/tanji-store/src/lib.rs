@@ -35,6 +35,7 @@ mod organisations;
 pub mod pact;
 mod products;
 mod sessions;
+pub mod supplier_assessment;
 mod supplier_links;
 mod supplier_shares;
 mod tokens;
@@ -70,7 +71,7 @@ use database::Pools;
 
 /// The migrations, embedded in the binary, in order. They run unchanged on SQLite and PostgreSQL. A migration, once
 /// released, is never edited: sqlx refuses to start on a database whose applied migration's checksum differs.
-const MIGRATIONS: [(i64, &str, &str); 21] = [
+const MIGRATIONS: [(i64, &str, &str); 22] = [
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "inventory", include_str!("../migrations/0002_inventory.sql")),
     (3, "products", include_str!("../migrations/0003_products.sql")),
@@ -90,6 +91,7 @@ const MIGRATIONS: [(i64, &str, &str); 21] = [
     (17, "energy_site_sources_zh", include_str!("../migrations/0017_energy_site_sources_zh.sql")),
     (18, "account_events", include_str!("../migrations/0018_account_events.sql")),
     (19, "account_campaigns", include_str!("../migrations/0019_account_campaigns.sql")),
+    (20, "supplier_assessment", include_str!("../migrations/0020_supplier_assessment.sql")),
     (21, "pact_exchange", include_str!("../migrations/0021_pact_exchange.sql")),
     (22, "energy_weather_labels_zh", include_str!("../migrations/0022_energy_weather_labels_zh.sql")),
 ];

@@ -101,10 +101,23 @@ impl Store {
         details: &InvitationDetails,
     ) -> Result<(Invitation, String), StoreError> {
         actor.require(Permission::ManageSuppliers)?;
+        let mut transaction = self.pools.begin_write().await?;
+        let (invitation, code) = self.insert_invitation_in(&mut transaction, actor, details).await?;
+        transaction.commit().await?;
+        Ok((invitation, code))
+    }
+
+    /// Writes an invitation and its audit entry within the caller's transaction (creating it alone, or with the
+    /// assessment campaign that asks the invited supplier). The caller has checked `ManageSuppliers`.
+    pub(crate) async fn insert_invitation_in(
+        &self,
+        transaction: &mut Transaction<'static, Any>,
+        actor: &Actor,
+        details: &InvitationDetails,
+    ) -> Result<(Invitation, String), StoreError> {
         let now = self.now();
         let code = credentials::new_secret(INVITATION_CODE_PREFIX);
         let id = InvitationId::from_uuid(new_id());
-        let mut transaction = self.pools.begin_write().await?;
         sqlx::query(
             "INSERT INTO supplier_invitations (id, customer_organisation_id, code_hash, supplier_name, message, \
              created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -117,10 +130,10 @@ impl Store {
         .bind(actor.user_id.to_string())
         .bind(time_to_db(now))
         .bind(time_to_db(now + INVITATION_VALIDITY))
-        .execute(&mut *transaction)
+        .execute(&mut **transaction)
         .await?;
         audit::record(
-            &mut transaction,
+            transaction,
             ChangedBy::Actor(actor),
             now,
             Entry {
@@ -132,8 +145,7 @@ impl Store {
             },
         )
         .await?;
-        let invitation = invitation_by_id_in(&mut transaction, id).await?.ok_or(StoreError::NotFound)?;
-        transaction.commit().await?;
+        let invitation = invitation_by_id_in(transaction, id).await?.ok_or(StoreError::NotFound)?;
         Ok((invitation, code))
     }
 

@@ -15,6 +15,8 @@
 
 pub mod allocation;
 pub mod bundled;
+pub mod campaign;
+pub mod evidence_file;
 pub mod framework;
 pub mod scope3;
 pub mod scoring;

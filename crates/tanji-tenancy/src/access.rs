@@ -87,6 +87,11 @@ pub enum Permission {
     ManageAccountLinks,
     /// Set up a scheme's campaigns (window, provinces, campaign badge) and milestone badges (the scheme's operator).
     ManageCampaigns,
+    /// Answer a customer's supplier assessment: tiers, evidence files, submission (a supplier's owners and editors).
+    AnswerSupplierAssessments,
+    /// Accept or reject the evidence behind suppliers' answers in one's own campaigns, and reopen answers (a brand's
+    /// owners, editors and auditors; never the answering organisation).
+    ReviewSupplierEvidence,
 }
 
 impl Permission {
@@ -116,7 +121,9 @@ impl Permission {
             | Permission::EditMethodologies
             | Permission::ReviewMethodologies
             | Permission::ManageAccountLinks
-            | Permission::ManageCampaigns => TokenScope::Write,
+            | Permission::ManageCampaigns
+            | Permission::AnswerSupplierAssessments
+            | Permission::ReviewSupplierEvidence => TokenScope::Write,
             Permission::EditOrganisation
             | Permission::ManageMembers
             | Permission::ManageOwnTokens
@@ -153,7 +160,10 @@ impl Permission {
             | Permission::PublishLabels
             | Permission::EditMethodologies
             | Permission::ManageAccountLinks
-            | Permission::ManageCampaigns => matches!(role, Owner | Editor),
+            | Permission::ManageCampaigns
+            | Permission::AnswerSupplierAssessments => matches!(role, Owner | Editor),
+            // A brand's carbon manager or its internal auditor reviews suppliers' evidence.
+            Permission::ReviewSupplierEvidence => matches!(role, Owner | Editor | Auditor),
             // The expert committee: reviewers are the operator's auditors (and its owners); the domain refuses the
             // author's own sign-off and a second sign-off by the same person in a round.
             Permission::ReviewMethodologies => matches!(role, Owner | Auditor),
@@ -182,7 +192,9 @@ impl Permission {
             Permission::ViewVerificationClients => matches!(kind, VerificationBody),
             // Brands invite their suppliers; a supplier may in turn invite its own (tier-2) suppliers.
             Permission::ManageSuppliers => matches!(kind, BrandRetailer | Supplier),
-            Permission::ManageCustomers => matches!(kind, Supplier),
+            Permission::ManageCustomers | Permission::AnswerSupplierAssessments => matches!(kind, Supplier),
+            // Whoever runs assessment campaigns (a brand, or a supplier assessing its own tier-2 suppliers) reviews.
+            Permission::ReviewSupplierEvidence => matches!(kind, BrandRetailer | Supplier),
             // A points ledger belongs to the operator of a points scheme: the platform (88碳账户) or a retailer
             // platform running its own, or a city's carbon-inclusive scheme registered as a platform operator.
             Permission::ViewPointsLedger | Permission::OperatePointsLedger => {

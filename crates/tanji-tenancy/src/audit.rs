@@ -179,11 +179,29 @@ pub enum AuditAction {
     /// The carbon contents of a publication were declared for PACT.
     #[serde(rename = "pact_carbon_content.declared")]
     PactCarbonContentDeclared,
+    /// A supplier assessment campaign was launched (recorded for the brand and each supplier asked).
+    #[serde(rename = "supplier_campaign.launched")]
+    SupplierCampaignLaunched,
+    /// A supplier answered an indicator of an assessment (a new answer version).
+    #[serde(rename = "supplier_answer.recorded")]
+    SupplierAnswerRecorded,
+    /// An answer was reopened for a new version.
+    #[serde(rename = "supplier_answer.reopened")]
+    SupplierAnswerReopened,
+    /// An evidence file was attached to an answer.
+    #[serde(rename = "supplier_evidence.uploaded")]
+    SupplierEvidenceUploaded,
+    /// A reviewer accepted or rejected an evidence item (recorded on both sides).
+    #[serde(rename = "supplier_evidence.reviewed")]
+    SupplierEvidenceReviewed,
+    /// A supplier submitted its questionnaire (recorded on both sides).
+    #[serde(rename = "supplier_questionnaire.submitted")]
+    SupplierQuestionnaireSubmitted,
 }
 
 impl AuditAction {
     /// Every action, in the order filters list them.
-    pub const ALL: [AuditAction; 55] = [
+    pub const ALL: [AuditAction; 61] = [
         AuditAction::OrganisationRegistered,
         AuditAction::OrganisationUpdated,
         AuditAction::FacilityCreated,
@@ -239,6 +257,12 @@ impl AuditAction {
         AuditAction::PactClientCreated,
         AuditAction::PactClientRevoked,
         AuditAction::PactCarbonContentDeclared,
+        AuditAction::SupplierCampaignLaunched,
+        AuditAction::SupplierAnswerRecorded,
+        AuditAction::SupplierAnswerReopened,
+        AuditAction::SupplierEvidenceUploaded,
+        AuditAction::SupplierEvidenceReviewed,
+        AuditAction::SupplierQuestionnaireSubmitted,
     ];
 
     /// The stable machine name, e.g. `facility.created`.
@@ -299,6 +323,12 @@ impl AuditAction {
             AuditAction::PactClientCreated => "pact_client.created",
             AuditAction::PactClientRevoked => "pact_client.revoked",
             AuditAction::PactCarbonContentDeclared => "pact_carbon_content.declared",
+            AuditAction::SupplierCampaignLaunched => "supplier_campaign.launched",
+            AuditAction::SupplierAnswerRecorded => "supplier_answer.recorded",
+            AuditAction::SupplierAnswerReopened => "supplier_answer.reopened",
+            AuditAction::SupplierEvidenceUploaded => "supplier_evidence.uploaded",
+            AuditAction::SupplierEvidenceReviewed => "supplier_evidence.reviewed",
+            AuditAction::SupplierQuestionnaireSubmitted => "supplier_questionnaire.submitted",
         }
     }
 

@@ -5,10 +5,10 @@ mod account;
 mod account_campaigns;
 mod account_events;
 mod audit;
-mod auth;
+pub(crate) mod auth;
 mod dto;
 mod energy;
-mod extract;
+pub(crate) mod extract;
 mod facilities;
 pub mod inventory;
 mod members;
@@ -58,6 +58,7 @@ use crate::state::AppState;
         (name = "verification", description = "Engagements of independent verification bodies"),
         (name = "carbon account", description = "A carbon-account scheme (run by a platform operator or a retailer platform): methodologies and their expert review, sub-platforms with behaviours and API credentials, parent accounts, identity links with consent, campaigns with provincial and national leaderboards, passes to persons' own pages; and the person's own account (`/api/v1/me/…`, with the person's pass `tanji_person_…` as the bearer token)"),
         (name = "carbon account events", description = "A sub-platform's events, exactly once (authenticated by the sub-platform's own `tanji_sub_…` credential, security scheme `sub_platform`): batches of events, each answered with its outcome — credited, capped, held for review, rejected with a reason — and the outcomes read back for reconciliation. The same events arrive over NATS JetStream (docs/account-events.md)"),
+        (name = "supplier assessment", description = "Supplier assessment campaigns: launch on a framework version, questionnaires answered in versions with evidence files, reviewers' decisions, scorecards and the ranking (JSON or CSV)"),
         (name = "energy", description = "Energy meters, readings (idempotent batches) and their roll-ups; sites (areas, lines, meter placement), production, analysis of stored data, measures with verified savings"),
     ),
     components(schemas(ErrorBody))
@@ -177,6 +178,17 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(account_campaigns::post_my_spend))
         .routes(routes!(account_events::post_events, account_events::list_outcomes))
         .routes(routes!(account_events::get_outcome))
+        .routes(routes!(crate::supplier::api::list_campaigns, crate::supplier::api::launch_campaign))
+        .routes(routes!(crate::supplier::api::list_asked))
+        .routes(routes!(crate::supplier::api::get_campaign))
+        .routes(routes!(crate::supplier::api::get_ranking))
+        .routes(routes!(crate::supplier::api::get_questionnaire))
+        .routes(routes!(crate::supplier::api::post_answer))
+        .routes(routes!(crate::supplier::api::reopen_answer))
+        .routes(routes!(crate::supplier::api::post_evidence))
+        .routes(routes!(crate::supplier::api::submit))
+        .routes(routes!(crate::supplier::api::post_decision))
+        .routes(routes!(crate::supplier::api::get_evidence))
         .split_for_parts()
 }
 

@@ -232,6 +232,12 @@ fn object_href(
         | A::ParentAccountOpened
         | A::IdentityLinked
         | A::IdentityUnlinked => Some(crate::account::console::SUB_PLATFORMS_PATH.to_owned()),
+        A::SupplierCampaignLaunched
+        | A::SupplierAnswerRecorded
+        | A::SupplierAnswerReopened
+        | A::SupplierEvidenceUploaded
+        | A::SupplierEvidenceReviewed
+        | A::SupplierQuestionnaireSubmitted => Some(crate::supplier::CAMPAIGNS_PATH.to_owned()),
         A::ActivityRecorded | A::ActivitiesImported | A::ActivityDeleted => Some("/console/activities".to_owned()),
         A::FactorAdded => Some("/console/factors".to_owned()),
         A::InventoryComputed | A::InventoryVerified => id.map(|id| format!("/console/inventory/{id}")),

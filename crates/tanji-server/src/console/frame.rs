@@ -63,6 +63,7 @@ pub enum Section {
     Products,
     Energy,
     CarbonAccount,
+    SupplierAssessment,
 }
 
 /// One-off confirmations shown after a redirect, named in the `notice` query parameter. Only these names are
@@ -120,6 +121,11 @@ impl Frame {
             NavItem { href: "/console/facilities", label: t.nav_facilities, current: section == Section::Facilities },
             NavItem { href: "/console/members", label: t.nav_members, current: section == Section::Members },
             NavItem { href: "/console/suppliers", label: t.nav_suppliers, current: section == Section::Suppliers },
+            NavItem {
+                href: crate::supplier::CAMPAIGNS_PATH,
+                label: tanji_i18n::supplier::console::CampaignText::of(t.language).nav_assessment,
+                current: section == Section::SupplierAssessment,
+            },
         ];
         if actor.may(Permission::ViewInventory) {
             nav.push(NavItem {

@@ -105,6 +105,8 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::pact::console::routes())
         // The person's own page (crate::account::person), under the same layer for language and CSRF.
         .merge(crate::account::person::routes())
+        // Supplier assessment campaigns (crate::supplier).
+        .merge(crate::supplier::routes())
         .fallback(not_found)
 }
 

@@ -25,5 +25,6 @@ mod pact_host;
 mod personas;
 mod products;
 mod security;
+mod supplier_assessment;
 mod tenants;
 mod verification;

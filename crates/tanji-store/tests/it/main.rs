@@ -19,6 +19,7 @@ mod pact;
 mod products;
 mod schema;
 mod sessions;
+mod supplier_assessment;
 mod supplier_links;
 mod supplier_shares;
 mod tokens;
