@@ -96,6 +96,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         demo_logins: None,
         trusted_proxies: args.trusted_proxies,
         live_session_recheck: None,
+        pact_allow_plain_http_callbacks: false,
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(address = %format!("{scheme}://{}", listener.local_addr()?), "serving the console and the API");

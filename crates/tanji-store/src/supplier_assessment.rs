@@ -618,7 +618,7 @@ impl Store {
     }
 
     /// The campaigns the actor's organisation runs, newest first.
-    pub async fn list_campaigns(&self, actor: &Actor) -> Result<Vec<Campaign>, StoreError> {
+    pub async fn list_supplier_campaigns(&self, actor: &Actor) -> Result<Vec<Campaign>, StoreError> {
         actor.require(Permission::ViewSupplierLinks)?;
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {CAMPAIGN_COLUMNS} {CAMPAIGN_FROM} WHERE c.brand_organisation_id = $1 ORDER BY c.created_at DESC, c.id"
@@ -630,7 +630,7 @@ impl Store {
     }
 
     /// One of the actor's organisation's campaigns with its participants.
-    pub async fn campaign(&self, actor: &Actor, id: Uuid) -> Result<(Campaign, Vec<Participant>), StoreError> {
+    pub async fn supplier_campaign(&self, actor: &Actor, id: Uuid) -> Result<(Campaign, Vec<Participant>), StoreError> {
         actor.require(Permission::ViewSupplierLinks)?;
         let mut connection = self.pools.reader.acquire().await?;
         let campaign = campaign_in(&mut connection, id)

@@ -154,7 +154,7 @@ pub fn questionnaire_json(questionnaire: &Questionnaire, language: Language) -> 
 #[utoipa::path(get, path = "/api/v1/supplier-campaigns", tag = "supplier assessment",
     responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
 pub async fn list_campaigns(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Value>, ApiError> {
-    let campaigns = state.store().list_campaigns(&actor).await?;
+    let campaigns = state.store().list_supplier_campaigns(&actor).await?;
     Ok(Json(json!(campaigns.iter().map(|campaign| campaign_json(campaign, None)).collect::<Vec<_>>())))
 }
 
@@ -202,7 +202,7 @@ pub async fn get_campaign(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<Value>, ApiError> {
-    let (campaign, participants) = state.store().campaign(&actor, id).await?;
+    let (campaign, participants) = state.store().supplier_campaign(&actor, id).await?;
     Ok(Json(campaign_json(&campaign, Some(&participants))))
 }
 

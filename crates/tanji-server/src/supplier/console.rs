@@ -167,7 +167,7 @@ async fn landing_page(
     let store = state.store();
     let actor = console.actor();
     let language = words.language;
-    let campaigns = match store.list_campaigns(actor).await {
+    let campaigns = match store.list_supplier_campaigns(actor).await {
         Ok(found) => found,
         Err(error) => return ErrorPage::from_store(&console.web, error).into_response(),
     };

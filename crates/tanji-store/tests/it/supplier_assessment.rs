@@ -210,8 +210,8 @@ async fn nobody_else_sees_or_decides(test: TestDatabase) {
     // Another brand sees nothing of the campaign.
     let rival = organisation(store, "Rival Brand 竞品", OrganisationKind::BrandRetailer).await;
     let rival_owner = member(store, &rival, "owner@rival.example", Role::Owner).await;
-    assert!(store.list_campaigns(&rival_owner).await.unwrap().is_empty());
-    assert!(matches!(store.campaign(&rival_owner, campaign_id).await, Err(StoreError::NotFound)));
+    assert!(store.list_supplier_campaigns(&rival_owner).await.unwrap().is_empty());
+    assert!(matches!(store.supplier_campaign(&rival_owner, campaign_id).await, Err(StoreError::NotFound)));
     assert!(matches!(
         store.questionnaire(&rival_owner, participant).await,
         Err(AssessmentError::Store(StoreError::NotFound))
@@ -336,8 +336,8 @@ async fn launch_checks_and_invitations(test: TestDatabase) {
         campaign_problem(store.launch_campaign(&world.brand_owner, &campaign(Vec::new())).await),
         CampaignProblem::NoSuppliers
     );
-    assert!(store.list_campaigns(&world.brand_owner).await.unwrap().is_empty());
-    assert!(store.list_campaigns(&rival_owner).await.unwrap().is_empty());
+    assert!(store.list_supplier_campaigns(&world.brand_owner).await.unwrap().is_empty());
+    assert!(store.list_supplier_campaigns(&rival_owner).await.unwrap().is_empty());
 
     // A supplier not yet on tanji gets an invitation; once it registers from it, it sees its questionnaire.
     let with_invite = NewCampaign {
