@@ -297,7 +297,8 @@ fn a_sites_months_and_their_inventory_rows_by_hand() {
     assert_eq!(electricity.data_source, "meter");
     assert_eq!(electricity.evidence, "E1; E2");
     // E1's first reading (00:00 on 31 January) closes an interval of 30 January: 25 + 24 readings in January.
-    assert_eq!(electricity.notes, "metered: 49 readings, 48 intervals (0 estimated), 1 of 31 days");
+    // Stored as a code with parameters; `tanji_i18n::energy::activity_notes` words it in the reader's language.
+    assert_eq!(electricity.notes, "tanji:metered readings=49 intervals=48 estimated=0 days=1/31");
     // One day of 31 metered: completeness is rated 3, not 1.
     assert_eq!(electricity.quality, "1,1,1,1,3");
     let gas = rows.iter().find(|row| row.id == "meter:RH-HY:natural_gas:m3:2025-02").expect("gas row");
