@@ -135,7 +135,7 @@ async fn review(
 ) -> anyhow::Result<()> {
     let key = MethodologyVersionKey { methodology_id: MethodologyId(number), version: 1 };
     for (step, by, on) in steps {
-        store.operator_review_methodology(operator.id, key, step.clone(), *by, *on).await.map_err(methodology_error)?;
+        store.operator_review_methodology(operator.id, key, *step, *by, *on).await.map_err(methodology_error)?;
     }
     Ok(())
 }

@@ -72,13 +72,13 @@ fn assessment_frame(console: &Console, title: &str) -> Result<(Frame, &'static C
 }
 
 /// A refused step in the reader's language; store errors other than invalid input become the error page.
-fn refusal(console: &Console, error: AssessmentError) -> Result<String, Response> {
+fn refusal(console: &Console, error: AssessmentError) -> Result<String, Box<Response>> {
     let language = console.text().language;
     match error {
         AssessmentError::Store(StoreError::Invalid(field_error)) => {
             Ok(console.text().field_problem(field_error.field, &field_error.problem))
         }
-        AssessmentError::Store(error) => Err(ErrorPage::from_store(&console.web, error).into_response()),
+        AssessmentError::Store(error) => Err(Box::new(ErrorPage::from_store(&console.web, error).into_response())),
         AssessmentError::Answer(refused) => Ok(refused.localize(language)),
         AssessmentError::EvidenceFile(refused) => Ok(refused.localize(language)),
         AssessmentError::Campaign(refused) => Ok(refused.localize(language)),
@@ -287,7 +287,7 @@ pub async fn launch(State(state): State<AppState>, console: Console, body: axum:
             Ok(message) => {
                 landing_page(&state, &console, form, Some(message), Vec::new(), StatusCode::UNPROCESSABLE_ENTITY).await
             }
-            Err(page) => page,
+            Err(page) => *page,
         },
     }
 }
@@ -735,15 +735,15 @@ async fn show_questionnaire(
     render(status, &questionnaire_page(frame, console, words, &questionnaire, error))
 }
 
-fn participant_id(console: &Console, raw: &str) -> Result<Uuid, Response> {
-    raw.parse::<Uuid>().map_err(|_| ErrorPage::not_found(&console.web).into_response())
+fn participant_id(console: &Console, raw: &str) -> Result<Uuid, Box<Response>> {
+    raw.parse::<Uuid>().map_err(|_| Box::new(ErrorPage::not_found(&console.web).into_response()))
 }
 
 /// `GET /console/supplier-assessment/participants/{id}`: the questionnaire and its scorecard.
 pub async fn questionnaire(State(state): State<AppState>, console: Console, Path(id): Path<String>) -> Response {
     let id = match participant_id(&console, &id) {
         Ok(id) => id,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     show_questionnaire(&state, &console, id, None, StatusCode::OK).await
 }
@@ -763,7 +763,7 @@ async fn after_step(
             Ok(message) => {
                 show_questionnaire(state, console, participant, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
             }
-            Err(page) => page,
+            Err(page) => *page,
         },
     }
 }
@@ -786,7 +786,7 @@ pub async fn answer(
 ) -> Response {
     let id = match participant_id(&console, &id) {
         Ok(id) => id,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let result = state
         .store()
@@ -812,7 +812,7 @@ pub async fn reopen(
 ) -> Response {
     let id = match participant_id(&console, &id) {
         Ok(id) => id,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let result = state.store().reopen_answer(console.actor(), id, &form.indicator).await;
     after_step(&state, &console, id, result, "reopened", &form.indicator).await
@@ -822,7 +822,7 @@ pub async fn reopen(
 pub async fn submit(State(state): State<AppState>, console: Console, Path(id): Path<String>) -> Response {
     let id = match participant_id(&console, &id) {
         Ok(id) => id,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let result = state.store().submit_questionnaire(console.actor(), id).await.map(|_| ());
     after_step(&state, &console, id, result, "submitted", "submit").await
@@ -866,7 +866,7 @@ pub async fn upload(
 ) -> Response {
     let id = match participant_id(&console, &id) {
         Ok(id) => id,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let mut indicator = String::new();
     let mut kind = String::new();

@@ -773,7 +773,7 @@ async fn the_chain_page_shows_which_meters_count_and_hands_over_with_confirmatio
     for expected in [
         "记入盘查前的预览",
         "id=\"preview-months\"",
-        "<td>2025-01</td>",
+        "<td class=\"nowrap\">2025-01</td>",
         "2025-01：计量电量",
         "（站点电网因子）",
         "基于市场 t CO2e（前 → 后）",
