@@ -2,8 +2,7 @@
 //! the person's own account through a pass — with who is refused. A property: the store's boards equal the domain's
 //! recomputation from an in-memory ledger fed the same credits.
 
-#[path = "../../../tanji-account/tests/support/mod.rs"]
-mod account_support;
+use crate::account_ledger::account_support;
 
 use std::collections::BTreeMap;
 
@@ -255,7 +254,10 @@ async fn a_person_reads_only_their_own_account_and_spends_within_their_balance(t
 }
 
 /// A case of the property: people with provinces (or none) and metro rides (person, hour, km).
-fn credits() -> impl Strategy<Value = (Vec<Option<usize>>, Vec<(usize, i64, u8)>)> {
+type Credits = (Vec<Option<usize>>, Vec<(usize, i64, u8)>);
+
+/// The strategy drawing [`Credits`].
+fn credits() -> impl Strategy<Value = Credits> {
     prop::collection::vec(prop::option::of(0usize..3), 1..8).prop_flat_map(|people| {
         let n_people = people.len();
         (Just(people), prop::collection::vec((0..n_people, -40i64..200, 1u8..40), 0..25))

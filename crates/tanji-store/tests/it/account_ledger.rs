@@ -3,7 +3,7 @@
 //! batches answered exactly as the reference `MemoryLedger` answers them, and tenancy.
 
 #[path = "../../../tanji-account/tests/support/mod.rs"]
-mod account_support;
+pub(crate) mod account_support;
 
 use account_support::AuditedLedger;
 use jiff::{SignedDuration, Timestamp};
