@@ -277,7 +277,14 @@ async function crawlOrganisation(page, persona, organisation, language, findings
     if (n >= MAX_PER_PATTERN) continue;
     seenPatterns.set(key, n + 1);
     visitedPatterns.add(key);
-    const response = await page.goto(url.href, { waitUntil: "load" });
+    let response;
+    try {
+      response = await page.goto(url.href, { waitUntil: "load" });
+    } catch (error) {
+      // A link answered as an attachment (an evidence file, say) is a download, not a page.
+      if (String(error.message).includes("Download is starting")) continue;
+      throw error;
+    }
     visited += 1;
     const where = `${persona} (${organisation}, ${language.tag}) ${url.pathname}${url.search}`;
     if (!response || response.status() >= 400) {
@@ -300,7 +307,7 @@ async function crawlOrganisation(page, persona, organisation, language, findings
     }
     await page.setViewportSize(WIDTHS[0]);
     // Links to follow.
-    const hrefs = await page.evaluate(() => [...document.querySelectorAll("a[href]")].map((a) => a.href));
+    const hrefs = await page.evaluate(() => [...document.querySelectorAll("a[href]:not([download])")].map((a) => a.href));
     for (const href of hrefs) {
       const next = new URL(href);
       next.hash = "";
