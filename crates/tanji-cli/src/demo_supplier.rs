@@ -267,8 +267,7 @@ pub async fn load(store: &Store, people: Participants<'_>, password: &str) -> an
         store.review_evidence(reviewer, zhuyun, evidence_id, Verdict::Accepted).await.map_err(demo_error)?;
     }
     for evidence_id in rejected {
-        let comment =
-            "目标文件未写明基准年与覆盖范围，请补充 / the target document gives no base year or scope; please add them";
+        let comment = "目标文件未写明基准年与覆盖范围，请补充";
         store
             .review_evidence(reviewer, zhuyun, evidence_id, Verdict::Rejected { comment: comment.into() })
             .await
